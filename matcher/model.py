@@ -1,0 +1,225 @@
+"""Plain data passed between the layers.
+
+spaCy objects never leave matcher.nlp; everything downstream (timeline,
+evaluation, store, CLI, web) sees only these frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Assertion(StrEnum):
+    """How a mention relates to the patient (ConText categories)."""
+
+    AFFIRMED = "affirmed"
+    NEGATED = "negated"  # "no history of lupus nephritis", "ANA negative"
+    FAMILY = "family"  # "mother has SLE"
+    HYPOTHETICAL = "hypothetical"  # "plan to start tacrolimus", "consider rituximab"
+    UNCERTAIN = "uncertain"  # "possible class IV", "r/o lupus"
+    HISTORICAL = "historical"  # "history of ...": still the patient's fact
+
+
+# Assertions that count as the patient's own fact (GUIDELINE: affirmed mentions).
+PATIENT_ASSERTIONS = frozenset({Assertion.AFFIRMED, Assertion.HISTORICAL})
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+    MANUAL = "manual"
+
+
+class PatientStatus(StrEnum):
+    ELIGIBLE = "eligible"
+    POSSIBLE = "possible"
+    INELIGIBLE = "ineligible"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One dated, coded fact read from one note.
+
+    `concept` is a vocabulary id ("lab.alt", "drug.tacrolimus", "dx.sle",
+    "biopsy.kidney", "score.sledai", "flow.cd19", ...). `value` is normalised to
+    the concept's canonical unit (`unit`); `raw_value`/`raw_unit` keep what the
+    note said. `start`/`end` index the note text: note_text[start:end] is the
+    evidence a referrer sees highlighted.
+    """
+
+    concept: str
+    category: str
+    note_id: str
+    start: int
+    end: int
+    text: str
+    assertion: Assertion = Assertion.AFFIRMED
+    code: str | None = None
+    value: float | str | None = None
+    unit: str | None = None
+    date: dt.date | None = None
+    date_source: str = "note"  # "note" (took the note's date), "text", "heading", "relative"
+    raw_value: str | None = None
+    raw_unit: str | None = None
+    ref_low: float | None = None
+    ref_high: float | None = None
+    # Kind-specific details, JSON-serialisable: biopsy "classes", drug "start",
+    # "stop", "duration_days", "regimen", remission "state", age "years", ...
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_patient_fact(self) -> bool:
+        return self.assertion in PATIENT_ASSERTIONS
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "concept": self.concept,
+            "category": self.category,
+            "code": self.code,
+            "value": self.value,
+            "unit": self.unit,
+            "raw_value": self.raw_value,
+            "raw_unit": self.raw_unit,
+            "ref_low": self.ref_low,
+            "ref_high": self.ref_high,
+            "date": self.date.isoformat() if self.date else None,
+            "date_source": self.date_source,
+            "assertion": str(self.assertion),
+            "note_id": self.note_id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "attrs": _jsonable(self.attrs),
+        }
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> Finding:
+        attrs = dict(row.get("attrs") or {})
+        for key in ("start_date", "stop_date"):
+            if isinstance(attrs.get(key), str):
+                attrs[key] = dt.date.fromisoformat(attrs[key])
+        return cls(
+            concept=row["concept"],
+            category=row["category"],
+            note_id=row["note_id"],
+            start=int(row["start"]),
+            end=int(row["end"]),
+            text=row["text"],
+            assertion=Assertion(row.get("assertion", "affirmed")),
+            code=row.get("code"),
+            value=row.get("value"),
+            unit=row.get("unit"),
+            date=dt.date.fromisoformat(row["date"]) if row.get("date") else None,
+            date_source=row.get("date_source", "note"),
+            raw_value=row.get("raw_value"),
+            raw_unit=row.get("raw_unit"),
+            ref_low=row.get("ref_low"),
+            ref_high=row.get("ref_high"),
+            attrs=attrs,
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items) if isinstance(value, (set, frozenset)) else items
+    return value
+
+
+@dataclass(frozen=True)
+class Note:
+    patient_id: str
+    note_id: str
+    note_date: dt.date
+    text: str
+    note_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Patient:
+    patient_id: str
+    birth_date: dt.date | None = None
+    sex: str | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One computable eligibility criterion parsed from registry text.
+
+    `kind` selects the evaluator; `params` holds its typed parameters (see
+    matcher.criteria for each kind's keys). `key` is a short semantic name
+    ("age", "biopsy", "alt", "x_rtx") used to line criteria up with labels.
+    """
+
+    id: str
+    key: str
+    type: str  # "inclusion" | "exclusion"
+    text: str
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    manual_reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "type": self.type,
+            "text": self.text,
+            "kind": self.kind,
+            "params": _jsonable(self.params),
+            "manual_reason": self.manual_reason,
+        }
+
+
+@dataclass(frozen=True)
+class Trial:
+    trial_id: str
+    title: str
+    criteria: tuple[Criterion, ...]
+    min_age_years: float | None = None
+    max_age_years: float | None = None
+    sex: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    note_id: str
+    note_date: dt.date | None
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "note_id": self.note_id,
+            "note_date": self.note_date.isoformat() if self.note_date else None,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: Criterion
+    status: Status
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class PatientResult:
+    patient_id: str
+    status: PatientStatus
+    score: float
+    results: tuple[CriterionResult, ...]
+    rank: int = 0

@@ -1,0 +1,244 @@
+"""Vocabularies as data: loaded from matcher/data with importlib.resources, validated once.
+
+Each record of concepts.jsonl is one concept:
+  {"id": "drug.tacrolimus", "category": "drug", "label": "tacrolimus",
+   "code": "RxNorm:42316", "terms": [...], "abbreviations": [...], "key": "tac",
+   "attrs": {...}}
+`terms` match case-insensitively and may be found by fuzzy lookup when they are
+five letters or longer; `abbreviations` match only with the case written
+("TAC" is tacrolimus, "tac" in "tachycardia" is not).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from matcher.errors import VocabularyError
+
+CATEGORIES = frozenset({"diagnosis", "procedure", "drug", "drug_class", "lab", "score"})
+CODE_SYSTEMS = ("SNOMED", "RxNorm", "LOINC", "ICD10", "ATC")
+_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    category: str
+    label: str
+    code: str | None
+    terms: tuple[str, ...]
+    abbreviations: tuple[str, ...]
+    key: str
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def canonical_unit(self) -> str | None:
+        return self.attrs.get("unit")
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Concept ids a drug class stands for (a drug stands for itself)."""
+        return tuple(self.attrs.get("members", (self.id,)))
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    concept_id: str
+    start: int
+    end: int
+    text: str
+
+
+class Vocabulary:
+    """All concepts, indexed by id, with a term finder over plain text."""
+
+    def __init__(self, concepts: Iterable[Concept]) -> None:
+        self.concepts: dict[str, Concept] = {}
+        for concept in concepts:
+            if concept.id in self.concepts:
+                raise VocabularyError("duplicate concept id", field="id", received=concept.id)
+            self.concepts[concept.id] = concept
+        self._term_re, self._abbr_re, self._by_term = self._compile()
+
+    def __getitem__(self, concept_id: str) -> Concept:
+        return self.concepts[concept_id]
+
+    def __contains__(self, concept_id: object) -> bool:
+        return concept_id in self.concepts
+
+    def by_category(self, category: str) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.category == category]
+
+    def expand(self, concept_id: str) -> tuple[str, ...]:
+        """A drug class expands to its members; anything else to itself."""
+        return self.concepts[concept_id].members
+
+    def _compile(self) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+        by_term: dict[str, str] = {}
+        abbr: dict[str, str] = {}
+        for concept in self.concepts.values():
+            for term in concept.terms:
+                by_term.setdefault(term.lower(), concept.id)
+            for term in concept.abbreviations:
+                abbr.setdefault(term, concept.id)
+        by_term.update({f"\x00{k}": v for k, v in abbr.items()})
+
+        def alternation(terms: Iterable[str]) -> str:
+            ordered = sorted(set(terms), key=len, reverse=True)
+            return "|".join(re.escape(t) for t in ordered)
+
+        # A term must not start or end inside a word: "LN" in "LNG" is not lupus nephritis.
+        term_re = re.compile(
+            rf"(?<![\w-])(?:{alternation(k for k in by_term if not k.startswith(chr(0)))})(?![\w])",
+            re.IGNORECASE,
+        )
+        abbr_re = re.compile(rf"(?<![\w-])(?:{alternation(abbr)})(?![\w])")
+        return term_re, abbr_re, by_term
+
+    def find_terms(self, text: str) -> list[TermMatch]:
+        """Longest non-overlapping vocabulary mentions in `text`, left to right."""
+        found: list[TermMatch] = []
+        for match in self._term_re.finditer(text):
+            concept_id = self._by_term[match.group(0).lower()]
+            found.append(TermMatch(concept_id, match.start(), match.end(), match.group(0)))
+        for match in self._abbr_re.finditer(text):
+            concept_id = self._by_term["\x00" + match.group(0)]
+            found.append(TermMatch(concept_id, match.start(), match.end(), match.group(0)))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        kept: list[TermMatch] = []
+        last_end = -1
+        for match in found:
+            if match.start >= last_end:
+                kept.append(match)
+                last_end = match.end
+        return kept
+
+
+def _validate(record: Any, source: str, line: int) -> Concept:
+    if not isinstance(record, dict):
+        raise VocabularyError(
+            "record is not an object",
+            file=source,
+            line=line,
+            received=type(record).__name__,
+            expected="a JSON object",
+        )
+    for name in ("id", "category", "label"):
+        if not isinstance(record.get(name), str) or not record[name]:
+            raise VocabularyError(
+                "missing field",
+                file=source,
+                line=line,
+                field=name,
+                received=record.get(name),
+                expected="a non-empty string",
+            )
+    if not _ID_RE.match(record["id"]):
+        raise VocabularyError(
+            "bad concept id",
+            file=source,
+            line=line,
+            field="id",
+            received=record["id"],
+            expected="'category.name' in lower case",
+        )
+    if record["category"] not in CATEGORIES:
+        raise VocabularyError(
+            "unknown category",
+            file=source,
+            line=line,
+            field="category",
+            received=record["category"],
+            expected=", ".join(sorted(CATEGORIES)),
+        )
+    code = record.get("code")
+    if code is not None and (not isinstance(code, str) or code.split(":")[0] not in CODE_SYSTEMS):
+        raise VocabularyError(
+            "bad code",
+            file=source,
+            line=line,
+            field="code",
+            received=code,
+            expected=f"SYSTEM:code with SYSTEM one of {', '.join(CODE_SYSTEMS)}",
+        )
+    terms = record.get("terms", [])
+    abbreviations = record.get("abbreviations", [])
+    for name, values in (("terms", terms), ("abbreviations", abbreviations)):
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise VocabularyError(
+                "bad term list",
+                file=source,
+                line=line,
+                field=name,
+                received=values,
+                expected="a list of non-empty strings",
+            )
+    if not terms and not abbreviations:
+        raise VocabularyError(
+            "concept has no terms",
+            file=source,
+            line=line,
+            field="terms",
+            received=record["id"],
+            expected="at least one term",
+        )
+    attrs = record.get("attrs", {})
+    if not isinstance(attrs, dict):
+        raise VocabularyError(
+            "bad attrs", file=source, line=line, field="attrs", received=attrs, expected="an object"
+        )
+    return Concept(
+        id=record["id"],
+        category=record["category"],
+        label=record["label"],
+        code=code,
+        terms=tuple(terms),
+        abbreviations=tuple(abbreviations),
+        key=record.get("key") or record["id"].split(".", 1)[1],
+        attrs=attrs,
+    )
+
+
+def read_concepts(text: str, source: str) -> list[Concept]:
+    concepts = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise VocabularyError(f"invalid JSON ({exc.msg})", file=source, line=line_no) from exc
+        concepts.append(_validate(record, source, line_no))
+    return concepts
+
+
+def data_text(name: str) -> str:
+    """Text of a packaged data file (matcher/data/NAME)."""
+    try:
+        return resources.files("matcher.data").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise VocabularyError("packaged data file missing", file=f"matcher/data/{name}") from exc
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    vocabulary = Vocabulary(
+        read_concepts(data_text("concepts.jsonl"), "matcher/data/concepts.jsonl")
+    )
+    for concept in vocabulary.concepts.values():
+        for member in concept.attrs.get("members", ()):
+            if member not in vocabulary:
+                raise VocabularyError(
+                    "drug class names an unknown member",
+                    file="matcher/data/concepts.jsonl",
+                    field="members",
+                    received=member,
+                    expected="a concept id in the file",
+                )
+    return vocabulary
