@@ -21,7 +21,7 @@ from typing import Any
 
 from matcher.errors import VocabularyError
 
-CATEGORIES = frozenset({"diagnosis", "procedure", "drug", "drug_class", "lab", "score"})
+CATEGORIES = frozenset({"diagnosis", "procedure", "drug", "drug_class", "lab", "score", "status"})
 CODE_SYSTEMS = ("SNOMED", "RxNorm", "LOINC", "ICD10", "ATC")
 _ID_RE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
 

@@ -1,0 +1,734 @@
+"""Criterion evaluation: a pure function of (criterion, timeline, as-of).
+
+No I/O and no clock: the same inputs always give the same status, reason and
+evidence. Each kind of criterion (see matcher.criteria) has one evaluator here;
+the rules are GUIDELINE.md's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from matcher.model import (
+    Criterion,
+    CriterionResult,
+    Evidence,
+    Finding,
+    Status,
+)
+from matcher.timeline import LOOKBACK_DAYS, Timeline
+from matcher.vocab import load_vocabulary
+
+Evaluator = Callable[[Criterion, Timeline], CriterionResult]
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+}
+_PROTEINURIA = ("lab.upcr", "lab.urine_protein_24h")
+_ACTIVE_STATEMENTS = ("status.persistent_proteinuria", "status.nonresponse", "status.renal_relapse")
+
+
+def evaluate(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    evaluator = _EVALUATORS.get(criterion.kind, _manual)
+    return evaluator(criterion, timeline)
+
+
+def evaluate_all(criteria: Iterable[Criterion], timeline: Timeline) -> tuple[CriterionResult, ...]:
+    return tuple(evaluate(c, timeline) for c in criteria)
+
+
+# ------------------------------------------------------------------- helpers
+def _result(
+    criterion: Criterion,
+    status: Status,
+    reason: str,
+    findings: Iterable[Finding] = (),
+    timeline: Timeline | None = None,
+) -> CriterionResult:
+    evidence = tuple(
+        Evidence(f.note_id, timeline.note_date(f) if timeline else None, f.start, f.end, f.text)
+        for f in findings
+    )
+    return CriterionResult(criterion, status, reason, evidence)
+
+
+def _when(finding: Finding, timeline: Timeline) -> dt.date:
+    return finding.date or timeline.note_date(finding) or timeline.as_of
+
+
+def _in_lookback(finding: Finding, timeline: Timeline) -> bool:
+    age = (timeline.as_of - _when(finding, timeline)).days
+    return 0 <= age <= LOOKBACK_DAYS
+
+
+def _latest(findings: list[Finding], timeline: Timeline) -> Finding | None:
+    if not findings:
+        return None
+    return max(
+        findings,
+        key=lambda f: (_when(f, timeline), timeline.note_date(f) or timeline.as_of, f.start),
+    )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _current(
+    findings: list[Finding], timeline: Timeline, label: str
+) -> tuple[Finding | None, str | None]:
+    """The most recent value within the lookback, or why there is none."""
+    recent = [f for f in findings if _in_lookback(f, timeline)]
+    if recent:
+        return _latest(recent, timeline), None
+    older = _latest(findings, timeline)
+    if older is not None:
+        return None, (
+            f"most recent {label} is from {_when(older, timeline)}, older than the "
+            f"{LOOKBACK_DAYS}-day lookback (stale)"
+        )
+    return None, f"no {label} documented"
+
+
+def _label(concept_id: str) -> str:
+    vocabulary = load_vocabulary()
+    return vocabulary[concept_id].label if concept_id in vocabulary else concept_id
+
+
+def _has_condition(timeline: Timeline, concept_id: str) -> list[Finding]:
+    return timeline.of(concept_id)
+
+
+# ----------------------------------------------------------------- evaluators
+def _manual(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    reason = criterion.manual_reason or "cannot be decided from notes; a person must check"
+    return _result(criterion, Status.MANUAL, reason)
+
+
+def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    low = criterion.params.get("min_years")
+    high = criterion.params.get("max_years")
+
+    def inside(years: int) -> bool:
+        return (low is None or years >= low) and (high is None or years <= high)
+
+    birth = timeline.patient.birth_date
+    evidence: list[Finding] = []
+    if birth is None:
+        stated = timeline.of("demographic.birth_date")
+        if stated:
+            latest = _latest(stated, timeline)
+            birth = dt.date.fromisoformat(str(latest.value))
+            evidence = [latest]
+    if birth is not None:
+        years = _completed_years(birth, timeline.as_of)
+        status = Status.MET if inside(years) else Status.NOT_MET
+        source = "date of birth in the note" if evidence else "structured birth date"
+        return _result(
+            criterion,
+            status,
+            f"age {years} at {timeline.as_of} ({source} {birth})",
+            evidence,
+            timeline,
+        )
+    ages = timeline.of("demographic.age")
+    if not ages:
+        return _result(criterion, Status.UNKNOWN, "no birth date or stated age documented")
+    latest = max(ages, key=lambda f: (timeline.note_date(f), f.start))
+    written = timeline.note_date(latest) or timeline.as_of
+    elapsed = _completed_years(written, timeline.as_of)
+    youngest = int(latest.value) + elapsed
+    oldest = youngest + 1
+    if inside(youngest) and inside(oldest):
+        status = Status.MET
+    elif not inside(youngest) and not inside(oldest):
+        status = Status.NOT_MET
+    else:
+        status = Status.UNKNOWN
+    reason = (
+        f"stated age {int(latest.value)} on {written}; at {timeline.as_of} the age is "
+        f"{youngest} or {oldest}"
+    )
+    if status is Status.UNKNOWN:
+        reason += "; a birth date is needed to decide"
+        return _result(criterion, status, reason)
+    return _result(criterion, status, reason, [latest], timeline)
+
+
+def _completed_years(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _sex(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    wanted = str(criterion.params.get("sex", "")).lower()[:1]
+    sex = (timeline.patient.sex or "").lower()[:1]
+    if not sex:
+        return _result(criterion, Status.UNKNOWN, "sex not recorded")
+    status = Status.MET if sex == wanted else Status.NOT_MET
+    return _result(criterion, status, f"recorded sex {timeline.patient.sex}")
+
+
+def _implied_by(concept_id: str) -> set[str]:
+    """Concepts whose presence implies this one: lupus nephritis implies SLE."""
+    vocabulary = load_vocabulary()
+    implied = {concept_id}
+    for concept in vocabulary.concepts.values():
+        if concept_id in concept.attrs.get("implies", ()):
+            implied.add(concept.id)
+    return implied
+
+
+def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    concepts: set[str] = set()
+    for concept_id in criterion.params.get("concepts", []):
+        concepts |= _implied_by(concept_id)
+    names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
+    affirmed = timeline.of(*concepts)
+    if "dx.lupus_nephritis" in concepts or "dx.sle" in concepts:
+        # A biopsy read as lupus nephritis class III/IV affirms the disease.
+        affirmed += [f for f in timeline.of("biopsy.kidney") if f.attrs.get("classes")]
+    ruled_out = [
+        f
+        for f in timeline.of(*criterion.params.get("concepts", []), facts_only=False)
+        if f.assertion == "negated"
+    ]
+    if "dx.sle" in concepts:
+        ruled_out += [
+            f
+            for f in timeline.of("status.sle_criteria", facts_only=False)
+            if f.assertion == "negated"
+        ]
+    if criterion.type == "exclusion":
+        if affirmed:
+            latest = _latest(affirmed, timeline)
+            return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
+        return _result(criterion, Status.NOT_MET, f"{names} not documented; confirm at screening")
+    latest_ruled_out = _latest(ruled_out, timeline)
+    # "SLE was considered but ruled out" stands unless the diagnosis itself is affirmed
+    # again later; a later biopsy read as lupus nephritis does not overturn it by itself.
+    direct = [f for f in affirmed if f.concept in criterion.params.get("concepts", [])]
+    latest_direct = _latest(direct, timeline)
+    latest_affirmed = _latest(affirmed, timeline)
+    if latest_ruled_out is not None and (
+        latest_direct is None
+        or _when(latest_ruled_out, timeline) >= _when(latest_direct, timeline)
+    ):
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            f"{names} ruled out or criteria not fulfilled",
+            [latest_ruled_out],
+            timeline,
+        )
+    if latest_affirmed is not None:
+        return _result(criterion, Status.MET, f"{names} documented", [latest_affirmed], timeline)
+    return _result(criterion, Status.UNKNOWN, f"{names} not documented")
+
+
+def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    wanted = set(criterion.params.get("classes", ["III", "IV"]))
+    allowed = wanted | set(criterion.params.get("allowed_with", []))
+    window = criterion.params.get("window_days")
+    biopsies = [f for f in timeline.of("biopsy.kidney")]
+    if not biopsies:
+        return _result(criterion, Status.UNKNOWN, "no kidney biopsy result documented")
+    dated = [f for f in biopsies if not f.attrs.get("undated")]
+    latest = _latest(dated, timeline) if dated else _latest(biopsies, timeline)
+    classes = set(latest.attrs.get("classes", []))
+    label = (
+        "class " + "+".join(latest.attrs.get("classes", []))
+        if classes
+        else (latest.attrs.get("other_disease") or "another kidney disease")
+    )
+    if not classes or not (classes & wanted) or not classes <= allowed:
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            f"most recent biopsy shows {label}, not class {' or '.join(sorted(wanted))}",
+            [latest],
+            timeline,
+        )
+    if latest.attrs.get("undated"):
+        return _result(
+            criterion,
+            Status.UNKNOWN,
+            f"{label} lupus nephritis stated but the biopsy date is not documented",
+        )
+    when = _when(latest, timeline)
+    age = (timeline.as_of - when).days
+    if window is not None and age > window:
+        return _result(
+            criterion,
+            Status.UNKNOWN,
+            f"biopsy ({label}) dated {when} is {age} days before screening, outside "
+            f"the {window}-day window: a repeat biopsy would be needed",
+        )
+    return _result(criterion, Status.MET, f"biopsy {when}: {label}", [latest], timeline)
+
+
+_PERFORMANCE_TO_ECOG = ((90, 0), (70, 1), (50, 2), (30, 3), (10, 4), (0, 5))
+
+
+def _ecog_from_scale(value: float) -> int:
+    """Lansky/Karnofsky 0-100 to ECOG (DOMAIN): 90-100 -> 0, 70-80 -> 1, 50-60 -> 2, ..."""
+    for floor, ecog in _PERFORMANCE_TO_ECOG:
+        if value >= floor:
+            return ecog
+    return 5
+
+
+def _compare(params: dict, value: float) -> bool:
+    if "low" in params or "high" in params:
+        low, high = params.get("low"), params.get("high")
+        return (low is None or value >= low) and (high is None or value <= high)
+    return _OPS[params["op"]](value, float(params["value"]))
+
+
+def _describe_threshold(params: dict) -> str:
+    if "low" in params or "high" in params:
+        return f"{_fmt(params.get('low', 0))} to {_fmt(params.get('high', 0))}"
+    return f"{params['op']} {_fmt(float(params['value']))}"
+
+
+def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    concept = criterion.params["concept"]
+    concepts = [concept]
+    if concept == "score.ecog":
+        concepts += ["score.lansky", "score.karnofsky"]
+    scores = [
+        f
+        for f in timeline.of(*concepts)
+        if isinstance(f.value, (int, float)) and not f.attrs.get("at_diagnosis")
+    ]
+    label = _label(concept)
+    latest, why = _current(scores, timeline, f"{label} score")
+    if latest is None:
+        return _result(criterion, Status.UNKNOWN, why or "")
+    value = float(latest.value)
+    shown = _fmt(value)
+    if latest.concept != concept:
+        value = float(_ecog_from_scale(value))
+        shown = f"{_label(latest.concept)} {_fmt(float(latest.value))} (≈ ECOG {_fmt(value)})"
+    ok = _compare(criterion.params, value)
+    status = Status.MET if ok == (criterion.type == "inclusion") else Status.NOT_MET
+    if criterion.type == "exclusion":
+        status = Status.MET if ok else Status.NOT_MET
+    return _result(
+        criterion,
+        status,
+        f"{label} {shown} on {_when(latest, timeline)} "
+        f"(needs {_describe_threshold(criterion.params)})",
+        [latest],
+        timeline,
+    )
+
+
+def _drug_start(finding: Finding, timeline: Timeline) -> dt.date:
+    start = finding.attrs.get("start_date")
+    if isinstance(start, str):
+        start = dt.date.fromisoformat(start)
+    return start or timeline.note_date(finding) or timeline.as_of
+
+
+def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    params = criterion.params
+    agents = params.get("agents", [])
+    min_agents = int(params.get("min_agents", 2))
+    min_days = int(params.get("min_duration_days", 183))
+    strict = params.get("duration_strict", True)
+    exposures = timeline.of(*agents)
+    naive = timeline.of("status.treatment_naive")
+    if naive and not exposures:
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            "documented as treatment-naive",
+            [_latest(naive, timeline)],
+            timeline,
+        )
+    by_agent: dict[str, Finding] = {}
+    for finding in exposures:
+        current = by_agent.get(finding.concept)
+        if current is None or _drug_start(finding, timeline) < _drug_start(current, timeline):
+            by_agent[finding.concept] = finding
+    earliest = min(by_agent.values(), key=lambda f: _drug_start(f, timeline), default=None)
+    # c. proteinuria not in remission
+    measures = [f for f in timeline.of(*_PROTEINURIA) if isinstance(f.value, (int, float))]
+    threshold = float(params.get("proteinuria_threshold", 0.5))
+    latest_measure = _latest([f for f in measures if _in_lookback(f, timeline)], timeline)
+    remission = timeline.of("status.complete_remission")
+    active_statements = timeline.of(*_ACTIVE_STATEMENTS)
+    negated_remission = [
+        f
+        for f in timeline.of("status.complete_remission", facts_only=False)
+        if f.assertion == "negated"
+    ]
+    active_statements += negated_remission
+    if latest_measure is not None and float(latest_measure.value) < threshold:
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            f"latest proteinuria {_fmt(float(latest_measure.value))} "
+            f"{latest_measure.unit} on {_when(latest_measure, timeline)} is below "
+            f"{_fmt(threshold)} (remission)",
+            [latest_measure],
+            timeline,
+        )
+    latest_remission = _latest(remission, timeline)
+    latest_active = _latest(active_statements, timeline)
+    if (
+        latest_measure is None
+        and latest_remission is not None
+        and (
+            latest_active is None
+            or _when(latest_remission, timeline) >= _when(latest_active, timeline)
+        )
+    ):
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            "documented as in complete renal remission",
+            [latest_remission],
+            timeline,
+        )
+    if earliest is not None:
+        days = (timeline.as_of - _drug_start(earliest, timeline)).days
+        long_enough = days > min_days if strict else days >= min_days
+        if not long_enough:
+            return _result(
+                criterion,
+                Status.NOT_MET,
+                f"earliest documented start of a listed agent "
+                f"({_label(earliest.concept)}, {_drug_start(earliest, timeline)}) is "
+                f"{days} days before screening, not more than {min_days}",
+                [earliest],
+                timeline,
+            )
+    if len(by_agent) < min_agents:
+        named = ", ".join(sorted(_label(a) for a in by_agent)) or "none"
+        return _result(
+            criterion,
+            Status.UNKNOWN,
+            f"{len(by_agent)} listed agent(s) documented ({named}); {min_agents} needed",
+        )
+    evidence = sorted(by_agent.values(), key=lambda f: _drug_start(f, timeline))
+    if latest_measure is not None:
+        proteinuria = (
+            f"latest proteinuria {_fmt(float(latest_measure.value))} "
+            f"{latest_measure.unit} on {_when(latest_measure, timeline)}"
+        )
+        evidence.append(latest_measure)
+    elif latest_active is not None:
+        proteinuria = f"'{latest_active.text}' on {_when(latest_active, timeline)}"
+        evidence.append(latest_active)
+    else:
+        return _result(
+            criterion,
+            Status.UNKNOWN,
+            f"{len(by_agent)} agents documented, but no proteinuria measure in the lookback "
+            "or statement of non-remission",
+        )
+    agents_text = ", ".join(
+        f"{_label(f.concept)} from {_drug_start(f, timeline)}"
+        for f in sorted(by_agent.values(), key=lambda f: _drug_start(f, timeline))
+    )
+    return _result(criterion, Status.MET, f"{agents_text}; {proteinuria}", evidence, timeline)
+
+
+def _last_exposure(finding: Finding, timeline: Timeline) -> dt.date:
+    stop = finding.attrs.get("stop_date")
+    if stop:
+        return stop if isinstance(stop, dt.date) else dt.date.fromisoformat(stop)
+    start = finding.attrs.get("start_date")
+    if start and finding.attrs.get("single_dose"):
+        return start if isinstance(start, dt.date) else dt.date.fromisoformat(start)
+    return timeline.note_date(finding) or timeline.as_of
+
+
+def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    drugs = criterion.params.get("drugs", [])
+    window = criterion.params.get("window_days")
+    names = ", ".join(sorted({_label(d) for d in drugs}))
+    wanted = set(drugs)
+    # "anti-CD20 therapy" in a note is a class finding: it counts for an exclusion that
+    # names any of its members.
+    vocabulary = load_vocabulary()
+    classes = [c.id for c in vocabulary.by_category("drug_class") if wanted & set(c.members)]
+    exposures = timeline.of(*drugs, *classes)
+    if window is not None:
+        exposures = [
+            f for f in exposures if (timeline.as_of - _last_exposure(f, timeline)).days <= window
+        ]
+    if exposures:
+        latest = _latest(exposures, timeline)
+        span = f"within {window} days" if window is not None else "documented"
+        status = Status.MET if criterion.type == "exclusion" else Status.MET
+        return _result(
+            criterion, status, f"{_label(latest.concept)} exposure {span}", [latest], timeline
+        )
+    if criterion.type == "exclusion":
+        return _result(
+            criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
+        )
+    return _result(criterion, Status.UNKNOWN, f"no {names} exposure documented")
+
+
+def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
+    if finding.ref_high is not None:
+        return finding.ref_high, "printed reference range"
+    default = load_vocabulary()[concept_id].attrs.get("default_uln")
+    return default, "default ULN"
+
+
+def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    params = criterion.params
+    verdicts: list[tuple[bool | None, str, Finding | None]] = []
+    for analyte in params.get("analytes", []):
+        verdicts.append(_lab_one(criterion, analyte, timeline))
+    failing = [v for v in verdicts if v[0] is False]
+    missing = [v for v in verdicts if v[0] is None]
+    reasons = "; ".join(v[1] for v in verdicts)
+    evidence = [v[2] for v in verdicts if v[2] is not None]
+    inclusion = criterion.type == "inclusion"
+    if inclusion:
+        if failing:
+            return _lab_failure(criterion, timeline, reasons, [v[2] for v in failing if v[2]])
+        if missing:
+            return _result(criterion, Status.UNKNOWN, reasons)
+        return _result(criterion, Status.MET, reasons, evidence, timeline)
+    # Exclusion: "Hemoglobin < 70 g/L" is met when the patient's value satisfies it.
+    if any(v[0] is True for v in verdicts):
+        return _result(
+            criterion,
+            Status.MET,
+            reasons,
+            [v[2] for v in verdicts if v[0] is True and v[2]],
+            timeline,
+        )
+    if missing:
+        return _result(criterion, Status.UNKNOWN, reasons)
+    return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+
+
+def _lab_failure(
+    criterion: Criterion, timeline: Timeline, reasons: str, evidence: list[Finding]
+) -> CriterionResult:
+    params = criterion.params
+    for exception in params.get("exceptions", []):
+        if exception.get("then") == "manual" and _has_condition(timeline, exception["if"]):
+            return _result(
+                criterion,
+                Status.MANUAL,
+                f"{reasons}; patient has {_label(exception['if'])}, which the "
+                "criterion exempts: investigator decides",
+                evidence,
+                timeline,
+            )
+    if params.get("below_manual"):
+        return _result(
+            criterion, Status.MANUAL, f"{reasons}; {params['below_manual']}", evidence, timeline
+        )
+    return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+
+
+def _lab_one(
+    criterion: Criterion, analyte: str, timeline: Timeline
+) -> tuple[bool | None, str, Finding | None]:
+    params = criterion.params
+    label = _label(analyte)
+    values = [f for f in timeline.of(analyte) if isinstance(f.value, (int, float))]
+    latest, why = _current(values, timeline, label)
+    if latest is None and analyte == "lab.egfr":
+        computed = _schwartz(timeline)
+        if computed is not None:
+            value, creatinine, height = computed
+            ok = _OPS[params["op"]](value, float(params["value"]))
+            return (
+                ok,
+                f"eGFR {value:.0f} by bedside Schwartz (creatinine "
+                f"{_fmt(float(creatinine.value))} µmol/L on {_when(creatinine, timeline)}, "
+                f"height {_fmt(float(height.value))} cm)",
+                creatinine,
+            )
+    if latest is None:
+        return None, why or f"no {label}", None
+    value = float(latest.value)
+    when = _when(latest, timeline)
+    if "uln_multiple" in params:
+        multiple = float(params["uln_multiple"])
+        for exception in params.get("exceptions", []):
+            if "uln_multiple" in exception and _has_condition(timeline, exception["if"]):
+                multiple = float(exception["uln_multiple"])
+        uln, source = _uln(latest, analyte)
+        if uln is None:
+            return None, f"{label} {_fmt(value)} has no reference range and no default ULN", None
+        limit = multiple * uln
+        ok = _OPS[params["op"]](value, limit)
+        reason = (
+            f"{label} {_fmt(value)} {latest.unit or ''} on {when}; limit "
+            f"{_fmt(multiple)}×ULN = {_fmt(round(limit, 3))} ({source} {_fmt(uln)})"
+        )
+        return ok, reason, latest
+    ok = _OPS[params["op"]](value, float(params["value"]))
+    reason = (
+        f"{label} {_fmt(value)} {latest.unit or ''} on {when} "
+        f"(needs {params['op']} {_fmt(float(params['value']))})"
+    )
+    if ok and params.get("csf_free_days") is not None:
+        window = int(params["csf_free_days"])
+        doses = [
+            f
+            for f in timeline.of("drug.gcsf")
+            if 0 <= (when - _drug_start(f, timeline)).days <= window
+        ]
+        if doses:
+            dose = _latest(doses, timeline)
+            return (
+                False,
+                f"{reason}, but a colony-stimulating factor was given on "
+                f"{_drug_start(dose, timeline)}, within {window} days before the count",
+                dose,
+            )
+    return ok, reason, latest
+
+
+def _schwartz(timeline: Timeline) -> tuple[float, Finding, Finding] | None:
+    """Bedside Schwartz: eGFR = 36.5 × height (cm) / creatinine (µmol/L)."""
+    creatinines = [
+        f
+        for f in timeline.of("lab.creatinine")
+        if isinstance(f.value, (int, float)) and f.value > 0 and _in_lookback(f, timeline)
+    ]
+    heights = [
+        f
+        for f in timeline.of("lab.height")
+        if isinstance(f.value, (int, float))
+        and 0 <= (timeline.as_of - _when(f, timeline)).days <= 365
+    ]
+    creatinine, height = _latest(creatinines, timeline), _latest(heights, timeline)
+    if creatinine is None or height is None:
+        return None
+    return 36.5 * float(height.value) / float(creatinine.value), creatinine, height
+
+
+def _cd19(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    results = [f for f in timeline.of("lab.cd19") if "present" in f.attrs]
+    results += [f for f in timeline.of("status.b_cell_depleted")]
+    latest, why = _current(results, timeline, "CD19 flow cytometry result")
+    if latest is None:
+        return _result(criterion, Status.UNKNOWN, why or "")
+    present = latest.attrs.get("present", False) if latest.concept == "lab.cd19" else False
+    status = Status.MET if present else Status.NOT_MET
+    described = "present" if present else "absent"
+    return _result(
+        criterion,
+        status,
+        f"CD19+ B cells {described} on {_when(latest, timeline)} ('{latest.text}')",
+        [latest],
+        timeline,
+    )
+
+
+def _ana(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    minimum = float(criterion.params.get("min_titre", 80))
+    results = timeline.of("lab.ana", facts_only=False)
+    results = [f for f in results if f.assertion in ("affirmed", "historical", "negated")]
+    titres = [f for f in results if isinstance(f.value, (int, float))]
+    high = [f for f in titres if f.value >= minimum]
+    if high:
+        best = max(high, key=lambda f: f.value)
+        return _result(
+            criterion,
+            Status.MET,
+            f"ANA 1:{int(best.value)} on {_when(best, timeline)}",
+            [best],
+            timeline,
+        )
+    negative = [
+        f
+        for f in results
+        if f.attrs.get("result") == "negative" and f.value is None or f.assertion == "negated"
+    ]
+    low = [f for f in titres if f.value < minimum]
+    if low or negative:
+        latest = _latest(low + negative, timeline)
+        shown = f"1:{int(latest.value)}" if latest.value else "negative"
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            f"ANA {shown} (needs ≥ 1:{int(minimum)}), no higher titre documented",
+            [latest],
+            timeline,
+        )
+    if results:
+        return _result(criterion, Status.UNKNOWN, "ANA positive but no titre documented")
+    return _result(criterion, Status.UNKNOWN, "no ANA result documented")
+
+
+def _venous(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    poor = timeline.of("status.poor_venous_access")
+    if poor:
+        latest = _latest(poor, timeline)
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            "poor venous access or a contraindication to cell collection documented",
+            [latest],
+            timeline,
+        )
+    return _result(
+        criterion,
+        Status.MANUAL,
+        "venous access and suitability for cell collection must be checked in person",
+    )
+
+
+def _hemodynamic(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    unstable = [
+        f for f in timeline.of("status.hemodynamic_instability") if _in_lookback(f, timeline)
+    ]
+    if unstable:
+        latest = _latest(unstable, timeline)
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            f"haemodynamic instability documented on {_when(latest, timeline)}",
+            [latest],
+            timeline,
+        )
+    return _result(
+        criterion,
+        Status.MANUAL,
+        "haemodynamic stability must be confirmed by the "
+        "investigator; no instability documented in the lookback",
+    )
+
+
+def _consent(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    return _result(
+        criterion,
+        Status.MANUAL,
+        criterion.manual_reason or "informed consent is obtained at screening",
+    )
+
+
+_EVALUATORS: dict[str, Evaluator] = {
+    "age": _age,
+    "sex": _sex,
+    "diagnosis": _diagnosis,
+    "biopsy": _biopsy,
+    "score": _score,
+    "refractory": _refractory,
+    "drug_exposure": _drug_exposure,
+    "lab": _lab,
+    "cd19": _cd19,
+    "ana": _ana,
+    "venous": _venous,
+    "hemodynamic": _hemodynamic,
+    "consent": _consent,
+    "manual": _manual,
+}

@@ -1,0 +1,361 @@
+"""spaCy components of the clinical pipeline, registered with @Language.factory.
+
+Rules are data: section headers and assertion cues are JSON files under
+matcher/data, copied into the saved pipeline by to_disk so that a model
+directory under models/ carries every rule it was built with.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.util import filter_spans
+
+from matcher.errors import VocabularyError
+from matcher.vocab import data_text
+
+CONCEPTS_KEY = "concepts"
+SECTIONS_KEY = "sections"
+
+if not Span.has_extension("assertion"):
+    Span.set_extension("assertion", default="affirmed")
+for _name, _default in (
+    ("note_date", None),
+    ("note_id", ""),
+    ("findings", None),
+    ("heading_dates", None),
+):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+# --------------------------------------------------------------------- sentences
+_ABBREVIATIONS_WITH_DOT = frozenset(
+    {
+        "dr",
+        "vs",
+        "e.g",
+        "i.e",
+        "approx",
+        "pt",
+        "no",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "fig",
+        "ref",
+        "dept",
+        "wk",
+        "wks",
+        "mo",
+        "yr",
+        "yrs",
+        "t",
+        "inc",
+        "b.i.d",
+        "t.i.d",
+        "q.d",
+    }
+)
+
+
+@Language.factory("clinical_sentences")
+def make_clinical_sentences(nlp: Language, name: str) -> ClinicalSentences:
+    return ClinicalSentences()
+
+
+class ClinicalSentences:
+    """Sentence boundaries for notes: every line break that ends a line, and . ! ?
+
+    A lab block ("Hb 98 g/L\\nWBC 4.1") must never become one sentence, or a
+    negation on one line would reach the next. A hard-wrapped prose line whose
+    next line starts in lower case continues the sentence.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        for index, token in enumerate(doc):
+            token.is_sent_start = index == 0 or self._starts_sentence(doc, index)
+        return doc
+
+    @staticmethod
+    def _starts_sentence(doc: Doc, index: int) -> bool:
+        token = doc[index]
+        previous = doc[index - 1]
+        if token.is_space:
+            return False
+        # A line break lies between the two tokens.
+        gap = doc.text[previous.idx + len(previous.text) : token.idx]
+        if "\n" in previous.text or "\n" in gap:
+            return not _wrapped_prose(doc.text, token.idx)
+        if previous.text in (".", "!", "?") and index >= 2:
+            before = doc[index - 2].text.lower().rstrip(".")
+            if before in _ABBREVIATIONS_WITH_DOT:
+                return False
+            return token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "•-*"
+        return False
+
+
+def _wrapped_prose(text: str, next_start: int) -> bool:
+    """A hard-wrapped prose line continues on the next line: the previous line is long
+    (a letter's wrap width), ends without punctuation, and the next starts in lower case.
+    Short lines ("Hb 98 g/L", "lymph 1.2 K/uL") never continue: each lab line stands alone.
+    """
+    if not text[next_start : next_start + 1].islower():
+        return False
+    line_end = text.rfind("\n", 0, next_start)
+    previous_start = text.rfind("\n", 0, line_end) + 1
+    previous = text[previous_start:line_end].rstrip()
+    if "\n\n" in text[line_end:next_start] or len(previous) < 50:
+        return False
+    return previous[-1:].isalpha() or previous[-1:] == ","
+
+
+# ---------------------------------------------------------------------- sections
+_HEADER_TAIL = re.compile(r"^\s*(?:[:\-–—]|\s*$)")
+_CAPS_LINE = re.compile(r"^[A-Z][A-Z0-9 /&()\-,.#+]{2,80}$")
+_BULLET = re.compile(r"^\s*(?:[-•*∙‣⁃·]|\d{1,2}[.)])\s*")
+
+
+@Language.factory("clinical_sections", default_config={"rules": None})
+def make_clinical_sections(nlp: Language, name: str, rules: dict | None) -> ClinicalSections:
+    return ClinicalSections(rules)
+
+
+class ClinicalSections:
+    """Finds section headings and labels each section with its category.
+
+    "Family history: mother with SLE." opens a family-history section; the
+    assertion component then reads SLE there as the mother's, not the patient's.
+    """
+
+    def __init__(self, rules: dict | None = None) -> None:
+        self.rules = rules or json.loads(data_text("sections.json"))
+        self._compile()
+
+    def _compile(self) -> None:
+        sections = self.rules.get("sections")
+        if not isinstance(sections, dict) or not sections:
+            raise VocabularyError(
+                "sections missing",
+                file="sections.json",
+                field="sections",
+                expected="an object of category -> [headers]",
+            )
+        by_header = {h.lower(): cat for cat, headers in sections.items() for h in headers}
+        alternation = "|".join(re.escape(h) for h in sorted(by_header, key=len, reverse=True))
+        self._by_header = by_header
+        self._header_re = re.compile(rf"^(?P<h>{alternation})(?=\s*[:\-–—]|\s*$)", re.I)
+
+    def classify_line(self, line: str) -> str | None:
+        """Category of a heading line, or None when the line is not a heading."""
+        stripped = _BULLET.sub("", line.strip()) if not line.strip().startswith("-") else line
+        stripped = stripped.strip()
+        if not stripped:
+            return None
+        match = self._header_re.match(stripped)
+        if match:
+            rest = stripped[match.end() :]
+            if rest.strip() == "" or rest.lstrip().startswith((":", "-", "–", "—")):
+                return self._by_header[match.group("h").lower()]
+        if _CAPS_LINE.match(stripped) and sum(ch.isalpha() for ch in stripped) >= 4:
+            lowered = stripped.lower()
+            for header, category in self._by_header.items():
+                if len(header) > 3 and header in lowered:
+                    return category
+            return "heading"
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        spans: list[tuple[int, int, str]] = []
+        offset = 0
+        for line in text.splitlines(keepends=True):
+            category = self.classify_line(line)
+            if category is not None:
+                spans.append((offset, offset + len(line.rstrip("\r\n")), category))
+            offset += len(line)
+        group = []
+        for i, (start, _end, category) in enumerate(spans):
+            end = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+            span = doc.char_span(start, end, label=category, alignment_mode="expand")
+            if span is not None and len(span):
+                group.append(span)
+        doc.spans[SECTIONS_KEY] = SpanGroup(doc, name=SECTIONS_KEY, spans=group)
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "sections.json").write_text(json.dumps(self.rules, indent=1, ensure_ascii=False))
+
+    def from_disk(self, path: str | Path, exclude: Any = ()) -> ClinicalSections:
+        self.rules = json.loads((Path(path) / "sections.json").read_text())
+        self._compile()
+        return self
+
+
+# --------------------------------------------------------------------- assertion
+@Language.factory("clinical_context", default_config={"rules": None})
+def make_clinical_context(nlp: Language, name: str, rules: dict | None) -> ClinicalContext:
+    return ClinicalContext(nlp, rules)
+
+
+_DONE_VERBS = re.compile(
+    r"\b(started|commenced|initiated|given|received|receiving|continue[sd]?|continuing|"
+    r"increased|reduced|tapered|weaned|switched|completed|on|taking|takes|was on|had|"
+    r"administered|stopped|discontinued|held|ceased)\b",
+    re.I,
+)
+
+
+class ClinicalContext:
+    """ConText-style assertion over the concept spans of each sentence.
+
+    Cues (category, direction, scope) come from context_rules.json. A cue
+    reaches a target in its direction within max_scope tokens unless a
+    terminator ("but", ";", "however") stands between them: in "No rash but
+    class IV nephritis on biopsy" the negation stops at "but". Pseudo-cues
+    ("no change", "no longer") cancel the cue words they contain.
+    """
+
+    def __init__(self, nlp: Language, rules: dict | None = None) -> None:
+        self.nlp = nlp
+        self.rules = rules or json.loads(data_text("context_rules.json"))
+        self._compile()
+
+    def _compile(self) -> None:
+        rules = self.rules
+        for index, rule in enumerate(rules.get("rules", [])):
+            if rule.get("category") not in rules.get("categories", []):
+                raise VocabularyError(
+                    "unknown assertion category",
+                    file="context_rules.json",
+                    line=index,
+                    field="category",
+                    received=rule.get("category"),
+                    expected=", ".join(rules.get("categories", [])),
+                )
+            if rule.get("direction") not in ("forward", "backward", "bidirectional"):
+                raise VocabularyError(
+                    "bad direction",
+                    file="context_rules.json",
+                    line=index,
+                    field="direction",
+                    received=rule.get("direction"),
+                    expected="forward, backward or bidirectional",
+                )
+        self.priority = {cat: i for i, cat in enumerate(rules["priority"])}
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._rules_by_key: dict[str, list[dict]] = {}
+        for rule in rules["rules"]:
+            key = f"{rule['category']}|{rule['direction']}|{rule.get('max_scope', 8)}"
+            self._rules_by_key.setdefault(key, []).append(rule)
+        for key, group in self._rules_by_key.items():
+            self.matcher.add(key, [self.nlp.make_doc(r["literal"]) for r in group])
+        self.pseudo = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.pseudo.add("PSEUDO", [self.nlp.make_doc(p) for p in rules.get("pseudo", [])])
+        self.terminators = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.terminators.add("TERM", [self.nlp.make_doc(t) for t in rules.get("terminate", [])])
+        self.no_terminate = {
+            cat: {w.lower() for w in words} for cat, words in rules.get("no_terminate", {}).items()
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        concepts = doc.spans.get(CONCEPTS_KEY)
+        if concepts is None or not len(concepts):
+            return doc
+        kept = filter_spans(list(concepts))
+        cues = self._cues(doc)
+        terminators = [(s, e, doc[s:e].text.lower()) for _, s, e in self.terminators(doc)]
+        sections = doc.spans.get(SECTIONS_KEY, [])
+        for span in kept:
+            sentence = span.sent
+            found: set[str] = set()
+            for category, direction, scope, cs, ce in cues:
+                if cs < sentence.start or ce > sentence.end:
+                    continue
+                if cs < span.end and ce > span.start:
+                    continue  # the cue is inside the concept ("non-response")
+                if self._reaches(direction, scope, cs, ce, span, category, terminators):
+                    found.add(category)
+            section = next((s.label_ for s in sections if s.start <= span.start < s.end), None)
+            found |= self._section_effect(section, span, sentence)
+            span._.assertion = min(found, key=self.priority.__getitem__) if found else "affirmed"
+        doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=kept)
+        # Span extension values live in doc.user_data keyed by span offsets, so
+        # they survive the SpanGroup being rebuilt above.
+        return doc
+
+    def _cues(self, doc: Doc) -> list[tuple[str, str, int, int, int]]:
+        pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
+        cues = []
+        for match_id, start, end in self.matcher(doc):
+            if any(ps <= start and end <= pe for ps, pe in pseudo):
+                continue
+            category, direction, scope = self.nlp.vocab.strings[match_id].split("|")
+            cues.append((category, direction, int(scope), start, end))
+        # A longer cue swallows the shorter one inside it ("no history of" over "no").
+        cues.sort(key=lambda c: (c[3], -(c[4] - c[3])))
+        result: list[tuple[str, str, int, int, int]] = []
+        for cue in cues:
+            if any(
+                o[3] <= cue[3] and cue[4] <= o[4] and (o[3], o[4]) != (cue[3], cue[4])
+                for o in result
+            ):
+                continue
+            result.append(cue)
+        return result
+
+    def _reaches(
+        self,
+        direction: str,
+        scope: int,
+        cs: int,
+        ce: int,
+        span: Span,
+        category: str,
+        terminators: list[tuple[int, int, str]],
+    ) -> bool:
+        if direction in ("forward", "bidirectional") and ce <= span.start:
+            gap = (ce, span.start)
+        elif direction in ("backward", "bidirectional") and cs >= span.end:
+            gap = (span.end, cs)
+        else:
+            return False
+        if gap[1] - gap[0] > scope:
+            return False
+        allowed = self.no_terminate.get(category, set())
+        return not any(
+            gap[0] <= ts and te <= gap[1] and word not in allowed for ts, te, word in terminators
+        )
+
+    @staticmethod
+    def _section_effect(section: str | None, span: Span, sentence: Span) -> set[str]:
+        if section == "family_history":
+            return {"family"}
+        if section == "allergies" and span.label_.startswith(("drug.", "class.")):
+            return {"negated"}
+        if section == "plan" and span.label_.startswith(("drug.", "class.", "proc.")):
+            before = span.doc.text[sentence.start_char : span.start_char]
+            if not _DONE_VERBS.search(before):
+                return {"hypothetical"}
+        return set()
+
+    def to_disk(self, path: str | Path, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "context_rules.json").write_text(
+            json.dumps(self.rules, indent=1, ensure_ascii=False)
+        )
+
+    def from_disk(self, path: str | Path, exclude: Any = ()) -> ClinicalContext:
+        self.rules = json.loads((Path(path) / "context_rules.json").read_text())
+        self._compile()
+        return self

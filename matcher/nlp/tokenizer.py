@@ -1,0 +1,54 @@
+"""Tokenizer rules for clinical text.
+
+spaCy's English tokenizer splits "x10^9/L" into five tokens and "s/p" into three;
+downstream rules then cannot see a unit or an abbreviation as one thing. These
+rules keep them whole: units (mg/dL, 10^9/L, mL/min/1.73m2), slash abbreviations
+(s/p, h/o, r/o), titres (1:640), LN class labels (IV-G, III-A) and score names
+(SLEDAI-2K).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_suffix_regex
+
+_UNIT = (
+    r"(?:[x×*]\s?)?10\s?(?:\^|\*\*?)?\s?[0-9⁹³]{1,2}/[lLµuμ]?[lL]"  # x10^9/L, 10*9/L, 10³/µL
+    # mg/dL, umol/L, g/24h, cells/uL: only real unit parts, so "AST/ALT" stays two analytes
+    r"|(?:[munpµμ]?(?:g|mol|L|l|IU|U|Eq)|mcg|mcmol|cells|K|G|mL|ml|kU|mU|%)"
+    r"/(?:[dmµμu]?[lL]|mm3|mm³|mcL|cmm|[mµμ]?mol|[mk]?g|24\s?h|24hr?|day|d|h|min|hpf)"
+    r"(?:/[0-9.]+\s?m[2²])?"
+    r"|m[lL]/\(?min[.·/]?1\.73\s?m[2²]\)?"  # ml/(min.1.73m2)
+    r"|[xX×]10\^?[0-9⁹³]{1,2}"  # x10^9 with the /L apart
+)
+_ABBREVIATION = r"(?i:s/p|h/o|r/o|c/o|w/o|y/o|a/p|f/u|n/v|b/l|d/c)"
+_CLASS_LABEL = r"(?:I|II|III|IV|V|VI)-?[SGAC](?:/[AC])?"
+_SCORE_NAME = r"(?i:SLEDAI-?2K|SLEDAI-2000|SELENA-SLEDAI|BILAG-2004|PT-INR|FK-?506|G-CSF|GM-CSF)"
+_TITRE = r"1\s?:\s?\d{2,5}"
+TOKEN_MATCH = re.compile(rf"^(?:{_UNIT}|{_ABBREVIATION}|{_CLASS_LABEL}|{_SCORE_NAME}|{_TITRE})$")
+
+
+# "class IV+V." and "ANA 1:640." end a sentence: the full stop is its own token.
+_EXTRA_SUFFIXES = (r"(?<=[A-Z+\]\)])\.$", r"(?<=\d:\d\d)\.$")
+
+
+def clinical_tokenizer(nlp: Language) -> Tokenizer:
+    """spaCy's default English tokenizer with clinical whole-token matches."""
+    default = nlp.tokenizer
+    suffixes = list(nlp.Defaults.suffixes or []) + list(_EXTRA_SUFFIXES)
+    return Tokenizer(
+        nlp.vocab,
+        rules=default.rules,
+        prefix_search=default.prefix_search,
+        suffix_search=compile_suffix_regex(suffixes).search,
+        infix_finditer=default.infix_finditer,
+        token_match=TOKEN_MATCH.match,
+        url_match=default.url_match,
+    )
+
+
+def create_clinical_tokenizer():  # registered as "matcher.clinical_tokenizer.v1"
+    return clinical_tokenizer
