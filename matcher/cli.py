@@ -1,0 +1,274 @@
+"""`matcher` command line: parses arguments, calls matcher.api, prints.
+
+Exit codes: 0 success, 1 the input was wrong (the message says where), 2 usage.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from matcher import api
+from matcher.errors import MatcherError
+
+
+class _Date(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+DATE = _Date()
+DB_OPTION = click.option("--db", "db", envvar="MATCHER_DB", default=None,
+                         help="SQLite database file (env MATCHER_DB; default ./matcher.db).")
+AS_OF_OPTION = click.option("--as-of", "as_of", type=DATE, default=None,
+                            help="Screening date (default: today).")
+
+
+def _store(db: str | None):
+    from matcher.store import Store
+
+    return Store.open_default(db)
+
+
+def _today(as_of: dt.date | None) -> dt.date:
+    return as_of or dt.date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="matcher")
+def cli() -> None:
+    """Match patients' clinic notes against clinical-trial eligibility criteria."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--patients", "patients_file", type=click.Path(path_type=Path), default=None,
+              help="Separate demographics file (patient_id, birth_date, sex).")
+@DB_OPTION
+def ingest(files: tuple[Path, ...], patients_file: Path | None, db: str | None) -> None:
+    """Load note exports (JSONL or CSV) and parse them into findings."""
+    store = _store(db)
+    report = api.ingest(list(files), store, patients_file=patients_file)
+    click.echo(
+        f"ingested {report.rows} rows from {len(report.files)} file(s): {report.new} new, "
+        f"{report.changed} changed, {report.unchanged} unchanged; parsed {report.parsed} "
+        f"note(s); rejected {report.rejected} row(s)"
+    )
+    for reject in report.rejects:
+        click.echo(f"  rejected {reject.file}:{reject.line}: {reject.reason}", err=True)
+
+
+@cli.group()
+def trial() -> None:
+    """Inspect trial records."""
+
+
+@trial.command("show")
+@click.argument("trial_file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def trial_show(trial_file: Path, fmt: str) -> None:
+    """Show the computable criteria parsed from a registry record."""
+    from matcher.criteria import format_criteria_table, trial_to_json
+
+    loaded = api.load_trial(trial_file)
+    if fmt == "json":
+        click.echo(json.dumps(trial_to_json(loaded), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_criteria_table(loaded))
+
+
+@cli.command()
+@click.argument("note_file", default="-", type=click.File("r", encoding="utf-8"))
+@click.option("--note-date", type=DATE, default=None, help="The note's date (default today).")
+def parse(note_file: io.TextIOBase, note_date: dt.date | None) -> None:
+    """Print the findings of one note's text as JSON."""
+    text = note_file.read()
+    findings = api.parse_text(text, _today(note_date), note_id="note")
+    click.echo(json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False))
+
+
+def _note_texts(store: Any, results: list) -> dict[str, str]:
+    wanted = {e.note_id for r in results for c in r.results for e in c.evidence}
+    texts = {}
+    for note_id in wanted:
+        note = store.note(note_id)
+        if note is not None:
+            texts[note_id] = note.text
+    return texts
+
+
+@cli.command()
+@click.argument("trial_file", type=click.Path(path_type=Path))
+@DB_OPTION
+@AS_OF_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show the top N only.")
+def match(trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str,
+          limit: int | None) -> None:
+    """Rank every patient in the database for a trial."""
+    loaded = api.load_trial(trial_file)
+    store = _store(db)
+    when = _today(as_of)
+    results = api.match(loaded, store, when)
+    shown = results[:limit] if limit else results
+    if fmt == "json":
+        payload = api.match_to_json(loaded, shown, when, _note_texts(store, shown))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["rank", "patient_id", "status", "score", "met", "not_met", "unknown",
+                         "manual"] + [c.key for c in loaded.criteria])
+        for r in shown:
+            counts = _counts(r)
+            writer.writerow([r.rank, r.patient_id, r.status, r.score, *counts.values()]
+                            + [c.status for c in r.results])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    click.echo(f"{loaded.trial_id}: {loaded.title}")
+    click.echo(f"as of {when}; {len(results)} patient(s)")
+    click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  met/not/unk/man")
+    for r in shown:
+        c = _counts(r)
+        click.echo(f"{r.rank:>4}  {r.patient_id:<12} {r.status:<10} {r.score:>7.2f}  "
+                   f"{c['met']}/{c['not_met']}/{c['unknown']}/{c['manual']}")
+
+
+def _counts(result: Any) -> dict[str, int]:
+    counts = {"met": 0, "not_met": 0, "unknown": 0, "manual": 0}
+    for item in result.results:
+        counts[str(item.status)] += 1
+    return counts
+
+
+_MARKS = {"met": "✔", "not_met": "✘", "unknown": "?", "manual": "✋"}
+
+
+@cli.command()
+@click.argument("trial_file", type=click.Path(path_type=Path))
+@click.argument("patient_id")
+@DB_OPTION
+@AS_OF_OPTION
+def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | None) -> None:
+    """Every criterion for one patient with status, reason and quoted evidence."""
+    loaded = api.load_trial(trial_file)
+    store = _store(db)
+    when = _today(as_of)
+    result = api.explain(loaded, store, patient_id, when)
+    click.echo(f"{patient_id} for {loaded.trial_id} as of {when}: {result.status}")
+    texts = _note_texts(store, [result])
+    for item in result.results:
+        mark = _MARKS[str(item.status)]
+        click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}")
+        click.echo(f"    {item.status}: {item.reason}")
+        for e in item.evidence:
+            quoted = texts.get(e.note_id, "")[e.start:e.end] or e.text
+            click.echo(f"    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] \"{quoted}\"")
+
+
+@cli.command("eval")
+@click.option("--gold", "gold_file", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option("--notes", "notes_file", type=click.Path(path_type=Path, exists=True),
+              required=True)
+@click.option("--trial", "trial_file", type=click.Path(path_type=Path), required=True)
+@click.option("--trial-id", default=None, help="Trial id in the gold file (default: the record's).")
+@AS_OF_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--errors", "show_errors", is_flag=True, help="List every disagreement.")
+def eval_command(gold_file: Path, notes_file: Path, trial_file: Path, trial_id: str | None,
+                 as_of: dt.date | None, fmt: str, show_errors: bool) -> None:
+    """Per-criterion and patient-status accuracy, NDCG and evidence exactness vs gold."""
+    from matcher.evalgold import evaluate_gold, format_report, read_jsonl
+    from matcher.ingest import read_rows
+
+    loaded = api.load_trial(trial_file)
+    gold = read_jsonl(gold_file)
+    notes, patients = [], {}
+    for row in read_rows(notes_file):
+        if getattr(row, "reason", None) is not None:
+            click.echo(f"rejected {row.file}:{row.line}: {row.reason}", err=True)
+            continue
+        notes.append(row.note)
+        known = patients.get(row.patient.patient_id)
+        if known is None or (known.birth_date is None and row.patient.birth_date):
+            patients[row.patient.patient_id] = row.patient
+    note_parser = api.parser()
+    findings: dict[str, list] = {}
+    parsed = note_parser.parse_many((n.text, n.note_id, n.note_date) for n in notes)
+    for note, note_findings in zip(notes, parsed, strict=True):
+        findings.setdefault(note.patient_id, []).extend(note_findings)
+    report, _ranked = evaluate_gold(
+        loaded, gold, list(patients.values()), findings,
+        {n.note_id: n.note_date for n in notes}, {n.note_id: n.text for n in notes},
+        _today(as_of), trial_id,
+    )
+    if fmt == "json":
+        payload = report.to_json()
+        if show_errors:
+            payload["errors"] = report.errors
+        click.echo(json.dumps(payload, indent=2))
+        return
+    click.echo(format_report(report))
+    if show_errors:
+        for error in report.errors:
+            click.echo(f"  {error['patient_id']} {error['criterion']}: gold {error['gold']}, "
+                       f"got {error['got']} ({error['reason']})")
+
+
+@cli.group()
+def model() -> None:
+    """Build and inspect the saved NLP pipeline under models/."""
+
+
+@model.command("build")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Directory to write (default models/clinical-nlp).")
+def model_build(out: Path | None) -> None:
+    """Assemble the pipeline from the packaged rules and save it with nlp.to_disk."""
+    from matcher.nlp.pipeline import build_pipeline, default_model_path, pipeline_version
+
+    nlp = build_pipeline()
+    target = out or default_model_path()
+    nlp.to_disk(target)
+    click.echo(f"saved {pipeline_version(nlp)} to {target}")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(1)
+    except MatcherError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except OSError as exc:
+        click.echo(f"error: {exc.filename or ''}: {exc.strerror}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
