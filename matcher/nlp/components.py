@@ -12,6 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy
+from rapidfuzz import fuzz as rf_fuzz
+from rapidfuzz import process as rf_process
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
@@ -80,25 +84,40 @@ class ClinicalSentences:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        for index, token in enumerate(doc):
-            token.is_sent_start = index == 0 or self._starts_sentence(doc, index)
+        if not len(doc):
+            return doc
+        text = doc.text  # doc.text re-joins every token: read it once
+        # One array write: setting token.is_sent_start one by one rescans the doc each time.
+        starts = numpy.fromiter(
+            (1 if i == 0 or self._starts_sentence(doc, text, i) else -1 for i in range(len(doc))),
+            dtype="int32",
+            count=len(doc),
+        ).reshape(-1, 1)
+        doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
     @staticmethod
-    def _starts_sentence(doc: Doc, index: int) -> bool:
+    def _starts_sentence(doc: Doc, text: str, index: int) -> bool:
         token = doc[index]
         previous = doc[index - 1]
         if token.is_space:
             return False
         # A line break lies between the two tokens.
-        gap = doc.text[previous.idx + len(previous.text) : token.idx]
+        gap = text[previous.idx + len(previous.text) : token.idx]
         if "\n" in previous.text or "\n" in gap:
-            return not _wrapped_prose(doc.text, token.idx)
-        if previous.text in (".", "!", "?") and index >= 2:
-            before = doc[index - 2].text.lower().rstrip(".")
+            return not _wrapped_prose(text, token.idx)
+        k = index - 1
+        while k > 0 and doc[k].is_space:  # "sister.  He": look past the double space
+            k -= 1
+        previous = doc[k]
+        if previous.text in (".", "!", "?") and k >= 1:
+            before = doc[k - 1].text.lower().rstrip(".")
             if before in _ABBREVIATIONS_WITH_DOT:
                 return False
-            return token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "•-*"
+            # Clinical notes often go on in lower case after a full stop ("... 9.1 g/dL.
+            # rituximab given"): any word starts a sentence unless "." ended an
+            # abbreviation or a single letter ("Dr.", "e.g.", "A.").
+            return len(before) > 1 or token.text[:1].isupper() or token.text[:1].isdigit()
         return False
 
 
@@ -359,3 +378,158 @@ class ClinicalContext:
         self.rules = json.loads((Path(path) / "context_rules.json").read_text())
         self._compile()
         return self
+
+
+# ---------------------------------------------------------------- misspellings
+@Language.factory(
+    "fuzzy_concepts",
+    default_config={"min_length": 5, "threshold": 88.0, "categories": ["drug", "lab", "diagnosis"]},
+)
+def make_fuzzy_concepts(
+    nlp: Language, name: str, min_length: int, threshold: float, categories: list[str]
+) -> FuzzyConcepts:
+    return FuzzyConcepts(nlp, min_length, threshold, categories)
+
+
+class FuzzyConcepts:
+    """Finds misspelt drug, lab and diagnosis names ("mycophenolat", "tacrolimous").
+
+    Only single words of five letters or more that no exact rule matched are tried,
+    against vocabulary terms that share the first letter and differ in length by at
+    most two. The threshold of 88 (rapidfuzz ratio, 0-100) admits one wrong or
+    missing letter in an eight-letter word ("rituximib" vs "rituximab": 88.9) and
+    two in a twelve-letter one ("cyclophosphamid": 96.8), while real words near a
+    term stay out ("hemoglobinopathy" vs "hemoglobin": 77; "platelet" vs
+    "patient": 67). English stop words and common words never match.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        min_length: int = 5,
+        threshold: float = 88.0,
+        categories: list[str] | None = None,
+    ) -> None:
+        from matcher.vocab import load_vocabulary
+
+        self.min_length = min_length
+        self.threshold = threshold
+        vocabulary = load_vocabulary()
+        wanted = set(categories or ["drug", "lab", "diagnosis"])
+        self._terms: dict[str, dict[str, str]] = {}
+        for concept in vocabulary.concepts.values():
+            if concept.category not in wanted:
+                continue
+            for term in concept.terms:
+                lowered = term.lower()
+                if len(lowered) >= min_length and lowered.isalpha():
+                    self._terms.setdefault(lowered[0], {})[lowered] = concept.id
+        self._stop = {w.lower() for w in nlp.Defaults.stop_words} | _COMMON_WORDS
+        self._cache: dict[str, str | None] = {}
+
+    def lookup(self, word: str) -> str | None:
+        """Concept id for a misspelt word, or None."""
+        lowered = word.lower()
+        if lowered in self._cache:
+            return self._cache[lowered]
+        result = None
+        if len(lowered) >= self.min_length and lowered.isalpha() and lowered not in self._stop:
+            candidates = {
+                term: concept
+                for term, concept in self._terms.get(lowered[0], {}).items()
+                if abs(len(term) - len(lowered)) <= 2
+            }
+            if lowered not in candidates and candidates:
+                best = rf_process.extractOne(
+                    lowered, list(candidates), scorer=rf_fuzz.ratio, score_cutoff=self.threshold
+                )
+                if best is not None:
+                    result = candidates[best[0]]
+        if len(self._cache) < 200_000:
+            self._cache[lowered] = result
+        return result
+
+    def __call__(self, doc: Doc) -> Doc:
+        existing = list(doc.spans.get(CONCEPTS_KEY, []))
+        covered = set()
+        for span in existing:
+            covered.update(range(span.start, span.end))
+        added = []
+        for token in doc:
+            if token.i in covered or not token.is_alpha or len(token) < self.min_length:
+                continue
+            concept_id = self.lookup(token.text)
+            if concept_id is not None:
+                added.append(Span(doc, token.i, token.i + 1, label=concept_id))
+        if added:
+            doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=existing + added)
+        return doc
+
+
+# Frequent clinical-English words that sit near a vocabulary term but are not it.
+_COMMON_WORDS = frozenset(
+    {
+        "patient",
+        "patients",
+        "platelet",
+        "present",
+        "presents",
+        "previous",
+        "pressure",
+        "protein",
+        "proteins",
+        "preserved",
+        "prescribed",
+        "predicted",
+        "prednisolone",
+        "steroid",
+        "history",
+        "lymphoma",
+        "lymphedema",
+        "leukemia",
+        "creatine",
+        "clinic",
+        "clinical",
+        "cycling",
+        "cyclist",
+        "cycle",
+        "cycles",
+        "attack",
+        "taking",
+        "takes",
+        "hemoglobinopathy",
+        "haemoglobinopathy",
+        "symptoms",
+        "systemic",
+        "general",
+        "anemia",
+        "anaemia",
+        "albuminuria",
+        "arthritis",
+        "arthralgia",
+        "renal",
+        "normal",
+        "neutral",
+        "neuropathy",
+        "neurology",
+        "tacrolimus",
+        "treatment",
+        "therapy",
+        "mother",
+        "father",
+        "brother",
+        "sister",
+        "months",
+        "weeks",
+        "years",
+        "tablet",
+        "tablets",
+        "daily",
+        "weekly",
+        "monthly",
+        "started",
+        "stopped",
+        "stable",
+        "status",
+    }
+)

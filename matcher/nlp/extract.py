@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from matcher.dates import DateMention, find_dates, find_durations, infer_day_first
 from matcher.model import Assertion, Finding
 from matcher.nlp.components import CONCEPTS_KEY, SECTIONS_KEY
+from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
 from matcher.vocab import Concept, Vocabulary, load_vocabulary
 
 # ------------------------------------------------------------------ value grammar

@@ -29,7 +29,6 @@ from matcher.nlp.tokenizer import clinical_tokenizer
 from matcher.vocab import data_text, load_vocabulary
 
 PIPELINE_NAME = "clinical-nlp"
-_MAX_NOTE_CHARS = 2_000_000
 
 
 def _rules_fingerprint() -> str:
@@ -46,6 +45,7 @@ def _rules_fingerprint() -> str:
 
 def build_pipeline() -> Language:
     nlp = spacy.blank("en")
+    nlp.max_length = 5_000_000  # long discharge summaries are linear work, not an error
     nlp.tokenizer = clinical_tokenizer(nlp)
     nlp.add_pipe("clinical_sentences")
     nlp.add_pipe("clinical_sections")
@@ -68,6 +68,7 @@ def build_pipeline() -> Language:
             abbreviation_patterns.append({"label": concept.id, "pattern": term})
     terms.add_patterns(term_patterns)
     abbreviations.add_patterns(abbreviation_patterns)
+    nlp.add_pipe("fuzzy_concepts")
     nlp.add_pipe("clinical_context")
     nlp.add_pipe("finding_extractor")
     nlp.meta["name"] = PIPELINE_NAME
@@ -148,6 +149,4 @@ class NoteParser:
 
 def _clean(text: str) -> str:
     """Control characters become spaces so offsets stay equal to the original's."""
-    if len(text) > _MAX_NOTE_CHARS:
-        text = text[:_MAX_NOTE_CHARS]
     return "".join(ch if ch in "\n\t" or ch >= " " else " " for ch in text)
