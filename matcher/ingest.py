@@ -1,0 +1,505 @@
+"""Read note exports (JSONL or CSV), load the good rows, keep the bad ones as rejects.
+
+A bad row never stops a load: it becomes a `Reject` (file, 1-based physical line,
+reason) and the rest continues. Only a file that cannot be read as a note export at
+all raises (ConfigurationError), naming the file.
+
+Files are read as bytes and decoded row by row, so one row with broken encoding is
+rejected on its own instead of failing the whole file. Reasons name the field and the
+offending value of identifiers and dates, never note text (PHI); the raw row is kept in
+the database's rejects table, not in messages or logs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from matcher.errors import ConfigurationError, InputRowError
+from matcher.model import Finding, Note, Patient
+from matcher.store import Store, content_hash
+
+log = logging.getLogger(__name__)
+
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".jsonlines"})
+CSV_SUFFIXES = frozenset({".csv"})
+NOTE_FIELDS = ("patient_id", "note_id", "note_date", "text")
+PATIENT_FIELDS = ("patient_id",)
+LOAD_BATCH = 500  # rows per transaction while loading notes
+PARSE_BATCH = 200  # notes per transaction while storing findings
+_SNIFF_BYTES = 8192
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BOM = b"\xef\xbb\xbf"
+# The csv module's default 128 kB field limit would reject long notes (discharge summaries
+# run to megabytes); raising a process-wide limit is harmless to other csv users.
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+
+Format = Literal["jsonl", "csv"]
+Progress = Callable[[str, int, int | None], None]  # (stage, done, total or None)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row that was not loaded. `raw` (the row's bytes) is for the database only."""
+
+    file: str
+    line: int
+    reason: str
+    raw: bytes = field(default=b"", repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A good note row: the note and the demographics it carried (possibly none)."""
+
+    file: str
+    line: int
+    note: Note
+    patient: Patient
+    raw: bytes = field(default=b"", repr=False, compare=False)
+
+
+RowOrReject = Row | Reject
+
+
+@dataclass
+class IngestReport:
+    files: list[str] = field(default_factory=list)
+    rows: int = 0  # data rows read from note files, good and rejected
+    new: int = 0
+    unchanged: int = 0
+    changed: int = 0
+    parsed: int = 0
+    rejected: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    patients: int = 0  # rows loaded from the --patients file
+    parse_failed: list[str] = field(default_factory=list)  # note ids the parser raised on
+
+
+class _BadRow(Exception):
+    """A row-level problem; its message becomes the reject reason."""
+
+
+@dataclass(frozen=True)
+class _Record:
+    line: int
+    fields: dict[str, Any]
+    raw: bytes
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_rows(path: str | Path) -> Iterator[RowOrReject]:
+    """Every data row of a note export, as a Row or a Reject, in file order.
+
+    A note id that comes again in the same file is rejected if its content differs
+    (which one is right cannot be known); an identical repeat is dropped silently.
+    """
+    name = str(path)
+    seen: dict[str, tuple[str, Patient, int]] = {}
+    for item in _records(Path(path), NOTE_FIELDS):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        try:
+            row = _note_row(name, item)
+        except _BadRow as exc:
+            yield Reject(name, item.line, str(exc), item.raw)
+            continue
+        digest = content_hash(row.note)
+        first = seen.get(row.note.note_id)
+        if first is None:
+            seen[row.note.note_id] = (digest, row.patient, row.line)
+            yield row
+        elif first[0] != digest:
+            yield Reject(name, row.line,
+                         f"duplicate note_id {row.note.note_id!r} (first on line {first[2]}) "
+                         "with different content", item.raw)
+        elif first[1] != row.patient:
+            yield row  # same note, other demographics: let the store merge them
+        # else: an exact repeat, nothing to do
+
+
+def read_patients(path: str | Path) -> Iterator[Patient | Reject]:
+    """Demographics rows (patient_id, birth_date, sex) from a JSONL or CSV file."""
+    name = str(path)
+    for item in _records(Path(path), PATIENT_FIELDS):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        try:
+            yield _patient(item.fields, _ident(item.fields, "patient_id"))
+        except _BadRow as exc:
+            yield Reject(name, item.line, str(exc), item.raw)
+
+
+def _records(path: Path, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read the file: {exc.strerror or exc}",
+                                 file=str(path)) from exc
+    with fh:
+        try:
+            head = fh.read(_SNIFF_BYTES)
+            fmt = _detect_format(path, head, required)
+            fh.seek(0)
+        except OSError as exc:
+            raise ConfigurationError(f"cannot read the file: {exc.strerror or exc}",
+                                     file=str(path)) from exc
+        if fmt == "jsonl":
+            yield from _jsonl_records(path, fh)
+        else:
+            yield from _csv_records(path, fh, required)
+
+
+def _detect_format(path: Path, head: bytes, required: tuple[str, ...]) -> Format:
+    if head.startswith(b"\x1f\x8b") or head.startswith(b"PK\x03\x04"):
+        raise ConfigurationError("the file is compressed (gzip/zip/xlsx), not a text export",
+                                 file=str(path), expected="JSONL or CSV, UTF-8")
+    if b"\x00" in head:
+        raise ConfigurationError("the file is binary or UTF-16, not a UTF-8 text export",
+                                 file=str(path), expected="JSONL or CSV, UTF-8")
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        first = head.removeprefix(_BOM).lstrip()[:1]
+        if first not in (b"", b"{", b"["):
+            raise ConfigurationError("the file does not look like JSON lines", file=str(path),
+                                     expected="one JSON object per line")
+        _refuse_single_json_document(path, head)
+        return "jsonl"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    text = head.removeprefix(_BOM).lstrip()
+    if not text:
+        return "jsonl"  # empty: nothing to read either way
+    if text[:1] in (b"{", b"["):
+        _refuse_single_json_document(path, head)
+        return "jsonl"
+    first_line = text.split(b"\n", 1)[0].decode("utf-8", "replace")
+    header = {h.strip().lower() for h in next(csv.reader([first_line]), [])}
+    if set(required) <= header:
+        return "csv"
+    raise ConfigurationError(
+        "cannot tell the file's format", file=str(path),
+        expected=f"JSON lines, or CSV with a header naming {', '.join(required)}",
+    )
+
+
+def _refuse_single_json_document(path: Path, head: bytes) -> None:
+    """A pretty-printed JSON array/object would otherwise give one reject per line."""
+    first = next((ln for ln in head.removeprefix(_BOM).split(b"\n") if ln.strip()), b"")
+    if first.strip() not in (b"[", b"{"):
+        return
+    try:
+        json.loads(path.read_bytes().removeprefix(_BOM))
+    except (ValueError, RecursionError):
+        return  # not one document either: let the rows be rejected one by one
+    raise ConfigurationError("the file is one JSON document, not JSON lines", file=str(path),
+                             expected="one JSON object per line")
+
+
+def _jsonl_records(path: Path, fh: BinaryIO) -> Iterator[_Record | Reject]:
+    name = str(path)
+    for number, raw in enumerate(fh, start=1):
+        data = raw.removeprefix(_BOM) if number == 1 else raw
+        if not data.strip():
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Reject(name, number, _utf8_reason(data, exc), raw)
+            continue
+        try:
+            obj = json.loads(text, strict=False)  # strict=False: tabs inside strings are ok
+        except json.JSONDecodeError as exc:
+            yield Reject(name, number, f"invalid JSON: {exc.msg} at column {exc.colno}", raw)
+            continue
+        except (ValueError, RecursionError) as exc:
+            yield Reject(name, number, f"invalid JSON: {type(exc).__name__}", raw)
+            continue
+        if not isinstance(obj, dict):
+            yield Reject(name, number, f"the row is a JSON {_json_type(obj)}, not an object",
+                         raw)
+            continue
+        yield _Record(number, obj, raw)
+
+
+def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]
+                 ) -> Iterator[_Record | Reject]:
+    name = str(path)
+    pending: list[bytes] = []  # the physical lines of the record being read
+
+    def lines() -> Iterator[str]:
+        for number, raw in enumerate(fh, start=1):
+            pending.append(raw)
+            # surrogateescape keeps undecodable bytes visible so that only their row is
+            # rejected; the csv module needs text.
+            text = raw.decode("utf-8", "surrogateescape")
+            yield text.removeprefix("\ufeff") if number == 1 else text
+
+    reader = csv.reader(lines())
+    header: list[str] | None = None
+    consumed = 0  # physical lines read so far: the next record starts on consumed + 1
+    while True:
+        start = consumed + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            consumed = reader.line_num
+            raw = b"".join(pending)
+            pending.clear()
+            yield Reject(name, start, f"malformed CSV: {exc}", raw)
+            continue
+        consumed = reader.line_num
+        raw = b"".join(pending)
+        pending.clear()
+        if not any(cell.strip() for cell in record):
+            continue  # blank line
+        if header is None:
+            header = [cell.strip().lower() for cell in record]
+            missing = [f for f in required if f not in header]
+            if missing:
+                raise ConfigurationError(
+                    f"the CSV header lacks column(s) {', '.join(missing)}", file=name,
+                    line=start, expected=f"a header naming {', '.join(required)}",
+                )
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Reject(name, start, _utf8_reason(raw, exc), raw)
+            continue
+        if len(record) != len(header):
+            yield Reject(name, start, f"the row has {len(record)} fields, the header has "
+                         f"{len(header)}", raw)
+            continue
+        yield _Record(start, dict(zip(header, record, strict=True)), raw)
+
+
+def _utf8_reason(data: bytes, exc: UnicodeDecodeError) -> str:
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    physical = data.count(b"\n", 0, exc.start)
+    where = f"column {exc.start - line_start + 1}"
+    if physical:
+        where += f" of the row's line {physical + 1}"
+    return f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at {where})"
+
+
+def _json_type(obj: Any) -> str:
+    if isinstance(obj, list):
+        return "array"
+    if isinstance(obj, str):
+        return "string"
+    if obj is None:
+        return "null"
+    if isinstance(obj, bool):
+        return "boolean"
+    return "number"
+
+
+# --- validating ---------------------------------------------------------------------------
+
+
+def _note_row(name: str, record: _Record) -> Row:
+    f = record.fields
+    patient_id = _ident(f, "patient_id")
+    note_id = _ident(f, "note_id")
+    note_date = _required_date(f, "note_date")
+    text = f.get("text")
+    if text is None or text == "":
+        raise _BadRow("missing field 'text'" if text is None else "field 'text' is empty")
+    if not isinstance(text, str):
+        raise _BadRow(f"field 'text' is a {_json_type(text)}, not a string")
+    if not text.strip():
+        raise _BadRow("field 'text' is empty (whitespace only)")
+    note = Note(patient_id=patient_id, note_id=note_id, note_date=note_date,
+                text=text, note_type=_optional_text(f, "note_type"))
+    return Row(name, record.line, note, _patient(f, patient_id), record.raw)
+
+
+def _patient(f: dict[str, Any], patient_id: str) -> Patient:
+    return Patient(patient_id=patient_id, birth_date=_date(f, "birth_date"),
+                   sex=_optional_text(f, "sex"))
+
+
+def _ident(f: dict[str, Any], key: str) -> str:
+    value = f.get(key)
+    if value is None:
+        raise _BadRow(f"missing field {key!r}")
+    # Some exports write numeric ids as JSON numbers; a bool or object is a mistake.
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _BadRow(f"field {key!r} is a {_json_type(value)}, not a string")
+    text = str(value).strip()
+    if not text:
+        raise _BadRow(f"field {key!r} is empty")
+    return text
+
+
+def _required_date(f: dict[str, Any], key: str) -> dt.date:
+    value = _date(f, key)
+    if value is None:
+        raise _BadRow(f"missing field {key!r}" if f.get(key) is None else
+                      f"field {key!r} is empty")
+    return value
+
+
+def _date(f: dict[str, Any], key: str) -> dt.date | None:
+    value = f.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise _BadRow(f"field {key!r} is a {_json_type(value)}, not a YYYY-MM-DD date")
+    text = value.strip()
+    # fromisoformat alone would also take "20260220" or "2026-W08-5".
+    if not _DATE_RE.fullmatch(text):
+        raise _BadRow(f"field {key!r} has {_short(text)}, not a YYYY-MM-DD date")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _BadRow(f"field {key!r} has {text!r}, not a real date") from None
+
+
+def _optional_text(f: dict[str, Any], key: str) -> str | None:
+    value = f.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _BadRow(f"field {key!r} is a {_json_type(value)}, not a string")
+    return value.strip() or None
+
+
+def _short(value: str) -> str:
+    # A date field should be short; a long value may be misplaced note text, so cut it.
+    return repr(value) if len(value) <= 20 else repr(value[:17] + "...")
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for the JSONL/CSV files directly inside it."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(c for c in p.iterdir() if c.is_file()
+                                and c.suffix.lower() in JSONL_SUFFIXES | CSV_SUFFIXES))
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise ConfigurationError("no such file", file=str(p))
+    return found
+
+
+def ingest_files(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    patients_file: str | Path | None = None,
+    parse: Callable[[Note], list[Finding]] | None = None,
+    pipeline_version: str = "none",
+    on_progress: Progress | None = None,
+) -> IngestReport:
+    """Load note files (then a demographics file), then parse every note that needs it.
+
+    Loading and parsing commit in batches: a crash loses at most the open batch, and a
+    rerun skips what is stored (content hash) and parses what is not yet parsed.
+    """
+    files = expand_paths(paths)  # fail on a mistyped name before anything is written
+    if patients_file is not None and not Path(patients_file).is_file():
+        raise ConfigurationError("no such file", file=str(patients_file))
+    report = IngestReport(files=[str(f) for f in files])
+    progress = on_progress or (lambda stage, done, total: None)
+    for path in files:
+        _load_notes(store, read_rows(path), report, progress)
+    if patients_file is not None:
+        # After the notes: a dedicated demographics file outranks values on note rows.
+        _load_patients(store, read_patients(patients_file), report)
+    if parse is not None:
+        _parse_pending(store, parse, pipeline_version, report, progress)
+    log.info("ingest: %d rows, %d new, %d changed, %d unchanged, %d parsed, %d rejected",
+             report.rows, report.new, report.changed, report.unchanged, report.parsed,
+             report.rejected)
+    return report
+
+
+def _reject(store: Store, report: IngestReport, reject: Reject) -> None:
+    store.add_reject(reject.file, reject.line, reject.reason, reject.raw)
+    report.rejects.append(reject)
+    report.rejected += 1
+
+
+def _load_notes(store: Store, rows: Iterator[RowOrReject], report: IngestReport,
+                progress: Progress) -> None:
+    done = False
+    while not done:
+        with store.transaction():
+            for _ in range(LOAD_BATCH):
+                item = next(rows, None)
+                if item is None:
+                    done = True
+                    break
+                report.rows += 1
+                if isinstance(item, Reject):
+                    _reject(store, report, item)
+                    continue
+                try:
+                    outcome = store.put_note(item.note)
+                except InputRowError as exc:
+                    _reject(store, report, Reject(item.file, item.line, str(exc), item.raw))
+                    continue
+                # After put_note: a rejected row must not create or alter its patient.
+                store.upsert_patient(item.patient)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+        progress("load", report.rows, None)
+
+
+def _load_patients(store: Store, rows: Iterator[Patient | Reject], report: IngestReport
+                   ) -> None:
+    with store.transaction():
+        for item in rows:
+            if isinstance(item, Reject):
+                _reject(store, report, item)
+            else:
+                store.upsert_patient(item)
+                report.patients += 1
+
+
+def _parse_pending(store: Store, parse: Callable[[Note], list[Finding]],
+                   pipeline_version: str, report: IngestReport, progress: Progress) -> None:
+    total = store.count_notes_to_parse(pipeline_version)
+    batch: list[tuple[Note, list[Finding]]] = []
+
+    def flush() -> None:
+        # Parse outside the transaction (slow), store the batch inside one (fast).
+        with store.transaction():
+            for note, findings in batch:
+                store.replace_findings(note.note_id, note.patient_id, findings,
+                                       pipeline_version)
+        report.parsed += len(batch)
+        batch.clear()
+        progress("parse", report.parsed, total)
+
+    for note in store.notes_to_parse(pipeline_version):
+        try:
+            findings = parse(note)
+        except Exception as exc:  # one bad note must not stop the others
+            # Type only: an exception message may quote the note's text.
+            log.warning("parser failed on note %s: %s", note.note_id, type(exc).__name__)
+            report.parse_failed.append(note.note_id)
+            continue
+        batch.append((note, findings))
+        if len(batch) >= PARSE_BATCH:
+            flush()
+    if batch:
+        flush()

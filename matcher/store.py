@@ -1,0 +1,611 @@
+"""The engine's one SQLite database, reached through sqlite-utils.
+
+Notes are stored with a content hash so that re-ingesting an export is a no-op,
+findings are stored per note with the pipeline version that produced them so
+that a new NLP pipeline re-parses exactly the notes it has not seen, and every
+rejected input row is kept (raw) so that nothing a site sends is lost.
+
+Every multi-row write goes through `Store.transaction()`: a crash or an error
+leaves the database as it was before the block, never half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from matcher.errors import InputRowError, StoreError
+from matcher.model import Finding, Note, Patient, PatientResult, Trial
+
+DEFAULT_DB = "matcher.db"
+RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row
+_BUSY_TIMEOUT_S = 30.0  # another process (web UI, second ingest) may hold the write lock
+_NOTE_CHUNK = 500  # notes fetched per query when streaming notes to parse
+
+
+def content_hash(note: Note) -> str:
+    """sha256 of everything that defines a note's content (not its demographics).
+
+    The unit separator keeps fields from running into each other ("a"+"bc" vs "ab"+"c").
+    """
+    parts = (note.patient_id, note.note_date.isoformat(), note.note_type or "", note.text)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+# --- migrations ---------------------------------------------------------------------------
+# Each function moves the schema from version N-1 to N; they run in order, each in its own
+# transaction together with the version bump, so a crash never leaves a half-applied step.
+
+
+def _migration_1_initial(db: Database) -> None:
+    db.table("patients").create(
+        {"patient_id": str, "birth_date": str, "sex": str}, pk="patient_id"
+    )
+    db.table("notes").create(
+        {
+            "note_id": str,
+            "patient_id": str,
+            "note_date": str,
+            "note_type": str,
+            "text": str,
+            "content_hash": str,
+            "parsed_version": str,
+            "ingested_at": str,
+        },
+        pk="note_id",
+        not_null=["patient_id", "note_date", "text", "content_hash"],
+        foreign_keys=[("patient_id", "patients", "patient_id")],
+    )
+    notes = db.table("notes")
+    notes.create_index(["patient_id", "note_date"])
+    notes.create_index(["parsed_version"])  # notes_to_parse
+    db.table("findings").create(
+        {
+            "id": int,
+            "note_id": str,
+            "patient_id": str,
+            "concept": str,
+            "category": str,
+            "code": str,
+            "value": str,  # JSON text: keeps 1.0 a float and "1.0" a string
+            "unit": str,
+            "date": str,
+            "date_source": str,
+            "assertion": str,
+            "start": int,
+            "end": int,
+            "text": str,
+            "raw_value": str,
+            "raw_unit": str,
+            "ref_low": float,
+            "ref_high": float,
+            "attrs": str,  # JSON
+        },
+        pk="id",
+        not_null=["note_id", "patient_id", "concept", "category"],
+        foreign_keys=[("note_id", "notes", "note_id"), ("patient_id", "patients", "patient_id")],
+    )
+    findings = db.table("findings")
+    findings.create_index(["patient_id"])
+    findings.create_index(["note_id"])
+    findings.create_index(["concept"])
+    db.table("trials").create(
+        {
+            "trial_id": str,
+            "title": str,
+            "source": str,
+            "record_json": str,
+            "criteria_json": str,
+            "loaded_at": str,
+        },
+        pk="trial_id",
+    )
+    db.table("criteria").create(
+        {
+            "trial_id": str,
+            "criterion_id": str,
+            "key": str,
+            "type": str,
+            "kind": str,
+            "text": str,
+            "params_json": str,
+        },
+        pk=("trial_id", "criterion_id"),
+        foreign_keys=[("trial_id", "trials", "trial_id")],
+    )
+    db.table("runs").create(
+        {
+            "run_id": int,
+            "started": str,
+            "finished": str,
+            "as_of": str,
+            "status": str,
+            "counts_json": str,
+            "pipeline_version": str,
+        },
+        pk="run_id",
+    )
+    db.table("results").create(
+        {
+            "run_id": int,
+            "trial_id": str,
+            "patient_id": str,
+            "as_of": str,
+            "status": str,
+            "score": float,
+            "rank": int,
+            "criteria_json": str,
+        },
+        pk=("run_id", "trial_id", "patient_id"),
+        foreign_keys=[("run_id", "runs", "run_id")],
+    )
+    db.table("results").create_index(["trial_id", "patient_id"])
+    db.table("rejects").create(
+        {
+            "id": int,
+            "source_file": str,
+            "line": int,
+            "reason": str,
+            "raw": str,
+            "rejected_at": str,
+        },
+        pk="id",
+    )
+    db.table("rejects").create_index(["source_file", "line"])
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migration_1_initial,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_FINDING_COLUMNS = (
+    "note_id", "patient_id", "concept", "category", "code", "value", "unit", "date",
+    "date_source", "assertion", "start", "end", "text", "raw_value", "raw_unit", "ref_low",
+    "ref_high", "attrs",
+)
+_FINDING_SELECT = ", ".join(f'f."{c}"' for c in _FINDING_COLUMNS)
+_FINDING_INSERT = (
+    "INSERT INTO findings ({}) VALUES ({})".format(
+        ", ".join(f'"{c}"' for c in _FINDING_COLUMNS), ", ".join("?" * len(_FINDING_COLUMNS))
+    )
+)
+
+
+class Store:
+    """The database file: schema, notes, findings, trials, runs, results, rejects."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            # Our own connection so we choose the busy timeout; sqlite-utils wraps it.
+            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database: {exc}", file=self.path) from exc
+        self.db = Database(conn)
+        try:
+            if self.path != ":memory:":
+                self.db.enable_wal()  # readers (web UI) never block the ingest writer
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster
+            self.migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(
+                f"cannot use the database: {exc}", file=self.path,
+                expected="a matcher SQLite database, not locked by another program",
+            ) from exc
+        except StoreError:
+            conn.close()
+            raise
+
+    @classmethod
+    def open_default(cls, path: str | Path | None = None) -> Store:
+        """Open `path`, else $MATCHER_DB, else ./matcher.db."""
+        chosen = path or os.environ.get("MATCHER_DB") or DEFAULT_DB
+        if str(chosen) != ":memory:":
+            parent = Path(chosen).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError("the database's folder does not exist", file=str(chosen),
+                                 expected="a path in an existing folder")
+            chosen = Path(chosen).expanduser()
+        return cls(chosen)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema -------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        if not self.db.table("meta").exists():
+            return 0
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = 'schema_version'"))
+        return int(rows[0]["value"]) if rows else 0
+
+    def migrate(self) -> None:
+        """Bring the schema to SCHEMA_VERSION; a no-op when it is already there."""
+        if self._checked_version(create=False) == SCHEMA_VERSION:
+            return  # the common case: no write lock taken just to open the file
+        for target in range(1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                # Re-read inside the (IMMEDIATE) transaction: two processes opening a
+                # fresh file at once must not both run the same migration.
+                if self._checked_version(create=True) >= target:
+                    continue
+                MIGRATIONS[target - 1](self.db)
+                self.db.table("meta").upsert(
+                    {"key": "schema_version", "value": str(target)}, pk="key"
+                )
+
+    def _checked_version(self, *, create: bool) -> int:
+        if create and not self.db.table("meta").exists():
+            self.db.table("meta").create({"key": str, "value": str}, pk="key")
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the database has schema version {version}, this matcher knows up to "
+                f"{SCHEMA_VERSION}; upgrade matcher or use another --db",
+                file=self.path,
+            )
+        return version
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One BEGIN ... COMMIT; ROLLBACK if the block raises. Nested blocks are savepoints.
+
+        BEGIN IMMEDIATE takes the write lock up front: in WAL mode a deferred transaction
+        that reads then writes can fail with SQLITE_BUSY without waiting for the lock.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    # --- patients and notes -------------------------------------------------------------
+
+    def upsert_patient(self, p: Patient) -> None:
+        """Insert or merge: a known value is replaced by a later known one, never by None."""
+        self.db.execute(
+            """
+            INSERT INTO patients (patient_id, birth_date, sex) VALUES (?, ?, ?)
+            ON CONFLICT (patient_id) DO UPDATE SET
+                birth_date = COALESCE(excluded.birth_date, patients.birth_date),
+                sex = COALESCE(excluded.sex, patients.sex)
+            """,
+            [p.patient_id, p.birth_date.isoformat() if p.birth_date else None, p.sex],
+        )
+
+    def put_note(self, note: Note) -> str:
+        """Store a note; return "new", "unchanged" or "changed".
+
+        A changed note (same id, other content) loses its findings and is marked for
+        re-parsing. A note id already stored for another patient raises InputRowError:
+        silently moving a note between patients would mix two people's records.
+        """
+        digest = content_hash(note)
+        with self.transaction():
+            rows = list(self.db.query(
+                "SELECT patient_id, content_hash FROM notes WHERE note_id = ?", [note.note_id]
+            ))
+            if rows and rows[0]["patient_id"] != note.patient_id:
+                raise InputRowError(
+                    f"note_id is already stored for patient {rows[0]['patient_id']!r}",
+                    field="note_id", received=note.note_id,
+                    expected=f"a note id not used by another patient than {note.patient_id!r}",
+                )
+            if rows and rows[0]["content_hash"] == digest:
+                return "unchanged"
+            self.db.execute(
+                "INSERT INTO patients (patient_id) VALUES (?) ON CONFLICT DO NOTHING",
+                [note.patient_id],
+            )
+            values = [note.patient_id, note.note_date.isoformat(), note.note_type, note.text,
+                      digest, _now(), note.note_id]
+            if not rows:
+                self.db.execute(
+                    "INSERT INTO notes (patient_id, note_date, note_type, text, content_hash, "
+                    "ingested_at, note_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
+                return "new"
+            self.db.execute("DELETE FROM findings WHERE note_id = ?", [note.note_id])
+            self.db.execute(
+                "UPDATE notes SET patient_id = ?, note_date = ?, note_type = ?, text = ?, "
+                "content_hash = ?, ingested_at = ?, parsed_version = NULL WHERE note_id = ?",
+                values,
+            )
+            return "changed"
+
+    def notes_to_parse(self, pipeline_version: str) -> Iterator[Note]:
+        """Notes never parsed, or parsed by another pipeline version.
+
+        The ids are read first and the notes fetched in chunks, so the caller may write
+        (replace_findings, commit) while iterating without disturbing an open cursor.
+        """
+        ids = [r["note_id"] for r in self.db.query(
+            "SELECT note_id FROM notes WHERE parsed_version IS NULL OR parsed_version != ? "
+            "ORDER BY patient_id, note_date, note_id",
+            [pipeline_version],
+        )]
+        for i in range(0, len(ids), _NOTE_CHUNK):
+            chunk = ids[i:i + _NOTE_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            by_id = {n.note_id: n for n in self._notes(f"note_id IN ({marks})", chunk)}
+            for note_id in chunk:
+                if note_id in by_id:
+                    yield by_id[note_id]
+
+    def count_notes_to_parse(self, pipeline_version: str) -> int:
+        rows = self.db.execute(
+            "SELECT count(*) FROM notes WHERE parsed_version IS NULL OR parsed_version != ?",
+            [pipeline_version],
+        ).fetchone()
+        return int(rows[0])
+
+    def replace_findings(self, note_id: str, patient_id: str, findings: Sequence[Finding],
+                         pipeline_version: str) -> None:
+        """Swap a note's findings for a new set and mark the note parsed, atomically."""
+        rows = []
+        for f in findings:
+            if f.note_id != note_id:
+                raise StoreError("a finding names another note than the one being stored",
+                                 field="note_id", received=f.note_id, expected=note_id)
+            rows.append(_finding_row(f, patient_id))
+        with self.transaction():
+            found = list(self.db.query(
+                "SELECT patient_id FROM notes WHERE note_id = ?", [note_id]
+            ))
+            if not found or found[0]["patient_id"] != patient_id:
+                raise StoreError("no such note for this patient", field="note_id",
+                                 received=note_id, expected=f"a note of {patient_id!r}")
+            self.db.execute("DELETE FROM findings WHERE note_id = ?", [note_id])
+            # executemany with one fixed statement: this is the ingest hot path, and
+            # Table.insert_all rebuilds its SQL and re-checks every value per call.
+            self.db.conn.executemany(_FINDING_INSERT, [
+                [r[c] for c in _FINDING_COLUMNS] for r in rows
+            ])
+            self.db.execute("UPDATE notes SET parsed_version = ? WHERE note_id = ?",
+                            [pipeline_version, note_id])
+
+    def patients(self) -> list[Patient]:
+        return [_patient(r) for r in self.db.query(
+            "SELECT * FROM patients ORDER BY patient_id"
+        )]
+
+    def patient(self, pid: str) -> Patient | None:
+        rows = list(self.db.query("SELECT * FROM patients WHERE patient_id = ?", [pid]))
+        return _patient(rows[0]) if rows else None
+
+    def note(self, note_id: str) -> Note | None:
+        notes = self._notes("note_id = ?", [note_id])
+        return notes[0] if notes else None
+
+    def notes_for_patient(self, pid: str) -> list[Note]:
+        return self._notes("patient_id = ?", [pid])
+
+    def _notes(self, where: str, params: Sequence[Any]) -> list[Note]:
+        return [
+            Note(patient_id=r["patient_id"], note_id=r["note_id"],
+                 note_date=dt.date.fromisoformat(r["note_date"]), text=r["text"],
+                 note_type=r["note_type"])
+            for r in self.db.query(
+                "SELECT note_id, patient_id, note_date, note_type, text FROM notes "
+                f"WHERE {where} ORDER BY note_date, note_id",
+                list(params),
+            )
+        ]
+
+    def findings_for_patient(self, pid: str) -> list[Finding]:
+        return [_finding(r) for r in self.db.query(
+            f"SELECT {_FINDING_SELECT} FROM findings f JOIN notes n ON n.note_id = f.note_id "
+            "WHERE f.patient_id = ? ORDER BY n.note_date, f.note_id, f.id",
+            [pid],
+        )]
+
+    def all_findings_by_patient(self) -> dict[str, list[Finding]]:
+        """Every finding grouped by patient, in one query (ranking reads all patients)."""
+        grouped: dict[str, list[Finding]] = {}
+        for r in self.db.query(
+            f"SELECT {_FINDING_SELECT} FROM findings f JOIN notes n ON n.note_id = f.note_id "
+            "ORDER BY f.patient_id, n.note_date, f.note_id, f.id"
+        ):
+            grouped.setdefault(r["patient_id"], []).append(_finding(r))
+        return grouped
+
+    def note_dates(self) -> dict[str, dt.date]:
+        return {r["note_id"]: dt.date.fromisoformat(r["note_date"])
+                for r in self.db.query("SELECT note_id, note_date FROM notes")}
+
+    # --- rejects ------------------------------------------------------------------------
+
+    def add_reject(self, source_file: str, line: int, reason: str,
+                   raw: bytes | str | None) -> None:
+        """Keep a rejected row (raw, up to 10 kB) so that nothing sent is lost.
+
+        The raw row may hold PHI: it is stored, never logged or printed.
+        """
+        self.db.table("rejects").insert({
+            "source_file": str(source_file),
+            "line": line,
+            "reason": reason,
+            "raw": _raw_text(raw),
+            "rejected_at": _now(),
+        })
+
+    def rejects(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM rejects ORDER BY id"))
+
+    # --- trials, runs, results ----------------------------------------------------------
+
+    def save_trial(self, trial: Trial, record_json: dict[str, Any] | None = None) -> None:
+        criteria = [c.to_json() for c in trial.criteria]
+        with self.transaction():
+            self.db.table("trials").upsert({
+                "trial_id": trial.trial_id,
+                "title": trial.title,
+                "source": trial.source,
+                "record_json": json.dumps(record_json) if record_json is not None else None,
+                "criteria_json": json.dumps(criteria),
+                "loaded_at": _now(),
+            }, pk="trial_id")
+            # Criteria are replaced wholesale: a re-parsed record may drop or renumber some.
+            self.db.table("criteria").delete_where("trial_id = ?", [trial.trial_id])
+            self.db.table("criteria").insert_all([
+                {
+                    "trial_id": trial.trial_id,
+                    "criterion_id": c["id"],
+                    "key": c["key"],
+                    "type": c["type"],
+                    "kind": c["kind"],
+                    "text": c["text"],
+                    "params_json": json.dumps(c["params"]),
+                }
+                for c in criteria
+            ])
+
+    def trials(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "trial_id": r["trial_id"],
+                "title": r["title"],
+                "source": r["source"],
+                "loaded_at": r["loaded_at"],
+                "record": json.loads(r["record_json"]) if r["record_json"] else None,
+                "criteria": json.loads(r["criteria_json"] or "[]"),
+            }
+            for r in self.db.query("SELECT * FROM trials ORDER BY trial_id")
+        ]
+
+    def start_run(self, as_of: dt.date | None, pipeline_version: str) -> int:
+        table = self.db.table("runs").insert({
+            "started": _now(),
+            "as_of": as_of.isoformat() if as_of else None,
+            "status": "running",
+            "pipeline_version": pipeline_version,
+        })
+        return int(table.last_pk)
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished = ?, status = ?, counts_json = ? WHERE run_id = ?",
+            [_now(), status, json.dumps(counts, default=str), run_id],
+        )
+
+    def runs(self) -> list[dict[str, Any]]:
+        return [
+            {**r, "counts": json.loads(r["counts_json"]) if r["counts_json"] else None}
+            for r in self.db.query("SELECT * FROM runs ORDER BY run_id")
+        ]
+
+    def save_results(self, run_id: int, trial_id: str, as_of: dt.date,
+                     results: Sequence[PatientResult]) -> None:
+        rows = [
+            {
+                "run_id": run_id,
+                "trial_id": trial_id,
+                "patient_id": r.patient_id,
+                "as_of": as_of.isoformat(),
+                "status": str(r.status),
+                "score": r.score,
+                "rank": r.rank,
+                "criteria_json": json.dumps([
+                    {
+                        "id": c.criterion.id,
+                        "key": c.criterion.key,
+                        "type": c.criterion.type,
+                        "status": str(c.status),
+                        "reason": c.reason,
+                        "evidence": [e.to_json() for e in c.evidence],
+                    }
+                    for c in r.results
+                ]),
+            }
+            for r in results
+        ]
+        with self.transaction():
+            self.db.table("results").insert_all(rows, replace=True)
+
+    def results(self, run_id: int, trial_id: str | None = None) -> list[dict[str, Any]]:
+        where, params = "run_id = ?", [run_id]
+        if trial_id is not None:
+            where, params = where + " AND trial_id = ?", [run_id, trial_id]
+        return [
+            {**r, "criteria": json.loads(r["criteria_json"])}
+            for r in self.db.query(
+                f"SELECT * FROM results WHERE {where} ORDER BY trial_id, rank, patient_id",
+                params,
+            )
+        ]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("patients", "notes", "findings", "rejects")
+        }
+
+
+# --- row <-> model ----------------------------------------------------------------------
+
+
+def _patient(row: dict[str, Any]) -> Patient:
+    return Patient(patient_id=row["patient_id"], birth_date=_date(row["birth_date"]),
+                   sex=row["sex"])
+
+
+def _finding_row(f: Finding, patient_id: str) -> dict[str, Any]:
+    data = f.to_json()
+    row = {c: data.get(c) for c in _FINDING_COLUMNS}
+    row["patient_id"] = patient_id
+    row["value"] = json.dumps(data["value"])
+    row["attrs"] = json.dumps(data["attrs"])
+    return row
+
+
+def _finding(row: dict[str, Any]) -> Finding:
+    data = dict(row)
+    data["value"] = json.loads(row["value"]) if row["value"] is not None else None
+    data["attrs"] = json.loads(row["attrs"]) if row["attrs"] else {}
+    return Finding.from_json(data)
+
+
+def _raw_text(raw: bytes | str | None) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        try:
+            raw = raw.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = raw.encode("utf-8", "replace")
+    return raw[:RAW_LIMIT_BYTES].decode("utf-8", errors="replace")
