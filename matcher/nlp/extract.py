@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -19,7 +21,7 @@ from matcher.dates import DateMention, find_dates, find_durations, infer_day_fir
 from matcher.model import Assertion, Finding
 from matcher.nlp.components import CONCEPTS_KEY, SECTIONS_KEY
 from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
-from matcher.vocab import Concept, Vocabulary, load_vocabulary
+from matcher.vocab import Concept, Vocabulary, load_vocabulary, read_concepts
 
 # ------------------------------------------------------------------ value grammar
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+"
@@ -168,6 +170,21 @@ class FindingExtractor:
     def __init__(self) -> None:
         self.vocabulary = load_vocabulary()
 
+    # The vocabulary travels with the saved pipeline: models/<name>/finding_extractor/
+    # holds the concepts.jsonl the model was built with.
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        lines = [json.dumps(_concept_record(c), ensure_ascii=False)
+                 for c in self.vocabulary.concepts.values()]
+        (path / "concepts.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> FindingExtractor:
+        source = Path(path) / "concepts.jsonl"
+        self.vocabulary = Vocabulary(read_concepts(source.read_text(encoding="utf-8"),
+                                                   str(source)))
+        return self
+
     def __call__(self, doc: Doc) -> Doc:
         note_date: dt.date = doc._.note_date or dt.date.today()
         text = doc.text
@@ -195,6 +212,15 @@ class FindingExtractor:
         findings.extend(_ages(ctx))
         doc._.findings = findings
         return doc
+
+
+def _concept_record(concept: Concept) -> dict:
+    record = {"id": concept.id, "category": concept.category, "label": concept.label,
+              "code": concept.code, "terms": list(concept.terms),
+              "abbreviations": list(concept.abbreviations), "key": concept.key}
+    if concept.attrs:
+        record["attrs"] = concept.attrs
+    return record
 
 
 # ------------------------------------------------------------------------ helpers
