@@ -70,47 +70,63 @@ def explain(trial: Trial, store: Any, patient_id: str, as_of: dt.date) -> Patien
 
     patient = store.patient(patient_id)
     if patient is None:
-        raise MatcherError("unknown patient", field="patient_id", received=patient_id,
-                           expected="a patient id in the database")
+        raise MatcherError(
+            "unknown patient",
+            field="patient_id",
+            received=patient_id,
+            expected="a patient id in the database",
+        )
     findings = store.findings_for_patient(patient_id)
     return evaluate_patient(trial, patient, findings, store.note_dates(), as_of)
 
 
-def ingest(paths: Sequence[str | Path], store: Any, patients_file: str | Path | None = None,
-           on_progress: Any = None) -> Any:
+def ingest(
+    paths: Sequence[str | Path],
+    store: Any,
+    patients_file: str | Path | None = None,
+    on_progress: Any = None,
+) -> Any:
     from matcher.ingest import ingest_files
 
     note_parser = parser()
 
     def parse(note: Note) -> list[Finding]:
-        return note_parser.parse(note.text, note.note_id, note.note_date)
+        return note_parser.parse(note.text, note.note_id, note.note_date, note.note_type)
 
-    return ingest_files(store, [Path(p) for p in paths], patients_file=patients_file,
-                        parse=parse, pipeline_version=note_parser.version,
-                        on_progress=on_progress)
+    return ingest_files(
+        store,
+        [Path(p) for p in paths],
+        patients_file=patients_file,
+        parse=parse,
+        pipeline_version=note_parser.version,
+        on_progress=on_progress,
+    )
 
 
-def result_to_json(result: PatientResult, note_texts: Mapping[str, str] | None = None
-                   ) -> dict[str, Any]:
+def result_to_json(
+    result: PatientResult, note_texts: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     criteria = []
     for item in result.results:
         evidence = []
         for e in item.evidence:
             text = e.text
             if note_texts is not None and e.note_id in note_texts:
-                text = note_texts[e.note_id][e.start:e.end]
+                text = note_texts[e.note_id][e.start : e.end]
             row = e.to_json()
             row["text"] = text
             evidence.append(row)
-        criteria.append({
-            "id": item.criterion.id,
-            "key": item.criterion.key,
-            "type": item.criterion.type,
-            "text": item.criterion.text,
-            "status": str(item.status),
-            "reason": item.reason,
-            "evidence": evidence,
-        })
+        criteria.append(
+            {
+                "id": item.criterion.id,
+                "key": item.criterion.key,
+                "type": item.criterion.type,
+                "text": item.criterion.text,
+                "status": str(item.status),
+                "reason": item.reason,
+                "evidence": evidence,
+            }
+        )
     return {
         "patient_id": result.patient_id,
         "rank": result.rank,
@@ -120,8 +136,12 @@ def result_to_json(result: PatientResult, note_texts: Mapping[str, str] | None =
     }
 
 
-def match_to_json(trial: Trial, results: Sequence[PatientResult], as_of: dt.date,
-                  note_texts: Mapping[str, str] | None = None) -> dict[str, Any]:
+def match_to_json(
+    trial: Trial,
+    results: Sequence[PatientResult],
+    as_of: dt.date,
+    note_texts: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """The stable output contract of `matcher match --format json` (schema in
     matcher/schema/match_output.schema.json)."""
     return {

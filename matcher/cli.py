@@ -32,10 +32,16 @@ class _Date(click.ParamType):
 
 
 DATE = _Date()
-DB_OPTION = click.option("--db", "db", envvar="MATCHER_DB", default=None,
-                         help="SQLite database file (env MATCHER_DB; default ./matcher.db).")
-AS_OF_OPTION = click.option("--as-of", "as_of", type=DATE, default=None,
-                            help="Screening date (default: today).")
+DB_OPTION = click.option(
+    "--db",
+    "db",
+    envvar="MATCHER_DB",
+    default=None,
+    help="SQLite database file (env MATCHER_DB; default ./matcher.db).",
+)
+AS_OF_OPTION = click.option(
+    "--as-of", "as_of", type=DATE, default=None, help="Screening date (default: today)."
+)
 
 
 def _store(db: str | None):
@@ -56,8 +62,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--patients", "patients_file", type=click.Path(path_type=Path), default=None,
-              help="Separate demographics file (patient_id, birth_date, sex).")
+@click.option(
+    "--patients",
+    "patients_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Separate demographics file (patient_id, birth_date, sex).",
+)
 @DB_OPTION
 def ingest(files: tuple[Path, ...], patients_file: Path | None, db: str | None) -> None:
     """Load note exports (JSONL or CSV) and parse them into findings."""
@@ -117,8 +128,9 @@ def _note_texts(store: Any, results: list) -> dict[str, str]:
 @AS_OF_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show the top N only.")
-def match(trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str,
-          limit: int | None) -> None:
+def match(
+    trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str, limit: int | None
+) -> None:
     """Rank every patient in the database for a trial."""
     loaded = api.load_trial(trial_file)
     store = _store(db)
@@ -132,12 +144,16 @@ def match(trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str,
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["rank", "patient_id", "status", "score", "met", "not_met", "unknown",
-                         "manual"] + [c.key for c in loaded.criteria])
+        writer.writerow(
+            ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
+            + [c.key for c in loaded.criteria]
+        )
         for r in shown:
             counts = _counts(r)
-            writer.writerow([r.rank, r.patient_id, r.status, r.score, *counts.values()]
-                            + [c.status for c in r.results])
+            writer.writerow(
+                [r.rank, r.patient_id, r.status, r.score, *counts.values()]
+                + [c.status for c in r.results]
+            )
         click.echo(buffer.getvalue(), nl=False)
         return
     click.echo(f"{loaded.trial_id}: {loaded.title}")
@@ -145,8 +161,10 @@ def match(trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str,
     click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  met/not/unk/man")
     for r in shown:
         c = _counts(r)
-        click.echo(f"{r.rank:>4}  {r.patient_id:<12} {r.status:<10} {r.score:>7.2f}  "
-                   f"{c['met']}/{c['not_met']}/{c['unknown']}/{c['manual']}")
+        click.echo(
+            f"{r.rank:>4}  {r.patient_id:<12} {r.status:<10} {r.score:>7.2f}  "
+            f"{c['met']}/{c['not_met']}/{c['unknown']}/{c['manual']}"
+        )
 
 
 def _counts(result: Any) -> dict[str, int]:
@@ -177,21 +195,27 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
         click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}")
         click.echo(f"    {item.status}: {item.reason}")
         for e in item.evidence:
-            quoted = texts.get(e.note_id, "")[e.start:e.end] or e.text
-            click.echo(f"    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] \"{quoted}\"")
+            quoted = texts.get(e.note_id, "")[e.start : e.end] or e.text
+            click.echo(f'    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] "{quoted}"')
 
 
 @cli.command("eval")
 @click.option("--gold", "gold_file", type=click.Path(path_type=Path, exists=True), required=True)
-@click.option("--notes", "notes_file", type=click.Path(path_type=Path, exists=True),
-              required=True)
+@click.option("--notes", "notes_file", type=click.Path(path_type=Path, exists=True), required=True)
 @click.option("--trial", "trial_file", type=click.Path(path_type=Path), required=True)
 @click.option("--trial-id", default=None, help="Trial id in the gold file (default: the record's).")
 @AS_OF_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--errors", "show_errors", is_flag=True, help="List every disagreement.")
-def eval_command(gold_file: Path, notes_file: Path, trial_file: Path, trial_id: str | None,
-                 as_of: dt.date | None, fmt: str, show_errors: bool) -> None:
+def eval_command(
+    gold_file: Path,
+    notes_file: Path,
+    trial_file: Path,
+    trial_id: str | None,
+    as_of: dt.date | None,
+    fmt: str,
+    show_errors: bool,
+) -> None:
     """Per-criterion and patient-status accuracy, NDCG and evidence exactness vs gold."""
     from matcher.evalgold import evaluate_gold, format_report, read_jsonl
     from matcher.ingest import read_rows
@@ -209,13 +233,18 @@ def eval_command(gold_file: Path, notes_file: Path, trial_file: Path, trial_id: 
             patients[row.patient.patient_id] = row.patient
     note_parser = api.parser()
     findings: dict[str, list] = {}
-    parsed = note_parser.parse_many((n.text, n.note_id, n.note_date) for n in notes)
+    parsed = note_parser.parse_many((n.text, n.note_id, n.note_date, n.note_type) for n in notes)
     for note, note_findings in zip(notes, parsed, strict=True):
         findings.setdefault(note.patient_id, []).extend(note_findings)
     report, _ranked = evaluate_gold(
-        loaded, gold, list(patients.values()), findings,
-        {n.note_id: n.note_date for n in notes}, {n.note_id: n.text for n in notes},
-        _today(as_of), trial_id,
+        loaded,
+        gold,
+        list(patients.values()),
+        findings,
+        {n.note_id: n.note_date for n in notes},
+        {n.note_id: n.text for n in notes},
+        _today(as_of),
+        trial_id,
     )
     if fmt == "json":
         payload = report.to_json()
@@ -226,8 +255,10 @@ def eval_command(gold_file: Path, notes_file: Path, trial_file: Path, trial_id: 
     click.echo(format_report(report))
     if show_errors:
         for error in report.errors:
-            click.echo(f"  {error['patient_id']} {error['criterion']}: gold {error['gold']}, "
-                       f"got {error['got']} ({error['reason']})")
+            click.echo(
+                f"  {error['patient_id']} {error['criterion']}: gold {error['gold']}, "
+                f"got {error['got']} ({error['reason']})"
+            )
 
 
 @cli.group()
@@ -236,8 +267,12 @@ def model() -> None:
 
 
 @model.command("build")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Directory to write (default models/clinical-nlp).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Directory to write (default models/clinical-nlp).",
+)
 def model_build(out: Path | None) -> None:
     """Assemble the pipeline from the packaged rules and save it with nlp.to_disk."""
     from matcher.nlp.pipeline import build_pipeline, default_model_path, pipeline_version

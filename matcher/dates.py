@@ -410,7 +410,10 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
             yield _Candidate(m.start(), m.end(), found, "day")
     for m in _DMY.finditer(text):
         year = _expand_year(m[4], ref)
-        decided = _numeric_day_month(int(m[1]), int(m[3]), year, day_first)
+        # A dotted date is the European form: 05.11.2026 is 5 November, whatever the
+        # note's slash convention ("Neupogen given 05.11.2026").
+        convention = True if m[2] == "." else day_first
+        decided = _numeric_day_month(int(m[1]), int(m[3]), year, convention)
         if decided is not None:
             found, ambiguous = decided
             yield _Candidate(m.start(), m.end(), found, "day", ambiguous=ambiguous)

@@ -32,6 +32,7 @@ if not Span.has_extension("assertion"):
 for _name, _default in (
     ("note_date", None),
     ("note_id", ""),
+    ("note_type", None),
     ("findings", None),
     ("heading_dates", None),
 ):
@@ -139,6 +140,8 @@ def _wrapped_prose(text: str, next_start: int) -> bool:
 # ---------------------------------------------------------------------- sections
 _HEADER_TAIL = re.compile(r"^\s*(?:[:\-–—]|\s*$)")
 _CAPS_LINE = re.compile(r"^[A-Z][A-Z0-9 /&()\-,.#+]{2,80}$")
+# "HGB 98 L G/L 115-155", "WBC 4.6": a value line, not a heading (dates are fine).
+_VALUE_LINE = re.compile(r"^[A-Z#+/ ]{2,12}\s+[<>]?\d+(?:\.\d+)?(?![\d/.\-])")
 _BULLET = re.compile(r"^\s*(?:[-•*∙‣⁃·]|\d{1,2}[.)])\s*")
 
 
@@ -183,7 +186,8 @@ class ClinicalSections:
             rest = stripped[match.end() :]
             if rest.strip() == "" or rest.lstrip().startswith((":", "-", "–", "—")):
                 return self._by_header[match.group("h").lower()]
-        if _CAPS_LINE.match(stripped) and sum(ch.isalpha() for ch in stripped) >= 4:
+        words = re.findall(r"[A-Z]{3,}", stripped)
+        if _CAPS_LINE.match(stripped) and len(words) >= 2 and not _VALUE_LINE.search(stripped):
             lowered = stripped.lower()
             for header, category in self._by_header.items():
                 if len(header) > 3 and header in lowered:
@@ -226,6 +230,18 @@ def make_clinical_context(nlp: Language, name: str, rules: dict | None) -> Clini
     return ClinicalContext(nlp, rules)
 
 
+_DASHES = frozenset({"-", "–", "—"})
+# In a plan, these verbs act on a drug the patient already takes: "continue MMF",
+# "increase prednisolone", "wean steroids", "stop cyclophosphamide after dose 6".
+_CURRENT_VERBS = re.compile(
+    r"\b(continue[sd]?|continuing|cont|increase[sd]?|increasing|reduce[sd]?|reducing|"
+    r"decrease[sd]?|wean(?:ed|ing)?|taper(?:ed|ing)?|stop(?:ped)?|hold|held|"
+    r"discontinue[sd]?|cease[sd]?|maintain(?:ed)?|remains?\s+on|keep\s+on|"
+    r"restart(?:ed)?|titrate[sd]?|adjust(?:ed)?|switch(?:ed)?\s+from|already\s+on|"
+    r"currently\s+on|on)\b\s*(?:the\s+|her\s+|his\s+|oral\s+|iv\s+)?[\w\-]*\s*$",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|then|but)\b|^\s*(?:\d+[.)]|[-•*])", re.I)
 _DONE_VERBS = re.compile(
     r"\b(started|commenced|initiated|given|received|receiving|continue[sd]?|continuing|"
     r"increased|reduced|tapered|weaned|switched|completed|on|taking|takes|was on|had|"
@@ -291,8 +307,13 @@ class ClinicalContext:
         if concepts is None or not len(concepts):
             return doc
         kept = filter_spans(list(concepts))
+        text = doc.text
         cues = self._cues(doc)
-        terminators = [(s, e, doc[s:e].text.lower()) for _, s, e in self.terminators(doc)]
+        terminators = [
+            (s, e, doc[s:e].text.lower())
+            for _, s, e in self.terminators(doc)
+            if not (doc[s:e].text in _DASHES and s > 0 and not doc[s - 1].whitespace_)
+        ]
         sections = doc.spans.get(SECTIONS_KEY, [])
         for span in kept:
             sentence = span.sent
@@ -305,7 +326,9 @@ class ClinicalContext:
                 if self._reaches(direction, scope, cs, ce, span, category, terminators):
                     found.add(category)
             section = next((s.label_ for s in sections if s.start <= span.start < s.end), None)
-            found |= self._section_effect(section, span, sentence)
+            found |= self._section_effect(section, span, sentence, text)
+            if "hypothetical" in found and self._acts_on_current_drug(span, sentence, text):
+                found.discard("hypothetical")
             span._.assertion = min(found, key=self.priority.__getitem__) if found else "affirmed"
         doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=kept)
         # Span extension values live in doc.user_data keyed by span offsets, so
@@ -356,13 +379,22 @@ class ClinicalContext:
         )
 
     @staticmethod
-    def _section_effect(section: str | None, span: Span, sentence: Span) -> set[str]:
+    def _acts_on_current_drug(span: Span, sentence: Span, text: str) -> bool:
+        """ "Plan: continue tacrolimus, start leflunomide": tacrolimus is taken now."""
+        if not span.label_.startswith(("drug.", "class.")):
+            return False
+        before = text[sentence.start_char : span.start_char]
+        clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
+        return bool(_CURRENT_VERBS.search(clause))
+
+    @staticmethod
+    def _section_effect(section: str | None, span: Span, sentence: Span, text: str) -> set[str]:
         if section == "family_history":
             return {"family"}
         if section == "allergies" and span.label_.startswith(("drug.", "class.")):
             return {"negated"}
         if section == "plan" and span.label_.startswith(("drug.", "class.", "proc.")):
-            before = span.doc.text[sentence.start_char : span.start_char]
+            before = text[sentence.start_char : span.start_char]
             if not _DONE_VERBS.search(before):
                 return {"hypothetical"}
         return set()

@@ -17,14 +17,20 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from matcher.dates import DateMention, find_dates, find_durations, infer_day_first
+from matcher.dates import (
+    DateMention,
+    find_dates,
+    find_durations,
+    infer_day_first,
+    resolve_partial,
+)
 from matcher.model import Assertion, Finding
 from matcher.nlp.components import CONCEPTS_KEY, SECTIONS_KEY
 from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
 from matcher.vocab import Concept, Vocabulary, load_vocabulary, read_concepts
 
 # ------------------------------------------------------------------ value grammar
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+(?:\.\d+)?|\.\d+"
 # Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
 # "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6"
 _LEAD = (
@@ -32,10 +38,10 @@ _LEAD = (
     r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
     r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
-    r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~])\s*)*"
+    r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)])\s*)*"
 )
 _VALUE_RE = re.compile(
-    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\s*[:/]\s*\d)", re.I
+    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d)(?!\s*[:/]\s*\d)", re.I
 )
 _FLAG_RE = re.compile(r"^\s*(?:\(?\b(?P<flag>H|L|HH|LL|high|low|abnormal)\b\)?|\*+)", re.I)
 _REF_RE = re.compile(
@@ -46,7 +52,20 @@ _REF_RE = re.compile(
 _UNIT_CHUNK = re.compile(r"^\s*(?P<u>[^\s;,()\[\]]+(?:\s+[^\s;,()\[\]]+){0,2})")
 _SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
 
-_TITRE_RE = re.compile(r"1\s*:\s*(?P<t>\d{2,5})")
+# "1:640", "1/640", "1 in 320"
+_TITRE_RE = re.compile(r"\b1\s*(?::|/|\bin\b)\s*(?P<t>\d{2,5})\b")
+# "SLEDAI-2K 18/105", "ECOG=2": a score may be written over its maximum.
+_SCORE_RE = re.compile(
+    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?)?\s*(?P<num>\d{{1,3}}(?:\.\d)?)(?!\d|\.\d)"
+    r"(?:\s*/\s*(?P<of>\d{1,3})(?!\d|\.\d))?(?!\s*[:]\s*\d)",
+    re.I,
+)
+# Fixed-width printouts: "HGB  98  L  g/L  115-155" — a bare range after the unit.
+_BARE_RANGE = re.compile(r"^\s*(?P<lo>\d+(?:\.\d+)?)\s*[-–]\s*(?P<hi>\d+(?:\.\d+)?)(?!\d|\.\d)")
+# "AST/ALT 45/60 U/L", "ANC/ALC 800/450 per µL"
+_PAIR_VALUES = re.compile(
+    r"^\s*[:=]?\s*(?:(?:is|was|of)\s+)?(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)(?!\d|\.\d)"
+)
 _POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
 _NEGATIVE_RE = re.compile(
     r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none)\b",
@@ -70,7 +89,8 @@ _ROMAN = {
 }
 _CLASS_TOKEN = r"(?:VI|IV|V|III|II|I|[1-6])(?![\w])"
 _CLASS_RE = re.compile(
-    rf"\bclass(?:es)?\s*(?P<c1>{_CLASS_TOKEN})"
+    rf"(?:\bclass(?:es)?\s*|(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
+    rf"(?:,\s*)?(?:type\s*)?))(?P<c1>{_CLASS_TOKEN})"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b|\s*\((?:[SG])\)))*"
     rf"(?P<more>(?:\s*(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:class\s*)?{_CLASS_TOKEN}"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b))*)*)",
@@ -97,7 +117,32 @@ _DESCRIPTIVE_CLASSES = (
 )
 
 # ------------------------------------------------------------------- age grammar
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+_AGE_WORDS = {word: number for number, word in enumerate(_NUMBER_WORDS)}
 _AGE_RES = (
+    re.compile(rf"\b(?P<w>{'|'.join(_AGE_WORDS)})[\s-]+(?:years?|yrs?)[\s-]+old\b", re.I),
     re.compile(r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I),
     re.compile(
         r"\b(?P<n>\d{1,2})\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)(?=[\s,.;:)]|$)"
@@ -157,6 +202,8 @@ class _Context:
     heading_dates: list[tuple[int, int, dt.date]]
     vocabulary: Vocabulary
     lab_starts: list[int]
+    drug_spans: list[Span]
+    is_report: bool | None = None
 
 
 @Language.factory("finding_extractor")
@@ -175,14 +222,15 @@ class FindingExtractor:
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        lines = [json.dumps(_concept_record(c), ensure_ascii=False)
-                 for c in self.vocabulary.concepts.values()]
+        lines = [
+            json.dumps(_concept_record(c), ensure_ascii=False)
+            for c in self.vocabulary.concepts.values()
+        ]
         (path / "concepts.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> FindingExtractor:
         source = Path(path) / "concepts.jsonl"
-        self.vocabulary = Vocabulary(read_concepts(source.read_text(encoding="utf-8"),
-                                                   str(source)))
+        self.vocabulary = Vocabulary(read_concepts(source.read_text(encoding="utf-8"), str(source)))
         return self
 
     def __call__(self, doc: Doc) -> Doc:
@@ -203,9 +251,15 @@ class FindingExtractor:
             lab_starts=sorted(
                 s.start_char for s in concepts if self.vocabulary[s.label_].category in _LAB_LIKE
             ),
+            drug_spans=[
+                s for s in concepts if self.vocabulary[s.label_].category in ("drug", "drug_class")
+            ],
         )
-        findings: list[Finding] = []
+        concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
+        findings, handled = _paired_labs(ctx, concepts)
         for span in concepts:
+            if span.start_char in handled:
+                continue
             concept = self.vocabulary[span.label_]
             findings.extend(_extract(ctx, span, concept))
         findings.extend(_biopsies(ctx, concepts))
@@ -214,10 +268,32 @@ class FindingExtractor:
         return doc
 
 
+def _in_context(text: str, span: Span, concept: Concept) -> bool:
+    """Vocabulary context filters: "Cervical LN 1.5 cm" is a lymph node, "Dr Gilbert" a
+    person, "MP joint" a knuckle, "lupus anticoagulant" a lab test."""
+    before_words = concept.attrs.get("not_preceded_by")
+    after_words = concept.attrs.get("not_followed_by")
+    if before_words:
+        before = text[max(0, span.start_char - 24) : span.start_char].lower().split()
+        if before and (before[-1] in before_words or " ".join(before[-2:]) in before_words):
+            return False
+    if after_words:
+        after = text[span.end_char : span.end_char + 24].lower().split()
+        if after and (after[0].strip(".,;:") in after_words or " ".join(after[:2]) in after_words):
+            return False
+    return True
+
+
 def _concept_record(concept: Concept) -> dict:
-    record = {"id": concept.id, "category": concept.category, "label": concept.label,
-              "code": concept.code, "terms": list(concept.terms),
-              "abbreviations": list(concept.abbreviations), "key": concept.key}
+    record = {
+        "id": concept.id,
+        "category": concept.category,
+        "label": concept.label,
+        "code": concept.code,
+        "terms": list(concept.terms),
+        "abbreviations": list(concept.abbreviations),
+        "key": concept.key,
+    }
     if concept.attrs:
         record["attrs"] = concept.attrs
     return record
@@ -225,44 +301,54 @@ def _concept_record(concept: Concept) -> dict:
 
 # ------------------------------------------------------------------------ helpers
 def _heading_dates(doc: Doc, dates: list[DateMention]) -> list[tuple[int, int, dt.date]]:
-    """A heading that carries a date ("LAB RESULTS 24/10/2026", "Bloods 24/10/2026:",
-    "Collected: 15-Nov-2026") dates the lines under it until the next heading."""
+    """Dates that govern the lines below them, as (start, end, date) intervals.
+
+    A heading with a date ("LAB RESULTS 24/10/2026", "Bloods 24/10/2026:", "Collected:
+    15-Nov-2026") or a line that opens with one ("14.03.2026: creatinine 52",
+    "Yesterday: Hb 95 g/L") dates what follows, until the next such date, a new
+    section heading or a blank line.
+    """
     text = doc.text
+    section_starts = {s.start_char for s in doc.spans.get(SECTIONS_KEY, [])}
     result: list[tuple[int, int, dt.date]] = []
-    sections = list(doc.spans.get(SECTIONS_KEY, []))
+    open_date: tuple[int, dt.date] | None = None
+    index = 0
     offset = 0
     for line in text.splitlines(keepends=True):
-        body = line.strip()
         line_end = offset + len(line)
-        in_line = [
-            d for d in dates if offset <= d.start < line_end and d.date and d.precision == "day"
-        ]
-        is_heading = any(
-            s.start_char == offset + (len(line) - len(line.lstrip())) for s in sections
+        body_start = offset + len(line) - len(line.lstrip())
+        while index < len(dates) and dates[index].start < offset:
+            index += 1
+        first = dates[index] if index < len(dates) and dates[index].start < line_end else None
+        closes = not line.strip() or body_start in section_starts
+        governing = (
+            first is not None and first.date is not None and _labels_line(text, body_start, first)
         )
-        short_label = bool(
-            re.match(r"^[\w /&().,-]{0,40}[:\-]?\s*$", _strip_dates(body, in_line, offset, line))
-        )
-        if in_line and (is_heading or short_label or body.endswith(":")):
-            result.append((offset, len(text), in_line[0].date))
-            if result[:-1]:
-                prev = result[-2]
-                result[-2] = (prev[0], offset, prev[2])
-        elif is_heading and result and result[-1][1] == len(text):
-            prev = result[-1]
-            result[-1] = (prev[0], offset, prev[2])
+        if (closes or governing) and open_date is not None:
+            result.append((open_date[0], offset, open_date[1]))
+            open_date = None
+        if governing:
+            open_date = (first.start, first.date)
         offset = line_end
+    if open_date is not None:
+        result.append((open_date[0], len(text), open_date[1]))
     return result
 
 
-def _strip_dates(body: str, dates: list[DateMention], offset: int, line: str) -> str:
-    lead = len(line) - len(line.lstrip())
-    out = body
-    for d in sorted(dates, key=lambda d: -d.start):
-        s, e = d.start - offset - lead, d.end - offset - lead
-        if 0 <= s <= e <= len(out):
-            out = out[:s] + out[e:]
-    return out
+_LABEL_BEFORE_DATE = re.compile(r"^[A-Za-z /&().,#:\-]{0,40}$")
+_AFTER_HEADING_DATE = re.compile(r"^\s*(?:[:\-–—)]|$)")
+
+
+def _labels_line(text: str, body_start: int, mention: DateMention) -> bool:
+    """The date is the line's label: only words before it, and a colon, dash or the
+    line's end after it."""
+    before = text[body_start : mention.start]
+    line_end = text.find("\n", mention.end)
+    after = text[mention.end : line_end if line_end != -1 else len(text)]
+    if not _LABEL_BEFORE_DATE.match(before):
+        return False
+    # "Collected: 05-Nov-2026 WBC 4.1": a label with a colon names the date outright.
+    return bool(_AFTER_HEADING_DATE.match(after)) or before.rstrip().endswith(":")
 
 
 def _sentence_bounds(span: Span) -> tuple[int, int]:
@@ -377,7 +463,10 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     block heading's date, else the note's date."""
     lo, hi = _sentence_bounds(span)
     item_end = _item_end(ctx, span.end_char, hi)
-    mention = _date_near(ctx, span.start_char, value_end, span.start_char, item_end)
+    # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
+    breaks = [ctx.text.rfind(ch, lo, span.start_char) for ch in ";\n"]
+    item_start = max([lo] + [b + 1 for b in breaks if b != -1])
+    mention = _date_near(ctx, span.start_char, value_end, item_start, item_end)
     if mention is not None and mention.date is not None:
         return mention.date, "text"
     return _context_date(ctx, span.start_char)
@@ -388,34 +477,78 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if read is None:
         return
     match, limit = read
-    raw_number = match.group("num")
+    yield from _lab_value(
+        ctx,
+        span,
+        concept,
+        match.group("num"),
+        match.group("cmp"),
+        span.end_char + match.end(),
+        limit,
+        span.start_char,
+    )
+
+
+def _lab_value(
+    ctx: _Context,
+    span: Span,
+    concept: Concept,
+    raw_number: str,
+    comparator: str | None,
+    cursor: int,
+    limit: int,
+    start: int,
+) -> Iterable[Finding]:
+    """Read [flag] [unit] [flag] [reference range] after a value, normalise, emit.
+
+    Covers inline ("ALT 85 U/L (7-40)"), flagged ("Hb 98 L"), and fixed-width
+    printouts ("HGB   98   L   g/L   115-155") alike.
+    """
     value = float(raw_number.replace(",", ""))
-    cursor = span.end_char + match.end()
-    rest = ctx.text[cursor:limit]
-    unit_text, consumed = _unit_after(rest)
+    value_end = cursor
+    flags: list[str] = []
+    flag = _FLAG_RE.match(ctx.text[cursor:limit])
+    unit_text, consumed = _unit_after(ctx.text[cursor:limit])
+    if unit_text is None and flag:
+        # The flag stands between value and unit in printouts: "98  L  g/L".
+        flags.append(flag.group("flag") or "*")
+        cursor += flag.end()
+        unit_text, consumed = _unit_after(ctx.text[cursor:limit])
     cursor += consumed
-    ref_low = ref_high = None
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
     if flag:
+        flags.append(flag.group("flag") or "*")
         cursor += flag.end()
-    ref = _REF_RE.match(ctx.text[cursor:limit])
+    ref_low = ref_high = None
+    ref = _REF_RE.match(ctx.text[cursor:limit]) or _BARE_RANGE.match(ctx.text[cursor:limit])
     if ref:
-        parsed = parse_reference_range(ref.group(0))
+        parsed = (
+            parse_reference_range(ref.group(0))
+            if "lo" not in ref.groupdict()
+            else (float(ref.group("lo")), float(ref.group("hi")))
+        )
         if parsed:
             ref_low, ref_high = parsed
             cursor += ref.end()
     if unit_text is None:
         unit_text = _shared_unit(ctx, span)
     family = concept.attrs.get("family", "")
-    canonical = concept.canonical_unit
     unit = canonical_unit(unit_text) if unit_text else None
     if unit is None:
+        if concept.attrs.get("unit_alternative"):
+            # "proteinuria 2.1" could be g/day or a ratio: without a unit it is left out.
+            return
         unit = guess_unit(family, value, concept.id)
         if unit is None:
             # GUIDELINE: a unit that cannot be read and a magnitude that fits two
             # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
             return
     factor = convert_factor(family, unit)
+    if factor is None and concept.attrs.get("unit_alternative"):
+        # The unit names the analyte: "proteinuria 150 mg/mmol" is a ratio.
+        concept = ctx.vocabulary[concept.attrs["unit_alternative"]]
+        family = concept.attrs.get("family", "")
+        factor = convert_factor(family, unit)
     if factor is None:
         return
     normalised = round(value * factor, 6)
@@ -424,16 +557,12 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if ref_high is not None:
         ref_high = round(ref_high * factor, 6)
     date, source = _value_date(ctx, span, cursor)
-    start = span.start_char
-    end = span.end_char + match.end()
-    if unit_text and ctx.text[end:cursor].strip():
-        end = cursor if not ref else span.end_char + match.end() + consumed
-    end = _trim(ctx.text, start, max(end, span.end_char + match.end()))
+    end = _trim(ctx.text, start, max(cursor, value_end))
     attrs: dict = {}
-    if match.group("cmp"):
-        attrs["comparator"] = match.group("cmp")
-    if flag and flag.group("flag"):
-        attrs["flag"] = flag.group("flag").upper()[:1]
+    if comparator:
+        attrs["comparator"] = comparator
+    if flags and flags[0] != "*":
+        attrs["flag"] = flags[0].upper()[:1]
     yield _finding(
         ctx,
         concept,
@@ -441,7 +570,7 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         end,
         span._.assertion,
         value=normalised,
-        unit=canonical,
+        unit=concept.canonical_unit,
         raw_value=raw_number,
         raw_unit=unit_text,
         ref_low=ref_low,
@@ -450,6 +579,36 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         date_source=source,
         attrs=attrs,
     )
+
+
+def _paired_labs(ctx: _Context, concepts: list[Span]) -> tuple[list[Finding], set[int]]:
+    """'AST/ALT 45/60 U/L': two analytes, two values, one shared unit."""
+    findings: list[Finding] = []
+    handled: set[int] = set()
+    labs = [s for s in concepts if ctx.vocabulary[s.label_].category == "lab"]
+    for first, second in zip(labs, labs[1:], strict=False):
+        if ctx.text[first.end_char : second.start_char].strip() != "/":
+            continue
+        lo, hi = _sentence_bounds(second)
+        limit = min(hi, _line_end(ctx.text, second.end_char))
+        pair = _PAIR_VALUES.match(ctx.text[second.end_char : limit])
+        if pair is None:
+            continue
+        cursor = second.end_char + pair.end()
+        for span, group in ((first, "a"), (second, "b")):
+            concept = ctx.vocabulary[span.label_]
+            findings.extend(
+                _lab_value(
+                    ctx, span, concept, pair.group(group), None, cursor, limit, first.start_char
+                )
+            )
+            handled.add(span.start_char)
+    return findings, handled
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end == -1 else end
 
 
 def _trim(text: str, start: int, end: int) -> int:
@@ -483,15 +642,17 @@ def _shared_unit(ctx: _Context, span: Span) -> str | None:
 
 
 def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
-    read = _read_value(ctx, span)
-    if read is None:
+    lo, hi = _sentence_bounds(span)
+    limit = _item_end(ctx, span.end_char, hi)
+    match = _SCORE_RE.match(ctx.text[span.end_char : limit])
+    if match is None:
         return
-    match, _limit = read
+    match_end = match.end()
     value = float(match.group("num").replace(",", ""))
     low, high = concept.attrs.get("low", 0), concept.attrs.get("high", 1000)
     if not low <= value <= high:
         return
-    end = span.end_char + match.end()
+    end = span.end_char + match_end
     tail = ctx.text[end : end + 40]
     attrs = {}
     if _AT_DIAGNOSIS.search(tail):
@@ -523,10 +684,10 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     end = span.end_char
     attrs: dict = {}
     value = None
-    if titre and titre.start() <= 30:
+    if titre and titre.start() <= 50:
         value = float(titre.group("t"))
         end = span.end_char + titre.end()
-    head = window[: (titre.start() if titre else 30)]
+    head = window[: (titre.start() if titre else 40)]
     if _NEGATIVE_RE.search(window[:40]) and value is None:
         attrs["result"] = "negative"
         neg = _NEGATIVE_RE.search(window[:40])
@@ -609,31 +770,78 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     )
 
 
+_STOP_LEAD = re.compile(
+    r"\b(stopped|discontinued|ceased|held|until|till|completed|withdrawn|"
+    r"finished|off\s+since|tapered\s+off|d/c)\b[\s:]*(?:on|in|at)?\s*$",
+    re.I,
+)
+# "Stopped tacrolimus 2026-06-01": the verb before the drug makes its date a stop.
+_STOP_BEFORE = re.compile(
+    r"\b(stopped|discontinued|ceased|held|withdrew|withdrawn|"
+    r"weaned\s+off|tapered\s+off|came\s+off|d/c)\s+(?:the\s+|her\s+|"
+    r"his\s+)?$",
+    re.I,
+)
+_SWITCH_FROM = re.compile(
+    r"\b(switch(?:ed)?|chang(?:ed|e)|convert(?:ed)?|transition(?:ed)?|"
+    r"mov(?:ed|e))\s+(?:\w+\s+)?from\s*$",
+    re.I,
+)
+
+
+def _drug_dates(
+    ctx: _Context, span: Span, lo: int, hi: int
+) -> tuple[dt.date | None, dt.date | None]:
+    """Start and stop of one drug from the dates of its own clause.
+
+    The nearest date after the drug (else before it) belongs to it unless another
+    drug stands between: in "IVCY Jan-Jun 2024, then MMF since July 2024" the range
+    is cyclophosphamide's and July 2024 is MMF's. "Switched from tacrolimus to
+    ciclosporin in May 2026" stops tacrolimus and starts ciclosporin then.
+    """
+    mentions = [d for d in ctx.dates if lo <= d.start and d.end <= hi and d.date]
+    others = [s for s in ctx.drug_spans if lo <= s.start_char < hi and s.label_ != span.label_]
+
+    def blocked(a: int, b: int) -> bool:
+        return any(a <= o.start_char < b for o in others)
+
+    after = sorted((d for d in mentions if d.start >= span.end_char), key=lambda d: d.start)
+    before = sorted((d for d in mentions if d.end <= span.start_char), key=lambda d: -d.end)
+    if (
+        _SWITCH_FROM.search(ctx.text[lo : span.start_char])
+        and re.match(r"\s+to\b", ctx.text[span.end_char : hi])
+        and after
+    ):
+        return None, after[0].date
+    stopped = bool(_STOP_BEFORE.search(ctx.text[max(lo, span.start_char - 30) : span.start_char]))
+    ordered = [d for d in after if not blocked(span.end_char, d.start)]
+    ordered += [d for d in before if not blocked(d.end, span.start_char)]
+    start = stop = None
+    for mention in ordered:
+        if mention.end_date is not None:
+            if start is None:
+                return mention.date, mention.end_date
+            continue
+        if stopped or _STOP_LEAD.search(ctx.text[max(lo, mention.start - 24) : mention.start]):
+            stop = stop or mention.date
+        elif start is None:
+            start = mention.date
+    return start, stop
+
+
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(span)
     sentence = ctx.text[lo:hi]
     rel_start, rel_end = span.start_char - lo, span.end_char - lo
     attrs: dict = {}
     start_date = stop_date = None
-    in_sentence = [d for d in ctx.dates if lo <= d.start and d.end <= hi and d.date]
-    ranges = [d for d in in_sentence if d.end_date is not None]
     before_text = sentence[:rel_start]
     after_text = sentence[rel_end:]
-    if ranges:
-        chosen = min(ranges, key=lambda d: abs(d.start - span.end_char))
-        start_date, stop_date = chosen.date, chosen.end_date
-    else:
-        for mention in sorted(in_sentence, key=lambda d: abs(d.start - span.end_char)):
-            lead = ctx.text[max(lo, mention.start - 25) : mention.start]
-            if _DRUG_STOP.search(lead) and not _DRUG_START.search(lead[-12:]):
-                stop_date = stop_date or mention.date
-            elif start_date is None:
-                start_date = mention.date
-        if start_date and not (
-            _DRUG_START.search(before_text + after_text)
-            or _DRUG_GIVEN.search(before_text + after_text)
-        ):
-            attrs["date_role"] = "mentioned"
+    start_date, stop_date = _drug_dates(ctx, span, lo, hi)
+    if start_date and not (
+        _DRUG_START.search(before_text + after_text) or _DRUG_GIVEN.search(before_text + after_text)
+    ):
+        attrs["date_role"] = "mentioned"
     durations = find_durations(sentence)
     if durations:
         duration = min(durations, key=lambda d: abs(d.start - rel_end))
@@ -694,10 +902,12 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
     spans_by_sentence: dict[tuple[int, int], list[Span]] = {}
     for span in concepts:
         spans_by_sentence.setdefault(_sentence_bounds(span), []).append(span)
+    previous: tuple[int, int] | None = None
     for sent in ctx.doc.sents:
         lo, hi = sent.start_char, sent.end_char
         sentence = text[lo:hi]
         mentions = spans_by_sentence.get((lo, hi), [])
+        before, previous = previous, (lo, hi)
         labels = {s.label_ for s in mentions}
         classes, cls_start, cls_end = _classes(sentence)
         has_ln = "dx.lupus_nephritis" in labels or bool(re.search(r"\b(?:ISN|RPS|WHO)\b", sentence))
@@ -717,11 +927,12 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 and start - anchor.end_char < 25
             ):
                 start = anchor.start_char
-            mention = _date_near(ctx, start, end, lo, hi)
-            if mention is not None and mention.date is not None:
-                date, source = mention.date, "text"
-            else:
-                date, source = _context_date(ctx, lo)
+            date, source = _biopsy_date(ctx, start, end, lo, hi, before, spans_by_sentence)
+            attrs: dict = {"classes": list(classes)}
+            if source == "note" and not _in_biopsy_report(ctx, lo):
+                # "Known class IV LN" in a clinic letter says nothing of when the biopsy
+                # was done; only a pathology report is dated by its own date.
+                attrs["undated"] = True
             yield Finding(
                 concept="biopsy.kidney",
                 category="biopsy",
@@ -734,7 +945,7 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 value="+".join(classes),
                 date=date,
                 date_source=source,
-                attrs={"classes": list(classes)},
+                attrs=attrs,
             )
             continue
         other = [
@@ -771,11 +982,51 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             )
 
 
+_BIOPSY_YEAR = re.compile(
+    r"\bbiops\w*\s*(?:in\s+|\(\s*)?(?P<y>(?:19|20)\d{2})\b(?!\s*[-/.]\s*\d)", re.I
+)
+
+
+def _biopsy_date(
+    ctx: _Context,
+    start: int,
+    end: int,
+    lo: int,
+    hi: int,
+    before: tuple[int, int] | None,
+    spans_by_sentence: dict[tuple[int, int], list[Span]],
+) -> tuple[dt.date, str]:
+    """The biopsy's own date: in its sentence; else in the sentence before when that one
+    is about the biopsy ("Date of renal biopsy: 2 Sept 2026. Class IV-S (A/C)."); else a
+    bare year after "biopsy" ("Renal biopsy 2024: class IV"); else the heading or note."""
+    mention = _date_near(ctx, start, end, lo, hi)
+    if mention is not None and mention.date is not None:
+        return mention.date, "text"
+    if before is not None and "\n\n" not in ctx.text[before[1] : lo]:
+        about = [s for s in spans_by_sentence.get(before, []) if s.label_ == "proc.kidney_biopsy"]
+        if about:
+            mention = _date_near(ctx, about[0].start_char, about[0].end_char, *before)
+            if mention is not None and mention.date is not None:
+                return mention.date, "text"
+    year = _BIOPSY_YEAR.search(ctx.text, lo, hi)
+    if year is not None:
+        return resolve_partial(int(year.group("y"))), "text"
+    return _context_date(ctx, lo)
+
+
+_REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
+
+
 def _in_biopsy_report(ctx: _Context, position: int) -> bool:
-    for section in ctx.doc.spans.get(SECTIONS_KEY, []):
-        if section.start_char <= position < section.end_char and section.label_ == "diagnosis":
-            return True
-    return False
+    """The note is a kidney pathology report: its type says so, or a heading does
+    ("RENAL BIOPSY REPORT", "Histopathology:")."""
+    if ctx.is_report is None:
+        note_type = (ctx.doc._.note_type or "").lower()
+        ctx.is_report = any(w in note_type for w in ("path", "biops", "histo")) or any(
+            _REPORT_HEADING.search(ctx.text[s.start_char : _line_end(ctx.text, s.start_char)])
+            for s in ctx.doc.spans.get(SECTIONS_KEY, [])
+        )
+    return ctx.is_report
 
 
 def _biopsy_assertion(mentions: list[Span]) -> str:
@@ -811,7 +1062,8 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
         for match in pattern.finditer(text):
             if match.start() in seen:
                 continue
-            years = int(match.group("n"))
+            word = match.groupdict().get("w")
+            years = _AGE_WORDS[word.lower()] if word else int(match.group("n"))
             seen.add(match.start())
             yield Finding(
                 concept="demographic.age",

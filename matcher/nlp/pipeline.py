@@ -130,17 +130,20 @@ class NoteParser:
         self.nlp = nlp or default_pipeline()
         self.version = pipeline_version(self.nlp)
 
-    def parse(self, text: str, note_id: str, note_date: dt.date) -> list[Finding]:
-        return next(iter(self.parse_many([(text, note_id, note_date)])))
+    def parse(
+        self, text: str, note_id: str, note_date: dt.date, note_type: str | None = None
+    ) -> list[Finding]:
+        return next(iter(self.parse_many([(text, note_id, note_date, note_type)])))
 
-    def parse_many(
-        self, notes: Iterable[tuple[str, str, dt.date]], batch_size: int = 64
-    ) -> Iterator[list[Finding]]:
+    def parse_many(self, notes: Iterable[tuple], batch_size: int = 64) -> Iterator[list[Finding]]:
+        """Parse (text, note_id, note_date[, note_type]) tuples, in order."""
+
         def docs() -> Iterator:
-            for text, note_id, note_date in notes:
+            for text, note_id, note_date, *rest in notes:
                 doc = self.nlp.make_doc(_clean(text))
                 doc._.note_id = note_id
                 doc._.note_date = note_date
+                doc._.note_type = rest[0] if rest else None
                 yield doc
 
         for doc in self.nlp.pipe(docs(), batch_size=batch_size):

@@ -13,7 +13,7 @@ import re
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_suffix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 _UNIT = (
     r"(?:[x×*]\s?)?10\s?(?:\^|\*\*?)?\s?[0-9⁹³]{1,2}/[lLµuμ]?[lL]"  # x10^9/L, 10*9/L, 10³/µL
@@ -35,16 +35,21 @@ TOKEN_MATCH = re.compile(rf"^(?:{_UNIT}|{_ABBREVIATION}|{_CLASS_LABEL}|{_SCORE_N
 _EXTRA_SUFFIXES = (r"(?<=[A-Z+\]\)])\.$", r"(?<=\d:\d\d)\.$")
 
 
+# "ECOG=2", "ALC:1800", "Hb=98": a name glued to its value by = or :.
+_EXTRA_INFIXES = (r"(?<=[A-Za-z#])[=:](?=[<>]?\d)",)
+
+
 def clinical_tokenizer(nlp: Language) -> Tokenizer:
     """spaCy's default English tokenizer with clinical whole-token matches."""
     default = nlp.tokenizer
     suffixes = list(nlp.Defaults.suffixes or []) + list(_EXTRA_SUFFIXES)
+    infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
     return Tokenizer(
         nlp.vocab,
         rules=default.rules,
         prefix_search=default.prefix_search,
         suffix_search=compile_suffix_regex(suffixes).search,
-        infix_finditer=default.infix_finditer,
+        infix_finditer=compile_infix_regex(infixes).finditer,
         token_match=TOKEN_MATCH.match,
         url_match=default.url_match,
     )
