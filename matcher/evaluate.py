@@ -75,7 +75,10 @@ def _latest(findings: list[Finding], timeline: Timeline) -> Finding | None:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}"
+    """Readable numbers in reasons: 2.74336 -> 2.74, 1280.0 -> 1280, 0.98 -> 0.98."""
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    return f"{value:.3g}"
 
 
 def _current(
@@ -214,8 +217,7 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     latest_direct = _latest(direct, timeline)
     latest_affirmed = _latest(affirmed, timeline)
     if latest_ruled_out is not None and (
-        latest_direct is None
-        or _when(latest_ruled_out, timeline) >= _when(latest_direct, timeline)
+        latest_direct is None or _when(latest_ruled_out, timeline) >= _when(latest_direct, timeline)
     ):
         return _result(
             criterion,
@@ -486,17 +488,17 @@ def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
 
 def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     params = criterion.params
-    verdicts: list[tuple[bool | None, str, Finding | None]] = []
+    verdicts: list[tuple[bool | None, str, tuple[Finding, ...]]] = []
     for analyte in params.get("analytes", []):
         verdicts.append(_lab_one(criterion, analyte, timeline))
     failing = [v for v in verdicts if v[0] is False]
     missing = [v for v in verdicts if v[0] is None]
     reasons = "; ".join(v[1] for v in verdicts)
-    evidence = [v[2] for v in verdicts if v[2] is not None]
+    evidence = [f for v in verdicts for f in v[2]]
     inclusion = criterion.type == "inclusion"
     if inclusion:
         if failing:
-            return _lab_failure(criterion, timeline, reasons, [v[2] for v in failing if v[2]])
+            return _lab_failure(criterion, timeline, reasons, [f for v in failing for f in v[2]])
         if missing:
             return _result(criterion, Status.UNKNOWN, reasons)
         return _result(criterion, Status.MET, reasons, evidence, timeline)
@@ -506,7 +508,7 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             criterion,
             Status.MET,
             reasons,
-            [v[2] for v in verdicts if v[0] is True and v[2]],
+            [f for v in verdicts if v[0] is True for f in v[2]],
             timeline,
         )
     if missing:
@@ -537,7 +539,7 @@ def _lab_failure(
 
 def _lab_one(
     criterion: Criterion, analyte: str, timeline: Timeline
-) -> tuple[bool | None, str, Finding | None]:
+) -> tuple[bool | None, str, tuple[Finding, ...]]:
     params = criterion.params
     label = _label(analyte)
     values = [f for f in timeline.of(analyte) if isinstance(f.value, (int, float))]
@@ -551,11 +553,11 @@ def _lab_one(
                 ok,
                 f"eGFR {value:.0f} by bedside Schwartz (creatinine "
                 f"{_fmt(float(creatinine.value))} µmol/L on {_when(creatinine, timeline)}, "
-                f"height {_fmt(float(height.value))} cm)",
-                creatinine,
+                f"height {_fmt(float(height.value))} cm on {_when(height, timeline)})",
+                (creatinine, height),
             )
     if latest is None:
-        return None, why or f"no {label}", None
+        return None, why or f"no {label}", ()
     value = float(latest.value)
     when = _when(latest, timeline)
     if "uln_multiple" in params:
@@ -565,14 +567,14 @@ def _lab_one(
                 multiple = float(exception["uln_multiple"])
         uln, source = _uln(latest, analyte)
         if uln is None:
-            return None, f"{label} {_fmt(value)} has no reference range and no default ULN", None
+            return None, f"{label} {_fmt(value)} has no reference range and no default ULN", ()
         limit = multiple * uln
         ok = _OPS[params["op"]](value, limit)
         reason = (
             f"{label} {_fmt(value)} {latest.unit or ''} on {when}; limit "
             f"{_fmt(multiple)}×ULN = {_fmt(round(limit, 3))} ({source} {_fmt(uln)})"
         )
-        return ok, reason, latest
+        return ok, reason, (latest,)
     ok = _OPS[params["op"]](value, float(params["value"]))
     reason = (
         f"{label} {_fmt(value)} {latest.unit or ''} on {when} "
@@ -591,9 +593,9 @@ def _lab_one(
                 False,
                 f"{reason}, but a colony-stimulating factor was given on "
                 f"{_drug_start(dose, timeline)}, within {window} days before the count",
-                dose,
+                (latest, dose),
             )
-    return ok, reason, latest
+    return ok, reason, (latest,)
 
 
 def _schwartz(timeline: Timeline) -> tuple[float, Finding, Finding] | None:

@@ -68,7 +68,8 @@ def score(status: PatientStatus, results: tuple[CriterionResult, ...], as_of: dt
         PatientStatus.POSSIBLE: relevance(status, results),
         PatientStatus.INELIGIBLE: 0,
     }[status]
-    return round(band * 25 + 20 * max(strength, -1.0) + recency, 4)
+    # strength lies in [-1, 1]; shifted so that every score is positive.
+    return round(band * 25 + 10 * (max(strength, -1.0) + 1) + recency, 4)
 
 
 def rank(results: list[PatientResult]) -> list[PatientResult]:
