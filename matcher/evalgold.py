@@ -80,8 +80,9 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise InputRowError(f"invalid JSON ({exc.msg})", file=str(path),
-                                    line=number) from exc
+                raise InputRowError(
+                    f"invalid JSON ({exc.msg})", file=str(path), line=number
+                ) from exc
     return rows
 
 
@@ -160,9 +161,15 @@ def evaluate_gold(
                 report.per_criterion[key]["correct"] += 1
             else:
                 report.confusions[key][f"{expected}->{got}"] += 1
-                report.errors.append({"patient_id": result.patient_id, "criterion": key,
-                                      "gold": expected, "got": got,
-                                      "reason": by_id[criterion.id].reason if criterion else ""})
+                report.errors.append(
+                    {
+                        "patient_id": result.patient_id,
+                        "criterion": key,
+                        "gold": expected,
+                        "got": got,
+                        "reason": by_id[criterion.id].reason if criterion else "",
+                    }
+                )
         if str(result.status) == row.get("status"):
             report.status_correct += 1
         report.status_confusion[(row.get("status"), str(result.status))] += 1
@@ -172,8 +179,10 @@ def evaluate_gold(
             for evidence in item.evidence:
                 report.evidence_total += 1
                 text = note_texts.get(evidence.note_id, "")
-                if 0 <= evidence.start < evidence.end <= len(text) and \
-                        text[evidence.start:evidence.end] == evidence.text:
+                if (
+                    0 <= evidence.start < evidence.end <= len(text)
+                    and text[evidence.start : evidence.end] == evidence.text
+                ):
                     report.evidence_exact += 1
     gains = [float(gold[r.patient_id].get("relevance", 0)) for r in ranked]
     report.ndcg10 = ndcg(gains, 10)
@@ -189,8 +198,11 @@ def format_report(report: EvalReport) -> str:
         f"  patient-status accuracy {report.status_accuracy:.4f} "
         f"({report.status_correct}/{report.patients})",
         f"  gold-ineligible called eligible: {len(report.ineligible_called_eligible)}"
-        + (f" ({', '.join(report.ineligible_called_eligible)})"
-           if report.ineligible_called_eligible else ""),
+        + (
+            f" ({', '.join(report.ineligible_called_eligible)})"
+            if report.ineligible_called_eligible
+            else ""
+        ),
         f"  NDCG@10 {report.ndcg10:.4f}   NDCG {report.ndcg_all:.4f}",
         f"  evidence spans exact {report.evidence_exact}/{report.evidence_total}",
         "  per criterion:",

@@ -127,10 +127,14 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             latest = _latest(stated, timeline)
             birth = dt.date.fromisoformat(str(latest.value))
             evidence = [latest]
+    elif timeline.of("demographic.birth_date", "demographic.age"):
+        # A structured birth date decides; the note's own mention is shown beside it.
+        evidence = [_latest(timeline.of("demographic.birth_date", "demographic.age"), timeline)]
     if birth is not None:
         years = _completed_years(birth, timeline.as_of)
         status = Status.MET if inside(years) else Status.NOT_MET
-        source = "date of birth in the note" if evidence else "structured birth date"
+        structured = timeline.patient.birth_date is not None
+        source = "structured birth date" if structured else "date of birth in the note"
         return _result(
             criterion,
             status,
@@ -205,6 +209,10 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             for f in timeline.of("status.sle_criteria", facts_only=False)
             if f.assertion == "negated"
         ]
+    window = criterion.params.get("window_days")
+    if window is not None:
+        # "Malignancy within 5 years": only mentions dated inside the window count.
+        affirmed = [f for f in affirmed if (timeline.as_of - _when(f, timeline)).days <= window]
     if criterion.type == "exclusion":
         if affirmed:
             latest = _latest(affirmed, timeline)
@@ -487,33 +495,63 @@ def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
 
 
 def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """Lab thresholds. One item may state several ("proteinuria ≥ 0.5 g/day or UPCR ≥
+    0.5 g/g"): each group gives true, false or unknown and `combine` joins them in
+    three-valued logic. For an inclusion, true is met; for an exclusion ("Hemoglobin <
+    70 g/L"), true means the patient has the excluding condition: met."""
     params = criterion.params
-    verdicts: list[tuple[bool | None, str, tuple[Finding, ...]]] = []
-    for analyte in params.get("analytes", []):
-        verdicts.append(_lab_one(criterion, analyte, timeline))
-    failing = [v for v in verdicts if v[0] is False]
-    missing = [v for v in verdicts if v[0] is None]
-    reasons = "; ".join(v[1] for v in verdicts)
-    evidence = [f for v in verdicts for f in v[2]]
-    inclusion = criterion.type == "inclusion"
-    if inclusion:
-        if failing:
-            return _lab_failure(criterion, timeline, reasons, [f for v in failing for f in v[2]])
-        if missing:
-            return _result(criterion, Status.UNKNOWN, reasons)
-        return _result(criterion, Status.MET, reasons, evidence, timeline)
-    # Exclusion: "Hemoglobin < 70 g/L" is met when the patient's value satisfies it.
-    if any(v[0] is True for v in verdicts):
-        return _result(
-            criterion,
-            Status.MET,
-            reasons,
-            [f for v in verdicts if v[0] is True for f in v[2]],
-            timeline,
-        )
-    if missing:
+    groups = [params] + [
+        dict(params, **alt, exceptions=params.get("exceptions", []))
+        for alt in params.get("alternatives", [])
+    ]
+    outcomes = [_lab_group(criterion, group, timeline) for group in groups]
+    truth = _combine([o[0] for o in outcomes], params.get("combine", "and"))
+    reasons = "; ".join(o[1] for o in outcomes)
+    evidence = [f for o in outcomes for f in o[2]]
+    if truth is None:
         return _result(criterion, Status.UNKNOWN, reasons)
-    return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+    if criterion.type == "exclusion":
+        return _result(
+            criterion, Status.MET if truth else Status.NOT_MET, reasons, evidence, timeline
+        )
+    if truth:
+        return _result(criterion, Status.MET, reasons, evidence, timeline)
+    failing = [f for o in outcomes if o[0] is False for f in o[2]]
+    return _lab_failure(criterion, timeline, reasons, failing)
+
+
+def _combine(values: list[bool | None], how: str) -> bool | None:
+    if how == "or":
+        if any(v is True for v in values):
+            return True
+        return False if all(v is False for v in values) else None
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
+
+
+def _lab_group(
+    criterion: Criterion, params: dict, timeline: Timeline
+) -> tuple[bool | None, str, list[Finding]]:
+    """Whether the stated condition holds for one group of analytes. "AST and ALT ≤ 3×ULN"
+    holds when both do; an exclusion holds when any analyte meets it."""
+    verdicts = [
+        _lab_one(criterion, params, analyte, timeline) for analyte in params.get("analytes", [])
+    ]
+    reasons = "; ".join(v[1] for v in verdicts)
+    if criterion.type == "exclusion":
+        holding = [f for v in verdicts if v[0] is True for f in v[2]]
+        if holding:
+            return True, reasons, holding
+        if any(v[0] is None for v in verdicts):
+            return None, reasons, []
+        return False, reasons, [f for v in verdicts for f in v[2]]
+    failing = [f for v in verdicts if v[0] is False for f in v[2]]
+    if any(v[0] is False for v in verdicts):
+        return False, reasons, failing
+    if any(v[0] is None for v in verdicts):
+        return None, reasons, []
+    return True, reasons, [f for v in verdicts for f in v[2]]
 
 
 def _lab_failure(
@@ -538,9 +576,8 @@ def _lab_failure(
 
 
 def _lab_one(
-    criterion: Criterion, analyte: str, timeline: Timeline
+    criterion: Criterion, params: dict, analyte: str, timeline: Timeline
 ) -> tuple[bool | None, str, tuple[Finding, ...]]:
-    params = criterion.params
     label = _label(analyte)
     values = [f for f in timeline.of(analyte) if isinstance(f.value, (int, float))]
     latest, why = _current(values, timeline, label)

@@ -120,9 +120,13 @@ def read_rows(path: str | Path) -> Iterator[RowOrReject]:
             seen[row.note.note_id] = (digest, row.patient, row.line)
             yield row
         elif first[0] != digest:
-            yield Reject(name, row.line,
-                         f"duplicate note_id {row.note.note_id!r} (first on line {first[2]}) "
-                         "with different content", item.raw)
+            yield Reject(
+                name,
+                row.line,
+                f"duplicate note_id {row.note.note_id!r} (first on line {first[2]}) "
+                "with different content",
+                item.raw,
+            )
         elif first[1] != row.patient:
             yield row  # same note, other demographics: let the store merge them
         # else: an exact repeat, nothing to do
@@ -145,16 +149,18 @@ def _records(path: Path, required: tuple[str, ...]) -> Iterator[_Record | Reject
     try:
         fh = path.open("rb")
     except OSError as exc:
-        raise ConfigurationError(f"cannot read the file: {exc.strerror or exc}",
-                                 file=str(path)) from exc
+        raise ConfigurationError(
+            f"cannot read the file: {exc.strerror or exc}", file=str(path)
+        ) from exc
     with fh:
         try:
             head = fh.read(_SNIFF_BYTES)
             fmt = _detect_format(path, head, required)
             fh.seek(0)
         except OSError as exc:
-            raise ConfigurationError(f"cannot read the file: {exc.strerror or exc}",
-                                     file=str(path)) from exc
+            raise ConfigurationError(
+                f"cannot read the file: {exc.strerror or exc}", file=str(path)
+            ) from exc
         if fmt == "jsonl":
             yield from _jsonl_records(path, fh)
         else:
@@ -163,17 +169,26 @@ def _records(path: Path, required: tuple[str, ...]) -> Iterator[_Record | Reject
 
 def _detect_format(path: Path, head: bytes, required: tuple[str, ...]) -> Format:
     if head.startswith(b"\x1f\x8b") or head.startswith(b"PK\x03\x04"):
-        raise ConfigurationError("the file is compressed (gzip/zip/xlsx), not a text export",
-                                 file=str(path), expected="JSONL or CSV, UTF-8")
+        raise ConfigurationError(
+            "the file is compressed (gzip/zip/xlsx), not a text export",
+            file=str(path),
+            expected="JSONL or CSV, UTF-8",
+        )
     if b"\x00" in head:
-        raise ConfigurationError("the file is binary or UTF-16, not a UTF-8 text export",
-                                 file=str(path), expected="JSONL or CSV, UTF-8")
+        raise ConfigurationError(
+            "the file is binary or UTF-16, not a UTF-8 text export",
+            file=str(path),
+            expected="JSONL or CSV, UTF-8",
+        )
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         first = head.removeprefix(_BOM).lstrip()[:1]
         if first not in (b"", b"{", b"["):
-            raise ConfigurationError("the file does not look like JSON lines", file=str(path),
-                                     expected="one JSON object per line")
+            raise ConfigurationError(
+                "the file does not look like JSON lines",
+                file=str(path),
+                expected="one JSON object per line",
+            )
         _refuse_single_json_document(path, head)
         return "jsonl"
     if suffix in CSV_SUFFIXES:
@@ -189,7 +204,8 @@ def _detect_format(path: Path, head: bytes, required: tuple[str, ...]) -> Format
     if set(required) <= header:
         return "csv"
     raise ConfigurationError(
-        "cannot tell the file's format", file=str(path),
+        "cannot tell the file's format",
+        file=str(path),
         expected=f"JSON lines, or CSV with a header naming {', '.join(required)}",
     )
 
@@ -203,8 +219,11 @@ def _refuse_single_json_document(path: Path, head: bytes) -> None:
         json.loads(path.read_bytes().removeprefix(_BOM))
     except (ValueError, RecursionError):
         return  # not one document either: let the rows be rejected one by one
-    raise ConfigurationError("the file is one JSON document, not JSON lines", file=str(path),
-                             expected="one JSON object per line")
+    raise ConfigurationError(
+        "the file is one JSON document, not JSON lines",
+        file=str(path),
+        expected="one JSON object per line",
+    )
 
 
 def _jsonl_records(path: Path, fh: BinaryIO) -> Iterator[_Record | Reject]:
@@ -227,14 +246,12 @@ def _jsonl_records(path: Path, fh: BinaryIO) -> Iterator[_Record | Reject]:
             yield Reject(name, number, f"invalid JSON: {type(exc).__name__}", raw)
             continue
         if not isinstance(obj, dict):
-            yield Reject(name, number, f"the row is a JSON {_json_type(obj)}, not an object",
-                         raw)
+            yield Reject(name, number, f"the row is a JSON {_json_type(obj)}, not an object", raw)
             continue
         yield _Record(number, obj, raw)
 
 
-def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]
-                 ) -> Iterator[_Record | Reject]:
+def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
     name = str(path)
     pending: list[bytes] = []  # the physical lines of the record being read
 
@@ -271,8 +288,10 @@ def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]
             missing = [f for f in required if f not in header]
             if missing:
                 raise ConfigurationError(
-                    f"the CSV header lacks column(s) {', '.join(missing)}", file=name,
-                    line=start, expected=f"a header naming {', '.join(required)}",
+                    f"the CSV header lacks column(s) {', '.join(missing)}",
+                    file=name,
+                    line=start,
+                    expected=f"a header naming {', '.join(required)}",
                 )
             continue
         try:
@@ -281,8 +300,9 @@ def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]
             yield Reject(name, start, _utf8_reason(raw, exc), raw)
             continue
         if len(record) != len(header):
-            yield Reject(name, start, f"the row has {len(record)} fields, the header has "
-                         f"{len(header)}", raw)
+            yield Reject(
+                name, start, f"the row has {len(record)} fields, the header has {len(header)}", raw
+            )
             continue
         yield _Record(start, dict(zip(header, record, strict=True)), raw)
 
@@ -323,14 +343,20 @@ def _note_row(name: str, record: _Record) -> Row:
         raise _BadRow(f"field 'text' is a {_json_type(text)}, not a string")
     if not text.strip():
         raise _BadRow("field 'text' is empty (whitespace only)")
-    note = Note(patient_id=patient_id, note_id=note_id, note_date=note_date,
-                text=text, note_type=_optional_text(f, "note_type"))
+    note = Note(
+        patient_id=patient_id,
+        note_id=note_id,
+        note_date=note_date,
+        text=text,
+        note_type=_optional_text(f, "note_type"),
+    )
     return Row(name, record.line, note, _patient(f, patient_id), record.raw)
 
 
 def _patient(f: dict[str, Any], patient_id: str) -> Patient:
-    return Patient(patient_id=patient_id, birth_date=_date(f, "birth_date"),
-                   sex=_optional_text(f, "sex"))
+    return Patient(
+        patient_id=patient_id, birth_date=_date(f, "birth_date"), sex=_optional_text(f, "sex")
+    )
 
 
 def _ident(f: dict[str, Any], key: str) -> str:
@@ -349,8 +375,7 @@ def _ident(f: dict[str, Any], key: str) -> str:
 def _required_date(f: dict[str, Any], key: str) -> dt.date:
     value = _date(f, key)
     if value is None:
-        raise _BadRow(f"missing field {key!r}" if f.get(key) is None else
-                      f"field {key!r} is empty")
+        raise _BadRow(f"missing field {key!r}" if f.get(key) is None else f"field {key!r} is empty")
     return value
 
 
@@ -392,8 +417,13 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(c for c in p.iterdir() if c.is_file()
-                                and c.suffix.lower() in JSONL_SUFFIXES | CSV_SUFFIXES))
+            found.extend(
+                sorted(
+                    c
+                    for c in p.iterdir()
+                    if c.is_file() and c.suffix.lower() in JSONL_SUFFIXES | CSV_SUFFIXES
+                )
+            )
         elif p.is_file():
             found.append(p)
         else:
@@ -427,9 +457,15 @@ def ingest_files(
         _load_patients(store, read_patients(patients_file), report)
     if parse is not None:
         _parse_pending(store, parse, pipeline_version, report, progress)
-    log.info("ingest: %d rows, %d new, %d changed, %d unchanged, %d parsed, %d rejected",
-             report.rows, report.new, report.changed, report.unchanged, report.parsed,
-             report.rejected)
+    log.info(
+        "ingest: %d rows, %d new, %d changed, %d unchanged, %d parsed, %d rejected",
+        report.rows,
+        report.new,
+        report.changed,
+        report.unchanged,
+        report.parsed,
+        report.rejected,
+    )
     return report
 
 
@@ -439,8 +475,9 @@ def _reject(store: Store, report: IngestReport, reject: Reject) -> None:
     report.rejected += 1
 
 
-def _load_notes(store: Store, rows: Iterator[RowOrReject], report: IngestReport,
-                progress: Progress) -> None:
+def _load_notes(
+    store: Store, rows: Iterator[RowOrReject], report: IngestReport, progress: Progress
+) -> None:
     done = False
     while not done:
         with store.transaction():
@@ -464,8 +501,7 @@ def _load_notes(store: Store, rows: Iterator[RowOrReject], report: IngestReport,
         progress("load", report.rows, None)
 
 
-def _load_patients(store: Store, rows: Iterator[Patient | Reject], report: IngestReport
-                   ) -> None:
+def _load_patients(store: Store, rows: Iterator[Patient | Reject], report: IngestReport) -> None:
     with store.transaction():
         for item in rows:
             if isinstance(item, Reject):
@@ -475,8 +511,13 @@ def _load_patients(store: Store, rows: Iterator[Patient | Reject], report: Inges
                 report.patients += 1
 
 
-def _parse_pending(store: Store, parse: Callable[[Note], list[Finding]],
-                   pipeline_version: str, report: IngestReport, progress: Progress) -> None:
+def _parse_pending(
+    store: Store,
+    parse: Callable[[Note], list[Finding]],
+    pipeline_version: str,
+    report: IngestReport,
+    progress: Progress,
+) -> None:
     total = store.count_notes_to_parse(pipeline_version)
     batch: list[tuple[Note, list[Finding]]] = []
 
@@ -484,8 +525,7 @@ def _parse_pending(store: Store, parse: Callable[[Note], list[Finding]],
         # Parse outside the transaction (slow), store the batch inside one (fast).
         with store.transaction():
             for note, findings in batch:
-                store.replace_findings(note.note_id, note.patient_id, findings,
-                                       pipeline_version)
+                store.replace_findings(note.note_id, note.patient_id, findings, pipeline_version)
         report.parsed += len(batch)
         batch.clear()
         progress("parse", report.parsed, total)

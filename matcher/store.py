@@ -55,9 +55,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _migration_1_initial(db: Database) -> None:
-    db.table("patients").create(
-        {"patient_id": str, "birth_date": str, "sex": str}, pk="patient_id"
-    )
+    db.table("patients").create({"patient_id": str, "birth_date": str, "sex": str}, pk="patient_id")
     db.table("notes").create(
         {
             "note_id": str,
@@ -175,15 +173,28 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migration_1_initial,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _FINDING_COLUMNS = (
-    "note_id", "patient_id", "concept", "category", "code", "value", "unit", "date",
-    "date_source", "assertion", "start", "end", "text", "raw_value", "raw_unit", "ref_low",
-    "ref_high", "attrs",
+    "note_id",
+    "patient_id",
+    "concept",
+    "category",
+    "code",
+    "value",
+    "unit",
+    "date",
+    "date_source",
+    "assertion",
+    "start",
+    "end",
+    "text",
+    "raw_value",
+    "raw_unit",
+    "ref_low",
+    "ref_high",
+    "attrs",
 )
 _FINDING_SELECT = ", ".join(f'f."{c}"' for c in _FINDING_COLUMNS)
-_FINDING_INSERT = (
-    "INSERT INTO findings ({}) VALUES ({})".format(
-        ", ".join(f'"{c}"' for c in _FINDING_COLUMNS), ", ".join("?" * len(_FINDING_COLUMNS))
-    )
+_FINDING_INSERT = "INSERT INTO findings ({}) VALUES ({})".format(
+    ", ".join(f'"{c}"' for c in _FINDING_COLUMNS), ", ".join("?" * len(_FINDING_COLUMNS))
 )
 
 
@@ -207,7 +218,8 @@ class Store:
         except sqlite3.Error as exc:
             conn.close()
             raise StoreError(
-                f"cannot use the database: {exc}", file=self.path,
+                f"cannot use the database: {exc}",
+                file=self.path,
                 expected="a matcher SQLite database, not locked by another program",
             ) from exc
         except StoreError:
@@ -221,8 +233,11 @@ class Store:
         if str(chosen) != ":memory:":
             parent = Path(chosen).expanduser().resolve().parent
             if not parent.is_dir():
-                raise StoreError("the database's folder does not exist", file=str(chosen),
-                                 expected="a path in an existing folder")
+                raise StoreError(
+                    "the database's folder does not exist",
+                    file=str(chosen),
+                    expected="a path in an existing folder",
+                )
             chosen = Path(chosen).expanduser()
         return cls(chosen)
 
@@ -316,13 +331,16 @@ class Store:
         """
         digest = content_hash(note)
         with self.transaction():
-            rows = list(self.db.query(
-                "SELECT patient_id, content_hash FROM notes WHERE note_id = ?", [note.note_id]
-            ))
+            rows = list(
+                self.db.query(
+                    "SELECT patient_id, content_hash FROM notes WHERE note_id = ?", [note.note_id]
+                )
+            )
             if rows and rows[0]["patient_id"] != note.patient_id:
                 raise InputRowError(
                     f"note_id is already stored for patient {rows[0]['patient_id']!r}",
-                    field="note_id", received=note.note_id,
+                    field="note_id",
+                    received=note.note_id,
                     expected=f"a note id not used by another patient than {note.patient_id!r}",
                 )
             if rows and rows[0]["content_hash"] == digest:
@@ -331,8 +349,15 @@ class Store:
                 "INSERT INTO patients (patient_id) VALUES (?) ON CONFLICT DO NOTHING",
                 [note.patient_id],
             )
-            values = [note.patient_id, note.note_date.isoformat(), note.note_type, note.text,
-                      digest, _now(), note.note_id]
+            values = [
+                note.patient_id,
+                note.note_date.isoformat(),
+                note.note_type,
+                note.text,
+                digest,
+                _now(),
+                note.note_id,
+            ]
             if not rows:
                 self.db.execute(
                     "INSERT INTO notes (patient_id, note_date, note_type, text, content_hash, "
@@ -354,13 +379,16 @@ class Store:
         The ids are read first and the notes fetched in chunks, so the caller may write
         (replace_findings, commit) while iterating without disturbing an open cursor.
         """
-        ids = [r["note_id"] for r in self.db.query(
-            "SELECT note_id FROM notes WHERE parsed_version IS NULL OR parsed_version != ? "
-            "ORDER BY patient_id, note_date, note_id",
-            [pipeline_version],
-        )]
+        ids = [
+            r["note_id"]
+            for r in self.db.query(
+                "SELECT note_id FROM notes WHERE parsed_version IS NULL OR parsed_version != ? "
+                "ORDER BY patient_id, note_date, note_id",
+                [pipeline_version],
+            )
+        ]
         for i in range(0, len(ids), _NOTE_CHUNK):
-            chunk = ids[i:i + _NOTE_CHUNK]
+            chunk = ids[i : i + _NOTE_CHUNK]
             marks = ", ".join("?" * len(chunk))
             by_id = {n.note_id: n for n in self._notes(f"note_id IN ({marks})", chunk)}
             for note_id in chunk:
@@ -374,35 +402,41 @@ class Store:
         ).fetchone()
         return int(rows[0])
 
-    def replace_findings(self, note_id: str, patient_id: str, findings: Sequence[Finding],
-                         pipeline_version: str) -> None:
+    def replace_findings(
+        self, note_id: str, patient_id: str, findings: Sequence[Finding], pipeline_version: str
+    ) -> None:
         """Swap a note's findings for a new set and mark the note parsed, atomically."""
         rows = []
         for f in findings:
             if f.note_id != note_id:
-                raise StoreError("a finding names another note than the one being stored",
-                                 field="note_id", received=f.note_id, expected=note_id)
+                raise StoreError(
+                    "a finding names another note than the one being stored",
+                    field="note_id",
+                    received=f.note_id,
+                    expected=note_id,
+                )
             rows.append(_finding_row(f, patient_id))
         with self.transaction():
-            found = list(self.db.query(
-                "SELECT patient_id FROM notes WHERE note_id = ?", [note_id]
-            ))
+            found = list(self.db.query("SELECT patient_id FROM notes WHERE note_id = ?", [note_id]))
             if not found or found[0]["patient_id"] != patient_id:
-                raise StoreError("no such note for this patient", field="note_id",
-                                 received=note_id, expected=f"a note of {patient_id!r}")
+                raise StoreError(
+                    "no such note for this patient",
+                    field="note_id",
+                    received=note_id,
+                    expected=f"a note of {patient_id!r}",
+                )
             self.db.execute("DELETE FROM findings WHERE note_id = ?", [note_id])
             # executemany with one fixed statement: this is the ingest hot path, and
             # Table.insert_all rebuilds its SQL and re-checks every value per call.
-            self.db.conn.executemany(_FINDING_INSERT, [
-                [r[c] for c in _FINDING_COLUMNS] for r in rows
-            ])
-            self.db.execute("UPDATE notes SET parsed_version = ? WHERE note_id = ?",
-                            [pipeline_version, note_id])
+            self.db.conn.executemany(
+                _FINDING_INSERT, [[r[c] for c in _FINDING_COLUMNS] for r in rows]
+            )
+            self.db.execute(
+                "UPDATE notes SET parsed_version = ? WHERE note_id = ?", [pipeline_version, note_id]
+            )
 
     def patients(self) -> list[Patient]:
-        return [_patient(r) for r in self.db.query(
-            "SELECT * FROM patients ORDER BY patient_id"
-        )]
+        return [_patient(r) for r in self.db.query("SELECT * FROM patients ORDER BY patient_id")]
 
     def patient(self, pid: str) -> Patient | None:
         rows = list(self.db.query("SELECT * FROM patients WHERE patient_id = ?", [pid]))
@@ -417,9 +451,13 @@ class Store:
 
     def _notes(self, where: str, params: Sequence[Any]) -> list[Note]:
         return [
-            Note(patient_id=r["patient_id"], note_id=r["note_id"],
-                 note_date=dt.date.fromisoformat(r["note_date"]), text=r["text"],
-                 note_type=r["note_type"])
+            Note(
+                patient_id=r["patient_id"],
+                note_id=r["note_id"],
+                note_date=dt.date.fromisoformat(r["note_date"]),
+                text=r["text"],
+                note_type=r["note_type"],
+            )
             for r in self.db.query(
                 "SELECT note_id, patient_id, note_date, note_type, text FROM notes "
                 f"WHERE {where} ORDER BY note_date, note_id",
@@ -428,11 +466,14 @@ class Store:
         ]
 
     def findings_for_patient(self, pid: str) -> list[Finding]:
-        return [_finding(r) for r in self.db.query(
-            f"SELECT {_FINDING_SELECT} FROM findings f JOIN notes n ON n.note_id = f.note_id "
-            "WHERE f.patient_id = ? ORDER BY n.note_date, f.note_id, f.id",
-            [pid],
-        )]
+        return [
+            _finding(r)
+            for r in self.db.query(
+                f"SELECT {_FINDING_SELECT} FROM findings f JOIN notes n ON n.note_id = f.note_id "
+                "WHERE f.patient_id = ? ORDER BY n.note_date, f.note_id, f.id",
+                [pid],
+            )
+        ]
 
     def all_findings_by_patient(self) -> dict[str, list[Finding]]:
         """Every finding grouped by patient, in one query (ranking reads all patients)."""
@@ -445,24 +486,27 @@ class Store:
         return grouped
 
     def note_dates(self) -> dict[str, dt.date]:
-        return {r["note_id"]: dt.date.fromisoformat(r["note_date"])
-                for r in self.db.query("SELECT note_id, note_date FROM notes")}
+        return {
+            r["note_id"]: dt.date.fromisoformat(r["note_date"])
+            for r in self.db.query("SELECT note_id, note_date FROM notes")
+        }
 
     # --- rejects ------------------------------------------------------------------------
 
-    def add_reject(self, source_file: str, line: int, reason: str,
-                   raw: bytes | str | None) -> None:
+    def add_reject(self, source_file: str, line: int, reason: str, raw: bytes | str | None) -> None:
         """Keep a rejected row (raw, up to 10 kB) so that nothing sent is lost.
 
         The raw row may hold PHI: it is stored, never logged or printed.
         """
-        self.db.table("rejects").insert({
-            "source_file": str(source_file),
-            "line": line,
-            "reason": reason,
-            "raw": _raw_text(raw),
-            "rejected_at": _now(),
-        })
+        self.db.table("rejects").insert(
+            {
+                "source_file": str(source_file),
+                "line": line,
+                "reason": reason,
+                "raw": _raw_text(raw),
+                "rejected_at": _now(),
+            }
+        )
 
     def rejects(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM rejects ORDER BY id"))
@@ -472,28 +516,33 @@ class Store:
     def save_trial(self, trial: Trial, record_json: dict[str, Any] | None = None) -> None:
         criteria = [c.to_json() for c in trial.criteria]
         with self.transaction():
-            self.db.table("trials").upsert({
-                "trial_id": trial.trial_id,
-                "title": trial.title,
-                "source": trial.source,
-                "record_json": json.dumps(record_json) if record_json is not None else None,
-                "criteria_json": json.dumps(criteria),
-                "loaded_at": _now(),
-            }, pk="trial_id")
-            # Criteria are replaced wholesale: a re-parsed record may drop or renumber some.
-            self.db.table("criteria").delete_where("trial_id = ?", [trial.trial_id])
-            self.db.table("criteria").insert_all([
+            self.db.table("trials").upsert(
                 {
                     "trial_id": trial.trial_id,
-                    "criterion_id": c["id"],
-                    "key": c["key"],
-                    "type": c["type"],
-                    "kind": c["kind"],
-                    "text": c["text"],
-                    "params_json": json.dumps(c["params"]),
-                }
-                for c in criteria
-            ])
+                    "title": trial.title,
+                    "source": trial.source,
+                    "record_json": json.dumps(record_json) if record_json is not None else None,
+                    "criteria_json": json.dumps(criteria),
+                    "loaded_at": _now(),
+                },
+                pk="trial_id",
+            )
+            # Criteria are replaced wholesale: a re-parsed record may drop or renumber some.
+            self.db.table("criteria").delete_where("trial_id = ?", [trial.trial_id])
+            self.db.table("criteria").insert_all(
+                [
+                    {
+                        "trial_id": trial.trial_id,
+                        "criterion_id": c["id"],
+                        "key": c["key"],
+                        "type": c["type"],
+                        "kind": c["kind"],
+                        "text": c["text"],
+                        "params_json": json.dumps(c["params"]),
+                    }
+                    for c in criteria
+                ]
+            )
 
     def trials(self) -> list[dict[str, Any]]:
         return [
@@ -509,12 +558,14 @@ class Store:
         ]
 
     def start_run(self, as_of: dt.date | None, pipeline_version: str) -> int:
-        table = self.db.table("runs").insert({
-            "started": _now(),
-            "as_of": as_of.isoformat() if as_of else None,
-            "status": "running",
-            "pipeline_version": pipeline_version,
-        })
+        table = self.db.table("runs").insert(
+            {
+                "started": _now(),
+                "as_of": as_of.isoformat() if as_of else None,
+                "status": "running",
+                "pipeline_version": pipeline_version,
+            }
+        )
         return int(table.last_pk)
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, Any]) -> None:
@@ -529,8 +580,9 @@ class Store:
             for r in self.db.query("SELECT * FROM runs ORDER BY run_id")
         ]
 
-    def save_results(self, run_id: int, trial_id: str, as_of: dt.date,
-                     results: Sequence[PatientResult]) -> None:
+    def save_results(
+        self, run_id: int, trial_id: str, as_of: dt.date, results: Sequence[PatientResult]
+    ) -> None:
         rows = [
             {
                 "run_id": run_id,
@@ -540,17 +592,19 @@ class Store:
                 "status": str(r.status),
                 "score": r.score,
                 "rank": r.rank,
-                "criteria_json": json.dumps([
-                    {
-                        "id": c.criterion.id,
-                        "key": c.criterion.key,
-                        "type": c.criterion.type,
-                        "status": str(c.status),
-                        "reason": c.reason,
-                        "evidence": [e.to_json() for e in c.evidence],
-                    }
-                    for c in r.results
-                ]),
+                "criteria_json": json.dumps(
+                    [
+                        {
+                            "id": c.criterion.id,
+                            "key": c.criterion.key,
+                            "type": c.criterion.type,
+                            "status": str(c.status),
+                            "reason": c.reason,
+                            "evidence": [e.to_json() for e in c.evidence],
+                        }
+                        for c in r.results
+                    ]
+                ),
             }
             for r in results
         ]
@@ -580,8 +634,9 @@ class Store:
 
 
 def _patient(row: dict[str, Any]) -> Patient:
-    return Patient(patient_id=row["patient_id"], birth_date=_date(row["birth_date"]),
-                   sex=row["sex"])
+    return Patient(
+        patient_id=row["patient_id"], birth_date=_date(row["birth_date"]), sex=row["sex"]
+    )
 
 
 def _finding_row(f: Finding, patient_id: str) -> dict[str, Any]:

@@ -311,3 +311,30 @@ def test_patient_status_and_relevance():
     assert patient_status([met, manual]) is PatientStatus.ELIGIBLE
     assert patient_status([met, unknown]) is PatientStatus.POSSIBLE
     assert relevance(PatientStatus.POSSIBLE, [met, unknown]) == 2
+
+
+def test_either_proteinuria_measure_can_meet_an_or_criterion():
+    c = crit("lab", analytes=["lab.urine_protein_24h"], op=">=", value=0.5,
+             alternatives=[{"analytes": ["lab.upcr"], "op": ">=", "value": 0.5}], combine="or")
+    assert status(c, finding("lab.upcr", 1.1)) is Status.MET
+    assert status(c, finding("lab.upcr", 0.2)) is Status.UNKNOWN  # the 24-h measure is unknown
+    assert status(c, finding("lab.upcr", 0.2, note="a"),
+                  finding("lab.urine_protein_24h", 0.3, note="b")) is Status.NOT_MET
+
+
+def test_and_thresholds_on_two_analytes():
+    c = crit("lab", analytes=["lab.platelets"], op=">=", value=50,
+             alternatives=[{"analytes": ["lab.hemoglobin"], "op": ">=", "value": 80}],
+             combine="and")
+    assert status(c, finding("lab.platelets", 120, note="a"),
+                  finding("lab.hemoglobin", 70, note="b")) is Status.NOT_MET
+    assert status(c, finding("lab.platelets", 120, note="a"),
+                  finding("lab.hemoglobin", 95, note="b")) is Status.MET
+
+
+def test_history_exclusion_with_a_window_ignores_older_mentions():
+    c = crit("diagnosis", "exclusion", concepts=["dx.malignancy"], window_days=1825)
+    old = finding("dx.malignancy", category="diagnosis", date=D(2019, 1, 1))
+    recent = finding("dx.malignancy", category="diagnosis", date=D(2024, 1, 1))
+    assert status(c, old) is Status.NOT_MET
+    assert status(c, recent) is Status.MET
