@@ -7,6 +7,7 @@ directory under models/ carries every rule it was built with.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from pathlib import Path
@@ -298,6 +299,7 @@ class ClinicalContext:
         self.pseudo.add("PSEUDO", [self.nlp.make_doc(p) for p in rules.get("pseudo", [])])
         self.terminators = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.terminators.add("TERM", [self.nlp.make_doc(t) for t in rules.get("terminate", [])])
+        self.max_scope = max((int(r.get("max_scope", 8)) for r in rules["rules"]), default=8)
         self.no_terminate = {
             cat: {w.lower() for w in words} for cat, words in rules.get("no_terminate", {}).items()
         }
@@ -308,24 +310,35 @@ class ClinicalContext:
             return doc
         kept = filter_spans(list(concepts))
         text = doc.text
+        # Everything is indexed by token position so each span looks only at its
+        # neighbourhood: linear in the note, whatever its length.
         cues = self._cues(doc)
+        cue_starts = [c[3] for c in cues]
         terminators = [
             (s, e, doc[s:e].text.lower())
             for _, s, e in self.terminators(doc)
             if not (doc[s:e].text in _DASHES and s > 0 and not doc[s - 1].whitespace_)
         ]
-        sections = doc.spans.get(SECTIONS_KEY, [])
+        terminator_starts = [t[0] for t in terminators]
+        sections = list(doc.spans.get(SECTIONS_KEY, []))
+        section_starts = [s.start for s in sections]
+        reach = self.max_scope + 1
         for span in kept:
             sentence = span.sent
             found: set[str] = set()
-            for category, direction, scope, cs, ce in cues:
+            lo = bisect.bisect_left(cue_starts, max(sentence.start, span.start - reach - 8))
+            hi = bisect.bisect_right(cue_starts, min(sentence.end, span.end + reach))
+            for category, direction, scope, cs, ce in cues[lo:hi]:
                 if cs < sentence.start or ce > sentence.end:
                     continue
                 if cs < span.end and ce > span.start:
                     continue  # the cue is inside the concept ("non-response")
-                if self._reaches(direction, scope, cs, ce, span, category, terminators):
+                if self._reaches(
+                    direction, scope, cs, ce, span, category, terminators, terminator_starts
+                ):
                     found.add(category)
-            section = next((s.label_ for s in sections if s.start <= span.start < s.end), None)
+            at = bisect.bisect_right(section_starts, span.start) - 1
+            section = sections[at].label_ if at >= 0 and span.start < sections[at].end else None
             found |= self._section_effect(section, span, sentence, text)
             if "hypothetical" in found and self._acts_on_current_drug(span, sentence, text):
                 found.discard("hypothetical")
@@ -336,23 +349,29 @@ class ClinicalContext:
         return doc
 
     def _cues(self, doc: Doc) -> list[tuple[str, str, int, int, int]]:
-        pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
+        # The furthest end of a pseudo-cue covering each token: a cue inside one is void.
+        pseudo_cover: dict[int, int] = {}
+        for _, ps, pe in self.pseudo(doc):
+            for token in range(ps, pe):
+                pseudo_cover[token] = max(pseudo_cover.get(token, 0), pe)
         cues = []
         for match_id, start, end in self.matcher(doc):
-            if any(ps <= start and end <= pe for ps, pe in pseudo):
+            if pseudo_cover.get(start, -1) >= end:
                 continue
             category, direction, scope = self.nlp.vocab.strings[match_id].split("|")
             cues.append((category, direction, int(scope), start, end))
-        # A longer cue swallows the shorter one inside it ("no history of" over "no").
+        # A longer cue swallows the shorter one inside it ("no history of" over "no"):
+        # sorted by start, longest first, a cue ending inside an earlier one is inside it.
         cues.sort(key=lambda c: (c[3], -(c[4] - c[3])))
         result: list[tuple[str, str, int, int, int]] = []
+        cover_end = -1
+        last_span = (-1, -1)
         for cue in cues:
-            if any(
-                o[3] <= cue[3] and cue[4] <= o[4] and (o[3], o[4]) != (cue[3], cue[4])
-                for o in result
-            ):
+            if cue[4] <= cover_end and (cue[3], cue[4]) != last_span:
                 continue
             result.append(cue)
+            if cue[4] > cover_end:
+                cover_end, last_span = cue[4], (cue[3], cue[4])
         return result
 
     def _reaches(
@@ -364,6 +383,7 @@ class ClinicalContext:
         span: Span,
         category: str,
         terminators: list[tuple[int, int, str]],
+        terminator_starts: list[int],
     ) -> bool:
         if direction in ("forward", "bidirectional") and ce <= span.start:
             gap = (ce, span.start)
@@ -374,8 +394,10 @@ class ClinicalContext:
         if gap[1] - gap[0] > scope:
             return False
         allowed = self.no_terminate.get(category, set())
+        first = bisect.bisect_left(terminator_starts, gap[0])
+        last = bisect.bisect_right(terminator_starts, gap[1])
         return not any(
-            gap[0] <= ts and te <= gap[1] and word not in allowed for ts, te, word in terminators
+            te <= gap[1] and word not in allowed for _ts, te, word in terminators[first:last]
         )
 
     @staticmethod

@@ -203,6 +203,7 @@ class _Context:
     vocabulary: Vocabulary
     lab_starts: list[int]
     drug_spans: list[Span]
+    drug_starts: list[int]
     is_report: bool | None = None
 
 
@@ -251,9 +252,17 @@ class FindingExtractor:
             lab_starts=sorted(
                 s.start_char for s in concepts if self.vocabulary[s.label_].category in _LAB_LIKE
             ),
-            drug_spans=[
-                s for s in concepts if self.vocabulary[s.label_].category in ("drug", "drug_class")
-            ],
+            drug_spans=(
+                drug_spans := sorted(
+                    (
+                        s
+                        for s in concepts
+                        if self.vocabulary[s.label_].category in ("drug", "drug_class")
+                    ),
+                    key=lambda s: s.start_char,
+                )
+            ),
+            drug_starts=[s.start_char for s in drug_spans],
         )
         concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
         findings, handled = _paired_labs(ctx, concepts)
@@ -799,8 +808,12 @@ def _drug_dates(
     is cyclophosphamide's and July 2024 is MMF's. "Switched from tacrolimus to
     ciclosporin in May 2026" stops tacrolimus and starts ciclosporin then.
     """
-    mentions = [d for d in ctx.dates if lo <= d.start and d.end <= hi and d.date]
-    others = [s for s in ctx.drug_spans if lo <= s.start_char < hi and s.label_ != span.label_]
+    first = bisect.bisect_left(ctx.date_starts, lo)
+    last = bisect.bisect_left(ctx.date_starts, hi)
+    mentions = [d for d in ctx.dates[first:last] if d.end <= hi and d.date]
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    last = bisect.bisect_left(ctx.drug_starts, hi)
+    others = [s for s in ctx.drug_spans[first:last] if s.label_ != span.label_]
 
     def blocked(a: int, b: int) -> bool:
         return any(a <= o.start_char < b for o in others)
