@@ -776,6 +776,9 @@ def _age(ctx: _Ctx) -> _Parsed | None:
     others = ctx.concepts("diagnosis", "drug", "drug_class", "lab", "score", "procedure")
     if others and cue.start() > 25:
         return None  # "SLE diagnosed before age 16" is about the disease
+    if ctx.concepts("score"):
+        # "Karnofsky (age ≥16) or Lansky (age <16) score ≥ 60": the age picks the scale.
+        return None
     low, high = _age_bounds(ctx.text)
     if low is None and high is None:
         return _manual("age limits not recognised", ctx.key("age"))
@@ -935,7 +938,8 @@ _OPTIONAL_BEFORE = re.compile(
 )
 _OPTIONAL_AFTER = re.compile(
     r"^[^;(),]{0,40}?\b(?:allowed|permitted|optional|acceptable|may\s+be\s+present|"
-    r"component|in\s+addition\s+to|in\s+combination\s+with)\b",
+    r"component|in\s+addition\s+to|in\s+combination\s+with|(?:may|can)\s+(?:also\s+)?"
+    r"co-?exist|co-?exist(?:s|ing)?)\b",
     _I,
 )
 _OPTIONAL_V = re.compile(
@@ -1009,8 +1013,12 @@ _SCORE_LIST = re.compile(
 )
 
 
+_AGE_ASIDE = re.compile(r"\([^()]*\bage[sd]?\b[^()]*\)", _I)
+
+
 def _score_threshold(text: str, start: int, stop: int) -> dict[str, Any] | None:
-    tail = text[start:stop]
+    # "Karnofsky (age ≥16) or Lansky (age <16) ≥ 60": an age aside is no threshold.
+    tail = _AGE_ASIDE.sub(lambda m: " " * len(m.group()), text[start:stop])
     cmps = [c for c in _comparisons(tail) if c.start <= 60]
     first_number = re.search(r"\d", tail)
     if cmps and (first_number is None or cmps[0].start <= first_number.start()):

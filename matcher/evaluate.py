@@ -281,6 +281,8 @@ def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 
 
 _PERFORMANCE_TO_ECOG = ((90, 0), (70, 1), (50, 2), (30, 3), (10, 4), (0, 5))
+_SCALE_FROM_ECOG = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20), 5: (0, 0)}
+_PERFORMANCE = ("score.ecog", "score.lansky", "score.karnofsky")
 
 
 def _ecog_from_scale(value: float) -> int:
@@ -307,8 +309,9 @@ def _describe_threshold(params: dict) -> str:
 def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     concept = criterion.params["concept"]
     concepts = [concept]
-    if concept == "score.ecog":
-        concepts += ["score.lansky", "score.karnofsky"]
+    if concept in _PERFORMANCE:
+        # ECOG, Lansky (under 16) and Karnofsky (16 and over) answer one question.
+        concepts = list(_PERFORMANCE)
     scores = [
         f
         for f in timeline.of(*concepts)
@@ -320,9 +323,21 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _result(criterion, Status.UNKNOWN, why or "")
     value = float(latest.value)
     shown = _fmt(value)
-    if latest.concept != concept:
+    if latest.concept != concept and concept == "score.ecog":
         value = float(_ecog_from_scale(value))
         shown = f"{_label(latest.concept)} {_fmt(float(latest.value))} (≈ ECOG {_fmt(value)})"
+    elif latest.concept == "score.ecog" and concept != "score.ecog":
+        # ECOG 1 ≈ Lansky/Karnofsky 70-80: decided only when the whole band agrees.
+        low, high = _SCALE_FROM_ECOG.get(int(value), (0, 0))
+        answers = {_compare(criterion.params, low), _compare(criterion.params, high)}
+        if len(answers) > 1:
+            return _result(
+                criterion,
+                Status.UNKNOWN,
+                f"ECOG {_fmt(value)} ≈ {_label(concept)} {low}-{high}, which "
+                f"straddles {_describe_threshold(criterion.params)}",
+            )
+        value, shown = float(low), f"ECOG {_fmt(value)} (≈ {_label(concept)} {low}-{high})"
     ok = _compare(criterion.params, value)
     status = Status.MET if ok == (criterion.type == "inclusion") else Status.NOT_MET
     if criterion.type == "exclusion":
@@ -435,6 +450,10 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     elif latest_active is not None:
         proteinuria = f"'{latest_active.text}' on {_when(latest_active, timeline)}"
         evidence.append(latest_active)
+    elif not params.get("requires_active_proteinuria", True):
+        # "Inadequate response to two standard therapies for ≥ 3 months": no proteinuria
+        # clause to satisfy; a documented remission was already ruled out above.
+        proteinuria = "no proteinuria requirement"
     else:
         return _result(
             criterion,

@@ -338,3 +338,22 @@ def test_history_exclusion_with_a_window_ignores_older_mentions():
     recent = finding("dx.malignancy", category="diagnosis", date=D(2024, 1, 1))
     assert status(c, old) is Status.NOT_MET
     assert status(c, recent) is Status.MET
+
+
+@pytest.mark.parametrize(
+    ("finding_concept", "value", "expected"),
+    [("score.lansky", 70.0, Status.MET), ("score.karnofsky", 50.0, Status.NOT_MET),
+     ("score.ecog", 1.0, Status.MET), ("score.ecog", 2.0, Status.UNKNOWN),
+     ("score.ecog", 3.0, Status.NOT_MET)],
+)
+def test_lansky_karnofsky_threshold_reads_every_performance_scale(finding_concept, value,
+                                                                   expected):
+    c = crit("score", concept="score.lansky", op=">=", value=60)
+    assert status(c, finding(finding_concept, value, category="score")) is expected
+
+
+def test_refractory_without_a_proteinuria_clause_needs_only_agents_and_time():
+    c = crit("refractory", agents=["drug.mycophenolate", "drug.rituximab"], min_agents=2,
+             min_duration_days=91, duration_strict=False, requires_active_proteinuria=False)
+    assert status(c, drug("drug.mycophenolate", D(2026, 1, 1), "a"),
+                  drug("drug.rituximab", D(2026, 3, 1), "b")) is Status.MET
