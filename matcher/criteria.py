@@ -249,7 +249,10 @@ def _window(text: str) -> int | None:
     """Days of the first time window in the text ("within 1 year" → 365), else None."""
     for pattern in _WINDOWS:
         for m in pattern.finditer(text):
-            if _MINIMUM_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            lead = text[max(0, m.start() - 24) : m.start()]
+            minimum = _MINIMUM_BEFORE.search(lead)
+            # "no more than 6 months prior to day 1" is a window, not a minimum.
+            if minimum and not re.search(r"\b(?:no|not)\s+$", lead[: minimum.start()]):
                 continue
             amount = _number(m["n"]) if m["n"] else 1.0
             if amount is not None:
@@ -818,6 +821,10 @@ def _cd19(ctx: _Ctx) -> _Parsed | None:
     mentioned = _CD19.search(ctx.text) or "lab.cd19" in ctx.concepts("lab")
     if not mentioned or _CD19_TARGET.search(ctx.text):
         return None
+    threshold = _cd19_threshold(ctx.text)
+    if threshold is not None:
+        # "CD19+ B-cell count < 5 cells/µL" (exclusion), "CD19+ B cells ≥ 1%" (inclusion)
+        return _Parsed("cd19", ctx.key("cd19"), threshold)
     if ctx.exclusion:
         if _CD19_ABSENT.search(ctx.text):
             params = _diagnosis_params(["status.b_cell_depleted"], ctx)
@@ -826,6 +833,20 @@ def _cd19(ctx: _Ctx) -> _Parsed | None:
     if _comparisons(ctx.text) and not re.search(r"positiv|express|detect|present", ctx.text, _I):
         return None
     return _Parsed("cd19", "cd19", {})
+
+
+_CD19_UNIT = re.compile(r"^\s*(?P<u>%|percent|cells?\s*/\s*(?:µl|μl|ul|mcl|mm3|mm³|cmm)|"
+                        r"/\s*(?:µl|μl|ul|mm3|mm³))", _I)
+
+
+def _cd19_threshold(text: str) -> dict[str, Any] | None:
+    for comparison in _comparisons(text):
+        unit = _CD19_UNIT.match(text[comparison.num_end :])
+        if unit is not None:
+            per_volume = not unit["u"].lower().startswith(("%", "percent"))
+            return {"op": comparison.op, "value": float(comparison.value),
+                    "unit": "/uL" if per_volume else "%"}
+    return None
 
 
 _TITRE = re.compile(rf"(?P<op>{_OP})?\s*1\s*[:/]\s*(?P<n>\d{{2,5}})", _I)
@@ -1473,7 +1494,12 @@ def _items(text: str) -> list[_Item]:
     items: list[_Item] = []
     for draft in _drafts(text or ""):
         clean = _clean_text(draft.text)
-        ctype, parsed = _classify_draft(draft, clean)
+        try:
+            ctype, parsed = _classify_draft(draft, clean)
+        except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
+            # Nothing is dropped and nothing crashes: a person reads this one.
+            ctype = draft.section
+            parsed = _manual(f"could not be computed ({type(exc).__name__}); check by hand")
         items.append(_Item(draft.section, ctype, clean, parsed))
     return items
 

@@ -679,6 +679,8 @@ def _cd19(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     latest, why = _current(results, timeline, "CD19 flow cytometry result")
     if latest is None:
         return _result(criterion, Status.UNKNOWN, why or "")
+    if "op" in criterion.params:
+        return _cd19_threshold(criterion, timeline, latest)
     present = latest.attrs.get("present", False) if latest.concept == "lab.cd19" else False
     status = Status.MET if present else Status.NOT_MET
     described = "present" if present else "absent"
@@ -686,6 +688,38 @@ def _cd19(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         criterion,
         status,
         f"CD19+ B cells {described} on {_when(latest, timeline)} ('{latest.text}')",
+        [latest],
+        timeline,
+    )
+
+
+def _cd19_threshold(criterion: Criterion, timeline: Timeline, latest: Finding) -> CriterionResult:
+    """ "CD19+ B-cell count < 5 cells/µL": compare the count (or percent) the flow gave;
+    a depleted panel ("B cells 0%", "undetectable") is a count of zero."""
+    params = criterion.params
+    if params.get("unit") == "/uL":
+        value = latest.attrs.get("count_per_ul")
+    else:
+        value = (
+            latest.value
+            if latest.unit == "%"
+            else (0.0 if latest.attrs.get("present") is False else None)
+        )
+    if value is None:
+        return _result(
+            criterion,
+            Status.UNKNOWN,
+            f"latest CD19 result on {_when(latest, timeline)} gives no value in "
+            f"{params.get('unit')}",
+        )
+    holds = _OPS[params["op"]](float(value), float(params["value"]))
+    status = Status.MET if holds else Status.NOT_MET
+    return _result(
+        criterion,
+        status,
+        f"CD19+ B cells {_fmt(float(value))} {params.get('unit')} on "
+        f"{_when(latest, timeline)} (condition {params['op']} "
+        f"{_fmt(float(params['value']))})",
         [latest],
         timeline,
     )

@@ -681,3 +681,27 @@ def test_seed_table_mentions_every_criterion(shared: Path) -> None:
     assert record_.trial_id in table
     for criterion in trial.criteria:
         assert f"{criterion.id} " in table
+
+
+# Wordings probed by hand after the first parser landed (not from any registry record).
+@pytest.mark.parametrize(
+    ("text", "ctype", "kind", "expected"),
+    [
+        ("Kidney biopsy within 12 months prior to screening showing ISN/RPS class III or IV "
+         "lupus nephritis (class V may co-exist).", "inclusion", "biopsy",
+         {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": 365}),
+        ("Active proliferative lupus nephritis on biopsy performed no more than 6 months prior "
+         "to day 1", "inclusion", "biopsy", {"window_days": 183}),
+        ("Karnofsky (age ≥16) or Lansky (age <16) performance score ≥ 60.", "inclusion",
+         "score", {"op": ">=", "value": 60.0}),
+        ("CD19+ B-cell count < 5 cells/µL", "exclusion", "cd19",
+         {"op": "<", "value": 5.0, "unit": "/uL"}),
+    ],
+)
+def test_probed_wordings(text, ctype, kind, expected):
+    from matcher.criteria import parse_criterion
+
+    criterion = parse_criterion(text, ctype)
+    assert criterion.kind == kind
+    for key, value in expected.items():
+        assert criterion.params[key] == value

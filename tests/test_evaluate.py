@@ -357,3 +357,14 @@ def test_refractory_without_a_proteinuria_clause_needs_only_agents_and_time():
              min_duration_days=91, duration_strict=False, requires_active_proteinuria=False)
     assert status(c, drug("drug.mycophenolate", D(2026, 1, 1), "a"),
                   drug("drug.rituximab", D(2026, 3, 1), "b")) is Status.MET
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [({"present": True, "count_per_ul": 250.0}, Status.NOT_MET),
+     ({"present": False, "count_per_ul": 0.0}, Status.MET),
+     ({"present": True}, Status.UNKNOWN)],
+)
+def test_cd19_count_exclusion(attrs, expected):
+    c = crit("cd19", "exclusion", op="<", value=5, unit="/uL")
+    assert status(c, finding("lab.cd19", 12.0, unit="%", **attrs)) is expected

@@ -252,3 +252,8 @@ def test_drug_class_in_a_note_stays_a_class(parser):
     found = parser.parse("On immunosuppressants for 2 years.", "n", NOTE_DATE)
     concepts = {f.concept for f in found}
     assert concepts == {"class.immunosuppressant"}
+
+
+def test_cd19_keeps_the_absolute_count(parser):
+    found = findings(parser, "CD19+ B cells 12% (250 cells/uL)", "lab.cd19")
+    assert found[0].value == 12.0 and found[0].attrs["count_per_ul"] == 250.0

@@ -66,6 +66,7 @@ _BARE_RANGE = re.compile(r"^\s*(?P<lo>\d+(?:\.\d+)?)\s*[-–]\s*(?P<hi>\d+(?:\.\
 _PAIR_VALUES = re.compile(
     r"^\s*[:=]?\s*(?:(?:is|was|of)\s+)?(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)(?!\d|\.\d)"
 )
+_CD19_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b")
 _POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
 _NEGATIVE_RE = re.compile(
     r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none)\b",
@@ -764,6 +765,14 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if assertion == "negated":
         attrs["present"] = False
         assertion = "affirmed"
+    # "CD19+ B cells 12% (250 cells/uL)": keep the absolute count beside the percent.
+    count = _CD19_COUNT.search(window[:80])
+    if unit == "/uL" and value is not None:
+        attrs["count_per_ul"] = value
+    elif count is not None:
+        attrs["count_per_ul"] = float(count.group(1))
+    elif attrs.get("present") is False:
+        attrs["count_per_ul"] = 0.0
     date, source = _value_date(ctx, span, end)
     yield _finding(
         ctx,
