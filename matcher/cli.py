@@ -222,6 +222,7 @@ def eval_command(
 
     loaded = api.load_trial(trial_file)
     gold = read_jsonl(gold_file)
+    trial_id = trial_id or _gold_trial_id(gold, loaded.trial_id, trial_file)
     notes, patients = [], {}
     for row in read_rows(notes_file):
         if getattr(row, "reason", None) is not None:
@@ -259,6 +260,20 @@ def eval_command(
                 f"  {error['patient_id']} {error['criterion']}: gold {error['gold']}, "
                 f"got {error['got']} ({error['reason']})"
             )
+
+
+def _gold_trial_id(gold: list[dict], record_id: str, trial_file: Path) -> str:
+    """The gold file's name for this trial: the record's id, else the file's stem, else
+    the only trial the gold file has."""
+    named = {str(row.get("trial")) for row in gold}
+    for candidate in (record_id, trial_file.stem, trial_file.stem.split(".")[0]):
+        if candidate in named:
+            return candidate
+    if len(named) == 1:
+        return named.pop()
+    raise MatcherError("the gold file has no rows for this trial", file=str(trial_file),
+                       field="trial", received=record_id,
+                       expected=f"--trial-id with one of {', '.join(sorted(named))}")
 
 
 @cli.group()
