@@ -686,39 +686,38 @@ def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     )
 
 
+def _window_after(ctx: _Context, span: Span) -> str:
+    """The text a result can be read from: up to the next lab name, ';' or line end."""
+    _lo, hi = _sentence_bounds(span)
+    return ctx.text[span.end_char : _item_end(ctx, span.end_char, hi)]
+
+
 def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
-    lo, hi = _sentence_bounds(span)
-    limit = _item_end(ctx, span.end_char, hi)
-    window = ctx.text[span.end_char : limit]
+    """ "ANA 1:640 (homogeneous)", "ANA positive", "ANA negative", "ANA 1:40 (negative)".
+
+    A result is a fact about a test that was done, so it is affirmed whatever its
+    polarity; the titre (if any) is the value and "result" says positive or negative.
+    """
+    window = _window_after(ctx, span)
     titre = _TITRE_RE.search(window)
-    end = span.end_char
-    attrs: dict = {}
-    value = None
-    if titre and titre.start() <= 50:
-        value = float(titre.group("t"))
-        end = span.end_char + titre.end()
-    head = window[: (titre.start() if titre else 40)]
-    if _NEGATIVE_RE.search(window[:40]) and value is None:
-        attrs["result"] = "negative"
-        neg = _NEGATIVE_RE.search(window[:40])
-        end = span.end_char + neg.end()
-    elif _POSITIVE_RE.search(head) or value is not None:
-        attrs["result"] = "positive"
-        if value is None:
-            end = span.end_char + _POSITIVE_RE.search(head).end()
-    assertion = span._.assertion
-    if attrs.get("result") == "negative" or (value is not None and "negative" in window[:60]):
-        attrs["result"] = "negative" if value is None else "positive"
-        assertion = "affirmed"
-    if not attrs:
+    if titre is not None and titre.start() > 50:
+        titre = None
+    negative = _NEGATIVE_RE.search(window[:60])
+    positive = _POSITIVE_RE.search(window[: titre.start() if titre else 40])
+    if titre is None and negative is None and positive is None and span._.assertion != "negated":
         return
+    ends = [m.end() for m in (titre, negative, positive) if m is not None]
+    end = span.end_char + max(ends, default=0)
+    value = float(titre.group("t")) if titre else None
+    is_negative = negative is not None or (titre is None and span._.assertion == "negated")
+    attrs = {"result": "negative" if is_negative else "positive"}
     date, source = _value_date(ctx, span, end)
     yield _finding(
         ctx,
         concept,
         span.start_char,
         _trim(ctx.text, span.start_char, end),
-        assertion,
+        "affirmed",
         value=value,
         unit="titre",
         date=date,
@@ -728,9 +727,7 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 
 
 def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
-    lo, hi = _sentence_bounds(span)
-    limit = _item_end(ctx, span.end_char, hi)
-    window = ctx.text[span.end_char : limit]
+    window = _window_after(ctx, span)
     value_match = re.match(
         rf"^{_LEAD}(?:B\s*cells?|B\s*lymphocytes)?\s*[:=]?\s*(?P<cmp>[<>≤≥]=?)?\s*"
         rf"(?P<num>{_NUMBER})\s*(?P<unit>%|cells\s*/\s*(?:uL|µL|μL|mcL|mm3|cmm)|/\s*(?:uL|µL|μL|mm3))?",
