@@ -360,7 +360,7 @@ def _recent_day(month: int, day: int, ref: dt.date) -> dt.date | None:
 
 
 def _numeric_day_month(
-    first: int, second: int, year: int, day_first: bool | None
+    first: int, second: int, year: int, day_first: bool | None, ref: dt.date | None = None
 ) -> tuple[dt.date | None, bool] | None:
     """Decide dd/mm vs mm/dd. Returns (date, ambiguous) or None when neither reading exists.
 
@@ -375,6 +375,12 @@ def _numeric_day_month(
         return as_day_first, False
     if as_day_first is None or as_day_first == as_month_first:
         return as_month_first, False
+    if day_first is None and ref is not None:
+        # A note records the past: "biopsy 12/10/2026" in a note of 15 Nov 2026 is
+        # 12 October, since 10 December had not happened yet.
+        past = [d for d in (as_day_first, as_month_first) if d <= ref]
+        if len(past) == 1:
+            return past[0], False
     if day_first is None:
         return None, True
     return (as_day_first if day_first else as_month_first), False
@@ -413,7 +419,7 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
         # A dotted date is the European form: 05.11.2026 is 5 November, whatever the
         # note's slash convention ("Neupogen given 05.11.2026").
         convention = True if m[2] == "." else day_first
-        decided = _numeric_day_month(int(m[1]), int(m[3]), year, convention)
+        decided = _numeric_day_month(int(m[1]), int(m[3]), year, convention, ref)
         if decided is not None:
             found, ambiguous = decided
             yield _Candidate(m.start(), m.end(), found, "day", ambiguous=ambiguous)

@@ -558,3 +558,11 @@ def test_two_megabytes_of_digits_and_slashes_is_fast() -> None:
     started = time.perf_counter()
     find_dates(text, NOTE)
     assert time.perf_counter() - started < 20  # a couple of seconds normally; catches blow-ups
+
+
+def test_ambiguous_slash_date_takes_the_reading_not_after_the_note():
+    note = dt.date(2026, 11, 15)
+    (mention,) = find_dates("Renal biopsy (12/10/2026)", note)
+    assert mention.date == dt.date(2026, 10, 12) and not mention.ambiguous
+    (both_past,) = find_dates("seen 04/05/2026", note)
+    assert both_past.ambiguous and both_past.date is None
