@@ -88,3 +88,26 @@ def test_two_megabyte_note_parses_in_linear_time(parser: NoteParser):
     # Ten times the text may take at most ~25 times as long: linear with slack for noise,
     # far from the hundredfold a quadratic step would show.
     assert large_time < 25 * max(small_time, 0.05)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "assertion"),
+    [
+        ("Admitted for non-ruptured ectopic pregnancy.", "dx.pregnancy", "affirmed"),
+        ("Non-Hodgkin lymphoma of the orbit diagnosed in 2019.", "dx.malignancy", "affirmed"),
+        ("Her husband was diagnosed with colon cancer a year ago.", "dx.malignancy", "family"),
+    ],
+)
+def test_prefix_non_and_other_people(parser, text, concept, assertion):
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert found and str(found[0].assertion) == assertion
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Muscle biopsy shows perifascicular atrophy.", "Biopsy of the skin lesion shows granulomas.",
+     "Underwent EUS with biopsy of the mass."],
+)
+def test_other_organ_biopsies_are_not_kidney_biopsies(parser, text):
+    assert not [f for f in parser.parse(text, "n", NOTE_DATE)
+                if f.concept == "proc.kidney_biopsy"]

@@ -280,16 +280,25 @@ class FindingExtractor:
 
 def _in_context(text: str, span: Span, concept: Concept) -> bool:
     """Vocabulary context filters: "Cervical LN 1.5 cm" is a lymph node, "Dr Gilbert" a
-    person, "MP joint" a knuckle, "lupus anticoagulant" a lab test."""
-    before_words = concept.attrs.get("not_preceded_by")
-    after_words = concept.attrs.get("not_followed_by")
-    if before_words:
-        before = text[max(0, span.start_char - 24) : span.start_char].lower().split()
-        if before and (before[-1] in before_words or " ".join(before[-2:]) in before_words):
+    person, "MP joint" a knuckle, "lupus anticoagulant" a lab test, "muscle biopsy" not
+    the kidney's. Each listed phrase must end right before, or start right after, the
+    mention, as whole words."""
+    before_phrases = concept.attrs.get("not_preceded_by")
+    after_phrases = concept.attrs.get("not_followed_by")
+    if before_phrases:
+        before = " ".join(text[max(0, span.start_char - 40) : span.start_char].lower().split())
+        if any(before == p or before.endswith(" " + p) for p in before_phrases):
             return False
-    if after_words:
-        after = text[span.end_char : span.end_char + 24].lower().split()
-        if after and (after[0].strip(".,;:") in after_words or " ".join(after[:2]) in after_words):
+    if after_phrases:
+        after = " ".join(text[span.end_char : span.end_char + 40].lower().split())
+        after = after.lstrip(".,;: ")
+        if any(
+            after == p
+            or after.startswith(p + " ")
+            or after.startswith(p + ".")
+            or after.startswith(p + ",")
+            for p in after_phrases
+        ):
             return False
     return True
 
