@@ -540,10 +540,14 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 
 
 def _combine(values: list[bool | None], how: str) -> bool | None:
+    """Three-valued join of thresholds stated together. For "or", a measured alternative
+    that fails decides unless another holds: "UPCR ≥ 1.0 g/g or 24-h protein ≥ 1.0 g"
+    with a UPCR of 0.8 and no 24-hour collection is not met; it is unknown only when
+    nothing was measured."""
     if how == "or":
         if any(v is True for v in values):
             return True
-        return False if all(v is False for v in values) else None
+        return False if any(v is False for v in values) else None
     if any(v is False for v in values):
         return False
     return True if all(v is True for v in values) else None

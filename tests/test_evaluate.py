@@ -317,7 +317,8 @@ def test_either_proteinuria_measure_can_meet_an_or_criterion():
     c = crit("lab", analytes=["lab.urine_protein_24h"], op=">=", value=0.5,
              alternatives=[{"analytes": ["lab.upcr"], "op": ">=", "value": 0.5}], combine="or")
     assert status(c, finding("lab.upcr", 1.1)) is Status.MET
-    assert status(c, finding("lab.upcr", 0.2)) is Status.UNKNOWN  # the 24-h measure is unknown
+    assert status(c, finding("lab.upcr", 0.2)) is Status.NOT_MET  # measured and below
+    assert status(c) is Status.UNKNOWN  # nothing measured
     assert status(c, finding("lab.upcr", 0.2, note="a"),
                   finding("lab.urine_protein_24h", 0.3, note="b")) is Status.NOT_MET
 

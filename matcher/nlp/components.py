@@ -123,18 +123,56 @@ class ClinicalSentences:
         return False
 
 
+_OPEN_ENDINGS = frozenset(
+    {
+        "since",
+        "from",
+        "on",
+        "in",
+        "of",
+        "to",
+        "and",
+        "or",
+        "with",
+        "at",
+        "by",
+        "for",
+        "the",
+        "a",
+        "an",
+        "until",
+        "till",
+        "between",
+        "after",
+        "before",
+        "dated",
+        "was",
+        "were",
+        "is",
+        "are",
+        "of:",
+    }
+)
+
+
 def _wrapped_prose(text: str, next_start: int) -> bool:
     """A hard-wrapped prose line continues on the next line: the previous line is long
     (a letter's wrap width), ends without punctuation, and the next starts in lower case.
     Short lines ("Hb 98 g/L", "lymph 1.2 K/uL") never continue: each lab line stands alone.
     """
-    if not text[next_start : next_start + 1].islower():
+    first = text[next_start : next_start + 1]
+    if not (first.islower() or first.isdigit()):
         return False
     line_end = text.rfind("\n", 0, next_start)
     previous_start = text.rfind("\n", 0, line_end) + 1
     previous = text[previous_start:line_end].rstrip()
     if "\n\n" in text[line_end:next_start] or len(previous) < 50:
         return False
+    if first.isdigit():
+        # "...on prednisolone since\n02/2026 and tacrolimus": a line that stops on a
+        # word no sentence ends with goes on, even into a date.
+        last_word = previous.rsplit(None, 1)[-1].lower() if previous else ""
+        return last_word in _OPEN_ENDINGS
     return previous[-1:].isalpha() or previous[-1:] == ","
 
 

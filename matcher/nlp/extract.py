@@ -66,6 +66,11 @@ _BARE_RANGE = re.compile(r"^\s*(?P<lo>\d+(?:\.\d+)?)\s*[-–]\s*(?P<hi>\d+(?:\.\
 _PAIR_VALUES = re.compile(
     r"^\s*[:=]?\s*(?:(?:is|was|of)\s+)?(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)(?!\d|\.\d)"
 )
+_COMPARED = re.compile(
+    r"\b(?:below|above|under|over|less\s+than|more\s+than|greater\s+than|"
+    r"exceed\w*|than|threshold|cut-?off|criterion)\b[^,;]*$",
+    re.I,
+)
 _CD19_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b")
 _POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
 _NEGATIVE_RE = re.compile(
@@ -320,16 +325,19 @@ def _concept_record(concept: Concept) -> dict:
 
 # ------------------------------------------------------------------------ helpers
 def _heading_dates(doc: Doc, dates: list[DateMention]) -> list[tuple[int, int, dt.date]]:
-    """Dates that govern the lines below them, as (start, end, date) intervals.
+    """Dates that govern other text, as (start, end, date) intervals, first match wins.
 
-    A heading with a date ("LAB RESULTS 24/10/2026", "Bloods 24/10/2026:", "Collected:
-    15-Nov-2026") or a line that opens with one ("14.03.2026: creatinine 52",
-    "Yesterday: Hb 95 g/L") dates what follows, until the next such date, a new
-    section heading or a blank line.
+    A heading that is only a label and a date ("LAB RESULTS 24/10/2026", "Bloods
+    24/10/2026:", "Collected: 15-Nov-2026") dates the lines below it, until the next
+    such heading, a section heading or a blank line. A label that opens a line with
+    content after it ("14.03.2026: creatinine 52", "Labs (copied forward from
+    07/15/2026 visit): WBC 6.1 ...") dates the rest of that line only: "Renal biopsy
+    (Feb 10, 2024): class IV" says nothing of the lines after it.
     """
     text = doc.text
     section_starts = {s.start_char for s in doc.spans.get(SECTIONS_KEY, [])}
-    result: list[tuple[int, int, dt.date]] = []
+    blocks: list[tuple[int, int, dt.date]] = []
+    lines: list[tuple[int, int, dt.date]] = []
     open_date: tuple[int, dt.date] | None = None
     index = 0
     offset = 0
@@ -340,34 +348,59 @@ def _heading_dates(doc: Doc, dates: list[DateMention]) -> list[tuple[int, int, d
             index += 1
         first = dates[index] if index < len(dates) and dates[index].start < line_end else None
         closes = not line.strip() or body_start in section_starts
-        governing = (
-            first is not None and first.date is not None and _labels_line(text, body_start, first)
-        )
-        if (closes or governing) and open_date is not None:
-            result.append((open_date[0], offset, open_date[1]))
+        role = _date_role(text, body_start, line_end, first) if first and first.date else None
+        if (closes or role == "heading") and open_date is not None:
+            blocks.append((open_date[0], offset, open_date[1]))
             open_date = None
-        if governing:
+        if role == "heading":
             open_date = (first.start, first.date)
+        elif role == "label":
+            lines.append((first.start, _continued_end(text, line_end), first.date))
         offset = line_end
     if open_date is not None:
-        result.append((open_date[0], len(text), open_date[1]))
-    return result
+        blocks.append((open_date[0], len(text), open_date[1]))
+    # A line's own label is more specific than the block heading above it.
+    return lines + blocks
+
+
+def _last_char(text: str, end: int) -> str:
+    """The last non-blank character before `end`, looking back a short way only."""
+    position = end - 1
+    while position >= 0 and text[position] in " \t\r\n" and end - position < 200:
+        position -= 1
+    return text[position] if position >= 0 else ""
+
+
+def _continued_end(text: str, line_end: int) -> int:
+    """A labelled list that wraps ("...Hgb 11.8, Plt 250,\nALT 19, AST 22") goes on while
+    each line ends with a comma or semicolon."""
+    end = line_end
+    while end < len(text) and _last_char(text, end) in (",", ";"):
+        following = text.find("\n", end)
+        following = len(text) if following == -1 else following + 1
+        if not text[end:following].strip():
+            break
+        end = following
+    return end
 
 
 _LABEL_BEFORE_DATE = re.compile(r"^[A-Za-z /&().,#:\-]{0,40}$")
-_AFTER_HEADING_DATE = re.compile(r"^\s*(?:[:\-–—)]|$)")
+_NOTHING_AFTER = re.compile(r"^\s*\)?\s*[:\-–—]?\s*$")
+_COLON_AFTER = re.compile(r"^[^\d:;.]{0,30}?\)?\s*:")
 
 
-def _labels_line(text: str, body_start: int, mention: DateMention) -> bool:
-    """The date is the line's label: only words before it, and a colon, dash or the
-    line's end after it."""
+def _date_role(text: str, body_start: int, line_end: int, mention: DateMention) -> str | None:
+    """'heading' when the line is only a label and this date, 'label' when the label and
+    date end in a colon and content follows on the line, else None."""
     before = text[body_start : mention.start]
-    line_end = text.find("\n", mention.end)
-    after = text[mention.end : line_end if line_end != -1 else len(text)]
     if not _LABEL_BEFORE_DATE.match(before):
-        return False
-    # "Collected: 05-Nov-2026 WBC 4.1": a label with a colon names the date outright.
-    return bool(_AFTER_HEADING_DATE.match(after)) or before.rstrip().endswith(":")
+        return None
+    after = text[mention.end : line_end]
+    if _NOTHING_AFTER.match(after):
+        return "heading"
+    if _COLON_AFTER.match(after) or before.rstrip().endswith(":"):
+        return "label"
+    return None
 
 
 def _sentence_bounds(span: Span) -> tuple[int, int]:
@@ -709,7 +742,11 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     """
     window = _window_after(ctx, span)
     titre = _TITRE_RE.search(window)
-    if titre is not None and titre.start() > 50:
+    lead = ctx.text[max(0, span.start_char - 24) : span.start_char] + " "
+    if titre is not None and (
+        titre.start() > 50 or _COMPARED.search(lead + window[: titre.start()])
+    ):
+        # "ANA below the 1:80 entry criterion" names a threshold, not this patient's titre.
         titre = None
     negative = _NEGATIVE_RE.search(window[:60])
     positive = _POSITIVE_RE.search(window[: titre.start() if titre else 40])
@@ -813,6 +850,29 @@ _SWITCH_FROM = re.compile(
 )
 
 
+_COORDINATOR = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|\+\s*|/\s*|plus\s+|or\s+)$", re.I)
+
+
+def _coordinated(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
+    """Start offsets of the drugs listed together with this one, joined only by 'and',
+    ',', '&', '+', '/', 'plus' or 'or': "prednisolone and mycophenolate since 02/2026"."""
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    drugs = ctx.drug_spans[first : bisect.bisect_left(ctx.drug_starts, hi)]
+    position = next((i for i, s in enumerate(drugs) if s.start_char == span.start_char), None)
+    if position is None:
+        return set()
+    chain = {span.start_char}
+    for step in (1, -1):
+        i = position
+        while 0 <= i + step < len(drugs):
+            left, right = sorted((drugs[i], drugs[i + step]), key=lambda d: d.start_char)
+            if not _COORDINATOR.match(ctx.text[left.end_char : right.start_char]):
+                break
+            i += step
+            chain.add(drugs[i].start_char)
+    return chain
+
+
 def _drug_dates(
     ctx: _Context, span: Span, lo: int, hi: int
 ) -> tuple[dt.date | None, dt.date | None]:
@@ -830,8 +890,12 @@ def _drug_dates(
     last = bisect.bisect_left(ctx.drug_starts, hi)
     others = [s for s in ctx.drug_spans[first:last] if s.label_ != span.label_]
 
+    chain = _coordinated(ctx, span, lo, hi)
+
     def blocked(a: int, b: int) -> bool:
-        return any(a <= o.start_char < b for o in others)
+        # A drug listed with this one ("prednisolone and MMF since 02/2026") shares its
+        # date; any other drug between this one and a date owns that date instead.
+        return any(a <= o.start_char < b for o in others if o.start_char not in chain)
 
     after = sorted((d for d in mentions if d.start >= span.end_char), key=lambda d: d.start)
     before = sorted((d for d in mentions if d.end <= span.start_char), key=lambda d: -d.end)
@@ -957,7 +1021,7 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 start = anchor.start_char
             date, source = _biopsy_date(ctx, start, end, lo, hi, before, spans_by_sentence)
             attrs: dict = {"classes": list(classes)}
-            if source == "note" and not _in_biopsy_report(ctx, lo):
+            if source in ("note", "heading") and not _in_biopsy_report(ctx, lo):
                 # "Known class IV LN" in a clinic letter says nothing of when the biopsy
                 # was done; only a pathology report is dated by its own date.
                 attrs["undated"] = True
@@ -976,37 +1040,40 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 attrs=attrs,
             )
             continue
+        denied_ln = [
+            s for s in mentions if s.label_ == "dx.lupus_nephritis" and s._.assertion == "negated"
+        ]
         other = [
             s
             for s in mentions
             if s.label_ == "dx.other_kidney_disease" and s._.assertion == "affirmed"
         ]
-        if (
-            other
-            and has_biopsy
-            and not any(
-                s.label_ == "dx.lupus_nephritis" and s._.assertion == "affirmed" for s in mentions
-            )
-        ):
-            disease = other[0]
-            mention = _date_near(ctx, disease.start_char, disease.end_char, lo, hi)
-            if mention is not None and mention.date is not None:
-                date, source = mention.date, "text"
-            else:
-                date, source = _context_date(ctx, lo)
+        affirmed_ln = any(
+            s.label_ == "dx.lupus_nephritis" and s._.assertion == "affirmed" for s in mentions
+        )
+        # A biopsy showing another disease, or a report saying "No evidence of lupus
+        # nephritis", is a biopsy without any ISN/RPS class.
+        if has_biopsy and not affirmed_ln and (other or (denied_ln and _in_biopsy_report(ctx, lo))):
+            anchor = other[0] if other else None
+            start = anchor.start_char if anchor else lo
+            end = anchor.end_char if anchor else _trim(text, lo, hi)
+            date, source = _biopsy_date(ctx, start, end, lo, hi, before, spans_by_sentence)
             yield Finding(
                 concept="biopsy.kidney",
                 category="biopsy",
                 note_id=ctx.note_id,
-                start=disease.start_char,
-                end=disease.end_char,
-                text=disease.text,
+                start=start,
+                end=end,
+                text=text[start:end],
                 assertion=Assertion.AFFIRMED,
                 code="SNOMED:9911007",
                 value="other",
                 date=date,
                 date_source=source,
-                attrs={"classes": [], "other_disease": disease.text},
+                attrs={
+                    "classes": [],
+                    "other_disease": anchor.text if anchor else "no lupus nephritis on biopsy",
+                },
             )
 
 
@@ -1064,8 +1131,24 @@ def _biopsy_assertion(mentions: list[Span]) -> str:
     return "affirmed"
 
 
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:no|not|without|nor|absence\s+of|negative\s+for)\s+"
+    r"(?:\w+\s+){0,3}$",
+    re.I,
+)
+
+
 def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
-    match = _CLASS_RE.search(sentence)
+    """The ISN/RPS classes a sentence asserts. "No class III or IV component identified"
+    names classes only to deny them, so it asserts none."""
+    match = next(
+        (
+            m
+            for m in _CLASS_RE.finditer(sentence)
+            if not _NEGATED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+        ),
+        None,
+    )
     if match:
         found = [_ROMAN[match.group("c1").upper()]]
         for extra in _CLASS_IN_MORE.finditer(match.group("more") or ""):
