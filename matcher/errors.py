@@ -79,3 +79,9 @@ class StoreError(MatcherError):
 
 class ModelError(MatcherError):
     """A saved pipeline or model under models/ is missing or inconsistent."""
+
+
+class LockHeldError(MatcherError):
+    """Another nightly run holds the database; this one exits at once."""
+
+    exit_code = 4

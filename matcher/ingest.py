@@ -478,27 +478,50 @@ def _reject(store: Store, report: IngestReport, reject: Reject) -> None:
 def _load_notes(
     store: Store, rows: Iterator[RowOrReject], report: IngestReport, progress: Progress
 ) -> None:
+    load_rows(store, rows, report, lambda reject: _reject(store, report, reject))
+
+
+def load_rows(
+    store: Store,
+    rows: Iterator[RowOrReject],
+    counts: Any,
+    reject: Callable[[Reject], None],
+    source: Path | None = None,
+) -> None:
+    """Store rows in batches of LOAD_BATCH per transaction; one shared loader for
+    `matcher ingest` and the nightly job.
+
+    `counts` has rows/new/changed/unchanged attributes to add to; `reject` takes every
+    bad row. With `source`, a file that turns out mid-way not to be an export is a
+    reject of that file (the nightly job goes on); without it, it is raised.
+    """
     done = False
     while not done:
         with store.transaction():
             for _ in range(LOAD_BATCH):
-                item = next(rows, None)
+                try:
+                    item = next(rows, None)
+                except ConfigurationError as exc:
+                    if source is None:
+                        raise
+                    reason = f"not a note export: {exc.detail}"
+                    reject(Reject(str(source), exc.line or 0, reason))
+                    item = None
                 if item is None:
                     done = True
                     break
-                report.rows += 1
+                counts.rows += 1
                 if isinstance(item, Reject):
-                    _reject(store, report, item)
+                    reject(item)
                     continue
                 try:
                     outcome = store.put_note(item.note)
                 except InputRowError as exc:
-                    _reject(store, report, Reject(item.file, item.line, str(exc), item.raw))
+                    reject(Reject(item.file, item.line, str(exc), item.raw))
                     continue
                 # After put_note: a rejected row must not create or alter its patient.
                 store.upsert_patient(item.patient)
-                setattr(report, outcome, getattr(report, outcome) + 1)
-        progress("load", report.rows, None)
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
 
 
 def _load_patients(store: Store, rows: Iterator[Patient | Reject], report: IngestReport) -> None:

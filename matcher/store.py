@@ -623,6 +623,62 @@ class Store:
             )
         ]
 
+    # --- nightly runs (matcher.nightly) -------------------------------------------------
+
+    def add_reject_once(
+        self, source_file: str, line: int, reason: str, raw: bytes | str | None
+    ) -> bool:
+        """add_reject unless this very row (file, line, reason, raw) is already kept.
+
+        The nightly job reads the same exports again after a crash or on a rerun; its
+        rejects must not pile up. Returns True when the reject is new.
+        """
+        text = _raw_text(raw)
+        known = self.db.execute(
+            "SELECT 1 FROM rejects WHERE source_file = ? AND line = ? AND reason = ? AND raw = ? "
+            "LIMIT 1",
+            [str(source_file), line, reason, text],
+        ).fetchone()
+        if known:
+            return False
+        self.add_reject(source_file, line, reason, text)
+        return True
+
+    def abandon_unfinished_runs(self, status: str = "interrupted") -> list[int]:
+        """Runs that never finished (the process was killed): give them `status`, keep
+        `finished` empty, and drop their partial results so that no reader mistakes
+        them for a finished run's. Call it only while holding the nightly lock."""
+        with self.transaction():
+            ids = [
+                int(r["run_id"])
+                for r in self.db.query(
+                    "SELECT run_id FROM runs WHERE finished IS NULL ORDER BY run_id"
+                )
+            ]
+            for run_id in ids:
+                self.db.execute("DELETE FROM results WHERE run_id = ?", [run_id])
+                self.db.execute("UPDATE runs SET status = ? WHERE run_id = ?", [status, run_id])
+        return ids
+
+    def drop_results(self, run_id: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM results WHERE run_id = ?", [run_id])
+
+    def last_finished_run(
+        self, before: int | None = None, status: str = "completed"
+    ) -> dict[str, Any] | None:
+        """The latest run with `status` (and a finish time), optionally before run `before`."""
+        where, params = "status = ? AND finished IS NOT NULL", [status]
+        if before is not None:
+            where, params = where + " AND run_id < ?", [*params, before]
+        rows = list(
+            self.db.query(f"SELECT * FROM runs WHERE {where} ORDER BY run_id DESC LIMIT 1", params)
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return {**r, "counts": json.loads(r["counts_json"]) if r["counts_json"] else None}
+
     def counts(self) -> dict[str, int]:
         return {
             table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
