@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matcher.eligibility import EligibilityModel, load_default, probabilities
 from matcher.evaluate import evaluate_all
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
 from matcher.ranking import patient_status, rank, score
@@ -38,7 +40,10 @@ def evaluate_patient(
     note_dates: Mapping[str, dt.date],
     as_of: dt.date,
 ) -> PatientResult:
-    timeline = build_timeline(patient, findings, dict(note_dates), as_of)
+    findings = list(findings)
+    # Only this patient's notes: copying every note's date per patient is quadratic.
+    own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
+    timeline = build_timeline(patient, findings, own_dates, as_of)
     results = evaluate_all(trial.criteria, timeline)
     status = patient_status(results)
     return PatientResult(patient.patient_id, status, score(status, results, as_of), results)
@@ -50,19 +55,55 @@ def match_findings(
     findings_by_patient: Mapping[str, list[Finding]],
     note_dates: Mapping[str, dt.date],
     as_of: dt.date,
+    model: EligibilityModel | None = None,
 ) -> list[PatientResult]:
-    """Evaluate and rank every patient: pure, no database."""
+    """Evaluate and rank every patient: pure, no database. With an eligibility model,
+    patients are ordered by its probability inside each status group (ranking.rank)."""
+    return match_findings_with_p(trial, patients, findings_by_patient, note_dates, as_of, model)[0]
+
+
+def match_findings_with_p(
+    trial: Trial,
+    patients: Sequence[Patient],
+    findings_by_patient: Mapping[str, list[Finding]],
+    note_dates: Mapping[str, dt.date],
+    as_of: dt.date,
+    model: EligibilityModel | None = None,
+) -> tuple[list[PatientResult], dict[str, float]]:
+    """The ranking and each patient's probability of eligibility ({} without a model)."""
     results = [
         evaluate_patient(trial, p, findings_by_patient.get(p.patient_id, []), note_dates, as_of)
         for p in patients
     ]
-    return rank(results)
+    if model is None:
+        return rank(results), {}
+    p_eligible = probabilities(model, results, findings_by_patient, note_dates, as_of)
+    return rank(results, p_eligible), p_eligible
 
 
-def match(trial: Trial, store: Any, as_of: dt.date) -> list[PatientResult]:
-    return match_findings(
-        trial, store.patients(), store.all_findings_by_patient(), store.note_dates(), as_of
+def match(
+    trial: Trial, store: Any, as_of: dt.date, model: EligibilityModel | None = None
+) -> list[PatientResult]:
+    return match_with_p(trial, store, as_of, model)[0]
+
+
+def match_with_p(
+    trial: Trial, store: Any, as_of: dt.date, model: EligibilityModel | None = None
+) -> tuple[list[PatientResult], dict[str, float]]:
+    return match_findings_with_p(
+        trial,
+        store.patients(),
+        store.all_findings_by_patient(),
+        store.note_dates(),
+        as_of,
+        model,
     )
+
+
+def eligibility_model() -> EligibilityModel | None:
+    """The default eligibility model (models/eligibility-v1, or $MATCHER_ELIGIBILITY_MODEL),
+    or None when there is none."""
+    return load_default()
 
 
 def explain(trial: Trial, store: Any, patient_id: str, as_of: dt.date) -> PatientResult:
@@ -104,7 +145,9 @@ def ingest(
 
 
 def result_to_json(
-    result: PatientResult, note_texts: Mapping[str, str] | None = None
+    result: PatientResult,
+    note_texts: Mapping[str, str] | None = None,
+    p_eligible: float | None = None,
 ) -> dict[str, Any]:
     criteria = []
     for item in result.results:
@@ -127,13 +170,16 @@ def result_to_json(
                 "evidence": evidence,
             }
         )
-    return {
+    out = {
         "patient_id": result.patient_id,
         "rank": result.rank,
         "status": str(result.status),
         "score": result.score,
-        "criteria": criteria,
     }
+    if p_eligible is not None:
+        out["p_eligible"] = round(p_eligible, 4)
+    out["criteria"] = criteria
+    return out
 
 
 def match_to_json(
@@ -141,11 +187,69 @@ def match_to_json(
     results: Sequence[PatientResult],
     as_of: dt.date,
     note_texts: Mapping[str, str] | None = None,
+    p_eligible: Mapping[str, float] | None = None,
+    model_version: str | None = None,
 ) -> dict[str, Any]:
     """The stable output contract of `matcher match --format json` (schema in
-    matcher/schema/match_output.schema.json)."""
-    return {
+    matcher/schema/match_output.schema.json). With an eligibility model, each patient
+    has `p_eligible` and the output names the model's version."""
+    out: dict[str, Any] = {
         "trial": {"id": trial.trial_id, "title": trial.title},
         "as_of": as_of.isoformat(),
-        "patients": [result_to_json(r, note_texts) for r in results],
     }
+    if model_version:
+        out["eligibility_model"] = model_version
+    p_eligible = p_eligible or {}
+    out["patients"] = [result_to_json(r, note_texts, p_eligible.get(r.patient_id)) for r in results]
+    return out
+
+
+@dataclass
+class ParsedNotes:
+    """Notes read from export files and parsed in memory (no database): what `eval` and
+    `train` work on."""
+
+    notes: list[Note]
+    patients: list[Patient]
+    findings_by_patient: dict[str, list[Finding]]
+    pipeline_version: str
+
+    @property
+    def note_dates(self) -> dict[str, dt.date]:
+        return {n.note_id: n.note_date for n in self.notes}
+
+    @property
+    def note_texts(self) -> dict[str, str]:
+        return {n.note_id: n.text for n in self.notes}
+
+    @property
+    def note_ids_by_patient(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for note in self.notes:
+            grouped.setdefault(note.patient_id, []).append(note.note_id)
+        return grouped
+
+
+def parse_note_files(paths: Sequence[str | Path], on_reject: Any = None) -> ParsedNotes:
+    """Read JSONL/CSV note exports and parse every good row; bad rows go to `on_reject`
+    (file, line, reason). A patient's birth date may come on any of its rows."""
+    from matcher.ingest import Reject, read_rows
+
+    notes: list[Note] = []
+    patients: dict[str, Patient] = {}
+    for path in paths:
+        for row in read_rows(Path(path)):
+            if isinstance(row, Reject):
+                if on_reject is not None:
+                    on_reject(row.file, row.line, row.reason)
+                continue
+            notes.append(row.note)
+            known = patients.get(row.patient.patient_id)
+            if known is None or (known.birth_date is None and row.patient.birth_date):
+                patients[row.patient.patient_id] = row.patient
+    note_parser = parser()
+    findings: dict[str, list[Finding]] = {}
+    parsed = note_parser.parse_many((n.text, n.note_id, n.note_date, n.note_type) for n in notes)
+    for note, note_findings in zip(notes, parsed, strict=True):
+        findings.setdefault(note.patient_id, []).extend(note_findings)
+    return ParsedNotes(notes, list(patients.values()), findings, note_parser.version)

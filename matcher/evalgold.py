@@ -16,9 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matcher.api import match_findings
+from matcher.api import match_findings_with_p
+from matcher.eligibility import (
+    LABELS,
+    EligibilityModel,
+    brier,
+    format_reliability,
+    reliability,
+)
 from matcher.errors import InputRowError
 from matcher.model import Criterion, Finding, Patient, PatientResult, Trial
+from matcher.ranking import rank
 
 
 @dataclass
@@ -39,6 +47,15 @@ class EvalReport:
     unmatched_gold_keys: list[str] = field(default_factory=list)
     status_confusion: Counter = field(default_factory=Counter)
     errors: list[dict[str, str]] = field(default_factory=list)
+    # With an eligibility model: the ranking it gives, and its probabilities scored
+    # against the gold statuses that are decided (eligible 1, ineligible 0).
+    model_version: str | None = None
+    model_trained_on_trial: bool = False
+    model_ndcg10: float | None = None
+    model_ndcg_all: float | None = None
+    brier: float | None = None
+    brier_patients: int = 0
+    reliability: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def criterion_accuracy(self) -> float:
@@ -68,6 +85,22 @@ class EvalReport:
             "evidence_spans": self.evidence_total,
             "evidence_exact": self.evidence_exact,
             "unmatched_gold_keys": self.unmatched_gold_keys,
+            **self._model_json(),
+        }
+
+    def _model_json(self) -> dict[str, Any]:
+        if self.model_version is None:
+            return {}
+        return {
+            "eligibility_model": self.model_version,
+            "ndcg@10_without_model": round(self.ndcg10, 4),
+            "ndcg_without_model": round(self.ndcg_all, 4),
+            "ndcg@10_with_model": round(self.model_ndcg10 or 0.0, 4),
+            "ndcg_with_model": round(self.model_ndcg_all or 0.0, 4),
+            "brier": None if self.brier is None else round(self.brier, 4),
+            "brier_patients": self.brier_patients,
+            "model_trained_on_this_trial": self.model_trained_on_trial,
+            "reliability": self.reliability,
         }
 
 
@@ -131,12 +164,22 @@ def evaluate_gold(
     note_texts: dict[str, str],
     as_of: dt.date,
     trial_id: str | None = None,
+    model: EligibilityModel | None = None,
 ) -> tuple[EvalReport, list[PatientResult]]:
+    """The report, and the ranking (with the model's order when a model is given; the
+    NDCG without it is reported as well)."""
     wanted_id = trial_id or trial.trial_id
     gold = {row["patient_id"]: row for row in gold_rows if row.get("trial") == wanted_id}
     report = EvalReport(trial_id=wanted_id, as_of=as_of)
     scoped = [p for p in patients if p.patient_id in gold]
-    ranked = match_findings(trial, scoped, findings_by_patient, note_dates, as_of)
+    ranked, p_eligible = match_findings_with_p(
+        trial, scoped, findings_by_patient, note_dates, as_of, model
+    )
+    if model is not None:
+        _score_model(report, model, ranked, p_eligible, gold)
+        ranked_without = rank(list(ranked))
+    else:
+        ranked_without = ranked
     gold_keys: list[str] = []
     for row in gold.values():
         for key in row.get("criteria", {}):
@@ -184,10 +227,33 @@ def evaluate_gold(
                     and text[evidence.start : evidence.end] == evidence.text
                 ):
                     report.evidence_exact += 1
-    gains = [float(gold[r.patient_id].get("relevance", 0)) for r in ranked]
+    gains = [float(gold[r.patient_id].get("relevance", 0)) for r in ranked_without]
     report.ndcg10 = ndcg(gains, 10)
     report.ndcg_all = ndcg(gains)
     return report, ranked
+
+
+def _score_model(
+    report: EvalReport,
+    model: EligibilityModel,
+    ranked: Sequence[PatientResult],
+    p_eligible: dict[str, float],
+    gold: dict[str, dict[str, Any]],
+) -> None:
+    report.model_version = model.version
+    report.model_trained_on_trial = report.trial_id in model.meta.get("trials", [])
+    gains = [float(gold[r.patient_id].get("relevance", 0)) for r in ranked]
+    report.model_ndcg10 = ndcg(gains, 10)
+    report.model_ndcg_all = ndcg(gains)
+    probs, labels = [], []
+    for result in ranked:
+        label = LABELS.get(str(gold[result.patient_id].get("status")))
+        if label is not None:
+            probs.append(p_eligible[result.patient_id])
+            labels.append(label)
+    report.brier_patients = len(labels)
+    report.brier = brier(probs, labels) if labels else None
+    report.reliability = reliability(probs, labels, bins=5)
 
 
 def format_report(report: EvalReport) -> str:
@@ -203,7 +269,26 @@ def format_report(report: EvalReport) -> str:
             if report.ineligible_called_eligible
             else ""
         ),
-        f"  NDCG@10 {report.ndcg10:.4f}   NDCG {report.ndcg_all:.4f}",
+        f"  NDCG@10 {report.ndcg10:.4f}   NDCG {report.ndcg_all:.4f}"
+        + ("   (without the eligibility model)" if report.model_version else ""),
+    ]
+    if report.model_version:
+        lines.append(
+            f"  NDCG@10 {report.model_ndcg10:.4f}   NDCG {report.model_ndcg_all:.4f}"
+            f"   (with the eligibility model {report.model_version})"
+        )
+        if report.brier is not None:
+            lines.append(
+                f"  Brier {report.brier:.4f} over {report.brier_patients} patients with a "
+                "decided gold status (eligible 1, ineligible 0); reliability:"
+            )
+            lines += format_reliability(report.reliability)
+            if report.model_trained_on_trial:
+                lines.append(
+                    "    (the model was trained on this trial: these are not held-out figures;"
+                    " its MODEL_CARD.md has the cross-validated ones)"
+                )
+    lines += [
         f"  evidence spans exact {report.evidence_exact}/{report.evidence_total}",
         "  per criterion:",
     ]

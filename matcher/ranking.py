@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from matcher.model import CriterionResult, PatientResult, PatientStatus, Status
 
@@ -72,11 +72,22 @@ def score(status: PatientStatus, results: tuple[CriterionResult, ...], as_of: dt
     return round(band * 25 + 10 * (max(strength, -1.0) + 1) + recency, 4)
 
 
-def rank(results: list[PatientResult]) -> list[PatientResult]:
-    ordered = sorted(
-        results,
-        key=lambda p: (_GROUP_ORDER[p.status], -p.score, p.patient_id),
-    )
+def rank(
+    results: list[PatientResult], p_eligible: Mapping[str, float] | None = None
+) -> list[PatientResult]:
+    """Status group first (eligible, possible, ineligible). Within a group, the relevance
+    tier (possible with every disease criterion met before other possible), then, when
+    the eligibility model's probabilities are given, the more probable patient, then the
+    score. Without probabilities this is the order of the score alone (the score's band
+    is the tier)."""
+    probability = p_eligible or {}
+
+    def key(p: PatientResult) -> tuple:
+        tier = relevance(p.status, p.results)
+        return (_GROUP_ORDER[p.status], -tier, -probability.get(p.patient_id, 0.0), -p.score,
+                p.patient_id)
+
+    ordered = sorted(results, key=key)
     return [
         PatientResult(p.patient_id, p.status, p.score, p.results, rank=i + 1)
         for i, p in enumerate(ordered)
