@@ -1,0 +1,155 @@
+"""`matcher serve` and `matcher user ...` (registered in matcher.cli)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+import time
+
+import click
+
+from matcher.store import DEFAULT_DB, Store
+
+_DB = click.option(
+    "--db",
+    "db",
+    envvar="MATCHER_DB",
+    default=None,
+    help="SQLite database file (env MATCHER_DB; default ./matcher.db).",
+)
+
+
+def _path(db: str | None) -> str:
+    return db or os.environ.get("MATCHER_DB") or DEFAULT_DB
+
+
+def _open(db: str | None) -> Store:
+    from matcher.web.schema import ensure_schema
+
+    store = Store.open_default(_path(db))
+    ensure_schema(store.db)
+    return store
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command()
+@_DB
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; anything but loopback exposes the app.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Serve HTTPS with this certificate (session cookies are then Secure).")
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The certificate's private key.")
+def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
+          ssl_keyfile: str | None) -> None:
+    """Serve the referrer web app (every page needs a login: see `matcher user add`)."""
+    import uvicorn
+
+    from matcher.web.app import create_app
+    from matcher.web.security import list_users
+
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+    path = _path(db)
+    with _open(path) as store:
+        users = list_users(store.db)
+    if not users:
+        click.echo("no user yet: create one with `matcher user add NAME --role admin`", err=True)
+    if not _loopback(host) and not ssl_certfile:
+        click.echo(f"warning: serving plain HTTP on {host}; put it behind an HTTPS proxy",
+                   err=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
+                        stream=sys.stderr)
+    app = create_app(path)
+    scheme = "https" if ssl_certfile else "http"
+    click.echo(f"matcher web app on {scheme}://{host}:{port}/ (database {path})", err=True)
+    uvicorn.run(app, host=host, port=port, access_log=False, server_header=False,
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, log_level="info")
+
+
+@click.group()
+def user() -> None:
+    """Manage the web app's users (roles: referrer, admin)."""
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["referrer", "admin"]), default="referrer",
+              show_default=True, help="Admins also import trials and manage users.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input.")
+@click.option("--replace", is_flag=True, help="Set a new password and role for an existing user.")
+@_DB
+def user_add(username: str, role: str, password_stdin: bool, replace: bool,
+             db: str | None) -> None:
+    """Add a user; the password is asked for (or read with --password-stdin)."""
+    from matcher.web.security import UserError, add_user
+
+    with _open(db) as store:
+        password = _password(password_stdin)
+        try:
+            add_user(store.db, username, password, role, replace=replace)
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"{'updated' if replace else 'added'} {username} ({role})")
+
+
+@user.command("remove")
+@click.argument("username")
+@_DB
+def user_remove(username: str, db: str | None) -> None:
+    """Remove a user and end their sessions and API tokens."""
+    from matcher.web.security import UserError, remove_user
+
+    with _open(db) as store:
+        try:
+            remove_user(store.db, username)
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed {username}")
+
+
+@user.command("list")
+@_DB
+def user_list(db: str | None) -> None:
+    """List the users and their roles."""
+    from matcher.web.security import list_users
+
+    with _open(db) as store:
+        for row in list_users(store.db):
+            click.echo(f"{row['username']}\t{row['role']}\t{row['created_at']}")
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--days", type=click.IntRange(1, 366), default=90, show_default=True,
+              help="Days until the token expires.")
+@_DB
+def user_token(username: str, days: int, db: str | None) -> None:
+    """Print a new API token for USERNAME (for /api/: `Authorization: Bearer TOKEN`)."""
+    from matcher.web.security import UserError, create_api_token
+
+    with _open(db) as store:
+        try:
+            token = create_api_token(store.db, username, days, time.time())
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(token)

@@ -1,0 +1,135 @@
+"""The web app's tables, created idempotently in the engine's SQLite file.
+
+Every table is prefixed `web_` so that it never collides with the engine's own schema
+(matcher.store migrations). Nothing here alters the engine's tables except three sets of
+triggers (`web_dv_*`) that bump `web_data_version.n` whenever patients, notes or findings
+change: the web app's caches compare that one number instead of re-reading the data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+
+_DATA_TABLES = ("patients", "notes", "findings")
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS web_users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('referrer', 'admin')),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS web_sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS web_sessions_user ON web_sessions (username);
+CREATE TABLE IF NOT EXISTS web_api_tokens (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS web_login_attempts (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL,
+    client TEXT NOT NULL,
+    at REAL NOT NULL,
+    ok INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS web_login_attempts_user ON web_login_attempts (username, at);
+CREATE INDEX IF NOT EXISTS web_login_attempts_client ON web_login_attempts (client, at);
+CREATE TABLE IF NOT EXISTS web_audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    username TEXT,
+    action TEXT NOT NULL,
+    trial_id TEXT,
+    patient_id TEXT,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS web_audit_patient ON web_audit (patient_id);
+CREATE TABLE IF NOT EXISTS web_referrals (
+    trial_id TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    username TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (trial_id, patient_id)
+);
+CREATE TABLE IF NOT EXISTS web_referral_history (
+    id INTEGER PRIMARY KEY,
+    trial_id TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    username TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS web_referral_history_patient
+    ON web_referral_history (trial_id, patient_id);
+CREATE TABLE IF NOT EXISTS web_data_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO web_data_version (id, n) VALUES (1, 0);
+CREATE TABLE IF NOT EXISTS web_meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS web_notes_fts USING fts5(
+    text, patient_id UNINDEXED, note_date UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS web_notes_fts_map (
+    note_id TEXT PRIMARY KEY,
+    fts_rowid INTEGER NOT NULL,
+    content_hash TEXT NOT NULL
+);
+"""
+
+
+def _triggers() -> str:
+    sql = []
+    for table in _DATA_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            sql.append(
+                f"CREATE TRIGGER IF NOT EXISTS web_dv_{table}_{event.lower()} "
+                f"AFTER {event} ON {table} BEGIN "
+                "UPDATE web_data_version SET n = n + 1 WHERE id = 1; END;"
+            )
+    return "\n".join(sql)
+
+
+def _wanted() -> set[str]:
+    names = set(re.findall(r"CREATE (?:VIRTUAL )?(?:TABLE|INDEX) IF NOT EXISTS (\w+)", _TABLES))
+    names |= {f"web_dv_{t}_{e}" for t in _DATA_TABLES for e in ("insert", "update", "delete")}
+    return names
+
+
+def ensure_schema(db: Database) -> None:
+    """Create what is missing; a no-op (no write lock taken) when everything is there."""
+    present = {
+        r[0]
+        for r in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'web_%'").fetchall()
+    }
+    if _wanted() <= present:
+        return
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    try:
+        conn.executescript("BEGIN IMMEDIATE;\n" + _TABLES + _triggers() + "\nCOMMIT;")
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+
+
+def data_version(db: Database) -> int:
+    row = db.execute("SELECT n FROM web_data_version WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,334 @@
+"""Users, passwords, sessions, API tokens, login rate limits and the audit trail.
+
+Passwords are hashed with scrypt (hashlib, memory-hard: N=2**14, r=8 → 16 MiB per hash).
+Sessions live server-side in `web_sessions`, keyed by the SHA-256 of a random token (the
+cookie holds the token, the database only its hash), with an idle timeout and an
+absolute lifetime, so logout and expiry take effect at once. Every function takes the
+sqlite-utils Database and, where time matters, `now` (seconds since the epoch) so tests
+can move the clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+ROLES = ("referrer", "admin")
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _DKLEN = 2**14, 8, 1, 32
+_MAXMEM = 64 * 1024 * 1024
+
+# Login rate limits: failures counted over a sliding window.
+WINDOW_SECONDS = 15 * 60
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_CLIENT = 20
+
+
+class UserError(ValueError):
+    """A user-management request that cannot be done (message safe to show)."""
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle_seconds: float = 30 * 60
+    max_seconds: float = 8 * 60 * 60
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    csrf_token: str = ""
+    via: str = "session"  # "session" or "token"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=salt,
+        n=_SCRYPT_N,
+        r=_SCRYPT_R,
+        p=_SCRYPT_P,
+        dklen=_DKLEN,
+        maxmem=_MAXMEM,
+    )
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=_MAXMEM,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+# A hash to verify against when the user does not exist, so that a wrong username
+# takes as long as a wrong password.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise UserError(f"the password must have at most {MAX_PASSWORD} characters")
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+def add_user(db: Database, username: str, password: str, role: str, replace: bool = False) -> None:
+    if not USERNAME.match(username or ""):
+        raise UserError(
+            "a username is 1-64 letters, digits or . _ @ - and starts with a letter or digit"
+        )
+    if role not in ROLES:
+        raise UserError(f"the role must be one of {', '.join(ROLES)}")
+    check_password(password)
+    exists = get_user(db, username) is not None
+    if exists and not replace:
+        raise UserError(f"user {username!r} already exists")
+    with db.conn:
+        db.execute(
+            "INSERT INTO web_users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, "
+            "role = excluded.role",
+            [username, hash_password(password), role, _now_iso()],
+        )
+        if exists:  # a new password ends every session of the old one
+            _end_user_sessions(db, username)
+
+
+def remove_user(db: Database, username: str) -> None:
+    if get_user(db, username) is None:
+        raise UserError(f"no user {username!r}")
+    with db.conn:
+        db.execute("DELETE FROM web_users WHERE username = ?", [username])
+        _end_user_sessions(db, username)
+
+
+def _end_user_sessions(db: Database, username: str) -> None:
+    db.execute("DELETE FROM web_sessions WHERE username = ?", [username])
+    db.execute("DELETE FROM web_api_tokens WHERE username = ?", [username])
+
+
+def get_user(db: Database, username: str) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM web_users WHERE username = ?", [username]))
+    return rows[0] if rows else None
+
+
+def list_users(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT username, role, created_at FROM web_users ORDER BY username"))
+
+
+def authenticate(db: Database, username: str, password: str) -> User | None:
+    row = get_user(db, username)
+    if row is None:
+        verify_password(password, _DUMMY_HASH)
+        return None
+    if not verify_password(password, row["password_hash"]):
+        return None
+    return User(row["username"], row["role"])
+
+
+# --- login rate limit --------------------------------------------------------------------
+
+
+def login_blocked(db: Database, username: str, client: str, now: float) -> bool:
+    """Too many failures for this username (since its last success) or from this client."""
+    since = now - WINDOW_SECONDS
+    last_ok = db.execute(
+        "SELECT max(at) FROM web_login_attempts WHERE username = ? AND ok = 1", [username]
+    ).fetchone()[0]
+    user_failures = db.execute(
+        "SELECT count(*) FROM web_login_attempts WHERE username = ? AND ok = 0 AND at > ?",
+        [username, max(since, last_ok or 0)],
+    ).fetchone()[0]
+    client_failures = db.execute(
+        "SELECT count(*) FROM web_login_attempts WHERE client = ? AND ok = 0 AND at > ?",
+        [client, since],
+    ).fetchone()[0]
+    return user_failures >= MAX_FAILURES_PER_USER or client_failures >= MAX_FAILURES_PER_CLIENT
+
+
+def record_login_attempt(db: Database, username: str, client: str, ok: bool, now: float) -> None:
+    with db.conn:
+        db.execute(
+            "INSERT INTO web_login_attempts (username, client, at, ok) VALUES (?, ?, ?, ?)",
+            [username[:64], client[:64], now, int(ok)],
+        )
+        db.execute("DELETE FROM web_login_attempts WHERE at < ?", [now - 7 * 24 * 3600])
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+
+def create_session(db: Database, username: str, now: float, policy: SessionPolicy) -> str:
+    token = secrets.token_urlsafe(32)
+    with db.conn:
+        db.execute(
+            "INSERT INTO web_sessions (token_hash, username, csrf_token, created_at, last_seen, "
+            "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [_sha256(token), username, secrets.token_urlsafe(32), now, now,
+             now + policy.max_seconds],
+        )
+        db.execute("DELETE FROM web_sessions WHERE expires_at < ?", [now])
+    return token
+
+
+def session_user(db: Database, token: str, now: float, policy: SessionPolicy) -> User | None:
+    """The session's user, or None when the token is unknown, idle too long or too old."""
+    if not token or len(token) > 200:
+        return None
+    key = _sha256(token)
+    rows = list(
+        db.query(
+            "SELECT s.*, u.role FROM web_sessions s JOIN web_users u ON u.username = s.username "
+            "WHERE s.token_hash = ?",
+            [key],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if now >= row["expires_at"] or now - row["last_seen"] >= policy.idle_seconds:
+        with db.conn:
+            db.execute("DELETE FROM web_sessions WHERE token_hash = ?", [key])
+        return None
+    if now - row["last_seen"] > 30:  # at most one write per session per 30 s
+        with db.conn:
+            db.execute("UPDATE web_sessions SET last_seen = ? WHERE token_hash = ?", [now, key])
+    return User(row["username"], row["role"], row["csrf_token"], "session")
+
+
+def end_session(db: Database, token: str) -> None:
+    with db.conn:
+        db.execute("DELETE FROM web_sessions WHERE token_hash = ?", [_sha256(token or "")])
+
+
+# --- API tokens (for other hospital systems) ---------------------------------------------
+
+
+def create_api_token(db: Database, username: str, days: int, now: float) -> str:
+    if get_user(db, username) is None:
+        raise UserError(f"no user {username!r}")
+    token = "mt_" + secrets.token_urlsafe(32)
+    with db.conn:
+        db.execute(
+            "INSERT INTO web_api_tokens (token_hash, username, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?)",
+            [_sha256(token), username, _now_iso(), now + days * 86400],
+        )
+    return token
+
+
+def token_user(db: Database, token: str, now: float) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    rows = list(
+        db.query(
+            "SELECT t.expires_at, u.username, u.role FROM web_api_tokens t "
+            "JOIN web_users u ON u.username = t.username WHERE t.token_hash = ?",
+            [_sha256(token)],
+        )
+    )
+    if not rows or now >= rows[0]["expires_at"]:
+        return None
+    return User(rows[0]["username"], rows[0]["role"], "", "token")
+
+
+def csrf_ok(expected: str, given: str | None) -> bool:
+    return bool(expected) and isinstance(given, str) and hmac.compare_digest(expected, given)
+
+
+# --- audit -------------------------------------------------------------------------------
+
+
+def audit(
+    db: Database,
+    username: str | None,
+    action: str,
+    trial_id: str | None = None,
+    patient_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One line of the audit trail. `detail` never holds note text."""
+    with db.conn:
+        db.execute(
+            "INSERT INTO web_audit (at, username, action, trial_id, patient_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                username,
+                action,
+                trial_id,
+                patient_id,
+                json.dumps(detail, sort_keys=True) if detail else None,
+            ],
+        )
+
+
+def audit_rows(
+    db: Database, limit: int, offset: int, filters: dict[str, str]
+) -> tuple[list[dict[str, Any]], int]:
+    where, params = [], []
+    for column in ("username", "action", "trial_id", "patient_id"):
+        value = filters.get(column)
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total = db.execute(f"SELECT count(*) FROM web_audit {clause}", params).fetchone()[0]
+    rows = list(
+        db.query(
+            f"SELECT * FROM web_audit {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    )
+    return rows, int(total)

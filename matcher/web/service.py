@@ -1,0 +1,700 @@
+"""What the pages show, computed through the library API and cached.
+
+Ranking every patient for a trial is the expensive step (seconds for 10,000 patients).
+It runs once per (trial, criteria, as-of date, data version) and is kept in memory; the
+candidates page then filters, sorts and pages the cached rows in milliseconds. The data
+version is `web_data_version.n`, which triggers bump on any write to patients, notes or
+findings (matcher.web.schema): an ingest or a nightly run invalidates the cache at once,
+the web app's own writes (audit, sessions, referrals) never do.
+
+The patient data the ranking reads (patients, findings, note dates) is loaded once per
+data version and shared by every trial and as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matcher import api
+from matcher.model import Criterion, Finding, Patient, PatientResult, Status, Trial
+from matcher.ranking import rank
+from matcher.store import Store
+from matcher.web.schema import data_version, ensure_schema
+
+STATUSES = ("eligible", "possible", "ineligible")
+CRITERION_STATUSES = ("met", "not_met", "unknown", "manual")
+REFERRAL_STATUSES = ("to_review", "contacted", "screening", "enrolled", "not_suitable")
+REFERRAL_LABELS = {
+    "to_review": "To review",
+    "contacted": "Contacted",
+    "screening": "Screening",
+    "enrolled": "Enrolled",
+    "not_suitable": "Not suitable",
+}
+SORT_KEYS = ("rank", "patient", "status", "score", "p", "met", "not_met", "unknown", "manual",
+             "age", "referral")
+PER_PAGE_CHOICES = (25, 50, 100, 200)
+_STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
+_REFERRAL_ORDER = {s: i for i, s in enumerate(REFERRAL_STATUSES)}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the ranking reads, as of one data version."""
+
+    version: int
+    patients: tuple[Patient, ...]
+    findings: dict[str, list[Finding]]
+    note_dates: dict[str, dict[str, dt.date]]  # patient -> note -> date
+    all_note_dates: dict[str, dt.date]  # note -> date
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    patient_id: str
+    status: str
+    score: float
+    met: int
+    not_met: int
+    unknown: int
+    manual: int
+    statuses: tuple[str, ...]  # one per trial criterion, in the trial's order
+    age: int | None
+    sex: str | None
+    p: float | None = None  # the eligibility model's probability, when there is a model
+
+
+@dataclass
+class Ranking:
+    trial: Trial
+    as_of: dt.date
+    version: int
+    results: list[PatientResult]
+    rows: list[Row]
+    index: dict[str, int]
+    counts: dict[str, int]
+    seconds: float
+    p_eligible: dict[str, float] = field(default_factory=dict)
+    model_version: str | None = None
+
+
+@dataclass
+class Query:
+    """The candidates page's filters, sort and page (from the query string)."""
+
+    status: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    criteria: list[tuple[str, str]] = field(default_factory=list)  # (criterion id, status)
+    q: str = ""
+    referral: str = ""
+    sort: str = "rank"
+    desc: bool = False
+    page: int = 1
+    per_page: int = 50
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, params: Any, trial: Trial) -> Query:
+        query = cls()
+        ids = {c.id for c in trial.criteria}
+        status = params.get("status", "")
+        if status in STATUSES:
+            query.status = status
+        elif status:
+            query.errors.append("unknown patient status")
+        for name in ("age_min", "age_max"):
+            raw = (params.get(name) or "").strip()
+            if raw:
+                if raw.isdigit() and int(raw) <= 150:
+                    setattr(query, name, int(raw))
+                else:
+                    query.errors.append(f"{name.replace('_', ' ')} must be a whole number")
+        pairs = list(params.getlist("c")) if hasattr(params, "getlist") else []
+        crit, crit_status = params.get("crit", ""), params.get("crit_status", "")
+        if crit and crit_status:
+            pairs.append(f"{crit}:{crit_status}")
+        for pair in pairs[:10]:
+            cid, _, wanted = pair.rpartition(":")
+            if cid in ids and wanted in CRITERION_STATUSES:
+                if (cid, wanted) not in query.criteria:
+                    query.criteria.append((cid, wanted))
+            elif pair:
+                query.errors.append("unknown criterion filter")
+        query.q = (params.get("q") or "").strip()[:200]
+        referral = params.get("referral", "")
+        if referral in (*REFERRAL_STATUSES, "none"):
+            query.referral = referral
+        sort = params.get("sort", "rank")
+        query.sort = sort if sort in SORT_KEYS else "rank"
+        query.desc = params.get("dir") == "desc"
+        query.page = _int(params.get("page"), 1, 1, 10**6)
+        per_page = _int(params.get("per_page"), 50, 1, 1000)
+        query.per_page = per_page if per_page in PER_PAGE_CHOICES else 50
+        return query
+
+    def filters(self) -> dict[str, Any]:
+        """The active filters and sort (for links, the audit trail and exports)."""
+        out: dict[str, Any] = {}
+        if self.status:
+            out["status"] = self.status
+        if self.age_min is not None:
+            out["age_min"] = self.age_min
+        if self.age_max is not None:
+            out["age_max"] = self.age_max
+        if self.criteria:
+            out["c"] = [f"{cid}:{s}" for cid, s in self.criteria]
+        if self.q:
+            out["q"] = self.q
+        if self.referral:
+            out["referral"] = self.referral
+        if self.sort != "rank":
+            out["sort"] = self.sort
+        if self.desc:
+            out["dir"] = "desc"
+        return out
+
+
+def _int(raw: Any, default: int, low: int, high: int) -> int:
+    try:
+        value = int(str(raw))
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def trial_from_row(row: dict[str, Any]) -> Trial:
+    """A Trial from its `trials` row (the criteria exactly as saved by Store.save_trial)."""
+    record = row.get("record") or {}
+    criteria = tuple(
+        Criterion(
+            id=c["id"],
+            key=c["key"],
+            type=c["type"],
+            text=c["text"],
+            kind=c["kind"],
+            params=dict(c.get("params") or {}),
+            manual_reason=c.get("manual_reason"),
+        )
+        for c in row["criteria"]
+    )
+    return Trial(
+        trial_id=row["trial_id"],
+        title=row["title"] or row["trial_id"],
+        criteria=criteria,
+        min_age_years=record.get("min_age_years") if isinstance(record, dict) else None,
+        max_age_years=record.get("max_age_years") if isinstance(record, dict) else None,
+        sex=record.get("sex") if isinstance(record, dict) else None,
+        source=row.get("source"),
+    )
+
+
+def _completed_years(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def patient_age(
+    patient: Patient, findings: Iterable[Finding], dates: dict[str, dt.date], as_of: dt.date
+) -> int | None:
+    """Age in completed years at as-of: structured birth date, else a birth date or an age
+    stated in a note written by then (the youngest the patient can be)."""
+    if patient.birth_date is not None:
+        return _completed_years(patient.birth_date, as_of)
+    best: tuple[dt.date, int] | None = None
+    for f in findings:
+        if f.concept not in ("demographic.birth_date", "demographic.age") or not f.is_patient_fact:
+            continue
+        written = dates.get(f.note_id)
+        if written is None or written > as_of:
+            continue
+        try:
+            if f.concept == "demographic.birth_date":
+                years = _completed_years(dt.date.fromisoformat(str(f.value)), as_of)
+            else:
+                years = int(float(str(f.value))) + _completed_years(written, as_of)
+        except ValueError:
+            continue
+        if best is None or written >= best[0]:
+            best = (written, years)
+    return best[1] if best else None
+
+
+def counts_of(result: PatientResult) -> dict[str, int]:
+    counts = dict.fromkeys(CRITERION_STATUSES, 0)
+    for item in result.results:
+        counts[str(item.status)] += 1
+    return counts
+
+
+_PHRASE = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query from what a referrer typed: every word or "quoted phrase" must
+    occur (AND); a trailing * makes a prefix. FTS5 operators in the input are just words."""
+    parts = []
+    for phrase, word in _PHRASE.findall(text)[:12]:
+        raw = phrase if phrase else word
+        tokens = _WORD.findall(raw)
+        if not tokens:
+            continue
+        quoted = '"' + " ".join(tokens) + '"'
+        if not phrase and raw.endswith("*"):
+            quoted += " *"
+        parts.append(quoted)
+    return " AND ".join(parts) if parts else None
+
+
+class Engine:
+    """The web app's view of one database file (thread-safe; one Store per thread)."""
+
+    def __init__(
+        self, db_path: str | Path, max_rankings: int = 6, model: Any = "default"
+    ) -> None:
+        """`model`: the eligibility model that orders patients inside a status group, as
+        `matcher match` does: "default" (api.eligibility_model(): models/eligibility-v1 or
+        $MATCHER_ELIGIBILITY_MODEL, None when there is none), None, or a loaded model."""
+        self.db_path = str(db_path)
+        if model == "default":
+            model = api.eligibility_model() if hasattr(api, "eligibility_model") else None
+        self.model = model
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._key_locks: dict[Any, threading.Lock] = {}
+        self._dataset: Dataset | None = None
+        self._rankings: OrderedDict[Any, Ranking] = OrderedDict()
+        self._trials: dict[str, tuple[str, Trial]] = {}  # trial id -> (digest, trial)
+        self._pending: dict[Any, threading.Thread] = {}
+        self._failed: dict[Any, str] = {}
+        self.max_rankings = max_rankings
+        with Store.open_default(self.db_path) as store:
+            ensure_schema(store.db)
+
+    # --- connections ---------------------------------------------------------------------
+
+    def store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store.open_default(self.db_path)
+            self._local.store = store
+        return store
+
+    @property
+    def db(self):
+        return self.store().db
+
+    def version(self) -> int:
+        return data_version(self.db)
+
+    def _key_lock(self, key: Any) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
+
+    # --- trials --------------------------------------------------------------------------
+
+    def trial_rows(self) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT trial_id, title, source, loaded_at, criteria_json FROM trials "
+                "ORDER BY trial_id"
+            )
+        )
+
+    def trial(self, trial_id: str) -> Trial | None:
+        rows = list(self.db.query("SELECT * FROM trials WHERE trial_id = ?", [trial_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        digest = hashlib.sha256(
+            ((row["criteria_json"] or "") + (row["record_json"] or "")).encode()
+        ).hexdigest()
+        cached = self._trials.get(trial_id)
+        if cached is None or cached[0] != digest:
+            record = json.loads(row["record_json"]) if row["record_json"] else None
+            trial = trial_from_row(
+                {**row, "record": record, "criteria": json.loads(row["criteria_json"] or "[]")}
+            )
+            cached = (digest, trial)
+            self._trials[trial_id] = cached
+        return cached[1]
+
+    def import_registry(self, text: str, filename: str) -> list[Trial]:
+        """Every study in an uploaded registry file, parsed and saved (replacing older)."""
+        from dataclasses import asdict
+
+        from matcher.registry import read_registry_text_all, record_to_trial
+
+        records = read_registry_text_all(text, filename)
+        trials = []
+        store = self.store()
+        with store.transaction():
+            for record in records:
+                trial = record_to_trial(record)
+                store.save_trial(trial, asdict(record))
+                trials.append(trial)
+        return trials
+
+    # --- the data the ranking reads ------------------------------------------------------
+
+    def dataset(self) -> Dataset:
+        version = self.version()
+        current = self._dataset
+        if current is not None and current.version == version:
+            return current
+        with self._key_lock("dataset"):
+            current = self._dataset
+            if current is not None and current.version == self.version():
+                return current
+            store = self.store()
+            # One read transaction: the data version and the rows agree.
+            store.db.execute("BEGIN")
+            try:
+                version = self.version()
+                patients = tuple(store.patients())
+                findings = store.all_findings_by_patient()
+                dates: dict[str, dict[str, dt.date]] = {}
+                flat: dict[str, dt.date] = {}
+                for r in store.db.execute("SELECT patient_id, note_id, note_date FROM notes"):
+                    day = flat[r[1]] = dt.date.fromisoformat(r[2])
+                    dates.setdefault(r[0], {})[r[1]] = day
+            finally:
+                store.db.execute("COMMIT")
+            self._dataset = Dataset(version, patients, findings, dates, flat)
+            return self._dataset
+
+    # --- rankings ------------------------------------------------------------------------
+
+    def _ranking_key(self, trial: Trial, as_of: dt.date) -> Any:
+        cached = self._trials.get(trial.trial_id)
+        digest = cached[0] if cached is not None and cached[1] is trial else f"id{id(trial)}"
+        return (trial.trial_id, digest, as_of)
+
+    def cached_ranking(self, trial: Trial, as_of: dt.date) -> Ranking | None:
+        ranking = self._rankings.get(self._ranking_key(trial, as_of))
+        if ranking is not None and ranking.version == self.version():
+            return ranking
+        return None
+
+    def ranking(self, trial: Trial, as_of: dt.date) -> Ranking:
+        """The ranked candidates, computed now if the cache does not have them."""
+        key = self._ranking_key(trial, as_of)
+        ranking = self.cached_ranking(trial, as_of)
+        if ranking is not None:
+            with self._lock:
+                if key in self._rankings:
+                    self._rankings.move_to_end(key)
+            return ranking
+        with self._key_lock(key):
+            ranking = self.cached_ranking(trial, as_of)
+            if ranking is not None:
+                return ranking
+            ranking = self._compute(trial, as_of)
+            with self._lock:
+                self._rankings[key] = ranking
+                self._rankings.move_to_end(key)
+                while len(self._rankings) > self.max_rankings:
+                    self._rankings.popitem(last=False)
+                self._failed.pop(key, None)
+            return ranking
+
+    def ranking_in_background(self, trial: Trial, as_of: dt.date) -> Ranking | None:
+        """The ranking if cached; otherwise start computing it and return None."""
+        ranking = self.cached_ranking(trial, as_of)
+        if ranking is not None:
+            return ranking
+        key = self._ranking_key(trial, as_of)
+        with self._lock:
+            if key in self._failed:
+                raise RuntimeError(self._failed.pop(key))
+            thread = self._pending.get(key)
+            if thread is None or not thread.is_alive():
+                thread = threading.Thread(
+                    target=self._background, args=(trial, as_of, key), daemon=True,
+                    name=f"rank-{trial.trial_id}",
+                )
+                self._pending[key] = thread
+                thread.start()
+        return None
+
+    def _background(self, trial: Trial, as_of: dt.date, key: Any) -> None:
+        try:
+            self.ranking(trial, as_of)
+        except Exception as exc:  # shown to the next request, never lost
+            with self._lock:
+                self._failed[key] = f"ranking failed: {type(exc).__name__}"
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+
+    def _compute(self, trial: Trial, as_of: dt.date) -> Ranking:
+        started = time.perf_counter()
+        data = self.dataset()
+        results = []
+        ages: dict[str, int | None] = {}
+        for patient in data.patients:
+            findings = data.findings.get(patient.patient_id, [])
+            dates = data.note_dates.get(patient.patient_id, {})
+            # api.match_findings would pass every note's date to every patient; each
+            # patient's own notes are all its timeline can use, and are far cheaper.
+            results.append(api.evaluate_patient(trial, patient, findings, dates, as_of))
+            ages[patient.patient_id] = patient_age(patient, findings, dates, as_of)
+        p_eligible: dict[str, float] = {}
+        if self.model is not None:
+            from matcher.eligibility import probabilities
+
+            p_eligible = probabilities(self.model, results, data.findings, data.all_note_dates,
+                                       as_of)
+            ranked = rank(results, p_eligible)
+        else:
+            ranked = rank(results)
+        sexes = {p.patient_id: p.sex for p in data.patients}
+        rows = []
+        counts = dict.fromkeys(STATUSES, 0)
+        for r in ranked:
+            c = counts_of(r)
+            counts[str(r.status)] += 1
+            rows.append(
+                Row(
+                    rank=r.rank,
+                    patient_id=r.patient_id,
+                    status=str(r.status),
+                    score=r.score,
+                    met=c["met"],
+                    not_met=c["not_met"],
+                    unknown=c["unknown"],
+                    manual=c["manual"],
+                    statuses=tuple(str(item.status) for item in r.results),
+                    age=ages.get(r.patient_id),
+                    sex=sexes.get(r.patient_id),
+                    p=p_eligible.get(r.patient_id),
+                )
+            )
+        return Ranking(
+            trial=trial,
+            as_of=as_of,
+            version=data.version,
+            results=ranked,
+            rows=rows,
+            index={r.patient_id: i for i, r in enumerate(ranked)},
+            counts=counts,
+            seconds=time.perf_counter() - started,
+            p_eligible=p_eligible,
+            model_version=self.model.version if self.model is not None else None,
+        )
+
+    def patient_result(
+        self, trial: Trial, patient_id: str, as_of: dt.date
+    ) -> tuple[PatientResult, int | None, float | None] | None:
+        """One patient's result, rank and probability of eligibility: from the cached
+        ranking when there is one, else evaluated alone (same library calls, same answer;
+        the rank is then unknown)."""
+        ranking = self.cached_ranking(trial, as_of)
+        if ranking is not None:
+            i = ranking.index.get(patient_id)
+            if i is None:
+                return None
+            result = ranking.results[i]
+            return result, result.rank, ranking.p_eligible.get(patient_id)
+        store = self.store()
+        patient = store.patient(patient_id)
+        if patient is None:
+            return None
+        findings = store.findings_for_patient(patient_id)
+        dates = {n.note_id: n.note_date for n in store.notes_for_patient(patient_id)}
+        result = api.evaluate_patient(trial, patient, findings, dates, as_of)
+        p = None
+        if self.model is not None:
+            from matcher.eligibility import probabilities
+
+            p = probabilities(self.model, [result], {patient_id: findings}, dates,
+                              as_of)[patient_id]
+        return result, None, p
+
+    # --- filters -------------------------------------------------------------------------
+
+    def select(self, ranking: Ranking, query: Query, referrals: dict[str, dict]) -> list[Row]:
+        rows: Iterable[Row] = ranking.rows
+        if query.status:
+            rows = [r for r in rows if r.status == query.status]
+        if query.age_min is not None:
+            rows = [r for r in rows if r.age is not None and r.age >= query.age_min]
+        if query.age_max is not None:
+            rows = [r for r in rows if r.age is not None and r.age <= query.age_max]
+        if query.criteria:
+            position = {c.id: i for i, c in enumerate(ranking.trial.criteria)}
+            for cid, wanted in query.criteria:
+                i = position[cid]
+                rows = [r for r in rows if r.statuses[i] == wanted]
+        if query.referral:
+            if query.referral == "none":
+                rows = [r for r in rows if r.patient_id not in referrals]
+            else:
+                rows = [
+                    r
+                    for r in rows
+                    if referrals.get(r.patient_id, {}).get("status") == query.referral
+                ]
+        if query.q:
+            matching = self.search(query.q, ranking.as_of)
+            rows = [r for r in rows if r.patient_id in matching]
+        rows = list(rows)
+        key = _sort_key(query.sort, referrals)
+        if key is not None:
+            rows.sort(key=key, reverse=query.desc)
+        elif query.desc:
+            rows.reverse()
+        return rows
+
+    # --- full-text search over notes -----------------------------------------------------
+
+    def sync_search_index(self) -> int:
+        """Bring web_notes_fts up to date with the notes table; return notes (re)indexed."""
+        db = self.db
+        version = self.version()
+        synced = db.execute("SELECT value FROM web_meta WHERE key = 'fts_version'").fetchone()
+        if synced and synced[0] == str(version):
+            return 0
+        with self._key_lock("fts"):
+            store = self.store()
+            with store.transaction():
+                version = self.version()
+                synced = db.execute(
+                    "SELECT value FROM web_meta WHERE key = 'fts_version'"
+                ).fetchone()
+                if synced and synced[0] == str(version):
+                    return 0
+                stale = db.execute(
+                    "SELECT m.note_id, m.fts_rowid FROM web_notes_fts_map m "
+                    "LEFT JOIN notes n ON n.note_id = m.note_id "
+                    "WHERE n.note_id IS NULL OR n.content_hash != m.content_hash"
+                ).fetchall()
+                for note_id, rowid in stale:
+                    db.execute("DELETE FROM web_notes_fts WHERE rowid = ?", [rowid])
+                    db.execute("DELETE FROM web_notes_fts_map WHERE note_id = ?", [note_id])
+                fresh = db.execute(
+                    "SELECT n.note_id, n.patient_id, n.note_date, n.text, n.content_hash "
+                    "FROM notes n LEFT JOIN web_notes_fts_map m ON m.note_id = n.note_id "
+                    "WHERE m.note_id IS NULL"
+                ).fetchall()
+                for note_id, patient_id, note_date, text, digest in fresh:
+                    cursor = db.execute(
+                        "INSERT INTO web_notes_fts (text, patient_id, note_date) VALUES (?, ?, ?)",
+                        [text, patient_id, note_date],
+                    )
+                    db.execute(
+                        "INSERT INTO web_notes_fts_map (note_id, fts_rowid, content_hash) "
+                        "VALUES (?, ?, ?)",
+                        [note_id, cursor.lastrowid, digest],
+                    )
+                db.execute(
+                    "INSERT INTO web_meta (key, value) VALUES ('fts_version', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [str(version)],
+                )
+            return len(fresh)
+
+    def search(self, text: str, as_of: dt.date) -> set[str]:
+        """Patients with a note written by as-of that has every word of `text`."""
+        match = fts_query(text)
+        if match is None:
+            return set()
+        self.sync_search_index()
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT patient_id FROM web_notes_fts WHERE web_notes_fts MATCH ? "
+                "AND note_date <= ?",
+                [match, as_of.isoformat()],
+            )
+        }
+
+    # --- referrals -----------------------------------------------------------------------
+
+    def referrals(self, trial_id: str) -> dict[str, dict[str, Any]]:
+        return {
+            r["patient_id"]: r
+            for r in self.db.query("SELECT * FROM web_referrals WHERE trial_id = ?", [trial_id])
+        }
+
+    def referral_history(self, trial_id: str, patient_id: str) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT * FROM web_referral_history WHERE trial_id = ? AND patient_id = ? "
+                "ORDER BY id DESC",
+                [trial_id, patient_id],
+            )
+        )
+
+    def set_referral(
+        self, trial_id: str, patient_id: str, status: str, reason: str, username: str
+    ) -> None:
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        values = [trial_id, patient_id, status, reason or None, username, at]
+        with self.store().transaction():
+            self.db.execute(
+                "INSERT INTO web_referrals (trial_id, patient_id, status, reason, username, at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (trial_id, patient_id) DO UPDATE SET "
+                "status = excluded.status, reason = excluded.reason, "
+                "username = excluded.username, at = excluded.at",
+                values,
+            )
+            self.db.execute(
+                "INSERT INTO web_referral_history (trial_id, patient_id, status, reason, "
+                "username, at) VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+
+
+def _sort_key(sort: str, referrals: dict[str, dict]) -> Callable[[Row], Any] | None:
+    if sort == "rank":
+        return None
+    if sort == "patient":
+        return lambda r: r.patient_id
+    if sort == "status":
+        return lambda r: (_STATUS_ORDER[r.status], r.rank)
+    if sort == "score":
+        return lambda r: (r.score, -r.rank)
+    if sort == "p":
+        return lambda r: (r.p if r.p is not None else -1.0, -r.rank)
+    if sort in ("met", "not_met", "unknown", "manual"):
+        return lambda r: (getattr(r, sort), -r.rank)
+    if sort == "age":
+        return lambda r: (r.age is None, r.age or 0, r.rank)
+    if sort == "referral":
+        def by_referral(r: Row) -> Any:
+            status = referrals.get(r.patient_id, {}).get("status")
+            return (_REFERRAL_ORDER.get(status, len(REFERRAL_STATUSES)), r.rank)
+
+        return by_referral
+    return None
+
+
+def criterion_status_label(status: str) -> str:
+    return {"met": "met", "not_met": "not met", "unknown": "unknown", "manual": "manual"}.get(
+        status, status
+    )
+
+
+__all__ = [
+    "CRITERION_STATUSES",
+    "REFERRAL_STATUSES",
+    "Engine",
+    "Query",
+    "Ranking",
+    "Row",
+    "Status",
+    "counts_of",
+    "fts_query",
+]
