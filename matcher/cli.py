@@ -42,6 +42,10 @@ DB_OPTION = click.option(
 AS_OF_OPTION = click.option(
     "--as-of", "as_of", type=DATE, default=None, help="Screening date (default: today)."
 )
+NO_MODEL_OPTION = click.option(
+    "--no-model", "no_model", is_flag=True,
+    help="Rank without the eligibility model (models/eligibility-v1) and show no probability.",
+)
 
 
 def _store(db: str | None):
@@ -128,17 +132,21 @@ def _note_texts(store: Any, results: list) -> dict[str, str]:
 @AS_OF_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show the top N only.")
+@NO_MODEL_OPTION
 def match(
-    trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str, limit: int | None
+    trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str, limit: int | None,
+    no_model: bool,
 ) -> None:
     """Rank every patient in the database for a trial."""
     loaded = api.load_trial(trial_file)
     store = _store(db)
     when = _today(as_of)
-    results = api.match(loaded, store, when)
+    model = None if no_model else api.eligibility_model()
+    results, p_eligible = api.match_with_p(loaded, store, when, model)
     shown = results[:limit] if limit else results
     if fmt == "json":
-        payload = api.match_to_json(loaded, shown, when, _note_texts(store, shown))
+        payload = api.match_to_json(loaded, shown, when, _note_texts(store, shown), p_eligible,
+                                    model.version if model else None)
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
@@ -146,24 +154,28 @@ def match(
         writer = csv.writer(buffer)
         writer.writerow(
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
-            + [c.key for c in loaded.criteria]
+            + [c.key for c in loaded.criteria] + (["p_eligible"] if model else [])
         )
         for r in shown:
             counts = _counts(r)
             writer.writerow(
                 [r.rank, r.patient_id, r.status, r.score, *counts.values()]
                 + [c.status for c in r.results]
+                + ([round(p_eligible[r.patient_id], 4)] if model else [])
             )
         click.echo(buffer.getvalue(), nl=False)
         return
     click.echo(f"{loaded.trial_id}: {loaded.title}")
-    click.echo(f"as of {when}; {len(results)} patient(s)")
-    click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  met/not/unk/man")
+    click.echo(f"as of {when}; {len(results)} patient(s)"
+               + (f"; p = eligibility model {model.version}" if model else ""))
+    click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  met/not/unk/man"
+               + ("      p" if model else ""))
     for r in shown:
         c = _counts(r)
         click.echo(
             f"{r.rank:>4}  {r.patient_id:<12} {r.status:<10} {r.score:>7.2f}  "
             f"{c['met']}/{c['not_met']}/{c['unknown']}/{c['manual']}"
+            + (f"  {p_eligible[r.patient_id]:5.2f}" if model else "")
         )
 
 
@@ -207,6 +219,7 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
 @AS_OF_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--errors", "show_errors", is_flag=True, help="List every disagreement.")
+@NO_MODEL_OPTION
 def eval_command(
     gold_file: Path,
     notes_file: Path,
@@ -215,37 +228,29 @@ def eval_command(
     as_of: dt.date | None,
     fmt: str,
     show_errors: bool,
+    no_model: bool,
 ) -> None:
     """Per-criterion and patient-status accuracy, NDCG and evidence exactness vs gold."""
     from matcher.evalgold import evaluate_gold, format_report, read_jsonl
-    from matcher.ingest import read_rows
 
     loaded = api.load_trial(trial_file)
     gold = read_jsonl(gold_file)
     trial_id = trial_id or _gold_trial_id(gold, loaded.trial_id, trial_file)
-    notes, patients = [], {}
-    for row in read_rows(notes_file):
-        if getattr(row, "reason", None) is not None:
-            click.echo(f"rejected {row.file}:{row.line}: {row.reason}", err=True)
-            continue
-        notes.append(row.note)
-        known = patients.get(row.patient.patient_id)
-        if known is None or (known.birth_date is None and row.patient.birth_date):
-            patients[row.patient.patient_id] = row.patient
-    note_parser = api.parser()
-    findings: dict[str, list] = {}
-    parsed = note_parser.parse_many((n.text, n.note_id, n.note_date, n.note_type) for n in notes)
-    for note, note_findings in zip(notes, parsed, strict=True):
-        findings.setdefault(note.patient_id, []).extend(note_findings)
+    parsed = api.parse_note_files(
+        [notes_file],
+        on_reject=lambda file, line, reason: click.echo(f"rejected {file}:{line}: {reason}",
+                                                        err=True),
+    )
     report, _ranked = evaluate_gold(
         loaded,
         gold,
-        list(patients.values()),
-        findings,
-        {n.note_id: n.note_date for n in notes},
-        {n.note_id: n.text for n in notes},
+        parsed.patients,
+        parsed.findings_by_patient,
+        parsed.note_dates,
+        parsed.note_texts,
         _today(as_of),
         trial_id,
+        model=None if no_model else api.eligibility_model(),
     )
     if fmt == "json":
         payload = report.to_json()
@@ -296,6 +301,95 @@ def model_build(out: Path | None) -> None:
     target = out or default_model_path()
     nlp.to_disk(target)
     click.echo(f"saved {pipeline_version(nlp)} to {target}")
+
+
+@cli.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Note export file (JSONL or CSV) or folder of them; repeatable.",
+)
+@click.option(
+    "--trials",
+    "trials_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Registry dump, or a folder of them (every .txt/.json).",
+)
+@DB_OPTION
+@AS_OF_OPTION
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for YYYY-MM-DD.md, .json and .csv.",
+)
+@click.option("--quiet", is_flag=True, help="No progress, no summary: errors and warnings only.")
+def nightly(
+    sources: tuple[Path, ...],
+    trials_path: Path,
+    db: str | None,
+    as_of: dt.date | None,
+    report_dir: Path,
+    quiet: bool,
+) -> None:
+    """Incremental, crash-safe nightly run: load, parse new notes, match, report changes.
+
+    Exit codes: 0 completed (rejects allowed), 1 configuration error (nothing written),
+    4 another run holds the database.
+    """
+    import logging
+    import signal
+
+    from matcher.nightly import run_nightly, summary_lines
+
+    logger = logging.getLogger("matcher")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s matcher %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S")
+        )
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+
+    class Terminated(KeyboardInterrupt):
+        pass
+
+    def stop(signum: int, frame: Any) -> None:  # systemd stop, kill: end like Ctrl-C
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        report = run_nightly(
+            list(sources),
+            trials_path,
+            db,
+            _today(as_of),
+            report_dir,
+            progress="quiet" if quiet else "auto",
+        )
+    except KeyboardInterrupt as exc:
+        click.echo("nightly: interrupted; the next run redoes this one", err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
+    if not quiet:
+        for line in summary_lines(report):
+            click.echo(line)
+
+
+from matcher.web.cli import serve, user  # noqa: E402  (the web app's commands)
+
+cli.add_command(serve)
+cli.add_command(user)
+
+
+from matcher.train_cli import train  # noqa: E402
+
+cli.add_command(train)
 
 
 def main() -> None:
