@@ -28,8 +28,9 @@ lupus-nephritis trials nobody here has read. Three steps:
 - lab: {"analytes": [ids], "op": str, "value": float | "uln_multiple": float, "unit": str,
   "exceptions": [{"if": id, "then": "manual"} | {"if": id, "uln_multiple": k} |
   {"if": id, "value": v}], "csf_free_days": int|None, "below_manual": str|None}
-  (+ "alternatives": [{"analytes", "op", "value"|"uln_multiple", "unit"}] and
-  "combine": "or"|"and" when one item states thresholds for several analytes).
+  (+ "alternatives": [{"analytes", "op", "value"|"uln_multiple", "unit"} | {"concepts"}] and
+  "combine": "or"|"and" when one item states thresholds for several analytes, or an
+  exclusion adds conditions: "eGFR < 30 or on dialysis").
 - cd19, venous, hemodynamic: {}; ana: {"min_titre": int}; consent: {} + manual_reason.
 - manual: {} + manual_reason saying why it cannot be computed.
 """
@@ -320,6 +321,8 @@ def _lines(text: str) -> list[_Line]:
 
 
 _SECTION_PREFIX = (
+    # A bilingual record may put the heading in another script first: "入选标准 Inclusion".
+    r"(?:[^\x00-\x7F]+[\s:：]*)?"
     r"(?:(?:key|main|major|principal|general|other|additional|specific|study|subject|"
     r"patient|participant)\s+)?"
 )
@@ -613,8 +616,22 @@ _CONSENT = re.compile(
 )
 
 
+# "within 3 months before leukapheresis", "prior to signing informed consent": the event
+# only anchors a window; the criterion is about the drug or condition before it.
+_TIME_ANCHOR = re.compile(
+    r"\b(?:before|prior\s+to|preceding|until|after|at\s+the\s+time\s+of|of)\s+(?:the\s+)?"
+    r"(?:signing\s+(?:of\s+)?(?:the\s+)?(?:informed\s+)?consent(?:\s+form)?|(?:informed\s+)?"
+    r"consent(?:\s+form)?|leuka?pheresis|leukaphoresis|apheresis|cell\s+collection)\b",
+    _I,
+)
+
+
+def _unanchored(text: str) -> str:
+    return _TIME_ANCHOR.sub(" ", text)
+
+
 def _consent(ctx: _Ctx) -> _Parsed | None:
-    if not _CONSENT.search(ctx.text):
+    if not _CONSENT.search(_unanchored(ctx.text)):
         return None
     return _Parsed(
         "consent",
@@ -635,7 +652,7 @@ def _venous(ctx: _Ctx) -> _Parsed | None:
     """CAR-T trials need apheresis: "good venous access, no contraindication to cell
     collection". As an exclusion ("contraindication to leukapheresis") the patient
     must *have* the problem, so it is a documented-condition check instead."""
-    if not _VENOUS.search(ctx.text):
+    if not _VENOUS.search(_unanchored(ctx.text)):
         return None
     if ctx.exclusion:
         params = _diagnosis_params(["status.poor_venous_access"], ctx)
@@ -1258,6 +1275,11 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         # inclusions need all, unless the text says "or".
         either = ctx.exclusion and not re.search(r"\band\b", ctx.main, _I)
         params["combine"] = "or" if either or re.search(r"\bor\b", ctx.main, _I) else "and"
+    conditions = ctx.concepts("diagnosis", "procedure")
+    if ctx.exclusion and conditions and re.search(r"\bor\b", ctx.main, _I):
+        # "eGFR < 30 mL/min or on dialysis or renal transplant": either excludes.
+        params.setdefault("alternatives", []).append({"concepts": conditions})
+        params["combine"] = "or"
     keys = sorted(ctx.vocab[a].key for a in analytes)
     return _Parsed("lab", ctx.key("".join(keys)), params)
 
@@ -1467,6 +1489,11 @@ def _classify_draft(draft: _Draft, text: str) -> tuple[str, _Parsed]:
     params where the same reading still applies."""
     if draft.head:
         ctype, head = _classify(_clean_text(draft.head), draft.section, draft.context)
+        whole_type, whole = _classify(text, draft.section, draft.context)
+        if whole.kind == "refractory":
+            # "Refractory LN, defined as: a. failure of two agents ... b. proteinuria":
+            # the definition, not the disease named in the heading, is the criterion.
+            return whole_type, whole
         if head.kind != "manual":
             whole = _classify(text, draft.section, draft.context, only=head.kind)[1]
             return ctype, whole if whole.kind == head.kind else head

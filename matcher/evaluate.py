@@ -520,11 +520,16 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     70 g/L"), true means the patient has the excluding condition: met."""
     params = criterion.params
     groups = [params] + [
-        dict(params, **alt, exceptions=params.get("exceptions", []))
+        alt if "concepts" in alt else dict(params, **alt, exceptions=params.get("exceptions", []))
         for alt in params.get("alternatives", [])
     ]
     outcomes = [_lab_group(criterion, group, timeline) for group in groups]
-    truth = _combine([o[0] for o in outcomes], params.get("combine", "and"))
+    measured = [o[0] for o, g in zip(outcomes, groups, strict=True) if "analytes" in g]
+    truth = _combine(measured, params.get("combine", "and"))
+    if any(o[0] for o, g in zip(outcomes, groups, strict=True) if "analytes" not in g):
+        # A documented condition beside the thresholds ("or on dialysis") excludes by
+        # itself; its absence decides nothing about the unmeasured value.
+        truth = True
     reasons = "; ".join(o[1] for o in outcomes)
     evidence = [f for o in outcomes for f in o[2]]
     if truth is None:
@@ -558,6 +563,13 @@ def _lab_group(
 ) -> tuple[bool | None, str, list[Finding]]:
     """Whether the stated condition holds for one group of analytes. "AST and ALT ≤ 3×ULN"
     holds when both do; an exclusion holds when any analyte meets it."""
+    if "concepts" in params and "analytes" not in params:
+        # A condition beside the thresholds ("... or on dialysis"): documented or not.
+        found = timeline.of(*params["concepts"])
+        names = ", ".join(_label(c) for c in params["concepts"])
+        if found:
+            return True, f"{names} documented", [_latest(found, timeline)]
+        return False, f"{names} not documented", []
     verdicts = [
         _lab_one(criterion, params, analyte, timeline) for analyte in params.get("analytes", [])
     ]

@@ -196,7 +196,8 @@ _ELIGIBILITY_HEADING = re.compile(
     re.I,
 )
 _CRITERIA_HEADING = re.compile(
-    r"^(?:(?:key|main|major|principal|general)\s+)?(?:inclusion|exclusion)(?:\s+criteria)?\b"
+    r"^(?:[^\x00-\x7F]+[\s:：]*)?"  # "入选标准 Inclusion Criteria:" in bilingual records
+    r"(?:(?:key|main|major|principal|general)\s+)?(?:inclusion|exclusion)(?:\s+criteria)?\b"
     r"[^:]{0,40}:?",
     re.I,
 )

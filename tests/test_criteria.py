@@ -705,3 +705,46 @@ def test_probed_wordings(text, ctype, kind, expected):
     assert criterion.kind == kind
     for key, value in expected.items():
         assert criterion.params[key] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "ctype", "kind", "expected"),
+    [
+        ("Active central nervous system lupus within the past year", "exclusion", "diagnosis",
+         {"concepts": ["dx.cns_lupus"], "window_days": 365}),
+        ("Intravenous cyclophosphamide within 3 months before leukapheresis", "exclusion",
+         "drug_exposure", {"drugs": ["drug.cyclophosphamide"], "window_days": 91}),
+        ("Receipt of any B-cell depleting therapy, including rituximab, within 52 weeks prior "
+         "to signing consent", "exclusion", "drug_exposure", {"window_days": 364}),
+        ("Active tuberculosis or untreated latent TB", "exclusion", "diagnosis",
+         {"concepts": ["dx.tuberculosis"]}),
+        ("Need for dialysis or renal transplant, or eGFR <30 mL/min/1.73m2", "exclusion", "lab",
+         {"combine": "or"}),
+    ],
+)
+def test_unseen_trial_wordings(text, ctype, kind, expected):
+    from matcher.criteria import parse_criterion
+
+    criterion = parse_criterion(text, ctype)
+    assert criterion.kind == kind
+    for key, value in expected.items():
+        assert criterion.params[key] == value
+
+
+def test_refractory_defined_in_lettered_sub_items():
+    from matcher.criteria import parse_eligibility_text
+
+    text = ("Inclusion Criteria:\n* Refractory lupus nephritis, defined as:\n"
+            "  a. failure after at least 6 months of at least two agents (MMF, cyclophosphamide,"
+            " tacrolimus, glucocorticoids); and\n  b. persistent proteinuria with UPCR > 0.5 g/g\n")
+    (criterion,) = parse_eligibility_text(text)
+    assert criterion.kind == "refractory"
+
+
+def test_bilingual_section_heading():
+    from matcher.criteria import parse_eligibility_text
+
+    text = ("入选标准 Inclusion Criteria:\n1. SLEDAI-2K ≥ 8\n"
+            "排除标准 Exclusion Criteria:\n1. Pregnancy\n")
+    kinds = [(c.type, c.kind) for c in parse_eligibility_text(text)]
+    assert kinds == [("inclusion", "score"), ("exclusion", "diagnosis")]

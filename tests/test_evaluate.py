@@ -369,3 +369,12 @@ def test_refractory_without_a_proteinuria_clause_needs_only_agents_and_time():
 def test_cd19_count_exclusion(attrs, expected):
     c = crit("cd19", "exclusion", op="<", value=5, unit="/uL")
     assert status(c, finding("lab.cd19", 12.0, unit="%", **attrs)) is expected
+
+
+def test_condition_beside_an_exclusion_threshold():
+    c = crit("lab", "exclusion", analytes=["lab.egfr"], op="<", value=30,
+             alternatives=[{"concepts": ["proc.dialysis"]}], combine="or")
+    dialysis = finding("proc.dialysis", category="procedure", note="d")
+    assert status(c, dialysis) is Status.MET
+    assert status(c) is Status.UNKNOWN  # no eGFR: unknown, dialysis not documented
+    assert status(c, finding("lab.egfr", 80.0)) is Status.NOT_MET
