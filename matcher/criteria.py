@@ -587,11 +587,37 @@ def _split_exceptions(text: str) -> tuple[str, tuple[str, ...]]:
     """The text with exception clauses blanked (positions kept), and the clauses."""
     main = text
     found: list[str] = []
-    for pattern in (_EXCEPTION_PAREN, _EXCEPTION_LEAD, _EXCEPTION_TAIL):
+    for pattern in (_EXCEPTION_PAREN, _EXCEPTION_LEAD, _EXCEPTION_TAIL, _CONDITIONAL_LIMIT):
         for m in pattern.finditer(main):
-            found.append(m[0])
-            main = main[: m.start()] + " " * (m.end() - m.start()) + main[m.end() :]
+            clause = m[0]
+            if pattern is _EXCEPTION_TAIL:
+                # "unless due to Gilbert's syndrome (≤ 3 x ULN)": the limit in brackets
+                # right after the clause belongs to it.
+                limit = _LIMIT_PAREN.match(main, m.end())
+                if limit is not None:
+                    clause += limit[0]
+                    m_end = limit.end()
+                else:
+                    m_end = m.end()
+            else:
+                m_end = m.end()
+            if pattern is _CONDITIONAL_LIMIT and not _names_condition(clause):
+                continue
+            found.append(clause)
+            main = main[: m.start()] + " " * (m_end - m.start()) + main[m_end:]
     return main, tuple(found)
+
+
+# "(Gilbert syndrome ≤3.0×ULN)", "(≤3.0×ULN for patients with Gilbert's)": a bracketed
+# limit for a named condition is an exception even without "except".
+_CONDITIONAL_LIMIT = re.compile(r"\([^()]*(?:≤|<=|<|≥|>=|>|\bup\s+to\b)[^()]*\)")
+_LIMIT_PAREN = re.compile(r"\s*\([^()]*(?:≤|<=|<|≥|>=|>|\bup\s+to\b)[^()]*\)")
+
+
+def _names_condition(clause: str) -> bool:
+    vocab = load_vocabulary()
+    return any(vocab[t.concept_id].category == "diagnosis" and t.concept_id not in
+               ("dx.sle", "dx.lupus_nephritis") for t in vocab.find_terms(clause))
 
 
 def _context(raw: str, ctype: str, context: Sequence[str] = ()) -> _Ctx:

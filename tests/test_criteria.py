@@ -748,3 +748,18 @@ def test_bilingual_section_heading():
             "排除标准 Exclusion Criteria:\n1. Pregnancy\n")
     kinds = [(c.type, c.kind) for c in parse_eligibility_text(text)]
     assert kinds == [("inclusion", "score"), ("exclusion", "diagnosis")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Total bilirubin ≤1.5×ULN (Gilbert syndrome ≤3.0×ULN)",
+     "Total bilirubin ≤ 1.5 x ULN (≤3.0×ULN for patients with Gilbert's)",
+     "Total bilirubin ≤1.5×ULN, unless due to Gilbert's syndrome (≤ 3 x ULN)",
+     "TBIL≤1.5×ULN (except Gilbert syndrome, total bilirubin ≤3.0×ULN);"],
+)
+def test_every_gilbert_wording_gives_the_looser_limit(text):
+    from matcher.criteria import parse_criterion
+
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.params["uln_multiple"] == 1.5
+    assert criterion.params["exceptions"] == [{"if": "dx.gilbert", "uln_multiple": 3.0}]
