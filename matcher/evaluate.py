@@ -486,7 +486,9 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     # "anti-CD20 therapy" in a note is a class finding: it counts for an exclusion that
     # names any of its members.
     vocabulary = load_vocabulary()
-    classes = [c.id for c in vocabulary.by_category("drug_class") if wanted & set(c.members)]
+    # Only a class wholly inside the criterion's list: "anti-CD20 therapy" counts for
+    # "rituximab or another anti-CD20"; "immunosuppression" says nothing of cyclophosphamide.
+    classes = [c.id for c in vocabulary.by_category("drug_class") if set(c.members) <= wanted]
     exposures = timeline.of(*drugs, *classes)
     if window is not None:
         exposures = [

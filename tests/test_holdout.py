@@ -17,21 +17,27 @@ HOLDOUT = REPO / "tests" / "data" / "holdout"
 MATCHER = shutil.which("matcher") or str(Path(sys.executable).parent / "matcher")
 
 
+HOLDOUT2 = REPO / "tests" / "data" / "holdout2"
+
+
 @pytest.mark.parametrize(
-    ("trial", "trial_id"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729"),
-     (HOLDOUT / "trial_HO-LN-3.txt", "HO-LN-3")],
+    ("folder", "trial", "trial_id", "patients"),
+    [(HOLDOUT, REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 30),
+     (HOLDOUT, HOLDOUT / "trial_HO-LN-3.txt", "HO-LN-3", 30),
+     (HOLDOUT2, REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 25),
+     (HOLDOUT2, HOLDOUT2 / "HO-LN-4.json", "HO-LN-4", 25)],
 )
-def test_holdout_cohort_stays_accurate(trial: Path, trial_id: str):
+def test_holdout_cohort_stays_accurate(folder: Path, trial: Path, trial_id: str,
+                                       patients: int):
     result = subprocess.run(
-        [MATCHER, "eval", "--gold", str(HOLDOUT / "gold.jsonl"), "--notes",
-         str(HOLDOUT / "notes.jsonl"), "--trial", str(trial), "--trial-id", trial_id,
+        [MATCHER, "eval", "--gold", str(folder / "gold.jsonl"), "--notes",
+         str(folder / "notes.jsonl"), "--trial", str(trial), "--trial-id", trial_id,
          "--as-of", "2026-11-20", "--format", "json"],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["patients"] == 30
+    assert report["patients"] == patients
     assert report["criterion_accuracy"] >= 0.97
     assert report["status_accuracy"] >= 0.95
     assert report["gold_ineligible_called_eligible"] == []

@@ -311,3 +311,21 @@ def test_an_ana_threshold_named_in_passing_is_not_the_titre(parser):
 def test_not_been_given_negates(parser):
     found = findings(parser, "Rituximab has not been given.", "drug.rituximab")
     assert str(found[0].assertion) == "negated"
+
+
+def test_a_differential_leaves_both_sides_uncertain(parser):
+    found = findings(parser, "Connective tissue disease under evaluation (SLE vs MCTD).",
+                     "dx.sle")
+    assert str(found[0].assertion) == "uncertain"
+
+
+def test_ehr_table_rows_with_comma_qualifiers_and_a_timed_heading(parser):
+    text = ("Lab Results (collected 07/30/2026 10:05)\n"
+            "Component                         Value           Ref Range       Flag\n"
+            "Neutrophils, Absolute             3.1 K/uL        1.5-8.0\n"
+            "ALT (SGPT)                        21 U/L          7-35\n"
+            "Protein/Creatinine Ratio, Urine   1.9 mg/mg       0.00-0.20       H\n")
+    anc = findings(parser, text, "lab.neutrophils")[0]
+    assert anc.value == 3.1 and anc.date == dt.date(2026, 7, 30)
+    assert findings(parser, text, "lab.alt")[0].date == dt.date(2026, 7, 30)
+    assert findings(parser, text, "lab.upcr")[0].value == 1.9

@@ -179,8 +179,9 @@ def _wrapped_prose(text: str, next_start: int) -> bool:
 # ---------------------------------------------------------------------- sections
 _HEADER_TAIL = re.compile(r"^\s*(?:[:\-–—]|\s*$)")
 _CAPS_LINE = re.compile(r"^[A-Z][A-Z0-9 /&()\-,.#+]{2,80}$")
-# "HGB 98 L G/L 115-155", "WBC 4.6": a value line, not a heading (dates are fine).
-_VALUE_LINE = re.compile(r"^[A-Z#+/ ]{2,12}\s+[<>]?\d+(?:\.\d+)?(?![\d/.\-])")
+# "HGB 98 L G/L 115-155", "WBC 4.6", "ALT (SGPT)   21 U/L": a value line, not a heading
+# (a date is no value: "LAB RESULTS 2026-10-06" stays a heading).
+_VALUE_LINE = re.compile(r"^[A-Z#+/(), .-]{2,40}?\s+[<>]?\d+(?:\.\d+)?(?![\d/.\-:])")
 _BULLET = re.compile(r"^\s*(?:[-•*∙‣⁃·]|\d{1,2}[.)])\s*")
 
 

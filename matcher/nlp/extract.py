@@ -34,6 +34,9 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+(?:\.\d+)?|\.\d+"
 # Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
 # "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6"
 _LEAD = (
+    # "Neutrophils, Absolute   3.1", "Protein/Creatinine Ratio, Urine  0.32" (EHR tables)
+    r"(?:\s*,\s*(?:absolute|abs|total|urine|urinary|serum|plasma|blood|random|spot|direct|"
+    r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
     r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
     r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
@@ -385,7 +388,12 @@ def _continued_end(text: str, line_end: int) -> int:
 
 
 _LABEL_BEFORE_DATE = re.compile(r"^[A-Za-z /&().,#:\-]{0,40}$")
-_NOTHING_AFTER = re.compile(r"^\s*\)?\s*[:\-–—]?\s*$")
+# "Lab Results (collected 07/30/2026 10:05)": a clock time may follow the date.
+_NOTHING_AFTER = re.compile(
+    r"^\s*(?:(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*h(?:rs)?)?)?"
+    r"\s*\)?\s*[:\-–—]?\s*$",
+    re.I,
+)
 _COLON_AFTER = re.compile(r"^[^\d:;.]{0,30}?\)?\s*:")
 
 
