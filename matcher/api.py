@@ -14,8 +14,6 @@ from matcher.model import Finding, Note, Patient, PatientResult, Trial
 from matcher.ranking import patient_status, rank, score
 from matcher.timeline import build_timeline
 
-OUTPUT_SCHEMA_VERSION = 1
-
 
 def load_trial(path: str | Path) -> Trial:
     from matcher.registry import load_trial as _load

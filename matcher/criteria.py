@@ -232,11 +232,6 @@ _WINDOWS = (
 )
 
 
-def _unit_name(unit: str) -> str:
-    first = unit.lower()[0]
-    return {"d": "day", "w": "week", "m": "month", "y": "year"}[first]
-
-
 # "Diagnosed at least 6 months before screening" sets a minimum time since the event,
 # not a lookback window.
 _MINIMUM_BEFORE = re.compile(
@@ -257,7 +252,7 @@ def _window(text: str) -> int | None:
                 continue
             amount = _number(m["n"]) if m["n"] else 1.0
             if amount is not None:
-                return window_to_days(amount, _unit_name(m["unit"]))
+                return window_to_days(amount, m["unit"])
     return None
 
 
@@ -282,7 +277,7 @@ def _duration(text: str) -> tuple[int, bool] | None:
     lead = " ".join(m[0].lower().split())
     strict = any(lead.startswith(s) or f"for {s}" in lead for s in _STRICT_LEADS)
     strict = strict and not lead.startswith((">=", "≥"))
-    return window_to_days(amount, _unit_name(m["unit"])), strict
+    return window_to_days(amount, m["unit"]), strict
 
 
 # =====================================================================================

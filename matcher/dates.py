@@ -37,16 +37,11 @@ def window_to_days(amount: float, unit: str) -> int:
 
     A "6 months before screening" biopsy window is 183 days; "2 weeks" is 14.
     """
-    unit = unit.lower().rstrip("s")
-    if unit in ("day", "d"):
-        return round(amount)
-    if unit in ("week", "wk", "w"):
-        return round(7 * amount)
-    if unit in ("month", "mo", "mth", "mon"):
-        return round(30.44 * amount)
-    if unit in ("year", "yr", "y"):
-        return round(365 * amount)
-    raise ValueError(f"unknown time unit {unit!r}")
+    # Any spelling a text uses: "days", "wks", "mos", "mths", "yrs", "Months" ...
+    factor = {"d": 1.0, "w": 7.0, "m": 30.44, "y": 365.0}.get(unit.strip().lower()[:1])
+    if factor is None:
+        raise ValueError(f"unknown time unit {unit!r}")
+    return round(factor * amount)
 
 
 # --------------------------------------------------------------------------- results

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,9 +301,3 @@ def format_report(report: EvalReport) -> str:
         lines.append(f"  gold keys with no criterion: {', '.join(report.unmatched_gold_keys)}")
     return "\n".join(lines)
 
-
-def group_rows(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        grouped[row["patient_id"]].append(row)
-    return grouped

@@ -35,7 +35,6 @@ for _name, _default in (
     ("note_id", ""),
     ("note_type", None),
     ("findings", None),
-    ("heading_dates", None),
 ):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)

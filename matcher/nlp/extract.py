@@ -164,19 +164,9 @@ _DOB_RE = re.compile(
     r"\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
 )
 
-_DRUG_START = re.compile(
-    r"\b(since|started|start(?:ed)?\s+on|commenced|initiated|began|"
-    r"begun|from|introduced|added|switched\s+to|begin)\b",
-    re.I,
-)
 _DRUG_STOP = re.compile(
     r"\b(stopped|discontinued|ceased|held|until|till|to|completed|off|"
     r"withdrawn|tapered\s+off|finished)\b",
-    re.I,
-)
-_DRUG_GIVEN = re.compile(
-    r"\b(given|received|administered|dose|doses|infusion|injection|"
-    r"pulse|pulses|s/p|status\s+post)\b",
     re.I,
 )
 _REGIMEN = re.compile(
@@ -208,7 +198,8 @@ class _Context:
     note_date: dt.date
     dates: list[DateMention]
     date_starts: list[int]
-    heading_dates: list[tuple[int, int, dt.date]]
+    # (label-line intervals, heading-block intervals), each sorted and non-overlapping
+    heading_dates: tuple[list[tuple[int, int, dt.date]], list[tuple[int, int, dt.date]]]
     vocabulary: Vocabulary
     lab_starts: list[int]
     drug_spans: list[Span]
@@ -327,7 +318,9 @@ def _concept_record(concept: Concept) -> dict:
 
 
 # ------------------------------------------------------------------------ helpers
-def _heading_dates(doc: Doc, dates: list[DateMention]) -> list[tuple[int, int, dt.date]]:
+def _heading_dates(
+    doc: Doc, dates: list[DateMention]
+) -> tuple[list[tuple[int, int, dt.date]], list[tuple[int, int, dt.date]]]:
     """Dates that govern other text, as (start, end, date) intervals, first match wins.
 
     A heading that is only a label and a date ("LAB RESULTS 24/10/2026", "Bloods
@@ -363,7 +356,7 @@ def _heading_dates(doc: Doc, dates: list[DateMention]) -> list[tuple[int, int, d
     if open_date is not None:
         blocks.append((open_date[0], len(text), open_date[1]))
     # A line's own label is more specific than the block heading above it.
-    return lines + blocks
+    return lines, blocks
 
 
 def _last_char(text: str, end: int) -> str:
@@ -454,9 +447,12 @@ def _date_near(ctx: _Context, start: int, end: int, lo: int, hi: int) -> DateMen
 
 
 def _context_date(ctx: _Context, position: int) -> tuple[dt.date, str]:
-    for lo, hi, date in ctx.heading_dates:
-        if lo <= position < hi:
-            return date, "heading"
+    """The date governing a position: its line's label, else its heading block, else the
+    note's own date. Intervals are sorted, so each lookup is a bisection."""
+    for intervals in ctx.heading_dates:
+        at = bisect.bisect_right(intervals, (position, float("inf"))) - 1
+        if at >= 0 and intervals[at][0] <= position < intervals[at][1]:
+            return intervals[at][2], "heading"
     return ctx.note_date, "note"
 
 
@@ -934,14 +930,9 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     sentence = ctx.text[lo:hi]
     rel_start, rel_end = span.start_char - lo, span.end_char - lo
     attrs: dict = {}
-    start_date = stop_date = None
     before_text = sentence[:rel_start]
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
-    if start_date and not (
-        _DRUG_START.search(before_text + after_text) or _DRUG_GIVEN.search(before_text + after_text)
-    ):
-        attrs["date_role"] = "mentioned"
     durations = find_durations(sentence)
     if durations:
         duration = min(durations, key=lambda d: abs(d.start - rel_end))

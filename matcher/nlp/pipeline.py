@@ -1,7 +1,7 @@
 """Build, save, load and run the clinical pipeline.
 
 The pipeline is spaCy's blank English with our tokenizer rules and components.
-`build_pipeline()` assembles it from the packaged data files; `save_pipeline`
+`build_pipeline()` assembles it from the packaged data files; `matcher model build`
 writes it with nlp.to_disk (patterns and rule files included) under models/,
 and `load_pipeline` reads it back from there: what runs in production is the
 versioned artifact, not whatever the package data happens to say.
@@ -91,10 +91,6 @@ def models_dir() -> Path:
 
 def default_model_path() -> Path:
     return models_dir() / PIPELINE_NAME
-
-
-def save_pipeline(nlp: Language, path: Path) -> None:
-    nlp.to_disk(path)
 
 
 def load_pipeline(path: Path | None = None) -> Language:

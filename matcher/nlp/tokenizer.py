@@ -54,6 +54,3 @@ def clinical_tokenizer(nlp: Language) -> Tokenizer:
         url_match=default.url_match,
     )
 
-
-def create_clinical_tokenizer():  # registered as "matcher.clinical_tokenizer.v1"
-    return clinical_tokenizer

@@ -367,6 +367,17 @@ class WebApp:
             raise HTTPException(404, "no such trial")
         return trial
 
+    def patient_or_404(self, request: Request) -> tuple[Any, str, Any, Any, int, Any]:
+        """(trial, patient id, as-of, result, rank, p_eligible) named by the URL."""
+        trial = self.trial_or_404(request.path_params["trial_id"])
+        patient_id = request.path_params["patient_id"]
+        as_of = _as_of(request)
+        found = self.engine.patient_result(trial, patient_id, as_of)
+        if found is None:
+            raise HTTPException(404, "no such patient")
+        result, rank, p_eligible = found
+        return trial, patient_id, as_of, result, rank, p_eligible
+
     def audit(self, request: Request, action: str, trial_id: str | None = None,
               patient_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
         user = request.scope.get("state", {}).get("user")
@@ -604,13 +615,7 @@ class WebApp:
         return await _run(self._patient, request)
 
     def _patient(self, request: Request) -> Response:
-        trial = self.trial_or_404(request.path_params["trial_id"])
-        patient_id = request.path_params["patient_id"]
-        as_of = _as_of(request)
-        found = self.engine.patient_result(trial, patient_id, as_of)
-        if found is None:
-            raise HTTPException(404, "no such patient")
-        result, rank, p_eligible = found
+        trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
         store = self.engine.store()
         patient = store.patient(patient_id)
         notes = store.notes_for_patient(patient_id)
@@ -824,13 +829,7 @@ class WebApp:
         return await _run(self._api_patient, request)
 
     def _api_patient(self, request: Request) -> Response:
-        trial = self.trial_or_404(request.path_params["trial_id"])
-        patient_id = request.path_params["patient_id"]
-        as_of = _as_of(request)
-        found = self.engine.patient_result(trial, patient_id, as_of)
-        if found is None:
-            raise HTTPException(404, "no such patient")
-        result, rank, p_eligible = found
+        trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
         if p_eligible is not None:
             payload = api.result_to_json(result, self._note_texts([result]), p_eligible)
         else:

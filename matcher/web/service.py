@@ -681,12 +681,6 @@ def _sort_key(sort: str, referrals: dict[str, dict]) -> Callable[[Row], Any] | N
     return None
 
 
-def criterion_status_label(status: str) -> str:
-    return {"met": "met", "not_met": "not met", "unknown": "unknown", "manual": "manual"}.get(
-        status, status
-    )
-
-
 __all__ = [
     "CRITERION_STATUSES",
     "REFERRAL_STATUSES",
