@@ -330,6 +330,31 @@ def model_build(out: Path | None) -> None:
     help="Folder for YYYY-MM-DD.md, .json and .csv.",
 )
 @click.option("--quiet", is_flag=True, help="No progress, no summary: errors and warnings only.")
+@click.option(
+    "--engine",
+    type=click.Choice(["embedded", "spark"]),
+    default="embedded",
+    show_default=True,
+    help="Where parsing and evaluation run: worker processes here, or Apache Spark.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Embedded engine: worker processes (default: one per core).",
+)
+@click.option(
+    "--master",
+    default="local[2]",
+    show_default=True,
+    help="Spark engine: the master URL (local[N], spark://host:7077, yarn, k8s://...).",
+)
+@click.option(
+    "--spark-workdir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Spark engine: folder on storage every executor reads (default: a temp folder).",
+)
 def nightly(
     sources: tuple[Path, ...],
     trials_path: Path,
@@ -337,6 +362,10 @@ def nightly(
     as_of: dt.date | None,
     report_dir: Path,
     quiet: bool,
+    engine: str,
+    workers: int | None,
+    master: str,
+    spark_workdir: Path | None,
 ) -> None:
     """Incremental, crash-safe nightly run: load, parse new notes, match, report changes.
 
@@ -364,6 +393,11 @@ def nightly(
         raise Terminated
 
     signal.signal(signal.SIGTERM, stop)
+    spark = None
+    if engine == "spark":
+        from matcher.spark_engine import SparkEngine
+
+        spark = SparkEngine(master=master, workdir=spark_workdir)
     try:
         report = run_nightly(
             list(sources),
@@ -372,10 +406,15 @@ def nightly(
             _today(as_of),
             report_dir,
             progress="quiet" if quiet else "auto",
+            engine=spark,
+            workers=workers,
         )
     except KeyboardInterrupt as exc:
         click.echo("nightly: interrupted; the next run redoes this one", err=True)
         sys.exit(143 if isinstance(exc, Terminated) else 130)
+    finally:
+        if spark is not None:
+            spark.close()
     if not quiet:
         for line in summary_lines(report):
             click.echo(line)

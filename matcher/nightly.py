@@ -31,22 +31,23 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from matcher import api
+from matcher.engine import EmbeddedEngine, Engine, ResultRow, rank_order
 from matcher.errors import ConfigurationError, LockHeldError
 from matcher.ingest import Reject, load_rows, read_rows
-from matcher.model import Finding, Note, PatientResult, Trial
+from matcher.model import Finding, Note, Trial
 from matcher.store import DEFAULT_DB, Store
 
 log = logging.getLogger(__name__)
 
 LOAD_BATCH = 500  # note rows per transaction while loading
 PARSE_BATCH = 256  # notes per transaction while storing findings
+RESULT_BATCH = 2000  # result rows per transaction while storing results
 TRIAL_SUFFIXES = frozenset({".txt", ".json"})
 CANDIDATE_STATUSES = ("eligible", "possible")
 STATUSES = ("eligible", "possible", "ineligible")
@@ -410,25 +411,34 @@ def run_nightly(
     *,
     progress: ProgressMode = "auto",
     note_parser: Any = None,
+    engine: Engine | None = None,
+    workers: int | None = None,
 ) -> NightlyReport:
     """One nightly run; see the module docstring. Raises ConfigurationError (nothing
-    written) or LockHeldError (another run holds the database)."""
+    written) or LockHeldError (another run holds the database).
+
+    `engine` does the parsing and evaluation (default: an EmbeddedEngine with `workers`
+    processes, one per core); `note_parser` runs in this process instead (tests)."""
     clock = time.monotonic()
     plan = plan_run(sources, trials, db_path, report_dir)
     as_of = as_of or dt.date.today()
     shown = _Progress(progress)
     with exclusive_lock(plan.lock):
-        note_parser = note_parser or api.parser()
+        owned = engine is None
+        if engine is None:
+            engine = EmbeddedEngine(workers=workers, parser=note_parser)
         store = Store(plan.db)
         try:
-            report = _run(store, plan, as_of, note_parser, shown, clock)
+            report = _run(store, plan, as_of, engine, shown, clock)
         finally:
             store.close()
+            if owned:
+                engine.close()
     return report
 
 
 def _run(
-    store: Store, plan: Plan, as_of: dt.date, note_parser: Any, shown: _Progress, clock: float
+    store: Store, plan: Plan, as_of: dt.date, engine: Engine, shown: _Progress, clock: float
 ) -> NightlyReport:
     interrupted = store.abandon_unfinished_runs()
     if interrupted:
@@ -437,7 +447,7 @@ def _run(
             ", ".join(map(str, interrupted)),
         )
     with store.transaction():
-        run_id = store.start_run(as_of, note_parser.version)
+        run_id = store.start_run(as_of, engine.version)
         started = store.db.execute(
             "SELECT started FROM runs WHERE run_id = ?", [run_id]
         ).fetchone()[0]
@@ -447,7 +457,7 @@ def _run(
         as_of=as_of,
         started=started,
         finished=None,
-        pipeline_version=note_parser.version,
+        pipeline_version=engine.version,
         previous_run=previous["run_id"] if previous else None,
         previous_as_of=previous["as_of"] if previous else None,
         source_files=[str(p) for p in plan.files],
@@ -455,20 +465,21 @@ def _run(
         interrupted_runs=interrupted,
     )
     log.info(
-        "nightly run %d as of %s: %d source file(s), %d trial(s), pipeline %s",
+        "nightly run %d as of %s: %d source file(s), %d trial(s), pipeline %s, engine %s",
         run_id,
         as_of,
         len(plan.files),
         len(plan.trials),
-        note_parser.version,
+        engine.version,
+        engine.name,
     )
     try:
         with store.transaction():
             for trial in plan.trials:
                 store.save_trial(trial)
         _load(store, plan, report)
-        _parse(store, note_parser, report, shown)
-        _evaluate(store, plan.trials, as_of, report, previous)
+        _parse(store, engine, report, shown)
+        _evaluate(store, engine, plan, as_of, report, previous, shown)
         report.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         # The files first, the run's "completed" last: a run killed in between is redone
         # and rewrites the same report; a completed run always has its report.
@@ -527,20 +538,33 @@ def _reject(store: Store, report: NightlyReport, reject: Reject) -> None:
     report.rejects.append(RejectEntry(reject.file, reject.line, reject.reason))
 
 
-def _parse(store: Store, note_parser: Any, report: NightlyReport, shown: _Progress) -> None:
-    version = note_parser.version
+def _parse(store: Store, engine: Engine, report: NightlyReport, shown: _Progress) -> None:
+    version = engine.version
     total = store.count_notes_to_parse(version)
     log.info("parse: %d note(s) to parse with %s", total, version)
     began = time.monotonic()
+    batch: list[tuple[Note, list[Finding]]] = []
+
+    def commit() -> None:
+        # Parsing happens outside the transaction (slow, in workers); a batch of notes'
+        # findings is stored in one (fast), so a kill loses at most one batch of work.
+        with store.transaction():
+            for note, findings in batch:
+                store.replace_findings(note.note_id, note.patient_id, findings, version)
+        report.parsed += len(batch)
+        batch.clear()
+
     with shown.bar(total, "note", "parse") as advance:
-        for chunk in _chunks(store.notes_to_parse(version), PARSE_BATCH):
-            parsed = _parse_chunk(note_parser, chunk, report)
-            # Parse outside the transaction (slow); store the batch in one (fast).
-            with store.transaction():
-                for note, findings in parsed:
-                    store.replace_findings(note.note_id, note.patient_id, findings, version)
-            report.parsed += len(parsed)
-            advance(len(chunk))
+        for note, findings in engine.parse(store.notes_to_parse(version)):
+            if findings is None:  # stays unparsed: retried next run
+                report.parse_failed.append(note.note_id)
+            else:
+                batch.append((note, findings))
+            if len(batch) >= PARSE_BATCH:
+                commit()
+            advance(1)
+        if batch:
+            commit()
     report.parse_seconds = time.monotonic() - began
     log.info(
         "parse: done, %d note(s) in %.1fs (%.0f notes/s), %d failed",
@@ -551,109 +575,87 @@ def _parse(store: Store, note_parser: Any, report: NightlyReport, shown: _Progre
     )
 
 
-def _chunks(items: Iterable[Note], size: int) -> Iterator[list[Note]]:
-    chunk: list[Note] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _parse_chunk(
-    note_parser: Any, chunk: list[Note], report: NightlyReport
-) -> list[tuple[Note, list[Finding]]]:
-    def args(n: Note) -> tuple:
-        return (n.text, n.note_id, n.note_date, n.note_type)
-
-    try:
-        return list(zip(chunk, note_parser.parse_many(map(args, chunk)), strict=True))
-    except Exception:  # find the note(s) at fault; the others are stored
-        pass
-    parsed = []
-    for note in chunk:
-        try:
-            parsed.append((note, next(iter(note_parser.parse_many([args(note)])))))
-        except Exception as exc:
-            # Type only: an exception's message may quote the note's text. The note stays
-            # unparsed and is tried again next run.
-            log.warning("parser failed on note %s: %s", note.note_id, type(exc).__name__)
-            report.parse_failed.append(note.note_id)
-    return parsed
-
-
 def _evaluate(
     store: Store,
-    trials: Sequence[Trial],
+    engine: Engine,
+    plan: Plan,
     as_of: dt.date,
     report: NightlyReport,
     previous: dict[str, Any] | None,
+    shown: _Progress,
 ) -> None:
+    """Results are written in batches as the engine yields them (memory stays flat at
+    100k patients); ranks are set once every patient of a trial has a result, from a
+    small key per patient."""
     began = time.monotonic()
-    patients = store.patients()
-    report.patients = len(patients)
-    log.info("evaluate: %d trial(s) x %d patient(s)", len(trials), len(patients))
-    findings = store.all_findings_by_patient()
-    note_dates = store.note_dates()
+    trials = plan.trials
+    report.patients = store.count_patients()
+    log.info("evaluate: %d trial(s) x %d patient(s)", len(trials), report.patients)
+    keys: dict[str, list[tuple[str, str, int, float]]] = {t.trial_id: [] for t in trials}
+    batch: list[ResultRow] = []
+    with shown.bar(report.patients * len(trials), "result", "evaluate") as advance:
+        for row in engine.evaluate(plan.db, trials, as_of):
+            keys[row.trial_id].append((row.patient_id, row.status, row.relevance, row.score))
+            batch.append(row)
+            if len(batch) >= RESULT_BATCH:
+                store.save_result_rows(report.run_id, as_of, batch)  # one transaction
+                advance(len(batch))
+                batch = []
+        if batch:
+            store.save_result_rows(report.run_id, as_of, batch)
+            advance(len(batch))
     for trial in trials:
-        results = api.match_findings(trial, patients, findings, note_dates, as_of)
-        store.save_results(report.run_id, trial.trial_id, as_of, results)  # one transaction
-        before = None
-        if previous is not None:
-            before = {r["patient_id"]: r for r in store.results(previous["run_id"], trial.trial_id)}
-        report.trials.append(_compare(trial, results, before or None, previous))
+        store.set_ranks(report.run_id, trial.trial_id, rank_order(keys.pop(trial.trial_id)))
+        report.trials.append(_compare(store, trial, report.run_id, previous))
     log.info("evaluate: done in %.1fs", time.monotonic() - began)
 
 
 def _compare(
-    trial: Trial,
-    results: Sequence[PatientResult],
-    before: dict[str, dict[str, Any]] | None,
-    previous: dict[str, Any] | None,
+    store: Store, trial: Trial, run_id: int, previous: dict[str, Any] | None
 ) -> TrialReport:
+    """This run's statuses for one trial against the last finished run's, from the stored
+    results (criteria JSON is decoded only for patients whose status changed)."""
     texts = {c.id: c.text for c in trial.criteria}
     counts = dict.fromkeys(STATUSES, 0)
+    before_run = previous["run_id"] if previous else None
+    compared = before_run is not None and store.has_results(before_run, trial.trial_id)
     out = TrialReport(
         trial_id=trial.trial_id,
         title=trial.title,
         source=trial.source,
         counts=counts,
-        compared_with_run=previous["run_id"] if previous and before else None,
+        compared_with_run=before_run if compared else None,
     )
-    for r in results:
-        status = str(r.status)
+    for r in store.status_changes(run_id, before_run if compared else None, trial.trial_id):
+        status, old_status = r["status"], r["previous_status"]
         counts[status] += 1
-        old = (before or {}).get(r.patient_id)
-        old_status = old["status"] if old else None
         row = {
-            "patient_id": r.patient_id,
-            "rank": r.rank,
+            "patient_id": r["patient_id"],
+            "rank": r["rank"],
             "status": status,
-            "score": r.score,
+            "score": r["score"],
             "previous_status": old_status,
         }
         if status in CANDIDATE_STATUSES:
             out.candidates.append(row)
             if old_status is None or old_status not in CANDIDATE_STATUSES:
                 out.new_candidates.append(row)
-        if old is not None and old_status != status:
-            was = {c["id"]: c for c in old["criteria"]}
+        if old_status is not None and old_status != status:
+            was = {c["id"]: c for c in json.loads(r["previous_criteria_json"])}
             changed = []
-            for c in r.results:
-                prior = was.get(c.criterion.id)
+            for c in json.loads(r["criteria_json"]):
+                prior = was.get(c["id"])
                 prior_status = prior["status"] if prior else None
-                if prior_status != str(c.status):
+                if prior_status != c["status"]:
                     changed.append(
                         {
-                            "id": c.criterion.id,
-                            "key": c.criterion.key,
-                            "type": c.criterion.type,
-                            "text": texts.get(c.criterion.id, ""),
+                            "id": c["id"],
+                            "key": c["key"],
+                            "type": c["type"],
+                            "text": texts.get(c["id"], ""),
                             "previous_status": prior_status,
-                            "status": str(c.status),
-                            "reason": c.reason,
+                            "status": c["status"],
+                            "reason": c["reason"],
                         }
                     )
             out.status_changes.append({**row, "criteria": changed})

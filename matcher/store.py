@@ -374,26 +374,23 @@ class Store:
             return "changed"
 
     def notes_to_parse(self, pipeline_version: str) -> Iterator[Note]:
-        """Notes never parsed, or parsed by another pipeline version.
+        """Notes never parsed, or parsed by another pipeline version, in note id order.
 
-        The ids are read first and the notes fetched in chunks, so the caller may write
-        (replace_findings, commit) while iterating without disturbing an open cursor.
+        Read in keyset pages (note_id > last seen), so memory stays flat for a million
+        notes and the caller may write (replace_findings, commit) between pages.
         """
-        ids = [
-            r["note_id"]
-            for r in self.db.query(
-                "SELECT note_id FROM notes WHERE parsed_version IS NULL OR parsed_version != ? "
-                "ORDER BY patient_id, note_date, note_id",
-                [pipeline_version],
+        after = ""
+        while True:
+            page = self._notes(
+                "note_id > ? AND (parsed_version IS NULL OR parsed_version != ?)",
+                [after, pipeline_version],
+                order="note_id",
+                limit=_NOTE_CHUNK,
             )
-        ]
-        for i in range(0, len(ids), _NOTE_CHUNK):
-            chunk = ids[i : i + _NOTE_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            by_id = {n.note_id: n for n in self._notes(f"note_id IN ({marks})", chunk)}
-            for note_id in chunk:
-                if note_id in by_id:
-                    yield by_id[note_id]
+            if not page:
+                return
+            yield from page
+            after = page[-1].note_id
 
     def count_notes_to_parse(self, pipeline_version: str) -> int:
         rows = self.db.execute(
@@ -438,6 +435,9 @@ class Store:
     def patients(self) -> list[Patient]:
         return [_patient(r) for r in self.db.query("SELECT * FROM patients ORDER BY patient_id")]
 
+    def count_patients(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM patients").fetchone()[0])
+
     def patient(self, pid: str) -> Patient | None:
         rows = list(self.db.query("SELECT * FROM patients WHERE patient_id = ?", [pid]))
         return _patient(rows[0]) if rows else None
@@ -449,7 +449,13 @@ class Store:
     def notes_for_patient(self, pid: str) -> list[Note]:
         return self._notes("patient_id = ?", [pid])
 
-    def _notes(self, where: str, params: Sequence[Any]) -> list[Note]:
+    def _notes(
+        self,
+        where: str,
+        params: Sequence[Any],
+        order: str = "note_date, note_id",
+        limit: int | None = None,
+    ) -> list[Note]:
         return [
             Note(
                 patient_id=r["patient_id"],
@@ -460,7 +466,7 @@ class Store:
             )
             for r in self.db.query(
                 "SELECT note_id, patient_id, note_date, note_type, text FROM notes "
-                f"WHERE {where} ORDER BY note_date, note_id",
+                f"WHERE {where} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""),
                 list(params),
             )
         ]
@@ -484,6 +490,53 @@ class Store:
         ):
             grouped.setdefault(r["patient_id"], []).append(_finding(r))
         return grouped
+
+    def patient_id_ranges(self, size: int) -> Iterator[tuple[str, str]]:
+        """(first, last) patient ids of consecutive groups of `size` patients: the unit of
+        work of an evaluation worker."""
+        after = ""
+        while True:
+            ids = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT patient_id FROM patients WHERE patient_id > ? "
+                    "ORDER BY patient_id LIMIT ?",
+                    [after, size],
+                ).fetchall()
+            ]
+            if not ids:
+                return
+            yield ids[0], ids[-1]
+            after = ids[-1]
+
+    def patient_records(
+        self, first: str, last: str
+    ) -> Iterator[tuple[Patient, list[Finding], dict[str, dt.date]]]:
+        """Each patient with id in [first, last], with their findings (note date order)
+        and their notes' dates: what evaluation needs, a few hundred patients at a time."""
+        patients = [
+            _patient(r)
+            for r in self.db.query(
+                "SELECT * FROM patients WHERE patient_id BETWEEN ? AND ? ORDER BY patient_id",
+                [first, last],
+            )
+        ]
+        dates: dict[str, dict[str, dt.date]] = {}
+        for pid, note_id, note_date in self.db.execute(
+            "SELECT patient_id, note_id, note_date FROM notes WHERE patient_id BETWEEN ? AND ?",
+            [first, last],
+        ):
+            dates.setdefault(pid, {})[note_id] = dt.date.fromisoformat(note_date)
+        findings: dict[str, list[Finding]] = {}
+        for r in self.db.query(
+            f"SELECT {_FINDING_SELECT} FROM findings f JOIN notes n ON n.note_id = f.note_id "
+            "WHERE f.patient_id BETWEEN ? AND ? "
+            "ORDER BY f.patient_id, n.note_date, f.note_id, f.id",
+            [first, last],
+        ):
+            findings.setdefault(r["patient_id"], []).append(_finding(r))
+        for p in patients:
+            yield p, findings.get(p.patient_id, []), dates.get(p.patient_id, {})
 
     def note_dates(self) -> dict[str, dt.date]:
         return {
@@ -583,33 +636,85 @@ class Store:
     def save_results(
         self, run_id: int, trial_id: str, as_of: dt.date, results: Sequence[PatientResult]
     ) -> None:
-        rows = [
-            {
-                "run_id": run_id,
-                "trial_id": trial_id,
-                "patient_id": r.patient_id,
-                "as_of": as_of.isoformat(),
-                "status": str(r.status),
-                "score": r.score,
-                "rank": r.rank,
-                "criteria_json": json.dumps(
-                    [
-                        {
-                            "id": c.criterion.id,
-                            "key": c.criterion.key,
-                            "type": c.criterion.type,
-                            "status": str(c.status),
-                            "reason": c.reason,
-                            "evidence": [e.to_json() for e in c.evidence],
-                        }
-                        for c in r.results
-                    ]
-                ),
-            }
-            for r in results
-        ]
+        """A ranked result set for one trial, in one transaction."""
+        from matcher.engine import result_row
+
+        rows = [result_row(trial_id, r) for r in results]
+        self.save_result_rows(run_id, as_of, rows, ranks=[r.rank for r in results])
+
+    def save_result_rows(
+        self,
+        run_id: int,
+        as_of: dt.date,
+        rows: Sequence[Any],
+        ranks: Sequence[int | None] | None = None,
+    ) -> None:
+        """engine.ResultRow rows (rank NULL unless given: set_ranks fills it once every
+        patient is evaluated), in one transaction."""
+        ranks = ranks or [None] * len(rows)
         with self.transaction():
-            self.db.table("results").insert_all(rows, replace=True)
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO results (run_id, trial_id, patient_id, as_of, status, "
+                "score, rank, criteria_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        run_id,
+                        r.trial_id,
+                        r.patient_id,
+                        as_of.isoformat(),
+                        r.status,
+                        r.score,
+                        rank,
+                        r.criteria_json,
+                    )
+                    for r, rank in zip(rows, ranks, strict=True)
+                ],
+            )
+
+    def has_results(self, run_id: int, trial_id: str) -> bool:
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM results WHERE run_id = ? AND trial_id = ? LIMIT 1",
+                [run_id, trial_id],
+            ).fetchone()
+        )
+
+    def status_changes(
+        self, run_id: int, previous_run_id: int | None, trial_id: str
+    ) -> Iterator[dict[str, Any]]:
+        """A run's results for one trial in rank order, each with the previous run's status
+        and, where the status changed, both runs' criteria JSON (streamed: 100k rows)."""
+        cursor = self.db.execute(
+            """
+            SELECT c.patient_id, c.rank, c.status, c.score, p.status,
+                   CASE WHEN p.status != c.status THEN c.criteria_json END,
+                   CASE WHEN p.status != c.status THEN p.criteria_json END
+            FROM results c
+            LEFT JOIN results p
+              ON p.run_id = ? AND p.trial_id = c.trial_id AND p.patient_id = c.patient_id
+            WHERE c.run_id = ? AND c.trial_id = ?
+            ORDER BY c.rank, c.patient_id
+            """,
+            [previous_run_id, run_id, trial_id],
+        )
+        names = (
+            "patient_id",
+            "rank",
+            "status",
+            "score",
+            "previous_status",
+            "criteria_json",
+            "previous_criteria_json",
+        )
+        for values in cursor:
+            yield dict(zip(names, values, strict=True))
+
+    def set_ranks(self, run_id: int, trial_id: str, ordered_patient_ids: Sequence[str]) -> None:
+        with self.transaction():
+            self.db.conn.executemany(
+                "UPDATE results SET rank = ? WHERE run_id = ? AND trial_id = ? AND patient_id = ?",
+                [(i + 1, run_id, trial_id, pid) for i, pid in enumerate(ordered_patient_ids)],
+            )
 
     def results(self, run_id: int, trial_id: str | None = None) -> list[dict[str, Any]]:
         where, params = "run_id = ?", [run_id]
