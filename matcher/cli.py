@@ -420,6 +420,51 @@ def nightly(
             click.echo(line)
 
 
+@cli.command()
+@click.option(
+    "--patients",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Number of synthetic patients (about 10 notes each).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="JSONL file to write (replaced whole at the end of the run).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same file.")
+def synth(patients: int, out: Path, seed: int) -> None:
+    """Write synthetic clinic notes for benchmarks and load tests (never accuracy evidence)."""
+    import time
+
+    from matcher.synth import SynthStats, write_notes
+
+    stats = SynthStats()
+    started = time.perf_counter()
+    if sys.stderr.isatty():
+        import os
+
+        from tqdm import tqdm
+
+        try:
+            columns = os.get_terminal_size(sys.stderr.fileno()).columns
+        except OSError:
+            columns = 0
+        # A pty that reports no size would get an empty (or hidden) bar: fix one then.
+        size: dict[str, Any] = {"dynamic_ncols": True}
+        if columns <= 0:
+            size = {"ncols": 100, "nrows": 24}
+        with tqdm(total=patients, unit="patient", file=sys.stderr, **size) as bar:
+            write_notes(out, patients, seed, stats=stats, on_patient=lambda: bar.update(1))
+    else:
+        write_notes(out, patients, seed, stats=stats)
+    click.echo(
+        f"synth: wrote {stats.notes} notes for {stats.patients} patients "
+        f"({stats.words} words) to {out} in {time.perf_counter() - started:.1f} s"
+    )
+
+
 from matcher.web.cli import serve, user  # noqa: E402  (the web app's commands)
 
 cli.add_command(serve)
