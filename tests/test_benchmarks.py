@@ -1,0 +1,139 @@
+"""The benchmark scripts run end to end on a tiny corpus and report every figure.
+
+Not timed tests: the figures themselves live in docs/PERFORMANCE.md. These keep the
+scripts that produce them working (a benchmark that no longer runs measures nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from matcher.synth import write_notes
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bench") / "synth.jsonl"
+    write_notes(path, patients=12, seed=3)
+    return path
+
+
+def run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_parse_benchmark_measures_the_pipeline_and_both_baselines_on_the_same_notes(
+    corpus: Path, tmp_path: Path
+):
+    out = tmp_path / "parse.json"
+    run(
+        "bench_parse.py",
+        "--notes",
+        str(corpus),
+        "--count",
+        "15",
+        "--repeat",
+        "1",
+        "--json",
+        str(out),
+    )
+    result = json.loads(out.read_text())
+    assert result["notes"] == 15 and result["words_per_note"] >= 250
+    methods = result["methods"]
+    assert set(methods) == {"bare_tokenizer", "sentencizer_entityruler", "matcher_pipeline"}
+    assert methods["bare_tokenizer"]["slowdown_vs_bare_tokenizer"] == 1.0
+    # Each method did its work: tokens, dictionary entities, findings.
+    assert all(m["produced"] > 0 and m["notes_per_s"] > 0 for m in methods.values())
+
+
+def test_nightly_benchmark_reports_wall_memory_cores_and_a_rerun(corpus: Path, tmp_path: Path):
+    out = tmp_path / "nightly.json"
+    lines = sum(1 for _ in corpus.open())
+    run(
+        "bench_nightly.py",
+        "--notes",
+        str(corpus),
+        "--sizes",
+        "20",
+        str(lines),
+        "--workdir",
+        str(tmp_path / "work"),
+        "--json",
+        str(out),
+        "--",
+        "--workers",
+        "1",
+    )
+    results = json.loads(out.read_text())
+    assert [r["notes"] for r in results] == [20, lines]
+    for r in results:
+        assert r["patients"] > 0 and r["findings"] > 0
+        assert r["first_run"]["wall_s"] > 0 and r["first_run"]["peak_rss_tree_mb"] > 50
+        assert r["rerun"]["wall_s"] > 0
+    assert Path(results[-1]["db"]).exists()
+
+
+def test_eval_and_web_benchmarks_run_on_a_nightly_database(corpus: Path, tmp_path: Path):
+    nightly = tmp_path / "nightly.json"
+    run(
+        "bench_nightly.py",
+        "--notes",
+        str(corpus),
+        "--sizes",
+        "60",
+        "--workdir",
+        str(tmp_path / "work"),
+        "--json",
+        str(nightly),
+        "--",
+        "--workers",
+        "1",
+    )
+    db = json.loads(nightly.read_text())[0]["db"]
+    out = tmp_path / "eval.json"
+    run(
+        "bench_eval.py",
+        "--db",
+        db,
+        "--trial",
+        str(REPO / "registry_dumps/NCT06904729.txt"),
+        "--workers",
+        "1",
+        "2",
+        "--json",
+        str(out),
+    )
+    result = json.loads(out.read_text())
+    patients = result["runs"][0]["patients"]
+    assert patients > 0 and [r["patients"] for r in result["runs"]] == [patients, patients]
+    out = tmp_path / "web.json"
+    run("bench_web.py", "--db", db, "--trial", "NCT06904729", "--requests", "9", "--json", str(out))
+    web = json.loads(out.read_text())
+    assert {k: web[k]["n"] for k in ("candidates", "search", "patient")} == {
+        "candidates": 3,
+        "search": 3,
+        "patient": 3,
+    }
+    assert web["patient"]["p95_ms"] <= web["patient"]["max_ms"]
+
+    plot = tmp_path / "plot.png"
+    merged = tmp_path / "all.json"
+    merged.write_text(
+        json.dumps(
+            {"commit": "test", "machine": {"cpus": 2}, "nightly": json.loads(nightly.read_text())}
+        )
+    )
+    run("plot.py", str(merged), "--out", str(plot))
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
