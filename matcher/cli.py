@@ -351,7 +351,6 @@ def model_build(out: Path | None) -> None:
 )
 @click.option(
     "--spark-workdir",
-    type=click.Path(path_type=Path),
     default=None,
     help="Spark engine: folder on storage every executor reads (default: a temp folder).",
 )
@@ -365,7 +364,7 @@ def nightly(
     engine: str,
     workers: int | None,
     master: str,
-    spark_workdir: Path | None,
+    spark_workdir: str | None,
 ) -> None:
     """Incremental, crash-safe nightly run: load, parse new notes, match, report changes.
 
