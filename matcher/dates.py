@@ -403,8 +403,20 @@ def _days_for(amount: float, unit: str) -> int:
 
 # --------------------------------------------------------------------------- scanners
 
+# Words without which a family of patterns cannot match. A note with none of them (in
+# any case) skips those scans: most notes have no "ago", and many no month name. Only an
+# ASCII text is tested this way; IGNORECASE also folds a few non-ASCII letters ("ſept").
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_FIXED_WORDS = ("yesterday", "last", "today", "tonight", "this", "earlier", "current", "admission")
+
+
+def _may_contain(lowered: str | None, words: tuple[str, ...]) -> bool:
+    """False only when an ASCII text (lowered) certainly holds none of the words."""
+    return lowered is None or any(word in lowered for word in words)
+
 
 def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> Iterator[_Candidate]:
+    months = _may_contain(text.lower() if text.isascii() else None, _MONTH_STEMS)
     for m in _ISO.finditer(text):
         found = _safe_date(int(m[1]), int(m[3]), int(m[4]))
         if found is not None:
@@ -427,7 +439,7 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12 and _plausible_bare_year(year, ref):
             yield _Candidate(m.start(), m.end(), resolve_partial(year, month), "month")
-    for m in _DAY_MON_YEAR.finditer(text):
+    for m in _DAY_MON_YEAR.finditer(text) if months else ():
         month = _month_number(m[2])
         digits = m[3] or m[4] or m[5]
         if month is None or digits is None:
@@ -435,17 +447,17 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
         found = _safe_date(_expand_year(digits, ref), month, int(m[1]))
         if found is not None:
             yield _Candidate(m.start(), m.end(), found, "day")
-    for m in _MON_DAY_YEAR.finditer(text):
+    for m in _MON_DAY_YEAR.finditer(text) if months else ():
         month = _month_number(m[1])
         found = _safe_date(int(m[3]), month, int(m[2])) if month else None
         if found is not None:
             yield _Candidate(m.start(), m.end(), found, "day")
-    for m in _MON_YEAR.finditer(text):
+    for m in _MON_YEAR.finditer(text) if months else ():
         month = _month_number(m[1] or m[3])
         year = int(m[2]) if m[2] else _expand_year(m[4], ref)
         if month is not None and 1900 <= year <= 2100:
             yield _Candidate(m.start(), m.end(), resolve_partial(year, month), "month")
-    for m in _YEAR_MON.finditer(text):
+    for m in _YEAR_MON.finditer(text) if months else ():
         year, month = int(m[1]), _month_number(m[2])
         if month is None or not _plausible_bare_year(year, ref):
             continue
@@ -477,7 +489,7 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
             yield _Candidate(
                 m.start(), m.end(), resolve_partial(first), "year", resolve_partial(last), "range"
             )
-    for m in _MON_MON_YEAR.finditer(text):
+    for m in _MON_MON_YEAR.finditer(text) if months else ():
         first, last, year = _month_number(m[1]), _month_number(m[2]), int(m[3])
         if first is None or last is None or not 1900 <= year <= 2100:
             continue
@@ -494,7 +506,9 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
 
 
 def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
-    for m in _AGO.finditer(text):
+    lowered = text.lower() if text.isascii() else None
+    months = _may_contain(lowered, _MONTH_STEMS)
+    for m in _AGO.finditer(text) if _may_contain(lowered, ("ago",)) else ():
         amount = _number(m[1])
         if amount is None:
             continue
@@ -505,7 +519,7 @@ def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
         except (OverflowError, ValueError):
             continue  # "9999 years ago" is before year 1
         yield _Candidate(m.start(), m.end(), found, precision, kind="relative")
-    for m in _FIXED_RELATIVE.finditer(text):
+    for m in _FIXED_RELATIVE.finditer(text) if _may_contain(lowered, _FIXED_WORDS) else ():
         found: dt.date
         end_date: dt.date | None = None
         if m[1]:
@@ -525,7 +539,7 @@ def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
         else:
             found, precision = resolve_partial(ref.year, ref.month), "month"
         yield _Candidate(m.start(), m.end(), found, precision, end_date, "relative")
-    for m in _IN_MONTH.finditer(text):
+    for m in _IN_MONTH.finditer(text) if months else ():
         month = _month_number(m[2])
         if month is None or not _capitalised(m[2]):
             continue
@@ -533,7 +547,7 @@ def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
         found = _recent_month(month, ref, strictly_before=strictly)
         yield _Candidate(m.start(), m.end(), found, "month", kind="relative")
     for pattern, month_group, day_group in ((_DAY_MON, 2, 1), (_MON_DAY, 1, 2)):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text) if months else ():
             month = _month_number(m[month_group])
             if month is None or not _capitalised(m[month_group]):
                 continue

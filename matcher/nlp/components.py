@@ -16,7 +16,7 @@ from typing import Any
 import numpy
 from rapidfuzz import fuzz as rf_fuzz
 from rapidfuzz import process as rf_process
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
@@ -38,6 +38,67 @@ for _name, _default in (
 ):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+
+# ------------------------------------------------------------------ shared views
+# doc.text re-joins every token through a Python Token object: five components reading
+# it cost a tenth of the pipeline. The text is kept in user_data (a plain str, so a
+# serialised Doc stays valid) and checked against the doc's length before use.
+_TEXT_KEY = "matcher.text"
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Record the text a doc was made from (NoteParser knows it before tokenizing)."""
+    doc.user_data[_TEXT_KEY] = text
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, built at most once per doc."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is not None and isinstance(cached, str):
+        if not len(doc):
+            if cached == "":
+                return cached
+        else:
+            last = doc[-1]
+            if len(cached) == last.idx + len(last.text_with_ws):
+                return cached
+    text = doc.text
+    doc.user_data[_TEXT_KEY] = text
+    return text
+
+
+class Sentences:
+    """Sentence bounds of a doc, read once as arrays: Span.sent walks token by token
+    and builds a Span each time, and the components ask for it once per concept.
+
+    `of(token)` gives what span.sent would give for a span starting at that token:
+    (start token, end token, start char, end char).
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        if n:
+            table = doc.to_array([SENT_START, IDX, LENGTH])
+            starts = numpy.flatnonzero(table[:, 0].astype("int64") == 1).tolist()
+            if not starts or starts[0] != 0:
+                starts.insert(0, 0)  # span.sent falls back to the doc's first token
+            idx = table[:, 1].tolist()
+            ends_char = (table[:, 1] + table[:, 2]).tolist()
+        else:
+            starts, idx, ends_char = [], [], []
+        self.starts: list[int] = starts
+        self.ends: list[int] = starts[1:] + [n] if starts else []
+        self.start_chars: list[int] = [idx[s] for s in starts]
+        self.end_chars: list[int] = [ends_char[e - 1] for e in self.ends]
+
+    def of(self, token: int) -> tuple[int, int, int, int]:
+        at = bisect.bisect_right(self.starts, token) - 1
+        return self.starts[at], self.ends[at], self.start_chars[at], self.end_chars[at]
+
+    def bounds(self) -> list[tuple[int, int]]:
+        """(start char, end char) of every sentence, in order, like doc.sents."""
+        return list(zip(self.start_chars, self.end_chars, strict=True))
 
 
 # --------------------------------------------------------------------- sentences
@@ -85,41 +146,67 @@ class ClinicalSentences:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
+        n = len(doc)
+        if not n:
             return doc
-        text = doc.text  # doc.text re-joins every token: read it once
+        text = doc_text(doc)
+        table = doc.to_array([IDX, LENGTH, IS_SPACE])
+        idx: list[int] = table[:, 0].tolist()
+        length: list[int] = table[:, 1].tolist()
+        space: list[int] = table[:, 2].tolist()
+        # Only two kinds of token can start a sentence: one with a line break between it
+        # and the token before, and the first non-space token after ". ! ?". The rule is
+        # decided for those alone; every other token is a continuation.
+        candidates: set[int] = set()
+        for newline in _NEWLINE.finditer(text):
+            # A break inside the previous token or in the gap after it.
+            i = bisect.bisect_right(idx, newline.start())
+            if 0 < i < n:
+                candidates.add(i)
+        for stop in _FULL_STOP.finditer(text):
+            k = bisect.bisect_right(idx, stop.start()) - 1
+            if k >= 1 and idx[k] == stop.start() and length[k] == 1:
+                i = k + 1
+                while i < n and space[i]:
+                    i += 1
+                if i < n:
+                    candidates.add(i)
+        starts = numpy.full((n, 1), -1, dtype="int32")
+        starts[0, 0] = 1
+        for i in candidates:
+            if self._starts_sentence(text, idx, length, space, i):
+                starts[i, 0] = 1
         # One array write: setting token.is_sent_start one by one rescans the doc each time.
-        starts = numpy.fromiter(
-            (1 if i == 0 or self._starts_sentence(doc, text, i) else -1 for i in range(len(doc))),
-            dtype="int32",
-            count=len(doc),
-        ).reshape(-1, 1)
         doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
     @staticmethod
-    def _starts_sentence(doc: Doc, text: str, index: int) -> bool:
-        token = doc[index]
-        previous = doc[index - 1]
-        if token.is_space:
+    def _starts_sentence(
+        text: str, idx: list[int], length: list[int], space: list[int], index: int
+    ) -> bool:
+        if space[index]:
             return False
-        # A line break lies between the two tokens.
-        gap = text[previous.idx + len(previous.text) : token.idx]
-        if "\n" in previous.text or "\n" in gap:
-            return not _wrapped_prose(text, token.idx)
+        start = idx[index]
+        # A line break lies in the previous token or between the two tokens.
+        if "\n" in text[idx[index - 1] : start]:
+            return not _wrapped_prose(text, start)
         k = index - 1
-        while k > 0 and doc[k].is_space:  # "sister.  He": look past the double space
+        while k > 0 and space[k]:  # "sister.  He": look past the double space
             k -= 1
-        previous = doc[k]
-        if previous.text in (".", "!", "?") and k >= 1:
-            before = doc[k - 1].text.lower().rstrip(".")
+        if length[k] == 1 and text[idx[k]] in ".!?" and k >= 1:
+            before = text[idx[k - 1] : idx[k - 1] + length[k - 1]].lower().rstrip(".")
             if before in _ABBREVIATIONS_WITH_DOT:
                 return False
             # Clinical notes often go on in lower case after a full stop ("... 9.1 g/dL.
             # rituximab given"): any word starts a sentence unless "." ended an
             # abbreviation or a single letter ("Dr.", "e.g.", "A.").
-            return len(before) > 1 or token.text[:1].isupper() or token.text[:1].isdigit()
+            first = text[start : start + 1]
+            return len(before) > 1 or first.isupper() or first.isdigit()
         return False
+
+
+_NEWLINE = re.compile("\n")
+_FULL_STOP = re.compile("[.!?]")
 
 
 _OPEN_ENDINGS = frozenset(
@@ -181,6 +268,7 @@ _CAPS_LINE = re.compile(r"^[A-Z][A-Z0-9 /&()\-,.#+]{2,80}$")
 # "HGB 98 L G/L 115-155", "WBC 4.6", "ALT (SGPT)   21 U/L": a value line, not a heading
 # (a date is no value: "LAB RESULTS 2026-10-06" stays a heading).
 _VALUE_LINE = re.compile(r"^[A-Z#+/(), .-]{2,40}?\s+[<>]?\d+(?:\.\d+)?(?![\d/.\-:])")
+_CAPS_WORD = re.compile(r"[A-Z]{3,}")
 _BULLET = re.compile(r"^\s*(?:[-•*∙‣⁃·]|\d{1,2}[.)])\s*")
 
 
@@ -225,8 +313,13 @@ class ClinicalSections:
             rest = stripped[match.end() :]
             if rest.strip() == "" or rest.lstrip().startswith((":", "-", "–", "—")):
                 return self._by_header[match.group("h").lower()]
-        words = re.findall(r"[A-Z]{3,}", stripped)
-        if _CAPS_LINE.match(stripped) and len(words) >= 2 and not _VALUE_LINE.search(stripped):
+        # The capitals test first: most lines are not in capitals, and the word count
+        # is then never needed.
+        if (
+            _CAPS_LINE.match(stripped)
+            and len(_CAPS_WORD.findall(stripped)) >= 2
+            and not _VALUE_LINE.search(stripped)
+        ):
             lowered = stripped.lower()
             for header, category in self._by_header.items():
                 if len(header) > 3 and header in lowered:
@@ -235,7 +328,7 @@ class ClinicalSections:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         spans: list[tuple[int, int, str]] = []
         offset = 0
         for line in text.splitlines(keepends=True):
@@ -347,27 +440,35 @@ class ClinicalContext:
         if concepts is None or not len(concepts):
             return doc
         kept = filter_spans(list(concepts))
-        text = doc.text
+        text = doc_text(doc)
+        sentences = Sentences(doc)
         # Everything is indexed by token position so each span looks only at its
         # neighbourhood: linear in the note, whatever its length.
         cues = self._cues(doc)
         cue_starts = [c[3] for c in cues]
-        terminators = [
-            (s, e, doc[s:e].text.lower())
-            for _, s, e in self.terminators(doc)
-            if not (doc[s:e].text in _DASHES and s > 0 and not doc[s - 1].whitespace_)
-        ]
+        # Terminator texts come from offsets: a Span per match ("," is one) cost more
+        # than the matching itself.
+        table = doc.to_array([IDX, LENGTH, SPACY])
+        idx: list[int] = table[:, 0].tolist()
+        length: list[int] = table[:, 1].tolist()
+        spacy_: list[int] = table[:, 2].tolist()
+        terminators = []
+        for _, s, e in self.terminators(doc):
+            word = text[idx[s] : idx[e - 1] + length[e - 1]]
+            if word in _DASHES and s > 0 and not spacy_[s - 1]:
+                continue  # a hyphen inside a word ("IV-G"), not a pause
+            terminators.append((s, e, word.lower()))
         terminator_starts = [t[0] for t in terminators]
         sections = list(doc.spans.get(SECTIONS_KEY, []))
         section_starts = [s.start for s in sections]
         reach = self.max_scope + 1
         for span in kept:
-            sentence = span.sent
+            sent_start, sent_end, sent_char, _ = sentences.of(span.start)
             found: set[str] = set()
-            lo = bisect.bisect_left(cue_starts, max(sentence.start, span.start - reach - 8))
-            hi = bisect.bisect_right(cue_starts, min(sentence.end, span.end + reach))
+            lo = bisect.bisect_left(cue_starts, max(sent_start, span.start - reach - 8))
+            hi = bisect.bisect_right(cue_starts, min(sent_end, span.end + reach))
             for category, direction, scope, cs, ce in cues[lo:hi]:
-                if cs < sentence.start or ce > sentence.end:
+                if cs < sent_start or ce > sent_end:
                     continue
                 if cs < span.end and ce > span.start:
                     continue  # the cue is inside the concept ("non-response")
@@ -377,8 +478,8 @@ class ClinicalContext:
                     found.add(category)
             at = bisect.bisect_right(section_starts, span.start) - 1
             section = sections[at].label_ if at >= 0 and span.start < sections[at].end else None
-            found |= self._section_effect(section, span, sentence, text)
-            if "hypothetical" in found and self._acts_on_current_drug(span, sentence, text):
+            found |= self._section_effect(section, span, sent_char, text)
+            if "hypothetical" in found and self._acts_on_current_drug(span, sent_char, text):
                 found.discard("hypothetical")
             span._.assertion = min(found, key=self.priority.__getitem__) if found else "affirmed"
         doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=kept)
@@ -439,22 +540,24 @@ class ClinicalContext:
         )
 
     @staticmethod
-    def _acts_on_current_drug(span: Span, sentence: Span, text: str) -> bool:
+    def _acts_on_current_drug(span: Span, sentence_start: int, text: str) -> bool:
         """ "Plan: continue tacrolimus, start leflunomide": tacrolimus is taken now."""
         if not span.label_.startswith(("drug.", "class.")):
             return False
-        before = text[sentence.start_char : span.start_char]
+        before = text[sentence_start : span.start_char]
         clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
         return bool(_CURRENT_VERBS.search(clause))
 
     @staticmethod
-    def _section_effect(section: str | None, span: Span, sentence: Span, text: str) -> set[str]:
+    def _section_effect(
+        section: str | None, span: Span, sentence_start: int, text: str
+    ) -> set[str]:
         if section == "family_history":
             return {"family"}
         if section == "allergies" and span.label_.startswith(("drug.", "class.")):
             return {"negated"}
         if section == "plan" and span.label_.startswith(("drug.", "class.", "proc.")):
-            before = text[sentence.start_char : span.start_char]
+            before = text[sentence_start : span.start_char]
             if not _DONE_VERBS.search(before):
                 return {"hypothetical"}
         return set()
@@ -543,16 +646,27 @@ class FuzzyConcepts:
 
     def __call__(self, doc: Doc) -> Doc:
         existing = list(doc.spans.get(CONCEPTS_KEY, []))
+        if not len(doc):
+            return doc
         covered = set()
         for span in existing:
             covered.update(range(span.start, span.end))
         added = []
-        for token in doc:
-            if token.i in covered or not token.is_alpha or len(token) < self.min_length:
-                continue
-            concept_id = self.lookup(token.text)
-            if concept_id is not None:
-                added.append(Span(doc, token.i, token.i + 1, label=concept_id))
+        # The candidate words (alphabetic, long enough) are picked from arrays: a Token
+        # object for every token of the note cost more than the fuzzy lookups.
+        table = doc.to_array([IS_ALPHA, LENGTH, IDX])
+        wanted = numpy.flatnonzero((table[:, 0] != 0) & (table[:, 1] >= self.min_length))
+        if len(wanted):
+            text = doc_text(doc)
+            rows = zip(
+                wanted.tolist(), table[wanted, 1].tolist(), table[wanted, 2].tolist(), strict=True
+            )
+            for i, length, start in rows:
+                if i in covered:
+                    continue
+                concept_id = self.lookup(text[start : start + length])
+                if concept_id is not None:
+                    added.append(Span(doc, i, i + 1, label=concept_id))
         if added:
             doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=existing + added)
         return doc

@@ -25,7 +25,7 @@ from matcher.dates import (
     resolve_partial,
 )
 from matcher.model import Assertion, Finding
-from matcher.nlp.components import CONCEPTS_KEY, SECTIONS_KEY
+from matcher.nlp.components import CONCEPTS_KEY, SECTIONS_KEY, Sentences, doc_text
 from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
 from matcher.vocab import Concept, Vocabulary, load_vocabulary, read_concepts
 
@@ -150,18 +150,23 @@ _NUMBER_WORDS = [
     "twenty",
 ]
 _AGE_WORDS = {word: number for number, word in enumerate(_NUMBER_WORDS)}
+# Each pattern opens with a look-ahead on its first character (the number words start
+# with z o t f s e n): the engine then rejects most positions of the note at once
+# instead of trying every alternative there. The matches are the same.
 _AGE_RES = (
-    re.compile(rf"\b(?P<w>{'|'.join(_AGE_WORDS)})[\s-]+(?:years?|yrs?)[\s-]+old\b", re.I),
-    re.compile(r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I),
     re.compile(
-        r"\b(?P<n>\d{1,2})\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)(?=[\s,.;:)]|$)"
+        rf"(?=[zotfsen])\b(?P<w>{'|'.join(_AGE_WORDS)})[\s-]+(?:years?|yrs?)[\s-]+old\b", re.I
+    ),
+    re.compile(r"(?=\d)\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I),
+    re.compile(
+        r"(?=\d)\b(?P<n>\d{1,2})\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)(?=[\s,.;:)]|$)"
         r"(?!\s*(?:ago|of|on|since|duration|history))",
         re.I,
     ),
-    re.compile(r"\b(?:aged?|age:)\s*:?\s*(?P<n>\d{1,2})\b(?!\s*(?:months?|mo|weeks?))", re.I),
+    re.compile(r"(?=a)\b(?:aged?|age:)\s*:?\s*(?P<n>\d{1,2})\b(?!\s*(?:months?|mo|weeks?))", re.I),
 )
 _DOB_RE = re.compile(
-    r"\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
+    r"(?=[db])\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
 )
 
 _DRUG_STOP = re.compile(
@@ -204,6 +209,7 @@ class _Context:
     lab_starts: list[int]
     drug_spans: list[Span]
     drug_starts: list[int]
+    sentences: Sentences
     is_report: bool | None = None
 
 
@@ -236,7 +242,7 @@ class FindingExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         note_date: dt.date = doc._.note_date or dt.date.today()
-        text = doc.text
+        text = doc_text(doc)
         day_first = infer_day_first(text)
         dates = [d for d in find_dates(text, note_date, day_first=day_first)]
         concepts = list(doc.spans.get(CONCEPTS_KEY, []))
@@ -247,7 +253,7 @@ class FindingExtractor:
             note_date=note_date,
             dates=dates,
             date_starts=[d.start for d in dates],
-            heading_dates=_heading_dates(doc, dates),
+            heading_dates=_heading_dates(doc, text, dates),
             vocabulary=self.vocabulary,
             lab_starts=sorted(
                 s.start_char for s in concepts if self.vocabulary[s.label_].category in _LAB_LIKE
@@ -263,6 +269,7 @@ class FindingExtractor:
                 )
             ),
             drug_starts=[s.start_char for s in drug_spans],
+            sentences=Sentences(doc),
         )
         concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
         findings, handled = _paired_labs(ctx, concepts)
@@ -319,7 +326,7 @@ def _concept_record(concept: Concept) -> dict:
 
 # ------------------------------------------------------------------------ helpers
 def _heading_dates(
-    doc: Doc, dates: list[DateMention]
+    doc: Doc, text: str, dates: list[DateMention]
 ) -> tuple[list[tuple[int, int, dt.date]], list[tuple[int, int, dt.date]]]:
     """Dates that govern other text, as (start, end, date) intervals, first match wins.
 
@@ -330,7 +337,6 @@ def _heading_dates(
     07/15/2026 visit): WBC 6.1 ...") dates the rest of that line only: "Renal biopsy
     (Feb 10, 2024): class IV" says nothing of the lines after it.
     """
-    text = doc.text
     section_starts = {s.start_char for s in doc.spans.get(SECTIONS_KEY, [])}
     blocks: list[tuple[int, int, dt.date]] = []
     lines: list[tuple[int, int, dt.date]] = []
@@ -404,9 +410,10 @@ def _date_role(text: str, body_start: int, line_end: int, mention: DateMention) 
     return None
 
 
-def _sentence_bounds(span: Span) -> tuple[int, int]:
-    sent = span.sent
-    return sent.start_char, sent.end_char
+def _sentence_bounds(ctx: _Context, span: Span) -> tuple[int, int]:
+    """(start char, end char) of span.sent, from the doc's sentence table."""
+    _start, _end, lo, hi = ctx.sentences.of(span.start)
+    return lo, hi
 
 
 def _finding(
@@ -487,7 +494,7 @@ def _extract(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 
 
 def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
-    lo, hi = _sentence_bounds(span)
+    lo, hi = _sentence_bounds(ctx, span)
     mention = _date_near(ctx, span.start_char, span.end_char, lo, hi)
     if mention is not None and mention.date is not None:
         date, source = mention.date, "text"
@@ -505,7 +512,7 @@ def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 
 
 def _read_value(ctx: _Context, span: Span) -> tuple[re.Match[str], int] | None:
-    lo, hi = _sentence_bounds(span)
+    lo, hi = _sentence_bounds(ctx, span)
     limit = _item_end(ctx, span.end_char, hi)
     window = ctx.text[span.end_char : limit]
     match = _VALUE_RE.match(window)
@@ -517,7 +524,7 @@ def _read_value(ctx: _Context, span: Span) -> tuple[re.Match[str], int] | None:
 def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str]:
     """A lab value's date: a date in its own item ("Hb 98 on 12/03/2026"), else the
     block heading's date, else the note's date."""
-    lo, hi = _sentence_bounds(span)
+    lo, hi = _sentence_bounds(ctx, span)
     item_end = _item_end(ctx, span.end_char, hi)
     # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
     breaks = [ctx.text.rfind(ch, lo, span.start_char) for ch in ";\n"]
@@ -645,7 +652,7 @@ def _paired_labs(ctx: _Context, concepts: list[Span]) -> tuple[list[Finding], se
     for first, second in zip(labs, labs[1:], strict=False):
         if ctx.text[first.end_char : second.start_char].strip() != "/":
             continue
-        lo, hi = _sentence_bounds(second)
+        lo, hi = _sentence_bounds(ctx, second)
         limit = min(hi, _line_end(ctx.text, second.end_char))
         pair = _PAIR_VALUES.match(ctx.text[second.end_char : limit])
         if pair is None:
@@ -692,13 +699,13 @@ def _unit_after(rest: str) -> tuple[str | None, int]:
 
 def _shared_unit(ctx: _Context, span: Span) -> str | None:
     """'WBC 4.6, neutrophils 3.1, lymphocytes 1.05 (all x10^9/L)'."""
-    lo, hi = _sentence_bounds(span)
+    lo, hi = _sentence_bounds(ctx, span)
     match = _SHARED_UNIT_RE.search(ctx.text, span.end_char, hi)
     return match.group("u").strip() if match else None
 
 
 def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
-    lo, hi = _sentence_bounds(span)
+    lo, hi = _sentence_bounds(ctx, span)
     limit = _item_end(ctx, span.end_char, hi)
     match = _SCORE_RE.match(ctx.text[span.end_char : limit])
     if match is None:
@@ -734,7 +741,7 @@ def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 
 def _window_after(ctx: _Context, span: Span) -> str:
     """The text a result can be read from: up to the next lab name, ';' or line end."""
-    _lo, hi = _sentence_bounds(span)
+    _lo, hi = _sentence_bounds(ctx, span)
     return ctx.text[span.end_char : _item_end(ctx, span.end_char, hi)]
 
 
@@ -926,7 +933,7 @@ def _drug_dates(
 
 
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
-    lo, hi = _sentence_bounds(span)
+    lo, hi = _sentence_bounds(ctx, span)
     sentence = ctx.text[lo:hi]
     rel_start, rel_end = span.start_char - lo, span.end_char - lo
     attrs: dict = {}
@@ -992,18 +999,21 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
     text = ctx.text
     spans_by_sentence: dict[tuple[int, int], list[Span]] = {}
     for span in concepts:
-        spans_by_sentence.setdefault(_sentence_bounds(span), []).append(span)
+        spans_by_sentence.setdefault(_sentence_bounds(ctx, span), []).append(span)
     previous: tuple[int, int] | None = None
-    for sent in ctx.doc.sents:
-        lo, hi = sent.start_char, sent.end_char
+    for lo, hi in ctx.sentences.bounds():
         sentence = text[lo:hi]
         mentions = spans_by_sentence.get((lo, hi), [])
         before, previous = previous, (lo, hi)
         labels = {s.label_ for s in mentions}
-        classes, cls_start, cls_end = _classes(sentence)
-        has_ln = "dx.lupus_nephritis" in labels or bool(re.search(r"\b(?:ISN|RPS|WHO)\b", sentence))
+        has_ln = "dx.lupus_nephritis" in labels or bool(_CLASS_SYSTEM.search(sentence))
         has_biopsy = "proc.kidney_biopsy" in labels or _in_biopsy_report(ctx, lo)
-        if classes and (has_ln or has_biopsy):
+        if not (has_ln or has_biopsy):
+            # Both findings below need one or the other: the class grammar (eight
+            # regexes) is only run on sentences about a biopsy or lupus nephritis.
+            continue
+        classes, cls_start, cls_end = _classes(sentence)
+        if classes:
             anchor = next(
                 (s for s in mentions if s.label_ in ("dx.lupus_nephritis", "proc.kidney_biopsy")),
                 None,
@@ -1076,6 +1086,12 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             )
 
 
+# What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
+_CLASS_WORDS = (
+    "class", "isn", "who", "lupus", "ln",
+    "mesangial", "focal", "diffuse", "membranous", "sclerosing",
+)  # fmt: skip
+_CLASS_SYSTEM = re.compile(r"\b(?:ISN|RPS|WHO)\b")
 _BIOPSY_YEAR = re.compile(
     r"\bbiops\w*\s*(?:in\s+|\(\s*)?(?P<y>(?:19|20)\d{2})\b(?!\s*[-/.]\s*\d)", re.I
 )
@@ -1140,6 +1156,12 @@ _NEGATED_BEFORE = re.compile(
 def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
     """The ISN/RPS classes a sentence asserts. "No class III or IV component identified"
     names classes only to deny them, so it asserts none."""
+    if sentence.isascii():
+        # Every class pattern needs one of these words: most sentences are let go
+        # after a few substring tests instead of seven regex scans.
+        lowered = sentence.lower()
+        if not any(word in lowered for word in _CLASS_WORDS):
+            return (), 0, 0
     match = next(
         (
             m

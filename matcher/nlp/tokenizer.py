@@ -10,6 +10,8 @@ rules keep them whole: units (mg/dL, 10^9/L, mL/min/1.73m2), slash abbreviations
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -44,7 +46,7 @@ def clinical_tokenizer(nlp: Language) -> Tokenizer:
     default = nlp.tokenizer
     suffixes = list(nlp.Defaults.suffixes or []) + list(_EXTRA_SUFFIXES)
     infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
-    return Tokenizer(
+    tokenizer = Tokenizer(
         nlp.vocab,
         rules=default.rules,
         prefix_search=default.prefix_search,
@@ -53,4 +55,56 @@ def clinical_tokenizer(nlp: Language) -> Tokenizer:
         token_match=TOKEN_MATCH.match,
         url_match=default.url_match,
     )
+    return remember_affixes(tokenizer)
 
+
+# Enough for the distinct words of a large batch of notes; a full memo is simply emptied.
+_MEMO_SIZE = 200_000
+
+
+class _Memo:
+    """A regex method (pattern.search, .match or .finditer) whose result per string is
+    remembered.
+
+    spaCy calls the affix regexes on every word-like chunk it has not cached, and it
+    leaves about a third of a note's chunks uncached; the suffix regex alone, a long
+    alternation tried at every position, cost an eighth of the whole pipeline. Words
+    repeat from note to note, so the answers are looked up instead. A regex answer
+    depends on the string only, so tokens are unchanged. `__self__` is the compiled
+    pattern, which is what spaCy reads when it saves the tokenizer.
+    """
+
+    def __init__(self, method: Callable[[str], Any]) -> None:
+        self.__self__ = method.__self__  # type: ignore[attr-defined]
+        self._method = method
+        self._many = method.__name__ == "finditer"  # an iterator is kept as a tuple
+        self._memo: dict[str, Any] = {}
+
+    def __call__(self, string: str) -> Any:
+        try:
+            return self._memo[string]
+        except KeyError:
+            pass
+        result = self._method(string)
+        if self._many:
+            result = tuple(result)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[string] = result
+        return result
+
+    def __reduce__(self) -> tuple:
+        return (_Memo, (self._method,))
+
+
+def remember_affixes(tokenizer: Tokenizer) -> Tokenizer:
+    """Memoise the tokenizer's regexes (see _Memo); a loaded pipeline gets plain ones back
+    from spaCy, so load_pipeline calls this again."""
+    for name in ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match"):
+        method = getattr(tokenizer, name)
+        if method is not None and not isinstance(method, _Memo) and hasattr(method, "__self__"):
+            setattr(tokenizer, name, _Memo(method))
+    # spaCy stops caching chunk tokenizations at 10,000 chunks; a day of notes has far
+    # more distinct ones (numbers, dates). The cache holds the same answers, only more.
+    tokenizer.max_cache_size = max(tokenizer.max_cache_size, _MEMO_SIZE)
+    return tokenizer
