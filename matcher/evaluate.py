@@ -8,7 +8,10 @@ the rules are GUIDELINE.md's.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
 
 from matcher.model import (
     Criterion,
@@ -23,10 +26,10 @@ from matcher.vocab import load_vocabulary
 Evaluator = Callable[[Criterion, Timeline], CriterionResult]
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
 }
 _PROTEINURIA = ("lab.upcr", "lab.urine_protein_24h")
 _ACTIVE_STATEMENTS = ("status.persistent_proteinuria", "status.nonresponse", "status.renal_relapse")
@@ -38,10 +41,35 @@ def evaluate(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 
 
 def evaluate_all(criteria: Iterable[Criterion], timeline: Timeline) -> tuple[CriterionResult, ...]:
-    return tuple(evaluate(c, timeline) for c in criteria)
+    evaluator = _EVALUATORS.get
+    return tuple([evaluator(c.kind, _manual)(c, timeline) for c in criteria])
 
 
 # ------------------------------------------------------------------- helpers
+# Evaluation runs ~20 criteria for each of 100,000 patients a night, so what depends only
+# on the criterion (its label text, the concepts that imply "dx.sle", a lab item's groups)
+# is worked out once per criterion object, and the helpers below read the timeline's
+# fields directly instead of going through small methods.
+_PREPARED: dict[tuple[int, Callable[..., Any]], tuple[Criterion, Any]] = {}
+_PREPARED_MAX = 4096  # criteria of every loaded trial, with room to spare
+
+
+def _prepared(criterion: Criterion, build: Callable[[Criterion], Any]) -> Any:
+    """`build(criterion)`, computed once per criterion object. Keyed on identity, not
+    equality: a Criterion's params take no part in its equality, so two trials' "c3" could
+    compare equal with different thresholds. The entry holds the criterion, so its id is
+    not reused while cached."""
+    key = (id(criterion), build)
+    entry = _PREPARED.get(key)
+    if entry is not None and entry[0] is criterion:
+        return entry[1]
+    value = build(criterion)
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.clear()
+    _PREPARED[key] = (criterion, value)
+    return value
+
+
 def _result(
     criterion: Criterion,
     status: Status,
@@ -49,29 +77,44 @@ def _result(
     findings: Iterable[Finding] = (),
     timeline: Timeline | None = None,
 ) -> CriterionResult:
+    # Plain constructors, not model.construct: results stay alive until their rows are
+    # written, and a materialised __dict__ per object doubles what the garbage collector
+    # walks (measured: slower with GC on, as in a worker).
+    note_dates = timeline.note_dates if timeline is not None else {}
     evidence = tuple(
-        Evidence(f.note_id, timeline.note_date(f) if timeline else None, f.start, f.end, f.text)
-        for f in findings
+        Evidence(f.note_id, note_dates.get(f.note_id), f.start, f.end, f.text) for f in findings
     )
     return CriterionResult(criterion, status, reason, evidence)
 
 
 def _when(finding: Finding, timeline: Timeline) -> dt.date:
-    return finding.date or timeline.note_date(finding) or timeline.as_of
+    return finding.date or timeline.note_dates.get(finding.note_id) or timeline.as_of
 
 
 def _in_lookback(finding: Finding, timeline: Timeline) -> bool:
-    age = (timeline.as_of - _when(finding, timeline)).days
-    return 0 <= age <= LOOKBACK_DAYS
+    as_of = timeline.as_of
+    when = finding.date or timeline.note_dates.get(finding.note_id) or as_of
+    return 0 <= (as_of - when).days <= LOOKBACK_DAYS
 
 
 def _latest(findings: list[Finding], timeline: Timeline) -> Finding | None:
+    """The finding with the greatest (date, note date, offset); the first of equals, as
+    max() gives."""
     if not findings:
         return None
-    return max(
-        findings,
-        key=lambda f: (_when(f, timeline), timeline.note_date(f) or timeline.as_of, f.start),
-    )
+    if len(findings) == 1:
+        return findings[0]
+    note_dates = timeline.note_dates
+    as_of = timeline.as_of
+    best = findings[0]
+    written = note_dates.get(best.note_id)
+    best_key = (best.date or written or as_of, written or as_of, best.start)
+    for finding in findings[1:]:
+        written = note_dates.get(finding.note_id)
+        key = (finding.date or written or as_of, written or as_of, finding.start)
+        if key > best_key:
+            best, best_key = finding, key
+    return best
 
 
 def _fmt(value: float) -> str:
@@ -85,18 +128,25 @@ def _current(
     findings: list[Finding], timeline: Timeline, label: str
 ) -> tuple[Finding | None, str | None]:
     """The most recent value within the lookback, or why there is none."""
-    recent = [f for f in findings if _in_lookback(f, timeline)]
+    if not findings:
+        return None, f"no {label} documented"
+    as_of = timeline.as_of
+    note_dates = timeline.note_dates
+    recent = [
+        f
+        for f in findings
+        if 0 <= (as_of - (f.date or note_dates.get(f.note_id) or as_of)).days <= LOOKBACK_DAYS
+    ]
     if recent:
         return _latest(recent, timeline), None
     older = _latest(findings, timeline)
-    if older is not None:
-        return None, (
-            f"most recent {label} is from {_when(older, timeline)}, older than the "
-            f"{LOOKBACK_DAYS}-day lookback (stale)"
-        )
-    return None, f"no {label} documented"
+    return None, (
+        f"most recent {label} is from {_when(older, timeline)}, older than the "
+        f"{LOOKBACK_DAYS}-day lookback (stale)"
+    )
 
 
+@cache
 def _label(concept_id: str) -> str:
     vocabulary = load_vocabulary()
     return vocabulary[concept_id].label if concept_id in vocabulary else concept_id
@@ -127,9 +177,9 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             latest = _latest(stated, timeline)
             birth = dt.date.fromisoformat(str(latest.value))
             evidence = [latest]
-    elif timeline.of("demographic.birth_date", "demographic.age"):
+    elif stated := timeline.of("demographic.birth_date", "demographic.age"):
         # A structured birth date decides; the note's own mention is shown beside it.
-        evidence = [_latest(timeline.of("demographic.birth_date", "demographic.age"), timeline)]
+        evidence = [_latest(stated, timeline)]
     if birth is not None:
         years = _completed_years(birth, timeline.as_of)
         status = Status.MET if inside(years) else Status.NOT_MET
@@ -179,21 +229,28 @@ def _sex(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     return _result(criterion, status, f"recorded sex {timeline.patient.sex}")
 
 
-def _implied_by(concept_id: str) -> set[str]:
+@cache
+def _implied_by(concept_id: str) -> frozenset[str]:
     """Concepts whose presence implies this one: lupus nephritis implies SLE."""
     vocabulary = load_vocabulary()
     implied = {concept_id}
     for concept in vocabulary.concepts.values():
         if concept_id in concept.attrs.get("implies", ()):
             implied.add(concept.id)
-    return implied
+    return frozenset(implied)
 
 
-def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+def _diagnosis_concepts(criterion: Criterion) -> tuple[tuple[str, ...], str]:
+    """Every concept that affirms the diagnosis, in a fixed order, and its names."""
     concepts: set[str] = set()
     for concept_id in criterion.params.get("concepts", []):
         concepts |= _implied_by(concept_id)
     names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
+    return tuple(sorted(concepts)), names
+
+
+def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    concepts, names = _prepared(criterion, _diagnosis_concepts)
     affirmed = timeline.of(*concepts)
     if "dx.lupus_nephritis" in concepts or "dx.sle" in concepts:
         # A biopsy read as lupus nephritis class III/IV affirms the disease.
@@ -219,21 +276,21 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
         return _result(criterion, Status.NOT_MET, f"{names} not documented; confirm at screening")
     latest_ruled_out = _latest(ruled_out, timeline)
-    # "SLE was considered but ruled out" stands unless the diagnosis itself is affirmed
-    # again later; a later biopsy read as lupus nephritis does not overturn it by itself.
-    direct = [f for f in affirmed if f.concept in criterion.params.get("concepts", [])]
-    latest_direct = _latest(direct, timeline)
+    if latest_ruled_out is not None:
+        # "SLE was considered but ruled out" stands unless the diagnosis itself is affirmed
+        # again later; a later biopsy read as lupus nephritis does not overturn it by itself.
+        listed = criterion.params.get("concepts", [])
+        latest_direct = _latest([f for f in affirmed if f.concept in listed], timeline)
+        ruled_out_on = _when(latest_ruled_out, timeline)
+        if latest_direct is None or ruled_out_on >= _when(latest_direct, timeline):
+            return _result(
+                criterion,
+                Status.NOT_MET,
+                f"{names} ruled out or criteria not fulfilled",
+                [latest_ruled_out],
+                timeline,
+            )
     latest_affirmed = _latest(affirmed, timeline)
-    if latest_ruled_out is not None and (
-        latest_direct is None or _when(latest_ruled_out, timeline) >= _when(latest_direct, timeline)
-    ):
-        return _result(
-            criterion,
-            Status.NOT_MET,
-            f"{names} ruled out or criteria not fulfilled",
-            [latest_ruled_out],
-            timeline,
-        )
     if latest_affirmed is not None:
         return _result(criterion, Status.MET, f"{names} documented", [latest_affirmed], timeline)
     return _result(criterion, Status.UNKNOWN, f"{names} not documented")
@@ -346,17 +403,21 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         criterion,
         status,
         f"{label} {shown} on {_when(latest, timeline)} "
-        f"(needs {_describe_threshold(criterion.params)})",
+        f"(needs {_prepared(criterion, _criterion_threshold)})",
         [latest],
         timeline,
     )
+
+
+def _criterion_threshold(criterion: Criterion) -> str:
+    return _describe_threshold(criterion.params)
 
 
 def _drug_start(finding: Finding, timeline: Timeline) -> dt.date:
     start = finding.attrs.get("start_date")
     if isinstance(start, str):
         start = dt.date.fromisoformat(start)
-    return start or timeline.note_date(finding) or timeline.as_of
+    return start or timeline.note_dates.get(finding.note_id) or timeline.as_of
 
 
 def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -375,12 +436,16 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             [_latest(naive, timeline)],
             timeline,
         )
+    # The first-started exposure of each agent (the first of equal starts), and its start.
     by_agent: dict[str, Finding] = {}
+    started: dict[str, dt.date] = {}
     for finding in exposures:
-        current = by_agent.get(finding.concept)
-        if current is None or _drug_start(finding, timeline) < _drug_start(current, timeline):
-            by_agent[finding.concept] = finding
-    earliest = min(by_agent.values(), key=lambda f: _drug_start(f, timeline), default=None)
+        start = _drug_start(finding, timeline)
+        concept = finding.concept
+        if concept not in started or start < started[concept]:
+            by_agent[concept] = finding
+            started[concept] = start
+    earliest = min(by_agent.values(), key=lambda f: started[f.concept], default=None)
     # c. proteinuria not in remission
     measures = [f for f in timeline.of(*_PROTEINURIA) if isinstance(f.value, (int, float))]
     threshold = float(params.get("proteinuria_threshold", 0.5))
@@ -421,14 +486,14 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             timeline,
         )
     if earliest is not None:
-        days = (timeline.as_of - _drug_start(earliest, timeline)).days
+        days = (timeline.as_of - started[earliest.concept]).days
         long_enough = days > min_days if strict else days >= min_days
         if not long_enough:
             return _result(
                 criterion,
                 Status.NOT_MET,
                 f"earliest documented start of a listed agent "
-                f"({_label(earliest.concept)}, {_drug_start(earliest, timeline)}) is "
+                f"({_label(earliest.concept)}, {started[earliest.concept]}) is "
                 f"{days} days before screening, not more than {min_days}",
                 [earliest],
                 timeline,
@@ -440,7 +505,7 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             Status.UNKNOWN,
             f"{len(by_agent)} listed agent(s) documented ({named}); {min_agents} needed",
         )
-    evidence = sorted(by_agent.values(), key=lambda f: _drug_start(f, timeline))
+    evidence = sorted(by_agent.values(), key=lambda f: started[f.concept])
     if latest_measure is not None:
         proteinuria = (
             f"latest proteinuria {_fmt(float(latest_measure.value))} "
@@ -462,8 +527,8 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             "or statement of non-remission",
         )
     agents_text = ", ".join(
-        f"{_label(f.concept)} from {_drug_start(f, timeline)}"
-        for f in sorted(by_agent.values(), key=lambda f: _drug_start(f, timeline))
+        f"{_label(f.concept)} from {started[f.concept]}"
+        for f in sorted(by_agent.values(), key=lambda f: started[f.concept])
     )
     return _result(criterion, Status.MET, f"{agents_text}; {proteinuria}", evidence, timeline)
 
@@ -478,9 +543,10 @@ def _last_exposure(finding: Finding, timeline: Timeline) -> dt.date:
     return timeline.note_date(finding) or timeline.as_of
 
 
-def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
+    """The drugs' names, and the concepts that count as exposure: the drugs and the
+    classes that stand for them."""
     drugs = criterion.params.get("drugs", [])
-    window = criterion.params.get("window_days")
     names = ", ".join(sorted({_label(d) for d in drugs}))
     wanted = set(drugs)
     # "anti-CD20 therapy" in a note is a class finding: it counts for an exclusion that
@@ -489,7 +555,13 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     # Only a class wholly inside the criterion's list: "anti-CD20 therapy" counts for
     # "rituximab or another anti-CD20"; "immunosuppression" says nothing of cyclophosphamide.
     classes = [c.id for c in vocabulary.by_category("drug_class") if set(c.members) <= wanted]
-    exposures = timeline.of(*drugs, *classes)
+    return names, (*drugs, *classes)
+
+
+def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    window = criterion.params.get("window_days")
+    names, concepts = _prepared(criterion, _exposure_concepts)
+    exposures = timeline.of(*concepts)
     if window is not None:
         exposures = [
             f for f in exposures if (timeline.as_of - _last_exposure(f, timeline)).days <= window
@@ -511,8 +583,21 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
     if finding.ref_high is not None:
         return finding.ref_high, "printed reference range"
-    default = load_vocabulary()[concept_id].attrs.get("default_uln")
-    return default, "default ULN"
+    return _default_uln(concept_id), "default ULN"
+
+
+@cache
+def _default_uln(concept_id: str) -> float | None:
+    return load_vocabulary()[concept_id].attrs.get("default_uln")
+
+
+def _lab_groups(criterion: Criterion) -> list[dict]:
+    """The item's own thresholds, then each alternative with the item's exceptions."""
+    params = criterion.params
+    return [params] + [
+        alt if "concepts" in alt else dict(params, **alt, exceptions=params.get("exceptions", []))
+        for alt in params.get("alternatives", [])
+    ]
 
 
 def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -521,10 +606,20 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     three-valued logic. For an inclusion, true is met; for an exclusion ("Hemoglobin <
     70 g/L"), true means the patient has the excluding condition: met."""
     params = criterion.params
-    groups = [params] + [
-        alt if "concepts" in alt else dict(params, **alt, exceptions=params.get("exceptions", []))
-        for alt in params.get("alternatives", [])
-    ]
+    analytes = params.get("analytes")
+    if analytes and len(analytes) == 1 and not params.get("alternatives"):
+        # One analyte, no alternatives ("ALT ≤ 3×ULN"), most lab items: its verdict is the
+        # item's, as the general path below would combine it.
+        truth, reasons, found = _lab_one(criterion, params, analytes[0], timeline)
+        if truth is None:
+            return _result(criterion, Status.UNKNOWN, reasons)
+        if criterion.type == "exclusion":
+            status = Status.MET if truth else Status.NOT_MET
+            return _result(criterion, status, reasons, found, timeline)
+        if truth:
+            return _result(criterion, Status.MET, reasons, found, timeline)
+        return _lab_failure(criterion, timeline, reasons, list(found))
+    groups = _prepared(criterion, _lab_groups)
     outcomes = [_lab_group(criterion, group, timeline) for group in groups]
     measured = [o[0] for o, g in zip(outcomes, groups, strict=True) if "analytes" in g]
     truth = _combine(measured, params.get("combine", "and"))
@@ -650,10 +745,8 @@ def _lab_one(
         )
         return ok, reason, (latest,)
     ok = _OPS[params["op"]](value, float(params["value"]))
-    reason = (
-        f"{label} {_fmt(value)} {latest.unit or ''} on {when} "
-        f"(needs {params['op']} {_fmt(float(params['value']))})"
-    )
+    needs = _needs(params["op"], params["value"])
+    reason = f"{label} {_fmt(value)} {latest.unit or ''} on {when} {needs}"
     if ok and params.get("csf_free_days") is not None:
         window = int(params["csf_free_days"])
         doses = [
@@ -670,6 +763,12 @@ def _lab_one(
                 (latest, dose),
             )
     return ok, reason, (latest,)
+
+
+@cache
+def _needs(op: str, threshold: float) -> str:
+    """ "(needs >= 1)": the same few thresholds for every patient."""
+    return f"(needs {op} {_fmt(float(threshold))})"
 
 
 def _schwartz(timeline: Timeline) -> tuple[float, Finding, Finding] | None:

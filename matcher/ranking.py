@@ -52,22 +52,42 @@ def relevance(status: PatientStatus, results: Iterable[CriterionResult]) -> int:
 def score(status: PatientStatus, results: tuple[CriterionResult, ...], as_of: dt.date) -> float:
     """Orders patients within a status group: more met (disease criteria weigh most),
     fewer unknown, more recent evidence. Range 0-100 per group band."""
-    met = sum(1 for r in results if r.status is Status.MET and r.criterion.type == "inclusion")
-    met += sum(1 for r in results if r.status is Status.NOT_MET and r.criterion.type == "exclusion")
-    disease_met = sum(1 for r in results if is_disease_criterion(r) and r.status is Status.MET)
-    unknown = sum(1 for r in results if r.status is Status.UNKNOWN)
-    countable = max(1, sum(1 for r in results if r.status is not Status.MANUAL))
-    dates = [e.note_date for r in results for e in r.evidence if e.note_date]
+    # One pass over the results (this runs for every patient of every trial nightly).
+    met = disease_met = unknown = countable = 0
+    newest: dt.date | None = None
+    for r in results:
+        status_r = r.status
+        criterion = r.criterion
+        if status_r is Status.MET:
+            if criterion.type == "inclusion":
+                met += 1
+                if criterion.kind in DISEASE_KINDS:
+                    disease_met += 1
+        elif status_r is Status.NOT_MET:
+            if criterion.type == "exclusion":
+                met += 1
+        elif status_r is Status.UNKNOWN:
+            unknown += 1
+        if status_r is not Status.MANUAL:
+            countable += 1
+        for e in r.evidence:
+            note_date = e.note_date
+            if note_date and (newest is None or note_date > newest):
+                newest = note_date
+    countable = max(1, countable)
     recency = 0.0
-    if dates:
-        newest_age = max(0, (as_of - max(dates)).days)
+    if newest is not None:
+        newest_age = max(0, (as_of - newest).days)
         recency = 1.0 / (1.0 + newest_age / 30.0)
     strength = (met + 2 * disease_met - unknown) / (countable + 2 * len(DISEASE_KINDS))
-    band = {
-        PatientStatus.ELIGIBLE: 3,
-        PatientStatus.POSSIBLE: relevance(status, results),
-        PatientStatus.INELIGIBLE: 0,
-    }[status]
+    if status is PatientStatus.ELIGIBLE:
+        band = 3
+    elif status is PatientStatus.POSSIBLE:
+        band = relevance(status, results)
+    elif status is PatientStatus.INELIGIBLE:
+        band = 0
+    else:
+        raise KeyError(status)
     # strength lies in [-1, 1]; shifted so that every score is positive.
     return round(band * 25 + 10 * (max(strength, -1.0) + 1) + recency, 4)
 
@@ -84,8 +104,13 @@ def rank(
 
     def key(p: PatientResult) -> tuple:
         tier = relevance(p.status, p.results)
-        return (_GROUP_ORDER[p.status], -tier, -probability.get(p.patient_id, 0.0), -p.score,
-                p.patient_id)
+        return (
+            _GROUP_ORDER[p.status],
+            -tier,
+            -probability.get(p.patient_id, 0.0),
+            -p.score,
+            p.patient_id,
+        )
 
     ordered = sorted(results, key=key)
     return [
