@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
@@ -102,6 +103,7 @@ class NightlyReport:
     trials: list[TrialReport] = field(default_factory=list)
     interrupted_runs: list[int] = field(default_factory=list)
     report_files: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)  # loaded in full by an earlier run
 
     @property
     def rejected(self) -> int:
@@ -511,6 +513,19 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
         if problem is not None:
             _reject(store, report, Reject(problem.file, problem.line, problem.reason))
             continue
+        digest = file_digest(path)
+        known = store.loaded_file(digest)
+        if known is not None:
+            # Loaded in full before, byte for byte: every row would be "unchanged".
+            # Its rejects are listed again (they are still there), not stored again.
+            report.rows += known["rows"]
+            report.skipped_files.append(str(path))
+            for row in store.rejects(str(path)):
+                report.rejects.append(RejectEntry(row["source_file"], row["line"], row["reason"]))
+                report.unchanged -= 1  # a reject is not an unchanged note
+            report.unchanged += known["rows"]
+            continue
+        rows_before = report.rows
         load_rows(
             store,
             read_rows(path),
@@ -518,10 +533,13 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
             lambda reject: _reject(store, report, reject),
             source=path,
         )
+        # After every batch is committed: a run killed mid-file reads the file again.
+        store.mark_file_loaded(digest, str(path), path.stat().st_size, report.rows - rows_before)
     log.info(
-        "load: %d file(s), %d row(s) in %.1fs: %d new, %d changed, %d unchanged, %d rejected "
-        "(%d not seen before)",
+        "load: %d file(s) (%d already loaded, skipped), %d row(s) in %.1fs: %d new, %d changed, "
+        "%d unchanged, %d rejected (%d not seen before)",
         len(plan.files),
+        len(report.skipped_files),
         report.rows,
         time.monotonic() - began,
         report.new,
@@ -530,6 +548,14 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
         report.rejected,
         report.new_rejects,
     )
+
+
+def file_digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
 
 
 def _reject(store: Store, report: NightlyReport, reject: Reject) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from matcher.errors import InputRowError, StoreError
-from matcher.model import Finding, Note, Patient, PatientResult, Trial
+from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
 
 DEFAULT_DB = "matcher.db"
 RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row
@@ -169,7 +169,20 @@ def _migration_1_initial(db: Database) -> None:
     db.table("rejects").create_index(["source_file", "line"])
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_migration_1_initial,)
+def _migration_2_source_files(db: Database) -> None:
+    """Export files loaded in full, by content digest: the nightly job skips a file it has
+    already loaded (a folder of exports grows by one file a night; rereading a million
+    old rows every night would cost minutes and find nothing new)."""
+    db.table("source_files").create(
+        {"sha256": str, "path": str, "size": int, "rows": int, "loaded_at": str},
+        pk="sha256",
+    )
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    _migration_1_initial,
+    _migration_2_source_files,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _FINDING_COLUMNS = (
@@ -514,29 +527,59 @@ class Store:
     ) -> Iterator[tuple[Patient, list[Finding], dict[str, dt.date]]]:
         """Each patient with id in [first, last], with their findings (note date order)
         and their notes' dates: what evaluation needs, a few hundred patients at a time."""
+        # Plain tuples from the connection: sqlite-utils' dict per row cost as much as
+        # decoding the row into a Finding.
+        conn = self.db.conn
         patients = [
-            _patient(r)
-            for r in self.db.query(
-                "SELECT * FROM patients WHERE patient_id BETWEEN ? AND ? ORDER BY patient_id",
+            _patient({"patient_id": pid, "birth_date": birth_date, "sex": sex})
+            for pid, birth_date, sex in conn.execute(
+                "SELECT patient_id, birth_date, sex FROM patients "
+                "WHERE patient_id BETWEEN ? AND ? ORDER BY patient_id",
                 [first, last],
             )
         ]
         dates: dict[str, dict[str, dt.date]] = {}
-        for pid, note_id, note_date in self.db.execute(
+        written: dict[str, str] = {}  # note id -> note_date as stored, the order of the join
+        for pid, note_id, note_date in conn.execute(
             "SELECT patient_id, note_id, note_date FROM notes WHERE patient_id BETWEEN ? AND ?",
             [first, last],
         ):
             dates.setdefault(pid, {})[note_id] = dt.date.fromisoformat(note_date)
-        findings: dict[str, list[Finding]] = {}
-        for r in self.db.query(
-            f"SELECT {_FINDING_SELECT} FROM findings f JOIN notes n ON n.note_id = f.note_id "
-            "WHERE f.patient_id BETWEEN ? AND ? "
-            "ORDER BY f.patient_id, n.note_date, f.note_id, f.id",
+            written[note_id] = note_date
+        # Findings in index order (patient, id) and put in note order here: a join with
+        # notes sorted by note date cost a quarter of the query. Within a note the ids keep
+        # the order the parser gave.
+        by_note: dict[str, dict[str, list[Finding]]] = {}
+        current_pid = current_note = None
+        current: list[Finding] = []
+        for r in conn.execute(
+            f"SELECT {_FINDING_SELECT} FROM findings f "
+            "WHERE f.patient_id BETWEEN ? AND ? ORDER BY f.patient_id, f.id",
             [first, last],
         ):
-            findings.setdefault(r["patient_id"], []).append(_finding(r))
+            if r[0] != current_note or r[1] != current_pid:  # note_id, patient_id
+                current_note, current_pid = r[0], r[1]
+                current = by_note.setdefault(current_pid, {}).setdefault(current_note, [])
+            current.append(_finding(r))
         for p in patients:
-            yield p, findings.get(p.patient_id, []), dates.get(p.patient_id, {})
+            notes = by_note.get(p.patient_id)
+            findings: list[Finding] = []
+            if notes:
+                keyed = []
+                for note_id, items in notes.items():
+                    note_date = written.get(note_id)
+                    if note_date is None:  # another patient's note, or none (inner join)
+                        row = conn.execute(
+                            "SELECT note_date FROM notes WHERE note_id = ?", [note_id]
+                        ).fetchone()
+                        if row is None:
+                            continue
+                        note_date = row[0]
+                    keyed.append((note_date, note_id, items))
+                keyed.sort(key=lambda k: (k[0], k[1]))
+                for _date_text, _note_id, items in keyed:
+                    findings += items
+            yield p, findings, dates.get(p.patient_id, {})
 
     def note_dates(self) -> dict[str, dt.date]:
         return {
@@ -561,8 +604,23 @@ class Store:
             }
         )
 
-    def rejects(self) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM rejects ORDER BY id"))
+    def rejects(self, source_file: str | None = None) -> list[dict[str, Any]]:
+        if source_file is None:
+            return list(self.db.query("SELECT * FROM rejects ORDER BY id"))
+        return list(
+            self.db.query("SELECT * FROM rejects WHERE source_file = ? ORDER BY id", [source_file])
+        )
+
+    def loaded_file(self, sha256: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM source_files WHERE sha256 = ?", [sha256]))
+        return rows[0] if rows else None
+
+    def mark_file_loaded(self, sha256: str, path: str, size: int, rows: int) -> None:
+        with self.transaction():
+            self.db.table("source_files").upsert(
+                {"sha256": sha256, "path": path, "size": size, "rows": rows, "loaded_at": _now()},
+                pk="sha256",
+            )
 
     # --- trials, runs, results ----------------------------------------------------------
 
@@ -809,11 +867,76 @@ def _finding_row(f: Finding, patient_id: str) -> dict[str, Any]:
     return row
 
 
-def _finding(row: dict[str, Any]) -> Finding:
-    data = dict(row)
-    data["value"] = json.loads(row["value"]) if row["value"] is not None else None
-    data["attrs"] = json.loads(row["attrs"]) if row["attrs"] else {}
-    return Finding.from_json(data)
+def _finding(row: dict[str, Any] | Sequence[Any]) -> Finding:
+    """A stored finding from a row of _FINDING_COLUMNS: a dict (sqlite-utils) or a tuple
+    (a raw cursor, as patient_records reads). Decodes as Finding.from_json(row) does, with
+    short cuts for what nearly every row holds: `attrs` "{}", `value` "null", a number or a
+    string without escapes (json.dumps wrote it, so "12.5" is 12.5 and "13" is 13)."""
+    if isinstance(row, dict):
+        row = [row[c] for c in _FINDING_COLUMNS]
+    (
+        note_id,
+        _patient_id,
+        concept,
+        category,
+        code,
+        value,
+        unit,
+        date,
+        date_source,
+        assertion,
+        start,
+        end,
+        text,
+        raw_value,
+        raw_unit,
+        ref_low,
+        ref_high,
+        attrs,
+    ) = row
+    if value is not None:
+        if value == "null":
+            value = None
+        elif value[:1] == '"' and "\\" not in value:
+            value = value[1:-1]
+        elif (
+            value[:1] in "-0123456789"
+            and value[-1:] in "0123456789"
+            and value[:1]
+            and "_" not in value
+        ):
+            is_float = "." in value or "e" in value or "E" in value
+            value = float(value) if is_float else int(value)
+        else:
+            value = json.loads(value)
+    if not attrs or attrs == "{}":
+        attrs = {}
+    else:
+        attrs = json.loads(attrs)
+        for key in ("start_date", "stop_date"):
+            if isinstance(attrs.get(key), str):
+                attrs[key] = dt.date.fromisoformat(attrs[key])
+    return Finding.from_fields(
+        {
+            "concept": concept,
+            "category": category,
+            "note_id": note_id,
+            "start": int(start),
+            "end": int(end),
+            "text": text,
+            "assertion": as_assertion(assertion),
+            "code": code,
+            "value": value,
+            "unit": unit,
+            "date": dt.date.fromisoformat(date) if date else None,
+            "date_source": date_source,
+            "raw_value": raw_value,
+            "raw_unit": raw_unit,
+            "ref_low": ref_low,
+            "ref_high": ref_high,
+            "attrs": attrs,
+        }
+    )
 
 
 def _raw_text(raw: bytes | str | None) -> str:

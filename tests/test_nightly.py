@@ -252,7 +252,7 @@ def test_sigkill_mid_parse_then_rerun_equals_one_clean_run(big: dict):
     _same_as_clean(big, db)
     # the report of the rerun says what the clean run's said
     strip = ("run_id", "started", "finished", "interrupted_runs", "report_files", "parsed",
-             "parse_seconds", "parse_rate", "new", "unchanged")
+             "parse_seconds", "parse_rate", "new", "unchanged", "skipped_files")
     assert ({k: v for k, v in again.items() if k not in strip}
             == {k: v for k, v in big["report"].items() if k not in strip})
 
@@ -615,3 +615,27 @@ def test_progress_bar_on_a_terminal_and_one_line_per_phase_otherwise(
         assert sum(phase in line for line in lines) == 1, phase
     quiet = nightly([source], trials, tmp_path / "quiet.db", tmp_path / "reports", "--quiet")
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_an_export_loaded_in_full_is_skipped_by_digest_and_a_changed_one_is_read_again(
+        shared: Path, tmp_path: Path):
+    rows = cohort(shared)[:30]
+    source = write_jsonl(tmp_path / "notes.jsonl", rows)
+    trials = trials_dir(shared, tmp_path)
+    db, report = tmp_path / "m.db", tmp_path / "reports"
+    when = dt.date(2026, 11, 20)
+
+    def run():
+        return run_nightly([source], trials, db, when, report, progress="quiet", workers=1)
+
+    first = run()
+    assert (first.rows, first.new, first.skipped_files) == (30, 30, [])
+    again = run()  # byte-identical file: not read, counted as 30 unchanged rows
+    assert (again.rows, again.unchanged, again.new, again.skipped_files) == (
+        30, 30, 0, [str(source)])
+    assert [t.counts for t in again.trials] == [t.counts for t in first.trials]
+
+    rows[3] = dict(rows[3], text=rows[3]["text"] + "\nSeen again today.")
+    write_jsonl(source, rows)
+    changed = run()
+    assert (changed.skipped_files, changed.changed, changed.unchanged) == ([], 1, 29)
