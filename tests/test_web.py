@@ -649,6 +649,22 @@ def test_the_search_index_follows_changed_and_new_notes(admin: TestClient, web_d
     assert engine.search("zebrafish", AS_OF_DATE) == {"P-NEW"}
 
 
+def test_a_search_index_built_before_the_rows_table_existed_is_backfilled(
+        admin: TestClient, web_db: Path):
+    from matcher.web.schema import ensure_schema
+
+    engine = admin.app.state.web.engine
+    found = engine.search("tacrolimus", AS_OF_DATE)
+    assert found
+    with Store(web_db) as store:
+        store.db.execute("DROP TABLE web_notes_fts_rows")
+        ensure_schema(store.db)  # what the app does on start
+        rows = store.db.execute("SELECT count(*) FROM web_notes_fts_rows").fetchone()[0]
+        indexed = store.db.execute("SELECT count(*) FROM web_notes_fts").fetchone()[0]
+    assert rows == indexed > 0
+    assert engine.search("tacrolimus", AS_OF_DATE) == found
+
+
 def test_new_data_invalidates_the_cached_ranking(admin: TestClient, web_db: Path):
     before = _rows(admin.get(f"/trials/{TRIAL}?as_of={AS_OF}&per_page=200").text)
     assert "P-LATE" not in before

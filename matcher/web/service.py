@@ -582,22 +582,41 @@ class Engine:
                 ).fetchall()
                 for note_id, rowid in stale:
                     db.execute("DELETE FROM web_notes_fts WHERE rowid = ?", [rowid])
+                    db.execute("DELETE FROM web_notes_fts_rows WHERE fts_rowid = ?", [rowid])
                     db.execute("DELETE FROM web_notes_fts_map WHERE note_id = ?", [note_id])
-                fresh = db.execute(
-                    "SELECT n.note_id, n.patient_id, n.note_date, n.text, n.content_hash "
-                    "FROM notes n LEFT JOIN web_notes_fts_map m ON m.note_id = n.note_id "
-                    "WHERE m.note_id IS NULL"
-                ).fetchall()
-                for note_id, patient_id, note_date, text, digest in fresh:
-                    cursor = db.execute(
-                        "INSERT INTO web_notes_fts (text, patient_id, note_date) VALUES (?, ?, ?)",
-                        [text, patient_id, note_date],
+                # Ids first, texts a page at a time: a million notes' text never sits in
+                # memory at once, and no cursor reads a table this loop writes.
+                fresh = [
+                    r[0]
+                    for r in db.execute(
+                        "SELECT n.note_id FROM notes n "
+                        "LEFT JOIN web_notes_fts_map m ON m.note_id = n.note_id "
+                        "WHERE m.note_id IS NULL"
                     )
-                    db.execute(
-                        "INSERT INTO web_notes_fts_map (note_id, fts_rowid, content_hash) "
-                        "VALUES (?, ?, ?)",
-                        [note_id, cursor.lastrowid, digest],
-                    )
+                ]
+                for i in range(0, len(fresh), 1000):
+                    page = fresh[i : i + 1000]
+                    marks = ", ".join("?" * len(page))
+                    for note_id, patient_id, note_date, text, digest in db.execute(
+                        "SELECT note_id, patient_id, note_date, text, content_hash FROM notes "
+                        f"WHERE note_id IN ({marks})",
+                        page,
+                    ).fetchall():
+                        cursor = db.execute(
+                            "INSERT INTO web_notes_fts (text, patient_id, note_date) "
+                            "VALUES (?, ?, ?)",
+                            [text, patient_id, note_date],
+                        )
+                        db.execute(
+                            "INSERT INTO web_notes_fts_rows (fts_rowid, patient_id, note_date) "
+                            "VALUES (?, ?, ?)",
+                            [cursor.lastrowid, patient_id, note_date],
+                        )
+                        db.execute(
+                            "INSERT INTO web_notes_fts_map (note_id, fts_rowid, content_hash) "
+                            "VALUES (?, ?, ?)",
+                            [note_id, cursor.lastrowid, digest],
+                        )
                 db.execute(
                     "INSERT INTO web_meta (key, value) VALUES ('fts_version', ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -614,8 +633,9 @@ class Engine:
         return {
             r[0]
             for r in self.db.execute(
-                "SELECT DISTINCT patient_id FROM web_notes_fts WHERE web_notes_fts MATCH ? "
-                "AND note_date <= ?",
+                "SELECT r.patient_id FROM web_notes_fts f "
+                "JOIN web_notes_fts_rows r ON r.fts_rowid = f.rowid "
+                "WHERE web_notes_fts MATCH ? AND r.note_date <= ?",
                 [match, as_of.isoformat()],
             )
         }
