@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/matcher-bench"))
-    ap.add_argument("--patients", type=int, default=100_000)
+    ap.add_argument("--patients", type=int, default=102_000)  # about 1.0M notes
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--trial", type=Path, default=REPO / "registry_dumps" / "NCT06904729.txt")
     ap.add_argument("--requests", type=int, default=300)

@@ -132,8 +132,18 @@ def test_eval_and_web_benchmarks_run_on_a_nightly_database(corpus: Path, tmp_pat
     merged = tmp_path / "all.json"
     merged.write_text(
         json.dumps(
-            {"commit": "test", "machine": {"cpus": 2}, "nightly": json.loads(nightly.read_text())}
+            {
+                "commit": "test",
+                "machine": {"cpus": 2, "python": "3", "platform": "x"},
+                "nightly": json.loads(nightly.read_text()),
+                "eval_large": result,
+                "web": web,
+                "commands": ["matcher nightly ..."],
+            }
         )
     )
     run("plot.py", str(merged), "--out", str(plot))
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = run("report.py", str(merged))
+    assert "| nightly, 60 notes" in table and "| referrer query: patient page" in table
+    assert "matcher nightly ..." in table
