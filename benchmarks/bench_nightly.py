@@ -64,7 +64,9 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> dict[str, Any]:
                 continue
             total += rss
             peak_single = max(peak_single, rss)
-            cpu[p.pid] = times.user + times.system + times.children_user + times.children_system
+            # Own time only: a reaped worker's time also shows in its parent's children_*
+            # fields, and each process is already counted by its own last sample.
+            cpu[p.pid] = times.user + times.system
         peak_tree = max(peak_tree, total)
         time.sleep(0.2)
     out, err = proc.communicate()
