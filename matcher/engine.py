@@ -24,6 +24,8 @@ import gc
 import json
 import logging
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -155,8 +157,12 @@ def evaluate_range(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model_path: str | None) -> None:
+def _init_worker(model_path: str | None, parent: int) -> None:
     from matcher.nlp.pipeline import NoteParser, load_pipeline
+
+    # The parent's pid comes from the parent: a parent killed while this worker was still
+    # starting would make os.getppid() here already answer 1, and the watch never end.
+    _exit_with_parent(parent)
 
     _WORKER["parser"] = NoteParser(load_pipeline(Path(model_path) if model_path else None))
     # A worker allocates millions of short-lived findings and results; with the default
@@ -165,6 +171,19 @@ def _init_worker(model_path: str | None) -> None:
     # are rarer; reference counting still frees almost everything at once.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A nightly job killed with SIGKILL cannot stop its pool; its workers would otherwise
+    wait forever on the task pipe, each holding a loaded pipeline (~120 MB). Once the
+    parent is gone (the worker is re-parented), the worker exits."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _worker_parse(notes: list[tuple]) -> list[list[Finding] | None]:
@@ -214,7 +233,7 @@ class EmbeddedEngine:
                 max_workers=self.workers,
                 mp_context=get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.model_path,),
+                initargs=(self.model_path, os.getpid()),
             )
         return self._pool
 

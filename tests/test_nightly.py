@@ -25,6 +25,7 @@ import termios
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from matcher.nightly import run_nightly
@@ -216,11 +217,16 @@ def _kill_and_rerun(big: dict, name: str, sql: str, ready) -> tuple[Path, Path, 
     proc = start(args, base / f"{name}.log")
     try:
         seen = poll(db, sql, ready, proc)
+        workers = psutil.Process(proc.pid).children(recursive=True)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.kill()
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # The job's worker processes do not outlive it (each would hold a pipeline in memory).
+    assert workers or os.cpu_count() == 1, "the job ran without worker processes"
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, f"{len(alive)} worker process(es) outlived the killed job"
     [(status, finished)] = query(db, "SELECT status, finished FROM runs")
     assert (status, finished) == ("running", None), "the kill came after the run finished"
     parsed_at_kill = query(db, "SELECT count(*) FROM notes WHERE parsed_version IS NOT NULL")[0][0]
