@@ -19,14 +19,20 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    out: list[tuple[str, str, str, str]] = []
+def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    out: list[tuple[str, str, str, str, str]] = []
+    by = ""
+
+    def add(cells: tuple[str, str, str, str]) -> None:
+        out.append((*cells, by))  # by: the script that measured it (commands below)
+
+    by = "bench_parse.py"
     parse = r.get("parse")
     if parse:
         m = parse["methods"]
         bare, ruler, ours = m["bare_tokenizer"], m["sentencizer_entityruler"], m["matcher_pipeline"]
         label = f"{parse['notes']} notes, {parse['words_per_note']:.0f} words/note, 1 process"
-        out.append(
+        add(
             (
                 f"parse: spaCy bare tokenizer ({label})",
                 f"{bare['notes_per_s']:,.0f} notes/s, {bare['words_per_s']:,} words/s",
@@ -34,7 +40,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 "",
             )
         )
-        out.append(
+        add(
             (
                 "parse: sentencizer + EntityRuler, same vocabulary",
                 f"{ruler['notes_per_s']:,.0f} notes/s, {ruler['words_per_s']:,} words/s "
@@ -43,7 +49,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 "",
             )
         )
-        out.append(
+        add(
             (
                 "parse: matcher pipeline",
                 f"{ours['notes_per_s']:,.0f} notes/s, {ours['words_per_s']:,} words/s "
@@ -53,10 +59,11 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f"{verdict(ours['notes_per_s'] >= 1000)}",
             )
         )
+    by = "bench_nightly.py"
     for n in r.get("nightly", []):
         first, rerun = n["first_run"], n["rerun"]
         big = n["notes"] >= 1_000_000
-        out.append(
+        add(
             (
                 f"nightly, {n['notes']:,} notes ({n['patients']:,} patients), first run",
                 f"{first['wall_s']:,.0f} s, {first['notes_per_s']:,.0f} notes/s, "
@@ -67,7 +74,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 + f"RSS: {verdict(first['peak_rss_tree_mb'] < 1024)}",
             )
         )
-        out.append(
+        add(
             (
                 f"nightly, {n['notes']:,} notes, rerun with nothing new",
                 f"{rerun['wall_s']:,.1f} s, peak RSS {rerun['peak_rss_tree_mb']:,.0f} MB",
@@ -75,6 +82,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 verdict(rerun["wall_s"] < 60),
             )
         )
+    by = "bench_eval.py"
     for key in ("eval_small", "eval_large"):
         e = r.get(key)
         if not e:
@@ -82,7 +90,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         s = e["split"]
         for run in e["runs"]:
             target = run["patients"] >= 90_000
-            out.append(
+            add(
                 (
                     f"evaluation + ranking, {run['patients']:,} patients, "
                     f"{run['workers']} worker(s)",
@@ -91,7 +99,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     verdict(run["total_s"] < 5) if target else "",
                 )
             )
-        out.append(
+        add(
             (
                 f"  of which, per patient (1 process, {s['patients']:,} patients)",
                 f"read {s['load_us_per_patient']} us + evaluate {s['evaluate_us_per_patient']} us",
@@ -99,11 +107,12 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 "",
             )
         )
+    by = "bench_web.py"
     w = r.get("web")
     if w:
         for kind in ("candidates", "patient", "search"):
             p = w[kind]
-            out.append(
+            add(
                 (
                     f"referrer query: {kind} page, {w['patients']:,} patients "
                     f"({p['n']} warm requests)",
@@ -112,7 +121,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     verdict(p["p95_ms"] < 100),
                 )
             )
-        out.append(
+        add(
             (
                 "web: first (cold) candidates page, ranking every patient",
                 f"{w['cold_first_page_s']} s; process RSS after {w['rss_mb_after']:,} MB",
@@ -132,10 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         f"Commit `{r['commit']}`, {r['machine']['cpus']} cores, Python "
         f"{r['machine']['python']}, {r['machine']['platform']}.\n"
     )
-    print("| measurement | figure | target | verdict |")
-    print("|---|---|---|---|")
-    for what, figure, target, ok in rows(r):
-        print(f"| {what} | {figure} | {target} | {ok} |")
+    print("| measurement | figure | target | verdict | measured by |")
+    print("|---|---|---|---|---|")
+    for what, figure, target, ok, by in rows(r):
+        print(f"| {what} | {figure} | {target} | {ok} | `{by}` |")
     print("\nCommands, in the order run:\n")
     for cmd in r.get("commands", []):
         print(f"    {cmd}")
