@@ -81,9 +81,11 @@ def result_row(trial_id: str, result: PatientResult) -> ResultRow:
 
 def rank_order(rows: Iterable[tuple[str, str, int, float]]) -> list[str]:
     """Patient ids in rank order from (patient_id, status, relevance, score): the order of
-    ranking.rank without an eligibility model (status group, tier, score, id)."""
-    group = {"eligible": 0, "possible": 1, "ineligible": 2}
-    ordered = sorted(rows, key=lambda r: (group[r[1]], -r[2], -r[3], r[0]))
+    ranking.rank without an eligibility model."""
+    from matcher.model import PatientStatus
+    from matcher.ranking import rank_key
+
+    ordered = sorted(rows, key=lambda r: rank_key(PatientStatus(r[1]), r[2], 0.0, r[3], r[0]))
     return [r[0] for r in ordered]
 
 
@@ -108,7 +110,7 @@ class Engine(Protocol):
 # --- parsing and evaluating in one process (also what each worker runs) ----------------------
 
 
-def _note_args(note: Note) -> tuple:
+def note_args(note: Note) -> tuple:
     return (note.text, note.note_id, note.note_date, note.note_type)
 
 
@@ -238,15 +240,15 @@ class EmbeddedEngine:
         return self._pool
 
     def parse(self, notes: Iterable[Note]) -> Iterator[tuple[Note, list[Finding] | None]]:
-        batches = _batched(notes, PARSE_TASK)
+        batches = batched(notes, PARSE_TASK)
         if self._parse_in_process:
             for batch in batches:
                 yield from zip(
-                    batch, parse_batch(self.parser, [_note_args(n) for n in batch]), strict=True
+                    batch, parse_batch(self.parser, [note_args(n) for n in batch]), strict=True
                 )
             return
         pool = self._executor()
-        tasks = ((batch, [_note_args(n) for n in batch]) for batch in batches)
+        tasks = ((batch, [note_args(n) for n in batch]) for batch in batches)
         for batch, parsed in _bounded_map(pool, _worker_parse, tasks, self.workers):
             yield from zip(batch, parsed, strict=True)
 
@@ -255,13 +257,14 @@ class EmbeddedEngine:
     ) -> Iterator[ResultRow]:
         from matcher.store import Store
 
+        trials = list(trials)
+        if self.workers == 1:  # one connection, closed at the end (no per-process cache)
+            with Store(db_path) as store:
+                for batch in batched(store.iter_patient_records(EVAL_TASK), EVAL_TASK):
+                    yield from evaluate_records(batch, trials, as_of)
+            return
         with Store(db_path) as store:
             ranges = list(store.patient_id_ranges(EVAL_TASK))
-        trials = list(trials)
-        if self.workers == 1:
-            for first, last in ranges:
-                yield from evaluate_range(db_path, first, last, trials, as_of)
-            return
         pool = self._executor()
         tasks = ((None, (db_path, first, last, trials, as_of)) for first, last in ranges)
         for _, rows in _bounded_map(pool, _star_evaluate_range, tasks, self.workers):
@@ -277,7 +280,7 @@ def _star_evaluate_range(args: tuple) -> list[ResultRow]:
     return evaluate_range(*args)
 
 
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for item in items:
         batch.append(item)

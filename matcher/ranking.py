@@ -92,6 +92,13 @@ def score(status: PatientStatus, results: tuple[CriterionResult, ...], as_of: dt
     return round(band * 25 + 10 * (max(strength, -1.0) + 1) + recency, 4)
 
 
+def rank_key(
+    status: PatientStatus, tier: int, p_eligible: float, score: float, patient_id: str
+) -> tuple:
+    """Sort key of the ranking: status group, relevance tier, probability, score, id."""
+    return (_GROUP_ORDER[status], -tier, -p_eligible, -score, patient_id)
+
+
 def rank(
     results: list[PatientResult], p_eligible: Mapping[str, float] | None = None
 ) -> list[PatientResult]:
@@ -104,13 +111,7 @@ def rank(
 
     def key(p: PatientResult) -> tuple:
         tier = relevance(p.status, p.results)
-        return (
-            _GROUP_ORDER[p.status],
-            -tier,
-            -probability.get(p.patient_id, 0.0),
-            -p.score,
-            p.patient_id,
-        )
+        return rank_key(p.status, tier, probability.get(p.patient_id, 0.0), p.score, p.patient_id)
 
     ordered = sorted(results, key=key)
     return [

@@ -44,7 +44,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from matcher.engine import EVAL_TASK, PARSE_TASK, ResultRow, evaluate_records, parse_batch
+from matcher.engine import (
+    EVAL_TASK,
+    PARSE_TASK,
+    ResultRow,
+    batched,
+    evaluate_records,
+    note_args,
+    parse_batch,
+)
 from matcher.errors import ConfigurationError, MatcherError, ModelError
 from matcher.model import Finding, Note, Patient, Trial
 
@@ -432,9 +440,7 @@ def _records(db_path: Path) -> Iterator[tuple[Patient, list[Finding], dict[str, 
     from matcher.store import Store
 
     with Store(db_path) as store:
-        ranges = list(store.patient_id_ranges(EVAL_TASK))
-        for first, last in ranges:
-            yield from store.patient_records(first, last)
+        yield from store.iter_patient_records(EVAL_TASK)
 
 
 def _record_line(record: tuple[Patient, list[Finding], dict[str, dt.date]]) -> str:
@@ -516,44 +522,24 @@ def _model_dir(path: str | None) -> Path | None:
 
 def _parse_partition(model: _ModelRef, lines: Iterable[str]) -> Iterator[str]:
     parser = _executor_parser(model)
-    batch: list[tuple] = []
-
-    def flush() -> Iterator[str]:
-        for args, findings in zip(batch, parse_batch(parser, batch), strict=True):
+    # PARSE_TASK notes per call, as EmbeddedEngine: the same batches, the same output.
+    for notes in batched(map(_note_from_line, lines), PARSE_TASK):
+        args = [note_args(n) for n in notes]
+        for note, findings in zip(notes, parse_batch(parser, args), strict=True):
             yield json.dumps(
                 {
-                    "note_id": args[1],
+                    "note_id": note.note_id,
                     "findings": None if findings is None else [f.to_json() for f in findings],
                 },
                 ensure_ascii=True,
             )
-        batch.clear()
-
-    # PARSE_TASK notes per call, as EmbeddedEngine: the same batches, the same output.
-    for line in lines:
-        note = _note_from_line(line)
-        batch.append((note.text, note.note_id, note.note_date, note.note_type))
-        if len(batch) >= PARSE_TASK:
-            yield from flush()
-    if batch:
-        yield from flush()
 
 
 def _evaluate_partition(shared: Any, as_of: dt.date, lines: Iterable[str]) -> Iterator[str]:
     trials = shared.value
-    batch: list[tuple[Patient, list[Finding], dict[str, dt.date]]] = []
-
-    def flush() -> Iterator[str]:
-        for row in evaluate_records(batch, trials, as_of):
+    for records in batched(map(_record_from_line, lines), EVAL_TASK):
+        for row in evaluate_records(records, trials, as_of):
             yield json.dumps(asdict(row), ensure_ascii=True)
-        batch.clear()
-
-    for line in lines:
-        batch.append(_record_from_line(line))
-        if len(batch) >= EVAL_TASK:
-            yield from flush()
-    if batch:
-        yield from flush()
 
 
 # --- the work directory -----------------------------------------------------------------------

@@ -522,6 +522,13 @@ class Store:
             yield ids[0], ids[-1]
             after = ids[-1]
 
+    def iter_patient_records(
+        self, size: int
+    ) -> Iterator[tuple[Patient, list[Finding], dict[str, dt.date]]]:
+        """Every patient's record in patient id order, read `size` patients at a time."""
+        for first, last in list(self.patient_id_ranges(size)):
+            yield from self.patient_records(first, last)
+
     def patient_records(
         self, first: str, last: str
     ) -> Iterator[tuple[Patient, list[Finding], dict[str, dt.date]]]:
