@@ -518,12 +518,13 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
         if known is not None:
             # Loaded in full before, byte for byte: every row would be "unchanged".
             # Its rejects are listed again (they are still there), not stored again.
+            rejects = store.rejects(str(path))
             report.rows += known["rows"]
+            report.unchanged += known["rows"] - len(rejects)  # a reject is not a note
+            report.rejects += [
+                RejectEntry(r["source_file"], r["line"], r["reason"]) for r in rejects
+            ]
             report.skipped_files.append(str(path))
-            for row in store.rejects(str(path)):
-                report.rejects.append(RejectEntry(row["source_file"], row["line"], row["reason"]))
-                report.unchanged -= 1  # a reject is not an unchanged note
-            report.unchanged += known["rows"]
             continue
         rows_before = report.rows
         load_rows(
