@@ -2,8 +2,10 @@
 
 Plain text (a registry page pasted or exported): the title is the first non-empty
 line; "Sex: All", "Minimum Age: 6", "Maximum Age: 18 Years" are structured limits; the
-eligibility text runs from an "Eligibility" / "Inclusion Criteria:" heading to the next
-section that is not about eligibility ("Locations", "Contact Information", ...).
+eligibility text runs from an "Eligibility" / "Inclusion Criteria:" / "Patient Inclusion
+Criteria:" heading to the next section that is not about eligibility ("Locations", "Contact
+Information", ...). A text with no such heading and no other section of a page is an
+eligibility section exported on its own: all of it is the eligibility text.
 
 JSON: one study object ({"protocolSection": ...}) or a search result
 ({"studies": [...]}). A file that holds several studies is read with
@@ -197,8 +199,14 @@ _ELIGIBILITY_HEADING = re.compile(
 )
 _CRITERIA_HEADING = re.compile(
     r"^(?:[^\x00-\x7F]+[\s:：]*)?"  # "入选标准 Inclusion Criteria:" in bilingual records
-    r"(?:(?:key|main|major|principal|general)\s+)?(?:inclusion|exclusion)(?:\s+criteria)?\b"
-    r"[^:]{0,40}:?",
+    r"(?:(?:key|main|major|principal|general)\s+)?(?:inclusion|exclusion)s?(?:\s+criteria)?\b"
+    r"[^:]{0,40}:?"
+    # "Patient Inclusion Criteria:", "Cystic Fibrosis Main Study Inclusion Criteria:",
+    # "Participant-Related Exclusion Criteria:": words naming whom or which part of the
+    # study the criteria are for. The colon is required, so that a title such as "Social
+    # Inclusion of Older Adults" is not taken for the heading.
+    r"|^(?:[\w'’/-]+\s+){1,6}(?:inclusion|exclusion)s?(?:\s+criteri(?:a|on))?"
+    r"(?:\s*\([^()]{0,60}\))?\s*[:：]\s*$",
     re.I,
 )
 # Sections of a registry page that end the eligibility text.
@@ -218,6 +226,11 @@ _STOP = re.compile(
     r"^(?:" + "|".join(re.escape(h) for h in _STOP_HEADINGS) + r")\s*:?\s*$"
     r"|^this\s+content\s+was\s+sourced\s+from",
     re.I,
+)
+# Any line that opens another section of a registry page, with its content or without:
+# "Locations", "Locations: Seattle".
+_PAGE_SECTION = re.compile(
+    r"^(?:" + "|".join(re.escape(h) for h in _STOP_HEADINGS) + r")\s*(?::|$)", re.I
 )
 _FIELD = {
     "sex": re.compile(
@@ -277,7 +290,13 @@ def _eligibility_lines(lines: list[str]) -> list[str] | None:
             start = index
             break
     if start is None:
-        return None
+        # ClinicalTrials.gov's eligibility field exported on its own, with no page around
+        # it, may open with a heading not known here ("Subjects will be included if:"), a
+        # sentence, or the first criterion: then all of it is the eligibility text. A page
+        # (it has other sections, "Summary", "Locations: ...") without a heading has none.
+        if any(_PAGE_SECTION.match(line.strip()) for line in lines):
+            return None
+        start = 0
     block: list[str] = []
     for line in lines[start:]:
         if _STOP.match(line.strip()):

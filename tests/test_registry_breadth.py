@@ -1,0 +1,308 @@
+"""Breadth of the registry reader: eligibility texts of every disease area read without an
+error, in linear time, and a trial that is not about lupus never gains a lupus criterion.
+
+The 1,500 real texts are read from `../shared/registry_breadth` (ClinicalTrials.gov
+eligibility sections of 2019, all disease areas, no gold); those tests skip when the folder
+is not beside the repository. The other tests use invented texts of the same shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from matcher.criteria import format_criteria_table, parse_criterion, trial_to_json
+from matcher.errors import RegistryError
+from matcher.model import Criterion, Trial
+from matcher.registry import load_trial, read_registry
+from matcher.vocab import load_vocabulary
+from tests.conftest import REPO, SHARED
+
+BREADTH = SHARED / "registry_breadth"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ what "lupus" means here
+
+
+@cache
+def lupus_concepts() -> frozenset[str]:
+    """The vocabulary's lupus concepts: those whose label names lupus, SLE or one of the
+    lupus activity indices (SLEDAI is the SLE Disease Activity Index, BILAG the British
+    Isles Lupus Assessment Group's), and those that imply one of them. Today: dx.sle,
+    dx.lupus_nephritis, dx.cns_lupus, score.sledai, score.bilag, status.sle_criteria.
+    Statuses the vocabulary also uses for lupus nephritis but whose labels are generic
+    ("renal relapse", "non-response to therapy") are not counted."""
+    vocab = load_vocabulary()
+    named = {
+        c.id for c in vocab.concepts.values()
+        if re.search(r"lupus|\bSLE\b|SLEDAI|BILAG", c.label, re.I)
+    }
+    implied = {c.id for c in vocab.concepts.values() if named & set(c.attrs.get("implies", ()))}
+    return frozenset(named | implied)
+
+
+# The evaluator's "biopsy" is the ISN/RPS class of a lupus-nephritis kidney biopsy and its
+# "refractory" the lupus-nephritis rule (failed agents and proteinuria not in remission):
+# neither means anything in another disease.
+LUPUS_KINDS = frozenset({"biopsy", "refractory"})
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def lupus_reading(criterion: Criterion) -> list[str]:
+    """Why this criterion is a lupus criterion (empty when it is not): a lupus kind, or a
+    lupus concept anywhere in its params (concepts, alternatives, exception conditions)."""
+    reasons = [criterion.kind] if criterion.kind in LUPUS_KINDS else []
+    return reasons + sorted(set(_strings(criterion.params)) & lupus_concepts())
+
+
+@cache
+def _mentions_lupus() -> re.Pattern[str]:
+    """Lupus named in a text: lupus, SLE, SLEDAI, BILAG, but not "lupus anticoagulant",
+    "lupus pernio" and the other phrases the vocabulary says are not the disease. "LN"
+    alone does not count: a text that never names lupus does not abbreviate it."""
+    others = load_vocabulary()["dx.sle"].attrs.get("not_followed_by", [])
+    alternation = "|".join(re.escape(p) for p in sorted(others, key=len, reverse=True))
+    return re.compile(rf"lupus(?!\s+(?:{alternation})\b)|\bSLE\b|SLEDAI|BILAG", re.I)
+
+
+def mentions_lupus(text: str) -> bool:
+    return bool(_mentions_lupus().search(text))
+
+
+# ------------------------------------------------------------------ headings and bare sections
+
+
+@pytest.mark.parametrize(
+    ("text", "first_item"),
+    [
+        # A heading qualified by who or which part of the study it is for.
+        ("Patient Inclusion Criteria:\n  -  Ages 40-69 years\nPatient Exclusion Criteria:\n"
+         "  -  Prior stroke\n", "Ages 40-69 years"),
+        ("Cystic Fibrosis Main Study Inclusion Criteria:\n  -  Sweat chloride >= 60 mmol/L\n"
+         "Sub-study Exclusion Criteria:\n  -  Osteoporosis\n", "Sweat chloride >= 60 mmol/L"),
+        ("Participant-Related Inclusion Criteria:\n  -  Type 2 diabetes for 5 years\n",
+         "Type 2 diabetes for 5 years"),
+        # Plural headings.
+        ("Inclusions:\n  -  Must be ambulatory\nExclusions:\n  -  Dementia\n",
+         "Must be ambulatory"),
+        # A sentence instead of a heading, on one line or hard-wrapped.
+        ("Subjects will be included if:\n  -  They are 18 years or older\n"
+         "Subjects will be excluded if:\n  -  They are pregnant\n", "They are 18 years or older"),
+        ("Children are enrolled if they meet the following inclusion\ncriteria:\n"
+         "  1. Age 6 to 18 years\n", "Age 6 to 18 years"),
+        # No heading at all: the registry's eligibility field as it is exported.
+        ("-  Unilateral retinoblastoma\n  -  Diagnosis before the age of 18 years\n",
+         "Unilateral retinoblastoma"),
+        ("Children aged between 8 and 16 years living with overweight, and one parent.\n",
+         "Children aged between 8 and 16 years"),
+        ("Key Criteria for Healthy Volunteers: aged 18 to 55 years; not pregnant.\n",
+         "aged 18 to 55 years"),
+        ("Study population: adults having ureteroscopy\nSubject Inclusion\nAge >= 18 years\n"
+         "Subject Exclusion\n  -  eGFR < 30 mL/min/1.73 m2\n", "Age >= 18 years"),
+    ],
+    ids=["patient", "study part", "hyphenated", "plural", "sentence", "wrapped sentence",
+         "bullets only", "prose", "label with content", "unknown headings"],
+)
+def test_an_eligibility_section_with_any_heading_or_none_gives_criteria(
+    tmp_path: Path, text: str, first_item: str
+) -> None:
+    trial = load_trial(write(tmp_path, "NCT05550002.txt", text))
+    assert trial.trial_id == "NCT05550002"
+    assert trial.criteria, "an eligibility section must give criteria"
+    assert any(first_item in c.text for c in trial.criteria)
+
+
+def test_a_qualified_heading_is_found_in_a_whole_registry_page(tmp_path: Path) -> None:
+    page = textwrap.dedent("""\
+        Yoga for Older Adults With Knee Osteoarthritis
+
+        Summary
+        A walking programme for residents of nursing homes.
+
+        Sex: All
+        Minimum Age: 65
+        Resident Inclusion Criteria:
+          -  Knee pain on most days
+        Resident Exclusion Criteria:
+          -  Wheelchair use
+        Locations
+        Seattle
+        """)
+    record = read_registry(write(tmp_path, "page.txt", page))
+    assert record.eligibility_text.splitlines()[0] == "Resident Inclusion Criteria:"
+    assert "walking programme" not in record.eligibility_text
+    assert "Seattle" not in record.eligibility_text
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("page.txt", "A trial\n\nSummary\nJust a summary.\nLocations\nSeattle\n"),
+        ("fields.txt", "A trial\n\nLocations: somewhere\n"),
+        ("furniture.txt", "Sex: All\nMinimum Age: 18 Years\nHealthy Volunteers: No\n"),
+    ],
+)
+def test_a_file_without_eligibility_text_is_still_an_error_naming_it(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    with pytest.raises(RegistryError, match="no eligibility criteria found") as caught:
+        load_trial(write(tmp_path, name, text))
+    assert name in str(caught.value)
+
+
+# ------------------------------------------------------------------ lupus criteria leaking
+
+
+@pytest.mark.parametrize(
+    ("ctype", "text"),
+    [
+        # "who" is not the WHO classification; a class belongs to the scale named before it.
+        ("exclusion", "Patients who have heart failure with NYHA class III or IV"),
+        ("inclusion", "ASA physical status class I or II; no fetal or maternal pathology"),
+        ("inclusion", "WHO functional class II or III pulmonary hypertension on biopsy"),
+        ("exclusion", "Known liver cirrhosis (Child-Pugh class 2 or 3) on liver histology"),
+        # A biopsy of anything is not a kidney biopsy; a kidney biopsy is not lupus nephritis.
+        ("inclusion", "Biopsy-proven breast cancer"),
+        ("inclusion", "Diagnosis of ulcerative colitis confirmed by biopsy"),
+        ("inclusion", "Renal biopsy performed with a complete pathological diagnosis"),
+        ("inclusion", "Biopsy-proven membranous nephropathy"),
+        # Failure of a treatment in another disease is not refractory lupus nephritis.
+        ("inclusion", "Relapsed or refractory lymphoma after two lines of chemotherapy"),
+        ("inclusion", "LDL cholesterol above target despite maximal statin therapy"),
+        ("inclusion", "Asthma not controlled despite inhaled corticosteroids"),
+        ("inclusion", "Failed 3 months of conservative treatment"),
+        # LN is a lymph node here; lupus anticoagulant is a coagulation test.
+        ("exclusion", "Presence of pelvic LN metastasis"),
+        ("exclusion", "Positive lupus anticoagulant"),
+    ],
+)
+def test_an_item_of_another_disease_gains_no_lupus_criterion(ctype: str, text: str) -> None:
+    criterion = parse_criterion(text, ctype)
+    assert lupus_reading(criterion) == [], (criterion.kind, criterion.params)
+
+
+@pytest.mark.parametrize(
+    ("ctype", "text", "kind"),
+    [
+        ("inclusion", "Biopsy-proven lupus nephritis class III or IV within 6 months", "biopsy"),
+        ("inclusion", "Active LN, ISN/RPS class III or IV", "biopsy"),
+        ("inclusion", "Kidney biopsy showing WHO class IV lupus nephritis", "biopsy"),
+        ("exclusion", "Class VI lupus nephritis on renal biopsy", "biopsy"),
+        ("inclusion", "Refractory lupus nephritis: failure of two or more immunosuppressants "
+                      "for more than 6 months", "refractory"),
+        ("inclusion", "Persistent proteinuria >= 0.5 g/day despite 6 months of mycophenolate",
+         "refractory"),
+    ],
+)
+def test_the_lupus_readings_stay_for_lupus_items(ctype: str, text: str, kind: str) -> None:
+    assert parse_criterion(text, ctype).kind == kind
+
+
+# ------------------------------------------------------------------ pathological texts
+
+# One bullet of about 50,000 characters each, or 50,000 characters of lines: shapes that
+# make a backtracking regex or a rescan per mention quadratic.
+PATHOLOGICAL = {
+    "words": "Inclusion Criteria:\n  -  " + "patients with disease " * 2300,
+    "digits": "Inclusion Criteria:\n  -  " + "7" * 50_000,
+    "digits and commas": "Inclusion Criteria:\n  -  " + "12," * 16_700,
+    "score list": "Inclusion Criteria:\n  -  ECOG " + "1,   " * 10_000 + "2.5",
+    "open brackets": "Inclusion Criteria:\n  -  " + "(" * 50_000,
+    "unclosed bracket with comparisons": "Inclusion Criteria:\n  -  (" + "< 3 " * 12_500,
+    "unclosed bracket with exceptions": "Inclusion Criteria:\n  -  (" + "except a " * 5_500,
+    "lab thresholds": "Inclusion Criteria:\n  -  "
+    + "eGFR ≥ 30, 1,000 mg/dL; ALT ≤ 3 x ULN (class III-IV) " * 1_000,
+    "repeated analytes": "Exclusion Criteria:\n  -  " + "AST, ALT, " * 5_000 + "≤ 3 x ULN",
+    "repeated scores": "Inclusion Criteria:\n  -  " + "ECOG " * 10_000,
+    "sex words": "Exclusion Criteria:\n  -  " + "men " * 12_500,
+    "hard-wrapped lines": "Inclusion Criteria:\n  -  Proteinuria\n" + "     and more text\n" * 2_800,
+    "unwrapped lines": "Inclusion Criteria:\n  -  Proteinuria\n" + "and more text here\n" * 2_600,
+    "spaces in a field": "Sex:" + " " * 50_000 + "x\nInclusion Criteria:\n  -  Age 18 years\n",
+    "spaces after a heading": "Locations" + " " * 50_000 + "x\nInclusion Criteria:\n  -  Age 18\n",
+}
+
+_READ_ONE = textwrap.dedent("""\
+    import sys
+    from matcher.registry import read_registry_text, record_to_trial
+    from matcher.criteria import format_criteria_table, trial_to_json
+    trial = record_to_trial(read_registry_text(sys.stdin.read(), "pathological.txt"))
+    trial_to_json(trial), format_criteria_table(trial)
+    print(len(trial.criteria))
+""")
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_a_pathological_text_is_read_in_linear_time(name: str) -> None:
+    """A generous bound (a subprocess killed after 60 s), not a timed assertion: a
+    quadratic reading of 50,000 characters takes minutes, a linear one well under a second."""
+    text = PATHOLOGICAL[name]
+    assert len(text) >= 45_000
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_ONE], input=text, capture_output=True, text=True,
+        timeout=60, cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) >= 1
+
+
+# ------------------------------------------------------------------ the 1,500 real texts
+
+
+@pytest.fixture(scope="module")
+def breadth() -> dict[str, Trial | str]:
+    """Every breadth file read as `matcher trial show` reads it: the trial, or the exception
+    that escaped (type, message)."""
+    if not BREADTH.is_dir():
+        pytest.skip("../shared/registry_breadth is not beside the repository")
+    read: dict[str, Trial | str] = {}
+    for path in sorted(BREADTH.glob("*.txt")):
+        try:
+            trial = load_trial(path)
+            json.dumps(trial_to_json(trial), ensure_ascii=False)
+            format_criteria_table(trial)
+            read[path.name] = trial
+        except Exception as exc:  # noqa: BLE001 - collected and reported by the tests
+            read[path.name] = f"{type(exc).__name__}: {exc}"
+    return read
+
+
+def test_every_breadth_text_reads_into_criteria_without_an_error(breadth) -> None:
+    assert len(breadth) == 1500
+    failed = {name: error for name, error in breadth.items() if isinstance(error, str)}
+    assert failed == {}
+    assert all(trial.criteria for trial in breadth.values())
+
+
+def test_no_breadth_trial_that_never_names_lupus_gains_a_lupus_criterion(breadth) -> None:
+    checked, leaks = 0, []
+    for name, trial in breadth.items():
+        if isinstance(trial, str) or mentions_lupus((BREADTH / name).read_text("utf-8")):
+            continue
+        checked += 1
+        leaks += [(name, c.id, reasons) for c in trial.criteria if (reasons := lupus_reading(c))]
+    assert checked > 1400
+    assert leaks == []
