@@ -37,11 +37,13 @@ lupus-nephritis trials nobody here has read. Three steps:
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from matcher.dates import window_to_days
@@ -164,6 +166,10 @@ _SUFFIX_LE = re.compile(
 )
 
 
+# Every comparison has a number or names the upper limit of normal ("< ULN").
+_MAY_COMPARE = re.compile(r"\d|ULN|UNL|upper\s+(?:limits?|normal)", _I)
+
+
 @dataclass(frozen=True)
 class _Cmp:
     """One comparison in a criterion: op and number, where they sit, and whether the
@@ -184,6 +190,8 @@ def _op_of(phrase: str) -> str:
 def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
     """Every comparison from `start` on, in text order. A bare number counts only with a
     suffix operator ("5 years or older", "6 or more")."""
+    if not _MAY_COMPARE.search(text, start):
+        return []  # the common case, found at the speed of a character scan
     found: list[_Cmp] = []
     taken: list[tuple[int, int]] = []
     for m in _PREFIX_CMP.finditer(text, start):
@@ -195,9 +203,11 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
         taken.append((m.start("num"), m.end("num")))
     for m in _OP_ULN.finditer(text, start):
         found.append(_Cmp(_op_of(m["op"]), 1.0, m.start(), m.end(), True))
+    taken_starts = [a for a, _ in taken]  # in text order: finditer does not overlap
     for m in re.finditer(_FREE_NUM, text[start:]):
         begin, end = m.start() + start, m.end() + start
-        if any(a <= begin < b for a, b in taken):
+        before = bisect.bisect_right(taken_starts, begin) - 1
+        if before >= 0 and begin < taken[before][1]:
             continue
         tail = text[end : end + 60]
         op = ">=" if _SUFFIX_GE.match(tail) else "<=" if _SUFFIX_LE.match(tail) else None
@@ -221,9 +231,10 @@ _WINDOWS = (
         rf"\s*(?:{_AMOUNT}\s*)?{_UNIT}",
         _I,
     ),
-    # "6 months before screening", "≤ 12 weeks prior to randomisation"
+    # "6 months before screening", "≤ 12 weeks prior to randomisation". The amount does
+    # not start inside a longer number (a run of digits would be rescanned from each one).
     re.compile(
-        rf"{_AMOUNT}\s*{_UNIT}\s*(?:\w+\s+)?(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?"
+        rf"(?<![\d.,]){_AMOUNT}\s*{_UNIT}\s*(?:\w+\s+)?(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?"
         r"(?:screening|enrol|enroll|randomi|baseline|first|day|study|signing|consent|"
         r"infusion|lymphodepletion|cell|apheresis|leuka?pheresis|inclusion|visit|entry|"
         r"treatment|dosing)",
@@ -439,7 +450,7 @@ def _continues(line: _Line, last: _Draft) -> bool:
         return True
     if line.marker == "" and line.indent > last.indent:
         return True  # a hard-wrapped line of the item above
-    if re.search(r"[.;:：。]\s*$", last.text):
+    if last.text.rstrip().endswith((".", ";", ":", "：", "。")):  # not a rescan of the item
         return False
     return bool(_WEAK_QUALIFIER.match(line.text)) or _starts_prose_continuation(line.text)
 
@@ -569,10 +580,30 @@ class _Ctx:
     def key(self, base: str) -> str:
         return f"x_{base}" if self.exclusion else base
 
+    @cached_property
+    def _comparisons(self) -> list[_Cmp]:
+        return _comparisons(self.main)
+
+    @cached_property
+    def _comparison_starts(self) -> list[int]:
+        return [c.start for c in self._comparisons]
+
+    def comparisons_between(self, start: int, stop: int) -> list[_Cmp]:
+        """The comparisons of `main` that start in [start, stop), found once per item and
+        looked up by position: rescanning the rest of the item for each of its analytes
+        would be quadratic. (A scan from `start` finds the same ones: an analyte mention
+        ends before a non-word character, so no number starts where it ends.)"""
+        first = bisect.bisect_left(self._comparison_starts, start)
+        last = bisect.bisect_left(self._comparison_starts, stop)
+        return self._comparisons[first:last]
+
 
 # "(except elevated ALT caused by inflammatory myopathy)", ", unless due to Gilbert's".
 _EXCEPTION_CUE = r"(?:except|excluding|exception|unless|other\s+than|apart\s+from|if\s+due\s+to)"
-_EXCEPTION_PAREN = re.compile(rf"\([^()]*\b{_EXCEPTION_CUE}\b[^()]*\)", _I)
+# An opening bracket that is closed: checked first, so that an unclosed "(" is given up at
+# once instead of being rescanned for every comparison or cue after it (quadratic).
+_CLOSED_PAREN = r"\((?=[^()]*\))"
+_EXCEPTION_PAREN = re.compile(rf"{_CLOSED_PAREN}[^()]*\b{_EXCEPTION_CUE}\b[^()]*\)", _I)
 _EXCEPTION_TAIL = re.compile(rf"(?<=\S)[,;]?\s*\b{_EXCEPTION_CUE}\b[^;()]*", _I)
 # "Other than SLE, any autoimmune disease": a leading exception runs to the comma.
 _EXCEPTION_LEAD = re.compile(rf"^\s*{_EXCEPTION_CUE}\b[^,;()]*,", _I)
@@ -583,6 +614,7 @@ def _split_exceptions(text: str) -> tuple[str, tuple[str, ...]]:
     main = text
     found: list[str] = []
     for pattern in (_EXCEPTION_PAREN, _EXCEPTION_LEAD, _EXCEPTION_TAIL, _CONDITIONAL_LIMIT):
+        spans: list[tuple[int, int]] = []
         for m in pattern.finditer(main):
             clause = m[0]
             if pattern is _EXCEPTION_TAIL:
@@ -599,14 +631,28 @@ def _split_exceptions(text: str) -> tuple[str, tuple[str, ...]]:
             if pattern is _CONDITIONAL_LIMIT and not _names_condition(clause):
                 continue
             found.append(clause)
-            main = main[: m.start()] + " " * (m_end - m.start()) + main[m_end:]
+            spans.append((m.start(), m_end))
+        main = _blanked(main, spans)
     return main, tuple(found)
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each span (in order, possibly overlapping) replaced by spaces, in one
+    pass: blanking a thousand clauses one copy at a time would be quadratic."""
+    pieces: list[str] = []
+    last = 0
+    for begin, end in spans:
+        begin = max(begin, last)
+        if end > begin:
+            pieces += [text[last:begin], " " * (end - begin)]
+            last = end
+    return "".join(pieces) + text[last:]
 
 
 # "(Gilbert syndrome ≤3.0×ULN)", "(≤3.0×ULN for patients with Gilbert's)": a bracketed
 # limit for a named condition is an exception even without "except".
-_CONDITIONAL_LIMIT = re.compile(r"\([^()]*(?:≤|<=|<|≥|>=|>|\bup\s+to\b)[^()]*\)")
-_LIMIT_PAREN = re.compile(r"\s*\([^()]*(?:≤|<=|<|≥|>=|>|\bup\s+to\b)[^()]*\)")
+_CONDITIONAL_LIMIT = re.compile(rf"{_CLOSED_PAREN}[^()]*(?:≤|<=|<|≥|>=|>|\bup\s+to\b)[^()]*\)")
+_LIMIT_PAREN = re.compile(rf"\s*{_CLOSED_PAREN}[^()]*(?:≤|<=|<|≥|>=|>|\bup\s+to\b)[^()]*\)")
 
 
 def _names_condition(clause: str) -> bool:
@@ -830,8 +876,11 @@ def _age(ctx: _Ctx) -> _Parsed | None:
 
 _FEMALE = re.compile(r"^(?:only\s+)?(?:females?|women|woman|girls?)\b", _I)
 _MALE = re.compile(r"^(?:only\s+)?(?:males?|men|man|boys?)\b", _I)
+# Both sexes named, in either order. The first male (female) word is held (an atomic
+# group): a female word after any later one is after it too, and "men men men ..." is not
+# rescanned from every "men" (quadratic).
 _BOTH = re.compile(
-    r"\b(?:males?|men|boys?)\b.*\b(?:females?|women|girls?)\b|\bfemales?\b.*"
+    r"^(?>.*?\b(?:males?|men|boys?)\b).*\b(?:females?|women|girls?)\b|^(?>.*?\bfemales?\b).*"
     r"\b(?:males?|men|boys?)\b|both\s+sex|either\s+sex|all\s+sex",
     _I,
 )
@@ -914,7 +963,8 @@ _REFRACTORY = re.compile(
 )
 _TREATMENT = re.compile(r"immunosuppress|treatment|therap|regimen|agent|drug|induction", _I)
 _MIN_AGENTS = re.compile(
-    rf"(?:(?:at\s+least|minimum\s+of|≥|>=)\s*(?P<a>\d+|{_WORD_NUM})|(?P<b>\d+|{_WORD_NUM}|both)"
+    rf"(?:(?:at\s+least|minimum\s+of|≥|>=)\s*(?P<a>\d+|{_WORD_NUM})|"
+    rf"(?<!\d)(?P<b>\d+|{_WORD_NUM}|both)"
     r"\s*(?:or\s+more|\+)?)\s*(?:different\s+|distinct\s+|standard\s+|prior\s+|conventional\s+|"
     r"kinds?\s+of\s+)*(?:immunosuppress|agents?|drugs?|therap|regimens?|treatments?|lines?|"
     r"medications?|classes)",
@@ -1072,7 +1122,7 @@ _SCORE_LIST = re.compile(
 )
 
 
-_AGE_ASIDE = re.compile(r"\([^()]*\bage[sd]?\b[^()]*\)", _I)
+_AGE_ASIDE = re.compile(rf"{_CLOSED_PAREN}[^()]*\bage[sd]?\b[^()]*\)", _I)
 
 
 def _score_threshold(text: str, start: int, stop: int) -> dict[str, Any] | None:
@@ -1102,8 +1152,15 @@ def _score(ctx: _Ctx) -> _Parsed | None:
     if not mentions:
         return None
     for index, mention in enumerate(mentions):
-        later = [m.start for m in mentions[index + 1 :] if m.concept_id != mention.concept_id]
-        stop = later[0] if later else len(ctx.main)
+        # A threshold is read within a few words of the name ("ECOG 0, 1 or 2"): a bounded
+        # tail keeps an item that names a score a thousand times linear.
+        stop = min(mention.end + 300, len(ctx.main))
+        for later in range(index + 1, len(mentions)):
+            if mentions[later].start >= stop:
+                break
+            if mentions[later].concept_id != mention.concept_id:
+                stop = mentions[later].start
+                break
         threshold = _score_threshold(ctx.main, mention.end, stop)
         if threshold is not None:
             concept = ctx.vocab[mention.concept_id]
@@ -1137,8 +1194,13 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
         for t in ctx.mentions("lab")
         if t.concept_id not in _NOT_THRESHOLD_LABS
     ]
+    # Vocabulary mentions do not overlap and are in text order: the one starting at or
+    # before a generic mention, and the next one, are the only ones it can overlap.
+    starts = [f.start for f in found]
+    named = len(found)
     for m in _GENERIC_PROTEIN.finditer(ctx.main):
-        if any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in found):
+        at = bisect.bisect_right(starts, m.start())
+        if (at > 0 and m.start() < found[at - 1].end) or (at < named and starts[at] < m.end()):
             continue
         found.append(_Mention(_analyte_at(ctx.main, "lab.upcr", m.end()), m.start(), m.end()))
     found.sort(key=lambda f: f.start)
@@ -1152,7 +1214,9 @@ def _until_next(found: list[_Mention], text: str) -> list[_Mention]:
     for index, mention in enumerate(found):
         if mention.concept in _PROTEIN_ANALYTES:
             stop = found[index + 1].start if index + 1 < len(found) else len(text)
-            concept = _analyte_at(text[:stop], mention.concept, mention.end)
+            # Only the words right after the mention are read (one short slice each).
+            near = text[mention.start : min(stop, mention.end + 60)]
+            concept = _analyte_at(near, mention.concept, mention.end - mention.start)
             mention = _Mention(concept, mention.start, mention.end)
         out.append(mention)
     return out
@@ -1200,7 +1264,7 @@ def _unit_at(text: str, end: int) -> tuple[str | None, int]:
 def _lab_reading(ctx: _Ctx, mention: _Mention, stop: int | None = None) -> dict[str, Any] | None:
     """Operator and threshold for one analyte, in its canonical unit, read before `stop`."""
     limit = min(mention.end + 80, stop if stop is not None else len(ctx.main))
-    cmps = [c for c in _comparisons(ctx.main, mention.end) if c.start < limit]
+    cmps = ctx.comparisons_between(mention.end, limit)
     if not cmps:
         return _normal_range(ctx, mention)
     cmp = cmps[0]
@@ -1232,46 +1296,57 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
     AST ≤ 3 × ULN" are one group each. A mention with no threshold of its own
     ("platelets ≥ 100, no platelet transfusion in 7 days") adds nothing."""
     groups: list[tuple[list[str], dict[str, Any]]] = []
+    group_of: dict[tuple[Any, ...], int] = {}  # threshold → its group, one lookup each
     mentions = _lab_mentions(ctx)
+    stops = _reading_stops(ctx.main, mentions)
     for index, mention in enumerate(mentions):
-        reading = _lab_reading(ctx, mention, _reading_stop(ctx.main, mentions, index))
+        reading = _lab_reading(ctx, mention, stops[index])
         if reading is None:
             continue
-        for analytes, existing in groups:
-            if _same_threshold(existing, reading):
-                if mention.concept not in analytes:
-                    analytes.append(mention.concept)
-                break
+        key = _threshold_key(reading)
+        if key in group_of:
+            analytes = groups[group_of[key]][0]
+            if mention.concept not in analytes:
+                analytes.append(mention.concept)
         else:
+            group_of[key] = len(groups)
             groups.append(([mention.concept], reading))
     return groups
 
 
-def _same_threshold(first: dict[str, Any], second: dict[str, Any]) -> bool:
+def _threshold_key(reading: dict[str, Any]) -> tuple[Any, ...]:
     # A multiple of the ULN is unit-free: "ALT, AST and bilirubin ≤ 2 × ULN" is one limit
     # for three analytes, each against its own ULN.
-    if "uln_multiple" in first:
-        return (first["op"], first.get("uln_multiple")) == (
-            second["op"],
-            second.get("uln_multiple"),
-        )
-    return first == second
+    if "uln_multiple" in reading:
+        return ("uln", reading["op"], reading["uln_multiple"])
+    return ("value", *sorted(reading.items()))
 
 
-_ANALYTE_LIST_GAP = re.compile(r"^[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I)
+# Matched from the end of one analyte to the start of the next (match() anchors it).
+_ANALYTE_LIST_GAP = re.compile(r"[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I)
 
 
-def _reading_stop(text: str, mentions: list[_Mention], index: int) -> int | None:
-    """Where this analyte's threshold must have appeared: before the next analyte, unless
-    the two are listed together ("AST and ALT ≤ 3 × ULN", "AST/ALT ≤ 3 × ULN")."""
-    mention = mentions[index]
-    for later in mentions[index + 1 :]:
-        if later.concept == mention.concept:
-            continue  # "International normalised ratio (INR) ≤ 1.5"
-        if _ANALYTE_LIST_GAP.match(text[mention.end : later.start]):
-            return _reading_stop(text, mentions, mentions.index(later))
-        return later.start
-    return None
+def _reading_stops(text: str, mentions: list[_Mention]) -> list[int | None]:
+    """Where each analyte's threshold must have appeared: before the next analyte, unless
+    the two are listed together ("AST and ALT ≤ 3 × ULN", "AST/ALT ≤ 3 × ULN"), when it is
+    the next one's stop. Computed from the last mention back, so that a list of a thousand
+    analytes takes one pass (no rescan, no recursion)."""
+    stops: list[int | None] = [None] * len(mentions)
+    following: int | None = None  # the first later mention of another analyte
+    for index in reversed(range(len(mentions))):
+        mention = mentions[index]
+        if index + 1 < len(mentions) and mentions[index + 1].concept != mention.concept:
+            following = index + 1
+        # else the same analyte again ("International normalised ratio (INR) ≤ 1.5"): the
+        # next other analyte is the one after it.
+        if following is None:
+            continue
+        later = mentions[following]
+        if _ANALYTE_LIST_GAP.match(text, mention.end, later.start):
+            stops[index] = stops[following]
+        else:
+            stops[index] = later.start
+    return stops
 
 
 def _lab(ctx: _Ctx) -> _Parsed | None:

@@ -205,7 +205,7 @@ _CRITERIA_HEADING = re.compile(
     # "Participant-Related Exclusion Criteria:": words naming whom or which part of the
     # study the criteria are for. The colon is required, so that a title such as "Social
     # Inclusion of Older Adults" is not taken for the heading.
-    r"|^(?:[\w'’/-]+\s+){1,6}(?:inclusion|exclusion)s?(?:\s+criteri(?:a|on))?"
+    r"|^(?:[\w'’/().,&-]+\s+){1,6}(?:inclusion|exclusion)s?(?:\s+criteri(?:a|on))?"
     r"(?:\s*\([^()]{0,60}\))?\s*[:：]\s*$",
     re.I,
 )
@@ -279,16 +279,13 @@ def _age_limits(fields: dict[str, str]) -> tuple[float | None, float | None]:
 
 def _eligibility_lines(lines: list[str]) -> list[str] | None:
     """The lines from the eligibility heading to the next section, furniture removed.
-    An "Inclusion Criteria:" heading is kept: the criteria parser needs it."""
-    start = None
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if _ELIGIBILITY_HEADING.match(stripped):
-            start = index + 1
-            break
-        if _CRITERIA_HEADING.match(stripped):
-            start = index
-            break
+    An "Inclusion Criteria:" heading is kept: the criteria parser needs it. A page's
+    "Eligibility" heading is looked for first, so that a description sentence ending in
+    "... the following inclusion criteria:" does not open the section early."""
+    stripped = [line.strip() for line in lines]
+    start = next((i + 1 for i, s in enumerate(stripped) if _ELIGIBILITY_HEADING.match(s)), None)
+    if start is None:
+        start = next((i for i, s in enumerate(stripped) if _CRITERIA_HEADING.match(s)), None)
     if start is None:
         # ClinicalTrials.gov's eligibility field exported on its own, with no page around
         # it, may open with a heading not known here ("Subjects will be included if:"), a
