@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from matcher.dates import window_to_days
 from matcher.model import Criterion, Trial
 from matcher.units import canonical_unit, normalize
-from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
+from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
 if TYPE_CHECKING:
     from matcher.registry import RegistryRecord
@@ -553,6 +553,10 @@ class _Ctx:
     context: tuple[str, ...]
     vocab: Vocabulary
     terms: tuple[TermMatch, ...]  # vocabulary mentions in `main`
+    # The trial is about lupus (its title or an inclusion item names it), so an item that
+    # does not repeat the disease ("Refractory disease, defined as: failure of MMF") may
+    # still be read with the lupus-nephritis rules.
+    lupus_trial: bool = False
 
     def concepts(self, *categories: str) -> list[str]:
         seen: list[str] = []
@@ -661,12 +665,22 @@ def _names_condition(clause: str) -> bool:
                ("dx.sle", "dx.lupus_nephritis") for t in vocab.find_terms(clause))
 
 
-def _context(raw: str, ctype: str, context: Sequence[str] = ()) -> _Ctx:
+def _context(
+    raw: str, ctype: str, context: Sequence[str] = (), lupus_trial: bool = False
+) -> _Ctx:
     vocab = load_vocabulary()
     text = _normalise(raw)
     main, exceptions = _split_exceptions(text)
-    terms = tuple(vocab.find_terms(main))
-    return _Ctx(text, main, exceptions, ctype, tuple(context), vocab, terms)
+    # The vocabulary's context filters for homonyms, as for notes: "pelvic LN metastasis"
+    # is a lymph node and "lupus anticoagulant" a coagulation test, not lupus. A procedure's
+    # filters name other organs' biopsies for the bare word "biopsy", which `_biopsy` tells
+    # apart itself; here they would also drop "subjects with kidney biopsy confirmed LN".
+    terms = tuple(
+        t for t in vocab.find_terms(main)
+        if vocab[t.concept_id].category == "procedure"
+        or in_context(main, t.start, t.end, vocab[t.concept_id])
+    )
+    return _Ctx(text, main, exceptions, ctype, tuple(context), vocab, terms, lupus_trial)
 
 
 def _manual(reason: str, key: str = "manual") -> _Parsed:
@@ -995,8 +1009,20 @@ def _expand(concepts: Iterable[str], vocab: Vocabulary) -> list[str]:
     return out
 
 
+# The refractory reading is the lupus-nephritis rule (the agents failed and proteinuria is
+# not in remission). A treatment failure in another disease ("relapsed or refractory
+# lymphoma", "LDL above target despite statin therapy") is not one: the item or its trial
+# must be about lupus, or the item about proteinuria.
+_LUPUS_OR_PROTEINURIA = re.compile(
+    r"\b(?:SLE|LN)\b|(?i:lupus|\bnephritis\b|proteinuria|urin(?:e|ary)\s+protein|"
+    r"protein\s+excretion)"
+)
+
+
 def _refractory(ctx: _Ctx) -> _Parsed | None:
     if ctx.exclusion or not _REFRACTORY.search(ctx.text):
+        return None
+    if not (ctx.lupus_trial or _LUPUS_OR_PROTEINURIA.search(ctx.text)):
         return None
     drugs = ctx.concepts("drug", "drug_class")
     if not drugs and not _TREATMENT.search(ctx.text):
@@ -1056,7 +1082,20 @@ _OPTIONAL_V = re.compile(
     r"class\s+)*(?:V\b|membranous)",
     _I,
 )
-_BIOPSY_CONTEXT = re.compile(r"ISN|RPS|WHO|nephritis|\bLN\b|biops|histolog|patholog", _I)
+# A class list is an ISN/RPS (or older WHO) lupus-nephritis class when the item names the
+# disease or its classification, or a biopsy, histology or pathology of the kidney. The
+# acronyms are matched as written: "patients who have ..." is not WHO.
+_LN_SYSTEM = re.compile(r"\b(?:ISN|RPS|LN)\b|(?i:nephritis|lupus)")
+_BIOPSY_CONTEXT = re.compile(r"\bWHO\b|(?i:biops|histolog|patholog)")
+_KIDNEY_WORD = re.compile(r"kidney|renal|nephr|glomerul", _I)
+# Other classifications write their classes the same way: "NYHA class III", "ASA physical
+# status class II", "WHO functional class III", "Child-Pugh class 2". A class list right
+# after one of these names is that scale's.
+_OTHER_SCALE = re.compile(
+    r"(?:\b(?:NYHA|ASA|CCS|Killip|Child[-\s]?Pugh|Mallampati|Kennedy|Angle|Forrest|CEAP|"
+    r"Rutherford)\b|heart\s+association|physical\s+status|functional)\W*(?:functional\W*)?$",
+    _I,
+)
 
 
 def _class_name(token: str) -> str:
@@ -1069,7 +1108,7 @@ def _classes(text: str) -> tuple[list[str], list[str]]:
     V component is allowed)" → (["III", "IV"], ["V"]); "III, IV, or V" → all three."""
     wanted: list[str] = []
     optional: list[str] = []
-    for m in _CLASS_LIST.finditer(text):
+    for m in _lupus_class_lists(text):
         before = text[max(0, m.start() - 40) : m.start()]
         after = text[m.end() : m.end() + 60]
         whole_optional = bool(_OPTIONAL_BEFORE.search(before) or _OPTIONAL_AFTER.search(after))
@@ -1090,11 +1129,31 @@ def _classes(text: str) -> tuple[list[str], list[str]]:
     return wanted, optional
 
 
+def _lupus_class_lists(text: str) -> list[re.Match[str]]:
+    return [
+        m for m in _CLASS_LIST.finditer(text)
+        if not _OTHER_SCALE.search(text[max(0, m.start() - 40) : m.start()])
+    ]
+
+
 def _biopsy(ctx: _Ctx) -> _Parsed | None:
-    has_biopsy = "proc.kidney_biopsy" in ctx.concepts("procedure")
-    has_class = bool(_CLASS_LIST.search(ctx.text)) and bool(_BIOPSY_CONTEXT.search(ctx.text))
+    """The ISN/RPS class of a lupus-nephritis kidney biopsy. Nothing else is one: in a
+    registry item of any trial "biopsy" alone is not the kidney's ("biopsy-proven breast
+    cancer"), and a kidney biopsy outside a lupus trial has no class to check."""
+    kidney = _KIDNEY_WORD.search(ctx.text)
+    has_biopsy = "proc.kidney_biopsy" in ctx.concepts("procedure") and bool(kidney)
+    diagnoses = ctx.concepts("diagnosis")
+    has_class = bool(_lupus_class_lists(ctx.text)) and bool(
+        "dx.lupus_nephritis" in diagnoses
+        or _LN_SYSTEM.search(ctx.text)
+        or ((kidney or ctx.lupus_trial) and _BIOPSY_CONTEXT.search(ctx.text))
+    )
+    # "Renal biopsy: proliferative nephritis", not "membranous nephropathy" or IgA nephritis.
+    nephritis = bool(re.search(r"\bnephritis\b", ctx.text, _I)) and (
+        "dx.other_kidney_disease" not in diagnoses
+    )
     histology = re.search(r"proliferative|membranous", ctx.text, _I) and (
-        "dx.lupus_nephritis" in ctx.concepts("diagnosis") or has_biopsy
+        "dx.lupus_nephritis" in diagnoses or (has_biopsy and nephritis)
     )
     if not (has_class or histology or has_biopsy):
         return None
@@ -1102,6 +1161,8 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         # "Sclerosis in > 50% of glomeruli on renal biopsy": a histology finding, not the
         # biopsy itself (every candidate has had one).
         return _manual("the biopsy finding must be read by a person", "x_biopsy")
+    if not (has_class or histology or "dx.lupus_nephritis" in diagnoses or ctx.lupus_trial):
+        return None  # "Renal biopsy performed" in a trial of another kidney disease
     wanted, optional = _classes(ctx.text)
     if not wanted:
         # "Biopsy-proven lupus nephritis": any ISN/RPS class will do.
@@ -1556,20 +1617,26 @@ _NEGATED_START = re.compile(
 
 
 def _classify(
-    raw: str, ctype: str, context: Sequence[str] = (), only: str | None = None
+    raw: str,
+    ctype: str,
+    context: Sequence[str] = (),
+    only: str | None = None,
+    lupus_trial: bool = False,
 ) -> tuple[str, _Parsed]:
     """(effective type, parsed). An inclusion that states an absence ("No prior
     belimumab within 6 months") is an exclusion of the thing named. `only` keeps the
     first reading of that kind."""
     if ctype == INCLUSION and _NEGATED_START.match(_normalise(raw).strip()):
-        flipped = _classify_as(raw, EXCLUSION, context, only)
+        flipped = _classify_as(raw, EXCLUSION, context, only, lupus_trial)
         if flipped.kind in ("diagnosis", "drug_exposure"):
             return EXCLUSION, flipped
-    return ctype, _classify_as(raw, ctype, context, only)
+    return ctype, _classify_as(raw, ctype, context, only, lupus_trial)
 
 
-def _classify_as(raw: str, ctype: str, context: Sequence[str], only: str | None) -> _Parsed:
-    ctx = _context(raw, ctype, context)
+def _classify_as(
+    raw: str, ctype: str, context: Sequence[str], only: str | None, lupus_trial: bool = False
+) -> _Parsed:
+    ctx = _context(raw, ctype, context, lupus_trial)
     if not ctx.text.strip():
         return _manual("empty criterion text")
     candidates = [_age_first(ctx)] if only in (None, "age") else []
@@ -1579,21 +1646,22 @@ def _classify_as(raw: str, ctype: str, context: Sequence[str], only: str | None)
     return _manual("no computable concept recognised", ctx.key("manual"))
 
 
-def _classify_draft(draft: _Draft, text: str) -> tuple[str, _Parsed]:
+def _classify_draft(draft: _Draft, text: str, lupus_trial: bool = False) -> tuple[str, _Parsed]:
     """A parent that collected its sub-items ("Diagnosis of SLE, with: a. ANA ≥ 1:80
     b. active nephritis") is the criterion its own words name; the sub-items refine the
     params where the same reading still applies."""
+    section, context = draft.section, draft.context
     if draft.head:
-        ctype, head = _classify(_clean_text(draft.head), draft.section, draft.context)
-        whole_type, whole = _classify(text, draft.section, draft.context)
+        ctype, head = _classify(_clean_text(draft.head), section, context, None, lupus_trial)
+        whole_type, whole = _classify(text, section, context, None, lupus_trial)
         if whole.kind == "refractory":
             # "Refractory LN, defined as: a. failure of two agents ... b. proteinuria":
             # the definition, not the disease named in the heading, is the criterion.
             return whole_type, whole
         if head.kind != "manual":
-            whole = _classify(text, draft.section, draft.context, only=head.kind)[1]
+            whole = _classify(text, section, context, head.kind, lupus_trial)[1]
             return ctype, whole if whole.kind == head.kind else head
-    return _classify(text, draft.section, draft.context)
+    return _classify(text, section, context, None, lupus_trial)
 
 
 # =====================================================================================
@@ -1613,12 +1681,34 @@ def _clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(";,").strip()
 
 
-def _items(text: str) -> list[_Item]:
+_LUPUS_TRIAL_CONCEPTS = frozenset({"dx.sle", "dx.lupus_nephritis", "dx.cns_lupus"})
+
+
+def _names_lupus(text: str) -> bool:
+    """Does the text name lupus? The vocabulary's terms with their context filters
+    ("lupus anticoagulant" is not lupus), and not the bare "LN" (also a lymph node)."""
+    vocab = load_vocabulary()
+    norm = _normalise(text)
+    return any(
+        t.concept_id in _LUPUS_TRIAL_CONCEPTS
+        and t.text != "LN"
+        and in_context(norm, t.start, t.end, vocab[t.concept_id])
+        for t in vocab.find_terms(norm)
+    )
+
+
+def _items(text: str, title: str = "") -> list[_Item]:
+    drafts = _drafts(text or "")
+    # A lupus trial names lupus in its title or in an inclusion item; one that only
+    # excludes it ("SLE or another autoimmune disease") is about something else.
+    lupus_trial = _names_lupus(title) or any(
+        d.section == INCLUSION and _names_lupus(d.text) for d in drafts
+    )
     items: list[_Item] = []
-    for draft in _drafts(text or ""):
+    for draft in drafts:
         clean = _clean_text(draft.text)
         try:
-            ctype, parsed = _classify_draft(draft, clean)
+            ctype, parsed = _classify_draft(draft, clean, lupus_trial)
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
             # Nothing is dropped and nothing crashes: a person reads this one.
             ctype = draft.section
@@ -1693,7 +1783,7 @@ def parse_eligibility_text(text: str) -> list[Criterion]:
 
 def parse_criteria(record: RegistryRecord) -> tuple[Criterion, ...]:
     """Criteria of a registry record: its text plus its structured age limits and sex."""
-    items = _items(record.eligibility_text)
+    items = _items(record.eligibility_text, record.title)
     items = _structured(items, record.min_age_years, record.max_age_years, record.sex)
     return tuple(_criteria(items))
 

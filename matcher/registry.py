@@ -202,11 +202,12 @@ _CRITERIA_HEADING = re.compile(
     r"(?:(?:key|main|major|principal|general)\s+)?(?:inclusion|exclusion)s?(?:\s+criteria)?\b"
     r"[^:]{0,40}:?"
     # "Patient Inclusion Criteria:", "Cystic Fibrosis Main Study Inclusion Criteria:",
-    # "Participant-Related Exclusion Criteria:": words naming whom or which part of the
-    # study the criteria are for. The colon is required, so that a title such as "Social
-    # Inclusion of Older Adults" is not taken for the heading.
-    r"|^(?:[\w'’/().,&-]+\s+){1,6}(?:inclusion|exclusion)s?(?:\s+criteri(?:a|on))?"
-    r"(?:\s*\([^()]{0,60}\))?\s*[:：]\s*$",
+    # "Participant-Related Exclusion Criteria:", "Primary Inclusion Criteria": words naming
+    # whom or which part of the study the criteria are for. The line ends there, with a
+    # colon unless it ends with "criteria", so that a title such as "Social Inclusion of
+    # Older Adults" is not taken for the heading.
+    r"|^(?:[\w'’/().,&-]+\s+){1,6}(?:inclusion|exclusion)s?"
+    r"(?:\s+criteri(?:a|on)(?:\s*\([^()]{0,60}\))?\s*[:：]?|(?:\s*\([^()]{0,60}\))?\s*[:：])\s*$",
     re.I,
 )
 # Sections of a registry page that end the eligibility text.

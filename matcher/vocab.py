@@ -120,6 +120,31 @@ class Vocabulary:
         return kept
 
 
+def in_context(text: str, start: int, end: int, concept: Concept) -> bool:
+    """The concept's context filters allow the mention text[start:end]: "Cervical LN 1.5
+    cm" is a lymph node, "lupus anticoagulant" a lab test, "muscle biopsy" not the kidney's.
+    Each listed phrase (attrs "not_preceded_by" / "not_followed_by") must end right before,
+    or start right after, the mention, as whole words. Notes and registry criteria alike."""
+    before_phrases = concept.attrs.get("not_preceded_by")
+    after_phrases = concept.attrs.get("not_followed_by")
+    if before_phrases:
+        before = " ".join(text[max(0, start - 40) : start].lower().split())
+        if any(before == p or before.endswith(" " + p) for p in before_phrases):
+            return False
+    if after_phrases:
+        after = " ".join(text[end : end + 40].lower().split())
+        after = after.lstrip(".,;: ")
+        if any(
+            after == p
+            or after.startswith(p + " ")
+            or after.startswith(p + ".")
+            or after.startswith(p + ",")
+            for p in after_phrases
+        ):
+            return False
+    return True
+
+
 def _validate(record: Any, source: str, line: int) -> Concept:
     if not isinstance(record, dict):
         raise VocabularyError(

@@ -140,16 +140,20 @@ def test_an_eligibility_section_with_any_heading_or_none_gives_criteria(
     assert first_item in trial.criteria[0].text
 
 
-def test_a_qualified_heading_is_found_in_a_whole_registry_page(tmp_path: Path) -> None:
-    page = textwrap.dedent("""\
+@pytest.mark.parametrize("heading", ["Resident Inclusion Criteria:", "Primary Inclusion Criteria"])
+def test_a_qualified_heading_is_found_in_a_whole_registry_page(
+    tmp_path: Path, heading: str
+) -> None:
+    page = textwrap.dedent(f"""\
         Yoga for Older Adults With Knee Osteoarthritis
 
+        Conditions: (not found)
         Summary
         A walking programme for residents of nursing homes.
 
         Sex: All
         Minimum Age: 65
-        Resident Inclusion Criteria:
+        {heading}
           -  Knee pain on most days
         Resident Exclusion Criteria:
           -  Wheelchair use
@@ -157,7 +161,7 @@ def test_a_qualified_heading_is_found_in_a_whole_registry_page(tmp_path: Path) -
         Seattle
         """)
     record = read_registry(write(tmp_path, "page.txt", page))
-    assert record.eligibility_text.splitlines()[0] == "Resident Inclusion Criteria:"
+    assert record.eligibility_text.splitlines()[0] == heading
     assert "walking programme" not in record.eligibility_text
     assert "Seattle" not in record.eligibility_text
 
@@ -218,6 +222,7 @@ def test_a_file_without_eligibility_text_is_still_an_error_naming_it(
         ("inclusion", "LDL cholesterol above target despite maximal statin therapy"),
         ("inclusion", "Asthma not controlled despite inhaled corticosteroids"),
         ("inclusion", "Failed 3 months of conservative treatment"),
+        ("inclusion", "Persistent urinary tract infection or pyelonephritis despite treatment"),
         # LN is a lymph node here; lupus anticoagulant is a coagulation test.
         ("exclusion", "Presence of pelvic LN metastasis"),
         ("exclusion", "Positive lupus anticoagulant"),
@@ -229,10 +234,37 @@ def test_an_item_of_another_disease_gains_no_lupus_criterion(ctype: str, text: s
 
 
 @pytest.mark.parametrize(
+    ("title", "text", "lupus"),
+    [
+        # A trial that only excludes SLE is about something else.
+        ("Methotrexate Dose in Rheumatoid Arthritis",
+         "Inclusion Criteria:\n  -  Rheumatoid arthritis\n  -  Inadequate response to "
+         "methotrexate for at least 3 months\nExclusion Criteria:\n  -  SLE or another "
+         "autoimmune disease\n", False),
+        ("Budesonide in IgA Nephropathy",
+         "Inclusion Criteria:\n  -  Kidney biopsy within 6 months\n  -  Failure of ACE "
+         "inhibitor treatment for 3 months\n", False),
+        # A lupus trial need not repeat the disease in every item.
+        ("Obinutuzumab in Lupus Nephritis",
+         "Inclusion Criteria:\n  -  Kidney biopsy within 6 months\n  -  Failure of "
+         "mycophenolate for at least 6 months\n", True),
+    ],
+    ids=["excludes SLE", "IgA nephropathy", "lupus nephritis"],
+)
+def test_items_that_do_not_name_the_disease_read_as_lupus_only_in_a_lupus_trial(
+    tmp_path: Path, title: str, text: str, lupus: bool
+) -> None:
+    trial = load_trial(write(tmp_path, "NCT05550003.txt", f"{title}\n\n{text}"))
+    readings = [lupus_reading(c) for c in trial.criteria if c.type == "inclusion"]
+    assert [bool(r) for r in readings[-2:]] == [lupus, lupus], readings
+
+
+@pytest.mark.parametrize(
     ("ctype", "text", "kind"),
     [
         ("inclusion", "Biopsy-proven lupus nephritis class III or IV within 6 months", "biopsy"),
         ("inclusion", "Active LN, ISN/RPS class III or IV", "biopsy"),
+        ("inclusion", "Subjects with kidney biopsy confirmed active lupus nephritis", "biopsy"),
         ("inclusion", "Kidney biopsy showing WHO class IV lupus nephritis", "biopsy"),
         ("exclusion", "Class VI lupus nephritis on renal biopsy", "biopsy"),
         ("inclusion", "Refractory lupus nephritis: failure of two or more immunosuppressants "

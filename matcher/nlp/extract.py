@@ -27,7 +27,7 @@ from matcher.dates import (
 from matcher.model import Assertion, Finding
 from matcher.nlp.components import CONCEPTS_KEY, SECTIONS_KEY, Sentences, doc_text
 from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
-from matcher.vocab import Concept, Vocabulary, load_vocabulary, read_concepts
+from matcher.vocab import Concept, Vocabulary, in_context, load_vocabulary, read_concepts
 
 # ------------------------------------------------------------------ value grammar
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+(?:\.\d+)?|\.\d+"
@@ -287,26 +287,8 @@ class FindingExtractor:
 def _in_context(text: str, span: Span, concept: Concept) -> bool:
     """Vocabulary context filters: "Cervical LN 1.5 cm" is a lymph node, "Dr Gilbert" a
     person, "MP joint" a knuckle, "lupus anticoagulant" a lab test, "muscle biopsy" not
-    the kidney's. Each listed phrase must end right before, or start right after, the
-    mention, as whole words."""
-    before_phrases = concept.attrs.get("not_preceded_by")
-    after_phrases = concept.attrs.get("not_followed_by")
-    if before_phrases:
-        before = " ".join(text[max(0, span.start_char - 40) : span.start_char].lower().split())
-        if any(before == p or before.endswith(" " + p) for p in before_phrases):
-            return False
-    if after_phrases:
-        after = " ".join(text[span.end_char : span.end_char + 40].lower().split())
-        after = after.lstrip(".,;: ")
-        if any(
-            after == p
-            or after.startswith(p + " ")
-            or after.startswith(p + ".")
-            or after.startswith(p + ",")
-            for p in after_phrases
-        ):
-            return False
-    return True
+    the kidney's (matcher.vocab.in_context, which the criteria reader applies too)."""
+    return in_context(text, span.start_char, span.end_char, concept)
 
 
 def _concept_record(concept: Concept) -> dict:
