@@ -147,3 +147,29 @@ def test_eval_and_web_benchmarks_run_on_a_nightly_database(corpus: Path, tmp_pat
     table = run("report.py", str(merged))
     assert "| nightly, 60 notes" in table and "| referrer query: patient page" in table
     assert "matcher nightly ..." in table
+
+
+def test_breadth_benchmark_times_every_file_and_reports_failures_and_lupus_gains(tmp_path: Path):
+    folder = tmp_path / "breadth"
+    folder.mkdir()
+    texts = {
+        "NCT00000001.txt": "Inclusion Criteria:\n  -  Age >= 18 years\nExclusion Criteria:\n"
+                           "  -  Biopsy-proven breast cancer\n",
+        "NCT00000002.txt": "Subjects will be included if:\n  -  They are 18 years or older\n",
+        "NCT00000003.txt": "A trial\n\nSummary\nNo eligibility section.\nLocations\nSeattle\n",
+        "NCT00000004.txt": "Inclusion Criteria:\n  -  Biopsy-proven lupus nephritis class IV\n",
+        # Counted, to show the count works: a text that never writes lupus, read as one.
+        "NCT00000005.txt": "Inclusion Criteria:\n  -  ISN/RPS class IV LN on kidney biopsy\n",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "breadth.json"
+    printed = run("bench_breadth.py", str(folder), "--json", str(out))
+    result = json.loads(out.read_text())
+    assert result["files"] == 5 and result["files_per_s"] > 0
+    assert [row["file"] for row in result["slowest"]] != []
+    assert all(row["chars"] == len(texts[row["file"]]) for row in result["slowest"])
+    assert list(result["failures"]) == ["NCT00000003.txt"]
+    assert "no eligibility criteria found" in result["failures"]["NCT00000003.txt"]
+    assert result["lupus_gains"] == {"NCT00000005.txt": [["inc-1", ["biopsy"]]]}
+    assert "failures: 1" in printed and "gained a lupus criterion: 1" in printed
