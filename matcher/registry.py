@@ -4,8 +4,9 @@ Plain text (a registry page pasted or exported): the title is the first non-empt
 line; "Sex: All", "Minimum Age: 6", "Maximum Age: 18 Years" are structured limits; the
 eligibility text runs from an "Eligibility" / "Inclusion Criteria:" / "Patient Inclusion
 Criteria:" heading to the next section that is not about eligibility ("Locations", "Contact
-Information", ...). A text with no such heading and no other section of a page is an
-eligibility section exported on its own: all of it is the eligibility text.
+Information", ...). A text with no such heading and no other section of a page, that lists
+items or says who is included or excluded, is an eligibility section exported on its own:
+all of it is the eligibility text.
 
 JSON: one study object ({"protocolSection": ...}) or a search result
 ({"studies": [...]}). A file that holds several studies is read with
@@ -233,6 +234,13 @@ _STOP = re.compile(
 _PAGE_SECTION = re.compile(
     r"^(?:" + "|".join(re.escape(h) for h in _STOP_HEADINGS) + r")\s*(?::|$)", re.I
 )
+# An eligibility section says who is included, excluded or (in)eligible, or lists its
+# criteria as items: stray text ("no criteria here") is not one.
+_ELIGIBILITY_EVIDENCE = re.compile(
+    r"inclu|exclu|eligib"
+    r"|^[ \t]*(?:[-*•∙‣⁃·●○◦▪■□➢►⦁➤▸✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]+\S",
+    re.I | re.M,
+)
 _FIELD = {
     "sex": re.compile(
         r"^\s*(?:sex|gender|sexes\s+eligible(?:\s+for\s+study)?|genders?\s+eligible"
@@ -292,7 +300,9 @@ def _eligibility_lines(lines: list[str]) -> list[str] | None:
         # it, may open with a heading not known here ("Subjects will be included if:"), a
         # sentence, or the first criterion: then all of it is the eligibility text. A page
         # (it has other sections, "Summary", "Locations: ...") without a heading has none.
-        if any(_PAGE_SECTION.match(line.strip()) for line in lines):
+        if any(_PAGE_SECTION.match(s) for s in stripped):
+            return None
+        if not _ELIGIBILITY_EVIDENCE.search("\n".join(lines)):
             return None
         start = 0
     block: list[str] = []

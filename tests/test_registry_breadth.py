@@ -81,10 +81,10 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
         # No heading at all: the registry's eligibility field as it is exported.
         ("-  Unilateral retinoblastoma\n  -  Diagnosis before the age of 18 years\n",
          "Unilateral retinoblastoma"),
-        ("Children aged between 8 and 16 years living with overweight, and one parent.\n",
-         "Children aged between 8 and 16 years"),
-        ("Key Criteria for Healthy Volunteers: aged 18 to 55 years; not pregnant.\n",
-         "aged 18 to 55 years"),
+        ("All inclusion criteria were the same in both projects.\nChildren aged between 8 "
+         "and 16 years living with overweight, and one parent.\n", "All inclusion criteria"),
+        ("Key Criteria for Healthy Volunteers: aged 18 to 55 years; not pregnant; nothing "
+         "that would make them ineligible.\n", "aged 18 to 55 years"),
         ("Study population: adults having ureteroscopy\nSubject Inclusion\nAge >= 18 years\n"
          "Subject Exclusion\n  -  eGFR < 30 mL/min/1.73 m2\n", "Age >= 18 years"),
     ],
@@ -151,6 +151,7 @@ def test_a_page_eligibility_heading_wins_over_a_description_sentence(tmp_path: P
         ("page.txt", "A trial\n\nSummary\nJust a summary.\nLocations\nSeattle\n"),
         ("fields.txt", "A trial\n\nLocations: somewhere\n"),
         ("furniture.txt", "Sex: All\nMinimum Age: 18 Years\nHealthy Volunteers: No\n"),
+        ("stray.txt", "no criteria <b>here</b>"),
     ],
 )
 def test_a_file_without_eligibility_text_is_still_an_error_naming_it(
