@@ -95,6 +95,7 @@ def make_client(web_db: Path, clock: Clock):
         options.setdefault("warm", False)
         options.setdefault("ranking_wait", 120)
         options.setdefault("clock", clock)
+        options.setdefault("allowed_hosts", [urlsplit(base_url).hostname])
         client = TestClient(create_app(web_db, **options), base_url=base_url)
         client.__enter__()
         clients.append(client)
@@ -853,7 +854,7 @@ def test_the_candidates_page_is_fast_once_ranked(big_db: Path, tmp_path: Path):
 
         ensure_schema(store.db)
         security.add_user(store.db, "speed", "speed-password-1", "referrer")
-    app = create_app(big_db, warm=False, ranking_wait=300)
+    app = create_app(big_db, warm=False, ranking_wait=300, allowed_hosts=["testserver"])
     with TestClient(app) as client:
         login(client, "speed", "speed-password-1")
         assert client.get(f"/trials/{TRIAL}?as_of={AS_OF}").status_code == 200  # ranks

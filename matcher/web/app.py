@@ -19,7 +19,7 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 import anyio
 import jinja2
 from starlette.applications import Starlette
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -65,6 +65,10 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+# Host names a bare create_app() serves: only loopback (`matcher serve` passes its own).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Strict-Transport-Security under TLS: a year, this host only (subdomains may be other apps).
+HSTS = "max-age=31536000"
 _PUBLIC_PREFIXES = ("/static/",)
 _PUBLIC_PATHS = ("/login",)
 _MARKS = {"met": "✔", "not_met": "✘", "unknown": "?", "manual": "⚑"}
@@ -81,14 +85,17 @@ class SecurityHeaders:
     (Referrer-Policy same-origin, not no-referrer: with no-referrer Chromium sends
     `Origin: null` on same-origin form posts, which the origin check must refuse.)"""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith("/static/")
+        # HSTS only over HTTPS (RFC 6797 8.1: a header received over plain HTTP is ignored).
+        hsts = self.hsts and scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -102,10 +109,64 @@ class SecurityHeaders:
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                     (b"cache-control", b"private, max-age=3600" if static else b"no-store"),
                 ]
+                if hsts:
+                    headers.append((b"strict-transport-security", HSTS.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class AllowedHosts:
+    """Only requests that name an allowed host (the Host header, and X-Forwarded-Host when
+    a proxy sets one) reach the app; any other gets a plain 400. Whatever the app builds
+    from the Host header then names this app: Starlette's trailing-slash redirect, for
+    one, answers `GET /trials/` with `Location: http://<Host>/trials`, which a forged
+    `Host: evil.example` would otherwise turn into a redirect to another site.
+
+    An allowed name is exact (`matcher.hospital.org`, `10.1.2.3`, `::1`), `*.domain` for
+    its subdomains, or `*` for any host (only behind a proxy that checks the name)."""
+
+    def __init__(self, app: ASGIApp, hosts: Sequence[str]) -> None:
+        self.app = app
+        self.hosts = [_host_name(h) if h != "*" and not h.startswith("*.") else h.lower()
+                      for h in hosts]
+
+    def allowed(self, header: str) -> bool:
+        name = _host_name(header)
+        for host in self.hosts:
+            suffix = host[1:] if host.startswith("*.") else None  # "*.org" → ".org"
+            if host == "*" or name == host or (suffix and name.endswith(suffix)
+                                                and len(name) > len(suffix)):
+                return bool(name)
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        named = [headers.get("host", "")]
+        forwarded = headers.get("x-forwarded-host")
+        if forwarded is not None:
+            named += forwarded.split(",")
+        if not all(self.allowed(h) for h in named):
+            # The name is not echoed: the response must not carry what the request forged.
+            await _plain(400, "this host name is not served here")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _host_name(value: str) -> str:
+    """The host of a Host header, without the port, lower case: "App.org:8443" → "app.org",
+    "[::1]:8000" → "::1"."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        end = value.find("]")
+        return value[1:end] if end > 0 else ""
+    if value.count(":") == 1:
+        value = value.partition(":")[0]
+    return value.rstrip(".")
 
 
 class AccessLog:
@@ -308,8 +369,14 @@ class WebApp:
         clock: Callable[[], float] = time.time,
         warm: bool = True,
         ranking_wait: float = 1.5,
+        allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+        hsts: bool = False,
     ) -> None:
+        """`allowed_hosts`: the host names served (see AllowedHosts); `hsts`: send
+        Strict-Transport-Security on HTTPS responses (`matcher serve --ssl-certfile`)."""
         self.engine = Engine(db_path)
+        self.allowed_hosts = list(allowed_hosts)
+        self.hsts = hsts
         self.policy = policy or SessionPolicy()
         self.clock = clock
         self.warm = warm
@@ -907,9 +974,11 @@ class WebApp:
             lifespan=lifespan,
             max_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
         )
+        # The last added runs first: headers, log, host check, login, then the routes.
         app.add_middleware(RequireLogin, engine=engine, policy=self.policy, clock=self.clock)
+        app.add_middleware(AllowedHosts, hosts=self.allowed_hosts)
         app.add_middleware(AccessLog, routes=lambda: routes)
-        app.add_middleware(SecurityHeaders)
+        app.add_middleware(SecurityHeaders, hsts=self.hsts)
         app.state.web = self
         return app
 

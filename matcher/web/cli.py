@@ -42,6 +42,27 @@ def _loopback(host: str) -> bool:
         return False
 
 
+_EVERY_INTERFACE = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(bound: str, given: tuple[str, ...] | list[str]) -> list[str]:
+    """The host names the app serves: those given with --allowed-host, else the address
+    it listens on (and the other loopback names when that is loopback: a browser on the
+    machine may say localhost or 127.0.0.1). Listening on every interface (0.0.0.0) names
+    no host, so the names must be given."""
+    if given:
+        return list(dict.fromkeys(given))
+    if bound in _EVERY_INTERFACE:
+        raise click.UsageError(
+            f"--host {bound or '(empty)'} listens on every interface: say which host names "
+            "clients use with --allowed-host NAME (repeatable), e.g. --allowed-host "
+            "matcher.hospital.org"
+        )
+    if _loopback(bound):
+        return list(dict.fromkeys([bound, "localhost", "127.0.0.1", "::1"]))
+    return [bound]
+
+
 @click.command()
 @_DB
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -51,8 +72,11 @@ def _loopback(host: str) -> bool:
               help="Serve HTTPS with this certificate (session cookies are then Secure).")
 @click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The certificate's private key.")
+@click.option("--allowed-host", "allowed_host", multiple=True, metavar="NAME",
+              help="A host name clients use (repeatable; *.domain for its subdomains). "
+                   "Requests naming another host get 400. Default: the --host address.")
 def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
-          ssl_keyfile: str | None) -> None:
+          ssl_keyfile: str | None, allowed_host: tuple[str, ...]) -> None:
     """Serve the referrer web app (every page needs a login: see `matcher user add`)."""
     import uvicorn
 
@@ -61,6 +85,7 @@ def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+    hosts = allowed_hosts(host, allowed_host)
     path = _path(db)
     with _open(path) as store:
         users = list_users(store.db)
@@ -71,9 +96,10 @@ def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
                    err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
                         stream=sys.stderr)
-    app = create_app(path)
+    app = create_app(path, allowed_hosts=hosts, hsts=bool(ssl_certfile))
     scheme = "https" if ssl_certfile else "http"
-    click.echo(f"matcher web app on {scheme}://{host}:{port}/ (database {path})", err=True)
+    click.echo(f"matcher web app on {scheme}://{host}:{port}/ (database {path}; host names "
+               f"served: {', '.join(hosts)})", err=True)
     uvicorn.run(app, host=host, port=port, access_log=False, server_header=False,
                 ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, log_level="info")
 
