@@ -39,6 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
 from matcher.errors import MatcherError
+from matcher.web import params as param
 from matcher.web import security
 from matcher.web.plot import timeline_svg
 from matcher.web.security import SessionPolicy, User
@@ -61,6 +62,7 @@ SESSION_COOKIE = "matcher_session"
 LOGIN_COOKIE = "matcher_login"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_REASON = 1000
+API_MAX_PER_PAGE = 1000
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -286,13 +288,16 @@ def _require_admin(request: Request) -> None:
 
 
 def _as_of(request: Request) -> dt.date:
-    raw = request.query_params.get("as_of", "").strip()
-    if not raw:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise HTTPException(400, "as_of must be a date YYYY-MM-DD") from exc
+    return param.date(request.query_params, "as_of", dt.date.today())
+
+
+def _checked_query(request: Request, trial: Any, per_page_max: int | None = None) -> Query:
+    """The filters of an export or an API call: any unusable one is a 400 (the page shows
+    the form with the mistakes instead)."""
+    query = Query.parse(request.query_params, trial, per_page_max)
+    if query.errors:
+        raise HTTPException(400, "; ".join(query.errors))
+    return query
 
 
 def _safe_next(target: str | None) -> str:
@@ -571,7 +576,7 @@ class WebApp:
         as_of = _as_of(request)
         summaries = self._trial_summaries(as_of, wait=False)
         computing = any(s["counts"] is None for s in summaries)
-        imported = request.query_params.get("imported", "").split(",")
+        imported = param.text(request.query_params, "imported", 2000).split(",")
         known = [s["trial"].trial_id for s in summaries if s["trial"].trial_id in imported]
         if known and not message:
             message = f"Imported {', '.join(known)}."
@@ -625,7 +630,7 @@ class WebApp:
                 **base, "computing": True, "ranking": None, "rows": [], "total": 0,
                 "pages": 0, "page_numbers": [], "referrals": {},
                 "patients": self.engine.db.execute("SELECT count(*) FROM patients").fetchone()[0],
-            })
+            }, 400 if query.errors else 200)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
         total = len(rows)
@@ -636,7 +641,7 @@ class WebApp:
             **base, "computing": False, "ranking": ranking, "rows": shown, "total": total,
             "page": page, "pages": pages, "page_numbers": _page_numbers(page, pages),
             "referrals": referrals, "patients": len(ranking.rows),
-        })
+        }, 400 if query.errors else 200)
 
     async def export_csv(self, request: Request) -> Response:
         return await _run(self._export_csv, request)
@@ -644,7 +649,7 @@ class WebApp:
     def _export_csv(self, request: Request) -> Response:
         trial = self.trial_or_404(request.path_params["trial_id"])
         as_of = _as_of(request)
-        query = Query.parse(request.query_params, trial)
+        query = _checked_query(request, trial)
         ranking = self.engine.ranking(trial, as_of)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
@@ -709,22 +714,20 @@ class WebApp:
             "later_notes": sum(1 for n in notes if n.note_date > as_of),
             "note_view": note_view, "svg": svg, "referral": referral, "history": history,
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
-            "error": request.query_params.get("error"),
+            "error": param.choice(request.query_params, "error", ("reason",), None),
         })
 
     def _note_view(self, request: Request, notes: list) -> dict[str, Any] | None:
-        note_id = request.query_params.get("note")
+        query = request.query_params
+        note_id = param.text(query, "note", 1000)
+        start = param.integer(query, "start", 0, 10**9, -1)
+        end = param.integer(query, "end", 0, 10**9, -1)
         if not note_id:
             return None
         note = next((n for n in notes if n.note_id == note_id), None)
         if note is None:
             raise HTTPException(404, "no such note for this patient")
         text = note.text
-        try:
-            start = int(request.query_params.get("start", ""))
-            end = int(request.query_params.get("end", ""))
-        except ValueError:
-            start = end = -1
         if not (0 <= start < end <= len(text)):
             return {"note": note, "before": text, "span": "", "after": ""}
         return {"note": note, "before": text[:start], "span": text[start:end],
@@ -766,7 +769,7 @@ class WebApp:
     def _users_page(self, request: Request, error: str | None, status: int) -> Response:
         users = security.list_users(self.engine.db)
         names = {u["username"] for u in users}
-        added, removed = (request.query_params.get(k, "") for k in ("added", "removed"))
+        added, removed = (param.text(request.query_params, k) for k in ("added", "removed"))
         message = None  # only what is true now: a link cannot make the page say anything
         if added in names:
             message = f"Added {added}."
@@ -807,13 +810,11 @@ class WebApp:
         return await _run(self._audit_page, request)
 
     def _audit_page(self, request: Request) -> Response:
-        filters = {k: request.query_params.get(k, "").strip()
-                   for k in ("username", "action", "trial_id", "patient_id")}
+        query = request.query_params
+        filters = {k: param.text(query, k) for k in ("username", "action", "trial_id",
+                                                      "patient_id")}
         per_page = 100
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = param.integer(query, "page", 1, param.MAX_PAGE, 1)
         rows, total = security.audit_rows(self.engine.db, per_page, (page - 1) * per_page,
                                           filters)
         pages = max(1, math.ceil(total / per_page))
@@ -848,13 +849,8 @@ class WebApp:
         output contract (matcher/schema/match_output.schema.json)."""
         trial = self.trial_or_404(request.path_params["trial_id"])
         as_of = _as_of(request)
-        query = Query.parse(request.query_params, trial)
-        if query.errors:
-            raise HTTPException(400, "; ".join(query.errors))
+        query = _checked_query(request, trial, per_page_max=API_MAX_PER_PAGE)
         per_page = query.per_page
-        raw = request.query_params.get("per_page")
-        if raw and raw.isdigit():
-            per_page = min(max(int(raw), 1), 1000)
         ranking = self.engine.ranking(trial, as_of)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
@@ -915,6 +911,10 @@ class WebApp:
 
     # --- errors ------------------------------------------------------------------------
 
+    async def parameter_error(self, request: Request, exc: Exception) -> Response:
+        """An unusable query parameter (param.ParameterError): 400 naming it."""
+        return await self.http_error(request, HTTPException(400, str(exc)))
+
     async def http_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if request.url.path.startswith("/api/"):
@@ -970,7 +970,8 @@ class WebApp:
         routes = self.routes()
         app = Starlette(
             routes=routes,
-            exception_handlers={HTTPException: self.http_error},
+            exception_handlers={HTTPException: self.http_error,
+                                param.ParameterError: self.parameter_error},
             lifespan=lifespan,
             max_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
         )
