@@ -142,7 +142,7 @@ def _routes(app) -> list[tuple[str, str]]:
     found = []
     for route in app.routes:
         if isinstance(route, Route):
-            path = route.path
+            path = route.path_format  # "{trial_id}", without the ":seg" convertor
             for name, value in PARAMS.items():
                 path = path.replace("{" + name + "}", value)
             for method in sorted(route.methods - {"HEAD"}):

@@ -23,11 +23,12 @@ from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import anyio
 import jinja2
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -171,6 +172,51 @@ def _host_name(value: str) -> str:
     return value.rstrip(".")
 
 
+class SegmentConvertor(Convertor[str]):
+    """`{name:seg}` in a route: one path segment, its %25 and %2F decoded after matching
+    (see EncodedSegments), so that an id may hold any character, "/" and "%" included."""
+
+    regex = "[^/]+"
+
+    def convert(self, value: str) -> str:
+        return unquote(value)
+
+    def to_string(self, value: str) -> str:
+        return quote(value, safe="")
+
+
+register_url_convertor("seg", SegmentConvertor())
+
+
+class EncodedSegments:
+    """Route on the path as the client sent it, segment by segment.
+
+    The server hands Starlette the path percent-decoded, so a link to trial "A/B"'s page,
+    /trials/A%2FB, arrives as /trials/A/B and matches no route. This middleware rebuilds
+    `path` from `raw_path`: every segment decoded except "%" and "/", which stay escaped
+    (%25, %2F) until the `seg` convertor decodes them in the matched parameter:
+    /trials/%C3%A4%2F%C3%B6/patients/50%25 → path /trials/ä%2Fö/patients/50%25 →
+    trial_id "ä/ö", patient_id "50%". Links encode ids with the templates' `seg` filter."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope.get("root_path"):
+            raw = scope.get("raw_path")
+            if raw is not None:
+                scope = {**scope, "path": routable_path(raw)}
+            else:  # no raw path: a "/" inside an id is lost, a "%" is kept
+                scope = {**scope, "path": scope["path"].replace("%", "%25")}
+        await self.app(scope, receive, send)
+
+
+def routable_path(raw: bytes) -> str:
+    """The path to route on: b"/trials/A%2FB/x%20y" → "/trials/A%2FB/x y"."""
+    return "/".join(unquote(segment).replace("%", "%25").replace("/", "%2F")
+                    for segment in raw.decode("latin-1").split("/"))
+
+
 class AccessLog:
     """One line per request: method, route template, status, milliseconds. No query
     string, no patient or note identifier, no note text."""
@@ -206,8 +252,10 @@ class AccessLog:
     def _template(self, scope: Scope) -> str:
         for route in self.routes():
             match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return getattr(route, "path", "?") + ("/…" if isinstance(route, Mount) else "")
+            if match is Match.FULL:  # path_format: "/trials/{trial_id}", no ":seg"
+                if isinstance(route, Mount):
+                    return route.path + "/…"
+                return getattr(route, "path_format", "?")
         return "(no route)"
 
 
@@ -673,7 +721,9 @@ class WebApp:
             ])
         self.audit(request, "export_csv", trial.trial_id, None,
                    {"as_of": as_of.isoformat(), "filters": query.filters(), "rows": len(rows)})
-        filename = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in trial.trial_id)
+        # ASCII only: a header is Latin-1 on the wire, so trial "ä/ö" is saved as "___".
+        filename = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_"
+                           for ch in trial.trial_id)
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",
@@ -872,7 +922,8 @@ class WebApp:
         if page < pages:
             params = {**query.filters(), "as_of": as_of.isoformat(), "page": page + 1,
                       "per_page": per_page}
-            headers["link"] = f'<{request.url.path}?{urlencode(params, doseq=True)}>; rel="next"'
+            path = f"/api/trials/{quote(trial.trial_id, safe='')}/candidates"
+            headers["link"] = f'<{path}?{urlencode(params, doseq=True)}>; rel="next"'
         return JSONResponse(payload, headers=headers)
 
     def _note_texts(self, results: list) -> dict[str, str]:
@@ -934,18 +985,20 @@ class WebApp:
             Route("/", self.home, methods=["GET"]),
             Route("/trials", self.trials, methods=["GET"]),
             Route("/trials/import", self.import_trial, methods=["POST"]),
-            Route("/trials/{trial_id}", self.candidates, methods=["GET"]),
-            Route("/trials/{trial_id}/export.csv", self.export_csv, methods=["GET"]),
-            Route("/trials/{trial_id}/patients/{patient_id}", self.patient, methods=["GET"]),
-            Route("/trials/{trial_id}/patients/{patient_id}/referral", self.set_referral,
-                  methods=["POST"]),
+            Route("/trials/{trial_id:seg}", self.candidates, methods=["GET"]),
+            Route("/trials/{trial_id:seg}/export.csv", self.export_csv, methods=["GET"]),
+            Route("/trials/{trial_id:seg}/patients/{patient_id:seg}", self.patient,
+                  methods=["GET"]),
+            Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/referral",
+                  self.set_referral, methods=["POST"]),
             Route("/admin/users", self.users, methods=["GET"]),
             Route("/admin/users", self.add_user, methods=["POST"]),
-            Route("/admin/users/{username}/remove", self.remove_user, methods=["POST"]),
+            Route("/admin/users/{username:seg}/remove", self.remove_user, methods=["POST"]),
             Route("/admin/audit", self.audit_page, methods=["GET"]),
             Route("/api/trials", self.api_trials, methods=["GET"]),
-            Route("/api/trials/{trial_id}/candidates", self.api_candidates, methods=["GET"]),
-            Route("/api/trials/{trial_id}/patients/{patient_id}", self.api_patient,
+            Route("/api/trials/{trial_id:seg}/candidates", self.api_candidates,
+                  methods=["GET"]),
+            Route("/api/trials/{trial_id:seg}/patients/{patient_id:seg}", self.api_patient,
                   methods=["GET"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
@@ -975,10 +1028,12 @@ class WebApp:
             lifespan=lifespan,
             max_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
         )
-        # The last added runs first: headers, log, host check, login, then the routes.
+        # The last added runs first: headers, the path to route on, log, host check, login,
+        # then the routes.
         app.add_middleware(RequireLogin, engine=engine, policy=self.policy, clock=self.clock)
         app.add_middleware(AllowedHosts, hosts=self.allowed_hosts)
         app.add_middleware(AccessLog, routes=lambda: routes)
+        app.add_middleware(EncodedSegments)
         app.add_middleware(SecurityHeaders, hsts=self.hsts)
         app.state.web = self
         return app
