@@ -499,10 +499,29 @@ class WebApp:
         return trial, patient_id, as_of, result, rank, p_eligible
 
     def audit(self, request: Request, action: str, trial_id: str | None = None,
-              patient_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
+              patient_id: str | None = None, detail: dict[str, Any] | None = None,
+              patients: Sequence[str] = ()) -> None:
         user = request.scope.get("state", {}).get("user")
         security.audit(self.engine.db, user.username if user else None, action, trial_id,
-                       patient_id, detail)
+                       patient_id, detail, patients)
+
+    def audit_listing(self, request: Request, action: str, trial_id: str, as_of: dt.date,
+                      query: Query, patients: Sequence[str], **detail: Any) -> None:
+        """A candidates page, API page or export: its filters and the patients it returned.
+        A note search is kept as a keyed digest and length of the words, never the words
+        (security.search_term_digest says why), and gets a `note_search` entry of its own
+        with the same patients, so that every search is found by its action."""
+        filters = query.filters()
+        term = None
+        if query.q:
+            term = {"digest": security.search_term_digest(self.engine.db, query.q),
+                    "chars": len(query.q)}
+            filters["q"] = term
+        self.audit(request, action, trial_id, None,
+                   {"as_of": as_of.isoformat(), "filters": filters, **detail}, patients)
+        if term is not None:
+            self.audit(request, "note_search", trial_id, None,
+                       {"as_of": as_of.isoformat(), "via": action, "term": term}, patients)
 
     def ranking_within(self, trial, as_of: dt.date, wait: float) -> Ranking | None:
         deadline = time.monotonic() + wait
@@ -685,6 +704,8 @@ class WebApp:
         pages = max(1, math.ceil(total / query.per_page))
         page = min(query.page, pages)
         shown = rows[(page - 1) * query.per_page: page * query.per_page]
+        self.audit_listing(request, "view_candidates", trial.trial_id, as_of, query,
+                           [r.patient_id for r in shown], page=page, rows=len(shown))
         return self.render(request, "candidates.html", {
             **base, "computing": False, "ranking": ranking, "rows": shown, "total": total,
             "page": page, "pages": pages, "page_numbers": _page_numbers(page, pages),
@@ -719,8 +740,8 @@ class WebApp:
                     "" if r.age is None else r.age,
                     ref.get("status", ""), ref.get("username", ""), ref.get("at", ""))
             ])
-        self.audit(request, "export_csv", trial.trial_id, None,
-                   {"as_of": as_of.isoformat(), "filters": query.filters(), "rows": len(rows)})
+        self.audit_listing(request, "export_csv", trial.trial_id, as_of, query,
+                           [r.patient_id for r in rows], rows=len(rows))
         # ASCII only: a header is Latin-1 on the wire, so trial "ä/ö" is saved as "___".
         filename = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_"
                            for ch in trial.trial_id)
@@ -756,6 +777,8 @@ class WebApp:
         detail: dict[str, Any] = {"as_of": as_of.isoformat()}
         if note_view:
             detail["note_id"] = note_view["note"].note_id
+        if svg:  # the timeline: the patient's lab values and drugs over time
+            detail["timeline"] = True
         self.audit(request, "view_patient", trial.trial_id, patient_id, detail)
         return self.render(request, "patient.html", {
             "trial": trial, "as_of": as_of, "result": result, "rank": rank, "items": items,
@@ -914,9 +937,8 @@ class WebApp:
                                         ranking.model_version)
         else:
             payload = api.match_to_json(trial, results, as_of, texts)
-        self.audit(request, "api_candidates", trial.trial_id, None,
-                   {"as_of": as_of.isoformat(), "filters": query.filters(), "page": page,
-                    "rows": len(shown)})
+        self.audit_listing(request, "api_candidates", trial.trial_id, as_of, query,
+                           [r.patient_id for r in shown], page=page, rows=len(shown))
         headers = {"x-total-count": str(len(rows)), "x-page": str(page),
                    "x-per-page": str(per_page)}
         if page < pages:

@@ -55,6 +55,14 @@ CREATE TABLE IF NOT EXISTS web_audit (
     detail TEXT
 );
 CREATE INDEX IF NOT EXISTS web_audit_patient ON web_audit (patient_id);
+-- The patients an audited listing, export or note search returned, one row each: "who saw
+-- P-001?" is one indexed query over single-patient views and listings alike.
+CREATE TABLE IF NOT EXISTS web_audit_patients (
+    audit_id INTEGER NOT NULL,
+    patient_id TEXT NOT NULL,
+    PRIMARY KEY (audit_id, patient_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS web_audit_patients_patient ON web_audit_patients (patient_id);
 CREATE TABLE IF NOT EXISTS web_referrals (
     trial_id TEXT NOT NULL,
     patient_id TEXT NOT NULL,

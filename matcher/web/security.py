@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,10 +298,12 @@ def audit(
     trial_id: str | None = None,
     patient_id: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> None:
-    """One line of the audit trail. `detail` never holds note text."""
+    patients: Iterable[str] = (),
+) -> int:
+    """One line of the audit trail; `patients`: the ids a listing, export or search
+    returned (kept in web_audit_patients). `detail` never holds note text. Returns the id."""
     with db.conn:
-        db.execute(
+        cursor = db.execute(
             "INSERT INTO web_audit (at, username, action, trial_id, patient_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -312,22 +315,62 @@ def audit(
                 json.dumps(detail, sort_keys=True) if detail else None,
             ],
         )
+        audit_id = int(cursor.lastrowid)
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO web_audit_patients (audit_id, patient_id) VALUES (?, ?)",
+            ((audit_id, p) for p in patients),
+        )
+    return audit_id
+
+
+def search_term_digest(db: Database, term: str) -> str:
+    """What the audit trail keeps of a typed note search: a keyed digest (HMAC-SHA256,
+    first 128 bits in hex) of the words as the search reads them (case and spacing
+    ignored: "Tacrolimus" and " tacrolimus " are one search).
+
+    Not the words: a referrer types a name, a diagnosis, a phrase copied from a note, all
+    PHI. Keyed, not a plain hash: a plain SHA-256 of a short term is undone by hashing a
+    list of names. The key (web_meta `audit_search_key`, made on first use) is shown by no
+    page, so an admin reading /admin/audit sees that two searches were the same, not what
+    they were; whoever holds the database file (and can read the notes anyway) can test a
+    guess during an investigation: search_term_digest(db, "smith")."""
+    words = " ".join(term.casefold().split())
+    return hmac.new(_audit_key(db), words.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _audit_key(db: Database) -> bytes:
+    row = db.execute("SELECT value FROM web_meta WHERE key = 'audit_search_key'").fetchone()
+    if row is None:
+        with db.conn:  # OR IGNORE: two first searches at once agree on the first key
+            db.execute("INSERT OR IGNORE INTO web_meta (key, value) VALUES "
+                       "('audit_search_key', ?)", [secrets.token_hex(32)])
+        row = db.execute("SELECT value FROM web_meta WHERE key = 'audit_search_key'").fetchone()
+    return bytes.fromhex(row[0])
 
 
 def audit_rows(
     db: Database, limit: int, offset: int, filters: dict[str, str]
 ) -> tuple[list[dict[str, Any]], int]:
+    """The newest entries matching `filters`, with `patients`: how many patients a listing
+    returned. A patient filter also finds the listings and exports that held the patient."""
     where, params = [], []
-    for column in ("username", "action", "trial_id", "patient_id"):
+    for column in ("username", "action", "trial_id"):
         value = filters.get(column)
         if value:
             where.append(f"{column} = ?")
             params.append(value)
+    patient = filters.get("patient_id")
+    if patient:
+        where.append("(patient_id = ? OR id IN "
+                     "(SELECT audit_id FROM web_audit_patients WHERE patient_id = ?))")
+        params += [patient, patient]
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     total = db.execute(f"SELECT count(*) FROM web_audit {clause}", params).fetchone()[0]
     rows = list(
         db.query(
-            f"SELECT * FROM web_audit {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+            "SELECT *, (SELECT count(*) FROM web_audit_patients p "
+            f"WHERE p.audit_id = web_audit.id) AS patients FROM web_audit {clause} "
+            "ORDER BY id DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
     )
