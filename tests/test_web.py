@@ -135,7 +135,8 @@ def _audit(db: Path, action: str) -> list[dict]:
                                    [action]))
 
 
-PARAMS = {"trial_id": TRIAL, "patient_id": "P-001", "username": REFERRER[0]}
+PARAMS = {"trial_id": TRIAL, "patient_id": "P-001", "username": REFERRER[0],
+          "session_id": "0123456789ab", "token_id": "0123456789ab"}
 
 
 def _routes(app) -> list[tuple[str, str]]:
@@ -297,6 +298,7 @@ def test_every_form_that_changes_something_needs_the_csrf_token(admin: TestClien
     assert set(posts) == {
         "/logout", "/trials/import", f"/trials/{TRIAL}/patients/P-001/referral",
         "/admin/users", f"/admin/users/{REFERRER[0]}/remove",
+        "/admin/sessions/0123456789ab/end", "/admin/tokens/0123456789ab/revoke",
     }
     data = {"status": "contacted", "username": "mallory", "password": "mallory-password",
             "role": "admin"}
@@ -316,7 +318,8 @@ def test_every_form_that_changes_something_needs_the_csrf_token(admin: TestClien
 
 def test_every_form_on_every_page_carries_the_csrf_token(admin: TestClient):
     pages = ["/trials", f"/trials/{TRIAL}?as_of={AS_OF}",
-             f"/trials/{TRIAL}/patients/P-001?as_of={AS_OF}", "/admin/users"]
+             f"/trials/{TRIAL}/patients/P-001?as_of={AS_OF}", "/admin/users",
+             "/admin/sessions"]
     for page in pages:
         html = admin.get(page).text
         for form in re.findall(r"<form\b[^>]*>.*?</form>", html, re.S):

@@ -303,10 +303,11 @@ class RequireLogin:
         db = self.engine.db
         now = self.clock()
         auth = request.headers.get("authorization", "")
+        client = _client(request)
         if auth.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
-            return security.token_user(db, auth[7:].strip(), now)
+            return security.token_user(db, auth[7:].strip(), now, client)
         token = request.cookies.get(SESSION_COOKIE)
-        return security.session_user(db, token, now, self.policy) if token else None
+        return security.session_user(db, token, now, self.policy, client) if token else None
 
 
 def _same_origin(request: Request) -> bool:
@@ -396,6 +397,16 @@ def _view_params(query: Query, as_of: dt.date) -> dict[str, Any]:
     return params
 
 
+def _when(value: float | str | None) -> str:
+    """A time for a page, UTC to the second: seconds since the epoch (sessions) or an ISO
+    string (tokens' creation)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value).timestamp()
+    return dt.datetime.fromtimestamp(value, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _page_numbers(page: int, pages: int) -> list[int | None]:
     shown = {1, pages, page - 2, page - 1, page, page + 1, page + 2}
     out: list[int | None] = []
@@ -443,6 +454,7 @@ class WebApp:
         )
         env.filters["seg"] = lambda value: quote(str(value), safe="")
         env.filters["qs"] = lambda params: urlencode(params, doseq=True)
+        env.filters["when"] = _when
         env.globals["merge"] = _merge
         env.globals.update(
             MARKS=_MARKS,
@@ -896,6 +908,41 @@ class WebApp:
             "active": {k: v for k, v in filters.items() if v},
         })
 
+    async def sessions(self, request: Request) -> Response:
+        _require_admin(request)
+        return await _run(self._sessions_page, request)
+
+    def _sessions_page(self, request: Request) -> Response:
+        db, now = self.engine.db, self.clock()
+        cookie = request.cookies.get(SESSION_COOKIE)
+        return self.render(request, "sessions.html", {
+            "sessions": security.list_sessions(db, now, self.policy),
+            "tokens": security.list_api_tokens(db, now),
+            "current": security.session_id(cookie) if cookie else None,
+        })
+
+    async def end_session(self, request: Request) -> Response:
+        return await self._end_one(request, "session_id", security.end_session_by_id,
+                                   "session_end", "session")
+
+    async def revoke_token(self, request: Request) -> Response:
+        return await self._end_one(request, "token_id", security.revoke_api_token,
+                                   "token_revoke", "token")
+
+    async def _end_one(self, request: Request, name: str, end: Callable[..., str],
+                       action: str, key: str) -> Response:
+        """End the session or revoke the token the URL names by its short id: its next
+        request is refused (a browser goes to /login, an API client gets 401)."""
+        _require_admin(request)
+        await self.form(request)
+        short_id = request.path_params[name]
+        try:
+            username = await self.dbrun(end, short_id)
+        except security.UserError as exc:
+            raise HTTPException(404, str(exc)) from None
+        await _run(self.audit, request, action, None, None, {key: short_id, "user": username})
+        return RedirectResponse("/admin/sessions", 303)
+
     # --- JSON API ----------------------------------------------------------------------
 
     async def api_trials(self, request: Request) -> Response:
@@ -1017,6 +1064,9 @@ class WebApp:
             Route("/admin/users", self.add_user, methods=["POST"]),
             Route("/admin/users/{username:seg}/remove", self.remove_user, methods=["POST"]),
             Route("/admin/audit", self.audit_page, methods=["GET"]),
+            Route("/admin/sessions", self.sessions, methods=["GET"]),
+            Route("/admin/sessions/{session_id:seg}/end", self.end_session, methods=["POST"]),
+            Route("/admin/tokens/{token_id:seg}/revoke", self.revoke_token, methods=["POST"]),
             Route("/api/trials", self.api_trials, methods=["GET"]),
             Route("/api/trials/{trial_id:seg}/candidates", self.api_candidates,
                   methods=["GET"]),

@@ -27,14 +27,17 @@ CREATE TABLE IF NOT EXISTS web_sessions (
     csrf_token TEXT NOT NULL,
     created_at REAL NOT NULL,
     last_seen REAL NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    client TEXT
 );
 CREATE INDEX IF NOT EXISTS web_sessions_user ON web_sessions (username);
 CREATE TABLE IF NOT EXISTS web_api_tokens (
     token_hash TEXT PRIMARY KEY,
     username TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    last_seen REAL,
+    client TEXT
 );
 CREATE TABLE IF NOT EXISTS web_login_attempts (
     id INTEGER PRIMARY KEY,
@@ -109,6 +112,24 @@ CREATE TABLE IF NOT EXISTS web_notes_fts_rows (
 """
 
 
+# Columns added to tables of an earlier release (CREATE TABLE IF NOT EXISTS leaves an
+# existing table as it is): the client and time of a session's or token's latest request.
+_ADDED_COLUMNS = (
+    ("web_sessions", "client", "TEXT"),
+    ("web_api_tokens", "last_seen", "REAL"),
+    ("web_api_tokens", "client", "TEXT"),
+)
+
+
+def _missing_columns(db: Database) -> list[tuple[str, str, str]]:
+    missing = []
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        if present and column not in present:
+            missing.append((table, column, declaration))
+    return missing
+
+
 def _triggers() -> str:
     sql = []
     for table in _DATA_TABLES:
@@ -133,7 +154,7 @@ def ensure_schema(db: Database) -> None:
         r[0]
         for r in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'web_%'").fetchall()
     }
-    if _wanted() <= present:
+    if _wanted() <= present and not _missing_columns(db):
         return
     conn = db.conn
     if conn.in_transaction:
@@ -146,9 +167,11 @@ def ensure_schema(db: Database) -> None:
             if "web_notes_fts" in present and "web_notes_fts_rows" not in present
             else ""
         )
-        conn.executescript(
-            "BEGIN IMMEDIATE;\n" + _TABLES + _triggers() + backfill + "\nCOMMIT;"
-        )
+        conn.executescript("BEGIN IMMEDIATE;\n" + _TABLES + _triggers() + backfill)
+        # Looked for again under the write lock: another process may have added them.
+        for table, column, declaration in _missing_columns(db):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.rollback()

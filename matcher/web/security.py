@@ -223,8 +223,10 @@ def create_session(db: Database, username: str, now: float, policy: SessionPolic
     return token
 
 
-def session_user(db: Database, token: str, now: float, policy: SessionPolicy) -> User | None:
-    """The session's user, or None when the token is unknown, idle too long or too old."""
+def session_user(db: Database, token: str, now: float, policy: SessionPolicy,
+                 client: str | None = None) -> User | None:
+    """The session's user, or None when the token is unknown, idle too long or too old.
+    `client`: the address of this request (kept for the admin's list of sessions)."""
     if not token or len(token) > 200:
         return None
     key = _sha256(token)
@@ -242,10 +244,19 @@ def session_user(db: Database, token: str, now: float, policy: SessionPolicy) ->
         with db.conn:
             db.execute("DELETE FROM web_sessions WHERE token_hash = ?", [key])
         return None
-    if now - row["last_seen"] > 30:  # at most one write per session per 30 s
-        with db.conn:
-            db.execute("UPDATE web_sessions SET last_seen = ? WHERE token_hash = ?", [now, key])
+    _seen(db, "web_sessions", key, row, now, client)
     return User(row["username"], row["role"], row["csrf_token"], "session")
+
+
+def _seen(db: Database, table: str, key: str, row: dict[str, Any], now: float,
+          client: str | None) -> None:
+    """Record a session's or token's latest request: at most one write per 30 s, unless
+    the client changed."""
+    moved = client is not None and client[:64] != row.get("client")
+    if moved or now - (row.get("last_seen") or 0) > 30:
+        with db.conn:
+            db.execute(f"UPDATE {table} SET last_seen = ?, client = coalesce(?, client) "
+                       "WHERE token_hash = ?", [now, client[:64] if client else None, key])
 
 
 def end_session(db: Database, token: str) -> None:
@@ -269,19 +280,78 @@ def create_api_token(db: Database, username: str, days: int, now: float) -> str:
     return token
 
 
-def token_user(db: Database, token: str, now: float) -> User | None:
+def token_user(db: Database, token: str, now: float, client: str | None = None) -> User | None:
     if not token or len(token) > 200:
         return None
+    key = _sha256(token)
     rows = list(
         db.query(
-            "SELECT t.expires_at, u.username, u.role FROM web_api_tokens t "
-            "JOIN web_users u ON u.username = t.username WHERE t.token_hash = ?",
-            [_sha256(token)],
+            "SELECT t.expires_at, t.last_seen, t.client, u.username, u.role "
+            "FROM web_api_tokens t JOIN web_users u ON u.username = t.username "
+            "WHERE t.token_hash = ?",
+            [key],
         )
     )
     if not rows or now >= rows[0]["expires_at"]:
         return None
+    _seen(db, "web_api_tokens", key, rows[0], now, client)
     return User(rows[0]["username"], rows[0]["role"], "", "token")
+
+
+# --- sessions and tokens, one by one (the admin's page) ------------------------------------
+
+# A session or token is named by the first 12 hex digits of its hash (48 bits): enough to
+# tell a site's sessions apart, and neither the token nor the key the database looks it up by.
+SHORT_ID = re.compile(r"^[0-9a-f]{12}$")
+
+
+def session_id(token: str) -> str:
+    """The short id the admin's page shows for a session cookie's token."""
+    return _sha256(token)[:12]
+
+
+token_id = session_id  # API tokens are hashed the same way
+
+
+def list_sessions(db: Database, now: float, policy: SessionPolicy) -> list[dict[str, Any]]:
+    """The sessions still usable now (not expired, not idle too long), latest use first."""
+    return list(db.query(
+        "SELECT substr(token_hash, 1, 12) AS id, username, created_at, last_seen, client "
+        "FROM web_sessions WHERE expires_at > ? AND last_seen > ? ORDER BY last_seen DESC",
+        [now, now - policy.idle_seconds],
+    ))
+
+
+def list_api_tokens(db: Database, now: float) -> list[dict[str, Any]]:
+    """The API tokens not expired yet, by user."""
+    return list(db.query(
+        "SELECT substr(token_hash, 1, 12) AS id, username, created_at, expires_at, last_seen, "
+        "client FROM web_api_tokens WHERE expires_at > ? ORDER BY username, created_at",
+        [now],
+    ))
+
+
+def end_session_by_id(db: Database, short_id: str) -> str:
+    """End one session named by its short id; return its user."""
+    return _delete_by_id(db, "web_sessions", short_id, "session")
+
+
+def revoke_api_token(db: Database, short_id: str) -> str:
+    """Revoke one API token named by its short id; return its user."""
+    return _delete_by_id(db, "web_api_tokens", short_id, "API token")
+
+
+def _delete_by_id(db: Database, table: str, short_id: str, what: str) -> str:
+    if not SHORT_ID.match(short_id):
+        raise UserError(f"no such {what}")
+    with db.conn:
+        rows = db.execute(f"SELECT token_hash, username FROM {table} "
+                          "WHERE substr(token_hash, 1, 12) = ?", [short_id]).fetchall()
+        if len(rows) != 1:  # two sharing 48 bits: refuse rather than end both
+            raise UserError(f"no such {what} {short_id}" if not rows
+                            else f"{what} id {short_id} is ambiguous")
+        db.execute(f"DELETE FROM {table} WHERE token_hash = ?", [rows[0][0]])
+    return rows[0][1]
 
 
 def csrf_ok(expected: str, given: str | None) -> bool:
