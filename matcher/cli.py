@@ -5,7 +5,6 @@ Exit codes: 0 success, 1 the input was wrong (the message says where), 2 usage.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -150,20 +149,19 @@ def match(
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
+        from matcher.csvout import csv_text
+
+        header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
             + [c.key for c in loaded.criteria] + (["p_eligible"] if model else [])
         )
-        for r in shown:
-            counts = _counts(r)
-            writer.writerow(
-                [r.rank, r.patient_id, r.status, r.score, *counts.values()]
-                + [c.status for c in r.results]
-                + ([round(p_eligible[r.patient_id], 4)] if model else [])
-            )
-        click.echo(buffer.getvalue(), nl=False)
+        rows = (
+            [r.rank, r.patient_id, r.status, r.score, *_counts(r).values()]
+            + [c.status for c in r.results]
+            + ([round(p_eligible[r.patient_id], 4)] if model else [])
+            for r in shown
+        )
+        click.echo(csv_text(header, rows), nl=False)
         return
     click.echo(f"{loaded.trial_id}: {loaded.title}")
     click.echo(f"as of {when}; {len(results)} patient(s)"
