@@ -10,10 +10,8 @@ query string or an identifier.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import logging
 import math
 import secrets
@@ -38,6 +36,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
+from matcher.csvout import csv_text
 from matcher.errors import MatcherError
 from matcher.web import security
 from matcher.web.plot import timeline_svg
@@ -247,13 +246,6 @@ def _client(request: Request) -> str:
 
 def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
-
-
-def _csv_cell(value: Any) -> Any:
-    """Spreadsheet formula injection: a cell that starts like a formula is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _verdict(criterion_type: str, status: str) -> str:
@@ -581,29 +573,27 @@ class WebApp:
         ranking = self.engine.ranking(trial, as_of)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
         # The columns of `matcher match --format csv`, then the web app's own.
         model = ranking.model_version is not None
-        writer.writerow(
+        header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
             + [c.key for c in trial.criteria] + (["p_eligible"] if model else [])
             + ["age_years", "referral_status", "referral_by", "referral_at"]
         )
+        table = []
         for r in rows:
             ref = referrals.get(r.patient_id, {})
-            writer.writerow([
-                _csv_cell(v) for v in (
-                    r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
-                    r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
-                    "" if r.age is None else r.age,
-                    ref.get("status", ""), ref.get("username", ""), ref.get("at", ""))
+            table.append([
+                r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
+                r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
+                "" if r.age is None else r.age,
+                ref.get("status", ""), ref.get("username", ""), ref.get("at", "")
             ])
         self.audit(request, "export_csv", trial.trial_id, None,
                    {"as_of": as_of.isoformat(), "filters": query.filters(), "rows": len(rows)})
         filename = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in trial.trial_id)
         return Response(
-            buffer.getvalue(),
+            csv_text(header, table),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition":
                      f'attachment; filename="{filename}-candidates-{as_of.isoformat()}.csv"'},

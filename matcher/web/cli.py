@@ -25,10 +25,13 @@ def _path(db: str | None) -> str:
     return db or os.environ.get("MATCHER_DB") or DEFAULT_DB
 
 
-def _open(db: str | None) -> Store:
+def _open(db: str | None, *, create: bool = False) -> Store:
+    """The database; only `user add` creates it (serve and the other user commands refuse
+    a mistyped --db rather than start on a new empty file)."""
     from matcher.web.schema import ensure_schema
 
-    store = Store.open_default(_path(db))
+    path = _path(db)
+    store = Store.open_default(path) if create else Store.open_existing(path)
     ensure_schema(store.db)
     return store
 
@@ -103,7 +106,7 @@ def user_add(username: str, role: str, password_stdin: bool, replace: bool,
     """Add a user; the password is asked for (or read with --password-stdin)."""
     from matcher.web.security import UserError, add_user
 
-    with _open(db) as store:
+    with _open(db, create=True) as store:
         password = _password(password_stdin)
         try:
             add_user(store.db, username, password, role, replace=replace)
