@@ -82,9 +82,13 @@ def ingest(files: tuple[Path, ...], patients_file: Path | None, db: str | None) 
         f"ingested {report.rows} rows from {len(report.files)} file(s): {report.new} new, "
         f"{report.changed} changed, {report.unchanged} unchanged; parsed {report.parsed} "
         f"note(s); rejected {report.rejected} row(s)"
+        + (f"; parser failed on {len(report.parse_failed)} note(s)" if report.parse_failed else "")
     )
     for reject in report.rejects:
         click.echo(f"  rejected {reject.file}:{reject.line}: {reject.reason}", err=True)
+    for note_id in report.parse_failed:
+        # Loaded without findings, and tried again by the next ingest or nightly run.
+        click.echo(f"  parser failed on note {note_id}: no findings until it parses", err=True)
 
 
 @cli.group()

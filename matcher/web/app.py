@@ -500,9 +500,11 @@ class WebApp:
         known = [s["trial"].trial_id for s in summaries if s["trial"].trial_id in imported]
         if known and not message:
             message = f"Imported {', '.join(known)}."
+        problems = self.engine.input_problems() if _user(request).is_admin else None
         return self.render(request, "trials.html", {
             "summaries": summaries, "as_of": as_of, "computing": computing,
             "message": message, "error": None if status == 200 else message,
+            "problems": problems,
         }, status)
 
     async def import_trial(self, request: Request) -> Response:
