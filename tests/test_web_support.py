@@ -1,11 +1,12 @@
 """Shared set-up for the web app's tests (no tests here): a fixture database built once
-per session and copied per test, users, and a login helper."""
+per session and copied per test, users, a login helper and a clock the tests move."""
 
 from __future__ import annotations
 
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 from matcher import api
@@ -90,3 +91,16 @@ def login(client, username: str, password: str, follow: bool = False):
               "next": "/trials"},
         follow_redirects=follow,
     )
+
+
+class Clock:
+    """A clock the tests move by hand (sessions, rate limits)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
