@@ -169,6 +169,11 @@ def test_an_older_database_loses_the_usernames_typed_before_the_upgrade(login_db
     assert kept == [REFERRER[0], REFERRER[0]]  # a known user's attempts still count
     names = [row["detail"]["username"] for row in _audit(login_db, "login_failed")]
     assert names[0].startswith("unknown:") and names[1] == REFERRER[0]
+    with Store(login_db) as store:  # upgraded twice: the hash is not hashed again
+        with store.db.conn:
+            store.db.execute("DROP INDEX web_login_attempts_pair")
+        ensure_schema(store.db)
+    assert [row["detail"]["username"] for row in _audit(login_db, "login_failed")] == names
 
 
 # --- item 9: the attempt is counted before the password is checked ----------------------

@@ -431,8 +431,6 @@ class WebApp:
                 429, wait)
         if not await self._password_check_turn():
             await self.dbrun(security.cancel_login_attempt, attempt)
-            log.warning("login refused: %d password checks already running",
-                        self.login_policy.password_checks)
             return self._login_error(
                 request, target, "The server is busy checking other logins; try again in a "
                 "moment.", 503, 1)

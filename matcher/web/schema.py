@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from matcher.web.security import keyed_login_name
 
 _DATA_TABLES = ("patients", "notes", "findings")
+_KEYED = re.compile(r"^unknown:[0-9a-f]{16}$")  # security.keyed_login_name's output
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS web_users (
@@ -188,7 +189,7 @@ def _key_typed_login_names(db: Database) -> None:
             except ValueError:
                 continue
             name = parsed.get("username") if isinstance(parsed, dict) else None
-            if isinstance(name, str) and name not in known:
+            if isinstance(name, str) and name not in known and not _KEYED.match(name):
                 parsed["username"] = keyed_login_name(key, name)
                 conn.execute("UPDATE web_audit SET detail = ? WHERE id = ?",
                              [json.dumps(parsed, sort_keys=True), row_id])

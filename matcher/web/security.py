@@ -301,8 +301,9 @@ def begin_login_attempt(db: Database, account: str, client: str, now: float,
     """Refuse the attempt, or record it as a failure before its password is checked (the
     check turns it into a success): the look and the insert are one BEGIN IMMEDIATE
     transaction, so attempts made at once see each other (60 concurrent guesses at one
-    account check 5 passwords, not 46). A lock-free look comes first, so that a flood of
-    refused attempts takes no write lock from the ingest."""
+    account check 5 passwords; checked first and recorded after, 34 to 46 were checked). A
+    lock-free look comes first, so that a flood of refused attempts takes no write lock
+    from the ingest."""
     client = client[:64]
     refused = _refusal(db, account, client, now, policy)
     if refused is not None:
