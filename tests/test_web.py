@@ -41,6 +41,7 @@ from tests.test_web_support import (
     XSS_NOTE,
     XSS_TRIAL,
     Clock,
+    app_clients,
     build_template,
     copy_db,
     csrf_token,
@@ -77,20 +78,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_client(web_db: Path, clock: Clock):
-    clients = []
-
-    def make(base_url: str = "http://testserver", **options) -> TestClient:
-        options.setdefault("warm", False)
-        options.setdefault("ranking_wait", 120)
-        options.setdefault("clock", clock)
-        client = TestClient(create_app(web_db, **options), base_url=base_url)
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    with app_clients(web_db, warm=False, ranking_wait=120, clock=clock) as make:
+        yield make
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from matcher.web.app import create_app
 from matcher.web.bench import Server, free_port
 from matcher.web.schema import ensure_schema
 from matcher.web.security import LoginPolicy
-from tests.test_web_support import ADMIN, REFERRER, Clock, login, login_token
+from tests.test_web_support import ADMIN, REFERRER, Clock, app_clients, login, login_token
 
 with warnings.catch_warnings():  # "use httpx2": the TestClient still works with httpx
     warnings.simplefilter("ignore")
@@ -63,17 +63,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_client(login_db: Path, clock: Clock):
-    clients: list[TestClient] = []
-
-    def make(**options) -> TestClient:
-        client = TestClient(create_app(login_db, warm=False, clock=clock, **options))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    with app_clients(login_db, warm=False, clock=clock) as make:
+        yield make
 
 
 @pytest.fixture
@@ -310,19 +301,20 @@ def test_failures_of_an_account_that_then_logs_in_from_the_address_are_forgiven(
 
 
 def test_a_flood_of_refused_attempts_writes_one_audit_row_with_the_count(
-    make_client, login_db: Path
+    login_db: Path, clock: Clock
 ):
-    client = make_client()
-    for _ in range(5):
-        assert login(client, ADMIN[0], WRONG).status_code == 401
-    token = login_token(client.get("/login").text)
     flood = 500
-    for _ in range(flood):  # the clock stands still: every one is refused
-        response = client.post("/login", data={"username": ADMIN[0], "password": WRONG,
-                                               "login_token": token, "next": "/trials"})
-        assert response.status_code == 429
-        token = login_token(response.text)
-    client.__exit__(None, None, None)  # the app stops: what it counted is written
+    with TestClient(create_app(login_db, warm=False, clock=clock)) as client:
+        for _ in range(5):
+            assert login(client, ADMIN[0], WRONG).status_code == 401
+        token = login_token(client.get("/login").text)
+        for _ in range(flood):  # the clock stands still: every one is refused
+            response = client.post("/login", data={"username": ADMIN[0], "password": WRONG,
+                                                   "login_token": token, "next": "/trials"})
+            assert response.status_code == 429
+            token = login_token(response.text)
+        assert len(_audit(login_db, "login_blocked")) == 1  # written at the first refusal
+    # The app has stopped: what it counted is written.
     blocked = _audit(login_db, "login_blocked")
     assert len(blocked) == 1, [row["detail"] for row in blocked]
     assert blocked[0]["detail"]["attempts"] == flood

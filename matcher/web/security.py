@@ -21,6 +21,8 @@ import re
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -267,7 +269,8 @@ def _delay(failures: int, free: int, cap: float, first: float) -> float:
 def _refusal(db: Database, account: str, client: str, now: float,
              policy: LoginPolicy) -> LoginAttempt | None:
     """The refused attempt when the account or the client must still wait, else None.
-    Failures are rows with ok = 0, the attempt being checked right now included."""
+    Failures are the rows with ok = 0: an attempt whose password is being checked right now
+    is one until the check says otherwise."""
     since = now - policy.forget_after
     last_ok = db.execute(
         "SELECT coalesce(max(id), 0) FROM web_login_attempts WHERE username = ? AND ok = 1",
@@ -308,25 +311,32 @@ def begin_login_attempt(db: Database, account: str, client: str, now: float,
     refused = _refusal(db, account, client, now, policy)
     if refused is not None:
         return refused
+    with _immediate(db):
+        refused = _refusal(db, account, client, now, policy)
+        if refused is not None:
+            return refused
+        cursor = db.execute(
+            "INSERT INTO web_login_attempts (username, client, at, ok) VALUES (?, ?, ?, 0)",
+            [account, client, now],
+        )
+        db.execute("DELETE FROM web_login_attempts WHERE at <= ?", [now - policy.forget_after])
+    return LoginAttempt(cursor.lastrowid, account, client)
+
+
+@contextmanager
+def _immediate(db: Database) -> Iterator[None]:
+    """One BEGIN IMMEDIATE transaction: it takes the write lock before its first read, so
+    what it reads stays true until it commits (rolled back on an error)."""
     conn = db.conn
     if conn.in_transaction:
         conn.commit()
     conn.execute("BEGIN IMMEDIATE")
     try:
-        refused = _refusal(db, account, client, now, policy)
-        if refused is not None:
-            conn.rollback()
-            return refused
-        cursor = conn.execute(
-            "INSERT INTO web_login_attempts (username, client, at, ok) VALUES (?, ?, ?, 0)",
-            [account, client, now],
-        )
-        conn.execute("DELETE FROM web_login_attempts WHERE at <= ?", [now - policy.forget_after])
-        conn.commit()
+        yield
     except BaseException:
         conn.rollback()
         raise
-    return LoginAttempt(cursor.lastrowid, account, client)
+    conn.commit()
 
 
 def cancel_login_attempt(db: Database, attempt: LoginAttempt) -> None:
@@ -340,7 +350,7 @@ def finish_login_attempt(db: Database, attempt: LoginAttempt, ok: bool) -> None:
     with db.conn:
         db.execute("UPDATE web_login_attempts SET ok = ? WHERE id = ?", [int(ok), attempt.id])
         if not ok:
-            _audit_row(db, None, "login_failed", detail={"username": attempt.account,
+            audit(db, None, "login_failed", detail={"username": attempt.account,
                                                          "client": attempt.client})
 
 
@@ -442,10 +452,10 @@ class BlockedLog:
     def _write(self, db: Database,
                todo: list[tuple[_Block, int, dict[str, Any]]]) -> dict[int, int]:
         new_ids: dict[int, int] = {}
-        with db.conn:
+        with _immediate(db):
             for block, _, detail in todo:
                 if block.row_id is None:
-                    new_ids[id(block)] = _audit_row(db, None, "login_blocked", detail=detail)
+                    new_ids[id(block)] = audit(db, None, "login_blocked", detail=detail)
                 else:
                     db.execute("UPDATE web_audit SET detail = ? WHERE id = ?",
                                [json.dumps(detail, sort_keys=True), block.row_id])
@@ -543,34 +553,18 @@ def audit(
     trial_id: str | None = None,
     patient_id: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> None:
-    """One line of the audit trail. `detail` never holds note text."""
-    with db.conn:
-        _audit_row(db, username, action, trial_id, patient_id, detail)
-
-
-def _audit_row(
-    db: Database,
-    username: str | None,
-    action: str,
-    trial_id: str | None = None,
-    patient_id: str | None = None,
-    detail: dict[str, Any] | None = None,
 ) -> int:
-    """Insert an audit row in the caller's transaction; its id."""
-    cursor = db.execute(
-        "INSERT INTO web_audit (at, username, action, trial_id, patient_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
-            username,
-            action,
-            trial_id,
-            patient_id,
-            json.dumps(detail, sort_keys=True) if detail else None,
-        ],
-    )
-    return int(cursor.lastrowid)
+    """One line of the audit trail (its id). `detail` never holds note text. Written in the
+    caller's transaction when one is open (a failed login's row goes with its attempt),
+    else committed at once."""
+    row = [dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), username, action,
+           trial_id, patient_id, json.dumps(detail, sort_keys=True) if detail else None]
+    insert = ("INSERT INTO web_audit (at, username, action, trial_id, patient_id, detail) "
+              "VALUES (?, ?, ?, ?, ?, ?)")
+    if db.conn.in_transaction:
+        return int(db.execute(insert, row).lastrowid)
+    with db.conn:
+        return int(db.execute(insert, row).lastrowid)
 
 
 def audit_rows(
