@@ -9,7 +9,7 @@ The corpus (tests/data/registry_corpus) holds real registry texts `<NCT>.txt` an
 "held-out third" line of the corpus's REVIEW.md and is measured once, by someone else; the
 default split is the other trials (`dev`).
 
-Each trial is read with `matcher.registry.load_trial`, as `matcher trial load` does, and
+Each trial is read with `matcher.registry.load_trial`, as `matcher trial show` does, and
 every gold row is judged:
 
 - **alignment**: a row's `source` is an exact substring of the .txt; an engine criterion's
