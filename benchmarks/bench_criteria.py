@@ -1055,9 +1055,10 @@ def score_trial(
         for row, row_parts, found in zip(gold, parts, aligned, strict=True)
     ]
     _one_criterion_per_concept(rows, gold)
-    if load_error:
+    if criteria is None:
         for result in rows:
-            result.reason = f"engine could not read the trial: {load_error}"
+            result.outcome = DROPPED
+            result.reason = f"engine could not read the trial: {load_error or 'no criteria'}"
             result.mechanisms = ["trial not read"]
 
     used = {p.criterion.id for found in aligned for p in found}

@@ -354,3 +354,11 @@ def test_a_corpus_without_the_review_line_is_an_input_error(tmp_path: Path):
     done = subprocess.run([sys.executable, str(SCRIPT), "--corpus", str(tmp_path)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "held-out third" in done.stderr
+
+
+def test_a_trial_the_engine_cannot_read_drops_every_row():
+    rows = [gold("Sex: All", "sex", "sex", section="structured", operator="=", value="All"),
+            PLATELETS]
+    score = bench.score_trial("NCT00000000", TEXT, rows, None, load_error="no eligibility")
+    assert [r.outcome for r in score.rows] == [bench.DROPPED, bench.DROPPED]
+    assert all("could not read" in r.reason for r in score.rows)
