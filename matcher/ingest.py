@@ -492,14 +492,25 @@ def _check_storable(key: str, text: str) -> None:
     """A lone surrogate or a NUL anywhere, note text included, is a reject: the first
     cannot be written as UTF-8 at all, the second would be cut off by readers of the
     database, and a silently altered note is worse than a visible reject."""
+    # Two fast scans (memchr; an ASCII string has no surrogate) before the slow exact one.
+    if "\x00" not in text and (text.isascii() or _encodes(text)):
+        return
     bad = _UNSTORABLE.search(text)
-    if bad is None:
+    if bad is None:  # cannot happen: only a surrogate fails to encode
         return
     what = "a NUL character" if bad.group() == "\x00" else "a lone UTF-16 surrogate"
     raise _BadRow(
         f"field {key!r} holds {what} at character {bad.start() + 1}, which cannot be stored "
         f"({_length(text)})"
     )
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _required_date(f: dict[str, Any], key: str) -> dt.date:
@@ -683,7 +694,7 @@ def _store_row(store: Store, file: str, line: int, write: Callable[..., _T], *ar
     (locked, full, read-only, corrupt): every later row would fail the same way, so it is
     raised as is, the batch rolls back, and the rerun completes the load."""
     try:
-        with store.transaction():
+        with store.savepoint():
             return write(store, *args)
     except _BadRow:
         raise
