@@ -65,12 +65,11 @@ def matcher(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=300, env=env)
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+def stored(db: Path) -> tuple[set[str], list[tuple[str, int, str, str]]]:
+    """The note ids and the rejects (file, line, reason, raw) a run left in `db`."""
+    with Store(db) as store:
+        rejects = [(r["source_file"], r["line"], r["reason"], r["raw"]) for r in store.rejects()]
+        return stored_note_ids(store), rejects
 
 
 # --- values that cannot be stored -------------------------------------------------------------
@@ -309,8 +308,8 @@ def test_ingest_cli_keeps_the_good_rows_of_a_hostile_file_and_echoes_no_value(
     assert "Traceback" not in run.stderr
     assert "3 new" in run.stdout and "rejected 10 row(s)" in run.stdout
     assert SECRET not in run.stdout + run.stderr and "2026-02-30" not in run.stderr
-    assert {n for (n,) in query(db_path, "SELECT note_id FROM notes")} == {"N1", "N5", "N12"}
-    kept = query(db_path, "SELECT source_file, line, reason, raw FROM rejects ORDER BY line")
+    notes, kept = stored(db_path)
+    assert notes == {"N1", "N5", "N12"}
     assert [(f, n) for f, n, _, _ in kept] == [
         (str(path), n) for n in (2, 3, 4, 6, 7, 8, 9, 10, 11, 13)]
     assert all("field '" in reason or "JSON" in reason for _, _, reason, _ in kept)
@@ -332,19 +331,19 @@ def test_nightly_cli_keeps_the_good_rows_of_a_hostile_file_and_echoes_no_value(
     run = matcher(*args)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
-    assert {n for (n,) in query(db, "SELECT note_id FROM notes")} == {"N1", "N5", "N12"}
-    kept = query(db, "SELECT source_file, line, reason FROM rejects ORDER BY line")
-    assert [(f, n) for f, n, _ in kept] == [
+    notes, kept = stored(db)
+    assert notes == {"N1", "N5", "N12"}
+    assert [(f, n) for f, n, _, _ in kept] == [
         (str(path), n) for n in (2, 3, 4, 6, 7, 8, 9, 10, 11, 13)]
     got = json.loads((reports / "2026-03-10.json").read_text())
     assert got["rejected"] == 10 and got["new"] == 3
     shown = [run.stdout, run.stderr, *(p.read_text() for p in reports.iterdir()),
-             *(reason for *_, reason in kept)]
+             *(reason for _, _, reason, _ in kept)]
     assert not any(SECRET in text or "2026-02-30" in text for text in shown)
 
     again = matcher(*args)  # the file is not retried for ever, and nothing piles up
     assert again.returncode == 0, again.stderr
-    assert query(db, "SELECT count(*) FROM rejects") == [(10,)]
+    assert len(stored(db)[1]) == 10
 
 
 # --- any JSON in any field ----------------------------------------------------------------------
