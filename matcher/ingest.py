@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal, TypeVar
 
 from matcher.errors import ConfigurationError, InputRowError
-from matcher.model import Finding, Note, Patient
+from matcher.model import Finding, Note, Patient, note_too_long
 from matcher.store import Store, content_hash
 
 log = logging.getLogger(__name__)
@@ -422,6 +422,11 @@ def _note_row(name: str, record: _Record, run_date: dt.date) -> Row:
         raise _BadRow(f"field 'text' is a {_json_type(text)}, not a string")
     if not text.strip():
         raise _BadRow("field 'text' is empty (whitespace only)")
+    # Past MAX_NOTE_CHARS a note is an export fault, not a note: refused here, with its id
+    # and length, rather than stored and failed by the parser on every run.
+    too_long = note_too_long(note_id, len(text))
+    if too_long is not None:
+        raise _BadRow(too_long)
     _check_storable("text", text)
     note = Note(
         patient_id=patient_id,

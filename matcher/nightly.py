@@ -23,10 +23,8 @@ Logs name files, lines, note and patient ids and counts; never note text.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
 import os
@@ -38,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from matcher.csvout import csv_text
 from matcher.engine import EmbeddedEngine, Engine, ResultRow, rank_order
 from matcher.errors import ConfigurationError, LockHeldError
 from matcher.ingest import Reject, load_rows, read_rows
@@ -841,9 +840,7 @@ CSV_COLUMNS = (
 
 def render_csv(report: NightlyReport) -> str:
     """Every current candidate (eligible or possible) of every trial."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for t in report.trials:
         for c in t.candidates:
             if c["previous_status"] is None:
@@ -852,7 +849,7 @@ def render_csv(report: NightlyReport) -> str:
                 change = "status_changed"
             else:
                 change = "unchanged"
-            writer.writerow(
+            rows.append(
                 [
                     t.trial_id,
                     c["rank"],
@@ -863,7 +860,7 @@ def render_csv(report: NightlyReport) -> str:
                     change,
                 ]
             )
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def summary_lines(report: NightlyReport) -> list[str]:

@@ -12,6 +12,7 @@ leaves the database as it was before the block, never half-written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -211,18 +212,99 @@ _FINDING_INSERT = "INSERT INTO findings ({}) VALUES ({})".format(
 )
 
 
+# --- a database file the engine cannot use -----------------------------------------------
+# SQLite's primary result codes that are about the file, not about a statement: each is
+# told as what is wrong and what to do, wherever it happens (a migration, a batch of
+# findings, sqlite-utils, the web app's tables). Any other error (a constraint, a bug)
+# stays the sqlite3 error it is.
+_FILE_PROBLEMS = {
+    sqlite3.SQLITE_READONLY: (
+        "the database is read-only; check the permissions of the file and its folder"
+    ),
+    sqlite3.SQLITE_FULL: (
+        "the disk is full; free some space and run again: it resumes where it stopped"
+    ),
+    sqlite3.SQLITE_NOTADB: "not an SQLite database; check --db",
+    sqlite3.SQLITE_CORRUPT: "the database file is damaged; restore it from a backup",
+    sqlite3.SQLITE_CANTOPEN: (
+        "cannot open the database file; check the path and the permissions of its folder"
+    ),
+    sqlite3.SQLITE_IOERR: "reading or writing the database file failed; check the disk",
+}
+
+
+def _file_problem(exc: sqlite3.Error, path: str) -> StoreError | None:
+    """The StoreError for an SQLite error about the database file itself, else None.
+
+    "attempt to write a readonly database" (SQLITE_READONLY_DBMOVED and the other extended
+    codes included) becomes "x.db: the database is read-only; check the permissions ...".
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    message = _FILE_PROBLEMS.get(code & 0xFF) if isinstance(code, int) else None
+    return StoreError(message, file=path) if message else None
+
+
+def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: _Connection, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            problem = _file_problem(exc, self.store_path)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    return call
+
+
+class _Connection(sqlite3.Connection):
+    """The store's connection: every statement, script and commit goes through
+    _file_problem, so that a full disk mid-ingest or a read-only file met by `user add` is
+    one line naming the file, never a traceback. Rows read from a cursor are not wrapped
+    (the hot path of evaluation); the file problems above are met on a statement."""
+
+    store_path = ":memory:"
+    execute = _translating(sqlite3.Connection.execute)
+    executemany = _translating(sqlite3.Connection.executemany)
+    executescript = _translating(sqlite3.Connection.executescript)
+    commit = _translating(sqlite3.Connection.commit)
+
+
 class Store:
     """The database file: schema, notes, findings, trials, runs, results, rejects."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open (and migrate) the database at `path`; with create=False a file that does
+        not exist, is empty or is not a matcher database is refused, and no file is made."""
         self.path = str(path)
+        target, uri = self.path, False
+        if not create and self.path != ":memory:":
+            if not Path(self.path).exists():
+                raise StoreError(
+                    "no such database; check --db, or create it with `matcher ingest`",
+                    file=self.path,
+                )
+            # mode=rw: SQLite itself never creates the file, even if it vanished just now.
+            target, uri = Path(self.path).resolve().as_uri() + "?mode=rw", True
         try:
             # Our own connection so we choose the busy timeout; sqlite-utils wraps it.
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S)
+            conn = sqlite3.connect(target, timeout=_BUSY_TIMEOUT_S, uri=uri, factory=_Connection)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the database: {exc}", file=self.path) from exc
+            raise _file_problem(exc, self.path) or StoreError(
+                f"cannot open the database: {exc}", file=self.path
+            ) from exc
+        conn.store_path = self.path
         self.db = Database(conn)
         try:
+            # The version first, before anything writes: enable_wal would rewrite the header
+            # of another program's file, or of an empty file a reader was pointed at.
+            if self._checked_version(create=False) == 0 and not create:
+                raise StoreError(
+                    "not a matcher database: the file is empty; check --db, or load notes "
+                    "with `matcher ingest`",
+                    file=self.path,
+                )
             if self.path != ":memory:":
                 self.db.enable_wal()  # readers (web UI) never block the ingest writer
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -241,18 +323,24 @@ class Store:
 
     @classmethod
     def open_default(cls, path: str | Path | None = None) -> Store:
-        """Open `path`, else $MATCHER_DB, else ./matcher.db."""
-        chosen = path or os.environ.get("MATCHER_DB") or DEFAULT_DB
-        if str(chosen) != ":memory:":
-            parent = Path(chosen).expanduser().resolve().parent
-            if not parent.is_dir():
-                raise StoreError(
-                    "the database's folder does not exist",
-                    file=str(chosen),
-                    expected="a path in an existing folder",
-                )
-            chosen = Path(chosen).expanduser()
+        """Open `path`, else $MATCHER_DB, else ./matcher.db; create it if it does not exist
+        (for the commands that write: ingest, nightly, user add)."""
+        chosen = _chosen_path(path)
+        if str(chosen) != ":memory:" and not Path(chosen).resolve().parent.is_dir():
+            raise StoreError(
+                "the database's folder does not exist",
+                file=str(chosen),
+                expected="a path in an existing folder",
+            )
         return cls(chosen)
+
+    @classmethod
+    def open_existing(cls, path: str | Path | None = None) -> Store:
+        """As open_default, for the commands that only read (match, explain, serve, ...):
+        a database that does not exist is refused and not created. `match --db typo.db`
+        used to create an empty file, print 0 patients and exit 0, which a cron job never
+        notices."""
+        return cls(_chosen_path(path), create=False)
 
     def close(self) -> None:
         self.db.close()
@@ -268,8 +356,35 @@ class Store:
     def schema_version(self) -> int:
         if not self.db.table("meta").exists():
             return 0
-        rows = list(self.db.query("SELECT value FROM meta WHERE key = 'schema_version'"))
-        return int(rows[0]["value"]) if rows else 0
+        # A meta table of another shape ("no such column: value") or a value that is not
+        # a number ("two", NULL): edited by hand, or another program's table.
+        unreadable = (
+            "the schema version is unreadable (table meta); restore the database from a "
+            "backup, or check --db"
+        )
+        try:
+            rows = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            row = rows.fetchone()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(unreadable, file=self.path) from exc
+        if row is None:
+            return 0
+        try:
+            return int(row[0])
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                unreadable, file=self.path, received=row[0], expected="a whole number"
+            ) from exc
+
+    def _tables(self) -> list[str]:
+        """Tables other than meta and SQLite's own."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'meta'"
+            )
+        ]
 
     def migrate(self) -> None:
         """Bring the schema to SCHEMA_VERSION; a no-op when it is already there."""
@@ -292,8 +407,15 @@ class Store:
         version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"the database has schema version {version}, this matcher knows up to "
-                f"{SCHEMA_VERSION}; upgrade matcher or use another --db",
+                f"schema version {version} is newer than this matcher knows (up to "
+                f"{SCHEMA_VERSION}); upgrade matcher, or check --db",
+                file=self.path,
+            )
+        if version == 0 and self._tables():
+            # Another program's SQLite file: adding our tables to it would be a write
+            # nobody asked for, and its own tables may clash with ours.
+            raise StoreError(
+                "not a matcher database: it has tables but no schema version; check --db",
                 file=self.path,
             )
         return version
@@ -886,6 +1008,11 @@ class Store:
             table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
             for table in ("patients", "notes", "findings", "rejects")
         }
+
+
+def _chosen_path(path: str | Path | None) -> str | Path:
+    chosen = path or os.environ.get("MATCHER_DB") or DEFAULT_DB
+    return chosen if str(chosen) == ":memory:" else Path(chosen).expanduser()
 
 
 # --- row <-> model ----------------------------------------------------------------------
