@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, TypeVar
 
-from matcher.errors import ConfigurationError, InputRowError
+from matcher.errors import ConfigurationError, InputRowError, StoreError
 from matcher.model import Finding, Note, Patient, note_too_long
 from matcher.store import Store, content_hash
 
@@ -712,8 +712,10 @@ def _store_row(store: Store, file: str, line: int, write: Callable[..., _T], *ar
 
 
 def _database_failed(exc: Exception) -> bool:
-    # IntegrityError, DataError, ProgrammingError, UnicodeEncodeError ... are the row's.
-    return isinstance(exc, sqlite3.OperationalError | MemoryError) or (
+    # StoreError is the store's word for a file problem (full, read-only, I/O, corrupt);
+    # "database is locked" stays an OperationalError. IntegrityError, DataError,
+    # ProgrammingError, UnicodeEncodeError ... are the row's.
+    return isinstance(exc, StoreError | sqlite3.OperationalError | MemoryError) or (
         type(exc) is sqlite3.DatabaseError  # "database disk image is malformed"
     )
 

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matcher.errors import StoreError
 from matcher.ingest import MAX_ID_LENGTH, ingest_files, read_patients
 from matcher.model import Patient
 from matcher.store import Store
@@ -170,6 +171,19 @@ def test_a_failing_database_is_raised_not_turned_into_rejects(tmp_path: Path,
                      "BEGIN INSERT INTO no_such_table VALUES (1); END")
     path = write(tmp_path / "notes.jsonl", [line(good("N1")), line(good("N2"))])
     with pytest.raises(sqlite3.OperationalError):
+        ingest_files(store, [path], today=TODAY)
+    assert store.counts()["notes"] == 0 and store.counts()["rejects"] == 0
+
+
+def test_a_full_database_stops_the_load_instead_of_rejecting_rows(tmp_path: Path,
+                                                                   store: Store) -> None:
+    # SQLITE_FULL for real: this connection's page limit plays the disk, with room for a
+    # reject (its raw row is cut to 10 kB) but not for the 60 kB note. The row must not be
+    # "rejected" for it (a nightly run would then mark the export loaded and lose it).
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages + 8}")
+    path = write(tmp_path / "notes.jsonl", [line(good("N1", text="ALT 40 U/L. " * 5000))])
+    with pytest.raises(StoreError, match="the disk is full"):
         ingest_files(store, [path], today=TODAY)
     assert store.counts()["notes"] == 0 and store.counts()["rejects"] == 0
 
