@@ -177,6 +177,24 @@ def test_a_transaction_that_raises_writes_nothing(store: Store) -> None:
     assert not store.db.conn.in_transaction
 
 
+def test_a_savepoint_that_raises_undoes_itself_only(store: Store) -> None:
+    with pytest.raises(StoreError, match="open transaction"), store.savepoint():
+        pass
+    with store.transaction():
+        store.put_note(note("N1"))
+        with store.savepoint():
+            store.put_note(note("N2"))
+            with pytest.raises(RuntimeError), store.savepoint():  # the same name, nested
+                store.put_note(note("N3"))
+                raise RuntimeError("this row only")
+            store.put_note(note("N4"))
+        with pytest.raises(RuntimeError), store.transaction():  # a nested transaction too
+            store.put_note(note("N5"))
+            raise RuntimeError("this row only")
+    assert [n.note_id for n in store.notes_for_patient("P1")] == ["N1", "N2", "N4"]
+    assert not store.db.conn.in_transaction
+
+
 def test_a_full_database_is_a_store_error_naming_it_and_the_batch_writes_nothing(
     store: Store, db_path: Path
 ) -> None:
