@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -121,6 +122,13 @@ _MASK32 = (1 << 32) - 1
 _MASK64 = (1 << 64) - 1
 
 
+def file_label(path: str | Path) -> str:
+    """A file's name as it is stored and reported. A name that is not UTF-8 (a Latin-1
+    share: b"notes\xe9.jsonl") keeps its bytes readable as "notes\\xe9.jsonl" instead of
+    failing every write of the name to SQLite, the report or the terminal."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def read_rows(path: str | Path, *, today: dt.date | None = None) -> Iterator[RowOrReject]:
     """Every data row of a note export, as a Row or a Reject, in file order.
 
@@ -128,7 +136,7 @@ def read_rows(path: str | Path, *, today: dt.date | None = None) -> Iterator[Row
     (which one is right cannot be known); an identical repeat is dropped silently.
     `today` (default: the machine's date) is the run date that no note may be after.
     """
-    name = str(path)
+    name = file_label(path)
     run_date = today or dt.date.today()
     # note id -> one int packing (content digest, demographics, line): a million-row
     # export keeps ~150 bytes a row here instead of ~450 (a digest string, a Patient
@@ -173,7 +181,7 @@ def read_patients(path: str | Path, *, today: dt.date | None = None) -> Iterator
 
 
 def _patient_rows(path: Path, run_date: dt.date) -> Iterator[tuple[int, bytes, Patient] | Reject]:
-    name = str(path)
+    name = file_label(path)
     for item in _records(path, PATIENT_FIELDS):
         if isinstance(item, Reject):
             yield item
@@ -276,7 +284,7 @@ def _refuse_single_json_document(path: Path, head: bytes) -> None:
 
 
 def _jsonl_records(path: Path, fh: BinaryIO) -> Iterator[_Record | Reject]:
-    name = str(path)
+    name = file_label(path)
     for number, raw in enumerate(fh, start=1):
         data = raw.removeprefix(_BOM) if number == 1 else raw
         if not data.strip():
@@ -310,7 +318,7 @@ def _jsonl_records(path: Path, fh: BinaryIO) -> Iterator[_Record | Reject]:
 
 
 def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
-    name = str(path)
+    name = file_label(path)
     pending: list[bytes] = []  # the physical lines of the record being read
 
     def lines() -> Iterator[str]:
@@ -350,6 +358,16 @@ def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]) -> Iterato
                     file=name,
                     line=start,
                     expected=f"a header naming {', '.join(required)}",
+                )
+            twice = sorted({h for h in header if h and header.count(h) > 1})
+            if twice:
+                # "text,Text": which column is the note cannot be known, and a dict of the
+                # row would silently keep the last one.
+                raise ConfigurationError(
+                    f"the CSV header names column {twice[0]!r} twice",
+                    file=name,
+                    line=start,
+                    expected="each column named once",
                 )
             continue
         try:

@@ -252,6 +252,10 @@ def test_format_is_sniffed_without_an_extension(tmp_path: Path) -> None:
     ("notes.csv", b"patient_id,text\nP1,x\n", "note_id"),
     ("notes.jsonl", b"[\n  {\"patient_id\": \"P1\"}\n]\n", "JSON lines"),
     ("notes.jsonl", "a,b\n1,2\n".encode("utf-16"), "UTF-16"),
+    # Two "text" columns: which one is the note cannot be known (the CSV twin of a
+    # duplicate JSON key), so the file is refused rather than silently keeping the last.
+    ("notes.csv", b"patient_id,note_id,note_date,text,Text\nP1,N1,2026-01-01,a,b\n",
+     "column 'text' twice"),
 ])
 def test_a_file_that_is_not_an_export_is_a_configuration_error(
         tmp_path: Path, name: str, content: bytes, match: str) -> None:

@@ -418,3 +418,31 @@ def test_any_json_in_any_field_never_costs_a_good_row(bad_rows: list[Any]) -> No
                     assert store.note(note_id) is not None
             again = ingest_files(store, [path], today=TODAY)  # a rerun changes nothing
             assert (again.new, again.changed) == (0, 0)
+
+
+# --- a file name that is not UTF-8 ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["ingest", "nightly"])
+def test_a_file_named_in_another_encoding_loads_and_is_reported_by_a_readable_name(
+        tmp_path: Path, command: str) -> None:
+    # Latin-1 file names still come off old Windows shares: b"notes\xe9.jsonl" ("notesé").
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    name = os.fsdecode(b"notes\xe9.jsonl")
+    write(exports / name, [line(good("N1", "P1")), line({"patient_id": "P2"})])
+    db, reports = tmp_path / "m.db", tmp_path / "reports"
+    if command == "ingest":
+        run = matcher("ingest", str(exports), "--db", str(db))
+    else:
+        trials = tmp_path / "trials"
+        trials.mkdir()
+        shutil.copy(REPO / "registry_dumps" / "NCT06904729.txt", trials)
+        run = matcher("nightly", "--source", str(exports), "--trials", str(trials), "--db",
+                      str(db), "--as-of", "2026-03-10", "--report", str(reports),
+                      "--workers", "1")
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    notes, kept = stored(db)
+    assert notes == {"N1"}
+    assert [(f, n) for f, n, _, _ in kept] == [(str(exports / "notes\\xe9.jsonl"), 2)]
