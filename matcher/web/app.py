@@ -10,10 +10,8 @@ query string or an identifier.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import logging
 import math
 import secrets
@@ -39,11 +37,12 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
+from matcher.csvout import csv_text
 from matcher.errors import MatcherError
 from matcher.web import params as param
 from matcher.web import security
 from matcher.web.plot import timeline_svg
-from matcher.web.security import SessionPolicy, User
+from matcher.web.security import LoginPolicy, SessionPolicy, User
 from matcher.web.service import (
     CRITERION_STATUSES,
     PER_PAGE_CHOICES,
@@ -360,15 +359,15 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _duration(seconds: int) -> str:
+    """"1 second", "45 seconds", "15 minutes" (rounded up)."""
+    if seconds >= 120:
+        return f"{math.ceil(seconds / 60)} minutes"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
 def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
-
-
-def _csv_cell(value: Any) -> Any:
-    """Spreadsheet formula injection: a cell that starts like a formula is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _verdict(criterion_type: str, status: str) -> str:
@@ -433,6 +432,7 @@ class WebApp:
         clock: Callable[[], float] = time.time,
         warm: bool = True,
         ranking_wait: float = 1.5,
+        login_policy: LoginPolicy | None = None,
         allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
         hsts: bool = False,
     ) -> None:
@@ -442,6 +442,9 @@ class WebApp:
         self.allowed_hosts = list(allowed_hosts)
         self.hsts = hsts
         self.policy = policy or SessionPolicy()
+        self.login_policy = login_policy or LoginPolicy()
+        self.blocked = security.BlockedLog(self.login_policy)
+        self._password_checks = anyio.Semaphore(self.login_policy.password_checks)
         self.clock = clock
         self.warm = warm
         self.ranking_wait = ranking_wait
@@ -563,14 +566,26 @@ class WebApp:
                                 str(form.get("login_token") or "")):
             return self._login_error(request, target, "The form expired; please try again.", 403)
         client = _client(request)
-        outcome = await _run(self._authenticate, username, password, client)
-        if outcome == "blocked":
+        attempt = await _run(self._begin_login, username, client)
+        if attempt.id is None:  # the account or the address must still wait
+            wait = math.ceil(attempt.retry_after)
             return self._login_error(
-                request, target, "Too many failed attempts. Wait 15 minutes and try again.", 429)
-        if not isinstance(outcome, str):
-            session = await self.dbrun(security.create_session, outcome.username,
+                request, target, f"Too many failed attempts. Try again in {_duration(wait)}.",
+                429, wait)
+        if not await self._password_check_turn():
+            await self.dbrun(security.cancel_login_attempt, attempt)
+            return self._login_error(
+                request, target, "The server is busy checking other logins; try again in a "
+                "moment.", 503, 1)
+        try:
+            user = await self.dbrun(security.authenticate, username, password)
+        finally:
+            self._password_checks.release()
+        await self.dbrun(security.finish_login_attempt, attempt, user is not None)
+        if user is not None:
+            session = await self.dbrun(security.create_session, user.username,
                                        self.clock(), self.policy)
-            await self.dbrun(security.audit, outcome.username, "login", None, None,
+            await self.dbrun(security.audit, user.username, "login", None, None,
                              {"client": client})
             response = RedirectResponse(target, 303)
             self._set_cookie(request, response, SESSION_COOKIE, session)
@@ -579,26 +594,41 @@ class WebApp:
             return response
         return self._login_error(request, target, "Wrong username or password.", 401)
 
-    def _authenticate(self, username: str, password: str, client: str) -> User | str:
+    def _begin_login(self, username: str, client: str) -> security.LoginAttempt:
+        """The attempt, counted before its password is checked, or refused (and counted in
+        the audit trail's login_blocked row, see security.BlockedLog)."""
         db = self.engine.db
         now = self.clock()
-        if security.login_blocked(db, username, client, now):
-            security.audit(db, None, "login_blocked", detail={"username": username,
-                                                               "client": client})
-            return "blocked"
-        user = security.authenticate(db, username, password)
-        security.record_login_attempt(db, username, client, user is not None, now)
-        if user is None:
-            security.audit(db, None, "login_failed", detail={"username": username,
-                                                              "client": client})
-            return "failed"
-        return user
+        account = security.login_account(db, username)
+        attempt = security.begin_login_attempt(db, account, client, now, self.login_policy)
+        if attempt.id is None:
+            self.blocked.record(db, attempt, now)
+        else:
+            self.blocked.flush(db, now)
+        return attempt
 
-    def _login_error(self, request: Request, target: str, message: str, status: int) -> Response:
+    async def _password_check_turn(self) -> bool:
+        """One of the `password_checks` turns (each scrypt hash takes 16 MiB and ~40 ms:
+        guesses fired at once must not take the server's memory and cores), waited for at
+        most `password_check_wait` seconds, in the event loop (no worker thread held)."""
+        try:
+            self._password_checks.acquire_nowait()
+            return True
+        except anyio.WouldBlock:
+            pass
+        with anyio.move_on_after(self.login_policy.password_check_wait):
+            await self._password_checks.acquire()
+            return True
+        return False
+
+    def _login_error(self, request: Request, target: str, message: str, status: int,
+                     retry_after: int | None = None) -> Response:
         token = secrets.token_urlsafe(24)
         response = self.render(request, "login.html",
                                {"login_token": token, "next": target, "error": message}, status)
         self._set_cookie(request, response, LOGIN_COOKIE, token, path="/login", max_age=3600)
+        if retry_after is not None:
+            response.headers["retry-after"] = str(retry_after)
         return response
 
     def _set_cookie(self, request: Request, response: Response, name: str, value: str,
@@ -659,9 +689,11 @@ class WebApp:
         known = [s["trial"].trial_id for s in summaries if s["trial"].trial_id in imported]
         if known and not message:
             message = f"Imported {', '.join(known)}."
+        problems = self.engine.input_problems() if _user(request).is_admin else None
         return self.render(request, "trials.html", {
             "summaries": summaries, "as_of": as_of, "computing": computing,
             "message": message, "error": None if status == 200 else message,
+            "problems": problems,
         }, status)
 
     async def import_trial(self, request: Request) -> Response:
@@ -734,23 +766,21 @@ class WebApp:
         ranking = self.engine.ranking(trial, as_of)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
         # The columns of `matcher match --format csv`, then the web app's own.
         model = ranking.model_version is not None
-        writer.writerow(
+        header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
             + [c.key for c in trial.criteria] + (["p_eligible"] if model else [])
             + ["age_years", "referral_status", "referral_by", "referral_at"]
         )
+        table = []
         for r in rows:
             ref = referrals.get(r.patient_id, {})
-            writer.writerow([
-                _csv_cell(v) for v in (
-                    r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
-                    r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
-                    "" if r.age is None else r.age,
-                    ref.get("status", ""), ref.get("username", ""), ref.get("at", ""))
+            table.append([
+                r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
+                r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
+                "" if r.age is None else r.age,
+                ref.get("status", ""), ref.get("username", ""), ref.get("at", "")
             ])
         self.audit_listing(request, "export_csv", trial.trial_id, as_of, query,
                            [r.patient_id for r in rows], rows=len(rows))
@@ -758,7 +788,7 @@ class WebApp:
         filename = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_"
                            for ch in trial.trial_id)
         return Response(
-            buffer.getvalue(),
+            csv_text(header, table),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition":
                      f'attachment; filename="{filename}-candidates-{as_of.isoformat()}.csv"'},
@@ -895,6 +925,7 @@ class WebApp:
         return await _run(self._audit_page, request)
 
     def _audit_page(self, request: Request) -> Response:
+        self.blocked.flush(self.engine.db, self.clock())  # the refusals counted so far
         query = request.query_params
         filters = {k: param.text(query, k) for k in ("username", "action", "trial_id",
                                                       "patient_id")}
@@ -1091,6 +1122,7 @@ class WebApp:
 
                 threading.Thread(target=warm_up, daemon=True, name="warm-up").start()
             yield
+            await self.dbrun(self.blocked.flush, self.clock())  # the refusals counted so far
 
         routes = self.routes()
         app = Starlette(

@@ -636,6 +636,28 @@ class Engine:
             )
         }
 
+    # --- what the loads did not take (admins) ---------------------------------------------
+
+    def input_problems(self, limit: int = 20) -> dict[str, Any]:
+        """Rejected rows (the latest `limit`: file, line, reason; never the raw row) and
+        notes not parsed (the parser failed on them, e.g. "note 'N1': ... over the limit",
+        or no parse ran since they were loaded; the next ingest or nightly run tries
+        again), each with its count. Ids and reasons only, never note text."""
+        db = self.db
+        return {
+            "rejected": db.execute("SELECT count(*) FROM rejects").fetchone()[0],
+            "rejects": list(db.query(
+                "SELECT source_file, line, reason, rejected_at FROM rejects "
+                "ORDER BY id DESC LIMIT ?", [limit],
+            )),
+            "unparsed": db.execute(
+                "SELECT count(*) FROM notes WHERE parsed_version IS NULL").fetchone()[0],
+            "unparsed_ids": [r[0] for r in db.execute(
+                "SELECT note_id FROM notes WHERE parsed_version IS NULL ORDER BY note_id "
+                "LIMIT ?", [limit],
+            )],
+        }
+
     # --- referrals -----------------------------------------------------------------------
 
     def referrals(self, trial_id: str) -> dict[str, dict[str, Any]]:
