@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from matcher import criteria_guard as guard
 from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
+from matcher.criteria_render import reading
 from matcher.dates import window_to_days
 from matcher.model import Criterion, Trial
 from matcher.units import canonical_unit, normalize
@@ -151,9 +152,10 @@ _FREE_NUM = rf"(?<![A-Za-zμµ^×*/.,\d])(?<!x )(?<!X )(?<!× )(?<!\* ){_NUM}(?!
 _PREFIX_CMP = re.compile(rf"(?P<op>{_OP})\s*(?:of\s+|a\s+|:\s*|=\s*)?(?P<num>{_NUM})(?![\d])", _I)
 _ULN_WORDS = (
     r"(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal"
-    r"(?:\s+range)?|upper\s+normal\s+limit|\(?ULN\)?|\bUNL\b)"
+    r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b)"
 )
-_ULN_TAIL = re.compile(rf"\s*(?:[x×*✕]|times)?\s*{_ULN_WORDS}", _I)
+# "3 × ULN", "2 times the ULN", "2 fold of upper normal level"
+_ULN_TAIL = re.compile(rf"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_ULN_WORDS}", _I)
 _OP_ULN = re.compile(rf"(?P<op>{_OP})\s*{_ULN_WORDS}", _I)
 _SUFFIX_GE = re.compile(
     r"^[^,;()]{0,30}?\b(?:or|and)\s+(?:more|greater|higher|above|over|older|bigger|larger|"
@@ -275,7 +277,10 @@ def _anchor_tail() -> re.Pattern[str]:
     return re.compile(
         rf"\s*,?\s*(?:(?:before|prior\s+to|preceding|of|from|until|at)\s+)?"
         rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})"
-        r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?|\w*",
+        r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?"
+        # "... prior to signing ICF or during the screening period"
+        r"(?:\s*,?\s*or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
+        r"|\w*",
         _I,
     )
 
@@ -1049,9 +1054,9 @@ def _ana(ctx: _Ctx) -> _Parsed | None:
             return _Parsed("ana", "ana", {"min_titre": 80})  # EULAR/ACR entry criterion
         return None
     ctx.take(m.start(), m.end(), "titre")
-    suffix = _SUFFIX_GE.match(ctx.text, m.end())
+    suffix = _SUFFIX_GE.match(ctx.text[m.end() :])
     if suffix is not None and not m["op"]:
-        ctx.take(m.end(), suffix.end(), "titre")  # "1:40 or higher"
+        ctx.take(m.end(), m.end() + suffix.end(), "titre")  # "1:40 or higher"
     titre = int(m["n"])
     if m["op"] and _op_of(m["op"]) == ">":
         titre *= 2
@@ -1178,9 +1183,9 @@ _CLASSIFICATION_YEAR = re.compile(
     _I,
 )
 _OPTIONAL_BEFORE = re.compile(
-    r"(?:with\s+or\s+without|±|\+/-|allow\w*|combined\s+with|in\s+combination\s+with|"
+    r"(?:with\s+or\s+without|with\s*/\s*without|±|\+/-|allow\w*|combined\s+with|in\s+combination\s+with|"
     r"concomitant|co-?exist\w*|co-?exhibit\w*|plus|mixed\s+with|may\s+(?:also\s+)?have)"
-    r"\W*(?:a\s+|an\s+)?$",
+    r"\W*(?:(?:a|an|the|presence\s+of)\s+)*$",
     _I,
 )
 _OPTIONAL_AFTER = re.compile(
@@ -1190,8 +1195,8 @@ _OPTIONAL_AFTER = re.compile(
     _I,
 )
 _OPTIONAL_V = re.compile(
-    r"(?:with\s+or\s+without|±|\+/-|and/or)\s*(?:a\s+|an\s+|concomitant\s+|coexisting\s+|"
-    r"class\s+)*(?:V\b|membranous)",
+    r"(?:with\s+or\s+without|with\s*/\s*without|±|\+/-|and/or)\s*(?:a\s+|an\s+|the\s+|"
+    r"presence\s+of\s+|concomitant\s+|coexisting\s+|class\s+)*(?:V\b|membranous)",
     _I,
 )
 _BIOPSY_CONTEXT = re.compile(r"ISN|RPS|WHO|nephritis|\bLN\b|biops|histolog|patholog", _I)
@@ -1288,6 +1293,12 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         wanted = [c for c in _ROMAN_CLASSES if c not in optional and c not in excluded]
     for start, end in spans:
         ctx.take(start, end, "biopsy:classes")
+    if spans or re.search(r"\bproliferative\b", ctx.text, _I):
+        # "Active class III or IV": activity qualifies the proliferative classes named
+        # (GUIDELINE: judged on the class). With no class ("active lupus nephritis on
+        # biopsy") it would accept any class, so it is left unaccounted.
+        for m in re.finditer(r"\bactive\b", ctx.text, _I):
+            ctx.take(m.start(), m.end(), "biopsy:active-class")
     for pattern in (_HISTOLOGY, _CLASSIFICATION_YEAR):
         for m in pattern.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "biopsy:histology")
@@ -1568,8 +1579,11 @@ def _normal_range(
     tail = ctx.main[mention.end : mention.end + 60]
     if concept.attrs.get("default_uln") is None:
         return None
-    m = re.search(r"\bnormal\b|\bWNL\b", tail, _I)
-    if m:
+    # "within normal limits", "normal range", "WNL"; never the "normal" of "upper normal
+    # limit", which belongs to a multiple of the ULN that was not read.
+    m = re.search(r"(?:\b(?:within|in)\s+(?:the\s+)?)?(?<!upper )\bnormal\b"
+                  r"(?:\s+(?:range|limits?))?|\bWNL\b", tail, _I)  # fmt: skip
+    if m and not re.search(r"upper\s+normal|normal\s+level", tail, _I) and not _comparisons(tail):
         if spans is not None:
             spans.append((mention.end + m.start(), mention.end + m.end()))
         return {"op": "<=", "uln_multiple": 1.0, "unit": concept.canonical_unit}
@@ -1614,7 +1628,9 @@ def _same_threshold(first: dict[str, Any], second: dict[str, Any]) -> bool:
     return first == second
 
 
-_ANALYTE_LIST_GAP = re.compile(r"^[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I)
+_ANALYTE_LIST_GAP = re.compile(
+    r"^[\s,/&+]*(?:\([^()]{1,15}\))?[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I
+)
 
 
 def _reading_stop(text: str, mentions: list[_Mention], index: int) -> int | None:
@@ -1821,7 +1837,8 @@ def _take_other_members(ctx: _Ctx, named: list[str]) -> None:
 
 _SYSTEM = re.compile(
     r"(?:(?P<y1>(?:19|20)\d{2})\s+(?:updated\s+|revised\s+)?)?(?P<name>EULAR\s*/\s*ACR|"
-    r"ACR\s*/\s*EULAR|SLICC|ACR)\b(?:[^.;\d]{0,30}?(?P<y2>(?:19|20)\d{2}))?",
+    r"ACR\s*/\s*EULAR|SLICC|ACR|American\s+College\s+of\s+Rheumatology)\b"
+    r"(?:[^.;\d]{0,30}?(?P<y2>(?:19|20)\d{2}))?",
     _I,
 )
 
@@ -1848,6 +1865,7 @@ def _system(text: str, spans: list[tuple[int, int]] | None = None) -> str | None
             spans.append((found.start(), found.end()))
         spans.extend((t.start(), t.end()) for t in _SYSTEM_THRESHOLD.finditer(text))
     name = re.sub(r"\s+", "", m["name"]).upper()
+    name = "ACR" if name.startswith("AMERICAN") else name
     year = m["y1"] or m["y2"]
     if not year:
         return name
@@ -1970,6 +1988,20 @@ def _classify_as(
     return _manual("no computable concept recognised", ctx.key("manual"))
 
 
+# Spans any reading may pass over. "with or without microscopic haematuria" makes its
+# object optional, so it asks for nothing; a literature reference asks for nothing either.
+_OPTIONAL_OBJECT = re.compile(
+    r"\bwith\s*(?:or|/)\s*without\s+(?:(?!and\b|or\b)[\w-]+\s*){1,4}", _I
+)
+_CITATION = re.compile(r"\([^()]*(?:\bdoi\b|\bet\s+al\b|\bPMID\b|\b(?:19|20)\d{2}\s*;)[^()]*\)", _I)
+
+
+def _generic_spans(text: str) -> list[tuple[int, int, str]]:
+    found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += [(m.start(), m.end(), "citation") for m in _CITATION.finditer(text)]
+    return found
+
+
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -1981,6 +2013,9 @@ def _checked(
     if parsed.kind not in COMPUTABLE_KINDS:
         return replace(parsed, trace=(*rules,))
     taken = [(s, e) for s, e, _ in ctx.taken] + ([lead] if lead else [])
+    generic = _generic_spans(ctx.text)
+    taken += [(s, e) for s, e, _ in generic]
+    rules += list(dict.fromkeys(r for _, _, r in generic))
     # A reading built by a special rule ("contraindication to leukapheresis" → the
     # venous rule's documented-condition check) is judged on that rule's words too.
     kinds = (parsed.kind, rule) if rule in COMPUTABLE_KINDS else (parsed.kind,)
@@ -2003,6 +2038,11 @@ def _checked(
     if parsed.kind == "diagnosis" and current:
         reason = load_grammar().manual_concepts[current[0]]
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:current"))
+    if parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days"):
+        # "SLE diagnosed within 3 years of screening" asks when the disease began; the
+        # evaluator would count any mention dated in the window.
+        reason = "when the diagnosis was made must be checked by a person"
+        return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:onset"))
     return replace(parsed, trace=(*rules, "coverage:ok"))
 
 
@@ -2053,7 +2093,8 @@ def _items(text: str, about: Sequence[str] = ()) -> list[_Item]:
 
 def _items_of(drafts: Iterable[_Draft], about: Sequence[str]) -> list[_Item]:
     items: list[_Item] = []
-    for draft in drafts:
+    drafts_list = list(drafts)
+    for index, draft in enumerate(drafts_list):
         clean = _clean_text(draft.text)
         try:
             ctype, parsed = _classify_draft(draft, clean)
@@ -2062,6 +2103,12 @@ def _items_of(drafts: Iterable[_Draft], about: Sequence[str]) -> list[_Item]:
             ctype = draft.section
             parsed = _manual(f"could not be computed ({type(exc).__name__}); check by hand")
         parsed = replace(parsed, trace=(f"section:{draft.section}", *parsed.trace))
+        branch = _alternative_branch(drafts_list, index) if draft.section == INCLUSION else None
+        if branch is not None and (parsed.kind in COMPUTABLE_KINDS
+                                   or "coverage:manual" in parsed.trace):  # fmt: skip
+            # "ANA ≥ 1:80; or" + "anti-dsDNA positive; or" + ...: each bullet is one
+            # branch of an either/or; read alone, each would be made mandatory.
+            parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
         cohort = draft.cohort or guard.cohort_mention(_normalise(clean))
         if cohort is not None:
             # "Inclusion criteria for the LN cohort:" applied to every patient would
@@ -2069,6 +2116,31 @@ def _items_of(drafts: Iterable[_Draft], about: Sequence[str]) -> list[_Item]:
             parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
         items.append(_Item(draft.section, ctype, clean, parsed))
     return _guarded(items, about)
+
+
+_ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
+_STARTS_WITH_OR = re.compile(r"^\s*or\b", _I)
+_ONE_OF = re.compile(
+    r"\b(?:at\s+least\s+(?:one|1|two|2|three|3)|(?:any\s+)?one\s+(?:or\s+more\s+)?of|either|"
+    r"any\s+of)\b",
+    _I,
+)
+
+
+def _alternative_branch(drafts: list[_Draft], index: int) -> str | None:
+    """Why an inclusion item is one branch of an either/or, or None: it ends with "or",
+    the one before it does, it starts with "or", or a heading over it says "at least one
+    of the following"."""
+    draft = drafts[index]
+    text = _clean_text(draft.text)
+    before = _clean_text(drafts[index - 1].text) if index > 0 else ""
+    if (_ENDS_WITH_OR.search(text) or _STARTS_WITH_OR.match(text)
+            or (before and drafts[index - 1].section == draft.section
+                and _ENDS_WITH_OR.search(before))):  # fmt: skip
+        return "one branch of an either/or"
+    if any(_ONE_OF.search(_normalise(h)) for h in draft.context):
+        return "one branch of \"one of the following\""
+    return None
 
 
 def _as_manual(parsed: _Parsed, reason: str, rule: str) -> _Parsed:
@@ -2217,89 +2289,24 @@ def trial_to_json(trial: Trial) -> dict[str, Any]:
         "max_age_years": trial.max_age_years,
         "sex": trial.sex,
         "source": trial.source,
-        "criteria": [c.to_json() for c in trial.criteria],
+        "criteria": [{**c.to_json(), "reading": reading(c)} for c in trial.criteria],
     }
 
 
 # ---------------------------------------------------------------- readable table
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _short(concept_id: str) -> str:
-    vocab = load_vocabulary()
-    return vocab[concept_id].key if concept_id in vocab else concept_id
-
-
-def _threshold(params: dict[str, Any]) -> str:
-    if "low" in params or "high" in params:
-        return f"{_fmt(params.get('low'))} to {_fmt(params.get('high'))}"
-    if "uln_multiple" in params:
-        return f"{params['op']} {_fmt(params['uln_multiple'])}×ULN"
-    if "value" in params:
-        return f"{params['op']} {_fmt(params['value'])} {params.get('unit') or ''}".rstrip()
-    return "?"
-
-
-def _describe_lab(p: dict[str, Any]) -> str:
-    rule = f"{'+'.join(_short(a) for a in p.get('analytes', []))} {_threshold(p)}"
-    for exception in p.get("exceptions", []):
-        then = exception.get("then") or _threshold({"op": p.get("op"), **exception})
-        rule += f"; {_short(exception['if'])}: {then}"
-    if p.get("csf_free_days"):
-        rule += f"; no G-CSF {p['csf_free_days']} d"
-    if p.get("below_manual"):
-        rule += "; below: manual"
-    return rule
-
-
-def _window_text(days: int | None) -> str:
-    return "ever" if days is None else f"{days} d"
-
-
-_DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "age": lambda p: f"age {_fmt(p.get('min_years'))}..{_fmt(p.get('max_years'))} y",
-    "sex": lambda p: str(p.get("sex")),
-    "diagnosis": lambda p: (
-        ", ".join(_short(c) for c in p.get("concepts", []))
-        + (f" ({p['system']})" if p.get("system") else "")
-    ),
-    "biopsy": lambda p: (
-        "class "
-        + "/".join(p.get("classes", []))
-        + (f" ±{'/'.join(p['allowed_with'])}" if p.get("allowed_with") else "")
-        + f", {_window_text(p.get('window_days'))}"
-    ),
-    "score": lambda p: f"{_short(p.get('concept', ''))} {_threshold(p)}",
-    "refractory": lambda p: (
-        f"≥{p.get('min_agents')} of {len(p.get('agents', []))} agents, "
-        f"{'>' if p.get('duration_strict') else '≥'}{p.get('min_duration_days')} d"
-    ),
-    "drug_exposure": lambda p: (
-        ", ".join(_short(d) for d in p.get("drugs", [])) + f", {_window_text(p.get('window_days'))}"
-    ),
-    "lab": _describe_lab,
-    "ana": lambda p: f"ANA ≥ 1:{p.get('min_titre')}",
-}
-
-
-def _describe(criterion: Criterion) -> str:
-    describer = _DESCRIBERS.get(criterion.kind)
-    if describer is not None:
-        return describer(criterion.params)
-    return criterion.manual_reason or ""
-
-
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def format_criteria_table(trial: Trial) -> str:
-    """A readable listing for `matcher trial show`."""
+    """A readable listing for `matcher trial show`: each criterion's reading in plain
+    words beside the registry's own words."""
     limits = f"age {_fmt(trial.min_age_years)}..{_fmt(trial.max_age_years)}"
     lines = [
         f"{trial.trial_id}  {trial.title}",
@@ -2307,9 +2314,9 @@ def format_criteria_table(trial: Trial) -> str:
         + (f", from {trial.source}" if trial.source else ""),
         "",
     ]
-    rows = [("id", "type", "key", "kind", "rule", "text")]
+    rows = [("id", "type", "key", "kind", "reading", "text")]
     for c in trial.criteria:
-        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(_describe(c), 48), _cut(c.text, 60)))
+        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(reading(c), 110), _cut(c.text, 50)))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:5])]

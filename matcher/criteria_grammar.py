@@ -56,7 +56,8 @@ _PHRASE_LISTS = ("filler", "meaning_changing", "negators", "lead_subjects", "lea
                  "term_qualifiers")  # fmt: skip
 _KEYS = frozenset(
     {"version", "description", *_PHRASE_LISTS, "kinds", "inclusion_never_requires",
-     "manual_concepts", "plausible", "plausible_uln_multiple", "max_window_days"}
+     "broad_concepts", "manual_concepts", "plausible", "plausible_uln_multiple",
+     "max_window_days"}
 )  # fmt: skip
 
 
@@ -66,9 +67,10 @@ def words_of(text: str) -> list[str]:
 
 
 def phrase_pattern(entry: str) -> str:
-    """A phrase as a regex: its words in order, any punctuation or space between them
-    ("and/or", "e.g.", "co-exist", "ISN/RPS")."""
-    return r"(?<![^\W_])" + r"\W*".join(re.escape(w) for w in words_of(entry)) + r"(?![^\W_])"
+    """A phrase as a regex: its words in order ("and/or", "e.g.", "co-exist", "ISN/RPS")."""
+    # Between words: space, hyphen, slash or a dot ("e.g.", "co-exist", "and/or"); never a
+    # bracket, which would let "screening visit" swallow "Screening (Visit".
+    return r"(?<![^\W_])" + r"[\s\-/.]*".join(re.escape(w) for w in words_of(entry)) + r"(?![^\W_])"
 
 
 class Phrases:
@@ -110,6 +112,7 @@ class Grammar:
     cohort_words: tuple[str, ...]
     term_qualifiers: frozenset[str]
     inclusion_never_requires: frozenset[str]
+    broad_concepts: frozenset[str]
     manual_concepts: dict[str, str]
     plausible: dict[str, tuple[float, float]]
     plausible_uln_multiple: tuple[float, float]
@@ -148,6 +151,17 @@ def _concept_ids(values: Iterable[str], key: str, source: str, vocab: Vocabulary
     for value in values:
         if value not in vocab:
             _fail("unknown concept id", source, key, value, "a concept id of concepts.jsonl")
+
+
+def _id_list(data: dict[str, Any], key: str, source: str, vocab: Vocabulary) -> list[str]:
+    values = data[key]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        _fail("not a list", source, key, values, "a list of concept ids")
+    for index, value in enumerate(values):
+        if value in values[:index]:
+            _fail("duplicate entry", source, key, value, "each id once")
+    _concept_ids(values, key, source, vocab)
+    return list(values)
 
 
 def _range(value: Any, key: str, source: str) -> tuple[float, float]:
@@ -191,14 +205,11 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
     kinds: dict[str, Phrases] = {}
     for kind in kinds_data:
         if kind not in COMPUTABLE_KINDS:
-            _fail("unknown kind", source, f"kinds.{kind}", kind, ", ".join(sorted(COMPUTABLE_KINDS)))
+            known = ", ".join(sorted(COMPUTABLE_KINDS))
+            _fail("unknown kind", source, f"kinds.{kind}", kind, known)
         kinds[kind] = Phrases(_phrase_list(kinds_data, kind, source, f"kinds.{kind}"))
-    never = data["inclusion_never_requires"]
-    if not isinstance(never, list) or not all(isinstance(v, str) for v in never):
-        _fail("not a list", source, "inclusion_never_requires", never, "a list of concept ids")
-    if len(set(never)) != len(never):
-        _fail("duplicate entry", source, "inclusion_never_requires", never, "each id once")
-    _concept_ids(never, "inclusion_never_requires", source, vocab)
+    never = _id_list(data, "inclusion_never_requires", source, vocab)
+    broad = _id_list(data, "broad_concepts", source, vocab)
     manual = data["manual_concepts"]
     if not isinstance(manual, dict) or not all(isinstance(v, str) and v for v in manual.values()):
         _fail("not an object", source, "manual_concepts", manual, "concept id → reason")
@@ -224,6 +235,7 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
         cohort_words=lists["cohort_words"],
         term_qualifiers=frozenset(w for e in lists["term_qualifiers"] for w in words_of(e)),
         inclusion_never_requires=frozenset(never),
+        broad_concepts=frozenset(broad),
         manual_concepts=dict(manual),
         plausible=plausible,
         plausible_uln_multiple=_range(data["plausible_uln_multiple"], "plausible_uln_multiple",

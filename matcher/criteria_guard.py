@@ -241,13 +241,24 @@ def own_conditions(
     diagnoses its inclusions require, with what they imply (lupus nephritis → SLE)."""
     found = set(concepts)
     for text in texts:
-        found.update(t.concept_id for t in vocab.find_terms(text)
-                     if vocab[t.concept_id].category == "diagnosis")  # fmt: skip
+        found.update(_diagnoses_named(text, vocab))
     closed = set(found)
     for concept in found:
         if concept in vocab:
             closed.update(vocab[concept].attrs.get("implies", ()))
     return frozenset(c for c in closed if c in vocab)
+
+
+def _diagnoses_named(text: str, vocab: Vocabulary) -> set[str]:
+    """Every diagnosis a title names, also inside a longer term: "refractory lupus
+    nephritis" is a status term of the vocabulary, and still names lupus nephritis."""
+    named: set[str] = set()
+    for concept in vocab.by_category("diagnosis"):
+        terms = [(t, re.IGNORECASE) for t in concept.terms]
+        terms += [(a, 0) for a in concept.abbreviations]
+        if any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w])", text, flags) for t, flags in terms):
+            named.add(concept.id)
+    return named
 
 
 def _labels(concepts: Iterable[str], vocab: Vocabulary) -> str:
@@ -326,6 +337,12 @@ def guard_reason(
         mine = [c for c in concepts if c in own]
         return "guard:own-condition", (
             f"{GUARD_PREFIX}excludes the trial's own condition ({_labels(mine, vocab)})"
+        )
+    broad = [c for c in concepts if c in grammar.broad_concepts]
+    if broad:
+        return "guard:broad-concept", (
+            f"{GUARD_PREFIX}names one disease of a group the vocabulary does not split "
+            f"({_labels(broad, vocab)})"
         )
     never = [c for c in concepts if c in grammar.inclusion_never_requires]
     if criterion_type == "inclusion" and kind == "diagnosis" and never:
