@@ -374,7 +374,7 @@ def _lines(text: str) -> list[_Line]:
 _SECTION_PREFIX = (
     # A bilingual record may put the heading in another script first: "入选标准 Inclusion".
     r"(?:[^\x00-\x7F]+[\s:：]*)?"
-    r"(?:(?:key|main|major|principal|general|other|additional|specific|study|subject|"
+    r"(?:(?:key|main|major|primary|principal|general|other|additional|specific|study|subject|"
     r"patient|participant)\s+)?"
 )
 _SECTION_SHORT = re.compile(
@@ -1600,6 +1600,11 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
         spans: list[tuple[int, int]] = []
         reading = _lab_reading(ctx, mention, _reading_stop(ctx.main, mentions, index), spans)
         if reading is None:
+            # "Alanine aminotransferase (ALT) ...": the abbreviation restates the name.
+            previous = mentions[index - 1] if index else None
+            if (previous is not None and previous.concept == mention.concept
+                    and re.fullmatch(r"\s*\(\s*", ctx.main[previous.end : mention.start])):
+                ctx.take(mention.start, mention.end, "term")
             continue
         ctx.take(mention.start, mention.end, "term")
         clearance = re.match(r"\s*clearance(?:\s+rate)?\b", ctx.main[mention.end :], _I)
@@ -1836,7 +1841,7 @@ def _take_other_members(ctx: _Ctx, named: list[str]) -> None:
 # ---------------------------------------------------------------- diagnoses
 
 _SYSTEM = re.compile(
-    r"(?:(?P<y1>(?:19|20)\d{2})\s+(?:updated\s+|revised\s+)?)?(?P<name>EULAR\s*/\s*ACR|"
+    r"(?:(?P<y1>(?:19|20)\d{2})\s+(?:updated\s+|revised\s+)?)?(?P<name>\(?EULAR\)?\s*/\s*ACR|"
     r"ACR\s*/\s*EULAR|SLICC|ACR|American\s+College\s+of\s+Rheumatology)\b"
     r"(?:[^.;\d]{0,30}?(?P<y2>(?:19|20)\d{2}))?",
     _I,
@@ -1864,7 +1869,7 @@ def _system(text: str, spans: list[tuple[int, int]] | None = None) -> str | None
         for found in _SYSTEM.finditer(text):  # "SLICC 2012 or ACR 1997": any of them
             spans.append((found.start(), found.end()))
         spans.extend((t.start(), t.end()) for t in _SYSTEM_THRESHOLD.finditer(text))
-    name = re.sub(r"\s+", "", m["name"]).upper()
+    name = re.sub(r"[\s()]+", "", m["name"]).upper()
     name = "ACR" if name.startswith("AMERICAN") else name
     year = m["y1"] or m["y2"]
     if not year:
@@ -1996,8 +2001,14 @@ _OPTIONAL_OBJECT = re.compile(
 _CITATION = re.compile(r"\([^()]*(?:\bdoi\b|\bet\s+al\b|\bPMID\b|\b(?:19|20)\d{2}\s*;)[^()]*\)", _I)
 
 
+# "3.1 Persistently active ...", "1. diagnosed as ...": an outline number left in the text.
+# Never a bare leading number ("2 or more prior therapies" is a count).
+_OUTLINE_NUMBER = re.compile(r"^\W*(?:\d{1,2}[.)](?=\s)|\d{1,2}\.\d{1,2}(?=\s+[A-Z]))")
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CITATION.finditer(text)]
     return found
 
