@@ -67,8 +67,8 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     # --- a lupus word inside a longer phrase is not the bare diagnosis
     ("exclusion", "Kidney disease unrelated to lupus", "exclusion", "manual",
      NOT_UNDERSTOOD + '"unrelated"'),
-    ("exclusion", "Kidney biopsy not consistent with lupus nephritis", "exclusion", "manual",
-     ""),
+    ("exclusion", "Renal disease not consistent with lupus nephritis", "exclusion", "manual",
+     NOT_UNDERSTOOD + '"not", "consistent"'),
     ("exclusion", "Seizures due to SLE", "exclusion", "manual", NOT_UNDERSTOOD + '"Seizures"'),
     ("exclusion", "Severe active lupus nephritis", "exclusion", "manual", NOT_UNDERSTOOD),
     ("inclusion", "Childhood-onset SLE", "inclusion", "manual", NOT_UNDERSTOOD),
@@ -84,10 +84,14 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Any B-cell targeted therapy (e.g., rituximab) within 12 months", "exclusion",
      "manual", NOT_UNDERSTOOD + '"B-cell"'),
     # --- a relative change is not a level
-    ("exclusion", "A 3-fold increase in ALT", "exclusion", "manual", ""),
+    ("exclusion", "A 3-fold increase in ALT to > 120 U/L", "exclusion", "manual",
+     NOT_UNDERSTOOD + '"3-fold", "increase"'),
     ("exclusion", "A rise in serum creatinine ≥ 0.3 mg/dL", "exclusion", "manual",
      NOT_UNDERSTOOD + '"rise"'),
-    ("exclusion", "Decrease in eGFR of more than 30% from baseline", "exclusion", "manual", ""),
+    ("exclusion", "ALT increase of more than 3 times ULN", "exclusion", "manual",
+     NOT_UNDERSTOOD + '"increase"'),
+    ("exclusion", "Increase in serum creatinine ≥ 0.3 mg/dL within 48 hours", "exclusion",
+     "manual", NOT_UNDERSTOOD + '"Increase"'),
     # --- a definition is not a requirement
     ("inclusion", "Complete response is defined as proteinuria < 0.5 g/day", "inclusion",
      "manual", NOT_UNDERSTOOD + '"Complete", "response", "defined"'),
