@@ -66,9 +66,9 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Pregnant or breastfeeding", "exclusion", "manual", "current pregnancy"),
     # --- a lupus word inside a longer phrase is not the bare diagnosis
     ("exclusion", "Kidney disease unrelated to lupus", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"unrelated"'),
+     NOT_UNDERSTOOD + '"Kidney", "disease", "unrelated"'),
     ("exclusion", "Renal disease not consistent with lupus nephritis", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"not", "consistent"'),
+     NOT_UNDERSTOOD + '"Renal", "disease", "not"'),
     ("exclusion", "Seizures due to SLE", "exclusion", "manual", NOT_UNDERSTOOD + '"Seizures"'),
     ("exclusion", "Severe active lupus nephritis", "exclusion", "manual", NOT_UNDERSTOOD),
     ("inclusion", "Childhood-onset SLE", "inclusion", "manual", NOT_UNDERSTOOD),
