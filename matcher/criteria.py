@@ -2034,14 +2034,20 @@ def _checked(
     for index, heading in enumerate(ctx.context):
         spans = [(s, e) for i, s, e in ctx.heading_taken if i == index]
         words += guard.heading_unaccounted(_normalise(heading), kinds, spans)
+    paediatric: list[str] = []
     if parsed.kind == "diagnosis":
         # "Active tuberculosis" is a vocabulary term of tuberculosis, but a diagnosis is
-        # judged "ever": the qualifier inside the term is not understood.
+        # judged "ever": the qualifier inside the term is not understood. "Childhood-onset
+        # SLE" is implied when the trial admits only children: decided with its age limits.
         grammar = load_grammar()
-        words += [w for s, e, r in ctx.taken if r == "term"
-                  for w in re.findall(r"[^\W_]+", ctx.text[s:e])
-                  if w.lower() in grammar.term_qualifiers
-                  and w.lower() not in grammar.cues("diagnosis")]  # fmt: skip
+        qualifiers = [w for s, e, r in ctx.taken if r == "term"
+                      for w in re.findall(r"[^\W_]+", ctx.text[s:e])
+                      if w.lower() in grammar.term_qualifiers
+                      and w.lower() not in grammar.cues("diagnosis")]  # fmt: skip
+        words += qualifiers
+        paediatric = [w for w in words
+                      if set(re.findall(r"[^\W_]+", w.lower())) <= grammar.paediatric_qualifiers]
+        words = [w for w in words if w not in paediatric]
     if words:
         reason = guard.not_understood(list(dict.fromkeys(words)))
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:manual"))
@@ -2049,6 +2055,8 @@ def _checked(
     if parsed.kind == "diagnosis" and current:
         reason = load_grammar().manual_concepts[current[0]]
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:current"))
+    if paediatric:
+        rules.append(_PAEDIATRIC_ONSET)
     if parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days"):
         # "SLE diagnosed within 3 years of screening" asks when the disease began; the
         # evaluator would count any mention dated in the window.
@@ -2096,13 +2104,16 @@ def _clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(";,").strip()
 
 
-def _items(text: str, about: Sequence[str] = ()) -> list[_Item]:
+def _items(text: str, about: Sequence[str] = (), max_age: float | None = None) -> list[_Item]:
     """The items of an eligibility text, classified and guarded. `about` names what the
-    trial is about (its title, conditions): an exclusion of that is never computed."""
-    return _items_of(_drafts(text or ""), about)
+    trial is about (its title, conditions): an exclusion of that is never computed;
+    `max_age` is the record's maximum age."""
+    return _items_of(_drafts(text or ""), about, max_age)
 
 
-def _items_of(drafts: Iterable[_Draft], about: Sequence[str]) -> list[_Item]:
+def _items_of(
+    drafts: Iterable[_Draft], about: Sequence[str], max_age: float | None = None
+) -> list[_Item]:
     items: list[_Item] = []
     drafts_list = list(drafts)
     for index, draft in enumerate(drafts_list):
@@ -2126,7 +2137,7 @@ def _items_of(drafts: Iterable[_Draft], about: Sequence[str]) -> list[_Item]:
             # include or exclude patients of the other cohorts on it.
             parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
         items.append(_Item(draft.section, ctype, clean, parsed))
-    return _guarded(items, about)
+    return _guarded(items, about, max_age)
 
 
 _ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
@@ -2158,10 +2169,26 @@ def _as_manual(parsed: _Parsed, reason: str, rule: str) -> _Parsed:
     return _Parsed("manual", parsed.key, {}, reason, (*parsed.trace, rule))
 
 
-def _guarded(items: list[_Item], about: Sequence[str]) -> list[_Item]:
+# The trace mark of a diagnosis whose term says "childhood-onset" / "juvenile".
+_PAEDIATRIC_ONSET = "qualifier:paediatric-onset"
+
+
+def _children_only(items: list[_Item], max_age: float | None) -> bool:
+    """Does the trial admit only children (record or text maximum age ≤ 18)?"""
+    highs = [i.parsed.params.get("max_years") for i in items
+             if i.parsed.kind == "age" and i.type == INCLUSION]  # fmt: skip
+    highs = [h for h in [*highs, max_age] if h is not None]
+    return bool(highs) and min(highs) <= 18
+
+
+def _guarded(
+    items: list[_Item], about: Sequence[str], max_age: float | None = None
+) -> list[_Item]:
     """Items whose reading a guard refuses become manual with the guard's reason: an
     exclusion of the trial's own condition, an inclusion requiring tuberculosis, a value
-    outside plausible bounds."""
+    outside plausible bounds. A childhood-onset diagnosis stays computed only in a trial
+    that admits children alone (`max_age`: the record's maximum age)."""
+    children_only = _children_only(items, max_age)
     vocab = load_vocabulary()
     never = load_grammar().inclusion_never_requires
     required = [
@@ -2175,6 +2202,12 @@ def _guarded(items: list[_Item], about: Sequence[str]) -> list[_Item]:
     guarded: list[_Item] = []
     for item in items:
         parsed = item.parsed
+        if parsed.kind in COMPUTABLE_KINDS and _PAEDIATRIC_ONSET in parsed.trace and not (
+            children_only and item.type == INCLUSION
+        ):
+            reason = (guard.not_understood(["childhood-onset"])
+                      + " (implied only in a trial that admits children alone)")
+            parsed = _as_manual(parsed, reason, "coverage:manual")
         if parsed.kind in COMPUTABLE_KINDS:
             found = guard.guard_reason(parsed.kind, item.type, parsed.params, own, vocab)
             if found is not None:
@@ -2259,7 +2292,7 @@ def parse_eligibility_text(text: str, about: Sequence[str] = ()) -> list[Criteri
 
 def parse_criteria(record: RegistryRecord) -> tuple[Criterion, ...]:
     """Criteria of a registry record: its text plus its structured age limits and sex."""
-    items = _items(record.eligibility_text, [record.title])
+    items = _items(record.eligibility_text, [record.title], record.max_age_years)
     items = _structured(items, record.min_age_years, record.max_age_years, record.sex)
     return tuple(_criteria(items))
 

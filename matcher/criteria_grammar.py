@@ -53,7 +53,7 @@ COMPUTABLE_KINDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE_LISTS = ("filler", "meaning_changing", "negators", "lead_subjects", "lead_auxiliaries",
                  "window_anchors", "exception_words", "heading_words", "cohort_words",
-                 "term_qualifiers")  # fmt: skip
+                 "term_qualifiers", "paediatric_qualifiers")  # fmt: skip
 _KEYS = frozenset(
     {"version", "description", *_PHRASE_LISTS, "kinds", "inclusion_never_requires",
      "broad_concepts", "manual_concepts", "plausible", "plausible_uln_multiple",
@@ -111,6 +111,7 @@ class Grammar:
     heading_words: Phrases
     cohort_words: tuple[str, ...]
     term_qualifiers: frozenset[str]
+    paediatric_qualifiers: frozenset[str]
     inclusion_never_requires: frozenset[str]
     broad_concepts: frozenset[str]
     manual_concepts: dict[str, str]
@@ -234,6 +235,9 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
         heading_words=Phrases(lists["heading_words"]),
         cohort_words=lists["cohort_words"],
         term_qualifiers=frozenset(w for e in lists["term_qualifiers"] for w in words_of(e)),
+        paediatric_qualifiers=frozenset(
+            w for e in lists["paediatric_qualifiers"] for w in words_of(e)
+        ),
         inclusion_never_requires=frozenset(never),
         broad_concepts=frozenset(broad),
         manual_concepts=dict(manual),

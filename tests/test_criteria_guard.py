@@ -284,6 +284,16 @@ def test_an_inclusion_diagnosis_names_the_trials_own_condition() -> None:
     assert (criteria[2].kind, criteria[2].params["concepts"]) == ("diagnosis", ["dx.cns_lupus"])
 
 
+@pytest.mark.parametrize(("max_age", "kind"), [(17.0, "diagnosis"), (None, "manual")])
+def test_childhood_onset_is_implied_only_in_a_trial_for_children(max_age, kind) -> None:
+    text = "Inclusion Criteria:\n* Childhood-onset systemic lupus erythematosus\n"
+    record = RegistryRecord("T", "t", text, 6.0, max_age, None, "test")
+    (sle,) = [c for c in parse_criteria(record) if c.key == "sle"]
+    assert sle.kind == kind
+    if kind == "manual":
+        assert sle.manual_reason.startswith('not understood: "childhood-onset"')
+
+
 def test_the_records_maximum_age_stays_when_the_text_gives_only_a_minimum() -> None:
     record = RegistryRecord("T", "t", "Inclusion Criteria:\n* Age ≥ 18 years\n", 18.0, 75.0,
                             None, "test")
