@@ -1956,7 +1956,16 @@ def _classify(
         flipped = _classify_as(raw, EXCLUSION, context, only, negated=True)
         if flipped.kind in ("diagnosis", "drug_exposure"):
             return EXCLUSION, flipped
-    return ctype, _classify_as(raw, ctype, context, only)
+    parsed = _classify_as(raw, ctype, context, only)
+    low, high = parsed.params.get("min_years"), parsed.params.get("max_years")
+    if ctype == EXCLUSION and parsed.kind == "age" and low is not None and high is not None:
+        if low > high + 1:
+            # "Age < 18 or > 60 years" as an exclusion: the two limits are alternatives,
+            # which is an inclusion of 18 to 60.
+            params = {"min_years": high + 1, "max_years": low - 1}
+            trace = (*parsed.trace, "polarity:outside-age-range")
+            return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
+    return ctype, parsed
 
 
 def _readings(ctx: _Ctx, only: str | None) -> Iterator[tuple[str, _Parsed]]:

@@ -52,6 +52,8 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("inclusion", "Age 18 to 65 years, ECOG 0-1", "inclusion", "manual", NOT_UNDERSTOOD),
     ("inclusion", "Children aged 14-17 years and adults", "inclusion", "manual",
      NOT_UNDERSTOOD + '"adults"'),
+    ("exclusion", "Age < 18 or > 60 years", "inclusion", "age",
+     {"min_years": 18, "max_years": 60}),
     # --- active / current / ongoing / requiring are not "ever"
     ("exclusion", "Active CNS lupus", "exclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
     ("exclusion", "Current dialysis", "exclusion", "manual", NOT_UNDERSTOOD + '"Current"'),
