@@ -1958,13 +1958,12 @@ def _classify(
             return EXCLUSION, flipped
     parsed = _classify_as(raw, ctype, context, only)
     low, high = parsed.params.get("min_years"), parsed.params.get("max_years")
-    if ctype == EXCLUSION and parsed.kind == "age" and low is not None and high is not None:
-        if low > high + 1:
-            # "Age < 18 or > 60 years" as an exclusion: the two limits are alternatives,
-            # which is an inclusion of 18 to 60.
-            params = {"min_years": high + 1, "max_years": low - 1}
-            trace = (*parsed.trace, "polarity:outside-age-range")
-            return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
+    if ctype == EXCLUSION and parsed.kind == "age" and None not in (low, high) and low > high + 1:
+        # "Age < 18 or > 60 years" as an exclusion: the two limits are alternatives,
+        # which is an inclusion of 18 to 60.
+        params = {"min_years": high + 1, "max_years": low - 1}
+        trace = (*parsed.trace, "polarity:outside-age-range")
+        return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
     return ctype, parsed
 
 
