@@ -209,6 +209,9 @@ class Criterion:
     `kind` selects the evaluator; `params` holds its typed parameters (see
     matcher.criteria for each kind's keys). `key` is a short semantic name
     ("age", "biopsy", "alt", "x_rtx") used to line criteria up with labels.
+    `trace` names the reader's rules that produced it ("section:exclusion",
+    "kind:drug_exposure", "window", "coverage:ok"), so that a regression over many
+    registry texts points at a rule.
     """
 
     id: str
@@ -218,6 +221,7 @@ class Criterion:
     kind: str
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     manual_reason: str | None = None
+    trace: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -228,6 +232,7 @@ class Criterion:
             "kind": self.kind,
             "params": _jsonable(self.params),
             "manual_reason": self.manual_reason,
+            "trace": list(self.trace),
         }
 
 

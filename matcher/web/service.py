@@ -182,6 +182,7 @@ def trial_from_row(row: dict[str, Any]) -> Trial:
             kind=c["kind"],
             params=dict(c.get("params") or {}),
             manual_reason=c.get("manual_reason"),
+            trace=tuple(c.get("trace") or ()),
         )
         for c in row["criteria"]
     )
