@@ -5,9 +5,7 @@ Exit codes: 0 success, 1 the input was wrong (the message says where), 2 usage.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from pathlib import Path
@@ -16,7 +14,7 @@ from typing import Any
 import click
 
 from matcher import api
-from matcher.errors import MatcherError
+from matcher.errors import ConfigurationError, MatcherError
 
 
 class _Date(click.ParamType):
@@ -48,10 +46,12 @@ NO_MODEL_OPTION = click.option(
 )
 
 
-def _store(db: str | None):
+def _store(db: str | None, *, create: bool = False):
+    """The database. Only a command that writes (ingest) creates it: a command that reads,
+    pointed at a mistyped path, must fail rather than print 0 patients from a new file."""
     from matcher.store import Store
 
-    return Store.open_default(db)
+    return Store.open_default(db) if create else Store.open_existing(db)
 
 
 def _today(as_of: dt.date | None) -> dt.date:
@@ -76,15 +76,19 @@ def cli() -> None:
 @DB_OPTION
 def ingest(files: tuple[Path, ...], patients_file: Path | None, db: str | None) -> None:
     """Load note exports (JSONL or CSV) and parse them into findings."""
-    store = _store(db)
+    store = _store(db, create=True)
     report = api.ingest(list(files), store, patients_file=patients_file)
     click.echo(
         f"ingested {report.rows} rows from {len(report.files)} file(s): {report.new} new, "
         f"{report.changed} changed, {report.unchanged} unchanged; parsed {report.parsed} "
         f"note(s); rejected {report.rejected} row(s)"
+        + (f"; parser failed on {len(report.parse_failed)} note(s)" if report.parse_failed else "")
     )
     for reject in report.rejects:
         click.echo(f"  rejected {reject.file}:{reject.line}: {reject.reason}", err=True)
+    for note_id in report.parse_failed:
+        # Loaded without findings, and tried again by the next ingest or nightly run.
+        click.echo(f"  parser failed on note {note_id}: no findings until it parses", err=True)
 
 
 @cli.group()
@@ -107,11 +111,23 @@ def trial_show(trial_file: Path, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("note_file", default="-", type=click.File("r", encoding="utf-8"))
+@click.argument("note_file", default="-", type=click.Path(allow_dash=True))
 @click.option("--note-date", type=DATE, default=None, help="The note's date (default today).")
-def parse(note_file: io.TextIOBase, note_date: dt.date | None) -> None:
+def parse(note_file: str, note_date: dt.date | None) -> None:
     """Print the findings of one note's text as JSON."""
-    text = note_file.read()
+    # Read here, not by click.File: a missing file is input that is wrong (exit 1, like
+    # every other command), not a usage error (click's exit 2).
+    if note_file == "-":
+        text = click.get_text_stream("stdin", encoding="utf-8").read()
+    elif not Path(note_file).is_file():
+        raise ConfigurationError("no such file", file=note_file, expected="a text file or -")
+    else:
+        try:
+            text = Path(note_file).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigurationError(
+                f"not UTF-8 text (byte {exc.start})", file=note_file, expected="UTF-8 text"
+            ) from exc
     findings = api.parse_text(text, _today(note_date), note_id="note")
     click.echo(json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False))
 
@@ -150,20 +166,19 @@ def match(
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
+        from matcher.csvout import csv_text
+
+        header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
             + [c.key for c in loaded.criteria] + (["p_eligible"] if model else [])
         )
-        for r in shown:
-            counts = _counts(r)
-            writer.writerow(
-                [r.rank, r.patient_id, r.status, r.score, *counts.values()]
-                + [c.status for c in r.results]
-                + ([round(p_eligible[r.patient_id], 4)] if model else [])
-            )
-        click.echo(buffer.getvalue(), nl=False)
+        rows = (
+            [r.rank, r.patient_id, r.status, r.score, *_counts(r).values()]
+            + [c.status for c in r.results]
+            + ([round(p_eligible[r.patient_id], 4)] if model else [])
+            for r in shown
+        )
+        click.echo(csv_text(header, rows), nl=False)
         return
     click.echo(f"{loaded.trial_id}: {loaded.title}")
     click.echo(f"as of {when}; {len(results)} patient(s)"

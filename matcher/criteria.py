@@ -41,11 +41,14 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
+from matcher import criteria_guard as guard
+from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
+from matcher.criteria_render import reading
 from matcher.dates import window_to_days
 from matcher.model import Criterion, Trial
 from matcher.units import canonical_unit, normalize
@@ -150,9 +153,10 @@ _FREE_NUM = rf"(?<![A-Za-zμµ^×*/.,\d])(?<!x )(?<!X )(?<!× )(?<!\* ){_NUM}(?!
 _PREFIX_CMP = re.compile(rf"(?P<op>{_OP})\s*(?:of\s+|a\s+|:\s*|=\s*)?(?P<num>{_NUM})(?![\d])", _I)
 _ULN_WORDS = (
     r"(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal"
-    r"(?:\s+range)?|upper\s+normal\s+limit|\(?ULN\)?|\bUNL\b)"
+    r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b)"
 )
-_ULN_TAIL = re.compile(rf"\s*(?:[x×*✕]|times)?\s*{_ULN_WORDS}", _I)
+# "3 × ULN", "2 times the ULN", "2 fold of upper normal level"
+_ULN_TAIL = re.compile(rf"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_ULN_WORDS}", _I)
 _OP_ULN = re.compile(rf"(?P<op>{_OP})\s*{_ULN_WORDS}", _I)
 _SUFFIX_GE = re.compile(
     r"^[^,;()]{0,30}?\b(?:or|and)\s+(?:more|greater|higher|above|over|older|bigger|larger|"
@@ -180,6 +184,11 @@ class _Cmp:
     start: int
     num_end: int
     uln: bool = False
+    end: int = -1  # end of the whole phrase: "≤ 3 × ULN", "6 or more" (the coverage guard)
+
+    @property
+    def stop(self) -> int:
+        return self.end if self.end >= 0 else self.num_end
 
 
 def _op_of(phrase: str) -> str:
@@ -198,11 +207,12 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
         value = _number(m["num"])
         if value is None:
             continue
-        uln = bool(_ULN_TAIL.match(text, m.end("num")))
-        found.append(_Cmp(_op_of(m["op"]), value, m.start(), m.end("num"), uln))
+        uln = _ULN_TAIL.match(text, m.end("num"))
+        stop = uln.end() if uln else m.end("num")
+        found.append(_Cmp(_op_of(m["op"]), value, m.start(), m.end("num"), bool(uln), stop))
         taken.append((m.start("num"), m.end("num")))
     for m in _OP_ULN.finditer(text, start):
-        found.append(_Cmp(_op_of(m["op"]), 1.0, m.start(), m.end(), True))
+        found.append(_Cmp(_op_of(m["op"]), 1.0, m.start(), m.end(), True, m.end()))
     taken_starts = [a for a, _ in taken]  # in text order: finditer does not overlap
     for m in re.finditer(_FREE_NUM, text[start:]):
         begin, end = m.start() + start, m.end() + start
@@ -210,10 +220,13 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
         if before >= 0 and begin < taken[before][1]:
             continue
         tail = text[end : end + 60]
+        suffix = _SUFFIX_GE.match(tail) or _SUFFIX_LE.match(tail)
         op = ">=" if _SUFFIX_GE.match(tail) else "<=" if _SUFFIX_LE.match(tail) else None
         value = _number(m[0])
-        if op and value is not None:
-            found.append(_Cmp(op, value, begin, end, bool(_ULN_TAIL.match(tail))))
+        if op and value is not None and suffix is not None:
+            uln = _ULN_TAIL.match(tail)
+            stop = end + max(suffix.end(), uln.end() if uln else 0)
+            found.append(_Cmp(op, value, begin, end, bool(uln), stop))
     found.sort(key=lambda c: c.start)
     return found
 
@@ -254,6 +267,36 @@ _MINIMUM_BEFORE = re.compile(
 
 def _window(text: str) -> int | None:
     """Days of the first time window in the text ("within 1 year" → 365), else None."""
+    found = _window_match(text)
+    return found[0] if found else None
+
+
+# A window's own lead and anchor belong to it: "no more than 6 months prior to day 1",
+# "up to 12 weeks before the signing of the informed consent form (Visit 1)".
+_WINDOW_LEAD = re.compile(
+    r"(?:\b(?:no|not)\s+(?:more|longer)\s+than|\bup\s+to|\bat\s+most|\bless\s+than|"
+    r"\bwithin(?:\s+the)?)\s*$",
+    _I,
+)
+
+
+@cache
+def _anchor_tail() -> re.Pattern[str]:
+    anchors = sorted(load_grammar().window_anchors, key=len, reverse=True)
+    alternation = "|".join(phrase_pattern(a) for a in anchors)
+    return re.compile(
+        rf"\s*,?\s*(?:(?:before|prior\s+to|preceding|of|from|until|at)\s+)?"
+        rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})"
+        r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?"
+        # "... prior to signing ICF or during the screening period"
+        r"(?:\s*,?\s*or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
+        r"|\w*",
+        _I,
+    )
+
+
+def _window_match(text: str) -> tuple[int, int, int] | None:
+    """(days, start, end) of the first time window, the span with its lead and anchor."""
     for pattern in _WINDOWS:
         for m in pattern.finditer(text):
             lead = text[max(0, m.start() - 24) : m.start()]
@@ -263,7 +306,16 @@ def _window(text: str) -> int | None:
                 continue
             amount = _number(m["n"]) if m["n"] else 1.0
             if amount is not None:
-                return window_to_days(amount, m["unit"])
+                own_lead = _WINDOW_LEAD.search(lead)
+                start = m.start() - (len(lead) - own_lead.start()) if own_lead else m.start()
+                # "6 months prior to day 1": the pattern stops inside the anchor; read
+                # the anchor again from its preposition.
+                inner = re.search(r"(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?",
+                                  m[0][m.end("unit") - m.start() :], _I)  # fmt: skip
+                anchor_at = m.end("unit") + inner.end() if inner else m.end()
+                tail = _anchor_tail().match(text, anchor_at)
+                end = max(tail.end() if tail else m.end(), m.end())
+                return window_to_days(amount, m["unit"]), start, end
     return None
 
 
@@ -277,8 +329,9 @@ _DURATION = re.compile(
 _STRICT_LEADS = ("more", "longer", "over", "exceeding", "in excess", ">")
 
 
-def _duration(text: str) -> tuple[int, bool] | None:
-    """Minimum treatment length: "for more than 6 months" → (183, strict)."""
+def _duration(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[int, bool] | None:
+    """Minimum treatment length: "for more than 6 months" → (183, strict). `spans`
+    collects where it was read."""
     m = _DURATION.search(text)
     if m is None:
         return None
@@ -288,6 +341,8 @@ def _duration(text: str) -> tuple[int, bool] | None:
     lead = " ".join(m[0].lower().split())
     strict = any(lead.startswith(s) or f"for {s}" in lead for s in _STRICT_LEADS)
     strict = strict and not lead.startswith((">=", "≥"))
+    if spans is not None:
+        spans.append((m.start(), m.end()))
     return window_to_days(amount, m["unit"]), strict
 
 
@@ -329,7 +384,7 @@ def _lines(text: str) -> list[_Line]:
 _SECTION_PREFIX = (
     # A bilingual record may put the heading in another script first: "入选标准 Inclusion".
     r"(?:[^\x00-\x7F]+[\s:：]*)?"
-    r"(?:(?:key|main|major|principal|general|other|additional|specific|study|subject|"
+    r"(?:(?:key|main|major|primary|principal|general|other|additional|specific|study|subject|"
     r"patient|participant)\s+)?"
 )
 _SECTION_SHORT = re.compile(
@@ -412,6 +467,7 @@ class _Draft:
     collects: bool = False  # "Active LN defined as:": absorbs its sub-items
     followed: bool = False
     head: str | None = None  # a collecting parent's own text: it decides the kind
+    cohort: str | None = None  # "Part B": the item applies to one cohort only
 
 
 def _ends_with_colon(text: str) -> bool:
@@ -468,16 +524,21 @@ class _Builder:
         self.open: list[_Draft] = []  # headings / collecting parents still in scope
         self.last: _Draft | None = None  # what a continuation line joins
         self.pending: list[_Draft] = []  # headings of this section with nothing after yet
+        self.cohort: tuple[str, int] | None = None  # ("Part B", indent of its heading)
 
     def feed(self, line: _Line) -> None:
         opened = _section_heading(line.text)
         if opened is not None:
             self.section, rest = opened
             self.open, self.last, self.pending = [], None, []
+            cohort = guard.cohort_heading(_normalise(line.text), in_section_heading=True)
+            self.cohort = (cohort, line.indent) if cohort else None
             if not rest:
                 return
             line = _Line(line.indent, line.marker, rest)
         if _NOISE.match(_normalise(line.text).strip()):
+            return
+        if self._cohort_line(line):
             return
         self._close_scopes(line)
         collector = next((p for p in reversed(self.open) if p.collects), None)
@@ -488,6 +549,23 @@ class _Builder:
             self.last.text = _join(self.last.text, line.text)
             return
         self._add(line)
+
+    def _cohort_line(self, line: _Line) -> bool:
+        """ "Part B:", "Populations 1 & 2", "For all": a heading that scopes the items
+        after it to one cohort (or to everyone again). The heading itself is no
+        criterion. A cohort ends at the next such heading, a section heading, or a line
+        less indented than its heading."""
+        if self.cohort is not None and line.indent < self.cohort[1]:
+            self.cohort = None
+        text = _normalise(line.text)
+        if guard.cohort_reset(text):
+            self.cohort, self.last = None, None
+            return True
+        cohort = guard.cohort_heading(text)
+        if cohort is None:
+            return False
+        self.cohort, self.last = (cohort, line.indent), None
+        return True
 
     def _close_scopes(self, line: _Line) -> None:
         kept: list[_Draft] = []
@@ -502,7 +580,8 @@ class _Builder:
             heading.followed = True
         self.pending = []
         context = tuple(p.text for p in self.open if p.heading)
-        draft = _Draft(self.section, line.text, line.indent, line.marker, context)
+        draft = _Draft(self.section, line.text, line.indent, line.marker, context,
+                       cohort=self.cohort[0] if self.cohort else None)  # fmt: skip
         self.drafts.append(draft)
         self.last = draft
         if not _ends_with_colon(line.text):
@@ -540,6 +619,7 @@ class _Parsed:
     key: str
     params: dict[str, Any] = field(default_factory=dict)
     manual_reason: str | None = None
+    trace: tuple[str, ...] = ()  # the rules that produced it (Criterion.trace)
 
 
 @dataclass(frozen=True)
@@ -553,10 +633,27 @@ class _Ctx:
     context: tuple[str, ...]
     vocab: Vocabulary
     terms: tuple[TermMatch, ...]  # vocabulary mentions in `main`
+    exception_spans: tuple[tuple[int, int], ...] = ()  # where `exceptions` sit in `text`
+    # What the reading consumed, for the coverage guard: (start, end, rule id) in `text`,
+    # the exception clauses the kind honours, and spans read in a heading (index, s, e).
+    taken: list[tuple[int, int, str]] = field(default_factory=list)
+    honoured: list[tuple[int, int]] = field(default_factory=list)
+    heading_taken: list[tuple[int, int, int]] = field(default_factory=list)
     # The trial is about lupus (its title or an inclusion item names it), so an item that
     # does not repeat the disease ("Refractory disease, defined as: failure of MMF") may
     # still be read with the lupus-nephritis rules.
     lupus_trial: bool = False
+
+    def take(self, start: int, end: int, rule: str) -> None:
+        if end > start:
+            self.taken.append((start, end, rule))
+
+    def take_terms(self, concepts: Iterable[str], rule: str = "term") -> None:
+        """The mentions of these concepts are part of the reading."""
+        wanted = set(concepts)
+        for term in self.terms:
+            if term.concept_id in wanted:
+                self.take(term.start, term.end, rule)
 
     def concepts(self, *categories: str) -> list[str]:
         seen: list[str] = []
@@ -576,10 +673,17 @@ class _Ctx:
     def window(self) -> int | None:
         """The item's own window, else one set by its heading ("Any of the following
         within 6 months before screening:" + "• belimumab")."""
-        own = _window(self.text)
+        own = _window_match(self.text)
         if own is not None:
-            return own
-        return next((w for w in map(_window, map(_normalise, self.context)) if w), None)
+            self.take(own[1], own[2], "window")
+            return own[0]
+        for index, heading in enumerate(self.context):
+            found = _window_match(_normalise(heading))
+            if found is not None:
+                self.heading_taken.append((index, found[1], found[2]))
+                self.taken.append((0, 0, "window:heading"))
+                return found[0]
+        return None
 
     def key(self, base: str) -> str:
         return f"x_{base}" if self.exclusion else base
@@ -613,12 +717,14 @@ _EXCEPTION_TAIL = re.compile(rf"(?<=\S)[,;]?\s*\b{_EXCEPTION_CUE}\b[^;()]*", _I)
 _EXCEPTION_LEAD = re.compile(rf"^\s*{_EXCEPTION_CUE}\b[^,;()]*,", _I)
 
 
-def _split_exceptions(text: str) -> tuple[str, tuple[str, ...]]:
-    """The text with exception clauses blanked (positions kept), and the clauses."""
+def _split_exceptions(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """The text with exception clauses blanked (positions kept), the clauses, and where
+    they were."""
     main = text
     found: list[str] = []
+    spans: list[tuple[int, int]] = []
     for pattern in (_EXCEPTION_PAREN, _EXCEPTION_LEAD, _EXCEPTION_TAIL, _CONDITIONAL_LIMIT):
-        spans: list[tuple[int, int]] = []
+        blank: list[tuple[int, int]] = []  # this pattern's clauses, blanked in one pass
         for m in pattern.finditer(main):
             clause = m[0]
             if pattern is _EXCEPTION_TAIL:
@@ -636,8 +742,9 @@ def _split_exceptions(text: str) -> tuple[str, tuple[str, ...]]:
                 continue
             found.append(clause)
             spans.append((m.start(), m_end))
-        main = _blanked(main, spans)
-    return main, tuple(found)
+            blank.append((m.start(), m_end))
+        main = _blanked(main, blank)
+    return main, tuple(found), tuple(spans)
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -670,7 +777,7 @@ def _context(
 ) -> _Ctx:
     vocab = load_vocabulary()
     text = _normalise(raw)
-    main, exceptions = _split_exceptions(text)
+    main, exceptions, spans = _split_exceptions(text)
     # The vocabulary's context filters for homonyms, as for notes: "pelvic LN metastasis"
     # is a lymph node and "lupus anticoagulant" a coagulation test, not lupus. A procedure's
     # filters name other organs' biopsies for the bare word "biopsy", which `_biopsy` tells
@@ -680,7 +787,10 @@ def _context(
         if vocab[t.concept_id].category == "procedure"
         or in_context(main, t.start, t.end, vocab[t.concept_id])
     )
-    return _Ctx(text, main, exceptions, ctype, tuple(context), vocab, terms, lupus_trial)
+    return _Ctx(
+        text, main, exceptions, ctype, tuple(context), vocab, terms, spans,
+        lupus_trial=lupus_trial,
+    )
 
 
 def _manual(reason: str, key: str = "manual") -> _Parsed:
@@ -724,7 +834,8 @@ def _consent(ctx: _Ctx) -> _Parsed | None:
 
 _VENOUS = re.compile(
     r"venous\s+access|vascular\s+access|peripheral\s+access|cell\s+collection|"
-    r"apheresis|leuka?pheresis|leukaphoresis|collection\s+of\s+(?:cells|lymphocytes|pbmc)",
+    r"\b(?:apheresis|leuka?pheresis|leukaphoresis)\b|"
+    r"collection\s+of\s+(?:cells|lymphocytes|pbmc)",
     _I,
 )
 
@@ -735,6 +846,8 @@ def _venous(ctx: _Ctx) -> _Parsed | None:
     must *have* the problem, so it is a documented-condition check instead."""
     if not _VENOUS.search(_unanchored(ctx.text)):
         return None
+    for m in _VENOUS.finditer(ctx.text):
+        ctx.take(m.start(), m.end(), "venous")
     if ctx.exclusion:
         params = _diagnosis_params(["status.poor_venous_access"], ctx)
         return _Parsed("diagnosis", "x_venous", params)
@@ -753,6 +866,10 @@ _HEMO_UNSTABLE = re.compile(
 
 
 def _hemodynamic(ctx: _Ctx) -> _Parsed | None:
+    for pattern in (_HEMO_STABLE, _HEMO_UNSTABLE):
+        for m in pattern.finditer(ctx.text):
+            ctx.take(m.start(), m.end(), "hemodynamic")
+    ctx.take_terms(["status.hemodynamic_instability", "status.hemodynamic_stability"])
     if ctx.exclusion and _HEMO_UNSTABLE.search(ctx.text):
         params = _diagnosis_params(["status.hemodynamic_instability"], ctx)
         return _Parsed("diagnosis", "x_hemo", params)
@@ -835,12 +952,15 @@ def _age_unit_after(text: str, end: int) -> str | None:
     return m[1] if m else None
 
 
-def _age_bounds(text: str) -> tuple[int | None, int | None]:
+def _age_bounds(
+    text: str, spans: list[tuple[int, int]] | None = None
+) -> tuple[int | None, int | None]:
     """Inclusive completed-year limits: "6-18 years" → (6, 18); "< 18" → (None, 17);
-    "> 5" → (6, None); "≥ 2 and < 18" → (2, 17)."""
+    "> 5" → (6, None); "≥ 2 and < 18" → (2, 17). `spans` collects where they were read."""
     low: int | None = None
     high: int | None = None
     rest = text
+    read: list[tuple[int, int]] = []
     for m in _AGE_RANGE.finditer(text):
         if m["sep"].lower() == "and" and not m["between"]:
             continue
@@ -850,11 +970,13 @@ def _age_bounds(text: str) -> tuple[int | None, int | None]:
         low = math.ceil(a - 1e-9)
         high = math.ceil(b) - 1 if m["op"] == "<" else math.floor(b + 1e-9)
         rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
+        read.append((m.start(), m.end()))
         break
     for cmp in _comparisons(rest):
         years = _years(cmp.value, _age_unit_after(rest, cmp.num_end))
         if years > 120:
             continue
+        read.append((cmp.start, cmp.stop))
         if cmp.op == ">=":
             low = math.ceil(years - 1e-9)
         elif cmp.op == ">":
@@ -863,7 +985,15 @@ def _age_bounds(text: str) -> tuple[int | None, int | None]:
             high = math.floor(years + 1e-9)
         else:
             high = math.ceil(years) - 1
+    if spans is not None:
+        spans.extend(read)
     return low, high
+
+
+# "Adults aged 18-65", "children 6 to 17": the group agrees with the limits read. In
+# "children 14-17 and adults" it does not, and the word stays unaccounted.
+_ADULTS = re.compile(r"\badults?\b", _I)
+_CHILDREN = re.compile(r"\b(?:children|child|adolescents?|paediatric|pediatric|kids)\b", _I)
 
 
 # "< 18 years" alone, with no time-window wording, is an age limit too.
@@ -880,9 +1010,19 @@ def _age(ctx: _Ctx) -> _Parsed | None:
     if ctx.concepts("score"):
         # "Karnofsky (age ≥16) or Lansky (age <16) score ≥ 60": the age picks the scale.
         return None
-    low, high = _age_bounds(ctx.text)
+    spans: list[tuple[int, int]] = []
+    low, high = _age_bounds(ctx.text, spans)
     if low is None and high is None:
         return _manual("age limits not recognised", ctx.key("age"))
+    for start, end in spans:
+        ctx.take(start, end, "age:limits")
+    ctx.take(cue.start(), cue.end(), "age:cue")
+    if low is not None and low >= 18:
+        for m in _ADULTS.finditer(ctx.text):
+            ctx.take(m.start(), m.end(), "age:group")
+    if high is not None and high <= 18 and (low is None or low < 18):
+        for m in _CHILDREN.finditer(ctx.text):
+            ctx.take(m.start(), m.end(), "age:group")
     return _Parsed("age", ctx.key("age"), {"min_years": low, "max_years": high})
 
 
@@ -904,7 +1044,10 @@ def _sex(ctx: _Ctx) -> _Parsed | None:
     if _BOTH.search(ctx.text):
         return _manual("no sex restriction stated", ctx.key("sex")) if len(ctx.text) < 40 else None
     for pattern, sex in ((_FEMALE, "female"), (_MALE, "male")):
-        if pattern.search(ctx.text.strip()):
+        m = pattern.search(ctx.text.lstrip())
+        if m:
+            offset = len(ctx.text) - len(ctx.text.lstrip())
+            ctx.take(m.start() + offset, m.end() + offset, "sex")
             return _Parsed("sex", ctx.key("sex"), {"sex": sex})
     return None
 
@@ -922,12 +1065,20 @@ def _cd19(ctx: _Ctx) -> _Parsed | None:
     mentioned = _CD19.search(ctx.text) or "lab.cd19" in ctx.concepts("lab")
     if not mentioned or _CD19_TARGET.search(ctx.text):
         return None
-    threshold = _cd19_threshold(ctx.text)
+    for m in _CD19.finditer(ctx.text):
+        ctx.take(m.start(), m.end(), "cd19")
+    ctx.take_terms(["lab.cd19"])
+    spans: list[tuple[int, int]] = []
+    threshold = _cd19_threshold(ctx.text, spans)
+    for start, end in spans:
+        ctx.take(start, end, "cd19:threshold")
     if threshold is not None:
         # "CD19+ B-cell count < 5 cells/µL" (exclusion), "CD19+ B cells ≥ 1%" (inclusion)
         return _Parsed("cd19", ctx.key("cd19"), threshold)
     if ctx.exclusion:
         if _CD19_ABSENT.search(ctx.text):
+            for m in _CD19_ABSENT.finditer(ctx.text):
+                ctx.take(m.start(), m.end(), "cd19:absent")
             params = _diagnosis_params(["status.b_cell_depleted"], ctx)
             return _Parsed("diagnosis", "x_cd19", params)
         return None
@@ -940,10 +1091,14 @@ _CD19_UNIT = re.compile(r"^\s*(?P<u>%|percent|cells?\s*/\s*(?:µl|μl|ul|mcl|mm3
                         r"/\s*(?:µl|μl|ul|mm3|mm³))", _I)
 
 
-def _cd19_threshold(text: str) -> dict[str, Any] | None:
+def _cd19_threshold(
+    text: str, spans: list[tuple[int, int]] | None = None
+) -> dict[str, Any] | None:
     for comparison in _comparisons(text):
         unit = _CD19_UNIT.match(text[comparison.num_end :])
         if unit is not None:
+            if spans is not None:
+                spans.append((comparison.start, comparison.num_end + unit.end()))
             per_volume = not unit["u"].lower().startswith(("%", "percent"))
             return {"op": comparison.op, "value": float(comparison.value),
                     "unit": "/uL" if per_volume else "%"}
@@ -957,11 +1112,16 @@ def _ana(ctx: _Ctx) -> _Parsed | None:
     """ "ANA ≥ 1:80": titres double, so "> 1:80" means at least 1:160."""
     if "lab.ana" not in ctx.concepts("lab") or ctx.exclusion:
         return None
+    ctx.take_terms(["lab.ana"])
     m = _TITRE.search(ctx.text)
     if m is None:
         if re.search(r"positiv", ctx.text, _I):
             return _Parsed("ana", "ana", {"min_titre": 80})  # EULAR/ACR entry criterion
         return None
+    ctx.take(m.start(), m.end(), "titre")
+    suffix = _SUFFIX_GE.match(ctx.text[m.end() :])
+    if suffix is not None and not m["op"]:
+        ctx.take(m.end(), m.end() + suffix.end(), "titre")  # "1:40 or higher"
     titre = int(m["n"])
     if m["op"] and _op_of(m["op"]) == ">":
         titre *= 2
@@ -980,7 +1140,7 @@ _MIN_AGENTS = re.compile(
     rf"(?:(?:at\s+least|minimum\s+of|≥|>=)\s*(?P<a>\d+|{_WORD_NUM})|"
     rf"(?<!\d)(?P<b>\d+|{_WORD_NUM}|both)"
     r"\s*(?:or\s+more|\+)?)\s*(?:different\s+|distinct\s+|standard\s+|prior\s+|conventional\s+|"
-    r"kinds?\s+of\s+)*(?:immunosuppress|agents?|drugs?|therap|regimens?|treatments?|lines?|"
+    r"induction\s+|kinds?\s+of\s+)*(?:immunosuppress|agents?|drugs?|therap|regimens?|treatments?|lines?|"
     r"medications?|classes)",
     _I,
 )
@@ -1029,7 +1189,14 @@ def _refractory(ctx: _Ctx) -> _Parsed | None:
         return None
     m = _MIN_AGENTS.search(ctx.text)
     count = _number((m["a"] or m["b"]) if m else "1") or 1.0
-    duration = _duration(ctx.text) or (0, False)
+    spans: list[tuple[int, int]] = [(m.start(), m.end())] if m else []
+    duration = _duration(ctx.text, spans) or (0, False)
+    for pattern in (_REFRACTORY, _TREATMENT, _PROTEINURIA):
+        spans += [(found.start(), found.end()) for found in pattern.finditer(ctx.text)]
+    for start, end in spans:
+        ctx.take(start, end, "refractory")
+    ctx.take_terms([t.concept_id for t in ctx.mentions("drug", "drug_class", "status")])
+    ctx.take_terms(["dx.sle", "dx.lupus_nephritis", *_PROTEIN_ANALYTES])
     params: dict[str, Any] = {
         "agents": _agents(ctx),
         "min_agents": int(count),
@@ -1050,8 +1217,12 @@ def _refractory(ctx: _Ctx) -> _Parsed | None:
 def _proteinuria_threshold(ctx: _Ctx) -> float | None:
     for mention in _lab_mentions(ctx):
         if mention.concept in ("lab.upcr", "lab.urine_protein_24h"):
-            reading = _lab_reading(ctx, mention)
+            spans: list[tuple[int, int]] = []
+            reading = _lab_reading(ctx, mention, spans=spans)
             if reading is not None and "value" in reading:
+                ctx.take(mention.start, mention.end, "term")
+                for start, end in spans:
+                    ctx.take(start, end, "lab:threshold")
                 return reading["value"]
     return None
 
@@ -1060,15 +1231,39 @@ def _proteinuria_threshold(ctx: _Ctx) -> float | None:
 
 _ROMAN_CLASSES = ("I", "II", "III", "IV", "V", "VI")
 _CLASS_TOKEN = r"(?:VI|IV|V|III|II|I|[1-6])(?![\w])"
+# ISN/RPS subclasses after a class name: "IV-S", "IV-G (A)", "III (A or A/C)". They do
+# not change the class, so the list goes on after them: "III (A or A/C), IV (A) or V".
+_SUBCLASS = (
+    r"(?:\s*-\s*[SG](?![\w]))?(?:\s*\(\s*[ACSG](?:\s*/\s*C)?(?:\s*(?:or|and|/|,|;)\s*"
+    r"[ACSG](?:\s*/\s*C)?)*\s*\))?"
+)
 _CLASS_SEP = r"\s*(?:,\s*(?:and/or|or|and)?|\band/or\b|\bor\b|\band\b|/|\+/-|\+|±|&|-)\s*"
 _CLASS_LIST = re.compile(
-    rf"\bclass(?:es)?\s*(?P<list>{_CLASS_TOKEN}(?:{_CLASS_SEP}(?:class\s*)?{_CLASS_TOKEN})*)",
+    rf"\bclass(?:es)?\s*(?P<list>{_CLASS_TOKEN}{_SUBCLASS}(?:{_CLASS_SEP}(?:(?:pure\s+)?class\s*)?"
+    rf"{_CLASS_TOKEN}{_SUBCLASS})*)",
+    _I,
+)
+# "class VI excluded", "isolated class V is excluded", "excluding class VI".
+_CLASS_EXCLUDED_AFTER = re.compile(
+    r"^\s*(?:(?:is|are)\s+)?(?:excluded|not\s+(?:eligible|allowed|permitted|included|accepted))\b",
+    _I,
+)
+_CLASS_EXCLUDED_BEFORE = re.compile(
+    r"(?:\bexcluding|\bexcept(?:\s+for)?|\bother\s+than|\bnot|\bno)\s+(?:(?:pure|isolated)\s+)?$",
+    _I,
+)
+_CLASS_ALONE_BEFORE = re.compile(r"\b(?:pure|isolated)\s+$", _I)
+# "ISN/RPS 2003", "2018 ISN/RPS", "WHO 1995 classification": the edition, not a value.
+_CLASSIFICATION_YEAR = re.compile(
+    r"(?<=ISN/RPS)\W{0,3}(?:19|20)\d{2}\b|(?<=WHO)\W{0,3}(?:19|20)\d{2}\b|"
+    r"(?<=Society)\W{0,3}(?:19|20)\d{2}\b|\b(?:19|20)\d{2}(?=\W{0,3}(?:revised\s+)?(?:ISN|WHO|"
+    r"International\s+Society|classification))",
     _I,
 )
 _OPTIONAL_BEFORE = re.compile(
-    r"(?:with\s+or\s+without|±|\+/-|allow\w*|combined\s+with|in\s+combination\s+with|"
+    r"(?:with\s+or\s+without|with\s*/\s*without|±|\+/-|allow\w*|combined\s+with|in\s+combination\s+with|"
     r"concomitant|co-?exist\w*|co-?exhibit\w*|plus|mixed\s+with|may\s+(?:also\s+)?have)"
-    r"\W*(?:a\s+|an\s+)?$",
+    r"\W*(?:(?:a|an|the|presence\s+of)\s+)*$",
     _I,
 )
 _OPTIONAL_AFTER = re.compile(
@@ -1078,8 +1273,8 @@ _OPTIONAL_AFTER = re.compile(
     _I,
 )
 _OPTIONAL_V = re.compile(
-    r"(?:with\s+or\s+without|±|\+/-|and/or)\s*(?:a\s+|an\s+|concomitant\s+|coexisting\s+|"
-    r"class\s+)*(?:V\b|membranous)",
+    r"(?:with\s+or\s+without|with\s*/\s*without|±|\+/-|and/or)\s*(?:a\s+|an\s+|the\s+|"
+    r"presence\s+of\s+|concomitant\s+|coexisting\s+|class\s+)*(?:V\b|membranous)",
     _I,
 )
 # A class list is an ISN/RPS (or older WHO) lupus-nephritis class when the item names the
@@ -1096,6 +1291,7 @@ _OTHER_SCALE = re.compile(
     r"Rutherford)\b|heart\s+association|physical\s+status|functional)\W*(?:functional\W*)?$",
     _I,
 )
+_HISTOLOGY = re.compile(r"\b(?:proliferative|membranous)\b", _I)
 
 
 def _class_name(token: str) -> str:
@@ -1103,30 +1299,69 @@ def _class_name(token: str) -> str:
     return _ROMAN_CLASSES[int(token) - 1] if token.isdigit() else token
 
 
-def _classes(text: str) -> tuple[list[str], list[str]]:
+def _classes(
+    text: str, spans: list[tuple[int, int]] | None = None
+) -> tuple[list[str], list[str], list[str]]:
     """ISN/RPS classes asked for, and those allowed alongside: "class III or IV (a class
-    V component is allowed)" → (["III", "IV"], ["V"]); "III, IV, or V" → all three."""
+    V component is allowed)" → (["III", "IV"], ["V"]); "III, IV, or V" → all three;
+    "class VI excluded" → excluded (third). `spans` collects where they were read."""
     wanted: list[str] = []
     optional: list[str] = []
+    excluded: list[str] = []
+    read: list[tuple[int, int]] = []
     for m in _lupus_class_lists(text):
         before = text[max(0, m.start() - 40) : m.start()]
         after = text[m.end() : m.end() + 60]
-        whole_optional = bool(_OPTIONAL_BEFORE.search(before) or _OPTIONAL_AFTER.search(after))
-        for token in re.finditer(rf"(?P<sep>{_CLASS_SEP})?(?P<t>{_CLASS_TOKEN})", m["list"], _I):
+        start, end = m.start(), m.end()
+        cue_before = _OPTIONAL_BEFORE.search(before)
+        cue_after = _OPTIONAL_AFTER.search(after)
+        out_after = _CLASS_EXCLUDED_AFTER.search(after)
+        out_before = _CLASS_EXCLUDED_BEFORE.search(before)
+        names = [_class_name(t) for t in re.findall(_CLASS_TOKEN, _strip_subclasses(m["list"]),
+                                                     _I)]  # fmt: skip
+        if out_after or out_before:
+            # "isolated class V is excluded": never wanted (it may still be allowed
+            # alongside, as "with or without V" says elsewhere).
+            excluded += names
+            start = m.start() - (len(before) - out_before.start()) if out_before else start
+            end = m.end() + out_after.end() if out_after else end
+            read.append((start, end))
+            continue
+        whole_optional = bool(cue_before or cue_after)
+        if cue_before:
+            start = m.start() - (len(before) - cue_before.start())
+        if cue_after:
+            end = m.end() + cue_after.end()
+        alone = _CLASS_ALONE_BEFORE.search(before)
+        if alone and not whole_optional:
+            start = m.start() - (len(before) - alone.start())  # "or pure class V": wanted
+        read.append((start, end))
+        for token in re.finditer(rf"(?P<sep>{_CLASS_SEP})?(?P<t>{_CLASS_TOKEN})",
+                                 _strip_subclasses(m["list"]), _I):  # fmt: skip
             name = _class_name(token["t"])
             sep = (token["sep"] or "").strip()
             target = optional if whole_optional or sep in ("+", "±", "+/-") else wanted
             if name not in target:
                 target.append(name)
-    if _OPTIONAL_V.search(text) and "V" not in optional:
-        optional.append("V")
+    for m in _OPTIONAL_V.finditer(text):
+        read.append((m.start(), m.end()))
+        if "V" not in optional:
+            optional.append("V")
     if not wanted:
         if re.search(r"proliferative", text, _I):
             wanted = ["III", "IV"]
         elif re.search(r"membranous", text, _I) and "V" not in optional:
             wanted = ["V"]
+    wanted = [c for c in wanted if c not in excluded]
     optional = [c for c in optional if c not in wanted]
-    return wanted, optional
+    if spans is not None:
+        spans.extend(read)
+    return wanted, optional, excluded
+
+
+def _strip_subclasses(classes: str) -> str:
+    """ "III (A or A/C), IV-G (A)" → "III , IV": subclass letters are not classes."""
+    return re.sub(_SUBCLASS, "", classes, flags=_I)
 
 
 def _lupus_class_lists(text: str) -> list[re.Match[str]]:
@@ -1163,10 +1398,24 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         return _manual("the biopsy finding must be read by a person", "x_biopsy")
     if not (has_class or histology or "dx.lupus_nephritis" in diagnoses or ctx.lupus_trial):
         return None  # "Renal biopsy performed" in a trial of another kidney disease
-    wanted, optional = _classes(ctx.text)
+    spans: list[tuple[int, int]] = []
+    wanted, optional, excluded = _classes(ctx.text, spans)
     if not wanted:
-        # "Biopsy-proven lupus nephritis": any ISN/RPS class will do.
-        wanted = [c for c in _ROMAN_CLASSES if c not in optional]
+        # "Biopsy-proven lupus nephritis": any ISN/RPS class will do ("class VI
+        # excluded": any other).
+        wanted = [c for c in _ROMAN_CLASSES if c not in optional and c not in excluded]
+    for start, end in spans:
+        ctx.take(start, end, "biopsy:classes")
+    if spans or re.search(r"\bproliferative\b", ctx.text, _I):
+        # "Active class III or IV": activity qualifies the proliferative classes named
+        # (GUIDELINE: judged on the class). With no class ("active lupus nephritis on
+        # biopsy") it would accept any class, so it is left unaccounted.
+        for m in re.finditer(r"\bactive\b", ctx.text, _I):
+            ctx.take(m.start(), m.end(), "biopsy:active-class")
+    for pattern in (_HISTOLOGY, _CLASSIFICATION_YEAR):
+        for m in pattern.finditer(ctx.text):
+            ctx.take(m.start(), m.end(), "biopsy:histology")
+    ctx.take_terms(["dx.lupus_nephritis", "proc.kidney_biopsy"])
     params = {"classes": wanted, "allowed_with": optional, "window_days": ctx.window()}
     return _Parsed("biopsy", ctx.key("biopsy"), params)
 
@@ -1186,23 +1435,78 @@ _SCORE_LIST = re.compile(
 _AGE_ASIDE = re.compile(rf"{_CLOSED_PAREN}[^()]*\bage[sd]?\b[^()]*\)", _I)
 
 
-def _score_threshold(text: str, start: int, stop: int) -> dict[str, Any] | None:
+def _score_threshold(
+    text: str, start: int, stop: int, spans: list[tuple[int, int]] | None = None
+) -> dict[str, Any] | None:
+    """The threshold written after a score's name; `spans` collects where (in `text`)."""
     # "Karnofsky (age ≥16) or Lansky (age <16) ≥ 60": an age aside is no threshold.
     tail = _AGE_ASIDE.sub(lambda m: " " * len(m.group()), text[start:stop])
+    found: list[tuple[int, int]] = []
+    threshold: dict[str, Any] | None = None
     cmps = [c for c in _comparisons(tail) if c.start <= 60]
     first_number = re.search(r"\d", tail)
+    range_ = _SCORE_RANGE.match(tail)
+    listed = _SCORE_LIST.match(tail)
     if cmps and (first_number is None or cmps[0].start <= first_number.start()):
-        return {"op": cmps[0].op, "value": float(cmps[0].value)}
-    m = _SCORE_RANGE.match(tail)
-    if m and int(m["a"]) <= int(m["b"]):
-        return {"low": float(m["a"]), "high": float(m["b"])}
-    m = _SCORE_LIST.match(tail)
-    if m:
-        values = [float(v) for v in re.findall(r"\d+", m["list"])]
-        return {"low": min(values), "high": max(values)}
-    if cmps:
-        return {"op": cmps[0].op, "value": float(cmps[0].value)}
+        threshold = {"op": cmps[0].op, "value": float(cmps[0].value)}
+        found.append((cmps[0].start, cmps[0].stop))
+    elif range_ and int(range_["a"]) <= int(range_["b"]):
+        threshold = {"low": float(range_["a"]), "high": float(range_["b"])}
+        found.append((range_.start("a"), range_.end("b")))
+    elif listed:
+        values = [float(v) for v in re.findall(r"\d+", listed["list"])]
+        threshold = {"low": min(values), "high": max(values)}
+        found.append((listed.start("list"), listed.end("list")))
+    elif cmps:
+        threshold = {"op": cmps[0].op, "value": float(cmps[0].value)}
+        found.append((cmps[0].start, cmps[0].stop))
+    if spans is not None:
+        spans.extend((start + a, start + b) for a, b in found)
+    return threshold
+
+
+# Performance scales answer one question (matcher.evaluate converts between them): ECOG ≤ k
+# is Lansky/Karnofsky ≥ the floor of ECOG k's band.
+_PERFORMANCE_SCALES = ("score.ecog", "score.lansky", "score.karnofsky")
+_ECOG_BAND_FLOOR = {0: 90.0, 1: 70.0, 2: 50.0, 3: 30.0, 4: 10.0}
+
+
+def _as_scale_minimum(concept: str, threshold: dict[str, Any]) -> float | None:
+    """The Lansky/Karnofsky minimum a performance threshold stands for, if it is one."""
+    if concept == "score.ecog":
+        top = threshold.get("high") if "low" in threshold else (
+            threshold.get("value") if threshold.get("op") == "<=" else None
+        )
+        return _ECOG_BAND_FLOOR.get(int(top)) if top is not None and top == int(top) else None
+    if threshold.get("op") == ">=":
+        return float(threshold["value"])
     return None
+
+
+def _shares_scale(ctx: _Ctx, other: TermMatch, chosen: TermMatch) -> bool:
+    """ "Karnofsky (age ≥ 16) or Lansky (age < 16) score ≥ 60": a scale named with no
+    threshold of its own, listed with one on the same range, shares its threshold. ECOG
+    (0-5) never shares Lansky's 50."""
+    first, second = ctx.vocab[other.concept_id], ctx.vocab[chosen.concept_id]
+    same_range = (first.attrs.get("low"), first.attrs.get("high")) == (
+        second.attrs.get("low"), second.attrs.get("high"))
+    begin, end = min(other.end, chosen.end), max(other.start, chosen.start)
+    if end - begin > 120:
+        return False  # listed scales sit side by side (and a long gap is not rescanned)
+    gap = _AGE_ASIDE.sub(" ", ctx.main[begin:end])
+    listed = re.fullmatch(r"\W*(?:or|and/or|/)?\W*", gap, _I) is not None
+    return same_range and listed and other.concept_id in _PERFORMANCE_SCALES
+
+
+def _same_performance(first: tuple[str, dict], second: tuple[str, dict]) -> bool:
+    """ "ECOG ≤ 2 or Lansky ≥ 50", "Karnofsky (age ≥ 16) or Lansky (age < 16) ≥ 60": one
+    requirement stated on two scales."""
+    if first[0] not in _PERFORMANCE_SCALES or second[0] not in _PERFORMANCE_SCALES:
+        return False
+    if first[1] == second[1]:
+        return True
+    a, b = _as_scale_minimum(*first), _as_scale_minimum(*second)
+    return a is not None and a == b
 
 
 def _score(ctx: _Ctx) -> _Parsed | None:
@@ -1212,6 +1516,7 @@ def _score(ctx: _Ctx) -> _Parsed | None:
     mentions = ctx.mentions("score")
     if not mentions:
         return None
+    readings: list[tuple[TermMatch, dict[str, Any] | None, list[tuple[int, int]]]] = []
     for index, mention in enumerate(mentions):
         # A threshold is read within a few words of the name ("ECOG 0, 1 or 2"): a bounded
         # tail keeps an item that names a score a thousand times linear.
@@ -1222,11 +1527,28 @@ def _score(ctx: _Ctx) -> _Parsed | None:
             if mentions[later].concept_id != mention.concept_id:
                 stop = mentions[later].start
                 break
-        threshold = _score_threshold(ctx.main, mention.end, stop)
-        if threshold is not None:
-            concept = ctx.vocab[mention.concept_id]
-            params = {"concept": concept.id, **threshold}
-            return _Parsed("score", ctx.key(concept.key), params)
+        spans: list[tuple[int, int]] = []
+        readings.append((mention, _score_threshold(ctx.main, mention.end, stop, spans), spans))
+    chosen = next((r for r in readings if r[1] is not None), None)
+    if chosen is not None:
+        mention, threshold, _ = chosen
+        assert threshold is not None
+        for other, other_threshold, spans in readings:
+            # The same score named twice ("SLEDAI-2K (SLEDAI) ≥ 6"), or the same
+            # requirement on another performance scale, is part of this reading.
+            same = other.concept_id == mention.concept_id and other_threshold in (None, threshold)
+            shared = other_threshold is None and _shares_scale(ctx, other, mention)
+            if same or shared or (other_threshold is not None and _same_performance(
+                    (mention.concept_id, threshold), (other.concept_id, other_threshold))):
+                ctx.take(other.start, other.end, "term")
+                for start, end in spans:
+                    ctx.take(start, end, "score:threshold")
+        if any(r[0].concept_id in _PERFORMANCE_SCALES for r in readings):
+            for m in _AGE_ASIDE.finditer(ctx.text):
+                ctx.take(m.start(), m.end(), "score:age-picks-scale")
+        concept = ctx.vocab[mention.concept_id]
+        params = {"concept": concept.id, **threshold}
+        return _Parsed("score", ctx.key(concept.key), params)
     concept = ctx.vocab[mentions[0].concept_id]
     return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))
 
@@ -1322,32 +1644,78 @@ def _unit_at(text: str, end: int) -> tuple[str | None, int]:
     return None, end
 
 
-def _lab_reading(ctx: _Ctx, mention: _Mention, stop: int | None = None) -> dict[str, Any] | None:
-    """Operator and threshold for one analyte, in its canonical unit, read before `stop`."""
+def _lab_reading(
+    ctx: _Ctx,
+    mention: _Mention,
+    stop: int | None = None,
+    spans: list[tuple[int, int]] | None = None,
+) -> dict[str, Any] | None:
+    """Operator and threshold for one analyte, in its canonical unit, read before `stop`.
+    `spans` collects where the threshold was read (with its unit and any restatement)."""
     limit = min(mention.end + 80, stop if stop is not None else len(ctx.main))
     cmps = ctx.comparisons_between(mention.end, limit)
     if not cmps:
-        return _normal_range(ctx, mention)
+        return _normal_range(ctx, mention, spans)
     cmp = cmps[0]
     concept = ctx.vocab[mention.concept]
     unit = concept.canonical_unit
     if cmp.uln:
+        if spans is not None:
+            spans.append((cmp.start, cmp.stop))
         return {"op": cmp.op, "uln_multiple": float(cmp.value), "unit": unit}
-    written, _ = _unit_at(ctx.main, cmp.num_end)
+    written, unit_end = _unit_at(ctx.main, cmp.num_end)
+    bare_mass = re.match(r"\s*(mg|g)\b", ctx.main[cmp.num_end :], _I)
+    if written is None and concept.id == "lab.urine_protein_24h" and bare_mass:
+        # "24-hour urine protein ≥ 500 mg": a mass in a day's collection is per day.
+        written, unit_end = f"{bare_mass[1].lower()}/day", cmp.num_end + bare_mass.end()
     family = concept.attrs.get("family", "")
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None:
         return None
+    if spans is not None:
+        spans.append((cmp.start, max(unit_end, cmp.stop)))
+        restated = _restatement_end(ctx.main, unit_end, family, concept.key, converted[0])
+        if restated is not None:
+            spans.append((unit_end, restated))
     return {"op": cmp.op, "value": _tidy(converted[0]), "unit": converted[1]}
 
 
-def _normal_range(ctx: _Ctx, mention: _Mention) -> dict[str, Any] | None:
+_RESTATEMENT = re.compile(rf"\s*[,;]?\s*[(\[]\s*(?:(?:{_OP})\s*)?(?P<num>{_NUM})", _I)
+
+
+def _restatement_end(text: str, end: int, family: str, analyte: str, value: float) -> int | None:
+    """ "Total bilirubin ≤ 34 µmol/L (≤ 2.0 mg/dL)", "UPCR > 1 g/g (113 mg/mmol)": the same
+    threshold in another unit (within 1 %) is part of the reading; a different number is
+    not, and stays for the coverage guard to see."""
+    m = _RESTATEMENT.match(text, end)
+    if m is None:
+        return None
+    number = _number(m["num"])
+    written, unit_end = _unit_at(text, m.end("num"))
+    close = re.match(r"\s*[)\]]", text[unit_end:])
+    if number is None or written is None or close is None:
+        return None
+    converted = normalize(family, number, written, analyte=analyte)
+    if converted is None or abs(converted[0] - value) > 0.01 * abs(value):
+        return None
+    return unit_end + close.end()
+
+
+def _normal_range(
+    ctx: _Ctx, mention: _Mention, spans: list[tuple[int, int]] | None = None
+) -> dict[str, Any] | None:
     """ "Bilirubin within normal limits" is ≤ 1×ULN for analytes that have a ULN."""
     concept = ctx.vocab[mention.concept]
     tail = ctx.main[mention.end : mention.end + 60]
     if concept.attrs.get("default_uln") is None:
         return None
-    if re.search(r"\bnormal\b|\bWNL\b", tail, _I):
+    # "within normal limits", "normal range", "WNL"; never the "normal" of "upper normal
+    # limit", which belongs to a multiple of the ULN that was not read.
+    m = re.search(r"(?:\b(?:within|in)\s+(?:the\s+)?)?(?<!upper )\bnormal\b"
+                  r"(?:\s+(?:range|limits?))?|\bWNL\b", tail, _I)  # fmt: skip
+    if m and not re.search(r"upper\s+normal|normal\s+level", tail, _I) and not _comparisons(tail):
+        if spans is not None:
+            spans.append((mention.end + m.start(), mention.end + m.end()))
         return {"op": "<=", "uln_multiple": 1.0, "unit": concept.canonical_unit}
     return None
 
@@ -1361,9 +1729,21 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
     mentions = _lab_mentions(ctx)
     stops = _reading_stops(ctx.main, mentions)
     for index, mention in enumerate(mentions):
-        reading = _lab_reading(ctx, mention, stops[index])
+        spans: list[tuple[int, int]] = []
+        reading = _lab_reading(ctx, mention, stops[index], spans)
         if reading is None:
+            # "Alanine aminotransferase (ALT) ...": the abbreviation restates the name.
+            previous = mentions[index - 1] if index else None
+            if (previous is not None and previous.concept == mention.concept
+                    and re.fullmatch(r"\s*\(\s*", ctx.main[previous.end : mention.start])):
+                ctx.take(mention.start, mention.end, "term")
             continue
+        ctx.take(mention.start, mention.end, "term")
+        clearance = _CLEARANCE.match(ctx.main, mention.end)
+        if clearance and mention.concept == "lab.egfr":
+            ctx.take(mention.end, clearance.end(), "lab:clearance")
+        for start, end in spans:
+            ctx.take(start, end, "lab:threshold")
         key = _threshold_key(reading)
         if key in group_of:
             analytes = groups[group_of[key]][0]
@@ -1384,7 +1764,11 @@ def _threshold_key(reading: dict[str, Any]) -> tuple[Any, ...]:
 
 
 # Matched from the end of one analyte to the start of the next (match() anchors it).
-_ANALYTE_LIST_GAP = re.compile(r"[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I)
+_ANALYTE_LIST_GAP = re.compile(
+    r"[\s,/&+]*(?:\([^()]{1,15}\))?[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I
+)
+# Matched where an analyte mention ends, without copying the rest of the item.
+_CLEARANCE = re.compile(r"\s*clearance(?:\s+rate)?\b", _I)
 
 
 def _reading_stops(text: str, mentions: list[_Mention]) -> list[int | None]:
@@ -1437,6 +1821,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         # "eGFR < 30 mL/min or on dialysis or renal transplant": either excludes.
         params.setdefault("alternatives", []).append({"concepts": conditions})
         params["combine"] = "or"
+        ctx.take_terms(conditions)
     keys = sorted(ctx.vocab[a].key for a in analytes)
     return _Parsed("lab", ctx.key("".join(keys)), params)
 
@@ -1452,10 +1837,11 @@ def _lab_exceptions(ctx: _Ctx, analytes: list[str]) -> tuple[list[dict[str, Any]
     since every patient in a lupus trial has SLE."""
     exceptions: list[dict[str, Any]] = []
     below_manual: str | None = None
-    for clause in ctx.exceptions:
+    for clause, (begin, end) in zip(ctx.exceptions, ctx.exception_spans, strict=True):
+        terms = ctx.vocab.find_terms(clause)
         conditions = [
             t.concept_id
-            for t in ctx.vocab.find_terms(clause)
+            for t in terms
             if ctx.vocab[t.concept_id].category in ("diagnosis", "procedure")
         ]
         lupus = [c for c in conditions if c in ("dx.sle", "dx.lupus_nephritis")]
@@ -1464,9 +1850,21 @@ def _lab_exceptions(ctx: _Ctx, analytes: list[str]) -> tuple[list[dict[str, Any]
             below_manual = _below_manual_reason(analytes, ctx.vocab)
         for condition in others:
             exceptions.append(_exception_rule(condition, clause, analytes, ctx.vocab))
+        # The clause is honoured: its conditions, the analytes it is about and its own
+        # limits are read; its other words must be exception grammar ("caused by").
+        ctx.honoured.append((begin, end))
+        for term in terms:
+            if term.concept_id in conditions or term.concept_id in analytes:
+                ctx.take(begin + term.start, begin + term.end, "exception:term")
+        for cmp in _comparisons(clause):
+            _, unit_end = _unit_at(clause, cmp.num_end)
+            ctx.take(begin + cmp.start, begin + max(cmp.stop, unit_end), "exception:limit")
+        for m in _SLE_CAUSE.finditer(clause):
+            ctx.take(begin + m.start(), begin + m.end(), "exception:term")
         if not conditions and not _SLE_CAUSE.search(clause):
             below_manual = f"the registry allows an exception ({clause.strip(' ,;()')}); "
             below_manual += "investigator decides"
+            ctx.take(begin, end, "exception:investigator")  # below the limit: manual
     return exceptions, below_manual
 
 
@@ -1493,13 +1891,36 @@ def _exception_rule(
     return {"if": condition, "then": "manual"}
 
 
+# "no colony-stimulating factor treatment within 2 weeks": the words around a G-CSF
+# washout. Anything else there ("no transfusion or G-CSF") is left to the coverage guard.
+_CSF_LEAD = re.compile(
+    r"\b(?:no|without|not\s+(?:on|receiving|received))\s+(?:(?:prior|previous|recent|any|the|use|"
+    r"of|treatment|with|administration|support)\s+){0,3}$",
+    _I,
+)
+_CSF_GAP = re.compile(
+    r"^(?:\s*(?:treatment|therapy|support|use|administration|injection|given|received|was|has|"
+    r"been|the|in|for|with)\b)*\s*$",
+    _I,
+)
+
+
 def _csf_free_days(ctx: _Ctx) -> int | None:
     """ "Neutrophils ≥ 1×10⁹/L (no colony-stimulating factor within 2 weeks)": a count
     propped up by G-CSF does not show the marrow's own reserve."""
     mention = next((t for t in ctx.terms if t.concept_id == "drug.gcsf"), None)
     if mention is None:
         return None
-    return _window(ctx.text[mention.start :]) or _window(ctx.text)
+    found = _window_match(ctx.text[mention.start :])
+    if found is None:
+        return _window(ctx.text)
+    days, start, end = found
+    lead = _CSF_LEAD.search(ctx.text[max(0, mention.start - 40) : mention.start])
+    gap = ctx.text[mention.end : mention.start + start]
+    if lead is not None and _CSF_GAP.match(gap):
+        begin = mention.start - (min(40, mention.start) - lead.start())
+        ctx.take(begin, mention.start + end, "csf:washout")
+    return days
 
 
 # ---------------------------------------------------------------- drugs
@@ -1519,25 +1940,80 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         # "Prednisone > 0.5 mg/kg/day within 4 weeks": the dose cannot be checked from a
         # mention of the drug, and reading it as any exposure would exclude most patients.
         return _manual(f"{first.label} dose limit must be checked by a person", key)
-    drugs = _expand(named, ctx.vocab)
+    ctx.take_terms(named)
+    drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
+    _take_other_members(ctx, named)
     return _Parsed("drug_exposure", key, {"drugs": drugs, "window_days": ctx.window()})
+
+
+def _excepted_drugs(ctx: _Ctx) -> set[str]:
+    """ "Biologics except belimumab": the drugs an exception clause names are not part of
+    the criterion. A clause that names no drug is not honoured (the coverage guard sees
+    its words)."""
+    excepted: set[str] = set()
+    for clause, (begin, end) in zip(ctx.exceptions, ctx.exception_spans, strict=True):
+        terms = [t for t in ctx.vocab.find_terms(clause)
+                 if ctx.vocab[t.concept_id].category in ("drug", "drug_class")]  # fmt: skip
+        if not terms:
+            continue
+        ctx.honoured.append((begin, end))
+        for term in terms:
+            excepted.update(ctx.vocab.expand(term.concept_id))
+            ctx.take(begin + term.start, begin + term.end, "exception:drug")
+    return excepted
+
+
+_OTHER_BEFORE = re.compile(r"\b(?:any\s+)?(?:an)?others?\s+$", _I)
+
+
+def _take_other_members(ctx: _Ctx, named: list[str]) -> None:
+    """ "Rituximab or another anti-CD20 antibody": "another" is read when a drug named
+    before it belongs to the class; "other immunosuppressants" with no such drug says
+    "other than something not named here" and stays for the coverage guard."""
+    seen: set[str] = set()
+    for term in ctx.terms:
+        concept = ctx.vocab[term.concept_id]
+        if concept.category not in ("drug", "drug_class"):
+            continue
+        lead = _OTHER_BEFORE.search(ctx.text[max(0, term.start - 16) : term.start])
+        if lead is not None and concept.category == "drug_class" and seen & set(concept.members):
+            ctx.take(term.start - (min(16, term.start) - lead.start()), term.start, "drug:other")
+        seen.update(concept.members)
 
 
 # ---------------------------------------------------------------- diagnoses
 
 _SYSTEM = re.compile(
-    r"(?:(?P<y1>(?:19|20)\d{2})\s+(?:updated\s+|revised\s+)?)?(?P<name>EULAR\s*/\s*ACR|"
-    r"ACR\s*/\s*EULAR|SLICC|ACR)\b(?:[^.;\d]{0,30}?(?P<y2>(?:19|20)\d{2}))?",
+    r"(?:(?P<y1>(?:19|20)\d{2})\s+(?:updated\s+|revised\s+)?)?(?P<name>\(?EULAR\)?\s*/\s*ACR|"
+    r"ACR\s*/\s*EULAR|SLICC|ACR|American\s+College\s+of\s+Rheumatology)\b"
+    r"(?:[^.;\d]{0,30}?(?P<y2>(?:19|20)\d{2}))?",
     _I,
 )
 
 
-def _system(text: str) -> str | None:
-    """Classification system: "2019 EULAR/ACR", "ACR 1997", "SLICC 2012"."""
+# "fulfilling at least 4 of the 11 ACR criteria", "EULAR/ACR ... with a total score ≥ 10":
+# the classification's own threshold, not another requirement.
+_SYSTEM_THRESHOLD = re.compile(
+    r"(?:at\s+least|≥|>=|a\s+minimum\s+of|minimum\s+of)\s*(?:4|four)\s+(?:of|out\s+of)\s+"
+    r"(?:the\s+)?(?:(?:11|eleven)\s+)?|(?:with\s+)?(?:a\s+)?(?:total\s+)?score\s+(?:of\s+)?"
+    r"(?:≥|>=|at\s+least)\s*10\b(?:\s+points)?",
+    _I,
+)
+
+
+def _system(text: str, spans: list[tuple[int, int]] | None = None) -> str | None:
+    """Classification system: "2019 EULAR/ACR", "ACR 1997", "SLICC 2012". `spans`
+    collects where it was read."""
     m = _SYSTEM.search(text)
     if m is None:
         return None
-    name = re.sub(r"\s+", "", m["name"]).upper()
+    if spans is not None:
+        spans.append((m.start(), m.end()))
+        for found in _SYSTEM.finditer(text):  # "SLICC 2012 or ACR 1997": any of them
+            spans.append((found.start(), found.end()))
+        spans.extend((t.start(), t.end()) for t in _SYSTEM_THRESHOLD.finditer(text))
+    name = re.sub(r"[\s()]+", "", m["name"]).upper()
+    name = "ACR" if name.startswith("AMERICAN") else name
     year = m["y1"] or m["y2"]
     if not year:
         return name
@@ -1545,11 +2021,14 @@ def _system(text: str) -> str | None:
 
 
 def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
+    spans: list[tuple[int, int]] = []
     params: dict[str, Any] = {
         "concepts": concepts,
-        "system": _system(ctx.text),
+        "system": _system(ctx.text, spans),
         "ruled_out_not_met": not ctx.exclusion,
     }
+    for start, end in spans:
+        ctx.take(start, end, "diagnosis:system")
     window = ctx.window()
     if window is not None:
         params["window_days"] = window
@@ -1571,6 +2050,7 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     concepts = [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"]
     if not concepts:
         return None
+    ctx.take_terms(concepts)
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)
     key = ctx.key(ctx.vocab[concepts[0]].key)
@@ -1609,13 +2089,6 @@ def _age_first(ctx: _Ctx) -> _Parsed | None:
     return _age(ctx) if cue is not None and cue.start() <= 40 else None
 
 
-_NEGATED_START = re.compile(
-    r"^(?:no|not|never|without|absence\s+of|free\s+of|has\s+not|have\s+not|had\s+not|"
-    r"must\s+not|did\s+not|does\s+not\s+have|do\s+not\s+have|lack\s+of|none\s+of)\b",
-    _I,
-)
-
-
 def _classify(
     raw: str,
     ctype: str,
@@ -1623,27 +2096,137 @@ def _classify(
     only: str | None = None,
     lupus_trial: bool = False,
 ) -> tuple[str, _Parsed]:
-    """(effective type, parsed). An inclusion that states an absence ("No prior
-    belimumab within 6 months") is an exclusion of the thing named. `only` keeps the
-    first reading of that kind."""
-    if ctype == INCLUSION and _NEGATED_START.match(_normalise(raw).strip()):
-        flipped = _classify_as(raw, EXCLUSION, context, only, lupus_trial)
+    """(effective type, parsed). An inclusion whose lead states an absence ("No prior
+    belimumab within 6 months", "Patients must not have received rituximab") is an
+    exclusion of the thing named. `only` keeps the first reading of that kind."""
+    if ctype == INCLUSION and guard.lead_negation(_normalise(raw)) is not None:
+        flipped = _classify_as(
+            raw, EXCLUSION, context, only, negated=True, lupus_trial=lupus_trial
+        )
         if flipped.kind in ("diagnosis", "drug_exposure"):
             return EXCLUSION, flipped
-    return ctype, _classify_as(raw, ctype, context, only, lupus_trial)
+    parsed = _classify_as(raw, ctype, context, only, lupus_trial=lupus_trial)
+    low, high = parsed.params.get("min_years"), parsed.params.get("max_years")
+    if ctype == EXCLUSION and parsed.kind == "age" and None not in (low, high) and low > high + 1:
+        # "Age < 18 or > 60 years" as an exclusion: the two limits are alternatives,
+        # which is an inclusion of 18 to 60.
+        params = {"min_years": high + 1, "max_years": low - 1}
+        trace = (*parsed.trace, "polarity:outside-age-range")
+        return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
+    return ctype, parsed
+
+
+def _readings(ctx: _Ctx, only: str | None) -> Iterator[tuple[str, _Parsed]]:
+    """Each classifier's reading, most specific first, with the classifier's name."""
+    if only in (None, "age"):
+        yield "age", _age_first(ctx)  # type: ignore[misc]
+    for classifier in _CLASSIFIERS:
+        yield classifier.__name__.lstrip("_"), classifier(ctx)  # type: ignore[misc]
 
 
 def _classify_as(
-    raw: str, ctype: str, context: Sequence[str], only: str | None, lupus_trial: bool = False
+    raw: str,
+    ctype: str,
+    context: Sequence[str],
+    only: str | None,
+    negated: bool = False,
+    lupus_trial: bool = False,
 ) -> _Parsed:
+    """The first reading that accounts for every word of the item. A reading that leaves
+    words over ("active CNS lupus" read as CNS lupus, ever) is not used: a later
+    classifier may understand the whole item; if none does, the item is manual and says
+    which words the first reading did not understand."""
     ctx = _context(raw, ctype, context, lupus_trial)
     if not ctx.text.strip():
         return _manual("empty criterion text")
-    candidates = [_age_first(ctx)] if only in (None, "age") else []
-    for parsed in candidates + [classifier(ctx) for classifier in _CLASSIFIERS]:
+    lead = guard.lead_negation(ctx.text) if negated else None
+    first_partial: _Parsed | None = None
+    for name, parsed in _readings(ctx, only):
         if parsed is not None and (only is None or parsed.kind == only):
-            return parsed
+            checked = _checked(parsed, ctx, name, lead)
+            if checked.kind != "manual" or checked.trace[-1:] != ("coverage:manual",):
+                return checked
+            first_partial = first_partial or checked
+        ctx.taken.clear()
+        ctx.honoured.clear()
+        ctx.heading_taken.clear()
+    if first_partial is not None:
+        return first_partial
     return _manual("no computable concept recognised", ctx.key("manual"))
+
+
+# Spans any reading may pass over. "with or without microscopic haematuria" makes its
+# object optional, so it asks for nothing; a literature reference asks for nothing either.
+_OPTIONAL_OBJECT = re.compile(
+    r"\bwith\s*(?:or|/)\s*without\s+(?:(?!and\b|or\b)[\w-]+\s*){1,4}", _I
+)
+_CITATION = re.compile(
+    rf"{_CLOSED_PAREN}[^()]*(?:\bdoi\b|\bet\s+al\b|\bPMID\b|\b(?:19|20)\d{{2}}\s*;)[^()]*\)", _I
+)
+
+
+# "3.1 Persistently active ...", "1. diagnosed as ...": an outline number left in the text.
+# Never a bare leading number ("2 or more prior therapies" is a count).
+_OUTLINE_NUMBER = re.compile(r"^\W*(?:\d{1,2}[.)](?=\s)|\d{1,2}\.\d{1,2}(?=\s+[A-Z]))")
+
+
+def _generic_spans(text: str) -> list[tuple[int, int, str]]:
+    found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]
+    found += [(m.start(), m.end(), "citation") for m in _CITATION.finditer(text)]
+    return found
+
+
+def _checked(
+    parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
+) -> _Parsed:
+    """`parsed` with its rule trace; `manual` when a computable kind left words over (in
+    the item or in a heading that groups it) or names a current state (pregnancy)."""
+    rules = ["polarity:negated"] if lead else []
+    rules += [f"kind:{parsed.kind}", f"rule:{rule}"]
+    rules += list(dict.fromkeys(r for _, _, r in ctx.taken))
+    if parsed.kind not in COMPUTABLE_KINDS:
+        return replace(parsed, trace=(*rules,))
+    taken = [(s, e) for s, e, _ in ctx.taken] + ([lead] if lead else [])
+    generic = _generic_spans(ctx.text)
+    taken += [(s, e) for s, e, _ in generic]
+    rules += list(dict.fromkeys(r for _, _, r in generic))
+    # A reading built by a special rule ("contraindication to leukapheresis" → the
+    # venous rule's documented-condition check) is judged on that rule's words too.
+    kinds = (parsed.kind, rule) if rule in COMPUTABLE_KINDS else (parsed.kind,)
+    words = guard.unaccounted(ctx.text, kinds, taken, ctx.honoured)
+    for index, heading in enumerate(ctx.context):
+        spans = [(s, e) for i, s, e in ctx.heading_taken if i == index]
+        words += guard.heading_unaccounted(_normalise(heading), kinds, spans)
+    paediatric: list[str] = []
+    if parsed.kind == "diagnosis":
+        # "Active tuberculosis" is a vocabulary term of tuberculosis, but a diagnosis is
+        # judged "ever": the qualifier inside the term is not understood. "Childhood-onset
+        # SLE" is implied when the trial admits only children: decided with its age limits.
+        grammar = load_grammar()
+        qualifiers = [w for s, e, r in ctx.taken if r == "term"
+                      for w in re.findall(r"[^\W_]+", ctx.text[s:e])
+                      if w.lower() in grammar.term_qualifiers
+                      and w.lower() not in grammar.cues("diagnosis")]  # fmt: skip
+        words += qualifiers
+        paediatric = [w for w in words
+                      if set(re.findall(r"[^\W_]+", w.lower())) <= grammar.paediatric_qualifiers]
+        words = [w for w in words if w not in paediatric]
+    if words:
+        reason = guard.not_understood(list(dict.fromkeys(words)))
+        return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:manual"))
+    current = [c for c in parsed.params.get("concepts", []) if c in load_grammar().manual_concepts]
+    if parsed.kind == "diagnosis" and current:
+        reason = load_grammar().manual_concepts[current[0]]
+        return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:current"))
+    if paediatric:
+        rules.append(_PAEDIATRIC_ONSET)
+    if parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days"):
+        # "SLE diagnosed within 3 years of screening" asks when the disease began; the
+        # evaluator would count any mention dated in the window.
+        reason = "when the diagnosis was made must be checked by a person"
+        return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:onset"))
+    return replace(parsed, trace=(*rules, "coverage:ok"))
 
 
 def _classify_draft(draft: _Draft, text: str, lupus_trial: bool = False) -> tuple[str, _Parsed]:
@@ -1660,7 +2243,12 @@ def _classify_draft(draft: _Draft, text: str, lupus_trial: bool = False) -> tupl
             return whole_type, whole
         if head.kind != "manual":
             whole = _classify(text, section, context, head.kind, lupus_trial)[1]
-            return ctype, whole if whole.kind == head.kind else head
+            if whole.kind == head.kind or "coverage:manual" in whole.trace:
+                # A sub-item the reading cannot account for ("with: a. ANA ≥ 1:80 b.
+                # active nephritis") makes the whole item manual: its requirements are
+                # never dropped in favour of the heading alone.
+                return ctype, whole
+            return ctype, head
     return _classify(text, section, context, None, lupus_trial)
 
 
@@ -1697,15 +2285,25 @@ def _names_lupus(text: str) -> bool:
     )
 
 
-def _items(text: str, title: str = "") -> list[_Item]:
-    drafts = _drafts(text or "")
-    # A lupus trial names lupus in its title or in an inclusion item; one that only
-    # excludes it ("SLE or another autoimmune disease") is about something else.
-    lupus_trial = _names_lupus(title) or any(
-        d.section == INCLUSION and _names_lupus(d.text) for d in drafts
-    )
+def _items(text: str, about: Sequence[str] = (), max_age: float | None = None) -> list[_Item]:
+    """The items of an eligibility text, classified and guarded. `about` names what the
+    trial is about (its title, conditions): an exclusion of that is never computed;
+    `max_age` is the record's maximum age."""
+    return _items_of(_drafts(text or ""), about, max_age)
+
+
+def _items_of(
+    drafts: Iterable[_Draft], about: Sequence[str], max_age: float | None = None
+) -> list[_Item]:
     items: list[_Item] = []
-    for draft in drafts:
+    drafts_list = list(drafts)
+    # A lupus trial names lupus in what it is about (its title) or in an inclusion item;
+    # one that only excludes it ("SLE or another autoimmune disease") is about something
+    # else.
+    lupus_trial = any(_names_lupus(a) for a in about) or any(
+        d.section == INCLUSION and _names_lupus(d.text) for d in drafts_list
+    )
+    for index, draft in enumerate(drafts_list):
         clean = _clean_text(draft.text)
         try:
             ctype, parsed = _classify_draft(draft, clean, lupus_trial)
@@ -1713,8 +2311,96 @@ def _items(text: str, title: str = "") -> list[_Item]:
             # Nothing is dropped and nothing crashes: a person reads this one.
             ctype = draft.section
             parsed = _manual(f"could not be computed ({type(exc).__name__}); check by hand")
+        parsed = replace(parsed, trace=(f"section:{draft.section}", *parsed.trace))
+        branch = _alternative_branch(drafts_list, index) if draft.section == INCLUSION else None
+        if branch is not None and (parsed.kind in COMPUTABLE_KINDS
+                                   or "coverage:manual" in parsed.trace):  # fmt: skip
+            # "ANA ≥ 1:80; or" + "anti-dsDNA positive; or" + ...: each bullet is one
+            # branch of an either/or; read alone, each would be made mandatory.
+            parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
+        cohort = draft.cohort or guard.cohort_mention(_normalise(clean))
+        if cohort is not None:
+            # "Inclusion criteria for the LN cohort:" applied to every patient would
+            # include or exclude patients of the other cohorts on it.
+            parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
         items.append(_Item(draft.section, ctype, clean, parsed))
-    return items
+    return _guarded(items, about, max_age)
+
+
+_ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
+_STARTS_WITH_OR = re.compile(r"^\s*or\b", _I)
+_ONE_OF = re.compile(
+    r"\b(?:at\s+least\s+(?:one|1|two|2|three|3)|(?:any\s+)?one\s+(?:or\s+more\s+)?of|either|"
+    r"any\s+of)\b",
+    _I,
+)
+
+
+def _alternative_branch(drafts: list[_Draft], index: int) -> str | None:
+    """Why an inclusion item is one branch of an either/or, or None: it ends with "or",
+    the one before it does, it starts with "or", or a heading over it says "at least one
+    of the following"."""
+    draft = drafts[index]
+    text = _clean_text(draft.text)
+    before = _clean_text(drafts[index - 1].text) if index > 0 else ""
+    if (_ENDS_WITH_OR.search(text) or _STARTS_WITH_OR.match(text)
+            or (before and drafts[index - 1].section == draft.section
+                and _ENDS_WITH_OR.search(before))):  # fmt: skip
+        return "one branch of an either/or"
+    if any(_ONE_OF.search(_normalise(h)) for h in draft.context):
+        return "one branch of \"one of the following\""
+    return None
+
+
+def _as_manual(parsed: _Parsed, reason: str, rule: str) -> _Parsed:
+    return _Parsed("manual", parsed.key, {}, reason, (*parsed.trace, rule))
+
+
+# The trace mark of a diagnosis whose term says "childhood-onset" / "juvenile".
+_PAEDIATRIC_ONSET = "qualifier:paediatric-onset"
+
+
+def _children_only(items: list[_Item], max_age: float | None) -> bool:
+    """Does the trial admit only children (record or text maximum age ≤ 18)?"""
+    highs = [i.parsed.params.get("max_years") for i in items
+             if i.parsed.kind == "age" and i.type == INCLUSION]  # fmt: skip
+    highs = [h for h in [*highs, max_age] if h is not None]
+    return bool(highs) and min(highs) <= 18
+
+
+def _guarded(
+    items: list[_Item], about: Sequence[str], max_age: float | None = None
+) -> list[_Item]:
+    """Items whose reading a guard refuses become manual with the guard's reason: an
+    exclusion of the trial's own condition, an inclusion requiring tuberculosis, a value
+    outside plausible bounds. A childhood-onset diagnosis stays computed only in a trial
+    that admits children alone (`max_age`: the record's maximum age)."""
+    children_only = _children_only(items, max_age)
+    vocab = load_vocabulary()
+    never = load_grammar().inclusion_never_requires
+    required = [
+        c
+        for item in items
+        if item.type == INCLUSION and item.parsed.kind in ("diagnosis", "biopsy")
+        for c in item.parsed.params.get("concepts", ["dx.lupus_nephritis"])
+        if c not in never
+    ]
+    own = guard.own_conditions(about, required, vocab)
+    guarded: list[_Item] = []
+    for item in items:
+        parsed = item.parsed
+        if parsed.kind in COMPUTABLE_KINDS and _PAEDIATRIC_ONSET in parsed.trace and not (
+            children_only and item.type == INCLUSION
+        ):
+            reason = (guard.not_understood(["childhood-onset"])
+                      + " (implied only in a trial that admits children alone)")
+            parsed = _as_manual(parsed, reason, "coverage:manual")
+        if parsed.kind in COMPUTABLE_KINDS:
+            found = guard.guard_reason(parsed.kind, item.type, parsed.params, own, vocab)
+            if found is not None:
+                parsed = _as_manual(parsed, found[1], found[0])
+        guarded.append(_Item(item.section, item.type, item.text, parsed))
+    return guarded
 
 
 def _structured(
@@ -1723,18 +2409,26 @@ def _structured(
     """The record's age limits and sex, where the text does not state them. Structured
     ages are whole years in practice; a "18 Months" limit is rounded inwards."""
     added: list[_Item] = []
-    if (min_age is not None or max_age is not None) and not any(
-        i.parsed.kind == "age" for i in items
-    ):
+    ages = [i.parsed.params for i in items if i.parsed.kind == "age" and i.type == INCLUSION]
+    # A text that states only a minimum age ("Age ≥ 18") leaves the record's maximum in
+    # force: the record's limit is added for the side no text age item states.
+    if ages and min_age is not None and any(a.get("min_years") is not None for a in ages):
+        min_age = None
+    if ages and max_age is not None and any(a.get("max_years") is not None for a in ages):
+        max_age = None
+    if min_age is not None or max_age is not None:
         low = math.ceil(min_age - 1e-9) if min_age is not None else None
         high = math.floor(max_age + 1e-9) if max_age is not None else None
         text = f"Age {_age_text(low, high)} (registry age limits)"
         params = {"min_years": low, "max_years": high}
-        added.append(_Item(INCLUSION, INCLUSION, text, _Parsed("age", "age", params)))
+        trace = ("section:structured", "kind:age", "rule:registry-age-limits")
+        added.append(_Item(INCLUSION, INCLUSION, text, _Parsed("age", "age", params, None, trace)))
     wanted = (sex or "").strip().lower()
     if wanted in ("female", "male") and not any(i.parsed.kind == "sex" for i in items):
         text = f"Sex: {wanted} (registry sex restriction)"
-        added.append(_Item(INCLUSION, INCLUSION, text, _Parsed("sex", "sex", {"sex": wanted})))
+        trace = ("section:structured", "kind:sex", "rule:registry-sex")
+        added.append(_Item(INCLUSION, INCLUSION, text,
+                           _Parsed("sex", "sex", {"sex": wanted}, None, trace)))  # fmt: skip
     return added + items
 
 
@@ -1766,6 +2460,7 @@ def _criteria(items: list[_Item]) -> list[Criterion]:
                 kind=item.parsed.kind,
                 params=dict(item.parsed.params),
                 manual_reason=item.parsed.manual_reason,
+                trace=item.parsed.trace,
             )
         )
     return criteria
@@ -1776,23 +2471,30 @@ def _criteria(items: list[_Item]) -> list[Criterion]:
 # =====================================================================================
 
 
-def parse_eligibility_text(text: str) -> list[Criterion]:
-    """Criteria of an eligibility text, in registry order: "inc-1", ..., "exc-1", ..."""
-    return _criteria(_items(text))
+def parse_eligibility_text(text: str, about: Sequence[str] = ()) -> list[Criterion]:
+    """Criteria of an eligibility text, in registry order: "inc-1", ..., "exc-1", ...
+    `about`: what the trial is about (title, conditions), for the own-condition guard."""
+    return _criteria(_items(text, about))
 
 
 def parse_criteria(record: RegistryRecord) -> tuple[Criterion, ...]:
     """Criteria of a registry record: its text plus its structured age limits and sex."""
-    items = _items(record.eligibility_text, record.title)
+    items = _items(record.eligibility_text, [record.title], record.max_age_years)
     items = _structured(items, record.min_age_years, record.max_age_years, record.sex)
     return tuple(_criteria(items))
 
 
 def parse_criterion(
-    text: str, criterion_type: str = INCLUSION, criterion_id: str | None = None
+    text: str,
+    criterion_type: str = INCLUSION,
+    criterion_id: str | None = None,
+    about: Sequence[str] = (),
 ) -> Criterion:
-    """One criterion sentence, classified on its own ("Hemoglobin < 70 g/L", exclusion)."""
-    ctype, parsed = _classify(_clean_text(text), criterion_type)
+    """One criterion sentence, classified on its own ("Hemoglobin < 70 g/L", exclusion).
+    `about`: what the trial is about ("lupus nephritis"), for the guards."""
+    draft = _Draft(criterion_type, text, 0, "")
+    (item,) = _items_of([draft], about)
+    ctype, parsed = item.type, item.parsed
     key = parsed.key
     if ctype == EXCLUSION and not key.startswith("x_"):
         key = f"x_{key}"
@@ -1805,6 +2507,7 @@ def parse_criterion(
         kind=parsed.kind,
         params=dict(parsed.params),
         manual_reason=parsed.manual_reason,
+        trace=parsed.trace,
     )
 
 
@@ -1817,89 +2520,24 @@ def trial_to_json(trial: Trial) -> dict[str, Any]:
         "max_age_years": trial.max_age_years,
         "sex": trial.sex,
         "source": trial.source,
-        "criteria": [c.to_json() for c in trial.criteria],
+        "criteria": [{**c.to_json(), "reading": reading(c)} for c in trial.criteria],
     }
 
 
 # ---------------------------------------------------------------- readable table
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _short(concept_id: str) -> str:
-    vocab = load_vocabulary()
-    return vocab[concept_id].key if concept_id in vocab else concept_id
-
-
-def _threshold(params: dict[str, Any]) -> str:
-    if "low" in params or "high" in params:
-        return f"{_fmt(params.get('low'))} to {_fmt(params.get('high'))}"
-    if "uln_multiple" in params:
-        return f"{params['op']} {_fmt(params['uln_multiple'])}×ULN"
-    if "value" in params:
-        return f"{params['op']} {_fmt(params['value'])} {params.get('unit') or ''}".rstrip()
-    return "?"
-
-
-def _describe_lab(p: dict[str, Any]) -> str:
-    rule = f"{'+'.join(_short(a) for a in p.get('analytes', []))} {_threshold(p)}"
-    for exception in p.get("exceptions", []):
-        then = exception.get("then") or _threshold({"op": p.get("op"), **exception})
-        rule += f"; {_short(exception['if'])}: {then}"
-    if p.get("csf_free_days"):
-        rule += f"; no G-CSF {p['csf_free_days']} d"
-    if p.get("below_manual"):
-        rule += "; below: manual"
-    return rule
-
-
-def _window_text(days: int | None) -> str:
-    return "ever" if days is None else f"{days} d"
-
-
-_DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "age": lambda p: f"age {_fmt(p.get('min_years'))}..{_fmt(p.get('max_years'))} y",
-    "sex": lambda p: str(p.get("sex")),
-    "diagnosis": lambda p: (
-        ", ".join(_short(c) for c in p.get("concepts", []))
-        + (f" ({p['system']})" if p.get("system") else "")
-    ),
-    "biopsy": lambda p: (
-        "class "
-        + "/".join(p.get("classes", []))
-        + (f" ±{'/'.join(p['allowed_with'])}" if p.get("allowed_with") else "")
-        + f", {_window_text(p.get('window_days'))}"
-    ),
-    "score": lambda p: f"{_short(p.get('concept', ''))} {_threshold(p)}",
-    "refractory": lambda p: (
-        f"≥{p.get('min_agents')} of {len(p.get('agents', []))} agents, "
-        f"{'>' if p.get('duration_strict') else '≥'}{p.get('min_duration_days')} d"
-    ),
-    "drug_exposure": lambda p: (
-        ", ".join(_short(d) for d in p.get("drugs", [])) + f", {_window_text(p.get('window_days'))}"
-    ),
-    "lab": _describe_lab,
-    "ana": lambda p: f"ANA ≥ 1:{p.get('min_titre')}",
-}
-
-
-def _describe(criterion: Criterion) -> str:
-    describer = _DESCRIBERS.get(criterion.kind)
-    if describer is not None:
-        return describer(criterion.params)
-    return criterion.manual_reason or ""
-
-
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def format_criteria_table(trial: Trial) -> str:
-    """A readable listing for `matcher trial show`."""
+    """A readable listing for `matcher trial show`: each criterion's reading in plain
+    words beside the registry's own words."""
     limits = f"age {_fmt(trial.min_age_years)}..{_fmt(trial.max_age_years)}"
     lines = [
         f"{trial.trial_id}  {trial.title}",
@@ -1907,9 +2545,9 @@ def format_criteria_table(trial: Trial) -> str:
         + (f", from {trial.source}" if trial.source else ""),
         "",
     ]
-    rows = [("id", "type", "key", "kind", "rule", "text")]
+    rows = [("id", "type", "key", "kind", "reading", "text")]
     for c in trial.criteria:
-        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(_describe(c), 48), _cut(c.text, 60)))
+        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(reading(c), 110), _cut(c.text, 50)))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:5])]

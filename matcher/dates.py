@@ -652,15 +652,17 @@ def infer_day_first(text: str) -> bool | None:
 
 
 def find_dates(
-    text: str, note_date: dt.date, *, day_first: bool | None = None
+    text: str, note_date: dt.date, *, day_first: bool | None = None, infer: bool = True
 ) -> list[DateMention]:
     """Every date expression in a note, in text order, resolved against the note date.
 
     ``day_first`` is the numeric convention (dd/mm when True); when None it is inferred
     from the note itself (infer_day_first), and a date still undecidable comes back
-    with ``ambiguous=True`` and ``date=None``: it is never guessed.
+    with ``ambiguous=True`` and ``date=None``: it is never guessed. ``infer=False`` keeps
+    a None undecided: a piece of a long note takes the whole note's convention, and a
+    note with both "13/03/2026" and "03/13/2026" stays undecided in every piece of it.
     """
-    if day_first is None:
+    if day_first is None and infer:
         day_first = infer_day_first(text)
     return [
         DateMention(

@@ -74,7 +74,8 @@ class DateParseError(MatcherError):
 
 
 class StoreError(MatcherError):
-    """The database is missing, locked, or from an unknown schema version."""
+    """The database is missing, read-only, on a full disk, not a matcher SQLite file, or
+    from an unknown schema version (matcher.store words each with what to do)."""
 
 
 class ModelError(MatcherError):

@@ -163,6 +163,29 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# The longest note text the engine takes, in characters (len of the str). Discharge
+# summaries and copied-forward notes reach megabytes and are parsed in pieces
+# (matcher.nlp.chunks) at about 300,000 characters a second, so a note at the limit costs
+# about a minute and never more memory than one piece; 20 million characters is some
+# 10,000 printed pages, which no note is: past it, the row is an export fault (notes
+# concatenated, a file embedded) and a reject at ingest, with this reason.
+MAX_NOTE_CHARS = 20_000_000
+
+
+def note_too_long(note_id: str, length: int) -> str | None:
+    """The reason a note of `length` characters is refused, or None when it is not.
+
+    >>> note_too_long("N1", 20_000_001)
+    "note 'N1': field 'text' has 20,000,001 characters, over the limit of 20,000,000"
+    """
+    if length <= MAX_NOTE_CHARS:
+        return None
+    return (
+        f"note {note_id!r}: field 'text' has {length:,} characters, "
+        f"over the limit of {MAX_NOTE_CHARS:,}"
+    )
+
+
 @dataclass(frozen=True)
 class Note:
     patient_id: str
@@ -186,6 +209,9 @@ class Criterion:
     `kind` selects the evaluator; `params` holds its typed parameters (see
     matcher.criteria for each kind's keys). `key` is a short semantic name
     ("age", "biopsy", "alt", "x_rtx") used to line criteria up with labels.
+    `trace` names the reader's rules that produced it ("section:exclusion",
+    "kind:drug_exposure", "window", "coverage:ok"), so that a regression over many
+    registry texts points at a rule.
     """
 
     id: str
@@ -195,6 +221,7 @@ class Criterion:
     kind: str
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     manual_reason: str | None = None
+    trace: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -205,6 +232,7 @@ class Criterion:
             "kind": self.kind,
             "params": _jsonable(self.params),
             "manual_reason": self.manual_reason,
+            "trace": list(self.trace),
         }
 
 

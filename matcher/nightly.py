@@ -23,10 +23,8 @@ Logs name files, lines, note and patient ids and counts; never note text.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
 import os
@@ -38,9 +36,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from matcher.csvout import csv_text
 from matcher.engine import EmbeddedEngine, Engine, ResultRow, rank_order
 from matcher.errors import ConfigurationError, LockHeldError
-from matcher.ingest import Reject, load_rows, read_rows
+from matcher.ingest import Reject, file_label, load_rows, read_rows
 from matcher.model import Finding, Note, Trial
 from matcher.store import DEFAULT_DB, Store
 
@@ -256,7 +255,7 @@ def _format_problem(path: Path) -> RejectEntry | None:
         reason = f"not a note export: {exc.detail}"
         if exc.expected:
             reason += f" (expected {exc.expected})"
-        return RejectEntry(str(path), exc.line or FILE_LINE, reason)
+        return RejectEntry(file_label(path), exc.line or FILE_LINE, reason)
     return None
 
 
@@ -462,8 +461,8 @@ def _run(
         pipeline_version=engine.version,
         previous_run=previous["run_id"] if previous else None,
         previous_as_of=previous["as_of"] if previous else None,
-        source_files=[str(p) for p in plan.files],
-        trial_files=[str(p) for p in plan.trial_files],
+        source_files=[file_label(p) for p in plan.files],
+        trial_files=[file_label(p) for p in plan.trial_files],
         interrupted_runs=interrupted,
     )
     log.info(
@@ -518,13 +517,13 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
         if known is not None:
             # Loaded in full before, byte for byte: every row would be "unchanged".
             # Its rejects are listed again (they are still there), not stored again.
-            rejects = store.rejects(str(path))
+            rejects = store.rejects(file_label(path))
             report.rows += known["rows"]
             report.unchanged += known["rows"] - len(rejects)  # a reject is not a note
             report.rejects += [
                 RejectEntry(r["source_file"], r["line"], r["reason"]) for r in rejects
             ]
-            report.skipped_files.append(str(path))
+            report.skipped_files.append(file_label(path))
             continue
         rows_before = report.rows
         load_rows(
@@ -535,7 +534,8 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
             source=path,
         )
         # After every batch is committed: a run killed mid-file reads the file again.
-        store.mark_file_loaded(digest, str(path), path.stat().st_size, report.rows - rows_before)
+        rows = report.rows - rows_before
+        store.mark_file_loaded(digest, file_label(path), path.stat().st_size, rows)
     log.info(
         "load: %d file(s) (%d already loaded, skipped), %d row(s) in %.1fs: %d new, %d changed, "
         "%d unchanged, %d rejected (%d not seen before)",
@@ -841,9 +841,7 @@ CSV_COLUMNS = (
 
 def render_csv(report: NightlyReport) -> str:
     """Every current candidate (eligible or possible) of every trial."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for t in report.trials:
         for c in t.candidates:
             if c["previous_status"] is None:
@@ -852,7 +850,7 @@ def render_csv(report: NightlyReport) -> str:
                 change = "status_changed"
             else:
                 change = "unchanged"
-            writer.writerow(
+            rows.append(
                 [
                     t.trial_id,
                     c["rank"],
@@ -863,7 +861,7 @@ def render_csv(report: NightlyReport) -> str:
                     change,
                 ]
             )
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def summary_lines(report: NightlyReport) -> list[str]:

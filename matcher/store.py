@@ -12,6 +12,7 @@ leaves the database as it was before the block, never half-written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -211,18 +212,99 @@ _FINDING_INSERT = "INSERT INTO findings ({}) VALUES ({})".format(
 )
 
 
+# --- a database file the engine cannot use -----------------------------------------------
+# SQLite's primary result codes that are about the file, not about a statement: each is
+# told as what is wrong and what to do, wherever it happens (a migration, a batch of
+# findings, sqlite-utils, the web app's tables). Any other error (a constraint, a bug)
+# stays the sqlite3 error it is.
+_FILE_PROBLEMS = {
+    sqlite3.SQLITE_READONLY: (
+        "the database is read-only; check the permissions of the file and its folder"
+    ),
+    sqlite3.SQLITE_FULL: (
+        "the disk is full; free some space and run again: it resumes where it stopped"
+    ),
+    sqlite3.SQLITE_NOTADB: "not an SQLite database; check --db",
+    sqlite3.SQLITE_CORRUPT: "the database file is damaged; restore it from a backup",
+    sqlite3.SQLITE_CANTOPEN: (
+        "cannot open the database file; check the path and the permissions of its folder"
+    ),
+    sqlite3.SQLITE_IOERR: "reading or writing the database file failed; check the disk",
+}
+
+
+def _file_problem(exc: sqlite3.Error, path: str) -> StoreError | None:
+    """The StoreError for an SQLite error about the database file itself, else None.
+
+    "attempt to write a readonly database" (SQLITE_READONLY_DBMOVED and the other extended
+    codes included) becomes "x.db: the database is read-only; check the permissions ...".
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    message = _FILE_PROBLEMS.get(code & 0xFF) if isinstance(code, int) else None
+    return StoreError(message, file=path) if message else None
+
+
+def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: _Connection, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            problem = _file_problem(exc, self.store_path)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    return call
+
+
+class _Connection(sqlite3.Connection):
+    """The store's connection: every statement, script and commit goes through
+    _file_problem, so that a full disk mid-ingest or a read-only file met by `user add` is
+    one line naming the file, never a traceback. Rows read from a cursor are not wrapped
+    (the hot path of evaluation); the file problems above are met on a statement."""
+
+    store_path = ":memory:"
+    execute = _translating(sqlite3.Connection.execute)
+    executemany = _translating(sqlite3.Connection.executemany)
+    executescript = _translating(sqlite3.Connection.executescript)
+    commit = _translating(sqlite3.Connection.commit)
+
+
 class Store:
     """The database file: schema, notes, findings, trials, runs, results, rejects."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open (and migrate) the database at `path`; with create=False a file that does
+        not exist, is empty or is not a matcher database is refused, and no file is made."""
         self.path = str(path)
+        target, uri = self.path, False
+        if not create and self.path != ":memory:":
+            if not Path(self.path).exists():
+                raise StoreError(
+                    "no such database; check --db, or create it with `matcher ingest`",
+                    file=self.path,
+                )
+            # mode=rw: SQLite itself never creates the file, even if it vanished just now.
+            target, uri = Path(self.path).resolve().as_uri() + "?mode=rw", True
         try:
             # Our own connection so we choose the busy timeout; sqlite-utils wraps it.
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S)
+            conn = sqlite3.connect(target, timeout=_BUSY_TIMEOUT_S, uri=uri, factory=_Connection)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the database: {exc}", file=self.path) from exc
+            raise _file_problem(exc, self.path) or StoreError(
+                f"cannot open the database: {exc}", file=self.path
+            ) from exc
+        conn.store_path = self.path
         self.db = Database(conn)
         try:
+            # The version first, before anything writes: enable_wal would rewrite the header
+            # of another program's file, or of an empty file a reader was pointed at.
+            if self._checked_version(create=False) == 0 and not create:
+                raise StoreError(
+                    "not a matcher database: the file is empty; check --db, or load notes "
+                    "with `matcher ingest`",
+                    file=self.path,
+                )
             if self.path != ":memory:":
                 self.db.enable_wal()  # readers (web UI) never block the ingest writer
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -241,18 +323,24 @@ class Store:
 
     @classmethod
     def open_default(cls, path: str | Path | None = None) -> Store:
-        """Open `path`, else $MATCHER_DB, else ./matcher.db."""
-        chosen = path or os.environ.get("MATCHER_DB") or DEFAULT_DB
-        if str(chosen) != ":memory:":
-            parent = Path(chosen).expanduser().resolve().parent
-            if not parent.is_dir():
-                raise StoreError(
-                    "the database's folder does not exist",
-                    file=str(chosen),
-                    expected="a path in an existing folder",
-                )
-            chosen = Path(chosen).expanduser()
+        """Open `path`, else $MATCHER_DB, else ./matcher.db; create it if it does not exist
+        (for the commands that write: ingest, nightly, user add)."""
+        chosen = _chosen_path(path)
+        if str(chosen) != ":memory:" and not Path(chosen).resolve().parent.is_dir():
+            raise StoreError(
+                "the database's folder does not exist",
+                file=str(chosen),
+                expected="a path in an existing folder",
+            )
         return cls(chosen)
+
+    @classmethod
+    def open_existing(cls, path: str | Path | None = None) -> Store:
+        """As open_default, for the commands that only read (match, explain, serve, ...):
+        a database that does not exist is refused and not created. `match --db typo.db`
+        used to create an empty file, print 0 patients and exit 0, which a cron job never
+        notices."""
+        return cls(_chosen_path(path), create=False)
 
     def close(self) -> None:
         self.db.close()
@@ -268,8 +356,35 @@ class Store:
     def schema_version(self) -> int:
         if not self.db.table("meta").exists():
             return 0
-        rows = list(self.db.query("SELECT value FROM meta WHERE key = 'schema_version'"))
-        return int(rows[0]["value"]) if rows else 0
+        # A meta table of another shape ("no such column: value") or a value that is not
+        # a number ("two", NULL): edited by hand, or another program's table.
+        unreadable = (
+            "the schema version is unreadable (table meta); restore the database from a "
+            "backup, or check --db"
+        )
+        try:
+            rows = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            row = rows.fetchone()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(unreadable, file=self.path) from exc
+        if row is None:
+            return 0
+        try:
+            return int(row[0])
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                unreadable, file=self.path, received=row[0], expected="a whole number"
+            ) from exc
+
+    def _tables(self) -> list[str]:
+        """Tables other than meta and SQLite's own."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'meta'"
+            )
+        ]
 
     def migrate(self) -> None:
         """Bring the schema to SCHEMA_VERSION; a no-op when it is already there."""
@@ -292,8 +407,15 @@ class Store:
         version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"the database has schema version {version}, this matcher knows up to "
-                f"{SCHEMA_VERSION}; upgrade matcher or use another --db",
+                f"schema version {version} is newer than this matcher knows (up to "
+                f"{SCHEMA_VERSION}); upgrade matcher, or check --db",
+                file=self.path,
+            )
+        if version == 0 and self._tables():
+            # Another program's SQLite file: adding our tables to it would be a write
+            # nobody asked for, and its own tables may clash with ours.
+            raise StoreError(
+                "not a matcher database: it has tables but no schema version; check --db",
                 file=self.path,
             )
         return version
@@ -306,7 +428,7 @@ class Store:
         that reads then writes can fail with SQLITE_BUSY without waiting for the lock.
         """
         if self.db.conn.in_transaction:
-            with self.db.atomic():
+            with self.savepoint():
                 yield self
             return
         self.db.execute("BEGIN IMMEDIATE")
@@ -321,6 +443,26 @@ class Store:
             self.db.rollback()
             raise
 
+    @contextmanager
+    def savepoint(self) -> Iterator[Store]:
+        """Inside transaction(): if the block raises, undo the block only (ROLLBACK TO) and
+        keep the transaction; a nested transaction() is one. A load takes one or two per
+        row, so they are cheap (~2 us, not the ~14 us of sqlite-utils' atomic(): no random
+        name, one wrapper); nested savepoints may share the name, ROLLBACK TO and RELEASE
+        name the innermost."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            raise StoreError("a savepoint needs an open transaction", file=self.path)
+        conn.execute("SAVEPOINT matcher_nested")
+        try:
+            yield self
+        except BaseException:
+            if conn.in_transaction:  # a RAISE(ROLLBACK) trigger ends the whole transaction
+                conn.execute("ROLLBACK TO matcher_nested")
+                conn.execute("RELEASE matcher_nested")
+            raise
+        conn.execute("RELEASE matcher_nested")
+
     # --- patients and notes -------------------------------------------------------------
 
     def upsert_patient(self, p: Patient) -> None:
@@ -334,6 +476,16 @@ class Store:
             """,
             [p.patient_id, p.birth_date.isoformat() if p.birth_date else None, p.sex],
         )
+
+    def first_note(self, patient_id: str) -> tuple[str, dt.date] | None:
+        """The patient's earliest note (note id, date), or None: a birth date after it is
+        impossible."""
+        row = self.db.execute(
+            "SELECT note_id, note_date FROM notes WHERE patient_id = ? "
+            "ORDER BY note_date, note_id LIMIT 1",
+            [patient_id],
+        ).fetchone()
+        return (row[0], dt.date.fromisoformat(row[1])) if row else None
 
     def put_note(self, note: Note) -> str:
         """Store a note; return "new", "unchanged" or "changed".
@@ -599,13 +751,15 @@ class Store:
     def add_reject(self, source_file: str, line: int, reason: str, raw: bytes | str | None) -> None:
         """Keep a rejected row (raw, up to 10 kB) so that nothing sent is lost.
 
-        The raw row may hold PHI: it is stored, never logged or printed.
+        The raw row may hold PHI: it is stored, never logged or printed. Any text is
+        storable here (a file name with undecodable bytes, a lone surrogate): keeping a
+        reject must never fail the load that rejected the row.
         """
         self.db.table("rejects").insert(
             {
-                "source_file": str(source_file),
+                "source_file": _storable(str(source_file)),
                 "line": line,
-                "reason": reason,
+                "reason": _storable(reason),
                 "raw": _raw_text(raw),
                 "rejected_at": _now(),
             }
@@ -807,7 +961,7 @@ class Store:
         known = self.db.execute(
             "SELECT 1 FROM rejects WHERE source_file = ? AND line = ? AND reason = ? AND raw = ? "
             "LIMIT 1",
-            [str(source_file), line, reason, text],
+            [_storable(str(source_file)), line, _storable(reason), text],
         ).fetchone()
         if known:
             return False
@@ -854,6 +1008,11 @@ class Store:
             table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
             for table in ("patients", "notes", "findings", "rejects")
         }
+
+
+def _chosen_path(path: str | Path | None) -> str | Path:
+    chosen = path or os.environ.get("MATCHER_DB") or DEFAULT_DB
+    return chosen if str(chosen) == ":memory:" else Path(chosen).expanduser()
 
 
 # --- row <-> model ----------------------------------------------------------------------
@@ -950,8 +1109,23 @@ def _raw_text(raw: bytes | str | None) -> str:
     if raw is None:
         return ""
     if isinstance(raw, str):
-        try:
-            raw = raw.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            raw = raw.encode("utf-8", "replace")
+        raw = _utf8_bytes(raw)
     return raw[:RAW_LIMIT_BYTES].decode("utf-8", errors="replace")
+
+
+def _utf8_bytes(text: str) -> bytes:
+    # surrogateescape gives back the bytes of an undecodable file name ("caf\udce9");
+    # any other lone surrogate ("\ud83d") becomes bytes that decode as U+FFFD.
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _storable(text: str) -> str:
+    """`text` with every lone surrogate replaced (U+FFFD): SQLite stores UTF-8 only."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _utf8_bytes(text).decode("utf-8", errors="replace")
+    return text

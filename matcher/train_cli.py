@@ -108,7 +108,7 @@ def _parse_notes(notes_files: Sequence[Path]) -> tuple[Any, ...]:
 def _load_store(db: str | None) -> tuple[Any, ...]:
     from matcher.store import Store
 
-    store = Store.open_default(db)
+    store = Store.open_existing(db)
     patients = store.patients()
     note_ids = {p.patient_id: [n.note_id for n in store.notes_for_patient(p.patient_id)]
                 for p in patients}

@@ -149,6 +149,30 @@ def test_eval_and_web_benchmarks_run_on_a_nightly_database(corpus: Path, tmp_pat
     assert "matcher nightly ..." in table
 
 
+def test_long_note_benchmark_times_one_note_per_size_in_pieces_and_whole(
+    corpus: Path, tmp_path: Path
+):
+    out = tmp_path / "long.json"
+    run(
+        "bench_long_note.py",
+        "--notes",
+        str(corpus),
+        "--sizes",
+        "20000",
+        "--whole-up-to",
+        "20000",
+        "--chunk-chars",
+        "5000",
+        "--json",
+        str(out),
+    )
+    rows = json.loads(out.read_text())
+    assert [(r["mode"], r["chars"]) for r in rows] == [("pieces", 20000), ("whole", 20000)]
+    # The same note gives the same findings read in pieces or whole.
+    assert rows[0]["findings"] == rows[1]["findings"] > 0
+    assert all(r["peak_rss_mb"] > 0 and r["chars_per_s"] > 0 for r in rows)
+
+
 def test_breadth_benchmark_times_every_file_and_reports_failures_and_lupus_gains(tmp_path: Path):
     folder = tmp_path / "breadth"
     folder.mkdir()

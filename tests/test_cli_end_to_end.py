@@ -119,6 +119,7 @@ def test_trial_show_json_lists_the_criteria():
     [
         (("match", "no/such/trial.txt"), 1, "no/such/trial.txt"),
         (("ingest", "no/such/notes.jsonl"), 1, "no/such/notes.jsonl"),
+        (("parse", "no/such/note.txt"), 1, "no/such/note.txt: no such file"),
         (("match",), 2, "Missing argument"),
         (("match", str(TRIAL), "--as-of", "20/11/2026"), 2, "YYYY-MM-DD"),
         (("frobnicate",), 2, "No such command"),
@@ -128,6 +129,15 @@ def test_exit_codes_and_messages(args, code, message, db_path: Path):
     result = run(*args, db=db_path)
     assert result.returncode == code, (result.stdout, result.stderr)
     assert message in result.stderr
+
+
+def test_parse_of_a_file_that_is_not_utf8_is_exit_1_naming_the_file(tmp_path: Path):
+    note = tmp_path / "note.txt"
+    note.write_bytes("Créatinine 80 µmol/L".encode("latin-1"))
+    result = run("parse", str(note))
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.stderr.splitlines() == [f"error: {note}: not UTF-8 text (byte 2) "
+                                          "(expected UTF-8 text)"]
 
 
 def test_bad_rows_are_rejected_with_file_and_line_and_good_rows_load(tmp_path: Path,

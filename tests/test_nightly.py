@@ -457,12 +457,12 @@ def test_every_kind_of_bad_row_is_rejected_with_its_reason_and_every_good_row_la
     assert run.returncode == 0, run.stderr
     expected = [  # (file, line, part of the reason)
         ("notes-old.jsonl", 0, "not a note export: the file does not look like JSON lines"),
-        ("notes.csv", 6, "field 'note_date' has '2026-99-01', not a real date"),
+        ("notes.csv", 6, "field 'note_date' is not a real date"),
         ("notes.csv", 7, "the row has 6 fields, the header has 5"),
         ("notes.jsonl", 2, "invalid JSON"),
         ("notes.jsonl", 4, "missing field 'note_date'"),
-        ("notes.jsonl", 5, "'2026-02-30', not a real date"),
-        ("notes.jsonl", 6, "'20/01/2026', not a YYYY-MM-DD date"),
+        ("notes.jsonl", 5, "field 'note_date' is not a real date"),
+        ("notes.jsonl", 6, "field 'note_date' is not a YYYY-MM-DD date (text of 10 characters)"),
         ("notes.jsonl", 7, "not valid UTF-8 (byte 0xe9"),
         ("notes.jsonl", 8, "field 'text' is empty"),
         ("notes.jsonl", 9, "field 'text' is empty (whitespace only)"),

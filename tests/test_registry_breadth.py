@@ -225,13 +225,13 @@ def test_items_that_do_not_name_the_disease_read_as_lupus_only_in_a_lupus_trial(
     [
         ("inclusion", "Biopsy-proven lupus nephritis class III or IV within 6 months", "biopsy"),
         ("inclusion", "Active LN, ISN/RPS class III or IV", "biopsy"),
-        ("inclusion", "Subjects with kidney biopsy confirmed active lupus nephritis", "biopsy"),
+        ("inclusion", "Subjects with kidney biopsy confirmed lupus nephritis", "biopsy"),
         ("inclusion", "Kidney biopsy showing WHO class IV lupus nephritis", "biopsy"),
         ("exclusion", "Class VI lupus nephritis on renal biopsy", "biopsy"),
         ("inclusion", "Refractory lupus nephritis: failure of two or more immunosuppressants "
                       "for more than 6 months", "refractory"),
-        ("inclusion", "Persistent proteinuria >= 0.5 g/day despite 6 months of mycophenolate",
-         "refractory"),
+        ("inclusion", "Persistent proteinuria (UPCR >= 0.5 g/g) despite at least 6 months of "
+                      "mycophenolate", "refractory"),
     ],
 )
 def test_the_lupus_readings_stay_for_lupus_items(ctype: str, text: str, kind: str) -> None:
@@ -250,6 +250,8 @@ PATHOLOGICAL = {
     "open brackets": "Inclusion Criteria:\n  -  " + "(" * 50_000,
     "unclosed bracket with comparisons": "Inclusion Criteria:\n  -  (" + "< 3 " * 12_500,
     "unclosed bracket with exceptions": "Inclusion Criteria:\n  -  (" + "except a " * 5_500,
+    "unclosed bracket with citations": "Inclusion Criteria:\n  -  eGFR >= 30 mL/min ("
+    + "et al " * 8_400,
     "lab thresholds": "Inclusion Criteria:\n  -  "
     + "eGFR ≥ 30, 1,000 mg/dL; ALT ≤ 3 x ULN (class III-IV) " * 1_000,
     "repeated analytes": "Exclusion Criteria:\n  -  " + "AST, ALT, " * 5_000 + "≤ 3 x ULN",

@@ -177,6 +177,41 @@ def test_a_transaction_that_raises_writes_nothing(store: Store) -> None:
     assert not store.db.conn.in_transaction
 
 
+def test_a_savepoint_that_raises_undoes_itself_only(store: Store) -> None:
+    with pytest.raises(StoreError, match="open transaction"), store.savepoint():
+        pass
+    with store.transaction():
+        store.put_note(note("N1"))
+        with store.savepoint():
+            store.put_note(note("N2"))
+            with pytest.raises(RuntimeError), store.savepoint():  # the same name, nested
+                store.put_note(note("N3"))
+                raise RuntimeError("this row only")
+            store.put_note(note("N4"))
+        with pytest.raises(RuntimeError), store.transaction():  # a nested transaction too
+            store.put_note(note("N5"))
+            raise RuntimeError("this row only")
+    assert [n.note_id for n in store.notes_for_patient("P1")] == ["N1", "N2", "N4"]
+    assert not store.db.conn.in_transaction
+
+
+def test_a_full_database_is_a_store_error_naming_it_and_the_batch_writes_nothing(
+    store: Store, db_path: Path
+) -> None:
+    """SQLITE_FULL for real, without root: the page limit of this connection plays the
+    disk (tests/test_cli_database.py fills a real small file system through the CLI)."""
+    store.put_note(note("N0"))
+    before = store.counts()
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+    with pytest.raises(StoreError) as info, store.transaction():
+        for number in range(1, 200):
+            store.put_note(note(f"N{number}", text="ALT 40 U/L. " * 200))
+    assert str(info.value).startswith(f"{db_path}: the disk is full; free some space")
+    assert store.counts() == before
+    assert not store.db.conn.in_transaction
+
+
 def test_upsert_patient_never_erases_known_values(store: Store) -> None:
     store.upsert_patient(Patient("P1"))
     store.upsert_patient(Patient("P1", dt.date(2010, 5, 6), None))

@@ -167,7 +167,7 @@ def _get_routes(app) -> list[str]:
     values = {"trial_id": TRIAL, "patient_id": "P-001", "username": REFERRER[0]}
     for route in app.routes:
         if isinstance(route, Route) and "GET" in route.methods and route.path != "/login":
-            path = route.path
+            path = route.path_format
             for name, value in values.items():
                 path = path.replace("{" + name + "}", value)
             paths.append(path)
@@ -188,7 +188,7 @@ def test_a_logged_out_browser_reaches_no_page_and_no_api_route(page: Page, serve
             expect(page.locator("h1")).to_have_text("Log in")
     for route in server.app.routes:
         if isinstance(route, Route) and "POST" in route.methods and route.path != "/login":
-            path = route.path.replace("{trial_id}", TRIAL).replace("{patient_id}", "P-001")
+            path = route.path_format.replace("{trial_id}", TRIAL).replace("{patient_id}", "P-001")
             path = path.replace("{username}", ADMIN[0])
             response = page.request.post(f"{base}{path}", form={"status": "enrolled"},
                                          max_redirects=0)

@@ -1,18 +1,30 @@
 """Shared set-up for the web app's tests (no tests here): a fixture database built once
-per session and copied per test, users, and a login helper."""
+per session and copied per test, users, TestClients, a login helper and a clock the tests
+move."""
 
 from __future__ import annotations
 
 import json
 import re
 import sqlite3
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from matcher import api
 from matcher.store import Store
 from matcher.web import demo
+from matcher.web.app import create_app
 from matcher.web.schema import ensure_schema
 from matcher.web.security import add_user
+
+with warnings.catch_warnings():  # "use httpx2": the TestClient still works with httpx
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 AS_OF = "2026-11-20"
 TRIAL = "NCT06904729"
@@ -90,3 +102,37 @@ def login(client, username: str, password: str, follow: bool = False):
               "next": "/trials"},
         follow_redirects=follow,
     )
+
+
+class Clock:
+    """A clock the tests move by hand (sessions, rate limits)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@contextmanager
+def app_clients(db: Path, **defaults: Any) -> Iterator[Callable[..., TestClient]]:
+    """`make(base_url=..., **options)`: a started TestClient on a new app of `db` (the options
+    over `defaults`; the app serves the base URL's host name); every client made is closed
+    at the end."""
+    clients: list[TestClient] = []
+
+    def make(base_url: str = "http://testserver", **options: Any) -> TestClient:
+        options = {"allowed_hosts": [urlsplit(base_url).hostname], **defaults, **options}
+        client = TestClient(create_app(db, **options), base_url=base_url)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            client.__exit__(None, None, None)

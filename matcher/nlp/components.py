@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from matcher.errors import VocabularyError
+from matcher.nlp.chunks import NoteContext
 from matcher.vocab import data_text
 
 CONCEPTS_KEY = "concepts"
@@ -66,6 +67,21 @@ def doc_text(doc: Doc) -> str:
     text = doc.text
     doc.user_data[_TEXT_KEY] = text
     return text
+
+
+# A piece of a long note (matcher.nlp.chunks) carries what it cannot see of the note; a
+# plain tuple in user_data, like the text above. A whole note has none.
+_CONTEXT_KEY = "matcher.note_context"
+
+
+def carry_context(doc: Doc, context: NoteContext) -> None:
+    doc.user_data[_CONTEXT_KEY] = (context.section, context.report, context.day_first)
+
+
+def note_context(doc: Doc) -> NoteContext | None:
+    """The context a piece of a long note carries, or None for a whole note."""
+    carried = doc.user_data.get(_CONTEXT_KEY)
+    return NoteContext(*carried) if carried is not None else None
 
 
 class Sentences:
@@ -461,6 +477,8 @@ class ClinicalContext:
         terminator_starts = [t[0] for t in terminators]
         sections = list(doc.spans.get(SECTIONS_KEY, []))
         section_starts = [s.start for s in sections]
+        carried = note_context(doc)
+        open_section = carried.section if carried is not None else None
         reach = self.max_scope + 1
         for span in kept:
             sent_start, sent_end, sent_char, _ = sentences.of(span.start)
@@ -477,7 +495,10 @@ class ClinicalContext:
                 ):
                     found.add(category)
             at = bisect.bisect_right(section_starts, span.start) - 1
-            section = sections[at].label_ if at >= 0 and span.start < sections[at].end else None
+            if at >= 0:
+                section = sections[at].label_ if span.start < sections[at].end else None
+            else:  # before this doc's first heading: a piece goes on with the note's section
+                section = open_section
             found |= self._section_effect(section, span, sent_char, text)
             if "hypothetical" in found and self._acts_on_current_drug(span, sent_char, text):
                 found.discard("hypothetical")

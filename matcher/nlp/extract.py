@@ -25,7 +25,13 @@ from matcher.dates import (
     resolve_partial,
 )
 from matcher.model import Assertion, Finding
-from matcher.nlp.components import CONCEPTS_KEY, SECTIONS_KEY, Sentences, doc_text
+from matcher.nlp.components import (
+    CONCEPTS_KEY,
+    SECTIONS_KEY,
+    Sentences,
+    doc_text,
+    note_context,
+)
 from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
 from matcher.vocab import Concept, Vocabulary, in_context, load_vocabulary, read_concepts
 
@@ -243,8 +249,12 @@ class FindingExtractor:
     def __call__(self, doc: Doc) -> Doc:
         note_date: dt.date = doc._.note_date or dt.date.today()
         text = doc_text(doc)
-        day_first = infer_day_first(text)
-        dates = [d for d in find_dates(text, note_date, day_first=day_first)]
+        carried = note_context(doc)
+        if carried is None:
+            day_first = infer_day_first(text)
+            dates = [d for d in find_dates(text, note_date, day_first=day_first)]
+        else:  # a piece of a long note: the whole note's convention, never the piece's own
+            dates = find_dates(text, note_date, day_first=carried.day_first, infer=False)
         concepts = list(doc.spans.get(CONCEPTS_KEY, []))
         ctx = _Context(
             doc=doc,
@@ -1109,14 +1119,25 @@ def _biopsy_date(
 _REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
 
 
+def is_report_heading(line: str) -> bool:
+    """A heading line that makes a note a pathology report ("RENAL BIOPSY REPORT")."""
+    return bool(_REPORT_HEADING.search(line))
+
+
 def _in_biopsy_report(ctx: _Context, position: int) -> bool:
     """The note is a kidney pathology report: its type says so, or a heading does
-    ("RENAL BIOPSY REPORT", "Histopathology:")."""
+    ("RENAL BIOPSY REPORT", "Histopathology:"), in this doc or, for a piece of a long
+    note, anywhere in the note."""
     if ctx.is_report is None:
         note_type = (ctx.doc._.note_type or "").lower()
-        ctx.is_report = any(w in note_type for w in ("path", "biops", "histo")) or any(
-            _REPORT_HEADING.search(ctx.text[s.start_char : _line_end(ctx.text, s.start_char)])
-            for s in ctx.doc.spans.get(SECTIONS_KEY, [])
+        carried = note_context(ctx.doc)
+        ctx.is_report = (
+            any(w in note_type for w in ("path", "biops", "histo"))
+            or any(
+                is_report_heading(ctx.text[s.start_char : _line_end(ctx.text, s.start_char)])
+                for s in ctx.doc.spans.get(SECTIONS_KEY, [])
+            )
+            or (carried is not None and carried.report)
         )
     return ctx.is_report
 

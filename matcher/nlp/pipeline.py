@@ -9,6 +9,7 @@ versioned artifact, not whatever the package data happens to say.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -23,9 +24,11 @@ from spacy.language import Language
 
 import matcher.nlp.components  # noqa: F401  (registers factories)
 import matcher.nlp.extract  # noqa: F401
-from matcher.errors import ModelError
-from matcher.model import Finding
-from matcher.nlp.components import CONCEPTS_KEY, remember_text
+from matcher.errors import InputRowError, ModelError
+from matcher.model import Finding, note_too_long
+from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
+from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
+from matcher.nlp.extract import is_report_heading
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
 from matcher.vocab import data_text, load_vocabulary
 
@@ -46,7 +49,8 @@ def _rules_fingerprint() -> str:
 
 def build_pipeline() -> Language:
     nlp = spacy.blank("en")
-    nlp.max_length = 5_000_000  # long discharge summaries are linear work, not an error
+    # No max_length here: spacy.load would not keep it, and NoteParser never hands the
+    # pipeline more than a piece of CHUNK_CHARS (matcher.nlp.chunks) whatever the note.
     nlp.tokenizer = clinical_tokenizer(nlp)
     nlp.add_pipe("clinical_sentences")
     nlp.add_pipe("clinical_sections")
@@ -123,11 +127,17 @@ def default_pipeline() -> Language:
 
 
 class NoteParser:
-    """Parses note text into Findings; the one entry point to the NLP layer."""
+    """Parses note text into Findings; the one entry point to the NLP layer.
 
-    def __init__(self, nlp: Language | None = None) -> None:
+    A note longer than `chunk_chars` (or than the pipeline's max_length, if smaller) is
+    read in pieces (matcher.nlp.chunks), its findings' offsets shifted into the whole
+    note; a note over MAX_NOTE_CHARS raises InputRowError naming it (ingest rejects such
+    a row before it is stored)."""
+
+    def __init__(self, nlp: Language | None = None, chunk_chars: int = CHUNK_CHARS) -> None:
         self.nlp = nlp or default_pipeline()
         self.version = pipeline_version(self.nlp)
+        self.chunk_chars = chunk_chars
 
     def parse(
         self, text: str, note_id: str, note_date: dt.date, note_type: str | None = None
@@ -139,16 +149,55 @@ class NoteParser:
 
         def docs() -> Iterator:
             for text, note_id, note_date, *rest in notes:
-                cleaned = _clean(text)
-                doc = self.nlp.make_doc(cleaned)
-                remember_text(doc, cleaned)
-                doc._.note_id = note_id
-                doc._.note_date = note_date
-                doc._.note_type = rest[0] if rest else None
-                yield doc
+                too_long = note_too_long(note_id, len(text))
+                if too_long is not None:
+                    raise InputRowError(too_long)
+                for piece, offset, context, last in self._pieces(_clean(text)):
+                    doc = self.nlp.make_doc(piece)
+                    remember_text(doc, piece)
+                    doc._.note_id = note_id
+                    doc._.note_date = note_date
+                    doc._.note_type = rest[0] if rest else None
+                    if context is not None:
+                        carry_context(doc, context)
+                    doc.user_data[_PIECE_KEY] = (offset, last)
+                    yield doc
 
+        # nlp.pipe gives the docs back in order, so a note's pieces come one after the
+        # other and its last one closes it.
+        found: list[Finding] = []
         for doc in self.nlp.pipe(docs(), batch_size=batch_size):
-            yield list(doc._.findings or [])
+            offset, last = doc.user_data[_PIECE_KEY]
+            findings = doc._.findings or []
+            if offset:
+                findings = [
+                    dataclasses.replace(f, start=f.start + offset, end=f.end + offset)
+                    for f in findings
+                ]
+            found.extend(findings)
+            if last:
+                yield found
+                found = []
+
+    def _pieces(self, text: str) -> Iterator[tuple[str, int, NoteContext | None, bool]]:
+        """(text, offset in the note, carried context, last?) of each piece of a note; a
+        note that fits is its own single piece, with no context to carry."""
+        limit = min(self.chunk_chars, self.nlp.max_length)
+        if len(text) <= limit:
+            yield text, 0, None, True
+            return
+        sections = (
+            self.nlp.get_pipe("clinical_sections").classify_line
+            if "clinical_sections" in self.nlp.pipe_names
+            else None
+        )
+        pieces = split_note(text, limit, sections, is_report_heading)
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            yield text[piece.start : piece.end], piece.start, piece.context, last
+
+
+_PIECE_KEY = "matcher.piece"  # (offset of the doc in its note, last piece of the note?)
 
 
 # Every C0 control character but tab and line feed ("\r" included).

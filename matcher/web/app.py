@@ -10,25 +10,24 @@ query string or an identifier.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import logging
 import math
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import anyio
 import jinja2
 from starlette.applications import Starlette
-from starlette.datastructures import FormData, UploadFile
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -38,10 +37,12 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
+from matcher.csvout import csv_text
 from matcher.errors import MatcherError
+from matcher.web import params as param
 from matcher.web import security
 from matcher.web.plot import timeline_svg
-from matcher.web.security import SessionPolicy, User
+from matcher.web.security import LoginPolicy, SessionPolicy, User
 from matcher.web.service import (
     CRITERION_STATUSES,
     PER_PAGE_CHOICES,
@@ -61,10 +62,15 @@ SESSION_COOKIE = "matcher_session"
 LOGIN_COOKIE = "matcher_login"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_REASON = 1000
+API_MAX_PER_PAGE = 1000
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+# Host names a bare create_app() serves: only loopback (`matcher serve` passes its own).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Strict-Transport-Security under TLS: a year, this host only (subdomains may be other apps).
+HSTS = "max-age=31536000"
 _PUBLIC_PREFIXES = ("/static/",)
 _PUBLIC_PATHS = ("/login",)
 _MARKS = {"met": "✔", "not_met": "✘", "unknown": "?", "manual": "⚑"}
@@ -81,14 +87,17 @@ class SecurityHeaders:
     (Referrer-Policy same-origin, not no-referrer: with no-referrer Chromium sends
     `Origin: null` on same-origin form posts, which the origin check must refuse.)"""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith("/static/")
+        # HSTS only over HTTPS (RFC 6797 8.1: a header received over plain HTTP is ignored).
+        hsts = self.hsts and scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -102,10 +111,109 @@ class SecurityHeaders:
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                     (b"cache-control", b"private, max-age=3600" if static else b"no-store"),
                 ]
+                if hsts:
+                    headers.append((b"strict-transport-security", HSTS.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class AllowedHosts:
+    """Only requests that name an allowed host (the Host header, and X-Forwarded-Host when
+    a proxy sets one) reach the app; any other gets a plain 400. Whatever the app builds
+    from the Host header then names this app: Starlette's trailing-slash redirect, for
+    one, answers `GET /trials/` with `Location: http://<Host>/trials`, which a forged
+    `Host: evil.example` would otherwise turn into a redirect to another site.
+
+    An allowed name is exact (`matcher.hospital.org`, `10.1.2.3`, `::1`), `*.domain` for
+    its subdomains, or `*` for any host (only behind a proxy that checks the name)."""
+
+    def __init__(self, app: ASGIApp, hosts: Sequence[str]) -> None:
+        self.app = app
+        self.hosts = [_host_name(h) if h != "*" and not h.startswith("*.") else h.lower()
+                      for h in hosts]
+
+    def allowed(self, header: str) -> bool:
+        name = _host_name(header)
+        for host in self.hosts:
+            suffix = host[1:] if host.startswith("*.") else None  # "*.org" → ".org"
+            if host == "*" or name == host or (suffix and name.endswith(suffix)
+                                                and len(name) > len(suffix)):
+                return bool(name)
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        named = [headers.get("host", "")]
+        forwarded = headers.get("x-forwarded-host")
+        if forwarded is not None:
+            named += forwarded.split(",")
+        if not all(self.allowed(h) for h in named):
+            # The name is not echoed: the response must not carry what the request forged.
+            await _plain(400, "this host name is not served here")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _host_name(value: str) -> str:
+    """The host of a Host header, without the port, lower case: "App.org:8443" → "app.org",
+    "[::1]:8000" → "::1"."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        end = value.find("]")
+        return value[1:end] if end > 0 else ""
+    if value.count(":") == 1:
+        value = value.partition(":")[0]
+    return value.rstrip(".")
+
+
+class SegmentConvertor(Convertor[str]):
+    """`{name:seg}` in a route: one path segment, its %25 and %2F decoded after matching
+    (see EncodedSegments), so that an id may hold any character, "/" and "%" included."""
+
+    regex = "[^/]+"
+
+    def convert(self, value: str) -> str:
+        return unquote(value)
+
+    def to_string(self, value: str) -> str:
+        return quote(value, safe="")
+
+
+register_url_convertor("seg", SegmentConvertor())
+
+
+class EncodedSegments:
+    """Route on the path as the client sent it, segment by segment.
+
+    The server hands Starlette the path percent-decoded, so a link to trial "A/B"'s page,
+    /trials/A%2FB, arrives as /trials/A/B and matches no route. This middleware rebuilds
+    `path` from `raw_path`: every segment decoded except "%" and "/", which stay escaped
+    (%25, %2F) until the `seg` convertor decodes them in the matched parameter:
+    /trials/%C3%A4%2F%C3%B6/patients/50%25 → path /trials/ä%2Fö/patients/50%25 →
+    trial_id "ä/ö", patient_id "50%". Links encode ids with the templates' `seg` filter."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope.get("root_path"):
+            raw = scope.get("raw_path")
+            if raw is not None:
+                scope = {**scope, "path": routable_path(raw)}
+            else:  # no raw path: a "/" inside an id is lost, a "%" is kept
+                scope = {**scope, "path": scope["path"].replace("%", "%25")}
+        await self.app(scope, receive, send)
+
+
+def routable_path(raw: bytes) -> str:
+    """The path to route on: b"/trials/A%2FB/x%20y" → "/trials/A%2FB/x y"."""
+    return "/".join(unquote(segment).replace("%", "%25").replace("/", "%2F")
+                    for segment in raw.decode("latin-1").split("/"))
 
 
 class AccessLog:
@@ -143,8 +251,10 @@ class AccessLog:
     def _template(self, scope: Scope) -> str:
         for route in self.routes():
             match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return getattr(route, "path", "?") + ("/…" if isinstance(route, Mount) else "")
+            if match is Match.FULL:  # path_format: "/trials/{trial_id}", no ":seg"
+                if isinstance(route, Mount):
+                    return route.path + "/…"
+                return getattr(route, "path_format", "?")
         return "(no route)"
 
 
@@ -192,10 +302,11 @@ class RequireLogin:
         db = self.engine.db
         now = self.clock()
         auth = request.headers.get("authorization", "")
+        client = _client(request)
         if auth.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
-            return security.token_user(db, auth[7:].strip(), now)
+            return security.token_user(db, auth[7:].strip(), now, client)
         token = request.cookies.get(SESSION_COOKIE)
-        return security.session_user(db, token, now, self.policy) if token else None
+        return security.session_user(db, token, now, self.policy, client) if token else None
 
 
 def _same_origin(request: Request) -> bool:
@@ -225,13 +336,16 @@ def _require_admin(request: Request) -> None:
 
 
 def _as_of(request: Request) -> dt.date:
-    raw = request.query_params.get("as_of", "").strip()
-    if not raw:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise HTTPException(400, "as_of must be a date YYYY-MM-DD") from exc
+    return param.date(request.query_params, "as_of", dt.date.today())
+
+
+def _checked_query(request: Request, trial: Any, per_page_max: int | None = None) -> Query:
+    """The filters of an export or an API call: any unusable one is a 400 (the page shows
+    the form with the mistakes instead)."""
+    query = Query.parse(request.query_params, trial, per_page_max)
+    if query.errors:
+        raise HTTPException(400, "; ".join(query.errors))
+    return query
 
 
 def _safe_next(target: str | None) -> str:
@@ -245,15 +359,15 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _duration(seconds: int) -> str:
+    """"1 second", "45 seconds", "15 minutes" (rounded up)."""
+    if seconds >= 120:
+        return f"{math.ceil(seconds / 60)} minutes"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
 def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
-
-
-def _csv_cell(value: Any) -> Any:
-    """Spreadsheet formula injection: a cell that starts like a formula is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _verdict(criterion_type: str, status: str) -> str:
@@ -282,6 +396,16 @@ def _view_params(query: Query, as_of: dt.date) -> dict[str, Any]:
     return params
 
 
+def _when(value: float | str | None) -> str:
+    """A time for a page, UTC to the second: seconds since the epoch (sessions) or an ISO
+    string (tokens' creation)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value).timestamp()
+    return dt.datetime.fromtimestamp(value, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _page_numbers(page: int, pages: int) -> list[int | None]:
     shown = {1, pages, page - 2, page - 1, page, page + 1, page + 2}
     out: list[int | None] = []
@@ -308,9 +432,19 @@ class WebApp:
         clock: Callable[[], float] = time.time,
         warm: bool = True,
         ranking_wait: float = 1.5,
+        login_policy: LoginPolicy | None = None,
+        allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+        hsts: bool = False,
     ) -> None:
+        """`allowed_hosts`: the host names served (see AllowedHosts); `hsts`: send
+        Strict-Transport-Security on HTTPS responses (`matcher serve --ssl-certfile`)."""
         self.engine = Engine(db_path)
+        self.allowed_hosts = list(allowed_hosts)
+        self.hsts = hsts
         self.policy = policy or SessionPolicy()
+        self.login_policy = login_policy or LoginPolicy()
+        self.blocked = security.BlockedLog(self.login_policy)
+        self._password_checks = anyio.Semaphore(self.login_policy.password_checks)
         self.clock = clock
         self.warm = warm
         self.ranking_wait = ranking_wait
@@ -323,6 +457,7 @@ class WebApp:
         )
         env.filters["seg"] = lambda value: quote(str(value), safe="")
         env.filters["qs"] = lambda params: urlencode(params, doseq=True)
+        env.filters["when"] = _when
         env.globals["merge"] = _merge
         env.globals.update(
             MARKS=_MARKS,
@@ -379,10 +514,29 @@ class WebApp:
         return trial, patient_id, as_of, result, rank, p_eligible
 
     def audit(self, request: Request, action: str, trial_id: str | None = None,
-              patient_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
+              patient_id: str | None = None, detail: dict[str, Any] | None = None,
+              patients: Sequence[str] = ()) -> None:
         user = request.scope.get("state", {}).get("user")
         security.audit(self.engine.db, user.username if user else None, action, trial_id,
-                       patient_id, detail)
+                       patient_id, detail, patients)
+
+    def audit_listing(self, request: Request, action: str, trial_id: str, as_of: dt.date,
+                      query: Query, patients: Sequence[str], **detail: Any) -> None:
+        """A candidates page, API page or export: its filters and the patients it returned.
+        A note search is kept as a keyed digest and length of the words, never the words
+        (security.search_term_digest says why), and gets a `note_search` entry of its own
+        with the same patients, so that every search is found by its action."""
+        filters = query.filters()
+        term = None
+        if query.q:
+            term = {"digest": security.search_term_digest(self.engine.db, query.q),
+                    "chars": len(query.q)}
+            filters["q"] = term
+        self.audit(request, action, trial_id, None,
+                   {"as_of": as_of.isoformat(), "filters": filters, **detail}, patients)
+        if term is not None:
+            self.audit(request, "note_search", trial_id, None,
+                       {"as_of": as_of.isoformat(), "via": action, "term": term}, patients)
 
     def ranking_within(self, trial, as_of: dt.date, wait: float) -> Ranking | None:
         deadline = time.monotonic() + wait
@@ -412,14 +566,26 @@ class WebApp:
                                 str(form.get("login_token") or "")):
             return self._login_error(request, target, "The form expired; please try again.", 403)
         client = _client(request)
-        outcome = await _run(self._authenticate, username, password, client)
-        if outcome == "blocked":
+        attempt = await _run(self._begin_login, username, client)
+        if attempt.id is None:  # the account or the address must still wait
+            wait = math.ceil(attempt.retry_after)
             return self._login_error(
-                request, target, "Too many failed attempts. Wait 15 minutes and try again.", 429)
-        if not isinstance(outcome, str):
-            session = await self.dbrun(security.create_session, outcome.username,
+                request, target, f"Too many failed attempts. Try again in {_duration(wait)}.",
+                429, wait)
+        if not await self._password_check_turn():
+            await self.dbrun(security.cancel_login_attempt, attempt)
+            return self._login_error(
+                request, target, "The server is busy checking other logins; try again in a "
+                "moment.", 503, 1)
+        try:
+            user = await self.dbrun(security.authenticate, username, password)
+        finally:
+            self._password_checks.release()
+        await self.dbrun(security.finish_login_attempt, attempt, user is not None)
+        if user is not None:
+            session = await self.dbrun(security.create_session, user.username,
                                        self.clock(), self.policy)
-            await self.dbrun(security.audit, outcome.username, "login", None, None,
+            await self.dbrun(security.audit, user.username, "login", None, None,
                              {"client": client})
             response = RedirectResponse(target, 303)
             self._set_cookie(request, response, SESSION_COOKIE, session)
@@ -428,26 +594,41 @@ class WebApp:
             return response
         return self._login_error(request, target, "Wrong username or password.", 401)
 
-    def _authenticate(self, username: str, password: str, client: str) -> User | str:
+    def _begin_login(self, username: str, client: str) -> security.LoginAttempt:
+        """The attempt, counted before its password is checked, or refused (and counted in
+        the audit trail's login_blocked row, see security.BlockedLog)."""
         db = self.engine.db
         now = self.clock()
-        if security.login_blocked(db, username, client, now):
-            security.audit(db, None, "login_blocked", detail={"username": username,
-                                                               "client": client})
-            return "blocked"
-        user = security.authenticate(db, username, password)
-        security.record_login_attempt(db, username, client, user is not None, now)
-        if user is None:
-            security.audit(db, None, "login_failed", detail={"username": username,
-                                                              "client": client})
-            return "failed"
-        return user
+        account = security.login_account(db, username)
+        attempt = security.begin_login_attempt(db, account, client, now, self.login_policy)
+        if attempt.id is None:
+            self.blocked.record(db, attempt, now)
+        else:
+            self.blocked.flush(db, now)
+        return attempt
 
-    def _login_error(self, request: Request, target: str, message: str, status: int) -> Response:
+    async def _password_check_turn(self) -> bool:
+        """One of the `password_checks` turns (each scrypt hash takes 16 MiB and ~40 ms:
+        guesses fired at once must not take the server's memory and cores), waited for at
+        most `password_check_wait` seconds, in the event loop (no worker thread held)."""
+        try:
+            self._password_checks.acquire_nowait()
+            return True
+        except anyio.WouldBlock:
+            pass
+        with anyio.move_on_after(self.login_policy.password_check_wait):
+            await self._password_checks.acquire()
+            return True
+        return False
+
+    def _login_error(self, request: Request, target: str, message: str, status: int,
+                     retry_after: int | None = None) -> Response:
         token = secrets.token_urlsafe(24)
         response = self.render(request, "login.html",
                                {"login_token": token, "next": target, "error": message}, status)
         self._set_cookie(request, response, LOGIN_COOKIE, token, path="/login", max_age=3600)
+        if retry_after is not None:
+            response.headers["retry-after"] = str(retry_after)
         return response
 
     def _set_cookie(self, request: Request, response: Response, name: str, value: str,
@@ -504,13 +685,15 @@ class WebApp:
         as_of = _as_of(request)
         summaries = self._trial_summaries(as_of, wait=False)
         computing = any(s["counts"] is None for s in summaries)
-        imported = request.query_params.get("imported", "").split(",")
+        imported = param.text(request.query_params, "imported", 2000).split(",")
         known = [s["trial"].trial_id for s in summaries if s["trial"].trial_id in imported]
         if known and not message:
             message = f"Imported {', '.join(known)}."
+        problems = self.engine.input_problems() if _user(request).is_admin else None
         return self.render(request, "trials.html", {
             "summaries": summaries, "as_of": as_of, "computing": computing,
             "message": message, "error": None if status == 200 else message,
+            "problems": problems,
         }, status)
 
     async def import_trial(self, request: Request) -> Response:
@@ -558,18 +741,20 @@ class WebApp:
                 **base, "computing": True, "ranking": None, "rows": [], "total": 0,
                 "pages": 0, "page_numbers": [], "referrals": {},
                 "patients": self.engine.db.execute("SELECT count(*) FROM patients").fetchone()[0],
-            })
+            }, 400 if query.errors else 200)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
         total = len(rows)
         pages = max(1, math.ceil(total / query.per_page))
         page = min(query.page, pages)
         shown = rows[(page - 1) * query.per_page: page * query.per_page]
+        self.audit_listing(request, "view_candidates", trial.trial_id, as_of, query,
+                           [r.patient_id for r in shown], page=page, rows=len(shown))
         return self.render(request, "candidates.html", {
             **base, "computing": False, "ranking": ranking, "rows": shown, "total": total,
             "page": page, "pages": pages, "page_numbers": _page_numbers(page, pages),
             "referrals": referrals, "patients": len(ranking.rows),
-        })
+        }, 400 if query.errors else 200)
 
     async def export_csv(self, request: Request) -> Response:
         return await _run(self._export_csv, request)
@@ -577,33 +762,33 @@ class WebApp:
     def _export_csv(self, request: Request) -> Response:
         trial = self.trial_or_404(request.path_params["trial_id"])
         as_of = _as_of(request)
-        query = Query.parse(request.query_params, trial)
+        query = _checked_query(request, trial)
         ranking = self.engine.ranking(trial, as_of)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
         # The columns of `matcher match --format csv`, then the web app's own.
         model = ranking.model_version is not None
-        writer.writerow(
+        header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
             + [c.key for c in trial.criteria] + (["p_eligible"] if model else [])
             + ["age_years", "referral_status", "referral_by", "referral_at"]
         )
+        table = []
         for r in rows:
             ref = referrals.get(r.patient_id, {})
-            writer.writerow([
-                _csv_cell(v) for v in (
-                    r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
-                    r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
-                    "" if r.age is None else r.age,
-                    ref.get("status", ""), ref.get("username", ""), ref.get("at", ""))
+            table.append([
+                r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
+                r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
+                "" if r.age is None else r.age,
+                ref.get("status", ""), ref.get("username", ""), ref.get("at", "")
             ])
-        self.audit(request, "export_csv", trial.trial_id, None,
-                   {"as_of": as_of.isoformat(), "filters": query.filters(), "rows": len(rows)})
-        filename = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in trial.trial_id)
+        self.audit_listing(request, "export_csv", trial.trial_id, as_of, query,
+                           [r.patient_id for r in rows], rows=len(rows))
+        # ASCII only: a header is Latin-1 on the wire, so trial "ä/ö" is saved as "___".
+        filename = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_"
+                           for ch in trial.trial_id)
         return Response(
-            buffer.getvalue(),
+            csv_text(header, table),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition":
                      f'attachment; filename="{filename}-candidates-{as_of.isoformat()}.csv"'},
@@ -634,6 +819,8 @@ class WebApp:
         detail: dict[str, Any] = {"as_of": as_of.isoformat()}
         if note_view:
             detail["note_id"] = note_view["note"].note_id
+        if svg:  # the timeline: the patient's lab values and drugs over time
+            detail["timeline"] = True
         self.audit(request, "view_patient", trial.trial_id, patient_id, detail)
         return self.render(request, "patient.html", {
             "trial": trial, "as_of": as_of, "result": result, "rank": rank, "items": items,
@@ -642,22 +829,20 @@ class WebApp:
             "later_notes": sum(1 for n in notes if n.note_date > as_of),
             "note_view": note_view, "svg": svg, "referral": referral, "history": history,
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
-            "error": request.query_params.get("error"),
+            "error": param.choice(request.query_params, "error", ("reason",), None),
         })
 
     def _note_view(self, request: Request, notes: list) -> dict[str, Any] | None:
-        note_id = request.query_params.get("note")
+        query = request.query_params
+        note_id = param.text(query, "note", 1000)
+        start = param.integer(query, "start", 0, 10**9, -1)
+        end = param.integer(query, "end", 0, 10**9, -1)
         if not note_id:
             return None
         note = next((n for n in notes if n.note_id == note_id), None)
         if note is None:
             raise HTTPException(404, "no such note for this patient")
         text = note.text
-        try:
-            start = int(request.query_params.get("start", ""))
-            end = int(request.query_params.get("end", ""))
-        except ValueError:
-            start = end = -1
         if not (0 <= start < end <= len(text)):
             return {"note": note, "before": text, "span": "", "after": ""}
         return {"note": note, "before": text[:start], "span": text[start:end],
@@ -699,7 +884,7 @@ class WebApp:
     def _users_page(self, request: Request, error: str | None, status: int) -> Response:
         users = security.list_users(self.engine.db)
         names = {u["username"] for u in users}
-        added, removed = (request.query_params.get(k, "") for k in ("added", "removed"))
+        added, removed = (param.text(request.query_params, k) for k in ("added", "removed"))
         message = None  # only what is true now: a link cannot make the page say anything
         if added in names:
             message = f"Added {added}."
@@ -740,13 +925,12 @@ class WebApp:
         return await _run(self._audit_page, request)
 
     def _audit_page(self, request: Request) -> Response:
-        filters = {k: request.query_params.get(k, "").strip()
-                   for k in ("username", "action", "trial_id", "patient_id")}
+        self.blocked.flush(self.engine.db, self.clock())  # the refusals counted so far
+        query = request.query_params
+        filters = {k: param.text(query, k) for k in ("username", "action", "trial_id",
+                                                      "patient_id")}
         per_page = 100
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = param.integer(query, "page", 1, param.MAX_PAGE, 1)
         rows, total = security.audit_rows(self.engine.db, per_page, (page - 1) * per_page,
                                           filters)
         pages = max(1, math.ceil(total / per_page))
@@ -754,6 +938,41 @@ class WebApp:
             "rows": rows, "total": total, "page": page, "pages": pages, "filters": filters,
             "active": {k: v for k, v in filters.items() if v},
         })
+
+    async def sessions(self, request: Request) -> Response:
+        _require_admin(request)
+        return await _run(self._sessions_page, request)
+
+    def _sessions_page(self, request: Request) -> Response:
+        db, now = self.engine.db, self.clock()
+        cookie = request.cookies.get(SESSION_COOKIE)
+        return self.render(request, "sessions.html", {
+            "sessions": security.list_sessions(db, now, self.policy),
+            "tokens": security.list_api_tokens(db, now),
+            "current": security.session_id(cookie) if cookie else None,
+        })
+
+    async def end_session(self, request: Request) -> Response:
+        return await self._end_one(request, "session_id", security.end_session_by_id,
+                                   "session_end", "session")
+
+    async def revoke_token(self, request: Request) -> Response:
+        return await self._end_one(request, "token_id", security.revoke_api_token,
+                                   "token_revoke", "token")
+
+    async def _end_one(self, request: Request, name: str, end: Callable[..., str],
+                       action: str, key: str) -> Response:
+        """End the session or revoke the token the URL names by its short id: its next
+        request is refused (a browser goes to /login, an API client gets 401)."""
+        _require_admin(request)
+        await self.form(request)
+        short_id = request.path_params[name]
+        try:
+            username = await self.dbrun(end, short_id)
+        except security.UserError as exc:
+            raise HTTPException(404, str(exc)) from None
+        await _run(self.audit, request, action, None, None, {key: short_id, "user": username})
+        return RedirectResponse("/admin/sessions", 303)
 
     # --- JSON API ----------------------------------------------------------------------
 
@@ -781,13 +1000,8 @@ class WebApp:
         output contract (matcher/schema/match_output.schema.json)."""
         trial = self.trial_or_404(request.path_params["trial_id"])
         as_of = _as_of(request)
-        query = Query.parse(request.query_params, trial)
-        if query.errors:
-            raise HTTPException(400, "; ".join(query.errors))
+        query = _checked_query(request, trial, per_page_max=API_MAX_PER_PAGE)
         per_page = query.per_page
-        raw = request.query_params.get("per_page")
-        if raw and raw.isdigit():
-            per_page = min(max(int(raw), 1), 1000)
         ranking = self.engine.ranking(trial, as_of)
         referrals = self.engine.referrals(trial.trial_id)
         rows = self.engine.select(ranking, query, referrals)
@@ -801,15 +1015,15 @@ class WebApp:
                                         ranking.model_version)
         else:
             payload = api.match_to_json(trial, results, as_of, texts)
-        self.audit(request, "api_candidates", trial.trial_id, None,
-                   {"as_of": as_of.isoformat(), "filters": query.filters(), "page": page,
-                    "rows": len(shown)})
+        self.audit_listing(request, "api_candidates", trial.trial_id, as_of, query,
+                           [r.patient_id for r in shown], page=page, rows=len(shown))
         headers = {"x-total-count": str(len(rows)), "x-page": str(page),
                    "x-per-page": str(per_page)}
         if page < pages:
             params = {**query.filters(), "as_of": as_of.isoformat(), "page": page + 1,
                       "per_page": per_page}
-            headers["link"] = f'<{request.url.path}?{urlencode(params, doseq=True)}>; rel="next"'
+            path = f"/api/trials/{quote(trial.trial_id, safe='')}/candidates"
+            headers["link"] = f'<{path}?{urlencode(params, doseq=True)}>; rel="next"'
         return JSONResponse(payload, headers=headers)
 
     def _note_texts(self, results: list) -> dict[str, str]:
@@ -848,6 +1062,10 @@ class WebApp:
 
     # --- errors ------------------------------------------------------------------------
 
+    async def parameter_error(self, request: Request, exc: Exception) -> Response:
+        """An unusable query parameter (param.ParameterError): 400 naming it."""
+        return await self.http_error(request, HTTPException(400, str(exc)))
+
     async def http_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if request.url.path.startswith("/api/"):
@@ -867,18 +1085,23 @@ class WebApp:
             Route("/", self.home, methods=["GET"]),
             Route("/trials", self.trials, methods=["GET"]),
             Route("/trials/import", self.import_trial, methods=["POST"]),
-            Route("/trials/{trial_id}", self.candidates, methods=["GET"]),
-            Route("/trials/{trial_id}/export.csv", self.export_csv, methods=["GET"]),
-            Route("/trials/{trial_id}/patients/{patient_id}", self.patient, methods=["GET"]),
-            Route("/trials/{trial_id}/patients/{patient_id}/referral", self.set_referral,
-                  methods=["POST"]),
+            Route("/trials/{trial_id:seg}", self.candidates, methods=["GET"]),
+            Route("/trials/{trial_id:seg}/export.csv", self.export_csv, methods=["GET"]),
+            Route("/trials/{trial_id:seg}/patients/{patient_id:seg}", self.patient,
+                  methods=["GET"]),
+            Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/referral",
+                  self.set_referral, methods=["POST"]),
             Route("/admin/users", self.users, methods=["GET"]),
             Route("/admin/users", self.add_user, methods=["POST"]),
-            Route("/admin/users/{username}/remove", self.remove_user, methods=["POST"]),
+            Route("/admin/users/{username:seg}/remove", self.remove_user, methods=["POST"]),
             Route("/admin/audit", self.audit_page, methods=["GET"]),
+            Route("/admin/sessions", self.sessions, methods=["GET"]),
+            Route("/admin/sessions/{session_id:seg}/end", self.end_session, methods=["POST"]),
+            Route("/admin/tokens/{token_id:seg}/revoke", self.revoke_token, methods=["POST"]),
             Route("/api/trials", self.api_trials, methods=["GET"]),
-            Route("/api/trials/{trial_id}/candidates", self.api_candidates, methods=["GET"]),
-            Route("/api/trials/{trial_id}/patients/{patient_id}", self.api_patient,
+            Route("/api/trials/{trial_id:seg}/candidates", self.api_candidates,
+                  methods=["GET"]),
+            Route("/api/trials/{trial_id:seg}/patients/{patient_id:seg}", self.api_patient,
                   methods=["GET"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
@@ -899,17 +1122,23 @@ class WebApp:
 
                 threading.Thread(target=warm_up, daemon=True, name="warm-up").start()
             yield
+            await self.dbrun(self.blocked.flush, self.clock())  # the refusals counted so far
 
         routes = self.routes()
         app = Starlette(
             routes=routes,
-            exception_handlers={HTTPException: self.http_error},
+            exception_handlers={HTTPException: self.http_error,
+                                param.ParameterError: self.parameter_error},
             lifespan=lifespan,
             max_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
         )
+        # The last added runs first: headers, the path to route on, log, host check, login,
+        # then the routes.
         app.add_middleware(RequireLogin, engine=engine, policy=self.policy, clock=self.clock)
+        app.add_middleware(AllowedHosts, hosts=self.allowed_hosts)
         app.add_middleware(AccessLog, routes=lambda: routes)
-        app.add_middleware(SecurityHeaders)
+        app.add_middleware(EncodedSegments)
+        app.add_middleware(SecurityHeaders, hsts=self.hsts)
         app.state.web = self
         return app
 

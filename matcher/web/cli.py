@@ -25,10 +25,13 @@ def _path(db: str | None) -> str:
     return db or os.environ.get("MATCHER_DB") or DEFAULT_DB
 
 
-def _open(db: str | None) -> Store:
+def _open(db: str | None, *, create: bool = False) -> Store:
+    """The database; only `user add` creates it (serve and the other user commands refuse
+    a mistyped --db rather than start on a new empty file)."""
     from matcher.web.schema import ensure_schema
 
-    store = Store.open_default(_path(db))
+    path = _path(db)
+    store = Store.open_default(path) if create else Store.open_existing(path)
     ensure_schema(store.db)
     return store
 
@@ -42,6 +45,27 @@ def _loopback(host: str) -> bool:
         return False
 
 
+_EVERY_INTERFACE = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(bound: str, given: tuple[str, ...] | list[str]) -> list[str]:
+    """The host names the app serves: those given with --allowed-host, else the address
+    it listens on (and the other loopback names when that is loopback: a browser on the
+    machine may say localhost or 127.0.0.1). Listening on every interface (0.0.0.0) names
+    no host, so the names must be given."""
+    if given:
+        return list(dict.fromkeys(given))
+    if bound in _EVERY_INTERFACE:
+        raise click.UsageError(
+            f"--host {bound or '(empty)'} listens on every interface: say which host names "
+            "clients use with --allowed-host NAME (repeatable), e.g. --allowed-host "
+            "matcher.hospital.org"
+        )
+    if _loopback(bound):
+        return list(dict.fromkeys([bound, "localhost", "127.0.0.1", "::1"]))
+    return [bound]
+
+
 @click.command()
 @_DB
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -51,8 +75,15 @@ def _loopback(host: str) -> bool:
               help="Serve HTTPS with this certificate (session cookies are then Secure).")
 @click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The certificate's private key.")
+@click.option("--forwarded-allow-ips", "proxies", default="", metavar="ADDRESSES",
+              help="Comma-separated addresses or networks of the reverse proxy whose "
+                   "X-Forwarded-For and X-Forwarded-Proto are believed (e.g. 127.0.0.1). "
+                   "Default: none; the connecting address is the client.")
+@click.option("--allowed-host", "allowed_host", multiple=True, metavar="NAME",
+              help="A host name clients use (repeatable; *.domain for its subdomains). "
+                   "Requests naming another host get 400. Default: the --host address.")
 def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
-          ssl_keyfile: str | None) -> None:
+          ssl_keyfile: str | None, proxies: str, allowed_host: tuple[str, ...]) -> None:
     """Serve the referrer web app (every page needs a login: see `matcher user add`)."""
     import uvicorn
 
@@ -61,6 +92,8 @@ def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+    trusted = _proxy_addresses(proxies)
+    hosts = allowed_hosts(host, allowed_host)
     path = _path(db)
     with _open(path) as store:
         users = list_users(store.db)
@@ -71,11 +104,30 @@ def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
                    err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
                         stream=sys.stderr)
-    app = create_app(path)
+    app = create_app(path, allowed_hosts=hosts, hsts=bool(ssl_certfile))
     scheme = "https" if ssl_certfile else "http"
-    click.echo(f"matcher web app on {scheme}://{host}:{port}/ (database {path})", err=True)
+    click.echo(f"matcher web app on {scheme}://{host}:{port}/ (database {path}; host names "
+               f"served: {', '.join(hosts)})", err=True)
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: anything on the
+    # host (or any client, when nothing proxies) could then choose its own address and escape
+    # the login throttle. Only the proxies named are believed.
     uvicorn.run(app, host=host, port=port, access_log=False, server_header=False,
-                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, log_level="info")
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, log_level="info",
+                proxy_headers=bool(trusted), forwarded_allow_ips=",".join(trusted))
+
+
+def _proxy_addresses(value: str) -> list[str]:
+    """The addresses of --forwarded-allow-ips, each an IP address or network."""
+    addresses = [part.strip() for part in value.split(",") if part.strip()]
+    for address in addresses:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise click.BadParameter(
+                f"{address!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)",
+                param_hint="--forwarded-allow-ips",
+            ) from None
+    return addresses
 
 
 @click.group()
@@ -103,7 +155,7 @@ def user_add(username: str, role: str, password_stdin: bool, replace: bool,
     """Add a user; the password is asked for (or read with --password-stdin)."""
     from matcher.web.security import UserError, add_user
 
-    with _open(db) as store:
+    with _open(db, create=True) as store:
         password = _password(password_stdin)
         try:
             add_user(store.db, username, password, role, replace=replace)

@@ -8,11 +8,16 @@ change: the web app's caches compare that one number instead of re-reading the d
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
 
 from sqlite_utils import Database
 
+from matcher.web.security import keyed_login_name
+
 _DATA_TABLES = ("patients", "notes", "findings")
+_KEYED = re.compile(r"^unknown:[0-9a-f]{16}$")  # security.keyed_login_name's output
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS web_users (
@@ -27,14 +32,17 @@ CREATE TABLE IF NOT EXISTS web_sessions (
     csrf_token TEXT NOT NULL,
     created_at REAL NOT NULL,
     last_seen REAL NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    client TEXT
 );
 CREATE INDEX IF NOT EXISTS web_sessions_user ON web_sessions (username);
 CREATE TABLE IF NOT EXISTS web_api_tokens (
     token_hash TEXT PRIMARY KEY,
     username TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    last_seen REAL,
+    client TEXT
 );
 CREATE TABLE IF NOT EXISTS web_login_attempts (
     id INTEGER PRIMARY KEY,
@@ -45,6 +53,10 @@ CREATE TABLE IF NOT EXISTS web_login_attempts (
 );
 CREATE INDEX IF NOT EXISTS web_login_attempts_user ON web_login_attempts (username, at);
 CREATE INDEX IF NOT EXISTS web_login_attempts_client ON web_login_attempts (client, at);
+CREATE INDEX IF NOT EXISTS web_login_attempts_at ON web_login_attempts (at);
+-- A failure followed by the same account's login from the same address is forgiven
+-- (security._refusal looks for that login by client, username and id).
+CREATE INDEX IF NOT EXISTS web_login_attempts_pair ON web_login_attempts (client, username, id);
 CREATE TABLE IF NOT EXISTS web_audit (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
@@ -55,6 +67,14 @@ CREATE TABLE IF NOT EXISTS web_audit (
     detail TEXT
 );
 CREATE INDEX IF NOT EXISTS web_audit_patient ON web_audit (patient_id);
+-- The patients an audited listing, export or note search returned, one row each: "who saw
+-- P-001?" is one indexed query over single-patient views and listings alike.
+CREATE TABLE IF NOT EXISTS web_audit_patients (
+    audit_id INTEGER NOT NULL,
+    patient_id TEXT NOT NULL,
+    PRIMARY KEY (audit_id, patient_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS web_audit_patients_patient ON web_audit_patients (patient_id);
 CREATE TABLE IF NOT EXISTS web_referrals (
     trial_id TEXT NOT NULL,
     patient_id TEXT NOT NULL,
@@ -101,6 +121,24 @@ CREATE TABLE IF NOT EXISTS web_notes_fts_rows (
 """
 
 
+# Columns added to tables of an earlier release (CREATE TABLE IF NOT EXISTS leaves an
+# existing table as it is): the client and time of a session's or token's latest request.
+_ADDED_COLUMNS = (
+    ("web_sessions", "client", "TEXT"),
+    ("web_api_tokens", "last_seen", "REAL"),
+    ("web_api_tokens", "client", "TEXT"),
+)
+
+
+def _missing_columns(db: Database) -> list[tuple[str, str, str]]:
+    missing = []
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        if present and column not in present:
+            missing.append((table, column, declaration))
+    return missing
+
+
 def _triggers() -> str:
     sql = []
     for table in _DATA_TABLES:
@@ -125,7 +163,7 @@ def ensure_schema(db: Database) -> None:
         r[0]
         for r in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'web_%'").fetchall()
     }
-    if _wanted() <= present:
+    if _wanted() <= present and not _missing_columns(db):
         return
     conn = db.conn
     if conn.in_transaction:
@@ -138,13 +176,57 @@ def ensure_schema(db: Database) -> None:
             if "web_notes_fts" in present and "web_notes_fts_rows" not in present
             else ""
         )
-        conn.executescript(
-            "BEGIN IMMEDIATE;\n" + _TABLES + _triggers() + backfill + "\nCOMMIT;"
+        # This installation's secret for keyed login names (security.login_account).
+        login_key = (
+            "INSERT OR IGNORE INTO web_meta (key, value) "
+            f"VALUES ('login_name_key', '{secrets.token_hex(32)}');"
         )
+        conn.executescript("BEGIN IMMEDIATE;\n" + _TABLES + _triggers() + backfill + login_key)
+        if "web_login_attempts" in present and "web_login_attempts_pair" not in present:
+            _key_typed_login_names(db)
+        # Looked for again under the write lock: another process may have added them.
+        for table, column, declaration in _missing_columns(db):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        conn.commit()
     except BaseException:
         if conn.in_transaction:
             conn.rollback()
         raise
+
+
+def _key_typed_login_names(db: Database) -> None:
+    """A database written before login names were keyed holds what people typed as a
+    username on a failed login (sometimes their password) in web_login_attempts and in the
+    audit detail of `login_failed` and `login_blocked`. The attempts under unknown names go
+    (they only fed the throttle); the audit keeps the keyed hash in place of the text.
+    secure_delete zeroes the old text instead of leaving it in free space in the file."""
+    conn = db.conn
+    secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        key = bytes.fromhex(
+            conn.execute("SELECT value FROM web_meta WHERE key = 'login_name_key'").fetchone()[0]
+        )
+        known = {row[0] for row in conn.execute("SELECT username FROM web_users")}
+        conn.execute(
+            "DELETE FROM web_login_attempts WHERE username NOT IN (SELECT username FROM web_users)"
+        )
+        rows = conn.execute(
+            "SELECT id, detail FROM web_audit WHERE action IN ('login_failed', 'login_blocked') "
+            "AND detail IS NOT NULL"
+        ).fetchall()
+        for row_id, detail in rows:
+            try:
+                parsed = json.loads(detail)
+            except ValueError:
+                continue
+            name = parsed.get("username") if isinstance(parsed, dict) else None
+            if isinstance(name, str) and name not in known and not _KEYED.match(name):
+                parsed["username"] = keyed_login_name(key, name)
+                conn.execute("UPDATE web_audit SET detail = ? WHERE id = ?",
+                             [json.dumps(parsed, sort_keys=True), row_id])
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
 def data_version(db: Database) -> int:

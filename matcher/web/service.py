@@ -29,6 +29,7 @@ from matcher import api
 from matcher.model import Criterion, Finding, Patient, PatientResult, Status, Trial
 from matcher.ranking import rank
 from matcher.store import Store
+from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
 from matcher.web.schema import data_version, ensure_schema
 
 STATUSES = ("eligible", "possible", "ineligible")
@@ -106,42 +107,45 @@ class Query:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, params: Any, trial: Trial) -> Query:
+    def parse(cls, params: Any, trial: Trial, per_page_max: int | None = None) -> Query:
+        """The query string's filters, sort and page; every unusable value is a message in
+        `errors` (naming the parameter) and is left out. `per_page_max`: any page size up
+        to it (the JSON API), else one of PER_PAGE_CHOICES (the page's menu)."""
         query = cls()
-        ids = {c.id for c in trial.criteria}
-        status = params.get("status", "")
-        if status in STATUSES:
-            query.status = status
-        elif status:
-            query.errors.append("unknown patient status")
+        errors = query.errors
+        query.status = collect(errors, choice, params, "status", STATUSES) or ""
         for name in ("age_min", "age_max"):
-            raw = (params.get(name) or "").strip()
-            if raw:
-                if raw.isdigit() and int(raw) <= 150:
-                    setattr(query, name, int(raw))
-                else:
-                    query.errors.append(f"{name.replace('_', ' ')} must be a whole number")
+            setattr(query, name, collect(errors, integer, params, name, 0, 150))
+        ids = {c.id for c in trial.criteria}
         pairs = list(params.getlist("c")) if hasattr(params, "getlist") else []
-        crit, crit_status = params.get("crit", ""), params.get("crit_status", "")
-        if crit and crit_status:
+        crit = collect(errors, text, params, "crit")
+        crit_status = collect(errors, choice, params, "crit_status", CRITERION_STATUSES)
+        if crit and crit not in ids:
+            errors.append(str(ParameterError("crit", "a criterion id of this trial")))
+        elif crit and crit_status:
             pairs.append(f"{crit}:{crit_status}")
+        if len(pairs) > 10:
+            errors.append(str(ParameterError("c", "at most 10 criterion filters")))
         for pair in pairs[:10]:
             cid, _, wanted = pair.rpartition(":")
             if cid in ids and wanted in CRITERION_STATUSES:
                 if (cid, wanted) not in query.criteria:
                     query.criteria.append((cid, wanted))
             elif pair:
-                query.errors.append("unknown criterion filter")
-        query.q = (params.get("q") or "").strip()[:200]
-        referral = params.get("referral", "")
-        if referral in (*REFERRAL_STATUSES, "none"):
-            query.referral = referral
-        sort = params.get("sort", "rank")
-        query.sort = sort if sort in SORT_KEYS else "rank"
-        query.desc = params.get("dir") == "desc"
-        query.page = _int(params.get("page"), 1, 1, 10**6)
-        per_page = _int(params.get("per_page"), 50, 1, 1000)
-        query.per_page = per_page if per_page in PER_PAGE_CHOICES else 50
+                errors.append(str(ParameterError(
+                    "c", "CRITERION:STATUS, a criterion id of this trial and one of "
+                    + ", ".join(CRITERION_STATUSES))))
+        query.q = collect(errors, text, params, "q") or ""
+        query.referral = collect(errors, choice, params, "referral",
+                                 (*REFERRAL_STATUSES, "none")) or ""
+        query.sort = collect(errors, choice, params, "sort", SORT_KEYS, "rank") or "rank"
+        query.desc = collect(errors, choice, params, "dir", ("asc", "desc")) == "desc"
+        query.page = collect(errors, integer, params, "page", 1, MAX_PAGE, 1) or 1
+        if per_page_max is not None:
+            per_page = collect(errors, integer, params, "per_page", 1, per_page_max, 50)
+        else:
+            per_page = collect(errors, choice, params, "per_page", PER_PAGE_CHOICES, 50)
+        query.per_page = per_page or 50
         return query
 
     def filters(self) -> dict[str, Any]:
@@ -166,14 +170,6 @@ class Query:
         return out
 
 
-def _int(raw: Any, default: int, low: int, high: int) -> int:
-    try:
-        value = int(str(raw))
-    except (TypeError, ValueError):
-        return default
-    return min(max(value, low), high)
-
-
 def trial_from_row(row: dict[str, Any]) -> Trial:
     """A Trial from its `trials` row (the criteria exactly as saved by Store.save_trial)."""
     record = row.get("record") or {}
@@ -186,6 +182,7 @@ def trial_from_row(row: dict[str, Any]) -> Trial:
             kind=c["kind"],
             params=dict(c.get("params") or {}),
             manual_reason=c.get("manual_reason"),
+            trace=tuple(c.get("trace") or ()),
         )
         for c in row["criteria"]
     )
@@ -638,6 +635,28 @@ class Engine:
                 "WHERE web_notes_fts MATCH ? AND r.note_date <= ?",
                 [match, as_of.isoformat()],
             )
+        }
+
+    # --- what the loads did not take (admins) ---------------------------------------------
+
+    def input_problems(self, limit: int = 20) -> dict[str, Any]:
+        """Rejected rows (the latest `limit`: file, line, reason; never the raw row) and
+        notes not parsed (the parser failed on them, e.g. "note 'N1': ... over the limit",
+        or no parse ran since they were loaded; the next ingest or nightly run tries
+        again), each with its count. Ids and reasons only, never note text."""
+        db = self.db
+        return {
+            "rejected": db.execute("SELECT count(*) FROM rejects").fetchone()[0],
+            "rejects": list(db.query(
+                "SELECT source_file, line, reason, rejected_at FROM rejects "
+                "ORDER BY id DESC LIMIT ?", [limit],
+            )),
+            "unparsed": db.execute(
+                "SELECT count(*) FROM notes WHERE parsed_version IS NULL").fetchone()[0],
+            "unparsed_ids": [r[0] for r in db.execute(
+                "SELECT note_id FROM notes WHERE parsed_version IS NULL ORDER BY note_id "
+                "LIMIT ?", [limit],
+            )],
         }
 
     # --- referrals -----------------------------------------------------------------------

@@ -1,0 +1,254 @@
+"""The grammar of registry criteria as data: matcher/data/criteria_grammar.json.
+
+The criteria reader classifies an item by what it recognises; the coverage guard
+(matcher.criteria_guard) then asks whether every word of the item is accounted for. The
+words it may pass over are data, not code, so that a reviewer can read them in one place:
+
+- `filler`: words that carry no meaning in a criterion ("patients with", "documented").
+- `meaning_changing`: words that change what a criterion means ("active", "except",
+  "due", "rise"); they can never be filler, and a kind lists one among its cue words only
+  when its evaluator honours it ("history" for a diagnosis, which is judged "ever").
+- `kinds`: each computable kind's own cue words ("received", "within" for drug exposure).
+- `exception_words` / `heading_words`: accounted only inside an exception clause the kind
+  honours, or inside a heading that groups the item ("Liver function:").
+- the guards' lists: concepts an inclusion never requires, concepts that name a current
+  state, plausible ranges per analyte, the longest plausible window.
+
+The file is validated once on load: an unknown key, a wrong type, a duplicate entry, a
+filler word that is also meaning-changing, or an unknown concept id raises VocabularyError
+naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from matcher.errors import VocabularyError
+from matcher.vocab import Vocabulary, data_text, load_vocabulary
+
+__all__ = [
+    "COMPUTABLE_KINDS",
+    "GRAMMAR_FILE",
+    "Grammar",
+    "Phrases",
+    "load_grammar",
+    "read_grammar",
+    "words_of",
+]
+
+GRAMMAR_FILE = "matcher/data/criteria_grammar.json"
+
+# Kinds whose evaluator can give a verdict (met / not met) from notes: their items must be
+# wholly understood. "consent" and "manual" only ever give `manual`.
+COMPUTABLE_KINDS = frozenset(
+    {"age", "sex", "diagnosis", "biopsy", "score", "refractory", "drug_exposure", "lab",
+     "cd19", "ana", "venous", "hemodynamic"}
+)  # fmt: skip
+
+_WORD = re.compile(r"[^\W_]+")
+_PHRASE_LISTS = ("filler", "meaning_changing", "negators", "lead_subjects", "lead_auxiliaries",
+                 "window_anchors", "exception_words", "heading_words", "cohort_words",
+                 "term_qualifiers", "paediatric_qualifiers")  # fmt: skip
+_KEYS = frozenset(
+    {"version", "description", *_PHRASE_LISTS, "kinds", "inclusion_never_requires",
+     "broad_concepts", "manual_concepts", "plausible", "plausible_uln_multiple",
+     "max_window_days"}
+)  # fmt: skip
+
+
+def words_of(text: str) -> list[str]:
+    """The lower-case words of a phrase: "e.g." → ["e", "g"], "co-exist" → ["co", "exist"]."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def phrase_pattern(entry: str) -> str:
+    """A phrase as a regex: its words in order ("and/or", "e.g.", "co-exist", "ISN/RPS")."""
+    # Between words: space, hyphen, slash or a dot ("e.g.", "co-exist", "and/or"); never a
+    # bracket, which would let "screening visit" swallow "Screening (Visit".
+    return r"(?<![^\W_])" + r"[\s\-/.]*".join(re.escape(w) for w in words_of(entry)) + r"(?![^\W_])"
+
+
+class Phrases:
+    """A list of words and phrases: one-word entries are looked up per token, longer ones
+    are found by one regex."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self.entries = tuple(entries)
+        split = [words_of(x) for x in self.entries]
+        self.words = frozenset(words[0] for words in split if len(words) == 1)
+        longer = sorted((x for x in self.entries if len(words_of(x)) > 1), key=len, reverse=True)
+        self._regex = (
+            re.compile("|".join(phrase_pattern(x) for x in longer), re.IGNORECASE)
+            if longer
+            else None
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the multi-word entries occur in `text`."""
+        if self._regex is None:
+            return []
+        return [(m.start(), m.end()) for m in self._regex.finditer(text)]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+
+@dataclass(frozen=True)
+class Grammar:
+    filler: Phrases
+    meaning_changing: frozenset[str]
+    negators: tuple[str, ...]
+    lead_subjects: tuple[str, ...]
+    lead_auxiliaries: tuple[str, ...]
+    window_anchors: tuple[str, ...]
+    kinds: dict[str, Phrases]
+    exception_words: Phrases
+    heading_words: Phrases
+    cohort_words: tuple[str, ...]
+    term_qualifiers: frozenset[str]
+    paediatric_qualifiers: frozenset[str]
+    inclusion_never_requires: frozenset[str]
+    broad_concepts: frozenset[str]
+    manual_concepts: dict[str, str]
+    plausible: dict[str, tuple[float, float]]
+    plausible_uln_multiple: tuple[float, float]
+    max_window_days: int
+
+    def cues(self, kind: str) -> Phrases:
+        return self.kinds.get(kind) or _NO_PHRASES
+
+
+_NO_PHRASES = Phrases(())
+
+
+def _fail(message: str, source: str, key: str, received: Any = None, expected: str = "") -> None:
+    raise VocabularyError(message, file=source, field=key, received=received,
+                          expected=expected or None)
+
+
+def _phrase_list(data: dict[str, Any], key: str, source: str, name: str = "") -> tuple[str, ...]:
+    """The entries of one list; `name` is how errors call it ("kinds.lab")."""
+    values = data[key]
+    key = name or key
+    if not isinstance(values, list):
+        _fail("not a list", source, key, type(values).__name__, "a list of words or phrases")
+    seen: set[tuple[str, ...]] = set()
+    for value in values:
+        if not isinstance(value, str) or not words_of(value):
+            _fail("bad entry", source, key, value, "a word or phrase with a letter or digit")
+        words = tuple(words_of(value))
+        if words in seen:
+            _fail("duplicate entry", source, key, value, "each word or phrase once")
+        seen.add(words)
+    return tuple(values)
+
+
+def _concept_ids(values: Iterable[str], key: str, source: str, vocab: Vocabulary) -> None:
+    for value in values:
+        if value not in vocab:
+            _fail("unknown concept id", source, key, value, "a concept id of concepts.jsonl")
+
+
+def _id_list(data: dict[str, Any], key: str, source: str, vocab: Vocabulary) -> list[str]:
+    values = data[key]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        _fail("not a list", source, key, values, "a list of concept ids")
+    for index, value in enumerate(values):
+        if value in values[:index]:
+            _fail("duplicate entry", source, key, value, "each id once")
+    _concept_ids(values, key, source, vocab)
+    return list(values)
+
+
+def _range(value: Any, key: str, source: str) -> tuple[float, float]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        or value[0] >= value[1]
+    ):
+        _fail("bad range", source, key, value, "[low, high] numbers with low < high")
+    return float(value[0]), float(value[1])
+
+
+def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None = None) -> Grammar:
+    """A Grammar from the text of a grammar file, validated (see the module docstring)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise VocabularyError(f"invalid JSON ({exc.msg})", file=source, line=exc.lineno) from exc
+    if not isinstance(data, dict):
+        _fail("not a JSON object", source, "(top level)", type(data).__name__, "an object")
+    for key in data:
+        if key not in _KEYS:
+            _fail("unknown key", source, key, key, ", ".join(sorted(_KEYS)))
+    for key in sorted(_KEYS - {"description"}):
+        if key not in data:
+            _fail("missing key", source, key, expected="the key to be present")
+    if data["version"] != 1:
+        _fail("unsupported version", source, "version", data["version"], "1")
+    vocab = vocab or load_vocabulary()
+    lists = {key: _phrase_list(data, key, source) for key in _PHRASE_LISTS}
+    meaning = frozenset(w for entry in lists["meaning_changing"] for w in words_of(entry))
+    for entry in lists["filler"]:
+        clash = [w for w in words_of(entry) if w in meaning]
+        if clash:
+            _fail("filler entry changes meaning", source, "filler", entry,
+                  f"no word of meaning_changing ({clash[0]!r}) in filler")
+    kinds_data = data["kinds"]
+    if not isinstance(kinds_data, dict):
+        _fail("not an object", source, "kinds", type(kinds_data).__name__, "kind → cue words")
+    kinds: dict[str, Phrases] = {}
+    for kind in kinds_data:
+        if kind not in COMPUTABLE_KINDS:
+            known = ", ".join(sorted(COMPUTABLE_KINDS))
+            _fail("unknown kind", source, f"kinds.{kind}", kind, known)
+        kinds[kind] = Phrases(_phrase_list(kinds_data, kind, source, f"kinds.{kind}"))
+    never = _id_list(data, "inclusion_never_requires", source, vocab)
+    broad = _id_list(data, "broad_concepts", source, vocab)
+    manual = data["manual_concepts"]
+    if not isinstance(manual, dict) or not all(isinstance(v, str) and v for v in manual.values()):
+        _fail("not an object", source, "manual_concepts", manual, "concept id → reason")
+    _concept_ids(manual, "manual_concepts", source, vocab)
+    plausible_data = data["plausible"]
+    if not isinstance(plausible_data, dict):
+        _fail("not an object", source, "plausible", plausible_data, "concept id → [low, high]")
+    _concept_ids(plausible_data, "plausible", source, vocab)
+    plausible = {k: _range(v, f"plausible.{k}", source) for k, v in plausible_data.items()}
+    window = data["max_window_days"]
+    if not isinstance(window, int) or isinstance(window, bool) or window <= 0:
+        _fail("bad number", source, "max_window_days", window, "a positive whole number of days")
+    return Grammar(
+        filler=Phrases(lists["filler"]),
+        meaning_changing=meaning,
+        negators=lists["negators"],
+        lead_subjects=lists["lead_subjects"],
+        lead_auxiliaries=lists["lead_auxiliaries"],
+        window_anchors=lists["window_anchors"],
+        kinds=kinds,
+        exception_words=Phrases(lists["exception_words"]),
+        heading_words=Phrases(lists["heading_words"]),
+        cohort_words=lists["cohort_words"],
+        term_qualifiers=frozenset(w for e in lists["term_qualifiers"] for w in words_of(e)),
+        paediatric_qualifiers=frozenset(
+            w for e in lists["paediatric_qualifiers"] for w in words_of(e)
+        ),
+        inclusion_never_requires=frozenset(never),
+        broad_concepts=frozenset(broad),
+        manual_concepts=dict(manual),
+        plausible=plausible,
+        plausible_uln_multiple=_range(data["plausible_uln_multiple"], "plausible_uln_multiple",
+                                      source),
+        max_window_days=window,
+    )
+
+
+@cache
+def load_grammar() -> Grammar:
+    """The packaged grammar, read and validated once."""
+    return read_grammar(data_text("criteria_grammar.json"), GRAMMAR_FILE)

@@ -1,0 +1,364 @@
+"""Safety checks on the criteria reader's output: what it did not understand becomes
+`manual` with the reason, never a verdict.
+
+The reader (matcher.criteria) classifies an item by what it recognises. These checks run
+after it and turn a suspicious reading into `manual`:
+
+- **coverage**: every word of an item read as a computable kind must be accounted for, by
+  a span a rule consumed, by the kind's own cue words, or by filler (the lists are data:
+  matcher/data/criteria_grammar.json). "Kidney disease unrelated to lupus" read as SLE
+  leaves "unrelated" over: `not understood: "unrelated"`.
+- **guards** (reasons start with `guard: `): an exclusion of the trial's own condition, an
+  inclusion that requires something no lupus trial requires (tuberculosis, pregnancy), a
+  value or window outside plausible bounds, an item that applies to one cohort only.
+
+The clause grammar the reader needs beside its regexes lives here too: the polarity of an
+item's lead ("Patients must not have received ...") and cohort headings ("Part B:").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from matcher.criteria_grammar import Grammar, Phrases, load_grammar, phrase_pattern
+from matcher.vocab import Vocabulary
+
+__all__ = [
+    "GUARD_PREFIX",
+    "cohort_heading",
+    "cohort_mention",
+    "cohort_reset",
+    "guard_reason",
+    "heading_unaccounted",
+    "lead_negation",
+    "not_understood",
+    "own_conditions",
+    "unaccounted",
+]
+
+GUARD_PREFIX = "guard: "
+_TOKEN = re.compile(r"[^\W_]+")
+_SHOWN_WORDS = 3
+
+
+# =====================================================================================
+# Coverage
+# =====================================================================================
+
+
+def _mask(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    mask = bytearray(length)
+    for start, end in spans:
+        start, end = max(0, start), min(length, end)
+        if end > start:
+            mask[start:end] = b"\x01" * (end - start)
+    return mask
+
+
+_WHOLE_WORD = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")
+
+
+def _left_over(text: str, mask: bytearray, allowed: Sequence[Any]) -> list[str]:
+    """Words of `text` not wholly inside `mask` and in none of the `allowed` word sets,
+    shown as written ("transfusion-independent", not "independent")."""
+    left: list[str] = []
+    # The whole words, found once and looked up by position: rescanning the text for each
+    # word left over would be quadratic in a long item.
+    wholes = list(_WHOLE_WORD.finditer(text))
+    starts = [w.start() for w in wholes]
+    for m in _TOKEN.finditer(text):
+        if all(mask[m.start() : m.end()]):
+            continue
+        word = m[0].lower()
+        if word == "s" and text[max(0, m.start() - 1) : m.start()] in ("'", "’"):
+            continue  # the possessive of "Gilbert's"
+        if any(word in words for words in allowed):
+            continue
+        whole = wholes[bisect.bisect_right(starts, m.start()) - 1][0]
+        if whole not in left:
+            left.append(whole)
+    return left
+
+
+def _cues(grammar: Grammar, kinds: str | Sequence[str]) -> list[Phrases]:
+    return [grammar.cues(k) for k in ((kinds,) if isinstance(kinds, str) else kinds)]
+
+
+def unaccounted(
+    text: str,
+    kinds: str | Sequence[str],
+    taken: Iterable[tuple[int, int]],
+    honoured: Iterable[tuple[int, int]] = (),
+    grammar: Grammar | None = None,
+) -> list[str]:
+    """The words of `text` (the item, normalised) that neither the rules that read it
+    (`taken` spans), nor the kind's cue words, nor filler account for. Inside an exception
+    clause the kind honours (`honoured`), exception grammar ("caused by") counts too."""
+    grammar = grammar or load_grammar()
+    cues = _cues(grammar, kinds)
+    spans = list(taken) + grammar.filler.spans(text)
+    for cue in cues:
+        spans += cue.spans(text)
+    honoured = list(honoured)
+    for begin, end in honoured:
+        clause = text[begin:end]
+        spans += [(begin + a, begin + b) for a, b in grammar.exception_words.spans(clause)]
+        spans += [(begin + m.start(), begin + m.end()) for m in _TOKEN.finditer(clause)
+                  if m[0].lower() in grammar.exception_words]  # fmt: skip
+    return _left_over(text, _mask(len(text), spans), (grammar.filler, *cues))
+
+
+def heading_unaccounted(
+    heading: str,
+    kinds: str | Sequence[str],
+    taken: Iterable[tuple[int, int]] = (),
+    grammar: Grammar | None = None,
+) -> list[str]:
+    """A heading that groups the item ("Liver function:", "Any of the following within 6
+    months:") is part of its meaning: its words must be grouping words, filler, the kind's
+    cue words, or read by a rule (its window)."""
+    grammar = grammar or load_grammar()
+    cues = _cues(grammar, kinds)
+    spans = list(taken) + grammar.filler.spans(heading) + grammar.heading_words.spans(heading)
+    for cue in cues:
+        spans += cue.spans(heading)
+    allowed = (grammar.filler, grammar.heading_words, *cues)
+    return _left_over(heading, _mask(len(heading), spans), allowed)
+
+
+def not_understood(words: Sequence[str]) -> str:
+    """`not understood: "active", "severe"` (the first few)."""
+    shown = ", ".join(f'"{w}"' for w in words[:_SHOWN_WORDS])
+    more = f" (+{len(words) - _SHOWN_WORDS} more)" if len(words) > _SHOWN_WORDS else ""
+    return f"not understood: {shown}{more}"
+
+
+# =====================================================================================
+# Clause grammar: the polarity of the lead, cohort headings
+# =====================================================================================
+
+
+def _alternation(entries: Iterable[str]) -> str:
+    return "|".join(phrase_pattern(e) for e in sorted(entries, key=len, reverse=True))
+
+
+@cache
+def _lead_negation_re() -> re.Pattern[str]:
+    grammar = load_grammar()
+    subjects = _alternation(grammar.lead_subjects)
+    auxiliaries = _alternation(grammar.lead_auxiliaries)
+    negators = _alternation(grammar.negators)
+    return re.compile(
+        rf"^\W*(?:(?:{subjects})\s+)?(?:(?:{auxiliaries})\s+){{0,4}}(?:{negators})"
+        # "No more than 2 prior lines" is a comparison, not an absence.
+        r"(?!\s+(?:more|less|greater|fewer|higher|lower|older|younger|later|earlier|"
+        r"longer|shorter)\s+than)"
+        r"(?:\s+(?:have|has|had|be|been|having|ever))*(?![^\W_])",
+        re.IGNORECASE,
+    )
+
+
+def lead_negation(text: str) -> tuple[int, int] | None:
+    """Where an item's lead states an absence: "No prior belimumab", "Patients must not
+    have received rituximab", "Subjects who have never had ..."; None otherwise."""
+    m = _lead_negation_re().match(text)
+    return (m.start(), m.end()) if m else None
+
+
+_ID = r"(?:\d{1,2}[a-z]?|[A-Z](?![\w])|[IVX]{1,4}(?![\w]))"
+_IDS = rf"{_ID}(?:\s*(?:&|and|,|/|or|\+)\s*{_ID})*"
+
+
+@cache
+def _cohort_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    words = _alternation(load_grammar().cohort_words)
+    numbered = rf"(?:{words})\s*{_IDS}"
+    named = rf"(?:[\w/-]+\s+){{1,3}}(?:{words})"
+    label = re.compile(
+        rf"^\W*(?:(?:inclusion|exclusion|eligibility)\s+criteria\s+)?(?:(?:for|in)\s+)?"
+        rf"(?:the\s+)?(?P<label>{numbered}(?:\s*\([^()]{{0,40}}\))?|{named})"
+        r"(?:\s+only)?\s*[:：]?\W*$",
+        re.IGNORECASE,
+    )
+    inline = re.compile(
+        rf"\((?:[^()]*?\b)?(?P<a>{numbered})(?:\s+only)?\s*\)"
+        rf"|\b(?:for|in)\s+(?:the\s+)?(?P<b>(?:[\w/-]+\s+){{0,2}}(?:{words})(?:\s*{_IDS})?)"
+        r"\s+only\b"
+        rf"|^\W*(?P<c>{numbered})\s*(?:only\s*)?[:)]"
+        rf"|\b(?P<d>{numbered})\s+only\b",
+        re.IGNORECASE,
+    )
+    reset = re.compile(
+        rf"^\W*(?:for\s+)?(?:all|both|every)\s*(?:(?:{words}|participants|patients|subjects)\b)?"
+        r"(?:\s+only)?\s*[:：]?\W*$",
+        re.IGNORECASE,
+    )
+    return label, inline, reset
+
+
+def cohort_heading(line: str, *, in_section_heading: bool = False) -> str | None:
+    """The cohort a heading line names: "Part B:", "Populations 1 & 2", "Inclusion criteria
+    for the LN cohort:". In a section heading the cohort may sit anywhere in the line."""
+    label, inline, _ = _cohort_res()
+    text = line.strip().strip("*#_ ").strip()
+    if len(text) > 100:
+        return None
+    m = label.match(text)
+    if m:
+        return " ".join(m["label"].split())
+    if in_section_heading:
+        found = inline.search(text) or re.search(
+            rf"\b(?:for|in)\s+(?:the\s+)?(?P<e>(?:[\w/-]+\s+){{0,3}}(?:"
+            rf"{_alternation(load_grammar().cohort_words)})(?:\s*{_IDS})?)\b",
+            text,
+            re.IGNORECASE,
+        )
+        if found:
+            return " ".join(next(g for g in found.groups() if g).split())
+    return None
+
+
+def cohort_mention(text: str) -> str | None:
+    """A cohort an item names as its own scope: "(population 2)", "for the LN cohort only",
+    "Cohort 1: ..."."""
+    m = _cohort_res()[1].search(text)
+    return " ".join(next(g for g in m.groups() if g).split()) if m else None
+
+
+def cohort_reset(line: str) -> bool:
+    """ "For all", "All participants:": the items after it apply to everyone again."""
+    return bool(_cohort_res()[2].match(line.strip().strip("*#_ ").strip()))
+
+
+# =====================================================================================
+# Guards
+# =====================================================================================
+
+
+def own_conditions(
+    texts: Iterable[str], concepts: Iterable[str], vocab: Vocabulary
+) -> frozenset[str]:
+    """What the trial is about: diagnoses named in its title (and conditions), and the
+    diagnoses its inclusions require, with what they imply (lupus nephritis → SLE)."""
+    found = set(concepts)
+    for text in texts:
+        found.update(_diagnoses_named(text, vocab))
+    closed = set(found)
+    for concept in found:
+        if concept in vocab:
+            closed.update(vocab[concept].attrs.get("implies", ()))
+    return frozenset(c for c in closed if c in vocab)
+
+
+def _diagnoses_named(text: str, vocab: Vocabulary) -> set[str]:
+    """Every diagnosis a title names, also inside a longer term: "refractory lupus
+    nephritis" is a status term of the vocabulary, and still names lupus nephritis."""
+    named: set[str] = set()
+    for concept in vocab.by_category("diagnosis"):
+        terms = [(t, re.IGNORECASE) for t in concept.terms]
+        terms += [(a, 0) for a in concept.abbreviations]
+        if any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w])", text, flags) for t, flags in terms):
+            named.add(concept.id)
+    return named
+
+
+def _labels(concepts: Iterable[str], vocab: Vocabulary) -> str:
+    return ", ".join(vocab[c].label if c in vocab else c for c in concepts)
+
+
+def _out_of(value: Any, bounds: tuple[float, float]) -> bool:
+    return isinstance(value, (int, float)) and not bounds[0] <= float(value) <= bounds[1]
+
+
+def _implausible_lab(params: dict[str, Any], grammar: Grammar, vocab: Vocabulary) -> str | None:
+    groups = [params] + [g for g in params.get("alternatives", []) if "analytes" in g]
+    for group in groups:
+        limits = [group] + [e for e in params.get("exceptions", []) if group is params]
+        for analyte in group.get("analytes", []):
+            bounds = grammar.plausible.get(analyte)
+            for limit in limits:
+                if bounds and _out_of(limit.get("value"), bounds):
+                    return (f"{vocab[analyte].label} {limit['value']:g} "
+                            f"{group.get('unit') or ''}".rstrip())  # fmt: skip
+                if _out_of(limit.get("uln_multiple"), grammar.plausible_uln_multiple):
+                    return f"{vocab[analyte].label} {limit['uln_multiple']:g} × ULN"
+    return None
+
+
+def _implausible(kind: str, params: dict[str, Any], grammar: Grammar,
+                 vocab: Vocabulary) -> str | None:  # fmt: skip
+    """Why a value or window cannot be what the registry meant, or None."""
+    days = [params.get("window_days"), params.get("csf_free_days")]
+    if kind == "refractory" and params.get("min_duration_days"):
+        days.append(params["min_duration_days"])
+    for window in days:
+        if window is not None and not 0 < window <= grammar.max_window_days:
+            return f"a window of {window} days"
+    if kind == "age":
+        low, high = params.get("min_years"), params.get("max_years")
+        if _out_of(low, (0, 120)) or _out_of(high, (0, 120)) or (
+            low is not None and high is not None and low > high
+        ):
+            return f"age {low} to {high} years"
+    if kind == "lab":
+        return _implausible_lab(params, grammar, vocab)
+    if kind == "score":
+        bounds = grammar.plausible.get(params.get("concept", ""))
+        for name in ("value", "low", "high"):
+            if bounds and _out_of(params.get(name), bounds):
+                return f"{vocab[params['concept']].label} {params[name]:g}"
+    if kind == "cd19" and "value" in params:
+        top = 100.0 if params.get("unit") == "%" else grammar.plausible.get("lab.cd19", (0, 1e9))[1]
+        if _out_of(params["value"], (0.0, top)):
+            return f"CD19 {params['value']:g} {params.get('unit')}"
+    if kind == "ana" and _out_of(params.get("min_titre"), (10, 100000)):
+        return f"ANA titre 1:{params['min_titre']}"
+    if kind == "refractory":
+        bounds = grammar.plausible.get("lab.upcr")
+        if bounds and _out_of(params.get("proteinuria_threshold"), bounds):
+            return f"proteinuria {params['proteinuria_threshold']:g}"
+        if _out_of(params.get("min_agents"), (1, 10)):
+            return f"{params['min_agents']} agents"
+    return None
+
+
+def guard_reason(
+    kind: str,
+    criterion_type: str,
+    params: dict[str, Any],
+    own: frozenset[str],
+    vocab: Vocabulary,
+    grammar: Grammar | None = None,
+) -> tuple[str, str] | None:
+    """(rule id, reason) when a reading must not be used, else None."""
+    grammar = grammar or load_grammar()
+    concepts = list(params.get("concepts", []))
+    concepts += [c for alt in params.get("alternatives", []) for c in alt.get("concepts", [])]
+    if criterion_type == "exclusion" and own & set(concepts):
+        mine = [c for c in concepts if c in own]
+        return "guard:own-condition", (
+            f"{GUARD_PREFIX}excludes the trial's own condition ({_labels(mine, vocab)})"
+        )
+    broad = [c for c in concepts if c in grammar.broad_concepts]
+    if broad:
+        return "guard:broad-concept", (
+            f"{GUARD_PREFIX}names one disease of a group the vocabulary does not split "
+            f"({_labels(broad, vocab)})"
+        )
+    never = [c for c in concepts if c in grammar.inclusion_never_requires]
+    if criterion_type == "inclusion" and kind == "diagnosis" and never:
+        return "guard:inclusion-requires", (
+            f"{GUARD_PREFIX}an inclusion should not require {_labels(never, vocab)}"
+        )
+    implausible = _implausible(kind, params, grammar, vocab)
+    if implausible is not None:
+        return "guard:implausible", f"{GUARD_PREFIX}implausible value ({implausible})"
+    return None
+
+
+def cohort_reason(cohort: str) -> str:
+    return f"{GUARD_PREFIX}applies to one cohort only ({cohort})"

@@ -1,0 +1,158 @@
+"""Each criterion read back in plain words, from its params alone.
+
+`trial show` prints this reading beside the registry's own words so that a coordinator
+can see at a glance what the engine will check: "EXCLUDE if: rituximab given within 183
+days before screening" beside "Rituximab within 6 months". It is never an echo of the
+text: a reading that says something the text does not is the bug to look for.
+
+    INCLUDE if: age 6 to 18 years
+    INCLUDE if: latest platelet count ≥ 75 ×10⁹/L
+    EXCLUDE if: rituximab given within 183 days before screening
+    MANUAL: not understood: "transfusion-independent"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from matcher.model import Criterion
+from matcher.vocab import load_vocabulary
+
+__all__ = ["reading"]
+
+_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+_UNITS = {"x10^9/L": "×10⁹/L", "umol/L": "µmol/L", "mL/min/1.73m2": "mL/min/1.73 m²",
+          "ratio": "", "titre": ""}  # fmt: skip
+_SHOWN_DRUGS = 6
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _label(concept_id: str) -> str:
+    vocab = load_vocabulary()
+    return vocab[concept_id].label if concept_id in vocab else concept_id
+
+
+def _either(items: Sequence[str], word: str = "or") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _names(concepts: Sequence[str], word: str = "or") -> str:
+    names = [_label(c) for c in concepts]
+    if len(names) > _SHOWN_DRUGS:
+        shown = ", ".join(names[:_SHOWN_DRUGS])
+        return f"{shown} {word} {len(names) - _SHOWN_DRUGS} more"
+    return _either(names, word)
+
+
+def _window(days: Any) -> str:
+    return "at any time" if days is None else f"within {days} days before screening"
+
+
+def _threshold(params: dict[str, Any]) -> str:
+    if "low" in params or "high" in params:
+        return f"{_num(params.get('low'))} to {_num(params.get('high'))}"
+    op = _OPS.get(params.get("op", ""), params.get("op", "?"))
+    if "uln_multiple" in params:
+        return f"{op} {_num(params['uln_multiple'])} × ULN"
+    unit = _UNITS.get(params.get("unit") or "", params.get("unit") or "")
+    return f"{op} {_num(params.get('value'))} {unit}".rstrip()
+
+
+def _age(p: dict[str, Any]) -> str:
+    low, high = p.get("min_years"), p.get("max_years")
+    if low is not None and high is not None:
+        return f"age {low} to {high} years"
+    return f"age ≥ {low} years" if low is not None else f"age ≤ {high} years"
+
+
+def _diagnosis(p: dict[str, Any]) -> str:
+    system = f" ({p['system']})" if p.get("system") else ""
+    return f"{_names(p.get('concepts', []))}{system} documented {_window(p.get('window_days'))}"
+
+
+def _biopsy(p: dict[str, Any]) -> str:
+    classes = _either(p.get("classes", []))
+    extra = f" (class {_either(p['allowed_with'], 'and')} allowed alongside)" if p.get(
+        "allowed_with") else ""
+    return f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+
+
+def _score(p: dict[str, Any]) -> str:
+    return f"latest {_label(p.get('concept', ''))} {_threshold(p)}"
+
+
+def _refractory(p: dict[str, Any]) -> str:
+    duration = p.get("min_duration_days") or 0
+    strict = "more than" if p.get("duration_strict") else "at least"
+    text = f"at least {p.get('min_agents')} of {_names(p.get('agents', []))} given"
+    if duration:
+        text += f", the first started {strict} {duration} days before screening"
+    if p.get("requires_active_proteinuria"):
+        threshold = _num(p.get("proteinuria_threshold", 0.5))
+        text += f", and proteinuria not in remission (≥ {threshold})"
+    return text
+
+
+def _drug_exposure(p: dict[str, Any]) -> str:
+    return f"{_names(p.get('drugs', []))} given {_window(p.get('window_days'))}"
+
+
+def _lab_group(group: dict[str, Any]) -> str:
+    if "concepts" in group and "analytes" not in group:
+        return f"{_names(group['concepts'])} documented"
+    return f"latest {_names(group.get('analytes', []), 'and')} {_threshold(group)}"
+
+
+def _lab(p: dict[str, Any]) -> str:
+    groups = [_lab_group(p)] + [_lab_group(a) for a in p.get("alternatives", [])]
+    text = _either(groups, p.get("combine", "and"))
+    for exception in p.get("exceptions", []):
+        then = "investigator decides" if exception.get("then") == "manual" else _threshold(
+            {"op": p.get("op"), **{k: v for k, v in exception.items() if k != "if"},
+             "unit": p.get("unit")})
+        text += f"; with {_label(exception['if'])}: {then}"
+    if p.get("csf_free_days"):
+        text += f", with no colony-stimulating factor in the {p['csf_free_days']} days before"
+    if p.get("below_manual"):
+        text += f"; otherwise {p['below_manual']}"
+    return text
+
+
+def _cd19(p: dict[str, Any]) -> str:
+    if "op" in p:
+        unit = "/µL" if p.get("unit") == "/uL" else "%"
+        return f"latest CD19+ B cells {_OPS.get(p['op'], p['op'])} {_num(p.get('value'))}{unit}"
+    return "CD19+ B cells present on the latest flow cytometry"
+
+
+_PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "age": _age,
+    "sex": lambda p: f"sex is {p.get('sex')}",
+    "diagnosis": _diagnosis,
+    "biopsy": _biopsy,
+    "score": _score,
+    "refractory": _refractory,
+    "drug_exposure": _drug_exposure,
+    "lab": _lab,
+    "cd19": _cd19,
+    "ana": lambda p: f"ANA titre ≥ 1:{p.get('min_titre')} ever documented",
+    "venous": lambda p: "good venous access (a person confirms; poor access documented fails it)",
+    "hemodynamic": lambda p: (
+        "haemodynamically stable (a person confirms; instability documented fails it)"
+    ),
+}
+
+
+def reading(criterion: Criterion) -> str:
+    """The criterion in plain words, from its kind and params (never its text)."""
+    phrase = _PHRASES.get(criterion.kind)
+    if phrase is None:
+        return f"MANUAL: {criterion.manual_reason or 'a person must check'}"
+    verb = "INCLUDE if" if criterion.type == "inclusion" else "EXCLUDE if"
+    return f"{verb}: {phrase(criterion.params)}"
