@@ -195,3 +195,14 @@ def test_a_dated_diagnosis_is_marked_as_the_diagnosis_date(parser):
     (sle,) = [f for f in findings if f.concept == "dx.sle"]
     assert sle.date == D(2021, 3, 15)
     assert sle.attrs.get("diagnosed") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HIV: non-reactive", "HIV non reactive.", "Hepatitis C: nonreactive", "HIV seronegative.",
+     "HIV not reactive"],
+)
+def test_a_non_reactive_infection_test_is_a_negated_infection(parser, text):
+    # An infection read as affirmed from "non-reactive" would exclude the patient.
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept.startswith("dx.")]
+    assert found and all(str(f.assertion) == "negated" for f in found)
