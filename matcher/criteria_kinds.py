@@ -729,6 +729,7 @@ _ANCHOR = re.compile(
 _TIMING_WORDS = re.compile(
     r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|"
     r"childhood|juvenile|age|aged|years?\s+of\s+age|at\s+the\s+time\s+of|according\s+to|"
+    r"newly|recently|new|"
     r"criteria|classification|fulfill?(?:ing|s)?|meeting|for)\b",
     _I,
 )

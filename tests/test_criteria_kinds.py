@@ -214,6 +214,9 @@ TIMING: list[tuple[str, str, str, str, dict[str, Any]]] = [
      {"concepts": ["dx.lupus_nephritis"], "min_duration_days": 183, "duration_strict": True}),
     ("inclusion", "Diagnosed with SLE at least 24 weeks before randomisation", "inclusion",
      "diagnosis_timing", {"min_duration_days": 168}),
+    ("inclusion", "Newly diagnosed lupus nephritis (within 6 months before screening)",
+     "inclusion", "diagnosis_timing",
+     {"concepts": ["dx.lupus_nephritis"], "max_duration_days": 183}),
     # The age at the diagnosis of a disease the item does not name is not the age now.
     ("inclusion", "Age ≥ 16 years at the time of diagnosis", "inclusion", "manual", {}),
 ]
