@@ -260,7 +260,7 @@ _EVER = re.compile(
     r"\bat\s+any\s+time(?:\s+prior\s+to\s+screening)?\b|\bever\b|\bresolved\b",
     _I,
 )
-_CURRENT = re.compile(r"\b(?:active|current|chronic|ongoing|acute|untreated)\b", _I)
+_CURRENT = re.compile(r"\b(?:active|current|chronic|ongoing|acute)\b", _I)
 _TEST_WORDS = re.compile(
     r"\b(?:tests?|tested|testing|serology|serological|serologic|screen(?:ing)?|"
     r"seropositiv\w*|seronegativ\w*|results?)\b",

@@ -1342,21 +1342,17 @@ def _diagnosis_timing(criterion: Criterion, timeline: Timeline) -> CriterionResu
     parts: list[tuple[bool | None, str]] = []
     strict = bool(params.get("duration_strict"))
     seen_days = (as_of - first_seen).days
-    if params.get("min_duration_days") is not None:
-        needed = int(params["min_duration_days"])
-        if seen_days > needed or (seen_days == needed and not strict):
-            parts.append((True, f"{names} documented on {first_seen}, {seen_days} days ago"))
+    for name, at_least in (("min_duration_days", True), ("max_duration_days", False)):
+        if params.get(name) is None:
+            continue
+        bound = int(params[name])
+        # Beyond the bound: a minimum is met, a maximum broken, by any dated mention.
+        beyond = seen_days > bound or (seen_days == bound and strict != at_least)
+        if beyond:
+            parts.append((at_least, f"{names} documented on {first_seen}, {seen_days} days ago"))
         elif diagnosed_on is not None:
-            parts.append((False, f"{names} diagnosed on {diagnosed_on}, {seen_days} days ago"))
-        else:
-            parts.append((None, f"{names} first documented on {first_seen}; the diagnosis "
-                                "date is not documented"))  # fmt: skip
-    if params.get("max_duration_days") is not None:
-        allowed = int(params["max_duration_days"])
-        if seen_days > allowed or (seen_days == allowed and strict):
-            parts.append((False, f"{names} documented on {first_seen}, {seen_days} days ago"))
-        elif diagnosed_on is not None:
-            parts.append((True, f"{names} diagnosed on {diagnosed_on}, {seen_days} days ago"))
+            days = (as_of - diagnosed_on).days
+            parts.append((not at_least, f"{names} diagnosed on {diagnosed_on}, {days} days ago"))
         else:
             parts.append((None, f"{names} first documented on {first_seen}; the diagnosis "
                                 "date is not documented"))  # fmt: skip
