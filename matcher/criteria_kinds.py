@@ -83,7 +83,7 @@ from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import normalize
 from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
 
-__all__ = ["KindReading", "is_onset_age", "leftover", "read", "validate_params"]
+__all__ = ["KindReading", "describe", "is_onset_age", "leftover", "read", "validate_params"]
 
 _I = re.IGNORECASE
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
@@ -1007,6 +1007,58 @@ def leftover(reading: KindReading) -> list[str]:
         if m.group().lower() not in _FILLER
         and not any(start <= m.start() and m.end() <= end for start, end in reading.spans)
     ]
+
+
+# =====================================================================================
+# readable rules (for `matcher trial show`)
+# =====================================================================================
+
+
+def _key(concept_id: str) -> str:
+    vocab = load_vocabulary()
+    return vocab[concept_id].key if concept_id in vocab else concept_id
+
+
+def _group_text(group: dict[str, Any]) -> str:
+    names = "+".join(_key(a) for a in group.get("analytes", []))
+    if "uln_multiple" in group:
+        return f"{names} {group.get('op')} {group['uln_multiple']:g}×ULN"
+    return f"{names} {group.get('op')} {group.get('value', 0):g} {group.get('unit', '')}".rstrip()
+
+
+def describe(kind: str, params: dict[str, Any]) -> str:
+    """A one-line rule of a criterion of these kinds: "sbp >= 160 mmHg or dbp >= 100 mmHg",
+    "hbsag, hcvab positive (current)", "gc > 15 mg/day pred-eq, >10 d in 30 d"."""
+    if kind == "vital":
+        groups = [params, *params.get("alternatives", [])]
+        return f" {params.get('combine', 'and')} ".join(_group_text(g) for g in groups)
+    if kind == "serology":
+        named = ", ".join(_key(c) for c in [*params.get("markers", []),
+                                             *params.get("infections", [])])  # fmt: skip
+        return f"{named} {params.get('result')} ({'ever' if params.get('ever') else 'current'})"
+    if kind == "pregnancy":
+        states = " or ".join(_key(s) for s in params.get("states", []))
+        return f"{'' if params.get('present') else 'not '}{states}, {params.get('window_days')} d"
+    if kind == "dose_exposure":
+        rule = (f"{'+'.join(_key(d) for d in params.get('drugs', []))} {params.get('dose_op')} "
+                f"{params.get('dose_value', 0):g} {params.get('dose_unit')}")  # fmt: skip
+        rule += " pred-eq" if params.get("prednisone_equivalent") else ""
+        if params.get("min_duration_days"):
+            strict = ">" if params.get("duration_strict") else "≥"
+            rule += f", {strict}{params['min_duration_days']} d"
+        window = params.get("window_days")
+        return rule + (f" in {window} d" if window else "" if params.get("cumulative")
+                       else ", current")  # fmt: skip
+    if kind == "diagnosis_timing":
+        parts = []
+        if params.get("min_duration_days") is not None:
+            parts.append(f"≥ {params['min_duration_days']} d ago")
+        if params.get("max_duration_days") is not None:
+            parts.append(f"≤ {params['max_duration_days']} d ago")
+        if params.get("onset_op") is not None:
+            parts.append(f"onset age {params['onset_op']} {params.get('onset_age_years', 0):g}")
+        return f"{', '.join(_key(c) for c in params.get('concepts', []))}: {'; '.join(parts)}"
+    return ""
 
 
 # =====================================================================================

@@ -443,3 +443,22 @@ def test_the_steroid_table_gives_prednisone_equivalents_with_its_source():
     assert steroid_factor("dexamethasone") == pytest.approx(6.67, abs=0.01)
     assert steroid_factor("hydrocortisone") == 0.25
     assert steroid_factor("steroids") is None  # which steroid is not said
+
+
+@pytest.mark.parametrize(
+    ("text", "ctype", "rule"),
+    [
+        ("Blood pressure ≥ 160/100 mmHg at screening", "exclusion",
+         "sbp >= 160 mmHg or dbp >= 100 mmHg"),
+        ("Positive HBsAg or anti-HBc", "exclusion", "hbsag, hbcab positive (current)"),
+        ("Pregnant or nursing.", "exclusion", "pregnancy or lactation, 90 d"),
+        ("Had taken >15 mg/day of prednisolone (or equivalent) for a period of >10 days during "
+         "the previous month", "exclusion", "gc > 15 mg/day pred-eq, >10 d in 30 d"),
+        ("Onset of SLE before age 16", "inclusion", "sle: onset age < 16"),
+    ],
+)
+def test_a_reading_has_a_readable_rule(text, ctype, rule):
+    from matcher.criteria_kinds import describe
+
+    criterion = parse_criterion(text, ctype)
+    assert describe(criterion.kind, criterion.params) == rule
