@@ -206,3 +206,17 @@ def test_a_non_reactive_infection_test_is_a_negated_infection(parser, text):
     # An infection read as affirmed from "non-reactive" would exclude the patient.
     found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept.startswith("dx.")]
     assert found and all(str(f.assertion) == "negated" for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hepatitis B vaccine x3 completed.", "Immune to hepatitis B (vaccinated).",
+     "Screen for hepatitis B and C before rituximab.", "Check HIV.",
+     "Risk factors for HIV discussed.", "Tested for HIV."],
+)
+def test_an_infection_named_for_a_screen_a_vaccine_or_a_risk_is_not_the_patients(parser,
+                                                                                 text):
+    # Read as the patient's infection, each would exclude her from a trial.
+    found = [f for f in parser.parse(text, "n", NOTE_DATE)
+             if f.concept in ("dx.hbv", "dx.hcv", "dx.hiv") and f.is_patient_fact]
+    assert found == []
