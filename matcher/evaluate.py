@@ -1108,7 +1108,8 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     """A current state: the latest statement within the window decides ("pregnant",
     "breastfeeding", "not pregnant", "pregnancy test negative"); past pregnancies ("G2P2",
-    "previous pregnancy", one dated years ago) and other people's do not count."""
+    "previous pregnancy", one dated years ago), other people's, and pregnancy as a topic
+    (counselling, plans, a test ordered) do not count."""
     params = criterion.params
     states = params.get("states", ["dx.pregnancy"])
     present = bool(params.get("present", True))
@@ -1117,7 +1118,9 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     statements = [
         f
         for f in timeline.of(*states, facts_only=False)
-        if f.assertion in (Assertion.AFFIRMED, Assertion.NEGATED) and not f.attrs.get("past")
+        if f.assertion in (Assertion.AFFIRMED, Assertion.NEGATED)
+        and not f.attrs.get("past")
+        and not f.attrs.get("topic")  # "counselled to avoid pregnancy on MMF"
     ]
     as_of = timeline.as_of
     current = [f for f in statements if 0 <= (as_of - _when(f, timeline)).days <= window]

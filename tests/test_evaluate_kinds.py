@@ -169,6 +169,8 @@ def pregnancy(date=OCTOBER, assertion=Assertion.AFFIRMED, concept="dx.pregnancy"
         (NOT_PREGNANT, [pregnancy(assertion=Assertion.NEGATED)], Status.MET),
         (NOT_PREGNANT, [pregnancy()], Status.NOT_MET),
         (NOT_PREGNANT, [], Status.UNKNOWN),
+        # counselling ("avoid pregnancy while on MMF") is a topic, not her state
+        (PREGNANT, [pregnancy(topic=True)], Status.NOT_MET),
         # someone else's pregnancy or a planned one is not the patient's state
         (PREGNANT, [pregnancy(assertion=Assertion.FAMILY)], Status.NOT_MET),
         (PREGNANT, [pregnancy(assertion=Assertion.HYPOTHETICAL)], Status.NOT_MET),

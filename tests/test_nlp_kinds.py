@@ -220,3 +220,32 @@ def test_an_infection_named_for_a_screen_a_vaccine_or_a_risk_is_not_the_patients
     found = [f for f in parser.parse(text, "n", NOTE_DATE)
              if f.concept in ("dx.hbv", "dx.hcv", "dx.hiv") and f.is_patient_fact]
     assert found == []
+
+
+def _current_state(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.concept in ("dx.pregnancy", "dx.lactation")
+            and f.is_patient_fact and not f.attrs.get("past") and not f.attrs.get("topic")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Counselled to avoid pregnancy while on MMF.", "Contraception: OCP; pregnancy test ordered.",
+     "Advised against pregnancy.", "Risk of pregnancy discussed.",
+     "MMF is teratogenic; pregnancy must be avoided.", "Desires pregnancy in future.",
+     "Plans pregnancy next year.", "Pregnancy prevention programme.",
+     "Wishes to become pregnant next year.", "Plans to breastfeed."],
+)
+def test_pregnancy_as_a_topic_is_not_a_current_state(parser, text):
+    # Counselling, plans and tests are written about every woman on MMF: read as her state,
+    # each would exclude her.
+    assert _current_state(parser.parse(text, "n", NOTE_DATE)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Currently 20 weeks pregnant.", "She is pregnant.", "Pregnancy confirmed on ultrasound.",
+     "Pregnancy test positive today.", "Breastfeeding her 4-month-old.",
+     "Pregnancy, 12 weeks gestation."],
+)
+def test_a_stated_pregnancy_is_a_current_state(parser, text):
+    assert _current_state(parser.parse(text, "n", NOTE_DATE))

@@ -1406,22 +1406,54 @@ _STATE_TEST = re.compile(
 )
 
 
+# Pregnancy as a topic, not a state: counselling, plans, prevention, a test not resulted.
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:avoid\w*|against|prevent\w*|risk\s+of|plan\w*|desir\w*|wish\w*|want\w*|"
+    r"intend\w*|hop\w*|counsel\w*|discuss\w*|advis\w*|contracept\w*|teratogen\w*|"
+    r"future|consider\w*|potential|childbearing|become|becoming|get|getting|trying|"
+    r"attempt\w*|until|before|prior\s+to|in\s+case\s+of|if)\b[^.;\n]*$",
+    re.I,
+)
+_TOPIC_AFTER = re.compile(
+    r"^\W*(?:prevention|planning|plans?|counsel\w*|must|should|is\s+(?:contraindicated|"
+    r"not\s+advised)|in\s+(?:the\s+)?future|next|risk|programme|program|category|"
+    r"test(?:ing)?\b(?!\s*(?:was\s+|is\s+|:\s*)?(?:positive|negative|pos|neg)\b))",
+    re.I,
+)
+# What makes a noun "pregnancy" a stated state: its age, a confirmation, a positive test.
+_STATE_CLUE = re.compile(
+    r"\b\d+\s*(?:\+\s*\d\s*)?(?:weeks?|wks?|/40)\b|\btrimester\b|\bgestation\b|"
+    r"\bconfirm\w*|\bongoing\b|\bcurrent(?:ly)?\b|\bintrauterine\b|\bviable\b|"
+    r"\bEDD\b|\bdue\s+date\b|\bpositive\b",
+    re.I,
+)
+
+
 def _state(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     """Pregnancy and lactation as the patient's current state. "Previous pregnancy",
     "last pregnancy in 2019", "pregnancies" (G2P2) are past; "pregnancy test negative"
-    documents that she is not pregnant."""
+    documents that she is not pregnant; counselling, plans and a test not yet resulted
+    ("avoid pregnancy on MMF", "pregnancy test ordered") are a topic, not her state, and
+    a bare noun "pregnancy" is a state only with a clue (weeks, "confirmed", "ongoing")."""
     for finding in _mention(ctx, span, concept):
-        lo, _hi = _sentence_bounds(ctx, span)
+        lo, hi = _sentence_bounds(ctx, span)
         before = ctx.text[max(lo, span.start_char - 40) : span.start_char]
+        after = ctx.text[span.end_char : min(hi, span.end_char + 40)]
         attrs = dict(finding.attrs)
         assertion = finding.assertion
-        test = _STATE_TEST.match(ctx.text[span.end_char : span.end_char + 40])
+        test = _STATE_TEST.match(after)
         if test is not None:
             result = "negative" if test["r"].lower().startswith("neg") else "positive"
             attrs["test"] = result
             assertion = Assertion.NEGATED if result == "negative" else Assertion.AFFIRMED
         elif _PAST_BEFORE.search(before) or span.text.lower().endswith("ies"):
             attrs["past"] = True
+        elif assertion is Assertion.AFFIRMED and (
+            _TOPIC_BEFORE.search(ctx.text[lo : span.start_char])
+            or _TOPIC_AFTER.match(after)
+            or (span.text.lower() == "pregnancy" and not _STATE_CLUE.search(ctx.text[lo:hi]))
+        ):
+            attrs["topic"] = True
         yield dataclasses.replace(finding, assertion=assertion, attrs=attrs)
 
 
