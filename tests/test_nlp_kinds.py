@@ -249,3 +249,19 @@ def test_pregnancy_as_a_topic_is_not_a_current_state(parser, text):
 )
 def test_a_stated_pregnancy_is_a_current_state(parser, text):
     assert _current_state(parser.parse(text, "n", NOTE_DATE))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [("Cervical cancer screening up to date.", "dx.malignancy"),
+     ("Skin cancer risk from sun discussed.", "dx.malignancy"),
+     ("Increased malignancy risk with CYC discussed.", "dx.malignancy"),
+     ("Steroid-induced diabetes risk discussed.", "dx.diabetes"),
+     ("DVT prophylaxis with enoxaparin.", "dx.dvt"),
+     ("Risk of TB reactivation discussed; TB screening done.", "dx.tuberculosis")],
+)
+def test_a_condition_named_as_a_risk_a_screen_or_a_prophylaxis_is_not_the_patients(
+        parser, text, concept):
+    found = [f for f in parser.parse(text, "n", NOTE_DATE)
+             if f.concept == concept and f.is_patient_fact]
+    assert found == []

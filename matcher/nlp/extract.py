@@ -505,12 +505,28 @@ def _extract(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         return _drug(ctx, span, concept)
     if concept.attrs.get("state"):
         return _state(ctx, span, concept)
+    if category == "diagnosis" and _untested_screen(ctx, span):
+        return ()
     if category in ("diagnosis", "procedure", "status"):
         found = list(_mention(ctx, span, concept))
         if concept.attrs.get("marker_words"):
             found += _marker_after_infection(ctx, span, concept)
         return found
     return ()
+
+
+_SCREEN_AFTER = re.compile(r"\s*(?:screen(?:ing|ed)?|test(?:ing|ed|s)?|serology)\b", re.I)
+
+
+def _untested_screen(ctx: _Context, span: Span) -> bool:
+    """ "TB screening done", "cervical cancer screening up to date": a condition named for
+    its screen is a fact only with the screen's result ("TB screen (IGRA) negative")."""
+    screen = _SCREEN_AFTER.match(ctx.text, span.end_char)
+    if screen is None:
+        return False
+    _lo, hi = _sentence_bounds(ctx, span)
+    result = ctx.text[screen.end() : _item_end(ctx, screen.end(), hi)][:40]
+    return not (_SERO_NEGATIVE.search(result) or _SERO_POSITIVE.search(result))
 
 
 def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
