@@ -2059,6 +2059,19 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
 
 # ---------------------------------------------------------------- dispatch
 
+def _kinds(ctx: _Ctx) -> _Parsed | None:
+    """Vitals, serology, current pregnancy, dose limits, disease duration and onset age,
+    lab ranges and diagnosis exceptions: read by matcher.criteria_kinds, which also names
+    the spans each reading consumed. Imported here, not at the top: it reads this module's
+    comparison and window grammar."""
+    from matcher import criteria_kinds
+
+    found = criteria_kinds.read(ctx.text, ctx.main, ctx.type, ctx.context)
+    if found is None:
+        return None
+    return _Parsed(found.kind, ctx.key(found.key), found.params, found.manual_reason)
+
+
 _Classifier = Callable[[_Ctx], "_Parsed | None"]
 
 # Most specific first: the refractory item names drugs and proteinuria, the biopsy item
@@ -2069,6 +2082,7 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
     _hemodynamic,
     _manual_cues,
     _consent,
+    _kinds,
     _age,
     _cd19,
     _ana,
@@ -2085,7 +2099,11 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
 def _age_first(ctx: _Ctx) -> _Parsed | None:
     """ "Age ≥ 18 at the time of signing informed consent" is an age limit; "able to
     give consent (assent if aged < 18)" is consent."""
+    from matcher.criteria_kinds import is_onset_age
+
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
+    if is_onset_age(ctx.text):
+        return None  # "onset before age 16" dates the disease, not the patient's age now
     return _age(ctx) if cue is not None and cue.start() <= 40 else None
 
 
