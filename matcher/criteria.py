@@ -2066,9 +2066,15 @@ def _kinds(ctx: _Ctx) -> _Parsed | None:
     comparison and window grammar."""
     from matcher import criteria_kinds
 
-    found = criteria_kinds.read(ctx.text, ctx.main, ctx.type, ctx.context)
+    # Unguarded: the reading comes back whole with the spans it consumed, and the coverage
+    # guard here (`_checked`) judges it like any other: "Positive HBsAg or syphilis
+    # antibody" read as HBsAg leaves "syphilis" over and is manual.
+    found = criteria_kinds.read(ctx.text, ctx.main, ctx.type, ctx.context, guard=False)
     if found is None:
         return None
+    rule = f"kinds:{found.rule}" if found.rule else "kinds"
+    for start, end in found.spans:
+        ctx.take(start, end, rule)
     return _Parsed(found.kind, ctx.key(found.key), found.params, found.manual_reason)
 
 
@@ -2162,6 +2168,11 @@ def _classify_as(
     for name, parsed in _readings(ctx, only):
         if parsed is not None and (only is None or parsed.kind == only):
             checked = _checked(parsed, ctx, name, lead)
+            if checked.kind == "manual" and first_partial is not None and not parsed.trace:
+                # "Positive HBsAg or anti-HBc, or syphilis": the serology reading that left
+                # "syphilis" over says more than a later reader's "HBsAg threshold not
+                # recognised"; both are manual.
+                return first_partial
             if checked.kind != "manual" or checked.trace[-1:] != ("coverage:manual",):
                 return checked
             first_partial = first_partial or checked

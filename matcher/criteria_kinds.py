@@ -919,14 +919,17 @@ def _condition(item: _Item) -> KindReading | None:
         window = window_to_days(_number(recent["n"]) or 0.0, recent["unit"])
         item.take(recent.start(), recent.end())
         item.take_all(re.compile(r"\brecent(?:ly)?\b", _I))
-    elif _NOW.search(item.main):
-        # "Active tuberculosis", "concomitant other autoimmune disease": a current state is
-        # one the notes of the lookback mention.
-        window = LOOKBACK_DAYS
+    if window is None and _NOW.search(item.main):
+        # "Active tuberculosis", "current drug abuse", "concomitant other autoimmune
+        # disease" name a current state that a mention in the lookback does not show
+        # ("history of TB, treated 2015" in last month's note): not this reader's; the
+        # general diagnosis reader leaves "active" over and the item is manual.
+        return None
     if window is not None:
         params["window_days"] = window
+        # "Active or recent cancer < 3 years": the active one falls in the window too.
+        item.take_all(_NOW)
     item.take_terms(concepts)
-    item.take_all(_NOW)
     item.take_all(_HISTORY)
     item.take_all(re.compile(r"\b(?:or|and|and/or|/|either)\b", _I))
     _take_common(item)

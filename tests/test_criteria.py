@@ -184,7 +184,7 @@ SENTENCES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
     ("exclusion", "Active hepatitis B or hepatitis C infection", "exclusion", "x_hbv",
      "serology", {"infections": ["dx.hbv", "dx.hcv"], "ever": False}),
     ("exclusion", "Hepatitis B or hepatitis C infection", "exclusion", "x_hbv",
-     "diagnosis", {"concepts": ["dx.hbv", "dx.hcv"]}),
+     "serology", {"infections": ["dx.hbv", "dx.hcv"], "ever": False}),
     ("exclusion", "Malignancy within the past 5 years", "exclusion", "x_cancer", "diagnosis",
      {"concepts": ["dx.malignancy"], "window_days": 1825}),
     ("exclusion", "Received CAR-T cell therapy previously", "exclusion", "x_cart", "diagnosis",
@@ -739,7 +739,7 @@ def test_probed_wordings(text, ctype, kind, expected):
         # "untreated" is not read: a person checks the treatment of a latent infection.
         ("Active tuberculosis or untreated latent TB", "exclusion", "manual", {}),
         ("History of tuberculosis or latent TB", "exclusion", "diagnosis",
-         {"concepts": ["dx.tuberculosis"]}),
+         {"concepts": ["dx.tuberculosis", "dx.latent_tb"]}),
         ("Need for dialysis or renal transplant, or eGFR <30 mL/min/1.73m2", "exclusion", "manual",
          {}),
         ("Dialysis or renal transplant, or eGFR <30 mL/min/1.73m2", "exclusion", "lab",
@@ -771,7 +771,7 @@ def test_bilingual_section_heading():
     text = ("入选标准 Inclusion Criteria:\n1. SLEDAI-2K ≥ 8\n"
             "排除标准 Exclusion Criteria:\n1. Prior kidney transplant\n")
     kinds = [(c.type, c.kind) for c in parse_eligibility_text(text)]
-    assert kinds == [("inclusion", "score"), ("exclusion", "pregnancy")]
+    assert kinds == [("inclusion", "score"), ("exclusion", "diagnosis")]
 
 
 @pytest.mark.parametrize(

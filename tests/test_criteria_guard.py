@@ -64,8 +64,12 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Requiring hemodialysis at screening", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Requiring"'),
     ("exclusion", "Active tuberculosis", "exclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
-    ("exclusion", "Active hepatitis B infection", "exclusion", "manual", NOT_UNDERSTOOD),
-    ("exclusion", "Pregnant or breastfeeding", "exclusion", "manual", "current pregnancy"),
+    # ... unless a kind states the current state: serology judges a current hepatitis B by
+    # its current markers, pregnancy by a statement in the last 90 days (criteria_kinds).
+    ("exclusion", "Active hepatitis B infection", "exclusion", "serology",
+     {"infections": ["dx.hbv"], "result": "positive", "ever": False}),
+    ("exclusion", "Pregnant or breastfeeding", "exclusion", "pregnancy",
+     {"states": ["dx.pregnancy", "dx.lactation"], "present": True, "window_days": 90}),
     # --- a lupus word inside a longer phrase is not the bare diagnosis
     ("exclusion", "Kidney disease unrelated to lupus", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Kidney", "disease", "unrelated"'),
@@ -117,12 +121,14 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Conditions requiring treatments such as IVIG or plasma exchange", "exclusion",
      "manual", NOT_UNDERSTOOD + '"Conditions", "requiring"'),
     # --- qualifiers: duration, onset, indication
-    ("inclusion", "SLE diagnosed at least 1 year before screening", "inclusion", "manual",
-     NOT_UNDERSTOOD),
-    ("inclusion", "Diagnosis of SLE within the past 3 years", "inclusion", "manual",
-     "when the diagnosis was made"),
+    # (disease duration is its own kind, whose evaluator counts only an explicit diagnosis
+    # date as the start: a first mention shows the disease existed then, not that it began)
+    ("inclusion", "SLE diagnosed at least 1 year before screening", "inclusion",
+     "diagnosis_timing", {"concepts": ["dx.sle"], "min_duration_days": 365}),
+    ("inclusion", "Diagnosis of SLE within the past 3 years", "inclusion", "diagnosis_timing",
+     {"concepts": ["dx.sle"], "max_duration_days": 1095, "min_duration_days": None}),
     ("inclusion", "Age ≥ 16 years at the time of diagnosis", "inclusion", "manual",
-     NOT_UNDERSTOOD + '"diagnosis"'),
+     "the age at diagnosis of a condition the item does not name"),
     # --- either/or and cohorts
     ("inclusion", "Proteinuria ≥ 1 g/day (Cohort 2 only)", "inclusion", "manual",
      GUARD + "applies to one cohort only (Cohort 2)"),
@@ -134,7 +140,8 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Rituximab within 80 years", "exclusion", "manual",
      GUARD + "implausible value (a window of 29200 days)"),
     ("inclusion", "Latent tuberculosis", "inclusion", "manual",
-     GUARD + "an inclusion should not require tuberculosis"),
+     GUARD + "an inclusion should not require latent tuberculosis"),
+    ("inclusion", "Active tuberculosis", "inclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
     ("inclusion", "Patients with malignancy", "inclusion", "manual",
      GUARD + "an inclusion should not require malignancy"),
     # --- the trial's own condition is never excluded
