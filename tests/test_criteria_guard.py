@@ -471,6 +471,20 @@ def test_a_manual_trial_still_matches_the_schema() -> None:
     jsonschema.validate(trial_to_json(trial), schema)
 
 
+def test_a_trial_of_the_new_kinds_matches_the_schema_with_a_reading_each() -> None:
+    texts = [("Pregnant or breastfeeding", "exclusion"), ("BMI > 35 kg/m2", "exclusion"),
+             ("Positive HBsAg or anti-HBc", "exclusion"),
+             ("SLE diagnosed ≥ 6 months before screening", "inclusion"),
+             ("Prednisone > 20 mg/day within 4 weeks before screening", "exclusion")]
+    trial = Trial("T", "t", tuple(parse_criterion(t, c) for t, c in texts))
+    assert {c.kind for c in trial.criteria} == {
+        "pregnancy", "vital", "serology", "diagnosis_timing", "dose_exposure"}
+    schema = json.loads((REPO / "matcher" / "schema" / "trial_show.schema.json").read_text())
+    data = trial_to_json(trial)
+    jsonschema.validate(data, schema)
+    assert not any(c["reading"].startswith("MANUAL") for c in data["criteria"])
+
+
 # ===================================================================== grammar data
 
 
