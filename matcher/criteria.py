@@ -2168,12 +2168,13 @@ def _classify_as(
     for name, parsed in _readings(ctx, only):
         if parsed is not None and (only is None or parsed.kind == only):
             checked = _checked(parsed, ctx, name, lead)
-            if checked.kind == "manual" and first_partial is not None and not parsed.trace:
+            partial = checked.trace[-1:] == ("coverage:manual",)
+            if checked.kind == "manual" and not partial and first_partial is not None:
                 # "Positive HBsAg or anti-HBc, or syphilis": the serology reading that left
                 # "syphilis" over says more than a later reader's "HBsAg threshold not
                 # recognised"; both are manual.
                 return first_partial
-            if checked.kind != "manual" or checked.trace[-1:] != ("coverage:manual",):
+            if checked.kind != "manual" or not partial:
                 return checked
             first_partial = first_partial or checked
         ctx.taken.clear()
