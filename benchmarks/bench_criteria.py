@@ -29,6 +29,9 @@ every gold row is judged:
   normalisation (±1 %), ULN multiple, biopsy class sets, age bounds, and the qualifiers
   that change who matches (dose, indication, change from baseline, duration, onset,
   exceptions, conditions, cohort) when the engine's criterion has no parameter for them.
+  A vital sign's threshold is judged like a lab's; a dose limit's window like a drug
+  exposure's (no window: the current dose, the lookback), and "or equivalent", "dose",
+  "cumulative" in the gold concept are what a dose criterion reads.
 
 Engine criteria aligned to no gold row are *extras*; computed extras are listed. Guard
 hits (manual reasons starting "guard:") are counted by reason, and exclusions of the
@@ -521,12 +524,16 @@ class Context:
 def _window_differences(row: dict[str, Any], criterion: Criterion) -> list[tuple[str, str]]:
     """Temporality of diagnosis, drug and biopsy readings: the engine's window is a
     lookback (None: any mention ever). Labs and scores are always the latest value."""
-    if criterion.kind not in ("diagnosis", "drug_exposure", BIOPSY):
+    if criterion.kind not in ("diagnosis", "drug_exposure", "dose_exposure", BIOPSY):
         return []
     essentials = row.get("essentials") or {}
     temporality = essentials.get("temporality")
     gold_days = essentials.get("window_days")
     days = criterion.params.get("window_days")
+    if criterion.kind == "dose_exposure" and days is None and not criterion.params.get(
+        "cumulative"
+    ):
+        days = LOOKBACK_DAYS  # a dose limit with no window is the current dose
     if temporality == "within" and gold_days:
         if days is None:
             return [("window", f"gold within {gold_days} d, engine ever")]
@@ -792,7 +799,12 @@ def essential_differences(
     essentials = row.get("essentials") or {}
     diffs: list[tuple[str, str]] = []
     gold_effect = essentials.get("effect") or "require"
-    unread = [w for w in part.unread if not (criterion.kind == "refractory" and w in _REFRACTORY)]
+    unread = [
+        w
+        for w in part.unread
+        if not (criterion.kind == "refractory" and w in _REFRACTORY)
+        and not (criterion.kind == "dose_exposure" and w in _DOSE_WORDS)
+    ]
     if part.how == "narrower" and unread:
         labels = ", ".join(sorted(_label(i, context.mapper.vocab) for i in part.ids))
         diffs.append(
@@ -803,7 +815,7 @@ def essential_differences(
     if criterion.kind == SEX:
         return diffs + _sex_differences(row, criterion)
     has_ops = essentials.get("operator") is not None and criterion.kind in (
-        "lab", "score", "cd19", "ana",
+        "lab", "score", "cd19", "ana", "vital",
     )  # fmt: skip
     if not has_ops and gold_effect != _effect(criterion):
         diffs.append(("effect", f"gold {gold_effect}, engine {_effect(criterion)}"))
@@ -822,6 +834,11 @@ _REFRACTORY = _wordset(
     "failed failure fail refractory resistant resistance inadequate insufficient response "
     "responded respond non unresponsive despite intolerance intolerant"
 )
+
+
+# Words a dose criterion reads itself: "prednisone or equivalent" is its prednisone-equivalent
+# limit, "high-dose", "cumulative dose" its threshold.
+_DOSE_WORDS = _wordset("equivalent equivalents dose doses dosage daily cumulative high")
 
 
 def _label(concept_id: str, vocab: Vocabulary) -> str:

@@ -2059,6 +2059,25 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
 
 # ---------------------------------------------------------------- dispatch
 
+def _kinds(ctx: _Ctx) -> _Parsed | None:
+    """Vitals, serology, current pregnancy, dose limits, disease duration and onset age,
+    lab ranges and diagnosis exceptions: read by matcher.criteria_kinds, which also names
+    the spans each reading consumed. Imported here, not at the top: it reads this module's
+    comparison and window grammar."""
+    from matcher import criteria_kinds
+
+    # Unguarded: the reading comes back whole with the spans it consumed, and the coverage
+    # guard here (`_checked`) judges it like any other: "Positive HBsAg or syphilis
+    # antibody" read as HBsAg leaves "syphilis" over and is manual.
+    found = criteria_kinds.read(ctx.text, ctx.main, ctx.type, ctx.context, guard=False)
+    if found is None:
+        return None
+    rule = f"kinds:{found.rule}" if found.rule else "kinds"
+    for start, end in found.spans:
+        ctx.take(start, end, rule)
+    return _Parsed(found.kind, ctx.key(found.key), found.params, found.manual_reason)
+
+
 _Classifier = Callable[[_Ctx], "_Parsed | None"]
 
 # Most specific first: the refractory item names drugs and proteinuria, the biopsy item
@@ -2069,6 +2088,7 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
     _hemodynamic,
     _manual_cues,
     _consent,
+    _kinds,
     _age,
     _cd19,
     _ana,
@@ -2085,7 +2105,11 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
 def _age_first(ctx: _Ctx) -> _Parsed | None:
     """ "Age ≥ 18 at the time of signing informed consent" is an age limit; "able to
     give consent (assent if aged < 18)" is consent."""
+    from matcher.criteria_kinds import is_onset_age
+
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
+    if is_onset_age(ctx.text):
+        return None  # "onset before age 16" dates the disease, not the patient's age now
     return _age(ctx) if cue is not None and cue.start() <= 40 else None
 
 
@@ -2144,7 +2168,13 @@ def _classify_as(
     for name, parsed in _readings(ctx, only):
         if parsed is not None and (only is None or parsed.kind == only):
             checked = _checked(parsed, ctx, name, lead)
-            if checked.kind != "manual" or checked.trace[-1:] != ("coverage:manual",):
+            partial = checked.trace[-1:] == ("coverage:manual",)
+            if checked.kind == "manual" and not partial and first_partial is not None:
+                # "Positive HBsAg or anti-HBc, or syphilis": the serology reading that left
+                # "syphilis" over says more than a later reader's "HBsAg threshold not
+                # recognised"; both are manual.
+                return first_partial
+            if checked.kind != "manual" or not partial:
                 return checked
             first_partial = first_partial or checked
         ctx.taken.clear()

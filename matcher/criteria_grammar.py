@@ -47,7 +47,9 @@ GRAMMAR_FILE = "matcher/data/criteria_grammar.json"
 # wholly understood. "consent" and "manual" only ever give `manual`.
 COMPUTABLE_KINDS = frozenset(
     {"age", "sex", "diagnosis", "biopsy", "score", "refractory", "drug_exposure", "lab",
-     "cd19", "ana", "venous", "hemodynamic"}
+     "cd19", "ana", "venous", "hemodynamic",
+     # matcher.criteria_kinds
+     "vital", "serology", "pregnancy", "dose_exposure", "diagnosis_timing"}
 )  # fmt: skip
 
 _WORD = re.compile(r"[^\W_]+")

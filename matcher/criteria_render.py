@@ -19,11 +19,11 @@ from typing import Any
 from matcher.model import Criterion
 from matcher.vocab import load_vocabulary
 
-__all__ = ["reading"]
+__all__ = ["READING_KINDS", "reading"]
 
 _OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 _UNITS = {"x10^9/L": "×10⁹/L", "umol/L": "µmol/L", "mL/min/1.73m2": "mL/min/1.73 m²",
-          "ratio": "", "titre": ""}  # fmt: skip
+          "kg/m2": "kg/m²", "ratio": "", "titre": ""}  # fmt: skip
 _SHOWN_DRUGS = 6
 
 
@@ -73,7 +73,10 @@ def _age(p: dict[str, Any]) -> str:
 
 def _diagnosis(p: dict[str, Any]) -> str:
     system = f" ({p['system']})" if p.get("system") else ""
-    return f"{_names(p.get('concepts', []))}{system} documented {_window(p.get('window_days'))}"
+    text = f"{_names(p.get('concepts', []))}{system} documented {_window(p.get('window_days'))}"
+    if p.get("except_concepts"):
+        text += f" (not counting {_names(p['except_concepts'])})"
+    return text
 
 
 def _biopsy(p: dict[str, Any]) -> str:
@@ -121,6 +124,8 @@ def _lab(p: dict[str, Any]) -> str:
         text += f", with no colony-stimulating factor in the {p['csf_free_days']} days before"
     if p.get("below_manual"):
         text += f"; otherwise {p['below_manual']}"
+    if p.get("per_weight"):
+        text += " (divided by the latest body weight)"
     return text
 
 
@@ -129,6 +134,58 @@ def _cd19(p: dict[str, Any]) -> str:
         unit = "/µL" if p.get("unit") == "/uL" else "%"
         return f"latest CD19+ B cells {_OPS.get(p['op'], p['op'])} {_num(p.get('value'))}{unit}"
     return "CD19+ B cells present on the latest flow cytometry"
+
+
+# ---------------------------------------------------------------- matcher.criteria_kinds
+
+
+def _serology(p: dict[str, Any]) -> str:
+    negative = p.get("result") == "negative"
+    names = _names([*p.get("markers", []), *p.get("infections", [])], "and" if negative else "or")
+    text = f"{names} {'all negative' if negative else 'positive'}"
+    # "now": the current markers (HBsAg, HCV RNA) or a diagnosis in the lookback, not a
+    # resolved infection; "at any time": past markers (anti-HBc) count too.
+    text += " at any time" if p.get("ever") else " now"
+    if not negative and not p.get("ever"):
+        text += " (current markers or a diagnosis)"
+    if p.get("needs_result"):
+        text += " (a test result is needed)"
+    return text
+
+
+def _pregnancy(p: dict[str, Any]) -> str:
+    states = _names(p.get("states", []))
+    window = _window(p.get("window_days"))
+    return f"{states} documented {window}" if p.get("present", True) else (
+        f"documented not {states} {window}")
+
+
+def _dose_exposure(p: dict[str, Any]) -> str:
+    op = _OPS.get(p.get("dose_op", ""), p.get("dose_op", "?"))
+    dose = f"{op} {_num(p.get('dose_value'))} {p.get('dose_unit')}"
+    text = _names(p.get("drugs", []))
+    text += f" cumulative dose {dose}" if p.get("cumulative") else f" {dose}"
+    if p.get("prednisone_equivalent"):
+        text += " (as prednisone)"
+    if p.get("min_duration_days"):
+        strict = "more than" if p.get("duration_strict") else "at least"
+        text += f" for {strict} {p['min_duration_days']} days"
+    if p.get("window_days") is not None or p.get("cumulative"):
+        return f"{text}, {_window(p.get('window_days'))}"
+    return f"{text}, the current dose"
+
+
+def _diagnosis_timing(p: dict[str, Any]) -> str:
+    parts = []
+    strict = "more than" if p.get("duration_strict") else "at least"
+    if p.get("min_duration_days") is not None:
+        parts.append(f"diagnosed {strict} {p['min_duration_days']} days before screening")
+    if p.get("max_duration_days") is not None:
+        parts.append(f"diagnosed at most {p['max_duration_days']} days before screening")
+    if p.get("onset_op") is not None:
+        op = _OPS.get(p["onset_op"], p["onset_op"])
+        parts.append(f"with onset at age {op} {_num(p.get('onset_age_years'))}")
+    return f"{_names(p.get('concepts', []))} {', '.join(parts)}"
 
 
 _PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -146,7 +203,15 @@ _PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
     "hemodynamic": lambda p: (
         "haemodynamically stable (a person confirms; instability documented fails it)"
     ),
+    # matcher.criteria_kinds: a vital is read and evaluated like a lab
+    "vital": _lab,
+    "serology": _serology,
+    "pregnancy": _pregnancy,
+    "dose_exposure": _dose_exposure,
+    "diagnosis_timing": _diagnosis_timing,
 }
+# The kinds with a reading of their own; any other kind reads "MANUAL: ...".
+READING_KINDS = frozenset(_PHRASES)
 
 
 def reading(criterion: Criterion) -> str:

@@ -86,3 +86,8 @@ class LockHeldError(MatcherError):
     """Another nightly run holds the database; this one exits at once."""
 
     exit_code = 4
+
+
+class CriterionParamsError(MatcherError):
+    """A criterion's params break its kind's contract (matcher.criteria_kinds): the message
+    names the kind, the field and what was expected."""

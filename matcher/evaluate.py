@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from matcher.doses import grams, milligrams, steroid_factor
 from matcher.model import (
+    Assertion,
     Criterion,
     CriterionResult,
     Evidence,
@@ -245,6 +247,9 @@ def _diagnosis_concepts(criterion: Criterion) -> tuple[tuple[str, ...], str]:
     concepts: set[str] = set()
     for concept_id in criterion.params.get("concepts", []):
         concepts |= _implied_by(concept_id)
+    # "Malignancy, except non-melanoma skin cancer": a skin cancer implies malignancy but
+    # the item lets it through.
+    concepts -= set(criterion.params.get("except_concepts", ()))
     names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
     return tuple(sorted(concepts)), names
 
@@ -729,6 +734,21 @@ def _lab_one(
         return None, why or f"no {label}", ()
     value = float(latest.value)
     when = _when(latest, timeline)
+    if params.get("per_weight"):
+        # "Proteinuria ≥ 25 mg/kg/day": the day's amount (canonical g/day) per kg of the
+        # most recent weight.
+        weight = _recent_weight(timeline)
+        if weight is None:
+            return None, f"{label} {_fmt(value)} {latest.unit or ''} on {when}; no body weight "\
+                "in the last 365 days to divide it by", ()
+        per_kg = value * 1000.0 / float(weight.value)
+        ok = _OPS[params["op"]](per_kg, float(params["value"]))
+        reason = (
+            f"{label} {_fmt(value)} {latest.unit or ''} on {when} / weight "
+            f"{_fmt(float(weight.value))} kg = {_fmt(per_kg)} mg/kg/day "
+            f"{_needs(params['op'], params['value'])}"
+        )
+        return ok, reason, (latest, weight)
     if "uln_multiple" in params:
         multiple = float(params["uln_multiple"])
         for exception in params.get("exceptions", []):
@@ -925,6 +945,464 @@ def _consent(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     )
 
 
+# ----------------------------------------------------- kinds of matcher.criteria_kinds
+_WEIGHT_DAYS = 365  # a weight a year old still scales a dose or a protein amount
+# A pregnancy documented before the lookback may still go on: up to a term's length the
+# state is unknown rather than over ("12 weeks pregnant" five months before screening).
+_PREGNANCY_TERM_DAYS = 280
+
+
+def _recent_weight(timeline: Timeline) -> Finding | None:
+    weights = [
+        f
+        for f in timeline.of("lab.weight")
+        if isinstance(f.value, (int, float))
+        and f.value > 0
+        and 0 <= (timeline.as_of - _when(f, timeline)).days <= _WEIGHT_DAYS
+    ]
+    return _latest(weights, timeline)
+
+
+def _and3(values: Iterable[bool | None]) -> bool | None:
+    values = list(values)
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
+
+
+class _Check:
+    """One serology test or infection: positive (True), negative (False) or not known
+    (None), the finding that says so, why, and whether a stale positive was seen."""
+
+    __slots__ = ("evidence", "reason", "stale_positive", "state")
+
+    def __init__(
+        self,
+        state: bool | None,
+        evidence: Finding | None,
+        reason: str,
+        stale_positive: bool = False,
+    ) -> None:
+        self.state, self.evidence, self.reason = state, evidence, reason
+        self.stale_positive = stale_positive
+
+
+@cache
+def _serology_attrs(concept_id: str) -> dict[str, Any]:
+    return load_vocabulary()[concept_id].attrs.get("serology", {})
+
+
+def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
+    """The marker's state: any positive ever (`ever`); else the latest result within the
+    lookback, or an older positive of a marker that never clears (anti-HBc, anti-HCV,
+    HIV)."""
+    label = _label(marker)
+    results = [
+        f for f in timeline.of(marker) if f.attrs.get("result") in ("positive", "negative")
+    ]
+    if not results:
+        return _Check(None, None, f"no {label} result documented")
+    if ever:
+        positives = [f for f in results if f.attrs["result"] == "positive"]
+        latest = _latest(positives or results, timeline)
+        result = latest.attrs["result"]
+        return _Check(bool(positives), latest, f"{label} {result} on {_when(latest, timeline)}")
+    recent = [f for f in results if _in_lookback(f, timeline)]
+    if recent:
+        latest = _latest(recent, timeline)
+        result = latest.attrs["result"]
+        return _Check(
+            result == "positive", latest, f"{label} {result} on {_when(latest, timeline)}"
+        )
+    latest = _latest(results, timeline)
+    when = _when(latest, timeline)
+    if latest.attrs["result"] == "positive" and _serology_attrs(marker).get("persistent"):
+        return _Check(True, latest, f"{label} positive on {when} (it stays positive)")
+    return _Check(
+        None,
+        None,
+        f"most recent {label} ({latest.attrs['result']}) is from {when}, older than the "
+        f"{LOOKBACK_DAYS}-day lookback (stale)",
+        stale_positive=latest.attrs["result"] == "positive",
+    )
+
+
+def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
+    """An infection (dx.hbv, dx.hcv, dx.hiv) from its markers (concepts.jsonl: current or
+    past ones) and from diagnosis mentions. A positive anti-HCV with a later negative HCV
+    RNA is a cleared infection, not a current one."""
+    attrs = load_vocabulary()[infection].attrs
+    markers = attrs.get("past_markers" if ever else "current_markers", [])
+    checks = [_marker_check(timeline, m, ever) for m in markers]
+    if not ever:
+        for index, (marker, check) in enumerate(zip(markers, checks, strict=True)):
+            confirm = _serology_attrs(marker).get("confirmed_by")
+            if check.state is True and confirm and check.evidence is not None:
+                refuting = _marker_check(timeline, confirm, False)
+                if refuting.state is False and refuting.evidence is not None and _when(
+                    refuting.evidence, timeline
+                ) >= _when(check.evidence, timeline):
+                    checks[index] = _Check(
+                        False,
+                        refuting.evidence,
+                        f"{check.reason}, but {refuting.reason}: not a current infection",
+                    )
+    persistent = bool(attrs.get("persistent"))
+    mentions = timeline.of(infection, facts_only=False)
+    affirmed = [
+        f
+        for f in mentions
+        if (f.assertion is Assertion.AFFIRMED or (ever and f.assertion is Assertion.HISTORICAL))
+        and (ever or persistent or _in_lookback(f, timeline))
+    ]
+    negated = [
+        f
+        for f in mentions
+        if f.assertion is Assertion.NEGATED and (ever or _in_lookback(f, timeline))
+    ]
+    label = _label(infection)
+    if affirmed:
+        latest = _latest(affirmed, timeline)
+        checks.append(_Check(True, latest, f"{label} documented on {_when(latest, timeline)}"))
+    elif negated:
+        latest = _latest(negated, timeline)
+        checks.append(_Check(False, latest, f"{label} negative on {_when(latest, timeline)}"))
+    positive = [c for c in checks if c.state is True]
+    if positive:
+        return _Check(True, positive[0].evidence, "; ".join(c.reason for c in positive))
+    negative = [c for c in checks if c.state is False]
+    stale = any(c.stale_positive for c in checks)
+    if negative:
+        return _Check(False, negative[0].evidence, "; ".join(c.reason for c in negative))
+    reasons = "; ".join(c.reason for c in checks) or f"no {label} result documented"
+    return _Check(None, None, reasons, stale)
+
+
+def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """HBsAg, anti-HBc, anti-HCV, HCV RNA, HIV and the infections they show. A result
+    positive condition holds when any listed test or infection is positive; a negative one
+    when every one is negative."""
+    params = criterion.params
+    ever = bool(params.get("ever"))
+    checks = [_marker_check(timeline, m, ever) for m in params.get("markers", [])]
+    checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
+    reasons = "; ".join(c.reason for c in checks)
+    states = [c.state for c in checks]
+    if params.get("result") == "negative":
+        holds = False if True in states else (True if all(s is False for s in states) else None)
+    else:
+        holds = True if True in states else (False if all(s is False for s in states) else None)
+    if holds is not None:
+        deciding = [c for c in checks if c.state is (holds if params.get("result") != "negative"
+                                                     else not holds)] or checks  # fmt: skip
+        evidence = [c.evidence for c in deciding if c.evidence is not None]
+        status = Status.MET if holds else Status.NOT_MET
+        return _result(criterion, status, reasons, evidence, timeline)
+    untested = not params.get("needs_result") and not any(c.stale_positive for c in checks)
+    if criterion.type == "exclusion" and params.get("result") != "negative" and untested:
+        return _result(criterion, Status.NOT_MET, f"{reasons}; not documented, confirm at "
+                       "screening")  # fmt: skip
+    return _result(criterion, Status.UNKNOWN, reasons)
+
+
+def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A current state: the latest statement within the window decides ("pregnant",
+    "breastfeeding", "not pregnant", "pregnancy test negative"); past pregnancies ("G2P2",
+    "previous pregnancy", one dated years ago), other people's, and pregnancy as a topic
+    (counselling, plans, a test ordered) do not count."""
+    params = criterion.params
+    states = params.get("states", ["dx.pregnancy"])
+    present = bool(params.get("present", True))
+    window = int(params.get("window_days", LOOKBACK_DAYS))
+    names = " or ".join(_label(s) for s in states)
+    statements = [
+        f
+        for f in timeline.of(*states, facts_only=False)
+        if f.assertion in (Assertion.AFFIRMED, Assertion.NEGATED)
+        and not f.attrs.get("past")
+        and not f.attrs.get("topic")  # "counselled to avoid pregnancy on MMF"
+    ]
+    as_of = timeline.as_of
+    current = [f for f in statements if 0 <= (as_of - _when(f, timeline)).days <= window]
+    if current:
+        latest = _latest(current, timeline)
+        is_state = latest.assertion is Assertion.AFFIRMED
+        when = _when(latest, timeline)
+        said = (
+            f"{_label(latest.concept)} documented on {when}"
+            if is_state
+            else f"documented not {_label(latest.concept)} on {when} ('{latest.text}')"
+        )
+        status = Status.MET if is_state == present else Status.NOT_MET
+        return _result(criterion, status, said, [latest], timeline)
+    earlier = [
+        f
+        for f in statements
+        if f.assertion is Assertion.AFFIRMED
+        and window < (as_of - _when(f, timeline)).days <= _PREGNANCY_TERM_DAYS
+    ]
+    if earlier:
+        latest = _latest(earlier, timeline)
+        return _result(
+            criterion,
+            Status.UNKNOWN,
+            f"{_label(latest.concept)} documented on {_when(latest, timeline)}, before the "
+            f"{window}-day window: it may still go on; confirm at screening",
+        )
+    if criterion.type == "exclusion" and present:
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            f"{names} not documented in the {window} days before screening; confirm at "
+            "screening",
+        )
+    return _result(criterion, Status.UNKNOWN, f"no {names} status documented in the lookback")
+
+
+def _exposure_span(finding: Finding, timeline: Timeline) -> tuple[dt.date, dt.date, bool]:
+    """(first day, last known day, whether the course is known to have ended there)."""
+    start = _drug_start(finding, timeline)
+    stop = finding.attrs.get("stop_date")
+    if isinstance(stop, str):
+        stop = dt.date.fromisoformat(stop)
+    if stop:
+        return start, max(start, stop), True
+    if finding.attrs.get("single_dose"):
+        return start, start, True
+    documented = finding.attrs.get("documented_by")
+    if isinstance(documented, str):
+        documented = dt.date.fromisoformat(documented)
+    seen = documented or timeline.note_dates.get(finding.note_id) or start
+    return start, max(start, seen), False
+
+
+def _daily_dose(
+    finding: Finding, params: dict[str, Any], timeline: Timeline
+) -> tuple[float | None, str, Finding | None]:
+    """The finding's daily dose in the criterion's unit (prednisone-equivalent when asked),
+    or None and why it cannot be read, and the weight used, if any."""
+    dose = finding.attrs.get("dose")
+    when = _when(finding, timeline)
+    if not dose:
+        return None, f"{finding.text} on {when}: dose not documented", None
+    if dose.get("basis") == "m2":
+        return None, f"{finding.text} on {when}: dose per body surface", None
+    per_day = dose.get("per_day")
+    if per_day is None and finding.concept == "drug.glucocorticoid":
+        per_day = dose.get("amount")  # a steroid pulse is that day's dose
+    daily = milligrams(float(per_day), str(dose.get("unit"))) if per_day is not None else None
+    if daily is None:
+        return None, f"{finding.text} on {when}: no daily dose", None
+    if params.get("prednisone_equivalent"):
+        factor = steroid_factor(finding.text)
+        if factor is None:
+            return None, f"'{finding.text}' on {when}: which steroid is not said", None
+        daily *= factor
+    per_kg = dose.get("basis") == "kg"
+    if params.get("dose_unit") == "mg/kg/day" and not per_kg:
+        weight = _recent_weight(timeline)
+        if weight is None:
+            return None, f"{finding.text} on {when}: no weight to scale the dose by", None
+        kg = float(weight.value)
+        return daily / kg, f"{_fmt(daily)} mg/day / {_fmt(kg)} kg", weight
+    if params.get("dose_unit") == "mg/day" and per_kg:
+        weight = _recent_weight(timeline)
+        if weight is None:
+            return None, f"{finding.text} on {when}: dose per kg and no weight", None
+        kg = float(weight.value)
+        return daily * kg, f"{_fmt(daily)} mg/kg x {_fmt(kg)} kg", weight
+    return daily, f"{_fmt(daily)} {params.get('dose_unit')}", None
+
+
+def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A drug above or below a dose: any exposure overlapping the window, or the current
+    (latest) one when there is no window. A dose that cannot be read makes the criterion
+    unknown, never met."""
+    params = criterion.params
+    names = ", ".join(sorted({_label(d) for d in params.get("drugs", [])}))
+    if params.get("cumulative"):
+        return _cumulative_dose(criterion, timeline, names)
+    window = params.get("window_days")
+    as_of = timeline.as_of
+    first_day = as_of - dt.timedelta(days=window if window is not None else LOOKBACK_DAYS)
+    courses = []
+    for finding in timeline.of(*params.get("drugs", [])):
+        start, end, closed = _exposure_span(finding, timeline)
+        if end >= first_day and start <= as_of:
+            courses.append((finding, start, end, closed))
+    if not courses:
+        reason = f"no {names} exposure documented in the window"
+        if criterion.type == "exclusion":
+            return _result(criterion, Status.NOT_MET, f"{reason}; confirm at screening")
+        return _result(criterion, Status.UNKNOWN, reason)
+    if window is None:
+        # The current dose: the course documented last.
+        courses = [max(courses, key=lambda c: (c[2], c[1], c[0].start))]
+    op, limit = params["dose_op"], float(params["dose_value"])
+    minimum = params.get("min_duration_days")
+    verdicts: list[tuple[bool | None, str, list[Finding]]] = []
+    for finding, start, end, closed in courses:
+        dose, how, weight = _daily_dose(finding, params, timeline)
+        evidence = [finding] + ([weight] if weight is not None else [])
+        if dose is None:
+            verdicts.append((None, how, []))
+            continue
+        ok = _OPS[op](dose, limit)
+        reason = f"{finding.text} {how} = {_fmt(dose)} {params['dose_unit']} from {start}"
+        if ok and minimum:
+            days = (min(end, as_of) - max(start, first_day)).days + 1
+            enough = days > minimum if params.get("duration_strict") else days >= minimum
+            if not enough:
+                verdicts.append(
+                    (False if closed else None,
+                     f"{reason}: {days} days in the window "
+                     + ("(ended)" if closed else "documented; how long it went on is not known"),
+                     evidence)
+                )  # fmt: skip
+                continue
+        verdicts.append((ok, f"{reason} (needs {op} {_fmt(limit)})", evidence))
+    reasons = "; ".join(v[1] for v in verdicts)
+    if any(v[0] is True for v in verdicts):
+        evidence = [f for v in verdicts if v[0] is True for f in v[2]]
+        return _result(criterion, Status.MET, reasons, evidence, timeline)
+    if all(v[0] is False for v in verdicts):
+        evidence = [f for v in verdicts for f in v[2]]
+        return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+    return _result(criterion, Status.UNKNOWN, reasons)
+
+
+def _course_total(finding: Finding) -> float | None:
+    """Grams given in the course a finding documents: a stated cumulative dose, or a dose
+    times its count ("500 mg x 6" = 3 g)."""
+    total = finding.attrs.get("cumulative_dose")
+    if total:
+        return grams(float(total["amount"]), str(total["unit"]))
+    dose, count = finding.attrs.get("dose"), finding.attrs.get("dose_count")
+    if dose and count and not dose.get("basis"):
+        return grams(float(dose["amount"]) * int(count), str(dose["unit"]))
+    return None
+
+
+def _cumulative_dose(criterion: Criterion, timeline: Timeline, names: str) -> CriterionResult:
+    params = criterion.params
+    window = params.get("window_days")
+    exposures = [
+        f
+        for f in timeline.of(*params.get("drugs", []))
+        if window is None or (timeline.as_of - _last_exposure(f, timeline)).days <= window
+    ]
+    if not exposures:
+        reason = f"no {names} exposure documented"
+        if criterion.type == "exclusion":
+            return _result(criterion, Status.NOT_MET, f"{reason}; confirm at screening")
+        return _result(criterion, Status.UNKNOWN, reason)
+    stated = [f for f in exposures if f.attrs.get("cumulative_dose")]
+    courses: dict[tuple[Any, float], Finding] = {}
+    unread = []
+    for finding in exposures:
+        total = _course_total(finding)
+        if total is None:
+            unread.append(finding)
+        elif finding not in stated:
+            # The same course is often copied into several notes: counted once per start.
+            courses.setdefault((finding.attrs.get("start_date"), total), finding)
+    summed = sum(k[1] for k in courses)
+    best_stated = max((_course_total(f) or 0.0 for f in stated), default=0.0)
+    best = max(summed, best_stated)
+    evidence = list(courses.values()) + stated
+    op, limit = params["dose_op"], float(params["dose_value"])
+    holds = _OPS[op](best, limit)
+    reason = f"documented cumulative {names} {_fmt(best)} g (needs {op} {_fmt(limit)} g)"
+    if holds and op in (">", ">="):
+        return _result(criterion, Status.MET, reason, evidence, timeline)
+    if unread:
+        return _result(
+            criterion,
+            Status.UNKNOWN,
+            f"{reason}; {len(unread)} course(s) with no readable total dose",
+        )
+    status = Status.MET if holds else Status.NOT_MET
+    return _result(criterion, status, reason, evidence, timeline)
+
+
+def _diagnosis_timing(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """How long ago the disease was diagnosed, or at what age it began. Any mention dated
+    N days back shows the disease existed then; only an explicit diagnosis date ("diagnosed
+    in March 2021") shows it did not exist before."""
+    params = criterion.params
+    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    mentions = timeline.of(*concepts)
+    if not mentions:
+        return _result(criterion, Status.UNKNOWN, f"{names} not documented")
+    as_of = timeline.as_of
+    earliest = min(mentions, key=lambda f: (_when(f, timeline), f.start))
+    first_seen = _when(earliest, timeline)
+    dated = [f for f in mentions if f.attrs.get("diagnosed") and f.date_source == "text"]
+    diagnosis = min(dated, key=lambda f: _when(f, timeline), default=None)
+    diagnosed_on = _when(diagnosis, timeline) if diagnosis is not None else None
+    if diagnosed_on is not None and diagnosed_on > first_seen:
+        diagnosed_on = None  # mentioned before the "diagnosis": that date is not the first
+    parts: list[tuple[bool | None, str]] = []
+    strict = bool(params.get("duration_strict"))
+    seen_days = (as_of - first_seen).days
+    for name, at_least in (("min_duration_days", True), ("max_duration_days", False)):
+        if params.get(name) is None:
+            continue
+        bound = int(params[name])
+        # Beyond the bound: a minimum is met, a maximum broken, by any dated mention.
+        beyond = seen_days > bound or (seen_days == bound and strict != at_least)
+        if beyond:
+            parts.append((at_least, f"{names} documented on {first_seen}, {seen_days} days ago"))
+        elif diagnosed_on is not None:
+            days = (as_of - diagnosed_on).days
+            parts.append((not at_least, f"{names} diagnosed on {diagnosed_on}, {days} days ago"))
+        else:
+            parts.append((None, f"{names} first documented on {first_seen}; the diagnosis "
+                                "date is not documented"))  # fmt: skip
+    if params.get("onset_op") is not None:
+        parts.append(_onset_part(params, mentions, earliest, diagnosed_on, timeline))
+    truth = _and3(p[0] for p in parts)
+    reasons = "; ".join(p[1] for p in parts)
+    evidence = [diagnosis or earliest]
+    if truth is None:
+        return _result(criterion, Status.UNKNOWN, reasons)
+    return _result(criterion, Status.MET if truth else Status.NOT_MET, reasons, evidence,
+                   timeline)  # fmt: skip
+
+
+def _onset_part(
+    params: dict[str, Any],
+    mentions: list[Finding],
+    earliest: Finding,
+    diagnosed_on: dt.date | None,
+    timeline: Timeline,
+) -> tuple[bool | None, str]:
+    op, limit = params["onset_op"], float(params["onset_age_years"])
+    stated = [float(f.attrs["onset_age"]) for f in mentions if "onset_age" in f.attrs]
+    if stated:
+        age = min(stated)
+        return _OPS[op](age, limit), f"onset at age {_fmt(age)} (needs {op} {_fmt(limit)})"
+    birth = timeline.patient.birth_date
+    if birth is None:
+        born = timeline.of("demographic.birth_date")
+        birth = dt.date.fromisoformat(str(_latest(born, timeline).value)) if born else None
+    if birth is None:
+        return None, "no birth date to place the onset age"
+    first_seen = _when(earliest, timeline)
+    age_seen = _completed_years(birth, first_seen)
+    # The disease began no later than its first mention: an age then below an upper
+    # bound decides; above a lower bound it does not (it may have begun earlier).
+    seen = f"documented on {first_seen} at age {age_seen} (needs onset {op} {_fmt(limit)})"
+    if op in ("<", "<=") and _OPS[op](age_seen, limit):
+        return True, seen
+    if op in (">", ">=") and not _OPS[op](age_seen, limit):
+        return False, seen
+    if diagnosed_on is not None:
+        age = _completed_years(birth, diagnosed_on)
+        return _OPS[op](age, limit), f"diagnosed on {diagnosed_on} at age {age}"
+    return None, f"first documented at age {age_seen}; the age at onset is not documented"
+
+
 _EVALUATORS: dict[str, Evaluator] = {
     "age": _age,
     "sex": _sex,
@@ -940,4 +1418,10 @@ _EVALUATORS: dict[str, Evaluator] = {
     "hemodynamic": _hemodynamic,
     "consent": _consent,
     "manual": _manual,
+    # matcher.criteria_kinds
+    "vital": _lab,
+    "serology": _serology,
+    "pregnancy": _pregnancy,
+    "dose_exposure": _dose_exposure,
+    "diagnosis_timing": _diagnosis_timing,
 }

@@ -5,7 +5,8 @@ measured; its canonical unit is the one GUIDELINE compares in:
 
   count x10^9/L, hemoglobin g/L, bilirubin umol/L, creatinine umol/L, upcr g/g,
   protein24h g/day, enzyme U/L, ratio ratio, seconds s, egfr mL/min/1.73m2,
-  height cm, albumin g/L, complement g/L, titer_iu IU/mL, flow % or /uL.
+  height cm, albumin g/L, complement g/L, titer_iu IU/mL, flow % or /uL; the vitals
+  bmi kg/m2, pressure mmHg, percent % (SpO2, LVEF), weight kg.
 
 A value is never guessed silently: an unreadable unit, a unit that does not belong to
 the family (Hb "12 U/L"), or a unitless value whose magnitude fits two units
@@ -97,6 +98,12 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "in": ("in", "inch", "inches", '"', "ins"),
     "ratio": ("ratio", "inr"),
     "IU/mL": ("iu/ml", "u/ml", "units/ml"),
+    # Vitals: "31.2 kg/m²", "128/76 mmHg", "45 kg", "99 lb".
+    "kg/m2": ("kg/m2", "kg/m^2", "kg/sqm", "kg/m.sq", "kg/msq", "kg.m-2", "kg.m^-2"),
+    "mmHg": ("mmhg", "mm/hg", "mmofhg", "mm[hg]"),
+    "kPa": ("kpa",),
+    "kg": ("kg", "kgs", "kilogram", "kilograms", "kilo", "kilos"),
+    "lb": ("lb", "lbs", "pound", "pounds"),
 }  # fmt: skip
 
 _LOOKUP: dict[str, str] = {
@@ -200,6 +207,16 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
         "mg/L": _Conversion(_f(1, 1000), "g/L"),
     },
     "titer_iu": {"IU/mL": _Conversion(_f(1), "IU/mL")},
+    "bmi": {"kg/m2": _Conversion(_f(1), "kg/m2")},
+    "pressure": {
+        "mmHg": _Conversion(_f(1), "mmHg"),
+        "kPa": _Conversion(_f("7.50062"), "mmHg"),  # BP 16/10 kPa = 120/75 mmHg
+    },
+    "percent": {"%": _Conversion(_f(1), "%")},  # SpO2 97 %, LVEF 55 %
+    "weight": {
+        "kg": _Conversion(_f(1), "kg"),
+        "lb": _Conversion(_f("0.45359237"), "kg"),  # 99 lb = 44.9 kg
+    },
     # CD19+ B cells: a percent of lymphocytes stays a percent; a count goes to cells/uL.
     "flow": {
         "%": _Conversion(_f(1), "%"),
@@ -346,6 +363,16 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "C3 45 is mg/dL"),
     _Plausible("titer_iu", None, "IU/mL", 0, 100_000,
                "anti-dsDNA is only ever printed in IU/mL"),
+    _Plausible("bmi", None, "kg/m2", 8, 80,
+               "BMI is only ever printed in kg/m2: 8-80 spans wasting to severe obesity"),
+    _Plausible("pressure", None, "mmHg", 30, 300,
+               "BP 128/76 is mmHg; kPa (4-40) would be written out"),
+    _Plausible("percent", None, "%", 1, 100,
+               "SpO2 97 and LVEF 55 are percentages"),
+    _Plausible("weight", None, "kg", 1, 300,
+               "weight 45 could be kg or lb: a unitless weight is not guessed"),
+    _Plausible("weight", None, "lb", 2, 660,
+               "weight in pounds overlaps kg from 2 to 300"),
     _Plausible("flow", None, "%", 0, 100,
                "CD19 12 could be 12% or 12 cells/uL, so not guessed"),
     _Plausible("flow", None, "/uL", 0, 5000,

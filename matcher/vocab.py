@@ -256,14 +256,41 @@ def load_vocabulary() -> Vocabulary:
     vocabulary = Vocabulary(
         read_concepts(data_text("concepts.jsonl"), "matcher/data/concepts.jsonl")
     )
+    check_references(vocabulary, "matcher/data/concepts.jsonl")
+    return vocabulary
+
+
+# attrs that name other concepts: a drug class's members, what a diagnosis implies (lupus
+# nephritis → SLE), an infection's serology markers, the marker that confirms another
+# (HCV RNA for anti-HCV), the test a word after an infection names ("hepatitis C
+# antibody"), the two values a blood pressure is written as.
+_REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair")
+
+
+def check_references(vocabulary: Vocabulary, source: str) -> None:
+    """Every concept id an attr names exists, and every extra code is SYSTEM:code."""
     for concept in vocabulary.concepts.values():
-        for member in concept.attrs.get("members", ()):
-            if member not in vocabulary:
+        attrs = concept.attrs
+        named = [(name, ref) for name in _REFERENCE_ATTRS for ref in attrs.get(name, ())]
+        serology = attrs.get("serology") or {}
+        named += [(f"serology.{name}", serology[name]) for name in ("infection", "confirmed_by")
+                  if name in serology]  # fmt: skip
+        named += [("marker_words", ref) for ref in (attrs.get("marker_words") or {}).values()]
+        for name, ref in named:
+            if ref not in vocabulary:
                 raise VocabularyError(
-                    "drug class names an unknown member",
-                    file="matcher/data/concepts.jsonl",
-                    field="members",
-                    received=member,
+                    f"{concept.id} names an unknown concept",
+                    file=source,
+                    field=name,
+                    received=ref,
                     expected="a concept id in the file",
                 )
-    return vocabulary
+        for code in attrs.get("also_codes", ()):
+            if not isinstance(code, str) or code.split(":")[0] not in CODE_SYSTEMS:
+                raise VocabularyError(
+                    f"{concept.id} has a bad extra code",
+                    file=source,
+                    field="also_codes",
+                    received=code,
+                    expected=f"SYSTEM:code with SYSTEM one of {', '.join(CODE_SYSTEMS)}",
+                )

@@ -36,6 +36,7 @@ Inclusion Criteria:
 * Biopsy-proven lupus nephritis class III or IV, with or without class V
 * Signed informed consent
 * Negative for HIV or hepatitis B
+* SpO2 ≥ 92% on room air
 
 Exclusion Criteria:
 
@@ -101,6 +102,19 @@ def lab(cid: str, text: str, analyte: str, op: str, value: float, unit: str) -> 
 
 def exposure(cid: str, text: str, drugs: list[str], window: int | None) -> Criterion:
     return crit(cid, text, "drug_exposure", {"drugs": drugs, "window_days": window})
+
+
+def dose(cid: str, text: str, window: int | None) -> Criterion:
+    return crit(cid, text, "dose_exposure", {
+        "drugs": ["drug.glucocorticoid"], "dose_op": ">", "dose_value": 20.0,
+        "dose_unit": "mg/day", "prednisone_equivalent": True, "cumulative": False,
+        "window_days": window, "min_duration_days": None, "duration_strict": False})
+
+
+PREDNISONE_EQUIVALENT = gold("Prednisone > 20 mg/day", "drug",
+                             "prednisone or equivalent glucocorticoid", effect="exclude",
+                             temporality="current", operator=">", value=20, unit="mg/day")
+SPO2 = gold("SpO2 ≥ 92% on room air", "vital", "SpO2", operator=">=", value=92, unit="%")
 
 
 def diagnosis(cid: str, text: str, concepts: list[str], window: int | None = None) -> Criterion:
@@ -171,6 +185,25 @@ CASES = [
           temporality="current", operator=">", value=20, unit="mg/day"),
      [exposure("exc-7", "Prednisone > 20 mg/day", ["drug.glucocorticoid"], 30)],
      bench.WRONG, "qualifier lost: dose"),
+    ("a dose criterion reads 'or equivalent': a prednisone-equivalent limit",
+     PREDNISONE_EQUIVALENT, [dose("exc-7", "Prednisone > 20 mg/day", None)],
+     bench.CORRECT, None),
+    ("a dose criterion without a window is the current dose, not one within 28 days",
+     {**PREDNISONE_EQUIVALENT, "essentials": {**PREDNISONE_EQUIVALENT["essentials"],
+                                              "temporality": "within", "window_days": 28}},
+     [dose("exc-7", "Prednisone > 20 mg/day", None)], bench.WRONG, "window"),
+    ("a dose criterion with the window",
+     {**PREDNISONE_EQUIVALENT, "essentials": {**PREDNISONE_EQUIVALENT["essentials"],
+                                              "temporality": "within", "window_days": 28}},
+     [dose("exc-7", "Prednisone > 20 mg/day", 28)], bench.CORRECT, None),
+    ("a vital sign's threshold is judged like a lab's", SPO2,
+     [crit("inc-6", "SpO2 ≥ 92% on room air", "vital",
+           {"analytes": ["lab.spo2"], "op": ">=", "value": 90.0, "unit": "%"})],
+     bench.WRONG, "value"),
+    ("a vital sign read right", SPO2,
+     [crit("inc-6", "SpO2 ≥ 92% on room air", "vital",
+           {"analytes": ["lab.spo2"], "op": ">=", "value": 92.0, "unit": "%"})],
+     bench.CORRECT, None),
     ("missed: computable, left manual", PLATELETS,
      [crit("inc-1", "Platelets ≥ 100 x10^9/L", "manual", {}, "threshold not recognised")],
      bench.MISSED, "manual"),

@@ -21,8 +21,8 @@ from matcher.criteria import (
     parse_eligibility_text,
     trial_to_json,
 )
-from matcher.criteria_grammar import GRAMMAR_FILE, load_grammar, read_grammar
-from matcher.criteria_render import reading
+from matcher.criteria_grammar import COMPUTABLE_KINDS, GRAMMAR_FILE, load_grammar, read_grammar
+from matcher.criteria_render import READING_KINDS, reading
 from matcher.errors import VocabularyError
 from matcher.model import Criterion, Trial
 from matcher.registry import RegistryRecord, load_trial
@@ -64,8 +64,12 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Requiring hemodialysis at screening", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Requiring"'),
     ("exclusion", "Active tuberculosis", "exclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
-    ("exclusion", "Active hepatitis B infection", "exclusion", "manual", NOT_UNDERSTOOD),
-    ("exclusion", "Pregnant or breastfeeding", "exclusion", "manual", "current pregnancy"),
+    # ... unless a kind states the current state: serology judges a current hepatitis B by
+    # its current markers, pregnancy by a statement in the last 90 days (criteria_kinds).
+    ("exclusion", "Active hepatitis B infection", "exclusion", "serology",
+     {"infections": ["dx.hbv"], "result": "positive", "ever": False}),
+    ("exclusion", "Pregnant or breastfeeding", "exclusion", "pregnancy",
+     {"states": ["dx.pregnancy", "dx.lactation"], "present": True, "window_days": 90}),
     # --- a lupus word inside a longer phrase is not the bare diagnosis
     ("exclusion", "Kidney disease unrelated to lupus", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Kidney", "disease", "unrelated"'),
@@ -117,12 +121,14 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Conditions requiring treatments such as IVIG or plasma exchange", "exclusion",
      "manual", NOT_UNDERSTOOD + '"Conditions", "requiring"'),
     # --- qualifiers: duration, onset, indication
-    ("inclusion", "SLE diagnosed at least 1 year before screening", "inclusion", "manual",
-     NOT_UNDERSTOOD),
-    ("inclusion", "Diagnosis of SLE within the past 3 years", "inclusion", "manual",
-     "when the diagnosis was made"),
+    # (disease duration is its own kind, whose evaluator counts only an explicit diagnosis
+    # date as the start: a first mention shows the disease existed then, not that it began)
+    ("inclusion", "SLE diagnosed at least 1 year before screening", "inclusion",
+     "diagnosis_timing", {"concepts": ["dx.sle"], "min_duration_days": 365}),
+    ("inclusion", "Diagnosis of SLE within the past 3 years", "inclusion", "diagnosis_timing",
+     {"concepts": ["dx.sle"], "max_duration_days": 1095, "min_duration_days": None}),
     ("inclusion", "Age ≥ 16 years at the time of diagnosis", "inclusion", "manual",
-     NOT_UNDERSTOOD + '"diagnosis"'),
+     "the age at diagnosis of a condition the item does not name"),
     # --- either/or and cohorts
     ("inclusion", "Proteinuria ≥ 1 g/day (Cohort 2 only)", "inclusion", "manual",
      GUARD + "applies to one cohort only (Cohort 2)"),
@@ -134,7 +140,8 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Rituximab within 80 years", "exclusion", "manual",
      GUARD + "implausible value (a window of 29200 days)"),
     ("inclusion", "Latent tuberculosis", "inclusion", "manual",
-     GUARD + "an inclusion should not require tuberculosis"),
+     GUARD + "an inclusion should not require latent tuberculosis"),
+    ("inclusion", "Active tuberculosis", "inclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
     ("inclusion", "Patients with malignancy", "inclusion", "manual",
      GUARD + "an inclusion should not require malignancy"),
     # --- the trial's own condition is never excluded
@@ -366,12 +373,82 @@ def _criterion(kind: str, params: dict[str, Any], ctype: str = "inclusion",
          "EXCLUDE if: malignancy documented within 1825 days before screening"),
         (_criterion("manual", {}, reason='not understood: "transfusion-independent"'),
          'MANUAL: not understood: "transfusion-independent"'),
+        # the kinds of matcher.criteria_kinds
+        (_criterion("diagnosis", {"concepts": ["dx.malignancy"], "window_days": 1825,
+                                  "except_concepts": ["dx.nmsc"]}, "exclusion"),
+         "EXCLUDE if: malignancy documented within 1825 days before screening (not counting "
+         "non-melanoma skin cancer)"),
+        (_criterion("vital", {"analytes": ["lab.sbp"], "op": ">=", "value": 160.0,
+                              "unit": "mmHg", "combine": "or",
+                              "alternatives": [{"analytes": ["lab.dbp"], "op": ">=",
+                                                "value": 100.0, "unit": "mmHg"}]}, "exclusion"),
+         "EXCLUDE if: latest systolic blood pressure ≥ 160 mmHg or latest diastolic blood "
+         "pressure ≥ 100 mmHg"),
+        (_criterion("lab", {"analytes": ["lab.urine_protein_24h"], "op": ">=", "value": 25.0,
+                            "unit": "mg/kg/day", "per_weight": True}),
+         "INCLUDE if: latest 24-hour urine protein ≥ 25 mg/kg/day (divided by the latest "
+         "body weight)"),
+        (_criterion("serology", {"markers": ["lab.hbsag"], "infections": ["dx.hbv"],
+                                 "result": "positive", "ever": False, "needs_result": False},
+                    "exclusion"),
+         "EXCLUDE if: hepatitis B surface antigen or hepatitis B positive now (current markers "
+         "or a diagnosis)"),
+        (_criterion("serology", {"markers": [], "infections": ["dx.hbv"], "result": "positive",
+                                 "ever": True, "needs_result": True}, "exclusion"),
+         "EXCLUDE if: hepatitis B positive at any time (a test result is needed)"),
+        (_criterion("serology", {"markers": ["lab.hbsag"], "infections": ["dx.hiv"],
+                                 "result": "negative", "ever": False, "needs_result": True}),
+         "INCLUDE if: hepatitis B surface antigen and HIV infection all negative now (a test "
+         "result is needed)"),
+        (_criterion("pregnancy", {"states": ["dx.pregnancy", "dx.lactation"], "present": True,
+                                  "window_days": 90}, "exclusion"),
+         "EXCLUDE if: pregnancy or lactation (breastfeeding) documented within 90 days before "
+         "screening"),
+        (_criterion("pregnancy", {"states": ["dx.pregnancy"], "present": False,
+                                  "window_days": 90}),
+         "INCLUDE if: documented not pregnancy within 90 days before screening"),
+        (_criterion("dose_exposure", {"drugs": ["drug.glucocorticoid"], "dose_op": ">",
+                                      "dose_value": 15.0, "dose_unit": "mg/day",
+                                      "prednisone_equivalent": True, "cumulative": False,
+                                      "window_days": 30, "min_duration_days": 10,
+                                      "duration_strict": True}, "exclusion"),
+         "EXCLUDE if: glucocorticoid > 15 mg/day (as prednisone) for more than 10 days, "
+         "within 30 days before screening"),
+        (_criterion("dose_exposure", {"drugs": ["drug.cyclophosphamide"], "dose_op": ">",
+                                      "dose_value": 10.0, "dose_unit": "g",
+                                      "prednisone_equivalent": False, "cumulative": True,
+                                      "window_days": None, "min_duration_days": None,
+                                      "duration_strict": False}, "exclusion"),
+         "EXCLUDE if: cyclophosphamide cumulative dose > 10 g, at any time"),
+        (_criterion("dose_exposure", {"drugs": ["drug.glucocorticoid"], "dose_op": "<=",
+                                      "dose_value": 10.0, "dose_unit": "mg/day",
+                                      "prednisone_equivalent": True, "cumulative": False,
+                                      "window_days": None, "min_duration_days": None,
+                                      "duration_strict": False}),
+         "INCLUDE if: glucocorticoid ≤ 10 mg/day (as prednisone), the current dose"),
+        (_criterion("diagnosis_timing", {"concepts": ["dx.sle"], "min_duration_days": 183,
+                                         "max_duration_days": None, "duration_strict": False,
+                                         "onset_op": None, "onset_age_years": None}),
+         "INCLUDE if: systemic lupus erythematosus diagnosed at least 183 days before "
+         "screening"),
+        (_criterion("diagnosis_timing", {"concepts": ["dx.sle"], "min_duration_days": None,
+                                         "max_duration_days": 1095, "duration_strict": False,
+                                         "onset_op": "<", "onset_age_years": 16.0}),
+         "INCLUDE if: systemic lupus erythematosus diagnosed at most 1095 days before "
+         "screening, with onset at age < 16"),
     ],
     ids=lambda value: value.kind if isinstance(value, Criterion) else "",
 )
 def test_each_criterion_reads_back_in_plain_words(criterion: Criterion, words: str) -> None:
     assert reading(criterion) == words
     assert "must not be echoed" not in reading(criterion)
+
+
+@pytest.mark.parametrize("kind", sorted(COMPUTABLE_KINDS))
+def test_every_computable_kind_has_a_reading_of_its_own(kind: str) -> None:
+    """A computed criterion read back as "MANUAL: a person must check" would tell the
+    coordinator the engine leaves it alone when it gives a verdict."""
+    assert kind in READING_KINDS
 
 
 def test_trial_show_carries_the_reading_and_trace_and_matches_its_schema(shared: Path) -> None:
@@ -392,6 +469,20 @@ def test_a_manual_trial_still_matches_the_schema() -> None:
     trial = Trial("T", "t", (parse_criterion("Active CNS lupus", "exclusion"),))
     schema = json.loads((REPO / "matcher" / "schema" / "trial_show.schema.json").read_text())
     jsonschema.validate(trial_to_json(trial), schema)
+
+
+def test_a_trial_of_the_new_kinds_matches_the_schema_with_a_reading_each() -> None:
+    texts = [("Pregnant or breastfeeding", "exclusion"), ("BMI > 35 kg/m2", "exclusion"),
+             ("Positive HBsAg or anti-HBc", "exclusion"),
+             ("SLE diagnosed ≥ 6 months before screening", "inclusion"),
+             ("Prednisone > 20 mg/day within 4 weeks before screening", "exclusion")]
+    trial = Trial("T", "t", tuple(parse_criterion(t, c) for t, c in texts))
+    assert {c.kind for c in trial.criteria} == {
+        "pregnancy", "vital", "serology", "diagnosis_timing", "dose_exposure"}
+    schema = json.loads((REPO / "matcher" / "schema" / "trial_show.schema.json").read_text())
+    data = trial_to_json(trial)
+    jsonschema.validate(data, schema)
+    assert not any(c["reading"].startswith("MANUAL") for c in data["criteria"])
 
 
 # ===================================================================== grammar data

@@ -7,6 +7,7 @@ exact (note_text[start:end] is what a referrer sees highlighted).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -475,14 +476,39 @@ def _extract(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             return _ana(ctx, span, concept)
         if concept.id == "lab.cd19":
             return _cd19(ctx, span, concept)
+        if concept.attrs.get("serology"):
+            return _serology(ctx, span, concept)
+        if concept.attrs.get("pair"):
+            return _pressure(ctx, span, concept)
         return _lab(ctx, span, concept)
     if category == "score":
         return _score(ctx, span, concept)
     if category in ("drug", "drug_class"):
         return _drug(ctx, span, concept)
+    if concept.attrs.get("state"):
+        return _state(ctx, span, concept)
+    if category == "diagnosis" and _untested_screen(ctx, span):
+        return ()
     if category in ("diagnosis", "procedure", "status"):
-        return _mention(ctx, span, concept)
+        found = list(_mention(ctx, span, concept))
+        if concept.attrs.get("marker_words"):
+            found += _marker_after_infection(ctx, span, concept)
+        return found
     return ()
+
+
+_SCREEN_AFTER = re.compile(r"\s*(?:screen(?:ing|ed)?|test(?:ing|ed|s)?|serology)\b", re.I)
+
+
+def _untested_screen(ctx: _Context, span: Span) -> bool:
+    """ "TB screening done", "cervical cancer screening up to date": a condition named for
+    its screen is a fact only with the screen's result ("TB screen (IGRA) negative")."""
+    screen = _SCREEN_AFTER.match(ctx.text, span.end_char)
+    if screen is None:
+        return False
+    _lo, hi = _sentence_bounds(ctx, span)
+    result = ctx.text[screen.end() : _item_end(ctx, screen.end(), hi)][:40]
+    return not (_SERO_NEGATIVE.search(result) or _SERO_POSITIVE.search(result))
 
 
 def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -492,6 +518,9 @@ def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         date, source = mention.date, "text"
     else:
         date, source = _context_date(ctx, span.start_char)
+    attrs: dict = {}
+    if concept.category == "diagnosis":
+        attrs = _diagnosis_timing(ctx.text[lo:hi], source)
     yield _finding(
         ctx,
         concept,
@@ -500,6 +529,7 @@ def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         span._.assertion,
         date=date,
         date_source=source,
+        attrs=attrs,
     )
 
 
@@ -963,6 +993,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs["start_date"] = start_date
     attrs["stop_date"] = stop_date
     attrs["documented_by"] = ctx.note_date
+    attrs.update(_dose(ctx, span, lo, hi))
     date, source = (start_date, "text") if start_date else _context_date(ctx, span.start_char)
     # A class in a note ("anti-CD20 therapy", "immunosuppressants") stays a class:
     # expanding it would invent exposures to every member drug.
@@ -1200,6 +1231,8 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
             word = match.groupdict().get("w")
             years = _AGE_WORDS[word.lower()] if word else int(match.group("n"))
             seen.add(match.start())
+            if _AT_AN_EVENT.search(text, max(0, match.start() - 40), match.start()):
+                continue  # "diagnosed at age 12": the onset age (_diagnosis_timing)
             yield Finding(
                 concept="demographic.age",
                 category="demographic",
@@ -1231,3 +1264,304 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
                 date=mention.date,
                 date_source="text",
             )
+
+
+# ------------------------------------------------------------- vitals, serology, states
+# What the criterion kinds of matcher.criteria_kinds are decided on: blood pressure pairs,
+# serology results with their polarity, pregnancy and lactation as a current state, drug
+# doses, and when and at what age a disease was diagnosed.
+
+_PAIR_VALUE = re.compile(
+    r"^\s*(?:[:=]|is|was|of)?\s*(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?![\d/])"
+    r"(?:\s*(?P<unit>mm\s*Hg|mmHg|kPa)\b)?",
+    re.I,
+)
+
+
+def _pressure(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    """ "BP 128/76", "Blood pressure 142/95 mmHg": one reading, two findings."""
+    lo, hi = _sentence_bounds(ctx, span)
+    limit = _item_end(ctx, span.end_char, hi)
+    m = _PAIR_VALUE.match(ctx.text[span.end_char : limit])
+    if m is None:
+        return
+    factor = convert_factor(concept.attrs.get("family", ""), m["unit"] or "mmHg")
+    if factor is None:
+        return
+    systolic, diastolic = float(m["s"]) * factor, float(m["d"]) * factor
+    if not (50 <= systolic <= 300 and 20 <= diastolic <= 200 and systolic > diastolic):
+        return  # "BP 12/08" is a date, "80/120" a typo: neither is read
+    end = span.end_char + m.end()
+    date, source = _value_date(ctx, span, end)
+    for concept_id, value, raw in zip(
+        concept.attrs["pair"], (systolic, diastolic), (m["s"], m["d"]), strict=True
+    ):
+        part = ctx.vocabulary[concept_id]
+        yield _finding(
+            ctx,
+            part,
+            span.start_char,
+            end,
+            span._.assertion,
+            value=round(value, 6),
+            unit=part.canonical_unit,
+            raw_value=raw,
+            raw_unit=m["unit"],
+            date=date,
+            date_source=source,
+        )
+
+
+_SERO_NEGATIVE = re.compile(
+    r"\b(?:negative|neg|non-?reactive|not\s+reactive|not\s+detected|undetectable|"
+    r"non-?detect\w*|absent|nil)\b|(?<!\w)-ve\b",
+    re.I,
+)
+_SERO_POSITIVE = re.compile(
+    r"\b(?:positive|pos|reactive|detected|detectable|present)\b|\+(?!\w)|\+ve\b", re.I
+)
+_VIRAL_LOAD = re.compile(
+    r"^\s*(?:[:=]|is|was|of)?\s*(?P<cmp><=?|≤|less\s+than|below)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)",
+    re.I,
+)
+_NOT_RESULTS = frozenset({"hypothetical", "family", "uncertain"})
+
+
+def _polarity(window: str, concept: Concept) -> re.Match[str] | None:
+    """The result word after a test: negative words first ("non-reactive" holds
+    "reactive"), then positive; a viral load gives a number ("< 20 IU/mL" is below
+    detection)."""
+    for pattern in (_SERO_NEGATIVE, _SERO_POSITIVE):
+        found = pattern.search(window[:40])
+        if found is not None and not re.search(r"[;.]", window[: found.start()]):
+            return found
+    if concept.attrs.get("serology", {}).get("viral_load"):
+        return _VIRAL_LOAD.match(window)
+    return None
+
+
+def _serology_finding(
+    ctx: _Context, span: Span, concept: Concept, window_start: int, window: str
+) -> Iterable[Finding]:
+    if span._.assertion in _NOT_RESULTS:
+        return
+    found = _polarity(window, concept)
+    if found is None:
+        if span._.assertion != "negated":
+            return  # "check HBsAg", "HBsAg pending": a test with no result
+        result, end = "negative", span.end_char  # "negative for HBsAg and anti-HCV"
+    elif found.re is _VIRAL_LOAD:
+        number = float(found["num"].replace(",", ""))
+        result = "negative" if found["cmp"] or number == 0 else "positive"
+        end = window_start + found.end()
+    else:
+        result = "negative" if found.re is _SERO_NEGATIVE else "positive"
+        end = window_start + found.end()
+    if span._.assertion == "negated" and result == "positive":
+        result = "negative"  # "no HBsAg positivity"
+    date, source = _value_date(ctx, span, end)
+    yield _finding(
+        ctx,
+        concept,
+        span.start_char,
+        _trim(ctx.text, span.start_char, end),
+        "affirmed",  # a result is a fact about a test that was done, whatever its polarity
+        date=date,
+        date_source=source,
+        attrs={"result": result},
+    )
+
+
+def _serology(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    """ "HBsAg negative", "HCV Ab non-reactive", "HIV 1/2 Ag/Ab negative", "HBcAb +",
+    "HBV DNA < 20 IU/mL", "Negative for HBsAg"."""
+    yield from _serology_finding(ctx, span, concept, span.end_char, _window_after(ctx, span))
+
+
+def _marker_after_infection(ctx: _Context, span: Span, concept: Concept) -> list[Finding]:
+    """ "Hepatitis C antibody not detected": the infection's name and a test word after it
+    (concepts.jsonl `marker_words`) are that test's result, beside the infection mention."""
+    after = ctx.text[span.end_char : span.end_char + 40]
+    for word, marker_id in concept.attrs["marker_words"].items():
+        m = re.match(rf"\s+(?:virus\s+)?{re.escape(word)}\b", after, re.I)
+        if m is not None:
+            marker = ctx.vocabulary[marker_id]
+            start = span.end_char + m.end()
+            lo, hi = _sentence_bounds(ctx, span)
+            window = ctx.text[start : _item_end(ctx, start, hi)]
+            return list(_serology_finding(ctx, span, marker, start, window))
+    return []
+
+
+_PAST_BEFORE = re.compile(
+    r"\b(?:previous|prior|past|last|former|earlier|first|second|third|history\s+of|hx\s+of|"
+    r"h/o|s/p|since)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+_STATE_TEST = re.compile(
+    r"^\s*(?:test|screen|hcg|β-?hcg|beta-?hcg)\b[^.;\n]{0,20}?\b(?P<r>negative|positive|neg|pos)\b",
+    re.I,
+)
+
+
+# Pregnancy as a topic, not a state: counselling, plans, prevention, a test not resulted.
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:avoid\w*|against|prevent\w*|risk\s+of|plan\w*|desir\w*|wish\w*|want\w*|"
+    r"intend\w*|hop\w*|counsel\w*|discuss\w*|advis\w*|contracept\w*|teratogen\w*|"
+    r"future|consider\w*|potential|childbearing|become|becoming|get|getting|trying|"
+    r"attempt\w*|until|before|prior\s+to|in\s+case\s+of|if)\b[^.;\n]*$",
+    re.I,
+)
+_TOPIC_AFTER = re.compile(
+    r"^\W*(?:prevention|planning|plans?|counsel\w*|must|should|is\s+(?:contraindicated|"
+    r"not\s+advised)|in\s+(?:the\s+)?future|next|risk|programme|program|category|"
+    r"test(?:ing)?\b(?!\s*(?:was\s+|is\s+|:\s*)?(?:positive|negative|pos|neg)\b))",
+    re.I,
+)
+# What makes a noun "pregnancy" a stated state: its age, a confirmation, a positive test.
+_STATE_CLUE = re.compile(
+    r"\b\d+\s*(?:\+\s*\d\s*)?(?:weeks?|wks?|/40)\b|\btrimester\b|\bgestation\b|"
+    r"\bconfirm\w*|\bongoing\b|\bcurrent(?:ly)?\b|\bintrauterine\b|\bviable\b|"
+    r"\bEDD\b|\bdue\s+date\b|\bpositive\b",
+    re.I,
+)
+
+
+def _state(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    """Pregnancy and lactation as the patient's current state. "Previous pregnancy",
+    "last pregnancy in 2019", "pregnancies" (G2P2) are past; "pregnancy test negative"
+    documents that she is not pregnant; counselling, plans and a test not yet resulted
+    ("avoid pregnancy on MMF", "pregnancy test ordered") are a topic, not her state, and
+    a bare noun "pregnancy" is a state only with a clue (weeks, "confirmed", "ongoing")."""
+    for finding in _mention(ctx, span, concept):
+        lo, hi = _sentence_bounds(ctx, span)
+        before = ctx.text[max(lo, span.start_char - 40) : span.start_char]
+        after = ctx.text[span.end_char : min(hi, span.end_char + 40)]
+        attrs = dict(finding.attrs)
+        assertion = finding.assertion
+        test = _STATE_TEST.match(after)
+        if test is not None:
+            result = "negative" if test["r"].lower().startswith("neg") else "positive"
+            attrs["test"] = result
+            assertion = Assertion.NEGATED if result == "negative" else Assertion.AFFIRMED
+        elif _PAST_BEFORE.search(before) or span.text.lower().endswith("ies"):
+            attrs["past"] = True
+        elif assertion is Assertion.AFFIRMED and (
+            _TOPIC_BEFORE.search(ctx.text[lo : span.start_char])
+            or _TOPIC_AFTER.match(after)
+            or (span.text.lower() == "pregnancy" and not _STATE_CLUE.search(ctx.text[lo:hi]))
+        ):
+            attrs["topic"] = True
+        yield dataclasses.replace(finding, assertion=assertion, attrs=attrs)
+
+
+_DIAGNOSED = re.compile(r"\bdiagnos(?:ed|is)\b|\bdx(?:'?d)?\b", re.I)
+_ONSET_AGE = re.compile(
+    r"\b(?:diagnos\w*|onset|presented|dx'?d?)\b[^.;\n]{0,40}?\bat\s+(?:the\s+)?age\s+(?:of\s+)?"
+    r"(?P<a>\d{1,2})\b|\b(?:onset|diagnosis)\s+(?:at\s+)?age\s+(?P<b>\d{1,2})\b|"
+    r"\bage\s+at\s+(?:onset|diagnosis)\s*[:=]?\s*(?P<c>\d{1,2})\b",
+    re.I,
+)
+# The age an event happened at, not the age now: "diagnosed at age 12", "onset age 9".
+_AT_AN_EVENT = re.compile(
+    r"\b(?:at|since|from|by|before|after|onset|diagnosis)\s+(?:the\s+)?$", re.I
+)
+
+
+def _diagnosis_timing(sentence: str, date_source: str) -> dict:
+    """ "Diagnosed with SLE in March 2021" dates the diagnosis itself; "SLE diagnosed at
+    age 12" gives the onset age."""
+    attrs: dict = {}
+    if date_source == "text" and _DIAGNOSED.search(sentence):
+        attrs["diagnosed"] = True
+    onset = _ONSET_AGE.search(sentence)
+    if onset is not None:
+        attrs["onset_age"] = float(onset["a"] or onset["b"] or onset["c"])
+    return attrs
+
+
+_DOSE_LEAD = (
+    r"^[\s:,(]*(?:(?:iv|po|oral|orally|intravenous|sc|tablets?|tabs?|at|dose(?:\s+of)?|"
+    r"of|was|is|now|reduced\s+to|increased\s+to|tapered\s+to|weaned\s+to|on|pulses?(?:\s+of)?|"
+    r"cumulative(?:\s+dose)?(?:\s+of)?)\s+)*"
+)
+_AMOUNT = (
+    r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|gm|grams?|mcg|µg|μg|ug)\b"
+    r"(?:\s*/\s*(?P<basis>kg|m2|m²|m\^2|sqm)\b)?"
+)
+_DOSE_AFTER = re.compile(_DOSE_LEAD + _AMOUNT, re.I)
+_DOSE_BEFORE = re.compile(_AMOUNT + r"\s*(?:of\s+)?$", re.I)
+_FREQUENCY = re.compile(
+    r"^\s*(?:(?:iv|po|orally|oral|sc)\s+)?(?:/\s*(?P<day>d|day|24\s*h)\b|(?P<word>"
+    r"once\s+(?:daily|a\s+day)|a\s+day|per\s+day|daily|od|o\.d\.?|qd|mane|nocte|"
+    r"twice\s+(?:daily|a\s+day)|bd|b\.d\.?|bid|"
+    r"three\s+times\s+(?:daily|a\s+day)|tds|t\.d\.s\.?|tid|"
+    r"four\s+times\s+(?:daily|a\s+day)|qds|qid|"
+    r"every\s+other\s+day|alternate\s+days?|on\s+alternate\s+days|qod|eod|"
+    r"weekly|once\s+weekly|q\s?w(?:k|eek)?|monthly|q\s?[2-4]\s?w(?:ks?|eeks?)?)\b)",
+    re.I,
+)
+_PER_DAY = {
+    "once daily": 1.0, "once a day": 1.0, "a day": 1.0, "per day": 1.0, "daily": 1.0,
+    "od": 1.0, "o.d": 1.0, "o.d.": 1.0, "qd": 1.0, "mane": 1.0, "nocte": 1.0,
+    "twice daily": 2.0, "twice a day": 2.0, "bd": 2.0, "b.d": 2.0, "b.d.": 2.0, "bid": 2.0,
+    "three times daily": 3.0, "three times a day": 3.0, "tds": 3.0, "t.d.s": 3.0,
+    "t.d.s.": 3.0, "tid": 3.0, "four times daily": 4.0, "four times a day": 4.0, "qds": 4.0,
+    "qid": 4.0, "every other day": 0.5, "alternate day": 0.5, "alternate days": 0.5,
+    "on alternate days": 0.5, "qod": 0.5, "eod": 0.5,
+}  # fmt: skip
+_COUNT = re.compile(
+    r"(?:\bx|×|\*)\s?(?P<a>\d{1,2})\b|\b(?P<b>\d{1,2})\s*(?:doses|pulses|infusions|cycles)\b",
+    re.I,
+)
+_CUMULATIVE = re.compile(r"\bcumulative\b|\btotal\s+dose\b", re.I)
+_UNITS = {"gm": "g", "gram": "g", "grams": "g", "µg": "mcg", "μg": "mcg", "ug": "mcg"}
+
+
+def _dose(ctx: _Context, span: Span, lo: int, hi: int) -> dict:
+    """The dose written with a drug, in the drug's own clause (up to the next drug):
+    "prednisolone 5 mg bd" → {"dose": {"amount": 5, "unit": "mg", "basis": None,
+    "per_day": 10}}; "CYC 500 mg q2w x6" adds "dose_count": 6; "cumulative
+    cyclophosphamide dose 7.5 g" gives "cumulative_dose". No number, no dose: a dose that
+    cannot be read is left out, never guessed."""
+    next_drug = bisect.bisect_right(ctx.drug_starts, span.start_char)
+    stop = hi
+    if next_drug < len(ctx.drug_starts):
+        stop = min(stop, ctx.drug_starts[next_drug])
+    clause_end = re.search(r"[;\n]", ctx.text[span.end_char : stop])
+    if clause_end is not None:
+        stop = span.end_char + clause_end.start()
+    after = ctx.text[span.end_char : stop]
+    found = _DOSE_AFTER.match(after)
+    tail_start = found.end() if found else 0
+    if found is None:
+        previous = bisect.bisect_left(ctx.drug_starts, span.start_char) - 1
+        start = lo
+        if previous >= 0:
+            start = max(start, ctx.drug_spans[previous].end_char)
+        found = _DOSE_BEFORE.search(ctx.text[start : span.start_char])
+    if found is None:
+        return {}
+    unit = found["unit"].lower()
+    unit = _UNITS.get(unit, unit)
+    amount = float(found["amount"])
+    clause = ctx.text[max(lo, span.start_char - 30) : stop]
+    if _CUMULATIVE.search(clause):
+        return {"cumulative_dose": {"amount": amount, "unit": unit}}
+    basis = {"m²": "m2", "m^2": "m2", "sqm": "m2"}.get(
+        (found["basis"] or "").lower(), (found["basis"] or "").lower() or None
+    )
+    tail = after[tail_start:]
+    frequency = _FREQUENCY.match(tail)
+    per_day = None
+    if frequency is not None:
+        if frequency["day"]:
+            per_day = amount
+        else:
+            times = _PER_DAY.get(" ".join(frequency["word"].lower().split()))
+            per_day = amount * times if times is not None else None
+    attrs: dict = {"dose": {"amount": amount, "unit": unit, "basis": basis, "per_day": per_day}}
+    count = _COUNT.search(tail)
+    if count is not None:
+        attrs["dose_count"] = int(count["a"] or count["b"])
+    return attrs

@@ -1,0 +1,1214 @@
+"""Criterion kinds that notes can decide, beyond matcher.criteria's core ones.
+
+Each reader takes one item (its matching text, the same text with exception clauses
+blanked, its section, its grouping headings) and returns a `KindReading` or None when
+the item is not its kind. A reading names the character spans of the item text it
+consumed and the rule that read them, so the coverage guard can tell a whole reading from
+a partial one: "Positive HBsAg or syphilis antibody" is read as HBsAg, and "syphilis
+antibody" is left over for the guard to see. A reader that recognises its kind but not
+the whole requirement ("HBcAb positive with HBV DNA above the lower limit", "dose change
+within 2 weeks", "plan for pregnancy") returns a `manual` reading with the reason. Every
+computed reading is checked against the contract below by `validate_params`.
+
+`params` contract per kind (matcher.evaluate relies on it):
+
+- vital: the lab contract of matcher.criteria on vital signs: {"analytes": [ids of
+  lab.bmi, lab.sbp, lab.dbp, lab.spo2, lab.lvef, lab.weight], "op": ">="|">"|"<="|"<",
+  "value": float, "unit": str} (+ "alternatives": [{"analytes", "op", "value", "unit"}]
+  and "combine": "and"|"or"). "≥ 160/100 mmHg" is systolic ≥ 160 with the alternative
+  diastolic ≥ 100; an exclusion's pair combines with "or", an inclusion's with "and".
+  Evaluated like a lab: the latest value within the 90-day lookback.
+- serology: {"markers": [lab ids of tests: lab.hbsag, lab.anti_hbc, lab.hbv_dna,
+  lab.anti_hcv, lab.hcv_rna, lab.hiv], "infections": [dx.hbv, dx.hcv, dx.hiv],
+  "result": "positive"|"negative", "ever": bool, "needs_result": bool}. The condition is
+  "any listed test or infection positive" (result positive) or "every one negative"
+  (result negative). An infection is judged by its own markers (concepts.jsonl
+  `current_markers`, or `past_markers` when `ever`) and by diagnosis mentions. `ever`:
+  "history of", "at any time". `needs_result`: the item names a test ("positive test
+  for", "HBsAg"), so with no result documented it is unknown rather than "not
+  documented".
+- pregnancy: {"states": [dx.pregnancy and/or dx.lactation], "present": bool,
+  "window_days": 90}. A current state: documented within the window before as-of;
+  `present` False for "not pregnant" as a requirement.
+- dose_exposure: {"drugs": [ids], "dose_op": op, "dose_value": float, "dose_unit":
+  "mg/day"|"mg/kg/day"|"g", "prednisone_equivalent": bool, "cumulative": bool,
+  "window_days": int|None, "min_duration_days": int|None, "duration_strict": bool}.
+  "g" is a cumulative total (cumulative is then True); glucocorticoid doses are
+  compared as prednisone equivalents (matcher.doses). No window: the current dose (the
+  latest within the lookback). `min_duration_days`: the dose held that long in the window.
+- diagnosis_timing: {"concepts": [diagnosis ids], "min_duration_days": int|None,
+  "max_duration_days": int|None, "duration_strict": bool, "onset_op": op|None,
+  "onset_age_years": float|None}: the disease diagnosed at least / at most so long
+  before as-of ("SLE diagnosed ≥ 6 months before screening", "within three years"), or
+  its onset age ("onset before age 16"). At least one of the three is set.
+- lab (forms matcher.criteria does not read): a range "eGFR 15–60" (a lower bound with
+  the upper as an "and" alternative), "liver function > 2×ULN" (ALT and AST), and a
+  weight-based amount "proteinuria ≥ 25 mg/kg/day" (+ "per_weight": true: the value is
+  divided by the latest weight).
+- diagnosis (the conditions of issue 12's vocabulary: malignancy, diabetes, RPGN,
+  psychiatric illness, substance abuse, immunodeficiency, splenectomy, other autoimmune
+  disease, thromboembolism, liver disease, tuberculosis): matcher.criteria's diagnosis
+  contract; "window_days" is the lookback (90) for a current state ("active
+  tuberculosis"), + "except_concepts": [ids] the item excepts ("malignancy except
+  non-melanoma skin cancer"): mentions of those do not count although they imply the
+  concept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# matcher.criteria imports this module only inside its classifier, so these names exist
+# by the time either module is used: the comparison and window grammar is shared.
+from matcher.criteria import (
+    _DURATION,
+    _NUM,
+    _OP,
+    _SYSTEM,
+    _WORD_NUM,
+    _comparisons,
+    _number,
+    _op_of,
+    _tidy,
+    _unit_at,
+    _window,
+)
+from matcher.dates import window_to_days
+from matcher.errors import CriterionParamsError
+from matcher.timeline import LOOKBACK_DAYS
+from matcher.units import normalize
+from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
+
+__all__ = ["KindReading", "describe", "is_onset_age", "leftover", "read", "validate_params"]
+
+_I = re.IGNORECASE
+INCLUSION, EXCLUSION = "inclusion", "exclusion"
+OPS = (">=", ">", "<=", "<")
+
+
+@dataclass(frozen=True)
+class KindReading:
+    """One item read as one kind. `spans` index `text` (the item's matching text);
+    `key` is the base key (matcher.criteria prefixes "x_" for an exclusion)."""
+
+    kind: str
+    key: str
+    params: dict[str, Any]
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+    rule: str = ""
+    manual_reason: str | None = None
+    # A manual reading made because a computed one left words unexplained: that reading.
+    partial: KindReading | None = None
+
+
+@dataclass
+class _Item:
+    text: str  # normalised item text
+    main: str  # the same, exception clauses blanked (positions kept)
+    type: str
+    context: tuple[str, ...]
+    vocab: Vocabulary
+    terms: list[TermMatch]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def exclusion(self) -> bool:
+        return self.type == EXCLUSION
+
+    def take(self, start: int, end: int) -> None:
+        if end > start:
+            self.spans.append((start, end))
+
+    def take_all(self, pattern: re.Pattern[str], text: str | None = None) -> list[re.Match]:
+        found = list(pattern.finditer(self.main if text is None else text))
+        for m in found:
+            self.take(m.start(), m.end())
+        return found
+
+    def take_terms(self, concepts: Iterable[str]) -> None:
+        wanted = set(concepts)
+        for term in self.terms:
+            if term.concept_id in wanted:
+                self.take(term.start, term.end)
+
+    def of(self, *categories: str) -> list[TermMatch]:
+        return [t for t in self.terms if self.vocab[t.concept_id].category in categories]
+
+    def reading(self, kind: str, key: str, params: dict[str, Any], rule: str) -> KindReading:
+        return KindReading(kind, key, params, self.text, _merged(self.spans), rule)
+
+    def manual(self, reason: str, key: str, rule: str) -> KindReading:
+        return KindReading("manual", key, {}, self.text, (), rule, reason)
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[list[int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return tuple((a, b) for a, b in out)
+
+
+def _concept_ids(terms: Iterable[TermMatch]) -> list[str]:
+    return list(dict.fromkeys(t.concept_id for t in terms))
+
+
+# Words every reader may consume around its own: who the item is about and how it says
+# so ("Patients who are", "Known", "at screening"). Articles and prepositions are the
+# coverage guard's filler and are not listed.
+_SUBJECT = re.compile(
+    r"\b(?:patients?|subjects?|participants?|individuals?|persons?|women|woman|females?|"
+    r"girls?|mothers?|children|adolescents?|those)\b",
+    _I,
+)
+_STATED = re.compile(
+    r"\b(?:currently|current|known|documented|confirmed|evidence|presence|diagnosed|"
+    r"diagnosis|at\s+screening|screening|at\s+baseline|baseline|at\s+the\s+time\s+of\s+"
+    r"screening|during\s+screening)\b",
+    _I,
+)
+_LEAD_NEGATION = re.compile(
+    r"^\W*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:must|should|may|shall)\s+"
+    r"not\s+(?:be|have)|must\s+not\s+(?:be|have)|no|not|never|without|free\s+of|"
+    r"absence\s+of|non)\b[\s-]*",
+    _I,
+)
+
+
+def _take_common(item: _Item) -> None:
+    item.take_all(_SUBJECT)
+    item.take_all(_STATED)
+
+
+# =====================================================================================
+# pregnancy and lactation: a current state
+# =====================================================================================
+
+_PREGNANT = re.compile(r"\b(?:non-?)?pregnan(?:t|cy|cies)\b", _I)
+_LACTATING = re.compile(
+    r"\b(?:lactat(?:ing|ion)|breast[\s-]?feed(?:ing|s)?|breast[\s-]?fed)\b|"
+    r"\bnursing(?:\s+(?:mothers?|women|woman))?\b",
+    _I,
+)
+_FUTURE = re.compile(
+    r"\bplan(?:s|ned|ning)?\b|\bintend|\bwish|\bdesire|\bwant|\bbecom(?:e|ing)\s+pregnant|"
+    r"\bduring\s+the\s+(?:study|trial)|\bafter\s+(?:randomi|the\s+(?:last|final)|study)|"
+    r"\bconceiv|\bfather|\bpartner|\bpotential|\bcontracep|\btest\b|\bhcg\b",
+    _I,
+)
+
+
+def _pregnancy(item: _Item) -> KindReading | None:
+    pregnant = list(_PREGNANT.finditer(item.main))
+    lactating = [
+        m
+        for m in _LACTATING.finditer(item.main)
+        if not m.group().lower().startswith("nursing") or pregnant or " " in m.group()
+    ]
+    if not pregnant and not lactating:
+        return None
+    others = [c for c in _concept_ids(item.terms) if c not in ("dx.pregnancy", "dx.lactation")]
+    if others:
+        return None
+    if _FUTURE.search(item.text):
+        return item.manual(
+            "a planned pregnancy or a pregnancy test is asked at screening, not read from "
+            "notes",
+            "pregnancy",
+            "pregnancy:future",
+        )
+    if re.search(r"\d", item.main):
+        return None  # "Male or non-pregnant females age 16 to 65": another reader's item
+    states = (["dx.pregnancy"] if pregnant else []) + (["dx.lactation"] if lactating else [])
+    lead = _LEAD_NEGATION.match(item.main)
+    non = any(m.group().lower().startswith("non") for m in pregnant)
+    present = not (lead or non or re.search(r"\bnot\s+(?:be\s+)?(?:currently\s+)?pregnan",
+                                            item.main, _I))  # fmt: skip
+    for m in pregnant + lactating:
+        item.take(m.start(), m.end())
+    if lead:
+        item.take(lead.start(), lead.end())
+    item.take_all(re.compile(r"\bnot\b|\bwho\s+are\b|\bor\b|\bcurrently\b", _I))
+    _take_common(item)
+    params = {"states": states, "present": present, "window_days": LOOKBACK_DAYS}
+    return item.reading("pregnancy", "pregnancy", params, "pregnancy:state")
+
+
+# =====================================================================================
+# infection serology
+# =====================================================================================
+
+_POSITIVE = re.compile(
+    r"\b(?:positiv\w*|seropositiv\w*|reactive|detect(?:ed|able)|carriers?|infected)\b|"
+    r"\+(?!\w)",
+    _I,
+)
+_NEGATIVE = re.compile(
+    r"\b(?:negativ\w*|seronegativ\w*|non-?reactive|not\s+detected|undetectable|"
+    r"not\s+infected)\b",
+    _I,
+)
+_EVER = re.compile(
+    r"\bhistory\s+of\b|\bhistorical\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|"
+    r"\bat\s+any\s+time(?:\s+prior\s+to\s+screening)?\b|\bever\b|\bresolved\b",
+    _I,
+)
+_CURRENT = re.compile(r"\b(?:active|current|chronic|ongoing|acute)\b", _I)
+_TEST_WORDS = re.compile(
+    r"\b(?:tests?|tested|testing|serology|serological|serologic|screen(?:ing)?|"
+    r"seropositiv\w*|seronegativ\w*|results?)\b",
+    _I,
+)
+_INFECTION_WORDS = re.compile(
+    r"\b(?:infections?|infected|virus|viral|disease|carriers?|status)\b", _I
+)
+# "hepatitis B or C", "hepatitis B/C", "hepatitis B and C virus infection"
+_SECOND_HEPATITIS = re.compile(r"\s*(?:,|/|or|and|and/or)\s*(?P<letter>[BC])\b", _I)
+# A viral load threshold or a marker conditioned on another is not a flat list.
+_CONDITIONAL = re.compile(
+    r"\bwith\b|\bplus\b|\balong\s+with\b|\bcombined\s+with\b|\blower\s+limit|"
+    r"\bupper\s+limit|\bcopies|\bIU\s*/\s*m?L\b|\blog\b|\bdetectable\s+viral\b",
+    _I,
+)
+
+
+def _serology(item: _Item) -> KindReading | None:
+    vocab = item.vocab
+    markers = [t for t in item.terms if vocab[t.concept_id].attrs.get("serology")]
+    infections = [t for t in item.terms if vocab[t.concept_id].attrs.get("current_markers")]
+    if not markers and not infections:
+        return None
+    known = {t.concept_id for t in markers + infections}
+    others = [c for c in _concept_ids(item.terms) if c not in known]
+    if others:
+        return None  # "HIV, HBV, HCV or TB": the diagnosis reader lists them all
+    infection_ids = _concept_ids(infections)
+    for term in infections:
+        # "hepatitis B or C virus infection": the letter after names the second one.
+        if term.concept_id in ("dx.hbv", "dx.hcv"):
+            m = _SECOND_HEPATITIS.match(item.main, term.end)
+            if m:
+                other = "dx.hcv" if m["letter"].upper() == "C" else "dx.hbv"
+                if other not in infection_ids:
+                    infection_ids.append(other)
+                item.take(m.start(), m.end())
+    # "hepatitis C antibody": an infection named with the test word after it is that test.
+    found_markers = [(t.start, t.concept_id) for t in markers]
+    for term in infections:
+        for word, marker in vocab[term.concept_id].attrs.get("marker_words", {}).items():
+            m = re.match(rf"\s+(?:virus\s+)?{re.escape(word)}\b", item.main[term.end :], _I)
+            if m:
+                item.take(term.end, term.end + m.end())
+                found_markers.append((term.start, marker))
+                if term.concept_id in infection_ids:
+                    infection_ids.remove(term.concept_id)
+                break
+    marker_ids = list(dict.fromkeys(marker for _, marker in sorted(found_markers)))
+    if (item.main != item.text and _names_serology(item)) or (
+        _CONDITIONAL.search(item.main) and len(marker_ids) + len(infection_ids) > 1
+    ) or re.search(r"\d", _without_terms(item)):
+        return item.manual(
+            "a serology condition joined to another (a viral load, a second marker) must be "
+            "checked by a person",
+            vocab[(marker_ids or infection_ids)[0]].key,
+            "serology:conditional",
+        )
+    lead = _LEAD_NEGATION.match(item.main)
+    negative = bool(_NEGATIVE.search(item.main) or lead)
+    ever = bool(_EVER.search(item.main))
+    needs_result = bool(marker_ids) or bool(_TEST_WORDS.search(item.main))
+    item.take_terms(known)
+    for pattern in (_POSITIVE, _NEGATIVE, _EVER, _CURRENT, _TEST_WORDS, _INFECTION_WORDS):
+        item.take_all(pattern)
+    if lead:
+        item.take(lead.start(), lead.end())
+    item.take_all(re.compile(r"\bprior\s+to\s+screening\b|\bhave\b|\bhas\b", _I))
+    _take_common(item)
+    params = {
+        "markers": marker_ids,
+        "infections": infection_ids,
+        "result": "negative" if negative else "positive",
+        "ever": ever,
+        "needs_result": needs_result,
+    }
+    key = vocab[(infection_ids or marker_ids)[0]].key
+    return item.reading("serology", key, params, "serology:list")
+
+
+def _exception_text(item: _Item) -> str:
+    """The exception clauses of the item, in place (the rest blanked): what `main` blanked."""
+    return "".join(
+        t if m == " " and t != " " else " " for t, m in zip(item.text, item.main, strict=True)
+    )
+
+
+def _names_serology(item: _Item) -> bool:
+    """Does an exception clause (blanked in `main`) name a serology test or infection?"""
+    blanked = _exception_text(item)
+    return any(
+        item.vocab[t.concept_id].attrs.get("serology")
+        or item.vocab[t.concept_id].attrs.get("current_markers")
+        for t in item.vocab.find_terms(blanked)
+    )
+
+
+def _without_terms(item: _Item) -> str:
+    """`main` with vocabulary mentions blanked: "HIV 1/2" and "HBV DNA" carry digits."""
+    chars = list(item.main)
+    for term in item.terms:
+        chars[term.start : term.end] = " " * (term.end - term.start)
+    return "".join(chars)
+
+
+# =====================================================================================
+# vitals
+# =====================================================================================
+
+_BP_PAIR = re.compile(
+    rf"(?P<op>{_OP})\s*(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})\s*(?P<unit>mm\s*Hg)?", _I
+)
+_RANGE = re.compile(
+    rf"^\s*(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+)?(?P<a>{_NUM})\s*"
+    rf"(?P<ua>[^\s\d-]{{1,14}}\s*)?(?:-|to|and)\s*(?P<b>{_NUM})(?![\d.])",
+    _I,
+)
+_VITAL_WORDS = re.compile(
+    r"\b(?:cardiac\s+function|heart\s+function|function|uncontrolled\s+hypertension|"
+    r"hypertension|resting|measured|on\s+room\s+air|room\s+air|at\s+rest|by\s+"
+    r"echocardiograph\w*|echocardiograph\w*|echo|MUGA)\b",
+    _I,
+)
+
+
+def _vital(item: _Item) -> KindReading | None:
+    vocab = item.vocab
+    vitals = [t for t in item.of("lab") if vocab[t.concept_id].attrs.get("vital")]
+    if not vitals:
+        return None
+    if [t for t in item.terms if t not in vitals]:
+        return None  # "LVEF ≥ 50% and eGFR ≥ 30": the lab reader's
+    groups: list[dict[str, Any]] = []
+    read_concepts: set[str] = set()
+    for index, term in enumerate(vitals):
+        concept = vocab[term.concept_id]
+        stop = vitals[index + 1].start if index + 1 < len(vitals) else len(item.main)
+        if concept.attrs.get("pair"):
+            pair = _BP_PAIR.search(item.main, term.end, stop)
+            if pair is None:
+                continue
+            sbp, dbp = concept.attrs["pair"]
+            op = _op_of(pair["op"])
+            groups += [
+                {"analytes": [sbp], "op": op, "value": float(pair["s"]), "unit": "mmHg"},
+                {"analytes": [dbp], "op": op, "value": float(pair["d"]), "unit": "mmHg"},
+            ]
+            read_concepts.add(term.concept_id)
+            item.take(pair.start(), pair.end())
+            continue
+        found = _threshold(item, term.concept_id, term.end, stop)
+        if found:
+            groups += found
+            read_concepts.add(term.concept_id)
+    if not groups:
+        return item.manual("the vital sign's threshold is not recognised",
+                           vocab[vitals[0].concept_id].key, "vital:unread")  # fmt: skip
+    item.take_terms(read_concepts)  # "Left ventricular ejection fraction (LVEF) ≥55%"
+    item.take_all(_VITAL_WORDS)
+    _take_common(item)
+    params: dict[str, Any] = dict(groups[0])
+    if len(groups) > 1:
+        params["alternatives"] = groups[1:]
+        ranged = len({tuple(g["analytes"]) for g in groups}) == 1
+        either = bool(re.search(r"\bor\b", item.main, _I)) or item.exclusion
+        params["combine"] = "and" if ranged or not either else "or"
+        item.take_all(re.compile(r"\bor\b|\band\b", _I))
+    keys = sorted({vocab[a].key for g in groups for a in g["analytes"]})
+    key = "bp" if set(keys) == {"sbp", "dbp"} else "".join(keys)
+    return item.reading("vital", key, params, "vital:threshold")
+
+
+def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict[str, Any]]:
+    """ "≥ 92%" → [≥ 92 %]; "between 18 and 35 kg/m2", "15–60" → [≥ 18, ≤ 35]."""
+    concept = item.vocab[concept_id]
+    family, canonical = concept.attrs.get("family", ""), concept.canonical_unit
+    tail = item.main[start:stop]
+    ranged = _RANGE.match(tail)
+    if ranged and not re.match(rf"\s*{_OP}", tail, _I):
+        written, unit_end = _unit_at(item.main, start + ranged.end())
+        low = normalize(family, float(ranged["a"]), written, analyte=concept.key)
+        high = normalize(family, float(ranged["b"]), written, analyte=concept.key)
+        if low is None or high is None or low[0] > high[0]:
+            return []
+        item.take(start + ranged.start(), max(unit_end, start + ranged.end()))
+        return [
+            {"analytes": [concept_id], "op": ">=", "value": _tidy(low[0]), "unit": low[1]},
+            {"analytes": [concept_id], "op": "<=", "value": _tidy(high[0]), "unit": high[1]},
+        ]
+    cmps = [c for c in _comparisons(item.main, start) if c.start < min(stop, start + 60)]
+    if not cmps or cmps[0].uln:
+        return []
+    cmp = cmps[0]
+    written, unit_end = _unit_at(item.main, cmp.num_end)
+    converted = normalize(family, cmp.value, written, analyte=concept.key)
+    if converted is None or converted[1] != canonical:
+        return []
+    item.take(cmp.start, max(unit_end, cmp.num_end))
+    return [{"analytes": [concept_id], "op": cmp.op, "value": _tidy(converted[0]),
+             "unit": converted[1]}]  # fmt: skip
+
+
+# =====================================================================================
+# lab forms: ranges, "liver function", weight-based amounts
+# =====================================================================================
+
+_LIVER_FUNCTION = re.compile(
+    r"\b(?:liver|hepatic)\s+function(?:\s+tests?)?(?:\s+\(LFTs?\))?|\bLFTs?\b", _I
+)
+_PROTEIN_WORDS = re.compile(r"\bproteinuria\b|\burin(?:e|ary)\s+protein(?:\s+excretion)?\b", _I)
+_PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|daily)", _I)
+
+
+def _lab_forms(item: _Item) -> KindReading | None:
+    labs = item.of("lab")
+    if [t for t in item.terms if t not in labs]:
+        return None
+    if not labs:
+        liver = _LIVER_FUNCTION.search(item.main)
+        if liver:
+            return _liver_function(item, liver)
+        protein = _PROTEIN_WORDS.search(item.main)
+        return _per_weight(item, "lab.urine_protein_24h", protein) if protein else None
+    ids = _concept_ids(labs)
+    if len(ids) != 1:
+        return None
+    concept_id = ids[0]
+    if concept_id in ("lab.urine_protein_24h", "lab.upcr"):
+        per_kg = _per_weight(item, "lab.urine_protein_24h", labs[0])
+        if per_kg is not None:
+            return per_kg
+    found = _threshold(item, concept_id, labs[-1].end, len(item.main))
+    if len(found) != 2:
+        return None  # one plain threshold: matcher.criteria's lab reader
+    item.take_terms(ids)
+    item.take_all(re.compile(r"\b(?:between|and|to|from)\b", _I))
+    _take_common(item)
+    params = _lab_params(found[0]) | {"alternatives": found[1:], "combine": "and"}
+    return item.reading("lab", item.vocab[concept_id].key, params, "lab:range")
+
+
+def _lab_params(group: dict[str, Any]) -> dict[str, Any]:
+    return dict(group) | {"exceptions": [], "csf_free_days": None, "below_manual": None}
+
+
+def _liver_function(item: _Item, liver: re.Match) -> KindReading | None:
+    cmps = [c for c in _comparisons(item.main, liver.end()) if c.uln]
+    if not cmps:
+        return None
+    cmp = cmps[0]
+    item.take(liver.start(), liver.end())
+    tail = re.match(r"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*(?:the\s+)?(?:upper\s+limits?\s+"
+                    r"of\s+(?:the\s+)?normal|ULN|upper\s+normal\s+(?:limits?|levels?))",
+                    item.main[cmp.num_end :], _I)  # fmt: skip
+    item.take(cmp.start, cmp.num_end + (tail.end() if tail else 0))
+    item.take_all(re.compile(r"\b(?:abnormal|elevated|tests?|values?)\b", _I))
+    _take_common(item)
+    params = {"analytes": ["lab.alt", "lab.ast"], "op": cmp.op, "uln_multiple": cmp.value,
+              "unit": "U/L"} | {"exceptions": [], "csf_free_days": None, "below_manual": None}
+    return item.reading("lab", "altast", params, "lab:liver-function")
+
+
+def _per_weight(item: _Item, concept_id: str, mention: Any) -> KindReading | None:
+    end = mention.end if isinstance(mention, TermMatch) else mention.end()
+    start = mention.start if isinstance(mention, TermMatch) else mention.start()
+    for cmp in _comparisons(item.main, end):
+        unit = _PER_KG_DAY.match(item.main, cmp.num_end)
+        if unit is None:
+            continue
+        item.take(start, end)
+        item.take(cmp.start, unit.end())
+        _take_common(item)
+        params = {"analytes": [concept_id], "op": cmp.op, "value": float(cmp.value),
+                  "unit": "mg/kg/day", "per_weight": True}  # fmt: skip
+        return item.reading("lab", "uprot24", _lab_params(params), "lab:per-weight")
+    return None
+
+
+# =====================================================================================
+# dose-qualified drug exposure
+# =====================================================================================
+
+_DOSE_UNIT = re.compile(
+    r"\s*(?P<unit>mg|milligrams?|g|gm|grams?)\b(?P<kg>\s*/\s*kg)?(?P<m2>\s*/\s*m\s*(?:2|²|\^2))?"
+    r"(?P<day>\s*(?:/\s*(?:d|day|24\s*h(?:rs?|ours?)?)\b|per\s+day\b|daily\b|a\s+day\b))?",
+    _I,
+)
+_DAILY_BEFORE = re.compile(r"\bdaily\s+dose\s+(?:of\s+)?$|\bdose\s+per\s+day\s+(?:of\s+)?$", _I)
+_CUMULATIVE = re.compile(r"\bcumulative(?:\s+(?:dose|exposure|amount))?\b|\btotal\s+dose\b", _I)
+_REFRACTORY_CUES = re.compile(
+    r"\bdespite\b|\bfail\w*|\brefractory\b|\bresistan\w*|\binadequate\b|\bnon-?respon\w*|"
+    r"\binsufficient\b|\bintoleran\w*",
+    _I,
+)
+_CHANGE = re.compile(
+    r"\bchang\w*|\bincreas\w*|\bescalat\w*|\btaper\w*|\breduc\w*|\bstable\b|\bfixed\b|"
+    r"\badjust\w*|\bif\s+(?:on|receiving|taking|treated)\b|\bwean\w*",
+    _I,
+)
+_USE = re.compile(
+    r"\b(?:taken|taking|took|treated|treatment|therapy|use|used|using|received|receiving|"
+    r"receipt|exposure|exposed|administered|given|dose|doses|dosage|daily|high-dose|"
+    r"high\s+dose|intravenous|iv|oral|orally|pulse|pulses|current|currently|on)\b",
+    _I,
+)
+_EQUIVALENT = re.compile(
+    r"\(?\s*(?:or\s+)?(?:(?:its|an?|the)\s+)?(?:prednis(?:ol)?one[\s-]+)?equivalents?\b"
+    r"(?:\s+(?:dose|amount))?(?:\s+of\s+(?:another|other)\s+(?:glucocorticoids?|"
+    r"corticosteroids?|steroids?))?\s*\)?",
+    _I,
+)
+_PERIOD = re.compile(r"\bfor\s+(?:a\s+(?:period|duration)\s+of\s+)?", _I)
+
+
+def _dose(item: _Item) -> KindReading | None:
+    drugs = item.of("drug", "drug_class")
+    if not drugs:
+        return None
+    ids = _concept_ids(drugs)
+    if len(ids) != 1 or [t for t in item.terms if t not in drugs]:
+        return None  # several drugs, or a condition beside the drug: not one dose limit
+    if _REFRACTORY_CUES.search(item.main):
+        return None
+    found = _dose_threshold(item)
+    if found is None:
+        return None
+    cmp, unit_match, daily_before = found
+    drug = item.vocab[ids[0]]
+    key = f"{drug.key}_dose"
+    if _CHANGE.search(item.main):
+        return item.manual(
+            f"a change or condition on the {drug.label} dose must be checked by a person",
+            key, "dose:change")  # fmt: skip
+    cumulative = bool(_CUMULATIVE.search(item.main))
+    unit = unit_match["unit"].lower()
+    amount = cmp.value * (1000.0 if unit.startswith("g") else 1.0)  # in mg
+    if unit_match["m2"]:
+        return item.manual(f"a {drug.label} dose per body surface must be checked by a person",
+                           key, "dose:per-m2")  # fmt: skip
+    glucocorticoid = ids[0] == "drug.glucocorticoid"
+    if cumulative:
+        dose_unit, value = "g", amount / 1000.0
+    elif unit_match["kg"]:
+        dose_unit, value = "mg/kg/day", amount
+    elif unit_match["day"] or daily_before or glucocorticoid:
+        # A glucocorticoid dose is a daily dose unless the item says otherwise.
+        dose_unit, value = "mg/day", amount
+    else:
+        return item.manual(f"a {drug.label} dose without a period must be checked by a person",
+                           key, "dose:no-period")  # fmt: skip
+    duration_match = None
+    for m in _DURATION.finditer(item.main):
+        if m.start() >= cmp.start and m.start() < unit_match.end():
+            continue  # "> 15 mg/day": the dose, not a duration
+        duration_match = m
+        break
+    window_text = item.main
+    min_days, strict = None, False
+    if duration_match is not None and re.search(r"days?|weeks?|months?", duration_match["unit"]):
+        amount_days = _number(duration_match["n"])
+        if amount_days is not None:
+            min_days = window_to_days(amount_days, duration_match["unit"])
+            lead = " ".join(duration_match["lead"].lower().split())
+            strict = lead.startswith((">", "more", "longer", "over", "exceed", "in excess"))
+            strict = strict or "more than" in duration_match.group().lower()
+            item.take(duration_match.start(), duration_match.end())
+            blank = " " * (duration_match.end() - duration_match.start())
+            window_text = item.main[: duration_match.start()] + blank + item.main[
+                duration_match.end() :]
+            period = list(_PERIOD.finditer(item.main, max(0, duration_match.start() - 30),
+                                           duration_match.start() + 1))  # fmt: skip
+            for p in period:
+                item.take(p.start(), p.end())
+    window = _window(window_text)
+    if window is not None:
+        _take_window(item, window_text)
+    item.take_terms(ids)
+    item.take(cmp.start, unit_match.end())
+    if daily_before is not None:
+        item.take(daily_before.start(), daily_before.end())
+    item.take_all(_USE)
+    item.take_all(_CUMULATIVE)
+    item.take_all(_EQUIVALENT)
+    item.take_all(re.compile(r"\bof\b|\bor\b|\bhad\b|\bhave\b|\bbeen\b", _I))
+    params = {
+        "drugs": list(item.vocab.expand(ids[0])),
+        "dose_op": cmp.op,
+        "dose_value": _tidy(value),
+        "dose_unit": dose_unit,
+        "prednisone_equivalent": glucocorticoid,
+        "cumulative": cumulative,
+        "window_days": window,
+        "min_duration_days": min_days,
+        "duration_strict": strict,
+    }
+    return item.reading("dose_exposure", key, params, "dose:threshold")
+
+
+def _dose_threshold(item: _Item) -> tuple[Any, re.Match, re.Match | None] | None:
+    for cmp in _comparisons(item.main):
+        unit = _DOSE_UNIT.match(item.main, cmp.num_end)
+        if unit is None or not unit["unit"]:
+            continue
+        before = _DAILY_BEFORE.search(item.main[: cmp.start])
+        daily = None
+        if before is not None:
+            daily = re.search(r"\bdaily\s+dose\s+(?:of\s+)?|\bdose\s+per\s+day\s+(?:of\s+)?",
+                              item.main[before.start() : cmp.start], _I)  # fmt: skip
+        return cmp, unit, before if daily else None
+    return None
+
+
+_WINDOW_SPAN = re.compile(
+    rf"\b(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding|prior)?\s*"
+    rf"(?:(?:{_NUM}|{_WORD_NUM}|a|an)\s*)?(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+    rf"(?:\s+(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?(?:screening|enrol\w*|"
+    rf"randomi\w*|baseline|day\s+[01]|study\s+entry|first\s+dose|consent)(?:\s+visit)?)?"
+    rf"|\b(?:{_NUM}|{_WORD_NUM})\s*(?:days?|weeks?|months?|years?)\s+(?:before|prior\s+to|"
+    rf"preceding)\s+(?:the\s+)?(?:screening|enrol\w*|randomi\w*|baseline|day\s+[01]|"
+    rf"study\s+entry|first\s+dose|consent)(?:\s+visit)?",
+    _I,
+)
+
+
+def _take_window(item: _Item, text: str) -> None:
+    m = _WINDOW_SPAN.search(text)
+    if m is not None:
+        item.take(m.start(), m.end())
+
+
+# =====================================================================================
+# disease duration and onset age
+# =====================================================================================
+
+_ONSET_CUE = re.compile(
+    r"\b(?:age\s+(?:at|of)\s+(?:onset|diagnosis|disease\s+onset)|(?:disease\s+)?onset|"
+    r"diagnos(?:ed|is)\s+(?:at|before|prior\s+to|under|by)\s+(?:the\s+)?age|"
+    r"at\s+the\s+time\s+of\s+(?:the\s+)?diagnosis)\b",
+    _I,
+)
+_ONSET_AGE = re.compile(
+    r"\b(?P<word>before|prior\s+to|under|after|by|at\s+or\s+before|at)\s+(?:the\s+)?age\s+"
+    r"(?:of\s+)?(?P<n>\d{1,2})(?:\s+(?:years?|yrs?)(?:\s+(?:of\s+age|old))?)?",
+    _I,
+)
+_ONSET_WORDS = {"before": "<", "prior to": "<", "under": "<", "after": ">", "by": "<=",
+                "at or before": "<="}  # fmt: skip
+_TIME_UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+_ELAPSED = re.compile(
+    rf"(?:(?P<op>{_OP})\s*(?:of\s+)?)?(?P<n>{_NUM}|{_WORD_NUM})\s*{_TIME_UNIT}"
+    r"(?P<tail>\s+(?:or|and)\s+(?:more|longer|less|shorter))?",
+    _I,
+)
+_WITHIN = re.compile(
+    rf"\bwithin\s+(?:the\s+(?:last|past|previous)\s+)?(?P<n>{_NUM}|{_WORD_NUM})\s*{_TIME_UNIT}",
+    _I,
+)
+_DURATION_CUE = re.compile(r"\b(?:diagnos\w*|disease\s+duration|duration|onset)\b", _I)
+_ANCHOR = re.compile(
+    r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:signing\s+(?:of\s+)?"
+    r"(?:the\s+)?(?:informed\s+)?consent(?:\s+form)?|screening(?:\s+visit)?|enrol\w*|"
+    r"randomi[sz]ation|baseline|study\s+entry|day\s+[01]|first\s+dose|visit\s+1)\b",
+    _I,
+)
+_TIMING_WORDS = re.compile(
+    r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|"
+    r"childhood|juvenile|age|aged|years?\s+of\s+age|at\s+the\s+time\s+of|according\s+to|"
+    r"newly|recently|new|"
+    r"criteria|classification|fulfill?(?:ing|s)?|meeting|for)\b",
+    _I,
+)
+
+
+def is_onset_age(text: str) -> bool:
+    """Does an age in this item date the disease's onset ("onset before age 16", "Age ≥ 16
+    years at the time of diagnosis") rather than give the patient's age now?"""
+    return bool(_ONSET_CUE.search(text) or _ONSET_AGE.search(text)) and bool(
+        re.search(r"\bage\b|\bage[ds]\b|\byears?\s+old\b", text, _I)
+    )
+
+
+def _timing(item: _Item) -> KindReading | None:
+    diagnoses = item.of("diagnosis")
+    onset = is_onset_age(item.main)
+    cue = _DURATION_CUE.search(item.main)
+    if (not onset and not cue) or item.exclusion:
+        return None
+    # "according to the EULAR/ACR criteria" names how the diagnosis was made.
+    systems = [t for t in item.terms if t.concept_id == "status.sle_criteria"]
+    if [t for t in item.terms if t not in diagnoses and t not in systems] or re.search(
+        r"biops|class\s+(?:I|V|[1-6])", item.main, _I
+    ) or _REFRACTORY_CUES.search(item.main):
+        return None
+    concepts = [c for c in _concept_ids(diagnoses)]
+    if onset:
+        if not concepts:
+            return item.manual(
+                "the age at diagnosis of a condition the item does not name must be checked "
+                "by a person",
+                "onset",
+                "timing:unnamed",
+            )
+        found = _onset(item)
+        if found is None:
+            return item.manual("the onset age is not recognised",
+                               f"{item.vocab[concepts[0]].key}_onset", "timing:onset")  # fmt: skip
+        op, years = found
+        params = _timing_params(concepts, onset_op=op, onset_age_years=years)
+        rule, suffix = "timing:onset", "onset"
+    else:
+        if not concepts:
+            return None
+        found_duration = _elapsed(item)
+        if found_duration is None:
+            return None
+        params = _timing_params(concepts, **found_duration)
+        rule, suffix = "timing:duration", "duration"
+    item.take_terms([*concepts, "status.sle_criteria"])
+    item.take_all(_TIMING_WORDS)
+    item.take_all(_ANCHOR)
+    for m in _SYSTEM.finditer(item.main):
+        item.take(m.start(), m.end())
+    _take_common(item)
+    key = f"{item.vocab[concepts[0]].key}_{suffix}"
+    return item.reading("diagnosis_timing", key, params, rule)
+
+
+def _timing_params(concepts: list[str], **given: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "concepts": concepts,
+        "min_duration_days": None,
+        "max_duration_days": None,
+        "duration_strict": False,
+        "onset_op": None,
+        "onset_age_years": None,
+    }
+    params.update(given)
+    return params
+
+
+def _onset(item: _Item) -> tuple[str, float] | None:
+    m = _ONSET_AGE.search(item.main)
+    if m is not None and m["word"].lower() != "at":
+        item.take(m.start(), m.end())
+        word = " ".join(m["word"].lower().split())
+        return _ONSET_WORDS[word], float(m["n"])
+    for cmp in _comparisons(item.main):
+        if cmp.uln or not 0 < cmp.value < 120:
+            continue
+        unit = re.match(r"\s*(?:years?|yrs?)(?:\s+(?:of\s+age|old))?", item.main[cmp.num_end :],
+                        _I)  # fmt: skip
+        item.take(cmp.start, cmp.num_end + (unit.end() if unit else 0))
+        return cmp.op, float(cmp.value)
+    return None
+
+
+def _elapsed(item: _Item) -> dict[str, Any] | None:
+    within = _WITHIN.search(item.main)
+    if within is not None:
+        amount = _number(within["n"])
+        if amount is None:
+            return None
+        item.take(within.start(), within.end())
+        return {"max_duration_days": window_to_days(amount, within["unit"])}
+    for m in _ELAPSED.finditer(item.main):
+        amount = _number(m["n"])
+        if amount is None:
+            continue
+        tail = (m["tail"] or "").lower()
+        op = _op_of(m["op"]) if m["op"] else (
+            ">=" if "more" in tail or "longer" in tail else "<=" if tail else None
+        )
+        if op is None:
+            continue
+        item.take(m.start(), m.end())
+        days = window_to_days(amount, m["unit"])
+        if op in (">=", ">"):
+            return {"min_duration_days": days, "duration_strict": op == ">"}
+        return {"max_duration_days": days, "duration_strict": op == "<"}
+    return None
+
+
+# =====================================================================================
+# conditions of issue 12's vocabulary: current or ever, exceptions honoured
+# =====================================================================================
+
+# The conditions this module reads itself (the rest stay matcher.criteria's): "Active
+# tuberculosis" is a current state, "History of malignancy" is ever, "malignancy except
+# non-melanoma skin cancer" keeps the skin cancer out.
+_CONDITIONS = frozenset({
+    "dx.malignancy", "dx.nmsc", "dx.cervical_cis", "dx.diabetes", "dx.diabetes_t1",
+    "dx.diabetes_t2", "dx.rpgn", "dx.psychiatric", "dx.substance_abuse", "dx.immunodeficiency",
+    "proc.splenectomy", "dx.autoimmune_other", "dx.thromboembolism", "dx.dvt", "dx.pe",
+    "dx.liver_disease", "dx.cirrhosis", "dx.tuberculosis", "dx.latent_tb",
+})  # fmt: skip
+_NOW = re.compile(
+    r"\b(?:active|current|currently|ongoing|concomitant|concurrent|present|existing|"
+    r"coexisting|co-existing)\b",
+    _I,
+)
+_HISTORY = re.compile(
+    r"\bhistory\s+of\b|\bmedical\s+history\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|"
+    r"\bever\b|\bat\s+any\s+time\b|\bknown\b|\bdocumented\b|\bdiagnos(?:ed|is)\s+(?:with|of)\b|"
+    r"\bdiagnosed\b",
+    _I,
+)
+# "recent cancer < 3 years", "≤ 5 years ago": a bound on how long ago, read as a window.
+_RECENT = re.compile(
+    rf"(?:<|≤|<=|less\s+than|under)\s*(?P<n>{_NUM}|{_WORD_NUM})\s*"
+    rf"(?P<unit>days?|weeks?|months?|years?|yrs?)\b(?:\s+ago)?",
+    _I,
+)
+# Words inside an honoured exception clause ("except adequately treated cervical carcinoma
+# in situ"): they qualify what is let through.
+_EXCEPTION_WORDS = re.compile(
+    r"\b(?:except(?:ion)?|excluding|other\s+than|apart\s+from|unless|with\s+the\s+exception\s+"
+    r"of|adequately|curatively|successfully|completely|treated|resected|excised|cured|"
+    r"localized|localised|no\s+evidence\s+of\s+(?:recurrence|disease)|without\s+recurrence|"
+    r"that\s+has\s+been|which\s+has\s+been|has\s+been|been|in\s+situ)\b",
+    _I,
+)
+
+
+def _condition(item: _Item) -> KindReading | None:
+    conditions = item.of("diagnosis", "procedure")
+    if not conditions or [t for t in item.terms if t not in conditions]:
+        return None
+    concepts = _concept_ids(conditions)
+    if not set(concepts) <= _CONDITIONS:
+        return None
+    blanked = _exception_text(item)
+    excepted = [
+        t
+        for t in item.vocab.find_terms(blanked)
+        if set(item.vocab[t.concept_id].attrs.get("implies", ())) & set(concepts)
+    ]
+    params: dict[str, Any] = {
+        "concepts": concepts,
+        "system": None,
+        "ruled_out_not_met": not item.exclusion,
+    }
+    if excepted:
+        params["except_concepts"] = _concept_ids(excepted)
+        for term in excepted:
+            item.take(term.start, term.end)
+        item.take_all(_EXCEPTION_WORDS, blanked)
+    window = _window(item.main)
+    recent = _RECENT.search(item.main)
+    if window is not None:
+        _take_window(item, item.main)
+        item.take_all(re.compile(r"\b(?:within|in|during)\s+the\s+(?:last|past|previous)\b|"
+                                 r"\bwithin\b", _I))  # fmt: skip
+    elif recent is not None and _number(recent["n"]) is not None:
+        # "Active or recent cancer < 3 years": within the last 3 years, active included.
+        window = window_to_days(_number(recent["n"]) or 0.0, recent["unit"])
+        item.take(recent.start(), recent.end())
+        item.take_all(re.compile(r"\brecent(?:ly)?\b", _I))
+    if window is None and _NOW.search(item.main):
+        # "Active tuberculosis", "current drug abuse", "concomitant other autoimmune
+        # disease" name a current state that a mention in the lookback does not show
+        # ("history of TB, treated 2015" in last month's note): not this reader's; the
+        # general diagnosis reader leaves "active" over and the item is manual.
+        return None
+    if window is not None:
+        params["window_days"] = window
+        # "Active or recent cancer < 3 years": the active one falls in the window too.
+        item.take_all(_NOW)
+    item.take_terms(concepts)
+    item.take_all(_HISTORY)
+    item.take_all(re.compile(r"\b(?:or|and|and/or|/|either)\b", _I))
+    _take_common(item)
+    key = item.vocab[concepts[0]].key
+    rule = "condition:except" if excepted else "condition"
+    return item.reading("diagnosis", key, params, rule)
+
+
+# =====================================================================================
+# entry point
+# =====================================================================================
+
+_Reader = Callable[[_Item], "KindReading | None"]
+# Most specific first: a dose limit names a drug, a disease duration names a diagnosis,
+# a vital or serology item names what the generic readers would misread.
+_READERS: tuple[_Reader, ...] = (
+    _pregnancy,
+    _serology,
+    _timing,
+    _dose,
+    _vital,
+    _lab_forms,
+    _condition,
+)
+
+
+def read(
+    text: str, main: str, ctype: str, context: Sequence[str] = (), *, guard: bool = True
+) -> KindReading | None:
+    """The first reading of the item among these kinds, or None. `text` is the item's
+    matching text (matcher.criteria._normalise), `main` the same with exception clauses
+    blanked; spans index `text`.
+
+    With `guard`, a computed reading that leaves a content word unexplained is returned as
+    `manual` (the words in its reason, the computed reading in `partial`), the rule of
+    matcher.criteria's coverage guard; a lab form ("eGFR 15–60") that does so is declined
+    instead, for the general lab reader to try. Without it, the reading is returned whole
+    and the caller's guard judges its spans."""
+    vocab = load_vocabulary()
+    for reader in _READERS:
+        item = _Item(text, main, ctype, tuple(context), vocab, vocab.find_terms(main))
+        found = reader(item)
+        if found is None:
+            continue
+        if found.kind != "manual":
+            validate_params(found.kind, found.params)
+            words = leftover(found)
+            if guard and words:
+                if reader is _lab_forms:
+                    continue
+                reason = f"not understood: {' '.join(dict.fromkeys(words))}"
+                return KindReading("manual", found.key, {}, found.text, found.spans,
+                                   found.rule, reason, found)  # fmt: skip
+        return found
+    return None
+
+
+# Words a reading may leave unconsumed: articles, prepositions, connectors and auxiliary
+# verbs carry no requirement. Anything else left over ("syphilis", "severe", "untreated",
+# "not") changes what the item asks for.
+_FILLER = frozenset(
+    {
+        "a", "an", "the", "of", "to", "in", "on", "for", "with", "by", "and", "or", "any", "at",
+        "as", "is", "are", "be", "been", "being", "was", "were", "who", "which", "that", "whom",
+        "have", "has", "had", "having", "must", "should", "shall", "will", "may", "can", "do",
+        "does", "did", "from", "per", "their", "its", "his", "her", "also", "e", "g", "eg", "i",
+        "ie", "etc", "such", "including", "include", "includes",
+    }
+)  # fmt: skip
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def leftover(reading: KindReading) -> list[str]:
+    """The words of the item outside the reading's spans that are not filler, in order."""
+    return [
+        m.group().lower()
+        for m in _WORDS.finditer(reading.text)
+        if m.group().lower() not in _FILLER
+        and not any(start <= m.start() and m.end() <= end for start, end in reading.spans)
+    ]
+
+
+# =====================================================================================
+# readable rules (for `matcher trial show`)
+# =====================================================================================
+
+
+def _key(concept_id: str) -> str:
+    vocab = load_vocabulary()
+    return vocab[concept_id].key if concept_id in vocab else concept_id
+
+
+def _group_text(group: dict[str, Any]) -> str:
+    names = "+".join(_key(a) for a in group.get("analytes", []))
+    if "uln_multiple" in group:
+        return f"{names} {group.get('op')} {group['uln_multiple']:g}×ULN"
+    return f"{names} {group.get('op')} {group.get('value', 0):g} {group.get('unit', '')}".rstrip()
+
+
+def describe(kind: str, params: dict[str, Any]) -> str:
+    """A one-line rule of a criterion of these kinds: "sbp >= 160 mmHg or dbp >= 100 mmHg",
+    "hbsag, hcvab positive (current)", "gc > 15 mg/day pred-eq, >10 d in 30 d"."""
+    if kind == "vital":
+        groups = [params, *params.get("alternatives", [])]
+        return f" {params.get('combine', 'and')} ".join(_group_text(g) for g in groups)
+    if kind == "serology":
+        named = ", ".join(_key(c) for c in [*params.get("markers", []),
+                                             *params.get("infections", [])])  # fmt: skip
+        return f"{named} {params.get('result')} ({'ever' if params.get('ever') else 'current'})"
+    if kind == "pregnancy":
+        states = " or ".join(_key(s) for s in params.get("states", []))
+        return f"{'' if params.get('present') else 'not '}{states}, {params.get('window_days')} d"
+    if kind == "dose_exposure":
+        rule = (f"{'+'.join(_key(d) for d in params.get('drugs', []))} {params.get('dose_op')} "
+                f"{params.get('dose_value', 0):g} {params.get('dose_unit')}")  # fmt: skip
+        rule += " pred-eq" if params.get("prednisone_equivalent") else ""
+        if params.get("min_duration_days"):
+            strict = ">" if params.get("duration_strict") else "≥"
+            rule += f", {strict}{params['min_duration_days']} d"
+        window = params.get("window_days")
+        return rule + (f" in {window} d" if window else "" if params.get("cumulative")
+                       else ", current")  # fmt: skip
+    if kind == "diagnosis_timing":
+        parts = []
+        if params.get("min_duration_days") is not None:
+            parts.append(f"≥ {params['min_duration_days']} d ago")
+        if params.get("max_duration_days") is not None:
+            parts.append(f"≤ {params['max_duration_days']} d ago")
+        if params.get("onset_op") is not None:
+            parts.append(f"onset age {params['onset_op']} {params.get('onset_age_years', 0):g}")
+        return f"{', '.join(_key(c) for c in params.get('concepts', []))}: {'; '.join(parts)}"
+    return ""
+
+
+# =====================================================================================
+# params contract
+# =====================================================================================
+
+
+def _fail(kind: str, name: str, received: Any, expected: str) -> CriterionParamsError:
+    return CriterionParamsError(
+        f"{kind} criterion params break the contract",
+        field=name,
+        received=received,
+        expected=expected,
+    )
+
+
+def _ids(kind: str, params: dict[str, Any], name: str, test: Callable[[str], bool],
+         expected: str, *, empty: bool = False) -> list[str]:  # fmt: skip
+    value = params.get(name)
+    if not isinstance(value, list) or (not value and not empty):
+        raise _fail(kind, name, value, f"a {'' if empty else 'non-empty '}list of {expected}")
+    vocab = load_vocabulary()
+    for item in value:
+        if not isinstance(item, str) or item not in vocab or not test(item):
+            raise _fail(kind, name, item, expected)
+    return value
+
+
+def _number_field(kind: str, params: dict[str, Any], name: str, *, positive: bool = False,
+                  optional: bool = False) -> None:  # fmt: skip
+    value = params.get(name)
+    if value is None and optional:
+        return
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value) and (value > 0 if positive else True)
+    if not ok:
+        raise _fail(kind, name, value, "a positive number" if positive else "a number")
+
+
+def _int_field(kind: str, params: dict[str, Any], name: str) -> None:
+    value = params.get(name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                              or value <= 0):  # fmt: skip
+        raise _fail(kind, name, value, "a positive whole number of days, or null")
+
+
+def _choice(kind: str, params: dict[str, Any], name: str, choices: Sequence[Any]) -> None:
+    if params.get(name) not in choices:
+        raise _fail(kind, name, params.get(name), " or ".join(map(str, choices)))
+
+
+def _bool(kind: str, params: dict[str, Any], name: str) -> None:
+    if not isinstance(params.get(name), bool):
+        raise _fail(kind, name, params.get(name), "true or false")
+
+
+def _attr(name: str) -> Callable[[str], bool]:
+    return lambda concept_id: bool(load_vocabulary()[concept_id].attrs.get(name))
+
+
+def _category(*categories: str) -> Callable[[str], bool]:
+    return lambda concept_id: load_vocabulary()[concept_id].category in categories
+
+
+def _threshold_group(kind: str, group: dict[str, Any], test: Callable[[str], bool],
+                     expected: str) -> None:  # fmt: skip
+    _ids(kind, group, "analytes", test, expected)
+    _choice(kind, group, "op", OPS)
+    if "uln_multiple" in group:
+        _number_field(kind, group, "uln_multiple", positive=True)
+    else:
+        _number_field(kind, group, "value")
+    if not isinstance(group.get("unit"), str):
+        raise _fail(kind, "unit", group.get("unit"), "a unit")
+
+
+def _validate_groups(kind: str, params: dict[str, Any], test: Callable[[str], bool],
+                     expected: str) -> None:  # fmt: skip
+    _threshold_group(kind, params, test, expected)
+    alternatives = params.get("alternatives", [])
+    if not isinstance(alternatives, list):
+        raise _fail(kind, "alternatives", alternatives, "a list of threshold groups")
+    for group in alternatives:
+        _threshold_group(kind, group, test, expected)
+    if alternatives:
+        _choice(kind, params, "combine", ("and", "or"))
+
+
+def validate_params(kind: str, params: dict[str, Any]) -> None:
+    """Raise CriterionParamsError naming the first field of `params` that breaks `kind`'s
+    contract (this module's docstring)."""
+    if not isinstance(params, dict):
+        raise _fail(kind, "params", params, "an object")
+    if kind == "vital":
+        _validate_groups(kind, params, _attr("vital"), "vital-sign concept ids")
+    elif kind == "lab":
+        _validate_groups(kind, params, _category("lab"), "lab concept ids")
+        if "per_weight" in params:
+            _bool(kind, params, "per_weight")
+    elif kind == "serology":
+        markers = _ids(kind, params, "markers", _attr("serology"), "serology test ids",
+                       empty=True)  # fmt: skip
+        infections = _ids(kind, params, "infections", _attr("current_markers"),
+                          "infection ids (dx.hbv, dx.hcv, dx.hiv)", empty=True)  # fmt: skip
+        if not markers and not infections:
+            raise _fail(kind, "markers", markers, "at least one test or infection")
+        _choice(kind, params, "result", ("positive", "negative"))
+        _bool(kind, params, "ever")
+        _bool(kind, params, "needs_result")
+    elif kind == "pregnancy":
+        _ids(kind, params, "states", lambda c: c in ("dx.pregnancy", "dx.lactation"),
+             "dx.pregnancy or dx.lactation")  # fmt: skip
+        _bool(kind, params, "present")
+        _int_field(kind, params, "window_days")
+        if params.get("window_days") is None:
+            raise _fail(kind, "window_days", None, "a positive whole number of days")
+    elif kind == "dose_exposure":
+        drugs = _ids(kind, params, "drugs", _category("drug"), "drug concept ids")
+        _choice(kind, params, "dose_op", OPS)
+        _number_field(kind, params, "dose_value", positive=True)
+        _choice(kind, params, "dose_unit", ("mg/day", "mg/kg/day", "g"))
+        _bool(kind, params, "prednisone_equivalent")
+        if params["prednisone_equivalent"] and drugs != ["drug.glucocorticoid"]:
+            raise _fail(kind, "prednisone_equivalent", drugs, "only for glucocorticoids")
+        _bool(kind, params, "cumulative")
+        if params["cumulative"] != (params["dose_unit"] == "g"):
+            raise _fail(kind, "cumulative", params["cumulative"],
+                        "true exactly when dose_unit is g (a cumulative total)")  # fmt: skip
+        for name in ("window_days", "min_duration_days"):
+            _int_field(kind, params, name)
+        _bool(kind, params, "duration_strict")
+    elif kind == "diagnosis_timing":
+        _ids(kind, params, "concepts", _category("diagnosis"), "diagnosis concept ids")
+        for name in ("min_duration_days", "max_duration_days"):
+            _int_field(kind, params, name)
+        _bool(kind, params, "duration_strict")
+        if params.get("onset_op") is not None or params.get("onset_age_years") is not None:
+            _choice(kind, params, "onset_op", OPS)
+            _number_field(kind, params, "onset_age_years", positive=True)
+        elif params.get("min_duration_days") is None and params.get("max_duration_days") is None:
+            raise _fail(kind, "min_duration_days", None,
+                        "a minimum or maximum duration, or an onset age")  # fmt: skip
+    elif kind == "diagnosis":
+        _ids(kind, params, "concepts", _category("diagnosis", "procedure", "status"),
+             "condition concept ids")  # fmt: skip
+        if "except_concepts" in params:
+            _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
+                 "condition concept ids")  # fmt: skip
+    else:
+        raise _fail(kind, "kind", kind, "a kind of matcher.criteria_kinds")
