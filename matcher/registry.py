@@ -206,8 +206,11 @@ _CRITERIA_HEADING = re.compile(
     # "Participant-Related Exclusion Criteria:", "Primary Inclusion Criteria": words naming
     # whom or which part of the study the criteria are for. The line ends there, with a
     # colon unless it ends with "criteria", so that a title such as "Social Inclusion of
-    # Older Adults" is not taken for the heading.
-    r"|^(?:[\w'’/().,&-]+\s+){1,6}(?:inclusion|exclusion)s?"
+    # Older Adults" is not taken for the heading; and the words name a group, never say
+    # "not", "meet" or "the following" as an item or a sentence does ("- Does not meet
+    # inclusion criteria", "Patients meeting the following inclusion criteria:").
+    r"|^(?:(?!(?:not|no|none|does|doesn'?t|do|meets?|meeting|met|lack|all|any|above|"
+    r"following|these|the|of|who|must)\b)[\w'’/().,&-]+\s+){1,6}(?:inclusion|exclusion)s?"
     r"(?:\s+criteri(?:a|on)(?:\s*\([^()]{0,60}\))?\s*[:：]?|(?:\s*\([^()]{0,60}\))?\s*[:：])\s*$",
     re.I,
 )

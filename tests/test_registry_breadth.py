@@ -78,6 +78,9 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
          "Subjects will be excluded if:\n  -  They are pregnant\n", "They are 18 years or older"),
         ("Children are enrolled if they meet the following inclusion\ncriteria:\n"
          "  1. Age 6 to 18 years\n", "Age 6 to 18 years"),
+        # A bullet that names the criteria is an item, not where the section starts.
+        ("Subjects will be enrolled if:\n  -  Aged 18 years or older\nSubjects will be excluded "
+         "if:\n  -  Does not meet inclusion criteria\n", "Aged 18 years or older"),
         # No heading at all: the registry's eligibility field as it is exported.
         ("-  Unilateral retinoblastoma\n  -  Diagnosis before the age of 18 years\n",
          "Unilateral retinoblastoma"),
@@ -89,7 +92,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
          "Subject Exclusion\n  -  eGFR < 30 mL/min/1.73 m2\n", "Age >= 18 years"),
     ],
     ids=["patient", "study part", "hyphenated", "numbered group", "plural", "sentence",
-         "wrapped sentence", "bullets only", "prose", "label with content", "unknown headings"],
+         "wrapped sentence", "a bullet naming the criteria", "bullets only", "prose",
+         "label with content", "unknown headings"],
 )
 def test_an_eligibility_section_with_any_heading_or_none_gives_criteria(
     tmp_path: Path, text: str, first_item: str
