@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from matcher import criteria_guard as guard
 from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
-from matcher.criteria_render import reading
+from matcher.criteria_render import format_number, reading
 from matcher.dates import window_to_days
 from matcher.model import Criterion, Trial
 from matcher.units import canonical_unit, normalize
@@ -2561,14 +2561,10 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _fmt(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def format_criteria_table(trial: Trial) -> str:
     """A readable listing for `matcher trial show`: each criterion's reading in plain
     words beside the registry's own words."""
-    limits = f"age {_fmt(trial.min_age_years)}..{_fmt(trial.max_age_years)}"
+    limits = f"age {format_number(trial.min_age_years)}..{format_number(trial.max_age_years)}"
     lines = [
         f"{trial.trial_id}  {trial.title}",
         f"{limits}, sex {trial.sex or 'not stated'}, {len(trial.criteria)} criteria"

@@ -969,8 +969,11 @@ def read(
     instead, for the general lab reader to try. Without it, the reading is returned whole
     and the caller's guard judges its spans."""
     vocab = load_vocabulary()
+    # The mentions once per item, not once per reader: this runs for every item of every
+    # trial, and the term scan is the costliest step of reading (1,500 breadth texts).
+    terms = vocab.find_terms(main)
     for reader in _READERS:
-        item = _Item(text, main, ctype, tuple(context), vocab, vocab.find_terms(main))
+        item = _Item(text, main, ctype, tuple(context), vocab, list(terms))
         found = reader(item)
         if found is None:
             continue

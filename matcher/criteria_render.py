@@ -27,7 +27,8 @@ _UNITS = {"x10^9/L": "×10⁹/L", "umol/L": "µmol/L", "mL/min/1.73m2": "mL/min/
 _SHOWN_DRUGS = 6
 
 
-def _num(value: Any) -> str:
+def format_number(value: Any) -> str:
+    """75.0 -> '75', 0.5 -> '0.5': a value as a reader writes it."""
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -56,12 +57,12 @@ def _window(days: Any) -> str:
 
 def _threshold(params: dict[str, Any]) -> str:
     if "low" in params or "high" in params:
-        return f"{_num(params.get('low'))} to {_num(params.get('high'))}"
+        return f"{format_number(params.get('low'))} to {format_number(params.get('high'))}"
     op = _OPS.get(params.get("op", ""), params.get("op", "?"))
     if "uln_multiple" in params:
-        return f"{op} {_num(params['uln_multiple'])} × ULN"
+        return f"{op} {format_number(params['uln_multiple'])} × ULN"
     unit = _UNITS.get(params.get("unit") or "", params.get("unit") or "")
-    return f"{op} {_num(params.get('value'))} {unit}".rstrip()
+    return f"{op} {format_number(params.get('value'))} {unit}".rstrip()
 
 
 def _age(p: dict[str, Any]) -> str:
@@ -97,7 +98,7 @@ def _refractory(p: dict[str, Any]) -> str:
     if duration:
         text += f", the first started {strict} {duration} days before screening"
     if p.get("requires_active_proteinuria"):
-        threshold = _num(p.get("proteinuria_threshold", 0.5))
+        threshold = format_number(p.get("proteinuria_threshold", 0.5))
         text += f", and proteinuria not in remission (≥ {threshold})"
     return text
 
@@ -132,7 +133,8 @@ def _lab(p: dict[str, Any]) -> str:
 def _cd19(p: dict[str, Any]) -> str:
     if "op" in p:
         unit = "/µL" if p.get("unit") == "/uL" else "%"
-        return f"latest CD19+ B cells {_OPS.get(p['op'], p['op'])} {_num(p.get('value'))}{unit}"
+        op, value = _OPS.get(p["op"], p["op"]), format_number(p.get("value"))
+        return f"latest CD19+ B cells {op} {value}{unit}"
     return "CD19+ B cells present on the latest flow cytometry"
 
 
@@ -162,7 +164,7 @@ def _pregnancy(p: dict[str, Any]) -> str:
 
 def _dose_exposure(p: dict[str, Any]) -> str:
     op = _OPS.get(p.get("dose_op", ""), p.get("dose_op", "?"))
-    dose = f"{op} {_num(p.get('dose_value'))} {p.get('dose_unit')}"
+    dose = f"{op} {format_number(p.get('dose_value'))} {p.get('dose_unit')}"
     text = _names(p.get("drugs", []))
     text += f" cumulative dose {dose}" if p.get("cumulative") else f" {dose}"
     if p.get("prednisone_equivalent"):
@@ -184,7 +186,7 @@ def _diagnosis_timing(p: dict[str, Any]) -> str:
         parts.append(f"diagnosed at most {p['max_duration_days']} days before screening")
     if p.get("onset_op") is not None:
         op = _OPS.get(p["onset_op"], p["onset_op"])
-        parts.append(f"with onset at age {op} {_num(p.get('onset_age_years'))}")
+        parts.append(f"with onset at age {op} {format_number(p.get('onset_age_years'))}")
     return f"{_names(p.get('concepts', []))} {', '.join(parts)}"
 
 

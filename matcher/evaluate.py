@@ -740,7 +740,7 @@ def _lab_one(
         weight = _recent_weight(timeline)
         if weight is None:
             return None, f"{label} {_fmt(value)} {latest.unit or ''} on {when}; no body weight "\
-                "in the last 365 days to divide it by", ()
+                f"in the last {_WEIGHT_DAYS} days to divide it by", ()
         per_kg = value * 1000.0 / float(weight.value)
         ok = _OPS[params["op"]](per_kg, float(params["value"]))
         reason = (

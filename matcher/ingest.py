@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, Literal, TypeVar
 
 from matcher.errors import ConfigurationError, InputRowError, StoreError
 from matcher.model import Finding, Note, Patient, note_too_long
-from matcher.store import Store, content_hash
+from matcher.store import Store, content_hash, encodable
 
 log = logging.getLogger(__name__)
 
@@ -516,7 +516,7 @@ def _check_storable(key: str, text: str) -> None:
     cannot be written as UTF-8 at all, the second would be cut off by readers of the
     database, and a silently altered note is worse than a visible reject."""
     # Two fast scans (memchr; an ASCII string has no surrogate) before the slow exact one.
-    if "\x00" not in text and (text.isascii() or _encodes(text)):
+    if "\x00" not in text and (text.isascii() or encodable(text)):
         return
     bad = _UNSTORABLE.search(text)
     if bad is None:  # cannot happen: only a surrogate fails to encode
@@ -526,14 +526,6 @@ def _check_storable(key: str, text: str) -> None:
         f"field {key!r} holds {what} at character {bad.start() + 1}, which cannot be stored "
         f"({_length(text)})"
     )
-
-
-def _encodes(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _required_date(f: dict[str, Any], key: str) -> dt.date:

@@ -1122,10 +1122,15 @@ def _utf8_bytes(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
-def _storable(text: str) -> str:
-    """`text` with every lone surrogate replaced (U+FFFD): SQLite stores UTF-8 only."""
+def encodable(text: str) -> bool:
+    """Whether SQLite can store `text` as it is (UTF-8: no lone surrogate)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _utf8_bytes(text).decode("utf-8", errors="replace")
-    return text
+        return False
+    return True
+
+
+def _storable(text: str) -> str:
+    """`text` with every lone surrogate replaced (U+FFFD): SQLite stores UTF-8 only."""
+    return text if encodable(text) else _utf8_bytes(text).decode("utf-8", errors="replace")

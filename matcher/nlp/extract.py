@@ -456,6 +456,9 @@ def _context_date(ctx: _Context, position: int) -> tuple[dt.date, str]:
     return ctx.note_date, "note"
 
 
+_VALUE_STOP = re.compile(r"[;\n]")
+
+
 def _item_end(ctx: _Context, span_end: int, sentence_end: int) -> int:
     """Where this mention's value can end: the next lab name, ';', or the line end.
 
@@ -463,7 +466,7 @@ def _item_end(ctx: _Context, span_end: int, sentence_end: int) -> int:
     """
     i = bisect.bisect_right(ctx.lab_starts, span_end)
     next_lab = ctx.lab_starts[i] if i < len(ctx.lab_starts) else len(ctx.text)
-    match = re.compile(r"[;\n]").search(ctx.text, span_end, sentence_end)
+    match = _VALUE_STOP.search(ctx.text, span_end, sentence_end)
     stop = match.start() if match else sentence_end
     return min(next_lab, stop, sentence_end)
 
@@ -1280,9 +1283,7 @@ _PAIR_VALUE = re.compile(
 
 def _pressure(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     """ "BP 128/76", "Blood pressure 142/95 mmHg": one reading, two findings."""
-    lo, hi = _sentence_bounds(ctx, span)
-    limit = _item_end(ctx, span.end_char, hi)
-    m = _PAIR_VALUE.match(ctx.text[span.end_char : limit])
+    m = _PAIR_VALUE.match(_window_after(ctx, span))
     if m is None:
         return
     factor = convert_factor(concept.attrs.get("family", ""), m["unit"] or "mmHg")

@@ -232,16 +232,22 @@ class LoginAttempt:
 _LOGIN_NAME_KEY = "login_name_key"
 
 
-def login_name_key(db: Database) -> bytes:
-    """This installation's secret for keyed login names (made by ensure_schema, or here)."""
+def _meta_secret(db: Database, key: str) -> bytes:
+    """This installation's secret `key` in web_meta, made on first use. OR IGNORE: two
+    first uses at once (two searches, two logins) agree on the first secret written."""
     query = "SELECT value FROM web_meta WHERE key = ?"
-    row = db.execute(query, [_LOGIN_NAME_KEY]).fetchone()
+    row = db.execute(query, [key]).fetchone()
     if row is None:
         with db.conn:
             db.execute("INSERT OR IGNORE INTO web_meta (key, value) VALUES (?, ?)",
-                       [_LOGIN_NAME_KEY, secrets.token_hex(32)])
-        row = db.execute(query, [_LOGIN_NAME_KEY]).fetchone()
+                       [key, secrets.token_hex(32)])
+        row = db.execute(query, [key]).fetchone()
     return bytes.fromhex(row[0])
+
+
+def login_name_key(db: Database) -> bytes:
+    """This installation's secret for keyed login names (made by ensure_schema, or here)."""
+    return _meta_secret(db, _LOGIN_NAME_KEY)
 
 
 def keyed_login_name(key: bytes, typed: str) -> str:
@@ -664,13 +670,7 @@ def search_term_digest(db: Database, term: str) -> str:
 
 
 def _audit_key(db: Database) -> bytes:
-    row = db.execute("SELECT value FROM web_meta WHERE key = 'audit_search_key'").fetchone()
-    if row is None:
-        with db.conn:  # OR IGNORE: two first searches at once agree on the first key
-            db.execute("INSERT OR IGNORE INTO web_meta (key, value) VALUES "
-                       "('audit_search_key', ?)", [secrets.token_hex(32)])
-        row = db.execute("SELECT value FROM web_meta WHERE key = 'audit_search_key'").fetchone()
-    return bytes.fromhex(row[0])
+    return _meta_secret(db, "audit_search_key")
 
 
 def audit_rows(
