@@ -367,6 +367,28 @@ class _Line:
     text: str
 
 
+# A sentence end inside a paragraph: "...(57); Age at enrolment ≤ 18 years. Female of
+# child-bearing potential ..." holds three criteria a coordinator screens separately. The
+# end is a full stop or semicolon after a lower-case word, a number, ")" or "%", followed
+# by a capital; "e.g. Crohn's", "vs. MMF", "U.S. Food" and "1.5" are not ends.
+_SENTENCE_END = re.compile(
+    r"(?<![A-Za-z][.])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)(?<!\bapprox)"
+    r"(?<!\bincl)(?<!\bca)(?<!\bcf)(?<!\bNo)(?<!\bDr)(?<!\bSt)"
+    r"(?<=[a-z0-9)\]%])[.;]\s+(?=[A-Z(\"“])"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of one plain paragraph line, in order (one line if it has one)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start : m.start() + 1].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
 def _lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     for raw in text.expandtabs(4).splitlines():
@@ -374,7 +396,8 @@ def _lines(text: str) -> list[_Line]:
             continue
         m = _MARKER.match(raw)
         if m is None or not m["rest"].strip():
-            lines.append(_Line(len(raw) - len(raw.lstrip()), "", raw.strip()))
+            indent = len(raw) - len(raw.lstrip())
+            lines.extend(_Line(indent, "", sentence) for sentence in _sentences(raw.strip()))
             continue
         family = m["glyph"] or ("num" if m["num"] else "roman" if m["roman"] else "alpha")
         lines.append(_Line(len(m["indent"]), family, m["rest"].strip()))
@@ -508,7 +531,12 @@ def _continues(line: _Line, last: _Draft) -> bool:
         return True  # a hard-wrapped line of the item above
     if last.text.rstrip().endswith((".", ";", ":", "：", "。")):  # not a rescan of the item
         return False
-    return bool(_WEAK_QUALIFIER.match(line.text)) or _starts_prose_continuation(line.text)
+    if _WEAK_QUALIFIER.match(line.text):
+        return True  # "• Hemoglobin ≥ 80 g/L," + "• and no transfusion in the past month"
+    # A sibling bullet is its own item even when it starts in lower case: "* have active
+    # DLE ..." then "* have a confirmed diagnosis of SLE ..." are two criteria.
+    sibling = bool(line.marker) and line.marker == last.marker and line.indent == last.indent
+    return not sibling and _starts_prose_continuation(line.text)
 
 
 def _join(first: str, second: str) -> str:

@@ -787,3 +787,25 @@ def test_every_gilbert_wording_gives_the_looser_limit(text):
     criterion = parse_criterion(text, "inclusion")
     assert criterion.params["uln_multiple"] == 1.5
     assert criterion.params["exceptions"] == [{"if": "dx.gilbert", "uln_multiple": 3.0}]
+
+
+def test_a_sibling_bullet_starting_in_lower_case_is_its_own_item() -> None:
+    text = ("* have active DLE confirmed by histological analysis\n"
+            "* have a confirmed diagnosis of SLE with SLEDAI-2K > 6\n"
+            "* lymphocytes below 0.5 x10^9/L")
+    assert len(parse_eligibility_text(text)) == 3
+
+
+@pytest.mark.parametrize(("paragraph", "count"), [
+    ("Diagnosis of SLE per ACR criteria (57); Age at enrolment ≤ 18 years. Female of "
+     "child-bearing potential must have a negative pregnancy test.", 3),
+    ("Neutrophil count <1,500 cell/mm3 and/or platelet count <50,000/mm3. History of poor "
+     "compliance. Evidence of current use of alcohol.", 3),
+    # "e.g.", "vs." and a decimal point do not end a sentence.
+    ("Ongoing conditions (e.g. Asthma) that need steroids vs. MMF at 1.5 g/day.", 1),
+    ("Approved by the U.S. Food and Drug Administration.", 1),
+])
+def test_a_paragraph_of_sentences_reads_one_criterion_per_sentence(
+    paragraph: str, count: int
+) -> None:
+    assert len(parse_eligibility_text(paragraph)) == count
