@@ -404,7 +404,10 @@ def engine_ids(criterion: Criterion, vocab: Vocabulary) -> frozenset[str]:
 
 
 def _effect(criterion: Criterion) -> str:
-    return "exclude" if criterion.type == "exclusion" else "require"
+    # "Non-pregnant females" as an inclusion (pregnancy, present False) excludes a
+    # pregnancy, as the exclusion "Pregnant women" does.
+    absent = criterion.kind == "pregnancy" and criterion.params.get("present") is False
+    return "exclude" if (criterion.type == "exclusion") != absent else "require"
 
 
 # An exclusion of "< X" is the requirement ">= X": both sides are compared as requirements.

@@ -38,6 +38,7 @@ lupus-nephritis trials nobody here has read. Three steps:
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 import unicodedata
@@ -474,6 +475,8 @@ _DEFINING_END = re.compile(
     r"accompanied\s+by|as\s+shown\s+by|based\s+on)\s*[:：]\s*$",
     _I,
 )
+# A requirement that ends by joining the next items to it: "..., AND:", "plus:".
+_CONJUNCTION_END = re.compile(r"(?:^|[\s,;])(?:and|plus)\s*[:：]\s*$", _I)
 # "Refractory disease, defined as:" names a state (status concept) that its sub-items
 # define; "Adequate organ function as follows:" names nothing and only groups them.
 _COMPUTABLE = frozenset({"diagnosis", "procedure", "lab", "score", "drug", "drug_class", "status"})
@@ -597,8 +600,12 @@ class _Builder:
 
     def _close_scopes(self, line: _Line) -> None:
         kept: list[_Draft] = []
+        # "* Adequate organ function:" after "Refractory LN:" at the same indentation
+        # opens a new group of its own: a heading that only groups is no sub-heading.
+        grouping = _ends_with_colon(line.text) and _groups_only(line.text.rstrip().rstrip(":："))
         for parent in self.open:
-            if not _is_sub_item(line, parent):
+            if not _is_sub_item(line, parent) or (grouping and parent.heading
+                                                  and parent.indent >= line.indent):  # fmt: skip
                 break
             kept.append(parent)
         self.open = kept
@@ -613,6 +620,10 @@ class _Builder:
         self.drafts.append(draft)
         self.last = draft
         if not _ends_with_colon(line.text):
+            return
+        if _CONJUNCTION_END.search(line.text):
+            # "Persistent active nephritis after two induction regimens, AND:": a
+            # requirement joined to the items after it, not a heading over them.
             return
         if _DEFINING_END.search(line.text) and _has_content(line.text):
             draft.collects = True
@@ -1025,7 +1036,12 @@ _CHILDREN = re.compile(r"\b(?:children|child|adolescents?|paediatric|pediatric|k
 
 
 # "< 18 years" alone, with no time-window wording, is an age limit too.
-_BARE_YEARS = re.compile(rf"^\W*(?:{_OP}\s*)?\d{{1,3}}\s*(?:years?|yrs?)\b", _I)
+# So is "Male and female subjects <18 or >69 years": a subject lead, two bounds, one unit.
+_BARE_YEARS = re.compile(
+    r"^\W*(?:(?:males?|females?|men|women|subjects?|patients?|participants?|and|or)\s+)*"
+    rf"(?:{_OP}\s*)?\d{{1,3}}\s*(?:or\s*{_OP}\s*\d{{1,3}}\s*)?(?:years?|yrs?)\b",
+    _I,
+)
 
 
 def _age(ctx: _Ctx) -> _Parsed | None:
@@ -2103,6 +2119,8 @@ def _kinds(ctx: _Ctx) -> _Parsed | None:
     rule = f"kinds:{found.rule}" if found.rule else "kinds"
     for start, end in found.spans:
         ctx.take(start, end, rule)
+    if not found.spans:
+        ctx.taken.append((0, 0, rule))  # a manual reading still names its rule (trace)
     return _Parsed(found.kind, ctx.key(found.key), found.params, found.manual_reason)
 
 
@@ -2228,8 +2246,16 @@ _CITATION = re.compile(
 _OUTLINE_NUMBER = re.compile(r"^\W*(?:\d{1,2}[.)](?=\s)|\d{1,2}\.\d{1,2}(?=\s+[A-Z]))")
 
 
+# "the ACR revised classification criteria (57)", "(reference 23)": a reference number
+# after the named criteria.
+_CRITERIA_REFERENCE = re.compile(
+    r"(?<=criteria)\s*\((?:ref(?:erence)?s?\.?\s*)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)", _I
+)
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += [(m.start(), m.end(), "citation") for m in _CRITERIA_REFERENCE.finditer(text)]
     found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CITATION.finditer(text)]
     return found
@@ -2351,8 +2377,13 @@ def _items(text: str, about: Sequence[str] = (), max_age: float | None = None) -
 
 
 def _items_of(
-    drafts: Iterable[_Draft], about: Sequence[str], max_age: float | None = None
+    drafts: Iterable[_Draft],
+    about: Sequence[str],
+    max_age: float | None = None,
+    compound: bool = True,
 ) -> list[_Item]:
+    """`compound`: an item not understood whole may yield one criterion per requirement
+    it states (off for `parse_criterion`, which reads one criterion)."""
     items: list[_Item] = []
     drafts_list = list(drafts)
     # A lupus trial names lupus in what it is about (its title) or in an inclusion item;
@@ -2365,24 +2396,229 @@ def _items_of(
         clean = _clean_text(draft.text)
         try:
             ctype, parsed = _classify_draft(draft, clean, lupus_trial)
+            parts = [(ctype, clean, parsed)]
+            if compound and draft.head is None and _compound_worth_trying(parsed):
+                parts = _compound(draft, clean, lupus_trial) or parts
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
             # Nothing is dropped and nothing crashes: a person reads this one.
-            ctype = draft.section
-            parsed = _manual(f"could not be computed ({type(exc).__name__}); check by hand")
-        parsed = replace(parsed, trace=(f"section:{draft.section}", *parsed.trace))
-        branch = _alternative_branch(drafts_list, index) if draft.section == INCLUSION else None
-        if branch is not None and (parsed.kind in COMPUTABLE_KINDS
-                                   or "coverage:manual" in parsed.trace):  # fmt: skip
-            # "ANA ≥ 1:80; or" + "anti-dsDNA positive; or" + ...: each bullet is one
-            # branch of an either/or; read alone, each would be made mandatory.
-            parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
-        cohort = draft.cohort or guard.cohort_mention(_normalise(clean))
-        if cohort is not None:
-            # "Inclusion criteria for the LN cohort:" applied to every patient would
-            # include or exclude patients of the other cohorts on it.
-            parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
-        items.append(_Item(draft.section, ctype, clean, parsed))
+            reason = f"could not be computed ({type(exc).__name__}); check by hand"
+            parts = [(draft.section, clean, _manual(reason))]
+        for ctype, part, parsed in parts:
+            items.append(_guarded_part(drafts_list, index, ctype, part, parsed))
     return _guarded(items, about, max_age)
+
+
+def _guarded_part(
+    drafts: list[_Draft], index: int, ctype: str, clean: str, parsed: _Parsed
+) -> _Item:
+    """One criterion of draft `index` (an item, or one requirement of a compound item)
+    with the guards of its place in the list: an either/or branch, a cohort block."""
+    draft = drafts[index]
+    parsed = replace(parsed, trace=(f"section:{draft.section}", *parsed.trace))
+    branch = _alternative_branch(drafts, index) if draft.section == INCLUSION else None
+    if branch is not None and (parsed.kind in COMPUTABLE_KINDS
+                               or "coverage:manual" in parsed.trace):  # fmt: skip
+        # "ANA ≥ 1:80; or" + "anti-dsDNA positive; or" + ...: each bullet is one
+        # branch of an either/or; read alone, each would be made mandatory.
+        parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
+    # The whole item's words scope each of its criteria: "(Part B) Age 18-65, ECOG 0-1".
+    cohort = draft.cohort or guard.cohort_mention(_normalise(_clean_text(draft.text)))
+    if cohort is not None:
+        # "Inclusion criteria for the LN cohort:" applied to every patient would
+        # include or exclude patients of the other cohorts on it.
+        parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
+    return _Item(draft.section, ctype, clean, parsed)
+
+
+# =====================================================================================
+# Compound items: one item, several requirements
+# =====================================================================================
+
+# Where an item that is not understood whole may be cut into the requirements it states.
+# An inclusion's "and", "with" and commas join requirements that must all hold ("Aged 12
+# or older with SLE", "Age 18 to 65, ECOG 0-1"); an exclusion's "or" and commas join
+# findings any one of which excludes ("Nursing mothers, pregnant women or ..."). A
+# semicolon cuts both, and so does an age phrase after a subject ("Male or non-pregnant
+# females | age 16 to 65"). "with or without" is never a cut.
+_CUT_AGE = r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
+_CUTS = {
+    INCLUSION: re.compile(
+        rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+|\s+with\s+(?!or\b|/)", _I
+    ),
+    EXCLUSION: re.compile(rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:or\s+)?)|\s+(?:and/)?or\s+", _I),
+}
+# A comma may be a list comma of the other connective: "ANA ≥ 1:80, anti-dsDNA or anti-Sm"
+# is one either/or, so an inclusion's commas are no cuts when an "or" follows them, and
+# an exclusion's none when an "and" follows.
+_LIST_END = {INCLUSION: re.compile(r"\s(?:or|and/or)\s", _I),
+             EXCLUSION: re.compile(r"\sand\s", _I)}  # fmt: skip
+# Words whose reach the parse cannot bound: a condition ("if on steroids"), an exception,
+# a choice ("either", "one of"), a widening ("or equivalent", "can be replaced by").
+_UNSPLITTABLE = re.compile(
+    r"\b(?:if|unless|except|excepting|excluding|other\s+than|apart\s+from|instead|replaced|"
+    r"alternatively|either|one\s+(?:or\s+more\s+)?of|any\s+of|at\s+least\s+(?:one|1)\s+of|"
+    r"whichever|equivalent|otherwise|respectively|neither|nor)\b",
+    _I,
+)
+# A piece may not start or end on a connective, nor end on a bare number whose unit
+# follows in the next piece ("< 18 | or > 69 years").
+# ... nor end on a colon: a label whose reach the parse cannot bound ("Key criteria for
+# volunteers: aged 18 to 55; not pregnant").
+_DANGLING = re.compile(r"^(?:or|and|nor|but|and/or)\b|\b(?:or|and|and/or)$|[:：]$", _I)
+_SHARED_UNIT = re.compile(rf"^(?:{_OP}|\d)")
+# A window that looks forward ("planning a pregnancy within 6 months after the last dose")
+# dates a plan, not a finding: it cannot reach back over the items before it.
+_FORWARD = re.compile(r"\b(?:after|during|following)\b", _I)
+# An inline heading: "Adequate organ function: eGFR ≥ 30; ALT ≤ 3 × ULN" or a sub-heading
+# "Renal function: ..." before a requirement.
+_INLINE_HEADING = re.compile(r"^(?P<head>[^:;()]{3,80}?)\s*[:：]\s*(?=\S)")
+_COMPOUND_MAX_PARTS = 8
+# Readings that decide a documented condition from a judgement wording ("no
+# contraindication for cell collection" → poor venous access): beside "met the standards
+# of leukapheresis" the item is the investigator's, so such an item is never cut.
+_WHOLE_ITEM_RULES = ("venous", "hemodynamic")
+
+
+def _top_level(text: str) -> list[bool]:
+    """Per character: outside any bracket? "(hemodialysis or peritoneal dialysis)" is one
+    term; its "or" is no cut."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        out.append(depth == 0)
+        if ch in ")]" and depth:
+            depth -= 1
+    return out
+
+
+def _pieces(text: str, section: str) -> list[str]:
+    """The item cut at every top-level connective of its section, content-free pieces
+    ("Patients", "who") joined to the piece after them."""
+    top = _top_level(text)
+    list_end = _LIST_END[section]
+    cuts = [
+        m for m in _CUTS[section].finditer(text)
+        if top[m.start()] and m.end() > m.start()
+        and not (m["comma"] and list_end.search(text, m.end()))
+    ]  # fmt: skip
+    cuts += [m for m in _SENTENCE_END.finditer(text) if top[m.start()]]
+    spans, start = [], 0
+    for m in sorted(cuts, key=lambda c: c.start()):
+        if m.start() < start:
+            continue
+        spans.append([start, m.start()])
+        start = m.end()
+    spans.append([start, len(text)])
+    # A piece of filler words only joins the piece after it (the last joins the one
+    # before), with the words between them: "Patients with | SLE" → "Patients with SLE".
+    merged: list[list[int]] = []
+    pending: int | None = None
+    for begin, end in spans:
+        if pending is not None:
+            begin, pending = pending, None
+        if _filler_only(text[begin:end]):
+            pending = begin
+            continue
+        merged.append([begin, end])
+    if pending is not None:
+        if not merged:
+            return []
+        merged[-1][1] = len(text)
+    return [p for p in (_clean_text(text[b:e]) for b, e in merged) if p]
+
+
+def _groups_only(heading: str) -> bool:
+    """Is this a heading that only groups ("Adequate organ function", "Renal function")?
+    Its words are all grouping words or filler."""
+    return not guard.heading_unaccounted(_normalise(heading), ())
+
+
+def _filler_only(piece: str) -> bool:
+    """A piece that cannot be a requirement of its own: "Patients", "Subjects who"."""
+    return not guard.unaccounted(_normalise(piece), (), [])
+
+
+def _reaching_lead(text: str) -> bool:
+    """Does the item open with a word that may reach every piece ("Active hepatitis or
+    tuberculosis", "Stable MMF and prednisone")?"""
+    grammar = load_grammar()
+    skip = grammar.filler.words | set(grammar.lead_subjects) | set(grammar.lead_auxiliaries)
+    for word in re.findall(r"[^\W_]+(?:-[^\W_]+)*", text):
+        low = word.lower()
+        if low in skip:
+            continue
+        return low in grammar.meaning_changing or low.split("-")[0] in grammar.meaning_changing
+    return False
+
+
+def _reaching_time(text: str) -> bool:
+    return (_window(text) is not None or _duration(text) is not None) and not _FORWARD.search(
+        text
+    )
+
+
+_LOOSE_REASON = "no computable concept recognised"
+
+
+def _loose(parsed: _Parsed) -> bool:
+    """A manual reading that did not understand its words (as opposed to one that
+    recognised a non-computable requirement: consent, a planned pregnancy)."""
+    return "coverage:manual" in parsed.trace or parsed.manual_reason == _LOOSE_REASON
+
+
+def _compound_worth_trying(parsed: _Parsed) -> bool:
+    # "Pregnant or planning a pregnancy": the plan made the whole item manual.
+    return parsed.kind not in COMPUTABLE_KINDS and (
+        _loose(parsed) or "kinds:pregnancy:future" in parsed.trace
+    )
+
+
+def _compound(
+    draft: _Draft, clean: str, lupus_trial: bool
+) -> list[tuple[str, str, _Parsed]] | None:
+    """The requirements of an item the reader could not take whole, each read alone:
+    [(type, text, reading)], or None when the item is not cut (one piece, a piece an
+    exclusion cannot account for, a connective whose reach the parse cannot bound)."""
+    section, context = draft.section, draft.context
+    text = clean
+    heading = _INLINE_HEADING.match(text)
+    rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
+    if heading and _groups_only(heading["head"]) and ";" in text:
+        # "Important organs basically normal: Cardiac: LVEF ≥ 55%; Renal: eGFR ≥ 30":
+        # the heading only groups the requirements after it.
+        context = (*context, heading["head"])
+        text, rule = text[heading.end() :], "compound:heading"
+    elif _UNSPLITTABLE.search(text) or guard.lead_negation(_normalise(text)) is not None:
+        return None
+    if _reaching_lead(text):
+        return None
+    pieces = _pieces(text, section)
+    if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
+        return None
+    if any(a[-1:].isdigit() and _SHARED_UNIT.match(b) for a, b in itertools.pairwise(pieces)):
+        return None
+    out: list[tuple[str, str, _Parsed]] = []
+    timed = True  # every computed piece so far carries its own time
+    for piece in pieces:
+        own_context = context
+        sub = _INLINE_HEADING.match(piece)
+        if rule == "compound:heading" and sub and _groups_only(sub["head"]):
+            own_context, piece = (*context, sub["head"]), piece[sub.end() :]
+        ctype, parsed = _classify(piece, section, own_context, None, lupus_trial)
+        computed = parsed.kind in COMPUTABLE_KINDS
+        if any(f"rule:{k}" in parsed.trace for k in _WHOLE_ITEM_RULES):
+            return None
+        if not computed and section == EXCLUSION and _loose(parsed):
+            return None  # "A or B requiring hospitalisation": the rest may narrow A
+        if _reaching_time(piece) and not timed:
+            return None  # "A, B or C within 90 days": the window reaches A and B
+        timed = timed and (not computed or _reaching_time(piece))
+        parsed = replace(parsed, trace=(*parsed.trace, rule))
+        out.append((ctype, piece, parsed))
+    if not any(p.kind in COMPUTABLE_KINDS for _, _, p in out):
+        return None
+    return out
 
 
 _ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
@@ -2423,7 +2659,7 @@ def _children_only(items: list[_Item], max_age: float | None) -> bool:
     highs = [i.parsed.params.get("max_years") for i in items
              if i.parsed.kind == "age" and i.type == INCLUSION]  # fmt: skip
     highs = [h for h in [*highs, max_age] if h is not None]
-    return bool(highs) and min(highs) <= 18
+    return bool(highs) and min(highs) < 18
 
 
 def _guarded(
@@ -2551,7 +2787,7 @@ def parse_criterion(
     """One criterion sentence, classified on its own ("Hemoglobin < 70 g/L", exclusion).
     `about`: what the trial is about ("lupus nephritis"), for the guards."""
     draft = _Draft(criterion_type, text, 0, "")
-    (item,) = _items_of([draft], about)
+    (item,) = _items_of([draft], about, compound=False)
     ctype, parsed = item.type, item.parsed
     key = parsed.key
     if ctype == EXCLUSION and not key.startswith("x_"):

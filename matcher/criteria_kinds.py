@@ -205,6 +205,20 @@ _FUTURE = re.compile(
 )
 
 
+_CONCEIVE = re.compile(r"\bconceiv|\bfather(?:ing)?\s+(?:a\s+)?child", _I)
+
+
+def _planned_pregnancy(item: _Item) -> KindReading:
+    return item.manual(
+        "a planned pregnancy or a pregnancy test is asked at screening, not read from notes",
+        "pregnancy",
+        "pregnancy:future",
+    )
+
+
+_MALE_OR = re.compile(r"\b(?:males?|men|boys?)\s+(?:or|and|and/or)\b", _I)
+
+
 def _pregnancy(item: _Item) -> KindReading | None:
     pregnant = list(_PREGNANT.finditer(item.main))
     lactating = [
@@ -213,17 +227,13 @@ def _pregnancy(item: _Item) -> KindReading | None:
         if not m.group().lower().startswith("nursing") or pregnant or " " in m.group()
     ]
     if not pregnant and not lactating:
-        return None
+        # "women planning to conceive during the trial": a plan, asked at screening.
+        return _planned_pregnancy(item) if _CONCEIVE.search(item.main) else None
     others = [c for c in _concept_ids(item.terms) if c not in ("dx.pregnancy", "dx.lactation")]
     if others:
         return None
     if _FUTURE.search(item.text):
-        return item.manual(
-            "a planned pregnancy or a pregnancy test is asked at screening, not read from "
-            "notes",
-            "pregnancy",
-            "pregnancy:future",
-        )
+        return _planned_pregnancy(item)
     if re.search(r"\d", item.main):
         return None  # "Male or non-pregnant females age 16 to 65": another reader's item
     states = (["dx.pregnancy"] if pregnant else []) + (["dx.lactation"] if lactating else [])
@@ -236,6 +246,9 @@ def _pregnancy(item: _Item) -> KindReading | None:
     if lead:
         item.take(lead.start(), lead.end())
     item.take_all(re.compile(r"\bnot\b|\bwho\s+are\b|\bor\b|\bcurrently\b", _I))
+    if not present:
+        # "Male or non-pregnant females": for men the requirement holds trivially.
+        item.take_all(_MALE_OR)
     _take_common(item)
     params = {"states": states, "present": present, "window_days": LOOKBACK_DAYS}
     return item.reading("pregnancy", "pregnancy", params, "pregnancy:state")

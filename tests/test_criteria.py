@@ -793,7 +793,12 @@ def test_a_sibling_bullet_starting_in_lower_case_is_its_own_item() -> None:
     text = ("* have active DLE confirmed by histological analysis\n"
             "* have a confirmed diagnosis of SLE with SLEDAI-2K > 6\n"
             "* lymphocytes below 0.5 x10^9/L")
-    assert len(parse_eligibility_text(text)) == 3
+    bullets = [line[2:] for line in text.splitlines()]
+    # Each criterion comes from one bullet (a compound bullet may give several), and
+    # every bullet gives at least one.
+    owners = [[b for b in bullets if c.text in b] for c in parse_eligibility_text(text)]
+    assert all(len(o) == 1 for o in owners)
+    assert {o[0] for o in owners} == set(bullets)
 
 
 @pytest.mark.parametrize(("paragraph", "count"), [
