@@ -74,9 +74,19 @@ def _age(p: dict[str, Any]) -> str:
 
 def _diagnosis(p: dict[str, Any]) -> str:
     system = f" ({p['system']})" if p.get("system") else ""
-    text = f"{_names(p.get('concepts', []))}{system} documented {_window(p.get('window_days'))}"
+    if p.get("temporality") == "current":
+        # "Active tuberculosis": the lookback, and never a past history.
+        when = (f"as current (in the {p.get('window_days')} days before screening; a past "
+                "history does not count)")  # fmt: skip
+    else:
+        when = _window(p.get("window_days"))
+    text = f"{_names(p.get('concepts', []))}{system} documented {when}"
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'])})"
+    if p.get("judged"):
+        # "Severe active lupus nephritis": the notes cannot tell the degree.
+        text += (f"; only its absence is decided: when documented, a person judges whether "
+                 f"it is {_either(p['judged'], 'and')}")  # fmt: skip
     return text
 
 
