@@ -2073,7 +2073,8 @@ def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
 def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str, Any]:
     """ "Active tuberculosis" is current, "history of" ever, "severe" a qualifier a person
     judges (matcher.criteria_temporality); the words it read count as understood."""
-    terms = [(t.start, t.end, t.concept_id) for t in ctx.mentions("diagnosis", "procedure")]
+    named = ctx.mentions("diagnosis", "procedure", "status")  # "hemodynamically unstable"
+    terms = [(t.start, t.end, t.concept_id) for t in named]
     found = read_temporality(ctx.main, terms, window, concepts)
     for start, end in found.spans:
         ctx.take(start, end, TEMPORAL_RULE)

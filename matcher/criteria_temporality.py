@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -195,10 +195,10 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _only_glue(text: str, start: int, end: int, glue: Sequence[tuple[int, int]]) -> bool:
-    """Is every word of text[start:end] filler or inside a `glue` span?"""
-    filler = load_grammar().filler
-    return all(m[0].lower() in filler or _inside(m.start(), m.end(), glue)
+def _only_glue(text: str, start: int, end: int, glue: Sequence[tuple[int, int]],
+               words: Container[str]) -> bool:  # fmt: skip
+    """Is every word of text[start:end] one of `words` or inside a `glue` span?"""
+    return all(m[0].lower() in words or _inside(m.start(), m.end(), glue)
                for m in _WORD.finditer(text, start, end))  # fmt: skip
 
 
@@ -206,13 +206,17 @@ def _attached(text: str, start: int, end: int, terms: Sequence[tuple[int, int]],
               glue: Sequence[tuple[int, int]]) -> bool:  # fmt: skip
     """Does the cue at [start, end) qualify a condition: inside its term ("active TB"), or
     next to it with only filler, other cues or terms between ("active, severe or unstable
-    NPSLE", "currently on haemodialysis", "CNS lupus, currently active")?"""
+    NPSLE", "currently on haemodialysis", "CNS lupus that is currently active")? After
+    the term only auxiliaries may stand between: in "lupus per the current criteria" the
+    word belongs to what follows it."""
+    grammar = load_grammar()
     for term_start, term_end in terms:
         if _overlaps(start, end, [(term_start, term_end)]):
             return True
-        if term_start >= end and _only_glue(text, end, term_start, glue):
+        if term_start >= end and _only_glue(text, end, term_start, glue, grammar.filler):
             return True
-        if term_end <= start and _only_glue(text, term_end, start, glue):
+        if term_end <= start and _only_glue(text, term_end, start, glue,
+                                            grammar.lead_auxiliaries):  # fmt: skip
             return True
     return False
 
@@ -237,6 +241,12 @@ def read_temporality(
     vocab = vocab or load_vocabulary()
     term_spans = [(s, e) for s, e, _ in terms]
     found = TemporalReading()
+    concepts = list(concepts) or [c for _, _, c in terms]
+    if any(vocab[c].attrs.get("state") for c in concepts):
+        # Pregnancy and breastfeeding are the pregnancy kind's current states, whose
+        # evaluator tells a past pregnancy ("G2P2") from a present one; nothing is read here.
+        found.params["temporality"] = EVER if window_days is None else WITHIN
+        return found
     judged: list[tuple[int, str]] = []
     # Judgement words outside the condition's name: "severe" in "severe combined
     # immunodeficiency" is the disease's name, not a degree.
@@ -249,11 +259,14 @@ def read_temporality(
     # "History of", "previous": ever, or inside a window the item states.
     history = [(m.start(), m.end()) for m in rules.history.finditer(text)]
     glue = found.spans + term_spans + history + [(m.start(), m.end()) for m in cues]
+    # A status ("ACR criteria", "in remission") is not a condition a time word qualifies.
+    conditions = [(s, e) for s, e, c in terms
+                  if vocab[c].category in ("diagnosis", "procedure")]  # fmt: skip
     current: list[tuple[int, str]] = []
     for m in cues:
         # "current" must qualify a condition: "SLE according to the current ACR
         # criteria" names the criteria's edition, and stays not understood.
-        if _attached(text, m.start(), m.end(), term_spans, glue):
+        if _attached(text, m.start(), m.end(), conditions, glue):
             current.append((m.start(), _as_written(m[0])))
             found.spans.append((m.start(), m.end()))
     for start, end, concept in terms:
@@ -279,7 +292,6 @@ def read_temporality(
         # "Requiring dialysis at screening": the time repeats the current word.
         found.spans += [(m.start(), m.end()) for m in rules.at_time.finditer(text)]
     found.spans += history
-    concepts = list(concepts) or [c for _, _, c in terms]
     if window_days is not None:
         temporality = WITHIN
     elif history and current:

@@ -147,6 +147,43 @@ def test_an_undecidable_time_qualifier_stays_manual_and_says_why(section, text, 
     assert named in (criterion.manual_reason or "")
 
 
+@pytest.mark.parametrize(
+    ("section", "text", "concepts"),
+    [
+        # "current" names the edition of the criteria, not a state of the disease
+        ("inclusion", "Diagnosis of SLE according to the current ACR criteria", ["dx.sle"]),
+        ("inclusion", "Lupus per the current SLICC classification criteria", ["dx.sle"]),
+        # "unstable" is part of the status's own name
+        ("exclusion", "Hemodynamically unstable patients", ["status.hemodynamic_instability"]),
+    ],
+)
+def test_a_time_or_degree_word_that_qualifies_something_else_changes_nothing(
+    section, text, concepts
+):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["temporality"] == "ever"
+    assert not criterion.params.get("judged")
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "word"),
+    [
+        # which time goes with which condition is not read: never "current" for both
+        ("exclusion", "History of tuberculosis or current dialysis", "current"),
+        # "current" far from any condition qualifies nothing the reader knows
+        ("exclusion", "Tuberculosis, as shown by the current chest X-ray", "current"),
+        # pregnancy is the pregnancy kind's current state, not read here
+        ("exclusion", "Active pregnancy", "Active"),
+    ],
+)
+def test_a_time_word_the_reader_cannot_place_stays_not_understood(section, text, word):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "manual"
+    assert f'"{word}"' in (criterion.manual_reason or "")
+
+
 def test_a_term_qualifier_inside_a_disease_name_is_not_a_severity():
     # "severe combined immunodeficiency" names one disease: "severe" is part of the
     # name, so nothing is judged, and the item is still not read as bare immunodeficiency
