@@ -22,7 +22,9 @@ lupus-nephritis trials nobody here has read. Three steps:
   "malignancy within 5 years"; for "current", "active tuberculosis", the 90-day lookback)
   (+ "judged": [qualifiers as written] the notes cannot decide, "severe", "active" lupus
   nephritis: the criterion decides only their absence; matcher.criteria_temporality).
-- biopsy: {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": int|None}.
+- biopsy: {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": int|None}
+  (+ "judged": ["active"] when no class is named: "biopsy-confirmed active lupus
+  nephritis" is decided only when no biopsy shows lupus nephritis).
 - score: {"concept": id, "op": ">=", "value": float} or {"concept": id, "low": a, "high": b}.
 - refractory: {"agents": [drug ids], "min_agents": int, "min_duration_days": int,
   "duration_strict": bool, "requires_active_proteinuria": bool}
@@ -1451,7 +1453,27 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
             ctx.take(m.start(), m.end(), "biopsy:histology")
     ctx.take_terms(["dx.lupus_nephritis", "proc.kidney_biopsy"])
     params = {"classes": wanted, "allowed_with": optional, "window_days": ctx.window()}
+    judged = _biopsy_judged(ctx) if not spans else []
+    if judged:
+        params["judged"] = judged
     return _Parsed("biopsy", ctx.key("biopsy"), params)
+
+
+def _biopsy_judged(ctx: _Ctx) -> list[str]:
+    """ "Biopsy-confirmed active lupus nephritis" with no class: the activity (or a
+    severity) of the nephritis is for a person to judge when a biopsy is documented
+    (matcher.criteria_temporality); the biopsy decides only when there is none or it shows
+    another disease."""
+    terms = [(t.start, t.end, t.concept_id) for t in ctx.mentions("diagnosis", "procedure")
+             if t.concept_id == "dx.lupus_nephritis"]  # fmt: skip
+    if not terms:
+        return []
+    found = read_temporality(ctx.main, terms, None, ["dx.lupus_nephritis"])
+    if found.params.get("temporality") == "ever" and not found.params.get("judged"):
+        return []
+    for start, end in found.spans:
+        ctx.take(start, end, TEMPORAL_RULE)
+    return list(found.params.get("judged", []))
 
 
 # ---------------------------------------------------------------- scores

@@ -83,18 +83,23 @@ def _diagnosis(p: dict[str, Any]) -> str:
     text = f"{_names(p.get('concepts', []))}{system} documented {when}"
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'])})"
-    if p.get("judged"):
-        # "Severe active lupus nephritis": the notes cannot tell the degree.
-        text += (f"; only its absence is decided: when documented, a person judges whether "
-                 f"it is {_either(p['judged'], 'and')}")  # fmt: skip
-    return text
+    return text + _judged(p)
 
 
 def _biopsy(p: dict[str, Any]) -> str:
     classes = _either(p.get("classes", []))
     extra = f" (class {_either(p['allowed_with'], 'and')} allowed alongside)" if p.get(
         "allowed_with") else ""
-    return f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+    text = f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+    return text + _judged(p)
+
+
+def _judged(p: dict[str, Any]) -> str:
+    """ "Severe active lupus nephritis": the notes cannot tell the degree."""
+    if not p.get("judged"):
+        return ""
+    return (f"; only its absence is decided: when documented, a person judges whether it is "
+            f"{_either(p['judged'], 'and')}")  # fmt: skip
 
 
 def _score(p: dict[str, Any]) -> str:

@@ -193,6 +193,7 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 _WORD = re.compile(r"[^\W_]+")
+_ALTERNATIVE = re.compile(r"\bor\b|/", re.IGNORECASE)
 
 
 def _only_glue(text: str, start: int, end: int, glue: Sequence[tuple[int, int]],
@@ -297,7 +298,11 @@ def read_temporality(
     elif history and current:
         # "Active or past tuberculosis", "current or previous dialysis": either counts.
         temporality = EVER
-        if len(set(concepts)) > 1:
+        # "Current history of drug abuse" may mean now or ever: only "current or past"
+        # (a current word before a history word only across "or") is read as either.
+        unjoined = any(cue < h_start and not _ALTERNATIVE.search(text, cue, h_start)
+                       for cue, _ in current for h_start, _ in history)  # fmt: skip
+        if len(set(concepts)) > 1 or unjoined:
             # "History of TB or current dialysis": which time goes with which condition
             # is not read here; the current words stay not understood.
             spans = [(s, e) for s, e in found.spans

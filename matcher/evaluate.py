@@ -345,14 +345,24 @@ def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionR
     (matcher.criteria_temporality): "severe active lupus nephritis" is decided only when
     lupus nephritis is absent; when it is documented the result is manual, with the
     mention as evidence and the qualifiers named."""
-    params = criterion.params
-    current = params.get("temporality") == "current"
-    result = (_current_diagnosis if current else _diagnosis)(criterion, timeline)
-    judged = params.get("judged")
+    current = criterion.params.get("temporality") == "current"
+    return _judged((_current_diagnosis if current else _diagnosis)(criterion, timeline))
+
+
+def _qualified_biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Biopsy-confirmed active lupus nephritis": a biopsy showing lupus nephritis leaves
+    its activity to a person; none, or another disease, decides."""
+    return _judged(_biopsy(criterion, timeline))
+
+
+def _judged(result: CriterionResult) -> CriterionResult:
+    """A met result of a criterion with qualifiers the notes cannot decide ("severe",
+    "active") is manual, naming them, with the same evidence."""
+    judged = result.criterion.params.get("judged")
     if judged and result.status is Status.MET:
         reason = (f"{result.reason}; whether it is {' and '.join(judged)} must be checked "
                   "by a person")  # fmt: skip
-        return CriterionResult(criterion, Status.MANUAL, reason, result.evidence)
+        return CriterionResult(result.criterion, Status.MANUAL, reason, result.evidence)
     return result
 
 
@@ -1462,7 +1472,7 @@ _EVALUATORS: dict[str, Evaluator] = {
     "age": _age,
     "sex": _sex,
     "diagnosis": _qualified_diagnosis,
-    "biopsy": _biopsy,
+    "biopsy": _qualified_biopsy,
     "score": _score,
     "refractory": _refractory,
     "drug_exposure": _drug_exposure,

@@ -114,8 +114,9 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      {"classes": ["I", "II", "III", "IV", "V"], "allowed_with": []}),
     ("inclusion", "ISN/RPS class III (A or A/C), IV-S (A) or IV-G (A) lupus nephritis on kidney "
      "biopsy", "inclusion", "biopsy", {"classes": ["III", "IV"], "allowed_with": []}),
-    ("inclusion", "Active lupus nephritis confirmed on kidney biopsy", "inclusion", "manual",
-     NOT_UNDERSTOOD + '"Active"'),
+    # with no class, the activity is a person's to judge when a biopsy shows lupus nephritis
+    ("inclusion", "Active lupus nephritis confirmed on kidney biopsy", "inclusion", "biopsy",
+     {"classes": ["I", "II", "III", "IV", "V", "VI"], "judged": ["active"]}),
     # --- washouts are never dropped
     ("inclusion", "Platelets ≥ 75 × 10^9/L without transfusion or G-CSF in the preceding 14 days",
      "inclusion", "manual", NOT_UNDERSTOOD + '"without", "transfusion", "G-CSF"'),

@@ -116,6 +116,8 @@ EVER: list[tuple[str, str, list[str]]] = [
     # either one counts: the union of now and ever is ever
     ("exclusion", "Active or past tuberculosis", ["dx.tuberculosis"]),
     ("exclusion", "Current or previous dialysis", ["proc.dialysis"]),
+    ("exclusion", "Current/prior substance abuse", ["dx.substance_abuse"]),
+    ("exclusion", "History of active tuberculosis", ["dx.tuberculosis"]),
 ]
 
 
@@ -172,6 +174,8 @@ def test_a_time_or_degree_word_that_qualifies_something_else_changes_nothing(
     [
         # which time goes with which condition is not read: never "current" for both
         ("exclusion", "History of tuberculosis or current dialysis", "current"),
+        # now, or ever? "current history" does not say
+        ("exclusion", "Current history of alcohol abuse", "Current"),
         # "current" far from any condition qualifies nothing the reader knows
         ("exclusion", "Tuberculosis, as shown by the current chest X-ray", "current"),
         # pregnancy is the pregnancy kind's current state, not read here
@@ -298,6 +302,48 @@ def test_the_evaluator_reads_a_parsed_current_state_end_to_end():
     criterion = parse_criterion("Currently requiring haemodialysis", "exclusion")
     assert evaluated(criterion, finding("proc.dialysis", OLD)).status is Status.UNKNOWN
     assert evaluated(criterion, finding("proc.dialysis", RECENT)).status is Status.MET
+
+
+# ============================================================ biopsy-confirmed activity
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [("Kidney biopsy confirmed active lupus nephritis", ["active"]),
+     ("Renal biopsy-proven, currently active lupus nephritis", ["currently", "active"]),
+     ("Severe lupus nephritis proven on kidney biopsy", ["severe"])],
+)
+def test_biopsy_confirmed_activity_with_no_class_is_judged(text, judged):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "biopsy", criterion.manual_reason
+    assert criterion.params["classes"] == ["I", "II", "III", "IV", "V", "VI"]
+    assert criterion.params["judged"] == judged
+
+
+def test_an_active_class_stays_the_class_not_a_judgement():
+    # "active class III or IV" is judged on the class (the proliferative classes)
+    criterion = parse_criterion("Active lupus nephritis, biopsy class III or IV", "inclusion")
+    assert criterion.kind == "biopsy"
+    assert criterion.params["classes"] == ["III", "IV"]
+    assert not criterion.params.get("judged")
+
+
+def biopsy(classes: list[str], date: dt.date = RECENT) -> Finding:
+    return Finding(concept="biopsy.kidney", category="biopsy", note_id="b", start=0, end=4,
+                   text="text", date=date, date_source="text", attrs={"classes": classes})
+
+
+ACTIVE_LN_ON_BIOPSY = Criterion(
+    id="c-1", key="biopsy", type="inclusion", text="t", kind="biopsy",
+    params={"classes": ["I", "II", "III", "IV", "V", "VI"], "allowed_with": [],
+            "window_days": None, "judged": ["active"]})
+
+
+def test_a_biopsy_criterion_with_judged_activity_decides_only_without_lupus_nephritis():
+    assert evaluated(ACTIVE_LN_ON_BIOPSY).status is Status.UNKNOWN  # no biopsy yet
+    shown = evaluated(ACTIVE_LN_ON_BIOPSY, biopsy(["IV"]))
+    assert shown.status is Status.MANUAL and "active" in shown.reason
+    assert "active" in reading(ACTIVE_LN_ON_BIOPSY)
 
 
 # ============================================================================ rendering
