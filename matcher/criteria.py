@@ -2097,7 +2097,8 @@ def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str
     judges (matcher.criteria_temporality); the words it read count as understood."""
     named = ctx.mentions("diagnosis", "procedure", "status")  # "hemodynamically unstable"
     terms = [(t.start, t.end, t.concept_id) for t in named]
-    found = read_temporality(ctx.main, terms, window, concepts)
+    found = read_temporality(ctx.main, terms, window, concepts,
+                             headings=[_normalise(h) for h in ctx.context])  # fmt: skip
     for start, end in found.spans:
         ctx.take(start, end, TEMPORAL_RULE)
     return found.params

@@ -233,11 +233,14 @@ def read_temporality(
     concepts: Sequence[str] = (),
     vocab: Vocabulary | None = None,
     rules: TemporalityRules | None = None,
+    headings: Sequence[str] = (),
 ) -> TemporalReading:
     """Temporality and judged qualifiers of an item naming conditions. `text` is the item
     with exception clauses blanked (positions kept), `terms` the (start, end, concept) of
     every condition it names, `window_days` the window the item states, if any,
-    `concepts` the ones the criterion checks (default: those of `terms`)."""
+    `concepts` the ones the criterion checks (default: those of `terms`), `headings` the
+    headings that group it: under "Current or medical history of:" an "Active
+    tuberculosis" is current or past, which is ever."""
     rules = rules or load_temporality()
     vocab = vocab or load_vocabulary()
     term_spans = [(s, e) for s, e, _ in terms]
@@ -295,6 +298,8 @@ def read_temporality(
     found.spans += history
     if window_days is not None:
         temporality = WITHIN
+    elif current and any(rules.history.search(h) for h in headings):
+        temporality = EVER
     elif history and current:
         # "Active or past tuberculosis", "current or previous dialysis": either counts.
         temporality = EVER

@@ -131,6 +131,16 @@ def test_history_of_reads_as_ever(section, text, concepts):
     assert not criterion.params.get("judged")
 
 
+def test_a_current_item_under_a_history_heading_is_ever():
+    # "Current or medical history of:" + "Active tuberculosis": now or in the past.
+    body = ("Exclusion Criteria:\n* Current or past medical history of:\n"
+            "  * Active tuberculosis\n  * Severe psychiatric illness\n")
+    tb, psych = parse_eligibility_text(body)
+    assert (tb.kind, tb.params["temporality"], tb.params.get("judged")) == (
+        "diagnosis", "ever", None)
+    assert (psych.params["temporality"], psych.params["judged"]) == ("ever", ["severe"])
+
+
 # (section, text, words the reason must name)
 STAY_MANUAL: list[tuple[str, str, str]] = [
     ("inclusion", "Newly diagnosed lupus nephritis", "newly diagnosed"),
