@@ -28,6 +28,7 @@ from matcher.criteria_temporality import load_temporality, read_temporality_rule
 from matcher.errors import VocabularyError
 from matcher.evaluate import evaluate
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.timeline import LOOKBACK_DAYS, build_timeline
 
 AS_OF = dt.date(2026, 11, 20)
@@ -354,6 +355,39 @@ def test_a_biopsy_criterion_with_judged_activity_decides_only_without_lupus_neph
     shown = evaluated(ACTIVE_LN_ON_BIOPSY, biopsy(["IV"]))
     assert shown.status is Status.MANUAL and "active" in shown.reason
     assert "active" in reading(ACTIVE_LN_ON_BIOPSY)
+
+
+# ============================================================ from the note to the verdict
+
+
+@pytest.fixture(scope="module")
+def note_parser() -> NoteParser:
+    # The pipeline built from the packaged data, as the other NLP tests do.
+    return NoteParser(build_pipeline())
+
+
+@pytest.mark.parametrize(
+    ("criterion_text", "note", "expected"),
+    [
+        ("Currently requiring renal dialysis", "She remains on renal dialysis three times a week.",
+         Status.MET),
+        ("Currently requiring renal dialysis", "Previously on haemodialysis in 2019, now off.",
+         Status.NOT_MET),
+        ("Active tuberculosis", "History of tuberculosis, treated in 2015.", Status.NOT_MET),
+        ("Active tuberculosis", "Active pulmonary tuberculosis, started on treatment.",
+         Status.MET),
+        ("Severe active lupus kidney disease", "Lupus nephritis class IV, proteinuria 3 g/day.",
+         Status.MANUAL),
+    ],
+)
+def test_a_note_sentence_decides_a_current_or_judged_criterion(
+    note_parser, criterion_text, note, expected
+):
+    written = AS_OF - dt.timedelta(days=20)
+    findings = note_parser.parse(note, "n1", written)
+    timeline = build_timeline(Patient("P1", None), findings, {"n1": written}, AS_OF)
+    criterion = parse_criterion(criterion_text, "exclusion")
+    assert evaluate(criterion, timeline).status is expected
 
 
 # ============================================================================ rendering
