@@ -17,9 +17,14 @@ lupus-nephritis trials nobody here has read. Three steps:
 
 - age: {"min_years": int|None, "max_years": int|None}, inclusive completed years.
 - sex: {"sex": "female"|"male"}.
-- diagnosis: {"concepts": [ids], "system": str|None, "ruled_out_not_met": bool}
-  (+ "window_days" when the text sets one: "malignancy within 5 years").
-- biopsy: {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": int|None}.
+- diagnosis: {"concepts": [ids], "system": str|None, "ruled_out_not_met": bool,
+  "temporality": "ever"|"within"|"current"} (+ "window_days" when the text sets one:
+  "malignancy within 5 years"; for "current", "active tuberculosis", the 90-day lookback)
+  (+ "judged": [qualifiers as written] the notes cannot decide, "severe", "active" lupus
+  nephritis: the criterion decides only their absence; matcher.criteria_temporality).
+- biopsy: {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": int|None}
+  (+ "judged": ["active"] when no class is named: "biopsy-confirmed active lupus
+  nephritis" is decided only when no biopsy shows lupus nephritis).
 - score: {"concept": id, "op": ">=", "value": float} or {"concept": id, "low": a, "high": b}.
 - refractory: {"agents": [drug ids], "min_agents": int, "min_duration_days": int,
   "duration_strict": bool, "requires_active_proteinuria": bool}
@@ -50,6 +55,9 @@ from typing import TYPE_CHECKING, Any
 from matcher import criteria_guard as guard
 from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria_render import format_number, reading
+from matcher.criteria_temporality import RULE as TEMPORAL_RULE
+from matcher.criteria_temporality import manual_reason as temporal_manual_reason
+from matcher.criteria_temporality import read_temporality
 from matcher.dates import window_to_days
 from matcher.model import Criterion, Trial
 from matcher.units import canonical_unit, normalize
@@ -1461,7 +1469,27 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
             ctx.take(m.start(), m.end(), "biopsy:histology")
     ctx.take_terms(["dx.lupus_nephritis", "proc.kidney_biopsy"])
     params = {"classes": wanted, "allowed_with": optional, "window_days": ctx.window()}
+    judged = _biopsy_judged(ctx) if not spans else []
+    if judged:
+        params["judged"] = judged
     return _Parsed("biopsy", ctx.key("biopsy"), params)
+
+
+def _biopsy_judged(ctx: _Ctx) -> list[str]:
+    """ "Biopsy-confirmed active lupus nephritis" with no class: the activity (or a
+    severity) of the nephritis is for a person to judge when a biopsy is documented
+    (matcher.criteria_temporality); the biopsy decides only when there is none or it shows
+    another disease."""
+    terms = [(t.start, t.end, t.concept_id) for t in ctx.mentions("diagnosis", "procedure")
+             if t.concept_id == "dx.lupus_nephritis"]  # fmt: skip
+    if not terms:
+        return []
+    found = read_temporality(ctx.main, terms, None, ["dx.lupus_nephritis"])
+    if found.params.get("temporality") == "ever" and not found.params.get("judged"):
+        return []
+    for start, end in found.spans:
+        ctx.take(start, end, TEMPORAL_RULE)
+    return list(found.params.get("judged", []))
 
 
 # ---------------------------------------------------------------- scores
@@ -2076,7 +2104,20 @@ def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
     window = ctx.window()
     if window is not None:
         params["window_days"] = window
+    params.update(_temporality(concepts, window, ctx))
     return params
+
+
+def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str, Any]:
+    """ "Active tuberculosis" is current, "history of" ever, "severe" a qualifier a person
+    judges (matcher.criteria_temporality); the words it read count as understood."""
+    named = ctx.mentions("diagnosis", "procedure", "status")  # "hemodynamically unstable"
+    terms = [(t.start, t.end, t.concept_id) for t in named]
+    found = read_temporality(ctx.main, terms, window, concepts,
+                             headings=[_normalise(h) for h in ctx.context])  # fmt: skip
+    for start, end in found.spans:
+        ctx.take(start, end, TEMPORAL_RULE)
+    return found.params
 
 
 def _most_specific(concepts: list[str], vocab: Vocabulary) -> list[str]:
@@ -2121,7 +2162,12 @@ def _kinds(ctx: _Ctx) -> _Parsed | None:
         ctx.take(start, end, rule)
     if not found.spans:
         ctx.taken.append((0, 0, rule))  # a manual reading still names its rule (trace)
-    return _Parsed(found.kind, ctx.key(found.key), found.params, found.manual_reason)
+    params = found.params
+    if found.kind == "diagnosis" and "temporality" not in params:
+        # Its conditions are ever or in the window it read; a current state ("active
+        # tuberculosis") it leaves to `_diagnosis`.
+        params = {**params, "temporality": "within" if params.get("window_days") else "ever"}
+    return _Parsed(found.kind, ctx.key(found.key), params, found.manual_reason)
 
 
 _Classifier = Callable[[_Ctx], "_Parsed | None"]
@@ -2288,16 +2334,23 @@ def _checked(
         # judged "ever": the qualifier inside the term is not understood. "Childhood-onset
         # SLE" is implied when the trial admits only children: decided with its age limits.
         grammar = load_grammar()
-        qualifiers = [w for s, e, r in ctx.taken if r == "term"
-                      for w in re.findall(r"[^\W_]+", ctx.text[s:e])
-                      if w.lower() in grammar.term_qualifiers
-                      and w.lower() not in grammar.cues("diagnosis")]  # fmt: skip
+        # "active" in "active TB" read as a current state (matcher.criteria_temporality)
+        # is understood.
+        temporal = [(s, e) for s, e, r in ctx.taken if r == TEMPORAL_RULE]
+        qualifiers = [w[0] for s, e, r in ctx.taken if r == "term"
+                      for w in re.finditer(r"[^\W_]+", ctx.text[s:e])
+                      if w[0].lower() in grammar.term_qualifiers
+                      and w[0].lower() not in grammar.cues("diagnosis")
+                      and not any(a <= s + w.start() < b for a, b in temporal)]  # fmt: skip
         words += qualifiers
         paediatric = [w for w in words
                       if set(re.findall(r"[^\W_]+", w.lower())) <= grammar.paediatric_qualifiers]
         words = [w for w in words if w not in paediatric]
     if words:
         reason = guard.not_understood(list(dict.fromkeys(words)))
+        # "Newly diagnosed", "persistent": a time word with no computable meaning says so.
+        why = temporal_manual_reason(ctx.text, words)
+        reason = f"{why}; {reason}" if why else reason
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:manual"))
     current = [c for c in parsed.params.get("concepts", []) if c in load_grammar().manual_concepts]
     if parsed.kind == "diagnosis" and current:
@@ -2305,7 +2358,8 @@ def _checked(
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:current"))
     if paediatric:
         rules.append(_PAEDIATRIC_ONSET)
-    if parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days"):
+    if (parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days")
+            and parsed.params.get("temporality") != "current"):
         # "SLE diagnosed within 3 years of screening" asks when the disease began; the
         # evaluator would count any mention dated in the window.
         reason = "when the diagnosis was made must be checked by a person"

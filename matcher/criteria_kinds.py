@@ -934,9 +934,8 @@ def _condition(item: _Item) -> KindReading | None:
         item.take_all(re.compile(r"\brecent(?:ly)?\b", _I))
     if window is None and _NOW.search(item.main):
         # "Active tuberculosis", "current drug abuse", "concomitant other autoimmune
-        # disease" name a current state that a mention in the lookback does not show
-        # ("history of TB, treated 2015" in last month's note): not this reader's; the
-        # general diagnosis reader leaves "active" over and the item is manual.
+        # disease" name a current state: not this reader's; the general diagnosis reader
+        # reads it with matcher.criteria_temporality (the lookback, never a past history).
         return None
     if window is not None:
         params["window_days"] = window

@@ -74,17 +74,32 @@ def _age(p: dict[str, Any]) -> str:
 
 def _diagnosis(p: dict[str, Any]) -> str:
     system = f" ({p['system']})" if p.get("system") else ""
-    text = f"{_names(p.get('concepts', []))}{system} documented {_window(p.get('window_days'))}"
+    if p.get("temporality") == "current":
+        # "Active tuberculosis": the lookback, and never a past history.
+        when = (f"as current (in the {p.get('window_days')} days before screening; a past "
+                "history does not count)")  # fmt: skip
+    else:
+        when = _window(p.get("window_days"))
+    text = f"{_names(p.get('concepts', []))}{system} documented {when}"
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'])})"
-    return text
+    return text + _judged(p)
 
 
 def _biopsy(p: dict[str, Any]) -> str:
     classes = _either(p.get("classes", []))
     extra = f" (class {_either(p['allowed_with'], 'and')} allowed alongside)" if p.get(
         "allowed_with") else ""
-    return f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+    text = f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+    return text + _judged(p)
+
+
+def _judged(p: dict[str, Any]) -> str:
+    """ "Severe active lupus nephritis": the notes cannot tell the degree."""
+    if not p.get("judged"):
+        return ""
+    return (f"; only its absence is decided: when documented, a person judges whether it is "
+            f"{_either(p['judged'], 'and')}")  # fmt: skip
 
 
 def _score(p: dict[str, Any]) -> str:

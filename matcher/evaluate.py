@@ -301,6 +301,71 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     return _result(criterion, Status.UNKNOWN, f"{names} not documented")
 
 
+def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A current state ("active tuberculosis", "currently requiring dialysis"): an
+    affirmed mention in the lookback. A past history ("history of TB", "previously on
+    dialysis") does not count; an affirmed mention older than the lookback may or may not
+    still hold, so a person checks it."""
+    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    window = int(criterion.params.get("window_days") or LOOKBACK_DAYS)
+    as_of = timeline.as_of
+    mentions = timeline.of(*concepts, facts_only=False)
+    if "dx.lupus_nephritis" in concepts or "dx.sle" in concepts:
+        # A biopsy read as lupus nephritis class III/IV affirms the disease, as for `_diagnosis`.
+        mentions += [f for f in timeline.of("biopsy.kidney") if f.attrs.get("classes")]
+    affirmed = [f for f in mentions if f.assertion == Assertion.AFFIRMED]
+    now = [f for f in affirmed if (as_of - _when(f, timeline)).days <= window]
+    if now:
+        latest = _latest(now, timeline)
+        return _result(criterion, Status.MET,
+                       f"{names} documented on {_when(latest, timeline)}, within the "
+                       f"{window}-day lookback", [latest], timeline)  # fmt: skip
+    if affirmed:
+        latest = _latest(affirmed, timeline)
+        return _result(criterion, Status.UNKNOWN,
+                       f"{names} last documented on {_when(latest, timeline)}, before the "
+                       f"{window}-day lookback: whether it is current must be checked",
+                       [latest], timeline)  # fmt: skip
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET,
+                       f"no current {names} documented in the {window}-day lookback; "
+                       "confirm at screening")  # fmt: skip
+    ruled_out = [f for f in mentions if f.assertion == Assertion.NEGATED
+                 and (as_of - _when(f, timeline)).days <= window]  # fmt: skip
+    if ruled_out:
+        latest = _latest(ruled_out, timeline)
+        return _result(criterion, Status.NOT_MET, f"{names} documented as absent",
+                       [latest], timeline)  # fmt: skip
+    return _result(criterion, Status.UNKNOWN,
+                   f"no current {names} documented in the {window}-day lookback")
+
+
+def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A diagnosis criterion with its temporality and the qualifiers a person judges
+    (matcher.criteria_temporality): "severe active lupus nephritis" is decided only when
+    lupus nephritis is absent; when it is documented the result is manual, with the
+    mention as evidence and the qualifiers named."""
+    current = criterion.params.get("temporality") == "current"
+    return _judged((_current_diagnosis if current else _diagnosis)(criterion, timeline))
+
+
+def _qualified_biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Biopsy-confirmed active lupus nephritis": a biopsy showing lupus nephritis leaves
+    its activity to a person; none, or another disease, decides."""
+    return _judged(_biopsy(criterion, timeline))
+
+
+def _judged(result: CriterionResult) -> CriterionResult:
+    """A met result of a criterion with qualifiers the notes cannot decide ("severe",
+    "active") is manual, naming them, with the same evidence."""
+    judged = result.criterion.params.get("judged")
+    if judged and result.status is Status.MET:
+        reason = (f"{result.reason}; whether it is {' and '.join(judged)} must be checked "
+                  "by a person")  # fmt: skip
+        return CriterionResult(result.criterion, Status.MANUAL, reason, result.evidence)
+    return result
+
+
 def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     wanted = set(criterion.params.get("classes", ["III", "IV"]))
     allowed = wanted | set(criterion.params.get("allowed_with", []))
@@ -1406,8 +1471,8 @@ def _onset_part(
 _EVALUATORS: dict[str, Evaluator] = {
     "age": _age,
     "sex": _sex,
-    "diagnosis": _diagnosis,
-    "biopsy": _biopsy,
+    "diagnosis": _qualified_diagnosis,
+    "biopsy": _qualified_biopsy,
     "score": _score,
     "refractory": _refractory,
     "drug_exposure": _drug_exposure,
