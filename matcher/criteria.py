@@ -51,6 +51,7 @@ from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_patt
 from matcher.criteria_render import format_number, reading
 from matcher.dates import window_to_days
 from matcher.model import Criterion, Trial
+from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
@@ -87,6 +88,7 @@ def _normalise(text: str) -> str:
 
 
 _NUMBER_WORDS = {
+    "half": 0.5, "half a": 0.5, "half an": 0.5,  # "within the past half year"
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "both": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12,
@@ -95,7 +97,7 @@ _WORD_NUM = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)
 
 
 def _number(text: str) -> float | None:
-    text = text.strip().lower().replace(",", "")
+    text = " ".join(text.strip().lower().replace(",", "").split())
     if text in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[text])
     try:
@@ -236,7 +238,7 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
 # =====================================================================================
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
-_AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|a|an)"
+_AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|half\s+an?|half|a|an)"
 _WINDOWS = (
     # "within 3 months", "in the past 6 months", "during the last year"
     re.compile(
@@ -315,8 +317,16 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 anchor_at = m.end("unit") + inner.end() if inner else m.end()
                 tail = _anchor_tail().match(text, anchor_at)
                 end = max(tail.end() if tail else m.end(), m.end())
-                return window_to_days(amount, m["unit"]), start, end
+                return _days(amount, m["unit"]), start, end
     return None
+
+
+def _days(amount: float, unit: str) -> int:
+    """Days of a window; half a year is six months (183 days), as a sponsor means it,
+    not 182.5 rounded down."""
+    if amount == 0.5 and unit.lower().startswith("y"):
+        return window_to_days(6, "months")
+    return window_to_days(amount, unit)
 
 
 _DURATION = re.compile(
@@ -1958,20 +1968,143 @@ _DOSE = re.compile(r"\d\s*(?:mg|g|mcg|µg|μg|iu|units?)\b", _I)
 
 def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     """ "Rituximab or another anti-CD20 antibody within 3 months before enrollment" →
-    rituximab and every anti-CD20 antibody, 91 days."""
+    rituximab and every anti-CD20 antibody, 91 days. A treatment procedure listed with
+    the drugs shares their window ("ciclosporin, IVIG or plasmapheresis within 90 days");
+    "currently on", "stable for ≥ 3 months" and "if on X, ..." are read as params."""
     named = ctx.concepts("drug", "drug_class")
     if not named:
         return None
     first = ctx.vocab[named[0]]
     key = ctx.key(first.key)
+    judged = _drug_judgement(ctx, first.label, key)
+    if judged is not None:
+        return judged
     if _DOSE.search(ctx.main):
         # "Prednisone > 0.5 mg/kg/day within 4 weeks": the dose cannot be checked from a
         # mention of the drug, and reading it as any exposure would exclude most patients.
         return _manual(f"{first.label} dose limit must be checked by a person", key)
     ctx.take_terms(named)
+    procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
-    return _Parsed("drug_exposure", key, {"drugs": drugs, "window_days": ctx.window()})
+    window = ctx.window()
+    params: dict[str, Any] = {"drugs": drugs + procedures, "window_days": window}
+    params.update(_drug_temporality(ctx, window))
+    if params.get("current") and window is None:
+        params["window_days"] = LOOKBACK_DAYS
+    return _Parsed("drug_exposure", key, params)
+
+
+# What notes cannot tell about a drug: a reaction to it, a failed response, a change of
+# its dose. "Known intolerance to MMF" read as any MMF exposure would exclude everyone
+# who tolerates it; each stays manual with a reason that names what a person checks.
+_DRUG_JUDGEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bintoleran\w*|\bnot\s+tolerat\w*|\bunable\s+to\s+tolerate\b", _I),
+     "intolerance to {drug} must be checked by a person (notes name the drug, not reliably "
+     "the reaction)"),
+    (re.compile(r"\ballerg\w*|\bhypersensitiv\w*", _I),
+     "an allergy to {drug} must be checked by a person"),
+    (re.compile(r"\bfail\w*\s+to\s+respond|\bfailure\s+(?:of|on|with)\b|\bnon-?respon\w*|"
+                r"\b(?:inadequate|insufficient|lack\s+of|no|poor)\s+(?:clinical\s+)?"
+                r"respon\w*|\brefractory\b|\bresistan\w*", _I),
+     "a failed response to {drug} must be checked by a person (how the response was "
+     "judged is not in the notes)"),
+    (re.compile(r"\bdose\s+(?:change|adjust\w*|escalat\w*|increase|reduc\w*|taper\w*)|"
+                r"\bchang\w*\s+(?:in|of)\s+(?:the\s+)?(?:dose|dosage|dosing)\b", _I),
+     "a change of the {drug} dose must be checked by a person (notes do not record every "
+     "dose change)"),
+)
+
+
+def _drug_judgement(ctx: _Ctx, label: str, key: str) -> _Parsed | None:
+    for pattern, reason in _DRUG_JUDGEMENTS:
+        if pattern.search(ctx.main):
+            return _Parsed("manual", key, {}, reason.format(drug=label), ("drug:judgement",))
+    return None
+
+
+def _treatment_procedures(ctx: _Ctx) -> list[str]:
+    """Procedures the vocabulary marks as treatments ("plasmapheresis", "dialysis"),
+    listed with drugs: exposures like them."""
+    found = [c for c in ctx.concepts("procedure") if ctx.vocab[c].attrs.get("treatment")]
+    ctx.take_terms(found)
+    return found
+
+
+# "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
+_CURRENT_DRUG = re.compile(
+    r"\b(?:currently|current|ongoing|still)\b|\bat\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
+    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion)"
+    r"(?:\s+visit)?\b",
+    _I,
+)
+# "Stable treatment", "a stable dose of", "on stable doses", "a fixed regimen".
+_STABLE_DRUG = re.compile(
+    r"\b(?:stable|fixed|unchanged)(?:\s+(?:doses?|dosages?|dosing|regimens?|treatments?|"
+    r"therapy))?\b|\b(?:doses?|dosages?|regimens?)\s+(?:must\s+)?(?:have\s+)?(?:been\s+)?"
+    r"(?:stable|unchanged)\b",
+    _I,
+)
+# "If on GC,", "if using hydroxychloroquine or chloroquine,": the item binds only patients
+# taking the drug. Read up to the comma after the drug.
+_IF_ON = re.compile(
+    r"^\W*(?:if|when|for\s+(?:patients?|subjects?|participants?)\s+(?:who\s+are\s+)?)\s+"
+    r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+)?(?:(?:is|are)\s+)?"
+    r"(?:on|using|taking|receiving|treated\s+with|prescribed)\b",
+    _I,
+)
+# "(for) at least 2 months (prior to screening)": how long the current drug was held.
+_HELD_ANCHOR = re.compile(
+    r"\s*(?:(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:screening|baseline|enrol\w*|"
+    r"randomi[sz]ation|day\s+[01]|study\s+entry|inclusion)(?:\s+visit)?)?",
+    _I,
+)
+
+
+# "anytime before randomisation", "at any time prior to screening": ever, up to the anchor.
+_EVER_BEFORE = re.compile(
+    r"\b(?:at\s+)?any\s*time(?:\s+(?:before|prior\s+to|preceding)\s+(?:the\s+)?"
+    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|day\s+[01]|study\s+entry|inclusion|"
+    r"(?:signing\s+(?:of\s+)?(?:the\s+)?)?(?:informed\s+)?consent(?:\s+form)?|"
+    r"(?:the\s+)?first\s+dose)(?:\s+visit)?)?\b",
+    _I,
+)
+
+
+def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
+    """Current, stable and conditional drug use: "currently on AZA" → current;
+    "stable antimalarials for ≥ 3 months" → current, held ≥ 91 days, stability left to a
+    person; "if using HCQ, stable for ≥ 2 months" → the same, and only if on it."""
+    params: dict[str, Any] = {}
+    if window is None:
+        for m in _EVER_BEFORE.finditer(ctx.main):
+            ctx.take(m.start(), m.end(), "drug:ever")
+    conditional = _IF_ON.search(ctx.main)
+    if conditional is not None:
+        ctx.take(conditional.start(), conditional.end(), "drug:if-on")
+        params["conditional"] = True
+    stable = list(_STABLE_DRUG.finditer(ctx.main))
+    for m in stable:
+        ctx.take(m.start(), m.end(), "drug:stable")
+    current = list(_CURRENT_DRUG.finditer(ctx.main))
+    if window is None:
+        for m in current:
+            ctx.take(m.start(), m.end(), "drug:current")
+    if not (stable or current or conditional):
+        return params
+    if window is None:
+        params["current"] = True
+    if stable:
+        params["stable"] = True
+    if window is None and (stable or current or conditional):
+        spans: list[tuple[int, int]] = []
+        held = _duration(ctx.main, spans)
+        if held is not None and not held[1]:
+            params["min_duration_days"] = held[0]
+            start, end = spans[0]
+            tail = _HELD_ANCHOR.match(ctx.main, end)
+            ctx.take(start, tail.end() if tail else end, "drug:held")
+    return params
 
 
 def _excepted_drugs(ctx: _Ctx) -> set[str]:

@@ -104,7 +104,17 @@ def _refractory(p: dict[str, Any]) -> str:
 
 
 def _drug_exposure(p: dict[str, Any]) -> str:
-    return f"{_names(p.get('drugs', []))} given {_window(p.get('window_days'))}"
+    names = _names(p.get("drugs", []))
+    if not p.get("current"):
+        return f"{names} given {_window(p.get('window_days'))}"
+    # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
+    text = f"{names} currently taken (latest mention within {p.get('window_days')} days, " \
+        "not stopped)"
+    if p.get("min_duration_days"):
+        text += f", for at least {p['min_duration_days']} days"
+    if p.get("stable"):
+        text += "; a stable dose is checked by a person"
+    return f"if on {names}: {text}" if p.get("conditional") else text
 
 
 def _lab_group(group: dict[str, Any]) -> str:
@@ -173,8 +183,11 @@ def _dose_exposure(p: dict[str, Any]) -> str:
         strict = "more than" if p.get("duration_strict") else "at least"
         text += f" for {strict} {p['min_duration_days']} days"
     if p.get("window_days") is not None or p.get("cumulative"):
-        return f"{text}, {_window(p.get('window_days'))}"
-    return f"{text}, the current dose"
+        text = f"{text}, {_window(p.get('window_days'))}"
+    else:
+        text = f"{text}, the current dose"
+    # "If on glucocorticoids, ≤ 10 mg/day": not taking the drug meets it.
+    return f"if on {_names(p.get('drugs', []))}: {text}" if p.get("conditional") else text
 
 
 def _diagnosis_timing(p: dict[str, Any]) -> str:
