@@ -50,6 +50,7 @@ from matcher import criteria_guard as guard
 from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria_render import format_number, reading
 from matcher.dates import window_to_days
+from matcher.doses import steroid_factor
 from matcher.model import Criterion, Trial
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
@@ -81,10 +82,15 @@ _GLYPHS = str.maketrans(
 )
 
 
+# Trade-mark signs are not part of a name: NFKC would make "Cytoxan™" "CytoxanTM", which
+# no vocabulary term matches.
+_MARKS = str.maketrans({"™": " ", "®": " ", "©": " "})
+
+
 def _normalise(text: str) -> str:
     """Matching form of registry text: NFKC (full-width "＞" → ">", "⁹" → "9", NBSP →
     space), unified dashes and comparison glyphs. The criterion keeps its original text."""
-    return unicodedata.normalize("NFKC", text).translate(_GLYPHS)
+    return unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_GLYPHS)
 
 
 _NUMBER_WORDS = {
@@ -1979,10 +1985,12 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     judged = _drug_judgement(ctx, first.label, key)
     if judged is not None:
         return judged
-    if _DOSE.search(ctx.main):
+    limits = _dose_limits(ctx)
+    if limits is None:
         # "Prednisone > 0.5 mg/kg/day within 4 weeks": the dose cannot be checked from a
         # mention of the drug, and reading it as any exposure would exclude most patients.
         return _manual(f"{first.label} dose limit must be checked by a person", key)
+    indication = _indication(ctx)
     ctx.take_terms(named)
     procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
@@ -1992,7 +2000,85 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     params.update(_drug_temporality(ctx, window))
     if params.get("current") and window is None:
         params["window_days"] = LOOKBACK_DAYS
+    if limits:
+        params["dose_limits"] = limits
+    if indication:
+        params["indication"] = indication
     return _Parsed("drug_exposure", key, params)
+
+
+# "high-dose prednisone (> 100 mg/day)", "prednisone at a dose of ≥ 1 mg/kg/day": a dose
+# limit bound to the glucocorticoid named right before it, inside a list of drugs.
+_DOSE_GAP = re.compile(r"^[\s(]*(?:(?:at\s+)?(?:a\s+)?(?:daily\s+)?dose\s+(?:of\s+)?)?$", _I)
+_HIGH_DOSE = re.compile(r"\bhigh[\s-]+dose\s*$", _I)
+
+
+def _dose_limits(ctx: _Ctx) -> dict[str, dict[str, Any]] | None:
+    """Per-drug daily dose limits of a drug list ("hemodialysis, cyclophosphamide, or
+    high-dose prednisone (> 100 mg/day)"): {drug id: dose params of
+    matcher.criteria_kinds' dose_exposure}, {} when the item names no dose, None when a
+    dose is not one this reading can bind (not a glucocorticoid's daily dose, or not
+    right after its drug): the caller leaves the item manual."""
+    if not _DOSE.search(ctx.main):
+        return {}
+    from matcher.criteria_kinds import dose_unit_at
+
+    limits: dict[str, dict[str, Any]] = {}
+    drugs = [t for t in ctx.terms if ctx.vocab[t.concept_id].category == "drug"]
+    for cmp in _comparisons(ctx.main):
+        unit = dose_unit_at(ctx.main, cmp.num_end)
+        if unit is None:
+            continue
+        before = [t for t in drugs if t.end <= cmp.start]
+        if not before or before[-1].concept_id != "drug.glucocorticoid":
+            return None
+        term = before[-1]
+        if not _DOSE_GAP.match(ctx.main[term.end : cmp.start]):
+            return None
+        amount, dose_unit, end = unit
+        if dose_unit not in ("mg/day", "mg/kg/day") or term.concept_id in limits:
+            return None
+        # "methylprednisolone ≥ 500 mg/day" is 625 mg of prednisone: the limit is compared
+        # as prednisone, like the notes' doses.
+        amount *= steroid_factor(term.text) or 1.0
+        limits[term.concept_id] = {"dose_op": cmp.op, "dose_value": _tidy(cmp.value * amount),
+                                   "dose_unit": dose_unit, "prednisone_equivalent": True}
+        close = re.match(r"\s*\)", ctx.main[end:])
+        ctx.take(term.end, end + (close.end() if close else 0), "drug:dose-limit")
+        high = _HIGH_DOSE.search(ctx.main[: term.start])
+        if high is not None:
+            ctx.take(high.start(), high.end(), "drug:dose-limit")
+    return limits if limits and not _DOSE.search(_blanked(ctx.main, [
+        (s, e) for s, e, r in ctx.taken if r == "drug:dose-limit"])) else None
+
+
+# "Active lupus nephritis requiring hemodialysis or cyclophosphamide": the treatments
+# count only when given for that disease, which the notes do not reliably say.
+_INDICATION_LEAD = re.compile(
+    r"^\W*(?P<state>(?:active|current|ongoing)\s+)?(?P<dx>.+?)\s+(?:requiring|that\s+"
+    r"required?|needing|treated\s+with)\b",
+    _I,
+)
+
+
+def _indication(ctx: _Ctx) -> str | None:
+    """The disease a drug list is given for, as words ("active lupus nephritis"), when
+    the item leads with it; the evaluator leaves a documented exposure to a person."""
+    m = _INDICATION_LEAD.match(ctx.main)
+    if m is None:
+        return None
+    lead = [t for t in ctx.terms if t.end <= m.end("dx")]
+    if not lead or any(ctx.vocab[t.concept_id].category != "diagnosis" for t in lead):
+        return None
+    if ctx.main[lead[0].start - (len(m["state"] or "")) :].find(
+        ctx.main[m.start("dx") : m.end("dx")]) < 0:  # fmt: skip
+        return None
+    covered = _blanked(ctx.main[: m.end("dx")], [(t.start, t.end) for t in lead])
+    if re.search(r"\w", covered[m.start("dx") :]):
+        return None  # words in the disease phrase that are not the disease
+    ctx.take(m.start(), m.end(), "drug:indication")
+    return " ".join(ctx.main[m.start("state") if m["state"] else m.start("dx") : m.end("dx")]
+                    .lower().split())  # fmt: skip
 
 
 # What notes cannot tell about a drug: a reaction to it, a failed response, a change of

@@ -87,7 +87,10 @@ from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import normalize
 from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
 
-__all__ = ["KindReading", "describe", "is_onset_age", "leftover", "read", "validate_params"]
+__all__ = [
+    "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
+    "validate_params",
+]
 
 _I = re.IGNORECASE
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
@@ -673,6 +676,17 @@ def _dose(item: _Item) -> KindReading | None:
     if conditional is not None:
         params["conditional"] = True
     return item.reading("dose_exposure", key, params, "dose:threshold")
+
+
+def dose_unit_at(text: str, end: int) -> tuple[float, str, int] | None:
+    """The daily dose unit right after a number ending at `end`: (factor to mg, "mg/day"
+    or "mg/kg/day", where the unit ends), or None. A glucocorticoid dose with no period is
+    a daily dose ("prednisone > 100 mg")."""
+    unit = _DOSE_UNIT.match(text, end)
+    if unit is None or not unit["unit"] or unit["m2"]:
+        return None
+    factor = 1000.0 if unit["unit"].lower().startswith("g") else 1.0
+    return factor, "mg/kg/day" if unit["kg"] else "mg/day", unit.end()
 
 
 def _dose_threshold(item: _Item) -> tuple[Any, re.Match, re.Match | None] | None:

@@ -103,10 +103,23 @@ def _refractory(p: dict[str, Any]) -> str:
     return text
 
 
+def _dose_limits(p: dict[str, Any]) -> str:
+    """ "glucocorticoid only at > 100 mg/day (as prednisone)" per limited drug."""
+    parts = []
+    for drug, limit in (p.get("dose_limits") or {}).items():
+        op = _OPS.get(limit.get("dose_op", ""), limit.get("dose_op", "?"))
+        dose = f"{op} {format_number(limit.get('dose_value'))} {limit.get('dose_unit')}"
+        parts.append(f"{_label(drug)} only at {dose} (as prednisone)")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _drug_exposure(p: dict[str, Any]) -> str:
     names = _names(p.get("drugs", []))
     if not p.get("current"):
-        return f"{names} given {_window(p.get('window_days'))}"
+        text = f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
+        if p.get("indication"):
+            text += f"; one found is checked by a person: was it for {p['indication']}?"
+        return text
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
     text = f"{names} currently taken (latest mention within {p.get('window_days')} days, " \
         "not stopped)"

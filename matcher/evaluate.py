@@ -573,6 +573,8 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         exposures = [
             f for f in exposures if (timeline.as_of - _last_exposure(f, timeline)).days <= window
         ]
+    if criterion.params.get("dose_limits") or criterion.params.get("indication"):
+        return _qualified_exposure(criterion, timeline, exposures, names)
     if exposures:
         latest = _latest(exposures, timeline)
         span = f"within {window} days" if window is not None else "documented"
@@ -585,6 +587,45 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
         )
     return _result(criterion, Status.UNKNOWN, f"no {names} exposure documented")
+
+
+def _qualified_exposure(
+    criterion: Criterion, timeline: Timeline, exposures: list[Finding], names: str
+) -> CriterionResult:
+    """A drug list whose members carry their own qualifiers: "hemodialysis,
+    cyclophosphamide, or high-dose prednisone (> 100 mg/day) for active lupus nephritis
+    within 90 days". A drug with a dose limit counts only at that dose (a dose not written
+    is unknown); with an indication, an exposure that counts is left to a person, since
+    notes do not reliably say what a drug was given for. None counting decides."""
+    params = criterion.params
+    limits = params.get("dose_limits") or {}
+    counting: list[Finding] = []
+    unread: list[str] = []
+    for finding in exposures:
+        limit = limits.get(finding.concept)
+        if limit is None:
+            counting.append(finding)
+            continue
+        dose, how, _ = _daily_dose(finding, limit, timeline)
+        if dose is None:
+            unread.append(how)
+        elif _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
+            counting.append(finding)
+    if counting:
+        latest = _latest(counting, timeline)
+        assert latest is not None
+        found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
+        if params.get("indication"):
+            return _result(criterion, Status.UNKNOWN,
+                           f"{found}: whether it was for {params['indication']} must be "
+                           "checked by a person")  # fmt: skip
+        return _result(criterion, Status.MET, f"{found} counts", [latest], timeline)
+    if unread:
+        return _result(criterion, Status.UNKNOWN, "; ".join(unread))
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET,
+                       f"no {names} documented that counts; confirm at screening")  # fmt: skip
+    return _result(criterion, Status.UNKNOWN, f"no {names} documented that counts")
 
 
 def _stopped(finding: Finding, timeline: Timeline) -> bool:

@@ -134,6 +134,47 @@ def test_current_stable_and_conditional_drug_criteria(ctype, text, kind, params)
     }
 
 
+# Each member of a drug list keeps its own qualifiers: a dose bound to the steroid named
+# right before it, the disease the list is given for.
+QUALIFIED_LISTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("exclusion", "Active lupus nephritis needing dialysis, cyclophosphamide or high-dose "
+     "prednisolone (> 1 mg/kg/day) in the past 3 months",
+     {"drugs": {"proc.dialysis", "drug.cyclophosphamide", "drug.glucocorticoid"},
+      "window_days": 91, "indication": "active lupus nephritis",
+      "dose_limits": {"drug.glucocorticoid": {"dose_op": ">", "dose_value": 1.0,
+                                              "dose_unit": "mg/kg/day",
+                                              "prednisone_equivalent": True}}}),
+    ("exclusion", "Cyclophosphamide or prednisone > 20 mg/day within 3 months",
+     {"drugs": {"drug.cyclophosphamide", "drug.glucocorticoid"}, "window_days": 91,
+      "dose_limits": {"drug.glucocorticoid": {"dose_op": ">", "dose_value": 20.0,
+                                              "dose_unit": "mg/day",
+                                              "prednisone_equivalent": True}}}),
+    # a methylprednisolone limit is compared as prednisone: 500 mg = 625 mg
+    ("exclusion", "Rituximab or methylprednisolone ≥ 500 mg/day within the last 6 months",
+     {"drugs": {"drug.rituximab", "drug.glucocorticoid"}, "window_days": 183,
+      "dose_limits": {"drug.glucocorticoid": {"dose_op": ">=", "dose_value": 625.0,
+                                              "dose_unit": "mg/day",
+                                              "prednisone_equivalent": True}}}),
+    ("exclusion", "SLE treated with belimumab within 6 months",
+     {"drugs": ["drug.belimumab"], "window_days": 183, "indication": "sle"}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), QUALIFIED_LISTS)
+def test_each_member_of_a_drug_list_keeps_its_qualifiers(ctype, text, params):
+    criterion = _read(ctype, text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert _subset(criterion.params, params) == {
+        k: set(v) if isinstance(v, set) else v for k, v in params.items()
+    }
+
+
+def test_a_dose_not_bound_to_a_steroid_stays_manual():
+    criterion = _read("exclusion", "Cyclophosphamide > 500 mg or rituximab within 3 months")
+    assert criterion.kind == "manual"
+    assert "dose" in (criterion.manual_reason or "")
+
+
 MANUAL: list[tuple[str, str, str]] = [
     ("exclusion", "Known intolerance to mycophenolate mofetil.", "intolerance"),
     ("exclusion", "Documented intolerance of azathioprine at 2 mg/kg/day", "intolerance"),
@@ -164,6 +205,10 @@ READINGS_IN_WORDS: list[tuple[str, str, str]] = [
      "stable dose is checked by a person"),
     ("inclusion", "If on glucocorticoids, a dose of ≤ 10 mg/day prednisolone-equivalent",
      "if on glucocorticoid"),
+    ("exclusion", "Lupus nephritis requiring cyclophosphamide or prednisone > 60 mg/day "
+     "within 6 months", "glucocorticoid only at > 60 mg/day (as prednisone)"),
+    ("exclusion", "Lupus nephritis requiring cyclophosphamide or prednisone > 60 mg/day "
+     "within 6 months", "was it for lupus nephritis?"),
 ]
 
 
@@ -230,7 +275,35 @@ def pred(mg_day: float | None, **kw: Any) -> Finding:
     return drug("drug.glucocorticoid", "prednisolone", **kw, **extra)
 
 
+LN_REQUIRING = crit("drug_exposure", "exclusion",
+                    drugs=["drug.cyclophosphamide", "drug.glucocorticoid", "proc.dialysis"],
+                    window_days=91, indication="active lupus nephritis",
+                    dose_limits={"drug.glucocorticoid": {
+                        "dose_op": ">", "dose_value": 100.0, "dose_unit": "mg/day",
+                        "prednisone_equivalent": True}})
+CYC_OR_PRED_OVER_20 = crit("drug_exposure", "exclusion",
+                           drugs=["drug.cyclophosphamide", "drug.glucocorticoid"],
+                           window_days=91,
+                           dose_limits={"drug.glucocorticoid": {
+                               "dose_op": ">", "dose_value": 20.0, "dose_unit": "mg/day",
+                               "prednisone_equivalent": True}})
+
 EVALUATIONS: list[tuple[str, Criterion, list[Finding], Status]] = [
+    ("LN list: prednisolone 40 mg is not high-dose", LN_REQUIRING,
+     [pred(40.0, start=D(2026, 10, 1), note_date=D(2026, 11, 10))], Status.NOT_MET),
+    ("LN list: a 500 mg pulse - for lupus nephritis?", LN_REQUIRING,
+     [pred(500.0, start=D(2026, 10, 1), note_date=D(2026, 10, 2), single_dose=True)],
+     Status.UNKNOWN),
+    ("LN list: cyclophosphamide - for lupus nephritis?", LN_REQUIRING,
+     [drug("drug.cyclophosphamide", "cyclophosphamide", start=D(2026, 10, 1),
+           note_date=D(2026, 10, 2), single_dose=True)], Status.UNKNOWN),
+    ("LN list: steroid dose not written", LN_REQUIRING,
+     [pred(None, start=D(2026, 10, 1), note_date=D(2026, 11, 10))], Status.UNKNOWN),
+    ("LN list: nothing", LN_REQUIRING, [], Status.NOT_MET),
+    ("dose-limited list: prednisolone 30 mg", CYC_OR_PRED_OVER_20,
+     [pred(30.0, start=D(2026, 10, 1), note_date=D(2026, 11, 10))], Status.MET),
+    ("dose-limited list: prednisolone 10 mg", CYC_OR_PRED_OVER_20,
+     [pred(10.0, start=D(2026, 10, 1), note_date=D(2026, 11, 10))], Status.NOT_MET),
     ("on it, documented last month", ON_AZA,
      [aza(start=D(2025, 1, 1), note_date=D(2026, 10, 20))], Status.MET),
     ("stopped three weeks ago", ON_AZA,
