@@ -2004,7 +2004,25 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         params["dose_limits"] = limits
     if indication:
         params["indication"] = indication
+    unless = _manual_exception(ctx)
+    if unless:
+        params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+def _manual_exception(ctx: _Ctx) -> str | None:
+    """ "Rituximab, unless B cells have returned to normal": an exception naming no drug
+    is one the notes cannot check. It is kept as words, and the evaluator leaves to a
+    person the case it could change (a documented exposure for an exclusion, none for an
+    inclusion); the other case is decided whatever the exception says."""
+    clauses = []
+    for clause, (begin, end) in zip(ctx.exceptions, ctx.exception_spans, strict=True):
+        if (begin, end) in ctx.honoured:
+            continue
+        ctx.honoured.append((begin, end))
+        ctx.take(begin, end, "exception:manual")
+        clauses.append(" ".join(clause.strip(" ,;()").split()))
+    return "; ".join(clauses) or None
 
 
 # "high-dose prednisone (> 100 mg/day)", "prednisone at a dose of ≥ 1 mg/kg/day": a dose
@@ -2124,6 +2142,13 @@ _CURRENT_DRUG = re.compile(
     r"(?:\s+visit)?\b",
     _I,
 )
+# "Subjects receiving tacrolimus", "On MMF", "Patients who are taking methotrexate": a
+# present participle at the lead is use now ("Patients who received" is ever).
+_CURRENT_LEAD = re.compile(
+    r"^\W*(?:(?:patients?|subjects?|participants?|those|individuals?)\s+(?:who\s+are\s+)?)?"
+    r"(?:currently\s+)?(?:on|using|taking|receiving)\b",
+    _I,
+)
 # "Stable treatment", "a stable dose of", "on stable doses", "a fixed regimen".
 _STABLE_DRUG = re.compile(
     r"\b(?:stable|fixed|unchanged)(?:\s+(?:doses?|dosages?|dosing|regimens?|treatments?|"
@@ -2173,6 +2198,8 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
     for m in stable:
         ctx.take(m.start(), m.end(), "drug:stable")
     current = list(_CURRENT_DRUG.finditer(ctx.main))
+    if conditional is None:
+        current += list(_CURRENT_LEAD.finditer(ctx.main))
     if window is None:
         for m in current:
             ctx.take(m.start(), m.end(), "drug:current")

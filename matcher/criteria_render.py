@@ -114,6 +114,13 @@ def _dose_limits(p: dict[str, Any]) -> str:
 
 
 def _drug_exposure(p: dict[str, Any]) -> str:
+    text = _drug_use(p)
+    if p.get("exception_manual"):
+        text += f"; {p['exception_manual']}: a person checks"
+    return text
+
+
+def _drug_use(p: dict[str, Any]) -> str:
     names = _names(p.get("drugs", []))
     if not p.get("current"):
         text = f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"

@@ -564,6 +564,19 @@ def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
 
 
 def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    result = _drug_exposure_as_read(criterion, timeline)
+    unless = criterion.params.get("exception_manual")
+    # "Rituximab, unless B cells have returned to normal": the exception can only turn an
+    # excluded patient into an eligible one (or an unmet inclusion into a met one); that
+    # case is left to a person, the other stands.
+    changeable = Status.MET if criterion.type == "exclusion" else Status.NOT_MET
+    if unless and result.status is changeable:
+        return _result(criterion, Status.UNKNOWN,
+                       f"{result.reason}; {unless}: a person checks")  # fmt: skip
+    return result
+
+
+def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     if criterion.params.get("current"):
         return _current_drug(criterion, timeline)
     window = criterion.params.get("window_days")

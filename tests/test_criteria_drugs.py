@@ -101,6 +101,15 @@ TEMPORAL: list[tuple[str, str, str, dict[str, Any]]] = [
      {"drugs": ["drug.belimumab"], "current": True, "window_days": 90}),
     ("inclusion", "Must be taking mycophenolate at the time of screening", "drug_exposure",
      {"drugs": ["drug.mycophenolate"], "current": True}),
+    # a present participle at the lead is use now; a past tense is ever
+    ("exclusion", "Subjects receiving tacrolimus", "drug_exposure",
+     {"drugs": ["drug.tacrolimus"], "current": True, "window_days": 90}),
+    ("inclusion", "On mycophenolate mofetil", "drug_exposure",
+     {"drugs": ["drug.mycophenolate"], "current": True, "window_days": 90}),
+    ("exclusion", "Patients who are taking methotrexate", "drug_exposure",
+     {"drugs": ["drug.methotrexate"], "current": True, "window_days": 90}),
+    ("exclusion", "Patients who received rituximab", "drug_exposure",
+     {"drugs": ["drug.rituximab"], "window_days": None, "current": "<missing>"}),
     # stable for a duration: current, held that long, stability itself left to a person
     ("inclusion", "Stable treatment with antimalarials for a minimum of 3 months",
      "drug_exposure",
@@ -157,6 +166,14 @@ QUALIFIED_LISTS: list[tuple[str, str, dict[str, Any]]] = [
                                               "prednisone_equivalent": True}}}),
     ("exclusion", "SLE treated with belimumab within 6 months",
      {"drugs": ["drug.belimumab"], "window_days": 183, "indication": "sle"}),
+    # an exception the notes cannot check: kept, and a documented exposure left to a person
+    ("exclusion", "Prior anti-CD20 therapy, unless peripheral B cells have recovered to the "
+     "normal range", {"drugs": ANTI_CD20, "window_days": None,
+                      "exception_manual": "unless peripheral B cells have recovered to the "
+                                          "normal range"}),
+    ("exclusion", "Belimumab within 3 months unless approved by the medical monitor",
+     {"drugs": ["drug.belimumab"], "window_days": 91,
+      "exception_manual": "unless approved by the medical monitor"}),
 ]
 
 
@@ -288,7 +305,14 @@ CYC_OR_PRED_OVER_20 = crit("drug_exposure", "exclusion",
                                "dose_op": ">", "dose_value": 20.0, "dose_unit": "mg/day",
                                "prednisone_equivalent": True}})
 
+UNLESS_RECOVERED = crit("drug_exposure", "exclusion", drugs=sorted(ANTI_CD20),
+                        window_days=None, exception_manual="unless B cells have recovered")
+
 EVALUATIONS: list[tuple[str, Criterion, list[Finding], Status]] = [
+    ("unless: rituximab given - have B cells recovered?", UNLESS_RECOVERED,
+     [drug("drug.rituximab", "rituximab", start=D(2025, 3, 1), note_date=D(2025, 3, 2),
+           single_dose=True)], Status.UNKNOWN),
+    ("unless: never given", UNLESS_RECOVERED, [], Status.NOT_MET),
     ("LN list: prednisolone 40 mg is not high-dose", LN_REQUIRING,
      [pred(40.0, start=D(2026, 10, 1), note_date=D(2026, 11, 10))], Status.NOT_MET),
     ("LN list: a 500 mg pulse - for lupus nephritis?", LN_REQUIRING,
