@@ -24,7 +24,14 @@ lupus-nephritis trials nobody here has read. Three steps:
 - refractory: {"agents": [drug ids], "min_agents": int, "min_duration_days": int,
   "duration_strict": bool, "requires_active_proteinuria": bool}
   (+ "proteinuria_threshold" in g/g when the text gives one).
-- drug_exposure: {"drugs": [drug ids, classes expanded], "window_days": int|None}.
+- drug_exposure: {"drugs": [drug ids, classes expanded; treatment procedures listed with
+  them], "window_days": int|None} (+ "current": true, the drug taken now, its latest mention
+  within window_days and not stopped, with "min_duration_days": int, "stable": true (the
+  dose's stability is left to a person), "conditional": true ("if on X, ...": not taking
+  it meets the item); "dose_limits": {drug id: {"dose_op", "dose_value", "dose_unit",
+  "prednisone_equivalent"}} (that drug counts only at that daily dose); "indication": words
+  (a documented exposure is left to a person); "exception_manual": words (an exception the
+  notes cannot check: the case it could change is left to a person)).
 - lab: {"analytes": [ids], "op": str, "value": float | "uln_multiple": float, "unit": str,
   "exceptions": [{"if": id, "then": "manual"} | {"if": id, "uln_multiple": k} |
   {"if": id, "value": v}], "csf_free_days": int|None, "below_manual": str|None}

@@ -18,6 +18,7 @@ from matcher.criteria import parse_criterion
 from matcher.criteria_render import reading
 from matcher.evaluate import evaluate
 from matcher.model import Criterion, Finding, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.timeline import build_timeline
 from matcher.vocab import load_vocabulary
 
@@ -232,6 +233,27 @@ READINGS_IN_WORDS: list[tuple[str, str, str]] = [
 @pytest.mark.parametrize(("ctype", "text", "words"), READINGS_IN_WORDS)
 def test_the_plain_words_reading_names_the_qualifier(ctype, text, words):
     assert words in reading(_read(ctype, text))
+
+
+# ---------------------------------------------------------------- the note side
+NOTE_SENTENCES: list[tuple[str, str]] = [
+    ("Started chloroquine 250 mg daily in March.", "drug.chloroquine"),
+    ("Previously on mepacrine for cutaneous disease.", "drug.quinacrine"),
+    ("Antimalarials stopped because of retinal concerns.", "class.antimalarial"),
+    ("Had B-cell targeted therapy last year.", "class.b_cell_targeted"),
+    ("Plasmapheresis x5 sessions in October.", "proc.plasma_exchange"),
+]
+
+
+@pytest.fixture(scope="module")
+def note_parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+@pytest.mark.parametrize(("sentence", "concept"), NOTE_SENTENCES)
+def test_the_notes_find_what_the_drug_criteria_name(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}
 
 
 # ---------------------------------------------------------------- evaluation
