@@ -29,7 +29,14 @@ lupus-nephritis trials nobody here has read. Three steps:
 - refractory: {"agents": [drug ids], "min_agents": int, "min_duration_days": int,
   "duration_strict": bool, "requires_active_proteinuria": bool}
   (+ "proteinuria_threshold" in g/g when the text gives one).
-- drug_exposure: {"drugs": [drug ids, classes expanded], "window_days": int|None}.
+- drug_exposure: {"drugs": [drug ids, classes expanded; treatment procedures listed with
+  them], "window_days": int|None} (+ "current": true, the drug taken now, its latest mention
+  within window_days and not stopped, with "min_duration_days": int, "stable": true (the
+  dose's stability is left to a person), "conditional": true ("if on X, ...": not taking
+  it meets the item); "dose_limits": {drug id: {"dose_op", "dose_value", "dose_unit",
+  "prednisone_equivalent"}} (that drug counts only at that daily dose); "indication": words
+  (a documented exposure is left to a person); "exception_manual": words (an exception the
+  notes cannot check: the case it could change is left to a person)).
 - lab: {"analytes": [ids], "op": str, "value": float | "uln_multiple": float, "unit": str,
   "exceptions": [{"if": id, "then": "manual"} | {"if": id, "uln_multiple": k} |
   {"if": id, "value": v}], "csf_free_days": int|None, "below_manual": str|None}
@@ -59,7 +66,9 @@ from matcher.criteria_temporality import RULE as TEMPORAL_RULE
 from matcher.criteria_temporality import manual_reason as temporal_manual_reason
 from matcher.criteria_temporality import read_temporality
 from matcher.dates import window_to_days
+from matcher.doses import steroid_factor
 from matcher.model import Criterion, Trial
+from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
@@ -89,13 +98,19 @@ _GLYPHS = str.maketrans(
 )
 
 
+# Trade-mark signs are not part of a name: NFKC would make "Cytoxan™" "CytoxanTM", which
+# no vocabulary term matches.
+_MARKS = str.maketrans({"™": " ", "®": " ", "©": " "})
+
+
 def _normalise(text: str) -> str:
     """Matching form of registry text: NFKC (full-width "＞" → ">", "⁹" → "9", NBSP →
     space), unified dashes and comparison glyphs. The criterion keeps its original text."""
-    return unicodedata.normalize("NFKC", text).translate(_GLYPHS)
+    return unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_GLYPHS)
 
 
 _NUMBER_WORDS = {
+    "half": 0.5, "half a": 0.5, "half an": 0.5,  # "within the past half year"
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "both": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12,
@@ -104,7 +119,7 @@ _WORD_NUM = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)
 
 
 def _number(text: str) -> float | None:
-    text = text.strip().lower().replace(",", "")
+    text = " ".join(text.strip().lower().replace(",", "").split())
     if text in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[text])
     try:
@@ -245,7 +260,7 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
 # =====================================================================================
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
-_AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|a|an)"
+_AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|half\s+an?|half|a|an)"
 _WINDOWS = (
     # "within 3 months", "in the past 6 months", "during the last year"
     re.compile(
@@ -324,8 +339,16 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 anchor_at = m.end("unit") + inner.end() if inner else m.end()
                 tail = _anchor_tail().match(text, anchor_at)
                 end = max(tail.end() if tail else m.end(), m.end())
-                return window_to_days(amount, m["unit"]), start, end
+                return _days(amount, m["unit"]), start, end
     return None
+
+
+def _days(amount: float, unit: str) -> int:
+    """Days of a window; half a year is six months (183 days), as a sponsor means it,
+    not 182.5 rounded down."""
+    if amount == 0.5 and unit.lower().startswith("y"):
+        return window_to_days(6, "months")
+    return window_to_days(amount, unit)
 
 
 _DURATION = re.compile(
@@ -2002,20 +2025,250 @@ _DOSE = re.compile(r"\d\s*(?:mg|g|mcg|µg|μg|iu|units?)\b", _I)
 
 def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     """ "Rituximab or another anti-CD20 antibody within 3 months before enrollment" →
-    rituximab and every anti-CD20 antibody, 91 days."""
+    rituximab and every anti-CD20 antibody, 91 days. A treatment procedure listed with
+    the drugs shares their window ("ciclosporin, IVIG or plasmapheresis within 90 days");
+    "currently on", "stable for ≥ 3 months" and "if on X, ..." are read as params."""
     named = ctx.concepts("drug", "drug_class")
     if not named:
         return None
     first = ctx.vocab[named[0]]
     key = ctx.key(first.key)
-    if _DOSE.search(ctx.main):
+    judged = _drug_judgement(ctx, first.label, key)
+    if judged is not None:
+        return judged
+    limits = _dose_limits(ctx)
+    if limits is None:
         # "Prednisone > 0.5 mg/kg/day within 4 weeks": the dose cannot be checked from a
         # mention of the drug, and reading it as any exposure would exclude most patients.
         return _manual(f"{first.label} dose limit must be checked by a person", key)
+    indication = _indication(ctx)
     ctx.take_terms(named)
+    procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
-    return _Parsed("drug_exposure", key, {"drugs": drugs, "window_days": ctx.window()})
+    window = ctx.window()
+    params: dict[str, Any] = {"drugs": drugs + procedures, "window_days": window}
+    params.update(_drug_temporality(ctx, window))
+    if params.get("current") and window is None:
+        params["window_days"] = LOOKBACK_DAYS
+    if limits:
+        params["dose_limits"] = limits
+    if indication:
+        params["indication"] = indication
+    unless = _manual_exception(ctx)
+    if unless:
+        params["exception_manual"] = unless
+    return _Parsed("drug_exposure", key, params)
+
+
+def _manual_exception(ctx: _Ctx) -> str | None:
+    """ "Rituximab, unless B cells have returned to normal": an exception naming no drug
+    is one the notes cannot check. It is kept as words, and the evaluator leaves to a
+    person the case it could change (a documented exposure for an exclusion, none for an
+    inclusion); the other case is decided whatever the exception says."""
+    clauses = []
+    for clause, (begin, end) in zip(ctx.exceptions, ctx.exception_spans, strict=True):
+        if (begin, end) in ctx.honoured:
+            continue
+        ctx.honoured.append((begin, end))
+        ctx.take(begin, end, "exception:manual")
+        clauses.append(" ".join(clause.strip(" ,;()").split()))
+    return "; ".join(clauses) or None
+
+
+# "high-dose prednisone (> 100 mg/day)", "prednisone at a dose of ≥ 1 mg/kg/day": a dose
+# limit bound to the glucocorticoid named right before it, inside a list of drugs.
+_DOSE_GAP = re.compile(r"^[\s(]*(?:(?:at\s+)?(?:a\s+)?(?:daily\s+)?dose\s+(?:of\s+)?)?$", _I)
+_HIGH_DOSE = re.compile(r"\bhigh[\s-]+dose\s*$", _I)
+
+
+def _dose_limits(ctx: _Ctx) -> dict[str, dict[str, Any]] | None:
+    """Per-drug daily dose limits of a drug list ("hemodialysis, cyclophosphamide, or
+    high-dose prednisone (> 100 mg/day)"): {drug id: dose params of
+    matcher.criteria_kinds' dose_exposure}, {} when the item names no dose, None when a
+    dose is not one this reading can bind (not a glucocorticoid's daily dose, or not
+    right after its drug): the caller leaves the item manual."""
+    if not _DOSE.search(ctx.main):
+        return {}
+    from matcher.criteria_kinds import dose_unit_at
+
+    limits: dict[str, dict[str, Any]] = {}
+    drugs = [t for t in ctx.terms if ctx.vocab[t.concept_id].category == "drug"]
+    for cmp in _comparisons(ctx.main):
+        unit = dose_unit_at(ctx.main, cmp.num_end)
+        if unit is None:
+            continue
+        before = [t for t in drugs if t.end <= cmp.start]
+        if not before or before[-1].concept_id != "drug.glucocorticoid":
+            return None
+        term = before[-1]
+        if not _DOSE_GAP.match(ctx.main[term.end : cmp.start]):
+            return None
+        amount, dose_unit, end = unit
+        if dose_unit not in ("mg/day", "mg/kg/day") or term.concept_id in limits:
+            return None
+        # "methylprednisolone ≥ 500 mg/day" is 625 mg of prednisone: the limit is compared
+        # as prednisone, like the notes' doses.
+        amount *= steroid_factor(term.text) or 1.0
+        limits[term.concept_id] = {"dose_op": cmp.op, "dose_value": _tidy(cmp.value * amount),
+                                   "dose_unit": dose_unit, "prednisone_equivalent": True}
+        close = re.match(r"\s*\)", ctx.main[end:])
+        ctx.take(term.end, end + (close.end() if close else 0), "drug:dose-limit")
+        high = _HIGH_DOSE.search(ctx.main[: term.start])
+        if high is not None:
+            ctx.take(high.start(), high.end(), "drug:dose-limit")
+    return limits if limits and not _DOSE.search(_blanked(ctx.main, [
+        (s, e) for s, e, r in ctx.taken if r == "drug:dose-limit"])) else None
+
+
+# "Active lupus nephritis requiring hemodialysis or cyclophosphamide": the treatments
+# count only when given for that disease, which the notes do not reliably say.
+_INDICATION_LEAD = re.compile(
+    r"^\W*(?P<state>(?:active|current|ongoing)\s+)?(?P<dx>.+?)\s+(?:requiring|that\s+"
+    r"required?|needing|treated\s+with)\b",
+    _I,
+)
+
+
+def _indication(ctx: _Ctx) -> str | None:
+    """The disease a drug list is given for, as words ("active lupus nephritis"), when
+    the item leads with it; the evaluator leaves a documented exposure to a person."""
+    m = _INDICATION_LEAD.match(ctx.main)
+    if m is None:
+        return None
+    lead = [t for t in ctx.terms if t.end <= m.end("dx")]
+    if not lead or any(ctx.vocab[t.concept_id].category != "diagnosis" for t in lead):
+        return None
+    if ctx.main[lead[0].start - (len(m["state"] or "")) :].find(
+        ctx.main[m.start("dx") : m.end("dx")]) < 0:  # fmt: skip
+        return None
+    covered = _blanked(ctx.main[: m.end("dx")], [(t.start, t.end) for t in lead])
+    if re.search(r"\w", covered[m.start("dx") :]):
+        return None  # words in the disease phrase that are not the disease
+    ctx.take(m.start(), m.end(), "drug:indication")
+    return " ".join(ctx.main[m.start("state") if m["state"] else m.start("dx") : m.end("dx")]
+                    .lower().split())  # fmt: skip
+
+
+# What notes cannot tell about a drug: a reaction to it, a failed response, a change of
+# its dose. "Known intolerance to MMF" read as any MMF exposure would exclude everyone
+# who tolerates it; each stays manual with a reason that names what a person checks.
+_DRUG_JUDGEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bintoleran\w*|\bnot\s+tolerat\w*|\bunable\s+to\s+tolerate\b", _I),
+     "intolerance to {drug} must be checked by a person (notes name the drug, not reliably "
+     "the reaction)"),
+    (re.compile(r"\ballerg\w*|\bhypersensitiv\w*", _I),
+     "an allergy to {drug} must be checked by a person"),
+    (re.compile(r"\bfail\w*\s+to\s+respond|\bfailure\s+(?:of|on|with)\b|\bnon-?respon\w*|"
+                r"\b(?:inadequate|insufficient|lack\s+of|no|poor)\s+(?:clinical\s+)?"
+                r"respon\w*|\brefractory\b|\bresistan\w*", _I),
+     "a failed response to {drug} must be checked by a person (how the response was "
+     "judged is not in the notes)"),
+    (re.compile(r"\bdose\s+(?:change|adjust\w*|escalat\w*|increase|reduc\w*|taper\w*)|"
+                r"\bchang\w*\s+(?:in|of)\s+(?:the\s+)?(?:dose|dosage|dosing)\b", _I),
+     "a change of the {drug} dose must be checked by a person (notes do not record every "
+     "dose change)"),
+)
+
+
+def _drug_judgement(ctx: _Ctx, label: str, key: str) -> _Parsed | None:
+    for pattern, reason in _DRUG_JUDGEMENTS:
+        if pattern.search(ctx.main):
+            return _Parsed("manual", key, {}, reason.format(drug=label), ("drug:judgement",))
+    return None
+
+
+def _treatment_procedures(ctx: _Ctx) -> list[str]:
+    """Procedures the vocabulary marks as treatments ("plasmapheresis", "dialysis"),
+    listed with drugs: exposures like them."""
+    found = [c for c in ctx.concepts("procedure") if ctx.vocab[c].attrs.get("treatment")]
+    ctx.take_terms(found)
+    return found
+
+
+# "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
+_CURRENT_DRUG = re.compile(
+    r"\b(?:currently|current|ongoing|still)\b|\bat\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
+    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion)"
+    r"(?:\s+visit)?\b",
+    _I,
+)
+# "Subjects receiving tacrolimus", "On MMF", "Patients who are taking methotrexate": a
+# present participle at the lead is use now ("Patients who received" is ever).
+_CURRENT_LEAD = re.compile(
+    r"^\W*(?:(?:patients?|subjects?|participants?|those|individuals?)\s+(?:who\s+are\s+)?)?"
+    r"(?:currently\s+)?(?:on|using|taking|receiving)\b",
+    _I,
+)
+# "Stable treatment", "a stable dose of", "on stable doses", "a fixed regimen".
+_STABLE_DRUG = re.compile(
+    r"\b(?:stable|fixed|unchanged)(?:\s+(?:doses?|dosages?|dosing|regimens?|treatments?|"
+    r"therapy))?\b|\b(?:doses?|dosages?|regimens?)\s+(?:must\s+)?(?:have\s+)?(?:been\s+)?"
+    r"(?:stable|unchanged)\b",
+    _I,
+)
+# "If on GC,", "if using hydroxychloroquine or chloroquine,": the item binds only patients
+# taking the drug. Read up to the comma after the drug.
+_IF_ON = re.compile(
+    r"^\W*(?:if|when|for\s+(?:patients?|subjects?|participants?)\s+(?:who\s+are\s+)?)\s+"
+    r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+)?(?:(?:is|are)\s+)?"
+    r"(?:on|using|taking|receiving|treated\s+with|prescribed)\b",
+    _I,
+)
+# "(for) at least 2 months (prior to screening)": how long the current drug was held.
+_HELD_ANCHOR = re.compile(
+    r"\s*(?:(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:screening|baseline|enrol\w*|"
+    r"randomi[sz]ation|day\s+[01]|study\s+entry|inclusion)(?:\s+visit)?)?",
+    _I,
+)
+
+
+# "anytime before randomisation", "at any time prior to screening": ever, up to the anchor.
+_EVER_BEFORE = re.compile(
+    r"\b(?:at\s+)?any\s*time(?:\s+(?:before|prior\s+to|preceding)\s+(?:the\s+)?"
+    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|day\s+[01]|study\s+entry|inclusion|"
+    r"(?:signing\s+(?:of\s+)?(?:the\s+)?)?(?:informed\s+)?consent(?:\s+form)?|"
+    r"(?:the\s+)?first\s+dose)(?:\s+visit)?)?\b",
+    _I,
+)
+
+
+def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
+    """Current, stable and conditional drug use: "currently on AZA" → current;
+    "stable antimalarials for ≥ 3 months" → current, held ≥ 91 days, stability left to a
+    person; "if using HCQ, stable for ≥ 2 months" → the same, and only if on it."""
+    params: dict[str, Any] = {}
+    if window is None:
+        for m in _EVER_BEFORE.finditer(ctx.main):
+            ctx.take(m.start(), m.end(), "drug:ever")
+    conditional = _IF_ON.search(ctx.main)
+    if conditional is not None:
+        ctx.take(conditional.start(), conditional.end(), "drug:if-on")
+        params["conditional"] = True
+    stable = list(_STABLE_DRUG.finditer(ctx.main))
+    for m in stable:
+        ctx.take(m.start(), m.end(), "drug:stable")
+    current = list(_CURRENT_DRUG.finditer(ctx.main))
+    if conditional is None:
+        current += list(_CURRENT_LEAD.finditer(ctx.main))
+    if window is None:
+        for m in current:
+            ctx.take(m.start(), m.end(), "drug:current")
+    if not (stable or current or conditional):
+        return params
+    if window is None:
+        params["current"] = True
+    if stable:
+        params["stable"] = True
+    if window is None and (stable or current or conditional):
+        spans: list[tuple[int, int]] = []
+        held = _duration(ctx.main, spans)
+        if held is not None and not held[1]:
+            params["min_duration_days"] = held[0]
+            start, end = spans[0]
+            tail = _HELD_ANCHOR.match(ctx.main, end)
+            ctx.take(start, tail.end() if tail else end, "drug:held")
+    return params
 
 
 def _excepted_drugs(ctx: _Ctx) -> set[str]:

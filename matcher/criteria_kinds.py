@@ -36,6 +36,8 @@ computed reading is checked against the contract below by `validate_params`.
   "g" is a cumulative total (cumulative is then True); glucocorticoid doses are
   compared as prednisone equivalents (matcher.doses). No window: the current dose (the
   latest within the lookback). `min_duration_days`: the dose held that long in the window.
+  + "conditional": true for "if on glucocorticoids, ≤ 10 mg/day": a patient not taking
+  the drug meets the item.
 - diagnosis_timing: {"concepts": [diagnosis ids], "min_duration_days": int|None,
   "max_duration_days": int|None, "duration_strict": bool, "onset_op": op|None,
   "onset_age_years": float|None}: the disease diagnosed at least / at most so long
@@ -65,7 +67,9 @@ from typing import Any
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
 from matcher.criteria import (
+    _CURRENT_DRUG,
     _DURATION,
+    _IF_ON,
     _NUM,
     _OP,
     _SYSTEM,
@@ -83,7 +87,10 @@ from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import normalize
 from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
 
-__all__ = ["KindReading", "describe", "is_onset_age", "leftover", "read", "validate_params"]
+__all__ = [
+    "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
+    "validate_params",
+]
 
 _I = re.IGNORECASE
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
@@ -582,6 +589,8 @@ _USE = re.compile(
 )
 _EQUIVALENT = re.compile(
     r"\(?\s*(?:or\s+)?(?:(?:its|an?|the)\s+)?(?:prednis(?:ol)?one[\s-]+)?equivalents?\b"
+    # "10 mg equivalent prednisolone/d": the drug named after, the period as "/d"
+    r"(?:\s+prednis(?:ol)?one(?:\s*/\s*(?:d|day)\b)?)?"
     r"(?:\s+(?:dose|amount))?(?:\s+of\s+(?:another|other)\s+(?:glucocorticoids?|"
     r"corticosteroids?|steroids?))?\s*\)?",
     _I,
@@ -604,7 +613,12 @@ def _dose(item: _Item) -> KindReading | None:
     cmp, unit_match, daily_before = found
     drug = item.vocab[ids[0]]
     key = f"{drug.key}_dose"
-    if _CHANGE.search(item.main):
+    # "If on glucocorticoids, ≤ 10 mg/day": a limit only for patients taking the drug.
+    conditional = _IF_ON.search(item.main)
+    if conditional is not None:
+        item.take(conditional.start(), conditional.end())
+    rest = item.main[conditional.end():] if conditional is not None else item.main
+    if _CHANGE.search(rest):
         return item.manual(
             f"a change or condition on the {drug.label} dose must be checked by a person",
             key, "dose:change")  # fmt: skip
@@ -651,6 +665,8 @@ def _dose(item: _Item) -> KindReading | None:
     window = _window(window_text)
     if window is not None:
         _take_window(item, window_text)
+    else:
+        item.take_all(_CURRENT_DRUG)  # "at screening": the current dose
     item.take_terms(ids)
     item.take(cmp.start, unit_match.end())
     if daily_before is not None:
@@ -670,7 +686,20 @@ def _dose(item: _Item) -> KindReading | None:
         "min_duration_days": min_days,
         "duration_strict": strict,
     }
+    if conditional is not None:
+        params["conditional"] = True
     return item.reading("dose_exposure", key, params, "dose:threshold")
+
+
+def dose_unit_at(text: str, end: int) -> tuple[float, str, int] | None:
+    """The daily dose unit right after a number ending at `end`: (factor to mg, "mg/day"
+    or "mg/kg/day", where the unit ends), or None. A glucocorticoid dose with no period is
+    a daily dose ("prednisone > 100 mg")."""
+    unit = _DOSE_UNIT.match(text, end)
+    if unit is None or not unit["unit"] or unit["m2"]:
+        return None
+    factor = 1000.0 if unit["unit"].lower().startswith("g") else 1.0
+    return factor, "mg/kg/day" if unit["kg"] else "mg/day", unit.end()
 
 
 def _dose_threshold(item: _Item) -> tuple[Any, re.Match, re.Match | None] | None:
@@ -1208,6 +1237,8 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         for name in ("window_days", "min_duration_days"):
             _int_field(kind, params, name)
         _bool(kind, params, "duration_strict")
+        if "conditional" in params:
+            _bool(kind, params, "conditional")
     elif kind == "diagnosis_timing":
         _ids(kind, params, "concepts", _category("diagnosis"), "diagnosis concept ids")
         for name in ("min_duration_days", "max_duration_days"):

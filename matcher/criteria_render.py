@@ -118,8 +118,38 @@ def _refractory(p: dict[str, Any]) -> str:
     return text
 
 
+def _dose_limits(p: dict[str, Any]) -> str:
+    """ "glucocorticoid only at > 100 mg/day (as prednisone)" per limited drug."""
+    parts = []
+    for drug, limit in (p.get("dose_limits") or {}).items():
+        op = _OPS.get(limit.get("dose_op", ""), limit.get("dose_op", "?"))
+        dose = f"{op} {format_number(limit.get('dose_value'))} {limit.get('dose_unit')}"
+        parts.append(f"{_label(drug)} only at {dose} (as prednisone)")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _drug_exposure(p: dict[str, Any]) -> str:
-    return f"{_names(p.get('drugs', []))} given {_window(p.get('window_days'))}"
+    text = _drug_use(p)
+    if p.get("exception_manual"):
+        text += f"; {p['exception_manual']}: a person checks"
+    return text
+
+
+def _drug_use(p: dict[str, Any]) -> str:
+    names = _names(p.get("drugs", []))
+    if not p.get("current"):
+        text = f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
+        if p.get("indication"):
+            text += f"; one found is checked by a person: was it for {p['indication']}?"
+        return text
+    # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
+    text = f"{names} currently taken (latest mention within {p.get('window_days')} days, " \
+        "not stopped)"
+    if p.get("min_duration_days"):
+        text += f", for at least {p['min_duration_days']} days"
+    if p.get("stable"):
+        text += "; a stable dose is checked by a person"
+    return f"if on {names}: {text}" if p.get("conditional") else text
 
 
 def _lab_group(group: dict[str, Any]) -> str:
@@ -188,8 +218,11 @@ def _dose_exposure(p: dict[str, Any]) -> str:
         strict = "more than" if p.get("duration_strict") else "at least"
         text += f" for {strict} {p['min_duration_days']} days"
     if p.get("window_days") is not None or p.get("cumulative"):
-        return f"{text}, {_window(p.get('window_days'))}"
-    return f"{text}, the current dose"
+        text = f"{text}, {_window(p.get('window_days'))}"
+    else:
+        text = f"{text}, the current dose"
+    # "If on glucocorticoids, ≤ 10 mg/day": not taking the drug meets it.
+    return f"if on {_names(p.get('drugs', []))}: {text}" if p.get("conditional") else text
 
 
 def _diagnosis_timing(p: dict[str, Any]) -> str:

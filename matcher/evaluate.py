@@ -629,6 +629,21 @@ def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
 
 
 def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    result = _drug_exposure_as_read(criterion, timeline)
+    unless = criterion.params.get("exception_manual")
+    # "Rituximab, unless B cells have returned to normal": the exception can only turn an
+    # excluded patient into an eligible one (or an unmet inclusion into a met one); that
+    # case is left to a person, the other stands.
+    changeable = Status.MET if criterion.type == "exclusion" else Status.NOT_MET
+    if unless and result.status is changeable:
+        return _result(criterion, Status.UNKNOWN,
+                       f"{result.reason}; {unless}: a person checks")  # fmt: skip
+    return result
+
+
+def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    if criterion.params.get("current"):
+        return _current_drug(criterion, timeline)
     window = criterion.params.get("window_days")
     names, concepts = _prepared(criterion, _exposure_concepts)
     exposures = timeline.of(*concepts)
@@ -636,6 +651,8 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         exposures = [
             f for f in exposures if (timeline.as_of - _last_exposure(f, timeline)).days <= window
         ]
+    if criterion.params.get("dose_limits") or criterion.params.get("indication"):
+        return _qualified_exposure(criterion, timeline, exposures, names)
     if exposures:
         latest = _latest(exposures, timeline)
         span = f"within {window} days" if window is not None else "documented"
@@ -648,6 +665,136 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
         )
     return _result(criterion, Status.UNKNOWN, f"no {names} exposure documented")
+
+
+def _qualified_exposure(
+    criterion: Criterion, timeline: Timeline, exposures: list[Finding], names: str
+) -> CriterionResult:
+    """A drug list whose members carry their own qualifiers: "hemodialysis,
+    cyclophosphamide, or high-dose prednisone (> 100 mg/day) for active lupus nephritis
+    within 90 days". A drug with a dose limit counts only at that dose (a dose not written
+    is unknown); with an indication, an exposure that counts is left to a person, since
+    notes do not reliably say what a drug was given for. None counting decides."""
+    params = criterion.params
+    limits = params.get("dose_limits") or {}
+    counting: list[Finding] = []
+    unread: list[str] = []
+    for finding in exposures:
+        limit = limits.get(finding.concept)
+        if limit is None:
+            counting.append(finding)
+            continue
+        dose, how, _ = _daily_dose(finding, limit, timeline)
+        if dose is None:
+            unread.append(how)
+        elif _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
+            counting.append(finding)
+    if counting:
+        latest = _latest(counting, timeline)
+        assert latest is not None
+        found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
+        if params.get("indication"):
+            return _result(criterion, Status.UNKNOWN,
+                           f"{found}: whether it was for {params['indication']} must be "
+                           "checked by a person")  # fmt: skip
+        return _result(criterion, Status.MET, f"{found} counts", [latest], timeline)
+    if unread:
+        return _result(criterion, Status.UNKNOWN, "; ".join(unread))
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET,
+                       f"no {names} documented that counts; confirm at screening")  # fmt: skip
+    return _result(criterion, Status.UNKNOWN, f"no {names} documented that counts")
+
+
+def _stopped(finding: Finding, timeline: Timeline) -> bool:
+    """The mention says the drug was stopped, or gives a stop date already passed."""
+    _, end, closed = _exposure_span(finding, timeline)
+    ended = closed and not finding.attrs.get("single_dose") and end < timeline.as_of
+    return bool(finding.attrs.get("stopped")) or ended
+
+
+def _taking_now(
+    findings: list[Finding], timeline: Timeline, window: int
+) -> tuple[bool | None, Finding, dt.date, bool]:
+    """Is the drug taken at as-of, judged by its latest mention: (True / False / None,
+    that mention, the first day of the course, whether that day is written in a note).
+    A stop date passed or "stopped" says no; a mention older than the window, or a
+    single dose ("belimumab given 1 Nov", maybe one of a series), does not tell."""
+    latest = _latest(findings, timeline)
+    assert latest is not None
+    if _stopped(latest, timeline):
+        return False, latest, _drug_start(latest, timeline), True
+    stale = (timeline.as_of - _last_exposure(latest, timeline)).days > window
+    if stale or latest.attrs.get("single_dose"):
+        return None, latest, _drug_start(latest, timeline), False
+    # The course began at the earliest mention after the last stop: a later note that
+    # repeats "on HCQ" does not restart it, an earlier course that ended is not it. A
+    # note's date is only an upper bound of the start; a written start date is the start.
+    stops = [_drug_start(f, timeline) for f in findings if _stopped(f, timeline)]
+    after = max(stops, default=dt.date.min)
+    course = [f for f in findings if not _stopped(f, timeline)
+              and _drug_start(f, timeline) > after] or [latest]  # fmt: skip
+    first = min(course, key=lambda f: _drug_start(f, timeline))
+    return True, latest, _drug_start(first, timeline), first.attrs.get("start_date") is not None
+
+
+def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Currently on AZA or MMF", "stable antimalarial for ≥ 3 months", "if using HCQ,
+    stable for ≥ 2 months": the drug taken now (its latest mention in the window and not
+    stopped), held at least `min_duration_days`. Whether a dose was `stable` is not in
+    the notes: a course long enough is unknown, for a person to check. `conditional`:
+    a patient not taking the drug meets the item."""
+    params = criterion.params
+    window = params.get("window_days") or LOOKBACK_DAYS
+    minimum = params.get("min_duration_days")
+    names, concepts = _prepared(criterion, _exposure_concepts)
+    by_concept: dict[str, list[Finding]] = {}
+    for finding in timeline.of(*concepts):
+        by_concept.setdefault(finding.concept, []).append(finding)
+    states: list[tuple[str, str, list[Finding]]] = []  # (met|short|off|unknown, why, evidence)
+    for findings in by_concept.values():
+        taking, latest, start, written = _taking_now(findings, timeline, window)
+        label, when = _label(latest.concept), _when(latest, timeline)
+        held = (timeline.as_of - start).days
+        if taking is False:
+            states.append(("off", f"{label} stopped (mention of {when})", [latest]))
+        elif taking is None:
+            states.append(("unknown", f"{label}: latest mention {when} does not tell whether "
+                                      "it is taken now", []))  # fmt: skip
+        elif minimum and held < minimum and written:
+            states.append(("short", f"{label} started {start}: {held} days, needs {minimum}",
+                           [latest]))  # fmt: skip
+        elif minimum and held < minimum:
+            states.append(("unknown", f"{label} documented since {start}; when it was "
+                                      "started is not written", []))  # fmt: skip
+        elif params.get("stable"):
+            why = f"{label} taken since {start} or earlier; is its dose stable? A person checks"
+            states.append(("unknown", why, []))
+        else:
+            states.append(("met", f"{label} taken now (mention of {when})", [latest]))
+    reasons = "; ".join(why for _, why, _ in states)
+    evidence = [f for _, _, found in states for f in found]
+    kinds = {state for state, _, _ in states}
+    if params.get("conditional"):
+        if "short" in kinds:
+            return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+        if "unknown" in kinds:
+            return _result(criterion, Status.UNKNOWN, reasons)
+        if "met" in kinds:
+            return _result(criterion, Status.MET, reasons, evidence, timeline)
+        why = reasons or f"no {names} documented"
+        return _result(criterion, Status.MET, f"{why}: the condition does not apply; confirm "
+                                              "at screening", evidence, timeline)  # fmt: skip
+    if "met" in kinds:
+        return _result(criterion, Status.MET, reasons, evidence, timeline)
+    if "unknown" in kinds:
+        return _result(criterion, Status.UNKNOWN, reasons)
+    if kinds:
+        return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET,
+                       f"no current {names} documented; confirm at screening")  # fmt: skip
+    return _result(criterion, Status.UNKNOWN, f"no current {names} documented")
 
 
 def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
@@ -1295,8 +1442,14 @@ def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         start, end, closed = _exposure_span(finding, timeline)
         if end >= first_day and start <= as_of:
             courses.append((finding, start, end, closed))
+    if params.get("conditional") and window is None:
+        # "If on glucocorticoids, ≤ 10 mg/day": a course already ended is not taken now.
+        courses = [c for c in courses if not (c[3] and c[2] < as_of)]
     if not courses:
         reason = f"no {names} exposure documented in the window"
+        if params.get("conditional"):
+            return _result(criterion, Status.MET,
+                           f"{reason}: the condition does not apply; confirm at screening")
         if criterion.type == "exclusion":
             return _result(criterion, Status.NOT_MET, f"{reason}; confirm at screening")
         return _result(criterion, Status.UNKNOWN, reason)

@@ -61,10 +61,11 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      {"concepts": ["dx.cns_lupus"], "temporality": "current", "judged": ["active"]}),
     ("exclusion", "Current dialysis", "exclusion", "diagnosis",
      {"concepts": ["proc.dialysis"], "temporality": "current", "window_days": 90}),
-    ("exclusion", "Patients currently receiving belimumab", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"currently"'),
-    ("exclusion", "Ongoing treatment with tacrolimus", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Ongoing"'),
+    # (a drug taken now is read as such: its latest mention recent and not stopped)
+    ("exclusion", "Patients currently receiving belimumab", "exclusion", "drug_exposure",
+     {"drugs": ["drug.belimumab"], "current": True, "window_days": 90}),
+    ("exclusion", "Ongoing treatment with tacrolimus", "exclusion", "drug_exposure",
+     {"drugs": ["drug.tacrolimus"], "current": True, "window_days": 90}),
     ("exclusion", "Requiring hemodialysis at screening", "exclusion", "diagnosis",
      {"concepts": ["proc.dialysis"], "temporality": "current", "window_days": 90}),
     ("exclusion", "Active tuberculosis", "exclusion", "diagnosis",
@@ -93,8 +94,11 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      NOT_UNDERSTOOD + '"Pulse"'),
     ("exclusion", "Corticosteroids for asthma within 3 months", "exclusion", "manual",
      NOT_UNDERSTOOD + '"asthma"'),
+    # (the class is data: "e.g., rituximab" names a member, it does not narrow the class)
     ("exclusion", "Any B-cell targeted therapy (e.g., rituximab) within 12 months", "exclusion",
-     "manual", NOT_UNDERSTOOD + '"B-cell"'),
+     "drug_exposure",
+     {"drugs": ["drug.rituximab", "drug.obinutuzumab", "drug.ocrelizumab", "drug.ofatumumab",
+                "drug.belimumab", "drug.telitacicept"], "window_days": 365}),
     # --- a relative change is not a level
     ("exclusion", "A 3-fold increase in ALT to > 120 U/L", "exclusion", "manual",
      NOT_UNDERSTOOD + '"3-fold", "increase"'),
@@ -124,7 +128,7 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      NOT_UNDERSTOOD + '"without"'),
     # --- a judgement item is not a concept match on one keyword
     ("exclusion", "Intolerance to mycophenolate mofetil", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Intolerance"'),
+     "intolerance to mycophenolate must be checked by a person"),
     ("exclusion", "Conditions requiring treatments such as IVIG or plasma exchange", "exclusion",
      "manual", NOT_UNDERSTOOD + '"Conditions", "requiring"'),
     # --- qualifiers: duration, onset, indication
