@@ -375,7 +375,8 @@ _BP_PAIR = re.compile(
     rf"(?P<op>{_OP})\s*(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})\s*(?P<unit>mm\s*Hg)?", _I
 )
 _RANGE = re.compile(
-    rf"^\s*(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+)?(?P<a>{_NUM})\s*"
+    rf"^\s*(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+|"
+    rf"(?:within|in)\s+(?:the\s+)?(?:range\s+)?(?:of\s+)?)?(?P<a>{_NUM})\s*"
     rf"(?P<ua>[^\s\d-]{{1,14}}\s*)?(?:-|to|and)\s*(?P<b>{_NUM})(?![\d.])",
     _I,
 )

@@ -60,6 +60,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "/uL": (
         "/ul", "/mm^3", "/mm3", "/cmm", "/cumm", "cells/ul", "cells/mm^3", "cells/mm3",
         "cells/cmm", "cells/cumm", "cell/ul", "per/ul", "perul", "/cu.mm", "cells/cu.mm",
+        "cell/mm3", "cell/mm^3", "cell/cmm",
     ),
     "g/dL": ("g/dl", "gm/dl", "g/100ml", "gm/100ml", "gr/dl"),
     "g/L": ("g/l", "gm/l", "gr/l"),
@@ -87,10 +88,13 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "ml/min.1.73m2", "ml/(minx1.73m2)", "ml/(min*1.73m2)", "ml/min/1.73sqm",
         "ml/min/1.73msq", "ml/minper1.73m2", "ml/minper1.73m^2", "ml/min/1.73", "ml/min/1.73m",
         "ml/(min1.73m2)",
+        # "mL/minute/1.73 m2", "mL/minute per 1.73 m²": the minute written out.
+        "ml/minute/1.73m2", "ml/minute/1.73m^2", "ml/minuteper1.73m2", "ml/minuteper1.73m^2",
+        "ml/minute/1.73",
     ),
     # eGFR written without the body-surface part ("eGFR 85 mL/min"): paediatric Schwartz
     # results are always per 1.73 m², the suffix is simply dropped in dictation.
-    "mL/min": ("ml/min", "cc/min"),
+    "mL/min": ("ml/min", "cc/min", "ml/minute"),
     "%": ("%", "percent", "pct", "%oflymphocytes", "%lymphs", "%oflymphs"),
     "cm": ("cm", "cms", "centimetres", "centimeters", "centimetre", "centimeter"),
     "m": ("m", "metre", "meter", "metres", "meters"),

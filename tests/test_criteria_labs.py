@@ -1,0 +1,222 @@
+"""Lab, score and serology criteria the reader used to leave manual or misread (issue 12,
+REGISTRY.md #9, #12 lab part, #14).
+
+Every sentence here is written for this file in the ways other sponsors word the same
+requirement: unit spellings of eGFR and cell counts, an estimating equation named between
+the analyte and its threshold, misspelt creatinine, proteinuria named by its collection,
+repeated ("persistent") values, and ranges. Each reading must account for every word, or
+the item stays manual with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from matcher.api import parse_text
+from matcher.criteria import parse_criterion
+
+
+def subset(params: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+    return {k: params.get(k, "<missing>") for k in expected}
+
+
+def _check(ctype: str, text: str, kind: str, params: dict[str, Any]) -> None:
+    criterion = parse_criterion(text, ctype)
+    assert criterion.kind == kind, criterion.manual_reason
+    assert subset(criterion.params, params) == params
+
+
+EGFR = "lab.egfr"
+
+# ------------------------------------------------------------------ units and equations
+UNITS_AND_EQUATIONS: list[tuple[str, str, dict[str, Any]]] = [
+    ("exclusion", "eGFR below 50 mL/minute/1.73 m2 at screening",
+     {"analytes": [EGFR], "op": "<", "value": 50.0}),
+    ("inclusion", "Estimated GFR ≥ 40 mL/minute/1.73m² at the screening visit",
+     {"analytes": [EGFR], "op": ">=", "value": 40.0}),
+    ("exclusion", "Absolute neutrophil count < 1,000 cell/mm3",
+     {"analytes": ["lab.neutrophils"], "op": "<", "value": 1.0, "unit": "x10^9/L"}),
+    ("exclusion", "Estimated glomerular filtration rate (eGFR) as calculated by the "
+     "Modification of Diet in Renal Disease study equation of < 30 mL/min/1.73 m2",
+     {"analytes": [EGFR], "op": "<", "value": 30.0}),
+    ("inclusion", "eGFR, estimated using the Chronic Kidney Disease Epidemiology "
+     "Collaboration (CKD-EPI) formula, of at least 25 mL/min/1.73 m2",
+     {"analytes": [EGFR], "op": ">=", "value": 25.0}),
+    ("exclusion", "Creatinine clearance calculated with the Cockcroft-Gault formula "
+     "below 40 mL/minute",
+     {"analytes": [EGFR], "op": "<", "value": 40.0}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), UNITS_AND_EQUATIONS)
+def test_a_lab_limit_is_read_through_unit_spellings_and_a_named_equation(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "lab", params)
+
+
+# ------------------------------------------------------------------ misspelt creatinine
+CREATININE = [
+    ("exclusion", "Serum creatine above 2.0 mg/dL", 176.8),
+    ("exclusion", "serum creatine >= 1.8 mg/dl at screening", 159.12),
+    ("inclusion", "Serum creatine ≤ 150 µmol/L", 150.0),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "umol"), CREATININE)
+def test_serum_creatine_written_for_creatinine_is_read_as_creatinine(
+    ctype: str, text: str, umol: float
+) -> None:
+    _check(ctype, text, "lab", {"analytes": ["lab.creatinine"], "value": umol})
+
+
+# Guards for the "serum creatine" spelling above: the muscle enzyme creatine kinase (and
+# its common slip "creatinine kinase") must never become a creatinine limit.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serum creatine kinase > 5 × ULN",
+        "serum creatine phosphokinase above 3 times the upper limit of normal",
+        "Creatinine kinase > 10 x ULN at screening",
+        "Creatinine kinase (CK) above 1000 at screening",
+    ],
+)
+def test_creatine_kinase_is_never_read_as_creatinine(text: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert "lab.creatinine" not in (criterion.params.get("analytes") or [])
+    assert criterion.kind == "manual"
+
+
+@pytest.mark.parametrize(
+    ("note", "creatinine"),
+    [
+        ("Labs today: serum creatine 1.4 mg/dL, Hb 118 g/L.", [123.76]),
+        ("Serum creatine kinase 1200 U/L; serum creatine 90 umol/L.", [90.0]),
+        ("Creatinine kinase 350 U/L after the fall.", []),
+    ],
+)
+def test_the_note_side_reads_serum_creatine_as_creatinine_and_never_creatine_kinase(
+    note: str, creatinine: list[float]
+) -> None:
+    # The vocabulary is shared: the criteria reader's "serum creatine" is the notes' too.
+    findings = parse_text(note, dt.date(2024, 3, 2))
+    assert [f.value for f in findings if f.concept == "lab.creatinine"] == creatinine
+
+
+# ------------------------------------------------------------------ proteinuria wordings
+UPCR, PROT24 = "lab.upcr", "lab.urine_protein_24h"
+NONE = "<missing>"  # the key is absent: no second analyte read inside the ratio's name
+PROTEINURIA: list[tuple[str, str, dict[str, Any]]] = [
+    ("inclusion", "24 hours proteinuria ≥ 0.5 g",
+     {"analytes": [PROT24], "op": ">=", "value": 0.5, "unit": "g/day"}),
+    ("inclusion", "24 hrs proteinuria of 1.0 g or more",
+     {"analytes": [PROT24], "op": ">=", "value": 1.0}),
+    ("inclusion", "Spot proteinuria / creatinine ratio ≥ 0.5",
+     {"analytes": [UPCR], "op": ">=", "value": 0.5, "unit": "g/g", "alternatives": NONE}),
+    ("inclusion", "uP/C ratio > 0.5 (expressed in mg/mg) measured on a 24-hour urine "
+     "collection",
+     {"analytes": [UPCR], "op": ">", "value": 0.5, "unit": "g/g"}),
+    ("inclusion", "Urine protein: creatinine ratio ≥ 1000 mg/g (113 mg/mmol)",
+     {"analytes": [UPCR], "op": ">=", "value": 1.0, "unit": "g/g", "alternatives": NONE}),
+    ("inclusion", "Proteinuria ≥ 0.5 g/24h at the screening stage",
+     {"analytes": [PROT24], "op": ">=", "value": 0.5}),
+    ("inclusion", "Urine protein ≥ 750 mg/24 hours, assessed on a 24 hour urine "
+     "collection at the screening stage",
+     {"analytes": [PROT24], "op": ">=", "value": 0.75}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), PROTEINURIA)
+def test_proteinuria_is_read_in_the_ways_sponsors_word_it(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "lab", params)
+
+
+# ------------------------------------------------------------------ ranges
+RANGES: list[tuple[str, str, dict[str, Any]]] = [
+    ("inclusion", "Platelet count within 20-100×109/L at baseline",
+     {"analytes": ["lab.platelets"], "op": ">=", "value": 20.0,
+      "alternatives": [{"analytes": ["lab.platelets"], "op": "<=", "value": 100.0,
+                        "unit": "x10^9/L"}]}),
+    ("inclusion", "Haemoglobin within the range of 80 to 120 g/L",
+     {"analytes": ["lab.hemoglobin"], "op": ">=", "value": 80.0}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), RANGES)
+def test_a_lab_range_written_with_within_is_both_bounds(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "lab", params)
+
+
+# ------------------------------------------------------------------ restatements and asides
+ASIDES: list[tuple[str, str, dict[str, Any]]] = [
+    # 2000 mg/g is 2 g/g; "200 mg/mmol" is the rule-of-thumb restatement (exactly 226).
+    ("inclusion", "Urine protein:creatinine ratio ≥ 2000 mg/g (200 mg/mmol) at screening",
+     {"analytes": [UPCR], "op": ">=", "value": 2.0}),
+    ("inclusion", "UPCR > 0.5 g/g (50 mg/mmol)", {"analytes": [UPCR], "op": ">", "value": 0.5}),
+    ("inclusion", "Proteinuria ≥ 1 g/day, with or without haematuria (≥ 10 RBC per high "
+     "power field)", {"analytes": [PROT24], "op": ">=", "value": 1.0}),
+    ("inclusion", "Baseline platelet counts within 50-150 x10^9/L",
+     {"analytes": ["lab.platelets"], "op": ">=", "value": 50.0}),
+    ("inclusion", "UPCR ≥ 1.5 (mg/mg), measured on a 24-h urine collection",
+     {"analytes": [UPCR], "op": ">=", "value": 1.5}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), ASIDES)
+def test_a_restated_unit_or_an_optional_aside_leaves_the_limit_readable(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "lab", params)
+
+
+def test_a_restatement_far_from_the_limit_is_not_the_same_threshold() -> None:
+    # 1000 mg/g is 1 g/g; "300 mg/mmol" is neither 113 nor the rule-of-thumb 100.
+    criterion = parse_criterion("UPCR ≥ 1000 mg/g (300 mg/mmol)", "inclusion")
+    assert criterion.kind == "manual"
+    assert "300" in (criterion.manual_reason or "")
+
+
+# ------------------------------------------------------------------ the bench judges a range
+RANGE_TEXT = """Synthetic trial of a platelet-sparing drug
+
+Conditions: Immune Thrombocytopenia
+Sex: All
+Minimum Age: 18 Years
+
+Inclusion Criteria:
+
+* Platelet count between 20 and 60 x10^9/L
+"""
+
+
+def _range_row() -> dict[str, Any]:
+    essentials = {
+        "concept": "platelets", "effect": "require", "temporality": "current",
+        "window_days": None, "anchor": None, "operator": "between", "value": 20,
+        "value_high": 60, "unit": "x10^9/L", "uln_multiple": None, "classes": None,
+        "qualifiers": [], "alternatives": None, "cohort": None,
+    }  # fmt: skip
+    return {"nct": "NCT00000000", "row": 1, "source": "Platelet count between 20 and 60 x10^9/L",
+            "category": "lab", "section": "inclusion", "computable": True, "meaning": "",
+            "notes": "", "essentials": essentials}  # fmt: skip
+
+
+@pytest.mark.parametrize(("high", "outcome"), [(60.0, "correct"), (80.0, "wrong")])
+def test_the_bench_judges_a_range_read_as_two_bounds_as_the_range(high: float, outcome: str):
+    from benchmarks import bench_criteria as bench
+    from matcher.model import Criterion
+
+    params = {"analytes": ["lab.platelets"], "op": ">=", "value": 20.0, "unit": "x10^9/L",
+              "alternatives": [{"analytes": ["lab.platelets"], "op": "<=", "value": high,
+                                "unit": "x10^9/L"}], "combine": "and"}  # fmt: skip
+    criterion = Criterion("inc-1", "plt", "inclusion", _range_row()["source"], "lab", params,
+                          None)
+    scored = bench.score_trial("NCT00000000", RANGE_TEXT, [_range_row()], [criterion]).rows[0]
+    assert scored.outcome == outcome, scored.reason
