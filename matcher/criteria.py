@@ -1537,6 +1537,15 @@ def _same_performance(first: tuple[str, dict], second: tuple[str, dict]) -> bool
     return a is not None and a == b
 
 
+# "no BILAG A", "BILAG score A/B", "(BILAG) A and no more than one BILAG B": organ-domain
+# grades. Notes record BILAG, if at all, as prose per domain, not as a number to compare.
+_BILAG_GRADE = re.compile(
+    r"\bBILAG(?:[\s-]*2004)?\)?(?:\s+(?:score|grade|index|domain))?\s*(?:of\s+)?"
+    r"[A-E](?:\s*(?:/|,|or|and)\s*[A-E])*(?![\w-])"
+)
+_BILAG_REASON = "BILAG organ-domain grades (A to E) are not read from notes; checked by a person"
+
+
 def _score(ctx: _Ctx) -> _Parsed | None:
     """ "SLEDAI-2K ≥ 6", "ECOG 0 to 2", "ECOG performance status 0-1". The threshold is
     read after the score's name, so "2K"/"2000" in the name is never a value, and before
@@ -1544,6 +1553,8 @@ def _score(ctx: _Ctx) -> _Parsed | None:
     mentions = ctx.mentions("score")
     if not mentions:
         return None
+    if any(m.concept_id == "score.bilag" for m in mentions) and _BILAG_GRADE.search(ctx.main):
+        return _manual(_BILAG_REASON, ctx.key("bilag"))
     readings: list[tuple[TermMatch, dict[str, Any] | None, list[tuple[int, int]]]] = []
     for index, mention in enumerate(mentions):
         # A threshold is read within a few words of the name ("ECOG 0, 1 or 2"): a bounded

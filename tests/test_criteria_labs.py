@@ -220,3 +220,52 @@ def test_the_bench_judges_a_range_read_as_two_bounds_as_the_range(high: float, o
                           None)
     scored = bench.score_trial("NCT00000000", RANGE_TEXT, [_range_row()], [criterion]).rows[0]
     assert scored.outcome == outcome, scored.reason
+
+
+# ------------------------------------------------------------------ scores
+SCORES: list[tuple[str, str, dict[str, Any]]] = [
+    ("inclusion", "SLE-2K score of at least 6 at screening",
+     {"concept": "score.sledai", "op": ">=", "value": 6.0}),
+    ("inclusion", "CLASI-A score ≥ 8 at screening",
+     {"concept": "score.clasi_a", "op": ">=", "value": 8.0}),
+    ("inclusion", "CLASI activity score of 10 or more",
+     {"concept": "score.clasi_a", "op": ">=", "value": 10.0}),
+    ("inclusion", "ESSPRI ≥ 5 at the screening visit",
+     {"concept": "score.esspri", "op": ">=", "value": 5.0}),
+    ("exclusion", "ESSDAI score > 13", {"concept": "score.essdai", "op": ">", "value": 13.0}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), SCORES)
+def test_disease_activity_scores_are_read_by_their_names(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "score", params)
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "value"),
+    [
+        ("Skin exam today: CLASI-A 14, CLASI-D 3.", "score.clasi_a", 14.0),
+        ("ESSPRI 6.3 at this visit; dryness dominant.", "score.esspri", 6.3),
+        ("ESSDAI 9 (glandular and articular domains).", "score.essdai", 9.0),
+    ],
+)
+def test_the_notes_record_the_same_scores(note: str, concept: str, value: float) -> None:
+    findings = parse_text(note, dt.date(2024, 3, 2))
+    assert [f.value for f in findings if f.concept == concept] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SLEDAI-2K > 6 or BILAG A/B in at least one organ system",
+        "No BILAG A and no more than one BILAG B domain score at screening",
+        "At least one British Isles Lupus Assessment Group (BILAG) A or two BILAG B scores",
+        "BILAG-2004 grade A in the renal domain",
+    ],
+)
+def test_a_bilag_grade_is_manual_with_the_reason_never_a_number(text: str) -> None:
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "manual"
+    assert "BILAG organ-domain grades" in (criterion.manual_reason or "")
