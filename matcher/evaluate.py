@@ -992,10 +992,12 @@ def _serology_attrs(concept_id: str) -> dict[str, Any]:
     return load_vocabulary()[concept_id].attrs.get("serology", {})
 
 
-def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
+def _marker_check(
+    timeline: Timeline, marker: str, ever: bool, window: int | None = None
+) -> _Check:
     """The marker's state: any positive ever (`ever`); else the latest result within the
-    lookback, or an older positive of a marker that never clears (anti-HBc, anti-HCV,
-    HIV)."""
+    lookback (or the criterion's own `window` of days: "anti-Ro positive within 3 months"),
+    or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV)."""
     label = _label(marker)
     results = [
         f for f in timeline.of(marker) if f.attrs.get("result") in ("positive", "negative")
@@ -1007,7 +1009,8 @@ def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
         latest = _latest(positives or results, timeline)
         result = latest.attrs["result"]
         return _Check(bool(positives), latest, f"{label} {result} on {_when(latest, timeline)}")
-    recent = [f for f in results if _in_lookback(f, timeline)]
+    days = LOOKBACK_DAYS if window is None else window
+    recent = [f for f in results if 0 <= (timeline.as_of - _when(f, timeline)).days <= days]
     if recent:
         latest = _latest(recent, timeline)
         result = latest.attrs["result"]
@@ -1022,7 +1025,7 @@ def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
         None,
         None,
         f"most recent {label} ({latest.attrs['result']}) is from {when}, older than the "
-        f"{LOOKBACK_DAYS}-day lookback (stale)",
+        f"{days}-day {'lookback' if window is None else 'window'} (stale)",
         stale_positive=latest.attrs["result"] == "positive",
     )
 
@@ -1084,7 +1087,8 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     when every one is negative."""
     params = criterion.params
     ever = bool(params.get("ever"))
-    checks = [_marker_check(timeline, m, ever) for m in params.get("markers", [])]
+    window = params.get("window_days")
+    checks = [_marker_check(timeline, m, ever, window) for m in params.get("markers", [])]
     checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
     reasons = "; ".join(c.reason for c in checks)
     states = [c.state for c in checks]

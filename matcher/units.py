@@ -5,8 +5,8 @@ measured; its canonical unit is the one GUIDELINE compares in:
 
   count x10^9/L, hemoglobin g/L, bilirubin umol/L, creatinine umol/L, upcr g/g,
   protein24h g/day, enzyme U/L, ratio ratio, seconds s, egfr mL/min/1.73m2,
-  height cm, albumin g/L, complement g/L, titer_iu IU/mL, flow % or /uL; the vitals
-  bmi kg/m2, pressure mmHg, percent % (SpO2, LVEF), weight kg.
+  height cm, albumin g/L, complement g/L, titer_iu IU/mL, titer_ru RU/mL, flow % or /uL;
+  the vitals bmi kg/m2, pressure mmHg, percent % (SpO2, LVEF), weight kg.
 
 A value is never guessed silently: an unreadable unit, a unit that does not belong to
 the family (Hb "12 U/L"), or a unitless value whose magnitude fits two units
@@ -102,6 +102,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "in": ("in", "inch", "inches", '"', "ins"),
     "ratio": ("ratio", "inr"),
     "IU/mL": ("iu/ml", "u/ml", "units/ml"),
+    "RU/mL": ("ru/ml",),  # relative units (anti-PLA2R ELISA)
     # Vitals: "31.2 kg/m²", "128/76 mmHg", "45 kg", "99 lb".
     "kg/m2": ("kg/m2", "kg/m^2", "kg/sqm", "kg/m.sq", "kg/msq", "kg.m-2", "kg.m^-2"),
     "mmHg": ("mmhg", "mm/hg", "mmofhg", "mm[hg]"),
@@ -211,6 +212,7 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
         "mg/L": _Conversion(_f(1, 1000), "g/L"),
     },
     "titer_iu": {"IU/mL": _Conversion(_f(1), "IU/mL")},
+    "titer_ru": {"RU/mL": _Conversion(_f(1), "RU/mL")},
     "bmi": {"kg/m2": _Conversion(_f(1), "kg/m2")},
     "pressure": {
         "mmHg": _Conversion(_f(1), "mmHg"),
@@ -367,6 +369,8 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "C3 45 is mg/dL"),
     _Plausible("titer_iu", None, "IU/mL", 0, 100_000,
                "anti-dsDNA is only ever printed in IU/mL"),
+    _Plausible("titer_ru", None, "RU/mL", 0, 100_000,
+               "anti-PLA2R is printed in RU/mL"),
     _Plausible("bmi", None, "kg/m2", 8, 80,
                "BMI is only ever printed in kg/m2: 8-80 spans wasting to severe obesity"),
     _Plausible("pressure", None, "mmHg", 30, 300,

@@ -269,3 +269,147 @@ def test_a_bilag_grade_is_manual_with_the_reason_never_a_number(text: str) -> No
     criterion = parse_criterion(text, "inclusion")
     assert criterion.kind == "manual"
     assert "BILAG organ-domain grades" in (criterion.manual_reason or "")
+
+
+# ------------------------------------------------------------------ autoantibodies
+DSDNA, SM, RO, PLA2R, ANA = (
+    "lab.anti_dsdna", "lab.anti_sm", "lab.anti_ro", "lab.anti_pla2r", "lab.ana"
+)
+AUTOANTIBODIES: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("inclusion", "Positive anti-dsDNA or anti-Smith antibodies", "inclusion",
+     {"markers": [DSDNA, SM], "result": "positive", "ever": False}),
+    ("inclusion", "ANA and/or anti-dsDNA antibody positive at screening", "inclusion",
+     {"markers": [ANA, DSDNA], "result": "positive", "ever": False}),
+    ("inclusion", "Current or historical positive anti-dsDNA or ANA", "inclusion",
+     {"markers": [DSDNA, ANA], "result": "positive", "ever": True}),
+    ("inclusion", "Seropositive for anti-SSA/Ro antibodies", "inclusion",
+     {"markers": [RO], "result": "positive"}),
+    ("inclusion", "Anti-Ro antibody seropositive at or within 2 months prior to screening",
+     "inclusion", {"markers": [RO], "result": "positive", "ever": False, "window_days": 61}),
+    ("inclusion", "Patient had anti-Sm or anti-dsDNA positive", "inclusion",
+     {"markers": [SM, DSDNA], "result": "positive", "ever": True}),
+    ("exclusion", "Anti-PLA2R antibody positive", "exclusion",
+     {"markers": [PLA2R], "result": "positive"}),
+    ("inclusion", "Anti-SSA antibodies positive within 6 months before screening", "inclusion",
+     {"markers": [RO], "result": "positive", "window_days": 183}),
+    # A negative marker asked for is never read as requiring the marker.
+    ("inclusion", "Anti-PLA2R antibodies negative", "inclusion",
+     {"markers": [PLA2R], "result": "negative"}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "want_type", "params"), AUTOANTIBODIES)
+def test_autoantibody_positivity_is_a_serology_criterion(
+    ctype: str, text: str, want_type: str, params: dict[str, Any]
+) -> None:
+    criterion = parse_criterion(text, ctype)
+    assert (criterion.type, criterion.kind) == (want_type, "serology"), criterion.manual_reason
+    assert subset(criterion.params, params) == params
+
+
+@pytest.mark.parametrize(
+    ("text", "params"),
+    [
+        ("Anti-PLA2R antibody titre ≥ 20 RU/mL at screening",
+         {"analytes": [PLA2R], "op": ">=", "value": 20.0, "unit": "RU/mL"}),
+        ("High titer anti-dsDNA (> 75 U/mL)", {"analytes": [DSDNA], "op": ">", "value": 75.0}),
+    ],
+)
+def test_an_autoantibody_level_is_a_lab_limit(text: str, params: dict[str, Any]) -> None:
+    _check("inclusion", text, "lab", params)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # both markers required: the any-of reading would widen it
+        "Positive ANA and positive anti-dsDNA antibodies",
+        # an equivocal result is not recorded from notes
+        "Anti-Smith antibody elevated (positive or equivocal result)",
+    ],
+)
+def test_autoantibody_items_the_notes_cannot_decide_stay_manual(text: str) -> None:
+    assert parse_criterion(text, "inclusion").kind == "manual"
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "polarity"),
+    [
+        ("Serology: anti-dsDNA positive, C3 low.", DSDNA, "positive"),
+        ("Anti-Smith antibody negative.", SM, "negative"),
+        ("Anti-Ro/SSA positive; anti-La negative.", RO, "positive"),
+        ("PLA2R antibody negative on ELISA.", PLA2R, "negative"),
+    ],
+)
+def test_the_notes_record_an_autoantibody_result(note: str, concept: str, polarity: str):
+    findings = [f for f in parse_text(note, dt.date(2024, 3, 2)) if f.concept == concept]
+    assert [f.attrs.get("result") for f in findings] == [polarity]
+
+
+def test_a_measured_anti_dsdna_stays_a_number_in_the_notes() -> None:
+    findings = parse_text("anti-dsDNA 85 IU/mL on 01/03/2024.", dt.date(2024, 3, 2))
+    assert [f.value for f in findings if f.concept == DSDNA] == [85.0]
+
+
+def _autoantibody_status(criterion_text: str, ctype: str, *results: tuple[str, str, dt.date]):
+    from matcher.evaluate import evaluate
+    from matcher.model import Assertion, Finding, Patient
+    from matcher.timeline import build_timeline
+
+    as_of = dt.date(2026, 11, 20)
+    findings = [
+        Finding(concept=c, category="lab", note_id=f"n{i}", start=0, end=4, text="t",
+                assertion=Assertion.AFFIRMED, value=None, unit=None, date=d,
+                date_source="text", attrs={"result": r})
+        for i, (c, r, d) in enumerate(results)
+    ]  # fmt: skip
+    dates = {f.note_id: f.date for f in findings}
+    timeline = build_timeline(Patient("P1", None), findings, dates, as_of)
+    return evaluate(parse_criterion(criterion_text, ctype), timeline).status
+
+
+RECENT, YEARS_AGO = dt.date(2026, 11, 1), dt.date(2019, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "results", "expected"),
+    [
+        ("Positive anti-dsDNA or anti-Smith antibodies", [(DSDNA, "negative", RECENT),
+                                                          (SM, "positive", RECENT)], "met"),
+        ("Positive anti-dsDNA or anti-Smith antibodies", [(DSDNA, "negative", RECENT),
+                                                          (SM, "negative", RECENT)], "not_met"),
+        ("Positive anti-dsDNA or anti-Smith antibodies", [], "unknown"),
+        # a positive years ago is not "positive" now; "current or historical" takes it
+        ("Positive anti-dsDNA or anti-Smith antibodies", [(DSDNA, "positive", YEARS_AGO)],
+         "unknown"),
+        ("Current or historical positive anti-dsDNA or ANA", [(DSDNA, "positive", YEARS_AGO)],
+         "met"),
+        ("Anti-PLA2R antibodies negative", [(PLA2R, "positive", RECENT)], "not_met"),
+        # the item's own window, not the 90-day lookback
+        ("Anti-SSA antibodies positive within 6 months before screening",
+         [(RO, "positive", dt.date(2026, 7, 1))], "met"),
+        ("Anti-SSA antibodies positive within 6 months before screening",
+         [(RO, "positive", dt.date(2026, 1, 1))], "unknown"),
+        ("Anti-PLA2R antibodies negative", [(PLA2R, "negative", RECENT)], "met"),
+    ],
+)
+def test_an_autoantibody_criterion_is_decided_by_documented_results(text, results, expected):
+    assert _autoantibody_status(text, "inclusion", *results).value == expected
+
+
+@pytest.mark.parametrize(
+    ("ctype", "text", "words"),
+    [
+        ("inclusion", "Positive anti-dsDNA or anti-Smith antibodies",
+         "INCLUDE if: anti-dsDNA antibody or anti-Smith antibody positive now (the latest "
+         "result)"),
+        ("inclusion", "Current or historical positive anti-dsDNA or ANA",
+         "positive at any time"),
+        ("inclusion", "Anti-SSA antibodies positive within 6 months before screening",
+         "anti-Ro/SSA antibody positive within 183 days before screening (the latest result)"),
+    ],
+)
+def test_an_autoantibody_criterion_reads_back_in_plain_words(ctype, text, words) -> None:
+    from matcher.criteria_render import reading
+
+    assert words in reading(parse_criterion(text, ctype))
