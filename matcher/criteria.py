@@ -1902,11 +1902,27 @@ def _reading_stops(text: str, mentions: list[_Mention]) -> list[int | None]:
     return stops
 
 
+# "Creatinine ≥ 1.5 times baseline", "ALT > 3x baseline", "eGFR < 70% of baseline": a
+# multiple of, or a change from, the patient's own earlier value, which the words around
+# it ("times", "baseline") would otherwise let pass as a level.
+_RELATIVE_TO_BASELINE = re.compile(
+    r"(?:\b(?:times|fold|from|above|over|below|under|of|than|versus|vs)|[x×%]|\bpercent)"
+    r"\.?\s+(?:the\s+)?(?:(?:patient|subject|participant)'?s?\s+)?(?:own\s+)?"
+    r"(?:baseline|pre-?treatment)\s*(?:values?|levels?|measurements?)?"
+    r"(?!\s*(?:visit|period|phase))\b",
+    _I,
+)
+
+
 def _lab(ctx: _Ctx) -> _Parsed | None:
     mentions = _lab_mentions(ctx)
     if not mentions:
         return None
     concept = ctx.vocab[mentions[0].concept]
+    if _RELATIVE_TO_BASELINE.search(ctx.main):
+        reason = f"{concept.label}: a change from the patient's own baseline must be checked " \
+            "by a person"
+        return _manual(reason, ctx.key(concept.key))
     groups = _group_readings(ctx)
     if not groups:
         return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))

@@ -413,3 +413,33 @@ def test_an_autoantibody_criterion_reads_back_in_plain_words(ctype, text, words)
     from matcher.criteria_render import reading
 
     assert words in reading(parse_criterion(text, ctype))
+
+
+# ------------------------------------------------------------------ a change is not a level
+@pytest.mark.parametrize(
+    ("ctype", "text"),
+    [
+        ("exclusion", "Creatinine ≥ 1.5 times baseline"),
+        ("exclusion", "Serum creatinine ≥ 2 × baseline value"),
+        ("exclusion", "ALT > 3x baseline"),
+        ("exclusion", "eGFR < 70% of baseline"),
+        ("inclusion", "Proteinuria ≥ 50% above the baseline level"),
+        ("exclusion", "Serum creatinine more than 1.5-fold over the patient's baseline"),
+    ],
+)
+def test_a_multiple_of_or_a_change_from_baseline_is_never_read_as_a_level(ctype, text) -> None:
+    criterion = parse_criterion(text, ctype)
+    assert criterion.kind == "manual"
+    assert "baseline" in (criterion.manual_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "params"),
+    [
+        ("Platelets ≥ 100 x10^9/L at baseline", {"analytes": ["lab.platelets"], "value": 100.0}),
+        ("Creatinine ≥ 1.5 x ULN at baseline",
+         {"analytes": ["lab.creatinine"], "uln_multiple": 1.5}),
+    ],
+)
+def test_a_limit_measured_at_baseline_is_still_a_level(text: str, params: dict[str, Any]):
+    _check("inclusion", text, "lab", params)
