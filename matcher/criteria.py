@@ -1914,6 +1914,15 @@ _RELATIVE_TO_BASELINE = re.compile(
 )
 
 
+# A limit that must hold on more than one measurement.
+_REPEATED = re.compile(
+    r"\b(?:persistent(?:ly)?|persisting|confirmed|repeated(?:ly)?)\b|"
+    r"\b(?:on|in|for)\s+(?:at\s+least\s+)?(?:two|2)\s+(?:consecutive\s+|separate\s+)?"
+    r"(?:occasions|samples|measurements|collections|determinations|specimens)\b",
+    _I,
+)
+
+
 def _lab(ctx: _Ctx) -> _Parsed | None:
     mentions = _lab_mentions(ctx)
     if not mentions:
@@ -1934,6 +1943,13 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     params["unit"] = reading["unit"]
     params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, analytes)
     params["csf_free_days"] = _csf_free_days(ctx)
+    repeated = [m for m in _REPEATED.finditer(ctx.main)]
+    if repeated:
+        # "Persistent proteinuria ≥ 1 g/24h", "confirmed on two occasions": one value is
+        # not enough; the value before the latest must meet the limit too.
+        for m in repeated:
+            ctx.take(m.start(), m.end(), "lab:repeated")
+        params["repeat"] = 2
     if len(groups) > 1:
         params["alternatives"] = [_alternative(a, r) for a, r in groups[1:]]
         # Listed exclusions exclude on any one ("ANC < 1.0, lymphocytes < 0.5"); listed

@@ -1237,6 +1237,8 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         _validate_groups(kind, params, _category("lab"), "lab concept ids")
         if "per_weight" in params:
             _bool(kind, params, "per_weight")
+        if params.get("repeat") is not None:
+            _int_field(kind, params, "repeat")
     elif kind == "serology":
         markers = _ids(kind, params, "markers",
                        lambda c: _attr("serology")(c) or _attr("autoantibody")(c),

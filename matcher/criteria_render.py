@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from matcher.model import Criterion
+from matcher.timeline import LOOKBACK_DAYS
 from matcher.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
@@ -127,6 +128,8 @@ def _lab(p: dict[str, Any]) -> str:
         text += f"; otherwise {p['below_manual']}"
     if p.get("per_weight"):
         text += " (divided by the latest body weight)"
+    if p.get("repeat"):
+        text += f", and on the value before it too (persistent: within {LOOKBACK_DAYS} days of it)"
     return text
 
 

@@ -715,6 +715,57 @@ def _lab_failure(
 def _lab_one(
     criterion: Criterion, params: dict, analyte: str, timeline: Timeline
 ) -> tuple[bool | None, str, tuple[Finding, ...]]:
+    """One analyte against the group's limit: the latest value, and with "repeat" (a
+    persistent or confirmed limit) the value before it as well."""
+    truth, reason, found = _lab_latest(criterion, params, analyte, timeline)
+    if not params.get("repeat") or truth is not True or not found:
+        return truth, reason, found
+    return _lab_repeated(params, analyte, timeline, found[0], reason)
+
+
+def _lab_repeated(
+    params: dict, analyte: str, timeline: Timeline, latest: Finding, reason: str
+) -> tuple[bool | None, str, tuple[Finding, ...]]:
+    """ "Persistent proteinuria ≥ 1 g/24h": the latest value met the limit; the one
+    before it (another day, within LOOKBACK_DAYS of it) must too. None without one."""
+    when = _when(latest, timeline)
+    earlier = [
+        f
+        for f in timeline.of(analyte)
+        if isinstance(f.value, (int, float))
+        and 0 < (when - _when(f, timeline)).days <= LOOKBACK_DAYS
+    ]
+    if not earlier:
+        return None, f"{reason}; persistent: no earlier value within {LOOKBACK_DAYS} days", ()
+    previous = _latest(earlier, timeline)
+    limit = _limit(params, analyte, previous, timeline)
+    if limit is None:
+        return None, f"{reason}; the earlier value has no reference range", ()
+    ok = _OPS[params["op"]](float(previous.value), limit)
+    shown = f"earlier {_fmt(float(previous.value))} on {_when(previous, timeline)}"
+    return ok, f"{reason}; {shown} {'also meets it' if ok else 'does not'}", (latest, previous)
+
+
+def _limit(params: dict, analyte: str, finding: Finding, timeline: Timeline) -> float | None:
+    """The number a value is compared with: the stated value, or the multiple of the ULN
+    (its exception's multiple for a patient with that condition) of the finding's range."""
+    if "uln_multiple" not in params:
+        return float(params["value"])
+    uln, _ = _uln(finding, analyte)
+    return None if uln is None else _uln_multiple(params, timeline) * uln
+
+
+def _uln_multiple(params: dict, timeline: Timeline) -> float:
+    multiple = float(params["uln_multiple"])
+    for exception in params.get("exceptions", []):
+        if "uln_multiple" in exception and _has_condition(timeline, exception["if"]):
+            multiple = float(exception["uln_multiple"])
+    return multiple
+
+
+def _lab_latest(
+    criterion: Criterion, params: dict, analyte: str, timeline: Timeline
+) -> tuple[bool | None, str, tuple[Finding, ...]]:
     label = _label(analyte)
     values = [f for f in timeline.of(analyte) if isinstance(f.value, (int, float))]
     latest, why = _current(values, timeline, label)
@@ -750,10 +801,7 @@ def _lab_one(
         )
         return ok, reason, (latest, weight)
     if "uln_multiple" in params:
-        multiple = float(params["uln_multiple"])
-        for exception in params.get("exceptions", []):
-            if "uln_multiple" in exception and _has_condition(timeline, exception["if"]):
-                multiple = float(exception["uln_multiple"])
+        multiple = _uln_multiple(params, timeline)
         uln, source = _uln(latest, analyte)
         if uln is None:
             return None, f"{label} {_fmt(value)} has no reference range and no default ULN", ()

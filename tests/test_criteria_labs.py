@@ -443,3 +443,63 @@ def test_a_multiple_of_or_a_change_from_baseline_is_never_read_as_a_level(ctype,
 )
 def test_a_limit_measured_at_baseline_is_still_a_level(text: str, params: dict[str, Any]):
     _check("inclusion", text, "lab", params)
+
+
+# ------------------------------------------------------------------ persistent limits
+PERSISTENT: list[tuple[str, str, dict[str, Any]]] = [
+    ("inclusion", "Persistent proteinuria ≥ 0.5 g/24h",
+     {"analytes": [PROT24], "op": ">=", "value": 0.5, "repeat": 2}),
+    ("inclusion", "UPCR ≥ 1 g/g confirmed on two occasions",
+     {"analytes": [UPCR], "op": ">=", "value": 1.0, "repeat": 2}),
+    ("exclusion", "ALT persistently > 3 × ULN", {"analytes": ["lab.alt"], "uln_multiple": 3.0,
+                                                 "repeat": 2}),
+    ("inclusion", "Spot UPCR > 0.5 mg/mg in at least two samples",
+     {"analytes": [UPCR], "op": ">", "value": 0.5, "repeat": 2}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), PERSISTENT)
+def test_a_persistent_or_confirmed_limit_asks_for_two_values(ctype, text, params) -> None:
+    _check(ctype, text, "lab", params)
+
+
+def _lab_status(text: str, ctype: str, *values: tuple[float, dt.date]) -> str:
+    from matcher.evaluate import evaluate
+    from matcher.model import Assertion, Finding, Patient
+    from matcher.timeline import build_timeline
+
+    criterion = parse_criterion(text, ctype)
+    analyte = criterion.params["analytes"][0]
+    unit = criterion.params["unit"]
+    findings = [
+        Finding(concept=analyte, category="lab", note_id=f"n{i}", start=0, end=4, text="t",
+                assertion=Assertion.AFFIRMED, value=v, unit=unit, date=d, date_source="text")
+        for i, (v, d) in enumerate(values)
+    ]  # fmt: skip
+    timeline = build_timeline(Patient("P1", None), findings, {f.note_id: f.date for f in
+                              findings}, dt.date(2026, 11, 20))  # fmt: skip
+    return evaluate(criterion, timeline).status.value
+
+
+NOV, SEP, MAR = dt.date(2026, 11, 1), dt.date(2026, 9, 15), dt.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([(1.2, NOV), (0.9, SEP)], "met"),
+        ([(1.2, NOV), (0.3, SEP)], "not_met"),  # the value before did not meet it
+        ([(0.3, NOV), (0.9, SEP)], "not_met"),  # the latest does not
+        ([(1.2, NOV)], "unknown"),  # one value cannot show persistence
+        ([(1.2, NOV), (0.9, MAR)], "unknown"),  # the earlier one is too far back
+    ],
+)
+def test_a_persistent_limit_needs_the_value_before_the_latest_too(values, expected) -> None:
+    assert _lab_status("Persistent proteinuria ≥ 0.5 g/24h", "inclusion", *values) == expected
+
+
+def test_a_persistent_limit_reads_back_in_plain_words() -> None:
+    from matcher.criteria_render import reading
+
+    text = reading(parse_criterion("Persistent proteinuria ≥ 0.5 g/24h", "inclusion"))
+    assert "value before it too (persistent" in text
