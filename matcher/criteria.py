@@ -1604,6 +1604,15 @@ def _same_performance(first: tuple[str, dict], second: tuple[str, dict]) -> bool
     return a is not None and a == b
 
 
+# "no BILAG A", "BILAG score A/B", "(BILAG) A and no more than one BILAG B": organ-domain
+# grades. Notes record BILAG, if at all, as prose per domain, not as a number to compare.
+_BILAG_GRADE = re.compile(
+    r"\bBILAG(?:[\s-]*2004)?\)?(?:\s+(?:score|grade|index|domain))?\s*(?:of\s+)?"
+    r"[A-E](?:\s*(?:/|,|or|and)\s*[A-E])*(?![\w-])"
+)
+_BILAG_REASON = "BILAG organ-domain grades (A to E) are not read from notes; checked by a person"
+
+
 def _score(ctx: _Ctx) -> _Parsed | None:
     """ "SLEDAI-2K ≥ 6", "ECOG 0 to 2", "ECOG performance status 0-1". The threshold is
     read after the score's name, so "2K"/"2000" in the name is never a value, and before
@@ -1611,6 +1620,8 @@ def _score(ctx: _Ctx) -> _Parsed | None:
     mentions = ctx.mentions("score")
     if not mentions:
         return None
+    if any(m.concept_id == "score.bilag" for m in mentions) and _BILAG_GRADE.search(ctx.main):
+        return _manual(_BILAG_REASON, ctx.key("bilag"))
     readings: list[tuple[TermMatch, dict[str, Any] | None, list[tuple[int, int]]]] = []
     for index, mention in enumerate(mentions):
         # A threshold is read within a few words of the name ("ECOG 0, 1 or 2"): a bounded
@@ -1672,6 +1683,7 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
         for t in ctx.mentions("lab")
         if t.concept_id not in _NOT_THRESHOLD_LABS
     ]
+    found = _with_ratio_phrases(ctx.main, found)
     # Vocabulary mentions do not overlap and are in text order: the one starting at or
     # before a generic mention, and the next one, are the only ones it can overlap.
     starts = [f.start for f in found]
@@ -1685,12 +1697,33 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
     return _until_next(found, ctx.main)
 
 
+# "Morning proteinuria /creatinine ratio", "uP/C ratio", "Urine protein: creatinine ratio":
+# a protein-to-creatinine ratio however it is spaced or abbreviated. It replaces the
+# vocabulary's "proteinuria" and "creatinine" inside it (neither is the analyte).
+_RATIO_PHRASE = re.compile(
+    r"\b(?:(?:urine|urinary)\s+)?(?:protein(?:uria)?|uP|uPr)\s*(?:[:/]|-?\s*to\s*-?)\s*"
+    r"(?:creatinine|creat|Cr|C)\s+ratio\b",
+    _I,
+)
+
+
+def _with_ratio_phrases(text: str, found: list[_Mention]) -> list[_Mention]:
+    phrases = [_Mention("lab.upcr", m.start(), m.end()) for m in _RATIO_PHRASE.finditer(text)]
+    if not phrases:
+        return found
+    kept = [f for f in found if not any(f.start < p.end and p.start < f.end for p in phrases)]
+    return sorted(kept + phrases, key=lambda f: f.start)
+
+
 def _until_next(found: list[_Mention], text: str) -> list[_Mention]:
     # A protein mention's unit is read only up to the next analyte: in "proteinuria ≥
     # 0.5 g/day or UPCR ≥ 0.5 g/g" the g/g belongs to the UPCR.
     out: list[_Mention] = []
     for index, mention in enumerate(found):
-        if mention.concept in _PROTEIN_ANALYTES:
+        named_ratio = _PER_CREATININE.search(text, mention.start, mention.end)
+        if mention.concept in _PROTEIN_ANALYTES and not named_ratio:
+            # ("Proteinuria/creatinine ratio > 1.0 or 24 hours proteinuria > 1 g" names its
+            # ratio: the "24 hours" after it is the other analyte's.)
             stop = found[index + 1].start if index + 1 < len(found) else len(text)
             # Only the words right after the mention are read (one short slice each).
             near = text[mention.start : min(stop, mention.end + 60)]
@@ -1747,7 +1780,15 @@ def _lab_reading(
 ) -> dict[str, Any] | None:
     """Operator and threshold for one analyte, in its canonical unit, read before `stop`.
     `spans` collects where the threshold was read (with its unit and any restatement)."""
-    limit = min(mention.end + 80, stop if stop is not None else len(ctx.main))
+    end = mention.end
+    method = _METHOD.match(ctx.main, end) if mention.concept == "lab.egfr" else None
+    if method is not None:
+        # "eGFR as calculated by the Chronic Kidney Disease Epidemiology Collaboration
+        # equation of ≤ 45": the threshold follows the equation's name.
+        end = method.end()
+        if spans is not None:
+            spans.append((method.start(), method.end()))
+    limit = min(end + 80, stop if stop is not None else len(ctx.main))
     cmps = ctx.comparisons_between(mention.end, limit)
     if not cmps:
         return _normal_range(ctx, mention, spans)
@@ -1763,6 +1804,15 @@ def _lab_reading(
     if written is None and concept.id == "lab.urine_protein_24h" and bare_mass:
         # "24-hour urine protein ≥ 500 mg": a mass in a day's collection is per day.
         written, unit_end = f"{bare_mass[1].lower()}/day", cmp.num_end + bare_mass.end()
+    bracketed = _BRACKETED_UNIT.match(ctx.main, cmp.num_end) if written is None else None
+    if bracketed is not None and canonical_unit(bracketed["unit"]) is not None:
+        # "uP/C ratio ≥ 1 (expressed in mg/mg)": the unit said in brackets.
+        written, unit_end = bracketed["unit"], bracketed.end()
+    if written is None and concept.id == "lab.upcr" and 0 < cmp.value <= _UPCR_RATIO_MAX:
+        # "Proteinuria/creatinine ratio > 1.0": a ratio of a few units is mg/mg. In
+        # mg/mmol it would sit inside the normal range (< 15 mg/mmol), which no trial
+        # uses as a proteinuria limit.
+        written = "g/g"
     family = concept.attrs.get("family", "")
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None:
@@ -1774,6 +1824,21 @@ def _lab_reading(
             spans.append((unit_end, restated))
     return {"op": cmp.op, "value": _tidy(converted[0]), "unit": converted[1]}
 
+
+# "(expressed in mg/mg)", "(mg/mg)", "(as mg/g)": a unit given apart from its number.
+_BRACKETED_UNIT = re.compile(
+    r"\s*\(\s*(?:(?:expressed|measured|reported)\s+)?(?:(?:in|as)\s+)?(?P<unit>[^()\s]{1,12})\s*\)",
+    _I,
+)
+_UPCR_RATIO_MAX = 10.0
+# How an eGFR was estimated, between its name and its threshold.
+_METHOD = re.compile(
+    r"\s*(?:\([^()]{1,12}\))?\s*,?\s*(?:as\s+)?(?:calculated|estimated|measured|determined|"
+    r"assessed)\s+"
+    r"(?:by|using|with|according\s+to)\s+(?:the\s+)?[^,;.<>≤≥=\d]{2,90}?"
+    r"\b(?:equation|formula)\b\s*,?",
+    _I,
+)
 
 _RESTATEMENT = re.compile(rf"\s*[,;]?\s*[(\[]\s*(?:(?:{_OP})\s*)?(?P<num>{_NUM})", _I)
 
@@ -1791,9 +1856,19 @@ def _restatement_end(text: str, end: int, family: str, analyte: str, value: floa
     if number is None or written is None or close is None:
         return None
     converted = normalize(family, number, written, analyte=analyte)
-    if converted is None or abs(converted[0] - value) > 0.01 * abs(value):
+    if converted is None:
+        return None
+    rounded = _CONVENTIONAL_FACTORS.get((family, canonical_unit(written)))
+    candidates = [converted[0]] + ([number * rounded] if rounded is not None else [])
+    if all(abs(c - value) > 0.01 * abs(value) for c in candidates):
         return None
     return unit_end + close.end()
+
+
+# Restatements that use the clinical rule of thumb rather than the exact factor: a
+# protein/creatinine ratio of 1 g/g is "about 100 mg/mmol" (exactly 113), so "≥ 3000 mg/g
+# (300 mg/mmol)" states one threshold twice. (family, unit) → canonical value per unit.
+_CONVENTIONAL_FACTORS: dict[tuple[str, str | None], float] = {("upcr", "mg/mmol"): 0.01}
 
 
 def _normal_range(
@@ -1834,6 +1909,9 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
                 ctx.take(mention.start, mention.end, "term")
             continue
         ctx.take(mention.start, mention.end, "term")
+        day_lead = _DAY_LEAD.search(ctx.main, max(0, mention.start - 16), mention.start)
+        if day_lead and mention.concept == "lab.urine_protein_24h":
+            ctx.take(day_lead.start(), day_lead.end(), "lab:24-hour")  # "24 hours Proteinuria"
         clearance = _CLEARANCE.match(ctx.main, mention.end)
         if clearance and mention.concept == "lab.egfr":
             ctx.take(mention.end, clearance.end(), "lab:clearance")
@@ -1862,6 +1940,8 @@ def _threshold_key(reading: dict[str, Any]) -> tuple[Any, ...]:
 _ANALYTE_LIST_GAP = re.compile(
     r"[\s,/&+]*(?:\([^()]{1,15}\))?[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I
 )
+# "24 hours proteinuria", "24h urinary": the collection named before the analyte.
+_DAY_LEAD = re.compile(r"\b24\s*-?\s*(?:h|hrs?|hours?)\s*(?:(?:urine|urinary)\s+)?$", _I)
 # Matched where an analyte mention ends, without copying the rest of the item.
 _CLEARANCE = re.compile(r"\s*clearance(?:\s+rate)?\b", _I)
 
@@ -1889,11 +1969,36 @@ def _reading_stops(text: str, mentions: list[_Mention]) -> list[int | None]:
     return stops
 
 
+# "Creatinine ≥ 1.5 times baseline", "ALT > 3x baseline", "eGFR < 70% of baseline": a
+# multiple of, or a change from, the patient's own earlier value, which the words around
+# it ("times", "baseline") would otherwise let pass as a level.
+_RELATIVE_TO_BASELINE = re.compile(
+    r"(?:\b(?:times|fold|from|above|over|below|under|of|than|versus|vs)|[x×%]|\bpercent)"
+    r"\.?\s+(?:the\s+)?(?:(?:patient|subject|participant)'?s?\s+)?(?:own\s+)?"
+    r"(?:baseline|pre-?treatment)\s*(?:values?|levels?|measurements?)?"
+    r"(?!\s*(?:visit|period|phase))\b",
+    _I,
+)
+
+
+# A limit that must hold on more than one measurement.
+_REPEATED = re.compile(
+    r"\b(?:persistent(?:ly)?|persisting|confirmed|repeated(?:ly)?)\b|"
+    r"\b(?:on|in|for)\s+(?:at\s+least\s+)?(?:two|2)\s+(?:consecutive\s+|separate\s+)?"
+    r"(?:occasions|samples|measurements|collections|determinations|specimens)\b",
+    _I,
+)
+
+
 def _lab(ctx: _Ctx) -> _Parsed | None:
     mentions = _lab_mentions(ctx)
     if not mentions:
         return None
     concept = ctx.vocab[mentions[0].concept]
+    if _RELATIVE_TO_BASELINE.search(ctx.main):
+        reason = f"{concept.label}: a change from the patient's own baseline must be checked " \
+            "by a person"
+        return _manual(reason, ctx.key(concept.key))
     groups = _group_readings(ctx)
     if not groups:
         return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))
@@ -1905,6 +2010,13 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     params["unit"] = reading["unit"]
     params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, analytes)
     params["csf_free_days"] = _csf_free_days(ctx)
+    repeated = [m for m in _REPEATED.finditer(ctx.main)]
+    if repeated:
+        # "Persistent proteinuria ≥ 1 g/24h", "confirmed on two occasions": one value is
+        # not enough; the value before the latest must meet the limit too.
+        for m in repeated:
+            ctx.take(m.start(), m.end(), "lab:repeated")
+        params["repeat"] = 2
     if len(groups) > 1:
         params["alternatives"] = [_alternative(a, r) for a, r in groups[1:]]
         # Listed exclusions exclude on any one ("ANC < 1.0, lymphocytes < 0.5"); listed
@@ -2533,7 +2645,11 @@ def _classify_as(
 # Spans any reading may pass over. "with or without microscopic haematuria" makes its
 # object optional, so it asks for nothing; a literature reference asks for nothing either.
 _OPTIONAL_OBJECT = re.compile(
-    r"\bwith\s*(?:or|/)\s*without\s+(?:(?!and\b|or\b)[\w-]+\s*){1,4}", _I
+    r"\bwith\s*(?:or|/)\s*without\s+(?:(?!and\b|or\b)[\w-]+\s*){1,4}"
+    # "with or without microscopic haematuria (> 5 RBC/HPF)": the optional object's own
+    # definition asks for nothing either.
+    r"(?:\s*\([^()]{0,80}\))?",
+    _I,
 )
 _CITATION = re.compile(
     rf"{_CLOSED_PAREN}[^()]*(?:\bdoi\b|\bet\s+al\b|\bPMID\b|\b(?:19|20)\d{{2}}\s*;)[^()]*\)", _I

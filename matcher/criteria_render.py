@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from matcher.model import Criterion
+from matcher.timeline import LOOKBACK_DAYS
 from matcher.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
@@ -172,6 +173,8 @@ def _lab(p: dict[str, Any]) -> str:
         text += f"; otherwise {p['below_manual']}"
     if p.get("per_weight"):
         text += " (divided by the latest body weight)"
+    if p.get("repeat"):
+        text += f", and on the value before it too (persistent: within {LOOKBACK_DAYS} days of it)"
     return text
 
 
@@ -186,14 +189,23 @@ def _cd19(p: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- matcher.criteria_kinds
 
 
+def _is_autoantibody(concept_id: str) -> bool:
+    return bool(load_vocabulary()[concept_id].attrs.get("autoantibody"))
+
+
 def _serology(p: dict[str, Any]) -> str:
     negative = p.get("result") == "negative"
     names = _names([*p.get("markers", []), *p.get("infections", [])], "and" if negative else "or")
     text = f"{names} {'all negative' if negative else 'positive'}"
     # "now": the current markers (HBsAg, HCV RNA) or a diagnosis in the lookback, not a
     # resolved infection; "at any time": past markers (anti-HBc) count too.
+    if p.get("window_days") and not p.get("ever"):
+        return f"{text} {_window(p['window_days'])} (the latest result)"
     text += " at any time" if p.get("ever") else " now"
-    if not negative and not p.get("ever"):
+    autoantibodies = all(_is_autoantibody(m) for m in p.get("markers", []))
+    if not p.get("ever") and not p.get("infections") and autoantibodies:
+        text += " (the latest result)"  # an autoantibody has no "current marker"
+    elif not negative and not p.get("ever"):
         text += " (current markers or a diagnosis)"
     if p.get("needs_result"):
         text += " (a test result is needed)"

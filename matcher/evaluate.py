@@ -927,6 +927,57 @@ def _lab_failure(
 def _lab_one(
     criterion: Criterion, params: dict, analyte: str, timeline: Timeline
 ) -> tuple[bool | None, str, tuple[Finding, ...]]:
+    """One analyte against the group's limit: the latest value, and with "repeat" (a
+    persistent or confirmed limit) the value before it as well."""
+    truth, reason, found = _lab_latest(criterion, params, analyte, timeline)
+    if not params.get("repeat") or truth is not True or not found:
+        return truth, reason, found
+    return _lab_repeated(params, analyte, timeline, found[0], reason)
+
+
+def _lab_repeated(
+    params: dict, analyte: str, timeline: Timeline, latest: Finding, reason: str
+) -> tuple[bool | None, str, tuple[Finding, ...]]:
+    """ "Persistent proteinuria ≥ 1 g/24h": the latest value met the limit; the one
+    before it (another day, within LOOKBACK_DAYS of it) must too. None without one."""
+    when = _when(latest, timeline)
+    earlier = [
+        f
+        for f in timeline.of(analyte)
+        if isinstance(f.value, (int, float))
+        and 0 < (when - _when(f, timeline)).days <= LOOKBACK_DAYS
+    ]
+    if not earlier:
+        return None, f"{reason}; persistent: no earlier value within {LOOKBACK_DAYS} days", ()
+    previous = _latest(earlier, timeline)
+    limit = _limit(params, analyte, previous, timeline)
+    if limit is None:
+        return None, f"{reason}; the earlier value has no reference range", ()
+    ok = _OPS[params["op"]](float(previous.value), limit)
+    shown = f"earlier {_fmt(float(previous.value))} on {_when(previous, timeline)}"
+    return ok, f"{reason}; {shown} {'also meets it' if ok else 'does not'}", (latest, previous)
+
+
+def _limit(params: dict, analyte: str, finding: Finding, timeline: Timeline) -> float | None:
+    """The number a value is compared with: the stated value, or the multiple of the ULN
+    (its exception's multiple for a patient with that condition) of the finding's range."""
+    if "uln_multiple" not in params:
+        return float(params["value"])
+    uln, _ = _uln(finding, analyte)
+    return None if uln is None else _uln_multiple(params, timeline) * uln
+
+
+def _uln_multiple(params: dict, timeline: Timeline) -> float:
+    multiple = float(params["uln_multiple"])
+    for exception in params.get("exceptions", []):
+        if "uln_multiple" in exception and _has_condition(timeline, exception["if"]):
+            multiple = float(exception["uln_multiple"])
+    return multiple
+
+
+def _lab_latest(
+    criterion: Criterion, params: dict, analyte: str, timeline: Timeline
+) -> tuple[bool | None, str, tuple[Finding, ...]]:
     label = _label(analyte)
     values = [f for f in timeline.of(analyte) if isinstance(f.value, (int, float))]
     latest, why = _current(values, timeline, label)
@@ -962,10 +1013,7 @@ def _lab_one(
         )
         return ok, reason, (latest, weight)
     if "uln_multiple" in params:
-        multiple = float(params["uln_multiple"])
-        for exception in params.get("exceptions", []):
-            if "uln_multiple" in exception and _has_condition(timeline, exception["if"]):
-                multiple = float(exception["uln_multiple"])
+        multiple = _uln_multiple(params, timeline)
         uln, source = _uln(latest, analyte)
         if uln is None:
             return None, f"{label} {_fmt(value)} has no reference range and no default ULN", ()
@@ -1204,10 +1252,12 @@ def _serology_attrs(concept_id: str) -> dict[str, Any]:
     return load_vocabulary()[concept_id].attrs.get("serology", {})
 
 
-def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
+def _marker_check(
+    timeline: Timeline, marker: str, ever: bool, window: int | None = None
+) -> _Check:
     """The marker's state: any positive ever (`ever`); else the latest result within the
-    lookback, or an older positive of a marker that never clears (anti-HBc, anti-HCV,
-    HIV)."""
+    lookback (or the criterion's own `window` of days: "anti-Ro positive within 3 months"),
+    or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV)."""
     label = _label(marker)
     results = [
         f for f in timeline.of(marker) if f.attrs.get("result") in ("positive", "negative")
@@ -1219,7 +1269,8 @@ def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
         latest = _latest(positives or results, timeline)
         result = latest.attrs["result"]
         return _Check(bool(positives), latest, f"{label} {result} on {_when(latest, timeline)}")
-    recent = [f for f in results if _in_lookback(f, timeline)]
+    days = LOOKBACK_DAYS if window is None else window
+    recent = [f for f in results if 0 <= (timeline.as_of - _when(f, timeline)).days <= days]
     if recent:
         latest = _latest(recent, timeline)
         result = latest.attrs["result"]
@@ -1234,7 +1285,7 @@ def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
         None,
         None,
         f"most recent {label} ({latest.attrs['result']}) is from {when}, older than the "
-        f"{LOOKBACK_DAYS}-day lookback (stale)",
+        f"{days}-day {'lookback' if window is None else 'window'} (stale)",
         stale_positive=latest.attrs["result"] == "positive",
     )
 
@@ -1296,7 +1347,8 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     when every one is negative."""
     params = criterion.params
     ever = bool(params.get("ever"))
-    checks = [_marker_check(timeline, m, ever) for m in params.get("markers", [])]
+    window = params.get("window_days")
+    checks = [_marker_check(timeline, m, ever, window) for m in params.get("markers", [])]
     checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
     reasons = "; ".join(c.reason for c in checks)
     states = [c.state for c in checks]

@@ -479,6 +479,8 @@ def _extract(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             return _ana(ctx, span, concept)
         if concept.id == "lab.cd19":
             return _cd19(ctx, span, concept)
+        if concept.attrs.get("autoantibody"):
+            return _autoantibody(ctx, span, concept)
         if concept.attrs.get("serology"):
             return _serology(ctx, span, concept)
         if concept.attrs.get("pair"):
@@ -805,6 +807,40 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         date=date,
         date_source=source,
         attrs=attrs,
+    )
+
+
+def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    """ "anti-dsDNA 85 IU/mL" is a measured level (a lab value); "anti-dsDNA positive",
+    "anti-Smith antibody negative" are results: affirmed whatever their polarity (a test
+    was done), with no value and "result" saying which."""
+    measured = list(_lab(ctx, span, concept)) if concept.attrs.get("family") else []
+    if measured:
+        yield from measured
+        return
+    window = _window_after(ctx, span)[:40]
+    negative = _NEGATIVE_RE.search(window)
+    positive = _POSITIVE_RE.search(window)
+    if negative is None and positive is None and span._.assertion != "negated":
+        return
+    # The polarity word nearest the name: "anti-Ro positive; anti-La negative" is
+    # positive (the window stops at the next lab name, ";" or the line's end anyway).
+    first = min((m for m in (negative, positive) if m is not None), key=lambda m: m.start(),
+                default=None)  # fmt: skip
+    is_negative = (first is negative and first is not None) or (
+        first is None and span._.assertion == "negated"
+    )
+    end = span.end_char + (first.end() if first is not None else 0)
+    date, source = _value_date(ctx, span, end)
+    yield _finding(
+        ctx,
+        concept,
+        span.start_char,
+        _trim(ctx.text, span.start_char, end),
+        "affirmed",
+        date=date,
+        date_source=source,
+        attrs={"result": "negative" if is_negative else "positive"},
     )
 
 
