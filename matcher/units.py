@@ -23,6 +23,7 @@ from fractions import Fraction
 __all__ = [
     "canonical_unit",
     "convert_factor",
+    "fits_unit",
     "guess_unit",
     "normalize",
     "parse_reference_range",
@@ -424,6 +425,23 @@ def guess_unit(family: str, value: float, analyte: str | None = None) -> str | N
         return None
     units = {row.unit for row in rows if row.low <= value <= row.high}
     return units.pop() if len(units) == 1 else None
+
+
+def fits_unit(family: str, value: float, unit: str, analyte: str | None = None) -> bool:
+    """Is `value` plausible in `unit`? ("count", 4.5, "/uL") → False: a white count of
+    4.5 cells/mm³ is not a measurement, so "4,500/mm3" is thousands grouping. A unit this
+    table does not weigh counts as plausible."""
+    number = _finite(value)
+    if number is None:
+        return False
+    canonical = unit if unit in _CONVERSIONS.get(family, {}) else canonical_unit(unit)
+    rows = [row for row in _PLAUSIBLE if row.family == family and row.unit == canonical]
+    key = _analyte_key(analyte)
+    specific = [row for row in rows if row.analyte == key]
+    rows = specific or [row for row in rows if row.analyte is None]
+    if not rows:
+        return True
+    return any(row.low <= number <= row.high for row in rows)
 
 
 # --------------------------------------------------------------------------- reference ranges

@@ -33,11 +33,18 @@ from matcher.nlp.components import (
     doc_text,
     note_context,
 )
-from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
+from matcher.units import (
+    canonical_unit,
+    convert_factor,
+    fits_unit,
+    guess_unit,
+    parse_reference_range,
+)
 from matcher.vocab import Concept, Vocabulary, in_context, load_vocabulary, read_concepts
 
 # ------------------------------------------------------------------ value grammar
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+(?:\.\d+)?|\.\d+"
+# "4,500" (thousands grouping), "11,4" (a decimal comma: see _comma_readings), "3.1".
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
 # Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
 # "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6"
 _LEAD = (
@@ -51,7 +58,7 @@ _LEAD = (
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)])\s*)*"
 )
 _VALUE_RE = re.compile(
-    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d)(?!\s*[:/]\s*\d)", re.I
+    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d|,\d)(?!\s*[:/]\s*\d)", re.I
 )
 _FLAG_RE = re.compile(r"^\s*(?:\(?\b(?P<flag>H|L|HH|LL|high|low|abnormal)\b\)?|\*+)", re.I)
 _REF_RE = re.compile(
@@ -63,7 +70,7 @@ _UNIT_CHUNK = re.compile(r"^\s*(?P<u>[^\s;,()\[\]]+(?:\s+[^\s;,()\[\]]+){0,2})")
 _SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
 
 # "1:640", "1/640", "1 in 320"
-_TITRE_RE = re.compile(r"\b1\s*(?::|/|\bin\b)\s*(?P<t>\d{2,5})\b")
+_TITRE_RE = re.compile(r"\b1\s*(?::|/|\bin\b)\s*(?P<t>\d{1,2},\d{3}|\d{2,5})\b")
 # "SLEDAI-2K 18/105", "ECOG=2": a score may be written over its maximum.
 _SCORE_RE = re.compile(
     rf"^{_LEAD}(?P<cmp>[<>≤≥]=?)?\s*(?P<num>\d{{1,3}}(?:\.\d)?)(?!\d|\.\d)"
@@ -81,7 +88,9 @@ _COMPARED = re.compile(
     r"exceed\w*|than|threshold|cut-?off|criterion)\b[^,;]*$",
     re.I,
 )
-_CD19_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b")
+_CD19_COUNT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b", re.I
+)
 _POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
 _NEGATIVE_RE = re.compile(
     r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none)\b",
@@ -218,6 +227,7 @@ class _Context:
     drug_starts: list[int]
     sentences: Sentences
     is_report: bool | None = None
+    decimal_comma: bool = False  # the note prints decimals with a comma ("Hb 11,4 g/dL")
 
 
 @Language.factory("finding_extractor")
@@ -281,6 +291,7 @@ class FindingExtractor:
             ),
             drug_starts=[s.start_char for s in drug_spans],
             sentences=Sentences(doc),
+            decimal_comma=_uses_decimal_commas(text),
         )
         concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
         findings, handled = _paired_labs(ctx, concepts)
@@ -554,10 +565,24 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
     breaks = [ctx.text.rfind(ch, lo, span.start_char) for ch in ";\n"]
     item_start = max([lo] + [b + 1 for b in breaks if b != -1])
+    earlier = _EARLIER_CUE.search(ctx.text, value_end, item_end)
+    if earlier is not None:
+        # "UPCR 0.6 mg/mg, down from 2.1 in March": March dates the 2.1, not the 0.6.
+        item_end = earlier.start()
     mention = _date_near(ctx, span.start_char, value_end, item_start, item_end)
     if mention is not None and mention.date is not None:
         return mention.date, "text"
     return _context_date(ctx, span.start_char)
+
+
+# An earlier value printed after the current one: "(previously 3.1 g/g in April)",
+# "down from 2.1 in March", "vs 92 g/L in August".
+_EARLIER_CUE = re.compile(
+    r"\b(?:previously|previous|prior|earlier|down\s+from|up\s+from|fell\s+from|rose\s+from|"
+    r"from|was|vs\.?|versus|compared\s+(?:to|with))\s*[:=]?\s*"
+    rf"(?P<num>{_NUMBER})(?!\d|\.\d|,\d)",
+    re.I,
+)
 
 
 def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -565,15 +590,46 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if read is None:
         return
     match, limit = read
+    current = list(
+        _lab_value(
+            ctx,
+            span,
+            concept,
+            match.group("num"),
+            match.group("cmp"),
+            span.end_char + match.end(),
+            limit,
+            span.start_char,
+        )
+    )
+    yield from current
+    if current:
+        yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
+
+
+def _earlier_lab_value(
+    ctx: _Context, span: Span, concept: Concept, current: Finding, limit: int
+) -> Iterable[Finding]:
+    """The earlier value beside the current one, in the current one's unit unless it
+    prints its own, and only with a date of its own after it: an undated "down from 2.6"
+    says nothing usable of when."""
+    cue = _EARLIER_CUE.search(ctx.text, current.end, limit)
+    if cue is None:
+        return
+    _lo, hi = _sentence_bounds(ctx, span)
+    own_end = max(limit, min(hi, _line_end(ctx.text, cue.end())))
+    if not _dates_between(ctx, cue.end(), own_end):
+        return
     yield from _lab_value(
         ctx,
         span,
         concept,
-        match.group("num"),
-        match.group("cmp"),
-        span.end_char + match.end(),
-        limit,
+        cue.group("num"),
+        None,
+        cue.end(),
+        own_end,
         span.start_char,
+        fallback_unit=current.raw_unit,
     )
 
 
@@ -586,13 +642,13 @@ def _lab_value(
     cursor: int,
     limit: int,
     start: int,
+    fallback_unit: str | None = None,
 ) -> Iterable[Finding]:
     """Read [flag] [unit] [flag] [reference range] after a value, normalise, emit.
 
     Covers inline ("ALT 85 U/L (7-40)"), flagged ("Hb 98 L"), and fixed-width
     printouts ("HGB   98   L   g/L   115-155") alike.
     """
-    value = float(raw_number.replace(",", ""))
     value_end = cursor
     flags: list[str] = []
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
@@ -610,36 +666,30 @@ def _lab_value(
     ref_low = ref_high = None
     ref = _REF_RE.match(ctx.text[cursor:limit]) or _BARE_RANGE.match(ctx.text[cursor:limit])
     if ref:
+        comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
         parsed = (
-            parse_reference_range(ref.group(0))
+            parse_reference_range(_comma_to_point(ref.group(0)) if comma else ref.group(0))
             if "lo" not in ref.groupdict()
             else (float(ref.group("lo")), float(ref.group("hi")))
         )
         if parsed:
             ref_low, ref_high = parsed
             cursor += ref.end()
+    printed_unit = unit_text is not None
     if unit_text is None:
-        unit_text = _shared_unit(ctx, span)
-    family = concept.attrs.get("family", "")
-    unit = canonical_unit(unit_text) if unit_text else None
-    if unit is None:
-        if concept.attrs.get("unit_alternative"):
-            # "proteinuria 2.1" could be g/day or a ratio: without a unit it is left out.
-            return
-        unit = guess_unit(family, value, concept.id)
-        if unit is None:
-            # GUIDELINE: a unit that cannot be read and a magnitude that fits two
-            # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
-            return
-    factor = convert_factor(family, unit)
-    if factor is None and concept.attrs.get("unit_alternative"):
-        # The unit names the analyte: "proteinuria 150 mg/mmol" is a ratio.
-        concept = ctx.vocabulary[concept.attrs["unit_alternative"]]
-        family = concept.attrs.get("family", "")
-        factor = convert_factor(family, unit)
-    if factor is None:
+        unit_text = _shared_unit(ctx, span) or fallback_unit
+    readings = _comma_readings(raw_number, printed_unit, ctx.decimal_comma)
+    placed = [
+        read
+        for number in readings
+        if (read := _place_value(ctx, concept, number, unit_text, len(readings) > 1))
+    ]
+    if not placed:
         return
-    normalised = round(value * factor, 6)
+    if any(abs(p[2] - placed[0][2]) > 0.01 * max(abs(placed[0][2]), 1e-9) for p in placed):
+        # "ALT 1,200 U/L": 1.2 or 1200, both plausible and not the same value: left out.
+        return
+    concept, value, normalised, factor = placed[0]
     if ref_low is not None:
         ref_low = round(ref_low * factor, 6)
     if ref_high is not None:
@@ -667,6 +717,77 @@ def _lab_value(
         date_source=source,
         attrs=attrs,
     )
+
+
+def _place_value(
+    ctx: _Context, concept: Concept, value: float, unit_text: str | None, check_fit: bool
+) -> tuple[Concept, float, float, float] | None:
+    """(concept, value, normalised value, factor) of one reading of a printed number, or
+    None when its unit cannot be read or guessed. With `check_fit`, a reading is kept only
+    where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3)."""
+    family = concept.attrs.get("family", "")
+    unit = canonical_unit(unit_text) if unit_text else None
+    if unit is None:
+        if concept.attrs.get("unit_alternative"):
+            # "proteinuria 2.1" could be g/day or a ratio: without a unit it is left out.
+            return None
+        unit = guess_unit(family, value, concept.id)
+        if unit is None:
+            # GUIDELINE: a unit that cannot be read and a magnitude that fits two
+            # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
+            return None
+    factor = convert_factor(family, unit)
+    if factor is None and concept.attrs.get("unit_alternative"):
+        # The unit names the analyte: "proteinuria 150 mg/mmol" is a ratio.
+        concept = ctx.vocabulary[concept.attrs["unit_alternative"]]
+        family = concept.attrs.get("family", "")
+        factor = convert_factor(family, unit)
+    if factor is None:
+        return None
+    if check_fit and not fits_unit(family, value, unit, concept.id):
+        return None
+    return concept, value, round(value * factor, 6), factor
+
+
+# ------------------------------------------------------------------ decimal commas
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+_ONE_THOUSANDS_GROUP = re.compile(r"^\d,\d{3}$")
+_COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?![\d,])")
+
+
+def _uses_decimal_commas(text: str) -> bool:
+    """Does the note print decimals with a comma? A comma followed by one or two digits
+    and a unit ("Hb 11,4 g/dL", "PT 12,8 s"), or after a leading zero ("0,82"), says so."""
+    for match in _COMMA_NUMBER.finditer(text):
+        if match.group(1) == "0" or _unit_after(text[match.end() : match.end() + 30])[0]:
+            return True
+    return False
+
+
+def _comma_to_point(text: str) -> str:
+    """ "(ref 10,0-13,5)" → "(ref 10.0-13.5)", in a note that writes decimal commas."""
+    return _COMMA_NUMBER.sub(r"\1.\2", text)
+
+
+def _comma_readings(raw: str, unit_printed: bool, note_uses_commas: bool) -> list[float]:
+    """The values a printed number can stand for.
+
+    "11,4 g/dL", "0,82", or "1,1" in a note that writes "12,8 s": a decimal comma.
+    "11,4" with no unit in a note that never shows its convention: nothing (it may be
+    a decimal or two values; cutting it to 11 would be a misread). "1,130": a decimal
+    (1.13) or thousands grouping (1130), both returned for the caller to weigh by
+    plausibility; "12,500" and "1,250,000": thousands only.
+    """
+    if "," not in raw:
+        return [float(raw)]
+    if _DECIMAL_COMMA.match(raw):
+        if unit_printed or raw.startswith("0,") or note_uses_commas:
+            return [float(raw.replace(",", "."))]
+        return []
+    thousands = float(raw.replace(",", ""))
+    if _ONE_THOUSANDS_GROUP.match(raw):
+        return [thousands, float(raw.replace(",", "."))]
+    return [thousands]
 
 
 def _paired_labs(ctx: _Context, concepts: list[Span]) -> tuple[list[Finding], set[int]]:
@@ -733,35 +854,240 @@ def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     limit = _item_end(ctx, span.end_char, hi)
     match = _SCORE_RE.match(ctx.text[span.end_char : limit])
-    if match is None:
-        return
-    match_end = match.end()
-    value = float(match.group("num").replace(",", ""))
+    if match is not None and _in_date(ctx, span.end_char + match.start("num")):
+        match = None  # "ECOG on 4/10: 1": the day of a date is not the score
+    # The gap reader stops at another name itself, so that a name inside a parenthesis
+    # ("SLEDAI-2K (excluding low complement and anti-dsDNA) 8") does not end the item.
+    stop = _VALUE_STOP.search(ctx.text, span.end_char, hi)
+    gap_limit = stop.start() if stop else hi
+    readings: list[_ScoreReading] = []
+    if match is not None:
+        first = _ScoreReading(
+            match.group("num"), span.end_char + match.start("num"), span.end_char + match.end()
+        )
+        readings = [first, *_later_scores(ctx, span, first)]
+    else:
+        readings = _scores_after_gap(ctx, span, gap_limit) or _score_before_name(ctx, span)
     low, high = concept.attrs.get("low", 0), concept.attrs.get("high", 1000)
-    if not low <= value <= high:
-        return
-    end = span.end_char + match_end
-    tail = ctx.text[end : end + 40]
-    attrs = {}
-    if _AT_DIAGNOSIS.search(tail):
-        # "SLEDAI-2K 23 at diagnosis" copied forward is a past score, not today's.
-        attrs["at_diagnosis"] = True
-    date, source = _value_date(ctx, span, end)
-    points = re.match(r"^\s*(?:points?|pts)\b", tail, re.I)
-    if points:
-        end += points.end()
-    yield _finding(
-        ctx,
-        concept,
-        span.start_char,
-        end,
-        span._.assertion,
-        value=value,
-        raw_value=match.group("num"),
-        date=date,
-        date_source=source,
-        attrs=attrs,
-    )
+    for reading in readings:
+        value = float(reading.number)
+        if not low <= value <= high:
+            continue
+        end = reading.end
+        tail = ctx.text[end : end + 40]
+        attrs = {}
+        if _AT_DIAGNOSIS.search(tail):
+            # "SLEDAI-2K 23 at diagnosis" copied forward is a past score, not today's.
+            attrs["at_diagnosis"] = True
+        if reading.date is not None:
+            date, source = reading.date, "text"
+        elif len(readings) > 1:
+            date, source = _context_date(ctx, span.start_char)
+        else:
+            date, source = _value_date(ctx, span, end)
+        points = re.match(r"^\s*(?:points?|pts)\b", tail, re.I)
+        if points:
+            end += points.end()
+        start = min(span.start_char, reading.start)
+        yield _finding(
+            ctx,
+            concept,
+            start,
+            max(end, span.end_char),
+            span._.assertion,
+            value=value,
+            raw_value=reading.number,
+            date=date,
+            date_source=source,
+            attrs=attrs,
+        )
+
+
+# ------------------------------------------------------------ scores inside sentences
+@dataclass
+class _ScoreReading:
+    number: str
+    start: int
+    end: int
+    date: dt.date | None = None
+
+
+# What may stand between a score's name and its value: words, commas, dashes, a colon or
+# "=", a parenthesis, a date ("SLEDAI-2K on review 12", "SLEDAI-2K (excluding serology)
+# 9", "ECOG PS (physio 2 days ago) 2", "SLEDAI 2K recorded on 4 March: 10").
+_GAP_TOKEN = re.compile(
+    r"\s+|\((?P<paren>[^()\n]{0,80})\)|(?P<num>\d+(?:\.\d+)?)|(?P<word>[^\W\d_]+(?:['’-][^\W\d_]+)*)"
+    r"|(?P<punct>[,:=\-–—])|(?P<other>.)",
+    re.S,
+)
+# A gap with one of these words names a threshold, a change or a plan, not the value:
+# "SLEDAI-2K needs to be at least 8", "dropped by 6 points", "not repeated for 3 months".
+_GAP_STOP_WORDS = frozenset(
+    {
+        "than", "least", "most", "above", "below", "over", "under", "less", "more",
+        "greater", "exceed", "exceeds", "exceeded", "exceeding", "target", "targets", "goal",
+        "aim", "threshold", "cutoff", "cut-off", "criterion", "criteria", "inclusion",
+        "eligibility", "eligible", "need", "needs", "needed", "require", "required",
+        "requires", "if", "unless", "should", "would", "could", "will", "not", "no",
+        "never", "without", "for", "out", "max", "maximum", "minimum", "min",
+        "item", "items", "each", "descriptor", "descriptors", "weight", "weighted", "x",
+    }
+)  # fmt: skip
+# Where one reading ends and the next begins: "from 18 in June to 6 now", "was 12 in
+# August and is 4 today", "on 2 September: 14; today: 5".
+_CHAIN_WORDS = frozenset({"to", "and", "then", "but", "now", "while", "whereas"})
+_FROM_WORDS = frozenset({"from"})
+_CHANGE_WORDS = frozenset({"by"})
+# A number followed by one of these is a duration, a dose or a count, not a score.
+_NOT_A_SCORE_AFTER = re.compile(
+    r"^\s*(?:[/:]\s*\d|(?:days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y|hours?|hrs?|h|"
+    r"mg|g|mcg|ug|ml|mL|kg|cm|mm|times|x|doses?|pulses?|cycles?|siblings?|children|"
+    r"patients?|am|pm|o'clock|yo)\b|\.\d)",
+    re.I,
+)
+_SCORE_GAP_WORDS = 12
+
+
+def _in_date(ctx: _Context, position: int) -> bool:
+    i = bisect.bisect_right(ctx.date_starts, position) - 1
+    return i >= 0 and ctx.dates[i].start <= position < ctx.dates[i].end
+
+
+def _name_starts_at(ctx: _Context, position: int) -> bool:
+    i = bisect.bisect_left(ctx.lab_starts, position)
+    return i < len(ctx.lab_starts) and ctx.lab_starts[i] == position
+
+
+def _dates_between(ctx: _Context, start: int, end: int) -> list[DateMention]:
+    i = bisect.bisect_left(ctx.date_starts, start)
+    found = []
+    while i < len(ctx.dates) and ctx.dates[i].start < end:
+        if ctx.dates[i].end <= end and ctx.dates[i].date is not None:
+            found.append(ctx.dates[i])
+        i += 1
+    return found
+
+
+def _next_score_number(
+    ctx: _Context, start: int, limit: int, max_words: int
+) -> tuple[re.Match[str] | None, list[str], int]:
+    """The first number after `start` that can be a score, skipping dates and
+    parentheses; with the gap's words and the offset where the last connector ended.
+    (None, ...) when the gap holds a stop word, another number, or too many words."""
+    words: list[str] = []
+    split = start
+    position = start
+    while position < limit:
+        i = bisect.bisect_right(ctx.date_starts, position) - 1
+        if i >= 0 and ctx.dates[i].start <= position < ctx.dates[i].end:
+            position = ctx.dates[i].end  # a date in the gap is not the value
+            continue
+        token = _GAP_TOKEN.match(ctx.text, position, limit)
+        if token is None:
+            return None, words, split
+        kind = token.lastgroup
+        if kind == "word" and _name_starts_at(ctx, token.start()):
+            return None, words, split  # another lab or score: "SLEDAI-2K, C3 0.6 ..."
+        if kind == "num":
+            if words and words[-1] in _CHANGE_WORDS:
+                return None, words, split  # "dropped by 6 points" is a change, not a value
+            return token, words, split
+        if kind == "word":
+            word = token.group("word").lower()
+            if word in _GAP_STOP_WORDS:
+                return None, words, split
+            words.append(word)
+            if len(words) > max_words:
+                return None, words, split
+            if word in _CHAIN_WORDS or word in _FROM_WORDS:
+                split = token.end()
+        elif kind == "punct" and token.group("punct") == ",":
+            split = token.end()
+        elif kind == "other":
+            if token.group(0) not in ";.":
+                return None, words, split
+            if token.group(0) == "." and ctx.text[token.end() : token.end() + 1].isspace():
+                return None, words, split  # a sentence ends
+            split = token.end()
+        # A parenthesis is skipped whole: "(excluding serology)", "(rash 2, alopecia 2)".
+        position = token.end()
+    return None, words, split
+
+
+def _scores_after_gap(ctx: _Context, span: Span, limit: int) -> list[_ScoreReading]:
+    """ "SLEDAI-2K on review 12", "Karnofsky performance status at this visit was 60 %":
+    the first clean number after a short gap of words, dates and parentheses."""
+    number, words, _split = _next_score_number(ctx, span.end_char, limit, _SCORE_GAP_WORDS)
+    if number is None or _NOT_A_SCORE_AFTER.match(ctx.text, number.end(), limit + 8):
+        return []
+    gap_dates = _dates_between(ctx, span.end_char, number.start())
+    first = _ScoreReading(number.group("num"), number.start(), number.end())
+    if gap_dates:  # "SLEDAI 2K recorded on 4 March: 10" is the 4 March score
+        first.date = gap_dates[-1].date
+    readings = [first, *_later_scores(ctx, span, first)]
+    if words and words[-1] in _FROM_WORDS:
+        # "fell from 18 to 6": the first value is the old one, kept only with its own date.
+        first.date = first.date or _part_date(ctx, span.end_char, first, readings)
+        if first.date is None:
+            readings = readings[1:]
+    return readings
+
+
+def _later_scores(ctx: _Context, span: Span, first: _ScoreReading) -> list[_ScoreReading]:
+    """Readings after the first in the same sentence and line, each with its own date:
+    "was 6 three months ago and is 10 today", "from 16 in February to 4 now". A later
+    number is a reading only when the readings end up on different dates."""
+    lo, hi = _sentence_bounds(ctx, span)
+    limit = min(hi, _line_end(ctx.text, first.end))
+    readings = [first]
+    cuts: list[int] = []  # where each reading's own text ends and the next one's begins
+    position = first.end
+    while True:
+        number, words, split = _next_score_number(ctx, position, limit, 8)
+        if number is None or not (set(words) & _CHAIN_WORDS or split > position):
+            break
+        if _NOT_A_SCORE_AFTER.match(ctx.text, number.end(), limit + 8):
+            break
+        cuts.append(split)
+        readings.append(_ScoreReading(number.group("num"), number.start(), number.end()))
+        position = number.end()
+    if len(readings) == 1:
+        return []
+    cuts.append(limit)
+    starts = [span.end_char, *cuts[:-1]]
+    for reading, begin, cut in zip(readings, starts, cuts, strict=True):
+        after = _dates_between(ctx, reading.end, cut)
+        before = _dates_between(ctx, begin, reading.start)
+        mention = after[0] if after else (before[-1] if before else None)
+        reading.date = mention.date if mention else None
+    dated = [r for r in readings if r.date is not None]
+    if not dated or len({r.date for r in readings}) < len(readings):
+        return []  # "11 rather than 7", "12, 14": which is current is not said
+    return readings[1:]
+
+
+def _part_date(
+    ctx: _Context, start: int, reading: _ScoreReading, readings: list[_ScoreReading]
+) -> dt.date | None:
+    end = readings[1].start if len(readings) > 1 else reading.end + 40
+    mentions = _dates_between(ctx, reading.end, end)
+    return mentions[0].date if mentions else None
+
+
+_SCORED_BEFORE = re.compile(
+    r"\bscor(?:e|es|ed|ing)\s+(?:of\s+)?(?P<num>\d{1,3})\s+(?:points?\s+)?"
+    r"(?:on|in)\s+(?:the\s+|her\s+|his\s+)?$",
+    re.I,
+)
+
+
+def _score_before_name(ctx: _Context, span: Span) -> list[_ScoreReading]:
+    """ "She scores 8 on the SLEDAI-2K": the value stated before the scale's name."""
+    lo, _hi = _sentence_bounds(ctx, span)
+    match = _SCORED_BEFORE.search(ctx.text, max(lo, span.start_char - 40), span.start_char)
+    if match is None:
+        return []
+    return [_ScoreReading(match.group("num"), match.start("num"), match.end("num"))]
 
 
 def _window_after(ctx: _Context, span: Span) -> str:
@@ -790,7 +1116,8 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         return
     ends = [m.end() for m in (titre, negative, positive) if m is not None]
     end = span.end_char + max(ends, default=0)
-    value = float(titre.group("t")) if titre else None
+    # "1:1,280": in a dilution the comma can only group thousands.
+    value = float(titre.group("t").replace(",", "")) if titre else None
     is_negative = negative is not None or (titre is None and span._.assertion == "negated")
     attrs = {"result": "negative" if is_negative else "positive"}
     date, source = _value_date(ctx, span, end)
@@ -820,8 +1147,14 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     value = None
     unit = None
     end = span.end_char
+    readings = []
     if value_match:
-        value = float(value_match.group("num").replace(",", ""))
+        printed_unit = bool(value_match.group("unit"))
+        readings = _comma_readings(value_match.group("num"), printed_unit, ctx.decimal_comma)
+    if value_match and len(readings) != 1:
+        return  # "CD19+ 1,200 cells/uL" (1.2 or 1200?), "CD19 3,4" with no unit: left out
+    if value_match:
+        value = readings[0]
         unit = "%" if (value_match.group("unit") or "%").startswith("%") else "/uL"
         comparator = value_match.group("cmp") or ""
         present = value > 0 and not (comparator.startswith("<") and value <= 1)
