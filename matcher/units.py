@@ -75,10 +75,17 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "g/day": (
         "g/24h", "g/24hr", "g/24hrs", "g/24hour", "g/24hours", "g/day", "g/d", "gm/24h",
         "gm/24hr", "gm/day", "g/24-h", "g/24-hr", "g/24-hour", "g/dayurine", "g/24hurine",
+        # spelled out: "1.8 grams per day", "2.6 gms/day", "1.1 g per 24 hours"
+        "grams/day", "gram/day", "gms/day", "gm/d", "gramsperday", "gramperday", "gperday",
+        "gmperday", "gmsperday", "gper24h", "gper24hours", "gper24hrs", "gramsper24hours",
+        "gramsper24h", "g/24hours",
     ),
     "mg/day": (
         "mg/24h", "mg/24hr", "mg/24hrs", "mg/24hour", "mg/24hours", "mg/day", "mg/d",
         "mg/24-h", "mg/24-hr",
+        # spelled out: "950 mg per 24 h", "640 milligrams per day"
+        "mgs/day", "mgperday", "mgper24h", "mgper24hr", "mgper24hrs", "mgper24hours",
+        "milligramsperday", "milligrams/day", "mg/24hours",
     ),
     "U/L": ("u/l", "iu/l", "units/l", "unit/l", "ui/l", "u/litre", "iu/litre"),
     "ukat/L": ("ukat/l",),

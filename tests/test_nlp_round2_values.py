@@ -186,3 +186,55 @@ def test_an_earlier_value_keeps_its_date_and_the_current_one_the_notes(
 def test_an_undated_earlier_value_is_not_taken(parser: NoteParser) -> None:
     values = _values(parser, "UPCR 0.9 g/g, down from 2.6 g/g.", "lab.upcr")
     assert values == [(0.9, NOTE_DATE)]
+
+
+# ------------------------------------- protein/creatinine ratio and 24-hour protein units
+PROTEIN_READINGS = [
+    # A unitless protein/creatinine ratio is the dimensionless mg/mg ratio, i.e. g/g.
+    ("UPCR 1.9 on the spot sample.", "lab.upcr", 1.9),
+    ("Urine protein/creatinine 0.45 this morning", "lab.upcr", 0.45),
+    ("UP/C 3.3, albumin 2.2 g/dL", "lab.upcr", 3.3),
+    ("uPCR - 0.7; C3 low", "lab.upcr", 0.7),
+    # Below 1 it cannot be mg/mmol (a normal UPCR is 5-20 mg/mmol), SI note or not.
+    ("Creatinine 41 umol/L, UPCR 0.3", "lab.upcr", 0.3),
+    # A 24-hour protein whose unit is spelled out.
+    ("24-hour urine protein 2.2 grams per day", "lab.urine_protein_24h", 2.2),
+    ("24h urine protein: 1.1 g per day", "lab.urine_protein_24h", 1.1),
+    ("24-hour proteinuria 640 mg per 24 hours", "lab.urine_protein_24h", 0.64),
+    ("24 hr urinary protein - 3.4 gms/day", "lab.urine_protein_24h", 3.4),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "value"), PROTEIN_READINGS)
+def test_protein_ratios_and_24_hour_protein_are_read_in_their_units(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    values = _values(parser, text, concept)
+    assert _has(values, value, NOTE_DATE), values
+
+
+# In a note that prints SI units a unitless ratio from 1 to 25 may be mg/mmol (UK, EU):
+# 12 could be 12 g/g (nephrotic) or 12 mg/mmol (0.11 g/g, remission). It is left out.
+def test_a_unitless_ratio_in_an_si_note_that_fits_two_units_is_left_out(
+    parser: NoteParser,
+) -> None:
+    assert _values(parser, "Creatinine 41 umol/L, uPCR 12", "lab.upcr") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "value"),
+    [
+        ("Protein:creatinine ratio 0.8 (spot)", "lab.upcr", 0.8),
+        ("Spot protein/creatinine ratio 1.3", "lab.upcr", 1.3),
+        ("Proteinuria on a 24 hour collection: 1.4 g/day", "lab.urine_protein_24h", 1.4),
+    ],
+)
+def test_the_name_of_the_measure_may_run_on_before_its_value(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    assert _has(_values(parser, text, concept), value, NOTE_DATE)
+
+
+def test_in_after_a_value_is_a_preposition_not_inches(parser: NoteParser) -> None:
+    values = _values(parser, "Hb 10.9 in October, on iron.", "lab.hemoglobin")
+    assert _has(values, 109.0, D(2026, 10, 15)), values

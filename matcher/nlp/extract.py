@@ -55,7 +55,9 @@ _LEAD = (
     r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
     r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
-    r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)])\s*)*"
+    r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
+    # "Proteinuria on 24-h collection: 620 mg/day"
+    r"\bon\s+(?:a\s+)?24[-\s]?h(?:rs?|ours?)?\s+(?:urine\s+)?collection\b)\s*)*"
 )
 _VALUE_RE = re.compile(
     rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d|,\d)(?!\s*[:/]\s*\d)", re.I
@@ -66,7 +68,8 @@ _REF_RE = re.compile(
     r"|normal|N|RR|range)\s*[:=]?\s*[<≤>≥]?\s*\d[\d.,\s\-–]*))",
     re.I,
 )
-_UNIT_CHUNK = re.compile(r"^\s*(?P<u>[^\s;,()\[\]]+(?:\s+[^\s;,()\[\]]+){0,2})")
+# Up to four words: "mg per 24 h", "grams per day".
+_UNIT_CHUNK = re.compile(r"^\s*(?P<u>[^\s;,()\[\]]+(?:\s+[^\s;,()\[\]]+){0,3})")
 _SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
 
 # "1:640", "1/640", "1 in 320"
@@ -228,6 +231,7 @@ class _Context:
     sentences: Sentences
     is_report: bool | None = None
     decimal_comma: bool = False  # the note prints decimals with a comma ("Hb 11,4 g/dL")
+    si_units: bool = False  # the note prints umol/L, mmol/L or mg/mmol
 
 
 @Language.factory("finding_extractor")
@@ -292,6 +296,7 @@ class FindingExtractor:
             drug_starts=[s.start_char for s in drug_spans],
             sentences=Sentences(doc),
             decimal_comma=_uses_decimal_commas(text),
+            si_units=_SI_UNIT.search(text) is not None,
         )
         concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
         findings, handled = _paired_labs(ctx, concepts)
@@ -652,12 +657,12 @@ def _lab_value(
     value_end = cursor
     flags: list[str] = []
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
-    unit_text, consumed = _unit_after(ctx.text[cursor:limit])
+    unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
         cursor += flag.end()
-        unit_text, consumed = _unit_after(ctx.text[cursor:limit])
+        unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
     cursor += consumed
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
     if flag:
@@ -727,6 +732,10 @@ def _place_value(
     where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3)."""
     family = concept.attrs.get("family", "")
     unit = canonical_unit(unit_text) if unit_text else None
+    if unit is None and family == "upcr":
+        unit = _unitless_ratio_unit(value, ctx.si_units)
+        if unit is None:
+            return None
     if unit is None:
         if concept.attrs.get("unit_alternative"):
             # "proteinuria 2.1" could be g/day or a ratio: without a unit it is left out.
@@ -747,6 +756,26 @@ def _place_value(
     if check_fit and not fits_unit(family, value, unit, concept.id):
         return None
     return concept, value, round(value * factor, 6), factor
+
+
+# The units a UK or European note prints: in such a note a unitless protein/creatinine
+# ratio may be mg/mmol.
+_SI_UNIT = re.compile(r"(?:[uµμ]|mc|micro)?mol\s*/\s*l\b|\bmg\s*/\s*mmol\b", re.I)
+
+
+def _unitless_ratio_unit(value: float, si_note: bool) -> str | None:
+    """A protein/creatinine ratio printed without a unit ("uPCR 2.4") is the
+    dimensionless mg/mg ratio, i.e. g/g, where that magnitude fits (0.01-25 g/g).
+
+    Below 1 only g/g fits (a normal UPCR is 5-20 mg/mmol). In a note that prints SI
+    units (umol/L, mmol/L, mg/mmol) a value from 1 to 25 fits mg/mmol as well ("uPCR 12":
+    12 g/g or 0.11 g/g), and one over 25 only mg/mmol; outside such a note a value over
+    25 could be mg/mmol or mg/g. What fits two units is left out (None)."""
+    if value < 1:
+        return "g/g" if fits_unit("upcr", value, "g/g") else None
+    if si_note:
+        return "mg/mmol" if value > 25 and fits_unit("upcr", value, "mg/mmol") else None
+    return "g/g" if fits_unit("upcr", value, "g/g") else None
 
 
 # ------------------------------------------------------------------ decimal commas
@@ -841,6 +870,16 @@ def _unit_after(rest: str) -> tuple[str | None, int]:
             pos -= len(candidate) - len(trimmed)
             return trimmed, pos
     return None, 0
+
+
+def _lab_unit_after(concept: Concept, rest: str) -> tuple[str | None, int]:
+    """_unit_after, where "in" is a preposition unless the analyte is a length:
+    "down from 2.1 in March" is not 2.1 inches."""
+    unit_text, consumed = _unit_after(rest)
+    inches = unit_text is not None and canonical_unit(unit_text) == "in"
+    if inches and concept.attrs.get("family") != "height":
+        return None, 0
+    return unit_text, consumed
 
 
 def _shared_unit(ctx: _Context, span: Span) -> str | None:
