@@ -86,6 +86,8 @@ SCORE_NOT_VALUES = [
     ("SLEDAI-2K fell from 18 to 6.", "score.sledai", 18.0),
     ("ECOG was not documented; 2 siblings at home.", "score.ecog", 2.0),
     ("SLEDAI-2K (rash 2, alopecia 2, low C3 2) 6.", "score.sledai", 2.0),
+    ("SLEDAI-2K after 2 weeks of steroids 6.", "score.sledai", 2.0),
+    ("ECOG at 3 months post induction 1", "score.ecog", 3.0),
 ]
 
 
@@ -238,3 +240,116 @@ def test_the_name_of_the_measure_may_run_on_before_its_value(
 def test_in_after_a_value_is_a_preposition_not_inches(parser: NoteParser) -> None:
     values = _values(parser, "Hb 10.9 in October, on iron.", "lab.hemoglobin")
     assert _has(values, 109.0, D(2026, 10, 15)), values
+
+
+# --------------------------------------------- a subset population is not its parent analyte
+SUBSETS = [
+    ("CD4+ T-lymphocytes 0.41 x10^9/L", "lab.lymphocytes"),
+    ("B lymphocytes 0.05 x10^9/L", "lab.lymphocytes"),
+    ("NK lymphocytes 0.2 x10^9/L", "lab.lymphocytes"),
+    ("Atypical lymphocytes 0.3 x10^9/L on the film", "lab.lymphocytes"),
+    ("CSF lymphocytes 40 cells/uL", "lab.lymphocytes"),
+    ("CSF WBC 22 cells/uL", "lab.wbc"),
+    ("Urine WBC 40 /uL", "lab.wbc"),
+    ("Urine microscopy: WBC 10-20 /hpf, RBC 5-10 /hpf", "lab.wbc"),
+    ("Band neutrophils 0.8 x10^9/L", "lab.neutrophils"),
+    ("Switched memory B cells 3 %", "lab.cd19"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), SUBSETS)
+def test_a_subset_or_another_fluids_count_is_not_the_parent_analyte(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert _values(parser, text, concept) == []
+
+
+PARENTS = [
+    ("CD19+ B-cells 8 % (52/ul)", "lab.cd19", 8.0),
+    ("Blood routine: WBC 6.1x10^9/L, LYM 1.8x10^9/L", "lab.lymphocytes", 1.8),
+    ("ANC 3.1 K/uL (segs 2.5, bands 0.6)", "lab.neutrophils", 3.1),
+    ("Her total lymphocyte count has recovered to 1.4.", "lab.lymphocytes", 1.4),
+    ("| 2026-11-10 | Lymphocytes | 0.95 | 10*9/L | L |", "lab.lymphocytes", 0.95),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "value"), PARENTS)
+def test_the_parent_analyte_is_still_read(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    assert _has(_values(parser, text, concept), value, NOTE_DATE), _values(parser, text, concept)
+
+
+def test_the_parts_of_a_count_in_its_parenthesis_are_not_the_count(parser: NoteParser) -> None:
+    values = _values(parser, "ANC 3.1 K/uL (segs 2.5, bands 0.6)", "lab.neutrophils")
+    assert [v for v, _d in values] == [3.1]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("B cells remain suppressed at 0.02 x10^9/L after rituximab", 20.0),
+        ("CD19+ B cells 9 % (0.31 x10^9/L)", 310.0),
+        ("CD19+ 5.5 % of lymphocytes (74 cells/uL)", 74.0),
+    ],
+)
+def test_a_cd19_count_in_giga_per_litre_is_a_count_not_a_percent(
+    parser: NoteParser, text: str, count: float
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == "lab.cd19"]
+    assert [f.attrs.get("count_per_ul") for f in found] == [count]
+    assert all(f.unit != "%" or f.value != count / 1000 for f in found)
+
+
+# ------------------------------------------------- abbreviations and misspellings clinicians type
+def _concepts(parser: NoteParser, text: str) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for f in parser.parse(text, "n", NOTE_DATE):
+        if f.assertion in ("affirmed", "historical"):
+            found.setdefault(f.concept, []).append(f)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Continues tacro, level 7.1 last week.", "drug.tacrolimus"),
+        ("Known lupus nephritus since 2024.", "dx.lupus_nephritis"),
+    ],
+)
+def test_a_typed_short_form_or_misspelling_names_its_concept(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert concept in _concepts(parser, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        ("Renal biopsy 10/10/2026: LN cl III(A), no crescents.", {"III"}),
+        ("Kidney biopsy 10/10/2026 - lupus nephritis clas IV-S.", {"IV"}),
+        ("Renal Bx 10/10/2026: cl IV + V", {"IV", "V"}),
+    ],
+)
+def test_a_shortened_class_word_still_gives_the_class(
+    parser: NoteParser, text: str, classes: set[str]
+) -> None:
+    biopsies = _concepts(parser, text).get("biopsy.kidney", [])
+    assert [set(b.attrs.get("classes") or ()) for b in biopsies] == [classes]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "value"),
+    [
+        ("SLEDIA-2K 14 at clinic", "score.sledai", 14.0),
+        ("ANC today 1.9, up from last week.", "lab.neutrophils", 1.9),
+    ],
+)
+def test_a_misspelt_score_or_a_today_value_is_read(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    assert _has(_values(parser, text, concept), value, NOTE_DATE)
+
+
+def test_chloride_is_not_a_class(parser: NoteParser) -> None:
+    assert "biopsy.kidney" not in _concepts(parser, "Renal biopsy 10/10/2026 pending. Cl 104.")

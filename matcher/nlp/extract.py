@@ -53,11 +53,16 @@ _LEAD = (
     r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
     r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
-    r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
+    r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
     # "Proteinuria on 24-h collection: 620 mg/day"
-    r"\bon\s+(?:a\s+)?24[-\s]?h(?:rs?|ours?)?\s+(?:urine\s+)?collection\b)\s*)*"
+    r"\bon\s+(?:a\s+)?24[-\s]?h(?:rs?|ours?)?\s+(?:urine\s+)?collection\b|"
+    # "lymphocyte count has recovered to 1.3", "B cells remain suppressed at 0.01 x10^9/L"
+    r"\b(?:has\s+|have\s+)?[a-z]+(?:ed|en)\s+to\b|"
+    r"\b(?:remains?|remained|stays?|stayed)\s+[a-z]+\s+at\b|"
+    # an EHR table's cell border: "| Lymphocytes | 0.74 | 10*9/L |"
+    r"\|)\s*)*"
 )
 _VALUE_RE = re.compile(
     rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d|,\d)(?!\s*[:/]\s*\d)", re.I
@@ -69,7 +74,7 @@ _REF_RE = re.compile(
     re.I,
 )
 # Up to four words: "mg per 24 h", "grams per day".
-_UNIT_CHUNK = re.compile(r"^\s*(?P<u>[^\s;,()\[\]]+(?:\s+[^\s;,()\[\]]+){0,3})")
+_UNIT_CHUNK = re.compile(r"^[\s|]*(?P<u>[^\s;,()\[\]|]+(?:\s+[^\s;,()\[\]|]+){0,3})")
 _SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
 
 # "1:640", "1/640", "1 in 320"
@@ -94,6 +99,9 @@ _COMPARED = re.compile(
 _CD19_COUNT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b", re.I
 )
+_CD19_GIGA_COUNT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:[x×*]\s*10\s*(?:\^|\*)?\s*9|G)\s*/\s*L\b", re.I
+)
 _POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
 _NEGATIVE_RE = re.compile(
     r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none)\b",
@@ -117,7 +125,10 @@ _ROMAN = {
 }
 _CLASS_TOKEN = r"(?:VI|IV|V|III|II|I|[1-6])(?![\w])"
 _CLASS_RE = re.compile(
-    rf"(?:\bclass(?:es)?\s*|(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
+    # "cl IV-G", "clas IV", "cl. III": typed short forms, with a roman numeral only ("Cl 104"
+    # is chloride)
+    r"(?:\bclass(?:es)?\s*|\bcl(?:as)?\.?\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))|"
+    rf"(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
     rf"(?:,\s*)?(?:type\s*)?))(?P<c1>{_CLASS_TOKEN})"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b|\s*\((?:[SG])\)))*"
     rf"(?P<more>(?:\s*(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:class\s*)?{_CLASS_TOKEN}"
@@ -271,6 +282,9 @@ class FindingExtractor:
         else:  # a piece of a long note: the whole note's convention, never the piece's own
             dates = find_dates(text, note_date, day_first=carried.day_first, infer=False)
         concepts = list(doc.spans.get(CONCEPTS_KEY, []))
+        # A mention its context filters rule out ("% of lymphocytes", "CSF WBC") names no
+        # lab here, so it does not end the item of the lab before it either.
+        concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
         ctx = _Context(
             doc=doc,
             text=text,
@@ -298,7 +312,6 @@ class FindingExtractor:
             decimal_comma=_uses_decimal_commas(text),
             si_units=_SI_UNIT.search(text) is not None,
         )
-        concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
         findings, handled = _paired_labs(ctx, concepts)
         for span in concepts:
             if span.start_char in handled:
@@ -574,10 +587,18 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     if earlier is not None:
         # "UPCR 0.6 mg/mg, down from 2.1 in March": March dates the 2.1, not the 0.6.
         item_end = earlier.start()
+    lead = [m for m in _dates_between(ctx, span.end_char, value_end) if m.end < value_end]
+    if lead and _VALUE_AFTER_DATE.match(ctx.text, lead[-1].end, value_end):
+        # "ANC today 2.4", "SLEDAI-2K on 4 March: 10": a date between the name and the
+        # value is the value's own.
+        return lead[-1].date, "text"
     mention = _date_near(ctx, span.start_char, value_end, item_start, item_end)
     if mention is not None and mention.date is not None:
         return mention.date, "text"
     return _context_date(ctx, span.start_char)
+
+
+_VALUE_AFTER_DATE = re.compile(r"[\s:=\-–]*(?:(?:is|was|of|at)\s+)?[<>≤≥]?=?\s*\d", re.I)
 
 
 # An earlier value printed after the current one: "(previously 3.1 g/g in April)",
@@ -590,11 +611,41 @@ _EARLIER_CUE = re.compile(
 )
 
 
+# "WBC 25-30 /hpf": a count per microscope field is urine (or CSF) microscopy.
+_PER_FIELD = re.compile(
+    r"\s*(?:[-–]\s*\d+(?:\.\d+)?\s*)?(?:/|per\s+)\s*(?:hpf|lpf|high[-\s]power\s+field)",
+    re.I,
+)
+
+
+def _part_of_a_count(ctx: _Context, span: Span, concept: Concept) -> bool:
+    """ "ANC 2.7 K/uL (segs 2.1, bands 0.6)": a mention of the same analyte inside the
+    parenthesis that follows its value is a part of that count, not the count."""
+    open_at = ctx.text.rfind("(", max(0, span.start_char - 60), span.start_char)
+    if open_at == -1 or ")" in ctx.text[open_at : span.start_char]:
+        return False
+    lead = ctx.text[max(0, open_at - 60) : open_at]
+    names = [m for m in re.finditer(r"[^\W\d_][\w#]*", lead)]
+    for name in reversed(names):
+        position = max(0, open_at - 60) + name.start()
+        i = bisect.bisect_left(ctx.lab_starts, position)
+        if i < len(ctx.lab_starts) and ctx.lab_starts[i] == position:
+            spans = [s for s in ctx.doc.spans.get(CONCEPTS_KEY, []) if s.start_char == position]
+            return any(s.label_ == concept.id for s in spans) and bool(
+                re.search(r"\d", ctx.text[position:open_at])
+            )
+    return False
+
+
 def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     read = _read_value(ctx, span)
     if read is None:
         return
     match, limit = read
+    if _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit):
+        return
+    if _part_of_a_count(ctx, span, concept):
+        return
     current = list(
         _lab_value(
             ctx,
@@ -861,7 +912,7 @@ def _unit_after(rest: str) -> tuple[str | None, int]:
     if not chunk:
         return None, 0
     words = chunk.group("u").split()
-    lead = len(chunk.group(0)) - len(chunk.group(0).lstrip())
+    lead = chunk.start("u")
     for n in range(len(words), 0, -1):
         candidate = " ".join(words[:n])
         trimmed = candidate.rstrip(".,:")
@@ -893,8 +944,12 @@ def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     limit = _item_end(ctx, span.end_char, hi)
     match = _SCORE_RE.match(ctx.text[span.end_char : limit])
-    if match is not None and _in_date(ctx, span.end_char + match.start("num")):
-        match = None  # "ECOG on 4/10: 1": the day of a date is not the score
+    if match is not None and (
+        _in_date(ctx, span.end_char + match.start("num"))
+        or _NOT_A_SCORE_AFTER.match(ctx.text, span.end_char + match.end(), limit + 8)
+    ):
+        # "ECOG on 4/10: 1", "ECOG at 3 months 1": a date or a duration, not the score.
+        match = None
     # The gap reader stops at another name itself, so that a name inside a parenthesis
     # ("SLEDAI-2K (excluding low complement and anti-dsDNA) 8") does not end the item.
     stop = _VALUE_STOP.search(ctx.text, span.end_char, hi)
@@ -979,7 +1034,7 @@ _FROM_WORDS = frozenset({"from"})
 _CHANGE_WORDS = frozenset({"by"})
 # A number followed by one of these is a duration, a dose or a count, not a score.
 _NOT_A_SCORE_AFTER = re.compile(
-    r"^\s*(?:[/:]\s*\d|(?:days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y|hours?|hrs?|h|"
+    r"\s*(?:[/:]\s*\d|(?:days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y|hours?|hrs?|h|"
     r"mg|g|mcg|ug|ml|mL|kg|cm|mm|times|x|doses?|pulses?|cycles?|siblings?|children|"
     r"patients?|am|pm|o'clock|yo)\b|\.\d)",
     re.I,
@@ -1177,7 +1232,7 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     window = _window_after(ctx, span)
     value_match = re.match(
-        rf"^{_LEAD}(?:B\s*cells?|B\s*lymphocytes)?\s*[:=]?\s*(?P<cmp>[<>≤≥]=?)?\s*"
+        rf"^{_LEAD}(?:B?[\s-]*cells?|B?[\s-]*lymphocytes)?\s*[:=]?\s*(?P<cmp>[<>≤≥]=?)?\s*"
         rf"(?P<num>{_NUMBER})\s*(?P<unit>%|cells\s*/\s*(?:uL|µL|μL|mcL|mm3|cmm)|/\s*(?:uL|µL|μL|mm3))?",
         window,
         re.I,
@@ -1194,7 +1249,16 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         return  # "CD19+ 1,200 cells/uL" (1.2 or 1200?), "CD19 3,4" with no unit: left out
     if value_match:
         value = readings[0]
-        unit = "%" if (value_match.group("unit") or "%").startswith("%") else "/uL"
+        rest_unit, _used = _unit_after(window[value_match.end() :])
+        if not value_match.group("unit") and canonical_unit(rest_unit) == "x10^9/L":
+            # "B cells 0.01 x10^9/L" is a count (10 cells/uL), not a percent.
+            value = round(value * 1000, 6)
+            value_match_unit = "/uL"
+        else:
+            value_match_unit = None
+        unit = value_match_unit or (
+            "%" if (value_match.group("unit") or "%").startswith("%") else "/uL"
+        )
         comparator = value_match.group("cmp") or ""
         present = value > 0 and not (comparator.startswith("<") and value <= 1)
         attrs["present"] = present
@@ -1222,6 +1286,9 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         attrs["count_per_ul"] = value
     elif count is not None:
         attrs["count_per_ul"] = float(count.group(1))
+    elif (giga := _CD19_GIGA_COUNT.search(window[:80])) is not None:
+        # "CD19+ B cells 11 % (0.23 x10^9/L)": 230 cells/uL
+        attrs["count_per_ul"] = round(float(giga.group(1)) * 1000, 6)
     elif attrs.get("present") is False:
         attrs["count_per_ul"] = 0.0
     date, source = _value_date(ctx, span, end)
@@ -1486,7 +1553,7 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
 
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
 _CLASS_WORDS = (
-    "class", "isn", "who", "lupus", "ln",
+    "class", "isn", "who", "lupus", "ln", "cl",
     "mesangial", "focal", "diffuse", "membranous", "sclerosing",
 )  # fmt: skip
 _CLASS_SYSTEM = re.compile(r"\b(?:ISN|RPS|WHO)\b")
