@@ -353,3 +353,10 @@ def test_a_misspelt_score_or_a_today_value_is_read(
 
 def test_chloride_is_not_a_class(parser: NoteParser) -> None:
     assert "biopsy.kidney" not in _concepts(parser, "Renal biopsy 10/10/2026 pending. Cl 104.")
+
+
+def test_two_readings_on_the_same_day_keep_only_the_first(parser: NoteParser) -> None:
+    # "12 and 4 today": nothing dates the 12 apart from today, so which is current is
+    # not said; the first stays, the second is not added on the same day.
+    values = _values(parser, "SLEDAI-2K 12 and 4 today.", "score.sledai")
+    assert values == [(12.0, NOTE_DATE)]

@@ -1121,7 +1121,7 @@ def _scores_after_gap(ctx: _Context, span: Span, limit: int) -> list[_ScoreReadi
     readings = [first, *_later_scores(ctx, span, first)]
     if words and words[-1] in _FROM_WORDS:
         # "fell from 18 to 6": the first value is the old one, kept only with its own date.
-        first.date = first.date or _part_date(ctx, span.end_char, first, readings)
+        first.date = first.date or _part_date(ctx, first, readings)
         if first.date is None:
             readings = readings[1:]
     return readings
@@ -1149,20 +1149,25 @@ def _later_scores(ctx: _Context, span: Span, first: _ScoreReading) -> list[_Scor
         return []
     cuts.append(limit)
     starts = [span.end_char, *cuts[:-1]]
+    dates: list[dt.date | None] = []
     for reading, begin, cut in zip(readings, starts, cuts, strict=True):
         after = _dates_between(ctx, reading.end, cut)
         before = _dates_between(ctx, begin, reading.start)
         mention = after[0] if after else (before[-1] if before else None)
-        reading.date = mention.date if mention else None
-    dated = [r for r in readings if r.date is not None]
-    if not dated or len({r.date for r in readings}) < len(readings):
+        dates.append(mention.date if mention else None)
+    undated = _context_date(ctx, span.start_char)[0]
+    effective = {date or undated for date in dates}
+    if all(date is None for date in dates) or len(effective) < len(readings):
         return []  # "11 rather than 7", "12, 14": which is current is not said
+    for reading, date in zip(readings, dates, strict=True):
+        reading.date = date
     return readings[1:]
 
 
 def _part_date(
-    ctx: _Context, start: int, reading: _ScoreReading, readings: list[_ScoreReading]
+    ctx: _Context, reading: _ScoreReading, readings: list[_ScoreReading]
 ) -> dt.date | None:
+    """The date written right after a reading, before the next one: "from 18 in June"."""
     end = readings[1].start if len(readings) > 1 else reading.end + 40
     mentions = _dates_between(ctx, reading.end, end)
     return mentions[0].date if mentions else None
