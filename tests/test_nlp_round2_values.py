@@ -88,6 +88,9 @@ SCORE_NOT_VALUES = [
     ("SLEDAI-2K (rash 2, alopecia 2, low C3 2) 6.", "score.sledai", 2.0),
     ("SLEDAI-2K after 2 weeks of steroids 6.", "score.sledai", 2.0),
     ("ECOG at 3 months post induction 1", "score.ecog", 3.0),
+    ("Karnofsky was discussed with the family, she is 16.", "score.karnofsky", 16.0),
+    ("SLEDAI-2K recorded on day 3 of admission.", "score.sledai", 3.0),
+    ("Lansky assessed at visit 2 by the nurse.", "score.lansky", 2.0),
 ]
 
 
@@ -257,6 +260,20 @@ SUBSETS = [
 ]
 
 
+# A verb before a number that is not the value: a multiple of the ULN, a cause.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("ALT elevated to 3x ULN last month", "lab.alt"),
+        ("Hb related to 2 transfusions", "lab.hemoglobin"),
+    ],
+)
+def test_a_verb_before_a_number_that_is_not_the_value_gives_no_value(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert _values(parser, text, concept) == []
+
+
 @pytest.mark.parametrize(("text", "concept"), SUBSETS)
 def test_a_subset_or_another_fluids_count_is_not_the_parent_analyte(
     parser: NoteParser, text: str, concept: str
@@ -269,6 +286,7 @@ PARENTS = [
     ("Blood routine: WBC 6.1x10^9/L, LYM 1.8x10^9/L", "lab.lymphocytes", 1.8),
     ("ANC 3.1 K/uL (segs 2.5, bands 0.6)", "lab.neutrophils", 3.1),
     ("Her total lymphocyte count has recovered to 1.4.", "lab.lymphocytes", 1.4),
+    ("Lymphocytes remain low at 0.6 x10^9/L.", "lab.lymphocytes", 0.6),
     ("| 2026-11-10 | Lymphocytes | 0.95 | 10*9/L | L |", "lab.lymphocytes", 0.95),
 ]
 

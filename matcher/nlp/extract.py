@@ -59,7 +59,8 @@ _LEAD = (
     # "Proteinuria on 24-h collection: 620 mg/day"
     r"\bon\s+(?:a\s+)?24[-\s]?h(?:rs?|ours?)?\s+(?:urine\s+)?collection\b|"
     # "lymphocyte count has recovered to 1.3", "B cells remain suppressed at 0.01 x10^9/L"
-    r"\b(?:has\s+|have\s+)?[a-z]+(?:ed|en)\s+to\b|"
+    r"\b(?:has\s+|have\s+)?(?:recovered|risen|fallen|improved|normali[sz]ed|returned|"
+    r"climbed|come\s+down|gone\s+up|gone\s+down|crept\s+up)\s+to\b|"
     r"\b(?:remains?|remained|stays?|stayed)\s+[a-z]+\s+at\b|"
     # an EHR table's cell border: "| Lymphocytes | 0.74 | 10*9/L |"
     r"\|)\s*)*"
@@ -1025,6 +1026,17 @@ _GAP_STOP_WORDS = frozenset(
         "requires", "if", "unless", "should", "would", "could", "will", "not", "no",
         "never", "without", "for", "out", "max", "maximum", "minimum", "min",
         "item", "items", "each", "descriptor", "descriptors", "weight", "weighted", "x",
+        # a new clause with its own subject: "Karnofsky was discussed, she is 16"
+        "she", "he", "they", "we", "patient", "pt", "child", "girl", "boy",
+    }
+)  # fmt: skip
+# The number right after one of these is what it counts, not the score: "on day 3",
+# "cycle 2", "aged 12", "grade 3".
+_COUNTED_BY = frozenset(
+    {
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "cycle", "cycles",
+        "dose", "doses", "pulse", "pulses", "age", "aged", "number", "no", "grade", "stage",
+        "class", "type", "version", "bed", "room", "visit",
     }
 )  # fmt: skip
 # Where one reading ends and the next begins: "from 18 in June to 6 now", "was 12 in
@@ -1071,10 +1083,12 @@ def _next_score_number(
     words: list[str] = []
     split = start
     position = start
+    adjacent: str | None = None  # the word right before, with only spaces between
     while position < limit:
         i = bisect.bisect_right(ctx.date_starts, position) - 1
         if i >= 0 and ctx.dates[i].start <= position < ctx.dates[i].end:
             position = ctx.dates[i].end  # a date in the gap is not the value
+            adjacent = None
             continue
         token = _GAP_TOKEN.match(ctx.text, position, limit)
         if token is None:
@@ -1083,9 +1097,11 @@ def _next_score_number(
         if kind == "word" and _name_starts_at(ctx, token.start()):
             return None, words, split  # another lab or score: "SLEDAI-2K, C3 0.6 ..."
         if kind == "num":
-            if words and words[-1] in _CHANGE_WORDS:
-                return None, words, split  # "dropped by 6 points" is a change, not a value
+            if adjacent in _CHANGE_WORDS or adjacent in _COUNTED_BY:
+                return None, words, split  # "dropped by 6 points", "on day 3": not the score
             return token, words, split
+        if kind is not None:
+            adjacent = token.group("word").lower() if kind == "word" else None
         if kind == "word":
             word = token.group("word").lower()
             if word in _GAP_STOP_WORDS:
