@@ -188,6 +188,11 @@ def test_an_earlier_value_keeps_its_date_and_the_current_one_the_notes(
     assert _has(_values(parser, text, concept), value, date), _values(parser, text, concept)
 
 
+def test_a_number_of_a_date_after_a_cue_is_not_an_earlier_value(parser: NoteParser) -> None:
+    values = _values(parser, "ALT 40 U/L, was 3 days ago too.", "lab.alt")
+    assert [v for v, _d in values] == [40.0], values
+
+
 def test_an_undated_earlier_value_is_not_taken(parser: NoteParser) -> None:
     values = _values(parser, "UPCR 0.9 g/g, down from 2.6 g/g.", "lab.upcr")
     assert values == [(0.9, NOTE_DATE)]

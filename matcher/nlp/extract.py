@@ -244,6 +244,8 @@ class _Context:
     is_report: bool | None = None
     decimal_comma: bool = False  # the note prints decimals with a comma ("Hb 11,4 g/dL")
     si_units: bool = False  # the note prints umol/L, mmol/L or mg/mmol
+    # start offset → concept ids of the lab and score names starting there
+    lab_names: dict[int, set[str]] = dataclasses.field(default_factory=dict)
 
 
 @Language.factory("finding_extractor")
@@ -313,6 +315,9 @@ class FindingExtractor:
             decimal_comma=_uses_decimal_commas(text),
             si_units=_SI_UNIT.search(text) is not None,
         )
+        for span in concepts:
+            if self.vocabulary[span.label_].category in _LAB_LIKE:
+                ctx.lab_names.setdefault(span.start_char, set()).add(span.label_)
         findings, handled = _paired_labs(ctx, concepts)
         for span in concepts:
             if span.start_char in handled:
@@ -629,10 +634,8 @@ def _part_of_a_count(ctx: _Context, span: Span, concept: Concept) -> bool:
     names = [m for m in re.finditer(r"[^\W\d_][\w#]*", lead)]
     for name in reversed(names):
         position = max(0, open_at - 60) + name.start()
-        i = bisect.bisect_left(ctx.lab_starts, position)
-        if i < len(ctx.lab_starts) and ctx.lab_starts[i] == position:
-            spans = [s for s in ctx.doc.spans.get(CONCEPTS_KEY, []) if s.start_char == position]
-            return any(s.label_ == concept.id for s in spans) and bool(
+        if position in ctx.lab_names:
+            return concept.id in ctx.lab_names[position] and bool(
                 re.search(r"\d", ctx.text[position:open_at])
             )
     return False
@@ -671,8 +674,8 @@ def _earlier_lab_value(
     prints its own, and only with a date of its own after it: an undated "down from 2.6"
     says nothing usable of when."""
     cue = _EARLIER_CUE.search(ctx.text, current.end, limit)
-    if cue is None:
-        return
+    if cue is None or _in_date(ctx, cue.start("num")):
+        return  # "ALT 40 U/L, prior 3 days ago": the 3 is part of a date
     _lo, hi = _sentence_bounds(ctx, span)
     own_end = max(limit, min(hi, _line_end(ctx.text, cue.end())))
     if not _dates_between(ctx, cue.end(), own_end):
