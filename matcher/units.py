@@ -23,6 +23,7 @@ from fractions import Fraction
 __all__ = [
     "canonical_unit",
     "convert_factor",
+    "fits_unit",
     "guess_unit",
     "normalize",
     "parse_reference_range",
@@ -75,10 +76,17 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "g/day": (
         "g/24h", "g/24hr", "g/24hrs", "g/24hour", "g/24hours", "g/day", "g/d", "gm/24h",
         "gm/24hr", "gm/day", "g/24-h", "g/24-hr", "g/24-hour", "g/dayurine", "g/24hurine",
+        # spelled out: "1.8 grams per day", "2.6 gms/day", "1.1 g per 24 hours"
+        "grams/day", "gram/day", "gms/day", "gm/d", "gramsperday", "gramperday", "gperday",
+        "gmperday", "gmsperday", "gper24h", "gper24hours", "gper24hrs", "gramsper24hours",
+        "gramsper24h", "g/24hours",
     ),
     "mg/day": (
         "mg/24h", "mg/24hr", "mg/24hrs", "mg/24hour", "mg/24hours", "mg/day", "mg/d",
         "mg/24-h", "mg/24-hr",
+        # spelled out: "950 mg per 24 h", "640 milligrams per day"
+        "mgs/day", "mgperday", "mgper24h", "mgper24hr", "mgper24hrs", "mgper24hours",
+        "milligramsperday", "milligrams/day", "mg/24hours",
     ),
     "U/L": ("u/l", "iu/l", "units/l", "unit/l", "ui/l", "u/litre", "iu/litre"),
     "ukat/L": ("ukat/l",),
@@ -432,6 +440,23 @@ def guess_unit(family: str, value: float, analyte: str | None = None) -> str | N
         return None
     units = {row.unit for row in rows if row.low <= value <= row.high}
     return units.pop() if len(units) == 1 else None
+
+
+def fits_unit(family: str, value: float, unit: str, analyte: str | None = None) -> bool:
+    """Is `value` plausible in `unit`? ("count", 4.5, "/uL") → False: a white count of
+    4.5 cells/mm³ is not a measurement, so "4,500/mm3" is thousands grouping. A unit this
+    table does not weigh counts as plausible."""
+    number = _finite(value)
+    if number is None:
+        return False
+    canonical = unit if unit in _CONVERSIONS.get(family, {}) else canonical_unit(unit)
+    rows = [row for row in _PLAUSIBLE if row.family == family and row.unit == canonical]
+    key = _analyte_key(analyte)
+    specific = [row for row in rows if row.analyte == key]
+    rows = specific or [row for row in rows if row.analyte is None]
+    if not rows:
+        return True
+    return any(row.low <= number <= row.high for row in rows)
 
 
 # --------------------------------------------------------------------------- reference ranges
