@@ -289,7 +289,7 @@ class FindingExtractor:
                 continue
             concept = self.vocabulary[span.label_]
             findings.extend(_extract(ctx, span, concept))
-        findings.extend(_biopsies(ctx, concepts))
+        findings.extend(_report_diagnosis_decides(ctx, list(_biopsies(ctx, concepts))))
         findings.extend(_ages(ctx))
         doc._.findings = findings
         return doc
@@ -1039,6 +1039,8 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             # regexes) is only run on sentences about a biopsy or lupus nephritis.
             continue
         classes, cls_start, cls_end = _classes(sentence)
+        if not classes and has_biopsy and _in_biopsy_report(ctx, lo):
+            classes, cls_start, cls_end = _labelled_classes(sentence)
         if classes:
             anchor = next(
                 (s for s in mentions if s.label_ in ("dx.lupus_nephritis", "proc.kidney_biopsy")),
@@ -1110,6 +1112,74 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                     "other_disease": anchor.text if anchor else "no lupus nephritis on biopsy",
                 },
             )
+
+
+# The line of a pathology report that states its diagnosis: "DIAGNOSIS:", "Final
+# diagnosis -", "Impression:", "CONCLUSION:", "Revised conclusion:", "Pathological dx:".
+_DIAGNOSIS_LABEL = re.compile(
+    r"[\W\d]{0,4}(?:(?:final|revised|amended|pathologic(?:al)?|histologic(?:al)?|"
+    r"histopathologic(?:al)?|renal|kidney|biopsy|microscopic|overall)\s+)*"
+    r"(?:diagnos[ie]s|dx|impression|conclusions?|interpretation|opinion)\b[^:\n]{0,30}?"
+    r"\s*[:\-–—]",
+    re.I,
+)
+
+
+def _on_diagnosis_line(text: str, position: int) -> bool:
+    """Is `position` on a report's diagnosis line, or under a diagnosis label that stands
+    alone on the line before ("DIAGNOSIS:\nLupus nephritis, class IV-G")?"""
+    line_start = text.rfind("\n", 0, position) + 1
+    if _DIAGNOSIS_LABEL.match(text, line_start):
+        return True
+    if line_start == 0:
+        return False
+    previous = text.rfind("\n", 0, line_start - 1) + 1
+    label = _DIAGNOSIS_LABEL.match(text, previous)
+    return label is not None and not text[label.end() : line_start].strip()
+
+
+# What may follow a class named bare after a diagnosis label: the sentence's end, a
+# comma, a bracket or the disease's name ("Conclusion: III (A/C) with V.", "Impression:
+# IV-S, lupus nephritis"); "Conclusion: I agree with ..." names no class.
+_BARE_CLASS_END = re.compile(r"\s*(?:$|[.;,(]|lupus\b|LN\b|ISN\b)", re.I)
+
+
+def _labelled_classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
+    """A report's diagnosis line that names the class without the word "class":
+    "CONCLUSION: III (A/C) with V", "Final diagnosis - IV-G (A) + V". Read as if the
+    word were there, on the diagnosis line only."""
+    label = _DIAGNOSIS_LABEL.match(sentence)
+    if label is None:
+        return (), 0, 0
+    rest = sentence[label.end() :]
+    lead = len(rest) - len(rest.lstrip())
+    prefix = "class "
+    classes, start, end = _classes(prefix + rest[lead:])
+    if not classes or start != 0 or not _BARE_CLASS_END.match(rest, lead + end - len(prefix)):
+        return (), 0, 0
+    offset = label.end() + lead - len(prefix)
+    return classes, offset + len(prefix), offset + end
+
+
+def _report_diagnosis_decides(ctx: _Context, biopsies: list[Finding]) -> list[Finding]:
+    """In a pathology report, the diagnosis line decides the class: a comment that names a
+    class to weigh it ("the clinician queried class III", "class VI is excluded", "below
+    the threshold for class IV") is no second biopsy. A class with a date of its own
+    elsewhere in the report ("previous biopsy 2023: class III") is another biopsy: kept."""
+    classed = [f for f in biopsies if f.attrs.get("classes")]
+    if len(classed) < 2 or not _in_biopsy_report(ctx, 0):
+        return biopsies
+    decided = [f for f in classed if _on_diagnosis_line(ctx.text, f.start)]
+    if not decided:
+        return biopsies
+    dates = {f.date for f in decided}
+    return [
+        f
+        for f in biopsies
+        if f in decided
+        or not f.attrs.get("classes")
+        or (f.date_source == "text" and f.date not in dates)
+    ]
 
 
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
@@ -1188,6 +1258,24 @@ _NEGATED_BEFORE = re.compile(
     r"(?:\w+\s+){0,3}$",
     re.I,
 )
+# A class named only to be denied or doubted after it: "features of class III or IV are
+# absent", "class VI is excluded", "class IV cannot be ruled out", "class III is not
+# supported". The words run to the end of the clause (";" or ".").
+_DENIED_AFTER = re.compile(
+    r"[^.;:,]{0,40}?\b(?:(?:is|are|was|were|has\s+been|have\s+been|be)\s+)?(?:absent|"
+    r"excluded|ruled\s+out|not\s+(?:seen|identified|present|found|met|fulfilled|supported|"
+    r"excluded|evident|demonstrated)|unlikely|cannot\s+be\s+(?:excluded|ruled\s+out)|"
+    r"can\s*not\s+be\s+(?:excluded|ruled\s+out))\b",
+    re.I,
+)
+# A class named as a question, a threshold or an alternative: "the clinician queried
+# class III", "below the 50 % threshold for class IV", "asked about class IV".
+_NOT_ASSERTED_BEFORE = re.compile(
+    r"\b(?:quer(?:y|ied)|asked\s+about|threshold\s+for|criteria\s+for|rather\s+than|"
+    r"instead\s+of|versus|vs\.?|differential(?:\s+diagnosis)?(?:\s+of|\s+includes?)?)\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.I,
+)
 
 
 def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
@@ -1204,6 +1292,8 @@ def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
             m
             for m in _CLASS_RE.finditer(sentence)
             if not _NEGATED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and not _NOT_ASSERTED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and not _DENIED_AFTER.match(sentence, m.end())
         ),
         None,
     )
