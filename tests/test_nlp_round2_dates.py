@@ -162,3 +162,48 @@ def test_a_family_list_under_its_heading_stays_the_familys(
 ) -> None:
     found = [f for f in _read(parser, text, D(2026, 6, 1)) if f.concept == concept]
     assert not [f for f in found if f.assertion in PATIENT_ASSERTIONS]
+
+
+# ----------------------------------------- 17: a dose's or procedure's own date wins
+def _one(found: list[Finding], concept: str) -> Finding:
+    hits = [f for f in found if f.concept == concept and f.assertion in PATIENT_ASSERTIONS]
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "date"),
+    [
+        ("Filgrastim 300 mcg s.c. on 2 Nov.", "drug.gcsf", D(2026, 11, 2)),
+        ("Methylprednisolone 500 mg i.v. on 28 Oct.", "drug.glucocorticoid", D(2026, 10, 28)),
+        ("Flow cytometry sampled 28/10/2026, verified 03/11/2026: CD19 8 %.",
+         "lab.cd19", D(2026, 10, 28)),
+        ("Renal biopsy (taken 12 Oct 2026, reported 20 Oct 2026): class IV-G (A).",
+         "biopsy.kidney", D(2026, 10, 12)),
+        ("RENAL PATHOLOGY REPORT\nDate of biopsy: 2026-10-30\nReported: 2026-11-06\n"
+         "Diagnosis: lupus nephritis ISN/RPS class III (A).", "biopsy.kidney", D(2026, 10, 30)),
+        ("SURGICAL PATHOLOGY  Specimen collected: 10/27/2026  Signed: 11/05/2026\n"
+         "Final diagnosis: kidney, core biopsy - lupus nephritis, class IV-S (A/C).",
+         "biopsy.kidney", D(2026, 10, 27)),
+        ("Ultrasound-guided renal biopsy performed on 21/10/2026. Histopathology: class V.",
+         "biopsy.kidney", D(2026, 10, 21)),
+    ],
+)  # fmt: skip
+def test_an_event_takes_its_own_date_not_the_reports_or_the_notes(
+    parser: NoteParser, text: str, concept: str, date: dt.date
+) -> None:
+    assert _one(_read(parser, text, D(2026, 11, 10)), concept).date == date
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Leukapheresis scheduled for 2026-11-24.", "proc.apheresis"),
+        ("Repeat renal biopsy on 2026-12-02.", "proc.kidney_biopsy"),
+    ],
+)
+def test_a_procedure_dated_after_its_note_is_a_plan(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = [f for f in _read(parser, text, D(2026, 11, 10)) if f.concept == concept]
+    assert found and not [f for f in found if f.assertion in PATIENT_ASSERTIONS]

@@ -141,6 +141,11 @@ _ABBREVIATIONS_WITH_DOT = frozenset(
         "yrs",
         "t",
         "inc",
+        # routes: "filgrastim 300 mcg s.c. on 2 Nov" is one sentence
+        "s.c",
+        "i.v",
+        "i.m",
+        "p.o",
         "b.i.d",
         "t.i.d",
         "q.d",

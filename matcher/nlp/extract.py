@@ -437,12 +437,55 @@ def _date_near(ctx: _Context, start: int, end: int, lo: int, hi: int) -> DateMen
         i += 1
     if not candidates:
         return None
+    if len(candidates) > 1:
+        # "collected 05/04/2026, reported 09/04/2026: CD19 12 %": the result is the
+        # sample's; the dates of reporting, receipt or sign-out only date the paper.
+        events = [m for m in candidates if not _reporting_step(ctx.text, m.start)]
+        candidates = events or candidates
     after = [m for m in candidates if m.start >= end]
     before = [m for m in candidates if m.end <= start]
     if after:
         return min(after, key=lambda m: m.start - end)
     if before:
         return min(before, key=lambda m: start - m.end)
+    return None
+
+
+# What a lab or pathology service does after the sample is taken: a date these words
+# label dates the paper, not the sample or the procedure.
+_REPORT_STEP_BEFORE = re.compile(
+    r"\b(?:reported|report\s+date|date\s+reported|received|receipt|signed(?:\s+out)?|"
+    r"sign-?out|verified|authori[sz]ed|validated|printed|issued|typed|dictated|transcribed|"
+    r"resulted|reviewed(?:\s+here)?|re-?reviewed|seen\s+here)\b[^\d\n]{0,12}$",
+    re.I,
+)
+# Words that label the event itself: "Date of procedure:", "Collected:", "Date of biopsy".
+_EVENT_DATE_BEFORE = re.compile(
+    r"\b(?:date\s+of\s+(?:procedure|biopsy|collection|sampling|specimen|sample)|"
+    r"(?:procedure|biopsy|collection|specimen|sample|sampling)\s+date|"
+    r"(?:specimen\s+|sample\s+|date\s+)?(?:collected|obtained|taken|sampled)|"
+    r"date\s+performed|performed)\b[^\d\n]{0,6}$",
+    re.I,
+)
+
+
+def _reporting_step(text: str, position: int) -> bool:
+    """Is the date at `position` labelled as a reporting step ("reported 09/04/2026")?"""
+    return bool(_REPORT_STEP_BEFORE.search(text, max(0, position - 30), position))
+
+
+def _report_event_date(ctx: _Context, position: int) -> dt.date | None:
+    """The date a report's header gives the procedure or the sample ("Date of procedure:
+    2026-04-02", "Collected: 03/09/2026"): the last one before `position` in the same
+    block of lines (no blank line between), or None."""
+    block_start = ctx.text.rfind("\n\n", 0, position)
+    first = bisect.bisect_left(ctx.date_starts, max(block_start, 0))
+    last = bisect.bisect_left(ctx.date_starts, position)
+    for mention in reversed(ctx.dates[first:last]):
+        if mention.date is not None and _EVENT_DATE_BEFORE.search(
+            ctx.text, max(0, mention.start - 30), mention.start
+        ):
+            return mention.date
     return None
 
 
@@ -524,12 +567,16 @@ def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs: dict = {}
     if concept.category == "diagnosis":
         attrs = _diagnosis_timing(ctx.text[lo:hi], source)
+    assertion = span._.assertion
+    if concept.category == "procedure" and source == "text" and date > ctx.note_date:
+        # "Leukapheresis scheduled for 2026-12-01" in a note of 20 Nov: not done yet.
+        assertion = "hypothetical" if assertion in ("affirmed", "historical") else assertion
     yield _finding(
         ctx,
         concept,
         span.start_char,
         span.end_char,
-        span._.assertion,
+        assertion,
         date=date,
         date_source=source,
         attrs=attrs,
@@ -1033,7 +1080,11 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         before, previous = previous, (lo, hi)
         labels = {s.label_ for s in mentions}
         has_ln = "dx.lupus_nephritis" in labels or bool(_CLASS_SYSTEM.search(sentence))
-        has_biopsy = "proc.kidney_biopsy" in labels or _in_biopsy_report(ctx, lo)
+        has_biopsy = (
+            "proc.kidney_biopsy" in labels
+            or _in_biopsy_report(ctx, lo)
+            or _result_of_biopsy_before(ctx, sentence, lo, before, spans_by_sentence)
+        )
         if not (has_ln or has_biopsy):
             # Both findings below need one or the other: the class grammar (eight
             # regexes) is only run on sentences about a biopsy or lupus nephritis.
@@ -1217,7 +1268,14 @@ def _biopsy_date(
     year = _BIOPSY_YEAR.search(ctx.text, lo, hi)
     if year is not None:
         return resolve_partial(int(year.group("y"))), "text"
-    return _context_date(ctx, lo)
+    date, source = _context_date(ctx, lo)
+    if _in_biopsy_report(ctx, lo):
+        # A report's header dates the procedure; its "Reported:" line or the note's own
+        # date is when the paper was written, days later.
+        procedure = _report_event_date(ctx, lo)
+        if procedure is not None and procedure <= date:
+            return procedure, "text"
+    return date, source
 
 
 _REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
@@ -1244,6 +1302,30 @@ def _in_biopsy_report(ctx: _Context, position: int) -> bool:
             or (carried is not None and carried.report)
         )
     return ctx.is_report
+
+
+# A sentence that gives the result of the biopsy the sentence before describes:
+# "Renal biopsy performed 14/07/2026. Histology: class III + V."
+_RESULT_LEAD = re.compile(
+    r"\W{0,3}(?:histolog\w*|histopatholog\w*|patholog\w*|results?|findings?|diagnosis|"
+    r"conclusions?|impression|report|it\s+showed|showed|shows|class\b)",
+    re.I,
+)
+
+
+def _result_of_biopsy_before(
+    ctx: _Context,
+    sentence: str,
+    lo: int,
+    before: tuple[int, int] | None,
+    spans_by_sentence: dict[tuple[int, int], list[Span]],
+) -> bool:
+    if before is None or "\n\n" in ctx.text[before[1] : lo] or not _RESULT_LEAD.match(sentence):
+        return False
+    return any(
+        s.label_ == "proc.kidney_biopsy" and s._.assertion in ("affirmed", "historical")
+        for s in spans_by_sentence.get(before, [])
+    )
 
 
 def _biopsy_assertion(mentions: list[Span]) -> str:
