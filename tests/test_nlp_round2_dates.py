@@ -207,3 +207,33 @@ def test_a_procedure_dated_after_its_note_is_a_plan(
 ) -> None:
     found = [f for f in _read(parser, text, D(2026, 11, 10)) if f.concept == concept]
     assert found and not [f for f in found if f.assertion in PATIENT_ASSERTIONS]
+
+
+# -------------------------------------------- 11: copied-forward blocks keep their date
+def _dated(found: list[Finding], concept: str) -> list[tuple[float | str | None, dt.date]]:
+    return sorted(
+        ((f.value, f.date) for f in found if f.concept == concept and f.date is not None),
+        key=lambda pair: pair[1],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "##### Copied from discharge letter 22/09/2026 #####\nHb 81 g/L\nCRP 40 mg/L\n"
+        "##### end of copy #####\nHb 104 g/L today.",
+        "[Imported result set 2026-09-22]\nHb 81 g/L\n[/Imported]\nHb 104 g/L.",
+        "Results carried forward (dated 22/09/2026):\n> Hb 81 g/L\n> WBC 3.0\n----\n"
+        "Hb 104 g/L.",
+        "I have copied her previous results (22 Sept 2026) below:\n    Hb 81 g/L\n"
+        "    platelets 140\nHb now 104 g/L.",
+        "~~ previous clinic note 22/09/2026 pasted ~~\nHb 81 g/L\n~~~~~~\nHb 104 g/L",
+        "*** Previous discharge summary (22/09/2026) appended ***\nInvestigations:\n"
+        "Hb 81 g/L\n*** end of appended summary ***\nInvestigations:\nHb 104 g/L",
+    ],
+)
+def test_a_copied_block_dates_its_values_until_the_block_ends(
+    parser: NoteParser, text: str
+) -> None:
+    found = _read(parser, text, D(2026, 10, 20))
+    assert _dated(found, "lab.hemoglobin") == [(81.0, D(2026, 9, 22)), (104.0, D(2026, 10, 20))]

@@ -334,6 +334,10 @@ def _heading_dates(
     blocks: list[tuple[int, int, dt.date]] = []
     lines: list[tuple[int, int, dt.date]] = []
     open_date: tuple[int, dt.date] | None = None
+    # An open copied block (a header with a copy cue) and its lines' indent or quote mark
+    # ("> ", "    "), read from its first line: None until then, "" when they have none.
+    copying = False
+    prefix: str | None = None
     index = 0
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -342,13 +346,23 @@ def _heading_dates(
         while index < len(dates) and dates[index].start < offset:
             index += 1
         first = dates[index] if index < len(dates) and dates[index].start < line_end else None
-        closes = not line.strip() or body_start in section_starts
+        # Copied text keeps its own headings ("Diagnosis:" in a pasted discharge summary):
+        # they do not end the copied block, a blank line or its end marker does.
+        heading = body_start in section_starts and not (open_date is not None and copying)
+        closes = bool(not line.strip() or heading or _BLOCK_END.match(line))
+        if open_date is not None and copying and not closes:
+            closes = _leaves_copied_block(line, prefix)
         role = _date_role(text, body_start, line_end, first) if first and first.date else None
-        if (closes or role == "heading") and open_date is not None:
+        if first is not None and first.date and _copy_header(line):
+            role = "copied"
+        if (closes or role in ("heading", "copied")) and open_date is not None:
             blocks.append((open_date[0], offset, open_date[1]))
             open_date = None
-        if role == "heading":
+        if open_date is not None and copying and prefix is None:
+            prefix = _LINE_PREFIX.match(line).group(0)
+        if role in ("heading", "copied"):
             open_date = (first.start, first.date)
+            copying, prefix = role == "copied", None
         elif role == "label":
             lines.append((first.start, _continued_end(text, line_end), first.date))
         offset = line_end
@@ -356,6 +370,50 @@ def _heading_dates(
         blocks.append((open_date[0], len(text), open_date[1]))
     # A line's own label is more specific than the block heading above it.
     return lines, blocks
+
+
+# "=== Copied from clinic letter 19/05/2026 ===", "[Previous note 2026-02-03 -
+# auto-populated]", "Results carried forward from 12 Aug 2026:", "I reproduce the results
+# from her last admission (June 2026):": a header over text from an earlier date.
+_COPY_CUE = re.compile(
+    r"\b(?:cop(?:ied|y)(?:[-\s]forward(?:ed)?)?|carried\s+(?:forward|over)|carry[-\s]forward|"
+    r"reproduc\w*|auto-?populated|pasted|appended|imported|pulled\s+(?:in|forward)|"
+    r"for\s+reference|previous\s+(?:note|letter|discharge|summary|admission|results?|"
+    r"opd|clinic|visit|labs?)|last\s+(?:admission|visit|clinic|letter))\b",
+    re.I,
+)
+# What may follow the header's date: words and decoration, no value ("=== ", ") appended
+# ***", ") reproduced below:"); "copied labs 08/2026: Hb 98" is a label line instead.
+_COPY_HEADER_TAIL = re.compile(r"[^\d\n]{0,60}$")
+# The end of a block: "=== End of copied text ===", "[/Previous note]", "---- end ----",
+# "*** end of appended summary ***", or a bare rule ("----", "~~~~~~").
+_BLOCK_END = re.compile(
+    r"[ \t]*(?:[=\-*#<>\[\]_~ ]*(?:/|end\b)[^\n]{0,60}|[=\-*#_~]{3,}[ \t]*)\r?\n?$", re.I
+)
+_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*)?")
+# A line that speaks of now again: "Today: Hb 11.8", "Since discharge ...", "Current review".
+_NOW_AGAIN = re.compile(
+    r"[ \t]*(?:today|now|currently|current|this\s+(?:visit|review|admission|clinic)|"
+    r"since|interval|at\s+this\s+visit)\b",
+    re.I,
+)
+
+
+def _copy_header(line: str) -> bool:
+    """A line that announces copied-forward text with its date and holds no value."""
+    match = _COPY_CUE.search(line)
+    if match is None:
+        return False
+    last_digit = max((i for i, ch in enumerate(line) if ch.isdigit()), default=-1)
+    return bool(_COPY_HEADER_TAIL.match(line, last_digit + 1))
+
+
+def _leaves_copied_block(line: str, prefix: str | None) -> bool:
+    """A copied block ends where a line speaks of now again, or where its lines stop
+    carrying the indent or quote mark its first line had."""
+    if _NOW_AGAIN.match(line):
+        return True
+    return bool(prefix) and not line.startswith(prefix)
 
 
 def _last_char(text: str, end: int) -> str:
