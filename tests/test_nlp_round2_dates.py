@@ -237,3 +237,23 @@ def test_a_copied_block_dates_its_values_until_the_block_ends(
 ) -> None:
     found = _read(parser, text, D(2026, 10, 20))
     assert _dated(found, "lab.hemoglobin") == [(81.0, D(2026, 9, 22)), (104.0, D(2026, 10, 20))]
+
+
+# -------------------------------------------- 5: a label date governs its sentence only
+@pytest.mark.parametrize(
+    ("text", "concept", "dated"),
+    [
+        ("Renal biopsy 14/02/2026: lupus nephritis class IV-G. Hb 98 g/L. WBC 5.1 x10^9/L.",
+         "lab.hemoglobin", [(98.0, D(2026, 10, 20))]),
+        ("CT 23/09/2026: small pleural effusions. Creatinine 88 umol/L.",
+         "lab.creatinine", [(88.0, D(2026, 10, 20))]),
+        ("26.09.2026: ALT 120 U/L on azathioprine. Stopped. ALT now 41 U/L.",
+         "lab.alt", [(120.0, D(2026, 9, 26)), (41.0, D(2026, 10, 20))]),
+        ("29/09: lymphocytes 0.4 x10^9/L\nLymphocytes 0.9 x10^9/L.",
+         "lab.lymphocytes", [(0.4, D(2026, 9, 29)), (0.9, D(2026, 10, 20))]),
+    ],
+)  # fmt: skip
+def test_a_label_date_opening_a_sentence_dates_that_sentence_only(
+    parser: NoteParser, text: str, concept: str, dated: list
+) -> None:
+    assert _dated(_read(parser, text, D(2026, 10, 20)), concept) == dated

@@ -364,7 +364,8 @@ def _heading_dates(
             open_date = (first.start, first.date)
             copying, prefix = role == "copied", None
         elif role == "label":
-            lines.append((first.start, _continued_end(text, line_end), first.date))
+            end = min(_continued_end(text, line_end), _label_sentence_end(text, first.end))
+            lines.append((first.start, end, first.date))
         offset = line_end
     if open_date is not None:
         blocks.append((open_date[0], len(text), open_date[1]))
@@ -414,6 +415,20 @@ def _leaves_copied_block(line: str, prefix: str | None) -> bool:
     if _NOW_AGAIN.match(line):
         return True
     return bool(prefix) and not line.startswith(prefix)
+
+
+# A full stop that ends a sentence: ". " before a capital or a digit; not a decimal point
+# ("Hb 9.8"), nor the last dot of a dotted abbreviation ("filgrastim s.c. Day 3").
+_SENTENCE_STOP = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?]\s+(?=[A-Z0-9])")
+
+
+def _label_sentence_end(text: str, position: int) -> int:
+    """Where the sentence a label opens ends: "Renal biopsy 14/02/2026: class IV-G. Hb 98
+    g/L." dates the biopsy only; Hb, the next sentence, is the note's own."""
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end == -1 else line_end
+    stop = _SENTENCE_STOP.search(text, position, line_end)
+    return stop.end() if stop else len(text)
 
 
 def _last_char(text: str, end: int) -> str:
