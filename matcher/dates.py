@@ -251,6 +251,10 @@ _IN_MONTH = re.compile(
     rf"(?:(?:early|mid|late)[\s-]{{1,2}})?({_MON})(?![\s,.'/-]{{0,2}}[0-9])",
     _I,
 )
+# "18/09: CD19 0.0 %": a day and month with no year, as a label opening a line.
+_DAY_MONTH_LABEL = re.compile(
+    r"(?m)^[ \t]{0,4}(?:[-•*][ \t]{0,2})?([0-9]{1,2})/([0-9]{1,2})(?=[ \t]{0,2}:(?![0-9]))"
+)
 _RANGE_GAP = re.compile(r"\s{0,3}(?:[-–—]|to|until|till|through|thru|and)\s{0,3}", _I)
 _RANGE_LEAD = re.compile(r"\b(?:from|between)\s{1,3}$", _I)
 
@@ -354,6 +358,21 @@ def _recent_day(month: int, day: int, ref: dt.date) -> dt.date | None:
     return None  # 29 February with no leap year close enough
 
 
+def _recent_numeric_day(
+    first: int, second: int, ref: dt.date, day_first: bool | None
+) -> dt.date | None:
+    """ "18/09:" with no year, in a note of 2026-10-05 → 2026-09-18: the most recent such
+    day on or before the note, read in the note's convention; None when it stays ambiguous
+    (04/05 with no convention and both days past) or names no day."""
+    for year in (ref.year, ref.year - 1):
+        decided = _numeric_day_month(first, second, year, day_first, ref)
+        if decided is None or decided[1]:
+            return None
+        if decided[0] is not None and decided[0] <= ref:
+            return decided[0]
+    return None
+
+
 def _numeric_day_month(
     first: int, second: int, year: int, day_first: bool | None, ref: dt.date | None = None
 ) -> tuple[dt.date | None, bool] | None:
@@ -430,6 +449,10 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
         if decided is not None:
             found, ambiguous = decided
             yield _Candidate(m.start(), m.end(), found, "day", ambiguous=ambiguous)
+    for m in _DAY_MONTH_LABEL.finditer(text) if ref is not None and ":" in text else ():
+        found_day = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
+        if found_day is not None:
+            yield _Candidate(m.start(1), m.end(2), found_day, "day", kind="relative")
     for m in _MY.finditer(text):
         month = int(m[1] or m[2])
         year = int(m[3])

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from matcher.errors import VocabularyError
-from matcher.nlp.chunks import NoteContext
+from matcher.nlp.chunks import BOUNDED_SECTIONS, NoteContext
 from matcher.vocab import data_text
 
 CONCEPTS_KEY = "concepts"
@@ -141,6 +141,11 @@ _ABBREVIATIONS_WITH_DOT = frozenset(
         "yrs",
         "t",
         "inc",
+        # routes: "filgrastim 300 mcg s.c. on 2 Nov" is one sentence
+        "s.c",
+        "i.v",
+        "i.m",
+        "p.o",
         "b.i.d",
         "t.i.d",
         "q.d",
@@ -398,6 +403,13 @@ _DONE_VERBS = re.compile(
 )
 
 
+# A heading line with content after its label: "Family hx: aunt with lupus", "FH - nil".
+_HEADING_CONTENT = re.compile(r"[:\-–—]\s*\S")
+# A line that opens with a label of its own: "ROS:", "Personal history -", "Hx:".
+_OTHER_LABEL = re.compile(r"^[A-Za-z][A-Za-z /&'()]{0,40}?\s*(?::|\s[-–—]\s)")
+_FIRST_WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*(?:\s+[A-Za-z][A-Za-z\-]*)?")
+
+
 class ClinicalContext:
     """ConText-style assertion over the concept spans of each sentence.
 
@@ -415,6 +427,7 @@ class ClinicalContext:
 
     def _compile(self) -> None:
         rules = self.rules
+        self._family_words: set[str] | None = None  # read from the rules when first needed
         for index, rule in enumerate(rules.get("rules", [])):
             if rule.get("category") not in rules.get("categories", []):
                 raise VocabularyError(
@@ -497,8 +510,16 @@ class ClinicalContext:
             at = bisect.bisect_right(section_starts, span.start) - 1
             if at >= 0:
                 section = sections[at].label_ if span.start < sections[at].end else None
+                if section in BOUNDED_SECTIONS and span.start_char >= self._section_reach(
+                    text, sections[at].start_char, sections[at].end_char
+                ):
+                    section = None
             else:  # before this doc's first heading: a piece goes on with the note's section
                 section = open_section
+                if section in BOUNDED_SECTIONS and span.start_char >= self._lines_reach(
+                    text, 0, len(text), inline=False
+                ):
+                    section = None
             found |= self._section_effect(section, span, sent_char, text)
             if "hypothetical" in found and self._acts_on_current_drug(span, sent_char, text):
                 found.discard("hypothetical")
@@ -559,6 +580,54 @@ class ClinicalContext:
         return not any(
             te <= gap[1] and word not in allowed for _ts, te, word in terminators[first:last]
         )
+
+    def _section_reach(self, text: str, start: int, end: int) -> int:
+        """Where a family-history (or allergy) section stops acting, at most at `end`.
+
+        A heading with content on its own line ("Family hx: aunt with lupus.") covers
+        that line, and the lines after it that go on with the list: a bullet, a relative
+        ("Sister: ITP"), or a wrapped line starting in lower case. A heading alone on its
+        line ("FAMILY HISTORY") covers its paragraph: up to a blank line or a line
+        opening with another label ("ROS: no fever"). What follows is the patient's own.
+        """
+        line_end = text.find("\n", start, end)
+        if line_end == -1:
+            return end
+        inline = bool(_HEADING_CONTENT.search(text[start:line_end]))
+        return self._lines_reach(text, line_end + 1, end, inline)
+
+    def _lines_reach(self, text: str, position: int, end: int, inline: bool) -> int:
+        """The first line from `position` on that no longer belongs to the section."""
+        while position < end:
+            following = text.find("\n", position, end)
+            following = end if following == -1 else following
+            line = text[position:following]
+            body = _BULLET.sub("", line).strip() if line.strip() else ""
+            if not body:
+                return position  # a blank line ends the paragraph
+            relative = self._relative_opens(body)
+            if inline:
+                continues = relative or bool(_BULLET.match(line)) or body[:1].islower()
+            else:
+                continues = relative or not _OTHER_LABEL.match(body)
+            if not continues:
+                return position
+            position = following + 1
+        return end
+
+    def _relative_opens(self, line: str) -> bool:
+        """Does a line open with a relative ("Mother: SLE", "maternal aunt - lupus")?"""
+        if self._family_words is None:
+            self._family_words = {
+                rule["literal"].lower()
+                for rule in self.rules.get("rules", [])
+                if rule.get("category") == "family"
+            }
+        first = _FIRST_WORDS.match(line)
+        if first is None:
+            return False
+        words = first.group(0).lower().split()
+        return any(" ".join(words[:n]) in self._family_words for n in (1, 2))
 
     @staticmethod
     def _acts_on_current_drug(span: Span, sentence_start: int, text: str) -> bool:

@@ -324,7 +324,7 @@ class FindingExtractor:
                 continue
             concept = self.vocabulary[span.label_]
             findings.extend(_extract(ctx, span, concept))
-        findings.extend(_biopsies(ctx, concepts))
+        findings.extend(_report_diagnosis_decides(ctx, list(_biopsies(ctx, concepts))))
         findings.extend(_ages(ctx))
         doc._.findings = findings
         return doc
@@ -369,6 +369,10 @@ def _heading_dates(
     blocks: list[tuple[int, int, dt.date]] = []
     lines: list[tuple[int, int, dt.date]] = []
     open_date: tuple[int, dt.date] | None = None
+    # An open copied block (a header with a copy cue) and its lines' indent or quote mark
+    # ("> ", "    "), read from its first line: None until then, "" when they have none.
+    copying = False
+    prefix: str | None = None
     index = 0
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -377,20 +381,89 @@ def _heading_dates(
         while index < len(dates) and dates[index].start < offset:
             index += 1
         first = dates[index] if index < len(dates) and dates[index].start < line_end else None
-        closes = not line.strip() or body_start in section_starts
+        # Copied text keeps its own headings ("Diagnosis:" in a pasted discharge summary):
+        # they do not end the copied block, a blank line or its end marker does.
+        heading = body_start in section_starts and not (open_date is not None and copying)
+        closes = bool(not line.strip() or heading or _BLOCK_END.match(line))
+        if open_date is not None and copying and not closes:
+            closes = _leaves_copied_block(line, prefix)
         role = _date_role(text, body_start, line_end, first) if first and first.date else None
-        if (closes or role == "heading") and open_date is not None:
+        if first is not None and first.date and _copy_header(line):
+            role = "copied"
+        if (closes or role in ("heading", "copied")) and open_date is not None:
             blocks.append((open_date[0], offset, open_date[1]))
             open_date = None
-        if role == "heading":
+        if open_date is not None and copying and prefix is None:
+            prefix = _LINE_PREFIX.match(line).group(0)
+        if role in ("heading", "copied"):
             open_date = (first.start, first.date)
+            copying, prefix = role == "copied", None
         elif role == "label":
-            lines.append((first.start, _continued_end(text, line_end), first.date))
+            end = min(_continued_end(text, line_end), _label_sentence_end(text, first.end))
+            lines.append((first.start, end, first.date))
         offset = line_end
     if open_date is not None:
         blocks.append((open_date[0], len(text), open_date[1]))
     # A line's own label is more specific than the block heading above it.
     return lines, blocks
+
+
+# "=== Copied from clinic letter 19/05/2026 ===", "[Previous note 2026-02-03 -
+# auto-populated]", "Results carried forward from 12 Aug 2026:", "I reproduce the results
+# from her last admission (June 2026):": a header over text from an earlier date.
+_COPY_CUE = re.compile(
+    r"\b(?:cop(?:ied|y)(?:[-\s]forward(?:ed)?)?|carried\s+(?:forward|over)|carry[-\s]forward|"
+    r"reproduc\w*|auto-?populated|pasted|appended|imported|pulled\s+(?:in|forward)|"
+    r"for\s+reference|previous\s+(?:note|letter|discharge|summary|admission|results?|"
+    r"opd|clinic|visit|labs?)|last\s+(?:admission|visit|clinic|letter))\b",
+    re.I,
+)
+# What may follow the header's date: words and decoration, no value ("=== ", ") appended
+# ***", ") reproduced below:"); "copied labs 08/2026: Hb 98" is a label line instead.
+_COPY_HEADER_TAIL = re.compile(r"[^\d\n]{0,60}$")
+# The end of a block: "=== End of copied text ===", "[/Previous note]", "---- end ----",
+# "*** end of appended summary ***", or a bare rule ("----", "~~~~~~").
+_BLOCK_END = re.compile(
+    r"[ \t]*(?:[=\-*#<>\[\]_~ ]*(?:/|end\b)[^\n]{0,60}|[=\-*#_~]{3,}[ \t]*)\r?\n?$", re.I
+)
+_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*)?")
+# A line that speaks of now again: "Today: Hb 11.8", "Since discharge ...", "Current review".
+_NOW_AGAIN = re.compile(
+    r"[ \t]*(?:today|now|currently|current|this\s+(?:visit|review|admission|clinic)|"
+    r"since|interval|at\s+this\s+visit)\b",
+    re.I,
+)
+
+
+def _copy_header(line: str) -> bool:
+    """A line that announces copied-forward text with its date and holds no value."""
+    match = _COPY_CUE.search(line)
+    if match is None:
+        return False
+    last_digit = max((i for i, ch in enumerate(line) if ch.isdigit()), default=-1)
+    return bool(_COPY_HEADER_TAIL.match(line, last_digit + 1))
+
+
+def _leaves_copied_block(line: str, prefix: str | None) -> bool:
+    """A copied block ends where a line speaks of now again, or where its lines stop
+    carrying the indent or quote mark its first line had."""
+    if _NOW_AGAIN.match(line):
+        return True
+    return bool(prefix) and not line.startswith(prefix)
+
+
+# A full stop that ends a sentence: ". " before a capital or a digit; not a decimal point
+# ("Hb 9.8"), nor the last dot of a dotted abbreviation ("filgrastim s.c. Day 3").
+_SENTENCE_STOP = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?]\s+(?=[A-Z0-9])")
+
+
+def _label_sentence_end(text: str, position: int) -> int:
+    """Where the sentence a label opens ends: "Renal biopsy 14/02/2026: class IV-G. Hb 98
+    g/L." dates the biopsy only; Hb, the next sentence, is the note's own."""
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end == -1 else line_end
+    stop = _SENTENCE_STOP.search(text, position, line_end)
+    return stop.end() if stop else len(text)
 
 
 def _last_char(text: str, end: int) -> str:
@@ -472,12 +545,55 @@ def _date_near(ctx: _Context, start: int, end: int, lo: int, hi: int) -> DateMen
         i += 1
     if not candidates:
         return None
+    if len(candidates) > 1:
+        # "collected 05/04/2026, reported 09/04/2026: CD19 12 %": the result is the
+        # sample's; the dates of reporting, receipt or sign-out only date the paper.
+        events = [m for m in candidates if not _reporting_step(ctx.text, m.start)]
+        candidates = events or candidates
     after = [m for m in candidates if m.start >= end]
     before = [m for m in candidates if m.end <= start]
     if after:
         return min(after, key=lambda m: m.start - end)
     if before:
         return min(before, key=lambda m: start - m.end)
+    return None
+
+
+# What a lab or pathology service does after the sample is taken: a date these words
+# label dates the paper, not the sample or the procedure.
+_REPORT_STEP_BEFORE = re.compile(
+    r"\b(?:reported|report\s+date|date\s+reported|received|receipt|signed(?:\s+out)?|"
+    r"sign-?out|verified|authori[sz]ed|validated|printed|issued|typed|dictated|transcribed|"
+    r"resulted|reviewed(?:\s+here)?|re-?reviewed|seen\s+here)\b[^\d\n]{0,12}$",
+    re.I,
+)
+# Words that label the event itself: "Date of procedure:", "Collected:", "Date of biopsy".
+_EVENT_DATE_BEFORE = re.compile(
+    r"\b(?:date\s+of\s+(?:procedure|biopsy|collection|sampling|specimen|sample)|"
+    r"(?:procedure|biopsy|collection|specimen|sample|sampling)\s+date|"
+    r"(?:specimen\s+|sample\s+|date\s+)?(?:collected|obtained|taken|sampled)|"
+    r"date\s+performed|performed)\b[^\d\n]{0,6}$",
+    re.I,
+)
+
+
+def _reporting_step(text: str, position: int) -> bool:
+    """Is the date at `position` labelled as a reporting step ("reported 09/04/2026")?"""
+    return bool(_REPORT_STEP_BEFORE.search(text, max(0, position - 30), position))
+
+
+def _report_event_date(ctx: _Context, position: int) -> dt.date | None:
+    """The date a report's header gives the procedure or the sample ("Date of procedure:
+    2026-04-02", "Collected: 03/09/2026"): the last one before `position` in the same
+    block of lines (no blank line between), or None."""
+    block_start = ctx.text.rfind("\n\n", 0, position)
+    first = bisect.bisect_left(ctx.date_starts, max(block_start, 0))
+    last = bisect.bisect_left(ctx.date_starts, position)
+    for mention in reversed(ctx.dates[first:last]):
+        if mention.date is not None and _EVENT_DATE_BEFORE.search(
+            ctx.text, max(0, mention.start - 30), mention.start
+        ):
+            return mention.date
     return None
 
 
@@ -561,12 +677,16 @@ def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs: dict = {}
     if concept.category == "diagnosis":
         attrs = _diagnosis_timing(ctx.text[lo:hi], source)
+    assertion = span._.assertion
+    if concept.category == "procedure" and source == "text" and date > ctx.note_date:
+        # "Leukapheresis scheduled for 2026-12-01" in a note of 20 Nov: not done yet.
+        assertion = "hypothetical" if assertion in ("affirmed", "historical") else assertion
     yield _finding(
         ctx,
         concept,
         span.start_char,
         span.end_char,
-        span._.assertion,
+        assertion,
         date=date,
         date_source=source,
         attrs=attrs,
@@ -1532,12 +1652,18 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         before, previous = previous, (lo, hi)
         labels = {s.label_ for s in mentions}
         has_ln = "dx.lupus_nephritis" in labels or bool(_CLASS_SYSTEM.search(sentence))
-        has_biopsy = "proc.kidney_biopsy" in labels or _in_biopsy_report(ctx, lo)
+        has_biopsy = (
+            "proc.kidney_biopsy" in labels
+            or _in_biopsy_report(ctx, lo)
+            or _result_of_biopsy_before(ctx, sentence, lo, before, spans_by_sentence)
+        )
         if not (has_ln or has_biopsy):
             # Both findings below need one or the other: the class grammar (eight
             # regexes) is only run on sentences about a biopsy or lupus nephritis.
             continue
         classes, cls_start, cls_end = _classes(sentence)
+        if not classes and has_biopsy and _in_biopsy_report(ctx, lo):
+            classes, cls_start, cls_end = _labelled_classes(sentence)
         if classes:
             anchor = next(
                 (s for s in mentions if s.label_ in ("dx.lupus_nephritis", "proc.kidney_biopsy")),
@@ -1611,6 +1737,74 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             )
 
 
+# The line of a pathology report that states its diagnosis: "DIAGNOSIS:", "Final
+# diagnosis -", "Impression:", "CONCLUSION:", "Revised conclusion:", "Pathological dx:".
+_DIAGNOSIS_LABEL = re.compile(
+    r"[\W\d]{0,4}(?:(?:final|revised|amended|pathologic(?:al)?|histologic(?:al)?|"
+    r"histopathologic(?:al)?|renal|kidney|biopsy|microscopic|overall)\s+)*"
+    r"(?:diagnos[ie]s|dx|impression|conclusions?|interpretation|opinion)\b[^:\n]{0,30}?"
+    r"\s*[:\-–—]",
+    re.I,
+)
+
+
+def _on_diagnosis_line(text: str, position: int) -> bool:
+    """Is `position` on a report's diagnosis line, or under a diagnosis label that stands
+    alone on the line before ("DIAGNOSIS:\nLupus nephritis, class IV-G")?"""
+    line_start = text.rfind("\n", 0, position) + 1
+    if _DIAGNOSIS_LABEL.match(text, line_start):
+        return True
+    if line_start == 0:
+        return False
+    previous = text.rfind("\n", 0, line_start - 1) + 1
+    label = _DIAGNOSIS_LABEL.match(text, previous)
+    return label is not None and not text[label.end() : line_start].strip()
+
+
+# What may follow a class named bare after a diagnosis label: the sentence's end, a
+# comma, a bracket or the disease's name ("Conclusion: III (A/C) with V.", "Impression:
+# IV-S, lupus nephritis"); "Conclusion: I agree with ..." names no class.
+_BARE_CLASS_END = re.compile(r"\s*(?:$|[.;,(]|lupus\b|LN\b|ISN\b)", re.I)
+
+
+def _labelled_classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
+    """A report's diagnosis line that names the class without the word "class":
+    "CONCLUSION: III (A/C) with V", "Final diagnosis - IV-G (A) + V". Read as if the
+    word were there, on the diagnosis line only."""
+    label = _DIAGNOSIS_LABEL.match(sentence)
+    if label is None:
+        return (), 0, 0
+    rest = sentence[label.end() :]
+    lead = len(rest) - len(rest.lstrip())
+    prefix = "class "
+    classes, start, end = _classes(prefix + rest[lead:])
+    if not classes or start != 0 or not _BARE_CLASS_END.match(rest, lead + end - len(prefix)):
+        return (), 0, 0
+    offset = label.end() + lead - len(prefix)
+    return classes, offset + len(prefix), offset + end
+
+
+def _report_diagnosis_decides(ctx: _Context, biopsies: list[Finding]) -> list[Finding]:
+    """In a pathology report, the diagnosis line decides the class: a comment that names a
+    class to weigh it ("the clinician queried class III", "class VI is excluded", "below
+    the threshold for class IV") is no second biopsy. A class with a date of its own
+    elsewhere in the report ("previous biopsy 2023: class III") is another biopsy: kept."""
+    classed = [f for f in biopsies if f.attrs.get("classes")]
+    if len(classed) < 2 or not _in_biopsy_report(ctx, 0):
+        return biopsies
+    decided = [f for f in classed if _on_diagnosis_line(ctx.text, f.start)]
+    if not decided:
+        return biopsies
+    dates = {f.date for f in decided}
+    return [
+        f
+        for f in biopsies
+        if f in decided
+        or not f.attrs.get("classes")
+        or (f.date_source == "text" and f.date not in dates)
+    ]
+
+
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
 _CLASS_WORDS = (
     "class", "isn", "who", "lupus", "ln", "cl",
@@ -1646,7 +1840,14 @@ def _biopsy_date(
     year = _BIOPSY_YEAR.search(ctx.text, lo, hi)
     if year is not None:
         return resolve_partial(int(year.group("y"))), "text"
-    return _context_date(ctx, lo)
+    date, source = _context_date(ctx, lo)
+    if _in_biopsy_report(ctx, lo):
+        # A report's header dates the procedure; its "Reported:" line or the note's own
+        # date is when the paper was written, days later.
+        procedure = _report_event_date(ctx, lo)
+        if procedure is not None and procedure <= date:
+            return procedure, "text"
+    return date, source
 
 
 _REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
@@ -1675,6 +1876,30 @@ def _in_biopsy_report(ctx: _Context, position: int) -> bool:
     return ctx.is_report
 
 
+# A sentence that gives the result of the biopsy the sentence before describes:
+# "Renal biopsy performed 14/07/2026. Histology: class III + V."
+_RESULT_LEAD = re.compile(
+    r"\W{0,3}(?:histolog\w*|histopatholog\w*|patholog\w*|results?|findings?|diagnosis|"
+    r"conclusions?|impression|report|it\s+showed|showed|shows|class\b)",
+    re.I,
+)
+
+
+def _result_of_biopsy_before(
+    ctx: _Context,
+    sentence: str,
+    lo: int,
+    before: tuple[int, int] | None,
+    spans_by_sentence: dict[tuple[int, int], list[Span]],
+) -> bool:
+    if before is None or "\n\n" in ctx.text[before[1] : lo] or not _RESULT_LEAD.match(sentence):
+        return False
+    return any(
+        s.label_ == "proc.kidney_biopsy" and s._.assertion in ("affirmed", "historical")
+        for s in spans_by_sentence.get(before, [])
+    )
+
+
 def _biopsy_assertion(mentions: list[Span]) -> str:
     for span in mentions:
         if span.label_ in ("dx.lupus_nephritis", "proc.kidney_biopsy"):
@@ -1685,6 +1910,24 @@ def _biopsy_assertion(mentions: list[Span]) -> str:
 _NEGATED_BEFORE = re.compile(
     r"\b(?:no|not|without|nor|absence\s+of|negative\s+for)\s+"
     r"(?:\w+\s+){0,3}$",
+    re.I,
+)
+# A class named only to be denied or doubted after it: "features of class III or IV are
+# absent", "class VI is excluded", "class IV cannot be ruled out", "class III is not
+# supported". The words run to the end of the clause (";" or ".").
+_DENIED_AFTER = re.compile(
+    r"[^.;:,]{0,40}?\b(?:(?:is|are|was|were|has\s+been|have\s+been|be)\s+)?(?:absent|"
+    r"excluded|ruled\s+out|not\s+(?:seen|identified|present|found|met|fulfilled|supported|"
+    r"excluded|evident|demonstrated)|unlikely|cannot\s+be\s+(?:excluded|ruled\s+out)|"
+    r"can\s*not\s+be\s+(?:excluded|ruled\s+out))\b",
+    re.I,
+)
+# A class named as a question, a threshold or an alternative: "the clinician queried
+# class III", "below the 50 % threshold for class IV", "asked about class IV".
+_NOT_ASSERTED_BEFORE = re.compile(
+    r"\b(?:quer(?:y|ied)|asked\s+about|threshold\s+for|criteria\s+for|rather\s+than|"
+    r"instead\s+of|versus|vs\.?|differential(?:\s+diagnosis)?(?:\s+of|\s+includes?)?)\s+"
+    r"(?:\w+\s+){0,2}$",
     re.I,
 )
 
@@ -1703,6 +1946,8 @@ def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
             m
             for m in _CLASS_RE.finditer(sentence)
             if not _NEGATED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and not _NOT_ASSERTED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and not _DENIED_AFTER.match(sentence, m.end())
         ),
         None,
     )
