@@ -217,6 +217,8 @@ def test_all_along_dates_a_drug_from_the_disease_onset(
          "drug.cyclophosphamide"),
         ("Dad is not sure whether the infusion in May was rituximab.", "drug.rituximab"),
         ("Per her father, she possibly had a kidney biopsy in Lagos.", "proc.kidney_biopsy"),
+        ("Dad asked whether the drip last spring was cyclophosphamide.",
+         "drug.cyclophosphamide"),
     ],
 )  # fmt: skip
 def test_an_informant_with_a_hedge_makes_the_patients_fact_uncertain(
@@ -295,6 +297,8 @@ def test_the_patient_named_after_a_relatives_clause_is_the_patient(
          "drug.rituximab", D(2025, 10, 15)),
         ("Proteinuria recurred one year after stopping tacrolimus.", D(2026, 6, 1),
          "drug.tacrolimus", D(2025, 6, 1)),
+        ("She flared a year after stopping mycophenolate.", D(2026, 6, 1),
+         "drug.mycophenolate", D(2025, 6, 1)),
         ("Now ten weeks after her second dose of obinutuzumab, CD19 <1 cells/uL.",
          D(2026, 6, 1), "drug.obinutuzumab", D(2026, 3, 23)),
     ],
@@ -324,6 +328,19 @@ def test_the_interval_after_a_drug_does_not_date_another_drug(
     note_date = D(2026, 6, 1)
     found = _read(parser, text, note_date, drug)
     assert found and all(f.attrs.get("start_date") is None for f in found), _describe(found)
+
+
+def test_a_drugs_own_duration_before_after_is_not_an_interval_to_the_next_drug(
+    parser: NoteParser,
+) -> None:
+    # Guard: "for 6 months" is MMF's length; cyclophosphamide's course is not dated by it.
+    text = "She took MMF for 6 months after cyclophosphamide."
+    mmf = _read(parser, text, D(2026, 6, 1), "drug.mycophenolate")
+    cyc = _read(parser, text, D(2026, 6, 1), "drug.cyclophosphamide")
+    assert mmf and all(_near(f.attrs.get("start_date"), D(2025, 12, 1)) for f in mmf), _describe(
+        mmf
+    )
+    assert cyc and all(f.attrs.get("stop_date") is None for f in cyc), _describe(cyc)
 
 
 def test_n_months_after_starting_a_drug_is_an_ongoing_course(parser: NoteParser) -> None:

@@ -25,6 +25,7 @@ from matcher.dates import (
     find_durations,
     infer_day_first,
     resolve_partial,
+    window_to_days,
 )
 from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding
 from matcher.nlp.components import (
@@ -1047,9 +1048,24 @@ _EVENT_START = re.compile(
     r"addition\s+of|switch(?:ing|ed)?\s+to)\b",
     re.I,
 )
+_OWN_DURATION = re.compile(r"(?:for|over|during|x|×)\b", re.I)
 # A drug named after another in the event clause that the event starts:
 # "9 months after tacrolimus was switched to MMF".
 _EVENT_STARTS_NEXT = re.compile(r"\b(?:to|started|starting|adding|added|then)\s+$", re.I)
+
+
+# "a year after stopping tacrolimus": an article for "one", which find_durations leaves to
+# prose ("a month" alone says nothing); before "after" it is the interval to a drug event.
+_ARTICLE_INTERVAL = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>day|week|month|year)(?=\s+(?:after|following|post)\b)", re.I
+)
+
+
+def _article_intervals(sentence: str) -> list[DurationMention]:
+    return [
+        DurationMention(m.start(), m.end(), m.group(0), window_to_days(1, m["unit"]))
+        for m in _ARTICLE_INTERVAL.finditer(sentence)
+    ]
 
 
 @dataclass(frozen=True)
@@ -1076,8 +1092,8 @@ def _after_event(
     found: _AfterEvent | None = None
     for duration in durations:
         lead = _AFTER_EVENT.match(sentence, duration.end)
-        if lead is None:
-            continue
+        if lead is None or _OWN_DURATION.match(duration.text):
+            continue  # "MMF for 6 months after cyclophosphamide": MMF's own length
         clause_start = lo + lead.end()
         first = bisect.bisect_left(ctx.drug_starts, clause_start)
         if first >= len(ctx.drug_spans) or ctx.drug_spans[first].start_char >= hi:
@@ -1181,7 +1197,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
     durations = find_durations(sentence)
-    event, owned = _after_event(ctx, span, lo, hi, durations)
+    event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
     if event is not None:
         start_date = event.point
         stop_date = None if event.starts else event.point
