@@ -20,12 +20,14 @@ from spacy.tokens import Doc, Span
 
 from matcher.dates import (
     DateMention,
+    DurationMention,
     find_dates,
     find_durations,
     infer_day_first,
     resolve_partial,
+    window_to_days,
 )
-from matcher.model import Assertion, Finding
+from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding
 from matcher.nlp.components import (
     CONCEPTS_KEY,
     SECTIONS_KEY,
@@ -326,8 +328,38 @@ class FindingExtractor:
             findings.extend(_extract(ctx, span, concept))
         findings.extend(_report_diagnosis_decides(ctx, list(_biopsies(ctx, concepts))))
         findings.extend(_ages(ctx))
-        doc._.findings = findings
+        doc._.findings = _date_from_onset(findings)
         return doc
+
+
+# The disease whose onset "all along" points to: lupus and its kidney involvement.
+_ONSET_CONCEPTS = frozenset({"dx.sle", "dx.lupus_nephritis"})
+
+
+def _date_from_onset(findings: list[Finding]) -> list[Finding]:
+    """A drug given "all along" or "throughout" started when the disease began: the
+    earliest dated diagnosis of lupus written in the note ("SLE diagnosed 04/2021 ...
+    low-dose prednisolone all along" starts prednisolone in April 2021). With no such date
+    the drug keeps its note's date."""
+    onsets = [
+        f.date
+        for f in findings
+        if f.concept in _ONSET_CONCEPTS
+        and f.date_source == "text"
+        and f.date is not None
+        and f.assertion in PATIENT_ASSERTIONS
+    ]
+    if not onsets:
+        return findings
+    onset = min(onsets)
+    result = []
+    for finding in findings:
+        attrs = finding.attrs
+        if attrs.get("since_onset") and attrs.get("start_date") is None:
+            attrs = {**attrs, "start_date": onset}
+            finding = dataclasses.replace(finding, date=onset, date_source="text", attrs=attrs)
+        result.append(finding)
+    return result
 
 
 def _in_context(text: str, span: Span, concept: Concept) -> bool:
@@ -1528,6 +1560,28 @@ def _coordinated(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
     return chain
 
 
+_FOLLOWED_BY = re.compile(r"^\s*(?:x\s?\d+\s+|pulses?\s+)*followed\s+by\s+$", re.I)
+_SHARED_START = re.compile(
+    r"^\s*(?:was|were|has\s+been|have\s+been)\s+(?:started|commenced|initiated|begun|given)\b",
+    re.I,
+)
+
+
+def _started_together(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
+    """A sequence that is the subject of one start: in "induction with IV MP pulses x3
+    followed by MMF was started on 12/02/2026" the date is the regimen's, so the pulses
+    (which open it) take it too. "Pulses, followed by MMF from 06/2025" stays two dates."""
+    first = bisect.bisect_left(ctx.drug_starts, span.end_char)
+    if first >= len(ctx.drug_spans) or ctx.drug_spans[first].start_char >= hi:
+        return set()
+    following = ctx.drug_spans[first]
+    if not _FOLLOWED_BY.match(ctx.text[span.end_char : following.start_char]):
+        return set()
+    if not _SHARED_START.match(ctx.text[following.end_char : hi]):
+        return set()
+    return {following.start_char}
+
+
 def _drug_dates(
     ctx: _Context, span: Span, lo: int, hi: int
 ) -> tuple[dt.date | None, dt.date | None]:
@@ -1545,7 +1599,7 @@ def _drug_dates(
     last = bisect.bisect_left(ctx.drug_starts, hi)
     others = [s for s in ctx.drug_spans[first:last] if s.label_ != span.label_]
 
-    chain = _coordinated(ctx, span, lo, hi)
+    chain = _coordinated(ctx, span, lo, hi) | _started_together(ctx, span, lo, hi)
 
     def blocked(a: int, b: int) -> bool:
         # A drug listed with this one ("prednisolone and MMF since 02/2026") shares its
@@ -1562,7 +1616,20 @@ def _drug_dates(
         return None, after[0].date
     stopped = bool(_STOP_BEFORE.search(ctx.text[max(lo, span.start_char - 30) : span.start_char]))
     ordered = [d for d in after if not blocked(span.end_char, d.start)]
-    ordered += [d for d in before if not blocked(d.end, span.start_char)]
+    # "...cyclophosphamide (last dose 20 Jan 2026); maintenance azathioprine since.": a bare
+    # "since" points back to the last date written, whoever's it is.
+    since_then = _BARE_SINCE.match(ctx.text, span.end_char, hi) is not None
+    ordered += [
+        d
+        for d in before
+        if not blocked(d.end, span.start_char)
+        and (
+            since_then
+            or not _dates_earlier_drug(
+                d, mentions, [o for o in others if o.start_char not in chain]
+            )
+        )
+    ]
     start = stop = None
     for mention in ordered:
         if mention.end_date is not None:
@@ -1576,6 +1643,170 @@ def _drug_dates(
     return start, stop
 
 
+# "8 months after rituximab", "3 months post-CYC", "a year after stopping MMF": an
+# interval that ends in the sentence's own time and starts at a drug event.
+_AFTER_EVENT = re.compile(r"[\s,]*(?:(?:after|following)\b|post\b[\s-]*)", re.I)
+# Where the event clause ends: a pause, or the main clause's subject ("... after rituximab
+# she remains well on azathioprine": azathioprine is now, not 8 months back).
+_EVENT_CLAUSE_END = re.compile(
+    r"[,;:()\[\]]|\s[-–—]\s|\b(?:she|he|they|her|his|the\s+patient|pt|now|currently|"
+    r"remains?|is|are|has|have|was|were)\b(?!\s+(?:switched|changed|converted|stopped|"
+    r"discontinued|started|commenced|withdrawn|completed|given))",
+    re.I,
+)
+# Between "after" and the first drug: a pause or another event means the interval is not
+# the drug's ("3 months after diagnosis, MMF was started"; "after the biopsy she had MMF").
+_EVENT_OTHER = re.compile(
+    r"[,;:()\[\]]|\s[-–—]\s|\b(?:diagnos\w*|presentation|admission|discharge|onset|biops\w*|"
+    r"surgery|transplant\w*|delivery|birth|relapse|flare)\b",
+    re.I,
+)
+# Words between "after" and the drug that make the event its start: "after starting MMF".
+_EVENT_START = re.compile(
+    r"\b(?:start(?:ing|ed)?|initiat\w*|commenc\w*|introduc\w*|beginning|begun|adding|"
+    r"addition\s+of|switch(?:ing|ed)?\s+to)\b",
+    re.I,
+)
+_OWN_DURATION = re.compile(r"(?:for|over|during|x|×)\b", re.I)
+# A drug named after another in the event clause that the event starts:
+# "9 months after tacrolimus was switched to MMF".
+_EVENT_STARTS_NEXT = re.compile(r"\b(?:to|started|starting|adding|added|then)\s+$", re.I)
+
+
+# "a year after stopping tacrolimus": an article for "one", which find_durations leaves to
+# prose ("a month" alone says nothing); before "after" it is the interval to a drug event.
+_ARTICLE_INTERVAL = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>day|week|month|year)(?=\s+(?:after|following|post)\b)", re.I
+)
+
+
+def _article_intervals(sentence: str) -> list[DurationMention]:
+    return [
+        DurationMention(m.start(), m.end(), m.group(0), window_to_days(1, m["unit"]))
+        for m in _ARTICLE_INTERVAL.finditer(sentence)
+    ]
+
+
+@dataclass(frozen=True)
+class _AfterEvent:
+    """A drug event dated by an interval counted back from its sentence's time."""
+
+    point: dt.date
+    starts: bool  # the event started the drug ("after starting MMF"); else it ended a course
+
+
+def _after_event(
+    ctx: _Context, span: Span, lo: int, hi: int, durations: list[DurationMention]
+) -> tuple[_AfterEvent | None, set[int]]:
+    """The event this drug is dated by, and the starts (in the sentence) of the intervals
+    that date some drug's event, which no other drug may take as its own duration.
+
+    "On 10 March 2026, two months after the last rituximab infusion, IgG was 4.1": the
+    course ended about 10 January 2026, two months before the sentence's own date (its
+    date outside the event clause, else the heading's or the note's). It is not rituximab
+    taken from two months before the note up to it.
+    """
+    sentence = ctx.text[lo:hi]
+    owned: set[int] = set()
+    found: _AfterEvent | None = None
+    for duration in durations:
+        lead = _AFTER_EVENT.match(sentence, duration.end)
+        if lead is None or _OWN_DURATION.match(duration.text):
+            continue  # "MMF for 6 months after cyclophosphamide": MMF's own length
+        clause_start = lo + lead.end()
+        first = bisect.bisect_left(ctx.drug_starts, clause_start)
+        if first >= len(ctx.drug_spans) or ctx.drug_spans[first].start_char >= hi:
+            continue
+        head = ctx.drug_spans[first]
+        between = ctx.text[clause_start : head.start_char]
+        if _EVENT_OTHER.search(between):
+            continue  # "3 months after diagnosis, she started MMF": no drug event
+        stop = _EVENT_CLAUSE_END.search(ctx.text, head.end_char, hi)
+        clause_end = stop.start() if stop else hi
+        if any(clause_start <= d.start < clause_end for d in ctx.dates if d.date):
+            continue  # the drug's own date is written: it wins
+        owned.add(duration.start)
+        if not clause_start <= span.start_char < clause_end:
+            continue
+        starts = bool(_EVENT_START.search(between))
+        if span.start_char != head.start_char:
+            gap = ctx.text[head.end_char : span.start_char]
+            if not _EVENT_STARTS_NEXT.search(gap):
+                continue
+            starts = True
+        reference = _sentence_time(ctx, lo, hi, lo + duration.start, clause_end)
+        found = _AfterEvent(reference - dt.timedelta(days=duration.days), starts)
+    return found, owned
+
+
+def _sentence_time(ctx: _Context, lo: int, hi: int, clause_start: int, clause_end: int) -> dt.date:
+    """The time a sentence speaks of: a date written in it outside the given clause (the
+    nearest), else the date governing it (heading or note)."""
+    outside = [
+        d
+        for d in ctx.dates
+        if lo <= d.start and d.end <= hi and d.date and not clause_start <= d.start < clause_end
+    ]
+    if outside:
+        nearest = min(
+            outside, key=lambda d: min(abs(d.end - clause_start), abs(d.start - clause_end))
+        )
+        return nearest.date
+    return _context_date(ctx, clause_start)[0]
+
+
+def _drug_item(ctx: _Context, span: Span, lo: int, hi: int) -> tuple[int, int]:
+    """The part of a drug history that speaks of this drug (and the drugs listed with it):
+    from the previous drug or clause break to the next drug. In "NIH cyclophosphamide x6
+    (2023), rituximab x2 (Oct 2024), belimumab since 2025" each "xN" is its own drug's,
+    and "since" makes belimumab ongoing without making rituximab so."""
+    chain = _coordinated(ctx, span, lo, hi)
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    last = bisect.bisect_left(ctx.drug_starts, hi)
+    drugs = [
+        d
+        for d in ctx.drug_spans[first:last]
+        if d.start_char not in chain
+        and not (d.start_char < span.end_char and d.end_char > span.start_char)
+    ]
+    members = [d for d in ctx.drug_spans[first:last] if d.start_char in chain] or [span]
+    head = min(d.start_char for d in members)
+    tail = max(d.end_char for d in members)
+    start = max([lo] + [d.end_char for d in drugs if d.end_char <= head])
+    clause = _CLAUSE_BREAK_BEFORE.search(ctx.text, start, head)
+    while clause is not None:
+        start = clause.end()
+        clause = _CLAUSE_BREAK_BEFORE.search(ctx.text, start, head)
+    end = min([hi] + [d.start_char for d in drugs if d.start_char >= tail])
+    return start, end
+
+
+# A pause that ends one drug's part of a history: "... (2021); tacrolimus", ", then MMF".
+_CLAUSE_BREAK_BEFORE = re.compile(r"[;:]|,\s*(?:then|and|followed\s+by)?|\bthen\b", re.I)
+
+
+_SINCE_ONSET = re.compile(
+    r"\ball\s+along\b|\bthroughout\b(?!\s+(?:the\s+)?(?:day|night|week|admission|stay))|"
+    r"\bsince\s+(?:the\s+)?(?:onset|disease\s+onset|start|beginning)\b|"
+    r"\bfrom\s+the\s+(?:start|beginning|onset)\b",
+    re.I,
+)
+_BARE_SINCE = re.compile(r"\s*(?:ever\s+)?since(?:\s+then)?\s*(?:[.;,)]|$)", re.I)
+
+
+def _dates_earlier_drug(
+    mention: DateMention, mentions: list[DateMention], others: list[Span]
+) -> bool:
+    """Is a date written before this drug the first date after an earlier drug? Then it is
+    that drug's: in "azathioprine (2019-2020) and tacrolimus for the past 5 months" the
+    range is azathioprine's, and tacrolimus's start comes from its own duration."""
+    earlier = [o for o in others if o.end_char <= mention.start]
+    if not earlier:
+        return False
+    owner = max(earlier, key=lambda o: o.end_char)
+    return not any(owner.end_char <= m.start and m.end <= mention.start for m in mentions)
+
+
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     sentence = ctx.text[lo:hi]
@@ -1585,6 +1816,13 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
     durations = find_durations(sentence)
+    event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
+    if event is not None:
+        start_date = event.point
+        stop_date = None if event.starts else event.point
+        durations = []
+    else:
+        durations = [d for d in durations if d.start not in owned]
     if durations:
         duration = min(durations, key=lambda d: abs(d.start - rel_end))
         attrs["duration_days"] = duration.days
@@ -1595,21 +1833,22 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             r"\bfor\b", sentence[duration.start - 6 : duration.start]
         ):
             stop_date = start_date + dt.timedelta(days=duration.days)
-    regimen = _REGIMEN.search(sentence)
+    item_lo, item_hi = _drug_item(ctx, span, lo, hi)
+    item = ctx.text[item_lo:item_hi]
+    regimen = _REGIMEN.search(ctx.text, span.end_char, item_hi) or _REGIMEN.search(
+        ctx.text, item_lo, span.start_char
+    )
     if regimen:
         attrs["regimen"] = regimen.group(0)
+    if start_date is None and _SINCE_ONSET.search(item):
+        attrs["since_onset"] = True  # dated by _date_from_onset once the note is read
     if re.search(
         r"\b(stopped|discontinued|ceased|withdrawn|held|off)\b",
         after_text[:40] + before_text[-30:],
         re.I,
     ):
         attrs["stopped"] = True
-    if (
-        start_date
-        and stop_date is None
-        and _SINGLE_DOSE.search(sentence)
-        and not _ONGOING.search(sentence)
-    ):
+    if start_date and stop_date is None and _SINGLE_DOSE.search(item) and not _ONGOING.search(item):
         # "Rituximab given 20/08/2026": the exposure is that day, not every later note's.
         attrs["single_dose"] = True
     attrs["start_date"] = start_date
@@ -1632,6 +1871,66 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         date_source=source,
         attrs=attrs,
     )
+    if concept.category == "drug_class" and _naive_by_negated_class(ctx, span, lo, hi):
+        naive = ctx.vocabulary["status.treatment_naive"]
+        yield _finding(
+            ctx,
+            naive,
+            span.start_char,
+            span.end_char,
+            "affirmed",
+            date=date,
+            date_source=source,
+            attrs={"from_negated_class": concept.id},
+        )
+
+
+# "Not on any immunosuppressant" says nothing of the past unless the words reach back:
+# "not on any immunosuppressants till date" is treatment-naive, "not on any now" is not.
+_CURRENT_ONLY = re.compile(r"\bnot\s+(?:currently\s+)?(?:on|taking|receiving)\b", re.I)
+_EVER = re.compile(
+    r"\b(?:to|till|until)\s+date\b|\bso\s+far\b|\byet\b|\bever\b|\buntil\s+now\b|"
+    r"\bprior\b|\bprevious(?:ly)?\b|\bbefore\b",
+    re.I,
+)
+# "no immunosuppression other than prednisolone": the exception was taken.
+_EXCEPTION = re.compile(
+    r"\b(?:other\s+than|except(?:\s+for)?|apart\s+from|aside\s+from|besides|save\s+for|but)\b", re.I
+)
+
+
+def _naive_by_negated_class(ctx: _Context, span: Span, lo: int, hi: int) -> bool:
+    """Treatment-naive stated as a negated class: "she has never been given an
+    immunosuppressant", "no prior steroid or DMARD", "Immunosuppression: nil". The drugs
+    and classes negated in the sentence must together cover every immunosuppressant (a
+    negated sub-class, "no calcineurin inhibitor", is not naivety), and no exception may
+    name one ("no immunosuppression other than oral prednisolone")."""
+    if span._.assertion != "negated":
+        return False
+    global_classes = [
+        c
+        for c in ctx.vocabulary.by_category("drug_class")
+        if c.attrs.get("treatment_naive_when_negated")
+    ]
+    if not global_classes:
+        return False
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    sentence_drugs = ctx.drug_spans[first : bisect.bisect_left(ctx.drug_starts, hi)]
+    negated: set[str] = set()
+    for drug in sentence_drugs:
+        if drug._.assertion == "negated":
+            negated |= set(ctx.vocabulary[drug.label_].members)
+    if not any(set(c.members) <= negated for c in global_classes):
+        return False
+    sentence = ctx.text[lo:hi]
+    if _CURRENT_ONLY.search(sentence) and not _EVER.search(sentence):
+        return False
+    exception = _EXCEPTION.search(ctx.text, span.end_char, hi)
+    if exception is not None:
+        members = set().union(*(c.members for c in global_classes))
+        if any(d.start_char >= exception.end() and d.label_ in members for d in sentence_drugs):
+            return False
+    return True
 
 
 def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
