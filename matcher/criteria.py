@@ -309,11 +309,11 @@ def _anchor_tail() -> re.Pattern[str]:
     anchors = sorted(load_grammar().window_anchors, key=len, reverse=True)
     alternation = "|".join(phrase_pattern(a) for a in anchors)
     return re.compile(
-        rf"\s*,?\s*(?:(?:before|prior\s+to|preceding|of|from|until|at)\s+)?"
+        rf"\s*(?:,\s*)?(?:(?:before|prior\s+to|preceding|of|from|until|at)\s+)?"
         rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})"
         r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?"
         # "... prior to signing ICF or during the screening period"
-        r"(?:\s*,?\s*or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
+        r"(?:\s*(?:,\s*)?or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
         r"|\w*",
         _I,
     )
@@ -1833,7 +1833,7 @@ _BRACKETED_UNIT = re.compile(
 _UPCR_RATIO_MAX = 10.0
 # How an eGFR was estimated, between its name and its threshold.
 _METHOD = re.compile(
-    r"\s*(?:\([^()]{1,12}\))?\s*,?\s*(?:as\s+)?(?:calculated|estimated|measured|determined|"
+    r"\s*(?:\([^()]{1,12}\))?\s*(?:,\s*)?(?:as\s+)?(?:calculated|estimated|measured|determined|"
     r"assessed)\s+"
     r"(?:by|using|with|according\s+to)\s+(?:the\s+)?[^,;.<>≤≥=\d]{2,90}?"
     r"\b(?:equation|formula)\b\s*,?",

@@ -689,7 +689,7 @@ _INFORMANT_BEFORE = re.compile(
     re.I,
 )
 _INFORMANT_AFTER = re.compile(
-    rf"(?:\s+{_FAMILY_WORD})?\s*,?\s*(?:(?:is|was|also)\s+)?(?:says|said|reports?|reported|"
+    rf"(?:\s+{_FAMILY_WORD})?\s*(?:,\s*)?(?:(?:is|was|also)\s+)?(?:says|said|reports?|reported|"
     r"states?|stated|thinks|thought|believes|believed|wonders|wondered|recalls|"
     r"recalled|remembers|mentions|mentioned|tells|told\s+(?:us|me)|notes|noted|describes|"
     r"described|informs|informed|explains|explained|confirms|confirmed|asks|asked|queries|"
