@@ -1981,6 +1981,13 @@ _RELATIVE_TO_BASELINE = re.compile(
 )
 
 
+# "confirmed at randomization (W-2)", "at screening (visit 1)": the protocol's name for
+# the visit just named, after the visit.
+_VISIT_LABEL = re.compile(
+    r"\b(?:screening|randomi[sz]ation|baseline|enrol(?:l)?ment|inclusion)\s*"
+    r"(?P<label>\(\s*(?:w|wk|week|d|day|v|visit|m|month)\s*-?\s*\d{1,3}\s*\))",
+    _I,
+)
 # A limit that must hold on more than one measurement.
 _REPEATED = re.compile(
     r"\b(?:persistent(?:ly)?|persisting|confirmed|repeated(?:ly)?)\b|"
@@ -2010,6 +2017,8 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     params["unit"] = reading["unit"]
     params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, analytes)
     params["csf_free_days"] = _csf_free_days(ctx)
+    for m in _VISIT_LABEL.finditer(ctx.main):
+        ctx.take(m.start("label"), m.end(), "lab:visit-label")
     repeated = [m for m in _REPEATED.finditer(ctx.main)]
     if repeated:
         # "Persistent proteinuria ≥ 1 g/24h", "confirmed on two occasions": one value is

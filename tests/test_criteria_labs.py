@@ -503,3 +503,15 @@ def test_a_persistent_limit_reads_back_in_plain_words() -> None:
 
     text = reading(parse_criterion("Persistent proteinuria ≥ 0.5 g/24h", "inclusion"))
     assert "value before it too (persistent" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "params"),
+    [
+        ("UPCR ≥ 0.5 g/g measured at screening (V1)", {"analytes": [UPCR], "value": 0.5}),
+        ("24-hour urine protein ≥ 1 g, confirmed at randomisation (week -1)",
+         {"analytes": [PROT24], "value": 1.0, "repeat": 2}),
+    ],
+)
+def test_a_visit_label_after_the_visit_asks_for_nothing_more(text: str, params) -> None:
+    _check("inclusion", text, "lab", params)
