@@ -69,7 +69,16 @@ CONCEPTS.update({name: (f"drug.{name}",) for name in DRUGS})
 # A CD19 flow finding's value is the percentage; its absolute count is kept beside it in
 # cells/µL ("CD19+ 2 %, 40 cells/µL"), and the tables print a count in x10^9/L or cells/uL.
 CD19_COUNT_UNITS = {"cells/uL": 1.0, "x10^9/L": 1000.0}
-VALUE_TOLERANCE = 0.02  # relative: "creatinine 0.82 mg/dL" = 72.49 µmol/L, rounded in the table
+# Relative: "creatinine 0.82 mg/dL" = 72.49 µmol/L, rounded in the table; tight enough that
+# "45,5" read as 45 (the decimal cut at the comma) is another value.
+VALUE_TOLERANCE = 0.005
+# A table's `fact` names what kind of finding it means: a "lab" Karnofsky is a misread, the
+# score Karnofsky is right. Kidney transplant is a diagnosis-category concept in the engine.
+FACT_CATEGORIES = {
+    "lab": {"lab"}, "score": {"score"}, "drug": {"drug", "drug_class"},
+    "diagnosis": {"diagnosis"}, "procedure": {"procedure", "diagnosis"},
+    "biopsy": {"biopsy", "procedure"}, "treatment_naive": {"status"},
+}
 MONTH_TOLERANCE_DAYS = 31  # "N months ago": calendar months, or 30.44-day months
 
 
@@ -166,6 +175,8 @@ def _classes(finding: Finding) -> set[str] | None:
 def _matches(finding: Finding, pattern: dict[str, Any]) -> bool:
     """Does a finding match every key a `must_not` pattern gives?"""
     if finding.concept not in CONCEPTS.get(pattern["name"], ()):
+        return False
+    if finding.category not in FACT_CATEGORIES[pattern["fact"]]:
         return False
     if "value" in pattern and not _same_value(finding, pattern["value"], pattern.get("unit")):
         return False
