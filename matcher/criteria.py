@@ -2007,6 +2007,11 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     params.update(_drug_temporality(ctx, window))
     if params.get("current") and window is None:
         params["window_days"] = LOOKBACK_DAYS
+    if limits and params.get("current"):
+        # "On azathioprine or prednisone ≤ 10 mg/day": current use is judged drug by drug
+        # without its dose; half a reading would call a patient on 40 mg eligible.
+        return _manual(f"a dose limit on current {first.label} use must be checked by a "
+                       "person", key)  # fmt: skip
     if limits:
         params["dose_limits"] = limits
     if indication:

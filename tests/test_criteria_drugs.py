@@ -187,6 +187,13 @@ def test_each_member_of_a_drug_list_keeps_its_qualifiers(ctype, text, params):
     }
 
 
+def test_a_dose_limit_on_a_current_regimen_stays_manual():
+    # the current-use evaluator does not check per-drug doses: not computed half-way
+    criterion = _read("inclusion", "Currently on azathioprine or prednisone ≤ 10 mg/day")
+    assert criterion.kind == "manual"
+    assert "dose" in (criterion.manual_reason or "")
+
+
 def test_a_dose_not_bound_to_a_steroid_stays_manual():
     criterion = _read("exclusion", "Cyclophosphamide > 500 mg or rituximab within 3 months")
     assert criterion.kind == "manual"
@@ -327,6 +334,8 @@ CYC_OR_PRED_OVER_20 = crit("drug_exposure", "exclusion",
                                "dose_op": ">", "dose_value": 20.0, "dose_unit": "mg/day",
                                "prednisone_equivalent": True}})
 
+ONGOING_FOR_LN = crit("drug_exposure", "exclusion", drugs=["drug.belimumab"],
+                      window_days=90, current=True, indication="lupus nephritis")
 UNLESS_RECOVERED = crit("drug_exposure", "exclusion", drugs=sorted(ANTI_CD20),
                         window_days=None, exception_manual="unless B cells have recovered")
 
@@ -335,6 +344,10 @@ EVALUATIONS: list[tuple[str, Criterion, list[Finding], Status]] = [
      [drug("drug.rituximab", "rituximab", start=D(2025, 3, 1), note_date=D(2025, 3, 2),
            single_dose=True)], Status.UNKNOWN),
     ("unless: never given", UNLESS_RECOVERED, [], Status.NOT_MET),
+    ("current, for lupus nephritis? a person checks", ONGOING_FOR_LN,
+     [drug("drug.belimumab", "belimumab", start=None, note_date=D(2026, 11, 10))],
+     Status.UNKNOWN),
+    ("current, for lupus nephritis: none", ONGOING_FOR_LN, [], Status.NOT_MET),
     ("LN list: prednisolone 40 mg is not high-dose", LN_REQUIRING,
      [pred(40.0, start=D(2026, 10, 1), note_date=D(2026, 11, 10))], Status.NOT_MET),
     ("LN list: a 500 mg pulse - for lupus nephritis?", LN_REQUIRING,
