@@ -187,6 +187,27 @@ def test_each_member_of_a_drug_list_keeps_its_qualifiers(ctype, text, params):
     }
 
 
+# A past cue beside a "now" cue is a contradiction the reader does not resolve; an "if on"
+# with a window is not a current-use limit; a resistant disease is not a drug reaction.
+NOT_CURRENT: list[tuple[str, str]] = [
+    ("exclusion", "Previous belimumab use as documented at screening"),
+    ("exclusion", "History of rituximab, still receiving it"),
+    ("exclusion", "If receiving rituximab within 6 months"),
+    # "stable" over a window is not an exposure in the window with the word ignored
+    ("inclusion", "Stable dose of hydroxychloroquine over the past 3 months"),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text"), NOT_CURRENT)
+def test_contradictory_or_conditional_windows_are_not_read_as_current(ctype, text):
+    assert _read(ctype, text).kind == "manual"
+
+
+def test_a_resistant_disease_is_not_read_as_a_drug_judgement():
+    criterion = _read("exclusion", "Steroid-resistant nephrotic syndrome")
+    assert "failed response" not in (criterion.manual_reason or "")
+
+
 def test_a_dose_limit_on_a_current_regimen_stays_manual():
     # the current-use evaluator does not check per-drug doses: not computed half-way
     criterion = _read("inclusion", "Currently on azathioprine or prednisone ≤ 10 mg/day")
