@@ -2172,6 +2172,11 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     params.update(_drug_temporality(ctx, window))
     if params.get("current") and window is None:
         params["window_days"] = LOOKBACK_DAYS
+    if limits and params.get("current"):
+        # "On azathioprine or prednisone ≤ 10 mg/day": current use is judged drug by drug
+        # without its dose; half a reading would call a patient on 40 mg eligible.
+        return _manual(f"a dose limit on current {first.label} use must be checked by a "
+                       "person", key)  # fmt: skip
     if limits:
         params["dose_limits"] = limits
     if indication:
@@ -2278,11 +2283,11 @@ _DRUG_JUDGEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bintoleran\w*|\bnot\s+tolerat\w*|\bunable\s+to\s+tolerate\b", _I),
      "intolerance to {drug} must be checked by a person (notes name the drug, not reliably "
      "the reaction)"),
-    (re.compile(r"\ballerg\w*|\bhypersensitiv\w*", _I),
-     "an allergy to {drug} must be checked by a person"),
+    # (an allergy is a manual cue read before any drug; "steroid-resistant nephrotic
+    # syndrome" and "refractory" are diseases the other readers name)
     (re.compile(r"\bfail\w*\s+to\s+respond|\bfailure\s+(?:of|on|with)\b|\bnon-?respon\w*|"
                 r"\b(?:inadequate|insufficient|lack\s+of|no|poor)\s+(?:clinical\s+)?"
-                r"respon\w*|\brefractory\b|\bresistan\w*", _I),
+                r"respon\w*", _I),
      "a failed response to {drug} must be checked by a person (how the response was "
      "judged is not in the notes)"),
     (re.compile(r"\bdose\s+(?:change|adjust\w*|escalat\w*|increase|reduc\w*|taper\w*)|"
@@ -2320,6 +2325,10 @@ _CURRENT_LEAD = re.compile(
     r"^\W*(?:(?:patients?|subjects?|participants?|those|individuals?)\s+(?:who\s+are\s+)?)?"
     r"(?:currently\s+)?(?:on|using|taking|receiving)\b",
     _I,
+)
+# Words of a past exposure ("history of", "previous", "prior" that is not "prior to").
+_PAST_DRUG = re.compile(
+    r"\b(?:history|previous(?:ly)?|ever|formerly|past)\b|\bprior\b(?!\s+to\b)", _I
 )
 # "Stable treatment", "a stable dose of", "on stable doses", "a fixed regimen".
 _STABLE_DRUG = re.compile(
@@ -2362,33 +2371,33 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
     if window is None:
         for m in _EVER_BEFORE.finditer(ctx.main):
             ctx.take(m.start(), m.end(), "drug:ever")
+    if window is not None or _PAST_DRUG.search(ctx.main):
+        # Use now is read only without a window and without words of a past exposure:
+        # "currently or within 3 months", "previous belimumab, as documented at
+        # screening", "if receiving rituximab within 6 months", "stable over the past
+        # year" are not one reading, and their cue words stay for the coverage guard.
+        return params
     conditional = _IF_ON.search(ctx.main)
-    if conditional is not None:
-        ctx.take(conditional.start(), conditional.end(), "drug:if-on")
-        params["conditional"] = True
     stable = list(_STABLE_DRUG.finditer(ctx.main))
-    for m in stable:
-        ctx.take(m.start(), m.end(), "drug:stable")
     current = list(_CURRENT_DRUG.finditer(ctx.main))
     if conditional is None:
         current += list(_CURRENT_LEAD.finditer(ctx.main))
-    if window is None:
-        for m in current:
-            ctx.take(m.start(), m.end(), "drug:current")
     if not (stable or current or conditional):
         return params
-    if window is None:
-        params["current"] = True
+    for m in [*stable, *current, *([conditional] if conditional else [])]:
+        ctx.take(m.start(), m.end(), "drug:current")
+    params["current"] = True
+    if conditional is not None:
+        params["conditional"] = True
     if stable:
         params["stable"] = True
-    if window is None and (stable or current or conditional):
-        spans: list[tuple[int, int]] = []
-        held = _duration(ctx.main, spans)
-        if held is not None and not held[1]:
-            params["min_duration_days"] = held[0]
-            start, end = spans[0]
-            tail = _HELD_ANCHOR.match(ctx.main, end)
-            ctx.take(start, tail.end() if tail else end, "drug:held")
+    spans: list[tuple[int, int]] = []
+    held = _duration(ctx.main, spans)
+    if held is not None and not held[1]:
+        params["min_duration_days"] = held[0]
+        start, end = spans[0]
+        tail = _HELD_ANCHOR.match(ctx.main, end)
+        ctx.take(start, tail.end() if tail else end, "drug:held")
     return params
 
 

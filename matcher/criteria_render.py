@@ -131,6 +131,8 @@ def _dose_limits(p: dict[str, Any]) -> str:
 
 def _drug_exposure(p: dict[str, Any]) -> str:
     text = _drug_use(p)
+    if p.get("indication"):
+        text += f"; one found is checked by a person: was it for {p['indication']}?"
     if p.get("exception_manual"):
         text += f"; {p['exception_manual']}: a person checks"
     return text
@@ -139,10 +141,7 @@ def _drug_exposure(p: dict[str, Any]) -> str:
 def _drug_use(p: dict[str, Any]) -> str:
     names = _names(p.get("drugs", []))
     if not p.get("current"):
-        text = f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
-        if p.get("indication"):
-            text += f"; one found is checked by a person: was it for {p['indication']}?"
-        return text
+        return f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
     text = f"{names} currently taken (latest mention within {p.get('window_days')} days, " \
         "not stopped)"

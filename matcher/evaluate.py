@@ -772,6 +772,12 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             states.append(("unknown", why, []))
         else:
             states.append(("met", f"{label} taken now (mention of {when})", [latest]))
+    if params.get("indication"):
+        # "Lupus nephritis requiring ongoing belimumab": what it is given for is not in the
+        # notes; taking it now is left to a person.
+        states = [("unknown", f"{why}: whether for {params['indication']} must be checked "
+                              "by a person", []) if state == "met" else (state, why, found)
+                  for state, why, found in states]  # fmt: skip
     reasons = "; ".join(why for _, why, _ in states)
     evidence = [f for _, _, found in states for f in found]
     kinds = {state for state, _, _ in states}

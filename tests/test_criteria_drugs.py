@@ -187,6 +187,34 @@ def test_each_member_of_a_drug_list_keeps_its_qualifiers(ctype, text, params):
     }
 
 
+# A past cue beside a "now" cue is a contradiction the reader does not resolve; an "if on"
+# with a window is not a current-use limit; a resistant disease is not a drug reaction.
+NOT_CURRENT: list[tuple[str, str]] = [
+    ("exclusion", "Previous belimumab use as documented at screening"),
+    ("exclusion", "History of rituximab, still receiving it"),
+    ("exclusion", "If receiving rituximab within 6 months"),
+    # "stable" over a window is not an exposure in the window with the word ignored
+    ("inclusion", "Stable dose of hydroxychloroquine over the past 3 months"),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text"), NOT_CURRENT)
+def test_contradictory_or_conditional_windows_are_not_read_as_current(ctype, text):
+    assert _read(ctype, text).kind == "manual"
+
+
+def test_a_resistant_disease_is_not_read_as_a_drug_judgement():
+    criterion = _read("exclusion", "Steroid-resistant nephrotic syndrome")
+    assert "failed response" not in (criterion.manual_reason or "")
+
+
+def test_a_dose_limit_on_a_current_regimen_stays_manual():
+    # the current-use evaluator does not check per-drug doses: not computed half-way
+    criterion = _read("inclusion", "Currently on azathioprine or prednisone ≤ 10 mg/day")
+    assert criterion.kind == "manual"
+    assert "dose" in (criterion.manual_reason or "")
+
+
 def test_a_dose_not_bound_to_a_steroid_stays_manual():
     criterion = _read("exclusion", "Cyclophosphamide > 500 mg or rituximab within 3 months")
     assert criterion.kind == "manual"
@@ -327,6 +355,8 @@ CYC_OR_PRED_OVER_20 = crit("drug_exposure", "exclusion",
                                "dose_op": ">", "dose_value": 20.0, "dose_unit": "mg/day",
                                "prednisone_equivalent": True}})
 
+ONGOING_FOR_LN = crit("drug_exposure", "exclusion", drugs=["drug.belimumab"],
+                      window_days=90, current=True, indication="lupus nephritis")
 UNLESS_RECOVERED = crit("drug_exposure", "exclusion", drugs=sorted(ANTI_CD20),
                         window_days=None, exception_manual="unless B cells have recovered")
 
@@ -335,6 +365,10 @@ EVALUATIONS: list[tuple[str, Criterion, list[Finding], Status]] = [
      [drug("drug.rituximab", "rituximab", start=D(2025, 3, 1), note_date=D(2025, 3, 2),
            single_dose=True)], Status.UNKNOWN),
     ("unless: never given", UNLESS_RECOVERED, [], Status.NOT_MET),
+    ("current, for lupus nephritis? a person checks", ONGOING_FOR_LN,
+     [drug("drug.belimumab", "belimumab", start=None, note_date=D(2026, 11, 10))],
+     Status.UNKNOWN),
+    ("current, for lupus nephritis: none", ONGOING_FOR_LN, [], Status.NOT_MET),
     ("LN list: prednisolone 40 mg is not high-dose", LN_REQUIRING,
      [pred(40.0, start=D(2026, 10, 1), note_date=D(2026, 11, 10))], Status.NOT_MET),
     ("LN list: a 500 mg pulse - for lupus nephritis?", LN_REQUIRING,
