@@ -1041,7 +1041,11 @@ def _drug_dates(
     """
     first = bisect.bisect_left(ctx.date_starts, lo)
     last = bisect.bisect_left(ctx.date_starts, hi)
-    mentions = [d for d in ctx.dates[first:last] if d.end <= hi and d.date]
+    mentions = [
+        d
+        for d in ctx.dates[first:last]
+        if d.end <= hi and d.date and not _closed_aside_before(ctx.text, d, span.start_char, lo)
+    ]
     first = bisect.bisect_left(ctx.drug_starts, lo)
     last = bisect.bisect_left(ctx.drug_starts, hi)
     others = [s for s in ctx.drug_spans[first:last] if s.label_ != span.label_]
@@ -1075,6 +1079,17 @@ def _drug_dates(
         elif start is None:
             start = mention.date
     return start, stop
+
+
+def _closed_aside_before(text: str, mention: DateMention, position: int, lo: int) -> bool:
+    """Is the date inside a bracketed aside that closes before `position`? In "Lupus
+    nephritis (biopsy 03/2026 - class IV+V), on MMF 1 g bd" the date is the biopsy's; the
+    MMF after the bracket does not start then."""
+    opened = text.rfind("(", lo, mention.start)
+    if opened == -1 or text.find(")", opened, mention.start) != -1:
+        return False
+    closed = text.find(")", mention.end, position)
+    return closed != -1
 
 
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -1162,6 +1177,10 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             # Both findings below need one or the other: the class grammar (eight
             # regexes) is only run on sentences about a biopsy or lupus nephritis.
             continue
+        clauses = _class_clauses(sentence)
+        if len(clauses) > 1:
+            yield from _clause_biopsies(ctx, lo, clauses, mentions, before, spans_by_sentence)
+            continue
         classes, cls_start, cls_end = _classes(sentence)
         if not classes and has_biopsy and _in_biopsy_report(ctx, lo):
             classes, cls_start, cls_end = _labelled_classes(sentence)
@@ -1180,12 +1199,15 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 and start - anchor.end_char < 25
             ):
                 start = anchor.start_char
-            date, source = _biopsy_date(ctx, start, end, lo, hi, before, spans_by_sentence)
+            # "Lupus nephritis (biopsy 03/2026 - class IV+V)": the class's own date, even
+            # where the evidence span starts at the disease's name before it.
+            date, source = _biopsy_date(ctx, lo + cls_start, end, lo, hi, before, spans_by_sentence)
             attrs: dict = {"classes": list(classes)}
             if source in ("note", "heading") and not _in_biopsy_report(ctx, lo):
                 # "Known class IV LN" in a clinic letter says nothing of when the biopsy
                 # was done; only a pathology report is dated by its own date.
                 attrs["undated"] = True
+                date, source = _undated(date, source)
             yield Finding(
                 concept="biopsy.kidney",
                 category="biopsy",
@@ -1306,6 +1328,64 @@ def _report_diagnosis_decides(ctx: _Context, biopsies: list[Finding]) -> list[Fi
     ]
 
 
+def _undated(date: dt.date, source: str) -> tuple[dt.date | None, str]:
+    """A class stated with no date of the biopsy ("Renal biopsy showed class III LN" in a
+    referral) gets no date at all: the note's date would pass for the biopsy's (GUIDELINE
+    B3: "no way to date it"). A copied block's header still dates it."""
+    return (date, source) if source == "heading" else (None, "none")
+
+
+def _class_clauses(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence that each name a class of their own: "Known class V LN
+    (biopsy 2022); this admission's biopsy on 5 March 2026 showed class IV+V" holds two
+    biopsies. One clause (the whole sentence) when fewer than two do."""
+    if ";" not in sentence:
+        return [(0, len(sentence))]
+    clauses, start = [], 0
+    for part in sentence.split(";"):
+        clauses.append((start, start + len(part)))
+        start += len(part) + 1
+    with_class = [c for c in clauses if _classes(sentence[c[0] : c[1]])[0]]
+    return with_class if len(with_class) > 1 else [(0, len(sentence))]
+
+
+def _clause_biopsies(
+    ctx: _Context,
+    lo: int,
+    clauses: list[tuple[int, int]],
+    mentions: list[Span],
+    before: tuple[int, int] | None,
+    spans_by_sentence: dict[tuple[int, int], list[Span]],
+) -> Iterable[Finding]:
+    """One biopsy per clause that names a class, each dated within its own clause."""
+    for index, (c_lo, c_hi) in enumerate(clauses):
+        start_at, end_at = lo + c_lo, lo + c_hi
+        classes, cls_start, cls_end = _classes(ctx.text[start_at:end_at])
+        start, end = start_at + cls_start, start_at + cls_end
+        own = [s for s in mentions if start_at <= s.start_char < end_at]
+        date, source = _biopsy_date(
+            ctx, start, end, start_at, end_at, before if index == 0 else None, spans_by_sentence
+        )
+        attrs: dict = {"classes": list(classes)}
+        if source in ("note", "heading") and not _in_biopsy_report(ctx, start_at):
+            attrs["undated"] = True
+            date, source = _undated(date, source)
+        yield Finding(
+            concept="biopsy.kidney",
+            category="biopsy",
+            note_id=ctx.note_id,
+            start=start,
+            end=end,
+            text=ctx.text[start:end],
+            assertion=Assertion(_biopsy_assertion(own)),
+            code="SNOMED:9911007",
+            value="+".join(classes),
+            date=date,
+            date_source=source,
+            attrs=attrs,
+        )
+
+
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
 _CLASS_WORDS = (
     "class", "isn", "who", "lupus", "ln",
@@ -1338,7 +1418,7 @@ def _biopsy_date(
             mention = _date_near(ctx, about[0].start_char, about[0].end_char, *before)
             if mention is not None and mention.date is not None:
                 return mention.date, "text"
-    year = _BIOPSY_YEAR.search(ctx.text, lo, hi)
+    year = _BIOPSY_YEAR.search(ctx.text, lo, hi) or _YEAR_BEFORE_CLASS.search(ctx.text, lo, hi)
     if year is not None:
         return resolve_partial(int(year.group("y"))), "text"
     date, source = _context_date(ctx, lo)
@@ -1351,6 +1431,10 @@ def _biopsy_date(
     return date, source
 
 
+# "(2023: class III; Feb 2026: class IV-S)": a bare year labelling a class.
+_YEAR_BEFORE_CLASS = re.compile(
+    r"(?<![\d/.\-])(?P<y>(?:19|20)\d{2})\s*[:\-–]\s*(?:ISN\s*/\s*RPS\s*)?class\b", re.I
+)
 _REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
 
 
