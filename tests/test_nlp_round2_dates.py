@@ -301,3 +301,34 @@ def test_a_class_with_no_biopsy_date_outside_a_report_has_no_date(
 ) -> None:
     biopsy = _one(_read(parser, text, D(2026, 10, 20), "letter"), "biopsy.kidney")
     assert biopsy.date is None and biopsy.attrs["undated"] is True
+
+
+def _dose_dates(found: list[Finding], concept: str) -> list[dt.date]:
+    return sorted(
+        f.date for f in found if f.concept == concept and f.assertion in PATIENT_ASSERTIONS
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Filgrastim 5 mcg/kg given on 28/10/2026, 29/10/2026 and 30/10/2026.",
+         [D(2026, 10, 28), D(2026, 10, 29), D(2026, 10, 30)]),
+        ("Pegfilgrastim 6 mg administered 14 Oct 2026 & 28 Oct 2026.",
+         [D(2026, 10, 14), D(2026, 10, 28)]),
+    ],
+)  # fmt: skip
+def test_each_listed_dose_date_is_a_dose(
+    parser: NoteParser, text: str, dates: list[dt.date]
+) -> None:
+    assert _dose_dates(_read(parser, text, D(2026, 11, 10)), "drug.gcsf") == dates
+
+
+def test_a_dose_charted_as_held_is_no_dose(parser: NoteParser) -> None:
+    text = (
+        "Medication administration record\n"
+        "| 28/10/2026 09:00 | Filgrastim 300 mcg SC | given |\n"
+        "| 29/10/2026 09:00 | Filgrastim 300 mcg SC | omitted - ANC recovered |\n"
+        "| 30/10/2026 09:00 | Filgrastim 300 mcg SC | not given |\n"
+    )
+    assert _dose_dates(_read(parser, text, D(2026, 11, 10)), "drug.gcsf") == [D(2026, 10, 28)]

@@ -1135,19 +1135,58 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     date, source = (start_date, "text") if start_date else _context_date(ctx, span.start_char)
     # A class in a note ("anti-CD20 therapy", "immunosuppressants") stays a class:
     # expanding it would invent exposures to every member drug.
-    yield Finding(
+    finding = Finding(
         concept=concept.id,
         category="drug",
         note_id=ctx.note_id,
         start=span.start_char,
         end=span.end_char,
         text=span.text,
-        assertion=Assertion(span._.assertion),
+        assertion=Assertion(_charted_not_given(ctx, span) or span._.assertion),
         code=concept.code,
         date=date,
         date_source=source,
         attrs=attrs,
     )
+    yield finding
+    yield from _listed_doses(ctx, finding, hi)
+
+
+# A medication chart's status cell: "| Lenograstim 263 mcg SC | held |".
+_NOT_GIVEN_CELL = re.compile(
+    r"\|\s*(?:held|omitted|not\s+given|not\s+administered|refused|declined|missed|"
+    r"withheld|cancel+ed|skipped)\b",
+    re.I,
+)
+# Dates listed one after another: "given on 12/6/26 and 13/6/26", "28/10, 29/10 and 30/10".
+_DATE_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|\+\s*)(?:on\s+)?$", re.I)
+
+
+def _charted_not_given(ctx: _Context, span: Span) -> str | None:
+    """ "negated" for a dose a chart row marks as held, omitted or not given."""
+    line_end = _line_end(ctx.text, span.end_char)
+    return "negated" if _NOT_GIVEN_CELL.search(ctx.text, span.end_char, line_end) else None
+
+
+def _listed_doses(ctx: _Context, finding: Finding, hi: int) -> Iterable[Finding]:
+    """A single dose given on several listed dates is one dose per date: "filgrastim 300
+    mcg given on 12/6/26 and 13/6/26" is two doses, each with its own day."""
+    if not finding.attrs.get("single_dose") or finding.date_source != "text":
+        return
+    first = bisect.bisect_left(ctx.date_starts, finding.end)
+    last = bisect.bisect_left(ctx.date_starts, hi)
+    mentions = [m for m in ctx.dates[first:last] if m.end <= hi]
+    previous = next((m for m in mentions if m.date == finding.date), None)
+    if previous is None:
+        return
+    for mention in mentions[mentions.index(previous) + 1 :]:
+        if mention.date is None or not _DATE_LIST_GAP.match(
+            ctx.text[previous.end : mention.start]
+        ):
+            return
+        attrs = dict(finding.attrs, start_date=mention.date)
+        yield dataclasses.replace(finding, date=mention.date, attrs=attrs)
+        previous = mention
 
 
 def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
