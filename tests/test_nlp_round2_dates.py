@@ -251,6 +251,8 @@ def test_a_copied_block_dates_its_values_until_the_block_ends(
          "lab.alt", [(120.0, D(2026, 9, 26)), (41.0, D(2026, 10, 20))]),
         ("29/09: lymphocytes 0.4 x10^9/L\nLymphocytes 0.9 x10^9/L.",
          "lab.lymphocytes", [(0.4, D(2026, 9, 29)), (0.9, D(2026, 10, 20))]),
+        ("Results copied from the admission of 23/09/2026: Hb 81 g/L. Current Hb 104 g/L.",
+         "lab.hemoglobin", [(81.0, D(2026, 9, 23)), (104.0, D(2026, 10, 20))]),
     ],
 )  # fmt: skip
 def test_a_label_date_opening_a_sentence_dates_that_sentence_only(

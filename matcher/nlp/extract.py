@@ -353,7 +353,7 @@ def _heading_dates(
         if open_date is not None and copying and not closes:
             closes = _leaves_copied_block(line, prefix)
         role = _date_role(text, body_start, line_end, first) if first and first.date else None
-        if first is not None and first.date and _copy_header(line):
+        if first is not None and first.date and _copy_header(text, first.end, line_end):
             role = "copied"
         if (closes or role in ("heading", "copied")) and open_date is not None:
             blocks.append((open_date[0], offset, open_date[1]))
@@ -400,13 +400,13 @@ _NOW_AGAIN = re.compile(
 )
 
 
-def _copy_header(line: str) -> bool:
-    """A line that announces copied-forward text with its date and holds no value."""
-    match = _COPY_CUE.search(line)
-    if match is None:
+def _copy_header(text: str, date_end: int, line_end: int) -> bool:
+    """A line that announces copied-forward text with its date and holds no value after
+    that date ("Past results (copied 2026-01-05): UPCR 4.2" is a label line instead)."""
+    line_start = text.rfind("\n", 0, date_end) + 1
+    if _COPY_CUE.search(text, line_start, line_end) is None:
         return False
-    last_digit = max((i for i, ch in enumerate(line) if ch.isdigit()), default=-1)
-    return bool(_COPY_HEADER_TAIL.match(line, last_digit + 1))
+    return bool(_COPY_HEADER_TAIL.match(text[date_end:line_end]))
 
 
 def _leaves_copied_block(line: str, prefix: str | None) -> bool:
