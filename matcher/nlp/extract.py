@@ -1240,27 +1240,8 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 start = anchor.start_char
             # "Lupus nephritis (biopsy 03/2026 - class IV+V)": the class's own date, even
             # where the evidence span starts at the disease's name before it.
-            date, source = _biopsy_date(ctx, lo + cls_start, end, lo, hi, before, spans_by_sentence)
-            attrs: dict = {"classes": list(classes)}
-            if source in ("note", "heading") and not _in_biopsy_report(ctx, lo):
-                # "Known class IV LN" in a clinic letter says nothing of when the biopsy
-                # was done; only a pathology report is dated by its own date.
-                attrs["undated"] = True
-                date, source = _undated(date, source)
-            yield Finding(
-                concept="biopsy.kidney",
-                category="biopsy",
-                note_id=ctx.note_id,
-                start=start,
-                end=end,
-                text=text[start:end],
-                assertion=Assertion(assertion),
-                code="SNOMED:9911007",
-                value="+".join(classes),
-                date=date,
-                date_source=source,
-                attrs=attrs,
-            )
+            dated = _biopsy_date(ctx, lo + cls_start, end, lo, hi, before, spans_by_sentence)
+            yield _class_biopsy(ctx, start, end, classes, assertion, dated)
             continue
         denied_ln = [
             s for s in mentions if s.label_ == "dx.lupus_nephritis" and s._.assertion == "negated"
@@ -1402,27 +1383,42 @@ def _clause_biopsies(
         classes, cls_start, cls_end = _classes(ctx.text[start_at:end_at])
         start, end = start_at + cls_start, start_at + cls_end
         own = [s for s in mentions if start_at <= s.start_char < end_at]
-        date, source = _biopsy_date(
+        dated = _biopsy_date(
             ctx, start, end, start_at, end_at, before if index == 0 else None, spans_by_sentence
         )
-        attrs: dict = {"classes": list(classes)}
-        if source in ("note", "heading") and not _in_biopsy_report(ctx, start_at):
-            attrs["undated"] = True
-            date, source = _undated(date, source)
-        yield Finding(
-            concept="biopsy.kidney",
-            category="biopsy",
-            note_id=ctx.note_id,
-            start=start,
-            end=end,
-            text=ctx.text[start:end],
-            assertion=Assertion(_biopsy_assertion(own)),
-            code="SNOMED:9911007",
-            value="+".join(classes),
-            date=date,
-            date_source=source,
-            attrs=attrs,
-        )
+        yield _class_biopsy(ctx, start, end, classes, _biopsy_assertion(own), dated)
+
+
+def _class_biopsy(
+    ctx: _Context,
+    start: int,
+    end: int,
+    classes: tuple[str, ...],
+    assertion: str,
+    dated: tuple[dt.date, str],
+) -> Finding:
+    """A biopsy finding with these classes, dated by `dated` (date, source)."""
+    date, source = dated
+    attrs: dict = {"classes": list(classes)}
+    if source in ("note", "heading") and not _in_biopsy_report(ctx, start):
+        # "Known class IV LN" in a clinic letter says nothing of when the biopsy was
+        # done; only a pathology report is dated by its own date.
+        attrs["undated"] = True
+        date, source = _undated(date, source)
+    return Finding(
+        concept="biopsy.kidney",
+        category="biopsy",
+        note_id=ctx.note_id,
+        start=start,
+        end=end,
+        text=ctx.text[start:end],
+        assertion=Assertion(assertion),
+        code="SNOMED:9911007",
+        value="+".join(classes),
+        date=date,
+        date_source=source,
+        attrs=attrs,
+    )
 
 
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
