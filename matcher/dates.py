@@ -528,6 +528,43 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
         )
 
 
+# Drug-history forms (issue 15, mechanism 7). "2024.03" (year.month, as Chinese records
+# print it; "2024.03-2024.09" then merges into a range), "2025 - present" (a bare year that
+# starts an ongoing course), "10-12 Nov 2025" (a run of days: pulses on three days).
+_YEAR_DOT_MONTH = re.compile(
+    rf"{_NOT_AFTER_NUMBER}((?:19|20)[0-9]{{2}})\.(0[1-9]|1[0-2]){_NOT_BEFORE_NUMBER}{_NOT_UNIT}"
+)
+_YEAR_TO_PRESENT = re.compile(
+    rf"{_NOT_AFTER_NUMBER}((?:19|20)[0-9]{{2}})(?=\s{{0,2}}(?:[-–—]|to|till|until)\s{{0,2}}"
+    r"(?:present|now|date|today|current|ongoing)\b)",
+    _I,
+)
+_DAY_DAY_MON_YEAR = re.compile(
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}\s{{0,2}}[-–]\s{{0,2}}([0-9]{{1,2}}){_ORD}"
+    rf"\s{{1,2}}({_MON}),?\s{{1,2}}([0-9]{{4}}){_NOT_BEFORE_NUMBER}",
+    _I,
+)
+
+
+def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    for m in _YEAR_DOT_MONTH.finditer(text):
+        year = int(m[1])
+        if _plausible_bare_year(year, ref):
+            yield _Candidate(m.start(), m.end(), resolve_partial(year, int(m[2])), "month")
+    for m in _YEAR_TO_PRESENT.finditer(text):
+        year = int(m[1])
+        if _plausible_bare_year(year, ref):
+            yield _Candidate(m.start(), m.end(), resolve_partial(year), "year")
+    for m in _DAY_DAY_MON_YEAR.finditer(text):
+        month = _month_number(m[3])
+        if month is None or int(m[1]) >= int(m[2]):
+            continue
+        first = _safe_date(int(m[4]), month, int(m[1]))
+        last = _safe_date(int(m[4]), month, int(m[2]))
+        if first is not None and last is not None:
+            yield _Candidate(m.start(), m.end(), first, "day", last, "range")
+
+
 def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
     lowered = text.lower() if text.isascii() else None
     months = _may_contain(lowered, _MONTH_STEMS)
@@ -641,6 +678,7 @@ def _merge_ranges(text: str, kept: list[_Candidate]) -> list[_Candidate]:
 
 def _scan(text: str, ref: dt.date | None, day_first: bool | None) -> list[_Candidate]:
     candidates = list(_scan_absolute(text, ref, day_first))
+    candidates.extend(_scan_history_forms(text, ref))
     # A note dated in year 1 or 9999 is a data error; relative arithmetic would leave the
     # calendar ("last year" of year 1), so such notes get absolute dates only.
     if ref is not None and 2 <= ref.year <= 9998:
