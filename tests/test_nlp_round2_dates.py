@@ -251,9 +251,86 @@ def test_a_copied_block_dates_its_values_until_the_block_ends(
          "lab.alt", [(120.0, D(2026, 9, 26)), (41.0, D(2026, 10, 20))]),
         ("29/09: lymphocytes 0.4 x10^9/L\nLymphocytes 0.9 x10^9/L.",
          "lab.lymphocytes", [(0.4, D(2026, 9, 29)), (0.9, D(2026, 10, 20))]),
+        ("Results copied from the admission of 23/09/2026: Hb 81 g/L. Current Hb 104 g/L.",
+         "lab.hemoglobin", [(81.0, D(2026, 9, 23)), (104.0, D(2026, 10, 20))]),
     ],
 )  # fmt: skip
 def test_a_label_date_opening_a_sentence_dates_that_sentence_only(
     parser: NoteParser, text: str, concept: str, dated: list
 ) -> None:
     assert _dated(_read(parser, text, D(2026, 10, 20)), concept) == dated
+
+
+# -------------------------------------- 4: classes with dates of their own in one sentence
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lupus nephritis (biopsy 08/2026 - class III (A)), on tacrolimus 2 mg bd.",
+         [({"III"}, D(2026, 8, 15))]),
+        ("Renal biopsies: 2021 - class II; 2025 - ISN/RPS class IV-G (A).",
+         [({"II"}, D(2021, 7, 1)), ({"IV"}, D(2025, 7, 1))]),
+        ("First biopsy in 2019 showed class V LN; the repeat biopsy on 11/09/2026 showed "
+         "class IV-S + V.", [({"V"}, D(2019, 7, 1)), ({"IV", "V"}, D(2026, 9, 11))]),
+    ],
+)  # fmt: skip
+def test_each_class_takes_the_date_written_with_it(
+    parser: NoteParser, text: str, expected: list
+) -> None:
+    found = _read(parser, text, D(2026, 10, 20))
+    got = [
+        (set(f.attrs["classes"]), f.date)
+        for f in found
+        if f.concept == "biopsy.kidney" and f.assertion in PATIENT_ASSERTIONS
+    ]
+    assert got == expected
+
+
+def test_a_drug_after_a_dated_aside_does_not_take_the_asides_date(parser: NoteParser) -> None:
+    text = "Lupus nephritis (renal biopsy 04/2026, class IV-G), on mycophenolate 1 g bd."
+    found = _read(parser, text, D(2026, 10, 20))
+    assert _one(found, "drug.mycophenolate").attrs["start_date"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Outside renal biopsy reportedly showed class IV lupus nephritis.",
+        "Known class III LN, on MMF.",
+    ],
+)
+def test_a_class_with_no_biopsy_date_outside_a_report_has_no_date(
+    parser: NoteParser, text: str
+) -> None:
+    biopsy = _one(_read(parser, text, D(2026, 10, 20), "letter"), "biopsy.kidney")
+    assert biopsy.date is None and biopsy.attrs["undated"] is True
+
+
+def _dose_dates(found: list[Finding], concept: str) -> list[dt.date]:
+    return sorted(
+        f.date for f in found if f.concept == concept and f.assertion in PATIENT_ASSERTIONS
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Filgrastim 5 mcg/kg given on 28/10/2026, 29/10/2026 and 30/10/2026.",
+         [D(2026, 10, 28), D(2026, 10, 29), D(2026, 10, 30)]),
+        ("Pegfilgrastim 6 mg administered 14 Oct 2026 & 28 Oct 2026.",
+         [D(2026, 10, 14), D(2026, 10, 28)]),
+    ],
+)  # fmt: skip
+def test_each_listed_dose_date_is_a_dose(
+    parser: NoteParser, text: str, dates: list[dt.date]
+) -> None:
+    assert _dose_dates(_read(parser, text, D(2026, 11, 10)), "drug.gcsf") == dates
+
+
+def test_a_dose_charted_as_held_is_no_dose(parser: NoteParser) -> None:
+    text = (
+        "Medication administration record\n"
+        "| 28/10/2026 09:00 | Filgrastim 300 mcg SC | given |\n"
+        "| 29/10/2026 09:00 | Filgrastim 300 mcg SC | omitted - ANC recovered |\n"
+        "| 30/10/2026 09:00 | Filgrastim 300 mcg SC | not given |\n"
+    )
+    assert _dose_dates(_read(parser, text, D(2026, 11, 10)), "drug.gcsf") == [D(2026, 10, 28)]

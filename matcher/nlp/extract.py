@@ -420,7 +420,7 @@ def _heading_dates(
         if open_date is not None and copying and not closes:
             closes = _leaves_copied_block(line, prefix)
         role = _date_role(text, body_start, line_end, first) if first and first.date else None
-        if first is not None and first.date and _copy_header(line):
+        if first is not None and first.date and _copy_header(text, first.end, line_end):
             role = "copied"
         if (closes or role in ("heading", "copied")) and open_date is not None:
             blocks.append((open_date[0], offset, open_date[1]))
@@ -467,13 +467,13 @@ _NOW_AGAIN = re.compile(
 )
 
 
-def _copy_header(line: str) -> bool:
-    """A line that announces copied-forward text with its date and holds no value."""
-    match = _COPY_CUE.search(line)
-    if match is None:
+def _copy_header(text: str, date_end: int, line_end: int) -> bool:
+    """A line that announces copied-forward text with its date and holds no value after
+    that date ("Past results (copied 2026-01-05): UPCR 4.2" is a label line instead)."""
+    line_start = text.rfind("\n", 0, date_end) + 1
+    if _COPY_CUE.search(text, line_start, line_end) is None:
         return False
-    last_digit = max((i for i, ch in enumerate(line) if ch.isdigit()), default=-1)
-    return bool(_COPY_HEADER_TAIL.match(line, last_digit + 1))
+    return bool(_COPY_HEADER_TAIL.match(text[date_end:line_end]))
 
 
 def _leaves_copied_block(line: str, prefix: str | None) -> bool:
@@ -1594,7 +1594,11 @@ def _drug_dates(
     """
     first = bisect.bisect_left(ctx.date_starts, lo)
     last = bisect.bisect_left(ctx.date_starts, hi)
-    mentions = [d for d in ctx.dates[first:last] if d.end <= hi and d.date]
+    mentions = [
+        d
+        for d in ctx.dates[first:last]
+        if d.end <= hi and d.date and not _closed_aside_before(ctx, d, span.start_char, lo)
+    ]
     first = bisect.bisect_left(ctx.drug_starts, lo)
     last = bisect.bisect_left(ctx.drug_starts, hi)
     others = [s for s in ctx.drug_spans[first:last] if s.label_ != span.label_]
@@ -1641,6 +1645,25 @@ def _drug_dates(
         elif start is None:
             start = mention.date
     return start, stop
+
+
+def _closed_aside_before(ctx: _Context, mention: DateMention, position: int, lo: int) -> bool:
+    """Is the date inside a bracketed aside, about no drug, that closes before `position`?
+    In "Lupus nephritis (biopsy 03/2026 - class IV+V), on MMF 1 g bd" the date is the
+    biopsy's; the MMF after the bracket does not start then. An aside right after a drug
+    ("cyclophosphamide (last dose 20 Jan 2026); azathioprine since") is that drug's, and
+    whose its date is, is for the drug-history rules to say."""
+    text = ctx.text
+    opened = text.rfind("(", lo, mention.start)
+    if opened == -1 or text.find(")", opened, mention.start) != -1:
+        return False
+    if text.find(")", mention.end, position) == -1:
+        return False
+    at = bisect.bisect_left(ctx.drug_starts, lo)
+    return not any(
+        lo <= drug.end_char <= opened and not text[drug.end_char : opened].strip()
+        for drug in ctx.drug_spans[at : bisect.bisect_left(ctx.drug_starts, opened)]
+    )
 
 
 # "8 months after rituximab", "3 months post-CYC", "a year after stopping MMF": an
@@ -1858,19 +1881,21 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     date, source = (start_date, "text") if start_date else _context_date(ctx, span.start_char)
     # A class in a note ("anti-CD20 therapy", "immunosuppressants") stays a class:
     # expanding it would invent exposures to every member drug.
-    yield Finding(
+    finding = Finding(
         concept=concept.id,
         category="drug",
         note_id=ctx.note_id,
         start=span.start_char,
         end=span.end_char,
         text=span.text,
-        assertion=Assertion(span._.assertion),
+        assertion=Assertion(_charted_not_given(ctx, span) or span._.assertion),
         code=concept.code,
         date=date,
         date_source=source,
         attrs=attrs,
     )
+    yield finding
+    yield from _listed_doses(ctx, finding, hi)
     if concept.category == "drug_class" and _naive_by_negated_class(ctx, span, lo, hi):
         naive = ctx.vocabulary["status.treatment_naive"]
         yield _finding(
@@ -1883,6 +1908,43 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             date_source=source,
             attrs={"from_negated_class": concept.id},
         )
+
+
+# A medication chart's status cell: "| Lenograstim 263 mcg SC | held |".
+_NOT_GIVEN_CELL = re.compile(
+    r"\|\s*(?:held|omitted|not\s+given|not\s+administered|refused|declined|missed|"
+    r"withheld|cancel+ed|skipped)\b",
+    re.I,
+)
+# Dates listed one after another: "given on 12/6/26 and 13/6/26", "28/10, 29/10 and 30/10".
+_DATE_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|\+\s*)(?:on\s+)?$", re.I)
+
+
+def _charted_not_given(ctx: _Context, span: Span) -> str | None:
+    """ "negated" for a dose a chart row marks as held, omitted or not given."""
+    line_end = _line_end(ctx.text, span.end_char)
+    return "negated" if _NOT_GIVEN_CELL.search(ctx.text, span.end_char, line_end) else None
+
+
+def _listed_doses(ctx: _Context, finding: Finding, hi: int) -> Iterable[Finding]:
+    """A single dose given on several listed dates is one dose per date: "filgrastim 300
+    mcg given on 12/6/26 and 13/6/26" is two doses, each with its own day."""
+    if not finding.attrs.get("single_dose") or finding.date_source != "text":
+        return
+    first = bisect.bisect_left(ctx.date_starts, finding.end)
+    last = bisect.bisect_left(ctx.date_starts, hi)
+    mentions = [m for m in ctx.dates[first:last] if m.end <= hi]
+    previous = next((m for m in mentions if m.date == finding.date), None)
+    if previous is None:
+        return
+    for mention in mentions[mentions.index(previous) + 1 :]:
+        if mention.date is None or not _DATE_LIST_GAP.match(
+            ctx.text[previous.end : mention.start]
+        ):
+            return
+        attrs = dict(finding.attrs, start_date=mention.date)
+        yield dataclasses.replace(finding, date=mention.date, attrs=attrs)
+        previous = mention
 
 
 # "Not on any immunosuppressant" says nothing of the past unless the words reach back:
@@ -1960,6 +2022,10 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             # Both findings below need one or the other: the class grammar (eight
             # regexes) is only run on sentences about a biopsy or lupus nephritis.
             continue
+        clauses = _class_clauses(sentence)
+        if len(clauses) > 1:
+            yield from _clause_biopsies(ctx, lo, clauses, mentions, before, spans_by_sentence)
+            continue
         classes, cls_start, cls_end = _classes(sentence)
         if not classes and has_biopsy and _in_biopsy_report(ctx, lo):
             classes, cls_start, cls_end = _labelled_classes(sentence)
@@ -1978,26 +2044,10 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 and start - anchor.end_char < 25
             ):
                 start = anchor.start_char
-            date, source = _biopsy_date(ctx, start, end, lo, hi, before, spans_by_sentence)
-            attrs: dict = {"classes": list(classes)}
-            if source in ("note", "heading") and not _in_biopsy_report(ctx, lo):
-                # "Known class IV LN" in a clinic letter says nothing of when the biopsy
-                # was done; only a pathology report is dated by its own date.
-                attrs["undated"] = True
-            yield Finding(
-                concept="biopsy.kidney",
-                category="biopsy",
-                note_id=ctx.note_id,
-                start=start,
-                end=end,
-                text=text[start:end],
-                assertion=Assertion(assertion),
-                code="SNOMED:9911007",
-                value="+".join(classes),
-                date=date,
-                date_source=source,
-                attrs=attrs,
-            )
+            # "Lupus nephritis (biopsy 03/2026 - class IV+V)": the class's own date, even
+            # where the evidence span starts at the disease's name before it.
+            dated = _biopsy_date(ctx, lo + cls_start, end, lo, hi, before, spans_by_sentence)
+            yield _class_biopsy(ctx, start, end, classes, assertion, dated)
             continue
         denied_ln = [
             s for s in mentions if s.label_ == "dx.lupus_nephritis" and s._.assertion == "negated"
@@ -2104,6 +2154,79 @@ def _report_diagnosis_decides(ctx: _Context, biopsies: list[Finding]) -> list[Fi
     ]
 
 
+def _undated(date: dt.date, source: str) -> tuple[dt.date | None, str]:
+    """A class stated with no date of the biopsy ("Renal biopsy showed class III LN" in a
+    referral) gets no date at all: the note's date would pass for the biopsy's (GUIDELINE
+    B3: "no way to date it"). A copied block's header still dates it."""
+    return (date, source) if source == "heading" else (None, "none")
+
+
+def _class_clauses(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence that each name a class of their own: "Known class V LN
+    (biopsy 2022); this admission's biopsy on 5 March 2026 showed class IV+V" holds two
+    biopsies. One clause (the whole sentence) when fewer than two do."""
+    if ";" not in sentence:
+        return [(0, len(sentence))]
+    clauses, start = [], 0
+    for part in sentence.split(";"):
+        clauses.append((start, start + len(part)))
+        start += len(part) + 1
+    with_class = [c for c in clauses if _classes(sentence[c[0] : c[1]])[0]]
+    return with_class if len(with_class) > 1 else [(0, len(sentence))]
+
+
+def _clause_biopsies(
+    ctx: _Context,
+    lo: int,
+    clauses: list[tuple[int, int]],
+    mentions: list[Span],
+    before: tuple[int, int] | None,
+    spans_by_sentence: dict[tuple[int, int], list[Span]],
+) -> Iterable[Finding]:
+    """One biopsy per clause that names a class, each dated within its own clause."""
+    for index, (c_lo, c_hi) in enumerate(clauses):
+        start_at, end_at = lo + c_lo, lo + c_hi
+        classes, cls_start, cls_end = _classes(ctx.text[start_at:end_at])
+        start, end = start_at + cls_start, start_at + cls_end
+        own = [s for s in mentions if start_at <= s.start_char < end_at]
+        dated = _biopsy_date(
+            ctx, start, end, start_at, end_at, before if index == 0 else None, spans_by_sentence
+        )
+        yield _class_biopsy(ctx, start, end, classes, _biopsy_assertion(own), dated)
+
+
+def _class_biopsy(
+    ctx: _Context,
+    start: int,
+    end: int,
+    classes: tuple[str, ...],
+    assertion: str,
+    dated: tuple[dt.date, str],
+) -> Finding:
+    """A biopsy finding with these classes, dated by `dated` (date, source)."""
+    date, source = dated
+    attrs: dict = {"classes": list(classes)}
+    if source in ("note", "heading") and not _in_biopsy_report(ctx, start):
+        # "Known class IV LN" in a clinic letter says nothing of when the biopsy was
+        # done; only a pathology report is dated by its own date.
+        attrs["undated"] = True
+        date, source = _undated(date, source)
+    return Finding(
+        concept="biopsy.kidney",
+        category="biopsy",
+        note_id=ctx.note_id,
+        start=start,
+        end=end,
+        text=ctx.text[start:end],
+        assertion=Assertion(assertion),
+        code="SNOMED:9911007",
+        value="+".join(classes),
+        date=date,
+        date_source=source,
+        attrs=attrs,
+    )
+
+
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
 _CLASS_WORDS = (
     "class", "isn", "who", "lupus", "ln", "cl",
@@ -2136,7 +2259,7 @@ def _biopsy_date(
             mention = _date_near(ctx, about[0].start_char, about[0].end_char, *before)
             if mention is not None and mention.date is not None:
                 return mention.date, "text"
-    year = _BIOPSY_YEAR.search(ctx.text, lo, hi)
+    year = _BIOPSY_YEAR.search(ctx.text, lo, hi) or _YEAR_BEFORE_CLASS.search(ctx.text, lo, hi)
     if year is not None:
         return resolve_partial(int(year.group("y"))), "text"
     date, source = _context_date(ctx, lo)
@@ -2149,6 +2272,10 @@ def _biopsy_date(
     return date, source
 
 
+# "(2023: class III; Feb 2026: class IV-S)": a bare year labelling a class.
+_YEAR_BEFORE_CLASS = re.compile(
+    r"(?<![\d/.\-])(?P<y>(?:19|20)\d{2})\s*[:\-–]\s*(?:ISN\s*/\s*RPS\s*)?class\b", re.I
+)
 _REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
 
 
