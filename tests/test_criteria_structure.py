@@ -248,3 +248,24 @@ def test_a_juvenile_diagnosis_is_implied_only_when_every_patient_is_a_child(
 ) -> None:
     criteria = _read([diagnosis, age])
     assert (criteria[0].kind == "diagnosis") is computed, criteria[0].manual_reason
+
+
+# Inclusions whose cut would make one member of a list, or one side of an unbounded
+# "or", mandatory for everyone: they are not cut.
+INCLUSIONS_NOT_SPLIT: list[str] = [
+    "Diagnosis of major depression, bipolar disorder, and schizophrenia per DSM-5",
+    "Adults consenting to serological tests for HIV, HCV, HBV",
+    "HbA1c ≥ 8.0% or diagnosed with type 2 diabetes and taking metformin",
+    "Diabetes group: age between 30-70 years, type 2 diabetes",
+    "With one or more risk factors: smoking, obesity, diabetes",
+    "Living with HIV and CD4 count ≥ 200",
+    # a relative clause qualifies the piece before it
+    "Adults with gonococcal urethritis undergoing a swab test, who are not yet treated",
+]
+
+
+@pytest.mark.parametrize("text", INCLUSIONS_NOT_SPLIT)
+def test_a_list_or_an_unbounded_or_in_an_inclusion_is_not_cut(text: str) -> None:
+    criteria = _read([text])
+    assert not any(r.startswith("compound:") for c in criteria for r in c.trace), [
+        (c.kind, c.text) for c in criteria]
