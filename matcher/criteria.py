@@ -2169,7 +2169,8 @@ def _classify(
     """(effective type, parsed). An inclusion whose lead states an absence ("No prior
     belimumab within 6 months", "Patients must not have received rituximab") is an
     exclusion of the thing named. `only` keeps the first reading of that kind."""
-    if ctype == INCLUSION and guard.lead_negation(_normalise(raw)) is not None:
+    lead = guard.lead_negation(_normalise(raw)) if ctype == INCLUSION else None
+    if lead is not None and not _negation_in_term(_normalise(raw), lead):
         flipped = _classify_as(
             raw, EXCLUSION, context, only, negated=True, lupus_trial=lupus_trial
         )
@@ -2184,6 +2185,13 @@ def _classify(
         trace = (*parsed.trace, "polarity:outside-age-range")
         return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
     return ctype, parsed
+
+
+def _negation_in_term(text: str, lead: tuple[int, int]) -> bool:
+    """Is the lead's negation part of a vocabulary term ("not yet treated", "no prior
+    immunosuppression": treatment-naive)? Then it names the concept, not its absence:
+    flipping it would exclude what the item requires."""
+    return any(t.start < lead[1] and t.end > lead[0] for t in load_vocabulary().find_terms(text))
 
 
 def _readings(ctx: _Ctx, only: str | None) -> Iterator[tuple[str, _Parsed]]:

@@ -269,3 +269,14 @@ def test_a_list_or_an_unbounded_or_in_an_inclusion_is_not_cut(text: str) -> None
     criteria = _read([text])
     assert not any(r.startswith("compound:") for c in criteria for r in c.trace), [
         (c.kind, c.text) for c in criteria]
+
+
+# ------------------------------------------------- a negation inside a vocabulary term
+@pytest.mark.parametrize("text", [
+    "Patients who are not yet treated",
+    "No prior immunosuppressive therapy",
+])  # fmt: skip
+def test_a_negation_that_is_part_of_a_term_names_the_concept_and_is_not_flipped(text: str) -> None:
+    (criterion,) = _read([text])
+    # Required treatment-naive, never "EXCLUDE if treatment-naive".
+    assert criterion.type == "inclusion", (criterion.kind, criterion.params)
