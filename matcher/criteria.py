@@ -612,7 +612,10 @@ class _Builder:
 
     def _add(self, line: _Line) -> None:
         for heading in self.pending:
-            heading.followed = True
+            # A heading groups the items under it; one whose next item is its sibling
+            # ("2. SLE per ACR, at least one of which must be:" then "3. ANA ≥ 1:40")
+            # groups nothing and stays an item, so its requirement is not dropped.
+            heading.followed = heading.marker == "" or _is_sub_item(line, heading)
         self.pending = []
         context = tuple(p.text for p in self.open if p.heading)
         draft = _Draft(self.section, line.text, line.indent, line.marker, context,
@@ -2261,8 +2264,18 @@ _CRITERIA_REFERENCE = re.compile(
 )
 
 
+# "..., at least one of which must be:" at the end of an item whose sub-requirements
+# follow as items of their own (each guarded as one branch): it asks nothing itself.
+_ANNOUNCES_ITEMS = re.compile(
+    r",?\s*(?:at\s+least\s+(?:one|1)|one\s+or\s+more|all|any|each)\s+of\s+which\s+"
+    r"(?:must|should|shall|will)\s+(?:be|include|have)\s*[:：]\s*$",
+    _I,
+)
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += [(m.start(), m.end(), "announces-items") for m in _ANNOUNCES_ITEMS.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CRITERIA_REFERENCE.finditer(text)]
     found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CITATION.finditer(text)]

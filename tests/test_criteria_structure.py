@@ -280,3 +280,31 @@ def test_a_negation_that_is_part_of_a_term_names_the_concept_and_is_not_flipped(
     (criterion,) = _read([text])
     # Required treatment-naive, never "EXCLUDE if treatment-naive".
     assert criterion.type == "inclusion", (criterion.kind, criterion.params)
+
+
+# ------------------------------------- a colon-ending item followed by its siblings
+def test_an_item_ending_in_a_colon_before_its_siblings_is_not_dropped() -> None:
+    text = "\n".join([
+        "Inclusion Criteria:",
+        "1. Age 18 to 65 years",
+        "2. Meets the 2019 EULAR/ACR classification criteria for SLE, at least one of which "
+        "must be:",
+        "3. ANA ≥ 1:80 or",
+        "4. Anti-dsDNA positive",
+        "5. Biopsy within 6 months showing class III or IV nephritis based on a biopsy:",
+        "6. eGFR ≥ 30 mL/min/1.73 m2",
+    ])  # fmt: skip
+    criteria = parse_eligibility_text(text, ["Lupus nephritis"])
+    texts = [c.text for c in criteria]
+    assert any(t.startswith("Meets the 2019") for t in texts), texts
+    assert any(t.startswith("Biopsy within 6 months") for t in texts), texts
+    sle = next(c for c in criteria if c.text.startswith("Meets the 2019"))
+    assert (sle.kind, sle.params.get("concepts")) == ("diagnosis", ["dx.sle"]), sle.manual_reason
+    # The announced alternatives stay branches, none made mandatory.
+    ana = next(c for c in criteria if c.text.startswith("ANA"))
+    assert ana.kind == "manual"
+
+
+def test_a_plain_heading_line_still_only_groups_its_items() -> None:
+    text = "Inclusion Criteria:\nLiver function:\n* ALT ≤ 3 × ULN\n* AST ≤ 3 × ULN"
+    assert [c.text for c in parse_eligibility_text(text)] == ["ALT ≤ 3 × ULN", "AST ≤ 3 × ULN"]
