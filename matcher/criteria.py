@@ -1047,6 +1047,9 @@ _BARE_YEARS = re.compile(
 )
 
 
+_AGE_IN_EXCEPTION = re.compile(rf"\d{{1,3}}\s*{_AGE_UNIT}\b|\bage", _I)
+
+
 def _age(ctx: _Ctx) -> _Parsed | None:
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
     if cue is None or re.search(r"child-?bearing", ctx.text, _I):
@@ -1057,6 +1060,15 @@ def _age(ctx: _Ctx) -> _Parsed | None:
     if ctx.concepts("score"):
         # "Karnofsky (age ≥16) or Lansky (age <16) score ≥ 60": the age picks the scale.
         return None
+    if any(_AGE_IN_EXCEPTION.search(e) for e in ctx.exceptions):
+        # "Age ≥ 15 (except if the local ethics committee imposes ≥ 18)": computing 15
+        # would admit 15-17-year-olds where 18 applies, computing 18 would refuse them
+        # where it does not; which rule a site follows is not in the notes.
+        return _manual(
+            "the age limit has a local exception (another age applies at some sites): "
+            "checked by a person",
+            ctx.key("age"),
+        )
     spans: list[tuple[int, int]] = []
     low, high = _age_bounds(ctx.text, spans)
     if low is None and high is None:

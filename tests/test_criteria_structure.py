@@ -308,3 +308,16 @@ def test_an_item_ending_in_a_colon_before_its_siblings_is_not_dropped() -> None:
 def test_a_plain_heading_line_still_only_groups_its_items() -> None:
     text = "Inclusion Criteria:\nLiver function:\n* ALT ≤ 3 × ULN\n* AST ≤ 3 × ULN"
     assert [c.text for c in parse_eligibility_text(text)] == ["ALT ≤ 3 × ULN", "AST ≤ 3 × ULN"]
+
+
+# ------------------------------------------------------- an age with a local exception
+@pytest.mark.parametrize("text", [
+    "Age ≥15y (except if local ethics committee imposes ≥18y)",
+    "Aged 16 years or older (unless local regulations require 18 years)",
+])  # fmt: skip
+def test_an_age_limit_with_a_local_exception_is_left_to_a_person_with_the_reason(
+    text: str,
+) -> None:
+    (criterion,) = _read([text])
+    assert criterion.kind == "manual"
+    assert "local exception" in (criterion.manual_reason or "")
