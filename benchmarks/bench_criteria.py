@@ -580,8 +580,22 @@ def _threshold_groups(criterion: Criterion) -> list[dict[str, Any]]:
         return [dict(params, analytes=[params.get("concept")])]
     groups = [params] if params.get("analytes") else []
     groups += [g for g in params.get("alternatives", []) if g.get("analytes")]
+    groups = _ranges_folded(groups, params.get("combine", "and"))
     if criterion.kind in ("cd19", "ana"):
         groups.append(dict(params, analytes=[f"lab.{criterion.kind}"]))
+    return groups
+
+
+def _ranges_folded(groups: list[dict[str, Any]], combine: str) -> list[dict[str, Any]]:
+    """A lab range is read as a lower bound with the upper bound as an "and" alternative
+    ("platelets within 30-80" → ≥ 30 and ≤ 80): judged as the one range it states."""
+    if combine != "and" or len(groups) != 2:
+        return groups
+    first, second = groups
+    if first.get("analytes") != second.get("analytes") or "value" not in first:
+        return groups
+    if first.get("op") in (">=", ">") and second.get("op") in ("<=", "<"):
+        return [dict(first, low=first["value"], high=second.get("value"))]
     return groups
 
 

@@ -189,7 +189,9 @@ SENTENCES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
      {"concepts": ["dx.malignancy"], "window_days": 1825}),
     ("exclusion", "Received CAR-T cell therapy previously", "exclusion", "x_cart", "diagnosis",
      {"concepts": ["proc.car_t"]}),
-    ("exclusion", "Requiring dialysis at screening", "exclusion", "x_dialysis", "manual", {}),
+    # a current state: the 90-day lookback, never a past course (test_criteria_temporality)
+    ("exclusion", "Requiring dialysis at screening", "exclusion", "x_dialysis", "diagnosis",
+     {"concepts": ["proc.dialysis"], "temporality": "current", "window_days": 90}),
     ("exclusion", "History of dialysis", "exclusion", "x_dialysis", "diagnosis",
      {"concepts": ["proc.dialysis"]}),
     ("exclusion", "Neuropsychiatric lupus", "exclusion", "x_npsle", "diagnosis",
@@ -729,7 +731,8 @@ def test_probed_wordings(text, ctype, kind, expected):
 @pytest.mark.parametrize(
     ("text", "ctype", "kind", "expected"),
     [
-        ("Active central nervous system lupus within the past year", "exclusion", "manual", {}),
+        ("Active central nervous system lupus within the past year", "exclusion", "diagnosis",
+         {"concepts": ["dx.cns_lupus"], "window_days": 365, "judged": ["active"]}),
         ("Central nervous system lupus within the past year", "exclusion", "diagnosis",
          {"concepts": ["dx.cns_lupus"], "window_days": 365}),
         ("Intravenous cyclophosphamide within 3 months before leukapheresis", "exclusion",
