@@ -3024,10 +3024,12 @@ def _sorts(piece: str, parsed: _Parsed) -> set[str]:
 
 
 def _categories(piece: str) -> set[str]:
-    """The vocabulary categories a piece names, outside brackets; an age is one too."""
+    """The sorts of finding a piece names, outside brackets ("biopsy-proven lupus
+    nephritis" is one: a condition); an age is one too."""
     vocab = load_vocabulary()
     norm = _masked_brackets(_normalise(piece))
-    found = {vocab[t.concept_id].category for t in vocab.find_terms(norm)}
+    found = {(c := vocab[t.concept_id].category) and _SORT_OF_CATEGORY.get(c, c)
+             for t in vocab.find_terms(norm)}  # fmt: skip
     return found | ({"age"} if _AGE_CUE.search(norm) else set())
 
 

@@ -321,3 +321,12 @@ def test_an_age_limit_with_a_local_exception_is_left_to_a_person_with_the_reason
     (criterion,) = _read([text])
     assert criterion.kind == "manual"
     assert "local exception" in (criterion.manual_reason or "")
+
+
+def test_an_or_inside_a_class_list_is_one_sort_and_does_not_stop_the_cut() -> None:
+    text = ("Renal biopsy-proven lupus nephritis class III, IV or V per the ISN/RPS (2003) "
+            "classification (ISNRPS2003) within 16 weeks of randomization and had ANA or "
+            "anti-dsDNA positive")
+    criteria = _read([text])
+    assert [c.kind for c in criteria][-1] == "serology", [(c.kind, c.text) for c in criteria]
+    assert all(any(r.startswith("compound:") for r in c.trace) for c in criteria)
