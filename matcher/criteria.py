@@ -643,7 +643,10 @@ class _Builder:
 
     def _add(self, line: _Line) -> None:
         for heading in self.pending:
-            heading.followed = True
+            # A heading groups the items under it; one whose next item is its sibling
+            # ("2. SLE per ACR, at least one of which must be:" then "3. ANA ≥ 1:40")
+            # groups nothing and stays an item, so its requirement is not dropped.
+            heading.followed = heading.marker == "" or _is_sub_item(line, heading)
         self.pending = []
         context = tuple(p.text for p in self.open if p.heading)
         draft = _Draft(self.section, line.text, line.indent, line.marker, context,
@@ -1075,6 +1078,9 @@ _BARE_YEARS = re.compile(
 )
 
 
+_AGE_IN_EXCEPTION = re.compile(rf"\d{{1,3}}\s*{_AGE_UNIT}\b|\bage", _I)
+
+
 def _age(ctx: _Ctx) -> _Parsed | None:
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
     if cue is None or re.search(r"child-?bearing", ctx.text, _I):
@@ -1085,6 +1091,15 @@ def _age(ctx: _Ctx) -> _Parsed | None:
     if ctx.concepts("score"):
         # "Karnofsky (age ≥16) or Lansky (age <16) score ≥ 60": the age picks the scale.
         return None
+    if any(_AGE_IN_EXCEPTION.search(e) for e in ctx.exceptions):
+        # "Age ≥ 15 (except if the local ethics committee imposes ≥ 18)": computing 15
+        # would admit 15-17-year-olds where 18 applies, computing 18 would refuse them
+        # where it does not; which rule a site follows is not in the notes.
+        return _manual(
+            "the age limit has a local exception (another age applies at some sites): "
+            "checked by a person",
+            ctx.key("age"),
+        )
     spans: list[tuple[int, int]] = []
     low, high = _age_bounds(ctx.text, spans)
     if low is None and high is None:
@@ -2598,7 +2613,8 @@ def _classify(
     """(effective type, parsed). An inclusion whose lead states an absence ("No prior
     belimumab within 6 months", "Patients must not have received rituximab") is an
     exclusion of the thing named. `only` keeps the first reading of that kind."""
-    if ctype == INCLUSION and guard.lead_negation(_normalise(raw)) is not None:
+    lead = guard.lead_negation(_normalise(raw)) if ctype == INCLUSION else None
+    if lead is not None and not _negation_in_term(_normalise(raw), lead):
         flipped = _classify_as(
             raw, EXCLUSION, context, only, negated=True, lupus_trial=lupus_trial
         )
@@ -2613,6 +2629,13 @@ def _classify(
         trace = (*parsed.trace, "polarity:outside-age-range")
         return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
     return ctype, parsed
+
+
+def _negation_in_term(text: str, lead: tuple[int, int]) -> bool:
+    """Is the lead's negation part of a vocabulary term ("not yet treated", "no prior
+    immunosuppression": treatment-naive)? Then it names the concept, not its absence:
+    flipping it would exclude what the item requires."""
+    return any(t.start < lead[1] and t.end > lead[0] for t in load_vocabulary().find_terms(text))
 
 
 def _readings(ctx: _Ctx, only: str | None) -> Iterator[tuple[str, _Parsed]]:
@@ -2686,8 +2709,18 @@ _CRITERIA_REFERENCE = re.compile(
 )
 
 
+# "..., at least one of which must be:" at the end of an item whose sub-requirements
+# follow as items of their own (each guarded as one branch): it asks nothing itself.
+_ANNOUNCES_ITEMS = re.compile(
+    r",?\s*(?:at\s+least\s+(?:one|1)|one\s+or\s+more|all|any|each)\s+of\s+which\s+"
+    r"(?:must|should|shall|will)\s+(?:be|include|have)\s*[:：]\s*$",
+    _I,
+)
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += [(m.start(), m.end(), "announces-items") for m in _ANNOUNCES_ITEMS.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CRITERIA_REFERENCE.finditer(text)]
     found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CITATION.finditer(text)]
@@ -2884,9 +2917,13 @@ def _guarded_part(
 _CUT_AGE = r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
 _CUTS = {
     INCLUSION: re.compile(
-        rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+|\s+with\s+(?!or\b|/)", _I
+        rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+"
+        r"|(?P<with>\s+with\s+(?!or\b|/))",
+        _I,
     ),
-    EXCLUSION: re.compile(rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:or\s+)?)|\s+(?:and/)?or\s+", _I),
+    EXCLUSION: re.compile(
+        rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:or\s+)?)|\s+(?:and/)?or\s+", _I
+    ),
 }
 # A comma may be a list comma of the other connective: "ANA ≥ 1:80, anti-dsDNA or anti-Sm"
 # is one either/or, so an inclusion's commas are no cuts when an "or" follows them, and
@@ -2897,7 +2934,7 @@ _LIST_END = {INCLUSION: re.compile(r"\s(?:or|and/or)\s", _I),
 # a choice ("either", "one of"), a widening ("or equivalent", "can be replaced by").
 _UNSPLITTABLE = re.compile(
     r"\b(?:if|unless|except|excepting|excluding|other\s+than|apart\s+from|instead|replaced|"
-    r"alternatively|either|one\s+(?:or\s+more\s+)?of|any\s+of|at\s+least\s+(?:one|1)\s+of|"
+    r"alternatively|either|one\s+or\s+more|one\s+of|any\s+of|at\s+least\s+(?:one|1)\s+of|"
     r"whichever|equivalent|otherwise|respectively|neither|nor)\b",
     _I,
 )
@@ -2905,7 +2942,11 @@ _UNSPLITTABLE = re.compile(
 # follows in the next piece ("< 18 | or > 69 years").
 # ... nor end on a colon: a label whose reach the parse cannot bound ("Key criteria for
 # volunteers: aged 18 to 55; not pregnant").
-_DANGLING = re.compile(r"^(?:or|and|nor|but|and/or)\b|\b(?:or|and|and/or)$|[:：]$", _I)
+# ... nor start a relative clause, which qualifies the piece before it ("..., who are
+# not yet treated").
+_DANGLING = re.compile(
+    r"^(?:or|and|nor|but|and/or|who|whom|whose|which|that|where)\b|\b(?:or|and|and/or)$|[:：]$", _I
+)
 _SHARED_UNIT = re.compile(rf"^(?:{_OP}|\d)")
 # A window that looks forward ("planning a pregnancy within 6 months after the last dose")
 # dates a plan, not a finding: it cannot reach back over the items before it.
@@ -2914,6 +2955,20 @@ _FORWARD = re.compile(r"\b(?:after|during|following)\b", _I)
 # "Renal function: ..." before a requirement.
 _INLINE_HEADING = re.compile(r"^(?P<head>[^:;()]{3,80}?)\s*[:：]\s*(?=\S)")
 _COMPOUND_MAX_PARTS = 8
+_COMPOUND_MAX_CHARS = 600
+# The sort of finding a piece names, for telling a list ("depression, bipolar disorder,
+# and schizophrenia") from requirements of different sorts ("SLE and SLEDAI ≥ 6"): by the
+# kind it was read as, else by its vocabulary terms' categories.
+_SORT_OF_KIND = {"diagnosis": "diagnosis", "diagnosis_timing": "diagnosis", "biopsy": "biopsy",
+                 "serology": "serology", "drug_exposure": "drug", "dose_exposure": "drug",
+                 "pregnancy": "pregnancy"}  # fmt: skip
+_SORT_OF_CATEGORY = {"diagnosis": "diagnosis", "procedure": "diagnosis", "drug": "drug",
+                     "drug_class": "drug"}  # fmt: skip
+_INCLUSION_OR = re.compile(r"\b(?:or|and/or)\b", _I)
+# "with" joins two requirements after a complete phrase ("Aged 12 or older with SLE",
+# "SLE with SLEDAI > 6"); after a verb it takes its object ("diagnosed with",
+# "living with", "treated with").
+_WITH_AFTER = re.compile(r"(?:\d|%|\)|\byears?|\bold|\bolder|\byounger|\bcriteria)\s*$", _I)
 # Readings that decide a documented condition from a judgement wording ("no
 # contraindication for cell collection" → poor venous access): beside "met the standards
 # of leukapheresis" the item is the investigator's, so such an item is never cut.
@@ -2936,12 +2991,15 @@ def _top_level(text: str) -> list[bool]:
 def _pieces(text: str, section: str) -> list[str]:
     """The item cut at every top-level connective of its section, content-free pieces
     ("Patients", "who") joined to the piece after them."""
+    if len(text) > _COMPOUND_MAX_CHARS:
+        return []  # a paragraph, not an item: read whole (and in linear time)
     top = _top_level(text)
     list_end = _LIST_END[section]
     cuts = [
         m for m in _CUTS[section].finditer(text)
         if top[m.start()] and m.end() > m.start()
         and not (m["comma"] and list_end.search(text, m.end()))
+        and not (m.groupdict().get("with") and not _ends_a_phrase(text[: m.start()]))
     ]  # fmt: skip
     cuts += [m for m in _SENTENCE_END.finditer(text) if top[m.start()]]
     spans, start = [], 0
@@ -2973,6 +3031,37 @@ def _groups_only(heading: str) -> bool:
     """Is this a heading that only groups ("Adequate organ function", "Renal function")?
     Its words are all grouping words or filler."""
     return not guard.heading_unaccounted(_normalise(heading), ())
+
+
+def _sorts(piece: str, parsed: _Parsed) -> set[str]:
+    if parsed.kind in COMPUTABLE_KINDS:
+        return {_SORT_OF_KIND[parsed.kind]} if parsed.kind in _SORT_OF_KIND else set()
+    vocab = load_vocabulary()
+    return {_SORT_OF_CATEGORY[c] for t in vocab.find_terms(_normalise(piece))
+            if (c := vocab[t.concept_id].category) in _SORT_OF_CATEGORY}  # fmt: skip
+
+
+def _categories(piece: str) -> set[str]:
+    """The sorts of finding a piece names, outside brackets ("biopsy-proven lupus
+    nephritis" is one: a condition); an age is one too."""
+    vocab = load_vocabulary()
+    norm = _masked_brackets(_normalise(piece))
+    found = {(c := vocab[t.concept_id].category) and _SORT_OF_CATEGORY.get(c, c)
+             for t in vocab.find_terms(norm)}  # fmt: skip
+    return found | ({"age"} if _AGE_CUE.search(norm) else set())
+
+
+def _masked_brackets(text: str) -> str:
+    """The text with bracketed parts blanked: "(hemodialysis or peritoneal dialysis)"."""
+    return "".join(ch if keep else " " for ch, keep in zip(text, _top_level(text), strict=True))
+
+
+def _ends_a_phrase(left: str) -> bool:
+    """Does `left` end on a value, an age, named criteria or a vocabulary term?"""
+    left = _normalise(left[-80:]).rstrip()
+    if _WITH_AFTER.search(left):
+        return True
+    return any(t.end == len(left) for t in load_vocabulary().find_terms(left))
 
 
 def _filler_only(piece: str) -> bool:
@@ -3025,12 +3114,14 @@ def _compound(
     text = clean
     heading = _INLINE_HEADING.match(text)
     rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
-    if heading and _groups_only(heading["head"]) and ";" in text:
+    if heading and _groups_only(heading["head"]):
         # "Important organs basically normal: Cardiac: LVEF ≥ 55%; Renal: eGFR ≥ 30":
         # the heading only groups the requirements after it.
         context = (*context, heading["head"])
         text, rule = text[heading.end() :], "compound:heading"
-    elif _UNSPLITTABLE.search(text) or guard.lead_negation(_normalise(text)) is not None:
+    elif heading or _UNSPLITTABLE.search(text) or guard.lead_negation(_normalise(text)):
+        # "Diabetes group: age 30-70, type 2 diabetes": a label that may scope the item
+        # to a cohort; "one or more of: ...", "if on steroids, ...": reach unknown.
         return None
     if _reaching_lead(text):
         return None
@@ -3057,8 +3148,23 @@ def _compound(
         timed = timed and (not computed or _reaching_time(piece))
         parsed = replace(parsed, trace=(*parsed.trace, rule))
         out.append((ctype, piece, parsed))
-    if not any(p.kind in COMPUTABLE_KINDS for _, _, p in out):
+    computed = [p for _, _, p in out if p.kind in COMPUTABLE_KINDS]
+    if not computed:
         return None
+    if section == INCLUSION and rule != "compound:heading":
+        # "Diagnosis of depression, bipolar disorder, and schizophrenia", "tests for HIV,
+        # HCV, HBV": findings of one sort listed together are alternatives, not each
+        # required.
+        sorts = [f for _, t, p in out for f in _sorts(t, p)]
+        if len(sorts) != len(set(sorts)):
+            return None
+        # "HbA1c ≥ 8% or T2D and on medication": whether "or" or "and" binds first is
+        # not in the words. An "or" between findings of one sort ("SLEDAI > 8 or BILAG
+        # A", "positive ANA or anti-dsDNA") stays inside its piece; between sorts it may
+        # be the outer connective.
+        if any(_INCLUSION_OR.search(_masked_brackets(t)) and p.kind not in COMPUTABLE_KINDS
+               and len(_categories(t)) > 1 for _, t, p in out):  # fmt: skip
+            return None
     return out
 
 

@@ -24,6 +24,11 @@ def _read(inclusion: list[str] = (), exclusion: list[str] = ()) -> list[Criterio
     return parse_eligibility_text("\n".join(lines), ["Systemic lupus erythematosus"])
 
 
+def _nephritis_trial(inclusion_lines: list[str]) -> list[Criterion]:
+    text = "\n".join(["Inclusion Criteria:", *inclusion_lines])
+    return parse_eligibility_text(text, ["Lupus nephritis"])
+
+
 def _computed(criteria: list[Criterion]) -> list[Criterion]:
     return [c for c in criteria if c.kind != "manual" and c.manual_reason is None]
 
@@ -90,6 +95,19 @@ NOT_SPLIT: list[tuple[str, str]] = [
                   "post-menopausal or surgically sterile"),
     # a negated lead reaches the whole list
     ("inclusion", "No prior cyclophosphamide and no rituximab, or plasma exchange"),
+    # findings of one sort listed in an inclusion are alternatives
+    ("inclusion", "Diagnosis of major depression, bipolar disorder, and schizophrenia per DSM-5"),
+    ("inclusion", "Adults consenting to serological tests for HIV, HCV, HBV"),
+    # an "or" between sorts beside an "and": which binds first is not in the words
+    ("inclusion", "HbA1c ≥ 8.0% or diagnosed with type 2 diabetes and taking metformin"),
+    # a label may scope the item to a cohort; "one or more" is a choice
+    ("inclusion", "Diabetes group: age between 30-70 years, type 2 diabetes"),
+    ("inclusion", "With one or more risk factors: smoking, obesity, diabetes"),
+    # "with" after a verb takes its object
+    ("inclusion", "Living with HIV and CD4 count ≥ 200"),
+    # a relative clause qualifies the piece before it
+    ("inclusion", "Adults with gonococcal urethritis undergoing a swab test, who are not yet "
+                  "treated"),
 ]
 
 
@@ -161,13 +179,11 @@ def test_a_heading_on_the_same_line_groups_its_sub_items(text: str, analytes: li
 
 
 def test_an_item_ending_in_and_colon_is_kept_and_its_siblings_are_read() -> None:
-    text = "\n".join([
-        "Inclusion Criteria:",
+    criteria = _nephritis_trial([
         "* Persistent active nephritis after two induction regimens, AND:",
         "* Proteinuria > 1 g/24 hours",
         "* Age 18 to 65 years",
     ])  # fmt: skip
-    criteria = parse_eligibility_text(text, ["Lupus nephritis"])
     texts = [c.text for c in criteria]
     assert any("induction regimens" in t for t in texts), texts
     assert [c.kind for c in criteria][-1] == "age"
@@ -248,3 +264,62 @@ def test_a_juvenile_diagnosis_is_implied_only_when_every_patient_is_a_child(
 ) -> None:
     criteria = _read([diagnosis, age])
     assert (criteria[0].kind == "diagnosis") is computed, criteria[0].manual_reason
+
+
+# ------------------------------------------------- a negation inside a vocabulary term
+@pytest.mark.parametrize("text", [
+    "Patients who are not yet treated",
+    "No prior immunosuppressive therapy",
+])  # fmt: skip
+def test_a_negation_that_is_part_of_a_term_names_the_concept_and_is_not_flipped(text: str) -> None:
+    (criterion,) = _read([text])
+    # Required treatment-naive, never "EXCLUDE if treatment-naive".
+    assert criterion.type == "inclusion", (criterion.kind, criterion.params)
+
+
+# ------------------------------------- a colon-ending item followed by its siblings
+def test_an_item_ending_in_a_colon_before_its_siblings_is_not_dropped() -> None:
+    criteria = _nephritis_trial([
+        "1. Age 18 to 65 years",
+        "2. Meets the 2019 EULAR/ACR classification criteria for SLE, at least one of which "
+        "must be:",
+        "3. ANA ≥ 1:80 or",
+        "4. Anti-dsDNA positive",
+        "5. Biopsy within 6 months showing class III or IV nephritis based on a biopsy:",
+        "6. eGFR ≥ 30 mL/min/1.73 m2",
+    ])  # fmt: skip
+    texts = [c.text for c in criteria]
+    assert any(t.startswith("Meets the 2019") for t in texts), texts
+    assert any(t.startswith("Biopsy within 6 months") for t in texts), texts
+    sle = next(c for c in criteria if c.text.startswith("Meets the 2019"))
+    assert (sle.kind, sle.params.get("concepts")) == ("diagnosis", ["dx.sle"]), sle.manual_reason
+    # The announced alternatives stay branches, none made mandatory.
+    ana = next(c for c in criteria if c.text.startswith("ANA"))
+    assert ana.kind == "manual"
+
+
+def test_a_plain_heading_line_still_only_groups_its_items() -> None:
+    text = "Inclusion Criteria:\nLiver function:\n* ALT ≤ 3 × ULN\n* AST ≤ 3 × ULN"
+    assert [c.text for c in parse_eligibility_text(text)] == ["ALT ≤ 3 × ULN", "AST ≤ 3 × ULN"]
+
+
+# ------------------------------------------------------- an age with a local exception
+@pytest.mark.parametrize("text", [
+    "Age ≥15y (except if local ethics committee imposes ≥18y)",
+    "Aged 16 years or older (unless local regulations require 18 years)",
+])  # fmt: skip
+def test_an_age_limit_with_a_local_exception_is_left_to_a_person_with_the_reason(
+    text: str,
+) -> None:
+    (criterion,) = _read([text])
+    assert criterion.kind == "manual"
+    assert "local exception" in (criterion.manual_reason or "")
+
+
+def test_an_or_inside_a_class_list_is_one_sort_and_does_not_stop_the_cut() -> None:
+    text = ("Renal biopsy-proven lupus nephritis class III, IV or V per the ISN/RPS (2003) "
+            "classification (ISNRPS2003) within 16 weeks of randomization and had ANA or "
+            "anti-dsDNA positive")
+    criteria = _read([text])
+    assert [c.kind for c in criteria][-1] == "serology", [(c.kind, c.text) for c in criteria]
+    assert all(any(r.startswith("compound:") for r in c.trace) for c in criteria)
