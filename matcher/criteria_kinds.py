@@ -51,7 +51,9 @@ computed reading is checked against the contract below by `validate_params`.
   contract; "window_days" is the lookback (90) for a current state ("active
   tuberculosis"), + "except_concepts": [ids] the item excepts ("malignancy except
   non-melanoma skin cancer"): mentions of those do not count although they imply the
-  concept.
+  concept, + "earlier_unknown": true for a standing state read as current ("hepatic
+  failure patients", concepts.jsonl `current_unless_history`): window_days is then the
+  lookback, and a mention only before it is unknown (does the state persist?).
 """
 
 from __future__ import annotations
@@ -885,13 +887,52 @@ _EXCEPTION_WORDS = re.compile(
 )
 
 
+def _is_condition(concept_id: str, item: _Item) -> bool:
+    """One of the conditions above, or a concept whose data says so ("reader":
+    "condition" in concepts.jsonl: herpes zoster, heart failure, pancreatitis ...)."""
+    return concept_id in _CONDITIONS or item.vocab[concept_id].attrs.get("reader") == "condition"
+
+
+# "Myocarditis with congestive heart failure": the second condition narrows the first.
+# Read as a list, the exclusion would refuse a patient with heart failure alone.
+_WITH = re.compile(r"\b(?:with|complicated\s+by|accompanied\s+by|causing|leading\s+to)\b", _I)
+
+
+def _qualified_by_another(item: _Item, conditions: list[TermMatch]) -> str | None:
+    for first, second in zip(conditions, conditions[1:], strict=False):
+        between = item.main[first.end : second.start]
+        if _WITH.search(between):
+            return (
+                f"{item.vocab[first.concept_id].label} qualified by "
+                f"{item.vocab[second.concept_id].label} ('with') must be checked by a person"
+            )
+    return None
+
+
+# Words that ask for the past of a standing state rather than the state now.
+_STATE_HISTORY = re.compile(
+    r"\bhistory\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\bever\b|\bat\s+any\s+time\b|"
+    r"\bepisodes?\s+of\b",
+    _I,
+)
+
+
+def _standing_state(concepts: list[str], item: _Item) -> bool:
+    return all(item.vocab[c].attrs.get("current_unless_history") for c in concepts) and (
+        _STATE_HISTORY.search(item.main) is None
+    )
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
         return None
     concepts = _concept_ids(conditions)
-    if not set(concepts) <= _CONDITIONS:
+    if not all(_is_condition(c, item) for c in concepts):
         return None
+    qualified = _qualified_by_another(item, conditions)
+    if qualified is not None:
+        return item.manual(qualified, item.vocab[concepts[0]].key, "condition:with")
     blanked = _exception_text(item)
     excepted = [
         t
@@ -925,6 +966,12 @@ def _condition(item: _Item) -> KindReading | None:
         # ("history of TB, treated 2015" in last month's note): not this reader's; the
         # general diagnosis reader leaves "active" over and the item is manual.
         return None
+    if window is None and _standing_state(concepts, item):
+        # "Hepatic failure patients", "end-stage renal failure": the state now, a mention
+        # in the lookback; an older one cannot tell whether it persists (the evaluator says
+        # unknown). "History of heart failure" stays ever.
+        window = LOOKBACK_DAYS
+        params["earlier_unknown"] = True
     if window is not None:
         params["window_days"] = window
         # "Active or recent cancer < 3 years": the active one falls in the window too.
@@ -1213,5 +1260,11 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         if "except_concepts" in params:
             _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
+        if params.get("earlier_unknown"):
+            _bool(kind, params, "earlier_unknown")
+            _int_field(kind, params, "window_days")
+            if params.get("window_days") is None:
+                raise _fail(kind, "window_days", None,
+                            "the lookback a standing state is judged in")  # fmt: skip
     else:
         raise _fail(kind, "kind", kind, "a kind of matcher.criteria_kinds")

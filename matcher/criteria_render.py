@@ -77,6 +77,8 @@ def _diagnosis(p: dict[str, Any]) -> str:
     text = f"{_names(p.get('concepts', []))}{system} documented {_window(p.get('window_days'))}"
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'])})"
+    if p.get("earlier_unknown"):
+        text += " (only an earlier mention: a person checks it persists)"
     return text
 
 

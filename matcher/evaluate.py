@@ -254,6 +254,36 @@ def _diagnosis_concepts(criterion: Criterion) -> tuple[tuple[str, ...], str]:
     return tuple(sorted(concepts)), names
 
 
+def _earlier_state(
+    criterion: Criterion, names: str, earlier: list[Finding], timeline: Timeline
+) -> CriterionResult:
+    """ "Hepatic failure patients" with hepatic failure noted two years ago and not since:
+    whether the state persists is for a person, neither met nor not met."""
+    latest = _latest(earlier, timeline)
+    days = criterion.params.get("window_days")
+    return _result(
+        criterion,
+        Status.UNKNOWN,
+        f"{names} documented earlier, not in the last {days} days: whether it persists is "
+        "checked at screening",
+        [latest] if latest is not None else [],
+        timeline,
+    )
+
+
+def _absence_unknown(criterion: Criterion) -> str | None:
+    """Why no mention of a listed condition does not show it absent, or None. Notes name
+    "pneumonia treated with IV ceftriaxone", seldom "infection requiring hospitalisation":
+    such a concept says so in its data (concepts.jsonl attrs "absence_unknown")."""
+    vocabulary = load_vocabulary()
+    for concept_id in criterion.params.get("concepts", []):
+        if concept_id in vocabulary:
+            reason = vocabulary[concept_id].attrs.get("absence_unknown")
+            if reason:
+                return str(reason)
+    return None
+
+
 def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     concepts, names = _prepared(criterion, _diagnosis_concepts)
     affirmed = timeline.of(*concepts)
@@ -272,13 +302,19 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             if f.assertion == "negated"
         ]
     window = criterion.params.get("window_days")
+    earlier = affirmed
     if window is not None:
         # "Malignancy within 5 years": only mentions dated inside the window count.
         affirmed = [f for f in affirmed if (timeline.as_of - _when(f, timeline)).days <= window]
+    if earlier and not affirmed and criterion.params.get("earlier_unknown"):
+        return _earlier_state(criterion, names, earlier, timeline)
     if criterion.type == "exclusion":
         if affirmed:
             latest = _latest(affirmed, timeline)
             return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
+        unsure = _absence_unknown(criterion)
+        if unsure is not None:
+            return _result(criterion, Status.UNKNOWN, f"{names} not documented: {unsure}")
         return _result(criterion, Status.NOT_MET, f"{names} not documented; confirm at screening")
     latest_ruled_out = _latest(ruled_out, timeline)
     if latest_ruled_out is not None:
