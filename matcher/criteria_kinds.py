@@ -923,6 +923,12 @@ def _standing_state(concepts: list[str], item: _Item) -> bool:
     )
 
 
+def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
+    """What the concepts' "other" already leaves out: "other autoimmune disease apart from
+    SLE" restates that SLE does not count (concepts.jsonl attrs "other_than")."""
+    return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
@@ -938,6 +944,7 @@ def _condition(item: _Item) -> KindReading | None:
         t
         for t in item.vocab.find_terms(blanked)
         if set(item.vocab[t.concept_id].attrs.get("implies", ())) & set(concepts)
+        or t.concept_id in _left_out_by_other(concepts, item)
     ]
     params: dict[str, Any] = {
         "concepts": concepts,

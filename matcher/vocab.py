@@ -305,8 +305,9 @@ def load_vocabulary() -> Vocabulary:
 # attrs that name other concepts: a drug class's members, what a diagnosis implies (lupus
 # nephritis → SLE), an infection's serology markers, the marker that confirms another
 # (HCV RNA for anti-HCV), the test a word after an infection names ("hepatitis C
-# antibody"), the two values a blood pressure is written as.
-_REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair")
+# antibody"), the two values a blood pressure is written as, what "other" already leaves
+# out ("other autoimmune disease" is not SLE).
+_REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair", "other_than")
 
 
 def check_references(vocabulary: Vocabulary, source: str) -> None:

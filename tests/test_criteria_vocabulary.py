@@ -292,3 +292,29 @@ def test_the_plain_words_reading_says_an_earlier_mention_is_checked_by_a_person(
     criterion = _read("exclusion", "Hepatic failure patients")
     assert "earlier" in reading(criterion)
 
+# ------------------------------------------------------------------ "other than SLE"
+# "Other autoimmune disease" already leaves lupus out; a clause saying so ("apart from
+# SLE") restates it and is honoured, in the plain-words reading too. An item naming any
+# autoimmune disease without "other" is not this concept.
+OTHER_THAN = [
+    "Other autoimmune disease apart from SLE",
+    "Other autoimmune diseases (other than systemic lupus erythematosus)",
+    "Another autoimmune disease, except lupus nephritis",
+    "History of another autoimmune disorder other than lupus",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_THAN)
+def test_other_autoimmune_disease_other_than_lupus_is_read_with_lupus_left_out(text):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == ["dx.autoimmune_other"]
+    assert set(criterion.params["except_concepts"]) <= {"dx.sle", "dx.lupus_nephritis"}
+    assert "not counting" in reading(criterion)
+
+
+def test_an_exclusion_of_other_autoimmune_disease_does_not_count_lupus_itself():
+    criterion = _read("exclusion", OTHER_THAN[0])
+    assert _status(criterion, _mention("dx.sle", dt.date(2026, 10, 1))) is Status.NOT_MET
+    ra = _mention("dx.rheumatoid_arthritis", dt.date(2026, 10, 1))
+    assert _status(criterion, ra) is Status.MET
