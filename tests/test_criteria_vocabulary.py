@@ -35,6 +35,13 @@ def _read(ctype: str, text: str) -> Criterion:
     return parse_criterion(text, ctype)
 
 
+def _exclusion(text: str, kind: str = "diagnosis") -> Criterion:
+    """The item read as an exclusion, which must be of `kind`."""
+    criterion = _read("exclusion", text)
+    assert criterion.kind == kind, criterion.manual_reason
+    return criterion
+
+
 # ------------------------------------------------------------------ registry items
 # (section, item in a sponsor's words, concepts, extra params that must hold)
 ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
@@ -96,9 +103,7 @@ DRUG_ITEMS = [
 
 @pytest.mark.parametrize(("text", "drugs"), DRUG_ITEMS, ids=[r[0] for r in DRUG_ITEMS])
 def test_a_registry_item_naming_the_drug_is_a_drug_exposure(text, drugs):
-    criterion = _read("exclusion", text)
-    assert criterion.kind == "drug_exposure", criterion.manual_reason
-    assert criterion.params["drugs"] == drugs
+    assert _exclusion(text, "drug_exposure").params["drugs"] == drugs
 
 
 # A condition joined to another by "with" narrows it: "myocarditis with heart failure" is
@@ -113,9 +118,7 @@ QUALIFIED = [
 
 @pytest.mark.parametrize("text", QUALIFIED)
 def test_a_condition_qualified_by_another_is_left_to_a_person(text):
-    criterion = _read("exclusion", text)
-    assert criterion.kind == "manual"
-    assert "with" in (criterion.manual_reason or "")
+    assert "with" in (_exclusion(text, "manual").manual_reason or "")
 
 
 def test_the_autoimmune_diseases_named_imply_another_autoimmune_disease():
@@ -241,9 +244,7 @@ EVALUATED = [
 @pytest.mark.parametrize(("text", "findings", "expected"), EVALUATED,
                          ids=[f"{r[0]}-{i}" for i, r in enumerate(EVALUATED)])
 def test_an_exclusion_of_the_condition_is_decided_from_the_findings(text, findings, expected):
-    criterion = _read("exclusion", text)
-    assert criterion.kind == "diagnosis", criterion.manual_reason
-    assert _status(criterion, *findings) is expected
+    assert _status(_exclusion(text), *findings) is expected
 
 
 # ------------------------------------------------------------------ standing states
@@ -264,8 +265,7 @@ STATES = [
 @pytest.mark.parametrize(("text", "concepts", "window"), STATES, ids=[r[0] for r in STATES])
 def test_a_standing_state_is_read_as_current_unless_its_history_is_asked(text, concepts,
                                                                         window):
-    criterion = _read("exclusion", text)
-    assert criterion.kind == "diagnosis", criterion.manual_reason
+    criterion = _exclusion(text)
     assert criterion.params["concepts"] == concepts
     assert criterion.params.get("window_days") == window
     assert criterion.params.get("earlier_unknown", False) is (window == 90)
@@ -292,6 +292,7 @@ def test_the_plain_words_reading_says_an_earlier_mention_is_checked_by_a_person(
     criterion = _read("exclusion", "Hepatic failure patients")
     assert "earlier" in reading(criterion)
 
+
 # ------------------------------------------------------------------ "other than SLE"
 # "Other autoimmune disease" already leaves lupus out; a clause saying so ("apart from
 # SLE") restates it and is honoured, in the plain-words reading too. An item naming any
@@ -306,8 +307,7 @@ OTHER_THAN = [
 
 @pytest.mark.parametrize("text", OTHER_THAN)
 def test_other_autoimmune_disease_other_than_lupus_is_read_with_lupus_left_out(text):
-    criterion = _read("exclusion", text)
-    assert criterion.kind == "diagnosis", criterion.manual_reason
+    criterion = _exclusion(text)
     assert criterion.params["concepts"] == ["dx.autoimmune_other"]
     assert set(criterion.params["except_concepts"]) <= {"dx.sle", "dx.lupus_nephritis"}
     assert "not counting" in reading(criterion)
