@@ -404,7 +404,10 @@ def engine_ids(criterion: Criterion, vocab: Vocabulary) -> frozenset[str]:
 
 
 def _effect(criterion: Criterion) -> str:
-    return "exclude" if criterion.type == "exclusion" else "require"
+    # "Non-pregnant females" as an inclusion (pregnancy, present False) excludes a
+    # pregnancy, as the exclusion "Pregnant women" does.
+    absent = criterion.kind == "pregnancy" and criterion.params.get("present") is False
+    return "exclude" if (criterion.type == "exclusion") != absent else "require"
 
 
 # An exclusion of "< X" is the requirement ">= X": both sides are compared as requirements.
@@ -577,8 +580,22 @@ def _threshold_groups(criterion: Criterion) -> list[dict[str, Any]]:
         return [dict(params, analytes=[params.get("concept")])]
     groups = [params] if params.get("analytes") else []
     groups += [g for g in params.get("alternatives", []) if g.get("analytes")]
+    groups = _ranges_folded(groups, params.get("combine", "and"))
     if criterion.kind in ("cd19", "ana"):
         groups.append(dict(params, analytes=[f"lab.{criterion.kind}"]))
+    return groups
+
+
+def _ranges_folded(groups: list[dict[str, Any]], combine: str) -> list[dict[str, Any]]:
+    """A lab range is read as a lower bound with the upper bound as an "and" alternative
+    ("platelets within 30-80" → ≥ 30 and ≤ 80): judged as the one range it states."""
+    if combine != "and" or len(groups) != 2:
+        return groups
+    first, second = groups
+    if first.get("analytes") != second.get("analytes") or "value" not in first:
+        return groups
+    if first.get("op") in (">=", ">") and second.get("op") in ("<=", "<"):
+        return [dict(first, low=first["value"], high=second.get("value"))]
     return groups
 
 
@@ -799,11 +816,15 @@ def essential_differences(
     essentials = row.get("essentials") or {}
     diffs: list[tuple[str, str]] = []
     gold_effect = essentials.get("effect") or "require"
+    # "Severe psychiatric disease" read with "judged": ["severe"] keeps the degree: the
+    # criterion decides only its absence and leaves a documented one to a person.
+    judged = {w.lower() for q in criterion.params.get("judged") or () for w in q.split()}
     unread = [
         w
         for w in part.unread
         if not (criterion.kind == "refractory" and w in _REFRACTORY)
         and not (criterion.kind == "dose_exposure" and w in _DOSE_WORDS)
+        and w.lower() not in judged
     ]
     if part.how == "narrower" and unread:
         labels = ", ".join(sorted(_label(i, context.mapper.vocab) for i in part.ids))

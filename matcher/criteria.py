@@ -17,14 +17,26 @@ lupus-nephritis trials nobody here has read. Three steps:
 
 - age: {"min_years": int|None, "max_years": int|None}, inclusive completed years.
 - sex: {"sex": "female"|"male"}.
-- diagnosis: {"concepts": [ids], "system": str|None, "ruled_out_not_met": bool}
-  (+ "window_days" when the text sets one: "malignancy within 5 years").
-- biopsy: {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": int|None}.
+- diagnosis: {"concepts": [ids], "system": str|None, "ruled_out_not_met": bool,
+  "temporality": "ever"|"within"|"current"} (+ "window_days" when the text sets one:
+  "malignancy within 5 years"; for "current", "active tuberculosis", the 90-day lookback)
+  (+ "judged": [qualifiers as written] the notes cannot decide, "severe", "active" lupus
+  nephritis: the criterion decides only their absence; matcher.criteria_temporality).
+- biopsy: {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": int|None}
+  (+ "judged": ["active"] when no class is named: "biopsy-confirmed active lupus
+  nephritis" is decided only when no biopsy shows lupus nephritis).
 - score: {"concept": id, "op": ">=", "value": float} or {"concept": id, "low": a, "high": b}.
 - refractory: {"agents": [drug ids], "min_agents": int, "min_duration_days": int,
   "duration_strict": bool, "requires_active_proteinuria": bool}
   (+ "proteinuria_threshold" in g/g when the text gives one).
-- drug_exposure: {"drugs": [drug ids, classes expanded], "window_days": int|None}.
+- drug_exposure: {"drugs": [drug ids, classes expanded; treatment procedures listed with
+  them], "window_days": int|None} (+ "current": true, the drug taken now, its latest mention
+  within window_days and not stopped, with "min_duration_days": int, "stable": true (the
+  dose's stability is left to a person), "conditional": true ("if on X, ...": not taking
+  it meets the item); "dose_limits": {drug id: {"dose_op", "dose_value", "dose_unit",
+  "prednisone_equivalent"}} (that drug counts only at that daily dose); "indication": words
+  (a documented exposure is left to a person); "exception_manual": words (an exception the
+  notes cannot check: the case it could change is left to a person)).
 - lab: {"analytes": [ids], "op": str, "value": float | "uln_multiple": float, "unit": str,
   "exceptions": [{"if": id, "then": "manual"} | {"if": id, "uln_multiple": k} |
   {"if": id, "value": v}], "csf_free_days": int|None, "below_manual": str|None}
@@ -38,6 +50,7 @@ lupus-nephritis trials nobody here has read. Three steps:
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 import unicodedata
@@ -49,8 +62,13 @@ from typing import TYPE_CHECKING, Any
 from matcher import criteria_guard as guard
 from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria_render import format_number, reading
+from matcher.criteria_temporality import RULE as TEMPORAL_RULE
+from matcher.criteria_temporality import manual_reason as temporal_manual_reason
+from matcher.criteria_temporality import read_temporality
 from matcher.dates import window_to_days
+from matcher.doses import steroid_factor
 from matcher.model import Criterion, Trial
+from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
@@ -80,13 +98,19 @@ _GLYPHS = str.maketrans(
 )
 
 
+# Trade-mark signs are not part of a name: NFKC would make "Cytoxan™" "CytoxanTM", which
+# no vocabulary term matches.
+_MARKS = str.maketrans({"™": " ", "®": " ", "©": " "})
+
+
 def _normalise(text: str) -> str:
     """Matching form of registry text: NFKC (full-width "＞" → ">", "⁹" → "9", NBSP →
     space), unified dashes and comparison glyphs. The criterion keeps its original text."""
-    return unicodedata.normalize("NFKC", text).translate(_GLYPHS)
+    return unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_GLYPHS)
 
 
 _NUMBER_WORDS = {
+    "half": 0.5, "half a": 0.5, "half an": 0.5,  # "within the past half year"
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "both": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12,
@@ -95,7 +119,7 @@ _WORD_NUM = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)
 
 
 def _number(text: str) -> float | None:
-    text = text.strip().lower().replace(",", "")
+    text = " ".join(text.strip().lower().replace(",", "").split())
     if text in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[text])
     try:
@@ -236,7 +260,7 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
 # =====================================================================================
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
-_AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|a|an)"
+_AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|half\s+an?|half|a|an)"
 _WINDOWS = (
     # "within 3 months", "in the past 6 months", "during the last year"
     re.compile(
@@ -285,11 +309,11 @@ def _anchor_tail() -> re.Pattern[str]:
     anchors = sorted(load_grammar().window_anchors, key=len, reverse=True)
     alternation = "|".join(phrase_pattern(a) for a in anchors)
     return re.compile(
-        rf"\s*,?\s*(?:(?:before|prior\s+to|preceding|of|from|until|at)\s+)?"
+        rf"\s*(?:,\s*)?(?:(?:before|prior\s+to|preceding|of|from|until|at)\s+)?"
         rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})"
         r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?"
         # "... prior to signing ICF or during the screening period"
-        r"(?:\s*,?\s*or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
+        r"(?:\s*(?:,\s*)?or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
         r"|\w*",
         _I,
     )
@@ -315,8 +339,16 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 anchor_at = m.end("unit") + inner.end() if inner else m.end()
                 tail = _anchor_tail().match(text, anchor_at)
                 end = max(tail.end() if tail else m.end(), m.end())
-                return window_to_days(amount, m["unit"]), start, end
+                return _days(amount, m["unit"]), start, end
     return None
+
+
+def _days(amount: float, unit: str) -> int:
+    """Days of a window; half a year is six months (183 days), as a sponsor means it,
+    not 182.5 rounded down."""
+    if amount == 0.5 and unit.lower().startswith("y"):
+        return window_to_days(6, "months")
+    return window_to_days(amount, unit)
 
 
 _DURATION = re.compile(
@@ -474,6 +506,8 @@ _DEFINING_END = re.compile(
     r"accompanied\s+by|as\s+shown\s+by|based\s+on)\s*[:：]\s*$",
     _I,
 )
+# A requirement that ends by joining the next items to it: "..., AND:", "plus:".
+_CONJUNCTION_END = re.compile(r"(?:^|[\s,;])(?:and|plus)\s*[:：]\s*$", _I)
 # "Refractory disease, defined as:" names a state (status concept) that its sub-items
 # define; "Adequate organ function as follows:" names nothing and only groups them.
 _COMPUTABLE = frozenset({"diagnosis", "procedure", "lab", "score", "drug", "drug_class", "status"})
@@ -597,8 +631,12 @@ class _Builder:
 
     def _close_scopes(self, line: _Line) -> None:
         kept: list[_Draft] = []
+        # "* Adequate organ function:" after "Refractory LN:" at the same indentation
+        # opens a new group of its own: a heading that only groups is no sub-heading.
+        grouping = _ends_with_colon(line.text) and _groups_only(line.text.rstrip().rstrip(":："))
         for parent in self.open:
-            if not _is_sub_item(line, parent):
+            if not _is_sub_item(line, parent) or (grouping and parent.heading
+                                                  and parent.indent >= line.indent):  # fmt: skip
                 break
             kept.append(parent)
         self.open = kept
@@ -613,6 +651,10 @@ class _Builder:
         self.drafts.append(draft)
         self.last = draft
         if not _ends_with_colon(line.text):
+            return
+        if _CONJUNCTION_END.search(line.text):
+            # "Persistent active nephritis after two induction regimens, AND:": a
+            # requirement joined to the items after it, not a heading over them.
             return
         if _DEFINING_END.search(line.text) and _has_content(line.text):
             draft.collects = True
@@ -1025,7 +1067,12 @@ _CHILDREN = re.compile(r"\b(?:children|child|adolescents?|paediatric|pediatric|k
 
 
 # "< 18 years" alone, with no time-window wording, is an age limit too.
-_BARE_YEARS = re.compile(rf"^\W*(?:{_OP}\s*)?\d{{1,3}}\s*(?:years?|yrs?)\b", _I)
+# So is "Male and female subjects <18 or >69 years": a subject lead, two bounds, one unit.
+_BARE_YEARS = re.compile(
+    r"^\W*(?:(?:males?|females?|men|women|subjects?|patients?|participants?|and|or)\s+)*"
+    rf"(?:{_OP}\s*)?\d{{1,3}}\s*(?:or\s*{_OP}\s*\d{{1,3}}\s*)?(?:years?|yrs?)\b",
+    _I,
+)
 
 
 def _age(ctx: _Ctx) -> _Parsed | None:
@@ -1445,7 +1492,27 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
             ctx.take(m.start(), m.end(), "biopsy:histology")
     ctx.take_terms(["dx.lupus_nephritis", "proc.kidney_biopsy"])
     params = {"classes": wanted, "allowed_with": optional, "window_days": ctx.window()}
+    judged = _biopsy_judged(ctx) if not spans else []
+    if judged:
+        params["judged"] = judged
     return _Parsed("biopsy", ctx.key("biopsy"), params)
+
+
+def _biopsy_judged(ctx: _Ctx) -> list[str]:
+    """ "Biopsy-confirmed active lupus nephritis" with no class: the activity (or a
+    severity) of the nephritis is for a person to judge when a biopsy is documented
+    (matcher.criteria_temporality); the biopsy decides only when there is none or it shows
+    another disease."""
+    terms = [(t.start, t.end, t.concept_id) for t in ctx.mentions("diagnosis", "procedure")
+             if t.concept_id == "dx.lupus_nephritis"]  # fmt: skip
+    if not terms:
+        return []
+    found = read_temporality(ctx.main, terms, None, ["dx.lupus_nephritis"])
+    if found.params.get("temporality") == "ever" and not found.params.get("judged"):
+        return []
+    for start, end in found.spans:
+        ctx.take(start, end, TEMPORAL_RULE)
+    return list(found.params.get("judged", []))
 
 
 # ---------------------------------------------------------------- scores
@@ -1537,6 +1604,15 @@ def _same_performance(first: tuple[str, dict], second: tuple[str, dict]) -> bool
     return a is not None and a == b
 
 
+# "no BILAG A", "BILAG score A/B", "(BILAG) A and no more than one BILAG B": organ-domain
+# grades. Notes record BILAG, if at all, as prose per domain, not as a number to compare.
+_BILAG_GRADE = re.compile(
+    r"\bBILAG(?:[\s-]*2004)?\)?(?:\s+(?:score|grade|index|domain))?\s*(?:of\s+)?"
+    r"[A-E](?:\s*(?:/|,|or|and)\s*[A-E])*(?![\w-])"
+)
+_BILAG_REASON = "BILAG organ-domain grades (A to E) are not read from notes; checked by a person"
+
+
 def _score(ctx: _Ctx) -> _Parsed | None:
     """ "SLEDAI-2K ≥ 6", "ECOG 0 to 2", "ECOG performance status 0-1". The threshold is
     read after the score's name, so "2K"/"2000" in the name is never a value, and before
@@ -1544,6 +1620,8 @@ def _score(ctx: _Ctx) -> _Parsed | None:
     mentions = ctx.mentions("score")
     if not mentions:
         return None
+    if any(m.concept_id == "score.bilag" for m in mentions) and _BILAG_GRADE.search(ctx.main):
+        return _manual(_BILAG_REASON, ctx.key("bilag"))
     readings: list[tuple[TermMatch, dict[str, Any] | None, list[tuple[int, int]]]] = []
     for index, mention in enumerate(mentions):
         # A threshold is read within a few words of the name ("ECOG 0, 1 or 2"): a bounded
@@ -1605,6 +1683,7 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
         for t in ctx.mentions("lab")
         if t.concept_id not in _NOT_THRESHOLD_LABS
     ]
+    found = _with_ratio_phrases(ctx.main, found)
     # Vocabulary mentions do not overlap and are in text order: the one starting at or
     # before a generic mention, and the next one, are the only ones it can overlap.
     starts = [f.start for f in found]
@@ -1618,12 +1697,33 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
     return _until_next(found, ctx.main)
 
 
+# "Morning proteinuria /creatinine ratio", "uP/C ratio", "Urine protein: creatinine ratio":
+# a protein-to-creatinine ratio however it is spaced or abbreviated. It replaces the
+# vocabulary's "proteinuria" and "creatinine" inside it (neither is the analyte).
+_RATIO_PHRASE = re.compile(
+    r"\b(?:(?:urine|urinary)\s+)?(?:protein(?:uria)?|uP|uPr)\s*(?:[:/]|-?\s*to\s*-?)\s*"
+    r"(?:creatinine|creat|Cr|C)\s+ratio\b",
+    _I,
+)
+
+
+def _with_ratio_phrases(text: str, found: list[_Mention]) -> list[_Mention]:
+    phrases = [_Mention("lab.upcr", m.start(), m.end()) for m in _RATIO_PHRASE.finditer(text)]
+    if not phrases:
+        return found
+    kept = [f for f in found if not any(f.start < p.end and p.start < f.end for p in phrases)]
+    return sorted(kept + phrases, key=lambda f: f.start)
+
+
 def _until_next(found: list[_Mention], text: str) -> list[_Mention]:
     # A protein mention's unit is read only up to the next analyte: in "proteinuria ≥
     # 0.5 g/day or UPCR ≥ 0.5 g/g" the g/g belongs to the UPCR.
     out: list[_Mention] = []
     for index, mention in enumerate(found):
-        if mention.concept in _PROTEIN_ANALYTES:
+        named_ratio = _PER_CREATININE.search(text, mention.start, mention.end)
+        if mention.concept in _PROTEIN_ANALYTES and not named_ratio:
+            # ("Proteinuria/creatinine ratio > 1.0 or 24 hours proteinuria > 1 g" names its
+            # ratio: the "24 hours" after it is the other analyte's.)
             stop = found[index + 1].start if index + 1 < len(found) else len(text)
             # Only the words right after the mention are read (one short slice each).
             near = text[mention.start : min(stop, mention.end + 60)]
@@ -1680,7 +1780,15 @@ def _lab_reading(
 ) -> dict[str, Any] | None:
     """Operator and threshold for one analyte, in its canonical unit, read before `stop`.
     `spans` collects where the threshold was read (with its unit and any restatement)."""
-    limit = min(mention.end + 80, stop if stop is not None else len(ctx.main))
+    end = mention.end
+    method = _METHOD.match(ctx.main, end) if mention.concept == "lab.egfr" else None
+    if method is not None:
+        # "eGFR as calculated by the Chronic Kidney Disease Epidemiology Collaboration
+        # equation of ≤ 45": the threshold follows the equation's name.
+        end = method.end()
+        if spans is not None:
+            spans.append((method.start(), method.end()))
+    limit = min(end + 80, stop if stop is not None else len(ctx.main))
     cmps = ctx.comparisons_between(mention.end, limit)
     if not cmps:
         return _normal_range(ctx, mention, spans)
@@ -1696,6 +1804,15 @@ def _lab_reading(
     if written is None and concept.id == "lab.urine_protein_24h" and bare_mass:
         # "24-hour urine protein ≥ 500 mg": a mass in a day's collection is per day.
         written, unit_end = f"{bare_mass[1].lower()}/day", cmp.num_end + bare_mass.end()
+    bracketed = _BRACKETED_UNIT.match(ctx.main, cmp.num_end) if written is None else None
+    if bracketed is not None and canonical_unit(bracketed["unit"]) is not None:
+        # "uP/C ratio ≥ 1 (expressed in mg/mg)": the unit said in brackets.
+        written, unit_end = bracketed["unit"], bracketed.end()
+    if written is None and concept.id == "lab.upcr" and 0 < cmp.value <= _UPCR_RATIO_MAX:
+        # "Proteinuria/creatinine ratio > 1.0": a ratio of a few units is mg/mg. In
+        # mg/mmol it would sit inside the normal range (< 15 mg/mmol), which no trial
+        # uses as a proteinuria limit.
+        written = "g/g"
     family = concept.attrs.get("family", "")
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None:
@@ -1707,6 +1824,21 @@ def _lab_reading(
             spans.append((unit_end, restated))
     return {"op": cmp.op, "value": _tidy(converted[0]), "unit": converted[1]}
 
+
+# "(expressed in mg/mg)", "(mg/mg)", "(as mg/g)": a unit given apart from its number.
+_BRACKETED_UNIT = re.compile(
+    r"\s*\(\s*(?:(?:expressed|measured|reported)\s+)?(?:(?:in|as)\s+)?(?P<unit>[^()\s]{1,12})\s*\)",
+    _I,
+)
+_UPCR_RATIO_MAX = 10.0
+# How an eGFR was estimated, between its name and its threshold.
+_METHOD = re.compile(
+    r"\s*(?:\([^()]{1,12}\))?\s*(?:,\s*)?(?:as\s+)?(?:calculated|estimated|measured|determined|"
+    r"assessed)\s+"
+    r"(?:by|using|with|according\s+to)\s+(?:the\s+)?[^,;.<>≤≥=\d]{2,90}?"
+    r"\b(?:equation|formula)\b\s*,?",
+    _I,
+)
 
 _RESTATEMENT = re.compile(rf"\s*[,;]?\s*[(\[]\s*(?:(?:{_OP})\s*)?(?P<num>{_NUM})", _I)
 
@@ -1724,9 +1856,19 @@ def _restatement_end(text: str, end: int, family: str, analyte: str, value: floa
     if number is None or written is None or close is None:
         return None
     converted = normalize(family, number, written, analyte=analyte)
-    if converted is None or abs(converted[0] - value) > 0.01 * abs(value):
+    if converted is None:
+        return None
+    rounded = _CONVENTIONAL_FACTORS.get((family, canonical_unit(written)))
+    candidates = [converted[0]] + ([number * rounded] if rounded is not None else [])
+    if all(abs(c - value) > 0.01 * abs(value) for c in candidates):
         return None
     return unit_end + close.end()
+
+
+# Restatements that use the clinical rule of thumb rather than the exact factor: a
+# protein/creatinine ratio of 1 g/g is "about 100 mg/mmol" (exactly 113), so "≥ 3000 mg/g
+# (300 mg/mmol)" states one threshold twice. (family, unit) → canonical value per unit.
+_CONVENTIONAL_FACTORS: dict[tuple[str, str | None], float] = {("upcr", "mg/mmol"): 0.01}
 
 
 def _normal_range(
@@ -1767,6 +1909,9 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
                 ctx.take(mention.start, mention.end, "term")
             continue
         ctx.take(mention.start, mention.end, "term")
+        day_lead = _DAY_LEAD.search(ctx.main, max(0, mention.start - 16), mention.start)
+        if day_lead and mention.concept == "lab.urine_protein_24h":
+            ctx.take(day_lead.start(), day_lead.end(), "lab:24-hour")  # "24 hours Proteinuria"
         clearance = _CLEARANCE.match(ctx.main, mention.end)
         if clearance and mention.concept == "lab.egfr":
             ctx.take(mention.end, clearance.end(), "lab:clearance")
@@ -1795,6 +1940,8 @@ def _threshold_key(reading: dict[str, Any]) -> tuple[Any, ...]:
 _ANALYTE_LIST_GAP = re.compile(
     r"[\s,/&+]*(?:\([^()]{1,15}\))?[\s,/&+]*(?:and/or|and|or)?[\s,/&+]*$", _I
 )
+# "24 hours proteinuria", "24h urinary": the collection named before the analyte.
+_DAY_LEAD = re.compile(r"\b24\s*-?\s*(?:h|hrs?|hours?)\s*(?:(?:urine|urinary)\s+)?$", _I)
 # Matched where an analyte mention ends, without copying the rest of the item.
 _CLEARANCE = re.compile(r"\s*clearance(?:\s+rate)?\b", _I)
 
@@ -1822,11 +1969,36 @@ def _reading_stops(text: str, mentions: list[_Mention]) -> list[int | None]:
     return stops
 
 
+# "Creatinine ≥ 1.5 times baseline", "ALT > 3x baseline", "eGFR < 70% of baseline": a
+# multiple of, or a change from, the patient's own earlier value, which the words around
+# it ("times", "baseline") would otherwise let pass as a level.
+_RELATIVE_TO_BASELINE = re.compile(
+    r"(?:\b(?:times|fold|from|above|over|below|under|of|than|versus|vs)|[x×%]|\bpercent)"
+    r"\.?\s+(?:the\s+)?(?:(?:patient|subject|participant)'?s?\s+)?(?:own\s+)?"
+    r"(?:baseline|pre-?treatment)\s*(?:values?|levels?|measurements?)?"
+    r"(?!\s*(?:visit|period|phase))\b",
+    _I,
+)
+
+
+# A limit that must hold on more than one measurement.
+_REPEATED = re.compile(
+    r"\b(?:persistent(?:ly)?|persisting|confirmed|repeated(?:ly)?)\b|"
+    r"\b(?:on|in|for)\s+(?:at\s+least\s+)?(?:two|2)\s+(?:consecutive\s+|separate\s+)?"
+    r"(?:occasions|samples|measurements|collections|determinations|specimens)\b",
+    _I,
+)
+
+
 def _lab(ctx: _Ctx) -> _Parsed | None:
     mentions = _lab_mentions(ctx)
     if not mentions:
         return None
     concept = ctx.vocab[mentions[0].concept]
+    if _RELATIVE_TO_BASELINE.search(ctx.main):
+        reason = f"{concept.label}: a change from the patient's own baseline must be checked " \
+            "by a person"
+        return _manual(reason, ctx.key(concept.key))
     groups = _group_readings(ctx)
     if not groups:
         return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))
@@ -1838,6 +2010,13 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     params["unit"] = reading["unit"]
     params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, analytes)
     params["csf_free_days"] = _csf_free_days(ctx)
+    repeated = [m for m in _REPEATED.finditer(ctx.main)]
+    if repeated:
+        # "Persistent proteinuria ≥ 1 g/24h", "confirmed on two occasions": one value is
+        # not enough; the value before the latest must meet the limit too.
+        for m in repeated:
+            ctx.take(m.start(), m.end(), "lab:repeated")
+        params["repeat"] = 2
     if len(groups) > 1:
         params["alternatives"] = [_alternative(a, r) for a, r in groups[1:]]
         # Listed exclusions exclude on any one ("ANC < 1.0, lymphocytes < 0.5"); listed
@@ -1958,20 +2137,250 @@ _DOSE = re.compile(r"\d\s*(?:mg|g|mcg|µg|μg|iu|units?)\b", _I)
 
 def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     """ "Rituximab or another anti-CD20 antibody within 3 months before enrollment" →
-    rituximab and every anti-CD20 antibody, 91 days."""
+    rituximab and every anti-CD20 antibody, 91 days. A treatment procedure listed with
+    the drugs shares their window ("ciclosporin, IVIG or plasmapheresis within 90 days");
+    "currently on", "stable for ≥ 3 months" and "if on X, ..." are read as params."""
     named = ctx.concepts("drug", "drug_class")
     if not named:
         return None
     first = ctx.vocab[named[0]]
     key = ctx.key(first.key)
-    if _DOSE.search(ctx.main):
+    judged = _drug_judgement(ctx, first.label, key)
+    if judged is not None:
+        return judged
+    limits = _dose_limits(ctx)
+    if limits is None:
         # "Prednisone > 0.5 mg/kg/day within 4 weeks": the dose cannot be checked from a
         # mention of the drug, and reading it as any exposure would exclude most patients.
         return _manual(f"{first.label} dose limit must be checked by a person", key)
+    indication = _indication(ctx)
     ctx.take_terms(named)
+    procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
-    return _Parsed("drug_exposure", key, {"drugs": drugs, "window_days": ctx.window()})
+    window = ctx.window()
+    params: dict[str, Any] = {"drugs": drugs + procedures, "window_days": window}
+    params.update(_drug_temporality(ctx, window))
+    if params.get("current") and window is None:
+        params["window_days"] = LOOKBACK_DAYS
+    if limits:
+        params["dose_limits"] = limits
+    if indication:
+        params["indication"] = indication
+    unless = _manual_exception(ctx)
+    if unless:
+        params["exception_manual"] = unless
+    return _Parsed("drug_exposure", key, params)
+
+
+def _manual_exception(ctx: _Ctx) -> str | None:
+    """ "Rituximab, unless B cells have returned to normal": an exception naming no drug
+    is one the notes cannot check. It is kept as words, and the evaluator leaves to a
+    person the case it could change (a documented exposure for an exclusion, none for an
+    inclusion); the other case is decided whatever the exception says."""
+    clauses = []
+    for clause, (begin, end) in zip(ctx.exceptions, ctx.exception_spans, strict=True):
+        if (begin, end) in ctx.honoured:
+            continue
+        ctx.honoured.append((begin, end))
+        ctx.take(begin, end, "exception:manual")
+        clauses.append(" ".join(clause.strip(" ,;()").split()))
+    return "; ".join(clauses) or None
+
+
+# "high-dose prednisone (> 100 mg/day)", "prednisone at a dose of ≥ 1 mg/kg/day": a dose
+# limit bound to the glucocorticoid named right before it, inside a list of drugs.
+_DOSE_GAP = re.compile(r"^[\s(]*(?:(?:at\s+)?(?:a\s+)?(?:daily\s+)?dose\s+(?:of\s+)?)?$", _I)
+_HIGH_DOSE = re.compile(r"\bhigh[\s-]+dose\s*$", _I)
+
+
+def _dose_limits(ctx: _Ctx) -> dict[str, dict[str, Any]] | None:
+    """Per-drug daily dose limits of a drug list ("hemodialysis, cyclophosphamide, or
+    high-dose prednisone (> 100 mg/day)"): {drug id: dose params of
+    matcher.criteria_kinds' dose_exposure}, {} when the item names no dose, None when a
+    dose is not one this reading can bind (not a glucocorticoid's daily dose, or not
+    right after its drug): the caller leaves the item manual."""
+    if not _DOSE.search(ctx.main):
+        return {}
+    from matcher.criteria_kinds import dose_unit_at
+
+    limits: dict[str, dict[str, Any]] = {}
+    drugs = [t for t in ctx.terms if ctx.vocab[t.concept_id].category == "drug"]
+    for cmp in _comparisons(ctx.main):
+        unit = dose_unit_at(ctx.main, cmp.num_end)
+        if unit is None:
+            continue
+        before = [t for t in drugs if t.end <= cmp.start]
+        if not before or before[-1].concept_id != "drug.glucocorticoid":
+            return None
+        term = before[-1]
+        if not _DOSE_GAP.match(ctx.main[term.end : cmp.start]):
+            return None
+        amount, dose_unit, end = unit
+        if dose_unit not in ("mg/day", "mg/kg/day") or term.concept_id in limits:
+            return None
+        # "methylprednisolone ≥ 500 mg/day" is 625 mg of prednisone: the limit is compared
+        # as prednisone, like the notes' doses.
+        amount *= steroid_factor(term.text) or 1.0
+        limits[term.concept_id] = {"dose_op": cmp.op, "dose_value": _tidy(cmp.value * amount),
+                                   "dose_unit": dose_unit, "prednisone_equivalent": True}
+        close = re.match(r"\s*\)", ctx.main[end:])
+        ctx.take(term.end, end + (close.end() if close else 0), "drug:dose-limit")
+        high = _HIGH_DOSE.search(ctx.main[: term.start])
+        if high is not None:
+            ctx.take(high.start(), high.end(), "drug:dose-limit")
+    return limits if limits and not _DOSE.search(_blanked(ctx.main, [
+        (s, e) for s, e, r in ctx.taken if r == "drug:dose-limit"])) else None
+
+
+# "Active lupus nephritis requiring hemodialysis or cyclophosphamide": the treatments
+# count only when given for that disease, which the notes do not reliably say.
+_INDICATION_LEAD = re.compile(
+    r"^\W*(?P<state>(?:active|current|ongoing)\s+)?(?P<dx>.+?)\s+(?:requiring|that\s+"
+    r"required?|needing|treated\s+with)\b",
+    _I,
+)
+
+
+def _indication(ctx: _Ctx) -> str | None:
+    """The disease a drug list is given for, as words ("active lupus nephritis"), when
+    the item leads with it; the evaluator leaves a documented exposure to a person."""
+    m = _INDICATION_LEAD.match(ctx.main)
+    if m is None:
+        return None
+    lead = [t for t in ctx.terms if t.end <= m.end("dx")]
+    if not lead or any(ctx.vocab[t.concept_id].category != "diagnosis" for t in lead):
+        return None
+    if ctx.main[lead[0].start - (len(m["state"] or "")) :].find(
+        ctx.main[m.start("dx") : m.end("dx")]) < 0:  # fmt: skip
+        return None
+    covered = _blanked(ctx.main[: m.end("dx")], [(t.start, t.end) for t in lead])
+    if re.search(r"\w", covered[m.start("dx") :]):
+        return None  # words in the disease phrase that are not the disease
+    ctx.take(m.start(), m.end(), "drug:indication")
+    return " ".join(ctx.main[m.start("state") if m["state"] else m.start("dx") : m.end("dx")]
+                    .lower().split())  # fmt: skip
+
+
+# What notes cannot tell about a drug: a reaction to it, a failed response, a change of
+# its dose. "Known intolerance to MMF" read as any MMF exposure would exclude everyone
+# who tolerates it; each stays manual with a reason that names what a person checks.
+_DRUG_JUDGEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bintoleran\w*|\bnot\s+tolerat\w*|\bunable\s+to\s+tolerate\b", _I),
+     "intolerance to {drug} must be checked by a person (notes name the drug, not reliably "
+     "the reaction)"),
+    (re.compile(r"\ballerg\w*|\bhypersensitiv\w*", _I),
+     "an allergy to {drug} must be checked by a person"),
+    (re.compile(r"\bfail\w*\s+to\s+respond|\bfailure\s+(?:of|on|with)\b|\bnon-?respon\w*|"
+                r"\b(?:inadequate|insufficient|lack\s+of|no|poor)\s+(?:clinical\s+)?"
+                r"respon\w*|\brefractory\b|\bresistan\w*", _I),
+     "a failed response to {drug} must be checked by a person (how the response was "
+     "judged is not in the notes)"),
+    (re.compile(r"\bdose\s+(?:change|adjust\w*|escalat\w*|increase|reduc\w*|taper\w*)|"
+                r"\bchang\w*\s+(?:in|of)\s+(?:the\s+)?(?:dose|dosage|dosing)\b", _I),
+     "a change of the {drug} dose must be checked by a person (notes do not record every "
+     "dose change)"),
+)
+
+
+def _drug_judgement(ctx: _Ctx, label: str, key: str) -> _Parsed | None:
+    for pattern, reason in _DRUG_JUDGEMENTS:
+        if pattern.search(ctx.main):
+            return _Parsed("manual", key, {}, reason.format(drug=label), ("drug:judgement",))
+    return None
+
+
+def _treatment_procedures(ctx: _Ctx) -> list[str]:
+    """Procedures the vocabulary marks as treatments ("plasmapheresis", "dialysis"),
+    listed with drugs: exposures like them."""
+    found = [c for c in ctx.concepts("procedure") if ctx.vocab[c].attrs.get("treatment")]
+    ctx.take_terms(found)
+    return found
+
+
+# "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
+_CURRENT_DRUG = re.compile(
+    r"\b(?:currently|current|ongoing|still)\b|\bat\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
+    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion)"
+    r"(?:\s+visit)?\b",
+    _I,
+)
+# "Subjects receiving tacrolimus", "On MMF", "Patients who are taking methotrexate": a
+# present participle at the lead is use now ("Patients who received" is ever).
+_CURRENT_LEAD = re.compile(
+    r"^\W*(?:(?:patients?|subjects?|participants?|those|individuals?)\s+(?:who\s+are\s+)?)?"
+    r"(?:currently\s+)?(?:on|using|taking|receiving)\b",
+    _I,
+)
+# "Stable treatment", "a stable dose of", "on stable doses", "a fixed regimen".
+_STABLE_DRUG = re.compile(
+    r"\b(?:stable|fixed|unchanged)(?:\s+(?:doses?|dosages?|dosing|regimens?|treatments?|"
+    r"therapy))?\b|\b(?:doses?|dosages?|regimens?)\s+(?:must\s+)?(?:have\s+)?(?:been\s+)?"
+    r"(?:stable|unchanged)\b",
+    _I,
+)
+# "If on GC,", "if using hydroxychloroquine or chloroquine,": the item binds only patients
+# taking the drug. Read up to the comma after the drug.
+_IF_ON = re.compile(
+    r"^\W*(?:if|when|for\s+(?:patients?|subjects?|participants?)\s+(?:who\s+are\s+)?)\s+"
+    r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+)?(?:(?:is|are)\s+)?"
+    r"(?:on|using|taking|receiving|treated\s+with|prescribed)\b",
+    _I,
+)
+# "(for) at least 2 months (prior to screening)": how long the current drug was held.
+_HELD_ANCHOR = re.compile(
+    r"\s*(?:(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:screening|baseline|enrol\w*|"
+    r"randomi[sz]ation|day\s+[01]|study\s+entry|inclusion)(?:\s+visit)?)?",
+    _I,
+)
+
+
+# "anytime before randomisation", "at any time prior to screening": ever, up to the anchor.
+_EVER_BEFORE = re.compile(
+    r"\b(?:at\s+)?any\s*time(?:\s+(?:before|prior\s+to|preceding)\s+(?:the\s+)?"
+    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|day\s+[01]|study\s+entry|inclusion|"
+    r"(?:signing\s+(?:of\s+)?(?:the\s+)?)?(?:informed\s+)?consent(?:\s+form)?|"
+    r"(?:the\s+)?first\s+dose)(?:\s+visit)?)?\b",
+    _I,
+)
+
+
+def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
+    """Current, stable and conditional drug use: "currently on AZA" → current;
+    "stable antimalarials for ≥ 3 months" → current, held ≥ 91 days, stability left to a
+    person; "if using HCQ, stable for ≥ 2 months" → the same, and only if on it."""
+    params: dict[str, Any] = {}
+    if window is None:
+        for m in _EVER_BEFORE.finditer(ctx.main):
+            ctx.take(m.start(), m.end(), "drug:ever")
+    conditional = _IF_ON.search(ctx.main)
+    if conditional is not None:
+        ctx.take(conditional.start(), conditional.end(), "drug:if-on")
+        params["conditional"] = True
+    stable = list(_STABLE_DRUG.finditer(ctx.main))
+    for m in stable:
+        ctx.take(m.start(), m.end(), "drug:stable")
+    current = list(_CURRENT_DRUG.finditer(ctx.main))
+    if conditional is None:
+        current += list(_CURRENT_LEAD.finditer(ctx.main))
+    if window is None:
+        for m in current:
+            ctx.take(m.start(), m.end(), "drug:current")
+    if not (stable or current or conditional):
+        return params
+    if window is None:
+        params["current"] = True
+    if stable:
+        params["stable"] = True
+    if window is None and (stable or current or conditional):
+        spans: list[tuple[int, int]] = []
+        held = _duration(ctx.main, spans)
+        if held is not None and not held[1]:
+            params["min_duration_days"] = held[0]
+            start, end = spans[0]
+            tail = _HELD_ANCHOR.match(ctx.main, end)
+            ctx.take(start, tail.end() if tail else end, "drug:held")
+    return params
 
 
 def _excepted_drugs(ctx: _Ctx) -> set[str]:
@@ -2060,7 +2469,20 @@ def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
     window = ctx.window()
     if window is not None:
         params["window_days"] = window
+    params.update(_temporality(concepts, window, ctx))
     return params
+
+
+def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str, Any]:
+    """ "Active tuberculosis" is current, "history of" ever, "severe" a qualifier a person
+    judges (matcher.criteria_temporality); the words it read count as understood."""
+    named = ctx.mentions("diagnosis", "procedure", "status")  # "hemodynamically unstable"
+    terms = [(t.start, t.end, t.concept_id) for t in named]
+    found = read_temporality(ctx.main, terms, window, concepts,
+                             headings=[_normalise(h) for h in ctx.context])  # fmt: skip
+    for start, end in found.spans:
+        ctx.take(start, end, TEMPORAL_RULE)
+    return found.params
 
 
 def _most_specific(concepts: list[str], vocab: Vocabulary) -> list[str]:
@@ -2103,7 +2525,14 @@ def _kinds(ctx: _Ctx) -> _Parsed | None:
     rule = f"kinds:{found.rule}" if found.rule else "kinds"
     for start, end in found.spans:
         ctx.take(start, end, rule)
-    return _Parsed(found.kind, ctx.key(found.key), found.params, found.manual_reason)
+    if not found.spans:
+        ctx.taken.append((0, 0, rule))  # a manual reading still names its rule (trace)
+    params = found.params
+    if found.kind == "diagnosis" and "temporality" not in params:
+        # Its conditions are ever or in the window it read; a current state ("active
+        # tuberculosis") it leaves to `_diagnosis`.
+        params = {**params, "temporality": "within" if params.get("window_days") else "ever"}
+    return _Parsed(found.kind, ctx.key(found.key), params, found.manual_reason)
 
 
 _Classifier = Callable[[_Ctx], "_Parsed | None"]
@@ -2216,7 +2645,11 @@ def _classify_as(
 # Spans any reading may pass over. "with or without microscopic haematuria" makes its
 # object optional, so it asks for nothing; a literature reference asks for nothing either.
 _OPTIONAL_OBJECT = re.compile(
-    r"\bwith\s*(?:or|/)\s*without\s+(?:(?!and\b|or\b)[\w-]+\s*){1,4}", _I
+    r"\bwith\s*(?:or|/)\s*without\s+(?:(?!and\b|or\b)[\w-]+\s*){1,4}"
+    # "with or without microscopic haematuria (> 5 RBC/HPF)": the optional object's own
+    # definition asks for nothing either.
+    r"(?:\s*\([^()]{0,80}\))?",
+    _I,
 )
 _CITATION = re.compile(
     rf"{_CLOSED_PAREN}[^()]*(?:\bdoi\b|\bet\s+al\b|\bPMID\b|\b(?:19|20)\d{{2}}\s*;)[^()]*\)", _I
@@ -2228,8 +2661,16 @@ _CITATION = re.compile(
 _OUTLINE_NUMBER = re.compile(r"^\W*(?:\d{1,2}[.)](?=\s)|\d{1,2}\.\d{1,2}(?=\s+[A-Z]))")
 
 
+# "the ACR revised classification criteria (57)", "(reference 23)": a reference number
+# after the named criteria.
+_CRITERIA_REFERENCE = re.compile(
+    r"(?<=criteria)\s*\((?:ref(?:erence)?s?\.?\s*)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)", _I
+)
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += [(m.start(), m.end(), "citation") for m in _CRITERIA_REFERENCE.finditer(text)]
     found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CITATION.finditer(text)]
     return found
@@ -2262,16 +2703,23 @@ def _checked(
         # judged "ever": the qualifier inside the term is not understood. "Childhood-onset
         # SLE" is implied when the trial admits only children: decided with its age limits.
         grammar = load_grammar()
-        qualifiers = [w for s, e, r in ctx.taken if r == "term"
-                      for w in re.findall(r"[^\W_]+", ctx.text[s:e])
-                      if w.lower() in grammar.term_qualifiers
-                      and w.lower() not in grammar.cues("diagnosis")]  # fmt: skip
+        # "active" in "active TB" read as a current state (matcher.criteria_temporality)
+        # is understood.
+        temporal = [(s, e) for s, e, r in ctx.taken if r == TEMPORAL_RULE]
+        qualifiers = [w[0] for s, e, r in ctx.taken if r == "term"
+                      for w in re.finditer(r"[^\W_]+", ctx.text[s:e])
+                      if w[0].lower() in grammar.term_qualifiers
+                      and w[0].lower() not in grammar.cues("diagnosis")
+                      and not any(a <= s + w.start() < b for a, b in temporal)]  # fmt: skip
         words += qualifiers
         paediatric = [w for w in words
                       if set(re.findall(r"[^\W_]+", w.lower())) <= grammar.paediatric_qualifiers]
         words = [w for w in words if w not in paediatric]
     if words:
         reason = guard.not_understood(list(dict.fromkeys(words)))
+        # "Newly diagnosed", "persistent": a time word with no computable meaning says so.
+        why = temporal_manual_reason(ctx.text, words)
+        reason = f"{why}; {reason}" if why else reason
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:manual"))
     current = [c for c in parsed.params.get("concepts", []) if c in load_grammar().manual_concepts]
     if parsed.kind == "diagnosis" and current:
@@ -2279,7 +2727,8 @@ def _checked(
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:current"))
     if paediatric:
         rules.append(_PAEDIATRIC_ONSET)
-    if parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days"):
+    if (parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days")
+            and parsed.params.get("temporality") != "current"):
         # "SLE diagnosed within 3 years of screening" asks when the disease began; the
         # evaluator would count any mention dated in the window.
         reason = "when the diagnosis was made must be checked by a person"
@@ -2351,8 +2800,13 @@ def _items(text: str, about: Sequence[str] = (), max_age: float | None = None) -
 
 
 def _items_of(
-    drafts: Iterable[_Draft], about: Sequence[str], max_age: float | None = None
+    drafts: Iterable[_Draft],
+    about: Sequence[str],
+    max_age: float | None = None,
+    compound: bool = True,
 ) -> list[_Item]:
+    """`compound`: an item not understood whole may yield one criterion per requirement
+    it states (off for `parse_criterion`, which reads one criterion)."""
     items: list[_Item] = []
     drafts_list = list(drafts)
     # A lupus trial names lupus in what it is about (its title) or in an inclusion item;
@@ -2365,24 +2819,229 @@ def _items_of(
         clean = _clean_text(draft.text)
         try:
             ctype, parsed = _classify_draft(draft, clean, lupus_trial)
+            parts = [(ctype, clean, parsed)]
+            if compound and draft.head is None and _compound_worth_trying(parsed):
+                parts = _compound(draft, clean, lupus_trial) or parts
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
             # Nothing is dropped and nothing crashes: a person reads this one.
-            ctype = draft.section
-            parsed = _manual(f"could not be computed ({type(exc).__name__}); check by hand")
-        parsed = replace(parsed, trace=(f"section:{draft.section}", *parsed.trace))
-        branch = _alternative_branch(drafts_list, index) if draft.section == INCLUSION else None
-        if branch is not None and (parsed.kind in COMPUTABLE_KINDS
-                                   or "coverage:manual" in parsed.trace):  # fmt: skip
-            # "ANA ≥ 1:80; or" + "anti-dsDNA positive; or" + ...: each bullet is one
-            # branch of an either/or; read alone, each would be made mandatory.
-            parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
-        cohort = draft.cohort or guard.cohort_mention(_normalise(clean))
-        if cohort is not None:
-            # "Inclusion criteria for the LN cohort:" applied to every patient would
-            # include or exclude patients of the other cohorts on it.
-            parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
-        items.append(_Item(draft.section, ctype, clean, parsed))
+            reason = f"could not be computed ({type(exc).__name__}); check by hand"
+            parts = [(draft.section, clean, _manual(reason))]
+        for ctype, part, parsed in parts:
+            items.append(_guarded_part(drafts_list, index, ctype, part, parsed))
     return _guarded(items, about, max_age)
+
+
+def _guarded_part(
+    drafts: list[_Draft], index: int, ctype: str, clean: str, parsed: _Parsed
+) -> _Item:
+    """One criterion of draft `index` (an item, or one requirement of a compound item)
+    with the guards of its place in the list: an either/or branch, a cohort block."""
+    draft = drafts[index]
+    parsed = replace(parsed, trace=(f"section:{draft.section}", *parsed.trace))
+    branch = _alternative_branch(drafts, index) if draft.section == INCLUSION else None
+    if branch is not None and (parsed.kind in COMPUTABLE_KINDS
+                               or "coverage:manual" in parsed.trace):  # fmt: skip
+        # "ANA ≥ 1:80; or" + "anti-dsDNA positive; or" + ...: each bullet is one
+        # branch of an either/or; read alone, each would be made mandatory.
+        parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
+    # The whole item's words scope each of its criteria: "(Part B) Age 18-65, ECOG 0-1".
+    cohort = draft.cohort or guard.cohort_mention(_normalise(_clean_text(draft.text)))
+    if cohort is not None:
+        # "Inclusion criteria for the LN cohort:" applied to every patient would
+        # include or exclude patients of the other cohorts on it.
+        parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
+    return _Item(draft.section, ctype, clean, parsed)
+
+
+# =====================================================================================
+# Compound items: one item, several requirements
+# =====================================================================================
+
+# Where an item that is not understood whole may be cut into the requirements it states.
+# An inclusion's "and", "with" and commas join requirements that must all hold ("Aged 12
+# or older with SLE", "Age 18 to 65, ECOG 0-1"); an exclusion's "or" and commas join
+# findings any one of which excludes ("Nursing mothers, pregnant women or ..."). A
+# semicolon cuts both, and so does an age phrase after a subject ("Male or non-pregnant
+# females | age 16 to 65"). "with or without" is never a cut.
+_CUT_AGE = r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
+_CUTS = {
+    INCLUSION: re.compile(
+        rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+|\s+with\s+(?!or\b|/)", _I
+    ),
+    EXCLUSION: re.compile(rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:or\s+)?)|\s+(?:and/)?or\s+", _I),
+}
+# A comma may be a list comma of the other connective: "ANA ≥ 1:80, anti-dsDNA or anti-Sm"
+# is one either/or, so an inclusion's commas are no cuts when an "or" follows them, and
+# an exclusion's none when an "and" follows.
+_LIST_END = {INCLUSION: re.compile(r"\s(?:or|and/or)\s", _I),
+             EXCLUSION: re.compile(r"\sand\s", _I)}  # fmt: skip
+# Words whose reach the parse cannot bound: a condition ("if on steroids"), an exception,
+# a choice ("either", "one of"), a widening ("or equivalent", "can be replaced by").
+_UNSPLITTABLE = re.compile(
+    r"\b(?:if|unless|except|excepting|excluding|other\s+than|apart\s+from|instead|replaced|"
+    r"alternatively|either|one\s+(?:or\s+more\s+)?of|any\s+of|at\s+least\s+(?:one|1)\s+of|"
+    r"whichever|equivalent|otherwise|respectively|neither|nor)\b",
+    _I,
+)
+# A piece may not start or end on a connective, nor end on a bare number whose unit
+# follows in the next piece ("< 18 | or > 69 years").
+# ... nor end on a colon: a label whose reach the parse cannot bound ("Key criteria for
+# volunteers: aged 18 to 55; not pregnant").
+_DANGLING = re.compile(r"^(?:or|and|nor|but|and/or)\b|\b(?:or|and|and/or)$|[:：]$", _I)
+_SHARED_UNIT = re.compile(rf"^(?:{_OP}|\d)")
+# A window that looks forward ("planning a pregnancy within 6 months after the last dose")
+# dates a plan, not a finding: it cannot reach back over the items before it.
+_FORWARD = re.compile(r"\b(?:after|during|following)\b", _I)
+# An inline heading: "Adequate organ function: eGFR ≥ 30; ALT ≤ 3 × ULN" or a sub-heading
+# "Renal function: ..." before a requirement.
+_INLINE_HEADING = re.compile(r"^(?P<head>[^:;()]{3,80}?)\s*[:：]\s*(?=\S)")
+_COMPOUND_MAX_PARTS = 8
+# Readings that decide a documented condition from a judgement wording ("no
+# contraindication for cell collection" → poor venous access): beside "met the standards
+# of leukapheresis" the item is the investigator's, so such an item is never cut.
+_WHOLE_ITEM_RULES = ("venous", "hemodynamic")
+
+
+def _top_level(text: str) -> list[bool]:
+    """Per character: outside any bracket? "(hemodialysis or peritoneal dialysis)" is one
+    term; its "or" is no cut."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        out.append(depth == 0)
+        if ch in ")]" and depth:
+            depth -= 1
+    return out
+
+
+def _pieces(text: str, section: str) -> list[str]:
+    """The item cut at every top-level connective of its section, content-free pieces
+    ("Patients", "who") joined to the piece after them."""
+    top = _top_level(text)
+    list_end = _LIST_END[section]
+    cuts = [
+        m for m in _CUTS[section].finditer(text)
+        if top[m.start()] and m.end() > m.start()
+        and not (m["comma"] and list_end.search(text, m.end()))
+    ]  # fmt: skip
+    cuts += [m for m in _SENTENCE_END.finditer(text) if top[m.start()]]
+    spans, start = [], 0
+    for m in sorted(cuts, key=lambda c: c.start()):
+        if m.start() < start:
+            continue
+        spans.append([start, m.start()])
+        start = m.end()
+    spans.append([start, len(text)])
+    # A piece of filler words only joins the piece after it (the last joins the one
+    # before), with the words between them: "Patients with | SLE" → "Patients with SLE".
+    merged: list[list[int]] = []
+    pending: int | None = None
+    for begin, end in spans:
+        if pending is not None:
+            begin, pending = pending, None
+        if _filler_only(text[begin:end]):
+            pending = begin
+            continue
+        merged.append([begin, end])
+    if pending is not None:
+        if not merged:
+            return []
+        merged[-1][1] = len(text)
+    return [p for p in (_clean_text(text[b:e]) for b, e in merged) if p]
+
+
+def _groups_only(heading: str) -> bool:
+    """Is this a heading that only groups ("Adequate organ function", "Renal function")?
+    Its words are all grouping words or filler."""
+    return not guard.heading_unaccounted(_normalise(heading), ())
+
+
+def _filler_only(piece: str) -> bool:
+    """A piece that cannot be a requirement of its own: "Patients", "Subjects who"."""
+    return not guard.unaccounted(_normalise(piece), (), [])
+
+
+def _reaching_lead(text: str) -> bool:
+    """Does the item open with a word that may reach every piece ("Active hepatitis or
+    tuberculosis", "Stable MMF and prednisone")?"""
+    grammar = load_grammar()
+    skip = grammar.filler.words | set(grammar.lead_subjects) | set(grammar.lead_auxiliaries)
+    for word in re.findall(r"[^\W_]+(?:-[^\W_]+)*", text):
+        low = word.lower()
+        if low in skip:
+            continue
+        return low in grammar.meaning_changing or low.split("-")[0] in grammar.meaning_changing
+    return False
+
+
+def _reaching_time(text: str) -> bool:
+    return (_window(text) is not None or _duration(text) is not None) and not _FORWARD.search(
+        text
+    )
+
+
+_LOOSE_REASON = "no computable concept recognised"
+
+
+def _loose(parsed: _Parsed) -> bool:
+    """A manual reading that did not understand its words (as opposed to one that
+    recognised a non-computable requirement: consent, a planned pregnancy)."""
+    return "coverage:manual" in parsed.trace or parsed.manual_reason == _LOOSE_REASON
+
+
+def _compound_worth_trying(parsed: _Parsed) -> bool:
+    # "Pregnant or planning a pregnancy": the plan made the whole item manual.
+    return parsed.kind not in COMPUTABLE_KINDS and (
+        _loose(parsed) or "kinds:pregnancy:future" in parsed.trace
+    )
+
+
+def _compound(
+    draft: _Draft, clean: str, lupus_trial: bool
+) -> list[tuple[str, str, _Parsed]] | None:
+    """The requirements of an item the reader could not take whole, each read alone:
+    [(type, text, reading)], or None when the item is not cut (one piece, a piece an
+    exclusion cannot account for, a connective whose reach the parse cannot bound)."""
+    section, context = draft.section, draft.context
+    text = clean
+    heading = _INLINE_HEADING.match(text)
+    rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
+    if heading and _groups_only(heading["head"]) and ";" in text:
+        # "Important organs basically normal: Cardiac: LVEF ≥ 55%; Renal: eGFR ≥ 30":
+        # the heading only groups the requirements after it.
+        context = (*context, heading["head"])
+        text, rule = text[heading.end() :], "compound:heading"
+    elif _UNSPLITTABLE.search(text) or guard.lead_negation(_normalise(text)) is not None:
+        return None
+    if _reaching_lead(text):
+        return None
+    pieces = _pieces(text, section)
+    if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
+        return None
+    if any(a[-1:].isdigit() and _SHARED_UNIT.match(b) for a, b in itertools.pairwise(pieces)):
+        return None
+    out: list[tuple[str, str, _Parsed]] = []
+    timed = True  # every computed piece so far carries its own time
+    for piece in pieces:
+        own_context = context
+        sub = _INLINE_HEADING.match(piece)
+        if rule == "compound:heading" and sub and _groups_only(sub["head"]):
+            own_context, piece = (*context, sub["head"]), piece[sub.end() :]
+        ctype, parsed = _classify(piece, section, own_context, None, lupus_trial)
+        computed = parsed.kind in COMPUTABLE_KINDS
+        if any(f"rule:{k}" in parsed.trace for k in _WHOLE_ITEM_RULES):
+            return None
+        if not computed and section == EXCLUSION and _loose(parsed):
+            return None  # "A or B requiring hospitalisation": the rest may narrow A
+        if _reaching_time(piece) and not timed:
+            return None  # "A, B or C within 90 days": the window reaches A and B
+        timed = timed and (not computed or _reaching_time(piece))
+        parsed = replace(parsed, trace=(*parsed.trace, rule))
+        out.append((ctype, piece, parsed))
+    if not any(p.kind in COMPUTABLE_KINDS for _, _, p in out):
+        return None
+    return out
 
 
 _ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
@@ -2423,7 +3082,7 @@ def _children_only(items: list[_Item], max_age: float | None) -> bool:
     highs = [i.parsed.params.get("max_years") for i in items
              if i.parsed.kind == "age" and i.type == INCLUSION]  # fmt: skip
     highs = [h for h in [*highs, max_age] if h is not None]
-    return bool(highs) and min(highs) <= 18
+    return bool(highs) and min(highs) < 18
 
 
 def _guarded(
@@ -2551,7 +3210,7 @@ def parse_criterion(
     """One criterion sentence, classified on its own ("Hemoglobin < 70 g/L", exclusion).
     `about`: what the trial is about ("lupus nephritis"), for the guards."""
     draft = _Draft(criterion_type, text, 0, "")
-    (item,) = _items_of([draft], about)
+    (item,) = _items_of([draft], about, compound=False)
     ctype, parsed = item.type, item.parsed
     key = parsed.key
     if ctype == EXCLUSION and not key.startswith("x_"):

@@ -26,7 +26,12 @@ computed reading is checked against the contract below by `validate_params`.
   `current_markers`, or `past_markers` when `ever`) and by diagnosis mentions. `ever`:
   "history of", "at any time". `needs_result`: the item names a test ("positive test
   for", "HBsAg"), so with no result documented it is unknown rather than "not
-  documented".
+  documented". Autoantibodies (concepts.jsonl `autoantibody`: ANA, anti-dsDNA, anti-Sm,
+  anti-Ro/SSA, anti-PLA2R) are markers too: "positive anti-dsDNA or anti-Sm", "current
+  or historical positive ANA", "anti-PLA2R negative"; a latest result within the lookback,
+  or any result ever with `ever` (no autoantibody "stays positive" for this purpose);
+  + "window_days": int, the latest result within that many days instead of the lookback
+  ("within 3 months prior to screening").
 - pregnancy: {"states": [dx.pregnancy and/or dx.lactation], "present": bool,
   "window_days": 90}. A current state: documented within the window before as-of;
   `present` False for "not pregnant" as a requirement.
@@ -36,6 +41,8 @@ computed reading is checked against the contract below by `validate_params`.
   "g" is a cumulative total (cumulative is then True); glucocorticoid doses are
   compared as prednisone equivalents (matcher.doses). No window: the current dose (the
   latest within the lookback). `min_duration_days`: the dose held that long in the window.
+  + "conditional": true for "if on glucocorticoids, ≤ 10 mg/day": a patient not taking
+  the drug meets the item.
 - diagnosis_timing: {"concepts": [diagnosis ids], "min_duration_days": int|None,
   "max_duration_days": int|None, "duration_strict": bool, "onset_op": op|None,
   "onset_age_years": float|None}: the disease diagnosed at least / at most so long
@@ -51,9 +58,8 @@ computed reading is checked against the contract below by `validate_params`.
   contract; "window_days" is the lookback (90) for a current state ("active
   tuberculosis"), + "except_concepts": [ids] the item excepts ("malignancy except
   non-melanoma skin cancer"): mentions of those do not count although they imply the
-  concept, + "earlier_unknown": true for a standing state read as current ("hepatic
-  failure patients", concepts.jsonl `current_unless_history`): window_days is then the
-  lookback, and a mention only before it is unknown (does the state persist?).
+  concept; a standing state ("hepatic failure patients", concepts.jsonl
+  `current_unless_history`) is "temporality": "current" with the lookback as window_days.
 """
 
 from __future__ import annotations
@@ -67,7 +73,9 @@ from typing import Any
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
 from matcher.criteria import (
+    _CURRENT_DRUG,
     _DURATION,
+    _IF_ON,
     _NUM,
     _OP,
     _SYSTEM,
@@ -79,13 +87,17 @@ from matcher.criteria import (
     _unit_at,
     _window,
 )
+from matcher.criteria_temporality import standing_states
 from matcher.dates import window_to_days
 from matcher.errors import CriterionParamsError
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import normalize
 from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
 
-__all__ = ["KindReading", "describe", "is_onset_age", "leftover", "read", "validate_params"]
+__all__ = [
+    "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
+    "validate_params",
+]
 
 _I = re.IGNORECASE
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
@@ -207,6 +219,20 @@ _FUTURE = re.compile(
 )
 
 
+_CONCEIVE = re.compile(r"\bconceiv|\bfather(?:ing)?\s+(?:a\s+)?child", _I)
+
+
+def _planned_pregnancy(item: _Item) -> KindReading:
+    return item.manual(
+        "a planned pregnancy or a pregnancy test is asked at screening, not read from notes",
+        "pregnancy",
+        "pregnancy:future",
+    )
+
+
+_MALE_OR = re.compile(r"\b(?:males?|men|boys?)\s+(?:or|and|and/or)\b", _I)
+
+
 def _pregnancy(item: _Item) -> KindReading | None:
     pregnant = list(_PREGNANT.finditer(item.main))
     lactating = [
@@ -215,17 +241,13 @@ def _pregnancy(item: _Item) -> KindReading | None:
         if not m.group().lower().startswith("nursing") or pregnant or " " in m.group()
     ]
     if not pregnant and not lactating:
-        return None
+        # "women planning to conceive during the trial": a plan, asked at screening.
+        return _planned_pregnancy(item) if _CONCEIVE.search(item.main) else None
     others = [c for c in _concept_ids(item.terms) if c not in ("dx.pregnancy", "dx.lactation")]
     if others:
         return None
     if _FUTURE.search(item.text):
-        return item.manual(
-            "a planned pregnancy or a pregnancy test is asked at screening, not read from "
-            "notes",
-            "pregnancy",
-            "pregnancy:future",
-        )
+        return _planned_pregnancy(item)
     if re.search(r"\d", item.main):
         return None  # "Male or non-pregnant females age 16 to 65": another reader's item
     states = (["dx.pregnancy"] if pregnant else []) + (["dx.lactation"] if lactating else [])
@@ -238,6 +260,9 @@ def _pregnancy(item: _Item) -> KindReading | None:
     if lead:
         item.take(lead.start(), lead.end())
     item.take_all(re.compile(r"\bnot\b|\bwho\s+are\b|\bor\b|\bcurrently\b", _I))
+    if not present:
+        # "Male or non-pregnant females": for men the requirement holds trivially.
+        item.take_all(_MALE_OR)
     _take_common(item)
     params = {"states": states, "present": present, "window_days": LOOKBACK_DAYS}
     return item.reading("pregnancy", "pregnancy", params, "pregnancy:state")
@@ -344,6 +369,72 @@ def _serology(item: _Item) -> KindReading | None:
     return item.reading("serology", key, params, "serology:list")
 
 
+# =====================================================================================
+# autoantibodies: positive or negative, not a level
+# =====================================================================================
+
+_ANTIBODY_WORDS = re.compile(
+    r"\b(?:antibod(?:y|ies)|auto-?antibod(?:y|ies)|Abs?|serum|tests?|results?|serology|"
+    r"serological|serologic|at\s+screening|screening|in\s+(?:the\s+)?medical\s+history|"
+    r"medical\s+history)\b",
+    _I,
+)
+# "had ANA or anti-dsDNA positive": a result in the past, at any time.
+_HAD = re.compile(r"\bhad\b", _I)
+# "ANA and anti-dsDNA positive" asks for both: the serology contract is any-of (or all
+# negative), so a list joined by a bare "and" is left to a person.
+_BOTH = re.compile(r"(?<!/)\band\b(?!\s*/)", _I)
+
+
+def _autoantibody(item: _Item) -> KindReading | None:
+    """ "Positive anti-dsDNA or anti-Smith antibodies", "current or historical positive ANA
+    or anti-dsDNA", "anti-PLA2R negative": the serology contract over autoantibody results
+    (the notes record "anti-dsDNA positive" as a result). A level ("anti-dsDNA > 75 U/mL",
+    "ANA ≥ 1:80") is not this reader's: matcher.criteria reads it as a lab or ANA titre."""
+    vocab = item.vocab
+    markers = [t for t in item.terms if vocab[t.concept_id].attrs.get("autoantibody")]
+    if not markers or len(markers) != len(item.terms):
+        return None
+    window = _WINDOW_SPAN.search(item.main)
+    bare = _without_terms(item)
+    if window is not None:
+        bare = bare[: window.start()] + " " * (window.end() - window.start()) + bare[window.end() :]
+    if re.search(r"\d", bare):
+        return None  # a level or a titre
+    positive, negative = _POSITIVE.search(item.main), _NEGATIVE.search(item.main)
+    lead = _LEAD_NEGATION.match(item.main)
+    if not positive and not negative and not lead:
+        return None
+    ids = _concept_ids(markers)
+    if len(ids) > 1 and positive and not negative and _BOTH.search(item.main):
+        return item.manual("every listed autoantibody must be positive: checked by a person",
+                           vocab[ids[0]].key, "autoantibody:all")  # fmt: skip
+    item.take_terms(ids)
+    for pattern in (_POSITIVE, _NEGATIVE, _EVER, _CURRENT, _ANTIBODY_WORDS, _HAD):
+        item.take_all(pattern)
+    if lead:
+        item.take(lead.start(), lead.end())
+    _take_common(item)
+    # "prior to screening" inside a window is the window's anchor, not "prior" (ever).
+    timeless = item.main if window is None else item.main[: window.start()]
+    params = {
+        "markers": ids,
+        "infections": [],
+        "result": "negative" if negative or lead else "positive",
+        "ever": bool(_EVER.search(timeless) or _HAD.search(timeless)),
+        "needs_result": True,
+    }
+    if window is not None and not params["ever"]:
+        # "Seropositive for anti-Ro/SSA at or within 3 months prior to screening": the
+        # latest result in that window, not in the default lookback.
+        days = _window(window.group())
+        if days is None:
+            return None
+        item.take(window.start(), window.end())
+        params["window_days"] = days
+    return item.reading("serology", vocab[ids[0]].key, params, "serology:autoantibody")
+
+
 def _exception_text(item: _Item) -> str:
     """The exception clauses of the item, in place (the rest blanked): what `main` blanked."""
     return "".join(
@@ -377,7 +468,8 @@ _BP_PAIR = re.compile(
     rf"(?P<op>{_OP})\s*(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})\s*(?P<unit>mm\s*Hg)?", _I
 )
 _RANGE = re.compile(
-    rf"^\s*(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+)?(?P<a>{_NUM})\s*"
+    rf"^\s*(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+|"
+    rf"(?:within|in)\s+(?:the\s+)?(?:range\s+)?(?:of\s+)?)?(?P<a>{_NUM})\s*"
     rf"(?P<ua>[^\s\d-]{{1,14}}\s*)?(?:-|to|and)\s*(?P<b>{_NUM})(?![\d.])",
     _I,
 )
@@ -571,6 +663,8 @@ _USE = re.compile(
 )
 _EQUIVALENT = re.compile(
     r"\(?\s*(?:or\s+)?(?:(?:its|an?|the)\s+)?(?:prednis(?:ol)?one[\s-]+)?equivalents?\b"
+    # "10 mg equivalent prednisolone/d": the drug named after, the period as "/d"
+    r"(?:\s+prednis(?:ol)?one(?:\s*/\s*(?:d|day)\b)?)?"
     r"(?:\s+(?:dose|amount))?(?:\s+of\s+(?:another|other)\s+(?:glucocorticoids?|"
     r"corticosteroids?|steroids?))?\s*\)?",
     _I,
@@ -593,7 +687,12 @@ def _dose(item: _Item) -> KindReading | None:
     cmp, unit_match, daily_before = found
     drug = item.vocab[ids[0]]
     key = f"{drug.key}_dose"
-    if _CHANGE.search(item.main):
+    # "If on glucocorticoids, ≤ 10 mg/day": a limit only for patients taking the drug.
+    conditional = _IF_ON.search(item.main)
+    if conditional is not None:
+        item.take(conditional.start(), conditional.end())
+    rest = item.main[conditional.end():] if conditional is not None else item.main
+    if _CHANGE.search(rest):
         return item.manual(
             f"a change or condition on the {drug.label} dose must be checked by a person",
             key, "dose:change")  # fmt: skip
@@ -640,6 +739,8 @@ def _dose(item: _Item) -> KindReading | None:
     window = _window(window_text)
     if window is not None:
         _take_window(item, window_text)
+    else:
+        item.take_all(_CURRENT_DRUG)  # "at screening": the current dose
     item.take_terms(ids)
     item.take(cmp.start, unit_match.end())
     if daily_before is not None:
@@ -659,7 +760,20 @@ def _dose(item: _Item) -> KindReading | None:
         "min_duration_days": min_days,
         "duration_strict": strict,
     }
+    if conditional is not None:
+        params["conditional"] = True
     return item.reading("dose_exposure", key, params, "dose:threshold")
+
+
+def dose_unit_at(text: str, end: int) -> tuple[float, str, int] | None:
+    """The daily dose unit right after a number ending at `end`: (factor to mg, "mg/day"
+    or "mg/kg/day", where the unit ends), or None. A glucocorticoid dose with no period is
+    a daily dose ("prednisone > 100 mg")."""
+    unit = _DOSE_UNIT.match(text, end)
+    if unit is None or not unit["unit"] or unit["m2"]:
+        return None
+    factor = 1000.0 if unit["unit"].lower().startswith("g") else 1.0
+    return factor, "mg/kg/day" if unit["kg"] else "mg/day", unit.end()
 
 
 def _dose_threshold(item: _Item) -> tuple[Any, re.Match, re.Match | None] | None:
@@ -909,20 +1023,6 @@ def _qualified_by_another(item: _Item, conditions: list[TermMatch]) -> str | Non
     return None
 
 
-# Words that ask for the past of a standing state rather than the state now.
-_STATE_HISTORY = re.compile(
-    r"\bhistory\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\bever\b|\bat\s+any\s+time\b|"
-    r"\bepisodes?\s+of\b",
-    _I,
-)
-
-
-def _standing_state(concepts: list[str], item: _Item) -> bool:
-    return all(item.vocab[c].attrs.get("current_unless_history") for c in concepts) and (
-        _STATE_HISTORY.search(item.main) is None
-    )
-
-
 def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
     """What the concepts' "other" already leaves out: "other autoimmune disease apart from
     SLE" restates that SLE does not count (concepts.jsonl attrs "other_than")."""
@@ -969,16 +1069,15 @@ def _condition(item: _Item) -> KindReading | None:
         item.take_all(re.compile(r"\brecent(?:ly)?\b", _I))
     if window is None and _NOW.search(item.main):
         # "Active tuberculosis", "current drug abuse", "concomitant other autoimmune
-        # disease" name a current state that a mention in the lookback does not show
-        # ("history of TB, treated 2015" in last month's note): not this reader's; the
-        # general diagnosis reader leaves "active" over and the item is manual.
+        # disease" name a current state: not this reader's; the general diagnosis reader
+        # reads it with matcher.criteria_temporality (the lookback, never a past history).
         return None
-    if window is None and _standing_state(concepts, item):
-        # "Hepatic failure patients", "end-stage renal failure": the state now, a mention
-        # in the lookback; an older one cannot tell whether it persists (the evaluator says
-        # unknown). "History of heart failure" stays ever.
+    if window is None and standing_states(concepts, item.vocab, item.main, item.context):
+        # "Hepatic failure patients", "end-stage renal failure": the state now, as "active
+        # tuberculosis" is (a mention in the lookback; an older one is for a person).
+        # "History of heart failure" stays ever.
         window = LOOKBACK_DAYS
-        params["earlier_unknown"] = True
+        params["temporality"] = "current"
     if window is not None:
         params["window_days"] = window
         # "Active or recent cancer < 3 years": the active one falls in the window too.
@@ -1002,6 +1101,7 @@ _Reader = Callable[[_Item], "KindReading | None"]
 _READERS: tuple[_Reader, ...] = (
     _pregnancy,
     _serology,
+    _autoantibody,
     _timing,
     _dose,
     _vital,
@@ -1218,9 +1318,12 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         _validate_groups(kind, params, _category("lab"), "lab concept ids")
         if "per_weight" in params:
             _bool(kind, params, "per_weight")
+        if params.get("repeat") is not None:
+            _int_field(kind, params, "repeat")
     elif kind == "serology":
-        markers = _ids(kind, params, "markers", _attr("serology"), "serology test ids",
-                       empty=True)  # fmt: skip
+        markers = _ids(kind, params, "markers",
+                       lambda c: _attr("serology")(c) or _attr("autoantibody")(c),
+                       "serology or autoantibody test ids", empty=True)  # fmt: skip
         infections = _ids(kind, params, "infections", _attr("current_markers"),
                           "infection ids (dx.hbv, dx.hcv, dx.hiv)", empty=True)  # fmt: skip
         if not markers and not infections:
@@ -1228,6 +1331,8 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         _choice(kind, params, "result", ("positive", "negative"))
         _bool(kind, params, "ever")
         _bool(kind, params, "needs_result")
+        if params.get("window_days") is not None:
+            _int_field(kind, params, "window_days")
     elif kind == "pregnancy":
         _ids(kind, params, "states", lambda c: c in ("dx.pregnancy", "dx.lactation"),
              "dx.pregnancy or dx.lactation")  # fmt: skip
@@ -1250,6 +1355,8 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         for name in ("window_days", "min_duration_days"):
             _int_field(kind, params, name)
         _bool(kind, params, "duration_strict")
+        if "conditional" in params:
+            _bool(kind, params, "conditional")
     elif kind == "diagnosis_timing":
         _ids(kind, params, "concepts", _category("diagnosis"), "diagnosis concept ids")
         for name in ("min_duration_days", "max_duration_days"):
@@ -1267,11 +1374,5 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         if "except_concepts" in params:
             _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
-        if params.get("earlier_unknown"):
-            _bool(kind, params, "earlier_unknown")
-            _int_field(kind, params, "window_days")
-            if params.get("window_days") is None:
-                raise _fail(kind, "window_days", None,
-                            "the lookback a standing state is judged in")  # fmt: skip
     else:
         raise _fail(kind, "kind", kind, "a kind of matcher.criteria_kinds")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from matcher.model import Criterion
+from matcher.timeline import LOOKBACK_DAYS
 from matcher.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
@@ -74,19 +75,32 @@ def _age(p: dict[str, Any]) -> str:
 
 def _diagnosis(p: dict[str, Any]) -> str:
     system = f" ({p['system']})" if p.get("system") else ""
-    text = f"{_names(p.get('concepts', []))}{system} documented {_window(p.get('window_days'))}"
+    if p.get("temporality") == "current":
+        # "Active tuberculosis": the lookback, and never a past history.
+        when = (f"as current (in the {p.get('window_days')} days before screening; a past "
+                "history does not count)")  # fmt: skip
+    else:
+        when = _window(p.get("window_days"))
+    text = f"{_names(p.get('concepts', []))}{system} documented {when}"
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'])})"
-    if p.get("earlier_unknown"):
-        text += " (only an earlier mention: a person checks it persists)"
-    return text
+    return text + _judged(p)
 
 
 def _biopsy(p: dict[str, Any]) -> str:
     classes = _either(p.get("classes", []))
     extra = f" (class {_either(p['allowed_with'], 'and')} allowed alongside)" if p.get(
         "allowed_with") else ""
-    return f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+    text = f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+    return text + _judged(p)
+
+
+def _judged(p: dict[str, Any]) -> str:
+    """ "Severe active lupus nephritis": the notes cannot tell the degree."""
+    if not p.get("judged"):
+        return ""
+    return (f"; only its absence is decided: when documented, a person judges whether it is "
+            f"{_either(p['judged'], 'and')}")  # fmt: skip
 
 
 def _score(p: dict[str, Any]) -> str:
@@ -105,8 +119,38 @@ def _refractory(p: dict[str, Any]) -> str:
     return text
 
 
+def _dose_limits(p: dict[str, Any]) -> str:
+    """ "glucocorticoid only at > 100 mg/day (as prednisone)" per limited drug."""
+    parts = []
+    for drug, limit in (p.get("dose_limits") or {}).items():
+        op = _OPS.get(limit.get("dose_op", ""), limit.get("dose_op", "?"))
+        dose = f"{op} {format_number(limit.get('dose_value'))} {limit.get('dose_unit')}"
+        parts.append(f"{_label(drug)} only at {dose} (as prednisone)")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _drug_exposure(p: dict[str, Any]) -> str:
-    return f"{_names(p.get('drugs', []))} given {_window(p.get('window_days'))}"
+    text = _drug_use(p)
+    if p.get("exception_manual"):
+        text += f"; {p['exception_manual']}: a person checks"
+    return text
+
+
+def _drug_use(p: dict[str, Any]) -> str:
+    names = _names(p.get("drugs", []))
+    if not p.get("current"):
+        text = f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
+        if p.get("indication"):
+            text += f"; one found is checked by a person: was it for {p['indication']}?"
+        return text
+    # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
+    text = f"{names} currently taken (latest mention within {p.get('window_days')} days, " \
+        "not stopped)"
+    if p.get("min_duration_days"):
+        text += f", for at least {p['min_duration_days']} days"
+    if p.get("stable"):
+        text += "; a stable dose is checked by a person"
+    return f"if on {names}: {text}" if p.get("conditional") else text
 
 
 def _lab_group(group: dict[str, Any]) -> str:
@@ -129,6 +173,8 @@ def _lab(p: dict[str, Any]) -> str:
         text += f"; otherwise {p['below_manual']}"
     if p.get("per_weight"):
         text += " (divided by the latest body weight)"
+    if p.get("repeat"):
+        text += f", and on the value before it too (persistent: within {LOOKBACK_DAYS} days of it)"
     return text
 
 
@@ -143,14 +189,23 @@ def _cd19(p: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- matcher.criteria_kinds
 
 
+def _is_autoantibody(concept_id: str) -> bool:
+    return bool(load_vocabulary()[concept_id].attrs.get("autoantibody"))
+
+
 def _serology(p: dict[str, Any]) -> str:
     negative = p.get("result") == "negative"
     names = _names([*p.get("markers", []), *p.get("infections", [])], "and" if negative else "or")
     text = f"{names} {'all negative' if negative else 'positive'}"
     # "now": the current markers (HBsAg, HCV RNA) or a diagnosis in the lookback, not a
     # resolved infection; "at any time": past markers (anti-HBc) count too.
+    if p.get("window_days") and not p.get("ever"):
+        return f"{text} {_window(p['window_days'])} (the latest result)"
     text += " at any time" if p.get("ever") else " now"
-    if not negative and not p.get("ever"):
+    autoantibodies = all(_is_autoantibody(m) for m in p.get("markers", []))
+    if not p.get("ever") and not p.get("infections") and autoantibodies:
+        text += " (the latest result)"  # an autoantibody has no "current marker"
+    elif not negative and not p.get("ever"):
         text += " (current markers or a diagnosis)"
     if p.get("needs_result"):
         text += " (a test result is needed)"
@@ -175,8 +230,11 @@ def _dose_exposure(p: dict[str, Any]) -> str:
         strict = "more than" if p.get("duration_strict") else "at least"
         text += f" for {strict} {p['min_duration_days']} days"
     if p.get("window_days") is not None or p.get("cumulative"):
-        return f"{text}, {_window(p.get('window_days'))}"
-    return f"{text}, the current dose"
+        text = f"{text}, {_window(p.get('window_days'))}"
+    else:
+        text = f"{text}, the current dose"
+    # "If on glucocorticoids, ≤ 10 mg/day": not taking the drug meets it.
+    return f"if on {_names(p.get('drugs', []))}: {text}" if p.get("conditional") else text
 
 
 def _diagnosis_timing(p: dict[str, Any]) -> str:

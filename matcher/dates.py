@@ -251,6 +251,10 @@ _IN_MONTH = re.compile(
     rf"(?:(?:early|mid|late)[\s-]{{1,2}})?({_MON})(?![\s,.'/-]{{0,2}}[0-9])",
     _I,
 )
+# "18/09: CD19 0.0 %": a day and month with no year, as a label opening a line.
+_DAY_MONTH_LABEL = re.compile(
+    r"(?m)^[ \t]{0,4}(?:[-•*][ \t]{0,2})?([0-9]{1,2})/([0-9]{1,2})(?=[ \t]{0,2}:(?![0-9]))"
+)
 _RANGE_GAP = re.compile(r"\s{0,3}(?:[-–—]|to|until|till|through|thru|and)\s{0,3}", _I)
 _RANGE_LEAD = re.compile(r"\b(?:from|between)\s{1,3}$", _I)
 
@@ -354,6 +358,21 @@ def _recent_day(month: int, day: int, ref: dt.date) -> dt.date | None:
     return None  # 29 February with no leap year close enough
 
 
+def _recent_numeric_day(
+    first: int, second: int, ref: dt.date, day_first: bool | None
+) -> dt.date | None:
+    """ "18/09:" with no year, in a note of 2026-10-05 → 2026-09-18: the most recent such
+    day on or before the note, read in the note's convention; None when it stays ambiguous
+    (04/05 with no convention and both days past) or names no day."""
+    for year in (ref.year, ref.year - 1):
+        decided = _numeric_day_month(first, second, year, day_first, ref)
+        if decided is None or decided[1]:
+            return None
+        if decided[0] is not None and decided[0] <= ref:
+            return decided[0]
+    return None
+
+
 def _numeric_day_month(
     first: int, second: int, year: int, day_first: bool | None, ref: dt.date | None = None
 ) -> tuple[dt.date | None, bool] | None:
@@ -430,6 +449,10 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
         if decided is not None:
             found, ambiguous = decided
             yield _Candidate(m.start(), m.end(), found, "day", ambiguous=ambiguous)
+    for m in _DAY_MONTH_LABEL.finditer(text) if ref is not None and ":" in text else ():
+        found_day = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
+        if found_day is not None:
+            yield _Candidate(m.start(1), m.end(2), found_day, "day", kind="relative")
     for m in _MY.finditer(text):
         month = int(m[1] or m[2])
         year = int(m[3])
@@ -503,6 +526,43 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
             resolve_partial(year, last),
             "range",
         )
+
+
+# Drug-history forms (issue 15, mechanism 7). "2024.03" (year.month, as Chinese records
+# print it; "2024.03-2024.09" then merges into a range), "2025 - present" (a bare year that
+# starts an ongoing course), "10-12 Nov 2025" (a run of days: pulses on three days).
+_YEAR_DOT_MONTH = re.compile(
+    rf"{_NOT_AFTER_NUMBER}((?:19|20)[0-9]{{2}})\.(0[1-9]|1[0-2]){_NOT_BEFORE_NUMBER}{_NOT_UNIT}"
+)
+_YEAR_TO_PRESENT = re.compile(
+    rf"{_NOT_AFTER_NUMBER}((?:19|20)[0-9]{{2}})(?=\s{{0,2}}(?:[-–—]|to|till|until)\s{{0,2}}"
+    r"(?:present|now|date|today|current|ongoing)\b)",
+    _I,
+)
+_DAY_DAY_MON_YEAR = re.compile(
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}\s{{0,2}}[-–]\s{{0,2}}([0-9]{{1,2}}){_ORD}"
+    rf"\s{{1,2}}({_MON}),?\s{{1,2}}([0-9]{{4}}){_NOT_BEFORE_NUMBER}",
+    _I,
+)
+
+
+def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    for m in _YEAR_DOT_MONTH.finditer(text):
+        year = int(m[1])
+        if _plausible_bare_year(year, ref):
+            yield _Candidate(m.start(), m.end(), resolve_partial(year, int(m[2])), "month")
+    for m in _YEAR_TO_PRESENT.finditer(text):
+        year = int(m[1])
+        if _plausible_bare_year(year, ref):
+            yield _Candidate(m.start(), m.end(), resolve_partial(year), "year")
+    for m in _DAY_DAY_MON_YEAR.finditer(text):
+        month = _month_number(m[3])
+        if month is None or int(m[1]) >= int(m[2]):
+            continue
+        first = _safe_date(int(m[4]), month, int(m[1]))
+        last = _safe_date(int(m[4]), month, int(m[2]))
+        if first is not None and last is not None:
+            yield _Candidate(m.start(), m.end(), first, "day", last, "range")
 
 
 def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
@@ -618,6 +678,7 @@ def _merge_ranges(text: str, kept: list[_Candidate]) -> list[_Candidate]:
 
 def _scan(text: str, ref: dt.date | None, day_first: bool | None) -> list[_Candidate]:
     candidates = list(_scan_absolute(text, ref, day_first))
+    candidates.extend(_scan_history_forms(text, ref))
     # A note dated in year 1 or 9999 is a data error; relative arithmetic would leave the
     # calendar ("last year" of year 1), so such notes get absolute dates only.
     if ref is not None and 2 <= ref.year <= 9998:

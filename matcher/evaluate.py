@@ -254,23 +254,6 @@ def _diagnosis_concepts(criterion: Criterion) -> tuple[tuple[str, ...], str]:
     return tuple(sorted(concepts)), names
 
 
-def _earlier_state(
-    criterion: Criterion, names: str, earlier: list[Finding], timeline: Timeline
-) -> CriterionResult:
-    """ "Hepatic failure patients" with hepatic failure noted two years ago and not since:
-    whether the state persists is for a person, neither met nor not met."""
-    latest = _latest(earlier, timeline)
-    days = criterion.params.get("window_days")
-    return _result(
-        criterion,
-        Status.UNKNOWN,
-        f"{names} documented earlier, not in the last {days} days: whether it persists is "
-        "checked at screening",
-        [latest] if latest is not None else [],
-        timeline,
-    )
-
-
 def _absence_unknown(criterion: Criterion) -> str | None:
     """Why no mention of a listed condition does not show it absent, or None. Notes name
     "pneumonia treated with IV ceftriaxone", seldom "infection requiring hospitalisation":
@@ -302,12 +285,9 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             if f.assertion == "negated"
         ]
     window = criterion.params.get("window_days")
-    earlier = affirmed
     if window is not None:
         # "Malignancy within 5 years": only mentions dated inside the window count.
         affirmed = [f for f in affirmed if (timeline.as_of - _when(f, timeline)).days <= window]
-    if earlier and not affirmed and criterion.params.get("earlier_unknown"):
-        return _earlier_state(criterion, names, earlier, timeline)
     if criterion.type == "exclusion":
         if affirmed:
             latest = _latest(affirmed, timeline)
@@ -335,6 +315,71 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     if latest_affirmed is not None:
         return _result(criterion, Status.MET, f"{names} documented", [latest_affirmed], timeline)
     return _result(criterion, Status.UNKNOWN, f"{names} not documented")
+
+
+def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A current state ("active tuberculosis", "currently requiring dialysis"): an
+    affirmed mention in the lookback. A past history ("history of TB", "previously on
+    dialysis") does not count; an affirmed mention older than the lookback may or may not
+    still hold, so a person checks it."""
+    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    window = int(criterion.params.get("window_days") or LOOKBACK_DAYS)
+    as_of = timeline.as_of
+    mentions = timeline.of(*concepts, facts_only=False)
+    if "dx.lupus_nephritis" in concepts or "dx.sle" in concepts:
+        # A biopsy read as lupus nephritis class III/IV affirms the disease, as for `_diagnosis`.
+        mentions += [f for f in timeline.of("biopsy.kidney") if f.attrs.get("classes")]
+    affirmed = [f for f in mentions if f.assertion == Assertion.AFFIRMED]
+    now = [f for f in affirmed if (as_of - _when(f, timeline)).days <= window]
+    if now:
+        latest = _latest(now, timeline)
+        return _result(criterion, Status.MET,
+                       f"{names} documented on {_when(latest, timeline)}, within the "
+                       f"{window}-day lookback", [latest], timeline)  # fmt: skip
+    if affirmed:
+        latest = _latest(affirmed, timeline)
+        return _result(criterion, Status.UNKNOWN,
+                       f"{names} last documented on {_when(latest, timeline)}, before the "
+                       f"{window}-day lookback: whether it is current must be checked",
+                       [latest], timeline)  # fmt: skip
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET,
+                       f"no current {names} documented in the {window}-day lookback; "
+                       "confirm at screening")  # fmt: skip
+    ruled_out = [f for f in mentions if f.assertion == Assertion.NEGATED
+                 and (as_of - _when(f, timeline)).days <= window]  # fmt: skip
+    if ruled_out:
+        latest = _latest(ruled_out, timeline)
+        return _result(criterion, Status.NOT_MET, f"{names} documented as absent",
+                       [latest], timeline)  # fmt: skip
+    return _result(criterion, Status.UNKNOWN,
+                   f"no current {names} documented in the {window}-day lookback")
+
+
+def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A diagnosis criterion with its temporality and the qualifiers a person judges
+    (matcher.criteria_temporality): "severe active lupus nephritis" is decided only when
+    lupus nephritis is absent; when it is documented the result is manual, with the
+    mention as evidence and the qualifiers named."""
+    current = criterion.params.get("temporality") == "current"
+    return _judged((_current_diagnosis if current else _diagnosis)(criterion, timeline))
+
+
+def _qualified_biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Biopsy-confirmed active lupus nephritis": a biopsy showing lupus nephritis leaves
+    its activity to a person; none, or another disease, decides."""
+    return _judged(_biopsy(criterion, timeline))
+
+
+def _judged(result: CriterionResult) -> CriterionResult:
+    """A met result of a criterion with qualifiers the notes cannot decide ("severe",
+    "active") is manual, naming them, with the same evidence."""
+    judged = result.criterion.params.get("judged")
+    if judged and result.status is Status.MET:
+        reason = (f"{result.reason}; whether it is {' and '.join(judged)} must be checked "
+                  "by a person")  # fmt: skip
+        return CriterionResult(result.criterion, Status.MANUAL, reason, result.evidence)
+    return result
 
 
 def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -600,6 +645,21 @@ def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
 
 
 def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    result = _drug_exposure_as_read(criterion, timeline)
+    unless = criterion.params.get("exception_manual")
+    # "Rituximab, unless B cells have returned to normal": the exception can only turn an
+    # excluded patient into an eligible one (or an unmet inclusion into a met one); that
+    # case is left to a person, the other stands.
+    changeable = Status.MET if criterion.type == "exclusion" else Status.NOT_MET
+    if unless and result.status is changeable:
+        return _result(criterion, Status.UNKNOWN,
+                       f"{result.reason}; {unless}: a person checks")  # fmt: skip
+    return result
+
+
+def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    if criterion.params.get("current"):
+        return _current_drug(criterion, timeline)
     window = criterion.params.get("window_days")
     names, concepts = _prepared(criterion, _exposure_concepts)
     exposures = timeline.of(*concepts)
@@ -607,6 +667,8 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         exposures = [
             f for f in exposures if (timeline.as_of - _last_exposure(f, timeline)).days <= window
         ]
+    if criterion.params.get("dose_limits") or criterion.params.get("indication"):
+        return _qualified_exposure(criterion, timeline, exposures, names)
     if exposures:
         latest = _latest(exposures, timeline)
         span = f"within {window} days" if window is not None else "documented"
@@ -619,6 +681,136 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
         )
     return _result(criterion, Status.UNKNOWN, f"no {names} exposure documented")
+
+
+def _qualified_exposure(
+    criterion: Criterion, timeline: Timeline, exposures: list[Finding], names: str
+) -> CriterionResult:
+    """A drug list whose members carry their own qualifiers: "hemodialysis,
+    cyclophosphamide, or high-dose prednisone (> 100 mg/day) for active lupus nephritis
+    within 90 days". A drug with a dose limit counts only at that dose (a dose not written
+    is unknown); with an indication, an exposure that counts is left to a person, since
+    notes do not reliably say what a drug was given for. None counting decides."""
+    params = criterion.params
+    limits = params.get("dose_limits") or {}
+    counting: list[Finding] = []
+    unread: list[str] = []
+    for finding in exposures:
+        limit = limits.get(finding.concept)
+        if limit is None:
+            counting.append(finding)
+            continue
+        dose, how, _ = _daily_dose(finding, limit, timeline)
+        if dose is None:
+            unread.append(how)
+        elif _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
+            counting.append(finding)
+    if counting:
+        latest = _latest(counting, timeline)
+        assert latest is not None
+        found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
+        if params.get("indication"):
+            return _result(criterion, Status.UNKNOWN,
+                           f"{found}: whether it was for {params['indication']} must be "
+                           "checked by a person")  # fmt: skip
+        return _result(criterion, Status.MET, f"{found} counts", [latest], timeline)
+    if unread:
+        return _result(criterion, Status.UNKNOWN, "; ".join(unread))
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET,
+                       f"no {names} documented that counts; confirm at screening")  # fmt: skip
+    return _result(criterion, Status.UNKNOWN, f"no {names} documented that counts")
+
+
+def _stopped(finding: Finding, timeline: Timeline) -> bool:
+    """The mention says the drug was stopped, or gives a stop date already passed."""
+    _, end, closed = _exposure_span(finding, timeline)
+    ended = closed and not finding.attrs.get("single_dose") and end < timeline.as_of
+    return bool(finding.attrs.get("stopped")) or ended
+
+
+def _taking_now(
+    findings: list[Finding], timeline: Timeline, window: int
+) -> tuple[bool | None, Finding, dt.date, bool]:
+    """Is the drug taken at as-of, judged by its latest mention: (True / False / None,
+    that mention, the first day of the course, whether that day is written in a note).
+    A stop date passed or "stopped" says no; a mention older than the window, or a
+    single dose ("belimumab given 1 Nov", maybe one of a series), does not tell."""
+    latest = _latest(findings, timeline)
+    assert latest is not None
+    if _stopped(latest, timeline):
+        return False, latest, _drug_start(latest, timeline), True
+    stale = (timeline.as_of - _last_exposure(latest, timeline)).days > window
+    if stale or latest.attrs.get("single_dose"):
+        return None, latest, _drug_start(latest, timeline), False
+    # The course began at the earliest mention after the last stop: a later note that
+    # repeats "on HCQ" does not restart it, an earlier course that ended is not it. A
+    # note's date is only an upper bound of the start; a written start date is the start.
+    stops = [_drug_start(f, timeline) for f in findings if _stopped(f, timeline)]
+    after = max(stops, default=dt.date.min)
+    course = [f for f in findings if not _stopped(f, timeline)
+              and _drug_start(f, timeline) > after] or [latest]  # fmt: skip
+    first = min(course, key=lambda f: _drug_start(f, timeline))
+    return True, latest, _drug_start(first, timeline), first.attrs.get("start_date") is not None
+
+
+def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Currently on AZA or MMF", "stable antimalarial for ≥ 3 months", "if using HCQ,
+    stable for ≥ 2 months": the drug taken now (its latest mention in the window and not
+    stopped), held at least `min_duration_days`. Whether a dose was `stable` is not in
+    the notes: a course long enough is unknown, for a person to check. `conditional`:
+    a patient not taking the drug meets the item."""
+    params = criterion.params
+    window = params.get("window_days") or LOOKBACK_DAYS
+    minimum = params.get("min_duration_days")
+    names, concepts = _prepared(criterion, _exposure_concepts)
+    by_concept: dict[str, list[Finding]] = {}
+    for finding in timeline.of(*concepts):
+        by_concept.setdefault(finding.concept, []).append(finding)
+    states: list[tuple[str, str, list[Finding]]] = []  # (met|short|off|unknown, why, evidence)
+    for findings in by_concept.values():
+        taking, latest, start, written = _taking_now(findings, timeline, window)
+        label, when = _label(latest.concept), _when(latest, timeline)
+        held = (timeline.as_of - start).days
+        if taking is False:
+            states.append(("off", f"{label} stopped (mention of {when})", [latest]))
+        elif taking is None:
+            states.append(("unknown", f"{label}: latest mention {when} does not tell whether "
+                                      "it is taken now", []))  # fmt: skip
+        elif minimum and held < minimum and written:
+            states.append(("short", f"{label} started {start}: {held} days, needs {minimum}",
+                           [latest]))  # fmt: skip
+        elif minimum and held < minimum:
+            states.append(("unknown", f"{label} documented since {start}; when it was "
+                                      "started is not written", []))  # fmt: skip
+        elif params.get("stable"):
+            why = f"{label} taken since {start} or earlier; is its dose stable? A person checks"
+            states.append(("unknown", why, []))
+        else:
+            states.append(("met", f"{label} taken now (mention of {when})", [latest]))
+    reasons = "; ".join(why for _, why, _ in states)
+    evidence = [f for _, _, found in states for f in found]
+    kinds = {state for state, _, _ in states}
+    if params.get("conditional"):
+        if "short" in kinds:
+            return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+        if "unknown" in kinds:
+            return _result(criterion, Status.UNKNOWN, reasons)
+        if "met" in kinds:
+            return _result(criterion, Status.MET, reasons, evidence, timeline)
+        why = reasons or f"no {names} documented"
+        return _result(criterion, Status.MET, f"{why}: the condition does not apply; confirm "
+                                              "at screening", evidence, timeline)  # fmt: skip
+    if "met" in kinds:
+        return _result(criterion, Status.MET, reasons, evidence, timeline)
+    if "unknown" in kinds:
+        return _result(criterion, Status.UNKNOWN, reasons)
+    if kinds:
+        return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET,
+                       f"no current {names} documented; confirm at screening")  # fmt: skip
+    return _result(criterion, Status.UNKNOWN, f"no current {names} documented")
 
 
 def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
@@ -751,6 +943,57 @@ def _lab_failure(
 def _lab_one(
     criterion: Criterion, params: dict, analyte: str, timeline: Timeline
 ) -> tuple[bool | None, str, tuple[Finding, ...]]:
+    """One analyte against the group's limit: the latest value, and with "repeat" (a
+    persistent or confirmed limit) the value before it as well."""
+    truth, reason, found = _lab_latest(criterion, params, analyte, timeline)
+    if not params.get("repeat") or truth is not True or not found:
+        return truth, reason, found
+    return _lab_repeated(params, analyte, timeline, found[0], reason)
+
+
+def _lab_repeated(
+    params: dict, analyte: str, timeline: Timeline, latest: Finding, reason: str
+) -> tuple[bool | None, str, tuple[Finding, ...]]:
+    """ "Persistent proteinuria ≥ 1 g/24h": the latest value met the limit; the one
+    before it (another day, within LOOKBACK_DAYS of it) must too. None without one."""
+    when = _when(latest, timeline)
+    earlier = [
+        f
+        for f in timeline.of(analyte)
+        if isinstance(f.value, (int, float))
+        and 0 < (when - _when(f, timeline)).days <= LOOKBACK_DAYS
+    ]
+    if not earlier:
+        return None, f"{reason}; persistent: no earlier value within {LOOKBACK_DAYS} days", ()
+    previous = _latest(earlier, timeline)
+    limit = _limit(params, analyte, previous, timeline)
+    if limit is None:
+        return None, f"{reason}; the earlier value has no reference range", ()
+    ok = _OPS[params["op"]](float(previous.value), limit)
+    shown = f"earlier {_fmt(float(previous.value))} on {_when(previous, timeline)}"
+    return ok, f"{reason}; {shown} {'also meets it' if ok else 'does not'}", (latest, previous)
+
+
+def _limit(params: dict, analyte: str, finding: Finding, timeline: Timeline) -> float | None:
+    """The number a value is compared with: the stated value, or the multiple of the ULN
+    (its exception's multiple for a patient with that condition) of the finding's range."""
+    if "uln_multiple" not in params:
+        return float(params["value"])
+    uln, _ = _uln(finding, analyte)
+    return None if uln is None else _uln_multiple(params, timeline) * uln
+
+
+def _uln_multiple(params: dict, timeline: Timeline) -> float:
+    multiple = float(params["uln_multiple"])
+    for exception in params.get("exceptions", []):
+        if "uln_multiple" in exception and _has_condition(timeline, exception["if"]):
+            multiple = float(exception["uln_multiple"])
+    return multiple
+
+
+def _lab_latest(
+    criterion: Criterion, params: dict, analyte: str, timeline: Timeline
+) -> tuple[bool | None, str, tuple[Finding, ...]]:
     label = _label(analyte)
     values = [f for f in timeline.of(analyte) if isinstance(f.value, (int, float))]
     latest, why = _current(values, timeline, label)
@@ -786,10 +1029,7 @@ def _lab_one(
         )
         return ok, reason, (latest, weight)
     if "uln_multiple" in params:
-        multiple = float(params["uln_multiple"])
-        for exception in params.get("exceptions", []):
-            if "uln_multiple" in exception and _has_condition(timeline, exception["if"]):
-                multiple = float(exception["uln_multiple"])
+        multiple = _uln_multiple(params, timeline)
         uln, source = _uln(latest, analyte)
         if uln is None:
             return None, f"{label} {_fmt(value)} has no reference range and no default ULN", ()
@@ -1028,10 +1268,12 @@ def _serology_attrs(concept_id: str) -> dict[str, Any]:
     return load_vocabulary()[concept_id].attrs.get("serology", {})
 
 
-def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
+def _marker_check(
+    timeline: Timeline, marker: str, ever: bool, window: int | None = None
+) -> _Check:
     """The marker's state: any positive ever (`ever`); else the latest result within the
-    lookback, or an older positive of a marker that never clears (anti-HBc, anti-HCV,
-    HIV)."""
+    lookback (or the criterion's own `window` of days: "anti-Ro positive within 3 months"),
+    or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV)."""
     label = _label(marker)
     results = [
         f for f in timeline.of(marker) if f.attrs.get("result") in ("positive", "negative")
@@ -1043,7 +1285,8 @@ def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
         latest = _latest(positives or results, timeline)
         result = latest.attrs["result"]
         return _Check(bool(positives), latest, f"{label} {result} on {_when(latest, timeline)}")
-    recent = [f for f in results if _in_lookback(f, timeline)]
+    days = LOOKBACK_DAYS if window is None else window
+    recent = [f for f in results if 0 <= (timeline.as_of - _when(f, timeline)).days <= days]
     if recent:
         latest = _latest(recent, timeline)
         result = latest.attrs["result"]
@@ -1058,7 +1301,7 @@ def _marker_check(timeline: Timeline, marker: str, ever: bool) -> _Check:
         None,
         None,
         f"most recent {label} ({latest.attrs['result']}) is from {when}, older than the "
-        f"{LOOKBACK_DAYS}-day lookback (stale)",
+        f"{days}-day {'lookback' if window is None else 'window'} (stale)",
         stale_positive=latest.attrs["result"] == "positive",
     )
 
@@ -1120,7 +1363,8 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     when every one is negative."""
     params = criterion.params
     ever = bool(params.get("ever"))
-    checks = [_marker_check(timeline, m, ever) for m in params.get("markers", [])]
+    window = params.get("window_days")
+    checks = [_marker_check(timeline, m, ever, window) for m in params.get("markers", [])]
     checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
     reasons = "; ".join(c.reason for c in checks)
     states = [c.state for c in checks]
@@ -1266,8 +1510,14 @@ def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         start, end, closed = _exposure_span(finding, timeline)
         if end >= first_day and start <= as_of:
             courses.append((finding, start, end, closed))
+    if params.get("conditional") and window is None:
+        # "If on glucocorticoids, ≤ 10 mg/day": a course already ended is not taken now.
+        courses = [c for c in courses if not (c[3] and c[2] < as_of)]
     if not courses:
         reason = f"no {names} exposure documented in the window"
+        if params.get("conditional"):
+            return _result(criterion, Status.MET,
+                           f"{reason}: the condition does not apply; confirm at screening")
         if criterion.type == "exclusion":
             return _result(criterion, Status.NOT_MET, f"{reason}; confirm at screening")
         return _result(criterion, Status.UNKNOWN, reason)
@@ -1442,8 +1692,8 @@ def _onset_part(
 _EVALUATORS: dict[str, Evaluator] = {
     "age": _age,
     "sex": _sex,
-    "diagnosis": _diagnosis,
-    "biopsy": _biopsy,
+    "diagnosis": _qualified_diagnosis,
+    "biopsy": _qualified_biopsy,
     "score": _score,
     "refractory": _refractory,
     "drug_exposure": _drug_exposure,

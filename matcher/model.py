@@ -223,6 +223,20 @@ class Criterion:
     manual_reason: str | None = None
     trace: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
+    @property
+    def unread(self) -> bool:
+        """Manual because the reader could not read the item whole, not because a person
+        always checks it. "History of organ transplant (including kidney)" with a word left
+        over, a cohort-only item, or an unrecognised threshold may well decide the patient,
+        so such a criterion keeps a patient at "possible"; informed consent, checked at
+        screening by nature, does not."""
+        if self.manual_reason is None:
+            return False
+        return (
+            any(rule == "coverage:manual" or rule.startswith("guard:") for rule in self.trace)
+            or "not recognised" in self.manual_reason
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

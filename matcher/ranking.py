@@ -23,8 +23,8 @@ def patient_status(results: Iterable[CriterionResult]) -> PatientStatus:
         if not inclusion and result.status is Status.MET:
             return PatientStatus.INELIGIBLE
     for result in results:
-        if result.status is Status.MANUAL:
-            continue
+        if result.status is Status.MANUAL and not result.criterion.unread:
+            continue  # checked by a person at screening (consent): not the engine's to decide
         wanted = Status.MET if result.criterion.type == "inclusion" else Status.NOT_MET
         if result.status is not wanted:
             return PatientStatus.POSSIBLE

@@ -5,8 +5,8 @@ measured; its canonical unit is the one GUIDELINE compares in:
 
   count x10^9/L, hemoglobin g/L, bilirubin umol/L, creatinine umol/L, upcr g/g,
   protein24h g/day, enzyme U/L, ratio ratio, seconds s, egfr mL/min/1.73m2,
-  height cm, albumin g/L, complement g/L, titer_iu IU/mL, flow % or /uL; the vitals
-  bmi kg/m2, pressure mmHg, percent % (SpO2, LVEF), weight kg.
+  height cm, albumin g/L, complement g/L, titer_iu IU/mL, titer_ru RU/mL, flow % or /uL;
+  the vitals bmi kg/m2, pressure mmHg, percent % (SpO2, LVEF), weight kg.
 
 A value is never guessed silently: an unreadable unit, a unit that does not belong to
 the family (Hb "12 U/L"), or a unitless value whose magnitude fits two units
@@ -23,6 +23,7 @@ from fractions import Fraction
 __all__ = [
     "canonical_unit",
     "convert_factor",
+    "fits_unit",
     "guess_unit",
     "normalize",
     "parse_reference_range",
@@ -60,6 +61,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "/uL": (
         "/ul", "/mm^3", "/mm3", "/cmm", "/cumm", "cells/ul", "cells/mm^3", "cells/mm3",
         "cells/cmm", "cells/cumm", "cell/ul", "per/ul", "perul", "/cu.mm", "cells/cu.mm",
+        "cell/mm3", "cell/mm^3", "cell/cmm",
     ),
     "g/dL": ("g/dl", "gm/dl", "g/100ml", "gm/100ml", "gr/dl"),
     "g/L": ("g/l", "gm/l", "gr/l"),
@@ -74,10 +76,17 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "g/day": (
         "g/24h", "g/24hr", "g/24hrs", "g/24hour", "g/24hours", "g/day", "g/d", "gm/24h",
         "gm/24hr", "gm/day", "g/24-h", "g/24-hr", "g/24-hour", "g/dayurine", "g/24hurine",
+        # spelled out: "1.8 grams per day", "2.6 gms/day", "1.1 g per 24 hours"
+        "grams/day", "gram/day", "gms/day", "gm/d", "gramsperday", "gramperday", "gperday",
+        "gmperday", "gmsperday", "gper24h", "gper24hours", "gper24hrs", "gramsper24hours",
+        "gramsper24h", "g/24hours",
     ),
     "mg/day": (
         "mg/24h", "mg/24hr", "mg/24hrs", "mg/24hour", "mg/24hours", "mg/day", "mg/d",
         "mg/24-h", "mg/24-hr",
+        # spelled out: "950 mg per 24 h", "640 milligrams per day"
+        "mgs/day", "mgperday", "mgper24h", "mgper24hr", "mgper24hrs", "mgper24hours",
+        "milligramsperday", "milligrams/day", "mg/24hours",
     ),
     "U/L": ("u/l", "iu/l", "units/l", "unit/l", "ui/l", "u/litre", "iu/litre"),
     "ukat/L": ("ukat/l",),
@@ -87,10 +96,13 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "ml/min.1.73m2", "ml/(minx1.73m2)", "ml/(min*1.73m2)", "ml/min/1.73sqm",
         "ml/min/1.73msq", "ml/minper1.73m2", "ml/minper1.73m^2", "ml/min/1.73", "ml/min/1.73m",
         "ml/(min1.73m2)",
+        # "mL/minute/1.73 m2", "mL/minute per 1.73 m²": the minute written out.
+        "ml/minute/1.73m2", "ml/minute/1.73m^2", "ml/minuteper1.73m2", "ml/minuteper1.73m^2",
+        "ml/minute/1.73",
     ),
     # eGFR written without the body-surface part ("eGFR 85 mL/min"): paediatric Schwartz
     # results are always per 1.73 m², the suffix is simply dropped in dictation.
-    "mL/min": ("ml/min", "cc/min"),
+    "mL/min": ("ml/min", "cc/min", "ml/minute"),
     "%": ("%", "percent", "pct", "%oflymphocytes", "%lymphs", "%oflymphs"),
     "cm": ("cm", "cms", "centimetres", "centimeters", "centimetre", "centimeter"),
     "m": ("m", "metre", "meter", "metres", "meters"),
@@ -98,6 +110,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "in": ("in", "inch", "inches", '"', "ins"),
     "ratio": ("ratio", "inr"),
     "IU/mL": ("iu/ml", "u/ml", "units/ml"),
+    "RU/mL": ("ru/ml",),  # relative units (anti-PLA2R ELISA)
     # Vitals: "31.2 kg/m²", "128/76 mmHg", "45 kg", "99 lb".
     "kg/m2": ("kg/m2", "kg/m^2", "kg/sqm", "kg/m.sq", "kg/msq", "kg.m-2", "kg.m^-2"),
     "mmHg": ("mmhg", "mm/hg", "mmofhg", "mm[hg]"),
@@ -207,6 +220,7 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
         "mg/L": _Conversion(_f(1, 1000), "g/L"),
     },
     "titer_iu": {"IU/mL": _Conversion(_f(1), "IU/mL")},
+    "titer_ru": {"RU/mL": _Conversion(_f(1), "RU/mL")},
     "bmi": {"kg/m2": _Conversion(_f(1), "kg/m2")},
     "pressure": {
         "mmHg": _Conversion(_f(1), "mmHg"),
@@ -363,6 +377,8 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "C3 45 is mg/dL"),
     _Plausible("titer_iu", None, "IU/mL", 0, 100_000,
                "anti-dsDNA is only ever printed in IU/mL"),
+    _Plausible("titer_ru", None, "RU/mL", 0, 100_000,
+               "anti-PLA2R is printed in RU/mL"),
     _Plausible("bmi", None, "kg/m2", 8, 80,
                "BMI is only ever printed in kg/m2: 8-80 spans wasting to severe obesity"),
     _Plausible("pressure", None, "mmHg", 30, 300,
@@ -424,6 +440,23 @@ def guess_unit(family: str, value: float, analyte: str | None = None) -> str | N
         return None
     units = {row.unit for row in rows if row.low <= value <= row.high}
     return units.pop() if len(units) == 1 else None
+
+
+def fits_unit(family: str, value: float, unit: str, analyte: str | None = None) -> bool:
+    """Is `value` plausible in `unit`? ("count", 4.5, "/uL") → False: a white count of
+    4.5 cells/mm³ is not a measurement, so "4,500/mm3" is thousands grouping. A unit this
+    table does not weigh counts as plausible."""
+    number = _finite(value)
+    if number is None:
+        return False
+    canonical = unit if unit in _CONVERSIONS.get(family, {}) else canonical_unit(unit)
+    rows = [row for row in _PLAUSIBLE if row.family == family and row.unit == canonical]
+    key = _analyte_key(analyte)
+    specific = [row for row in rows if row.analyte == key]
+    rows = specific or [row for row in rows if row.analyte is None]
+    if not rows:
+        return True
+    return any(row.low <= number <= row.high for row in rows)
 
 
 # --------------------------------------------------------------------------- reference ranges

@@ -189,7 +189,9 @@ SENTENCES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
      {"concepts": ["dx.malignancy"], "window_days": 1825}),
     ("exclusion", "Received CAR-T cell therapy previously", "exclusion", "x_cart", "diagnosis",
      {"concepts": ["proc.car_t"]}),
-    ("exclusion", "Requiring dialysis at screening", "exclusion", "x_dialysis", "manual", {}),
+    # a current state: the 90-day lookback, never a past course (test_criteria_temporality)
+    ("exclusion", "Requiring dialysis at screening", "exclusion", "x_dialysis", "diagnosis",
+     {"concepts": ["proc.dialysis"], "temporality": "current", "window_days": 90}),
     ("exclusion", "History of dialysis", "exclusion", "x_dialysis", "diagnosis",
      {"concepts": ["proc.dialysis"]}),
     ("exclusion", "Neuropsychiatric lupus", "exclusion", "x_npsle", "diagnosis",
@@ -729,7 +731,8 @@ def test_probed_wordings(text, ctype, kind, expected):
 @pytest.mark.parametrize(
     ("text", "ctype", "kind", "expected"),
     [
-        ("Active central nervous system lupus within the past year", "exclusion", "manual", {}),
+        ("Active central nervous system lupus within the past year", "exclusion", "diagnosis",
+         {"concepts": ["dx.cns_lupus"], "window_days": 365, "judged": ["active"]}),
         ("Central nervous system lupus within the past year", "exclusion", "diagnosis",
          {"concepts": ["dx.cns_lupus"], "window_days": 365}),
         ("Intravenous cyclophosphamide within 3 months before leukapheresis", "exclusion",
@@ -793,7 +796,12 @@ def test_a_sibling_bullet_starting_in_lower_case_is_its_own_item() -> None:
     text = ("* have active DLE confirmed by histological analysis\n"
             "* have a confirmed diagnosis of SLE with SLEDAI-2K > 6\n"
             "* lymphocytes below 0.5 x10^9/L")
-    assert len(parse_eligibility_text(text)) == 3
+    bullets = [line[2:] for line in text.splitlines()]
+    # Each criterion comes from one bullet (a compound bullet may give several), and
+    # every bullet gives at least one.
+    owners = [[b for b in bullets if c.text in b] for c in parse_eligibility_text(text)]
+    assert all(len(o) == 1 for o in owners)
+    assert {o[0] for o in owners} == set(bullets)
 
 
 @pytest.mark.parametrize(("paragraph", "count"), [

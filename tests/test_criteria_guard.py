@@ -54,16 +54,22 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      NOT_UNDERSTOOD + '"adults"'),
     ("exclusion", "Age < 18 or > 60 years", "inclusion", "age",
      {"min_years": 18, "max_years": 60}),
-    # --- active / current / ongoing / requiring are not "ever"
-    ("exclusion", "Active CNS lupus", "exclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
-    ("exclusion", "Current dialysis", "exclusion", "manual", NOT_UNDERSTOOD + '"Current"'),
-    ("exclusion", "Patients currently receiving belimumab", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"currently"'),
-    ("exclusion", "Ongoing treatment with tacrolimus", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Ongoing"'),
-    ("exclusion", "Requiring hemodialysis at screening", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Requiring"'),
-    ("exclusion", "Active tuberculosis", "exclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
+    # --- active / current / ongoing / requiring are not "ever": a current state is the
+    # lookback, and the activity of a disease that flares is judged by a person when it is
+    # documented (matcher.criteria_temporality)
+    ("exclusion", "Active CNS lupus", "exclusion", "diagnosis",
+     {"concepts": ["dx.cns_lupus"], "temporality": "current", "judged": ["active"]}),
+    ("exclusion", "Current dialysis", "exclusion", "diagnosis",
+     {"concepts": ["proc.dialysis"], "temporality": "current", "window_days": 90}),
+    # (a drug taken now is read as such: its latest mention recent and not stopped)
+    ("exclusion", "Patients currently receiving belimumab", "exclusion", "drug_exposure",
+     {"drugs": ["drug.belimumab"], "current": True, "window_days": 90}),
+    ("exclusion", "Ongoing treatment with tacrolimus", "exclusion", "drug_exposure",
+     {"drugs": ["drug.tacrolimus"], "current": True, "window_days": 90}),
+    ("exclusion", "Requiring hemodialysis at screening", "exclusion", "diagnosis",
+     {"concepts": ["proc.dialysis"], "temporality": "current", "window_days": 90}),
+    ("exclusion", "Active tuberculosis", "exclusion", "diagnosis",
+     {"concepts": ["dx.tuberculosis"], "temporality": "current", "window_days": 90}),
     # ... unless a kind states the current state: serology judges a current hepatitis B by
     # its current markers, pregnancy by a statement in the last 90 days (criteria_kinds).
     ("exclusion", "Active hepatitis B infection", "exclusion", "serology",
@@ -76,7 +82,8 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("exclusion", "Renal disease not consistent with lupus nephritis", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Renal", "disease", "not"'),
     ("exclusion", "Seizures due to SLE", "exclusion", "manual", NOT_UNDERSTOOD + '"Seizures"'),
-    ("exclusion", "Severe active lupus nephritis", "exclusion", "manual", NOT_UNDERSTOOD),
+    ("exclusion", "Severe active lupus nephritis", "exclusion", "manual",
+     GUARD + "excludes the trial's own condition (lupus nephritis)"),
     ("inclusion", "Childhood-onset SLE", "inclusion", "manual", NOT_UNDERSTOOD),
     # --- exceptions and "other" keep the list as written
     ("exclusion", "Biologics except belimumab within 6 months", "exclusion", "drug_exposure",
@@ -87,8 +94,11 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      NOT_UNDERSTOOD + '"Pulse"'),
     ("exclusion", "Corticosteroids for asthma within 3 months", "exclusion", "manual",
      NOT_UNDERSTOOD + '"asthma"'),
+    # (the class is data: "e.g., rituximab" names a member, it does not narrow the class)
     ("exclusion", "Any B-cell targeted therapy (e.g., rituximab) within 12 months", "exclusion",
-     "manual", NOT_UNDERSTOOD + '"B-cell"'),
+     "drug_exposure",
+     {"drugs": ["drug.rituximab", "drug.obinutuzumab", "drug.ocrelizumab", "drug.ofatumumab",
+                "drug.belimumab", "drug.telitacicept"], "window_days": 365}),
     # --- a relative change is not a level
     ("exclusion", "A 3-fold increase in ALT to > 120 U/L", "exclusion", "manual",
      NOT_UNDERSTOOD + '"3-fold", "increase"'),
@@ -108,8 +118,9 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      {"classes": ["I", "II", "III", "IV", "V"], "allowed_with": []}),
     ("inclusion", "ISN/RPS class III (A or A/C), IV-S (A) or IV-G (A) lupus nephritis on kidney "
      "biopsy", "inclusion", "biopsy", {"classes": ["III", "IV"], "allowed_with": []}),
-    ("inclusion", "Active lupus nephritis confirmed on kidney biopsy", "inclusion", "manual",
-     NOT_UNDERSTOOD + '"Active"'),
+    # with no class, the activity is a person's to judge when a biopsy shows lupus nephritis
+    ("inclusion", "Active lupus nephritis confirmed on kidney biopsy", "inclusion", "biopsy",
+     {"classes": ["I", "II", "III", "IV", "V", "VI"], "judged": ["active"]}),
     # --- washouts are never dropped
     ("inclusion", "Platelets ≥ 75 × 10^9/L without transfusion or G-CSF in the preceding 14 days",
      "inclusion", "manual", NOT_UNDERSTOOD + '"without", "transfusion", "G-CSF"'),
@@ -117,7 +128,7 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      NOT_UNDERSTOOD + '"without"'),
     # --- a judgement item is not a concept match on one keyword
     ("exclusion", "Intolerance to mycophenolate mofetil", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Intolerance"'),
+     "intolerance to mycophenolate must be checked by a person"),
     ("exclusion", "Conditions requiring treatments such as IVIG or plasma exchange", "exclusion",
      "manual", NOT_UNDERSTOOD + '"Conditions", "requiring"'),
     # --- qualifiers: duration, onset, indication
@@ -141,7 +152,8 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      GUARD + "implausible value (a window of 29200 days)"),
     ("inclusion", "Latent tuberculosis", "inclusion", "manual",
      GUARD + "an inclusion should not require latent tuberculosis"),
-    ("inclusion", "Active tuberculosis", "inclusion", "manual", NOT_UNDERSTOOD + '"Active"'),
+    ("inclusion", "Active tuberculosis", "inclusion", "manual",
+     GUARD + "an inclusion should not require tuberculosis"),
     ("inclusion", "Patients with malignancy", "inclusion", "manual",
      GUARD + "an inclusion should not require malignancy"),
     # --- the trial's own condition is never excluded
@@ -314,7 +326,7 @@ def test_the_records_maximum_age_stays_when_the_text_gives_only_a_minimum() -> N
 
 
 def test_every_criterion_records_the_rules_that_produced_it() -> None:
-    text = ("Inclusion Criteria:\n* No rituximab within 6 months\n* Active CNS lupus\n"
+    text = ("Inclusion Criteria:\n* No rituximab within 6 months\n* Seizures due to SLE\n"
             "Exclusion Criteria:\n* Hemoglobin ≥ 9000 g/dL\n")
     traces = [c.trace for c in parse_eligibility_text(text)]
     assert traces[0][:3] == ("section:inclusion", "polarity:negated", "kind:drug_exposure")

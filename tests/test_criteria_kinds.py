@@ -169,8 +169,9 @@ DOSES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     # A dose change, a conditional limit, or a dose beside other drugs is not one threshold.
     ("exclusion", "Current use of prednisone or equivalent > 15mg/d or dose change within 2 "
      "weeks prior to Screening", "exclusion", "manual", {}),
-    ("exclusion", "Active lupus nephritis requiring hemodialysis, cyclophosphamide (Cytoxan™), "
-     "or high-dose prednisone (> 100 mg/day) within last 90 days", "exclusion", "manual", {}),
+    # (a drug list whose steroid carries its own dose, "hemodialysis, cyclophosphamide, or
+    # high-dose prednisone (> 100 mg/day)", is read member by member by the drug reader:
+    # tests/test_criteria_drugs.py)
 ]
 
 
@@ -249,11 +250,11 @@ DIAGNOSES: list[tuple[str, str, str, str, dict[str, Any]]] = [
      {"concepts": ["dx.rpgn"]}),
     ("exclusion", "History of psychiatric illness", "exclusion", "diagnosis",
      {"concepts": ["dx.psychiatric"]}),
-    # A current state with no window ("current", "active", "concomitant") is not shown by
-    # a mention in the lookback ("history of TB, treated 2015" in last month's note): the
-    # coverage guard leaves it to a person.
+    # A current state with no window ("current", "active") is read by
+    # matcher.criteria_temporality: the lookback, where a past history ("history of TB,
+    # treated 2015" in last month's note) does not count.
     ("exclusion", "Have current drug or alcohol abuse or dependence.", "exclusion",
-     "manual", {}),
+     "diagnosis", {"concepts": ["dx.substance_abuse"], "temporality": "current"}),
     ("exclusion", "History of drug or alcohol abuse or dependence.", "exclusion",
      "diagnosis", {"concepts": ["dx.substance_abuse"]}),
     ("exclusion", "Congenital or acquired immunodeficiency.", "exclusion", "diagnosis",
@@ -264,7 +265,8 @@ DIAGNOSES: list[tuple[str, str, str, str, dict[str, Any]]] = [
      "diagnosis", {"concepts": ["dx.dvt", "dx.pe"]}),
     ("exclusion", "Chronic liver disease or cirrhosis", "exclusion", "diagnosis",
      {"concepts": ["dx.liver_disease", "dx.cirrhosis"]}),
-    ("exclusion", "Active tuberculosis or latent TB", "exclusion", "manual", {}),
+    ("exclusion", "Active tuberculosis or latent TB", "exclusion", "diagnosis",
+     {"concepts": ["dx.tuberculosis", "dx.latent_tb"], "temporality": "current"}),
     ("exclusion", "History of tuberculosis or latent TB", "exclusion", "diagnosis",
      {"concepts": ["dx.tuberculosis", "dx.latent_tb"], "window_days": "<missing>"}),
     ("exclusion", "History of malignancy.", "exclusion", "diagnosis",
@@ -339,7 +341,7 @@ def test_a_word_no_rule_consumed_makes_the_reading_manual_and_names_it():
     ("ctype", "text", "words"),
     [
         ("exclusion", "Active tuberculosis or untreated latent TB", "untreated"),
-        ("exclusion", "Severe psychiatric illness", "severe"),
+        ("exclusion", "Active tuberculosis or incompletely treated latent TB", "incompletely"),
         ("exclusion", "Positive HBsAg or anti-HBc, or syphilis", "syphilis"),
         ("exclusion", "Pregnant women, or women with HIV", None),  # two kinds: not this module's
     ],

@@ -268,7 +268,7 @@ def test_a_standing_state_is_read_as_current_unless_its_history_is_asked(text, c
     criterion = _exclusion(text)
     assert criterion.params["concepts"] == concepts
     assert criterion.params.get("window_days") == window
-    assert criterion.params.get("earlier_unknown", False) is (window == 90)
+    assert (criterion.params.get("temporality") == "current") is (window == 90)
 
 
 HEPATIC = "Hepatic failure patients"
@@ -288,9 +288,9 @@ def test_an_older_mention_of_a_standing_state_is_unknown(text, findings, expecte
     assert _status(criterion, *findings) is expected
 
 
-def test_the_plain_words_reading_says_an_earlier_mention_is_checked_by_a_person():
+def test_the_plain_words_reading_says_a_standing_state_is_current():
     criterion = _read("exclusion", "Hepatic failure patients")
-    assert "earlier" in reading(criterion)
+    assert "as current" in reading(criterion)
 
 
 # ------------------------------------------------------------------ "other than SLE"
@@ -318,3 +318,57 @@ def test_an_exclusion_of_other_autoimmune_disease_does_not_count_lupus_itself():
     assert _status(criterion, _mention("dx.sle", dt.date(2026, 10, 1))) is Status.NOT_MET
     ra = _mention("dx.rheumatoid_arthritis", dt.date(2026, 10, 1))
     assert _status(criterion, ra) is Status.MET
+
+
+# A degree a person judges ("uncontrolled", "severe") on a standing state: the state now,
+# decided only when absent; a past asked for ("prior to screening") stays ever.
+JUDGED_STATES = [
+    ("Uncontrolled cardiac arrhythmia", ["dx.arrhythmia"], "current"),
+    ("Severe psychiatric illness such as schizophrenia or psychosis",
+     ["dx.psychiatric", "dx.psychosis"], "current"),
+    ("Clinically significant alcohol abuse prior to screening", ["dx.substance_abuse"], "ever"),
+    # A standing state in the list makes it current: an older mention of either is for a
+    # person, never a decision.
+    ("Severe psychiatric illness or substance abuse", ["dx.psychiatric", "dx.substance_abuse"],
+     "current"),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts", "temporality"), JUDGED_STATES,
+                         ids=[r[0] for r in JUDGED_STATES])
+def test_a_judged_standing_state_is_current_unless_its_past_is_asked(text, concepts,
+                                                                    temporality):
+    criterion = _exclusion(text)
+    assert set(criterion.params["concepts"]) == set(concepts)
+    assert criterion.params["temporality"] == temporality
+    assert criterion.params.get("judged")
+
+
+def test_the_bench_counts_a_judged_degree_as_read():
+    """Gold "severe psychiatric disease" against a reading that carries "severe" as a
+    judged qualifier: the degree is kept (only absence is decided), not narrowed away."""
+    from benchmarks import bench_criteria as bench
+
+    text = "Exclusion Criteria:\n\n* Severe psychiatric disease\n"
+    row = {"nct": "NCT00000000", "row": 1, "source": "Severe psychiatric disease",
+           "category": "diagnosis", "section": "exclusion", "computable": True, "meaning": "",
+           "notes": "", "essentials": {"concept": "severe psychiatric disease",
+                                       "effect": "exclude", "temporality": "current"}}
+    params = {"concepts": ["dx.psychiatric"], "system": None, "temporality": "current",
+              "window_days": 90}
+    judged = Criterion("exc-1", "x_psych", "exclusion", "Severe psychiatric disease",
+                       "diagnosis", {**params, "judged": ["severe"]})
+    plain = Criterion("exc-1", "x_psych", "exclusion", "Severe psychiatric disease",
+                      "diagnosis", params)
+    assert bench.score_trial("NCT00000000", text, [row], [judged]).rows[0].outcome == bench.CORRECT
+    assert bench.score_trial("NCT00000000", text, [row], [plain]).rows[0].outcome == bench.WRONG
+
+
+def test_a_standing_state_under_a_history_heading_is_ever():
+    from matcher.criteria import parse_eligibility_text
+
+    body = ("Exclusion Criteria:\n* Past medical history of:\n"
+            "  * Hepatic failure\n  * Uncontrolled arrhythmia\n")
+    liver, rhythm = parse_eligibility_text(body)
+    assert (liver.kind, liver.params.get("temporality")) == ("diagnosis", "ever")
+    assert (rhythm.kind, rhythm.params.get("temporality")) == ("diagnosis", "ever")

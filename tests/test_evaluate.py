@@ -378,3 +378,31 @@ def test_condition_beside_an_exclusion_threshold():
     assert status(c, dialysis) is Status.MET
     assert status(c) is Status.UNKNOWN  # no eGFR: unknown, dialysis not documented
     assert status(c, finding("lab.egfr", 80.0)) is Status.NOT_MET
+
+
+@pytest.mark.parametrize(("text", "section"), [
+    # a word the reader could not account for: the transplant may well exclude her
+    ("History of organ transplant (including kidney)", "exclusion"),
+    # applies to one cohort only: which cohort she is in is not known
+    ("Cohort B only: prior rituximab within 12 months", "exclusion"),
+])
+def test_an_unread_criterion_keeps_a_patient_possible_never_eligible(
+    text: str, section: str
+) -> None:
+    from matcher.criteria import parse_criterion
+
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "manual" or criterion.manual_reason is not None
+    assert criterion.unread
+    tl = timeline(finding("dx.sle", category="diagnosis"))
+    met = evaluate(crit("diagnosis", concepts=["dx.sle"]), tl)
+    unread = evaluate(criterion, tl)
+    assert unread.status is Status.MANUAL
+    assert patient_status([met, unread]) is PatientStatus.POSSIBLE
+
+
+def test_a_criterion_a_person_checks_at_screening_does_not_hold_back_eligible() -> None:
+    from matcher.criteria import parse_criterion
+
+    consent = parse_criterion("Written informed consent from the parent", "inclusion")
+    assert consent.manual_reason is not None and not consent.unread

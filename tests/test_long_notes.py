@@ -158,11 +158,19 @@ def test_a_note_read_in_pieces_gives_the_findings_of_the_whole_note(parser: Note
 #  read from the later text, and what it must show of the earlier context)
 CONTEXT_ACROSS_PIECES = [
     pytest.param(
+        "Plan:\nRepeat bloods in two weeks.",
+        "Rituximab 1 g.",
+        "drug.rituximab",
+        lambda f: f.assertion == "hypothetical",
+        id="the-open-section-goes-on",
+    ),
+    pytest.param(
+        # Issue 15 (9): a family history ends with its paragraph, in a piece as in the note.
         "Family history:\nMaternal aunt with rheumatoid arthritis.",
         "Systemic lupus erythematosus in her twenties.",
         "dx.sle",
-        lambda f: f.assertion == "family",
-        id="the-open-section-goes-on",
+        lambda f: f.assertion != "family",
+        id="a-family-history-ends-with-its-paragraph",
     ),
     pytest.param(
         "Seen 13/03/2026 in clinic.",

@@ -273,6 +273,10 @@ PATHOLOGICAL = {
     "unwrapped lines": "Inclusion Criteria:\n  -  Proteinuria\n" + "and more text here\n" * 2_600,
     "spaces in a field": "Sex:" + " " * 50_000 + "x\nInclusion Criteria:\n  -  Age 18 years\n",
     "spaces after a heading": "Locations" + " " * 50_000 + "x\nInclusion Criteria:\n  -  Age 18\n",
+    # An exception clause is blanked to spaces before the window is read: "within the last 6
+    # months (except ...)" leaves a window followed by a run of blanks.
+    "spaces after a window": "Exclusion Criteria:\n  -  Malignancy within the last 6 months"
+    + " (except " + "skin cancer " * 4_200 + ")\n",
 }
 
 _READ_ONE = textwrap.dedent("""\

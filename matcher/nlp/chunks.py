@@ -17,8 +17,9 @@ is scanned a bounded number of times: linear in the note):
 3. after a line break; 4. after a space; 5. anywhere (a 100,000-character word).
 
 What a piece cannot see of the text before it is carried into it (NoteContext): the
-section open where it starts ("Family history:" three paragraphs up still makes "SLE" the
-family's), the note's numeric date convention (one "13/03/2026" anywhere makes every
+section open where it starts ("Plan:" three paragraphs up still makes "rituximab 1 g" a
+plan; a family history ends with its paragraph, so it is not carried past a blank line),
+the note's numeric date convention (one "13/03/2026" anywhere makes every
 "04/05/2026" day first) and whether a heading makes the note a biopsy report. Not carried,
 so only a cut of kinds 3-5 can change a finding: a dated block or a sentence that a line
 or word cut splits, and the 40 characters a vocabulary context filter looks back
@@ -36,6 +37,10 @@ from dataclasses import dataclass
 from matcher.dates import infer_day_first
 
 CHUNK_CHARS = 100_000  # a piece of a long note: ~0.3 s of parsing, ~7 MB of doc
+# Sections whose effect (family, negated) ends where the section ends, not at the next
+# heading: one inline "Family hx: aunt with lupus." must not make every later lab the
+# family's. A blank line ends them, so a piece cut after one does not carry them.
+BOUNDED_SECTIONS = frozenset({"family_history", "allergies"})
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPACE = re.compile(r"[ \t]")
@@ -88,6 +93,8 @@ def split_note(
         # The last heading before the piece: the piece's own headings it reads itself.
         at = bisect.bisect_left(headings, start) - 1
         section = categories[at] if at >= 0 else None
+        if section in BOUNDED_SECTIONS and _BLANK_LINE.search(text, headings[at], start):
+            section = None
         pieces.append(Piece(start, end, NoteContext(section, report, day_first)))
         start = end
     return pieces

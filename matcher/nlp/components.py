@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from matcher.errors import VocabularyError
-from matcher.nlp.chunks import NoteContext
+from matcher.nlp.chunks import BOUNDED_SECTIONS, NoteContext
 from matcher.vocab import data_text
 
 CONCEPTS_KEY = "concepts"
@@ -141,6 +141,11 @@ _ABBREVIATIONS_WITH_DOT = frozenset(
         "yrs",
         "t",
         "inc",
+        # routes: "filgrastim 300 mcg s.c. on 2 Nov" is one sentence
+        "s.c",
+        "i.v",
+        "i.m",
+        "p.o",
         "b.i.d",
         "t.i.d",
         "q.d",
@@ -209,6 +214,8 @@ class ClinicalSentences:
         k = index - 1
         while k > 0 and space[k]:  # "sister.  He": look past the double space
             k -= 1
+        if length[k] == 1 and text[idx[k]] == "?" and idx[k] + 1 == start:
+            return False  # "?Gilbert", "?early LN": a query prefix, not a question's end
         if length[k] == 1 and text[idx[k]] in ".!?" and k >= 1:
             before = text[idx[k - 1] : idx[k - 1] + length[k - 1]].lower().rstrip(".")
             if before in _ABBREVIATIONS_WITH_DOT:
@@ -398,6 +405,13 @@ _DONE_VERBS = re.compile(
 )
 
 
+# A heading line with content after its label: "Family hx: aunt with lupus", "FH - nil".
+_HEADING_CONTENT = re.compile(r"[:\-–—]\s*\S")
+# A line that opens with a label of its own: "ROS:", "Personal history -", "Hx:".
+_OTHER_LABEL = re.compile(r"^[A-Za-z][A-Za-z /&'()]{0,40}?\s*(?::|\s[-–—]\s)")
+_FIRST_WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*(?:\s+[A-Za-z][A-Za-z\-]*)?")
+
+
 class ClinicalContext:
     """ConText-style assertion over the concept spans of each sentence.
 
@@ -415,6 +429,7 @@ class ClinicalContext:
 
     def _compile(self) -> None:
         rules = self.rules
+        self._family_words: set[str] | None = None  # read from the rules when first needed
         for index, rule in enumerate(rules.get("rules", [])):
             if rule.get("category") not in rules.get("categories", []):
                 raise VocabularyError(
@@ -460,8 +475,9 @@ class ClinicalContext:
         sentences = Sentences(doc)
         # Everything is indexed by token position so each span looks only at its
         # neighbourhood: linear in the note, whatever its length.
-        cues = self._cues(doc)
+        cues = [c for c in self._cues(doc) if not _is_informant(doc, text, c)]
         cue_starts = [c[3] for c in cues]
+        relatives = _relative_regions(doc, text, cues)
         # Terminator texts come from offsets: a Span per match ("," is one) cost more
         # than the matching itself.
         table = doc.to_array([IDX, LENGTH, SPACY])
@@ -497,9 +513,21 @@ class ClinicalContext:
             at = bisect.bisect_right(section_starts, span.start) - 1
             if at >= 0:
                 section = sections[at].label_ if span.start < sections[at].end else None
+                if section in BOUNDED_SECTIONS and span.start_char >= self._section_reach(
+                    text, sections[at].start_char, sections[at].end_char
+                ):
+                    section = None
             else:  # before this doc's first heading: a piece goes on with the note's section
                 section = open_section
+                if section in BOUNDED_SECTIONS and span.start_char >= self._lines_reach(
+                    text, 0, len(text), inline=False
+                ):
+                    section = None
             found |= self._section_effect(section, span, sent_char, text)
+            if any(lo <= span.start_char < hi for lo, hi in relatives):
+                found.add("family")
+            if _declined(span, sent_char, text):
+                found.add("negated")
             if "hypothetical" in found and self._acts_on_current_drug(span, sent_char, text):
                 found.discard("hypothetical")
             span._.assertion = min(found, key=self.priority.__getitem__) if found else "affirmed"
@@ -560,6 +588,54 @@ class ClinicalContext:
             te <= gap[1] and word not in allowed for _ts, te, word in terminators[first:last]
         )
 
+    def _section_reach(self, text: str, start: int, end: int) -> int:
+        """Where a family-history (or allergy) section stops acting, at most at `end`.
+
+        A heading with content on its own line ("Family hx: aunt with lupus.") covers
+        that line, and the lines after it that go on with the list: a bullet, a relative
+        ("Sister: ITP"), or a wrapped line starting in lower case. A heading alone on its
+        line ("FAMILY HISTORY") covers its paragraph: up to a blank line or a line
+        opening with another label ("ROS: no fever"). What follows is the patient's own.
+        """
+        line_end = text.find("\n", start, end)
+        if line_end == -1:
+            return end
+        inline = bool(_HEADING_CONTENT.search(text[start:line_end]))
+        return self._lines_reach(text, line_end + 1, end, inline)
+
+    def _lines_reach(self, text: str, position: int, end: int, inline: bool) -> int:
+        """The first line from `position` on that no longer belongs to the section."""
+        while position < end:
+            following = text.find("\n", position, end)
+            following = end if following == -1 else following
+            line = text[position:following]
+            body = _BULLET.sub("", line).strip() if line.strip() else ""
+            if not body:
+                return position  # a blank line ends the paragraph
+            relative = self._relative_opens(body)
+            if inline:
+                continues = relative or bool(_BULLET.match(line)) or body[:1].islower()
+            else:
+                continues = relative or not _OTHER_LABEL.match(body)
+            if not continues:
+                return position
+            position = following + 1
+        return end
+
+    def _relative_opens(self, line: str) -> bool:
+        """Does a line open with a relative ("Mother: SLE", "maternal aunt - lupus")?"""
+        if self._family_words is None:
+            self._family_words = {
+                rule["literal"].lower()
+                for rule in self.rules.get("rules", [])
+                if rule.get("category") == "family"
+            }
+        first = _FIRST_WORDS.match(line)
+        if first is None:
+            return False
+        words = first.group(0).lower().split()
+        return any(" ".join(words[:n]) in self._family_words for n in (1, 2))
+
     @staticmethod
     def _acts_on_current_drug(span: Span, sentence_start: int, text: str) -> bool:
         """ "Plan: continue tacrolimus, start leflunomide": tacrolimus is taken now."""
@@ -594,6 +670,121 @@ class ClinicalContext:
         self.rules = json.loads((Path(path) / "context_rules.json").read_text())
         self._compile()
         return self
+
+
+# ------------------------------------------------------- informants, relative clauses
+# A relative who tells the history is its source, not its subject: "Mum says she might have
+# Gilbert's?", "per her father, ...", "according to his brother ...". What follows is the
+# patient's (uncertain where hedged), not family history.
+_FAMILY_WORD = (
+    r"(?:(?:maternal|paternal|older|younger|elder|big|little|twin)\s+)?"
+    r"(?:mother|father|mum|mom|dad|parents?|sister|brother|sibling|aunt|uncle|"
+    r"grand(?:mother|father|ma|pa|parents?)|granny|cousin|twin|attendant|carer|guardian)"
+)
+_INFORMANT_BEFORE = re.compile(
+    r"\b(?:per|as\s+per|according\s+to|history\s+(?:from|given\s+by|obtained\s+from)|"
+    r"as\s+told\s+by|(?:reported|told|informed|relayed)\s+by)\s+(?:the\s+|her\s+|his\s+|"
+    r"their\s+|(?:the\s+)?(?:pt|patient)'?s\s+)?(?:(?:maternal|paternal|older|younger|elder|"
+    r"twin)\s+)?$",
+    re.I,
+)
+_INFORMANT_AFTER = re.compile(
+    rf"(?:\s+{_FAMILY_WORD})?\s*(?:,\s*)?(?:(?:is|was|also)\s+)?(?:says|said|reports?|reported|"
+    r"states?|stated|thinks|thought|believes|believed|wonders|wondered|recalls|"
+    r"recalled|remembers|mentions|mentioned|tells|told\s+(?:us|me)|notes|noted|describes|"
+    r"described|informs|informed|explains|explained|confirms|confirmed|asks|asked|queries|"
+    r"queried|unsure|not\s+sure|isn'?t\s+sure|uncertain)\b(?!\s+to\b)",
+    re.I,
+)
+# A relative clause opened after a relative: "her uncle, who had a transplant in 2018,",
+# "his father - who has Gilbert syndrome -", "a cousin who had rituximab", "the twin
+# brother, in whom class III LN was found".
+_RELATIVE_OPEN = re.compile(
+    r"\s*(?P<p>,|\s[-–—]|\(|)\s*(?:who|whose|whom|(?:in|for|of|to)\s+whom|that)\b", re.I
+)
+_RELATIVE_CLOSE = {",": re.compile(r"[,;]|$"), "(": re.compile(r"[);]|$")}
+_DASH_CLOSE = re.compile(r"\s[-–—]\s|[;]|$")
+# After the clause the relative's own predicate goes on ("..., has lupus nephritis as
+# well") until the patient is named again or the sentence turns.
+_PATIENT_AGAIN = re.compile(
+    r"[;]|\b(?:she|he|her|him|his|hers|herself|himself|the\s+patient|our\s+patient|pt|"
+    r"patient|the\s+child|son|daughter|but|however|whereas|while|although|though|unlike)\b",
+    re.I,
+)
+_RELATIVE_REACH = 160  # characters: a relative clause longer than this is not read as one
+
+
+# "Parents declined cyclophosphamide", "refused IV methylprednisolone": never given.
+_DECLINED_BEFORE = re.compile(
+    r"\b(?:declined|refused|declining|refusing|declines|refuses)\s+(?:to\s+(?:start|take|"
+    r"have|try|receive)\s+)?(?:the\s+|any\s+|further\s+|oral\s+|iv\s+|"
+    r"(?:treatment|therapy)\s+with\s+)*$",
+    re.I,
+)
+
+
+def _declined(span: Span, sentence_start: int, text: str) -> bool:
+    if not span.label_.startswith(("drug.", "class.", "proc.")):
+        return False
+    before = text[max(sentence_start, span.start_char - 60) : span.start_char]
+    return _DECLINED_BEFORE.search(before) is not None
+
+
+def _is_informant(doc: Doc, text: str, cue: tuple[str, str, int, int, int]) -> bool:
+    category, _direction, _scope, start, end = cue
+    if category != "family":
+        return False
+    start_char = doc[start].idx
+    end_char = doc[end - 1].idx + len(doc[end - 1])
+    if _INFORMANT_BEFORE.search(text, max(0, start_char - 40), start_char):
+        return True
+    return _INFORMANT_AFTER.match(text, end_char) is not None
+
+
+def _relative_regions(
+    doc: Doc, text: str, cues: list[tuple[str, str, int, int, int]]
+) -> list[tuple[int, int]]:
+    """Character ranges that speak of a relative: a relative clause after a family word
+    and the relative's own predicate after the clause. "Her uncle, who received a kidney
+    transplant in 2018, has lupus nephritis as well": both are the uncle's. "Unlike her
+    brother, who needed a transplant, she has preserved renal function": only the clause."""
+    regions: list[tuple[int, int]] = []
+    for category, _direction, _scope, _start, end in cues:
+        if category != "family":
+            continue
+        after = doc[end - 1].idx + len(doc[end - 1])
+        opened = _RELATIVE_OPEN.match(text, after)
+        if opened is None:
+            continue
+        limit = min(len(text), after + _RELATIVE_REACH)
+        newline = text.find("\n", after, limit)
+        limit = newline if newline != -1 else limit
+        punct = opened["p"].strip()
+        closer = _DASH_CLOSE if punct in ("-", "–", "—") else _RELATIVE_CLOSE.get(punct)
+        if closer is None:  # "a cousin who had rituximab ... is well": to the next pause
+            closer = _RELATIVE_CLOSE[","]
+        close = closer.search(text, opened.end(), limit)
+        clause_end = close.start() if close is not None else limit
+        sentence_end = _sentence_end(text, opened.end(), limit)
+        clause_end = min(clause_end, sentence_end)
+        # "her mother, who reports she has been taking tacrolimus": the patient again.
+        again = _PATIENT_AGAIN.search(text, opened.end(), clause_end)
+        regions.append((opened.end(), again.start() if again is not None else clause_end))
+        if close is None or text[close.start() : close.start() + 1] == ";":
+            continue
+        predicate_start = close.end()
+        stop = _PATIENT_AGAIN.search(text, predicate_start, sentence_end)
+        regions.append((predicate_start, stop.start() if stop is not None else sentence_end))
+    return regions
+
+
+_SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)")
+
+
+def _sentence_end(text: str, start: int, limit: int) -> int:
+    """The end of the sentence that runs on from `start` (". " or "? " or the limit)."""
+    stop = _SENTENCE_STOP.search(text, start, limit)
+    return stop.start() if stop is not None else limit
 
 
 # ---------------------------------------------------------------- misspellings

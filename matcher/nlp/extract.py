@@ -20,12 +20,14 @@ from spacy.tokens import Doc, Span
 
 from matcher.dates import (
     DateMention,
+    DurationMention,
     find_dates,
     find_durations,
     infer_day_first,
     resolve_partial,
+    window_to_days,
 )
-from matcher.model import Assertion, Finding
+from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding
 from matcher.nlp.components import (
     CONCEPTS_KEY,
     SECTIONS_KEY,
@@ -33,11 +35,18 @@ from matcher.nlp.components import (
     doc_text,
     note_context,
 )
-from matcher.units import canonical_unit, convert_factor, guess_unit, parse_reference_range
+from matcher.units import (
+    canonical_unit,
+    convert_factor,
+    fits_unit,
+    guess_unit,
+    parse_reference_range,
+)
 from matcher.vocab import Concept, Vocabulary, in_context, load_vocabulary, read_concepts
 
 # ------------------------------------------------------------------ value grammar
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+(?:\.\d+)?|\.\d+"
+# "4,500" (thousands grouping), "11,4" (a decimal comma: see _comma_readings), "3.1".
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
 # Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
 # "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6"
 _LEAD = (
@@ -46,12 +55,20 @@ _LEAD = (
     r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
     r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
-    r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
+    r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
-    r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)])\s*)*"
+    r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
+    # "Proteinuria on 24-h collection: 620 mg/day"
+    r"\bon\s+(?:a\s+)?24[-\s]?h(?:rs?|ours?)?\s+(?:urine\s+)?collection\b|"
+    # "lymphocyte count has recovered to 1.3", "B cells remain suppressed at 0.01 x10^9/L"
+    r"\b(?:has\s+|have\s+)?(?:recovered|risen|fallen|improved|normali[sz]ed|returned|"
+    r"climbed|come\s+down|gone\s+up|gone\s+down|crept\s+up)\s+to\b|"
+    r"\b(?:remains?|remained|stays?|stayed)\s+[a-z]+\s+at\b|"
+    # an EHR table's cell border: "| Lymphocytes | 0.74 | 10*9/L |"
+    r"\|)\s*)*"
 )
 _VALUE_RE = re.compile(
-    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d)(?!\s*[:/]\s*\d)", re.I
+    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d|,\d)(?!\s*[:/]\s*\d)", re.I
 )
 _FLAG_RE = re.compile(r"^\s*(?:\(?\b(?P<flag>H|L|HH|LL|high|low|abnormal)\b\)?|\*+)", re.I)
 _REF_RE = re.compile(
@@ -59,11 +76,12 @@ _REF_RE = re.compile(
     r"|normal|N|RR|range)\s*[:=]?\s*[<≤>≥]?\s*\d[\d.,\s\-–]*))",
     re.I,
 )
-_UNIT_CHUNK = re.compile(r"^\s*(?P<u>[^\s;,()\[\]]+(?:\s+[^\s;,()\[\]]+){0,2})")
+# Up to four words: "mg per 24 h", "grams per day".
+_UNIT_CHUNK = re.compile(r"^[\s|]*(?P<u>[^\s;,()\[\]|]+(?:\s+[^\s;,()\[\]|]+){0,3})")
 _SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
 
 # "1:640", "1/640", "1 in 320"
-_TITRE_RE = re.compile(r"\b1\s*(?::|/|\bin\b)\s*(?P<t>\d{2,5})\b")
+_TITRE_RE = re.compile(r"\b1\s*(?::|/|\bin\b)\s*(?P<t>\d{1,2},\d{3}|\d{2,5})\b")
 # "SLEDAI-2K 18/105", "ECOG=2": a score may be written over its maximum.
 _SCORE_RE = re.compile(
     rf"^{_LEAD}(?P<cmp>[<>≤≥]=?)?\s*(?P<num>\d{{1,3}}(?:\.\d)?)(?!\d|\.\d)"
@@ -81,7 +99,12 @@ _COMPARED = re.compile(
     r"exceed\w*|than|threshold|cut-?off|criterion)\b[^,;]*$",
     re.I,
 )
-_CD19_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b")
+_CD19_COUNT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b", re.I
+)
+_CD19_GIGA_COUNT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:[x×*]\s*10\s*(?:\^|\*)?\s*9|G)\s*/\s*L\b", re.I
+)
 _POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
 _NEGATIVE_RE = re.compile(
     r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none)\b",
@@ -105,7 +128,10 @@ _ROMAN = {
 }
 _CLASS_TOKEN = r"(?:VI|IV|V|III|II|I|[1-6])(?![\w])"
 _CLASS_RE = re.compile(
-    rf"(?:\bclass(?:es)?\s*|(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
+    # "cl IV-G", "clas IV", "cl. III": typed short forms, with a roman numeral only ("Cl 104"
+    # is chloride)
+    r"(?:\bclass(?:es)?\s*|\bcl(?:as)?\.?\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))|"
+    rf"(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
     rf"(?:,\s*)?(?:type\s*)?))(?P<c1>{_CLASS_TOKEN})"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b|\s*\((?:[SG])\)))*"
     rf"(?P<more>(?:\s*(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:class\s*)?{_CLASS_TOKEN}"
@@ -218,6 +244,10 @@ class _Context:
     drug_starts: list[int]
     sentences: Sentences
     is_report: bool | None = None
+    decimal_comma: bool = False  # the note prints decimals with a comma ("Hb 11,4 g/dL")
+    si_units: bool = False  # the note prints umol/L, mmol/L or mg/mmol
+    # start offset → concept ids of the lab and score names starting there
+    lab_names: dict[int, set[str]] = dataclasses.field(default_factory=dict)
 
 
 @Language.factory("finding_extractor")
@@ -257,6 +287,9 @@ class FindingExtractor:
         else:  # a piece of a long note: the whole note's convention, never the piece's own
             dates = find_dates(text, note_date, day_first=carried.day_first, infer=False)
         concepts = list(doc.spans.get(CONCEPTS_KEY, []))
+        # A mention its context filters rule out ("% of lymphocytes", "CSF WBC") names no
+        # lab here, so it does not end the item of the lab before it either.
+        concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
         ctx = _Context(
             doc=doc,
             text=text,
@@ -281,18 +314,52 @@ class FindingExtractor:
             ),
             drug_starts=[s.start_char for s in drug_spans],
             sentences=Sentences(doc),
+            decimal_comma=_uses_decimal_commas(text),
+            si_units=_SI_UNIT.search(text) is not None,
         )
-        concepts = [s for s in concepts if _in_context(text, s, self.vocabulary[s.label_])]
+        for span in concepts:
+            if self.vocabulary[span.label_].category in _LAB_LIKE:
+                ctx.lab_names.setdefault(span.start_char, set()).add(span.label_)
         findings, handled = _paired_labs(ctx, concepts)
         for span in concepts:
             if span.start_char in handled:
                 continue
             concept = self.vocabulary[span.label_]
             findings.extend(_extract(ctx, span, concept))
-        findings.extend(_biopsies(ctx, concepts))
+        findings.extend(_report_diagnosis_decides(ctx, list(_biopsies(ctx, concepts))))
         findings.extend(_ages(ctx))
-        doc._.findings = findings
+        doc._.findings = _date_from_onset(findings)
         return doc
+
+
+# The disease whose onset "all along" points to: lupus and its kidney involvement.
+_ONSET_CONCEPTS = frozenset({"dx.sle", "dx.lupus_nephritis"})
+
+
+def _date_from_onset(findings: list[Finding]) -> list[Finding]:
+    """A drug given "all along" or "throughout" started when the disease began: the
+    earliest dated diagnosis of lupus written in the note ("SLE diagnosed 04/2021 ...
+    low-dose prednisolone all along" starts prednisolone in April 2021). With no such date
+    the drug keeps its note's date."""
+    onsets = [
+        f.date
+        for f in findings
+        if f.concept in _ONSET_CONCEPTS
+        and f.date_source == "text"
+        and f.date is not None
+        and f.assertion in PATIENT_ASSERTIONS
+    ]
+    if not onsets:
+        return findings
+    onset = min(onsets)
+    result = []
+    for finding in findings:
+        attrs = finding.attrs
+        if attrs.get("since_onset") and attrs.get("start_date") is None:
+            attrs = {**attrs, "start_date": onset}
+            finding = dataclasses.replace(finding, date=onset, date_source="text", attrs=attrs)
+        result.append(finding)
+    return result
 
 
 def _in_context(text: str, span: Span, concept: Concept) -> bool:
@@ -334,6 +401,10 @@ def _heading_dates(
     blocks: list[tuple[int, int, dt.date]] = []
     lines: list[tuple[int, int, dt.date]] = []
     open_date: tuple[int, dt.date] | None = None
+    # An open copied block (a header with a copy cue) and its lines' indent or quote mark
+    # ("> ", "    "), read from its first line: None until then, "" when they have none.
+    copying = False
+    prefix: str | None = None
     index = 0
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -342,20 +413,89 @@ def _heading_dates(
         while index < len(dates) and dates[index].start < offset:
             index += 1
         first = dates[index] if index < len(dates) and dates[index].start < line_end else None
-        closes = not line.strip() or body_start in section_starts
+        # Copied text keeps its own headings ("Diagnosis:" in a pasted discharge summary):
+        # they do not end the copied block, a blank line or its end marker does.
+        heading = body_start in section_starts and not (open_date is not None and copying)
+        closes = bool(not line.strip() or heading or _BLOCK_END.match(line))
+        if open_date is not None and copying and not closes:
+            closes = _leaves_copied_block(line, prefix)
         role = _date_role(text, body_start, line_end, first) if first and first.date else None
-        if (closes or role == "heading") and open_date is not None:
+        if first is not None and first.date and _copy_header(line):
+            role = "copied"
+        if (closes or role in ("heading", "copied")) and open_date is not None:
             blocks.append((open_date[0], offset, open_date[1]))
             open_date = None
-        if role == "heading":
+        if open_date is not None and copying and prefix is None:
+            prefix = _LINE_PREFIX.match(line).group(0)
+        if role in ("heading", "copied"):
             open_date = (first.start, first.date)
+            copying, prefix = role == "copied", None
         elif role == "label":
-            lines.append((first.start, _continued_end(text, line_end), first.date))
+            end = min(_continued_end(text, line_end), _label_sentence_end(text, first.end))
+            lines.append((first.start, end, first.date))
         offset = line_end
     if open_date is not None:
         blocks.append((open_date[0], len(text), open_date[1]))
     # A line's own label is more specific than the block heading above it.
     return lines, blocks
+
+
+# "=== Copied from clinic letter 19/05/2026 ===", "[Previous note 2026-02-03 -
+# auto-populated]", "Results carried forward from 12 Aug 2026:", "I reproduce the results
+# from her last admission (June 2026):": a header over text from an earlier date.
+_COPY_CUE = re.compile(
+    r"\b(?:cop(?:ied|y)(?:[-\s]forward(?:ed)?)?|carried\s+(?:forward|over)|carry[-\s]forward|"
+    r"reproduc\w*|auto-?populated|pasted|appended|imported|pulled\s+(?:in|forward)|"
+    r"for\s+reference|previous\s+(?:note|letter|discharge|summary|admission|results?|"
+    r"opd|clinic|visit|labs?)|last\s+(?:admission|visit|clinic|letter))\b",
+    re.I,
+)
+# What may follow the header's date: words and decoration, no value ("=== ", ") appended
+# ***", ") reproduced below:"); "copied labs 08/2026: Hb 98" is a label line instead.
+_COPY_HEADER_TAIL = re.compile(r"[^\d\n]{0,60}$")
+# The end of a block: "=== End of copied text ===", "[/Previous note]", "---- end ----",
+# "*** end of appended summary ***", or a bare rule ("----", "~~~~~~").
+_BLOCK_END = re.compile(
+    r"[ \t]*(?:[=\-*#<>\[\]_~ ]*(?:/|end\b)[^\n]{0,60}|[=\-*#_~]{3,}[ \t]*)\r?\n?$", re.I
+)
+_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*)?")
+# A line that speaks of now again: "Today: Hb 11.8", "Since discharge ...", "Current review".
+_NOW_AGAIN = re.compile(
+    r"[ \t]*(?:today|now|currently|current|this\s+(?:visit|review|admission|clinic)|"
+    r"since|interval|at\s+this\s+visit)\b",
+    re.I,
+)
+
+
+def _copy_header(line: str) -> bool:
+    """A line that announces copied-forward text with its date and holds no value."""
+    match = _COPY_CUE.search(line)
+    if match is None:
+        return False
+    last_digit = max((i for i, ch in enumerate(line) if ch.isdigit()), default=-1)
+    return bool(_COPY_HEADER_TAIL.match(line, last_digit + 1))
+
+
+def _leaves_copied_block(line: str, prefix: str | None) -> bool:
+    """A copied block ends where a line speaks of now again, or where its lines stop
+    carrying the indent or quote mark its first line had."""
+    if _NOW_AGAIN.match(line):
+        return True
+    return bool(prefix) and not line.startswith(prefix)
+
+
+# A full stop that ends a sentence: ". " before a capital or a digit; not a decimal point
+# ("Hb 9.8"), nor the last dot of a dotted abbreviation ("filgrastim s.c. Day 3").
+_SENTENCE_STOP = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?]\s+(?=[A-Z0-9])")
+
+
+def _label_sentence_end(text: str, position: int) -> int:
+    """Where the sentence a label opens ends: "Renal biopsy 14/02/2026: class IV-G. Hb 98
+    g/L." dates the biopsy only; Hb, the next sentence, is the note's own."""
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end == -1 else line_end
+    stop = _SENTENCE_STOP.search(text, position, line_end)
+    return stop.end() if stop else len(text)
 
 
 def _last_char(text: str, end: int) -> str:
@@ -437,12 +577,55 @@ def _date_near(ctx: _Context, start: int, end: int, lo: int, hi: int) -> DateMen
         i += 1
     if not candidates:
         return None
+    if len(candidates) > 1:
+        # "collected 05/04/2026, reported 09/04/2026: CD19 12 %": the result is the
+        # sample's; the dates of reporting, receipt or sign-out only date the paper.
+        events = [m for m in candidates if not _reporting_step(ctx.text, m.start)]
+        candidates = events or candidates
     after = [m for m in candidates if m.start >= end]
     before = [m for m in candidates if m.end <= start]
     if after:
         return min(after, key=lambda m: m.start - end)
     if before:
         return min(before, key=lambda m: start - m.end)
+    return None
+
+
+# What a lab or pathology service does after the sample is taken: a date these words
+# label dates the paper, not the sample or the procedure.
+_REPORT_STEP_BEFORE = re.compile(
+    r"\b(?:reported|report\s+date|date\s+reported|received|receipt|signed(?:\s+out)?|"
+    r"sign-?out|verified|authori[sz]ed|validated|printed|issued|typed|dictated|transcribed|"
+    r"resulted|reviewed(?:\s+here)?|re-?reviewed|seen\s+here)\b[^\d\n]{0,12}$",
+    re.I,
+)
+# Words that label the event itself: "Date of procedure:", "Collected:", "Date of biopsy".
+_EVENT_DATE_BEFORE = re.compile(
+    r"\b(?:date\s+of\s+(?:procedure|biopsy|collection|sampling|specimen|sample)|"
+    r"(?:procedure|biopsy|collection|specimen|sample|sampling)\s+date|"
+    r"(?:specimen\s+|sample\s+|date\s+)?(?:collected|obtained|taken|sampled)|"
+    r"date\s+performed|performed)\b[^\d\n]{0,6}$",
+    re.I,
+)
+
+
+def _reporting_step(text: str, position: int) -> bool:
+    """Is the date at `position` labelled as a reporting step ("reported 09/04/2026")?"""
+    return bool(_REPORT_STEP_BEFORE.search(text, max(0, position - 30), position))
+
+
+def _report_event_date(ctx: _Context, position: int) -> dt.date | None:
+    """The date a report's header gives the procedure or the sample ("Date of procedure:
+    2026-04-02", "Collected: 03/09/2026"): the last one before `position` in the same
+    block of lines (no blank line between), or None."""
+    block_start = ctx.text.rfind("\n\n", 0, position)
+    first = bisect.bisect_left(ctx.date_starts, max(block_start, 0))
+    last = bisect.bisect_left(ctx.date_starts, position)
+    for mention in reversed(ctx.dates[first:last]):
+        if mention.date is not None and _EVENT_DATE_BEFORE.search(
+            ctx.text, max(0, mention.start - 30), mention.start
+        ):
+            return mention.date
     return None
 
 
@@ -479,6 +662,8 @@ def _extract(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             return _ana(ctx, span, concept)
         if concept.id == "lab.cd19":
             return _cd19(ctx, span, concept)
+        if concept.attrs.get("autoantibody"):
+            return _autoantibody(ctx, span, concept)
         if concept.attrs.get("serology"):
             return _serology(ctx, span, concept)
         if concept.attrs.get("pair"):
@@ -524,12 +709,16 @@ def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs: dict = {}
     if concept.category == "diagnosis":
         attrs = _diagnosis_timing(ctx.text[lo:hi], source)
+    assertion = span._.assertion
+    if concept.category == "procedure" and source == "text" and date > ctx.note_date:
+        # "Leukapheresis scheduled for 2026-12-01" in a note of 20 Nov: not done yet.
+        assertion = "hypothetical" if assertion in ("affirmed", "historical") else assertion
     yield _finding(
         ctx,
         concept,
         span.start_char,
         span.end_char,
-        span._.assertion,
+        assertion,
         date=date,
         date_source=source,
         attrs=attrs,
@@ -554,10 +743,56 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
     breaks = [ctx.text.rfind(ch, lo, span.start_char) for ch in ";\n"]
     item_start = max([lo] + [b + 1 for b in breaks if b != -1])
+    earlier = _EARLIER_CUE.search(ctx.text, value_end, item_end)
+    if earlier is not None:
+        # "UPCR 0.6 mg/mg, down from 2.1 in March": March dates the 2.1, not the 0.6.
+        item_end = earlier.start()
+    lead = [m for m in _dates_between(ctx, span.end_char, value_end) if m.end < value_end]
+    if lead and _VALUE_AFTER_DATE.match(ctx.text, lead[-1].end, value_end):
+        # "ANC today 2.4", "SLEDAI-2K on 4 March: 10": a date between the name and the
+        # value is the value's own.
+        return lead[-1].date, "text"
     mention = _date_near(ctx, span.start_char, value_end, item_start, item_end)
     if mention is not None and mention.date is not None:
         return mention.date, "text"
     return _context_date(ctx, span.start_char)
+
+
+_VALUE_AFTER_DATE = re.compile(r"[\s:=\-–]*(?:(?:is|was|of|at)\s+)?[<>≤≥]?=?\s*\d", re.I)
+
+
+# An earlier value printed after the current one: "(previously 3.1 g/g in April)",
+# "down from 2.1 in March", "vs 92 g/L in August".
+_EARLIER_CUE = re.compile(
+    r"\b(?:previously|previous|prior|earlier|down\s+from|up\s+from|fell\s+from|rose\s+from|"
+    r"from|was|vs\.?|versus|compared\s+(?:to|with))\s*[:=]?\s*"
+    rf"(?P<num>{_NUMBER})(?!\d|\.\d|,\d)",
+    re.I,
+)
+
+
+# "WBC 25-30 /hpf": a count per microscope field is urine (or CSF) microscopy.
+_PER_FIELD = re.compile(
+    r"\s*(?:[-–]\s*\d+(?:\.\d+)?\s*)?(?:/|per\s+)\s*(?:hpf|lpf|high[-\s]power\s+field)",
+    re.I,
+)
+
+
+def _part_of_a_count(ctx: _Context, span: Span, concept: Concept) -> bool:
+    """ "ANC 2.7 K/uL (segs 2.1, bands 0.6)": a mention of the same analyte inside the
+    parenthesis that follows its value is a part of that count, not the count."""
+    open_at = ctx.text.rfind("(", max(0, span.start_char - 60), span.start_char)
+    if open_at == -1 or ")" in ctx.text[open_at : span.start_char]:
+        return False
+    lead = ctx.text[max(0, open_at - 60) : open_at]
+    names = [m for m in re.finditer(r"[^\W\d_][\w#]*", lead)]
+    for name in reversed(names):
+        position = max(0, open_at - 60) + name.start()
+        if position in ctx.lab_names:
+            return concept.id in ctx.lab_names[position] and bool(
+                re.search(r"\d", ctx.text[position:open_at])
+            )
+    return False
 
 
 def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -565,15 +800,50 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if read is None:
         return
     match, limit = read
+    if _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit):
+        return
+    if _part_of_a_count(ctx, span, concept):
+        return
+    current = list(
+        _lab_value(
+            ctx,
+            span,
+            concept,
+            match.group("num"),
+            match.group("cmp"),
+            span.end_char + match.end(),
+            limit,
+            span.start_char,
+        )
+    )
+    yield from current
+    if current:
+        yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
+
+
+def _earlier_lab_value(
+    ctx: _Context, span: Span, concept: Concept, current: Finding, limit: int
+) -> Iterable[Finding]:
+    """The earlier value beside the current one, in the current one's unit unless it
+    prints its own, and only with a date of its own after it: an undated "down from 2.6"
+    says nothing usable of when."""
+    cue = _EARLIER_CUE.search(ctx.text, current.end, limit)
+    if cue is None or _in_date(ctx, cue.start("num")):
+        return  # "ALT 40 U/L, prior 3 days ago": the 3 is part of a date
+    _lo, hi = _sentence_bounds(ctx, span)
+    own_end = max(limit, min(hi, _line_end(ctx.text, cue.end())))
+    if not _dates_between(ctx, cue.end(), own_end):
+        return
     yield from _lab_value(
         ctx,
         span,
         concept,
-        match.group("num"),
-        match.group("cmp"),
-        span.end_char + match.end(),
-        limit,
+        cue.group("num"),
+        None,
+        cue.end(),
+        own_end,
         span.start_char,
+        fallback_unit=current.raw_unit,
     )
 
 
@@ -586,22 +856,22 @@ def _lab_value(
     cursor: int,
     limit: int,
     start: int,
+    fallback_unit: str | None = None,
 ) -> Iterable[Finding]:
     """Read [flag] [unit] [flag] [reference range] after a value, normalise, emit.
 
     Covers inline ("ALT 85 U/L (7-40)"), flagged ("Hb 98 L"), and fixed-width
     printouts ("HGB   98   L   g/L   115-155") alike.
     """
-    value = float(raw_number.replace(",", ""))
     value_end = cursor
     flags: list[str] = []
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
-    unit_text, consumed = _unit_after(ctx.text[cursor:limit])
+    unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
         cursor += flag.end()
-        unit_text, consumed = _unit_after(ctx.text[cursor:limit])
+        unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
     cursor += consumed
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
     if flag:
@@ -610,36 +880,30 @@ def _lab_value(
     ref_low = ref_high = None
     ref = _REF_RE.match(ctx.text[cursor:limit]) or _BARE_RANGE.match(ctx.text[cursor:limit])
     if ref:
+        comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
         parsed = (
-            parse_reference_range(ref.group(0))
+            parse_reference_range(_comma_to_point(ref.group(0)) if comma else ref.group(0))
             if "lo" not in ref.groupdict()
             else (float(ref.group("lo")), float(ref.group("hi")))
         )
         if parsed:
             ref_low, ref_high = parsed
             cursor += ref.end()
+    printed_unit = unit_text is not None
     if unit_text is None:
-        unit_text = _shared_unit(ctx, span)
-    family = concept.attrs.get("family", "")
-    unit = canonical_unit(unit_text) if unit_text else None
-    if unit is None:
-        if concept.attrs.get("unit_alternative"):
-            # "proteinuria 2.1" could be g/day or a ratio: without a unit it is left out.
-            return
-        unit = guess_unit(family, value, concept.id)
-        if unit is None:
-            # GUIDELINE: a unit that cannot be read and a magnitude that fits two
-            # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
-            return
-    factor = convert_factor(family, unit)
-    if factor is None and concept.attrs.get("unit_alternative"):
-        # The unit names the analyte: "proteinuria 150 mg/mmol" is a ratio.
-        concept = ctx.vocabulary[concept.attrs["unit_alternative"]]
-        family = concept.attrs.get("family", "")
-        factor = convert_factor(family, unit)
-    if factor is None:
+        unit_text = _shared_unit(ctx, span) or fallback_unit
+    readings = _comma_readings(raw_number, printed_unit, ctx.decimal_comma)
+    placed = [
+        read
+        for number in readings
+        if (read := _place_value(ctx, concept, number, unit_text, len(readings) > 1))
+    ]
+    if not placed:
         return
-    normalised = round(value * factor, 6)
+    if any(abs(p[2] - placed[0][2]) > 0.01 * max(abs(placed[0][2]), 1e-9) for p in placed):
+        # "ALT 1,200 U/L": 1.2 or 1200, both plausible and not the same value: left out.
+        return
+    concept, value, normalised, factor = placed[0]
     if ref_low is not None:
         ref_low = round(ref_low * factor, 6)
     if ref_high is not None:
@@ -667,6 +931,101 @@ def _lab_value(
         date_source=source,
         attrs=attrs,
     )
+
+
+def _place_value(
+    ctx: _Context, concept: Concept, value: float, unit_text: str | None, check_fit: bool
+) -> tuple[Concept, float, float, float] | None:
+    """(concept, value, normalised value, factor) of one reading of a printed number, or
+    None when its unit cannot be read or guessed. With `check_fit`, a reading is kept only
+    where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3)."""
+    family = concept.attrs.get("family", "")
+    unit = canonical_unit(unit_text) if unit_text else None
+    if unit is None and family == "upcr":
+        unit = _unitless_ratio_unit(value, ctx.si_units)
+        if unit is None:
+            return None
+    if unit is None:
+        if concept.attrs.get("unit_alternative"):
+            # "proteinuria 2.1" could be g/day or a ratio: without a unit it is left out.
+            return None
+        unit = guess_unit(family, value, concept.id)
+        if unit is None:
+            # GUIDELINE: a unit that cannot be read and a magnitude that fits two
+            # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
+            return None
+    factor = convert_factor(family, unit)
+    if factor is None and concept.attrs.get("unit_alternative"):
+        # The unit names the analyte: "proteinuria 150 mg/mmol" is a ratio.
+        concept = ctx.vocabulary[concept.attrs["unit_alternative"]]
+        family = concept.attrs.get("family", "")
+        factor = convert_factor(family, unit)
+    if factor is None:
+        return None
+    if check_fit and not fits_unit(family, value, unit, concept.id):
+        return None
+    return concept, value, round(value * factor, 6), factor
+
+
+# The units a UK or European note prints: in such a note a unitless protein/creatinine
+# ratio may be mg/mmol.
+_SI_UNIT = re.compile(r"(?:[uµμ]|mc|micro)?mol\s*/\s*l\b|\bmg\s*/\s*mmol\b", re.I)
+
+
+def _unitless_ratio_unit(value: float, si_note: bool) -> str | None:
+    """A protein/creatinine ratio printed without a unit ("uPCR 2.4") is the
+    dimensionless mg/mg ratio, i.e. g/g, where that magnitude fits (0.01-25 g/g).
+
+    Below 1 only g/g fits (a normal UPCR is 5-20 mg/mmol). In a note that prints SI
+    units (umol/L, mmol/L, mg/mmol) a value from 1 to 25 fits mg/mmol as well ("uPCR 12":
+    12 g/g or 0.11 g/g), and one over 25 only mg/mmol; outside such a note a value over
+    25 could be mg/mmol or mg/g. What fits two units is left out (None)."""
+    if value < 1:
+        return "g/g" if fits_unit("upcr", value, "g/g") else None
+    if si_note:
+        return "mg/mmol" if value > 25 and fits_unit("upcr", value, "mg/mmol") else None
+    return "g/g" if fits_unit("upcr", value, "g/g") else None
+
+
+# ------------------------------------------------------------------ decimal commas
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+_ONE_THOUSANDS_GROUP = re.compile(r"^\d,\d{3}$")
+_COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?![\d,])")
+
+
+def _uses_decimal_commas(text: str) -> bool:
+    """Does the note print decimals with a comma? A comma followed by one or two digits
+    and a unit ("Hb 11,4 g/dL", "PT 12,8 s"), or after a leading zero ("0,82"), says so."""
+    for match in _COMMA_NUMBER.finditer(text):
+        if match.group(1) == "0" or _unit_after(text[match.end() : match.end() + 30])[0]:
+            return True
+    return False
+
+
+def _comma_to_point(text: str) -> str:
+    """ "(ref 10,0-13,5)" → "(ref 10.0-13.5)", in a note that writes decimal commas."""
+    return _COMMA_NUMBER.sub(r"\1.\2", text)
+
+
+def _comma_readings(raw: str, unit_printed: bool, note_uses_commas: bool) -> list[float]:
+    """The values a printed number can stand for.
+
+    "11,4 g/dL", "0,82", or "1,1" in a note that writes "12,8 s": a decimal comma.
+    "11,4" with no unit in a note that never shows its convention: nothing (it may be
+    a decimal or two values; cutting it to 11 would be a misread). "1,130": a decimal
+    (1.13) or thousands grouping (1130), both returned for the caller to weigh by
+    plausibility; "12,500" and "1,250,000": thousands only.
+    """
+    if "," not in raw:
+        return [float(raw)]
+    if _DECIMAL_COMMA.match(raw):
+        if unit_printed or raw.startswith("0,") or note_uses_commas:
+            return [float(raw.replace(",", "."))]
+        return []
+    thousands = float(raw.replace(",", ""))
+    if _ONE_THOUSANDS_GROUP.match(raw):
+        return [thousands, float(raw.replace(",", "."))]
+    return [thousands]
 
 
 def _paired_labs(ctx: _Context, concepts: list[Span]) -> tuple[list[Finding], set[int]]:
@@ -711,7 +1070,7 @@ def _unit_after(rest: str) -> tuple[str | None, int]:
     if not chunk:
         return None, 0
     words = chunk.group("u").split()
-    lead = len(chunk.group(0)) - len(chunk.group(0).lstrip())
+    lead = chunk.start("u")
     for n in range(len(words), 0, -1):
         candidate = " ".join(words[:n])
         trimmed = candidate.rstrip(".,:")
@@ -720,6 +1079,16 @@ def _unit_after(rest: str) -> tuple[str | None, int]:
             pos -= len(candidate) - len(trimmed)
             return trimmed, pos
     return None, 0
+
+
+def _lab_unit_after(concept: Concept, rest: str) -> tuple[str | None, int]:
+    """_unit_after, where "in" is a preposition unless the analyte is a length:
+    "down from 2.1 in March" is not 2.1 inches."""
+    unit_text, consumed = _unit_after(rest)
+    inches = unit_text is not None and canonical_unit(unit_text) == "in"
+    if inches and concept.attrs.get("family") != "height":
+        return None, 0
+    return unit_text, consumed
 
 
 def _shared_unit(ctx: _Context, span: Span) -> str | None:
@@ -733,35 +1102,264 @@ def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     limit = _item_end(ctx, span.end_char, hi)
     match = _SCORE_RE.match(ctx.text[span.end_char : limit])
-    if match is None:
-        return
-    match_end = match.end()
-    value = float(match.group("num").replace(",", ""))
+    if match is not None and (
+        _in_date(ctx, span.end_char + match.start("num"))
+        or _NOT_A_SCORE_AFTER.match(ctx.text, span.end_char + match.end(), limit + 8)
+    ):
+        # "ECOG on 4/10: 1", "ECOG at 3 months 1": a date or a duration, not the score.
+        match = None
+    # The gap reader stops at another name itself, so that a name inside a parenthesis
+    # ("SLEDAI-2K (excluding low complement and anti-dsDNA) 8") does not end the item.
+    stop = _VALUE_STOP.search(ctx.text, span.end_char, hi)
+    gap_limit = stop.start() if stop else hi
+    readings: list[_ScoreReading] = []
+    if match is not None:
+        first = _ScoreReading(
+            match.group("num"), span.end_char + match.start("num"), span.end_char + match.end()
+        )
+        readings = [first, *_later_scores(ctx, span, first)]
+    else:
+        readings = _scores_after_gap(ctx, span, gap_limit) or _score_before_name(ctx, span)
     low, high = concept.attrs.get("low", 0), concept.attrs.get("high", 1000)
-    if not low <= value <= high:
-        return
-    end = span.end_char + match_end
-    tail = ctx.text[end : end + 40]
-    attrs = {}
-    if _AT_DIAGNOSIS.search(tail):
-        # "SLEDAI-2K 23 at diagnosis" copied forward is a past score, not today's.
-        attrs["at_diagnosis"] = True
-    date, source = _value_date(ctx, span, end)
-    points = re.match(r"^\s*(?:points?|pts)\b", tail, re.I)
-    if points:
-        end += points.end()
-    yield _finding(
-        ctx,
-        concept,
-        span.start_char,
-        end,
-        span._.assertion,
-        value=value,
-        raw_value=match.group("num"),
-        date=date,
-        date_source=source,
-        attrs=attrs,
-    )
+    for reading in readings:
+        value = float(reading.number)
+        if not low <= value <= high:
+            continue
+        end = reading.end
+        tail = ctx.text[end : end + 40]
+        attrs = {}
+        if _AT_DIAGNOSIS.search(tail):
+            # "SLEDAI-2K 23 at diagnosis" copied forward is a past score, not today's.
+            attrs["at_diagnosis"] = True
+        if reading.date is not None:
+            date, source = reading.date, "text"
+        elif len(readings) > 1:
+            date, source = _context_date(ctx, span.start_char)
+        else:
+            date, source = _value_date(ctx, span, end)
+        points = re.match(r"^\s*(?:points?|pts)\b", tail, re.I)
+        if points:
+            end += points.end()
+        start = min(span.start_char, reading.start)
+        yield _finding(
+            ctx,
+            concept,
+            start,
+            max(end, span.end_char),
+            span._.assertion,
+            value=value,
+            raw_value=reading.number,
+            date=date,
+            date_source=source,
+            attrs=attrs,
+        )
+
+
+# ------------------------------------------------------------ scores inside sentences
+@dataclass
+class _ScoreReading:
+    number: str
+    start: int
+    end: int
+    date: dt.date | None = None
+
+
+# What may stand between a score's name and its value: words, commas, dashes, a colon or
+# "=", a parenthesis, a date ("SLEDAI-2K on review 12", "SLEDAI-2K (excluding serology)
+# 9", "ECOG PS (physio 2 days ago) 2", "SLEDAI 2K recorded on 4 March: 10").
+_GAP_TOKEN = re.compile(
+    r"\s+|\((?P<paren>[^()\n]{0,80})\)|(?P<num>\d+(?:\.\d+)?)|(?P<word>[^\W\d_]+(?:['’-][^\W\d_]+)*)"
+    r"|(?P<punct>[,:=\-–—])|(?P<other>.)",
+    re.S,
+)
+# A gap with one of these words names a threshold, a change or a plan, not the value:
+# "SLEDAI-2K needs to be at least 8", "dropped by 6 points", "not repeated for 3 months".
+_GAP_STOP_WORDS = frozenset(
+    {
+        "than", "least", "most", "above", "below", "over", "under", "less", "more",
+        "greater", "exceed", "exceeds", "exceeded", "exceeding", "target", "targets", "goal",
+        "aim", "threshold", "cutoff", "cut-off", "criterion", "criteria", "inclusion",
+        "eligibility", "eligible", "need", "needs", "needed", "require", "required",
+        "requires", "if", "unless", "should", "would", "could", "will", "not", "no",
+        "never", "without", "for", "out", "max", "maximum", "minimum", "min",
+        "item", "items", "each", "descriptor", "descriptors", "weight", "weighted", "x",
+        # a new clause with its own subject: "Karnofsky was discussed, she is 16"
+        "she", "he", "they", "we", "patient", "pt", "child", "girl", "boy",
+    }
+)  # fmt: skip
+# The number right after one of these is what it counts, not the score: "on day 3",
+# "cycle 2", "aged 12", "grade 3".
+_COUNTED_BY = frozenset(
+    {
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "cycle", "cycles",
+        "dose", "doses", "pulse", "pulses", "age", "aged", "number", "no", "grade", "stage",
+        "class", "type", "version", "bed", "room", "visit",
+    }
+)  # fmt: skip
+# Where one reading ends and the next begins: "from 18 in June to 6 now", "was 12 in
+# August and is 4 today", "on 2 September: 14; today: 5".
+_CHAIN_WORDS = frozenset({"to", "and", "then", "but", "now", "while", "whereas"})
+_FROM_WORDS = frozenset({"from"})
+_CHANGE_WORDS = frozenset({"by"})
+# A number followed by one of these is a duration, a dose or a count, not a score.
+_NOT_A_SCORE_AFTER = re.compile(
+    r"\s*(?:[/:]\s*\d|(?:days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y|hours?|hrs?|h|"
+    r"mg|g|mcg|ug|ml|mL|kg|cm|mm|times|x|doses?|pulses?|cycles?|siblings?|children|"
+    r"patients?|am|pm|o'clock|yo)\b|\.\d)",
+    re.I,
+)
+_SCORE_GAP_WORDS = 12
+
+
+def _in_date(ctx: _Context, position: int) -> bool:
+    i = bisect.bisect_right(ctx.date_starts, position) - 1
+    return i >= 0 and ctx.dates[i].start <= position < ctx.dates[i].end
+
+
+def _name_starts_at(ctx: _Context, position: int) -> bool:
+    i = bisect.bisect_left(ctx.lab_starts, position)
+    return i < len(ctx.lab_starts) and ctx.lab_starts[i] == position
+
+
+def _dates_between(ctx: _Context, start: int, end: int) -> list[DateMention]:
+    i = bisect.bisect_left(ctx.date_starts, start)
+    found = []
+    while i < len(ctx.dates) and ctx.dates[i].start < end:
+        if ctx.dates[i].end <= end and ctx.dates[i].date is not None:
+            found.append(ctx.dates[i])
+        i += 1
+    return found
+
+
+def _next_score_number(
+    ctx: _Context, start: int, limit: int, max_words: int
+) -> tuple[re.Match[str] | None, list[str], int]:
+    """The first number after `start` that can be a score, skipping dates and
+    parentheses; with the gap's words and the offset where the last connector ended.
+    (None, ...) when the gap holds a stop word, another number, or too many words."""
+    words: list[str] = []
+    split = start
+    position = start
+    adjacent: str | None = None  # the word right before, with only spaces between
+    while position < limit:
+        i = bisect.bisect_right(ctx.date_starts, position) - 1
+        if i >= 0 and ctx.dates[i].start <= position < ctx.dates[i].end:
+            position = ctx.dates[i].end  # a date in the gap is not the value
+            adjacent = None
+            continue
+        token = _GAP_TOKEN.match(ctx.text, position, limit)
+        if token is None:
+            return None, words, split
+        kind = token.lastgroup
+        if kind == "word" and _name_starts_at(ctx, token.start()):
+            return None, words, split  # another lab or score: "SLEDAI-2K, C3 0.6 ..."
+        if kind == "num":
+            if adjacent in _CHANGE_WORDS or adjacent in _COUNTED_BY:
+                return None, words, split  # "dropped by 6 points", "on day 3": not the score
+            return token, words, split
+        if kind is not None:
+            adjacent = token.group("word").lower() if kind == "word" else None
+        if kind == "word":
+            word = token.group("word").lower()
+            if word in _GAP_STOP_WORDS:
+                return None, words, split
+            words.append(word)
+            if len(words) > max_words:
+                return None, words, split
+            if word in _CHAIN_WORDS or word in _FROM_WORDS:
+                split = token.end()
+        elif kind == "punct" and token.group("punct") == ",":
+            split = token.end()
+        elif kind == "other":
+            if token.group(0) not in ";.":
+                return None, words, split
+            if token.group(0) == "." and ctx.text[token.end() : token.end() + 1].isspace():
+                return None, words, split  # a sentence ends
+            split = token.end()
+        # A parenthesis is skipped whole: "(excluding serology)", "(rash 2, alopecia 2)".
+        position = token.end()
+    return None, words, split
+
+
+def _scores_after_gap(ctx: _Context, span: Span, limit: int) -> list[_ScoreReading]:
+    """ "SLEDAI-2K on review 12", "Karnofsky performance status at this visit was 60 %":
+    the first clean number after a short gap of words, dates and parentheses."""
+    number, words, _split = _next_score_number(ctx, span.end_char, limit, _SCORE_GAP_WORDS)
+    if number is None or _NOT_A_SCORE_AFTER.match(ctx.text, number.end(), limit + 8):
+        return []
+    gap_dates = _dates_between(ctx, span.end_char, number.start())
+    first = _ScoreReading(number.group("num"), number.start(), number.end())
+    if gap_dates:  # "SLEDAI 2K recorded on 4 March: 10" is the 4 March score
+        first.date = gap_dates[-1].date
+    readings = [first, *_later_scores(ctx, span, first)]
+    if words and words[-1] in _FROM_WORDS:
+        # "fell from 18 to 6": the first value is the old one, kept only with its own date.
+        first.date = first.date or _part_date(ctx, first, readings)
+        if first.date is None:
+            readings = readings[1:]
+    return readings
+
+
+def _later_scores(ctx: _Context, span: Span, first: _ScoreReading) -> list[_ScoreReading]:
+    """Readings after the first in the same sentence and line, each with its own date:
+    "was 6 three months ago and is 10 today", "from 16 in February to 4 now". A later
+    number is a reading only when the readings end up on different dates."""
+    lo, hi = _sentence_bounds(ctx, span)
+    limit = min(hi, _line_end(ctx.text, first.end))
+    readings = [first]
+    cuts: list[int] = []  # where each reading's own text ends and the next one's begins
+    position = first.end
+    while True:
+        number, words, split = _next_score_number(ctx, position, limit, 8)
+        if number is None or not (set(words) & _CHAIN_WORDS or split > position):
+            break
+        if _NOT_A_SCORE_AFTER.match(ctx.text, number.end(), limit + 8):
+            break
+        cuts.append(split)
+        readings.append(_ScoreReading(number.group("num"), number.start(), number.end()))
+        position = number.end()
+    if len(readings) == 1:
+        return []
+    cuts.append(limit)
+    starts = [span.end_char, *cuts[:-1]]
+    dates: list[dt.date | None] = []
+    for reading, begin, cut in zip(readings, starts, cuts, strict=True):
+        after = _dates_between(ctx, reading.end, cut)
+        before = _dates_between(ctx, begin, reading.start)
+        mention = after[0] if after else (before[-1] if before else None)
+        dates.append(mention.date if mention else None)
+    undated = _context_date(ctx, span.start_char)[0]
+    effective = {date or undated for date in dates}
+    if all(date is None for date in dates) or len(effective) < len(readings):
+        return []  # "11 rather than 7", "12, 14": which is current is not said
+    for reading, date in zip(readings, dates, strict=True):
+        reading.date = date
+    return readings[1:]
+
+
+def _part_date(
+    ctx: _Context, reading: _ScoreReading, readings: list[_ScoreReading]
+) -> dt.date | None:
+    """The date written right after a reading, before the next one: "from 18 in June"."""
+    end = readings[1].start if len(readings) > 1 else reading.end + 40
+    mentions = _dates_between(ctx, reading.end, end)
+    return mentions[0].date if mentions else None
+
+
+_SCORED_BEFORE = re.compile(
+    r"\bscor(?:e|es|ed|ing)\s+(?:of\s+)?(?P<num>\d{1,3})\s+(?:points?\s+)?"
+    r"(?:on|in)\s+(?:the\s+|her\s+|his\s+)?$",
+    re.I,
+)
+
+
+def _score_before_name(ctx: _Context, span: Span) -> list[_ScoreReading]:
+    """ "She scores 8 on the SLEDAI-2K": the value stated before the scale's name."""
+    lo, _hi = _sentence_bounds(ctx, span)
+    match = _SCORED_BEFORE.search(ctx.text, max(lo, span.start_char - 40), span.start_char)
+    if match is None:
+        return []
+    return [_ScoreReading(match.group("num"), match.start("num"), match.end("num"))]
 
 
 def _window_after(ctx: _Context, span: Span) -> str:
@@ -790,7 +1388,8 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         return
     ends = [m.end() for m in (titre, negative, positive) if m is not None]
     end = span.end_char + max(ends, default=0)
-    value = float(titre.group("t")) if titre else None
+    # "1:1,280": in a dilution the comma can only group thousands.
+    value = float(titre.group("t").replace(",", "")) if titre else None
     is_negative = negative is not None or (titre is None and span._.assertion == "negated")
     attrs = {"result": "negative" if is_negative else "positive"}
     date, source = _value_date(ctx, span, end)
@@ -808,10 +1407,44 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     )
 
 
+def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    """ "anti-dsDNA 85 IU/mL" is a measured level (a lab value); "anti-dsDNA positive",
+    "anti-Smith antibody negative" are results: affirmed whatever their polarity (a test
+    was done), with no value and "result" saying which."""
+    measured = list(_lab(ctx, span, concept)) if concept.attrs.get("family") else []
+    if measured:
+        yield from measured
+        return
+    window = _window_after(ctx, span)[:40]
+    negative = _NEGATIVE_RE.search(window)
+    positive = _POSITIVE_RE.search(window)
+    if negative is None and positive is None and span._.assertion != "negated":
+        return
+    # The polarity word nearest the name: "anti-Ro positive; anti-La negative" is
+    # positive (the window stops at the next lab name, ";" or the line's end anyway).
+    first = min((m for m in (negative, positive) if m is not None), key=lambda m: m.start(),
+                default=None)  # fmt: skip
+    is_negative = (first is negative and first is not None) or (
+        first is None and span._.assertion == "negated"
+    )
+    end = span.end_char + (first.end() if first is not None else 0)
+    date, source = _value_date(ctx, span, end)
+    yield _finding(
+        ctx,
+        concept,
+        span.start_char,
+        _trim(ctx.text, span.start_char, end),
+        "affirmed",
+        date=date,
+        date_source=source,
+        attrs={"result": "negative" if is_negative else "positive"},
+    )
+
+
 def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     window = _window_after(ctx, span)
     value_match = re.match(
-        rf"^{_LEAD}(?:B\s*cells?|B\s*lymphocytes)?\s*[:=]?\s*(?P<cmp>[<>≤≥]=?)?\s*"
+        rf"^{_LEAD}(?:B?[\s-]*cells?|B?[\s-]*lymphocytes)?\s*[:=]?\s*(?P<cmp>[<>≤≥]=?)?\s*"
         rf"(?P<num>{_NUMBER})\s*(?P<unit>%|cells\s*/\s*(?:uL|µL|μL|mcL|mm3|cmm)|/\s*(?:uL|µL|μL|mm3))?",
         window,
         re.I,
@@ -820,9 +1453,24 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     value = None
     unit = None
     end = span.end_char
+    readings = []
     if value_match:
-        value = float(value_match.group("num").replace(",", ""))
-        unit = "%" if (value_match.group("unit") or "%").startswith("%") else "/uL"
+        printed_unit = bool(value_match.group("unit"))
+        readings = _comma_readings(value_match.group("num"), printed_unit, ctx.decimal_comma)
+    if value_match and len(readings) != 1:
+        return  # "CD19+ 1,200 cells/uL" (1.2 or 1200?), "CD19 3,4" with no unit: left out
+    if value_match:
+        value = readings[0]
+        rest_unit, _used = _unit_after(window[value_match.end() :])
+        if not value_match.group("unit") and canonical_unit(rest_unit) == "x10^9/L":
+            # "B cells 0.01 x10^9/L" is a count (10 cells/uL), not a percent.
+            value = round(value * 1000, 6)
+            value_match_unit = "/uL"
+        else:
+            value_match_unit = None
+        unit = value_match_unit or (
+            "%" if (value_match.group("unit") or "%").startswith("%") else "/uL"
+        )
         comparator = value_match.group("cmp") or ""
         present = value > 0 and not (comparator.startswith("<") and value <= 1)
         attrs["present"] = present
@@ -850,6 +1498,9 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         attrs["count_per_ul"] = value
     elif count is not None:
         attrs["count_per_ul"] = float(count.group(1))
+    elif (giga := _CD19_GIGA_COUNT.search(window[:80])) is not None:
+        # "CD19+ B cells 11 % (0.23 x10^9/L)": 230 cells/uL
+        attrs["count_per_ul"] = round(float(giga.group(1)) * 1000, 6)
     elif attrs.get("present") is False:
         attrs["count_per_ul"] = 0.0
     date, source = _value_date(ctx, span, end)
@@ -909,6 +1560,28 @@ def _coordinated(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
     return chain
 
 
+_FOLLOWED_BY = re.compile(r"^\s*(?:x\s?\d+\s+|pulses?\s+)*followed\s+by\s+$", re.I)
+_SHARED_START = re.compile(
+    r"^\s*(?:was|were|has\s+been|have\s+been)\s+(?:started|commenced|initiated|begun|given)\b",
+    re.I,
+)
+
+
+def _started_together(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
+    """A sequence that is the subject of one start: in "induction with IV MP pulses x3
+    followed by MMF was started on 12/02/2026" the date is the regimen's, so the pulses
+    (which open it) take it too. "Pulses, followed by MMF from 06/2025" stays two dates."""
+    first = bisect.bisect_left(ctx.drug_starts, span.end_char)
+    if first >= len(ctx.drug_spans) or ctx.drug_spans[first].start_char >= hi:
+        return set()
+    following = ctx.drug_spans[first]
+    if not _FOLLOWED_BY.match(ctx.text[span.end_char : following.start_char]):
+        return set()
+    if not _SHARED_START.match(ctx.text[following.end_char : hi]):
+        return set()
+    return {following.start_char}
+
+
 def _drug_dates(
     ctx: _Context, span: Span, lo: int, hi: int
 ) -> tuple[dt.date | None, dt.date | None]:
@@ -926,7 +1599,7 @@ def _drug_dates(
     last = bisect.bisect_left(ctx.drug_starts, hi)
     others = [s for s in ctx.drug_spans[first:last] if s.label_ != span.label_]
 
-    chain = _coordinated(ctx, span, lo, hi)
+    chain = _coordinated(ctx, span, lo, hi) | _started_together(ctx, span, lo, hi)
 
     def blocked(a: int, b: int) -> bool:
         # A drug listed with this one ("prednisolone and MMF since 02/2026") shares its
@@ -943,7 +1616,20 @@ def _drug_dates(
         return None, after[0].date
     stopped = bool(_STOP_BEFORE.search(ctx.text[max(lo, span.start_char - 30) : span.start_char]))
     ordered = [d for d in after if not blocked(span.end_char, d.start)]
-    ordered += [d for d in before if not blocked(d.end, span.start_char)]
+    # "...cyclophosphamide (last dose 20 Jan 2026); maintenance azathioprine since.": a bare
+    # "since" points back to the last date written, whoever's it is.
+    since_then = _BARE_SINCE.match(ctx.text, span.end_char, hi) is not None
+    ordered += [
+        d
+        for d in before
+        if not blocked(d.end, span.start_char)
+        and (
+            since_then
+            or not _dates_earlier_drug(
+                d, mentions, [o for o in others if o.start_char not in chain]
+            )
+        )
+    ]
     start = stop = None
     for mention in ordered:
         if mention.end_date is not None:
@@ -957,6 +1643,170 @@ def _drug_dates(
     return start, stop
 
 
+# "8 months after rituximab", "3 months post-CYC", "a year after stopping MMF": an
+# interval that ends in the sentence's own time and starts at a drug event.
+_AFTER_EVENT = re.compile(r"[\s,]*(?:(?:after|following)\b|post\b[\s-]*)", re.I)
+# Where the event clause ends: a pause, or the main clause's subject ("... after rituximab
+# she remains well on azathioprine": azathioprine is now, not 8 months back).
+_EVENT_CLAUSE_END = re.compile(
+    r"[,;:()\[\]]|\s[-–—]\s|\b(?:she|he|they|her|his|the\s+patient|pt|now|currently|"
+    r"remains?|is|are|has|have|was|were)\b(?!\s+(?:switched|changed|converted|stopped|"
+    r"discontinued|started|commenced|withdrawn|completed|given))",
+    re.I,
+)
+# Between "after" and the first drug: a pause or another event means the interval is not
+# the drug's ("3 months after diagnosis, MMF was started"; "after the biopsy she had MMF").
+_EVENT_OTHER = re.compile(
+    r"[,;:()\[\]]|\s[-–—]\s|\b(?:diagnos\w*|presentation|admission|discharge|onset|biops\w*|"
+    r"surgery|transplant\w*|delivery|birth|relapse|flare)\b",
+    re.I,
+)
+# Words between "after" and the drug that make the event its start: "after starting MMF".
+_EVENT_START = re.compile(
+    r"\b(?:start(?:ing|ed)?|initiat\w*|commenc\w*|introduc\w*|beginning|begun|adding|"
+    r"addition\s+of|switch(?:ing|ed)?\s+to)\b",
+    re.I,
+)
+_OWN_DURATION = re.compile(r"(?:for|over|during|x|×)\b", re.I)
+# A drug named after another in the event clause that the event starts:
+# "9 months after tacrolimus was switched to MMF".
+_EVENT_STARTS_NEXT = re.compile(r"\b(?:to|started|starting|adding|added|then)\s+$", re.I)
+
+
+# "a year after stopping tacrolimus": an article for "one", which find_durations leaves to
+# prose ("a month" alone says nothing); before "after" it is the interval to a drug event.
+_ARTICLE_INTERVAL = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>day|week|month|year)(?=\s+(?:after|following|post)\b)", re.I
+)
+
+
+def _article_intervals(sentence: str) -> list[DurationMention]:
+    return [
+        DurationMention(m.start(), m.end(), m.group(0), window_to_days(1, m["unit"]))
+        for m in _ARTICLE_INTERVAL.finditer(sentence)
+    ]
+
+
+@dataclass(frozen=True)
+class _AfterEvent:
+    """A drug event dated by an interval counted back from its sentence's time."""
+
+    point: dt.date
+    starts: bool  # the event started the drug ("after starting MMF"); else it ended a course
+
+
+def _after_event(
+    ctx: _Context, span: Span, lo: int, hi: int, durations: list[DurationMention]
+) -> tuple[_AfterEvent | None, set[int]]:
+    """The event this drug is dated by, and the starts (in the sentence) of the intervals
+    that date some drug's event, which no other drug may take as its own duration.
+
+    "On 10 March 2026, two months after the last rituximab infusion, IgG was 4.1": the
+    course ended about 10 January 2026, two months before the sentence's own date (its
+    date outside the event clause, else the heading's or the note's). It is not rituximab
+    taken from two months before the note up to it.
+    """
+    sentence = ctx.text[lo:hi]
+    owned: set[int] = set()
+    found: _AfterEvent | None = None
+    for duration in durations:
+        lead = _AFTER_EVENT.match(sentence, duration.end)
+        if lead is None or _OWN_DURATION.match(duration.text):
+            continue  # "MMF for 6 months after cyclophosphamide": MMF's own length
+        clause_start = lo + lead.end()
+        first = bisect.bisect_left(ctx.drug_starts, clause_start)
+        if first >= len(ctx.drug_spans) or ctx.drug_spans[first].start_char >= hi:
+            continue
+        head = ctx.drug_spans[first]
+        between = ctx.text[clause_start : head.start_char]
+        if _EVENT_OTHER.search(between):
+            continue  # "3 months after diagnosis, she started MMF": no drug event
+        stop = _EVENT_CLAUSE_END.search(ctx.text, head.end_char, hi)
+        clause_end = stop.start() if stop else hi
+        if any(clause_start <= d.start < clause_end for d in ctx.dates if d.date):
+            continue  # the drug's own date is written: it wins
+        owned.add(duration.start)
+        if not clause_start <= span.start_char < clause_end:
+            continue
+        starts = bool(_EVENT_START.search(between))
+        if span.start_char != head.start_char:
+            gap = ctx.text[head.end_char : span.start_char]
+            if not _EVENT_STARTS_NEXT.search(gap):
+                continue
+            starts = True
+        reference = _sentence_time(ctx, lo, hi, lo + duration.start, clause_end)
+        found = _AfterEvent(reference - dt.timedelta(days=duration.days), starts)
+    return found, owned
+
+
+def _sentence_time(ctx: _Context, lo: int, hi: int, clause_start: int, clause_end: int) -> dt.date:
+    """The time a sentence speaks of: a date written in it outside the given clause (the
+    nearest), else the date governing it (heading or note)."""
+    outside = [
+        d
+        for d in ctx.dates
+        if lo <= d.start and d.end <= hi and d.date and not clause_start <= d.start < clause_end
+    ]
+    if outside:
+        nearest = min(
+            outside, key=lambda d: min(abs(d.end - clause_start), abs(d.start - clause_end))
+        )
+        return nearest.date
+    return _context_date(ctx, clause_start)[0]
+
+
+def _drug_item(ctx: _Context, span: Span, lo: int, hi: int) -> tuple[int, int]:
+    """The part of a drug history that speaks of this drug (and the drugs listed with it):
+    from the previous drug or clause break to the next drug. In "NIH cyclophosphamide x6
+    (2023), rituximab x2 (Oct 2024), belimumab since 2025" each "xN" is its own drug's,
+    and "since" makes belimumab ongoing without making rituximab so."""
+    chain = _coordinated(ctx, span, lo, hi)
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    last = bisect.bisect_left(ctx.drug_starts, hi)
+    drugs = [
+        d
+        for d in ctx.drug_spans[first:last]
+        if d.start_char not in chain
+        and not (d.start_char < span.end_char and d.end_char > span.start_char)
+    ]
+    members = [d for d in ctx.drug_spans[first:last] if d.start_char in chain] or [span]
+    head = min(d.start_char for d in members)
+    tail = max(d.end_char for d in members)
+    start = max([lo] + [d.end_char for d in drugs if d.end_char <= head])
+    clause = _CLAUSE_BREAK_BEFORE.search(ctx.text, start, head)
+    while clause is not None:
+        start = clause.end()
+        clause = _CLAUSE_BREAK_BEFORE.search(ctx.text, start, head)
+    end = min([hi] + [d.start_char for d in drugs if d.start_char >= tail])
+    return start, end
+
+
+# A pause that ends one drug's part of a history: "... (2021); tacrolimus", ", then MMF".
+_CLAUSE_BREAK_BEFORE = re.compile(r"[;:]|,\s*(?:then|and|followed\s+by)?|\bthen\b", re.I)
+
+
+_SINCE_ONSET = re.compile(
+    r"\ball\s+along\b|\bthroughout\b(?!\s+(?:the\s+)?(?:day|night|week|admission|stay))|"
+    r"\bsince\s+(?:the\s+)?(?:onset|disease\s+onset|start|beginning)\b|"
+    r"\bfrom\s+the\s+(?:start|beginning|onset)\b",
+    re.I,
+)
+_BARE_SINCE = re.compile(r"\s*(?:ever\s+)?since(?:\s+then)?\s*(?:[.;,)]|$)", re.I)
+
+
+def _dates_earlier_drug(
+    mention: DateMention, mentions: list[DateMention], others: list[Span]
+) -> bool:
+    """Is a date written before this drug the first date after an earlier drug? Then it is
+    that drug's: in "azathioprine (2019-2020) and tacrolimus for the past 5 months" the
+    range is azathioprine's, and tacrolimus's start comes from its own duration."""
+    earlier = [o for o in others if o.end_char <= mention.start]
+    if not earlier:
+        return False
+    owner = max(earlier, key=lambda o: o.end_char)
+    return not any(owner.end_char <= m.start and m.end <= mention.start for m in mentions)
+
+
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     sentence = ctx.text[lo:hi]
@@ -966,6 +1816,13 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
     durations = find_durations(sentence)
+    event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
+    if event is not None:
+        start_date = event.point
+        stop_date = None if event.starts else event.point
+        durations = []
+    else:
+        durations = [d for d in durations if d.start not in owned]
     if durations:
         duration = min(durations, key=lambda d: abs(d.start - rel_end))
         attrs["duration_days"] = duration.days
@@ -976,21 +1833,22 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             r"\bfor\b", sentence[duration.start - 6 : duration.start]
         ):
             stop_date = start_date + dt.timedelta(days=duration.days)
-    regimen = _REGIMEN.search(sentence)
+    item_lo, item_hi = _drug_item(ctx, span, lo, hi)
+    item = ctx.text[item_lo:item_hi]
+    regimen = _REGIMEN.search(ctx.text, span.end_char, item_hi) or _REGIMEN.search(
+        ctx.text, item_lo, span.start_char
+    )
     if regimen:
         attrs["regimen"] = regimen.group(0)
+    if start_date is None and _SINCE_ONSET.search(item):
+        attrs["since_onset"] = True  # dated by _date_from_onset once the note is read
     if re.search(
         r"\b(stopped|discontinued|ceased|withdrawn|held|off)\b",
         after_text[:40] + before_text[-30:],
         re.I,
     ):
         attrs["stopped"] = True
-    if (
-        start_date
-        and stop_date is None
-        and _SINGLE_DOSE.search(sentence)
-        and not _ONGOING.search(sentence)
-    ):
+    if start_date and stop_date is None and _SINGLE_DOSE.search(item) and not _ONGOING.search(item):
         # "Rituximab given 20/08/2026": the exposure is that day, not every later note's.
         attrs["single_dose"] = True
     attrs["start_date"] = start_date
@@ -1013,6 +1871,66 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         date_source=source,
         attrs=attrs,
     )
+    if concept.category == "drug_class" and _naive_by_negated_class(ctx, span, lo, hi):
+        naive = ctx.vocabulary["status.treatment_naive"]
+        yield _finding(
+            ctx,
+            naive,
+            span.start_char,
+            span.end_char,
+            "affirmed",
+            date=date,
+            date_source=source,
+            attrs={"from_negated_class": concept.id},
+        )
+
+
+# "Not on any immunosuppressant" says nothing of the past unless the words reach back:
+# "not on any immunosuppressants till date" is treatment-naive, "not on any now" is not.
+_CURRENT_ONLY = re.compile(r"\bnot\s+(?:currently\s+)?(?:on|taking|receiving)\b", re.I)
+_EVER = re.compile(
+    r"\b(?:to|till|until)\s+date\b|\bso\s+far\b|\byet\b|\bever\b|\buntil\s+now\b|"
+    r"\bprior\b|\bprevious(?:ly)?\b|\bbefore\b",
+    re.I,
+)
+# "no immunosuppression other than prednisolone": the exception was taken.
+_EXCEPTION = re.compile(
+    r"\b(?:other\s+than|except(?:\s+for)?|apart\s+from|aside\s+from|besides|save\s+for|but)\b", re.I
+)
+
+
+def _naive_by_negated_class(ctx: _Context, span: Span, lo: int, hi: int) -> bool:
+    """Treatment-naive stated as a negated class: "she has never been given an
+    immunosuppressant", "no prior steroid or DMARD", "Immunosuppression: nil". The drugs
+    and classes negated in the sentence must together cover every immunosuppressant (a
+    negated sub-class, "no calcineurin inhibitor", is not naivety), and no exception may
+    name one ("no immunosuppression other than oral prednisolone")."""
+    if span._.assertion != "negated":
+        return False
+    global_classes = [
+        c
+        for c in ctx.vocabulary.by_category("drug_class")
+        if c.attrs.get("treatment_naive_when_negated")
+    ]
+    if not global_classes:
+        return False
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    sentence_drugs = ctx.drug_spans[first : bisect.bisect_left(ctx.drug_starts, hi)]
+    negated: set[str] = set()
+    for drug in sentence_drugs:
+        if drug._.assertion == "negated":
+            negated |= set(ctx.vocabulary[drug.label_].members)
+    if not any(set(c.members) <= negated for c in global_classes):
+        return False
+    sentence = ctx.text[lo:hi]
+    if _CURRENT_ONLY.search(sentence) and not _EVER.search(sentence):
+        return False
+    exception = _EXCEPTION.search(ctx.text, span.end_char, hi)
+    if exception is not None:
+        members = set().union(*(c.members for c in global_classes))
+        if any(d.start_char >= exception.end() and d.label_ in members for d in sentence_drugs):
+            return False
+    return True
 
 
 def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
@@ -1033,12 +1951,18 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         before, previous = previous, (lo, hi)
         labels = {s.label_ for s in mentions}
         has_ln = "dx.lupus_nephritis" in labels or bool(_CLASS_SYSTEM.search(sentence))
-        has_biopsy = "proc.kidney_biopsy" in labels or _in_biopsy_report(ctx, lo)
+        has_biopsy = (
+            "proc.kidney_biopsy" in labels
+            or _in_biopsy_report(ctx, lo)
+            or _result_of_biopsy_before(ctx, sentence, lo, before, spans_by_sentence)
+        )
         if not (has_ln or has_biopsy):
             # Both findings below need one or the other: the class grammar (eight
             # regexes) is only run on sentences about a biopsy or lupus nephritis.
             continue
         classes, cls_start, cls_end = _classes(sentence)
+        if not classes and has_biopsy and _in_biopsy_report(ctx, lo):
+            classes, cls_start, cls_end = _labelled_classes(sentence)
         if classes:
             anchor = next(
                 (s for s in mentions if s.label_ in ("dx.lupus_nephritis", "proc.kidney_biopsy")),
@@ -1112,9 +2036,77 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             )
 
 
+# The line of a pathology report that states its diagnosis: "DIAGNOSIS:", "Final
+# diagnosis -", "Impression:", "CONCLUSION:", "Revised conclusion:", "Pathological dx:".
+_DIAGNOSIS_LABEL = re.compile(
+    r"[\W\d]{0,4}(?:(?:final|revised|amended|pathologic(?:al)?|histologic(?:al)?|"
+    r"histopathologic(?:al)?|renal|kidney|biopsy|microscopic|overall)\s+)*"
+    r"(?:diagnos[ie]s|dx|impression|conclusions?|interpretation|opinion)\b[^:\n]{0,30}?"
+    r"\s*[:\-–—]",
+    re.I,
+)
+
+
+def _on_diagnosis_line(text: str, position: int) -> bool:
+    """Is `position` on a report's diagnosis line, or under a diagnosis label that stands
+    alone on the line before ("DIAGNOSIS:\nLupus nephritis, class IV-G")?"""
+    line_start = text.rfind("\n", 0, position) + 1
+    if _DIAGNOSIS_LABEL.match(text, line_start):
+        return True
+    if line_start == 0:
+        return False
+    previous = text.rfind("\n", 0, line_start - 1) + 1
+    label = _DIAGNOSIS_LABEL.match(text, previous)
+    return label is not None and not text[label.end() : line_start].strip()
+
+
+# What may follow a class named bare after a diagnosis label: the sentence's end, a
+# comma, a bracket or the disease's name ("Conclusion: III (A/C) with V.", "Impression:
+# IV-S, lupus nephritis"); "Conclusion: I agree with ..." names no class.
+_BARE_CLASS_END = re.compile(r"\s*(?:$|[.;,(]|lupus\b|LN\b|ISN\b)", re.I)
+
+
+def _labelled_classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
+    """A report's diagnosis line that names the class without the word "class":
+    "CONCLUSION: III (A/C) with V", "Final diagnosis - IV-G (A) + V". Read as if the
+    word were there, on the diagnosis line only."""
+    label = _DIAGNOSIS_LABEL.match(sentence)
+    if label is None:
+        return (), 0, 0
+    rest = sentence[label.end() :]
+    lead = len(rest) - len(rest.lstrip())
+    prefix = "class "
+    classes, start, end = _classes(prefix + rest[lead:])
+    if not classes or start != 0 or not _BARE_CLASS_END.match(rest, lead + end - len(prefix)):
+        return (), 0, 0
+    offset = label.end() + lead - len(prefix)
+    return classes, offset + len(prefix), offset + end
+
+
+def _report_diagnosis_decides(ctx: _Context, biopsies: list[Finding]) -> list[Finding]:
+    """In a pathology report, the diagnosis line decides the class: a comment that names a
+    class to weigh it ("the clinician queried class III", "class VI is excluded", "below
+    the threshold for class IV") is no second biopsy. A class with a date of its own
+    elsewhere in the report ("previous biopsy 2023: class III") is another biopsy: kept."""
+    classed = [f for f in biopsies if f.attrs.get("classes")]
+    if len(classed) < 2 or not _in_biopsy_report(ctx, 0):
+        return biopsies
+    decided = [f for f in classed if _on_diagnosis_line(ctx.text, f.start)]
+    if not decided:
+        return biopsies
+    dates = {f.date for f in decided}
+    return [
+        f
+        for f in biopsies
+        if f in decided
+        or not f.attrs.get("classes")
+        or (f.date_source == "text" and f.date not in dates)
+    ]
+
+
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
 _CLASS_WORDS = (
-    "class", "isn", "who", "lupus", "ln",
+    "class", "isn", "who", "lupus", "ln", "cl",
     "mesangial", "focal", "diffuse", "membranous", "sclerosing",
 )  # fmt: skip
 _CLASS_SYSTEM = re.compile(r"\b(?:ISN|RPS|WHO)\b")
@@ -1147,7 +2139,14 @@ def _biopsy_date(
     year = _BIOPSY_YEAR.search(ctx.text, lo, hi)
     if year is not None:
         return resolve_partial(int(year.group("y"))), "text"
-    return _context_date(ctx, lo)
+    date, source = _context_date(ctx, lo)
+    if _in_biopsy_report(ctx, lo):
+        # A report's header dates the procedure; its "Reported:" line or the note's own
+        # date is when the paper was written, days later.
+        procedure = _report_event_date(ctx, lo)
+        if procedure is not None and procedure <= date:
+            return procedure, "text"
+    return date, source
 
 
 _REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
@@ -1176,6 +2175,30 @@ def _in_biopsy_report(ctx: _Context, position: int) -> bool:
     return ctx.is_report
 
 
+# A sentence that gives the result of the biopsy the sentence before describes:
+# "Renal biopsy performed 14/07/2026. Histology: class III + V."
+_RESULT_LEAD = re.compile(
+    r"\W{0,3}(?:histolog\w*|histopatholog\w*|patholog\w*|results?|findings?|diagnosis|"
+    r"conclusions?|impression|report|it\s+showed|showed|shows|class\b)",
+    re.I,
+)
+
+
+def _result_of_biopsy_before(
+    ctx: _Context,
+    sentence: str,
+    lo: int,
+    before: tuple[int, int] | None,
+    spans_by_sentence: dict[tuple[int, int], list[Span]],
+) -> bool:
+    if before is None or "\n\n" in ctx.text[before[1] : lo] or not _RESULT_LEAD.match(sentence):
+        return False
+    return any(
+        s.label_ == "proc.kidney_biopsy" and s._.assertion in ("affirmed", "historical")
+        for s in spans_by_sentence.get(before, [])
+    )
+
+
 def _biopsy_assertion(mentions: list[Span]) -> str:
     for span in mentions:
         if span.label_ in ("dx.lupus_nephritis", "proc.kidney_biopsy"):
@@ -1186,6 +2209,24 @@ def _biopsy_assertion(mentions: list[Span]) -> str:
 _NEGATED_BEFORE = re.compile(
     r"\b(?:no|not|without|nor|absence\s+of|negative\s+for)\s+"
     r"(?:\w+\s+){0,3}$",
+    re.I,
+)
+# A class named only to be denied or doubted after it: "features of class III or IV are
+# absent", "class VI is excluded", "class IV cannot be ruled out", "class III is not
+# supported". The words run to the end of the clause (";" or ".").
+_DENIED_AFTER = re.compile(
+    r"[^.;:,]{0,40}?\b(?:(?:is|are|was|were|has\s+been|have\s+been|be)\s+)?(?:absent|"
+    r"excluded|ruled\s+out|not\s+(?:seen|identified|present|found|met|fulfilled|supported|"
+    r"excluded|evident|demonstrated)|unlikely|cannot\s+be\s+(?:excluded|ruled\s+out)|"
+    r"can\s*not\s+be\s+(?:excluded|ruled\s+out))\b",
+    re.I,
+)
+# A class named as a question, a threshold or an alternative: "the clinician queried
+# class III", "below the 50 % threshold for class IV", "asked about class IV".
+_NOT_ASSERTED_BEFORE = re.compile(
+    r"\b(?:quer(?:y|ied)|asked\s+about|threshold\s+for|criteria\s+for|rather\s+than|"
+    r"instead\s+of|versus|vs\.?|differential(?:\s+diagnosis)?(?:\s+of|\s+includes?)?)\s+"
+    r"(?:\w+\s+){0,2}$",
     re.I,
 )
 
@@ -1204,6 +2245,8 @@ def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
             m
             for m in _CLASS_RE.finditer(sentence)
             if not _NEGATED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and not _NOT_ASSERTED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and not _DENIED_AFTER.match(sentence, m.end())
         ),
         None,
     )

@@ -34,7 +34,8 @@ TOKEN_MATCH = re.compile(rf"^(?:{_UNIT}|{_ABBREVIATION}|{_CLASS_LABEL}|{_SCORE_N
 
 
 # "class IV+V." and "ANA 1:640." end a sentence: the full stop is its own token.
-_EXTRA_SUFFIXES = (r"(?<=[A-Z+\]\)])\.$", r"(?<=\d:\d\d)\.$")
+# "SLEDAI2K- 10, ECOG- 1": a dash after a name, before its value, is its own token.
+_EXTRA_SUFFIXES = (r"(?<=[A-Z+\]\)])\.$", r"(?<=\d:\d\d)\.$", r"(?<=[A-Za-z0-9][A-Za-z])-$")
 
 
 # "ECOG=2", "ALC:1800", "Hb=98": a name glued to its value by = or :.

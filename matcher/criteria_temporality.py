@@ -1,0 +1,369 @@
+"""When a diagnosis or procedure criterion holds, and what in it a person must judge.
+
+Registry items qualify a condition in time and in degree, and the qualifier changes who
+matches: "Active tuberculosis" is not "history of tuberculosis"; "Severe active lupus
+nephritis" excludes far fewer patients than "lupus nephritis". This module reads those
+qualifiers into the diagnosis params (matcher.criteria's contract):
+
+- `temporality`: "ever" (no time word, or "history of", "previous"), "within" (a window
+  the item states: "within 6 months", read by matcher.criteria), or "current" ("active",
+  "currently", "ongoing", "requiring dialysis", "dialysis-dependent"): then `window_days`
+  is the 90-day lookback and matcher.evaluate counts only affirmed mentions in it, never a
+  past history ("history of TB, treated 2015").
+- `judged`: the qualifiers the notes cannot decide, as written ("severe", "clinically
+  significant", "requiring therapeutic intervention", and "active" on a disease that
+  flares and remits, where a mention does not show activity). The criterion then decides
+  only the absence case: when the condition is documented the evaluator returns manual
+  and names them. That is what keeps "severe active lupus nephritis" from excluding every
+  patient with lupus nephritis.
+
+The words are data (matcher/data/criteria_temporality.json, validated on load). Each
+word read here is returned with its span, so matcher.criteria's coverage guard counts it
+as understood; a word this module does not read stays "not understood".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from matcher.criteria_grammar import load_grammar, phrase_pattern, words_of
+from matcher.errors import VocabularyError
+from matcher.timeline import LOOKBACK_DAYS
+from matcher.vocab import Vocabulary, data_text, load_vocabulary
+
+__all__ = [
+    "TEMPORALITY_FILE",
+    "TemporalReading",
+    "TemporalityRules",
+    "load_temporality",
+    "manual_reason",
+    "read_temporality",
+    "read_temporality_rules",
+]
+
+TEMPORALITY_FILE = "matcher/data/criteria_temporality.json"
+CURRENT, EVER, WITHIN = "current", "ever", "within"
+RULE = "temporal"  # the rule id of every span read here (Criterion.trace: "temporal")
+_NEED_REACH = 60  # characters before a procedure's term where "currently requiring" sits
+
+_PHRASE_LISTS = ("current", "at_time", "need_before", "need_after", "history", "judged",
+                 "head_nouns")  # fmt: skip
+_KEYS = frozenset({"version", "description", *_PHRASE_LISTS, "state_concepts",
+                   "manual_qualifiers"})  # fmt: skip
+
+
+def _alternation(entries: Iterable[str]) -> str:
+    return "|".join(phrase_pattern(e) for e in sorted(entries, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class TemporalityRules:
+    """The validated data, with one regex per list."""
+
+    source: dict[str, Any]
+    current_words: frozenset[str]
+    state_concepts: frozenset[str]
+    current: re.Pattern[str]
+    at_time: re.Pattern[str]
+    need_before: re.Pattern[str]  # anchored at the end of the text before a term
+    need_after: re.Pattern[str]  # anchored at the end of a term
+    history: re.Pattern[str]
+    judged: re.Pattern[str]
+    head_nouns: re.Pattern[str]  # anchored at the end of a term
+    manual_qualifiers: tuple[tuple[re.Pattern[str], frozenset[str], str], ...]
+
+
+def _fail(message: str, key: str, received: Any = None, expected: str = "") -> None:
+    raise VocabularyError(message, file=TEMPORALITY_FILE, field=key, received=received,
+                          expected=expected or None)  # fmt: skip
+
+
+_FILLER_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with",
+                           "and", "or"})  # fmt: skip
+
+
+def _phrases(data: dict[str, Any], key: str) -> list[str]:
+    values = data[key]
+    if not isinstance(values, list):
+        _fail("not a list", key, type(values).__name__, "a list of words or phrases")
+    seen: set[tuple[str, ...]] = set()
+    for value in values:
+        if not isinstance(value, str) or not words_of(value):
+            _fail("bad entry", key, value, "a word or phrase with a letter or digit")
+        words = tuple(words_of(value))
+        if words in seen:
+            _fail("duplicate entry", key, value, "each word or phrase once")
+        if set(words) <= _FILLER_WORDS:
+            # "the" as a current word would mark every item current.
+            _fail("entry carries no meaning", key, value, "a word that is not filler")
+        seen.add(words)
+    return list(values)
+
+
+def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> TemporalityRules:
+    """The rules from the text of a temporality file, validated: an unknown or missing
+    key, a duplicate or meaningless entry, a phrase both current and judged, or an
+    unknown concept id raises VocabularyError naming the file and the key."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise VocabularyError(f"invalid JSON ({exc.msg})", file=TEMPORALITY_FILE,
+                              line=exc.lineno) from exc  # fmt: skip
+    if not isinstance(data, dict):
+        _fail("not a JSON object", "(top level)", type(data).__name__, "an object")
+    for key in data:
+        if key not in _KEYS:
+            _fail("unknown key", key, key, ", ".join(sorted(_KEYS)))
+    for key in sorted(_KEYS - {"description"}):
+        if key not in data:
+            _fail("missing key", key, expected="the key to be present")
+    if data["version"] != 1:
+        _fail("unsupported version", "version", data["version"], "1")
+    lists = {key: _phrases(data, key) for key in _PHRASE_LISTS}
+    both = {tuple(words_of(p)) for p in lists["current"]} & {
+        tuple(words_of(p)) for p in lists["judged"]}
+    if both:
+        _fail("entry both current and judged", "judged", " ".join(sorted(both)[0]),
+              "a word is either a time or a judgement")  # fmt: skip
+    vocab = vocab or load_vocabulary()
+    states = data["state_concepts"]
+    if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
+        _fail("not a list", "state_concepts", states, "a list of concept ids")
+    for concept in states:
+        if concept not in vocab or vocab[concept].category not in ("diagnosis", "procedure"):
+            _fail("unknown concept id", "state_concepts", concept,
+                  "a diagnosis or procedure id of concepts.jsonl")  # fmt: skip
+    manual = data["manual_qualifiers"]
+    if not isinstance(manual, dict) or not all(
+        isinstance(k, str) and words_of(k) and isinstance(v, str) and v for k, v in manual.items()
+    ):
+        _fail("not an object", "manual_qualifiers", manual, "phrase → reason")
+    ordered = sorted(manual.items(), key=lambda kv: len(kv[0]), reverse=True)
+    return TemporalityRules(
+        source=data,
+        current_words=frozenset(w for p in lists["current"] for w in words_of(p)),
+        state_concepts=frozenset(states),
+        current=re.compile(_alternation(lists["current"]), re.IGNORECASE),
+        at_time=re.compile(_alternation(lists["at_time"]), re.IGNORECASE),
+        need_before=re.compile(rf"(?:(?:{_alternation(lists['need_before'])})[\s-]+)+$",
+                               re.IGNORECASE),  # fmt: skip
+        need_after=re.compile(rf"[\s-]*(?:{_alternation(lists['need_after'])})", re.IGNORECASE),
+        # "prior to screening" anchors a window; it is not a history.
+        history=re.compile(rf"(?:{_alternation(lists['history'])})(?!\s+to\b)", re.IGNORECASE),
+        judged=re.compile(_alternation(lists["judged"]), re.IGNORECASE),
+        head_nouns=re.compile(rf"\s+(?:{_alternation(lists['head_nouns'])})", re.IGNORECASE),
+        manual_qualifiers=tuple(
+            (re.compile(phrase_pattern(k), re.IGNORECASE), frozenset(words_of(k)), v)
+            for k, v in ordered
+        ),
+    )
+
+
+@cache
+def load_temporality() -> TemporalityRules:
+    """The packaged rules, read and validated once."""
+    return read_temporality_rules(data_text("criteria_temporality.json"))
+
+
+# =====================================================================================
+# Reading
+# =====================================================================================
+
+
+@dataclass
+class TemporalReading:
+    """What an item says about when and how its condition holds. `params` go into the
+    diagnosis params; `spans` (start, end) of the item text were read here."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_ALTERNATIVE = re.compile(r"\bor\b|/", re.IGNORECASE)
+
+
+def _only_glue(text: str, start: int, end: int, glue: Sequence[tuple[int, int]],
+               words: Container[str]) -> bool:  # fmt: skip
+    """Is every word of text[start:end] one of `words` or inside a `glue` span?"""
+    return all(m[0].lower() in words or _inside(m.start(), m.end(), glue)
+               for m in _WORD.finditer(text, start, end))  # fmt: skip
+
+
+def _attached(text: str, start: int, end: int, terms: Sequence[tuple[int, int]],
+              glue: Sequence[tuple[int, int]]) -> bool:  # fmt: skip
+    """Does the cue at [start, end) qualify a condition: inside its term ("active TB"), or
+    next to it with only filler, other cues or terms between ("active, severe or unstable
+    NPSLE", "currently on haemodialysis", "CNS lupus that is currently active")? After
+    the term only auxiliaries may stand between: in "lupus per the current criteria" the
+    word belongs to what follows it."""
+    grammar = load_grammar()
+    for term_start, term_end in terms:
+        if _overlaps(start, end, [(term_start, term_end)]):
+            return True
+        if term_start >= end and _only_glue(text, end, term_start, glue, grammar.filler):
+            return True
+        if term_end <= start and _only_glue(text, term_end, start, glue,
+                                            grammar.lead_auxiliaries):  # fmt: skip
+            return True
+    return False
+
+
+def _as_written(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def read_temporality(
+    text: str,
+    terms: Sequence[tuple[int, int, str]],
+    window_days: int | None,
+    concepts: Sequence[str] = (),
+    vocab: Vocabulary | None = None,
+    rules: TemporalityRules | None = None,
+    headings: Sequence[str] = (),
+) -> TemporalReading:
+    """Temporality and judged qualifiers of an item naming conditions. `text` is the item
+    with exception clauses blanked (positions kept), `terms` the (start, end, concept) of
+    every condition it names, `window_days` the window the item states, if any,
+    `concepts` the ones the criterion checks (default: those of `terms`), `headings` the
+    headings that group it: under "Current or medical history of:" an "Active
+    tuberculosis" is current or past, which is ever."""
+    rules = rules or load_temporality()
+    vocab = vocab or load_vocabulary()
+    term_spans = [(s, e) for s, e, _ in terms]
+    found = TemporalReading()
+    concepts = list(concepts) or [c for _, _, c in terms]
+    if any(vocab[c].attrs.get("state") for c in concepts):
+        # Pregnancy and breastfeeding are the pregnancy kind's current states, whose
+        # evaluator tells a past pregnancy ("G2P2") from a present one; nothing is read here.
+        found.params["temporality"] = EVER if window_days is None else WITHIN
+        return found
+    judged: list[tuple[int, str]] = []
+    # Judgement words outside the condition's name: "severe" in "severe combined
+    # immunodeficiency" is the disease's name, not a degree.
+    for m in rules.judged.finditer(text):
+        if not _overlaps(m.start(), m.end(), term_spans):
+            judged.append((m.start(), _as_written(m[0])))
+            found.spans.append((m.start(), m.end()))
+    cues = [m for m in rules.current.finditer(text)
+            if not _overlaps(m.start(), m.end(), found.spans)]  # fmt: skip
+    # "History of", "previous": ever, or inside a window the item states.
+    history = [(m.start(), m.end()) for m in rules.history.finditer(text)]
+    glue = found.spans + term_spans + history + [(m.start(), m.end()) for m in cues]
+    # A status ("ACR criteria", "in remission") is not a condition a time word qualifies.
+    conditions = [(s, e) for s, e, c in terms
+                  if vocab[c].category in ("diagnosis", "procedure")]  # fmt: skip
+    current: list[tuple[int, str]] = []
+    for m in cues:
+        # "current" must qualify a condition: "SLE according to the current ACR
+        # criteria" names the criteria's edition, and stays not understood.
+        if _attached(text, m.start(), m.end(), conditions, glue):
+            current.append((m.start(), _as_written(m[0])))
+            found.spans.append((m.start(), m.end()))
+    for start, end, concept in terms:
+        if vocab[concept].category != "procedure":
+            continue
+        # Only the words touching the term: "requiring dialysis", not "requiring
+        # antibiotics ... or dialysis". A bounded look back keeps this linear.
+        offset = max(0, start - _NEED_REACH)
+        before = rules.need_before.search(text[offset:start])
+        if before is not None:
+            begin = offset + before.start()
+            current.append((begin, _as_written(before[0].strip(" -"))))
+            found.spans.append((begin, offset + before.end()))
+        after = rules.need_after.match(text, end)
+        if after is not None and after.end() > end:
+            current.append((end, _as_written(after[0].strip(" -"))))
+            found.spans.append((end, after.end()))
+    for _start, end, _concept in terms:
+        head = rules.head_nouns.match(text, end)
+        if head is not None:
+            found.spans.append((end, head.end()))
+    if current:
+        # "Requiring dialysis at screening": the time repeats the current word.
+        found.spans += [(m.start(), m.end()) for m in rules.at_time.finditer(text)]
+    found.spans += history
+    if window_days is not None:
+        temporality = WITHIN
+    elif current and any(rules.history.search(h) for h in headings):
+        temporality = EVER
+    elif history and current:
+        # "Active or past tuberculosis", "current or previous dialysis": either counts.
+        temporality = EVER
+        # "Current history of drug abuse" may mean now or ever: only "current or past"
+        # (a current word before a history word only across "or") is read as either.
+        unjoined = any(cue < h_start and not _ALTERNATIVE.search(text, cue, h_start)
+                       for cue, _ in current for h_start, _ in history)  # fmt: skip
+        if len(set(concepts)) > 1 or unjoined:
+            # "History of TB or current dialysis": which time goes with which condition
+            # is not read here; the current words stay not understood.
+            spans = [(s, e) for s, e in found.spans
+                     if not any(s == at for at, _ in current)]  # fmt: skip
+            found.spans[:] = spans
+            current = []
+    elif current or (not history and standing_states(concepts, vocab, text, headings)):
+        # "Uncontrolled arrhythmia", "hepatic failure patients": a standing state is the
+        # state now unless the item asks for its history (concepts.jsonl
+        # `current_unless_history`); an older mention is then for a person.
+        temporality = CURRENT
+    else:
+        temporality = EVER
+    if current and (window_days is not None or temporality == CURRENT) and not set(
+        concepts
+    ) <= rules.state_concepts:
+        # "Active lupus nephritis": a mention in the lookback does not show activity.
+        judged += current
+    found.params["temporality"] = temporality
+    if temporality == CURRENT:
+        found.params["window_days"] = LOOKBACK_DAYS
+    if judged:
+        found.params["judged"] = list(dict.fromkeys(w for _, w in sorted(judged)))
+    return found
+
+
+# Words that ask for the past of a standing state rather than the state now: "history of
+# heart failure", "drug abuse prior to screening".
+STANDING_HISTORY = re.compile(
+    r"\bhistory\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\bever\b|\bat\s+any\s+time\b|"
+    r"\bepisodes?\s+of\b",
+    re.IGNORECASE,
+)
+
+
+def standing_states(
+    concepts: Sequence[str], vocab: Vocabulary, text: str, headings: Sequence[str] = ()
+) -> bool:
+    """A standing state among the concepts (concepts.jsonl `current_unless_history`:
+    "hepatic failure patients" are in it now) and neither the item nor a heading grouping
+    it asking for its past ("Medical history of:"). One is enough: "severe psychiatric
+    illness or substance abuse" read as current leaves an older mention of either to a
+    person; read as ever, an old psychosis would decide."""
+    return any(
+        vocab[c].attrs.get("current_unless_history") for c in concepts if c in vocab
+    ) and not any(STANDING_HISTORY.search(t) for t in (text, *headings))
+
+
+def manual_reason(text: str, words: Sequence[str], rules: TemporalityRules | None = None
+                  ) -> str | None:  # fmt: skip
+    """Why an item with a time word the reader cannot compute stays manual ("newly
+    diagnosed", "persistent"): the reason of the first such phrase in `text` that holds
+    one of the not-understood `words`, else None."""
+    rules = rules or load_temporality()
+    left = {w.lower() for word in words for w in words_of(word)}
+    for pattern, phrase_words, reason in rules.manual_qualifiers:
+        if phrase_words & left and pattern.search(text):
+            return reason
+    return None

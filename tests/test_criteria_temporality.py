@@ -1,0 +1,435 @@
+"""Temporality and judged qualifiers of diagnosis and procedure criteria (issue 12,
+REGISTRY.md mechanisms #1, #3, #4).
+
+- "Active / current / ongoing / currently requiring / -dependent" name a CURRENT state: the
+  criterion reads `temporality: current` with the 90-day lookback, and a past mention
+  ("history of TB", a dialysis course years ago) never satisfies it.
+- "History of / previous / prior" is ever; "within N" a window.
+- A qualifier the notes cannot decide ("severe", "uncontrolled", "clinically significant",
+  "requiring therapeutic intervention", the activity of a disease that flares and remits)
+  lets the criterion decide only the absence case: when the condition is documented the
+  result is `manual` and the reason names the qualifier.
+- "Newly diagnosed" and "persistent" stay manual with a reason that says why.
+
+The sentences are our own wordings, as other sponsors would write them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from matcher.criteria import parse_criterion, parse_eligibility_text
+from matcher.criteria_render import reading
+from matcher.criteria_temporality import load_temporality, read_temporality_rules
+from matcher.errors import VocabularyError
+from matcher.evaluate import evaluate
+from matcher.model import Assertion, Criterion, Finding, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.timeline import LOOKBACK_DAYS, build_timeline
+
+AS_OF = dt.date(2026, 11, 20)
+RECENT = dt.date(2026, 10, 30)  # inside the 90-day lookback
+OLD = dt.date(2024, 3, 1)  # long before it
+
+
+def subset(params: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+    return {k: params.get(k, "<missing>") for k in expected}
+
+
+# ============================================================================ reading
+
+CURRENT = {"temporality": "current", "window_days": LOOKBACK_DAYS}
+
+# (section, text, concepts, params subset)
+CURRENT_STATES: list[tuple[str, str, list[str], dict[str, Any]]] = [
+    ("exclusion", "Active tuberculosis at screening", ["dx.tuberculosis"], CURRENT),
+    ("exclusion", "Currently active TB", ["dx.tuberculosis"], CURRENT),
+    ("exclusion", "Ongoing pulmonary tuberculosis", ["dx.tuberculosis"], CURRENT),
+    ("exclusion", "Patients currently on haemodialysis", ["proc.dialysis"], CURRENT),
+    ("exclusion", "Currently requiring renal dialysis (haemodialysis or peritoneal dialysis)",
+     ["proc.dialysis"], CURRENT),
+    ("exclusion", "Dialysis-dependent", ["proc.dialysis"], CURRENT),
+    ("exclusion", "Subjects who are dialysis dependent", ["proc.dialysis"], CURRENT),
+    ("exclusion", "Requiring dialysis at screening", ["proc.dialysis"], CURRENT),
+    ("exclusion", "Current drug or alcohol abuse", ["dx.substance_abuse"], CURRENT),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "concepts", "params"), CURRENT_STATES)
+def test_a_current_state_reads_as_the_lookback_not_ever(section, text, concepts, params):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert subset(criterion.params, params) == params
+    assert not criterion.params.get("judged")  # nothing for a person to judge
+
+
+# (section, text, concepts, judged qualifiers, params subset)
+JUDGED: list[tuple[str, str, list[str], list[str], dict[str, Any]]] = [
+    # the activity of a disease that flares and remits is not shown by a mention
+    ("exclusion", "Active neuropsychiatric lupus", ["dx.cns_lupus"], ["active"], CURRENT),
+    ("exclusion", "Ongoing CNS lupus", ["dx.cns_lupus"], ["ongoing"], CURRENT),
+    ("inclusion", "Active SLE disease", ["dx.sle"], ["active"], CURRENT),
+    ("exclusion", "Severe active lupus nephritis", ["dx.lupus_nephritis"],
+     ["severe", "active"], CURRENT),
+    ("exclusion", "Active, severe or unstable NPSLE", ["dx.cns_lupus"],
+     ["active", "severe", "unstable"], CURRENT),
+    ("exclusion", "Active CNS lupus needing therapeutic intervention within the last 8 weeks",
+     ["dx.cns_lupus"], ["active", "needing therapeutic intervention"],
+     {"temporality": "within", "window_days": 56}),
+    # severity on a condition judged ever or in a window
+    ("exclusion", "Clinically significant alcohol abuse", ["dx.substance_abuse"],
+     ["clinically significant"], {"temporality": "ever", "window_days": "<missing>"}),
+    ("exclusion", "History of severe psychiatric illness", ["dx.psychiatric"], ["severe"],
+     {"temporality": "ever"}),
+    ("exclusion", "Uncontrolled diabetes mellitus", ["dx.diabetes"], ["uncontrolled"],
+     {"temporality": "ever"}),
+    ("exclusion", "Recurrent venous thromboembolism", ["dx.thromboembolism"], ["recurrent"],
+     {"temporality": "ever"}),
+    ("exclusion", "Progressive liver disease", ["dx.liver_disease"], ["progressive"],
+     {"temporality": "ever"}),
+    ("exclusion", "Serious psychiatric disorder within the past year", ["dx.psychiatric"],
+     ["serious"], {"temporality": "within", "window_days": 365}),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "concepts", "judged", "params"), JUDGED)
+def test_a_qualifier_the_notes_cannot_decide_is_named_in_params(
+    section, text, concepts, judged, params
+):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["judged"] == judged
+    assert subset(criterion.params, params) == params
+
+
+EVER: list[tuple[str, str, list[str]]] = [
+    ("exclusion", "History of tuberculosis", ["dx.tuberculosis"]),
+    ("exclusion", "A previous kidney transplant", ["dx.transplant"]),
+    ("exclusion", "Prior splenectomy", ["proc.splenectomy"]),
+    ("exclusion", "Known history of drug abuse", ["dx.substance_abuse"]),
+    ("exclusion", "Past history of dialysis", ["proc.dialysis"]),
+    # either one counts: the union of now and ever is ever
+    ("exclusion", "Active or past tuberculosis", ["dx.tuberculosis"]),
+    ("exclusion", "Current or previous dialysis", ["proc.dialysis"]),
+    ("exclusion", "Current/prior substance abuse", ["dx.substance_abuse"]),
+    ("exclusion", "History of active tuberculosis", ["dx.tuberculosis"]),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "concepts"), EVER)
+def test_history_of_reads_as_ever(section, text, concepts):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["temporality"] == "ever"
+    assert criterion.params.get("window_days") is None
+    assert not criterion.params.get("judged")
+
+
+def test_a_current_item_under_a_history_heading_is_ever():
+    # "Current or medical history of:" + "Active tuberculosis": now or in the past.
+    body = ("Exclusion Criteria:\n* Current or past medical history of:\n"
+            "  * Active tuberculosis\n  * Severe psychiatric illness\n")
+    tb, psych = parse_eligibility_text(body)
+    assert (tb.kind, tb.params["temporality"], tb.params.get("judged")) == (
+        "diagnosis", "ever", None)
+    assert (psych.params["temporality"], psych.params["judged"]) == ("ever", ["severe"])
+
+
+# (section, text, words the reason must name)
+STAY_MANUAL: list[tuple[str, str, str]] = [
+    ("inclusion", "Newly diagnosed lupus nephritis", "newly diagnosed"),
+    ("inclusion", "Patients with a new diagnosis of SLE", "new diagnosis"),
+    ("exclusion", "Persistent lupus nephritis", "persistent"),
+    ("inclusion", "Recently diagnosed SLE", "recently"),
+    # a current infection stays the screening visit's (matcher/data/criteria_grammar.json)
+    ("exclusion", "Clinically significant active infection", "current infection"),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "named"), STAY_MANUAL)
+def test_an_undecidable_time_qualifier_stays_manual_and_says_why(section, text, named):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "manual"
+    assert named in (criterion.manual_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "concepts"),
+    [
+        # "current" names the edition of the criteria, not a state of the disease
+        ("inclusion", "Diagnosis of SLE according to the current ACR criteria", ["dx.sle"]),
+        ("inclusion", "Lupus per the current SLICC classification criteria", ["dx.sle"]),
+        # "unstable" is part of the status's own name
+        ("exclusion", "Hemodynamically unstable patients", ["status.hemodynamic_instability"]),
+    ],
+)
+def test_a_time_or_degree_word_that_qualifies_something_else_changes_nothing(
+    section, text, concepts
+):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["temporality"] == "ever"
+    assert not criterion.params.get("judged")
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "word"),
+    [
+        # which time goes with which condition is not read: never "current" for both
+        ("exclusion", "History of tuberculosis or current dialysis", "current"),
+        # now, or ever? "current history" does not say
+        ("exclusion", "Current history of alcohol abuse", "Current"),
+        # "current" far from any condition qualifies nothing the reader knows
+        ("exclusion", "Tuberculosis, as shown by the current chest X-ray", "current"),
+        # pregnancy is the pregnancy kind's current state, not read here
+        ("exclusion", "Active pregnancy", "Active"),
+    ],
+)
+def test_a_time_word_the_reader_cannot_place_stays_not_understood(section, text, word):
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "manual"
+    assert f'"{word}"' in (criterion.manual_reason or "")
+
+
+def test_a_term_qualifier_inside_a_disease_name_is_not_a_severity():
+    # "severe combined immunodeficiency" names one disease: "severe" is part of the
+    # name, so nothing is judged, and the item is still not read as bare immunodeficiency
+    # with a severity the evaluator would honour.
+    criterion = parse_criterion("Severe combined immunodeficiency", "exclusion")
+    assert not criterion.params.get("judged")
+
+
+# ============================================================== own condition and lupus
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Active severe lupus nephritis", "Severe lupus nephritis", "Active lupus nephritis",
+     "Lupus nephritis"],
+)
+def test_a_qualified_own_condition_never_excludes_the_trial_population(text):
+    # In a lupus-nephritis trial no reading may exclude lupus nephritis, qualified or not.
+    body = f"Inclusion Criteria:\n- Biopsy-proven lupus nephritis class III or IV\n" \
+           f"Exclusion Criteria:\n- {text}\n"
+    criteria = parse_eligibility_text(body, about=["A study in lupus nephritis"])
+    (exclusion,) = [c for c in criteria if c.type == "exclusion"]
+    assert exclusion.kind == "manual"
+    assert (exclusion.manual_reason or "").startswith("guard: ")
+    assert "lupus nephritis" in (exclusion.manual_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [("Active severe lupus nephritis", ["active", "severe"]),
+     ("Severe active CNS lupus", ["severe", "active"]),
+     ("Active SLE", ["active"])],
+)
+def test_a_qualified_lupus_phrase_never_falls_back_to_the_bare_condition(text, judged):
+    # In a trial of another disease the exclusion reads with its qualifiers, and never
+    # as the bare diagnosis ("any lupus nephritis ever").
+    criterion = parse_criterion(text, "exclusion", about=["A study in IgA nephropathy"])
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["judged"] == judged
+    assert criterion.params["temporality"] == "current"
+
+
+# ============================================================================ evaluation
+
+
+def finding(concept: str, date: dt.date, assertion: Assertion = Assertion.AFFIRMED,
+            note: str = "n1") -> Finding:
+    category = "procedure" if concept.startswith("proc.") else "diagnosis"
+    return Finding(concept=concept, category=category, note_id=note, start=0, end=4,
+                   text="text", assertion=assertion, date=date, date_source="text")
+
+
+def evaluated(criterion: Criterion, *findings: Finding):
+    dates = {f.note_id: f.date or AS_OF for f in findings}
+    timeline = build_timeline(Patient("P1", None), findings, dates, AS_OF)
+    return evaluate(criterion, timeline)
+
+
+def crit(type_: str, concepts: list[str], **params: Any) -> Criterion:
+    return Criterion(id="c-1", key="k", type=type_, text="t", kind="diagnosis",
+                     params={"concepts": concepts, "system": None,
+                             "ruled_out_not_met": type_ == "inclusion", **params})
+
+
+CURRENT_DIALYSIS = crit("exclusion", ["proc.dialysis"], temporality="current",
+                        window_days=LOOKBACK_DAYS)
+ACTIVE_TB = crit("exclusion", ["dx.tuberculosis"], temporality="current",
+                 window_days=LOOKBACK_DAYS)
+ACTIVE_SEVERE_LN = crit("exclusion", ["dx.lupus_nephritis"], temporality="current",
+                        window_days=LOOKBACK_DAYS, judged=["active", "severe"])
+SEVERE_PSYCH_EVER = crit("exclusion", ["dx.psychiatric"], temporality="ever",
+                         judged=["severe"])
+ACTIVE_SLE_REQUIRED = crit("inclusion", ["dx.sle"], temporality="current",
+                           window_days=LOOKBACK_DAYS, judged=["active"])
+
+
+@pytest.mark.parametrize(
+    ("criterion", "findings", "expected"),
+    [
+        # a current state: documented in the lookback, and not as past history
+        (CURRENT_DIALYSIS, [finding("proc.dialysis", RECENT)], Status.MET),
+        (CURRENT_DIALYSIS, [], Status.NOT_MET),
+        (CURRENT_DIALYSIS, [finding("proc.dialysis", RECENT, Assertion.HISTORICAL)],
+         Status.NOT_MET),
+        (CURRENT_DIALYSIS, [finding("proc.dialysis", RECENT, Assertion.NEGATED)],
+         Status.NOT_MET),
+        # a course long ago may or may not still go on: a person checks
+        (CURRENT_DIALYSIS, [finding("proc.dialysis", OLD)], Status.UNKNOWN),
+        (ACTIVE_TB, [finding("dx.tuberculosis", OLD, Assertion.HISTORICAL)], Status.NOT_MET),
+        (ACTIVE_TB, [finding("dx.tuberculosis", RECENT)], Status.MET),
+        # judged: only the absence is decided
+        (ACTIVE_SEVERE_LN, [], Status.NOT_MET),
+        (ACTIVE_SEVERE_LN, [finding("dx.lupus_nephritis", RECENT)], Status.MANUAL),
+        (ACTIVE_SEVERE_LN, [finding("dx.lupus_nephritis", OLD)], Status.UNKNOWN),
+        (SEVERE_PSYCH_EVER, [], Status.NOT_MET),
+        (SEVERE_PSYCH_EVER, [finding("dx.psychiatric", OLD)], Status.MANUAL),
+        (ACTIVE_SLE_REQUIRED, [finding("dx.sle", RECENT)], Status.MANUAL),
+        (ACTIVE_SLE_REQUIRED, [finding("dx.sle", RECENT, Assertion.NEGATED)], Status.NOT_MET),
+    ],
+)
+def test_a_current_or_judged_diagnosis_evaluates_safely(criterion, findings, expected):
+    assert evaluated(criterion, *findings).status is expected
+
+
+def test_a_judged_result_names_the_qualifier_and_keeps_the_evidence():
+    result = evaluated(ACTIVE_SEVERE_LN, finding("dx.lupus_nephritis", RECENT))
+    assert "active" in result.reason and "severe" in result.reason
+    assert result.evidence  # the mention a person reads to judge it
+
+
+def test_the_evaluator_reads_a_parsed_current_state_end_to_end():
+    criterion = parse_criterion("Currently requiring haemodialysis", "exclusion")
+    assert evaluated(criterion, finding("proc.dialysis", OLD)).status is Status.UNKNOWN
+    assert evaluated(criterion, finding("proc.dialysis", RECENT)).status is Status.MET
+
+
+# ============================================================ biopsy-confirmed activity
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [("Kidney biopsy confirmed active lupus nephritis", ["active"]),
+     ("Renal biopsy-proven, currently active lupus nephritis", ["currently", "active"]),
+     ("Severe lupus nephritis proven on kidney biopsy", ["severe"])],
+)
+def test_biopsy_confirmed_activity_with_no_class_is_judged(text, judged):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "biopsy", criterion.manual_reason
+    assert criterion.params["classes"] == ["I", "II", "III", "IV", "V", "VI"]
+    assert criterion.params["judged"] == judged
+
+
+def test_an_active_class_stays_the_class_not_a_judgement():
+    # "active class III or IV" is judged on the class (the proliferative classes)
+    criterion = parse_criterion("Active lupus nephritis, biopsy class III or IV", "inclusion")
+    assert criterion.kind == "biopsy"
+    assert criterion.params["classes"] == ["III", "IV"]
+    assert not criterion.params.get("judged")
+
+
+def biopsy(classes: list[str], date: dt.date = RECENT) -> Finding:
+    return Finding(concept="biopsy.kidney", category="biopsy", note_id="b", start=0, end=4,
+                   text="text", date=date, date_source="text", attrs={"classes": classes})
+
+
+ACTIVE_LN_ON_BIOPSY = Criterion(
+    id="c-1", key="biopsy", type="inclusion", text="t", kind="biopsy",
+    params={"classes": ["I", "II", "III", "IV", "V", "VI"], "allowed_with": [],
+            "window_days": None, "judged": ["active"]})
+
+
+def test_a_biopsy_criterion_with_judged_activity_decides_only_without_lupus_nephritis():
+    assert evaluated(ACTIVE_LN_ON_BIOPSY).status is Status.UNKNOWN  # no biopsy yet
+    shown = evaluated(ACTIVE_LN_ON_BIOPSY, biopsy(["IV"]))
+    assert shown.status is Status.MANUAL and "active" in shown.reason
+    assert "active" in reading(ACTIVE_LN_ON_BIOPSY)
+
+
+# ============================================================ from the note to the verdict
+
+
+@pytest.fixture(scope="module")
+def note_parser() -> NoteParser:
+    # The pipeline built from the packaged data, as the other NLP tests do.
+    return NoteParser(build_pipeline())
+
+
+@pytest.mark.parametrize(
+    ("criterion_text", "note", "expected"),
+    [
+        ("Currently requiring renal dialysis", "She remains on renal dialysis three times a week.",
+         Status.MET),
+        ("Currently requiring renal dialysis", "Previously on haemodialysis in 2019, now off.",
+         Status.NOT_MET),
+        ("Active tuberculosis", "History of tuberculosis, treated in 2015.", Status.NOT_MET),
+        ("Active tuberculosis", "Active pulmonary tuberculosis, started on treatment.",
+         Status.MET),
+        ("Severe active lupus kidney disease", "Lupus nephritis class IV, proteinuria 3 g/day.",
+         Status.MANUAL),
+    ],
+)
+def test_a_note_sentence_decides_a_current_or_judged_criterion(
+    note_parser, criterion_text, note, expected
+):
+    written = AS_OF - dt.timedelta(days=20)
+    findings = note_parser.parse(note, "n1", written)
+    timeline = build_timeline(Patient("P1", None), findings, {"n1": written}, AS_OF)
+    criterion = parse_criterion(criterion_text, "exclusion")
+    assert evaluate(criterion, timeline).status is expected
+
+
+# ============================================================================ rendering
+
+
+@pytest.mark.parametrize(
+    ("criterion", "words"),
+    [
+        (CURRENT_DIALYSIS, ["dialysis", "current", f"{LOOKBACK_DAYS} days"]),
+        (ACTIVE_SEVERE_LN, ["lupus nephritis", "current", "only its absence is decided",
+                            "active and severe"]),
+        (SEVERE_PSYCH_EVER, ["psychiatric illness", "at any time", "severe"]),
+    ],
+)
+def test_the_plain_words_reading_says_current_and_what_a_person_judges(criterion, words):
+    text = reading(criterion)
+    for word in words:
+        assert word in text, text
+
+
+# ============================================================================ the data
+
+
+def test_the_packaged_temporality_data_loads():
+    rules = load_temporality()
+    assert "active" in rules.current_words
+    assert "proc.dialysis" in rules.state_concepts
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.update(colour=1), "colour"),
+        (lambda d: d["state_concepts"].append("dx.no_such_thing"), "state_concepts"),
+        (lambda d: d["judged"].append("severe"), "judged"),
+        (lambda d: d["current"].append("the"), "current"),
+        (lambda d: d.pop("judged"), "judged"),
+    ],
+)
+def test_bad_temporality_data_is_refused_naming_the_key(change, field):
+    data = json.loads(json.dumps(load_temporality().source))
+    change(data)
+    with pytest.raises(VocabularyError) as caught:
+        read_temporality_rules(json.dumps(data))
+    assert field in str(caught.value)
