@@ -58,7 +58,8 @@ computed reading is checked against the contract below by `validate_params`.
   contract; "window_days" is the lookback (90) for a current state ("active
   tuberculosis"), + "except_concepts": [ids] the item excepts ("malignancy except
   non-melanoma skin cancer"): mentions of those do not count although they imply the
-  concept.
+  concept; a standing state ("hepatic failure patients", concepts.jsonl
+  `current_unless_history`) is "temporality": "current" with the lookback as window_days.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ from matcher.criteria import (
     _unit_at,
     _window,
 )
+from matcher.criteria_temporality import standing_states
 from matcher.dates import window_to_days
 from matcher.errors import CriterionParamsError
 from matcher.timeline import LOOKBACK_DAYS
@@ -999,18 +1001,50 @@ _EXCEPTION_WORDS = re.compile(
 )
 
 
+def _is_condition(concept_id: str, item: _Item) -> bool:
+    """One of the conditions above, or a concept whose data says so ("reader":
+    "condition" in concepts.jsonl: herpes zoster, heart failure, pancreatitis ...)."""
+    return concept_id in _CONDITIONS or item.vocab[concept_id].attrs.get("reader") == "condition"
+
+
+# "Myocarditis with congestive heart failure": the second condition narrows the first.
+# Read as a list, the exclusion would refuse a patient with heart failure alone.
+_WITH = re.compile(r"\b(?:with|complicated\s+by|accompanied\s+by|causing|leading\s+to)\b", _I)
+
+
+def _qualified_by_another(item: _Item, conditions: list[TermMatch]) -> str | None:
+    for first, second in zip(conditions, conditions[1:], strict=False):
+        between = item.main[first.end : second.start]
+        if _WITH.search(between):
+            return (
+                f"{item.vocab[first.concept_id].label} qualified by "
+                f"{item.vocab[second.concept_id].label} ('with') must be checked by a person"
+            )
+    return None
+
+
+def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
+    """What the concepts' "other" already leaves out: "other autoimmune disease apart from
+    SLE" restates that SLE does not count (concepts.jsonl attrs "other_than")."""
+    return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
         return None
     concepts = _concept_ids(conditions)
-    if not set(concepts) <= _CONDITIONS:
+    if not all(_is_condition(c, item) for c in concepts):
         return None
+    qualified = _qualified_by_another(item, conditions)
+    if qualified is not None:
+        return item.manual(qualified, item.vocab[concepts[0]].key, "condition:with")
     blanked = _exception_text(item)
     excepted = [
         t
         for t in item.vocab.find_terms(blanked)
         if set(item.vocab[t.concept_id].attrs.get("implies", ())) & set(concepts)
+        or t.concept_id in _left_out_by_other(concepts, item)
     ]
     params: dict[str, Any] = {
         "concepts": concepts,
@@ -1038,6 +1072,12 @@ def _condition(item: _Item) -> KindReading | None:
         # disease" name a current state: not this reader's; the general diagnosis reader
         # reads it with matcher.criteria_temporality (the lookback, never a past history).
         return None
+    if window is None and standing_states(concepts, item.vocab, item.main, item.context):
+        # "Hepatic failure patients", "end-stage renal failure": the state now, as "active
+        # tuberculosis" is (a mention in the lookback; an older one is for a person).
+        # "History of heart failure" stays ever.
+        window = LOOKBACK_DAYS
+        params["temporality"] = "current"
     if window is not None:
         params["window_days"] = window
         # "Active or recent cancer < 3 years": the active one falls in the window too.

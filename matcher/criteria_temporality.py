@@ -314,7 +314,10 @@ def read_temporality(
                      if not any(s == at for at, _ in current)]  # fmt: skip
             found.spans[:] = spans
             current = []
-    elif current:
+    elif current or (not history and standing_states(concepts, vocab, text, headings)):
+        # "Uncontrolled arrhythmia", "hepatic failure patients": a standing state is the
+        # state now unless the item asks for its history (concepts.jsonl
+        # `current_unless_history`); an older mention is then for a person.
         temporality = CURRENT
     else:
         temporality = EVER
@@ -329,6 +332,28 @@ def read_temporality(
     if judged:
         found.params["judged"] = list(dict.fromkeys(w for _, w in sorted(judged)))
     return found
+
+
+# Words that ask for the past of a standing state rather than the state now: "history of
+# heart failure", "drug abuse prior to screening".
+STANDING_HISTORY = re.compile(
+    r"\bhistory\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\bever\b|\bat\s+any\s+time\b|"
+    r"\bepisodes?\s+of\b",
+    re.IGNORECASE,
+)
+
+
+def standing_states(
+    concepts: Sequence[str], vocab: Vocabulary, text: str, headings: Sequence[str] = ()
+) -> bool:
+    """A standing state among the concepts (concepts.jsonl `current_unless_history`:
+    "hepatic failure patients" are in it now) and neither the item nor a heading grouping
+    it asking for its past ("Medical history of:"). One is enough: "severe psychiatric
+    illness or substance abuse" read as current leaves an older mention of either to a
+    person; read as ever, an old psychosis would decide."""
+    return any(
+        vocab[c].attrs.get("current_unless_history") for c in concepts if c in vocab
+    ) and not any(STANDING_HISTORY.search(t) for t in (text, *headings))
 
 
 def manual_reason(text: str, words: Sequence[str], rules: TemporalityRules | None = None

@@ -254,6 +254,19 @@ def _diagnosis_concepts(criterion: Criterion) -> tuple[tuple[str, ...], str]:
     return tuple(sorted(concepts)), names
 
 
+def _absence_unknown(criterion: Criterion) -> str | None:
+    """Why no mention of a listed condition does not show it absent, or None. Notes name
+    "pneumonia treated with IV ceftriaxone", seldom "infection requiring hospitalisation":
+    such a concept says so in its data (concepts.jsonl attrs "absence_unknown")."""
+    vocabulary = load_vocabulary()
+    for concept_id in criterion.params.get("concepts", []):
+        if concept_id in vocabulary:
+            reason = vocabulary[concept_id].attrs.get("absence_unknown")
+            if reason:
+                return str(reason)
+    return None
+
+
 def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     concepts, names = _prepared(criterion, _diagnosis_concepts)
     affirmed = timeline.of(*concepts)
@@ -279,6 +292,9 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         if affirmed:
             latest = _latest(affirmed, timeline)
             return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
+        unsure = _absence_unknown(criterion)
+        if unsure is not None:
+            return _result(criterion, Status.UNKNOWN, f"{names} not documented: {unsure}")
         return _result(criterion, Status.NOT_MET, f"{names} not documented; confirm at screening")
     latest_ruled_out = _latest(ruled_out, timeline)
     if latest_ruled_out is not None:

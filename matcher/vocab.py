@@ -218,6 +218,7 @@ def _validate(record: Any, source: str, line: int) -> Concept:
         raise VocabularyError(
             "bad attrs", file=source, line=line, field="attrs", received=attrs, expected="an object"
         )
+    _check_condition_attrs(attrs, source, line)
     return Concept(
         id=record["id"],
         category=record["category"],
@@ -228,6 +229,47 @@ def _validate(record: Any, source: str, line: int) -> Concept:
         key=record.get("key") or record["id"].split(".", 1)[1],
         attrs=attrs,
     )
+
+
+# attrs of a condition the criteria reader reads as one (matcher.criteria_kinds): "reader":
+# "condition" routes an item naming it to the condition reader (history, window, current
+# state, exceptions); "absence_unknown" is the reason an exclusion of it stays unknown when
+# no note names it ("infection requiring hospitalisation": notes name the pneumonia);
+# "current_unless_history" marks a standing state ("hepatic failure patients" are in it now).
+_READERS = ("condition",)
+
+
+def _check_condition_attrs(attrs: dict[str, Any], source: str, line: int) -> None:
+    reader = attrs.get("reader")
+    if reader is not None and reader not in _READERS:
+        raise VocabularyError(
+            "unknown reader",
+            file=source,
+            line=line,
+            field="attrs.reader",
+            received=reader,
+            expected=" or ".join(_READERS),
+        )
+    standing = attrs.get("current_unless_history")
+    if standing is not None and not isinstance(standing, bool):
+        raise VocabularyError(
+            "bad flag",
+            file=source,
+            line=line,
+            field="attrs.current_unless_history",
+            received=standing,
+            expected="true or false",
+        )
+    absence = attrs.get("absence_unknown")
+    if absence is not None and (not isinstance(absence, str) or not absence.strip()):
+        raise VocabularyError(
+            "bad absence reason",
+            file=source,
+            line=line,
+            field="attrs.absence_unknown",
+            received=absence,
+            expected="a non-empty reason why no mention does not mean absent",
+        )
 
 
 def read_concepts(text: str, source: str) -> list[Concept]:
@@ -263,8 +305,9 @@ def load_vocabulary() -> Vocabulary:
 # attrs that name other concepts: a drug class's members, what a diagnosis implies (lupus
 # nephritis → SLE), an infection's serology markers, the marker that confirms another
 # (HCV RNA for anti-HCV), the test a word after an infection names ("hepatitis C
-# antibody"), the two values a blood pressure is written as.
-_REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair")
+# antibody"), the two values a blood pressure is written as, what "other" already leaves
+# out ("other autoimmune disease" is not SLE).
+_REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair", "other_than")
 
 
 def check_references(vocabulary: Vocabulary, source: str) -> None:

@@ -47,7 +47,7 @@ Exclusion Criteria:
 * ALT > 3 x ULN
 * Lupus nephritis requiring dialysis
 * Prednisone > 20 mg/day
-* Herpes zoster infection within 90 days
+* Cytomegalovirus infection within 90 days
 """
 
 
@@ -216,9 +216,10 @@ CASES = [
                ["drug.belimumab"], 30)],
      bench.WRONG, "non-computable computed"),
     ("unjudged: gold concept outside the vocabulary, nothing else differs",
-     gold("Herpes zoster infection within 90 days", "diagnosis", "herpes zoster infection",
+     gold("Cytomegalovirus infection within 90 days", "diagnosis", "cytomegalovirus infection",
           effect="exclude", temporality="within", window_days=90),
-     [diagnosis("exc-8", "Herpes zoster infection within 90 days", ["dx.active_infection"], 90)],
+     [diagnosis("exc-8", "Cytomegalovirus infection within 90 days", ["dx.active_infection"],
+                90)],
      bench.UNJUDGED, None),
 ]  # fmt: skip
 
