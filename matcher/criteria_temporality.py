@@ -247,9 +247,17 @@ def read_temporality(
     found = TemporalReading()
     concepts = list(concepts) or [c for _, _, c in terms]
     if any(vocab[c].attrs.get("state") for c in concepts):
-        # Pregnancy and breastfeeding are the pregnancy kind's current states, whose
-        # evaluator tells a past pregnancy ("G2P2") from a present one; nothing is read here.
-        found.params["temporality"] = EVER if window_days is None else WITHIN
+        # Pregnancy and breastfeeding are current states (the pregnancy kind reads most
+        # items). One that reaches this reader ("Currently nursing", "4. Pregnant women")
+        # is the state now, never any pregnancy ever; only an item that asks for the past
+        # ("a history of previous pregnancy") is ever.
+        if window_days is not None:
+            found.params["temporality"] = WITHIN
+        elif any(STANDING_HISTORY.search(t) for t in (text, *headings)):
+            found.params["temporality"] = EVER
+        else:
+            found.params["temporality"] = CURRENT
+            found.params["window_days"] = LOOKBACK_DAYS
         return found
     judged: list[tuple[int, str]] = []
     # Judgement words outside the condition's name: "severe" in "severe combined

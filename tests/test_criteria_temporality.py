@@ -166,8 +166,6 @@ def test_an_undecidable_time_qualifier_stays_manual_and_says_why(section, text, 
         # "current" names the edition of the criteria, not a state of the disease
         ("inclusion", "Diagnosis of SLE according to the current ACR criteria", ["dx.sle"]),
         ("inclusion", "Lupus per the current SLICC classification criteria", ["dx.sle"]),
-        # "unstable" is part of the status's own name
-        ("exclusion", "Hemodynamically unstable patients", ["status.hemodynamic_instability"]),
     ],
 )
 def test_a_time_or_degree_word_that_qualifies_something_else_changes_nothing(
@@ -433,3 +431,24 @@ def test_bad_temporality_data_is_refused_naming_the_key(change, field):
     with pytest.raises(VocabularyError) as caught:
         read_temporality_rules(json.dumps(data))
     assert field in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "temporality"), [
+    # a current state read by the condition reader is the state now, never any time ever
+    ("Currently nursing", "current"),
+    ("(2) pregnancy or breastfeeding", "current"),
+    ("4. Pregnant women", "current"),
+    ("Women with a history of previous pregnancy", "ever"),
+    # a standing state in the vocabulary (current_unless_history)
+    ("The patient is on dialysis.", "current"),
+    ("Hemodynamic instability", "current"),
+    # "unstable" is part of the state's own name, not a degree a person judges
+    ("Hemodynamically unstable patients", "current"),
+    ("History of dialysis", "ever"),
+])
+def test_a_state_named_without_a_history_word_is_the_state_now(text: str, temporality: str
+                                                               ) -> None:  # fmt: skip
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.manual_reason is None
+    assert criterion.params.get("temporality", "ever") == temporality
+    assert not criterion.params.get("judged")
