@@ -3238,10 +3238,31 @@ def _guarded(
             parsed = _as_manual(parsed, reason, "coverage:manual")
         if parsed.kind in COMPUTABLE_KINDS:
             found = guard.guard_reason(parsed.kind, item.type, parsed.params, own, vocab)
+            if found is None:
+                found = _narrower_named(item.text, parsed.params, vocab)
             if found is not None:
                 parsed = _as_manual(parsed, found[1], found[0])
         guarded.append(_Item(item.section, item.type, item.text, parsed))
     return guarded
+
+
+def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
+                    ) -> tuple[str, str] | None:  # fmt: skip
+    """A reading of a group concept that the item names only by one of its members
+    (concepts.jsonl `narrower_terms`): "Diagnosis of bipolar disorder" read as any
+    psychiatric illness would exclude a patient with depression; "renal transplant" read
+    as any solid organ transplant would exclude a liver recipient."""
+    concepts = params.get("concepts") or []
+    matches = vocab.find_terms(_normalise(text))
+    for concept_id in concepts:
+        narrower = {t.casefold() for t in vocab[concept_id].attrs.get("narrower_terms", ())}
+        named = [m for m in matches if m.concept_id == concept_id]
+        if narrower and named and all(m.text.casefold() in narrower for m in named):
+            return "guard:narrower-term", (
+                f"{guard.GUARD_PREFIX}names {named[0].text!r}, narrower than the vocabulary's "
+                f"{vocab[concept_id].label!r}"
+            )
+    return None
 
 
 def _structured(

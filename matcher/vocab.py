@@ -219,6 +219,22 @@ def _validate(record: Any, source: str, line: int) -> Concept:
             "bad attrs", file=source, line=line, field="attrs", received=attrs, expected="an object"
         )
     _check_condition_attrs(attrs, source, line)
+    # "narrower_terms": terms that name one condition of the concept's group ("bipolar
+    # disorder" is a psychiatric illness, but "Diagnosis of bipolar disorder" does not ask
+    # for any psychiatric illness); each must be one of the concept's own terms.
+    narrower = attrs.get("narrower_terms", [])
+    own_terms = {t.casefold() for t in (*terms, *abbreviations)}
+    if not isinstance(narrower, list) or any(
+        not isinstance(t, str) or t.casefold() not in own_terms for t in narrower
+    ):
+        raise VocabularyError(
+            "bad narrower terms",
+            file=source,
+            line=line,
+            field="attrs.narrower_terms",
+            received=narrower,
+            expected="a list of the concept's own terms",
+        )
     return Concept(
         id=record["id"],
         category=record["category"],

@@ -82,7 +82,7 @@ JUDGED: list[tuple[str, str, list[str], list[str], dict[str, Any]]] = [
      ["dx.cns_lupus"], ["active", "needing therapeutic intervention"],
      {"temporality": "within", "window_days": 56}),
     # severity on a condition judged ever or in a window
-    ("exclusion", "Clinically significant alcohol abuse", ["dx.substance_abuse"],
+    ("exclusion", "Clinically significant substance abuse", ["dx.substance_abuse"],
      ["clinically significant"], {"temporality": "ever", "window_days": "<missing>"}),
     ("exclusion", "History of severe psychiatric illness", ["dx.psychiatric"], ["severe"],
      {"temporality": "ever"}),
@@ -110,9 +110,9 @@ def test_a_qualifier_the_notes_cannot_decide_is_named_in_params(
 
 EVER: list[tuple[str, str, list[str]]] = [
     ("exclusion", "History of tuberculosis", ["dx.tuberculosis"]),
-    ("exclusion", "A previous kidney transplant", ["dx.transplant"]),
+    ("exclusion", "A previous organ transplant", ["dx.transplant"]),
     ("exclusion", "Prior splenectomy", ["proc.splenectomy"]),
-    ("exclusion", "Known history of drug abuse", ["dx.substance_abuse"]),
+    ("exclusion", "Known history of substance abuse", ["dx.substance_abuse"]),
     ("exclusion", "Past history of dialysis", ["proc.dialysis"]),
     # either one counts: the union of now and ever is ever
     ("exclusion", "Active or past tuberculosis", ["dx.tuberculosis"]),

@@ -15,6 +15,7 @@ traps a broad synonym would fall into ("peptic ulcer prophylaxis", "sinus arrhyt
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -326,7 +327,7 @@ JUDGED_STATES = [
     ("Uncontrolled cardiac arrhythmia", ["dx.arrhythmia"], "current"),
     ("Severe psychiatric illness such as schizophrenia or psychosis",
      ["dx.psychiatric", "dx.psychosis"], "current"),
-    ("Clinically significant alcohol abuse prior to screening", ["dx.substance_abuse"], "ever"),
+    ("Clinically significant substance abuse prior to screening", ["dx.substance_abuse"], "ever"),
     # A standing state in the list makes it current: an older mention of either is for a
     # person, never a decision.
     ("Severe psychiatric illness or substance abuse", ["dx.psychiatric", "dx.substance_abuse"],
@@ -372,3 +373,38 @@ def test_a_standing_state_under_a_history_heading_is_ever():
     liver, rhythm = parse_eligibility_text(body)
     assert (liver.kind, liver.params.get("temporality")) == ("diagnosis", "ever")
     assert (rhythm.kind, rhythm.params.get("temporality")) == ("diagnosis", "ever")
+
+
+@pytest.mark.parametrize(("text", "section", "named"), [
+    ("Diagnosis of bipolar disorder", "exclusion", "bipolar disorder"),
+    ("History of schizophrenia", "exclusion", "schizophrenia"),
+    ("Major depressive disorder", "inclusion", "major depressive disorder"),
+    ("Alcoholism", "exclusion", "alcoholism"),
+    ("Patients with a renal transplant", "exclusion", "renal transplant"),
+    ("Previous liver transplantation", "exclusion", "liver transplantation"),
+])
+def test_an_item_naming_one_member_of_a_group_concept_is_not_read_as_the_whole_group(
+    text: str, section: str, named: str
+) -> None:
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "manual"
+    assert "narrower than" in criterion.manual_reason
+    assert named in criterion.manual_reason.lower()
+    assert criterion.unread  # keeps a patient possible, never eligible
+
+
+@pytest.mark.parametrize("text", ["Psychiatric illness", "Organ transplantation",
+                                  "Drug or alcohol abuse"])
+def test_an_item_naming_the_group_itself_is_still_read(text: str) -> None:
+    assert parse_criterion(text, "exclusion").kind == "diagnosis"
+
+
+def test_a_narrower_term_that_is_not_the_concepts_own_term_is_refused() -> None:
+    from matcher.errors import VocabularyError
+    from matcher.vocab import read_concepts
+
+    row = {"id": "dx.x", "category": "diagnosis", "label": "x", "code": None,
+           "terms": ["group disease"], "abbreviations": [], "key": "x",
+           "attrs": {"narrower_terms": ["something else"]}}
+    with pytest.raises(VocabularyError, match="narrower"):
+        read_concepts(json.dumps(row) + "\n", "concepts.jsonl")
