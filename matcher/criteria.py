@@ -3250,8 +3250,10 @@ def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
                     ) -> tuple[str, str] | None:  # fmt: skip
     """A reading of a group concept that the item names only by one of its members
     (concepts.jsonl `narrower_terms`): "Diagnosis of bipolar disorder" read as any
-    psychiatric illness would exclude a patient with depression; "renal transplant" read
-    as any solid organ transplant would exclude a liver recipient."""
+    psychiatric illness would exclude a patient with depression; "liver transplant" read
+    as any solid organ transplant would exclude a kidney recipient. (A kidney transplant
+    is still read as the transplant group: lupus nephritis trials name it and notes name
+    nothing else; a kidney-transplant concept under the group is the right fix.)"""
     concepts = params.get("concepts") or []
     matches = vocab.find_terms(_normalise(text))
     for concept_id in concepts:
