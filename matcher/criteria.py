@@ -3254,12 +3254,17 @@ def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
     as any solid organ transplant would exclude a kidney recipient. (A kidney transplant
     is still read as the transplant group: lupus nephritis trials name it and notes name
     nothing else; a kidney-transplant concept under the group is the right fix.)"""
-    concepts = params.get("concepts") or []
+    groups = {
+        concept_id: {t.casefold() for t in vocab[concept_id].attrs["narrower_terms"]}
+        for concept_id in params.get("concepts") or []
+        if vocab[concept_id].attrs.get("narrower_terms")
+    }
+    if not groups:
+        return None  # most readings name no group concept: no second scan of the text
     matches = vocab.find_terms(_normalise(text))
-    for concept_id in concepts:
-        narrower = {t.casefold() for t in vocab[concept_id].attrs.get("narrower_terms", ())}
+    for concept_id, narrower in groups.items():
         named = [m for m in matches if m.concept_id == concept_id]
-        if narrower and named and all(m.text.casefold() in narrower for m in named):
+        if named and all(m.text.casefold() in narrower for m in named):
             return "guard:narrower-term", (
                 f"{guard.GUARD_PREFIX}names {named[0].text!r}, narrower than the vocabulary's "
                 f"{vocab[concept_id].label!r}"

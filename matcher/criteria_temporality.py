@@ -253,7 +253,7 @@ def read_temporality(
         # ("a history of previous pregnancy") is ever.
         if window_days is not None:
             found.params["temporality"] = WITHIN
-        elif any(STANDING_HISTORY.search(t) for t in (text, *headings)):
+        elif asks_for_past(text, headings):
             found.params["temporality"] = EVER
         else:
             found.params["temporality"] = CURRENT
@@ -361,7 +361,13 @@ def standing_states(
     person; read as ever, an old psychosis would decide."""
     return any(
         vocab[c].attrs.get("current_unless_history") for c in concepts if c in vocab
-    ) and not any(STANDING_HISTORY.search(t) for t in (text, *headings))
+    ) and not asks_for_past(text, headings)
+
+
+def asks_for_past(text: str, headings: Sequence[str] = ()) -> bool:
+    """Does the item, or a heading grouping it, ask for the past of a state ("history of
+    heart failure", "Medical history of:") rather than the state now?"""
+    return any(STANDING_HISTORY.search(t) for t in (text, *headings))
 
 
 def manual_reason(text: str, words: Sequence[str], rules: TemporalityRules | None = None
