@@ -358,7 +358,7 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
 
 def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     """A diagnosis criterion with its temporality and the qualifiers a person judges
-    (matcher.criteria_temporality): "severe active lupus nephritis" is decided only when
+    (matcher.criteria.temporality): "severe active lupus nephritis" is decided only when
     lupus nephritis is absent; when it is documented the result is manual, with the
     mention as evidence and the qualifiers named."""
     current = criterion.params.get("temporality") == "current"
@@ -1227,7 +1227,7 @@ def _consent(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     )
 
 
-# ----------------------------------------------------- kinds of matcher.criteria_kinds
+# ----------------------------------------------------- kinds of matcher.criteria.kinds
 _WEIGHT_DAYS = 365  # a weight a year old still scales a dose or a protein amount
 # A pregnancy documented before the lookback may still go on: up to a term's length the
 # state is unknown rather than over ("12 weeks pregnant" five months before screening).
@@ -1710,7 +1710,7 @@ _EVALUATORS: dict[str, Evaluator] = {
     "hemodynamic": _hemodynamic,
     "consent": _consent,
     "manual": _manual,
-    # matcher.criteria_kinds
+    # matcher.criteria.kinds
     "vital": _lab,
     "serology": _serology,
     "pregnancy": _pregnancy,

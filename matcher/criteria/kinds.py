@@ -72,7 +72,7 @@ from typing import Any
 
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
-from matcher.criteria import (
+from matcher.criteria.reader import (
     _CURRENT_DRUG,
     _DURATION,
     _IF_ON,
@@ -87,7 +87,7 @@ from matcher.criteria import (
     _unit_at,
     _window,
 )
-from matcher.criteria_temporality import standing_states
+from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
 from matcher.errors import CriterionParamsError
 from matcher.timeline import LOOKBACK_DAYS
@@ -1070,7 +1070,7 @@ def _condition(item: _Item) -> KindReading | None:
     if window is None and _NOW.search(item.main):
         # "Active tuberculosis", "current drug abuse", "concomitant other autoimmune
         # disease" name a current state: not this reader's; the general diagnosis reader
-        # reads it with matcher.criteria_temporality (the lookback, never a past history).
+        # reads it with matcher.criteria.temporality (the lookback, never a past history).
         return None
     if window is None and standing_states(concepts, item.vocab, item.main, item.context):
         # "Hepatic failure patients", "end-stage renal failure": the state now, as "active
@@ -1375,4 +1375,4 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
             _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
     else:
-        raise _fail(kind, "kind", kind, "a kind of matcher.criteria_kinds")
+        raise _fail(kind, "kind", kind, "a kind of matcher.criteria.kinds")
