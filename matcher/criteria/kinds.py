@@ -70,6 +70,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from matcher.criteria import params as declared_params
+
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
 from matcher.criteria.reader import (
@@ -89,7 +91,6 @@ from matcher.criteria.reader import (
 )
 from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
-from matcher.errors import CriterionParamsError
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import normalize
 from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
@@ -1226,13 +1227,7 @@ def describe(kind: str, params: dict[str, Any]) -> str:
 # =====================================================================================
 
 
-def _fail(kind: str, name: str, received: Any, expected: str) -> CriterionParamsError:
-    return CriterionParamsError(
-        f"{kind} criterion params break the contract",
-        field=name,
-        received=received,
-        expected=expected,
-    )
+_fail = declared_params.fail
 
 
 def _ids(kind: str, params: dict[str, Any], name: str, test: Callable[[str], bool],
@@ -1309,7 +1304,9 @@ def _validate_groups(kind: str, params: dict[str, Any], test: Callable[[str], bo
 
 def validate_params(kind: str, params: dict[str, Any]) -> None:
     """Raise CriterionParamsError naming the first field of `params` that breaks `kind`'s
-    contract (this module's docstring)."""
+    contract (this module's docstring): first the declared fields and types
+    (matcher.criteria.params), then which concept ids each field may hold."""
+    declared_params.validate(kind, params)
     if not isinstance(params, dict):
         raise _fail(kind, "params", params, "an object")
     if kind == "vital":

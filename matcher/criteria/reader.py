@@ -13,7 +13,9 @@ lupus-nephritis trials nobody here has read. Three steps:
 3. **Structured limits** (`parse_criteria`): the record's age limits and sex become
    criteria when the text does not state them.
 
-`params` contract per kind (the evaluator in matcher.evaluate relies on it):
+`params` contract per kind (the evaluator in matcher.evaluate relies on it; the fields, their
+types and the defaults of optional ones are declared once in matcher.criteria.params and every
+criterion is checked against them before it leaves the reader):
 
 - age: {"min_years": int|None, "max_years": int|None}, inclusive completed years.
 - sex: {"sex": "female"|"male"}.
@@ -60,6 +62,7 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from matcher.criteria import guard
+from matcher.criteria import params as declared_params
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.render import format_number, reading
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
@@ -67,6 +70,7 @@ from matcher.criteria.temporality import manual_reason as temporal_manual_reason
 from matcher.criteria.temporality import read_temporality
 from matcher.dates import window_to_days
 from matcher.doses import steroid_factor
+from matcher.errors import CriterionParamsError
 from matcher.model import Criterion, Trial
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
@@ -3320,19 +3324,33 @@ def _criteria(items: list[_Item]) -> list[Criterion]:
         used[key] = used.get(key, 0) + 1
         if used[key] > 1:
             key = f"{key}_{used[key]}"
-        criteria.append(
-            Criterion(
-                id=f"{prefix}-{counters[item.section]}",
-                key=key,
-                type=item.type,
-                text=item.text,
-                kind=item.parsed.kind,
-                params=dict(item.parsed.params),
-                manual_reason=item.parsed.manual_reason,
-                trace=item.parsed.trace,
-            )
-        )
+        criteria.append(_criterion(item, f"{prefix}-{counters[item.section]}", key, item.text))
     return criteria
+
+
+def _criterion(item: _Item, criterion_id: str, key: str, text: str) -> Criterion:
+    """The Criterion of a read item, its params checked against the kind's declared
+    contract (matcher.criteria.params). A reading that breaks it is a reader fault the
+    evaluator must never see: the item is left to a person with the field named, so one
+    odd registry text cannot stop a trial from loading or decide on a malformed reading."""
+    parsed = item.parsed
+    try:
+        declared_params.validate(parsed.kind, parsed.params)
+    except CriterionParamsError as exc:
+        parsed = _as_manual(
+            parsed, f"{guard.GUARD_PREFIX}the reading broke its kind's contract ({exc})",
+            "guard:params",
+        )  # fmt: skip
+    return Criterion(
+        id=criterion_id,
+        key=key,
+        type=item.type,
+        text=text,
+        kind=parsed.kind,
+        params=dict(parsed.params),
+        manual_reason=parsed.manual_reason,
+        trace=parsed.trace,
+    )
 
 
 # =====================================================================================
@@ -3368,16 +3386,7 @@ def parse_criterion(
     if ctype == EXCLUSION and not key.startswith("x_"):
         key = f"x_{key}"
     prefix = "inc" if criterion_type == INCLUSION else "exc"
-    return Criterion(
-        id=criterion_id or f"{prefix}-1",
-        key=key,
-        type=ctype,
-        text=_clean_text(text),
-        kind=parsed.kind,
-        params=dict(parsed.params),
-        manual_reason=parsed.manual_reason,
-        trace=parsed.trace,
-    )
+    return _criterion(item, criterion_id or f"{prefix}-1", key, _clean_text(text))
 
 
 def trial_to_json(trial: Trial) -> dict[str, Any]:
