@@ -4,12 +4,15 @@ default, so the two cannot mean different things by a missing field."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from matcher.criteria import reader as criteria_reader
-from matcher.criteria.params import KIND_PARAMS, param, validate
+from matcher.criteria import trial_to_json
+from matcher.criteria.params import KIND_PARAMS, param, params_json_schema, validate
 from matcher.criteria.registry import load_trial
 from matcher.errors import CriterionParamsError
 from matcher.evaluate import _EVALUATORS
@@ -93,3 +96,26 @@ def test_a_reading_that_breaks_its_contract_is_left_to_a_person_with_the_field_n
     assert "op" in (criterion.manual_reason or "")
     assert "guard:params" in criterion.trace
     assert criterion.unread
+
+
+def test_the_trial_show_schema_documents_each_kinds_params_from_the_declared_table():
+    # Regenerate after changing the table:
+    #   python -c "import json; from matcher.criteria.params import params_json_schema as s;
+    #              print(json.dumps(s(), indent=2))"  (into criteria.items.allOf)
+    schema = json.loads((REPO / "matcher" / "schema" / "trial_show.schema.json").read_text())
+    assert schema["properties"]["criteria"]["items"]["allOf"] == params_json_schema()
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("NCT0[4-7]*.txt"))[:6], ids=lambda p: p.stem)
+def test_trial_show_json_of_a_real_text_keeps_the_documented_logical_form(path):
+    schema = json.loads((REPO / "matcher" / "schema" / "trial_show.schema.json").read_text())
+    jsonschema.validate(trial_to_json(load_trial(path)), schema)
+
+
+def test_the_schema_refuses_a_params_field_no_kind_declares():
+    schema = json.loads((REPO / "matcher" / "schema" / "trial_show.schema.json").read_text())
+    shown = trial_to_json(load_trial(REPO / "registry_dumps" / "NCT06904729.txt"))
+    computed = next(c for c in shown["criteria"] if c["kind"] == "age")
+    computed["params"]["min_yrs"] = 12
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(shown, schema)

@@ -255,3 +255,48 @@ def param(criterion: Criterion, name: str) -> Any:
     if spec.required:
         raise fail(criterion.kind, name, None, "present: the reader always writes it")
     return spec.default
+
+
+_JSON_TYPES = {
+    "int": {"type": "integer"},
+    "number": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "text": {"type": "string"},
+    "texts": {"type": "array", "items": {"type": "string"}},
+    "object": {"type": "object"},
+}
+
+
+def _json_schema_of(spec: Param, fields: dict[str, Param] | None = None) -> dict[str, Any]:
+    if spec.type == "choice":
+        schema: dict[str, Any] = {"enum": [*spec.choices, *([None] if spec.nullable else [])]}
+    elif spec.type == "alternatives":
+        schema = {"type": "array", "items": _object_schema(fields or _ALTERNATIVE_FIELDS)}
+    else:
+        schema = dict(_JSON_TYPES[spec.type])
+        if spec.nullable:
+            schema["type"] = [schema["type"], "null"]
+    if not spec.required and spec.default is not None:
+        schema["default"] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
+    return schema
+
+
+def _object_schema(fields: dict[str, Param]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {name: _json_schema_of(spec) for name, spec in fields.items()},
+        "required": [name for name, spec in fields.items() if spec.required],
+        "additionalProperties": False,
+    }
+
+
+def params_json_schema() -> list[dict[str, Any]]:
+    """The `allOf` of trial_show.schema.json's criterion: for each kind, the JSON schema of its
+    params (the logical form's fields, their types, enums and defaults), from the table above."""
+    return [
+        {
+            "if": {"properties": {"kind": {"const": kind}}},
+            "then": {"properties": {"params": _object_schema(fields)}},
+        }
+        for kind, fields in KIND_PARAMS.items()
+    ]
