@@ -102,3 +102,132 @@ SYPHILIS = Criterion(id="c-1", key="syph", type="exclusion", text="t", kind="ser
 )
 def test_a_syphilis_antibody_exclusion_is_decided_from_results(findings, expected):
     assert _status(SYPHILIS, *findings)[0] is expected
+
+
+# ------------------------------------------------------ infection: what the notes decide
+# A note names the infection itself ("pneumonia treated with co-amoxiclav", "UTI"), so a
+# general infection concept is read from notes; an item that says how bad or how treated it
+# was ("requiring hospitalisation", "clinically significant", "active") is decided only when
+# no infection at all is documented in its window; a documented one is left to a person.
+INFECTION_ITEMS = [
+    ("Active acute or chronic infections.", ["dx.infection"], "current", None),
+    ("Any acute or chronic infection within the past 30 days", ["dx.infection"], "within", 30),
+    ("Clinically significant infection within 4 weeks before screening", ["dx.infection"],
+     "within", 28),
+    ("History of recurrent, clinically significant infections", ["dx.infection"], "ever", None),
+    ("Ongoing infection requiring systemic antibiotics", ["dx.infection"], "current", None),
+    ("Infection that required management within the last 8 weeks", ["dx.infection"],
+     "within", 56),
+    ("Active infection requiring antimicrobial therapy", ["dx.active_infection"], "current",
+     None),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts", "temporality", "window"), INFECTION_ITEMS)
+def test_an_infection_item_is_read_with_its_time(text, concepts, temporality, window):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params.get("temporality") == temporality
+    if window is not None:
+        assert criterion.params["window_days"] == window
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        ("Ongoing infection requiring systemic antibiotics", "requiring systemic antibiotics"),
+        ("Infection that required management within the last 8 weeks", "required management"),
+        ("Active infection requiring antimicrobial therapy", "requiring antimicrobial therapy"),
+        ("Clinically significant infection within 4 weeks before screening",
+         "clinically significant"),
+    ],
+)
+def test_how_an_infection_was_treated_is_left_to_a_person(text, judged):
+    criterion = parse_criterion(text, "exclusion")
+    assert judged in criterion.params.get("judged", []), criterion.params
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "History of chronic infection active within the last 6 months",
+        "Any infection requiring hospitalisation or IV antibiotics within 3 months",
+        "Active infection requiring antimicrobial therapy",
+    ],
+)
+def test_a_specific_infection_item_names_the_infection_that_screens_it(text):
+    """"Chronic infection", "infection requiring hospitalisation": the notes seldom use
+    these words; any documented infection is what a person must then look at."""
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["screen_concepts"] == ["dx.infection"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "assertion"),
+    [
+        ("Admitted with community-acquired pneumonia, treated with IV ceftriaxone.", "affirmed"),
+        ("Urinary tract infection last week, finished nitrofurantoin.", "affirmed"),
+        ("Cellulitis of the left leg.", "affirmed"),
+        ("No signs of infection.", "negated"),
+    ],
+)
+def test_a_documented_infection_in_a_note_is_an_infection_finding(parser, sentence, assertion):
+    found = [f for f in parser.parse(sentence, "n", RECENT) if f.concept == "dx.infection"]
+    assert [f.assertion.value for f in found] == [assertion]
+
+
+def test_a_risk_or_a_prophylaxis_of_infection_is_not_an_infection(parser):
+    text = "Counselled on infection risk; on PJP prophylaxis."
+    assert not [f for f in parser.parse(text, "n", RECENT) if f.concept == "dx.infection"]
+
+
+def _diagnosis(concepts: list[str], **params: Any) -> Criterion:
+    return Criterion(id="c-1", key="inf", type="exclusion", text="t", kind="diagnosis",
+                     params={"concepts": concepts, "system": None, "ruled_out_not_met": False,
+                             **params})  # fmt: skip
+
+
+SERIOUS_60 = _diagnosis(["dx.serious_infection"], screen_concepts=["dx.infection"],
+                        window_days=60, temporality="within")
+ACTIVE = _diagnosis(["dx.active_infection"], screen_concepts=["dx.infection"],
+                    window_days=90, temporality="current", judged=["active"])
+ANY_30 = _diagnosis(["dx.infection"], window_days=30, temporality="within",
+                    judged=["clinically significant"])
+ZOSTER_90 = _diagnosis(["dx.herpes_zoster"], window_days=90, temporality="within")
+
+
+@pytest.mark.parametrize(
+    ("criterion", "findings", "expected"),
+    [
+        # No infection of any kind documented in the window: the exclusion does not apply.
+        (SERIOUS_60, [], Status.NOT_MET),
+        (SERIOUS_60, [_finding("dx.infection", date=dt.date(2026, 3, 1))], Status.NOT_MET),
+        # An infection in the window: whether it needed hospital is for a person.
+        (SERIOUS_60, [_finding("dx.infection")], Status.MANUAL),
+        (SERIOUS_60, [_finding("dx.herpes_zoster")], Status.MANUAL),
+        (SERIOUS_60, [_finding("dx.infection", assertion=Assertion.NEGATED)], Status.NOT_MET),
+        # The notes say it in these words: it is documented.
+        (SERIOUS_60, [_finding("dx.serious_infection")], Status.MET),
+        (ACTIVE, [], Status.NOT_MET),
+        (ACTIVE, [_finding("dx.infection")], Status.MANUAL),
+        (ACTIVE, [_finding("dx.infection", date=dt.date(2025, 1, 1))], Status.NOT_MET),
+        (ANY_30, [], Status.NOT_MET),
+        (ANY_30, [_finding("dx.infection")], Status.MANUAL),
+        (ANY_30, [_finding("dx.tuberculosis")], Status.MANUAL),
+        (ZOSTER_90, [_finding("dx.herpes_zoster")], Status.MET),
+        (ZOSTER_90, [_finding("dx.infection")], Status.NOT_MET),
+    ],
+)
+def test_an_infection_exclusion_decides_absence_and_leaves_a_documented_one_to_a_person(
+    criterion, findings, expected
+):
+    got, reason = _status(criterion, *findings)
+    assert got is expected, reason
+
+
+def test_a_documented_infection_names_what_a_person_must_check():
+    got, reason = _status(SERIOUS_60, _finding("dx.infection"))
+    assert got is Status.MANUAL
+    assert "infection requiring hospitalisation" in reason and "2026-11-01" in reason
