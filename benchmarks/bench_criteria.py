@@ -818,13 +818,14 @@ def essential_differences(
     gold_effect = essentials.get("effect") or "require"
     # "Severe psychiatric disease" read with "judged": ["severe"] keeps the degree: the
     # criterion decides only its absence and leaves a documented one to a person.
-    judged = {w.lower() for q in criterion.params.get("judged") or () for w in q.split()}
+    # Compared by stem: "requiring management" is kept as written, "required management".
+    judged = {_stem(w.lower()) for q in criterion.params.get("judged") or () for w in q.split()}
     unread = [
         w
         for w in part.unread
         if not (criterion.kind == "refractory" and w in _REFRACTORY)
         and not (criterion.kind == "dose_exposure" and w in _DOSE_WORDS)
-        and w.lower() not in judged
+        and _stem(w.lower()) not in judged
     ]
     if part.how == "narrower" and unread:
         labels = ", ".join(sorted(_label(i, context.mapper.vocab) for i in part.ids))

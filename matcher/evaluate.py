@@ -268,6 +268,31 @@ def _absence_unknown(criterion: Criterion) -> str | None:
     return None
 
 
+def _screened(criterion: Criterion, timeline: Timeline, window: int | None
+              ) -> CriterionResult | None:  # fmt: skip
+    """An exclusion whose condition the notes seldom name in its words ("infection
+    requiring hospitalisation") decided from the broader finding that screens it (params
+    `screen_concepts`: any infection, with what implies it: pneumonia, herpes zoster): one
+    affirmed in the window (`window` days, None: ever) is left to a person, with it as the
+    evidence; none decides the absence. None when the criterion names no screen."""
+    screens = criterion.params.get("screen_concepts")
+    if not screens:
+        return None
+    names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
+    concepts = sorted(set().union(*(_implied_by(c) for c in screens)))
+    found = [f for f in timeline.of(*concepts)
+             if window is None or (timeline.as_of - _when(f, timeline)).days <= window]  # fmt: skip
+    label = " or ".join(_label(c) for c in screens)
+    span = "ever" if window is None else f"in the {window} days before screening"
+    if found:
+        latest = _latest(found, timeline)
+        return _result(criterion, Status.MANUAL,
+                       f"{label} documented on {_when(latest, timeline)}; whether it was "
+                       f"{names} must be checked by a person", [latest], timeline)  # fmt: skip
+    return _result(criterion, Status.NOT_MET,
+                   f"no {label} documented {span}; confirm at screening")  # fmt: skip
+
+
 def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     concepts, names = _prepared(criterion, _diagnosis_concepts)
     affirmed = timeline.of(*concepts)
@@ -293,6 +318,9 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         if affirmed:
             latest = _latest(affirmed, timeline)
             return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
+        screened = _screened(criterion, timeline, window)
+        if screened is not None:
+            return screened
         unsure = _absence_unknown(criterion)
         if unsure is not None:
             return _result(criterion, Status.UNKNOWN, f"{names} not documented: {unsure}")
@@ -344,6 +372,9 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
                        f"{window}-day lookback: whether it is current must be checked",
                        [latest], timeline)  # fmt: skip
     if criterion.type == "exclusion":
+        screened = _screened(criterion, timeline, window)
+        if screened is not None and screened.status is Status.MANUAL:
+            return screened
         return _result(criterion, Status.NOT_MET,
                        f"no current {names} documented in the {window}-day lookback; "
                        "confirm at screening")  # fmt: skip

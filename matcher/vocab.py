@@ -134,11 +134,9 @@ def in_context(text: str, start: int, end: int, concept: Concept) -> bool:
     if after_phrases:
         after = " ".join(text[end : end + 40].lower().split())
         after = after.lstrip(".,;: ")
+        # The phrase ends at a word's end: "infection risk;" as "infection risk." does.
         if any(
-            after == p
-            or after.startswith(p + " ")
-            or after.startswith(p + ".")
-            or after.startswith(p + ",")
+            after.startswith(p) and not after[len(p) : len(p) + 1].isalnum()
             for p in after_phrases
         ):
             return False
@@ -322,8 +320,10 @@ def load_vocabulary() -> Vocabulary:
 # nephritis → SLE), an infection's serology markers, the marker that confirms another
 # (HCV RNA for anti-HCV), the test a word after an infection names ("hepatitis C
 # antibody"), the two values a blood pressure is written as, what "other" already leaves
-# out ("other autoimmune disease" is not SLE).
-_REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair", "other_than")
+# out ("other autoimmune disease" is not SLE), the broader finding whose absence shows a
+# condition absent ("infection requiring hospitalisation" is screened by any infection).
+_REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair", "other_than",
+                    "screened_by")
 
 
 def check_references(vocabulary: Vocabulary, source: str) -> None:

@@ -117,10 +117,12 @@ PREDNISONE_EQUIVALENT = gold("Prednisone > 20 mg/day", "drug",
 SPO2 = gold("SpO2 ≥ 92% on room air", "vital", "SpO2", operator=">=", value=92, unit="%")
 
 
-def diagnosis(cid: str, text: str, concepts: list[str], window: int | None = None) -> Criterion:
-    params: dict[str, Any] = {"concepts": concepts, "system": None}
+def diagnosis(cid: str, text: str, concepts: list[str], window: int | None = None,
+              **more: Any) -> Criterion:
+    params: dict[str, Any] = {"concepts": concepts, "system": None, **more}
     if window is not None:
         params["window_days"] = window
+        params.setdefault("temporality", "within")
     return crit(cid, text, "diagnosis", params)
 
 
@@ -215,8 +217,16 @@ CASES = [
      [exposure("exc-2", "Participation in another clinical trial within 30 days",
                ["drug.belimumab"], 30)],
      bench.WRONG, "non-computable computed"),
+    ("a judged qualifier is the gold's whatever its word form ('required' for 'requiring')",
+     gold("Cytomegalovirus infection within 90 days", "diagnosis",
+          "infection requiring management", effect="exclude", temporality="within",
+          window_days=90),
+     [diagnosis("exc-8", "Cytomegalovirus infection within 90 days", ["dx.infection"],
+                90, judged=["required management"])],
+     bench.CORRECT, None),
     ("unjudged: gold concept outside the vocabulary, nothing else differs",
-     gold("Cytomegalovirus infection within 90 days", "diagnosis", "cytomegalovirus infection",
+     gold("Cytomegalovirus infection within 90 days", "diagnosis",
+          "systemic cytomegalovirus disease",
           effect="exclude", temporality="within", window_days=90),
      [diagnosis("exc-8", "Cytomegalovirus infection within 90 days", ["dx.active_infection"],
                 90)],

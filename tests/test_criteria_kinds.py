@@ -83,7 +83,7 @@ SEROLOGY: list[tuple[str, str, str, str, dict[str, Any]]] = [
       "result": "positive", "needs_result": True}),
     # A test the vocabulary lacks is not dropped: the item is left for a person.
     ("exclusion", "Positive of hepatitis B surface antigen, hepatitis C antibody, HIV antibody "
-     "or syphilis antibody at screening;", "exclusion", "manual", {}),
+     "or HTLV antibody at screening;", "exclusion", "manual", {}),
     ("exclusion", "Positive HBsAg or anti-HBc", "exclusion", "serology",
      {"markers": ["lab.hbsag", "lab.anti_hbc"], "result": "positive"}),
     ("exclusion", "Active hepatitis B (HBsAg positive) or active hepatitis C (HCV RNA "
@@ -326,15 +326,15 @@ def _read_here(ctype: str, text: str) -> bool:
 
 def test_a_word_no_rule_consumed_makes_the_reading_manual_and_names_it():
     found = _reading("exclusion", "Positive of hepatitis B surface antigen, hepatitis C "
-                     "antibody, HIV antibody or syphilis antibody at screening;")
+                     "antibody, HIV antibody or HTLV antibody at screening;")
     assert found.kind == "manual"
-    assert found.manual_reason == "not understood: syphilis antibody"
+    assert found.manual_reason == "not understood: htlv antibody"
     assert found.partial is not None and found.partial.kind == "serology"
     # Without the guard the reading is handed over whole, its spans for the caller's guard.
     whole = _reading("exclusion", "Positive of hepatitis B surface antigen, hepatitis C "
-                     "antibody, HIV antibody or syphilis antibody at screening;", guard=False)
+                     "antibody, HIV antibody or HTLV antibody at screening;", guard=False)
     assert whole.kind == "serology"
-    assert leftover(whole) == ["syphilis", "antibody"]
+    assert leftover(whole) == ["htlv", "antibody"]
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,7 @@ def test_a_word_no_rule_consumed_makes_the_reading_manual_and_names_it():
     [
         ("exclusion", "Active tuberculosis or untreated latent TB", "untreated"),
         ("exclusion", "Active tuberculosis or incompletely treated latent TB", "incompletely"),
-        ("exclusion", "Positive HBsAg or anti-HBc, or syphilis", "syphilis"),
+        ("exclusion", "Positive HBsAg or anti-HBc, or HTLV", "htlv"),
         ("exclusion", "Pregnant women, or women with HIV", None),  # two kinds: not this module's
     ],
 )

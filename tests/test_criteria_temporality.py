@@ -148,8 +148,6 @@ STAY_MANUAL: list[tuple[str, str, str]] = [
     ("inclusion", "Patients with a new diagnosis of SLE", "new diagnosis"),
     ("exclusion", "Persistent lupus nephritis", "persistent"),
     ("inclusion", "Recently diagnosed SLE", "recently"),
-    # a current infection stays the screening visit's (matcher/criteria/data/criteria_grammar.json)
-    ("exclusion", "Clinically significant active infection", "current infection"),
 ]
 
 

@@ -234,8 +234,10 @@ EVALUATED = [
      Status.NOT_MET),
     (ZOSTER, [], Status.NOT_MET),
     # Notes name the infection (pneumonia, cellulitis), seldom "infection requiring
-    # hospitalisation": with none documented the exclusion is unknown, not "not met".
-    (SERIOUS, [], Status.UNKNOWN),
+    # hospitalisation": no infection of any kind documented in the window decides; a
+    # documented one is left to a person (tests/test_criteria_infection.py).
+    (SERIOUS, [], Status.NOT_MET),
+    (SERIOUS, [_mention("dx.infection", dt.date(2026, 11, 1))], Status.MANUAL),
     (SERIOUS, [_mention("dx.serious_infection", dt.date(2026, 11, 1))], Status.MET),
     (AUTOIMMUNE, [_mention("dx.rheumatoid_arthritis", dt.date(2025, 1, 1))], Status.MET),
     (AUTOIMMUNE, [_mention("dx.sjogren", dt.date(2025, 1, 1))], Status.NOT_MET),

@@ -307,6 +307,10 @@ _CONDITIONAL = re.compile(
 )
 
 
+_HEAD_INFECTION = re.compile(r"infections?$", _I)
+_AFTER_NAMED = re.compile(r"(?:\b[BC]|\bvirus|\bviral)\s*$", _I)
+
+
 def _serology(item: _Item) -> KindReading | None:
     vocab = item.vocab
     markers = [t for t in item.terms if vocab[t.concept_id].attrs.get("serology")]
@@ -314,7 +318,11 @@ def _serology(item: _Item) -> KindReading | None:
     if not markers and not infections:
         return None
     known = {t.concept_id for t in markers + infections}
-    others = [c for c in _concept_ids(item.terms) if c not in known]
+    # "hepatitis B or C virus infection": the bare word after the list is its head noun,
+    # not a second, general infection.
+    heads = {t.concept_id for t in item.terms
+             if _HEAD_INFECTION.match(t.text) and _AFTER_NAMED.search(item.main[: t.start])}
+    others = [c for c in _concept_ids(item.terms) if c not in known | heads]
     if others:
         return None  # "HIV, HBV, HCV or TB": the diagnosis reader lists them all
     infection_ids = _concept_ids(infections)
@@ -1371,5 +1379,7 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         if "except_concepts" in params:
             _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
+        if "screen_concepts" in params:
+            _ids(kind, params, "screen_concepts", _category("diagnosis"), "diagnosis concept ids")
     else:
         raise _fail(kind, "kind", kind, "a kind of matcher.criteria.kinds")

@@ -2731,6 +2731,10 @@ def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_EITHER_COURSE = re.compile(r"\bacute\s+(?:or|and/or|and)\s+chronic\b|"
+                            r"\bchronic\s+(?:or|and/or|and)\s+acute\b", _I)
+
+
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -2761,6 +2765,8 @@ def _checked(
         # "active" in "active TB" read as a current state (matcher.criteria.temporality)
         # is understood.
         temporal = [(s, e) for s, e, r in ctx.taken if r == TEMPORAL_RULE]
+        # "Acute or chronic infection" names both courses: neither word narrows it.
+        temporal += [(m.start(), m.end()) for m in _EITHER_COURSE.finditer(ctx.text)]
         qualifiers = [w[0] for s, e, r in ctx.taken if r == "term"
                       for w in re.finditer(r"[^\W_]+", ctx.text[s:e])
                       if w[0].lower() in grammar.term_qualifiers
@@ -2788,7 +2794,23 @@ def _checked(
         # evaluator would count any mention dated in the window.
         reason = "when the diagnosis was made must be checked by a person"
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:onset"))
+    if parsed.kind == "diagnosis":
+        parsed = _with_screen(parsed)
     return replace(parsed, trace=(*rules, "coverage:ok"))
+
+
+def _with_screen(parsed: _Parsed) -> _Parsed:
+    """A condition the notes seldom name in the item's words ("infection requiring
+    hospitalisation", "chronic infection") carries the broader finding that screens it
+    (concepts.jsonl `screened_by`: any infection): none of it documented decides the
+    absence; a documented one is left to a person."""
+    vocab = load_vocabulary()
+    screens = [s for c in parsed.params.get("concepts", []) if c in vocab
+               for s in vocab[c].attrs.get("screened_by", ())]  # fmt: skip
+    if not screens:
+        return parsed
+    params = {**parsed.params, "screen_concepts": list(dict.fromkeys(screens))}
+    return replace(parsed, params=params)
 
 
 def _classify_draft(draft: _Draft, text: str, lupus_trial: bool = False) -> tuple[str, _Parsed]:

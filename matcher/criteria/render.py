@@ -84,6 +84,10 @@ def _diagnosis(p: dict[str, Any]) -> str:
     text = f"{_names(p.get('concepts', []))}{system} documented {when}"
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'])})"
+    if p.get("screen_concepts"):
+        # "Infection requiring hospitalisation": notes name the infection, not its course.
+        text += (f"; decided only when no {_names(p['screen_concepts'])} is documented then: "
+                 "a documented one is checked by a person")  # fmt: skip
     return text + _judged(p)
 
 
