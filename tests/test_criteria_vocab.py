@@ -7,13 +7,21 @@ Sentences are invented, in the shapes other sponsors use.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.bench_breadth import unread_words
-from matcher.model import Criterion
+from matcher.criteria import parse_criterion
+from matcher.evaluate import evaluate
+from matcher.model import Assertion, Criterion, Finding, Patient, Status
+from matcher.timeline import LOOKBACK_DAYS, build_timeline
 from tests.conftest import REPO
+
+AS_OF = dt.date(2025, 6, 1)
 
 # ------------------------------------------------------------------ the breadth word count
 
@@ -47,3 +55,82 @@ def test_bench_breadth_words_prints_the_most_frequent_unread_words(tmp_path: Pat
     assert done.returncode == 0, done.stderr[-2000:]
     assert 'items left manual for words "not understood": 2' in done.stdout
     assert any(line.split() == ["2", "frobnicated"] for line in done.stdout.splitlines())
+
+
+# ------------------------------------------------------------------ subtype qualifiers
+#
+# "Chronic", "acute", "primary" and "secondary" before a condition name a subtype or a
+# course the notes do not tell apart (a note's "hepatitis" is read as the same finding
+# whether it was acute or chronic). Read as judged qualifiers, the criterion decides only
+# the absence: no such condition at all → not met; the condition documented → a person.
+# "Concomitant", "concurrent", "coexisting" name a condition the patient has now.
+
+SUBTYPE = [
+    ("exclusion", "Chronic psychiatric illness", "dx.psychiatric", ["chronic"]),
+    ("exclusion", "Acute psychosis", "dx.psychosis", ["acute"]),
+    ("exclusion", "Acute herpes zoster", "dx.herpes_zoster", ["acute"]),
+    ("exclusion", "History of chronic heart failure or acute psychosis", None, None),
+    ("exclusion", "Secondary malignancy", "dx.malignancy", ["secondary"]),
+    ("exclusion", "Known primary immunodeficiency or secondary immunodeficiency",
+     "dx.immunodeficiency", None),
+    ("inclusion", "Diagnosis of chronic psychiatric illness", "dx.psychiatric", ["chronic"]),
+    ("exclusion", "Acute or chronic tuberculosis", "dx.tuberculosis", ["acute", "chronic"]),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "concept", "judged"), SUBTYPE)
+def test_a_subtype_qualifier_before_a_condition_is_judged(section, text, concept, judged):
+    criterion = parse_criterion(text, section)
+    if concept is None:
+        return  # only that it reads without an error (which time goes where is mixed)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert concept in criterion.params["concepts"]
+    if judged is not None:
+        assert criterion.params["judged"] == judged
+
+
+CONCURRENT = [
+    "Concomitant diabetes mellitus",
+    "Concurrent diabetes",
+    "Coexisting diabetes mellitus",
+    "Patients with co-existing diabetes",
+]
+
+
+@pytest.mark.parametrize("text", CONCURRENT)
+def test_a_concomitant_condition_is_the_condition_now(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["temporality"] == "current"
+    assert criterion.params["window_days"] == LOOKBACK_DAYS
+
+
+@pytest.mark.parametrize("text", ["Chronic haemodialysis", "On chronic dialysis"])
+def test_chronic_dialysis_is_still_the_current_state_not_a_judgement(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["temporality"] == "current"
+    assert not criterion.params.get("judged")
+
+
+def _finding(concept: str, days_ago: int) -> Finding:
+    return Finding(concept=concept, category="diagnosis", note_id="n1", start=0, end=4,
+                   text="text", assertion=Assertion.AFFIRMED,
+                   date=AS_OF - dt.timedelta(days=days_ago), date_source="text")
+
+
+def _evaluated(criterion: Criterion, *findings: Finding):
+    dates = {f.note_id: f.date or AS_OF for f in findings}
+    return evaluate(criterion, build_timeline(Patient("P1", None), findings, dates, AS_OF))
+
+
+@pytest.mark.parametrize("section", ["exclusion", "inclusion"])
+def test_a_subtype_qualified_condition_decides_only_its_absence(section):
+    criterion = parse_criterion("Acute herpes zoster infection", section)
+    # nothing documented: an exclusion is not met; an inclusion is not met either, but
+    # an inclusion's absence is unknown unless the notes rule the condition out
+    absent = _evaluated(criterion).status
+    assert absent is (Status.NOT_MET if section == "exclusion" else Status.UNKNOWN)
+    present = _evaluated(criterion, _finding("dx.herpes_zoster", 400))
+    assert present.status is Status.MANUAL
+    assert "acute" in present.reason
