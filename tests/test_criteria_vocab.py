@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_breadth import unread_words
-from matcher.criteria import parse_criterion
+from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.evaluate import evaluate
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
 from matcher.timeline import LOOKBACK_DAYS, build_timeline
@@ -134,3 +134,65 @@ def test_a_subtype_qualified_condition_decides_only_its_absence(section):
     present = _evaluated(criterion, _finding("dx.herpes_zoster", 400))
     assert present.status is Status.MANUAL
     assert "acute" in present.reason
+
+
+# ------------------------------------------------------------------ a plan is not the procedure
+#
+# "Expected to require dialysis during the study", "a transplant planned within the trial":
+# the notes record what was done, not what is planned or expected, so such a requirement is
+# for a person. Beside a finding the notes can decide ("currently on dialysis, or expected
+# to need it"), the exclusion is two: the finding, computed, and the plan, manual.
+
+PLAN_REASON = "a plan or an expectation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Expected to require dialysis during the study period",
+        "Anticipated to need renal replacement therapy within the trial",
+        "Kidney transplant planned during the study",
+        "Likely to undergo splenectomy during the study",
+    ],
+)
+def test_a_planned_or_expected_procedure_is_manual_and_says_why(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert PLAN_REASON in criterion.manual_reason
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "temporality"),
+    [
+        ("Currently on dialysis (haemodialysis or peritoneal dialysis), or expected to need "
+         "dialysis during the trial", "proc.dialysis", "current"),
+        ("Currently requiring dialysis or anticipated to require dialysis within the study "
+         "period", "proc.dialysis", "current"),
+        ("A prior kidney transplant or a transplant planned during the study",
+         "dx.transplant", "ever"),
+    ],
+)
+def test_a_finding_or_a_plan_is_two_exclusions(text, concept, temporality):
+    criteria = parse_eligibility_text(f"Exclusion Criteria:\n- {text}\n")
+    computed = [c for c in criteria if c.kind != "manual"]
+    planned = [c for c in criteria if c.kind == "manual"]
+    assert [(c.type, c.params["concepts"], c.params["temporality"]) for c in computed] == [
+        ("exclusion", [concept], temporality)]
+    assert len(planned) == 1 and PLAN_REASON in planned[0].manual_reason
+
+
+def test_a_lead_that_reaches_a_computed_piece_still_keeps_the_item_whole():
+    # "Currently" reaches "peritoneal dialysis" too: cut, that piece would be ever.
+    criteria = parse_eligibility_text(
+        "Exclusion Criteria:\n- Currently on haemodialysis or peritoneal dialysis, or expected "
+        "to need dialysis during the trial\n")
+    assert len(criteria) == 1 and criteria[0].kind == "manual"
+
+
+def test_an_inclusion_of_a_finding_or_a_plan_is_not_cut():
+    # "On dialysis or expected to need it" as an inclusion admits either: computing the
+    # dialysis alone would refuse the patient who is expected to need it.
+    criteria = parse_eligibility_text(
+        "Inclusion Criteria:\n- Currently on dialysis or expected to need dialysis during "
+        "the study\n")
+    assert [c.kind for c in criteria] == ["manual"]
