@@ -1,12 +1,14 @@
 """Breadth of the registry reader: every eligibility text of a folder, read as
 `matcher trial show` reads it, in one interpreter, with the time of each file.
 
-    python benchmarks/bench_breadth.py [FOLDER] [--json out.json]
+    python benchmarks/bench_breadth.py [FOLDER] [--json out.json] [--words N]
 
 FOLDER defaults to `../shared/registry_breadth` beside the repository (1,500 real
 ClinicalTrials.gov eligibility sections of every disease area). Prints files/s, the five
 slowest files with their size, every file that stopped with an error (what escaped), and the
 trials that never name lupus but gained a lupus criterion (see `lupus_reading`).
+`--words N` adds the N words most often left "not understood" (see `unread_words`): the
+grammar and vocabulary to add next.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -128,6 +131,27 @@ def lupus_gains(read: Read, folder: Path) -> list[tuple[str, list[str]]]:
     return [(c.id, r) for c in read.trial.criteria if (r := lupus_reading(c))]
 
 
+# `not understood: "active", "severe" (+2 more)`: the words the reason shows.
+_UNREAD = re.compile(r'not understood: ((?:"[^"]*"(?:, )?)+)(?: \(\+(\d+) more\))?')
+
+
+def unread_words(criteria: Iterable[Criterion]) -> tuple[Counter[str], int, int]:
+    """(word → number of items that left it over, items left manual for words, words
+    not shown). A reason shows the first three words of an item in text order; each is
+    counted once per item, case-folded ("Severe" and "severe" are one word), so that the
+    count says how many items one piece of grammar or vocabulary would reach."""
+    counts: Counter[str] = Counter()
+    items = hidden = 0
+    for criterion in criteria:
+        m = _UNREAD.search(criterion.manual_reason or "")
+        if m is None:
+            continue
+        items += 1
+        hidden += int(m[2] or 0)
+        counts.update(list(dict.fromkeys(w.casefold() for w in re.findall(r'"([^"]*)"', m[1]))))
+    return counts, items, hidden
+
+
 def bench(folder: Path) -> dict[str, Any]:
     files = sorted(folder.glob("*.txt"))
     # Vocabulary, grammar and compiled patterns are loaded once, as by any long-running
@@ -149,6 +173,7 @@ def bench(folder: Path) -> dict[str, Any]:
         ],
         "failures": {r.name: r.error for r in reads if r.error is not None},
         "lupus_gains": gains,
+        "unread": unread_words(c for r in reads if r.trial is not None for c in r.trial.criteria),
     }
 
 
@@ -156,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folder", type=Path, nargs="?", default=DEFAULT_FOLDER)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--words", type=int, default=0, metavar="N",
+                    help='print the N words most often left "not understood"')
     args = ap.parse_args(argv)
     if not args.folder.is_dir():
         print(f"{args.folder}: not a folder of registry texts", file=sys.stderr)
@@ -172,7 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"trials that never name lupus but gained a lupus criterion: {len(out['lupus_gains'])}")
     for name, gained in out["lupus_gains"].items():
         print(f"  {name}: " + "; ".join(f"{cid} {'+'.join(r)}" for cid, r in gained))
+    counts, items, hidden = out.pop("unread")
+    if args.words:
+        print(f'items left manual for words "not understood": {items} '
+              f"({hidden} more words not shown in their reasons)")
+        for word, count in counts.most_common(args.words):
+            print(f"  {count:6d}  {word}")
     if args.json:
+        out["unread_words"] = dict(counts.most_common())
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 

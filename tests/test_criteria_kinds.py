@@ -271,7 +271,11 @@ DIAGNOSES: list[tuple[str, str, str, str, dict[str, Any]]] = [
      {"concepts": ["dx.tuberculosis", "dx.latent_tb"], "window_days": "<missing>"}),
     ("exclusion", "History of malignancy.", "exclusion", "diagnosis",
      {"concepts": ["dx.malignancy"], "window_days": "<missing>"}),
-    ("exclusion", "Concomitant other systemic autoimmune diseases.", "exclusion", "manual", {}),
+    # "Concomitant" names the disease now: current, and judged (a mention in the lookback
+    # does not show it is concomitant), so only its absence is decided.
+    ("exclusion", "Concomitant other systemic autoimmune diseases.", "exclusion", "diagnosis",
+     {"concepts": ["dx.autoimmune_other"], "temporality": "current",
+      "judged": ["concomitant"]}),
 ]
 
 

@@ -959,6 +959,22 @@ def _hemodynamic(ctx: _Ctx) -> _Parsed | None:
 
 # ---------------------------------------------------------------- manual cues
 
+# "Expected to require dialysis during the study", "transplant planned within the trial":
+# notes record what was done, not what is planned or expected (a plan is not the
+# procedure). Beside a finding ("currently on dialysis, or expected to need it") an
+# exclusion is cut in two (`_compound`): the finding computed, the plan for a person.
+_PLAN = re.compile(
+    r"\b(?:expected|anticipated|likely|planned|planning|scheduled|intend(?:s|ed|ing)?)\s+to\s+"
+    r"(?:require|need|undergo|receive|start|begin)\b|"
+    r"\b(?:planned|scheduled|anticipated|expected)\s+(?:[\w-]+\s+){0,3}?(?:during|within|in)\s+"
+    r"(?:the\s+)?(?:course\s+of\s+(?:the\s+)?)?(?:study|trial)\b",
+    _I,
+)
+_PLAN_REASON = (
+    "a plan or an expectation (to need or undergo something during the study) is not in "
+    "the notes: a plan is not the procedure; checked by a person"
+)
+
 _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
@@ -994,6 +1010,7 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "suitability for the study treatment is the investigator's decision",
     ),
+    (_PLAN, _PLAN_REASON),
     (re.compile(r"allerg|hypersensitiv", _I), "allergies are checked at screening"),
     (re.compile(r"life\s+expectancy", _I), "life expectancy is an investigator's estimate"),
     (re.compile(r"vaccin", _I), "vaccination history is checked at screening"),
@@ -3124,9 +3141,11 @@ def _loose(parsed: _Parsed) -> bool:
 
 
 def _compound_worth_trying(parsed: _Parsed) -> bool:
-    # "Pregnant or planning a pregnancy": the plan made the whole item manual.
+    # "Pregnant or planning a pregnancy", "on dialysis or expected to need it": the plan
+    # made the whole item manual.
     return parsed.kind not in COMPUTABLE_KINDS and (
         _loose(parsed) or "kinds:pregnancy:future" in parsed.trace
+        or parsed.manual_reason == _PLAN_REASON
     )
 
 
@@ -3149,8 +3168,10 @@ def _compound(
         # "Diabetes group: age 30-70, type 2 diabetes": a label that may scope the item
         # to a cohort; "one or more of: ...", "if on steroids, ...": reach unknown.
         return None
-    if _reaching_lead(text):
-        return None
+    # "Active hepatitis or tuberculosis": the lead may reach every piece. Only pieces read
+    # as something a person checks may lose it ("Currently on dialysis or expected to need
+    # it", "currently pregnant or planning a pregnancy").
+    reaching = _reaching_lead(text)
     pieces = _pieces(text, section)
     if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
         return None
@@ -3175,7 +3196,8 @@ def _compound(
         parsed = replace(parsed, trace=(*parsed.trace, rule))
         out.append((ctype, piece, parsed))
     computed = [p for _, _, p in out if p.kind in COMPUTABLE_KINDS]
-    if not computed:
+    if not computed or (reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p)
+                                         for _, _, p in out[1:])):  # fmt: skip
         return None
     if section == INCLUSION and rule != "compound:heading":
         # "Diagnosis of depression, bipolar disorder, and schizophrenia", "tests for HIV,

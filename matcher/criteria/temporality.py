@@ -261,9 +261,11 @@ def read_temporality(
         return found
     judged: list[tuple[int, str]] = []
     # Judgement words outside the condition's name: "severe" in "severe combined
-    # immunodeficiency" is the disease's name, not a degree.
+    # immunodeficiency" is the disease's name, not a degree. "Chronic" touching a
+    # procedure ("chronic haemodialysis") is its current need, read below.
+    needs = _procedure_needs(text, terms, vocab, rules)
     for m in rules.judged.finditer(text):
-        if not _overlaps(m.start(), m.end(), term_spans):
+        if not _overlaps(m.start(), m.end(), term_spans + needs):
             judged.append((m.start(), _as_written(m[0])))
             found.spans.append((m.start(), m.end()))
     cues = [m for m in rules.current.finditer(text)
@@ -340,6 +342,20 @@ def read_temporality(
     if judged:
         found.params["judged"] = list(dict.fromkeys(w for _, w in sorted(judged)))
     return found
+
+
+def _procedure_needs(text: str, terms: Sequence[tuple[int, int, str]], vocab: Vocabulary,
+                     rules: TemporalityRules) -> list[tuple[int, int]]:  # fmt: skip
+    """Where need words touch a procedure's term ("chronic dialysis", "requiring
+    dialysis"): the spans of those words."""
+    spans = []
+    for start, _end, concept in terms:
+        if vocab[concept].category == "procedure":
+            offset = max(0, start - _NEED_REACH)
+            before = rules.need_before.search(text[offset:start])
+            if before is not None:
+                spans.append((offset + before.start(), offset + before.end()))
+    return spans
 
 
 # Words that ask for the past of a standing state rather than the state now: "history of
