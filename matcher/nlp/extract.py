@@ -889,6 +889,13 @@ def _lab_value(
         if parsed:
             ref_low, ref_high = parsed
             cursor += ref.end()
+    if unit_text is None:
+        column = _unit_column(concept, ctx.text[cursor:limit], ref_high is not None)
+        if column is not None:
+            unit_text, consumed, bound = column
+            cursor += consumed
+            if bound is not None:
+                ref_low, ref_high = bound
     printed_unit = unit_text is not None
     if unit_text is None:
         unit_text = _shared_unit(ctx, span) or fallback_unit
@@ -931,6 +938,38 @@ def _lab_value(
         date_source=source,
         attrs=attrs,
     )
+
+
+# A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".
+_BOUND_CELL = re.compile(r"^\s*(?P<cmp>[<≤>≥])=?\s*(?P<num>\d+(?:\.\d+)?)(?!\d|\.\d|,\d)")
+
+
+def _unit_column(
+    concept: Concept, rest: str, range_read: bool
+) -> tuple[str, int, tuple[float | None, float | None] | None] | None:
+    """The unit of a printout that puts the reference range before the unit ("TBIL  7.6
+    0-21.0  umol/L", "Total bilirubin 2.4 (ref 0.1-1.0) mg/dL"): (unit, characters
+    consumed, the bound read from a one-bound range column or None).
+
+    `rest` starts after the value, its flags and any range already read. With no range
+    read, a one-bound cell ("<0.20") counts as the range only when a unit follows it:
+    then the row is a printout's columns; a lone "<0.20" is left alone. A flag may stand
+    after the range ("3.5  0.3-1.2  H  mg/dL")."""
+    cursor, bound = 0, None
+    if not range_read:
+        cell = _BOUND_CELL.match(rest)
+        if cell is None:
+            return None
+        number = float(cell.group("num"))
+        bound = (None, number) if cell.group("cmp") in "<≤" else (number, None)
+        cursor = cell.end()
+    flag = _FLAG_RE.match(rest[cursor:])
+    if flag:
+        cursor += flag.end()
+    unit_text, consumed = _lab_unit_after(concept, rest[cursor:])
+    if unit_text is None:
+        return None
+    return unit_text, cursor + consumed, bound
 
 
 def _place_value(

@@ -1,0 +1,123 @@
+"""Issue 15, round 2: the mechanisms behind the third hold-out's misses.
+
+Each block names a mechanism found by reading the engine's misses on the third hold-out
+(a paediatric centre's notes with fixed-width lab-system printouts), and tests it with
+sentences and layouts written for these tests: other labs' column orders, other units,
+other wordings. No hold-out sentence is used. Expectations follow GUIDELINE.md and
+DOMAIN.md; where a shape stays ambiguous the value is left out (a misread value is worse
+than a missing one).
+
+Note date for all notes: 2026-11-10.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matcher.model import Finding
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+
+NOTE_DATE = dt.date(2026, 11, 10)
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+def _found(parser: NoteParser, text: str, concept: str) -> list[Finding]:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    for f in found:
+        assert text[f.start : f.end] == f.text, "span does not index the note text"
+    return found
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-3 * max(1.0, abs(b))
+
+
+# --------------------------------------------- the unit column after the range column
+# Lab-system exports that print item, result, flag, reference range, then the unit: the
+# unit is the last column, after the range. Bilirubin 7.6 or a ratio of 2.1 fit two units
+# each, so without that column the value was left out.
+# (text, concept, value in the canonical unit, ULN in the canonical unit or None)
+UNIT_AFTER_RANGE = [
+    ("Bilirubin, total    12.3    H    3.0-11.0    µmol/L\n", "lab.bilirubin_total",
+     12.3, 11.0),
+    ("T-BIL       4.2      H      0.2-1.2       mg/dL\n", "lab.bilirubin_total",
+     4.2 * 17.1, 1.2 * 17.1),
+    ("TBil        8.8             <21           umol/L\n", "lab.bilirubin_total", 8.8, 21.0),
+    ("Total bilirubin 4.4 (0-20) umol/L\n", "lab.bilirubin_total", 4.4, 20.0),
+    ("Total bilirubin 2.4 (ref 0.1-1.0) mg/dL\n", "lab.bilirubin_total",
+     2.4 * 17.1, 1.0 * 17.1),
+    # a unit column in a note that also prints SI units: 1.85 fits g/g and mg/mmol
+    ("Creatinine  41  35-62  umol/L\nUPCR  1.85  H  <0.15  g/g\n", "lab.upcr", 1.85, 0.15),
+    ("Cr     35     27-62     umol/L\nUPC    2.6  HH  0.0-0.2   mg/mg\n", "lab.upcr", 2.6, 0.2),
+    ("Urine protein/creatinine ratio    95    H    <15    mg/mmol\n", "lab.upcr",
+     95 / 113, 15 / 113),
+    ("UPCR   850   H   0-150   mg/g\n", "lab.upcr", 0.85, 0.15),
+    # the flag printed after the range, as some exports do
+    ("TBIL        3.5     0.3-1.2    H    mg/dL\n", "lab.bilirubin_total", 3.5 * 17.1, 1.2 * 17.1),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "value", "uln"), UNIT_AFTER_RANGE)
+def test_a_unit_printed_after_the_reference_range_is_the_values_unit(
+    parser: NoteParser, text: str, concept: str, value: float, uln: float | None
+) -> None:
+    found = _found(parser, text, concept)
+    assert len(found) == 1, found
+    assert _close(found[0].value, value), found[0]
+    assert _close(found[0].ref_high, uln), found[0]
+
+
+# The same layouts where nothing may be read: a unit that is not the analyte's, and a
+# bound with no unit after it (a lone "<0.20" is not known to be a range there).
+UNIT_AFTER_RANGE_LEFT_OUT = [
+    ("TBIL        7.6            0-21.0         \n", "lab.bilirubin_total"),
+    ("Creatinine  41  35-62  umol/L\nUPCR  1.85  H  <0.15\n", "lab.upcr"),
+    ("TBIL        7.6            0-21.0         U/L\n", "lab.bilirubin_total"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), UNIT_AFTER_RANGE_LEFT_OUT)
+def test_a_value_whose_unit_column_is_missing_or_wrong_stays_out(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert _found(parser, text, concept) == []
+
+
+def test_a_unit_before_the_range_still_reads_as_before(parser: NoteParser) -> None:
+    (hb,) = _found(parser, "HGB   98   L   g/L   115-155\n", "lab.hemoglobin")
+    assert (hb.value, hb.ref_low, hb.ref_high) == (98.0, 115.0, 155.0)
+
+
+# ------------------------------------------------ a drug "not started" was never given
+# "X not started" after the drug name: the drug was planned or declined, never given.
+# Read as given, a planned second agent made a patient on steroids alone refractory.
+NOT_STARTED = [
+    ("Azathioprine not started because of low TPMT.", "drug.azathioprine"),
+    ("Tacrolimus not yet started - awaiting trough assay.", "drug.tacrolimus"),
+    ("Cyclophosphamide never started (family refused).", "drug.cyclophosphamide"),
+    ("Leflunomide not commenced as LFTs were raised.", "drug.leflunomide"),
+    ("Mycophenolate not yet commenced; review next week.", "drug.mycophenolate"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), NOT_STARTED)
+def test_a_drug_said_not_to_have_been_started_is_negated(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _found(parser, text, concept)
+    assert found and all(f.assertion == "negated" for f in found), found
+
+
+def test_a_drug_started_in_the_next_sentence_stays_affirmed(parser: NoteParser) -> None:
+    text = "Azathioprine not started. Tacrolimus started 2026-10-01."
+    (tac,) = _found(parser, text, "drug.tacrolimus")
+    assert tac.assertion == "affirmed"
