@@ -16,6 +16,7 @@ import datetime as dt
 
 import pytest
 
+from matcher.criteria import parse_criterion
 from matcher.model import Finding
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 
@@ -121,3 +122,44 @@ def test_a_drug_started_in_the_next_sentence_stays_affirmed(parser: NoteParser) 
     text = "Azathioprine not started. Tacrolimus started 2026-10-01."
     (tac,) = _found(parser, text, "drug.tacrolimus")
     assert tac.assertion == "affirmed"
+
+
+# ------------------------------- examples that name a group's members by modifier only
+# "Solid organ transplantation (including kidney)": the example names a member of the
+# group just named by its modifier alone ("kidney" for "kidney transplantation"). It
+# neither narrows nor widens the group, so the item is read as the group; left over as a
+# word not understood, it made a history exclusion manual for every patient.
+ELIDED_EXAMPLES = [
+    ("Prior solid organ transplant (including kidney)", "dx.transplant"),
+    ("Previous organ transplantation, including kidney, liver or heart", "dx.transplant"),
+    ("Recipient of an organ transplant (e.g. renal or lung)", "dx.transplant"),
+    ("History of organ transplantation such as liver or heart", "dx.transplant"),
+    ("Any prior stem cell transplantation (including bone marrow)", "dx.hsct"),
+    ("Solid organ transplant (for example kidney) or bone marrow transplant", "dx.transplant"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), ELIDED_EXAMPLES)
+def test_examples_naming_members_of_the_group_by_modifier_are_read_as_the_group(
+    text: str, concept: str
+) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert concept in criterion.params["concepts"]
+
+
+# What the group's own terms do not back stays not understood: a word that is no member
+# ("cornea transplantation" is no term), and an exception ("excluding kidney") or a bare
+# list, which may narrow the group.
+ELIDED_NOT_EXAMPLES = [
+    ("Prior solid organ transplant (including cornea)", "cornea"),
+    ("Prior solid organ transplant (excluding kidney)", "kidney"),
+    ("Prior solid organ transplant (kidney only)", "kidney"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), ELIDED_NOT_EXAMPLES)
+def test_words_the_groups_terms_do_not_back_stay_not_understood(text: str, word: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert word in (criterion.manual_reason or "")
