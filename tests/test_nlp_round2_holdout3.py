@@ -17,8 +17,10 @@ import datetime as dt
 import pytest
 
 from matcher.criteria import parse_criterion
-from matcher.model import Finding
+from matcher.evaluate import evaluate
+from matcher.model import Finding, Patient
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.timeline import build_timeline
 
 NOTE_DATE = dt.date(2026, 11, 10)
 D = dt.date
@@ -163,3 +165,107 @@ def test_words_the_groups_terms_do_not_back_stay_not_understood(text: str, word:
     criterion = parse_criterion(text, "exclusion")
     assert criterion.kind == "manual"
     assert word in (criterion.manual_reason or "")
+
+
+# ------------------------------------------------- a course said to be over, by one date
+# "completed 6 doses of IV cyclophosphamide in 2025": the verb before the drug says the
+# course is over and the one date places it. Read as started then with no end, the course
+# ran on to every later note and excluded the patient under a 3-month washout.
+COURSE_DONE = [
+    ("She completed 6 doses of IV cyclophosphamide in 2025.", "drug.cyclophosphamide",
+     D(2025, 7, 1)),
+    ("Has finished a course of rituximab in March 2026.", "drug.rituximab", D(2026, 3, 15)),
+    ("Completed six pulses of IV methylprednisolone 02/2026, now on oral prednisolone.",
+     "drug.glucocorticoid", D(2026, 2, 15)),
+    ("He finished treatment with cyclophosphamide in June 2026.", "drug.cyclophosphamide",
+     D(2026, 6, 15)),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "day"), COURSE_DONE)
+def test_a_course_said_to_be_completed_ends_at_its_one_date(
+    parser: NoteParser, text: str, concept: str, day: dt.date
+) -> None:
+    found = _found(parser, text, concept)
+    assert found, found
+    course = found[0]
+    assert course.attrs.get("stop_date") == day, course.attrs
+
+
+def test_a_course_completed_does_not_end_the_drug_named_after_it(parser: NoteParser) -> None:
+    text = "Completed 6 doses of cyclophosphamide; mycophenolate since 01/2026."
+    (mmf,) = _found(parser, text, "drug.mycophenolate")
+    assert mmf.attrs.get("stop_date") is None
+    assert mmf.attrs.get("start_date") == D(2026, 1, 15)
+
+
+AFTER_A_DATED_DRUG = [
+    ("B cells recovering after rituximab (Nov 2025).", "drug.rituximab", D(2025, 11, 15)),
+    ("Flare 4 months following IV cyclophosphamide in 03/2026.", "drug.cyclophosphamide",
+     D(2026, 3, 15)),
+    ("Hypogammaglobulinaemia after the last infusion of obinutuzumab on 2026-05-02.",
+     "drug.obinutuzumab", D(2026, 5, 2)),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "day"), AFTER_A_DATED_DRUG)
+def test_a_dated_drug_that_something_came_after_ends_at_its_date(
+    parser: NoteParser, text: str, concept: str, day: dt.date
+) -> None:
+    (drug,) = _found(parser, text, concept)
+    assert drug.attrs.get("stop_date") == day, drug.attrs
+
+
+# ------------------------------------------- a drug named in a summary of past treatment
+# "Refractory despite steroids, CTX and MMF" in this month's note names the drugs given
+# some time up to the note, not on its date. Where the notes document that drug's course
+# with its end, the summary is that course: it is no exposure inside a short washout.
+AS_OF = D(2026, 11, 20)
+CYC_WITHIN_3_MONTHS = "Intravenous cyclophosphamide within 3 months before screening"
+RTX_WITHIN_6_MONTHS = "Rituximab within 6 months prior to screening"
+
+
+def _exposure_status(parser: NoteParser, notes: list[tuple[dt.date, str]], item: str) -> str:
+    findings: list[Finding] = []
+    note_dates: dict[str, dt.date] = {}
+    for i, (day, text) in enumerate(notes):
+        note_dates[f"n{i}"] = day
+        findings += parser.parse(text, f"n{i}", day)
+    timeline = build_timeline(Patient("p"), findings, note_dates, AS_OF)
+    return evaluate(parse_criterion(item, "exclusion"), timeline).status.value
+
+
+SUMMARIES = [
+    # (earlier note, this month's summary, item, expected status)
+    ((D(2025, 9, 1), "IV cyclophosphamide 500 mg x6, last dose 2025-08-20."),
+     (D(2026, 11, 12), "Proteinuria persists despite prednisolone, cyclophosphamide and MMF."),
+     CYC_WITHIN_3_MONTHS, "not_met"),
+    ((D(2025, 4, 2), "Euro-Lupus CYC from 2025-01-10 to 2025-03-20, then azathioprine."),
+     (D(2026, 11, 12), "Previously treated: steroids / CYC / AZA / MMF."),
+     CYC_WITHIN_3_MONTHS, "not_met"),
+    ((D(2025, 12, 1), "Rituximab 1 g given 2025-11-20."),
+     (D(2026, 11, 12), "Refractory lupus nephritis (pred, MMF, rituximab)."),
+     RTX_WITHIN_6_MONTHS, "not_met"),
+    # the drug given now, in words or with a date: an exposure as before
+    ((D(2025, 9, 1), "IV cyclophosphamide 500 mg x6, last dose 2025-08-20."),
+     (D(2026, 11, 12), "Cyclophosphamide restarted this week for the flare."),
+     CYC_WITHIN_3_MONTHS, "met"),
+    ((D(2025, 9, 1), "IV cyclophosphamide 500 mg x6, last dose 2025-08-20."),
+     (D(2026, 11, 12), "Cyclophosphamide 750 mg IV given 2026-11-10."),
+     CYC_WITHIN_3_MONTHS, "met"),
+    # no course documented with its end: the summary stays dated by its note
+    ((D(2025, 9, 1), "Seen in clinic, well."),
+     (D(2026, 11, 12), "Proteinuria persists despite prednisolone, cyclophosphamide and MMF."),
+     CYC_WITHIN_3_MONTHS, "met"),
+]
+
+
+@pytest.mark.parametrize(("earlier", "summary", "item", "status"), SUMMARIES)
+def test_a_drug_in_a_summary_of_past_treatment_is_its_documented_course(
+    parser: NoteParser,
+    earlier: tuple[dt.date, str],
+    summary: tuple[dt.date, str],
+    item: str,
+    status: str,
+) -> None:
+    assert _exposure_status(parser, [earlier, summary], item) == status

@@ -1569,6 +1569,21 @@ _STOP_BEFORE = re.compile(
     r"his\s+)?$",
     re.I,
 )
+# "completed 6 doses of IV CTX in 2025", "finished a course of rituximab in March": the
+# verb before the drug says its course is over; a single date then places the whole course.
+_COURSE_DONE_BEFORE = re.compile(
+    r"\b(?:completed|finished)\s+(?:(?:a|the|her|his|all)\s+)?(?:\w+\s+)?"
+    r"(?:(?:doses?|pulses?|cycles?|infusions?|courses?|treatment|therapy)\s+(?:of|with)\s+)?"
+    r"(?:(?:IV|i\.v\.|intravenous|oral|po)\s+)?$",
+    re.I,
+)
+# "B cells recovering after rituximab (Nov 2025)", "relapse following IV CTX in 2024": a
+# drug that is the event something came after was given at its one date, not since then.
+_EVENT_OBJECT_BEFORE = re.compile(
+    r"\b(?:after|following|post)\s+(?:(?:the|her|his|a|last|first|final)\s+)*"
+    r"(?:(?:courses?|doses?|infusions?|pulses?|cycles?)\s+of\s+)?(?:(?:IV|intravenous)\s+)?$",
+    re.I,
+)
 _SWITCH_FROM = re.compile(
     r"\b(switch(?:ed)?|chang(?:ed|e)|convert(?:ed)?|transition(?:ed)?|"
     r"mov(?:ed|e))\s+(?:\w+\s+)?from\s*$",
@@ -1877,6 +1892,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     before_text = sentence[:rel_start]
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
+    written = start_date is not None and stop_date is None  # one date written for it
     durations = find_durations(sentence)
     event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
     if event is not None:
@@ -1897,6 +1913,12 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             stop_date = start_date + dt.timedelta(days=duration.days)
     item_lo, item_hi = _drug_item(ctx, span, lo, hi)
     item = ctx.text[item_lo:item_hi]
+    lead_lo = max(item_lo, span.start_char - 60)
+    if written and start_date and stop_date is None and (
+        _COURSE_DONE_BEFORE.search(ctx.text, lead_lo, span.start_char)
+        or _EVENT_OBJECT_BEFORE.search(ctx.text, lead_lo, span.start_char)
+    ):
+        stop_date = start_date  # a course that is over, by one date: it ran then
     regimen = _REGIMEN.search(ctx.text, span.end_char, item_hi) or _REGIMEN.search(
         ctx.text, item_lo, span.start_char
     )
@@ -1917,6 +1939,8 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs["stop_date"] = stop_date
     attrs["documented_by"] = ctx.note_date
     attrs.update(_dose(ctx, span, lo, hi))
+    if _recap(ctx, span, attrs, item_lo, item_hi):
+        attrs["recap"] = True
     date, source = (start_date, "text") if start_date else _context_date(ctx, span.start_char)
     # A class in a note ("anti-CD20 therapy", "immunosuppressants") stays a class:
     # expanding it would invent exposures to every member drug.
@@ -1947,6 +1971,28 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             date_source=source,
             attrs={"from_negated_class": concept.id},
         )
+
+
+# Words that say a drug is given or taken at the time of the sentence: "on", "restarted",
+# "given", "continue", "today", a dose or a cycle.
+_GIVEN_NOW = re.compile(
+    r"\b(?:on|started|starting|restarted|re-started|commenced|resumed|given|giving|received|"
+    r"receiving|administered|continue[sd]?|continuing|ongoing|current(?:ly)?|now|today|added|"
+    r"adding|increased?|reduced?|switched|new|doses?|infusions?|cycles?|pulses?)\b",
+    re.I,
+)
+
+
+def _recap(ctx: _Context, span: Span, attrs: dict, item_lo: int, item_hi: int) -> bool:
+    """A drug named in a summary of past treatment, with no date, dose, regimen or word of
+    giving of its own: "refractory despite steroids, CTX and MMF", "(Pred, CTX, RTX)". It
+    says the drug was given some time up to the note, not on the note's date; the
+    evaluator places it on a course of that drug documented with its end, if any."""
+    if attrs.get("start_date") or attrs.get("stop_date") or attrs.get("regimen"):
+        return False
+    if attrs.get("dose") or attrs.get("since_onset"):
+        return False
+    return not _GIVEN_NOW.search(ctx.text, item_lo, item_hi)
 
 
 # A medication chart's status cell: "| Lenograstim 263 mcg SC | held |".
