@@ -9,7 +9,7 @@ The corpus (tests/data/registry_corpus) holds real registry texts `<NCT>.txt` an
 "held-out third" line of the corpus's REVIEW.md and is measured once, by someone else; the
 default split is the other trials (`dev`).
 
-Each trial is read with `matcher.registry.load_trial`, as `matcher trial show` does, and
+Each trial is read with `matcher.criteria.registry.load_trial`, as `matcher trial show` does, and
 every gold row is judged:
 
 - **alignment**: a row's `source` is an exact substring of the .txt; an engine criterion's
@@ -58,9 +58,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from matcher.criteria.registry import load_trial
 from matcher.errors import MatcherError
 from matcher.model import Criterion
-from matcher.registry import load_trial
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import Vocabulary, load_vocabulary

@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a script from anywhere
 
-from matcher.criteria_render import reading  # noqa: E402
-from matcher.registry import load_trial  # noqa: E402
+from matcher.criteria.registry import load_trial  # noqa: E402
+from matcher.criteria.render import reading  # noqa: E402
 
 DEFAULT_FOLDER = REPO.parent / "shared" / "registry_breadth"
 # Structured age and sex come from the record's own fields, not from reading its text.

@@ -16,7 +16,7 @@ from matcher.timeline import build_timeline
 
 
 def load_trial(path: str | Path) -> Trial:
-    from matcher.registry import load_trial as _load
+    from matcher.criteria.registry import load_trial as _load
 
     return _load(path)
 

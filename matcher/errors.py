@@ -89,5 +89,5 @@ class LockHeldError(MatcherError):
 
 
 class CriterionParamsError(MatcherError):
-    """A criterion's params break its kind's contract (matcher.criteria_kinds): the message
+    """A criterion's params break its kind's contract (matcher.criteria.kinds): the message
     names the kind, the field and what was expected."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from matcher.criteria.params import param
 from matcher.doses import grams, milligrams, steroid_factor
 from matcher.model import (
     Assertion,
@@ -358,7 +359,7 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
 
 def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     """A diagnosis criterion with its temporality and the qualifiers a person judges
-    (matcher.criteria_temporality): "severe active lupus nephritis" is decided only when
+    (matcher.criteria.temporality): "severe active lupus nephritis" is decided only when
     lupus nephritis is absent; when it is documented the result is manual, with the
     mention as evidence and the qualifiers named."""
     current = criterion.params.get("temporality") == "current"
@@ -383,8 +384,8 @@ def _judged(result: CriterionResult) -> CriterionResult:
 
 
 def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
-    wanted = set(criterion.params.get("classes", ["III", "IV"]))
-    allowed = wanted | set(criterion.params.get("allowed_with", []))
+    wanted = set(param(criterion, "classes"))
+    allowed = wanted | set(param(criterion, "allowed_with"))
     window = criterion.params.get("window_days")
     biopsies = [f for f in timeline.of("biopsy.kidney")]
     if not biopsies:
@@ -509,9 +510,9 @@ def _drug_start(finding: Finding, timeline: Timeline) -> dt.date:
 def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     params = criterion.params
     agents = params.get("agents", [])
-    min_agents = int(params.get("min_agents", 2))
-    min_days = int(params.get("min_duration_days", 183))
-    strict = params.get("duration_strict", True)
+    min_agents = int(param(criterion, "min_agents"))
+    min_days = int(param(criterion, "min_duration_days"))
+    strict = param(criterion, "duration_strict")
     exposures = timeline.of(*agents)
     naive = timeline.of("status.treatment_naive")
     if naive and not exposures:
@@ -534,7 +535,7 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     earliest = min(by_agent.values(), key=lambda f: started[f.concept], default=None)
     # c. proteinuria not in remission
     measures = [f for f in timeline.of(*_PROTEINURIA) if isinstance(f.value, (int, float))]
-    threshold = float(params.get("proteinuria_threshold", 0.5))
+    threshold = float(param(criterion, "proteinuria_threshold"))
     latest_measure = _latest([f for f in measures if _in_lookback(f, timeline)], timeline)
     remission = timeline.of("status.complete_remission")
     active_statements = timeline.of(*_ACTIVE_STATEMENTS)
@@ -601,7 +602,7 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     elif latest_active is not None:
         proteinuria = f"'{latest_active.text}' on {_when(latest_active, timeline)}"
         evidence.append(latest_active)
-    elif not params.get("requires_active_proteinuria", True):
+    elif not param(criterion, "requires_active_proteinuria"):
         # "Inadequate response to two standard therapies for ≥ 3 months": no proteinuria
         # clause to satisfy; a documented remission was already ruled out above.
         proteinuria = "no proteinuria requirement"
@@ -885,7 +886,7 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     groups = _prepared(criterion, _lab_groups)
     outcomes = [_lab_group(criterion, group, timeline) for group in groups]
     measured = [o[0] for o, g in zip(outcomes, groups, strict=True) if "analytes" in g]
-    truth = _combine(measured, params.get("combine", "and"))
+    truth = _combine(measured, param(criterion, "combine"))
     if any(o[0] for o, g in zip(outcomes, groups, strict=True) if "analytes" not in g):
         # A documented condition beside the thresholds ("or on dialysis") excludes by
         # itself; its absence decides nothing about the unmeasured value.
@@ -1169,7 +1170,7 @@ def _cd19_threshold(criterion: Criterion, timeline: Timeline, latest: Finding) -
 
 
 def _ana(criterion: Criterion, timeline: Timeline) -> CriterionResult:
-    minimum = float(criterion.params.get("min_titre", 80))
+    minimum = float(param(criterion, "min_titre"))
     results = timeline.of("lab.ana", facts_only=False)
     results = [f for f in results if f.assertion in ("affirmed", "historical", "negated")]
     titres = [f for f in results if isinstance(f.value, (int, float))]
@@ -1251,7 +1252,7 @@ def _consent(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     )
 
 
-# ----------------------------------------------------- kinds of matcher.criteria_kinds
+# ----------------------------------------------------- kinds of matcher.criteria.kinds
 _WEIGHT_DAYS = 365  # a weight a year old still scales a dose or a protein amount
 # A pregnancy documented before the lookback may still go on: up to a term's length the
 # state is unknown rather than over ("12 weeks pregnant" five months before screening).
@@ -1420,10 +1421,9 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     "breastfeeding", "not pregnant", "pregnancy test negative"); past pregnancies ("G2P2",
     "previous pregnancy", one dated years ago), other people's, and pregnancy as a topic
     (counselling, plans, a test ordered) do not count."""
-    params = criterion.params
-    states = params.get("states", ["dx.pregnancy"])
-    present = bool(params.get("present", True))
-    window = int(params.get("window_days", LOOKBACK_DAYS))
+    states = param(criterion, "states")
+    present = bool(param(criterion, "present"))
+    window = int(param(criterion, "window_days"))
     names = " or ".join(_label(s) for s in states)
     statements = [
         f
@@ -1734,7 +1734,7 @@ _EVALUATORS: dict[str, Evaluator] = {
     "hemodynamic": _hemodynamic,
     "consent": _consent,
     "manual": _manual,
-    # matcher.criteria_kinds
+    # matcher.criteria.kinds
     "vital": _lab,
     "serology": _serology,
     "pregnancy": _pregnancy,

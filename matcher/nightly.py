@@ -260,7 +260,7 @@ def _format_problem(path: Path) -> RejectEntry | None:
 
 
 def _load_trials(path: Path) -> tuple[list[Trial], list[Path]]:
-    from matcher.registry import read_registry_all, record_to_trial
+    from matcher.criteria.registry import read_registry_all, record_to_trial
 
     if path.is_dir():
         files = sorted(

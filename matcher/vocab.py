@@ -247,7 +247,7 @@ def _validate(record: Any, source: str, line: int) -> Concept:
     )
 
 
-# attrs of a condition the criteria reader reads as one (matcher.criteria_kinds): "reader":
+# attrs of a condition the criteria reader reads as one (matcher.criteria.kinds): "reader":
 # "condition" routes an item naming it to the condition reader (history, window, current
 # state, exceptions); "absence_unknown" is the reason an exclusion of it stays unknown when
 # no note names it ("infection requiring hospitalisation": notes name the pneumonia);

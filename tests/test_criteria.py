@@ -21,7 +21,7 @@ from matcher.criteria import (
     parse_eligibility_text,
     trial_to_json,
 )
-from matcher.registry import RegistryRecord, load_trial, read_registry
+from matcher.criteria.registry import RegistryRecord, load_trial, read_registry
 from matcher.vocab import load_vocabulary
 
 KINDS = {"age", "sex", "diagnosis", "biopsy", "score", "refractory", "drug_exposure", "lab",

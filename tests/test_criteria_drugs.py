@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from matcher.criteria import parse_criterion
-from matcher.criteria_render import reading
+from matcher.criteria.render import reading
 from matcher.evaluate import evaluate
 from matcher.model import Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline

@@ -21,12 +21,17 @@ from matcher.criteria import (
     parse_eligibility_text,
     trial_to_json,
 )
-from matcher.criteria_grammar import COMPUTABLE_KINDS, GRAMMAR_FILE, load_grammar, read_grammar
-from matcher.criteria_render import READING_KINDS, reading
+from matcher.criteria.grammar import (
+    COMPUTABLE_KINDS,
+    GRAMMAR_FILE,
+    criteria_data_text,
+    load_grammar,
+    read_grammar,
+)
+from matcher.criteria.registry import RegistryRecord, load_trial
+from matcher.criteria.render import READING_KINDS, reading
 from matcher.errors import VocabularyError
 from matcher.model import Criterion, Trial
-from matcher.registry import RegistryRecord, load_trial
-from matcher.vocab import data_text
 from tests.conftest import REPO
 
 LN_TRIAL = ["CAR-T cell therapy for refractory lupus nephritis"]
@@ -56,7 +61,7 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      {"min_years": 18, "max_years": 60}),
     # --- active / current / ongoing / requiring are not "ever": a current state is the
     # lookback, and the activity of a disease that flares is judged by a person when it is
-    # documented (matcher.criteria_temporality)
+    # documented (matcher.criteria.temporality)
     ("exclusion", "Active CNS lupus", "exclusion", "diagnosis",
      {"concepts": ["dx.cns_lupus"], "temporality": "current", "judged": ["active"]}),
     ("exclusion", "Current dialysis", "exclusion", "diagnosis",
@@ -385,7 +390,7 @@ def _criterion(kind: str, params: dict[str, Any], ctype: str = "inclusion",
          "EXCLUDE if: malignancy documented within 1825 days before screening"),
         (_criterion("manual", {}, reason='not understood: "transfusion-independent"'),
          'MANUAL: not understood: "transfusion-independent"'),
-        # the kinds of matcher.criteria_kinds
+        # the kinds of matcher.criteria.kinds
         (_criterion("diagnosis", {"concepts": ["dx.malignancy"], "window_days": 1825,
                                   "except_concepts": ["dx.nmsc"]}, "exclusion"),
          "EXCLUDE if: malignancy documented within 1825 days before screening (not counting "
@@ -501,7 +506,7 @@ def test_a_trial_of_the_new_kinds_matches_the_schema_with_a_reading_each() -> No
 
 
 def _mutated(change) -> str:
-    data = json.loads(data_text("criteria_grammar.json"))
+    data = json.loads(criteria_data_text("criteria_grammar.json"))
     change(data)
     return json.dumps(data)
 

@@ -1,6 +1,6 @@
 """Registry sentences → the criterion kinds notes can decide beyond the core ones: vitals,
 infection serology, current pregnancy, dose-qualified drug exposure, disease duration and
-onset age, lab forms and diagnosis vocabulary (matcher.criteria_kinds).
+onset age, lab forms and diagnosis vocabulary (matcher.criteria.kinds).
 
 Most sentences are real registry wording from the development split of the corpus
 (tests/data/registry_corpus, never the held-out third); the rest are the wordings issue 12
@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from matcher import criteria_kinds
+from matcher.criteria import kinds as criteria_kinds
 from matcher.criteria import parse_criterion
-from matcher.criteria_kinds import leftover, read, validate_params
+from matcher.criteria.kinds import leftover, read, validate_params
 from matcher.errors import CriterionParamsError, MatcherError
 
 
@@ -251,7 +251,7 @@ DIAGNOSES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("exclusion", "History of psychiatric illness", "exclusion", "diagnosis",
      {"concepts": ["dx.psychiatric"]}),
     # A current state with no window ("current", "active") is read by
-    # matcher.criteria_temporality: the lookback, where a past history ("history of TB,
+    # matcher.criteria.temporality: the lookback, where a past history ("history of TB,
     # treated 2015" in last month's note) does not count.
     ("exclusion", "Have current drug or alcohol abuse or dependence.", "exclusion",
      "diagnosis", {"concepts": ["dx.substance_abuse"], "temporality": "current"}),
@@ -295,7 +295,7 @@ def test_each_kind_has_at_least_five_sentences():
 
 # ------------------------------------------------------------------------------ spans
 def _reading(ctype: str, text: str, guard: bool = True) -> criteria_kinds.KindReading:
-    from matcher.criteria import _context
+    from matcher.criteria.reader import _context
 
     ctx = _context(text, ctype)
     found = read(ctx.text, ctx.main, ctx.type, ctx.context, guard=guard)
@@ -318,7 +318,7 @@ def test_each_reading_consumes_every_word_it_understands(row):
 
 
 def _read_here(ctype: str, text: str) -> bool:
-    from matcher.criteria import _context
+    from matcher.criteria.reader import _context
 
     ctx = _context(text, ctype)
     return read(ctx.text, ctx.main, ctx.type, ctx.context) is not None
@@ -447,7 +447,7 @@ def test_the_steroid_table_gives_prednisone_equivalents_with_its_source():
     ],
 )
 def test_a_reading_has_a_readable_rule(text, ctype, rule):
-    from matcher.criteria_kinds import describe
+    from matcher.criteria.kinds import describe
 
     criterion = parse_criterion(text, ctype)
     assert describe(criterion.kind, criterion.params) == rule

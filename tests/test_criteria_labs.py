@@ -410,7 +410,7 @@ def test_an_autoantibody_criterion_is_decided_by_documented_results(text, result
     ],
 )
 def test_an_autoantibody_criterion_reads_back_in_plain_words(ctype, text, words) -> None:
-    from matcher.criteria_render import reading
+    from matcher.criteria.render import reading
 
     assert words in reading(parse_criterion(text, ctype))
 
@@ -499,7 +499,7 @@ def test_a_persistent_limit_needs_the_value_before_the_latest_too(values, expect
 
 
 def test_a_persistent_limit_reads_back_in_plain_words() -> None:
-    from matcher.criteria_render import reading
+    from matcher.criteria.render import reading
 
     text = reading(parse_criterion("Persistent proteinuria ≥ 0.5 g/24h", "inclusion"))
     assert "value before it too (persistent" in text

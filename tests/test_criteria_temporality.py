@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from matcher.criteria import parse_criterion, parse_eligibility_text
-from matcher.criteria_render import reading
-from matcher.criteria_temporality import load_temporality, read_temporality_rules
+from matcher.criteria.render import reading
+from matcher.criteria.temporality import load_temporality, read_temporality_rules
 from matcher.errors import VocabularyError
 from matcher.evaluate import evaluate
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
@@ -148,7 +148,7 @@ STAY_MANUAL: list[tuple[str, str, str]] = [
     ("inclusion", "Patients with a new diagnosis of SLE", "new diagnosis"),
     ("exclusion", "Persistent lupus nephritis", "persistent"),
     ("inclusion", "Recently diagnosed SLE", "recently"),
-    # a current infection stays the screening visit's (matcher/data/criteria_grammar.json)
+    # a current infection stays the screening visit's (matcher/criteria/data/criteria_grammar.json)
     ("exclusion", "Clinically significant active infection", "current infection"),
 ]
 

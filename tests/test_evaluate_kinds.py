@@ -1,4 +1,4 @@
-"""The evaluators of the kinds in matcher.criteria_kinds: a criterion and a small timeline
+"""The evaluators of the kinds in matcher.criteria.kinds: a criterion and a small timeline
 give a status. Each table holds the traps the issue names: a past pregnancy, a negated one,
 a dose that cannot be read, an anti-HBc positive alone against an HBsAg criterion."""
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.errors import RegistryError
-from matcher.model import Trial
-from matcher.registry import (
+from matcher.criteria.registry import (
     RegistryRecord,
     load_trial,
     parse_age,
@@ -18,6 +16,8 @@ from matcher.registry import (
     read_registry_all,
     read_registry_text,
 )
+from matcher.errors import RegistryError
+from matcher.model import Trial
 from tests.conftest import REPO
 
 DUMPS = REPO / "registry_dumps"

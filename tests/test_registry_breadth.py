@@ -23,8 +23,8 @@ from benchmarks.bench_breadth import (
     read_like_trial_show,
 )
 from matcher.criteria import parse_criterion
+from matcher.criteria.registry import load_trial, read_registry
 from matcher.errors import RegistryError
-from matcher.registry import load_trial, read_registry
 from tests.conftest import REPO, SHARED
 
 BREADTH = SHARED / "registry_breadth"
@@ -281,7 +281,7 @@ PATHOLOGICAL = {
 
 _READ_ONE = textwrap.dedent("""\
     import sys
-    from matcher.registry import read_registry_text, record_to_trial
+    from matcher.criteria.registry import read_registry_text, record_to_trial
     from matcher.criteria import format_criteria_table, trial_to_json
     trial = record_to_trial(read_registry_text(sys.stdin.read(), "pathological.txt"))
     trial_to_json(trial), format_criteria_table(trial)

@@ -2525,7 +2525,7 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
 
 
 # ------------------------------------------------------------- vitals, serology, states
-# What the criterion kinds of matcher.criteria_kinds are decided on: blood pressure pairs,
+# What the criterion kinds of matcher.criteria.kinds are decided on: blood pressure pairs,
 # serology results with their polarity, pregnancy and lactation as a current state, drug
 # doses, and when and at what age a disease was diagnosed.
 

@@ -23,7 +23,7 @@ EXAMPLE_TRIAL = REPO / "registry_dumps" / "NCT06904729.txt"
 def import_trial_file(store: Store, path: Path) -> list[str]:
     from dataclasses import asdict
 
-    from matcher.registry import read_registry_all, record_to_trial
+    from matcher.criteria.registry import read_registry_all, record_to_trial
 
     ids = []
     with store.transaction():

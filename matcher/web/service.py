@@ -331,7 +331,7 @@ class Engine:
         """Every study in an uploaded registry file, parsed and saved (replacing older)."""
         from dataclasses import asdict
 
-        from matcher.registry import read_registry_text_all, record_to_trial
+        from matcher.criteria.registry import read_registry_text_all, record_to_trial
 
         records = read_registry_text_all(text, filename)
         trials = []

@@ -17,7 +17,7 @@ qualifiers into the diagnosis params (matcher.criteria's contract):
   and names them. That is what keeps "severe active lupus nephritis" from excluding every
   patient with lupus nephritis.
 
-The words are data (matcher/data/criteria_temporality.json, validated on load). Each
+The words are data (matcher/criteria/data/criteria_temporality.json, validated on load). Each
 word read here is returned with its span, so matcher.criteria's coverage guard counts it
 as understood; a word this module does not read stays "not understood".
 """
@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from matcher.criteria_grammar import load_grammar, phrase_pattern, words_of
+from matcher.criteria.grammar import criteria_data_text, load_grammar, phrase_pattern, words_of
 from matcher.errors import VocabularyError
 from matcher.timeline import LOOKBACK_DAYS
-from matcher.vocab import Vocabulary, data_text, load_vocabulary
+from matcher.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
     "TEMPORALITY_FILE",
@@ -46,7 +46,7 @@ __all__ = [
     "read_temporality_rules",
 ]
 
-TEMPORALITY_FILE = "matcher/data/criteria_temporality.json"
+TEMPORALITY_FILE = "matcher/criteria/data/criteria_temporality.json"
 CURRENT, EVER, WITHIN = "current", "ever", "within"
 RULE = "temporal"  # the rule id of every span read here (Criterion.trace: "temporal")
 _NEED_REACH = 60  # characters before a procedure's term where "currently requiring" sits
@@ -167,7 +167,7 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
 @cache
 def load_temporality() -> TemporalityRules:
     """The packaged rules, read and validated once."""
-    return read_temporality_rules(data_text("criteria_temporality.json"))
+    return read_temporality_rules(criteria_data_text("criteria_temporality.json"))
 
 
 # =====================================================================================

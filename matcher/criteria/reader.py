@@ -13,7 +13,9 @@ lupus-nephritis trials nobody here has read. Three steps:
 3. **Structured limits** (`parse_criteria`): the record's age limits and sex become
    criteria when the text does not state them.
 
-`params` contract per kind (the evaluator in matcher.evaluate relies on it):
+`params` contract per kind (the evaluator in matcher.evaluate relies on it; the fields, their
+types and the defaults of optional ones are declared once in matcher.criteria.params and every
+criterion is checked against them before it leaves the reader):
 
 - age: {"min_years": int|None, "max_years": int|None}, inclusive completed years.
 - sex: {"sex": "female"|"male"}.
@@ -21,7 +23,7 @@ lupus-nephritis trials nobody here has read. Three steps:
   "temporality": "ever"|"within"|"current"} (+ "window_days" when the text sets one:
   "malignancy within 5 years"; for "current", "active tuberculosis", the 90-day lookback)
   (+ "judged": [qualifiers as written] the notes cannot decide, "severe", "active" lupus
-  nephritis: the criterion decides only their absence; matcher.criteria_temporality).
+  nephritis: the criterion decides only their absence; matcher.criteria.temporality).
 - biopsy: {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": int|None}
   (+ "judged": ["active"] when no class is named: "biopsy-confirmed active lupus
   nephritis" is decided only when no biopsy shows lupus nephritis).
@@ -59,21 +61,23 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from matcher import criteria_guard as guard
-from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
-from matcher.criteria_render import format_number, reading
-from matcher.criteria_temporality import RULE as TEMPORAL_RULE
-from matcher.criteria_temporality import manual_reason as temporal_manual_reason
-from matcher.criteria_temporality import read_temporality
+from matcher.criteria import guard
+from matcher.criteria import params as declared_params
+from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
+from matcher.criteria.render import format_number, reading
+from matcher.criteria.temporality import RULE as TEMPORAL_RULE
+from matcher.criteria.temporality import manual_reason as temporal_manual_reason
+from matcher.criteria.temporality import read_temporality
 from matcher.dates import window_to_days
 from matcher.doses import steroid_factor
+from matcher.errors import CriterionParamsError
 from matcher.model import Criterion, Trial
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
 if TYPE_CHECKING:
-    from matcher.registry import RegistryRecord
+    from matcher.criteria.registry import RegistryRecord
 
 __all__ = [
     "format_criteria_table",
@@ -1516,7 +1520,7 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
 def _biopsy_judged(ctx: _Ctx) -> list[str]:
     """ "Biopsy-confirmed active lupus nephritis" with no class: the activity (or a
     severity) of the nephritis is for a person to judge when a biopsy is documented
-    (matcher.criteria_temporality); the biopsy decides only when there is none or it shows
+    (matcher.criteria.temporality); the biopsy decides only when there is none or it shows
     another disease."""
     terms = [(t.start, t.end, t.concept_id) for t in ctx.mentions("diagnosis", "procedure")
              if t.concept_id == "dx.lupus_nephritis"]  # fmt: skip
@@ -2226,12 +2230,12 @@ _HIGH_DOSE = re.compile(r"\bhigh[\s-]+dose\s*$", _I)
 def _dose_limits(ctx: _Ctx) -> dict[str, dict[str, Any]] | None:
     """Per-drug daily dose limits of a drug list ("hemodialysis, cyclophosphamide, or
     high-dose prednisone (> 100 mg/day)"): {drug id: dose params of
-    matcher.criteria_kinds' dose_exposure}, {} when the item names no dose, None when a
+    matcher.criteria.kinds' dose_exposure}, {} when the item names no dose, None when a
     dose is not one this reading can bind (not a glucocorticoid's daily dose, or not
     right after its drug): the caller leaves the item manual."""
     if not _DOSE.search(ctx.main):
         return {}
-    from matcher.criteria_kinds import dose_unit_at
+    from matcher.criteria.kinds import dose_unit_at
 
     limits: dict[str, dict[str, Any]] = {}
     drugs = [t for t in ctx.terms if ctx.vocab[t.concept_id].category == "drug"]
@@ -2508,7 +2512,7 @@ def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
 
 def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str, Any]:
     """ "Active tuberculosis" is current, "history of" ever, "severe" a qualifier a person
-    judges (matcher.criteria_temporality); the words it read count as understood."""
+    judges (matcher.criteria.temporality); the words it read count as understood."""
     named = ctx.mentions("diagnosis", "procedure", "status")  # "hemodynamically unstable"
     terms = [(t.start, t.end, t.concept_id) for t in named]
     found = read_temporality(ctx.main, terms, window, concepts,
@@ -2544,10 +2548,10 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
 
 def _kinds(ctx: _Ctx) -> _Parsed | None:
     """Vitals, serology, current pregnancy, dose limits, disease duration and onset age,
-    lab ranges and diagnosis exceptions: read by matcher.criteria_kinds, which also names
+    lab ranges and diagnosis exceptions: read by matcher.criteria.kinds, which also names
     the spans each reading consumed. Imported here, not at the top: it reads this module's
     comparison and window grammar."""
-    from matcher import criteria_kinds
+    from matcher.criteria import kinds as criteria_kinds
 
     # Unguarded: the reading comes back whole with the spans it consumed, and the coverage
     # guard here (`_checked`) judges it like any other: "Positive HBsAg or syphilis
@@ -2595,7 +2599,7 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
 def _age_first(ctx: _Ctx) -> _Parsed | None:
     """ "Age ≥ 18 at the time of signing informed consent" is an age limit; "able to
     give consent (assent if aged < 18)" is consent."""
-    from matcher.criteria_kinds import is_onset_age
+    from matcher.criteria.kinds import is_onset_age
 
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
     if is_onset_age(ctx.text):
@@ -2817,7 +2821,7 @@ def _checked(
         # judged "ever": the qualifier inside the term is not understood. "Childhood-onset
         # SLE" is implied when the trial admits only children: decided with its age limits.
         grammar = load_grammar()
-        # "active" in "active TB" read as a current state (matcher.criteria_temporality)
+        # "active" in "active TB" read as a current state (matcher.criteria.temporality)
         # is understood.
         temporal = [(s, e) for s, e, r in ctx.taken if r == TEMPORAL_RULE]
         qualifiers = [w[0] for s, e, r in ctx.taken if r == "term"
@@ -3383,19 +3387,33 @@ def _criteria(items: list[_Item]) -> list[Criterion]:
         used[key] = used.get(key, 0) + 1
         if used[key] > 1:
             key = f"{key}_{used[key]}"
-        criteria.append(
-            Criterion(
-                id=f"{prefix}-{counters[item.section]}",
-                key=key,
-                type=item.type,
-                text=item.text,
-                kind=item.parsed.kind,
-                params=dict(item.parsed.params),
-                manual_reason=item.parsed.manual_reason,
-                trace=item.parsed.trace,
-            )
-        )
+        criteria.append(_criterion(item, f"{prefix}-{counters[item.section]}", key, item.text))
     return criteria
+
+
+def _criterion(item: _Item, criterion_id: str, key: str, text: str) -> Criterion:
+    """The Criterion of a read item, its params checked against the kind's declared
+    contract (matcher.criteria.params). A reading that breaks it is a reader fault the
+    evaluator must never see: the item is left to a person with the field named, so one
+    odd registry text cannot stop a trial from loading or decide on a malformed reading."""
+    parsed = item.parsed
+    try:
+        declared_params.validate(parsed.kind, parsed.params)
+    except CriterionParamsError as exc:
+        parsed = _as_manual(
+            parsed, f"{guard.GUARD_PREFIX}the reading broke its kind's contract ({exc})",
+            "guard:params",
+        )  # fmt: skip
+    return Criterion(
+        id=criterion_id,
+        key=key,
+        type=item.type,
+        text=text,
+        kind=parsed.kind,
+        params=dict(parsed.params),
+        manual_reason=parsed.manual_reason,
+        trace=parsed.trace,
+    )
 
 
 # =====================================================================================
@@ -3431,16 +3449,7 @@ def parse_criterion(
     if ctype == EXCLUSION and not key.startswith("x_"):
         key = f"x_{key}"
     prefix = "inc" if criterion_type == INCLUSION else "exc"
-    return Criterion(
-        id=criterion_id or f"{prefix}-1",
-        key=key,
-        type=ctype,
-        text=_clean_text(text),
-        kind=parsed.kind,
-        params=dict(parsed.params),
-        manual_reason=parsed.manual_reason,
-        trace=parsed.trace,
-    )
+    return _criterion(item, criterion_id or f"{prefix}-1", key, _clean_text(text))
 
 
 def trial_to_json(trial: Trial) -> dict[str, Any]:

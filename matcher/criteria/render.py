@@ -185,7 +185,7 @@ def _cd19(p: dict[str, Any]) -> str:
     return "CD19+ B cells present on the latest flow cytometry"
 
 
-# ---------------------------------------------------------------- matcher.criteria_kinds
+# ---------------------------------------------------------------- matcher.criteria.kinds
 
 
 def _is_autoantibody(concept_id: str) -> bool:
@@ -264,7 +264,7 @@ _PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
     "hemodynamic": lambda p: (
         "haemodynamically stable (a person confirms; instability documented fails it)"
     ),
-    # matcher.criteria_kinds: a vital is read and evaluated like a lab
+    # matcher.criteria.kinds: a vital is read and evaluated like a lab
     "vital": _lab,
     "serology": _serology,
     "pregnancy": _pregnancy,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.criteria import parse_criteria
+from matcher.criteria.reader import parse_criteria
 from matcher.errors import RegistryError
 from matcher.model import Trial
 

@@ -70,9 +70,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from matcher.criteria import params as declared_params
+
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
-from matcher.criteria import (
+from matcher.criteria.reader import (
     _CURRENT_DRUG,
     _DURATION,
     _IF_ON,
@@ -87,9 +89,8 @@ from matcher.criteria import (
     _unit_at,
     _window,
 )
-from matcher.criteria_temporality import standing_states
+from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
-from matcher.errors import CriterionParamsError
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import normalize
 from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
@@ -1070,7 +1071,7 @@ def _condition(item: _Item) -> KindReading | None:
     if window is None and _NOW.search(item.main):
         # "Active tuberculosis", "current drug abuse", "concomitant other autoimmune
         # disease" name a current state: not this reader's; the general diagnosis reader
-        # reads it with matcher.criteria_temporality (the lookback, never a past history).
+        # reads it with matcher.criteria.temporality (the lookback, never a past history).
         return None
     if window is None and standing_states(concepts, item.vocab, item.main, item.context):
         # "Hepatic failure patients", "end-stage renal failure": the state now, as "active
@@ -1226,13 +1227,7 @@ def describe(kind: str, params: dict[str, Any]) -> str:
 # =====================================================================================
 
 
-def _fail(kind: str, name: str, received: Any, expected: str) -> CriterionParamsError:
-    return CriterionParamsError(
-        f"{kind} criterion params break the contract",
-        field=name,
-        received=received,
-        expected=expected,
-    )
+_fail = declared_params.fail
 
 
 def _ids(kind: str, params: dict[str, Any], name: str, test: Callable[[str], bool],
@@ -1309,7 +1304,9 @@ def _validate_groups(kind: str, params: dict[str, Any], test: Callable[[str], bo
 
 def validate_params(kind: str, params: dict[str, Any]) -> None:
     """Raise CriterionParamsError naming the first field of `params` that breaks `kind`'s
-    contract (this module's docstring)."""
+    contract (this module's docstring): first the declared fields and types
+    (matcher.criteria.params), then which concept ids each field may hold."""
+    declared_params.validate(kind, params)
     if not isinstance(params, dict):
         raise _fail(kind, "params", params, "an object")
     if kind == "vital":
@@ -1375,4 +1372,4 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
             _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
     else:
-        raise _fail(kind, "kind", kind, "a kind of matcher.criteria_kinds")
+        raise _fail(kind, "kind", kind, "a kind of matcher.criteria.kinds")

@@ -1,7 +1,7 @@
-"""The grammar of registry criteria as data: matcher/data/criteria_grammar.json.
+"""The grammar of registry criteria as data: matcher/criteria/data/criteria_grammar.json.
 
 The criteria reader classifies an item by what it recognises; the coverage guard
-(matcher.criteria_guard) then asks whether every word of the item is accounted for. The
+(matcher.criteria.guard) then asks whether every word of the item is accounted for. The
 words it may pass over are data, not code, so that a reviewer can read them in one place:
 
 - `filler`: words that carry no meaning in a criterion ("patients with", "documented").
@@ -26,29 +26,31 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from matcher.errors import VocabularyError
-from matcher.vocab import Vocabulary, data_text, load_vocabulary
+from matcher.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
     "COMPUTABLE_KINDS",
     "GRAMMAR_FILE",
     "Grammar",
     "Phrases",
+    "criteria_data_text",
     "load_grammar",
     "read_grammar",
     "words_of",
 ]
 
-GRAMMAR_FILE = "matcher/data/criteria_grammar.json"
+GRAMMAR_FILE = "matcher/criteria/data/criteria_grammar.json"
 
 # Kinds whose evaluator can give a verdict (met / not met) from notes: their items must be
 # wholly understood. "consent" and "manual" only ever give `manual`.
 COMPUTABLE_KINDS = frozenset(
     {"age", "sex", "diagnosis", "biopsy", "score", "refractory", "drug_exposure", "lab",
      "cd19", "ana", "venous", "hemodynamic",
-     # matcher.criteria_kinds
+     # matcher.criteria.kinds
      "vital", "serology", "pregnancy", "dose_exposure", "diagnosis_timing"}
 )  # fmt: skip
 
@@ -250,7 +252,17 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
     )
 
 
+def criteria_data_text(name: str) -> str:
+    """Text of a data file of the criteria reader (matcher/criteria/data/NAME)."""
+    try:
+        return resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise VocabularyError(
+            "packaged data file missing", file=f"matcher/criteria/data/{name}"
+        ) from exc
+
+
 @cache
 def load_grammar() -> Grammar:
     """The packaged grammar, read and validated once."""
-    return read_grammar(data_text("criteria_grammar.json"), GRAMMAR_FILE)
+    return read_grammar(criteria_data_text("criteria_grammar.json"), GRAMMAR_FILE)

@@ -6,7 +6,7 @@ after it and turn a suspicious reading into `manual`:
 
 - **coverage**: every word of an item read as a computable kind must be accounted for, by
   a span a rule consumed, by the kind's own cue words, or by filler (the lists are data:
-  matcher/data/criteria_grammar.json). "Kidney disease unrelated to lupus" read as SLE
+  matcher/criteria/data/criteria_grammar.json). "Kidney disease unrelated to lupus" read as SLE
   leaves "unrelated" over: `not understood: "unrelated"`.
 - **guards** (reasons start with `guard: `): an exclusion of the trial's own condition, an
   inclusion that requires something no lupus trial requires (tuberculosis, pregnancy), a
@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from matcher.criteria_grammar import Grammar, Phrases, load_grammar, phrase_pattern
+from matcher.criteria.grammar import Grammar, Phrases, load_grammar, phrase_pattern
 from matcher.vocab import Vocabulary
 
 __all__ = [
