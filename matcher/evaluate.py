@@ -661,6 +661,28 @@ def _last_exposure(finding: Finding, timeline: Timeline) -> dt.date:
     return timeline.note_date(finding) or timeline.as_of
 
 
+def _recap_last_exposure(
+    finding: Finding, exposures: list[Finding], timeline: Timeline
+) -> dt.date:
+    """The last exposure of a drug named only in a summary of past treatment ("refractory
+    despite steroids, CTX and MMF": the note NLP's `recap`): the end of the course of that
+    drug the notes document with its end (a stop date or dated doses) up to that note.
+    With no such course it stays the note's date, as any undated mention: nothing then
+    says the drug was not given just before."""
+    last = _last_exposure(finding, timeline)
+    if not finding.attrs.get("recap"):
+        return last
+    ends = [
+        _last_exposure(f, timeline)
+        for f in exposures
+        if f.concept == finding.concept
+        and not f.attrs.get("recap")
+        and (f.attrs.get("stop_date") or f.attrs.get("single_dose"))
+    ]
+    documented = [end for end in ends if end <= last]
+    return max(documented) if documented else last
+
+
 def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
     """The drugs' names, and the concepts that count as exposure: the drugs and the
     classes that stand for them."""
@@ -697,7 +719,9 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
     exposures = timeline.of(*concepts)
     if window is not None:
         exposures = [
-            f for f in exposures if (timeline.as_of - _last_exposure(f, timeline)).days <= window
+            f
+            for f in exposures
+            if (timeline.as_of - _recap_last_exposure(f, exposures, timeline)).days <= window
         ]
     if criterion.params.get("dose_limits") or criterion.params.get("indication"):
         return _qualified_exposure(criterion, timeline, exposures, names)

@@ -382,7 +382,7 @@ def test_condition_beside_an_exclusion_threshold():
 
 @pytest.mark.parametrize(("text", "section"), [
     # a word the reader could not account for: the transplant may well exclude her
-    ("History of organ transplant (including kidney)", "exclusion"),
+    ("History of organ transplant (excluding kidney)", "exclusion"),
     # applies to one cohort only: which cohort she is in is not known
     ("Cohort B only: prior rituximab within 12 months", "exclusion"),
 ])

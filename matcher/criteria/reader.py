@@ -2739,8 +2739,71 @@ _ANNOUNCES_ITEMS = re.compile(
 )
 
 
+# "Solid organ transplantation (including kidney)", "organ transplant, e.g. renal or
+# lung": an example list after a vocabulary term. Only example cues: "excluding kidney"
+# or a bare "(kidney only)" may narrow the group and stays not understood.
+_EXAMPLE_CUE = re.compile(
+    r"\s*[(,]?\s*(?:including|incl\.|e\.\s?g\.|eg|such\s+as|for\s+(?:example|instance))"
+    r"[\s,:]*",
+    _I,
+)
+_ANY_EXAMPLE_CUE = re.compile(
+    r"\b(?:including|incl\.|e\.\s?g\.|eg|such\s+as|for\s+(?:example|instance))", _I
+)
+_EXAMPLE_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|/\s*|(?:and|or)\s+)", _I)
+_EXAMPLE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _elided_members(text: str) -> list[tuple[int, int, str]]:
+    """Examples that name members of the group just named by their modifier alone, the
+    head noun left out: "organ transplantation (including kidney)" names "kidney
+    transplantation". Each example must, with the term's last word, be a vocabulary term
+    of the same concept (data, not a list of organs here): then it adds nothing to the
+    group's reading and is accounted for. "(including cornea)" is no term: not read."""
+    if not _ANY_EXAMPLE_CUE.search(text):
+        return []  # most items give no examples: no second scan for terms
+    vocab = load_vocabulary()
+    found: list[tuple[int, int, str]] = []
+    for term in vocab.find_terms(text):
+        cue = _EXAMPLE_CUE.match(text, term.end)
+        if cue is None:
+            continue
+        head = term.text.split()[-1]
+        position = cue.end()
+        while member := _member_at(text, position, head, term.concept_id, vocab):
+            found.append((position, member, "elided-member"))
+            gap = _EXAMPLE_GAP.match(text, member)
+            if gap is None:
+                break
+            position = gap.end()
+    return found
+
+
+def _member_at(text: str, position: int, head: str, concept_id: str, vocab: Vocabulary
+               ) -> int | None:  # fmt: skip
+    """The end of the one- or two-word modifier at `position` that, followed by `head`,
+    is a whole term of `concept_id` ("bone marrow" + "transplantation"); else None."""
+    words = []
+    for word in _EXAMPLE_WORD.finditer(text, position):
+        if text[position if not words else words[-1].end() : word.start()].strip():
+            break  # only words separated by spaces make one modifier
+        words.append(word)
+        if len(words) == 2:
+            break
+    for count in (2, 1):
+        if len(words) < count:
+            continue
+        candidate = f"{text[position : words[count - 1].end()]} {head}"
+        matches = vocab.find_terms(candidate)
+        if len(matches) == 1 and matches[0].concept_id == concept_id and (
+            matches[0].start, matches[0].end) == (0, len(candidate)):  # fmt: skip
+            return words[count - 1].end()
+    return None
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    found += _elided_members(text)
     found += [(m.start(), m.end(), "announces-items") for m in _ANNOUNCES_ITEMS.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CRITERIA_REFERENCE.finditer(text)]
     found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]

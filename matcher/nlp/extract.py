@@ -889,6 +889,13 @@ def _lab_value(
         if parsed:
             ref_low, ref_high = parsed
             cursor += ref.end()
+    if unit_text is None:
+        column = _unit_column(concept, ctx.text[cursor:limit], ref_high is not None)
+        if column is not None:
+            unit_text, consumed, bound = column
+            cursor += consumed
+            if bound is not None:
+                ref_low, ref_high = bound
     printed_unit = unit_text is not None
     if unit_text is None:
         unit_text = _shared_unit(ctx, span) or fallback_unit
@@ -931,6 +938,38 @@ def _lab_value(
         date_source=source,
         attrs=attrs,
     )
+
+
+# A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".
+_BOUND_CELL = re.compile(r"^\s*(?P<cmp>[<≤>≥])=?\s*(?P<num>\d+(?:\.\d+)?)(?!\d|\.\d|,\d)")
+
+
+def _unit_column(
+    concept: Concept, rest: str, range_read: bool
+) -> tuple[str, int, tuple[float | None, float | None] | None] | None:
+    """The unit of a printout that puts the reference range before the unit ("TBIL  7.6
+    0-21.0  umol/L", "Total bilirubin 2.4 (ref 0.1-1.0) mg/dL"): (unit, characters
+    consumed, the bound read from a one-bound range column or None).
+
+    `rest` starts after the value, its flags and any range already read. With no range
+    read, a one-bound cell ("<0.20") counts as the range only when a unit follows it:
+    then the row is a printout's columns; a lone "<0.20" is left alone. A flag may stand
+    after the range ("3.5  0.3-1.2  H  mg/dL")."""
+    cursor, bound = 0, None
+    if not range_read:
+        cell = _BOUND_CELL.match(rest)
+        if cell is None:
+            return None
+        number = float(cell.group("num"))
+        bound = (None, number) if cell.group("cmp") in "<≤" else (number, None)
+        cursor = cell.end()
+    flag = _FLAG_RE.match(rest[cursor:])
+    if flag:
+        cursor += flag.end()
+    unit_text, consumed = _lab_unit_after(concept, rest[cursor:])
+    if unit_text is None:
+        return None
+    return unit_text, cursor + consumed, bound
 
 
 def _place_value(
@@ -1530,6 +1569,21 @@ _STOP_BEFORE = re.compile(
     r"his\s+)?$",
     re.I,
 )
+# "completed 6 doses of IV CTX in 2025", "finished a course of rituximab in March": the
+# verb before the drug says its course is over; a single date then places the whole course.
+_COURSE_DONE_BEFORE = re.compile(
+    r"\b(?:completed|finished)\s+(?:(?:a|the|her|his|all)\s+)?(?:\w+\s+)?"
+    r"(?:(?:doses?|pulses?|cycles?|infusions?|courses?|treatment|therapy)\s+(?:of|with)\s+)?"
+    r"(?:(?:IV|i\.v\.|intravenous|oral|po)\s+)?$",
+    re.I,
+)
+# "B cells recovering after rituximab (Nov 2025)", "relapse following IV CTX in 2024": a
+# drug that is the event something came after was given at its one date, not since then.
+_EVENT_OBJECT_BEFORE = re.compile(
+    r"\b(?:after|following|post)\s+(?:(?:the|her|his|a|last|first|final)\s+)*"
+    r"(?:(?:courses?|doses?|infusions?|pulses?|cycles?)\s+of\s+)?(?:(?:IV|intravenous)\s+)?$",
+    re.I,
+)
 _SWITCH_FROM = re.compile(
     r"\b(switch(?:ed)?|chang(?:ed|e)|convert(?:ed)?|transition(?:ed)?|"
     r"mov(?:ed|e))\s+(?:\w+\s+)?from\s*$",
@@ -1838,6 +1892,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     before_text = sentence[:rel_start]
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
+    written = start_date is not None and stop_date is None  # one date written for it
     durations = find_durations(sentence)
     event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
     if event is not None:
@@ -1858,6 +1913,12 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             stop_date = start_date + dt.timedelta(days=duration.days)
     item_lo, item_hi = _drug_item(ctx, span, lo, hi)
     item = ctx.text[item_lo:item_hi]
+    lead_lo = max(item_lo, span.start_char - 60)
+    if written and start_date and stop_date is None and (
+        _COURSE_DONE_BEFORE.search(ctx.text, lead_lo, span.start_char)
+        or _EVENT_OBJECT_BEFORE.search(ctx.text, lead_lo, span.start_char)
+    ):
+        stop_date = start_date  # a course that is over, by one date: it ran then
     regimen = _REGIMEN.search(ctx.text, span.end_char, item_hi) or _REGIMEN.search(
         ctx.text, item_lo, span.start_char
     )
@@ -1878,6 +1939,8 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs["stop_date"] = stop_date
     attrs["documented_by"] = ctx.note_date
     attrs.update(_dose(ctx, span, lo, hi))
+    if _recap(ctx, span, attrs, item_lo, item_hi):
+        attrs["recap"] = True
     date, source = (start_date, "text") if start_date else _context_date(ctx, span.start_char)
     # A class in a note ("anti-CD20 therapy", "immunosuppressants") stays a class:
     # expanding it would invent exposures to every member drug.
@@ -1908,6 +1971,28 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             date_source=source,
             attrs={"from_negated_class": concept.id},
         )
+
+
+# Words that say a drug is given or taken at the time of the sentence: "on", "restarted",
+# "given", "continue", "today", a dose or a cycle.
+_GIVEN_NOW = re.compile(
+    r"\b(?:on|started|starting|restarted|re-started|commenced|resumed|given|giving|received|"
+    r"receiving|administered|continue[sd]?|continuing|ongoing|current(?:ly)?|now|today|added|"
+    r"adding|increased?|reduced?|switched|new|doses?|infusions?|cycles?|pulses?)\b",
+    re.I,
+)
+
+
+def _recap(ctx: _Context, span: Span, attrs: dict, item_lo: int, item_hi: int) -> bool:
+    """A drug named in a summary of past treatment, with no date, dose, regimen or word of
+    giving of its own: "refractory despite steroids, CTX and MMF", "(Pred, CTX, RTX)". It
+    says the drug was given some time up to the note, not on the note's date; the
+    evaluator places it on a course of that drug documented with its end, if any."""
+    if attrs.get("start_date") or attrs.get("stop_date") or attrs.get("regimen"):
+        return False
+    if attrs.get("dose") or attrs.get("since_onset"):
+        return False
+    return not _GIVEN_NOW.search(ctx.text, item_lo, item_hi)
 
 
 # A medication chart's status cell: "| Lenograstim 263 mcg SC | held |".
