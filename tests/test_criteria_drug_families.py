@@ -1,0 +1,172 @@
+"""Drug families the criteria reader leaves manual today although notes can decide them
+(issue 12, REGISTRY.md #5 and #12): anticoagulants as a class with its members, the
+B-cell depleting class under every head noun sponsors put after it, and route words
+("topical", "intralesional", "inhaled") that the notes do not record - a documented
+exposure is left to a person, none decides.
+
+The sentences are written for these tests, as other sponsors would word the mechanisms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from matcher.criteria import parse_criterion
+from matcher.evaluate import evaluate
+from matcher.model import Criterion, Finding, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.timeline import build_timeline
+from matcher.vocab import load_vocabulary
+
+ORAL_ANTICOAGULANTS = {
+    "drug.warfarin", "drug.acenocoumarol", "drug.phenprocoumon", "drug.dabigatran",
+    "drug.rivaroxaban", "drug.apixaban", "drug.edoxaban",
+}
+LMWH = {"drug.enoxaparin", "drug.dalteparin", "drug.tinzaparin", "drug.nadroparin"}
+ANTICOAGULANTS = ORAL_ANTICOAGULANTS | LMWH | {
+    "drug.heparin", "drug.fondaparinux", "drug.argatroban", "drug.bivalirudin",
+}
+ANTI_CD20 = {"drug.rituximab", "drug.obinutuzumab", "drug.ocrelizumab", "drug.ofatumumab"}
+
+
+def _read(ctype: str, text: str) -> Criterion:
+    return parse_criterion(text, ctype)
+
+
+def _drugs(criterion: Criterion) -> set[str]:
+    return set(criterion.params.get("drugs", []))
+
+
+# ---------------------------------------------------------------- the classes as data
+def test_the_anticoagulant_classes_are_data_with_their_members():
+    vocab = load_vocabulary()
+    assert set(vocab.expand("class.anticoagulant")) == ANTICOAGULANTS
+    assert set(vocab.expand("class.oral_anticoagulant")) == ORAL_ANTICOAGULANTS
+    assert set(vocab.expand("class.lmwh")) == LMWH
+    for member in ANTICOAGULANTS:
+        assert (vocab[member].code or "").startswith("ATC:B01A"), member
+
+
+ANTICOAGULANT_READINGS: list[tuple[str, str, set[str], int | None, bool]] = [
+    # (type, text, drugs, window_days, current)
+    ("exclusion", "Treated with warfarin or any other anticoagulant in the past 2 weeks",
+     ANTICOAGULANTS, 14, False),
+    ("exclusion", "Anticoagulant therapy within 30 days before randomisation",
+     ANTICOAGULANTS, 30, False),
+    ("exclusion", "Currently on anticoagulation", ANTICOAGULANTS, 90, True),
+    ("exclusion", "Patients receiving anticoagulants", ANTICOAGULANTS, 90, True),
+    # oral anticoagulants leave the heparins out
+    ("exclusion", "Use of oral anticoagulants in the last 7 days", ORAL_ANTICOAGULANTS, 7,
+     False),
+    ("exclusion", "Apixaban, rivaroxaban or dabigatran within 5 days before screening",
+     {"drug.apixaban", "drug.rivaroxaban", "drug.dabigatran"}, 5, False),
+    ("exclusion", "Low molecular weight heparin within the past 3 days", LMWH, 3, False),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "drugs", "window", "current"),
+                         ANTICOAGULANT_READINGS)
+def test_anticoagulants_are_read_as_the_class_and_its_members(ctype, text, drugs, window,
+                                                               current):
+    criterion = _read(ctype, text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert _drugs(criterion) == drugs
+    assert criterion.params.get("window_days") == window
+    assert bool(criterion.params.get("current")) is current
+
+
+B_CELL_DEPLETING: list[str] = [
+    "Rituximab or other B cell depleting drug within 12 months",
+    "Rituximab or another B-cell depleting medication in the previous 12 months",
+    "B cell depleting therapies within 12 months before screening",
+    "Any B-cell-depleting treatment in the last 12 months",
+    "Ocrelizumab or other B cell depleting agent within the past 12 months",
+]
+
+
+@pytest.mark.parametrize("text", B_CELL_DEPLETING)
+def test_the_b_cell_depleting_class_is_read_under_any_head_noun(text):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert _drugs(criterion) == ANTI_CD20
+    assert criterion.params["window_days"] == 365
+
+
+# ---------------------------------------------------------------- the note side
+NOTE_SENTENCES: list[tuple[str, str]] = [
+    ("Started apixaban 5 mg twice daily for the DVT.", "drug.apixaban"),
+    ("Bridging with enoxaparin 80 mg SC BID until INR therapeutic.", "drug.enoxaparin"),
+    ("Remains on anticoagulation for the pulmonary embolism.", "class.anticoagulant"),
+    ("Rivaroxaban stopped before the kidney biopsy.", "drug.rivaroxaban"),
+    ("On LMWH during pregnancy for APS.", "class.lmwh"),
+    ("Received two doses of a B cell depleting drug in 2023.", "class.anti_cd20"),
+]
+
+
+@pytest.fixture(scope="module")
+def note_parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+@pytest.mark.parametrize(("sentence", "concept"), NOTE_SENTENCES)
+def test_the_notes_find_the_anticoagulants_the_criteria_name(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lupus anticoagulant positive on two occasions.",
+    "Circulating anticoagulant screen was negative.",
+    "History of heparin-induced thrombocytopenia.",
+])
+def test_a_lupus_anticoagulant_test_or_a_heparin_reaction_is_no_anticoagulant_use(
+    note_parser, sentence
+):
+    found = {f.concept for f in note_parser.parse(sentence, "n", dt.date(2026, 11, 1))}
+    assert not found & (ANTICOAGULANTS | {"class.anticoagulant"})
+
+
+# ---------------------------------------------------------------- evaluation
+AS_OF = dt.date(2026, 11, 20)
+
+
+def _finding(concept: str, on: dt.date, category: str = "drug", **attrs: Any) -> Finding:
+    return Finding(concept=concept, category=category, note_id="n", start=0, end=4,
+                   text=concept, value=None, unit=None, date=on, date_source="text",
+                   attrs={"start_date": on, "stop_date": None, "documented_by": on, **attrs})
+
+
+def _status(criterion: Criterion, *findings: Finding) -> Status:
+    dates = {f.note_id: f.attrs["documented_by"] for f in findings}
+    timeline = build_timeline(Patient("P1", None), findings, dates, AS_OF)
+    return evaluate(criterion, timeline).status
+
+
+@pytest.mark.parametrize(("finding", "expected"), [
+    (_finding("class.anticoagulant", dt.date(2026, 11, 15), category="drug_class"),
+     Status.MET),
+    (_finding("drug.apixaban", dt.date(2026, 11, 12)), Status.MET),
+    (_finding("drug.apixaban", dt.date(2026, 9, 1)), Status.NOT_MET),
+    (_finding("drug.hydroxychloroquine", dt.date(2026, 11, 15)), Status.NOT_MET),
+])
+def test_an_anticoagulant_washout_is_decided_from_the_notes(finding, expected):
+    criterion = _read("exclusion", "Warfarin or other anticoagulants within the last 14 days")
+    assert _status(criterion, finding) is expected
+
+
+# ---------------------------------------------------------------- the benchmark's reading
+@pytest.mark.parametrize(("phrase", "concept"), [
+    ("other B-cell depleting drug", "class.anti_cd20"),
+    ("another anticoagulant", "class.anticoagulant"),
+])
+def test_the_benchmark_reads_other_before_a_drug_class_as_the_class(phrase, concept):
+    # "rituximab or other B-cell depleting drug": the gold's second part is the class
+    # itself (rituximab is in it), not a narrower concept
+    from benchmarks import bench_criteria as bench
+
+    mapper = bench.ConceptMapper(load_vocabulary())
+    (part,) = mapper.map_phrase(phrase)
+    assert (part.ids, part.how) == (frozenset({concept}), "exact")
