@@ -825,6 +825,9 @@ def essential_differences(
     # "Severe psychiatric disease" read with "judged": ["severe"] keeps the degree: the
     # criterion decides only its absence and leaves a documented one to a person.
     judged = {w.lower() for q in criterion.params.get("judged") or () for w in q.split()}
+    # "Topical corticosteroids" read with "route": "topical" keeps the route the same way:
+    # a documented glucocorticoid is left to a person, none decides.
+    judged |= {w.lower() for w in _WORD.findall(str(criterion.params.get("route") or ""))}
     unread = [
         w
         for w in part.unread

@@ -2179,6 +2179,7 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         return _manual(f"{first.label} dose limit must be checked by a person", key)
     indication = _indication(ctx)
     ctx.take_terms(named)
+    route = _unrecorded_route(ctx)
     procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
@@ -2196,10 +2197,58 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         params["dose_limits"] = limits
     if indication:
         params["indication"] = indication
+    if route:
+        params["route"] = route
     unless = _manual_exception(ctx)
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "topical steroid on the target lesion": where a local route was applied is part of it.
+_LESION_SITE = re.compile(
+    r"^\s*(?:applied\s+)?(?:on|to|into)\s+(?:the\s+|an?\s+|any\s+)?(?:active\s+|target\s+|"
+    r"study\s+|treated\s+)?(?:skin\s+)?lesions?\b",
+    _I,
+)
+_ROUTE_GAP = re.compile(r"(?:[\s,/]|\bor\b|\band\b)*", _I)
+
+
+@cache
+def _route_pattern() -> re.Pattern[str] | None:
+    routes = sorted(load_grammar().unrecorded_routes, key=len, reverse=True)
+    return re.compile("|".join(phrase_pattern(r) for r in routes), _I) if routes else None
+
+
+def _unrecorded_route(ctx: _Ctx) -> str | None:
+    """ "Intralesional corticosteroids within 1 week", "topical steroids on the target
+    lesion": a route the notes do not record (the grammar's `unrecorded_routes`), written
+    right before a drug of the item. It is kept as words; the evaluator leaves a documented
+    exposure to a person (a prednisone course in the notes is no intralesional injection)
+    and decides on none documented."""
+    pattern = _route_pattern()
+    drugs = ctx.mentions("drug", "drug_class")
+    if pattern is None or not drugs:
+        return None
+    routes: list[str] = []
+    for match in pattern.finditer(ctx.main):
+        following = next((t for t in drugs if t.start >= match.end()), None)
+        if following is None:
+            continue
+        gap = pattern.sub(" ", ctx.main[match.end() : following.start])
+        if not _ROUTE_GAP.fullmatch(gap):
+            continue
+        ctx.take(match.start(), match.end(), "drug:route")
+        route = " ".join(match.group(0).lower().split())
+        if route not in routes:
+            routes.append(route)
+    if not routes:
+        return None
+    for term in drugs:
+        site = _LESION_SITE.match(ctx.main[term.end :])
+        if site is not None:
+            ctx.take(term.end, term.end + site.end(), "drug:route")
+    return " or ".join(routes)
 
 
 def _manual_exception(ctx: _Ctx) -> str | None:

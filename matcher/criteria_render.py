@@ -133,6 +133,8 @@ def _drug_exposure(p: dict[str, Any]) -> str:
     text = _drug_use(p)
     if p.get("indication"):
         text += f"; one found is checked by a person: was it for {p['indication']}?"
+    if p.get("route"):
+        text += f"; one found is checked by a person: was it given {p['route']}?"
     if p.get("exception_manual"):
         text += f"; {p['exception_manual']}: a person checks"
     return text

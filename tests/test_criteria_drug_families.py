@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from matcher.criteria import parse_criterion
+from matcher.criteria_render import reading
 from matcher.evaluate import evaluate
 from matcher.model import Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
@@ -170,3 +171,90 @@ def test_the_benchmark_reads_other_before_a_drug_class_as_the_class(phrase, conc
     mapper = bench.ConceptMapper(load_vocabulary())
     (part,) = mapper.map_phrase(phrase)
     assert (part.ids, part.how) == (frozenset({concept}), "exact")
+
+
+# ---------------------------------------------------------------- routes the notes do not record
+ROUTES: list[tuple[str, str, set[str], int | None, str]] = [
+    ("exclusion", "Use of intralesional corticosteroids within 1 week prior to screening",
+     {"drug.glucocorticoid"}, 7, "intralesional"),
+    ("exclusion", "Topical steroids applied to the target lesion in the last 2 weeks",
+     {"drug.glucocorticoid"}, 14, "topical"),
+    ("exclusion", "Received inhaled corticosteroids within 30 days",
+     {"drug.glucocorticoid"}, 30, "inhaled"),
+    ("exclusion", "Has used a topical corticosteroid on an active lesion",
+     {"drug.glucocorticoid"}, None, "topical"),
+    ("exclusion", "Intra-articular glucocorticoid injection in the past 6 weeks",
+     {"drug.glucocorticoid"}, 42, "intra-articular"),
+    ("exclusion", "Topical tacrolimus or topical steroid on the lesions within 14 days",
+     {"drug.glucocorticoid", "drug.tacrolimus"}, 14, "topical"),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "drugs", "window", "route"), ROUTES)
+def test_a_route_the_notes_do_not_record_is_kept_as_a_qualifier(ctype, text, drugs, window,
+                                                                route):
+    criterion = _read(ctype, text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert _drugs(criterion) == drugs
+    assert criterion.params.get("window_days") == window
+    assert criterion.params.get("route") == route
+    assert route in reading(criterion)
+
+
+def test_systemic_is_the_route_notes_record():
+    # a glucocorticoid in the notes is the prednisone a patient takes: "systemic" adds no
+    # qualifier a person must check (like "oral" or "IV")
+    criterion = _read("exclusion", "Systemic corticosteroids within 8 weeks")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params.get("window_days") == 56
+    assert "route" not in criterion.params
+
+
+@pytest.mark.parametrize(("text", "finding", "expected"), [
+    # a documented steroid may have been given another way: a person checks
+    ("Use of intralesional corticosteroids within 1 week prior to screening",
+     _finding("drug.glucocorticoid", dt.date(2026, 11, 17)), Status.UNKNOWN),
+    # none documented in the window decides
+    ("Use of intralesional corticosteroids within 1 week prior to screening",
+     _finding("drug.glucocorticoid", dt.date(2026, 10, 1)), Status.NOT_MET),
+    ("Use of intralesional corticosteroids within 1 week prior to screening",
+     _finding("drug.hydroxychloroquine", dt.date(2026, 11, 17)), Status.NOT_MET),
+    ("Currently using topical tacrolimus",
+     _finding("drug.tacrolimus", dt.date(2026, 11, 10)), Status.UNKNOWN),
+    ("Currently using topical tacrolimus",
+     _finding("drug.azathioprine", dt.date(2026, 11, 10)), Status.NOT_MET),
+])
+def test_a_route_qualified_exposure_decides_only_its_absence(text, finding, expected):
+    assert _status(_read("exclusion", text), finding) is expected
+
+
+_ROUTE_TEXT = """Synthetic trial
+
+Exclusion Criteria:
+
+* Topical corticosteroids on the target lesion within 2 weeks
+"""
+_ROUTE_ROW = {
+    "nct": "NCT00000000", "row": 1, "section": "exclusion", "computable": True,
+    "source": "Topical corticosteroids on the target lesion within 2 weeks",
+    "category": "drug", "meaning": "", "notes": "",
+    "essentials": {"concept": "topical corticosteroid", "effect": "exclude",
+                   "temporality": "within", "window_days": 14, "anchor": "screening",
+                   "operator": None, "value": None, "value_high": None, "unit": None,
+                   "uln_multiple": None, "classes": None, "qualifiers": [],
+                   "alternatives": None, "cohort": None},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("params", "outcome"), [
+    ({"route": "topical"}, "correct"),
+    ({}, "wrong"),  # any glucocorticoid: the route lost
+])
+def test_the_benchmark_counts_a_kept_route_as_the_narrower_concept(params, outcome):
+    from benchmarks import bench_criteria as bench
+
+    criterion = Criterion("exc-1", "x_glucocorticoid", "exclusion",
+                          _ROUTE_ROW["source"], "drug_exposure",
+                          {"drugs": ["drug.glucocorticoid"], "window_days": 14, **params})
+    result = bench.score_trial("NCT00000000", _ROUTE_TEXT, [_ROUTE_ROW], [criterion]).rows[0]
+    assert result.outcome == outcome, result.reason
