@@ -2185,6 +2185,8 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     _take_other_members(ctx, named)
     window = ctx.window()
     params: dict[str, Any] = {"drugs": drugs + procedures, "window_days": window}
+    if window is not None and _during_study(ctx):
+        params["also_during_study"] = True
     params.update(_drug_temporality(ctx, window))
     if params.get("current") and window is None:
         params["window_days"] = LOOKBACK_DAYS
@@ -2203,6 +2205,23 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "within 1 week prior to screening and during the study": use after screening is checked
+# at the study's visits, not from the notes; the window before it stands.
+_DURING_STUDY = re.compile(
+    r"^\s*,?\s*(?:and|or)\s+(?:during|throughout)\s+the\s+(?:study|trial)(?:\s+period)?\b",
+    _I,
+)
+
+
+def _during_study(ctx: _Ctx) -> bool:
+    ends = [end for _, end, rule in ctx.taken if rule == "window"]
+    found = _DURING_STUDY.match(ctx.text[ends[-1] :]) if ends else None
+    if found is None:
+        return False
+    ctx.take(ends[-1], ends[-1] + found.end(), "drug:during-study")
+    return True
 
 
 # "topical steroid on the target lesion": where a local route was applied is part of it.

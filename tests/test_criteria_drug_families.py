@@ -258,3 +258,21 @@ def test_the_benchmark_counts_a_kept_route_as_the_narrower_concept(params, outco
                           {"drugs": ["drug.glucocorticoid"], "window_days": 14, **params})
     result = bench.score_trial("NCT00000000", _ROUTE_TEXT, [_ROUTE_ROW], [criterion]).rows[0]
     assert result.outcome == outcome, result.reason
+
+
+# ---------------------------------------------------------------- "and during the study"
+DURING_STUDY: list[tuple[str, int]] = [
+    ("Use of intralesional corticosteroids within 1 week prior to screening and during the "
+     "study", 7),
+    ("Rituximab within 6 months before randomisation or during the trial", 183),
+    ("Belimumab in the past 3 months and throughout the study period", 91),
+]
+
+
+@pytest.mark.parametrize(("text", "window"), DURING_STUDY)
+def test_use_during_the_study_is_no_screening_question_and_the_window_stands(text, window):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["window_days"] == window
+    assert criterion.params.get("also_during_study") is True
+    assert "during the study" in reading(criterion)
