@@ -171,6 +171,7 @@ _EXCEPTION_TAIL = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
+_OTHER = frozenset({"other", "another"})
 _SUBPART = re.compile(r"\s+(?:or|and/or)\s+|\s+/\s+|\s+\+\s+", re.I)
 _EXAMPLES = re.compile(r"^\s*(?:e\.?\s?g\.?|such\s+as|for\s+example|not\b|except)", re.I)
 
@@ -267,6 +268,11 @@ class ConceptMapper:
         ids, unread = self._read(text)
         if not ids:
             return Part(name, ids, "none")
+        classes = all(i in self.vocab and self.vocab[i].category == "drug_class" for i in ids)
+        if classes and set(unread) <= _OTHER:
+            # "rituximab or other B-cell depleting drug": "other" before a drug class is
+            # the class itself (the drug named before it is a member), not a narrower one.
+            return Part(name, ids, "exact")
         return Part(name, ids, "narrower" if unread else "exact", unread)
 
     def _lookup(self, text: str) -> str | None:
@@ -820,6 +826,9 @@ def essential_differences(
     # criterion decides only its absence and leaves a documented one to a person.
     # Compared by stem: "requiring management" is kept as written, "required management".
     judged = {_stem(w.lower()) for q in criterion.params.get("judged") or () for w in q.split()}
+    # "Topical corticosteroids" read with "route": "topical" keeps the route the same way:
+    # a documented glucocorticoid is left to a person, none decides.
+    judged |= {_stem(w.lower()) for w in _WORD.findall(str(criterion.params.get("route") or ""))}
     unread = [
         w
         for w in part.unread

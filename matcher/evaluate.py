@@ -723,7 +723,7 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
             for f in exposures
             if (timeline.as_of - _recap_last_exposure(f, exposures, timeline)).days <= window
         ]
-    if criterion.params.get("dose_limits") or criterion.params.get("indication"):
+    if any(criterion.params.get(k) for k in ("dose_limits", "indication", "route")):
         return _qualified_exposure(criterion, timeline, exposures, names)
     if exposures:
         latest = _latest(exposures, timeline)
@@ -765,10 +765,9 @@ def _qualified_exposure(
         latest = _latest(counting, timeline)
         assert latest is not None
         found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
-        if params.get("indication"):
-            return _result(criterion, Status.UNKNOWN,
-                           f"{found}: whether it was for {params['indication']} must be "
-                           "checked by a person")  # fmt: skip
+        unread_qualifier = _person_checks(params)
+        if unread_qualifier:
+            return _result(criterion, Status.UNKNOWN, f"{found}: {unread_qualifier}")
         return _result(criterion, Status.MET, f"{found} counts", [latest], timeline)
     if unread:
         return _result(criterion, Status.UNKNOWN, "; ".join(unread))
@@ -776,6 +775,18 @@ def _qualified_exposure(
         return _result(criterion, Status.NOT_MET,
                        f"no {names} documented that counts; confirm at screening")  # fmt: skip
     return _result(criterion, Status.UNKNOWN, f"no {names} documented that counts")
+
+
+def _person_checks(params: dict[str, Any]) -> str | None:
+    """What notes do not say about a documented exposure that the item asks for: what
+    it was given for ("for active lupus nephritis"), or how ("topical", "intralesional":
+    a prednisone course in the notes is no intralesional injection)."""
+    if params.get("indication"):
+        return f"whether it was for {params['indication']} must be checked by a person"
+    if params.get("route"):
+        return (f"whether it was given {params['route']} must be checked by a person (notes "
+                "do not record the route)")
+    return None
 
 
 def _stopped(finding: Finding, timeline: Timeline) -> bool:
@@ -844,12 +855,13 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             states.append(("unknown", why, []))
         else:
             states.append(("met", f"{label} taken now (mention of {when})", [latest]))
-    if params.get("indication"):
-        # "Lupus nephritis requiring ongoing belimumab": what it is given for is not in the
-        # notes; taking it now is left to a person.
-        states = [("unknown", f"{why}: whether for {params['indication']} must be checked "
-                              "by a person", []) if state == "met" else (state, why, found)
-                  for state, why, found in states]  # fmt: skip
+    unread_qualifier = _person_checks(params)
+    if unread_qualifier:
+        # "Lupus nephritis requiring ongoing belimumab", "currently using topical
+        # tacrolimus": what it is given for, or how, is not in the notes; taking it now is
+        # left to a person.
+        states = [("unknown", f"{why}: {unread_qualifier}", []) if state == "met"
+                  else (state, why, found) for state, why, found in states]  # fmt: skip
     reasons = "; ".join(why for _, why, _ in states)
     evidence = [f for _, _, found in states for f in found]
     kinds = {state for state, _, _ in states}

@@ -13,6 +13,9 @@ words it may pass over are data, not code, so that a reviewer can read them in o
   honours, or inside a heading that groups the item ("Liver function:").
 - the guards' lists: concepts an inclusion never requires, concepts that name a current
   state, plausible ranges per analyte, the longest plausible window.
+- `unrecorded_routes` (optional): routes of giving a drug that notes do not record
+  ("topical", "intralesional"); a drug item naming one keeps it as a qualifier a person
+  checks when a note documents the drug.
 
 The file is validated once on load: an unknown key, a wrong type, a duplicate entry, a
 filler word that is also meaning-changing, or an unknown concept id raises VocabularyError
@@ -63,6 +66,7 @@ _KEYS = frozenset(
      "broad_concepts", "manual_concepts", "plausible", "plausible_uln_multiple",
      "max_window_days"}
 )  # fmt: skip
+_OPTIONAL_LISTS = ("unrecorded_routes",)  # a grammar file may leave these out
 
 
 def words_of(text: str) -> list[str]:
@@ -122,6 +126,7 @@ class Grammar:
     plausible: dict[str, tuple[float, float]]
     plausible_uln_multiple: tuple[float, float]
     max_window_days: int
+    unrecorded_routes: tuple[str, ...] = ()
 
     def cues(self, kind: str) -> Phrases:
         return self.kinds.get(kind) or _NO_PHRASES
@@ -189,7 +194,7 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
     if not isinstance(data, dict):
         _fail("not a JSON object", source, "(top level)", type(data).__name__, "an object")
     for key in data:
-        if key not in _KEYS:
+        if key not in _KEYS and key not in _OPTIONAL_LISTS:
             _fail("unknown key", source, key, key, ", ".join(sorted(_KEYS)))
     for key in sorted(_KEYS - {"description"}):
         if key not in data:
@@ -249,6 +254,8 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
         plausible_uln_multiple=_range(data["plausible_uln_multiple"], "plausible_uln_multiple",
                                       source),
         max_window_days=window,
+        unrecorded_routes=_phrase_list(data, "unrecorded_routes", source)
+        if "unrecorded_routes" in data else (),
     )
 
 

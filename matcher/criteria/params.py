@@ -138,6 +138,12 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "conditional": _opt("bool", False),
         "dose_limits": _opt("object", {}),
         "indication": _opt("text"),
+        # "Topical or intralesional corticosteroids": a route notes do not record; a
+        # documented exposure is left to a person, none decides.
+        "route": _opt("text"),
+        # "... within 1 week before screening and during the study": the window is read,
+        # use during the study is checked at study visits.
+        "also_during_study": _opt("bool", False),
         "exception_manual": _opt("text"),
     },
     "lab": _LAB,

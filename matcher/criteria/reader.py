@@ -2200,11 +2200,14 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         return _manual(f"{first.label} dose limit must be checked by a person", key)
     indication = _indication(ctx)
     ctx.take_terms(named)
+    route = _unrecorded_route(ctx)
     procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
     window = ctx.window()
     params: dict[str, Any] = {"drugs": drugs + procedures, "window_days": window}
+    if window is not None and _during_study(ctx):
+        params["also_during_study"] = True
     params.update(_drug_temporality(ctx, window))
     if params.get("current") and window is None:
         params["window_days"] = LOOKBACK_DAYS
@@ -2217,10 +2220,75 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         params["dose_limits"] = limits
     if indication:
         params["indication"] = indication
+    if route:
+        params["route"] = route
     unless = _manual_exception(ctx)
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "within 1 week prior to screening and during the study": use after screening is checked
+# at the study's visits, not from the notes; the window before it stands.
+_DURING_STUDY = re.compile(
+    r"^\s*,?\s*(?:and|or)\s+(?:during|throughout)\s+the\s+(?:study|trial)(?:\s+period)?\b",
+    _I,
+)
+
+
+def _during_study(ctx: _Ctx) -> bool:
+    ends = [end for _, end, rule in ctx.taken if rule == "window"]
+    found = _DURING_STUDY.match(ctx.text[ends[-1] :]) if ends else None
+    if found is None:
+        return False
+    ctx.take(ends[-1], ends[-1] + found.end(), "drug:during-study")
+    return True
+
+
+# "topical steroid on the target lesion": where a local route was applied is part of it.
+_LESION_SITE = re.compile(
+    r"^\s*(?:applied\s+)?(?:on|to|into)\s+(?:the\s+|an?\s+|any\s+)?(?:active\s+|target\s+|"
+    r"study\s+|treated\s+)?(?:skin\s+)?lesions?\b",
+    _I,
+)
+_ROUTE_GAP = re.compile(r"(?:[\s,/]|\bor\b|\band\b)*", _I)
+
+
+@cache
+def _route_pattern() -> re.Pattern[str] | None:
+    routes = sorted(load_grammar().unrecorded_routes, key=len, reverse=True)
+    return re.compile("|".join(phrase_pattern(r) for r in routes), _I) if routes else None
+
+
+def _unrecorded_route(ctx: _Ctx) -> str | None:
+    """ "Intralesional corticosteroids within 1 week", "topical steroids on the target
+    lesion": a route the notes do not record (the grammar's `unrecorded_routes`), written
+    right before a drug of the item. It is kept as words; the evaluator leaves a documented
+    exposure to a person (a prednisone course in the notes is no intralesional injection)
+    and decides on none documented."""
+    pattern = _route_pattern()
+    drugs = ctx.mentions("drug", "drug_class")
+    if pattern is None or not drugs:
+        return None
+    routes: list[str] = []
+    for match in pattern.finditer(ctx.main):
+        following = next((t for t in drugs if t.start >= match.end()), None)
+        if following is None:
+            continue
+        gap = pattern.sub(" ", ctx.main[match.end() : following.start])
+        if not _ROUTE_GAP.fullmatch(gap):
+            continue
+        ctx.take(match.start(), match.end(), "drug:route")
+        route = " ".join(match.group(0).lower().split())
+        if route not in routes:
+            routes.append(route)
+    if not routes:
+        return None
+    for term in drugs:
+        site = _LESION_SITE.match(ctx.main[term.end :])
+        if site is not None:
+            ctx.take(term.end, term.end + site.end(), "drug:route")
+    return " or ".join(routes)
 
 
 def _manual_exception(ctx: _Ctx) -> str | None:

@@ -137,6 +137,10 @@ def _drug_exposure(p: dict[str, Any]) -> str:
     text = _drug_use(p)
     if p.get("indication"):
         text += f"; one found is checked by a person: was it for {p['indication']}?"
+    if p.get("also_during_study"):
+        text += "; use during the study is checked at the study's visits"
+    if p.get("route"):
+        text += f"; one found is checked by a person: was it given {p['route']}?"
     if p.get("exception_manual"):
         text += f"; {p['exception_manual']}: a person checks"
     return text
