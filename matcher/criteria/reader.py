@@ -2557,8 +2557,43 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     ctx.take_terms(concepts)
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)
+    else:
+        concepts += [c for c in _elliptical_concepts(ctx) if c not in concepts]
     key = ctx.key(ctx.vocab[concepts[0]].key)
     return _Parsed("diagnosis", key, _diagnosis_params(concepts, ctx))
+
+
+# "Active or latent TB", "active, latent or untreated tuberculosis": the words before the
+# term share its noun. Each such word, one at a time, back from the term.
+_SHARED_NOUN_WORD = re.compile(
+    r"(?P<word>[^\W\d_]+)\s*(?:,\s*(?:or\s+|and/or\s+)?|\s(?:or|and/or)\s+)$", _I
+)
+
+
+def _elliptical_concepts(ctx: _Ctx) -> list[str]:
+    """Concepts an exclusion names by sharing a term's noun: in "active or latent TB",
+    "active [TB]" is a term of active tuberculosis, so a documented active TB excludes as
+    latent TB does. Only a word that with the term's noun makes a whole vocabulary term of
+    another concept counts ("acute or chronic X" adds nothing unless "acute X" is one)."""
+    found: list[str] = []
+    for term in ctx.mentions("diagnosis"):
+        head = term.text.split(maxsplit=1)
+        if len(head) < 2:
+            continue
+        before = ctx.main[max(0, term.start - 60) : term.start]
+        nouns = head[1].split()
+        while (shared := _SHARED_NOUN_WORD.search(before)) is not None:
+            # "active and/or latent tuberculosis infection": "active tuberculosis" is the
+            # term, so the noun may be the head's first words only.
+            for size in range(len(nouns), 0, -1):
+                candidate = " ".join([shared["word"], *nouns[:size]])
+                whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
+                         if t.start == 0 and t.end == len(candidate)]  # fmt: skip
+                if whole:
+                    found += [c for c in whole if c != term.concept_id]
+                    break
+            before = before[: shared.start()]
+    return found
 
 
 # ---------------------------------------------------------------- dispatch
