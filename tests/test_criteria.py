@@ -739,8 +739,10 @@ def test_probed_wordings(text, ctype, kind, expected):
          "drug_exposure", {"drugs": ["drug.cyclophosphamide"], "window_days": 91}),
         ("Receipt of any B-cell depleting therapy, including rituximab, within 52 weeks prior "
          "to signing consent", "exclusion", "drug_exposure", {"window_days": 364}),
-        # "untreated" is not read: a person checks the treatment of a latent infection.
-        ("Active tuberculosis or untreated latent TB", "exclusion", "manual", {}),
+        # "untreated" is judged: only the absence of TB is decided; a documented TB's
+        # treatment is checked by a person.
+        ("Active tuberculosis or untreated latent TB", "exclusion", "diagnosis",
+         {"concepts": ["dx.tuberculosis", "dx.latent_tb"], "judged": ["untreated"]}),
         ("History of tuberculosis or latent TB", "exclusion", "diagnosis",
          {"concepts": ["dx.tuberculosis", "dx.latent_tb"]}),
         ("Need for dialysis or renal transplant, or eGFR <30 mL/min/1.73m2", "exclusion", "manual",

@@ -66,8 +66,8 @@ from matcher.criteria import params as declared_params
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.render import format_number, reading
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
+from matcher.criteria.temporality import load_temporality, read_temporality
 from matcher.criteria.temporality import manual_reason as temporal_manual_reason
-from matcher.criteria.temporality import read_temporality
 from matcher.dates import window_to_days
 from matcher.doses import steroid_factor
 from matcher.errors import CriterionParamsError
@@ -2625,8 +2625,43 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     ctx.take_terms(concepts)
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)
+    else:
+        concepts += [c for c in _elliptical_concepts(ctx) if c not in concepts]
     key = ctx.key(ctx.vocab[concepts[0]].key)
     return _Parsed("diagnosis", key, _diagnosis_params(concepts, ctx))
+
+
+# "Active or latent TB", "active, latent or untreated tuberculosis": the words before the
+# term share its noun. Each such word, one at a time, back from the term.
+_SHARED_NOUN_WORD = re.compile(
+    r"(?P<word>[^\W\d_]+)\s*(?:,\s*(?:or\s+|and/or\s+)?|\s(?:or|and/or)\s+)$", _I
+)
+
+
+def _elliptical_concepts(ctx: _Ctx) -> list[str]:
+    """Concepts an exclusion names by sharing a term's noun: in "active or latent TB",
+    "active [TB]" is a term of active tuberculosis, so a documented active TB excludes as
+    latent TB does. Only a word that with the term's noun makes a whole vocabulary term of
+    another concept counts ("acute or chronic X" adds nothing unless "acute X" is one)."""
+    found: list[str] = []
+    for term in ctx.mentions("diagnosis"):
+        head = term.text.split(maxsplit=1)
+        if len(head) < 2:
+            continue
+        before = ctx.main[max(0, term.start - 60) : term.start]
+        nouns = head[1].split()
+        while (shared := _SHARED_NOUN_WORD.search(before)) is not None:
+            # "active and/or latent tuberculosis infection": "active tuberculosis" is the
+            # term, so the noun may be the head's first words only.
+            for size in range(len(nouns), 0, -1):
+                candidate = " ".join([shared["word"], *nouns[:size]])
+                whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
+                         if t.start == 0 and t.end == len(candidate)]  # fmt: skip
+                if whole:
+                    found += [c for c in whole if c != term.concept_id]
+                    break
+            before = before[: shared.start()]
+    return found
 
 
 # ---------------------------------------------------------------- dispatch
@@ -3169,9 +3204,11 @@ def _pieces(text: str, section: str) -> list[str]:
         return []  # a paragraph, not an item: read whole (and in linear time)
     top = _top_level(text)
     list_end = _LIST_END[section]
+    terms = _term_spans(text)
     cuts = [
         m for m in _CUTS[section].finditer(text)
         if top[m.start()] and m.end() > m.start()
+        and not _inside_term(m.start(), m.end(), terms)
         and not (m["comma"] and list_end.search(text, m.end()))
         and not (m.groupdict().get("with") and not _ends_a_phrase(text[: m.start()]))
     ]  # fmt: skip
@@ -3199,6 +3236,25 @@ def _pieces(text: str, section: str) -> list[str]:
             return []
         merged[-1][1] = len(text)
     return [p for p in (_clean_text(text[b:e]) for b, e in merged) if p]
+
+
+def _term_spans(text: str) -> list[tuple[int, int]]:
+    """Where vocabulary terms sit in `text`, in its own offsets (the terms are found in
+    the normalised form, which NFKC may make longer or shorter per character)."""
+    starts, parts = [], []
+    for i, ch in enumerate(text):
+        piece = _normalise(ch)
+        starts.extend([i] * len(piece))
+        parts.append(piece)
+    norm = "".join(parts)
+    starts.append(len(text))
+    return [(starts[t.start], starts[t.end]) for t in load_vocabulary().find_terms(norm)]
+
+
+def _inside_term(start: int, end: int, terms: list[tuple[int, int]]) -> bool:
+    """Is the cut [start, end) inside a vocabulary term? "infection requiring
+    hospitalisation or IV antibiotics" is one concept: its "or" joins no requirements."""
+    return any(t_start < start and end < t_end for t_start, t_end in terms)
 
 
 def _groups_only(heading: str) -> bool:
@@ -3254,6 +3310,45 @@ def _reaching_lead(text: str) -> bool:
             continue
         return low in grammar.meaning_changing or low.split("-")[0] in grammar.meaning_changing
     return False
+
+
+def _lead_word_at(text: str) -> int | None:
+    """Where the item's first word that is no filler, subject or auxiliary starts."""
+    grammar = load_grammar()
+    skip = grammar.filler.words | set(grammar.lead_subjects) | set(grammar.lead_auxiliaries)
+    for word in re.finditer(r"[^\W_]+(?:-[^\W_]+)*", text):
+        if word[0].lower() not in skip:
+            return word.start()
+    return None
+
+
+def _lead_distributed(
+    text: str, out: list[tuple[str, str, _Parsed]], section: str,
+    context: tuple[str, ...], lupus_trial: bool,
+) -> list[tuple[str, str, _Parsed]] | None:
+    """The pieces of an item whose lead word is a history word that reads the same in
+    every piece, or None. "History of chronic infection within 6 months, herpes zoster
+    within 90 days or infection requiring IV antibiotics within 60 days": each piece states
+    its own window, and "history of herpes zoster within 90 days" reads as "herpes zoster
+    within 90 days" does. Every piece must be computed and carry its own window (a piece
+    without one may be reached by a window elsewhere), and the lead put before each later
+    piece must leave its reading unchanged ("history of active tuberculosis" is not
+    "active tuberculosis")."""
+    at = _lead_word_at(text)
+    lead = load_temporality().history.match(text, at) if at is not None else None
+    if lead is None or not re.match(r"\W|$", text[lead.end() : lead.end() + 1]):
+        return None
+    prefix = text[: lead.end()]
+    for _, piece, parsed in out:
+        if parsed.kind not in COMPUTABLE_KINDS or _window(piece) is None:
+            return None
+    for ctype, piece, parsed in out[1:]:
+        with_lead = _classify(f"{prefix} {piece}", section, context, None, lupus_trial)
+        if with_lead[0] != ctype or (with_lead[1].kind, with_lead[1].params) != (
+            parsed.kind, parsed.params
+        ):
+            return None
+    return [(t, p, replace(r, trace=(*r.trace, "compound:lead-distributed"))) for t, p, r in out]
 
 
 def _reaching_time(text: str) -> bool:
@@ -3327,9 +3422,13 @@ def _compound(
         parsed = replace(parsed, trace=(*parsed.trace, rule))
         out.append((ctype, piece, parsed))
     computed = [p for _, _, p in out if p.kind in COMPUTABLE_KINDS]
-    if not computed or (reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p)
-                                         for _, _, p in out[1:])):  # fmt: skip
+    if not computed:
         return None
+    if reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p) for _, _, p in out[1:]):
+        distributed = _lead_distributed(text, out, section, context, lupus_trial)
+        if distributed is None:
+            return None
+        out = distributed
     if section == INCLUSION and rule != "compound:heading":
         # "Diagnosis of depression, bipolar disorder, and schizophrenia", "tests for HIV,
         # HCV, HBV": findings of one sort listed together are alternatives, not each
