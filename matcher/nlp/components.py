@@ -192,6 +192,12 @@ class ClinicalSentences:
                     i += 1
                 if i < n:
                     candidates.add(i)
+            elif k >= 1 and _unit_dot_ends(text, idx, length, k, stop.start()):
+                i = k + 1
+                while i < n and space[i]:
+                    i += 1
+                if i < n and text[idx[i] : idx[i] + 1].isupper():
+                    candidates.add(i)
         starts = numpy.full((n, 1), -1, dtype="int32")
         starts[0, 0] = 1
         for i in candidates:
@@ -225,7 +231,19 @@ class ClinicalSentences:
             # abbreviation or a single letter ("Dr.", "e.g.", "A.").
             first = text[start : start + 1]
             return len(before) > 1 or first.isupper() or first.isdigit()
+        if k >= 1 and _unit_dot_ends(text, idx, length, k, idx[k] + 1):
+            return text[start : start + 1].isupper()
         return False
+
+
+def _unit_dot_ends(text: str, idx: list[int], length: list[int], k: int, dot: int) -> bool:
+    """Token k is a one-letter unit with its dot ("g.", "s.", "l.") right after a number:
+    "24h-UTP was 3.8 g. After three pulses ..." ends a sentence there (the tokenizer keeps
+    "g." whole, as it keeps an initial "J.")."""
+    token = text[idx[k] : idx[k] + length[k]]
+    if length[k] != 2 or not token[0].islower() or idx[k] + 1 != dot:
+        return False
+    return text[idx[k - 1] : idx[k - 1] + length[k - 1]].replace(".", "", 1).isdigit()
 
 
 _NEWLINE = re.compile("\n")

@@ -48,14 +48,14 @@ from matcher.vocab import Concept, Vocabulary, in_context, load_vocabulary, read
 # "4,500" (thousands grouping), "11,4" (a decimal comma: see _comma_readings), "3.1".
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
 # Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
-# "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6"
+# "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6", "B cells are still 0 %"
 _LEAD = (
     # "Neutrophils, Absolute   3.1", "Protein/Creatinine Ratio, Urine  0.32" (EHR tables)
     r"(?:\s*,\s*(?:absolute|abs|total|urine|urinary|serum|plasma|blood|random|spot|direct|"
     r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
     r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
-    r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
+    r"#|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
     # "Proteinuria on 24-h collection: 620 mg/day"
@@ -867,6 +867,8 @@ def _lab_value(
     flags: list[str] = []
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
     unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
+    if unit_text is None:
+        unit_text, consumed = _daily_amount_unit(ctx, concept, span, cursor, limit)
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -931,6 +933,31 @@ def _lab_value(
         date_source=source,
         attrs=attrs,
     )
+
+
+# "24h-UTP 4.2 g", "24-hour urine protein 640 mg": a bare mass after a name that says the
+# collection ran 24 hours is that day's amount. Without it in the name ("proteinuria
+# 2.4 g") a mass says nothing of the period and is left to the unit rules.
+_BARE_MASS = re.compile(r"\s*(?P<u>g|gms?|grams?|mgs?|milligrams?)\b(?!\s*/)", re.I)
+_NAMES_A_DAY = re.compile(r"\b24\s*-?\s*h(?:rs?|ours?)?\b|\bdaily\b", re.I)
+
+
+def _daily_amount_unit(
+    ctx: _Context, concept: Concept, span: Span, cursor: int, limit: int
+) -> tuple[str | None, int]:
+    """(unit per day, characters consumed) for a bare mass after a 24-hour protein whose
+    name (or the word just before it: "24h-UTP") says 24 hours; else (None, 0)."""
+    if concept.attrs.get("family") != "protein24h":
+        return None, 0
+    mass = _BARE_MASS.match(ctx.text, cursor, limit)
+    if mass is None:
+        return None, 0
+    item_start = max(ctx.text.rfind(ch, 0, span.start_char) for ch in ";,\n") + 1
+    name = ctx.text[max(item_start, span.start_char - 8) : cursor]
+    if not _NAMES_A_DAY.search(name):
+        return None, 0
+    unit = "mg/day" if mass.group("u").lower().startswith("m") else "g/day"
+    return unit, mass.end() - cursor
 
 
 def _place_value(
