@@ -123,3 +123,92 @@ def test_a_plural_verb_or_still_between_an_analyte_and_its_value(
 ) -> None:
     found = _read(parser, text, concept)
     assert [round(float(f.value), 3) for f in found] == [value], _describe(found)
+
+
+# ------------------------------------------------ a white-cell differential is a lab panel
+# "Manual differential: ANC 2.7", "CBC with differential": the blood count's differential,
+# not a differential diagnosis; the counts under it are not uncertain.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("WBC differential: ANC 3.2 K/uL, ALC 1.1 K/uL.", "lab.neutrophils"),
+        ("CBC with differential: neutrophils 2.9 x10^9/L", "lab.neutrophils"),
+        ("Differential count: lymphocytes 1.4 x10^9/L", "lab.lymphocytes"),
+        ("Manual differential: ALC 0.6 K/uL", "lab.lymphocytes"),
+        ("White cell differential (automated): neutrophils 5.5 x10^9/L", "lab.neutrophils"),
+    ],
+)
+def test_counts_under_a_white_cell_differential_are_affirmed(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert [f.assertion for f in found] == ["affirmed"], _describe(found)
+
+
+def test_a_differential_diagnosis_still_makes_its_diagnoses_uncertain(parser: NoteParser) -> None:
+    found = _read(parser, "Differential includes lupus nephritis.", "dx.lupus_nephritis")
+    assert [f.assertion for f in found] == ["uncertain"], _describe(found)
+
+
+# ---------------------------------------------- day/month with no year after an event word
+# "started 31/01", "given 19/9", "on 18/9", "given 27-29/01": a day and month with no year
+# after a word that dates an event is the most recent such day on or before the note.
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("MMF started 28/02 at 500 mg bd.", "drug.mycophenolate", D(2026, 2, 28)),
+        ("Neulasta given 30/10 after the second cycle.", "drug.gcsf", D(2026, 10, 30)),
+        ("IV cyclophosphamide given 14-16/10.", "drug.cyclophosphamide", D(2026, 10, 14)),
+        ("Methylpred commenced 20/12 for the flare.", "drug.glucocorticoid", D(2025, 12, 20)),
+        ("Creatinine 88 umol/L on 25/10, stable.", "lab.creatinine", D(2026, 10, 25)),
+    ],
+)
+def test_a_day_and_month_without_year_after_an_event_word_dates_it(
+    parser: NoteParser, text: str, concept: str, expected: dt.date
+) -> None:
+    found = _read(parser, text, concept)
+    assert [f.date for f in found] == [expected], _describe(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fever started 2/7 ago, cough for 3/7.",  # UK shorthand: two days, three days
+        "Given 3/4 of the usual dose.",  # a fraction
+        "BP on 120/80 today.",  # no such day
+        "Rituximab given 4/5.",  # 4 May or 5 April, both past, no convention in the note
+    ],
+)
+def test_a_day_month_shape_that_is_no_date_is_left_out(text: str) -> None:
+    from matcher.dates import find_dates
+
+    mentions = [m for m in find_dates(text, NOTE_DATE) if m.date is not None and "/" in m.text]
+    assert mentions == []
+
+
+# --------------------------------------------------- a year range with a two-digit end
+# "2021-22", "2018/19": the second year written with its last two digits only.
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("Was on CsA 2018-19 for nephrotic syndrome.", "drug.cyclosporine", D(2018, 7, 1)),
+        ("Azathioprine (Imuran) 2015/16, stopped for cytopenia.", "drug.azathioprine",
+         D(2015, 7, 1)),
+        ("hydroxychloroquine 2013-17 then again from 2020", "drug.hydroxychloroquine",
+         D(2013, 7, 1)),
+    ],
+)  # fmt: skip
+def test_a_year_range_with_a_two_digit_end_dates_the_course(
+    parser: NoteParser, text: str, concept: str, expected: dt.date
+) -> None:
+    found = _read(parser, text, concept)
+    assert expected in [f.attrs.get("start_date") for f in found], _describe(found)
+
+
+@pytest.mark.parametrize(
+    "text", ["Ref 2021-19 units", "from 2021-05", "ALT 2021-22 U/L", "on MMF 2009-12"]
+)
+def test_a_two_digit_year_end_that_goes_back_or_is_a_value_is_no_range(text: str) -> None:
+    from matcher.dates import find_dates
+
+    assert [m for m in find_dates(text, NOTE_DATE) if m.kind == "range"] == []
