@@ -212,3 +212,27 @@ def test_a_two_digit_year_end_that_goes_back_or_is_a_value_is_no_range(text: str
     from matcher.dates import find_dates
 
     assert [m for m in find_dates(text, NOTE_DATE) if m.kind == "range"] == []
+
+
+# ------------------------------------------ a drug with its own past start is not planned
+# "prednisolone from 10/2026, cyclophosphamide planned": "planned" is said of the item it
+# closes; a drug whose own item dates its start in the past is taken, not planned.
+@pytest.mark.parametrize(
+    ("text", "concept", "assertion"),
+    [
+        ("Treatment so far: prednisolone from 03/2026, rituximab planned.",
+         "drug.glucocorticoid", "affirmed"),
+        ("HCQ from 2019, belimumab planned.", "drug.hydroxychloroquine", "affirmed"),
+        ("Tacrolimus started 02/2026, MMF planned after the biopsy.", "drug.tacrolimus",
+         "affirmed"),
+        # the drug the cue closes stays planned; a start in the future is a plan
+        ("Treatment so far: prednisolone from 03/2026, rituximab planned.", "drug.rituximab",
+         "hypothetical"),
+        ("Rituximab from 12/2026 is planned.", "drug.rituximab", "hypothetical"),
+    ],
+)  # fmt: skip
+def test_a_drug_started_on_a_past_date_in_its_own_item_is_not_planned(
+    parser: NoteParser, text: str, concept: str, assertion: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert [str(f.assertion) for f in found] == [assertion], _describe(found)
