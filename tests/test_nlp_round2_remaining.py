@@ -236,3 +236,43 @@ def test_a_drug_started_on_a_past_date_in_its_own_item_is_not_planned(
 ) -> None:
     found = _read(parser, text, concept)
     assert [str(f.assertion) for f in found] == [assertion], _describe(found)
+
+
+# ------------------------------------------- a timed collection's protein, by its unit
+# "protein 950 mg per 24 h" in a timed urine collection: the unit says a 24-hour amount,
+# so the bare word "protein" names the 24-hour urine protein. A serum or CSF protein
+# ("total protein 68 g/L", "CSF protein 0.62 g/L") has a unit no 24-hour amount has.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Timed urine: protein 1.2 g per 24 h, volume 2.1 L.", [(1.2, NOTE_DATE)]),
+        ("Urine collection - protein 420 mg/day", [(0.42, NOTE_DATE)]),
+        ("24-hour collection returned; Protein 2.3 grams per day.", [(2.3, NOTE_DATE)]),
+        ("CSF protein 0.62 g/L, glucose 3.1 mmol/L.", []),
+        ("Total protein 68 g/L, albumin 30 g/L.", []),
+        ("C-reactive protein 12 mg/L.", []),
+        ("Protein intake 1.2 g/kg/day advised.", []),
+    ],
+)
+def test_protein_with_a_unit_per_day_is_the_24_hour_urine_protein(
+    parser: NoteParser, text: str, expected: list
+) -> None:
+    found = _read(parser, text, "lab.urine_protein_24h") + _read(parser, text, "lab.upcr")
+    assert _values(found) == expected, _describe(found)
+
+
+# A value per day of an analyte measured in blood ("creatinine 6.2 mmol/24 h") is a
+# urine excretion, not the serum level: left out, never read with a guessed unit.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("24-h urine: creatinine 9.8 mmol/24 h, protein 1.2 g/24 h.", "lab.creatinine"),
+        ("Creatinine 11 mmol/d on the timed collection.", "lab.creatinine"),
+        ("Timed urine: creatinine 1.4 g/24h", "lab.creatinine"),
+    ],
+)
+def test_an_analyte_per_day_is_a_urine_excretion_not_the_serum_value(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert not found, _describe(found)

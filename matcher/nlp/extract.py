@@ -869,6 +869,8 @@ def _lab_value(
     unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
     if unit_text is None:
         unit_text, consumed = _daily_amount_unit(ctx, concept, span, cursor, limit)
+    if unit_text is None and _PER_DAY_UNIT.match(ctx.text, cursor, limit):
+        return  # "creatinine 6.2 mmol/24 h": a urine excretion, not the serum level
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -940,6 +942,12 @@ def _lab_value(
 # 2.4 g") a mass says nothing of the period and is left to the unit rules.
 _BARE_MASS = re.compile(r"\s*(?P<u>g|gms?|grams?|mgs?|milligrams?)\b(?!\s*/)", re.I)
 _NAMES_A_DAY = re.compile(r"\b24\s*-?\s*h(?:rs?|ours?)?\b|\bdaily\b", re.I)
+
+
+# A unit per day the analyte's family cannot read: "mmol/24 h", "mmol/d", "umol per day".
+_PER_DAY_UNIT = re.compile(
+    r"\s*[a-zµμ]{1,6}\s*(?:/|per)\s*(?:24\s*-?\s*h(?:rs?|ours?)?|days?|d)\b", re.I
+)
 
 
 def _daily_amount_unit(
