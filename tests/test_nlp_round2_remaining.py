@@ -276,3 +276,28 @@ def test_an_analyte_per_day_is_a_urine_excretion_not_the_serum_value(
 ) -> None:
     found = _read(parser, text, concept)
     assert not found, _describe(found)
+
+
+# ------------------------------------------ a sample's collection date heads its results
+# "Lymphocyte subsets (flow cytometry, EDTA, collected 14/09/2026): CD3+ ... Total
+# lymphocytes 2.06": a label that dates the sample (collected, taken, drawn) dates every
+# result on its line, over sentence stops; a longer label is still a label when its date
+# is the sample's. An event's label ("Renal biopsy (performed ...)") dates its sentence.
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("Immunophenotyping report (EDTA sample, collected 3 Nov 2026): CD19+ B cells 2 %. "
+         "Total lymphocytes 1.10 x10^9/L.", "lab.lymphocytes", [(1.1, D(2026, 11, 3))]),
+        ("Immunophenotyping report (EDTA sample, collected 3 Nov 2026): CD19+ B cells 2 %. "
+         "Total lymphocytes 1.10 x10^9/L.", "lab.cd19", [(2.0, D(2026, 11, 3))]),
+        ("Full blood count (venous sample from the left arm, taken 02 Nov 2026): Hb 101 g/L. "
+         "WBC 3.2 x10^9/L.", "lab.wbc", [(3.2, D(2026, 11, 2))]),
+        ("Renal biopsy (performed on 14 Sep 2026): class IV-G. Hb 98 g/L.", "lab.hemoglobin",
+         [(98.0, NOTE_DATE)]),
+    ],
+)  # fmt: skip
+def test_a_collection_date_label_dates_every_result_on_its_line(
+    parser: NoteParser, text: str, concept: str, expected: list
+) -> None:
+    found = _read(parser, text, concept)
+    assert _values(found) == expected, _describe(found)

@@ -431,7 +431,9 @@ def _heading_dates(
             open_date = (first.start, first.date)
             copying, prefix = role == "copied", None
         elif role == "label":
-            end = min(_continued_end(text, line_end), _label_sentence_end(text, first.end))
+            end = _continued_end(text, line_end)
+            if not _SAMPLE_DATE_BEFORE.search(text, max(body_start, first.start - 30), first.start):
+                end = min(end, _label_sentence_end(text, first.end))
             lines.append((first.start, end, first.date))
         offset = line_end
     if open_date is not None:
@@ -520,6 +522,15 @@ def _continued_end(text: str, line_end: int) -> int:
 
 
 _LABEL_BEFORE_DATE = re.compile(r"^[A-Za-z /&().,#:\-]{0,40}$")
+# A report header that names the sample may run longer: "Lymphocyte subsets (flow
+# cytometry, EDTA, collected 14/09/2026):". Its date is the sample's, so it dates every
+# result on the line, not only the sentence the header opens.
+_LONG_LABEL_BEFORE_DATE = re.compile(r"^[A-Za-z /&().,#:\-]{0,80}$")
+_SAMPLE_DATE_BEFORE = re.compile(
+    r"\b(?:collected|drawn|taken|sampled|collection\s+date|date\s+of\s+collection|"
+    r"sample\s+date|specimen\s+date)\b[^\d\n]{0,6}$",
+    re.I,
+)
 # "Lab Results (collected 07/30/2026 10:05)": a clock time may follow the date.
 _NOTHING_AFTER = re.compile(
     r"^\s*(?:(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*h(?:rs)?)?)?"
@@ -533,7 +544,9 @@ def _date_role(text: str, body_start: int, line_end: int, mention: DateMention) 
     """'heading' when the line is only a label and this date, 'label' when the label and
     date end in a colon and content follows on the line, else None."""
     before = text[body_start : mention.start]
-    if not _LABEL_BEFORE_DATE.match(before):
+    if not _LABEL_BEFORE_DATE.match(before) and not (
+        _LONG_LABEL_BEFORE_DATE.match(before) and _SAMPLE_DATE_BEFORE.search(before)
+    ):
         return None
     after = text[mention.end : line_end]
     if _NOTHING_AFTER.match(after):
