@@ -301,3 +301,44 @@ def test_a_collection_date_label_dates_every_result_on_its_line(
 ) -> None:
     found = _read(parser, text, concept)
     assert _values(found) == expected, _describe(found)
+
+
+# ------------------------------------------- ": no" answers only when nothing follows it
+# "Kidney biopsy: no." answers no; "Kidney biopsy: no crescents" says what the biopsy did
+# not show: the biopsy itself is affirmed.
+@pytest.mark.parametrize(
+    ("text", "assertion"),
+    [
+        ("Kidney biopsy: no crescents, no necrosis.", "affirmed"),
+        ("Renal biopsy, preliminary: no endocapillary proliferation seen.", "affirmed"),
+        ("Kidney biopsy: no.", "negated"),
+        ("Previous kidney biopsy: none", "negated"),
+    ],
+)
+def test_a_colon_no_negates_the_label_only_when_it_ends_the_item(
+    parser: NoteParser, text: str, assertion: str
+) -> None:
+    found = _read(parser, text, "proc.kidney_biopsy")
+    assert [str(f.assertion) for f in found] == [assertion], _describe(found)
+
+
+# A report that names classes only to deny them ("no class III or IV features") and
+# asserts none is a kidney biopsy without a class III/IV: a biopsy finding with no class.
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        ("Renal biopsy, frozen section: no class III or IV lesions. Final report to follow.",
+         [[]]),
+        ("Kidney biopsy (preliminary) - no class IV features; immunofluorescence pending.",
+         [[]]),
+        # the diagnosis line decides: no classless biopsy beside it
+        ("DIAGNOSIS: Lupus nephritis, class IV-G (A).\nComment: features of class V are "
+         "absent.", [["IV"]]),
+    ],
+)  # fmt: skip
+def test_a_report_denying_classes_only_is_a_biopsy_without_a_class(
+    parser: NoteParser, text: str, classes: list
+) -> None:
+    found = _read(parser, text, "biopsy.kidney", "pathology")
+    assert [f.attrs.get("classes") for f in found] == classes, _describe(found)
+    assert all(str(f.assertion) == "affirmed" for f in found), _describe(found)

@@ -570,6 +570,8 @@ class ClinicalContext:
             if pseudo_cover.get(start, -1) >= end:
                 continue
             category, direction, scope = self.nlp.vocab.strings[match_id].split("|")
+            if direction == "backward" and _answer_goes_on(doc, start, end):
+                continue
             cues.append((category, direction, int(scope), start, end))
         # A longer cue swallows the shorter one inside it ("no history of" over "no"):
         # sorted by start, longest first, a cue ending inside an earlier one is inside it.
@@ -771,6 +773,15 @@ def _started_in_the_past(span: Span, text: str, note_date: dt.date | None) -> bo
     offset = lead.end() - lead.start("cue")
     mentions = [m for m in find_dates(item, note_date) if m.date is not None]
     return bool(mentions) and mentions[0].start == offset and mentions[0].date <= note_date
+
+
+def _answer_goes_on(doc: Doc, start: int, end: int) -> bool:
+    """ "Kidney biopsy: no crescents": a ": no" answer cue with a word right after it is
+    the "no" of what follows, not an answer about the label ("Kidney biopsy: no.")."""
+    if doc[start].text != ":" or end >= len(doc):
+        return False
+    following = doc[end]
+    return following.is_alpha and not following.is_sent_start
 
 
 def _declined(span: Span, sentence_start: int, text: str) -> bool:

@@ -326,7 +326,8 @@ class FindingExtractor:
                 continue
             concept = self.vocabulary[span.label_]
             findings.extend(_extract(ctx, span, concept))
-        findings.extend(_report_diagnosis_decides(ctx, list(_biopsies(ctx, concepts))))
+        biopsies = _denials_beside_a_class(list(_biopsies(ctx, concepts)))
+        findings.extend(_report_diagnosis_decides(ctx, biopsies))
         findings.extend(_ages(ctx))
         doc._.findings = _date_from_onset(findings)
         return doc
@@ -2108,9 +2109,19 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         affirmed_ln = any(
             s.label_ == "dx.lupus_nephritis" and s._.assertion == "affirmed" for s in mentions
         )
+        # A report that names classes only to deny them ("no class III or IV features")
+        # and is about this biopsy: a biopsy without those classes (dropped in
+        # _denials_beside_a_class where the report asserts a class elsewhere).
+        denied_classes = (
+            _in_biopsy_report(ctx, lo)
+            and _biopsy_assertion(mentions) in PATIENT_ASSERTIONS
+            and _names_classes_only_to_deny(sentence)
+        )
         # A biopsy showing another disease, or a report saying "No evidence of lupus
         # nephritis", is a biopsy without any ISN/RPS class.
-        if has_biopsy and not affirmed_ln and (other or (denied_ln and _in_biopsy_report(ctx, lo))):
+        if has_biopsy and not affirmed_ln and (
+            other or (denied_ln and _in_biopsy_report(ctx, lo)) or denied_classes
+        ):
             anchor = other[0] if other else None
             start = anchor.start_char if anchor else lo
             end = anchor.end_char if anchor else _trim(text, lo, hi)
@@ -2129,9 +2140,34 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 date_source=source,
                 attrs={
                     "classes": [],
-                    "other_disease": anchor.text if anchor else "no lupus nephritis on biopsy",
+                    "other_disease": _classless_label(anchor, bool(denied_ln)),
+                    **({"classes_denied": True} if denied_classes and not anchor else {}),
                 },
             )
+
+
+def _classless_label(anchor: Span | None, denied_ln: bool) -> str:
+    """What a biopsy without a class showed, for the explanation ("most recent biopsy
+    shows ...")."""
+    if anchor is not None:
+        return anchor.text
+    if denied_ln:
+        return "no lupus nephritis on biopsy"
+    return "no class asserted (the classes named are denied)"
+
+
+def _names_classes_only_to_deny(sentence: str) -> bool:
+    """ "no class III or IV features on light microscopy": a class is named, none is
+    asserted."""
+    return _CLASS_RE.search(sentence) is not None and not _classes(sentence)[0]
+
+
+def _denials_beside_a_class(biopsies: list[Finding]) -> list[Finding]:
+    """A report that asserts a class somewhere ("DIAGNOSIS: class IV-G ... features of
+    class V are absent") is decided by that class: its denials are no biopsy of their own."""
+    if not any(f.attrs.get("classes") for f in biopsies):
+        return biopsies
+    return [f for f in biopsies if not f.attrs.get("classes_denied")]
 
 
 # The line of a pathology report that states its diagnosis: "DIAGNOSIS:", "Final
