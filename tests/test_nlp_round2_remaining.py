@@ -43,6 +43,11 @@ def _values(found: list[Finding]) -> list[tuple[float, dt.date]]:
     )
 
 
+def _assert_values(parser: NoteParser, text: str, concept: str, expected: list) -> None:
+    found = _read(parser, text, concept)
+    assert _values(found) == expected, _describe(found)
+
+
 # --------------------------------------------------------- 24-hour protein, bare mass unit
 # A name that itself says the collection is over 24 hours ("24h-UTP", "24-hour urine
 # protein", "24 h proteinuria") makes a bare mass after the value an amount per day.
@@ -59,8 +64,7 @@ def _values(found: list[Finding]) -> list[tuple[float, dt.date]]:
 def test_a_bare_mass_after_a_24_hour_protein_name_is_an_amount_per_day(
     parser: NoteParser, text: str, expected: list
 ) -> None:
-    found = _read(parser, text, "lab.urine_protein_24h")
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, "lab.urine_protein_24h", expected)
 
 
 @pytest.mark.parametrize(
@@ -100,8 +104,7 @@ def test_a_bare_mass_without_a_24_hour_name_is_not_read_as_a_daily_amount(
 def test_a_dated_sentence_ending_in_a_one_letter_unit_does_not_date_the_next(
     parser: NoteParser, text: str, concept: str, expected: list
 ) -> None:
-    found = _read(parser, text, concept)
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, concept, expected)
 
 
 # ---------------------------------------------- a plural verb or "still" before a value
@@ -299,8 +302,7 @@ def test_an_analyte_per_day_is_a_urine_excretion_not_the_serum_value(
 def test_a_collection_date_label_dates_every_result_on_its_line(
     parser: NoteParser, text: str, concept: str, expected: list
 ) -> None:
-    found = _read(parser, text, concept)
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, concept, expected)
 
 
 # ------------------------------------------- ": no" answers only when nothing follows it
