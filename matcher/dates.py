@@ -255,6 +255,26 @@ _IN_MONTH = re.compile(
 _DAY_MONTH_LABEL = re.compile(
     r"(?m)^[ \t]{0,4}(?:[-•*][ \t]{0,2})?([0-9]{1,2})/([0-9]{1,2})(?=[ \t]{0,2}:(?![0-9]))"
 )
+# "given 19/9", "started 31/01", "given 27-29/01": a day (or a run of days) and a month with
+# no year, after a word that dates an event. Not "2/7 ago" (UK shorthand for two days ago),
+# nor "3/4 of the dose" (a fraction).
+_DAY_MONTH_AFTER_EVENT = re.compile(
+    r"(?=[0-9])(?<![0-9./\-–])([0-9]{1,2})(?:\s{0,2}[-–]\s{0,2}([0-9]{1,2}))?/([0-9]{1,2})"
+    r"(?![0-9]|[./][0-9])(?!\s{0,2}(?:ago|of)\b)",
+    _I,
+)
+_EVENT_WORD_BEFORE = re.compile(
+    r"\b(?:on|given|started|commenced|begun|began|restarted|from|since|dated|stopped|until|"
+    r"till|administered|done|performed|taken|collected|received)\s{1,3}$",
+    _I,
+)
+# "on CsA 2021-22", "2018/19": a year range whose second year keeps its last two digits. Only
+# where those cannot be a month ("2009-12" is December 2009).
+_YEAR_RANGE_SHORT = re.compile(
+    rf"{_NOT_AFTER_NUMBER}((?:19|20)[0-9]{{2}})\s{{0,2}}[-–/]\s{{0,2}}([0-9]{{2}})"
+    rf"{_NOT_BEFORE_NUMBER}(?![,.][0-9]){_NOT_UNIT}",
+    _I,
+)
 _RANGE_GAP = re.compile(r"\s{0,3}(?:[-–—]|to|until|till|through|thru|and)\s{0,3}", _I)
 _RANGE_LEAD = re.compile(r"\b(?:from|between)\s{1,3}$", _I)
 
@@ -373,6 +393,39 @@ def _recent_numeric_day(
     return None
 
 
+def _days_after_event_words(
+    text: str, ref: dt.date, day_first: bool | None
+) -> Iterator[_Candidate]:
+    """ "filgrastim given 19/9", "IV CYC given 14-16/10": the most recent such day (the
+    first of a run of days) on or before the note; a run is a range to its last day."""
+    for m in _DAY_MONTH_AFTER_EVENT.finditer(text):
+        if _EVENT_WORD_BEFORE.search(text, max(0, m.start() - 16), m.start()) is None:
+            continue
+        first = _recent_numeric_day(int(m[1]), int(m[3]), ref, day_first)
+        if first is None:
+            continue
+        last = _recent_numeric_day(int(m[2]), int(m[3]), ref, day_first) if m[2] else None
+        if last is not None and last > first:
+            yield _Candidate(m.start(), m.end(), first, "day", last, "range")
+        elif m[2] is None:
+            yield _Candidate(m.start(), m.end(), first, "day", kind="relative")
+
+
+def _short_year_ranges(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    """ "2021-22" → 2021 to 2022; "2009-12" is left to the year-month pattern."""
+    for m in _YEAR_RANGE_SHORT.finditer(text):
+        first = int(m[1])
+        last = first - first % 100 + int(m[2])
+        if int(m[2]) <= 12 or last <= first:
+            continue
+        if _REFERENCE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        if _plausible_bare_year(first, ref) and _plausible_bare_year(last, ref):
+            yield _Candidate(
+                m.start(), m.end(), resolve_partial(first), "year", resolve_partial(last), "range"
+            )
+
+
 def _numeric_day_month(
     first: int, second: int, year: int, day_first: bool | None, ref: dt.date | None = None
 ) -> tuple[dt.date | None, bool] | None:
@@ -453,6 +506,9 @@ def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> It
         found_day = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
         if found_day is not None:
             yield _Candidate(m.start(1), m.end(2), found_day, "day", kind="relative")
+    if ref is not None and "/" in text:
+        yield from _days_after_event_words(text, ref, day_first)
+    yield from _short_year_ranges(text, ref)
     for m in _MY.finditer(text):
         month = int(m[1] or m[2])
         year = int(m[3])

@@ -8,6 +8,7 @@ directory under models/ carries every rule it was built with.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
+from matcher.dates import find_dates
 from matcher.errors import VocabularyError
 from matcher.nlp.chunks import BOUNDED_SECTIONS, NoteContext
 from matcher.vocab import data_text
@@ -192,6 +194,12 @@ class ClinicalSentences:
                     i += 1
                 if i < n:
                     candidates.add(i)
+            elif k >= 1 and _unit_dot_ends(text, idx, length, k, stop.start()):
+                i = k + 1
+                while i < n and space[i]:
+                    i += 1
+                if i < n and text[idx[i] : idx[i] + 1].isupper():
+                    candidates.add(i)
         starts = numpy.full((n, 1), -1, dtype="int32")
         starts[0, 0] = 1
         for i in candidates:
@@ -225,7 +233,19 @@ class ClinicalSentences:
             # abbreviation or a single letter ("Dr.", "e.g.", "A.").
             first = text[start : start + 1]
             return len(before) > 1 or first.isupper() or first.isdigit()
+        if k >= 1 and _unit_dot_ends(text, idx, length, k, idx[k] + 1):
+            return text[start : start + 1].isupper()
         return False
+
+
+def _unit_dot_ends(text: str, idx: list[int], length: list[int], k: int, dot: int) -> bool:
+    """Token k is a one-letter unit with its dot ("g.", "s.", "l.") right after a number:
+    "24h-UTP was 3.8 g. After three pulses ..." ends a sentence there (the tokenizer keeps
+    "g." whole, as it keeps an initial "J.")."""
+    token = text[idx[k] : idx[k] + length[k]]
+    if length[k] != 2 or not token[0].islower() or idx[k] + 1 != dot:
+        return False
+    return text[idx[k - 1] : idx[k - 1] + length[k - 1]].replace(".", "", 1).isdigit()
 
 
 _NEWLINE = re.compile("\n")
@@ -528,7 +548,10 @@ class ClinicalContext:
                 found.add("family")
             if _declined(span, sent_char, text):
                 found.add("negated")
-            if "hypothetical" in found and self._acts_on_current_drug(span, sent_char, text):
+            if "hypothetical" in found and (
+                self._acts_on_current_drug(span, sent_char, text)
+                or _started_in_the_past(span, text, doc._.note_date)
+            ):
                 found.discard("hypothetical")
             span._.assertion = min(found, key=self.priority.__getitem__) if found else "affirmed"
         doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=kept)
@@ -547,6 +570,8 @@ class ClinicalContext:
             if pseudo_cover.get(start, -1) >= end:
                 continue
             category, direction, scope = self.nlp.vocab.strings[match_id].split("|")
+            if direction == "backward" and _answer_goes_on(doc, start, end):
+                continue
             cues.append((category, direction, int(scope), start, end))
         # A longer cue swallows the shorter one inside it ("no history of" over "no"):
         # sorted by start, longest first, a cue ending inside an earlier one is inside it.
@@ -721,6 +746,42 @@ _DECLINED_BEFORE = re.compile(
     r"(?:treatment|therapy)\s+with\s+)*$",
     re.I,
 )
+
+
+# A drug's own start, right after its name: "prednisolone from 10/2026", "MMF started
+# 02/2026", "HCQ 200 mg since 2019" (a dose may stand between).
+_OWN_START_AFTER = re.compile(
+    r"[^,;:\n]{0,25}?\b(?P<cue>from|since|started(?:\s+on)?|commenced(?:\s+on)?|begun)\s+"
+    r"(?=[0-9A-Za-z])",
+    re.I,
+)
+_ITEM_END = re.compile(r"[,;\n]|\band\b", re.I)
+
+
+def _started_in_the_past(span: Span, text: str, note_date: dt.date | None) -> bool:
+    """ "prednisolone from 10/2026, cyclophosphamide planned": the drug's own item says it
+    started on a date before the note, so a plan word closing a later item is not about
+    it. A start after the note ("rituximab from 12/2026 is planned") is still a plan."""
+    if note_date is None or not span.label_.startswith(("drug.", "class.")):
+        return False
+    lead = _OWN_START_AFTER.match(text, span.end_char)
+    if lead is None:
+        return False
+    end = _ITEM_END.search(text, lead.end())
+    # From the cue on: "from 2019" is a year only with its "from" before it.
+    item = text[lead.start("cue") : end.start() if end else min(len(text), lead.end() + 40)]
+    offset = lead.end() - lead.start("cue")
+    mentions = [m for m in find_dates(item, note_date) if m.date is not None]
+    return bool(mentions) and mentions[0].start == offset and mentions[0].date <= note_date
+
+
+def _answer_goes_on(doc: Doc, start: int, end: int) -> bool:
+    """ "Kidney biopsy: no crescents": a ": no" answer cue with a word right after it is
+    the "no" of what follows, not an answer about the label ("Kidney biopsy: no.")."""
+    if doc[start].text != ":" or end >= len(doc):
+        return False
+    following = doc[end]
+    return following.is_alpha and not following.is_sent_start
 
 
 def _declined(span: Span, sentence_start: int, text: str) -> bool:

@@ -48,14 +48,14 @@ from matcher.vocab import Concept, Vocabulary, in_context, load_vocabulary, read
 # "4,500" (thousands grouping), "11,4" (a decimal comma: see _comma_readings), "3.1".
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
 # Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
-# "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6"
+# "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6", "B cells are still 0 %"
 _LEAD = (
     # "Neutrophils, Absolute   3.1", "Protein/Creatinine Ratio, Urine  0.32" (EHR tables)
     r"(?:\s*,\s*(?:absolute|abs|total|urine|urinary|serum|plasma|blood|random|spot|direct|"
     r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
     r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
-    r"#|\bis\b|\bwas\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
+    r"#|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
     # "Proteinuria on 24-h collection: 620 mg/day"
@@ -326,7 +326,8 @@ class FindingExtractor:
                 continue
             concept = self.vocabulary[span.label_]
             findings.extend(_extract(ctx, span, concept))
-        findings.extend(_report_diagnosis_decides(ctx, list(_biopsies(ctx, concepts))))
+        biopsies = _denials_beside_a_class(list(_biopsies(ctx, concepts)))
+        findings.extend(_report_diagnosis_decides(ctx, biopsies))
         findings.extend(_ages(ctx))
         doc._.findings = _date_from_onset(findings)
         return doc
@@ -431,7 +432,9 @@ def _heading_dates(
             open_date = (first.start, first.date)
             copying, prefix = role == "copied", None
         elif role == "label":
-            end = min(_continued_end(text, line_end), _label_sentence_end(text, first.end))
+            end = _continued_end(text, line_end)
+            if not _SAMPLE_DATE_BEFORE.search(text, max(body_start, first.start - 30), first.start):
+                end = min(end, _label_sentence_end(text, first.end))
             lines.append((first.start, end, first.date))
         offset = line_end
     if open_date is not None:
@@ -520,6 +523,15 @@ def _continued_end(text: str, line_end: int) -> int:
 
 
 _LABEL_BEFORE_DATE = re.compile(r"^[A-Za-z /&().,#:\-]{0,40}$")
+# A report header that names the sample may run longer: "Lymphocyte subsets (flow
+# cytometry, EDTA, collected 14/09/2026):". Its date is the sample's, so it dates every
+# result on the line, not only the sentence the header opens.
+_LONG_LABEL_BEFORE_DATE = re.compile(r"^[A-Za-z /&().,#:\-]{0,80}$")
+_SAMPLE_DATE_BEFORE = re.compile(
+    r"\b(?:collected|drawn|taken|sampled|collection\s+date|date\s+of\s+collection|"
+    r"sample\s+date|specimen\s+date)\b[^\d\n]{0,6}$",
+    re.I,
+)
 # "Lab Results (collected 07/30/2026 10:05)": a clock time may follow the date.
 _NOTHING_AFTER = re.compile(
     r"^\s*(?:(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*h(?:rs)?)?)?"
@@ -533,7 +545,9 @@ def _date_role(text: str, body_start: int, line_end: int, mention: DateMention) 
     """'heading' when the line is only a label and this date, 'label' when the label and
     date end in a colon and content follows on the line, else None."""
     before = text[body_start : mention.start]
-    if not _LABEL_BEFORE_DATE.match(before):
+    if not _LABEL_BEFORE_DATE.match(before) and not (
+        _LONG_LABEL_BEFORE_DATE.match(before) and _SAMPLE_DATE_BEFORE.search(before)
+    ):
         return None
     after = text[mention.end : line_end]
     if _NOTHING_AFTER.match(after):
@@ -867,6 +881,10 @@ def _lab_value(
     flags: list[str] = []
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
     unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
+    if unit_text is None:
+        unit_text, consumed = _daily_amount_unit(ctx, concept, span, cursor, limit)
+    if unit_text is None and _PER_DAY_UNIT.match(ctx.text, cursor, limit):
+        return  # "creatinine 6.2 mmol/24 h": a urine excretion, not the serum level
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -970,6 +988,37 @@ def _unit_column(
     if unit_text is None:
         return None
     return unit_text, cursor + consumed, bound
+
+
+# "24h-UTP 4.2 g", "24-hour urine protein 640 mg": a bare mass after a name that says the
+# collection ran 24 hours is that day's amount. Without it in the name ("proteinuria
+# 2.4 g") a mass says nothing of the period and is left to the unit rules.
+_BARE_MASS = re.compile(r"\s*(?P<u>g|gms?|grams?|mgs?|milligrams?)\b(?!\s*/)", re.I)
+_NAMES_A_DAY = re.compile(r"\b24\s*-?\s*h(?:rs?|ours?)?\b|\bdaily\b", re.I)
+
+
+# A unit per day the analyte's family cannot read: "mmol/24 h", "mmol/d", "umol per day".
+_PER_DAY_UNIT = re.compile(
+    r"\s*[a-zµμ]{1,6}\s*(?:/|per)\s*(?:24\s*-?\s*h(?:rs?|ours?)?|days?|d)\b", re.I
+)
+
+
+def _daily_amount_unit(
+    ctx: _Context, concept: Concept, span: Span, cursor: int, limit: int
+) -> tuple[str | None, int]:
+    """(unit per day, characters consumed) for a bare mass after a 24-hour protein whose
+    name (or the word just before it: "24h-UTP") says 24 hours; else (None, 0)."""
+    if concept.attrs.get("family") != "protein24h":
+        return None, 0
+    mass = _BARE_MASS.match(ctx.text, cursor, limit)
+    if mass is None:
+        return None, 0
+    item_start = max(ctx.text.rfind(ch, 0, span.start_char) for ch in ";,\n") + 1
+    name = ctx.text[max(item_start, span.start_char - 8) : cursor]
+    if not _NAMES_A_DAY.search(name):
+        return None, 0
+    unit = "mg/day" if mass.group("u").lower().startswith("m") else "g/day"
+    return unit, mass.end() - cursor
 
 
 def _place_value(
@@ -2145,9 +2194,19 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         affirmed_ln = any(
             s.label_ == "dx.lupus_nephritis" and s._.assertion == "affirmed" for s in mentions
         )
+        # A report that names classes only to deny them ("no class III or IV features")
+        # and is about this biopsy: a biopsy without those classes (dropped in
+        # _denials_beside_a_class where the report asserts a class elsewhere).
+        denied_classes = (
+            _in_biopsy_report(ctx, lo)
+            and _biopsy_assertion(mentions) in PATIENT_ASSERTIONS
+            and _names_classes_only_to_deny(sentence)
+        )
         # A biopsy showing another disease, or a report saying "No evidence of lupus
         # nephritis", is a biopsy without any ISN/RPS class.
-        if has_biopsy and not affirmed_ln and (other or (denied_ln and _in_biopsy_report(ctx, lo))):
+        if has_biopsy and not affirmed_ln and (
+            other or (denied_ln and _in_biopsy_report(ctx, lo)) or denied_classes
+        ):
             anchor = other[0] if other else None
             start = anchor.start_char if anchor else lo
             end = anchor.end_char if anchor else _trim(text, lo, hi)
@@ -2166,9 +2225,34 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
                 date_source=source,
                 attrs={
                     "classes": [],
-                    "other_disease": anchor.text if anchor else "no lupus nephritis on biopsy",
+                    "other_disease": _classless_label(anchor, bool(denied_ln)),
+                    **({"classes_denied": True} if denied_classes and not anchor else {}),
                 },
             )
+
+
+def _classless_label(anchor: Span | None, denied_ln: bool) -> str:
+    """What a biopsy without a class showed, for the explanation ("most recent biopsy
+    shows ...")."""
+    if anchor is not None:
+        return anchor.text
+    if denied_ln:
+        return "no lupus nephritis on biopsy"
+    return "no class asserted (the classes named are denied)"
+
+
+def _names_classes_only_to_deny(sentence: str) -> bool:
+    """ "no class III or IV features on light microscopy": a class is named, none is
+    asserted."""
+    return _CLASS_RE.search(sentence) is not None and not _classes(sentence)[0]
+
+
+def _denials_beside_a_class(biopsies: list[Finding]) -> list[Finding]:
+    """A report that asserts a class somewhere ("DIAGNOSIS: class IV-G ... features of
+    class V are absent") is decided by that class: its denials are no biopsy of their own."""
+    if not any(f.attrs.get("classes") for f in biopsies):
+        return biopsies
+    return [f for f in biopsies if not f.attrs.get("classes_denied")]
 
 
 # The line of a pathology report that states its diagnosis: "DIAGNOSIS:", "Final
