@@ -89,6 +89,7 @@ from matcher.criteria.reader import (
     _unit_at,
     _window,
 )
+from matcher.criteria.other import other_spans
 from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
 from matcher.timeline import LOOKBACK_DAYS
@@ -1092,6 +1093,14 @@ def _condition(item: _Item) -> KindReading | None:
         # "Active or recent cancer < 3 years": the active one falls in the window too.
         item.take_all(_NOW)
     item.take_terms(concepts)
+    if item.exclusion:
+        # "History of other malignancy": the guard weighs it against the trial's own
+        # condition (matcher.criteria.other).
+        others = other_spans(item.main, [t.start for t in conditions])
+        for start, end in others:
+            item.take(start, end)
+        if others:
+            params["other_than_own"] = True
     item.take_all(_HISTORY)
     item.take_all(re.compile(r"\b(?:or|and|and/or|/|either)\b", _I))
     _take_common(item)
