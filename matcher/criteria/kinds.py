@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.criteria import params as declared_params
+from matcher.criteria.other import other_spans
 
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
@@ -89,7 +90,6 @@ from matcher.criteria.reader import (
     _unit_at,
     _window,
 )
-from matcher.criteria.other import other_spans
 from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
 from matcher.timeline import LOOKBACK_DAYS
