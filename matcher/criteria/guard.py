@@ -363,6 +363,13 @@ def guard_reason(
         return "guard:own-condition", (
             f"{GUARD_PREFIX}excludes the trial's own condition ({_labels(mine, vocab)})"
         )
+    if criterion_type == "exclusion" and params.get("other_than_own") and not own:
+        # "Other malignancy" in a trial whose own condition the reader does not know: it
+        # may be a cancer the vocabulary does not name (matcher.criteria.other).
+        return "guard:other-own-unknown", (
+            f"{GUARD_PREFIX}\"other\" {_labels(concepts, vocab)} leaves out the trial's own "
+            "condition, which the text does not name"
+        )
     broad = [c for c in concepts if c in grammar.broad_concepts]
     if broad:
         return "guard:broad-concept", (

@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.criteria import params as declared_params
+from matcher.criteria.other import other_spans
 
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
@@ -1092,6 +1093,14 @@ def _condition(item: _Item) -> KindReading | None:
         # "Active or recent cancer < 3 years": the active one falls in the window too.
         item.take_all(_NOW)
     item.take_terms(concepts)
+    if item.exclusion:
+        # "History of other malignancy": the guard weighs it against the trial's own
+        # condition (matcher.criteria.other).
+        others = other_spans(item.main, [t.start for t in conditions])
+        for start, end in others:
+            item.take(start, end)
+        if others:
+            params["other_than_own"] = True
     item.take_all(_HISTORY)
     item.take_all(re.compile(r"\b(?:or|and|and/or|/|either)\b", _I))
     _take_common(item)

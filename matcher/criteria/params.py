@@ -103,6 +103,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "window_days": _WINDOW,
         "judged": _opt("texts", ()),
         "except_concepts": _opt("texts", ()),
+        # "Other malignancy": the condition less the trial's own, which the guard checks
+        # is not among them (matcher.criteria.other).
+        "other_than_own": _opt("bool", False),
         # "Infection requiring hospitalisation": decided only when no infection of these
         # broader concepts is documented in the window (concepts.jsonl screened_by).
         "screen_concepts": _opt("texts", ()),

@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 from matcher.criteria import guard
 from matcher.criteria import params as declared_params
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
+from matcher.criteria.other import other_spans
 from matcher.criteria.render import format_number, reading
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
 from matcher.criteria.temporality import load_temporality, read_temporality
@@ -2628,7 +2629,20 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     else:
         concepts += [c for c in _elliptical_concepts(ctx) if c not in concepts]
     key = ctx.key(ctx.vocab[concepts[0]].key)
-    return _Parsed("diagnosis", key, _diagnosis_params(concepts, ctx))
+    params = _diagnosis_params(concepts, ctx)
+    if ctx.exclusion and _take_other(ctx, concepts):
+        params["other_than_own"] = True
+    return _Parsed("diagnosis", key, params)
+
+
+def _take_other(ctx: _Ctx, concepts: list[str]) -> bool:
+    """ "Other malignancy": the word "other" before a term of the reading is taken; the
+    guard decides whether the trial's own condition lets it stand (matcher.criteria.other)."""
+    starts = [t.start for t in ctx.terms if t.concept_id in concepts]
+    spans = other_spans(ctx.main, starts)
+    for start, end in spans:
+        ctx.take(start, end, "diagnosis:other")
+    return bool(spans)
 
 
 # "Active or latent TB", "active, latent or untreated tuberculosis": the words before the

@@ -84,6 +84,8 @@ def _diagnosis(p: dict[str, Any]) -> str:
     text = f"{_names(p.get('concepts', []))}{system} documented {when}"
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'])})"
+    if p.get("other_than_own"):
+        text += " (other than the trial's own condition, which is not one of them)"
     if p.get("screen_concepts"):
         # "Infection requiring hospitalisation": notes name the infection, not its course.
         text += (f"; decided only when no {_names(p['screen_concepts'])} is documented then: "
