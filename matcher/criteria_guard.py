@@ -229,6 +229,16 @@ def cohort_mention(text: str) -> str | None:
     return " ".join(next(g for g in m.groups() if g).split()) if m else None
 
 
+def without_cohort_mention(text: str) -> str:
+    """The item without the cohort it names as its scope: "Confirmed myositis
+    (population 2)" → "Confirmed myositis", "Group 1: adults with psoriasis" → "adults
+    with psoriasis" (the words a cohort scope reads, matcher.criteria_groups)."""
+    m = _cohort_res()[1].search(text)
+    if m is None:
+        return text
+    return " ".join(f"{text[: m.start()]} {text[m.end() :]}".split()).strip(" ,;")
+
+
 def cohort_reset(line: str) -> bool:
     """ "For all", "All participants:": the items after it apply to everyone again."""
     return bool(_cohort_res()[2].match(line.strip().strip("*#_ ").strip()))
