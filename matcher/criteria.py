@@ -2883,8 +2883,10 @@ def _items_of(
             # Under "At least one of the following:" the group reads the choice; the
             # rest of the heading is still the item's to account for.
             draft = replace(draft, context=(*draft.context[:-1], headed[index].heading))
-        if cohorts and index in cohorts and draft.cohort is None:
-            # "Confirmed myositis (population 2)": the cohort scope reads its own words.
+        if cohorts and draft.cohort is None and (index in cohorts
+                                                 or guard.everyone_prefix(clean)):
+            # "Confirmed myositis (population 2)", "All groups: age ≥ 18": the cohort
+            # scope reads its own words.
             own = guard.without_cohort_mention(clean)
         try:
             ctype, parsed = _classify_draft(draft, own, lupus_trial)

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from matcher.criteria_grammar import load_grammar
+from matcher.criteria_guard import everyone_prefix
 from matcher.model import AnyOf, CohortScope
 
 __all__ = ["DraftShape", "HeadingGroup", "any_of_groups", "cohort_scopes", "heading_groups"]
@@ -226,6 +227,10 @@ def _consistent(shape: DraftShape, ids: tuple[str, ...]) -> bool:
     Group B is a heading glued to it; "Group S1 : ..." a sub-cohort; a heading over it
     naming a cohort ("According to groups:") a block the parse did not scope."""
     _, mention, word = _cohort_patterns()
+    everyone = everyone_prefix(shape.text)
+    if everyone is not None:
+        # "All groups: age 18-89" is a shared item; the rest of it is checked as usual.
+        shape = replace(shape, text=shape.text[everyone.end() :])
     for m in mention.finditer(shape.text):
         found = _scope(m[0])
         if found is None or not set(found[1]) <= set(ids):

@@ -106,8 +106,12 @@ def _status_alone(results: list[CriterionResult]) -> PatientStatus:
         if not inclusion and result.status is Status.MET:
             return PatientStatus.INELIGIBLE
     for result in results:
-        if result.status is Status.MANUAL and not result.criterion.unread:
-            continue  # checked by a person at screening (consent): not the engine's to decide
+        criterion = result.criterion
+        if result.status is Status.MANUAL and not criterion.unread and criterion.cohort is None:
+            # Checked by a person at screening (consent): not the engine's to decide. A
+            # cohort's own item is not skipped: whether the patient belongs to the cohort
+            # may turn on it ("Part A: referred for biopsy").
+            continue
         wanted = Status.MET if result.criterion.type == "inclusion" else Status.NOT_MET
         if result.status is not wanted:
             return PatientStatus.POSSIBLE
