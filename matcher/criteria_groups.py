@@ -237,6 +237,15 @@ def _consistent(shape: DraftShape, ids: tuple[str, ...]) -> bool:
             return False
     if re.match(rf"^\W*(?:\S+\s+){{0,2}}{word.pattern}\s*\S*\s*[:：]", shape.text, _I):
         return bool(mention.match(shape.text.lstrip(" *-•([")))
+    # "(Healthy control group)", "for the LN cohort only": a cohort named by words that
+    # the parse did not take as a scope, so the trial's cohorts are not all known.
+    for bracket in re.findall(r"\(([^()]*)\)", shape.text):
+        if word.search(bracket) and _scope(bracket) is None:
+            return False
+    if re.search(rf"{word.pattern}(?:\s+\S+)?\s+only\b", shape.text, _I) and not mention.search(
+        shape.text
+    ):
+        return False
     return not any(word.search(h) for h in shape.context)
 
 

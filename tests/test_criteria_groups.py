@@ -145,6 +145,18 @@ KEPT_MANUAL = [
         [COHORT_ONLY] * 3, id="a heading glued to the item before it",
     ),
     pytest.param(
+        "Inclusion Criteria:\n* Rheumatoid arthritis (groups 1 and 2)\n"
+        "* Systemic sclerosis (groups 3 and 4)\n* Platelets ≥ 100 x10^9/L (healthy volunteer "
+        "group)\n",
+        [COHORT_ONLY, COHORT_ONLY, "not understood"],
+        id="a cohort named by words beside numbered ones",
+    ),
+    pytest.param(
+        "Inclusion Criteria:\nGroup A:\n* Rheumatoid arthritis\nGroup B:\n"
+        "* Does not meet the criteria for Group A\n* Platelets ≥ 100 x10^9/L\n",
+        [COHORT_ONLY] * 3, id="a cohort that refers to another",
+    ),
+    pytest.param(
         "Inclusion Criteria:\nPart A:\n* Group S1: Hemoglobin ≥ 12 g/dL\n"
         "* Group S2: Hemoglobin < 12 g/dL\nPart B:\n* Platelets ≥ 75 x10^9/L\n",
         [COHORT_ONLY] * 3, id="sub-cohorts inside a cohort",
@@ -330,3 +342,37 @@ def test_the_web_app_reads_the_groups_back_from_the_database(tmp_path) -> None:
     assert [(c.any_of, c.cohort) for c in again.criteria] == [
         (c.any_of, c.cohort) for c in trial.criteria]
     assert any(c.any_of for c in again.criteria) and any(c.cohort for c in again.criteria)
+
+
+# ============================================================================= the bench
+
+
+def _row(**essentials) -> dict:
+    base = {"alternatives": None, "cohort": None}
+    return {"category": "lab", "computable": True, "essentials": {**base, **essentials}}
+
+
+@pytest.mark.parametrize(("row", "groups", "expected"), [
+    # a cohort-only row read with its cohort: nothing lost
+    (_row(cohort="populations 1 & 2 only"),
+     {"cohort": CohortScope("Populations 1 & 2", ("Population 1", "Population 2"))}, []),
+    # ... read for everyone, or for another cohort: wrong
+    (_row(cohort="populations 1 & 2 only"), {}, ["cohort"]),
+    (_row(cohort="population 3"),
+     {"cohort": CohortScope("Population 3 & 4", ("Population 3", "Population 4"))}, ["cohort"]),
+    # a branch the gold calls a cohort ("refractory LN branch") read as one branch
+    (_row(cohort="refractory lupus nephritis branch", alternatives="one of the following"),
+     {"any_of": AnyOf(1)}, []),
+    # a row for everyone read as one cohort's, or as an optional branch: wrong
+    (_row(), {"cohort": CohortScope("Part B", ("Part B",))}, ["cohort"]),
+    (_row(), {"any_of": AnyOf(3)}, ["alternative"]),
+    # an either/or the gold describes, read as one
+    (_row(alternatives="at least 1 of: ANA; anti-dsDNA"), {"any_of": AnyOf(1)}, []),
+    (_row(), {}, []),
+])  # fmt: skip
+def test_the_bench_judges_the_groups_of_a_criterion(row, groups, expected) -> None:
+    from benchmarks import bench_criteria as bench
+
+    criterion = replace(parse_criterion("Platelets ≥ 100 x10^9/L"), **groups)
+    assert [kind for kind, _ in bench.group_differences(row, criterion)] == expected
+    assert [k for k, _ in bench.qualifier_differences(row, criterion)] == expected
