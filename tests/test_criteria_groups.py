@@ -376,3 +376,16 @@ def test_the_bench_judges_the_groups_of_a_criterion(row, groups, expected) -> No
     criterion = replace(parse_criterion("Platelets ≥ 100 x10^9/L"), **groups)
     assert [kind for kind, _ in bench.group_differences(row, criterion)] == expected
     assert [k for k, _ in bench.qualifier_differences(row, criterion)] == expected
+
+
+def test_explain_names_the_cohort_the_patient_fits(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from matcher.cli import cli
+
+    _match(tmp_path, GROUPED_TRIAL, {"P1": "Known SLE. History of breast cancer 2015. "
+                                           "Platelets 210 x10^9/L."})  # fmt: skip
+    out = CliRunner().invoke(cli, ["explain", str(tmp_path / "trial.txt"), "P1", "--db",
+                                   str(tmp_path / "m.db"), "--as-of", AS_OF.isoformat()])
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[0].endswith(": eligible (cohort: Part A)")
