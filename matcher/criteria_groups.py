@@ -18,11 +18,13 @@ to one cohort only`). Certain means: an any-of heading that says how many (one "
 least N of" phrase) and has no requirement of its own, members each read into one
 criterion with no deeper heading between them and it; cohorts that are all named by a
 cohort word and an id ("Population 3", "Groups C & D"), at least two of them, numbered
-without a gap from the first, and no item naming another cohort in its own words (a
-hard-wrapped heading glued to the item before it: "... difficult II. Controls (Group
-D)"), nor a sub-cohort ("Group S1 : ...") or a heading naming a cohort the parse did not
-take. A cohort named only by words ("the LN cohort", "healthy controls") cannot be
-checked for a gap, so such a trial keeps its guards.
+without a gap from the first, each with an inclusion item of its own (who belongs to
+it), and no item naming another cohort in its own words (a hard-wrapped heading glued to
+the item before it: "... difficult II. Controls (Group D)"; "does not meet the criteria
+for Group A"), nor a sub-cohort ("Group S1 : ..."), a cohort named by words beside them
+("(healthy control group)") or a heading naming a cohort the parse did not take. A
+cohort named only by words ("the LN cohort", "healthy controls") cannot be checked for a
+gap, so such a trial keeps its guards.
 """
 
 from __future__ import annotations
@@ -270,5 +272,13 @@ def cohort_scopes(shapes: Sequence[DraftShape]) -> dict[int, CohortScope] | None
         return None
     if not all(_consistent(s, scopes[i].cohorts if i in scopes else ())
                for i, s in enumerate(shapes)):  # fmt: skip
+        return None
+    # Who belongs to a cohort is what its own inclusion items say. A cohort with none
+    # ("Exclusion criteria for Part B:" only) is defined elsewhere (the arms, the title):
+    # judged on the shared items alone, its patient would escape the other cohorts'
+    # exclusions although not in it.
+    included = {c for i, s in scopes.items() if shapes[i].section == "inclusion"
+                for c in s.cohorts}  # fmt: skip
+    if not set(cohorts) <= included:
         return None
     return scopes

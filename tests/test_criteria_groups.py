@@ -131,6 +131,12 @@ KEPT_MANUAL = [
         [COHORT_ONLY] * 2, id="cohorts named by words only: no gap can be seen",
     ),
     pytest.param(
+        "Inclusion Criteria:\n* Platelets ≥ 75 x10^9/L\nExclusion Criteria:\nPopulations 1 & 2\n"
+        "* History of malignancy\nPopulation 3 & 4\n* Rheumatoid arthritis\n",
+        [None, COHORT_ONLY, COHORT_ONLY],
+        id="cohorts with no inclusion item of their own: who belongs is said elsewhere",
+    ),
+    pytest.param(
         "Inclusion Criteria:\n* Platelets ≥ 75 x10^9/L\nPart B:\n* Hemoglobin ≥ 9 g/dL\n",
         [None, COHORT_ONLY], id="one cohort: the others are not in the text",
     ),
@@ -238,7 +244,7 @@ def test_trial_show_json_carries_the_groups_and_meets_its_schema(tmp_path: Path)
     path = tmp_path / "t.txt"
     path.write_text("Title: t\n\nInclusion Criteria:\n* One of the following:\n"
                     "  - Platelets ≥ 100 x10^9/L\n  - Hemoglobin ≥ 10 g/dL\n"
-                    "Exclusion Criteria:\nPart 1:\n* History of malignancy\nPart 2:\n"
+                    "Part 1:\n* History of malignancy\nPart 2:\n"
                     "* Rheumatoid arthritis\n", encoding="utf-8")
     payload = trial_to_json(api.load_trial(path))
     schema = json.loads((REPO / "matcher/schema/trial_show.schema.json").read_text())
@@ -262,6 +268,10 @@ Inclusion Criteria:
   - Platelet count ≥ 150 x10^9/L
   - Hemoglobin ≥ 12 g/dL
   - Transfusion-independent for 8 weeks
+Part A:
+* Platelet count ≥ 50 x10^9/L
+Part B:
+* Platelet count ≥ 80 x10^9/L
 
 Exclusion Criteria:
 Part A:

@@ -244,13 +244,14 @@ def test_a_cohort_block_is_manual_until_the_next_heading() -> None:
 
 
 def test_population_headings_without_a_colon_scope_their_items() -> None:
-    # Numbered cohorts without a gap are computed, each item scoped to its cohorts
-    # (matcher.criteria_groups; tests/test_criteria_groups.py).
     text = ("Exclusion Criteria:\nPopulations 1 & 2\n* Prior kidney transplant\n"
             "Population 3 & 4\n* History of malignancy\nFor all\n* Hemoglobin < 70 g/L\n")
-    got = [(c.kind, c.cohort and c.cohort.label) for c in parse_eligibility_text(text)]
-    assert got == [("diagnosis", "Populations 1 & 2"), ("diagnosis", "Population 3 & 4"),
-                   ("lab", None)]
+    got = [(c.kind, c.manual_reason) for c in parse_eligibility_text(text)]
+    assert got == [
+        ("manual", "guard: applies to one cohort only (Populations 1 & 2)"),
+        ("manual", "guard: applies to one cohort only (Population 3 & 4)"),
+        ("lab", None),
+    ]
 
 
 def test_either_or_bullets_are_branches_not_requirements() -> None:
