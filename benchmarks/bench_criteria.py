@@ -28,7 +28,10 @@ every gold row is judged:
   temporality and window (±1 day), operator and strictness, value after unit
   normalisation (±1 %), ULN multiple, biopsy class sets, age bounds, and the qualifiers
   that change who matches (dose, indication, change from baseline, duration, onset,
-  exceptions, conditions, cohort) when the engine's criterion has no parameter for them.
+  exceptions, conditions) when the engine's criterion has no parameter for them, and the
+  groups (`group_differences`): a cohort-only row must be read with that cohort
+  (Criterion.cohort), a row for everyone with none and not as one branch of an
+  either/or (Criterion.any_of).
   A vital sign's threshold is judged like a lab's; a dose limit's window like a drug
   exposure's (no window: the current dose, the lookback), and "or equivalent", "dose",
   "cumulative" in the gold concept are what a dose criterion reads.
@@ -506,9 +509,53 @@ def qualifier_differences(row: dict[str, Any], criterion: Criterion) -> list[tup
     if held and readings and not _represented(criterion, ("duration",)):
         lost.setdefault("duration", f"held >= {essentials['window_days']} d not in the criterion")
     out = [(f"qualifier lost: {kind}", detail) for kind, detail in lost.items()]
-    if essentials.get("cohort") and not _represented(criterion, ("cohort",)):
-        out.append(("cohort", f"applies only to {essentials['cohort']!r}, engine: everyone"))
-    return out
+    return out + group_differences(row, criterion)
+
+
+_GOLD_COHORT = re.compile(
+    r"\b(?:population|cohort|group|part|arm)s?\s+(?P<ids>[0-9A-Z]{1,3}"
+    r"(?:\s*(?:&|and|,|/|\+)\s*[0-9A-Z]{1,3})*)\b",
+    re.I,
+)
+
+
+def _gold_cohort_ids(cohort: str) -> frozenset[str] | None:
+    """ "populations 1 & 2 only" → {"1", "2"}; None when the gold names no numbered
+    cohort ("the LN group"). A note in brackets is not the cohort ("population 3
+    (printed under 'Population 3 & 4')")."""
+    m = _GOLD_COHORT.search(cohort.split("(")[0])
+    if m is None:
+        return None
+    return frozenset(i.upper() for i in re.split(r"\s*(?:&|\band\b|,|/|\+)\s*", m["ids"]) if i)
+
+
+def group_differences(row: dict[str, Any], criterion: Criterion) -> list[tuple[str, str]]:
+    """The groups a criterion belongs to (Criterion.cohort, Criterion.any_of) against the
+    gold's `cohort` and `alternatives`: a cohort-only row read for everyone, or for
+    other cohorts; a row everyone must meet read as one cohort's, or as one branch of an
+    either/or. The gold's `cohort` also names branches of "one or more of" ("refractory
+    LN branch"), which an any-of group represents; its `alternatives` also describes
+    choices inside one row ("UPCR or 24-h protein"), so an any-of group is wrong only
+    where the gold names no alternative at all."""
+    essentials = row.get("essentials") or {}
+    gold = essentials.get("cohort")
+    engine = criterion.cohort
+    if gold:
+        if engine is None:
+            if criterion.any_of is None and not _represented(criterion, ("cohort",)):
+                return [("cohort", f"applies only to {gold!r}, engine: everyone")]
+            return []
+        wanted = _gold_cohort_ids(str(gold))
+        got = frozenset(c.rsplit(" ", 1)[-1].upper() for c in engine.cohorts)
+        if wanted is not None and wanted != got:
+            return [("cohort", f"applies only to {gold!r}, engine: {engine.label!r}")]
+        return []
+    if engine is not None:
+        return [("cohort", f"applies to everyone, engine: only {engine.label!r}")]
+    if criterion.any_of is not None and not essentials.get("alternatives"):
+        return [("alternative", "required of everyone, engine: one branch of any-of group "
+                 f"{criterion.any_of.group}")]
+    return []
 
 
 # =====================================================================================

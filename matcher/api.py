@@ -11,7 +11,7 @@ from typing import Any
 from matcher.eligibility import EligibilityModel, load_default, probabilities
 from matcher.evaluate import evaluate_all
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
-from matcher.ranking import patient_status, rank, score
+from matcher.ranking import rank, score, verdict
 from matcher.timeline import build_timeline
 
 
@@ -43,8 +43,10 @@ def evaluate_patient(
     own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
     timeline = build_timeline(patient, findings, own_dates, as_of)
     results = evaluate_all(trial.criteria, timeline)
-    status = patient_status(results)
-    return PatientResult(patient.patient_id, status, score(status, results, as_of), results)
+    found = verdict(results)
+    status = found.status
+    return PatientResult(patient.patient_id, status, score(status, results, as_of), results,
+                         cohorts=found.cohorts)  # fmt: skip
 
 
 def match_findings(
@@ -176,6 +178,8 @@ def result_to_json(
     }
     if p_eligible is not None:
         out["p_eligible"] = round(p_eligible, 4)
+    if result.cohorts:
+        out["cohorts"] = list(result.cohorts)
     out["criteria"] = criteria
     return out
 

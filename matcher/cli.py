@@ -215,7 +215,9 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
     store = _store(db)
     when = _today(as_of)
     result = api.explain(loaded, store, patient_id, when)
-    click.echo(f"{patient_id} for {loaded.trial_id} as of {when}: {result.status}")
+    # In a trial with cohorts, the cohorts whose criteria give the status ("Part A").
+    fits = f" (cohort: {', '.join(result.cohorts)})" if result.cohorts else ""
+    click.echo(f"{patient_id} for {loaded.trial_id} as of {when}: {result.status}{fits}")
     texts = _note_texts(store, [result])
     for item in result.results:
         mark = _MARKS[str(item.status)]

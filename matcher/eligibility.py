@@ -636,7 +636,7 @@ def cross_validate(
         results = [r for _, r, _ in rows]
         gains = {
             case.patient.patient_id: case.gold_relevance
-            if case.gold_relevance is not None else float(relevance(r.status, r.results))
+            if case.gold_relevance is not None else float(relevance(r.status, r.results, r.cohorts))
             for case, r, _ in rows
         }
         p = {

@@ -74,7 +74,7 @@ def result_row(trial_id: str, result: PatientResult) -> ResultRow:
         patient_id=result.patient_id,
         status=str(result.status),
         score=result.score,
-        relevance=relevance(result.status, result.results),
+        relevance=relevance(result.status, result.results, result.cohorts),
         criteria_json=json.dumps(criteria, sort_keys=True),
     )
 

@@ -203,6 +203,46 @@ class Patient:
 
 
 @dataclass(frozen=True)
+class AnyOf:
+    """A criterion that is one branch of an either/or: "at least one of the following:"
+    and the items under it, or items joined by a trailing "or" ("ANA ≥ 1:80; or" +
+    "anti-dsDNA positive"). The members of one group share `group` (1, 2, ... within the
+    trial); the group holds when at least `at_least` of them hold ("at least 2 of")."""
+
+    group: int
+    at_least: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"group": self.group, "at_least": self.at_least}
+
+    @classmethod
+    def from_json(cls, data: Any) -> AnyOf | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(int(data["group"]), int(data.get("at_least", 1)))
+
+
+@dataclass(frozen=True)
+class CohortScope:
+    """A criterion that applies to some cohorts of the trial only: the items under
+    "Populations 1 & 2" or marked "(population 3)". `label` is the heading as printed,
+    `cohorts` the cohorts it names ("Population 1", "Population 2"). A patient is judged
+    on the trial's shared criteria plus one cohort's (matcher.ranking)."""
+
+    label: str
+    cohorts: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "cohorts": list(self.cohorts)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> CohortScope | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(str(data["label"]), tuple(str(c) for c in data["cohorts"]))
+
+
+@dataclass(frozen=True)
 class Criterion:
     """One computable eligibility criterion parsed from registry text.
 
@@ -222,6 +262,9 @@ class Criterion:
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     manual_reason: str | None = None
     trace: tuple[str, ...] = field(default=(), compare=False, hash=False)
+    # The groups it belongs to (None: a criterion every patient must meet on its own).
+    any_of: AnyOf | None = field(default=None, compare=False, hash=False)
+    cohort: CohortScope | None = field(default=None, compare=False, hash=False)
 
     @property
     def unread(self) -> bool:
@@ -247,6 +290,8 @@ class Criterion:
             "params": _jsonable(self.params),
             "manual_reason": self.manual_reason,
             "trace": list(self.trace),
+            "any_of": self.any_of.to_json() if self.any_of else None,
+            "cohort": self.cohort.to_json() if self.cohort else None,
         }
 
 
@@ -294,3 +339,6 @@ class PatientResult:
     score: float
     results: tuple[CriterionResult, ...]
     rank: int = 0
+    # In a trial with cohorts, the cohorts whose criteria give the patient its status
+    # (matcher.ranking.verdict); () when the trial has none or the patient fits none.
+    cohorts: tuple[str, ...] = ()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from matcher.model import CriterionResult, PatientResult, PatientStatus, Status
 
@@ -14,8 +15,90 @@ DISEASE_KINDS = frozenset({"diagnosis", "biopsy", "refractory"})
 _GROUP_ORDER = {PatientStatus.ELIGIBLE: 0, PatientStatus.POSSIBLE: 1, PatientStatus.INELIGIBLE: 2}
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A patient's status, and in a trial with cohorts the cohorts that give it."""
+
+    status: PatientStatus
+    cohorts: tuple[str, ...] = ()
+
+
 def patient_status(results: Iterable[CriterionResult]) -> PatientStatus:
+    return verdict(results).status
+
+
+def verdict(results: Iterable[CriterionResult]) -> Verdict:
+    """The patient's status over criteria and their groups (GUIDELINE: Patient status).
+
+    A criterion in no group counts alone. An any-of group ("at least one of the
+    following") holds when `at_least` members hold, fails when too few can still hold,
+    and is otherwise undecided, which keeps the patient "possible": a member left manual
+    may be the one that holds, so a group never fails on criteria the engine did not
+    read, and holds only on members it did. In a trial with cohorts the patient is judged
+    on the shared criteria plus each cohort's own, and gets the best of those statuses
+    with the cohorts that give it ("Population 2"); none when ineligible for all."""
     results = list(results)
+    cohorts = list(dict.fromkeys(
+        c for r in results if r.criterion.cohort for c in r.criterion.cohort.cohorts
+    ))  # fmt: skip
+    if not cohorts:
+        return Verdict(_status_of(results))
+    by_cohort = {c: _status_of(in_cohort(results, (c,))) for c in cohorts}
+    best = min(by_cohort.values(), key=_GROUP_ORDER.__getitem__)
+    if best is PatientStatus.INELIGIBLE:
+        return Verdict(best)
+    return Verdict(best, tuple(c for c in cohorts if by_cohort[c] is best))
+
+
+def in_cohort(results: Iterable[CriterionResult], cohorts: Sequence[str]) -> list[CriterionResult]:
+    """The results that apply to a patient of these cohorts: the shared ones and theirs."""
+    wanted = set(cohorts)
+    return [r for r in results
+            if r.criterion.cohort is None or wanted.intersection(r.criterion.cohort.cohorts)]
+
+
+def _holds(result: CriterionResult) -> bool | None:
+    """Does the criterion let the patient in (True), keep them out (False), or neither
+    yet (None: unknown, or manual)?"""
+    inclusion = result.criterion.type == "inclusion"
+    if result.status is (Status.MET if inclusion else Status.NOT_MET):
+        return True
+    if result.status is (Status.NOT_MET if inclusion else Status.MET):
+        return False
+    return None
+
+
+def _any_of(members: Sequence[CriterionResult]) -> bool | None:
+    """An any-of group: True when at least `at_least` members hold, False when too few
+    can still hold, None otherwise."""
+    needed = members[0].criterion.any_of.at_least  # type: ignore[union-attr]
+    holds = [_holds(m) for m in members]
+    if holds.count(True) >= needed:
+        return True
+    if len(holds) - holds.count(False) < needed:
+        return False
+    return None
+
+
+def _status_of(results: list[CriterionResult]) -> PatientStatus:
+    groups: dict[int, list[CriterionResult]] = {}
+    alone: list[CriterionResult] = []
+    for result in results:
+        any_of = result.criterion.any_of
+        if any_of is None:
+            alone.append(result)
+        else:
+            groups.setdefault(any_of.group, []).append(result)
+    decided = [_any_of(members) for members in groups.values()]
+    status = _status_alone(alone)
+    if status is PatientStatus.INELIGIBLE or False in decided:
+        return PatientStatus.INELIGIBLE
+    if status is PatientStatus.POSSIBLE or None in decided:
+        return PatientStatus.POSSIBLE
+    return PatientStatus.ELIGIBLE
+
+
+def _status_alone(results: list[CriterionResult]) -> PatientStatus:
     for result in results:
         inclusion = result.criterion.type == "inclusion"
         if inclusion and result.status is Status.NOT_MET:
@@ -23,8 +106,12 @@ def patient_status(results: Iterable[CriterionResult]) -> PatientStatus:
         if not inclusion and result.status is Status.MET:
             return PatientStatus.INELIGIBLE
     for result in results:
-        if result.status is Status.MANUAL and not result.criterion.unread:
-            continue  # checked by a person at screening (consent): not the engine's to decide
+        criterion = result.criterion
+        if result.status is Status.MANUAL and not criterion.unread and criterion.cohort is None:
+            # Checked by a person at screening (consent): not the engine's to decide. A
+            # cohort's own item is not skipped: whether the patient belongs to the cohort
+            # may turn on it ("Part A: referred for biopsy").
+            continue
         wanted = Status.MET if result.criterion.type == "inclusion" else Status.NOT_MET
         if result.status is not wanted:
             return PatientStatus.POSSIBLE
@@ -36,14 +123,21 @@ def is_disease_criterion(result: CriterionResult) -> bool:
     return criterion.type == "inclusion" and criterion.kind in DISEASE_KINDS
 
 
-def relevance(status: PatientStatus, results: Iterable[CriterionResult]) -> int:
+def relevance(
+    status: PatientStatus, results: Iterable[CriterionResult], cohorts: Sequence[str] = ()
+) -> int:
     """Graded relevance (GUIDELINE): eligible 3; possible with every disease criterion
-    met 2; other possible 1; ineligible 0."""
+    met 2; other possible 1; ineligible 0. In a trial with cohorts, the disease criteria
+    are those of the cohorts the patient fits (`cohorts`, PatientResult.cohorts); a
+    branch of an either/or is no disease criterion the patient must meet."""
     if status is PatientStatus.ELIGIBLE:
         return 3
     if status is PatientStatus.INELIGIBLE:
         return 0
-    disease = [r for r in results if is_disease_criterion(r)]
+    results = list(results)
+    if any(r.criterion.cohort for r in results):
+        results = in_cohort(results, cohorts) if cohorts else []
+    disease = [r for r in results if is_disease_criterion(r) and r.criterion.any_of is None]
     if disease and all(r.status is Status.MET for r in disease):
         return 2
     return 1
@@ -110,11 +204,8 @@ def rank(
     probability = p_eligible or {}
 
     def key(p: PatientResult) -> tuple:
-        tier = relevance(p.status, p.results)
+        tier = relevance(p.status, p.results, p.cohorts)
         return rank_key(p.status, tier, probability.get(p.patient_id, 0.0), p.score, p.patient_id)
 
     ordered = sorted(results, key=key)
-    return [
-        PatientResult(p.patient_id, p.status, p.score, p.results, rank=i + 1)
-        for i, p in enumerate(ordered)
-    ]
+    return [replace(p, rank=i + 1) for i, p in enumerate(ordered)]

@@ -262,17 +262,14 @@ def test_population_headings_without_a_colon_scope_their_items() -> None:
 def test_either_or_bullets_are_branches_not_requirements() -> None:
     text = ("Inclusion Criteria:\n* Positive ANA (1:80 or higher) or\n"
             "* Anti-dsDNA ≥ 30 IU/mL at screening\n* Age ≥ 18 years\n")
-    got = [(c.kind, c.manual_reason) for c in parse_eligibility_text(text)]
-    assert got == [("manual", "guard: one branch of an either/or"),
-                   ("manual", "guard: one branch of an either/or"),
-                   ("age", None)]
+    got = [(c.kind, c.any_of and c.any_of.group) for c in parse_eligibility_text(text)]
+    assert got == [("ana", 1), ("lab", 1), ("age", None)]
 
 
 def test_one_of_the_following_heading_makes_branches() -> None:
     text = ("Inclusion Criteria:\n* At least one of the following:\n"
             "  * SLEDAI-2K ≥ 6\n  * UPCR ≥ 1 g/g\n")
-    assert [c.manual_reason for c in parse_eligibility_text(text)] == [
-        'guard: one branch of "one of the following"'] * 2
+    assert [c.any_of and c.any_of.group for c in parse_eligibility_text(text)] == [1, 1]
 
 
 def test_a_collecting_parent_never_drops_its_sub_items() -> None:

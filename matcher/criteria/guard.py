@@ -229,6 +229,33 @@ def cohort_mention(text: str) -> str | None:
     return " ".join(next(g for g in m.groups() if g).split()) if m else None
 
 
+@cache
+def _everyone_prefix() -> re.Pattern[str]:
+    words = _alternation(load_grammar().cohort_words)
+    return re.compile(
+        rf"^\W*(?:for\s+|in\s+)?(?:all|both|every)\s+(?:{words})\s*[:：]\s*", re.IGNORECASE
+    )
+
+
+def everyone_prefix(text: str) -> re.Match[str] | None:
+    """ "All groups: age 18-89": an item that says it applies to every cohort."""
+    return _everyone_prefix().match(text)
+
+
+def without_cohort_mention(text: str) -> str:
+    """The item without the cohort it names as its scope: "Confirmed myositis
+    (population 2)" → "Confirmed myositis", "Group 1: adults with psoriasis" → "adults
+    with psoriasis", "All groups: age ≥ 18" → "age ≥ 18" (the words a cohort scope
+    reads, matcher.criteria.groups)."""
+    everyone = everyone_prefix(text)
+    if everyone is not None:
+        return text[everyone.end() :]
+    m = _cohort_res()[1].search(text)
+    if m is None:
+        return text
+    return " ".join(f"{text[: m.start()]} {text[m.end() :]}".split()).strip(" ,;")
+
+
 def cohort_reset(line: str) -> bool:
     """ "For all", "All participants:": the items after it apply to everyone again."""
     return bool(_cohort_res()[2].match(line.strip().strip("*#_ ").strip()))

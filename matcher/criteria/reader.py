@@ -61,6 +61,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
+from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
 from matcher.criteria import params as declared_params
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
@@ -72,7 +73,7 @@ from matcher.criteria.temporality import manual_reason as temporal_manual_reason
 from matcher.dates import window_to_days
 from matcher.doses import steroid_factor
 from matcher.errors import CriterionParamsError
-from matcher.model import Criterion, Trial
+from matcher.model import AnyOf, CohortScope, Criterion, Trial
 from matcher.timeline import LOOKBACK_DAYS
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
@@ -530,6 +531,8 @@ class _Draft:
     followed: bool = False
     head: str | None = None  # a collecting parent's own text: it decides the kind
     cohort: str | None = None  # "Part B": the item applies to one cohort only
+    ordinal: int = -1  # its place among the drafts (headings included), for `heads`
+    heads: tuple[int, ...] = ()  # the ordinals of the headings in `context`
 
 
 def _ends_with_colon(text: str) -> bool:
@@ -655,7 +658,9 @@ class _Builder:
         self.pending = []
         context = tuple(p.text for p in self.open if p.heading)
         draft = _Draft(self.section, line.text, line.indent, line.marker, context,
-                       cohort=self.cohort[0] if self.cohort else None)  # fmt: skip
+                       cohort=self.cohort[0] if self.cohort else None,
+                       ordinal=len(self.drafts),
+                       heads=tuple(p.ordinal for p in self.open if p.heading))  # fmt: skip
         self.drafts.append(draft)
         self.last = draft
         if not _ends_with_colon(line.text):
@@ -3044,6 +3049,8 @@ class _Item:
     type: str
     text: str
     parsed: _Parsed
+    any_of: AnyOf | None = None  # matcher.criteria.groups
+    cohort: CohortScope | None = None
 
 
 def _clean_text(text: str) -> str:
@@ -3089,42 +3096,85 @@ def _items_of(
     lupus_trial = any(_names_lupus(a) for a in about) or any(
         d.section == INCLUSION and _names_lupus(d.text) for d in drafts_list
     )
+    shapes = [_shape(d) for d in drafts_list]
+    headed = criteria_groups.heading_groups(shapes) if compound else {}
+    cohorts = criteria_groups.cohort_scopes(shapes) if compound else None
+    read: list[list[tuple[str, str, _Parsed]]] = []
     for index, draft in enumerate(drafts_list):
-        clean = _clean_text(draft.text)
+        clean = own = _clean_text(draft.text)
+        if index in headed:
+            # Under "At least one of the following:" the group reads the choice; the
+            # rest of the heading is still the item's to account for.
+            draft = replace(draft, context=(*draft.context[:-1], headed[index].heading))
+        if cohorts and draft.cohort is None and (index in cohorts
+                                                 or guard.everyone_prefix(clean)):
+            # "Confirmed myositis (population 2)", "All groups: age ≥ 18": the cohort
+            # scope reads its own words.
+            own = guard.without_cohort_mention(clean)
         try:
-            ctype, parsed = _classify_draft(draft, clean, lupus_trial)
+            ctype, parsed = _classify_draft(draft, own, lupus_trial)
             parts = [(ctype, clean, parsed)]
             if compound and draft.head is None and _compound_worth_trying(parsed):
-                parts = _compound(draft, clean, lupus_trial) or parts
+                parts = _compound(draft, own, lupus_trial) or parts
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
             # Nothing is dropped and nothing crashes: a person reads this one.
             reason = f"could not be computed ({type(exc).__name__}); check by hand"
             parts = [(draft.section, clean, _manual(reason))]
+        read.append(parts)
+        shapes[index] = replace(shapes[index], parts=len(parts))
+    any_of = criteria_groups.any_of_groups(shapes, headed) if compound else {}
+    for index, parts in enumerate(read):
         for ctype, part, parsed in parts:
-            items.append(_guarded_part(drafts_list, index, ctype, part, parsed))
+            item = _guarded_part(drafts_list, index, ctype, part, parsed, any_of.get(index),
+                                 (cohorts or {}).get(index) if cohorts is not None else None,
+                                 cohorts is not None)  # fmt: skip
+            items.append(item)
     return _guarded(items, about, max_age)
 
 
+def _shape(draft: _Draft) -> criteria_groups.DraftShape:
+    """What grouping needs of a draft: its place under headings and its cohort."""
+    text = _normalise(_clean_text(draft.text))
+    return criteria_groups.DraftShape(
+        draft.section, text, draft.heads, tuple(_normalise(h) for h in draft.context),
+        draft.cohort or guard.cohort_mention(text),
+    )
+
+
 def _guarded_part(
-    drafts: list[_Draft], index: int, ctype: str, clean: str, parsed: _Parsed
+    drafts: list[_Draft],
+    index: int,
+    ctype: str,
+    clean: str,
+    parsed: _Parsed,
+    any_of: AnyOf | None = None,
+    cohort_scope: CohortScope | None = None,
+    cohorts_read: bool = False,
 ) -> _Item:
     """One criterion of draft `index` (an item, or one requirement of a compound item)
-    with the guards of its place in the list: an either/or branch, a cohort block."""
+    with the guards of its place in the list: an either/or branch, a cohort block. A
+    branch of an any-of group (`any_of`) and an item of a cohort the trial's cohorts
+    were read into (`cohorts_read`, `cohort_scope`) need no guard: the ranking combines
+    them (matcher.criteria.groups)."""
     draft = drafts[index]
     parsed = replace(parsed, trace=(f"section:{draft.section}", *parsed.trace))
     branch = _alternative_branch(drafts, index) if draft.section == INCLUSION else None
-    if branch is not None and (parsed.kind in COMPUTABLE_KINDS
-                               or "coverage:manual" in parsed.trace):  # fmt: skip
+    if any_of is not None:
+        parsed = replace(parsed, trace=(*parsed.trace, "group:any-of"))
+    elif branch is not None and (parsed.kind in COMPUTABLE_KINDS
+                                 or "coverage:manual" in parsed.trace):  # fmt: skip
         # "ANA ≥ 1:80; or" + "anti-dsDNA positive; or" + ...: each bullet is one
         # branch of an either/or; read alone, each would be made mandatory.
         parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
     # The whole item's words scope each of its criteria: "(Part B) Age 18-65, ECOG 0-1".
     cohort = draft.cohort or guard.cohort_mention(_normalise(_clean_text(draft.text)))
-    if cohort is not None:
+    if cohort_scope is not None:
+        parsed = replace(parsed, trace=(*parsed.trace, "group:cohort"))
+    elif cohort is not None and not cohorts_read:
         # "Inclusion criteria for the LN cohort:" applied to every patient would
         # include or exclude patients of the other cohorts on it.
         parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
-    return _Item(draft.section, ctype, clean, parsed)
+    return _Item(draft.section, ctype, clean, parsed, any_of, cohort_scope)
 
 
 # =====================================================================================
@@ -3534,7 +3584,7 @@ def _guarded(
                 found = _narrower_named(item.text, parsed.params, vocab)
             if found is not None:
                 parsed = _as_manual(parsed, found[1], found[0])
-        guarded.append(_Item(item.section, item.type, item.text, parsed))
+        guarded.append(replace(item, parsed=parsed))
     return guarded
 
 
@@ -3638,6 +3688,8 @@ def _criterion(item: _Item, criterion_id: str, key: str, text: str) -> Criterion
         params=dict(parsed.params),
         manual_reason=parsed.manual_reason,
         trace=parsed.trace,
+        any_of=item.any_of,
+        cohort=item.cohort,
     )
 
 

@@ -9,6 +9,8 @@ text: a reading that says something the text does not is the bug to look for.
     INCLUDE if: latest platelet count ≥ 75 ×10⁹/L
     EXCLUDE if: rituximab given within 183 days before screening
     MANUAL: not understood: "transfusion-independent"
+    ANY OF (group 1): INCLUDE if: ANA titre ≥ 1:80 ever documented
+    COHORT Population 3: INCLUDE if: ...
 """
 
 from __future__ import annotations
@@ -285,10 +287,24 @@ _PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
 READING_KINDS = frozenset(_PHRASES)
 
 
+def _groups(criterion: Criterion) -> str:
+    """ "COHORT Populations 1 & 2: " and "ANY OF (group 2): " ("AT LEAST 2 OF (group 1):
+    "): the groups the criterion is combined in (matcher.criteria.groups)."""
+    out = ""
+    if criterion.cohort is not None:
+        out += f"COHORT {criterion.cohort.label}: "
+    if criterion.any_of is not None:
+        n = criterion.any_of.at_least
+        choice = "ANY OF" if n == 1 else f"AT LEAST {n} OF"
+        out += f"{choice} (group {criterion.any_of.group}): "
+    return out
+
+
 def reading(criterion: Criterion) -> str:
-    """The criterion in plain words, from its kind and params (never its text)."""
+    """The criterion in plain words, from its kind and params (never its text), after
+    the groups it belongs to."""
     phrase = _PHRASES.get(criterion.kind)
     if phrase is None:
-        return f"MANUAL: {criterion.manual_reason or 'a person must check'}"
+        return f"{_groups(criterion)}MANUAL: {criterion.manual_reason or 'a person must check'}"
     verb = "INCLUDE if" if criterion.type == "inclusion" else "EXCLUDE if"
-    return f"{verb}: {phrase(criterion.params)}"
+    return f"{_groups(criterion)}{verb}: {phrase(criterion.params)}"

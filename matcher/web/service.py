@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
-from matcher.model import Criterion, Finding, Patient, PatientResult, Status, Trial
+from matcher.model import (
+    AnyOf,
+    CohortScope,
+    Criterion,
+    Finding,
+    Patient,
+    PatientResult,
+    Status,
+    Trial,
+)
 from matcher.ranking import rank
 from matcher.store import Store
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
@@ -183,6 +192,8 @@ def trial_from_row(row: dict[str, Any]) -> Trial:
             params=dict(c.get("params") or {}),
             manual_reason=c.get("manual_reason"),
             trace=tuple(c.get("trace") or ()),
+            any_of=AnyOf.from_json(c.get("any_of")),
+            cohort=CohortScope.from_json(c.get("cohort")),
         )
         for c in row["criteria"]
     )
