@@ -60,6 +60,7 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from matcher import criteria_guard as guard
+from matcher.criteria_citation import read_citation
 from matcher.criteria_grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria_render import format_number, reading
 from matcher.criteria_temporality import RULE as TEMPORAL_RULE
@@ -2453,48 +2454,38 @@ def _take_other_members(ctx: _Ctx, named: list[str]) -> None:
 
 # ---------------------------------------------------------------- diagnoses
 
-_SYSTEM = re.compile(
-    r"(?:(?P<y1>(?:19|20)\d{2})\s+(?:updated\s+|revised\s+)?)?(?P<name>\(?EULAR\)?\s*/\s*ACR|"
-    r"ACR\s*/\s*EULAR|SLICC|ACR|American\s+College\s+of\s+Rheumatology)\b"
-    r"(?:[^.;\d]{0,30}?(?P<y2>(?:19|20)\d{2}))?",
-    _I,
-)
-
-
-# "fulfilling at least 4 of the 11 ACR criteria", "EULAR/ACR ... with a total score ≥ 10":
-# the classification's own threshold, not another requirement.
-_SYSTEM_THRESHOLD = re.compile(
-    r"(?:at\s+least|≥|>=|a\s+minimum\s+of|minimum\s+of)\s*(?:4|four)\s+(?:of|out\s+of)\s+"
-    r"(?:the\s+)?(?:(?:11|eleven)\s+)?|(?:with\s+)?(?:a\s+)?(?:total\s+)?score\s+(?:of\s+)?"
-    r"(?:≥|>=|at\s+least)\s*10\b(?:\s+points)?",
-    _I,
-)
-
-
-def _system(text: str, spans: list[tuple[int, int]] | None = None) -> str | None:
-    """Classification system: "2019 EULAR/ACR", "ACR 1997", "SLICC 2012". `spans`
-    collects where it was read."""
-    m = _SYSTEM.search(text)
-    if m is None:
+def _system(text: str, concepts: Sequence[str],
+            spans: list[tuple[int, int]] | None = None) -> str | None:  # fmt: skip
+    """The classification standard an item cites for its diagnosis: "2019 EULAR/ACR",
+    "ACR 1997", "SLICC 2012", "2002 AECG" (matcher.criteria_citation, from data). `spans`
+    collects where the citations, their own thresholds ("at least 4 of the 11") and their
+    "over the disease's course" words ("serially or simultaneously") were read."""
+    citation = read_citation(text, concepts)
+    if citation is None:
         return None
     if spans is not None:
-        spans.append((m.start(), m.end()))
-        for found in _SYSTEM.finditer(text):  # "SLICC 2012 or ACR 1997": any of them
-            spans.append((found.start(), found.end()))
-        spans.extend((t.start(), t.end()) for t in _SYSTEM_THRESHOLD.finditer(text))
-    name = re.sub(r"[\s()]+", "", m["name"]).upper()
-    name = "ACR" if name.startswith("AMERICAN") else name
-    year = m["y1"] or m["y2"]
-    if not year:
-        return name
-    return f"{year} {name}" if "EULAR" in name else f"{name} {year}"
+        spans.extend(citation.spans)
+    return citation.label
+
+
+# "Meets the SLICC criteria for SLE": the criteria's term ("criteria for SLE") holds the
+# disease's name, so the disease is named even though the longer term won.
+_CRITERIA_NAME_DISEASE = re.compile(r"\b(?:SLE|lupus)\b", _I)
+
+
+def _criteria_named_disease(ctx: _Ctx) -> list[str]:
+    return ["dx.sle"] if any(
+        t.concept_id == "status.sle_criteria"
+        and _CRITERIA_NAME_DISEASE.search(ctx.text[t.start : t.end])
+        for t in ctx.terms
+    ) else []
 
 
 def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
     spans: list[tuple[int, int]] = []
     params: dict[str, Any] = {
         "concepts": concepts,
-        "system": _system(ctx.text, spans),
+        "system": _system(ctx.text, concepts, spans),
         "ruled_out_not_met": not ctx.exclusion,
     }
     for start, end in spans:
@@ -2531,8 +2522,12 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     )
     # Having had a kidney biopsy is never itself a condition to include or exclude on.
     concepts = [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"]
-    if not concepts:
+    named = _criteria_named_disease(ctx)
+    if not concepts and not named:
         return None
+    concepts += [c for c in named if c not in concepts]
+    if named:
+        ctx.take_terms(["status.sle_criteria"])
     ctx.take_terms(concepts)
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)

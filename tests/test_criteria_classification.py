@@ -1,0 +1,134 @@
+"""A diagnosis established by a published classification standard, and a biopsy class
+statement, as registry texts word them (REGISTRY.md mechanisms 1 and 8).
+
+A named standard ("2013 ACR/EULAR", "≥ 4 of the 11 ACR criteria", "2002 AECG") is a
+citation the notes cannot re-check; a documented diagnosis stands for it
+(matcher/data/classification_systems.json). A threshold other than the standard's own,
+or a standard cited for a disease it does not classify, stays manual. Biopsy class sets
+are read exactly or left manual. The sentences are written here the way sponsors word
+them; none is copied from a registry record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from matcher.criteria import parse_criterion
+from matcher.criteria_citation import SYSTEMS_FILE, load_systems, read_citation, read_systems
+from matcher.errors import VocabularyError
+from matcher.vocab import data_text
+
+LUPUS = ["lupus nephritis"]
+
+# (text, concepts, system label): each was manual (or dropped the disease) before.
+CITED_DIAGNOSES: list[tuple[str, list[str], str]] = [
+    # the count threshold is the 1997 ACR set's own; "serially or simultaneously" is the
+    # set's own wording for "at any time"
+    ("Meets at least 4 of the 11 American College of Rheumatology criteria for SLE, "
+     "serially or simultaneously", ["dx.sle"], "ACR"),
+    ("Lupus as defined by 4 or more of the 11 ACR classification criteria, present "
+     "sequentially or coincidentally during any interval of observation", ["dx.sle"], "ACR"),
+    ("SLE by the revised ACR criteria (≥ 4 of 11); the four criteria need not be present "
+     "at the time of screening", ["dx.sle"], "ACR"),
+    # "criteria for SLE" names the disease too
+    ("Meets the SLICC 2012 criteria for SLE", ["dx.sle"], "SLICC 2012"),
+    ("Fulfilment of the 2019 EULAR/ACR classification criteria for SLE or of the 1997 ACR "
+     "revised criteria for SLE", ["dx.sle"], "2019 EULAR/ACR"),
+    ("Systemic lupus erythematosus classified by the EULAR/ACR 2019 criteria with a total "
+     "score of at least 10 points", ["dx.sle"], "2019 EULAR/ACR"),
+    # other rheumatic diseases and their own standards
+    ("Systemic sclerosis fulfilling the 2013 ACR/EULAR classification criteria",
+     ["dx.systemic_sclerosis"], "2013 ACR/EULAR"),
+    ("Diagnosis of scleroderma per the American College of Rheumatology/European League "
+     "Against Rheumatism criteria (2013)", ["dx.systemic_sclerosis"], "2013 ACR/EULAR"),
+    ("Primary Sjögren's syndrome according to the 2016 ACR-EULAR classification criteria",
+     ["dx.sjogren"], "2016 ACR/EULAR"),
+    ("Sjogren's syndrome meeting the revised American-European Consensus Group (AECG) "
+     "criteria of 2002", ["dx.sjogren"], "2002 AECG"),
+    ("Rheumatoid arthritis as defined by the 2010 ACR/EULAR criteria (score ≥ 6)",
+     ["dx.rheumatoid_arthritis"], "2010 ACR/EULAR"),
+    ("Scleroderma: ACR/European League Against Rheumatism (EULAR) 2013 criteria satisfied",
+     ["dx.systemic_sclerosis"], "2013 ACR/EULAR"),
+    # the criteria counted over the disease's course, not at enrolment
+    ("SLE meeting at least four of the eleven ACR criteria. These criteria don't need to be "
+     "present at the time of study entry", ["dx.sle"], "ACR"),
+    # fewer criteria than the standard's own with a clinician's diagnosis: still the
+    # documented diagnosis
+    ("Lupus per the 2012 SLICC criteria, or patients with only 3 criteria but SLE diagnosed "
+     "by the treating physician", ["dx.sle"], "SLICC 2012"),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts", "system"), CITED_DIAGNOSES)
+def test_a_diagnosis_cited_by_its_classification_standard_is_the_documented_diagnosis(
+    text: str, concepts: list[str], system: str
+) -> None:
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert (criterion.kind, criterion.manual_reason) == ("diagnosis", None)
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["system"] == system
+    assert criterion.params["temporality"] == "ever"
+
+
+# (text, a word the reason must name): a threshold that is not the standard's own, or a
+# standard that does not classify the disease named, is not a citation.
+NOT_THE_STANDARD: list[tuple[str, str]] = [
+    ("Meets at least 3 of the 11 ACR criteria for SLE", '"3"'),
+    ("SLE with a 2019 EULAR/ACR total score ≥ 20", '"20"'),
+    ("Systemic sclerosis according to the SLICC criteria", '"SLICC"'),
+    ("Sjögren's syndrome fulfilling the 1997 ACR criteria", '"1997"'),
+    # an alternative with fewer criteria is read only with a clinician's diagnosis
+    ("Lupus per the 2012 SLICC criteria, or patients with only 3 criteria but positive "
+     "anti-dsDNA", "anti-dsDNA"),
+    ("Lupus per the 2012 SLICC criteria, or patients with 5 criteria but SLE diagnosed by "
+     "the treating physician", '"5"'),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), NOT_THE_STANDARD)
+def test_a_threshold_or_standard_not_of_the_cited_set_stays_manual(text: str, word: str) -> None:
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert criterion.kind == "manual"
+    assert word in (criterion.manual_reason or "")
+
+
+def test_a_citation_reads_its_spans_only_for_a_condition_the_set_classifies() -> None:
+    text = "SLE per 2012 SLICC criteria"
+    assert read_citation(text, ["dx.systemic_sclerosis"]) is None
+    found = read_citation(text, ["dx.sle"])
+    assert found is not None and found.label == "SLICC 2012"
+    assert sorted(text[a:b] for a, b in found.spans) == ["2012 SLICC"]
+
+
+def test_response_criteria_named_like_the_body_are_not_a_citation() -> None:
+    assert read_citation("ACR20 response at week 12", ["dx.rheumatoid_arthritis"]) is None
+    assert read_citation("acr criteria", ["dx.sle"]) is None  # abbreviations as written
+
+
+def _valid() -> dict[str, Any]:
+    return json.loads(data_text("classification_systems.json"))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["sets"][0].update(bodies=["NOPE"]), "sets[0].bodies"),
+        (lambda d: d["sets"][0].update(conditions=["dx.unknown"]), "sets[0].conditions"),
+        (lambda d: d["sets"][0].update(counts=[[11, 4]]), "sets[0].counts"),
+        (lambda d: d.update(extra=1), "extra"),
+        (lambda d: d["bodies"]["ACR"].update(names=[]), "bodies.ACR.names"),
+    ],
+)
+def test_a_bad_classification_file_names_the_field(change: Any, field: str) -> None:
+    data = _valid()
+    change(data)
+    with pytest.raises(VocabularyError) as caught:
+        read_systems(json.dumps(data))
+    assert SYSTEMS_FILE in str(caught.value) and field in str(caught.value)
+
+
+def test_the_packaged_classification_file_loads() -> None:
+    assert {s.label for s in load_systems().sets} >= {"2019 EULAR/ACR", "2002 AECG"}
