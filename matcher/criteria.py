@@ -1346,7 +1346,7 @@ _CLASS_EXCLUDED_BEFORE = re.compile(
 _CLASS_ALONE_BEFORE = re.compile(r"\b(?:pure|isolated)\s+$", _I)
 # "ISN/RPS 2003", "2018 ISN/RPS", "WHO 1995 classification": the edition, not a value.
 _CLASSIFICATION_YEAR = re.compile(
-    r"(?<=ISN/RPS)\W{0,3}(?:19|20)\d{2}\b|(?<=WHO)\W{0,3}(?:19|20)\d{2}\b|"
+    r"(?<![^\W_])ISN\s*/\s*RPS(?:19|20)\d{2}\b|(?<=ISN/RPS)\W{0,3}(?:19|20)\d{2}\b|(?<=WHO)\W{0,3}(?:19|20)\d{2}\b|"
     r"(?<=Society)\W{0,3}(?:19|20)\d{2}\b|\b(?:19|20)\d{2}(?=\W{0,3}(?:revised\s+)?(?:ISN|WHO|"
     r"International\s+Society|classification))",
     _I,
@@ -1383,6 +1383,21 @@ _OTHER_SCALE = re.compile(
     _I,
 )
 _HISTOLOGY = re.compile(r"\b(?:proliferative|membranous)\b", _I)
+# "Class III (Class V) or Class IV (Class V)": a class in brackets after another, with no
+# sign, may mean "with V" or "with or without V" (a lost "±"); no exact class set is
+# readable from it, so the item is left to a person.
+_BRACKETED_CLASS = re.compile(
+    rf"\bclass\s*{_CLASS_TOKEN}\s*\(\s*(?:class\s*)?{_CLASS_TOKEN}\s*\)", _I
+)
+# "The biopsy report will be used to confirm eligibility": how the item is checked, not
+# another requirement.
+_REPORT_CONFIRMS = re.compile(
+    r"\b(?:the\s+|a\s+)?(?:(?:renal|kidney)\s+)?(?:biopsy|pathology|histology|histopathology)"
+    r"\s+report\s+(?:will|must|should|shall|may)\s+be\s+(?:used|reviewed|provided|available)"
+    r"(?:\s+to\s+(?:confirm|verify|document)(?:\s+(?:the\s+)?(?:subject|patient|participant)"
+    r"(?:'s|’s)?)?\s+eligibility)?",
+    _I,
+)
 
 
 def _class_name(token: str) -> str:
@@ -1414,7 +1429,11 @@ def _classes(
             # "isolated class V is excluded": never wanted (it may still be allowed
             # alongside, as "with or without V" says elsewhere).
             excluded += names
-            start = m.start() - (len(before) - out_before.start()) if out_before else start
+            alone_before = _CLASS_ALONE_BEFORE.search(before)
+            if out_before:
+                start = m.start() - (len(before) - out_before.start())
+            elif alone_before:
+                start = m.start() - (len(before) - alone_before.start())
             end = m.end() + out_after.end() if out_after else end
             read.append((start, end))
             continue
@@ -1427,11 +1446,16 @@ def _classes(
         if alone and not whole_optional:
             start = m.start() - (len(before) - alone.start())  # "or pure class V": wanted
         read.append((start, end))
-        for token in re.finditer(rf"(?P<sep>{_CLASS_SEP})?(?P<t>{_CLASS_TOKEN})",
-                                 _strip_subclasses(m["list"]), _I):  # fmt: skip
+        listed, after_previous = _strip_subclasses(m["list"]), 0
+        for token in re.finditer(rf"(?P<sep>{_CLASS_SEP})?(?P<t>{_CLASS_TOKEN})", listed, _I):
             name = _class_name(token["t"])
             sep = (token["sep"] or "").strip()
-            target = optional if whole_optional or sep in ("+", "±", "+/-") else wanted
+            # "with or without class V, or pure class V": the pure one is wanted alone.
+            pure = re.search(r"\b(?:pure|isolated)\b", listed[after_previous : token.start("t")],
+                             _I)  # fmt: skip
+            after_previous = token.end()
+            optional_here = whole_optional or sep in ("+", "±", "+/-")
+            target = optional if optional_here and not pure else wanted
             if name not in target:
                 target.append(name)
     for m in _OPTIONAL_V.finditer(text):
@@ -1483,6 +1507,13 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
     )
     if not (has_class or histology or has_biopsy):
         return None
+    bracketed = _BRACKETED_CLASS.search(ctx.text)
+    if bracketed is not None and has_class:
+        return _manual(
+            f'a class in brackets after another ("{bracketed[0]}") does not say whether it '
+            "is required or only allowed: the biopsy classes must be checked by a person",
+            ctx.key("biopsy"),
+        )
     if ctx.exclusion and not (has_class or histology):
         # "Sclerosis in > 50% of glomeruli on renal biopsy": a histology finding, not the
         # biopsy itself (every candidate has had one).
@@ -1503,7 +1534,7 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         # biopsy") it would accept any class, so it is left unaccounted.
         for m in re.finditer(r"\bactive\b", ctx.text, _I):
             ctx.take(m.start(), m.end(), "biopsy:active-class")
-    for pattern in (_HISTOLOGY, _CLASSIFICATION_YEAR):
+    for pattern in (_HISTOLOGY, _CLASSIFICATION_YEAR, _REPORT_CONFIRMS):
         for m in pattern.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "biopsy:histology")
     ctx.take_terms(["dx.lupus_nephritis", "proc.kidney_biopsy"])

@@ -132,3 +132,63 @@ def test_a_bad_classification_file_names_the_field(change: Any, field: str) -> N
 
 def test_the_packaged_classification_file_loads() -> None:
     assert {s.label for s in load_systems().sets} >= {"2019 EULAR/ACR", "2002 AECG"}
+
+
+# ------------------------------------------------------------------ biopsy class sets
+
+ALL_COMBINATIONS = [frozenset({c}) for c in ("I", "II", "III", "IV", "V", "VI")] + [
+    frozenset({"III", "V"}), frozenset({"IV", "V"})
+]
+
+
+def _accepted(params: dict[str, Any]) -> set[str]:
+    """The biopsy results a class reading lets through: "III or IV, V allowed" → III, IV,
+    III+V, IV+V (a biopsy names at least one wanted class and nothing else)."""
+    wanted = set(params["classes"])
+    allowed = wanted | set(params["allowed_with"])
+    order = ["I", "II", "III", "IV", "V", "VI"]
+    return {"+".join(sorted(c, key=order.index))
+            for c in ALL_COMBINATIONS if c & wanted and c <= allowed}  # fmt: skip
+
+
+# (text, the biopsy results accepted): each was manual, or read a wrong class set, before.
+CLASS_SETS: list[tuple[str, set[str]]] = [
+    ("Lupus nephritis class III or IV (ISN/RPS2018) on a kidney biopsy", {"III", "IV"}),
+    ("Class III or IV lupus nephritis according to the World Health Organisation "
+     "classification, on renal biopsy", {"III", "IV"}),
+    ("Histopathologic confirmation of class III or IV lupus nephritis", {"III", "IV"}),
+    # "isolated class V is excluded" restates that V comes only alongside
+    ("Histological confirmation of class IV lupus nephritis, with or without class V; "
+     "isolated class V is excluded", {"IV", "IV+V"}),
+    # the pure V named after an optional V is wanted on its own (it was dropped)
+    ("Kidney biopsy showing class III or IV LN with or without class V, or pure class V",
+     {"III", "IV", "V", "III+V", "IV+V"}),
+    ("Renal biopsy: class IV lupus nephritis ± class V, or isolated class V (ISN/RPS 2003)",
+     {"IV", "V", "IV+V"}),
+    # how the item is checked is not another requirement
+    ("Biopsy-proven lupus nephritis class III or IV with/without class V (ISN/RPS 2003). The "
+     "pathology report will be used to confirm eligibility.", {"III", "IV", "III+V", "IV+V"}),
+    ("Kidney biopsy showing class III lupus nephritis; the renal biopsy report must be "
+     "provided to verify the patient's eligibility", {"III"}),
+]
+
+
+@pytest.mark.parametrize(("text", "accepted"), CLASS_SETS)
+def test_a_biopsy_class_statement_is_read_as_its_exact_class_set(
+    text: str, accepted: set[str]
+) -> None:
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert (criterion.kind, criterion.manual_reason) == ("biopsy", None)
+    assert _accepted(criterion.params) == accepted
+
+
+@pytest.mark.parametrize("text", [
+    "Class III (Class V) or Class IV (Class V) lupus nephritis on renal biopsy",
+    "Renal biopsy showing class IV (V) lupus nephritis within 6 months",
+])
+def test_a_class_in_brackets_after_another_is_not_a_class_set_and_stays_manual(text: str) -> None:
+    # "(Class V)" may be "with V" or "with or without V" (a lost ±): read as "or V" it
+    # admitted pure class V.
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert criterion.kind == "manual"
+    assert "in brackets" in (criterion.manual_reason or "")
