@@ -1389,6 +1389,14 @@ _HISTOLOGY = re.compile(r"\b(?:proliferative|membranous)\b", _I)
 _BRACKETED_CLASS = re.compile(
     rf"\bclass\s*{_CLASS_TOKEN}\s*\(\s*(?:class\s*)?{_CLASS_TOKEN}\s*\)", _I
 )
+# "Patients without renal biopsy or with class I, II or VI" (an exclusion): with no
+# biopsy documented the reading is `unknown` either way (a biopsy may exist unrecorded),
+# so the branch is read as that, and said (params `or_no_biopsy`).
+_OR_NO_BIOPSY = re.compile(
+    r"\b(?:(?:patients|subjects|participants|those)\s+)?(?:without|with\s+no|who\s+have\s+"
+    r"not\s+had|lacking)\s+(?:a\s+|an\s+)?(?:renal|kidney)\s+biops(?:y|ies)\s*,?\s+or\b",
+    _I,
+)
 # "The biopsy report will be used to confirm eligibility": how the item is checked, not
 # another requirement.
 _REPORT_CONFIRMS = re.compile(
@@ -1539,6 +1547,10 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
             ctx.take(m.start(), m.end(), "biopsy:histology")
     ctx.take_terms(["dx.lupus_nephritis", "proc.kidney_biopsy"])
     params = {"classes": wanted, "allowed_with": optional, "window_days": ctx.window()}
+    no_biopsy = _OR_NO_BIOPSY.search(ctx.text) if ctx.exclusion and spans else None
+    if no_biopsy is not None:
+        ctx.take(no_biopsy.start(), no_biopsy.end(), "biopsy:or-none")
+        params["or_no_biopsy"] = True
     judged = _biopsy_judged(ctx) if not spans else []
     if judged:
         params["judged"] = judged

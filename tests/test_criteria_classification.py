@@ -11,6 +11,7 @@ them; none is copied from a registry record.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -18,7 +19,11 @@ import pytest
 
 from matcher.criteria import parse_criterion
 from matcher.criteria_citation import SYSTEMS_FILE, load_systems, read_citation, read_systems
+from matcher.criteria_render import reading
 from matcher.errors import VocabularyError
+from matcher.evaluate import evaluate
+from matcher.model import Assertion, Finding, Patient, Status
+from matcher.timeline import build_timeline
 from matcher.vocab import data_text
 
 LUPUS = ["lupus nephritis"]
@@ -192,3 +197,45 @@ def test_a_class_in_brackets_after_another_is_not_a_class_set_and_stays_manual(t
     criterion = parse_criterion(text, "inclusion", about=LUPUS)
     assert criterion.kind == "manual"
     assert "in brackets" in (criterion.manual_reason or "")
+
+
+# (exclusion text, classes read): "without a biopsy, or class ..." was manual ("without").
+NO_BIOPSY_OR_CLASS = [
+    ("Patients without a renal biopsy or those with lupus nephritis ISN/RPS class I, II or VI",
+     ["I", "II", "VI"]),
+    ("Subjects with no kidney biopsy, or with class I or II lupus nephritis", ["I", "II"]),
+]
+
+
+@pytest.mark.parametrize(("text", "classes"), NO_BIOPSY_OR_CLASS)
+def test_an_exclusion_of_no_biopsy_or_a_class_reads_the_classes_and_says_the_branch(
+    text: str, classes: list[str]
+) -> None:
+    criterion = parse_criterion(text, "exclusion", about=LUPUS)
+    assert (criterion.kind, criterion.type, criterion.manual_reason) == (
+        "biopsy", "exclusion", None)
+    assert criterion.params["classes"] == classes and criterion.params["or_no_biopsy"]
+    assert "no kidney biopsy" in reading(criterion)
+
+
+def test_an_exclusion_of_no_biopsy_is_unknown_without_one_and_decided_by_the_class() -> None:
+    criterion = parse_criterion(NO_BIOPSY_OR_CLASS[0][0], "exclusion", about=LUPUS)
+
+    def judged(*classes: str) -> Any:
+        findings = [Finding(concept="biopsy.kidney", category="biopsy", note_id="n1", start=0,
+                            end=4, text="text", assertion=Assertion.AFFIRMED, value=None,
+                            unit=None, date=dt.date(2026, 10, 1), date_source="text",
+                            attrs={"classes": list(classes)})] if classes else []
+        timeline = build_timeline(Patient("P1", None), findings, {"n1": dt.date(2026, 10, 1)},
+                                  dt.date(2026, 11, 20))
+        return evaluate(criterion, timeline)
+
+    nothing = judged()
+    assert nothing.status is Status.UNKNOWN and "excludes patients without one" in nothing.reason
+    assert judged("II").status is Status.MET
+    assert judged("IV").status is Status.NOT_MET
+
+
+def test_a_biopsy_inclusion_is_not_read_as_no_biopsy() -> None:
+    criterion = parse_criterion(NO_BIOPSY_OR_CLASS[0][0], "inclusion", about=LUPUS)
+    assert criterion.kind == "manual"
