@@ -34,7 +34,7 @@ __all__ = ["SYSTEMS_FILE", "Citation", "Systems", "load_systems", "read_citation
 
 SYSTEMS_FILE = "matcher/data/classification_systems.json"
 _KEYS = frozenset({"version", "description", "bodies", "sets", "cumulative", "not_now"})
-_SET_KEYS = frozenset({"label", "bodies", "years", "conditions", "counts", "scores"})
+_SET_KEYS = frozenset({"label", "bodies", "years", "conditions", "counts", "scores", "own_terms"})
 _YEAR = r"(?:19|20)\d{2}"
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eleven": 11, "seventeen": 17}  # fmt: skip
@@ -53,7 +53,15 @@ _BEFORE_YEAR = re.compile(rf"\b(?P<year>{_YEAR})\s+(?:(?:revised|updated|modifie
 _COUNT = re.compile(
     rf"(?:\b(?:at\s+least|a\s+minimum\s+of|minimum\s+of|any)\s+|[≥]\s*|>=\s*|\b)"
     rf"(?P<n>{_NUMBER})\s+(?:or\s+more\s+)?(?:of|out\s+of)\s+(?:the\s+)?"
-    rf"(?:(?P<m>{_NUMBER})(?![^\W_]))?",
+    rf"(?:(?P<m>{_NUMBER})(?![^\W_]))?"
+    # "(at least 4 criteria, including ...)": the count with no total
+    rf"|(?:\b(?:at\s+least|a\s+minimum\s+of)\s+|[≥]\s*|>=\s*)(?P<alone>{_NUMBER})\s+"
+    rf"(?:or\s+more\s+)?criteria\b",
+    re.IGNORECASE,
+)
+# "the 1982 revised ACR criteria, updated in 1997": a later edition of the same set.
+_LATER_EDITION = re.compile(
+    rf",?\s*\b(?:and\s+|as\s+)?(?:updated|revised|modified)\s+(?:in\s+)?(?P<year>{_YEAR})\b",
     re.IGNORECASE,
 )
 # "with a total score ≥ 10", "(score of at least 6 points)", "total score of 10 or more".
@@ -95,6 +103,7 @@ class ClassificationSet:
     conditions: frozenset[str]
     counts: frozenset[tuple[int, int]]
     scores: frozenset[int]
+    own_terms: Phrases  # the set's own definition restated: "at least one clinical criterion"
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,8 @@ def _set(spec: Any, source: str, key: str, bodies: Iterable[str],
         conditions=frozenset(conditions),
         counts=frozenset((c[0], c[1]) for c in counts),
         scores=frozenset(_numbers(spec["scores"], source, f"{key}.scores")),
+        own_terms=Phrases(_strings(spec["own_terms"], source, f"{key}.own_terms")
+                          if spec["own_terms"] else ()),
     )
 
 
@@ -281,12 +292,14 @@ def read_citation(text: str, conditions: Iterable[str],
     wanted = set(conditions)
     spans: list[tuple[int, int]] = []
     cited: list[ClassificationSet] = []
+    family: list[ClassificationSet] = []  # every set of the bodies cited, any edition
     label: str | None = None
     for mention in _mentions(text, systems):
         sets = [s for s in systems.sets
                 if s.bodies == set(mention.bodies) and s.conditions & wanted]  # fmt: skip
         if not sets:
             continue  # "SLICC criteria for systemic sclerosis": not this body's
+        family += sets
         start, end, year = mention.start, mention.end, None
         before = _BEFORE_YEAR.search(text[max(0, start - 20) : start])
         after = _AFTER_YEAR.match(text[end : end + 50])
@@ -309,9 +322,14 @@ def read_citation(text: str, conditions: Iterable[str],
         return None
     counts = {c for s in cited for c in s.counts}
     for m in _COUNT.finditer(text):
-        n, of_m = _number(m["n"]), _number(m["m"])
+        n, of_m = _number(m["n"] or m["alone"]), _number(m["m"])
         if any(n == c[0] and of_m in (None, c[1]) for c in counts):
             spans.append((m.start(), m.end()))
+    for m in _LATER_EDITION.finditer(text):
+        if any(int(m["year"]) in s.years for s in family):
+            spans.append((m.start(), m.end()))
+    for found in cited:
+        spans += found.own_terms.spans(text)
     scores = {score for s in cited for score in s.scores}
     for m in _SCORE.finditer(text):
         if int(m["s"] or m["s2"]) in scores:

@@ -64,6 +64,13 @@ CITED_DIAGNOSES: list[tuple[str, list[str], str]] = [
     # documented diagnosis
     ("Lupus per the 2012 SLICC criteria, or patients with only 3 criteria but SLE diagnosed "
      "by the treating physician", ["dx.sle"], "SLICC 2012"),
+    # a later edition of the same set, and the set's own definition restated
+    ("SLE according to the 1982 revised ACR criteria, updated in 1997", ["dx.sle"], "ACR 1982"),
+    ("SLE per SLICC 2012 (at least 4 criteria, including at least one clinical and one "
+     "immunological criterion)", ["dx.sle"], "SLICC 2012"),
+    ("SLE per the 2019 EULAR/ACR criteria (total score ≥ 10 with at least one clinical "
+     "criterion)", ["dx.sle"], "2019 EULAR/ACR"),
+    ("Patients with a diagnosis of SLE based on the 1997 ACR criteria", ["dx.sle"], "ACR 1997"),
 ]
 
 
@@ -85,6 +92,8 @@ NOT_THE_STANDARD: list[tuple[str, str]] = [
     ("SLE with a 2019 EULAR/ACR total score ≥ 20", '"20"'),
     ("Systemic sclerosis according to the SLICC criteria", '"SLICC"'),
     ("Sjögren's syndrome fulfilling the 1997 ACR criteria", '"1997"'),
+    ("SLE according to the 1982 revised ACR criteria, updated in 2005", '"2005"'),
+    ("SLE per SLICC 2012 (at least 5 criteria)", '"5"'),
     # an alternative with fewer criteria is read only with a clinician's diagnosis
     ("Lupus per the 2012 SLICC criteria, or patients with only 3 criteria but positive "
      "anti-dsDNA", "anti-dsDNA"),
