@@ -19,15 +19,13 @@ an empty list where one is needed): VocabularyError naming the file and the key.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from matcher.criteria_grammar import Phrases, phrase_pattern
-from matcher.errors import VocabularyError
+from matcher.criteria_grammar import Phrases, _fail, phrase_pattern, read_data_object
 from matcher.vocab import Vocabulary, data_text, load_vocabulary
 
 __all__ = ["SYSTEMS_FILE", "Citation", "Systems", "load_systems", "read_citation", "read_systems"]
@@ -125,11 +123,6 @@ class Citation:
     spans: tuple[tuple[int, int], ...]
 
 
-def _fail(message: str, source: str, key: str, received: Any = None, expected: str = "") -> None:
-    raise VocabularyError(message, file=source, field=key, received=received,
-                          expected=expected or None)  # fmt: skip
-
-
 def _strings(value: Any, source: str, key: str) -> list[str]:
     if not isinstance(value, list) or not value or not all(
         isinstance(v, str) and v.strip() for v in value
@@ -200,20 +193,7 @@ def _set(spec: Any, source: str, key: str, bodies: Iterable[str],
 def read_systems(text: str, source: str = SYSTEMS_FILE,
                  vocab: Vocabulary | None = None) -> Systems:  # fmt: skip
     """Systems from the text of a classification file, validated (module docstring)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VocabularyError(f"invalid JSON ({exc.msg})", file=source, line=exc.lineno) from exc
-    if not isinstance(data, dict):
-        _fail("not a JSON object", source, "(top level)", type(data).__name__, "an object")
-    for key in data:
-        if key not in _KEYS:
-            _fail("unknown key", source, key, key, ", ".join(sorted(_KEYS)))
-    for key in sorted(_KEYS - {"description"}):
-        if key not in data:
-            _fail("missing key", source, key, expected="the key to be present")
-    if data["version"] != 1:
-        _fail("unsupported version", source, "version", data["version"], "1")
+    data = read_data_object(text, source, _KEYS)
     vocab = vocab or load_vocabulary()
     if not isinstance(data["bodies"], dict) or not data["bodies"]:
         _fail("not an object", source, "bodies", data["bodies"], "body → names")
