@@ -420,6 +420,11 @@ def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     window = criterion.params.get("window_days")
     biopsies = [f for f in timeline.of("biopsy.kidney")]
     if not biopsies:
+        # "Excluded: patients without renal biopsy or class I, II or VI": the notes may
+        # just not hold the biopsy, so no biopsy stays unknown; the reason says why.
+        if criterion.params.get("or_no_biopsy"):
+            return _result(criterion, Status.UNKNOWN, "no kidney biopsy result documented "
+                           "(the trial also excludes patients without one: confirm it exists)")
         return _result(criterion, Status.UNKNOWN, "no kidney biopsy result documented")
     dated = [f for f in biopsies if not f.attrs.get("undated")]
     latest = _latest(dated, timeline) if dated else _latest(biopsies, timeline)

@@ -185,8 +185,12 @@ def _range(value: Any, key: str, source: str) -> tuple[float, float]:
     return float(value[0]), float(value[1])
 
 
-def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None = None) -> Grammar:
-    """A Grammar from the text of a grammar file, validated (see the module docstring)."""
+def read_data_object(
+    text: str, source: str, keys: frozenset[str], optional: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The top-level object of a versioned data file: valid JSON, an object, exactly
+    these keys ("description" and `optional` may be left out), version 1; else
+    VocabularyError naming the key."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -194,13 +198,19 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
     if not isinstance(data, dict):
         _fail("not a JSON object", source, "(top level)", type(data).__name__, "an object")
     for key in data:
-        if key not in _KEYS and key not in _OPTIONAL_LISTS:
-            _fail("unknown key", source, key, key, ", ".join(sorted(_KEYS)))
-    for key in sorted(_KEYS - {"description"}):
+        if key not in keys and key not in optional:
+            _fail("unknown key", source, key, key, ", ".join(sorted(keys)))
+    for key in sorted(keys - {"description"}):
         if key not in data:
             _fail("missing key", source, key, expected="the key to be present")
     if data["version"] != 1:
         _fail("unsupported version", source, "version", data["version"], "1")
+    return data
+
+
+def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None = None) -> Grammar:
+    """A Grammar from the text of a grammar file, validated (see the module docstring)."""
+    data = read_data_object(text, source, _KEYS, _OPTIONAL_LISTS)
     vocab = vocab or load_vocabulary()
     lists = {key: _phrase_list(data, key, source) for key in _PHRASE_LISTS}
     meaning = frozenset(w for entry in lists["meaning_changing"] for w in words_of(entry))

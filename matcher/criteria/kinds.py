@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.criteria import params as declared_params
+from matcher.criteria.citation import read_citation
 from matcher.criteria.other import other_spans
 
 # matcher.criteria imports this module only inside its classifier, so these names exist
@@ -81,7 +82,6 @@ from matcher.criteria.reader import (
     _IF_ON,
     _NUM,
     _OP,
-    _SYSTEM,
     _WORD_NUM,
     _comparisons,
     _number,
@@ -908,8 +908,9 @@ def _timing(item: _Item) -> KindReading | None:
     item.take_terms([*concepts, "status.sle_criteria"])
     item.take_all(_TIMING_WORDS)
     item.take_all(_ANCHOR)
-    for m in _SYSTEM.finditer(item.main):
-        item.take(m.start(), m.end())
+    citation = read_citation(item.main, concepts)
+    for start, end in citation.spans if citation else ():
+        item.take(start, end)
     _take_common(item)
     key = f"{item.vocab[concepts[0]].key}_{suffix}"
     return item.reading("diagnosis_timing", key, params, rule)
@@ -1056,11 +1057,15 @@ def _condition(item: _Item) -> KindReading | None:
         if set(item.vocab[t.concept_id].attrs.get("implies", ())) & set(concepts)
         or t.concept_id in _left_out_by_other(concepts, item)
     ]
+    # "Sjögren's syndrome per the 2002 AECG criteria": the standard cited for it.
+    citation = read_citation(item.main, concepts)
     params: dict[str, Any] = {
         "concepts": concepts,
-        "system": None,
+        "system": citation.label if citation else None,
         "ruled_out_not_met": not item.exclusion,
     }
+    for start, end in citation.spans if citation else ():
+        item.take(start, end)
     if excepted:
         params["except_concepts"] = _concept_ids(excepted)
         for term in excepted:

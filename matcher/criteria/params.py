@@ -115,6 +115,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "allowed_with": _opt("texts", ()),
         "window_days": _WINDOW,
         "judged": _opt("texts", ()),
+        # "Patients without a renal biopsy, or with class I, II or VI" (an exclusion): with
+        # no biopsy documented the criterion is unknown and says the trial excludes that too.
+        "or_no_biopsy": _opt("bool", False),
     },
     "score": {
         "concept": _req("text"),

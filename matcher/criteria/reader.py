@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
 from matcher.criteria import params as declared_params
+from matcher.criteria.citation import read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
 from matcher.criteria.render import format_number, reading
@@ -1372,7 +1373,7 @@ _CLASS_EXCLUDED_BEFORE = re.compile(
 _CLASS_ALONE_BEFORE = re.compile(r"\b(?:pure|isolated)\s+$", _I)
 # "ISN/RPS 2003", "2018 ISN/RPS", "WHO 1995 classification": the edition, not a value.
 _CLASSIFICATION_YEAR = re.compile(
-    r"(?<=ISN/RPS)\W{0,3}(?:19|20)\d{2}\b|(?<=WHO)\W{0,3}(?:19|20)\d{2}\b|"
+    r"(?<![^\W_])ISN\s*/\s*RPS(?:19|20)\d{2}\b|(?<=ISN/RPS)\W{0,3}(?:19|20)\d{2}\b|(?<=WHO)\W{0,3}(?:19|20)\d{2}\b|"
     r"(?<=Society)\W{0,3}(?:19|20)\d{2}\b|\b(?:19|20)\d{2}(?=\W{0,3}(?:revised\s+)?(?:ISN|WHO|"
     r"International\s+Society|classification))",
     _I,
@@ -1409,6 +1410,29 @@ _OTHER_SCALE = re.compile(
     _I,
 )
 _HISTOLOGY = re.compile(r"\b(?:proliferative|membranous)\b", _I)
+# "Class III (Class V) or Class IV (Class V)": a class in brackets after another, with no
+# sign, may mean "with V" or "with or without V" (a lost "±"); no exact class set is
+# readable from it, so the item is left to a person.
+_BRACKETED_CLASS = re.compile(
+    rf"\bclass\s*{_CLASS_TOKEN}\s*\(\s*(?:class\s*)?{_CLASS_TOKEN}\s*\)", _I
+)
+# "Patients without renal biopsy or with class I, II or VI" (an exclusion): with no
+# biopsy documented the reading is `unknown` either way (a biopsy may exist unrecorded),
+# so the branch is read as that, and said (params `or_no_biopsy`).
+_OR_NO_BIOPSY = re.compile(
+    r"\b(?:(?:patients|subjects|participants|those)\s+)?(?:without|with\s+no|who\s+have\s+"
+    r"not\s+had|lacking)\s+(?:a\s+|an\s+)?(?:renal|kidney)\s+biops(?:y|ies)\s*,?\s+or\b",
+    _I,
+)
+# "The biopsy report will be used to confirm eligibility": how the item is checked, not
+# another requirement.
+_REPORT_CONFIRMS = re.compile(
+    r"\b(?:the\s+|a\s+)?(?:(?:renal|kidney)\s+)?(?:biopsy|pathology|histology|histopathology)"
+    r"\s+report\s+(?:will|must|should|shall|may)\s+be\s+(?:used|reviewed|provided|available)"
+    r"(?:\s+to\s+(?:confirm|verify|document)(?:\s+(?:the\s+)?(?:subject|patient|participant)"
+    r"(?:'s|’s)?)?\s+eligibility)?",
+    _I,
+)
 
 
 def _class_name(token: str) -> str:
@@ -1440,7 +1464,11 @@ def _classes(
             # "isolated class V is excluded": never wanted (it may still be allowed
             # alongside, as "with or without V" says elsewhere).
             excluded += names
-            start = m.start() - (len(before) - out_before.start()) if out_before else start
+            alone_before = _CLASS_ALONE_BEFORE.search(before)
+            if out_before:
+                start = m.start() - (len(before) - out_before.start())
+            elif alone_before:
+                start = m.start() - (len(before) - alone_before.start())
             end = m.end() + out_after.end() if out_after else end
             read.append((start, end))
             continue
@@ -1453,11 +1481,16 @@ def _classes(
         if alone and not whole_optional:
             start = m.start() - (len(before) - alone.start())  # "or pure class V": wanted
         read.append((start, end))
-        for token in re.finditer(rf"(?P<sep>{_CLASS_SEP})?(?P<t>{_CLASS_TOKEN})",
-                                 _strip_subclasses(m["list"]), _I):  # fmt: skip
+        listed, after_previous = _strip_subclasses(m["list"]), 0
+        for token in re.finditer(rf"(?P<sep>{_CLASS_SEP})?(?P<t>{_CLASS_TOKEN})", listed, _I):
             name = _class_name(token["t"])
             sep = (token["sep"] or "").strip()
-            target = optional if whole_optional or sep in ("+", "±", "+/-") else wanted
+            # "with or without class V, or pure class V": the pure one is wanted alone.
+            pure = re.search(r"\b(?:pure|isolated)\b", listed[after_previous : token.start("t")],
+                             _I)  # fmt: skip
+            after_previous = token.end()
+            optional_here = whole_optional or sep in ("+", "±", "+/-")
+            target = optional if optional_here and not pure else wanted
             if name not in target:
                 target.append(name)
     for m in _OPTIONAL_V.finditer(text):
@@ -1509,6 +1542,13 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
     )
     if not (has_class or histology or has_biopsy):
         return None
+    bracketed = _BRACKETED_CLASS.search(ctx.text)
+    if bracketed is not None and has_class:
+        return _manual(
+            f'a class in brackets after another ("{bracketed[0]}") does not say whether it '
+            "is required or only allowed: the biopsy classes must be checked by a person",
+            ctx.key("biopsy"),
+        )
     if ctx.exclusion and not (has_class or histology):
         # "Sclerosis in > 50% of glomeruli on renal biopsy": a histology finding, not the
         # biopsy itself (every candidate has had one).
@@ -1529,11 +1569,15 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         # biopsy") it would accept any class, so it is left unaccounted.
         for m in re.finditer(r"\bactive\b", ctx.text, _I):
             ctx.take(m.start(), m.end(), "biopsy:active-class")
-    for pattern in (_HISTOLOGY, _CLASSIFICATION_YEAR):
+    for pattern in (_HISTOLOGY, _CLASSIFICATION_YEAR, _REPORT_CONFIRMS):
         for m in pattern.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "biopsy:histology")
     ctx.take_terms(["dx.lupus_nephritis", "proc.kidney_biopsy"])
     params = {"classes": wanted, "allowed_with": optional, "window_days": ctx.window()}
+    no_biopsy = _OR_NO_BIOPSY.search(ctx.text) if ctx.exclusion and spans else None
+    if no_biopsy is not None:
+        ctx.take(no_biopsy.start(), no_biopsy.end(), "biopsy:or-none")
+        params["or_no_biopsy"] = True
     judged = _biopsy_judged(ctx) if not spans else []
     if judged:
         params["judged"] = judged
@@ -2548,48 +2592,38 @@ def _take_other_members(ctx: _Ctx, named: list[str]) -> None:
 
 # ---------------------------------------------------------------- diagnoses
 
-_SYSTEM = re.compile(
-    r"(?:(?P<y1>(?:19|20)\d{2})\s+(?:updated\s+|revised\s+)?)?(?P<name>\(?EULAR\)?\s*/\s*ACR|"
-    r"ACR\s*/\s*EULAR|SLICC|ACR|American\s+College\s+of\s+Rheumatology)\b"
-    r"(?:[^.;\d]{0,30}?(?P<y2>(?:19|20)\d{2}))?",
-    _I,
-)
-
-
-# "fulfilling at least 4 of the 11 ACR criteria", "EULAR/ACR ... with a total score ≥ 10":
-# the classification's own threshold, not another requirement.
-_SYSTEM_THRESHOLD = re.compile(
-    r"(?:at\s+least|≥|>=|a\s+minimum\s+of|minimum\s+of)\s*(?:4|four)\s+(?:of|out\s+of)\s+"
-    r"(?:the\s+)?(?:(?:11|eleven)\s+)?|(?:with\s+)?(?:a\s+)?(?:total\s+)?score\s+(?:of\s+)?"
-    r"(?:≥|>=|at\s+least)\s*10\b(?:\s+points)?",
-    _I,
-)
-
-
-def _system(text: str, spans: list[tuple[int, int]] | None = None) -> str | None:
-    """Classification system: "2019 EULAR/ACR", "ACR 1997", "SLICC 2012". `spans`
-    collects where it was read."""
-    m = _SYSTEM.search(text)
-    if m is None:
+def _system(text: str, concepts: Sequence[str],
+            spans: list[tuple[int, int]] | None = None) -> str | None:  # fmt: skip
+    """The classification standard an item cites for its diagnosis: "2019 EULAR/ACR",
+    "ACR 1997", "SLICC 2012", "2002 AECG" (matcher.criteria.citation, from data). `spans`
+    collects where the citations, their own thresholds ("at least 4 of the 11") and their
+    "over the disease's course" words ("serially or simultaneously") were read."""
+    citation = read_citation(text, concepts)
+    if citation is None:
         return None
     if spans is not None:
-        spans.append((m.start(), m.end()))
-        for found in _SYSTEM.finditer(text):  # "SLICC 2012 or ACR 1997": any of them
-            spans.append((found.start(), found.end()))
-        spans.extend((t.start(), t.end()) for t in _SYSTEM_THRESHOLD.finditer(text))
-    name = re.sub(r"[\s()]+", "", m["name"]).upper()
-    name = "ACR" if name.startswith("AMERICAN") else name
-    year = m["y1"] or m["y2"]
-    if not year:
-        return name
-    return f"{year} {name}" if "EULAR" in name else f"{name} {year}"
+        spans.extend(citation.spans)
+    return citation.label
+
+
+# "Meets the SLICC criteria for SLE": the criteria's term ("criteria for SLE") holds the
+# disease's name, so the disease is named even though the longer term won.
+_CRITERIA_NAME_DISEASE = re.compile(r"\b(?:SLE|lupus)\b", _I)
+
+
+def _criteria_named_disease(ctx: _Ctx) -> list[str]:
+    return ["dx.sle"] if any(
+        t.concept_id == "status.sle_criteria"
+        and _CRITERIA_NAME_DISEASE.search(ctx.text[t.start : t.end])
+        for t in ctx.terms
+    ) else []
 
 
 def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
     spans: list[tuple[int, int]] = []
     params: dict[str, Any] = {
         "concepts": concepts,
-        "system": _system(ctx.text, spans),
+        "system": _system(ctx.text, concepts, spans),
         "ruled_out_not_met": not ctx.exclusion,
     }
     for start, end in spans:
@@ -2626,8 +2660,12 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     )
     # Having had a kidney biopsy is never itself a condition to include or exclude on.
     concepts = [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"]
-    if not concepts:
+    named = _criteria_named_disease(ctx)
+    if not concepts and not named:
         return None
+    concepts += [c for c in named if c not in concepts]
+    if named:
+        ctx.take_terms(["status.sle_criteria"])
     ctx.take_terms(concepts)
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)

@@ -100,6 +100,8 @@ def _biopsy(p: dict[str, Any]) -> str:
     extra = f" (class {_either(p['allowed_with'], 'and')} allowed alongside)" if p.get(
         "allowed_with") else ""
     text = f"latest kidney biopsy shows class {classes}{extra}, {_window(p.get('window_days'))}"
+    if p.get("or_no_biopsy"):
+        text += "; or no kidney biopsy (with none documented: unknown, confirm at screening)"
     return text + _judged(p)
 
 
