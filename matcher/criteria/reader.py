@@ -186,8 +186,15 @@ _ULN_WORDS = (
     r"(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal"
     r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b)"
 )
-# "3 × ULN", "2 times the ULN", "2 fold of upper normal level"
-_ULN_TAIL = re.compile(rf"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_ULN_WORDS}", _I)
+# "3 × ULN", "2 times the ULN", "2 fold of upper normal level"; after a multiplier, "the
+# normal value" is the upper limit too ("ALT higher than 3 times the normal value", "2 X
+# normal range"): read without it, "> 3 times the normal value" became "> 3 U/L".
+_NORMAL_AS_ULN = r"(?:the\s+)?(?:upper\s+)?normal(?:\s+(?:values?|range|levels?|limits?))?\b"
+_ULN_TAIL = re.compile(
+    rf"\s*(?:(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_ULN_WORDS}"
+    rf"|(?:[x×*✕]|times|-?\s*fold(?:\s+(?:of|the))?)\s*{_NORMAL_AS_ULN})",
+    _I,
+)
 _OP_ULN = re.compile(rf"(?P<op>{_OP})\s*{_ULN_WORDS}", _I)
 _SUFFIX_GE = re.compile(
     r"^[^,;()]{0,30}?\b(?:or|and)\s+(?:more|greater|higher|above|over|older|bigger|larger|"
@@ -3518,6 +3525,11 @@ def _compound(
             return None
         if not computed and section == EXCLUSION and _loose(parsed):
             return None  # "A or B requiring hospitalisation": the rest may narrow A
+        if parsed.kind == "sex":
+            # "Pregnant women, male or female who plan a pregnancy": a sex word in a list is
+            # the subject of the next piece, not a requirement; read alone, "male" excluded
+            # every man.
+            return None
         if _reaching_time(piece) and not timed:
             return None  # "A, B or C within 90 days": the window reaches A and B
         timed = timed and (not computed or _reaching_time(piece))
