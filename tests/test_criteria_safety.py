@@ -52,3 +52,37 @@ def test_a_multiplier_with_nothing_to_multiply_is_not_read_as_a_value(text):
 def test_a_sex_word_in_an_exclusion_list_never_excludes_that_sex(item):
     criteria = parse_eligibility_text("Exclusion Criteria:\n- " + item, LUPUS)
     assert all(c.kind != "sex" for c in criteria), [reading(c) for c in criteria]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Immunosuppressive drugs",
+        "Anticoagulant drugs",
+        "Use of methotrexate",
+        "Systemic corticosteroid therapy",
+        "Hydroxychloroquine",
+    ],
+)
+def test_a_drug_named_with_no_word_of_time_in_an_exclusion_is_the_drug_taken_now(item):
+    # Read as any exposure ever, a prednisone course finished years ago excluded a patient.
+    criterion = parse_criterion(item, "exclusion", about=LUPUS)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params.get("current") is True
+    assert "currently taken" in reading(criterion)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Treatment with rituximab",
+        "Patients previously treated with cyclophosphamide",
+        "Exposure to belimumab",
+        "Prior use of rituximab",
+        "Rituximab at any time",
+    ],
+)
+def test_a_drug_named_as_a_history_in_an_exclusion_stays_any_exposure(item):
+    criterion = parse_criterion(item, "exclusion", about=LUPUS)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert not criterion.params.get("current")
