@@ -55,6 +55,9 @@ class TermMatch:
     text: str
 
 
+_FOUND_CACHE_SIZE = 4096  # texts whose terms are kept (items of a few trials)
+
+
 class Vocabulary:
     """All concepts, indexed by id, with a term finder over plain text."""
 
@@ -65,6 +68,10 @@ class Vocabulary:
                 raise VocabularyError("duplicate concept id", field="id", received=concept.id)
             self.concepts[concept.id] = concept
         self._term_re, self._abbr_re, self._by_term = self._compile()
+        # The criteria reader asks for the terms of one item's text many times (the whole
+        # item, its compound pieces, each kind reader): one alternation scan of every term
+        # is the reader's largest cost, so the answers of recent texts are kept.
+        self._found: dict[str, tuple[TermMatch, ...]] = {}
 
     def __getitem__(self, concept_id: str) -> Concept:
         return self.concepts[concept_id]
@@ -103,6 +110,14 @@ class Vocabulary:
 
     def find_terms(self, text: str) -> list[TermMatch]:
         """Longest non-overlapping vocabulary mentions in `text`, left to right."""
+        known = self._found.get(text)
+        if known is None:
+            if len(self._found) >= _FOUND_CACHE_SIZE:
+                self._found.clear()
+            known = self._found[text] = tuple(self._find_terms(text))
+        return list(known)
+
+    def _find_terms(self, text: str) -> list[TermMatch]:
         found: list[TermMatch] = []
         for match in self._term_re.finditer(text):
             concept_id = self._by_term[match.group(0).lower()]
