@@ -55,6 +55,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "kidney biopsy": ("biopsy.kidney", "proc.kidney_biopsy"),
     "kidney transplant": ("dx.transplant",),
     "leukapheresis": ("proc.apheresis",),
+    "lumbar puncture": ("proc.lumbar_puncture",),
     "Gilbert syndrome": ("dx.gilbert",),
     "systemic lupus erythematosus": ("dx.sle",),
     "lupus nephritis": ("dx.lupus_nephritis",),
