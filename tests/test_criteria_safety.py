@@ -86,3 +86,22 @@ def test_a_drug_named_as_a_history_in_an_exclusion_stays_any_exposure(item):
     criterion = parse_criterion(item, "exclusion", about=LUPUS)
     assert criterion.kind == "drug_exposure", criterion.manual_reason
     assert not criterion.params.get("current")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "whole"),
+    [
+        ("Exclusion Criteria:\nPregnancy. Patients with any clinically significant or unstable "
+         "medical or\npsychiatric disorder.",
+         "clinically significant or unstable medical or psychiatric disorder"),
+        ("Exclusion Criteria:\nKnown allergy. Symptomatic heart failure with\nreduced ejection "
+         "fraction.", "heart failure with reduced ejection fraction"),
+        ("Exclusion Criteria:\nSmokers. Any uncontrolled illness, including\nactive infection.",
+         "including active infection"),
+    ],
+)  # fmt: skip
+def test_a_hard_wrapped_line_that_stops_on_a_connective_continues_on_the_next(paragraph, whole):
+    # Read alone, "psychiatric disorder." excluded any psychiatric illness and lost
+    # "clinically significant or unstable".
+    texts = [c.text for c in parse_eligibility_text(paragraph, LUPUS)]
+    assert any(whole in t for t in texts), texts

@@ -583,10 +583,24 @@ def _continues(line: _Line, last: _Draft) -> bool:
         return False
     if _WEAK_QUALIFIER.match(line.text):
         return True  # "• Hemoglobin ≥ 80 g/L," + "• and no transfusion in the past month"
+    if line.marker == "" and _DANGLING_END.search(last.text):
+        # A hard-wrapped paragraph: "... any clinically significant or unstable medical or"
+        # + "psychiatric disorder." is one item; read alone, the second line excluded any
+        # psychiatric illness and lost "clinically significant or unstable".
+        return True
     # A sibling bullet is its own item even when it starts in lower case: "* have active
     # DLE ..." then "* have a confirmed diagnosis of SLE ..." are two criteria.
     sibling = bool(line.marker) and line.marker == last.marker and line.indent == last.indent
     return not sibling and _starts_prose_continuation(line.text)
+
+
+# A line that stops on a word that needs what follows: a connective, a preposition, an
+# article, a comma or an open bracket.
+_DANGLING_END = re.compile(
+    r"(?:\b(?:or|and|and/or|nor|of|with|without|to|than|the|a|an|any|in|for|by|from|on|at|"
+    r"as|such|other|including|except|unless|who|which|that)|[,(/\-])\s*$",
+    _I,
+)
 
 
 def _join(first: str, second: str) -> str:
