@@ -63,8 +63,7 @@ from rapidfuzz import fuzz, process
 
 from matcher.criteria.registry import load_trial
 from matcher.errors import MatcherError
-from matcher.model import Criterion
-from matcher.timeline import LOOKBACK_DAYS
+from matcher.model import LOOKBACK_DAYS, Criterion
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import Vocabulary, load_vocabulary
 

@@ -16,6 +16,7 @@ from typing import Any
 from matcher.criteria.params import param
 from matcher.doses import grams, milligrams, steroid_factor
 from matcher.model import (
+    LOOKBACK_DAYS,
     Assertion,
     Criterion,
     CriterionResult,
@@ -23,7 +24,7 @@ from matcher.model import (
     Finding,
     Status,
 )
-from matcher.timeline import LOOKBACK_DAYS, Timeline
+from matcher.timeline import Timeline
 from matcher.vocab import load_vocabulary
 
 Evaluator = Callable[[Criterion, Timeline], CriterionResult]

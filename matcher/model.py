@@ -27,6 +27,9 @@ class Assertion(StrEnum):
 
 # Assertions that count as the patient's own fact (GUIDELINE: affirmed mentions).
 PATIENT_ASSERTIONS = frozenset({Assertion.AFFIRMED, Assertion.HISTORICAL})
+# GUIDELINE: a current state ("active", "currently on") counts within 90 days of as-of. A
+# contract: the criteria reader writes it into windows and the judging layer applies it.
+LOOKBACK_DAYS = 90
 _ASSERTION_BY_VALUE = {a.value: a for a in Assertion}
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding, Patient
 
-LOOKBACK_DAYS = 90  # GUIDELINE: current-state findings count within 90 days of as-of
+__all__ = ["Timeline", "build_timeline"]
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,6 @@ LAYERS: dict[str, int] = {
 
 # Upward imports that exist today (importer, imported): issue 13's debts.
 KNOWN_UPWARD: set[tuple[str, str]] = {
-    ("matcher.criteria.kinds", "matcher.timeline"),  # LOOKBACK_DAYS belongs to the contracts
-    ("matcher.criteria.reader", "matcher.timeline"),
-    ("matcher.criteria.render", "matcher.timeline"),
-    ("matcher.criteria.temporality", "matcher.timeline"),
     ("matcher.eligibility", "matcher.api"),
     ("matcher.eligibility", "matcher.evalgold"),
     ("matcher.store", "matcher.engine"),  # result_row belongs below the store

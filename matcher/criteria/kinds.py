@@ -92,7 +92,7 @@ from matcher.criteria.reader import (
 )
 from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
-from matcher.timeline import LOOKBACK_DAYS
+from matcher.model import LOOKBACK_DAYS
 from matcher.units import normalize
 from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
 

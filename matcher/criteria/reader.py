@@ -74,8 +74,7 @@ from matcher.criteria.temporality import manual_reason as temporal_manual_reason
 from matcher.dates import window_to_days
 from matcher.doses import steroid_factor
 from matcher.errors import CriterionParamsError
-from matcher.model import AnyOf, CohortScope, Criterion, Trial
-from matcher.timeline import LOOKBACK_DAYS
+from matcher.model import LOOKBACK_DAYS, AnyOf, CohortScope, Criterion, Trial
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from matcher.model import Criterion
-from matcher.timeline import LOOKBACK_DAYS
+from matcher.model import LOOKBACK_DAYS, Criterion
 from matcher.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]

@@ -33,7 +33,7 @@ from typing import Any
 
 from matcher.criteria.grammar import criteria_data_text, load_grammar, phrase_pattern, words_of
 from matcher.errors import VocabularyError
-from matcher.timeline import LOOKBACK_DAYS
+from matcher.model import LOOKBACK_DAYS
 from matcher.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
