@@ -314,12 +314,14 @@ def read_concepts(text: str, source: str) -> list[Concept]:
     return concepts
 
 
-def data_text(name: str) -> str:
-    """Text of a packaged data file (matcher/data/NAME)."""
+def data_text(name: str, package: str = "matcher") -> str:
+    """Text of a packaged data file: PACKAGE's data/NAME (matcher/data/NAME by default)."""
     try:
-        return resources.files("matcher.data").joinpath(name).read_text(encoding="utf-8")
+        found = resources.files(package).joinpath("data", name)
+        return found.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise VocabularyError("packaged data file missing", file=f"matcher/data/{name}") from exc
+        folder = package.replace(".", "/") + "/data"
+        raise VocabularyError("packaged data file missing", file=f"{folder}/{name}") from exc
 
 
 @cache

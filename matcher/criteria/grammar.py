@@ -29,11 +29,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from matcher.errors import VocabularyError
-from matcher.vocab import Vocabulary, load_vocabulary
+from matcher.vocab import Vocabulary, data_text, load_vocabulary
 
 __all__ = [
     "COMPUTABLE_KINDS",
@@ -271,12 +270,7 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
 
 def criteria_data_text(name: str) -> str:
     """Text of a data file of the criteria reader (matcher/criteria/data/NAME)."""
-    try:
-        return resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise VocabularyError(
-            "packaged data file missing", file=f"matcher/criteria/data/{name}"
-        ) from exc
+    return data_text(name, "matcher.criteria")
 
 
 @cache

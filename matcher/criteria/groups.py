@@ -58,8 +58,8 @@ _OTHER_CHOICE = re.compile(
     r"\d+\s+of)\b",
     _I,
 )
-_ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
-_STARTS_WITH_OR = re.compile(r"^\s*or\b", _I)
+ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
+STARTS_WITH_OR = re.compile(r"^\s*or\b", _I)
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def heading_groups(shapes: Sequence[DraftShape]) -> dict[int, HeadingGroup]:
 
 def _linked(first: DraftShape, second: DraftShape) -> bool:
     """Are two consecutive items two branches of one either/or ("A; or" + "B")?"""
-    joined = bool(_ENDS_WITH_OR.search(first.text) or _STARTS_WITH_OR.match(second.text))
+    joined = bool(ENDS_WITH_OR.search(first.text) or STARTS_WITH_OR.match(second.text))
     return (joined and first.section == second.section == "inclusion"
             and first.heads == second.heads and first.cohort == second.cohort)  # fmt: skip
 
@@ -150,7 +150,7 @@ def any_of_groups(
             continue
         # "A; or" at the end of the list, or a branch read into two criteria: the
         # run's reach is unknown and its members keep the guard.
-        if (len(run) >= 2 and not _ENDS_WITH_OR.search(shapes[run[-1]].text)
+        if (len(run) >= 2 and not ENDS_WITH_OR.search(shapes[run[-1]].text)
                 and all(shapes[i].parts == 1 and i not in headed for i in run)):  # fmt: skip
             spans.append((run, 1))
         run = [index] if index < len(shapes) else []

@@ -3589,8 +3589,6 @@ def _compound(
     return out
 
 
-_ENDS_WITH_OR = re.compile(r"\bor\s*[.;,:]?\s*$", _I)
-_STARTS_WITH_OR = re.compile(r"^\s*or\b", _I)
 _ONE_OF = re.compile(
     r"\b(?:at\s+least\s+(?:one|1|two|2|three|3)|(?:any\s+)?one\s+(?:or\s+more\s+)?of|either|"
     r"any\s+of)\b",
@@ -3605,9 +3603,9 @@ def _alternative_branch(drafts: list[_Draft], index: int) -> str | None:
     draft = drafts[index]
     text = _clean_text(draft.text)
     before = _clean_text(drafts[index - 1].text) if index > 0 else ""
-    if (_ENDS_WITH_OR.search(text) or _STARTS_WITH_OR.match(text)
+    if (criteria_groups.ENDS_WITH_OR.search(text) or criteria_groups.STARTS_WITH_OR.match(text)
             or (before and drafts[index - 1].section == draft.section
-                and _ENDS_WITH_OR.search(before))):  # fmt: skip
+                and criteria_groups.ENDS_WITH_OR.search(before))):  # fmt: skip
         return "one branch of an either/or"
     if any(_ONE_OF.search(_normalise(h)) for h in draft.context):
         return "one branch of \"one of the following\""
