@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from matcher.eligibility import EligibilityModel, load_default, probabilities
-from matcher.evaluate import evaluate_all
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
-from matcher.ranking import rank, score, verdict
-from matcher.timeline import build_timeline
+from matcher.ranking import judge_patient, rank
 
 
 def load_trial(path: str | Path) -> Trial:
@@ -38,15 +36,9 @@ def evaluate_patient(
     note_dates: Mapping[str, dt.date],
     as_of: dt.date,
 ) -> PatientResult:
-    findings = list(findings)
-    # Only this patient's notes: copying every note's date per patient is quadratic.
-    own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
-    timeline = build_timeline(patient, findings, own_dates, as_of)
-    results = evaluate_all(trial.criteria, timeline)
-    found = verdict(results)
-    status = found.status
-    return PatientResult(patient.patient_id, status, score(status, results, as_of), results,
-                         cohorts=found.cohorts)  # fmt: skip
+    """One patient against one trial: every criterion's status, reason and evidence, the
+    patient's status and score (the judging layer's `judge_patient`)."""
+    return judge_patient(trial, patient, findings, note_dates, as_of)
 
 
 def match_findings(

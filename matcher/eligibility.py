@@ -37,7 +37,7 @@ from typing import Any
 
 from matcher.errors import ModelError
 from matcher.model import Finding, Patient, PatientResult, PatientStatus, Status, Trial
-from matcher.ranking import is_disease_criterion, relevance
+from matcher.ranking import is_disease_criterion, judge_patient, relevance
 
 MODEL_FORMAT = "matcher-eligibility-logreg"
 FORMAT_VERSION = 1
@@ -434,9 +434,7 @@ class TrainingSet:
 
 def _view_result(case: Case, findings: Sequence[Finding],
                  note_dates: Mapping[str, dt.date]) -> PatientResult:
-    from matcher.api import evaluate_patient
-
-    return evaluate_patient(case.trial, case.patient, findings, note_dates, case.as_of)
+    return judge_patient(case.trial, case.patient, findings, note_dates, case.as_of)
 
 
 def build_training_set(
@@ -597,8 +595,7 @@ def cross_validate(
 ) -> dict[str, Any]:
     """Out-of-fold probabilities (outer folds grouped by patient, each fold's model
     calibrated by its own inner folds) and the metrics computed on them."""
-    from matcher.evalgold import ndcg
-    from matcher.ranking import rank
+    from matcher.ranking import ndcg, rank
 
     examples = data.examples
     patients = {e.patient_id for e in examples} | {c_.patient.patient_id for c_, _, _ in data.full}

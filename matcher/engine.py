@@ -13,15 +13,14 @@ to an engine, and commits what comes back in batches. Two engines give identical
   for more notes than one machine can parse overnight.
 
 Result rows carry the criteria as the JSON that `results.criteria_json` stores, built by
-one function (`result_row`) whatever the engine, so a Spark run and an embedded run can
-be compared byte for byte.
+one function (`matcher.ranking.result_row`) whatever the engine, so a Spark run and an
+embedded run can be compared byte for byte.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import logging
 import os
 import threading
@@ -29,64 +28,18 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
-from matcher.model import Finding, Note, PatientResult, Trial
+from matcher.model import Finding, Note, Trial
+from matcher.ranking import ResultRow, result_row
 
 log = logging.getLogger(__name__)
 
 PARSE_TASK = 64  # notes per worker task: big enough to amortise pickling, small for balance
 EVAL_TASK = 500  # patients per worker task
 IN_FLIGHT_PER_WORKER = 3  # tasks queued per worker: keeps cores busy, memory bounded
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One patient's result for one trial, as stored in `results` (rank set after all)."""
-
-    trial_id: str
-    patient_id: str
-    status: str
-    score: float
-    relevance: int  # ranking tier (ranking.relevance): possible-with-disease-met first
-    criteria_json: str
-
-
-def result_row(trial_id: str, result: PatientResult) -> ResultRow:
-    from matcher.ranking import relevance
-
-    criteria = [
-        {
-            "id": c.criterion.id,
-            "key": c.criterion.key,
-            "type": c.criterion.type,
-            "status": str(c.status),
-            "reason": c.reason,
-            "evidence": [e.to_json() for e in c.evidence],
-        }
-        for c in result.results
-    ]
-    return ResultRow(
-        trial_id=trial_id,
-        patient_id=result.patient_id,
-        status=str(result.status),
-        score=result.score,
-        relevance=relevance(result.status, result.results, result.cohorts),
-        criteria_json=json.dumps(criteria, sort_keys=True),
-    )
-
-
-def rank_order(rows: Iterable[tuple[str, str, int, float]]) -> list[str]:
-    """Patient ids in rank order from (patient_id, status, relevance, score): the order of
-    ranking.rank without an eligibility model."""
-    from matcher.model import PatientStatus
-    from matcher.ranking import rank_key
-
-    ordered = sorted(rows, key=lambda r: rank_key(PatientStatus(r[1]), r[2], 0.0, r[3], r[0]))
-    return [r[0] for r in ordered]
 
 
 class Engine(Protocol):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from matcher.eligibility import (
 )
 from matcher.errors import InputRowError
 from matcher.model import Criterion, Finding, Patient, PatientResult, Trial
-from matcher.ranking import rank
+from matcher.ranking import ndcg, rank
 
 
 @dataclass
@@ -141,18 +140,6 @@ def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[
                 used.add(criterion.id)
                 break
     return mapping
-
-
-def dcg(gains: Sequence[float]) -> float:
-    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
-
-
-def ndcg(ranked_gains: Sequence[float], k: int | None = None) -> float:
-    ideal = sorted(ranked_gains, reverse=True)
-    if k is not None:
-        ranked_gains, ideal = ranked_gains[:k], ideal[:k]
-    best = dcg(ideal)
-    return dcg(ranked_gains) / best if best else 1.0
 
 
 def evaluate_gold(

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from matcher.model import CriterionResult, PatientResult, PatientStatus, Status
+from matcher.evaluate import evaluate_all
+from matcher.model import (
+    CriterionResult,
+    Finding,
+    Patient,
+    PatientResult,
+    PatientStatus,
+    Status,
+    Trial,
+)
+from matcher.timeline import build_timeline
 
 # Criteria about the disease itself (diagnosis, biopsy class, refractoriness)
 # decide whether a "possible" patient is a strong candidate: an unknown CD19
@@ -209,3 +221,81 @@ def rank(
 
     ordered = sorted(results, key=key)
     return [replace(p, rank=i + 1) for i, p in enumerate(ordered)]
+
+
+def judge_patient(
+    trial: Trial,
+    patient: Patient,
+    findings: Iterable[Finding],
+    note_dates: Mapping[str, dt.date],
+    as_of: dt.date,
+) -> PatientResult:
+    """Timeline, every criterion, the verdict and the score: one patient, one trial, as of
+    a date. Pure: the API, the engines and the eligibility model's training all call it."""
+    findings = list(findings)
+    # Only this patient's notes: copying every note's date per patient is quadratic.
+    own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
+    timeline = build_timeline(patient, findings, own_dates, as_of)
+    results = evaluate_all(trial.criteria, timeline)
+    found = verdict(results)
+    status = found.status
+    return PatientResult(patient.patient_id, status, score(status, results, as_of), results,
+                         cohorts=found.cohorts)  # fmt: skip
+
+
+# ------------------------------------------------------------------ stored rows and metrics
+# One result row whatever the engine (embedded, Spark) and whoever stores it: the store
+# saves what this builds, so the two engines compare byte for byte.
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One patient's result for one trial, as stored in `results` (rank set after all)."""
+
+    trial_id: str
+    patient_id: str
+    status: str
+    score: float
+    relevance: int  # ranking tier (ranking.relevance): possible-with-disease-met first
+    criteria_json: str
+
+
+def result_row(trial_id: str, result: PatientResult) -> ResultRow:
+    criteria = [
+        {
+            "id": c.criterion.id,
+            "key": c.criterion.key,
+            "type": c.criterion.type,
+            "status": str(c.status),
+            "reason": c.reason,
+            "evidence": [e.to_json() for e in c.evidence],
+        }
+        for c in result.results
+    ]
+    return ResultRow(
+        trial_id=trial_id,
+        patient_id=result.patient_id,
+        status=str(result.status),
+        score=result.score,
+        relevance=relevance(result.status, result.results, result.cohorts),
+        criteria_json=json.dumps(criteria, sort_keys=True),
+    )
+
+
+def rank_order(rows: Iterable[tuple[str, str, int, float]]) -> list[str]:
+    """Patient ids in rank order from (patient_id, status, relevance, score): the order of
+    ranking.rank without an eligibility model."""
+    ordered = sorted(rows, key=lambda r: rank_key(PatientStatus(r[1]), r[2], 0.0, r[3], r[0]))
+    return [r[0] for r in ordered]
+
+
+def dcg(gains: Sequence[float]) -> float:
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
+
+
+def ndcg(ranked_gains: Sequence[float], k: int | None = None) -> float:
+    ideal = sorted(ranked_gains, reverse=True)
+    if k is not None:
+        ranked_gains, ideal = ranked_gains[:k], ideal[:k]
+    best = dcg(ideal)
+    return dcg(ranked_gains) / best if best else 1.0

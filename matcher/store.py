@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from matcher.errors import InputRowError, StoreError
 from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
+from matcher.ranking import result_row
 
 DEFAULT_DB = "matcher.db"
 RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row
@@ -856,8 +857,6 @@ class Store:
         self, run_id: int, trial_id: str, as_of: dt.date, results: Sequence[PatientResult]
     ) -> None:
         """A ranked result set for one trial, in one transaction."""
-        from matcher.engine import result_row
-
         rows = [result_row(trial_id, r) for r in results]
         self.save_result_rows(run_id, as_of, rows, ranks=[r.rank for r in results])
 
