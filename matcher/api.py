@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,9 @@ def parse_text(text: str, note_date: dt.date, note_id: str = "note") -> list[Fin
     return parser().parse(text, note_id, note_date)
 
 
-def evaluate_patient(
-    trial: Trial,
-    patient: Patient,
-    findings: Iterable[Finding],
-    note_dates: Mapping[str, dt.date],
-    as_of: dt.date,
-) -> PatientResult:
-    """One patient against one trial: every criterion's status, reason and evidence, the
-    patient's status and score (the judging layer's `judge_patient`)."""
-    return judge_patient(trial, patient, findings, note_dates, as_of)
+# One patient against one trial: every criterion's status, reason and evidence, the
+# patient's status and score. The judging layer does it; this is its name in the API.
+evaluate_patient = judge_patient
 
 
 def match_findings(
