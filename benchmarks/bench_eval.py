@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
-from matcher.engine import EmbeddedEngine, evaluate_records
+from matcher.jobs.engine import EmbeddedEngine, evaluate_records
 from matcher.ranking import rank_order
 from matcher.store import Store
 

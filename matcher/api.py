@@ -112,7 +112,7 @@ def ingest(
     patients_file: str | Path | None = None,
     on_progress: Any = None,
 ) -> Any:
-    from matcher.ingest import ingest_files
+    from matcher.store.ingest import ingest_files
 
     note_parser = parser()
 
@@ -220,7 +220,7 @@ class ParsedNotes:
 def parse_note_files(paths: Sequence[str | Path], on_reject: Any = None) -> ParsedNotes:
     """Read JSONL/CSV note exports and parse every good row; bad rows go to `on_reject`
     (file, line, reason). A patient's birth date may come on any of its rows."""
-    from matcher.ingest import Reject, read_rows
+    from matcher.store.ingest import Reject, read_rows
 
     notes: list[Note] = []
     patients: dict[str, Patient] = {}

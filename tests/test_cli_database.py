@@ -28,7 +28,7 @@ import pytest
 
 from matcher.model import Note
 from matcher.store import SCHEMA_VERSION, Store
-from matcher.synth import write_notes
+from matcher.tools.synth import write_notes
 from tests.conftest import REPO
 
 MATCHER = [sys.executable, "-m", "matcher.cli"]

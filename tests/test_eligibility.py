@@ -334,7 +334,7 @@ def test_train_on_a_slice_of_the_dev_cohort(shared, tmp_path):
 
 
 def test_masked_views_hide_notes_and_keep_the_full_view_label(shared, tmp_path):
-    from matcher.train_cli import _load_notes, build_cases, read_label_rows
+    from matcher.tools.train import _load_notes, build_cases, read_label_rows
 
     notes = _slice(shared, tmp_path, 6)
     patients, findings, note_dates, note_ids = _load_notes([notes])
@@ -360,7 +360,7 @@ def test_site_referral_outcomes_become_labels(shared, tmp_path):
     """A site refits from its own database: notes already ingested, outcomes recorded by
     the referral workflow (enrolled / not suitable)."""
     from matcher.store import Store
-    from matcher.train_cli import referral_outcomes
+    from matcher.tools.train import referral_outcomes
 
     db = tmp_path / "site.db"
     with Store(db) as store:

@@ -23,8 +23,8 @@ import pytest
 
 from matcher import api
 from matcher.errors import InputRowError
+from matcher.jobs.nightly import run_nightly
 from matcher.model import MAX_NOTE_CHARS, Finding, Note
-from matcher.nightly import run_nightly
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.store import Store
 from tests.conftest import REPO

@@ -28,7 +28,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from matcher.nightly import run_nightly
+from matcher.jobs.nightly import run_nightly
 from tests.conftest import REPO
 
 MATCHER = [sys.executable, "-m", "matcher.cli"]

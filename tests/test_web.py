@@ -28,7 +28,8 @@ from matcher import api
 from matcher.cli import cli
 from matcher.model import Note
 from matcher.store import Store
-from matcher.web import security, synth
+from matcher.tools.web import synth
+from matcher.web import security
 from matcher.web.app import CSP, create_app
 from matcher.web.security import SessionPolicy
 from matcher.web.service import Engine, fts_query
@@ -786,7 +787,7 @@ def test_the_web_ranking_is_the_library_ranking(web_db: Path, with_model: bool):
 
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory) -> Path:
-    from matcher.web import demo
+    from matcher.tools.web import demo
 
     path = tmp_path_factory.mktemp("web-big") / "big.db"
     synth.build(path, 1500).close()

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from matcher import api
 from matcher.store import Store
-from matcher.web import demo
+from matcher.tools.web import demo
 from matcher.web.app import create_app
 from matcher.web.schema import ensure_schema
 from matcher.web.security import add_user

@@ -37,8 +37,8 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
-from matcher.csvout import csv_text
 from matcher.errors import MatcherError
+from matcher.store.csvout import csv_text
 from matcher.web import params as param
 from matcher.web import security
 from matcher.web.plot import timeline_svg

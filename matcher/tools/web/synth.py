@@ -6,7 +6,7 @@ with its dates shifted, its birth date moved and its lab values jittered, so the
 spreads over every status. Writes go straight through Store (no re-parsing), so 10,000
 patients take seconds, not the hours real parsing would.
 
-    python -m matcher.web.synth --db /tmp/big.db --patients 10000
+    python -m matcher.tools.web.synth --db /tmp/big.db --patients 10000
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from matcher import api
-from matcher.ingest import read_rows
 from matcher.model import Finding, Note, Patient
 from matcher.store import Store
+from matcher.store.ingest import read_rows
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "notes.jsonl"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "examples" / "notes.jsonl"
 
 
 def _templates(path: Path) -> list[tuple[Patient, list[tuple[Note, list[Finding]]]]]:

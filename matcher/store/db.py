@@ -946,7 +946,7 @@ class Store:
             )
         ]
 
-    # --- nightly runs (matcher.nightly) -------------------------------------------------
+    # --- nightly runs (matcher.jobs.nightly) -------------------------------------------------
 
     def add_reject_once(
         self, source_file: str, line: int, reason: str, raw: bytes | str | None

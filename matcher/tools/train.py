@@ -44,7 +44,7 @@ def _gold_name(named: set[str], trial: Trial, trial_file: Path) -> str | None:
 
 
 def read_label_rows(path: Path) -> list[dict[str, Any]]:
-    from matcher.evalgold import read_jsonl
+    from matcher.tools.evalgold import read_jsonl
 
     rows = read_jsonl(path)
     for number, row in enumerate(rows, start=1):

@@ -1,6 +1,6 @@
 """The nightly job's heavy work on Apache Spark (`matcher nightly --engine spark`).
 
-`SparkEngine` implements matcher.engine.Engine with the same per-note and per-patient
+`SparkEngine` implements matcher.jobs.engine.Engine with the same per-note and per-patient
 functions as the EmbeddedEngine (`parse_batch`, `evaluate_records`, `result_row`), so its
 output is identical; only where the work runs differs. Each phase is one Spark job:
 
@@ -44,7 +44,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from matcher.engine import (
+from matcher.errors import ConfigurationError, MatcherError, ModelError
+from matcher.jobs.engine import (
     EVAL_TASK,
     PARSE_TASK,
     ResultRow,
@@ -53,7 +54,6 @@ from matcher.engine import (
     note_args,
     parse_batch,
 )
-from matcher.errors import ConfigurationError, MatcherError, ModelError
 from matcher.model import Finding, Note, Patient, Trial
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The README's screenshots of the web app, taken with Playwright and Debian's chromium
 on the demonstration database (synthetic patients only).
 
-    python -m matcher.web.screenshots --out docs/
+    python -m matcher.tools.web.screenshots --out docs/
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 from matcher.store import Store
-from matcher.web import demo
+from matcher.tools.web import demo
+from matcher.tools.web.bench import Server
 from matcher.web.app import create_app
-from matcher.web.bench import Server
 from matcher.web.security import add_user
 from matcher.web.service import Engine
 

@@ -36,13 +36,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from matcher.csvout import csv_text
-from matcher.engine import EmbeddedEngine, Engine
 from matcher.errors import ConfigurationError, LockHeldError
-from matcher.ingest import Reject, file_label, load_rows, read_rows
+from matcher.jobs.engine import EmbeddedEngine, Engine
 from matcher.model import Finding, Note, Trial
 from matcher.ranking import ResultRow, rank_order
 from matcher.store import DEFAULT_DB, Store
+from matcher.store.csvout import csv_text
+from matcher.store.ingest import Reject, file_label, load_rows, read_rows
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 synthetic patients, and the bundled trial record(s), for trying the web app, the browser
 tests and the README screenshots.
 
-    python -m matcher.web.demo --db demo.db --synthetic 300
+    python -m matcher.tools.web.demo --db demo.db --synthetic 300
     matcher user add demo --role admin --db demo.db && matcher serve --db demo.db
 """
 
@@ -15,7 +15,7 @@ from matcher import api
 from matcher.store import Store
 from matcher.web.schema import ensure_schema
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EXAMPLE_NOTES = REPO / "examples" / "notes.jsonl"
 EXAMPLE_TRIAL = REPO / "registry_dumps" / "NCT06904729.txt"
 
@@ -91,7 +91,7 @@ def build(
                 )
                 api.ingest([series], store)
     if synthetic:
-        from matcher.web import synth
+        from matcher.tools.web import synth
 
         synth.build(db, synthetic, EXAMPLE_NOTES).close()
     with Store(db) as store:

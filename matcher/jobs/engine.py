@@ -1,7 +1,7 @@
 """Where the nightly job's heavy work runs: parsing notes and evaluating patients.
 
 An engine turns notes into findings (`parse`) and a database's patients into result rows
-(`evaluate`); the nightly job (matcher.nightly) reads its input from the store, hands it
+(`evaluate`); the nightly job (matcher.jobs.nightly) reads its input from the store, hands it
 to an engine, and commits what comes back in batches. Two engines give identical output:
 
 - `EmbeddedEngine` (default): this machine's cores. With more than one worker, worker
@@ -9,7 +9,7 @@ to an engine, and commits what comes back in batches. Two engines give identical
   per note would cost more than parsing a short lab note); evaluation workers read their
   patients' findings straight from the SQLite file (WAL allows readers beside the one
   writer), so findings are never pickled across processes.
-- `matcher.spark_engine.SparkEngine` (`--engine spark`): Apache Spark through PySpark,
+- `matcher.jobs.spark_engine.SparkEngine` (`--engine spark`): Apache Spark through PySpark,
   for more notes than one machine can parse overnight.
 
 Result rows carry the criteria as the JSON that `results.criteria_json` stores, built by

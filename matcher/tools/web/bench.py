@@ -1,8 +1,8 @@
 """Measure the candidates page over HTTP on a large database.
 
-    python -m matcher.web.synth --db /tmp/big.db --patients 10000 \
+    python -m matcher.tools.web.synth --db /tmp/big.db --patients 10000 \
         --trial registry_dumps/NCT06904729.txt
-    python -m matcher.web.bench --db /tmp/big.db --trial NCT06904729 --as-of 2026-11-20
+    python -m matcher.tools.web.bench --db /tmp/big.db --trial NCT06904729 --as-of 2026-11-20
 
 Starts the app with uvicorn on a free 127.0.0.1 port, logs in as a throw-away user,
 waits for the first (cold) ranking, then times `--requests` candidate-page requests that
