@@ -472,7 +472,7 @@ _QUALIFIER_KINDS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ),
     ("indication", re.compile(r"^\s*indication\b", re.I), ("indication",)),
     ("onset", re.compile(r"\bonset\b|\bage\s+at\s+diagnosis\b", re.I), ("onset",)),
-    ("exception", re.compile(r"^\s*except", re.I), ("exception", "below_manual")),
+    ("exception", re.compile(r"^\s*except", re.I), ("except", "below_manual")),
     ("conditional", re.compile(r"\bconditional\b|\bonly\s+if\b", re.I), ("conditional", "if_")),
 )
 
