@@ -19,6 +19,37 @@ def load_trial(path: str | Path) -> Trial:
     return _load(path)
 
 
+def import_registry(store: Any, text: str, filename: str) -> list[Trial]:
+    """Every study of a registry file's text (plain or CT.gov JSON, told by `filename`),
+    parsed and saved with its record in one transaction (a study already stored is
+    replaced). The web app's upload and the demo database both come through here."""
+    from matcher.criteria.registry import read_registry_text_all
+
+    return _save_records(store, read_registry_text_all(text, filename))
+
+
+def import_registry_file(store: Any, path: str | Path) -> list[Trial]:
+    """`import_registry` of a file on disk (a missing or unreadable file is a
+    RegistryError naming it)."""
+    from matcher.criteria.registry import read_registry_all
+
+    return _save_records(store, read_registry_all(path))
+
+
+def _save_records(store: Any, records: Sequence[Any]) -> list[Trial]:
+    from dataclasses import asdict
+
+    from matcher.criteria.registry import record_to_trial
+
+    trials = []
+    with store.transaction():
+        for record in records:
+            trial = record_to_trial(record)
+            store.save_trial(trial, asdict(record))
+            trials.append(trial)
+    return trials
+
+
 def parser():
     from matcher.nlp.pipeline import NoteParser
 

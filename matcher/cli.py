@@ -15,6 +15,7 @@ import click
 
 from matcher import api
 from matcher.errors import ConfigurationError, MatcherError
+from matcher.model import STATUS_MARKS
 
 
 class _Date(click.ParamType):
@@ -201,7 +202,6 @@ def _counts(result: Any) -> dict[str, int]:
     return counts
 
 
-_MARKS = {"met": "✔", "not_met": "✘", "unknown": "?", "manual": "✋"}
 
 
 @cli.command()
@@ -220,7 +220,7 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
     click.echo(f"{patient_id} for {loaded.trial_id} as of {when}: {result.status}{fits}")
     texts = _note_texts(store, [result])
     for item in result.results:
-        mark = _MARKS[str(item.status)]
+        mark = STATUS_MARKS[item.status]
         click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}")
         click.echo(f"    {item.status}: {item.reason}")
         for e in item.evidence:

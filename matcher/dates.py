@@ -79,6 +79,12 @@ class DurationMention:
 # --------------------------------------------------------------------------- partial dates
 
 
+def completed_years(birth: dt.date, on: dt.date) -> int:
+    """Age in completed years: born 2012-09-02, on 2026-09-01 is 13, on 2026-09-02 is 14
+    (a child turns a year older on the birthday, not in the birth month)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
 def resolve_partial(year: int, month: int | None = None, day: int | None = None) -> dt.date:
     """GUIDELINE: a month-only date means the 15th; a year-only date means 1 July.
 

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.params import param
+from matcher.dates import completed_years
 from matcher.doses import grams, milligrams, steroid_factor
 from matcher.model import (
     LOOKBACK_DAYS,
@@ -185,7 +186,7 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # A structured birth date decides; the note's own mention is shown beside it.
         evidence = [_latest(stated, timeline)]
     if birth is not None:
-        years = _completed_years(birth, timeline.as_of)
+        years = completed_years(birth, timeline.as_of)
         status = Status.MET if inside(years) else Status.NOT_MET
         structured = timeline.patient.birth_date is not None
         source = "structured birth date" if structured else "date of birth in the note"
@@ -201,7 +202,7 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _result(criterion, Status.UNKNOWN, "no birth date or stated age documented")
     latest = max(ages, key=lambda f: (timeline.note_date(f), f.start))
     written = timeline.note_date(latest) or timeline.as_of
-    elapsed = _completed_years(written, timeline.as_of)
+    elapsed = completed_years(written, timeline.as_of)
     youngest = int(latest.value) + elapsed
     oldest = youngest + 1
     if inside(youngest) and inside(oldest):
@@ -220,8 +221,6 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     return _result(criterion, status, reason, [latest], timeline)
 
 
-def _completed_years(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _sex(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -1754,7 +1753,7 @@ def _onset_part(
     if birth is None:
         return None, "no birth date to place the onset age"
     first_seen = _when(earliest, timeline)
-    age_seen = _completed_years(birth, first_seen)
+    age_seen = completed_years(birth, first_seen)
     # The disease began no later than its first mention: an age then below an upper
     # bound decides; above a lower bound it does not (it may have begun earlier).
     seen = f"documented on {first_seen} at age {age_seen} (needs onset {op} {_fmt(limit)})"
@@ -1763,7 +1762,7 @@ def _onset_part(
     if op in (">", ">=") and not _OPS[op](age_seen, limit):
         return False, seen
     if diagnosed_on is not None:
-        age = _completed_years(birth, diagnosed_on)
+        age = completed_years(birth, diagnosed_on)
         return _OPS[op](age, limit), f"diagnosed on {diagnosed_on} at age {age}"
     return None, f"first documented at age {age_seen}; the age at onset is not documented"
 

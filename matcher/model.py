@@ -59,6 +59,17 @@ class Status(StrEnum):
     MANUAL = "manual"
 
 
+# How a criterion's status is shown to a person, in the terminal and on the patient page
+# alike (one place, so a referrer reading `matcher explain` and the web page sees one sign).
+STATUS_MARKS: dict[Status, str] = {
+    Status.MET: "✔", Status.NOT_MET: "✘", Status.UNKNOWN: "?", Status.MANUAL: "⚑",
+}  # fmt: skip
+STATUS_WORDS: dict[Status, str] = {
+    Status.MET: "met", Status.NOT_MET: "not met", Status.UNKNOWN: "unknown",
+    Status.MANUAL: "manual",
+}  # fmt: skip
+
+
 class PatientStatus(StrEnum):
     ELIGIBLE = "eligible"
     POSSIBLE = "possible"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
+from matcher.dates import completed_years
 from matcher.model import (
     AnyOf,
     CohortScope,
@@ -208,17 +209,13 @@ def trial_from_row(row: dict[str, Any]) -> Trial:
     )
 
 
-def _completed_years(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def patient_age(
     patient: Patient, findings: Iterable[Finding], dates: dict[str, dt.date], as_of: dt.date
 ) -> int | None:
     """Age in completed years at as-of: structured birth date, else a birth date or an age
     stated in a note written by then (the youngest the patient can be)."""
     if patient.birth_date is not None:
-        return _completed_years(patient.birth_date, as_of)
+        return completed_years(patient.birth_date, as_of)
     best: tuple[dt.date, int] | None = None
     for f in findings:
         if f.concept not in ("demographic.birth_date", "demographic.age") or not f.is_patient_fact:
@@ -228,9 +225,9 @@ def patient_age(
             continue
         try:
             if f.concept == "demographic.birth_date":
-                years = _completed_years(dt.date.fromisoformat(str(f.value)), as_of)
+                years = completed_years(dt.date.fromisoformat(str(f.value)), as_of)
             else:
-                years = int(float(str(f.value))) + _completed_years(written, as_of)
+                years = int(float(str(f.value))) + completed_years(written, as_of)
         except ValueError:
             continue
         if best is None or written >= best[0]:
@@ -340,19 +337,7 @@ class Engine:
 
     def import_registry(self, text: str, filename: str) -> list[Trial]:
         """Every study in an uploaded registry file, parsed and saved (replacing older)."""
-        from dataclasses import asdict
-
-        from matcher.criteria.registry import read_registry_text_all, record_to_trial
-
-        records = read_registry_text_all(text, filename)
-        trials = []
-        store = self.store()
-        with store.transaction():
-            for record in records:
-                trial = record_to_trial(record)
-                store.save_trial(trial, asdict(record))
-                trials.append(trial)
-        return trials
+        return api.import_registry(self.store(), text, filename)
 
     # --- the data the ranking reads ------------------------------------------------------
 

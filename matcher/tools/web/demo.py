@@ -21,16 +21,8 @@ EXAMPLE_TRIAL = REPO / "registry_dumps" / "NCT06904729.txt"
 
 
 def import_trial_file(store: Store, path: Path) -> list[str]:
-    from dataclasses import asdict
-
-    from matcher.criteria.registry import read_registry_all, record_to_trial
-
-    ids = []
-    with store.transaction():
-        for record in read_registry_all(path):
-            store.save_trial(record_to_trial(record), asdict(record))
-            ids.append(record.trial_id)
-    return ids
+    """The ids of the trials in a registry file, saved in the store."""
+    return [trial.trial_id for trial in api.import_registry_file(store, path)]
 
 
 # One synthetic patient followed for nine months, so that the timeline has a story.

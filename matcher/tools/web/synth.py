@@ -125,10 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     store = build(args.db, args.patients, args.templates)
     for path in args.trial:
-        from matcher.criteria.registry import read_registry, record_to_trial
-
-        record = read_registry(path)
-        store.save_trial(record_to_trial(record), dataclasses.asdict(record))
+        api.import_registry_file(store, path)
     print(store.counts())
 
 
