@@ -16,9 +16,9 @@ from tests.conftest import REPO
 
 CORPUS = REPO / "tests" / "data" / "registry_corpus"
 # Sets written blind later, each a fresh held-out set until it is measured once (c is
-# measured and developed on; d and e are not yet measured). Their form is checked here, never
+# measured and developed on; d, e and f are not yet measured). Their form is checked here, never
 # the engine's reading of them.
-LATER_SETS = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "cde")
+LATER_SETS = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "cdef")
 GOLD_FILES = sorted(CORPUS.glob("*.gold.jsonl"))
 GOLD_FILES_LATER = sorted(p for folder in LATER_SETS for p in folder.glob("*.gold.jsonl"))
 
@@ -114,9 +114,9 @@ def test_every_gold_file_follows_the_corpus_brief(path: Path):
 
 @pytest.mark.parametrize("folder", LATER_SETS, ids=lambda p: p.name)
 def test_each_later_set_holds_gold_for_every_text_and_shares_no_trial(folder: Path):
-    texts = sorted(p.name[: -len(".txt")] for p in folder.glob("NCT*.txt"))
+    texts = sorted(p.name[: -len(".txt")] for p in folder.glob("*.txt"))
     golds = sorted(p.name[: -len(".gold.jsonl")] for p in folder.glob("*.gold.jsonl"))
-    assert golds == texts and len(golds) >= 8
+    assert golds == texts and len(golds) >= 5
     others = {p.name[:11] for p in GOLD_FILES + GOLD_FILES_LATER if p.parent != folder}
     assert not set(golds) & others
 
