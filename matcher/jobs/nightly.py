@@ -450,9 +450,7 @@ def _run(
         )
     with store.transaction():
         run_id = store.start_run(as_of, engine.version)
-        started = store.db.execute(
-            "SELECT started FROM runs WHERE run_id = ?", [run_id]
-        ).fetchone()[0]
+        started = store.run(run_id)["started"]
     previous = store.last_finished_run(before=run_id)
     report = NightlyReport(
         run_id=run_id,
@@ -733,8 +731,8 @@ def _keep_earlier_report(report_dir: Path, stem: str, run_id: int, store: Store 
         return
     if old_run == run_id:
         return
-    row = store.db.execute("SELECT status FROM runs WHERE run_id = ?", [old_run]).fetchone()
-    if not row or row[0] != "completed":
+    superseded = store.run(old_run)
+    if superseded is None or superseded["status"] != "completed":
         return  # a killed run's report: this run redoes it
     for suffix in (".md", ".json", ".csv"):
         old = report_dir / f"{stem}{suffix}"

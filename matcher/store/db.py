@@ -853,6 +853,20 @@ class Store:
             for r in self.db.query("SELECT * FROM runs ORDER BY run_id")
         ]
 
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        """One run's row (started, as_of, status, ...), or None when there is no such run."""
+        rows = list(self.db.query("SELECT * FROM runs WHERE run_id = ?", [run_id]))
+        return rows[0] if rows else None
+
+    def parsed_versions(self) -> list[str]:
+        """The pipeline versions the stored notes were parsed with, sorted (a model trained
+        on this database records them)."""
+        return sorted(
+            str(r["parsed_version"])
+            for r in self.db.query("SELECT DISTINCT parsed_version FROM notes")
+            if r["parsed_version"]
+        )
+
     def save_results(
         self, run_id: int, trial_id: str, as_of: dt.date, results: Sequence[PatientResult]
     ) -> None:

@@ -112,11 +112,7 @@ def _load_store(db: str | None) -> tuple[Any, ...]:
     patients = store.patients()
     note_ids = {p.patient_id: [n.note_id for n in store.notes_for_patient(p.patient_id)]
                 for p in patients}
-    versions = sorted(
-        str(r["parsed_version"])
-        for r in store.db.query("SELECT DISTINCT parsed_version FROM notes")
-        if r["parsed_version"]
-    )
+    versions = store.parsed_versions()
     return (patients, store.all_findings_by_patient(), store.note_dates(), note_ids,
             ", ".join(versions) or "none")
 
