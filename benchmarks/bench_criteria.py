@@ -64,8 +64,8 @@ from rapidfuzz import fuzz, process
 from matcher.criteria.registry import load_trial
 from matcher.errors import MatcherError
 from matcher.model import LOOKBACK_DAYS, Criterion
-from matcher.units import canonical_unit, normalize
-from matcher.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.units import canonical_unit, normalize
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "registry_corpus"
 

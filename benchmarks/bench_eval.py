@@ -22,7 +22,7 @@ from typing import Any
 
 from matcher import api
 from matcher.jobs.engine import EmbeddedEngine, evaluate_records
-from matcher.ranking import rank_order
+from matcher.judge.ranking import rank_order
 from matcher.store import Store
 
 

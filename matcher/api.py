@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.eligibility import EligibilityModel, load_default, probabilities
+from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
+from matcher.judge.ranking import judge_patient, rank
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
-from matcher.ranking import judge_patient, rank
 
 
 def load_trial(path: str | Path) -> Trial:

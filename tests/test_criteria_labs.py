@@ -352,9 +352,9 @@ def test_a_measured_anti_dsdna_stays_a_number_in_the_notes() -> None:
 
 
 def _autoantibody_status(criterion_text: str, ctype: str, *results: tuple[str, str, dt.date]):
-    from matcher.evaluate import evaluate
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
     from matcher.model import Assertion, Finding, Patient
-    from matcher.timeline import build_timeline
 
     as_of = dt.date(2026, 11, 20)
     findings = [
@@ -464,9 +464,9 @@ def test_a_persistent_or_confirmed_limit_asks_for_two_values(ctype, text, params
 
 
 def _lab_status(text: str, ctype: str, *values: tuple[float, dt.date]) -> str:
-    from matcher.evaluate import evaluate
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
     from matcher.model import Assertion, Finding, Patient
-    from matcher.timeline import build_timeline
 
     criterion = parse_criterion(text, ctype)
     analyte = criterion.params["analytes"][0]

@@ -26,10 +26,10 @@ from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.criteria.render import reading
 from matcher.criteria.temporality import load_temporality, read_temporality_rules
 from matcher.errors import VocabularyError
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import LOOKBACK_DAYS, Assertion, Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
 
 AS_OF = dt.date(2026, 11, 20)
 RECENT = dt.date(2026, 10, 30)  # inside the 90-day lookback

@@ -16,9 +16,9 @@ import pytest
 
 from benchmarks.bench_breadth import unread_words
 from matcher.criteria import parse_criterion, parse_eligibility_text
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import LOOKBACK_DAYS, Assertion, Criterion, Finding, Patient, Status
-from matcher.timeline import build_timeline
 from tests.conftest import REPO
 
 AS_OF = dt.date(2025, 6, 1)

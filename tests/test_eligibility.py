@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from matcher import api
-from matcher import eligibility as elig
 from matcher.cli import cli
 from matcher.errors import ModelError
+from matcher.judge import eligibility as elig
+from matcher.judge.ranking import patient_status, rank, score
 from matcher.model import (
     Criterion,
     CriterionResult,
@@ -27,7 +28,6 @@ from matcher.model import (
     PatientStatus,
     Status,
 )
-from matcher.ranking import patient_status, rank, score
 from tests.conftest import AS_OF, REPO
 
 TRIAL = REPO / "registry_dumps" / "NCT06904729.txt"

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.grammar import Grammar, Phrases, load_grammar, phrase_pattern
-from matcher.vocab import Vocabulary
+from matcher.nlp.vocab import Vocabulary
 
 __all__ = [
     "GUARD_PREFIX",

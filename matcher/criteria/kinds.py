@@ -10,7 +10,7 @@ the whole requirement ("HBcAb positive with HBV DNA above the lower limit", "dos
 within 2 weeks", "plan for pregnancy") returns a `manual` reading with the reason. Every
 computed reading is checked against the contract below by `validate_params`.
 
-`params` contract per kind (matcher.evaluate relies on it):
+`params` contract per kind (matcher.judge.evaluate relies on it):
 
 - vital: the lab contract of matcher.criteria on vital signs: {"analytes": [ids of
   lab.bmi, lab.sbp, lab.dbp, lab.spo2, lab.lvef, lab.weight], "op": ">="|">"|"<="|"<",
@@ -39,7 +39,7 @@ computed reading is checked against the contract below by `validate_params`.
   "mg/day"|"mg/kg/day"|"g", "prednisone_equivalent": bool, "cumulative": bool,
   "window_days": int|None, "min_duration_days": int|None, "duration_strict": bool}.
   "g" is a cumulative total (cumulative is then True); glucocorticoid doses are
-  compared as prednisone equivalents (matcher.doses). No window: the current dose (the
+  compared as prednisone equivalents (matcher.nlp.doses). No window: the current dose (the
   latest within the lookback). `min_duration_days`: the dose held that long in the window.
   + "conditional": true for "if on glucocorticoids, ≤ 10 mg/day": a patient not taking
   the drug meets the item.
@@ -91,10 +91,10 @@ from matcher.criteria.reader import (
     _window,
 )
 from matcher.criteria.temporality import standing_states
-from matcher.dates import window_to_days
 from matcher.model import LOOKBACK_DAYS
-from matcher.units import normalize
-from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
+from matcher.nlp.dates import window_to_days
+from matcher.nlp.units import normalize
+from matcher.nlp.vocab import TermMatch, Vocabulary, load_vocabulary
 
 __all__ = [
     "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",

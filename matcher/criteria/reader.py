@@ -13,7 +13,7 @@ lupus-nephritis trials nobody here has read. Three steps:
 3. **Structured limits** (`parse_criteria`): the record's age limits and sex become
    criteria when the text does not state them.
 
-`params` contract per kind (the evaluator in matcher.evaluate relies on it; the fields, their
+`params` contract per kind (the evaluator in matcher.judge.evaluate relies on it; the fields, their
 types and the defaults of optional ones are declared once in matcher.criteria.params and every
 criterion is checked against them before it leaves the reader):
 
@@ -71,12 +71,12 @@ from matcher.criteria.render import format_number, reading
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
 from matcher.criteria.temporality import load_temporality, read_temporality
 from matcher.criteria.temporality import manual_reason as temporal_manual_reason
-from matcher.dates import window_to_days
-from matcher.doses import steroid_factor
 from matcher.errors import CriterionParamsError
 from matcher.model import LOOKBACK_DAYS, AnyOf, CohortScope, Criterion, Trial
-from matcher.units import canonical_unit, normalize
-from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
+from matcher.nlp.dates import window_to_days
+from matcher.nlp.doses import steroid_factor
+from matcher.nlp.units import canonical_unit, normalize
+from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
 if TYPE_CHECKING:
     from matcher.criteria.registry import RegistryRecord
@@ -1666,7 +1666,7 @@ def _score_threshold(
     return threshold
 
 
-# Performance scales answer one question (matcher.evaluate converts between them): ECOG ≤ k
+# Performance scales answer one question (matcher.judge.evaluate converts between them): ECOG ≤ k
 # is Lansky/Karnofsky ≥ the floor of ECOG k's band.
 _PERFORMANCE_SCALES = ("score.ecog", "score.lansky", "score.karnofsky")
 _ECOG_BAND_FLOOR = {0: 90.0, 1: 70.0, 2: 50.0, 3: 30.0, 4: 10.0}
@@ -1863,7 +1863,7 @@ def _analyte_at(text: str, concept: str, end: int) -> str:
 
 def _unit_at(text: str, end: int) -> tuple[str | None, int]:
     """The unit written right after a number ("×109/L", "g/dL", "mL/min/1.73 m2"), read
-    by matcher.units; returns (unit, end of unit)."""
+    by matcher.nlp.units; returns (unit, end of unit)."""
     m = re.match(r"\s{0,2}", text[end:])
     begin = end + (m.end() if m else 0)
     window = text[begin : begin + 25]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from matcher.model import LOOKBACK_DAYS, Criterion
-from matcher.vocab import load_vocabulary
+from matcher.nlp.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
 

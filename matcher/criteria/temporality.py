@@ -8,7 +8,7 @@ qualifiers into the diagnosis params (matcher.criteria's contract):
 - `temporality`: "ever" (no time word, or "history of", "previous"), "within" (a window
   the item states: "within 6 months", read by matcher.criteria), or "current" ("active",
   "currently", "ongoing", "requiring dialysis", "dialysis-dependent"): then `window_days`
-  is the 90-day lookback and matcher.evaluate counts only affirmed mentions in it, never a
+  is the 90-day lookback and matcher.judge.evaluate counts only affirmed mentions in it, never a
   past history ("history of TB, treated 2015").
 - `judged`: the qualifiers the notes cannot decide, as written ("severe", "clinically
   significant", "requiring therapeutic intervention", and "active" on a disease that
@@ -34,7 +34,7 @@ from typing import Any
 from matcher.criteria.grammar import criteria_data_text, load_grammar, phrase_pattern, words_of
 from matcher.errors import VocabularyError
 from matcher.model import LOOKBACK_DAYS
-from matcher.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
     "TEMPORALITY_FILE",

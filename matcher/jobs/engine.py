@@ -13,7 +13,7 @@ to an engine, and commits what comes back in batches. Two engines give identical
   for more notes than one machine can parse overnight.
 
 Result rows carry the criteria as the JSON that `results.criteria_json` stores, built by
-one function (`matcher.ranking.result_row`) whatever the engine, so a Spark run and an
+one function (`matcher.judge.ranking.result_row`) whatever the engine, so a Spark run and an
 embedded run can be compared byte for byte.
 """
 
@@ -32,8 +32,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
+from matcher.judge.ranking import ResultRow, result_row
 from matcher.model import Finding, Note, Trial
-from matcher.ranking import ResultRow, result_row
 
 log = logging.getLogger(__name__)
 

@@ -38,8 +38,8 @@ from typing import Any, Literal
 
 from matcher.errors import ConfigurationError, LockHeldError
 from matcher.jobs.engine import EmbeddedEngine, Engine
+from matcher.judge.ranking import ResultRow, rank_order
 from matcher.model import Finding, Note, Trial
-from matcher.ranking import ResultRow, rank_order
 from matcher.store import DEFAULT_DB, Store
 from matcher.store.csvout import csv_text
 from matcher.store.ingest import Reject, file_label, load_rows, read_rows

@@ -25,8 +25,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from matcher.errors import InputRowError, StoreError
+from matcher.judge.ranking import result_row
 from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
-from matcher.ranking import result_row
 
 DEFAULT_DB = "matcher.db"
 RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row

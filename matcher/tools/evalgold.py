@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from matcher.api import match_findings_with_p
-from matcher.eligibility import (
+from matcher.errors import InputRowError
+from matcher.judge.eligibility import (
     LABELS,
     EligibilityModel,
     brier,
     format_reliability,
     reliability,
 )
-from matcher.errors import InputRowError
+from matcher.judge.ranking import ndcg, rank
 from matcher.model import Criterion, Finding, Patient, PatientResult, Trial
-from matcher.ranking import ndcg, rank
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""`matcher train`: fit the eligibility model (matcher.eligibility) and write its model card.
+"""`matcher train`: fit the eligibility model (matcher.judge.eligibility) and write its model card.
 
 Labels, first that applies for a patient and trial: the web app's referral outcome
 (`--referrals`: enrolled = eligible, not suitable = not), a row of `--gold` (`status`
@@ -18,8 +18,8 @@ from typing import Any
 
 import click
 
-from matcher import eligibility as elig
 from matcher.errors import ConfigurationError, InputRowError
+from matcher.judge import eligibility as elig
 from matcher.model import Finding, Patient, Trial
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
-from matcher.dates import completed_years
+from matcher.judge.ranking import rank
 from matcher.model import (
     AnyOf,
     CohortScope,
@@ -37,7 +37,7 @@ from matcher.model import (
     Status,
     Trial,
 )
-from matcher.ranking import rank
+from matcher.nlp.dates import completed_years
 from matcher.store import Store
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
 from matcher.web.schema import data_version, ensure_schema
@@ -445,7 +445,7 @@ class Engine:
             ages[patient.patient_id] = patient_age(patient, findings, dates, as_of)
         p_eligible: dict[str, float] = {}
         if self.model is not None:
-            from matcher.eligibility import probabilities
+            from matcher.judge.eligibility import probabilities
 
             p_eligible = probabilities(self.model, results, data.findings, data.all_note_dates,
                                        as_of)
@@ -509,7 +509,7 @@ class Engine:
         result = api.evaluate_patient(trial, patient, findings, dates, as_of)
         p = None
         if self.model is not None:
-            from matcher.eligibility import probabilities
+            from matcher.judge.eligibility import probabilities
 
             p = probabilities(self.model, [result], {patient_id: findings}, dates,
                               as_of)[patient_id]

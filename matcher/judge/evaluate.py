@@ -14,8 +14,7 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.params import param
-from matcher.dates import completed_years
-from matcher.doses import grams, milligrams, steroid_factor
+from matcher.judge.timeline import Timeline
 from matcher.model import (
     LOOKBACK_DAYS,
     Assertion,
@@ -25,8 +24,9 @@ from matcher.model import (
     Finding,
     Status,
 )
-from matcher.timeline import Timeline
-from matcher.vocab import load_vocabulary
+from matcher.nlp.dates import completed_years
+from matcher.nlp.doses import grams, milligrams, steroid_factor
+from matcher.nlp.vocab import load_vocabulary
 
 Evaluator = Callable[[Criterion, Timeline], CriterionResult]
 

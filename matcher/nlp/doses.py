@@ -3,8 +3,8 @@
 A drug finding's dose (matcher.nlp.extract) is {"amount", "unit", "basis", "per_day"}:
 "prednisolone 5 mg bd" → amount 5, unit "mg", basis None, per_day 10; "prednisone 1
 mg/kg/day" → basis "kg"; "CYC 750 mg/m2 monthly" → basis "m2", per_day None. The
-evaluator (matcher.evaluate) compares those against a criterion's threshold with the
-helpers here; the equivalence factors are data (matcher/data/steroid_equivalence.json),
+evaluator (matcher.judge.evaluate) compares those against a criterion's threshold with the
+helpers here; the equivalence factors are data (matcher/nlp/data/steroid_equivalence.json),
 validated when first read.
 """
 
@@ -16,11 +16,11 @@ from functools import cache
 from typing import Any
 
 from matcher.errors import VocabularyError
-from matcher.vocab import data_text
+from matcher.nlp.vocab import data_text
 
 __all__ = ["grams", "milligrams", "steroid_factor", "steroid_table"]
 
-_SOURCE = "matcher/data/steroid_equivalence.json"
+_SOURCE = "matcher/nlp/data/steroid_equivalence.json"
 _MASS_IN_MG = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "ug": 0.001}
 
 

@@ -1,4 +1,4 @@
-"""Vocabularies as data: loaded from matcher/data with importlib.resources, validated once.
+"""Vocabularies as data: loaded from matcher/nlp/data with importlib.resources, validated once.
 
 Each record of concepts.jsonl is one concept:
   {"id": "drug.tacrolimus", "category": "drug", "label": "tacrolimus",
@@ -314,8 +314,8 @@ def read_concepts(text: str, source: str) -> list[Concept]:
     return concepts
 
 
-def data_text(name: str, package: str = "matcher") -> str:
-    """Text of a packaged data file: PACKAGE's data/NAME (matcher/data/NAME by default)."""
+def data_text(name: str, package: str = "matcher.nlp") -> str:
+    """Text of a packaged data file: PACKAGE's data/NAME (matcher/nlp/data/NAME by default)."""
     try:
         found = resources.files(package).joinpath("data", name)
         return found.read_text(encoding="utf-8")
@@ -327,9 +327,9 @@ def data_text(name: str, package: str = "matcher") -> str:
 @cache
 def load_vocabulary() -> Vocabulary:
     vocabulary = Vocabulary(
-        read_concepts(data_text("concepts.jsonl"), "matcher/data/concepts.jsonl")
+        read_concepts(data_text("concepts.jsonl"), "matcher/nlp/data/concepts.jsonl")
     )
-    check_references(vocabulary, "matcher/data/concepts.jsonl")
+    check_references(vocabulary, "matcher/nlp/data/concepts.jsonl")
     return vocabulary
 
 

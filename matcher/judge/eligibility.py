@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from matcher.errors import ModelError
+from matcher.judge.ranking import is_disease_criterion, judge_patient, relevance
 from matcher.model import Finding, Patient, PatientResult, PatientStatus, Status, Trial
-from matcher.ranking import is_disease_criterion, judge_patient, relevance
 
 MODEL_FORMAT = "matcher-eligibility-logreg"
 FORMAT_VERSION = 1
@@ -595,7 +595,7 @@ def cross_validate(
 ) -> dict[str, Any]:
     """Out-of-fold probabilities (outer folds grouped by patient, each fold's model
     calibrated by its own inner folds) and the metrics computed on them."""
-    from matcher.ranking import ndcg, rank
+    from matcher.judge.ranking import ndcg, rank
 
     examples = data.examples
     patients = {e.patient_id for e in examples} | {c_.patient.patient_id for c_, _, _ in data.full}

@@ -8,7 +8,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from matcher.evaluate import evaluate_all
+from matcher.judge.evaluate import evaluate_all
+from matcher.judge.timeline import build_timeline
 from matcher.model import (
     CriterionResult,
     Finding,
@@ -18,7 +19,6 @@ from matcher.model import (
     Status,
     Trial,
 )
-from matcher.timeline import build_timeline
 
 # Criteria about the disease itself (diagnosis, biopsy class, refractoriness)
 # decide whether a "possible" patient is a strong candidate: an unknown CD19
