@@ -59,7 +59,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
@@ -67,6 +67,7 @@ from matcher.criteria import params as declared_params
 from matcher.criteria.citation import read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
+from matcher.criteria.record import RegistryRecord
 from matcher.criteria.render import format_number, reading
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
 from matcher.criteria.temporality import load_temporality, read_temporality
@@ -77,9 +78,6 @@ from matcher.nlp.dates import window_to_days
 from matcher.nlp.doses import steroid_factor
 from matcher.nlp.units import canonical_unit, normalize
 from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
-
-if TYPE_CHECKING:
-    from matcher.criteria.registry import RegistryRecord
 
 __all__ = [
     "format_criteria_table",
