@@ -27,9 +27,9 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from matcher.store import Store
+from matcher.store.web_tables import ensure_schema
 from matcher.tools.web.bench import VIEWS, Server, _rss_mb, login
 from matcher.web.app import create_app
-from matcher.web.schema import ensure_schema
 from matcher.web.security import add_user, remove_user
 
 SEARCHES = (

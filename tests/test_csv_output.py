@@ -112,9 +112,9 @@ def test_the_nightly_report_csv_neutralises_formula_cells(tmp_path: Path):
 
 
 def test_the_web_export_neutralises_formula_cells(tmp_path: Path):
+    from matcher.store.web_tables import ensure_schema
     from matcher.tools.web.demo import import_trial_file
     from matcher.web.app import create_app
-    from matcher.web.schema import ensure_schema
     from matcher.web.security import add_user
 
     db = tmp_path / "web.db"

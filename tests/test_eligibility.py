@@ -366,13 +366,7 @@ def test_site_referral_outcomes_become_labels(shared, tmp_path):
     with Store(db) as store:
         api.ingest([_slice(shared, tmp_path, 24)], store)
         patients = [p.patient_id for p in store.patients()]
-    conn = sqlite3.connect(db)
-    conn.executescript(
-        "CREATE TABLE web_referrals (trial_id TEXT, patient_id TEXT, status TEXT, "
-        "reason TEXT, username TEXT, at TEXT, PRIMARY KEY (trial_id, patient_id));"
-        "CREATE TABLE web_referral_history (id INTEGER PRIMARY KEY, trial_id TEXT, "
-        "patient_id TEXT, status TEXT, reason TEXT, username TEXT, at TEXT);"
-    )
+    conn = sqlite3.connect(db)  # the referral tables are the store's (migration 3)
     for i, pid in enumerate(patients[:8]):
         outcome = "enrolled" if i % 2 else "not_suitable"
         for status, at in (("to_review", "2026-11-02T09:00:00+00:00"),

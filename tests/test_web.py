@@ -608,7 +608,7 @@ def test_the_search_index_follows_changed_and_new_notes(admin: TestClient, web_d
 
 def test_a_search_index_built_before_the_rows_table_existed_is_backfilled(
         admin: TestClient, web_db: Path):
-    from matcher.web.schema import ensure_schema
+    from matcher.store.web_tables import ensure_schema
 
     engine = admin.app.state.web.engine
     found = engine.search("tacrolimus", AS_OF_DATE)
@@ -798,7 +798,7 @@ def big_db(tmp_path_factory) -> Path:
 
 def test_the_candidates_page_is_fast_once_ranked(big_db: Path, tmp_path: Path):
     with Store(big_db) as store:
-        from matcher.web.schema import ensure_schema
+        from matcher.store.web_tables import ensure_schema
 
         ensure_schema(store.db)
         security.add_user(store.db, "speed", "speed-password-1", "referrer")

@@ -27,6 +27,7 @@ from sqlite_utils import Database
 from matcher.errors import InputRowError, StoreError
 from matcher.judge.ranking import result_row
 from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
+from matcher.store import web_tables
 
 DEFAULT_DB = "matcher.db"
 RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row
@@ -181,9 +182,17 @@ def _migration_2_source_files(db: Database) -> None:
     )
 
 
+def _migration_3_web_tables(db: Database) -> None:
+    """The web app's tables (users, sessions, audit, referrals, the notes' full-text index):
+    a numbered step like the engine's own, so no process creates tables on the side. A
+    database the web app had already opened gets its older tables brought up to date."""
+    web_tables.create_or_upgrade(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
+    _migration_3_web_tables,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -857,6 +866,22 @@ class Store:
         """One run's row (started, as_of, status, ...), or None when there is no such run."""
         rows = list(self.db.query("SELECT * FROM runs WHERE run_id = ?", [run_id]))
         return rows[0] if rows else None
+
+    def referral_outcomes(self) -> list[dict[str, Any]]:
+        """The referral workflow's final outcomes as label rows: enrolled (eligible) and
+        not_suitable (not eligible), dated by when the patient was first referred (what the
+        referrer saw then is the view the outcome answers)."""
+        rows = self.db.execute(
+            "SELECT r.trial_id, r.patient_id, r.status, "
+            "(SELECT MIN(h.at) FROM web_referral_history h WHERE h.trial_id = r.trial_id "
+            " AND h.patient_id = r.patient_id) AS first_at, r.at "
+            "FROM web_referrals r WHERE r.status IN ('enrolled', 'not_suitable') "
+            "ORDER BY r.trial_id, r.patient_id"
+        ).fetchall()
+        return [
+            {"trial": t, "patient_id": p, "outcome": s, "as_of": str(first or at)[:10]}
+            for t, p, s, first, at in rows
+        ]
 
     def parsed_versions(self) -> list[str]:
         """The pipeline versions the stored notes were parsed with, sorted (a model trained

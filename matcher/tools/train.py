@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,33 +55,11 @@ def read_label_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def referral_outcomes(db_path: str) -> list[dict[str, Any]]:
-    """The referral workflow's final outcomes as label rows: enrolled (eligible) and
-    not_suitable (not eligible), dated by when the patient was first referred (what the
-    referrer saw then is the view the outcome answers)."""
-    uri = f"file:{Path(db_path).expanduser().resolve()}?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error as exc:
-        raise ConfigurationError(f"cannot open the database ({exc})", file=db_path) from exc
-    try:
-        rows = conn.execute(
-            "SELECT r.trial_id, r.patient_id, r.status, "
-            "(SELECT MIN(h.at) FROM web_referral_history h WHERE h.trial_id = r.trial_id "
-            " AND h.patient_id = r.patient_id) AS first_at, r.at "
-            "FROM web_referrals r WHERE r.status IN ('enrolled', 'not_suitable') "
-            "ORDER BY r.trial_id, r.patient_id"
-        ).fetchall()
-    except sqlite3.Error as exc:
-        raise ConfigurationError(
-            f"no referral outcomes to read ({exc})", file=db_path,
-            expected="a database the web app has recorded referrals in",
-        ) from exc
-    finally:
-        conn.close()
-    return [
-        {"trial": t, "patient_id": p, "outcome": s, "as_of": str(first or at)[:10]}
-        for t, p, s, first, at in rows
-    ]
+    """The referral workflow's final outcomes as label rows (Store.referral_outcomes)."""
+    from matcher.store import Store
+
+    with Store.open_existing(db_path) as store:
+        return store.referral_outcomes()
 
 
 def _load_notes(

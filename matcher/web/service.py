@@ -4,7 +4,7 @@ Ranking every patient for a trial is the expensive step (seconds for 10,000 pati
 It runs once per (trial, criteria, as-of date, data version) and is kept in memory; the
 candidates page then filters, sorts and pages the cached rows in milliseconds. The data
 version is `web_data_version.n`, which triggers bump on any write to patients, notes or
-findings (matcher.web.schema): an ingest or a nightly run invalidates the cache at once,
+findings (matcher.store.web_tables): an ingest or a nightly run invalidates the cache at once,
 the web app's own writes (audit, sessions, referrals) never do.
 
 The patient data the ranking reads (patients, findings, note dates) is loaded once per
@@ -39,8 +39,8 @@ from matcher.model import (
 )
 from matcher.nlp.dates import completed_years
 from matcher.store import Store
+from matcher.store.web_tables import data_version
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
-from matcher.web.schema import data_version, ensure_schema
 
 STATUSES = ("eligible", "possible", "ineligible")
 CRITERION_STATUSES = ("met", "not_met", "unknown", "manual")
@@ -284,8 +284,8 @@ class Engine:
         self._pending: dict[Any, threading.Thread] = {}
         self._failed: dict[Any, str] = {}
         self.max_rankings = max_rankings
-        with Store.open_default(self.db_path) as store:
-            ensure_schema(store.db)
+        # Opening migrates: the web tables are the store's migration 3.
+        Store.open_default(self.db_path).close()
 
     # --- connections ---------------------------------------------------------------------
 

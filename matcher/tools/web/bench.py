@@ -25,8 +25,8 @@ import httpx
 import uvicorn
 
 from matcher.store import Store
+from matcher.store.web_tables import ensure_schema
 from matcher.web.app import create_app
-from matcher.web.schema import ensure_schema
 from matcher.web.security import add_user, remove_user
 
 VIEWS = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from matcher import api
 from matcher.store import Store
-from matcher.web.schema import ensure_schema
+from matcher.store.web_tables import ensure_schema
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE_NOTES = REPO / "examples" / "notes.jsonl"

@@ -1,23 +1,36 @@
-"""The web app's tables, created idempotently in the engine's SQLite file.
+"""The web app's tables in the engine's SQLite file: users, sessions, API tokens, login
+attempts, the audit trail, referrals, and the full-text index of notes.
 
-Every table is prefixed `web_` so that it never collides with the engine's own schema
-(matcher.store migrations). Nothing here alters the engine's tables except three sets of
-triggers (`web_dv_*`) that bump `web_data_version.n` whenever patients, notes or findings
-change: the web app's caches compare that one number instead of re-reading the data.
+They are the store's numbered migration 3 (matcher.store.db.MIGRATIONS), so every database
+has them whoever opened it first, and `create_or_upgrade` also brings the tables of a
+database written by an earlier release to today's shape (added columns, keyed login names).
+Every table is prefixed `web_` so that it never collides with the engine's own. Nothing here
+alters the engine's tables except three sets of triggers (`web_dv_*`) that bump
+`web_data_version.n` whenever patients, notes or findings change: the web app's caches
+compare that one number instead of re-reading the data.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import secrets
+import sqlite3
+from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-from matcher.web.security import keyed_login_name
-
 _DATA_TABLES = ("patients", "notes", "findings")
-_KEYED = re.compile(r"^unknown:[0-9a-f]{16}$")  # security.keyed_login_name's output
+_KEYED = re.compile(r"^unknown:[0-9a-f]{16}$")  # keyed_login_name's output
+
+
+def keyed_login_name(key: bytes, typed: str) -> str:
+    """`unknown:` and 16 hex digits of HMAC-SHA256(key, typed): the same text always gives the
+    same name (repeated attempts are counted together), and the text cannot be read back."""
+    digest = hmac.new(key, typed.encode("utf-8", "surrogatepass"), hashlib.sha256)
+    return "unknown:" + digest.hexdigest()[:16]
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS web_users (
@@ -157,36 +170,60 @@ def _wanted() -> set[str]:
     return names
 
 
-def ensure_schema(db: Database) -> None:
-    """Create what is missing; a no-op (no write lock taken) when everything is there."""
-    present = {
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script, one by one (executescript would commit the migration's
+    transaction half way)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+
+
+def _present(db: Database) -> set[str]:
+    return {
         r[0]
         for r in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'web_%'").fetchall()
     }
-    if _wanted() <= present and not _missing_columns(db):
+
+
+def create_or_upgrade(db: Database) -> None:
+    """Inside the caller's transaction: create what is missing and bring an earlier
+    release's tables to today's shape."""
+    present = _present(db)
+    conn = db.conn
+    for statement in [*_statements(_TABLES), *_triggers().splitlines()]:
+        conn.execute(statement)
+    if "web_notes_fts" in present and "web_notes_fts_rows" not in present:
+        # A database indexed before web_notes_fts_rows existed gets its rows filled in.
+        conn.execute(
+            "INSERT OR IGNORE INTO web_notes_fts_rows (fts_rowid, patient_id, note_date) "
+            "SELECT rowid, patient_id, note_date FROM web_notes_fts"
+        )
+    # This installation's secret for keyed login names (security.login_account).
+    conn.execute(
+        "INSERT OR IGNORE INTO web_meta (key, value) VALUES ('login_name_key', ?)",
+        [secrets.token_hex(32)],
+    )
+    if "web_login_attempts" in present and "web_login_attempts_pair" not in present:
+        _key_typed_login_names(db)
+    for table, column, declaration in _missing_columns(db):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def ensure_schema(db: Database) -> None:
+    """Create what is missing; a no-op (no write lock taken) when everything is there. Store
+    migration 3 does this when a database is opened; a database changed behind the store's
+    back (an index dropped by hand, tables of an older release) is repaired here."""
+    if _wanted() <= _present(db) and not _missing_columns(db):
         return
     conn = db.conn
     if conn.in_transaction:
         conn.commit()
     try:
-        # A database indexed before web_notes_fts_rows existed gets its rows filled in.
-        backfill = (
-            "INSERT OR IGNORE INTO web_notes_fts_rows (fts_rowid, patient_id, note_date) "
-            "SELECT rowid, patient_id, note_date FROM web_notes_fts;"
-            if "web_notes_fts" in present and "web_notes_fts_rows" not in present
-            else ""
-        )
-        # This installation's secret for keyed login names (security.login_account).
-        login_key = (
-            "INSERT OR IGNORE INTO web_meta (key, value) "
-            f"VALUES ('login_name_key', '{secrets.token_hex(32)}');"
-        )
-        conn.executescript("BEGIN IMMEDIATE;\n" + _TABLES + _triggers() + backfill + login_key)
-        if "web_login_attempts" in present and "web_login_attempts_pair" not in present:
-            _key_typed_login_names(db)
-        # Looked for again under the write lock: another process may have added them.
-        for table, column, declaration in _missing_columns(db):
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        conn.execute("BEGIN IMMEDIATE")
+        create_or_upgrade(db)  # looked at again under the write lock
         conn.commit()
     except BaseException:
         if conn.in_transaction:
