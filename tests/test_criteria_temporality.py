@@ -82,16 +82,17 @@ JUDGED: list[tuple[str, str, list[str], list[str], dict[str, Any]]] = [
      ["dx.cns_lupus"], ["active", "needing therapeutic intervention"],
      {"temporality": "within", "window_days": 56}),
     # severity on a condition judged ever or in a window
+    # a degree or control word is the state now (test_criteria_qualifiers)
     ("exclusion", "Clinically significant substance abuse", ["dx.substance_abuse"],
-     ["clinically significant"], {"temporality": "ever", "window_days": "<missing>"}),
+     ["clinically significant"], {"temporality": "current", "window_days": LOOKBACK_DAYS}),
     ("exclusion", "History of severe psychiatric illness", ["dx.psychiatric"], ["severe"],
      {"temporality": "ever"}),
     ("exclusion", "Uncontrolled diabetes mellitus", ["dx.diabetes"], ["uncontrolled"],
-     {"temporality": "ever"}),
+     {"temporality": "current"}),
     ("exclusion", "Recurrent venous thromboembolism", ["dx.thromboembolism"], ["recurrent"],
      {"temporality": "ever"}),
     ("exclusion", "Progressive liver disease", ["dx.liver_disease"], ["progressive"],
-     {"temporality": "ever"}),
+     {"temporality": "current"}),
     ("exclusion", "Serious psychiatric disorder within the past year", ["dx.psychiatric"],
      ["serious"], {"temporality": "within", "window_days": 365}),
 ]

@@ -90,7 +90,7 @@ from matcher.criteria.reader import (
     _unit_at,
     _window,
 )
-from matcher.criteria.temporality import standing_states
+from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.dates import window_to_days
 from matcher.model import LOOKBACK_DAYS
 from matcher.units import normalize
@@ -1040,12 +1040,26 @@ def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
     return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
 
 
+def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
+    """Does the item qualify its condition in a way matcher.criteria.temporality reads
+    and this reader does not: a judged word inside the term ("chronic liver disease":
+    the long-standing disease now, not any liver disease ever), a suspicion that counts
+    ("known or suspected TB"), or the state at the trial's start ("infection at study
+    entry")? Then the general diagnosis reader reads it, as it reads "active TB"."""
+    rules = load_temporality()
+    terms = [(t.start, t.end, t.concept_id) for t in conditions]
+    return bool(narrowing_qualifiers(item.main, terms, item.vocab, rules)
+                or rules.suspected.search(item.main) or rules.at_time.search(item.main))
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
         return None
     concepts = _concept_ids(conditions)
     if not all(_is_condition(c, item) for c in concepts):
+        return None
+    if _qualified_in_words(item, conditions):
         return None
     qualified = _qualified_by_another(item, conditions)
     if qualified is not None:

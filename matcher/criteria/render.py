@@ -91,6 +91,12 @@ def _diagnosis(p: dict[str, Any]) -> str:
         # "Infection requiring hospitalisation": notes name the infection, not its course.
         text += (f"; decided only when no {_names(p['screen_concepts'])} is documented then: "
                  "a documented one is checked by a person")  # fmt: skip
+    if p.get("long_standing"):
+        # "Chronic liver disease": one documented before the lookback may still hold.
+        text += "; a long-standing condition: one documented before then is checked by a person"
+    if p.get("suspected"):
+        # "Known or suspected infection": the notes record a suspicion as uncertain.
+        text += "; a suspicion documented then is checked by a person"
     return text + _judged(p)
 
 

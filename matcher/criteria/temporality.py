@@ -42,6 +42,7 @@ __all__ = [
     "TemporalityRules",
     "load_temporality",
     "manual_reason",
+    "narrowing_qualifiers",
     "read_temporality",
     "read_temporality_rules",
 ]
@@ -52,7 +53,7 @@ RULE = "temporal"  # the rule id of every span read here (Criterion.trace: "temp
 _NEED_REACH = 60  # characters before a procedure's term where "currently requiring" sits
 
 _PHRASE_LISTS = ("current", "at_time", "need_before", "need_after", "history", "judged",
-                 "head_nouns")  # fmt: skip
+                 "judged_current", "long_standing", "suspected", "head_nouns")  # fmt: skip
 _KEYS = frozenset({"version", "description", *_PHRASE_LISTS, "state_concepts",
                    "manual_qualifiers"})  # fmt: skip
 
@@ -74,6 +75,11 @@ class TemporalityRules:
     need_after: re.Pattern[str]  # anchored at the end of a term
     history: re.Pattern[str]
     judged: re.Pattern[str]
+    # Judged words that also say the condition holds now ("uncontrolled", "severe"), and
+    # those naming its long-standing form ("chronic"), as word tuples of `judged` entries.
+    judged_current: frozenset[tuple[str, ...]]
+    long_standing: frozenset[tuple[str, ...]]
+    suspected: re.Pattern[str]
     head_nouns: re.Pattern[str]  # anchored at the end of a term
     manual_qualifiers: tuple[tuple[re.Pattern[str], frozenset[str], str], ...]
 
@@ -130,6 +136,17 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
     if both:
         _fail("entry both current and judged", "judged", " ".join(sorted(both)[0]),
               "a word is either a time or a judgement")  # fmt: skip
+    judged_words = {tuple(words_of(p)) for p in lists["judged"]}
+    for key in ("judged_current", "long_standing"):
+        for phrase in lists[key]:
+            if tuple(words_of(phrase)) not in judged_words:
+                _fail("entry not in judged", key, phrase,
+                      "a judged word or phrase (what the notes cannot decide)")  # fmt: skip
+    times = {tuple(words_of(p)) for k in ("current", "judged", "history") for p in lists[k]}
+    for phrase in lists["suspected"]:
+        if tuple(words_of(phrase)) in times:
+            _fail("entry also a time or a judgement", "suspected", phrase,
+                  "a word that only makes a suspicion count")  # fmt: skip
     vocab = vocab or load_vocabulary()
     states = data["state_concepts"]
     if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
@@ -156,6 +173,9 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
         # "prior to screening" anchors a window; it is not a history.
         history=re.compile(rf"(?:{_alternation(lists['history'])})(?!\s+to\b)", re.IGNORECASE),
         judged=re.compile(_alternation(lists["judged"]), re.IGNORECASE),
+        judged_current=frozenset(tuple(words_of(p)) for p in lists["judged_current"]),
+        long_standing=frozenset(tuple(words_of(p)) for p in lists["long_standing"]),
+        suspected=re.compile(_alternation(lists["suspected"]), re.IGNORECASE),
         head_nouns=re.compile(rf"\s+(?:{_alternation(lists['head_nouns'])})", re.IGNORECASE),
         manual_qualifiers=tuple(
             (re.compile(phrase_pattern(k), re.IGNORECASE), frozenset(words_of(k)), v)
@@ -261,13 +281,21 @@ def read_temporality(
         return found
     judged: list[tuple[int, str]] = []
     # Judgement words outside the condition's name: "severe" in "severe combined
-    # immunodeficiency" is the disease's name, not a degree. "Chronic" touching a
-    # procedure ("chronic haemodialysis") is its current need, read below.
+    # immunodeficiency" is the disease's name, not a degree; in "severe chronic liver
+    # disease", "chronic" narrows the term's own condition (see `narrowing_qualifiers`).
+    # "Chronic" touching a procedure ("chronic haemodialysis") is its current need, read
+    # below.
     needs = _procedure_needs(text, terms, vocab, rules)
+    narrowing = narrowing_qualifiers(text, terms, vocab, rules)
     for m in rules.judged.finditer(text):
-        if not _overlaps(m.start(), m.end(), term_spans + needs):
+        if _overlaps(m.start(), m.end(), needs):
+            continue
+        if not _overlaps(m.start(), m.end(), term_spans) or (m.start(), m.end()) in narrowing:
             judged.append((m.start(), _as_written(m[0])))
             found.spans.append((m.start(), m.end()))
+    now_words = [w for _, w in judged if tuple(words_of(w)) in rules.judged_current]
+    if any(tuple(words_of(w)) in rules.long_standing for w in now_words):
+        found.params["long_standing"] = True
     cues = [m for m in rules.current.finditer(text)
             if not _overlaps(m.start(), m.end(), found.spans)]  # fmt: skip
     # "History of", "previous": ever, or inside a window the item states.
@@ -283,6 +311,20 @@ def read_temporality(
         if _attached(text, m.start(), m.end(), conditions, glue):
             current.append((m.start(), _as_written(m[0])))
             found.spans.append((m.start(), m.end()))
+    # "Known or suspected infection": a recorded suspicion counts (matcher.evaluate).
+    for m in rules.suspected.finditer(text):
+        if _attached(text, m.start(), m.end(), conditions, glue + history):
+            found.params["suspected"] = True
+            found.spans.append((m.start(), m.end()))
+    if not current and window_days is None:
+        # "Infection at study entry": the state at the trial's start, which is now. Not
+        # beside a window: in "malignancy within 2 years; infection at study entry" which
+        # time goes with which condition is not read, and the words stay not understood.
+        for m in rules.at_time.finditer(text):
+            if _attached(text, m.start(), m.end(), conditions, glue + found.spans):
+                current.append((m.start(), f"present {_as_written(m[0])}"))
+                found.spans.append((m.start(), m.end()))
+                break
     for start, end, concept in terms:
         if vocab[concept].category != "procedure":
             continue
@@ -329,6 +371,11 @@ def read_temporality(
         # state now unless the item asks for its history (concepts.jsonl
         # `current_unless_history`); an older mention is then for a person.
         temporality = CURRENT
+    elif now_words and not history and not asks_for_past(text, headings):
+        # "Uncontrolled infections", "severe heart failure", "chronic liver disease": the
+        # degree or form of the condition now. Read as ever, an infection cured years ago
+        # was an uncontrolled one for the exclusion (the dev gold reads it so too).
+        temporality = CURRENT
     else:
         temporality = EVER
     if current and (window_days is not None or temporality == CURRENT) and not set(
@@ -341,6 +388,40 @@ def read_temporality(
         found.params["window_days"] = LOOKBACK_DAYS
     if judged:
         found.params["judged"] = list(dict.fromkeys(w for _, w in sorted(judged)))
+    if temporality != CURRENT:
+        # Long-standing is a reading of the state now; ever already counts any mention.
+        found.params.pop("long_standing", None)
+    return found
+
+
+def narrowing_qualifiers(
+    text: str,
+    terms: Sequence[tuple[int, int, str]],
+    vocab: Vocabulary | None = None,
+    rules: TemporalityRules | None = None,
+) -> list[tuple[int, int]]:
+    """The (start, end) of judged words inside a vocabulary term that narrow the term's
+    own condition: the term without the word is a whole term of the same condition or of
+    one it implies ("chronic liver disease" → "liver disease"; "serious infection" →
+    "infection", which active infection implies). Only words the coverage guard would
+    otherwise leave over (grammar `term_qualifiers`) are read: "severe" in "severe
+    combined immunodeficiency" is the disease's name ("combined immunodeficiency" is no
+    term), and the item stays not understood."""
+    rules = rules or load_temporality()
+    vocab = vocab or load_vocabulary()
+    qualifiers = load_grammar().term_qualifiers
+    found: list[tuple[int, int]] = []
+    for start, end, concept in terms:
+        if concept not in vocab:
+            continue
+        wanted = {concept, *vocab[concept].attrs.get("implies", ())}
+        for m in rules.judged.finditer(text, start, end):
+            if not set(words_of(m[0])) <= qualifiers:
+                continue
+            rest = " ".join(f"{text[start:m.start()]} {text[m.end():end]}".split())
+            if rest and any(t.start == 0 and t.end == len(rest) and t.concept_id in wanted
+                            for t in vocab.find_terms(rest)):  # fmt: skip
+                found.append((m.start(), m.end()))
     return found
 
 
