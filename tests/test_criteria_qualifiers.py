@@ -313,3 +313,25 @@ def test_at_study_entry_beside_another_conditions_window_stays_not_understood():
         "study entry", "exclusion")
     assert criterion.kind == "manual"
     assert "entry" in (criterion.manual_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts", "params", "judged"),
+    [
+        ("Current diagnosis of a severe psychiatric disorder", ["dx.psychiatric"], CURRENT,
+         ["current", "severe"]),
+        ("Current episode of psychosis", ["dx.psychosis"], CURRENT, ["current"]),
+        # now or ever, side by side, qualify every condition after them: ever
+        ("Lifetime or current diagnosis of psychosis or substance abuse",
+         ["dx.psychosis", "dx.substance_abuse"], EVER, None),
+        ("Past or current psychosis or substance abuse",
+         ["dx.psychosis", "dx.substance_abuse"], EVER, None),
+        ("Lifetime history of psychiatric illness", ["dx.psychiatric"], EVER, None),
+    ],
+)
+def test_a_time_phrase_before_the_condition_reads_now_or_ever(text, concepts, params, judged):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert subset(criterion.params, params) == params
+    assert criterion.params.get("judged") == judged

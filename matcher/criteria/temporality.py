@@ -309,7 +309,8 @@ def read_temporality(
         # "current" must qualify a condition: "SLE according to the current ACR
         # criteria" names the criteria's edition, and stays not understood.
         if _attached(text, m.start(), m.end(), conditions, glue):
-            current.append((m.start(), _as_written(m[0])))
+            # "current diagnosis of": the word a person judges is "current".
+            current.append((m.start(), _CUE_TAIL.sub("", _as_written(m[0]))))
             found.spans.append((m.start(), m.end()))
     # "Known or suspected infection": a recorded suspicion counts (matcher.evaluate).
     for m in rules.suspected.finditer(text):
@@ -359,9 +360,13 @@ def read_temporality(
         # (a current word before a history word only across "or") is read as either.
         unjoined = any(cue < h_start and not _ALTERNATIVE.search(text, cue, h_start)
                        for cue, _ in current for h_start, _ in history)  # fmt: skip
-        if len(set(concepts)) > 1 or unjoined:
+        cue_spans = [(m.start(), m.end()) for m in cues
+                     if any(m.start() == at for at, _ in current)]  # fmt: skip
+        if (len(set(concepts)) > 1 and not _paired(text, cue_spans, history)) or unjoined:
             # "History of TB or current dialysis": which time goes with which condition
-            # is not read here; the current words stay not understood.
+            # is not read here; the current words stay not understood. "Lifetime or
+            # current diagnosis of schizophrenia or psychosis": the two times side by side
+            # qualify every condition after them, which is ever.
             spans = [(s, e) for s, e in found.spans
                      if not any(s == at for at, _ in current)]  # fmt: skip
             found.spans[:] = spans
@@ -423,6 +428,21 @@ def narrowing_qualifiers(
                             for t in vocab.find_terms(rest)):  # fmt: skip
                 found.append((m.start(), m.end()))
     return found
+
+
+_CUE_TAIL = re.compile(r"\s+(?:diagnosis(?:\s+of)?|diagnosed\s+with|episode\s+of)$")
+_OR_ONLY = re.compile(r"[\s,]*(?:or|and/or|/)[\s,]*", re.IGNORECASE)
+
+
+def _paired(text: str, cues: Sequence[tuple[int, int]],
+            history: Sequence[tuple[int, int]]) -> bool:  # fmt: skip
+    """Does every current word stand beside a history word, only "or" between them
+    ("current or past", "lifetime or current diagnosis of")?"""
+    return bool(cues) and all(
+        any(_OR_ONLY.fullmatch(text, h_end, start) or _OR_ONLY.fullmatch(text, end, h_start)
+            for h_start, h_end in history)
+        for start, end in cues
+    )
 
 
 def _procedure_needs(text: str, terms: Sequence[tuple[int, int, str]], vocab: Vocabulary,
