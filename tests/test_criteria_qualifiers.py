@@ -335,3 +335,28 @@ def test_a_time_phrase_before_the_condition_reads_now_or_ever(text, concepts, pa
     assert criterion.params["concepts"] == concepts
     assert subset(criterion.params, params) == params
     assert criterion.params.get("judged") == judged
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts", "params"),
+    [
+        # the history word reaches over the current word and every condition after it
+        ("Known or suspected history of an ongoing, chronic or recurrent infection, such as "
+         "tuberculosis", ["dx.chronic_infection", "dx.tuberculosis"], EVER),
+        # the condition's own name says "chronic": the word is never lost
+        ("Chronic or recurrent infections", ["dx.chronic_infection"],
+         {**CURRENT, "long_standing": True}),
+    ],
+)
+def test_a_chronic_infection_named_with_its_course_is_read(text, concepts, params):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["judged"] == ["chronic"]
+    assert subset(criterion.params, params) == params
+
+
+def test_a_current_word_after_another_condition_still_stays_not_understood():
+    criterion = parse_criterion("History of tuberculosis or ongoing dialysis", "exclusion")
+    assert criterion.kind == "manual"
+    assert '"ongoing"' in (criterion.manual_reason or "")

@@ -362,7 +362,9 @@ def read_temporality(
                        for cue, _ in current for h_start, _ in history)  # fmt: skip
         cue_spans = [(m.start(), m.end()) for m in cues
                      if any(m.start() == at for at, _ in current)]  # fmt: skip
-        if (len(set(concepts)) > 1 and not _paired(text, cue_spans, history)) or unjoined:
+        several = len(set(concepts)) > 1 and not (
+            _paired(text, cue_spans, history) or _scoped(cue_spans, history, conditions))
+        if several or unjoined:
             # "History of TB or current dialysis": which time goes with which condition
             # is not read here; the current words stay not understood. "Lifetime or
             # current diagnosis of schizophrenia or psychosis": the two times side by side
@@ -408,10 +410,11 @@ def narrowing_qualifiers(
     """The (start, end) of judged words inside a vocabulary term that narrow the term's
     own condition: the term without the word is a whole term of the same condition or of
     one it implies ("chronic liver disease" → "liver disease"; "serious infection" →
-    "infection", which active infection implies). Only words the coverage guard would
-    otherwise leave over (grammar `term_qualifiers`) are read: "severe" in "severe
-    combined immunodeficiency" is the disease's name ("combined immunodeficiency" is no
-    term), and the item stays not understood."""
+    "infection", which active infection implies), or the condition's own label says the
+    word ("chronic or recurrent infection", a term of chronic infection). Only words the
+    coverage guard would otherwise leave over (grammar `term_qualifiers`) are read:
+    "severe" in "severe combined immunodeficiency" is the disease's name ("combined
+    immunodeficiency" is no term), and the item stays not understood."""
     rules = rules or load_temporality()
     vocab = vocab or load_vocabulary()
     qualifiers = load_grammar().term_qualifiers
@@ -422,6 +425,11 @@ def narrowing_qualifiers(
         wanted = {concept, *vocab[concept].attrs.get("implies", ())}
         for m in rules.judged.finditer(text, start, end):
             if not set(words_of(m[0])) <= qualifiers:
+                continue
+            if set(words_of(m[0])) <= set(words_of(vocab[concept].label)):
+                # "chronic or recurrent infection" is a term of chronic infection: the
+                # word is what the condition itself says, never lost.
+                found.append((m.start(), m.end()))
                 continue
             rest = " ".join(f"{text[start:m.start()]} {text[m.end():end]}".split())
             if rest and any(t.start == 0 and t.end == len(rest) and t.concept_id in wanted
@@ -443,6 +451,17 @@ def _paired(text: str, cues: Sequence[tuple[int, int]],
             for h_start, h_end in history)
         for start, end in cues
     )
+
+
+def _scoped(cues: Sequence[tuple[int, int]], history: Sequence[tuple[int, int]],
+            conditions: Sequence[tuple[int, int]]) -> bool:
+    """Do the current words stand between the history word and every condition ("history
+    of an ongoing, chronic or recurrent infection such as TB")? Then the history reaches
+    over them and every condition: ever. "History of TB or current dialysis" has a
+    condition before its current word."""
+    return bool(cues and history and conditions) and (
+        max(e for _, e in history) <= min(s for s, _ in cues)
+        and max(e for _, e in cues) <= min(s for s, _ in conditions))
 
 
 def _procedure_needs(text: str, terms: Sequence[tuple[int, int, str]], vocab: Vocabulary,
