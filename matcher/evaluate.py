@@ -1528,6 +1528,9 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     ]
     as_of = timeline.as_of
     current = [f for f in statements if 0 <= (as_of - _when(f, timeline)).days <= window]
+    suspicion = _pregnancy_suspicion(criterion, timeline, window, current)
+    if suspicion is not None:
+        return suspicion
     if current:
         latest = _latest(current, timeline)
         is_state = latest.assertion is Assertion.AFFIRMED
@@ -1561,6 +1564,28 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             "screening",
         )
     return _result(criterion, Status.UNKNOWN, f"no {names} status documented in the lookback")
+
+
+def _pregnancy_suspicion(criterion: Criterion, timeline: Timeline, window: int,
+                         statements: list[Finding]) -> CriterionResult | None:  # fmt: skip
+    """ "Pregnant or suspected pregnancy" (params `suspected`): a suspicion in the window
+    ("possible early pregnancy, hCG pending": an uncertain mention) that no later statement
+    settles ("beta-hCG negative") is left to a person, with it as the evidence."""
+    if not criterion.params.get("suspected"):
+        return None
+    states = param(criterion, "states")
+    suspicions = [f for f in timeline.of(*states, facts_only=False)
+                  if f.assertion is Assertion.UNCERTAIN and not f.attrs.get("past")
+                  and not f.attrs.get("topic")
+                  and 0 <= (timeline.as_of - _when(f, timeline)).days <= window]  # fmt: skip
+    latest = _latest(suspicions, timeline)
+    settled = _latest(statements, timeline)
+    if latest is None or (settled is not None
+                          and _when(settled, timeline) >= _when(latest, timeline)):  # fmt: skip
+        return None
+    said = (f"{_label(latest.concept)} suspected on {_when(latest, timeline)}; whether the "
+            "suspicion counts must be checked by a person")  # fmt: skip
+    return _result(criterion, Status.MANUAL, said, [latest], timeline)
 
 
 def _exposure_span(finding: Finding, timeline: Timeline) -> tuple[dt.date, dt.date, bool]:

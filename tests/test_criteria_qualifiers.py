@@ -360,3 +360,42 @@ def test_a_current_word_after_another_condition_still_stays_not_understood():
     criterion = parse_criterion("History of tuberculosis or ongoing dialysis", "exclusion")
     assert criterion.kind == "manual"
     assert '"ongoing"' in (criterion.manual_reason or "")
+
+
+# ============================================================== a suspected pregnancy
+
+
+@pytest.mark.parametrize("text", ["Pregnant or suspected pregnancy",
+                                  "Known or suspected pregnancy",
+                                  "Women who are pregnant or suspect they may be pregnant"])
+def test_a_suspected_pregnancy_is_read_as_a_current_state_a_suspicion_counts(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "pregnancy", criterion.manual_reason
+    assert criterion.params["states"] == ["dx.pregnancy"]
+    assert criterion.params["suspected"] is True
+    assert "suspicion" in reading(criterion)
+
+
+@pytest.mark.parametrize(
+    ("notes", "expected"),
+    [
+        ([("Suspected pregnancy, beta-hCG ordered.", 10)], Status.MANUAL),
+        ([("Possible early pregnancy; urine hCG pending.", 10)], Status.MANUAL),
+        # a later negative test settles the suspicion
+        ([("Suspected pregnancy, beta-hCG ordered.", 20),
+          ("Not pregnant: serum beta-hCG negative.", 10)], Status.NOT_MET),
+        # a suspicion long ago is no pregnancy now
+        ([("Suspected pregnancy, beta-hCG ordered.", 400)], Status.NOT_MET),
+        ([("Pregnant, 10 weeks.", 10)], Status.MET),
+        ([("Seen for joint pain.", 10)], Status.NOT_MET),
+    ],
+)
+def test_a_suspected_pregnancy_in_the_notes_is_left_to_a_person(note_parser, notes, expected):
+    findings, dates = [], {}
+    for index, (text, days_ago) in enumerate(notes):
+        written = AS_OF - dt.timedelta(days=days_ago)
+        findings += note_parser.parse(text, f"n{index}", written)
+        dates[f"n{index}"] = written
+    timeline = build_timeline(Patient("P1", None), findings, dates, AS_OF)
+    criterion = parse_criterion("Pregnant or suspected pregnancy", "exclusion")
+    assert evaluate(criterion, timeline).status is expected

@@ -213,6 +213,12 @@ _LACTATING = re.compile(
     r"\bnursing(?:\s+(?:mothers?|women|woman))?\b",
     _I,
 )
+# "Pregnant or suspected pregnancy", "or suspect they may be pregnant": a suspicion the
+# notes record counts (matcher.evaluate leaves it to a person). The suspicion words are
+# the temporality data's; this is the clause a woman's own suspicion takes.
+_OWN_SUSPICION = re.compile(
+    r"\bsuspect(?:s|ed)?\s+(?:that\s+)?(?:they|she)\s+(?:may|might|could)\s+be\b", _I
+)
 _FUTURE = re.compile(
     r"\bplan(?:s|ned|ning)?\b|\bintend|\bwish|\bdesire|\bwant|\bbecom(?:e|ing)\s+pregnant|"
     r"\bduring\s+the\s+(?:study|trial)|\bafter\s+(?:randomi|the\s+(?:last|final)|study)|"
@@ -267,6 +273,12 @@ def _pregnancy(item: _Item) -> KindReading | None:
         item.take_all(_MALE_OR)
     _take_common(item)
     params = {"states": states, "present": present, "window_days": LOOKBACK_DAYS}
+    suspicions = [*_OWN_SUSPICION.finditer(item.main),
+                  *load_temporality().suspected.finditer(item.main)]  # fmt: skip
+    if suspicions and present and states == ["dx.pregnancy"]:
+        params["suspected"] = True
+        for m in suspicions:
+            item.take(m.start(), m.end())
     return item.reading("pregnancy", "pregnancy", params, "pregnancy:state")
 
 

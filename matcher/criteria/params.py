@@ -180,6 +180,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "states": _req("texts"),
         "present": _req("bool"),
         "window_days": _req("int"),
+        # "Pregnant or suspected pregnancy": a suspicion documented in the window after
+        # the latest statement ("possible early pregnancy, hCG pending") is left to a person.
+        "suspected": _opt("bool", False),
     },
     "dose_exposure": {
         "drugs": _req("texts"),

@@ -233,8 +233,13 @@ def _serology(p: dict[str, Any]) -> str:
 def _pregnancy(p: dict[str, Any]) -> str:
     states = _names(p.get("states", []))
     window = _window(p.get("window_days"))
-    return f"{states} documented {window}" if p.get("present", True) else (
-        f"documented not {states} {window}")
+    if not p.get("present", True):
+        return f"documented not {states} {window}"
+    text = f"{states} documented {window}"
+    if p.get("suspected"):
+        # "Pregnant or suspected pregnancy": the notes record a suspicion as uncertain.
+        text += "; a suspicion documented then, not settled since, is checked by a person"
+    return text
 
 
 def _dose_exposure(p: dict[str, Any]) -> str:
