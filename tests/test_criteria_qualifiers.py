@@ -399,3 +399,13 @@ def test_a_suspected_pregnancy_in_the_notes_is_left_to_a_person(note_parser, not
     timeline = build_timeline(Patient("P1", None), findings, dates, AS_OF)
     criterion = parse_criterion("Pregnant or suspected pregnancy", "exclusion")
     assert evaluate(criterion, timeline).status is expected
+
+
+@pytest.mark.parametrize("text", ["Severe myocarditis with congestive heart failure",
+                                  "Chronic liver disease with renal failure",
+                                  "Known or suspected cirrhosis with hepatic failure"])
+def test_a_qualified_condition_narrowed_by_another_is_never_a_list(text):
+    # read as a list, a patient with heart failure alone would be excluded
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert "('with')" in (criterion.manual_reason or "")

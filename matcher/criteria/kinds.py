@@ -1060,7 +1060,12 @@ def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
     entry")? Then the general diagnosis reader reads it, as it reads "active TB"."""
     rules = load_temporality()
     terms = [(t.start, t.end, t.concept_id) for t in conditions]
-    return bool(narrowing_qualifiers(item.main, terms, item.vocab, rules)
+    # A judged word outside the terms ("major psychiatric disorder") this reader would
+    # leave over: the general reader reads it, and when neither reads the whole item its
+    # reason names only the words left over there.
+    outside = any(not any(t.start < m.end() and m.start() < t.end for t in item.terms)
+                  for m in rules.judged.finditer(item.main))  # fmt: skip
+    return bool(outside or narrowing_qualifiers(item.main, terms, item.vocab, rules)
                 or rules.suspected.search(item.main) or rules.at_time.search(item.main))
 
 
@@ -1071,11 +1076,13 @@ def _condition(item: _Item) -> KindReading | None:
     concepts = _concept_ids(conditions)
     if not all(_is_condition(c, item) for c in concepts):
         return None
-    if _qualified_in_words(item, conditions):
-        return None
     qualified = _qualified_by_another(item, conditions)
     if qualified is not None:
         return item.manual(qualified, item.vocab[concepts[0]].key, "condition:with")
+    if _qualified_in_words(item, conditions):
+        # After the "with" rule: "severe myocarditis with heart failure" stays one
+        # condition narrowed by another, never a list the general reader would make.
+        return None
     blanked = _exception_text(item)
     excepted = [
         t
