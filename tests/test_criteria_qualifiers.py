@@ -409,3 +409,13 @@ def test_a_qualified_condition_narrowed_by_another_is_never_a_list(text):
     criterion = parse_criterion(text, "exclusion")
     assert criterion.kind == "manual"
     assert "('with')" in (criterion.manual_reason or "")
+
+
+def test_acute_or_chronic_names_both_courses_and_judges_neither():
+    criterion = parse_criterion("Acute or chronic pancreatitis", "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == ["dx.pancreatitis"]
+    assert subset(criterion.params, CURRENT) == CURRENT
+    assert not criterion.params.get("judged")
+    # documented in the lookback: it decides, there is no degree to judge
+    assert evaluated(criterion, finding("dx.pancreatitis", RECENT)).status is Status.MET

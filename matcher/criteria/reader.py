@@ -68,8 +68,8 @@ from matcher.criteria.citation import read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
 from matcher.criteria.render import format_number, reading
+from matcher.criteria.temporality import EITHER_COURSE, load_temporality, read_temporality
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
-from matcher.criteria.temporality import load_temporality, read_temporality
 from matcher.criteria.temporality import manual_reason as temporal_manual_reason
 from matcher.dates import window_to_days
 from matcher.doses import steroid_factor
@@ -3007,10 +3007,6 @@ def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-_EITHER_COURSE = re.compile(r"\bacute\s+(?:or|and/or|and)\s+chronic\b|"
-                            r"\bchronic\s+(?:or|and/or|and)\s+acute\b", _I)
-
-
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -3042,7 +3038,7 @@ def _checked(
         # is understood.
         temporal = [(s, e) for s, e, r in ctx.taken if r == TEMPORAL_RULE]
         # "Acute or chronic infection" names both courses: neither word narrows it.
-        temporal += [(m.start(), m.end()) for m in _EITHER_COURSE.finditer(ctx.text)]
+        temporal += [(m.start(), m.end()) for m in EITHER_COURSE.finditer(ctx.text)]
         qualifiers = [w[0] for s, e, r in ctx.taken if r == "term"
                       for w in re.finditer(r"[^\W_]+", ctx.text[s:e])
                       if w[0].lower() in grammar.term_qualifiers

@@ -37,6 +37,7 @@ from matcher.model import LOOKBACK_DAYS
 from matcher.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
+    "EITHER_COURSE",
     "TEMPORALITY_FILE",
     "TemporalReading",
     "TemporalityRules",
@@ -56,6 +57,13 @@ _PHRASE_LISTS = ("current", "at_time", "need_before", "need_after", "history", "
                  "judged_current", "long_standing", "suspected", "head_nouns")  # fmt: skip
 _KEYS = frozenset({"version", "description", *_PHRASE_LISTS, "state_concepts",
                    "manual_qualifiers"})  # fmt: skip
+
+
+# "Acute or chronic infection", "chronic and/or acute pancreatitis" name both courses:
+# neither word narrows the condition, so neither is a judgement (the coverage guard
+# counts the pair as understood). The condition is still named as it is now.
+EITHER_COURSE = re.compile(r"\bacute\s+(?:or|and/or|and)\s+chronic\b|"
+                           r"\bchronic\s+(?:or|and/or|and)\s+acute\b", re.IGNORECASE)
 
 
 def _alternation(entries: Iterable[str]) -> str:
@@ -293,7 +301,9 @@ def read_temporality(
         if not _overlaps(m.start(), m.end(), term_spans) or (m.start(), m.end()) in narrowing:
             judged.append((m.start(), _as_written(m[0])))
             found.spans.append((m.start(), m.end()))
+    both = [(m.start(), m.end()) for m in EITHER_COURSE.finditer(text)]
     now_words = [w for _, w in judged if tuple(words_of(w)) in rules.judged_current]
+    judged = [(at, w) for at, w in judged if not _inside(at, at + 1, both)]
     if any(tuple(words_of(w)) in rules.long_standing for w in now_words):
         found.params["long_standing"] = True
     cues = [m for m in rules.current.finditer(text)
