@@ -422,6 +422,11 @@ def test_the_packaged_temporality_data_loads():
         (lambda d: d["judged"].append("severe"), "judged"),
         (lambda d: d["current"].append("the"), "current"),
         (lambda d: d.pop("judged"), "judged"),
+        # a word that is the state now must be a judgement too (test_criteria_qualifiers)
+        (lambda d: d["judged_current"].append("lingering"), "judged_current"),
+        (lambda d: d["long_standing"].append("lingering"), "long_standing"),
+        (lambda d: d["suspected"].append("active"), "suspected"),
+        (lambda d: d.pop("suspected"), "suspected"),
     ],
 )
 def test_bad_temporality_data_is_refused_naming_the_key(change, field):
