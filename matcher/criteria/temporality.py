@@ -424,7 +424,7 @@ def narrowing_qualifiers(
     word ("chronic or recurrent infection", a term of chronic infection). Only words the
     coverage guard would otherwise leave over (grammar `term_qualifiers`) are read:
     "severe" in "severe combined immunodeficiency" is the disease's name ("combined
-    immunodeficiency" is no term), and the item stays not understood."""
+    immunodeficiency" is no term): nothing is judged."""
     rules = rules or load_temporality()
     vocab = vocab or load_vocabulary()
     qualifiers = load_grammar().term_qualifiers
