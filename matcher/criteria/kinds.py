@@ -90,7 +90,7 @@ from matcher.criteria.reader import (
     _unit_at,
     _window,
 )
-from matcher.criteria.temporality import standing_states
+from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.units import normalize
@@ -213,6 +213,12 @@ _LACTATING = re.compile(
     r"\bnursing(?:\s+(?:mothers?|women|woman))?\b",
     _I,
 )
+# "Pregnant or suspected pregnancy", "or suspect they may be pregnant": a suspicion the
+# notes record counts (matcher.judge.evaluate leaves it to a person). The suspicion words are
+# the temporality data's; this is the clause a woman's own suspicion takes.
+_OWN_SUSPICION = re.compile(
+    r"\bsuspect(?:s|ed)?\s+(?:that\s+)?(?:they|she)\s+(?:may|might|could)\s+be\b", _I
+)
 _FUTURE = re.compile(
     r"\bplan(?:s|ned|ning)?\b|\bintend|\bwish|\bdesire|\bwant|\bbecom(?:e|ing)\s+pregnant|"
     r"\bduring\s+the\s+(?:study|trial)|\bafter\s+(?:randomi|the\s+(?:last|final)|study)|"
@@ -267,6 +273,12 @@ def _pregnancy(item: _Item) -> KindReading | None:
         item.take_all(_MALE_OR)
     _take_common(item)
     params = {"states": states, "present": present, "window_days": LOOKBACK_DAYS}
+    suspicions = [*_OWN_SUSPICION.finditer(item.main),
+                  *load_temporality().suspected.finditer(item.main)]  # fmt: skip
+    if suspicions and present and states == ["dx.pregnancy"]:
+        params["suspected"] = True
+        for m in suspicions:
+            item.take(m.start(), m.end())
     return item.reading("pregnancy", "pregnancy", params, "pregnancy:state")
 
 
@@ -1040,6 +1052,23 @@ def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
     return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
 
 
+def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
+    """Does the item qualify its condition in a way matcher.criteria.temporality reads
+    and this reader does not: a judged word inside the term ("chronic liver disease":
+    the long-standing disease now, not any liver disease ever), a suspicion that counts
+    ("known or suspected TB"), or the state at the trial's start ("infection at study
+    entry")? Then the general diagnosis reader reads it, as it reads "active TB"."""
+    rules = load_temporality()
+    terms = [(t.start, t.end, t.concept_id) for t in conditions]
+    # A judged word outside the terms ("major psychiatric disorder") this reader would
+    # leave over: the general reader reads it, and when neither reads the whole item its
+    # reason names only the words left over there.
+    outside = any(not any(t.start < m.end() and m.start() < t.end for t in item.terms)
+                  for m in rules.judged.finditer(item.main))  # fmt: skip
+    return bool(outside or narrowing_qualifiers(item.main, terms, item.vocab, rules)
+                or rules.suspected.search(item.main) or rules.at_time.search(item.main))
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
@@ -1050,6 +1079,10 @@ def _condition(item: _Item) -> KindReading | None:
     qualified = _qualified_by_another(item, conditions)
     if qualified is not None:
         return item.manual(qualified, item.vocab[concepts[0]].key, "condition:with")
+    if _qualified_in_words(item, conditions):
+        # After the "with" rule: "severe myocarditis with heart failure" stays one
+        # condition narrowed by another, never a list the general reader would make.
+        return None
     blanked = _exception_text(item)
     excepted = [
         t

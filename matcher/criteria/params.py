@@ -109,6 +109,13 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # "Infection requiring hospitalisation": decided only when no infection of these
         # broader concepts is documented in the window (concepts.jsonl screened_by).
         "screen_concepts": _opt("texts", ()),
+        # "Chronic liver disease", "chronic infections": the long-standing form of the
+        # condition now (matcher.criteria.temporality `long_standing`): one documented
+        # before the lookback may still hold, so it is never read as the absence.
+        "long_standing": _opt("bool", False),
+        # "Known or suspected infection": a suspicion the notes record (an uncertain
+        # mention in the window) is left to a person, never read as the absence.
+        "suspected": _opt("bool", False),
     },
     "biopsy": {
         "classes": _req("texts"),
@@ -173,6 +180,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "states": _req("texts"),
         "present": _req("bool"),
         "window_days": _req("int"),
+        # "Pregnant or suspected pregnancy": a suspicion documented in the window after
+        # the latest statement ("possible early pregnancy, hCG pending") is left to a person.
+        "suspected": _opt("bool", False),
     },
     "dose_exposure": {
         "drugs": _req("texts"),

@@ -69,8 +69,8 @@ from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_patt
 from matcher.criteria.other import other_spans
 from matcher.criteria.record import RegistryRecord
 from matcher.criteria.render import format_number, reading
+from matcher.criteria.temporality import EITHER_COURSE, load_temporality, read_temporality
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
-from matcher.criteria.temporality import load_temporality, read_temporality
 from matcher.criteria.temporality import manual_reason as temporal_manual_reason
 from matcher.errors import CriterionParamsError
 from matcher.model import LOOKBACK_DAYS, AnyOf, CohortScope, Criterion, Trial
@@ -3005,10 +3005,6 @@ def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-_EITHER_COURSE = re.compile(r"\bacute\s+(?:or|and/or|and)\s+chronic\b|"
-                            r"\bchronic\s+(?:or|and/or|and)\s+acute\b", _I)
-
-
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -3040,7 +3036,7 @@ def _checked(
         # is understood.
         temporal = [(s, e) for s, e, r in ctx.taken if r == TEMPORAL_RULE]
         # "Acute or chronic infection" names both courses: neither word narrows it.
-        temporal += [(m.start(), m.end()) for m in _EITHER_COURSE.finditer(ctx.text)]
+        temporal += [(m.start(), m.end()) for m in EITHER_COURSE.finditer(ctx.text)]
         qualifiers = [w[0] for s, e, r in ctx.taken if r == "term"
                       for w in re.finditer(r"[^\W_]+", ctx.text[s:e])
                       if w[0].lower() in grammar.term_qualifiers

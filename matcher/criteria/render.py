@@ -91,6 +91,12 @@ def _diagnosis(p: dict[str, Any]) -> str:
         # "Infection requiring hospitalisation": notes name the infection, not its course.
         text += (f"; decided only when no {_names(p['screen_concepts'])} is documented then: "
                  "a documented one is checked by a person")  # fmt: skip
+    if p.get("long_standing"):
+        # "Chronic liver disease": one documented before the lookback may still hold.
+        text += "; a long-standing condition: one documented before then is checked by a person"
+    if p.get("suspected"):
+        # "Known or suspected infection": the notes record a suspicion as uncertain.
+        text += "; a suspicion documented then is checked by a person"
     return text + _judged(p)
 
 
@@ -227,8 +233,13 @@ def _serology(p: dict[str, Any]) -> str:
 def _pregnancy(p: dict[str, Any]) -> str:
     states = _names(p.get("states", []))
     window = _window(p.get("window_days"))
-    return f"{states} documented {window}" if p.get("present", True) else (
-        f"documented not {states} {window}")
+    if not p.get("present", True):
+        return f"documented not {states} {window}"
+    text = f"{states} documented {window}"
+    if p.get("suspected"):
+        # "Pregnant or suspected pregnancy": the notes record a suspicion as uncertain.
+        text += "; a suspicion documented then, not settled since, is checked by a person"
+    return text
 
 
 def _dose_exposure(p: dict[str, Any]) -> str:

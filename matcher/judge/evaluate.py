@@ -375,6 +375,9 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         screened = _screened(criterion, timeline, window)
         if screened is not None and screened.status is Status.MANUAL:
             return screened
+        older = _long_standing_before(criterion, timeline, window)
+        if older is not None:
+            return older
         return _result(criterion, Status.NOT_MET,
                        f"no current {names} documented in the {window}-day lookback; "
                        "confirm at screening")  # fmt: skip
@@ -388,13 +391,55 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
                    f"no current {names} documented in the {window}-day lookback")
 
 
+def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
+                          ) -> CriterionResult | None:  # fmt: skip
+    """ "Chronic infections" read as the long-standing form now (params `long_standing`):
+    a hepatitis B documented two years ago, before the lookback, is no evidence of its
+    absence, so a person checks whether it is the chronic infection now. None when the
+    criterion is not long-standing or nothing screens it before the lookback."""
+    if not criterion.params.get("long_standing"):
+        return None
+    ever = _screened(criterion, timeline, None)
+    if ever is None or ever.status is not Status.MANUAL:
+        return None
+    names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
+    return CriterionResult(criterion, Status.UNKNOWN,
+                           f"{ever.reason.split(';')[0]}, before the {window}-day lookback: "
+                           f"whether it is the long-standing {names} now must be checked",
+                           ever.evidence)  # fmt: skip
+
+
 def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     """A diagnosis criterion with its temporality and the qualifiers a person judges
     (matcher.criteria.temporality): "severe active lupus nephritis" is decided only when
     lupus nephritis is absent; when it is documented the result is manual, with the
     mention as evidence and the qualifiers named."""
     current = criterion.params.get("temporality") == "current"
-    return _judged((_current_diagnosis if current else _diagnosis)(criterion, timeline))
+    result = (_current_diagnosis if current else _diagnosis)(criterion, timeline)
+    return _judged(_suspicion(result, timeline))
+
+
+def _suspicion(result: CriterionResult, timeline: Timeline) -> CriterionResult:
+    """ "Known or suspected infection in the past 3 months" (params `suspected`): a
+    suspicion the notes record in the window ("suspected UTI, culture sent": an uncertain
+    mention) is not the absence the verdict would read; a person checks it, with the
+    mention as evidence. A documented condition already decides; so does a suspicion
+    outside the window."""
+    criterion = result.criterion
+    if not criterion.params.get("suspected") or result.status not in (Status.NOT_MET,
+                                                                       Status.UNKNOWN):
+        return result
+    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    window = criterion.params.get("window_days")
+    suspicions = [f for f in timeline.of(*concepts, facts_only=False)
+                  if f.assertion == Assertion.UNCERTAIN
+                  and (window is None or (timeline.as_of - _when(f, timeline)).days <= window)]
+    latest = _latest(suspicions, timeline)
+    if latest is None:
+        return result
+    return _result(criterion, Status.MANUAL,
+                   f"{names} suspected on {_when(latest, timeline)}; whether the suspicion "
+                   "counts must be checked by a person", [latest], timeline)  # fmt: skip
 
 
 def _qualified_biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -1482,6 +1527,9 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     ]
     as_of = timeline.as_of
     current = [f for f in statements if 0 <= (as_of - _when(f, timeline)).days <= window]
+    suspicion = _pregnancy_suspicion(criterion, timeline, window, current)
+    if suspicion is not None:
+        return suspicion
     if current:
         latest = _latest(current, timeline)
         is_state = latest.assertion is Assertion.AFFIRMED
@@ -1515,6 +1563,28 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             "screening",
         )
     return _result(criterion, Status.UNKNOWN, f"no {names} status documented in the lookback")
+
+
+def _pregnancy_suspicion(criterion: Criterion, timeline: Timeline, window: int,
+                         statements: list[Finding]) -> CriterionResult | None:  # fmt: skip
+    """ "Pregnant or suspected pregnancy" (params `suspected`): a suspicion in the window
+    ("possible early pregnancy, hCG pending": an uncertain mention) that no later statement
+    settles ("beta-hCG negative") is left to a person, with it as the evidence."""
+    if not criterion.params.get("suspected"):
+        return None
+    states = param(criterion, "states")
+    suspicions = [f for f in timeline.of(*states, facts_only=False)
+                  if f.assertion is Assertion.UNCERTAIN and not f.attrs.get("past")
+                  and not f.attrs.get("topic")
+                  and 0 <= (timeline.as_of - _when(f, timeline)).days <= window]  # fmt: skip
+    latest = _latest(suspicions, timeline)
+    settled = _latest(statements, timeline)
+    if latest is None or (settled is not None
+                          and _when(settled, timeline) >= _when(latest, timeline)):  # fmt: skip
+        return None
+    said = (f"{_label(latest.concept)} suspected on {_when(latest, timeline)}; whether the "
+            "suspicion counts must be checked by a person")  # fmt: skip
+    return _result(criterion, Status.MANUAL, said, [latest], timeline)
 
 
 def _exposure_span(finding: Finding, timeline: Timeline) -> tuple[dt.date, dt.date, bool]:
