@@ -478,15 +478,17 @@ _BP_PAIR = re.compile(
     rf"(?P<op>{_OP})\s*(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})\s*(?P<unit>mm\s*Hg)?", _I
 )
 _RANGE = re.compile(
-    rf"^\s*(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+|"
+    # "Body mass index (BMI) 18-32": the abbreviation in brackets before the range.
+    rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?"
+    rf"(?P<between>between\s+|from\s+|"
     rf"(?:within|in)\s+(?:the\s+)?(?:range\s+)?(?:of\s+)?)?(?P<a>{_NUM})\s*"
-    rf"(?P<ua>[^\s\d-]{{1,14}}\s*)?(?:-|to|and)\s*(?P<b>{_NUM})(?![\d.])",
+    rf"(?P<ua>[^\s\d~-]{{1,14}}\s*)?(?:-|~|to|and)\s*(?P<b>{_NUM})(?![\d.])",
     _I,
 )
 _VITAL_WORDS = re.compile(
     r"\b(?:cardiac\s+function|heart\s+function|function|uncontrolled\s+hypertension|"
     r"hypertension|resting|measured|on\s+room\s+air|room\s+air|at\s+rest|by\s+"
-    r"echocardiograph\w*|echocardiograph\w*|echo|MUGA)\b",
+    r"echocardiograph\w*|echocardiograph\w*|echo|MUGA|inclusive)\b",
     _I,
 )
 
@@ -502,7 +504,12 @@ def _vital(item: _Item) -> KindReading | None:
     read_concepts: set[str] = set()
     for index, term in enumerate(vitals):
         concept = vocab[term.concept_id]
-        stop = vitals[index + 1].start if index + 1 < len(vitals) else len(item.main)
+        if term.concept_id in read_concepts:
+            continue  # "Body mass index (BMI) ...": the abbreviation of a vital already read
+        # The threshold lies before the next *other* vital: "body mass index (BMI) 18-32"
+        # names one vital twice before its range.
+        later = [v.start for v in vitals[index + 1 :] if v.concept_id != term.concept_id]
+        stop = later[0] if later else len(item.main)
         if concept.attrs.get("pair"):
             pair = _BP_PAIR.search(item.main, term.end, stop)
             if pair is None:

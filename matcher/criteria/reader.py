@@ -100,7 +100,9 @@ _I = re.IGNORECASE
 # One-to-one replacements so that positions survive: dashes and minus signs become "-",
 # the less common comparison glyphs become the common ones.
 _GLYPHS = str.maketrans(
-    {"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "⩾": "≥", "≧": "≥", "⩽": "≤", "≦": "≤"}
+    {"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "⩾": "≥", "≧": "≥", "⩽": "≤", "≦": "≤",
+     # The modifier-letter arrowheads some word processors put for "<" and ">" ("Age ˂ 35").
+     "˂": "<", "˃": ">"}
 )
 
 
@@ -151,6 +153,10 @@ _OP_PHRASES: dict[str, str] = {
     "equal to or more than": ">=", "equal to or higher than": ">=",
     "equal or greater than": ">=", "a minimum of": ">=", "minimum of": ">=",
     "minimum": ">=", "no younger than": ">=", "not younger than": ">=",
+    # "than" or "to" dropped, "or =" followed by "to": "greater or equal to 18", "> or = to 65"
+    "greater or equal to": ">=", "greater or equal": ">=", "more or equal to": ">=",
+    "higher or equal to": ">=", "superior or equal to": ">=", "> or = to": ">=",
+    "more or equal": ">=", "higher or equal": ">=", "superior or equal": ">=",
     # ≤
     "≤": "<=", "<=": "<=", "=<": "<=", "< or =": "<=", "</=": "<=", "no more than": "<=",
     "not more than": "<=", "no greater than": "<=", "not greater than": "<=",
@@ -160,19 +166,28 @@ _OP_PHRASES: dict[str, str] = {
     "less than or equal to": "<=", "lower than or equal to": "<=",
     "equal to or less than": "<=", "equal to or lower than": "<=",
     "equal or less than": "<=", "no older than": "<=", "not older than": "<=",
+    "less or equal to": "<=", "less or equal": "<=", "lower or equal to": "<=",
+    "inferior or equal to": "<=", "< or = to": "<=", "lower or equal": "<=",
+    "inferior or equal": "<=",
     # >
     ">": ">", "greater than": ">", "more than": ">", "higher than": ">", "above": ">",
     "over": ">", "exceeding": ">", "exceeds": ">", "in excess of": ">",
     "older than": ">", "larger than": ">",
+    # The slips "then" and "that" for "than" ("creatinine more then 2 mg/dL"): a number
+    # must follow, so prose ("more, then ...") does not match.
+    "more then": ">", "greater then": ">", "higher then": ">", "greater that": ">",
+    "more that": ">",
     # <
     "<": "<", "less than": "<", "lower than": "<", "fewer than": "<", "below": "<",
     "under": "<", "younger than": "<", "smaller than": "<",
+    "less then": "<", "lower then": "<", "less that": "<", "lower that": "<",
 }  # fmt: skip
 
 
 def _phrase_pattern(phrase: str) -> str:
     if phrase[0].isalpha():
-        return r"\b" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"\b"
+        # Not followed by a letter, but a digit may follow: "greater than100 g/L".
+        return r"\b" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?![^\W\d_])"
     return re.escape(phrase).replace(r"\ ", r"\s*")
 
 
@@ -1057,11 +1072,15 @@ def _manual_cues(ctx: _Ctx) -> _Parsed | None:
 _AGE_CUE = re.compile(r"\b(?:age[ds]?|years?[\s-]+old|years?\s+of\s+age|yrs?\s+old|yo)\b", _I)
 _AGE_UNIT = r"(?:years?|yrs?|y|months?|mos?)"
 _AGE_RANGE = re.compile(
-    rf"(?P<between>\bbetween\s+|\bfrom\s+)?(?<![\d.])(?P<a>\d{{1,3}}(?:\.\d+)?)\s*"
+    # "between the ages of 18 and 70", "between the age group of 6 and 12", "Between18 and 80"
+    rf"(?P<between>\bbetween\s*(?:the\s+)?(?:ages?\s+(?:group\s+)?of\s+)?|\bfrom\s+)?(?<![\d.])(?P<a>\d{{1,3}}(?:\.\d+)?)\s*"
     rf"(?P<ua>{_AGE_UNIT})?\b\s*(?:of\s+age\s*|old\s*)?(?P<sep>-|~|\bto\b|\bthrough\b|\band\b)"
     rf"\s*(?P<op><=|≤|<)?\s*(?P<b>\d{{1,3}}(?:\.\d+)?)(?!\d|\.\d)\s*(?P<ub>{_AGE_UNIT})?",
     _I,
 )
+
+
+_OP_THE_AGE_OF = re.compile(rf"(?P<op>{_OP})\s+(?:the\s+)?age\s+of\s+(?=\d)", _I)
 
 
 def _years(value: float, unit: str | None) -> float:
@@ -1088,11 +1107,18 @@ def _age_bounds(
         a, b = _years(float(m["a"]), m["ua"] or m["ub"]), _years(float(m["b"]), m["ub"])
         if a > b or b > 120:
             continue
+        if abs(a - round(a)) > 1e-6:
+            # "Between the age of 6 months and 5 years": limits are whole completed years,
+            # and a lower limit of 1 year would refuse a 9-month-old the trial admits.
+            continue
         low = math.ceil(a - 1e-9)
         high = math.ceil(b) - 1 if m["op"] == "<" else math.floor(b + 1e-9)
         rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
         read.append((m.start(), m.end()))
         break
+    # "under the age of 18", "over the age of 65": the words between the operator and its
+    # number are blanked (same length), and read with the comparison.
+    rest = _OP_THE_AGE_OF.sub(lambda m: m["op"] + " " * (m.end() - m.end("op")), rest)
     for cmp in _comparisons(rest):
         years = _years(cmp.value, _age_unit_after(rest, cmp.num_end))
         if years > 120:
@@ -1866,7 +1892,7 @@ def _unit_at(text: str, end: int) -> tuple[str | None, int]:
     by matcher.units; returns (unit, end of unit)."""
     m = re.match(r"\s{0,2}", text[end:])
     begin = end + (m.end() if m else 0)
-    window = text[begin : begin + 25]
+    window = text[begin : begin + 28]  # "kilograms per square metre" is 26 characters
     for size in range(len(window), 0, -1):
         candidate = window[:size]
         following = window[size : size + 1]
@@ -1919,6 +1945,8 @@ def _lab_reading(
         # mg/mmol it would sit inside the normal range (< 15 mg/mmol), which no trial
         # uses as a proteinuria limit.
         written = "g/g"
+    if written is None and _UNIT_LIKE.match(ctx.main, cmp.num_end):
+        return None  # "Hemoglobin < 9 mmol/dL": a unit is written but unreadable; no guess
     family = concept.attrs.get("family", "")
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None:
@@ -1929,6 +1957,41 @@ def _lab_reading(
         if restated is not None:
             spans.append((unit_end, restated))
     return {"op": cmp.op, "value": _tidy(converted[0]), "unit": converted[1]}
+
+
+# A written unit, read or not: a word with a slash right after the number ("mmol/dL",
+# "IU/mL", "cells/microL"). When matcher.units cannot read it, the number's magnitude must
+# not pick a unit instead ("Hb < 9 mmol/dL" is not 9 g/dL).
+_UNIT_LIKE = re.compile(r"\s{0,2}(?P<unit>[A-Za-zµμ][\w.^*µμ²³-]*/[\w.^*µμ²³-]+)")
+
+
+def _unread_threshold(ctx: _Ctx, mention: _Mention, label: str) -> str:
+    """Why an analyte's threshold was not read, for the person who reads it instead: a
+    unit matcher.units cannot read ("< 9 mmol/dL"), or a value printed without its
+    comparison sign ("Estimated GFR 35 mL/min/1.73 m2": ≥ is likely, but a lost ≤ reads
+    the same, so the value is not used)."""
+    reason = f"{label} threshold not recognised"
+    end = min(mention.end + 80, len(ctx.main))
+    cmps = ctx.comparisons_between(mention.end, end)
+    if cmps:
+        unit = None if cmps[0].uln else _UNIT_LIKE.match(ctx.main, cmps[0].num_end)
+        if unit is not None and canonical_unit(unit["unit"]) is None:
+            return f'{reason}: its unit "{unit["unit"]}" cannot be read; checked by a person'
+        return reason
+    bare = _BARE_VALUE.match(ctx.main, mention.end, end)
+    if bare is not None and _unit_at(ctx.main, bare.end("num"))[0] is not None:
+        return f"{reason}: the value is printed with no comparison sign (at least or at " \
+            "most?); checked by a person"
+    return reason
+
+
+# "eGFR 35 mL/min", "Estimated glomerular filtration rate (eGFR): 35 mL/min/1.73 m2":
+# a number right after the analyte's name, with no operator before it.
+_BARE_VALUE = re.compile(
+    rf"\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:level|value|count)\s+)?(?:of\s+|:\s*|=\s*)?"
+    rf"(?P<num>{_NUM})(?![\d])",
+    _I,
+)
 
 
 # "(expressed in mg/mg)", "(mg/mg)", "(as mg/g)": a unit given apart from its number.
@@ -2114,7 +2177,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         return _manual(reason, ctx.key(concept.key))
     groups = _group_readings(ctx)
     if not groups:
-        return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))
+        return _manual(_unread_threshold(ctx, mentions[0], concept.label), ctx.key(concept.key))
     analytes, reading = groups[0]
     params: dict[str, Any] = {"analytes": analytes, "op": reading["op"]}
     for name in ("value", "uln_multiple"):
