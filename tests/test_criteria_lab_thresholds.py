@@ -133,6 +133,33 @@ def test_lab_collection_words_and_per_creatinine_units_are_read(
     _check(ctype, text, "lab", params)
 
 
+# ------------------------------------------------------------------ group names, ranges
+ALT_AST = ["lab.alt", "lab.ast"]
+GROUPS_AND_RANGES: list[tuple[str, str, dict[str, Any]]] = [
+    ("exclusion", "Transaminases > 3N", {"analytes": ALT_AST, "op": ">", "uln_multiple": 3.0}),
+    ("exclusion", "Serum aminotransferases > 2.5 x ULN",
+     {"analytes": ALT_AST, "op": ">", "uln_multiple": 2.5}),
+    ("exclusion", "Serum transaminase levels more than 2 times the upper limit of normal",
+     {"analytes": ALT_AST, "op": ">", "uln_multiple": 2.0}),
+    ("exclusion", "ALT > 3N or AST > 3N", {"analytes": ALT_AST, "op": ">", "uln_multiple": 3.0}),
+    ("inclusion", "Serum albumin in the normal range (35-50 g/L)",
+     {"analytes": ["lab.albumin"], "op": ">=", "value": 35.0,
+      "alternatives": [{"analytes": ["lab.albumin"], "op": "<=", "value": 50.0,
+                        "unit": "g/L"}]}),
+    ("inclusion", "Corrected calcium level within normal range (2.10 - 2.60 mmol/L)",
+     {"analytes": ["lab.calcium"], "op": ">=", "value": 2.1}),
+    ("exclusion", "Absolute lymphocyte count < 500/mm2",
+     {"analytes": ["lab.lymphocytes"], "op": "<", "value": 0.5, "unit": "x10^9/L"}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), GROUPS_AND_RANGES)
+def test_group_names_normal_ranges_and_misprinted_count_units_are_read(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "lab", params)
+
+
 # ------------------------------------------------------------------ new analytes
 NEW_ANALYTES: list[tuple[str, str, dict[str, Any]]] = [
     ("inclusion", "Serum calcium 8.5-10.5 mg/dL",
@@ -220,3 +247,79 @@ def test_a_value_without_a_sign_or_with_an_unreadable_unit_stays_manual_and_says
     criterion = parse_criterion(text, ctype)
     assert criterion.kind == "manual"
     assert reason in (criterion.manual_reason or "")
+
+
+# ------------------------------------------------------------------ the lower limit of normal
+IG = ["lab.igg", "lab.iga", "lab.igm"]
+EDGE_OF_NORMAL: list[tuple[str, str, dict[str, Any]]] = [
+    ("exclusion", "Serum IgG below the lower limit of normal",
+     {"analytes": ["lab.igg"], "op": "<", "lln_multiple": 1.0}),
+    ("exclusion", "Reduced serum IgG, IgA or IgM level (below normal range)",
+     {"analytes": IG, "op": "<", "lln_multiple": 1.0}),
+    ("exclusion", "Hemoglobin < LLN", {"analytes": ["lab.hemoglobin"], "op": "<",
+                                       "lln_multiple": 1.0}),
+    ("exclusion", "Absolute neutrophil count < 0.8 x LLN",
+     {"analytes": ["lab.neutrophils"], "op": "<", "lln_multiple": 0.8, "value": "<missing>"}),
+    # "Below normal range" is below the lower limit, never "within normal limits".
+    ("exclusion", "ALT below normal range",
+     {"analytes": ["lab.alt"], "op": "<", "lln_multiple": 1.0, "uln_multiple": "<missing>"}),
+    ("exclusion", "Elevated ALT above the normal range",
+     {"analytes": ["lab.alt"], "op": ">", "uln_multiple": 1.0}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), EDGE_OF_NORMAL)
+def test_a_limit_at_the_edge_of_the_normal_range_is_read_as_a_multiple_of_it(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "lab", params)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Labs 01/11/2026: IgG 4.1 g/L (7.0-16.0).", "met"),
+        ("Labs 01/11/2026: IgG 9.0 g/L (ref 7.0-16.0).", "not_met"),
+        # No printed range and no default lower limit: not decided.
+        ("Labs 01/11/2026: IgG 4.1 g/L.", "unknown"),
+    ],
+)
+def test_below_the_lower_limit_is_judged_against_the_printed_range(note: str, expected: str):
+    from matcher.evaluate import evaluate
+    from matcher.model import Patient
+    from matcher.timeline import build_timeline
+
+    as_of = dt.date(2026, 11, 20)
+    findings = parse_text(note, as_of)
+    timeline = build_timeline(Patient("P1", None), findings,
+                              {f.note_id: f.date for f in findings}, as_of)  # fmt: skip
+    criterion = parse_criterion("Serum IgG below the lower limit of normal", "exclusion")
+    result = evaluate(criterion, timeline)
+    assert result.status == expected, result.reason
+
+
+# ------------------------------------------------------------------ the bench's range check
+def _range_row(low: float, high: float) -> dict[str, Any]:
+    essentials = {
+        "concept": "serum calcium", "effect": "require", "temporality": "current",
+        "window_days": None, "anchor": None, "operator": "between", "value": low,
+        "value_high": high, "unit": "mg/dL", "uln_multiple": None, "classes": None,
+        "qualifiers": [], "alternatives": None, "cohort": None,
+    }  # fmt: skip
+    return {"nct": "NCT00000000", "row": 1, "section": "inclusion", "category": "lab",
+            "source": "Serum calcium 8.5-10.5 mg/dL", "computable": True, "meaning": "",
+            "notes": "", "essentials": essentials}  # fmt: skip
+
+
+@pytest.mark.parametrize(("low", "high", "outcome"), [(8.5, 10.5, "correct"),
+                                                      (8.0, 10.5, "wrong")])
+def test_the_bench_compares_a_range_in_the_analytes_canonical_unit(
+    low: float, high: float, outcome: str
+) -> None:
+    # The engine reads calcium in mmol/L (2.12-2.62); the gold writes mg/dL.
+    from benchmarks import bench_criteria as bench
+
+    text = "Inclusion Criteria:\n\n* Serum calcium 8.5-10.5 mg/dL\n"
+    criterion = parse_criterion("Serum calcium 8.5-10.5 mg/dL", "inclusion", "inc-1")
+    score = bench.score_trial("NCT00000000", text, [_range_row(low, high)], [criterion])
+    assert score.rows[0].outcome == outcome, score.rows[0].reason

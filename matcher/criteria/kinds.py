@@ -481,7 +481,8 @@ _RANGE = re.compile(
     # "Body mass index (BMI) 18-32": the abbreviation in brackets before the range.
     rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?"
     rf"(?P<between>between\s+|from\s+|"
-    rf"(?:within|in)\s+(?:the\s+)?(?:range\s+)?(?:of\s+)?)?(?P<a>{_NUM})\s*"
+    # "in the normal range (35-50 g/L)", "within normal range( 8.5-10.5 mg/dl)"
+    rf"(?:within|in)\s+(?:the\s+)?(?:normal\s+)?(?:range\s*)?(?:of\s+)?)?(?:\(\s*)?(?P<a>{_NUM})\s*"
     rf"(?P<ua>[^\s\d~-]{{1,14}}\s*)?(?:-|~|to|and)\s*(?P<b>{_NUM})(?![\d.])",
     _I,
 )
@@ -580,7 +581,10 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
 # =====================================================================================
 
 _LIVER_FUNCTION = re.compile(
-    r"\b(?:liver|hepatic)\s+function(?:\s+tests?)?(?:\s+\(LFTs?\))?|\bLFTs?\b", _I
+    r"\b(?:liver|hepatic)\s+function(?:\s+tests?)?(?:\s+\(LFTs?\))?|\bLFTs?\b|"
+    # "transaminases > 3N", "serum aminotransferases > 2 × ULN": the group's name for the two
+    # aminotransferases, ALT and AST.
+    r"\b(?:(?:serum|liver|hepatic)\s+)?(?:trans-?aminases?|aminotransferases)\b", _I
 )
 _PROTEIN_WORDS = re.compile(r"\bproteinuria\b|\burin(?:e|ary)\s+protein(?:\s+excretion)?\b", _I)
 _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|daily)", _I)
@@ -627,8 +631,9 @@ def _liver_function(item: _Item, liver: re.Match) -> KindReading | None:
     tail = re.match(r"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*(?:the\s+)?(?:upper\s+limits?\s+"
                     r"of\s+(?:the\s+)?normal|ULN|upper\s+normal\s+(?:limits?|levels?))",
                     item.main[cmp.num_end :], _I)  # fmt: skip
-    item.take(cmp.start, cmp.num_end + (tail.end() if tail else 0))
-    item.take_all(re.compile(r"\b(?:abnormal|elevated|tests?|values?)\b", _I))
+    item.take(cmp.start, max(cmp.stop, cmp.num_end + (tail.end() if tail else 0)))
+    item.take_all(re.compile(r"\b(?:abnormal|elevated|tests?|values?|levels?|concentrations?)\b",
+                             _I))
     _take_common(item)
     params = {"analytes": ["lab.alt", "lab.ast"], "op": cmp.op, "uln_multiple": cmp.value,
               "unit": "U/L"} | {"exceptions": [], "csf_free_days": None, "below_manual": None}
@@ -1213,6 +1218,8 @@ def _group_text(group: dict[str, Any]) -> str:
     names = "+".join(_key(a) for a in group.get("analytes", []))
     if "uln_multiple" in group:
         return f"{names} {group.get('op')} {group['uln_multiple']:g}×ULN"
+    if "lln_multiple" in group:
+        return f"{names} {group.get('op')} {group['lln_multiple']:g}×LLN"
     return f"{names} {group.get('op')} {group.get('value', 0):g} {group.get('unit', '')}".rstrip()
 
 
@@ -1313,6 +1320,8 @@ def _threshold_group(kind: str, group: dict[str, Any], test: Callable[[str], boo
     _choice(kind, group, "op", OPS)
     if "uln_multiple" in group:
         _number_field(kind, group, "uln_multiple", positive=True)
+    elif "lln_multiple" in group:
+        _number_field(kind, group, "lln_multiple", positive=True)
     else:
         _number_field(kind, group, "value")
     if not isinstance(group.get("unit"), str):

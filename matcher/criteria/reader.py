@@ -205,6 +205,8 @@ _ULN_WORDS = (
 # normal range"): read without it, "> 3 times the normal value" became "> 3 U/L".
 _NORMAL_AS_ULN = r"(?:the\s+)?(?:upper\s+)?normal(?:\s+(?:values?|range|levels?|limits?))?\b"
 _ULN_TAIL = re.compile(
+    # "> 3N" (French and Chinese texts: 3 times normal), written right after the number
+    r"(?:[x×*]\s?)?(?-i:N)(?![\w-])|"
     rf"\s*(?:(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_ULN_WORDS}"
     rf"|(?:[x×*✕]|times|-?\s*fold(?:\s+(?:of|the))?)\s*{_NORMAL_AS_ULN})",
     _I,
@@ -1931,11 +1933,22 @@ def _lab_reading(
         if spans is not None:
             spans.append((cmp.start, cmp.stop))
         return {"op": cmp.op, "uln_multiple": float(cmp.value), "unit": unit}
+    lln = _LLN_TAIL.match(ctx.main, cmp.num_end)
+    if lln is not None:
+        # "Neutrophils < 0.8 × LLN": a multiple of the lower limit of normal.
+        if spans is not None:
+            spans.append((cmp.start, lln.end()))
+        return {"op": cmp.op, "lln_multiple": float(cmp.value), "unit": unit}
     written, unit_end = _unit_at(ctx.main, cmp.num_end)
     bare_mass = re.match(r"\s*(mg|g)\b", ctx.main[cmp.num_end :], _I)
     if written is None and concept.id == "lab.urine_protein_24h" and bare_mass:
         # "24-hour urine protein ≥ 500 mg": a mass in a day's collection is per day.
         written, unit_end = f"{bare_mass[1].lower()}/day", cmp.num_end + bare_mass.end()
+    square = _COUNT_PER_SQUARE.match(ctx.main, cmp.num_end) if written is None else None
+    if square is not None and concept.attrs.get("family") == "count":
+        # "Lymphocyte count < 500/mm2": blood has no area, the square is a slip for the
+        # cube. (Only here: in a biopsy report cells/mm² is a real tissue density.)
+        written, unit_end = "/mm3", square.end()
     bracketed = _BRACKETED_UNIT.match(ctx.main, cmp.num_end) if written is None else None
     if bracketed is not None and canonical_unit(bracketed["unit"]) is not None:
         # "uP/C ratio ≥ 1 (expressed in mg/mg)": the unit said in brackets.
@@ -1994,6 +2007,7 @@ _BARE_VALUE = re.compile(
 )
 
 
+_COUNT_PER_SQUARE = re.compile(r"\s{0,2}(?:cells?\s*)?/\s*mm(?:2|\^2|²)(?![\w^])", _I)
 # "(expressed in mg/mg)", "(mg/mg)", "(as mg/g)": a unit given apart from its number.
 _BRACKETED_UNIT = re.compile(
     r"\s*\(\s*(?:(?:expressed|measured|reported)\s+)?(?:(?:in|as)\s+)?(?P<unit>[^()\s]{1,12})\s*\)",
@@ -2040,10 +2054,55 @@ def _restatement_end(text: str, end: int, family: str, analyte: str, value: floa
 _CONVENTIONAL_FACTORS: dict[tuple[str, str | None], float] = {("upcr", "mg/mmol"): 0.01}
 
 
+_LLN_WORDS = (
+    r"(?:the\s+)?(?:institutional\s+)?(?:lower\s+limits?\s+of\s+(?:the\s+)?normal"
+    r"(?:\s+(?:range|values?))?|lower\s+normal\s+(?:limits?|levels?|values?)|\(?LLN\)?)"
+)
+_LLN_TAIL = re.compile(rf"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_LLN_WORDS}", _I)
+# "IgG below the lower limit of normal", "(below normal range)", "< LLN", "above the normal
+# range": a limit at the edge of the reference range, with no number. Only words without
+# digits may stand between the analyte and the operator ("IgA level (below normal range)").
+_BEYOND_NORMAL = re.compile(
+    rf"[^.;\d<>≤≥]{{0,30}}?(?P<op>{_OP})\s*(?:(?P<lower>{_LLN_WORDS})|(?:the\s+)?"
+    r"(?:institutional\s+)?(?:reference|normal)(?:\s+(?:range|limits?|values?|levels?))?\b)",
+    _I,
+)
+
+
+def _beyond_normal(
+    ctx: _Ctx, mention: _Mention, spans: list[tuple[int, int]] | None
+) -> dict[str, Any] | None:
+    """ "Below normal range" is < 1×LLN and "above the normal range" > 1×ULN; "below the
+    lower limit of normal" and "< LLN" name the lower limit. The evaluator takes the limit
+    from the value's printed range (or the analyte's default), else says it is unknown."""
+    m = _BEYOND_NORMAL.match(ctx.main, mention.end, min(len(ctx.main), mention.end + 90))
+    if m is None:
+        return None
+    op = _op_of(m["op"])
+    unit = ctx.vocab[mention.concept].canonical_unit
+    below = bool(m["lower"]) or op in ("<", "<=")
+    if spans is not None:
+        spans.append((m.start("op"), m.end()))
+        # "Reduced serum IgG (below normal range)", "elevated ALT (above the normal range)":
+        # the word before the analyte says the same as the limit.
+        same = _LOW_WORD if below else _HIGH_WORD
+        spans.extend(w.span() for w in same.finditer(ctx.main, 0, mention.start))
+    if below:
+        return {"op": op, "lln_multiple": 1.0, "unit": unit}
+    return {"op": op, "uln_multiple": 1.0, "unit": unit}
+
+
+_LOW_WORD = re.compile(r"\b(?:reduced|low|lowered|decreased|diminished)\b", _I)
+_HIGH_WORD = re.compile(r"\b(?:elevated|raised|increased|high)\b", _I)
+
+
 def _normal_range(
     ctx: _Ctx, mention: _Mention, spans: list[tuple[int, int]] | None = None
 ) -> dict[str, Any] | None:
     """ "Bilirubin within normal limits" is ≤ 1×ULN for analytes that have a ULN."""
+    beyond = _beyond_normal(ctx, mention, spans)
+    if beyond is not None:
+        return beyond
     concept = ctx.vocab[mention.concept]
     tail = ctx.main[mention.end : mention.end + 60]
     if concept.attrs.get("default_uln") is None:
@@ -2180,7 +2239,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         return _manual(_unread_threshold(ctx, mentions[0], concept.label), ctx.key(concept.key))
     analytes, reading = groups[0]
     params: dict[str, Any] = {"analytes": analytes, "op": reading["op"]}
-    for name in ("value", "uln_multiple"):
+    for name in ("value", "uln_multiple", "lln_multiple"):
         if name in reading:
             params[name] = reading[name]
     params["unit"] = reading["unit"]
