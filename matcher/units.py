@@ -114,6 +114,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "mm": ("mm",),
     "in": ("in", "inch", "inches", '"', "ins"),
     "ratio": ("ratio", "inr"),
+    # Urine sediment microscopy: cells per high-power field ("> 5 RBC/HPF", "5 /hpf").
+    "/HPF": ("/hpf", "perhpf", "cells/hpf", "/highpowerfield", "/high-powerfield",
+             "perhighpowerfield", "perhigh-powerfield", "/hpfield"),
     "IU/mL": ("iu/ml", "u/ml", "units/ml"),
     "RU/mL": ("ru/ml",),  # relative units (anti-PLA2R ELISA)
     # Vitals: "31.2 kg/m²", "128/76 mmHg", "45 kg", "99 lb".
@@ -225,6 +228,11 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
         "mg/dL": _Conversion(_f(1, 100), "g/L"),  # IgG 540 mg/dL = 5.4 g/L
         "mg/L": _Conversion(_f(1, 1000), "g/L"),
     },
+    # HbA1c in NGSP/DCCT percent; the IFCC mmol/mol is an affine scale (% = 0.0915 x
+    # mmol/mol + 2.15), not a factor, so a value in mmol/mol is not converted.
+    "hba1c": {"%": _Conversion(_f(1), "%")},
+    # No _PLAUSIBLE row: a count with no unit is never read as cells per field.
+    "urine_cells": {"/HPF": _Conversion(_f(1), "/HPF")},
     "ratio": {"ratio": _Conversion(_f(1), "ratio")},  # INR has no unit
     "seconds": {"s": _Conversion(_f(1), "s")},
     "egfr": {
@@ -414,6 +422,8 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "IgG 6.2 is g/L; 1-80 also fits mg/dL (IgA, IgM) and is not guessed"),
     _Plausible("immunoglobulin", None, "mg/dL", 1, 8000,
                "IgG 540 is mg/dL"),
+    _Plausible("hba1c", None, "%", 3, 20,
+               "HbA1c 7.2 is percent (NGSP); IFCC mmol/mol values (20-200) are not guessed"),
     _Plausible("complement", None, "g/L", 0.01, 5,
                "C3 0.45 is g/L; 1-5 also fits mg/dL and is not guessed"),
     _Plausible("complement", None, "mg/dL", 1, 500,

@@ -70,6 +70,9 @@ AGES: list[tuple[str, str, dict[str, Any]]] = [
     ("inclusion", "Subjects above the age of 40", {"min_years": 41, "max_years": None}),
     ("inclusion", "Adults over the age of 18", {"min_years": 19, "max_years": None}),
     ("inclusion", "Age more or equal 18 years", {"min_years": 18, "max_years": None}),
+    ("inclusion", "Adults between age 18 and 75", {"min_years": 18, "max_years": 75}),
+    ("inclusion", "Be between ages 10 and 14 years", {"min_years": 10, "max_years": 14}),
+    ("exclusion", "Under age 50", {"min_years": None, "max_years": 49}),
 ]
 
 
@@ -186,6 +189,16 @@ NEW_ANALYTES: list[tuple[str, str, dict[str, Any]]] = [
      {"analytes": ["lab.ck"], "op": ">", "uln_multiple": 3.0}),
     ("exclusion", "CPK greater than 5 times the upper limit of normal",
      {"analytes": ["lab.ck"], "op": ">", "uln_multiple": 5.0}),
+    ("inclusion", "Glycated haemoglobin (HbA1c) ≥ 7.5% at screening",
+     {"analytes": ["lab.hba1c"], "op": ">=", "value": 7.5, "unit": "%"}),
+    ("exclusion", "Hemoglobin A1c > 10 %", {"analytes": ["lab.hba1c"], "op": ">", "value": 10.0}),
+    ("inclusion", "RBC > 5 /HPF on urine microscopy",
+     {"analytes": ["lab.urine_rbc"], "op": ">", "value": 5.0, "unit": "/HPF"}),
+    ("inclusion", "Urinary red blood cells ≥ 10 per high-power field",
+     {"analytes": ["lab.urine_rbc"], "op": ">=", "value": 10.0}),
+    ("inclusion", "HbA1c between 6.5 and 9.5%",
+     {"analytes": ["lab.hba1c"], "op": ">=", "value": 6.5,
+      "alternatives": [{"analytes": ["lab.hba1c"], "op": "<=", "value": 9.5, "unit": "%"}]}),
 ]
 
 
@@ -217,7 +230,21 @@ NOTE_VALUES: list[tuple[str, str, float]] = [
     ("IgG 6.2 g/L, IgA 1.1 g/L, IgM 0.4 g/L.", "lab.igg", 6.2),
     ("Immunoglobulins: IgG 540 mg/dL.", "lab.igg", 5.4),
     ("CK 850 U/L, aldolase raised.", "lab.ck", 850.0),
+    ("Diabetes reviewed: HbA1c 7.2% last month.", "lab.hba1c", 7.2),
+    ("Urinalysis: urine RBC 12/HPF, protein 2+.", "lab.urine_rbc", 12.0),
 ]
+
+
+@pytest.mark.parametrize(
+    "text", ["RBC transfusion within 4 weeks", "Red blood cells ≥ 4.0 x10^12/L"]
+)
+def test_red_cells_without_a_per_field_count_are_not_urine_sediment(text: str) -> None:
+    assert "lab.urine_rbc" not in str(parse_criterion(text, "exclusion").params)
+
+
+def test_a_blood_count_on_a_urine_microscopy_line_is_still_not_read() -> None:
+    findings = parse_text("Urine: WBC 25-30 /hpf, nitrite negative.", dt.date(2025, 5, 6))
+    assert [f for f in findings if f.concept == "lab.wbc"] == []
 
 
 @pytest.mark.parametrize(("note", "concept", "value"), NOTE_VALUES)
@@ -237,6 +264,8 @@ MANUAL: list[tuple[str, str, str]] = [
     ("inclusion", "eGFR 45 mL/min/1.73m2 at screening", "no comparison sign"),
     # A unit the units module cannot read: the value is not guessed.
     ("exclusion", "Hemoglobin < 9 mmol/dL", "unit"),
+    # IFCC HbA1c is an affine scale, not a factor of percent: not converted.
+    ("exclusion", "HbA1c > 64 mmol/mol", "unit"),
 ]
 
 

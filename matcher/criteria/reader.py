@@ -1075,14 +1075,14 @@ _AGE_CUE = re.compile(r"\b(?:age[ds]?|years?[\s-]+old|years?\s+of\s+age|yrs?\s+o
 _AGE_UNIT = r"(?:years?|yrs?|y|months?|mos?)"
 _AGE_RANGE = re.compile(
     # "between the ages of 18 and 70", "between the age group of 6 and 12", "Between18 and 80"
-    rf"(?P<between>\bbetween\s*(?:the\s+)?(?:ages?\s+(?:group\s+)?of\s+)?|\bfrom\s+)?(?<![\d.])(?P<a>\d{{1,3}}(?:\.\d+)?)\s*"
+    rf"(?P<between>\bbetween\s*(?:the\s+)?(?:ages?\s+(?:group\s+)?(?:of\s+)?)?|\bfrom\s+)?(?<![\d.])(?P<a>\d{{1,3}}(?:\.\d+)?)\s*"
     rf"(?P<ua>{_AGE_UNIT})?\b\s*(?:of\s+age\s*|old\s*)?(?P<sep>-|~|\bto\b|\bthrough\b|\band\b)"
     rf"\s*(?P<op><=|≤|<)?\s*(?P<b>\d{{1,3}}(?:\.\d+)?)(?!\d|\.\d)\s*(?P<ub>{_AGE_UNIT})?",
     _I,
 )
 
 
-_OP_THE_AGE_OF = re.compile(rf"(?P<op>{_OP})\s+(?:the\s+)?age\s+of\s+(?=\d)", _I)
+_OP_THE_AGE_OF = re.compile(rf"(?P<op>{_OP})\s+(?:the\s+)?age\s+(?:of\s+)?(?=\d)", _I)
 
 
 def _years(value: float, unit: str | None) -> float:
@@ -1827,8 +1827,25 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
         if (at > 0 and m.start() < found[at - 1].end) or (at < named and starts[at] < m.end()):
             continue
         found.append(_Mention(_analyte_at(ctx.main, "lab.upcr", m.end()), m.start(), m.end()))
+    starts = [f.start for f in found]
+    named = len(found)
+    for m in _RED_CELLS.finditer(ctx.main):
+        # "RBC > 5 /HPF": red cells counted per high-power field are the urine sediment's.
+        at = bisect.bisect_right(starts, m.start())
+        if (at > 0 and m.start() < found[at - 1].end) or (at < named and starts[at] < m.end()):
+            continue
+        if _PER_FIELD.match(ctx.main, m.end()):
+            found.append(_Mention("lab.urine_rbc", m.start(), m.end()))
     found.sort(key=lambda f: f.start)
     return _until_next(found, ctx.main)
+
+
+_RED_CELLS = re.compile(r"\b(?:RBCs?|red\s+(?:blood\s+)?cells?|erythrocytes)\b", _I)
+# The count's unit, within a few words: "RBC > 5 /HPF", "red cells ≥ 10 per high-power field".
+_PER_FIELD = re.compile(
+    rf"[^.;,()]{{0,20}}?{_NUM}\s*(?:cells?\s*)?(?:/\s*HPF\b|per\s+(?:HPF|high[\s-]+power\s+field))",
+    _I,
+)
 
 
 # "Morning proteinuria /creatinine ratio", "uP/C ratio", "Urine protein: creatinine ratio":
