@@ -352,3 +352,48 @@ def test_the_bench_compares_a_range_in_the_analytes_canonical_unit(
     criterion = parse_criterion("Serum calcium 8.5-10.5 mg/dL", "inclusion", "inc-1")
     score = bench.score_trial("NCT00000000", text, [_range_row(low, high)], [criterion])
     assert score.rows[0].outcome == outcome, score.rows[0].reason
+
+
+# ------------------------------------------------------------------ conditions a threshold defines
+DEFINED: list[tuple[str, str, dict[str, Any]]] = [
+    ("exclusion", "Thrombocytopenia (platelet count < 75 x10^9/L)",
+     {"analytes": ["lab.platelets"], "op": "<", "value": 75.0}),
+    ("exclusion", "Anaemia with haemoglobin below 9 g/dL",
+     {"analytes": ["lab.hemoglobin"], "op": "<", "value": 90.0}),
+    ("exclusion", "Neutropenia defined as ANC < 1.0 x10^9/L",
+     {"analytes": ["lab.neutrophils"], "op": "<", "value": 1.0}),
+    ("exclusion", "Severe renal impairment defined as eGFR < 30 mL/min/1.73m2",
+     {"analytes": ["lab.egfr"], "op": "<", "value": 30.0}),
+    ("exclusion", "Renal insufficiency (serum creatinine > 2 mg/dL)",
+     {"analytes": ["lab.creatinine"], "op": ">", "value": 176.8, "alternatives": "<missing>"}),
+    ("exclusion", "Myositis (CK greater than 3 X normal value)",
+     {"analytes": ["lab.ck"], "op": ">", "uln_multiple": 3.0}),
+    ("exclusion", "Hepatic insufficiency (transaminases > 3N)",
+     {"analytes": ["lab.alt", "lab.ast"], "op": ">", "uln_multiple": 3.0}),
+    ("exclusion", "Liver dysfunction (ALT or AST > 2.5 x ULN)",
+     {"analytes": ["lab.alt", "lab.ast"], "op": ">", "uln_multiple": 2.5}),
+    ("exclusion", "Vitamin D deficiency (25-hydroxyvitamin D < 12 ng/mL)",
+     {"analytes": ["lab.vitamin_d"], "op": "<"}),
+    ("exclusion", "Hypogammaglobulinaemia: IgG < 4 g/L", {"analytes": ["lab.igg"], "op": "<"}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), DEFINED)
+def test_a_condition_defined_by_a_threshold_is_read_as_the_threshold(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "lab", params)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anaemia (platelets < 50 x10^9/L)",  # the name belongs to another analyte
+        "History of thrombocytopenia (platelets < 50 x10^9/L)",  # history: not the definition
+        "Thrombocytopenia (e.g. platelets < 50 x10^9/L)",  # an example, not the definition
+    ],
+)
+def test_a_condition_name_that_the_threshold_does_not_define_stays_unread(text: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert "not understood" in (criterion.manual_reason or "")

@@ -78,12 +78,14 @@ from matcher.criteria.other import other_spans
 # by the time either module is used: the comparison and window grammar is shared.
 from matcher.criteria.reader import (
     _CURRENT_DRUG,
+    _DEFINITION_GAP,
     _DURATION,
     _IF_ON,
     _NUM,
     _OP,
     _WORD_NUM,
     _comparisons,
+    _condition_names,
     _number,
     _op_of,
     _tidy,
@@ -592,12 +594,17 @@ _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|
 
 def _lab_forms(item: _Item) -> KindReading | None:
     labs = item.of("lab")
-    if [t for t in item.terms if t not in labs]:
-        return None
+    others = [t for t in item.terms if t not in labs]
     if not labs:
         liver = _LIVER_FUNCTION.search(item.main)
-        if liver:
+        named = _liver_condition(item, liver) if liver else None
+        if liver and all(named and named[0] <= t.start < named[1] for t in others):
+            if named:
+                item.take(*named)  # "hepatic insufficiency (transaminases > 3N)"
             return _liver_function(item, liver)
+    if others:
+        return None
+    if not labs:
         protein = _PROTEIN_WORDS.search(item.main)
         return _per_weight(item, "lab.urine_protein_24h", protein) if protein else None
     ids = _concept_ids(labs)
@@ -616,6 +623,19 @@ def _lab_forms(item: _Item) -> KindReading | None:
     _take_common(item)
     params = _lab_params(found[0]) | {"alternatives": found[1:], "combine": "and"}
     return item.reading("lab", item.vocab[concept_id].key, params, "lab:range")
+
+
+def _liver_condition(item: _Item, liver: re.Match) -> tuple[int, int] | None:
+    """ "Hepatic insufficiency (transaminases > 3N)": the condition the aminotransferase
+    limit defines, named right before it (the lab reader's definition grammar)."""
+    owners, pattern = _condition_names()
+    m = pattern.match(item.main) if pattern is not None else None
+    if m is None or not owners[" ".join(m["name"].casefold().split())] & {"lab.alt", "lab.ast"}:
+        return None
+    gap = _DEFINITION_GAP.match(item.main, m.end("name"))
+    if gap is None or gap.end() != liver.start():
+        return None
+    return m.start(), gap.end()
 
 
 def _lab_params(group: dict[str, Any]) -> dict[str, Any]:

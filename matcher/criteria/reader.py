@@ -2255,6 +2255,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     if not groups:
         return _manual(_unread_threshold(ctx, mentions[0], concept.label), ctx.key(concept.key))
     analytes, reading = groups[0]
+    named = _defined_condition(ctx, mentions, [a for group, _ in groups for a in group])
     params: dict[str, Any] = {"analytes": analytes, "op": reading["op"]}
     for name in ("value", "uln_multiple", "lln_multiple"):
         if name in reading:
@@ -2277,7 +2278,11 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         # inclusions need all, unless the text says "or".
         either = ctx.exclusion and not re.search(r"\band\b", ctx.main, _I)
         params["combine"] = "or" if either or re.search(r"\bor\b", ctx.main, _I) else "and"
-    conditions = ctx.concepts("diagnosis", "procedure")
+    conditions = [
+        t.concept_id for t in ctx.mentions("diagnosis", "procedure")
+        if named is None or not named[0] <= t.start < named[1]
+    ]
+    conditions = list(dict.fromkeys(conditions))
     if ctx.exclusion and conditions and re.search(r"\bor\b", ctx.main, _I):
         # "eGFR < 30 mL/min or on dialysis or renal transplant": either excludes.
         params.setdefault("alternatives", []).append({"concepts": conditions})
@@ -2285,6 +2290,61 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         ctx.take_terms(conditions)
     keys = sorted(ctx.vocab[a].key for a in analytes)
     return _Parsed("lab", ctx.key("".join(keys)), params)
+
+
+# "Thrombocytopenia (platelets < 50 x10^9/L)", "Renal impairment defined as eGFR < 30",
+# "anaemia with haemoglobin below 9 g/dL": a condition named at the start of the item and
+# defined by the threshold that follows. Between the name and the analyte only definition
+# words may stand; "e.g." gives an example, not the definition, and is not among them.
+_DEFINITION_LEAD = (
+    r"^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+)?(?:known\s+)?"
+    r"(?:(?:clinically\s+)?significant\s+|severe\s+|moderate\s+(?:or|to)\s+severe\s+)?"
+)
+_DEFINITION_GAP = re.compile(
+    r"\s*(?:[(\[]\s*|,\s*|:\s*|\s)\s*(?:(?:defined|characteri[sz]ed|evidenced|manifested|"
+    r"confirmed|indicated)\s+(?:as|by)\s*:?\s*|i\.\s*e\.?\s*,?\s*|with\s+)?"
+    r"(?:(?:an?|the)\s+)?",
+    _I,
+)
+# Lab words that may open the analyte's own name ("serum creatinine", "a serum albumin").
+_SAMPLE_WORDS = re.compile(r"(?:(?:serum|plasma|blood|calculated|estimated)\s+)?", _I)
+
+
+@cache
+def _condition_names() -> tuple[dict[str, frozenset[str]], re.Pattern[str] | None]:
+    """name (lower case) → the analytes whose threshold defines it, and one pattern of
+    every name at the start of an item (longest first)."""
+    owners: dict[str, set[str]] = {}
+    for concept in load_vocabulary().concepts.values():
+        for name in concept.attrs.get("condition_names", ()):
+            owners.setdefault(name.casefold(), set()).add(concept.id)
+    if not owners:
+        return {}, None
+    names = "|".join(_phrase_pattern(n) for n in sorted(owners, key=len, reverse=True))
+    pattern = re.compile(rf"{_DEFINITION_LEAD}(?P<name>{names})", _I)
+    return {n: frozenset(ids) for n, ids in owners.items()}, pattern
+
+
+def _defined_condition(
+    ctx: _Ctx, mentions: list[_Mention], analytes: list[str]
+) -> tuple[int, int] | None:
+    """The span of a condition the item defines by its thresholds, taken as their name;
+    None when the item names none, or names one another analyte defines ("anaemia
+    (platelets < 50)" stays unread)."""
+    owners, pattern = _condition_names()
+    m = pattern.match(ctx.main) if pattern is not None else None
+    if m is None or not owners[" ".join(m["name"].casefold().split())] & set(analytes):
+        return None
+    # The first analyte after the name ("Vitamin D deficiency (25-OH vitamin D < 20
+    # ng/mL)": the name holds a mention of its own analyte) must follow the gap.
+    after = next((x for x in mentions if x.start >= m.end("name")), None)
+    gap = _DEFINITION_GAP.match(ctx.main, m.end("name"))
+    if after is None or gap is None or gap.end() > after.start:
+        return None
+    if not _SAMPLE_WORDS.fullmatch(ctx.main, gap.end(), after.start):
+        return None
+    ctx.take(m.start(), gap.end(), "lab:defined-condition")
+    return m.start(), gap.end()
 
 
 def _alternative(analytes: list[str], reading: dict[str, Any]) -> dict[str, Any]:
