@@ -70,6 +70,7 @@ AGES: list[tuple[str, str, dict[str, Any]]] = [
     ("inclusion", "Subjects above the age of 40", {"min_years": 41, "max_years": None}),
     ("inclusion", "Adults over the age of 18", {"min_years": 19, "max_years": None}),
     ("inclusion", "Age more or equal 18 years", {"min_years": 18, "max_years": None}),
+    ("inclusion", "Aged 12 years (144 months) or older", {"min_years": 12, "max_years": None}),
     ("inclusion", "Adults between age 18 and 75", {"min_years": 18, "max_years": 75}),
     ("inclusion", "Be between ages 10 and 14 years", {"min_years": 10, "max_years": 14}),
     ("exclusion", "Under age 50", {"min_years": None, "max_years": 49}),
@@ -103,6 +104,8 @@ VITALS: list[tuple[str, str, dict[str, Any]]] = [
     ("exclusion", "Body mass index > 35 kg.m2", {"analytes": [BMI], "op": ">", "value": 35.0}),
     ("inclusion", "BMI of 20-35 kilograms per square meter",
      {"analytes": [BMI], "op": ">=", "value": 20.0}),
+    ("inclusion", "Weight of 30 kg (66 lbs) or more",
+     {"analytes": ["lab.weight"], "op": ">=", "value": 30.0, "unit": "kg"}),
     ("inclusion", "Systolic blood pressure 90~150 mmHg",
      {"analytes": ["lab.sbp"], "op": ">=", "value": 90.0}),
 ]

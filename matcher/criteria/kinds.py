@@ -78,19 +78,18 @@ from matcher.criteria.other import other_spans
 # by the time either module is used: the comparison and window grammar is shared.
 from matcher.criteria.reader import (
     _CURRENT_DRUG,
-    _DEFINITION_GAP,
     _DURATION,
     _IF_ON,
     _NUM,
     _OP,
     _WORD_NUM,
     _comparisons,
-    _condition_names,
     _number,
     _op_of,
     _tidy,
     _unit_at,
     _window,
+    named_condition,
 )
 from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
@@ -573,7 +572,7 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None or converted[1] != canonical:
         return []
-    item.take(cmp.start, max(unit_end, cmp.num_end))
+    item.take(cmp.start, max(unit_end, cmp.stop))  # "25 kg (55 lbs) or more": the suffix too
     return [{"analytes": [concept_id], "op": cmp.op, "value": _tidy(converted[0]),
              "unit": converted[1]}]  # fmt: skip
 
@@ -628,14 +627,10 @@ def _lab_forms(item: _Item) -> KindReading | None:
 def _liver_condition(item: _Item, liver: re.Match) -> tuple[int, int] | None:
     """ "Hepatic insufficiency (transaminases > 3N)": the condition the aminotransferase
     limit defines, named right before it (the lab reader's definition grammar)."""
-    owners, pattern = _condition_names()
-    m = pattern.match(item.main) if pattern is not None else None
-    if m is None or not owners[" ".join(m["name"].casefold().split())] & {"lab.alt", "lab.ast"}:
+    named = named_condition(item.main, ("lab.alt", "lab.ast"))
+    if named is None or named[2] != liver.start():
         return None
-    gap = _DEFINITION_GAP.match(item.main, m.end("name"))
-    if gap is None or gap.end() != liver.start():
-        return None
-    return m.start(), gap.end()
+    return named[0], named[2]
 
 
 def _lab_params(group: dict[str, Any]) -> dict[str, Any]:

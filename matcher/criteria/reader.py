@@ -212,14 +212,18 @@ _ULN_TAIL = re.compile(
     _I,
 )
 _OP_ULN = re.compile(rf"(?P<op>{_OP})\s*{_ULN_WORDS}", _I)
+# "Weight of 25 kg (55 lbs) or more": the same value in another unit may stand between the
+# number and its suffix; only a number and a unit word, so that "(or 16 with consent)" does
+# not pass.
+_RESTATED = r"(?:\(\s*\d[\d.,]*\s*[A-Za-z%/]{1,8}\.?\s*\)\s*)?"
 _SUFFIX_GE = re.compile(
-    r"^[^,;()]{0,30}?\b(?:or|and)\s+(?:more|greater|higher|above|over|older|bigger|larger|"
-    r"longer)\b|^\s*\+",
+    rf"^[^,;()]{{0,30}}?{_RESTATED}\b(?:or|and)\s+(?:more|greater|higher|above|over|older|"
+    r"bigger|larger|longer)\b|^\s*\+",
     _I,
 )
 _SUFFIX_LE = re.compile(
-    r"^[^,;()]{0,30}?\b(?:or|and)\s+(?:less|lower|below|fewer|younger|under|smaller|"
-    r"shorter)\b",
+    rf"^[^,;()]{{0,30}}?{_RESTATED}\b(?:or|and)\s+(?:less|lower|below|fewer|younger|under|"
+    r"smaller|shorter)\b",
     _I,
 )
 
@@ -2325,26 +2329,36 @@ def _condition_names() -> tuple[dict[str, frozenset[str]], re.Pattern[str] | Non
     return {n: frozenset(ids) for n, ids in owners.items()}, pattern
 
 
+def named_condition(text: str, analytes: Iterable[str]) -> tuple[int, int, int] | None:
+    """(start, end of the name, end of the definition words) of a condition named at the
+    start of `text` that one of `analytes` defines ("Renal insufficiency (" for creatinine);
+    None when the item names none, or one another analyte defines ("anaemia (platelets <
+    50)" stays unread). The analyte itself must follow the returned end."""
+    owners, pattern = _condition_names()
+    m = pattern.match(text) if pattern is not None else None
+    if m is None or not owners[" ".join(m["name"].casefold().split())] & set(analytes):
+        return None
+    gap = _DEFINITION_GAP.match(text, m.end("name"))
+    return None if gap is None else (m.start(), m.end("name"), gap.end())
+
+
 def _defined_condition(
     ctx: _Ctx, mentions: list[_Mention], analytes: list[str]
 ) -> tuple[int, int] | None:
-    """The span of a condition the item defines by its thresholds, taken as their name;
-    None when the item names none, or names one another analyte defines ("anaemia
-    (platelets < 50)" stays unread)."""
-    owners, pattern = _condition_names()
-    m = pattern.match(ctx.main) if pattern is not None else None
-    if m is None or not owners[" ".join(m["name"].casefold().split())] & set(analytes):
+    """The span of a condition the item defines by its thresholds, taken as their name."""
+    named = named_condition(ctx.main, analytes)
+    if named is None:
         return None
+    start, name_end, gap_end = named
     # The first analyte after the name ("Vitamin D deficiency (25-OH vitamin D < 20
     # ng/mL)": the name holds a mention of its own analyte) must follow the gap.
-    after = next((x for x in mentions if x.start >= m.end("name")), None)
-    gap = _DEFINITION_GAP.match(ctx.main, m.end("name"))
-    if after is None or gap is None or gap.end() > after.start:
+    after = next((x for x in mentions if x.start >= name_end), None)
+    if after is None or gap_end > after.start:
         return None
-    if not _SAMPLE_WORDS.fullmatch(ctx.main, gap.end(), after.start):
+    if not _SAMPLE_WORDS.fullmatch(ctx.main, gap_end, after.start):
         return None
-    ctx.take(m.start(), gap.end(), "lab:defined-condition")
-    return m.start(), gap.end()
+    ctx.take(start, gap_end, "lab:defined-condition")
+    return start, gap_end
 
 
 def _alternative(analytes: list[str], reading: dict[str, Any]) -> dict[str, Any]:
