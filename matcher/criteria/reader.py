@@ -204,14 +204,30 @@ _ULN_WORDS = (
 # normal value" is the upper limit too ("ALT higher than 3 times the normal value", "2 X
 # normal range"): read without it, "> 3 times the normal value" became "> 3 U/L".
 _NORMAL_AS_ULN = r"(?:the\s+)?(?:upper\s+)?normal(?:\s+(?:values?|range|levels?|limits?))?\b"
+# After a multiplier, "upper limit" needs no "of normal" ("3 times upper limit"), and the
+# reference range's top is the ULN ("twice the highest reference value", "3 × the upper
+# limit of the reference range").
+_UPPER_REFERENCE = (
+    r"(?:the\s+)?(?:upper\s+(?:limits?|reference\s+(?:limits?|values?))(?:\s+of\s+(?:the\s+)?"
+    r"(?:normal|reference)(?:\s+(?:range|values?))?)?|highest\s+(?:reference|normal)\s+"
+    r"(?:values?|limits?))\b"
+)
 _ULN_TAIL = re.compile(
     # "> 3N" (French and Chinese texts: 3 times normal), written right after the number
     r"(?:[x×*]\s?)?(?-i:N)(?![\w-])|"
     rf"\s*(?:(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_ULN_WORDS}"
-    rf"|(?:[x×*✕]|times|-?\s*fold(?:\s+(?:of|the))?)\s*{_NORMAL_AS_ULN})",
+    rf"|(?:[x×*✕]|times|-?\s*fold(?:\s+(?:of|the))?)\s*(?:{_UPPER_REFERENCE}|{_NORMAL_AS_ULN}))",
     _I,
 )
 _OP_ULN = re.compile(rf"(?P<op>{_OP})\s*{_ULN_WORDS}", _I)
+# "more than twice the upper limit of normal", "> three times ULN": a multiplier in words.
+_WORD_MULTIPLE = {"twice": 2.0, "thrice": 3.0}
+_OP_WORD_ULN = re.compile(
+    rf"(?P<op>{_OP})\s*(?P<mult>twice|thrice|{_WORD_NUM}(?=\s*(?:times|-?\s*fold)))",
+    _I,
+)
+# After "twice"/"thrice" (the multiplier and its "times" in one word) the limit follows.
+_AFTER_TWICE = re.compile(rf"\s*(?:{_ULN_WORDS}|{_UPPER_REFERENCE}|{_NORMAL_AS_ULN})", _I)
 # "Weight of 25 kg (55 lbs) or more": the same value in another unit may stand between the
 # number and its suffix; only a number and a unit word, so that "(or 16 with consent)" does
 # not pass.
@@ -229,7 +245,7 @@ _SUFFIX_LE = re.compile(
 
 
 # Every comparison has a number or names the upper limit of normal ("< ULN").
-_MAY_COMPARE = re.compile(r"\d|ULN|UNL|upper\s+(?:limits?|normal)", _I)
+_MAY_COMPARE = re.compile(r"\d|ULN|UNL|upper\s+(?:limits?|normal)|\b(?:twice|thrice|times)\b", _I)
 
 
 @dataclass(frozen=True)
@@ -271,6 +287,12 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
         taken.append((m.start("num"), m.end("num")))
     for m in _OP_ULN.finditer(text, start):
         found.append(_Cmp(_op_of(m["op"]), 1.0, m.start(), m.end(), True, m.end()))
+    for m in _OP_WORD_ULN.finditer(text, start):
+        word = m["mult"].lower()
+        uln = (_AFTER_TWICE if word in _WORD_MULTIPLE else _ULN_TAIL).match(text, m.end())
+        if uln is not None:  # "twice as long" is no multiple of a limit
+            value = _WORD_MULTIPLE.get(word) or float(_NUMBER_WORDS[word])
+            found.append(_Cmp(_op_of(m["op"]), value, m.start(), m.end(), True, uln.end()))
     taken_starts = [a for a, _ in taken]  # in text order: finditer does not overlap
     for m in re.finditer(_FREE_NUM, text[start:]):
         begin, end = m.start() + start, m.end() + start
