@@ -89,6 +89,7 @@ from matcher.criteria.reader import (
     _tidy,
     _unit_at,
     _window,
+    named_condition,
 )
 from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
@@ -490,15 +491,18 @@ _BP_PAIR = re.compile(
     rf"(?P<op>{_OP})\s*(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})\s*(?P<unit>mm\s*Hg)?", _I
 )
 _RANGE = re.compile(
-    rf"^\s*(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+|"
-    rf"(?:within|in)\s+(?:the\s+)?(?:range\s+)?(?:of\s+)?)?(?P<a>{_NUM})\s*"
-    rf"(?P<ua>[^\s\d-]{{1,14}}\s*)?(?:-|to|and)\s*(?P<b>{_NUM})(?![\d.])",
+    # "Body mass index (BMI) 18-32": the abbreviation in brackets before the range.
+    rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?"
+    rf"(?P<between>between\s+|from\s+|"
+    # "in the normal range (35-50 g/L)", "within normal range( 8.5-10.5 mg/dl)"
+    rf"(?:within|in)\s+(?:the\s+)?(?:normal\s+)?(?:range\s*)?(?:of\s+)?)?(?:\(\s*)?(?P<a>{_NUM})\s*"
+    rf"(?P<ua>[^\s\d~-]{{1,14}}\s*)?(?:-|~|to|and)\s*(?P<b>{_NUM})(?![\d.])",
     _I,
 )
 _VITAL_WORDS = re.compile(
     r"\b(?:cardiac\s+function|heart\s+function|function|uncontrolled\s+hypertension|"
     r"hypertension|resting|measured|on\s+room\s+air|room\s+air|at\s+rest|by\s+"
-    r"echocardiograph\w*|echocardiograph\w*|echo|MUGA)\b",
+    r"echocardiograph\w*|echocardiograph\w*|echo|MUGA|inclusive)\b",
     _I,
 )
 
@@ -514,7 +518,12 @@ def _vital(item: _Item) -> KindReading | None:
     read_concepts: set[str] = set()
     for index, term in enumerate(vitals):
         concept = vocab[term.concept_id]
-        stop = vitals[index + 1].start if index + 1 < len(vitals) else len(item.main)
+        if term.concept_id in read_concepts:
+            continue  # "Body mass index (BMI) ...": the abbreviation of a vital already read
+        # The threshold lies before the next *other* vital: "body mass index (BMI) 18-32"
+        # names one vital twice before its range.
+        later = [v.start for v in vitals[index + 1 :] if v.concept_id != term.concept_id]
+        stop = later[0] if later else len(item.main)
         if concept.attrs.get("pair"):
             pair = _BP_PAIR.search(item.main, term.end, stop)
             if pair is None:
@@ -575,7 +584,7 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None or converted[1] != canonical:
         return []
-    item.take(cmp.start, max(unit_end, cmp.num_end))
+    item.take(cmp.start, max(unit_end, cmp.stop))  # "25 kg (55 lbs) or more": the suffix too
     return [{"analytes": [concept_id], "op": cmp.op, "value": _tidy(converted[0]),
              "unit": converted[1]}]  # fmt: skip
 
@@ -585,7 +594,10 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
 # =====================================================================================
 
 _LIVER_FUNCTION = re.compile(
-    r"\b(?:liver|hepatic)\s+function(?:\s+tests?)?(?:\s+\(LFTs?\))?|\bLFTs?\b", _I
+    r"\b(?:liver|hepatic)\s+function(?:\s+tests?)?(?:\s+\(LFTs?\))?|\bLFTs?\b|"
+    # "transaminases > 3N", "serum aminotransferases > 2 × ULN": the group's name for the two
+    # aminotransferases, ALT and AST.
+    r"\b(?:(?:serum|liver|hepatic)\s+)?(?:trans-?aminases?|aminotransferases)\b", _I
 )
 _PROTEIN_WORDS = re.compile(r"\bproteinuria\b|\burin(?:e|ary)\s+protein(?:\s+excretion)?\b", _I)
 _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|daily)", _I)
@@ -593,12 +605,17 @@ _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|
 
 def _lab_forms(item: _Item) -> KindReading | None:
     labs = item.of("lab")
-    if [t for t in item.terms if t not in labs]:
-        return None
+    others = [t for t in item.terms if t not in labs]
     if not labs:
         liver = _LIVER_FUNCTION.search(item.main)
-        if liver:
+        named = _liver_condition(item, liver) if liver else None
+        if liver and all(named and named[0] <= t.start < named[1] for t in others):
+            if named:
+                item.take(*named)  # "hepatic insufficiency (transaminases > 3N)"
             return _liver_function(item, liver)
+    if others:
+        return None
+    if not labs:
         protein = _PROTEIN_WORDS.search(item.main)
         return _per_weight(item, "lab.urine_protein_24h", protein) if protein else None
     ids = _concept_ids(labs)
@@ -619,6 +636,15 @@ def _lab_forms(item: _Item) -> KindReading | None:
     return item.reading("lab", item.vocab[concept_id].key, params, "lab:range")
 
 
+def _liver_condition(item: _Item, liver: re.Match) -> tuple[int, int] | None:
+    """ "Hepatic insufficiency (transaminases > 3N)": the condition the aminotransferase
+    limit defines, named right before it (the lab reader's definition grammar)."""
+    named = named_condition(item.main, ("lab.alt", "lab.ast"))
+    if named is None or named[2] != liver.start():
+        return None
+    return named[0], named[2]
+
+
 def _lab_params(group: dict[str, Any]) -> dict[str, Any]:
     return dict(group) | {"exceptions": [], "csf_free_days": None, "below_manual": None}
 
@@ -632,8 +658,9 @@ def _liver_function(item: _Item, liver: re.Match) -> KindReading | None:
     tail = re.match(r"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*(?:the\s+)?(?:upper\s+limits?\s+"
                     r"of\s+(?:the\s+)?normal|ULN|upper\s+normal\s+(?:limits?|levels?))",
                     item.main[cmp.num_end :], _I)  # fmt: skip
-    item.take(cmp.start, cmp.num_end + (tail.end() if tail else 0))
-    item.take_all(re.compile(r"\b(?:abnormal|elevated|tests?|values?)\b", _I))
+    item.take(cmp.start, max(cmp.stop, cmp.num_end + (tail.end() if tail else 0)))
+    item.take_all(re.compile(r"\b(?:abnormal|elevated|tests?|values?|levels?|concentrations?)\b",
+                             _I))
     _take_common(item)
     params = {"analytes": ["lab.alt", "lab.ast"], "op": cmp.op, "uln_multiple": cmp.value,
               "unit": "U/L"} | {"exceptions": [], "csf_free_days": None, "below_manual": None}
@@ -1239,6 +1266,8 @@ def _group_text(group: dict[str, Any]) -> str:
     names = "+".join(_key(a) for a in group.get("analytes", []))
     if "uln_multiple" in group:
         return f"{names} {group.get('op')} {group['uln_multiple']:g}×ULN"
+    if "lln_multiple" in group:
+        return f"{names} {group.get('op')} {group['lln_multiple']:g}×LLN"
     return f"{names} {group.get('op')} {group.get('value', 0):g} {group.get('unit', '')}".rstrip()
 
 
@@ -1339,6 +1368,8 @@ def _threshold_group(kind: str, group: dict[str, Any], test: Callable[[str], boo
     _choice(kind, group, "op", OPS)
     if "uln_multiple" in group:
         _number_field(kind, group, "uln_multiple", positive=True)
+    elif "lln_multiple" in group:
+        _number_field(kind, group, "lln_multiple", positive=True)
     else:
         _number_field(kind, group, "value")
     if not isinstance(group.get("unit"), str):

@@ -74,6 +74,7 @@ _THRESHOLD_ALTERNATIVE: dict[str, Param] = {
     "op": _opt("choice", choices=OPS),
     "value": _opt("number"),
     "uln_multiple": _opt("number"),
+    "lln_multiple": _opt("number"),
     "unit": _opt("text"),
 }
 
@@ -82,6 +83,9 @@ _LAB: dict[str, Param] = {
     "op": _OP,
     "value": _opt("number"),
     "uln_multiple": _opt("number"),
+    # "IgG below the lower limit of normal": a multiple of the printed range's lower bound
+    # (or the analyte's default_lln), the twin of uln_multiple.
+    "lln_multiple": _opt("number"),
     "unit": _req("text"),
     "exceptions": _opt("alternatives", ()),
     "csf_free_days": _opt("int"),

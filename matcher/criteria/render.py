@@ -63,6 +63,8 @@ def _threshold(params: dict[str, Any]) -> str:
     op = _OPS.get(params.get("op", ""), params.get("op", "?"))
     if "uln_multiple" in params:
         return f"{op} {format_number(params['uln_multiple'])} × ULN"
+    if "lln_multiple" in params:
+        return f"{op} {format_number(params['lln_multiple'])} × LLN"
     unit = _UNITS.get(params.get("unit") or "", params.get("unit") or "")
     return f"{op} {format_number(params.get('value'))} {unit}".rstrip()
 

@@ -948,6 +948,14 @@ def _default_uln(concept_id: str) -> float | None:
     return load_vocabulary()[concept_id].attrs.get("default_uln")
 
 
+def _lln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
+    """The lower limit of normal: the printed range's lower bound, else the vocabulary's
+    default_lln (none is set today: "IgG below normal" without a printed range is unknown)."""
+    if finding.ref_low is not None:
+        return finding.ref_low, "printed reference range"
+    return load_vocabulary()[concept_id].attrs.get("default_lln"), "default LLN"
+
+
 def _lab_groups(criterion: Criterion) -> list[dict]:
     """The item's own thresholds, then each alternative with the item's exceptions."""
     params = criterion.params
@@ -1101,6 +1109,9 @@ def _lab_repeated(
 def _limit(params: dict, analyte: str, finding: Finding, timeline: Timeline) -> float | None:
     """The number a value is compared with: the stated value, or the multiple of the ULN
     (its exception's multiple for a patient with that condition) of the finding's range."""
+    if "lln_multiple" in params:
+        lln, _ = _lln(finding, analyte)
+        return None if lln is None else float(params["lln_multiple"]) * lln
     if "uln_multiple" not in params:
         return float(params["value"])
     uln, _ = _uln(finding, analyte)
@@ -1152,6 +1163,19 @@ def _lab_latest(
             f"{_needs(params['op'], params['value'])}"
         )
         return ok, reason, (latest, weight)
+    if "lln_multiple" in params:
+        multiple = float(params["lln_multiple"])
+        lln, source = _lln(latest, analyte)
+        if lln is None:
+            return None, f"{label} {_fmt(value)} has no reference range to give its lower " \
+                "limit", ()
+        limit = multiple * lln
+        ok = _OPS[params["op"]](value, limit)
+        reason = (
+            f"{label} {_fmt(value)} {latest.unit or ''} on {when}; limit "
+            f"{_fmt(multiple)}×LLN = {_fmt(round(limit, 3))} ({source} {_fmt(lln)})"
+        )
+        return ok, reason, (latest,)
     if "uln_multiple" in params:
         multiple = _uln_multiple(params, timeline)
         uln, source = _uln(latest, analyte)

@@ -814,8 +814,10 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if read is None:
         return
     match, limit = read
-    if _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit):
-        return
+    per_field = _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit)
+    if per_field and concept.attrs.get("family") != "urine_cells":
+        return  # a blood count's name on a urine microscopy line; urine RBC is its own
+
     if _part_of_a_count(ctx, span, concept):
         return
     current = list(

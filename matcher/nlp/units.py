@@ -68,10 +68,15 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "mg/dL": ("mg/dl", "mg/100ml", "mgs/dl"),
     "mg/L": ("mg/l",),
     "mmol/L": ("mmol/l",),
+    "nmol/L": ("nmol/l",),  # 25-hydroxyvitamin D 50 nmol/L
+    "ng/mL": ("ng/ml", "ug/l"),  # 25-hydroxyvitamin D 20 ng/mL = 20 µg/L
+    "mEq/L": ("meq/l",),  # calcium 4.5 mEq/L
     "umol/L": ("umol/l", "micromol/l", "umoll", "umol/litre", "umol/liter"),
-    "g/g": ("g/g", "mg/mg", "gm/gm"),
-    "mg/mmol": ("mg/mmol", "mg/mmolcr", "mg/mmolcreat", "mg/mmolcreatinine"),
-    "mg/g": ("mg/g", "mg/gcr", "mg/gcreat", "mg/gcreatinine"),
+    # "g/g-Cr", "mg/mgCr": grams of protein per gram of creatinine, the creatinine named
+    "g/g": ("g/g", "mg/mg", "gm/gm", "g/gcr", "g/g-cr", "g/gcreat", "g/gcreatinine", "mg/mgcr",
+            "mg/mg-cr"),
+    "mg/mmol": ("mg/mmol", "mg/mmolcr", "mg/mmolcreat", "mg/mmolcreatinine", "mg/mmol-cr"),
+    "mg/g": ("mg/g", "mg/gcr", "mg/gcreat", "mg/gcreatinine", "mg/g-cr"),
     "g/mmol": ("g/mmol",),
     "g/day": (
         "g/24h", "g/24hr", "g/24hrs", "g/24hour", "g/24hours", "g/day", "g/d", "gm/24h",
@@ -109,10 +114,17 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "mm": ("mm",),
     "in": ("in", "inch", "inches", '"', "ins"),
     "ratio": ("ratio", "inr"),
+    # Urine sediment microscopy: cells per high-power field ("> 5 RBC/HPF", "5 /hpf").
+    "/HPF": ("/hpf", "perhpf", "cells/hpf", "/highpowerfield", "/high-powerfield",
+             "perhighpowerfield", "perhigh-powerfield", "/hpfield"),
     "IU/mL": ("iu/ml", "u/ml", "units/ml"),
     "RU/mL": ("ru/ml",),  # relative units (anti-PLA2R ELISA)
     # Vitals: "31.2 kg/m²", "128/76 mmHg", "45 kg", "99 lb".
-    "kg/m2": ("kg/m2", "kg/m^2", "kg/sqm", "kg/m.sq", "kg/msq", "kg.m-2", "kg.m^-2"),
+    "kg/m2": ("kg/m2", "kg/m^2", "kg/sqm", "kg/m.sq", "kg/msq", "kg.m-2", "kg.m^-2",
+              # spelled out: "40 kg/meter square", "25 kilograms per square metre", "kg.m2"
+              "kg.m2", "kg.m^2", "kg/metersquare", "kg/metresquare", "kg/squaremeter",
+              "kg/squaremetre", "kgpersquaremeter", "kgpersquaremetre",
+              "kilogramspersquaremeter", "kilogramspersquaremetre", "kilograms/squaremeter"),
     "mmHg": ("mmhg", "mm/hg", "mmofhg", "mm[hg]"),
     "kPa": ("kpa",),
     "kg": ("kg", "kgs", "kilogram", "kilograms", "kilo", "kilos"),
@@ -159,8 +171,8 @@ class _Conversion:
     target: str
 
 
-def _f(numerator: int | str, denominator: int = 1) -> Fraction:
-    return Fraction(numerator) / denominator
+def _f(numerator: int | str, denominator: int | str = 1) -> Fraction:
+    return Fraction(numerator) / Fraction(denominator)
 
 
 # GUIDELINE "Values and units" and DOMAIN "Labs and units".
@@ -198,6 +210,29 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
         "U/L": _Conversion(_f(1), "U/L"),  # IU/L = U/L
         "ukat/L": _Conversion(_f(60), "U/L"),  # Swedish ALT 0.7 µkat/L ≈ 42 U/L
     },
+    "calcium": {
+        "mmol/L": _Conversion(_f(1), "mmol/L"),
+        "mg/dL": _Conversion(_f(10, "40.08"), "mmol/L"),  # Ca 9.2 mg/dL = 2.2954 mmol/L
+        "mEq/L": _Conversion(_f(1, 2), "mmol/L"),  # Ca2+ is divalent: 2 mEq per mmol
+    },
+    "vitamin_d": {
+        "nmol/L": _Conversion(_f(1), "nmol/L"),
+        "ng/mL": _Conversion(_f("2.496"), "nmol/L"),  # 25(OH)D 20 ng/mL = 49.92 nmol/L
+    },
+    "cholesterol": {
+        "mmol/L": _Conversion(_f(1), "mmol/L"),
+        "mg/dL": _Conversion(_f(1, "38.67"), "mmol/L"),  # TC 240 mg/dL = 6.2064 mmol/L
+    },
+    "immunoglobulin": {
+        "g/L": _Conversion(_f(1), "g/L"),
+        "mg/dL": _Conversion(_f(1, 100), "g/L"),  # IgG 540 mg/dL = 5.4 g/L
+        "mg/L": _Conversion(_f(1, 1000), "g/L"),
+    },
+    # HbA1c in NGSP/DCCT percent; the IFCC mmol/mol is an affine scale (% = 0.0915 x
+    # mmol/mol + 2.15), not a factor, so a value in mmol/mol is not converted.
+    "hba1c": {"%": _Conversion(_f(1), "%")},
+    # No _PLAUSIBLE row: a count with no unit is never read as cells per field.
+    "urine_cells": {"/HPF": _Conversion(_f(1), "/HPF")},
     "ratio": {"ratio": _Conversion(_f(1), "ratio")},  # INR has no unit
     "seconds": {"s": _Conversion(_f(1), "s")},
     "egfr": {
@@ -371,6 +406,24 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "albumin 2.1 is g/dL"),
     _Plausible("albumin", None, "g/L", 8, 70,
                "albumin 21 is g/L"),
+    _Plausible("calcium", None, "mmol/L", 0.5, 5,
+               "calcium 2.3 is mmol/L; 2-5 also fits mg/dL and is not guessed"),
+    _Plausible("calcium", None, "mg/dL", 2, 20,
+               "calcium 9.2 is mg/dL"),
+    _Plausible("vitamin_d", None, "nmol/L", 2, 600,
+               "25(OH)D 20 could be ng/mL or nmol/L: a unitless value is not guessed"),
+    _Plausible("vitamin_d", None, "ng/mL", 1, 250,
+               "25(OH)D in ng/mL overlaps nmol/L almost everywhere"),
+    _Plausible("cholesterol", None, "mmol/L", 1, 30,
+               "total cholesterol 5.2 is mmol/L"),
+    _Plausible("cholesterol", None, "mg/dL", 40, 1200,
+               "total cholesterol 200 is mg/dL"),
+    _Plausible("immunoglobulin", None, "g/L", 0.01, 80,
+               "IgG 6.2 is g/L; 1-80 also fits mg/dL (IgA, IgM) and is not guessed"),
+    _Plausible("immunoglobulin", None, "mg/dL", 1, 8000,
+               "IgG 540 is mg/dL"),
+    _Plausible("hba1c", None, "%", 3, 20,
+               "HbA1c 7.2 is percent (NGSP); IFCC mmol/mol values (20-200) are not guessed"),
     _Plausible("complement", None, "g/L", 0.01, 5,
                "C3 0.45 is g/L; 1-5 also fits mg/dL and is not guessed"),
     _Plausible("complement", None, "mg/dL", 1, 500,

@@ -269,6 +269,20 @@ _READERS = ("condition",)
 
 
 def _check_condition_attrs(attrs: dict[str, Any], source: str, line: int) -> None:
+    # A lab's "condition_names": the conditions a registry defines by its threshold
+    # ("thrombocytopenia (platelets < 50 x10^9/L)"), read as the threshold's name.
+    names = attrs.get("condition_names")
+    if names is not None and (
+        not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names)
+    ):
+        raise VocabularyError(
+            "bad condition names",
+            file=source,
+            line=line,
+            field="attrs.condition_names",
+            received=names,
+            expected="a list of non-empty names",
+        )
     reader = attrs.get("reader")
     if reader is not None and reader not in _READERS:
         raise VocabularyError(
