@@ -94,7 +94,7 @@ from matcher.criteria.temporality import standing_states
 from matcher.dates import window_to_days
 from matcher.model import LOOKBACK_DAYS
 from matcher.units import normalize
-from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
+from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
 __all__ = [
     "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
@@ -491,12 +491,17 @@ _VITAL_WORDS = re.compile(
 )
 
 
+_DEFINED_BY_VITALS = frozenset({"dx.hypertension"})
+
+
 def _vital(item: _Item) -> KindReading | None:
     vocab = item.vocab
     vitals = [t for t in item.of("lab") if vocab[t.concept_id].attrs.get("vital")]
     if not vitals:
         return None
-    if [t for t in item.terms if t not in vitals]:
+    # "Uncontrolled hypertension (SBP ≥ 160 mmHg or DBP ≥ 100 mmHg)": the thresholds define
+    # the diagnosis the item names, so the diagnosis does not hand the item to another reader.
+    if [t for t in item.terms if t not in vitals and t.concept_id not in _DEFINED_BY_VITALS]:
         return None  # "LVEF ≥ 50% and eGFR ≥ 30": the lab reader's
     groups: list[dict[str, Any]] = []
     read_concepts: set[str] = set()
@@ -1040,9 +1045,19 @@ def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
     return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
 
 
+def _in_context(term: TermMatch, item: _Item) -> bool:
+    concept = item.vocab[term.concept_id]
+    return concept.category == "procedure" or in_context(item.main, term.start, term.end, concept)
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
+        return None
+    if not all(_in_context(t, item) for t in conditions):
+        # "History of smoking" is not the current smoker the concept means, "stroke
+        # volume" not a stroke: the general reader, which applies the vocabulary's context
+        # filters as the note reader does, reads what is left.
         return None
     concepts = _concept_ids(conditions)
     if not all(_is_condition(c, item) for c in concepts):

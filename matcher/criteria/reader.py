@@ -609,7 +609,8 @@ def _join(first: str, second: str) -> str:
 class _Builder:
     """Turns the lines of one eligibility text into criterion drafts, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, populations: frozenset[str] = frozenset()) -> None:
+        self.populations = populations  # "For patients:", "For control subjects:" lines
         self.drafts: list[_Draft] = []
         self.section = INCLUSION
         self.open: list[_Draft] = []  # headings / collecting parents still in scope
@@ -652,7 +653,7 @@ class _Builder:
         if guard.cohort_reset(text):
             self.cohort, self.last = None, None
             return True
-        cohort = guard.cohort_heading(text)
+        cohort = guard.cohort_heading(text) or _population(text, self.populations)
         if cohort is None:
             return False
         self.cohort, self.last = (cohort, line.indent), None
@@ -705,9 +706,37 @@ class _Builder:
         return [d for d in self.drafts if not (d.heading and d.followed)]
 
 
+# "For patients:" ... "For control subjects:": a case-control text lists each population's
+# criteria under a "For <whom>:" heading. Two or more such headings in one text are its
+# populations (cohorts); one alone ("For women of childbearing potential:") is a heading
+# that groups, as before.
+_FOR_WHOM = re.compile(
+    r"^\W*for\s+(?:the\s+)?(?!(?:all|both|every|example|instance)\b)"
+    r"(?P<label>[^\W\d_][\w'’ /-]{1,40}?)\s*[:：]\s*$",
+    _I,
+)
+
+
+def _for_whom(text: str) -> str | None:
+    m = _FOR_WHOM.match(text.strip().strip("*#_ ").strip())
+    return " ".join(m["label"].split()) if m else None
+
+
+def _populations(lines: Sequence[_Line]) -> frozenset[str]:
+    labels = {label.casefold() for line in lines
+              if (label := _for_whom(_normalise(line.text))) is not None}  # fmt: skip
+    return frozenset(labels) if len(labels) >= 2 else frozenset()
+
+
+def _population(text: str, populations: frozenset[str]) -> str | None:
+    label = _for_whom(text) if populations else None
+    return label if label is not None and label.casefold() in populations else None
+
+
 def _drafts(text: str) -> list[_Draft]:
-    builder = _Builder()
-    for line in _lines(text):
+    lines = list(_lines(text))
+    builder = _Builder(_populations(lines))
+    for line in lines:
         builder.feed(line)
     return builder.result()
 
