@@ -100,6 +100,18 @@ ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
     ("exclusion", "Solid organ transplant recipients", ["dx.transplant"], {}),
     ("exclusion", "Upper respiratory tract infection within 2 weeks", ["dx.infection"],
      {"window_days": 14}),
+    # a need for a procedure is its current state
+    ("exclusion", "Need for dialysis;", ["proc.dialysis"], {"temporality": "current"}),
+    ("exclusion", "Patients who need dialysis", ["proc.dialysis"], {"temporality": "current"}),
+    # depression, neurological disease and its members, bleeding disorders
+    ("exclusion", "History of depression", ["dx.depression"], {"temporality": "ever"}),
+    ("exclusion", "Severe depression", ["dx.depression"], {"judged": ["severe"]}),
+    ("exclusion", "Any neurological disorder", ["dx.neurological_disease"], {}),
+    ("exclusion", "Multiple sclerosis or Parkinson's disease",
+     ["dx.multiple_sclerosis", "dx.parkinson"], {}),
+    ("exclusion", "Dementia", ["dx.dementia"], {}),
+    ("exclusion", "Known bleeding diathesis", ["dx.bleeding_disorder"], {}),
+    ("exclusion", "Coagulopathy", ["dx.bleeding_disorder"], {}),
 ]
 
 
@@ -218,6 +230,12 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("Varicella zoster IgG positive.", "dx.varicella", []),
     ("Kidney stones in 2020.", "dx.nephrolithiasis", ["affirmed"]),
     ("URTI last week, resolved.", "dx.infection", ["affirmed"]),
+    ("Low mood; depression screen (PHQ-9) 4.", "dx.depression", []),
+    ("ECG: 1 mm ST depression in V5.", "dx.depression", []),
+    ("Depression, on sertraline since 2021.", "dx.depression", ["affirmed"]),
+    ("Relapsing-remitting multiple sclerosis on ocrelizumab.", "dx.multiple_sclerosis",
+     ["affirmed"]),
+    ("No known bleeding disorder.", "dx.bleeding_disorder", ["negated"]),
 ]
 
 
@@ -271,6 +289,17 @@ EVALUATED = [
     ("Uncontrolled hypertension", [_mention("dx.hypertension", RECENT)], Status.MANUAL),
     # drug-induced lupus is not SLE
     ("Drug-induced lupus", [_mention("dx.sle", OLD)], Status.NOT_MET),
+    # notes name the stroke or the epilepsy, seldom "neurological disease", and the
+    # vocabulary does not know every one: a member decides, silence does not
+    ("Neurological disease", [_mention("dx.stroke", OLD)], Status.MET),
+    ("Neurological disease", [_mention("dx.multiple_sclerosis", OLD)], Status.MET),
+    ("Neurological disease", [], Status.UNKNOWN),
+    ("Active neurological disease", [], Status.UNKNOWN),
+    ("Neurological disorders other than epilepsy", [_mention("dx.seizure", OLD)],
+     Status.UNKNOWN),
+    ("History of depression", [_mention("dx.depression", OLD)], Status.MET),
+    ("Psychiatric illness", [_mention("dx.depression", RECENT)], Status.MET),
+    ("Bleeding disorder", [_mention("dx.bleeding_disorder", OLD)], Status.MET),
 ]
 
 
@@ -348,3 +377,20 @@ def test_a_single_for_whom_heading_is_no_population():
     reasons = [c.manual_reason or "" for c in parse_eligibility_text(text)]
     assert len(reasons) == 2
     assert not any("cohort" in reason for reason in reasons)
+
+
+# A member a group names narrowly ("major depressive disorder" is one depression) is no
+# reading of the whole group, unless the item names a broader group whole and the member
+# is its example.
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Major depressive disorder", "manual"),
+    ("Haemophilia A", "manual"),
+    ("Psychiatric disorders such as major depressive disorder", "diagnosis"),
+    ("Severe psychiatric disease including schizophrenia, psychosis, suicidal depression, or "
+     "substance abuse disorder", "diagnosis"),
+])
+def test_a_narrow_member_is_read_only_as_the_example_of_a_group_named_whole(text, kind):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == kind, criterion.manual_reason
+    if kind == "manual":
+        assert "narrower than" in (criterion.manual_reason or "")

@@ -3710,7 +3710,12 @@ def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
     if not groups:
         return None  # most readings name no group concept: no second scan of the text
     matches = vocab.find_terms(_normalise(text))
+    # "Severe psychiatric disease including ... suicidal depression": a member named as an
+    # example of a broader group the item names whole is read within that group.
+    whole = {m.concept_id for m in matches if m.text.casefold() not in groups.get(m.concept_id, ())}
     for concept_id, narrower in groups.items():
+        if whole & set(vocab[concept_id].attrs.get("implies", ())):
+            continue
         named = [m for m in matches if m.concept_id == concept_id]
         if named and all(m.text.casefold() in narrower for m in named):
             return "guard:narrower-term", (
