@@ -112,6 +112,22 @@ ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
     ("exclusion", "Dementia", ["dx.dementia"], {}),
     ("exclusion", "Known bleeding diathesis", ["dx.bleeding_disorder"], {}),
     ("exclusion", "Coagulopathy", ["dx.bleeding_disorder"], {}),
+    # substance abuse as sponsors write it
+    ("exclusion", "Alcohol- and/or drug abuse.", ["dx.substance_abuse"], {}),
+    ("exclusion", "Alcohol or substance abuse", ["dx.substance_abuse"], {}),
+    ("exclusion", "Drug or alcohol dependence", ["dx.substance_abuse"], {}),
+    # lipids, bone, parathyroid
+    ("exclusion", "Familial hypercholesterolemia", ["dx.familial_hypercholesterolemia"], {}),
+    ("exclusion", "Known dyslipidaemia", ["dx.hyperlipidaemia"], {}),
+    ("exclusion", "Primary hyperparathyroidism (known)", ["dx.primary_hyperparathyroidism"], {}),
+    ("exclusion", "History of vertebral compression fractures", ["dx.vertebral_fracture"], {}),
+    ("exclusion", "Osteoporosis", ["dx.osteoporosis"], {}),
+    # a central nervous system disease is a neurological disease; an opportunistic infection
+    # is screened by any infection
+    ("exclusion", "Active central nervous system disease", ["dx.neurological_disease"],
+     {"judged": ["active"]}),
+    ("exclusion", "History of severe opportunistic infection", ["dx.opportunistic_infection"],
+     {"judged": ["severe"], "screen_concepts": ["dx.infection"]}),
 ]
 
 
@@ -169,7 +185,11 @@ NEW_CONCEPTS = ["dx.smoking", "dx.cerebrovascular_disease", "dx.stroke", "dx.tia
                 "dx.asthma", "dx.ild", "dx.seizure", "dx.ibd", "dx.crohn",
                 "dx.ulcerative_colitis", "dx.thyroid_disease", "dx.hypothyroidism",
                 "dx.hyperthyroidism", "dx.hashimoto", "dx.graves", "dx.drug_induced_lupus",
-                "dx.haem_malignancy", "dx.nephrolithiasis", "dx.ibm", "dx.varicella"]
+                "dx.haem_malignancy", "dx.nephrolithiasis", "dx.ibm", "dx.varicella",
+                "dx.neurological_disease", "dx.multiple_sclerosis", "dx.parkinson",
+                "dx.dementia", "dx.depression", "dx.bleeding_disorder", "dx.hyperlipidaemia",
+                "dx.familial_hypercholesterolemia", "dx.primary_hyperparathyroidism",
+                "dx.osteoporosis", "dx.vertebral_fracture"]
 
 
 def test_every_new_condition_has_a_standard_code_and_is_read_as_a_condition():
@@ -236,6 +256,14 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("Relapsing-remitting multiple sclerosis on ocrelizumab.", "dx.multiple_sclerosis",
      ["affirmed"]),
     ("No known bleeding disorder.", "dx.bleeding_disorder", ["negated"]),
+    ("Hyperlipidaemia on atorvastatin.", "dx.hyperlipidaemia", ["affirmed"]),
+    ("Familial hypercholesterolaemia on rosuvastatin.", "dx.familial_hypercholesterolemia",
+     ["affirmed"]),
+    ("DEXA booked for osteoporosis screening.", "dx.osteoporosis", []),
+    ("T12 vertebral compression fracture after a fall in 2023.", "dx.vertebral_fracture",
+     ["affirmed"]),
+    ("Co-trimoxazole as prophylaxis against opportunistic infection.",
+     "dx.opportunistic_infection", []),
 ]
 
 
@@ -300,6 +328,9 @@ EVALUATED = [
     ("History of depression", [_mention("dx.depression", OLD)], Status.MET),
     ("Psychiatric illness", [_mention("dx.depression", RECENT)], Status.MET),
     ("Bleeding disorder", [_mention("dx.bleeding_disorder", OLD)], Status.MET),
+    ("History of opportunistic infection", [_mention("dx.infection", OLD)], Status.MANUAL),
+    ("History of opportunistic infection", [], Status.NOT_MET),
+    ("Hyperlipidaemia", [_mention("dx.familial_hypercholesterolemia", OLD)], Status.MET),
 ]
 
 
