@@ -425,3 +425,17 @@ def test_a_narrow_member_is_read_only_as_the_example_of_a_group_named_whole(text
     assert criterion.kind == kind, criterion.manual_reason
     if kind == "manual":
         assert "narrower than" in (criterion.manual_reason or "")
+
+
+# A condition after "prior to", "before", "following" is the time the item is anchored
+# to, not a condition it excludes: "dementia prior to the stroke" does not exclude every
+# stroke patient of a stroke trial.
+@pytest.mark.parametrize("text", [
+    "Had a diagnosis of dementia prior to the stroke.",
+    "Depression before the onset of stroke",
+    "Seizures following the myocardial infarction",
+])
+def test_a_condition_that_anchors_the_time_is_not_excluded_itself(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert "stroke" not in str(criterion.params) and "dx.mi" not in str(criterion.params)

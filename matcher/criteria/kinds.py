@@ -1028,6 +1028,15 @@ def _is_condition(concept_id: str, item: _Item) -> bool:
 _WITH = re.compile(r"\b(?:with|complicated\s+by|accompanied\s+by|causing|leading\s+to)\b", _I)
 
 
+# "... prior to the stroke", "after the onset of the myocardial infarction": a condition
+# that anchors the time of another, right before the condition's term.
+_ANCHORED = re.compile(
+    r"\b(?:prior\s+to|before|after|following|since|until)\s+(?:the\s+|his\s+|her\s+|"
+    r"their\s+|a\s+|an\s+)?(?:onset\s+of\s+(?:the\s+|a\s+)?)?$",
+    _I,
+)
+
+
 def _qualified_by_another(item: _Item, conditions: list[TermMatch]) -> str | None:
     for first, second in zip(conditions, conditions[1:], strict=False):
         between = item.main[first.end : second.start]
@@ -1065,6 +1074,14 @@ def _condition(item: _Item) -> KindReading | None:
     qualified = _qualified_by_another(item, conditions)
     if qualified is not None:
         return item.manual(qualified, item.vocab[concepts[0]].key, "condition:with")
+    anchor = next((t for t in conditions if _ANCHORED.search(item.main, 0, t.start)), None)
+    if anchor is not None:
+        # "Dementia prior to the stroke": the stroke is when, not what, the item excludes.
+        return item.manual(
+            f"{item.vocab[anchor.concept_id].label} is the time the item is anchored to "
+            "('prior to', 'after'): checked by a person",
+            item.vocab[concepts[0]].key, "condition:anchor",
+        )
     blanked = _exception_text(item)
     excepted = [
         t
