@@ -24,15 +24,12 @@ from typing import Any
 import pytest
 
 from matcher.criteria import parse_criterion
-from matcher.evaluate import evaluate
-from matcher.model import Assertion, Criterion, Finding, Patient, Status
+from matcher.model import Assertion, Criterion, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
 from matcher.vocab import load_vocabulary
 
-NOTE_DATE = dt.date(2026, 11, 15)
-AS_OF = dt.date(2026, 11, 20)
-
+# The note reader and evaluation helpers of the vocabulary tests of round 3.
+from tests.test_criteria_vocabulary import _found, _mention, _status
 
 # ------------------------------------------------------------------ registry items
 # (section, item in a sponsor's words, concepts, params that must hold)
@@ -204,11 +201,6 @@ def parser() -> NoteParser:
     return NoteParser(build_pipeline())
 
 
-def _found(parser: NoteParser, text: str, concept: str) -> list[str]:
-    return [f.assertion.value for f in parser.parse(text, "n", NOTE_DATE)
-            if f.concept == concept]
-
-
 # (note sentence in a clinician's words, concept, assertions expected for it)
 NOTES: list[tuple[str, str, list[str]]] = [
     ("Social history: current smoker, 20 pack-years.", "dx.smoking", ["affirmed"]),
@@ -275,18 +267,6 @@ def test_a_note_sentence_yields_the_finding_with_its_assertion(parser, text, con
 
 
 # ------------------------------------------------------------------ evaluation
-def _status(criterion: Criterion, *findings: Finding) -> Status:
-    dates = {f.note_id: f.date or AS_OF for f in findings}
-    timeline = build_timeline(Patient("P1", None), findings, dates, AS_OF)
-    return evaluate(criterion, timeline).status
-
-
-def _mention(concept: str, date: dt.date, assertion: Assertion = Assertion.AFFIRMED) -> Finding:
-    return Finding(concept=concept, category="diagnosis", note_id=f"n{concept}{date}", start=0,
-                   end=4, text="text", assertion=assertion, value=None, unit=None, date=date,
-                   date_source="text", attrs={})
-
-
 RECENT, OLD = dt.date(2026, 10, 1), dt.date(2023, 3, 1)
 EVALUATED = [
     # a current state: a mention in the lookback decides, an older one is for a person
