@@ -235,6 +235,12 @@ class ConceptMapper:
             return (Part(category, frozenset({category}), "exact"),)
         if biopsy:
             return (Part(concept, frozenset({BIOPSY, "dx.lupus_nephritis"}), "exact"),)
+        whole = " ".join(_PAREN.sub(" ", concept).split())
+        head = self._lookup(whole) if " | " not in whole else None
+        if head is not None:
+            # "substance abuse (drug | alcohol)": one concept whose kinds the brackets
+            # list, not the alternatives "substance abuse (drug" and "alcohol)".
+            return (Part(concept, frozenset({head}), "exact"),)
         return tuple(
             part for phrase in concept.split(" | ") if phrase.strip()
             for part in self.map_phrase(phrase.strip())

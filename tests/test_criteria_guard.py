@@ -86,7 +86,7 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      NOT_UNDERSTOOD + '"Kidney", "disease", "unrelated"'),
     ("exclusion", "Renal disease not consistent with lupus nephritis", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Renal", "disease", "not"'),
-    ("exclusion", "Seizures due to SLE", "exclusion", "manual", NOT_UNDERSTOOD + '"Seizures"'),
+    ("exclusion", "Seizures due to SLE", "exclusion", "manual", NOT_UNDERSTOOD + '"due"'),
     ("exclusion", "Severe active lupus nephritis", "exclusion", "manual",
      GUARD + "excludes the trial's own condition (lupus nephritis)"),
     ("inclusion", "Childhood-onset SLE", "inclusion", "manual", NOT_UNDERSTOOD),

@@ -61,7 +61,8 @@ VITALS: list[tuple[str, str, str, str, dict[str, Any]]] = [
      {"analytes": ["lab.bmi"], "op": ">=", "value": 18.0, "combine": "and",
       "alternatives": [{"analytes": ["lab.bmi"], "op": "<=", "value": 35.0,
                         "unit": "kg/m2"}]}),
-    ("exclusion", "Uncontrolled hypertension", "exclusion", "manual", {}),
+    # "Uncontrolled hypertension" with no threshold is no vital: it is the diagnosis,
+    # decided only when absent (tests/test_criteria_conditions.py).
 ]
 
 

@@ -95,7 +95,7 @@ from matcher.criteria.temporality import load_temporality, narrowing_qualifiers,
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.units import normalize
-from matcher.nlp.vocab import TermMatch, Vocabulary, load_vocabulary
+from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
 __all__ = [
     "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
@@ -507,12 +507,17 @@ _VITAL_WORDS = re.compile(
 )
 
 
+_DEFINED_BY_VITALS = frozenset({"dx.hypertension"})
+
+
 def _vital(item: _Item) -> KindReading | None:
     vocab = item.vocab
     vitals = [t for t in item.of("lab") if vocab[t.concept_id].attrs.get("vital")]
     if not vitals:
         return None
-    if [t for t in item.terms if t not in vitals]:
+    # "Uncontrolled hypertension (SBP ≥ 160 mmHg or DBP ≥ 100 mmHg)": the thresholds define
+    # the diagnosis the item names, so the diagnosis does not hand the item to another reader.
+    if [t for t in item.terms if t not in vitals and t.concept_id not in _DEFINED_BY_VITALS]:
         return None  # "LVEF ≥ 50% and eGFR ≥ 30": the lab reader's
     groups: list[dict[str, Any]] = []
     read_concepts: set[str] = set()
@@ -1062,6 +1067,15 @@ def _is_condition(concept_id: str, item: _Item) -> bool:
 _WITH = re.compile(r"\b(?:with|complicated\s+by|accompanied\s+by|causing|leading\s+to)\b", _I)
 
 
+# "... prior to the stroke", "after the onset of the myocardial infarction": a condition
+# that anchors the time of another, right before the condition's term.
+_ANCHORED = re.compile(
+    r"\b(?:prior\s+to|before|after|following|since|until)\s+(?:the\s+|his\s+|her\s+|"
+    r"their\s+|a\s+|an\s+)?(?:onset\s+of\s+(?:the\s+|a\s+)?)?$",
+    _I,
+)
+
+
 def _qualified_by_another(item: _Item, conditions: list[TermMatch]) -> str | None:
     for first, second in zip(conditions, conditions[1:], strict=False):
         between = item.main[first.end : second.start]
@@ -1096,9 +1110,19 @@ def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
                 or rules.suspected.search(item.main) or rules.at_time.search(item.main))
 
 
+def _in_context(term: TermMatch, item: _Item) -> bool:
+    concept = item.vocab[term.concept_id]
+    return concept.category == "procedure" or in_context(item.main, term.start, term.end, concept)
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
+        return None
+    if not all(_in_context(t, item) for t in conditions):
+        # "History of smoking" is not the current smoker the concept means, "stroke
+        # volume" not a stroke: the general reader, which applies the vocabulary's context
+        # filters as the note reader does, reads what is left.
         return None
     concepts = _concept_ids(conditions)
     if not all(_is_condition(c, item) for c in concepts):
@@ -1110,6 +1134,16 @@ def _condition(item: _Item) -> KindReading | None:
         # After the "with" rule: "severe myocarditis with heart failure" stays one
         # condition narrowed by another, never a list the general reader would make.
         return None
+
+
+    anchor = next((t for t in conditions if _ANCHORED.search(item.main, 0, t.start)), None)
+    if anchor is not None:
+        # "Dementia prior to the stroke": the stroke is when, not what, the item excludes.
+        return item.manual(
+            f"{item.vocab[anchor.concept_id].label} is the time the item is anchored to "
+            "('prior to', 'after'): checked by a person",
+            item.vocab[concepts[0]].key, "condition:anchor",
+        )
     blanked = _exception_text(item)
     excepted = [
         t

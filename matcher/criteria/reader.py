@@ -650,7 +650,8 @@ def _join(first: str, second: str) -> str:
 class _Builder:
     """Turns the lines of one eligibility text into criterion drafts, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, populations: frozenset[str] = frozenset()) -> None:
+        self.populations = populations  # "For patients:", "For control subjects:" lines
         self.drafts: list[_Draft] = []
         self.section = INCLUSION
         self.open: list[_Draft] = []  # headings / collecting parents still in scope
@@ -693,7 +694,7 @@ class _Builder:
         if guard.cohort_reset(text):
             self.cohort, self.last = None, None
             return True
-        cohort = guard.cohort_heading(text)
+        cohort = guard.cohort_heading(text) or _population(text, self.populations)
         if cohort is None:
             return False
         self.cohort, self.last = (cohort, line.indent), None
@@ -746,9 +747,37 @@ class _Builder:
         return [d for d in self.drafts if not (d.heading and d.followed)]
 
 
+# "For patients:" ... "For control subjects:": a case-control text lists each population's
+# criteria under a "For <whom>:" heading. Two or more such headings in one text are its
+# populations (cohorts); one alone ("For women of childbearing potential:") is a heading
+# that groups, as before.
+_FOR_WHOM = re.compile(
+    r"^\W*for\s+(?:the\s+)?(?!(?:all|both|every|example|instance)\b)"
+    r"(?P<label>[^\W\d_][\w'’ /-]{1,40}?)\s*[:：]\s*$",
+    _I,
+)
+
+
+def _for_whom(text: str) -> str | None:
+    m = _FOR_WHOM.match(text.strip().strip("*#_ ").strip())
+    return " ".join(m["label"].split()) if m else None
+
+
+def _populations(lines: Sequence[_Line]) -> frozenset[str]:
+    labels = {label.casefold() for line in lines
+              if (label := _for_whom(_normalise(line.text))) is not None}  # fmt: skip
+    return frozenset(labels) if len(labels) >= 2 else frozenset()
+
+
+def _population(text: str, populations: frozenset[str]) -> str | None:
+    label = _for_whom(text) if populations else None
+    return label if label is not None and label.casefold() in populations else None
+
+
 def _drafts(text: str) -> list[_Draft]:
-    builder = _Builder()
-    for line in _lines(text):
+    lines = list(_lines(text))
+    builder = _Builder(_populations(lines))
+    for line in lines:
         builder.feed(line)
     return builder.result()
 
@@ -3910,7 +3939,12 @@ def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
     if not groups:
         return None  # most readings name no group concept: no second scan of the text
     matches = vocab.find_terms(_normalise(text))
+    # "Severe psychiatric disease including ... suicidal depression": a member named as an
+    # example of a broader group the item names whole is read within that group.
+    whole = {m.concept_id for m in matches if m.text.casefold() not in groups.get(m.concept_id, ())}
     for concept_id, narrower in groups.items():
+        if whole & set(vocab[concept_id].attrs.get("implies", ())):
+            continue
         named = [m for m in matches if m.concept_id == concept_id]
         if named and all(m.text.casefold() in narrower for m in named):
             return "guard:narrower-term", (

@@ -378,6 +378,11 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         older = _long_standing_before(criterion, timeline, window)
         if older is not None:
             return older
+        unsure = _absence_unknown(criterion)
+        if unsure is not None:
+            # "Active neurological disease": silence is no more telling now than ever.
+            return _result(criterion, Status.UNKNOWN,
+                           f"no current {names} documented: {unsure}")  # fmt: skip
         return _result(criterion, Status.NOT_MET,
                        f"no current {names} documented in the {window}-day lookback; "
                        "confirm at screening")  # fmt: skip
