@@ -180,6 +180,8 @@ NOTHING_COMPUTED_WITHOUT_ITS_QUALIFIER = [
     ("Chronic infections, including hepatitis B, tuberculosis, HIV", "dx.hiv"),
     # a window that may reach every member
     ("Cancer, stroke or myocardial infarction within 6 months", "dx.malignancy"),
+    # a bracket after the head may define the last organ's finding only
+    ("Significant liver or renal failure (ie, dialysis)", "dx.liver_disease"),
     # "and" may join findings that come together
     ("Heart failure, diabetes and hypertension", "dx.heart_failure"),
 ]

@@ -270,6 +270,8 @@ def _shared_head(body: str, spans: list[tuple[int, int]], terms: Sequence[tuple[
     if any(s < organs[0].start() < e for s, e in terms):
         return None  # the first organ word ends a longer term ("chronic kidney ...")
     head = body[last_words[0].end() : spans[-1][1]].strip()
+    if "(" in head or "[" in head:
+        return None  # "liver or renal failure (ie, dialysis)": the bracket may be renal's
     shared_lead = " ".join(f"{lead} {body[spans[0][0] : first_words[-1].start()]}".split())
     return [Member(" ".join(f"{shared_lead} {o[0]} {head}".split()), rule="list:shared-head")
             for o in organs]  # fmt: skip
