@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.criteria.grammar import COMPUTABLE_KINDS
-from matcher.criteria.lists import read_list_rules
+from matcher.criteria.lists import clauses, members, read_list_rules, top_level
 from matcher.criteria.reader import parse_eligibility_text
 from matcher.errors import VocabularyError
 from matcher.model import Criterion
@@ -223,3 +223,71 @@ def test_a_bad_lists_file_is_refused_naming_the_key(text: str, field: str) -> No
     with pytest.raises(VocabularyError) as info:
         read_list_rules(text, "lists.json")
     assert field in str(info.value) and "lists.json" in str(info.value)
+
+
+# ------------------------------------------------------------------------- the structure
+
+
+def _members(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    from matcher.criteria.reader import _term_spans
+
+    found = members(text, _term_spans(text), _term_spans)
+    return [(m.own, m.variants) for m in found or ()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a shared head: the lead is certain for every organ
+        ("Severe liver, kidney or lung disease",
+         [("Severe liver disease", ()), ("Severe kidney disease", ()),
+          ("Severe lung disease", ())]),
+        # an introducing lead is dropped; a qualifier before the first term may reach the rest
+        ("Comorbidities of uncontrolled diabetes or HIV",
+         [("uncontrolled diabetes", ()), ("HIV", ("uncontrolled HIV",))]),
+        # a tail after the last term may reach the members before it
+        ("Cirrhosis or heart failure requiring hospitalisation",
+         [("Cirrhosis", ("Cirrhosis requiring hospitalisation",)),
+          ("heart failure requiring hospitalisation", ())]),
+        # a lead before a bracket holding the list reaches every member
+        ("Illness preventing exercise (tuberculosis, heart failure)",
+         [("Illness preventing exercise tuberculosis", ()),
+          ("Illness preventing exercise heart failure", ())]),
+    ],
+)
+def test_the_members_of_a_list_carry_what_reaches_them(
+    text: str, expected: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    assert _members(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diabetes, hypertension and asthma",  # "and": the findings may come together
+        "Heart failure",  # one member
+        "Diabetes, well controlled",  # a member naming nothing qualifies its neighbour
+    ],
+)
+def test_an_item_that_is_no_list_of_findings_has_no_members(text: str) -> None:
+    assert _members(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("HIV; hepatitis C infection. Tuberculosis",
+         ["HIV", "hepatitis C infection", "Tuberculosis"]),
+        ("(heart failure, liver failure); HIV", ["heart failure, liver failure", "HIV"]),
+        ("Steroids; inhaled ones are allowed", None),
+        ("Rituximab; or belimumab", None),
+        ("Either of the following: HIV; hepatitis B", None),
+        ("One clause only", None),
+    ],
+)
+def test_an_item_is_cut_into_clauses_unless_one_leans_on_another(
+    text: str, expected: list[str] | None
+) -> None:
+    from matcher.criteria.reader import _SENTENCE_END
+
+    assert clauses(text, top_level(text), _SENTENCE_END) == expected

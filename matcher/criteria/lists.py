@@ -315,7 +315,7 @@ def members(
         # "Patients with other diseases: cancer, current infection": the lead reaches
         # every member.
         begin, lead, certain = inline.end(), inline["lead"], True
-    elif bracket > 0 and top_level(text)[bracket] and _closing(text, bracket) == end - 1:
+    elif bracket > 0 and _closing(text, bracket) == end - 1:
         # "Co-morbidity preventing resistance training (severe heart disease, ...)".
         begin, end, lead, certain = bracket + 1, end - 1, text[:bracket], True
     if certain and _introduces(lead):
