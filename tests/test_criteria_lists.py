@@ -208,15 +208,19 @@ def test_an_inclusion_list_is_an_either_or_and_is_not_cut_into_members() -> None
         ('{"version": 1, "list_leads": ["other"], "clause_links": ["this"]}', "organ_words"),
         (
             '{"version": 1, "list_leads": ["other", "other"], "clause_links": ["this"], '
-            '"organ_words": ["liver"]}',
+            '"organ_words": ["liver"], "population_words": ["patients"]}',
             "list_leads",
         ),
         (
             '{"version": 1, "list_leads": "other", "clause_links": ["this"], '
-            '"organ_words": ["liver"]}',
+            '"organ_words": ["liver"], "population_words": ["patients"]}',
             "list_leads",
         ),
-        ('{"version": 1, "list_leads": [], "clause_links": [], "organ_words": [], "x": []}', "x"),
+        (
+            '{"version": 1, "list_leads": [], "clause_links": [], "organ_words": [], '
+            '"population_words": [], "x": []}',
+            "x",
+        ),
     ],
 )
 def test_a_bad_lists_file_is_refused_naming_the_key(text: str, field: str) -> None:
@@ -291,3 +295,42 @@ def test_an_item_is_cut_into_clauses_unless_one_leans_on_another(
     from matcher.criteria.reader import _SENTENCE_END
 
     assert clauses(text, top_level(text), _SENTENCE_END) == expected
+
+
+# ------------------------------------------------------------------- population blocks
+
+TWO_POPULATIONS = """Inclusion Criteria:
+{first}
+* Age 18 years or older
+{second}
+* Age 18 to 40 years
+Exclusion Criteria:
+{first}
+* Current pregnancy
+{second}
+* Chronic viral hepatitis
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("For patients:", "For control subjects:"),
+        ("Patients:", "Healthy volunteers:"),
+        ("For SLE patients:", "For healthy controls:"),
+    ],
+)
+def test_items_under_two_population_headings_apply_to_their_population_only(
+    first: str, second: str
+) -> None:
+    criteria = parse_eligibility_text(TWO_POPULATIONS.format(first=first, second=second))
+    scoped = [c for c in criteria if "registry" not in c.text]
+    assert scoped and all(c.kind == "manual" for c in scoped), [(c.kind, c.text) for c in scoped]
+    assert all("applies to one cohort only" in (c.manual_reason or "") for c in scoped)
+
+
+def test_one_population_heading_over_the_whole_list_scopes_nothing() -> None:
+    text = "Inclusion Criteria:\nFor patients:\n* Age 18 years or older\nExclusion Criteria:\n" \
+        "* Current pregnancy\n"
+    criteria = parse_eligibility_text(text)
+    assert {c.kind for c in criteria} >= {"age", "pregnancy"}

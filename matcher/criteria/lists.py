@@ -49,7 +49,7 @@ __all__ = ["LISTS_FILE", "ListRules", "Member", "clauses", "load_list_rules", "m
            "read_list_rules", "top_level"]  # fmt: skip
 
 LISTS_FILE = "matcher/criteria/data/criteria_lists.json"
-_LISTS = ("list_leads", "clause_links", "organ_words")
+_LISTS = ("list_leads", "clause_links", "organ_words", "population_words")
 _I = re.IGNORECASE
 _MAX_MEMBERS = 8
 _MAX_CLAUSES = 8
@@ -61,6 +61,7 @@ class ListRules:
     list_leads: Phrases
     clause_links: re.Pattern[str]
     organ_words: frozenset[str]
+    population_words: tuple[str, ...] = ()
 
 
 def read_list_rules(text: str, source: str = LISTS_FILE) -> ListRules:
@@ -86,6 +87,7 @@ def read_list_rules(text: str, source: str = LISTS_FILE) -> ListRules:
         list_leads=Phrases(lists["list_leads"]),
         clause_links=re.compile(links, _I),
         organ_words=frozenset(w for e in lists["organ_words"] for w in words_of(e)),
+        population_words=tuple(lists["population_words"]),
     )
 
 

@@ -610,7 +610,10 @@ def _join(first: str, second: str) -> str:
 class _Builder:
     """Turns the lines of one eligibility text into criterion drafts, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, populations: dict[str, str] | None = None) -> None:
+        # "For patients:" / "For control subjects:": block headings naming a population
+        # (matcher.criteria.groups.population_headings), each a cohort of its own.
+        self.populations = populations or {}
         self.drafts: list[_Draft] = []
         self.section = INCLUSION
         self.open: list[_Draft] = []  # headings / collecting parents still in scope
@@ -654,6 +657,8 @@ class _Builder:
             self.cohort, self.last = None, None
             return True
         cohort = guard.cohort_heading(text)
+        if cohort is None:
+            cohort = self.populations.get(line.text.strip().strip("*#_ ").strip())
         if cohort is None:
             return False
         self.cohort, self.last = (cohort, line.indent), None
@@ -707,8 +712,9 @@ class _Builder:
 
 
 def _drafts(text: str) -> list[_Draft]:
-    builder = _Builder()
-    for line in _lines(text):
+    lines = _lines(text)
+    builder = _Builder(criteria_groups.population_headings([line.text for line in lines]))
+    for line in lines:
         builder.feed(line)
     return builder.result()
 
