@@ -90,6 +90,7 @@ CLAUSES_KEPT_TOGETHER = [
         "Prior rituximab. Patients who received it more than a year ago may be included.",
     ),
     ("exclusion", "Treatment with cyclophosphamide; unless given over 5 years ago"),
+    ("exclusion", "Active tuberculosis. Patients with treated latent TB may participate."),
     ("inclusion", "Quiescent disease: SLEDAI < 4. Active disease: SLEDAI ≥ 6"),
     ("inclusion", "Proteinuria above 1 g/day; or a urine protein to creatinine ratio above 1"),
 ]
