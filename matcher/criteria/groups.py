@@ -34,11 +34,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from matcher.criteria.grammar import load_grammar
+from matcher.criteria.grammar import load_grammar, phrase_pattern
 from matcher.criteria.guard import everyone_prefix
+from matcher.criteria.lists import load_list_rules
 from matcher.model import AnyOf, CohortScope
 
-__all__ = ["DraftShape", "HeadingGroup", "any_of_groups", "cohort_scopes", "heading_groups"]
+__all__ = ["DraftShape", "HeadingGroup", "any_of_groups", "cohort_scopes", "heading_groups",
+           "population_headings"]  # fmt: skip
 
 _I = re.IGNORECASE
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "either": 1}
@@ -162,6 +164,33 @@ def any_of_groups(
 
 
 # ------------------------------------------------------------------------------- cohorts
+
+
+@cache
+def _population_heading() -> re.Pattern[str]:
+    words = "|".join(phrase_pattern(w) for w in sorted(load_list_rules().population_words,
+                                                        key=len, reverse=True))  # fmt: skip
+    return re.compile(
+        rf"^\W*(?:for\s+(?:the\s+)?)?(?P<label>(?:[\w'/-]+\s+){{0,2}}(?:{words}))"
+        r"\s*(?:\([^()]{0,40}\))?\s*[:：]\W*$",
+        _I,
+    )
+
+
+def population_headings(lines: Sequence[str]) -> dict[str, str]:
+    """The heading lines of a text that name a population ("For patients:", "For control
+    subjects:") → the population each names, when the text has two or more different ones:
+    then each opens a block whose items apply to that population only. One such heading
+    alone names everyone the trial takes ("For patients:" over the whole list) and scopes
+    nothing."""
+    found: dict[str, str] = {}
+    for line in lines:
+        text = line.strip().strip("*#_ ").strip()
+        m = _population_heading().match(text) if len(text) <= 80 else None
+        if m is not None:
+            found[text] = " ".join(m["label"].lower().split())
+    return found if len(set(found.values())) >= 2 else {}
+
 
 
 @cache

@@ -63,6 +63,7 @@ from typing import Any
 
 from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
+from matcher.criteria import lists as criteria_lists
 from matcher.criteria import params as declared_params
 from matcher.criteria.citation import read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
@@ -650,8 +651,10 @@ def _join(first: str, second: str) -> str:
 class _Builder:
     """Turns the lines of one eligibility text into criterion drafts, in order."""
 
-    def __init__(self, populations: frozenset[str] = frozenset()) -> None:
-        self.populations = populations  # "For patients:", "For control subjects:" lines
+    def __init__(self, populations: dict[str, str] | None = None) -> None:
+        # "For patients:" / "For control subjects:": block headings naming a population
+        # (matcher.criteria.groups.population_headings), each a cohort of its own.
+        self.populations = populations or {}
         self.drafts: list[_Draft] = []
         self.section = INCLUSION
         self.open: list[_Draft] = []  # headings / collecting parents still in scope
@@ -694,7 +697,9 @@ class _Builder:
         if guard.cohort_reset(text):
             self.cohort, self.last = None, None
             return True
-        cohort = guard.cohort_heading(text) or _population(text, self.populations)
+        cohort = guard.cohort_heading(text) or self.populations.get(
+            line.text.strip().strip("*#_ ").strip()
+        )
         if cohort is None:
             return False
         self.cohort, self.last = (cohort, line.indent), None
@@ -747,36 +752,9 @@ class _Builder:
         return [d for d in self.drafts if not (d.heading and d.followed)]
 
 
-# "For patients:" ... "For control subjects:": a case-control text lists each population's
-# criteria under a "For <whom>:" heading. Two or more such headings in one text are its
-# populations (cohorts); one alone ("For women of childbearing potential:") is a heading
-# that groups, as before.
-_FOR_WHOM = re.compile(
-    r"^\W*for\s+(?:the\s+)?(?!(?:all|both|every|example|instance)\b)"
-    r"(?P<label>[^\W\d_][\w'’ /-]{1,40}?)\s*[:：]\s*$",
-    _I,
-)
-
-
-def _for_whom(text: str) -> str | None:
-    m = _FOR_WHOM.match(text.strip().strip("*#_ ").strip())
-    return " ".join(m["label"].split()) if m else None
-
-
-def _populations(lines: Sequence[_Line]) -> frozenset[str]:
-    labels = {label.casefold() for line in lines
-              if (label := _for_whom(_normalise(line.text))) is not None}  # fmt: skip
-    return frozenset(labels) if len(labels) >= 2 else frozenset()
-
-
-def _population(text: str, populations: frozenset[str]) -> str | None:
-    label = _for_whom(text) if populations else None
-    return label if label is not None and label.casefold() in populations else None
-
-
 def _drafts(text: str) -> list[_Draft]:
     lines = list(_lines(text))
-    builder = _Builder(_populations(lines))
+    builder = _Builder(criteria_groups.population_headings([line.text for line in lines]))
     for line in lines:
         builder.feed(line)
     return builder.result()
@@ -3447,7 +3425,12 @@ def _items_of(
             ctype, parsed = _classify_draft(draft, own, lupus_trial)
             parts = [(ctype, clean, parsed)]
             if compound and draft.head is None and _compound_worth_trying(parsed):
-                parts = _compound(draft, own, lupus_trial) or parts
+                parts = _compound(draft, own, lupus_trial) or _list_parts(
+                    draft, own, lupus_trial) or parts
+            elif compound and draft.head is None and parsed.kind not in COMPUTABLE_KINDS:
+                # "Patients with other autoimmune diseases. ... Individuals who refuse to
+                # provide informed consent.": one clause read as consent is not the item.
+                parts = _clause_parts(draft, own, lupus_trial) or parts
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
             # Nothing is dropped and nothing crashes: a person reads this one.
             reason = f"could not be computed ({type(exc).__name__}); check by hand"
@@ -3583,14 +3566,7 @@ _WHOLE_ITEM_RULES = ("venous", "hemodynamic")
 def _top_level(text: str) -> list[bool]:
     """Per character: outside any bracket? "(hemodialysis or peritoneal dialysis)" is one
     term; its "or" is no cut."""
-    depth, out = 0, []
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        out.append(depth == 0)
-        if ch in ")]" and depth:
-            depth -= 1
-    return out
+    return criteria_lists.top_level(text)
 
 
 def _pieces(text: str, section: str) -> list[str]:
@@ -3845,6 +3821,70 @@ def _compound(
                and len(_categories(t)) > 1 for _, t, p in out):  # fmt: skip
             return None
     return out
+
+
+# =====================================================================================
+# One item, many criteria: clauses and list members (matcher.criteria.lists)
+# =====================================================================================
+
+_Part = tuple[str, str, _Parsed]
+
+
+def _list_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+    """The criteria of an item `_compound` could not cut: its clauses, each read on its
+    own, else the members of its list. None when neither yields a computed criterion."""
+    return _clause_parts(draft, clean, lupus_trial) or _member_parts(draft, clean, lupus_trial)
+
+
+def _clause_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+    """ "History of peptic ulcer or GI bleeding; treatment with warfarin within 14 days":
+    each clause is a criterion of its own, read whole, else cut as any item is; a clause
+    not understood stays manual with its own reason and costs the others nothing."""
+    found = criteria_lists.clauses(clean, _top_level(clean), _SENTENCE_END)
+    if found is None:
+        return None
+    out: list[_Part] = []
+    for clause in found:
+        ctype, parsed = _classify(clause, draft.section, draft.context, None, lupus_trial)
+        parts = [(ctype, clause, parsed)]
+        if _compound_worth_trying(parsed):
+            sub = replace(draft, text=clause)
+            parts = _compound(sub, clause, lupus_trial) or _member_parts(
+                sub, clause, lupus_trial) or parts
+        out += [(t, p, replace(r, trace=(*r.trace, "list:clause"))) for t, p, r in parts]
+    return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
+
+
+def _member_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+    """The members of an exclusion's list, each read with what reaches it (see
+    matcher.criteria.lists): computed when every reading the list's words allow agrees,
+    else manual naming the words that may reach it."""
+    # "Serious infection such as bacteraemia, sepsis": examples of the lead, which is the
+    # criterion; read alone, "sepsis" would lose "serious" and the other infections.
+    if (draft.section != EXCLUSION or _UNSPLITTABLE.search(clean)
+            or _ANY_EXAMPLE_CUE.search(clean) or guard.lead_negation(_normalise(clean))):
+        return None
+    found = criteria_lists.members(clean, _term_spans(clean), _term_spans)
+    if found is None:
+        return None
+    out: list[_Part] = []
+    for member in found:
+        read = [_classify(t, draft.section, draft.context, None, lupus_trial)
+                for t in (member.own, *member.variants)]  # fmt: skip
+        ctype, parsed = read[0]
+        if parsed.kind == "sex" or any(f"rule:{k}" in p.trace for _, p in read
+                                       for k in _WHOLE_ITEM_RULES):  # fmt: skip
+            return None
+        agree = all((t, p.kind, p.params) == (ctype, parsed.kind, parsed.params)
+                    for t, p in read[1:])  # fmt: skip
+        if not agree and _reaching_time(member.reach):
+            return None  # "A, B or C within 90 days": the window reaches A and B
+        text = member.shown if agree and parsed.kind in COMPUTABLE_KINDS else member.own
+        if not agree and any(p.kind in COMPUTABLE_KINDS for _, p in read):
+            reason = f'whether "{member.reach}" also applies to it is not stated'
+            parsed = _manual(reason, parsed.key)
+        out.append((ctype, text, replace(parsed, trace=(*parsed.trace, member.rule))))
+    return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
 
 
 _ONE_OF = re.compile(
