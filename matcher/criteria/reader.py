@@ -3189,7 +3189,7 @@ def _items_of(
             ctype, parsed = _classify_draft(draft, own, lupus_trial)
             parts = [(ctype, clean, parsed)]
             if compound and draft.head is None and _compound_worth_trying(parsed):
-                parts = _compound(draft, own, lupus_trial) or parts
+                parts = _compound(draft, own, lupus_trial, _policy(parsed)) or parts
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
             # Nothing is dropped and nothing crashes: a person reads this one.
             reason = f"could not be computed ({type(exc).__name__}); check by hand"
@@ -3506,29 +3506,160 @@ def _loose(parsed: _Parsed) -> bool:
 
 def _compound_worth_trying(parsed: _Parsed) -> bool:
     # "Pregnant or planning a pregnancy", "on dialysis or expected to need it": the plan
-    # made the whole item manual.
+    # made the whole item manual. "Pregnant or nursing women, or women of childbearing
+    # potential not using contraception": the policy reason made it manual.
     return parsed.kind not in COMPUTABLE_KINDS and (
-        _loose(parsed) or "kinds:pregnancy:future" in parsed.trace
-        or parsed.manual_reason == _PLAN_REASON
+        _loose(parsed) or _planned(parsed) or _policy(parsed)
     )
 
 
+def _planned(parsed: _Parsed) -> bool:
+    """A reading of a plan or expectation: "planning a pregnancy within a year"."""
+    return "kinds:pregnancy:future" in parsed.trace or parsed.manual_reason == _PLAN_REASON
+
+
+# The readers whose manual reason names something a person checks at screening:
+# consent, contraception, an allergy, the investigator's judgement, another study.
+_POLICY_RULES = ("rule:manual_cues", "rule:consent")
+
+
+def _policy(parsed: _Parsed) -> bool:
+    """A manual reading that recognised a requirement a person checks (a policy of the
+    screening visit, a threshold the reader cannot read, BILAG grades), as opposed to one
+    that did not understand its words. Its reason is about its own clause only."""
+    if parsed.kind in COMPUTABLE_KINDS or _loose(parsed) or _planned(parsed):
+        return False
+    reason = parsed.manual_reason or ""
+    return (
+        any(rule in parsed.trace for rule in _POLICY_RULES)
+        or reason.endswith("threshold not recognised")
+        or reason == _BILAG_REASON
+    )
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """An item cut around its policy clauses: the pieces to read (each policy clause one
+    piece), and the text outside the policy clauses that may carry an exception ("if",
+    "except") reaching the other pieces."""
+
+    pieces: list[str]
+    outside: str
+
+
+# A clause that qualifies the words before it rather than stating a requirement of its
+# own: "Significant liver disease, as judged by the investigator", "Heart failure, in the
+# investigator's opinion severe", "..., which in the opinion of the investigator ...".
+_QUALIFYING_START = re.compile(
+    r"^(?:as|in|per|according|based|due|because|which|who|whom|whose|that|where|when|"
+    r"if|unless|except|than|by|so|such|deemed|judged|considered|determined|assessed)\b",
+    _I,
+)
+# "Anaphylaxis or hypersensitivity to rituximab", "malignancy or another illness with a
+# life expectancy under 5 years": in an exclusion, what follows the policy words may be
+# shared with the piece joined to them by a bare "or"/"and" (an anaphylaxis to rituximab,
+# a malignancy with that life expectancy). Only after a comma, a semicolon or a sentence
+# end does the clause stand alone; a contraception clause says whom it is about
+# ("pregnant, lactating or of childbearing potential without contraception").
+def _shares_object(parsed: _Parsed) -> bool:
+    """May the words after this reading's cue belong to the piece before it too? A
+    threshold belongs to its analyte ("dialysis or serum creatinine above 2.5": an
+    unreadable value reaches no further back)."""
+    return (any(rule in parsed.trace for rule in _POLICY_RULES)
+            and parsed.manual_reason != _OWN_EXCEPTIONS_REASON)  # fmt: skip
+
+
+_SEPARATE_CLAUSE = re.compile(r"[,;]\s*(?:(?:and/)?or|and)?\s*$", _I)
+# A contraception clause's exceptions are about who must use it ("women of childbearing
+# potential except if post-menopausal or surgically sterile"): they stay in the clause.
+_OWN_EXCEPTIONS_REASON = "pregnancy testing and contraception are checked at screening"
+# A sentence that admits someone back ("... may be included", "are eligible") qualifies
+# the sentences before it.
+_READMITS = re.compile(
+    r"\b(?:eligible|allowed|permitted|acceptable|included|enrolled|exempt(?:ed)?)\b", _I
+)
+
+
+def _policy_reach(
+    text: str, section: str, context: tuple[str, ...], lupus_trial: bool
+) -> _Reach | None:
+    """The pieces of an item read whole as something a person checks, with the policy
+    reason holding only the words it is about: its clause, from the cut before the words
+    it was read from to the end of their sentence ("Pregnant or nursing women | or women
+    of childbearing potential not using contraception"), and every other sentence read
+    alone ("Patients with another autoimmune disease. | Pregnant or lactating women. |
+    Patients who refuse to give consent."). None when the clause qualifies the words
+    before it (`_QUALIFYING_START`), may share their object (`_SEPARATE_CLAUSE`), or
+    a sentence admits someone back (`_READMITS`)."""
+    top = _top_level(text)
+    ends = [m for m in _SENTENCE_END.finditer(text) if top[m.start()]]
+    bounds = [(0, ends[0].start() if ends else len(text))]
+    bounds += [(a.end(), b.start()) for a, b in itertools.pairwise(ends)]
+    bounds += [(ends[-1].end(), len(text))] if ends else []
+    pieces: list[str] = []
+    outside: list[str] = []
+    found_policy = False
+    for begin, end in bounds:
+        sentence = text[begin:end].strip()
+        if not sentence:
+            continue
+        if _READMITS.search(sentence):
+            return None
+        parts = _pieces(sentence, section) if len(sentence) <= _COMPOUND_MAX_CHARS else []
+        if not parts:
+            return None
+        cursor, cut = 0, None
+        for index, part in enumerate(parts):
+            at = sentence.find(part, cursor)
+            if at < 0:
+                return None
+            cursor = at + len(part)
+            parsed = _classify(part, section, context, None, lupus_trial)[1]
+            if _policy(parsed):
+                cut = (index, at, parsed)
+                break
+        if cut is None:
+            pieces += parts
+            outside.append(sentence)
+            continue
+        index, at, parsed = cut
+        found_policy = True
+        clause, head = sentence[at:], sentence[:at]
+        if index and (_QUALIFYING_START.match(clause) or (
+                section == EXCLUSION and _shares_object(parsed)
+                and not _SEPARATE_CLAUSE.search(head))):  # fmt: skip
+            return None
+        pieces += [*parts[:index], _clean_text(clause)]
+        outside.append(head)
+        if index and parsed.manual_reason != _OWN_EXCEPTIONS_REASON:
+            outside.append(clause)
+    if not found_policy:
+        return None
+    return _Reach(pieces, " ".join(outside))
+
+
 def _compound(
-    draft: _Draft, clean: str, lupus_trial: bool
+    draft: _Draft, clean: str, lupus_trial: bool, policy: bool = False
 ) -> list[tuple[str, str, _Parsed]] | None:
     """The requirements of an item the reader could not take whole, each read alone:
     [(type, text, reading)], or None when the item is not cut (one piece, a piece an
-    exclusion cannot account for, a connective whose reach the parse cannot bound)."""
+    exclusion cannot account for, a connective whose reach the parse cannot bound).
+    `policy`: the item was read whole as something a person checks (`_policy`); that
+    reading keeps its own clause only (`_policy_reach`)."""
     section, context = draft.section, draft.context
     text = clean
     heading = _INLINE_HEADING.match(text)
     rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
+    reach = _policy_reach(text, section, context, lupus_trial) if policy and not heading else None
+    if policy and reach is None:
+        return None
+    unreached = reach.outside if reach is not None else text
     if heading and _groups_only(heading["head"]):
         # "Important organs basically normal: Cardiac: LVEF ≥ 55%; Renal: eGFR ≥ 30":
         # the heading only groups the requirements after it.
         context = (*context, heading["head"])
         text, rule = text[heading.end() :], "compound:heading"
-    elif heading or _UNSPLITTABLE.search(text) or guard.lead_negation(_normalise(text)):
+    elif heading or _UNSPLITTABLE.search(unreached) or guard.lead_negation(_normalise(text)):
         # "Diabetes group: age 30-70, type 2 diabetes": a label that may scope the item
         # to a cohort; "one or more of: ...", "if on steroids, ...": reach unknown.
         return None
@@ -3536,7 +3667,7 @@ def _compound(
     # as something a person checks may lose it ("Currently on dialysis or expected to need
     # it", "currently pregnant or planning a pregnancy").
     reaching = _reaching_lead(text)
-    pieces = _pieces(text, section)
+    pieces = reach.pieces if reach is not None else _pieces(text, section)
     if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
         return None
     if any(a[-1:].isdigit() and _SHARED_UNIT.match(b) for a, b in itertools.pairwise(pieces)):
@@ -3559,8 +3690,10 @@ def _compound(
             # the subject of the next piece, not a requirement; read alone, "male" excluded
             # every man.
             return None
-        if _reaching_time(piece) and not timed:
-            return None  # "A, B or C within 90 days": the window reaches A and B
+        if _reaching_time(piece) and not timed and not _planned(parsed):
+            # "A, B or C within 90 days": the window reaches A and B. A plan's window
+            # looks forward ("or planning a pregnancy within a year of entry"): its own.
+            return None
         timed = timed and (not computed or _reaching_time(piece))
         parsed = replace(parsed, trace=(*parsed.trace, rule))
         out.append((ctype, piece, parsed))
