@@ -151,3 +151,39 @@ def test_policy_words_that_reach_the_words_before_them_keep_the_item_whole(
 ) -> None:
     criteria = _read(section, item)
     assert _computed(criteria) == []
+
+
+# ---------------------------------------------------------- a trigger word too broad
+
+# (section, item, the reason it must not get): a word that names something else.
+NOT_THE_POLICY: list[tuple[str, str, str]] = [
+    # an allergic disease, an allergen challenge or an allergist is no allergy to an agent
+    ("exclusion", "Seasonal allergic rhinitis needing daily treatment",
+     "allergies are checked at screening"),
+    ("exclusion", "Hypersensitivity pneumonitis or other interstitial lung disease",
+     "allergies are checked at screening"),
+    ("inclusion", "Positive skin prick test to a grass allergen",
+     "allergies are checked at screening"),
+    ("inclusion", "Referred by an allergist or a dermatologist",
+     "allergies are checked at screening"),
+    # this study's own procedures are no other study
+    ("inclusion", "Able to attend the clinic visits and other study procedures",
+     "participation in other studies is checked at screening"),
+    # a hypersensitivity to the study's product is an allergy
+    ("exclusion", "Known hypersensitivity to the investigational product or its excipients",
+     "participation in other studies is checked at screening"),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "reason"), NOT_THE_POLICY)
+def test_a_policy_trigger_word_does_not_fire_on_what_it_does_not_describe(
+    section: str, item: str, reason: str
+) -> None:
+    assert [c.manual_reason for c in _read(section, item)] != [reason]
+
+
+def test_a_purified_protein_derivative_is_no_urine_protein() -> None:
+    # the tuberculin skin test ("PPD") names a protein, not the urine's
+    criteria = _read("exclusion", "Purified protein derivative skin test induration > 10 mm")
+    assert all("urine protein" not in (c.manual_reason or "") for c in criteria)
+    assert all(c.kind != "lab" for c in criteria)

@@ -1021,9 +1021,21 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "requires the investigator's judgement",
     ),
+    # An allergy to an agent (before other studies: "hypersensitivity to the investigational
+    # product" is an allergy), not an allergic disease ("other than allergic rhinitis",
+    # "allergic bronchopulmonary aspergillosis", "hypersensitivity pneumonitis"), an
+    # allergen challenge or an allergist.
+    (re.compile(
+        r"allerg(?!en|ist|olog|ic\s+(?:rhinitis|rhino|asthma|diseases?|disorders?|"
+        r"conjunctivitis|bronchopulmonary|dermatitis))|"
+        r"hypersensitiv(?!ity\s+(?:pneumonitis|vasculitis))",
+        _I,
+    ), "allergies are checked at screening"),
     (
         re.compile(
-            r"(?:another|other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trial|study)|"
+            # "... and other study procedures", "other study visits": this study's own.
+            r"(?:another|other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trial|study)"
+            r"(?!\s+(?:procedures?|visits?|requirements?|assessments?|activities|schedule))|"
             r"investigational\s+(?:drug|product|agent|medicinal|therapy)",
             _I,
         ),
@@ -1038,7 +1050,6 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         "suitability for the study treatment is the investigator's decision",
     ),
     (_PLAN, _PLAN_REASON),
-    (re.compile(r"allerg|hypersensitiv", _I), "allergies are checked at screening"),
     (re.compile(r"life\s+expectancy", _I), "life expectancy is an investigator's estimate"),
     (re.compile(r"vaccin", _I), "vaccination history is checked at screening"),
     (re.compile(r"contraindicat", _I), "contraindications are judged by the investigator"),
