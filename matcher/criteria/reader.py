@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING, Any
 from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
 from matcher.criteria import params as declared_params
-from matcher.criteria.citation import read_citation
+from matcher.criteria.citation import implied_conditions, read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
 from matcher.criteria.render import format_number, reading
@@ -2666,6 +2666,17 @@ def _criteria_named_disease(ctx: _Ctx) -> list[str]:
     ) else []
 
 
+def _implied_by_citation(ctx: _Ctx) -> list[str]:
+    """The disease an inclusion names only by its classification criteria: "fulfils 4 of
+    the 11 ACR criteria" is SLE (matcher.criteria.citation.implied_conditions). When the
+    citation fits several diseases ("at least 4 ACR classification criteria": SLE's or
+    rheumatoid arthritis'), a lupus trial's is SLE; any other stays unread."""
+    conditions = implied_conditions(ctx.text)
+    if len(conditions) > 1 and ctx.lupus_trial and "dx.sle" in conditions:
+        return ["dx.sle"]
+    return conditions if len(conditions) == 1 else []
+
+
 def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
     spans: list[tuple[int, int]] = []
     params: dict[str, Any] = {
@@ -2708,6 +2719,8 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     # Having had a kidney biopsy is never itself a condition to include or exclude on.
     concepts = [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"]
     named = _criteria_named_disease(ctx)
+    if not concepts and not named and not ctx.exclusion:
+        named = _implied_by_citation(ctx)
     if not concepts and not named:
         return None
     concepts += [c for c in named if c not in concepts]
@@ -3824,7 +3837,11 @@ def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
     }
     if not groups:
         return None  # most readings name no group concept: no second scan of the text
-    matches = vocab.find_terms(_normalise(text))
+    norm = _normalise(text)
+    # "Major depressive disorder per the Diagnostic and Statistical Manual of Mental
+    # Disorders": a term its context rules out (the manual's name) names nothing.
+    matches = [m for m in vocab.find_terms(norm)
+               if in_context(norm, m.start, m.end, vocab[m.concept_id])]  # fmt: skip
     for concept_id, narrower in groups.items():
         named = [m for m in matches if m.concept_id == concept_id]
         if named and all(m.text.casefold() in narrower for m in named):
