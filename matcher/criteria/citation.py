@@ -351,14 +351,21 @@ _COUNT_BEFORE = re.compile(
 )
 
 
+def _count_before(text: str, mention: _Mention) -> tuple[int, int] | None:
+    """(the count, where it starts) stated just before a body mention, or None."""
+    m = _COUNT_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+    if m is None:
+        return None
+    return _number(m["n"]) or 0, mention.start - (min(40, mention.start) - m.start())
+
+
 def _counts_before(text: str, counts: set[tuple[int, int]],
                    systems: Systems) -> list[tuple[int, int]]:  # fmt: skip
     found = []
     for mention in _mentions(text, systems):
-        m = _COUNT_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
-        if m is not None and any(_number(m["n"]) == c[0] for c in counts):
-            begin = mention.start - (min(40, mention.start) - m.start())
-            found.append((begin, mention.start))
+        count = _count_before(text, mention)
+        if count is not None and any(count[0] == c[0] for c in counts):
+            found.append((count[1], mention.start))
     return found
 
 
@@ -380,9 +387,8 @@ def implied_conditions(text: str, systems: Systems | None = None) -> list[str]:
     ("at least 4 ACR criteria": SLE's 4 of 11 or rheumatoid arthritis' 4 of 7)."""
     systems = systems or load_systems()
     stated = [(_number(m["n"] or m["alone"]), _number(m["m"])) for m in _COUNT.finditer(text)]
-    stated += [(_number(m["n"]), None) for m in
-               (_COUNT_BEFORE.search(text[max(0, x.start - 40) : x.start])
-                for x in _mentions(text, systems)) if m is not None]  # fmt: skip
+    stated += [(count[0], None) for x in _mentions(text, systems)
+               if (count := _count_before(text, x)) is not None]  # fmt: skip
     candidates: list[ClassificationSet] = []
     everything = {c for s in systems.sets for c in s.conditions}
     for mention in _mentions(text, systems):
