@@ -34,10 +34,14 @@ from matcher.criteria.grammar import (
 )
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
-__all__ = ["SYSTEMS_FILE", "Citation", "Systems", "load_systems", "read_citation", "read_systems"]
+__all__ = [
+    "SYSTEMS_FILE", "Citation", "Systems", "implied_conditions", "load_systems", "read_citation",
+    "read_systems",
+]
 
 SYSTEMS_FILE = "matcher/criteria/data/classification_systems.json"
-_KEYS = frozenset({"version", "description", "bodies", "sets", "cumulative", "not_now"})
+_KEYS = frozenset({"version", "description", "bodies", "sets", "cumulative", "not_now",
+                   "by_entry"})
 _SET_KEYS = frozenset({"label", "bodies", "years", "conditions", "counts", "scores", "own_terms"})
 _YEAR = r"(?:19|20)\d{2}"
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -47,7 +51,7 @@ _NUMBER = r"(?:\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
 _JOINER = re.compile(r"\s*(?:/|-|–|&|\band\b)\s*$", re.IGNORECASE)
 # Words a citation's year may stand after: "ACR revised classification criteria (1997)".
 _AFTER_YEAR = re.compile(
-    rf"^(?:[\s(),]|\b(?:revised|updated|modified|classification|diagnostic|criteria|of|in)\b)*?"
+    rf"^(?:[\s(),-]|\b(?:revised|updated|modified|classification|diagnostic|criteria|of|in)\b)*?"
     rf"(?P<year>{_YEAR})\b\)?",
     re.IGNORECASE,
 )
@@ -117,6 +121,7 @@ class Systems:
     bodies: dict[str, re.Pattern[str]]
     sets: tuple[ClassificationSet, ...]
     cumulative: Phrases
+    by_entry: Phrases  # "fulfilled ... criteria at the time of study entry": by then, ever
     not_now: re.Pattern[str]
 
 
@@ -157,8 +162,12 @@ def _body_pattern(spec: Any, source: str, key: str) -> re.Pattern[str]:
     abbreviations = _strings(spec["abbreviations"], source, f"{key}.abbreviations")
     abbr = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
     full = "|".join(phrase_pattern(n) for n in sorted(names, key=len, reverse=True))
+    # "EULAR (European League Against Rheumatism)": the abbreviation with its name in
+    # brackets; "SLICC-2012" is the body and its year, "ACR-50" a response criterion and
+    # "ARA-C" a drug (cytarabine).
     return re.compile(
-        rf"(?:(?i:{full})(?:\s*\(\s*(?:{abbr})\s*\))?|(?<![^\W_])(?:{abbr})(?![^\W_]|-\d))"
+        rf"(?:(?i:{full})(?:\s*\(\s*(?:{abbr})\s*\))?|(?<![^\W_])(?:{abbr})"
+        rf"(?![^\W_]|-(?!{_YEAR}\b)\d|-[^\W\d_](?![^\W_]))(?:\s*\(\s*(?i:{full})\s*\))?)"
     )
 
 
@@ -214,6 +223,7 @@ def read_systems(text: str, source: str = SYSTEMS_FILE,
         bodies=bodies,
         sets=sets,
         cumulative=Phrases(_strings(data["cumulative"], source, "cumulative")),
+        by_entry=Phrases(_strings(data["by_entry"], source, "by_entry")),
         # "The 4 criteria need not be present at the time of study enrolment".
         not_now=re.compile(
             rf"(?:\b(?:the|these|all|such)\s+)?(?:(?P<n>{_NUMBER})\s+)?\bcriteria\s+"
@@ -263,10 +273,139 @@ def _number(token: str | None) -> int | None:
 
 def _label(sets: Sequence[ClassificationSet], mention: _Mention, year: int | None) -> str:
     """The set's own label when the edition is named ("2019 EULAR/ACR"), else the body
-    as written ("ACR", "EULAR/ACR")."""
-    if year is not None:
+    as written ("ACR", "EULAR/ACR"), with a year no set of the data has ("ACR 2009")."""
+    if year is not None and any(year in s.years for s in sets):
         return sets[0].label
-    return "/".join(mention.bodies)
+    written = "/".join(mention.bodies)
+    return f"{written} {year}" if year is not None else written
+
+
+def _dated(text: str, mention: _Mention) -> tuple[int, int, int | None, tuple[int, int] | None]:
+    """(start, end, year, the year's span after the body) of a body mention: "1997 ACR"
+    (the year in the start), "ACR (1997)", "SLICC-2012"."""
+    start, end = mention.start, mention.end
+    before = _BEFORE_YEAR.search(text[max(0, start - 20) : start])
+    after = _AFTER_YEAR.match(text[end : end + 50])
+    if before is not None:
+        return start - (min(20, start) - before.start()), end, int(before["year"]), None
+    if after is not None:
+        span = (end + after.start("year"), end + after.end("year"))
+        return start, end, int(after["year"]), span
+    return start, end, None, None
+
+
+def _editions(systems: Systems, mention: _Mention, year: int | None,
+              wanted: set[str]) -> list[ClassificationSet] | None:  # fmt: skip
+    """The sets a body mention cites for these conditions, or None when it cites none.
+    A year picks the edition: of the body as written, else of a joint set the text names
+    by one of its bodies ("2013 ACR criteria" for systemic sclerosis is the 2013
+    ACR/EULAR set) or with a body added ("2012 SLICC/ACR": SLICC 2012). A year that is an
+    edition of the body (alone or in a joint set) for another disease ("1997 ACR criteria
+    for Sjögren's") is not understood; a year no set of the body has ("ACR criteria
+    (2009)") is read as written:
+    the notes cannot check the edition, a documented diagnosis stands for it."""
+    bodies = set(mention.bodies)
+    own = [s for s in systems.sets if s.bodies == bodies]
+    sets = [s for s in own if s.conditions & wanted]
+    if year is None:
+        return sets or None
+    dated = [s for s in sets if year in s.years] or [
+        s for s in systems.sets
+        if s.conditions & wanted and year in s.years and (s.bodies < bodies or bodies < s.bodies)
+    ]
+    if dated:
+        return dated
+    if not sets or any(year in s.years for s in systems.sets if s.bodies & bodies):
+        return None  # "2013 ACR" for SLE: the 2013 ACR/EULAR set is systemic sclerosis'
+    return sets
+
+
+# "the 11 modified ACR revised criteria", "ACR revised diagnostic guidelines": edition
+# words beside a body, and "guidelines" for its criteria.
+_EDITION_BEFORE = re.compile(r"\b(?:(?:revised|modified|updated|amended)\s+)+$", re.IGNORECASE)
+_EDITION_AFTER = re.compile(
+    r"^(?:\s+(?:revised|modified|updated|amended|classification|diagnostic))*"
+    r"(?:\s+(?:revised|modified|updated|amended|guidelines)\b)",
+    re.IGNORECASE,
+)
+
+
+def _edition_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    found = []
+    before = _EDITION_BEFORE.search(text[max(0, start - 40) : start])
+    if before is not None:
+        found.append((start - (min(40, start) - before.start()), start))
+    after = _EDITION_AFTER.match(text[end : end + 60])
+    if after is not None:
+        found.append((end, end + after.end()))
+    return found
+
+
+# "at least 4 ACR classification criteria", "≥ 4 of the 1997 ACR criteria": a count stated
+# before the body, the total left out.
+_COUNT_BEFORE = re.compile(
+    rf"(?:\b(?:at\s+least|a\s+minimum\s+of|minimum\s+of)\s+|[≥]\s*|>=\s*)(?P<n>{_NUMBER})"
+    rf"\s+(?:or\s+more\s+)?(?:of\s+)?(?:the\s+)?(?:{_YEAR}\s+)?"
+    rf"(?:(?:revised|modified|updated)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _count_before(text: str, mention: _Mention) -> tuple[int, int] | None:
+    """(the count, where it starts) stated just before a body mention, or None."""
+    m = _COUNT_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+    if m is None:
+        return None
+    return _number(m["n"]) or 0, mention.start - (min(40, mention.start) - m.start())
+
+
+def _counts_before(text: str, counts: set[tuple[int, int]],
+                   systems: Systems) -> list[tuple[int, int]]:  # fmt: skip
+    found = []
+    for mention in _mentions(text, systems):
+        count = _count_before(text, mention)
+        if count is not None and any(count[0] == c[0] for c in counts):
+            found.append((count[1], mention.start))
+    return found
+
+
+# "the 1997 ACR (17) or the 2012 SLICC criteria for SLE (18)": a reference number after a
+# cited body (or its year), or after the disease its criteria are for.
+_REFERENCE = re.compile(
+    r"(?:\b(?:criteria|classification)\s+(?:for|of)\s+(?:the\s+)?[^()\d,;:]{1,40}?|)"
+    r"\s*(?P<ref>\(\s*(?:refs?\.?\s*|reference\s+)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\))",
+    re.IGNORECASE,
+)
+
+
+def implied_conditions(text: str, systems: Systems | None = None) -> list[str]:
+    """The conditions a citation stands for when the item names none: "fulfils 4 of the
+    11 ACR criteria" (the 1982 and 1997 ACR sets: SLE), "meets the SLICC criteria". Every
+    set the citation may be (its body, its edition, a count it states) is a candidate;
+    a condition implied by another candidate's (lupus nephritis implies SLE) is left
+    out. More than one condition means the citation alone does not say which disease
+    ("at least 4 ACR criteria": SLE's 4 of 11 or rheumatoid arthritis' 4 of 7)."""
+    systems = systems or load_systems()
+    stated = [(_number(m["n"] or m["alone"]), _number(m["m"])) for m in _COUNT.finditer(text)]
+    stated += [(count[0], None) for x in _mentions(text, systems)
+               if (count := _count_before(text, x)) is not None]  # fmt: skip
+    candidates: list[ClassificationSet] = []
+    everything = {c for s in systems.sets for c in s.conditions}
+    for mention in _mentions(text, systems):
+        _, _, year, _ = _dated(text, mention)
+        sets = _editions(systems, mention, year, everything) or []
+        if stated:
+            sets = [s for s in sets if any(
+                n == c[0] and of_m in (None, c[1]) for n, of_m in stated for c in s.counts)]
+        candidates += sets
+    conditions = list(dict.fromkeys(c for s in candidates for c in s.conditions))
+    implying = _implying(conditions, load_vocabulary())
+    return [c for c in conditions if c not in implying]
+
+
+def _implying(conditions: list[str], vocab: Vocabulary) -> set[str]:
+    """The conditions that imply another of the list: lupus nephritis (it implies SLE)."""
+    return {c for c in conditions if set(vocab[c].attrs.get("implies", ())) & set(conditions)}
 
 
 def read_citation(text: str, conditions: Iterable[str],
@@ -281,32 +420,22 @@ def read_citation(text: str, conditions: Iterable[str],
     family: list[ClassificationSet] = []  # every set of the bodies cited, any edition
     label: str | None = None
     for mention in _mentions(text, systems):
-        sets = [s for s in systems.sets
-                if s.bodies == set(mention.bodies) and s.conditions & wanted]  # fmt: skip
-        if not sets:
+        start, end, year, year_span = _dated(text, mention)
+        sets = _editions(systems, mention, year, wanted)
+        if sets is None:
             continue  # "SLICC criteria for systemic sclerosis": not this body's
-        family += sets
-        start, end, year = mention.start, mention.end, None
-        before = _BEFORE_YEAR.search(text[max(0, start - 20) : start])
-        after = _AFTER_YEAR.match(text[end : end + 50])
-        year_span: tuple[int, int] | None = None
-        if before is not None:
-            year, start = int(before["year"]), start - (min(20, start) - before.start())
-        elif after is not None:
-            year = int(after["year"])
-            year_span = (end + after.start("year"), end + after.end("year"))
-        if year is not None:
-            # "1997 ACR criteria for Sjögren's": no such edition for this disease, so the
-            # citation is not understood and the item stays manual.
-            sets = [s for s in sets if year in s.years]
-            if not sets:
-                continue
+        family += [s for s in systems.sets
+                   if s.bodies == set(mention.bodies) and s.conditions & wanted]  # fmt: skip
         spans += [(start, end), *([year_span] if year_span else [])]
+        spans += _edition_words(text, start, end)
         cited += sets
         label = label or _label(sets, mention, year)
     if label is None:
         return None
     counts = {c for s in cited for c in s.counts}
+    spans += _counts_before(text, counts, systems)
+    spans += [(m.start("ref"), m.end("ref")) for m in _REFERENCE.finditer(text)
+              if any(a <= m.start() <= b + 1 for a, b in spans)]  # fmt: skip
     for m in _COUNT.finditer(text):
         n, of_m = _number(m["n"] or m["alone"]), _number(m["m"])
         if any(n == c[0] and of_m in (None, c[1]) for c in counts):
@@ -324,6 +453,7 @@ def read_citation(text: str, conditions: Iterable[str],
         if any(_number(m["n"]) < c[0] for c in counts):
             spans.append((m.start(), m.end()))
     spans += systems.cumulative.spans(text)
+    spans += systems.by_entry.spans(text)
     for m in systems.not_now.finditer(text):
         if m["n"] is None or any(_number(m["n"]) == c[0] for c in counts):
             spans.append((m.start(), m.end()))

@@ -65,7 +65,7 @@ from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
 from matcher.criteria import lists as criteria_lists
 from matcher.criteria import params as declared_params
-from matcher.criteria.citation import read_citation
+from matcher.criteria.citation import implied_conditions, read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
 from matcher.criteria.record import RegistryRecord
@@ -1069,9 +1069,21 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "requires the investigator's judgement",
     ),
+    # An allergy to an agent (before other studies: "hypersensitivity to the investigational
+    # product" is an allergy), not an allergic disease ("other than allergic rhinitis",
+    # "allergic bronchopulmonary aspergillosis", "hypersensitivity pneumonitis"), an
+    # allergen challenge or an allergist.
+    (re.compile(
+        r"allerg(?!en|ist|olog|ic\s+(?:rhinitis|rhino|asthma|diseases?|disorders?|"
+        r"conjunctivitis|bronchopulmonary|dermatitis))|"
+        r"hypersensitiv(?!ity\s+(?:pneumonitis|vasculitis))",
+        _I,
+    ), "allergies are checked at screening"),
     (
         re.compile(
-            r"(?:another|other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trial|study)|"
+            # "... and other study procedures", "other study visits": this study's own.
+            r"(?:another|other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trial|study)"
+            r"(?!\s+(?:procedures?|visits?|requirements?|assessments?|activities|schedule))|"
             r"investigational\s+(?:drug|product|agent|medicinal|therapy)",
             _I,
         ),
@@ -1086,7 +1098,6 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         "suitability for the study treatment is the investigator's decision",
     ),
     (_PLAN, _PLAN_REASON),
-    (re.compile(r"allerg|hypersensitiv", _I), "allergies are checked at screening"),
     (re.compile(r"life\s+expectancy", _I), "life expectancy is an investigator's estimate"),
     (re.compile(r"vaccin", _I), "vaccination history is checked at screening"),
     (re.compile(r"contraindicat", _I), "contraindications are judged by the investigator"),
@@ -2895,6 +2906,17 @@ def _criteria_named_disease(ctx: _Ctx) -> list[str]:
     ) else []
 
 
+def _implied_by_citation(ctx: _Ctx) -> list[str]:
+    """The disease an inclusion names only by its classification criteria: "fulfils 4 of
+    the 11 ACR criteria" is SLE (matcher.criteria.citation.implied_conditions). When the
+    citation fits several diseases ("at least 4 ACR classification criteria": SLE's or
+    rheumatoid arthritis'), a lupus trial's is SLE; any other stays unread."""
+    conditions = implied_conditions(ctx.text)
+    if len(conditions) > 1 and ctx.lupus_trial and "dx.sle" in conditions:
+        return ["dx.sle"]
+    return conditions if len(conditions) == 1 else []
+
+
 def _diagnosis_params(concepts: list[str], ctx: _Ctx) -> dict[str, Any]:
     spans: list[tuple[int, int]] = []
     params: dict[str, Any] = {
@@ -2937,6 +2959,8 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     # Having had a kidney biopsy is never itself a condition to include or exclude on.
     concepts = [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"]
     named = _criteria_named_disease(ctx)
+    if not concepts and not named and not ctx.exclusion:
+        named = _implied_by_citation(ctx)
     if not concepts and not named:
         return None
     concepts += [c for c in named if c not in concepts]
@@ -3425,7 +3449,7 @@ def _items_of(
             ctype, parsed = _classify_draft(draft, own, lupus_trial)
             parts = [(ctype, clean, parsed)]
             if compound and draft.head is None and _compound_worth_trying(parsed):
-                parts = _compound(draft, own, lupus_trial) or _list_parts(
+                parts = _compound(draft, own, lupus_trial, _policy(parsed)) or _list_parts(
                     draft, own, lupus_trial) or parts
             elif compound and draft.head is None and parsed.kind not in COMPUTABLE_KINDS:
                 # "Patients with other autoimmune diseases. ... Individuals who refuse to
@@ -3740,29 +3764,160 @@ def _loose(parsed: _Parsed) -> bool:
 
 def _compound_worth_trying(parsed: _Parsed) -> bool:
     # "Pregnant or planning a pregnancy", "on dialysis or expected to need it": the plan
-    # made the whole item manual.
+    # made the whole item manual. "Pregnant or nursing women, or women of childbearing
+    # potential not using contraception": the policy reason made it manual.
     return parsed.kind not in COMPUTABLE_KINDS and (
-        _loose(parsed) or "kinds:pregnancy:future" in parsed.trace
-        or parsed.manual_reason == _PLAN_REASON
+        _loose(parsed) or _planned(parsed) or _policy(parsed)
     )
 
 
+def _planned(parsed: _Parsed) -> bool:
+    """A reading of a plan or expectation: "planning a pregnancy within a year"."""
+    return "kinds:pregnancy:future" in parsed.trace or parsed.manual_reason == _PLAN_REASON
+
+
+# The readers whose manual reason names something a person checks at screening:
+# consent, contraception, an allergy, the investigator's judgement, another study.
+_POLICY_RULES = ("rule:manual_cues", "rule:consent")
+
+
+def _policy(parsed: _Parsed) -> bool:
+    """A manual reading that recognised a requirement a person checks (a policy of the
+    screening visit, a threshold the reader cannot read, BILAG grades), as opposed to one
+    that did not understand its words. Its reason is about its own clause only."""
+    if parsed.kind in COMPUTABLE_KINDS or _loose(parsed) or _planned(parsed):
+        return False
+    reason = parsed.manual_reason or ""
+    return (
+        any(rule in parsed.trace for rule in _POLICY_RULES)
+        or reason.endswith("threshold not recognised")
+        or reason == _BILAG_REASON
+    )
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """An item cut around its policy clauses: the pieces to read (each policy clause one
+    piece), and the text outside the policy clauses that may carry an exception ("if",
+    "except") reaching the other pieces."""
+
+    pieces: list[str]
+    outside: str
+
+
+# A clause that qualifies the words before it rather than stating a requirement of its
+# own: "Significant liver disease, as judged by the investigator", "Heart failure, in the
+# investigator's opinion severe", "..., which in the opinion of the investigator ...".
+_QUALIFYING_START = re.compile(
+    r"^(?:as|in|per|according|based|due|because|which|who|whom|whose|that|where|when|"
+    r"if|unless|except|than|by|so|such|deemed|judged|considered|determined|assessed)\b",
+    _I,
+)
+# "Anaphylaxis or hypersensitivity to rituximab", "malignancy or another illness with a
+# life expectancy under 5 years": in an exclusion, what follows the policy words may be
+# shared with the piece joined to them by a bare "or"/"and" (an anaphylaxis to rituximab,
+# a malignancy with that life expectancy). Only after a comma, a semicolon or a sentence
+# end does the clause stand alone; a contraception clause says whom it is about
+# ("pregnant, lactating or of childbearing potential without contraception").
+def _shares_object(parsed: _Parsed) -> bool:
+    """May the words after this reading's cue belong to the piece before it too? A
+    threshold belongs to its analyte ("dialysis or serum creatinine above 2.5": an
+    unreadable value reaches no further back)."""
+    return (any(rule in parsed.trace for rule in _POLICY_RULES)
+            and parsed.manual_reason != _OWN_EXCEPTIONS_REASON)  # fmt: skip
+
+
+_SEPARATE_CLAUSE = re.compile(r"[,;]\s*(?:(?:and/)?or|and)?\s*$", _I)
+# A contraception clause's exceptions are about who must use it ("women of childbearing
+# potential except if post-menopausal or surgically sterile"): they stay in the clause.
+_OWN_EXCEPTIONS_REASON = "pregnancy testing and contraception are checked at screening"
+# A sentence that admits someone back ("... may be included", "are eligible") qualifies
+# the sentences before it.
+_READMITS = re.compile(
+    r"\b(?:eligible|allowed|permitted|acceptable|included|enrolled|exempt(?:ed)?)\b", _I
+)
+
+
+def _policy_reach(
+    text: str, section: str, context: tuple[str, ...], lupus_trial: bool
+) -> _Reach | None:
+    """The pieces of an item read whole as something a person checks, with the policy
+    reason holding only the words it is about: its clause, from the cut before the words
+    it was read from to the end of their sentence ("Pregnant or nursing women | or women
+    of childbearing potential not using contraception"), and every other sentence read
+    alone ("Patients with another autoimmune disease. | Pregnant or lactating women. |
+    Patients who refuse to give consent."). None when the clause qualifies the words
+    before it (`_QUALIFYING_START`), may share their object (`_SEPARATE_CLAUSE`), or
+    a sentence admits someone back (`_READMITS`)."""
+    top = _top_level(text)
+    ends = [m for m in _SENTENCE_END.finditer(text) if top[m.start()]]
+    bounds = [(0, ends[0].start() if ends else len(text))]
+    bounds += [(a.end(), b.start()) for a, b in itertools.pairwise(ends)]
+    bounds += [(ends[-1].end(), len(text))] if ends else []
+    pieces: list[str] = []
+    outside: list[str] = []
+    found_policy = False
+    for begin, end in bounds:
+        sentence = text[begin:end].strip()
+        if not sentence:
+            continue
+        if _READMITS.search(sentence):
+            return None
+        parts = _pieces(sentence, section) if len(sentence) <= _COMPOUND_MAX_CHARS else []
+        if not parts:
+            return None
+        cursor, cut = 0, None
+        for index, part in enumerate(parts):
+            at = sentence.find(part, cursor)
+            if at < 0:
+                return None
+            cursor = at + len(part)
+            parsed = _classify(part, section, context, None, lupus_trial)[1]
+            if _policy(parsed):
+                cut = (index, at, parsed)
+                break
+        if cut is None:
+            pieces += parts
+            outside.append(sentence)
+            continue
+        index, at, parsed = cut
+        found_policy = True
+        clause, head = sentence[at:], sentence[:at]
+        if index and (_QUALIFYING_START.match(clause) or (
+                section == EXCLUSION and _shares_object(parsed)
+                and not _SEPARATE_CLAUSE.search(head))):  # fmt: skip
+            return None
+        pieces += [*parts[:index], _clean_text(clause)]
+        outside.append(head)
+        if index and parsed.manual_reason != _OWN_EXCEPTIONS_REASON:
+            outside.append(clause)
+    if not found_policy:
+        return None
+    return _Reach(pieces, " ".join(outside))
+
+
 def _compound(
-    draft: _Draft, clean: str, lupus_trial: bool
+    draft: _Draft, clean: str, lupus_trial: bool, policy: bool = False
 ) -> list[tuple[str, str, _Parsed]] | None:
     """The requirements of an item the reader could not take whole, each read alone:
     [(type, text, reading)], or None when the item is not cut (one piece, a piece an
-    exclusion cannot account for, a connective whose reach the parse cannot bound)."""
+    exclusion cannot account for, a connective whose reach the parse cannot bound).
+    `policy`: the item was read whole as something a person checks (`_policy`); that
+    reading keeps its own clause only (`_policy_reach`)."""
     section, context = draft.section, draft.context
     text = clean
     heading = _INLINE_HEADING.match(text)
     rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
+    reach = _policy_reach(text, section, context, lupus_trial) if policy and not heading else None
+    if policy and reach is None:
+        return None
+    unreached = reach.outside if reach is not None else text
     if heading and _groups_only(heading["head"]):
         # "Important organs basically normal: Cardiac: LVEF ≥ 55%; Renal: eGFR ≥ 30":
         # the heading only groups the requirements after it.
         context = (*context, heading["head"])
         text, rule = text[heading.end() :], "compound:heading"
-    elif heading or _UNSPLITTABLE.search(text) or guard.lead_negation(_normalise(text)):
+    elif heading or _UNSPLITTABLE.search(unreached) or guard.lead_negation(_normalise(text)):
         # "Diabetes group: age 30-70, type 2 diabetes": a label that may scope the item
         # to a cohort; "one or more of: ...", "if on steroids, ...": reach unknown.
         return None
@@ -3770,7 +3925,7 @@ def _compound(
     # as something a person checks may lose it ("Currently on dialysis or expected to need
     # it", "currently pregnant or planning a pregnancy").
     reaching = _reaching_lead(text)
-    pieces = _pieces(text, section)
+    pieces = reach.pieces if reach is not None else _pieces(text, section)
     if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
         return None
     if any(a[-1:].isdigit() and _SHARED_UNIT.match(b) for a, b in itertools.pairwise(pieces)):
@@ -3793,8 +3948,10 @@ def _compound(
             # the subject of the next piece, not a requirement; read alone, "male" excluded
             # every man.
             return None
-        if _reaching_time(piece) and not timed:
-            return None  # "A, B or C within 90 days": the window reaches A and B
+        if _reaching_time(piece) and not timed and not _planned(parsed):
+            # "A, B or C within 90 days": the window reaches A and B. A plan's window
+            # looks forward ("or planning a pregnancy within a year of entry"): its own.
+            return None
         timed = timed and (not computed or _reaching_time(piece))
         parsed = replace(parsed, trace=(*parsed.trace, rule))
         out.append((ctype, piece, parsed))
@@ -3978,7 +4135,11 @@ def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
     }
     if not groups:
         return None  # most readings name no group concept: no second scan of the text
-    matches = vocab.find_terms(_normalise(text))
+    norm = _normalise(text)
+    # "Major depressive disorder per the Diagnostic and Statistical Manual of Mental
+    # Disorders": a term its context rules out (the manual's name) names nothing.
+    matches = [m for m in vocab.find_terms(norm)
+               if in_context(norm, m.start, m.end, vocab[m.concept_id])]  # fmt: skip
     # "Severe psychiatric disease including ... suicidal depression": a member named as an
     # example of a broader group the item names whole is read within that group.
     whole = {m.concept_id for m in matches if m.text.casefold() not in groups.get(m.concept_id, ())}
