@@ -414,7 +414,11 @@ def engine_ids(criterion: Criterion, vocab: Vocabulary) -> frozenset[str]:
 def _effect(criterion: Criterion) -> str:
     # "Non-pregnant females" as an inclusion (pregnancy, present False) excludes a
     # pregnancy, as the exclusion "Pregnant women" does.
-    absent = criterion.kind == "pregnancy" and criterion.params.get("present") is False
+    # "Negative for hepatitis B and C virus" as an inclusion (serology, result negative)
+    # excludes those infections the same way.
+    absent = (criterion.kind == "pregnancy" and criterion.params.get("present") is False) or (
+        criterion.kind == "serology" and criterion.params.get("result") == "negative"
+    )
     return "exclude" if (criterion.type == "exclusion") != absent else "require"
 
 

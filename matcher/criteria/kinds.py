@@ -312,6 +312,38 @@ _HEAD_INFECTION = re.compile(r"infections?$", _I)
 _AFTER_NAMED = re.compile(r"(?:\b[BC]|\bvirus|\bviral)\s*$", _I)
 
 
+# "Human immunodeficiency virus (HIV) infection": the bracket restates the name.
+_TRAILING_BRACKET = re.compile(r"\s*\([^()]*\)\s*$|\s+$")
+
+
+def _after_infection_term(item: _Item, start: int, named: Sequence[Any]) -> bool:
+    """Does a named infection end right before `start`, a bracketed restatement aside?
+    "Human immunodeficiency virus (HIV) infection" is one infection, not HIV and any
+    infection."""
+    before = item.main[:start]
+    while True:
+        shorter = _TRAILING_BRACKET.sub("", before, count=1)
+        if shorter == before:
+            break
+        before = shorter
+    return any(t.end == len(before) for t in named)
+
+
+def _sole_marker_infections(marker_ids: list[str], vocab: Any) -> list[str]:
+    """Infections whose only marker is one of these tests: "Negative HIV test" names the HIV
+    infection too (concepts.jsonl: dx.hiv's current and past markers are the HIV test
+    alone), so a documented HIV infection is a positive test. An HBsAg is not hepatitis B:
+    HBV DNA or anti-HBc can be positive while it is negative."""
+    out = []
+    for marker in marker_ids:
+        infection = vocab[marker].attrs.get("serology", {}).get("infection")
+        if infection in vocab:
+            attrs = vocab[infection].attrs
+            if attrs.get("current_markers") == [marker] == attrs.get("past_markers"):
+                out.append(infection)
+    return out
+
+
 def _serology(item: _Item) -> KindReading | None:
     vocab = item.vocab
     markers = [t for t in item.terms if vocab[t.concept_id].attrs.get("serology")]
@@ -322,7 +354,9 @@ def _serology(item: _Item) -> KindReading | None:
     # "hepatitis B or C virus infection": the bare word after the list is its head noun,
     # not a second, general infection.
     heads = {t.concept_id for t in item.terms
-             if _HEAD_INFECTION.match(t.text) and _AFTER_NAMED.search(item.main[: t.start])}
+             if _HEAD_INFECTION.match(t.text) and (
+                 _AFTER_NAMED.search(item.main[: t.start])
+                 or _after_infection_term(item, t.start, markers + infections))}  # fmt: skip
     others = [c for c in _concept_ids(item.terms) if c not in known | heads]
     if others:
         return None  # "HIV, HBV, HCV or TB": the diagnosis reader lists them all
@@ -348,6 +382,8 @@ def _serology(item: _Item) -> KindReading | None:
                     infection_ids.remove(term.concept_id)
                 break
     marker_ids = list(dict.fromkeys(marker for _, marker in sorted(found_markers)))
+    infection_ids += [i for i in _sole_marker_infections(marker_ids, vocab)
+                      if i not in infection_ids]  # fmt: skip
     if (item.main != item.text and _names_serology(item)) or (
         _CONDITIONAL.search(item.main) and len(marker_ids) + len(infection_ids) > 1
     ) or re.search(r"\d", _without_terms(item)):
@@ -362,6 +398,11 @@ def _serology(item: _Item) -> KindReading | None:
     ever = bool(_EVER.search(item.main))
     needs_result = bool(marker_ids) or bool(_TEST_WORDS.search(item.main))
     item.take_terms(known)
+    for term in markers:
+        # "anti-HIV antibody": the test named twice over.
+        m = re.match(r"\s+antibod(?:y|ies)\b", item.main[term.end :], _I)
+        if m:
+            item.take(term.end, term.end + m.end())
     for pattern in (_POSITIVE, _NEGATIVE, _EVER, _CURRENT, _TEST_WORDS, _INFECTION_WORDS):
         item.take_all(pattern)
     if lead:

@@ -1,0 +1,156 @@
+"""Serology and scores as registries word them (issue 12, round 4).
+
+- An inclusion "negative for X" / "X negative" / "must test negative" is the exclusion of X:
+  the reading keeps `result: negative`, the evaluator decides it (any positive → not met,
+  every test negative → met, untested → a person), and the bench judges it as an exclusion.
+- A test that is its infection's only marker (the HIV antigen/antibody test) names the
+  infection too: a documented HIV infection is a positive HIV test.
+
+The sentences are written here in the wordings many sponsors use, not copied from a trial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from benchmarks import bench_criteria as bench
+from matcher.criteria import parse_criterion
+from matcher.evaluate import evaluate
+from matcher.model import Assertion, Criterion, Finding, Patient, Status
+from matcher.timeline import build_timeline
+
+AS_OF = dt.date(2026, 11, 20)
+RECENT = dt.date(2026, 11, 1)
+
+TRIAL_TEXT = """Synthetic trial in lupus
+
+Conditions: Systemic Lupus Erythematosus
+
+Inclusion Criteria:
+
+* Negative for hepatitis B and C virus.
+
+Exclusion Criteria:
+
+* HIV infection
+"""
+
+
+def _finding(concept: str, *, date: dt.date = RECENT, category: str = "diagnosis",
+             assertion: Assertion = Assertion.AFFIRMED, note: str = "n1",
+             value: float | None = None, unit: str | None = None,
+             **attrs: Any) -> Finding:  # fmt: skip
+    return Finding(concept=concept, category=category, note_id=note, start=0, end=4,
+                   text="text", assertion=assertion, value=value, unit=unit, date=date,
+                   date_source="text", attrs=attrs)  # fmt: skip
+
+
+def _status(criterion: Criterion, *findings: Finding) -> Status:
+    dates = {f.note_id: f.date or AS_OF for f in findings}
+    timeline = build_timeline(Patient("P1", None), list(findings), dates, AS_OF)
+    return evaluate(criterion, timeline).status
+
+
+def _gold_row(source: str, concept: str, effect: str) -> dict[str, Any]:
+    return {
+        "nct": "NCT00000000", "row": 1, "source": source, "category": "serology",
+        "section": "inclusion", "computable": True, "meaning": "", "notes": "",
+        "essentials": {
+            "concept": concept, "effect": effect, "temporality": "current",
+            "window_days": None, "anchor": None, "operator": None, "value": None,
+            "value_high": None, "unit": None, "uln_multiple": None, "classes": None,
+            "qualifiers": [], "alternatives": None, "cohort": None,
+        },
+    }  # fmt: skip
+
+
+# ------------------------------------------------ an inclusion "negative for X" excludes X
+@pytest.mark.parametrize(
+    ("result", "gold_effect", "outcome"),
+    [
+        ("negative", "exclude", bench.CORRECT),
+        ("positive", "exclude", bench.WRONG),
+        ("positive", "require", bench.CORRECT),
+    ],
+)
+def test_the_bench_judges_an_inclusion_of_a_negative_result_as_an_exclusion(
+    result, gold_effect, outcome
+):
+    source = "Negative for hepatitis B and C virus."
+    criterion = Criterion("inc-1", "hbv", "inclusion", source, "serology",
+                          {"markers": [], "infections": ["dx.hbv"], "result": result,
+                           "ever": False, "needs_result": False})  # fmt: skip
+    row = _gold_row(source, "hepatitis B virus", gold_effect)
+    scored = bench.score_trial("NCT00000000", TRIAL_TEXT, [row], [criterion]).rows[0]
+    assert scored.outcome == outcome, scored.reason
+
+
+# ------------------------------------ the HIV test is the HIV infection's only marker
+HIV_TEST_WORDINGS = [
+    ("Negative HIV test.", "inclusion"),
+    ("Must have a negative HIV antibody test at screening", "inclusion"),
+    ("HIV serology negative", "inclusion"),
+    ("Positive HIV test", "exclusion"),
+    ("Positive anti-HIV antibody", "exclusion"),
+]
+
+
+@pytest.mark.parametrize(("text", "ctype"), HIV_TEST_WORDINGS)
+def test_an_hiv_test_reads_the_hiv_infection_too(text, ctype):
+    criterion = parse_criterion(text, ctype)
+    assert criterion.kind == "serology", criterion.manual_reason
+    assert "lab.hiv" in criterion.params["markers"]
+    assert criterion.params["infections"] == ["dx.hiv"]
+    assert criterion.params["needs_result"] is True
+
+
+@pytest.mark.parametrize(
+    ("findings", "expected"),
+    [
+        ([_finding("dx.hiv")], Status.NOT_MET),  # "known HIV infection on ART", no test
+        ([_finding("lab.hiv", category="lab", result="negative")], Status.MET),
+        ([_finding("lab.hiv", category="lab", result="positive")], Status.NOT_MET),
+        ([], Status.UNKNOWN),
+        # "HIV negative" without a test result: a test is still asked for
+        ([_finding("dx.hiv", assertion=Assertion.NEGATED)], Status.UNKNOWN),
+    ],
+)
+def test_a_negative_hiv_test_inclusion_refuses_a_documented_hiv_infection(findings, expected):
+    criterion = parse_criterion("Negative HIV test.", "inclusion")
+    assert _status(criterion, *findings) is expected
+
+
+# ------------------------- "infection" after a named infection is its head noun, not a second
+@pytest.mark.parametrize(
+    ("text", "infections"),
+    [
+        ("Human immunodeficiency virus (HIV) infection", ["dx.hiv"]),
+        ("Hepatitis B virus (HBV) infection", ["dx.hbv"]),
+        ("HIV (human immunodeficiency virus) infection or hepatitis C (HCV) infection",
+         ["dx.hiv", "dx.hcv"]),
+        ("Known human immunodeficiency virus infection", ["dx.hiv"]),
+    ],
+)
+def test_infection_after_a_bracketed_abbreviation_is_the_head_noun(text, infections):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "serology", (criterion.kind, criterion.params)
+    assert criterion.params["infections"] == infections
+
+
+def test_a_vaccine_trial_title_does_not_make_the_infection_its_own_condition():
+    """ "A zoster vaccine in SLE" is about SLE: zoster there is what the vaccine prevents,
+    so an exclusion of HIV infection (or of zoster itself) is not of the trial's own
+    condition."""
+    about = ("Immunogenicity of a Zoster Vaccine in SLE", "Systemic Lupus Erythematosus")
+    hiv = parse_criterion("Human immunodeficiency virus (HIV) infection", "exclusion",
+                          about=about)  # fmt: skip
+    assert hiv.kind == "serology", hiv.manual_reason
+    zoster = parse_criterion("Active herpes zoster infection", "exclusion", about=about)
+    assert not (zoster.manual_reason or "").startswith("guard:"), zoster.manual_reason
+    # the guard still holds where zoster is the trial's condition
+    own = parse_criterion("Active herpes zoster infection", "exclusion",
+                          about=("Antiviral treatment of herpes zoster",))  # fmt: skip
+    assert (own.manual_reason or "").startswith("guard:"), own
