@@ -154,3 +154,57 @@ def test_a_vaccine_trial_title_does_not_make_the_infection_its_own_condition():
     own = parse_criterion("Active herpes zoster infection", "exclusion",
                           about=("Antiviral treatment of herpes zoster",))  # fmt: skip
     assert (own.manual_reason or "").startswith("guard:"), own
+
+
+# ------------------------------------------------------- infection lists, more wordings
+@pytest.mark.parametrize(
+    ("text", "infections"),
+    [
+        # a bracket that lists the infections defines the group word before it
+        ("Chronic viral infections (HCV, HBV, HIV).", {"dx.hcv", "dx.hbv", "dx.hiv"}),
+        ("Chronic infection (HIV, hepatitis B or hepatitis C)", {"dx.hiv", "dx.hbv", "dx.hcv"}),
+        # "infection with" before the list
+        ("Has infection with hepatitis B, hepatitis C or human immunodeficiency virus (HIV)",
+         {"dx.hbv", "dx.hcv", "dx.hiv"}),
+        ("Known infection with HIV or hepatitis C", {"dx.hiv", "dx.hcv"}),
+        ("Infection with hepatitis B or hepatitis C viruses", {"dx.hbv", "dx.hcv"}),
+    ],
+)
+def test_a_group_word_defined_by_its_infection_list_reads_the_list(text, infections):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "serology", (criterion.kind, criterion.manual_reason)
+    assert set(criterion.params["infections"]) == infections
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # examples of a wider group: the group is not narrowed to them
+        "Chronic infections (e.g. HIV, hepatitis B or C)",
+        "Chronic viral infection such as HIV or hepatitis B",
+        "Chronic infection (including HIV) or recurrent bacterial infection",
+    ],
+)
+def test_examples_of_an_infection_group_are_not_the_group(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind != "serology", criterion.params
+
+
+def test_a_plural_virus_name_in_a_negative_list_is_read():
+    criterion = parse_criterion(
+        "Negative for hepatitis B, C and human immunodeficiency viruses (HIV).", "inclusion"
+    )
+    assert criterion.kind == "serology", criterion.manual_reason
+    assert set(criterion.params["infections"]) == {"dx.hbv", "dx.hcv", "dx.hiv"}
+    assert criterion.params["result"] == "negative"
+
+
+@pytest.mark.parametrize(("ever", "outcome"), [(False, bench.CORRECT), (True, bench.WRONG)])
+def test_the_bench_reads_a_chronic_infection_as_a_current_serology_reading(ever, outcome):
+    source = "HIV infection"
+    criterion = Criterion("exc-1", "hbv", "exclusion", source, "serology",
+                          {"markers": [], "infections": ["dx.hbv"], "result": "positive",
+                           "ever": ever, "needs_result": False})  # fmt: skip
+    row = {**_gold_row(source, "chronic HBV infection", "exclude"), "section": "exclusion"}
+    scored = bench.score_trial("NCT00000000", TRIAL_TEXT, [row], [criterion]).rows[0]
+    assert scored.outcome == outcome, scored.reason

@@ -296,7 +296,7 @@ _TEST_WORDS = re.compile(
     _I,
 )
 _INFECTION_WORDS = re.compile(
-    r"\b(?:infections?|infected|virus|viral|disease|carriers?|status)\b", _I
+    r"\b(?:infections?|infected|virus(?:es)?|viral|disease|carriers?|status)\b", _I
 )
 # "hepatitis B or C", "hepatitis B/C", "hepatitis B and C virus infection"
 _SECOND_HEPATITIS = re.compile(r"\s*(?:,|/|or|and|and/or)\s*(?P<letter>[BC])\b", _I)
@@ -329,6 +329,59 @@ def _after_infection_term(item: _Item, start: int, named: Sequence[Any]) -> bool
     return any(t.end == len(before) for t in named)
 
 
+# "Chronic viral infections (HCV, HBV, HIV)": the bracket lists what the group word means;
+# "(e.g. HIV)" gives examples of a wider group, which the list does not replace.
+_GROUP_BRACKET = re.compile(r"\s*\((?P<inner>[^()]*)\)")
+_EXAMPLE_CUE = re.compile(
+    r"\b(?:e\.?\s?g|eg|such\s+as|including|includes?|for\s+example|for\s+instance|"
+    r"like|etc|other)\b", _I,
+)
+# "infection with hepatitis B, hepatitis C or HIV": the group word is the list's head noun.
+_INFECTION_WITH = re.compile(r"\s+with\b", _I)
+_LIST_GLUE = re.compile(r"[\s,;/]+|\b(?:and|or|and/or)\b", _I)
+
+
+def _blanked_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _group_heads(
+    item: _Item, named: Sequence[Any]
+) -> tuple[set[str], list[tuple[int, int]]]:
+    """Infection group words ("infection", "chronic viral infections") that name no
+    infection of their own: the head noun before "with" and a list, or the word a bracket
+    of named infections defines. Examples ("e.g.", "such as") leave the group whole.
+    Also the spans of the "with" read here (not a condition joined to the list)."""
+    heads = set()
+    withs = []
+    named_spans = [(t.start, t.end) for t in named]
+    for term in item.terms:
+        if item.vocab[term.concept_id].category != "diagnosis" or any(
+            a <= term.start < b for a, b in named_spans
+        ) or item.vocab[term.concept_id].attrs.get("current_markers"):
+            continue
+        if not _HEAD_INFECTION.search(term.text) or _EXAMPLE_CUE.search(item.main):
+            continue
+        rest = item.main[term.end :]
+        bracket = _GROUP_BRACKET.match(rest)
+        if bracket:
+            inner_start = term.end + bracket.start("inner")
+            inner = list(bracket["inner"])
+            for a, b in named_spans:
+                if inner_start <= a and b <= inner_start + len(inner):
+                    inner[a - inner_start : b - inner_start] = " " * (b - a)
+            if named and not _LIST_GLUE.sub("", "".join(inner)).strip(" ."):
+                heads.add(term.concept_id)
+        elif _INFECTION_WITH.match(rest) and any(a >= term.end for a, _ in named_spans):
+            heads.add(term.concept_id)
+            span = (term.end, term.end + _INFECTION_WITH.match(rest).end())
+            item.take(*span)
+            withs.append(span)
+    return heads, withs
+
+
 def _sole_marker_infections(marker_ids: list[str], vocab: Any) -> list[str]:
     """Infections whose only marker is one of these tests: "Negative HIV test" names the HIV
     infection too (concepts.jsonl: dx.hiv's current and past markers are the HIV test
@@ -357,6 +410,8 @@ def _serology(item: _Item) -> KindReading | None:
              if _HEAD_INFECTION.match(t.text) and (
                  _AFTER_NAMED.search(item.main[: t.start])
                  or _after_infection_term(item, t.start, markers + infections))}  # fmt: skip
+    group_heads, head_withs = _group_heads(item, markers + infections)
+    heads |= group_heads
     others = [c for c in _concept_ids(item.terms) if c not in known | heads]
     if others:
         return None  # "HIV, HBV, HCV or TB": the diagnosis reader lists them all
@@ -385,7 +440,8 @@ def _serology(item: _Item) -> KindReading | None:
     infection_ids += [i for i in _sole_marker_infections(marker_ids, vocab)
                       if i not in infection_ids]  # fmt: skip
     if (item.main != item.text and _names_serology(item)) or (
-        _CONDITIONAL.search(item.main) and len(marker_ids) + len(infection_ids) > 1
+        _CONDITIONAL.search(_blanked_spans(item.main, head_withs))
+        and len(marker_ids) + len(infection_ids) > 1
     ) or re.search(r"\d", _without_terms(item)):
         return item.manual(
             "a serology condition joined to another (a viral load, a second marker) must be "
