@@ -208,3 +208,40 @@ def test_the_bench_reads_a_chronic_infection_as_a_current_serology_reading(ever,
     row = {**_gold_row(source, "chronic HBV infection", "exclude"), "section": "exclusion"}
     scored = bench.score_trial("NCT00000000", TRIAL_TEXT, [row], [criterion]).rows[0]
     assert scored.outcome == outcome, scored.reason
+
+
+# ---------------------------------------------------------------- disease-activity scores
+@pytest.mark.parametrize(
+    ("text", "threshold"),
+    [
+        # the activity words restate the score's threshold
+        ("Active disease defined as SLEDAI-2K ≥ 6", {"op": ">=", "value": 6.0}),
+        ("Clinically inactive disease with SELENA-SLEDAI score <6", {"op": "<", "value": 6.0}),
+        ("Moderately to severely active disease (SLEDAI-2K ≥ 6)", {"op": ">=", "value": 6.0}),
+        ("Clinically active SLE with a SLEDAI-2K score ≥ 6", {"op": ">=", "value": 6.0}),
+        ("Active disease at screening (SLEDAI-2K ≥ 6)", {"op": ">=", "value": 6.0}),
+        ("Moderate or high disease activity, defined as ESSDAI ≥ 5", {"op": ">=", "value": 5.0}),
+        # the threshold before the score's name
+        ("score≤ 6 at screening on SELENA-SLEDAI", {"op": "<=", "value": 6.0}),
+        ("A score of ≥ 6 on the SLEDAI-2K", {"op": ">=", "value": 6.0}),
+        ("Total score of at least 5 on the ESSDAI", {"op": ">=", "value": 5.0}),
+    ],
+)
+def test_a_disease_activity_score_in_other_word_orders(text, threshold):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "score", criterion.manual_reason
+    assert {k: criterion.params.get(k) for k in threshold} == threshold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # activity words that are not the score's own: left to a person
+        "Active lupus nephritis with SLEDAI-2K ≥ 6",
+        "Active disease in at least one organ and SLEDAI-2K ≥ 6",
+        "Active CNS lupus or SLEDAI-2K ≥ 6",
+    ],
+)
+def test_activity_words_that_say_more_than_the_score_stay_manual(text):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind != "score", criterion.params

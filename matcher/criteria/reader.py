@@ -1719,6 +1719,63 @@ _BILAG_GRADE = re.compile(
 _BILAG_REASON = "BILAG organ-domain grades (A to E) are not read from notes; checked by a person"
 
 
+# "A score of ≥ 6 on the SLEDAI-2K", "score ≤ 6 at screening on SELENA-SLEDAI": the
+# threshold before the score's name ("score" and "at screening" are the score's cue words).
+_SCORE_BEFORE = re.compile(
+    r"\bscored?\b(?:\s+of)?(?P<body>[^;()]{0,40}?)(?:\s*at\s+screening)?"
+    r"\s*(?P<tail>\b(?:on|in|by|using|per)\s+(?:the\s+)?)$",
+    _I,
+)
+
+
+def _score_named_after(
+    ctx: _Ctx, mentions: Sequence[TermMatch]
+) -> tuple[TermMatch, dict[str, Any], list[tuple[int, int]]] | None:
+    """A threshold written before the score's name, in the few words since "score"."""
+    for mention in mentions:
+        begin = max(0, mention.start - 80)
+        m = _SCORE_BEFORE.search(ctx.main[begin : mention.start])
+        if m is None:
+            continue
+        body_start = begin + m.start("body")
+        cmps = _comparisons(ctx.main[: begin + m.end("body")], body_start)
+        if len(cmps) != 1:
+            continue
+        ctx.take(begin + m.start(), begin + m.start("body"), "score:before")
+        ctx.take(begin + m.start("tail"), begin + m.end("tail"), "score:before")
+        ctx.take(cmps[0].start, cmps[0].stop, "score:threshold")
+        threshold = {"op": cmps[0].op, "value": float(cmps[0].value)}
+        return mention, threshold, [(cmps[0].start, cmps[0].stop)]
+    return None
+
+
+# "Active disease defined as SLEDAI-2K ≥ 6", "Clinically inactive disease with SELENA-SLEDAI
+# score < 6", "Moderate or high disease activity, defined as ESSDAI ≥ 5": the activity words
+# before a disease-activity score (concepts.jsonl attr "disease_activity") restate its
+# threshold. They must open the item and lead straight to the score's name.
+_DEGREE = (
+    r"(?:clinically|moderately|severely|highly|mildly|persistently|moderate|severe|high|low|mild)"
+)
+_ACTIVITY_LEAD = re.compile(
+    rf"\W*(?:{_DEGREE}\s+(?:(?:to|or|and|and/or)\s+{_DEGREE}\s+)?)?"
+    r"(?:(?:in)?active\s+(?:disease|SLE|lupus|systemic\s+lupus\s+erythematosus)?"
+    r"|(?:disease\s+)?activity(?:\s+of\s+(?:the\s+)?(?:disease|SLE|lupus))?)"
+    r"(?:\s+at\s+(?:screening|baseline))?"
+    r"\s*[,:(-]?\s*(?:which\s+(?:is|was)\s+)?"
+    r"(?:(?:as\s+)?defined\s+(?:as|by)|as\s+(?:measured|evidenced|assessed)\s+by|with|by|"
+    r"according\s+to|i\.e\.,?)?\s*(?:(?:a|an|the)\s+)?",
+    _I,
+)
+
+
+def _take_activity_lead(ctx: _Ctx, mention: TermMatch) -> None:
+    if not ctx.vocab[mention.concept_id].attrs.get("disease_activity"):
+        return
+    lead = _ACTIVITY_LEAD.fullmatch(ctx.main, 0, mention.start)
+    if lead is not None and lead.end() > 0:
+        ctx.take(0, lead.end(), "score:activity-lead")
+
+
 def _score(ctx: _Ctx) -> _Parsed | None:
     """ "SLEDAI-2K ≥ 6", "ECOG 0 to 2", "ECOG performance status 0-1". The threshold is
     read after the score's name, so "2K"/"2000" in the name is never a value, and before
@@ -1742,9 +1799,12 @@ def _score(ctx: _Ctx) -> _Parsed | None:
         spans: list[tuple[int, int]] = []
         readings.append((mention, _score_threshold(ctx.main, mention.end, stop, spans), spans))
     chosen = next((r for r in readings if r[1] is not None), None)
+    if chosen is None:
+        chosen = _score_named_after(ctx, mentions)
     if chosen is not None:
         mention, threshold, _ = chosen
         assert threshold is not None
+        _take_activity_lead(ctx, mention)
         for other, other_threshold, spans in readings:
             # The same score named twice ("SLEDAI-2K (SLEDAI) ≥ 6"), or the same
             # requirement on another performance scale, is part of this reading.
