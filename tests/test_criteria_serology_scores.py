@@ -245,3 +245,67 @@ def test_a_disease_activity_score_in_other_word_orders(text, threshold):
 def test_activity_words_that_say_more_than_the_score_stay_manual(text):
     criterion = parse_criterion(text, "inclusion")
     assert criterion.kind != "score", criterion.params
+
+
+# ------------------------------------------------------------------ NYHA functional class
+@pytest.mark.parametrize(
+    ("text", "threshold"),
+    [
+        ("Heart failure NYHA class III or IV", {"low": 3.0, "high": 4.0}),
+        ("Congestive heart failure (NYHA III-IV)", {"low": 3.0, "high": 4.0}),
+        ("heart failure (≥ grade III NYHA)", {"op": ">=", "value": 3.0}),
+        ("Severe heart failure (NYHA ≥ IV)", {"op": ">=", "value": 4.0}),
+        ("Chronic heart failure, New York Heart Association classes III, IV",
+         {"low": 3.0, "high": 4.0}),
+        ("Congestive heart failure (New York Heart Association (NYHA) class > 2)",
+         {"op": ">", "value": 2.0}),
+        ("Heart failure (NYHA class IV)", {"low": 4.0, "high": 4.0}),
+        ("NYHA functional class ≥ 3", {"op": ">=", "value": 3.0}),
+    ],
+)
+def test_an_nyha_class_is_read_from_roman_or_arabic_numerals(text, threshold):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "score", criterion.manual_reason
+    assert criterion.params["concept"] == "score.nyha"
+    assert {k: criterion.params.get(k) for k in threshold} == threshold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a second condition joined to the class is not its subject
+        "NYHA class I or decompensated heart failure",
+        "Heart failure NYHA IIIb-IV",  # a sub-class
+    ],
+)
+def test_an_nyha_item_that_says_more_stays_manual(text):
+    assert parse_criterion(text, "exclusion").kind == "manual"
+
+
+@pytest.mark.parametrize(
+    ("note", "value"),
+    [
+        ("NYHA class III heart failure.", 3.0),
+        ("Heart failure, NYHA functional class II, on furosemide.", 2.0),
+        ("New York Heart Association class IV.", 4.0),
+        ("NYHA II-III dyspnoea.", None),  # a range is not one grade
+        ("NYHA class IIIb.", None),
+    ],
+)
+def test_the_notes_give_the_nyha_class(note, value):
+    from matcher.api import parse_text
+
+    found = [f.value for f in parse_text(note, RECENT) if f.concept == "score.nyha"]
+    assert found == ([] if value is None else [value])
+
+
+def test_an_nyha_exclusion_decides_from_a_note():
+    from matcher.api import parse_text
+
+    criterion = parse_criterion("Heart failure NYHA class III or IV", "exclusion")
+    assert _status(criterion, *parse_text("Chronic heart failure, NYHA class III.", RECENT)) \
+        is Status.MET
+    assert _status(criterion, *parse_text("Heart failure NYHA class I, stable.", RECENT)) \
+        is Status.NOT_MET
+    # heart failure without a class: a person decides
+    assert _status(criterion, *parse_text("Known heart failure.", RECENT)) is Status.UNKNOWN

@@ -1186,7 +1186,34 @@ def _shared_unit(ctx: _Context, span: Span) -> str | None:
     return match.group("u").strip() if match else None
 
 
+# "NYHA class III", "NYHA functional class II", "NYHA: 2": a scale graded in Roman numerals
+# (concepts.jsonl attr "roman") is read only right after its name; a range ("II-III") or a
+# sub-class ("IIIb") is not one grade.
+_ROMAN_GRADE = re.compile(
+    r"^\s*(?:\(\s*NYHA\s*\)\s*)?(?:functional\s+)?(?:class(?:ification)?|grade|stage)?\s*"
+    r"[:=]?\s*(?P<n>IV|III|II|I|Ⅳ|Ⅲ|Ⅱ|Ⅰ|[1-4])(?![A-Za-z0-9])(?!\s*(?:[-–/~]|to\b)\s*\w)",
+    re.I,
+)
+_ROMAN_VALUES = {"i": 1.0, "ii": 2.0, "iii": 3.0, "iv": 4.0, "ⅰ": 1.0, "ⅱ": 2.0, "ⅲ": 3.0,
+                 "ⅳ": 4.0, "1": 1.0, "2": 2.0, "3": 3.0, "4": 4.0}  # fmt: skip
+
+
+def _roman_grade(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    lo, hi = _sentence_bounds(ctx, span)
+    m = _ROMAN_GRADE.match(ctx.text[span.end_char : hi])
+    if m is None or (m["n"].upper() == "I" and m["n"] != m["n"].upper()):
+        return
+    end = span.end_char + m.end()
+    date, source = _value_date(ctx, span, end)
+    yield _finding(ctx, concept, span.start_char, end, span._.assertion,
+                   value=_ROMAN_VALUES[m["n"].lower()], raw_value=m["n"], date=date,
+                   date_source=source, attrs={})  # fmt: skip
+
+
 def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    if concept.attrs.get("roman"):
+        yield from _roman_grade(ctx, span, concept)
+        return
     lo, hi = _sentence_bounds(ctx, span)
     limit = _item_end(ctx, span.end_char, hi)
     match = _SCORE_RE.match(ctx.text[span.end_char : limit])
