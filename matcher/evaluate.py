@@ -1437,6 +1437,28 @@ def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
     return _Check(None, None, reasons, stale)
 
 
+def _group_checks(timeline: Timeline, infections: list[str], ever: bool) -> list[_Check]:
+    """ "Chronic viral hepatitis" in a note names no virus: it is positive for a criterion
+    that lists every member of the group (hepatitis B and C), and decides nothing for one
+    that lists only one of them."""
+    listed = set(infections)
+    groups = [c.id for c in load_vocabulary().by_category("diagnosis")
+              if c.attrs.get("members") and set(c.members) <= listed]  # fmt: skip
+    out = []
+    for group in groups:
+        affirmed = [
+            f for f in timeline.of(group, facts_only=False)
+            if (f.assertion is Assertion.AFFIRMED
+                or (ever and f.assertion is Assertion.HISTORICAL))
+            and (ever or _in_lookback(f, timeline))
+        ]  # fmt: skip
+        if affirmed:
+            latest = _latest(affirmed, timeline)
+            out.append(_Check(True, latest, f"{_label(group)} documented on "
+                              f"{_when(latest, timeline)}"))  # fmt: skip
+    return out
+
+
 def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     """HBsAg, anti-HBc, anti-HCV, HCV RNA, HIV and the infections they show. A result
     positive condition holds when any listed test or infection is positive; a negative one
@@ -1446,6 +1468,7 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     window = params.get("window_days")
     checks = [_marker_check(timeline, m, ever, window) for m in params.get("markers", [])]
     checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
+    checks += _group_checks(timeline, params.get("infections", []), ever)
     reasons = "; ".join(c.reason for c in checks)
     states = [c.state for c in checks]
     if params.get("result") == "negative":

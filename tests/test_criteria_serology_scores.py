@@ -309,3 +309,52 @@ def test_an_nyha_exclusion_decides_from_a_note():
         is Status.NOT_MET
     # heart failure without a class: a person decides
     assert _status(criterion, *parse_text("Known heart failure.", RECENT)) is Status.UNKNOWN
+
+
+# ------------------------------------------------------------------------ viral hepatitis
+@pytest.mark.parametrize(
+    ("text", "infections"),
+    [
+        ("Viral hepatitis.", {"dx.hbv", "dx.hcv"}),
+        ("Chronic viral hepatitis", {"dx.hbv", "dx.hcv"}),
+        ("Patient is HIV-positive or suffering from chronic viral hepatitis.",
+         {"dx.hiv", "dx.hbv", "dx.hcv"}),
+        # a bare "hepatitis" listed among infections is the viral one
+        ("Hepatitis, syphilis, human immunodeficiency virus (HIV) infection",
+         {"dx.hbv", "dx.hcv", "dx.syphilis", "dx.hiv"}),
+        ("HIV, hepatitis or syphilis", {"dx.hiv", "dx.hbv", "dx.hcv", "dx.syphilis"}),
+    ],
+)
+def test_viral_hepatitis_reads_hepatitis_b_and_c(text, infections):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "serology", criterion.manual_reason
+    assert set(criterion.params["infections"]) == infections
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Autoimmune hepatitis",
+        "Hepatitis",  # alone: any hepatitis, not only the viral ones
+        "Drug-induced hepatitis or HIV",
+        "Alcoholic hepatitis, HIV",
+    ],
+)
+def test_a_hepatitis_that_is_not_the_viral_one_is_not_read_as_b_or_c(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert not (criterion.kind == "serology"
+                and {"dx.hbv", "dx.hcv"} <= set(criterion.params["infections"])), criterion
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Chronic viral hepatitis, followed by hepatology.", Status.MET),
+        ("HBsAg negative, anti-HCV negative.", Status.NOT_MET),
+    ],
+)
+def test_a_note_naming_viral_hepatitis_decides_a_viral_hepatitis_exclusion(note, expected):
+    from matcher.api import parse_text
+
+    criterion = parse_criterion("Viral hepatitis.", "exclusion")
+    assert _status(criterion, *parse_text(note, RECENT)) is expected

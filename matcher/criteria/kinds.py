@@ -397,13 +397,34 @@ def _sole_marker_infections(marker_ids: list[str], vocab: Any) -> list[str]:
     return out
 
 
+def _is_infection_group(concept: Any, vocab: Any) -> bool:
+    """ "Viral hepatitis": a diagnosis whose members are serology infections (B and C)."""
+    members = concept.attrs.get("members") or ()
+    return bool(members) and all(vocab[m].attrs.get("current_markers") for m in members)
+
+
+# "Hepatitis, syphilis, HIV infection": a bare "hepatitis" listed among named infections
+# is the viral one; "autoimmune hepatitis", "hepatitis" alone or before a letter are not.
+_BARE_HEPATITIS = re.compile(
+    r"(?:^|(?<=[,;/(])|(?<=\bor)|(?<=\band))\s*(?P<word>hepatitis)(?!\s*[A-E]\b|[\w-])", _I
+)
+
+
 def _serology(item: _Item) -> KindReading | None:
     vocab = item.vocab
     markers = [t for t in item.terms if vocab[t.concept_id].attrs.get("serology")]
     infections = [t for t in item.terms if vocab[t.concept_id].attrs.get("current_markers")]
-    if not markers and not infections:
+    groups = [t for t in item.terms if _is_infection_group(vocab[t.concept_id], vocab)]
+    if not markers and not infections and not groups:
         return None
-    known = {t.concept_id for t in markers + infections}
+    group_ids = [m for t in groups for m in vocab[t.concept_id].attrs["members"]]
+    bare = [m for m in _BARE_HEPATITIS.finditer(item.main)
+            if not any(t.start <= m.start("word") < t.end for t in item.terms)]  # fmt: skip
+    if bare and (markers or infections or groups):
+        for m in bare:
+            item.take(m.start("word"), m.end("word"))
+        group_ids += ["dx.hbv", "dx.hcv"]
+    known = {t.concept_id for t in markers + infections + groups}
     # "hepatitis B or C virus infection": the bare word after the list is its head noun,
     # not a second, general infection.
     heads = {t.concept_id for t in item.terms
@@ -416,6 +437,7 @@ def _serology(item: _Item) -> KindReading | None:
     if others:
         return None  # "HIV, HBV, HCV or TB": the diagnosis reader lists them all
     infection_ids = _concept_ids(infections)
+    infection_ids += [i for i in dict.fromkeys(group_ids) if i not in infection_ids]
     for term in infections:
         # "hepatitis B or C virus infection": the letter after names the second one.
         if term.concept_id in ("dx.hbv", "dx.hcv"):
@@ -463,7 +485,8 @@ def _serology(item: _Item) -> KindReading | None:
         item.take_all(pattern)
     if lead:
         item.take(lead.start(), lead.end())
-    item.take_all(re.compile(r"\bprior\s+to\s+screening\b|\bhave\b|\bhas\b", _I))
+    item.take_all(re.compile(r"\bprior\s+to\s+screening\b|\bhave\b|\bhas\b|"
+                             r"\b(?:is\s+)?suffer(?:s|ing)?\s+from\b", _I))
     _take_common(item)
     params = {
         "markers": marker_ids,
