@@ -1349,30 +1349,40 @@ def _serology_attrs(concept_id: str) -> dict[str, Any]:
 
 
 def _marker_check(
-    timeline: Timeline, marker: str, ever: bool, window: int | None = None
+    timeline: Timeline,
+    marker: str,
+    ever: bool,
+    window: int | None = None,
+    equivocal: bool = False,
 ) -> _Check:
     """The marker's state: any positive ever (`ever`); else the latest result within the
     lookback (or the criterion's own `window` of days: "anti-Ro positive within 3 months"),
-    or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV)."""
+    or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV). An
+    equivocal result is positive where the criterion accepts it (`equivocal`: "positive or
+    equivocal"), else neither: a person decides."""
     label = _label(marker)
-    results = [
-        f for f in timeline.of(marker) if f.attrs.get("result") in ("positive", "negative")
-    ]
+    polar = ("positive", "negative", "equivocal")
+    results = [f for f in timeline.of(marker) if f.attrs.get("result") in polar]
     if not results:
         return _Check(None, None, f"no {label} result documented")
+
+    def state(finding: Finding) -> bool | None:
+        result = finding.attrs["result"]
+        return None if result == "equivocal" and not equivocal else result != "negative"
+
     if ever:
-        positives = [f for f in results if f.attrs["result"] == "positive"]
-        latest = _latest(positives or results, timeline)
+        positives = [f for f in results if state(f) is True]
+        unsure = [f for f in results if state(f) is None]
+        latest = _latest(positives or unsure or results, timeline)
         result = latest.attrs["result"]
-        return _Check(bool(positives), latest, f"{label} {result} on {_when(latest, timeline)}")
+        found = True if positives else (None if unsure else False)
+        return _Check(found, latest, f"{label} {result} on {_when(latest, timeline)}")
     days = LOOKBACK_DAYS if window is None else window
     recent = [f for f in results if 0 <= (timeline.as_of - _when(f, timeline)).days <= days]
     if recent:
         latest = _latest(recent, timeline)
         result = latest.attrs["result"]
-        return _Check(
-            result == "positive", latest, f"{label} {result} on {_when(latest, timeline)}"
-        )
+        return _Check(state(latest), latest, f"{label} {result} on {_when(latest, timeline)}")
     latest = _latest(results, timeline)
     when = _when(latest, timeline)
     if latest.attrs["result"] == "positive" and _serology_attrs(marker).get("persistent"):
@@ -1466,7 +1476,9 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     params = criterion.params
     ever = bool(params.get("ever"))
     window = params.get("window_days")
-    checks = [_marker_check(timeline, m, ever, window) for m in params.get("markers", [])]
+    equivocal = bool(params.get("equivocal"))
+    checks = [_marker_check(timeline, m, ever, window, equivocal)
+              for m in params.get("markers", [])]  # fmt: skip
     checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
     checks += _group_checks(timeline, params.get("infections", []), ever)
     reasons = "; ".join(c.reason for c in checks)

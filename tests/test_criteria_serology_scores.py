@@ -358,3 +358,56 @@ def test_a_note_naming_viral_hepatitis_decides_a_viral_hepatitis_exclusion(note,
 
     criterion = parse_criterion("Viral hepatitis.", "exclusion")
     assert _status(criterion, *parse_text(note, RECENT)) is expected
+
+
+# ------------------------------------------------ autoantibodies "positive or equivocal"
+@pytest.mark.parametrize(
+    ("text", "markers"),
+    [
+        ("Elevated anti-dsDNA antibodies at screening (reported as equivocal or positive "
+         "results), as per the central laboratory", ["lab.anti_dsdna"]),
+        ("Anti-Smith antibody at screening elevated to above normal (ie, positive or "
+         "equivocal results) as per the central laboratory", ["lab.anti_sm"]),
+        ("Anti-dsDNA positive or equivocal at screening", ["lab.anti_dsdna"]),
+    ],
+)
+def test_a_positive_or_equivocal_autoantibody_accepts_both(text, markers):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "serology", criterion.manual_reason
+    assert criterion.params["markers"] == markers
+    assert criterion.params["result"] == "positive"
+    assert criterion.params["equivocal"] is True
+
+
+def test_an_equivocal_result_alone_stays_manual():
+    assert parse_criterion("Anti-dsDNA equivocal", "inclusion").kind == "manual"
+
+
+@pytest.mark.parametrize(
+    ("notes", "expected_either", "expected_positive"),
+    [
+        (["Anti-dsDNA equivocal."], Status.MET, Status.UNKNOWN),
+        (["Anti-dsDNA positive."], Status.MET, Status.MET),
+        (["Anti-dsDNA negative."], Status.NOT_MET, Status.NOT_MET),
+        # the latest result decides: an equivocal one after a negative is not "negative"
+        (["Anti-dsDNA negative.", "Anti-dsDNA equivocal."], Status.MET, Status.UNKNOWN),
+    ],
+)
+def test_an_equivocal_note_result_counts_only_where_the_item_accepts_it(
+    notes, expected_either, expected_positive
+):
+    from matcher.api import parse_text
+
+    findings = [f for i, note in enumerate(notes)
+                for f in parse_text(note, RECENT + dt.timedelta(days=i), f"n{i}")]
+    either = parse_criterion("Anti-dsDNA positive or equivocal at screening", "inclusion")
+    positive = parse_criterion("Anti-dsDNA positive at screening", "inclusion")
+    assert _status(either, *findings) is expected_either
+    assert _status(positive, *findings) is expected_positive
+
+
+def test_the_reading_says_an_equivocal_result_counts():
+    from matcher.criteria.render import reading
+
+    criterion = parse_criterion("Anti-dsDNA positive or equivocal at screening", "inclusion")
+    assert "positive or equivocal" in reading(criterion)

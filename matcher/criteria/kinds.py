@@ -516,6 +516,18 @@ _HAD = re.compile(r"\bhad\b", _I)
 _BOTH = re.compile(r"(?<!/)\band\b(?!\s*/)", _I)
 
 
+# "(reported as equivocal or positive results), as per the central laboratory", "elevated to
+# above normal (ie, positive or equivocal results)": equivocal accepted beside positive, and
+# the words that restate it.
+_EQUIVOCAL = re.compile(r"\bequivocal\b", _I)
+_RESTATED_POSITIVE = re.compile(
+    r"\belevated(?:\s+to\s+above\s+normal)?\b|\babove\s+normal\b|\breported\s+as\b|"
+    r"\bi\.?e\.?(?=[\s,])|\b(?:as\s+)?(?:per|by|from|at)\s+(?:the\s+)?(?:study'?s\s+)?"
+    r"central\s+lab(?:orator(?:y|ies))?\b",
+    _I,
+)
+
+
 def _autoantibody(item: _Item) -> KindReading | None:
     """ "Positive anti-dsDNA or anti-Smith antibodies", "current or historical positive ANA
     or anti-dsDNA", "anti-PLA2R negative": the serology contract over autoantibody results
@@ -535,6 +547,9 @@ def _autoantibody(item: _Item) -> KindReading | None:
     lead = _LEAD_NEGATION.match(item.main)
     if not positive and not negative and not lead:
         return None
+    equivocal = _EQUIVOCAL.search(item.main)
+    if equivocal and (not positive or negative):
+        return None  # an equivocal result alone, or beside a negative one: a person reads it
     ids = _concept_ids(markers)
     if len(ids) > 1 and positive and not negative and _BOTH.search(item.main):
         return item.manual("every listed autoantibody must be positive: checked by a person",
@@ -542,6 +557,9 @@ def _autoantibody(item: _Item) -> KindReading | None:
     item.take_terms(ids)
     for pattern in (_POSITIVE, _NEGATIVE, _EVER, _CURRENT, _ANTIBODY_WORDS, _HAD):
         item.take_all(pattern)
+    if equivocal:
+        item.take_all(_EQUIVOCAL)
+        item.take_all(_RESTATED_POSITIVE)
     if lead:
         item.take(lead.start(), lead.end())
     _take_common(item)
@@ -554,6 +572,8 @@ def _autoantibody(item: _Item) -> KindReading | None:
         "ever": bool(_EVER.search(timeless) or _HAD.search(timeless)),
         "needs_result": True,
     }
+    if equivocal:
+        params["equivocal"] = True
     if window is not None and not params["ever"]:
         # "Seropositive for anti-Ro/SSA at or within 3 months prior to screening": the
         # latest result in that window, not in the default lookback.

@@ -1522,6 +1522,13 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     )
 
 
+# "anti-dsDNA equivocal", "indeterminate", "borderline" (not "borderline positive"): a result
+# that is neither; criteria that accept it say so ("positive or equivocal").
+_EQUIVOCAL_RE = re.compile(
+    r"\b(?:equivocal|indeterminate|borderline)\b(?!\s+(?:positive|negative|pos|neg)\b)", re.I
+)
+
+
 def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     """ "anti-dsDNA 85 IU/mL" is a measured level (a lab value); "anti-dsDNA positive",
     "anti-Smith antibody negative" are results: affirmed whatever their polarity (a test
@@ -1533,15 +1540,21 @@ def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Findi
     window = _window_after(ctx, span)[:40]
     negative = _NEGATIVE_RE.search(window)
     positive = _POSITIVE_RE.search(window)
-    if negative is None and positive is None and span._.assertion != "negated":
+    equivocal = _EQUIVOCAL_RE.search(window)
+    if negative is None and positive is None and equivocal is None and (
+        span._.assertion != "negated"
+    ):
         return
     # The polarity word nearest the name: "anti-Ro positive; anti-La negative" is
     # positive (the window stops at the next lab name, ";" or the line's end anyway).
-    first = min((m for m in (negative, positive) if m is not None), key=lambda m: m.start(),
-                default=None)  # fmt: skip
+    first = min((m for m in (negative, positive, equivocal) if m is not None),
+                key=lambda m: m.start(), default=None)  # fmt: skip
     is_negative = (first is negative and first is not None) or (
         first is None and span._.assertion == "negated"
     )
+    result = "negative" if is_negative else "positive"
+    if first is not None and first is equivocal:
+        result = "equivocal"
     end = span.end_char + (first.end() if first is not None else 0)
     date, source = _value_date(ctx, span, end)
     yield _finding(
@@ -1552,7 +1565,7 @@ def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Findi
         "affirmed",
         date=date,
         date_source=source,
-        attrs={"result": "negative" if is_negative else "positive"},
+        attrs={"result": result},
     )
 
 
