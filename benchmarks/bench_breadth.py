@@ -36,7 +36,7 @@ from matcher.criteria import (  # noqa: E402
 )
 from matcher.criteria.registry import load_trial  # noqa: E402
 from matcher.model import Criterion, Trial  # noqa: E402
-from matcher.vocab import load_vocabulary  # noqa: E402
+from matcher.nlp.vocab import load_vocabulary  # noqa: E402
 
 DEFAULT_FOLDER = REPO.parent / "shared" / "registry_breadth"
 

@@ -64,8 +64,8 @@ from rapidfuzz import fuzz, process
 from matcher.criteria.registry import load_trial
 from matcher.errors import MatcherError
 from matcher.model import LOOKBACK_DAYS, Criterion
-from matcher.units import canonical_unit, normalize
-from matcher.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.units import canonical_unit, normalize
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "registry_corpus"
 
@@ -476,7 +476,7 @@ _QUALIFIER_KINDS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ),
     ("indication", re.compile(r"^\s*indication\b", re.I), ("indication",)),
     ("onset", re.compile(r"\bonset\b|\bage\s+at\s+diagnosis\b", re.I), ("onset",)),
-    ("exception", re.compile(r"^\s*except", re.I), ("exception", "below_manual")),
+    ("exception", re.compile(r"^\s*except", re.I), ("except", "below_manual")),
     ("conditional", re.compile(r"\bconditional\b|\bonly\s+if\b", re.I), ("conditional", "if_")),
 )
 
@@ -688,7 +688,7 @@ def _group_differences(
 ) -> list[tuple[str, str]]:
     gold_op = essentials["operator"]
     if gold_op == "between" or "low" in group:
-        return _range_differences(essentials, group)
+        return _range_differences(essentials, group, ids, vocab)
     gold_effect, gold_req = _as_requirement(essentials.get("effect", "require"), gold_op)
     engine_op = group.get("op") or (">=" if "min_titre" in group else None)
     _, engine_req = _as_requirement(engine_effect, engine_op)
@@ -733,13 +733,26 @@ def _unit_free(analyte: str, vocab: Vocabulary) -> bool:
     )
 
 
-def _range_differences(essentials: dict[str, Any], group: dict[str, Any]) -> list[tuple[str, str]]:
+def _range_differences(
+    essentials: dict[str, Any], group: dict[str, Any], ids: frozenset[str], vocab: Vocabulary
+) -> list[tuple[str, str]]:
     low, high = _number(essentials.get("value")), _number(essentials.get("value_high"))
     if essentials.get("operator") != "between":
         return [("operator", f"gold {essentials.get('operator')}, engine a range")]
     if "low" not in group:
         return [("operator", f"gold range {low}-{high}, engine {group.get('op')} only")]
-    if low != _number(group.get("low")) or high != _number(group.get("high")):
+    # Both bounds in the analyte's canonical unit, like a single value ("calcium 8.5-10.5
+    # mg/dL" is 2.12-2.62 mmol/L); a unit the scorer cannot convert keeps the printed number.
+    analyte = next((a for a in group.get("analytes") or [] if a in ids), "")
+    gold = [
+        _gold_value(dict(essentials, value=bound), analyte, vocab) if bound is not None else None
+        for bound in (low, high)
+    ]
+    gold = [g if g is not None else b for g, b in zip(gold, (low, high), strict=True)]
+    engine = [_number(group.get("low")), _number(group.get("high"))]
+    differ = [(g is None) != (e is None) or (g is not None and e is not None and not _close(g, e))
+              for g, e in zip(gold, engine, strict=True)]  # fmt: skip
+    if any(differ):
         return [("value", f"gold {low}-{high}, engine {group.get('low')}-{group.get('high')}")]
     return []
 

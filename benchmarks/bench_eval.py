@@ -5,7 +5,7 @@
 
 Times what the nightly job's evaluation phase computes, without its writes: the engine
 reads each patient's findings from SQLite, builds the timeline, evaluates every criterion,
-serialises the result row, and the ranking orders all patients (engine.rank_order).
+serialises the result row, and the ranking orders all patients (ranking.rank_order).
 Reported per worker count, with the split between reading records and evaluating
 measured in one process on the first 2,000 patients.
 """
@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
-from matcher.engine import EmbeddedEngine, evaluate_records, rank_order
+from matcher.jobs.engine import EmbeddedEngine, evaluate_records
+from matcher.judge.ranking import rank_order
 from matcher.store import Store
 
 

@@ -48,7 +48,7 @@ def load_notes(path: Path, count: int) -> list[dict[str, Any]]:
 
 
 def entity_ruler_baseline() -> Any:
-    from matcher.vocab import load_vocabulary
+    from matcher.nlp.vocab import load_vocabulary
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")

@@ -5,7 +5,7 @@
 Starts the web app (uvicorn, 127.0.0.1, a throw-away referrer account), waits for the
 first (cold) ranking, then times warm requests of three kinds, interleaved:
 
-- candidates: the list with filters, sorts and deep pages (matcher.web.bench.VIEWS
+- candidates: the list with filters, sorts and deep pages (matcher.tools.web.bench.VIEWS
   without a search term);
 - search: the candidates list with a full-text note search (SQLite FTS5);
 - patient: one patient's checklist with evidence and timeline, for random patients.
@@ -27,9 +27,9 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from matcher.store import Store
+from matcher.store.web_tables import ensure_schema
+from matcher.tools.web.bench import VIEWS, Server, _rss_mb, login
 from matcher.web.app import create_app
-from matcher.web.bench import VIEWS, Server, _rss_mb, login
-from matcher.web.schema import ensure_schema
 from matcher.web.security import add_user, remove_user
 
 SEARCHES = (

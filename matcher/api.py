@@ -3,22 +3,51 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.eligibility import EligibilityModel, load_default, probabilities
-from matcher.evaluate import evaluate_all
+from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
+from matcher.judge.ranking import judge_patient, rank
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
-from matcher.ranking import rank, score, verdict
-from matcher.timeline import build_timeline
 
 
 def load_trial(path: str | Path) -> Trial:
     from matcher.criteria.registry import load_trial as _load
 
     return _load(path)
+
+
+def import_registry(store: Any, text: str, filename: str) -> list[Trial]:
+    """Every study of a registry file's text (plain or CT.gov JSON, told by `filename`),
+    parsed and saved with its record in one transaction (a study already stored is
+    replaced). The web app's upload and the demo database both come through here."""
+    from matcher.criteria.registry import read_registry_text_all
+
+    return _save_records(store, read_registry_text_all(text, filename))
+
+
+def import_registry_file(store: Any, path: str | Path) -> list[Trial]:
+    """`import_registry` of a file on disk (a missing or unreadable file is a
+    RegistryError naming it)."""
+    from matcher.criteria.registry import read_registry_all
+
+    return _save_records(store, read_registry_all(path))
+
+
+def _save_records(store: Any, records: Sequence[Any]) -> list[Trial]:
+    from dataclasses import asdict
+
+    from matcher.criteria.registry import record_to_trial
+
+    trials = []
+    with store.transaction():
+        for record in records:
+            trial = record_to_trial(record)
+            store.save_trial(trial, asdict(record))
+            trials.append(trial)
+    return trials
 
 
 def parser():
@@ -31,22 +60,9 @@ def parse_text(text: str, note_date: dt.date, note_id: str = "note") -> list[Fin
     return parser().parse(text, note_id, note_date)
 
 
-def evaluate_patient(
-    trial: Trial,
-    patient: Patient,
-    findings: Iterable[Finding],
-    note_dates: Mapping[str, dt.date],
-    as_of: dt.date,
-) -> PatientResult:
-    findings = list(findings)
-    # Only this patient's notes: copying every note's date per patient is quadratic.
-    own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
-    timeline = build_timeline(patient, findings, own_dates, as_of)
-    results = evaluate_all(trial.criteria, timeline)
-    found = verdict(results)
-    status = found.status
-    return PatientResult(patient.patient_id, status, score(status, results, as_of), results,
-                         cohorts=found.cohorts)  # fmt: skip
+# One patient against one trial: every criterion's status, reason and evidence, the
+# patient's status and score. The judging layer does it; this is its name in the API.
+evaluate_patient = judge_patient
 
 
 def match_findings(
@@ -127,7 +143,7 @@ def ingest(
     patients_file: str | Path | None = None,
     on_progress: Any = None,
 ) -> Any:
-    from matcher.ingest import ingest_files
+    from matcher.store.ingest import ingest_files
 
     note_parser = parser()
 
@@ -235,7 +251,7 @@ class ParsedNotes:
 def parse_note_files(paths: Sequence[str | Path], on_reject: Any = None) -> ParsedNotes:
     """Read JSONL/CSV note exports and parse every good row; bad rows go to `on_reject`
     (file, line, reason). A patient's birth date may come on any of its rows."""
-    from matcher.ingest import Reject, read_rows
+    from matcher.store.ingest import Reject, read_rows
 
     notes: list[Note] = []
     patients: dict[str, Patient] = {}

@@ -15,6 +15,7 @@ import click
 
 from matcher import api
 from matcher.errors import ConfigurationError, MatcherError
+from matcher.model import STATUS_MARKS
 
 
 class _Date(click.ParamType):
@@ -166,7 +167,7 @@ def match(
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
-        from matcher.csvout import csv_text
+        from matcher.store.csvout import csv_text
 
         header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
@@ -201,7 +202,6 @@ def _counts(result: Any) -> dict[str, int]:
     return counts
 
 
-_MARKS = {"met": "✔", "not_met": "✘", "unknown": "?", "manual": "✋"}
 
 
 @cli.command()
@@ -220,7 +220,7 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
     click.echo(f"{patient_id} for {loaded.trial_id} as of {when}: {result.status}{fits}")
     texts = _note_texts(store, [result])
     for item in result.results:
-        mark = _MARKS[str(item.status)]
+        mark = STATUS_MARKS[item.status]
         click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}")
         click.echo(f"    {item.status}: {item.reason}")
         for e in item.evidence:
@@ -248,7 +248,7 @@ def eval_command(
     no_model: bool,
 ) -> None:
     """Per-criterion and patient-status accuracy, NDCG and evidence exactness vs gold."""
-    from matcher.evalgold import evaluate_gold, format_report, read_jsonl
+    from matcher.tools.evalgold import evaluate_gold, format_report, read_jsonl
 
     loaded = api.load_trial(trial_file)
     gold = read_jsonl(gold_file)
@@ -391,7 +391,7 @@ def nightly(
     import logging
     import signal
 
-    from matcher.nightly import run_nightly, summary_lines
+    from matcher.jobs.nightly import run_nightly, summary_lines
 
     logger = logging.getLogger("matcher")
     if not logger.handlers:
@@ -411,7 +411,7 @@ def nightly(
     signal.signal(signal.SIGTERM, stop)
     spark = None
     if engine == "spark":
-        from matcher.spark_engine import SparkEngine
+        from matcher.jobs.spark_engine import SparkEngine
 
         spark = SparkEngine(master=master, workdir=spark_workdir)
     try:
@@ -454,7 +454,7 @@ def synth(patients: int, out: Path, seed: int) -> None:
     """Write synthetic clinic notes for benchmarks and load tests (never accuracy evidence)."""
     import time
 
-    from matcher.synth import SynthStats, write_notes
+    from matcher.tools.synth import SynthStats, write_notes
 
     stats = SynthStats()
     started = time.perf_counter()
@@ -487,7 +487,7 @@ cli.add_command(serve)
 cli.add_command(user)
 
 
-from matcher.train_cli import train  # noqa: E402
+from matcher.tools.train import train  # noqa: E402
 
 cli.add_command(train)
 

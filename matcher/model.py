@@ -59,6 +59,17 @@ class Status(StrEnum):
     MANUAL = "manual"
 
 
+# How a criterion's status is shown to a person, in the terminal and on the patient page
+# alike (one place, so a referrer reading `matcher explain` and the web page sees one sign).
+STATUS_MARKS: dict[Status, str] = {
+    Status.MET: "✔", Status.NOT_MET: "✘", Status.UNKNOWN: "?", Status.MANUAL: "⚑",
+}  # fmt: skip
+STATUS_WORDS: dict[Status, str] = {
+    Status.MET: "met", Status.NOT_MET: "not met", Status.UNKNOWN: "unknown",
+    Status.MANUAL: "manual",
+}  # fmt: skip
+
+
 class PatientStatus(StrEnum):
     ELIGIBLE = "eligible"
     POSSIBLE = "possible"
@@ -230,7 +241,7 @@ class CohortScope:
     """A criterion that applies to some cohorts of the trial only: the items under
     "Populations 1 & 2" or marked "(population 3)". `label` is the heading as printed,
     `cohorts` the cohorts it names ("Population 1", "Population 2"). A patient is judged
-    on the trial's shared criteria plus one cohort's (matcher.ranking)."""
+    on the trial's shared criteria plus one cohort's (matcher.judge.ranking)."""
 
     label: str
     cohorts: tuple[str, ...]
@@ -343,5 +354,5 @@ class PatientResult:
     results: tuple[CriterionResult, ...]
     rank: int = 0
     # In a trial with cohorts, the cohorts whose criteria give the patient its status
-    # (matcher.ranking.verdict); () when the trial has none or the patient fits none.
+    # (matcher.judge.ranking.verdict); () when the trial has none or the patient fits none.
     cohorts: tuple[str, ...] = ()

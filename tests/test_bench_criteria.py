@@ -48,6 +48,7 @@ Exclusion Criteria:
 * Lupus nephritis requiring dialysis
 * Prednisone > 20 mg/day
 * Cytomegalovirus infection within 90 days
+* Malignancy within 5 years, except treated basal cell carcinoma of the skin
 """
 
 
@@ -125,6 +126,12 @@ def diagnosis(cid: str, text: str, concepts: list[str], window: int | None = Non
         params.setdefault("temporality", "within")
     return crit(cid, text, "diagnosis", params)
 
+
+MALIGNANCY_EXCEPT = gold(
+    "Malignancy within 5 years, except treated basal cell carcinoma of the skin", "diagnosis",
+    "malignancy", effect="exclude", temporality="within", window_days=1825,
+    qualifiers=["except treated non-melanoma skin cancer"],
+)
 
 CASES = [
     # (case, gold row, criteria, outcome, mechanism the reason must name)
@@ -224,6 +231,13 @@ CASES = [
      [diagnosis("exc-8", "Cytomegalovirus infection within 90 days", ["dx.infection"],
                 90, judged=["required management"])],
      bench.CORRECT, None),
+    ("an exception the criterion carries as except_concepts is not lost", MALIGNANCY_EXCEPT,
+     [diagnosis("exc-4", MALIGNANCY_EXCEPT["source"], ["dx.malignancy"], 1825,
+                except_concepts=["dx.nmsc"])],
+     bench.CORRECT, None),
+    ("an exception the criterion does not carry is lost", MALIGNANCY_EXCEPT,
+     [diagnosis("exc-4", MALIGNANCY_EXCEPT["source"], ["dx.malignancy"], 1825)],
+     bench.WRONG, "qualifier lost: exception"),
     ("unjudged: gold concept outside the vocabulary, nothing else differs",
      gold("Cytomegalovirus infection within 90 days", "diagnosis",
           "systemic cytomegalovirus disease",

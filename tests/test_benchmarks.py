@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.synth import write_notes
+from matcher.tools.synth import write_notes
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "benchmarks"

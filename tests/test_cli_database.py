@@ -28,7 +28,7 @@ import pytest
 
 from matcher.model import Note
 from matcher.store import SCHEMA_VERSION, Store
-from matcher.synth import write_notes
+from matcher.tools.synth import write_notes
 from tests.conftest import REPO
 
 MATCHER = [sys.executable, "-m", "matcher.cli"]
@@ -258,12 +258,13 @@ def test_a_command_that_reads_works_on_a_read_only_database(read_only_db: Path,
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 360 kB tmpfs: room for the test's notes, not for their findings as well."""
+    """A 500 kB tmpfs: room for an empty database (240 kB with the web app's tables and the
+    notes' full-text index) and the test's notes, not for their findings as well."""
     disk = tmp_path / "disk"
     disk.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a small file system needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=360k", "tmpfs", str(disk)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=500k", "tmpfs", str(disk)],
                              capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")

@@ -22,7 +22,7 @@ from matcher.criteria import (
     trial_to_json,
 )
 from matcher.criteria.registry import RegistryRecord, load_trial, read_registry
-from matcher.vocab import load_vocabulary
+from matcher.nlp.vocab import load_vocabulary
 
 KINDS = {"age", "sex", "diagnosis", "biopsy", "score", "refractory", "drug_exposure", "lab",
          "cd19", "ana", "venous", "consent", "hemodynamic", "manual"}

@@ -22,9 +22,9 @@ from matcher.criteria.citation import SYSTEMS_FILE, load_systems, read_citation,
 from matcher.criteria.grammar import criteria_data_text
 from matcher.criteria.render import reading
 from matcher.errors import VocabularyError
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Finding, Patient, Status
-from matcher.timeline import build_timeline
 
 LUPUS = ["lupus nephritis"]
 

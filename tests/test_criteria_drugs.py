@@ -16,11 +16,11 @@ import pytest
 
 from matcher.criteria import parse_criterion
 from matcher.criteria.render import reading
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
-from matcher.vocab import load_vocabulary
+from matcher.nlp.vocab import load_vocabulary
 
 ANTI_CD20 = {"drug.rituximab", "drug.obinutuzumab", "drug.ocrelizumab", "drug.ofatumumab"}
 B_CELL_TARGETED = ANTI_CD20 | {"drug.belimumab", "drug.telitacicept"}

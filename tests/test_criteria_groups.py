@@ -1,7 +1,7 @@
 """Groups of criteria: either/or branches and cohort blocks (matcher.criteria.groups).
 
 The reader records the group on each member; each criterion is still evaluated alone;
-the verdict (matcher.ranking.verdict) combines them. Sentences are invented, in the ways
+the verdict (matcher.judge.ranking.verdict) combines them. Sentences are invented, in the ways
 sponsors write these lists.
 """
 

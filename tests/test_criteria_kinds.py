@@ -415,7 +415,7 @@ def test_a_vocabulary_reference_to_an_unknown_concept_is_refused(attrs, field):
     import json
 
     from matcher.errors import VocabularyError
-    from matcher.vocab import Vocabulary, check_references, read_concepts
+    from matcher.nlp.vocab import Vocabulary, check_references, read_concepts
 
     record = {"id": "dx.x", "category": "diagnosis", "label": "x", "terms": ["x"],
               "attrs": attrs}
@@ -426,7 +426,7 @@ def test_a_vocabulary_reference_to_an_unknown_concept_is_refused(attrs, field):
 
 
 def test_the_steroid_table_gives_prednisone_equivalents_with_its_source():
-    from matcher.doses import steroid_factor, steroid_table
+    from matcher.nlp.doses import steroid_factor, steroid_table
 
     table = steroid_table()
     assert table["source"]

@@ -85,9 +85,10 @@ def test_serum_creatine_written_for_creatinine_is_read_as_creatinine(
     ],
 )
 def test_creatine_kinase_is_never_read_as_creatinine(text: str) -> None:
+    # Creatine kinase is an analyte of its own (lab.ck) since round 4.
     criterion = parse_criterion(text, "exclusion")
     assert "lab.creatinine" not in (criterion.params.get("analytes") or [])
-    assert criterion.kind == "manual"
+    assert criterion.params.get("analytes") == ["lab.ck"], criterion.manual_reason
 
 
 @pytest.mark.parametrize(
@@ -350,9 +351,9 @@ def test_a_measured_anti_dsdna_stays_a_number_in_the_notes() -> None:
 
 
 def _autoantibody_status(criterion_text: str, ctype: str, *results: tuple[str, str, dt.date]):
-    from matcher.evaluate import evaluate
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
     from matcher.model import Assertion, Finding, Patient
-    from matcher.timeline import build_timeline
 
     as_of = dt.date(2026, 11, 20)
     findings = [
@@ -462,9 +463,9 @@ def test_a_persistent_or_confirmed_limit_asks_for_two_values(ctype, text, params
 
 
 def _lab_status(text: str, ctype: str, *values: tuple[float, dt.date]) -> str:
-    from matcher.evaluate import evaluate
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
     from matcher.model import Assertion, Finding, Patient
-    from matcher.timeline import build_timeline
 
     criterion = parse_criterion(text, ctype)
     analyte = criterion.params["analytes"][0]

@@ -17,10 +17,10 @@ import pytest
 
 from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.criteria.render import reading
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
 
 AS_OF = dt.date(2025, 6, 1)
 DIABETES_TRIAL = "Inclusion Criteria:\n- Type 2 diabetes mellitus\nExclusion Criteria:\n"

@@ -15,7 +15,7 @@ from matcher.criteria import trial_to_json
 from matcher.criteria.params import KIND_PARAMS, param, params_json_schema, validate
 from matcher.criteria.registry import load_trial
 from matcher.errors import CriterionParamsError
-from matcher.evaluate import _EVALUATORS
+from matcher.judge.evaluate import _EVALUATORS
 from matcher.model import Criterion
 from tests.conftest import REPO
 

@@ -18,9 +18,9 @@ import pytest
 
 from benchmarks import bench_criteria as bench
 from matcher.criteria import parse_criterion
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
-from matcher.timeline import build_timeline
 
 AS_OF = dt.date(2026, 11, 20)
 RECENT = dt.date(2026, 11, 1)

@@ -26,10 +26,10 @@ from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.criteria.render import reading
 from matcher.criteria.temporality import load_temporality, read_temporality_rules
 from matcher.errors import VocabularyError
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import LOOKBACK_DAYS, Assertion, Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
 
 AS_OF = dt.date(2026, 11, 20)
 RECENT = dt.date(2026, 10, 30)  # inside the 90-day lookback
@@ -82,16 +82,17 @@ JUDGED: list[tuple[str, str, list[str], list[str], dict[str, Any]]] = [
      ["dx.cns_lupus"], ["active", "needing therapeutic intervention"],
      {"temporality": "within", "window_days": 56}),
     # severity on a condition judged ever or in a window
+    # a degree or control word is the state now (test_criteria_qualifiers)
     ("exclusion", "Clinically significant substance abuse", ["dx.substance_abuse"],
-     ["clinically significant"], {"temporality": "ever", "window_days": "<missing>"}),
+     ["clinically significant"], {"temporality": "current", "window_days": LOOKBACK_DAYS}),
     ("exclusion", "History of severe psychiatric illness", ["dx.psychiatric"], ["severe"],
      {"temporality": "ever"}),
     ("exclusion", "Uncontrolled diabetes mellitus", ["dx.diabetes"], ["uncontrolled"],
-     {"temporality": "ever"}),
+     {"temporality": "current"}),
     ("exclusion", "Recurrent venous thromboembolism", ["dx.thromboembolism"], ["recurrent"],
      {"temporality": "ever"}),
     ("exclusion", "Progressive liver disease", ["dx.liver_disease"], ["progressive"],
-     {"temporality": "ever"}),
+     {"temporality": "current"}),
     ("exclusion", "Serious psychiatric disorder within the past year", ["dx.psychiatric"],
      ["serious"], {"temporality": "within", "window_days": 365}),
 ]
@@ -421,6 +422,11 @@ def test_the_packaged_temporality_data_loads():
         (lambda d: d["judged"].append("severe"), "judged"),
         (lambda d: d["current"].append("the"), "current"),
         (lambda d: d.pop("judged"), "judged"),
+        # a word that is the state now must be a judgement too (test_criteria_qualifiers)
+        (lambda d: d["judged_current"].append("lingering"), "judged_current"),
+        (lambda d: d["long_standing"].append("lingering"), "long_standing"),
+        (lambda d: d["suspected"].append("active"), "suspected"),
+        (lambda d: d.pop("suspected"), "suspected"),
     ],
 )
 def test_bad_temporality_data_is_refused_naming_the_key(change, field):

@@ -18,10 +18,10 @@ import datetime as dt
 import pytest
 
 from matcher.criteria import parse_criterion
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
 
 AS_OF = dt.date(2026, 11, 20)
 RECENT = dt.date(2026, 11, 1)

@@ -22,11 +22,11 @@ import pytest
 
 from matcher.criteria import parse_criterion
 from matcher.criteria.render import reading
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
-from matcher.vocab import load_vocabulary
+from matcher.nlp.vocab import load_vocabulary
 
 NOTE_DATE = dt.date(2026, 11, 15)
 AS_OF = dt.date(2026, 11, 20)
@@ -402,7 +402,7 @@ def test_an_item_naming_the_group_itself_is_still_read(text: str) -> None:
 
 def test_a_narrower_term_that_is_not_the_concepts_own_term_is_refused() -> None:
     from matcher.errors import VocabularyError
-    from matcher.vocab import read_concepts
+    from matcher.nlp.vocab import read_concepts
 
     row = {"id": "dx.x", "category": "diagnosis", "label": "x", "code": None,
            "terms": ["group disease"], "abbreviations": [], "key": "x",

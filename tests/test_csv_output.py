@@ -1,4 +1,4 @@
-"""Every CSV the project writes goes through one writer (matcher.csvout), which neutralises
+"""Every CSV the project writes goes through one writer (matcher.store.csvout), which neutralises
 a cell a spreadsheet would run as a formula: `matcher match --format csv`, the nightly
 report's YYYY-MM-DD.csv and the web app's Export CSV, each checked through its real path
 (a CLI process, a nightly run, an HTTP request)."""
@@ -60,7 +60,7 @@ def store_patients(db: Path, ids: list[str]) -> None:
 
 @pytest.mark.parametrize("lead", FORMULA_LEADS, ids=repr)
 def test_a_text_cell_starting_like_a_formula_gets_a_leading_quote(lead: str):
-    from matcher.csvout import csv_text, safe_cell
+    from matcher.store.csvout import csv_text, safe_cell
 
     assert safe_cell(f"{lead}SUM(A1)") == f"'{lead}SUM(A1)"
     rows = list(csv.reader(io.StringIO(csv_text(["id"], [[f"{lead}SUM(A1)"]]), newline="")))
@@ -70,7 +70,7 @@ def test_a_text_cell_starting_like_a_formula_gets_a_leading_quote(lead: str):
 def test_numbers_and_other_text_are_written_as_they_are():
     """A negative number is a number, not a formula: only text is quoted (the web export's
     rule since it first neutralised cells). Text that merely looks like one is quoted."""
-    from matcher.csvout import csv_text, safe_cell
+    from matcher.store.csvout import csv_text, safe_cell
 
     assert safe_cell(-0.5) == -0.5 and safe_cell(3) == 3 and safe_cell(None) is None
     assert safe_cell("P-001") == "P-001" and safe_cell("") == ""
@@ -112,9 +112,9 @@ def test_the_nightly_report_csv_neutralises_formula_cells(tmp_path: Path):
 
 
 def test_the_web_export_neutralises_formula_cells(tmp_path: Path):
+    from matcher.store.web_tables import ensure_schema
+    from matcher.tools.web.demo import import_trial_file
     from matcher.web.app import create_app
-    from matcher.web.demo import import_trial_file
-    from matcher.web.schema import ensure_schema
     from matcher.web.security import add_user
 
     db = tmp_path / "web.db"

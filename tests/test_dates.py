@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.dates import (
+from matcher.errors import DateParseError, MatcherError
+from matcher.nlp.dates import (
     DateMention,
     DurationMention,
     find_dates,
@@ -21,7 +22,6 @@ from matcher.dates import (
     resolve_partial,
     window_to_days,
 )
-from matcher.errors import DateParseError, MatcherError
 
 NOTE = dt.date(2026, 3, 20)  # a Friday; every relative date below is read against it
 D = dt.date

@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from matcher import api
-from matcher import eligibility as elig
 from matcher.cli import cli
 from matcher.errors import ModelError
+from matcher.judge import eligibility as elig
+from matcher.judge.ranking import patient_status, rank, score
 from matcher.model import (
     Criterion,
     CriterionResult,
@@ -27,7 +28,6 @@ from matcher.model import (
     PatientStatus,
     Status,
 )
-from matcher.ranking import patient_status, rank, score
 from tests.conftest import AS_OF, REPO
 
 TRIAL = REPO / "registry_dumps" / "NCT06904729.txt"
@@ -334,7 +334,7 @@ def test_train_on_a_slice_of_the_dev_cohort(shared, tmp_path):
 
 
 def test_masked_views_hide_notes_and_keep_the_full_view_label(shared, tmp_path):
-    from matcher.train_cli import _load_notes, build_cases, read_label_rows
+    from matcher.tools.train import _load_notes, build_cases, read_label_rows
 
     notes = _slice(shared, tmp_path, 6)
     patients, findings, note_dates, note_ids = _load_notes([notes])
@@ -360,19 +360,13 @@ def test_site_referral_outcomes_become_labels(shared, tmp_path):
     """A site refits from its own database: notes already ingested, outcomes recorded by
     the referral workflow (enrolled / not suitable)."""
     from matcher.store import Store
-    from matcher.train_cli import referral_outcomes
+    from matcher.tools.train import referral_outcomes
 
     db = tmp_path / "site.db"
     with Store(db) as store:
         api.ingest([_slice(shared, tmp_path, 24)], store)
         patients = [p.patient_id for p in store.patients()]
-    conn = sqlite3.connect(db)
-    conn.executescript(
-        "CREATE TABLE web_referrals (trial_id TEXT, patient_id TEXT, status TEXT, "
-        "reason TEXT, username TEXT, at TEXT, PRIMARY KEY (trial_id, patient_id));"
-        "CREATE TABLE web_referral_history (id INTEGER PRIMARY KEY, trial_id TEXT, "
-        "patient_id TEXT, status TEXT, reason TEXT, username TEXT, at TEXT);"
-    )
+    conn = sqlite3.connect(db)  # the referral tables are the store's (migration 3)
     for i, pid in enumerate(patients[:8]):
         outcome = "enrolled" if i % 2 else "not_suitable"
         for status, at in (("to_review", "2026-11-02T09:00:00+00:00"),

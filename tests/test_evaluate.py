@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.ranking import patient_status, relevance
+from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Criterion, Finding, Patient, PatientStatus, Status
-from matcher.ranking import patient_status, relevance
-from matcher.timeline import build_timeline
 
 AS_OF = dt.date(2026, 11, 20)
 D = dt.date

@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
-from matcher.timeline import build_timeline
 
 AS_OF = dt.date(2026, 11, 20)
 D = dt.date

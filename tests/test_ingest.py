@@ -1,4 +1,4 @@
-"""matcher.ingest: reading exports, rejecting bad rows, loading and parsing into a real DB."""
+"""matcher.store.ingest: reading exports, rejecting bad rows, loading and parsing into a real DB."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from matcher import ingest
 from matcher.errors import ConfigurationError
-from matcher.ingest import Reject, Row, ingest_files, read_patients, read_rows
 from matcher.model import Finding, Note, Patient
-from matcher.store import Store
+from matcher.store import Store, ingest
+from matcher.store.ingest import Reject, Row, ingest_files, read_patients, read_rows
 
 SECRET = "Confidential narrative"  # note text that must never reach a reason
 

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import StoreError
-from matcher.ingest import MAX_ID_LENGTH, ingest_files, read_patients
 from matcher.model import Patient
 from matcher.store import Store
+from matcher.store.ingest import MAX_ID_LENGTH, ingest_files, read_patients
 from tests.conftest import REPO
 
 TODAY = dt.date(2026, 3, 10)  # the run date handed to ingest_files in process

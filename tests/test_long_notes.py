@@ -23,8 +23,8 @@ import pytest
 
 from matcher import api
 from matcher.errors import InputRowError
+from matcher.jobs.nightly import run_nightly
 from matcher.model import MAX_NOTE_CHARS, Finding, Note
-from matcher.nightly import run_nightly
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.store import Store
 from tests.conftest import REPO
@@ -371,9 +371,9 @@ def test_the_nightly_report_lists_the_notes_the_parser_failed_on(
 
 @pytest.fixture
 def web(over_limit: Path, tmp_path: Path) -> Iterator[tuple[TestClient, TestClient]]:
+    from matcher.store.web_tables import ensure_schema
     from matcher.web import security
     from matcher.web.app import create_app
-    from matcher.web.schema import ensure_schema
     from tests.test_web_support import ADMIN, REFERRER, login
 
     db = tmp_path / "web.db"

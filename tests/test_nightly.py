@@ -28,7 +28,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from matcher.nightly import run_nightly
+from matcher.jobs.nightly import run_nightly
 from tests.conftest import REPO
 
 MATCHER = [sys.executable, "-m", "matcher.cli"]
@@ -45,7 +45,7 @@ _FROZEN: dict[str, str] = {}
 
 def frozen_env() -> dict[str, str]:
     """The job's processes run a copy of the package taken once per test session, so that
-    someone editing matcher/nlp or matcher/data while the tests run (which changes the
+    someone editing matcher/nlp (its code or its data) while the tests run (which changes the
     pipeline version, and rightly makes the job re-parse everything) cannot change the
     code between a killed run and its rerun."""
     if not _FROZEN:

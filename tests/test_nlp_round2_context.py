@@ -20,8 +20,8 @@ import datetime as dt
 
 import pytest
 
-from matcher.dates import find_dates
 from matcher.model import PATIENT_ASSERTIONS, Finding
+from matcher.nlp.dates import find_dates
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 
 D = dt.date

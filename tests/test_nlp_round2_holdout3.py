@@ -17,10 +17,10 @@ import datetime as dt
 import pytest
 
 from matcher.criteria import parse_criterion
-from matcher.evaluate import evaluate
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
 from matcher.model import Finding, Patient
 from matcher.nlp.pipeline import NoteParser, build_pipeline
-from matcher.timeline import build_timeline
 
 NOTE_DATE = dt.date(2026, 11, 10)
 D = dt.date

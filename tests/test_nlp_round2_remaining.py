@@ -183,7 +183,7 @@ def test_a_day_and_month_without_year_after_an_event_word_dates_it(
     ],
 )
 def test_a_day_month_shape_that_is_no_date_is_left_out(text: str) -> None:
-    from matcher.dates import find_dates
+    from matcher.nlp.dates import find_dates
 
     mentions = [m for m in find_dates(text, NOTE_DATE) if m.date is not None and "/" in m.text]
     assert mentions == []
@@ -212,7 +212,7 @@ def test_a_year_range_with_a_two_digit_end_dates_the_course(
     "text", ["Ref 2021-19 units", "from 2021-05", "ALT 2021-22 U/L", "on MMF 2009-12"]
 )
 def test_a_two_digit_year_end_that_goes_back_or_is_a_value_is_no_range(text: str) -> None:
-    from matcher.dates import find_dates
+    from matcher.nlp.dates import find_dates
 
     assert [m for m in find_dates(text, NOTE_DATE) if m.kind == "range"] == []
 

@@ -17,13 +17,13 @@ import pytest
 pytest.importorskip("pyspark")
 
 from matcher.api import load_trial  # noqa: E402
-from matcher.engine import EmbeddedEngine  # noqa: E402
 from matcher.errors import ConfigurationError, MatcherError  # noqa: E402
-from matcher.ingest import IngestReport, Row, load_rows, read_rows  # noqa: E402
+from matcher.jobs.engine import EmbeddedEngine  # noqa: E402
+from matcher.jobs.nightly import run_nightly  # noqa: E402
+from matcher.jobs.spark_engine import SparkEngine, _model_dir, _ModelRef, _Workdir  # noqa: E402
 from matcher.model import Note  # noqa: E402
-from matcher.nightly import run_nightly  # noqa: E402
-from matcher.spark_engine import SparkEngine, _model_dir, _ModelRef, _Workdir  # noqa: E402
 from matcher.store import Store  # noqa: E402
+from matcher.store.ingest import IngestReport, Row, load_rows, read_rows  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NOTES = REPO / "examples" / "notes.jsonl"

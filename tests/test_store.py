@@ -64,6 +64,23 @@ def test_schema_is_created_versioned_and_reopened(db_path: Path) -> None:
         assert s.counts()["notes"] == 1
 
 
+def test_the_web_tables_are_a_numbered_migration_not_a_side_creation(db_path: Path) -> None:
+    # Whatever command opens a file first (ingest, nightly, serve), the web app's tables are
+    # there: users, sessions, audit, referrals and the notes' index, at schema version 3.
+    with Store(db_path) as s:
+        names = set(s.db.table_names())
+        assert {"web_users", "web_sessions", "web_audit", "web_referrals",
+                "web_notes_fts", "web_data_version"} <= names
+        # A version-2 file without them (written before) gains them when next opened.
+        with s.db.conn:
+            for table in ("web_users", "web_referrals"):
+                s.db.execute(f"DROP TABLE {table}")
+            s.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with Store(db_path) as s:
+        assert {"web_users", "web_referrals"} <= set(s.db.table_names())
+        assert s.schema_version() == SCHEMA_VERSION == 3
+
+
 def test_newer_schema_version_is_refused(db_path: Path) -> None:
     Store(db_path).close()
     conn = sqlite3.connect(db_path)

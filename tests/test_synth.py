@@ -1,4 +1,4 @@
-"""matcher.synth and `matcher synth`: synthetic notes for benchmarks and load tests.
+"""matcher.tools.synth and `matcher synth`: synthetic notes for benchmarks and load tests.
 
 The generator is not accuracy evidence; these tests check that its output is a valid,
 deterministic, streamed note export that loads cleanly and exercises the NLP pipeline.
@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from matcher import api, synth
+from matcher import api
 from matcher.cli import cli
-from matcher.ingest import IngestReport, Reject, Row, load_rows, read_rows
 from matcher.store import Store
-from matcher.synth import (
+from matcher.store.ingest import IngestReport, Reject, Row, load_rows, read_rows
+from matcher.tools import synth
+from matcher.tools.synth import (
     NOTE_TYPES,
     REFERENCE_DATE,
     SynthStats,

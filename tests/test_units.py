@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from matcher.units import (
+from matcher.nlp.units import (
     canonical_unit,
     convert_factor,
     guess_unit,

@@ -28,7 +28,8 @@ from matcher import api
 from matcher.cli import cli
 from matcher.model import Note
 from matcher.store import Store
-from matcher.web import security, synth
+from matcher.tools.web import synth
+from matcher.web import security
 from matcher.web.app import CSP, create_app
 from matcher.web.security import SessionPolicy
 from matcher.web.service import Engine, fts_query
@@ -607,7 +608,7 @@ def test_the_search_index_follows_changed_and_new_notes(admin: TestClient, web_d
 
 def test_a_search_index_built_before_the_rows_table_existed_is_backfilled(
         admin: TestClient, web_db: Path):
-    from matcher.web.schema import ensure_schema
+    from matcher.store.web_tables import ensure_schema
 
     engine = admin.app.state.web.engine
     found = engine.search("tacrolimus", AS_OF_DATE)
@@ -786,7 +787,7 @@ def test_the_web_ranking_is_the_library_ranking(web_db: Path, with_model: bool):
 
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory) -> Path:
-    from matcher.web import demo
+    from matcher.tools.web import demo
 
     path = tmp_path_factory.mktemp("web-big") / "big.db"
     synth.build(path, 1500).close()
@@ -797,7 +798,7 @@ def big_db(tmp_path_factory) -> Path:
 
 def test_the_candidates_page_is_fast_once_ranked(big_db: Path, tmp_path: Path):
     with Store(big_db) as store:
-        from matcher.web.schema import ensure_schema
+        from matcher.store.web_tables import ensure_schema
 
         ensure_schema(store.db)
         security.add_user(store.db, "speed", "speed-password-1", "referrer")

@@ -20,8 +20,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 from starlette.routing import Route  # noqa: E402
 
 from matcher.store import Store  # noqa: E402
+from matcher.tools.web.bench import Server  # noqa: E402
 from matcher.web.app import create_app  # noqa: E402
-from matcher.web.bench import Server  # noqa: E402
 from tests.test_web_support import (  # noqa: E402
     ADMIN,
     AS_OF,

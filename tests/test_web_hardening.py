@@ -672,18 +672,22 @@ def test_a_referrer_cannot_list_or_end_sessions(referrer: TestClient, admin: Tes
 
 
 def test_an_old_database_gains_the_session_columns(tmp_path: Path):
-    """A database made before sessions and tokens kept their client and last use."""
-    from matcher.web.schema import ensure_schema
-
+    """A database made before sessions and tokens kept their client and last use (schema
+    version 2, web tables of an earlier release): opening it runs migration 3, which brings
+    the tables up to date."""
     path = tmp_path / "old.db"
-    with Store(path) as store:
+    with Store(path) as store, store.db.conn:
+        store.db.execute("DROP TABLE web_sessions")
+        store.db.execute("DROP TABLE web_api_tokens")
         store.db.execute("CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, username "
                          "TEXT NOT NULL, csrf_token TEXT NOT NULL, created_at REAL NOT NULL, "
                          "last_seen REAL NOT NULL, expires_at REAL NOT NULL)")
         store.db.execute("CREATE TABLE web_api_tokens (token_hash TEXT PRIMARY KEY, username "
                          "TEXT NOT NULL, created_at TEXT NOT NULL, expires_at REAL NOT NULL)")
-        ensure_schema(store.db)
+        store.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with Store(path) as store:
         columns = {t: {r[1] for r in store.db.execute(f"PRAGMA table_info({t})")}
                    for t in ("web_sessions", "web_api_tokens")}
+        assert store.schema_version() == 3
     assert "client" in columns["web_sessions"]
     assert {"client", "last_seen"} <= columns["web_api_tokens"]

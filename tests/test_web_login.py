@@ -25,10 +25,10 @@ import httpx
 import pytest
 
 from matcher.store import Store
+from matcher.store.web_tables import ensure_schema
+from matcher.tools.web.bench import Server, free_port
 from matcher.web import security
 from matcher.web.app import create_app
-from matcher.web.bench import Server, free_port
-from matcher.web.schema import ensure_schema
 from matcher.web.security import LoginPolicy
 from tests.test_web_support import ADMIN, REFERRER, Clock, app_clients, login, login_token
 

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from matcher import api
 from matcher.store import Store
-from matcher.web import demo
+from matcher.store.web_tables import ensure_schema
+from matcher.tools.web import demo
 from matcher.web.app import create_app
-from matcher.web.schema import ensure_schema
 from matcher.web.security import add_user
 
 with warnings.catch_warnings():  # "use httpx2": the TestClient still works with httpx

@@ -32,7 +32,7 @@ from matcher.criteria.grammar import (
     phrase_pattern,
     read_data_object,
 )
-from matcher.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["SYSTEMS_FILE", "Citation", "Systems", "load_systems", "read_citation", "read_systems"]
 

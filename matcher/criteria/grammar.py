@@ -32,7 +32,7 @@ from functools import cache
 from typing import Any
 
 from matcher.errors import VocabularyError
-from matcher.vocab import Vocabulary, data_text, load_vocabulary
+from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary
 
 __all__ = [
     "COMPUTABLE_KINDS",

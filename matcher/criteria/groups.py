@@ -1,7 +1,7 @@
 """Groups of criteria: the branches of an either/or, and cohort blocks.
 
 The criteria reader reads each item alone; this module says which items belong together,
-from the shape of the list, so that the ranking (matcher.ranking.verdict) can combine
+from the shape of the list, so that the ranking (matcher.judge.ranking.verdict) can combine
 them instead of the reader leaving them manual:
 
 - **any-of groups**: the items directly under a heading that asks for "at least one of

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.grammar import Grammar, Phrases, load_grammar, phrase_pattern
-from matcher.vocab import Vocabulary, in_context
+from matcher.nlp.vocab import Vocabulary, in_context
 
 __all__ = [
     "GUARD_PREFIX",
@@ -339,6 +339,8 @@ def _implausible_lab(params: dict[str, Any], grammar: Grammar, vocab: Vocabulary
                             f"{group.get('unit') or ''}".rstrip())  # fmt: skip
                 if _out_of(limit.get("uln_multiple"), grammar.plausible_uln_multiple):
                     return f"{vocab[analyte].label} {limit['uln_multiple']:g} × ULN"
+                if _out_of(limit.get("lln_multiple"), grammar.plausible_uln_multiple):
+                    return f"{vocab[analyte].label} {limit['lln_multiple']:g} × LLN"
     return None
 
 

@@ -10,7 +10,7 @@ the whole requirement ("HBcAb positive with HBV DNA above the lower limit", "dos
 within 2 weeks", "plan for pregnancy") returns a `manual` reading with the reason. Every
 computed reading is checked against the contract below by `validate_params`.
 
-`params` contract per kind (matcher.evaluate relies on it):
+`params` contract per kind (matcher.judge.evaluate relies on it):
 
 - vital: the lab contract of matcher.criteria on vital signs: {"analytes": [ids of
   lab.bmi, lab.sbp, lab.dbp, lab.spo2, lab.lvef, lab.weight], "op": ">="|">"|"<="|"<",
@@ -39,7 +39,7 @@ computed reading is checked against the contract below by `validate_params`.
   "mg/day"|"mg/kg/day"|"g", "prednisone_equivalent": bool, "cumulative": bool,
   "window_days": int|None, "min_duration_days": int|None, "duration_strict": bool}.
   "g" is a cumulative total (cumulative is then True); glucocorticoid doses are
-  compared as prednisone equivalents (matcher.doses). No window: the current dose (the
+  compared as prednisone equivalents (matcher.nlp.doses). No window: the current dose (the
   latest within the lookback). `min_duration_days`: the dose held that long in the window.
   + "conditional": true for "if on glucocorticoids, ≤ 10 mg/day": a patient not taking
   the drug meets the item.
@@ -89,12 +89,13 @@ from matcher.criteria.reader import (
     _tidy,
     _unit_at,
     _window,
+    named_condition,
 )
-from matcher.criteria.temporality import standing_states
-from matcher.dates import window_to_days
+from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
-from matcher.units import normalize
-from matcher.vocab import TermMatch, Vocabulary, load_vocabulary
+from matcher.nlp.dates import window_to_days
+from matcher.nlp.units import normalize
+from matcher.nlp.vocab import TermMatch, Vocabulary, load_vocabulary
 
 __all__ = [
     "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
@@ -213,6 +214,12 @@ _LACTATING = re.compile(
     r"\bnursing(?:\s+(?:mothers?|women|woman))?\b",
     _I,
 )
+# "Pregnant or suspected pregnancy", "or suspect they may be pregnant": a suspicion the
+# notes record counts (matcher.judge.evaluate leaves it to a person). The suspicion words are
+# the temporality data's; this is the clause a woman's own suspicion takes.
+_OWN_SUSPICION = re.compile(
+    r"\bsuspect(?:s|ed)?\s+(?:that\s+)?(?:they|she)\s+(?:may|might|could)\s+be\b", _I
+)
 _FUTURE = re.compile(
     r"\bplan(?:s|ned|ning)?\b|\bintend|\bwish|\bdesire|\bwant|\bbecom(?:e|ing)\s+pregnant|"
     r"\bduring\s+the\s+(?:study|trial)|\bafter\s+(?:randomi|the\s+(?:last|final)|study)|"
@@ -267,6 +274,12 @@ def _pregnancy(item: _Item) -> KindReading | None:
         item.take_all(_MALE_OR)
     _take_common(item)
     params = {"states": states, "present": present, "window_days": LOOKBACK_DAYS}
+    suspicions = [*_OWN_SUSPICION.finditer(item.main),
+                  *load_temporality().suspected.finditer(item.main)]  # fmt: skip
+    if suspicions and present and states == ["dx.pregnancy"]:
+        params["suspected"] = True
+        for m in suspicions:
+            item.take(m.start(), m.end())
     return item.reading("pregnancy", "pregnancy", params, "pregnancy:state")
 
 
@@ -618,15 +631,18 @@ _BP_PAIR = re.compile(
     rf"(?P<op>{_OP})\s*(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})\s*(?P<unit>mm\s*Hg)?", _I
 )
 _RANGE = re.compile(
-    rf"^\s*(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?(?P<between>between\s+|from\s+|"
-    rf"(?:within|in)\s+(?:the\s+)?(?:range\s+)?(?:of\s+)?)?(?P<a>{_NUM})\s*"
-    rf"(?P<ua>[^\s\d-]{{1,14}}\s*)?(?:-|to|and)\s*(?P<b>{_NUM})(?![\d.])",
+    # "Body mass index (BMI) 18-32": the abbreviation in brackets before the range.
+    rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?"
+    rf"(?P<between>between\s+|from\s+|"
+    # "in the normal range (35-50 g/L)", "within normal range( 8.5-10.5 mg/dl)"
+    rf"(?:within|in)\s+(?:the\s+)?(?:normal\s+)?(?:range\s*)?(?:of\s+)?)?(?:\(\s*)?(?P<a>{_NUM})\s*"
+    rf"(?P<ua>[^\s\d~-]{{1,14}}\s*)?(?:-|~|to|and)\s*(?P<b>{_NUM})(?![\d.])",
     _I,
 )
 _VITAL_WORDS = re.compile(
     r"\b(?:cardiac\s+function|heart\s+function|function|uncontrolled\s+hypertension|"
     r"hypertension|resting|measured|on\s+room\s+air|room\s+air|at\s+rest|by\s+"
-    r"echocardiograph\w*|echocardiograph\w*|echo|MUGA)\b",
+    r"echocardiograph\w*|echocardiograph\w*|echo|MUGA|inclusive)\b",
     _I,
 )
 
@@ -642,7 +658,12 @@ def _vital(item: _Item) -> KindReading | None:
     read_concepts: set[str] = set()
     for index, term in enumerate(vitals):
         concept = vocab[term.concept_id]
-        stop = vitals[index + 1].start if index + 1 < len(vitals) else len(item.main)
+        if term.concept_id in read_concepts:
+            continue  # "Body mass index (BMI) ...": the abbreviation of a vital already read
+        # The threshold lies before the next *other* vital: "body mass index (BMI) 18-32"
+        # names one vital twice before its range.
+        later = [v.start for v in vitals[index + 1 :] if v.concept_id != term.concept_id]
+        stop = later[0] if later else len(item.main)
         if concept.attrs.get("pair"):
             pair = _BP_PAIR.search(item.main, term.end, stop)
             if pair is None:
@@ -703,7 +724,7 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None or converted[1] != canonical:
         return []
-    item.take(cmp.start, max(unit_end, cmp.num_end))
+    item.take(cmp.start, max(unit_end, cmp.stop))  # "25 kg (55 lbs) or more": the suffix too
     return [{"analytes": [concept_id], "op": cmp.op, "value": _tidy(converted[0]),
              "unit": converted[1]}]  # fmt: skip
 
@@ -713,7 +734,10 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
 # =====================================================================================
 
 _LIVER_FUNCTION = re.compile(
-    r"\b(?:liver|hepatic)\s+function(?:\s+tests?)?(?:\s+\(LFTs?\))?|\bLFTs?\b", _I
+    r"\b(?:liver|hepatic)\s+function(?:\s+tests?)?(?:\s+\(LFTs?\))?|\bLFTs?\b|"
+    # "transaminases > 3N", "serum aminotransferases > 2 × ULN": the group's name for the two
+    # aminotransferases, ALT and AST.
+    r"\b(?:(?:serum|liver|hepatic)\s+)?(?:trans-?aminases?|aminotransferases)\b", _I
 )
 _PROTEIN_WORDS = re.compile(r"\bproteinuria\b|\burin(?:e|ary)\s+protein(?:\s+excretion)?\b", _I)
 _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|daily)", _I)
@@ -721,12 +745,17 @@ _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|
 
 def _lab_forms(item: _Item) -> KindReading | None:
     labs = item.of("lab")
-    if [t for t in item.terms if t not in labs]:
-        return None
+    others = [t for t in item.terms if t not in labs]
     if not labs:
         liver = _LIVER_FUNCTION.search(item.main)
-        if liver:
+        named = _liver_condition(item, liver) if liver else None
+        if liver and all(named and named[0] <= t.start < named[1] for t in others):
+            if named:
+                item.take(*named)  # "hepatic insufficiency (transaminases > 3N)"
             return _liver_function(item, liver)
+    if others:
+        return None
+    if not labs:
         protein = _PROTEIN_WORDS.search(item.main)
         return _per_weight(item, "lab.urine_protein_24h", protein) if protein else None
     ids = _concept_ids(labs)
@@ -747,6 +776,15 @@ def _lab_forms(item: _Item) -> KindReading | None:
     return item.reading("lab", item.vocab[concept_id].key, params, "lab:range")
 
 
+def _liver_condition(item: _Item, liver: re.Match) -> tuple[int, int] | None:
+    """ "Hepatic insufficiency (transaminases > 3N)": the condition the aminotransferase
+    limit defines, named right before it (the lab reader's definition grammar)."""
+    named = named_condition(item.main, ("lab.alt", "lab.ast"))
+    if named is None or named[2] != liver.start():
+        return None
+    return named[0], named[2]
+
+
 def _lab_params(group: dict[str, Any]) -> dict[str, Any]:
     return dict(group) | {"exceptions": [], "csf_free_days": None, "below_manual": None}
 
@@ -760,8 +798,9 @@ def _liver_function(item: _Item, liver: re.Match) -> KindReading | None:
     tail = re.match(r"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*(?:the\s+)?(?:upper\s+limits?\s+"
                     r"of\s+(?:the\s+)?normal|ULN|upper\s+normal\s+(?:limits?|levels?))",
                     item.main[cmp.num_end :], _I)  # fmt: skip
-    item.take(cmp.start, cmp.num_end + (tail.end() if tail else 0))
-    item.take_all(re.compile(r"\b(?:abnormal|elevated|tests?|values?)\b", _I))
+    item.take(cmp.start, max(cmp.stop, cmp.num_end + (tail.end() if tail else 0)))
+    item.take_all(re.compile(r"\b(?:abnormal|elevated|tests?|values?|levels?|concentrations?)\b",
+                             _I))
     _take_common(item)
     params = {"analytes": ["lab.alt", "lab.ast"], "op": cmp.op, "uln_multiple": cmp.value,
               "unit": "U/L"} | {"exceptions": [], "csf_free_days": None, "below_manual": None}
@@ -1180,6 +1219,23 @@ def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
     return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
 
 
+def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
+    """Does the item qualify its condition in a way matcher.criteria.temporality reads
+    and this reader does not: a judged word inside the term ("chronic liver disease":
+    the long-standing disease now, not any liver disease ever), a suspicion that counts
+    ("known or suspected TB"), or the state at the trial's start ("infection at study
+    entry")? Then the general diagnosis reader reads it, as it reads "active TB"."""
+    rules = load_temporality()
+    terms = [(t.start, t.end, t.concept_id) for t in conditions]
+    # A judged word outside the terms ("major psychiatric disorder") this reader would
+    # leave over: the general reader reads it, and when neither reads the whole item its
+    # reason names only the words left over there.
+    outside = any(not any(t.start < m.end() and m.start() < t.end for t in item.terms)
+                  for m in rules.judged.finditer(item.main))  # fmt: skip
+    return bool(outside or narrowing_qualifiers(item.main, terms, item.vocab, rules)
+                or rules.suspected.search(item.main) or rules.at_time.search(item.main))
+
+
 def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
@@ -1190,6 +1246,10 @@ def _condition(item: _Item) -> KindReading | None:
     qualified = _qualified_by_another(item, conditions)
     if qualified is not None:
         return item.manual(qualified, item.vocab[concepts[0]].key, "condition:with")
+    if _qualified_in_words(item, conditions):
+        # After the "with" rule: "severe myocarditis with heart failure" stays one
+        # condition narrowed by another, never a list the general reader would make.
+        return None
     blanked = _exception_text(item)
     excepted = [
         t
@@ -1346,6 +1406,8 @@ def _group_text(group: dict[str, Any]) -> str:
     names = "+".join(_key(a) for a in group.get("analytes", []))
     if "uln_multiple" in group:
         return f"{names} {group.get('op')} {group['uln_multiple']:g}×ULN"
+    if "lln_multiple" in group:
+        return f"{names} {group.get('op')} {group['lln_multiple']:g}×LLN"
     return f"{names} {group.get('op')} {group.get('value', 0):g} {group.get('unit', '')}".rstrip()
 
 
@@ -1446,6 +1508,8 @@ def _threshold_group(kind: str, group: dict[str, Any], test: Callable[[str], boo
     _choice(kind, group, "op", OPS)
     if "uln_multiple" in group:
         _number_field(kind, group, "uln_multiple", positive=True)
+    elif "lln_multiple" in group:
+        _number_field(kind, group, "lln_multiple", positive=True)
     else:
         _number_field(kind, group, "value")
     if not isinstance(group.get("unit"), str):

@@ -74,6 +74,7 @@ _THRESHOLD_ALTERNATIVE: dict[str, Param] = {
     "op": _opt("choice", choices=OPS),
     "value": _opt("number"),
     "uln_multiple": _opt("number"),
+    "lln_multiple": _opt("number"),
     "unit": _opt("text"),
 }
 
@@ -82,6 +83,9 @@ _LAB: dict[str, Param] = {
     "op": _OP,
     "value": _opt("number"),
     "uln_multiple": _opt("number"),
+    # "IgG below the lower limit of normal": a multiple of the printed range's lower bound
+    # (or the analyte's default_lln), the twin of uln_multiple.
+    "lln_multiple": _opt("number"),
     "unit": _req("text"),
     "exceptions": _opt("alternatives", ()),
     "csf_free_days": _opt("int"),
@@ -109,6 +113,13 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # "Infection requiring hospitalisation": decided only when no infection of these
         # broader concepts is documented in the window (concepts.jsonl screened_by).
         "screen_concepts": _opt("texts", ()),
+        # "Chronic liver disease", "chronic infections": the long-standing form of the
+        # condition now (matcher.criteria.temporality `long_standing`): one documented
+        # before the lookback may still hold, so it is never read as the absence.
+        "long_standing": _opt("bool", False),
+        # "Known or suspected infection": a suspicion the notes record (an uncertain
+        # mention in the window) is left to a person, never read as the absence.
+        "suspected": _opt("bool", False),
     },
     "biopsy": {
         "classes": _req("texts"),
@@ -175,6 +186,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "states": _req("texts"),
         "present": _req("bool"),
         "window_days": _req("int"),
+        # "Pregnant or suspected pregnancy": a suspicion documented in the window after
+        # the latest statement ("possible early pregnancy, hCG pending") is left to a person.
+        "suspected": _opt("bool", False),
     },
     "dose_exposure": {
         "drugs": _req("texts"),

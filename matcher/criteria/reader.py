@@ -13,7 +13,7 @@ lupus-nephritis trials nobody here has read. Three steps:
 3. **Structured limits** (`parse_criteria`): the record's age limits and sex become
    criteria when the text does not state them.
 
-`params` contract per kind (the evaluator in matcher.evaluate relies on it; the fields, their
+`params` contract per kind (the evaluator in matcher.judge.evaluate relies on it; the fields, their
 types and the defaults of optional ones are declared once in matcher.criteria.params and every
 criterion is checked against them before it leaves the reader):
 
@@ -59,7 +59,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
@@ -67,19 +67,17 @@ from matcher.criteria import params as declared_params
 from matcher.criteria.citation import read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
+from matcher.criteria.record import RegistryRecord
 from matcher.criteria.render import format_number, reading
+from matcher.criteria.temporality import EITHER_COURSE, load_temporality, read_temporality
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
-from matcher.criteria.temporality import load_temporality, read_temporality
 from matcher.criteria.temporality import manual_reason as temporal_manual_reason
-from matcher.dates import window_to_days
-from matcher.doses import steroid_factor
 from matcher.errors import CriterionParamsError
 from matcher.model import LOOKBACK_DAYS, AnyOf, CohortScope, Criterion, Trial
-from matcher.units import canonical_unit, normalize
-from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
-
-if TYPE_CHECKING:
-    from matcher.criteria.registry import RegistryRecord
+from matcher.nlp.dates import window_to_days
+from matcher.nlp.doses import steroid_factor
+from matcher.nlp.units import canonical_unit, normalize
+from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
 __all__ = [
     "format_criteria_table",
@@ -100,7 +98,9 @@ _I = re.IGNORECASE
 # One-to-one replacements so that positions survive: dashes and minus signs become "-",
 # the less common comparison glyphs become the common ones.
 _GLYPHS = str.maketrans(
-    {"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "⩾": "≥", "≧": "≥", "⩽": "≤", "≦": "≤"}
+    {"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "⩾": "≥", "≧": "≥", "⩽": "≤", "≦": "≤",
+     # The modifier-letter arrowheads some word processors put for "<" and ">" ("Age ˂ 35").
+     "˂": "<", "˃": ">"}
 )
 
 
@@ -151,6 +151,10 @@ _OP_PHRASES: dict[str, str] = {
     "equal to or more than": ">=", "equal to or higher than": ">=",
     "equal or greater than": ">=", "a minimum of": ">=", "minimum of": ">=",
     "minimum": ">=", "no younger than": ">=", "not younger than": ">=",
+    # "than" or "to" dropped, "or =" followed by "to": "greater or equal to 18", "> or = to 65"
+    "greater or equal to": ">=", "greater or equal": ">=", "more or equal to": ">=",
+    "higher or equal to": ">=", "superior or equal to": ">=", "> or = to": ">=",
+    "more or equal": ">=", "higher or equal": ">=", "superior or equal": ">=",
     # ≤
     "≤": "<=", "<=": "<=", "=<": "<=", "< or =": "<=", "</=": "<=", "no more than": "<=",
     "not more than": "<=", "no greater than": "<=", "not greater than": "<=",
@@ -160,19 +164,28 @@ _OP_PHRASES: dict[str, str] = {
     "less than or equal to": "<=", "lower than or equal to": "<=",
     "equal to or less than": "<=", "equal to or lower than": "<=",
     "equal or less than": "<=", "no older than": "<=", "not older than": "<=",
+    "less or equal to": "<=", "less or equal": "<=", "lower or equal to": "<=",
+    "inferior or equal to": "<=", "< or = to": "<=", "lower or equal": "<=",
+    "inferior or equal": "<=",
     # >
     ">": ">", "greater than": ">", "more than": ">", "higher than": ">", "above": ">",
     "over": ">", "exceeding": ">", "exceeds": ">", "in excess of": ">",
     "older than": ">", "larger than": ">",
+    # The slips "then" and "that" for "than" ("creatinine more then 2 mg/dL"): a number
+    # must follow, so prose ("more, then ...") does not match.
+    "more then": ">", "greater then": ">", "higher then": ">", "greater that": ">",
+    "more that": ">",
     # <
     "<": "<", "less than": "<", "lower than": "<", "fewer than": "<", "below": "<",
     "under": "<", "younger than": "<", "smaller than": "<",
+    "less then": "<", "lower then": "<", "less that": "<", "lower that": "<",
 }  # fmt: skip
 
 
 def _phrase_pattern(phrase: str) -> str:
     if phrase[0].isalpha():
-        return r"\b" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"\b"
+        # Not followed by a letter, but a digit may follow: "greater than100 g/L".
+        return r"\b" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?![^\W\d_])"
     return re.escape(phrase).replace(r"\ ", r"\s*")
 
 
@@ -189,26 +202,48 @@ _ULN_WORDS = (
 # normal value" is the upper limit too ("ALT higher than 3 times the normal value", "2 X
 # normal range"): read without it, "> 3 times the normal value" became "> 3 U/L".
 _NORMAL_AS_ULN = r"(?:the\s+)?(?:upper\s+)?normal(?:\s+(?:values?|range|levels?|limits?))?\b"
+# After a multiplier, "upper limit" needs no "of normal" ("3 times upper limit"), and the
+# reference range's top is the ULN ("twice the highest reference value", "3 × the upper
+# limit of the reference range").
+_UPPER_REFERENCE = (
+    r"(?:the\s+)?(?:upper\s+(?:limits?|reference\s+(?:limits?|values?))(?:\s+of\s+(?:the\s+)?"
+    r"(?:normal|reference)(?:\s+(?:range|values?))?)?|highest\s+(?:reference|normal)\s+"
+    r"(?:values?|limits?))\b"
+)
 _ULN_TAIL = re.compile(
+    # "> 3N" (French and Chinese texts: 3 times normal), written right after the number
+    r"(?:[x×*]\s?)?(?-i:N)(?![\w-])|"
     rf"\s*(?:(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_ULN_WORDS}"
-    rf"|(?:[x×*✕]|times|-?\s*fold(?:\s+(?:of|the))?)\s*{_NORMAL_AS_ULN})",
+    rf"|(?:[x×*✕]|times|-?\s*fold(?:\s+(?:of|the))?)\s*(?:{_UPPER_REFERENCE}|{_NORMAL_AS_ULN}))",
     _I,
 )
 _OP_ULN = re.compile(rf"(?P<op>{_OP})\s*{_ULN_WORDS}", _I)
+# "more than twice the upper limit of normal", "> three times ULN": a multiplier in words.
+_WORD_MULTIPLE = {"twice": 2.0, "thrice": 3.0}
+_OP_WORD_ULN = re.compile(
+    rf"(?P<op>{_OP})\s*(?P<mult>twice|thrice|{_WORD_NUM}(?=\s*(?:times|-?\s*fold)))",
+    _I,
+)
+# After "twice"/"thrice" (the multiplier and its "times" in one word) the limit follows.
+_AFTER_TWICE = re.compile(rf"\s*(?:{_ULN_WORDS}|{_UPPER_REFERENCE}|{_NORMAL_AS_ULN})", _I)
+# "Weight of 25 kg (55 lbs) or more": the same value in another unit may stand between the
+# number and its suffix; only a number and a unit word, so that "(or 16 with consent)" does
+# not pass.
+_RESTATED = r"(?:\(\s*\d[\d.,]*\s*[A-Za-z%/]{1,8}\.?\s*\)\s*)?"
 _SUFFIX_GE = re.compile(
-    r"^[^,;()]{0,30}?\b(?:or|and)\s+(?:more|greater|higher|above|over|older|bigger|larger|"
-    r"longer)\b|^\s*\+",
+    rf"^[^,;()]{{0,30}}?{_RESTATED}\b(?:or|and)\s+(?:more|greater|higher|above|over|older|"
+    r"bigger|larger|longer)\b|^\s*\+",
     _I,
 )
 _SUFFIX_LE = re.compile(
-    r"^[^,;()]{0,30}?\b(?:or|and)\s+(?:less|lower|below|fewer|younger|under|smaller|"
-    r"shorter)\b",
+    rf"^[^,;()]{{0,30}}?{_RESTATED}\b(?:or|and)\s+(?:less|lower|below|fewer|younger|under|"
+    r"smaller|shorter)\b",
     _I,
 )
 
 
 # Every comparison has a number or names the upper limit of normal ("< ULN").
-_MAY_COMPARE = re.compile(r"\d|ULN|UNL|upper\s+(?:limits?|normal)", _I)
+_MAY_COMPARE = re.compile(r"\d|ULN|UNL|upper\s+(?:limits?|normal)|\b(?:twice|thrice|times)\b", _I)
 
 
 @dataclass(frozen=True)
@@ -250,6 +285,12 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
         taken.append((m.start("num"), m.end("num")))
     for m in _OP_ULN.finditer(text, start):
         found.append(_Cmp(_op_of(m["op"]), 1.0, m.start(), m.end(), True, m.end()))
+    for m in _OP_WORD_ULN.finditer(text, start):
+        word = m["mult"].lower()
+        uln = (_AFTER_TWICE if word in _WORD_MULTIPLE else _ULN_TAIL).match(text, m.end())
+        if uln is not None:  # "twice as long" is no multiple of a limit
+            value = _WORD_MULTIPLE.get(word) or float(_NUMBER_WORDS[word])
+            found.append(_Cmp(_op_of(m["op"]), value, m.start(), m.end(), True, uln.end()))
     taken_starts = [a for a, _ in taken]  # in text order: finditer does not overlap
     for m in re.finditer(_FREE_NUM, text[start:]):
         begin, end = m.start() + start, m.end() + start
@@ -1057,11 +1098,15 @@ def _manual_cues(ctx: _Ctx) -> _Parsed | None:
 _AGE_CUE = re.compile(r"\b(?:age[ds]?|years?[\s-]+old|years?\s+of\s+age|yrs?\s+old|yo)\b", _I)
 _AGE_UNIT = r"(?:years?|yrs?|y|months?|mos?)"
 _AGE_RANGE = re.compile(
-    rf"(?P<between>\bbetween\s+|\bfrom\s+)?(?<![\d.])(?P<a>\d{{1,3}}(?:\.\d+)?)\s*"
+    # "between the ages of 18 and 70", "between the age group of 6 and 12", "Between18 and 80"
+    rf"(?P<between>\bbetween\s*(?:the\s+)?(?:ages?\s+(?:group\s+)?(?:of\s+)?)?|\bfrom\s+)?(?<![\d.])(?P<a>\d{{1,3}}(?:\.\d+)?)\s*"
     rf"(?P<ua>{_AGE_UNIT})?\b\s*(?:of\s+age\s*|old\s*)?(?P<sep>-|~|\bto\b|\bthrough\b|\band\b)"
     rf"\s*(?P<op><=|≤|<)?\s*(?P<b>\d{{1,3}}(?:\.\d+)?)(?!\d|\.\d)\s*(?P<ub>{_AGE_UNIT})?",
     _I,
 )
+
+
+_OP_THE_AGE_OF = re.compile(rf"(?P<op>{_OP})\s+(?:the\s+)?age\s+(?:of\s+)?(?=\d)", _I)
 
 
 def _years(value: float, unit: str | None) -> float:
@@ -1088,11 +1133,18 @@ def _age_bounds(
         a, b = _years(float(m["a"]), m["ua"] or m["ub"]), _years(float(m["b"]), m["ub"])
         if a > b or b > 120:
             continue
+        if abs(a - round(a)) > 1e-6:
+            # "Between the age of 6 months and 5 years": limits are whole completed years,
+            # and a lower limit of 1 year would refuse a 9-month-old the trial admits.
+            continue
         low = math.ceil(a - 1e-9)
         high = math.ceil(b) - 1 if m["op"] == "<" else math.floor(b + 1e-9)
         rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
         read.append((m.start(), m.end()))
         break
+    # "under the age of 18", "over the age of 65": the words between the operator and its
+    # number are blanked (same length), and read with the comparison.
+    rest = _OP_THE_AGE_OF.sub(lambda m: m["op"] + " " * (m.end() - m.end("op")), rest)
     for cmp in _comparisons(rest):
         years = _years(cmp.value, _age_unit_after(rest, cmp.num_end))
         if years > 120:
@@ -1666,7 +1718,7 @@ def _score_threshold(
     return threshold
 
 
-# Performance scales answer one question (matcher.evaluate converts between them): ECOG ≤ k
+# Performance scales answer one question (matcher.judge.evaluate converts between them): ECOG ≤ k
 # is Lansky/Karnofsky ≥ the floor of ECOG k's band.
 _PERFORMANCE_SCALES = ("score.ecog", "score.lansky", "score.karnofsky")
 _ECOG_BAND_FLOOR = {0: 90.0, 1: 70.0, 2: 50.0, 3: 30.0, 4: 10.0}
@@ -1973,8 +2025,25 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
         if (at > 0 and m.start() < found[at - 1].end) or (at < named and starts[at] < m.end()):
             continue
         found.append(_Mention(_analyte_at(ctx.main, "lab.upcr", m.end()), m.start(), m.end()))
+    starts = [f.start for f in found]
+    named = len(found)
+    for m in _RED_CELLS.finditer(ctx.main):
+        # "RBC > 5 /HPF": red cells counted per high-power field are the urine sediment's.
+        at = bisect.bisect_right(starts, m.start())
+        if (at > 0 and m.start() < found[at - 1].end) or (at < named and starts[at] < m.end()):
+            continue
+        if _PER_FIELD.match(ctx.main, m.end()):
+            found.append(_Mention("lab.urine_rbc", m.start(), m.end()))
     found.sort(key=lambda f: f.start)
     return _until_next(found, ctx.main)
+
+
+_RED_CELLS = re.compile(r"\b(?:RBCs?|red\s+(?:blood\s+)?cells?|erythrocytes)\b", _I)
+# The count's unit, within a few words: "RBC > 5 /HPF", "red cells ≥ 10 per high-power field".
+_PER_FIELD = re.compile(
+    rf"[^.;,()]{{0,20}}?{_NUM}\s*(?:cells?\s*)?(?:/\s*HPF\b|per\s+(?:HPF|high[\s-]+power\s+field))",
+    _I,
+)
 
 
 # "Morning proteinuria /creatinine ratio", "uP/C ratio", "Urine protein: creatinine ratio":
@@ -2037,10 +2106,10 @@ def _analyte_at(text: str, concept: str, end: int) -> str:
 
 def _unit_at(text: str, end: int) -> tuple[str | None, int]:
     """The unit written right after a number ("×109/L", "g/dL", "mL/min/1.73 m2"), read
-    by matcher.units; returns (unit, end of unit)."""
+    by matcher.nlp.units; returns (unit, end of unit)."""
     m = re.match(r"\s{0,2}", text[end:])
     begin = end + (m.end() if m else 0)
-    window = text[begin : begin + 25]
+    window = text[begin : begin + 28]  # "kilograms per square metre" is 26 characters
     for size in range(len(window), 0, -1):
         candidate = window[:size]
         following = window[size : size + 1]
@@ -2079,11 +2148,22 @@ def _lab_reading(
         if spans is not None:
             spans.append((cmp.start, cmp.stop))
         return {"op": cmp.op, "uln_multiple": float(cmp.value), "unit": unit}
+    lln = _LLN_TAIL.match(ctx.main, cmp.num_end)
+    if lln is not None:
+        # "Neutrophils < 0.8 × LLN": a multiple of the lower limit of normal.
+        if spans is not None:
+            spans.append((cmp.start, lln.end()))
+        return {"op": cmp.op, "lln_multiple": float(cmp.value), "unit": unit}
     written, unit_end = _unit_at(ctx.main, cmp.num_end)
     bare_mass = re.match(r"\s*(mg|g)\b", ctx.main[cmp.num_end :], _I)
     if written is None and concept.id == "lab.urine_protein_24h" and bare_mass:
         # "24-hour urine protein ≥ 500 mg": a mass in a day's collection is per day.
         written, unit_end = f"{bare_mass[1].lower()}/day", cmp.num_end + bare_mass.end()
+    square = _COUNT_PER_SQUARE.match(ctx.main, cmp.num_end) if written is None else None
+    if square is not None and concept.attrs.get("family") == "count":
+        # "Lymphocyte count < 500/mm2": blood has no area, the square is a slip for the
+        # cube. (Only here: in a biopsy report cells/mm² is a real tissue density.)
+        written, unit_end = "/mm3", square.end()
     bracketed = _BRACKETED_UNIT.match(ctx.main, cmp.num_end) if written is None else None
     if bracketed is not None and canonical_unit(bracketed["unit"]) is not None:
         # "uP/C ratio ≥ 1 (expressed in mg/mg)": the unit said in brackets.
@@ -2093,6 +2173,8 @@ def _lab_reading(
         # mg/mmol it would sit inside the normal range (< 15 mg/mmol), which no trial
         # uses as a proteinuria limit.
         written = "g/g"
+    if written is None and _UNIT_LIKE.match(ctx.main, cmp.num_end):
+        return None  # "Hemoglobin < 9 mmol/dL": a unit is written but unreadable; no guess
     family = concept.attrs.get("family", "")
     converted = normalize(family, cmp.value, written, analyte=concept.key)
     if converted is None:
@@ -2105,6 +2187,42 @@ def _lab_reading(
     return {"op": cmp.op, "value": _tidy(converted[0]), "unit": converted[1]}
 
 
+# A written unit, read or not: a word with a slash right after the number ("mmol/dL",
+# "IU/mL", "cells/microL"). When matcher.nlp.units cannot read it, the number's magnitude must
+# not pick a unit instead ("Hb < 9 mmol/dL" is not 9 g/dL).
+_UNIT_LIKE = re.compile(r"\s{0,2}(?P<unit>[A-Za-zµμ][\w.^*µμ²³-]*/[\w.^*µμ²³-]+)")
+
+
+def _unread_threshold(ctx: _Ctx, mention: _Mention, label: str) -> str:
+    """Why an analyte's threshold was not read, for the person who reads it instead: a
+    unit matcher.nlp.units cannot read ("< 9 mmol/dL"), or a value printed without its
+    comparison sign ("Estimated GFR 35 mL/min/1.73 m2": ≥ is likely, but a lost ≤ reads
+    the same, so the value is not used)."""
+    reason = f"{label} threshold not recognised"
+    end = min(mention.end + 80, len(ctx.main))
+    cmps = ctx.comparisons_between(mention.end, end)
+    if cmps:
+        unit = None if cmps[0].uln else _UNIT_LIKE.match(ctx.main, cmps[0].num_end)
+        if unit is not None and canonical_unit(unit["unit"]) is None:
+            return f'{reason}: its unit "{unit["unit"]}" cannot be read; checked by a person'
+        return reason
+    bare = _BARE_VALUE.match(ctx.main, mention.end, end)
+    if bare is not None and _unit_at(ctx.main, bare.end("num"))[0] is not None:
+        return f"{reason}: the value is printed with no comparison sign (at least or at " \
+            "most?); checked by a person"
+    return reason
+
+
+# "eGFR 35 mL/min", "Estimated glomerular filtration rate (eGFR): 35 mL/min/1.73 m2":
+# a number right after the analyte's name, with no operator before it.
+_BARE_VALUE = re.compile(
+    rf"\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:level|value|count)\s+)?(?:of\s+|:\s*|=\s*)?"
+    rf"(?P<num>{_NUM})(?![\d])",
+    _I,
+)
+
+
+_COUNT_PER_SQUARE = re.compile(r"\s{0,2}(?:cells?\s*)?/\s*mm(?:2|\^2|²)(?![\w^])", _I)
 # "(expressed in mg/mg)", "(mg/mg)", "(as mg/g)": a unit given apart from its number.
 _BRACKETED_UNIT = re.compile(
     r"\s*\(\s*(?:(?:expressed|measured|reported)\s+)?(?:(?:in|as)\s+)?(?P<unit>[^()\s]{1,12})\s*\)",
@@ -2151,10 +2269,55 @@ def _restatement_end(text: str, end: int, family: str, analyte: str, value: floa
 _CONVENTIONAL_FACTORS: dict[tuple[str, str | None], float] = {("upcr", "mg/mmol"): 0.01}
 
 
+_LLN_WORDS = (
+    r"(?:the\s+)?(?:institutional\s+)?(?:lower\s+limits?\s+of\s+(?:the\s+)?normal"
+    r"(?:\s+(?:range|values?))?|lower\s+normal\s+(?:limits?|levels?|values?)|\(?LLN\)?)"
+)
+_LLN_TAIL = re.compile(rf"\s*(?:[x×*✕]|times|-?\s*fold(?:\s+of)?)?\s*{_LLN_WORDS}", _I)
+# "IgG below the lower limit of normal", "(below normal range)", "< LLN", "above the normal
+# range": a limit at the edge of the reference range, with no number. Only words without
+# digits may stand between the analyte and the operator ("IgA level (below normal range)").
+_BEYOND_NORMAL = re.compile(
+    rf"[^.;\d<>≤≥]{{0,30}}?(?P<op>{_OP})\s*(?:(?P<lower>{_LLN_WORDS})|(?:the\s+)?"
+    r"(?:institutional\s+)?(?:reference|normal)(?:\s+(?:range|limits?|values?|levels?))?\b)",
+    _I,
+)
+
+
+def _beyond_normal(
+    ctx: _Ctx, mention: _Mention, spans: list[tuple[int, int]] | None
+) -> dict[str, Any] | None:
+    """ "Below normal range" is < 1×LLN and "above the normal range" > 1×ULN; "below the
+    lower limit of normal" and "< LLN" name the lower limit. The evaluator takes the limit
+    from the value's printed range (or the analyte's default), else says it is unknown."""
+    m = _BEYOND_NORMAL.match(ctx.main, mention.end, min(len(ctx.main), mention.end + 90))
+    if m is None:
+        return None
+    op = _op_of(m["op"])
+    unit = ctx.vocab[mention.concept].canonical_unit
+    below = bool(m["lower"]) or op in ("<", "<=")
+    if spans is not None:
+        spans.append((m.start("op"), m.end()))
+        # "Reduced serum IgG (below normal range)", "elevated ALT (above the normal range)":
+        # the word before the analyte says the same as the limit.
+        same = _LOW_WORD if below else _HIGH_WORD
+        spans.extend(w.span() for w in same.finditer(ctx.main, 0, mention.start))
+    if below:
+        return {"op": op, "lln_multiple": 1.0, "unit": unit}
+    return {"op": op, "uln_multiple": 1.0, "unit": unit}
+
+
+_LOW_WORD = re.compile(r"\b(?:reduced|low|lowered|decreased|diminished)\b", _I)
+_HIGH_WORD = re.compile(r"\b(?:elevated|raised|increased|high)\b", _I)
+
+
 def _normal_range(
     ctx: _Ctx, mention: _Mention, spans: list[tuple[int, int]] | None = None
 ) -> dict[str, Any] | None:
     """ "Bilirubin within normal limits" is ≤ 1×ULN for analytes that have a ULN."""
+    beyond = _beyond_normal(ctx, mention, spans)
+    if beyond is not None:
+        return beyond
     concept = ctx.vocab[mention.concept]
     tail = ctx.main[mention.end : mention.end + 60]
     if concept.attrs.get("default_uln") is None:
@@ -2288,10 +2451,11 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         return _manual(reason, ctx.key(concept.key))
     groups = _group_readings(ctx)
     if not groups:
-        return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))
+        return _manual(_unread_threshold(ctx, mentions[0], concept.label), ctx.key(concept.key))
     analytes, reading = groups[0]
+    named = _defined_condition(ctx, mentions, [a for group, _ in groups for a in group])
     params: dict[str, Any] = {"analytes": analytes, "op": reading["op"]}
-    for name in ("value", "uln_multiple"):
+    for name in ("value", "uln_multiple", "lln_multiple"):
         if name in reading:
             params[name] = reading[name]
     params["unit"] = reading["unit"]
@@ -2312,7 +2476,11 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         # inclusions need all, unless the text says "or".
         either = ctx.exclusion and not re.search(r"\band\b", ctx.main, _I)
         params["combine"] = "or" if either or re.search(r"\bor\b", ctx.main, _I) else "and"
-    conditions = ctx.concepts("diagnosis", "procedure")
+    conditions = [
+        t.concept_id for t in ctx.mentions("diagnosis", "procedure")
+        if named is None or not named[0] <= t.start < named[1]
+    ]
+    conditions = list(dict.fromkeys(conditions))
     if ctx.exclusion and conditions and re.search(r"\bor\b", ctx.main, _I):
         # "eGFR < 30 mL/min or on dialysis or renal transplant": either excludes.
         params.setdefault("alternatives", []).append({"concepts": conditions})
@@ -2320,6 +2488,71 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         ctx.take_terms(conditions)
     keys = sorted(ctx.vocab[a].key for a in analytes)
     return _Parsed("lab", ctx.key("".join(keys)), params)
+
+
+# "Thrombocytopenia (platelets < 50 x10^9/L)", "Renal impairment defined as eGFR < 30",
+# "anaemia with haemoglobin below 9 g/dL": a condition named at the start of the item and
+# defined by the threshold that follows. Between the name and the analyte only definition
+# words may stand; "e.g." gives an example, not the definition, and is not among them.
+_DEFINITION_LEAD = (
+    r"^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+)?(?:known\s+)?"
+    r"(?:(?:clinically\s+)?significant\s+|severe\s+|moderate\s+(?:or|to)\s+severe\s+)?"
+)
+_DEFINITION_GAP = re.compile(
+    r"\s*(?:[(\[]\s*|,\s*|:\s*|\s)\s*(?:(?:defined|characteri[sz]ed|evidenced|manifested|"
+    r"confirmed|indicated)\s+(?:as|by)\s*:?\s*|i\.\s*e\.?\s*,?\s*|with\s+)?"
+    r"(?:(?:an?|the)\s+)?",
+    _I,
+)
+# Lab words that may open the analyte's own name ("serum creatinine", "a serum albumin").
+_SAMPLE_WORDS = re.compile(r"(?:(?:serum|plasma|blood|calculated|estimated)\s+)?", _I)
+
+
+@cache
+def _condition_names() -> tuple[dict[str, frozenset[str]], re.Pattern[str] | None]:
+    """name (lower case) → the analytes whose threshold defines it, and one pattern of
+    every name at the start of an item (longest first)."""
+    owners: dict[str, set[str]] = {}
+    for concept in load_vocabulary().concepts.values():
+        for name in concept.attrs.get("condition_names", ()):
+            owners.setdefault(name.casefold(), set()).add(concept.id)
+    if not owners:
+        return {}, None
+    names = "|".join(_phrase_pattern(n) for n in sorted(owners, key=len, reverse=True))
+    pattern = re.compile(rf"{_DEFINITION_LEAD}(?P<name>{names})", _I)
+    return {n: frozenset(ids) for n, ids in owners.items()}, pattern
+
+
+def named_condition(text: str, analytes: Iterable[str]) -> tuple[int, int, int] | None:
+    """(start, end of the name, end of the definition words) of a condition named at the
+    start of `text` that one of `analytes` defines ("Renal insufficiency (" for creatinine);
+    None when the item names none, or one another analyte defines ("anaemia (platelets <
+    50)" stays unread). The analyte itself must follow the returned end."""
+    owners, pattern = _condition_names()
+    m = pattern.match(text) if pattern is not None else None
+    if m is None or not owners[" ".join(m["name"].casefold().split())] & set(analytes):
+        return None
+    gap = _DEFINITION_GAP.match(text, m.end("name"))
+    return None if gap is None else (m.start(), m.end("name"), gap.end())
+
+
+def _defined_condition(
+    ctx: _Ctx, mentions: list[_Mention], analytes: list[str]
+) -> tuple[int, int] | None:
+    """The span of a condition the item defines by its thresholds, taken as their name."""
+    named = named_condition(ctx.main, analytes)
+    if named is None:
+        return None
+    start, name_end, gap_end = named
+    # The first analyte after the name ("Vitamin D deficiency (25-OH vitamin D < 20
+    # ng/mL)": the name holds a mention of its own analyte) must follow the gap.
+    after = next((x for x in mentions if x.start >= name_end), None)
+    if after is None or gap_end > after.start:
+        return None
+    if not _SAMPLE_WORDS.fullmatch(ctx.main, gap_end, after.start):
+        return None
+    ctx.take(start, gap_end, "lab:defined-condition")
+    return start, gap_end
 
 
 def _alternative(analytes: list[str], reading: dict[str, Any]) -> dict[str, Any]:
@@ -3181,10 +3414,6 @@ def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-_EITHER_COURSE = re.compile(r"\bacute\s+(?:or|and/or|and)\s+chronic\b|"
-                            r"\bchronic\s+(?:or|and/or|and)\s+acute\b", _I)
-
-
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -3216,7 +3445,7 @@ def _checked(
         # is understood.
         temporal = [(s, e) for s, e, r in ctx.taken if r == TEMPORAL_RULE]
         # "Acute or chronic infection" names both courses: neither word narrows it.
-        temporal += [(m.start(), m.end()) for m in _EITHER_COURSE.finditer(ctx.text)]
+        temporal += [(m.start(), m.end()) for m in EITHER_COURSE.finditer(ctx.text)]
         qualifiers = [w[0] for s, e, r in ctx.taken if r == "term"
                       for w in re.finditer(r"[^\W_]+", ctx.text[s:e])
                       if w[0].lower() in grammar.term_qualifiers

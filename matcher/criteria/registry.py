@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from matcher.criteria.reader import parse_criteria
+from matcher.criteria.record import RegistryRecord
 from matcher.errors import RegistryError
 from matcher.model import Trial
 
@@ -42,17 +42,6 @@ __all__ = [
 _EXPECTED_FILE = "registry text with an eligibility section, or ClinicalTrials.gov API v2 JSON"
 _EXPECTED_STUDY = 'a ClinicalTrials.gov API v2 study object ({"protocolSection": {...}})'
 _NCT = re.compile(r"\bNCT\d{8}\b")
-
-
-@dataclass(frozen=True)
-class RegistryRecord:
-    trial_id: str
-    title: str
-    eligibility_text: str
-    min_age_years: float | None
-    max_age_years: float | None
-    sex: str | None  # "all" | "female" | "male" | None (not stated)
-    source: str
 
 
 # ------------------------------------------------------------------------ public API

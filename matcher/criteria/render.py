@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from matcher.model import LOOKBACK_DAYS, Criterion
-from matcher.vocab import load_vocabulary
+from matcher.nlp.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
 
@@ -63,6 +63,8 @@ def _threshold(params: dict[str, Any]) -> str:
     op = _OPS.get(params.get("op", ""), params.get("op", "?"))
     if "uln_multiple" in params:
         return f"{op} {format_number(params['uln_multiple'])} × ULN"
+    if "lln_multiple" in params:
+        return f"{op} {format_number(params['lln_multiple'])} × LLN"
     unit = _UNITS.get(params.get("unit") or "", params.get("unit") or "")
     return f"{op} {format_number(params.get('value'))} {unit}".rstrip()
 
@@ -91,6 +93,12 @@ def _diagnosis(p: dict[str, Any]) -> str:
         # "Infection requiring hospitalisation": notes name the infection, not its course.
         text += (f"; decided only when no {_names(p['screen_concepts'])} is documented then: "
                  "a documented one is checked by a person")  # fmt: skip
+    if p.get("long_standing"):
+        # "Chronic liver disease": one documented before the lookback may still hold.
+        text += "; a long-standing condition: one documented before then is checked by a person"
+    if p.get("suspected"):
+        # "Known or suspected infection": the notes record a suspicion as uncertain.
+        text += "; a suspicion documented then is checked by a person"
     return text + _judged(p)
 
 
@@ -229,8 +237,13 @@ def _serology(p: dict[str, Any]) -> str:
 def _pregnancy(p: dict[str, Any]) -> str:
     states = _names(p.get("states", []))
     window = _window(p.get("window_days"))
-    return f"{states} documented {window}" if p.get("present", True) else (
-        f"documented not {states} {window}")
+    if not p.get("present", True):
+        return f"documented not {states} {window}"
+    text = f"{states} documented {window}"
+    if p.get("suspected"):
+        # "Pregnant or suspected pregnancy": the notes record a suspicion as uncertain.
+        text += "; a suspicion documented then, not settled since, is checked by a person"
+    return text
 
 
 def _dose_exposure(p: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ qualifiers into the diagnosis params (matcher.criteria's contract):
 - `temporality`: "ever" (no time word, or "history of", "previous"), "within" (a window
   the item states: "within 6 months", read by matcher.criteria), or "current" ("active",
   "currently", "ongoing", "requiring dialysis", "dialysis-dependent"): then `window_days`
-  is the 90-day lookback and matcher.evaluate counts only affirmed mentions in it, never a
+  is the 90-day lookback and matcher.judge.evaluate counts only affirmed mentions in it, never a
   past history ("history of TB, treated 2015").
 - `judged`: the qualifiers the notes cannot decide, as written ("severe", "clinically
   significant", "requiring therapeutic intervention", and "active" on a disease that
@@ -34,14 +34,16 @@ from typing import Any
 from matcher.criteria.grammar import criteria_data_text, load_grammar, phrase_pattern, words_of
 from matcher.errors import VocabularyError
 from matcher.model import LOOKBACK_DAYS
-from matcher.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
+    "EITHER_COURSE",
     "TEMPORALITY_FILE",
     "TemporalReading",
     "TemporalityRules",
     "load_temporality",
     "manual_reason",
+    "narrowing_qualifiers",
     "read_temporality",
     "read_temporality_rules",
 ]
@@ -52,9 +54,16 @@ RULE = "temporal"  # the rule id of every span read here (Criterion.trace: "temp
 _NEED_REACH = 60  # characters before a procedure's term where "currently requiring" sits
 
 _PHRASE_LISTS = ("current", "at_time", "need_before", "need_after", "history", "judged",
-                 "head_nouns")  # fmt: skip
+                 "judged_current", "long_standing", "suspected", "head_nouns")  # fmt: skip
 _KEYS = frozenset({"version", "description", *_PHRASE_LISTS, "state_concepts",
                    "manual_qualifiers"})  # fmt: skip
+
+
+# "Acute or chronic infection", "chronic and/or acute pancreatitis" name both courses:
+# neither word narrows the condition, so neither is a judgement (the coverage guard
+# counts the pair as understood). The condition is still named as it is now.
+EITHER_COURSE = re.compile(r"\bacute\s+(?:or|and/or|and)\s+chronic\b|"
+                           r"\bchronic\s+(?:or|and/or|and)\s+acute\b", re.IGNORECASE)
 
 
 def _alternation(entries: Iterable[str]) -> str:
@@ -74,6 +83,11 @@ class TemporalityRules:
     need_after: re.Pattern[str]  # anchored at the end of a term
     history: re.Pattern[str]
     judged: re.Pattern[str]
+    # Judged words that also say the condition holds now ("uncontrolled", "severe"), and
+    # those naming its long-standing form ("chronic"), as word tuples of `judged` entries.
+    judged_current: frozenset[tuple[str, ...]]
+    long_standing: frozenset[tuple[str, ...]]
+    suspected: re.Pattern[str]
     head_nouns: re.Pattern[str]  # anchored at the end of a term
     manual_qualifiers: tuple[tuple[re.Pattern[str], frozenset[str], str], ...]
 
@@ -130,6 +144,17 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
     if both:
         _fail("entry both current and judged", "judged", " ".join(sorted(both)[0]),
               "a word is either a time or a judgement")  # fmt: skip
+    judged_words = {tuple(words_of(p)) for p in lists["judged"]}
+    for key in ("judged_current", "long_standing"):
+        for phrase in lists[key]:
+            if tuple(words_of(phrase)) not in judged_words:
+                _fail("entry not in judged", key, phrase,
+                      "a judged word or phrase (what the notes cannot decide)")  # fmt: skip
+    times = {tuple(words_of(p)) for k in ("current", "judged", "history") for p in lists[k]}
+    for phrase in lists["suspected"]:
+        if tuple(words_of(phrase)) in times:
+            _fail("entry also a time or a judgement", "suspected", phrase,
+                  "a word that only makes a suspicion count")  # fmt: skip
     vocab = vocab or load_vocabulary()
     states = data["state_concepts"]
     if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
@@ -156,6 +181,9 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
         # "prior to screening" anchors a window; it is not a history.
         history=re.compile(rf"(?:{_alternation(lists['history'])})(?!\s+to\b)", re.IGNORECASE),
         judged=re.compile(_alternation(lists["judged"]), re.IGNORECASE),
+        judged_current=frozenset(tuple(words_of(p)) for p in lists["judged_current"]),
+        long_standing=frozenset(tuple(words_of(p)) for p in lists["long_standing"]),
+        suspected=re.compile(_alternation(lists["suspected"]), re.IGNORECASE),
         head_nouns=re.compile(rf"\s+(?:{_alternation(lists['head_nouns'])})", re.IGNORECASE),
         manual_qualifiers=tuple(
             (re.compile(phrase_pattern(k), re.IGNORECASE), frozenset(words_of(k)), v)
@@ -261,13 +289,23 @@ def read_temporality(
         return found
     judged: list[tuple[int, str]] = []
     # Judgement words outside the condition's name: "severe" in "severe combined
-    # immunodeficiency" is the disease's name, not a degree. "Chronic" touching a
-    # procedure ("chronic haemodialysis") is its current need, read below.
+    # immunodeficiency" is the disease's name, not a degree; in "severe chronic liver
+    # disease", "chronic" narrows the term's own condition (see `narrowing_qualifiers`).
+    # "Chronic" touching a procedure ("chronic haemodialysis") is its current need, read
+    # below.
     needs = _procedure_needs(text, terms, vocab, rules)
+    narrowing = narrowing_qualifiers(text, terms, vocab, rules)
     for m in rules.judged.finditer(text):
-        if not _overlaps(m.start(), m.end(), term_spans + needs):
+        if _overlaps(m.start(), m.end(), needs):
+            continue
+        if not _overlaps(m.start(), m.end(), term_spans) or (m.start(), m.end()) in narrowing:
             judged.append((m.start(), _as_written(m[0])))
             found.spans.append((m.start(), m.end()))
+    both = [(m.start(), m.end()) for m in EITHER_COURSE.finditer(text)]
+    now_words = [w for _, w in judged if tuple(words_of(w)) in rules.judged_current]
+    judged = [(at, w) for at, w in judged if not _inside(at, at + 1, both)]
+    if any(tuple(words_of(w)) in rules.long_standing for w in now_words):
+        found.params["long_standing"] = True
     cues = [m for m in rules.current.finditer(text)
             if not _overlaps(m.start(), m.end(), found.spans)]  # fmt: skip
     # "History of", "previous": ever, or inside a window the item states.
@@ -281,8 +319,23 @@ def read_temporality(
         # "current" must qualify a condition: "SLE according to the current ACR
         # criteria" names the criteria's edition, and stays not understood.
         if _attached(text, m.start(), m.end(), conditions, glue):
-            current.append((m.start(), _as_written(m[0])))
+            # "current diagnosis of": the word a person judges is "current".
+            current.append((m.start(), _CUE_TAIL.sub("", _as_written(m[0]))))
             found.spans.append((m.start(), m.end()))
+    # "Known or suspected infection": a recorded suspicion counts (matcher.judge.evaluate).
+    for m in rules.suspected.finditer(text):
+        if _attached(text, m.start(), m.end(), conditions, glue + history):
+            found.params["suspected"] = True
+            found.spans.append((m.start(), m.end()))
+    if not current and window_days is None:
+        # "Infection at study entry": the state at the trial's start, which is now. Not
+        # beside a window: in "malignancy within 2 years; infection at study entry" which
+        # time goes with which condition is not read, and the words stay not understood.
+        for m in rules.at_time.finditer(text):
+            if _attached(text, m.start(), m.end(), conditions, glue + found.spans):
+                current.append((m.start(), f"present {_as_written(m[0])}"))
+                found.spans.append((m.start(), m.end()))
+                break
     for start, end, concept in terms:
         if vocab[concept].category != "procedure":
             continue
@@ -317,9 +370,15 @@ def read_temporality(
         # (a current word before a history word only across "or") is read as either.
         unjoined = any(cue < h_start and not _ALTERNATIVE.search(text, cue, h_start)
                        for cue, _ in current for h_start, _ in history)  # fmt: skip
-        if len(set(concepts)) > 1 or unjoined:
+        cue_spans = [(m.start(), m.end()) for m in cues
+                     if any(m.start() == at for at, _ in current)]  # fmt: skip
+        several = len(set(concepts)) > 1 and not (
+            _paired(text, cue_spans, history) or _scoped(cue_spans, history, conditions))
+        if several or unjoined:
             # "History of TB or current dialysis": which time goes with which condition
-            # is not read here; the current words stay not understood.
+            # is not read here; the current words stay not understood. "Lifetime or
+            # current diagnosis of schizophrenia or psychosis": the two times side by side
+            # qualify every condition after them, which is ever.
             spans = [(s, e) for s, e in found.spans
                      if not any(s == at for at, _ in current)]  # fmt: skip
             found.spans[:] = spans
@@ -328,6 +387,11 @@ def read_temporality(
         # "Uncontrolled arrhythmia", "hepatic failure patients": a standing state is the
         # state now unless the item asks for its history (concepts.jsonl
         # `current_unless_history`); an older mention is then for a person.
+        temporality = CURRENT
+    elif now_words and not history and not asks_for_past(text, headings):
+        # "Uncontrolled infections", "severe heart failure", "chronic liver disease": the
+        # degree or form of the condition now. Read as ever, an infection cured years ago
+        # was an uncontrolled one for the exclusion (the dev gold reads it so too).
         temporality = CURRENT
     else:
         temporality = EVER
@@ -341,7 +405,73 @@ def read_temporality(
         found.params["window_days"] = LOOKBACK_DAYS
     if judged:
         found.params["judged"] = list(dict.fromkeys(w for _, w in sorted(judged)))
+    if temporality != CURRENT:
+        # Long-standing is a reading of the state now; ever already counts any mention.
+        found.params.pop("long_standing", None)
     return found
+
+
+def narrowing_qualifiers(
+    text: str,
+    terms: Sequence[tuple[int, int, str]],
+    vocab: Vocabulary | None = None,
+    rules: TemporalityRules | None = None,
+) -> list[tuple[int, int]]:
+    """The (start, end) of judged words inside a vocabulary term that narrow the term's
+    own condition: the term without the word is a whole term of the same condition or of
+    one it implies ("chronic liver disease" → "liver disease"; "serious infection" →
+    "infection", which active infection implies), or the condition's own label says the
+    word ("chronic or recurrent infection", a term of chronic infection). Only words the
+    coverage guard would otherwise leave over (grammar `term_qualifiers`) are read:
+    "severe" in "severe combined immunodeficiency" is the disease's name ("combined
+    immunodeficiency" is no term): nothing is judged."""
+    rules = rules or load_temporality()
+    vocab = vocab or load_vocabulary()
+    qualifiers = load_grammar().term_qualifiers
+    found: list[tuple[int, int]] = []
+    for start, end, concept in terms:
+        if concept not in vocab:
+            continue
+        wanted = {concept, *vocab[concept].attrs.get("implies", ())}
+        for m in rules.judged.finditer(text, start, end):
+            if not set(words_of(m[0])) <= qualifiers:
+                continue
+            if set(words_of(m[0])) <= set(words_of(vocab[concept].label)):
+                # "chronic or recurrent infection" is a term of chronic infection: the
+                # word is what the condition itself says, never lost.
+                found.append((m.start(), m.end()))
+                continue
+            rest = " ".join(f"{text[start:m.start()]} {text[m.end():end]}".split())
+            if rest and any(t.start == 0 and t.end == len(rest) and t.concept_id in wanted
+                            for t in vocab.find_terms(rest)):  # fmt: skip
+                found.append((m.start(), m.end()))
+    return found
+
+
+_CUE_TAIL = re.compile(r"\s+(?:diagnosis(?:\s+of)?|diagnosed\s+with|episode\s+of)$")
+_OR_ONLY = re.compile(r"[\s,]*(?:or|and/or|/)[\s,]*", re.IGNORECASE)
+
+
+def _paired(text: str, cues: Sequence[tuple[int, int]],
+            history: Sequence[tuple[int, int]]) -> bool:  # fmt: skip
+    """Does every current word stand beside a history word, only "or" between them
+    ("current or past", "lifetime or current diagnosis of")?"""
+    return bool(cues) and all(
+        any(_OR_ONLY.fullmatch(text, h_end, start) or _OR_ONLY.fullmatch(text, end, h_start)
+            for h_start, h_end in history)
+        for start, end in cues
+    )
+
+
+def _scoped(cues: Sequence[tuple[int, int]], history: Sequence[tuple[int, int]],
+            conditions: Sequence[tuple[int, int]]) -> bool:
+    """Do the current words stand between the history word and every condition ("history
+    of an ongoing, chronic or recurrent infection such as TB")? Then the history reaches
+    over them and every condition: ever. "History of TB or current dialysis" has a
+    condition before its current word."""
+    return bool(cues and history and conditions) and (
+        max(e for _, e in history) <= min(s for s, _ in cues)
+        and max(e for _, e in cues) <= min(s for s, _ in conditions))
 
 
 def _procedure_needs(text: str, terms: Sequence[tuple[int, int, str]], vocab: Vocabulary,

@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matcher.dates import infer_day_first
+from matcher.nlp.dates import infer_day_first
 
 CHUNK_CHARS = 100_000  # a piece of a long note: ~0.3 s of parsing, ~7 MB of doc
 # Sections whose effect (family, negated) ends where the section ends, not at the next

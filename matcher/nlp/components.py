@@ -1,7 +1,7 @@
 """spaCy components of the clinical pipeline, registered with @Language.factory.
 
 Rules are data: section headers and assertion cues are JSON files under
-matcher/data, copied into the saved pipeline by to_disk so that a model
+matcher/nlp/data, copied into the saved pipeline by to_disk so that a model
 directory under models/ carries every rule it was built with.
 """
 
@@ -23,10 +23,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
-from matcher.dates import find_dates
 from matcher.errors import VocabularyError
 from matcher.nlp.chunks import BOUNDED_SECTIONS, NoteContext
-from matcher.vocab import data_text
+from matcher.nlp.dates import find_dates
+from matcher.nlp.vocab import data_text
 
 CONCEPTS_KEY = "concepts"
 SECTIONS_KEY = "sections"
@@ -878,7 +878,7 @@ class FuzzyConcepts:
         threshold: float = 88.0,
         categories: list[str] | None = None,
     ) -> None:
-        from matcher.vocab import load_vocabulary
+        from matcher.nlp.vocab import load_vocabulary
 
         self.min_length = min_length
         self.threshold = threshold

@@ -18,15 +18,6 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from matcher.dates import (
-    DateMention,
-    DurationMention,
-    find_dates,
-    find_durations,
-    infer_day_first,
-    resolve_partial,
-    window_to_days,
-)
 from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding
 from matcher.nlp.components import (
     CONCEPTS_KEY,
@@ -35,14 +26,23 @@ from matcher.nlp.components import (
     doc_text,
     note_context,
 )
-from matcher.units import (
+from matcher.nlp.dates import (
+    DateMention,
+    DurationMention,
+    find_dates,
+    find_durations,
+    infer_day_first,
+    resolve_partial,
+    window_to_days,
+)
+from matcher.nlp.units import (
     canonical_unit,
     convert_factor,
     fits_unit,
     guess_unit,
     parse_reference_range,
 )
-from matcher.vocab import Concept, Vocabulary, in_context, load_vocabulary, read_concepts
+from matcher.nlp.vocab import Concept, Vocabulary, in_context, load_vocabulary, read_concepts
 
 # ------------------------------------------------------------------ value grammar
 # "4,500" (thousands grouping), "11,4" (a decimal comma: see _comma_readings), "3.1".
@@ -366,7 +366,7 @@ def _date_from_onset(findings: list[Finding]) -> list[Finding]:
 def _in_context(text: str, span: Span, concept: Concept) -> bool:
     """Vocabulary context filters: "Cervical LN 1.5 cm" is a lymph node, "Dr Gilbert" a
     person, "MP joint" a knuckle, "lupus anticoagulant" a lab test, "muscle biopsy" not
-    the kidney's (matcher.vocab.in_context, which the criteria reader applies too)."""
+    the kidney's (matcher.nlp.vocab.in_context, which the criteria reader applies too)."""
     return in_context(text, span.start_char, span.end_char, concept)
 
 
@@ -814,8 +814,10 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if read is None:
         return
     match, limit = read
-    if _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit):
-        return
+    per_field = _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit)
+    if per_field and concept.attrs.get("family") != "urine_cells":
+        return  # a blood count's name on a urine microscopy line; urine RBC is its own
+
     if _part_of_a_count(ctx, span, concept):
         return
     current = list(

@@ -30,7 +30,7 @@ from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
 from matcher.nlp.extract import is_report_heading
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
-from matcher.vocab import data_text, load_vocabulary
+from matcher.nlp.vocab import data_text, load_vocabulary
 
 PIPELINE_NAME = "clinical-nlp"
 
@@ -40,10 +40,10 @@ def _rules_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in ("concepts.jsonl", "context_rules.json", "sections.json"):
         digest.update(data_text(name).encode())
-    here = Path(__file__).parent
-    for source in sorted(here.glob("*.py")) + [here.parent / "dates.py", here.parent / "units.py"]:
-        if source.exists():
-            digest.update(source.read_bytes())
+    # Every module of the NLP folder: tokenizer, components, extraction, dates, units,
+    # doses and the vocabulary code (a changed date rule changes what a note yields).
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 
 

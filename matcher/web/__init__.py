@@ -3,5 +3,5 @@
 Pages and the JSON API under /api/ call the same library API as the CLI (matcher.api).
 The app's own tables (users, sessions, audit, referrals, login attempts, the notes'
 full-text index) live in the same SQLite file, all prefixed `web_`, created by
-matcher.web.schema when the app or `matcher user` opens the database.
+the store's migration 3 (matcher.store.web_tables) when any command first opens the file.
 """

@@ -37,8 +37,9 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
-from matcher.csvout import csv_text
 from matcher.errors import MatcherError
+from matcher.model import STATUS_MARKS, STATUS_WORDS
+from matcher.store.csvout import csv_text
 from matcher.web import params as param
 from matcher.web import security
 from matcher.web.plot import timeline_svg
@@ -73,8 +74,6 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 HSTS = "max-age=31536000"
 _PUBLIC_PREFIXES = ("/static/",)
 _PUBLIC_PATHS = ("/login",)
-_MARKS = {"met": "✔", "not_met": "✘", "unknown": "?", "manual": "⚑"}
-_STATUS_TEXT = {"met": "met", "not_met": "not met", "unknown": "unknown", "manual": "manual"}
 
 
 # --- middleware ------------------------------------------------------------------------
@@ -460,8 +459,8 @@ class WebApp:
         env.filters["when"] = _when
         env.globals["merge"] = _merge
         env.globals.update(
-            MARKS=_MARKS,
-            STATUS_TEXT=_STATUS_TEXT,
+            MARKS=STATUS_MARKS,
+            STATUS_TEXT=STATUS_WORDS,
             REFERRAL_LABELS=REFERRAL_LABELS,
             REFERRAL_STATUSES=REFERRAL_STATUSES,
             STATUSES=STATUSES,

@@ -28,12 +28,9 @@ def _path(db: str | None) -> str:
 def _open(db: str | None, *, create: bool = False) -> Store:
     """The database; only `user add` creates it (serve and the other user commands refuse
     a mistyped --db rather than start on a new empty file)."""
-    from matcher.web.schema import ensure_schema
-
     path = _path(db)
-    store = Store.open_default(path) if create else Store.open_existing(path)
-    ensure_schema(store.db)
-    return store
+    # Opening migrates: the web tables are the store's migration 3.
+    return Store.open_default(path) if create else Store.open_existing(path)
 
 
 def _loopback(host: str) -> bool:

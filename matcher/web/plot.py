@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from matcher.model import Finding
-from matcher.vocab import load_vocabulary
+from matcher.nlp.vocab import load_vocabulary
 
 KEY_LABS = (
     "lab.upcr",

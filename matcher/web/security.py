@@ -28,6 +28,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from matcher.store.web_tables import keyed_login_name
+
 ROLES = ("referrer", "admin")
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
@@ -246,15 +248,8 @@ def _meta_secret(db: Database, key: str) -> bytes:
 
 
 def login_name_key(db: Database) -> bytes:
-    """This installation's secret for keyed login names (made by ensure_schema, or here)."""
+    """This installation's secret for keyed login names (made by store migration 3, or here)."""
     return _meta_secret(db, _LOGIN_NAME_KEY)
-
-
-def keyed_login_name(key: bytes, typed: str) -> str:
-    """`unknown:` and 16 hex digits of HMAC-SHA256(key, typed): the same text always gives the
-    same name (repeated attempts are counted together), and the text cannot be read back."""
-    digest = hmac.new(key, typed.encode("utf-8", "surrogatepass"), hashlib.sha256)
-    return "unknown:" + digest.hexdigest()[:16]
 
 
 def login_account(db: Database, typed: str) -> str:

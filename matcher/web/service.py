@@ -4,7 +4,7 @@ Ranking every patient for a trial is the expensive step (seconds for 10,000 pati
 It runs once per (trial, criteria, as-of date, data version) and is kept in memory; the
 candidates page then filters, sorts and pages the cached rows in milliseconds. The data
 version is `web_data_version.n`, which triggers bump on any write to patients, notes or
-findings (matcher.web.schema): an ingest or a nightly run invalidates the cache at once,
+findings (matcher.store.web_tables): an ingest or a nightly run invalidates the cache at once,
 the web app's own writes (audit, sessions, referrals) never do.
 
 The patient data the ranking reads (patients, findings, note dates) is loaded once per
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
+from matcher.judge.ranking import rank
 from matcher.model import (
     AnyOf,
     CohortScope,
@@ -36,10 +37,10 @@ from matcher.model import (
     Status,
     Trial,
 )
-from matcher.ranking import rank
+from matcher.nlp.dates import completed_years
 from matcher.store import Store
+from matcher.store.web_tables import data_version
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
-from matcher.web.schema import data_version, ensure_schema
 
 STATUSES = ("eligible", "possible", "ineligible")
 CRITERION_STATUSES = ("met", "not_met", "unknown", "manual")
@@ -208,17 +209,13 @@ def trial_from_row(row: dict[str, Any]) -> Trial:
     )
 
 
-def _completed_years(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def patient_age(
     patient: Patient, findings: Iterable[Finding], dates: dict[str, dt.date], as_of: dt.date
 ) -> int | None:
     """Age in completed years at as-of: structured birth date, else a birth date or an age
     stated in a note written by then (the youngest the patient can be)."""
     if patient.birth_date is not None:
-        return _completed_years(patient.birth_date, as_of)
+        return completed_years(patient.birth_date, as_of)
     best: tuple[dt.date, int] | None = None
     for f in findings:
         if f.concept not in ("demographic.birth_date", "demographic.age") or not f.is_patient_fact:
@@ -228,9 +225,9 @@ def patient_age(
             continue
         try:
             if f.concept == "demographic.birth_date":
-                years = _completed_years(dt.date.fromisoformat(str(f.value)), as_of)
+                years = completed_years(dt.date.fromisoformat(str(f.value)), as_of)
             else:
-                years = int(float(str(f.value))) + _completed_years(written, as_of)
+                years = int(float(str(f.value))) + completed_years(written, as_of)
         except ValueError:
             continue
         if best is None or written >= best[0]:
@@ -287,8 +284,8 @@ class Engine:
         self._pending: dict[Any, threading.Thread] = {}
         self._failed: dict[Any, str] = {}
         self.max_rankings = max_rankings
-        with Store.open_default(self.db_path) as store:
-            ensure_schema(store.db)
+        # Opening migrates: the web tables are the store's migration 3.
+        Store.open_default(self.db_path).close()
 
     # --- connections ---------------------------------------------------------------------
 
@@ -340,19 +337,7 @@ class Engine:
 
     def import_registry(self, text: str, filename: str) -> list[Trial]:
         """Every study in an uploaded registry file, parsed and saved (replacing older)."""
-        from dataclasses import asdict
-
-        from matcher.criteria.registry import read_registry_text_all, record_to_trial
-
-        records = read_registry_text_all(text, filename)
-        trials = []
-        store = self.store()
-        with store.transaction():
-            for record in records:
-                trial = record_to_trial(record)
-                store.save_trial(trial, asdict(record))
-                trials.append(trial)
-        return trials
+        return api.import_registry(self.store(), text, filename)
 
     # --- the data the ranking reads ------------------------------------------------------
 
@@ -460,7 +445,7 @@ class Engine:
             ages[patient.patient_id] = patient_age(patient, findings, dates, as_of)
         p_eligible: dict[str, float] = {}
         if self.model is not None:
-            from matcher.eligibility import probabilities
+            from matcher.judge.eligibility import probabilities
 
             p_eligible = probabilities(self.model, results, data.findings, data.all_note_dates,
                                        as_of)
@@ -524,7 +509,7 @@ class Engine:
         result = api.evaluate_patient(trial, patient, findings, dates, as_of)
         p = None
         if self.model is not None:
-            from matcher.eligibility import probabilities
+            from matcher.judge.eligibility import probabilities
 
             p = probabilities(self.model, [result], {patient_id: findings}, dates,
                               as_of)[patient_id]

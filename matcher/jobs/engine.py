@@ -1,0 +1,261 @@
+"""Where the nightly job's heavy work runs: parsing notes and evaluating patients.
+
+An engine turns notes into findings (`parse`) and a database's patients into result rows
+(`evaluate`); the nightly job (matcher.jobs.nightly) reads its input from the store, hands it
+to an engine, and commits what comes back in batches. Two engines give identical output:
+
+- `EmbeddedEngine` (default): this machine's cores. With more than one worker, worker
+  processes load the saved pipeline once each and take notes in batches (a round trip
+  per note would cost more than parsing a short lab note); evaluation workers read their
+  patients' findings straight from the SQLite file (WAL allows readers beside the one
+  writer), so findings are never pickled across processes.
+- `matcher.jobs.spark_engine.SparkEngine` (`--engine spark`): Apache Spark through PySpark,
+  for more notes than one machine can parse overnight.
+
+Result rows carry the criteria as the JSON that `results.criteria_json` stores, built by
+one function (`matcher.judge.ranking.result_row`) whatever the engine, so a Spark run and an
+embedded run can be compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Protocol
+
+from matcher.judge.ranking import ResultRow, result_row
+from matcher.model import Finding, Note, Trial
+
+log = logging.getLogger(__name__)
+
+PARSE_TASK = 64  # notes per worker task: big enough to amortise pickling, small for balance
+EVAL_TASK = 500  # patients per worker task
+IN_FLIGHT_PER_WORKER = 3  # tasks queued per worker: keeps cores busy, memory bounded
+
+
+class Engine(Protocol):
+    name: str
+    version: str  # the pipeline version stamped on parsed notes
+
+    def parse(self, notes: Iterable[Note]) -> Iterator[tuple[Note, list[Finding] | None]]:
+        """Each note once, with its findings, or None where the parser failed on it
+        (the note stays unparsed and is retried next run)."""
+        ...
+
+    def evaluate(
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date
+    ) -> Iterator[ResultRow]:
+        """A row per (trial, patient) for every patient in the database."""
+        ...
+
+    def close(self) -> None: ...
+
+
+# --- parsing and evaluating in one process (also what each worker runs) ----------------------
+
+
+def note_args(note: Note) -> tuple:
+    return (note.text, note.note_id, note.note_date, note.note_type)
+
+
+def parse_batch(parser: Any, notes: Sequence[tuple]) -> list[list[Finding] | None]:
+    """Parse (text, note_id, note_date, note_type) tuples; a note the parser fails on
+    gives None and the others still count."""
+    try:
+        return list(parser.parse_many(notes))
+    except Exception:  # find the note(s) at fault
+        pass
+    out: list[list[Finding] | None] = []
+    for args in notes:
+        try:
+            out.append(next(iter(parser.parse_many([args]))))
+        except Exception as exc:
+            # Type only: an exception's message may quote the note's text.
+            log.warning("parser failed on note %s: %s", args[1], type(exc).__name__)
+            out.append(None)
+    return out
+
+
+def evaluate_records(
+    records: Iterable[tuple[Any, list[Finding], dict[str, dt.date]]],
+    trials: Sequence[Trial],
+    as_of: dt.date,
+) -> list[ResultRow]:
+    from matcher import api
+
+    rows = []
+    for patient, findings, note_dates in records:
+        for trial in trials:
+            result = api.evaluate_patient(trial, patient, findings, note_dates, as_of)
+            rows.append(result_row(trial.trial_id, result))
+    return rows
+
+
+def evaluate_range(
+    db_path: Path, first: str, last: str, trials: Sequence[Trial], as_of: dt.date
+) -> list[ResultRow]:
+
+    store = _worker_store(db_path)
+    return evaluate_records(store.patient_records(first, last), trials, as_of)
+
+
+# Per-process state of a worker: the pipeline is loaded once, not once per task.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(model_path: str | None, parent: int) -> None:
+    from matcher.nlp.pipeline import NoteParser, load_pipeline
+
+    # The parent's pid comes from the parent: a parent killed while this worker was still
+    # starting would make os.getppid() here already answer 1, and the watch never end.
+    _exit_with_parent(parent)
+
+    _WORKER["parser"] = NoteParser(load_pipeline(Path(model_path) if model_path else None))
+    # A worker allocates millions of short-lived findings and results; with the default
+    # thresholds the cyclic collector walked the loaded pipeline over and over (25-60 us
+    # per evaluated patient). The pipeline is frozen out of collection, and collections
+    # are rarer; reference counting still frees almost everything at once.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A nightly job killed with SIGKILL cannot stop its pool; its workers would otherwise
+    wait forever on the task pipe, each holding a loaded pipeline (~120 MB). Once the
+    parent is gone (the worker is re-parented), the worker exits."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _worker_parse(notes: list[tuple]) -> list[list[Finding] | None]:
+    return parse_batch(_WORKER["parser"], notes)
+
+
+def _worker_store(db_path: Path) -> Any:
+    from matcher.store import Store
+
+    key = f"store:{db_path}"
+    if key not in _WORKER:
+        _WORKER[key] = Store(db_path)
+    return _WORKER[key]
+
+
+class EmbeddedEngine:
+    """Parse and evaluate on this machine, with `workers` processes (1: in this process).
+
+    The default is one worker per core: the parent only reads notes and commits batches,
+    which costs little next to parsing."""
+
+    name = "embedded"
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        model_path: str | Path | None = None,
+        parser: Any = None,
+    ) -> None:
+        """`parser`: any object with `version` and `parse_many` to run in this process
+        instead of the saved pipeline (then parsing uses no workers)."""
+        from matcher.nlp.pipeline import NoteParser, load_pipeline
+
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.model_path = str(model_path) if model_path else None
+        # The parent loads the pipeline too: it names the version, and parses in-process
+        # when there is one worker (tests, small runs, a one-core machine).
+        self.parser = parser or NoteParser(load_pipeline(Path(model_path) if model_path else None))
+        self.version = self.parser.version
+        self._parse_in_process = parser is not None or self.workers == 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn, not fork: the parent holds SQLite connections and maybe threads.
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.model_path, os.getpid()),
+            )
+        return self._pool
+
+    def parse(self, notes: Iterable[Note]) -> Iterator[tuple[Note, list[Finding] | None]]:
+        batches = batched(notes, PARSE_TASK)
+        if self._parse_in_process:
+            for batch in batches:
+                yield from zip(
+                    batch, parse_batch(self.parser, [note_args(n) for n in batch]), strict=True
+                )
+            return
+        pool = self._executor()
+        tasks = ((batch, [note_args(n) for n in batch]) for batch in batches)
+        for batch, parsed in _bounded_map(pool, _worker_parse, tasks, self.workers):
+            yield from zip(batch, parsed, strict=True)
+
+    def evaluate(
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date
+    ) -> Iterator[ResultRow]:
+        from matcher.store import Store
+
+        trials = list(trials)
+        if self.workers == 1:  # one connection, closed at the end (no per-process cache)
+            with Store(db_path) as store:
+                for batch in batched(store.iter_patient_records(EVAL_TASK), EVAL_TASK):
+                    yield from evaluate_records(batch, trials, as_of)
+            return
+        with Store(db_path) as store:
+            ranges = list(store.patient_id_ranges(EVAL_TASK))
+        pool = self._executor()
+        tasks = ((None, (db_path, first, last, trials, as_of)) for first, last in ranges)
+        for _, rows in _bounded_map(pool, _star_evaluate_range, tasks, self.workers):
+            yield from rows
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def _star_evaluate_range(args: tuple) -> list[ResultRow]:
+    return evaluate_range(*args)
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _bounded_map(
+    pool: ProcessPoolExecutor, fn: Any, tasks: Iterable[tuple[Any, Any]], workers: int
+) -> Iterator[tuple[Any, Any]]:
+    """pool.map in submission order with at most a few tasks per worker outstanding, so a
+    million notes never sit in memory at once (Executor.map submits everything first)."""
+    window: deque[tuple[Any, Future]] = deque()
+    limit = workers * IN_FLIGHT_PER_WORKER
+    for tag, arg in tasks:
+        window.append((tag, pool.submit(fn, arg)))
+        if len(window) >= limit:
+            tag0, fut = window.popleft()
+            yield tag0, fut.result()
+    while window:
+        tag0, fut = window.popleft()
+        yield tag0, fut.result()

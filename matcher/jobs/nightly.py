@@ -1,0 +1,889 @@
+"""The nightly match job: load the day's note exports, parse what is new, match every
+patient against every open trial, and report what changed since the last finished run.
+
+The job is meant to run unattended (cron, a systemd timer) and to be killed at any
+moment without harm:
+
+- One run at a time: an exclusive `flock` on `<db>.lock`, taken before anything else and
+  released by the kernel when the process ends, however it ends (no stale lock).
+- Configuration first: every source path must be readable and every trial file must
+  parse before the database is opened; otherwise ConfigurationError (exit 1), nothing
+  written.
+- Every write is a committed batch: notes (content hash, so a reread note is a no-op),
+  findings (replace_findings, so a reparsed note is a swap), results (one transaction
+  per trial, under this run's id). A killed run leaves committed batches that the next
+  run simply does not redo, and partial results that the next run drops before
+  starting (the killed run stays `finished IS NULL`, status `interrupted`).
+- Rejects are kept once per (file, line, reason, raw row): reading the same exports
+  again adds nothing.
+- "Changes" compare this run's statuses with the last *finished* run's.
+
+Logs name files, lines, note and patient ids and counts; never note text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from matcher.errors import ConfigurationError, LockHeldError
+from matcher.jobs.engine import EmbeddedEngine, Engine
+from matcher.judge.ranking import ResultRow, rank_order
+from matcher.model import Finding, Note, Trial
+from matcher.store import DEFAULT_DB, Store
+from matcher.store.csvout import csv_text
+from matcher.store.ingest import Reject, file_label, load_rows, read_rows
+
+log = logging.getLogger(__name__)
+
+LOAD_BATCH = 500  # note rows per transaction while loading
+PARSE_BATCH = 256  # notes per transaction while storing findings
+RESULT_BATCH = 2000  # result rows per transaction while storing results
+TRIAL_SUFFIXES = frozenset({".txt", ".json"})
+CANDIDATE_STATUSES = ("eligible", "possible")
+STATUSES = ("eligible", "possible", "ineligible")
+FILE_LINE = 0  # the `line` of a reject that concerns a whole file
+
+ProgressMode = Literal["auto", "bar", "log", "quiet"]
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RejectEntry:
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass
+class TrialReport:
+    trial_id: str
+    title: str
+    source: str | None
+    counts: dict[str, int]
+    compared_with_run: int | None  # None: the trial was never in a finished run before
+    new_candidates: list[dict[str, Any]] = field(default_factory=list)
+    status_changes: list[dict[str, Any]] = field(default_factory=list)
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # eligible + possible now
+
+
+@dataclass
+class NightlyReport:
+    run_id: int
+    as_of: dt.date
+    started: str
+    finished: str | None
+    pipeline_version: str
+    previous_run: int | None
+    previous_as_of: str | None
+    source_files: list[str] = field(default_factory=list)
+    trial_files: list[str] = field(default_factory=list)
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    parsed: int = 0
+    parse_seconds: float = 0.0
+    parse_failed: list[str] = field(default_factory=list)
+    rejects: list[RejectEntry] = field(default_factory=list)
+    new_rejects: int = 0
+    patients: int = 0
+    trials: list[TrialReport] = field(default_factory=list)
+    interrupted_runs: list[int] = field(default_factory=list)
+    report_files: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)  # loaded in full by an earlier run
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejects)
+
+    @property
+    def parse_rate(self) -> float:
+        return self.parsed / self.parse_seconds if self.parse_seconds > 0 else 0.0
+
+    def counts(self) -> dict[str, Any]:
+        """The run's counts as stored in runs.counts_json."""
+        return {
+            "files": len(self.source_files),
+            "rows": self.rows,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "parsed": self.parsed,
+            "parse_failed": len(self.parse_failed),
+            "rejected": self.rejected,
+            "new_rejects": self.new_rejects,
+            "patients": self.patients,
+            "trials": {
+                t.trial_id: {
+                    **t.counts,
+                    "new_candidates": len(t.new_candidates),
+                    "status_changes": len(t.status_changes),
+                }
+                for t in self.trials
+            },
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["as_of"] = self.as_of.isoformat()
+        data["rejected"] = self.rejected
+        data["parse_rate"] = round(self.parse_rate, 1)
+        data["parse_seconds"] = round(self.parse_seconds, 3)
+        return data
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a run needs, checked before anything is written."""
+
+    files: tuple[Path, ...]
+    not_exports: dict[Path, RejectEntry]  # readable files that are not JSONL/CSV at all
+    trials: tuple[Trial, ...]
+    trial_files: tuple[Path, ...]
+    db: Path
+    lock: Path
+    report_dir: Path
+
+
+def plan_run(
+    sources: Sequence[str | Path],
+    trials: str | Path,
+    db_path: str | Path | None = None,
+    report_dir: str | Path = "reports",
+) -> Plan:
+    """Check the configuration without writing anything; ConfigurationError if unusable."""
+    if not sources:
+        raise ConfigurationError("no --source given", expected="a note export file or folder")
+    db = Path(db_path or os.environ.get("MATCHER_DB") or DEFAULT_DB).expanduser()
+    if str(db) == ":memory:":
+        raise ConfigurationError(
+            "the nightly job needs a database file", field="--db", expected="a file path"
+        )
+    if not db.resolve().parent.is_dir():
+        raise ConfigurationError(
+            "the database's folder does not exist",
+            file=str(db),
+            expected="a path in an existing folder",
+        )
+    if db.exists() and not db.is_file():
+        raise ConfigurationError("the database path is not a file", file=str(db))
+    lock = Path(str(db) + ".lock")
+    ours = {Path(str(db) + s).resolve() for s in ("", "-wal", "-shm", "-journal", ".lock")}
+    files = _source_files(sources, ours)
+    not_exports = {}
+    for path in files:
+        problem = _format_problem(path)
+        if problem is not None:
+            not_exports[path] = problem
+    loaded, trial_files = _load_trials(Path(trials))
+    report = Path(report_dir).expanduser()
+    _check_writable_dir(report, "--report")
+    return Plan(
+        files=tuple(files),
+        not_exports=not_exports,
+        trials=tuple(loaded),
+        trial_files=tuple(trial_files),
+        db=db,
+        lock=lock,
+        report_dir=report,
+    )
+
+
+def _source_files(sources: Sequence[str | Path], skip: set[Path]) -> list[Path]:
+    """Files as given; a folder stands for every regular, non-hidden file directly in it,
+    in name order (the format is told by content: a file that is not a note export
+    becomes a reject, not silence). The same file named twice is read once."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        try:
+            with path.open("rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot read the source file: {exc.strerror or exc}", file=str(path)
+            ) from exc
+        key = path.resolve()
+        if key not in seen and key not in skip:
+            seen.add(key)
+            found.append(path)
+
+    for source in map(Path, sources):
+        if source.is_dir():
+            try:
+                children = sorted(source.iterdir(), key=lambda p: p.name)
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"cannot list the source folder: {exc.strerror or exc}", file=str(source)
+                ) from exc
+            for child in children:
+                if child.name.startswith(".") or not child.is_file():
+                    continue
+                add(child)
+        elif source.is_file():
+            add(source)
+        elif source.exists():
+            raise ConfigurationError("the source is neither a file nor a folder", file=str(source))
+        else:
+            raise ConfigurationError(
+                "no such file or folder", file=str(source), expected="a note export or a folder"
+            )
+    return found
+
+
+def _format_problem(path: Path) -> RejectEntry | None:
+    """Why a readable file cannot be read as a note export at all, or None."""
+    try:
+        next(read_rows(path), None)
+    except ConfigurationError as exc:
+        reason = f"not a note export: {exc.detail}"
+        if exc.expected:
+            reason += f" (expected {exc.expected})"
+        return RejectEntry(file_label(path), exc.line or FILE_LINE, reason)
+    return None
+
+
+def _load_trials(path: Path) -> tuple[list[Trial], list[Path]]:
+    from matcher.criteria.registry import read_registry_all, record_to_trial
+
+    if path.is_dir():
+        files = sorted(
+            (
+                p
+                for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in TRIAL_SUFFIXES
+            ),
+            key=lambda p: p.name,
+        )
+        if not files:
+            raise ConfigurationError(
+                "no registry files in the folder",
+                file=str(path),
+                expected="registry dumps named *.txt or *.json",
+            )
+    elif path.is_file():
+        files = [path]
+    else:
+        raise ConfigurationError(
+            "no such file or folder", file=str(path), expected="a registry dump or a folder of them"
+        )
+    trials: dict[str, tuple[Trial, Path]] = {}
+    for file in files:
+        for record in read_registry_all(file):  # RegistryError (exit 1) names the file
+            trial = record_to_trial(record)
+            known = trials.get(trial.trial_id)
+            if known is None:
+                trials[trial.trial_id] = (trial, file)
+            elif _trial_key(known[0]) != _trial_key(trial):
+                raise ConfigurationError(
+                    f"trial {trial.trial_id} is also in {known[1]} with other criteria; "
+                    "which one is current cannot be known",
+                    file=str(file),
+                    expected="one registry record per trial id",
+                )
+            # else: the same trial in two formats (registry_dumps/ has .json and .txt)
+    return [t for t, _ in trials.values()], files
+
+
+def _trial_key(trial: Trial) -> str:
+    return json.dumps(
+        [trial.title, trial.min_age_years, trial.max_age_years, trial.sex]
+        + [c.to_json() for c in trial.criteria],
+        sort_keys=True,
+    )
+
+
+def _check_writable_dir(path: Path, option: str) -> None:
+    if path.exists():
+        if not path.is_dir():
+            raise ConfigurationError("not a folder", file=str(path), field=option)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise ConfigurationError("the folder is not writable", file=str(path), field=option)
+        return
+    parent = path.resolve().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ConfigurationError("cannot create the folder", file=str(path), field=option)
+
+
+# --- lock -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """flock(LOCK_EX | LOCK_NB) on a sidecar file for the whole run.
+
+    The kernel drops the lock when the descriptor closes, including on SIGKILL, so a
+    killed run never leaves a stale lock. The file itself stays (removing a lock file
+    that another process may be opening is a race); it holds the owner's pid.
+    """
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot open the lock file: {exc.strerror or exc}", file=str(path)
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise LockHeldError(
+                "another nightly run"
+                + (f" (pid {holder})" if holder.isdigit() else "")
+                + " holds the database; this run did nothing",
+                file=str(path),
+                expected="one nightly run at a time: try again when the other has finished",
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A tqdm bar (rate, ETA) on a terminal; otherwise nothing: phases log one line each."""
+
+    def __init__(self, mode: ProgressMode) -> None:
+        if mode == "auto":
+            mode = "bar" if _stderr_is_tty() else "log"
+        self.mode = mode
+
+    @contextmanager
+    def bar(self, total: int, unit: str, desc: str) -> Iterator[Callable[[int], None]]:
+        if self.mode != "bar" or total == 0:
+            yield lambda n: None
+            return
+        from tqdm import tqdm
+
+        try:
+            columns = os.get_terminal_size(sys.stderr.fileno()).columns
+        except (OSError, AttributeError, ValueError):
+            columns = 0
+        # A terminal that reports no width (some ptys) would get an empty bar.
+        width: dict[str, Any] = {"dynamic_ncols": True}
+        if columns <= 0:
+            width = {"ncols": 100, "nrows": 24}
+        with tqdm(
+            total=total, unit=unit, desc=desc, file=sys.stderr, smoothing=0.1, **width
+        ) as bar:
+            yield bar.update
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def run_nightly(
+    sources: Sequence[str | Path],
+    trials: str | Path,
+    db_path: str | Path | None = None,
+    as_of: dt.date | None = None,
+    report_dir: str | Path = "reports",
+    *,
+    progress: ProgressMode = "auto",
+    note_parser: Any = None,
+    engine: Engine | None = None,
+    workers: int | None = None,
+) -> NightlyReport:
+    """One nightly run; see the module docstring. Raises ConfigurationError (nothing
+    written) or LockHeldError (another run holds the database).
+
+    `engine` does the parsing and evaluation (default: an EmbeddedEngine with `workers`
+    processes, one per core); `note_parser` runs in this process instead (tests)."""
+    clock = time.monotonic()
+    plan = plan_run(sources, trials, db_path, report_dir)
+    as_of = as_of or dt.date.today()
+    shown = _Progress(progress)
+    with exclusive_lock(plan.lock):
+        owned = engine is None
+        if engine is None:
+            engine = EmbeddedEngine(workers=workers, parser=note_parser)
+        store = Store(plan.db)
+        try:
+            report = _run(store, plan, as_of, engine, shown, clock)
+        finally:
+            store.close()
+            if owned:
+                engine.close()
+    return report
+
+
+def _run(
+    store: Store, plan: Plan, as_of: dt.date, engine: Engine, shown: _Progress, clock: float
+) -> NightlyReport:
+    interrupted = store.abandon_unfinished_runs()
+    if interrupted:
+        log.warning(
+            "run(s) %s did not finish (killed?): marked interrupted, partial results dropped",
+            ", ".join(map(str, interrupted)),
+        )
+    with store.transaction():
+        run_id = store.start_run(as_of, engine.version)
+        started = store.run(run_id)["started"]
+    previous = store.last_finished_run(before=run_id)
+    report = NightlyReport(
+        run_id=run_id,
+        as_of=as_of,
+        started=started,
+        finished=None,
+        pipeline_version=engine.version,
+        previous_run=previous["run_id"] if previous else None,
+        previous_as_of=previous["as_of"] if previous else None,
+        source_files=[file_label(p) for p in plan.files],
+        trial_files=[file_label(p) for p in plan.trial_files],
+        interrupted_runs=interrupted,
+    )
+    log.info(
+        "nightly run %d as of %s: %d source file(s), %d trial(s), pipeline %s, engine %s",
+        run_id,
+        as_of,
+        len(plan.files),
+        len(plan.trials),
+        engine.version,
+        engine.name,
+    )
+    try:
+        with store.transaction():
+            for trial in plan.trials:
+                store.save_trial(trial)
+        _load(store, plan, report)
+        _parse(store, engine, report, shown)
+        _evaluate(store, engine, plan, as_of, report, previous, shown)
+        report.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        # The files first, the run's "completed" last: a run killed in between is redone
+        # and rewrites the same report; a completed run always has its report.
+        report.report_files = write_report(report, plan.report_dir, store)
+        log.info("report: %s", ", ".join(report.report_files))
+        with store.transaction():
+            store.finish_run(run_id, "completed", report.counts())
+    except BaseException as exc:
+        try:
+            if isinstance(exc, Exception):  # a bug or the database: recorded as failed
+                store.drop_results(run_id)
+                with store.transaction():
+                    store.finish_run(
+                        run_id, "failed", {**report.counts(), "error": type(exc).__name__}
+                    )
+            else:  # SIGTERM / Ctrl-C: as if killed, without waiting for the next run
+                store.abandon_unfinished_runs()
+        except Exception:  # the database itself may be what failed; the next run cleans up
+            log.warning("could not record how run %d ended", run_id)
+        raise
+    log.info("run %d completed in %.1fs", run_id, time.monotonic() - clock)
+    return report
+
+
+def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
+    began = time.monotonic()
+    for path in plan.files:
+        problem = plan.not_exports.get(path)
+        if problem is not None:
+            _reject(store, report, Reject(problem.file, problem.line, problem.reason))
+            continue
+        digest = file_digest(path)
+        known = store.loaded_file(digest)
+        if known is not None:
+            # Loaded in full before, byte for byte: every row would be "unchanged".
+            # Its rejects are listed again (they are still there), not stored again.
+            rejects = store.rejects(file_label(path))
+            report.rows += known["rows"]
+            report.unchanged += known["rows"] - len(rejects)  # a reject is not a note
+            report.rejects += [
+                RejectEntry(r["source_file"], r["line"], r["reason"]) for r in rejects
+            ]
+            report.skipped_files.append(file_label(path))
+            continue
+        rows_before = report.rows
+        load_rows(
+            store,
+            read_rows(path),
+            report,
+            lambda reject: _reject(store, report, reject),
+            source=path,
+        )
+        # After every batch is committed: a run killed mid-file reads the file again.
+        rows = report.rows - rows_before
+        store.mark_file_loaded(digest, file_label(path), path.stat().st_size, rows)
+    log.info(
+        "load: %d file(s) (%d already loaded, skipped), %d row(s) in %.1fs: %d new, %d changed, "
+        "%d unchanged, %d rejected (%d not seen before)",
+        len(plan.files),
+        len(report.skipped_files),
+        report.rows,
+        time.monotonic() - began,
+        report.new,
+        report.changed,
+        report.unchanged,
+        report.rejected,
+        report.new_rejects,
+    )
+
+
+def file_digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _reject(store: Store, report: NightlyReport, reject: Reject) -> None:
+    if store.add_reject_once(reject.file, reject.line, reject.reason, reject.raw):
+        report.new_rejects += 1
+    report.rejects.append(RejectEntry(reject.file, reject.line, reject.reason))
+
+
+def _parse(store: Store, engine: Engine, report: NightlyReport, shown: _Progress) -> None:
+    version = engine.version
+    total = store.count_notes_to_parse(version)
+    log.info("parse: %d note(s) to parse with %s", total, version)
+    began = time.monotonic()
+    batch: list[tuple[Note, list[Finding]]] = []
+
+    def commit() -> None:
+        # Parsing happens outside the transaction (slow, in workers); a batch of notes'
+        # findings is stored in one (fast), so a kill loses at most one batch of work.
+        with store.transaction():
+            for note, findings in batch:
+                store.replace_findings(note.note_id, note.patient_id, findings, version)
+        report.parsed += len(batch)
+        batch.clear()
+
+    with shown.bar(total, "note", "parse") as advance:
+        for note, findings in engine.parse(store.notes_to_parse(version)):
+            if findings is None:  # stays unparsed: retried next run
+                report.parse_failed.append(note.note_id)
+            else:
+                batch.append((note, findings))
+            if len(batch) >= PARSE_BATCH:
+                commit()
+            advance(1)
+        if batch:
+            commit()
+    report.parse_seconds = time.monotonic() - began
+    log.info(
+        "parse: done, %d note(s) in %.1fs (%.0f notes/s), %d failed",
+        report.parsed,
+        report.parse_seconds,
+        report.parse_rate,
+        len(report.parse_failed),
+    )
+
+
+def _evaluate(
+    store: Store,
+    engine: Engine,
+    plan: Plan,
+    as_of: dt.date,
+    report: NightlyReport,
+    previous: dict[str, Any] | None,
+    shown: _Progress,
+) -> None:
+    """Results are written in batches as the engine yields them (memory stays flat at
+    100k patients); ranks are set once every patient of a trial has a result, from a
+    small key per patient."""
+    began = time.monotonic()
+    trials = plan.trials
+    report.patients = store.count_patients()
+    log.info("evaluate: %d trial(s) x %d patient(s)", len(trials), report.patients)
+    keys: dict[str, list[tuple[str, str, int, float]]] = {t.trial_id: [] for t in trials}
+    batch: list[ResultRow] = []
+    with shown.bar(report.patients * len(trials), "result", "evaluate") as advance:
+        for row in engine.evaluate(plan.db, trials, as_of):
+            keys[row.trial_id].append((row.patient_id, row.status, row.relevance, row.score))
+            batch.append(row)
+            if len(batch) >= RESULT_BATCH:
+                store.save_result_rows(report.run_id, as_of, batch)  # one transaction
+                advance(len(batch))
+                batch = []
+        if batch:
+            store.save_result_rows(report.run_id, as_of, batch)
+            advance(len(batch))
+    for trial in trials:
+        store.set_ranks(report.run_id, trial.trial_id, rank_order(keys.pop(trial.trial_id)))
+        report.trials.append(_compare(store, trial, report.run_id, previous))
+    log.info("evaluate: done in %.1fs", time.monotonic() - began)
+
+
+def _compare(
+    store: Store, trial: Trial, run_id: int, previous: dict[str, Any] | None
+) -> TrialReport:
+    """This run's statuses for one trial against the last finished run's, from the stored
+    results (criteria JSON is decoded only for patients whose status changed)."""
+    texts = {c.id: c.text for c in trial.criteria}
+    counts = dict.fromkeys(STATUSES, 0)
+    before_run = previous["run_id"] if previous else None
+    compared = before_run is not None and store.has_results(before_run, trial.trial_id)
+    out = TrialReport(
+        trial_id=trial.trial_id,
+        title=trial.title,
+        source=trial.source,
+        counts=counts,
+        compared_with_run=before_run if compared else None,
+    )
+    for r in store.status_changes(run_id, before_run if compared else None, trial.trial_id):
+        status, old_status = r["status"], r["previous_status"]
+        counts[status] += 1
+        row = {
+            "patient_id": r["patient_id"],
+            "rank": r["rank"],
+            "status": status,
+            "score": r["score"],
+            "previous_status": old_status,
+        }
+        if status in CANDIDATE_STATUSES:
+            out.candidates.append(row)
+            if old_status is None or old_status not in CANDIDATE_STATUSES:
+                out.new_candidates.append(row)
+        if old_status is not None and old_status != status:
+            was = {c["id"]: c for c in json.loads(r["previous_criteria_json"])}
+            changed = []
+            for c in json.loads(r["criteria_json"]):
+                prior = was.get(c["id"])
+                prior_status = prior["status"] if prior else None
+                if prior_status != c["status"]:
+                    changed.append(
+                        {
+                            "id": c["id"],
+                            "key": c["key"],
+                            "type": c["type"],
+                            "text": texts.get(c["id"], ""),
+                            "previous_status": prior_status,
+                            "status": c["status"],
+                            "reason": c["reason"],
+                        }
+                    )
+            out.status_changes.append({**row, "criteria": changed})
+    return out
+
+
+# --- report files -------------------------------------------------------------------------
+
+
+def write_report(report: NightlyReport, report_dir: Path, store: Store | None = None) -> list[str]:
+    """Write YYYY-MM-DD.md, .json and .csv (as-of date) atomically; return their paths.
+
+    A report of the same date from another *completed* run is kept under
+    YYYY-MM-DD.run-N.* rather than overwritten (a second run the same day reports no
+    changes, and must not erase the morning's report).
+    """
+    report_dir.mkdir(parents=True, exist_ok=True)
+    stem = report.as_of.isoformat()
+    _keep_earlier_report(report_dir, stem, report.run_id, store)
+    for stale in report_dir.glob(f".{stem}.*.tmp"):  # left by a killed run (we hold the lock)
+        stale.unlink(missing_ok=True)
+    payload = {
+        ".md": render_markdown(report),
+        ".json": json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n",
+        ".csv": render_csv(report),
+    }
+    written = []
+    for suffix, text in payload.items():
+        target = report_dir / f"{stem}{suffix}"
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        written.append(str(target))
+    return written
+
+
+def _keep_earlier_report(report_dir: Path, stem: str, run_id: int, store: Store | None) -> None:
+    existing = report_dir / f"{stem}.json"
+    if store is None or not existing.is_file():
+        return
+    try:
+        old_run = int(json.loads(existing.read_text(encoding="utf-8"))["run_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if old_run == run_id:
+        return
+    superseded = store.run(old_run)
+    if superseded is None or superseded["status"] != "completed":
+        return  # a killed run's report: this run redoes it
+    for suffix in (".md", ".json", ".csv"):
+        old = report_dir / f"{stem}{suffix}"
+        if old.exists():
+            os.replace(old, report_dir / f"{stem}.run-{old_run}{suffix}")
+
+
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: NightlyReport) -> str:
+    out: list[str] = [f"# Nightly match report — {report.as_of.isoformat()}", ""]
+    out.append(
+        f"Run {report.run_id}, as of {report.as_of.isoformat()}, started {report.started}, "
+        f"finished {report.finished or '-'}; pipeline `{report.pipeline_version}`."
+    )
+    if report.previous_run is None:
+        out.append("No earlier finished run: every candidate is listed as new.")
+    else:
+        out.append(
+            f"Changes are against run {report.previous_run} (as of {report.previous_as_of or '-'})."
+        )
+    if report.interrupted_runs:
+        out.append(
+            "Run(s) " + ", ".join(map(str, report.interrupted_runs)) + " did not finish "
+            "(killed?); this run redid their work."
+        )
+    out += ["", "## Input", ""]
+    out.append(
+        f"- {len(report.source_files)} source file(s): "
+        + (", ".join(f"`{f}`" for f in report.source_files) or "none")
+    )
+    out.append(
+        f"- {report.rows} row(s) read: {report.new} new note(s), {report.changed} changed, "
+        f"{report.unchanged} unchanged"
+    )
+    out.append(
+        f"- {report.parsed} note(s) parsed"
+        + (f" ({report.parse_rate:.0f} notes/s)" if report.parsed else "")
+    )
+    out.append(f"- {report.rejected} row(s) rejected ({report.new_rejects} not seen before)")
+    if report.parse_failed:
+        out.append(
+            f"- {len(report.parse_failed)} note(s) the parser could not read (tried again next "
+            "run): " + ", ".join(report.parse_failed)
+        )
+    out.append(f"- {report.patients} patient(s), {len(report.trials)} trial(s)")
+    for t in report.trials:
+        out += ["", f"## {t.trial_id} — {t.title}", ""]
+        out.append("| eligible | possible | ineligible |")
+        out.append("|---:|---:|---:|")
+        out.append(" | ".join(["", *(str(t.counts[s]) for s in STATUSES), ""]).strip())
+        if t.compared_with_run is None and report.previous_run is not None:
+            out += ["", "First run with this trial: every candidate is new."]
+        out += ["", f"### New candidates ({len(t.new_candidates)})", ""]
+        if t.new_candidates:
+            out.append("| rank | patient | status | score | previous |")
+            out.append("|---:|---|---|---:|---|")
+            for c in t.new_candidates:
+                out.append(
+                    f"| {c['rank']} | {_cell(c['patient_id'])} | {c['status']} | "
+                    f"{c['score']:.1f} | {c['previous_status'] or 'new'} |"
+                )
+        else:
+            out.append("None.")
+        out += ["", f"### Status changes ({len(t.status_changes)})", ""]
+        if not t.status_changes:
+            out.append("None.")
+        for c in t.status_changes:
+            out.append(
+                f"- **{_cell(c['patient_id'])}**: {c['previous_status']} → {c['status']} "
+                f"(rank {c['rank']})"
+            )
+            for k in c["criteria"]:
+                out.append(
+                    f"  - {k['type']} `{k['key']}` ({_cell(k['text'])}): "
+                    f"{k['previous_status'] or 'not evaluated'} → {k['status']}: "
+                    f"{_cell(k['reason'])}"
+                )
+    out += ["", f"## Rejects ({report.rejected})", ""]
+    if report.rejects:
+        out.append(
+            "Rows of tonight's sources that were not loaded (line 0: the whole file); "
+            "the raw rows are in the database's `rejects` table."
+        )
+        out += ["", "| file | line | reason |", "|---|---:|---|"]
+        for r in report.rejects:
+            out.append(f"| `{_cell(r.file)}` | {r.line} | {_cell(r.reason)} |")
+    else:
+        out.append("None.")
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = (
+    "trial_id",
+    "rank",
+    "patient_id",
+    "status",
+    "score",
+    "previous_status",
+    "change",
+)
+
+
+def render_csv(report: NightlyReport) -> str:
+    """Every current candidate (eligible or possible) of every trial."""
+    rows = []
+    for t in report.trials:
+        for c in t.candidates:
+            if c["previous_status"] is None:
+                change = "new"
+            elif c["previous_status"] != c["status"]:
+                change = "status_changed"
+            else:
+                change = "unchanged"
+            rows.append(
+                [
+                    t.trial_id,
+                    c["rank"],
+                    c["patient_id"],
+                    c["status"],
+                    c["score"],
+                    c["previous_status"] or "",
+                    change,
+                ]
+            )
+    return csv_text(CSV_COLUMNS, rows)
+
+
+def summary_lines(report: NightlyReport) -> list[str]:
+    """The stdout summary of a run."""
+    lines = [
+        f"nightly run {report.run_id} as of {report.as_of.isoformat()}: completed"
+        + (
+            f", compared with run {report.previous_run}"
+            if report.previous_run
+            else ", first finished run"
+        ),
+        f"notes: {report.rows} row(s) read from {len(report.source_files)} file(s): "
+        f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged; "
+        f"parsed {report.parsed}; rejected {report.rejected} ({report.new_rejects} new)"
+        + (f"; parser failed on {len(report.parse_failed)}" if report.parse_failed else ""),
+    ]
+    for t in report.trials:
+        lines.append(
+            f"{t.trial_id}: "
+            + ", ".join(f"{t.counts[s]} {s}" for s in STATUSES)
+            + f"; {len(t.new_candidates)} new candidate(s), "
+            f"{len(t.status_changes)} status change(s)"
+        )
+    if report.report_files:
+        lines.append("report: " + ", ".join(report.report_files))
+    return lines

@@ -1,0 +1,76 @@
+"""The README's screenshots of the web app, taken with Playwright and Debian's chromium
+on the demonstration database (synthetic patients only).
+
+    python -m matcher.tools.web.screenshots --out docs/
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from matcher.store import Store
+from matcher.tools.web import demo
+from matcher.tools.web.bench import Server
+from matcher.web.app import create_app
+from matcher.web.security import add_user
+from matcher.web.service import Engine
+
+AS_OF = "2026-11-20"
+TRIAL = "NCT06904729"
+USER = ("dr.lee", "screenshot-password")
+
+
+def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "demo.db"
+        demo.build(db, synthetic=400, followed=True)
+        with Store(db) as store:
+            add_user(store.db, *USER, "admin")
+        engine = Engine(db)
+        trial = engine.trial(TRIAL)
+        ranking = engine.ranking(trial, dt.date.fromisoformat(AS_OF))
+        marks = ["enrolled", "screening", "contacted", "contacted", "to_review", "not_suitable"]
+        for row, status in zip(ranking.rows[1:], marks, strict=False):
+            reason = "declined apheresis" if status == "not_suitable" else ""
+            engine.set_referral(TRIAL, row.patient_id, status, reason, "dr.kim")
+        shots = []
+        with Server(create_app(db, ranking_wait=120)) as server, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 980})
+            page.goto(f"{server.url}/login")
+            page.fill("input[name=username]", USER[0])
+            page.fill("input[name=password]", USER[1])
+            page.click("button:has-text('Log in')")
+            page.wait_for_url(f"{server.url}/trials")
+            page.goto(f"{server.url}/trials/{TRIAL}?as_of={AS_OF}&per_page=25")
+            shots.append(out / "web-candidates.png")
+            page.screenshot(path=str(shots[-1]))
+            page.goto(f"{server.url}/trials/{TRIAL}/patients/P-001?as_of={AS_OF}")
+            page.locator("a.evidence-link[href*='note=P-001-b']").first.click()
+            page.wait_for_selector("mark#hl")
+            page.evaluate("() => window.scrollTo(0, 0)")
+            shots.append(out / "web-patient.png")
+            page.screenshot(path=str(shots[-1]))
+            page.goto(f"{server.url}/trials/{TRIAL}/patients/P-DEMO?as_of={AS_OF}")
+            shots.append(out / "web-timeline.png")
+            page.locator(".timeline-card").screenshot(path=str(shots[-1]))
+            browser.close()
+    return shots
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=Path("docs"))
+    args = ap.parse_args(argv)
+    for path in take(args.out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
