@@ -420,7 +420,11 @@ def engine_ids(criterion: Criterion, vocab: Vocabulary) -> frozenset[str]:
 def _effect(criterion: Criterion) -> str:
     # "Non-pregnant females" as an inclusion (pregnancy, present False) excludes a
     # pregnancy, as the exclusion "Pregnant women" does.
-    absent = criterion.kind == "pregnancy" and criterion.params.get("present") is False
+    # "Negative for hepatitis B and C virus" as an inclusion (serology, result negative)
+    # excludes those infections the same way.
+    absent = (criterion.kind == "pregnancy" and criterion.params.get("present") is False) or (
+        criterion.kind == "serology" and criterion.params.get("result") == "negative"
+    )
     return "exclude" if (criterion.type == "exclusion") != absent else "require"
 
 
@@ -899,6 +903,8 @@ def essential_differences(
         for w in part.unread
         if not (criterion.kind == "refractory" and w in _REFRACTORY)
         and not (criterion.kind == "dose_exposure" and w in _DOSE_WORDS)
+        and not (criterion.kind == "serology" and not criterion.params.get("ever")
+                 and w.lower() in _CURRENT_INFECTION_WORDS)  # fmt: skip
         and _stem(w.lower()) not in judged
     ]
     if part.how == "narrower" and unread:
@@ -935,6 +941,9 @@ _REFRACTORY = _wordset(
 # Words a dose criterion reads itself: "prednisone or equivalent" is its prednisone-equivalent
 # limit, "high-dose", "cumulative dose" its threshold.
 _DOSE_WORDS = _wordset("equivalent equivalents dose doses dosage daily cumulative high")
+# A serology criterion read as the current infection (not "ever") is the chronic one: its
+# current markers (HBsAg, HBV DNA, HCV RNA) are what "chronic hepatitis B/C" means.
+_CURRENT_INFECTION_WORDS = _wordset("chronic current active")
 
 
 def _label(concept_id: str, vocab: Vocabulary) -> str:

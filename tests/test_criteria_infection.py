@@ -53,12 +53,12 @@ def _status(criterion: Criterion, *findings: Finding) -> tuple[Status, str]:
 SYPHILIS_LISTS = [
     ("Positive hepatitis B surface antigen, hepatitis C antibody, HIV antibody or syphilis "
      "antibody at screening",
-     {"lab.hbsag", "lab.anti_hcv", "lab.hiv", "lab.syphilis_ab"}, set()),
+     {"lab.hbsag", "lab.anti_hcv", "lab.hiv", "lab.syphilis_ab"}, {"dx.hiv", "dx.syphilis"}),
     ("HBsAg, anti-HCV, anti-HIV or anti-Treponema pallidum antibody positive",
-     {"lab.hbsag", "lab.anti_hcv", "lab.hiv", "lab.syphilis_ab"}, set()),
+     {"lab.hbsag", "lab.anti_hcv", "lab.hiv", "lab.syphilis_ab"}, {"dx.hiv", "dx.syphilis"}),
     ("Positive serology for syphilis", set(), {"dx.syphilis"}),
     ("Syphilis, HIV or hepatitis C infection", set(), {"dx.syphilis", "dx.hiv", "dx.hcv"}),
-    ("Treponema pallidum antibody positive", {"lab.syphilis_ab"}, set()),
+    ("Treponema pallidum antibody positive", {"lab.syphilis_ab"}, {"dx.syphilis"}),
 ]
 
 

@@ -80,7 +80,7 @@ SEROLOGY: list[tuple[str, str, str, str, dict[str, Any]]] = [
      {"infections": ["dx.hiv"], "ever": True}),
     ("exclusion", "Positive of hepatitis B surface antigen, hepatitis C antibody or HIV "
      "antibody at screening;", "exclusion", "serology",
-     {"markers": ["lab.hbsag", "lab.anti_hcv", "lab.hiv"], "infections": [],
+     {"markers": ["lab.hbsag", "lab.anti_hcv", "lab.hiv"], "infections": ["dx.hiv"],
       "result": "positive", "needs_result": True}),
     # A test the vocabulary lacks is not dropped: the item is left for a person.
     ("exclusion", "Positive of hepatitis B surface antigen, hepatitis C antibody, HIV antibody "

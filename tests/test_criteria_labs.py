@@ -325,8 +325,6 @@ def test_an_autoantibody_level_is_a_lab_limit(text: str, params: dict[str, Any])
     [
         # both markers required: the any-of reading would widen it
         "Positive ANA and positive anti-dsDNA antibodies",
-        # an equivocal result is not recorded from notes
-        "Anti-Smith antibody elevated (positive or equivocal result)",
     ],
 )
 def test_autoantibody_items_the_notes_cannot_decide_stay_manual(text: str) -> None:

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.grammar import Grammar, Phrases, load_grammar, phrase_pattern
-from matcher.nlp.vocab import Vocabulary
+from matcher.nlp.vocab import Vocabulary, in_context
 
 __all__ = [
     "GUARD_PREFIX",
@@ -305,11 +305,17 @@ def _diagnosis_patterns(vocab: Vocabulary) -> list[tuple[str, list[re.Pattern[st
 
 def _diagnoses_named(text: str, vocab: Vocabulary) -> set[str]:
     """Every diagnosis a title names, also inside a longer term: "refractory lupus
-    nephritis" is a status term of the vocabulary, and still names lupus nephritis."""
+    nephritis" is a status term of the vocabulary, and still names lupus nephritis. A
+    mention the concept's context filters refuse is not named: "a Zoster Vaccine in SLE"
+    is about SLE (zoster is what the vaccine prevents)."""
     return {
         concept_id
         for concept_id, compiled in _diagnosis_patterns(vocab)
-        if any(pattern.search(text) for pattern in compiled)
+        if any(
+            in_context(text, m.start(), m.end(), vocab[concept_id])
+            for pattern in compiled
+            for m in pattern.finditer(text)
+        )
     }
 
 

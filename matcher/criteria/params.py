@@ -179,6 +179,8 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "ever": _req("bool"),
         "needs_result": _req("bool"),
         "window_days": _WINDOW,
+        # "anti-dsDNA positive or equivocal": an equivocal result counts as positive.
+        "equivocal": _opt("bool", False),
     },
     "pregnancy": {
         "states": _req("texts"),

@@ -1789,6 +1789,169 @@ _BILAG_GRADE = re.compile(
 _BILAG_REASON = "BILAG organ-domain grades (A to E) are not read from notes; checked by a person"
 
 
+# "A score of ≥ 6 on the SLEDAI-2K", "score ≤ 6 at screening on SELENA-SLEDAI": the
+# threshold before the score's name ("score" and "at screening" are the score's cue words).
+_SCORE_BEFORE = re.compile(
+    r"\bscored?\b(?:\s+of)?(?P<body>[^;()]{0,40}?)(?:\s*at\s+screening)?"
+    r"\s*(?P<tail>\b(?:on|in|by|using|per)\s+(?:the\s+)?)$",
+    _I,
+)
+
+
+# Scales graded in Roman numerals (concepts.jsonl attr "roman": NYHA class I-IV): "class
+# III or IV" is read as "3 or 4", each numeral replaced in place by a digit of the same
+# width so that every offset still points into the item's text.
+_ROMAN = re.compile(r"(?<![A-Za-z])(?:IV|III|II|I|Ⅳ|Ⅲ|Ⅱ|Ⅰ)(?![A-Za-z])")
+_ROMAN_VALUE = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3",
+                "Ⅳ": "4"}  # fmt: skip
+# "≥ grade III NYHA": a grade word between the comparison and the numeral.
+_GRADE_WORD = re.compile(r"(?<=[<>≤≥=])\s*(?:grade|class|stage)\b", _I)
+
+
+def _whole_numerals(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans read on the romanised text, widened to the whole numeral ("IV" read as "4 ")."""
+    out = []
+    for start, end in spans:
+        for m in _ROMAN.finditer(text, max(0, end - 4), end + 4):
+            if m.start() < end <= m.end():
+                end = m.end()
+        out.append((start, end))
+    return out
+
+
+# "NYHA class IV": one grade named, no comparison.
+_ONE_GRADE = re.compile(r"\s*(?:\(\s*NYHA\s*\)\s*)?(?:functional\s+)?(?:class|grade|stage)?\s*"
+                        r"(?P<n>[1-4])\s*(?=$|[).,;]|\s+(?!or\b|and\b|to\b|-)\w)", _I)
+
+
+def _one_grade(
+    text: str, start: int, stop: int, spans: list[tuple[int, int]]
+) -> dict[str, Any] | None:
+    m = _ONE_GRADE.match(text, start, stop)
+    if m is None:
+        return None
+    spans.append((m.start("n"), m.end("n")))
+    value = float(m["n"])
+    return {"low": value, "high": value}
+
+
+def _romanised(text: str, start: int, stop: int) -> str:
+    def digit(m: re.Match[str]) -> str:
+        return _ROMAN_VALUE[m.group()].ljust(len(m.group()))
+
+    return text[:start] + _ROMAN.sub(digit, text[start:stop]) + text[stop:]
+
+
+# "Heart failure NYHA class III or IV", "severe congestive heart failure (NYHA IV)": the
+# condition a functional class grades (concepts.jsonl attr "grades") is the scale's subject.
+_SCALE_SUBJECT_DEGREE = re.compile(
+    r"\b(?:severe|congestive|chronic|symptomatic|decompensated)\b", _I
+)
+
+
+_JOINED = re.compile(r"\bor\b|\band\b|[,;]|\bnot\b|\bwithout\b|\bother\b", _I)
+
+
+def _take_scale_subject(ctx: _Ctx, mention: TermMatch) -> None:
+    """The graded condition beside the scale, joined to no other: "NYHA class I or
+    decompensated heart failure" names two conditions, and keeps both words unread."""
+    graded = ctx.vocab[mention.concept_id].attrs.get("grades")
+    if not graded:
+        return
+    taken = [(a, b) for a, b, rule in ctx.taken if rule == "score:threshold"]
+    subjects = []
+    for term in ctx.terms:
+        if term.concept_id not in graded:
+            continue
+        a, b = sorted((term.end, mention.start)) if term.end <= mention.start else (
+            mention.end, term.start)
+        gap = list(ctx.main[a:b])
+        for x, y in taken:
+            for i in range(max(x, a), min(y, b)):
+                gap[i - a] = " "
+        # "Heart failure, NYHA class III or IV": a comma right before the scale's name.
+        before = term.end <= mention.start and re.fullmatch(r"\s*,\s*", "".join(gap))
+        if before or not _JOINED.search("".join(gap)):
+            subjects.append(term)
+    for term in subjects:
+        ctx.take(term.start, term.end, "score:subject")
+    if subjects:
+        for m in _SCALE_SUBJECT_DEGREE.finditer(ctx.main):
+            if any(0 <= t.start - m.end() <= 30 for t in subjects):
+                ctx.take(m.start(), m.end(), "score:subject")
+
+
+def _score_named_after(
+    ctx: _Ctx, mentions: Sequence[TermMatch]
+) -> tuple[TermMatch, dict[str, Any], list[tuple[int, int]]] | None:
+    """A threshold written before the score's name, in the few words since "score"
+    ("a score of 6 or more on the SLEDAI-2K"), or right before a graded scale's name
+    ("≥ grade III NYHA")."""
+    for mention in mentions:
+        begin = max(0, mention.start - 80)
+        roman = ctx.vocab[mention.concept_id].attrs.get("roman")
+        main = _romanised(ctx.main, begin, mention.start) if roman else ctx.main
+        if roman:
+            graded = _graded_before(ctx, main, begin, mention)
+            if graded is not None:
+                return graded
+        m = _SCORE_BEFORE.search(main[begin : mention.start])
+        if m is None:
+            continue
+        body_start = begin + m.start("body")
+        cmps = _comparisons(main[: begin + m.end("body")], body_start)
+        if len(cmps) != 1:
+            continue
+        ctx.take(begin + m.start(), begin + m.start("body"), "score:before")
+        ctx.take(begin + m.start("tail"), begin + m.end("tail"), "score:before")
+        ctx.take(cmps[0].start, cmps[0].stop, "score:threshold")
+        threshold = {"op": cmps[0].op, "value": float(cmps[0].value)}
+        return mention, threshold, [(cmps[0].start, cmps[0].stop)]
+    return None
+
+
+def _graded_before(
+    ctx: _Ctx, main: str, begin: int, mention: TermMatch
+) -> tuple[TermMatch, dict[str, Any], list[tuple[int, int]]] | None:
+    """ "(≥ grade III NYHA)": a comparison, a grade word and a numeral right before."""
+    prefix = main[begin : mention.start]
+    m = re.search(r"(?P<op>[<>≤≥]=?)\s*(?:(?:grade|class|stage)\s+)?(?P<n>[1-4])\s*$", prefix)
+    if m is None:
+        return None
+    cmps = _comparisons(_GRADE_WORD.sub(lambda g: " " * len(g.group()), prefix))
+    if len(cmps) != 1 or cmps[0].start != m.start():
+        return None
+    ctx.take(begin + m.start(), begin + m.end(), "score:threshold")
+    return mention, {"op": cmps[0].op, "value": float(cmps[0].value)}, []
+
+
+# "Active disease defined as SLEDAI-2K ≥ 6", "Clinically inactive disease with SELENA-SLEDAI
+# score < 6", "Moderate or high disease activity, defined as ESSDAI ≥ 5": the activity words
+# before a disease-activity score (concepts.jsonl attr "disease_activity") restate its
+# threshold. They must open the item and lead straight to the score's name.
+_DEGREE = (
+    r"(?:clinically|moderately|severely|highly|mildly|persistently|moderate|severe|high|low|mild)"
+)
+_ACTIVITY_LEAD = re.compile(
+    rf"\W*(?:{_DEGREE}\s+(?:(?:to|or|and|and/or)\s+{_DEGREE}\s+)?)?"
+    r"(?:(?:in)?active\s+(?:disease|SLE|lupus|systemic\s+lupus\s+erythematosus)?"
+    r"|(?:disease\s+)?activity(?:\s+of\s+(?:the\s+)?(?:disease|SLE|lupus))?)"
+    r"(?:\s+at\s+(?:screening|baseline))?"
+    r"\s*[,:(-]?\s*(?:which\s+(?:is|was)\s+)?"
+    r"(?:(?:as\s+)?defined\s+(?:as|by)|as\s+(?:measured|evidenced|assessed)\s+by|with|by|"
+    r"according\s+to|i\.e\.,?)?\s*(?:(?:a|an|the)\s+)?",
+    _I,
+)
+
+
+def _take_activity_lead(ctx: _Ctx, mention: TermMatch) -> None:
+    if not ctx.vocab[mention.concept_id].attrs.get("disease_activity"):
+        return
+    lead = _ACTIVITY_LEAD.fullmatch(ctx.main, 0, mention.start)
+    if lead is not None and lead.end() > 0:
+        ctx.take(0, lead.end(), "score:activity-lead")
+
+
 def _score(ctx: _Ctx) -> _Parsed | None:
     """ "SLEDAI-2K ≥ 6", "ECOG 0 to 2", "ECOG performance status 0-1". The threshold is
     read after the score's name, so "2K"/"2000" in the name is never a value, and before
@@ -1810,11 +1973,22 @@ def _score(ctx: _Ctx) -> _Parsed | None:
                 stop = mentions[later].start
                 break
         spans: list[tuple[int, int]] = []
-        readings.append((mention, _score_threshold(ctx.main, mention.end, stop, spans), spans))
+        roman = ctx.vocab[mention.concept_id].attrs.get("roman")
+        text = _romanised(ctx.main, mention.end, stop) if roman else ctx.main
+        threshold = _score_threshold(text, mention.end, stop, spans)
+        if roman:
+            if threshold is None:
+                threshold = _one_grade(text, mention.end, stop, spans)
+            spans = _whole_numerals(ctx.main, spans)
+        readings.append((mention, threshold, spans))
     chosen = next((r for r in readings if r[1] is not None), None)
+    if chosen is None:
+        chosen = _score_named_after(ctx, mentions)
     if chosen is not None:
         mention, threshold, _ = chosen
         assert threshold is not None
+        _take_activity_lead(ctx, mention)
+        _take_scale_subject(ctx, mention)
         for other, other_threshold, spans in readings:
             # The same score named twice ("SLEDAI-2K (SLEDAI) ≥ 6"), or the same
             # requirement on another performance scale, is part of this reading.

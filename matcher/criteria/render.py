@@ -217,6 +217,8 @@ def _serology(p: dict[str, Any]) -> str:
     negative = p.get("result") == "negative"
     names = _names([*p.get("markers", []), *p.get("infections", [])], "and" if negative else "or")
     text = f"{names} {'all negative' if negative else 'positive'}"
+    if p.get("equivocal") and not negative:
+        text += " or equivocal"
     # "now": the current markers (HBsAg, HCV RNA) or a diagnosis in the lookback, not a
     # resolved infection; "at any time": past markers (anti-HBc) count too.
     if p.get("window_days") and not p.get("ever"):

@@ -1422,30 +1422,40 @@ def _serology_attrs(concept_id: str) -> dict[str, Any]:
 
 
 def _marker_check(
-    timeline: Timeline, marker: str, ever: bool, window: int | None = None
+    timeline: Timeline,
+    marker: str,
+    ever: bool,
+    window: int | None = None,
+    equivocal: bool = False,
 ) -> _Check:
     """The marker's state: any positive ever (`ever`); else the latest result within the
     lookback (or the criterion's own `window` of days: "anti-Ro positive within 3 months"),
-    or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV)."""
+    or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV). An
+    equivocal result is positive where the criterion accepts it (`equivocal`: "positive or
+    equivocal"), else neither: a person decides."""
     label = _label(marker)
-    results = [
-        f for f in timeline.of(marker) if f.attrs.get("result") in ("positive", "negative")
-    ]
+    polar = ("positive", "negative", "equivocal")
+    results = [f for f in timeline.of(marker) if f.attrs.get("result") in polar]
     if not results:
         return _Check(None, None, f"no {label} result documented")
+
+    def state(finding: Finding) -> bool | None:
+        result = finding.attrs["result"]
+        return None if result == "equivocal" and not equivocal else result != "negative"
+
     if ever:
-        positives = [f for f in results if f.attrs["result"] == "positive"]
-        latest = _latest(positives or results, timeline)
+        positives = [f for f in results if state(f) is True]
+        unsure = [f for f in results if state(f) is None]
+        latest = _latest(positives or unsure or results, timeline)
         result = latest.attrs["result"]
-        return _Check(bool(positives), latest, f"{label} {result} on {_when(latest, timeline)}")
+        found = True if positives else (None if unsure else False)
+        return _Check(found, latest, f"{label} {result} on {_when(latest, timeline)}")
     days = LOOKBACK_DAYS if window is None else window
     recent = [f for f in results if 0 <= (timeline.as_of - _when(f, timeline)).days <= days]
     if recent:
         latest = _latest(recent, timeline)
         result = latest.attrs["result"]
-        return _Check(
-            result == "positive", latest, f"{label} {result} on {_when(latest, timeline)}"
-        )
+        return _Check(state(latest), latest, f"{label} {result} on {_when(latest, timeline)}")
     latest = _latest(results, timeline)
     when = _when(latest, timeline)
     if latest.attrs["result"] == "positive" and _serology_attrs(marker).get("persistent"):
@@ -1510,6 +1520,28 @@ def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
     return _Check(None, None, reasons, stale)
 
 
+def _group_checks(timeline: Timeline, infections: list[str], ever: bool) -> list[_Check]:
+    """ "Chronic viral hepatitis" in a note names no virus: it is positive for a criterion
+    that lists every member of the group (hepatitis B and C), and decides nothing for one
+    that lists only one of them."""
+    listed = set(infections)
+    groups = [c.id for c in load_vocabulary().by_category("diagnosis")
+              if c.attrs.get("members") and set(c.members) <= listed]  # fmt: skip
+    out = []
+    for group in groups:
+        affirmed = [
+            f for f in timeline.of(group, facts_only=False)
+            if (f.assertion is Assertion.AFFIRMED
+                or (ever and f.assertion is Assertion.HISTORICAL))
+            and (ever or _in_lookback(f, timeline))
+        ]  # fmt: skip
+        if affirmed:
+            latest = _latest(affirmed, timeline)
+            out.append(_Check(True, latest, f"{_label(group)} documented on "
+                              f"{_when(latest, timeline)}"))  # fmt: skip
+    return out
+
+
 def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     """HBsAg, anti-HBc, anti-HCV, HCV RNA, HIV and the infections they show. A result
     positive condition holds when any listed test or infection is positive; a negative one
@@ -1517,8 +1549,11 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     params = criterion.params
     ever = bool(params.get("ever"))
     window = params.get("window_days")
-    checks = [_marker_check(timeline, m, ever, window) for m in params.get("markers", [])]
+    equivocal = bool(params.get("equivocal"))
+    checks = [_marker_check(timeline, m, ever, window, equivocal)
+              for m in params.get("markers", [])]  # fmt: skip
     checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
+    checks += _group_checks(timeline, params.get("infections", []), ever)
     reasons = "; ".join(c.reason for c in checks)
     states = [c.state for c in checks]
     if params.get("result") == "negative":

@@ -1188,7 +1188,34 @@ def _shared_unit(ctx: _Context, span: Span) -> str | None:
     return match.group("u").strip() if match else None
 
 
+# "NYHA class III", "NYHA functional class II", "NYHA: 2": a scale graded in Roman numerals
+# (concepts.jsonl attr "roman") is read only right after its name; a range ("II-III") or a
+# sub-class ("IIIb") is not one grade.
+_ROMAN_GRADE = re.compile(
+    r"^\s*(?:\(\s*NYHA\s*\)\s*)?(?:functional\s+)?(?:class(?:ification)?|grade|stage)?\s*"
+    r"[:=]?\s*(?P<n>IV|III|II|I|Ⅳ|Ⅲ|Ⅱ|Ⅰ|[1-4])(?![A-Za-z0-9])(?!\s*(?:[-–/~]|to\b)\s*\w)",
+    re.I,
+)
+_ROMAN_VALUES = {"i": 1.0, "ii": 2.0, "iii": 3.0, "iv": 4.0, "ⅰ": 1.0, "ⅱ": 2.0, "ⅲ": 3.0,
+                 "ⅳ": 4.0, "1": 1.0, "2": 2.0, "3": 3.0, "4": 4.0}  # fmt: skip
+
+
+def _roman_grade(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    lo, hi = _sentence_bounds(ctx, span)
+    m = _ROMAN_GRADE.match(ctx.text[span.end_char : hi])
+    if m is None or (m["n"].upper() == "I" and m["n"] != m["n"].upper()):
+        return
+    end = span.end_char + m.end()
+    date, source = _value_date(ctx, span, end)
+    yield _finding(ctx, concept, span.start_char, end, span._.assertion,
+                   value=_ROMAN_VALUES[m["n"].lower()], raw_value=m["n"], date=date,
+                   date_source=source, attrs={})  # fmt: skip
+
+
 def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    if concept.attrs.get("roman"):
+        yield from _roman_grade(ctx, span, concept)
+        return
     lo, hi = _sentence_bounds(ctx, span)
     limit = _item_end(ctx, span.end_char, hi)
     match = _SCORE_RE.match(ctx.text[span.end_char : limit])
@@ -1497,6 +1524,13 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     )
 
 
+# "anti-dsDNA equivocal", "indeterminate", "borderline" (not "borderline positive"): a result
+# that is neither; criteria that accept it say so ("positive or equivocal").
+_EQUIVOCAL_RE = re.compile(
+    r"\b(?:equivocal|indeterminate|borderline)\b(?!\s+(?:positive|negative|pos|neg)\b)", re.I
+)
+
+
 def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     """ "anti-dsDNA 85 IU/mL" is a measured level (a lab value); "anti-dsDNA positive",
     "anti-Smith antibody negative" are results: affirmed whatever their polarity (a test
@@ -1508,15 +1542,21 @@ def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Findi
     window = _window_after(ctx, span)[:40]
     negative = _NEGATIVE_RE.search(window)
     positive = _POSITIVE_RE.search(window)
-    if negative is None and positive is None and span._.assertion != "negated":
+    equivocal = _EQUIVOCAL_RE.search(window)
+    if negative is None and positive is None and equivocal is None and (
+        span._.assertion != "negated"
+    ):
         return
     # The polarity word nearest the name: "anti-Ro positive; anti-La negative" is
     # positive (the window stops at the next lab name, ";" or the line's end anyway).
-    first = min((m for m in (negative, positive) if m is not None), key=lambda m: m.start(),
-                default=None)  # fmt: skip
+    first = min((m for m in (negative, positive, equivocal) if m is not None),
+                key=lambda m: m.start(), default=None)  # fmt: skip
     is_negative = (first is negative and first is not None) or (
         first is None and span._.assertion == "negated"
     )
+    result = "negative" if is_negative else "positive"
+    if first is not None and first is equivocal:
+        result = "equivocal"
     end = span.end_char + (first.end() if first is not None else 0)
     date, source = _value_date(ctx, span, end)
     yield _finding(
@@ -1527,7 +1567,7 @@ def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Findi
         "affirmed",
         date=date,
         date_source=source,
-        attrs={"result": "negative" if is_negative else "positive"},
+        attrs={"result": result},
     )
 
 
