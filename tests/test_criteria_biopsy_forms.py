@@ -45,6 +45,10 @@ CLASS_SETS: list[tuple[str, str, dict[str, Any]]] = [
      {"classes": ["III", "IV"], "allowed_with": ["V"]}),
     ("inclusion", "Renal biopsy showing ISN/RPS class IV (class V) or class III (class V) LN",
      {"classes": ["IV", "III"], "allowed_with": ["V"]}),
+    ("inclusion", "Kidney biopsy consistent with ISN/RPS2018 class III±V or IV±V lupus "
+     "nephritis", {"classes": ["III", "IV"], "allowed_with": ["V"]}),
+    ("inclusion", "Renal histology compatible with class IV lupus nephritis",
+     {"classes": ["IV"], "allowed_with": []}),
     # Pure class V ruled out with a noun between the class and the verdict.
     ("inclusion", "Class V lupus nephritis may coexist with Class III or IV disease, but "
      "patients with isolated Class V disease are not eligible",
@@ -243,3 +247,40 @@ def test_a_sibling_item_allowing_class_v_alongside_widens_the_class_set() -> Non
     assert _verdict(first, "IV", "V").status is Status.MET
     assert _verdict(first, "V").status is Status.NOT_MET
     assert _verdict(second, "V").status is Status.NOT_MET
+
+
+# ------------------------------------------- another disease confirmed by biopsy or histology
+# Notes name the disease and seldom how it was confirmed: the diagnosis decides when absent,
+# a documented one is left to a person (params "judged").
+TISSUE_CONFIRMED: list[tuple[str, str, str]] = [
+    ("inclusion", "Biopsy-proven myositis", "dx.myositis"),
+    ("inclusion", "Cirrhosis confirmed by liver biopsy", "dx.cirrhosis"),
+    ("inclusion", "Primary Sjogren's syndrome confirmed by minor salivary gland biopsy",
+     "dx.sjogren"),
+    ("inclusion", "Dermatomyositis diagnosed on muscle biopsy", "dx.myositis"),
+    ("exclusion", "History of histologically confirmed malignancy", "dx.malignancy"),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "concept"), TISSUE_CONFIRMED)
+def test_a_diagnosis_confirmed_by_biopsy_keeps_the_confirmation_for_a_person(
+    ctype: str, text: str, concept: str
+) -> None:
+    criterion = _read(ctype, text)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
+    assert criterion.params["judged"] == ["confirmed by biopsy or histology"]
+    assert "confirmed by biopsy or histology" in reading(criterion)
+
+
+def test_a_documented_diagnosis_needing_biopsy_confirmation_is_left_to_a_person() -> None:
+    criterion = _read("inclusion", "Cirrhosis confirmed by liver biopsy")
+    mention = Finding(concept="dx.cirrhosis", category="diagnosis", note_id="n1", start=0,
+                      end=9, text="cirrhosis", assertion=Assertion.AFFIRMED, value=None,
+                      unit=None, date=dt.date(2026, 10, 1), date_source="note", attrs={})
+    timeline = build_timeline(Patient("P1", None), [mention], {"n1": dt.date(2026, 10, 1)},
+                              dt.date(2026, 11, 20))
+    shown = evaluate(criterion, timeline)
+    assert shown.status is Status.MANUAL and "confirmed by biopsy" in shown.reason
+    empty = build_timeline(Patient("P1", None), [], {}, dt.date(2026, 11, 20))
+    assert evaluate(criterion, empty).status in (Status.NOT_MET, Status.UNKNOWN)

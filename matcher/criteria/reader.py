@@ -2791,7 +2791,45 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     params = _diagnosis_params(concepts, ctx)
     if ctx.exclusion and _take_other(ctx, concepts):
         params["other_than_own"] = True
+    if _confirmed_by_tissue(ctx):
+        params["judged"] = [*params.get("judged", []), _TISSUE_CONFIRMED]
     return _Parsed("diagnosis", key, params)
+
+
+# "IgA nephropathy confirmed by renal biopsy", "biopsy-proven myositis", "histologically
+# confirmed malignancy": notes name the disease, and seldom how it was confirmed (a biopsy
+# report naming it is one way among others). The diagnosis decides when it is absent; when
+# documented, whether a biopsy confirmed it is left to a person.
+_TISSUE_CONFIRMED = "confirmed by biopsy or histology"
+_TISSUE = (
+    r"(?:(?:renal|kidney|skin|liver|muscle|lung|lymph\s+node|bone\s+marrow|(?:minor\s+)?"
+    r"salivary\s+gland|lip|tissue|pathological|histological|histopathological|core|needle|"
+    r"surgical|endoscopic|previous|prior|a|an|the)\s+)*"
+)
+_TISSUE_WORD = re.compile(r"biops|histolog|histopatholog|patholog", _I)
+_CONFIRMED_BY_TISSUE = re.compile(
+    rf"\b{_TISSUE}biops(?:y|ies)[-\s](?:proven|proved|confirmed|documented)\b|"
+    rf"\b(?:confirmed|proven|proved|documented|diagnosed|demonstrated)\s+(?:by|on|with|through|"
+    rf"via)\s+{_TISSUE}(?:biops(?:y|ies)|histology|histopathology|pathology)\b|"
+    r"\b(?:histologically|histopathologically|pathologically)[-\s](?:confirmed|proven|proved|"
+    r"documented|diagnosed)\b|"
+    rf"\bbased\s+on\s+{_TISSUE}biops(?:y|ies)\b"
+    # "... based on renal biopsy before or during screening": a biopsy at any time.
+    r"(?:\s+(?:performed\s+|done\s+|obtained\s+)?(?:before|prior\s+to)\s+or\s+(?:during|at)\s+"
+    r"(?:the\s+)?screening(?:\s+period)?)?",
+    _I,
+)
+
+
+def _confirmed_by_tissue(ctx: _Ctx) -> bool:
+    """Does the item ask for a diagnosis confirmed by biopsy or histology? Its words are
+    taken."""
+    if not _TISSUE_WORD.search(ctx.text):
+        return False  # most items: the full pattern tries every word as an organ
+    found = list(_CONFIRMED_BY_TISSUE.finditer(ctx.text))
+    for m in found:
+        ctx.take(m.start(), m.end(), "diagnosis:tissue-confirmed")
+    return bool(found)
 
 
 def _take_other(ctx: _Ctx, concepts: list[str]) -> bool:
