@@ -188,15 +188,22 @@ def test_a_biopsy_finding_beyond_the_class_stays_manual_and_names_it(
 
 
 # ------------------------------------------------------------------- to the verdict
-def _verdict(criterion: Criterion, *classes: str) -> Any:
-    """The criterion judged on one kidney biopsy of these classes, dated 2026-10-01."""
-    finding = Finding(concept="biopsy.kidney", category="biopsy", note_id="n1", start=0, end=4,
-                      text="text", assertion=Assertion.AFFIRMED, value=None, unit=None,
-                      date=dt.date(2026, 10, 1), date_source="text",
-                      attrs={"classes": list(classes)})
-    timeline = build_timeline(Patient("P1", None), [finding], {"n1": dt.date(2026, 10, 1)},
+def _judged_on(criterion: Criterion, concept: str = "", **attrs: Any) -> Any:
+    """The criterion judged on one finding of `concept` dated 2026-10-01 (none: no finding),
+    screening on 2026-11-20."""
+    category = "biopsy" if concept.startswith("biopsy") else "diagnosis"
+    findings = [Finding(concept=concept, category=category, note_id="n1", start=0, end=4,
+                        text="text", assertion=Assertion.AFFIRMED, value=None, unit=None,
+                        date=dt.date(2026, 10, 1), date_source="text", attrs=attrs)
+                ] if concept else []
+    timeline = build_timeline(Patient("P1", None), findings, {"n1": dt.date(2026, 10, 1)},
                               dt.date(2026, 11, 20))
     return evaluate(criterion, timeline)
+
+
+def _verdict(criterion: Criterion, *classes: str) -> Any:
+    """The criterion judged on one kidney biopsy of these classes."""
+    return _judged_on(criterion, "biopsy.kidney", classes=list(classes))
 
 
 VERDICTS: list[tuple[str, str, tuple[str, ...], Status, str]] = [
@@ -275,12 +282,6 @@ def test_a_diagnosis_confirmed_by_biopsy_keeps_the_confirmation_for_a_person(
 
 def test_a_documented_diagnosis_needing_biopsy_confirmation_is_left_to_a_person() -> None:
     criterion = _read("inclusion", "Cirrhosis confirmed by liver biopsy")
-    mention = Finding(concept="dx.cirrhosis", category="diagnosis", note_id="n1", start=0,
-                      end=9, text="cirrhosis", assertion=Assertion.AFFIRMED, value=None,
-                      unit=None, date=dt.date(2026, 10, 1), date_source="note", attrs={})
-    timeline = build_timeline(Patient("P1", None), [mention], {"n1": dt.date(2026, 10, 1)},
-                              dt.date(2026, 11, 20))
-    shown = evaluate(criterion, timeline)
+    shown = _judged_on(criterion, "dx.cirrhosis")
     assert shown.status is Status.MANUAL and "confirmed by biopsy" in shown.reason
-    empty = build_timeline(Patient("P1", None), [], {}, dt.date(2026, 11, 20))
-    assert evaluate(criterion, empty).status in (Status.NOT_MET, Status.UNKNOWN)
+    assert _judged_on(criterion).status in (Status.NOT_MET, Status.UNKNOWN)
