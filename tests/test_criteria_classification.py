@@ -196,8 +196,9 @@ def test_a_biopsy_class_statement_is_read_as_its_exact_class_set(
     assert _accepted(criterion.params) == accepted
 
 
+# "Class III (Class V) or Class IV (Class V)" is read as V allowed alongside, pure V refused
+# (tests/test_criteria_biopsy_forms.py); a bare "(V)" stays manual.
 @pytest.mark.parametrize("text", [
-    "Class III (Class V) or Class IV (Class V) lupus nephritis on renal biopsy",
     "Renal biopsy showing class IV (V) lupus nephritis within 6 months",
 ])
 def test_a_class_in_brackets_after_another_is_not_a_class_set_and_stays_manual(text: str) -> None:

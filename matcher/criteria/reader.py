@@ -364,8 +364,10 @@ def _anchor_tail() -> re.Pattern[str]:
     anchors = sorted(load_grammar().window_anchors, key=len, reverse=True)
     alternation = "|".join(phrase_pattern(a) for a in anchors)
     return re.compile(
-        rf"\s*(?:,\s*)?(?:(?:before|prior\s+to|preceding|of|from|until|at)\s+)?"
-        rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})"
+        # "in the 12 months prior to or during screening": the window runs into screening.
+        rf"\s*(?:,\s*)?(?:(?:before|prior\s+to|preceding|of|from|until|at)"
+        r"(?:\s+or\s+(?:during|at))?\s+)?"
+        rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})(?:\s+(?:period|phase))?"
         r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?"
         # "... prior to signing ICF or during the screening period"
         r"(?:\s*(?:,\s*)?or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
@@ -1453,7 +1455,16 @@ _CLASS_LIST = re.compile(
 )
 # "class VI excluded", "isolated class V is excluded", "excluding class VI".
 _CLASS_EXCLUDED_AFTER = re.compile(
-    r"^\s*(?:(?:is|are)\s+)?(?:excluded|not\s+(?:eligible|allowed|permitted|included|accepted))\b",
+    # "isolated class V disease are not eligible", "pure class V LN is excluded"
+    r"^\s*(?:(?:disease|lupus\s+nephritis|nephritis|glomerulonephritis|LN)\s+)?"
+    r"(?:(?:is|are)\s+)?(?:excluded|not\s+(?:eligible|allowed|permitted|included|accepted))\b",
+    _I,
+)
+# "..., but participants with isolated class V disease are not eligible": the words that
+# lead to the ruled-out class belong to it.
+_CLASS_EXCLUDED_LEAD = re.compile(
+    r"(?:\bbut\s+)?(?:(?:patients|subjects|participants|those|individuals)\s+(?:with|who\s+"
+    r"have)\s+)?(?:(?:pure|isolated)\s+)?$",
     _I,
 )
 _CLASS_EXCLUDED_BEFORE = re.compile(
@@ -1504,7 +1515,16 @@ _HISTOLOGY = re.compile(r"\b(?:proliferative|membranous)\b", _I)
 # sign, may mean "with V" or "with or without V" (a lost "±"); no exact class set is
 # readable from it, so the item is left to a person.
 _BRACKETED_CLASS = re.compile(
-    rf"\bclass\s*{_CLASS_TOKEN}\s*\(\s*(?:class\s*)?{_CLASS_TOKEN}\s*\)", _I
+    rf"\bclass\s*{_CLASS_TOKEN}\s*\(\s*(?!class\s*V\s*\))(?:class\s*)?{_CLASS_TOKEN}\s*\)", _I
+)
+# Except "(class V)" after class III or IV: a membranous component, allowed alongside
+# (`_classes`); pure class V is still refused.
+_BRACKETED_V_BEFORE = re.compile(r"\bclass\s*(?:III|IV|[34])\s*(\()\s*$", _I)
+# "Proliferative lupus nephritis without a membranous component": no V alongside.
+_NO_MEMBRANOUS = re.compile(
+    r"(?<!\bor\s)\b(?:without|no|excluding|except)\s+(?:an?\s+|any\s+)?(?:class\s*V\b|"
+    r"membranous)",
+    _I,
 )
 # "Patients without renal biopsy or with class I, II or VI" (an exclusion): with no
 # biopsy documented the reading is `unknown` either way (a biopsy may exist unrecorded),
@@ -1555,12 +1575,25 @@ def _classes(
             # alongside, as "with or without V" says elsewhere).
             excluded += names
             alone_before = _CLASS_ALONE_BEFORE.search(before)
+            lead = _CLASS_EXCLUDED_LEAD.search(before) if out_after else None
             if out_before:
                 start = m.start() - (len(before) - out_before.start())
+            elif lead and lead.end() > lead.start():
+                start = m.start() - (len(before) - lead.start())
             elif alone_before:
                 start = m.start() - (len(before) - alone_before.start())
             end = m.end() + out_after.end() if out_after else end
             read.append((start, end))
+            continue
+        bracketed_v = _BRACKETED_V_BEFORE.search(before)
+        closing = re.match(r"\s*\)", after)
+        if bracketed_v and closing and names == ["V"]:
+            # "Class III (Class V) or Class IV (Class V)": a membranous component that may
+            # be there (a "±" lost on the page); required, it would be written "III+V".
+            if "V" not in optional:
+                optional.append("V")
+            read.append((m.start() - (len(before) - bracketed_v.start(1)),
+                         m.end() + closing.end()))
             continue
         whole_optional = bool(cue_before or cue_after)
         if cue_before:
@@ -1589,7 +1622,11 @@ def _classes(
             optional.append("V")
     if not wanted:
         if re.search(r"proliferative", text, _I):
+            # "Biopsy-proven proliferative lupus nephritis": class III or IV, and the
+            # mixed III+V and IV+V are proliferative too (KDIGO, ISN/RPS).
             wanted = ["III", "IV"]
+            if "V" not in excluded and not _NO_MEMBRANOUS.search(text):
+                optional.append("V")
         elif re.search(r"membranous", text, _I) and "V" not in optional:
             wanted = ["V"]
     wanted = [c for c in wanted if c not in excluded]
@@ -1639,6 +1676,11 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
             "is required or only allowed: the biopsy classes must be checked by a person",
             ctx.key("biopsy"),
         )
+    finding = _BIOPSY_FINDING.search(ctx.text)
+    if finding is not None and not has_class:
+        # "Renal biopsy with a chronicity index above 4": notes give the class, not this.
+        return _manual(f'the biopsy finding ("{finding[0]}") is not read from notes: a person '
+                       "checks the biopsy report", ctx.key("biopsy"))
     if ctx.exclusion and not (has_class or histology):
         # "Sclerosis in > 50% of glomeruli on renal biopsy": a histology finding, not the
         # biopsy itself (every candidate has had one).
@@ -1669,9 +1711,47 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         ctx.take(no_biopsy.start(), no_biopsy.end(), "biopsy:or-none")
         params["or_no_biopsy"] = True
     judged = _biopsy_judged(ctx) if not spans else []
+    judged += _biopsy_qualifiers(ctx)
     if judged:
         params["judged"] = judged
     return _Parsed("biopsy", ctx.key("biopsy"), params)
+
+
+# What a biopsy report says beyond the class, which the notes' biopsy findings do not hold
+# (matcher.nlp.extract reads the ISN/RPS class): indices, sclerosis, crescents, fibrosis.
+_BIOPSY_FINDING = re.compile(
+    r"\b(?:chronicity|activity)\s+index\b|\b(?:glomerulo)?sclerosis\b|\bsclerosed\b|"
+    r"\bcrescent(?:s|ic)?\b|\binterstitial\s+fibrosis\b|\btubular\s+atrophy\b|"
+    r"\bfibrinoid\s+necrosis\b|\bnecrosis\b|\bmicrothromb\w*",
+    _I,
+)
+# Qualifiers of a biopsy-proven nephritis that the class does not decide: how new it is,
+# whether it was treated, whether its lesions are only chronic. With the class matching
+# the criterion is left to a person; a biopsy of another class still decides.
+# (label, pattern): "Newly diagnosed class III or IV LN", "untreated", "treatment-naive",
+# "purely chronic class III (C) or IV (C), defined as the absence of active lesions".
+_BIOPSY_QUALIFIERS = (
+    ("newly diagnosed", re.compile(r"\b(?:newly|recently)\s+diagnosed\b|\bnew[-\s]onset\b|"
+                                   r"\bde\s+novo\b", _I)),
+    ("untreated", re.compile(r"\buntreated\b|\bnever\s+(?:been\s+)?treated\b", _I)),
+    ("treatment-naive", re.compile(r"\b(?:treatment|therapy)[-\s]na[iï]ve\b", _I)),
+    ("purely chronic (no active lesions)", re.compile(
+        r"\b(?:purely|exclusively|only)\s+chronic\b|\b(?:III|IV|3|4)(?:\s*-\s*[SG])?\s*\(\s*C\s*\)|"
+        r"(?:,\s*)?(?:defined\s+as\s+)?(?:the\s+)?(?:absence\s+of|no|without)\s+(?:any\s+)?"
+        r"active\s+lesions?\b|\binactive\s+lesions?(?:\s+only)?\b|\bchronic\s+lesions?\s+only\b",
+        _I)),
+)
+
+
+def _biopsy_qualifiers(ctx: _Ctx) -> list[str]:
+    """The qualifiers of `_BIOPSY_QUALIFIERS` in the item, taken: ["newly diagnosed"]."""
+    found: list[str] = []
+    for label, pattern in _BIOPSY_QUALIFIERS:
+        for m in pattern.finditer(ctx.text):
+            ctx.take(m.start(), m.end(), "biopsy:judged")
+            if label not in found:
+                found.append(label)
+    return found
 
 
 def _biopsy_judged(ctx: _Ctx) -> list[str]:
@@ -3149,7 +3229,45 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     params = _diagnosis_params(concepts, ctx)
     if ctx.exclusion and _take_other(ctx, concepts):
         params["other_than_own"] = True
+    if _confirmed_by_tissue(ctx):
+        params["judged"] = [*params.get("judged", []), _TISSUE_CONFIRMED]
     return _Parsed("diagnosis", key, params)
+
+
+# "IgA nephropathy confirmed by renal biopsy", "biopsy-proven myositis", "histologically
+# confirmed malignancy": notes name the disease, and seldom how it was confirmed (a biopsy
+# report naming it is one way among others). The diagnosis decides when it is absent; when
+# documented, whether a biopsy confirmed it is left to a person.
+_TISSUE_CONFIRMED = "confirmed by biopsy or histology"
+_TISSUE = (
+    r"(?:(?:renal|kidney|skin|liver|muscle|lung|lymph\s+node|bone\s+marrow|(?:minor\s+)?"
+    r"salivary\s+gland|lip|tissue|pathological|histological|histopathological|core|needle|"
+    r"surgical|endoscopic|previous|prior|a|an|the)\s+)*"
+)
+_TISSUE_WORD = re.compile(r"biops|histolog|histopatholog|patholog", _I)
+_CONFIRMED_BY_TISSUE = re.compile(
+    rf"\b{_TISSUE}biops(?:y|ies)[-\s](?:proven|proved|confirmed|documented)\b|"
+    rf"\b(?:confirmed|proven|proved|documented|diagnosed|demonstrated)\s+(?:by|on|with|through|"
+    rf"via)\s+{_TISSUE}(?:biops(?:y|ies)|histology|histopathology|pathology)\b|"
+    r"\b(?:histologically|histopathologically|pathologically)[-\s](?:confirmed|proven|proved|"
+    r"documented|diagnosed)\b|"
+    rf"\bbased\s+on\s+{_TISSUE}biops(?:y|ies)\b"
+    # "... based on renal biopsy before or during screening": a biopsy at any time.
+    r"(?:\s+(?:performed\s+|done\s+|obtained\s+)?(?:before|prior\s+to)\s+or\s+(?:during|at)\s+"
+    r"(?:the\s+)?screening(?:\s+period)?)?",
+    _I,
+)
+
+
+def _confirmed_by_tissue(ctx: _Ctx) -> bool:
+    """Does the item ask for a diagnosis confirmed by biopsy or histology? Its words are
+    taken."""
+    if not _TISSUE_WORD.search(ctx.text):
+        return False  # most items: the full pattern tries every word as an organ
+    found = list(_CONFIRMED_BY_TISSUE.finditer(ctx.text))
+    for m in found:
+        ctx.take(m.start(), m.end(), "diagnosis:tissue-confirmed")
+    return bool(found)
 
 
 def _take_other(ctx: _Ctx, concepts: list[str]) -> bool:
@@ -3642,7 +3760,37 @@ def _items_of(
                                  (cohorts or {}).get(index) if cohorts is not None else None,
                                  cohorts is not None)  # fmt: skip
             items.append(item)
-    return _guarded(items, about, max_age)
+    return _guarded(_class_sets_read_together(items), about, max_age)
+
+
+def _class_sets_read_together(items: list[_Item]) -> list[_Item]:
+    """ "Class III or IV LN on a biopsy within 12 months" then "Class V may be present in
+    addition to class III or IV": the second widens the first, which read alone would
+    refuse III+V. An inclusion biopsy item that allows class V alongside classes it names
+    lets V alongside in every other inclusion biopsy item of the same cohort asking for one
+    of those classes and saying nothing of class V itself."""
+    widening = [i for i in items if i.type == INCLUSION and i.parsed.kind == "biopsy"
+                and "V" in i.parsed.params.get("allowed_with", ())]  # fmt: skip
+    out: list[_Item] = []
+    for item in items:
+        params = item.parsed.params
+        if (item.type == INCLUSION and item.parsed.kind == "biopsy"
+                and "V" not in params.get("classes", ())
+                and "V" not in params.get("allowed_with", ())
+                and not _NAMES_CLASS_V.search(item.text)
+                and any(w is not item and w.cohort == item.cohort
+                        and set(w.parsed.params["classes"]) & set(params["classes"])
+                        for w in widening)):  # fmt: skip
+            widened = {**params, "allowed_with": [*params.get("allowed_with", ()), "V"]}
+            parsed = replace(item.parsed, params=widened,
+                             trace=(*item.parsed.trace, "biopsy:class-v-of-trial"))
+            item = replace(item, parsed=parsed)
+        out.append(item)
+    return out
+
+
+# An item that names class V (or membranous) decides on V for itself.
+_NAMES_CLASS_V = re.compile(r"\bV\b|\b5\b|membranous", re.I)
 
 
 def _shape(draft: _Draft) -> criteria_groups.DraftShape:
@@ -3774,7 +3922,9 @@ def _pieces(text: str, section: str) -> list[str]:
         return []  # a paragraph, not an item: read whole (and in linear time)
     top = _top_level(text)
     list_end = _LIST_END[section]
-    terms = _term_spans(text)
+    # A biopsy class list is one term too: "class III, | IV +/- V" cut at its comma left
+    # "class III" alone, read as requiring class III only.
+    terms = _term_spans(text) + [(m.start(), m.end()) for m in _lupus_class_lists(text)]
     cuts = [
         m for m in _CUTS[section].finditer(text)
         if top[m.start()] and m.end() > m.start()
