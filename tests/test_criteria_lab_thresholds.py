@@ -19,17 +19,7 @@ import pytest
 
 from matcher.api import parse_text
 from matcher.criteria import parse_criterion
-
-
-def subset(params: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
-    return {k: params.get(k, "<missing>") for k in expected}
-
-
-def _check(ctype: str, text: str, kind: str, params: dict[str, Any]) -> None:
-    criterion = parse_criterion(text, ctype)
-    assert criterion.kind == kind, criterion.manual_reason
-    assert subset(criterion.params, params) == params
-
+from tests.test_criteria_labs import _check  # kind, and the params named (absent: "<missing>")
 
 # ------------------------------------------------------------------ comparison phrases
 COMPARISONS: list[tuple[str, str, str, dict[str, Any]]] = [
