@@ -700,7 +700,10 @@ def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
     vocabulary = load_vocabulary()
     # Only a class wholly inside the criterion's list: "anti-CD20 therapy" counts for
     # "rituximab or another anti-CD20"; "immunosuppression" says nothing of cyclophosphamide.
-    classes = [c.id for c in vocabulary.by_category("drug_class") if set(c.members) <= wanted]
+    # "Avoid live vaccines" is the advice most notes give, not a vaccine given: such a
+    # class counts only through the vaccines a note names ("MMR given 02/10").
+    classes = [c.id for c in vocabulary.by_category("drug_class")
+               if set(c.members) <= wanted and not c.attrs.get("class_mention_is_advice")]
     return names, (*drugs, *classes)
 
 
@@ -840,12 +843,19 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     by_concept: dict[str, list[Finding]] = {}
     for finding in timeline.of(*concepts):
         by_concept.setdefault(finding.concept, []).append(finding)
-    states: list[tuple[str, str, list[Finding]]] = []  # (met|short|off|unknown, why, evidence)
+    limits = params.get("dose_limits") or {}
+    # (met|short|over|off|unknown, why, evidence)
+    states: list[tuple[str, str, list[Finding]]] = []
     for findings in by_concept.values():
         taking, latest, start, written = _taking_now(findings, timeline, window)
         label, when = _label(latest.concept), _when(latest, timeline)
         held = (timeline.as_of - start).days
-        if taking is False:
+        dose_state = _current_dose_state(latest, limits.get(latest.concept), timeline)
+        if taking and dose_state is not None:
+            # "On azathioprine or prednisone ≤ 10 mg/day": prednisone counts only at that
+            # dose, read on its latest mention; a dose not written is unknown.
+            states.append(dose_state)
+        elif taking is False:
             states.append(("off", f"{label} stopped (mention of {when})", [latest]))
         elif taking is None:
             states.append(("unknown", f"{label}: latest mention {when} does not tell whether "
@@ -872,7 +882,7 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     evidence = [f for _, _, found in states for f in found]
     kinds = {state for state, _, _ in states}
     if params.get("conditional"):
-        if "short" in kinds:
+        if kinds & {"short", "over"}:
             return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
         if "unknown" in kinds:
             return _result(criterion, Status.UNKNOWN, reasons)
@@ -891,6 +901,23 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _result(criterion, Status.NOT_MET,
                        f"no current {names} documented; confirm at screening")  # fmt: skip
     return _result(criterion, Status.UNKNOWN, f"no current {names} documented")
+
+
+def _current_dose_state(
+    latest: Finding, limit: dict[str, Any] | None, timeline: Timeline
+) -> tuple[str, str, list[Finding]] | None:
+    """The state of a drug taken now under its dose limit: None when it has no limit or
+    the dose meets it (judged as any drug taken now), "over" when the dose does not (the
+    drug does not count), "unknown" when no daily dose is written."""
+    if limit is None:
+        return None
+    dose, how, _ = _daily_dose(latest, limit, timeline)
+    if dose is None:
+        return "unknown", how, []
+    if _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
+        return None
+    op, value = limit["dose_op"], _fmt(float(limit["dose_value"]))
+    return "over", f"{latest.text} {how}: not {op} {value} {limit['dose_unit']}", [latest]
 
 
 def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
@@ -1629,6 +1656,11 @@ def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     reasons = "; ".join(v[1] for v in verdicts)
     if any(v[0] is True for v in verdicts):
         evidence = [f for v in verdicts if v[0] is True for f in v[2]]
+        if params.get("stable"):
+            # "A stable dose of prednisone ≤ 10 mg/day": within the limit now; whether it
+            # stayed the same is not in the notes.
+            return _result(criterion, Status.UNKNOWN,
+                           f"{reasons}; was the dose stable? A person checks")  # fmt: skip
         return _result(criterion, Status.MET, reasons, evidence, timeline)
     if all(v[0] is False for v in verdicts):
         evidence = [f for v in verdicts for f in v[2]]

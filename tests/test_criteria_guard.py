@@ -95,8 +95,10 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      {"drugs": [*ANTI_CD20, "drug.anifrolumab", "drug.telitacicept"], "window_days": 183}),
     ("exclusion", "Other immunosuppressants within 3 months", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Other"'),
-    ("exclusion", "Pulse methylprednisolone within 3 months", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Pulse"'),
+    # a pulse is not any steroid: a documented steroid is left to a person (notes do not
+    # say it was a pulse), none decides
+    ("exclusion", "Pulse methylprednisolone within 3 months", "exclusion", "drug_exposure",
+     {"drugs": ["drug.glucocorticoid"], "window_days": 91, "route": "as a pulse or bolus"}),
     ("exclusion", "Corticosteroids for asthma within 3 months", "exclusion", "manual",
      NOT_UNDERSTOOD + '"asthma"'),
     # (the class is data: "e.g., rituximab" names a member, it does not narrow the class)

@@ -156,8 +156,8 @@ def _drug_use(p: dict[str, Any]) -> str:
     if not p.get("current"):
         return f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
-    text = f"{names} currently taken (latest mention within {p.get('window_days')} days, " \
-        "not stopped)"
+    text = f"{names}{_dose_limits(p)} currently taken (latest mention within " \
+        f"{p.get('window_days')} days, not stopped)"
     if p.get("min_duration_days"):
         text += f", for at least {p['min_duration_days']} days"
     if p.get("stable"):
@@ -245,6 +245,8 @@ def _dose_exposure(p: dict[str, Any]) -> str:
         text = f"{text}, {_window(p.get('window_days'))}"
     else:
         text = f"{text}, the current dose"
+    if p.get("stable"):
+        text += "; whether the dose was stable is checked by a person"
     # "If on glucocorticoids, ≤ 10 mg/day": not taking the drug meets it.
     return f"if on {_names(p.get('drugs', []))}: {text}" if p.get("conditional") else text
 
