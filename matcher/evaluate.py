@@ -14,9 +14,10 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.params import param
-from matcher.doses import grams, milligrams, steroid_factor
+from matcher.doses import grams, milligrams, steroid_factor, systemic_steroid
 from matcher.model import (
     LOOKBACK_DAYS,
+    SYSTEMIC_ROUTE,
     Assertion,
     Criterion,
     CriterionResult,
@@ -771,11 +772,12 @@ def _qualified_exposure(
         elif _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
             counting.append(finding)
     if counting:
-        latest = _latest(counting, timeline)
+        decided = [f for f in counting if _route_decided(params, f)]
+        latest = _latest(decided or counting, timeline)
         assert latest is not None
         found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
         unread_qualifier = _person_checks(params)
-        if unread_qualifier:
+        if unread_qualifier and not decided:
             return _result(criterion, Status.UNKNOWN, f"{found}: {unread_qualifier}")
         return _result(criterion, Status.MET, f"{found} counts", [latest], timeline)
     if unread:
@@ -796,6 +798,15 @@ def _person_checks(params: dict[str, Any]) -> str | None:
         return (f"whether it was given {params['route']} must be checked by a person (notes "
                 "do not record the route)")
     return None
+
+
+def _route_decided(params: dict[str, Any], finding: Finding) -> bool:
+    """A "systemic" route the finding itself shows: a drug other than a glucocorticoid
+    (azathioprine is taken systemically), or a steroid named only for systemic use
+    ("prednisone"; "hydrocortisone" may be a cream)."""
+    if params.get("route") != SYSTEMIC_ROUTE or params.get("indication"):
+        return False
+    return finding.concept != "drug.glucocorticoid" or systemic_steroid(finding.text)
 
 
 def _stopped(finding: Finding, timeline: Timeline) -> bool:
@@ -876,7 +887,8 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # "Lupus nephritis requiring ongoing belimumab", "currently using topical
         # tacrolimus": what it is given for, or how, is not in the notes; taking it now is
         # left to a person.
-        states = [("unknown", f"{why}: {unread_qualifier}", []) if state == "met"
+        states = [("unknown", f"{why}: {unread_qualifier}", [])
+                  if state == "met" and not all(_route_decided(params, f) for f in found)
                   else (state, why, found) for state, why, found in states]  # fmt: skip
     reasons = "; ".join(why for _, why, _ in states)
     evidence = [f for _, _, found in states for f in found]

@@ -23,10 +23,7 @@ from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.timeline import build_timeline
 from matcher.vocab import load_vocabulary
 
-BIOLOGICS = {
-    "drug.rituximab", "drug.obinutuzumab", "drug.ocrelizumab", "drug.ofatumumab",
-    "drug.belimumab", "drug.anifrolumab", "drug.telitacicept",
-}
+BIOLOGICS = set(load_vocabulary().expand("class.biologic"))
 IMMUNOSUPPRESSANTS = set(load_vocabulary().expand("class.immunosuppressant"))
 CYTOTOXICS = {"drug.cyclophosphamide", "drug.chlorambucil", "drug.azathioprine",
               "drug.methotrexate", "drug.mycophenolate"}  # fmt: skip
@@ -296,3 +293,110 @@ def test_grams_of_a_steroid_over_a_window_are_a_cumulative_dose(text, grams, win
                       dose={"amount": 1000.0, "unit": "mg", "basis": None, "per_day": None},
                       dose_count=3)
     assert _status(criterion, pulses) is Status.MET
+
+
+# ---------------------------------------------------------------- round two of the family
+MORE_CLASSES: list[tuple[str, str, set[str], int | None]] = [
+    ("exclusion", "Use of anti-TNF therapy within 8 weeks",
+     {"drug.infliximab", "drug.adalimumab", "drug.etanercept", "drug.certolizumab",
+      "drug.golimumab"}, 56),
+    ("exclusion", "Prior treatment with a Janus kinase inhibitor",
+     {"drug.tofacitinib", "drug.baricitinib", "drug.upadacitinib", "drug.filgotinib"}, None),
+    ("exclusion", "Intravenous immunoglobulins in the past 3 months", {"drug.ivig"}, 91),
+    ("exclusion", "Vitamin D supplementation within 4 weeks before randomization",
+     {"drug.vitamin_d"}, 28),
+    ("exclusion", "Calcitriol or paricalcitol in the last 30 days", {"drug.active_vitamin_d"},
+     30),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "drugs", "window"), MORE_CLASSES)
+def test_more_classes_and_drugs_are_read_with_their_members(ctype, text, drugs, window):
+    criterion = _read(ctype, text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == drugs
+    assert criterion.params.get("window_days") == window
+
+
+def test_a_biologic_class_holds_the_tnf_inhibitors_and_other_biologics():
+    members = set(load_vocabulary().expand("class.biologic"))
+    assert {"drug.adalimumab", "drug.abatacept", "drug.tocilizumab", "drug.belimumab"} <= members
+    assert "drug.tofacitinib" not in members  # a small molecule, not a biologic
+
+
+@pytest.mark.parametrize(("sentence", "concept"), [
+    ("Takes vitamin D3 1000 IU daily.", "drug.vitamin_d"),
+    ("Calcitriol 0.25 mcg daily for hyperparathyroidism.", "drug.active_vitamin_d"),
+])
+def test_the_notes_find_vitamin_d_given(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}
+
+
+def test_a_vitamin_d_level_is_no_vitamin_d_given(note_parser):
+    found = note_parser.parse("25-OH vitamin D3 level 18 ng/mL, low.", "n", dt.date(2026, 11, 1))
+    assert not {f.concept for f in found} & {"drug.vitamin_d", "drug.active_vitamin_d"}
+
+
+@pytest.mark.parametrize("text", [
+    "Systemic glucocorticoids within 8 weeks before screening or during the run-in period",
+    "Any systemic corticosteroid in the past 30 days",
+])
+def test_systemic_steroids_decide_on_prednisone_and_leave_hydrocortisone_to_a_person(text):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["route"] == "systemically"
+    recent = dt.date(2026, 11, 10)
+    assert _status(criterion, _steroid(recent, 10)) is Status.MET
+    assert _status(criterion, _steroid(recent, None, "steroids")) is Status.MET
+    assert _status(criterion, _steroid(recent, None, "hydrocortisone")) is Status.UNKNOWN
+    assert _status(criterion) is Status.NOT_MET
+
+
+def test_a_run_in_period_after_the_window_is_checked_at_the_visits():
+    criterion = _read("exclusion", "Received mycophenolate 8 weeks before screening or during "
+                                   "the run-in period")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["window_days"] == 56
+    assert criterion.params["also_during_study"] is True
+
+
+@pytest.mark.parametrize(("text", "route"), [
+    ("IV methylprednisolone within 3 months", "intravenously or intramuscularly"),
+    ("Intramuscular corticosteroids within 4 weeks", "intravenously or intramuscularly"),
+    ("Pulsed methylprednisolone in the past 6 weeks", PULSE),
+    ("Intra-articular, intramuscular or intravenous steroids within 6 weeks",
+     "intra-articular or intravenously or intramuscularly"),
+])
+def test_an_injected_steroid_is_not_any_steroid(text, route):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["route"] == route
+    assert _status(criterion, _steroid(dt.date(2026, 11, 10), 10)) is Status.UNKNOWN
+    assert _status(criterion) is Status.NOT_MET
+
+
+@pytest.mark.parametrize("text", [
+    "Oral or IV corticosteroids within 2 weeks",
+    "Methylprednisolone within 4 weeks",
+])
+def test_any_route_of_a_steroid_is_any_steroid(text):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert not criterion.params.get("route")
+
+
+@pytest.mark.parametrize(("text", "conditional"), [
+    ("≤ 7.5 mg/day prednisone", True),
+    ("Prednisone dose ≤ 10 mg/day", True),
+    ("On prednisone ≤ 10 mg/day", False),
+    ("Receiving prednisolone < 15 mg/day", False),
+    ("Prednisone ≥ 7.5 mg/day", False),
+])
+def test_a_bare_dose_ceiling_in_an_inclusion_is_met_by_taking_none(text, conditional):
+    criterion = _read("inclusion", text)
+    assert criterion.kind == "dose_exposure", criterion.manual_reason
+    assert bool(criterion.params.get("conditional")) is conditional
+    if conditional:
+        assert _status(criterion) is Status.MET
+        assert _status(criterion, _steroid(dt.date(2026, 11, 15), 30)) is Status.NOT_MET

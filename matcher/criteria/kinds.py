@@ -841,7 +841,7 @@ def _dose(item: _Item) -> KindReading | None:
         "min_duration_days": min_days,
         "duration_strict": strict,
     }
-    if conditional is not None:
+    if conditional is not None or _bare_ceiling(item, cmp.op, window, cumulative):
         params["conditional"] = True
     if stable:
         offset = conditional.end() if conditional is not None else 0
@@ -849,6 +849,25 @@ def _dose(item: _Item) -> KindReading | None:
             item.take(offset + m.start(), offset + m.end())
         params["stable"] = True
     return item.reading("dose_exposure", key, params, "dose:threshold")
+
+
+# Words that make an inclusion's dose limit a requirement to take the drug: "On prednisone
+# ≤ 10 mg/day", "receiving maintenance prednisolone < 15 mg/day", "a stable dose of".
+_TAKES = re.compile(
+    r"\b(?:on|receiving|taking|using|use|treated|treatment|therapy|maintenance|currently|"
+    r"current|stable|fixed|unchanged|requir\w*|need\w*|must\s+(?:be\s+)?(?:on|receiv\w*|tak\w*))\b",
+    _I,
+)
+
+
+def _bare_ceiling(item: _Item, op: str, window: int | None, cumulative: bool) -> bool:
+    """ "≤ 5 mg/day prednisolone", "Prednisone dose ≤ 10 mg/day" as an inclusion: a
+    ceiling on the daily dose, which a patient taking none also meets (0 mg is under it);
+    read as "if on prednisone". With a word of taking it ("on prednisone ≤ 10 mg/day"),
+    the drug itself is required."""
+    if item.exclusion or op not in ("<", "<=") or window is not None or cumulative:
+        return False
+    return _TAKES.search(item.main) is None
 
 
 def dose_unit_at(text: str, end: int) -> tuple[float, str, int] | None:

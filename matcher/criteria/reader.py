@@ -74,7 +74,7 @@ from matcher.criteria.temporality import manual_reason as temporal_manual_reason
 from matcher.dates import window_to_days
 from matcher.doses import steroid_factor
 from matcher.errors import CriterionParamsError
-from matcher.model import LOOKBACK_DAYS, AnyOf, CohortScope, Criterion, Trial
+from matcher.model import LOOKBACK_DAYS, SYSTEMIC_ROUTE, AnyOf, CohortScope, Criterion, Trial
 from matcher.units import canonical_unit, normalize
 from matcher.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
@@ -1048,9 +1048,7 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def _manual_cues(ctx: _Ctx) -> _Parsed | None:
     for pattern, reason in _MANUAL_CUES:
-        if pattern is _VACCINE and _named_vaccines_only(ctx):
-            continue
-        if pattern.search(ctx.text):
+        if pattern.search(ctx.text) and not (pattern is _VACCINE and _named_vaccines_only(ctx)):
             return _manual(reason, ctx.key("manual"))
     return None
 
@@ -2350,10 +2348,12 @@ def _optional_drugs(ctx: _Ctx) -> set[str]:
     return {t.concept_id for t in named}
 
 
-# "within 1 week prior to screening and during the study": use after screening is checked
-# at the study's visits, not from the notes; the window before it stands.
+# "within 1 week prior to screening and during the study", "8 weeks before screening or
+# during the run-in period": use after screening is checked at the study's visits, not
+# from the notes; the window before it stands.
 _DURING_STUDY = re.compile(
-    r"^\s*,?\s*(?:and|or)\s+(?:during|throughout)\s+the\s+(?:study|trial)(?:\s+period)?\b",
+    r"^\s*,?\s*(?:and|or)\s+(?:during|throughout)\s+(?:the\s+)?(?:study|trial|run-?in|"
+    r"screening)(?:\s+(?:period|phase))?\b",
     _I,
 )
 
@@ -2373,7 +2373,13 @@ _LESION_SITE = re.compile(
     r"study\s+|treated\s+)?(?:skin\s+)?lesions?\b",
     _I,
 )
-_ROUTE_GAP = re.compile(r"(?:[\s,/]|\bor\b|\band\b|\bof\b)*", _I)
+# "intra-articular, intramuscular or intravenous steroids": systemic routes between an
+# unrecorded one and the drug join it (any documented steroid is then left to a person).
+_ROUTE_GAP = re.compile(
+    r"(?:[\s,/]|\bor\b|\band\b|\bof\b|\b(?:intravenous(?:ly)?|iv|intramuscular(?:ly)?|"
+    r"oral(?:ly)?|subcutaneous(?:ly)?|sc|parenteral(?:ly)?|systemic(?:ally)?)\b)*",
+    _I,
+)
 # "methylprednisolone pulses", "steroid pulse therapy": the form written right after the
 # drug, one word apart at most.
 _ROUTE_AFTER_GAP = re.compile(r"[\s-]*", _I)
@@ -2411,6 +2417,13 @@ def _unrecorded_route(ctx: _Ctx) -> str | None:
             route = "as a pulse or bolus"  # "IV bolus", "pulses": one form, said once
         if route not in routes:
             routes.append(route)
+    parenteral = _parenteral_steroid(ctx, drugs)
+    if parenteral and parenteral not in routes:
+        routes.append(parenteral)
+    if not routes and _SYSTEMIC.search(ctx.main):
+        # "Systemic corticosteroids within 8 weeks": a note's "hydrocortisone" may be a
+        # cream; the evaluator decides on the steroids named only for systemic use.
+        routes.append(SYSTEMIC_ROUTE)
     if not routes:
         return None
     for term in drugs:
@@ -2418,6 +2431,35 @@ def _unrecorded_route(ctx: _Ctx) -> str | None:
         if site is not None:
             ctx.take(term.end, term.end + site.end(), "drug:route")
     return " or ".join(routes)
+
+
+# "IV methylprednisolone within 3 months", "intramuscular corticosteroids": a steroid is
+# mostly taken by mouth, and a note's "methylprednisolone" does not keep its route, so an
+# injected steroid is a route notes do not record. With "oral" or "systemic" beside it,
+# any steroid counts.
+_INJECTED_BEFORE = re.compile(
+    r"\b(?:intravenous|iv|i\.v\.|intramuscular|im|i\.m\.)(?:[\s,/]|\bor\b|\band\b)*$", _I
+)
+_INJECTED_AFTER = re.compile(r"^\s*(?:intravenously|intramuscularly|iv|i\.v\.|im|i\.m\.)\b", _I)
+_SYSTEMIC = re.compile(r"\bsystemic(?:ally)?\b", _I)
+_INJECTED_IN_TERM = re.compile(r"\b(?:iv|ivmp|intravenous)\b", _I)
+_ANY_STEROID_ROUTE = re.compile(r"\b(?:oral(?:ly)?|systemic(?:ally)?|by\s+mouth|per\s+os)\b", _I)
+
+
+def _parenteral_steroid(ctx: _Ctx, drugs: list[TermMatch]) -> str | None:
+    if _ANY_STEROID_ROUTE.search(ctx.main):
+        return None
+    for term in drugs:
+        if term.concept_id != "drug.glucocorticoid":
+            continue
+        if _PULSE_FORM.search(term.text):
+            return "as a pulse or bolus"  # the vocabulary's own "pulsed methylprednisolone"
+        if _INJECTED_IN_TERM.search(term.text):
+            return "intravenously or intramuscularly"  # "IV methylprednisolone", "IVMP"
+        before = _INJECTED_BEFORE.search(ctx.main[max(0, term.start - 40) : term.start])
+        if before is not None or _INJECTED_AFTER.match(ctx.main[term.end : term.end + 20]):
+            return "intravenously or intramuscularly"
+    return None
 
 
 def _manual_exception(ctx: _Ctx) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from matcher.model import LOOKBACK_DAYS, Criterion
+from matcher.model import LOOKBACK_DAYS, SYSTEMIC_ROUTE, Criterion
 from matcher.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
@@ -144,7 +144,11 @@ def _drug_exposure(p: dict[str, Any]) -> str:
         text += f"; one found is checked by a person: was it for {p['indication']}?"
     if p.get("also_during_study"):
         text += "; use during the study is checked at the study's visits"
-    if p.get("route"):
+    if p.get("route") == SYSTEMIC_ROUTE:
+        # decided on prednisone and the like; "hydrocortisone" may be a cream
+        text += ("; a steroid not named for systemic use only (hydrocortisone, 'steroids') "
+                 "is checked by a person: was it given systemically?")
+    elif p.get("route"):
         text += f"; one found is checked by a person: was it given {p['route']}?"
     if p.get("exception_manual"):
         text += f"; {p['exception_manual']}: a person checks"
