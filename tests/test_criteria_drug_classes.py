@@ -318,6 +318,27 @@ def test_more_classes_and_drugs_are_read_with_their_members(ctype, text, drugs, 
     assert criterion.params.get("window_days") == window
 
 
+@pytest.mark.parametrize(("text", "held"), [
+    ("On a stable lupus treatment regimen", None),
+    ("Receiving stable background SLE therapy for at least 30 days", 30),
+])
+def test_a_stable_sle_regimen_is_any_lupus_drug_taken_now_its_stability_left_to_a_person(
+    text, held
+):
+    criterion = _read("inclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert {"drug.hydroxychloroquine", "drug.glucocorticoid", "drug.mycophenolate",
+            "drug.belimumab"} <= set(criterion.params["drugs"])  # fmt: skip
+    assert criterion.params["current"] is True
+    assert criterion.params["stable"] is True
+    assert criterion.params.get("min_duration_days") == held
+    long_ago = _finding("drug.hydroxychloroquine", dt.date(2025, 1, 10))
+    taken = _finding("drug.hydroxychloroquine", dt.date(2026, 11, 10))
+    assert _status(criterion, long_ago, taken) is Status.UNKNOWN  # stable? a person checks
+    stopped = _finding("drug.hydroxychloroquine", dt.date(2026, 11, 10), stopped=True)
+    assert _status(criterion, stopped) is Status.NOT_MET
+
+
 def test_a_biologic_class_holds_the_tnf_inhibitors_and_other_biologics():
     members = set(load_vocabulary().expand("class.biologic"))
     assert {"drug.adalimumab", "drug.abatacept", "drug.tocilizumab", "drug.belimumab"} <= members
