@@ -30,6 +30,10 @@ PATIENT_ASSERTIONS = frozenset({Assertion.AFFIRMED, Assertion.HISTORICAL})
 # GUIDELINE: a current state ("active", "currently on") counts within 90 days of as-of. A
 # contract: the criteria reader writes it into windows and the judging layer applies it.
 LOOKBACK_DAYS = 90
+# "Systemic corticosteroids": the drug_exposure route the reader writes and the judging
+# layer decides on the steroids notes name only for systemic use (prednisone, not a
+# hydrocortisone that may be a cream). A contract like LOOKBACK_DAYS.
+SYSTEMIC_ROUTE = "systemically"
 _ASSERTION_BY_VALUE = {a.value: a for a in Assertion}
 
 

@@ -381,7 +381,9 @@ SENTENCES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
     ("exclusion", "Known allergy to cyclophosphamide", "exclusion", "x_manual", "manual", {}),
     ("inclusion", "Heart function: LVEF ≥ 50%", "inclusion", "lvef", "vital",
      {"analytes": ["lab.lvef"], "op": ">=", "value": 50.0}),
-    ("exclusion", "Live vaccine within 4 weeks", "exclusion", "x_manual", "manual", {}),
+    # a live vaccine is a drug exposure notes document ("MMR given 02/10"): decided
+    ("exclusion", "Live vaccine within 4 weeks", "exclusion", "x_live_vaccine",
+     "drug_exposure", {"window_days": 28}),
 ]
 
 

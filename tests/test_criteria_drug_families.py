@@ -202,12 +202,14 @@ def test_a_route_the_notes_do_not_record_is_kept_as_a_qualifier(ctype, text, dru
 
 
 def test_systemic_is_the_route_notes_record():
-    # a glucocorticoid in the notes is the prednisone a patient takes: "systemic" adds no
-    # qualifier a person must check (like "oral" or "IV")
+    # a glucocorticoid in the notes is the prednisone a patient takes: "systemic" is kept
+    # (it narrows: a hydrocortisone cream is a glucocorticoid too) but decides on it
     criterion = _read("exclusion", "Systemic corticosteroids within 8 weeks")
     assert criterion.kind == "drug_exposure", criterion.manual_reason
     assert criterion.params.get("window_days") == 56
-    assert "route" not in criterion.params
+    assert criterion.params.get("route") == "systemically"
+    steroids = _finding("drug.glucocorticoid", dt.date(2026, 11, 10))
+    assert _status(criterion, steroids) is Status.MET
 
 
 @pytest.mark.parametrize(("text", "finding", "expected"), [

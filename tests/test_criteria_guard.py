@@ -32,6 +32,7 @@ from matcher.criteria.registry import RegistryRecord, load_trial
 from matcher.criteria.render import READING_KINDS, reading
 from matcher.errors import VocabularyError
 from matcher.model import Criterion, Trial
+from matcher.nlp.vocab import load_vocabulary
 from tests.conftest import REPO
 
 LN_TRIAL = ["CAR-T cell therapy for refractory lupus nephritis"]
@@ -92,11 +93,14 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("inclusion", "Childhood-onset SLE", "inclusion", "manual", NOT_UNDERSTOOD),
     # --- exceptions and "other" keep the list as written
     ("exclusion", "Biologics except belimumab within 6 months", "exclusion", "drug_exposure",
-     {"drugs": [*ANTI_CD20, "drug.anifrolumab", "drug.telitacicept"], "window_days": 183}),
+     {"drugs": [d for d in load_vocabulary().expand("class.biologic") if d != "drug.belimumab"],
+      "window_days": 183}),
     ("exclusion", "Other immunosuppressants within 3 months", "exclusion", "manual",
      NOT_UNDERSTOOD + '"Other"'),
-    ("exclusion", "Pulse methylprednisolone within 3 months", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Pulse"'),
+    # a pulse is not any steroid: a documented steroid is left to a person (notes do not
+    # say it was a pulse), none decides
+    ("exclusion", "Pulse methylprednisolone within 3 months", "exclusion", "drug_exposure",
+     {"drugs": ["drug.glucocorticoid"], "window_days": 91, "route": "as a pulse or bolus"}),
     ("exclusion", "Corticosteroids for asthma within 3 months", "exclusion", "manual",
      NOT_UNDERSTOOD + '"asthma"'),
     # (the class is data: "e.g., rituximab" names a member, it does not narrow the class)

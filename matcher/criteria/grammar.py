@@ -13,8 +13,9 @@ words it may pass over are data, not code, so that a reviewer can read them in o
   honours, or inside a heading that groups the item ("Liver function:").
 - the guards' lists: concepts an inclusion never requires, concepts that name a current
   state, plausible ranges per analyte, the longest plausible window.
-- `unrecorded_routes` (optional): routes of giving a drug that notes do not record
-  ("topical", "intralesional"); a drug item naming one keeps it as a qualifier a person
+- `unrecorded_routes` (optional): routes or forms of giving a drug that notes do not
+  record ("topical", "intralesional", "IV bolus", "pulse": a note's "methylprednisolone"
+  does not say it was a pulse); a drug item naming one keeps it as a qualifier a person
   checks when a note documents the drug.
 
 The file is validated once on load: an unknown key, a wrong type, a duplicate entry, a

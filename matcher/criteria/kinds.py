@@ -94,6 +94,7 @@ from matcher.criteria.reader import (
 from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
+from matcher.nlp.doses import steroid_factor
 from matcher.nlp.units import normalize
 from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
 
@@ -852,7 +853,8 @@ _CHANGE = re.compile(
 _USE = re.compile(
     r"\b(?:taken|taking|took|treated|treatment|therapy|use|used|using|received|receiving|"
     r"receipt|exposure|exposed|administered|given|dose|doses|dosage|daily|high-dose|"
-    r"high\s+dose|intravenous|iv|oral|orally|pulse|pulses|current|currently|on)\b",
+    r"high\s+dose|intravenous|intravenously|iv|oral|orally|parenteral|parenterally|pulse|"
+    r"pulses|current|currently|on|maintenance)\b",
     _I,
 )
 _EQUIVALENT = re.compile(
@@ -864,9 +866,63 @@ _EQUIVALENT = re.compile(
     _I,
 )
 _PERIOD = re.compile(r"\bfor\s+(?:a\s+(?:period|duration)\s+of\s+)?", _I)
+_STABLE_DOSE = re.compile(
+    r"\b(?:stable|fixed|unchanged)(?:\s+(?:doses?|dosages?|dosing|regimens?))?\b|"
+    r"\b(?:doses?|dosages?)\s+(?:must\s+)?(?:have\s+)?(?:been\s+)?(?:stable|unchanged)\b",
+    _I,
+)
+
+
+# "Prednisolone < 15 mg/day with or without other immunosuppressive medications": drugs a
+# patient may take besides; the item neither requires nor excludes them.
+_WITH_OR_WITHOUT = re.compile(r"\bwith\s+or\s+without\s+", _I)
+_CLAUSE_OPEN = re.compile(r"[,(]\s{0,3}$")  # ", with or without": the comma is the clause's
+_OPTIONAL_GAP = re.compile(
+    r"(?:\s|,|/|\bor\b|\band\b|\bany\b|\bother\b|\badditional\b|\bconcomitant\b|"
+    r"\bconcurrent\b|\bbackground\b|\b(?:low|high)[\s-]+dose\b)*",
+    _I,
+)
+_OPTIONAL_TAIL = re.compile(
+    r"(?:\s*(?:treatments?|therapy|therapies|medications?|drugs?|agents?))?\s*\)?", _I
+)
+
+
+def optional_drugs(
+    main: str, terms: Sequence[TermMatch], vocab: Vocabulary
+) -> tuple[tuple[int, int], list[TermMatch]] | None:
+    """The "with or without X (or Y)" clause of an item and the drug mentions it names,
+    or None. Only drugs and drug classes: "with or without class V" is a biopsy's."""
+    m = _WITH_OR_WITHOUT.search(main)
+    if m is None:
+        return None
+    position, named = m.end(), []
+    for term in sorted(terms, key=lambda t: t.start):
+        if term.start < position:
+            continue
+        if vocab[term.concept_id].category not in ("drug", "drug_class") or not (
+            _OPTIONAL_GAP.fullmatch(main, position, term.start)
+        ):
+            break
+        named.append(term)
+        position = term.end
+    if not named:
+        return None
+    tail = _OPTIONAL_TAIL.match(main, position)
+    opening = _CLAUSE_OPEN.search(main, max(0, m.start() - 4), m.start())
+    start = opening.start() if opening is not None else m.start()
+    return (start, tail.end() if tail else position), named
+
+
+def _drop_optional(item: _Item) -> None:
+    found = optional_drugs(item.main, item.terms, item.vocab)
+    if found is not None:
+        (start, end), named = found
+        item.terms = [t for t in item.terms if t not in named]
+        item.take(start, end)
 
 
 def _dose(item: _Item) -> KindReading | None:
+    _drop_optional(item)
     drugs = item.of("drug", "drug_class")
     if not drugs:
         return None
@@ -886,12 +942,23 @@ def _dose(item: _Item) -> KindReading | None:
     if conditional is not None:
         item.take(conditional.start(), conditional.end())
     rest = item.main[conditional.end():] if conditional is not None else item.main
+    # "A stable dose of prednisone ≤ 10 mg/day for ≥ 4 weeks": the dose and how long it
+    # was taken are read; whether it stayed the same is left to a person (an inclusion
+    # only: a dose over the limit still decides).
+    stable = [] if item.exclusion else list(_STABLE_DOSE.finditer(rest))
+    for m in stable:
+        rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
     if _CHANGE.search(rest):
         return item.manual(
             f"a change or condition on the {drug.label} dose must be checked by a person",
             key, "dose:change")  # fmt: skip
     cumulative = bool(_CUMULATIVE.search(item.main))
     unit = unit_match["unit"].lower()
+    if unit.startswith("g") and not (unit_match["kg"] or unit_match["m2"] or unit_match["day"]
+                                     or daily_before) and _window(item.main) is not None:
+        # "More than 2 g of methylprednisolone in the last 4 weeks": grams with no period,
+        # over a window, are what was given in it (a pulse course), not a daily dose.
+        cumulative = True
     amount = cmp.value * (1000.0 if unit.startswith("g") else 1.0)  # in mg
     if unit_match["m2"]:
         return item.manual(f"a {drug.label} dose per body surface must be checked by a person",
@@ -907,6 +974,10 @@ def _dose(item: _Item) -> KindReading | None:
     else:
         return item.manual(f"a {drug.label} dose without a period must be checked by a person",
                            key, "dose:no-period")  # fmt: skip
+    if glucocorticoid and not cumulative:
+        # "Methylprednisolone > 1 g/day" is 1250 mg of prednisone: the limit is compared as
+        # prednisone, like the notes' doses (the reader's per-drug limits do the same).
+        value *= steroid_factor(drugs[0].text) or 1.0
     duration_match = None
     for m in _DURATION.finditer(item.main):
         if m.start() >= cmp.start and m.start() < unit_match.end():
@@ -954,9 +1025,33 @@ def _dose(item: _Item) -> KindReading | None:
         "min_duration_days": min_days,
         "duration_strict": strict,
     }
-    if conditional is not None:
+    if conditional is not None or _bare_ceiling(item, cmp.op, window, cumulative):
         params["conditional"] = True
+    if stable:
+        offset = conditional.end() if conditional is not None else 0
+        for m in stable:
+            item.take(offset + m.start(), offset + m.end())
+        params["stable"] = True
     return item.reading("dose_exposure", key, params, "dose:threshold")
+
+
+# Words that make an inclusion's dose limit a requirement to take the drug: "On prednisone
+# ≤ 10 mg/day", "receiving maintenance prednisolone < 15 mg/day", "a stable dose of".
+_TAKES = re.compile(
+    r"\b(?:on|receiving|taking|using|use|treated|treatment|therapy|maintenance|currently|"
+    r"current|stable|fixed|unchanged|requir\w*|need\w*|must\s+(?:be\s+)?(?:on|receiv\w*|tak\w*))\b",
+    _I,
+)
+
+
+def _bare_ceiling(item: _Item, op: str, window: int | None, cumulative: bool) -> bool:
+    """ "≤ 5 mg/day prednisolone", "Prednisone dose ≤ 10 mg/day" as an inclusion: a
+    ceiling on the daily dose, which a patient taking none also meets (0 mg is under it);
+    read as "if on prednisone". With a word of taking it ("on prednisone ≤ 10 mg/day"),
+    the drug itself is required."""
+    if item.exclusion or op not in ("<", "<=") or window is not None or cumulative:
+        return False
+    return _TAKES.search(item.main) is None
 
 
 def dose_unit_at(text: str, end: int) -> tuple[float, str, int] | None:

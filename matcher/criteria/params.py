@@ -201,6 +201,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "min_duration_days": _opt("int"),
         "duration_strict": _STRICT,
         "conditional": _opt("bool", False),
+        # "A stable dose of prednisone ≤ 10 mg/day": a dose within the limit is left to a
+        # person (was it unchanged?); a dose over it still decides.
+        "stable": _opt("bool", False),
     },
     "diagnosis_timing": {
         "concepts": _req("texts"),

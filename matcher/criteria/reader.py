@@ -74,7 +74,7 @@ from matcher.criteria.temporality import EITHER_COURSE, load_temporality, read_t
 from matcher.criteria.temporality import RULE as TEMPORAL_RULE
 from matcher.criteria.temporality import manual_reason as temporal_manual_reason
 from matcher.errors import CriterionParamsError
-from matcher.model import LOOKBACK_DAYS, AnyOf, CohortScope, Criterion, Trial
+from matcher.model import LOOKBACK_DAYS, SYSTEMIC_ROUTE, AnyOf, CohortScope, Criterion, Trial
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.doses import steroid_factor
 from matcher.nlp.units import canonical_unit, normalize
@@ -1052,6 +1052,7 @@ _PLAN_REASON = (
     "the notes: a plan is not the procedure; checked by a person"
 )
 
+_VACCINE = re.compile(r"vaccin", _I)
 _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
@@ -1101,16 +1102,40 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (_PLAN, _PLAN_REASON),
     (re.compile(r"life\s+expectancy", _I), "life expectancy is an investigator's estimate"),
-    (re.compile(r"vaccin", _I), "vaccination history is checked at screening"),
+    (_VACCINE, "vaccination history is checked at screening"),
     (re.compile(r"contraindicat", _I), "contraindications are judged by the investigator"),
 )
 
 
 def _manual_cues(ctx: _Ctx) -> _Parsed | None:
     for pattern, reason in _MANUAL_CUES:
-        if pattern.search(ctx.text):
+        if pattern.search(ctx.text) and not (pattern is _VACCINE and _named_vaccines_only(ctx)):
             return _manual(reason, ctx.key("manual"))
     return None
+
+
+def _named_vaccines_only(ctx: _Ctx) -> bool:
+    """ "Live or attenuated vaccine within 4 weeks", "MMR or varicella vaccine in the last
+    30 days": every vaccine word sits in a vocabulary term (the live vaccines and their
+    class, which notes document like any drug: "MMR vaccine given 02/10"), so the item is
+    a drug exposure with a window (GUIDELINE: an exclusion about an exposure is not met
+    when the notes affirm none). "Any vaccination within 4 weeks" names no such vaccine
+    and stays with a person."""
+    spans = [(t.start, t.end) for t in ctx.mentions("drug", "drug_class")]
+    words = list(_VACCINE.finditer(ctx.text))
+    for lead in _VACCINATED_WITH.finditer(ctx.text):
+        # "Vaccination with a live vaccine": the lead word names the vaccine that follows
+        if any(s == lead.end() for s, _ in spans):
+            spans.append((lead.start(), lead.end()))
+    return bool(words) and all(any(s <= m.start() and m.end() <= e for s, e in spans)
+                               for m in words)  # fmt: skip
+
+
+_VACCINATED_WITH = re.compile(
+    r"\b(?:vaccinations?|vaccinated|immuni[sz](?:ations?|ed))\s+(?:with|against\s+\w+\s+with)"
+    r"\s+(?:an?\s+|any\s+|the\s+)?",
+    _I,
+)
 
 
 # ---------------------------------------------------------------- age
@@ -2761,6 +2786,8 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     the drugs shares their window ("ciclosporin, IVIG or plasmapheresis within 90 days");
     "currently on", "stable for ≥ 3 months" and "if on X, ..." are read as params."""
     named = ctx.concepts("drug", "drug_class")
+    optional = _optional_drugs(ctx)
+    named = [c for c in named if c not in optional]
     if not named:
         return None
     first = ctx.vocab[named[0]]
@@ -2784,13 +2811,22 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if window is not None and _during_study(ctx):
         params["also_during_study"] = True
     params.update(_drug_temporality(ctx, window))
+    if limits and window is None and not params.get("current") and not (
+        _PAST_DRUG.search(ctx.main) or _EVER_BEFORE.search(ctx.main)
+        or _EXPOSURE_HISTORY.search(ctx.main)
+    ):
+        # "Prednisone ≤ 10 mg/day with or without hydroxychloroquine": a dose limit with no
+        # word of time is the dose taken now, as a lone drug's (matcher.criteria.kinds).
+        params["current"] = True
     if params.get("current") and window is None:
         params["window_days"] = LOOKBACK_DAYS
-    if limits and params.get("current"):
-        # "On azathioprine or prednisone ≤ 10 mg/day": current use is judged drug by drug
-        # without its dose; half a reading would call a patient on 40 mg eligible.
-        return _manual(f"a dose limit on current {first.label} use must be checked by a "
-                       "person", key)  # fmt: skip
+    if limits and params.get("current") and not ctx.exclusion and len(drugs) > 1:
+        # "A stable regimen of prednisone (≤ 20 mg/day), antimalarials or azathioprine":
+        # any one of them, or a ceiling for whoever takes prednisone (on HCQ and 30 mg of
+        # prednisone)? Read either way it would decide that patient; a person does.
+        limited = ctx.vocab[next(iter(limits))].label
+        return _manual(f"a dose limit on current {limited} use within a list of drugs "
+                       "must be checked by a person", key)  # fmt: skip
     if limits:
         params["dose_limits"] = limits
     if indication:
@@ -2803,10 +2839,26 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     return _Parsed("drug_exposure", key, params)
 
 
-# "within 1 week prior to screening and during the study": use after screening is checked
-# at the study's visits, not from the notes; the window before it stands.
+def _optional_drugs(ctx: _Ctx) -> set[str]:
+    """ "MMF with or without other immunosuppressants": the drugs after "with or
+    without" are neither required nor excluded; the clause is read and they leave the
+    item's list (matcher.criteria.kinds.optional_drugs)."""
+    from matcher.criteria.kinds import optional_drugs
+
+    found = optional_drugs(ctx.main, ctx.terms, ctx.vocab)
+    if found is None:
+        return set()
+    (start, end), named = found
+    ctx.take(start, end, "drug:optional")
+    return {t.concept_id for t in named}
+
+
+# "within 1 week prior to screening and during the study", "8 weeks before screening or
+# during the run-in period": use after screening is checked at the study's visits, not
+# from the notes; the window before it stands.
 _DURING_STUDY = re.compile(
-    r"^\s*,?\s*(?:and|or)\s+(?:during|throughout)\s+the\s+(?:study|trial)(?:\s+period)?\b",
+    r"^\s*,?\s*(?:and|or)\s+(?:during|throughout)\s+(?:the\s+)?(?:study|trial|run-?in|"
+    r"screening)(?:\s+(?:period|phase))?\b",
     _I,
 )
 
@@ -2826,7 +2878,17 @@ _LESION_SITE = re.compile(
     r"study\s+|treated\s+)?(?:skin\s+)?lesions?\b",
     _I,
 )
-_ROUTE_GAP = re.compile(r"(?:[\s,/]|\bor\b|\band\b)*", _I)
+# "intra-articular, intramuscular or intravenous steroids": systemic routes between an
+# unrecorded one and the drug join it (any documented steroid is then left to a person).
+_ROUTE_GAP = re.compile(
+    r"(?:[\s,/]|\bor\b|\band\b|\bof\b|\b(?:intravenous(?:ly)?|iv|intramuscular(?:ly)?|"
+    r"oral(?:ly)?|subcutaneous(?:ly)?|sc|parenteral(?:ly)?|systemic(?:ally)?)\b)*",
+    _I,
+)
+# "methylprednisolone pulses", "steroid pulse therapy": the form written right after the
+# drug, one word apart at most.
+_ROUTE_AFTER_GAP = re.compile(r"[\s-]*", _I)
+_PULSE_FORM = re.compile(r"\bpulse|\bbolus", _I)
 
 
 @cache
@@ -2848,15 +2910,25 @@ def _unrecorded_route(ctx: _Ctx) -> str | None:
     routes: list[str] = []
     for match in pattern.finditer(ctx.main):
         following = next((t for t in drugs if t.start >= match.end()), None)
-        if following is None:
-            continue
-        gap = pattern.sub(" ", ctx.main[match.end() : following.start])
-        if not _ROUTE_GAP.fullmatch(gap):
+        gap = pattern.sub(" ", ctx.main[match.end() : following.start]) if following else "-"
+        before = next((t for t in reversed(drugs) if t.end <= match.start()), None)
+        right_after = before is not None and _ROUTE_AFTER_GAP.fullmatch(
+            ctx.main[before.end : match.start()])  # fmt: skip
+        if not _ROUTE_GAP.fullmatch(gap) and not right_after:
             continue
         ctx.take(match.start(), match.end(), "drug:route")
         route = " ".join(match.group(0).lower().split())
+        if _PULSE_FORM.search(route):
+            route = "as a pulse or bolus"  # "IV bolus", "pulses": one form, said once
         if route not in routes:
             routes.append(route)
+    parenteral = _parenteral_steroid(ctx, drugs)
+    if parenteral and parenteral not in routes:
+        routes.append(parenteral)
+    if not routes and _SYSTEMIC.search(ctx.main):
+        # "Systemic corticosteroids within 8 weeks": a note's "hydrocortisone" may be a
+        # cream; the evaluator decides on the steroids named only for systemic use.
+        routes.append(SYSTEMIC_ROUTE)
     if not routes:
         return None
     for term in drugs:
@@ -2864,6 +2936,35 @@ def _unrecorded_route(ctx: _Ctx) -> str | None:
         if site is not None:
             ctx.take(term.end, term.end + site.end(), "drug:route")
     return " or ".join(routes)
+
+
+# "IV methylprednisolone within 3 months", "intramuscular corticosteroids": a steroid is
+# mostly taken by mouth, and a note's "methylprednisolone" does not keep its route, so an
+# injected steroid is a route notes do not record. With "oral" or "systemic" beside it,
+# any steroid counts.
+_INJECTED_BEFORE = re.compile(
+    r"\b(?:intravenous|iv|i\.v\.|intramuscular|im|i\.m\.)(?:[\s,/]|\bor\b|\band\b)*$", _I
+)
+_INJECTED_AFTER = re.compile(r"^\s*(?:intravenously|intramuscularly|iv|i\.v\.|im|i\.m\.)\b", _I)
+_SYSTEMIC = re.compile(r"\bsystemic(?:ally)?\b", _I)
+_INJECTED_IN_TERM = re.compile(r"\b(?:iv|ivmp|intravenous)\b", _I)
+_ANY_STEROID_ROUTE = re.compile(r"\b(?:oral(?:ly)?|systemic(?:ally)?|by\s+mouth|per\s+os)\b", _I)
+
+
+def _parenteral_steroid(ctx: _Ctx, drugs: list[TermMatch]) -> str | None:
+    if _ANY_STEROID_ROUTE.search(ctx.main):
+        return None
+    for term in drugs:
+        if term.concept_id != "drug.glucocorticoid":
+            continue
+        if _PULSE_FORM.search(term.text):
+            return "as a pulse or bolus"  # the vocabulary's own "pulsed methylprednisolone"
+        if _INJECTED_IN_TERM.search(term.text):
+            return "intravenously or intramuscularly"  # "IV methylprednisolone", "IVMP"
+        before = _INJECTED_BEFORE.search(ctx.main[max(0, term.start - 40) : term.start])
+        if before is not None or _INJECTED_AFTER.match(ctx.main[term.end : term.end + 20]):
+            return "intravenously or intramuscularly"
+    return None
 
 
 def _manual_exception(ctx: _Ctx) -> str | None:
@@ -2993,7 +3094,7 @@ def _treatment_procedures(ctx: _Ctx) -> list[str]:
 
 # "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
 _CURRENT_DRUG = re.compile(
-    r"\b(?:currently|current|ongoing|still)\b|\bat\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
+    r"\b(?:currently|current|ongoing|still|maintenance)\b|\bat\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
     r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion)"
     r"(?:\s+visit)?\b",
     _I,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from matcher.model import LOOKBACK_DAYS, Criterion
+from matcher.model import LOOKBACK_DAYS, SYSTEMIC_ROUTE, Criterion
 from matcher.nlp.vocab import load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
@@ -152,7 +152,11 @@ def _drug_exposure(p: dict[str, Any]) -> str:
         text += f"; one found is checked by a person: was it for {p['indication']}?"
     if p.get("also_during_study"):
         text += "; use during the study is checked at the study's visits"
-    if p.get("route"):
+    if p.get("route") == SYSTEMIC_ROUTE:
+        # decided on prednisone and the like; "hydrocortisone" may be a cream
+        text += ("; a steroid not named for systemic use only (hydrocortisone, 'steroids') "
+                 "is checked by a person: was it given systemically?")
+    elif p.get("route"):
         text += f"; one found is checked by a person: was it given {p['route']}?"
     if p.get("exception_manual"):
         text += f"; {p['exception_manual']}: a person checks"
@@ -164,8 +168,8 @@ def _drug_use(p: dict[str, Any]) -> str:
     if not p.get("current"):
         return f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
-    text = f"{names} currently taken (latest mention within {p.get('window_days')} days, " \
-        "not stopped)"
+    text = f"{names}{_dose_limits(p)} currently taken (latest mention within " \
+        f"{p.get('window_days')} days, not stopped)"
     if p.get("min_duration_days"):
         text += f", for at least {p['min_duration_days']} days"
     if p.get("stable"):
@@ -260,6 +264,8 @@ def _dose_exposure(p: dict[str, Any]) -> str:
         text = f"{text}, {_window(p.get('window_days'))}"
     else:
         text = f"{text}, the current dose"
+    if p.get("stable"):
+        text += "; whether the dose was stable is checked by a person"
     # "If on glucocorticoids, ≤ 10 mg/day": not taking the drug meets it.
     return f"if on {_names(p.get('drugs', []))}: {text}" if p.get("conditional") else text
 

@@ -17,6 +17,7 @@ from matcher.criteria.params import param
 from matcher.judge.timeline import Timeline
 from matcher.model import (
     LOOKBACK_DAYS,
+    SYSTEMIC_ROUTE,
     Assertion,
     Criterion,
     CriterionResult,
@@ -25,7 +26,7 @@ from matcher.model import (
     Status,
 )
 from matcher.nlp.dates import completed_years
-from matcher.nlp.doses import grams, milligrams, steroid_factor
+from matcher.nlp.doses import grams, milligrams, steroid_factor, systemic_steroid
 from matcher.nlp.vocab import load_vocabulary
 
 Evaluator = Callable[[Criterion, Timeline], CriterionResult]
@@ -749,7 +750,10 @@ def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
     vocabulary = load_vocabulary()
     # Only a class wholly inside the criterion's list: "anti-CD20 therapy" counts for
     # "rituximab or another anti-CD20"; "immunosuppression" says nothing of cyclophosphamide.
-    classes = [c.id for c in vocabulary.by_category("drug_class") if set(c.members) <= wanted]
+    # "Avoid live vaccines" is the advice most notes give, not a vaccine given: such a
+    # class counts only through the vaccines a note names ("MMR given 02/10").
+    classes = [c.id for c in vocabulary.by_category("drug_class")
+               if set(c.members) <= wanted and not c.attrs.get("class_mention_is_advice")]
     return names, (*drugs, *classes)
 
 
@@ -817,11 +821,12 @@ def _qualified_exposure(
         elif _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
             counting.append(finding)
     if counting:
-        latest = _latest(counting, timeline)
+        decided = [f for f in counting if _route_decided(params, f)]
+        latest = _latest(decided or counting, timeline)
         assert latest is not None
         found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
         unread_qualifier = _person_checks(params)
-        if unread_qualifier:
+        if unread_qualifier and not decided:
             return _result(criterion, Status.UNKNOWN, f"{found}: {unread_qualifier}")
         return _result(criterion, Status.MET, f"{found} counts", [latest], timeline)
     if unread:
@@ -842,6 +847,15 @@ def _person_checks(params: dict[str, Any]) -> str | None:
         return (f"whether it was given {params['route']} must be checked by a person (notes "
                 "do not record the route)")
     return None
+
+
+def _route_decided(params: dict[str, Any], finding: Finding) -> bool:
+    """A "systemic" route the finding itself shows: a drug other than a glucocorticoid
+    (azathioprine is taken systemically), or a steroid named only for systemic use
+    ("prednisone"; "hydrocortisone" may be a cream)."""
+    if params.get("route") != SYSTEMIC_ROUTE or params.get("indication"):
+        return False
+    return finding.concept != "drug.glucocorticoid" or systemic_steroid(finding.text)
 
 
 def _stopped(finding: Finding, timeline: Timeline) -> bool:
@@ -889,12 +903,19 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     by_concept: dict[str, list[Finding]] = {}
     for finding in timeline.of(*concepts):
         by_concept.setdefault(finding.concept, []).append(finding)
-    states: list[tuple[str, str, list[Finding]]] = []  # (met|short|off|unknown, why, evidence)
+    limits = params.get("dose_limits") or {}
+    # (met|short|over|off|unknown, why, evidence)
+    states: list[tuple[str, str, list[Finding]]] = []
     for findings in by_concept.values():
         taking, latest, start, written = _taking_now(findings, timeline, window)
         label, when = _label(latest.concept), _when(latest, timeline)
         held = (timeline.as_of - start).days
-        if taking is False:
+        dose_state = _current_dose_state(latest, limits.get(latest.concept), timeline)
+        if taking and dose_state is not None:
+            # "On azathioprine or prednisone ≤ 10 mg/day": prednisone counts only at that
+            # dose, read on its latest mention; a dose not written is unknown.
+            states.append(dose_state)
+        elif taking is False:
             states.append(("off", f"{label} stopped (mention of {when})", [latest]))
         elif taking is None:
             states.append(("unknown", f"{label}: latest mention {when} does not tell whether "
@@ -915,13 +936,14 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # "Lupus nephritis requiring ongoing belimumab", "currently using topical
         # tacrolimus": what it is given for, or how, is not in the notes; taking it now is
         # left to a person.
-        states = [("unknown", f"{why}: {unread_qualifier}", []) if state == "met"
+        states = [("unknown", f"{why}: {unread_qualifier}", [])
+                  if state == "met" and not all(_route_decided(params, f) for f in found)
                   else (state, why, found) for state, why, found in states]  # fmt: skip
     reasons = "; ".join(why for _, why, _ in states)
     evidence = [f for _, _, found in states for f in found]
     kinds = {state for state, _, _ in states}
     if params.get("conditional"):
-        if "short" in kinds:
+        if kinds & {"short", "over"}:
             return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
         if "unknown" in kinds:
             return _result(criterion, Status.UNKNOWN, reasons)
@@ -940,6 +962,23 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _result(criterion, Status.NOT_MET,
                        f"no current {names} documented; confirm at screening")  # fmt: skip
     return _result(criterion, Status.UNKNOWN, f"no current {names} documented")
+
+
+def _current_dose_state(
+    latest: Finding, limit: dict[str, Any] | None, timeline: Timeline
+) -> tuple[str, str, list[Finding]] | None:
+    """The state of a drug taken now under its dose limit: None when it has no limit or
+    the dose meets it (judged as any drug taken now), "over" when the dose does not (the
+    drug does not count), "unknown" when no daily dose is written."""
+    if limit is None:
+        return None
+    dose, how, _ = _daily_dose(latest, limit, timeline)
+    if dose is None:
+        return "unknown", how, []
+    if _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
+        return None
+    op, value = limit["dose_op"], _fmt(float(limit["dose_value"]))
+    return "over", f"{latest.text} {how}: not {op} {value} {limit['dose_unit']}", [latest]
 
 
 def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
@@ -1762,6 +1801,11 @@ def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     reasons = "; ".join(v[1] for v in verdicts)
     if any(v[0] is True for v in verdicts):
         evidence = [f for v in verdicts if v[0] is True for f in v[2]]
+        if params.get("stable"):
+            # "A stable dose of prednisone ≤ 10 mg/day": within the limit now; whether it
+            # stayed the same is not in the notes.
+            return _result(criterion, Status.UNKNOWN,
+                           f"{reasons}; was the dose stable? A person checks")  # fmt: skip
         return _result(criterion, Status.MET, reasons, evidence, timeline)
     if all(v[0] is False for v in verdicts):
         evidence = [f for v in verdicts for f in v[2]]

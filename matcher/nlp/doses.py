@@ -70,6 +70,20 @@ def steroid_factor(name: str) -> float | None:
     return _factors().get(" ".join(name.casefold().split()))
 
 
+@cache
+def _local_form_names() -> frozenset[str]:
+    return frozenset(" ".join(name.casefold().split())
+                     for entry in steroid_table()["steroids"].values()
+                     if entry.get("local_forms") is True for name in entry["names"])  # fmt: skip
+
+
+def systemic_steroid(name: str) -> bool:
+    """Is a note's steroid the systemic one: "prednisone", "IVMP", "steroids" (a clinic
+    note's bare "steroids" is the tablet), but not "hydrocortisone" or "dexamethasone",
+    which notes also name for a cream, an enema or eye drops."""
+    return " ".join(name.casefold().split()) not in _local_form_names()
+
+
 def milligrams(amount: float, unit: str) -> float | None:
     """A mass in mg: (1, "g") → 1000."""
     factor = _MASS_IN_MG.get(unit.casefold())
