@@ -15,9 +15,9 @@ import pytest
 from tests.conftest import REPO
 
 CORPUS = REPO / "tests" / "data" / "registry_corpus"
-# Sets written blind later, each a fresh held-out set until it is measured once (c is
-# measured and developed on; d, e and f are not yet measured). Their form is checked here, never
-# the engine's reading of them.
+# Sets written blind later, each a fresh held-out set until it is measured once (c, d, e
+# and f have been; each then joins development). Their form is checked here, never the
+# engine's reading of them.
 LATER_SETS = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "cdef")
 GOLD_FILES = sorted(CORPUS.glob("*.gold.jsonl"))
 GOLD_FILES_LATER = sorted(p for folder in LATER_SETS for p in folder.glob("*.gold.jsonl"))
