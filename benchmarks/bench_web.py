@@ -27,7 +27,6 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from matcher.store import Store
-from matcher.store.web_tables import ensure_schema
 from matcher.tools.web.bench import VIEWS, Server, _rss_mb, login
 from matcher.web.app import create_app
 from matcher.web.security import add_user, remove_user
@@ -62,7 +61,6 @@ def run(db: str, trial: str, as_of: str, requests: int, seed: int = 1) -> dict[s
     rng = random.Random(seed)
     username, password = f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
     with Store(db) as store:
-        ensure_schema(store.db)
         add_user(store.db, username, password, "referrer")
         patient_ids = [r[0] for r in store.db.execute("SELECT patient_id FROM patients")]
     try:

@@ -25,7 +25,6 @@ import httpx
 import uvicorn
 
 from matcher.store import Store
-from matcher.store.web_tables import ensure_schema
 from matcher.web.app import create_app
 from matcher.web.security import add_user, remove_user
 
@@ -107,7 +106,6 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     username, password = f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
     with Store(args.db) as store:
-        ensure_schema(store.db)
         add_user(store.db, username, password, "referrer")
         patients = store.db.execute("SELECT count(*) FROM patients").fetchone()[0]
     try:

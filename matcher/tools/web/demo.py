@@ -13,7 +13,6 @@ from pathlib import Path
 
 from matcher import api
 from matcher.store import Store
-from matcher.store.web_tables import ensure_schema
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE_NOTES = REPO / "examples" / "notes.jsonl"
@@ -73,7 +72,6 @@ def build(
     import tempfile
 
     with Store(db) as store:
-        ensure_schema(store.db)
         api.ingest([EXAMPLE_NOTES], store)
         if followed:
             with tempfile.TemporaryDirectory() as folder:
