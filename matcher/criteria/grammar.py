@@ -81,6 +81,12 @@ def phrase_pattern(entry: str) -> str:
     return r"(?<![^\W_])" + r"[\s\-/.]*".join(re.escape(w) for w in words_of(entry)) + r"(?![^\W_])"
 
 
+def phrase_alternation(entries: Iterable[str]) -> str:
+    """Several phrases as one regex alternation, longest first (so "new-onset disease"
+    wins over "new-onset")."""
+    return "|".join(phrase_pattern(e) for e in sorted(entries, key=len, reverse=True))
+
+
 class Phrases:
     """A list of words and phrases: one-word entries are looked up per token, longer ones
     are found by one regex."""

@@ -24,7 +24,12 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from matcher.criteria.grammar import Grammar, Phrases, load_grammar, phrase_pattern
+from matcher.criteria.grammar import (
+    Grammar,
+    Phrases,
+    load_grammar,
+    phrase_alternation,
+)
 from matcher.nlp.vocab import Vocabulary, in_context
 
 __all__ = [
@@ -142,16 +147,12 @@ def not_understood(words: Sequence[str]) -> str:
 # =====================================================================================
 
 
-def _alternation(entries: Iterable[str]) -> str:
-    return "|".join(phrase_pattern(e) for e in sorted(entries, key=len, reverse=True))
-
-
 @cache
 def _lead_negation_re() -> re.Pattern[str]:
     grammar = load_grammar()
-    subjects = _alternation(grammar.lead_subjects)
-    auxiliaries = _alternation(grammar.lead_auxiliaries)
-    negators = _alternation(grammar.negators)
+    subjects = phrase_alternation(grammar.lead_subjects)
+    auxiliaries = phrase_alternation(grammar.lead_auxiliaries)
+    negators = phrase_alternation(grammar.negators)
     return re.compile(
         rf"^\W*(?:(?:{subjects})\s+)?(?:(?:{auxiliaries})\s+){{0,4}}(?:{negators})"
         # "No more than 2 prior lines" is a comparison, not an absence.
@@ -175,7 +176,7 @@ _IDS = rf"{_ID}(?:\s*(?:&|and|,|/|or|\+)\s*{_ID})*"
 
 @cache
 def _cohort_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    words = _alternation(load_grammar().cohort_words)
+    words = phrase_alternation(load_grammar().cohort_words)
     numbered = rf"(?:{words})\s*{_IDS}"
     named = rf"(?:[\w/-]+\s+){{1,3}}(?:{words})"
     label = re.compile(
@@ -213,7 +214,7 @@ def cohort_heading(line: str, *, in_section_heading: bool = False) -> str | None
     if in_section_heading:
         found = inline.search(text) or re.search(
             rf"\b(?:for|in)\s+(?:the\s+)?(?P<e>(?:[\w/-]+\s+){{0,3}}(?:"
-            rf"{_alternation(load_grammar().cohort_words)})(?:\s*{_IDS})?)\b",
+            rf"{phrase_alternation(load_grammar().cohort_words)})(?:\s*{_IDS})?)\b",
             text,
             re.IGNORECASE,
         )
@@ -231,7 +232,7 @@ def cohort_mention(text: str) -> str | None:
 
 @cache
 def _everyone_prefix() -> re.Pattern[str]:
-    words = _alternation(load_grammar().cohort_words)
+    words = phrase_alternation(load_grammar().cohort_words)
     return re.compile(
         rf"^\W*(?:for\s+|in\s+)?(?:all|both|every)\s+(?:{words})\s*[:：]\s*", re.IGNORECASE
     )

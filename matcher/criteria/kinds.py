@@ -1485,8 +1485,8 @@ def read(
             continue
         if found.kind != "manual":
             validate_params(found.kind, found.params)
-            words = leftover(found)
-            if guard and words:
+            # The reader calls with guard=False and accounts for the words itself.
+            if guard and (words := leftover(found)):
                 if reader is _lab_forms:
                     continue
                 reason = f"not understood: {' '.join(dict.fromkeys(words))}"

@@ -26,12 +26,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from matcher.criteria.grammar import criteria_data_text, load_grammar, phrase_pattern, words_of
+from matcher.criteria.grammar import (
+    criteria_data_text,
+    load_grammar,
+    phrase_alternation,
+    phrase_pattern,
+    words_of,
+)
 from matcher.errors import VocabularyError
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
@@ -64,10 +70,6 @@ _KEYS = frozenset({"version", "description", *_PHRASE_LISTS, "state_concepts",
 # counts the pair as understood). The condition is still named as it is now.
 EITHER_COURSE = re.compile(r"\bacute\s+(?:or|and/or|and)\s+chronic\b|"
                            r"\bchronic\s+(?:or|and/or|and)\s+acute\b", re.IGNORECASE)
-
-
-def _alternation(entries: Iterable[str]) -> str:
-    return "|".join(phrase_pattern(e) for e in sorted(entries, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -173,18 +175,20 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
         source=data,
         current_words=frozenset(w for p in lists["current"] for w in words_of(p)),
         state_concepts=frozenset(states),
-        current=re.compile(_alternation(lists["current"]), re.IGNORECASE),
-        at_time=re.compile(_alternation(lists["at_time"]), re.IGNORECASE),
-        need_before=re.compile(rf"(?:(?:{_alternation(lists['need_before'])})[\s-]+)+$",
+        current=re.compile(phrase_alternation(lists["current"]), re.IGNORECASE),
+        at_time=re.compile(phrase_alternation(lists["at_time"]), re.IGNORECASE),
+        need_before=re.compile(rf"(?:(?:{phrase_alternation(lists['need_before'])})[\s-]+)+$",
                                re.IGNORECASE),  # fmt: skip
-        need_after=re.compile(rf"[\s-]*(?:{_alternation(lists['need_after'])})", re.IGNORECASE),
+        need_after=re.compile(rf"[\s-]*(?:{phrase_alternation(lists['need_after'])})",
+                              re.IGNORECASE),
         # "prior to screening" anchors a window; it is not a history.
-        history=re.compile(rf"(?:{_alternation(lists['history'])})(?!\s+to\b)", re.IGNORECASE),
-        judged=re.compile(_alternation(lists["judged"]), re.IGNORECASE),
+        history=re.compile(rf"(?:{phrase_alternation(lists['history'])})(?!\s+to\b)",
+                           re.IGNORECASE),
+        judged=re.compile(phrase_alternation(lists["judged"]), re.IGNORECASE),
         judged_current=frozenset(tuple(words_of(p)) for p in lists["judged_current"]),
         long_standing=frozenset(tuple(words_of(p)) for p in lists["long_standing"]),
-        suspected=re.compile(_alternation(lists["suspected"]), re.IGNORECASE),
-        head_nouns=re.compile(rf"\s+(?:{_alternation(lists['head_nouns'])})", re.IGNORECASE),
+        suspected=re.compile(phrase_alternation(lists["suspected"]), re.IGNORECASE),
+        head_nouns=re.compile(rf"\s+(?:{phrase_alternation(lists['head_nouns'])})", re.IGNORECASE),
         manual_qualifiers=tuple(
             (re.compile(phrase_pattern(k), re.IGNORECASE), frozenset(words_of(k)), v)
             for k, v in ordered

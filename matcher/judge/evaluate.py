@@ -987,9 +987,14 @@ def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
     return _default_uln(concept_id), "default ULN"
 
 
-@cache
 def _default_uln(concept_id: str) -> float | None:
-    return load_vocabulary()[concept_id].attrs.get("default_uln")
+    return _default_limit(concept_id, "default_uln")
+
+
+@cache
+def _default_limit(concept_id: str, key: str) -> float | None:
+    """The vocabulary's default_uln / default_lln of an analyte, looked up once."""
+    return load_vocabulary()[concept_id].attrs.get(key)
 
 
 def _lln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
@@ -997,7 +1002,7 @@ def _lln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
     default_lln (none is set today: "IgG below normal" without a printed range is unknown)."""
     if finding.ref_low is not None:
         return finding.ref_low, "printed reference range"
-    return load_vocabulary()[concept_id].attrs.get("default_lln"), "default LLN"
+    return _default_limit(concept_id, "default_lln"), "default LLN"
 
 
 def _lab_groups(criterion: Criterion) -> list[dict]:
@@ -1559,15 +1564,20 @@ def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
     return _Check(None, None, reasons, stale)
 
 
+@cache
+def _groups_listed(listed: frozenset[str]) -> tuple[str, ...]:
+    """The vocabulary's group diagnoses whose every member is listed: a property of the
+    criterion, found once, not for every patient."""
+    return tuple(c.id for c in load_vocabulary().by_category("diagnosis")
+                 if c.attrs.get("members") and set(c.members) <= listed)  # fmt: skip
+
+
 def _group_checks(timeline: Timeline, infections: list[str], ever: bool) -> list[_Check]:
     """ "Chronic viral hepatitis" in a note names no virus: it is positive for a criterion
     that lists every member of the group (hepatitis B and C), and decides nothing for one
     that lists only one of them."""
-    listed = set(infections)
-    groups = [c.id for c in load_vocabulary().by_category("diagnosis")
-              if c.attrs.get("members") and set(c.members) <= listed]  # fmt: skip
     out = []
-    for group in groups:
+    for group in _groups_listed(frozenset(infections)):
         affirmed = [
             f for f in timeline.of(group, facts_only=False)
             if (f.assertion is Assertion.AFFIRMED

@@ -27,6 +27,8 @@ from pathlib import Path
 from random import Random
 from typing import TypeVar
 
+from matcher.nlp.dates import completed_years
+
 T = TypeVar("T")
 
 # Notes end on or before this date: the dev cohort's screening date, so that a run
@@ -101,10 +103,6 @@ def _month(d: dt.date, rng: Random) -> str:
     if r < 0.8:
         return f"{_MON[d.month - 1]} {d.year}"
     return f"{d.month:02d}/{d.year}"
-
-
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _bullets(items: Sequence[str], rng: Random) -> str:
@@ -1299,7 +1297,7 @@ class _Ctx:
 
 
 def _context(rng: Random, p: _Patient, on: dt.date) -> _Ctx:
-    age = _age(p.birth, on)
+    age = completed_years(p.birth, on)
     female = p.sex == "F"
     adult = age >= 18
     child = ("young woman" if female else "young man") if adult else ("girl" if female else "boy")
