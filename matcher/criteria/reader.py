@@ -1053,6 +1053,7 @@ _PLAN_REASON = (
 )
 
 _VACCINE = re.compile(r"vaccin", _I)
+_CONTRACEPTION_REASON = "pregnancy testing and contraception are checked at screening"
 _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
@@ -1060,7 +1061,7 @@ _MANUAL_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"\bb?-?hcg\b|β-?hcg",
             _I,
         ),
-        "pregnancy testing and contraception are checked at screening",
+        _CONTRACEPTION_REASON,
     ),
     (
         re.compile(
@@ -4062,6 +4063,9 @@ def _pieces(text: str, section: str) -> list[str]:
 def _term_spans(text: str) -> list[tuple[int, int]]:
     """Where vocabulary terms sit in `text`, in its own offsets (the terms are found in
     the normalised form, which NFKC may make longer or shorter per character)."""
+    if text.isascii():
+        # NFKC and the glyph and mark tables leave ASCII as it is: offsets are the text's.
+        return [(t.start, t.end) for t in load_vocabulary().find_terms(text)]
     starts, parts = [], []
     for i, ch in enumerate(text):
         piece = _normalise(ch)
@@ -4255,7 +4259,7 @@ def _shares_object(parsed: _Parsed) -> bool:
 _SEPARATE_CLAUSE = re.compile(r"[,;]\s*(?:(?:and/)?or|and)?\s*$", _I)
 # A contraception clause's exceptions are about who must use it ("women of childbearing
 # potential except if post-menopausal or surgically sterile"): they stay in the clause.
-_OWN_EXCEPTIONS_REASON = "pregnancy testing and contraception are checked at screening"
+_OWN_EXCEPTIONS_REASON = _CONTRACEPTION_REASON
 # A sentence that admits someone back ("... may be included", "are eligible") qualifies
 # the sentences before it.
 _READMITS = re.compile(
