@@ -74,6 +74,18 @@ STATUS_WORDS: dict[Status, str] = {
 }  # fmt: skip
 
 
+class UnknownCause(StrEnum):
+    """Why a criterion is `unknown`, as a typed fact (the eligibility model's input, never
+    the reason's English). ABSENT: nothing in the notes ("no kidney biopsy result
+    documented"); every other cause means something is documented that cannot decide."""
+
+    ABSENT = "absent"
+    STALE = "stale"  # documented before the window or lookback: a UPCR from two years ago
+    UNDATED = "undated"  # documented without a date that places it: "class IV LN" with no year
+    AMBIGUOUS = "ambiguous"  # documented, does not decide: a stated age 17 or 18 at screening
+    PARTIAL = "partial"  # part documented, the rest absent: one of the two agents needed
+
+
 class PatientStatus(StrEnum):
     ELIGIBLE = "eligible"
     POSSIBLE = "possible"
@@ -348,6 +360,8 @@ class CriterionResult:
     status: Status
     reason: str
     evidence: tuple[Evidence, ...] = ()
+    # Set exactly when status is UNKNOWN (matcher.judge.evaluate gives every unknown its cause).
+    unknown_cause: UnknownCause | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from matcher.model import (
     PatientResult,
     PatientStatus,
     Status,
+    UnknownCause,
 )
 from tests.conftest import AS_OF, REPO
 
@@ -40,9 +41,9 @@ def _criterion(cid: str, kind: str, type_: str = "inclusion") -> Criterion:
 
 
 def _item(cid: str, kind: str, status: Status, reason: str = "", type_: str = "inclusion",
-          dates: tuple[dt.date, ...] = ()) -> CriterionResult:
+          dates: tuple[dt.date, ...] = (), cause: UnknownCause | None = None) -> CriterionResult:
     evidence = tuple(Evidence(f"n{i}", d, 0, 1, "x") for i, d in enumerate(dates))
-    return CriterionResult(_criterion(cid, kind, type_), status, reason, evidence)
+    return CriterionResult(_criterion(cid, kind, type_), status, reason, evidence, cause)
 
 
 def _patient(pid: str, *items: CriterionResult) -> PatientResult:
@@ -81,12 +82,14 @@ def test_features_aggregate_states_by_kind_and_side():
         _item("sle", "diagnosis", Status.MET, dates=(dt.date(2024, 11, 20),)),
         _item("biopsy", "biopsy", Status.UNKNOWN,
               "biopsy (class IV) dated 2025-01-01 is 688 days before screening, outside "
-              "the 183-day window: a repeat biopsy would be needed"),
-        _item("cd19", "cd19", Status.UNKNOWN, "no CD19 flow cytometry documented"),
+              "the 183-day window: a repeat biopsy would be needed", cause=UnknownCause.STALE),
+        _item("cd19", "cd19", Status.UNKNOWN, "no CD19 flow cytometry documented",
+              cause=UnknownCause.ABSENT),
         _item("alt", "lab", Status.MET, dates=(dt.date(2026, 11, 10),)),
         _item("consent", "consent", Status.MANUAL),
         _item("x_rtx", "drug_exposure", Status.NOT_MET, type_="exclusion"),
-        _item("x_hb", "lab", Status.UNKNOWN, "no hemoglobin documented", type_="exclusion"),
+        _item("x_hb", "lab", Status.UNKNOWN, "no hemoglobin documented", type_="exclusion",
+              cause=UnknownCause.ABSENT),
     )
     findings = [_finding("a"), _finding("a"), _finding("b"), _finding("late")]
     note_dates = {"a": dt.date(2026, 5, 20), "b": dt.date(2026, 11, 10),
@@ -121,15 +124,25 @@ def test_features_of_a_failing_patient_with_no_evidence():
     assert values["no_evidence"] == 1 and values["notes_log"] == 0
 
 
-@pytest.mark.parametrize(("reason", "absent"), [
-    ("no CD19 flow cytometry documented", True),
-    ("no rituximab exposure documented", True),
-    ("SLEDAI-2K not documented", True),
-    ("most recent ALT is from 2026-01-02, older than the 90-day lookback (stale)", False),
-    ("ANA positive but no titre documented", False),
+@pytest.mark.parametrize(("reason", "cause", "absent"), [
+    # The reason's words do not count, the typed cause does: a biopsy whose date "is not
+    # documented" was documented (undated), and a reason that starts "no ..." may name a
+    # stale value.
+    ("class IV lupus nephritis stated but the biopsy date is not documented",
+     UnknownCause.UNDATED, 0),
+    ("no UPCR documented; most recent 24-hour urine protein is from 2025-01-02 (stale)",
+     UnknownCause.STALE, 0),
+    ("ANA positive but no titre documented", UnknownCause.AMBIGUOUS, 0),
+    ("most recent ALT is from 2026-01-02, older than the 90-day lookback",
+     UnknownCause.ABSENT, 1),
 ])
-def test_unknowns_with_nothing_documented_are_told_apart(reason, absent):
-    assert elig.unknown_is_absent(reason) is absent
+def test_unknowns_with_nothing_documented_are_told_apart_by_their_typed_cause(
+    reason, cause, absent
+):
+    result = _patient("P3", _item("x", "lab", Status.UNKNOWN, reason, cause=cause))
+    values = elig.features(result, [], {}, AS_OF)
+    assert values["unknown_absent_n"] == absent
+    assert values["unknown_documented_n"] == 1 - absent
 
 
 # -------------------------------------------------------- model and storage

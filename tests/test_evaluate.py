@@ -9,7 +9,15 @@ import pytest
 from matcher.judge.evaluate import evaluate
 from matcher.judge.ranking import patient_status, relevance
 from matcher.judge.timeline import build_timeline
-from matcher.model import Assertion, Criterion, Finding, Patient, PatientStatus, Status
+from matcher.model import (
+    Assertion,
+    Criterion,
+    Finding,
+    Patient,
+    PatientStatus,
+    Status,
+    UnknownCause,
+)
 
 AS_OF = dt.date(2026, 11, 20)
 D = dt.date
@@ -406,3 +414,51 @@ def test_a_criterion_a_person_checks_at_screening_does_not_hold_back_eligible() 
 
     consent = parse_criterion("Written informed consent from the parent", "inclusion")
     assert consent.manual_reason is not None and not consent.unread
+
+
+# ------------------------------------------------------- why a criterion is unknown
+_BIOPSY = {"classes": ["III", "IV"], "allowed_with": ["V"], "window_days": 183}
+
+
+@pytest.mark.parametrize(
+    ("criterion", "findings", "cause"),
+    [
+        # Nothing in the notes at all.
+        (crit("biopsy", **_BIOPSY), [], UnknownCause.ABSENT),
+        (crit("lab", analytes=["lab.hemoglobin"], op=">=", value=60), [], UnknownCause.ABSENT),
+        (crit("cd19"), [], UnknownCause.ABSENT),
+        (crit("ana", min_titre=80), [], UnknownCause.ABSENT),
+        # Documented, but older than the window or the lookback.
+        (crit("biopsy", **_BIOPSY), [biopsy(["IV"], D(2024, 2, 1))], UnknownCause.STALE),
+        (crit("lab", analytes=["lab.hemoglobin"], op=">=", value=60),
+         [finding("lab.hemoglobin", 110, date=D(2026, 5, 1))], UnknownCause.STALE),
+        # "Class IV lupus nephritis" with no year: documented, not placed in time.
+        (crit("biopsy", **_BIOPSY), [biopsy(["IV"], D(2026, 11, 1), undated=True)],
+         UnknownCause.UNDATED),
+        # Documented, and it does not decide: a positive ANA with no titre; an ALT
+        # against 3×ULN with no reference range and no default.
+        (crit("ana", min_titre=80),
+         [finding("lab.ana", None, result="positive")], UnknownCause.AMBIGUOUS),
+        (crit("lab", analytes=["lab.cd19"], op="<=", uln_multiple=3.0),
+         [finding("lab.cd19", 40)], UnknownCause.AMBIGUOUS),
+    ],
+)
+def test_an_unknown_criterion_carries_its_cause_as_a_typed_fact(criterion, findings, cause):
+    result = evaluate(criterion, timeline(*findings))
+    assert result.status is Status.UNKNOWN
+    assert result.unknown_cause is cause
+
+
+@pytest.mark.parametrize(
+    ("criterion", "findings"),
+    [
+        (crit("biopsy", **_BIOPSY), [biopsy(["IV"], D(2026, 10, 1))]),
+        (crit("lab", analytes=["lab.hemoglobin"], op=">=", value=60),
+         [finding("lab.hemoglobin", 110)]),
+        (crit("diagnosis", "exclusion", concepts=["dx.transplant"]), []),
+    ],
+)
+def test_a_decided_criterion_has_no_unknown_cause(criterion, findings):
+    result = evaluate(criterion, timeline(*findings))
+    assert result.status in (Status.MET, Status.NOT_MET)
+    assert result.unknown_cause is None

@@ -37,7 +37,15 @@ from typing import Any
 
 from matcher.errors import ModelError
 from matcher.judge.ranking import is_disease_criterion, judge_patient, relevance
-from matcher.model import Finding, Patient, PatientResult, PatientStatus, Status, Trial
+from matcher.model import (
+    Finding,
+    Patient,
+    PatientResult,
+    PatientStatus,
+    Status,
+    Trial,
+    UnknownCause,
+)
 
 MODEL_FORMAT = "matcher-eligibility-logreg"
 FORMAT_VERSION = 1
@@ -94,13 +102,6 @@ def _kind(kind: str) -> str:
     return kind if kind in KINDS else "other"
 
 
-def unknown_is_absent(reason: str) -> bool:
-    """An `unknown` with nothing documented at all, as opposed to something documented
-    but not usable (stale, outside the window, ambiguous, no titre)."""
-    text = reason.lower().strip()
-    return text.startswith("no ") or text.endswith("not documented") or "not recorded" in text
-
-
 def _years(days: int) -> float:
     return min(max(days, 0) / 365.0, _MAX_YEARS)
 
@@ -133,7 +134,9 @@ def features(
         if item.status is Status.UNKNOWN:
             values["inc_unknown_n" if inclusion else "exc_unknown_n"] += 1
             values[f"{'inc' if inclusion else 'exc'}_unknown:{kind}"] += 1
-            absent = unknown_is_absent(item.reason)
+            # The typed cause, never the reason's words: rewording a reason must not move
+            # a trained model's inputs.
+            absent = item.unknown_cause is UnknownCause.ABSENT
             values["unknown_absent_n" if absent else "unknown_documented_n"] += 1
         elif item.status is Status.MET and inclusion:
             values[f"inc_met:{kind}"] += 1

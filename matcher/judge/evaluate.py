@@ -24,6 +24,7 @@ from matcher.model import (
     Evidence,
     Finding,
     Status,
+    UnknownCause,
 )
 from matcher.nlp.dates import completed_years
 from matcher.nlp.doses import grams, milligrams, steroid_factor, systemic_steroid
@@ -82,6 +83,7 @@ def _result(
     reason: str,
     findings: Iterable[Finding] = (),
     timeline: Timeline | None = None,
+    cause: UnknownCause | None = None,
 ) -> CriterionResult:
     # Plain constructors, not model.construct: results stay alive until their rows are
     # written, and a materialised __dict__ per object doubles what the garbage collector
@@ -90,7 +92,13 @@ def _result(
     evidence = tuple(
         Evidence(f.note_id, note_dates.get(f.note_id), f.start, f.end, f.text) for f in findings
     )
-    return CriterionResult(criterion, status, reason, evidence)
+    return CriterionResult(criterion, status, reason, evidence, cause)
+
+
+def _unknown(criterion: Criterion, cause: UnknownCause, reason: str) -> CriterionResult:
+    """An unknown with its typed cause (the eligibility model reads the cause, a person
+    reads the reason)."""
+    return CriterionResult(criterion, Status.UNKNOWN, reason, (), cause)
 
 
 def _when(finding: Finding, timeline: Timeline) -> dt.date:
@@ -200,7 +208,7 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         )
     ages = timeline.of("demographic.age")
     if not ages:
-        return _result(criterion, Status.UNKNOWN, "no birth date or stated age documented")
+        return _unknown(criterion, UnknownCause.ABSENT, "no birth date or stated age documented")
     latest = max(ages, key=lambda f: (timeline.note_date(f), f.start))
     written = timeline.note_date(latest) or timeline.as_of
     elapsed = completed_years(written, timeline.as_of)
@@ -218,7 +226,7 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     )
     if status is Status.UNKNOWN:
         reason += "; a birth date is needed to decide"
-        return _result(criterion, status, reason)
+        return _unknown(criterion, UnknownCause.AMBIGUOUS, reason)
     return _result(criterion, status, reason, [latest], timeline)
 
 
@@ -228,7 +236,7 @@ def _sex(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     wanted = str(criterion.params.get("sex", "")).lower()[:1]
     sex = (timeline.patient.sex or "").lower()[:1]
     if not sex:
-        return _result(criterion, Status.UNKNOWN, "sex not recorded")
+        return _unknown(criterion, UnknownCause.ABSENT, "sex not recorded")
     status = Status.MET if sex == wanted else Status.NOT_MET
     return _result(criterion, status, f"recorded sex {timeline.patient.sex}")
 
@@ -324,7 +332,7 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             return screened
         unsure = _absence_unknown(criterion)
         if unsure is not None:
-            return _result(criterion, Status.UNKNOWN, f"{names} not documented: {unsure}")
+            return _unknown(criterion, UnknownCause.ABSENT, f"{names} not documented: {unsure}")
         return _result(criterion, Status.NOT_MET, f"{names} not documented; confirm at screening")
     latest_ruled_out = _latest(ruled_out, timeline)
     if latest_ruled_out is not None:
@@ -344,7 +352,7 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     latest_affirmed = _latest(affirmed, timeline)
     if latest_affirmed is not None:
         return _result(criterion, Status.MET, f"{names} documented", [latest_affirmed], timeline)
-    return _result(criterion, Status.UNKNOWN, f"{names} not documented")
+    return _unknown(criterion, UnknownCause.ABSENT, f"{names} not documented")
 
 
 def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -371,7 +379,7 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         return _result(criterion, Status.UNKNOWN,
                        f"{names} last documented on {_when(latest, timeline)}, before the "
                        f"{window}-day lookback: whether it is current must be checked",
-                       [latest], timeline)  # fmt: skip
+                       [latest], timeline, UnknownCause.STALE)  # fmt: skip
     if criterion.type == "exclusion":
         screened = _screened(criterion, timeline, window)
         if screened is not None and screened.status is Status.MANUAL:
@@ -382,8 +390,8 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         unsure = _absence_unknown(criterion)
         if unsure is not None:
             # "Active neurological disease": silence is no more telling now than ever.
-            return _result(criterion, Status.UNKNOWN,
-                           f"no current {names} documented: {unsure}")  # fmt: skip
+            return _unknown(criterion, UnknownCause.ABSENT,
+                            f"no current {names} documented: {unsure}")  # fmt: skip
         return _result(criterion, Status.NOT_MET,
                        f"no current {names} documented in the {window}-day lookback; "
                        "confirm at screening")  # fmt: skip
@@ -393,8 +401,8 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         latest = _latest(ruled_out, timeline)
         return _result(criterion, Status.NOT_MET, f"{names} documented as absent",
                        [latest], timeline)  # fmt: skip
-    return _result(criterion, Status.UNKNOWN,
-                   f"no current {names} documented in the {window}-day lookback")
+    return _unknown(criterion, UnknownCause.ABSENT,
+                    f"no current {names} documented in the {window}-day lookback")
 
 
 def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
@@ -412,7 +420,7 @@ def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
     return CriterionResult(criterion, Status.UNKNOWN,
                            f"{ever.reason.split(';')[0]}, before the {window}-day lookback: "
                            f"whether it is the long-standing {names} now must be checked",
-                           ever.evidence)  # fmt: skip
+                           ever.evidence, UnknownCause.STALE)  # fmt: skip
 
 
 def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -474,9 +482,9 @@ def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # "Excluded: patients without renal biopsy or class I, II or VI": the notes may
         # just not hold the biopsy, so no biopsy stays unknown; the reason says why.
         if criterion.params.get("or_no_biopsy"):
-            return _result(criterion, Status.UNKNOWN, "no kidney biopsy result documented "
-                           "(the trial also excludes patients without one: confirm it exists)")
-        return _result(criterion, Status.UNKNOWN, "no kidney biopsy result documented")
+            return _unknown(criterion, UnknownCause.ABSENT, "no kidney biopsy result documented "
+                            "(the trial also excludes patients without one: confirm it exists)")
+        return _unknown(criterion, UnknownCause.ABSENT, "no kidney biopsy result documented")
     dated = [f for f in biopsies if not f.attrs.get("undated")]
     latest = _latest(dated, timeline) if dated else _latest(biopsies, timeline)
     classes = set(latest.attrs.get("classes", []))
@@ -494,17 +502,17 @@ def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             timeline,
         )
     if latest.attrs.get("undated"):
-        return _result(
+        return _unknown(
             criterion,
-            Status.UNKNOWN,
+            UnknownCause.UNDATED,
             f"{label} lupus nephritis stated but the biopsy date is not documented",
         )
     when = _when(latest, timeline)
     age = (timeline.as_of - when).days
     if window is not None and age > window:
-        return _result(
+        return _unknown(
             criterion,
-            Status.UNKNOWN,
+            UnknownCause.STALE,
             f"biopsy ({label}) dated {when} is {age} days before screening, outside "
             f"the {window}-day window: a repeat biopsy would be needed",
         )
@@ -551,7 +559,7 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     label = _label(concept)
     latest, why = _current(scores, timeline, f"{label} score")
     if latest is None:
-        return _result(criterion, Status.UNKNOWN, why or "")
+        return _unknown(criterion, _stale_or_absent(scores), why or "")
     value = float(latest.value)
     shown = _fmt(value)
     if latest.concept != concept and concept == "score.ecog":
@@ -562,9 +570,9 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         low, high = _SCALE_FROM_ECOG.get(int(value), (0, 0))
         answers = {_compare(criterion.params, low), _compare(criterion.params, high)}
         if len(answers) > 1:
-            return _result(
+            return _unknown(
                 criterion,
-                Status.UNKNOWN,
+                UnknownCause.AMBIGUOUS,
                 f"ECOG {_fmt(value)} ≈ {_label(concept)} {low}-{high}, which "
                 f"straddles {_describe_threshold(criterion.params)}",
             )
@@ -674,9 +682,11 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             )
     if len(by_agent) < min_agents:
         named = ", ".join(sorted(_label(a) for a in by_agent)) or "none"
-        return _result(
+        # None documented is absence; some documented is treatment the notes speak of,
+        # only not enough of it to decide (one agent where two are needed).
+        return _unknown(
             criterion,
-            Status.UNKNOWN,
+            UnknownCause.PARTIAL if by_agent else UnknownCause.ABSENT,
             f"{len(by_agent)} listed agent(s) documented ({named}); {min_agents} needed",
         )
     evidence = sorted(by_agent.values(), key=lambda f: started[f.concept])
@@ -694,9 +704,10 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # clause to satisfy; a documented remission was already ruled out above.
         proteinuria = "no proteinuria requirement"
     else:
-        return _result(
+        # The agents are documented: a proteinuria never measured leaves it partial.
+        return _unknown(
             criterion,
-            Status.UNKNOWN,
+            UnknownCause.STALE if measures else UnknownCause.PARTIAL,
             f"{len(by_agent)} agents documented, but no proteinuria measure in the lookback "
             "or statement of non-remission",
         )
@@ -765,8 +776,8 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     # case is left to a person, the other stands.
     changeable = Status.MET if criterion.type == "exclusion" else Status.NOT_MET
     if unless and result.status is changeable:
-        return _result(criterion, Status.UNKNOWN,
-                       f"{result.reason}; {unless}: a person checks")  # fmt: skip
+        return _unknown(criterion, UnknownCause.AMBIGUOUS,
+                        f"{result.reason}; {unless}: a person checks")  # fmt: skip
     return result
 
 
@@ -795,7 +806,7 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
         return _result(
             criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
         )
-    return _result(criterion, Status.UNKNOWN, f"no {names} exposure documented")
+    return _unknown(criterion, UnknownCause.ABSENT, f"no {names} exposure documented")
 
 
 def _qualified_exposure(
@@ -827,14 +838,14 @@ def _qualified_exposure(
         found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
         unread_qualifier = _person_checks(params)
         if unread_qualifier and not decided:
-            return _result(criterion, Status.UNKNOWN, f"{found}: {unread_qualifier}")
+            return _unknown(criterion, UnknownCause.AMBIGUOUS, f"{found}: {unread_qualifier}")
         return _result(criterion, Status.MET, f"{found} counts", [latest], timeline)
     if unread:
-        return _result(criterion, Status.UNKNOWN, "; ".join(unread))
+        return _unknown(criterion, UnknownCause.AMBIGUOUS, "; ".join(unread))
     if criterion.type == "exclusion":
         return _result(criterion, Status.NOT_MET,
                        f"no {names} documented that counts; confirm at screening")  # fmt: skip
-    return _result(criterion, Status.UNKNOWN, f"no {names} documented that counts")
+    return _unknown(criterion, UnknownCause.ABSENT, f"no {names} documented that counts")
 
 
 def _person_checks(params: dict[str, Any]) -> str | None:
@@ -924,7 +935,7 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             states.append(("short", f"{label} started {start}: {held} days, needs {minimum}",
                            [latest]))  # fmt: skip
         elif minimum and held < minimum:
-            states.append(("unknown", f"{label} documented since {start}; when it was "
+            states.append(("undated", f"{label} documented since {start}; when it was "
                                       "started is not written", []))  # fmt: skip
         elif params.get("stable"):
             why = f"{label} taken since {start} or earlier; is its dose stable? A person checks"
@@ -945,8 +956,8 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     if params.get("conditional"):
         if kinds & {"short", "over"}:
             return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
-        if "unknown" in kinds:
-            return _result(criterion, Status.UNKNOWN, reasons)
+        if kinds & {"unknown", "undated"}:
+            return _unknown(criterion, _drug_state_cause(kinds), reasons)
         if "met" in kinds:
             return _result(criterion, Status.MET, reasons, evidence, timeline)
         why = reasons or f"no {names} documented"
@@ -954,14 +965,20 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
                                               "at screening", evidence, timeline)  # fmt: skip
     if "met" in kinds:
         return _result(criterion, Status.MET, reasons, evidence, timeline)
-    if "unknown" in kinds:
-        return _result(criterion, Status.UNKNOWN, reasons)
+    if kinds & {"unknown", "undated"}:
+        return _unknown(criterion, _drug_state_cause(kinds), reasons)
     if kinds:
         return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
     if criterion.type == "exclusion":
         return _result(criterion, Status.NOT_MET,
                        f"no current {names} documented; confirm at screening")  # fmt: skip
-    return _result(criterion, Status.UNKNOWN, f"no current {names} documented")
+    return _unknown(criterion, UnknownCause.ABSENT, f"no current {names} documented")
+
+
+def _drug_state_cause(kinds: set[str]) -> UnknownCause:
+    """A drug taken now whose start is not written is undated; any other open state (a
+    dose not written, a stable dose to confirm) is documented but does not decide."""
+    return UnknownCause.AMBIGUOUS if "unknown" in kinds else UnknownCause.UNDATED
 
 
 def _current_dose_state(
@@ -1026,7 +1043,7 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # item's, as the general path below would combine it.
         truth, reasons, found = _lab_one(criterion, params, analytes[0], timeline)
         if truth is None:
-            return _result(criterion, Status.UNKNOWN, reasons)
+            return _unknown(criterion, _lab_unknown_cause(analytes, timeline), reasons)
         if criterion.type == "exclusion":
             status = Status.MET if truth else Status.NOT_MET
             return _result(criterion, status, reasons, found, timeline)
@@ -1044,7 +1061,8 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     reasons = "; ".join(o[1] for o in outcomes)
     evidence = [f for o in outcomes for f in o[2]]
     if truth is None:
-        return _result(criterion, Status.UNKNOWN, reasons)
+        listed = [a for group in groups for a in group.get("analytes", [])]
+        return _unknown(criterion, _lab_unknown_cause(listed, timeline), reasons)
     if criterion.type == "exclusion":
         return _result(
             criterion, Status.MET if truth else Status.NOT_MET, reasons, evidence, timeline
@@ -1053,6 +1071,22 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _result(criterion, Status.MET, reasons, evidence, timeline)
     failing = [f for o in outcomes if o[0] is False for f in o[2]]
     return _lab_failure(criterion, timeline, reasons, failing)
+
+
+def _stale_or_absent(findings: list[Finding]) -> UnknownCause:
+    """Why no current value decides: none documented at all, or only older ones."""
+    return UnknownCause.STALE if findings else UnknownCause.ABSENT
+
+
+def _lab_unknown_cause(analytes: list[str], timeline: Timeline) -> UnknownCause:
+    """A lab item left unknown: no value of any listed analyte is absence; values all
+    older than the lookback are stale; a current value that cannot be compared (no
+    reference range for "≤ 3×ULN", no weight for mg/kg/day) is ambiguous."""
+    values = [f for f in timeline.of(*analytes) if isinstance(f.value, (int, float))]
+    if not values:
+        return UnknownCause.ABSENT
+    return UnknownCause.AMBIGUOUS if any(_in_lookback(f, timeline) for f in values) \
+        else UnknownCause.STALE
 
 
 def _combine(values: list[bool | None], how: str) -> bool | None:
@@ -1288,7 +1322,7 @@ def _cd19(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     results += [f for f in timeline.of("status.b_cell_depleted")]
     latest, why = _current(results, timeline, "CD19 flow cytometry result")
     if latest is None:
-        return _result(criterion, Status.UNKNOWN, why or "")
+        return _unknown(criterion, _stale_or_absent(results), why or "")
     if "op" in criterion.params:
         return _cd19_threshold(criterion, timeline, latest)
     present = latest.attrs.get("present", False) if latest.concept == "lab.cd19" else False
@@ -1316,9 +1350,9 @@ def _cd19_threshold(criterion: Criterion, timeline: Timeline, latest: Finding) -
             else (0.0 if latest.attrs.get("present") is False else None)
         )
     if value is None:
-        return _result(
+        return _unknown(
             criterion,
-            Status.UNKNOWN,
+            UnknownCause.AMBIGUOUS,
             f"latest CD19 result on {_when(latest, timeline)} gives no value in "
             f"{params.get('unit')}",
         )
@@ -1367,8 +1401,8 @@ def _ana(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             timeline,
         )
     if results:
-        return _result(criterion, Status.UNKNOWN, "ANA positive but no titre documented")
-    return _result(criterion, Status.UNKNOWN, "no ANA result documented")
+        return _unknown(criterion, UnknownCause.AMBIGUOUS, "ANA positive but no titre documented")
+    return _unknown(criterion, UnknownCause.ABSENT, "no ANA result documented")
 
 
 def _venous(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -1447,7 +1481,7 @@ class _Check:
     """One serology test or infection: positive (True), negative (False) or not known
     (None), the finding that says so, why, and whether a stale positive was seen."""
 
-    __slots__ = ("evidence", "reason", "stale_positive", "state")
+    __slots__ = ("cause", "evidence", "reason", "stale_positive", "state")
 
     def __init__(
         self,
@@ -1455,9 +1489,12 @@ class _Check:
         evidence: Finding | None,
         reason: str,
         stale_positive: bool = False,
+        cause: UnknownCause | None = None,
     ) -> None:
         self.state, self.evidence, self.reason = state, evidence, reason
         self.stale_positive = stale_positive
+        # Why the state is None; an open state with no cause named is ambiguous (equivocal).
+        self.cause = cause or (UnknownCause.AMBIGUOUS if state is None else None)
 
 
 @cache
@@ -1481,7 +1518,7 @@ def _marker_check(
     polar = ("positive", "negative", "equivocal")
     results = [f for f in timeline.of(marker) if f.attrs.get("result") in polar]
     if not results:
-        return _Check(None, None, f"no {label} result documented")
+        return _Check(None, None, f"no {label} result documented", cause=UnknownCause.ABSENT)
 
     def state(finding: Finding) -> bool | None:
         result = finding.attrs["result"]
@@ -1510,6 +1547,7 @@ def _marker_check(
         f"most recent {label} ({latest.attrs['result']}) is from {when}, older than the "
         f"{days}-day {'lookback' if window is None else 'window'} (stale)",
         stale_positive=latest.attrs["result"] == "positive",
+        cause=UnknownCause.STALE,
     )
 
 
@@ -1561,7 +1599,14 @@ def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
     if negative:
         return _Check(False, negative[0].evidence, "; ".join(c.reason for c in negative))
     reasons = "; ".join(c.reason for c in checks) or f"no {label} result documented"
-    return _Check(None, None, reasons, stale)
+    return _Check(None, None, reasons, stale, _open_cause(checks))
+
+
+def _open_cause(checks: list[_Check]) -> UnknownCause:
+    """Why checks that decide nothing are open: absence only when every one is absent."""
+    causes = [c.cause for c in checks if c.state is None and c.cause is not None]
+    documented = [c for c in causes if c is not UnknownCause.ABSENT]
+    return documented[0] if documented else UnknownCause.ABSENT
 
 
 @cache
@@ -1619,7 +1664,7 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     if criterion.type == "exclusion" and params.get("result") != "negative" and untested:
         return _result(criterion, Status.NOT_MET, f"{reasons}; not documented, confirm at "
                        "screening")  # fmt: skip
-    return _result(criterion, Status.UNKNOWN, reasons)
+    return _unknown(criterion, _open_cause(checks), reasons)
 
 
 def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -1662,9 +1707,9 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     ]
     if earlier:
         latest = _latest(earlier, timeline)
-        return _result(
+        return _unknown(
             criterion,
-            Status.UNKNOWN,
+            UnknownCause.STALE,
             f"{_label(latest.concept)} documented on {_when(latest, timeline)}, before the "
             f"{window}-day window: it may still go on; confirm at screening",
         )
@@ -1675,7 +1720,7 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             f"{names} not documented in the {window} days before screening; confirm at "
             "screening",
         )
-    return _result(criterion, Status.UNKNOWN, f"no {names} status documented in the lookback")
+    return _unknown(criterion, UnknownCause.ABSENT, f"no {names} status documented in the lookback")
 
 
 def _pregnancy_suspicion(criterion: Criterion, timeline: Timeline, window: int,
@@ -1781,7 +1826,7 @@ def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
                            f"{reason}: the condition does not apply; confirm at screening")
         if criterion.type == "exclusion":
             return _result(criterion, Status.NOT_MET, f"{reason}; confirm at screening")
-        return _result(criterion, Status.UNKNOWN, reason)
+        return _unknown(criterion, UnknownCause.ABSENT, reason)
     if window is None:
         # The current dose: the course documented last.
         courses = [max(courses, key=lambda c: (c[2], c[1], c[0].start))]
@@ -1814,13 +1859,14 @@ def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         if params.get("stable"):
             # "A stable dose of prednisone ≤ 10 mg/day": within the limit now; whether it
             # stayed the same is not in the notes.
-            return _result(criterion, Status.UNKNOWN,
-                           f"{reasons}; was the dose stable? A person checks")  # fmt: skip
+            return _unknown(criterion, UnknownCause.AMBIGUOUS,
+                            f"{reasons}; was the dose stable? A person checks")  # fmt: skip
         return _result(criterion, Status.MET, reasons, evidence, timeline)
     if all(v[0] is False for v in verdicts):
         evidence = [f for v in verdicts for f in v[2]]
         return _result(criterion, Status.NOT_MET, reasons, evidence, timeline)
-    return _result(criterion, Status.UNKNOWN, reasons)
+    # A course is documented; its dose or how long it went on is not.
+    return _unknown(criterion, UnknownCause.AMBIGUOUS, reasons)
 
 
 def _course_total(finding: Finding) -> float | None:
@@ -1847,7 +1893,7 @@ def _cumulative_dose(criterion: Criterion, timeline: Timeline, names: str) -> Cr
         reason = f"no {names} exposure documented"
         if criterion.type == "exclusion":
             return _result(criterion, Status.NOT_MET, f"{reason}; confirm at screening")
-        return _result(criterion, Status.UNKNOWN, reason)
+        return _unknown(criterion, UnknownCause.ABSENT, reason)
     stated = [f for f in exposures if f.attrs.get("cumulative_dose")]
     courses: dict[tuple[Any, float], Finding] = {}
     unread = []
@@ -1868,9 +1914,9 @@ def _cumulative_dose(criterion: Criterion, timeline: Timeline, names: str) -> Cr
     if holds and op in (">", ">="):
         return _result(criterion, Status.MET, reason, evidence, timeline)
     if unread:
-        return _result(
+        return _unknown(
             criterion,
-            Status.UNKNOWN,
+            UnknownCause.AMBIGUOUS,
             f"{reason}; {len(unread)} course(s) with no readable total dose",
         )
     status = Status.MET if holds else Status.NOT_MET
@@ -1885,7 +1931,7 @@ def _diagnosis_timing(criterion: Criterion, timeline: Timeline) -> CriterionResu
     concepts, names = _prepared(criterion, _diagnosis_concepts)
     mentions = timeline.of(*concepts)
     if not mentions:
-        return _result(criterion, Status.UNKNOWN, f"{names} not documented")
+        return _unknown(criterion, UnknownCause.ABSENT, f"{names} not documented")
     as_of = timeline.as_of
     earliest = min(mentions, key=lambda f: (_when(f, timeline), f.start))
     first_seen = _when(earliest, timeline)
@@ -1917,7 +1963,8 @@ def _diagnosis_timing(criterion: Criterion, timeline: Timeline) -> CriterionResu
     reasons = "; ".join(p[1] for p in parts)
     evidence = [diagnosis or earliest]
     if truth is None:
-        return _result(criterion, Status.UNKNOWN, reasons)
+        # The disease is documented; when it began (or at what age) is not.
+        return _unknown(criterion, UnknownCause.UNDATED, reasons)
     return _result(criterion, Status.MET if truth else Status.NOT_MET, reasons, evidence,
                    timeline)  # fmt: skip
 
