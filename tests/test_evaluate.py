@@ -462,3 +462,29 @@ def test_a_decided_criterion_has_no_unknown_cause(criterion, findings):
     result = evaluate(criterion, timeline(*findings))
     assert result.status in (Status.MET, Status.NOT_MET)
     assert result.unknown_cause is None
+
+
+@pytest.mark.parametrize(
+    ("folder", "trials"),
+    [("holdout", ["registry_dumps/NCT06904729.txt", "tests/data/holdout/trial_HO-LN-3.txt"]),
+     ("holdout2", ["tests/data/holdout2/HO-LN-4.json"]),
+     ("holdout3", ["tests/data/holdout3/trial_HO-LN-5.txt"])],
+)
+def test_every_unknown_in_a_held_out_cohort_names_its_cause(folder, trials):
+    """The eligibility model reads the cause; an evaluator path that forgets to give one
+    would silently count as 'documented'."""
+    from matcher import api
+    from tests.conftest import REPO
+
+    parsed = api.parse_note_files([REPO / "tests" / "data" / folder / "notes.jsonl"])
+    dates = {n.note_id: n.note_date for n in parsed.notes}
+    unknowns = []
+    for path in trials:
+        trial = api.load_trial(REPO / path)
+        for patient in parsed.patients:
+            result = api.evaluate_patient(trial, patient,
+                                          parsed.findings_by_patient.get(patient.patient_id, []),
+                                          dates, AS_OF)  # fmt: skip
+            unknowns += [r for r in result.results if r.status is Status.UNKNOWN]
+    assert unknowns
+    assert [r.criterion.kind for r in unknowns if r.unknown_cause is None] == []
