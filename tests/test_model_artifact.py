@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
+from matcher.errors import ModelError
 from matcher.nlp.pipeline import (
     NoteParser,
     build_pipeline,
@@ -52,3 +55,18 @@ def test_pipeline_components_are_registered_spacy_factories():
     assert names == ["clinical_sentences", "clinical_sections", "concept_terms",
                      "concept_abbreviations", "fuzzy_concepts", "clinical_context",
                      "finding_extractor"]
+
+
+def test_a_saved_pipeline_from_another_vocabulary_is_refused_not_mixed(tmp_path):
+    """The criteria reader and the evaluator read the packaged vocabulary; a pipeline saved
+    from another one would find concepts the rest of the run does not know (one run, two
+    vocabularies). Loading it names the file and what to do."""
+    fresh = build_pipeline()
+    fresh.to_disk(tmp_path / "model")
+    saved = tmp_path / "model" / "finding_extractor" / "concepts.jsonl"
+    rows = saved.read_text(encoding="utf-8").splitlines()
+    saved.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")  # one concept fewer
+    with pytest.raises(ModelError) as caught:
+        load_pipeline(tmp_path / "model")
+    message = str(caught.value)
+    assert "concepts.jsonl" in message and "matcher model build" in message

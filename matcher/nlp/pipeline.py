@@ -116,9 +116,27 @@ def load_pipeline(path: Path | None = None) -> Language:
         # The package's rules changed since models/ was written: run what the
         # code says and let `matcher model build` refresh the artifact.
         return build_pipeline()
+    if explicit:
+        _same_vocabulary(path)
     nlp = spacy.load(path)
     remember_affixes(nlp.tokenizer)
     return nlp
+
+
+def _same_vocabulary(path: Path) -> None:
+    """A pipeline loaded from an explicit path must have been built from the packaged
+    vocabulary: the criteria reader and the evaluator read that one, so a pipeline saved
+    from another would find concepts the rest of the run does not know (one run, two
+    vocabularies). The default artifact needs no check: a stale one is rebuilt above."""
+    saved = path / "finding_extractor" / "concepts.jsonl"
+    text = saved.read_text(encoding="utf-8") if saved.exists() else None
+    if text != data_text("concepts.jsonl"):
+        raise ModelError(
+            "the saved pipeline was built from another vocabulary than this package's",
+            file=str(saved),
+            expected="matcher/nlp/data/concepts.jsonl as packaged: rebuild the pipeline "
+            "with `matcher model build`",
+        )
 
 
 @cache
