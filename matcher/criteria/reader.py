@@ -2058,6 +2058,12 @@ def _take_activity_lead(ctx: _Ctx, mention: TermMatch) -> None:
         ctx.take(0, lead.end(), "score:activity-lead")
 
 
+# The trace mark of a threshold the reader recognised but could not read (an unknown
+# unit, a lost comparison sign): a person checks that clause, and only that clause
+# ("Hemoglobin < 9 mmol/dL or active hepatitis B": the hepatitis is still read).
+_UNREAD_THRESHOLD_RULE = "lab:unread-threshold"
+
+
 def _score(ctx: _Ctx) -> _Parsed | None:
     """ "SLEDAI-2K ≥ 6", "ECOG 0 to 2", "ECOG performance status 0-1". The threshold is
     read after the score's name, so "2K"/"2000" in the name is never a value, and before
@@ -2112,6 +2118,7 @@ def _score(ctx: _Ctx) -> _Parsed | None:
         params = {"concept": concept.id, **threshold}
         return _Parsed("score", ctx.key(concept.key), params)
     concept = ctx.vocab[mentions[0].concept_id]
+    ctx.taken.append((0, 0, _UNREAD_THRESHOLD_RULE))  # named in the trace: see `_policy`
     return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))
 
 
@@ -2575,6 +2582,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         return _manual(reason, ctx.key(concept.key))
     groups = _group_readings(ctx)
     if not groups:
+        ctx.taken.append((0, 0, _UNREAD_THRESHOLD_RULE))  # named in the trace: see `_policy`
         return _manual(_unread_threshold(ctx, mentions[0], concept.label), ctx.key(concept.key))
     analytes, reading = groups[0]
     named = _defined_condition(ctx, mentions, [a for group, _ in groups for a in group])
@@ -4219,7 +4227,7 @@ def _policy(parsed: _Parsed) -> bool:
     reason = parsed.manual_reason or ""
     return (
         any(rule in parsed.trace for rule in _POLICY_RULES)
-        or reason.endswith("threshold not recognised")
+        or _UNREAD_THRESHOLD_RULE in parsed.trace
         or reason == _BILAG_REASON
     )
 
