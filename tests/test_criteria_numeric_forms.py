@@ -62,3 +62,83 @@ def test_an_unreadable_threshold_is_manual_alone_and_the_finding_beside_it_is_re
 def _lab(criterion: Criterion) -> dict[str, Any]:
     keys = ("analytes", "op", "value", "unit")
     return {k: criterion.params.get(k) for k in keys}
+
+
+# ------------------------------------------------------------------ a cytopenia named as its limit
+# "Thrombocytopenia (< 50,000/µL)", "Anaemia < 8 g/dL": the condition's name stands for its
+# analyte, and the limit that follows defines it. Only a name one analyte owns, and only a
+# limit on the side the name says ("-penia", "hypo-": below; "hyper-": above).
+NAMED_LIMIT: list[tuple[str, str, dict[str, Any]]] = [
+    ("exclusion", "Thrombocytopenia (<50,000/µL)",
+     {"analytes": ["lab.platelets"], "op": "<", "value": 50.0, "unit": "x10^9/L"}),
+    ("exclusion", "Thrombocytopenia <150 G/L",
+     {"analytes": ["lab.platelets"], "op": "<", "value": 150.0, "unit": "x10^9/L"}),
+    ("exclusion", "Severe thrombocytopenia (< 50,000 platelets/mm3)",
+     {"analytes": ["lab.platelets"], "op": "<", "value": 50.0, "unit": "x10^9/L"}),
+    ("exclusion", "Thrombocytopenia (<100,000 platelets/microL)",
+     {"analytes": ["lab.platelets"], "op": "<", "value": 100.0, "unit": "x10^9/L"}),
+    ("exclusion", "Leukopenia (< 3000/mm3)",
+     {"analytes": ["lab.wbc"], "op": "<", "value": 3.0, "unit": "x10^9/L"}),
+    ("exclusion", "Lymphopenia < 500/mm3",
+     {"analytes": ["lab.lymphocytes"], "op": "<", "value": 0.5, "unit": "x10^9/L"}),
+    ("exclusion", "Neutropenia: < 1.0 x 10^9/L",
+     {"analytes": ["lab.neutrophils"], "op": "<", "value": 1.0, "unit": "x10^9/L"}),
+    ("exclusion", "Anaemia < 8 g/dL",
+     {"analytes": ["lab.hemoglobin"], "op": "<", "value": 80.0, "unit": "g/L"}),
+    ("exclusion", "Hypoalbuminemia (< 30 g/L)",
+     {"analytes": ["lab.albumin"], "op": "<", "value": 30.0, "unit": "g/L"}),
+    ("exclusion", "Hypercalcaemia (> 10.4 mg/dL)",
+     {"analytes": ["lab.calcium"], "op": ">", "value": pytest.approx(2.595, rel=1e-3),
+      "unit": "mmol/L"}),
+    ("inclusion", "Thrombocytopenia (platelet count < 30 x 10^9/L)",
+     {"analytes": ["lab.platelets"], "op": "<", "value": 30.0, "unit": "x10^9/L"}),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "expected"), NAMED_LIMIT)
+def test_a_cytopenia_named_with_its_limit_is_the_analytes_threshold(
+    section: str, item: str, expected: dict[str, Any]
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind == "lab"
+    assert _lab(criterion) == expected
+
+
+# A bare cytopenia is its analyte below the lower limit of normal (which the evaluator
+# takes from the value's printed range, else leaves unknown).
+BARE_NAME: list[tuple[str, str, str]] = [
+    ("exclusion", "Anemia", "lab.hemoglobin"),
+    ("exclusion", "Anaemia;", "lab.hemoglobin"),
+    ("exclusion", "Leucopenia", "lab.wbc"),
+    ("exclusion", "Low platelet count", "lab.platelets"),
+    ("exclusion", "Neutropenia", "lab.neutrophils"),
+    ("exclusion", "Low neutrophil count", "lab.neutrophils"),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "analyte"), BARE_NAME)
+def test_a_bare_cytopenia_is_its_analyte_below_the_lower_limit_of_normal(
+    section: str, item: str, analyte: str
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind == "lab"
+    assert criterion.params["analytes"] == [analyte]
+    assert (criterion.params["op"], criterion.params["lln_multiple"]) == ("<", 1.0)
+
+
+# Not a limit the name defines: a limit on the other side, a name three analytes share, a
+# severity the name alone does not define, a named disease of the same word.
+NOT_NAMED_LIMIT: list[tuple[str, str]] = [
+    ("exclusion", "Thrombocytopenia (> 50,000/µL)"),
+    ("exclusion", "Hypercalcaemia (< 2.0 mmol/L)"),
+    ("exclusion", "Hepatic impairment (> 3 x ULN)"),
+    ("exclusion", "Severe anemia"),
+    ("exclusion", "Aplastic anemia"),
+    ("exclusion", "Heparin-induced thrombocytopenia"),
+    ("exclusion", "History of anemia"),
+]
+
+
+@pytest.mark.parametrize(("section", "item"), NOT_NAMED_LIMIT)
+def test_a_name_that_does_not_define_the_limit_is_not_read_as_one(section: str, item: str) -> None:
+    assert [c for c in _read(section, item) if c.kind == "lab" and c.manual_reason is None] == []

@@ -78,7 +78,7 @@ from matcher.model import LOOKBACK_DAYS, SYSTEMIC_ROUTE, AnyOf, CohortScope, Cri
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.doses import steroid_factor
 from matcher.nlp.units import canonical_unit, normalize
-from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
+from matcher.nlp.vocab import Concept, TermMatch, Vocabulary, in_context, load_vocabulary
 
 __all__ = [
     "format_criteria_table",
@@ -2136,6 +2136,11 @@ class _Mention:
     concept: str
     start: int
     end: int
+    # A condition's name standing for its analyte ("Thrombocytopenia (< 50,000/µL)"): the
+    # side of the limit the name says ("<" for "-penia", ">" for "hyper-"), and whether the
+    # item is the bare name ("Anaemia": below the lower limit of normal). See _named_limits.
+    side: str = ""
+    bare: bool = False
 
 
 def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
@@ -2165,8 +2170,69 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
             continue
         if _PER_FIELD.match(ctx.main, m.end()):
             found.append(_Mention("lab.urine_rbc", m.start(), m.end()))
+    found = _with_named_limits(ctx, found)
     found.sort(key=lambda f: f.start)
     return _until_next(found, ctx.main)
+
+
+def _with_named_limits(ctx: _Ctx, found: list[_Mention]) -> list[_Mention]:
+    """ "Thrombocytopenia (< 50,000/µL)", "Anaemia < 8 g/dL", "Hypercalcaemia (> 10.4
+    mg/dL)": a condition named by one analyte's limit, the limit written right after it
+    with no analyte between (then the name is the analyte's mention); or a cytopenia named
+    alone ("Leucopenia", "Low platelet count": below the lower limit of normal). A limit
+    on the other side of the name ("thrombocytopenia (> 50,000)") is not its definition."""
+    names = _named_limit_pattern()
+    if names is None or not _NAMED_LIMIT_HINT.search(ctx.main):
+        return found
+    bare = _BARE_NAME.fullmatch(ctx.main)
+    if bare is not None:
+        owner, side = _named_limit_owner(bare["name"])
+        if owner is not None and side == "<" and _CYTOPENIA.search(bare["name"]):
+            # The bare name is the whole item: the analyte's own words in it are the name's.
+            return [_Mention(owner, bare.start("name"), bare.end("name"), side, bare=True)]
+        return found
+    for m in names.finditer(ctx.main):
+        owner, side = _named_limit_owner(m["name"])
+        cmps = ctx.comparisons_between(m.end(), m.end() + 4)
+        if owner is None or not cmps or cmps[0].uln or cmps[0].op[0] != side:
+            continue
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue  # "Vitamin D deficiency (< 20 ng/mL)": the analyte's own mention reads it
+        found.append(_Mention(owner, m.start(), m.end(), side))
+    return found
+
+
+@cache
+def _named_limit_pattern() -> re.Pattern[str] | None:
+    owners, _ = _condition_names()
+    sided = [n for n in owners if _named_limit_owner(n)[0] is not None]
+    if not sided:
+        return None
+    names = "|".join(_phrase_pattern(n) for n in sorted(sided, key=len, reverse=True))
+    # The severity a limit defines ("severe thrombocytopenia (< 50,000/µL)") is part of the
+    # name; the gap to the limit is a bracket, a colon or a space ("defined as" and an
+    # analyte's own name are the defined-condition rule's, `_defined_condition`).
+    return re.compile(rf"(?:\bsevere\s+)?(?P<name>{names})\s*[(\[:]?\s*", _I)
+
+
+@cache
+def _named_limit_owner(name: str) -> tuple[str | None, str]:
+    """(the one analyte whose limit `name` names, "<" or ">"); (None, "") for a name two
+    analytes share ("hepatic impairment") or one that says no side ("myositis")."""
+    owners, _ = _condition_names()
+    owner = owners.get(" ".join(name.casefold().split()), frozenset())
+    low = _LOW_NAME.search(name) is not None
+    high = _HIGH_NAME.search(name) is not None
+    if len(owner) != 1 or low == high:
+        return None, ""
+    return next(iter(owner)), "<" if low else ">"
+
+
+_LOW_NAME = re.compile(r"penia|paenia|an(?:a)?emia|^hypo|^low\b|deficien", _I)
+_HIGH_NAME = re.compile(r"^hyper|^elevated\b|^high\b", _I)
+_CYTOPENIA = re.compile(r"penia|paenia|an(?:a)?emia|^low\b.*\bcount", _I)
+_NAMED_LIMIT_HINT = re.compile(r"penia|paenia|aemia|emia|\blow\b|deficien", _I)
+_BARE_NAME = re.compile(r"\W*(?P<name>\w[\w\s-]*?)[\s.,;:]*", _I)
 
 
 _RED_CELLS = re.compile(r"\b(?:RBCs?|red\s+(?:blood\s+)?cells?|erythrocytes)\b", _I)
@@ -2268,6 +2334,9 @@ def _lab_reading(
         end = method.end()
         if spans is not None:
             spans.append((method.start(), method.end()))
+    if mention.bare:
+        # "Anaemia", "Leucopenia": below the lower limit of normal.
+        return {"op": "<", "lln_multiple": 1.0, "unit": ctx.vocab[mention.concept].canonical_unit}
     limit = min(end + 80, stop if stop is not None else len(ctx.main))
     cmps = ctx.comparisons_between(mention.end, limit)
     if not cmps:
@@ -2286,6 +2355,8 @@ def _lab_reading(
             spans.append((cmp.start, lln.end()))
         return {"op": cmp.op, "lln_multiple": float(cmp.value), "unit": unit}
     written, unit_end = _unit_at(ctx.main, cmp.num_end)
+    if written is None:
+        written, unit_end = _unit_after_analyte(ctx, concept, cmp.num_end)
     bare_mass = re.match(r"\s*(mg|g)\b", ctx.main[cmp.num_end :], _I)
     if written is None and concept.id == "lab.urine_protein_24h" and bare_mass:
         # "24-hour urine protein ≥ 500 mg": a mass in a day's collection is per day.
@@ -2351,6 +2422,23 @@ _BARE_VALUE = re.compile(
     rf"(?P<num>{_NUM})(?![\d])",
     _I,
 )
+
+
+def _unit_after_analyte(ctx: _Ctx, concept: Concept, end: int) -> tuple[str | None, int]:
+    """ "< 50,000 platelets/mm3", "≥ 1500 neutrophils/µL": the analyte's own name between
+    the number and the rest of its unit, which is then read as written after it."""
+    m = _WORD_BEFORE_SLASH.match(ctx.main, end)
+    if m is None or m["word"].casefold() not in _analyte_words(concept):
+        return None, end
+    written, unit_end = _unit_at(ctx.main, m.end("word"))
+    return (written, unit_end) if written is not None and written.startswith("/") else (None, end)
+
+
+_WORD_BEFORE_SLASH = re.compile(r"\s{0,2}(?P<word>[A-Za-z]{3,20})(?=\s{0,2}/)")
+
+
+def _analyte_words(concept: Concept) -> frozenset[str]:
+    return frozenset(t.casefold() for t in (*concept.terms, *concept.abbreviations))
 
 
 _COUNT_PER_SQUARE = re.compile(r"\s{0,2}(?:cells?\s*)?/\s*mm(?:2|\^2|²)(?![\w^])", _I)
