@@ -8,10 +8,12 @@ written here the way sponsors word them; none is copied from a registry record.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
+from matcher.api import parse_text
 from matcher.criteria import parse_eligibility_text
 from matcher.model import Criterion
 
@@ -142,3 +144,90 @@ NOT_NAMED_LIMIT: list[tuple[str, str]] = [
 @pytest.mark.parametrize(("section", "item"), NOT_NAMED_LIMIT)
 def test_a_name_that_does_not_define_the_limit_is_not_read_as_one(section: str, item: str) -> None:
     assert [c for c in _read(section, item) if c.kind == "lab" and c.manual_reason is None] == []
+
+
+# ------------------------------------------------------------------ age groups in words
+# "Adults", "Adult patients": aged 18 or over; "Minors", "Underage": under 18. Only the
+# bare group (with its subject noun) is an age limit: "adults unable to consent" is about
+# consent, "minor surgery" is no age at all.
+AGE_GROUP: list[tuple[str, str, int | None, int | None]] = [
+    ("inclusion", "Adults", 18, None),
+    ("inclusion", "Adult patients", 18, None),
+    ("inclusion", "Adult patient.", 18, None),
+    ("inclusion", "Adult men and women", 18, None),
+    ("exclusion", "Minors", None, 17),
+    ("exclusion", "Minor patients", None, 17),
+    ("exclusion", "Underage", None, 17),
+    ("exclusion", "The patient is a minor", None, 17),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "low", "high"), AGE_GROUP)
+def test_an_age_group_in_words_is_an_age_limit(
+    section: str, item: str, low: int | None, high: int | None
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind == "age"
+    assert (criterion.params["min_years"], criterion.params["max_years"]) == (low, high)
+
+
+def test_adults_with_a_disease_are_an_age_limit_and_the_disease() -> None:
+    criteria = _read("inclusion", "Adults with active systemic sclerosis")
+    assert sorted(c.kind for c in criteria if c.manual_reason is None) == ["age", "diagnosis"]
+    (age,) = [c for c in criteria if c.kind == "age"]
+    assert age.params["min_years"] == 18
+
+
+NOT_AGE_GROUP: list[tuple[str, str]] = [
+    ("exclusion", "Adults unable to consent"),
+    ("inclusion", "Adults as well as children (no age limit)"),
+    ("exclusion", "Minor surgery within 2 weeks"),
+    ("inclusion", "Adult healthy volunteers"),
+]
+
+
+@pytest.mark.parametrize(("section", "item"), NOT_AGE_GROUP)
+def test_a_group_word_that_is_not_the_whole_requirement_sets_no_age(
+    section: str, item: str
+) -> None:
+    assert [c for c in _read(section, item) if c.kind == "age" and c.manual_reason is None] == []
+
+
+# ------------------------------------------------------------------ words around a limit
+# "Age range:", the creatinine clearance's equation named after the value, "bodyweight"
+# in one word: words that name what is already read.
+AROUND: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("inclusion", "Age range: 18 - 65 years old;", "age", {"min_years": 18, "max_years": 65}),
+    ("inclusion", "Age range 12 to 17 years", "age", {"min_years": 12, "max_years": 17}),
+    ("exclusion", "Creatinine clearance < 40 ml/min calculated (Cockcroft & Gault)", "lab",
+     {"analytes": ["lab.egfr"], "op": "<", "value": 40.0}),
+    ("exclusion", "Creatinine clearance below 30 mL/min according to Cockcroft and Gault", "lab",
+     {"analytes": ["lab.egfr"], "op": "<", "value": 30.0}),
+    ("exclusion", "Bodyweight < 45 kg", "vital", {"analytes": ["lab.weight"], "op": "<",
+                                                   "value": 45.0}),
+    ("inclusion", "Body-weight of at least 40 kg", "vital", {"analytes": ["lab.weight"],
+                                                             "op": ">=", "value": 40.0}),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "kind", "expected"), AROUND)
+def test_words_that_name_what_is_read_leave_the_limit_computed(
+    section: str, item: str, kind: str, expected: dict[str, Any]
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind == kind
+    assert {k: criterion.params.get(k) for k in expected} == expected
+
+
+def test_a_note_gives_a_bodyweight_written_in_one_word() -> None:
+    findings = parse_text("Bodyweight 62 kg today, BP 118/76.", dt.date(2025, 5, 6))
+    assert [f.value for f in findings if f.concept == "lab.weight"] == [62.0]
+
+
+# "Known primary hyperparathyroidism" is a standing state (cured by surgery): excluded while
+# present, as "hepatic failure" is; its history is history.
+def test_known_primary_hyperparathyroidism_is_a_current_state_and_its_history_is_ever() -> None:
+    (known,) = _read("exclusion", "Known primary hyperparathyroidism")
+    (history,) = _read("exclusion", "History of primary hyperparathyroidism")
+    assert known.params["temporality"] == "current"
+    assert history.params["temporality"] == "ever"

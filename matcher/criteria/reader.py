@@ -1229,7 +1229,9 @@ _AGE_IN_EXCEPTION = re.compile(rf"\d{{1,3}}\s*{_AGE_UNIT}\b|\bage", _I)
 
 def _age(ctx: _Ctx) -> _Parsed | None:
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
-    if cue is None or re.search(r"child-?bearing", ctx.text, _I):
+    if cue is None:
+        return _age_group(ctx)
+    if re.search(r"child-?bearing", ctx.text, _I):
         return None
     others = ctx.concepts("diagnosis", "drug", "drug_class", "lab", "score", "procedure")
     if others and cue.start() > 25:
@@ -1259,6 +1261,36 @@ def _age(ctx: _Ctx) -> _Parsed | None:
     if high is not None and high <= 18 and (low is None or low < 18):
         for m in _CHILDREN.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "age:group")
+    return _Parsed("age", ctx.key("age"), {"min_years": low, "max_years": high})
+
+
+# "Adults", "Adult patients", "Minors", "Underage", "The patient is a minor": an age group
+# named with no number, the whole item. Adult and minor are 18 and over / under 18 (the
+# age of majority in most registries' countries); any other word ("adults unable to
+# consent", "minor surgery", "adult healthy volunteers") leaves the item to other readers.
+_SUBJECT_NOUNS = r"(?:patients?|subjects?|participants?|persons?|individuals?|people)"
+_ADULT_GROUP = re.compile(
+    rf"\W*(?:adults?|adult\s+(?:{_SUBJECT_NOUNS}|(?:men|males?)\s+(?:and|or)\s+"
+    r"(?:women|females?)|(?:women|females?)\s+(?:and|or)\s+(?:men|males?)))[\s.,;:]*",
+    _I,
+)
+_MINOR_GROUP = re.compile(
+    rf"\W*(?:(?:the\s+)?{_SUBJECT_NOUNS}\s+(?:is|are)\s+(?:an?\s+)?)?"
+    rf"(?:minors?|under-?age|minor\s+{_SUBJECT_NOUNS})[\s.,;:]*",
+    _I,
+)
+
+
+def _age_group(ctx: _Ctx) -> _Parsed | None:
+    if len(ctx.text) > 60:
+        return None
+    if _ADULT_GROUP.fullmatch(ctx.text):
+        low, high = 18, None
+    elif _MINOR_GROUP.fullmatch(ctx.text):
+        low, high = None, 17
+    else:
+        return None
+    ctx.take(0, len(ctx.text), "age:group-word")
     return _Parsed("age", ctx.key("age"), {"min_years": low, "max_years": high})
 
 
@@ -4100,7 +4132,12 @@ _INCLUSION_OR = re.compile(r"\b(?:or|and/or)\b", _I)
 # "with" joins two requirements after a complete phrase ("Aged 12 or older with SLE",
 # "SLE with SLEDAI > 6"); after a verb it takes its object ("diagnosed with",
 # "living with", "treated with").
-_WITH_AFTER = re.compile(r"(?:\d|%|\)|\byears?|\bold|\bolder|\byounger|\bcriteria)\s*$", _I)
+# ("Adults with SSc", "Adult patients with SLE": the age group is a requirement of its own.)
+_WITH_AFTER = re.compile(
+    r"(?:\d|%|\)|\byears?|\bold|\bolder|\byounger|\bcriteria|\badults?"
+    r"|\badult\s+(?:patients?|subjects?|participants?))\s*$",
+    _I,
+)
 # Readings that decide a documented condition from a judgement wording ("no
 # contraindication for cell collection" → poor venous access): beside "met the standards
 # of leukapheresis" the item is the investigator's, so such an item is never cut.
