@@ -224,10 +224,67 @@ def test_a_note_gives_a_bodyweight_written_in_one_word() -> None:
     assert [f.value for f in findings if f.concept == "lab.weight"] == [62.0]
 
 
-# "Known primary hyperparathyroidism" is a standing state (cured by surgery): excluded while
-# present, as "hepatic failure" is; its history is history.
-def test_known_primary_hyperparathyroidism_is_a_current_state_and_its_history_is_ever() -> None:
-    (known,) = _read("exclusion", "Known primary hyperparathyroidism")
-    (history,) = _read("exclusion", "History of primary hyperparathyroidism")
-    assert known.params["temporality"] == "current"
-    assert history.params["temporality"] == "ever"
+# Primary hyperparathyroidism is cured by surgery: whether "known primary
+# hyperparathyroidism" means now or ever is not in the words (registries mean either), so
+# a person checks it, also when it is one piece of a list whose other pieces are read.
+def test_primary_hyperparathyroidism_is_left_to_a_person_and_the_list_around_it_is_read() -> None:
+    criteria = _read("exclusion", "Hypercalcaemia (> 2.6 mmol/L), or known primary "
+                                  "hyperparathyroidism")
+    assert [(c.kind, _about(c)) for c in criteria if c.manual_reason is None] == [
+        ("lab", ("lab.calcium",))]
+    (manual,) = [c for c in criteria if c.manual_reason is not None]
+    assert "hyperparathyroidism is still present" in (manual.manual_reason or "")
+
+
+# ------------------------------------------------------------------ how long the disease is known
+# "Type 1 diabetes for at least 6 months": the time right after the condition's name is its
+# duration; a qualifier before the name ("stable", "quiescent", "active") is the duration of
+# that state, which the notes do not date, and stays manual.
+DURATION: list[tuple[str, str, dict[str, Any]]] = [
+    ("inclusion", "SLE for at least 6 months",
+     {"concepts": ["dx.sle"], "min_duration_days": 183, "duration_strict": False}),
+    ("inclusion", "Established SLE for at least 6 months",
+     {"concepts": ["dx.sle"], "min_duration_days": 183}),
+    ("inclusion", "History of SLE of at least 6 months",
+     {"concepts": ["dx.sle"], "min_duration_days": 183}),
+    ("inclusion", "Patients with type 2 diabetes for more than 5 years",
+     {"concepts": ["dx.diabetes_t2"], "min_duration_days": 1825, "duration_strict": True}),
+    ("inclusion", "Myositis diagnosis at least 6 months prior to inclusion in the study",
+     {"concepts": ["dx.myositis"], "min_duration_days": 183}),
+    ("inclusion", "Diagnosed with SLE more than 6 months ago",
+     {"concepts": ["dx.sle"], "min_duration_days": 183, "duration_strict": True}),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "expected"), DURATION)
+def test_the_time_after_a_conditions_name_is_how_long_it_is_known(
+    section: str, item: str, expected: dict[str, Any]
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind == "diagnosis_timing"
+    assert {k: criterion.params.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize("item", [
+    "Active SLE for at least 6 months",
+    "Stable SLE for at least 3 months",
+    "Clinically quiescent SLE for at least 3 months",
+])
+def test_the_duration_of_a_state_of_the_disease_stays_manual(item: str) -> None:
+    (criterion,) = _read("inclusion", item)
+    assert criterion.manual_reason is not None
+
+
+def test_idiopathic_inflammatory_myopathy_is_myositis_in_notes_and_in_criteria() -> None:
+    findings = parse_text("Idiopathic inflammatory myopathy diagnosed 2019, on MMF.",
+                          dt.date(2025, 5, 6))
+    assert "dx.myositis" in {f.concept for f in findings}
+    (criterion,) = _read("inclusion", "Idiopathic inflammatory myopathy for at least 6 months")
+    assert criterion.kind == "diagnosis_timing"
+    assert criterion.params["concepts"] == ["dx.myositis"]
+
+
+def test_known_primary_hyperparathyroidism_alone_is_left_to_a_person() -> None:
+    (criterion,) = _read("exclusion", "Primary hyperparathyroidism (known)")
+    assert criterion.kind == "manual"
+    assert "hyperparathyroidism is still present" in (criterion.manual_reason or "")

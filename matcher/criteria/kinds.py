@@ -1128,11 +1128,22 @@ _DURATION_CUE = re.compile(r"\b(?:diagnos\w*|disease\s+duration|duration|onset)\
 _ANCHOR = re.compile(
     r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:signing\s+(?:of\s+)?"
     r"(?:the\s+)?(?:informed\s+)?consent(?:\s+form)?|screening(?:\s+visit)?|enrol\w*|"
-    r"randomi[sz]ation|baseline|study\s+entry|day\s+[01]|first\s+dose|visit\s+1)\b",
+    r"randomi[sz]ation|baseline|study\s+entry|day\s+[01]|first\s+dose|visit\s+1|"
+    r"(?:study\s+)?inclusion(?:\s+in(?:to)?\s+the\s+(?:study|trial))?)\b",
+    _I,
+)
+# "Type 1 diabetes for at least 6 months", "SLE for more than 1 year", "history of SLE of
+# at least 6 months": the time right after the condition's name is how long it has been
+# known. (A qualifier before the name, "stable SLE for 3 months", is another duration and
+# stays for the coverage guard.)
+_FOR_ELAPSED = re.compile(
+    rf"\s*(?:\([^()]{{1,15}}\)\s*)?(?:for|of)\s+(?:a\s+(?:minimum|period)\s+of\s+)?"
+    rf"(?:at\s+least|more\s+than|longer\s+than|over|≥|>=|>)\s*(?:{_NUM}|{_WORD_NUM})\s*"
+    r"(?:days?|weeks?|months?|years?)\b",
     _I,
 )
 _TIMING_WORDS = re.compile(
-    r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|"
+    r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|ago|"
     r"childhood|juvenile|age|aged|years?\s+of\s+age|at\s+the\s+time\s+of|according\s+to|"
     r"newly|recently|new|"
     r"criteria|classification|fulfill?(?:ing|s)?|meeting|for)\b",
@@ -1151,7 +1162,9 @@ def is_onset_age(text: str) -> bool:
 def _timing(item: _Item) -> KindReading | None:
     diagnoses = item.of("diagnosis")
     onset = is_onset_age(item.main)
-    cue = _DURATION_CUE.search(item.main)
+    cue = _DURATION_CUE.search(item.main) or any(
+        _FOR_ELAPSED.match(item.main, t.end) for t in diagnoses
+    )
     if (not onset and not cue) or item.exclusion:
         return None
     # "according to the EULAR/ACR criteria" names how the diagnosis was made.

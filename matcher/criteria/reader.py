@@ -2732,7 +2732,10 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         t.concept_id for t in ctx.mentions("diagnosis", "procedure")
         if named is None or not named[0] <= t.start < named[1]
     ]
-    conditions = list(dict.fromkeys(conditions))
+    # A condition a person checks (grammar "manual_concepts") is not an alternative the
+    # notes decide: left over, it makes the item be read piece by piece.
+    manual = load_grammar().manual_concepts
+    conditions = [c for c in dict.fromkeys(conditions) if c not in manual]
     if ctx.exclusion and conditions and re.search(r"\bor\b", ctx.main, _I):
         # "eGFR < 30 mL/min or on dialysis or renal transplant": either excludes.
         params.setdefault("alternatives", []).append({"concepts": conditions})
