@@ -288,3 +288,28 @@ def test_known_primary_hyperparathyroidism_alone_is_left_to_a_person() -> None:
     (criterion,) = _read("exclusion", "Primary hyperparathyroidism (known)")
     assert criterion.kind == "manual"
     assert "hyperparathyroidism is still present" in (criterion.manual_reason or "")
+
+
+# ------------------------------------------------------------------ a part of the SLEDAI
+# Notes give the SLEDAI total; its clinical part (without serology), or the points from some
+# items, are not in them. Such a limit is a person's, with a reason that says so, and a total
+# beside it is still read.
+PARTIAL_SLEDAI: list[tuple[str, list[dict[str, Any]]]] = [
+    ("Clinical SLEDAI-2K score of at least 4", []),
+    ("SLEDAI-2K ≥ 6, excluding points from serology", []),
+    ("SELENA-SLEDAI (excluding alopecia and fever) ≥ 6", []),
+    ("SLEDAI-2K ≥ 8 with at least 4 points derived from clinical items", []),
+    ("SLEDAI-2K score ≥ 6 and a clinical SLEDAI-2K score ≥ 4",
+     [{"concept": "score.sledai", "op": ">=", "value": 6.0}]),
+]
+
+
+@pytest.mark.parametrize(("item", "computed"), PARTIAL_SLEDAI)
+def test_a_part_of_the_sledai_is_a_persons_and_the_total_beside_it_is_read(
+    item: str, computed: list[dict[str, Any]]
+) -> None:
+    criteria = _read("inclusion", item)
+    assert [{k: c.params.get(k) for k in ("concept", "op", "value")}
+            for c in criteria if c.manual_reason is None] == computed
+    (manual,) = [c for c in criteria if c.manual_reason is not None]
+    assert "give the total" in (manual.manual_reason or "")

@@ -1925,6 +1925,22 @@ _BILAG_GRADE = re.compile(
     r"[A-E](?:\s*(?:/|,|or|and)\s*[A-E])*(?![\w-])"
 )
 _BILAG_REASON = "BILAG organ-domain grades (A to E) are not read from notes; checked by a person"
+# "Clinical SLEDAI-2K ≥ 4", "SLEDAI-2K ≥ 6 excluding points from serology", "with at least 4
+# points from laboratory items": a part of the score. Notes give the total only, and a
+# total of 6 may or may not hold 4 clinical points.
+_PARTIAL_SLEDAI = re.compile(
+    r"\bclinical\W{0,3}\s*(?:SELENA[\s-]*)?SLEDAI|"
+    r"\b(?:excluding|excluded|exclusive\s+of|without|not\s+(?:counting|including))\b[^.;]{0,60}?"
+    r"\b(?:serolog\w*|laborator\w*|lab|anti-?ds-?DNA|complement|alopecia|fever|CNS|"
+    r"central\s+nervous|points?)\b|"
+    r"\bpoints?\s+(?:derived|attributable|coming|obtained|from)\b",
+    _I,
+)
+_PARTIAL_SLEDAI_REASON = (
+    "a part of the SLEDAI (clinical points, points without serology or from some items) is "
+    "not in the notes, which give the total; checked by a person"
+)
+_PARTIAL_SCORE_RULE = "score:partial"  # named in the trace: see `_policy`
 
 
 # "A score of ≥ 6 on the SLEDAI-2K", "score ≤ 6 at screening on SELENA-SLEDAI": the
@@ -2105,6 +2121,9 @@ def _score(ctx: _Ctx) -> _Parsed | None:
         return None
     if any(m.concept_id == "score.bilag" for m in mentions) and _BILAG_GRADE.search(ctx.main):
         return _manual(_BILAG_REASON, ctx.key("bilag"))
+    if any(m.concept_id == "score.sledai" for m in mentions) and _PARTIAL_SLEDAI.search(ctx.text):
+        ctx.taken.append((0, 0, _PARTIAL_SCORE_RULE))
+        return _manual(_PARTIAL_SLEDAI_REASON, ctx.key("sledai"))
     readings: list[tuple[TermMatch, dict[str, Any] | None, list[tuple[int, int]]]] = []
     for index, mention in enumerate(mentions):
         # A threshold is read within a few words of the name ("ECOG 0, 1 or 2"): a bounded
@@ -4356,6 +4375,7 @@ def _policy(parsed: _Parsed) -> bool:
     return (
         any(rule in parsed.trace for rule in _POLICY_RULES)
         or _UNREAD_THRESHOLD_RULE in parsed.trace
+        or _PARTIAL_SCORE_RULE in parsed.trace
         or reason == _BILAG_REASON
     )
 
