@@ -313,3 +313,30 @@ def test_a_part_of_the_sledai_is_a_persons_and_the_total_beside_it_is_read(
             for c in criteria if c.manual_reason is None] == computed
     (manual,) = [c for c in criteria if c.manual_reason is not None]
     assert "give the total" in (manual.manual_reason or "")
+
+
+# ------------------------------------------------------------------ pregnancy and lactation
+# The present state in the words sponsors use for it ("already", "still", "during ...
+# period", "If female, ..."); and a state the item denies ("who are not breastfeeding") is
+# required absent, never present.
+PREGNANCY: list[tuple[str, str, list[str], bool]] = [
+    ("exclusion", "Women who are already pregnant", ["dx.pregnancy"], True),
+    ("exclusion", "Mothers who are still breastfeeding", ["dx.lactation"], True),
+    ("exclusion", "If female, pregnant or breast-feeding", ["dx.pregnancy", "dx.lactation"],
+     True),
+    ("exclusion", "Women during pregnancy or lactation period", ["dx.pregnancy", "dx.lactation"],
+     True),
+    ("exclusion", "Pregnant women or women in lactation period",
+     ["dx.pregnancy", "dx.lactation"], True),
+    ("inclusion", "Women who are not breastfeeding", ["dx.lactation"], False),
+    ("inclusion", "Female participants who are not currently lactating", ["dx.lactation"], False),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "states", "present"), PREGNANCY)
+def test_pregnancy_and_lactation_are_read_as_a_present_state_affirmed_or_denied(
+    section: str, item: str, states: list[str], present: bool
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind == "pregnancy"
+    assert (criterion.params["states"], criterion.params["present"]) == (states, present)

@@ -241,6 +241,16 @@ def _planned_pregnancy(item: _Item) -> KindReading:
 
 
 _MALE_OR = re.compile(r"\b(?:males?|men|boys?)\s+(?:or|and|and/or)\b", _I)
+# Words that say the state is the present one, as sponsors write it: "already pregnant",
+# "still breastfeeding", "women during pregnancy or lactation period", "If female,
+# pregnant or breast-feeding" (whom it is about).
+_NOW_STATE = re.compile(
+    r"\b(?:already|still|presently|now)\b|"
+    r"\b(?:during|in)\s+(?:the\s+)?(?:period\s+of\s+)?(?=pregnan|lactat|breast|nursing)|"
+    r"(?<=pregnancy\s)periods?\b|(?<=lactation\s)periods?\b|(?<=feeding\s)periods?\b|"
+    r"^\W*if\s+(?:female|a\s+woman|women)\s*,",
+    _I,
+)
 
 
 def _pregnancy(item: _Item) -> KindReading | None:
@@ -263,13 +273,17 @@ def _pregnancy(item: _Item) -> KindReading | None:
     states = (["dx.pregnancy"] if pregnant else []) + (["dx.lactation"] if lactating else [])
     lead = _LEAD_NEGATION.match(item.main)
     non = any(m.group().lower().startswith("non") for m in pregnant)
-    present = not (lead or non or re.search(r"\bnot\s+(?:be\s+)?(?:currently\s+)?pregnan",
-                                            item.main, _I))  # fmt: skip
+    # "not pregnant", "who are not breastfeeding", "not already pregnant": the state denied.
+    present = not (lead or non or re.search(
+        r"\bnot\s+(?:be\s+)?(?:(?:currently|already|still|presently)\s+)?"
+        r"(?:pregnan|lactat|breast|nursing)", item.main, _I))  # fmt: skip
     for m in pregnant + lactating:
         item.take(m.start(), m.end())
     if lead:
         item.take(lead.start(), lead.end())
     item.take_all(re.compile(r"\bnot\b|\bwho\s+are\b|\bor\b|\bcurrently\b", _I))
+    if present:
+        item.take_all(_NOW_STATE)
     if not present:
         # "Male or non-pregnant females": for men the requirement holds trivially.
         item.take_all(_MALE_OR)
