@@ -340,3 +340,13 @@ def test_pregnancy_and_lactation_are_read_as_a_present_state_affirmed_or_denied(
     (criterion,) = _read(section, item)
     assert criterion.manual_reason is None and criterion.kind == "pregnancy"
     assert (criterion.params["states"], criterion.params["present"]) == (states, present)
+
+
+def test_a_pregnancy_exclusion_in_a_trial_about_pregnancy_is_left_to_a_person() -> None:
+    text = "Exclusion Criteria:\n- Women who are already pregnant\n"
+    (about_pregnancy,) = parse_eligibility_text(
+        text, ["Aspirin to improve pregnancy outcome in women with lupus"])
+    (other,) = parse_eligibility_text(text, ["Belimumab in adults with lupus nephritis"])
+    assert about_pregnancy.kind == "manual"
+    assert "own condition" in (about_pregnancy.manual_reason or "")
+    assert other.kind == "pregnancy"
