@@ -350,3 +350,25 @@ def test_a_pregnancy_exclusion_in_a_trial_about_pregnancy_is_left_to_a_person() 
     assert about_pregnancy.kind == "manual"
     assert "own condition" in (about_pregnancy.manual_reason or "")
     assert other.kind == "pregnancy"
+
+
+# ------------------------------------------------------------------ a nephritis proven on tissue
+BIOPSY: list[tuple[str, str, list[str]]] = [
+    ("inclusion", "Histological diagnosis of lupus nephritis.",
+     ["I", "II", "III", "IV", "V", "VI"]),
+    ("inclusion", "Lupus nephritis confirmed by renal pathology",
+     ["I", "II", "III", "IV", "V", "VI"]),
+    ("inclusion", "Histopathologically proven lupus nephritis class III or IV", ["III", "IV"]),
+    ("inclusion", "Renal biopsy documenting lupus nephritis class III or IV according to the "
+                  "updated ISN/RPS classification", ["III", "IV"]),
+    ("inclusion", "Kidney biopsy revealing class V lupus nephritis", ["V"]),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "classes"), BIOPSY)
+def test_a_lupus_nephritis_proven_on_tissue_is_a_biopsy_of_its_classes(
+    section: str, item: str, classes: list[str]
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind == "biopsy"
+    assert criterion.params["classes"] == classes

@@ -1569,6 +1569,7 @@ _OTHER_SCALE = re.compile(
     _I,
 )
 _HISTOLOGY = re.compile(r"\b(?:proliferative|membranous)\b", _I)
+_TISSUE_PROOF = re.compile(r"\b(?:histolog|histopatholog|patholog)\w*", _I)
 # "Class III (Class V) or Class IV (Class V)": a class in brackets after another, with no
 # sign, may mean "with V" or "with or without V" (a lost "±"); no exact class set is
 # readable from it, so the item is left to a person.
@@ -1724,6 +1725,11 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
     )
     histology = re.search(r"proliferative|membranous", ctx.text, _I) and (
         "dx.lupus_nephritis" in diagnoses or (has_biopsy and nephritis)
+    )
+    # "Histological diagnosis of lupus nephritis", "LN confirmed by renal pathology": the
+    # nephritis proven on tissue is a biopsy of it (any class unless one is named).
+    histology = histology or (
+        "dx.lupus_nephritis" in diagnoses and _TISSUE_PROOF.search(ctx.text) is not None
     )
     if not (has_class or histology or has_biopsy):
         return None
