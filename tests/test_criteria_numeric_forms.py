@@ -372,3 +372,39 @@ def test_a_lupus_nephritis_proven_on_tissue_is_a_biopsy_of_its_classes(
     (criterion,) = _read(section, item)
     assert criterion.manual_reason is None and criterion.kind == "biopsy"
     assert criterion.params["classes"] == classes
+
+
+# ------------------------------------------------------------------ a range in words and signs
+RANGE: list[tuple[str, str, list[tuple[str, float]]]] = [
+    ("inclusion", "Proteinuria range from 0.75 to 3.5g/d", [(">=", 0.75), ("<=", 3.5)]),
+    ("inclusion", "Proteinuria ranging from 1 to 3.5 g/day", [(">=", 1.0), ("<=", 3.5)]),
+    ("inclusion", "HbA1c with values between 5.7 and 6.4%", [(">=", 5.7), ("<=", 6.4)]),
+    ("inclusion", "eGFR <30 but > 15 mL/min/1.73 m2", [("<", 30.0), (">", 15.0)]),
+    ("inclusion", "eGFR ≥ 15 and < 30 mL/min/1.73 m2", [(">=", 15.0), ("<", 30.0)]),
+    ("inclusion", "Estimated GFR by CKD-EPI < 60 ml / min / 1.73 sqm but > 20 ml / min / 1.73 sqm",
+     [("<", 60.0), (">", 20.0)]),
+    ("inclusion", "BMI ≥ 18 and ≤ 35 kg/m2", [(">=", 18.0), ("<=", 35.0)]),
+]
+
+
+@pytest.mark.parametrize(("section", "item", "bounds"), RANGE)
+def test_a_range_in_words_or_two_signs_is_both_limits(
+    section: str, item: str, bounds: list[tuple[str, float]]
+) -> None:
+    (criterion,) = _read(section, item)
+    assert criterion.manual_reason is None and criterion.kind in ("lab", "vital")
+    params = criterion.params
+    limits = [params, *params.get("alternatives", [])]
+    assert [(p["op"], p["value"]) for p in limits] == bounds
+    assert params["combine"] == "and"
+
+
+@pytest.mark.parametrize("item", [
+    "eGFR < 30 or > 90 mL/min/1.73 m2",  # either side: not a range
+    "eGFR > 60 and > 15 mL/min/1.73 m2",  # two limits on one side
+    "eGFR ≥ 60 and < 30 mL/min/1.73 m2",  # an empty range
+])
+def test_two_limits_that_are_not_a_range_are_not_read_as_one(item: str) -> None:
+    criteria = _read("inclusion", item)
+    assert all(c.manual_reason is not None or "alternatives" not in c.params for c in criteria)
+    assert not [c for c in criteria if c.manual_reason is None and c.params.get("combine") == "and"]

@@ -647,7 +647,10 @@ _BP_PAIR = re.compile(
 )
 _RANGE = re.compile(
     # "Body mass index (BMI) 18-32": the abbreviation in brackets before the range.
-    rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?"
+    rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:with\s+)?(?:counts?|levels?|values?)\s+)?"
+    rf"(?:of\s+|:\s*|=\s*)?"
+    # "proteinuria range from 0.75 to 3.5 g/d", "ranging from 1 to 3 g/day"
+    rf"(?:(?:in\s+the\s+)?range\s+(?:from\s+|of\s+|between\s+)?|ranging\s+(?:from\s+|between\s+))?"
     rf"(?P<between>between\s+|from\s+|"
     # "in the normal range (35-50 g/L)", "within normal range( 8.5-10.5 mg/dl)"
     rf"(?:within|in)\s+(?:the\s+)?(?:normal\s+)?(?:range\s*)?(?:of\s+)?)?(?:\(\s*)?(?P<a>{_NUM})\s*"
@@ -739,6 +742,9 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     cmps = [c for c in _comparisons(item.main, start) if c.start < min(stop, start + 60)]
     if not cmps or cmps[0].uln:
         return []
+    bounded = _two_sided(item, concept_id, cmps, stop)
+    if bounded:
+        return bounded
     cmp = cmps[0]
     written, unit_end = _unit_at(item.main, cmp.num_end)
     converted = normalize(family, cmp.value, written, analyte=concept.key)
@@ -747,6 +753,39 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     item.take(cmp.start, max(unit_end, cmp.stop))  # "25 kg (55 lbs) or more": the suffix too
     return [{"analytes": [concept_id], "op": cmp.op, "value": _tidy(converted[0]),
              "unit": converted[1]}]  # fmt: skip
+
+
+# "eGFR ≥ 15 and < 30 mL/min/1.73 m2", "eGFR < 30 but > 15 mL/min", "BMI > 18, < 35": two
+# limits on opposite sides, the unit written once (after the second) or after each. "Or"
+# between them is an either-or, not a range, and is not read here.
+_BOUND_JOIN = re.compile(r"\s*,?\s*(?:and|but)?\s*(?:also\s+)?$", _I)
+_LOWER_OPS, _UPPER_OPS = frozenset({">", ">="}), frozenset({"<", "<="})
+
+
+def _two_sided(item: _Item, concept_id: str, cmps: list[Any], stop: int) -> list[dict[str, Any]]:
+    if len(cmps) < 2 or cmps[1].uln or cmps[1].start >= stop:
+        return []
+    first, second = cmps[0], cmps[1]
+    if {first.op in _LOWER_OPS, second.op in _LOWER_OPS} != {True, False}:
+        return []
+    concept = item.vocab[concept_id]
+    family = concept.attrs.get("family", "")
+    written_b, end_b = _unit_at(item.main, second.num_end)
+    written_a, end_a = _unit_at(item.main, first.num_end)
+    if written_b is None or not _BOUND_JOIN.match(item.main[max(end_a, first.stop):second.start]):
+        return []
+    a = normalize(family, first.value, written_a or written_b, analyte=concept.key)
+    b = normalize(family, second.value, written_b, analyte=concept.key)
+    if a is None or b is None or a[1] != concept.canonical_unit or b[1] != a[1]:
+        return []
+    low, high = (a, b) if first.op in _LOWER_OPS else (b, a)
+    if low[0] >= high[0]:
+        return []
+    item.take(first.start, max(end_b, second.stop))
+    return [
+        {"analytes": [concept_id], "op": c.op, "value": _tidy(v[0]), "unit": v[1]}
+        for c, v in ((first, a), (second, b))
+    ]
 
 
 # =====================================================================================
