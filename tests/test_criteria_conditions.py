@@ -116,7 +116,8 @@ ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
     # lipids, bone, parathyroid
     ("exclusion", "Familial hypercholesterolemia", ["dx.familial_hypercholesterolemia"], {}),
     ("exclusion", "Known dyslipidaemia", ["dx.hyperlipidaemia"], {}),
-    ("exclusion", "Primary hyperparathyroidism (known)", ["dx.primary_hyperparathyroidism"], {}),
+    # (primary hyperparathyroidism is read, then left to a person: surgery cures it, and
+    # registries mean "known" both now and ever; tests/test_criteria_numeric_forms.py)
     ("exclusion", "History of vertebral compression fractures", ["dx.vertebral_fracture"], {}),
     ("exclusion", "Osteoporosis", ["dx.osteoporosis"], {}),
     # a central nervous system disease is a neurological disease; an opportunistic infection

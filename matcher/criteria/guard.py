@@ -394,6 +394,8 @@ def guard_reason(
     grammar = grammar or load_grammar()
     concepts = list(params.get("concepts", []))
     concepts += [c for alt in params.get("alternatives", []) for c in alt.get("concepts", [])]
+    # A pregnancy reading names its states: "already pregnant" in a trial about pregnancy.
+    concepts += list(params.get("states", []))
     if criterion_type == "exclusion" and own & set(concepts):
         mine = [c for c in concepts if c in own]
         return "guard:own-condition", (

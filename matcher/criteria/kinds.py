@@ -241,6 +241,16 @@ def _planned_pregnancy(item: _Item) -> KindReading:
 
 
 _MALE_OR = re.compile(r"\b(?:males?|men|boys?)\s+(?:or|and|and/or)\b", _I)
+# Words that say the state is the present one, as sponsors write it: "already pregnant",
+# "still breastfeeding", "women during pregnancy or lactation period", "If female,
+# pregnant or breast-feeding" (whom it is about).
+_NOW_STATE = re.compile(
+    r"\b(?:already|still|presently|now)\b|"
+    r"\b(?:during|in)\s+(?:the\s+)?(?:period\s+of\s+)?(?=pregnan|lactat|breast|nursing)|"
+    r"(?<=pregnancy\s)periods?\b|(?<=lactation\s)periods?\b|(?<=feeding\s)periods?\b|"
+    r"^\W*if\s+(?:female|a\s+woman|women)\s*,",
+    _I,
+)
 
 
 def _pregnancy(item: _Item) -> KindReading | None:
@@ -263,13 +273,17 @@ def _pregnancy(item: _Item) -> KindReading | None:
     states = (["dx.pregnancy"] if pregnant else []) + (["dx.lactation"] if lactating else [])
     lead = _LEAD_NEGATION.match(item.main)
     non = any(m.group().lower().startswith("non") for m in pregnant)
-    present = not (lead or non or re.search(r"\bnot\s+(?:be\s+)?(?:currently\s+)?pregnan",
-                                            item.main, _I))  # fmt: skip
+    # "not pregnant", "who are not breastfeeding", "not already pregnant": the state denied.
+    present = not (lead or non or re.search(
+        r"\bnot\s+(?:be\s+)?(?:(?:currently|already|still|presently)\s+)?"
+        r"(?:pregnan|lactat|breast|nursing)", item.main, _I))  # fmt: skip
     for m in pregnant + lactating:
         item.take(m.start(), m.end())
     if lead:
         item.take(lead.start(), lead.end())
     item.take_all(re.compile(r"\bnot\b|\bwho\s+are\b|\bor\b|\bcurrently\b", _I))
+    if present:
+        item.take_all(_NOW_STATE)
     if not present:
         # "Male or non-pregnant females": for men the requirement holds trivially.
         item.take_all(_MALE_OR)
@@ -633,7 +647,10 @@ _BP_PAIR = re.compile(
 )
 _RANGE = re.compile(
     # "Body mass index (BMI) 18-32": the abbreviation in brackets before the range.
-    rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:counts?|levels?|values?)\s+)?(?:of\s+|:\s*|=\s*)?"
+    rf"^\s*(?:\([^()\d]{{1,12}}\)\s*)?(?:(?:with\s+)?(?:counts?|levels?|values?)\s+)?"
+    rf"(?:of\s+|:\s*|=\s*)?"
+    # "proteinuria range from 0.75 to 3.5 g/d", "ranging from 1 to 3 g/day"
+    rf"(?:(?:in\s+the\s+)?range\s+(?:from\s+|of\s+|between\s+)?|ranging\s+(?:from\s+|between\s+))?"
     rf"(?P<between>between\s+|from\s+|"
     # "in the normal range (35-50 g/L)", "within normal range( 8.5-10.5 mg/dl)"
     rf"(?:within|in)\s+(?:the\s+)?(?:normal\s+)?(?:range\s*)?(?:of\s+)?)?(?:\(\s*)?(?P<a>{_NUM})\s*"
@@ -725,6 +742,9 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     cmps = [c for c in _comparisons(item.main, start) if c.start < min(stop, start + 60)]
     if not cmps or cmps[0].uln:
         return []
+    bounded = _two_sided(item, concept_id, cmps, stop)
+    if bounded:
+        return bounded
     cmp = cmps[0]
     written, unit_end = _unit_at(item.main, cmp.num_end)
     converted = normalize(family, cmp.value, written, analyte=concept.key)
@@ -733,6 +753,39 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     item.take(cmp.start, max(unit_end, cmp.stop))  # "25 kg (55 lbs) or more": the suffix too
     return [{"analytes": [concept_id], "op": cmp.op, "value": _tidy(converted[0]),
              "unit": converted[1]}]  # fmt: skip
+
+
+# "eGFR ≥ 15 and < 30 mL/min/1.73 m2", "eGFR < 30 but > 15 mL/min", "BMI > 18, < 35": two
+# limits on opposite sides, the unit written once (after the second) or after each. "Or"
+# between them is an either-or, not a range, and is not read here.
+_BOUND_JOIN = re.compile(r"\s*,?\s*(?:and|but)?\s*(?:also\s+)?$", _I)
+_LOWER_OPS, _UPPER_OPS = frozenset({">", ">="}), frozenset({"<", "<="})
+
+
+def _two_sided(item: _Item, concept_id: str, cmps: list[Any], stop: int) -> list[dict[str, Any]]:
+    if len(cmps) < 2 or cmps[1].uln or cmps[1].start >= stop:
+        return []
+    first, second = cmps[0], cmps[1]
+    if {first.op in _LOWER_OPS, second.op in _LOWER_OPS} != {True, False}:
+        return []
+    concept = item.vocab[concept_id]
+    family = concept.attrs.get("family", "")
+    written_b, end_b = _unit_at(item.main, second.num_end)
+    written_a, end_a = _unit_at(item.main, first.num_end)
+    if written_b is None or not _BOUND_JOIN.match(item.main[max(end_a, first.stop):second.start]):
+        return []
+    a = normalize(family, first.value, written_a or written_b, analyte=concept.key)
+    b = normalize(family, second.value, written_b, analyte=concept.key)
+    if a is None or b is None or a[1] != concept.canonical_unit or b[1] != a[1]:
+        return []
+    low, high = (a, b) if first.op in _LOWER_OPS else (b, a)
+    if low[0] >= high[0]:
+        return []
+    item.take(first.start, max(end_b, second.stop))
+    return [
+        {"analytes": [concept_id], "op": c.op, "value": _tidy(v[0]), "unit": v[1]}
+        for c, v in ((first, a), (second, b))
+    ]
 
 
 # =====================================================================================
@@ -1128,11 +1181,22 @@ _DURATION_CUE = re.compile(r"\b(?:diagnos\w*|disease\s+duration|duration|onset)\
 _ANCHOR = re.compile(
     r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:signing\s+(?:of\s+)?"
     r"(?:the\s+)?(?:informed\s+)?consent(?:\s+form)?|screening(?:\s+visit)?|enrol\w*|"
-    r"randomi[sz]ation|baseline|study\s+entry|day\s+[01]|first\s+dose|visit\s+1)\b",
+    r"randomi[sz]ation|baseline|study\s+entry|day\s+[01]|first\s+dose|visit\s+1|"
+    r"(?:study\s+)?inclusion(?:\s+in(?:to)?\s+the\s+(?:study|trial))?)\b",
+    _I,
+)
+# "Type 1 diabetes for at least 6 months", "SLE for more than 1 year", "history of SLE of
+# at least 6 months": the time right after the condition's name is how long it has been
+# known. (A qualifier before the name, "stable SLE for 3 months", is another duration and
+# stays for the coverage guard.)
+_FOR_ELAPSED = re.compile(
+    rf"\s*(?:\([^()]{{1,15}}\)\s*)?(?:for|of)\s+(?:a\s+(?:minimum|period)\s+of\s+)?"
+    rf"(?:at\s+least|more\s+than|longer\s+than|over|≥|>=|>)\s*(?:{_NUM}|{_WORD_NUM})\s*"
+    r"(?:days?|weeks?|months?|years?)\b",
     _I,
 )
 _TIMING_WORDS = re.compile(
-    r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|"
+    r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|ago|"
     r"childhood|juvenile|age|aged|years?\s+of\s+age|at\s+the\s+time\s+of|according\s+to|"
     r"newly|recently|new|"
     r"criteria|classification|fulfill?(?:ing|s)?|meeting|for)\b",
@@ -1151,7 +1215,9 @@ def is_onset_age(text: str) -> bool:
 def _timing(item: _Item) -> KindReading | None:
     diagnoses = item.of("diagnosis")
     onset = is_onset_age(item.main)
-    cue = _DURATION_CUE.search(item.main)
+    cue = _DURATION_CUE.search(item.main) or any(
+        _FOR_ELAPSED.match(item.main, t.end) for t in diagnoses
+    )
     if (not onset and not cue) or item.exclusion:
         return None
     # "according to the EULAR/ACR criteria" names how the diagnosis was made.

@@ -78,7 +78,7 @@ from matcher.model import LOOKBACK_DAYS, SYSTEMIC_ROUTE, AnyOf, CohortScope, Cri
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.doses import steroid_factor
 from matcher.nlp.units import canonical_unit, normalize
-from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
+from matcher.nlp.vocab import Concept, TermMatch, Vocabulary, in_context, load_vocabulary
 
 __all__ = [
     "format_criteria_table",
@@ -1229,7 +1229,9 @@ _AGE_IN_EXCEPTION = re.compile(rf"\d{{1,3}}\s*{_AGE_UNIT}\b|\bage", _I)
 
 def _age(ctx: _Ctx) -> _Parsed | None:
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
-    if cue is None or re.search(r"child-?bearing", ctx.text, _I):
+    if cue is None:
+        return _age_group(ctx)
+    if re.search(r"child-?bearing", ctx.text, _I):
         return None
     others = ctx.concepts("diagnosis", "drug", "drug_class", "lab", "score", "procedure")
     if others and cue.start() > 25:
@@ -1259,6 +1261,36 @@ def _age(ctx: _Ctx) -> _Parsed | None:
     if high is not None and high <= 18 and (low is None or low < 18):
         for m in _CHILDREN.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "age:group")
+    return _Parsed("age", ctx.key("age"), {"min_years": low, "max_years": high})
+
+
+# "Adults", "Adult patients", "Minors", "Underage", "The patient is a minor": an age group
+# named with no number, the whole item. Adult and minor are 18 and over / under 18 (the
+# age of majority in most registries' countries); any other word ("adults unable to
+# consent", "minor surgery", "adult healthy volunteers") leaves the item to other readers.
+_SUBJECT_NOUNS = r"(?:patients?|subjects?|participants?|persons?|individuals?|people)"
+_ADULT_GROUP = re.compile(
+    rf"\W*(?:adults?|adult\s+(?:{_SUBJECT_NOUNS}|(?:men|males?)\s+(?:and|or)\s+"
+    r"(?:women|females?)|(?:women|females?)\s+(?:and|or)\s+(?:men|males?)))[\s.,;:]*",
+    _I,
+)
+_MINOR_GROUP = re.compile(
+    rf"\W*(?:(?:the\s+)?{_SUBJECT_NOUNS}\s+(?:is|are)\s+(?:an?\s+)?)?"
+    rf"(?:minors?|under-?age|minor\s+{_SUBJECT_NOUNS})[\s.,;:]*",
+    _I,
+)
+
+
+def _age_group(ctx: _Ctx) -> _Parsed | None:
+    if len(ctx.text) > 60:
+        return None
+    if _ADULT_GROUP.fullmatch(ctx.text):
+        low, high = 18, None
+    elif _MINOR_GROUP.fullmatch(ctx.text):
+        low, high = None, 17
+    else:
+        return None
+    ctx.take(0, len(ctx.text), "age:group-word")
     return _Parsed("age", ctx.key("age"), {"min_years": low, "max_years": high})
 
 
@@ -1537,6 +1569,7 @@ _OTHER_SCALE = re.compile(
     _I,
 )
 _HISTOLOGY = re.compile(r"\b(?:proliferative|membranous)\b", _I)
+_TISSUE_PROOF = re.compile(r"\b(?:histolog|histopatholog|patholog)\w*", _I)
 # "Class III (Class V) or Class IV (Class V)": a class in brackets after another, with no
 # sign, may mean "with V" or "with or without V" (a lost "±"); no exact class set is
 # readable from it, so the item is left to a person.
@@ -1692,6 +1725,11 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
     )
     histology = re.search(r"proliferative|membranous", ctx.text, _I) and (
         "dx.lupus_nephritis" in diagnoses or (has_biopsy and nephritis)
+    )
+    # "Histological diagnosis of lupus nephritis", "LN confirmed by renal pathology": the
+    # nephritis proven on tissue is a biopsy of it (any class unless one is named).
+    histology = histology or (
+        "dx.lupus_nephritis" in diagnoses and _TISSUE_PROOF.search(ctx.text) is not None
     )
     if not (has_class or histology or has_biopsy):
         return None
@@ -1893,6 +1931,22 @@ _BILAG_GRADE = re.compile(
     r"[A-E](?:\s*(?:/|,|or|and)\s*[A-E])*(?![\w-])"
 )
 _BILAG_REASON = "BILAG organ-domain grades (A to E) are not read from notes; checked by a person"
+# "Clinical SLEDAI-2K ≥ 4", "SLEDAI-2K ≥ 6 excluding points from serology", "with at least 4
+# points from laboratory items": a part of the score. Notes give the total only, and a
+# total of 6 may or may not hold 4 clinical points.
+_PARTIAL_SLEDAI = re.compile(
+    r"\bclinical\W{0,3}\s*(?:SELENA[\s-]*)?SLEDAI|"
+    r"\b(?:excluding|excluded|exclusive\s+of|without|not\s+(?:counting|including))\b[^.;]{0,60}?"
+    r"\b(?:serolog\w*|laborator\w*|lab|anti-?ds-?DNA|complement|alopecia|fever|CNS|"
+    r"central\s+nervous|points?)\b|"
+    r"\bpoints?\s+(?:derived|attributable|coming|obtained|from)\b",
+    _I,
+)
+_PARTIAL_SLEDAI_REASON = (
+    "a part of the SLEDAI (clinical points, points without serology or from some items) is "
+    "not in the notes, which give the total; checked by a person"
+)
+_PARTIAL_SCORE_RULE = "score:partial"  # named in the trace: see `_policy`
 
 
 # "A score of ≥ 6 on the SLEDAI-2K", "score ≤ 6 at screening on SELENA-SLEDAI": the
@@ -2058,6 +2112,12 @@ def _take_activity_lead(ctx: _Ctx, mention: TermMatch) -> None:
         ctx.take(0, lead.end(), "score:activity-lead")
 
 
+# The trace mark of a threshold the reader recognised but could not read (an unknown
+# unit, a lost comparison sign): a person checks that clause, and only that clause
+# ("Hemoglobin < 9 mmol/dL or active hepatitis B": the hepatitis is still read).
+_UNREAD_THRESHOLD_RULE = "lab:unread-threshold"
+
+
 def _score(ctx: _Ctx) -> _Parsed | None:
     """ "SLEDAI-2K ≥ 6", "ECOG 0 to 2", "ECOG performance status 0-1". The threshold is
     read after the score's name, so "2K"/"2000" in the name is never a value, and before
@@ -2067,6 +2127,9 @@ def _score(ctx: _Ctx) -> _Parsed | None:
         return None
     if any(m.concept_id == "score.bilag" for m in mentions) and _BILAG_GRADE.search(ctx.main):
         return _manual(_BILAG_REASON, ctx.key("bilag"))
+    if any(m.concept_id == "score.sledai" for m in mentions) and _PARTIAL_SLEDAI.search(ctx.text):
+        ctx.taken.append((0, 0, _PARTIAL_SCORE_RULE))
+        return _manual(_PARTIAL_SLEDAI_REASON, ctx.key("sledai"))
     readings: list[tuple[TermMatch, dict[str, Any] | None, list[tuple[int, int]]]] = []
     for index, mention in enumerate(mentions):
         # A threshold is read within a few words of the name ("ECOG 0, 1 or 2"): a bounded
@@ -2112,6 +2175,7 @@ def _score(ctx: _Ctx) -> _Parsed | None:
         params = {"concept": concept.id, **threshold}
         return _Parsed("score", ctx.key(concept.key), params)
     concept = ctx.vocab[mentions[0].concept_id]
+    ctx.taken.append((0, 0, _UNREAD_THRESHOLD_RULE))  # named in the trace: see `_policy`
     return _manual(f"{concept.label} threshold not recognised", ctx.key(concept.key))
 
 
@@ -2129,6 +2193,11 @@ class _Mention:
     concept: str
     start: int
     end: int
+    # A condition's name standing for its analyte ("Thrombocytopenia (< 50,000/µL)"): the
+    # side of the limit the name says ("<" for "-penia", ">" for "hyper-"), and whether the
+    # item is the bare name ("Anaemia": below the lower limit of normal). See _named_limits.
+    side: str = ""
+    bare: bool = False
 
 
 def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
@@ -2158,8 +2227,69 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
             continue
         if _PER_FIELD.match(ctx.main, m.end()):
             found.append(_Mention("lab.urine_rbc", m.start(), m.end()))
+    found = _with_named_limits(ctx, found)
     found.sort(key=lambda f: f.start)
     return _until_next(found, ctx.main)
+
+
+def _with_named_limits(ctx: _Ctx, found: list[_Mention]) -> list[_Mention]:
+    """ "Thrombocytopenia (< 50,000/µL)", "Anaemia < 8 g/dL", "Hypercalcaemia (> 10.4
+    mg/dL)": a condition named by one analyte's limit, the limit written right after it
+    with no analyte between (then the name is the analyte's mention); or a cytopenia named
+    alone ("Leucopenia", "Low platelet count": below the lower limit of normal). A limit
+    on the other side of the name ("thrombocytopenia (> 50,000)") is not its definition."""
+    names = _named_limit_pattern()
+    if names is None or not _NAMED_LIMIT_HINT.search(ctx.main):
+        return found
+    bare = _BARE_NAME.fullmatch(ctx.main)
+    if bare is not None:
+        owner, side = _named_limit_owner(bare["name"])
+        if owner is not None and side == "<" and _CYTOPENIA.search(bare["name"]):
+            # The bare name is the whole item: the analyte's own words in it are the name's.
+            return [_Mention(owner, bare.start("name"), bare.end("name"), side, bare=True)]
+        return found
+    for m in names.finditer(ctx.main):
+        owner, side = _named_limit_owner(m["name"])
+        cmps = ctx.comparisons_between(m.end(), m.end() + 4)
+        if owner is None or not cmps or cmps[0].uln or cmps[0].op[0] != side:
+            continue
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue  # "Vitamin D deficiency (< 20 ng/mL)": the analyte's own mention reads it
+        found.append(_Mention(owner, m.start(), m.end(), side))
+    return found
+
+
+@cache
+def _named_limit_pattern() -> re.Pattern[str] | None:
+    owners, _ = _condition_names()
+    sided = [n for n in owners if _named_limit_owner(n)[0] is not None]
+    if not sided:
+        return None
+    names = "|".join(_phrase_pattern(n) for n in sorted(sided, key=len, reverse=True))
+    # The severity a limit defines ("severe thrombocytopenia (< 50,000/µL)") is part of the
+    # name; the gap to the limit is a bracket, a colon or a space ("defined as" and an
+    # analyte's own name are the defined-condition rule's, `_defined_condition`).
+    return re.compile(rf"(?:\bsevere\s+)?(?P<name>{names})\s*[(\[:]?\s*", _I)
+
+
+@cache
+def _named_limit_owner(name: str) -> tuple[str | None, str]:
+    """(the one analyte whose limit `name` names, "<" or ">"); (None, "") for a name two
+    analytes share ("hepatic impairment") or one that says no side ("myositis")."""
+    owners, _ = _condition_names()
+    owner = owners.get(" ".join(name.casefold().split()), frozenset())
+    low = _LOW_NAME.search(name) is not None
+    high = _HIGH_NAME.search(name) is not None
+    if len(owner) != 1 or low == high:
+        return None, ""
+    return next(iter(owner)), "<" if low else ">"
+
+
+_LOW_NAME = re.compile(r"penia|paenia|an(?:a)?emia|^hypo|^low\b|deficien", _I)
+_HIGH_NAME = re.compile(r"^hyper|^elevated\b|^high\b", _I)
+_CYTOPENIA = re.compile(r"penia|paenia|an(?:a)?emia|^low\b.*\bcount", _I)
+_NAMED_LIMIT_HINT = re.compile(r"penia|paenia|aemia|emia|\blow\b|deficien", _I)
+_BARE_NAME = re.compile(r"\W*(?P<name>\w[\w\s-]*?)[\s.,;:]*", _I)
 
 
 _RED_CELLS = re.compile(r"\b(?:RBCs?|red\s+(?:blood\s+)?cells?|erythrocytes)\b", _I)
@@ -2261,6 +2391,9 @@ def _lab_reading(
         end = method.end()
         if spans is not None:
             spans.append((method.start(), method.end()))
+    if mention.bare:
+        # "Anaemia", "Leucopenia": below the lower limit of normal.
+        return {"op": "<", "lln_multiple": 1.0, "unit": ctx.vocab[mention.concept].canonical_unit}
     limit = min(end + 80, stop if stop is not None else len(ctx.main))
     cmps = ctx.comparisons_between(mention.end, limit)
     if not cmps:
@@ -2279,6 +2412,8 @@ def _lab_reading(
             spans.append((cmp.start, lln.end()))
         return {"op": cmp.op, "lln_multiple": float(cmp.value), "unit": unit}
     written, unit_end = _unit_at(ctx.main, cmp.num_end)
+    if written is None:
+        written, unit_end = _unit_after_analyte(ctx, concept, cmp.num_end)
     bare_mass = re.match(r"\s*(mg|g)\b", ctx.main[cmp.num_end :], _I)
     if written is None and concept.id == "lab.urine_protein_24h" and bare_mass:
         # "24-hour urine protein ≥ 500 mg": a mass in a day's collection is per day.
@@ -2344,6 +2479,23 @@ _BARE_VALUE = re.compile(
     rf"(?P<num>{_NUM})(?![\d])",
     _I,
 )
+
+
+def _unit_after_analyte(ctx: _Ctx, concept: Concept, end: int) -> tuple[str | None, int]:
+    """ "< 50,000 platelets/mm3", "≥ 1500 neutrophils/µL": the analyte's own name between
+    the number and the rest of its unit, which is then read as written after it."""
+    m = _WORD_BEFORE_SLASH.match(ctx.main, end)
+    if m is None or m["word"].casefold() not in _analyte_words(concept):
+        return None, end
+    written, unit_end = _unit_at(ctx.main, m.end("word"))
+    return (written, unit_end) if written is not None and written.startswith("/") else (None, end)
+
+
+_WORD_BEFORE_SLASH = re.compile(r"\s{0,2}(?P<word>[A-Za-z]{3,20})(?=\s{0,2}/)")
+
+
+def _analyte_words(concept: Concept) -> frozenset[str]:
+    return frozenset(t.casefold() for t in (*concept.terms, *concept.abbreviations))
 
 
 _COUNT_PER_SQUARE = re.compile(r"\s{0,2}(?:cells?\s*)?/\s*mm(?:2|\^2|²)(?![\w^])", _I)
@@ -2575,6 +2727,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         return _manual(reason, ctx.key(concept.key))
     groups = _group_readings(ctx)
     if not groups:
+        ctx.taken.append((0, 0, _UNREAD_THRESHOLD_RULE))  # named in the trace: see `_policy`
         return _manual(_unread_threshold(ctx, mentions[0], concept.label), ctx.key(concept.key))
     analytes, reading = groups[0]
     named = _defined_condition(ctx, mentions, [a for group, _ in groups for a in group])
@@ -2604,7 +2757,10 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         t.concept_id for t in ctx.mentions("diagnosis", "procedure")
         if named is None or not named[0] <= t.start < named[1]
     ]
-    conditions = list(dict.fromkeys(conditions))
+    # A condition a person checks (grammar "manual_concepts") is not an alternative the
+    # notes decide: left over, it makes the item be read piece by piece.
+    manual = load_grammar().manual_concepts
+    conditions = [c for c in dict.fromkeys(conditions) if c not in manual]
     if ctx.exclusion and conditions and re.search(r"\bor\b", ctx.main, _I):
         # "eGFR < 30 mL/min or on dialysis or renal transplant": either excludes.
         params.setdefault("alternatives", []).append({"concepts": conditions})
@@ -4004,7 +4160,12 @@ _INCLUSION_OR = re.compile(r"\b(?:or|and/or)\b", _I)
 # "with" joins two requirements after a complete phrase ("Aged 12 or older with SLE",
 # "SLE with SLEDAI > 6"); after a verb it takes its object ("diagnosed with",
 # "living with", "treated with").
-_WITH_AFTER = re.compile(r"(?:\d|%|\)|\byears?|\bold|\bolder|\byounger|\bcriteria)\s*$", _I)
+# ("Adults with SSc", "Adult patients with SLE": the age group is a requirement of its own.)
+_WITH_AFTER = re.compile(
+    r"(?:\d|%|\)|\byears?|\bold|\bolder|\byounger|\bcriteria|\badults?"
+    r"|\badult\s+(?:patients?|subjects?|participants?))\s*$",
+    _I,
+)
 # Readings that decide a documented condition from a judgement wording ("no
 # contraindication for cell collection" → poor venous access): beside "met the standards
 # of leukapheresis" the item is the investigator's, so such an item is never cut.
@@ -4219,7 +4380,8 @@ def _policy(parsed: _Parsed) -> bool:
     reason = parsed.manual_reason or ""
     return (
         any(rule in parsed.trace for rule in _POLICY_RULES)
-        or reason.endswith("threshold not recognised")
+        or _UNREAD_THRESHOLD_RULE in parsed.trace
+        or _PARTIAL_SCORE_RULE in parsed.trace
         or reason == _BILAG_REASON
     )
 
