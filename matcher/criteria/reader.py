@@ -4447,11 +4447,14 @@ def _member_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] |
     else manual naming the words that may reach it."""
     # "Serious infection such as bacteraemia, sepsis": examples of the lead, which is the
     # criterion; read alone, "sepsis" would lose "serious" and the other infections.
-    if (draft.section != EXCLUSION or _UNSPLITTABLE.search(clean)
-            or _ANY_EXAMPLE_CUE.search(clean) or guard.lead_negation(_normalise(clean))):
+    # An exception in a bracket is its member's own: "previous malignancy (except skin
+    # cancer), diabetes or HIV".
+    if (draft.section != EXCLUSION or _UNSPLITTABLE.search(_masked_brackets(clean))
+            or _ANY_EXAMPLE_CUE.search(clean) or _DEFINES.search(clean)
+            or guard.lead_negation(_normalise(clean))):  # fmt: skip
         return None
-    found = criteria_lists.members(clean, _term_spans(clean), _term_spans)
-    if found is None:
+    found = criteria_lists.members(clean, _term_spans(clean), _term_spans, _reaching_time)
+    if found is None or not _members_apart(found):
         return None
     out: list[_Part] = []
     for member in found:
@@ -4471,6 +4474,29 @@ def _member_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] |
             parsed = _manual(reason, parsed.key)
         out.append((ctype, text, replace(parsed, trace=(*parsed.trace, member.rule))))
     return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
+
+
+# "Substance abuse disorder (i.e., drugs, alcohol)": what follows defines the lead.
+_DEFINES = re.compile(r"\bi\.\s?e\.|\bie\b|\bnamely\b|\bthat\s+is\b", _I)
+
+
+def _members_apart(found: list[criteria_lists.Member]) -> bool:
+    """Can the members be read apart? Not when two name one concept and one of them says
+    no time of its own ("Cancer or history of cancer cured less than 5 years ago": the
+    contrast makes the first a current cancer), nor when the last ends on a bracket
+    stating a time ("hydroxychloroquine or another antimalarial (-3 months)": the time may
+    reach every member)."""
+    vocab = load_vocabulary()
+    named = [{t.concept_id for t in vocab.find_terms(_normalise(m.own))} for m in found]
+    for (a, first), (b, second) in itertools.combinations(zip(named, found, strict=True), 2):
+        # "current smoker or former smoker (> 10 pack-years)": each says its own time.
+        if a & b and not (criteria_lists.opens_on_time(first.own)
+                          and criteria_lists.opens_on_time(second.own)):  # fmt: skip
+            return False
+    last = found[-1].own
+    brackets = re.findall(r"\(([^()]*)\)", last)
+    return not any(_reaching_time(b) or re.search(r"\d\s*(?:months?|weeks?|days?|years?)\b", b, _I)
+                   for b in brackets)  # fmt: skip
 
 
 _ONE_OF = re.compile(
