@@ -154,3 +154,48 @@ def test_a_member_with_its_own_history_lead_does_not_take_the_list_s_again() -> 
     criteria = _read("exclusion", "History of alkaptonuria, stroke, or a history of seizures")
     assert [c.text for c in criteria] == [
         "History of alkaptonuria", "History of stroke", "a history of seizures"]
+
+
+EXAMPLES = [
+    # (item, concepts computed, the head left to a person)
+    ("Other serious comorbidities (HIV, tuberculosis, Kartagener syndrome)",
+     {"dx.hiv", "dx.tuberculosis"}, "Other serious comorbidities"),
+    ("Other medical conditions such as diabetes mellitus, alkaptonuria or HIV",
+     {"dx.diabetes", "dx.hiv"}, "Other medical conditions"),
+    ("Concomitant diseases, e.g. epilepsy, pachyonychia congenita, tuberculosis",
+     {"dx.seizure", "dx.tuberculosis"}, "Concomitant diseases"),
+    # a history lead of the head reaches each example
+    ("History of neurological problems (e.g. epilepsy, Kartagener syndrome)",
+     {"dx.seizure"}, "History of neurological problems"),
+]
+
+
+@pytest.mark.parametrize(("item", "concepts", "head"), EXAMPLES)
+def test_examples_under_a_head_the_reader_cannot_read_are_each_excluded(
+    item: str, concepts: set[str], head: str
+) -> None:
+    criteria = _read("exclusion", item)
+    assert concepts <= set(_computed(criteria)), [(c.kind, c.text) for c in criteria]
+    first = criteria[0]
+    assert first.kind == "manual" and first.text == head and "list:example-head" in first.trace
+    assert all("list:example" in c.trace for c in criteria[1:])
+    # the head's qualifiers reach every example: "serious HIV" is judged by a person
+    for criterion in _computed(criteria).values():
+        if "serious" in head:
+            assert criterion.params.get("judged"), criterion.params
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # the examples are themselves categories: their severity is a judgement
+        "Other severe comorbidities (e.g. severe cardiac, hepatic or neurological disorders)",
+        # a head with words beyond qualifiers narrows what its examples stand for
+        "Comorbidities limiting walking (epilepsy, tuberculosis)",
+    ],
+)
+def test_examples_are_not_computed_where_the_head_narrows_or_judges_them(item: str) -> None:
+    criteria = _read("exclusion", item)
+    for criterion in _computed(criteria).values():
+        assert not {"dx.heart_disease", "dx.neurological", "dx.seizure",
+                    "dx.tuberculosis"} & _concepts(criterion), criterion.text  # fmt: skip

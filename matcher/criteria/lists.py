@@ -46,8 +46,9 @@ from matcher.criteria.grammar import (
 from matcher.criteria.temporality import load_temporality
 from matcher.errors import VocabularyError
 
-__all__ = ["LISTS_FILE", "ListRules", "Member", "clauses", "load_list_rules", "members",
-           "names_a_finding", "opens_on_time", "read_list_rules", "top_level"]  # fmt: skip
+__all__ = ["LISTS_FILE", "ListRules", "Member", "category_qualifiers", "clauses",
+           "history_end", "load_list_rules", "members", "names_a_finding", "names_category",
+           "opens_on_time", "read_list_rules", "top_level", "with_qualifiers"]  # fmt: skip
 
 LISTS_FILE = "matcher/criteria/data/criteria_lists.json"
 _LISTS = ("list_leads", "clause_links", "organ_words", "population_words")
@@ -372,8 +373,9 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
     pairs = [(m.start(), m.end("b")) for m in _SLASH_PAIR.finditer(body)
              if _organ(m["a"], rules) and _organ(m["b"], rules)]  # fmt: skip
     inside = [sorted(t for t in [*terms, *pairs] if b <= t[0] and t[1] <= e) for b, e in spans]
+    heads = _elided_heads(body, spans, inside, rules) if timed is not None else {}
     if not all(inside) and (timed is None or not _unknown_members_stand_alone(
-            body, spans, inside, timed)):  # fmt: skip
+            body, spans, inside, timed, heads)):  # fmt: skip
         return None  # a member naming nothing: a qualifier of its neighbour, perhaps
     first_b, first_e = spans[0]
     intro = first_b + _introducer_end(body[first_b:first_e])
@@ -415,6 +417,9 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
         variants: list[str] = []
         reach: list[str] = []
         rule = "list:member"
+        if index in heads:
+            # "severe gastrointestinal, neurological or blood disorders"
+            own, rule = f"{own} {heads[index]}", "list:shared-head"
         if index > 0 and certain:
             if _history_end(own):
                 pass  # "History of stroke, or a history of seizures": its own lead
@@ -501,7 +506,7 @@ def names_a_finding(piece: str) -> bool:
 
 def _unknown_members_stand_alone(
     body: str, spans: list[tuple[int, int]], inside: list[list[tuple[int, int]]],
-    timed: Callable[[str], bool],
+    timed: Callable[[str], bool], heads: dict[int, str],
 ) -> bool:
     """May the members naming no vocabulary term be read as findings of their own? Each
     must name one (`names_a_finding`) and carry no time ("A, B or alkaptonuria within 6
@@ -514,6 +519,8 @@ def _unknown_members_stand_alone(
             piece = piece[_history_end(piece):].strip()
         if inside[index]:
             continue
+        if index in heads:
+            piece = f"{piece} {heads[index]}"
         if not names_a_finding(piece) or timed(piece):
             return False
         if index == len(spans) - 1 and _QUALIFYING_WORD.search(_bare(piece)):
@@ -542,6 +549,32 @@ def _governor(member: str) -> str:
 def _bare(piece: str) -> str:
     """The piece with its brackets blanked."""
     return "".join(ch if keep else " " for ch, keep in zip(piece, top_level(piece), strict=True))
+
+
+def _elided_heads(body: str, spans: list[tuple[int, int]], inside: list[list[tuple[int, int]]],
+                  rules: ListRules) -> dict[int, str]:  # fmt: skip
+    """Members that are organ words left to share the head of a later member: in "HIV,
+    severe gastrointestinal, neurological or blood disorders" the second and third take
+    "disorders". A run of members naming no term, each only qualifier and organ words
+    ending on an organ, then a member naming an organ before its head."""
+    heads: dict[int, str] = {}
+    run: list[int] = []
+    for index, (begin, end) in enumerate(spans):
+        words = _WORD.findall(body[begin:end])
+        bare_organs = (not inside[index] and words and _organ(words[-1], rules)
+                       and all(_qualifier_word(w, rules) for w in words)
+                       and "(" not in body[begin:end])  # fmt: skip
+        if bare_organs:
+            run.append(index)
+            continue
+        if run and words:
+            organs = [i for i, w in enumerate(words) if _organ(w, rules)]
+            head = words[organs[-1] + 1 :] if organs else []
+            if organs and head and not any(_organ(w, rules) for w in head):
+                for i in run:
+                    heads[i] = " ".join(head)
+        run = []
+    return heads
 
 
 def _qualifiers_end(body: str, begin: int, end: int, rules: ListRules) -> int:
@@ -590,3 +623,72 @@ def opens_on_time(member: str, rules: ListRules | None = None) -> bool:
         or first[0].lower() in rules.member_qualifiers and first[0].lower() not in (
             "other", "another", "any", "all", "known", "documented", "diagnosed")
     )  # fmt: skip
+
+
+
+# Category words a head of examples names ("comorbidities", "conditions"): the list leads
+# that are nouns of a category, not "other" or "medical".
+_NOT_QUALIFYING = frozenset({"other", "another", "any", "all", "known", "documented",
+                             "diagnosed", "both", "either", "etc"})  # fmt: skip
+
+
+def _categories() -> frozenset[str]:
+    rules = load_list_rules()
+    categories = {w for e in rules.list_leads.entries for w in words_of(e)} - _NOT_QUALIFYING
+    return frozenset(categories - {"medical", "comorbid", "co"})
+
+
+def names_category(text: str) -> bool:
+    """Does the text name a category of conditions ("neurological disorders")?"""
+    return any(w in _categories() for w in words_of(text))
+
+
+def category_qualifiers(head: str) -> str | None:
+    """The qualifiers a head naming a category of conditions gives its examples:
+    "Other severe active co-morbidities" → "severe active"; "History of neurological
+    problems" → "History of"; "Other medical conditions" → "". None when the head names
+    no category ("comorbidities", "diseases", "conditions") or has a word beyond filler,
+    qualifiers and organs ("Co-morbidity preventing exercise": the examples are instances
+    only of what limits exercise)."""
+    rules, grammar = load_list_rules(), load_grammar()
+    skip = grammar.filler.words | set(grammar.lead_subjects) | set(grammar.lead_auxiliaries)
+    categories = _categories()
+    intro = _introducer_end(head)
+    history = _history_end(head[intro:])
+    lead = head[:intro + history].strip() if history else ""  # "Presence or history of"
+    head = head[intro + history:] if history else head
+    words = words_of(head)
+    if not any(w in categories for w in words):
+        return None
+    kept = [lead] if lead else []
+    for word in words:
+        if (word in skip or word in categories or word in rules.organ_words
+                or word in {"medical", "comorbid", "co"}):  # fmt: skip
+            continue  # "Underlying gastrointestinal diseases, including ...": the organ
+            # names the category; its examples are instances all the same
+        if word not in rules.member_qualifiers or word in _NOT_QUALIFYING:
+            if word in _NOT_QUALIFYING:
+                continue
+            return None
+        kept.append(word)
+    return " ".join(kept)
+
+
+def with_qualifiers(member: Member, qualifiers: str) -> Member:
+    """The member read with the qualifiers of the head it is an example of ("severe active"
+    + "HIV", "History of" + "epilepsy"), a qualifier it already says not repeated."""
+    history = _history_end(qualifiers)
+    lead, rest = qualifiers[:history].strip(), qualifiers[history:]
+
+    def qualified(text: str) -> str:
+        own = {w.lower() for w in _WORD.findall(text)}
+        extra = [q for q in rest.split() if q not in own]
+        return " ".join([*([lead] if lead and not _history_end(text) else []), *extra, text])
+
+    return Member(qualified(member.own), tuple(qualified(v) for v in member.variants),
+                  member.reach, member.rule)  # fmt: skip
+
+
+def history_end(text: str) -> int:
+    """Where a history lead opening `text` ends ("History of | epilepsy"); 0: none."""
+    return _history_end(text)
