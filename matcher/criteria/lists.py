@@ -581,7 +581,8 @@ def _qualifiers_end(body: str, begin: int, end: int, rules: ListRules) -> int:
     """Where the run of history and qualifier words opening body[begin:end] ends
     ("Uncontrolled | alkaptonuria", "History of severe | alkaptonuria")."""
     at = begin + _history_end(body[begin:end])
-    for word in _WORD.finditer(body, at, end):
+    words = list(_WORD.finditer(body, at, end))
+    for word in words[:-1]:  # the last word names the finding ("Active | inflammatory")
         low = word[0].lower()
         # "Receiving | acute or chronic dialysis", "Taking | ...": a verb leads the list.
         if (not (_qualifier_word(low, rules) or low.endswith("ing"))
@@ -647,9 +648,10 @@ def category_qualifiers(head: str) -> str | None:
     """The qualifiers a head naming a category of conditions gives its examples:
     "Other severe active co-morbidities" → "severe active"; "History of neurological
     problems" → "History of"; "Other medical conditions" → "". None when the head names
-    no category ("comorbidities", "diseases", "conditions") or has a word beyond filler,
-    qualifiers and organs ("Co-morbidity preventing exercise": the examples are instances
-    only of what limits exercise)."""
+    no category ("comorbidities", "diseases", "conditions") or has any other word
+    ("Co-morbidity preventing exercise": the examples are instances only of what limits
+    exercise; "other spinal diseases (compression fracture, tumour)": an organ narrows
+    them, a tumour there is no malignancy anywhere)."""
     rules, grammar = load_list_rules(), load_grammar()
     skip = grammar.filler.words | set(grammar.lead_subjects) | set(grammar.lead_auxiliaries)
     categories = _categories()
@@ -662,10 +664,8 @@ def category_qualifiers(head: str) -> str | None:
         return None
     kept = [lead] if lead else []
     for word in words:
-        if (word in skip or word in categories or word in rules.organ_words
-                or word in {"medical", "comorbid", "co"}):  # fmt: skip
-            continue  # "Underlying gastrointestinal diseases, including ...": the organ
-            # names the category; its examples are instances all the same
+        if word in skip or word in categories or word in {"medical", "comorbid", "co"}:
+            continue
         if word not in rules.member_qualifiers or word in _NOT_QUALIFYING:
             if word in _NOT_QUALIFYING:
                 continue
