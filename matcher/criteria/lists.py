@@ -43,13 +43,16 @@ from matcher.criteria.grammar import (
     read_data_object,
     words_of,
 )
+from matcher.criteria.temporality import load_temporality
 from matcher.errors import VocabularyError
 
-__all__ = ["LISTS_FILE", "ListRules", "Member", "clauses", "load_list_rules", "members",
-           "read_list_rules", "top_level"]  # fmt: skip
+__all__ = ["LISTS_FILE", "ListRules", "Member", "category_qualifiers", "clauses",
+           "history_end", "load_list_rules", "members", "names_a_finding", "names_category",
+           "opens_on_time", "read_list_rules", "top_level", "with_qualifiers"]  # fmt: skip
 
 LISTS_FILE = "matcher/criteria/data/criteria_lists.json"
 _LISTS = ("list_leads", "clause_links", "organ_words", "population_words")
+_OPTIONAL_LISTS = ("member_qualifiers",)
 _I = re.IGNORECASE
 _MAX_MEMBERS = 8
 _MAX_CLAUSES = 8
@@ -62,15 +65,17 @@ class ListRules:
     clause_links: re.Pattern[str]
     organ_words: frozenset[str]
     population_words: tuple[str, ...] = ()
+    member_qualifiers: frozenset[str] = frozenset()
 
 
 def read_list_rules(text: str, source: str = LISTS_FILE) -> ListRules:
     """The rules from the text of a lists data file, validated: the keys, each a list of
     distinct words or phrases; else VocabularyError naming the file and the key."""
-    data = read_data_object(text, source, frozenset({"version", "description", *_LISTS}))
+    data = read_data_object(text, source, frozenset({"version", "description", *_LISTS}),
+                            _OPTIONAL_LISTS)  # fmt: skip
     lists: dict[str, list[str]] = {}
-    for key in _LISTS:
-        values = data[key]
+    for key in (*_LISTS, *_OPTIONAL_LISTS):
+        values = data.get(key, [])
         if not isinstance(values, list) or not all(
             isinstance(v, str) and words_of(v) for v in values
         ):
@@ -88,6 +93,8 @@ def read_list_rules(text: str, source: str = LISTS_FILE) -> ListRules:
         clause_links=re.compile(links, _I),
         organ_words=frozenset(w for e in lists["organ_words"] for w in words_of(e)),
         population_words=tuple(lists["population_words"]),
+        member_qualifiers=frozenset(w.lower() for e in lists["member_qualifiers"]
+                                    for w in words_of(e)),  # fmt: skip
     )
 
 
@@ -231,12 +238,18 @@ def _introducer_end(text: str) -> int:
     return end
 
 
+_ENDS_ON_PREPOSITION = re.compile(r"\b(?:of|to|with|for|on|in|from|by|against)\s*$", _I)
+
+
 def _split(
     body: str, top: Sequence[bool], terms: Sequence[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """The members' spans in `body`: cut at top-level commas and "or" outside any term."""
+    # "history of or the presence of a peptic ulcer": a piece ending on a preposition
+    # shares its object with the next; the "or" is no cut.
     cuts = [m for m in _SEPARATOR.finditer(body) if top[m.start()]
-            and not any(s < m.start() and m.end() < e for s, e in terms)]  # fmt: skip
+            and not any(s < m.start() and m.end() < e for s, e in terms)
+            and not _ENDS_ON_PREPOSITION.search(body, 0, m.start())]  # fmt: skip
     spans, start = [], 0
     for m in cuts:
         spans.append((start, m.start()))
@@ -303,10 +316,13 @@ def members(
     text: str,
     terms: Sequence[tuple[int, int]],
     terms_of: Callable[[str], list[tuple[int, int]]],
+    timed: Callable[[str], bool] | None = None,
 ) -> list[Member] | None:
     """The members of an exclusion item that lists findings, each with what reaches it,
     or None when the item is no list the module can read (see the module docstring).
-    `terms`: where vocabulary terms sit in `text`; `terms_of`: the same for any text."""
+    `terms`: where vocabulary terms sit in `text`; `terms_of`: the same for any text;
+    `timed`: does a text state a time? Given, a member naming no term may be read as a
+    finding of its own (`names_a_finding`) when it states none."""
     text = text.rstrip(" .;,")
     if len(text) > _MAX_CHARS:
         return None
@@ -317,8 +333,10 @@ def members(
         # "Patients with other diseases: cancer, current infection": the lead reaches
         # every member.
         begin, lead, certain = inline.end(), inline["lead"], True
-    elif bracket > 0 and _closing(text, bracket) == end - 1:
-        # "Co-morbidity preventing resistance training (severe heart disease, ...)".
+    elif (bracket > 0 and _closing(text, bracket) == end - 1
+          and not _SEPARATOR.search(text[:bracket])):  # fmt: skip
+        # "Co-morbidity preventing resistance training (severe heart disease, ...)"; not
+        # "Cardiac disease, renal disease (except ...)", whose bracket is the last member's.
         begin, end, lead, certain = bracket + 1, end - 1, text[:bracket], True
     if certain and _introduces(lead):
         lead = ""  # it only introduces the list
@@ -335,7 +353,7 @@ def members(
     shared = _shared_head(body, spans, terms, " ".join(lead.split()))
     if shared is not None:
         return shared
-    found = _members_with_reach(body, spans, terms, " ".join(lead.split()))
+    found = _members_with_reach(body, spans, terms, " ".join(lead.split()), timed)
     if found is None:
         return None
     out = [m for member in found for m in _expand_slash(member, terms_of)]
@@ -343,7 +361,8 @@ def members(
 
 
 def _members_with_reach(body: str, spans: list[tuple[int, int]],
-                        terms: Sequence[tuple[int, int]], lead: str
+                        terms: Sequence[tuple[int, int]], lead: str,
+                        timed: Callable[[str], bool] | None = None,
                         ) -> list[Member] | None:  # fmt: skip
     """Members of a plain list. Each names a vocabulary term. The words of the first
     member before its first term may be a lead of the whole list, and the words of the
@@ -354,15 +373,34 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
     pairs = [(m.start(), m.end("b")) for m in _SLASH_PAIR.finditer(body)
              if _organ(m["a"], rules) and _organ(m["b"], rules)]  # fmt: skip
     inside = [sorted(t for t in [*terms, *pairs] if b <= t[0] and t[1] <= e) for b, e in spans]
-    if not all(inside):
+    heads = _elided_heads(body, spans, inside, rules) if timed is not None else {}
+    if not all(inside) and (timed is None or not _unknown_members_stand_alone(
+            body, spans, inside, timed, heads)):  # fmt: skip
         return None  # a member naming nothing: a qualifier of its neighbour, perhaps
     first_b, first_e = spans[0]
-    own_lead_end = inside[0][0][0]
-    intro = first_b + _introducer_end(body[first_b:own_lead_end])
+    intro = first_b + _introducer_end(body[first_b:first_e])
+    if inside[0]:
+        own_lead_end = inside[0][0][0]
+        intro = first_b + _introducer_end(body[first_b:own_lead_end])
+    else:
+        # "Uncontrolled alkaptonuria, diabetes or HIV": the qualifiers before a finding the
+        # vocabulary does not know may reach the members after it.
+        own_lead_end = _qualifiers_end(body, intro, first_e, rules)
     first_own = body[intro:first_e].strip()
     may_lead = body[intro:own_lead_end].strip()
+    # "History of A, B or C" is a history of each; a member with a time word of its own
+    # ("History of stroke, or current pregnancy") may not take it.
+    history = _history_end(may_lead)
+    certain, may_lead = may_lead[:history].strip(), may_lead[history:].strip()
+    if may_lead and all(w.lower() in rules.organ_words for w in _WORD.findall(may_lead)) and any(
+            len(_WORD.findall(body[b:e])) > 1 for b, e in spans[1:]):  # fmt: skip
+        # "Renal thrombotic microangiopathy, chronic kidney failure, pregnancy": an organ
+        # word names where its own finding sits. It reaches the members after it only
+        # when they are bare heads left to share it ("Cardiac arrhythmia, ischaemia or
+        # failure").
+        may_lead = ""
     last_b, last_e = spans[-1]
-    tail_start = max(e for _, e in inside[-1])
+    tail_start = max((e for _, e in inside[-1]), default=last_e)
     after = body[tail_start:last_e]
     bracket = re.match(r"\s*\(", after)
     if bracket is not None:
@@ -373,16 +411,284 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
         tail = ""
     prefix = f"{lead} " if lead else ""
     out: list[Member] = []
+    governors: list[str] = []
     for index, (begin, end) in enumerate(spans):
         own = first_own if index == 0 else body[begin:end].strip()
         variants: list[str] = []
         reach: list[str] = []
-        if index > 0 and may_lead:
+        rule = "list:member"
+        if index in heads:
+            # "severe gastrointestinal, neurological or blood disorders"
+            own, rule = f"{own} {heads[index]}", "list:shared-head"
+        if index > 0 and certain:
+            if _history_end(own):
+                pass  # "History of stroke, or a history of seizures": its own lead
+            elif opens_on_time(own, rules):
+                may_lead = " ".join(f"{certain} {may_lead}".split())
+            else:
+                own, rule = f"{certain} {own}", "list:history-lead"
+        elif index == 0 and certain:
+            rule = "list:history-lead"
+        if index > 0 and may_lead and not own.lower().startswith(may_lead.lower()):
             variants.append(f"{may_lead} {own}")
             reach.append(may_lead)
+        for governor in governors:
+            # "Allergy or intolerance to bupivacaine, celecoxib or dexamethasone": the
+            # members after "intolerance to" may be its objects, not findings.
+            own_history = _history_end(own) and _history_end(governor) >= len(governor)
+            # "Women with immunosuppressive disorders or with HIV": its own preposition.
+            own_object = own.split()[0].lower() == governor.split()[-1].lower()
+            if not own.lower().startswith(governor.lower()) and not (own_history or own_object):
+                variants.append(f"{governor} {own}")
+                reach.append(governor)
+        governor = _governor(own)
+        if governor and index < len(spans) - 1:
+            governors.append(governor)
         if index < len(spans) - 1 and tail:
             variants += [f"{v} {tail}" for v in [own, *variants]]
             reach.append(tail)
         out.append(Member(f"{prefix}{own}", tuple(f"{prefix}{v}" for v in variants),
-                          " … ".join(reach)))  # fmt: skip
+                          " … ".join(reach), rule))  # fmt: skip
     return out
+
+
+# A piece that leans on the member before it: "..., requiring insulin", "..., not
+# controlled by medication", "..., in remission", "..., refractory to treatment".
+_QUALIFIER_START = re.compile(
+    r"^\W*(?:in|on|at|to|for|by|with|without|from|into|upon|via|under|over|as|per|who|"
+    r"which|that|whose|whom|when|where|if|than|unless|except|excluding|not|no|never|"
+    r"requiring|needing|despite|due|caused|secondary|defined|especially|particularly|"
+    r"including|such|e\.\s?g\.|i\.\s?e\.|or|and|but|nor|only)\b",
+    _I,
+)
+_PREPOSITION = frozenset({"in", "on", "at", "to", "for", "by", "with", "without", "from",
+                          "into", "upon", "via", "under", "over", "as", "per", "than"})  # fmt: skip
+# A word inside a piece that opens a qualifying clause: after the last member it may
+# reach every member ("A, B or galactose intolerance requiring treatment").
+_QUALIFYING_WORD = re.compile(
+    r"\b(?:requiring|requires?|required|needing|needs?|with|without|despite|due\s+to|"
+    r"caused\s+by|secondary\s+to|related\s+to|associated\s+with|treated|controlled|not|"
+    r"unless|except|excluding|other\s+than|who|which|that|if|when|unless|during|after|"
+    r"before|since|prior|within|in\s+the\s+(?:past|last)|over\s+the)\b",
+    _I,
+)
+_NUMBER = re.compile(r"\d|[<>≤≥=%]|\b(?:[IVX]{1,4})\b")
+
+
+def _qualifier_word(word: str, rules: ListRules) -> bool:
+    """A word that qualifies a finding rather than naming one ("poorly", "controlled",
+    "NYHA", "renal")."""
+    grammar = load_grammar()
+    low = word.lower()
+    return (low in rules.member_qualifiers or low in rules.organ_words
+            or low in grammar.filler.words or low in grammar.negators
+            or low.endswith(("ed", "ly")))  # fmt: skip
+
+
+def names_a_finding(piece: str) -> bool:
+    """Does a list member the vocabulary does not know name a finding of its own
+    ("galactose intolerance", "ocular herpes simplex", "Kartagener syndrome"), rather than
+    qualify the member before it ("poorly controlled", "refractory to treatment", "NYHA
+    class III", "requiring insulin", "active or latent")? It must open on no connective or
+    preposition, hold no number or class, and have a word that is no qualifier, organ or
+    filler word (a bracket is its own: "alkaptonuria (except mild forms)")."""
+    rules = load_list_rules()
+    bare = _bare(piece)
+    words = _WORD.findall(bare)
+    if not words or _QUALIFIER_START.match(bare) or _NUMBER.search(bare):
+        return False
+    if len(words) > 1 and _qualifier_word(words[0], rules) and words[1].lower() in _PREPOSITION:
+        return False  # "refractory to treatment", "dependent on oxygen"
+    # "hepatitis A, B or C": a lone letter is a head left out, no finding of its own.
+    return any(len(w) > 2 and not _qualifier_word(w, rules)
+               for p in words for w in p.split("-"))  # fmt: skip
+
+
+def _unknown_members_stand_alone(
+    body: str, spans: list[tuple[int, int]], inside: list[list[tuple[int, int]]],
+    timed: Callable[[str], bool], heads: dict[int, str],
+) -> bool:
+    """May the members naming no vocabulary term be read as findings of their own? Each
+    must name one (`names_a_finding`) and carry no time ("A, B or alkaptonuria within 6
+    months": the window may reach every member), and the last none of the words that open
+    a qualifying clause, which may reach the members before it."""
+    for index, (begin, end) in enumerate(spans):
+        piece = body[begin:end].strip()
+        if index == 0:
+            piece = piece[_introducer_end(piece):].strip()
+            piece = piece[_history_end(piece):].strip()
+        if inside[index]:
+            continue
+        if index in heads:
+            piece = f"{piece} {heads[index]}"
+        if not names_a_finding(piece) or timed(piece):
+            return False
+        if index == len(spans) - 1 and _QUALIFYING_WORD.search(_bare(piece)):
+            return False
+    return True
+
+
+# A preposition whose object a list may continue: "intolerance to A, B or C".
+_OBJECT_OF = re.compile(r"\b(?:to|of|with|for|on|against|towards?|from|by|using)\b", _I)
+
+
+def _governor(member: str) -> str:
+    """The words of a member that may govern the members after it: its history lead
+    ("history of" in "..., history of peptic ulcer, heart failure") or its words up to a
+    preposition whose object the list may continue ("intolerance to" of "intolerance to
+    bupivacaine"); "" when there is none."""
+    start = _history_end(member)
+    m = _OBJECT_OF.search(_bare(member), start)
+    if m is not None:
+        return member[: m.end()].strip()
+    if start and _ENDS_ON_PREPOSITION.search(member, 0, start):
+        return member[:start].strip()  # "..., history of peptic ulcer, heart failure"
+    return ""
+
+
+def _bare(piece: str) -> str:
+    """The piece with its brackets blanked."""
+    return "".join(ch if keep else " " for ch, keep in zip(piece, top_level(piece), strict=True))
+
+
+def _elided_heads(body: str, spans: list[tuple[int, int]], inside: list[list[tuple[int, int]]],
+                  rules: ListRules) -> dict[int, str]:  # fmt: skip
+    """Members that are organ words left to share the head of a later member: in "HIV,
+    severe gastrointestinal, neurological or blood disorders" the second and third take
+    "disorders". A run of members naming no term, each only qualifier and organ words
+    ending on an organ, then a member naming an organ before its head."""
+    heads: dict[int, str] = {}
+    run: list[int] = []
+    for index, (begin, end) in enumerate(spans):
+        words = _WORD.findall(body[begin:end])
+        bare_organs = (not inside[index] and words and _organ(words[-1], rules)
+                       and all(_qualifier_word(w, rules) for w in words)
+                       and "(" not in body[begin:end])  # fmt: skip
+        if bare_organs:
+            run.append(index)
+            continue
+        if run and words:
+            organs = [i for i, w in enumerate(words) if _organ(w, rules)]
+            head = words[organs[-1] + 1 :] if organs else []
+            if organs and head and not any(_organ(w, rules) for w in head):
+                for i in run:
+                    heads[i] = " ".join(head)
+        run = []
+    return heads
+
+
+def _qualifiers_end(body: str, begin: int, end: int, rules: ListRules) -> int:
+    """Where the run of history and qualifier words opening body[begin:end] ends
+    ("Uncontrolled | alkaptonuria", "History of severe | alkaptonuria")."""
+    at = begin + _history_end(body[begin:end])
+    words = list(_WORD.finditer(body, at, end))
+    for word in words[:-1]:  # the last word names the finding ("Active | inflammatory")
+        low = word[0].lower()
+        # "Receiving | acute or chronic dialysis", "Taking | ...": a verb leads the list.
+        if (not (_qualifier_word(low, rules) or low.endswith("ing"))
+                or low in _PREPOSITION):  # fmt: skip
+            break
+        at = word.end()
+    return at if at < end else begin
+
+
+def _history_end(text: str) -> int:
+    """Where a history lead opening `text` ends: "History of", "Any past history of",
+    "Previous"; 0 when there is none."""
+    history = load_temporality().history
+    grammar = load_grammar()
+    at, end = 0, 0
+    while True:
+        gap = re.match(r"\s*", text[at:])
+        at += gap.end() if gap else 0
+        m = history.match(text, at)
+        if m is not None and re.match(r"\W|$", text[m.end() : m.end() + 1]):
+            at = end = m.end()
+            continue
+        word = _WORD.match(text, at)
+        if word is None or word[0].lower() not in grammar.filler.words:
+            return end
+        at = word.end()
+        if word[0].lower() == "of" and end:
+            end = at
+
+
+def opens_on_time(member: str, rules: ListRules | None = None) -> bool:
+    """Does a member open on a time or state word of its own ("current pregnancy",
+    "active tuberculosis", "recent stroke")?"""
+    rules = rules or load_list_rules()
+    first = _WORD.match(member.strip())
+    temporality = load_temporality()
+    return first is not None and (
+        bool(temporality.history.match(member.strip()))
+        or first[0].lower() in rules.member_qualifiers and first[0].lower() not in (
+            "other", "another", "any", "all", "known", "documented", "diagnosed")
+    )  # fmt: skip
+
+
+
+# Category words a head of examples names ("comorbidities", "conditions"): the list leads
+# that are nouns of a category, not "other" or "medical".
+_NOT_QUALIFYING = frozenset({"other", "another", "any", "all", "known", "documented",
+                             "diagnosed", "both", "either", "etc"})  # fmt: skip
+
+
+def _categories() -> frozenset[str]:
+    rules = load_list_rules()
+    categories = {w for e in rules.list_leads.entries for w in words_of(e)} - _NOT_QUALIFYING
+    return frozenset(categories - {"medical", "comorbid", "co"})
+
+
+def names_category(text: str) -> bool:
+    """Does the text name a category of conditions ("neurological disorders")?"""
+    return any(w in _categories() for w in words_of(text))
+
+
+def category_qualifiers(head: str) -> str | None:
+    """The qualifiers a head naming a category of conditions gives its examples:
+    "Other severe active co-morbidities" → "severe active"; "History of neurological
+    problems" → "History of"; "Other medical conditions" → "". None when the head names
+    no category ("comorbidities", "diseases", "conditions") or has any other word
+    ("Co-morbidity preventing exercise": the examples are instances only of what limits
+    exercise; "other spinal diseases (compression fracture, tumour)": an organ narrows
+    them, a tumour there is no malignancy anywhere)."""
+    rules, grammar = load_list_rules(), load_grammar()
+    skip = grammar.filler.words | set(grammar.lead_subjects) | set(grammar.lead_auxiliaries)
+    categories = _categories()
+    intro = _introducer_end(head)
+    history = _history_end(head[intro:])
+    lead = head[:intro + history].strip() if history else ""  # "Presence or history of"
+    head = head[intro + history:] if history else head
+    words = words_of(head)
+    if not any(w in categories for w in words):
+        return None
+    kept = [lead] if lead else []
+    for word in words:
+        if word in skip or word in categories or word in {"medical", "comorbid", "co"}:
+            continue
+        if word not in rules.member_qualifiers or word in _NOT_QUALIFYING:
+            if word in _NOT_QUALIFYING:
+                continue
+            return None
+        kept.append(word)
+    return " ".join(kept)
+
+
+def with_qualifiers(member: Member, qualifiers: str) -> Member:
+    """The member read with the qualifiers of the head it is an example of ("severe active"
+    + "HIV", "History of" + "epilepsy"), a qualifier it already says not repeated."""
+    history = _history_end(qualifiers)
+    lead, rest = qualifiers[:history].strip(), qualifiers[history:]
+
+    def qualified(text: str) -> str:
+        own = {w.lower() for w in _WORD.findall(text)}
+        extra = [q for q in rest.split() if q not in own]
+        return " ".join([*([lead] if lead and not _history_end(text) else []), *extra, text])
+
+    return Member(qualified(member.own), tuple(qualified(v) for v in member.variants),
+                  member.reach, member.rule)  # fmt: skip
+
+
+def history_end(text: str) -> int:
+    """Where a history lead opening `text` ends ("History of | epilepsy"); 0: none."""
+    return _history_end(text)

@@ -4581,7 +4581,8 @@ _Part = tuple[str, str, _Parsed]
 def _list_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
     """The criteria of an item `_compound` could not cut: its clauses, each read on its
     own, else the members of its list. None when neither yields a computed criterion."""
-    return _clause_parts(draft, clean, lupus_trial) or _member_parts(draft, clean, lupus_trial)
+    return (_clause_parts(draft, clean, lupus_trial) or _member_parts(draft, clean, lupus_trial)
+            or _example_parts(draft, clean, lupus_trial))  # fmt: skip
 
 
 def _clause_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
@@ -4609,12 +4610,24 @@ def _member_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] |
     else manual naming the words that may reach it."""
     # "Serious infection such as bacteraemia, sepsis": examples of the lead, which is the
     # criterion; read alone, "sepsis" would lose "serious" and the other infections.
-    if (draft.section != EXCLUSION or _UNSPLITTABLE.search(clean)
-            or _ANY_EXAMPLE_CUE.search(clean) or guard.lead_negation(_normalise(clean))):
+    # An exception in a bracket is its member's own: "previous malignancy (except skin
+    # cancer), diabetes or HIV".
+    if (draft.section != EXCLUSION or _UNSPLITTABLE.search(_masked_brackets(clean))
+            or _ANY_EXAMPLE_CUE.search(clean) or _DEFINES.search(clean)
+            or guard.lead_negation(_normalise(clean))):  # fmt: skip
         return None
-    found = criteria_lists.members(clean, _term_spans(clean), _term_spans)
-    if found is None:
+    found = criteria_lists.members(clean, _term_spans(clean), _term_spans, _reaching_time)
+    if found is None or not _members_apart(found):
         return None
+    return _read_members(found, draft, lupus_trial)
+
+
+def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial: bool
+                  ) -> list[_Part] | None:  # fmt: skip
+    """Each member read with every reading its reach allows: computed when they agree,
+    else manual naming the words that may reach it. None when a member may not be read
+    apart (a sex word, a judgement rule, a window that may reach the others) or none is
+    computed."""
     out: list[_Part] = []
     for member in found:
         read = [_classify(t, draft.section, draft.context, None, lupus_trial)
@@ -4633,6 +4646,84 @@ def _member_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] |
             parsed = _manual(reason, parsed.key)
         out.append((ctype, text, replace(parsed, trace=(*parsed.trace, member.rule))))
     return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
+
+
+# "Other severe comorbidities (HIV, hepatitis B, ...)", "other medical conditions such as
+# diabetes or HIV": examples after a head that names a category of conditions.
+_EXAMPLES = re.compile(
+    r"^(?P<head>[^()]{3,160}?)\s*(?:\(\s*(?:(?:e\.\s?g\.|eg|such\s+as|including|incl\.|"
+    r"for\s+example|for\s+instance)[\s,:]*)?(?P<bracket>[^()]+)\)|,?\s*(?:such\s+as|e\.\s?g\.|"
+    r"eg|including|for\s+example|for\s+instance)[\s,:]+(?P<tail>[^()]+))$",
+    _I,
+)
+
+
+def _example_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+    """ "Other severe active co-morbidities (HIV, hepatitis B, severe gastrointestinal,
+    neurological or blood disorders)": under a head naming a category of conditions that
+    the reader cannot read, each example named is an instance of it and is excluded, read
+    with the head's qualifiers ("severe active HIV": only its absence decided); the head
+    stays a criterion of its own, left to a person (it covers more than its examples). A
+    head the reader reads ("Serious infection such as sepsis") keeps the item whole, and
+    so does a head with any word beyond filler, qualifiers and category words
+    ("Co-morbidity preventing exercise (...)")."""
+    if draft.section != EXCLUSION or guard.lead_negation(_normalise(clean)):
+        return None
+    m = _EXAMPLES.match(clean.rstrip(" .;,"))
+    if m is None:
+        return None
+    head, examples = m["head"].strip(" ,:"), (m["bracket"] or m["tail"]).strip(" ,;:")
+    examples = re.sub(r"[,\s]*\betc\.?$", "", examples, flags=_I).strip(" ,")
+    qualifiers = criteria_lists.category_qualifiers(head)
+    if qualifiers is None or _UNSPLITTABLE.search(examples) or _DEFINES.search(examples):
+        return None
+    ctype, whole = _classify(head, draft.section, draft.context, None, lupus_trial)
+    if whole.kind in COMPUTABLE_KINDS or _reaching_time(examples):
+        return None
+    found = criteria_lists.members(examples, _term_spans(examples), _term_spans, _reaching_time)
+    if found is None or not _members_apart(found):
+        return None
+    found = [criteria_lists.with_qualifiers(member, qualifiers) for member in found]
+    read = _read_members(found, draft, lupus_trial)
+    if read is None:
+        return None
+    judged = qualifiers[criteria_lists.history_end(qualifiers):].strip()
+    if judged:
+        # "severe active ... neurological disorders": an example that is itself a category
+        # is no instance; how severe a category of conditions is, a person judges.
+        reason = (f'"{judged}" of a category of conditions: how severe or active it is, '
+                  "a person judges")
+        read = [(t, p, _as_manual(r, reason, "list:category-example")
+                 if r.kind in COMPUTABLE_KINDS and criteria_lists.names_category(p) else r)
+                for t, p, r in read]  # fmt: skip
+        if not any(r.kind in COMPUTABLE_KINDS for _, _, r in read):
+            return None
+    head_part = (ctype, head, replace(whole, trace=(*whole.trace, "list:example-head")))
+    return [head_part, *((t, p, replace(r, trace=(*r.trace, "list:example")))
+                         for t, p, r in read)]  # fmt: skip
+
+
+# "Substance abuse disorder (i.e., drugs, alcohol)": what follows defines the lead.
+_DEFINES = re.compile(r"\bi\.\s?e\.|\bie\b|\bnamely\b|\bthat\s+is\b", _I)
+
+
+def _members_apart(found: list[criteria_lists.Member]) -> bool:
+    """Can the members be read apart? Not when two name one concept and one of them says
+    no time of its own ("Cancer or history of cancer cured less than 5 years ago": the
+    contrast makes the first a current cancer), nor when the last ends on a bracket
+    stating a time ("hydroxychloroquine or another antimalarial (-3 months)": the time may
+    reach every member)."""
+    vocab = load_vocabulary()
+    named = [{t.concept_id for t in vocab.find_terms(_normalise(m.own))} for m in found]
+    for (a, first), (b, second) in itertools.combinations(zip(named, found, strict=True), 2):
+        # "current smoker or former smoker (> 10 pack-years)": each says its own time.
+        if a & b and not (criteria_lists.opens_on_time(first.own)
+                          and criteria_lists.opens_on_time(second.own)):  # fmt: skip
+            return False
+    last = found[-1].own
+    brackets = re.findall(r"\(([^()]*)\)", last)
+    return not any(_reaching_time(b) or re.search(r"\d\s*(?:months?|weeks?|days?|years?)\b", b, _I)
+                   for b in brackets)  # fmt: skip
 
 
 _ONE_OF = re.compile(
