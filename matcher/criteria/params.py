@@ -205,6 +205,16 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # person (was it unchanged?); a dose over it still decides.
         "stable": _opt("bool", False),
     },
+    # matcher.criteria.allergy: "Known hypersensitivity to rituximab" (agents as named, a
+    # class expanded by the evaluator); an intolerance or adverse event counts too; a
+    # graded reaction ("severe", "anaphylaxis") leaves a documented allergy to a person;
+    # "known drug allergy" names no agent: any drug.
+    "allergy": {
+        "agents": _req("texts"),
+        "intolerance": _req("bool"),
+        "severe": _req("bool"),
+        "any_drug": _opt("bool", False),
+    },
     "diagnosis_timing": {
         "concepts": _req("texts"),
         "min_duration_days": _opt("int"),

@@ -3443,6 +3443,21 @@ def _kinds(ctx: _Ctx) -> _Parsed | None:
     return _Parsed(found.kind, ctx.key(found.key), params, found.manual_reason)
 
 
+def _allergy(ctx: _Ctx) -> _Parsed | None:
+    """An allergy, hypersensitivity or intolerance exclusion naming drugs the vocabulary
+    knows (matcher.criteria.allergy); one to the study drug says why it stays manual."""
+    from matcher.criteria import allergy
+
+    found = allergy.read(ctx.text, ctx.main, ctx.exclusion, ctx.terms, ctx.vocab)
+    if found is None:
+        return None
+    if found.kind == "manual":
+        return _manual(found.manual_reason or "", ctx.key("manual"))
+    for start, end, rule in found.spans:
+        ctx.take(start, end, rule)
+    return _Parsed("allergy", ctx.key("allergy"), found.params)
+
+
 _Classifier = Callable[[_Ctx], "_Parsed | None"]
 
 # Most specific first: the refractory item names drugs and proteinuria, the biopsy item
@@ -3451,6 +3466,7 @@ _Classifier = Callable[[_Ctx], "_Parsed | None"]
 _CLASSIFIERS: tuple[_Classifier, ...] = (
     _venous,
     _hemodynamic,
+    _allergy,
     _manual_cues,
     _consent,
     _kinds,
@@ -3493,7 +3509,7 @@ def _classify(
         flipped = _classify_as(
             raw, EXCLUSION, context, only, negated=True, lupus_trial=lupus_trial
         )
-        if flipped.kind in ("diagnosis", "drug_exposure"):
+        if flipped.kind in ("diagnosis", "drug_exposure", "allergy"):
             return EXCLUSION, flipped
     parsed = _classify_as(raw, ctype, context, only, lupus_trial=lupus_trial)
     low, high = parsed.params.get("min_years"), parsed.params.get("max_years")

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.params import param
+from matcher.judge.allergy import decide as decide_allergy
 from matcher.judge.timeline import Timeline
 from matcher.model import (
     LOOKBACK_DAYS,
@@ -25,6 +26,8 @@ from matcher.model import (
     Finding,
     Status,
 )
+from matcher.nlp.allergy import AGENT as ALLERGY_AGENT
+from matcher.nlp.allergy import NONE as NO_ALLERGY
 from matcher.nlp.dates import completed_years
 from matcher.nlp.doses import grams, milligrams, steroid_factor, systemic_steroid
 from matcher.nlp.vocab import load_vocabulary
@@ -1955,6 +1958,13 @@ def _onset_part(
     return None, f"first documented at age {age_seen}; the age at onset is not documented"
 
 
+def _allergy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """matcher.judge.allergy: the allergy record decides; none at all leaves it manual."""
+    found = timeline.of(ALLERGY_AGENT, NO_ALLERGY, facts_only=False)
+    status, reason, evidence = decide_allergy(criterion, found)
+    return _result(criterion, status, reason, evidence, timeline if evidence else None)
+
+
 _EVALUATORS: dict[str, Evaluator] = {
     "age": _age,
     "sex": _sex,
@@ -1976,4 +1986,6 @@ _EVALUATORS: dict[str, Evaluator] = {
     "pregnancy": _pregnancy,
     "dose_exposure": _dose_exposure,
     "diagnosis_timing": _diagnosis_timing,
+    # matcher.criteria.allergy
+    "allergy": _allergy,
 }
