@@ -906,6 +906,7 @@ def essential_differences(
         and not (criterion.kind == "serology" and not criterion.params.get("ever")
                  and w.lower() in _CURRENT_INFECTION_WORDS)  # fmt: skip
         and _stem(w.lower()) not in judged
+        and not (criterion.kind == "allergy" and w.lower() in _allergy_words(criterion))
     ]
     if part.how == "narrower" and unread:
         labels = ", ".join(sorted(_label(i, context.mapper.vocab) for i in part.ids))
@@ -936,6 +937,23 @@ _REFRACTORY = _wordset(
     "failed failure fail refractory resistant resistance inadequate insufficient response "
     "responded respond non unresponsive despite intolerance intolerant"
 )
+
+
+# Words an allergy criterion reads itself: "tacrolimus allergy" is its reading of tacrolimus,
+# not a narrower concept; "intolerance" only where it counts intolerances, "severe" and
+# "anaphylaxis" only where it keeps the grade (matcher.criteria.allergy).
+_ALLERGY_WORDS = _wordset("allergy allergies allergic hypersensitivity hypersensitive")
+_INTOLERANCE_WORDS = _wordset("intolerance intolerant adverse event events reaction reactions")
+_SEVERITY_WORDS = _wordset("severe serious anaphylaxis anaphylactic")
+
+
+def _allergy_words(criterion: Criterion) -> frozenset[str]:
+    words = _ALLERGY_WORDS
+    if criterion.params.get("intolerance"):
+        words |= _INTOLERANCE_WORDS
+    if criterion.params.get("severe"):
+        words |= _SEVERITY_WORDS
+    return words
 
 
 # Words a dose criterion reads itself: "prednisone or equivalent" is its prednisone-equivalent

@@ -1,7 +1,7 @@
 """Allergy, hypersensitivity and intolerance exclusions that name a drug the notes can know.
 
 "Known hypersensitivity to rituximab", "History of hydroxychloroquine allergy", "Allergy to
-LEF, CTX or AZA", "Known intolerance to MMF", "Known drug allergy": clinic notes keep an
+LEF, CTX or AZA", "Known intolerance to MMF": clinic notes keep an
 allergy list ("Allergies: penicillin (rash)", "NKDA"), so such an exclusion is judged on it
 (matcher.nlp.allergy finds the entries; matcher.judge.evaluate `_allergy` decides).
 
@@ -12,7 +12,9 @@ What stays with a person, with the reason:
 - an agent the vocabulary does not name ("contrast agents", "murine proteins", "macrolide
   antibiotics", "monoclonal antibodies", "local anaesthetics"): the item's words are then
   not understood and the coverage guard keeps it manual;
-- an inclusion ("intolerant of, or refractory to, MMF") is a treatment history, not this.
+- an inclusion ("intolerant of, or refractory to, MMF") is a treatment history, not this;
+- "known drug allergy" (any drug at all): an allergy list names many agents the vocabulary
+  does not know (penicillin, sulfa), so it is left to a person.
 
 Severity ("severe allergic reaction", "anaphylaxis", "clinically significant
 hypersensitivity") is read into `severe`: notes seldom grade a reaction, so a documented
@@ -62,20 +64,12 @@ _STUDY_DRUG = re.compile(
     r"compounds?|articles?|vaccines?)\b|\bIMPs?\b|\bexcipients?\b|\bcomponents?\b|"
     r"\bingredients?\b|\bformulations?\b|\bconstituents?\b|\bplacebo\b|\bdrugs?\s+used\s+in\b|"
     r"\b(?:any\s+)?(?:of\s+)?the\s+(?:drugs?|products?|medications?)\s+(?:used|given|"
-    r"administered)\b|\bsimilar\s+(?:chemical|biologic)",
+    r"administered)\b|\bprotocol\b|\bsimilar\s+(?:chemical|biologic)",
     _I,
 )
 STUDY_DRUG_REASON = (
     "an allergy to the study drug or its ingredients: the registry record does not name "
     "them, so the notes cannot be matched; checked at screening"
-)
-# "Known drug allergy", "history of drug hypersensitivity", "allergy to any medication":
-# any drug at all.
-_ANY_DRUG = re.compile(
-    r"\b(?:drug|medication|medicine)\s+(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|"
-    r"intoleran(?:ce|ces))\b|\b(?:allerg(?:y|ies|ic)|hypersensitiv(?:e|ity|ities))\s+to\s+"
-    r"(?:any\s+)?(?:drugs?|medications?|medicines?)\b",
-    _I,
 )
 _CLASSES_OF_DRUG = ("drug", "drug_class")
 
@@ -121,8 +115,7 @@ def read(
     if _STUDY_DRUG.search(main):
         return AllergyReading("manual", manual_reason=STUDY_DRUG_REASON)
     drugs = [t for t in terms if vocab[t.concept_id].category in _CLASSES_OF_DRUG]
-    any_drug = _ANY_DRUG.search(main)
-    if not drugs and any_drug is None:
+    if not drugs:
         return None
     spans = [(m.start(), m.end(), "allergy:cue") for m in cues]
     spans += [(t.start, t.end, "allergy:agent") for t in drugs]
@@ -139,7 +132,4 @@ def read(
         "intolerance": bool(_BROADER.search(main)),
         "severe": bool(severe),
     }
-    if any_drug is not None and not drugs:
-        params["any_drug"] = True
-        spans.append((any_drug.start(), any_drug.end(), "allergy:any-drug"))
     return AllergyReading("allergy", params, tuple(spans))

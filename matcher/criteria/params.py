@@ -207,13 +207,11 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
     },
     # matcher.criteria.allergy: "Known hypersensitivity to rituximab" (agents as named, a
     # class expanded by the evaluator); an intolerance or adverse event counts too; a
-    # graded reaction ("severe", "anaphylaxis") leaves a documented allergy to a person;
-    # "known drug allergy" names no agent: any drug.
+    # graded reaction ("severe", "anaphylaxis") leaves a documented allergy to a person.
     "allergy": {
         "agents": _req("texts"),
         "intolerance": _req("bool"),
         "severe": _req("bool"),
-        "any_drug": _opt("bool", False),
     },
     "diagnosis_timing": {
         "concepts": _req("texts"),

@@ -284,7 +284,7 @@ def _diagnosis_timing(p: dict[str, Any]) -> str:
 
 
 def _allergy(p: dict[str, Any]) -> str:
-    agent = "any drug" if p.get("any_drug") else _names(p.get("agents", []))
+    agent = _names(p.get("agents", []))
     reaction = "allergy, intolerance or adverse reaction" if p.get("intolerance") else "allergy"
     text = f"{reaction} to {agent} documented (an allergy list naming other agents only, or "
     text += "NKDA, is its absence; no allergy record at all is checked by a person)"

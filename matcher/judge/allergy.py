@@ -49,13 +49,13 @@ def _names(concepts: Iterable[str]) -> str:
     return ", ".join(vocabulary[c].label if c in vocabulary else c for c in concepts)
 
 
-def _match(finding: Finding, wanted: set[str], any_drug: bool) -> bool | None:
+def _match(finding: Finding, wanted: set[str]) -> bool | None:
     """True: the finding's agent is one asked for; False: another one; None: it may be
     (an agent the vocabulary does not name, or a class that overlaps the ones asked)."""
     agent = finding.attrs.get("agent")
     if agent is None:
         return None
-    if any_drug or agent in wanted:
+    if agent in wanted:
         return True
     members = _expanded([agent]) - {agent}
     if members and members <= wanted:
@@ -72,13 +72,12 @@ def decide(
     findings (every assertion, oldest first)."""
     params = criterion.params
     named = list(params.get("agents", []))
-    any_drug = bool(params.get("any_drug"))
     wanted = _expanded(named)
-    what = "any drug" if any_drug else _names(named)
+    what = _names(named)
     counts_intolerance = bool(params.get("intolerance"))
     agents = [f for f in findings if f.concept == AGENT]
     facts = [f for f in agents if f.is_patient_fact]
-    hits = [f for f in facts if _match(f, wanted, any_drug) is True]
+    hits = [f for f in facts if _match(f, wanted) is True]
     counted = [f for f in hits
                if f.attrs.get("reaction") == "allergy" or counts_intolerance]  # fmt: skip
     if counted:
@@ -93,20 +92,20 @@ def decide(
         return (Status.UNKNOWN, f"{hits[-1].attrs.get('reaction')} to "
                 f"{_names([hits[-1].attrs['agent']])} documented, not stated to be an allergy: "
                 "a person checks", [hits[-1]])  # fmt: skip
-    maybe = [f for f in facts if _match(f, wanted, any_drug) is None]
+    maybe = [f for f in facts if _match(f, wanted) is None]
     if maybe:
         return (Status.UNKNOWN, "an allergy is documented to an agent that may be "
                 f"{what} (the vocabulary does not name it or names a wider group): a person "
                 "checks", [maybe[-1]])  # fmt: skip
     hedged = [f for f in agents if f.assertion is Assertion.UNCERTAIN
-              and _match(f, wanted, any_drug) is not False]  # fmt: skip
+              and _match(f, wanted) is not False]  # fmt: skip
     if hedged:
         return Status.UNKNOWN, f"a possible allergy to {what} is documented", [hedged[-1]]
     record = [f for f in findings if f.concept == NONE and f.is_patient_fact]
     record += [f for f in facts if f.attrs.get("listed")]
     denied = [f for f in agents if f.assertion is Assertion.NEGATED
-              and _match(f, wanted, any_drug) is True]  # fmt: skip
-    if not any_drug and named and all(
+              and _match(f, wanted) is True]  # fmt: skip
+    if named and all(
         any(_expanded([f.attrs["agent"]]) & _expanded([n]) for f in denied) for n in named
     ):
         record += denied
