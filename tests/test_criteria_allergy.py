@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from matcher.criteria import parse_criterion
+from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.criteria.allergy import STUDY_DRUG_REASON
 from matcher.criteria.render import reading
 from matcher.judge.allergy import NO_RECORD_REASON
@@ -66,6 +66,36 @@ def test_an_allergy_exclusion_naming_known_drugs_is_read_as_an_allergy(
     assert set(criterion.params["agents"]) == agents
     assert criterion.params["intolerance"] is intolerance
     assert criterion.params["severe"] is severe
+
+
+WHOLE: list[tuple[str, set[str]]] = [
+    # a reaction word before "or" is the same drug's reaction: one criterion, never a
+    # diagnosis of anaphylaxis beside an exposure to rituximab
+    ("Anaphylaxis or hypersensitivity to rituximab", {"drug.rituximab"}),
+    ("Known hypersensitivity to rituximab or cyclophosphamide",
+     {"drug.rituximab", "drug.cyclophosphamide"}),
+    ("Intolerance or allergy to mycophenolate mofetil", {"drug.mycophenolate"}),
+]
+
+
+@pytest.mark.parametrize(("item", "agents"), WHOLE)
+def test_an_allergy_item_is_one_allergy_criterion(item, agents):
+    criteria = parse_eligibility_text(f"Exclusion Criteria:\n- {item}\n")
+    assert [(c.kind, set(c.params.get("agents", ()))) for c in criteria] == [
+        ("allergy", agents)]
+
+
+def test_an_allergy_clause_after_a_finding_is_its_own_criterion():
+    criteria = parse_eligibility_text(
+        "Exclusion Criteria:\n- History of malignancy, or known hypersensitivity to belimumab\n")
+    assert [(c.kind, c.manual_reason) for c in criteria] == [
+        ("diagnosis", None), ("allergy", None)]
+
+
+def test_a_dose_qualified_intolerance_stays_manual_with_the_drug_readers_reason():
+    criterion = parse_criterion("Documented intolerance of azathioprine at 2 mg/kg/day",
+                                "exclusion")  # fmt: skip
+    assert criterion.kind == "manual" and "intolerance" in (criterion.manual_reason or "")
 
 
 def test_an_inclusion_stating_no_allergy_is_the_exclusion_of_that_allergy():
@@ -148,6 +178,9 @@ NOTES: list[tuple[str, list[tuple[str, str | None, str, str]]]] = [
      [("allergy.agent", "drug.tacrolimus", "allergy", "uncertain")]),
     ("Mother is allergic to penicillin.", []),
     ("Allergy clinic review booked for hay fever.", []),
+    ("Mycophenolate was discontinued due to persistent diarrhoea.",
+     [("allergy.agent", "drug.mycophenolate", "intolerance", "affirmed")]),
+    ("Stopped tacrolimus after a rise in creatinine.", []),
     ("Intolerances: methotrexate (mouth ulcers)",
      [("allergy.agent", "drug.methotrexate", "intolerance", "affirmed")]),
 ]
@@ -216,7 +249,11 @@ JUDGEMENTS: list[tuple[str, tuple[str, ...], Status]] = [
     (HCQ, ("Not allergic to HCQ.",), Status.NOT_MET),
     (MMF, ("Intolerant of MMF (GI upset), switched to AZA.",), Status.MET),
     (MMF, ("Allergies: mycophenolate (rash)",), Status.MET),
-    (MMF, ("No known allergies.",), Status.NOT_MET),
+    (MMF, ("No known allergies.",), Status.MANUAL),  # an allergy list holds no intolerance
+    (MMF, ("MMF stopped in 2024 due to GI side effects. NKDA.",), Status.MET),
+    (MMF, ("Started azathioprine after MMF was discontinued because of nausea.",),
+     Status.UNKNOWN),  # two drugs in the clause: which one is not read
+    (MMF, ("MMF stopped in 2024 due to pregnancy planning. NKDA.",), Status.MANUAL),
     (SEVERE, ("Allergies: belimumab (rash)",), Status.UNKNOWN),  # the severity not written
     (SEVERE, ("Allergies: belimumab - anaphylaxis",), Status.MET),
     (SEVERE, ("NKDA",), Status.NOT_MET),

@@ -72,6 +72,7 @@ STUDY_DRUG_REASON = (
     "them, so the notes cannot be matched; checked at screening"
 )
 _CLASSES_OF_DRUG = ("drug", "drug_class")
+_NUMBER = re.compile(r"(?<![\w-])\d")  # a dose or a count, not "anti-CD20"
 
 
 _OTHER_BEFORE = re.compile(r"\b(?:any\s+)?other\s+$", _I)
@@ -114,6 +115,9 @@ def read(
         return None
     if _STUDY_DRUG.search(main):
         return AllergyReading("manual", manual_reason=STUDY_DRUG_REASON)
+    if _NUMBER.search(main):
+        return None  # "intolerance of azathioprine at 2 mg/kg/day": a dose, a window
+
     drugs = [t for t in terms if vocab[t.concept_id].category in _CLASSES_OF_DRUG]
     if not drugs:
         return None

@@ -4223,7 +4223,7 @@ def _planned(parsed: _Parsed) -> bool:
 
 # The readers whose manual reason names something a person checks at screening:
 # consent, contraception, an allergy, the investigator's judgement, another study.
-_POLICY_RULES = ("rule:manual_cues", "rule:consent")
+_POLICY_RULES = ("rule:manual_cues", "rule:consent", "rule:allergy")  # allergy: the study drug
 
 
 def _policy(parsed: _Parsed) -> bool:

@@ -13,7 +13,8 @@ The rule, safest first:
   asked, a hedged mention ("?allergy to HCQ"): **unknown**, a person checks;
 - an allergy record that does not name it: "NKDA", "no known allergies", an allergy list
   of other agents only, or "not allergic to HCQ" for each agent asked: **not met**, the
-  reason says so and screening confirms it;
+  reason says so and screening confirms it; but not for an intolerance or adverse event
+  ("Known intolerance to MMF"), which allergy lists seldom hold: **manual**;
 - no allergy record at all: **manual**, as before this kind existed: most notes never
   write the allergy list, so its absence is not the absence of an allergy.
 """
@@ -109,6 +110,12 @@ def decide(
         any(_expanded([f.attrs["agent"]]) & _expanded([n]) for f in denied) for n in named
     ):
         record += denied
+    if record and counts_intolerance:
+        # "Known intolerance to MMF": an allergy list seldom holds an intolerance (a drug
+        # stopped for nausea is written in the history), so NKDA is not its absence.
+        return (Status.MANUAL, f"no allergy or intolerance to {what} documented, but an "
+                "allergy list does not record every intolerance (a drug stopped for side "
+                "effects): checked by a person", [])  # fmt: skip
     if record:
         latest = max(record, key=lambda f: (f.date is not None, f.date, f.start))
         return (Status.NOT_MET, f"no allergy to {what} in the allergy record; confirm at "

@@ -105,6 +105,25 @@ _GENERIC_OBJECT = re.compile(
     r"(?:drugs?|medications?|medicines?|agents?|antibiotics?|things?|it|them|this|these)\b",
     _I,
 )
+# "MMF stopped due to GI upset", "discontinued azathioprine because of nausea": a drug
+# withdrawn for an adverse effect is an intolerance (clinicians seldom list it among the
+# allergies). The reason must name an adverse effect ("stopped MMF due to pregnancy
+# planning" is no intolerance).
+_STOPPED = re.compile(
+    r"\b(?:stopped|discontinued|ceased|withdrawn|came\s+off|taken\s+off|stopping|"
+    r"discontinuation\s+of|cessation\s+of|withdrawal\s+of)\b",
+    _I,
+)
+_ADVERSE_REASON = re.compile(
+    r"\b(?:due\s+to|because\s+of|owing\s+to|secondary\s+to|after|following)\s+"
+    r"(?:(?:an?|the|her|his|their|significant|severe|persistent|intolerable|recurrent)\s+)*"
+    r"(?:side[\s-]effects?|intolerance|GI\s+(?:upset|intolerance|side[\s-]effects?|symptoms|"
+    r"toxicity)|gastrointestinal\s+(?:upset|intolerance|side[\s-]effects?|symptoms|toxicity)|"
+    r"nausea|vomiting|diarrh(?:o)?ea|adverse\s+(?:effects?|events?|reactions?)|"
+    r"toxicity|hepatotoxicity|transaminitis|cytopenias?|leuc?kopenia|neutropenia|"
+    r"alopecia|an?\s+allergic\s+reaction|allergic\s+reaction|rash)\b",
+    _I,
+)
 _SEVERE = re.compile(r"anaphyla|angio-?o?edema|stevens|\bSJS\b|\bTEN\b|\bDRESS\b", _I)
 _INTOLERANCE = re.compile(
     r"intoleran|not\s+tolerat|side[\s-]effects?|\bGI\s+upset|nausea|vomiting|diarrh", _I
@@ -154,6 +173,7 @@ def allergy_findings(
         if not any(s <= m.start() < e for s, e, _ in listed):
             reader.none(m.start(), m.end())
     reader.read_statements([(s, e) for s, e, _ in listed])
+    reader.read_withdrawals([(s, e) for s, e, _ in listed])
     return reader.found
 
 
@@ -283,6 +303,33 @@ class _Reader:
             if assertion is not None:
                 self.agent(drug.start, after.end(), drug.concept, kind,
                            _SEVERE.search(cue) is not None, False, assertion)  # fmt: skip
+
+    def read_withdrawals(self, lists: list[tuple[int, int]]) -> None:
+        """ "MMF stopped due to GI upset": the one drug of the clause, an intolerance; with
+        several drugs in the clause ("started AZA after MMF was stopped for nausea") which
+        one is not read: each is a possible intolerance, a person checks."""
+        text = self.text
+        for reason in _ADVERSE_REASON.finditer(text):
+            if any(s <= reason.start() < e for s, e in lists):
+                continue
+            lo = max(0, reason.start() - 120)
+            before = text[lo : reason.start()]
+            cut = max(before.rfind(c) for c in ".;\n")
+            clause_start = lo + cut + 1 if cut >= 0 else lo
+            stop = _STOPPED.search(text, clause_start, reason.start())
+            if stop is None:
+                continue
+            drugs = self._drugs_in(clause_start, reason.start())
+            assertion = self._assertion(stop.start())
+            if not drugs or assertion is None:
+                continue
+            if len({d.concept for d in drugs}) > 1 and assertion is Assertion.AFFIRMED:
+                assertion = Assertion.UNCERTAIN
+            severe = "allergic" in reason[0].lower()
+            for drug in drugs:
+                self.agent(drug.start, drug.end, drug.concept,
+                           "allergy" if severe else "intolerance", False, False,
+                           assertion)  # fmt: skip
 
     def _assertion(self, cue_start: int) -> Assertion | None:
         """How a statement starting at `cue_start` stands: None when it is a relative's."""
