@@ -71,6 +71,19 @@ _NOT_TOLERATED = re.compile(
     r"failed\s+to)\s+tolerate\s+|\bnot\s+tolerating\s+|\bpoorly\s+tolerated\s+",
     _I,
 )
+# A reaction whose kind the note does not say: "had a reaction to rituximab", "rash after
+# HCQ", "rituximab infusion reaction". Read only for a drug the vocabulary names, as an
+# "unspecified" reaction: never an allergy's proof, but never its absence either.
+_REACTION_FORWARD = re.compile(
+    r"\b(?:reactions?|rash|urticaria|hives|angio-?o?edema)\s+(?:to|after|with|from|"
+    r"following|on)\s+",
+    _I,
+)
+_REACTION_BACKWARD = re.compile(
+    r"[\s-]*(?:(?:induced|related|associated)[\s-]+)?(?:infusion(?:[\s-]related)?\s+"
+    r"reactions?|rash|urticaria|hives|reactions?)\b",
+    _I,
+)
 # After the agent: "HCQ allergy", "rituximab hypersensitivity", "MMF intolerance",
 # "rituximab-induced anaphylaxis", "sulfa allergic".
 _BACKWARD = re.compile(
@@ -130,6 +143,7 @@ _INTOLERANCE = re.compile(
 )
 
 # ---------------------------------------------------------------- allergy lists
+_SENTENCE_AFTER = re.compile(r"(?<=[\w)])\.[ \t]+(?=[A-Z])[^\n]*")
 _BULLET = re.compile(r"^\s*(?:[-•*∙‣⁃·]|\d{1,2}[.)])\s*")
 _HEADING = re.compile(
     r"\s*(?:[-•*]\s*)?(?:allerg(?:y|ies)\s*(?:/|and|&)\s*(?:intolerances?|ADRs?|adverse\s+"
@@ -172,9 +186,23 @@ def allergy_findings(
     for m in _NO_ALLERGY.finditer(text):
         if not any(s <= m.start() < e for s, e, _ in listed):
             reader.none(m.start(), m.end())
-    reader.read_statements([(s, e) for s, e, _ in listed])
-    reader.read_withdrawals([(s, e) for s, e, _ in listed])
+    # A family-history paragraph ("FH: allergic to penicillin") is no statement of the
+    # patient's: it is skipped like a list already read, up to its first blank line.
+    skipped = [(s, e) for s, e, _ in listed] + _family_paragraphs(text, sections)
+    reader.read_statements(skipped)
+    reader.read_withdrawals(skipped)
     return reader.found
+
+
+def _family_paragraphs(
+    text: str, sections: Sequence[tuple[int, int, str]]
+) -> list[tuple[int, int]]:
+    found = []
+    for start, end, category in sections:
+        if category == "family_history":
+            blank = re.search(r"\n[ \t]*\n", text[start:end])
+            found.append((start, start + blank.start() if blank else end))
+    return found
 
 
 class _Reader:
@@ -250,6 +278,9 @@ class _Reader:
         # Brackets hold the reaction ("penicillin (rash, hives)"): blanked, positions kept,
         # so their commas do not split the entry.
         flat = re.sub(r"\([^()\n]*\)", lambda m: " " * len(m[0]), region)
+        # A sentence after the list on its line is prose, not an entry: "Allergies: NKDA.
+        # Tolerating rituximab well."
+        flat = _SENTENCE_AFTER.sub(lambda m: " " * len(m[0]), flat)
         position = 0
         for piece in [*_ENTRY_SPLIT.split(flat)]:
             at = flat.find(piece, position)
@@ -265,6 +296,8 @@ class _Reader:
                 self._add(NONE, entry_start, entry_start + len(entry.rstrip()), {})
                 continue
             drugs = self._drugs_in(entry_start, entry_start + len(entry))
+            if drugs and _STOP_WORD.search(entry):
+                drugs = []  # "rituximab, now on belimumab": prose, which drug is not read
             inner = self.text[entry_start : min(end, entry_start + len(entry) + 80)]
             severe = bool(_SEVERE.search(inner.split("\n")[0]))
             kind = "intolerance" if _INTOLERANCE.search(whole) else reaction
@@ -291,11 +324,19 @@ class _Reader:
         for m in _NOT_TOLERATED.finditer(text):
             if outside(m.start()):
                 self._statement(m.start(), m.end(), "intolerance", False)
+        for m in _REACTION_FORWARD.finditer(text):
+            if outside(m.start()):
+                self._statement(m.start(), m.end(), "unspecified", False, named_only=True)
         for drug in self.drugs:
             if not outside(drug.start):
                 continue
             after = _BACKWARD.match(text, drug.end, min(len(text), drug.end + 40))
             if after is None:
+                reaction = _REACTION_BACKWARD.match(text, drug.end, min(len(text), drug.end + 40))
+                assertion = self._assertion(drug.start) if reaction else None
+                if reaction is not None and assertion is not None:
+                    self.agent(drug.start, reaction.end(), drug.concept, "unspecified", False,
+                               False, assertion)  # fmt: skip
                 continue
             cue = after["cue"].lower()
             kind = "intolerance" if cue.startswith("intoleran") else "allergy"
@@ -342,7 +383,9 @@ class _Reader:
             return Assertion.UNCERTAIN
         return Assertion.AFFIRMED
 
-    def _statement(self, cue_start: int, object_start: int, kind: str, severe: bool) -> None:
+    def _statement(
+        self, cue_start: int, object_start: int, kind: str, severe: bool, named_only: bool = False
+    ) -> None:
         assertion = self._assertion(cue_start)
         if assertion is None:
             return
@@ -351,20 +394,60 @@ class _Reader:
         object_end = stop.start() if stop else min(len(text), object_start + 160)
         tail = text[object_end : object_end + 80].split("\n")[0]
         severe = severe or bool(_SEVERE.search(tail))
-        drugs = self._drugs_in(object_start, object_end)
-        if drugs:
-            for drug in drugs:
-                self.agent(drug.start, drug.end, drug.concept, kind, severe, False, assertion)
-            return
         named = text[object_start:object_end]
         if _GENERIC_OBJECT.match(named) and assertion is Assertion.NEGATED:
             self._add(NONE, cue_start, object_end, {})  # "no allergy to any medication"
             return
-        word = _WORD.search(named)
-        if word is not None:
-            # "allergic to penicillin": an agent the vocabulary does not name.
-            self.agent(object_start + word.start(), object_end - (len(named) - len(
-                named.rstrip())), None, kind, severe, False, assertion)  # fmt: skip
+        for start, end, concept in self._objects(object_start, object_end):
+            if concept is not None or not named_only:
+                self.agent(start, end, concept, kind, severe, False, assertion)
+
+    def _objects(self, start: int, end: int) -> list[tuple[int, int, str | None]]:
+        """The agents of a statement's object, a list joined by commas, "and", "or", "/":
+        "allergic to penicillin, HCQ and sulfa" names three. The list ends at a word that
+        is no agent's ("allergic to penicillin and on rituximab": rituximab is taken, not
+        an allergy); an agent the vocabulary does not name is at most three words."""
+        text = self.text
+        drugs = {d.start: d for d in self._drugs_in(start, end)}
+        found: list[tuple[int, int, str | None]] = []
+        position = start
+        while position < end:
+            position += len(text[position:end]) - len(text[position:end].lstrip())
+            if position >= end:
+                break
+            drug = drugs.get(position)
+            if drug is not None:
+                found.append((drug.start, drug.end, drug.concept))
+                position = drug.end
+            else:
+                words = _OBJECT_WORDS.match(text, position, end)
+                if words is None or _STOP_WORD.match(words[0]):
+                    break
+                found.append((position, words.end(), None))
+                position = words.end()
+                if position in drugs or _WORD.match(text, position + 1, end) and (
+                        position + 1 in drugs):  # fmt: skip
+                    break  # "allergy to contrast rituximab": not one list
+            joint = _OBJECT_JOINT.match(text, position, end)
+            if joint is None:
+                break
+            position = joint.end()
+        return found
+
+
+_OBJECT_JOINT = re.compile(r"[ \t]*(?:,[ \t]*(?:and|or)?|/|&|\band/or\b|\band\b|\bor\b)[ \t]*",
+                           _I)
+# Words that end an object list: a clause goes on ("allergic to sulfa and is on HCQ").
+_STOP_WORD = re.compile(
+    r"\b(?:on|in|is|was|has|had|have|now|currently|since|started|starting|taking|takes|"
+    r"then|who|which|also|been|being|given|receives|receiving|received|tolerat\w*|"
+    r"the\s+(?:patient|pt)|she|he|they)\b",
+    _I,
+)
+# One agent the vocabulary does not name: one to three words ("iodinated contrast dye").
+_OBJECT_WORDS = re.compile(
+    rf"[A-Za-z][\w'-]*(?:[ \t]+(?!(?:and|or)\b|{_STOP_WORD.pattern})[A-Za-z][\w'-]*){{0,2}}", _I
+)
 
 
 def _list_regions(
