@@ -956,6 +956,15 @@ def _allergy_words(criterion: Criterion) -> frozenset[str]:
     return words
 
 
+def _allergy_reaction_part(part: Part, doing: Sequence[Placed]) -> bool:
+    """A gold part naming only a reaction ("hydroxychloroquine allergy / adverse reaction")
+    is read by an allergy criterion that counts that reaction."""
+    words = {w.lower() for w in _WORD.findall(part.text)}
+    return not part.ids and bool(words) and any(
+        p.criterion.kind == "allergy" and words <= _allergy_words(p.criterion) for p in doing
+    )
+
+
 # Words a dose criterion reads itself: "prednisone or equivalent" is its prednisone-equivalent
 # limit, "high-dose", "cumulative dose" its threshold.
 _DOSE_WORDS = _wordset("equivalent equivalents dose doses dosage daily cumulative high")
@@ -1334,6 +1343,8 @@ def _judge(
     if any(same_parts):
         diffs: list[tuple[str, str]] = []
         for part, candidates in zip(parts, same_parts, strict=True):
+            if not candidates and _allergy_reaction_part(part, doing):
+                continue  # "... / adverse reaction": the allergy criterion's own reaction
             if not candidates:
                 lost = "concept part lost" + (" (not in vocabulary)" if not part.ids else "")
                 diffs.append((lost, f"'{part.text}' computed by no criterion"))
