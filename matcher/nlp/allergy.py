@@ -9,7 +9,10 @@ Three forms, each read into findings the criteria evaluator judges an allergy ex
   belimumab", "HCQ allergy", "intolerant of MMF (GI upset)", "could not tolerate
   azathioprine", with its negation ("not allergic to HCQ"), a hedge ("?allergy to
   sulfa") or a relative ("mother allergic to penicillin", not the patient's);
-- the record of no allergy: "NKDA", "no known drug allergies", "Allergies: none".
+- the record of no allergy: "NKDA", "no known drug allergies", "Allergies: none";
+- a drug withdrawn for an adverse effect ("MMF stopped due to GI upset"): an intolerance;
+  a reaction of no stated kind ("had a reaction to rituximab", "rituximab infusion
+  reaction", "rash after HCQ"): "unspecified", never an allergy's proof nor its absence.
 
 Findings (none of them a vocabulary concept, like the demographic ones):
 
