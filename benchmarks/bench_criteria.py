@@ -906,6 +906,7 @@ def essential_differences(
         and not (criterion.kind == "serology" and not criterion.params.get("ever")
                  and w.lower() in _CURRENT_INFECTION_WORDS)  # fmt: skip
         and _stem(w.lower()) not in judged
+        and not (criterion.kind == "allergy" and w.lower() in _allergy_words(criterion))
     ]
     if part.how == "narrower" and unread:
         labels = ", ".join(sorted(_label(i, context.mapper.vocab) for i in part.ids))
@@ -936,6 +937,32 @@ _REFRACTORY = _wordset(
     "failed failure fail refractory resistant resistance inadequate insufficient response "
     "responded respond non unresponsive despite intolerance intolerant"
 )
+
+
+# Words an allergy criterion reads itself: "tacrolimus allergy" is its reading of tacrolimus,
+# not a narrower concept; "intolerance" only where it counts intolerances, "severe" and
+# "anaphylaxis" only where it keeps the grade (matcher.criteria.allergy).
+_ALLERGY_WORDS = _wordset("allergy allergies allergic hypersensitivity hypersensitive")
+_INTOLERANCE_WORDS = _wordset("intolerance intolerant adverse event events reaction reactions")
+_SEVERITY_WORDS = _wordset("severe serious anaphylaxis anaphylactic")
+
+
+def _allergy_words(criterion: Criterion) -> frozenset[str]:
+    words = _ALLERGY_WORDS
+    if criterion.params.get("intolerance"):
+        words |= _INTOLERANCE_WORDS
+    if criterion.params.get("severe"):
+        words |= _SEVERITY_WORDS
+    return words
+
+
+def _allergy_reaction_part(part: Part, doing: Sequence[Placed]) -> bool:
+    """A gold part naming only a reaction ("hydroxychloroquine allergy / adverse reaction")
+    is read by an allergy criterion that counts that reaction."""
+    words = {w.lower() for w in _WORD.findall(part.text)}
+    return not part.ids and bool(words) and any(
+        p.criterion.kind == "allergy" and words <= _allergy_words(p.criterion) for p in doing
+    )
 
 
 # Words a dose criterion reads itself: "prednisone or equivalent" is its prednisone-equivalent
@@ -1316,6 +1343,8 @@ def _judge(
     if any(same_parts):
         diffs: list[tuple[str, str]] = []
         for part, candidates in zip(parts, same_parts, strict=True):
+            if not candidates and _allergy_reaction_part(part, doing):
+                continue  # "... / adverse reaction": the allergy criterion's own reaction
             if not candidates:
                 lost = "concept part lost" + (" (not in vocabulary)" if not part.ids else "")
                 diffs.append((lost, f"'{part.text}' computed by no criterion"))

@@ -378,7 +378,9 @@ SENTENCES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
      "inclusion", "manual", "manual", {}),
     ("exclusion", "Any condition that, in the opinion of the investigator, would make the "
      "patient unsuitable", "exclusion", "x_manual", "manual", {}),
-    ("exclusion", "Known allergy to cyclophosphamide", "exclusion", "x_manual", "manual", {}),
+    # an allergy, not an exposure: decided on the notes' allergy record (matcher.criteria.allergy)
+    ("exclusion", "Known allergy to cyclophosphamide", "exclusion", "x_allergy", "allergy",
+     {"agents": ["drug.cyclophosphamide"], "intolerance": False}),
     ("inclusion", "Heart function: LVEF ≥ 50%", "inclusion", "lvef", "vital",
      {"analytes": ["lab.lvef"], "op": ">=", "value": 50.0}),
     # a live vaccine is a drug exposure notes document ("MMR given 02/10"): decided

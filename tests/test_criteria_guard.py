@@ -136,8 +136,9 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
     ("inclusion", "ANC ≥ 1.0 × 10^9/L (without growth factor support)", "inclusion", "manual",
      NOT_UNDERSTOOD + '"without"'),
     # --- a judgement item is not a concept match on one keyword
-    ("exclusion", "Intolerance to mycophenolate mofetil", "exclusion", "manual",
-     "intolerance to mycophenolate must be checked by a person"),
+    # (an intolerance, not an exposure: judged on the allergy record, never on MMF given)
+    ("exclusion", "Intolerance to mycophenolate mofetil", "exclusion", "allergy",
+     {"agents": ["drug.mycophenolate"], "intolerance": True}),
     ("exclusion", "Conditions requiring treatments such as IVIG or plasma exchange", "exclusion",
      "manual", NOT_UNDERSTOOD + '"Conditions", "requiring"'),
     # --- qualifiers: duration, onset, indication

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.criteria import parse_eligibility_text
+from matcher.criteria.allergy import STUDY_DRUG_REASON
 from matcher.model import Criterion
 
 HEAD = "Inclusion Criteria:\n- Age 18 years or older\n"
@@ -78,9 +79,8 @@ SPLIT: list[tuple[str, str, list[tuple[str, str, tuple[str, ...]]], str]] = [
      [("exclusion", "diagnosis", ("dx.esrd",)), ("exclusion", "pregnancy", ("dx.pregnancy",))],
      "informed consent/assent and willingness to take part are confirmed at screening"),
     # an allergy clause after a comma stands alone
-    ("exclusion", "History of malignancy, or known hypersensitivity to belimumab",
-     [("exclusion", "diagnosis", ("dx.malignancy",))],
-     "allergies are checked at screening"),
+    ("exclusion", "History of malignancy, or known hypersensitivity to the study drug",
+     [("exclusion", "diagnosis", ("dx.malignancy",))], STUDY_DRUG_REASON),
     # the investigator's judgement about "any other condition", after a finding
     ("exclusion",
      "Active tuberculosis, or any other condition that in the opinion of the investigator "
@@ -126,10 +126,7 @@ def test_a_policy_reason_keeps_its_own_clause_and_the_rest_is_read(
 
 # Items whose policy words reach the words before them: nothing is computed.
 WHOLE: list[tuple[str, str]] = [
-    # the reaction may be to the same drug: "anaphylaxis to rituximab"
-    ("exclusion", "Anaphylaxis or hypersensitivity to rituximab"),
-    ("exclusion", "Known hypersensitivity to rituximab or cyclophosphamide"),
-    ("exclusion", "Intolerance or allergy to mycophenolate mofetil"),
+    # (an allergy to named drugs is one allergy criterion: tests/test_criteria_allergy.py)
     # the judgement qualifies the finding before it
     ("exclusion", "Heart disease or other condition that, in the investigator's opinion, would "
      "interfere with the study"),

@@ -54,7 +54,9 @@ COMPUTABLE_KINDS = frozenset(
     {"age", "sex", "diagnosis", "biopsy", "score", "refractory", "drug_exposure", "lab",
      "cd19", "ana", "venous", "hemodynamic",
      # matcher.criteria.kinds
-     "vital", "serology", "pregnancy", "dose_exposure", "diagnosis_timing"}
+     "vital", "serology", "pregnancy", "dose_exposure", "diagnosis_timing",
+     # matcher.criteria.allergy
+     "allergy"}
 )  # fmt: skip
 
 _WORD = re.compile(r"[^\W_]+")

@@ -205,6 +205,14 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # person (was it unchanged?); a dose over it still decides.
         "stable": _opt("bool", False),
     },
+    # matcher.criteria.allergy: "Known hypersensitivity to rituximab" (agents as named, a
+    # class expanded by the evaluator); an intolerance or adverse event counts too; a
+    # graded reaction ("severe", "anaphylaxis") leaves a documented allergy to a person.
+    "allergy": {
+        "agents": _req("texts"),
+        "intolerance": _req("bool"),
+        "severe": _req("bool"),
+    },
     "diagnosis_timing": {
         "concepts": _req("texts"),
         "min_duration_days": _opt("int"),

@@ -3599,6 +3599,21 @@ def _kinds(ctx: _Ctx) -> _Parsed | None:
     return _Parsed(found.kind, ctx.key(found.key), params, found.manual_reason)
 
 
+def _allergy(ctx: _Ctx) -> _Parsed | None:
+    """An allergy, hypersensitivity or intolerance exclusion naming drugs the vocabulary
+    knows (matcher.criteria.allergy); one to the study drug says why it stays manual."""
+    from matcher.criteria import allergy
+
+    found = allergy.read(ctx.text, ctx.main, ctx.exclusion, ctx.terms, ctx.vocab)
+    if found is None:
+        return None
+    if found.kind == "manual":
+        return _manual(found.manual_reason or "", ctx.key("manual"))
+    for start, end, rule in found.spans:
+        ctx.take(start, end, rule)
+    return _Parsed("allergy", ctx.key("allergy"), found.params)
+
+
 _Classifier = Callable[[_Ctx], "_Parsed | None"]
 
 # Most specific first: the refractory item names drugs and proteinuria, the biopsy item
@@ -3607,6 +3622,7 @@ _Classifier = Callable[[_Ctx], "_Parsed | None"]
 _CLASSIFIERS: tuple[_Classifier, ...] = (
     _venous,
     _hemodynamic,
+    _allergy,
     _manual_cues,
     _consent,
     _kinds,
@@ -3649,7 +3665,7 @@ def _classify(
         flipped = _classify_as(
             raw, EXCLUSION, context, only, negated=True, lupus_trial=lupus_trial
         )
-        if flipped.kind in ("diagnosis", "drug_exposure"):
+        if flipped.kind in ("diagnosis", "drug_exposure", "allergy"):
             return EXCLUSION, flipped
     parsed = _classify_as(raw, ctype, context, only, lupus_trial=lupus_trial)
     low, high = parsed.params.get("min_years"), parsed.params.get("max_years")
@@ -4368,7 +4384,7 @@ def _planned(parsed: _Parsed) -> bool:
 
 # The readers whose manual reason names something a person checks at screening:
 # consent, contraception, an allergy, the investigator's judgement, another study.
-_POLICY_RULES = ("rule:manual_cues", "rule:consent")
+_POLICY_RULES = ("rule:manual_cues", "rule:consent", "rule:allergy")  # allergy: the study drug
 
 
 def _policy(parsed: _Parsed) -> bool:

@@ -283,6 +283,16 @@ def _diagnosis_timing(p: dict[str, Any]) -> str:
     return f"{_names(p.get('concepts', []))} {', '.join(parts)}"
 
 
+def _allergy(p: dict[str, Any]) -> str:
+    agent = _names(p.get("agents", []))
+    reaction = "allergy, intolerance or adverse reaction" if p.get("intolerance") else "allergy"
+    text = f"{reaction} to {agent} documented (an allergy list naming other agents only, or "
+    text += "NKDA, is its absence; no allergy record at all is checked by a person)"
+    if p.get("severe"):
+        text += "; the severity of a documented reaction is checked by a person"
+    return text
+
+
 _PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
     "age": _age,
     "sex": lambda p: f"sex is {p.get('sex')}",
@@ -304,6 +314,7 @@ _PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
     "pregnancy": _pregnancy,
     "dose_exposure": _dose_exposure,
     "diagnosis_timing": _diagnosis_timing,
+    "allergy": _allergy,
 }
 # The kinds with a reading of their own; any other kind reads "MANUAL: ...".
 READING_KINDS = frozenset(_PHRASES)

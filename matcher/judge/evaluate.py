@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from matcher.criteria.params import param
+from matcher.judge.allergy import decide as decide_allergy
 from matcher.judge.timeline import Timeline
 from matcher.model import (
     LOOKBACK_DAYS,
@@ -26,6 +27,8 @@ from matcher.model import (
     Status,
     UnknownCause,
 )
+from matcher.nlp.allergy import AGENT as ALLERGY_AGENT
+from matcher.nlp.allergy import NONE as NO_ALLERGY
 from matcher.nlp.dates import completed_years
 from matcher.nlp.doses import grams, milligrams, steroid_factor, systemic_steroid
 from matcher.nlp.vocab import load_vocabulary
@@ -2002,6 +2005,16 @@ def _onset_part(
     return None, f"first documented at age {age_seen}; the age at onset is not documented"
 
 
+def _allergy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """matcher.judge.allergy: the allergy record decides; none at all leaves it manual."""
+    found = timeline.of(ALLERGY_AGENT, NO_ALLERGY, facts_only=False)
+    status, reason, evidence = decide_allergy(criterion, found)
+    # Every open allergy answer has something documented that does not decide: a reaction
+    # not called an allergy, a drug group wider than the one named, a possible allergy.
+    cause = UnknownCause.AMBIGUOUS if status is Status.UNKNOWN else None
+    return _result(criterion, status, reason, evidence, timeline if evidence else None, cause)
+
+
 _EVALUATORS: dict[str, Evaluator] = {
     "age": _age,
     "sex": _sex,
@@ -2023,4 +2036,6 @@ _EVALUATORS: dict[str, Evaluator] = {
     "pregnancy": _pregnancy,
     "dose_exposure": _dose_exposure,
     "diagnosis_timing": _diagnosis_timing,
+    # matcher.criteria.allergy
+    "allergy": _allergy,
 }

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding
+from matcher.nlp.allergy import DrugSpan, allergy_findings
 from matcher.nlp.components import (
     CONCEPTS_KEY,
     SECTIONS_KEY,
@@ -329,6 +330,7 @@ class FindingExtractor:
         biopsies = _denials_beside_a_class(list(_biopsies(ctx, concepts)))
         findings.extend(_report_diagnosis_decides(ctx, biopsies))
         findings.extend(_ages(ctx))
+        findings.extend(_allergies(ctx))
         doc._.findings = _date_from_onset(findings)
         return doc
 
@@ -2603,6 +2605,15 @@ def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
         if hit:
             return classes, hit.start(), hit.end()
     return (), 0, 0
+
+
+def _allergies(ctx: _Context) -> list[Finding]:
+    """Allergy lists, allergy and intolerance statements, "NKDA" (matcher.nlp.allergy)."""
+    sections = [(s.start_char, s.end_char, s.label_) for s in ctx.doc.spans.get(SECTIONS_KEY, [])]
+    drugs = [DrugSpan(s.start_char, s.end_char, s.label_) for s in ctx.drug_spans]
+    carried = note_context(ctx.doc)
+    return allergy_findings(ctx.text, sections, drugs, ctx.note_id, ctx.note_date,
+                            carried.section if carried is not None else None)  # fmt: skip
 
 
 def _ages(ctx: _Context) -> Iterable[Finding]:
