@@ -162,6 +162,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # use during the study is checked at study visits.
         "also_during_study": _opt("bool", False),
         "exception_manual": _opt("text"),
+        # "... within 3 months or 5 half-lives, whichever is longer": the window is the
+        # shortest meant; an exposure before it is left to a person.
+        "half_lives": _opt("bool", False),
     },
     "lab": _LAB,
     "vital": _LAB,

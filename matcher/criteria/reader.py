@@ -66,6 +66,7 @@ from matcher.criteria import guard
 from matcher.criteria import lists as criteria_lists
 from matcher.criteria import params as declared_params
 from matcher.criteria.citation import implied_conditions, read_citation
+from matcher.criteria.drug_headings import ceiling_heading_spans
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
 from matcher.criteria.record import RegistryRecord
@@ -2808,6 +2809,20 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
     window = ctx.window()
+    half_lives = _half_lives(ctx)
+    if half_lives is not None:
+        window, longer = half_lives
+        if not longer:
+            # "within 3 months or 5 half-lives, whichever is shorter": the half-life may
+            # make the window shorter than the months, and notes do not give it.
+            return _manual("a window shortened by the drug's half-life must be checked by a "
+                           "person", key)
+    if window is not None and _ever_beside_window(ctx):
+        # "Ever treated with cyclophosphamide or received rituximab in the last 6
+        # months": the window is one drug's; read for all, a drug excluded ever would be
+        # excluded only recently (and the "ever" drug of an inclusion required recently).
+        return _manual("the item gives one drug 'ever' and another a window: which applies "
+                       "to which must be checked by a person", key)
     params: dict[str, Any] = {"drugs": drugs + procedures, "window_days": window}
     if window is not None and _during_study(ctx):
         params["also_during_study"] = True
@@ -2828,6 +2843,11 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         limited = ctx.vocab[next(iter(limits))].label
         return _manual(f"a dose limit on current {limited} use within a list of drugs "
                        "must be checked by a person", key)  # fmt: skip
+    if half_lives is not None:
+        if params.get("current"):
+            return _manual("a window shortened by the drug's half-life must be checked by a "
+                           "person", key)
+        params["half_lives"] = True
     if limits:
         params["dose_limits"] = limits
     if indication:
@@ -2838,6 +2858,80 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "within 3 months or 5 half-lives, whichever is longer (prior to baseline)", "within 5
+# half-lives or 12 weeks (whichever is greater)": the stated window is the shortest the
+# item means; how long 5 half-lives are is not in the notes.
+_HALF_LIFE = (r"(?:\d{1,2}|three|four|five|six)\s+(?:elimination\s+|pk\s+|plasma\s+|terminal\s+)?"
+              r"half[\s-]*li(?:fe|ves)(?:\s+of\s+the\s+(?:drug|agent|medication|product|"
+              r"therapy|treatment))?(?:\s*\(if\s+known\))?")
+_WHICHEVER = (r"\s*[,(]?\s*(?:(?:before|prior\s+to)\s+[^,;()]{1,40}?\s*,?\s*)?whichever\s+is\s+"
+              r"(?:the\s+)?(?P<which>longer|greater|later|shorter|sooner|earlier|lesser)\s*\)?")
+_HALF_LIVES_AFTER = re.compile(rf"\s*\(?\s*,?\s*or\s+(?:within\s+)?{_HALF_LIFE}{_WHICHEVER}", _I)
+_HALF_LIVES_FIRST = re.compile(
+    rf"\b(?:within|in)\s+(?:the\s+)?{_HALF_LIFE}\s*,?\s*or\s+(?P<n>{_NUM}|{_WORD_NUM})\s*"
+    rf"(?P<unit>days?|weeks?|months?|years?){_WHICHEVER}",
+    _I,
+)
+
+
+_ANCHOR_LEAD = re.compile(r"\s*,?\s*(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?", _I)
+
+
+def _take_half_lives(ctx: _Ctx, start: int, end: int) -> None:
+    """The clause, and the anchor right after it ("..., whichever is longer) prior to
+    baseline")."""
+    lead = _ANCHOR_LEAD.match(ctx.text, end)
+    tail = _anchor_tail().match(ctx.text, lead.end()) if lead is not None else None
+    ctx.take(start, tail.end() if tail is not None else end, "drug:half-lives")
+
+
+def _half_lives(ctx: _Ctx) -> tuple[int | None, bool] | None:
+    """(the stated window in days, whether the longer of the two is meant) of an item
+    that gives a drug's window "or 5 half-lives, whichever is longer", or None. The
+    evaluator leaves an exposure before the stated window to a person."""
+    first = _HALF_LIVES_FIRST.search(ctx.main)
+    if first is not None:
+        amount = _number(first["n"])
+        if amount is None:
+            return None
+        _take_half_lives(ctx, first.start(), first.end())
+        days = _days(amount, first["unit"])
+        longer = first["which"].lower() in ("longer", "greater", "later")
+        return days, longer
+    windows = [(start, end) for start, end, rule in ctx.taken if rule == "window"]
+    if not windows:
+        return None
+    after = _HALF_LIVES_AFTER.match(ctx.main, windows[-1][1])
+    if after is None:
+        return None
+    _take_half_lives(ctx, after.start(), after.end())
+    days = _window_match(ctx.text)
+    return (days[0] if days else None), after["which"].lower() in ("longer", "greater", "later")
+
+
+# "ever", "at any time": words of a lifetime exposure, which no window can share.
+_EVER_BESIDE_WINDOW = re.compile(r"\bever\b|\b(?:at\s+)?any\s*time\b", _I)
+_COORDINATOR = re.compile(r"[,;]|\b(?:or|and)\b", _I)
+
+
+def _ever_beside_window(ctx: _Ctx) -> bool:
+    """ "Ever treated with cyclophosphamide, or rituximab in the last 6 months": a word
+    of lifetime exposure and the item's window with another drug and a coordinator
+    between them, so each belongs to its own drug. "Belimumab at any time in the previous
+    year" and "ever received rituximab within 6 months" are one window."""
+    windows = [(s, e) for s, e, rule in ctx.taken if rule == "window"]
+    if not windows:
+        return False
+    begin, end = windows[-1]
+    drugs = ctx.mentions("drug", "drug_class")
+    for m in _EVER_BESIDE_WINDOW.finditer(ctx.main):
+        low, high = (m.end(), begin) if m.end() <= begin else (end, m.start())
+        between = [t for t in drugs if low <= t.start and t.end <= high]
+        if between and _COORDINATOR.search(ctx.main, low, high):
+            return True
+    return False
 
 
 def _optional_drugs(ctx: _Ctx) -> set[str]:
@@ -3685,7 +3779,11 @@ def _checked(
     words = guard.unaccounted(ctx.text, kinds, taken, ctx.honoured)
     for index, heading in enumerate(ctx.context):
         spans = [(s, e) for i, s, e in ctx.heading_taken if i == index]
-        words += guard.heading_unaccounted(_normalise(heading), kinds, spans)
+        ceiling = ceiling_heading_spans(_normalise(heading), parsed.kind, parsed.params,
+                                        ctx.text, ctx.exclusion)
+        if ceiling:
+            rules.append("drug:ceiling-heading")
+        words += guard.heading_unaccounted(_normalise(heading), kinds, spans + ceiling)
     paediatric: list[str] = []
     if parsed.kind == "diagnosis":
         # "Active tuberculosis" is a vocabulary term of tuberculosis, but a diagnosis is

@@ -160,6 +160,9 @@ def _drug_exposure(p: dict[str, Any]) -> str:
         text += f"; one found is checked by a person: was it given {p['route']}?"
     if p.get("exception_manual"):
         text += f"; {p['exception_manual']}: a person checks"
+    if p.get("half_lives"):
+        text += ("; one given before that may still be within 5 half-lives (whichever is "
+                 "longer): a person checks")
     return text
 
 

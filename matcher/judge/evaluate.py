@@ -776,12 +776,21 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
     window = criterion.params.get("window_days")
     names, concepts = _prepared(criterion, _exposure_concepts)
     exposures = timeline.of(*concepts)
+    ever = exposures
     if window is not None:
         exposures = [
             f
             for f in exposures
             if (timeline.as_of - _recap_last_exposure(f, exposures, timeline)).days <= window
         ]
+    if criterion.params.get("half_lives") and ever and not exposures:
+        # "Belimumab within 3 months or 5 half-lives, whichever is longer": given before
+        # the 3 months, it may still be within 5 half-lives, which the notes do not give.
+        latest = _latest(ever, timeline)
+        assert latest is not None
+        return _result(criterion, Status.UNKNOWN,
+                       f"{_label(latest.concept)} on {_when(latest, timeline)}, before the "
+                       f"{window} days: is it within 5 half-lives? A person checks")  # fmt: skip
     if any(criterion.params.get(k) for k in ("dose_limits", "indication", "route")):
         return _qualified_exposure(criterion, timeline, exposures, names)
     if exposures:
