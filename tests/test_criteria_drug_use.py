@@ -285,3 +285,68 @@ def test_vitamin_d2_or_d3_is_the_vitamin_d_supplement(text):
     criterion = _read("exclusion", text)
     assert criterion.kind == "drug_exposure", criterion.manual_reason
     assert criterion.params["drugs"] == ["drug.vitamin_d"]
+
+
+# ------------------------------------------------- RAS blockade (kidney trials)
+ACEI = {"drug.captopril", "drug.enalapril", "drug.lisinopril", "drug.perindopril",
+        "drug.ramipril", "drug.quinapril", "drug.benazepril", "drug.fosinopril",
+        "drug.trandolapril"}
+ARB = {"drug.losartan", "drug.valsartan", "drug.irbesartan", "drug.candesartan",
+       "drug.telmisartan", "drug.olmesartan", "drug.azilsartan", "drug.eprosartan"}
+
+
+def test_ace_inhibitors_and_arbs_are_classes_with_atc_codes():
+    vocab = load_vocabulary()
+    assert set(vocab.expand("class.acei")) == ACEI
+    assert set(vocab.expand("class.arb")) == ARB
+    assert set(vocab.expand("class.ras_inhibitor")) == ACEI | ARB
+    for member in ACEI:
+        assert (vocab[member].code or "").startswith("ATC:C09AA"), member
+    for member in ARB:
+        assert (vocab[member].code or "").startswith("ATC:C09CA"), member
+
+
+@pytest.mark.parametrize(("text", "days", "stable", "judged"), [
+    ("Stable dose of ACE inhibitor or angiotensin receptor blocker for at least 3 months "
+     "prior to screening", 91, True, None),
+    ("Patients on ACEi or ARB at a stable dose for at least 12 weeks before screening", 84,
+     True, None),
+    ("Receiving a maximally tolerated dose of an ACE inhibitor or ARB for at least 3 months",
+     91, False, "maximally tolerated"),
+    ("On RAS blockade at the maximum tolerated dose for at least 90 days", 90, False,
+     "maximum tolerated"),
+])
+def test_ras_blockade_held_for_a_time_is_read_with_what_a_person_checks(text, days, stable,
+                                                                        judged):
+    criterion = _read("inclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == ACEI | ARB
+    assert criterion.params.get("current") is True
+    assert criterion.params.get("min_duration_days") == days
+    assert bool(criterion.params.get("stable")) is stable
+    assert criterion.params.get("dose_judged") == judged
+
+
+@pytest.mark.parametrize(("findings", "expected"), [
+    # on ramipril since June: long enough; whether at the maximal dose is for a person
+    ([_finding("drug.ramipril", dt.date(2026, 6, 1)),
+      _finding("drug.ramipril", dt.date(2026, 11, 1))], Status.UNKNOWN),
+    # started three weeks ago: too short whatever the dose
+    ([_finding("drug.losartan", dt.date(2026, 10, 30))], Status.NOT_MET),
+])
+def test_a_maximally_tolerated_dose_is_left_to_a_person_and_a_short_course_is_not_met(
+    findings, expected
+):
+    criterion = _read("inclusion", "Receiving a maximally tolerated dose of an ACE inhibitor "
+                                   "or ARB for at least 3 months")
+    assert _status(criterion, *findings) is expected
+
+
+@pytest.mark.parametrize(("sentence", "concept"), [
+    ("Continues lisinopril 20 mg daily for proteinuria.", "drug.lisinopril"),
+    ("Losartan 50 mg od started 01/03/2026.", "drug.losartan"),
+    ("She remains on an ACE inhibitor.", "class.acei"),
+])
+def test_the_notes_find_the_ras_blockers(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}

@@ -165,6 +165,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # "... within 3 months or 5 half-lives, whichever is longer": the window is the
         # shortest meant; an exposure before it is left to a person.
         "half_lives": _opt("bool", False),
+        # "a maximally tolerated dose of an ACE inhibitor" (a drug taken now): the dose is
+        # the prescriber's judgement; a course long enough is left to a person.
+        "dose_judged": _opt("text"),
     },
     "lab": _LAB,
     "vital": _LAB,

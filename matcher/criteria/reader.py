@@ -2843,6 +2843,13 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         limited = ctx.vocab[next(iter(limits))].label
         return _manual(f"a dose limit on current {limited} use within a list of drugs "
                        "must be checked by a person", key)  # fmt: skip
+    judged_dose = _judged_dose(ctx)
+    if judged_dose is not None:
+        if not params.get("current") or params.get("conditional"):
+            # "Previously treated with the maximum tolerated dose of an ARB": a past dose
+            # notes do not judge, with nothing else to decide on.
+            return _manual(f"the {judged_dose} dose must be checked by a person", key)
+        params["dose_judged"] = judged_dose
     if half_lives is not None:
         if params.get("current"):
             return _manual("a window shortened by the drug's half-life must be checked by a "
@@ -2858,6 +2865,29 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "a maximally tolerated dose of an ACE inhibitor", "ARB at the maximum recommended
+# dose", "optimised RAS blockade": a dose only the prescriber can judge. Read on a drug
+# taken now, the evaluator leaves a course long enough to a person (as a stable dose).
+_JUDGED_DOSE = re.compile(
+    r"\b(?:(?:at|to)\s+)?(?:an?\s+|the\s+)?(?P<what>maxim(?:al(?:ly)?|um)\s+(?:tolerated|"
+    r"recommended|labell?ed|approved|allowed)(?:\s+or\s+(?:maxim(?:al(?:ly)?|um)\s+)?"
+    r"(?:tolerated|recommended|labell?ed|approved|allowed))?|optimi[sz]ed|optimal)"
+    r"(?:\s+(?:doses?|dosages?|dosing))?(?:\s+of\b)?",
+    _I,
+)
+
+
+def _judged_dose(ctx: _Ctx) -> str | None:
+    """The words of a dose the item leaves to the prescriber ("maximally tolerated"),
+    read, or None."""
+    found = list(_JUDGED_DOSE.finditer(ctx.main))
+    if not found:
+        return None
+    for m in found:
+        ctx.take(m.start(), m.end(), "drug:judged-dose")
+    return " ".join(found[0]["what"].lower().split())
 
 
 # "within 3 months or 5 half-lives, whichever is longer (prior to baseline)", "within 5

@@ -177,6 +177,8 @@ def _drug_use(p: dict[str, Any]) -> str:
         text += f", for at least {p['min_duration_days']} days"
     if p.get("stable"):
         text += "; a stable dose is checked by a person"
+    if p.get("dose_judged"):
+        text += f"; the {p['dose_judged']} dose is checked by a person"
     return f"if on {names}: {text}" if p.get("conditional") else text
 
 

@@ -935,8 +935,10 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         elif minimum and held < minimum:
             states.append(("unknown", f"{label} documented since {start}; when it was "
                                       "started is not written", []))  # fmt: skip
-        elif params.get("stable"):
-            why = f"{label} taken since {start} or earlier; is its dose stable? A person checks"
+        elif params.get("stable") or params.get("dose_judged"):
+            # "a stable dose", "a maximally tolerated dose": not in the notes.
+            dose = "stable" if params.get("stable") else params["dose_judged"]
+            why = f"{label} taken since {start} or earlier; is its dose {dose}? A person checks"
             states.append(("unknown", why, []))
         else:
             states.append(("met", f"{label} taken now (mention of {when})", [latest]))
