@@ -18,6 +18,7 @@ The sentences are written for these tests, as other sponsors would word the mech
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -350,3 +351,68 @@ def test_a_maximally_tolerated_dose_is_left_to_a_person_and_a_short_course_is_no
 def test_the_notes_find_the_ras_blockers(note_parser, sentence, concept):
     found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
     assert concept in {f.concept for f in found}
+
+
+# ------------------------------------------------- a drug started within a window
+@pytest.mark.parametrize(("text", "drugs", "window"), [
+    ("Hydroxychloroquine started within 3 months before screening",
+     {"drug.hydroxychloroquine"}, 91),
+    ("Initiation of methotrexate within 12 weeks prior to randomization",
+     {"drug.methotrexate"}, 84),
+    ("Patients with glucocorticoids started in the last month", {"drug.glucocorticoid"}, 30),
+    ("Azathioprine newly started within 8 weeks before baseline", {"drug.azathioprine"}, 56),
+    ("Introduction of mycophenolate mofetil in the past 60 days", {"drug.mycophenolate"}, 60),
+])
+def test_a_drug_started_within_a_window_is_a_new_course_in_it(text, drugs, window):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == drugs
+    assert criterion.params["window_days"] == window
+    assert criterion.params.get("started_within") is True
+    assert not criterion.params.get("current")
+
+
+@pytest.mark.parametrize("text", [
+    "Patients who have started hydroxychloroquine",  # no window: nothing to start within
+    "Currently receiving azathioprine started within 8 weeks at a dose above 2 mg/kg",
+])
+def test_a_start_the_reading_cannot_place_is_left_to_a_person(text):
+    assert _read("exclusion", text).kind == "manual"
+
+
+def _course(concept: str, noted: dt.date, start: dt.date | None = None, **attrs: Any) -> Finding:
+    """A mention in a note of `noted` (one note per date), with its written start."""
+    found = replace(_finding(concept, noted, **attrs), note_id=f"n{noted.isoformat()}")
+    found.attrs["start_date"] = start
+    return found
+
+
+@pytest.mark.parametrize(("findings", "expected"), [
+    # a written start three weeks ago
+    ([_course("drug.hydroxychloroquine", dt.date(2026, 11, 1), dt.date(2026, 10, 30))],
+     Status.MET),
+    # taken since a note of March, still taken: started before the window
+    ([_course("drug.hydroxychloroquine", dt.date(2026, 3, 1)),
+      _course("drug.hydroxychloroquine", dt.date(2026, 11, 1))], Status.NOT_MET),
+    # first named in a note of this month, when it began is not written
+    ([_course("drug.hydroxychloroquine", dt.date(2026, 11, 1))], Status.UNKNOWN),
+    # stopped in March, restarted with a written date last month
+    ([_course("drug.hydroxychloroquine", dt.date(2026, 3, 1), stopped=True),
+      _course("drug.hydroxychloroquine", dt.date(2026, 11, 1), dt.date(2026, 10, 15))],
+     Status.MET),
+    ([], Status.NOT_MET),
+])
+def test_a_start_in_the_window_is_decided_from_the_first_day_of_the_course(findings,
+                                                                           expected):
+    criterion = _read("exclusion", "Hydroxychloroquine started within 3 months before "
+                                   "screening")
+    assert _status(criterion, *findings) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "Steroid pulse therapy within three months prior to the commencement of the study",
+    "Rituximab within 6 months before the start of study treatment",
+])
+def test_a_start_word_about_the_study_is_no_drug_start(text):
+    criterion = _read("exclusion", text)
+    assert not criterion.params.get("started_within")

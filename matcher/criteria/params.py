@@ -168,6 +168,8 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # "a maximally tolerated dose of an ACE inhibitor" (a drug taken now): the dose is
         # the prescriber's judgement; a course long enough is left to a person.
         "dose_judged": _opt("text"),
+        # "HCQ started within 3 months": a course whose first day is in the window.
+        "started_within": _opt("bool", False),
     },
     "lab": _LAB,
     "vital": _LAB,

@@ -2843,6 +2843,12 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         limited = ctx.vocab[next(iter(limits))].label
         return _manual(f"a dose limit on current {limited} use within a list of drugs "
                        "must be checked by a person", key)  # fmt: skip
+    if _started(ctx):
+        if window is None or params.get("current") or limits or params.get("half_lives"):
+            # "Patients who have started HCQ", "currently on AZA started within 8 weeks at
+            # > 2 mg/kg": a start with no window of its own, or beside another reading.
+            return _manual("when the drug was started must be checked by a person", key)
+        params["started_within"] = True
     judged_dose = _judged_dose(ctx)
     if judged_dose is not None:
         if not params.get("current") or params.get("conditional"):
@@ -2865,6 +2871,36 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "HCQ started within 3 months", "initiation of methotrexate within 12 weeks", "newly
+# introduced": a course that began in the window, not any use in it.
+_STARTED_WORDS = re.compile(
+    r"\b(?:(?:newly|new)\s+)?(?:started|initiated|introduced|commenced|begun)\b|"
+    r"\b(?:initiation|introduction|commencement|start)\s+of\b(?:\s+(?:an?\s+)?new\b)?",
+    _I,
+)
+_NEW = re.compile(r"\bnew(?:ly)?\b", _I)
+
+
+# "prior to the commencement of our study", "cannot be initiated during the trial": a
+# start word about the study, not the drug.
+_STUDY_START_AFTER = re.compile(
+    r"\s*(?:of\s+)?(?:the\s+|our\s+|this\s+)?(?:study|trial|protocol|investigational|"
+    r"screening|enrol|randomi|dosing|during|after|following)", _I)
+_STUDY_START_BEFORE = re.compile(r"\b(?:prior\s+to|before|after|since|until)\s+(?:the\s+)?$", _I)
+
+
+def _started(ctx: _Ctx) -> bool:
+    """Does the item ask for a drug started (in its window)? Its start words are read."""
+    found = [m for m in _STARTED_WORDS.finditer(ctx.main)
+             if not _STUDY_START_AFTER.match(ctx.main, m.end())
+             and not _STUDY_START_BEFORE.search(ctx.main[max(0, m.start() - 20) : m.start()])]
+    if not found:
+        return False
+    for m in [*found, *_NEW.finditer(ctx.main)]:
+        ctx.take(m.start(), m.end(), "drug:started")
+    return True
 
 
 # "a maximally tolerated dose of an ACE inhibitor", "ARB at the maximum recommended

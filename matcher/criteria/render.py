@@ -168,6 +168,8 @@ def _drug_exposure(p: dict[str, Any]) -> str:
 
 def _drug_use(p: dict[str, Any]) -> str:
     names = _names(p.get("drugs", []))
+    if p.get("started_within"):
+        return f"{names} started (a course whose first day is) {_window(p.get('window_days'))}"
     if not p.get("current"):
         return f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
