@@ -416,3 +416,38 @@ def test_a_start_in_the_window_is_decided_from_the_first_day_of_the_course(findi
 def test_a_start_word_about_the_study_is_no_drug_start(text):
     criterion = _read("exclusion", text)
     assert not criterion.params.get("started_within")
+
+
+# ------------------------------------------------- any setting of a past exposure
+@pytest.mark.parametrize("text", [
+    "Any previous exposure to anifrolumab (including as part of a clinical trial or early "
+    "access programme)",
+    "Prior treatment with belimumab, including in a clinical trial",
+    "Previous obinutuzumab (including compassionate use)",
+])
+def test_an_exposure_in_any_setting_is_the_drug_ever(text):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params.get("window_days") is None
+    assert not criterion.params.get("current")
+
+
+# ------------------------------------------------- regional immunosuppressants
+@pytest.mark.parametrize(("text", "drug"), [
+    ("Use of Tripterygium wilfordii within 3 months", "drug.tripterygium"),
+    ("Tripterygium glycosides in the past 12 weeks", "drug.tripterygium"),
+    ("Treatment with mizoribine within 90 days before screening", "drug.mizoribine"),
+])
+def test_regional_immunosuppressants_are_drugs(text, drug):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["drugs"] == [drug]
+
+
+@pytest.mark.parametrize(("sentence", "concept"), [
+    ("Previously on tripterygium glycoside tablets 20 mg tid.", "drug.tripterygium"),
+    ("Mizoribine 150 mg daily since 2024.", "drug.mizoribine"),
+])
+def test_the_notes_find_the_regional_immunosuppressants(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}

@@ -2808,6 +2808,8 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
+    for m in _ANY_SETTING.finditer(ctx.main):
+        ctx.take(m.start(), m.end(), "drug:any-setting")
     window = ctx.window()
     half_lives = _half_lives(ctx)
     if half_lives is not None:
@@ -2871,6 +2873,19 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "(including as part of a clinical trial or early access programme)", ", including in a
+# clinical study", "(including compassionate use)": the exposure counts in any setting,
+# which is how the notes record it (the drug, not the programme it came from).
+_SETTING = (r"(?:(?:a|an|any)\s+)?(?:clinical\s+(?:trials?|stud(?:y|ies))|(?:early|expanded)\s+"
+            r"access(?:\s+program(?:me)?s?)?|compassionate\s+use(?:\s+program(?:me)?s?)?)")
+_ANY_SETTING = re.compile(
+    rf"[,(]?\s*\b(?:including|incl\.)\s+(?:(?:as\s+)?part\s+of\s+|in\s+|within\s+|through\s+|"
+    rf"via\s+|during\s+)?{_SETTING}(?:\s*(?:,|or|and|and/or)\s*(?:in\s+|as\s+part\s+of\s+)?"
+    rf"{_SETTING})*\s*\)?",
+    _I,
+)
 
 
 # "HCQ started within 3 months", "initiation of methotrexate within 12 weeks", "newly
