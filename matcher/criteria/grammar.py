@@ -17,6 +17,11 @@ words it may pass over are data, not code, so that a reviewer can read them in o
   record ("topical", "intralesional", "IV bolus", "pulse": a note's "methylprednisolone"
   does not say it was a pulse); a drug item naming one keeps it as a qualifier a person
   checks when a note documents the drug.
+- `dose_ceilings` / `ceiling_heading_words` (optional): a heading that gives each drug
+  listed under it its own dose ceiling ("Patients receiving doses of immunosuppressive
+  agents exceeding the following:" over "azathioprine (> 100 mg/day)"): the words saying
+  "above" (`dose_ceilings`, one must be there) and the words of current use around them
+  (matcher.criteria.drug_headings).
 
 The file is validated once on load: an unknown key, a wrong type, a duplicate entry, a
 filler word that is also meaning-changing, or an unknown concept id raises VocabularyError
@@ -68,7 +73,8 @@ _KEYS = frozenset(
      "broad_concepts", "manual_concepts", "plausible", "plausible_uln_multiple",
      "max_window_days"}
 )  # fmt: skip
-_OPTIONAL_LISTS = ("unrecorded_routes",)  # a grammar file may leave these out
+# a grammar file may leave these out
+_OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words")
 
 
 def words_of(text: str) -> list[str]:
@@ -135,6 +141,8 @@ class Grammar:
     plausible_uln_multiple: tuple[float, float]
     max_window_days: int
     unrecorded_routes: tuple[str, ...] = ()
+    dose_ceilings: Phrases = Phrases(())
+    ceiling_heading_words: Phrases = Phrases(())
 
     def cues(self, kind: str) -> Phrases:
         return self.kinds.get(kind) or _NO_PHRASES
@@ -274,6 +282,10 @@ def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None
         max_window_days=window,
         unrecorded_routes=_phrase_list(data, "unrecorded_routes", source)
         if "unrecorded_routes" in data else (),
+        dose_ceilings=Phrases(_phrase_list(data, "dose_ceilings", source)
+                              if "dose_ceilings" in data else ()),
+        ceiling_heading_words=Phrases(_phrase_list(data, "ceiling_heading_words", source)
+                                      if "ceiling_heading_words" in data else ()),
     )
 
 

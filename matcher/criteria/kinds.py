@@ -79,6 +79,7 @@ from matcher.criteria.other import other_spans
 from matcher.criteria.reader import (
     _CURRENT_DRUG,
     _DURATION,
+    _HELD_ANCHOR,
     _IF_ON,
     _NUM,
     _OP,
@@ -1046,10 +1047,11 @@ def _dose(item: _Item) -> KindReading | None:
             lead = " ".join(duration_match["lead"].lower().split())
             strict = lead.startswith((">", "more", "longer", "over", "exceed", "in excess"))
             strict = strict or "more than" in duration_match.group().lower()
-            item.take(duration_match.start(), duration_match.end())
-            blank = " " * (duration_match.end() - duration_match.start())
-            window_text = item.main[: duration_match.start()] + blank + item.main[
-                duration_match.end() :]
+            # "for at least 4 weeks before randomisation": the anchor the time is held to.
+            held_end = _HELD_ANCHOR.match(item.main, duration_match.end()).end()
+            item.take(duration_match.start(), held_end)
+            blank = " " * (held_end - duration_match.start())
+            window_text = item.main[: duration_match.start()] + blank + item.main[held_end:]
             period = list(_PERIOD.finditer(item.main, max(0, duration_match.start() - 30),
                                            duration_match.start() + 1))  # fmt: skip
             for p in period:
@@ -1060,7 +1062,7 @@ def _dose(item: _Item) -> KindReading | None:
     else:
         item.take_all(_CURRENT_DRUG)  # "at screening": the current dose
     item.take_terms(ids)
-    item.take(cmp.start, unit_match.end())
+    item.take(cmp.start, max(unit_match.end(), cmp.stop))  # "20 mg/day or less"
     if daily_before is not None:
         item.take(daily_before.start(), daily_before.end())
     item.take_all(_USE)

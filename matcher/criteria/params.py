@@ -162,6 +162,14 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # use during the study is checked at study visits.
         "also_during_study": _opt("bool", False),
         "exception_manual": _opt("text"),
+        # "... within 3 months or 5 half-lives, whichever is longer": the window is the
+        # shortest meant; an exposure before it is left to a person.
+        "half_lives": _opt("bool", False),
+        # "a maximally tolerated dose of an ACE inhibitor" (a drug taken now): the dose is
+        # the prescriber's judgement; a course long enough is left to a person.
+        "dose_judged": _opt("text"),
+        # "HCQ started within 3 months": a course whose first day is in the window.
+        "started_within": _opt("bool", False),
     },
     "lab": _LAB,
     "vital": _LAB,

@@ -66,6 +66,7 @@ from matcher.criteria import guard
 from matcher.criteria import lists as criteria_lists
 from matcher.criteria import params as declared_params
 from matcher.criteria.citation import implied_conditions, read_citation
+from matcher.criteria.drug_headings import ceiling_heading_spans
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
 from matcher.criteria.record import RegistryRecord
@@ -2963,7 +2964,23 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     procedures = _treatment_procedures(ctx)
     drugs = [d for d in _expand(named, ctx.vocab) if d not in _excepted_drugs(ctx)]
     _take_other_members(ctx, named)
+    for m in _ANY_SETTING.finditer(ctx.main):
+        ctx.take(m.start(), m.end(), "drug:any-setting")
     window = ctx.window()
+    half_lives = _half_lives(ctx)
+    if half_lives is not None:
+        window, longer = half_lives
+        if not longer:
+            # "within 3 months or 5 half-lives, whichever is shorter": the half-life may
+            # make the window shorter than the months, and notes do not give it.
+            return _manual("a window shortened by the drug's half-life must be checked by a "
+                           "person", key)
+    if window is not None and _ever_beside_window(ctx):
+        # "Ever treated with cyclophosphamide or received rituximab in the last 6
+        # months": the window is one drug's; read for all, a drug excluded ever would be
+        # excluded only recently (and the "ever" drug of an inclusion required recently).
+        return _manual("the item gives one drug 'ever' and another a window: which applies "
+                       "to which must be checked by a person", key)
     params: dict[str, Any] = {"drugs": drugs + procedures, "window_days": window}
     if window is not None and _during_study(ctx):
         params["also_during_study"] = True
@@ -2984,6 +3001,24 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         limited = ctx.vocab[next(iter(limits))].label
         return _manual(f"a dose limit on current {limited} use within a list of drugs "
                        "must be checked by a person", key)  # fmt: skip
+    if _started(ctx):
+        if window is None or params.get("current") or limits or params.get("half_lives"):
+            # "Patients who have started HCQ", "currently on AZA started within 8 weeks at
+            # > 2 mg/kg": a start with no window of its own, or beside another reading.
+            return _manual("when the drug was started must be checked by a person", key)
+        params["started_within"] = True
+    judged_dose = _judged_dose(ctx)
+    if judged_dose is not None:
+        if not params.get("current") or params.get("conditional"):
+            # "Previously treated with the maximum tolerated dose of an ARB": a past dose
+            # notes do not judge, with nothing else to decide on.
+            return _manual(f"the {judged_dose} dose must be checked by a person", key)
+        params["dose_judged"] = judged_dose
+    if half_lives is not None:
+        if params.get("current"):
+            return _manual("a window shortened by the drug's half-life must be checked by a "
+                           "person", key)
+        params["half_lives"] = True
     if limits:
         params["dose_limits"] = limits
     if indication:
@@ -2994,6 +3029,146 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if unless:
         params["exception_manual"] = unless
     return _Parsed("drug_exposure", key, params)
+
+
+# "(including as part of a clinical trial or early access programme)", ", including in a
+# clinical study", "(including compassionate use)": the exposure counts in any setting,
+# which is how the notes record it (the drug, not the programme it came from).
+_SETTING = (r"(?:(?:a|an|any)\s+)?(?:clinical\s+(?:trials?|stud(?:y|ies))|(?:early|expanded)\s+"
+            r"access(?:\s+program(?:me)?s?)?|compassionate\s+use(?:\s+program(?:me)?s?)?)")
+_ANY_SETTING = re.compile(
+    rf"[,(]?\s*\b(?:including|incl\.)\s+(?:(?:as\s+)?part\s+of\s+|in\s+|within\s+|through\s+|"
+    rf"via\s+|during\s+)?{_SETTING}(?:\s*(?:,|or|and|and/or)\s*(?:in\s+|as\s+part\s+of\s+)?"
+    rf"{_SETTING})*\s*\)?",
+    _I,
+)
+
+
+# "HCQ started within 3 months", "initiation of methotrexate within 12 weeks", "newly
+# introduced": a course that began in the window, not any use in it.
+_STARTED_WORDS = re.compile(
+    r"\b(?:(?:newly|new)\s+)?(?:started|initiated|introduced|commenced|begun)\b|"
+    r"\b(?:initiation|introduction|commencement|start)\s+of\b(?:\s+(?:an?\s+)?new\b)?",
+    _I,
+)
+_NEW = re.compile(r"\bnew(?:ly)?\b", _I)
+
+
+# "prior to the commencement of our study", "cannot be initiated during the trial": a
+# start word about the study, not the drug.
+_STUDY_START_AFTER = re.compile(
+    r"\s*(?:of\s+)?(?:the\s+|our\s+|this\s+)?(?:study|trial|protocol|investigational|"
+    r"screening|enrol|randomi|dosing|during|after|following)", _I)
+_STUDY_START_BEFORE = re.compile(r"\b(?:prior\s+to|before|after|since|until)\s+(?:the\s+)?$", _I)
+
+
+def _started(ctx: _Ctx) -> bool:
+    """Does the item ask for a drug started (in its window)? Its start words are read."""
+    found = [m for m in _STARTED_WORDS.finditer(ctx.main)
+             if not _STUDY_START_AFTER.match(ctx.main, m.end())
+             and not _STUDY_START_BEFORE.search(ctx.main[max(0, m.start() - 20) : m.start()])]
+    if not found:
+        return False
+    for m in [*found, *_NEW.finditer(ctx.main)]:
+        ctx.take(m.start(), m.end(), "drug:started")
+    return True
+
+
+# "a maximally tolerated dose of an ACE inhibitor", "ARB at the maximum recommended
+# dose", "optimised RAS blockade": a dose only the prescriber can judge. Read on a drug
+# taken now, the evaluator leaves a course long enough to a person (as a stable dose).
+_JUDGED_DOSE = re.compile(
+    r"\b(?:(?:at|to)\s+)?(?:an?\s+|the\s+)?(?P<what>maxim(?:al(?:ly)?|um)\s+(?:tolerated|"
+    r"recommended|labell?ed|approved|allowed)(?:\s+or\s+(?:maxim(?:al(?:ly)?|um)\s+)?"
+    r"(?:tolerated|recommended|labell?ed|approved|allowed))?|optimi[sz]ed|optimal)"
+    r"(?:\s+(?:doses?|dosages?|dosing))?(?:\s+of\b)?",
+    _I,
+)
+
+
+def _judged_dose(ctx: _Ctx) -> str | None:
+    """The words of a dose the item leaves to the prescriber ("maximally tolerated"),
+    read, or None."""
+    found = list(_JUDGED_DOSE.finditer(ctx.main))
+    if not found:
+        return None
+    for m in found:
+        ctx.take(m.start(), m.end(), "drug:judged-dose")
+    return " ".join(found[0]["what"].lower().split())
+
+
+# "within 3 months or 5 half-lives, whichever is longer (prior to baseline)", "within 5
+# half-lives or 12 weeks (whichever is greater)": the stated window is the shortest the
+# item means; how long 5 half-lives are is not in the notes.
+_HALF_LIFE = (r"(?:\d{1,2}|three|four|five|six)\s+(?:elimination\s+|pk\s+|plasma\s+|terminal\s+)?"
+              r"half[\s-]*li(?:fe|ves)(?:\s+of\s+the\s+(?:drug|agent|medication|product|"
+              r"therapy|treatment))?(?:\s*\(if\s+known\))?")
+_WHICHEVER = (r"\s*[,(]?\s*(?:(?:before|prior\s+to)\s+[^,;()]{1,40}?\s*,?\s*)?whichever\s+is\s+"
+              r"(?:the\s+)?(?P<which>longer|greater|later|shorter|sooner|earlier|lesser)\s*\)?")
+_HALF_LIVES_AFTER = re.compile(rf"\s*\(?\s*,?\s*or\s+(?:within\s+)?{_HALF_LIFE}{_WHICHEVER}", _I)
+_HALF_LIVES_FIRST = re.compile(
+    rf"\b(?:within|in)\s+(?:the\s+)?{_HALF_LIFE}\s*,?\s*or\s+(?P<n>{_NUM}|{_WORD_NUM})\s*"
+    rf"(?P<unit>days?|weeks?|months?|years?){_WHICHEVER}",
+    _I,
+)
+
+
+_ANCHOR_LEAD = re.compile(r"\s*,?\s*(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?", _I)
+
+
+def _take_half_lives(ctx: _Ctx, start: int, end: int) -> None:
+    """The clause, and the anchor right after it ("..., whichever is longer) prior to
+    baseline")."""
+    lead = _ANCHOR_LEAD.match(ctx.text, end)
+    tail = _anchor_tail().match(ctx.text, lead.end()) if lead is not None else None
+    ctx.take(start, tail.end() if tail is not None else end, "drug:half-lives")
+
+
+def _half_lives(ctx: _Ctx) -> tuple[int | None, bool] | None:
+    """(the stated window in days, whether the longer of the two is meant) of an item
+    that gives a drug's window "or 5 half-lives, whichever is longer", or None. The
+    evaluator leaves an exposure before the stated window to a person."""
+    first = _HALF_LIVES_FIRST.search(ctx.main)
+    if first is not None:
+        amount = _number(first["n"])
+        if amount is None:
+            return None
+        _take_half_lives(ctx, first.start(), first.end())
+        days = _days(amount, first["unit"])
+        longer = first["which"].lower() in ("longer", "greater", "later")
+        return days, longer
+    windows = [(start, end) for start, end, rule in ctx.taken if rule == "window"]
+    if not windows:
+        return None
+    after = _HALF_LIVES_AFTER.match(ctx.main, windows[-1][1])
+    if after is None:
+        return None
+    _take_half_lives(ctx, after.start(), after.end())
+    days = _window_match(ctx.text)
+    return (days[0] if days else None), after["which"].lower() in ("longer", "greater", "later")
+
+
+# "ever", "at any time": words of a lifetime exposure, which no window can share.
+_EVER_BESIDE_WINDOW = re.compile(r"\bever\b|\b(?:at\s+)?any\s*time\b", _I)
+_COORDINATOR = re.compile(r"[,;]|\b(?:or|and)\b", _I)
+
+
+def _ever_beside_window(ctx: _Ctx) -> bool:
+    """ "Ever treated with cyclophosphamide, or rituximab in the last 6 months": a word
+    of lifetime exposure and the item's window with another drug and a coordinator
+    between them, so each belongs to its own drug. "Belimumab at any time in the previous
+    year" and "ever received rituximab within 6 months" are one window."""
+    windows = [(s, e) for s, e, rule in ctx.taken if rule == "window"]
+    if not windows:
+        return False
+    begin, end = windows[-1]
+    drugs = ctx.mentions("drug", "drug_class")
+    for m in _EVER_BESIDE_WINDOW.finditer(ctx.main):
+        low, high = (m.end(), begin) if m.end() <= begin else (end, m.start())
+        between = [t for t in drugs if low <= t.start and t.end <= high]
+        if between and _COORDINATOR.search(ctx.main, low, high):
+            return True
+    return False
 
 
 def _optional_drugs(ctx: _Ctx) -> set[str]:
@@ -3857,7 +4032,11 @@ def _checked(
     words = guard.unaccounted(ctx.text, kinds, taken, ctx.honoured)
     for index, heading in enumerate(ctx.context):
         spans = [(s, e) for i, s, e in ctx.heading_taken if i == index]
-        words += guard.heading_unaccounted(_normalise(heading), kinds, spans)
+        ceiling = ceiling_heading_spans(_normalise(heading), parsed.kind, parsed.params,
+                                        ctx.text, ctx.exclusion)
+        if ceiling:
+            rules.append("drug:ceiling-heading")
+        words += guard.heading_unaccounted(_normalise(heading), kinds, spans + ceiling)
     paediatric: list[str] = []
     if parsed.kind == "diagnosis":
         # "Active tuberculosis" is a vocabulary term of tuberculosis, but a diagnosis is

@@ -160,11 +160,16 @@ def _drug_exposure(p: dict[str, Any]) -> str:
         text += f"; one found is checked by a person: was it given {p['route']}?"
     if p.get("exception_manual"):
         text += f"; {p['exception_manual']}: a person checks"
+    if p.get("half_lives"):
+        text += ("; one given before that may still be within 5 half-lives (whichever is "
+                 "longer): a person checks")
     return text
 
 
 def _drug_use(p: dict[str, Any]) -> str:
     names = _names(p.get("drugs", []))
+    if p.get("started_within"):
+        return f"{names} started (a course whose first day is) {_window(p.get('window_days'))}"
     if not p.get("current"):
         return f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
@@ -174,6 +179,8 @@ def _drug_use(p: dict[str, Any]) -> str:
         text += f", for at least {p['min_duration_days']} days"
     if p.get("stable"):
         text += "; a stable dose is checked by a person"
+    if p.get("dose_judged"):
+        text += f"; the {p['dose_judged']} dose is checked by a person"
     return f"if on {names}: {text}" if p.get("conditional") else text
 
 

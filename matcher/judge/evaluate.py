@@ -787,15 +787,26 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     if criterion.params.get("current"):
         return _current_drug(criterion, timeline)
+    if criterion.params.get("started_within"):
+        return _started_within(criterion, timeline)
     window = criterion.params.get("window_days")
     names, concepts = _prepared(criterion, _exposure_concepts)
     exposures = timeline.of(*concepts)
+    ever = exposures
     if window is not None:
         exposures = [
             f
             for f in exposures
             if (timeline.as_of - _recap_last_exposure(f, exposures, timeline)).days <= window
         ]
+    if criterion.params.get("half_lives") and ever and not exposures:
+        # "Belimumab within 3 months or 5 half-lives, whichever is longer": given before
+        # the 3 months, it may still be within 5 half-lives, which the notes do not give.
+        latest = _latest(ever, timeline)
+        assert latest is not None
+        return _result(criterion, Status.UNKNOWN,
+                       f"{_label(latest.concept)} on {_when(latest, timeline)}, before the "
+                       f"{window} days: is it within 5 half-lives? A person checks")  # fmt: skip
     if any(criterion.params.get(k) for k in ("dose_limits", "indication", "route")):
         return _qualified_exposure(criterion, timeline, exposures, names)
     if exposures:
@@ -810,6 +821,56 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
             criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
         )
     return _unknown(criterion, UnknownCause.ABSENT, f"no {names} exposure documented")
+
+
+def _started_within(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "HCQ started within 3 months before screening": a course of a listed drug whose
+    first day is in the window. A start date written in the window counts. A drug taken
+    in the window whose course already ran before it (a mention before the window, not
+    ended then) was not started in it. A drug first taken in the window, or again after a
+    course that ended before it, with no start date written, is unknown."""
+    window = int(criterion.params["window_days"])
+    first_day = timeline.as_of - dt.timedelta(days=window)
+    names, concepts = _prepared(criterion, _exposure_concepts)
+    by_concept: dict[str, list[Finding]] = {}
+    for finding in timeline.of(*concepts):
+        by_concept.setdefault(finding.concept, []).append(finding)
+    started: list[Finding] = []
+    before: list[str] = []
+    unknown: list[str] = []
+    for concept, findings in by_concept.items():
+        written = [f for f in findings if f.attrs.get("start_date")
+                   and first_day <= _drug_start(f, timeline) <= timeline.as_of]  # fmt: skip
+        if written:
+            started.extend(written)
+            continue
+        in_window = [f for f in findings if _exposure_span(f, timeline)[1] >= first_day]
+        if not in_window:
+            continue  # not taken in the window at all
+        prior = [f for f in findings if _drug_start(f, timeline) < first_day]
+        last_prior = max(prior, key=lambda f: _exposure_span(f, timeline)[1], default=None)
+        label = _label(concept)
+        if last_prior is not None:
+            _, end, closed = _exposure_span(last_prior, timeline)
+            if not (closed and end < first_day) and not last_prior.attrs.get("stopped"):
+                before.append(f"{label} taken since {_drug_start(last_prior, timeline)} or "
+                              "earlier, before the window")  # fmt: skip
+                continue
+        first = min(in_window, key=lambda f: _drug_start(f, timeline))
+        unknown.append(f"{label} documented from {_drug_start(first, timeline)}; when that "
+                       "course was started is not written")  # fmt: skip
+    if started:
+        latest = _latest(started, timeline)
+        assert latest is not None
+        return _result(criterion, Status.MET,
+                       f"{_label(latest.concept)} started {_drug_start(latest, timeline)}, "
+                       f"within {window} days", [latest], timeline)  # fmt: skip
+    if unknown:
+        return _result(criterion, Status.UNKNOWN, "; ".join(unknown))
+    reason = "; ".join(before) or f"no {names} started in the window documented"
+    if criterion.type == "exclusion":
+        return _result(criterion, Status.NOT_MET, f"{reason}; confirm at screening")
+    return _result(criterion, Status.NOT_MET if before else Status.UNKNOWN, reason)
 
 
 def _qualified_exposure(
@@ -940,8 +1001,10 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         elif minimum and held < minimum:
             states.append(("undated", f"{label} documented since {start}; when it was "
                                       "started is not written", []))  # fmt: skip
-        elif params.get("stable"):
-            why = f"{label} taken since {start} or earlier; is its dose stable? A person checks"
+        elif params.get("stable") or params.get("dose_judged"):
+            # "a stable dose", "a maximally tolerated dose": not in the notes.
+            dose = "stable" if params.get("stable") else params["dose_judged"]
+            why = f"{label} taken since {start} or earlier; is its dose {dose}? A person checks"
             states.append(("unknown", why, []))
         else:
             states.append(("met", f"{label} taken now (mention of {when})", [latest]))
