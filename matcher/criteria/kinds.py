@@ -1271,7 +1271,7 @@ _NOW = re.compile(
 _HISTORY = re.compile(
     r"\bhistory\s+of\b|\bmedical\s+history\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|"
     r"\bever\b|\bat\s+any\s+time\b|\bknown\b|\bdocumented\b|\bdiagnos(?:ed|is)\s+(?:with|of)\b|"
-    r"\bdiagnosed\b",
+    r"\bdiagnosed\b|\bpre-?\s?existing\b",
     _I,
 )
 # "recent cancer < 3 years", "≤ 5 years ago": a bound on how long ago, read as a window.

@@ -264,7 +264,9 @@ def _validate(record: Any, source: str, line: int) -> Concept:
 # "condition" routes an item naming it to the condition reader (history, window, current
 # state, exceptions); "absence_unknown" is the reason an exclusion of it stays unknown when
 # no note names it ("infection requiring hospitalisation": notes name the pneumonia);
-# "current_unless_history" marks a standing state ("hepatic failure patients" are in it now).
+# "current_unless_history" marks a standing state ("hepatic failure patients" are in it now);
+# "organ_group" marks a whole organ's diseases ("renal disease"), which an exclusion may name
+# only when the trial's own condition is known (matcher.criteria.guard).
 _READERS = ("condition",)
 
 
@@ -301,6 +303,16 @@ def _check_condition_attrs(attrs: dict[str, Any], source: str, line: int) -> Non
             line=line,
             field="attrs.current_unless_history",
             received=standing,
+            expected="true or false",
+        )
+    group = attrs.get("organ_group")
+    if group is not None and not isinstance(group, bool):
+        raise VocabularyError(
+            "bad flag",
+            file=source,
+            line=line,
+            field="attrs.organ_group",
+            received=group,
             expected="true or false",
         )
     absence = attrs.get("absence_unknown")
