@@ -2231,7 +2231,7 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         other = [
             s
             for s in mentions
-            if s.label_ == "dx.other_kidney_disease" and s._.assertion == "affirmed"
+            if _other_kidney_disease(ctx.vocabulary, s.label_) and s._.assertion == "affirmed"
         ]
         affirmed_ln = any(
             s.label_ == "dx.lupus_nephritis" and s._.assertion == "affirmed" for s in mentions
@@ -2947,3 +2947,12 @@ def _dose(ctx: _Context, span: Span, lo: int, hi: int) -> dict:
     if count is not None:
         attrs["dose_count"] = int(count["a"] or count["b"])
     return attrs
+
+
+def _other_kidney_disease(vocabulary: Vocabulary, concept_id: str) -> bool:
+    """A kidney disease other than lupus nephritis, named as the group or as one of its own
+    concepts ("IgA nephropathy" implies the group): a biopsy showing it has no ISN/RPS class."""
+    group = "dx.other_kidney_disease"
+    return concept_id == group or (
+        concept_id in vocabulary and group in vocabulary[concept_id].attrs.get("implies", ())
+    )
