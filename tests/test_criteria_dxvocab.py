@@ -45,7 +45,7 @@ IGAN_TRIAL = ["A study of drug Y in primary IgA nephropathy"]
 ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     # skin
     ("Psoriasis", ["dx.psoriasis"], {"window_days": None}),
-    ("History of plaque psoriasis", ["dx.psoriasis"], {}),
+    ("History of psoriasis", ["dx.psoriasis"], {}),
     ("Known psoriatic arthritis", ["dx.psoriatic_arthritis"], {}),
     ("Active skin disease", ["dx.skin_disease"], {"temporality": "current"}),
     # eye
@@ -55,9 +55,9 @@ ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     ("Retinopathy", ["dx.retinal_disease"], {}),
     ("Pre-existing retinal disease", ["dx.retinal_disease"], {"window_days": None}),
     ("Macular disease", ["dx.macular_disease"], {}),
-    ("Diabetic macular oedema", ["dx.macular_disease"], {}),
+    ("Disease of the macula", ["dx.macular_disease"], {}),
     ("Age-related macular degeneration", ["dx.amd"], {}),
-    ("Proliferative diabetic retinopathy", ["dx.diabetic_retinopathy"], {}),
+    ("Diabetic retinopathy", ["dx.diabetic_retinopathy"], {}),
     ("Prior hydroxychloroquine retinal toxicity", ["dx.antimalarial_retinopathy"], {}),
     ("HCQ eye toxicity", ["dx.antimalarial_retinopathy"], {}),
     ("Active uveitis", ["dx.uveitis"], {"temporality": "current"}),
@@ -65,11 +65,11 @@ ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     ("Known glucose-6-phosphate dehydrogenase deficiency", ["dx.g6pd_deficiency"], {}),
     ("G6PD deficiency", ["dx.g6pd_deficiency"], {}),
     ("Porphyria", ["dx.porphyria"], {}),
-    ("Acute intermittent porphyria", ["dx.porphyria"], {}),
-    ("Autoimmune haemolytic anaemia", ["dx.haemolytic_anaemia"], {}),
+    ("Known porphyria", ["dx.porphyria"], {}),
+    ("Haemolytic anaemia", ["dx.haemolytic_anaemia"], {}),
     ("Hemolytic anemia", ["dx.haemolytic_anaemia"], {}),
     ("Bone marrow failure", ["dx.bone_marrow_failure"], {}),
-    ("Myelodysplastic syndrome", ["dx.bone_marrow_failure"], {}),
+    ("Bone marrow insufficiency", ["dx.bone_marrow_failure"], {}),
     ("Aplastic anemia", ["dx.aplastic_anaemia"], {}),
     ("Sickle cell disease", ["dx.sickle_cell"], {}),
     ("History of thrombotic thrombocytopenic purpura", ["dx.ttp"], {}),
@@ -84,11 +84,12 @@ ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     ("Neuromuscular disease", ["dx.neuromuscular_disease"], {}),
     ("History of progressive multifocal leukoencephalopathy", ["dx.pml"], {}),
     ("Suicidal ideation within the past 6 months", ["dx.suicidality"], {"window_days": 183}),
-    ("Obstructive sleep apnoea", ["dx.sleep_apnoea"], {}),
+    ("Sleep apnoea", ["dx.sleep_apnoea"], {}),
     # heart and vessels
     ("Coronary artery disease", ["dx.cad"], {}),
     ("Coronary heart disease", ["dx.cad"], {}),
-    ("Unstable angina within 6 months", ["dx.angina"], {"window_days": 183}),
+    ("Unstable angina within 6 months", ["dx.unstable_angina"], {"window_days": 183}),
+    ("Angina pectoris", ["dx.angina"], {}),
     ("Cardiomyopathy", ["dx.cardiomyopathy"], {}),
     ("Peripheral arterial disease", ["dx.pad"], {}),
     ("Malignant hypertension", ["dx.malignant_hypertension"], {"window_days": None}),
@@ -108,7 +109,7 @@ ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     ("Celiac disease", ["dx.celiac"], {}),
     ("Irritable bowel syndrome", ["dx.ibs"], {}),
     ("Primary biliary cholangitis", ["dx.pbc"], {}),
-    ("Non-alcoholic steatohepatitis (NASH)", ["dx.nafld"], {}),
+    ("Non-alcoholic fatty liver disease (NAFLD)", ["dx.nafld"], {}),
     # joints and vasculitis
     ("History of or current inflammatory joint disease", ["dx.inflammatory_arthritis"], {}),
     ("Inflammatory arthritis", ["dx.inflammatory_arthritis"], {}),
@@ -118,6 +119,9 @@ ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     ("Granulomatosis with polyangiitis", ["dx.gpa"], {}),
     ("Sarcoidosis", ["dx.sarcoidosis"], {}),
     ("Osteonecrosis", ["dx.osteonecrosis"], {}),
+    # an infection at one site is its own concept, not the infection anywhere
+    ("History of ocular herpes simplex", ["dx.ocular_hsv"], {}),
+    ("Herpes simplex keratitis", ["dx.ocular_hsv"], {}),
 ]
 
 
@@ -127,6 +131,31 @@ def test_an_exclusion_naming_the_condition_is_read_as_it(text, concepts, extra):
     assert criterion.kind == "diagnosis", criterion.manual_reason
     assert criterion.params["concepts"] == concepts
     assert {k: criterion.params.get(k) for k in extra} == extra
+
+
+# A subtype names less than the concept: excluding "plaque psoriasis" as any psoriasis
+# would refuse a patient with guttate psoriasis, "CKD stage 3" as any CKD one at stage 2.
+NARROWER = ["History of plaque psoriasis", "Proliferative diabetic retinopathy",
+            "Autoimmune haemolytic anaemia", "Myelodysplastic syndrome", "Obstructive sleep apnoea",
+            "CKD stage 3", "Secondary hyperparathyroidism", "Oesophageal varices",
+            "Acute intermittent porphyria"]
+
+
+@pytest.mark.parametrize("text", NARROWER)
+def test_an_exclusion_naming_a_subtype_is_left_to_a_person(text):
+    criterion = parse_criterion(text, "exclusion", about=SJOGREN_TRIAL)
+    assert criterion.kind == "manual"
+    assert "narrower than the vocabulary's" in (criterion.manual_reason or "")
+
+
+# A stage or kind that is a different disease is not read as the broader one.
+@pytest.mark.parametrize(("text", "concept"), [("Unstable angina", "dx.angina"),
+                                               ("Morbid obesity", "dx.obesity"),
+                                               ("Aortic dissection", "dx.aortic_aneurysm"),
+                                               ("Sickle cell trait", "dx.sickle_cell")])
+def test_a_different_disease_is_not_read_as_its_neighbour(text, concept):
+    criterion = parse_criterion(text, "exclusion", about=SJOGREN_TRIAL)
+    assert concept not in criterion.params.get("concepts", [])
 
 
 # "Pre-existing" is before the trial, whenever it began: a history ("ever").
@@ -202,6 +231,8 @@ EVALUATED = [
     (THROMBOSIS, [_mention("dx.thrombosis", ON, Assertion.NEGATED)], Status.NOT_MET),
     ("Coronary artery disease", [_mention("dx.mi", ON)], Status.MET),
     ("Psoriasis", [_mention("dx.psoriatic_arthritis", ON)], Status.MET),
+    ("History of ocular herpes simplex", [_mention("dx.herpes_simplex", ON)], Status.NOT_MET),
+    ("History of ocular herpes simplex", [_mention("dx.ocular_hsv", ON)], Status.MET),
     ("Psoriasis", [_mention("dx.psoriasis", ON, Assertion.NEGATED)], Status.NOT_MET),
 ]
 
