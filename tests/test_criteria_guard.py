@@ -84,9 +84,9 @@ MECHANISMS: list[tuple[str, str, str, str, dict[str, Any] | str]] = [
      {"states": ["dx.pregnancy", "dx.lactation"], "present": True, "window_days": 90}),
     # --- a lupus word inside a longer phrase is not the bare diagnosis
     ("exclusion", "Kidney disease unrelated to lupus", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Kidney", "disease", "unrelated"'),
+     NOT_UNDERSTOOD + '"unrelated"'),
     ("exclusion", "Renal disease not consistent with lupus nephritis", "exclusion", "manual",
-     NOT_UNDERSTOOD + '"Renal", "disease", "not"'),
+     NOT_UNDERSTOOD + '"not", "consistent"'),
     ("exclusion", "Seizures due to SLE", "exclusion", "manual", NOT_UNDERSTOOD + '"due"'),
     ("exclusion", "Severe active lupus nephritis", "exclusion", "manual",
      GUARD + "excludes the trial's own condition (lupus nephritis)"),

@@ -91,7 +91,7 @@ ASSERTIONS = [
     ("HIV - negative", "dx.hiv", "negated", None),
     ("Hepatitis C antibody not detected.", "dx.hcv", "negated", None),
     ("Hepatitis B, hepatitis C and HIV all negative.", "dx.hbv", "negated", None),
-    ("ANCA vasculitis excluded.", "dx.other_kidney_disease", "negated", None),
+    ("ANCA vasculitis excluded.", "dx.aav", "negated", None),
     ("TB screen (IGRA) negative.", "dx.tuberculosis", "negated", None),
     ("Myositis: none.", "dx.myositis", "negated", None),
     ("Poor venous access: no", "status.poor_venous_access", "negated", None),

@@ -408,6 +408,9 @@ def guard_reason(
             f"{GUARD_PREFIX}\"other\" {_labels(concepts, vocab)} leaves out the trial's own "
             "condition, which the text does not name"
         )
+    group = _organ_group_own_unknown(criterion_type, concepts, own, vocab)
+    if group is not None:
+        return "guard:group-own-unknown", group
     broad = [c for c in concepts if c in grammar.broad_concepts]
     if broad:
         return "guard:broad-concept", (
@@ -423,6 +426,26 @@ def guard_reason(
     if implausible is not None:
         return "guard:implausible", f"{GUARD_PREFIX}implausible value ({implausible})"
     return None
+
+
+def _organ_group_own_unknown(
+    criterion_type: str, concepts: list[str], own: frozenset[str], vocab: Vocabulary
+) -> str | None:
+    """An exclusion of a whole organ group ("renal disease", "gastrointestinal disease":
+    concepts.jsonl `organ_group`) in a trial whose own condition the reader does not know:
+    the trial's own disease may be one of the group ("any co-existing kidney disease" in
+    an IgA nephropathy trial whose inclusions were left to a person), and the exclusion
+    would refuse its whole population. With the own condition known, the own-condition
+    rule above already weighs it (lupus nephritis implies kidney disease)."""
+    if criterion_type != "exclusion" or own:
+        return None
+    groups = [c for c in concepts if c in vocab and vocab[c].attrs.get("organ_group")]
+    if not groups:
+        return None
+    return (
+        f"{GUARD_PREFIX}excludes a disease group ({_labels(groups, vocab)}) and the trial's "
+        "own condition, which may belong to it, is not known"
+    )
 
 
 def cohort_reason(cohort: str) -> str:

@@ -805,7 +805,8 @@ _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|
 
 def _lab_forms(item: _Item) -> KindReading | None:
     labs = item.of("lab")
-    others = [t for t in item.terms if t not in labs]
+    # A term its context rules out is no other concept: "eGFR by CKD-EPI" names no CKD.
+    others = [t for t in item.terms if t not in labs and _in_context(t, item)]
     if not labs:
         liver = _LIVER_FUNCTION.search(item.main)
         named = _liver_condition(item, liver) if liver else None
@@ -1339,7 +1340,7 @@ _NOW = re.compile(
 _HISTORY = re.compile(
     r"\bhistory\s+of\b|\bmedical\s+history\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|"
     r"\bever\b|\bat\s+any\s+time\b|\bknown\b|\bdocumented\b|\bdiagnos(?:ed|is)\s+(?:with|of)\b|"
-    r"\bdiagnosed\b",
+    r"\bdiagnosed\b|\bpre-?\s?existing\b",
     _I,
 )
 # "recent cancer < 3 years", "≤ 5 years ago": a bound on how long ago, read as a window.

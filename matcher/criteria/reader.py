@@ -1234,6 +1234,8 @@ def _age(ctx: _Ctx) -> _Parsed | None:
         return _age_group(ctx)
     if re.search(r"child-?bearing", ctx.text, _I):
         return None
+    if any(t.start <= cue.start() < t.end for t in ctx.terms):
+        return None  # "Age-related macular degeneration": the word is a disease's name
     others = ctx.concepts("diagnosis", "drug", "drug_class", "lab", "score", "procedure")
     if others and cue.start() > 25:
         return None  # "SLE diagnosed before age 16" is about the disease
@@ -1721,8 +1723,10 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         or ((kidney or ctx.lupus_trial) and _BIOPSY_CONTEXT.search(ctx.text))
     )
     # "Renal biopsy: proliferative nephritis", not "membranous nephropathy" or IgA nephritis.
-    nephritis = bool(re.search(r"\bnephritis\b", ctx.text, _I)) and (
-        "dx.other_kidney_disease" not in diagnoses
+    nephritis = bool(re.search(r"\bnephritis\b", ctx.text, _I)) and not any(
+        c == "dx.other_kidney_disease"
+        or "dx.other_kidney_disease" in ctx.vocab[c].attrs.get("implies", ())
+        for c in diagnoses
     )
     histology = re.search(r"proliferative|membranous", ctx.text, _I) and (
         "dx.lupus_nephritis" in diagnoses or (has_biopsy and nephritis)

@@ -55,7 +55,10 @@ _LEAD = (
     r"(?:\s*,\s*(?:absolute|abs|total|urine|urinary|serum|plasma|blood|random|spot|direct|"
     r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
-    r"calc(?:ulated)?|direct|s)\)|count|level|levels|value|result|total|abs(?:olute)?|"
+    r"calc(?:ulated)?|direct|s|{eq})\)|count|level|levels|value|result|total|abs(?:olute)?|"
+    # The equation an eGFR was estimated with: "eGFR (CKD-EPI) 45", "eGFR by CKD EPI 62",
+    # "eGFR MDRD 58", "eGFR using the bedside Schwartz formula: 71"
+    r"\b(?:(?:by|per|using)\s+(?:the\s+)?)?(?:{eq})(?:\s+(?:equation|formula))?(?![\w-])|"
     r"#|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
@@ -67,7 +70,8 @@ _LEAD = (
     r"\b(?:remains?|remained|stays?|stayed)\s+[a-z]+\s+at\b|"
     # an EHR table's cell border: "| Lymphocytes | 0.74 | 10*9/L |"
     r"\|)\s*)*"
-)
+).replace("{eq}", r"ckd[-\s]?epi(?:[-\s]?20(?:09|21))?|mdrd|cockcroft[-\s]+(?:and\s+|&\s*)?gault|"
+          r"(?:bedside\s+)?schwartz")
 _VALUE_RE = re.compile(
     rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d|,\d)(?!\s*[:/]\s*\d)", re.I
 )
@@ -2233,7 +2237,7 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         other = [
             s
             for s in mentions
-            if s.label_ == "dx.other_kidney_disease" and s._.assertion == "affirmed"
+            if _other_kidney_disease(ctx.vocabulary, s.label_) and s._.assertion == "affirmed"
         ]
         affirmed_ln = any(
             s.label_ == "dx.lupus_nephritis" and s._.assertion == "affirmed" for s in mentions
@@ -2958,3 +2962,12 @@ def _dose(ctx: _Context, span: Span, lo: int, hi: int) -> dict:
     if count is not None:
         attrs["dose_count"] = int(count["a"] or count["b"])
     return attrs
+
+
+def _other_kidney_disease(vocabulary: Vocabulary, concept_id: str) -> bool:
+    """A kidney disease other than lupus nephritis, named as the group or as one of its own
+    concepts ("IgA nephropathy" implies the group): a biopsy showing it has no ISN/RPS class."""
+    group = "dx.other_kidney_disease"
+    return concept_id == group or (
+        concept_id in vocabulary and group in vocabulary[concept_id].attrs.get("implies", ())
+    )

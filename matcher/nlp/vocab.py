@@ -96,10 +96,7 @@ class Vocabulary:
                 abbr.setdefault(term, concept.id)
         by_term.update({f"\x00{k}": v for k, v in abbr.items()})
 
-        def alternation(terms: Iterable[str]) -> str:
-            ordered = sorted(set(terms), key=len, reverse=True)
-            return "|".join(re.escape(t) for t in ordered)
-
+        alternation = _trie_alternation
         # A term must not start or end inside a word: "LN" in "LNG" is not lupus nephritis.
         term_re = re.compile(
             rf"(?<![\w-])(?:{alternation(k for k in by_term if not k.startswith(chr(0)))})(?![\w])",
@@ -133,6 +130,32 @@ class Vocabulary:
                 kept.append(match)
                 last_end = match.end
         return kept
+
+
+def _trie_alternation(terms: Iterable[str]) -> str:
+    """One pattern matching any of `terms`, longest first, with their common prefixes
+    shared: "lupus|lupus nephritis|lupus nephropathy" becomes "lupus(?: nephr(?:itis|opathy))?".
+    A flat alternation of four thousand terms is tried term by term at every position of
+    every item, and the reader's term scan grew with the vocabulary; the shared prefixes
+    make a failed position cost a few characters. A greedy optional tail tries the longer
+    term first, so each position matches what the length-ordered alternation matched."""
+    trie: dict[str, Any] = {}
+    for term in set(terms):
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + pattern(child)
+                    for char, child in sorted(node.items()) if char]  # fmt: skip
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    # No terms (a vocabulary without abbreviations) matches nothing, never the empty string.
+    return pattern(trie) or "(?!)"
 
 
 def in_context(text: str, start: int, end: int, concept: Concept) -> bool:
@@ -264,7 +287,9 @@ def _validate(record: Any, source: str, line: int) -> Concept:
 # "condition" routes an item naming it to the condition reader (history, window, current
 # state, exceptions); "absence_unknown" is the reason an exclusion of it stays unknown when
 # no note names it ("infection requiring hospitalisation": notes name the pneumonia);
-# "current_unless_history" marks a standing state ("hepatic failure patients" are in it now).
+# "current_unless_history" marks a standing state ("hepatic failure patients" are in it now);
+# "organ_group" marks a whole organ's diseases ("renal disease"), which an exclusion may name
+# only when the trial's own condition is known (matcher.criteria.guard).
 _READERS = ("condition",)
 
 
@@ -293,16 +318,17 @@ def _check_condition_attrs(attrs: dict[str, Any], source: str, line: int) -> Non
             received=reader,
             expected=" or ".join(_READERS),
         )
-    standing = attrs.get("current_unless_history")
-    if standing is not None and not isinstance(standing, bool):
-        raise VocabularyError(
-            "bad flag",
-            file=source,
-            line=line,
-            field="attrs.current_unless_history",
-            received=standing,
-            expected="true or false",
-        )
+    for flag in ("current_unless_history", "organ_group"):
+        value = attrs.get(flag)
+        if value is not None and not isinstance(value, bool):
+            raise VocabularyError(
+                "bad flag",
+                file=source,
+                line=line,
+                field=f"attrs.{flag}",
+                received=value,
+                expected="true or false",
+            )
     absence = attrs.get("absence_unknown")
     if absence is not None and (not isinstance(absence, str) or not absence.strip()):
         raise VocabularyError(
