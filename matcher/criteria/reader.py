@@ -3262,6 +3262,16 @@ def _criteria_named_disease(ctx: _Ctx) -> list[str]:
     ) else []
 
 
+def _without_cited_criteria(concepts: list[str], ctx: _Ctx) -> list[str]:
+    """ "Other systemic autoimmune diseases diagnosed by ACR classification criteria":
+    beside another diagnosis, "ACR classification criteria" (a term of meeting SLE's
+    criteria) cites that diagnosis' criteria, so it is no condition of its own. A term
+    naming lupus ("SLE criteria") stays."""
+    if "status.sle_criteria" not in concepts or len(concepts) < 2 or _criteria_named_disease(ctx):
+        return concepts
+    return [c for c in concepts if c != "status.sle_criteria"]
+
+
 def _implied_by_citation(ctx: _Ctx) -> list[str]:
     """The disease an inclusion names only by its classification criteria: "fulfils 4 of
     the 11 ACR criteria" is SLE (matcher.criteria.citation.implied_conditions). When the
@@ -3313,7 +3323,8 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
         ("diagnosis", "procedure", "status") if ctx.exclusion else ("diagnosis", "procedure")
     )
     # Having had a kidney biopsy is never itself a condition to include or exclude on.
-    concepts = [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"]
+    concepts = _without_cited_criteria(
+        [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"], ctx)
     named = _criteria_named_disease(ctx)
     if not concepts and not named and not ctx.exclusion:
         named = _implied_by_citation(ctx)
@@ -3323,6 +3334,7 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     if named:
         ctx.take_terms(["status.sle_criteria"])
     ctx.take_terms(concepts)
+    _take_restated_abbreviations(ctx, concepts)
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)
     else:
@@ -3334,6 +3346,45 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     if _confirmed_by_tissue(ctx):
         params["judged"] = [*params.get("judged", []), _TISSUE_CONFIRMED]
     return _Parsed("diagnosis", key, params)
+
+
+# "(PAPS)", "[JDM]", "(IgAN)": a short form in brackets right after the words it shortens.
+_BRACKETED_SHORT_FORM = re.compile(r"\s*[(\[]\s*(?P<short>[A-Za-z][A-Za-z0-9-]{1,7})\s*[)\]]")
+_LONG_FORM_WORDS = 4  # the short form's letters come from at most this many words before it
+
+
+def _shortens(short: str, long: str) -> bool:
+    """Does `short` abbreviate `long`? Its letters appear in `long` in order, the first at
+    a word's start, and at least two of them (Schwartz & Hearst's test): "PAPS" shortens
+    "primary antiphospholipid syndrome", "IgAN" "IgA nephropathy", "JDM" "juvenile
+    dermatomyositis"; "SLE" does not shorten "polymyositis"."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    text = long.lower()
+    position = len(text)
+    for index in range(len(letters) - 1, -1, -1):
+        position = text.rfind(letters[index], 0, position)
+        while index == 0 and position > 0 and text[position - 1].isalnum():
+            position = text.rfind(letters[index], 0, position)
+        if position < 0:
+            return False
+    return len(letters) >= 2 and position >= 0
+
+
+def _take_restated_abbreviations(ctx: _Ctx, concepts: list[str]) -> None:
+    """ "Primary antiphospholipid syndrome (PAPS)": a bracketed short form right after a
+    term of the reading restates it (with the words before the term it also shortens)
+    and adds nothing; a bracket that does not shorten the words before it stays for the
+    coverage guard."""
+    for term in ctx.terms:
+        if term.concept_id not in concepts:
+            continue
+        m = _BRACKETED_SHORT_FORM.match(ctx.main, term.end)
+        if m is None:
+            continue
+        words = list(re.finditer(r"\S+", ctx.main[max(0, term.start - 40) : term.end]))
+        long = " ".join(w[0] for w in words[-_LONG_FORM_WORDS:])
+        if _shortens(m["short"], long):
+            ctx.take(m.start(), m.end(), "diagnosis:short-form")
 
 
 # "IgA nephropathy confirmed by renal biopsy", "biopsy-proven myositis", "histologically

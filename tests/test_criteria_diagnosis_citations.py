@@ -1,0 +1,152 @@
+"""The inclusion that states a trial's own diagnosis, as sponsors of rheumatic and kidney
+trials write it (issue 12, round 5).
+
+A diagnosis cited by its published criteria reads as the documented diagnosis, the
+criteria kept as a qualifier the notes cannot re-check (matcher/criteria/data/
+classification_systems.json): the count forms sponsors use ("by meeting 4 criteria of the
+ACR", "> 4/11", "≥4/11"), who issued the criteria ("issued by EULAR/ACR in 2019"), two
+editions' years around one body ("the modified 1997 ARA 1982 criteria"), author-year
+references, criteria named for a place or their authors (Sapporo, Sydney, Bohan and
+Peter, LeRoy and Medsger), ILAR for juvenile idiopathic arthritis, the 2017 EULAR/ACR
+myositis criteria, and "another autoimmune disease by ACR criteria" in an exclusion. A
+bracketed short form restating the diagnosis ("(PAPS)") adds nothing. The sentences are
+written here in the ways sponsors word them; none is copied from a registry record.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.criteria import parse_criterion
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from tests.test_criteria_vocabulary import _found
+
+LUPUS = ["systemic lupus erythematosus"]
+
+# (text, type, concepts, system label)
+CITED: list[tuple[str, str, list[str], str]] = [
+    # count forms
+    ("SLE diagnosed by fulfilling 4 criteria of the American College of Rheumatology",
+     "inclusion", ["dx.sle"], "ACR"),
+    ("Lupus, ACR classification criteria ≥4/11", "inclusion", ["dx.sle"], "ACR"),
+    ("Systemic lupus erythematosus with > 4/11 ACR criteria", "inclusion", ["dx.sle"], "ACR"),
+    ("SLE meeting 4 or more ACR criteria", "inclusion", ["dx.sle"], "ACR"),
+    # who issued them, and the year after "in"
+    ("SLE per the classification criteria issued by EULAR/ACR in 2019", "inclusion",
+     ["dx.sle"], "2019 EULAR/ACR"),
+    ("Lupus according to the criteria published by the Systemic Lupus International "
+     "Collaborating Clinics in 2012", "inclusion", ["dx.sle"], "SLICC 2012"),
+    # two years around one body
+    ("SLE per the revised 1997 ACR 1982 criteria", "inclusion", ["dx.sle"], "ACR 1997"),
+    # author-year references
+    ("Idiopathic inflammatory myopathy meeting the EULAR/ACR criteria (Lundberg et al., "
+     "2017)", "inclusion", ["dx.myositis"], "EULAR/ACR"),
+    ("Dermatomyositis by the 2017 ACR/EULAR classification criteria", "inclusion",
+     ["dx.myositis"], "2017 EULAR/ACR"),
+    # criteria named for a place or their authors
+    ("Antiphospholipid syndrome per the revised Sapporo criteria", "inclusion", ["dx.aps"],
+     "Sapporo"),
+    ("APS fulfilling the Sydney classification criteria (2006)", "inclusion", ["dx.aps"],
+     "Sydney 2006"),
+    ("Polymyositis by Bohan & Peter criteria", "inclusion",
+     ["dx.myositis"], "Bohan and Peter"),
+    ("Dermatomyositis as defined by Bohan and Peter (1975)", "inclusion", ["dx.myositis"],
+     "Bohan and Peter 1975"),
+    ("Systemic sclerosis classified by LeRoy and Medsger criteria", "inclusion",
+     ["dx.systemic_sclerosis"], "LeRoy"),
+    # ILAR for juvenile idiopathic arthritis
+    ("Juvenile idiopathic arthritis according to the ILAR classification", "inclusion",
+     ["dx.jia"], "ILAR"),
+    ("JIA per International League of Associations for Rheumatology criteria", "inclusion",
+     ["dx.jia"], "ILAR"),
+    # another autoimmune disease by ACR criteria, in an exclusion
+    ("Any other systemic autoimmune disease fulfilling ACR classification criteria",
+     "exclusion", ["dx.autoimmune_other"], "ACR"),
+]
+
+
+@pytest.mark.parametrize(("text", "ctype", "concepts", "system"), CITED)
+def test_a_diagnosis_cited_by_its_criteria_reads_as_the_documented_diagnosis(
+    text: str, ctype: str, concepts: list[str], system: str
+) -> None:
+    criterion = parse_criterion(text, ctype, about=LUPUS)
+    assert (criterion.kind, criterion.manual_reason) == ("diagnosis", None)
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["system"] == system
+
+
+# (text, the word left not understood)
+NOT_READ: list[tuple[str, str]] = [
+    # a count other than the set's own: "more than 3" is 4, but "> 3/11" is not read
+    ("SLE with > 3/11 ACR criteria", "3/11"),
+    # a date is not a count
+    ("SLE meeting ACR criteria on 4/11/2019", "4/11/2019"),
+    # the Sydney criteria classify APS, not lupus
+    ("SLE according to the Sydney criteria", "Sydney"),
+    # Bohan and Peter classify myositis, not systemic sclerosis
+    ("Systemic sclerosis per Bohan and Peter", "Bohan"),
+    # ILAR classifies juvenile arthritis, not SLE
+    ("SLE according to the ILAR criteria", "ILAR"),
+    # a bracket that shortens nothing before it
+    ("Systemic sclerosis (QRX)", "QRX"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), NOT_READ)
+def test_a_citation_or_bracket_that_does_not_fit_the_diagnosis_stays_manual(
+    text: str, word: str
+) -> None:
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert criterion.kind == "manual"
+    assert word.split("/")[0] in (criterion.manual_reason or "")
+
+
+def test_meeting_sles_criteria_beside_another_disease_is_no_lupus_exclusion() -> None:
+    """ "Other autoimmune diseases diagnosed by ACR classification criteria": the words
+    "ACR classification criteria" (a term of meeting SLE's criteria) cite the other
+    diseases' criteria; an exclusion of SLE there would exclude the lupus trial's own
+    patients."""
+    criterion = parse_criterion(
+        "Other autoimmune diseases diagnosed based on ACR classification criteria",
+        "exclusion", about=LUPUS,
+    )
+    assert criterion.params["concepts"] == ["dx.autoimmune_other"]
+
+
+# (text, concepts, judged)
+SHORT_FORMS: list[tuple[str, list[str], list[str]]] = [
+    ("Primary antiphospholipid syndrome (PAPS)", ["dx.aps"], ["primary"]),
+    ("Polymyositis [PM]", ["dx.myositis"], []),
+    ("Juvenile idiopathic arthritis (JIA) per ILAR", ["dx.jia"], []),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts", "judged"), SHORT_FORMS)
+def test_a_bracketed_short_form_of_the_diagnosis_restates_it(
+    text: str, concepts: list[str], judged: list[str]
+) -> None:
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert (criterion.kind, criterion.manual_reason) == ("diagnosis", None)
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params.get("judged", []) == judged
+
+
+# ------------------------------------------------------------------ clinic notes
+@pytest.fixture(scope="module")
+def parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+# The concepts these readings decide on must be found in notes too.
+NOTES: list[tuple[str, str, list[str]]] = [
+    ("Known juvenile idiopathic arthritis since age 7, on etanercept.", "dx.jia", ["affirmed"]),
+    ("Oligoarticular JIA in remission.", "dx.jia", ["affirmed"]),
+    ("Idiopathic inflammatory myopathy, anti-Jo-1 positive.", "dx.myositis", ["affirmed"]),
+    ("No juvenile arthritis.", "dx.jia", ["negated"]),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "assertions"), NOTES)
+def test_a_note_sentence_yields_the_diagnosis(parser: NoteParser, text: str, concept: str,
+                                              assertions: list[str]) -> None:  # fmt: skip
+    assert _found(parser, text, concept) == assertions
