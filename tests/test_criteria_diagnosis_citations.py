@@ -15,9 +15,11 @@ written here in the ways sponsors word them; none is copied from a registry reco
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from matcher.criteria import parse_criterion
+from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 from tests.test_criteria_vocabulary import _found
 
@@ -150,3 +152,43 @@ NOTES: list[tuple[str, str, list[str]]] = [
 def test_a_note_sentence_yields_the_diagnosis(parser: NoteParser, text: str, concept: str,
                                               assertions: list[str]) -> None:  # fmt: skip
     assert _found(parser, text, concept) == assertions
+
+
+# ------------------------------------------------------------------ the subject an item opens with
+def _read(inclusion: str) -> list[tuple[str, dict[str, Any]]]:
+    text = f"Inclusion Criteria:\n  -  {inclusion}\nExclusion Criteria:\n  -  Pregnancy\n"
+    return [(c.kind, {k: v for k, v in c.params.items() if k in ("min_years", "max_years",
+                                                                   "concepts")})
+            for c in parse_eligibility_text(text, LUPUS) if c.type == "inclusion"]
+
+
+# (inclusion item, its criteria: kind and the params that say what it needs)
+SUBJECTS: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
+    ("Adults with systemic sclerosis",
+     [("age", {"min_years": 18, "max_years": None}),
+      ("diagnosis", {"concepts": ["dx.systemic_sclerosis"]})]),
+    ("Adult men and women diagnosed with Sjögren's syndrome",
+     [("age", {"min_years": 18, "max_years": None}), ("diagnosis", {"concepts": ["dx.sjogren"]})]),
+    ("Adult subjects", [("age", {"min_years": 18, "max_years": None})]),
+    # both sexes restrict nothing
+    ("Male or female subjects with lupus nephritis",
+     [("diagnosis", {"concepts": ["dx.lupus_nephritis"]})]),
+    ("Women and men who have been diagnosed with antiphospholipid syndrome",
+     [("diagnosis", {"concepts": ["dx.aps"]})]),
+    # an age group stays with its limits
+    ("Children aged 6-17 with juvenile idiopathic arthritis",
+     [("age", {"min_years": 6, "max_years": 17}), ("diagnosis", {"concepts": ["dx.jia"]})]),
+]
+
+
+@pytest.mark.parametrize(("item", "expected"), SUBJECTS)
+def test_the_subject_an_inclusion_opens_with_gives_its_age_and_leaves_the_diagnosis(
+    item: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert _read(item) == expected
+
+
+def test_a_subject_before_words_not_understood_leaves_the_item_manual() -> None:
+    """The subject is read only when the rest of the item is: "Adults with a condition"
+    names nothing the notes can decide."""
+    assert [kind for kind, _ in _read("Adults with a condition of interest")] == ["manual"]

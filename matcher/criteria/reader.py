@@ -3893,7 +3893,13 @@ def _items_of(
         try:
             ctype, parsed = _classify_draft(draft, own, lupus_trial)
             parts = [(ctype, clean, parsed)]
-            if compound and draft.head is None and _compound_worth_trying(parsed):
+            # "Adult patients with SLE", "Male or female subjects with lupus nephritis"
+            lead_parts = (_subject_lead_parts(draft, own, lupus_trial)
+                          if compound and draft.head is None
+                          and parsed.kind not in COMPUTABLE_KINDS else None)  # fmt: skip
+            if lead_parts:
+                parts = lead_parts
+            elif compound and draft.head is None and _compound_worth_trying(parsed):
                 parts = _compound(draft, own, lupus_trial, _policy(parsed)) or _list_parts(
                     draft, own, lupus_trial) or parts
             elif compound and draft.head is None and parsed.kind not in COMPUTABLE_KINDS:
@@ -4001,7 +4007,9 @@ def _guarded_part(
 # findings any one of which excludes ("Nursing mothers, pregnant women or ..."). A
 # semicolon cuts both, and so does an age phrase after a subject ("Male or non-pregnant
 # females | age 16 to 65"). "with or without" is never a cut.
-_CUT_AGE = r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
+# ... but never between an age group and its limits: "Children aged 5-17 with SLE".
+_CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)"
+            r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])")
 _CUTS = {
     INCLUSION: re.compile(
         rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+"
@@ -4465,6 +4473,51 @@ def _compound(
 # =====================================================================================
 
 _Part = tuple[str, str, _Parsed]
+
+
+# The subject an inclusion item opens with: "Adult patients with", "Male or female
+# subjects diagnosed with", "Adults", "Adult male and female patients". Both sexes named
+# restrict nothing; "adult" is an age of 18 or more. A subject the rest of the item does
+# not follow with "with" / "diagnosed with" / "having" is read only when it is the
+# whole item ("Adult patients").
+_BOTH_SEXES = (r"(?:(?:males?|men|boys)\s*(?:,|and|or|and/or|&|/)\s*(?:females?|women|girls)|"
+               r"(?:females?|women|girls)\s*(?:,|and|or|and/or|&|/)\s*(?:males?|men|boys))")
+_SUBJECT_LEAD = re.compile(
+    rf"^\W*(?:(?P<adult>adults?)(?:\s+{_BOTH_SEXES})?|{_BOTH_SEXES}|(?P<adult2>adult)\s+"
+    rf"{_BOTH_SEXES})?"
+    r"(?:\s*(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?))?"
+    r"(?P<tail>\s+(?:(?:who\s+(?:are|were|have\s+been)\s+|newly\s+|being\s+)?diagnosed\s+with|"
+    r"with(?:\s+a\s+diagnosis\s+of)?|having|suffering\s+from)\s+(?=\S)|\s*[.;]?\s*$)",
+    _I,
+)
+
+
+def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+    """An inclusion item opening with its subject: "Adults with active systemic sclerosis"
+    is age ≥ 18 and the diagnosis; "Male or female patients with SLE" the diagnosis
+    alone; "Adult patients" age ≥ 18. None when the item has no such subject, or it
+    names no age and no sex (a plain "Patients with"), or the rest is not understood."""
+    if draft.section != INCLUSION:
+        return None
+    m = _SUBJECT_LEAD.match(clean)
+    if m is None or m.end("tail") == m.start("tail") and m.end() < len(clean):
+        return None
+    lead = clean[: m.start("tail")]
+    adult = bool(m["adult"] or m["adult2"])
+    if not adult and not re.search(_BOTH_SEXES, lead, _I):
+        return None
+    parts: list[_Part] = []
+    if adult:
+        age = _Parsed("age", "age", {"min_years": 18, "max_years": None})
+        age = replace(age, trace=("kind:age", "rule:subject-lead"))
+        parts.append((INCLUSION, lead.strip(), age))
+    rest = clean[m.end() :].strip()
+    if rest:
+        ctype, parsed = _classify_draft(replace(draft, text=rest), rest, lupus_trial)
+        if parsed.kind not in COMPUTABLE_KINDS:
+            return None
+        parts.append((ctype, rest, parsed))
+    return parts or None
 
 
 def _list_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
