@@ -145,6 +145,8 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("Oligoarticular JIA in remission.", "dx.jia", ["affirmed"]),
     ("Idiopathic inflammatory myopathy, anti-Jo-1 positive.", "dx.myositis", ["affirmed"]),
     ("No juvenile arthritis.", "dx.jia", ["negated"]),
+    ("Lupus secondary to medication (hydralazine), resolved.", "dx.drug_induced_lupus",
+     ["affirmed"]),
 ]
 
 
@@ -192,3 +194,49 @@ def test_a_subject_before_words_not_understood_leaves_the_item_manual() -> None:
     """The subject is read only when the rest of the item is: "Adults with a condition"
     names nothing the notes can decide."""
     assert [kind for kind, _ in _read("Adults with a condition of interest")] == ["manual"]
+
+
+# ------------------------------------------------------------------ how the diagnosis was made
+# (text, type, concepts, judged): "clinical or pathological" asks for no biopsy;
+# "histological", "clinical and pathological" do.
+CONFIRMED: list[tuple[str, str, list[str], list[str]]] = [
+    ("Clinical or pathological diagnosis of dermatomyositis", "inclusion", ["dx.myositis"], []),
+    ("Clinical and/or histologic diagnosis of systemic sclerosis", "inclusion",
+     ["dx.systemic_sclerosis"], []),
+    ("Pathologically or clinically established Sjögren's syndrome", "inclusion",
+     ["dx.sjogren"], []),
+    ("Histological diagnosis of lupus nephritis", "inclusion", ["dx.lupus_nephritis"],
+     ["confirmed by biopsy or histology"]),
+    ("Clinical and pathological diagnosis of polymyositis", "inclusion", ["dx.myositis"],
+     ["confirmed by biopsy or histology"]),
+    ("Histologically or cytologically confirmed malignancy", "exclusion", ["dx.malignancy"],
+     ["confirmed by biopsy or histology"]),
+    # drug-induced lupus as sponsors word it
+    ("Lupus secondary to medications", "exclusion", ["dx.drug_induced_lupus"], []),
+    ("SLE secondary to drugs", "exclusion", ["dx.drug_induced_lupus"], []),
+]
+
+
+@pytest.mark.parametrize(("text", "ctype", "concepts", "judged"), CONFIRMED)
+def test_how_the_diagnosis_was_made_is_read(text: str, ctype: str, concepts: list[str],
+                                            judged: list[str]) -> None:  # fmt: skip
+    criterion = parse_criterion(text, ctype, about=LUPUS)
+    assert (criterion.kind, criterion.manual_reason) == ("diagnosis", None)
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params.get("judged", []) == judged
+
+
+# (text, onset operator, onset age): the verbs that date a disease's onset
+ONSET: list[tuple[str, str, float]] = [
+    ("SLE arising before the age of 16 years", "<", 16.0),
+    ("Juvenile dermatomyositis manifesting before the age of 16", "<", 16.0),
+    ("Lupus nephritis that developed before age 18", "<", 18.0),
+]
+
+
+@pytest.mark.parametrize(("text", "op", "years"), ONSET)
+def test_a_verb_of_onset_dates_the_disease_not_the_patient(text: str, op: str,
+                                                            years: float) -> None:  # fmt: skip
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert (criterion.kind, criterion.manual_reason) == ("diagnosis_timing", None)
+    assert (criterion.params["onset_op"], criterion.params["onset_age_years"]) == (op, years)

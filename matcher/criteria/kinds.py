@@ -1104,6 +1104,10 @@ def _take_window(item: _Item, text: str) -> None:
 _ONSET_CUE = re.compile(
     r"\b(?:age\s+(?:at|of)\s+(?:onset|diagnosis|disease\s+onset)|(?:disease\s+)?onset|"
     r"diagnos(?:ed|is)\s+(?:at|before|prior\s+to|under|by)\s+(?:the\s+)?age|"
+    # "SLE arising before the age of 16", "symptoms that began before age 18"
+    r"(?:aris(?:ing|en)|arose|began|beginning|started|starting|manifest(?:ed|ing)|"
+    r"develop(?:ed|ing)|presenting|occurr(?:ed|ing))\s+(?:before|prior\s+to|under|after|by)"
+    r"\s+(?:the\s+)?age|"
     r"at\s+the\s+time\s+of\s+(?:the\s+)?diagnosis)\b",
     _I,
 )
@@ -1134,6 +1138,8 @@ _ANCHOR = re.compile(
 _TIMING_WORDS = re.compile(
     r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|"
     r"childhood|juvenile|age|aged|years?\s+of\s+age|at\s+the\s+time\s+of|according\s+to|"
+    r"aris(?:ing|en)|arose|began|beginning|started|starting|manifest(?:ed|ing)|"
+    r"develop(?:ed|ing)|presenting|occurr(?:ed|ing)|"
     r"newly|recently|new|"
     r"criteria|classification|fulfill?(?:ing|s)?|meeting|for)\b",
     _I,

@@ -3397,7 +3397,7 @@ _TISSUE = (
     r"salivary\s+gland|lip|tissue|pathological|histological|histopathological|core|needle|"
     r"surgical|endoscopic|previous|prior|a|an|the)\s+)*"
 )
-_TISSUE_WORD = re.compile(r"biops|histolog|histopatholog|patholog", _I)
+_TISSUE_WORD = re.compile(r"biops|histolog|histopatholog|patholog|cytolog", _I)
 _CONFIRMED_BY_TISSUE = re.compile(
     rf"\b{_TISSUE}biops(?:y|ies)[-\s](?:proven|proved|confirmed|documented)\b|"
     rf"\b(?:confirmed|proven|proved|documented|diagnosed|demonstrated)\s+(?:by|on|with|through|"
@@ -3412,12 +3412,37 @@ _CONFIRMED_BY_TISSUE = re.compile(
 )
 
 
+# "Clinical or pathologic diagnosis of polymyositis": either way of diagnosing it will do,
+# so the diagnosis documented stands for it. "Histologically or cytologically confirmed",
+# "pathological diagnosis of", "clinical and histological diagnosis": the tissue must
+# have confirmed it.
+_TISSUE_ADJ = r"(?:histo(?:patho)?logic|patho?logic|cytologic)(?:al)?(?:ly)?"
+_CLINICAL_ADJ = r"clinical(?:ly)?"
+_EVIDENCE = (r"(?:diagnos(?:is|ed)|confirm(?:ed|ation)|proven|proved|evidence|documented|"
+             r"established)")  # fmt: skip
+_CLINICAL_OR_TISSUE = re.compile(
+    rf"\b(?:{_CLINICAL_ADJ}\s*,?\s*(?:or|and/or|/)\s*{_TISSUE_ADJ}|"
+    rf"{_TISSUE_ADJ}\s*,?\s*(?:or|and/or|/)\s*{_CLINICAL_ADJ})\s+{_EVIDENCE}\b",
+    _I,
+)
+_TISSUE_EVIDENCE = re.compile(
+    rf"\b(?:{_CLINICAL_ADJ}\s+and\s+)?{_TISSUE_ADJ}(?:\s*(?:,|or|and/or|and|/)\s*{_TISSUE_ADJ})*"
+    rf"\s+{_EVIDENCE}\b",
+    _I,
+)
+
+
 def _confirmed_by_tissue(ctx: _Ctx) -> bool:
     """Does the item ask for a diagnosis confirmed by biopsy or histology? Its words are
-    taken."""
+    taken (and those of "clinical or pathological diagnosis", which asks for none)."""
     if not _TISSUE_WORD.search(ctx.text):
         return False  # most items: the full pattern tries every word as an organ
-    found = list(_CONFIRMED_BY_TISSUE.finditer(ctx.text))
+    either = [(m.start(), m.end()) for m in _CLINICAL_OR_TISSUE.finditer(ctx.text)]
+    for start, end in either:
+        ctx.take(start, end, "diagnosis:clinical-or-tissue")
+    found = [*_CONFIRMED_BY_TISSUE.finditer(ctx.text), *(
+        m for m in _TISSUE_EVIDENCE.finditer(ctx.text)
+        if not any(a < m.end() and m.start() < b for a, b in either))]
     for m in found:
         ctx.take(m.start(), m.end(), "diagnosis:tissue-confirmed")
     return bool(found)
