@@ -240,3 +240,49 @@ def test_a_verb_of_onset_dates_the_disease_not_the_patient(text: str, op: str,
     criterion = parse_criterion(text, "inclusion", about=LUPUS)
     assert (criterion.kind, criterion.manual_reason) == ("diagnosis_timing", None)
     assert (criterion.params["onset_op"], criterion.params["onset_age_years"]) == (op, years)
+
+
+# ------------------------------------------------------------------ a heading naming the disease
+def _children(heading: str) -> list[tuple[str, str | None]]:
+    text = (f"Inclusion Criteria:\n* {heading}\n  * Meets the 1997 ACR criteria for SLE\n"
+            "  * 24-hour urine protein ≥ 1 g/day\nExclusion Criteria:\n* Pregnancy\n")
+    return [(c.kind, c.manual_reason) for c in parse_eligibility_text(text, LUPUS)
+            if c.type == "inclusion"]
+
+
+@pytest.mark.parametrize("heading", [
+    "Active lupus nephritis:",
+    "Confirmed diagnosis of lupus nephritis:",
+    "Patients with active SLE:",
+])
+def test_a_heading_that_names_the_lupus_trials_disease_lets_its_items_be_read(
+    heading: str,
+) -> None:
+    """The items under "Active lupus nephritis:" say what it means; each is required."""
+    assert _children(heading) == [("diagnosis", None), ("lab", None)]
+
+
+def test_a_heading_that_names_another_disease_stays_unaccounted() -> None:
+    kinds = [kind for kind, _ in _children("Active tuberculosis:")]
+    assert kinds == ["manual", "manual"]
+
+
+# ------------------------------------------------------------------ mixed biopsy classes
+@pytest.mark.parametrize(("text", "missing"), [
+    ("Lupus nephritis class III, IV, V, III+IV or IV+V on biopsy", "III+V"),
+    ("Renal biopsy showing class IV, V or III+V lupus nephritis", "IV+V"),
+])
+def test_a_class_list_that_spells_out_its_mixes_but_not_all_stays_manual(
+    text: str, missing: str
+) -> None:
+    """A reading of "III, IV or V" would accept the mix the list leaves out."""
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert criterion.kind == "manual"
+    assert missing in (criterion.manual_reason or "")
+
+
+def test_a_class_list_with_every_mix_of_v_is_read() -> None:
+    criterion = parse_criterion("Lupus nephritis class III, IV, V, III+V or IV+V on biopsy",
+                                "inclusion", about=LUPUS)
+    assert criterion.kind == "biopsy"
+    assert criterion.params["classes"] == ["III", "IV", "V"]

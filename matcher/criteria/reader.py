@@ -1713,6 +1713,11 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         return _manual("the biopsy finding must be read by a person", "x_biopsy")
     if not (has_class or histology or "dx.lupus_nephritis" in diagnoses or ctx.lupus_trial):
         return None  # "Renal biopsy performed" in a trial of another kidney disease
+    unlisted = _unlisted_mix(ctx.text)
+    if unlisted is not None:
+        return _manual(
+            f"the class list names mixed classes but not {unlisted}: whether a {unlisted} "
+            "biopsy qualifies must be checked by a person", ctx.key("biopsy"))
     spans: list[tuple[int, int]] = []
     wanted, optional, excluded = _classes(ctx.text, spans)
     if not wanted:
@@ -1741,6 +1746,28 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
     if judged:
         params["judged"] = judged
     return _Parsed("biopsy", ctx.key("biopsy"), params)
+
+
+_MIX = re.compile(rf"(?P<a>{_CLASS_TOKEN})\s*\+\s*(?P<b>{_CLASS_TOKEN})", _I)
+
+
+def _unlisted_mix(text: str) -> str | None:
+    """ "Class III, IV, V, III+IV or IV+V": a list that spells out the mixed classes it
+    accepts leaves the others out, here III+V, which a reading of "III, IV or V" would
+    accept. The first such mix of V with a proliferative class listed alone, else None."""
+    for m in _lupus_class_lists(text):
+        listed = _strip_subclasses(m["list"])
+        mixes = {frozenset((_class_name(x["a"]), _class_name(x["b"])))
+                 for x in _MIX.finditer(listed)}  # fmt: skip
+        if not mixes:
+            continue
+        alone = {_class_name(t) for t in re.findall(_CLASS_TOKEN, _MIX.sub(" ", listed), _I)}
+        if "V" not in alone:
+            continue
+        for proliferative in ("III", "IV"):
+            if proliferative in alone and frozenset((proliferative, "V")) not in mixes:
+                return f"{proliferative}+V"
+    return None
 
 
 # What a biopsy report says beyond the class, which the notes' biopsy findings do not hold
@@ -3741,6 +3768,31 @@ def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# "Active lupus nephritis:" over "ACR criteria for SLE", "proteinuria ≥ 1 g/24 h", "class
+# III or IV on biopsy": a heading that names the lupus trial's own disease, and the items
+# under it say what it means; each is required as it reads.
+_OWN_DISEASE_HEADING = re.compile(
+    r"^\W*(?:(?:patients?|subjects?|participants?|with|a|an|the|of|(?:confirmed|established|"
+    r"documented|active|current|biopsy[-\s](?:proven|confirmed))|diagnos(?:is|ed))\s+)*"
+    r"(?P<term>[^:]+?)\s*(?:,\s*(?:defined\s+as|as\s+follows|including))?\s*:?\s*$",
+    _I,
+)
+_LUPUS_CONCEPTS = frozenset({"dx.sle", "dx.lupus_nephritis"})
+
+
+def _own_disease_heading(heading: str, ctx: _Ctx) -> list[tuple[int, int]]:
+    """The whole heading's span when it only names the lupus trial's own disease, in an
+    inclusion; else nothing (its words stay for the coverage guard)."""
+    if ctx.exclusion or not ctx.lupus_trial or len(heading) > 80:
+        return []
+    m = _OWN_DISEASE_HEADING.match(heading)
+    if m is None:
+        return []
+    term = m["term"]
+    whole = [t for t in ctx.vocab.find_terms(term) if t.start == 0 and t.end == len(term)]
+    return [(0, len(heading))] if any(t.concept_id in _LUPUS_CONCEPTS for t in whole) else []
+
+
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -3761,6 +3813,7 @@ def _checked(
     words = guard.unaccounted(ctx.text, kinds, taken, ctx.honoured)
     for index, heading in enumerate(ctx.context):
         spans = [(s, e) for i, s, e in ctx.heading_taken if i == index]
+        spans += _own_disease_heading(_normalise(heading), ctx)
         words += guard.heading_unaccounted(_normalise(heading), kinds, spans)
     paediatric: list[str] = []
     if parsed.kind == "diagnosis":
