@@ -61,6 +61,9 @@ CITED: list[tuple[str, str, list[str], str]] = [
      ["dx.jia"], "ILAR"),
     ("JIA per International League of Associations for Rheumatology criteria", "inclusion",
      ["dx.jia"], "ILAR"),
+    # "primary SS" is Sjögren's ("SSc" is systemic sclerosis)
+    ("Primary SS fulfilling the 2016 ACR/EULAR classification criteria", "inclusion",
+     ["dx.sjogren"], "2016 ACR/EULAR"),
     # another autoimmune disease by ACR criteria, in an exclusion
     ("Any other systemic autoimmune disease fulfilling ACR classification criteria",
      "exclusion", ["dx.autoimmune_other"], "ACR"),
@@ -145,6 +148,7 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("Oligoarticular JIA in remission.", "dx.jia", ["affirmed"]),
     ("Idiopathic inflammatory myopathy, anti-Jo-1 positive.", "dx.myositis", ["affirmed"]),
     ("No juvenile arthritis.", "dx.jia", ["negated"]),
+    ("Primary SS diagnosed 2019, on pilocarpine.", "dx.sjogren", ["affirmed"]),
     ("Lupus secondary to medication (hydralazine), resolved.", "dx.drug_induced_lupus",
      ["affirmed"]),
 ]
@@ -177,6 +181,14 @@ SUBJECTS: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
      [("diagnosis", {"concepts": ["dx.lupus_nephritis"]})]),
     ("Women and men who have been diagnosed with antiphospholipid syndrome",
      [("diagnosis", {"concepts": ["dx.aps"]})]),
+    # an age given to the subject, then "diagnosed with"
+    ("Patients aged 18 to 70 years diagnosed with systemic sclerosis",
+     [("age", {"min_years": 18, "max_years": 70}),
+      ("diagnosis", {"concepts": ["dx.systemic_sclerosis"]})]),
+    ("Subjects at least 16 years old (both sexes) diagnosed with rheumatoid arthritis "
+     "according to the 2010 ACR/EULAR criteria",
+     [("age", {"min_years": 16, "max_years": None}),
+      ("diagnosis", {"concepts": ["dx.rheumatoid_arthritis"]})]),
     # an age group stays with its limits
     ("Children aged 6-17 with juvenile idiopathic arthritis",
      [("age", {"min_years": 6, "max_years": 17}), ("diagnosis", {"concepts": ["dx.jia"]})]),

@@ -4570,6 +4570,28 @@ _SUBJECT_LEAD = re.compile(
 )
 
 
+_AGED_SUBJECT_LEAD = re.compile(
+    r"^(?P<lead>[^;:]{3,80}?\b(?:years?|yrs?)(?:\s+(?:old|of\s+age))?(?:\s*\([^()]{1,30}\))?)"
+    r"\s+(?:(?:who\s+(?:are|were|have\s+been)|and|newly)\s+)?(?:diagnosed\s+with|"
+    r"with\s+a\s+(?:confirmed\s+)?diagnosis\s+of|suffering\s+from)\s+(?P<rest>\S.*)$",
+    _I,
+)
+
+
+def _read_all(draft: _Draft, pieces: list[str], lupus_trial: bool,
+              kinds: tuple[str | None, ...]) -> list[_Part] | None:  # fmt: skip
+    """Each piece read alone, all computable (and of the kind asked, None: any), else
+    None."""
+    parts: list[_Part] = []
+    for piece, kind in zip(pieces, kinds, strict=True):
+        piece = piece.strip()
+        ctype, parsed = _classify_draft(replace(draft, text=piece), piece, lupus_trial)
+        if parsed.kind not in COMPUTABLE_KINDS or kind not in (None, parsed.kind):
+            return None
+        parts.append((ctype, piece, parsed))
+    return parts
+
+
 def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
     """An inclusion item opening with its subject: "Adults with active systemic sclerosis"
     is age ≥ 18 and the diagnosis; "Male or female patients with SLE" the diagnosis
@@ -4577,6 +4599,11 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_P
     names no age and no sex (a plain "Patients with"), or the rest is not understood."""
     if draft.section != INCLUSION:
         return None
+    aged = _AGED_SUBJECT_LEAD.match(clean)
+    if aged is not None:
+        # "Patients older than 18 years (of both sexes) diagnosed with RA per ...": the
+        # age the subject is given, then the diagnosis
+        return _read_all(draft, [aged["lead"], aged["rest"]], lupus_trial, ("age", None))
     m = _SUBJECT_LEAD.match(clean)
     if m is None or m.end("tail") == m.start("tail") and m.end() < len(clean):
         return None
@@ -4591,10 +4618,10 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_P
         parts.append((INCLUSION, lead.strip(), age))
     rest = clean[m.end() :].strip()
     if rest:
-        ctype, parsed = _classify_draft(replace(draft, text=rest), rest, lupus_trial)
-        if parsed.kind not in COMPUTABLE_KINDS:
+        read = _read_all(draft, [rest], lupus_trial, (None,))
+        if read is None:
             return None
-        parts.append((ctype, rest, parsed))
+        parts += read
     return parts or None
 
 
