@@ -298,3 +298,10 @@ def test_a_class_list_with_every_mix_of_v_is_read() -> None:
                                 "inclusion", about=LUPUS)
     assert criterion.kind == "biopsy"
     assert criterion.params["classes"] == ["III", "IV", "V"]
+
+
+@pytest.mark.parametrize("text", ["Boys and girls aged 5 to 17 years",
+                                  "Man or woman aged from 15 to 60 years old"])
+def test_both_sexes_named_beside_an_age_restrict_nothing(text: str) -> None:
+    criterion = parse_criterion(text, "inclusion", about=LUPUS)
+    assert (criterion.kind, criterion.manual_reason) == ("age", None)
