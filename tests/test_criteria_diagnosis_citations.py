@@ -67,6 +67,16 @@ CITED: list[tuple[str, str, list[str], str]] = [
     # "primary SS" is Sjögren's ("SSc" is systemic sclerosis)
     ("Primary SS fulfilling the 2016 ACR/EULAR classification criteria", "inclusion",
      ["dx.sjogren"], "2016 ACR/EULAR"),
+    # other fields' criteria for diseases the vocabulary has; a disease word inside the
+    # body's name ("American Diabetes Association") is no second condition
+    ("Type 2 diabetes mellitus according to the American Diabetes Association criteria",
+     "inclusion", ["dx.diabetes_t2"], "ADA"),
+    ("Type 1 diabetes as defined by the WHO diagnostic criteria in 1999", "inclusion",
+     ["dx.diabetes_t1"], "WHO 1999"),
+    ("Multiple sclerosis per the 2017 McDonald criteria", "inclusion",
+     ["dx.multiple_sclerosis"], "McDonald"),
+    ("Parkinson's disease according to UK Brain Bank criteria", "inclusion",
+     ["dx.parkinson"], "UK Brain Bank"),
     # another autoimmune disease by ACR criteria, in an exclusion
     ("Any other systemic autoimmune disease fulfilling ACR classification criteria",
      "exclusion", ["dx.autoimmune_other"], "ACR"),

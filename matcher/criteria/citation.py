@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from matcher.criteria.grammar import (
     Phrases,
@@ -35,8 +35,8 @@ from matcher.criteria.grammar import (
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
-    "SYSTEMS_FILE", "Citation", "Systems", "implied_conditions", "load_systems", "read_citation",
-    "read_systems",
+    "SYSTEMS_FILE", "Citation", "Systems", "implied_conditions", "load_systems",
+    "outside_citations", "read_citation", "read_systems",
 ]
 
 SYSTEMS_FILE = "matcher/criteria/data/classification_systems.json"
@@ -500,3 +500,26 @@ def read_citation(text: str, conditions: Iterable[str],
         if m["n"] is None or any(_number(m["n"]) == c[0] for c in counts):
             spans.append((m.start(), m.end()))
     return Citation(label, tuple(spans))
+
+
+_Term = TypeVar("_Term", bound="_Spanned")
+
+
+class _Spanned(Protocol):
+    start: int
+    end: int
+    concept_id: str
+
+
+def outside_citations(text: str, terms: Sequence[_Term]) -> list[_Term]:
+    """The terms not inside a citation the item makes for them: in "Type 1 diabetes
+    according to the American Diabetes Association criteria" the "diabetes" of the body's
+    name names no condition of the item. All of them when no citation covers one, or
+    when every term is inside one."""
+    concepts = list(dict.fromkeys(t.concept_id for t in terms))
+    citation = read_citation(text, concepts) if len(concepts) > 1 else None
+    if citation is None:
+        return list(terms)
+    outside = [t for t in terms
+               if not any(a <= t.start and t.end <= b for a, b in citation.spans)]  # fmt: skip
+    return outside or list(terms)

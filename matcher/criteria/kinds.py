@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.criteria import params as declared_params
-from matcher.criteria.citation import read_citation
+from matcher.criteria.citation import outside_citations, read_citation
 from matcher.criteria.other import other_spans
 
 # matcher.criteria imports this module only inside its classifier, so these names exist
@@ -1360,6 +1360,7 @@ def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
         return None
+    conditions = outside_citations(item.main, conditions)
     if not all(_in_context(t, item) for t in conditions):
         # "History of smoking" is not the current smoker the concept means, "stroke
         # volume" not a stroke: the general reader, which applies the vocabulary's context

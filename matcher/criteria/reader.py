@@ -65,7 +65,7 @@ from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
 from matcher.criteria import lists as criteria_lists
 from matcher.criteria import params as declared_params
-from matcher.criteria.citation import implied_conditions, read_citation
+from matcher.criteria.citation import implied_conditions, outside_citations, read_citation
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
 from matcher.criteria.record import RegistryRecord
@@ -3294,9 +3294,18 @@ def _without_cited_criteria(concepts: list[str], ctx: _Ctx) -> list[str]:
     beside another diagnosis, "ACR classification criteria" (a term of meeting SLE's
     criteria) cites that diagnosis' criteria, so it is no condition of its own. A term
     naming lupus ("SLE criteria") stays."""
+    concepts = _outside_citations(concepts, ctx)
     if "status.sle_criteria" not in concepts or len(concepts) < 2 or _criteria_named_disease(ctx):
         return concepts
     return [c for c in concepts if c != "status.sle_criteria"]
+
+
+def _outside_citations(concepts: list[str], ctx: _Ctx) -> list[str]:
+    """ "Type 1 diabetes according to the American Diabetes Association criteria": a
+    disease named only inside the cited body's name is not a condition of the item."""
+    named = {t.concept_id for t in outside_citations(
+        ctx.main, [t for t in ctx.terms if t.concept_id in concepts])}
+    return [c for c in concepts if c in named]
 
 
 def _implied_by_citation(ctx: _Ctx) -> list[str]:
