@@ -21,11 +21,12 @@ from matcher.criteria import (
     parse_eligibility_text,
     trial_to_json,
 )
+from matcher.criteria.params import KIND_PARAMS
 from matcher.criteria.registry import RegistryRecord, load_trial, read_registry
 from matcher.nlp.vocab import load_vocabulary
 
-KINDS = {"age", "sex", "diagnosis", "biopsy", "score", "refractory", "drug_exposure", "lab",
-         "cd19", "ana", "venous", "consent", "hemodynamic", "manual"}
+# Every kind the reader may produce: the declared ones (matcher.criteria.params, one place).
+KINDS = set(KIND_PARAMS)
 ANTI_CD20 = ["drug.rituximab", "drug.obinutuzumab", "drug.ocrelizumab", "drug.ofatumumab"]
 SEED_AGENTS = ["drug.glucocorticoid", "drug.cyclophosphamide", "drug.tacrolimus",
                "drug.mycophenolate", "drug.leflunomide", "drug.cyclosporine"]

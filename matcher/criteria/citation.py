@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from matcher.criteria.grammar import (
     Phrases,
@@ -35,8 +35,8 @@ from matcher.criteria.grammar import (
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
-    "SYSTEMS_FILE", "Citation", "Systems", "implied_conditions", "load_systems", "read_citation",
-    "read_systems",
+    "SYSTEMS_FILE", "Citation", "Systems", "implied_conditions", "load_systems",
+    "outside_citations", "read_citation", "read_systems",
 ]
 
 SYSTEMS_FILE = "matcher/criteria/data/classification_systems.json"
@@ -58,13 +58,19 @@ _AFTER_YEAR = re.compile(
 _BEFORE_YEAR = re.compile(rf"\b(?P<year>{_YEAR})\s+(?:(?:revised|updated|modified)\s+)?$",
                           re.IGNORECASE)  # fmt: skip
 # "at least 4 of the 11", "≥ 4 of 11", "4 or more of the 11", "a minimum of 4 out of 11".
+# Sponsors write "> 4" for the set's own "4 or more" as often as "≥ 4" ("ACR criteria >
+# 4/11"); the notes cannot tell 4 criteria from 5, a documented diagnosis stands for
+# either, so ">" is read only with the set's own count ("> 3 of 11" is not SLE's).
+_AT_LEAST = r"(?:\b(?:at\s+least|a\s+minimum\s+of|minimum\s+of|any)\s+|>=\s*|[≥>]\s*|\b)"
 _COUNT = re.compile(
-    rf"(?:\b(?:at\s+least|a\s+minimum\s+of|minimum\s+of|any)\s+|[≥]\s*|>=\s*|\b)"
+    rf"{_AT_LEAST}"
     rf"(?P<n>{_NUMBER})\s+(?:or\s+more\s+)?(?:of|out\s+of)\s+(?:the\s+)?"
     rf"(?:(?P<m>{_NUMBER})(?![^\W_]))?"
-    # "(at least 4 criteria, including ...)": the count with no total
-    rf"|(?:\b(?:at\s+least|a\s+minimum\s+of)\s+|[≥]\s*|>=\s*)(?P<alone>{_NUMBER})\s+"
-    rf"(?:or\s+more\s+)?criteria\b",
+    # "(at least 4 criteria, including ...)", "by meeting 4 criteria of the ACR": the
+    # count with no total
+    rf"|{_AT_LEAST}(?P<alone>{_NUMBER})\s+(?:or\s+more\s+)?criteria\b"
+    # "ACR classification criteria > 4/11", "(≥4/11)": the count over its total
+    rf"|(?:>=\s*|[≥>]\s*|\b)(?P<sn>\d{{1,2}})\s*/\s*(?P<sm>\d{{1,2}})(?![\d/])",
     re.IGNORECASE,
 )
 # "the 1982 revised ACR criteria, updated in 1997": a later edition of the same set.
@@ -159,9 +165,14 @@ def _body_pattern(spec: Any, source: str, key: str) -> re.Pattern[str]:
     if not isinstance(spec, dict) or set(spec) != {"names", "abbreviations"}:
         _fail("bad body", source, key, spec, 'an object with "names" and "abbreviations"')
     names = _strings(spec["names"], source, f"{key}.names")
-    abbreviations = _strings(spec["abbreviations"], source, f"{key}.abbreviations")
+    # Criteria named for a place or their authors ("Sapporo", "Bohan and Peter") have no
+    # abbreviation.
+    abbreviations = (_strings(spec["abbreviations"], source, f"{key}.abbreviations")
+                     if spec["abbreviations"] != [] else [])  # fmt: skip
+    full = "|".join(_name_pattern(n) for n in sorted(names, key=len, reverse=True))
+    if not abbreviations:
+        return re.compile(rf"(?i:{full})")
     abbr = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
-    full = "|".join(phrase_pattern(n) for n in sorted(names, key=len, reverse=True))
     # "EULAR (European League Against Rheumatism)": the abbreviation with its name in
     # brackets; "SLICC-2012" is the body and its year, "ACR-50" a response criterion and
     # "ARA-C" a drug (cytarabine).
@@ -169,6 +180,12 @@ def _body_pattern(spec: Any, source: str, key: str) -> re.Pattern[str]:
         rf"(?:(?i:{full})(?:\s*\(\s*(?:{abbr})\s*\))?|(?<![^\W_])(?:{abbr})"
         rf"(?![^\W_]|-(?!{_YEAR}\b)\d|-[^\W\d_](?![^\W_]))(?:\s*\(\s*(?i:{full})\s*\))?)"
     )
+
+
+def _name_pattern(name: str) -> str:
+    """A body's name as a regex: its words with "&" allowed between them too ("Bohan &
+    Peter" is the name "Bohan Peter")."""
+    return phrase_pattern(name).replace(r"[\s\-/.]*", r"[\s\-/.&]*")
 
 
 def _set(spec: Any, source: str, key: str, bodies: Iterable[str],
@@ -265,6 +282,12 @@ def _mentions(text: str, systems: Systems) -> list[_Mention]:
     return merged
 
 
+def _stated_count(m: re.Match[str]) -> tuple[int | None, int | None]:
+    """(count, total) of a _COUNT match: "4 of the 11" → (4, 11), "4/11" → (4, 11),
+    "at least 4 criteria" → (4, None)."""
+    return _number(m["n"] or m["alone"] or m["sn"]), _number(m["m"] or m["sm"])
+
+
 def _number(token: str | None) -> int | None:
     if token is None:
         return None
@@ -287,7 +310,11 @@ def _dated(text: str, mention: _Mention) -> tuple[int, int, int | None, tuple[in
     before = _BEFORE_YEAR.search(text[max(0, start - 20) : start])
     after = _AFTER_YEAR.match(text[end : end + 50])
     if before is not None:
-        return start - (min(20, start) - before.start()), end, int(before["year"]), None
+        # "the modified 1997 ARA 1982 criteria": the original edition's year right after
+        # it too ("1982 ACR criteria, updated in 2005" is a later edition, read apart)
+        right_after = after is not None and not text[end : end + after.start("year")].strip(" ()")
+        span = (end + after.start("year"), end + after.end("year")) if right_after else None
+        return start - (min(20, start) - before.start()), end, int(before["year"]), span
     if after is not None:
         span = (end + after.start("year"), end + after.end("year"))
         return start, end, int(after["year"]), span
@@ -330,11 +357,23 @@ _EDITION_AFTER = re.compile(
 )
 
 
+# "criteria issued by EULAR/ACR in 2019", "as proposed by Bohan and Peter": who set the
+# criteria, said before the body.
+_ISSUED_BY = re.compile(
+    r"\b(?:issued|published|proposed|developed|established|endorsed|defined|described)\s+"
+    r"(?:jointly\s+)?by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _edition_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
     found = []
     before = _EDITION_BEFORE.search(text[max(0, start - 40) : start])
     if before is not None:
         found.append((start - (min(40, start) - before.start()), start))
+    issued = _ISSUED_BY.search(text[max(0, start - 40) : start])
+    if issued is not None:
+        found.append((start - (min(40, start) - issued.start()), start))
     after = _EDITION_AFTER.match(text[end : end + 60])
     if after is not None:
         found.append((end, end + after.end()))
@@ -344,7 +383,7 @@ def _edition_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # "at least 4 ACR classification criteria", "≥ 4 of the 1997 ACR criteria": a count stated
 # before the body, the total left out.
 _COUNT_BEFORE = re.compile(
-    rf"(?:\b(?:at\s+least|a\s+minimum\s+of|minimum\s+of)\s+|[≥]\s*|>=\s*)(?P<n>{_NUMBER})"
+    rf"{_AT_LEAST}(?P<n>{_NUMBER})"
     rf"\s+(?:or\s+more\s+)?(?:of\s+)?(?:the\s+)?(?:{_YEAR}\s+)?"
     rf"(?:(?:revised|modified|updated)\s+)?$",
     re.IGNORECASE,
@@ -373,7 +412,10 @@ def _counts_before(text: str, counts: set[tuple[int, int]],
 # cited body (or its year), or after the disease its criteria are for.
 _REFERENCE = re.compile(
     r"(?:\b(?:criteria|classification)\s+(?:for|of)\s+(?:the\s+)?[^()\d,;:]{1,40}?|)"
-    r"\s*(?P<ref>\(\s*(?:refs?\.?\s*|reference\s+)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\))",
+    r"\s*(?P<ref>\(\s*(?:refs?\.?\s*|reference\s+)?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)"
+    # "(Bottai et al., 2017; Lundberg et al., 2017)": the publications by author and year
+    r"|\((?:\s*[A-Z][^\W\d_]+(?:\s+(?:et\s+al\.?|(?:and|&)\s+[A-Z][^\W\d_]+))?,?\s+"
+    r"(?:19|20)\d{2}[a-z]?\s*[;,]?)+\s*\))",
     re.IGNORECASE,
 )
 
@@ -386,7 +428,7 @@ def implied_conditions(text: str, systems: Systems | None = None) -> list[str]:
     out. More than one condition means the citation alone does not say which disease
     ("at least 4 ACR criteria": SLE's 4 of 11 or rheumatoid arthritis' 4 of 7)."""
     systems = systems or load_systems()
-    stated = [(_number(m["n"] or m["alone"]), _number(m["m"])) for m in _COUNT.finditer(text)]
+    stated = [_stated_count(m) for m in _COUNT.finditer(text)]
     stated += [(count[0], None) for x in _mentions(text, systems)
                if (count := _count_before(text, x)) is not None]  # fmt: skip
     candidates: list[ClassificationSet] = []
@@ -437,7 +479,7 @@ def read_citation(text: str, conditions: Iterable[str],
     spans += [(m.start("ref"), m.end("ref")) for m in _REFERENCE.finditer(text)
               if any(a <= m.start() <= b + 1 for a, b in spans)]  # fmt: skip
     for m in _COUNT.finditer(text):
-        n, of_m = _number(m["n"] or m["alone"]), _number(m["m"])
+        n, of_m = _stated_count(m)
         if any(n == c[0] and of_m in (None, c[1]) for c in counts):
             spans.append((m.start(), m.end()))
     for m in _LATER_EDITION.finditer(text):
@@ -458,3 +500,26 @@ def read_citation(text: str, conditions: Iterable[str],
         if m["n"] is None or any(_number(m["n"]) == c[0] for c in counts):
             spans.append((m.start(), m.end()))
     return Citation(label, tuple(spans))
+
+
+_Term = TypeVar("_Term", bound="_Spanned")
+
+
+class _Spanned(Protocol):
+    start: int
+    end: int
+    concept_id: str
+
+
+def outside_citations(text: str, terms: Sequence[_Term]) -> list[_Term]:
+    """The terms not inside a citation the item makes for them: in "Type 1 diabetes
+    according to the American Diabetes Association criteria" the "diabetes" of the body's
+    name names no condition of the item. All of them when no citation covers one, or
+    when every term is inside one."""
+    concepts = list(dict.fromkeys(t.concept_id for t in terms))
+    citation = read_citation(text, concepts) if len(concepts) > 1 else None
+    if citation is None:
+        return list(terms)
+    outside = [t for t in terms
+               if not any(a <= t.start and t.end <= b for a, b in citation.spans)]  # fmt: skip
+    return outside or list(terms)

@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.criteria import params as declared_params
-from matcher.criteria.citation import read_citation
+from matcher.criteria.citation import outside_citations, read_citation
 from matcher.criteria.other import other_spans
 
 # matcher.criteria imports this module only inside its classifier, so these names exist
@@ -1160,6 +1160,10 @@ def _take_window(item: _Item, text: str) -> None:
 _ONSET_CUE = re.compile(
     r"\b(?:age\s+(?:at|of)\s+(?:onset|diagnosis|disease\s+onset)|(?:disease\s+)?onset|"
     r"diagnos(?:ed|is)\s+(?:at|before|prior\s+to|under|by)\s+(?:the\s+)?age|"
+    # "SLE arising before the age of 16", "symptoms that began before age 18"
+    r"(?:aris(?:ing|en)|arose|began|beginning|started|starting|manifest(?:ed|ing)|"
+    r"develop(?:ed|ing)|presenting|occurr(?:ed|ing))\s+(?:before|prior\s+to|under|after|by)"
+    r"\s+(?:the\s+)?age|"
     r"at\s+the\s+time\s+of\s+(?:the\s+)?diagnosis)\b",
     _I,
 )
@@ -1201,6 +1205,8 @@ _FOR_ELAPSED = re.compile(
 _TIMING_WORDS = re.compile(
     r"\b(?:diagnos\w*|disease\s+duration|duration|disease|history|established|onset|ago|"
     r"childhood|juvenile|age|aged|years?\s+of\s+age|at\s+the\s+time\s+of|according\s+to|"
+    r"aris(?:ing|en)|arose|began|beginning|started|starting|manifest(?:ed|ing)|"
+    r"develop(?:ed|ing)|presenting|occurr(?:ed|ing)|"
     r"newly|recently|new|"
     r"criteria|classification|fulfill?(?:ing|s)?|meeting|for)\b",
     _I,
@@ -1423,6 +1429,7 @@ def _condition(item: _Item) -> KindReading | None:
     conditions = item.of("diagnosis", "procedure")
     if not conditions or [t for t in item.terms if t not in conditions]:
         return None
+    conditions = outside_citations(item.main, conditions)
     if not all(_in_context(t, item) for t in conditions):
         # "History of smoking" is not the current smoker the concept means, "stroke
         # volume" not a stroke: the general reader, which applies the vocabulary's context

@@ -65,7 +65,7 @@ from matcher.criteria import groups as criteria_groups
 from matcher.criteria import guard
 from matcher.criteria import lists as criteria_lists
 from matcher.criteria import params as declared_params
-from matcher.criteria.citation import implied_conditions, read_citation
+from matcher.criteria.citation import implied_conditions, outside_citations, read_citation
 from matcher.criteria.drug_headings import ceiling_heading_spans
 from matcher.criteria.grammar import COMPUTABLE_KINDS, load_grammar, phrase_pattern
 from matcher.criteria.other import other_spans
@@ -1756,6 +1756,11 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
         return _manual("the biopsy finding must be read by a person", "x_biopsy")
     if not (has_class or histology or "dx.lupus_nephritis" in diagnoses or ctx.lupus_trial):
         return None  # "Renal biopsy performed" in a trial of another kidney disease
+    unlisted = _unlisted_mix(ctx.text)
+    if unlisted is not None:
+        return _manual(
+            f"the class list names mixed classes but not {unlisted}: whether a {unlisted} "
+            "biopsy qualifies must be checked by a person", ctx.key("biopsy"))
     spans: list[tuple[int, int]] = []
     wanted, optional, excluded = _classes(ctx.text, spans)
     if not wanted:
@@ -1784,6 +1789,28 @@ def _biopsy(ctx: _Ctx) -> _Parsed | None:
     if judged:
         params["judged"] = judged
     return _Parsed("biopsy", ctx.key("biopsy"), params)
+
+
+_MIX = re.compile(rf"(?P<a>{_CLASS_TOKEN})\s*\+\s*(?P<b>{_CLASS_TOKEN})", _I)
+
+
+def _unlisted_mix(text: str) -> str | None:
+    """ "Class III, IV, V, III+IV or IV+V": a list that spells out the mixed classes it
+    accepts leaves the others out, here III+V, which a reading of "III, IV or V" would
+    accept. The first such mix of V with a proliferative class listed alone, else None."""
+    for m in _lupus_class_lists(text):
+        listed = _strip_subclasses(m["list"])
+        mixes = {frozenset((_class_name(x["a"]), _class_name(x["b"])))
+                 for x in _MIX.finditer(listed)}  # fmt: skip
+        if not mixes:
+            continue
+        alone = {_class_name(t) for t in re.findall(_CLASS_TOKEN, _MIX.sub(" ", listed), _I)}
+        if "V" not in alone:
+            continue
+        for proliferative in ("III", "IV"):
+            if proliferative in alone and frozenset((proliferative, "V")) not in mixes:
+                return f"{proliferative}+V"
+    return None
 
 
 # What a biopsy report says beyond the class, which the notes' biopsy findings do not hold
@@ -3597,6 +3624,25 @@ def _criteria_named_disease(ctx: _Ctx) -> list[str]:
     ) else []
 
 
+def _without_cited_criteria(concepts: list[str], ctx: _Ctx) -> list[str]:
+    """ "Other systemic autoimmune diseases diagnosed by ACR classification criteria":
+    beside another diagnosis, "ACR classification criteria" (a term of meeting SLE's
+    criteria) cites that diagnosis' criteria, so it is no condition of its own. A term
+    naming lupus ("SLE criteria") stays."""
+    concepts = _outside_citations(concepts, ctx)
+    if "status.sle_criteria" not in concepts or len(concepts) < 2 or _criteria_named_disease(ctx):
+        return concepts
+    return [c for c in concepts if c != "status.sle_criteria"]
+
+
+def _outside_citations(concepts: list[str], ctx: _Ctx) -> list[str]:
+    """ "Type 1 diabetes according to the American Diabetes Association criteria": a
+    disease named only inside the cited body's name is not a condition of the item."""
+    named = {t.concept_id for t in outside_citations(
+        ctx.main, [t for t in ctx.terms if t.concept_id in concepts])}
+    return [c for c in concepts if c in named]
+
+
 def _implied_by_citation(ctx: _Ctx) -> list[str]:
     """The disease an inclusion names only by its classification criteria: "fulfils 4 of
     the 11 ACR criteria" is SLE (matcher.criteria.citation.implied_conditions). When the
@@ -3648,7 +3694,8 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
         ("diagnosis", "procedure", "status") if ctx.exclusion else ("diagnosis", "procedure")
     )
     # Having had a kidney biopsy is never itself a condition to include or exclude on.
-    concepts = [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"]
+    concepts = _without_cited_criteria(
+        [c for c in ctx.concepts(*categories) if c != "proc.kidney_biopsy"], ctx)
     named = _criteria_named_disease(ctx)
     if not concepts and not named and not ctx.exclusion:
         named = _implied_by_citation(ctx)
@@ -3658,6 +3705,7 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     if named:
         ctx.take_terms(["status.sle_criteria"])
     ctx.take_terms(concepts)
+    _take_restated_abbreviations(ctx, concepts)
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)
     else:
@@ -3671,6 +3719,45 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     return _Parsed("diagnosis", key, params)
 
 
+# "(PAPS)", "[JDM]", "(IgAN)": a short form in brackets right after the words it shortens.
+_BRACKETED_SHORT_FORM = re.compile(r"\s*[(\[]\s*(?P<short>[A-Za-z][A-Za-z0-9-]{1,7})\s*[)\]]")
+_LONG_FORM_WORDS = 4  # the short form's letters come from at most this many words before it
+
+
+def _shortens(short: str, long: str) -> bool:
+    """Does `short` abbreviate `long`? Its letters appear in `long` in order, the first at
+    a word's start, and at least two of them (Schwartz & Hearst's test): "PAPS" shortens
+    "primary antiphospholipid syndrome", "IgAN" "IgA nephropathy", "JDM" "juvenile
+    dermatomyositis"; "SLE" does not shorten "polymyositis"."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    text = long.lower()
+    position = len(text)
+    for index in range(len(letters) - 1, -1, -1):
+        position = text.rfind(letters[index], 0, position)
+        while index == 0 and position > 0 and text[position - 1].isalnum():
+            position = text.rfind(letters[index], 0, position)
+        if position < 0:
+            return False
+    return len(letters) >= 2 and position >= 0
+
+
+def _take_restated_abbreviations(ctx: _Ctx, concepts: list[str]) -> None:
+    """ "Primary antiphospholipid syndrome (PAPS)": a bracketed short form right after a
+    term of the reading restates it (with the words before the term it also shortens)
+    and adds nothing; a bracket that does not shorten the words before it stays for the
+    coverage guard."""
+    for term in ctx.terms:
+        if term.concept_id not in concepts:
+            continue
+        m = _BRACKETED_SHORT_FORM.match(ctx.main, term.end)
+        if m is None:
+            continue
+        words = list(re.finditer(r"\S+", ctx.main[max(0, term.start - 40) : term.end]))
+        long = " ".join(w[0] for w in words[-_LONG_FORM_WORDS:])
+        if _shortens(m["short"], long):
+            ctx.take(m.start(), m.end(), "diagnosis:short-form")
+
+
 # "IgA nephropathy confirmed by renal biopsy", "biopsy-proven myositis", "histologically
 # confirmed malignancy": notes name the disease, and seldom how it was confirmed (a biopsy
 # report naming it is one way among others). The diagnosis decides when it is absent; when
@@ -3681,7 +3768,7 @@ _TISSUE = (
     r"salivary\s+gland|lip|tissue|pathological|histological|histopathological|core|needle|"
     r"surgical|endoscopic|previous|prior|a|an|the)\s+)*"
 )
-_TISSUE_WORD = re.compile(r"biops|histolog|histopatholog|patholog", _I)
+_TISSUE_WORD = re.compile(r"biops|histolog|histopatholog|patholog|cytolog", _I)
 _CONFIRMED_BY_TISSUE = re.compile(
     rf"\b{_TISSUE}biops(?:y|ies)[-\s](?:proven|proved|confirmed|documented)\b|"
     rf"\b(?:confirmed|proven|proved|documented|diagnosed|demonstrated)\s+(?:by|on|with|through|"
@@ -3696,12 +3783,37 @@ _CONFIRMED_BY_TISSUE = re.compile(
 )
 
 
+# "Clinical or pathologic diagnosis of polymyositis": either way of diagnosing it will do,
+# so the diagnosis documented stands for it. "Histologically or cytologically confirmed",
+# "pathological diagnosis of", "clinical and histological diagnosis": the tissue must
+# have confirmed it.
+_TISSUE_ADJ = r"(?:histo(?:patho)?logic|patho?logic|cytologic)(?:al)?(?:ly)?"
+_CLINICAL_ADJ = r"clinical(?:ly)?"
+_EVIDENCE = (r"(?:diagnos(?:is|ed)|confirm(?:ed|ation)|proven|proved|evidence|documented|"
+             r"established)")  # fmt: skip
+_CLINICAL_OR_TISSUE = re.compile(
+    rf"\b(?:{_CLINICAL_ADJ}\s*,?\s*(?:or|and/or|/)\s*{_TISSUE_ADJ}|"
+    rf"{_TISSUE_ADJ}\s*,?\s*(?:or|and/or|/)\s*{_CLINICAL_ADJ})\s+{_EVIDENCE}\b",
+    _I,
+)
+_TISSUE_EVIDENCE = re.compile(
+    rf"\b(?:{_CLINICAL_ADJ}\s+and\s+)?{_TISSUE_ADJ}(?:\s*(?:,|or|and/or|and|/)\s*{_TISSUE_ADJ})*"
+    rf"\s+{_EVIDENCE}\b",
+    _I,
+)
+
+
 def _confirmed_by_tissue(ctx: _Ctx) -> bool:
     """Does the item ask for a diagnosis confirmed by biopsy or histology? Its words are
-    taken."""
+    taken (and those of "clinical or pathological diagnosis", which asks for none)."""
     if not _TISSUE_WORD.search(ctx.text):
         return False  # most items: the full pattern tries every word as an organ
-    found = list(_CONFIRMED_BY_TISSUE.finditer(ctx.text))
+    either = [(m.start(), m.end()) for m in _CLINICAL_OR_TISSUE.finditer(ctx.text)]
+    for start, end in either:
+        ctx.take(start, end, "diagnosis:clinical-or-tissue")
+    found = [*_CONFIRMED_BY_TISSUE.finditer(ctx.text), *(
+        m for m in _TISSUE_EVIDENCE.finditer(ctx.text)
+        if not any(a < m.end() and m.start() < b for a, b in either))]
     for m in found:
         ctx.take(m.start(), m.end(), "diagnosis:tissue-confirmed")
     return bool(found)
@@ -4016,6 +4128,31 @@ def _generic_spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# "Active lupus nephritis:" over "ACR criteria for SLE", "proteinuria ≥ 1 g/24 h", "class
+# III or IV on biopsy": a heading that names the lupus trial's own disease, and the items
+# under it say what it means; each is required as it reads.
+_OWN_DISEASE_HEADING = re.compile(
+    r"^\W*(?:(?:patients?|subjects?|participants?|with|a|an|the|of|(?:confirmed|established|"
+    r"documented|active|current|biopsy[-\s](?:proven|confirmed))|diagnos(?:is|ed))\s+)*"
+    r"(?P<term>[^:]+?)\s*(?:,\s*(?:defined\s+as|as\s+follows|including))?\s*:?\s*$",
+    _I,
+)
+_LUPUS_CONCEPTS = frozenset({"dx.sle", "dx.lupus_nephritis"})
+
+
+def _own_disease_heading(heading: str, ctx: _Ctx) -> list[tuple[int, int]]:
+    """The whole heading's span when it only names the lupus trial's own disease, in an
+    inclusion; else nothing (its words stay for the coverage guard)."""
+    if ctx.exclusion or not ctx.lupus_trial or len(heading) > 80:
+        return []
+    m = _OWN_DISEASE_HEADING.match(heading)
+    if m is None:
+        return []
+    term = m["term"]
+    whole = [t for t in ctx.vocab.find_terms(term) if t.start == 0 and t.end == len(term)]
+    return [(0, len(heading))] if any(t.concept_id in _LUPUS_CONCEPTS for t in whole) else []
+
+
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -4036,6 +4173,7 @@ def _checked(
     words = guard.unaccounted(ctx.text, kinds, taken, ctx.honoured)
     for index, heading in enumerate(ctx.context):
         spans = [(s, e) for i, s, e in ctx.heading_taken if i == index]
+        spans += _own_disease_heading(_normalise(heading), ctx)
         ceiling = ceiling_heading_spans(_normalise(heading), parsed.kind, parsed.params,
                                         ctx.text, ctx.exclusion)
         if ceiling:
@@ -4197,7 +4335,13 @@ def _items_of(
         try:
             ctype, parsed = _classify_draft(draft, own, lupus_trial)
             parts = [(ctype, clean, parsed)]
-            if compound and draft.head is None and _compound_worth_trying(parsed):
+            # "Adult patients with SLE", "Male or female subjects with lupus nephritis"
+            lead_parts = (_subject_lead_parts(draft, own, lupus_trial)
+                          if compound and draft.head is None
+                          and parsed.kind not in COMPUTABLE_KINDS else None)  # fmt: skip
+            if lead_parts:
+                parts = lead_parts
+            elif compound and draft.head is None and _compound_worth_trying(parsed):
                 parts = _compound(draft, own, lupus_trial, _policy(parsed)) or _list_parts(
                     draft, own, lupus_trial) or parts
             elif compound and draft.head is None and parsed.kind not in COMPUTABLE_KINDS:
@@ -4305,7 +4449,9 @@ def _guarded_part(
 # findings any one of which excludes ("Nursing mothers, pregnant women or ..."). A
 # semicolon cuts both, and so does an age phrase after a subject ("Male or non-pregnant
 # females | age 16 to 65"). "with or without" is never a cut.
-_CUT_AGE = r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
+# ... but never between an age group and its limits: "Children aged 5-17 with SLE".
+_CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)"
+            r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])")
 _CUTS = {
     INCLUSION: re.compile(
         rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+"
@@ -4775,6 +4921,78 @@ def _compound(
 # =====================================================================================
 
 _Part = tuple[str, str, _Parsed]
+
+
+# The subject an inclusion item opens with: "Adult patients with", "Male or female
+# subjects diagnosed with", "Adults", "Adult male and female patients". Both sexes named
+# restrict nothing; "adult" is an age of 18 or more. A subject the rest of the item does
+# not follow with "with" / "diagnosed with" / "having" is read only when it is the
+# whole item ("Adult patients").
+_BOTH_SEXES = (r"(?:(?:males?|men|boys)\s*(?:,|and|or|and/or|&|/)\s*(?:females?|women|girls)|"
+               r"(?:females?|women|girls)\s*(?:,|and|or|and/or|&|/)\s*(?:males?|men|boys))")
+_SUBJECT_LEAD = re.compile(
+    rf"^\W*(?:(?P<adult>adults?)(?:\s+{_BOTH_SEXES})?|{_BOTH_SEXES}|(?P<adult2>adult)\s+"
+    rf"{_BOTH_SEXES})?"
+    r"(?:\s*(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?))?"
+    r"(?P<tail>\s+(?:(?:who\s+(?:are|were|have\s+been)\s+|newly\s+|being\s+)?diagnosed\s+with|"
+    r"with(?:\s+a\s+diagnosis\s+of)?|having|suffering\s+from)\s+(?=\S)|\s*[.;]?\s*$)",
+    _I,
+)
+
+
+_AGED_SUBJECT_LEAD = re.compile(
+    r"^(?P<lead>[^;:]{3,80}?\b(?:years?|yrs?)(?:\s+(?:old|of\s+age))?(?:\s*\([^()]{1,30}\))?)"
+    r"\s+(?:(?:who\s+(?:are|were|have\s+been)|and|newly)\s+)?(?:diagnosed\s+with|"
+    r"with\s+a\s+(?:confirmed\s+)?diagnosis\s+of|suffering\s+from)\s+(?P<rest>\S.*)$",
+    _I,
+)
+
+
+def _read_all(draft: _Draft, pieces: list[str], lupus_trial: bool,
+              kinds: tuple[str | None, ...]) -> list[_Part] | None:  # fmt: skip
+    """Each piece read alone, all computable (and of the kind asked, None: any), else
+    None."""
+    parts: list[_Part] = []
+    for piece, kind in zip(pieces, kinds, strict=True):
+        piece = piece.strip()
+        ctype, parsed = _classify_draft(replace(draft, text=piece), piece, lupus_trial)
+        if parsed.kind not in COMPUTABLE_KINDS or kind not in (None, parsed.kind):
+            return None
+        parts.append((ctype, piece, parsed))
+    return parts
+
+
+def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+    """An inclusion item opening with its subject: "Adults with active systemic sclerosis"
+    is age ≥ 18 and the diagnosis; "Male or female patients with SLE" the diagnosis
+    alone; "Adult patients" age ≥ 18. None when the item has no such subject, or it
+    names no age and no sex (a plain "Patients with"), or the rest is not understood."""
+    if draft.section != INCLUSION:
+        return None
+    aged = _AGED_SUBJECT_LEAD.match(clean)
+    if aged is not None:
+        # "Patients older than 18 years (of both sexes) diagnosed with RA per ...": the
+        # age the subject is given, then the diagnosis
+        return _read_all(draft, [aged["lead"], aged["rest"]], lupus_trial, ("age", None))
+    m = _SUBJECT_LEAD.match(clean)
+    if m is None or m.end("tail") == m.start("tail") and m.end() < len(clean):
+        return None
+    lead = clean[: m.start("tail")]
+    adult = bool(m["adult"] or m["adult2"])
+    if not adult and not re.search(_BOTH_SEXES, lead, _I):
+        return None
+    parts: list[_Part] = []
+    if adult:
+        age = _Parsed("age", "age", {"min_years": 18, "max_years": None})
+        age = replace(age, trace=("kind:age", "rule:subject-lead"))
+        parts.append((INCLUSION, lead.strip(), age))
+    rest = clean[m.end() :].strip()
+    if rest:
+        read = _read_all(draft, [rest], lupus_trial, (None,))
+        if read is None:
+            return None
+        parts += read
+    return parts or None
 
 
 def _list_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
