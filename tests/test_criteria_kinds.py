@@ -300,7 +300,7 @@ def test_each_kind_has_at_least_five_sentences():
 
 # ------------------------------------------------------------------------------ spans
 def _reading(ctype: str, text: str, guard: bool = True) -> criteria_kinds.KindReading:
-    from matcher.criteria.reader import _context
+    from matcher.criteria.item_context import _context
 
     ctx = _context(text, ctype)
     found = read(ctx.text, ctx.main, ctx.type, ctx.context, guard=guard)
@@ -323,7 +323,7 @@ def test_each_reading_consumes_every_word_it_understands(row):
 
 
 def _read_here(ctype: str, text: str) -> bool:
-    from matcher.criteria.reader import _context
+    from matcher.criteria.item_context import _context
 
     ctx = _context(text, ctype)
     return read(ctx.text, ctx.main, ctx.type, ctx.context) is not None

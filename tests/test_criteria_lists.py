@@ -302,7 +302,7 @@ def test_an_item_that_is_no_list_of_findings_has_no_members(text: str) -> None:
 def test_an_item_is_cut_into_clauses_unless_one_leans_on_another(
     text: str, expected: list[str] | None
 ) -> None:
-    from matcher.criteria.reader import _SENTENCE_END
+    from matcher.criteria.sections import _SENTENCE_END
 
     assert clauses(text, top_level(text), _SENTENCE_END) == expected
 

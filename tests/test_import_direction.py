@@ -42,9 +42,7 @@ KNOWN_UPWARD: set[tuple[str, str]] = set()
 
 # Import circles that exist today, each the sorted modules of one strongly connected
 # component (circles that share a module are one component).
-KNOWN_CIRCLES: set[tuple[str, ...]] = {
-    ("matcher.criteria.kinds", "matcher.criteria.reader"),
-}
+KNOWN_CIRCLES: set[tuple[str, ...]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -72,11 +72,11 @@ from typing import Any
 
 from matcher.criteria import params as declared_params
 from matcher.criteria.citation import outside_citations, read_citation
-from matcher.criteria.other import other_spans
+from matcher.criteria.labs import _unit_at, named_condition
 
 # matcher.criteria imports this module only inside its classifier, so these names exist
 # by the time either module is used: the comparison and window grammar is shared.
-from matcher.criteria.reader import (
+from matcher.criteria.lexicon import (
     _CURRENT_DRUG,
     _DURATION,
     _HELD_ANCHOR,
@@ -88,10 +88,9 @@ from matcher.criteria.reader import (
     _number,
     _op_of,
     _tidy,
-    _unit_at,
     _window,
-    named_condition,
 )
+from matcher.criteria.other import other_spans
 from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days

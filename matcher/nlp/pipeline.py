@@ -26,9 +26,9 @@ import matcher.nlp.components  # noqa: F401  (registers factories)
 import matcher.nlp.extract  # noqa: F401
 from matcher.errors import InputRowError, ModelError
 from matcher.model import Finding, note_too_long
+from matcher.nlp.biopsies import is_report_heading
 from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
-from matcher.nlp.extract import is_report_heading
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
 from matcher.nlp.vocab import data_text, load_vocabulary
 

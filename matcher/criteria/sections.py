@@ -1,0 +1,359 @@
+"""Eligibility text into sections and items: headings, bullets, numbered and lettered items,
+sub-items merged into the item they qualify.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import (
+    dataclass,
+)
+
+from matcher.criteria import (
+    groups as criteria_groups,
+)
+from matcher.criteria import (
+    guard,
+)
+from matcher.criteria.lexicon import (
+    _I,
+    EXCLUSION,
+    INCLUSION,
+    _comparisons,
+    _normalise,
+)
+from matcher.nlp.vocab import (
+    load_vocabulary,
+)
+
+# =====================================================================================
+# Step 1: sections and items
+# =====================================================================================
+
+_MARKER = re.compile(
+    r"^(?P<indent>[ \t]*)(?:"
+    r"(?P<glyph>[•∙‣⁃·●○◦▪■□➢►⦁➤▸✓]|[*\-–—](?=\s))"
+    r"|(?P<num>\(?\d{1,2}(?:\.\d{1,2})*[.)、](?!\d)|\(\d{1,2}\))"
+    r"|(?P<roman>\(?(?i:i{1,3}|iv|vi{0,3}|ix|x)[.)](?=\s))"
+    r"|(?P<alpha>\(?[a-zA-Z][.)](?=\s))"
+    r")\s*(?P<rest>.*)$"
+)
+
+
+@dataclass
+class _Line:
+    indent: int
+    marker: str  # "" (plain line), the glyph, or "num" / "roman" / "alpha"
+    text: str
+
+
+# A sentence end inside a paragraph: "...(57); Age at enrolment ≤ 18 years. Female of
+# child-bearing potential ..." holds three criteria a coordinator screens separately. The
+# end is a full stop or semicolon after a lower-case word, a number, ")" or "%", followed
+# by a capital; "e.g. Crohn's", "vs. MMF", "U.S. Food" and "1.5" are not ends.
+_SENTENCE_END = re.compile(
+    r"(?<![A-Za-z][.])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)(?<!\bapprox)"
+    r"(?<!\bincl)(?<!\bca)(?<!\bcf)(?<!\bNo)(?<!\bDr)(?<!\bSt)"
+    r"(?<=[a-z0-9)\]%])[.;]\s+(?=[A-Z(\"“])"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of one plain paragraph line, in order (one line if it has one)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start : m.start() + 1].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    for raw in text.expandtabs(4).splitlines():
+        if not raw.strip():
+            continue
+        m = _MARKER.match(raw)
+        if m is None or not m["rest"].strip():
+            indent = len(raw) - len(raw.lstrip())
+            lines.extend(_Line(indent, "", sentence) for sentence in _sentences(raw.strip()))
+            continue
+        family = m["glyph"] or ("num" if m["num"] else "roman" if m["roman"] else "alpha")
+        lines.append(_Line(len(m["indent"]), family, m["rest"].strip()))
+    return lines
+
+
+_SECTION_PREFIX = (
+    # A bilingual record may put the heading in another script first: "入选标准 Inclusion".
+    r"(?:[^\x00-\x7F]+[\s:：]*)?"
+    r"(?:(?:key|main|major|primary|principal|general|other|additional|specific|study|subject|"
+    r"patient|participant)\s+)?"
+)
+_SECTION_SHORT = re.compile(
+    rf"^{_SECTION_PREFIX}(?P<kind>non-inclusion|inclusion|exclusion)(?:\s+criteri(?:a|on))?"
+    r"(?:\s+(?:include|includes|are|is)|\s+for\s+[^:]{1,40})?\s*(?::\s*(?P<rest>.*))?$",
+    _I,
+)
+_EXCLUSION_CUE = re.compile(
+    r"\bexclu|\bineligible\b|\bnot\s+(?:be\s+)?eligible\b|\bnot\s+be\s+(?:enrolled|included|"
+    r"randomi[sz]ed)\b|\bnot\s+qualify\b",
+    _I,
+)
+_INCLUSION_CUE = re.compile(
+    r"\binclu|\beligible\b|\bmust\s+(?:meet|fulfil|fulfill|satisfy|have)\s+all\b|"
+    r"\bqualify\b|\bto\s+be\s+enrolled\b",
+    _I,
+)
+
+
+def _section_heading(text: str) -> tuple[str, str] | None:
+    """("inclusion"|"exclusion", rest of the line) when this line opens a section."""
+    clean = _normalise(text).strip().strip("*#_ ").strip()
+    m = _SECTION_SHORT.match(clean)
+    if m:
+        kind = EXCLUSION if m["kind"].lower() != "inclusion" else INCLUSION
+        return kind, (m["rest"] or "").strip()
+    # Sentence form: "Subjects meeting any of the following will be excluded".
+    if len(clean) > 200 or not ("following" in clean.lower() or clean.endswith(":")):
+        return None
+    if _EXCLUSION_CUE.search(clean):
+        return EXCLUSION, ""
+    if _INCLUSION_CUE.search(clean) and "following" in clean.lower():
+        return INCLUSION, ""
+    return None
+
+
+_NOISE = re.compile(
+    r"^(?:eligibility(?:\s+criteria)?|criteria|participation\s+requirements|view)\s*:?\s*$"
+    r"|^(?:sex|gender|sexes\s+eligible(?:\s+for\s+study)?|genders?\s+eligible(?:\s+for\s+study)?"
+    r"|minimum\s+age|maximum\s+age|ages?\s+eligible(?:\s+for\s+study)?|accepts\s+healthy\s+"
+    r"volunteers|healthy\s+volunteers|sampling\s+method|study\s+population)\s*:",
+    _I,
+)
+
+# Sub-items that only make sense as part of their parent: "∙ defined as treatment with
+# two or more immunosuppressants ...", "‣ accompanied by proteinuria without remission".
+_STRONG_QUALIFIER = re.compile(
+    r"^(?:defined\s+(?:as|by)|as\s+defined|accompanied\s+by|i\.\s?e\.|e\.\s?g\.|including|"
+    r"includes|such\s+as|with\s+or\s+without|which|whose|in\s+whom|as\s+(?:evidenced|"
+    r"documented|confirmed|shown)|characteri[sz]ed\s+by|namely|that\s+is)\b",
+    _I,
+)
+# Continue a parent that has not ended its sentence: "Proteinuria ≥ 1 g/day," + "with
+# active urinary sediment".
+_WEAK_QUALIFIER = re.compile(
+    r"^(?:with|without|and|or|who|that|despite|after|due\s+to|caused\s+by|except|excluding|"
+    r"unless|plus|but|where|when|if)\b",
+    _I,
+)
+# A parent whose own text ends by announcing its definition: "Active LN, defined as:".
+_DEFINING_END = re.compile(
+    r"(?:defined\s+(?:as|by)|as\s+defined\s+by|characteri[sz]ed\s+by|evidenced\s+by|"
+    r"confirmed\s+by|documented\s+by|meeting|fulfilling|with|including|i\.\s?e\.|such\s+as|"
+    r"accompanied\s+by|as\s+shown\s+by|based\s+on)\s*[:：]\s*$",
+    _I,
+)
+# A requirement that ends by joining the next items to it: "..., AND:", "plus:".
+_CONJUNCTION_END = re.compile(r"(?:^|[\s,;])(?:and|plus)\s*[:：]\s*$", _I)
+# "Refractory disease, defined as:" names a state (status concept) that its sub-items
+# define; "Adequate organ function as follows:" names nothing and only groups them.
+_COMPUTABLE = frozenset({"diagnosis", "procedure", "lab", "score", "drug", "drug_class", "status"})
+
+
+@dataclass
+class _Draft:
+    section: str
+    text: str
+    indent: int
+    marker: str
+    context: tuple[str, ...] = ()
+    heading: bool = False  # "Liver function:": dropped when items follow it
+    collects: bool = False  # "Active LN defined as:": absorbs its sub-items
+    followed: bool = False
+    head: str | None = None  # a collecting parent's own text: it decides the kind
+    cohort: str | None = None  # "Part B": the item applies to one cohort only
+    ordinal: int = -1  # its place among the drafts (headings included), for `heads`
+    heads: tuple[int, ...] = ()  # the ordinals of the headings in `context`
+
+
+def _ends_with_colon(text: str) -> bool:
+    return text.rstrip().endswith((":", "："))
+
+
+def _has_content(text: str) -> bool:
+    """Does the text name something computable itself ("eGFR", "SLE", "≥ 30")?"""
+    vocab = load_vocabulary()
+    norm = _normalise(text)
+    if any(vocab[t.concept_id].category in _COMPUTABLE for t in vocab.find_terms(norm)):
+        return True
+    return bool(_comparisons(norm))
+
+
+def _is_sub_item(line: _Line, parent: _Draft) -> bool:
+    """Does `line` sit under `parent`? Deeper indentation, or the same indentation with
+    another marker ("1." then "a."; "•" then "∙"). Glyphs alone are unreliable (registry
+    exports switch glyphs mid-list), so this only scopes headings, never splits items."""
+    if line.indent != parent.indent:
+        return line.indent > parent.indent
+    return line.marker != parent.marker
+
+
+def _starts_prose_continuation(text: str) -> bool:
+    """A lower-case start that is not itself a named analyte or drug: "prothrombin time
+    (PT) ≤1.5×ULN" is a new item, "and no evidence of ..." continues the last one."""
+    if not text[:1].islower():
+        return False
+    terms = load_vocabulary().find_terms(_normalise(text))
+    return not (terms and terms[0].start == 0)
+
+
+def _continues(line: _Line, last: _Draft) -> bool:
+    if _STRONG_QUALIFIER.match(line.text):
+        return True
+    if line.marker == "" and line.indent > last.indent:
+        return True  # a hard-wrapped line of the item above
+    if last.text.rstrip().endswith((".", ";", ":", "：", "。")):  # not a rescan of the item
+        return False
+    if _WEAK_QUALIFIER.match(line.text):
+        return True  # "• Hemoglobin ≥ 80 g/L," + "• and no transfusion in the past month"
+    if line.marker == "" and _DANGLING_END.search(last.text):
+        # A hard-wrapped paragraph: "... any clinically significant or unstable medical or"
+        # + "psychiatric disorder." is one item; read alone, the second line excluded any
+        # psychiatric illness and lost "clinically significant or unstable".
+        return True
+    # A sibling bullet is its own item even when it starts in lower case: "* have active
+    # DLE ..." then "* have a confirmed diagnosis of SLE ..." are two criteria.
+    sibling = bool(line.marker) and line.marker == last.marker and line.indent == last.indent
+    return not sibling and _starts_prose_continuation(line.text)
+
+
+# A line that stops on a word that needs what follows: a connective, a preposition, an
+# article, a comma or an open bracket.
+_DANGLING_END = re.compile(
+    r"(?:\b(?:or|and|and/or|nor|of|with|without|to|than|the|a|an|any|in|for|by|from|on|at|"
+    r"as|such|other|including|except|unless|who|which|that)|[,(/\-])\s*$",
+    _I,
+)
+
+
+def _join(first: str, second: str) -> str:
+    return f"{first.rstrip()} {second.strip()}"
+
+
+class _Builder:
+    """Turns the lines of one eligibility text into criterion drafts, in order."""
+
+    def __init__(self, populations: dict[str, str] | None = None) -> None:
+        # "For patients:" / "For control subjects:": block headings naming a population
+        # (matcher.criteria.groups.population_headings), each a cohort of its own.
+        self.populations = populations or {}
+        self.drafts: list[_Draft] = []
+        self.section = INCLUSION
+        self.open: list[_Draft] = []  # headings / collecting parents still in scope
+        self.last: _Draft | None = None  # what a continuation line joins
+        self.pending: list[_Draft] = []  # headings of this section with nothing after yet
+        self.cohort: tuple[str, int] | None = None  # ("Part B", indent of its heading)
+
+    def feed(self, line: _Line) -> None:
+        opened = _section_heading(line.text)
+        if opened is not None:
+            self.section, rest = opened
+            self.open, self.last, self.pending = [], None, []
+            cohort = guard.cohort_heading(_normalise(line.text), in_section_heading=True)
+            self.cohort = (cohort, line.indent) if cohort else None
+            if not rest:
+                return
+            line = _Line(line.indent, line.marker, rest)
+        if _NOISE.match(_normalise(line.text).strip()):
+            return
+        if self._cohort_line(line):
+            return
+        self._close_scopes(line)
+        collector = next((p for p in reversed(self.open) if p.collects), None)
+        if collector is not None:
+            collector.text = _join(collector.text, line.text)
+            return
+        if self.last is not None and _continues(line, self.last):
+            self.last.text = _join(self.last.text, line.text)
+            return
+        self._add(line)
+
+    def _cohort_line(self, line: _Line) -> bool:
+        """ "Part B:", "Populations 1 & 2", "For all": a heading that scopes the items
+        after it to one cohort (or to everyone again). The heading itself is no
+        criterion. A cohort ends at the next such heading, a section heading, or a line
+        less indented than its heading."""
+        if self.cohort is not None and line.indent < self.cohort[1]:
+            self.cohort = None
+        text = _normalise(line.text)
+        if guard.cohort_reset(text):
+            self.cohort, self.last = None, None
+            return True
+        cohort = guard.cohort_heading(text) or self.populations.get(
+            line.text.strip().strip("*#_ ").strip()
+        )
+        if cohort is None:
+            return False
+        self.cohort, self.last = (cohort, line.indent), None
+        return True
+
+    def _close_scopes(self, line: _Line) -> None:
+        kept: list[_Draft] = []
+        # "* Adequate organ function:" after "Refractory LN:" at the same indentation
+        # opens a new group of its own: a heading that only groups is no sub-heading.
+        grouping = _ends_with_colon(line.text) and _groups_only(line.text.rstrip().rstrip(":："))
+        for parent in self.open:
+            if not _is_sub_item(line, parent) or (grouping and parent.heading
+                                                  and parent.indent >= line.indent):  # fmt: skip
+                break
+            kept.append(parent)
+        self.open = kept
+
+    def _add(self, line: _Line) -> None:
+        for heading in self.pending:
+            # A heading groups the items under it; one whose next item is its sibling
+            # ("2. SLE per ACR, at least one of which must be:" then "3. ANA ≥ 1:40")
+            # groups nothing and stays an item, so its requirement is not dropped.
+            heading.followed = heading.marker == "" or _is_sub_item(line, heading)
+        self.pending = []
+        context = tuple(p.text for p in self.open if p.heading)
+        draft = _Draft(self.section, line.text, line.indent, line.marker, context,
+                       cohort=self.cohort[0] if self.cohort else None,
+                       ordinal=len(self.drafts),
+                       heads=tuple(p.ordinal for p in self.open if p.heading))  # fmt: skip
+        self.drafts.append(draft)
+        self.last = draft
+        if not _ends_with_colon(line.text):
+            return
+        if _CONJUNCTION_END.search(line.text):
+            # "Persistent active nephritis after two induction regimens, AND:": a
+            # requirement joined to the items after it, not a heading over them.
+            return
+        if _DEFINING_END.search(line.text) and _has_content(line.text):
+            draft.collects = True
+            draft.head = line.text
+        else:
+            draft.heading = True
+            self.last = None
+            self.pending.append(draft)
+        self.open.append(draft)
+
+    def result(self) -> list[_Draft]:
+        # A heading that groups items is not a criterion; one with nothing after it
+        # stays (as whatever it classifies to), so nothing is dropped silently.
+        return [d for d in self.drafts if not (d.heading and d.followed)]
+
+
+def _drafts(text: str) -> list[_Draft]:
+    lines = list(_lines(text))
+    builder = _Builder(criteria_groups.population_headings([line.text for line in lines]))
+    for line in lines:
+        builder.feed(line)
+    return builder.result()
+
+
+def _groups_only(heading: str) -> bool:
+    """Is this a heading that only groups ("Adequate organ function", "Renal function")?
+    Its words are all grouping words or filler."""
+    return not guard.heading_unaccounted(_normalise(heading), ())

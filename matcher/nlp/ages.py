@@ -1,0 +1,106 @@
+"""Ages and birth dates in notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import (
+    Iterable,
+)
+
+from matcher.model import (
+    Finding,
+)
+from matcher.nlp.mentions import (
+    _AT_AN_EVENT,
+    _Context,
+)
+
+# ------------------------------------------------------------------- age grammar
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+_AGE_WORDS = {word: number for number, word in enumerate(_NUMBER_WORDS)}
+# Each pattern opens with a look-ahead on its first character (the number words start
+# with z o t f s e n): the engine then rejects most positions of the note at once
+# instead of trying every alternative there. The matches are the same.
+_AGE_RES = (
+    re.compile(
+        rf"(?=[zotfsen])\b(?P<w>{'|'.join(_AGE_WORDS)})[\s-]+(?:years?|yrs?)[\s-]+old\b", re.I
+    ),
+    re.compile(r"(?=\d)\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I),
+    re.compile(
+        r"(?=\d)\b(?P<n>\d{1,2})\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)(?=[\s,.;:)]|$)"
+        r"(?!\s*(?:ago|of|on|since|duration|history))",
+        re.I,
+    ),
+    re.compile(r"(?=a)\b(?:aged?|age:)\s*:?\s*(?P<n>\d{1,2})\b(?!\s*(?:months?|mo|weeks?))", re.I),
+)
+_DOB_RE = re.compile(
+    r"(?=[db])\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
+)
+
+
+def _ages(ctx: _Context) -> Iterable[Finding]:
+    text = ctx.text
+    seen: set[int] = set()
+    for pattern in _AGE_RES:
+        for match in pattern.finditer(text):
+            if match.start() in seen:
+                continue
+            word = match.groupdict().get("w")
+            years = _AGE_WORDS[word.lower()] if word else int(match.group("n"))
+            seen.add(match.start())
+            if _AT_AN_EVENT.search(text, max(0, match.start() - 40), match.start()):
+                continue  # "diagnosed at age 12": the onset age (_diagnosis_timing)
+            yield Finding(
+                concept="demographic.age",
+                category="demographic",
+                note_id=ctx.note_id,
+                start=match.start(),
+                end=match.end(),
+                text=match.group(0),
+                value=float(years),
+                unit="years",
+                date=ctx.note_date,
+                date_source="note",
+            )
+    for match in _DOB_RE.finditer(text):
+        after = [
+            d
+            for d in ctx.dates
+            if match.end() <= d.start <= match.end() + 3 and d.date and d.precision == "day"
+        ]
+        if after:
+            mention = after[0]
+            yield Finding(
+                concept="demographic.birth_date",
+                category="demographic",
+                note_id=ctx.note_id,
+                start=match.start(),
+                end=mention.end,
+                text=text[match.start() : mention.end],
+                value=mention.date.isoformat(),
+                date=mention.date,
+                date_source="text",
+            )

@@ -1,0 +1,680 @@
+"""Drug findings in notes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import (
+    Iterable,
+)
+from dataclasses import (
+    dataclass,
+)
+
+from spacy.tokens import (
+    Span,
+)
+
+from matcher.model import (
+    Assertion,
+    Finding,
+)
+from matcher.nlp.dates import (
+    DateMention,
+    DurationMention,
+    find_durations,
+    window_to_days,
+)
+from matcher.nlp.mentions import (
+    _Context,
+    _context_date,
+    _finding,
+    _line_end,
+    _sentence_bounds,
+)
+from matcher.nlp.vocab import (
+    Concept,
+    Vocabulary,
+)
+
+_DRUG_STOP = re.compile(
+    r"\b(stopped|discontinued|ceased|held|until|till|to|completed|off|"
+    r"withdrawn|tapered\s+off|finished)\b",
+    re.I,
+)
+_REGIMEN = re.compile(
+    r"\b(?:x\s?(?P<n>\d{1,2})(?:\s*doses)?|(?P<n2>\d{1,2})\s*doses|"
+    r"q\s?\d+\s?(?:w|wk|weeks|d|days|h)|monthly|weekly|fortnightly|daily|"
+    r"bid|tds|tid|od|induction|maintenance|pulses?)\b",
+    re.I,
+)
+_SINGLE_DOSE = re.compile(r"\b(given|received|administered|infusion|injection|dose)\b", re.I)
+_ONGOING = re.compile(
+    r"\b(since|for\s+(?:the\s+)?(?:past|last)?|currently|continue[sd]?|"
+    r"ongoing|maintenance|daily|weekly|monthly)\b",
+    re.I,
+)
+_LAB_LIKE = frozenset({"lab", "score"})
+_ITEM_BREAK = re.compile(r"[;\n]|,\s+(?=[A-Za-z])")
+
+
+_STOP_LEAD = re.compile(
+    r"\b(stopped|discontinued|ceased|held|until|till|completed|withdrawn|"
+    r"finished|off\s+since|tapered\s+off|d/c)\b[\s:]*(?:on|in|at)?\s*$",
+    re.I,
+)
+# "Stopped tacrolimus 2026-06-01": the verb before the drug makes its date a stop.
+_STOP_BEFORE = re.compile(
+    r"\b(stopped|discontinued|ceased|held|withdrew|withdrawn|"
+    r"weaned\s+off|tapered\s+off|came\s+off|d/c)\s+(?:the\s+|her\s+|"
+    r"his\s+)?$",
+    re.I,
+)
+# "completed 6 doses of IV CTX in 2025", "finished a course of rituximab in March": the
+# verb before the drug says its course is over; a single date then places the whole course.
+_COURSE_DONE_BEFORE = re.compile(
+    r"\b(?:completed|finished)\s+(?:(?:a|the|her|his|all)\s+)?(?:\w+\s+)?"
+    r"(?:(?:doses?|pulses?|cycles?|infusions?|courses?|treatment|therapy)\s+(?:of|with)\s+)?"
+    r"(?:(?:IV|i\.v\.|intravenous|oral|po)\s+)?$",
+    re.I,
+)
+# "B cells recovering after rituximab (Nov 2025)", "relapse following IV CTX in 2024": a
+# drug that is the event something came after was given at its one date, not since then.
+_EVENT_OBJECT_BEFORE = re.compile(
+    r"\b(?:after|following|post)\s+(?:(?:the|her|his|a|last|first|final)\s+)*"
+    r"(?:(?:courses?|doses?|infusions?|pulses?|cycles?)\s+of\s+)?(?:(?:IV|intravenous)\s+)?$",
+    re.I,
+)
+_SWITCH_FROM = re.compile(
+    r"\b(switch(?:ed)?|chang(?:ed|e)|convert(?:ed)?|transition(?:ed)?|"
+    r"mov(?:ed|e))\s+(?:\w+\s+)?from\s*$",
+    re.I,
+)
+
+
+_COORDINATOR = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|\+\s*|/\s*|plus\s+|or\s+)$", re.I)
+
+
+def _coordinated(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
+    """Start offsets of the drugs listed together with this one, joined only by 'and',
+    ',', '&', '+', '/', 'plus' or 'or': "prednisolone and mycophenolate since 02/2026"."""
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    drugs = ctx.drug_spans[first : bisect.bisect_left(ctx.drug_starts, hi)]
+    position = next((i for i, s in enumerate(drugs) if s.start_char == span.start_char), None)
+    if position is None:
+        return set()
+    chain = {span.start_char}
+    for step in (1, -1):
+        i = position
+        while 0 <= i + step < len(drugs):
+            left, right = sorted((drugs[i], drugs[i + step]), key=lambda d: d.start_char)
+            if not _COORDINATOR.match(ctx.text[left.end_char : right.start_char]):
+                break
+            i += step
+            chain.add(drugs[i].start_char)
+    return chain
+
+
+_FOLLOWED_BY = re.compile(r"^\s*(?:x\s?\d+\s+|pulses?\s+)*followed\s+by\s+$", re.I)
+_SHARED_START = re.compile(
+    r"^\s*(?:was|were|has\s+been|have\s+been)\s+(?:started|commenced|initiated|begun|given)\b",
+    re.I,
+)
+
+
+def _started_together(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
+    """A sequence that is the subject of one start: in "induction with IV MP pulses x3
+    followed by MMF was started on 12/02/2026" the date is the regimen's, so the pulses
+    (which open it) take it too. "Pulses, followed by MMF from 06/2025" stays two dates."""
+    first = bisect.bisect_left(ctx.drug_starts, span.end_char)
+    if first >= len(ctx.drug_spans) or ctx.drug_spans[first].start_char >= hi:
+        return set()
+    following = ctx.drug_spans[first]
+    if not _FOLLOWED_BY.match(ctx.text[span.end_char : following.start_char]):
+        return set()
+    if not _SHARED_START.match(ctx.text[following.end_char : hi]):
+        return set()
+    return {following.start_char}
+
+
+def _drug_dates(
+    ctx: _Context, span: Span, lo: int, hi: int
+) -> tuple[dt.date | None, dt.date | None]:
+    """Start and stop of one drug from the dates of its own clause.
+
+    The nearest date after the drug (else before it) belongs to it unless another
+    drug stands between: in "IVCY Jan-Jun 2024, then MMF since July 2024" the range
+    is cyclophosphamide's and July 2024 is MMF's. "Switched from tacrolimus to
+    ciclosporin in May 2026" stops tacrolimus and starts ciclosporin then.
+    """
+    first = bisect.bisect_left(ctx.date_starts, lo)
+    last = bisect.bisect_left(ctx.date_starts, hi)
+    mentions = [
+        d
+        for d in ctx.dates[first:last]
+        if d.end <= hi and d.date and not _closed_aside_before(ctx, d, span.start_char, lo)
+    ]
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    last = bisect.bisect_left(ctx.drug_starts, hi)
+    others = [s for s in ctx.drug_spans[first:last] if s.label_ != span.label_]
+
+    chain = _coordinated(ctx, span, lo, hi) | _started_together(ctx, span, lo, hi)
+
+    def blocked(a: int, b: int) -> bool:
+        # A drug listed with this one ("prednisolone and MMF since 02/2026") shares its
+        # date; any other drug between this one and a date owns that date instead.
+        return any(a <= o.start_char < b for o in others if o.start_char not in chain)
+
+    after = sorted((d for d in mentions if d.start >= span.end_char), key=lambda d: d.start)
+    before = sorted((d for d in mentions if d.end <= span.start_char), key=lambda d: -d.end)
+    if (
+        _SWITCH_FROM.search(ctx.text[lo : span.start_char])
+        and re.match(r"\s+to\b", ctx.text[span.end_char : hi])
+        and after
+    ):
+        return None, after[0].date
+    stopped = bool(_STOP_BEFORE.search(ctx.text[max(lo, span.start_char - 30) : span.start_char]))
+    ordered = [d for d in after if not blocked(span.end_char, d.start)]
+    # "...cyclophosphamide (last dose 20 Jan 2026); maintenance azathioprine since.": a bare
+    # "since" points back to the last date written, whoever's it is.
+    since_then = _BARE_SINCE.match(ctx.text, span.end_char, hi) is not None
+    ordered += [
+        d
+        for d in before
+        if not blocked(d.end, span.start_char)
+        and (
+            since_then
+            or not _dates_earlier_drug(
+                d, mentions, [o for o in others if o.start_char not in chain]
+            )
+        )
+    ]
+    start = stop = None
+    for mention in ordered:
+        if mention.end_date is not None:
+            if start is None:
+                return mention.date, mention.end_date
+            continue
+        if stopped or _STOP_LEAD.search(ctx.text[max(lo, mention.start - 24) : mention.start]):
+            stop = stop or mention.date
+        elif start is None:
+            start = mention.date
+    return start, stop
+
+
+def _closed_aside_before(ctx: _Context, mention: DateMention, position: int, lo: int) -> bool:
+    """Is the date inside a bracketed aside, about no drug, that closes before `position`?
+    In "Lupus nephritis (biopsy 03/2026 - class IV+V), on MMF 1 g bd" the date is the
+    biopsy's; the MMF after the bracket does not start then. An aside right after a drug
+    ("cyclophosphamide (last dose 20 Jan 2026); azathioprine since") is that drug's, and
+    whose its date is, is for the drug-history rules to say."""
+    text = ctx.text
+    opened = text.rfind("(", lo, mention.start)
+    if opened == -1 or text.find(")", opened, mention.start) != -1:
+        return False
+    if text.find(")", mention.end, position) == -1:
+        return False
+    at = bisect.bisect_left(ctx.drug_starts, lo)
+    return not any(
+        lo <= drug.end_char <= opened and not text[drug.end_char : opened].strip()
+        for drug in ctx.drug_spans[at : bisect.bisect_left(ctx.drug_starts, opened)]
+    )
+
+
+# "8 months after rituximab", "3 months post-CYC", "a year after stopping MMF": an
+# interval that ends in the sentence's own time and starts at a drug event.
+_AFTER_EVENT = re.compile(r"[\s,]*(?:(?:after|following)\b|post\b[\s-]*)", re.I)
+# Where the event clause ends: a pause, or the main clause's subject ("... after rituximab
+# she remains well on azathioprine": azathioprine is now, not 8 months back).
+_EVENT_CLAUSE_END = re.compile(
+    r"[,;:()\[\]]|\s[-–—]\s|\b(?:she|he|they|her|his|the\s+patient|pt|now|currently|"
+    r"remains?|is|are|has|have|was|were)\b(?!\s+(?:switched|changed|converted|stopped|"
+    r"discontinued|started|commenced|withdrawn|completed|given))",
+    re.I,
+)
+# Between "after" and the first drug: a pause or another event means the interval is not
+# the drug's ("3 months after diagnosis, MMF was started"; "after the biopsy she had MMF").
+_EVENT_OTHER = re.compile(
+    r"[,;:()\[\]]|\s[-–—]\s|\b(?:diagnos\w*|presentation|admission|discharge|onset|biops\w*|"
+    r"surgery|transplant\w*|delivery|birth|relapse|flare)\b",
+    re.I,
+)
+# Words between "after" and the drug that make the event its start: "after starting MMF".
+_EVENT_START = re.compile(
+    r"\b(?:start(?:ing|ed)?|initiat\w*|commenc\w*|introduc\w*|beginning|begun|adding|"
+    r"addition\s+of|switch(?:ing|ed)?\s+to)\b",
+    re.I,
+)
+_OWN_DURATION = re.compile(r"(?:for|over|during|x|×)\b", re.I)
+# A drug named after another in the event clause that the event starts:
+# "9 months after tacrolimus was switched to MMF".
+_EVENT_STARTS_NEXT = re.compile(r"\b(?:to|started|starting|adding|added|then)\s+$", re.I)
+
+
+# "a year after stopping tacrolimus": an article for "one", which find_durations leaves to
+# prose ("a month" alone says nothing); before "after" it is the interval to a drug event.
+_ARTICLE_INTERVAL = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>day|week|month|year)(?=\s+(?:after|following|post)\b)", re.I
+)
+
+
+def _article_intervals(sentence: str) -> list[DurationMention]:
+    return [
+        DurationMention(m.start(), m.end(), m.group(0), window_to_days(1, m["unit"]))
+        for m in _ARTICLE_INTERVAL.finditer(sentence)
+    ]
+
+
+@dataclass(frozen=True)
+class _AfterEvent:
+    """A drug event dated by an interval counted back from its sentence's time."""
+
+    point: dt.date
+    starts: bool  # the event started the drug ("after starting MMF"); else it ended a course
+
+
+def _after_event(
+    ctx: _Context, span: Span, lo: int, hi: int, durations: list[DurationMention]
+) -> tuple[_AfterEvent | None, set[int]]:
+    """The event this drug is dated by, and the starts (in the sentence) of the intervals
+    that date some drug's event, which no other drug may take as its own duration.
+
+    "On 10 March 2026, two months after the last rituximab infusion, IgG was 4.1": the
+    course ended about 10 January 2026, two months before the sentence's own date (its
+    date outside the event clause, else the heading's or the note's). It is not rituximab
+    taken from two months before the note up to it.
+    """
+    sentence = ctx.text[lo:hi]
+    owned: set[int] = set()
+    found: _AfterEvent | None = None
+    for duration in durations:
+        lead = _AFTER_EVENT.match(sentence, duration.end)
+        if lead is None or _OWN_DURATION.match(duration.text):
+            continue  # "MMF for 6 months after cyclophosphamide": MMF's own length
+        clause_start = lo + lead.end()
+        first = bisect.bisect_left(ctx.drug_starts, clause_start)
+        if first >= len(ctx.drug_spans) or ctx.drug_spans[first].start_char >= hi:
+            continue
+        head = ctx.drug_spans[first]
+        between = ctx.text[clause_start : head.start_char]
+        if _EVENT_OTHER.search(between):
+            continue  # "3 months after diagnosis, she started MMF": no drug event
+        stop = _EVENT_CLAUSE_END.search(ctx.text, head.end_char, hi)
+        clause_end = stop.start() if stop else hi
+        if any(clause_start <= d.start < clause_end for d in ctx.dates if d.date):
+            continue  # the drug's own date is written: it wins
+        owned.add(duration.start)
+        if not clause_start <= span.start_char < clause_end:
+            continue
+        starts = bool(_EVENT_START.search(between))
+        if span.start_char != head.start_char:
+            gap = ctx.text[head.end_char : span.start_char]
+            if not _EVENT_STARTS_NEXT.search(gap):
+                continue
+            starts = True
+        reference = _sentence_time(ctx, lo, hi, lo + duration.start, clause_end)
+        found = _AfterEvent(reference - dt.timedelta(days=duration.days), starts)
+    return found, owned
+
+
+def _sentence_time(ctx: _Context, lo: int, hi: int, clause_start: int, clause_end: int) -> dt.date:
+    """The time a sentence speaks of: a date written in it outside the given clause (the
+    nearest), else the date governing it (heading or note)."""
+    outside = [
+        d
+        for d in ctx.dates
+        if lo <= d.start and d.end <= hi and d.date and not clause_start <= d.start < clause_end
+    ]
+    if outside:
+        nearest = min(
+            outside, key=lambda d: min(abs(d.end - clause_start), abs(d.start - clause_end))
+        )
+        return nearest.date
+    return _context_date(ctx, clause_start)[0]
+
+
+def _drug_item(ctx: _Context, span: Span, lo: int, hi: int) -> tuple[int, int]:
+    """The part of a drug history that speaks of this drug (and the drugs listed with it):
+    from the previous drug or clause break to the next drug. In "NIH cyclophosphamide x6
+    (2023), rituximab x2 (Oct 2024), belimumab since 2025" each "xN" is its own drug's,
+    and "since" makes belimumab ongoing without making rituximab so."""
+    chain = _coordinated(ctx, span, lo, hi)
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    last = bisect.bisect_left(ctx.drug_starts, hi)
+    drugs = [
+        d
+        for d in ctx.drug_spans[first:last]
+        if d.start_char not in chain
+        and not (d.start_char < span.end_char and d.end_char > span.start_char)
+    ]
+    members = [d for d in ctx.drug_spans[first:last] if d.start_char in chain] or [span]
+    head = min(d.start_char for d in members)
+    tail = max(d.end_char for d in members)
+    start = max([lo] + [d.end_char for d in drugs if d.end_char <= head])
+    clause = _CLAUSE_BREAK_BEFORE.search(ctx.text, start, head)
+    while clause is not None:
+        start = clause.end()
+        clause = _CLAUSE_BREAK_BEFORE.search(ctx.text, start, head)
+    end = min([hi] + [d.start_char for d in drugs if d.start_char >= tail])
+    return start, end
+
+
+# A pause that ends one drug's part of a history: "... (2021); tacrolimus", ", then MMF".
+_CLAUSE_BREAK_BEFORE = re.compile(r"[;:]|,\s*(?:then|and|followed\s+by)?|\bthen\b", re.I)
+
+
+_SINCE_ONSET = re.compile(
+    r"\ball\s+along\b|\bthroughout\b(?!\s+(?:the\s+)?(?:day|night|week|admission|stay))|"
+    r"\bsince\s+(?:the\s+)?(?:onset|disease\s+onset|start|beginning)\b|"
+    r"\bfrom\s+the\s+(?:start|beginning|onset)\b",
+    re.I,
+)
+_BARE_SINCE = re.compile(r"\s*(?:ever\s+)?since(?:\s+then)?\s*(?:[.;,)]|$)", re.I)
+
+
+def _dates_earlier_drug(
+    mention: DateMention, mentions: list[DateMention], others: list[Span]
+) -> bool:
+    """Is a date written before this drug the first date after an earlier drug? Then it is
+    that drug's: in "azathioprine (2019-2020) and tacrolimus for the past 5 months" the
+    range is azathioprine's, and tacrolimus's start comes from its own duration."""
+    earlier = [o for o in others if o.end_char <= mention.start]
+    if not earlier:
+        return False
+    owner = max(earlier, key=lambda o: o.end_char)
+    return not any(owner.end_char <= m.start and m.end <= mention.start for m in mentions)
+
+
+def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    lo, hi = _sentence_bounds(ctx, span)
+    sentence = ctx.text[lo:hi]
+    rel_start, rel_end = span.start_char - lo, span.end_char - lo
+    attrs: dict = {}
+    before_text = sentence[:rel_start]
+    after_text = sentence[rel_end:]
+    start_date, stop_date = _drug_dates(ctx, span, lo, hi)
+    written = start_date is not None and stop_date is None  # one date written for it
+    durations = find_durations(sentence)
+    event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
+    if event is not None:
+        start_date = event.point
+        stop_date = None if event.starts else event.point
+        durations = []
+    else:
+        durations = [d for d in durations if d.start not in owned]
+    if durations:
+        duration = min(durations, key=lambda d: abs(d.start - rel_end))
+        attrs["duration_days"] = duration.days
+        reference = stop_date or ctx.note_date
+        if start_date is None:
+            start_date = reference - dt.timedelta(days=duration.days)
+        elif stop_date is None and re.search(
+            r"\bfor\b", sentence[duration.start - 6 : duration.start]
+        ):
+            stop_date = start_date + dt.timedelta(days=duration.days)
+    item_lo, item_hi = _drug_item(ctx, span, lo, hi)
+    item = ctx.text[item_lo:item_hi]
+    lead_lo = max(item_lo, span.start_char - 60)
+    if written and start_date and stop_date is None and (
+        _COURSE_DONE_BEFORE.search(ctx.text, lead_lo, span.start_char)
+        or _EVENT_OBJECT_BEFORE.search(ctx.text, lead_lo, span.start_char)
+    ):
+        stop_date = start_date  # a course that is over, by one date: it ran then
+    regimen = _REGIMEN.search(ctx.text, span.end_char, item_hi) or _REGIMEN.search(
+        ctx.text, item_lo, span.start_char
+    )
+    if regimen:
+        attrs["regimen"] = regimen.group(0)
+    if start_date is None and _SINCE_ONSET.search(item):
+        attrs["since_onset"] = True  # dated by _date_from_onset once the note is read
+    if re.search(
+        r"\b(stopped|discontinued|ceased|withdrawn|held|off)\b",
+        after_text[:40] + before_text[-30:],
+        re.I,
+    ):
+        attrs["stopped"] = True
+    if start_date and stop_date is None and _SINGLE_DOSE.search(item) and not _ONGOING.search(item):
+        # "Rituximab given 20/08/2026": the exposure is that day, not every later note's.
+        attrs["single_dose"] = True
+    attrs["start_date"] = start_date
+    attrs["stop_date"] = stop_date
+    attrs["documented_by"] = ctx.note_date
+    attrs.update(_dose(ctx, span, lo, hi))
+    if _recap(ctx, span, attrs, item_lo, item_hi):
+        attrs["recap"] = True
+    date, source = (start_date, "text") if start_date else _context_date(ctx, span.start_char)
+    # A class in a note ("anti-CD20 therapy", "immunosuppressants") stays a class:
+    # expanding it would invent exposures to every member drug.
+    finding = Finding(
+        concept=concept.id,
+        category="drug",
+        note_id=ctx.note_id,
+        start=span.start_char,
+        end=span.end_char,
+        text=span.text,
+        assertion=Assertion(_charted_not_given(ctx, span) or span._.assertion),
+        code=concept.code,
+        date=date,
+        date_source=source,
+        attrs=attrs,
+    )
+    yield finding
+    yield from _listed_doses(ctx, finding, hi)
+    if concept.category == "drug_class" and _naive_by_negated_class(ctx, span, lo, hi):
+        naive = ctx.vocabulary["status.treatment_naive"]
+        yield _finding(
+            ctx,
+            naive,
+            span.start_char,
+            span.end_char,
+            "affirmed",
+            date=date,
+            date_source=source,
+            attrs={"from_negated_class": concept.id},
+        )
+
+
+# Words that say a drug is given or taken at the time of the sentence: "on", "restarted",
+# "given", "continue", "today", a dose or a cycle.
+_GIVEN_NOW = re.compile(
+    r"\b(?:on|started|starting|restarted|re-started|commenced|resumed|given|giving|received|"
+    r"receiving|administered|continue[sd]?|continuing|ongoing|current(?:ly)?|now|today|added|"
+    r"adding|increased?|reduced?|switched|new|doses?|infusions?|cycles?|pulses?)\b",
+    re.I,
+)
+
+
+def _recap(ctx: _Context, span: Span, attrs: dict, item_lo: int, item_hi: int) -> bool:
+    """A drug named in a summary of past treatment, with no date, dose, regimen or word of
+    giving of its own: "refractory despite steroids, CTX and MMF", "(Pred, CTX, RTX)". It
+    says the drug was given some time up to the note, not on the note's date; the
+    evaluator places it on a course of that drug documented with its end, if any."""
+    if attrs.get("start_date") or attrs.get("stop_date") or attrs.get("regimen"):
+        return False
+    if attrs.get("dose") or attrs.get("since_onset"):
+        return False
+    return not _GIVEN_NOW.search(ctx.text, item_lo, item_hi)
+
+
+# A medication chart's status cell: "| Lenograstim 263 mcg SC | held |".
+_NOT_GIVEN_CELL = re.compile(
+    r"\|\s*(?:held|omitted|not\s+given|not\s+administered|refused|declined|missed|"
+    r"withheld|cancel+ed|skipped)\b",
+    re.I,
+)
+# Dates listed one after another: "given on 12/6/26 and 13/6/26", "28/10, 29/10 and 30/10".
+_DATE_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|\+\s*)(?:on\s+)?$", re.I)
+
+
+def _charted_not_given(ctx: _Context, span: Span) -> str | None:
+    """ "negated" for a dose a chart row marks as held, omitted or not given."""
+    line_end = _line_end(ctx.text, span.end_char)
+    return "negated" if _NOT_GIVEN_CELL.search(ctx.text, span.end_char, line_end) else None
+
+
+def _listed_doses(ctx: _Context, finding: Finding, hi: int) -> Iterable[Finding]:
+    """A single dose given on several listed dates is one dose per date: "filgrastim 300
+    mcg given on 12/6/26 and 13/6/26" is two doses, each with its own day."""
+    if not finding.attrs.get("single_dose") or finding.date_source != "text":
+        return
+    first = bisect.bisect_left(ctx.date_starts, finding.end)
+    last = bisect.bisect_left(ctx.date_starts, hi)
+    mentions = [m for m in ctx.dates[first:last] if m.end <= hi]
+    previous = next((m for m in mentions if m.date == finding.date), None)
+    if previous is None:
+        return
+    for mention in mentions[mentions.index(previous) + 1 :]:
+        if mention.date is None or not _DATE_LIST_GAP.match(
+            ctx.text[previous.end : mention.start]
+        ):
+            return
+        attrs = dict(finding.attrs, start_date=mention.date)
+        yield dataclasses.replace(finding, date=mention.date, attrs=attrs)
+        previous = mention
+
+
+# "Not on any immunosuppressant" says nothing of the past unless the words reach back:
+# "not on any immunosuppressants till date" is treatment-naive, "not on any now" is not.
+_CURRENT_ONLY = re.compile(r"\bnot\s+(?:currently\s+)?(?:on|taking|receiving)\b", re.I)
+_EVER = re.compile(
+    r"\b(?:to|till|until)\s+date\b|\bso\s+far\b|\byet\b|\bever\b|\buntil\s+now\b|"
+    r"\bprior\b|\bprevious(?:ly)?\b|\bbefore\b",
+    re.I,
+)
+# "no immunosuppression other than prednisolone": the exception was taken.
+_EXCEPTION = re.compile(
+    r"\b(?:other\s+than|except(?:\s+for)?|apart\s+from|aside\s+from|besides|save\s+for|but)\b", re.I
+)
+
+
+def _naive_by_negated_class(ctx: _Context, span: Span, lo: int, hi: int) -> bool:
+    """Treatment-naive stated as a negated class: "she has never been given an
+    immunosuppressant", "no prior steroid or DMARD", "Immunosuppression: nil". The drugs
+    and classes negated in the sentence must together cover every immunosuppressant (a
+    negated sub-class, "no calcineurin inhibitor", is not naivety), and no exception may
+    name one ("no immunosuppression other than oral prednisolone")."""
+    if span._.assertion != "negated":
+        return False
+    global_classes = [
+        c
+        for c in ctx.vocabulary.by_category("drug_class")
+        if c.attrs.get("treatment_naive_when_negated")
+    ]
+    if not global_classes:
+        return False
+    first = bisect.bisect_left(ctx.drug_starts, lo)
+    sentence_drugs = ctx.drug_spans[first : bisect.bisect_left(ctx.drug_starts, hi)]
+    negated: set[str] = set()
+    for drug in sentence_drugs:
+        if drug._.assertion == "negated":
+            negated |= set(ctx.vocabulary[drug.label_].members)
+    if not any(set(c.members) <= negated for c in global_classes):
+        return False
+    sentence = ctx.text[lo:hi]
+    if _CURRENT_ONLY.search(sentence) and not _EVER.search(sentence):
+        return False
+    exception = _EXCEPTION.search(ctx.text, span.end_char, hi)
+    if exception is not None:
+        members = set().union(*(c.members for c in global_classes))
+        if any(d.start_char >= exception.end() and d.label_ in members for d in sentence_drugs):
+            return False
+    return True
+
+
+_DOSE_LEAD = (
+    r"^[\s:,(]*(?:(?:iv|po|oral|orally|intravenous|sc|tablets?|tabs?|at|dose(?:\s+of)?|"
+    r"of|was|is|now|reduced\s+to|increased\s+to|tapered\s+to|weaned\s+to|on|pulses?(?:\s+of)?|"
+    r"cumulative(?:\s+dose)?(?:\s+of)?)\s+)*"
+)
+_AMOUNT = (
+    r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|gm|grams?|mcg|µg|μg|ug)\b"
+    r"(?:\s*/\s*(?P<basis>kg|m2|m²|m\^2|sqm)\b)?"
+)
+_DOSE_AFTER = re.compile(_DOSE_LEAD + _AMOUNT, re.I)
+_DOSE_BEFORE = re.compile(_AMOUNT + r"\s*(?:of\s+)?$", re.I)
+_FREQUENCY = re.compile(
+    r"^\s*(?:(?:iv|po|orally|oral|sc)\s+)?(?:/\s*(?P<day>d|day|24\s*h)\b|(?P<word>"
+    r"once\s+(?:daily|a\s+day)|a\s+day|per\s+day|daily|od|o\.d\.?|qd|mane|nocte|"
+    r"twice\s+(?:daily|a\s+day)|bd|b\.d\.?|bid|"
+    r"three\s+times\s+(?:daily|a\s+day)|tds|t\.d\.s\.?|tid|"
+    r"four\s+times\s+(?:daily|a\s+day)|qds|qid|"
+    r"every\s+other\s+day|alternate\s+days?|on\s+alternate\s+days|qod|eod|"
+    r"weekly|once\s+weekly|q\s?w(?:k|eek)?|monthly|q\s?[2-4]\s?w(?:ks?|eeks?)?)\b)",
+    re.I,
+)
+_PER_DAY = {
+    "once daily": 1.0, "once a day": 1.0, "a day": 1.0, "per day": 1.0, "daily": 1.0,
+    "od": 1.0, "o.d": 1.0, "o.d.": 1.0, "qd": 1.0, "mane": 1.0, "nocte": 1.0,
+    "twice daily": 2.0, "twice a day": 2.0, "bd": 2.0, "b.d": 2.0, "b.d.": 2.0, "bid": 2.0,
+    "three times daily": 3.0, "three times a day": 3.0, "tds": 3.0, "t.d.s": 3.0,
+    "t.d.s.": 3.0, "tid": 3.0, "four times daily": 4.0, "four times a day": 4.0, "qds": 4.0,
+    "qid": 4.0, "every other day": 0.5, "alternate day": 0.5, "alternate days": 0.5,
+    "on alternate days": 0.5, "qod": 0.5, "eod": 0.5,
+}  # fmt: skip
+_COUNT = re.compile(
+    r"(?:\bx|×|\*)\s?(?P<a>\d{1,2})\b|\b(?P<b>\d{1,2})\s*(?:doses|pulses|infusions|cycles)\b",
+    re.I,
+)
+_CUMULATIVE = re.compile(r"\bcumulative\b|\btotal\s+dose\b", re.I)
+_UNITS = {"gm": "g", "gram": "g", "grams": "g", "µg": "mcg", "μg": "mcg", "ug": "mcg"}
+
+
+def _dose(ctx: _Context, span: Span, lo: int, hi: int) -> dict:
+    """The dose written with a drug, in the drug's own clause (up to the next drug):
+    "prednisolone 5 mg bd" → {"dose": {"amount": 5, "unit": "mg", "basis": None,
+    "per_day": 10}}; "CYC 500 mg q2w x6" adds "dose_count": 6; "cumulative
+    cyclophosphamide dose 7.5 g" gives "cumulative_dose". No number, no dose: a dose that
+    cannot be read is left out, never guessed."""
+    next_drug = bisect.bisect_right(ctx.drug_starts, span.start_char)
+    stop = hi
+    if next_drug < len(ctx.drug_starts):
+        stop = min(stop, ctx.drug_starts[next_drug])
+    clause_end = re.search(r"[;\n]", ctx.text[span.end_char : stop])
+    if clause_end is not None:
+        stop = span.end_char + clause_end.start()
+    after = ctx.text[span.end_char : stop]
+    found = _DOSE_AFTER.match(after)
+    tail_start = found.end() if found else 0
+    if found is None:
+        previous = bisect.bisect_left(ctx.drug_starts, span.start_char) - 1
+        start = lo
+        if previous >= 0:
+            start = max(start, ctx.drug_spans[previous].end_char)
+        found = _DOSE_BEFORE.search(ctx.text[start : span.start_char])
+    if found is None:
+        return {}
+    unit = found["unit"].lower()
+    unit = _UNITS.get(unit, unit)
+    amount = float(found["amount"])
+    clause = ctx.text[max(lo, span.start_char - 30) : stop]
+    if _CUMULATIVE.search(clause):
+        return {"cumulative_dose": {"amount": amount, "unit": unit}}
+    basis = {"m²": "m2", "m^2": "m2", "sqm": "m2"}.get(
+        (found["basis"] or "").lower(), (found["basis"] or "").lower() or None
+    )
+    tail = after[tail_start:]
+    frequency = _FREQUENCY.match(tail)
+    per_day = None
+    if frequency is not None:
+        if frequency["day"]:
+            per_day = amount
+        else:
+            times = _PER_DAY.get(" ".join(frequency["word"].lower().split()))
+            per_day = amount * times if times is not None else None
+    attrs: dict = {"dose": {"amount": amount, "unit": unit, "basis": basis, "per_day": per_day}}
+    count = _COUNT.search(tail)
+    if count is not None:
+        attrs["dose_count"] = int(count["a"] or count["b"])
+    return attrs
+
+
+def _other_kidney_disease(vocabulary: Vocabulary, concept_id: str) -> bool:
+    """A kidney disease other than lupus nephritis, named as the group or as one of its own
+    concepts ("IgA nephropathy" implies the group): a biopsy showing it has no ISN/RPS class."""
+    group = "dx.other_kidney_disease"
+    return concept_id == group or (
+        concept_id in vocabulary and group in vocabulary[concept_id].attrs.get("implies", ())
+    )

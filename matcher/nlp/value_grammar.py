@@ -1,0 +1,93 @@
+"""The value grammar of notes: numbers, values, flags, reference ranges, titres, polarity
+words, shared by every extractor.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ------------------------------------------------------------------ value grammar
+# "4,500" (thousands grouping), "11,4" (a decimal comma: see _comma_readings), "3.1".
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+# Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
+# "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6", "B cells are still 0 %"
+_LEAD = (
+    # "Neutrophils, Absolute   3.1", "Protein/Creatinine Ratio, Urine  0.32" (EHR tables)
+    r"(?:\s*,\s*(?:absolute|abs|total|urine|urinary|serum|plasma|blood|random|spot|direct|"
+    r"automated|auto|manual|calculated|count)\b)?"
+    r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
+    r"calc(?:ulated)?|direct|s|{eq})\)|count|level|levels|value|result|total|abs(?:olute)?|"
+    # The equation an eGFR was estimated with: "eGFR (CKD-EPI) 45", "eGFR by CKD EPI 62",
+    # "eGFR MDRD 58", "eGFR using the bedside Schwartz formula: 71"
+    r"\b(?:(?:by|per|using)\s+(?:the\s+)?)?(?:{eq})(?:\s+(?:equation|formula))?(?![\w-])|"
+    r"#|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
+    r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
+    r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
+    # "Proteinuria on 24-h collection: 620 mg/day"
+    r"\bon\s+(?:a\s+)?24[-\s]?h(?:rs?|ours?)?\s+(?:urine\s+)?collection\b|"
+    # "lymphocyte count has recovered to 1.3", "B cells remain suppressed at 0.01 x10^9/L"
+    r"\b(?:has\s+|have\s+)?(?:recovered|risen|fallen|improved|normali[sz]ed|returned|"
+    r"climbed|come\s+down|gone\s+up|gone\s+down|crept\s+up)\s+to\b|"
+    r"\b(?:remains?|remained|stays?|stayed)\s+[a-z]+\s+at\b|"
+    # an EHR table's cell border: "| Lymphocytes | 0.74 | 10*9/L |"
+    r"\|)\s*)*"
+).replace("{eq}", r"ckd[-\s]?epi(?:[-\s]?20(?:09|21))?|mdrd|cockcroft[-\s]+(?:and\s+|&\s*)?gault|"
+          r"(?:bedside\s+)?schwartz")
+_VALUE_RE = re.compile(
+    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?|=<|=>)?\s*(?P<num>{_NUMBER})(?!\d|\.\d|,\d)(?!\s*[:/]\s*\d)", re.I
+)
+_FLAG_RE = re.compile(r"^\s*(?:\(?\b(?P<flag>H|L|HH|LL|high|low|abnormal)\b\)?|\*+)", re.I)
+_REF_RE = re.compile(
+    r"^\s*(?:[\(\[](?P<inner>[^()\[\]\n]{1,40})[\)\]]|(?P<bare>(?:ref(?:erence)?"
+    r"|normal|N|RR|range)\s*[:=]?\s*[<≤>≥]?\s*\d[\d.,\s\-–]*))",
+    re.I,
+)
+# Up to four words: "mg per 24 h", "grams per day".
+_UNIT_CHUNK = re.compile(r"^[\s|]*(?P<u>[^\s;,()\[\]|]+(?:\s+[^\s;,()\[\]|]+){0,3})")
+_SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
+
+# "1:640", "1/640", "1 in 320"
+_TITRE_RE = re.compile(r"\b1\s*(?::|/|\bin\b)\s*(?P<t>\d{1,2},\d{3}|\d{2,5})\b")
+# "SLEDAI-2K 18/105", "ECOG=2": a score may be written over its maximum.
+_SCORE_RE = re.compile(
+    rf"^{_LEAD}(?P<cmp>[<>≤≥]=?)?\s*(?P<num>\d{{1,3}}(?:\.\d)?)(?!\d|\.\d)"
+    r"(?:\s*/\s*(?P<of>\d{1,3})(?!\d|\.\d))?(?!\s*[:]\s*\d)",
+    re.I,
+)
+# Fixed-width printouts: "HGB  98  L  g/L  115-155" — a bare range after the unit.
+_BARE_RANGE = re.compile(r"^\s*(?P<lo>\d+(?:\.\d+)?)\s*[-–]\s*(?P<hi>\d+(?:\.\d+)?)(?!\d|\.\d)")
+# "AST/ALT 45/60 U/L", "ANC/ALC 800/450 per µL"
+_PAIR_VALUES = re.compile(
+    r"^\s*[:=]?\s*(?:(?:is|was|of)\s+)?(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)(?!\d|\.\d)"
+)
+_COMPARED = re.compile(
+    r"\b(?:below|above|under|over|less\s+than|more\s+than|greater\s+than|"
+    r"exceed\w*|than|threshold|cut-?off|criterion)\b[^,;]*$",
+    re.I,
+)
+_CD19_COUNT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b", re.I
+)
+_CD19_GIGA_COUNT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:[x×*]\s*10\s*(?:\^|\*)?\s*9|G)\s*/\s*L\b", re.I
+)
+_POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
+_NEGATIVE_RE = re.compile(
+    r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none)\b",
+    re.I,
+)
+_AT_DIAGNOSIS = re.compile(
+    r"^\W{0,3}(?:at|on)\s+(?:diagnosis|presentation|onset|baseline|"
+    r"initial\s+presentation|first\s+presentation)\b|^\W{0,3}initially\b",
+    re.I,
+)
+
+
+_SERO_NEGATIVE = re.compile(
+    r"\b(?:negative|neg|non-?reactive|not\s+reactive|not\s+detected|undetectable|"
+    r"non-?detect\w*|absent|nil)\b|(?<!\w)-ve\b",
+    re.I,
+)
+_SERO_POSITIVE = re.compile(
+    r"\b(?:positive|pos|reactive|detected|detectable|present)\b|\+(?!\w)|\+ve\b", re.I
+)

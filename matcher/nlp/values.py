@@ -1,0 +1,418 @@
+"""Lab values in notes: the value grammar, units, reference ranges, decimal commas, values
+shared across a line or a table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import (
+    Iterable,
+)
+
+from spacy.tokens import (
+    Span,
+)
+
+from matcher.model import (
+    Finding,
+)
+from matcher.nlp.mentions import (
+    _EARLIER_CUE,
+    _PER_FIELD,
+    _Context,
+    _dates_between,
+    _finding,
+    _in_date,
+    _line_end,
+    _part_of_a_count,
+    _read_value,
+    _sentence_bounds,
+    _trim,
+    _value_date,
+)
+from matcher.nlp.units import (
+    canonical_unit,
+    convert_factor,
+    fits_unit,
+    guess_unit,
+    parse_reference_range,
+)
+from matcher.nlp.value_grammar import (
+    _BARE_RANGE,
+    _FLAG_RE,
+    _PAIR_VALUES,
+    _REF_RE,
+    _SHARED_UNIT_RE,
+    _UNIT_CHUNK,
+)
+from matcher.nlp.vocab import (
+    Concept,
+)
+
+
+def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    read = _read_value(ctx, span)
+    if read is None:
+        return
+    match, limit = read
+    per_field = _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit)
+    if per_field and concept.attrs.get("family") != "urine_cells":
+        return  # a blood count's name on a urine microscopy line; urine RBC is its own
+
+    if _part_of_a_count(ctx, span, concept):
+        return
+    current = list(
+        _lab_value(
+            ctx,
+            span,
+            concept,
+            match.group("num"),
+            match.group("cmp"),
+            span.end_char + match.end(),
+            limit,
+            span.start_char,
+        )
+    )
+    yield from current
+    if current:
+        yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
+
+
+def _earlier_lab_value(
+    ctx: _Context, span: Span, concept: Concept, current: Finding, limit: int
+) -> Iterable[Finding]:
+    """The earlier value beside the current one, in the current one's unit unless it
+    prints its own, and only with a date of its own after it: an undated "down from 2.6"
+    says nothing usable of when."""
+    cue = _EARLIER_CUE.search(ctx.text, current.end, limit)
+    if cue is None or _in_date(ctx, cue.start("num")):
+        return  # "ALT 40 U/L, prior 3 days ago": the 3 is part of a date
+    _lo, hi = _sentence_bounds(ctx, span)
+    own_end = max(limit, min(hi, _line_end(ctx.text, cue.end())))
+    if not _dates_between(ctx, cue.end(), own_end):
+        return
+    yield from _lab_value(
+        ctx,
+        span,
+        concept,
+        cue.group("num"),
+        None,
+        cue.end(),
+        own_end,
+        span.start_char,
+        fallback_unit=current.raw_unit,
+    )
+
+
+def _lab_value(
+    ctx: _Context,
+    span: Span,
+    concept: Concept,
+    raw_number: str,
+    comparator: str | None,
+    cursor: int,
+    limit: int,
+    start: int,
+    fallback_unit: str | None = None,
+) -> Iterable[Finding]:
+    """Read [flag] [unit] [flag] [reference range] after a value, normalise, emit.
+
+    Covers inline ("ALT 85 U/L (7-40)"), flagged ("Hb 98 L"), and fixed-width
+    printouts ("HGB   98   L   g/L   115-155") alike.
+    """
+    value_end = cursor
+    flags: list[str] = []
+    flag = _FLAG_RE.match(ctx.text[cursor:limit])
+    unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
+    if unit_text is None:
+        unit_text, consumed = _daily_amount_unit(ctx, concept, span, cursor, limit)
+    if unit_text is None and _PER_DAY_UNIT.match(ctx.text, cursor, limit):
+        return  # "creatinine 6.2 mmol/24 h": a urine excretion, not the serum level
+    if unit_text is None and flag:
+        # The flag stands between value and unit in printouts: "98  L  g/L".
+        flags.append(flag.group("flag") or "*")
+        cursor += flag.end()
+        unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
+    cursor += consumed
+    flag = _FLAG_RE.match(ctx.text[cursor:limit])
+    if flag:
+        flags.append(flag.group("flag") or "*")
+        cursor += flag.end()
+    ref_low = ref_high = None
+    ref = _REF_RE.match(ctx.text[cursor:limit]) or _BARE_RANGE.match(ctx.text[cursor:limit])
+    if ref:
+        comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
+        parsed = (
+            parse_reference_range(_comma_to_point(ref.group(0)) if comma else ref.group(0))
+            if "lo" not in ref.groupdict()
+            else (float(ref.group("lo")), float(ref.group("hi")))
+        )
+        if parsed:
+            ref_low, ref_high = parsed
+            cursor += ref.end()
+    if unit_text is None:
+        column = _unit_column(concept, ctx.text[cursor:limit], ref_high is not None)
+        if column is not None:
+            unit_text, consumed, bound = column
+            cursor += consumed
+            if bound is not None:
+                ref_low, ref_high = bound
+    printed_unit = unit_text is not None
+    if unit_text is None:
+        unit_text = _shared_unit(ctx, span) or fallback_unit
+    readings = _comma_readings(raw_number, printed_unit, ctx.decimal_comma)
+    placed = [
+        read
+        for number in readings
+        if (read := _place_value(ctx, concept, number, unit_text, len(readings) > 1))
+    ]
+    if not placed:
+        return
+    if any(abs(p[2] - placed[0][2]) > 0.01 * max(abs(placed[0][2]), 1e-9) for p in placed):
+        # "ALT 1,200 U/L": 1.2 or 1200, both plausible and not the same value: left out.
+        return
+    concept, value, normalised, factor = placed[0]
+    if ref_low is not None:
+        ref_low = round(ref_low * factor, 6)
+    if ref_high is not None:
+        ref_high = round(ref_high * factor, 6)
+    date, source = _value_date(ctx, span, cursor)
+    end = _trim(ctx.text, start, max(cursor, value_end))
+    attrs: dict = {}
+    if comparator:
+        attrs["comparator"] = comparator
+    if flags and flags[0] != "*":
+        attrs["flag"] = flags[0].upper()[:1]
+    yield _finding(
+        ctx,
+        concept,
+        start,
+        end,
+        span._.assertion,
+        value=normalised,
+        unit=concept.canonical_unit,
+        raw_value=raw_number,
+        raw_unit=unit_text,
+        ref_low=ref_low,
+        ref_high=ref_high,
+        date=date,
+        date_source=source,
+        attrs=attrs,
+    )
+
+
+# A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".
+_BOUND_CELL = re.compile(r"^\s*(?P<cmp>[<≤>≥])=?\s*(?P<num>\d+(?:\.\d+)?)(?!\d|\.\d|,\d)")
+
+
+def _unit_column(
+    concept: Concept, rest: str, range_read: bool
+) -> tuple[str, int, tuple[float | None, float | None] | None] | None:
+    """The unit of a printout that puts the reference range before the unit ("TBIL  7.6
+    0-21.0  umol/L", "Total bilirubin 2.4 (ref 0.1-1.0) mg/dL"): (unit, characters
+    consumed, the bound read from a one-bound range column or None).
+
+    `rest` starts after the value, its flags and any range already read. With no range
+    read, a one-bound cell ("<0.20") counts as the range only when a unit follows it:
+    then the row is a printout's columns; a lone "<0.20" is left alone. A flag may stand
+    after the range ("3.5  0.3-1.2  H  mg/dL")."""
+    cursor, bound = 0, None
+    if not range_read:
+        cell = _BOUND_CELL.match(rest)
+        if cell is None:
+            return None
+        number = float(cell.group("num"))
+        bound = (None, number) if cell.group("cmp") in "<≤" else (number, None)
+        cursor = cell.end()
+    flag = _FLAG_RE.match(rest[cursor:])
+    if flag:
+        cursor += flag.end()
+    unit_text, consumed = _lab_unit_after(concept, rest[cursor:])
+    if unit_text is None:
+        return None
+    return unit_text, cursor + consumed, bound
+
+
+# "24h-UTP 4.2 g", "24-hour urine protein 640 mg": a bare mass after a name that says the
+# collection ran 24 hours is that day's amount. Without it in the name ("proteinuria
+# 2.4 g") a mass says nothing of the period and is left to the unit rules.
+_BARE_MASS = re.compile(r"\s*(?P<u>g|gms?|grams?|mgs?|milligrams?)\b(?!\s*/)", re.I)
+_NAMES_A_DAY = re.compile(r"\b24\s*-?\s*h(?:rs?|ours?)?\b|\bdaily\b", re.I)
+
+
+# A unit per day the analyte's family cannot read: "mmol/24 h", "mmol/d", "umol per day".
+_PER_DAY_UNIT = re.compile(
+    r"\s*[a-zµμ]{1,6}\s*(?:/|per)\s*(?:24\s*-?\s*h(?:rs?|ours?)?|days?|d)\b", re.I
+)
+
+
+def _daily_amount_unit(
+    ctx: _Context, concept: Concept, span: Span, cursor: int, limit: int
+) -> tuple[str | None, int]:
+    """(unit per day, characters consumed) for a bare mass after a 24-hour protein whose
+    name (or the word just before it: "24h-UTP") says 24 hours; else (None, 0)."""
+    if concept.attrs.get("family") != "protein24h":
+        return None, 0
+    mass = _BARE_MASS.match(ctx.text, cursor, limit)
+    if mass is None:
+        return None, 0
+    item_start = max(ctx.text.rfind(ch, 0, span.start_char) for ch in ";,\n") + 1
+    name = ctx.text[max(item_start, span.start_char - 8) : cursor]
+    if not _NAMES_A_DAY.search(name):
+        return None, 0
+    unit = "mg/day" if mass.group("u").lower().startswith("m") else "g/day"
+    return unit, mass.end() - cursor
+
+
+def _place_value(
+    ctx: _Context, concept: Concept, value: float, unit_text: str | None, check_fit: bool
+) -> tuple[Concept, float, float, float] | None:
+    """(concept, value, normalised value, factor) of one reading of a printed number, or
+    None when its unit cannot be read or guessed. With `check_fit`, a reading is kept only
+    where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3)."""
+    family = concept.attrs.get("family", "")
+    unit = canonical_unit(unit_text) if unit_text else None
+    if unit is None and family == "upcr":
+        unit = _unitless_ratio_unit(value, ctx.si_units)
+        if unit is None:
+            return None
+    if unit is None:
+        if concept.attrs.get("unit_alternative"):
+            # "proteinuria 2.1" could be g/day or a ratio: without a unit it is left out.
+            return None
+        unit = guess_unit(family, value, concept.id)
+        if unit is None:
+            # GUIDELINE: a unit that cannot be read and a magnitude that fits two
+            # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
+            return None
+    factor = convert_factor(family, unit)
+    if factor is None and concept.attrs.get("unit_alternative"):
+        # The unit names the analyte: "proteinuria 150 mg/mmol" is a ratio.
+        concept = ctx.vocabulary[concept.attrs["unit_alternative"]]
+        family = concept.attrs.get("family", "")
+        factor = convert_factor(family, unit)
+    if factor is None:
+        return None
+    if check_fit and not fits_unit(family, value, unit, concept.id):
+        return None
+    return concept, value, round(value * factor, 6), factor
+
+
+# The units a UK or European note prints: in such a note a unitless protein/creatinine
+# ratio may be mg/mmol.
+_SI_UNIT = re.compile(r"(?:[uµμ]|mc|micro)?mol\s*/\s*l\b|\bmg\s*/\s*mmol\b", re.I)
+
+
+def _unitless_ratio_unit(value: float, si_note: bool) -> str | None:
+    """A protein/creatinine ratio printed without a unit ("uPCR 2.4") is the
+    dimensionless mg/mg ratio, i.e. g/g, where that magnitude fits (0.01-25 g/g).
+
+    Below 1 only g/g fits (a normal UPCR is 5-20 mg/mmol). In a note that prints SI
+    units (umol/L, mmol/L, mg/mmol) a value from 1 to 25 fits mg/mmol as well ("uPCR 12":
+    12 g/g or 0.11 g/g), and one over 25 only mg/mmol; outside such a note a value over
+    25 could be mg/mmol or mg/g. What fits two units is left out (None)."""
+    if value < 1:
+        return "g/g" if fits_unit("upcr", value, "g/g") else None
+    if si_note:
+        return "mg/mmol" if value > 25 and fits_unit("upcr", value, "mg/mmol") else None
+    return "g/g" if fits_unit("upcr", value, "g/g") else None
+
+
+# ------------------------------------------------------------------ decimal commas
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+_ONE_THOUSANDS_GROUP = re.compile(r"^\d,\d{3}$")
+_COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?![\d,])")
+
+
+def _uses_decimal_commas(text: str) -> bool:
+    """Does the note print decimals with a comma? A comma followed by one or two digits
+    and a unit ("Hb 11,4 g/dL", "PT 12,8 s"), or after a leading zero ("0,82"), says so."""
+    for match in _COMMA_NUMBER.finditer(text):
+        if match.group(1) == "0" or _unit_after(text[match.end() : match.end() + 30])[0]:
+            return True
+    return False
+
+
+def _comma_to_point(text: str) -> str:
+    """ "(ref 10,0-13,5)" → "(ref 10.0-13.5)", in a note that writes decimal commas."""
+    return _COMMA_NUMBER.sub(r"\1.\2", text)
+
+
+def _comma_readings(raw: str, unit_printed: bool, note_uses_commas: bool) -> list[float]:
+    """The values a printed number can stand for.
+
+    "11,4 g/dL", "0,82", or "1,1" in a note that writes "12,8 s": a decimal comma.
+    "11,4" with no unit in a note that never shows its convention: nothing (it may be
+    a decimal or two values; cutting it to 11 would be a misread). "1,130": a decimal
+    (1.13) or thousands grouping (1130), both returned for the caller to weigh by
+    plausibility; "12,500" and "1,250,000": thousands only.
+    """
+    if "," not in raw:
+        return [float(raw)]
+    if _DECIMAL_COMMA.match(raw):
+        if unit_printed or raw.startswith("0,") or note_uses_commas:
+            return [float(raw.replace(",", "."))]
+        return []
+    thousands = float(raw.replace(",", ""))
+    if _ONE_THOUSANDS_GROUP.match(raw):
+        return [thousands, float(raw.replace(",", "."))]
+    return [thousands]
+
+
+def _paired_labs(ctx: _Context, concepts: list[Span]) -> tuple[list[Finding], set[int]]:
+    """'AST/ALT 45/60 U/L': two analytes, two values, one shared unit."""
+    findings: list[Finding] = []
+    handled: set[int] = set()
+    labs = [s for s in concepts if ctx.vocabulary[s.label_].category == "lab"]
+    for first, second in zip(labs, labs[1:], strict=False):
+        if ctx.text[first.end_char : second.start_char].strip() != "/":
+            continue
+        lo, hi = _sentence_bounds(ctx, second)
+        limit = min(hi, _line_end(ctx.text, second.end_char))
+        pair = _PAIR_VALUES.match(ctx.text[second.end_char : limit])
+        if pair is None:
+            continue
+        cursor = second.end_char + pair.end()
+        for span, group in ((first, "a"), (second, "b")):
+            concept = ctx.vocabulary[span.label_]
+            findings.extend(
+                _lab_value(
+                    ctx, span, concept, pair.group(group), None, cursor, limit, first.start_char
+                )
+            )
+            handled.add(span.start_char)
+    return findings, handled
+
+
+def _unit_after(rest: str) -> tuple[str | None, int]:
+    """The longest 1-3 word chunk right after a value that reads as a unit."""
+    chunk = _UNIT_CHUNK.match(rest)
+    if not chunk:
+        return None, 0
+    words = chunk.group("u").split()
+    lead = chunk.start("u")
+    for n in range(len(words), 0, -1):
+        candidate = " ".join(words[:n])
+        trimmed = candidate.rstrip(".,:")
+        if canonical_unit(trimmed):
+            pos = rest.find(words[n - 1], lead) + len(words[n - 1])
+            pos -= len(candidate) - len(trimmed)
+            return trimmed, pos
+    return None, 0
+
+
+def _lab_unit_after(concept: Concept, rest: str) -> tuple[str | None, int]:
+    """_unit_after, where "in" is a preposition unless the analyte is a length:
+    "down from 2.1 in March" is not 2.1 inches."""
+    unit_text, consumed = _unit_after(rest)
+    inches = unit_text is not None and canonical_unit(unit_text) == "in"
+    if inches and concept.attrs.get("family") != "height":
+        return None, 0
+    return unit_text, consumed
+
+
+def _shared_unit(ctx: _Context, span: Span) -> str | None:
+    """'WBC 4.6, neutrophils 3.1, lymphocytes 1.05 (all x10^9/L)'."""
+    lo, hi = _sentence_bounds(ctx, span)
+    match = _SHARED_UNIT_RE.search(ctx.text, span.end_char, hi)
+    return match.group("u").strip() if match else None
