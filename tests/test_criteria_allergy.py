@@ -310,3 +310,38 @@ def test_an_allergy_finding_of_another_assertion_is_not_the_patients_allergy():
                             "severe": False, "listed": False})  # fmt: skip
     timeline = build_timeline(Patient("P1"), [family], {"n1": NOTE_DATE}, AS_OF)
     assert evaluate(criterion, timeline).status is Status.MANUAL
+
+
+# A drug named as the allergen is not an exposure the note dates: "allergic to rituximab"
+# written today must not read as rituximab given today (an exclusion "rituximab within 6
+# months" would hide the patient). A drug in an allergy list already reads so.
+ALLERGEN_NOT_EXPOSURE = [
+    ("She is allergic to rituximab (anaphylaxis 2023).", "drug.rituximab"),
+    ("Known hypersensitivity to hydroxychloroquine.", "drug.hydroxychloroquine"),
+    ("Rituximab allergy.", "drug.rituximab"),
+    ("Allergies: rituximab (rash).", "drug.rituximab"),
+]
+
+
+@pytest.mark.parametrize(("text", "drug"), ALLERGEN_NOT_EXPOSURE)
+def test_a_drug_named_as_the_allergen_is_no_dated_exposure(parser, text, drug):
+    findings = parser.parse(text, "n1", dt.date(2026, 11, 1))
+    assert [f for f in findings if f.concept == drug and f.is_patient_fact] == []
+    assert any(f.concept == "allergy.agent" and f.attrs.get("agent") == drug for f in findings)
+
+
+@pytest.mark.parametrize(("text", "drug"), [
+    # An intolerance or a withdrawal tells of a course the patient took.
+    ("MMF stopped in June because of diarrhoea.", "drug.mycophenolate"),
+    ("Intolerant of MMF (GI upset), switched to AZA.", "drug.azathioprine"),
+])
+def test_a_course_stopped_for_a_side_effect_is_still_an_exposure(parser, text, drug):
+    findings = parser.parse(text, "n1", dt.date(2026, 11, 1))
+    assert any(f.concept == drug and f.category == "drug" for f in findings)
+
+
+def test_a_drug_given_beside_an_allergy_to_another_is_still_an_exposure(parser):
+    findings = parser.parse("Allergic to penicillin. Rituximab 1 g given 03/2025.", "n1",
+                            dt.date(2026, 11, 1))
+    assert [f.concept for f in findings if f.category == "drug" and f.is_patient_fact] == [
+        "drug.rituximab"]

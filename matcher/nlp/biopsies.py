@@ -18,10 +18,6 @@ from matcher.model import (
     Assertion,
     Finding,
 )
-from matcher.nlp.allergy import (
-    DrugSpan,
-    allergy_findings,
-)
 from matcher.nlp.components import (
     SECTIONS_KEY,
     note_context,
@@ -522,12 +518,3 @@ def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
         if hit:
             return classes, hit.start(), hit.end()
     return (), 0, 0
-
-
-def _allergies(ctx: _Context) -> list[Finding]:
-    """Allergy lists, allergy and intolerance statements, "NKDA" (matcher.nlp.allergy)."""
-    sections = [(s.start_char, s.end_char, s.label_) for s in ctx.doc.spans.get(SECTIONS_KEY, [])]
-    drugs = [DrugSpan(s.start_char, s.end_char, s.label_) for s in ctx.drug_spans]
-    carried = note_context(ctx.doc)
-    return allergy_findings(ctx.text, sections, drugs, ctx.note_id, ctx.note_date,
-                            carried.section if carried is not None else None)  # fmt: skip

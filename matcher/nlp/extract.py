@@ -6,6 +6,7 @@ exact (note_text[start:end] is what a referrer sees highlighted).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import (
@@ -24,19 +25,22 @@ from spacy.tokens import (
 )
 
 from matcher.model import (
+    Assertion,
     Finding,
 )
 from matcher.nlp.ages import (
     _ages,
 )
+from matcher.nlp.allergy import AGENT as ALLERGY_AGENT
+from matcher.nlp.allergy import DrugSpan, allergy_findings
 from matcher.nlp.biopsies import (
-    _allergies,
     _biopsies,
     _denials_beside_a_class,
     _report_diagnosis_decides,
 )
 from matcher.nlp.components import (
     CONCEPTS_KEY,
+    SECTIONS_KEY,
     Sentences,
     doc_text,
     note_context,
@@ -165,9 +169,44 @@ class FindingExtractor:
         biopsies = _denials_beside_a_class(list(_biopsies(ctx, concepts)))
         findings.extend(_report_diagnosis_decides(ctx, biopsies))
         findings.extend(_ages(ctx))
-        findings.extend(_allergies(ctx))
+        allergies = _allergies(ctx)
+        findings = _allergens_are_no_exposures(findings, allergies) + allergies
         doc._.findings = _date_from_onset(findings)
         return doc
+
+
+def _allergies(ctx: _Context) -> list[Finding]:
+    """Allergy lists, allergy and intolerance statements, "NKDA" (matcher.nlp.allergy)."""
+    sections = [(s.start_char, s.end_char, s.label_) for s in ctx.doc.spans.get(SECTIONS_KEY, [])]
+    drugs = [DrugSpan(s.start_char, s.end_char, s.label_) for s in ctx.drug_spans]
+    carried = note_context(ctx.doc)
+    return allergy_findings(ctx.text, sections, drugs, ctx.note_id, ctx.note_date,
+                            carried.section if carried is not None else None)  # fmt: skip
+
+
+def _allergens_are_no_exposures(findings: list[Finding], allergies: list[Finding]
+                                ) -> list[Finding]:  # fmt: skip
+    """A drug named as the allergen ("allergic to rituximab", "rituximab allergy") is no
+    exposure the note dates: read as one, "allergic to rituximab" written today would be
+    rituximab given today, and an exclusion "rituximab within 6 months" would hide the
+    patient. It reads as a drug in an allergy list already does (negated: not a use)."""
+    # The allergy's span holds its agent's: "rituximab" in "Rituximab allergy". Only an
+    # allergy proper: an intolerance or a withdrawal ("MMF stopped in June because of
+    # diarrhoea") tells of a course the patient took, and a drug with dates of its own
+    # ("a reaction to rituximab in 2023") is that dated course.
+    allergens = [(a.start, a.end, a.attrs.get("agent")) for a in allergies
+                 if a.concept == ALLERGY_AGENT and a.is_patient_fact
+                 and a.attrs.get("reaction") == "allergy"]  # fmt: skip
+
+    def allergen(f: Finding) -> bool:
+        undated = not (f.attrs.get("start_date") or f.attrs.get("stop_date")
+                       or f.attrs.get("stopped"))  # fmt: skip
+        return undated and any(s <= f.start and f.end <= e and agent == f.concept
+                               for s, e, agent in allergens)  # fmt: skip
+
+    return [dataclasses.replace(f, assertion=Assertion.NEGATED)
+            if f.category == "drug" and f.is_patient_fact and allergen(f) else f
+            for f in findings]  # fmt: skip
 
 
 # ------------------------------------------------------------------- dispatch
