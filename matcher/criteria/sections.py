@@ -256,6 +256,13 @@ class _Builder:
         self.cohort: tuple[str, int] | None = None  # ("Part B", indent of its heading)
 
     def feed(self, line: _Line) -> None:
+        lead = _requirement_before_heading(line.text)
+        if lead is not None:
+            # "We excluded participants with RA, SLE or scleroderma. Any patient with any
+            # of the following is excluded:": the first sentence is an item of its own,
+            # the last one the heading over the list (or over the section).
+            self.feed(_Line(line.indent, line.marker, lead))
+            line = _Line(line.indent, line.marker, line.text[len(lead):].strip())
         opened = _section_heading(line.text)
         if opened is not None:
             self.section, rest = opened
@@ -343,6 +350,23 @@ class _Builder:
         # A heading that groups items is not a criterion; one with nothing after it
         # stays (as whatever it classifies to), so nothing is dropped silently.
         return [d for d in self.drafts if not (d.heading and d.followed)]
+
+
+def _requirement_before_heading(text: str) -> str | None:
+    """The sentences before a list heading's last one, when they name something computable
+    themselves ("Patients with psoriasis are not eligible. In addition, the following are
+    excluded:"); None for a heading of one sentence or one whose earlier sentences only
+    introduce it."""
+    if not _ends_with_colon(text) or _CONJUNCTION_END.search(text):
+        return None
+    sentences = _sentences(text)
+    if len(sentences) < 2:
+        return None
+    last = sentences[-1]
+    lead = text[: text.rindex(last)].strip()
+    if not lead or _ends_with_colon(lead) or not _has_content(lead):
+        return None
+    return lead
 
 
 def _drafts(text: str) -> list[_Draft]:
