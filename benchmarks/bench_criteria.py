@@ -783,8 +783,10 @@ def gold_age_bounds(essentials: dict[str, Any]) -> tuple[int | None, int | None]
     if op == "<":
         return None, math.ceil(value) - 1
     if op == "between" and high is not None:
-        low = math.floor(value) + 1 if "lower bound strict" in qualifiers else math.ceil(value)
-        upper_strict = "upper bound strict" in qualifiers
+        # Gold writers say "strict" or "exclusive" ("upper bound exclusive (< 80)").
+        lower_strict = any(f"lower bound {w}" in qualifiers for w in ("strict", "exclusive"))
+        low = math.floor(value) + 1 if lower_strict else math.ceil(value)
+        upper_strict = any(f"upper bound {w}" in qualifiers for w in ("strict", "exclusive"))
         return low, math.ceil(high) - 1 if upper_strict else math.floor(high + 1e-9)
     return None, None
 

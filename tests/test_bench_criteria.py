@@ -420,3 +420,15 @@ def test_a_trial_the_engine_cannot_read_drops_every_row():
     score = bench.score_trial("NCT00000000", TEXT, rows, None, load_error="no eligibility")
     assert [r.outcome for r in score.rows] == [bench.DROPPED, bench.DROPPED]
     assert all("could not read" in r.reason for r in score.rows)
+
+
+@pytest.mark.parametrize(("qualifiers", "bounds"), [
+    (["upper bound strict"], (18, 79)),
+    (["lower bound inclusive (>= 18)", "upper bound exclusive (< 80)"], (18, 79)),
+    (["lower bound exclusive (> 18)"], (19, 80)),
+    ([], (18, 80)),
+])
+def test_a_gold_age_range_reads_strict_or_exclusive_bounds_alike(qualifiers, bounds):
+    essentials = {"operator": "between", "value": 18, "value_high": 80, "unit": "years",
+                  "qualifiers": qualifiers}
+    assert bench.gold_age_bounds(essentials) == bounds

@@ -54,7 +54,8 @@ _CONSENT = re.compile(
 # only anchors a window; the criterion is about the drug or condition before it.
 _TIME_ANCHOR = re.compile(
     r"\b(?:before|prior\s+to|preceding|until|after|at\s+the\s+time\s+of|of)\s+(?:the\s+)?"
-    r"(?:signing\s+(?:of\s+)?(?:the\s+)?(?:informed\s+)?consent(?:\s+form)?|(?:informed\s+)?"
+    r"(?:(?:signing|obtaining|giving|providing)\s+(?:of\s+)?(?:the\s+)?(?:written\s+)?"
+    r"(?:informed\s+)?consent(?:\s+form)?|(?:informed\s+)?"
     r"consent(?:\s+form)?|leuka?pheresis|leukaphoresis|apheresis|cell\s+collection)\b",
     _I,
 )
