@@ -98,10 +98,16 @@ def _result(
     return CriterionResult(criterion, status, reason, evidence, cause)
 
 
-def _unknown(criterion: Criterion, cause: UnknownCause, reason: str) -> CriterionResult:
+def _unknown(
+    criterion: Criterion,
+    cause: UnknownCause,
+    reason: str,
+    findings: Iterable[Finding] = (),
+    timeline: Timeline | None = None,
+) -> CriterionResult:
     """An unknown with its typed cause (the eligibility model reads the cause, a person
     reads the reason)."""
-    return CriterionResult(criterion, Status.UNKNOWN, reason, (), cause)
+    return _result(criterion, Status.UNKNOWN, reason, findings, timeline, cause)
 
 
 def _when(finding: Finding, timeline: Timeline) -> dt.date:
@@ -379,10 +385,10 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
                        f"{window}-day lookback", [latest], timeline)  # fmt: skip
     if affirmed:
         latest = _latest(affirmed, timeline)
-        return _result(criterion, Status.UNKNOWN,
-                       f"{names} last documented on {_when(latest, timeline)}, before the "
-                       f"{window}-day lookback: whether it is current must be checked",
-                       [latest], timeline, UnknownCause.STALE)  # fmt: skip
+        return _unknown(criterion, UnknownCause.STALE,
+                        f"{names} last documented on {_when(latest, timeline)}, before the "
+                        f"{window}-day lookback: whether it is current must be checked",
+                        [latest], timeline)  # fmt: skip
     if criterion.type == "exclusion":
         screened = _screened(criterion, timeline, window)
         if screened is not None and screened.status is Status.MANUAL:
