@@ -24,7 +24,7 @@ def vocabulary() -> Vocabulary:
 def load_trial(path: str | Path) -> Trial:
     from matcher.criteria.registry import load_trial as _load
 
-    return _load(path)
+    return _load(path, vocabulary=vocabulary())
 
 
 def import_registry(store: Any, text: str, filename: str) -> list[Trial]:
@@ -52,7 +52,7 @@ def _save_records(store: Any, records: Sequence[Any]) -> list[Trial]:
     trials = []
     with store.transaction():
         for record in records:
-            trial = record_to_trial(record)
+            trial = record_to_trial(record, vocabulary())
             store.save_trial(trial, asdict(record))
             trials.append(trial)
     return trials

@@ -34,6 +34,21 @@ DOORS = {
     ("matcher/criteria/reader.py", "parse_eligibility_text"),
     ("matcher/criteria/reader.py", "parse_criteria"),
     ("matcher/criteria/reader.py", "parse_criterion"),
+    # The packaged criteria data files, read once and checked against the packaged
+    # vocabulary (every concept id they name exists): a check of the package's own data,
+    # not a reading; their read_* functions take the vocabulary to check against.
+    ("matcher/criteria/grammar.py", "load_grammar"),
+    ("matcher/criteria/temporality.py", "load_temporality"),
+    ("matcher/criteria/citation.py", "load_systems"),
+}
+
+# Hidden reads that remain (issue 13's debt): the plain-words rendering of a criterion
+# (`matcher trial show`, trial_to_json) names concepts with the packaged vocabulary. An
+# entry that no longer occurs must be removed (the test says so), so the list only shrinks.
+KNOWN_HIDDEN = {
+    ("matcher/criteria/render.py", "_label"),
+    ("matcher/criteria/render.py", "_is_autoantibody"),
+    ("matcher/criteria/kinds.py", "_key"),
 }
 
 # A word no packaged concept names, and a one-letter misspelling of it for the fuzzy finder.
@@ -66,8 +81,11 @@ def _loader_calls() -> set[tuple[str, str]]:
 
 
 def test_only_the_doors_call_the_vocabulary_loader():
-    hidden = _loader_calls() - DOORS
+    calls = _loader_calls()
+    hidden = calls - DOORS - KNOWN_HIDDEN
     assert not hidden, f"these read the vocabulary instead of being given it: {sorted(hidden)}"
+    paid = KNOWN_HIDDEN - calls
+    assert not paid, f"no longer read the vocabulary: remove from KNOWN_HIDDEN {sorted(paid)}"
 
 
 @pytest.fixture(scope="module")
