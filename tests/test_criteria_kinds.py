@@ -457,4 +457,4 @@ def test_a_reading_has_a_readable_rule(text, ctype, rule):
     from matcher.criteria.kinds import describe
 
     criterion = parse_criterion(text, ctype)
-    assert describe(criterion.kind, criterion.params) == rule
+    assert describe(criterion.kind, criterion.params, load_vocabulary()) == rule

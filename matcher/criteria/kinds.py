@@ -96,7 +96,7 @@ from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.doses import steroid_factor
 from matcher.nlp.units import normalize
-from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
+from matcher.nlp.vocab import TermMatch, Vocabulary, in_context
 
 __all__ = [
     "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
@@ -1601,13 +1601,12 @@ def leftover(reading: KindReading) -> list[str]:
 # =====================================================================================
 
 
-def _key(concept_id: str) -> str:
-    vocab = load_vocabulary()
+def _key(concept_id: str, vocab: Vocabulary) -> str:
     return vocab[concept_id].key if concept_id in vocab else concept_id
 
 
-def _group_text(group: dict[str, Any]) -> str:
-    names = "+".join(_key(a) for a in group.get("analytes", []))
+def _group_text(group: dict[str, Any], vocab: Vocabulary) -> str:
+    names = "+".join(_key(a, vocab) for a in group.get("analytes", []))
     if "uln_multiple" in group:
         return f"{names} {group.get('op')} {group['uln_multiple']:g}×ULN"
     if "lln_multiple" in group:
@@ -1615,21 +1614,22 @@ def _group_text(group: dict[str, Any]) -> str:
     return f"{names} {group.get('op')} {group.get('value', 0):g} {group.get('unit', '')}".rstrip()
 
 
-def describe(kind: str, params: dict[str, Any]) -> str:
+def describe(kind: str, params: dict[str, Any], vocab: Vocabulary) -> str:
     """A one-line rule of a criterion of these kinds: "sbp >= 160 mmHg or dbp >= 100 mmHg",
     "hbsag, hcvab positive (current)", "gc > 15 mg/day pred-eq, >10 d in 30 d"."""
     if kind == "vital":
         groups = [params, *params.get("alternatives", [])]
-        return f" {params.get('combine', 'and')} ".join(_group_text(g) for g in groups)
+        return f" {params.get('combine', 'and')} ".join(_group_text(g, vocab) for g in groups)
     if kind == "serology":
-        named = ", ".join(_key(c) for c in [*params.get("markers", []),
+        named = ", ".join(_key(c, vocab) for c in [*params.get("markers", []),
                                              *params.get("infections", [])])  # fmt: skip
         return f"{named} {params.get('result')} ({'ever' if params.get('ever') else 'current'})"
     if kind == "pregnancy":
-        states = " or ".join(_key(s) for s in params.get("states", []))
+        states = " or ".join(_key(s, vocab) for s in params.get("states", []))
         return f"{'' if params.get('present') else 'not '}{states}, {params.get('window_days')} d"
     if kind == "dose_exposure":
-        rule = (f"{'+'.join(_key(d) for d in params.get('drugs', []))} {params.get('dose_op')} "
+        drugs = "+".join(_key(d, vocab) for d in params.get("drugs", []))
+        rule = (f"{drugs} {params.get('dose_op')} "
                 f"{params.get('dose_value', 0):g} {params.get('dose_unit')}")  # fmt: skip
         rule += " pred-eq" if params.get("prednisone_equivalent") else ""
         if params.get("min_duration_days"):
@@ -1646,7 +1646,8 @@ def describe(kind: str, params: dict[str, Any]) -> str:
             parts.append(f"≤ {params['max_duration_days']} d ago")
         if params.get("onset_op") is not None:
             parts.append(f"onset age {params['onset_op']} {params.get('onset_age_years', 0):g}")
-        return f"{', '.join(_key(c) for c in params.get('concepts', []))}: {'; '.join(parts)}"
+        concepts = ", ".join(_key(c, vocab) for c in params.get("concepts", []))
+        return f"{concepts}: {'; '.join(parts)}"
     return ""
 
 

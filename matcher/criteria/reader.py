@@ -1716,8 +1716,11 @@ def parse_criterion(
     return _criterion(item, criterion_id or f"{prefix}-1", key, _clean_text(text))
 
 
-def trial_to_json(trial: Trial) -> dict[str, Any]:
-    """`matcher trial show --format json`."""
+def trial_to_json(trial: Trial, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
+    """`matcher trial show --format json`; readings name concepts as `vocabulary` (the
+    run's; the packaged one by default) does."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
     return {
         "trial_id": trial.trial_id,
         "title": trial.title,
@@ -1725,7 +1728,7 @@ def trial_to_json(trial: Trial) -> dict[str, Any]:
         "max_age_years": trial.max_age_years,
         "sex": trial.sex,
         "source": trial.source,
-        "criteria": [{**c.to_json(), "reading": reading(c)} for c in trial.criteria],
+        "criteria": [{**c.to_json(), "reading": reading(c, vocabulary)} for c in trial.criteria],
     }
 
 
@@ -1736,9 +1739,12 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def format_criteria_table(trial: Trial) -> str:
+def format_criteria_table(trial: Trial, vocabulary: Vocabulary | None = None) -> str:
     """A readable listing for `matcher trial show`: each criterion's reading in plain
-    words beside the registry's own words."""
+    words beside the registry's own words (concepts named as `vocabulary`, the run's; the
+    packaged one by default)."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
     limits = f"age {format_number(trial.min_age_years)}..{format_number(trial.max_age_years)}"
     lines = [
         f"{trial.trial_id}  {trial.title}",
@@ -1748,7 +1754,8 @@ def format_criteria_table(trial: Trial) -> str:
     ]
     rows = [("id", "type", "key", "kind", "reading", "text")]
     for c in trial.criteria:
-        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(reading(c), 110), _cut(c.text, 50)))
+        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(reading(c, vocabulary), 110),
+                     _cut(c.text, 50)))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:5])]
