@@ -11,12 +11,20 @@ from typing import Any
 from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
 from matcher.judge.ranking import judge_patient, rank
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
+
+
+def vocabulary() -> Vocabulary:
+    """The run's vocabulary: the packaged concepts (matcher/nlp/data/concepts.jsonl), read
+    and checked once. The one place a run gets it: the note pipeline (whose saved copy must
+    equal it), the criteria reader, the evaluator and the web plot are all given this one."""
+    return load_vocabulary()
 
 
 def load_trial(path: str | Path) -> Trial:
     from matcher.criteria.registry import load_trial as _load
 
-    return _load(path)
+    return _load(path, vocabulary=vocabulary())
 
 
 def import_registry(store: Any, text: str, filename: str) -> list[Trial]:
@@ -44,7 +52,7 @@ def _save_records(store: Any, records: Sequence[Any]) -> list[Trial]:
     trials = []
     with store.transaction():
         for record in records:
-            trial = record_to_trial(record)
+            trial = record_to_trial(record, vocabulary())
             store.save_trial(trial, asdict(record))
             trials.append(trial)
     return trials
@@ -53,16 +61,24 @@ def _save_records(store: Any, records: Sequence[Any]) -> list[Trial]:
 def parser():
     from matcher.nlp.pipeline import NoteParser
 
-    return NoteParser()
+    return NoteParser(vocabulary=vocabulary())
 
 
 def parse_text(text: str, note_date: dt.date, note_id: str = "note") -> list[Finding]:
     return parser().parse(text, note_id, note_date)
 
 
-# One patient against one trial: every criterion's status, reason and evidence, the
-# patient's status and score. The judging layer does it; this is its name in the API.
-evaluate_patient = judge_patient
+def evaluate_patient(
+    trial: Trial,
+    patient: Patient,
+    findings: Sequence[Finding],
+    note_dates: Mapping[str, dt.date],
+    as_of: dt.date,
+) -> PatientResult:
+    """One patient against one trial: every criterion's status, reason and evidence, the
+    patient's status and score (matcher.judge.ranking.judge_patient, with the run's
+    vocabulary)."""
+    return judge_patient(trial, patient, findings, note_dates, as_of, vocabulary())
 
 
 def match_findings(

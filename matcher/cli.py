@@ -106,9 +106,10 @@ def trial_show(trial_file: Path, fmt: str) -> None:
 
     loaded = api.load_trial(trial_file)
     if fmt == "json":
-        click.echo(json.dumps(trial_to_json(loaded), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(trial_to_json(loaded, api.vocabulary()), indent=2,
+                              ensure_ascii=False))
     else:
-        click.echo(format_criteria_table(loaded))
+        click.echo(format_criteria_table(loaded, api.vocabulary()))
 
 
 @cli.command()

@@ -25,6 +25,7 @@ from matcher.errors import VocabularyError
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Finding, Patient, Status
+from matcher.nlp.vocab import load_vocabulary
 
 LUPUS = ["lupus nephritis"]
 
@@ -140,7 +141,7 @@ def test_a_bad_classification_file_names_the_field(change: Any, field: str) -> N
     data = _valid()
     change(data)
     with pytest.raises(VocabularyError) as caught:
-        read_systems(json.dumps(data))
+        read_systems(json.dumps(data), load_vocabulary())
     assert SYSTEMS_FILE in str(caught.value) and field in str(caught.value)
 
 

@@ -24,6 +24,7 @@ from matcher.criteria import parse_criterion
 from matcher.criteria.citation import implied_conditions, read_systems
 from matcher.criteria.grammar import criteria_data_text
 from matcher.errors import VocabularyError
+from matcher.nlp.vocab import load_vocabulary
 
 LUPUS = ["lupus nephritis"]
 
@@ -125,14 +126,14 @@ def test_a_citation_that_does_not_say_which_disease_stays_manual(
 
 def test_a_drug_abbreviation_like_a_body_is_no_citation() -> None:
     # "ARA-C" is cytarabine, "ACR-50" a response criterion
-    assert implied_conditions("Treatment with ARA-C") == []
-    assert implied_conditions("ACR-50 response at week 24") == []
-    assert implied_conditions("Meets ARA criteria") != []
+    assert implied_conditions("Treatment with ARA-C", load_vocabulary()) == []
+    assert implied_conditions("ACR-50 response at week 24", load_vocabulary()) == []
+    assert implied_conditions("Meets ARA criteria", load_vocabulary()) != []
 
 
 def test_a_classification_file_without_by_entry_phrases_names_the_field() -> None:
     data: dict[str, Any] = json.loads(criteria_data_text("classification_systems.json"))
     data["by_entry"] = []
     with pytest.raises(VocabularyError) as caught:
-        read_systems(json.dumps(data))
+        read_systems(json.dumps(data), load_vocabulary())
     assert "by_entry" in str(caught.value)

@@ -17,6 +17,7 @@ import pytest
 
 from matcher.criteria import parse_eligibility_text
 from matcher.criteria.reader import _pieces
+from matcher.nlp.vocab import load_vocabulary
 
 
 def _exclusions(item: str) -> list[tuple[str, tuple[str, ...], int | None]]:
@@ -83,7 +84,7 @@ CUT_NOT_INSIDE_TERM = [
 def test_the_compound_cutter_never_cuts_inside_a_vocabulary_term(
     item: str, expected: list[str]
 ) -> None:
-    assert _pieces(item, "exclusion") == expected
+    assert _pieces(item, "exclusion", load_vocabulary()) == expected
 
 
 def test_a_term_kept_whole_reads_as_its_concept_with_its_own_window() -> None:

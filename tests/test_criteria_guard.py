@@ -538,7 +538,7 @@ def _mutated(change) -> str:
 )
 def test_a_bad_grammar_file_names_the_file_and_key(change, key: str, message: str) -> None:
     with pytest.raises(VocabularyError) as caught:
-        read_grammar(_mutated(change))
+        read_grammar(_mutated(change), load_vocabulary())
     assert GRAMMAR_FILE in str(caught.value)
     assert caught.value.field == key
     assert message in str(caught.value)
@@ -546,7 +546,7 @@ def test_a_bad_grammar_file_names_the_file_and_key(change, key: str, message: st
 
 def test_invalid_json_names_the_file_and_line() -> None:
     with pytest.raises(VocabularyError, match=r"criteria_grammar\.json, line 2: invalid JSON"):
-        read_grammar('{\n "filler": [,]\n}')
+        read_grammar('{\n "filler": [,]\n}', load_vocabulary())
 
 
 def test_the_packaged_grammar_loads_and_keeps_meaning_words_out_of_filler() -> None:

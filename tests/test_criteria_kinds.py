@@ -18,6 +18,7 @@ from matcher.criteria import kinds as criteria_kinds
 from matcher.criteria import parse_criterion
 from matcher.criteria.kinds import leftover, read, validate_params
 from matcher.errors import CriterionParamsError, MatcherError
+from matcher.nlp.vocab import load_vocabulary
 
 
 def subset(params: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
@@ -302,8 +303,8 @@ def test_each_kind_has_at_least_five_sentences():
 def _reading(ctype: str, text: str, guard: bool = True) -> criteria_kinds.KindReading:
     from matcher.criteria.item_context import _context
 
-    ctx = _context(text, ctype)
-    found = read(ctx.text, ctx.main, ctx.type, ctx.context, guard=guard)
+    ctx = _context(text, ctype, (), False, load_vocabulary())
+    found = read(ctx.text, ctx.main, ctx.type, ctx.context, guard=guard, vocab=ctx.vocab)
     assert found is not None
     return found
 
@@ -325,8 +326,8 @@ def test_each_reading_consumes_every_word_it_understands(row):
 def _read_here(ctype: str, text: str) -> bool:
     from matcher.criteria.item_context import _context
 
-    ctx = _context(text, ctype)
-    return read(ctx.text, ctx.main, ctx.type, ctx.context) is not None
+    ctx = _context(text, ctype, (), False, load_vocabulary())
+    return read(ctx.text, ctx.main, ctx.type, ctx.context, vocab=ctx.vocab) is not None
 
 
 def test_a_word_no_rule_consumed_makes_the_reading_manual_and_names_it():
@@ -390,7 +391,7 @@ def test_partial_readings_are_left_to_a_person(ctype, text, words):
 )
 def test_invalid_params_name_the_field(kind, params, field):
     with pytest.raises(CriterionParamsError) as raised:
-        validate_params(kind, params)
+        validate_params(kind, params, load_vocabulary())
     assert isinstance(raised.value, MatcherError)
     assert raised.value.field == field
 
@@ -399,7 +400,7 @@ def test_every_reading_passes_its_own_contract():
     for ctype, text, *_ in COMPUTED:
         if _read_here(ctype, text):
             found = _reading(ctype, text)
-            validate_params(found.kind, found.params)
+            validate_params(found.kind, found.params, load_vocabulary())
 
 
 # ------------------------------------------------------------------------------ data
@@ -456,4 +457,4 @@ def test_a_reading_has_a_readable_rule(text, ctype, rule):
     from matcher.criteria.kinds import describe
 
     criterion = parse_criterion(text, ctype)
-    assert describe(criterion.kind, criterion.params) == rule
+    assert describe(criterion.kind, criterion.params, load_vocabulary()) == rule

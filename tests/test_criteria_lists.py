@@ -12,6 +12,7 @@ from matcher.criteria.lists import clauses, members, read_list_rules, top_level
 from matcher.criteria.reader import parse_eligibility_text
 from matcher.errors import VocabularyError
 from matcher.model import Criterion
+from matcher.nlp.vocab import load_vocabulary
 
 
 def _read(section: str, item: str) -> list[Criterion]:
@@ -245,7 +246,8 @@ def test_a_bad_lists_file_is_refused_naming_the_key(text: str, field: str) -> No
 def _members(text: str) -> list[tuple[str, tuple[str, ...]]]:
     from matcher.criteria.reader import _term_spans
 
-    found = members(text, _term_spans(text), _term_spans)
+    vocab = load_vocabulary()
+    found = members(text, _term_spans(text, vocab), lambda piece: _term_spans(piece, vocab))
     return [(m.own, m.variants) for m in found or ()]
 
 

@@ -30,6 +30,7 @@ from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import LOOKBACK_DAYS, Assertion, Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.vocab import load_vocabulary
 
 AS_OF = dt.date(2026, 11, 20)
 RECENT = dt.date(2026, 10, 30)  # inside the 90-day lookback
@@ -433,7 +434,7 @@ def test_bad_temporality_data_is_refused_naming_the_key(change, field):
     data = json.loads(json.dumps(load_temporality().source))
     change(data)
     with pytest.raises(VocabularyError) as caught:
-        read_temporality_rules(json.dumps(data))
+        read_temporality_rules(json.dumps(data), load_vocabulary())
     assert field in str(caught.value)
 
 

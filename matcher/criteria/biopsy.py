@@ -382,7 +382,7 @@ def _biopsy_judged(ctx: _Ctx) -> list[str]:
              if t.concept_id == "dx.lupus_nephritis"]  # fmt: skip
     if not terms:
         return []
-    found = read_temporality(ctx.main, terms, None, ["dx.lupus_nephritis"])
+    found = read_temporality(ctx.main, terms, None, ["dx.lupus_nephritis"], vocab=ctx.vocab)
     if found.params.get("temporality") == "ever" and not found.params.get("judged"):
         return []
     for start, end in found.spans:

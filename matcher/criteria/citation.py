@@ -222,11 +222,10 @@ def _set(spec: Any, source: str, key: str, bodies: Iterable[str],
     )
 
 
-def read_systems(text: str, source: str = SYSTEMS_FILE,
-                 vocab: Vocabulary | None = None) -> Systems:  # fmt: skip
-    """Systems from the text of a classification file, validated (module docstring)."""
+def read_systems(text: str, vocab: Vocabulary, source: str = SYSTEMS_FILE) -> Systems:
+    """Systems from the text of a classification file, validated (module docstring); the
+    conditions it names must be `vocab`'s."""
     data = read_data_object(text, source, _KEYS)
-    vocab = vocab or load_vocabulary()
     if not isinstance(data["bodies"], dict) or not data["bodies"]:
         _fail("not an object", source, "bodies", data["bodies"], "body → names")
     bodies = {name: _body_pattern(spec, source, f"bodies.{name}")
@@ -252,8 +251,10 @@ def read_systems(text: str, source: str = SYSTEMS_FILE,
 
 @cache
 def load_systems() -> Systems:
-    """The packaged classification data, read and validated once."""
-    return read_systems(criteria_data_text("classification_systems.json"), SYSTEMS_FILE)
+    """The packaged classification data, read and validated once against the packaged
+    vocabulary (the conditions it names must exist)."""
+    return read_systems(criteria_data_text("classification_systems.json"), load_vocabulary(),
+                        SYSTEMS_FILE)
 
 
 @dataclass(frozen=True)
@@ -420,7 +421,8 @@ _REFERENCE = re.compile(
 )
 
 
-def implied_conditions(text: str, systems: Systems | None = None) -> list[str]:
+def implied_conditions(text: str, vocab: Vocabulary, systems: Systems | None = None
+                       ) -> list[str]:  # fmt: skip
     """The conditions a citation stands for when the item names none: "fulfils 4 of the
     11 ACR criteria" (the 1982 and 1997 ACR sets: SLE), "meets the SLICC criteria". Every
     set the citation may be (its body, its edition, a count it states) is a candidate;
@@ -441,7 +443,7 @@ def implied_conditions(text: str, systems: Systems | None = None) -> list[str]:
                 n == c[0] and of_m in (None, c[1]) for n, of_m in stated for c in s.counts)]
         candidates += sets
     conditions = list(dict.fromkeys(c for s in candidates for c in s.conditions))
-    implying = _implying(conditions, load_vocabulary())
+    implying = _implying(conditions, vocab)
     return [c for c in conditions if c not in implying]
 
 

@@ -91,7 +91,7 @@ def _implied_by_citation(ctx: _Ctx) -> list[str]:
     the 11 ACR criteria" is SLE (matcher.criteria.citation.implied_conditions). When the
     citation fits several diseases ("at least 4 ACR classification criteria": SLE's or
     rheumatoid arthritis'), a lupus trial's is SLE; any other stays unread."""
-    conditions = implied_conditions(ctx.text)
+    conditions = implied_conditions(ctx.text, ctx.vocab)
     if len(conditions) > 1 and ctx.lupus_trial and "dx.sle" in conditions:
         return ["dx.sle"]
     return conditions if len(conditions) == 1 else []
@@ -118,7 +118,7 @@ def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str
     judges (matcher.criteria.temporality); the words it read count as understood."""
     named = ctx.mentions("diagnosis", "procedure", "status")  # "hemodynamically unstable"
     terms = [(t.start, t.end, t.concept_id) for t in named]
-    found = read_temporality(ctx.main, terms, window, concepts,
+    found = read_temporality(ctx.main, terms, window, concepts, vocab=ctx.vocab,
                              headings=[_normalise(h) for h in ctx.context])  # fmt: skip
     for start, end in found.spans:
         ctx.take(start, end, TEMPORAL_RULE)

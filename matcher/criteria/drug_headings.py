@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from matcher.criteria.grammar import load_grammar
-from matcher.nlp.vocab import load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 
 __all__ = ["ceiling_heading_spans"]
 
@@ -44,7 +44,8 @@ def _agrees(kind: str, params: dict[str, Any], item: str) -> bool:
 
 
 def ceiling_heading_spans(
-    heading: str, kind: str, params: dict[str, Any], item: str, exclusion: bool
+    heading: str, kind: str, params: dict[str, Any], item: str, exclusion: bool,
+    vocab: Vocabulary,
 ) -> list[tuple[int, int]]:
     """The spans of `heading` (normalised) read as a heading of per-drug dose ceilings
     over this item, or [] when it is not one or the item does not agree with it. Only
@@ -62,7 +63,6 @@ def ceiling_heading_spans(
     spans += grammar.ceiling_heading_words.spans(heading)
     spans += [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+", heading)
               if m[0].lower() in grammar.ceiling_heading_words]  # fmt: skip
-    vocab = load_vocabulary()
     spans += [(t.start, t.end) for t in vocab.find_terms(heading)
               if vocab[t.concept_id].category == "drug_class"]  # fmt: skip
     return spans

@@ -224,10 +224,10 @@ def read_data_object(
     return data
 
 
-def read_grammar(text: str, source: str = GRAMMAR_FILE, vocab: Vocabulary | None = None) -> Grammar:
-    """A Grammar from the text of a grammar file, validated (see the module docstring)."""
+def read_grammar(text: str, vocab: Vocabulary, source: str = GRAMMAR_FILE) -> Grammar:
+    """A Grammar from the text of a grammar file, validated (see the module docstring);
+    the concept ids it names must be `vocab`'s."""
     data = read_data_object(text, source, _KEYS, _OPTIONAL_LISTS)
-    vocab = vocab or load_vocabulary()
     lists = {key: _phrase_list(data, key, source) for key in _PHRASE_LISTS}
     meaning = frozenset(w for entry in lists["meaning_changing"] for w in words_of(entry))
     for entry in lists["filler"]:
@@ -296,5 +296,7 @@ def criteria_data_text(name: str) -> str:
 
 @cache
 def load_grammar() -> Grammar:
-    """The packaged grammar, read and validated once."""
-    return read_grammar(criteria_data_text("criteria_grammar.json"), GRAMMAR_FILE)
+    """The packaged grammar, read and validated once against the packaged vocabulary (the
+    concept ids it names must exist)."""
+    return read_grammar(criteria_data_text("criteria_grammar.json"), load_vocabulary(),
+                        GRAMMAR_FILE)

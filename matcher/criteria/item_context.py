@@ -33,7 +33,6 @@ from matcher.nlp.vocab import (
     TermMatch,
     Vocabulary,
     in_context,
-    load_vocabulary,
 )
 
 # =====================================================================================
@@ -145,7 +144,8 @@ _EXCEPTION_TAIL = re.compile(rf"(?<=\S)[,;]?\s*\b{_EXCEPTION_CUE}\b[^;()]*", _I)
 _EXCEPTION_LEAD = re.compile(rf"^\s*{_EXCEPTION_CUE}\b[^,;()]*,", _I)
 
 
-def _split_exceptions(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[int, int], ...]]:
+def _split_exceptions(text: str, vocab: Vocabulary
+                      ) -> tuple[str, tuple[str, ...], tuple[tuple[int, int], ...]]:  # fmt: skip
     """The text with exception clauses blanked (positions kept), the clauses, and where
     they were."""
     main = text
@@ -166,7 +166,7 @@ def _split_exceptions(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[int,
                     m_end = m.end()
             else:
                 m_end = m.end()
-            if pattern is _CONDITIONAL_LIMIT and not _names_condition(clause):
+            if pattern is _CONDITIONAL_LIMIT and not _names_condition(clause, vocab):
                 continue
             found.append(clause)
             spans.append((m.start(), m_end))
@@ -194,18 +194,16 @@ _CONDITIONAL_LIMIT = re.compile(rf"{_CLOSED_PAREN}[^()]*(?:≤|<=|<|≥|>=|>|\bu
 _LIMIT_PAREN = re.compile(rf"\s*{_CLOSED_PAREN}[^()]*(?:≤|<=|<|≥|>=|>|\bup\s+to\b)[^()]*\)")
 
 
-def _names_condition(clause: str) -> bool:
-    vocab = load_vocabulary()
+def _names_condition(clause: str, vocab: Vocabulary) -> bool:
     return any(vocab[t.concept_id].category == "diagnosis" and t.concept_id not in
                ("dx.sle", "dx.lupus_nephritis") for t in vocab.find_terms(clause))
 
 
 def _context(
-    raw: str, ctype: str, context: Sequence[str] = (), lupus_trial: bool = False
+    raw: str, ctype: str, context: Sequence[str], lupus_trial: bool, vocab: Vocabulary
 ) -> _Ctx:
-    vocab = load_vocabulary()
     text = _normalise(raw)
-    main, exceptions, spans = _split_exceptions(text)
+    main, exceptions, spans = _split_exceptions(text, vocab)
     # The vocabulary's context filters for homonyms, as for notes: "pelvic LN metastasis"
     # is a lymph node and "lupus anticoagulant" a coagulation test, not lupus. A procedure's
     # filters name other organs' biopsies for the bare word "biopsy", which `_biopsy` tells

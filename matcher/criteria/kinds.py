@@ -96,7 +96,7 @@ from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.doses import steroid_factor
 from matcher.nlp.units import normalize
-from matcher.nlp.vocab import TermMatch, Vocabulary, in_context, load_vocabulary
+from matcher.nlp.vocab import TermMatch, Vocabulary, in_context
 
 __all__ = [
     "KindReading", "describe", "dose_unit_at", "is_onset_age", "leftover", "read",
@@ -839,7 +839,7 @@ def _lab_forms(item: _Item) -> KindReading | None:
 def _liver_condition(item: _Item, liver: re.Match) -> tuple[int, int] | None:
     """ "Hepatic insufficiency (transaminases > 3N)": the condition the aminotransferase
     limit defines, named right before it (the lab reader's definition grammar)."""
-    named = named_condition(item.main, ("lab.alt", "lab.ast"))
+    named = named_condition(item.main, ("lab.alt", "lab.ast"), item.vocab)
     if named is None or named[2] != liver.start():
         return None
     return named[0], named[2]
@@ -1538,7 +1538,8 @@ _READERS: tuple[_Reader, ...] = (
 
 
 def read(
-    text: str, main: str, ctype: str, context: Sequence[str] = (), *, guard: bool = True
+    text: str, main: str, ctype: str, context: Sequence[str] = (), *, guard: bool = True,
+    vocab: Vocabulary,
 ) -> KindReading | None:
     """The first reading of the item among these kinds, or None. `text` is the item's
     matching text (matcher.criteria._normalise), `main` the same with exception clauses
@@ -1548,8 +1549,7 @@ def read(
     `manual` (the words in its reason, the computed reading in `partial`), the rule of
     matcher.criteria's coverage guard; a lab form ("eGFR 15–60") that does so is declined
     instead, for the general lab reader to try. Without it, the reading is returned whole
-    and the caller's guard judges its spans."""
-    vocab = load_vocabulary()
+    and the caller's guard judges its spans. `vocab`: the run's vocabulary."""
     # The mentions once per item, not once per reader: this runs for every item of every
     # trial, and the term scan is the costliest step of reading (1,500 breadth texts).
     terms = vocab.find_terms(main)
@@ -1559,7 +1559,7 @@ def read(
         if found is None:
             continue
         if found.kind != "manual":
-            validate_params(found.kind, found.params)
+            validate_params(found.kind, found.params, vocab)
             # The reader calls with guard=False and accounts for the words itself.
             if guard and (words := leftover(found)):
                 if reader is _lab_forms:
@@ -1601,13 +1601,12 @@ def leftover(reading: KindReading) -> list[str]:
 # =====================================================================================
 
 
-def _key(concept_id: str) -> str:
-    vocab = load_vocabulary()
+def _key(concept_id: str, vocab: Vocabulary) -> str:
     return vocab[concept_id].key if concept_id in vocab else concept_id
 
 
-def _group_text(group: dict[str, Any]) -> str:
-    names = "+".join(_key(a) for a in group.get("analytes", []))
+def _group_text(group: dict[str, Any], vocab: Vocabulary) -> str:
+    names = "+".join(_key(a, vocab) for a in group.get("analytes", []))
     if "uln_multiple" in group:
         return f"{names} {group.get('op')} {group['uln_multiple']:g}×ULN"
     if "lln_multiple" in group:
@@ -1615,21 +1614,22 @@ def _group_text(group: dict[str, Any]) -> str:
     return f"{names} {group.get('op')} {group.get('value', 0):g} {group.get('unit', '')}".rstrip()
 
 
-def describe(kind: str, params: dict[str, Any]) -> str:
+def describe(kind: str, params: dict[str, Any], vocab: Vocabulary) -> str:
     """A one-line rule of a criterion of these kinds: "sbp >= 160 mmHg or dbp >= 100 mmHg",
     "hbsag, hcvab positive (current)", "gc > 15 mg/day pred-eq, >10 d in 30 d"."""
     if kind == "vital":
         groups = [params, *params.get("alternatives", [])]
-        return f" {params.get('combine', 'and')} ".join(_group_text(g) for g in groups)
+        return f" {params.get('combine', 'and')} ".join(_group_text(g, vocab) for g in groups)
     if kind == "serology":
-        named = ", ".join(_key(c) for c in [*params.get("markers", []),
+        named = ", ".join(_key(c, vocab) for c in [*params.get("markers", []),
                                              *params.get("infections", [])])  # fmt: skip
         return f"{named} {params.get('result')} ({'ever' if params.get('ever') else 'current'})"
     if kind == "pregnancy":
-        states = " or ".join(_key(s) for s in params.get("states", []))
+        states = " or ".join(_key(s, vocab) for s in params.get("states", []))
         return f"{'' if params.get('present') else 'not '}{states}, {params.get('window_days')} d"
     if kind == "dose_exposure":
-        rule = (f"{'+'.join(_key(d) for d in params.get('drugs', []))} {params.get('dose_op')} "
+        drugs = "+".join(_key(d, vocab) for d in params.get("drugs", []))
+        rule = (f"{drugs} {params.get('dose_op')} "
                 f"{params.get('dose_value', 0):g} {params.get('dose_unit')}")  # fmt: skip
         rule += " pred-eq" if params.get("prednisone_equivalent") else ""
         if params.get("min_duration_days"):
@@ -1646,7 +1646,8 @@ def describe(kind: str, params: dict[str, Any]) -> str:
             parts.append(f"≤ {params['max_duration_days']} d ago")
         if params.get("onset_op") is not None:
             parts.append(f"onset age {params['onset_op']} {params.get('onset_age_years', 0):g}")
-        return f"{', '.join(_key(c) for c in params.get('concepts', []))}: {'; '.join(parts)}"
+        concepts = ", ".join(_key(c, vocab) for c in params.get("concepts", []))
+        return f"{concepts}: {'; '.join(parts)}"
     return ""
 
 
@@ -1658,12 +1659,12 @@ def describe(kind: str, params: dict[str, Any]) -> str:
 _fail = declared_params.fail
 
 
-def _ids(kind: str, params: dict[str, Any], name: str, test: Callable[[str], bool],
-         expected: str, *, empty: bool = False) -> list[str]:  # fmt: skip
+def _ids(vocab: Vocabulary, kind: str, params: dict[str, Any], name: str,
+         test: Callable[[str], bool], expected: str, *, empty: bool = False
+         ) -> list[str]:  # fmt: skip
     value = params.get(name)
     if not isinstance(value, list) or (not value and not empty):
         raise _fail(kind, name, value, f"a {'' if empty else 'non-empty '}list of {expected}")
-    vocab = load_vocabulary()
     for item in value:
         if not isinstance(item, str) or item not in vocab or not test(item):
             raise _fail(kind, name, item, expected)
@@ -1698,17 +1699,17 @@ def _bool(kind: str, params: dict[str, Any], name: str) -> None:
         raise _fail(kind, name, params.get(name), "true or false")
 
 
-def _attr(name: str) -> Callable[[str], bool]:
-    return lambda concept_id: bool(load_vocabulary()[concept_id].attrs.get(name))
+def _attr(vocab: Vocabulary, name: str) -> Callable[[str], bool]:
+    return lambda concept_id: bool(vocab[concept_id].attrs.get(name))
 
 
-def _category(*categories: str) -> Callable[[str], bool]:
-    return lambda concept_id: load_vocabulary()[concept_id].category in categories
+def _category(vocab: Vocabulary, *categories: str) -> Callable[[str], bool]:
+    return lambda concept_id: vocab[concept_id].category in categories
 
 
-def _threshold_group(kind: str, group: dict[str, Any], test: Callable[[str], bool],
-                     expected: str) -> None:  # fmt: skip
-    _ids(kind, group, "analytes", test, expected)
+def _threshold_group(vocab: Vocabulary, kind: str, group: dict[str, Any],
+                     test: Callable[[str], bool], expected: str) -> None:  # fmt: skip
+    _ids(vocab, kind, group, "analytes", test, expected)
     _choice(kind, group, "op", OPS)
     if "uln_multiple" in group:
         _number_field(kind, group, "uln_multiple", positive=True)
@@ -1720,38 +1721,38 @@ def _threshold_group(kind: str, group: dict[str, Any], test: Callable[[str], boo
         raise _fail(kind, "unit", group.get("unit"), "a unit")
 
 
-def _validate_groups(kind: str, params: dict[str, Any], test: Callable[[str], bool],
-                     expected: str) -> None:  # fmt: skip
-    _threshold_group(kind, params, test, expected)
+def _validate_groups(vocab: Vocabulary, kind: str, params: dict[str, Any],
+                     test: Callable[[str], bool], expected: str) -> None:  # fmt: skip
+    _threshold_group(vocab, kind, params, test, expected)
     alternatives = params.get("alternatives", [])
     if not isinstance(alternatives, list):
         raise _fail(kind, "alternatives", alternatives, "a list of threshold groups")
     for group in alternatives:
-        _threshold_group(kind, group, test, expected)
+        _threshold_group(vocab, kind, group, test, expected)
     if alternatives:
         _choice(kind, params, "combine", ("and", "or"))
 
 
-def validate_params(kind: str, params: dict[str, Any]) -> None:
+def validate_params(kind: str, params: dict[str, Any], vocab: Vocabulary) -> None:
     """Raise CriterionParamsError naming the first field of `params` that breaks `kind`'s
     contract (this module's docstring): first the declared fields and types
-    (matcher.criteria.params), then which concept ids each field may hold."""
+    (matcher.criteria.params), then which concept ids of `vocab` each field may hold."""
     declared_params.validate(kind, params)
     if not isinstance(params, dict):
         raise _fail(kind, "params", params, "an object")
     if kind == "vital":
-        _validate_groups(kind, params, _attr("vital"), "vital-sign concept ids")
+        _validate_groups(vocab, kind, params, _attr(vocab, "vital"), "vital-sign concept ids")
     elif kind == "lab":
-        _validate_groups(kind, params, _category("lab"), "lab concept ids")
+        _validate_groups(vocab, kind, params, _category(vocab, "lab"), "lab concept ids")
         if "per_weight" in params:
             _bool(kind, params, "per_weight")
         if params.get("repeat") is not None:
             _int_field(kind, params, "repeat")
     elif kind == "serology":
-        markers = _ids(kind, params, "markers",
-                       lambda c: _attr("serology")(c) or _attr("autoantibody")(c),
+        markers = _ids(vocab, kind, params, "markers",
+                       lambda c: _attr(vocab, "serology")(c) or _attr(vocab, "autoantibody")(c),
                        "serology or autoantibody test ids", empty=True)  # fmt: skip
-        infections = _ids(kind, params, "infections", _attr("current_markers"),
+        infections = _ids(vocab, kind, params, "infections", _attr(vocab, "current_markers"),
                           "infection ids (dx.hbv, dx.hcv, dx.hiv)", empty=True)  # fmt: skip
         if not markers and not infections:
             raise _fail(kind, "markers", markers, "at least one test or infection")
@@ -1761,14 +1762,14 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         if params.get("window_days") is not None:
             _int_field(kind, params, "window_days")
     elif kind == "pregnancy":
-        _ids(kind, params, "states", lambda c: c in ("dx.pregnancy", "dx.lactation"),
+        _ids(vocab, kind, params, "states", lambda c: c in ("dx.pregnancy", "dx.lactation"),
              "dx.pregnancy or dx.lactation")  # fmt: skip
         _bool(kind, params, "present")
         _int_field(kind, params, "window_days")
         if params.get("window_days") is None:
             raise _fail(kind, "window_days", None, "a positive whole number of days")
     elif kind == "dose_exposure":
-        drugs = _ids(kind, params, "drugs", _category("drug"), "drug concept ids")
+        drugs = _ids(vocab, kind, params, "drugs", _category(vocab, "drug"), "drug concept ids")
         _choice(kind, params, "dose_op", OPS)
         _number_field(kind, params, "dose_value", positive=True)
         _choice(kind, params, "dose_unit", ("mg/day", "mg/kg/day", "g"))
@@ -1785,7 +1786,8 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
         if "conditional" in params:
             _bool(kind, params, "conditional")
     elif kind == "diagnosis_timing":
-        _ids(kind, params, "concepts", _category("diagnosis"), "diagnosis concept ids")
+        _ids(vocab, kind, params, "concepts", _category(vocab, "diagnosis"),
+             "diagnosis concept ids")
         for name in ("min_duration_days", "max_duration_days"):
             _int_field(kind, params, name)
         _bool(kind, params, "duration_strict")
@@ -1796,12 +1798,13 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
             raise _fail(kind, "min_duration_days", None,
                         "a minimum or maximum duration, or an onset age")  # fmt: skip
     elif kind == "diagnosis":
-        _ids(kind, params, "concepts", _category("diagnosis", "procedure", "status"),
+        _ids(vocab, kind, params, "concepts", _category(vocab, "diagnosis", "procedure", "status"),
              "condition concept ids")  # fmt: skip
         if "except_concepts" in params:
-            _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
+            _ids(vocab, kind, params, "except_concepts", _category(vocab, "diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
         if "screen_concepts" in params:
-            _ids(kind, params, "screen_concepts", _category("diagnosis"), "diagnosis concept ids")
+            _ids(vocab, kind, params, "screen_concepts", _category(vocab, "diagnosis"),
+                 "diagnosis concept ids")
     else:
         raise _fail(kind, "kind", kind, "a kind of matcher.criteria.kinds")

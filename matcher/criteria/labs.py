@@ -49,7 +49,6 @@ from matcher.nlp.units import (
 from matcher.nlp.vocab import (
     Concept,
     Vocabulary,
-    load_vocabulary,
 )
 
 # ---------------------------------------------------------------- labs
@@ -111,18 +110,18 @@ def _with_named_limits(ctx: _Ctx, found: list[_Mention]) -> list[_Mention]:
     with no analyte between (then the name is the analyte's mention); or a cytopenia named
     alone ("Leucopenia", "Low platelet count": below the lower limit of normal). A limit
     on the other side of the name ("thrombocytopenia (> 50,000)") is not its definition."""
-    names = _named_limit_pattern()
+    names = _named_limit_pattern(ctx.vocab)
     if names is None or not _NAMED_LIMIT_HINT.search(ctx.main):
         return found
     bare = _BARE_NAME.fullmatch(ctx.main)
     if bare is not None:
-        owner, side = _named_limit_owner(bare["name"])
+        owner, side = _named_limit_owner(ctx.vocab, bare["name"])
         if owner is not None and side == "<" and _CYTOPENIA.search(bare["name"]):
             # The bare name is the whole item: the analyte's own words in it are the name's.
             return [_Mention(owner, bare.start("name"), bare.end("name"), side, bare=True)]
         return found
     for m in names.finditer(ctx.main):
-        owner, side = _named_limit_owner(m["name"])
+        owner, side = _named_limit_owner(ctx.vocab, m["name"])
         cmps = ctx.comparisons_between(m.end(), m.end() + 4)
         if owner is None or not cmps or cmps[0].uln or cmps[0].op[0] != side:
             continue
@@ -133,9 +132,9 @@ def _with_named_limits(ctx: _Ctx, found: list[_Mention]) -> list[_Mention]:
 
 
 @cache
-def _named_limit_pattern() -> re.Pattern[str] | None:
-    owners, _ = _condition_names()
-    sided = [n for n in owners if _named_limit_owner(n)[0] is not None]
+def _named_limit_pattern(vocab: Vocabulary) -> re.Pattern[str] | None:
+    owners, _ = _condition_names(vocab)
+    sided = [n for n in owners if _named_limit_owner(vocab, n)[0] is not None]
     if not sided:
         return None
     names = "|".join(_phrase_pattern(n) for n in sorted(sided, key=len, reverse=True))
@@ -146,10 +145,10 @@ def _named_limit_pattern() -> re.Pattern[str] | None:
 
 
 @cache
-def _named_limit_owner(name: str) -> tuple[str | None, str]:
+def _named_limit_owner(vocab: Vocabulary, name: str) -> tuple[str | None, str]:
     """(the one analyte whose limit `name` names, "<" or ">"); (None, "") for a name two
     analytes share ("hepatic impairment") or one that says no side ("myositis")."""
-    owners, _ = _condition_names()
+    owners, _ = _condition_names(vocab)
     owner = owners.get(" ".join(name.casefold().split()), frozenset())
     low = _LOW_NAME.search(name) is not None
     high = _HIGH_NAME.search(name) is not None
@@ -662,11 +661,12 @@ _SAMPLE_WORDS = re.compile(r"(?:(?:serum|plasma|blood|calculated|estimated)\s+)?
 
 
 @cache
-def _condition_names() -> tuple[dict[str, frozenset[str]], re.Pattern[str] | None]:
+def _condition_names(vocab: Vocabulary
+                     ) -> tuple[dict[str, frozenset[str]], re.Pattern[str] | None]:  # fmt: skip
     """name (lower case) → the analytes whose threshold defines it, and one pattern of
     every name at the start of an item (longest first)."""
     owners: dict[str, set[str]] = {}
-    for concept in load_vocabulary().concepts.values():
+    for concept in vocab.concepts.values():
         for name in concept.attrs.get("condition_names", ()):
             owners.setdefault(name.casefold(), set()).add(concept.id)
     if not owners:
@@ -676,12 +676,13 @@ def _condition_names() -> tuple[dict[str, frozenset[str]], re.Pattern[str] | Non
     return {n: frozenset(ids) for n, ids in owners.items()}, pattern
 
 
-def named_condition(text: str, analytes: Iterable[str]) -> tuple[int, int, int] | None:
+def named_condition(text: str, analytes: Iterable[str], vocab: Vocabulary
+                    ) -> tuple[int, int, int] | None:  # fmt: skip
     """(start, end of the name, end of the definition words) of a condition named at the
     start of `text` that one of `analytes` defines ("Renal insufficiency (" for creatinine);
     None when the item names none, or one another analyte defines ("anaemia (platelets <
     50)" stays unread). The analyte itself must follow the returned end."""
-    owners, pattern = _condition_names()
+    owners, pattern = _condition_names(vocab)
     m = pattern.match(text) if pattern is not None else None
     if m is None or not owners[" ".join(m["name"].casefold().split())] & set(analytes):
         return None
@@ -693,7 +694,7 @@ def _defined_condition(
     ctx: _Ctx, mentions: list[_Mention], analytes: list[str]
 ) -> tuple[int, int] | None:
     """The span of a condition the item defines by its thresholds, taken as their name."""
-    named = named_condition(ctx.main, analytes)
+    named = named_condition(ctx.main, analytes, ctx.vocab)
     if named is None:
         return None
     start, name_end, gap_end = named

@@ -196,7 +196,8 @@ def _kinds(ctx: _Ctx) -> _Parsed | None:
     # Unguarded: the reading comes back whole with the spans it consumed, and the coverage
     # guard here (`_checked`) judges it like any other: "Positive HBsAg or syphilis
     # antibody" read as HBsAg leaves "syphilis" over and is manual.
-    found = criteria_kinds.read(ctx.text, ctx.main, ctx.type, ctx.context, guard=False)
+    found = criteria_kinds.read(ctx.text, ctx.main, ctx.type, ctx.context, guard=False,
+                                vocab=ctx.vocab)
     if found is None:
         return None
     rule = f"kinds:{found.rule}" if found.rule else "kinds"
@@ -266,21 +267,24 @@ def _age_first(ctx: _Ctx) -> _Parsed | None:
 def _classify(
     raw: str,
     ctype: str,
-    context: Sequence[str] = (),
-    only: str | None = None,
-    lupus_trial: bool = False,
+    context: Sequence[str],
+    only: str | None,
+    lupus_trial: bool,
+    vocabulary: Vocabulary,
 ) -> tuple[str, _Parsed]:
     """(effective type, parsed). An inclusion whose lead states an absence ("No prior
     belimumab within 6 months", "Patients must not have received rituximab") is an
     exclusion of the thing named. `only` keeps the first reading of that kind."""
     lead = guard.lead_negation(_normalise(raw)) if ctype == INCLUSION else None
-    if lead is not None and not _negation_in_term(_normalise(raw), lead):
+    if lead is not None and not _negation_in_term(_normalise(raw), lead, vocabulary):
         flipped = _classify_as(
-            raw, EXCLUSION, context, only, negated=True, lupus_trial=lupus_trial
+            raw, EXCLUSION, context, only, negated=True, lupus_trial=lupus_trial,
+            vocabulary=vocabulary,
         )
         if flipped.kind in ("diagnosis", "drug_exposure", "allergy"):
             return EXCLUSION, flipped
-    parsed = _classify_as(raw, ctype, context, only, lupus_trial=lupus_trial)
+    parsed = _classify_as(raw, ctype, context, only, lupus_trial=lupus_trial,
+                          vocabulary=vocabulary)
     low, high = parsed.params.get("min_years"), parsed.params.get("max_years")
     if ctype == EXCLUSION and parsed.kind == "age" and None not in (low, high) and low > high + 1:
         # "Age < 18 or > 60 years" as an exclusion: the two limits are alternatives,
@@ -291,11 +295,11 @@ def _classify(
     return ctype, parsed
 
 
-def _negation_in_term(text: str, lead: tuple[int, int]) -> bool:
+def _negation_in_term(text: str, lead: tuple[int, int], vocabulary: Vocabulary) -> bool:
     """Is the lead's negation part of a vocabulary term ("not yet treated", "no prior
     immunosuppression": treatment-naive)? Then it names the concept, not its absence:
     flipping it would exclude what the item requires."""
-    return any(t.start < lead[1] and t.end > lead[0] for t in load_vocabulary().find_terms(text))
+    return any(t.start < lead[1] and t.end > lead[0] for t in vocabulary.find_terms(text))
 
 
 def _readings(ctx: _Ctx, only: str | None) -> Iterator[tuple[str, _Parsed]]:
@@ -313,12 +317,14 @@ def _classify_as(
     only: str | None,
     negated: bool = False,
     lupus_trial: bool = False,
+    *,
+    vocabulary: Vocabulary,
 ) -> _Parsed:
     """The first reading that accounts for every word of the item. A reading that leaves
     words over ("active CNS lupus" read as CNS lupus, ever) is not used: a later
     classifier may understand the whole item; if none does, the item is manual and says
     which words the first reading did not understand."""
-    ctx = _context(raw, ctype, context, lupus_trial)
+    ctx = _context(raw, ctype, context, lupus_trial, vocabulary)
     if not ctx.text.strip():
         return _manual("empty criterion text")
     lead = guard.lead_negation(ctx.text) if negated else None
@@ -393,7 +399,7 @@ _EXAMPLE_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|/\s*|(?:and|or)\s+)", _
 _EXAMPLE_WORD = re.compile(r"[^\W\d_]+")
 
 
-def _elided_members(text: str) -> list[tuple[int, int, str]]:
+def _elided_members(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """Examples that name members of the group just named by their modifier alone, the
     head noun left out: "organ transplantation (including kidney)" names "kidney
     transplantation". Each example must, with the term's last word, be a vocabulary term
@@ -401,7 +407,6 @@ def _elided_members(text: str) -> list[tuple[int, int, str]]:
     group's reading and is accounted for. "(including cornea)" is no term: not read."""
     if not _ANY_EXAMPLE_CUE.search(text):
         return []  # most items give no examples: no second scan for terms
-    vocab = load_vocabulary()
     found: list[tuple[int, int, str]] = []
     for term in vocab.find_terms(text):
         cue = _EXAMPLE_CUE.match(text, term.end)
@@ -440,9 +445,9 @@ def _member_at(text: str, position: int, head: str, concept_id: str, vocab: Voca
     return None
 
 
-def _generic_spans(text: str) -> list[tuple[int, int, str]]:
+def _generic_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
-    found += _elided_members(text)
+    found += _elided_members(text, vocab)
     found += [(m.start(), m.end(), "announces-items") for m in _ANNOUNCES_ITEMS.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CRITERIA_REFERENCE.finditer(text)]
     found += [(m.start(), m.end(), "outline-number") for m in _OUTLINE_NUMBER.finditer(text)]
@@ -486,7 +491,7 @@ def _checked(
     if parsed.kind not in COMPUTABLE_KINDS:
         return replace(parsed, trace=(*rules,))
     taken = [(s, e) for s, e, _ in ctx.taken] + ([lead] if lead else [])
-    generic = _generic_spans(ctx.text)
+    generic = _generic_spans(ctx.text, ctx.vocab)
     taken += [(s, e) for s, e, _ in generic]
     rules += list(dict.fromkeys(r for _, _, r in generic))
     # A reading built by a special rule ("contraindication to leukapheresis" → the
@@ -497,7 +502,7 @@ def _checked(
         spans = [(s, e) for i, s, e in ctx.heading_taken if i == index]
         spans += _own_disease_heading(_normalise(heading), ctx)
         ceiling = ceiling_heading_spans(_normalise(heading), parsed.kind, parsed.params,
-                                        ctx.text, ctx.exclusion)
+                                        ctx.text, ctx.exclusion, ctx.vocab)
         if ceiling:
             rules.append("drug:ceiling-heading")
         words += guard.heading_unaccounted(_normalise(heading), kinds, spans + ceiling)
@@ -540,16 +545,15 @@ def _checked(
         reason = "when the diagnosis was made must be checked by a person"
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:onset"))
     if parsed.kind == "diagnosis":
-        parsed = _with_screen(parsed)
+        parsed = _with_screen(parsed, ctx.vocab)
     return replace(parsed, trace=(*rules, "coverage:ok"))
 
 
-def _with_screen(parsed: _Parsed) -> _Parsed:
+def _with_screen(parsed: _Parsed, vocab: Vocabulary) -> _Parsed:
     """A condition the notes seldom name in the item's words ("infection requiring
     hospitalisation", "chronic infection") carries the broader finding that screens it
     (concepts.jsonl `screened_by`: any infection): none of it documented decides the
     absence; a documented one is left to a person."""
-    vocab = load_vocabulary()
     screens = [s for c in parsed.params.get("concepts", []) if c in vocab
                for s in vocab[c].attrs.get("screened_by", ())]  # fmt: skip
     if not screens:
@@ -558,27 +562,29 @@ def _with_screen(parsed: _Parsed) -> _Parsed:
     return replace(parsed, params=params)
 
 
-def _classify_draft(draft: _Draft, text: str, lupus_trial: bool = False) -> tuple[str, _Parsed]:
+def _classify_draft(draft: _Draft, text: str, lupus_trial: bool, vocabulary: Vocabulary
+                    ) -> tuple[str, _Parsed]:  # fmt: skip
     """A parent that collected its sub-items ("Diagnosis of SLE, with: a. ANA ≥ 1:80
     b. active nephritis") is the criterion its own words name; the sub-items refine the
     params where the same reading still applies."""
     section, context = draft.section, draft.context
     if draft.head:
-        ctype, head = _classify(_clean_text(draft.head), section, context, None, lupus_trial)
-        whole_type, whole = _classify(text, section, context, None, lupus_trial)
+        ctype, head = _classify(_clean_text(draft.head), section, context, None, lupus_trial,
+                                vocabulary)
+        whole_type, whole = _classify(text, section, context, None, lupus_trial, vocabulary)
         if whole.kind == "refractory":
             # "Refractory LN, defined as: a. failure of two agents ... b. proteinuria":
             # the definition, not the disease named in the heading, is the criterion.
             return whole_type, whole
         if head.kind != "manual":
-            whole = _classify(text, section, context, head.kind, lupus_trial)[1]
+            whole = _classify(text, section, context, head.kind, lupus_trial, vocabulary)[1]
             if whole.kind == head.kind or "coverage:manual" in whole.trace:
                 # A sub-item the reading cannot account for ("with: a. ANA ≥ 1:80 b.
                 # active nephritis") makes the whole item manual: its requirements are
                 # never dropped in favour of the heading alone.
                 return ctype, whole
             return ctype, head
-    return _classify(text, section, context, None, lupus_trial)
+    return _classify(text, section, context, None, lupus_trial, vocabulary)
 
 
 # =====================================================================================
@@ -603,10 +609,9 @@ def _clean_text(text: str) -> str:
 _LUPUS_TRIAL_CONCEPTS = frozenset({"dx.sle", "dx.lupus_nephritis", "dx.cns_lupus"})
 
 
-def _names_lupus(text: str) -> bool:
+def _names_lupus(text: str, vocab: Vocabulary) -> bool:
     """Does the text name lupus? The vocabulary's terms with their context filters
     ("lupus anticoagulant" is not lupus), and not the bare "LN" (also a lymph node)."""
-    vocab = load_vocabulary()
     norm = _normalise(text)
     return any(
         t.concept_id in _LUPUS_TRIAL_CONCEPTS
@@ -616,11 +621,12 @@ def _names_lupus(text: str) -> bool:
     )
 
 
-def _items(text: str, about: Sequence[str] = (), max_age: float | None = None) -> list[_Item]:
+def _items(text: str, about: Sequence[str], max_age: float | None, vocabulary: Vocabulary
+           ) -> list[_Item]:  # fmt: skip
     """The items of an eligibility text, classified and guarded. `about` names what the
     trial is about (its title, conditions): an exclusion of that is never computed;
-    `max_age` is the record's maximum age."""
-    return _items_of(_drafts(text or ""), about, max_age)
+    `max_age` is the record's maximum age; `vocabulary` the run's."""
+    return _items_of(_drafts(text or "", vocabulary), about, max_age, vocabulary=vocabulary)
 
 
 def _items_of(
@@ -628,6 +634,8 @@ def _items_of(
     about: Sequence[str],
     max_age: float | None = None,
     compound: bool = True,
+    *,
+    vocabulary: Vocabulary,
 ) -> list[_Item]:
     """`compound`: an item not understood whole may yield one criterion per requirement
     it states (off for `parse_criterion`, which reads one criterion)."""
@@ -636,8 +644,8 @@ def _items_of(
     # A lupus trial names lupus in what it is about (its title) or in an inclusion item;
     # one that only excludes it ("SLE or another autoimmune disease") is about something
     # else.
-    lupus_trial = any(_names_lupus(a) for a in about) or any(
-        d.section == INCLUSION and _names_lupus(d.text) for d in drafts_list
+    lupus_trial = any(_names_lupus(a, vocabulary) for a in about) or any(
+        d.section == INCLUSION and _names_lupus(d.text, vocabulary) for d in drafts_list
     )
     shapes = [_shape(d) for d in drafts_list]
     headed = criteria_groups.heading_groups(shapes) if compound else {}
@@ -655,21 +663,21 @@ def _items_of(
             # scope reads its own words.
             own = guard.without_cohort_mention(clean)
         try:
-            ctype, parsed = _classify_draft(draft, own, lupus_trial)
+            ctype, parsed = _classify_draft(draft, own, lupus_trial, vocabulary)
             parts = [(ctype, clean, parsed)]
             # "Adult patients with SLE", "Male or female subjects with lupus nephritis"
-            lead_parts = (_subject_lead_parts(draft, own, lupus_trial)
+            lead_parts = (_subject_lead_parts(draft, own, lupus_trial, vocabulary)
                           if compound and draft.head is None
                           and parsed.kind not in COMPUTABLE_KINDS else None)  # fmt: skip
             if lead_parts:
                 parts = lead_parts
             elif compound and draft.head is None and _compound_worth_trying(parsed):
-                parts = _compound(draft, own, lupus_trial, _policy(parsed)) or _list_parts(
-                    draft, own, lupus_trial) or parts
+                parts = _compound(draft, own, lupus_trial, vocabulary, _policy(parsed)) or (
+                    _list_parts(draft, own, lupus_trial, vocabulary)) or parts
             elif compound and draft.head is None and parsed.kind not in COMPUTABLE_KINDS:
                 # "Patients with other autoimmune diseases. ... Individuals who refuse to
                 # provide informed consent.": one clause read as consent is not the item.
-                parts = _clause_parts(draft, own, lupus_trial) or parts
+                parts = _clause_parts(draft, own, lupus_trial, vocabulary) or parts
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the trial
             # Nothing is dropped and nothing crashes: a person reads this one.
             reason = f"could not be computed ({type(exc).__name__}); check by hand"
@@ -683,7 +691,7 @@ def _items_of(
                                  (cohorts or {}).get(index) if cohorts is not None else None,
                                  cohorts is not None)  # fmt: skip
             items.append(item)
-    return _guarded(_class_sets_read_together(items), about, max_age)
+    return _guarded(_class_sets_read_together(items), about, max_age, vocabulary)
 
 
 def _class_sets_read_together(items: list[_Item]) -> list[_Item]:
@@ -845,7 +853,7 @@ def _top_level(text: str) -> list[bool]:
     return criteria_lists.top_level(text)
 
 
-def _pieces(text: str, section: str) -> list[str]:
+def _pieces(text: str, section: str, vocab: Vocabulary) -> list[str]:
     """The item cut at every top-level connective of its section, content-free pieces
     ("Patients", "who") joined to the piece after them."""
     if len(text) > _COMPOUND_MAX_CHARS:
@@ -854,13 +862,13 @@ def _pieces(text: str, section: str) -> list[str]:
     list_end = _LIST_END[section]
     # A biopsy class list is one term too: "class III, | IV +/- V" cut at its comma left
     # "class III" alone, read as requiring class III only.
-    terms = _term_spans(text) + [(m.start(), m.end()) for m in _lupus_class_lists(text)]
+    terms = _term_spans(text, vocab) + [(m.start(), m.end()) for m in _lupus_class_lists(text)]
     cuts = [
         m for m in _CUTS[section].finditer(text)
         if top[m.start()] and m.end() > m.start()
         and not _inside_term(m.start(), m.end(), terms)
         and not (m["comma"] and list_end.search(text, m.end()))
-        and not (m.groupdict().get("with") and not _ends_a_phrase(text[: m.start()]))
+        and not (m.groupdict().get("with") and not _ends_a_phrase(text[: m.start()], vocab))
     ]  # fmt: skip
     cuts += [m for m in _SENTENCE_END.finditer(text) if top[m.start()]]
     spans, start = [], 0
@@ -888,12 +896,12 @@ def _pieces(text: str, section: str) -> list[str]:
     return [p for p in (_clean_text(text[b:e]) for b, e in merged) if p]
 
 
-def _term_spans(text: str) -> list[tuple[int, int]]:
+def _term_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
     """Where vocabulary terms sit in `text`, in its own offsets (the terms are found in
     the normalised form, which NFKC may make longer or shorter per character)."""
     if text.isascii():
         # NFKC and the glyph and mark tables leave ASCII as it is: offsets are the text's.
-        return [(t.start, t.end) for t in load_vocabulary().find_terms(text)]
+        return [(t.start, t.end) for t in vocab.find_terms(text)]
     starts, parts = [], []
     for i, ch in enumerate(text):
         piece = _normalise(ch)
@@ -901,7 +909,7 @@ def _term_spans(text: str) -> list[tuple[int, int]]:
         parts.append(piece)
     norm = "".join(parts)
     starts.append(len(text))
-    return [(starts[t.start], starts[t.end]) for t in load_vocabulary().find_terms(norm)]
+    return [(starts[t.start], starts[t.end]) for t in vocab.find_terms(norm)]
 
 
 def _inside_term(start: int, end: int, terms: list[tuple[int, int]]) -> bool:
@@ -910,18 +918,16 @@ def _inside_term(start: int, end: int, terms: list[tuple[int, int]]) -> bool:
     return any(t_start < start and end < t_end for t_start, t_end in terms)
 
 
-def _sorts(piece: str, parsed: _Parsed) -> set[str]:
+def _sorts(piece: str, parsed: _Parsed, vocab: Vocabulary) -> set[str]:
     if parsed.kind in COMPUTABLE_KINDS:
         return {_SORT_OF_KIND[parsed.kind]} if parsed.kind in _SORT_OF_KIND else set()
-    vocab = load_vocabulary()
     return {_SORT_OF_CATEGORY[c] for t in vocab.find_terms(_normalise(piece))
             if (c := vocab[t.concept_id].category) in _SORT_OF_CATEGORY}  # fmt: skip
 
 
-def _categories(piece: str) -> set[str]:
+def _categories(piece: str, vocab: Vocabulary) -> set[str]:
     """The sorts of finding a piece names, outside brackets ("biopsy-proven lupus
     nephritis" is one: a condition); an age is one too."""
-    vocab = load_vocabulary()
     norm = _masked_brackets(_normalise(piece))
     found = {(c := vocab[t.concept_id].category) and _SORT_OF_CATEGORY.get(c, c)
              for t in vocab.find_terms(norm)}  # fmt: skip
@@ -933,12 +939,12 @@ def _masked_brackets(text: str) -> str:
     return "".join(ch if keep else " " for ch, keep in zip(text, _top_level(text), strict=True))
 
 
-def _ends_a_phrase(left: str) -> bool:
+def _ends_a_phrase(left: str, vocab: Vocabulary) -> bool:
     """Does `left` end on a value, an age, named criteria or a vocabulary term?"""
     left = _normalise(left[-80:]).rstrip()
     if _WITH_AFTER.search(left):
         return True
-    return any(t.end == len(left) for t in load_vocabulary().find_terms(left))
+    return any(t.end == len(left) for t in vocab.find_terms(left))
 
 
 def _filler_only(piece: str) -> bool:
@@ -971,7 +977,7 @@ def _lead_word_at(text: str) -> int | None:
 
 def _lead_distributed(
     text: str, out: list[tuple[str, str, _Parsed]], section: str,
-    context: tuple[str, ...], lupus_trial: bool,
+    context: tuple[str, ...], lupus_trial: bool, vocabulary: Vocabulary,
 ) -> list[tuple[str, str, _Parsed]] | None:
     """The pieces of an item whose lead word is a history word that reads the same in
     every piece, or None. "History of chronic infection within 6 months, herpes zoster
@@ -990,7 +996,7 @@ def _lead_distributed(
         if parsed.kind not in COMPUTABLE_KINDS or _window(piece) is None:
             return None
     for ctype, piece, parsed in out[1:]:
-        with_lead = _classify(f"{prefix} {piece}", section, context, None, lupus_trial)
+        with_lead = _classify(f"{prefix} {piece}", section, context, None, lupus_trial, vocabulary)
         if with_lead[0] != ctype or (with_lead[1].kind, with_lead[1].params) != (
             parsed.kind, parsed.params
         ):
@@ -1091,7 +1097,7 @@ _READMITS = re.compile(
 
 
 def _policy_reach(
-    text: str, section: str, context: tuple[str, ...], lupus_trial: bool
+    text: str, section: str, context: tuple[str, ...], lupus_trial: bool, vocabulary: Vocabulary
 ) -> _Reach | None:
     """The pieces of an item read whole as something a person checks, with the policy
     reason holding only the words it is about: its clause, from the cut before the words
@@ -1115,7 +1121,8 @@ def _policy_reach(
             continue
         if _READMITS.search(sentence):
             return None
-        parts = _pieces(sentence, section) if len(sentence) <= _COMPOUND_MAX_CHARS else []
+        parts = (_pieces(sentence, section, vocabulary) if len(sentence) <= _COMPOUND_MAX_CHARS
+                 else [])  # fmt: skip
         if not parts:
             return None
         cursor, cut = 0, None
@@ -1124,7 +1131,7 @@ def _policy_reach(
             if at < 0:
                 return None
             cursor = at + len(part)
-            parsed = _classify(part, section, context, None, lupus_trial)[1]
+            parsed = _classify(part, section, context, None, lupus_trial, vocabulary)[1]
             if _policy(parsed):
                 cut = (index, at, parsed)
                 break
@@ -1149,7 +1156,7 @@ def _policy_reach(
 
 
 def _compound(
-    draft: _Draft, clean: str, lupus_trial: bool, policy: bool = False
+    draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary, policy: bool = False
 ) -> list[tuple[str, str, _Parsed]] | None:
     """The requirements of an item the reader could not take whole, each read alone:
     [(type, text, reading)], or None when the item is not cut (one piece, a piece an
@@ -1160,7 +1167,8 @@ def _compound(
     text = clean
     heading = _INLINE_HEADING.match(text)
     rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
-    reach = _policy_reach(text, section, context, lupus_trial) if policy and not heading else None
+    reach = (_policy_reach(text, section, context, lupus_trial, vocabulary)
+             if policy and not heading else None)  # fmt: skip
     if policy and reach is None:
         return None
     unreached = reach.outside if reach is not None else text
@@ -1177,7 +1185,7 @@ def _compound(
     # as something a person checks may lose it ("Currently on dialysis or expected to need
     # it", "currently pregnant or planning a pregnancy").
     reaching = _reaching_lead(text)
-    pieces = reach.pieces if reach is not None else _pieces(text, section)
+    pieces = reach.pieces if reach is not None else _pieces(text, section, vocabulary)
     if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
         return None
     if any(a[-1:].isdigit() and _SHARED_UNIT.match(b) for a, b in itertools.pairwise(pieces)):
@@ -1189,7 +1197,7 @@ def _compound(
         sub = _INLINE_HEADING.match(piece)
         if rule == "compound:heading" and sub and _groups_only(sub["head"]):
             own_context, piece = (*context, sub["head"]), piece[sub.end() :]
-        ctype, parsed = _classify(piece, section, own_context, None, lupus_trial)
+        ctype, parsed = _classify(piece, section, own_context, None, lupus_trial, vocabulary)
         computed = parsed.kind in COMPUTABLE_KINDS
         if any(f"rule:{k}" in parsed.trace for k in _WHOLE_ITEM_RULES):
             return None
@@ -1211,7 +1219,7 @@ def _compound(
     if not computed:
         return None
     if reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p) for _, _, p in out[1:]):
-        distributed = _lead_distributed(text, out, section, context, lupus_trial)
+        distributed = _lead_distributed(text, out, section, context, lupus_trial, vocabulary)
         if distributed is None:
             return None
         out = distributed
@@ -1219,7 +1227,7 @@ def _compound(
         # "Diagnosis of depression, bipolar disorder, and schizophrenia", "tests for HIV,
         # HCV, HBV": findings of one sort listed together are alternatives, not each
         # required.
-        sorts = [f for _, t, p in out for f in _sorts(t, p)]
+        sorts = [f for _, t, p in out for f in _sorts(t, p, vocabulary)]
         if len(sorts) != len(set(sorts)):
             return None
         # "HbA1c ≥ 8% or T2D and on medication": whether "or" or "and" binds first is
@@ -1227,7 +1235,7 @@ def _compound(
         # A", "positive ANA or anti-dsDNA") stays inside its piece; between sorts it may
         # be the outer connective.
         if any(_INCLUSION_OR.search(_masked_brackets(t)) and p.kind not in COMPUTABLE_KINDS
-               and len(_categories(t)) > 1 for _, t, p in out):  # fmt: skip
+               and len(_categories(t, vocabulary)) > 1 for _, t, p in out):  # fmt: skip
             return None
     return out
 
@@ -1264,21 +1272,22 @@ _AGED_SUBJECT_LEAD = re.compile(
 )
 
 
-def _read_all(draft: _Draft, pieces: list[str], lupus_trial: bool,
+def _read_all(draft: _Draft, pieces: list[str], lupus_trial: bool, vocabulary: Vocabulary,
               kinds: tuple[str | None, ...]) -> list[_Part] | None:  # fmt: skip
     """Each piece read alone, all computable (and of the kind asked, None: any), else
     None."""
     parts: list[_Part] = []
     for piece, kind in zip(pieces, kinds, strict=True):
         piece = piece.strip()
-        ctype, parsed = _classify_draft(replace(draft, text=piece), piece, lupus_trial)
+        ctype, parsed = _classify_draft(replace(draft, text=piece), piece, lupus_trial, vocabulary)
         if parsed.kind not in COMPUTABLE_KINDS or kind not in (None, parsed.kind):
             return None
         parts.append((ctype, piece, parsed))
     return parts
 
 
-def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary
+                        ) -> list[_Part] | None:  # fmt: skip
     """An inclusion item opening with its subject: "Adults with active systemic sclerosis"
     is age ≥ 18 and the diagnosis; "Male or female patients with SLE" the diagnosis
     alone; "Adult patients" age ≥ 18. None when the item has no such subject, or it
@@ -1289,7 +1298,8 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_P
     if aged is not None:
         # "Patients older than 18 years (of both sexes) diagnosed with RA per ...": the
         # age the subject is given, then the diagnosis
-        return _read_all(draft, [aged["lead"], aged["rest"]], lupus_trial, ("age", None))
+        return _read_all(draft, [aged["lead"], aged["rest"]], lupus_trial, vocabulary,
+                         ("age", None))
     m = _SUBJECT_LEAD.match(clean)
     if m is None or m.end("tail") == m.start("tail") and m.end() < len(clean):
         return None
@@ -1304,21 +1314,24 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_P
         parts.append((INCLUSION, lead.strip(), age))
     rest = clean[m.end() :].strip()
     if rest:
-        read = _read_all(draft, [rest], lupus_trial, (None,))
+        read = _read_all(draft, [rest], lupus_trial, vocabulary, (None,))
         if read is None:
             return None
         parts += read
     return parts or None
 
 
-def _list_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+def _list_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary
+                ) -> list[_Part] | None:  # fmt: skip
     """The criteria of an item `_compound` could not cut: its clauses, each read on its
     own, else the members of its list. None when neither yields a computed criterion."""
-    return (_clause_parts(draft, clean, lupus_trial) or _member_parts(draft, clean, lupus_trial)
-            or _example_parts(draft, clean, lupus_trial))  # fmt: skip
+    return (_clause_parts(draft, clean, lupus_trial, vocabulary)
+            or _member_parts(draft, clean, lupus_trial, vocabulary)
+            or _example_parts(draft, clean, lupus_trial, vocabulary))  # fmt: skip
 
 
-def _clause_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+def _clause_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary
+                  ) -> list[_Part] | None:  # fmt: skip
     """ "History of peptic ulcer or GI bleeding; treatment with warfarin within 14 days":
     each clause is a criterion of its own, read whole, else cut as any item is; a clause
     not understood stays manual with its own reason and costs the others nothing."""
@@ -1327,17 +1340,19 @@ def _clause_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] |
         return None
     out: list[_Part] = []
     for clause in found:
-        ctype, parsed = _classify(clause, draft.section, draft.context, None, lupus_trial)
+        ctype, parsed = _classify(clause, draft.section, draft.context, None, lupus_trial,
+                                  vocabulary)
         parts = [(ctype, clause, parsed)]
         if _compound_worth_trying(parsed):
             sub = replace(draft, text=clause)
-            parts = _compound(sub, clause, lupus_trial) or _member_parts(
-                sub, clause, lupus_trial) or parts
+            parts = _compound(sub, clause, lupus_trial, vocabulary) or _member_parts(
+                sub, clause, lupus_trial, vocabulary) or parts
         out += [(t, p, replace(r, trace=(*r.trace, "list:clause"))) for t, p, r in parts]
     return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
 
 
-def _member_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+def _member_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary
+                  ) -> list[_Part] | None:  # fmt: skip
     """The members of an exclusion's list, each read with what reaches it (see
     matcher.criteria.lists): computed when every reading the list's words allow agrees,
     else manual naming the words that may reach it."""
@@ -1349,13 +1364,15 @@ def _member_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] |
             or _ANY_EXAMPLE_CUE.search(clean) or _DEFINES.search(clean)
             or guard.lead_negation(_normalise(clean))):  # fmt: skip
         return None
-    found = criteria_lists.members(clean, _term_spans(clean), _term_spans, _reaching_time)
-    if found is None or not _members_apart(found):
+    found = criteria_lists.members(clean, _term_spans(clean, vocabulary),
+                                   lambda text: _term_spans(text, vocabulary), _reaching_time)
+    if found is None or not _members_apart(found, vocabulary):
         return None
-    return _read_members(found, draft, lupus_trial)
+    return _read_members(found, draft, lupus_trial, vocabulary)
 
 
-def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial: bool
+def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial: bool,
+                  vocabulary: Vocabulary
                   ) -> list[_Part] | None:  # fmt: skip
     """Each member read with every reading its reach allows: computed when they agree,
     else manual naming the words that may reach it. None when a member may not be read
@@ -1363,7 +1380,7 @@ def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial
     computed."""
     out: list[_Part] = []
     for member in found:
-        read = [_classify(t, draft.section, draft.context, None, lupus_trial)
+        read = [_classify(t, draft.section, draft.context, None, lupus_trial, vocabulary)
                 for t in (member.own, *member.variants)]  # fmt: skip
         ctype, parsed = read[0]
         if parsed.kind == "sex" or any(f"rule:{k}" in p.trace for _, p in read
@@ -1391,7 +1408,8 @@ _EXAMPLES = re.compile(
 )
 
 
-def _example_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] | None:
+def _example_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary
+                   ) -> list[_Part] | None:  # fmt: skip
     """ "Other severe active co-morbidities (HIV, hepatitis B, severe gastrointestinal,
     neurological or blood disorders)": under a head naming a category of conditions that
     the reader cannot read, each example named is an instance of it and is excluded, read
@@ -1410,14 +1428,15 @@ def _example_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] 
     qualifiers = criteria_lists.category_qualifiers(head)
     if qualifiers is None or _UNSPLITTABLE.search(examples) or _DEFINES.search(examples):
         return None
-    ctype, whole = _classify(head, draft.section, draft.context, None, lupus_trial)
+    ctype, whole = _classify(head, draft.section, draft.context, None, lupus_trial, vocabulary)
     if whole.kind in COMPUTABLE_KINDS or _reaching_time(examples):
         return None
-    found = criteria_lists.members(examples, _term_spans(examples), _term_spans, _reaching_time)
-    if found is None or not _members_apart(found):
+    found = criteria_lists.members(examples, _term_spans(examples, vocabulary),
+                                   lambda text: _term_spans(text, vocabulary), _reaching_time)
+    if found is None or not _members_apart(found, vocabulary):
         return None
     found = [criteria_lists.with_qualifiers(member, qualifiers) for member in found]
-    read = _read_members(found, draft, lupus_trial)
+    read = _read_members(found, draft, lupus_trial, vocabulary)
     if read is None:
         return None
     judged = qualifiers[criteria_lists.history_end(qualifiers):].strip()
@@ -1440,13 +1459,12 @@ def _example_parts(draft: _Draft, clean: str, lupus_trial: bool) -> list[_Part] 
 _DEFINES = re.compile(r"\bi\.\s?e\.|\bie\b|\bnamely\b|\bthat\s+is\b", _I)
 
 
-def _members_apart(found: list[criteria_lists.Member]) -> bool:
+def _members_apart(found: list[criteria_lists.Member], vocab: Vocabulary) -> bool:
     """Can the members be read apart? Not when two name one concept and one of them says
     no time of its own ("Cancer or history of cancer cured less than 5 years ago": the
     contrast makes the first a current cancer), nor when the last ends on a bracket
     stating a time ("hydroxychloroquine or another antimalarial (-3 months)": the time may
     reach every member)."""
-    vocab = load_vocabulary()
     named = [{t.concept_id for t in vocab.find_terms(_normalise(m.own))} for m in found]
     for (a, first), (b, second) in itertools.combinations(zip(named, found, strict=True), 2):
         # "current smoker or former smoker (> 10 pack-years)": each says its own time.
@@ -1499,14 +1517,13 @@ def _children_only(items: list[_Item], max_age: float | None) -> bool:
 
 
 def _guarded(
-    items: list[_Item], about: Sequence[str], max_age: float | None = None
+    items: list[_Item], about: Sequence[str], max_age: float | None, vocab: Vocabulary
 ) -> list[_Item]:
     """Items whose reading a guard refuses become manual with the guard's reason: an
     exclusion of the trial's own condition, an inclusion requiring tuberculosis, a value
     outside plausible bounds. A childhood-onset diagnosis stays computed only in a trial
     that admits children alone (`max_age`: the record's maximum age)."""
     children_only = _children_only(items, max_age)
-    vocab = load_vocabulary()
     never = load_grammar().inclusion_never_requires
     required = [
         c
@@ -1654,15 +1671,25 @@ def _criterion(item: _Item, criterion_id: str, key: str, text: str) -> Criterion
 # =====================================================================================
 
 
-def parse_eligibility_text(text: str, about: Sequence[str] = ()) -> list[Criterion]:
+def parse_eligibility_text(
+    text: str, about: Sequence[str] = (), vocabulary: Vocabulary | None = None
+) -> list[Criterion]:
     """Criteria of an eligibility text, in registry order: "inc-1", ..., "exc-1", ...
-    `about`: what the trial is about (title, conditions), for the own-condition guard."""
-    return _criteria(_items(text, about))
+    `about`: what the trial is about (title, conditions), for the own-condition guard;
+    `vocabulary`: the run's (matcher.api.vocabulary; the packaged one by default)."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
+    return _criteria(_items(text, about, None, vocabulary))
 
 
-def parse_criteria(record: RegistryRecord) -> tuple[Criterion, ...]:
-    """Criteria of a registry record: its text plus its structured age limits and sex."""
-    items = _items(record.eligibility_text, [record.title], record.max_age_years)
+def parse_criteria(
+    record: RegistryRecord, vocabulary: Vocabulary | None = None
+) -> tuple[Criterion, ...]:
+    """Criteria of a registry record: its text plus its structured age limits and sex,
+    read with `vocabulary` (the run's; the packaged one by default)."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
+    items = _items(record.eligibility_text, [record.title], record.max_age_years, vocabulary)
     items = _structured(items, record.min_age_years, record.max_age_years, record.sex)
     return tuple(_criteria(items))
 
@@ -1672,11 +1699,15 @@ def parse_criterion(
     criterion_type: str = INCLUSION,
     criterion_id: str | None = None,
     about: Sequence[str] = (),
+    vocabulary: Vocabulary | None = None,
 ) -> Criterion:
     """One criterion sentence, classified on its own ("Hemoglobin < 70 g/L", exclusion).
-    `about`: what the trial is about ("lupus nephritis"), for the guards."""
+    `about`: what the trial is about ("lupus nephritis"), for the guards; `vocabulary`:
+    the run's (the packaged one by default)."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
     draft = _Draft(criterion_type, text, 0, "")
-    (item,) = _items_of([draft], about, compound=False)
+    (item,) = _items_of([draft], about, compound=False, vocabulary=vocabulary)
     ctype, parsed = item.type, item.parsed
     key = parsed.key
     if ctype == EXCLUSION and not key.startswith("x_"):
@@ -1685,8 +1716,11 @@ def parse_criterion(
     return _criterion(item, criterion_id or f"{prefix}-1", key, _clean_text(text))
 
 
-def trial_to_json(trial: Trial) -> dict[str, Any]:
-    """`matcher trial show --format json`."""
+def trial_to_json(trial: Trial, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
+    """`matcher trial show --format json`; readings name concepts as `vocabulary` (the
+    run's; the packaged one by default) does."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
     return {
         "trial_id": trial.trial_id,
         "title": trial.title,
@@ -1694,7 +1728,7 @@ def trial_to_json(trial: Trial) -> dict[str, Any]:
         "max_age_years": trial.max_age_years,
         "sex": trial.sex,
         "source": trial.source,
-        "criteria": [{**c.to_json(), "reading": reading(c)} for c in trial.criteria],
+        "criteria": [{**c.to_json(), "reading": reading(c, vocabulary)} for c in trial.criteria],
     }
 
 
@@ -1705,9 +1739,12 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def format_criteria_table(trial: Trial) -> str:
+def format_criteria_table(trial: Trial, vocabulary: Vocabulary | None = None) -> str:
     """A readable listing for `matcher trial show`: each criterion's reading in plain
-    words beside the registry's own words."""
+    words beside the registry's own words (concepts named as `vocabulary`, the run's; the
+    packaged one by default)."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
     limits = f"age {format_number(trial.min_age_years)}..{format_number(trial.max_age_years)}"
     lines = [
         f"{trial.trial_id}  {trial.title}",
@@ -1717,7 +1754,8 @@ def format_criteria_table(trial: Trial) -> str:
     ]
     rows = [("id", "type", "key", "kind", "reading", "text")]
     for c in trial.criteria:
-        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(reading(c), 110), _cut(c.text, 50)))
+        rows.append((c.id, c.type[:3], c.key, c.kind, _cut(reading(c, vocabulary), 110),
+                     _cut(c.text, 50)))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:5])]

@@ -27,6 +27,7 @@ from matcher.criteria.reader import parse_criteria
 from matcher.criteria.record import RegistryRecord
 from matcher.errors import RegistryError
 from matcher.model import Trial
+from matcher.nlp.vocab import Vocabulary
 
 __all__ = [
     "RegistryRecord",
@@ -75,11 +76,13 @@ def read_registry_text_all(text: str, source: str) -> list[RegistryRecord]:
     return [_read_plain(text, source)]
 
 
-def record_to_trial(record: RegistryRecord) -> Trial:
+def record_to_trial(record: RegistryRecord, vocabulary: Vocabulary | None = None) -> Trial:
+    """The trial of a record, its criteria read with `vocabulary` (the run's,
+    matcher.api.vocabulary; the packaged one by default)."""
     return Trial(
         trial_id=record.trial_id,
         title=record.title,
-        criteria=parse_criteria(record),
+        criteria=parse_criteria(record, vocabulary),
         min_age_years=record.min_age_years,
         max_age_years=record.max_age_years,
         sex=record.sex,
@@ -87,9 +90,10 @@ def record_to_trial(record: RegistryRecord) -> Trial:
     )
 
 
-def load_trial(path: str | Path, study_id: str | None = None) -> Trial:
-    """Read a registry file and parse its criteria."""
-    return record_to_trial(read_registry(path, study_id))
+def load_trial(path: str | Path, study_id: str | None = None,
+               vocabulary: Vocabulary | None = None) -> Trial:  # fmt: skip
+    """Read a registry file and parse its criteria (with `vocabulary`, as record_to_trial)."""
+    return record_to_trial(read_registry(path, study_id), vocabulary)
 
 
 # ------------------------------------------------------------------------ files

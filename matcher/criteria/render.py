@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from matcher.model import LOOKBACK_DAYS, SYSTEMIC_ROUTE, Criterion
-from matcher.nlp.vocab import load_vocabulary
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["READING_KINDS", "reading"]
 
@@ -34,8 +34,7 @@ def format_number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _label(concept_id: str) -> str:
-    vocab = load_vocabulary()
+def _label(concept_id: str, vocab: Vocabulary) -> str:
     return vocab[concept_id].label if concept_id in vocab else concept_id
 
 
@@ -45,8 +44,8 @@ def _either(items: Sequence[str], word: str = "or") -> str:
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
-def _names(concepts: Sequence[str], word: str = "or") -> str:
-    names = [_label(c) for c in concepts]
+def _names(concepts: Sequence[str], vocab: Vocabulary, word: str = "or") -> str:
+    names = [_label(c, vocab) for c in concepts]
     if len(names) > _SHOWN_DRUGS:
         shown = ", ".join(names[:_SHOWN_DRUGS])
         return f"{shown} {word} {len(names) - _SHOWN_DRUGS} more"
@@ -69,14 +68,14 @@ def _threshold(params: dict[str, Any]) -> str:
     return f"{op} {format_number(params.get('value'))} {unit}".rstrip()
 
 
-def _age(p: dict[str, Any]) -> str:
+def _age(p: dict[str, Any], vocab: Vocabulary) -> str:
     low, high = p.get("min_years"), p.get("max_years")
     if low is not None and high is not None:
         return f"age {low} to {high} years"
     return f"age ≥ {low} years" if low is not None else f"age ≤ {high} years"
 
 
-def _diagnosis(p: dict[str, Any]) -> str:
+def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
     system = f" ({p['system']})" if p.get("system") else ""
     if p.get("temporality") == "current":
         # "Active tuberculosis": the lookback, and never a past history.
@@ -84,15 +83,15 @@ def _diagnosis(p: dict[str, Any]) -> str:
                 "history does not count)")  # fmt: skip
     else:
         when = _window(p.get("window_days"))
-    text = f"{_names(p.get('concepts', []))}{system} documented {when}"
+    text = f"{_names(p.get('concepts', []), vocab)}{system} documented {when}"
     if p.get("except_concepts"):
-        text += f" (not counting {_names(p['except_concepts'])})"
+        text += f" (not counting {_names(p['except_concepts'], vocab)})"
     if p.get("other_than_own"):
         text += " (other than the trial's own condition, which is not one of them)"
     if p.get("screen_concepts"):
         # "Infection requiring hospitalisation": notes name the infection, not its course.
-        text += (f"; decided only when no {_names(p['screen_concepts'])} is documented then: "
-                 "a documented one is checked by a person")  # fmt: skip
+        text += (f"; decided only when no {_names(p['screen_concepts'], vocab)} is documented "
+                 "then: a documented one is checked by a person")  # fmt: skip
     if p.get("long_standing"):
         # "Chronic liver disease": one documented before the lookback may still hold.
         text += "; a long-standing condition: one documented before then is checked by a person"
@@ -102,7 +101,7 @@ def _diagnosis(p: dict[str, Any]) -> str:
     return text + _judged(p)
 
 
-def _biopsy(p: dict[str, Any]) -> str:
+def _biopsy(p: dict[str, Any], vocab: Vocabulary) -> str:
     classes = _either(p.get("classes", []))
     extra = f" (class {_either(p['allowed_with'], 'and')} allowed alongside)" if p.get(
         "allowed_with") else ""
@@ -120,14 +119,14 @@ def _judged(p: dict[str, Any]) -> str:
             f"{_either(p['judged'], 'and')}")  # fmt: skip
 
 
-def _score(p: dict[str, Any]) -> str:
-    return f"latest {_label(p.get('concept', ''))} {_threshold(p)}"
+def _score(p: dict[str, Any], vocab: Vocabulary) -> str:
+    return f"latest {_label(p.get('concept', ''), vocab)} {_threshold(p)}"
 
 
-def _refractory(p: dict[str, Any]) -> str:
+def _refractory(p: dict[str, Any], vocab: Vocabulary) -> str:
     duration = p.get("min_duration_days") or 0
     strict = "more than" if p.get("duration_strict") else "at least"
-    text = f"at least {p.get('min_agents')} of {_names(p.get('agents', []))} given"
+    text = f"at least {p.get('min_agents')} of {_names(p.get('agents', []), vocab)} given"
     if duration:
         text += f", the first started {strict} {duration} days before screening"
     if p.get("requires_active_proteinuria"):
@@ -136,18 +135,18 @@ def _refractory(p: dict[str, Any]) -> str:
     return text
 
 
-def _dose_limits(p: dict[str, Any]) -> str:
+def _dose_limits(p: dict[str, Any], vocab: Vocabulary) -> str:
     """ "glucocorticoid only at > 100 mg/day (as prednisone)" per limited drug."""
     parts = []
     for drug, limit in (p.get("dose_limits") or {}).items():
         op = _OPS.get(limit.get("dose_op", ""), limit.get("dose_op", "?"))
         dose = f"{op} {format_number(limit.get('dose_value'))} {limit.get('dose_unit')}"
-        parts.append(f"{_label(drug)} only at {dose} (as prednisone)")
+        parts.append(f"{_label(drug, vocab)} only at {dose} (as prednisone)")
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _drug_exposure(p: dict[str, Any]) -> str:
-    text = _drug_use(p)
+def _drug_exposure(p: dict[str, Any], vocab: Vocabulary) -> str:
+    text = _drug_use(p, vocab)
     if p.get("indication"):
         text += f"; one found is checked by a person: was it for {p['indication']}?"
     if p.get("also_during_study"):
@@ -166,14 +165,14 @@ def _drug_exposure(p: dict[str, Any]) -> str:
     return text
 
 
-def _drug_use(p: dict[str, Any]) -> str:
-    names = _names(p.get("drugs", []))
+def _drug_use(p: dict[str, Any], vocab: Vocabulary) -> str:
+    names = _names(p.get("drugs", []), vocab)
     if p.get("started_within"):
         return f"{names} started (a course whose first day is) {_window(p.get('window_days'))}"
     if not p.get("current"):
-        return f"{names}{_dose_limits(p)} given {_window(p.get('window_days'))}"
+        return f"{names}{_dose_limits(p, vocab)} given {_window(p.get('window_days'))}"
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
-    text = f"{names}{_dose_limits(p)} currently taken (latest mention within " \
+    text = f"{names}{_dose_limits(p, vocab)} currently taken (latest mention within " \
         f"{p.get('window_days')} days, not stopped)"
     if p.get("min_duration_days"):
         text += f", for at least {p['min_duration_days']} days"
@@ -184,20 +183,20 @@ def _drug_use(p: dict[str, Any]) -> str:
     return f"if on {names}: {text}" if p.get("conditional") else text
 
 
-def _lab_group(group: dict[str, Any]) -> str:
+def _lab_group(group: dict[str, Any], vocab: Vocabulary) -> str:
     if "concepts" in group and "analytes" not in group:
-        return f"{_names(group['concepts'])} documented"
-    return f"latest {_names(group.get('analytes', []), 'and')} {_threshold(group)}"
+        return f"{_names(group['concepts'], vocab)} documented"
+    return f"latest {_names(group.get('analytes', []), vocab, 'and')} {_threshold(group)}"
 
 
-def _lab(p: dict[str, Any]) -> str:
-    groups = [_lab_group(p)] + [_lab_group(a) for a in p.get("alternatives", [])]
+def _lab(p: dict[str, Any], vocab: Vocabulary) -> str:
+    groups = [_lab_group(p, vocab)] + [_lab_group(a, vocab) for a in p.get("alternatives", [])]
     text = _either(groups, p.get("combine", "and"))
     for exception in p.get("exceptions", []):
         then = "investigator decides" if exception.get("then") == "manual" else _threshold(
             {"op": p.get("op"), **{k: v for k, v in exception.items() if k != "if"},
              "unit": p.get("unit")})
-        text += f"; with {_label(exception['if'])}: {then}"
+        text += f"; with {_label(exception['if'], vocab)}: {then}"
     if p.get("csf_free_days"):
         text += f", with no colony-stimulating factor in the {p['csf_free_days']} days before"
     if p.get("below_manual"):
@@ -209,7 +208,7 @@ def _lab(p: dict[str, Any]) -> str:
     return text
 
 
-def _cd19(p: dict[str, Any]) -> str:
+def _cd19(p: dict[str, Any], vocab: Vocabulary) -> str:
     if "op" in p:
         unit = "/µL" if p.get("unit") == "/uL" else "%"
         op, value = _OPS.get(p["op"], p["op"]), format_number(p.get("value"))
@@ -220,13 +219,14 @@ def _cd19(p: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- matcher.criteria.kinds
 
 
-def _is_autoantibody(concept_id: str) -> bool:
-    return bool(load_vocabulary()[concept_id].attrs.get("autoantibody"))
+def _is_autoantibody(concept_id: str, vocab: Vocabulary) -> bool:
+    return bool(vocab[concept_id].attrs.get("autoantibody"))
 
 
-def _serology(p: dict[str, Any]) -> str:
+def _serology(p: dict[str, Any], vocab: Vocabulary) -> str:
     negative = p.get("result") == "negative"
-    names = _names([*p.get("markers", []), *p.get("infections", [])], "and" if negative else "or")
+    names = _names([*p.get("markers", []), *p.get("infections", [])], vocab,
+                   "and" if negative else "or")
     text = f"{names} {'all negative' if negative else 'positive'}"
     if p.get("equivocal") and not negative:
         text += " or equivocal"
@@ -235,7 +235,7 @@ def _serology(p: dict[str, Any]) -> str:
     if p.get("window_days") and not p.get("ever"):
         return f"{text} {_window(p['window_days'])} (the latest result)"
     text += " at any time" if p.get("ever") else " now"
-    autoantibodies = all(_is_autoantibody(m) for m in p.get("markers", []))
+    autoantibodies = all(_is_autoantibody(m, vocab) for m in p.get("markers", []))
     if not p.get("ever") and not p.get("infections") and autoantibodies:
         text += " (the latest result)"  # an autoantibody has no "current marker"
     elif not negative and not p.get("ever"):
@@ -245,8 +245,8 @@ def _serology(p: dict[str, Any]) -> str:
     return text
 
 
-def _pregnancy(p: dict[str, Any]) -> str:
-    states = _names(p.get("states", []))
+def _pregnancy(p: dict[str, Any], vocab: Vocabulary) -> str:
+    states = _names(p.get("states", []), vocab)
     window = _window(p.get("window_days"))
     if not p.get("present", True):
         return f"documented not {states} {window}"
@@ -257,10 +257,10 @@ def _pregnancy(p: dict[str, Any]) -> str:
     return text
 
 
-def _dose_exposure(p: dict[str, Any]) -> str:
+def _dose_exposure(p: dict[str, Any], vocab: Vocabulary) -> str:
     op = _OPS.get(p.get("dose_op", ""), p.get("dose_op", "?"))
     dose = f"{op} {format_number(p.get('dose_value'))} {p.get('dose_unit')}"
-    text = _names(p.get("drugs", []))
+    text = _names(p.get("drugs", []), vocab)
     text += f" cumulative dose {dose}" if p.get("cumulative") else f" {dose}"
     if p.get("prednisone_equivalent"):
         text += " (as prednisone)"
@@ -274,10 +274,10 @@ def _dose_exposure(p: dict[str, Any]) -> str:
     if p.get("stable"):
         text += "; whether the dose was stable is checked by a person"
     # "If on glucocorticoids, ≤ 10 mg/day": not taking the drug meets it.
-    return f"if on {_names(p.get('drugs', []))}: {text}" if p.get("conditional") else text
+    return f"if on {_names(p.get('drugs', []), vocab)}: {text}" if p.get("conditional") else text
 
 
-def _diagnosis_timing(p: dict[str, Any]) -> str:
+def _diagnosis_timing(p: dict[str, Any], vocab: Vocabulary) -> str:
     parts = []
     strict = "more than" if p.get("duration_strict") else "at least"
     if p.get("min_duration_days") is not None:
@@ -287,11 +287,11 @@ def _diagnosis_timing(p: dict[str, Any]) -> str:
     if p.get("onset_op") is not None:
         op = _OPS.get(p["onset_op"], p["onset_op"])
         parts.append(f"with onset at age {op} {format_number(p.get('onset_age_years'))}")
-    return f"{_names(p.get('concepts', []))} {', '.join(parts)}"
+    return f"{_names(p.get('concepts', []), vocab)} {', '.join(parts)}"
 
 
-def _allergy(p: dict[str, Any]) -> str:
-    agent = _names(p.get("agents", []))
+def _allergy(p: dict[str, Any], vocab: Vocabulary) -> str:
+    agent = _names(p.get("agents", []), vocab)
     reaction = "allergy, intolerance or adverse reaction" if p.get("intolerance") else "allergy"
     text = f"{reaction} to {agent} documented (an allergy list naming other agents only, or "
     text += "NKDA, is its absence; no allergy record at all is checked by a person)"
@@ -300,9 +300,11 @@ def _allergy(p: dict[str, Any]) -> str:
     return text
 
 
-_PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
+# Each phrase reads the params with the run's vocabulary (concept names, which marker is an
+# autoantibody); most need it, so every one takes it.
+_PHRASES: dict[str, Callable[[dict[str, Any], Vocabulary], str]] = {
     "age": _age,
-    "sex": lambda p: f"sex is {p.get('sex')}",
+    "sex": lambda p, _: f"sex is {p.get('sex')}",
     "diagnosis": _diagnosis,
     "biopsy": _biopsy,
     "score": _score,
@@ -310,9 +312,11 @@ _PHRASES: dict[str, Callable[[dict[str, Any]], str]] = {
     "drug_exposure": _drug_exposure,
     "lab": _lab,
     "cd19": _cd19,
-    "ana": lambda p: f"ANA titre ≥ 1:{p.get('min_titre')} ever documented",
-    "venous": lambda p: "good venous access (a person confirms; poor access documented fails it)",
-    "hemodynamic": lambda p: (
+    "ana": lambda p, _: f"ANA titre ≥ 1:{p.get('min_titre')} ever documented",
+    "venous": lambda p, _: (
+        "good venous access (a person confirms; poor access documented fails it)"
+    ),
+    "hemodynamic": lambda p, _: (
         "haemodynamically stable (a person confirms; instability documented fails it)"
     ),
     # matcher.criteria.kinds: a vital is read and evaluated like a lab
@@ -340,11 +344,14 @@ def _groups(criterion: Criterion) -> str:
     return out
 
 
-def reading(criterion: Criterion) -> str:
+def reading(criterion: Criterion, vocabulary: Vocabulary | None = None) -> str:
     """The criterion in plain words, from its kind and params (never its text), after
-    the groups it belongs to."""
+    the groups it belongs to; concepts named as `vocabulary` (the run's; the packaged one
+    by default) names them."""
     phrase = _PHRASES.get(criterion.kind)
     if phrase is None:
         return f"{_groups(criterion)}MANUAL: {criterion.manual_reason or 'a person must check'}"
     verb = "INCLUDE if" if criterion.type == "inclusion" else "EXCLUDE if"
-    return f"{_groups(criterion)}{verb}: {phrase(criterion.params)}"
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
+    return f"{_groups(criterion)}{verb}: {phrase(criterion.params, vocabulary)}"

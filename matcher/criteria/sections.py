@@ -23,7 +23,7 @@ from matcher.criteria.lexicon import (
     _normalise,
 )
 from matcher.nlp.vocab import (
-    load_vocabulary,
+    Vocabulary,
 )
 
 # =====================================================================================
@@ -181,9 +181,8 @@ def _ends_with_colon(text: str) -> bool:
     return text.rstrip().endswith((":", "："))
 
 
-def _has_content(text: str) -> bool:
+def _has_content(text: str, vocab: Vocabulary) -> bool:
     """Does the text name something computable itself ("eGFR", "SLE", "≥ 30")?"""
-    vocab = load_vocabulary()
     norm = _normalise(text)
     if any(vocab[t.concept_id].category in _COMPUTABLE for t in vocab.find_terms(norm)):
         return True
@@ -199,16 +198,16 @@ def _is_sub_item(line: _Line, parent: _Draft) -> bool:
     return line.marker != parent.marker
 
 
-def _starts_prose_continuation(text: str) -> bool:
+def _starts_prose_continuation(text: str, vocab: Vocabulary) -> bool:
     """A lower-case start that is not itself a named analyte or drug: "prothrombin time
     (PT) ≤1.5×ULN" is a new item, "and no evidence of ..." continues the last one."""
     if not text[:1].islower():
         return False
-    terms = load_vocabulary().find_terms(_normalise(text))
+    terms = vocab.find_terms(_normalise(text))
     return not (terms and terms[0].start == 0)
 
 
-def _continues(line: _Line, last: _Draft) -> bool:
+def _continues(line: _Line, last: _Draft, vocab: Vocabulary) -> bool:
     if _STRONG_QUALIFIER.match(line.text):
         return True
     if line.marker == "" and line.indent > last.indent:
@@ -225,7 +224,7 @@ def _continues(line: _Line, last: _Draft) -> bool:
     # A sibling bullet is its own item even when it starts in lower case: "* have active
     # DLE ..." then "* have a confirmed diagnosis of SLE ..." are two criteria.
     sibling = bool(line.marker) and line.marker == last.marker and line.indent == last.indent
-    return not sibling and _starts_prose_continuation(line.text)
+    return not sibling and _starts_prose_continuation(line.text, vocab)
 
 
 # A line that stops on a word that needs what follows: a connective, a preposition, an
@@ -244,7 +243,8 @@ def _join(first: str, second: str) -> str:
 class _Builder:
     """Turns the lines of one eligibility text into criterion drafts, in order."""
 
-    def __init__(self, populations: dict[str, str] | None = None) -> None:
+    def __init__(self, vocab: Vocabulary, populations: dict[str, str] | None = None) -> None:
+        self.vocab = vocab  # the run's: which lines name something (matcher.nlp.vocab)
         # "For patients:" / "For control subjects:": block headings naming a population
         # (matcher.criteria.groups.population_headings), each a cohort of its own.
         self.populations = populations or {}
@@ -256,7 +256,7 @@ class _Builder:
         self.cohort: tuple[str, int] | None = None  # ("Part B", indent of its heading)
 
     def feed(self, line: _Line) -> None:
-        lead = _requirement_before_heading(line.text)
+        lead = _requirement_before_heading(line.text, self.vocab)
         if lead is not None:
             # "We excluded participants with RA, SLE or scleroderma. Any patient with any
             # of the following is excluded:": the first sentence is an item of its own,
@@ -281,7 +281,7 @@ class _Builder:
         if collector is not None:
             collector.text = _join(collector.text, line.text)
             return
-        if self.last is not None and _continues(line, self.last):
+        if self.last is not None and _continues(line, self.last, self.vocab):
             self.last.text = _join(self.last.text, line.text)
             return
         self._add(line)
@@ -337,7 +337,7 @@ class _Builder:
             # "Persistent active nephritis after two induction regimens, AND:": a
             # requirement joined to the items after it, not a heading over them.
             return
-        if _DEFINING_END.search(line.text) and _has_content(line.text):
+        if _DEFINING_END.search(line.text) and _has_content(line.text, self.vocab):
             draft.collects = True
             draft.head = line.text
         else:
@@ -352,7 +352,7 @@ class _Builder:
         return [d for d in self.drafts if not (d.heading and d.followed)]
 
 
-def _requirement_before_heading(text: str) -> str | None:
+def _requirement_before_heading(text: str, vocab: Vocabulary) -> str | None:
     """The sentences before a list heading's last one, when they name something computable
     themselves ("Patients with psoriasis are not eligible. In addition, the following are
     excluded:"); None for a heading of one sentence or one whose earlier sentences only
@@ -364,14 +364,14 @@ def _requirement_before_heading(text: str) -> str | None:
         return None
     last = sentences[-1]
     lead = text[: text.rindex(last)].strip()
-    if not lead or _ends_with_colon(lead) or not _has_content(lead):
+    if not lead or _ends_with_colon(lead) or not _has_content(lead, vocab):
         return None
     return lead
 
 
-def _drafts(text: str) -> list[_Draft]:
+def _drafts(text: str, vocab: Vocabulary) -> list[_Draft]:
     lines = list(_lines(text))
-    builder = _Builder(criteria_groups.population_headings([line.text for line in lines]))
+    builder = _Builder(vocab, criteria_groups.population_headings([line.text for line in lines]))
     for line in lines:
         builder.feed(line)
     return builder.result()

@@ -121,7 +121,7 @@ def _phrases(data: dict[str, Any], key: str) -> list[str]:
     return list(values)
 
 
-def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> TemporalityRules:
+def read_temporality_rules(text: str, vocab: Vocabulary) -> TemporalityRules:
     """The rules from the text of a temporality file, validated: an unknown or missing
     key, a duplicate or meaningless entry, a phrase both current and judged, or an
     unknown concept id raises VocabularyError naming the file and the key."""
@@ -157,7 +157,6 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
         if tuple(words_of(phrase)) in times:
             _fail("entry also a time or a judgement", "suspected", phrase,
                   "a word that only makes a suspicion count")  # fmt: skip
-    vocab = vocab or load_vocabulary()
     states = data["state_concepts"]
     if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
         _fail("not a list", "state_concepts", states, "a list of concept ids")
@@ -198,8 +197,10 @@ def read_temporality_rules(text: str, vocab: Vocabulary | None = None) -> Tempor
 
 @cache
 def load_temporality() -> TemporalityRules:
-    """The packaged rules, read and validated once."""
-    return read_temporality_rules(criteria_data_text("criteria_temporality.json"))
+    """The packaged rules, read and validated once against the packaged vocabulary (the
+    concept ids they name must exist)."""
+    return read_temporality_rules(criteria_data_text("criteria_temporality.json"),
+                                  load_vocabulary())
 
 
 # =====================================================================================
@@ -263,7 +264,8 @@ def read_temporality(
     terms: Sequence[tuple[int, int, str]],
     window_days: int | None,
     concepts: Sequence[str] = (),
-    vocab: Vocabulary | None = None,
+    *,
+    vocab: Vocabulary,
     rules: TemporalityRules | None = None,
     headings: Sequence[str] = (),
 ) -> TemporalReading:
@@ -274,7 +276,6 @@ def read_temporality(
     headings that group it: under "Current or medical history of:" an "Active
     tuberculosis" is current or past, which is ever."""
     rules = rules or load_temporality()
-    vocab = vocab or load_vocabulary()
     term_spans = [(s, e) for s, e, _ in terms]
     found = TemporalReading()
     concepts = list(concepts) or [c for _, _, c in terms]
@@ -418,7 +419,7 @@ def read_temporality(
 def narrowing_qualifiers(
     text: str,
     terms: Sequence[tuple[int, int, str]],
-    vocab: Vocabulary | None = None,
+    vocab: Vocabulary,
     rules: TemporalityRules | None = None,
 ) -> list[tuple[int, int]]:
     """The (start, end) of judged words inside a vocabulary term that narrow the term's
@@ -430,7 +431,6 @@ def narrowing_qualifiers(
     "severe" in "severe combined immunodeficiency" is the disease's name ("combined
     immunodeficiency" is no term): nothing is judged."""
     rules = rules or load_temporality()
-    vocab = vocab or load_vocabulary()
     qualifiers = load_grammar().term_qualifiers
     found: list[tuple[int, int]] = []
     for start, end, concept in terms:

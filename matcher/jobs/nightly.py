@@ -261,6 +261,7 @@ def _format_problem(path: Path) -> RejectEntry | None:
 
 
 def _load_trials(path: Path) -> tuple[list[Trial], list[Path]]:
+    from matcher import api
     from matcher.criteria.registry import read_registry_all, record_to_trial
 
     if path.is_dir():
@@ -287,7 +288,7 @@ def _load_trials(path: Path) -> tuple[list[Trial], list[Path]]:
     trials: dict[str, tuple[Trial, Path]] = {}
     for file in files:
         for record in read_registry_all(file):  # RegistryError (exit 1) names the file
-            trial = record_to_trial(record)
+            trial = record_to_trial(record, api.vocabulary())
             known = trials.get(trial.trial_id)
             if known is None:
                 trials[trial.trial_id] = (trial, file)

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from matcher.model import Assertion, Criterion, Finding, Status
 from matcher.nlp.allergy import AGENT, NONE
-from matcher.nlp.vocab import load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 
 __all__ = ["NO_RECORD_REASON", "decide"]
 
@@ -35,8 +35,7 @@ NO_RECORD_REASON = (
 )
 
 
-def _expanded(concepts: Iterable[str]) -> set[str]:
-    vocabulary = load_vocabulary()
+def _expanded(concepts: Iterable[str], vocabulary: Vocabulary) -> set[str]:
     out: set[str] = set()
     for concept in concepts:
         out.add(concept)
@@ -45,12 +44,11 @@ def _expanded(concepts: Iterable[str]) -> set[str]:
     return out
 
 
-def _names(concepts: Iterable[str]) -> str:
-    vocabulary = load_vocabulary()
+def _names(concepts: Iterable[str], vocabulary: Vocabulary) -> str:
     return ", ".join(vocabulary[c].label if c in vocabulary else c for c in concepts)
 
 
-def _match(finding: Finding, wanted: set[str]) -> bool | None:
+def _match(finding: Finding, wanted: set[str], vocabulary: Vocabulary) -> bool | None:
     """True: the finding's agent is one asked for; False: another one; None: it may be
     (an agent the vocabulary does not name, or a class that overlaps the ones asked)."""
     agent = finding.attrs.get("agent")
@@ -58,7 +56,7 @@ def _match(finding: Finding, wanted: set[str]) -> bool | None:
         return None
     if agent in wanted:
         return True
-    members = _expanded([agent]) - {agent}
+    members = _expanded([agent], vocabulary) - {agent}
     if members and members <= wanted:
         return True
     if members & wanted:
@@ -67,47 +65,50 @@ def _match(finding: Finding, wanted: set[str]) -> bool | None:
 
 
 def decide(
-    criterion: Criterion, findings: list[Finding]
+    criterion: Criterion, findings: list[Finding], vocabulary: Vocabulary
 ) -> tuple[Status, str, list[Finding]]:
     """(status, reason, evidence) of an allergy criterion over the patient's allergy
-    findings (every assertion, oldest first)."""
+    findings (every assertion, oldest first); `vocabulary` names the agents and expands
+    their classes."""
     params = criterion.params
     named = list(params.get("agents", []))
-    wanted = _expanded(named)
-    what = _names(named)
+    wanted = _expanded(named, vocabulary)
+    what = _names(named, vocabulary)
     counts_intolerance = bool(params.get("intolerance"))
     agents = [f for f in findings if f.concept == AGENT]
     facts = [f for f in agents if f.is_patient_fact]
-    hits = [f for f in facts if _match(f, wanted) is True]
+    hits = [f for f in facts if _match(f, wanted, vocabulary) is True]
     counted = [f for f in hits
                if f.attrs.get("reaction") == "allergy" or counts_intolerance]  # fmt: skip
     if counted:
         graded = [f for f in counted if f.attrs.get("severe")]
         latest = (graded or counted)[-1]
-        label = f"{latest.attrs.get('reaction')} to {_names([latest.attrs['agent']])}"
+        label = f"{latest.attrs.get('reaction')} to {_names([latest.attrs['agent']], vocabulary)}"
         if params.get("severe") and not graded:
             return (Status.UNKNOWN, f"{label} documented; whether the reaction was severe "
                     "is checked by a person", [latest])  # fmt: skip
         return Status.MET, f"{label} documented", [latest]
     if hits:
         return (Status.UNKNOWN, f"{hits[-1].attrs.get('reaction')} to "
-                f"{_names([hits[-1].attrs['agent']])} documented, not stated to be an allergy: "
-                "a person checks", [hits[-1]])  # fmt: skip
-    maybe = [f for f in facts if _match(f, wanted) is None]
+                f"{_names([hits[-1].attrs['agent']], vocabulary)} documented, not stated to be "
+                "an allergy: a person checks", [hits[-1]])  # fmt: skip
+    maybe = [f for f in facts if _match(f, wanted, vocabulary) is None]
     if maybe:
         return (Status.UNKNOWN, "an allergy is documented to an agent that may be "
                 f"{what} (the vocabulary does not name it or names a wider group): a person "
                 "checks", [maybe[-1]])  # fmt: skip
     hedged = [f for f in agents if f.assertion is Assertion.UNCERTAIN
-              and _match(f, wanted) is not False]  # fmt: skip
+              and _match(f, wanted, vocabulary) is not False]  # fmt: skip
     if hedged:
         return Status.UNKNOWN, f"a possible allergy to {what} is documented", [hedged[-1]]
     record = [f for f in findings if f.concept == NONE and f.is_patient_fact]
     record += [f for f in facts if f.attrs.get("listed")]
     denied = [f for f in agents if f.assertion is Assertion.NEGATED
-              and _match(f, wanted) is True]  # fmt: skip
+              and _match(f, wanted, vocabulary) is True]  # fmt: skip
     if named and all(
-        any(_expanded([f.attrs["agent"]]) & _expanded([n]) for f in denied) for n in named
+        any(_expanded([f.attrs["agent"]], vocabulary) & _expanded([n], vocabulary)
+            for f in denied)
+        for n in named
     ):
         record += denied
     if record and counts_intolerance:

@@ -46,6 +46,7 @@ from matcher.model import (
     Trial,
     UnknownCause,
 )
+from matcher.nlp.vocab import Vocabulary
 
 MODEL_FORMAT = "matcher-eligibility-logreg"
 FORMAT_VERSION = 1
@@ -435,9 +436,9 @@ class TrainingSet:
     undecided: int = 0
 
 
-def _view_result(case: Case, findings: Sequence[Finding],
-                 note_dates: Mapping[str, dt.date]) -> PatientResult:
-    return judge_patient(case.trial, case.patient, findings, note_dates, case.as_of)
+def _view_result(case: Case, findings: Sequence[Finding], note_dates: Mapping[str, dt.date],
+                 vocabulary: Vocabulary | None) -> PatientResult:  # fmt: skip
+    return judge_patient(case.trial, case.patient, findings, note_dates, case.as_of, vocabulary)
 
 
 def build_training_set(
@@ -446,12 +447,14 @@ def build_training_set(
     views: int = 8,
     seed: int = 0,
     mask: tuple[float, float] = (0.2, 0.7),
+    vocabulary: Vocabulary | None = None,
 ) -> TrainingSet:
-    """Full and masked views of every case, labelled with the case's known answer."""
+    """Full and masked views of every case, labelled with the case's known answer, judged
+    with `vocabulary` (the run's; the packaged one by default)."""
     names = feature_names()
     out = TrainingSet(examples=[], full=[])
     for case in cases:
-        full = _view_result(case, case.findings, note_dates)
+        full = _view_result(case, case.findings, note_dates, vocabulary)
         full_values = features(full, case.findings, note_dates, case.as_of)
         full_vector = tuple(full_values[n] for n in names)
         out.full.append((case, full, full_vector))
@@ -480,7 +483,7 @@ def build_training_set(
                 continue
             seen.add(kept)
             masked = [f for f in case.findings if f.note_id in kept]
-            result = _view_result(case, masked, note_dates)
+            result = _view_result(case, masked, note_dates, vocabulary)
             values = features(result, masked, note_dates, case.as_of)
             out.examples.append(
                 Example(case.trial_id, case.patient.patient_id, view, len(kept), len(pool),

@@ -31,7 +31,7 @@ from matcher.nlp.allergy import AGENT as ALLERGY_AGENT
 from matcher.nlp.allergy import NONE as NO_ALLERGY
 from matcher.nlp.dates import completed_years
 from matcher.nlp.doses import grams, milligrams, steroid_factor, systemic_steroid
-from matcher.nlp.vocab import load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 
 Evaluator = Callable[[Criterion, Timeline], CriterionResult]
 
@@ -64,16 +64,16 @@ _PREPARED: dict[tuple[int, Callable[..., Any]], tuple[Criterion, Any]] = {}
 _PREPARED_MAX = 4096  # criteria of every loaded trial, with room to spare
 
 
-def _prepared(criterion: Criterion, build: Callable[[Criterion], Any]) -> Any:
-    """`build(criterion)`, computed once per criterion object. Keyed on identity, not
-    equality: a Criterion's params take no part in its equality, so two trials' "c3" could
-    compare equal with different thresholds. The entry holds the criterion, so its id is
-    not reused while cached."""
-    key = (id(criterion), build)
+def _prepared(criterion: Criterion, build: Callable[..., Any], *given: Any) -> Any:
+    """`build(criterion, *given)`, computed once per criterion object (and vocabulary, when
+    given one). Keyed on identity, not equality: a Criterion's params take no part in its
+    equality, so two trials' "c3" could compare equal with different thresholds. The entry
+    holds the criterion, so its id is not reused while cached; `given` is held by the key."""
+    key = (id(criterion), build, given)
     entry = _PREPARED.get(key)
     if entry is not None and entry[0] is criterion:
         return entry[1]
-    value = build(criterion)
+    value = build(criterion, *given)
     if len(_PREPARED) >= _PREPARED_MAX:
         _PREPARED.clear()
     _PREPARED[key] = (criterion, value)
@@ -170,8 +170,7 @@ def _current(
 
 
 @cache
-def _label(concept_id: str) -> str:
-    vocabulary = load_vocabulary()
+def _label(vocabulary: Vocabulary, concept_id: str) -> str:
     return vocabulary[concept_id].label if concept_id in vocabulary else concept_id
 
 
@@ -251,9 +250,8 @@ def _sex(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 
 
 @cache
-def _implied_by(concept_id: str) -> frozenset[str]:
+def _implied_by(vocabulary: Vocabulary, concept_id: str) -> frozenset[str]:
     """Concepts whose presence implies this one: lupus nephritis implies SLE."""
-    vocabulary = load_vocabulary()
     implied = {concept_id}
     for concept in vocabulary.concepts.values():
         if concept_id in concept.attrs.get("implies", ()):
@@ -261,23 +259,23 @@ def _implied_by(concept_id: str) -> frozenset[str]:
     return frozenset(implied)
 
 
-def _diagnosis_concepts(criterion: Criterion) -> tuple[tuple[str, ...], str]:
+def _diagnosis_concepts(criterion: Criterion, vocabulary: Vocabulary
+                        ) -> tuple[tuple[str, ...], str]:  # fmt: skip
     """Every concept that affirms the diagnosis, in a fixed order, and its names."""
     concepts: set[str] = set()
     for concept_id in criterion.params.get("concepts", []):
-        concepts |= _implied_by(concept_id)
+        concepts |= _implied_by(vocabulary, concept_id)
     # "Malignancy, except non-melanoma skin cancer": a skin cancer implies malignancy but
     # the item lets it through.
     concepts -= set(criterion.params.get("except_concepts", ()))
-    names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
+    names = ", ".join(_label(vocabulary, c) for c in criterion.params.get("concepts", []))
     return tuple(sorted(concepts)), names
 
 
-def _absence_unknown(criterion: Criterion) -> str | None:
+def _absence_unknown(criterion: Criterion, vocabulary: Vocabulary) -> str | None:
     """Why no mention of a listed condition does not show it absent, or None. Notes name
     "pneumonia treated with IV ceftriaxone", seldom "infection requiring hospitalisation":
     such a concept says so in its data (concepts.jsonl attrs "absence_unknown")."""
-    vocabulary = load_vocabulary()
     for concept_id in criterion.params.get("concepts", []):
         if concept_id in vocabulary:
             reason = vocabulary[concept_id].attrs.get("absence_unknown")
@@ -296,11 +294,11 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
     screens = criterion.params.get("screen_concepts")
     if not screens:
         return None
-    names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
-    concepts = sorted(set().union(*(_implied_by(c) for c in screens)))
+    names = ", ".join(_label(timeline.vocabulary, c) for c in criterion.params.get("concepts", []))
+    concepts = sorted(set().union(*(_implied_by(timeline.vocabulary, c) for c in screens)))
     found = [f for f in timeline.of(*concepts)
              if window is None or (timeline.as_of - _when(f, timeline)).days <= window]  # fmt: skip
-    label = " or ".join(_label(c) for c in screens)
+    label = " or ".join(_label(timeline.vocabulary, c) for c in screens)
     span = "ever" if window is None else f"in the {window} days before screening"
     if found:
         latest = _latest(found, timeline)
@@ -312,7 +310,7 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
 
 
 def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
-    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
     affirmed = timeline.of(*concepts)
     if "dx.lupus_nephritis" in concepts or "dx.sle" in concepts:
         # A biopsy read as lupus nephritis class III/IV affirms the disease.
@@ -339,7 +337,7 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         screened = _screened(criterion, timeline, window)
         if screened is not None:
             return screened
-        unsure = _absence_unknown(criterion)
+        unsure = _absence_unknown(criterion, timeline.vocabulary)
         if unsure is not None:
             return _unknown(criterion, UnknownCause.ABSENT, f"{names} not documented: {unsure}")
         return _result(criterion, Status.NOT_MET, f"{names} not documented; confirm at screening")
@@ -369,7 +367,7 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
     affirmed mention in the lookback. A past history ("history of TB", "previously on
     dialysis") does not count; an affirmed mention older than the lookback may or may not
     still hold, so a person checks it."""
-    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
     window = int(criterion.params.get("window_days") or LOOKBACK_DAYS)
     as_of = timeline.as_of
     mentions = timeline.of(*concepts, facts_only=False)
@@ -396,7 +394,7 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         older = _long_standing_before(criterion, timeline, window)
         if older is not None:
             return older
-        unsure = _absence_unknown(criterion)
+        unsure = _absence_unknown(criterion, timeline.vocabulary)
         if unsure is not None:
             # "Active neurological disease": silence is no more telling now than ever.
             return _unknown(criterion, UnknownCause.ABSENT,
@@ -425,7 +423,7 @@ def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
     ever = _screened(criterion, timeline, None)
     if ever is None or ever.status is not Status.MANUAL:
         return None
-    names = ", ".join(_label(c) for c in criterion.params.get("concepts", []))
+    names = ", ".join(_label(timeline.vocabulary, c) for c in criterion.params.get("concepts", []))
     return CriterionResult(criterion, Status.UNKNOWN,
                            f"{ever.reason.split(';')[0]}, before the {window}-day lookback: "
                            f"whether it is the long-standing {names} now must be checked",
@@ -452,7 +450,7 @@ def _suspicion(result: CriterionResult, timeline: Timeline) -> CriterionResult:
     if not criterion.params.get("suspected") or result.status not in (Status.NOT_MET,
                                                                        Status.UNKNOWN):
         return result
-    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
     window = criterion.params.get("window_days")
     suspicions = [f for f in timeline.of(*concepts, facts_only=False)
                   if f.assertion == Assertion.UNCERTAIN
@@ -565,7 +563,7 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         for f in timeline.of(*concepts)
         if isinstance(f.value, (int, float)) and not f.attrs.get("at_diagnosis")
     ]
-    label = _label(concept)
+    label = _label(timeline.vocabulary, concept)
     latest, why = _current(scores, timeline, f"{label} score")
     if latest is None:
         return _unknown(criterion, _stale_or_absent(scores), why or "")
@@ -573,7 +571,8 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     shown = _fmt(value)
     if latest.concept != concept and concept == "score.ecog":
         value = float(_ecog_from_scale(value))
-        shown = f"{_label(latest.concept)} {_fmt(float(latest.value))} (≈ ECOG {_fmt(value)})"
+        shown = (f"{_label(timeline.vocabulary, latest.concept)} {_fmt(float(latest.value))} "
+                 f"(≈ ECOG {_fmt(value)})")  # fmt: skip
     elif latest.concept == "score.ecog" and concept != "score.ecog":
         # ECOG 1 ≈ Lansky/Karnofsky 70-80: decided only when the whole band agrees.
         low, high = _SCALE_FROM_ECOG.get(int(value), (0, 0))
@@ -582,10 +581,12 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             return _unknown(
                 criterion,
                 UnknownCause.AMBIGUOUS,
-                f"ECOG {_fmt(value)} ≈ {_label(concept)} {low}-{high}, which "
+                f"ECOG {_fmt(value)} ≈ {_label(timeline.vocabulary, concept)} {low}-{high}, "
+                "which "
                 f"straddles {_describe_threshold(criterion.params)}",
             )
-        value, shown = float(low), f"ECOG {_fmt(value)} (≈ {_label(concept)} {low}-{high})"
+        shown = f"ECOG {_fmt(value)} (≈ {_label(timeline.vocabulary, concept)} {low}-{high})"
+        value = float(low)
     ok = _compare(criterion.params, value)
     status = Status.MET if ok == (criterion.type == "inclusion") else Status.NOT_MET
     if criterion.type == "exclusion":
@@ -684,13 +685,14 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
                 criterion,
                 Status.NOT_MET,
                 f"earliest documented start of a listed agent "
-                f"({_label(earliest.concept)}, {started[earliest.concept]}) is "
+                f"({_label(timeline.vocabulary, earliest.concept)}, {started[earliest.concept]}) "
+                "is "
                 f"{days} days before screening, not more than {min_days}",
                 [earliest],
                 timeline,
             )
     if len(by_agent) < min_agents:
-        named = ", ".join(sorted(_label(a) for a in by_agent)) or "none"
+        named = ", ".join(sorted(_label(timeline.vocabulary, a) for a in by_agent)) or "none"
         # None documented is absence; some documented is treatment the notes speak of,
         # only not enough of it to decide (one agent where two are needed).
         return _unknown(
@@ -721,7 +723,7 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             "or statement of non-remission",
         )
     agents_text = ", ".join(
-        f"{_label(f.concept)} from {started[f.concept]}"
+        f"{_label(timeline.vocabulary, f.concept)} from {started[f.concept]}"
         for f in sorted(by_agent.values(), key=lambda f: started[f.concept])
     )
     return _result(criterion, Status.MET, f"{agents_text}; {proteinuria}", evidence, timeline)
@@ -759,15 +761,15 @@ def _recap_last_exposure(
     return max(documented) if documented else last
 
 
-def _exposure_concepts(criterion: Criterion) -> tuple[str, tuple[str, ...]]:
+def _exposure_concepts(criterion: Criterion, vocabulary: Vocabulary
+                       ) -> tuple[str, tuple[str, ...]]:  # fmt: skip
     """The drugs' names, and the concepts that count as exposure: the drugs and the
     classes that stand for them."""
     drugs = criterion.params.get("drugs", [])
-    names = ", ".join(sorted({_label(d) for d in drugs}))
+    names = ", ".join(sorted({_label(vocabulary, d) for d in drugs}))
     wanted = set(drugs)
     # "anti-CD20 therapy" in a note is a class finding: it counts for an exclusion that
     # names any of its members.
-    vocabulary = load_vocabulary()
     # Only a class wholly inside the criterion's list: "anti-CD20 therapy" counts for
     # "rituximab or another anti-CD20"; "immunosuppression" says nothing of cyclophosphamide.
     # "Avoid live vaccines" is the advice most notes give, not a vaccine given: such a
@@ -796,7 +798,7 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
     if criterion.params.get("started_within"):
         return _started_within(criterion, timeline)
     window = criterion.params.get("window_days")
-    names, concepts = _prepared(criterion, _exposure_concepts)
+    names, concepts = _prepared(criterion, _exposure_concepts, timeline.vocabulary)
     exposures = timeline.of(*concepts)
     ever = exposures
     if window is not None:
@@ -811,7 +813,8 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
         latest = _latest(ever, timeline)
         assert latest is not None
         return _result(criterion, Status.UNKNOWN,
-                       f"{_label(latest.concept)} on {_when(latest, timeline)}, before the "
+                       f"{_label(timeline.vocabulary, latest.concept)} on "
+                       f"{_when(latest, timeline)}, before the "
                        f"{window} days: is it within 5 half-lives? A person checks")  # fmt: skip
     if any(criterion.params.get(k) for k in ("dose_limits", "indication", "route")):
         return _qualified_exposure(criterion, timeline, exposures, names)
@@ -820,7 +823,8 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
         span = f"within {window} days" if window is not None else "documented"
         status = Status.MET if criterion.type == "exclusion" else Status.MET
         return _result(
-            criterion, status, f"{_label(latest.concept)} exposure {span}", [latest], timeline
+            criterion, status, f"{_label(timeline.vocabulary, latest.concept)} exposure {span}",
+            [latest], timeline
         )
     if criterion.type == "exclusion":
         return _result(
@@ -837,7 +841,7 @@ def _started_within(criterion: Criterion, timeline: Timeline) -> CriterionResult
     course that ended before it, with no start date written, is unknown."""
     window = int(criterion.params["window_days"])
     first_day = timeline.as_of - dt.timedelta(days=window)
-    names, concepts = _prepared(criterion, _exposure_concepts)
+    names, concepts = _prepared(criterion, _exposure_concepts, timeline.vocabulary)
     by_concept: dict[str, list[Finding]] = {}
     for finding in timeline.of(*concepts):
         by_concept.setdefault(finding.concept, []).append(finding)
@@ -855,7 +859,7 @@ def _started_within(criterion: Criterion, timeline: Timeline) -> CriterionResult
             continue  # not taken in the window at all
         prior = [f for f in findings if _drug_start(f, timeline) < first_day]
         last_prior = max(prior, key=lambda f: _exposure_span(f, timeline)[1], default=None)
-        label = _label(concept)
+        label = _label(timeline.vocabulary, concept)
         if last_prior is not None:
             _, end, closed = _exposure_span(last_prior, timeline)
             if not (closed and end < first_day) and not last_prior.attrs.get("stopped"):
@@ -869,7 +873,8 @@ def _started_within(criterion: Criterion, timeline: Timeline) -> CriterionResult
         latest = _latest(started, timeline)
         assert latest is not None
         return _result(criterion, Status.MET,
-                       f"{_label(latest.concept)} started {_drug_start(latest, timeline)}, "
+                       f"{_label(timeline.vocabulary, latest.concept)} started "
+                       f"{_drug_start(latest, timeline)}, "
                        f"within {window} days", [latest], timeline)  # fmt: skip
     if unknown:
         return _result(criterion, Status.UNKNOWN, "; ".join(unknown))
@@ -905,7 +910,7 @@ def _qualified_exposure(
         decided = [f for f in counting if _route_decided(params, f)]
         latest = _latest(decided or counting, timeline)
         assert latest is not None
-        found = f"{_label(latest.concept)} on {_when(latest, timeline)}"
+        found = f"{_label(timeline.vocabulary, latest.concept)} on {_when(latest, timeline)}"
         unread_qualifier = _person_checks(params)
         if unread_qualifier and not decided:
             return _unknown(criterion, UnknownCause.AMBIGUOUS, f"{found}: {unread_qualifier}")
@@ -980,7 +985,7 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     params = criterion.params
     window = params.get("window_days") or LOOKBACK_DAYS
     minimum = params.get("min_duration_days")
-    names, concepts = _prepared(criterion, _exposure_concepts)
+    names, concepts = _prepared(criterion, _exposure_concepts, timeline.vocabulary)
     by_concept: dict[str, list[Finding]] = {}
     for finding in timeline.of(*concepts):
         by_concept.setdefault(finding.concept, []).append(finding)
@@ -989,7 +994,7 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     states: list[tuple[str, str, list[Finding]]] = []
     for findings in by_concept.values():
         taking, latest, start, written = _taking_now(findings, timeline, window)
-        label, when = _label(latest.concept), _when(latest, timeline)
+        label, when = _label(timeline.vocabulary, latest.concept), _when(latest, timeline)
         held = (timeline.as_of - start).days
         dose_state = _current_dose_state(latest, limits.get(latest.concept), timeline)
         if taking and dose_state is not None:
@@ -1070,28 +1075,28 @@ def _current_dose_state(
     return "over", f"{latest.text} {how}: not {op} {value} {limit['dose_unit']}", [latest]
 
 
-def _uln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
+def _uln(finding: Finding, concept_id: str, vocabulary: Vocabulary) -> tuple[float | None, str]:
     if finding.ref_high is not None:
         return finding.ref_high, "printed reference range"
-    return _default_uln(concept_id), "default ULN"
+    return _default_uln(vocabulary, concept_id), "default ULN"
 
 
-def _default_uln(concept_id: str) -> float | None:
-    return _default_limit(concept_id, "default_uln")
+def _default_uln(vocabulary: Vocabulary, concept_id: str) -> float | None:
+    return _default_limit(vocabulary, concept_id, "default_uln")
 
 
 @cache
-def _default_limit(concept_id: str, key: str) -> float | None:
+def _default_limit(vocabulary: Vocabulary, concept_id: str, key: str) -> float | None:
     """The vocabulary's default_uln / default_lln of an analyte, looked up once."""
-    return load_vocabulary()[concept_id].attrs.get(key)
+    return vocabulary[concept_id].attrs.get(key)
 
 
-def _lln(finding: Finding, concept_id: str) -> tuple[float | None, str]:
+def _lln(finding: Finding, concept_id: str, vocabulary: Vocabulary) -> tuple[float | None, str]:
     """The lower limit of normal: the printed range's lower bound, else the vocabulary's
     default_lln (none is set today: "IgG below normal" without a printed range is unknown)."""
     if finding.ref_low is not None:
         return finding.ref_low, "printed reference range"
-    return _default_limit(concept_id, "default_lln"), "default LLN"
+    return _default_limit(vocabulary, concept_id, "default_lln"), "default LLN"
 
 
 def _lab_groups(criterion: Criterion) -> list[dict]:
@@ -1183,7 +1188,7 @@ def _lab_group(
     if "concepts" in params and "analytes" not in params:
         # A condition beside the thresholds ("... or on dialysis"): documented or not.
         found = timeline.of(*params["concepts"])
-        names = ", ".join(_label(c) for c in params["concepts"])
+        names = ", ".join(_label(timeline.vocabulary, c) for c in params["concepts"])
         if found:
             return True, f"{names} documented", [_latest(found, timeline)]
         return False, f"{names} not documented", []
@@ -1215,7 +1220,7 @@ def _lab_failure(
             return _result(
                 criterion,
                 Status.MANUAL,
-                f"{reasons}; patient has {_label(exception['if'])}, which the "
+                f"{reasons}; patient has {_label(timeline.vocabulary, exception['if'])}, which the "
                 "criterion exempts: investigator decides",
                 evidence,
                 timeline,
@@ -1265,11 +1270,11 @@ def _limit(params: dict, analyte: str, finding: Finding, timeline: Timeline) -> 
     """The number a value is compared with: the stated value, or the multiple of the ULN
     (its exception's multiple for a patient with that condition) of the finding's range."""
     if "lln_multiple" in params:
-        lln, _ = _lln(finding, analyte)
+        lln, _ = _lln(finding, analyte, timeline.vocabulary)
         return None if lln is None else float(params["lln_multiple"]) * lln
     if "uln_multiple" not in params:
         return float(params["value"])
-    uln, _ = _uln(finding, analyte)
+    uln, _ = _uln(finding, analyte, timeline.vocabulary)
     return None if uln is None else _uln_multiple(params, timeline) * uln
 
 
@@ -1284,7 +1289,7 @@ def _uln_multiple(params: dict, timeline: Timeline) -> float:
 def _lab_latest(
     criterion: Criterion, params: dict, analyte: str, timeline: Timeline
 ) -> tuple[bool | None, str, tuple[Finding, ...]]:
-    label = _label(analyte)
+    label = _label(timeline.vocabulary, analyte)
     values = [f for f in timeline.of(analyte) if isinstance(f.value, (int, float))]
     latest, why = _current(values, timeline, label)
     if latest is None and analyte == "lab.egfr":
@@ -1320,7 +1325,7 @@ def _lab_latest(
         return ok, reason, (latest, weight)
     if "lln_multiple" in params:
         multiple = float(params["lln_multiple"])
-        lln, source = _lln(latest, analyte)
+        lln, source = _lln(latest, analyte, timeline.vocabulary)
         if lln is None:
             return None, f"{label} {_fmt(value)} has no reference range to give its lower " \
                 "limit", ()
@@ -1333,7 +1338,7 @@ def _lab_latest(
         return ok, reason, (latest,)
     if "uln_multiple" in params:
         multiple = _uln_multiple(params, timeline)
-        uln, source = _uln(latest, analyte)
+        uln, source = _uln(latest, analyte, timeline.vocabulary)
         if uln is None:
             return None, f"{label} {_fmt(value)} has no reference range and no default ULN", ()
         limit = multiple * uln
@@ -1570,8 +1575,8 @@ class _Check:
 
 
 @cache
-def _serology_attrs(concept_id: str) -> dict[str, Any]:
-    return load_vocabulary()[concept_id].attrs.get("serology", {})
+def _serology_attrs(vocabulary: Vocabulary, concept_id: str) -> dict[str, Any]:
+    return vocabulary[concept_id].attrs.get("serology", {})
 
 
 def _marker_check(
@@ -1586,7 +1591,7 @@ def _marker_check(
     or an older positive of a marker that never clears (anti-HBc, anti-HCV, HIV). An
     equivocal result is positive where the criterion accepts it (`equivocal`: "positive or
     equivocal"), else neither: a person decides."""
-    label = _label(marker)
+    label = _label(timeline.vocabulary, marker)
     polar = ("positive", "negative", "equivocal")
     results = [f for f in timeline.of(marker) if f.attrs.get("result") in polar]
     if not results:
@@ -1611,7 +1616,8 @@ def _marker_check(
         return _Check(state(latest), latest, f"{label} {result} on {_when(latest, timeline)}")
     latest = _latest(results, timeline)
     when = _when(latest, timeline)
-    if latest.attrs["result"] == "positive" and _serology_attrs(marker).get("persistent"):
+    if (latest.attrs["result"] == "positive"
+            and _serology_attrs(timeline.vocabulary, marker).get("persistent")):  # fmt: skip
         return _Check(True, latest, f"{label} positive on {when} (it stays positive)")
     return _Check(
         None,
@@ -1627,12 +1633,12 @@ def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
     """An infection (dx.hbv, dx.hcv, dx.hiv) from its markers (concepts.jsonl: current or
     past ones) and from diagnosis mentions. A positive anti-HCV with a later negative HCV
     RNA is a cleared infection, not a current one."""
-    attrs = load_vocabulary()[infection].attrs
+    attrs = timeline.vocabulary[infection].attrs
     markers = attrs.get("past_markers" if ever else "current_markers", [])
     checks = [_marker_check(timeline, m, ever) for m in markers]
     if not ever:
         for index, (marker, check) in enumerate(zip(markers, checks, strict=True)):
-            confirm = _serology_attrs(marker).get("confirmed_by")
+            confirm = _serology_attrs(timeline.vocabulary, marker).get("confirmed_by")
             if check.state is True and confirm and check.evidence is not None:
                 refuting = _marker_check(timeline, confirm, False)
                 if refuting.state is False and refuting.evidence is not None and _when(
@@ -1656,7 +1662,7 @@ def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
         for f in mentions
         if f.assertion is Assertion.NEGATED and (ever or _in_lookback(f, timeline))
     ]
-    label = _label(infection)
+    label = _label(timeline.vocabulary, infection)
     if affirmed:
         latest = _latest(affirmed, timeline)
         checks.append(_Check(True, latest, f"{label} documented on {_when(latest, timeline)}"))
@@ -1682,10 +1688,10 @@ def _open_cause(checks: list[_Check]) -> UnknownCause:
 
 
 @cache
-def _groups_listed(listed: frozenset[str]) -> tuple[str, ...]:
+def _groups_listed(vocabulary: Vocabulary, listed: frozenset[str]) -> tuple[str, ...]:
     """The vocabulary's group diagnoses whose every member is listed: a property of the
     criterion, found once, not for every patient."""
-    return tuple(c.id for c in load_vocabulary().by_category("diagnosis")
+    return tuple(c.id for c in vocabulary.by_category("diagnosis")
                  if c.attrs.get("members") and set(c.members) <= listed)  # fmt: skip
 
 
@@ -1694,7 +1700,7 @@ def _group_checks(timeline: Timeline, infections: list[str], ever: bool) -> list
     that lists every member of the group (hepatitis B and C), and decides nothing for one
     that lists only one of them."""
     out = []
-    for group in _groups_listed(frozenset(infections)):
+    for group in _groups_listed(timeline.vocabulary, frozenset(infections)):
         affirmed = [
             f for f in timeline.of(group, facts_only=False)
             if (f.assertion is Assertion.AFFIRMED
@@ -1703,7 +1709,7 @@ def _group_checks(timeline: Timeline, infections: list[str], ever: bool) -> list
         ]  # fmt: skip
         if affirmed:
             latest = _latest(affirmed, timeline)
-            out.append(_Check(True, latest, f"{_label(group)} documented on "
+            out.append(_Check(True, latest, f"{_label(timeline.vocabulary, group)} documented on "
                               f"{_when(latest, timeline)}"))  # fmt: skip
     return out
 
@@ -1747,7 +1753,7 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     states = param(criterion, "states")
     present = bool(param(criterion, "present"))
     window = int(param(criterion, "window_days"))
-    names = " or ".join(_label(s) for s in states)
+    names = " or ".join(_label(timeline.vocabulary, s) for s in states)
     statements = [
         f
         for f in timeline.of(*states, facts_only=False)
@@ -1765,9 +1771,10 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         is_state = latest.assertion is Assertion.AFFIRMED
         when = _when(latest, timeline)
         said = (
-            f"{_label(latest.concept)} documented on {when}"
+            f"{_label(timeline.vocabulary, latest.concept)} documented on {when}"
             if is_state
-            else f"documented not {_label(latest.concept)} on {when} ('{latest.text}')"
+            else f"documented not {_label(timeline.vocabulary, latest.concept)} on {when} "
+            f"('{latest.text}')"
         )
         status = Status.MET if is_state == present else Status.NOT_MET
         return _result(criterion, status, said, [latest], timeline)
@@ -1782,7 +1789,8 @@ def _pregnancy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _unknown(
             criterion,
             UnknownCause.STALE,
-            f"{_label(latest.concept)} documented on {_when(latest, timeline)}, before the "
+            f"{_label(timeline.vocabulary, latest.concept)} documented on "
+            f"{_when(latest, timeline)}, before the "
             f"{window}-day window: it may still go on; confirm at screening",
         )
     if criterion.type == "exclusion" and present:
@@ -1812,7 +1820,8 @@ def _pregnancy_suspicion(criterion: Criterion, timeline: Timeline, window: int,
     if latest is None or (settled is not None
                           and _when(settled, timeline) >= _when(latest, timeline)):  # fmt: skip
         return None
-    said = (f"{_label(latest.concept)} suspected on {_when(latest, timeline)}; whether the "
+    said = (f"{_label(timeline.vocabulary, latest.concept)} suspected on "
+            f"{_when(latest, timeline)}; whether the "
             "suspicion counts must be checked by a person")  # fmt: skip
     return _result(criterion, Status.MANUAL, said, [latest], timeline)
 
@@ -1877,7 +1886,7 @@ def _dose_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     (latest) one when there is no window. A dose that cannot be read makes the criterion
     unknown, never met."""
     params = criterion.params
-    names = ", ".join(sorted({_label(d) for d in params.get("drugs", [])}))
+    names = ", ".join(sorted({_label(timeline.vocabulary, d) for d in params.get("drugs", [])}))
     if params.get("cumulative"):
         return _cumulative_dose(criterion, timeline, names)
     window = params.get("window_days")
@@ -2000,7 +2009,7 @@ def _diagnosis_timing(criterion: Criterion, timeline: Timeline) -> CriterionResu
     N days back shows the disease existed then; only an explicit diagnosis date ("diagnosed
     in March 2021") shows it did not exist before."""
     params = criterion.params
-    concepts, names = _prepared(criterion, _diagnosis_concepts)
+    concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
     mentions = timeline.of(*concepts)
     if not mentions:
         return _unknown(criterion, UnknownCause.ABSENT, f"{names} not documented")
@@ -2077,7 +2086,7 @@ def _onset_part(
 def _allergy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     """matcher.judge.allergy: the allergy record decides; none at all leaves it manual."""
     found = timeline.of(ALLERGY_AGENT, NO_ALLERGY, facts_only=False)
-    status, reason, evidence = decide_allergy(criterion, found)
+    status, reason, evidence = decide_allergy(criterion, found, timeline.vocabulary)
     # Every open allergy answer has something documented that does not decide: a reaction
     # not called an allergy, a drug group wider than the one named, a possible allergy.
     cause = UnknownCause.AMBIGUOUS if status is Status.UNKNOWN else None

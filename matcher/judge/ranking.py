@@ -19,6 +19,7 @@ from matcher.model import (
     Status,
     Trial,
 )
+from matcher.nlp.vocab import Vocabulary
 
 # Criteria about the disease itself (diagnosis, biopsy class, refractoriness)
 # decide whether a "possible" patient is a strong candidate: an unknown CD19
@@ -229,13 +230,15 @@ def judge_patient(
     findings: Iterable[Finding],
     note_dates: Mapping[str, dt.date],
     as_of: dt.date,
+    vocabulary: Vocabulary | None = None,
 ) -> PatientResult:
     """Timeline, every criterion, the verdict and the score: one patient, one trial, as of
-    a date. Pure: the API, the engines and the eligibility model's training all call it."""
+    a date. Pure: the API, the engines and the eligibility model's training all call it.
+    `vocabulary`: the run's (matcher.api.vocabulary; the packaged one by default)."""
     findings = list(findings)
     # Only this patient's notes: copying every note's date per patient is quadratic.
     own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
-    timeline = build_timeline(patient, findings, own_dates, as_of)
+    timeline = build_timeline(patient, findings, own_dates, as_of, vocabulary=vocabulary)
     results = evaluate_all(trial.criteria, timeline)
     found = verdict(results)
     status = found.status

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding, Patient
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["Timeline", "build_timeline"]
 
@@ -18,6 +19,9 @@ class Timeline:
     findings: tuple[Finding, ...]
     note_dates: dict[str, dt.date] = field(default_factory=dict, compare=False, hash=False)
     note_types: dict[str, str | None] = field(default_factory=dict, compare=False, hash=False)
+    # The vocabulary the run read the notes and the criteria with: the evaluator names
+    # concepts, expands classes and reads their attrs (serology, default limits) from it.
+    vocabulary: Vocabulary = field(kw_only=True, compare=False, hash=False, repr=False)
     # Per concept, its findings and their positions in `findings`: every assertion, and
     # the patient's facts only. Built once: each of a trial's ~20 criteria asks for a few
     # concepts ("lab.alt", then "lab.ast", ...), and scanning every finding per question
@@ -95,8 +99,12 @@ def build_timeline(
     note_dates: dict[str, dt.date],
     as_of: dt.date,
     note_types: dict[str, str | None] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Timeline:
-    """Keep what was written on or before as-of (GUIDELINE: later notes are ignored)."""
+    """Keep what was written on or before as-of (GUIDELINE: later notes are ignored).
+    `vocabulary`: the run's (the packaged one by default), which the evaluator reads."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
     keyed = []
     for position, finding in enumerate(findings):
         written = note_dates.get(finding.note_id)
@@ -111,4 +119,5 @@ def build_timeline(
         keyed.append((date or written, written, finding.start, position, finding))
     keyed.sort()
     kept = tuple(k[4] for k in keyed)
-    return Timeline(patient, as_of, kept, dict(note_dates), dict(note_types or {}))
+    return Timeline(patient, as_of, kept, dict(note_dates), dict(note_types or {}),
+                    vocabulary=vocabulary)

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from matcher.model import Assertion, Finding
+from matcher.nlp.vocab import Vocabulary
 
 __all__ = ["AGENT", "NONE", "allergy_findings"]
 
@@ -176,14 +177,16 @@ def allergy_findings(
     drugs: Sequence[DrugSpan],
     note_id: str,
     note_date: dt.date,
+    vocabulary: Vocabulary,
     open_section: str | None = None,
 ) -> list[Finding]:
     """Every allergy, intolerance and no-allergy statement of one note (or piece).
 
-    `sections`: (start, end, category) of the note's sections, in order; `open_section`:
-    the category open where a piece of a long note starts (matcher.nlp.chunks)."""
+    `sections`: (start, end, category) of the note's sections, in order; `vocabulary`: the
+    pipeline's (a list's label names a drug of it); `open_section`: the category open where
+    a piece of a long note starts (matcher.nlp.chunks)."""
     reader = _Reader(text, drugs, note_id, note_date)
-    listed = list(_list_regions(text, sections, open_section))
+    listed = list(_list_regions(text, sections, open_section, vocabulary))
     for start, end, reaction in listed:
         reader.read_list(start, end, reaction)
     for m in _NO_ALLERGY.finditer(text):
@@ -454,7 +457,8 @@ _OBJECT_WORDS = re.compile(
 
 
 def _list_regions(
-    text: str, sections: Sequence[tuple[int, int, str]], open_section: str | None
+    text: str, sections: Sequence[tuple[int, int, str]], open_section: str | None,
+    vocabulary: Vocabulary,
 ) -> Iterable[tuple[int, int, str]]:
     """(start, end, reaction) of each allergy list's entries. An inline heading
     ("Allergies: penicillin, sulfa") covers its line and the bulleted or lower-case lines
@@ -488,7 +492,7 @@ def _list_regions(
             if rest.strip() and (heading["sep"] or any(c.islower() for c in line)):
                 continue  # "Allergy clinic review booked": no list
             content = line_end + 1
-        yield content, _block_end(text, content, end), reaction
+        yield content, _block_end(text, content, end, vocabulary), reaction
 
 
 def _heading_reaction(heading: str) -> str:
@@ -516,7 +520,7 @@ def _inline_end(text: str, line_end: int, end: int) -> int:
     return min(position, end)
 
 
-def _block_end(text: str, position: int, end: int) -> int:
+def _block_end(text: str, position: int, end: int, vocabulary: Vocabulary) -> int:
     while position < end:
         following = text.find("\n", position, end)
         following = end if following == -1 else following
@@ -525,19 +529,16 @@ def _block_end(text: str, position: int, end: int) -> int:
         if not body or _DOSE.search(body):
             return position
         label = _LABEL.match(body)
-        if label is not None and not _names_drug_label(label[0]):
+        if label is not None and not _names_drug_label(label[0], vocabulary):
             return position
         position = following + 1
     return min(position, end)
 
 
-def _names_drug_label(label: str) -> bool:
+def _names_drug_label(label: str, vocabulary: Vocabulary) -> bool:
     """ "Rituximab: anaphylaxis" is an entry; "Social history:" ends the list. A label is
     an entry when a drug of the vocabulary names it (checked with the vocabulary here, the
     note's spans being positions, not words)."""
-    from matcher.nlp.vocab import load_vocabulary
-
-    vocabulary = load_vocabulary()
     return any(
         vocabulary[t.concept_id].category in ("drug", "drug_class")
         for t in vocabulary.find_terms(label)

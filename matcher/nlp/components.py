@@ -23,10 +23,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
-from matcher.errors import VocabularyError
+from matcher.errors import ModelError, VocabularyError
 from matcher.nlp.chunks import BOUNDED_SECTIONS, NoteContext
 from matcher.nlp.dates import find_dates
-from matcher.nlp.vocab import data_text
+from matcher.nlp.vocab import Vocabulary, data_text
 
 CONCEPTS_KEY = "concepts"
 SECTIONS_KEY = "sections"
@@ -878,28 +878,38 @@ class FuzzyConcepts:
         threshold: float = 88.0,
         categories: list[str] | None = None,
     ) -> None:
-        from matcher.nlp.vocab import load_vocabulary
-
         self.min_length = min_length
         self.threshold = threshold
-        vocabulary = load_vocabulary()
-        wanted = set(categories or ["drug", "lab", "diagnosis"])
-        self._terms: dict[str, dict[str, str]] = {}
+        self._wanted = set(categories or ["drug", "lab", "diagnosis"])
+        # The terms come from the vocabulary of the pipeline this is part of, handed over
+        # by matcher.nlp.pipeline (use_vocabulary) once it is built or loaded, as spaCy's
+        # span_ruler is handed its patterns after add_pipe.
+        self._terms: dict[str, dict[str, str]] | None = None
+        self._stop = {w.lower() for w in nlp.Defaults.stop_words} | _COMMON_WORDS
+        self._cache: dict[str, str | None] = {}
+
+    def use_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """Look misspellings up among `vocabulary`'s terms (the pipeline's vocabulary)."""
+        terms: dict[str, dict[str, str]] = {}
         for concept in vocabulary.concepts.values():
-            if concept.category not in wanted:
+            if concept.category not in self._wanted:
                 continue
             for term in concept.terms:
                 lowered = term.lower()
-                if len(lowered) >= min_length and lowered.isalpha():
-                    self._terms.setdefault(lowered[0], {})[lowered] = concept.id
-        self._stop = {w.lower() for w in nlp.Defaults.stop_words} | _COMMON_WORDS
-        self._cache: dict[str, str | None] = {}
+                if len(lowered) >= self.min_length and lowered.isalpha():
+                    terms.setdefault(lowered[0], {})[lowered] = concept.id
+        self._terms = terms
+        self._cache = {}
 
     def lookup(self, word: str) -> str | None:
         """Concept id for a misspelt word, or None."""
         lowered = word.lower()
         if lowered in self._cache:
             return self._cache[lowered]
+        if self._terms is None:
+            raise ModelError("the fuzzy concept finder was given no vocabulary",
+                             expected="a pipeline from matcher.nlp.pipeline (build_pipeline or "
+                             "load_pipeline), which hands it the pipeline's vocabulary")
         result = None
         if len(lowered) >= self.min_length and lowered.isalpha() and lowered not in self._stop:
             candidates = {

@@ -24,6 +24,7 @@ from spacy.tokens import (
     Span,
 )
 
+from matcher.errors import ModelError
 from matcher.model import (
     Assertion,
     Finding,
@@ -85,9 +86,15 @@ from matcher.nlp.values import (
 from matcher.nlp.vocab import (
     Concept,
     Vocabulary,
-    load_vocabulary,
     read_concepts,
 )
+
+
+def vocabulary_text(vocabulary: Vocabulary) -> str:
+    """The concepts.jsonl a saved pipeline carries: one record a line, as packaged."""
+    lines = [json.dumps(_concept_record(c), ensure_ascii=False)
+             for c in vocabulary.concepts.values()]  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 @Language.factory("finding_extractor")
@@ -99,25 +106,35 @@ class FindingExtractor:
     """Reads values, units, ranges and dates around each concept span."""
 
     def __init__(self) -> None:
-        self.vocabulary = load_vocabulary()
+        # The pipeline's vocabulary: handed over by matcher.nlp.pipeline when it builds the
+        # pipeline (use_vocabulary), or read back with a saved one (from_disk).
+        self.vocabulary: Vocabulary | None = None
+
+    def use_vocabulary(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
 
     # The vocabulary travels with the saved pipeline: models/<name>/finding_extractor/
     # holds the concepts.jsonl the model was built with.
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        lines = [
-            json.dumps(_concept_record(c), ensure_ascii=False)
-            for c in self.vocabulary.concepts.values()
-        ]
-        (path / "concepts.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (path / "concepts.jsonl").write_text(vocabulary_text(self._vocabulary()),
+                                             encoding="utf-8")  # fmt: skip
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> FindingExtractor:
         source = Path(path) / "concepts.jsonl"
         self.vocabulary = Vocabulary(read_concepts(source.read_text(encoding="utf-8"), str(source)))
         return self
 
+    def _vocabulary(self) -> Vocabulary:
+        if self.vocabulary is None:
+            raise ModelError("the finding extractor was given no vocabulary",
+                             expected="a pipeline from matcher.nlp.pipeline (build_pipeline or "
+                             "load_pipeline), which hands it the pipeline's vocabulary")
+        return self.vocabulary
+
     def __call__(self, doc: Doc) -> Doc:
+        self._vocabulary()  # a pipeline put together by hand says what it lacks
         note_date: dt.date = doc._.note_date or dt.date.today()
         text = doc_text(doc)
         carried = note_context(doc)
@@ -181,6 +198,7 @@ def _allergies(ctx: _Context) -> list[Finding]:
     drugs = [DrugSpan(s.start_char, s.end_char, s.label_) for s in ctx.drug_spans]
     carried = note_context(ctx.doc)
     return allergy_findings(ctx.text, sections, drugs, ctx.note_id, ctx.note_date,
+                            ctx.vocabulary,
                             carried.section if carried is not None else None)  # fmt: skip
 
 

@@ -23,22 +23,24 @@ import spacy
 from spacy.language import Language
 
 import matcher.nlp.components  # noqa: F401  (registers factories)
-import matcher.nlp.extract  # noqa: F401
 from matcher.errors import InputRowError, ModelError
 from matcher.model import Finding, note_too_long
 from matcher.nlp.biopsies import is_report_heading
 from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
+from matcher.nlp.extract import vocabulary_text
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
-from matcher.nlp.vocab import data_text, load_vocabulary
+from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary
 
 PIPELINE_NAME = "clinical-nlp"
 
 
-def _rules_fingerprint() -> str:
-    """Content hash of every rule file and of the NLP code: a change means re-parse."""
+def _rules_fingerprint(concepts: str | None = None) -> str:
+    """Content hash of every rule file and of the NLP code: a change means re-parse.
+    `concepts`: the vocabulary's concepts.jsonl text (the packaged one by default)."""
     digest = hashlib.sha256()
-    for name in ("concepts.jsonl", "context_rules.json", "sections.json"):
+    digest.update((data_text("concepts.jsonl") if concepts is None else concepts).encode())
+    for name in ("context_rules.json", "sections.json"):
         digest.update(data_text(name).encode())
     # Every module of the NLP folder: tokenizer, components, extraction, dates, units,
     # doses and the vocabulary code (a changed date rule changes what a note yields).
@@ -47,14 +49,17 @@ def _rules_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def build_pipeline() -> Language:
+def build_pipeline(vocabulary: Vocabulary | None = None) -> Language:
+    """The pipeline of `vocabulary` (the packaged one by default): its terms become the
+    span rulers' patterns, and every component that reads concepts is handed it."""
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
     nlp = spacy.blank("en")
     # No max_length here: spacy.load would not keep it, and NoteParser never hands the
     # pipeline more than a piece of CHUNK_CHARS (matcher.nlp.chunks) whatever the note.
     nlp.tokenizer = clinical_tokenizer(nlp)
     nlp.add_pipe("clinical_sentences")
     nlp.add_pipe("clinical_sections")
-    vocabulary = load_vocabulary()
     terms = nlp.add_pipe(
         "span_ruler",
         name="concept_terms",
@@ -76,10 +81,30 @@ def build_pipeline() -> Language:
     nlp.add_pipe("fuzzy_concepts")
     nlp.add_pipe("clinical_context")
     nlp.add_pipe("finding_extractor")
+    use_vocabulary(nlp, vocabulary)
     nlp.meta["name"] = PIPELINE_NAME
-    nlp.meta["version"] = f"1.0.0+{_rules_fingerprint()}"
+    nlp.meta["version"] = f"1.0.0+{_rules_fingerprint(vocabulary_text(vocabulary))}"
     nlp.meta["description"] = "Clinical findings for lupus nephritis trial matching"
     return nlp
+
+
+def use_vocabulary(nlp: Language, vocabulary: Vocabulary) -> None:
+    """Hand `vocabulary` to every component of `nlp` that reads concepts (the fuzzy
+    finder, the finding extractor): the pipeline's one vocabulary, whoever asks."""
+    for _, component in nlp.pipeline:
+        handover = getattr(component, "use_vocabulary", None)
+        if handover is not None:
+            handover(vocabulary)
+
+
+def pipeline_vocabulary(nlp: Language) -> Vocabulary:
+    """The vocabulary `nlp` reads notes with (the finding extractor's, saved with it)."""
+    extractor = "finding_extractor"
+    found = nlp.get_pipe(extractor).vocabulary if extractor in nlp.pipe_names else None
+    if found is None:
+        raise ModelError("the pipeline has no vocabulary",
+                         expected="a pipeline from build_pipeline or load_pipeline")
+    return found
 
 
 def pipeline_version(nlp: Language) -> str:
@@ -98,9 +123,12 @@ def default_model_path() -> Path:
     return models_dir() / PIPELINE_NAME
 
 
-def load_pipeline(path: Path | None = None) -> Language:
+def load_pipeline(path: Path | None = None, vocabulary: Vocabulary | None = None) -> Language:
     """Load the saved pipeline. A missing or stale default artifact is rebuilt in memory
-    from the package data (and said so by the version), never silently mixed."""
+    from the package data (and said so by the version), never silently mixed.
+    `vocabulary`: the run's (the packaged one by default), which the criteria reader and the
+    evaluator are given too; the saved pipeline's must be equal to it, and the loaded
+    pipeline then reads notes with that one object."""
     explicit = path is not None
     path = Path(path) if path else default_model_path()
     if not (path / "meta.json").exists():
@@ -110,38 +138,41 @@ def load_pipeline(path: Path | None = None) -> Language:
                 file=str(path),
                 expected="a directory written by `matcher model build`",
             )
-        return build_pipeline()
+        return build_pipeline(vocabulary)
     meta = json.loads((path / "meta.json").read_text())
     if not explicit and meta.get("version") != f"1.0.0+{_rules_fingerprint()}":
         # The package's rules changed since models/ was written: run what the
         # code says and let `matcher model build` refresh the artifact.
-        return build_pipeline()
-    if explicit:
-        _same_vocabulary(path)
-    nlp = spacy.load(path)
-    remember_affixes(nlp.tokenizer)
-    return nlp
-
-
-def _same_vocabulary(path: Path) -> None:
-    """A pipeline loaded from an explicit path must have been built from the packaged
-    vocabulary: the criteria reader and the evaluator read that one, so a pipeline saved
-    from another would find concepts the rest of the run does not know (one run, two
-    vocabularies). The default artifact needs no check: a stale one is rebuilt above."""
-    saved = path / "finding_extractor" / "concepts.jsonl"
-    text = saved.read_text(encoding="utf-8") if saved.exists() else None
-    if text != data_text("concepts.jsonl"):
+        return build_pipeline(vocabulary)
+    if (explicit or vocabulary is not None) and not _same_vocabulary(path, vocabulary):
+        if not explicit:  # the default artifact is the packaged vocabulary's
+            return build_pipeline(vocabulary)
         raise ModelError(
-            "the saved pipeline was built from another vocabulary than this package's",
-            file=str(saved),
+            "the saved pipeline was built from another vocabulary than this run's",
+            file=str(path / "finding_extractor" / "concepts.jsonl"),
             expected="matcher/nlp/data/concepts.jsonl as packaged: rebuild the pipeline "
             "with `matcher model build`",
         )
+    nlp = spacy.load(path)
+    remember_affixes(nlp.tokenizer)
+    use_vocabulary(nlp, vocabulary if vocabulary is not None else pipeline_vocabulary(nlp))
+    return nlp
+
+
+def _same_vocabulary(path: Path, vocabulary: Vocabulary | None) -> bool:
+    """The pipeline saved at `path` was built from `vocabulary` (the packaged one when
+    None): the criteria reader and the evaluator read the run's vocabulary, so a pipeline
+    saved from another would find concepts the rest of the run does not know (one run, two
+    vocabularies)."""
+    saved = path / "finding_extractor" / "concepts.jsonl"
+    text = saved.read_text(encoding="utf-8") if saved.exists() else None
+    expected = data_text("concepts.jsonl") if vocabulary is None else vocabulary_text(vocabulary)
+    return text == expected
 
 
 @cache
-def default_pipeline() -> Language:
-    return load_pipeline()
+def default_pipeline(vocabulary: Vocabulary | None = None) -> Language:
+    return load_pipeline(vocabulary=vocabulary)
 
 
 class NoteParser:
@@ -152,8 +183,19 @@ class NoteParser:
     note; a note over MAX_NOTE_CHARS raises InputRowError naming it (ingest rejects such
     a row before it is stored)."""
 
-    def __init__(self, nlp: Language | None = None, chunk_chars: int = CHUNK_CHARS) -> None:
-        self.nlp = nlp or default_pipeline()
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        chunk_chars: int = CHUNK_CHARS,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        """`nlp`: the pipeline (the default one of `vocabulary` when None); `vocabulary`:
+        the run's, which a given pipeline must already read with."""
+        self.nlp = nlp or default_pipeline(vocabulary)
+        self.vocabulary = pipeline_vocabulary(self.nlp)
+        if vocabulary is not None and self.vocabulary is not vocabulary:
+            raise ModelError("the pipeline reads notes with another vocabulary than the run's",
+                             expected="load_pipeline(path, vocabulary) with the run's vocabulary")
         self.version = pipeline_version(self.nlp)
         self.chunk_chars = chunk_chars
 

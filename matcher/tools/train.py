@@ -354,7 +354,8 @@ def train(
     cases, warnings = build_cases(trials, patients, findings, note_dates, note_ids, labels, when)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    data = elig.build_training_set(cases, note_dates, views=views, seed=seed)
+    data = elig.build_training_set(cases, note_dates, views=views, seed=seed,
+                                   vocabulary=api.vocabulary())
     if not data.examples:
         raise ConfigurationError("no patient has a known answer to learn from",
                                  expected="labels, or patients the engine decides")

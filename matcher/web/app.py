@@ -811,7 +811,7 @@ class WebApp:
             items.append({**row, "verdict": _verdict(item.criterion.type, row["status"])})
         note_view = self._note_view(request, notes)
         findings = store.findings_for_patient(patient_id)
-        svg = timeline_svg(findings, dates, as_of)
+        svg = timeline_svg(findings, dates, as_of, api.vocabulary())
         referral = self.engine.referrals(trial.trial_id).get(patient_id)
         history = self.engine.referral_history(trial.trial_id, patient_id)
         age = patient_age(patient, findings, dates, as_of) if patient else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from matcher.model import Finding
-from matcher.nlp.vocab import load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 
 KEY_LABS = (
     "lab.upcr",
@@ -52,8 +52,7 @@ class Point:
     low: bool
 
 
-def _label(concept: str) -> str:
-    vocabulary = load_vocabulary()
+def _label(concept: str, vocabulary: Vocabulary) -> str:
     return vocabulary[concept].label if concept in vocabulary else concept
 
 
@@ -81,9 +80,13 @@ def _fmt(value: float) -> str:
 
 
 def timeline_svg(
-    findings: Iterable[Finding], note_dates: dict[str, dt.date], as_of: dt.date
+    findings: Iterable[Finding],
+    note_dates: dict[str, dt.date],
+    as_of: dt.date,
+    vocabulary: Vocabulary,
 ) -> Markup:
-    """The SVG (a Markup string), or an empty Markup when there is nothing to plot."""
+    """The SVG (a Markup string), or an empty Markup when there is nothing to plot;
+    `vocabulary` (the run's, matcher.api.vocabulary) names the labs and drugs."""
     labs: dict[str, list[Point]] = {}
     drugs: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
     open_ended: set[str] = set()  # drugs whose latest mention documents no stop
@@ -146,7 +149,7 @@ def timeline_svg(
         if high == low:
             low, high = low - 1, high + 1
         latest = points[-1]
-        label = f"{_label(concept)}"
+        label = f"{_label(concept, vocabulary)}"
         out.append(
             f'<text class="lab-label" x="8" y="{y + 18}">{escape(label)}</text>'
             f'<text class="lab-latest" x="8" y="{y + 34}">latest {escape(_fmt(latest.value))} '
@@ -166,7 +169,7 @@ def timeline_svg(
                 continue
             flag = " flag" if p.high or p.low else ""
             tip = (
-                f"{_label(concept)} {_fmt(p.value)} {p.unit} on {p.date.isoformat()} "
+                f"{_label(concept, vocabulary)} {_fmt(p.value)} {p.unit} on {p.date.isoformat()} "
                 f"({p.note_id})"
             )
             out.append(
@@ -180,14 +183,15 @@ def timeline_svg(
         y += 18
         for concept in sorted(drugs, key=lambda c: min(s for s, _, _ in drugs[c])):
             out.append(
-                f'<text class="drug-label" x="8" y="{y + 13}">{escape(_label(concept))}</text>'
+                f'<text class="drug-label" x="8" y="{y + 13}">'
+                f"{escape(_label(concept, vocabulary))}</text>"
             )
             spans = sorted(drugs[concept])
             last = max(e for _, e, _ in spans)
             if concept in open_ended and last < last_note:
                 # No stop documented: drawn faint up to the latest note, as "probably on".
-                tip = (f"{_label(concept)}: no stop documented after {last.isoformat()} "
-                       f"(latest note {last_note.isoformat()})")
+                tip = (f"{_label(concept, vocabulary)}: no stop documented after "
+                       f"{last.isoformat()} (latest note {last_note.isoformat()})")
                 out.append(
                     f'<rect class="drug-bar open" x="{x(last)}" y="{y + 4}" '
                     f'width="{max(3.0, x(last_note) - x(last)):.1f}" height="{DRUG_ROW - 8}" '
@@ -196,7 +200,7 @@ def timeline_svg(
             # From the first start to the last documented exposure; a tick per mention.
             first = min(s for s, _, _ in spans)
             notes = sorted({n for _, _, n in spans})
-            tip = (f"{_label(concept)}: {first.isoformat()} to {last.isoformat()}; "
+            tip = (f"{_label(concept, vocabulary)}: {first.isoformat()} to {last.isoformat()}; "
                    f"{len(spans)} mention(s) in {', '.join(notes[:6])}"
                    + ("…" if len(notes) > 6 else ""))
             out.append(

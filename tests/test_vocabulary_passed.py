@@ -1,0 +1,157 @@
+"""The vocabulary is passed explicitly (issue 13): one place loads it for a run, and the note
+pipeline, the criteria reader, the evaluator and the web plot use the one they are given,
+never a process-wide copy of their own. A run that reads notes with one vocabulary and
+criteria with another would find concepts the other side does not know."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from matcher.criteria import parse_criterion
+from matcher.criteria.render import reading
+from matcher.errors import ModelError
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
+from matcher.model import Assertion, Finding, Patient
+from matcher.nlp.pipeline import NoteParser, build_pipeline, load_pipeline
+from matcher.nlp.vocab import Vocabulary, load_vocabulary
+from matcher.web.plot import timeline_svg
+from tests.conftest import REPO
+
+PACKAGE = REPO / "matcher"
+
+# The functions that may load the packaged vocabulary: the API's door, which every run of
+# the CLI, the jobs and the web app goes through, and the public library functions whose
+# `vocabulary` keyword defaults to the packaged one (loaded once, at the door, then passed
+# down). Any other call reads a hidden copy of its own.
+DOORS = {
+    ("matcher/api.py", "vocabulary"),
+    ("matcher/nlp/pipeline.py", "build_pipeline"),
+    ("matcher/judge/timeline.py", "build_timeline"),
+    ("matcher/criteria/reader.py", "parse_eligibility_text"),
+    ("matcher/criteria/reader.py", "parse_criteria"),
+    ("matcher/criteria/reader.py", "parse_criterion"),
+    ("matcher/criteria/reader.py", "trial_to_json"),
+    ("matcher/criteria/reader.py", "format_criteria_table"),
+    ("matcher/criteria/render.py", "reading"),
+    # The packaged criteria data files, read once and checked against the packaged
+    # vocabulary (every concept id they name exists): a check of the package's own data,
+    # not a reading; their read_* functions take the vocabulary to check against.
+    ("matcher/criteria/grammar.py", "load_grammar"),
+    ("matcher/criteria/temporality.py", "load_temporality"),
+    ("matcher/criteria/citation.py", "load_systems"),
+}
+
+# A word no packaged concept names, and a one-letter misspelling of it for the fuzzy finder.
+SYNONYM = "zorbatacrolim"
+MISSPELT = "zorbatacrolin"
+AS_OF = dt.date(2026, 11, 20)
+
+
+def _loader_calls() -> set[tuple[str, str]]:
+    """(module path, enclosing function) of every call of the vocabulary loader."""
+    calls = set()
+    for source in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        relative = source.relative_to(REPO).as_posix()
+
+        def visit(node: ast.AST, function: str, relative: str = relative) -> None:
+            for child in ast.iter_child_nodes(node):
+                name = function
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                    name = child.name
+                if isinstance(child, ast.Call):
+                    called = child.func
+                    called_name = getattr(called, "id", None) or getattr(called, "attr", None)
+                    if called_name == "load_vocabulary":
+                        calls.add((relative, function or "<module>"))
+                visit(child, name)
+
+        visit(tree, "")
+    return calls
+
+
+def test_only_the_doors_call_the_vocabulary_loader():
+    hidden = _loader_calls() - DOORS
+    assert not hidden, f"these read the vocabulary instead of being given it: {sorted(hidden)}"
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    """The packaged vocabulary with one difference: tacrolimus has one more name (and a
+    label of its own), so only a component given this vocabulary finds or says it."""
+    changed = [
+        dataclasses.replace(c, terms=(*c.terms, SYNONYM), label="tacrolimus (zorbatacrolim)")
+        if c.id == "drug.tacrolimus" else c
+        for c in load_vocabulary().concepts.values()
+    ]
+    return Vocabulary(changed)
+
+
+@pytest.fixture(scope="module")
+def custom_parser(vocabulary: Vocabulary) -> NoteParser:
+    return NoteParser(vocabulary=vocabulary)
+
+
+@pytest.mark.parametrize("written", [SYNONYM, MISSPELT.capitalize()])
+def test_the_note_parser_finds_a_synonym_only_its_vocabulary_has(custom_parser, written):
+    text = f"Medications: {written} 2 mg twice daily since 03/2025."
+    date = dt.date(2026, 11, 10)
+    found = {f.concept for f in custom_parser.parse(text, "n1", date)}
+    assert "drug.tacrolimus" in found
+    assert "drug.tacrolimus" not in {f.concept for f in NoteParser().parse(text, "n1", date)}
+
+
+def test_the_note_parser_says_which_vocabulary_it_reads_with(custom_parser, vocabulary):
+    assert custom_parser.vocabulary is vocabulary
+
+
+def test_a_saved_pipeline_is_refused_with_another_vocabulary_than_the_runs(tmp_path, vocabulary):
+    """The run's vocabulary and the one saved with the pipeline must be equal: one run, one
+    vocabulary."""
+    build_pipeline().to_disk(tmp_path / "model")
+    with pytest.raises(ModelError) as caught:
+        load_pipeline(tmp_path / "model", vocabulary=vocabulary)
+    assert "concepts.jsonl" in str(caught.value)
+    assert load_pipeline(tmp_path / "model", vocabulary=load_vocabulary()) is not None
+
+
+def test_the_reader_reads_a_synonym_only_its_vocabulary_has(vocabulary):
+    text = f"Treatment with {SYNONYM} within 6 months before screening"
+    read = parse_criterion(text, "exclusion", vocabulary=vocabulary)
+    assert "drug.tacrolimus" in read.params.get("drugs", [])
+    assert "drug.tacrolimus" not in parse_criterion(text, "exclusion").params.get("drugs", [])
+
+
+def _tacrolimus_finding() -> Finding:
+    return Finding(concept="drug.tacrolimus", category="drug", note_id="n1", start=0, end=10,
+                   text="tacrolimus", assertion=Assertion.AFFIRMED, date=dt.date(2026, 10, 1))
+
+
+def test_the_evaluator_names_a_concept_by_the_vocabulary_it_is_given(vocabulary):
+    criterion = parse_criterion("Treatment with tacrolimus within 6 months before screening",
+                                "exclusion")
+    findings = [_tacrolimus_finding()]
+    dates = {"n1": dt.date(2026, 10, 1)}
+    given = build_timeline(Patient("P1", None), findings, dates, AS_OF, vocabulary=vocabulary)
+    assert "tacrolimus (zorbatacrolim)" in evaluate(criterion, given).reason
+    packaged = build_timeline(Patient("P1", None), findings, dates, AS_OF)
+    assert "zorbatacrolim" not in evaluate(criterion, packaged).reason
+
+
+def test_the_plot_names_a_drug_by_the_vocabulary_it_is_given(vocabulary):
+    findings = [_tacrolimus_finding()]
+    dates = {"n1": dt.date(2026, 10, 1)}
+    assert "tacrolimus (zorbatacrolim)" in timeline_svg(findings, dates, AS_OF, vocabulary)
+    assert "zorbatacrolim" not in timeline_svg(findings, dates, AS_OF, load_vocabulary())
+
+
+def test_the_plain_words_reading_names_a_drug_by_the_vocabulary_it_is_given(vocabulary):
+    criterion = parse_criterion("Treatment with tacrolimus within 6 months before screening",
+                                "exclusion")
+    assert "tacrolimus (zorbatacrolim)" in reading(criterion, vocabulary)
+    assert "zorbatacrolim" not in reading(criterion, load_vocabulary())
