@@ -1,14 +1,15 @@
 """Conditions and exposures registry texts name that the shared vocabulary did not know,
 each one that clinic notes record: radiotherapy (often with the body site it was given
-to), blood-product transfusion in a window, graft-versus-host disease and cutaneous
-lupus (discoid, subacute cutaneous).
+to), blood-product transfusion in a window, intraocular surgery, graft-versus-host
+disease and cutaneous lupus (discoid, subacute cutaneous).
 
 Counted in the 1,500 breadth texts: radiotherapy / irradiation in 88 items (about 60 left
 "no computable concept recognised", 15 naming a site: head and neck, pelvis, thorax,
-prostate, central nervous system), transfusion in 10, GVHD in 6. Each family is tested on
-both sides of the shared vocabulary: registry items in several sponsors' wordings are read
-as the concept, a clinic-note sentence yields the finding with its assertion (a negation
-is no finding of the condition), and the evaluator decides from those findings. A site
+prostate, central nervous system), transfusion in 10, intraocular or ocular surgery in
+10, GVHD in 6. Each family is tested on both sides of the shared vocabulary: registry
+items in several sponsors' wordings are read as the concept, a clinic-note sentence
+yields the finding with its assertion (a negation is no finding of the condition), and
+the evaluator decides from those findings. A site
 narrows the procedure and the notes seldom record it, so a documented radiotherapy is
 left to a person; none documented decides.
 """
@@ -57,6 +58,12 @@ ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
      {"window_days": 56}),
     ("exclusion", "Transfusion of blood products during the past 6 months",
      ["proc.transfusion"], {"window_days": 183}),
+    # intraocular surgery; "underwent" says it was done, as "undergone" does
+    ("exclusion", "Patient who underwent previous intraocular surgery",
+     ["proc.intraocular_surgery"], {"temporality": "ever"}),
+    ("exclusion", "Intra-ocular surgery within the last 3 months", ["proc.intraocular_surgery"],
+     {"window_days": 91}),
+    ("exclusion", "Subjects who underwent splenectomy", ["proc.splenectomy"], {}),
     # graft-versus-host disease
     ("exclusion", "Graft-versus-host disease", ["dx.gvhd"], {"temporality": "ever"}),
     ("exclusion", "Known GVHD", ["dx.gvhd"], {}),
@@ -81,6 +88,8 @@ def test_a_registry_item_naming_the_condition_or_exposure_is_read_as_it(ctype, t
 
 # Words that look like the concept and are not it, or a site the data does not know.
 NOT_READ = [
+    # one kind of intraocular surgery is not all of them: a person reads it
+    ("exclusion", "History of vitrectomy"),
     ("exclusion", "Previous radiotherapy to the sampling site"),  # where is that?
     ("exclusion", "UV irradiation of the skin within 2 weeks"),  # phototherapy, not RT
     ("exclusion", "Transfusion-dependent anaemia"),
@@ -90,17 +99,19 @@ NOT_READ = [
 @pytest.mark.parametrize(("ctype", "text"), NOT_READ, ids=[r[1] for r in NOT_READ])
 def test_an_item_the_new_concepts_do_not_mean_is_not_decided_as_them(ctype, text):
     criterion = parse_criterion(text, ctype)
-    assert not {"proc.radiotherapy", "proc.transfusion"} & set(
+    assert not {"proc.radiotherapy", "proc.transfusion", "proc.intraocular_surgery"} & set(
         criterion.params.get("concepts", [])
     ) or criterion.kind == "manual"
 
 
-NEW_CONCEPTS = ["proc.radiotherapy", "proc.transfusion", "dx.gvhd", "dx.cutaneous_lupus"]
+NEW_CONCEPTS = ["proc.radiotherapy", "proc.transfusion", "dx.gvhd", "dx.cutaneous_lupus",
+                "proc.intraocular_surgery"]
 
 
 def test_every_new_concept_has_a_standard_code_and_is_read_as_a_condition():
     vocab = load_vocabulary()
-    assert [c for c in NEW_CONCEPTS if not vocab[c].code] == []
+    # no code names intraocular surgery as a whole (SNOMED's is any eye-region procedure)
+    assert [c for c in NEW_CONCEPTS if not vocab[c].code] == ["proc.intraocular_surgery"]
     assert [c for c in NEW_CONCEPTS if vocab[c].attrs.get("reader") != "condition"] == []
     # Discoid lupus alone is no SLE: it must not affirm the trial's own condition.
     assert "dx.sle" not in vocab["dx.cutaneous_lupus"].attrs.get("implies", ())
@@ -126,6 +137,11 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("She was transfused during the admission.", "proc.transfusion", ["affirmed"]),
     ("No blood transfusions.", "proc.transfusion", ["negated"]),
     ("Discussed a transfusion threshold of Hb 70.", "proc.transfusion", []),
+    ("Bilateral cataract surgery in 2021.", "proc.intraocular_surgery", ["affirmed"]),
+    ("Left pars plana vitrectomy for retinal detachment, 2018.", "proc.intraocular_surgery",
+     ["affirmed"]),
+    ("No previous intraocular surgery.", "proc.intraocular_surgery", ["negated"]),
+    ("Referred for cataract surgery.", "proc.intraocular_surgery", []),
     ("Chronic GVHD of the skin after allogeneic stem cell transplant.", "dx.gvhd",
      ["affirmed"]),
     ("No history of GVHD.", "dx.gvhd", ["negated"]),
@@ -160,6 +176,8 @@ EVALUATED = [
     (TRANSFUSED, [_mention("proc.transfusion", RECENT)], Status.MET),
     (TRANSFUSED, [_mention("proc.transfusion", OLD)], Status.NOT_MET),
     (TRANSFUSED, [], Status.NOT_MET),
+    ("Previous intraocular surgery", [_mention("proc.intraocular_surgery", OLD)], Status.MET),
+    ("Previous intraocular surgery", [], Status.NOT_MET),
     ("Graft-versus-host disease", [_mention("dx.gvhd", OLD)], Status.MET),
     ("Graft-versus-host disease", [_mention("dx.gvhd", OLD, Assertion.NEGATED)],
      Status.NOT_MET),
