@@ -1,29 +1,31 @@
 """Conditions and exposures registry texts name that the shared vocabulary did not know,
 each one that clinic notes record: radiotherapy (often with the body site it was given
-to), blood-product transfusion in a window, intraocular surgery, graft-versus-host
-disease and cutaneous lupus (discoid, subacute cutaneous).
+to), chemotherapy, blood-product transfusion in a window, intraocular surgery,
+graft-versus-host disease and cutaneous lupus (discoid, subacute cutaneous).
 
 Counted in the 1,500 breadth texts: radiotherapy / irradiation in 88 items (about 60 left
 "no computable concept recognised", 15 naming a site: head and neck, pelvis, thorax,
-prostate, central nervous system), transfusion in 10, intraocular or ocular surgery in
-10, GVHD in 6. Each family is tested on both sides of the shared vocabulary: registry
-items in several sponsors' wordings are read as the concept, a clinic-note sentence
-yields the finding with its assertion (a negation is no finding of the condition), and
-the evaluator decides from those findings. A site
-narrows the procedure and the notes seldom record it, so a documented radiotherapy is
-left to a person; none documented decides.
+prostate, central nervous system), chemotherapy in 97 (46 with no concept recognised),
+transfusion in 10, intraocular or ocular surgery in 10, GVHD in 6. Each family is tested
+on both sides of the shared vocabulary: registry items in several sponsors' wordings are
+read as the concept, a clinic-note sentence yields the finding with its assertion (a
+negation is no finding of the condition), and the evaluator decides from those findings.
+A site narrows the procedure and the notes seldom record it, so a documented radiotherapy
+is left to a person; none documented decides. Cyclophosphamide given for lupus may or may
+not be the "chemotherapy" an item means: documented, it is left to a person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from matcher.criteria import parse_criterion
 from matcher.errors import VocabularyError
-from matcher.model import Assertion, Status
+from matcher.model import Assertion, Finding, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.nlp.vocab import load_vocabulary
 
@@ -51,6 +53,13 @@ ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
      {"judged": ["site: Thoracic"], "window_days": 183}),
     ("exclusion", "Prior radiotherapy to the central nervous system", ["proc.radiotherapy"],
      {"judged": ["site: central nervous system"]}),
+    # chemotherapy: cyclophosphamide and chlorambucil given for lupus screen it
+    ("exclusion", "Previous chemotherapy", ["proc.chemotherapy"],
+     {"temporality": "ever", "screen_concepts": ["drug.cyclophosphamide", "drug.chlorambucil"]}),
+    ("exclusion", "Prior chemotherapy within the last 5 years", ["proc.chemotherapy"],
+     {"window_days": 1825}),
+    ("exclusion", "History of chemotherapy or radiotherapy",
+     ["proc.chemotherapy", "proc.radiotherapy"], {"temporality": "ever"}),
     # transfusion in a window
     ("exclusion", "Blood transfusion within 3 months prior to screening", ["proc.transfusion"],
      {"window_days": 91}),
@@ -90,6 +99,7 @@ def test_a_registry_item_naming_the_condition_or_exposure_is_read_as_it(ctype, t
 NOT_READ = [
     # one kind of intraocular surgery is not all of them: a person reads it
     ("exclusion", "History of vitrectomy"),
+    ("exclusion", "History of neoadjuvant chemotherapy"),
     ("exclusion", "Previous radiotherapy to the sampling site"),  # where is that?
     ("exclusion", "UV irradiation of the skin within 2 weeks"),  # phototherapy, not RT
     ("exclusion", "Transfusion-dependent anaemia"),
@@ -99,13 +109,14 @@ NOT_READ = [
 @pytest.mark.parametrize(("ctype", "text"), NOT_READ, ids=[r[1] for r in NOT_READ])
 def test_an_item_the_new_concepts_do_not_mean_is_not_decided_as_them(ctype, text):
     criterion = parse_criterion(text, ctype)
-    assert not {"proc.radiotherapy", "proc.transfusion", "proc.intraocular_surgery"} & set(
+    assert not {"proc.radiotherapy", "proc.transfusion", "proc.intraocular_surgery",
+                "proc.chemotherapy"} & set(
         criterion.params.get("concepts", [])
     ) or criterion.kind == "manual"
 
 
 NEW_CONCEPTS = ["proc.radiotherapy", "proc.transfusion", "dx.gvhd", "dx.cutaneous_lupus",
-                "proc.intraocular_surgery"]
+                "proc.intraocular_surgery", "proc.chemotherapy"]
 
 
 def test_every_new_concept_has_a_standard_code_and_is_read_as_a_condition():
@@ -132,6 +143,11 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("No prior irradiation.", "proc.radiotherapy", ["negated"]),
     ("Chest pain with radiation to the left arm.", "proc.radiotherapy", []),
     ("Radiation oncologist letter reviewed.", "proc.radiotherapy", []),
+    ("Breast cancer 2012: lumpectomy, chemotherapy and radiotherapy.", "proc.chemotherapy",
+     ["affirmed"]),
+    ("Never received chemotherapy.", "proc.chemotherapy", ["negated"]),
+    ("Chemo-naive.", "proc.chemotherapy", []),
+    ("Chemotherapy-induced nausea in 2015.", "proc.chemotherapy", []),
     ("Received 2 units PRBC transfusion in August for Hb 62.", "proc.transfusion",
      ["affirmed"]),
     ("She was transfused during the admission.", "proc.transfusion", ["affirmed"]),
@@ -166,6 +182,12 @@ RECENT, OLD = dt.date(2026, 10, 1), dt.date(2023, 3, 1)
 RT = "Previous radiotherapy"
 RT_SITE = "Previous radiotherapy to the head and neck"
 TRANSFUSED = "Blood transfusion within 6 months"
+CHEMO = "Previous chemotherapy"
+
+
+def _drug(concept: str, date: dt.date) -> Finding:
+    return replace(_mention(concept, date), category="drug")
+
 EVALUATED = [
     (RT, [_mention("proc.radiotherapy", OLD)], Status.MET),
     (RT, [_mention("proc.radiotherapy", OLD, Assertion.NEGATED)], Status.NOT_MET),
@@ -173,6 +195,12 @@ EVALUATED = [
     # a site the notes may not record: documented radiotherapy is for a person to place
     (RT_SITE, [_mention("proc.radiotherapy", OLD)], Status.MANUAL),
     (RT_SITE, [], Status.NOT_MET),
+    # lupus nephritis treated with cyclophosphamide: whether that counts as chemotherapy
+    # is for a person; neither documented decides
+    (CHEMO, [_mention("proc.chemotherapy", OLD)], Status.MET),
+    (CHEMO, [_drug("drug.cyclophosphamide", OLD)], Status.MANUAL),
+    (CHEMO, [_drug("drug.mycophenolate", OLD)], Status.NOT_MET),
+    (CHEMO, [], Status.NOT_MET),
     (TRANSFUSED, [_mention("proc.transfusion", RECENT)], Status.MET),
     (TRANSFUSED, [_mention("proc.transfusion", OLD)], Status.NOT_MET),
     (TRANSFUSED, [], Status.NOT_MET),
@@ -213,3 +241,31 @@ def test_bad_body_site_data_is_refused_naming_the_field(text, field):
     with pytest.raises(VocabularyError) as raised:
         read_sites(text, "sites.json")
     assert raised.value.field == field
+
+
+# ------------------------------------------------------------------ hard-wrapped paragraphs
+# A paragraph whose writer ends each item with ";" and wraps lines at a width: a line
+# break inside an item is no end of it. Read alone, "chemotherapy;" became an exclusion
+# of anyone ever given chemotherapy; a section heading after the break still opens its
+# section.
+WRAPPED = """Inclusion Criteria:
+Adults with lupus nephritis; eGFR above 30 mL/min; Age should be
+18-65 years
+Exclusion Criteria:
+Pregnancy; Patients who could not tolerate
+chemotherapy; Active tuberculosis; Lactation
+Other Criteria:
+Prior radiotherapy
+"""
+
+
+def test_a_line_break_inside_a_semicolon_separated_item_does_not_end_it():
+    from matcher.criteria import parse_eligibility_text
+
+    read = {(c.type, c.text): c for c in parse_eligibility_text(WRAPPED)}
+    assert ("exclusion", "chemotherapy") not in read
+    joined = read[("exclusion", "Patients who could not tolerate chemotherapy")]
+    assert joined.kind == "manual"
+    age = read[("inclusion", "Age should be 18-65 years")]
+    assert (age.params["min_years"], age.params["max_years"]) == (18, 65)
+    assert read[("exclusion", "Active tuberculosis")].kind == "diagnosis"

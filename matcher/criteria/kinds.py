@@ -1802,6 +1802,9 @@ def validate_params(kind: str, params: dict[str, Any]) -> None:
             _ids(kind, params, "except_concepts", _category("diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
         if "screen_concepts" in params:
-            _ids(kind, params, "screen_concepts", _category("diagnosis"), "diagnosis concept ids")
+            # A diagnosis screens a narrower one ("infection requiring hospitalisation"); a
+            # drug screens a procedure given with it (cyclophosphamide for chemotherapy).
+            _ids(kind, params, "screen_concepts", _category("diagnosis", "drug"),
+                 "diagnosis or drug concept ids")  # fmt: skip
     else:
         raise _fail(kind, "kind", kind, "a kind of matcher.criteria.kinds")
