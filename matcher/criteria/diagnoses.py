@@ -175,7 +175,9 @@ def _body_sites(ctx: _Ctx, concepts: list[str]) -> list[str]:
     found = sites_of(ctx.main, ctx.terms, concepts, ctx.vocab)
     for site in found:
         ctx.take(site.start, site.end, "diagnosis:body-site")
-    return [f"site: {site.site}" for site in found]
+    # "Thoracic irradiation" → "given to the thoracic region"; "CNS" stays as written.
+    return [f"given to the {s.site if s.site.isupper() else s.site.lower()} region"
+            for s in found]
 
 
 # "(PAPS)", "[JDM]", "(IgAN)": a short form in brackets right after the words it shortens.
