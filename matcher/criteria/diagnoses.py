@@ -28,6 +28,9 @@ from matcher.criteria.lexicon import (
 from matcher.criteria.other import (
     other_spans,
 )
+from matcher.criteria.sites import (
+    sites_of,
+)
 from matcher.criteria.temporality import (
     RULE as TEMPORAL_RULE,
 )
@@ -159,7 +162,22 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
         params["other_than_own"] = True
     if _confirmed_by_tissue(ctx):
         params["judged"] = [*params.get("judged", []), _TISSUE_CONFIRMED]
+    sites = _body_sites(ctx, concepts)
+    if sites:
+        params["judged"] = [*params.get("judged", []), *sites]
     return _Parsed("diagnosis", key, params)
+
+
+def _body_sites(ctx: _Ctx, concepts: list[str]) -> list[str]:
+    """ "Head and neck radiotherapy": the site narrows the procedure, which notes record
+    without it, so it is a qualifier a person judges (matcher.criteria.sites); its words
+    are taken."""
+    found = sites_of(ctx.main, ctx.terms, concepts, ctx.vocab)
+    for site in found:
+        ctx.take(site.start, site.end, "diagnosis:body-site")
+    # "Thoracic irradiation" → "given to the thoracic region"; "CNS" stays as written.
+    return [f"given to the {s.site if s.site.isupper() else s.site.lower()} region"
+            for s in found]
 
 
 # "(PAPS)", "[JDM]", "(IgAN)": a short form in brackets right after the words it shortens.

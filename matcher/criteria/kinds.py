@@ -1804,7 +1804,9 @@ def validate_params(kind: str, params: dict[str, Any], vocab: Vocabulary) -> Non
             _ids(vocab, kind, params, "except_concepts", _category(vocab, "diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
         if "screen_concepts" in params:
-            _ids(vocab, kind, params, "screen_concepts", _category(vocab, "diagnosis"),
-                 "diagnosis concept ids")
+            # A diagnosis screens a narrower one ("infection requiring hospitalisation"); a
+            # drug screens a procedure given with it (cyclophosphamide for chemotherapy).
+            _ids(vocab, kind, params, "screen_concepts", _category(vocab, "diagnosis", "drug"),
+                 "diagnosis or drug concept ids")  # fmt: skip
     else:
         raise _fail(kind, "kind", kind, "a kind of matcher.criteria.kinds")

@@ -69,16 +69,32 @@ def _sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+# A plain line that separates its items with ";" and stops without closing the last one.
+_SEMICOLON_SPLIT = re.compile(r"[a-z0-9)\]%];\s+[A-Z(]")
+_CLOSED = re.compile(r"[.;:：。,]\s*$")
+
+
 def _lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
+    wrapped = False  # the last plain line broke an item of a ";"-separated paragraph
     for raw in text.expandtabs(4).splitlines():
         if not raw.strip():
+            wrapped = False
             continue
         m = _MARKER.match(raw)
         if m is None or not m["rest"].strip():
             indent = len(raw) - len(raw.lstrip())
-            lines.extend(_Line(indent, "", sentence) for sentence in _sentences(raw.strip()))
+            sentences = _sentences(raw.strip())
+            if wrapped and lines and _section_heading(sentences[0]) is None:
+                # "... Patients could not tolerate" + "chemotherapy; Patients have ...":
+                # its writer ends items with ";", so the break is a wrap; read alone, the
+                # second line excluded anyone ever given chemotherapy.
+                lines[-1] = _Line(lines[-1].indent, lines[-1].marker,
+                                  f"{lines[-1].text} {sentences.pop(0)}")  # fmt: skip
+            lines.extend(_Line(indent, "", sentence) for sentence in sentences)
+            wrapped = _SEMICOLON_SPLIT.search(raw) is not None and not _CLOSED.search(raw)
             continue
+        wrapped = False
         family = m["glyph"] or ("num" if m["num"] else "roman" if m["roman"] else "alpha")
         lines.append(_Line(len(m["indent"]), family, m["rest"].strip()))
     return lines
