@@ -1,0 +1,165 @@
+"""Trials that take several populations (round 6, issue 12): patients beside healthy
+controls, clinicians or caregivers.
+
+The engine matches patients. An item of a block addressed to people who are not patients
+("Healthy controls:", "Inclusion criteria for caregivers:", "Healthcare professionals who
+...") never applies to a patient; the items of the patients' block, when the trial names
+exactly one patient population, are the patients' criteria and are read as usual, with the
+population kept in params and in the plain-words reading. Two patient populations ("LN
+cohort" and "SLE cohort") stay manual with the cohort named.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.criteria import parse_eligibility_text
+from matcher.criteria.render import reading
+from matcher.model import Criterion
+
+
+def _by_text(criteria: list[Criterion], words: str, section: str) -> Criterion:
+    found = [c for c in criteria if words in c.text and c.type == section]
+    assert len(found) == 1, [(c.id, c.text) for c in criteria]
+    return found[0]
+
+
+# (eligibility text, the patients' label, the others' label). Every text holds a patients'
+# block requiring lupus and a block of another population with an item that, applied to a
+# patient, would refuse every lupus patient.
+BLOCK_TEXTS = [
+    pytest.param(
+        "Inclusion Criteria:\n\nPatients:\n* Diagnosis of systemic lupus erythematosus\n"
+        "* Aged 18 years or older\n\nHealthy controls:\n* Aged 18 years or older\n"
+        "* Diabetes mellitus\n\nExclusion Criteria:\n\nPatients:\n* Current pregnancy\n\n"
+        "Healthy controls:\n* Any autoimmune disease\n",
+        "patients", "healthy controls", id="patients-and-healthy-controls-headings",
+    ),
+    pytest.param(
+        "Inclusion Criteria:\n\nFor lupus patients:\n* Diagnosis of systemic lupus "
+        "erythematosus\n\nFor healthy volunteers:\n* Diabetes mellitus\n\n"
+        "Exclusion Criteria:\n\nFor lupus patients:\n* Current pregnancy\n\n"
+        "For healthy volunteers:\n* Any autoimmune disease\n",
+        "lupus patients", "healthy volunteers", id="for-x-headings",
+    ),
+    pytest.param(
+        "Inclusion Criteria for patients:\n* Diagnosis of systemic lupus erythematosus\n\n"
+        "Inclusion criteria for control subjects:\n* Diabetes mellitus\n\n"
+        "Exclusion Criteria for patients:\n* Current pregnancy\n\n"
+        "Exclusion criteria for control subjects:\n* Any autoimmune disease\n",
+        "patients", "control subjects", id="section-headings-naming-the-population",
+    ),
+    pytest.param(
+        "Inclusion Criteria:\n\nCases:\n* Diagnosis of systemic lupus erythematosus\n\n"
+        "Controls:\n* Diabetes mellitus\n\nExclusion Criteria:\n\nCases:\n"
+        "* Current pregnancy\n\nControls:\n* Any autoimmune disease\n",
+        "cases", "controls", id="cases-and-controls",
+    ),
+    pytest.param(
+        "Inclusion Criteria:\n\nPatients:\n* Diagnosis of systemic lupus erythematosus\n\n"
+        "Caregivers:\n* Diabetes mellitus\n\nExclusion Criteria:\n\nPatients:\n"
+        "* Current pregnancy\n\nCaregivers:\n* Any autoimmune disease\n",
+        "patients", "caregivers", id="patients-and-caregivers",
+    ),
+    pytest.param(  # "Healthy volunteers:" alone is a heading, not the record's field
+        "Inclusion Criteria:\n\nPatients:\n* Diagnosis of systemic lupus erythematosus\n\n"
+        "Healthy volunteers:\n* Diabetes mellitus\n\nExclusion Criteria:\n\nPatients:\n"
+        "* Current pregnancy\n\nHealthy volunteers:\n* Any autoimmune disease\n",
+        "patients", "healthy volunteers", id="bare-healthy-volunteers-heading",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "patients", "others"), BLOCK_TEXTS)
+def test_the_patients_block_is_read_and_the_others_block_never_applies_to_a_patient(
+    text: str, patients: str, others: str
+) -> None:
+    criteria = parse_eligibility_text(text, ["lupus"])
+    sle = _by_text(criteria, "systemic lupus", "inclusion")
+    assert sle.kind == "diagnosis" and sle.params["concepts"] == ["dx.sle"]
+    assert sle.params["cohort"] == patients and sle.cohort is None
+    assert patients in reading(sle)
+    assert _by_text(criteria, "pregnancy", "exclusion").kind == "pregnancy"
+    for words, section in (("Diabetes", "inclusion"), ("autoimmune", "exclusion")):
+        other = _by_text(criteria, words, section)
+        assert other.kind == "manual" and not other.unread
+        assert other.params == {"cohort": others, "cohort_is_patients": False}
+        assert others in (other.manual_reason or "") and "NOT PATIENTS" in reading(other)
+        assert "group:not-patients" in other.trace
+
+
+# Items that name whom they address by their subject, in a trial of patients and others.
+SUBJECT_TEXTS = [
+    pytest.param(
+        "Inclusion Criteria:\n\n* Healthcare professionals who treat people with lupus\n"
+        "* Patients with systemic lupus erythematosus\n* Participants able to give consent\n\n"
+        "Exclusion Criteria:\n\n* Healthcare professionals who do not treat lupus\n",
+        "healthcare professionals", id="healthcare-professionals",
+    ),
+    pytest.param(
+        "Inclusion Criteria:\n\n* Clinicians working in a lupus clinic\n"
+        "* Patients diagnosed with systemic lupus erythematosus\n\n"
+        "Exclusion Criteria:\n\n* Clinicians with diabetes mellitus\n",
+        "clinicians", id="clinicians",
+    ),
+    pytest.param(
+        "Inclusion Criteria:\n\n* Patients with systemic lupus erythematosus\n"
+        "* Caregivers of a patient enrolled in the study\n\n"
+        "Exclusion Criteria:\n\n* Caregivers with diabetes mellitus\n",
+        "caregivers", id="caregivers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "others"), SUBJECT_TEXTS)
+def test_an_item_led_by_another_population_never_applies_to_a_patient(
+    text: str, others: str
+) -> None:
+    criteria = parse_eligibility_text(text, ["lupus"])
+    sle = _by_text(criteria, "Patients", "inclusion")
+    assert sle.kind == "diagnosis" and sle.params["cohort"] == "patients"
+    excluded = [c for c in criteria if c.type == "exclusion"]
+    assert excluded and all(c.kind == "manual" and not c.unread for c in excluded)
+    assert all(c.params.get("cohort") == others for c in excluded)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Inclusion Criteria:\n\nLN cohort:\n* Biopsy-proven lupus nephritis\n\n"
+            "SLE cohort:\n* Diagnosis of systemic lupus erythematosus\n",
+            id="two-patient-cohorts-by-words",
+        ),
+        pytest.param(
+            "Inclusion Criteria:\n\nFor hospitalised patients:\n* Diagnosis of systemic lupus "
+            "erythematosus\n\nFor community patients:\n* Diabetes mellitus\n",
+            id="two-patient-populations",
+        ),
+    ],
+)
+def test_several_patient_populations_stay_manual_with_the_cohort_named(text: str) -> None:
+    criteria = parse_eligibility_text(text, ["lupus"])
+    assert all(c.kind == "manual" and c.unread for c in criteria if c.type == "inclusion")
+    assert all("applies to one cohort only" in (c.manual_reason or "") for c in criteria)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(  # a trial of caregivers alone: nothing said of patients
+            "Inclusion Criteria:\n\n* Caregivers of a person with dementia\n"
+            "* Caregivers aged 18 or older\n\nExclusion Criteria:\n\n* Caregivers with diabetes\n",
+            id="caregivers-only",
+        ),
+        pytest.param(  # patients alone: their items are the trial's, with no scope
+            "Inclusion Criteria:\n\n* Patients with systemic lupus erythematosus\n"
+            "* Patients aged 18 or older\n\nExclusion Criteria:\n\n* Patients with diabetes\n",
+            id="patients-only",
+        ),
+    ],
+)
+def test_one_population_alone_scopes_nothing(text: str) -> None:
+    criteria = parse_eligibility_text(text, ["lupus"])
+    assert not any("cohort" in c.params for c in criteria)
+    assert not any("group:not-patients" in c.trace for c in criteria)
