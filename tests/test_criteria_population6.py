@@ -163,3 +163,71 @@ def test_one_population_alone_scopes_nothing(text: str) -> None:
     criteria = parse_eligibility_text(text, ["lupus"])
     assert not any("cohort" in c.params for c in criteria)
     assert not any("group:not-patients" in c.trace for c in criteria)
+
+
+# ------------------------------------------------------------------ capped dose exclusions
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Glucocorticoid dose in the past 3 months not greater than 20 mg/day",
+        "Prednisone no more than 10 mg/day in the last month",
+        "Prednisone dose not exceeding 15 mg/day",
+        "Corticosteroids at a dose of 7.5 mg/day or less of prednisone equivalent",
+    ],
+)
+def test_an_exclusion_of_a_dose_at_or_below_a_limit_is_left_to_a_person(item: str) -> None:
+    [criterion] = parse_eligibility_text(f"Exclusion Criteria:\n* {item}\n", ["lupus"])
+    assert criterion.kind == "manual" and criterion.unread
+    assert "reads as the dose allowed" in (criterion.manual_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("section", "item"),
+    [
+        ("Exclusion", "Prednisone > 20 mg/day within 4 weeks"),
+        ("Inclusion", "Prednisone dose not exceeding 15 mg/day"),
+    ],
+)
+def test_a_dose_limit_on_its_own_side_still_decides(section: str, item: str) -> None:
+    [criterion] = parse_eligibility_text(f"{section} Criteria:\n* {item}\n", ["lupus"])
+    assert criterion.kind == "dose_exposure"
+
+
+# ------------------------------------------------------- a serious infection, stated bare
+
+@pytest.mark.parametrize(
+    ("item", "temporality"),
+    [
+        ("Infection requiring hospitalization;", "current"),
+        ("Any infection requiring intravenous antibiotics", "current"),
+        ("Sepsis", "current"),
+        ("History of infection requiring hospitalisation", "ever"),
+        ("Recurrent infections requiring hospitalisation", "ever"),  # a course over time
+        ("Infection requiring hospitalization within the past 3 months", "within"),
+    ],
+)
+def test_a_serious_infection_stated_bare_is_one_now(item: str, temporality: str) -> None:
+    [criterion] = parse_eligibility_text(f"Exclusion Criteria:\n* {item}\n", ["lupus"])
+    assert criterion.kind == "diagnosis"
+    assert criterion.params["temporality"] == temporality
+
+
+# ------------------------------------------------ an age limit after the subject, bare
+
+@pytest.mark.parametrize(
+    ("item", "concepts", "min_years"),
+    [
+        ("SLE patients >= 18 years of age", ["dx.sle"], 18),
+        ("Lupus nephritis patients ≥18 years old", ["dx.lupus_nephritis"], 18),
+        ("Adult SLE patients >18 years", None, 19),  # "Adult" before a disease stays manual
+    ],
+)
+def test_an_age_limit_after_the_subject_is_read_beside_the_disease(
+    item: str, concepts: list[str] | None, min_years: int
+) -> None:
+    criteria = parse_eligibility_text(f"Inclusion Criteria:\n* {item}\n", ["lupus"])
+    ages = [c for c in criteria if c.kind == "age"]
+    assert [c.params["min_years"] for c in ages] == [min_years]
+    diagnoses = [c.params["concepts"] for c in criteria if c.kind == "diagnosis"]
+    assert diagnoses == ([concepts] if concepts else [])

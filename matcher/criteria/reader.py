@@ -799,7 +799,10 @@ def _population_part(parsed: _Parsed, population: str, patients: bool) -> _Parse
 # females | age 16 to 65"). "with or without" is never a cut.
 # ... but never between an age group and its limits: "Children aged 5-17 with SLE".
 _CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)"
-            r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])")
+            r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
+            # ... and a bare age limit after the subject: "Adult SLE patients | >18 years".
+            r"|(?:(?<=\bpatients)|(?<=\bpatient)|(?<=\bsubjects)|(?<=\bparticipants))"
+            r"\s*(?=(?:[≥≤<>]=?|=>|=<)\s*\d{1,3}\s*(?:years?|yrs?)\b)")
 _CUTS = {
     INCLUSION: re.compile(
         rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+"
@@ -1226,7 +1229,8 @@ def _compound(
             # the subject of the next piece, not a requirement; read alone, "male" excluded
             # every man.
             return None
-        if _reaching_time(piece) and not timed and not _planned(parsed):
+        # An age ("| ≥ 18 years of age") is no time reaching the pieces before it.
+        if _reaching_time(piece) and not timed and not _planned(parsed) and parsed.kind != "age":
             # "A, B or C within 90 days": the window reaches A and B. A plan's window
             # looks forward ("or planning a pregnancy within a year of entry"): its own.
             return None
