@@ -231,3 +231,52 @@ def test_an_age_limit_after_the_subject_is_read_beside_the_disease(
     assert [c.params["min_years"] for c in ages] == [min_years]
     diagnoses = [c.params["concepts"] for c in criteria if c.kind == "diagnosis"]
     assert diagnoses == ([concepts] if concepts else [])
+
+
+# ----------------------------------------------- the benchmark's judging of three rows
+
+def _bench_judge(row: dict, *criteria: Criterion) -> str:
+    from benchmarks import bench_criteria as bench
+
+    text = (f"Synthetic trial in lupus nephritis\n\nConditions: Lupus Nephritis\n\n"
+            f"Exclusion Criteria:\n\n* {row['source']}\n")
+    return bench.score_trial("NCT00000000", text, [row], criteria).rows[0].outcome
+
+
+def test_the_benchmark_reads_a_duration_that_restates_the_window_as_the_window() -> None:
+    # "Active or recent cancer < 3 years": the gold's "< 3 years" is its 1095-day window.
+    from tests.test_bench_criteria import diagnosis, gold
+
+    row = gold("Active or recent cancer <3 years", "diagnosis", "malignancy",
+               effect="exclude", temporality="within", window_days=1095,
+               qualifiers=["active or < 3 years"])  # fmt: skip
+    same = diagnosis("exc-1", "Active or recent cancer <3 years", ["dx.malignancy"], 1095)
+    assert _bench_judge(row, same) == "correct"
+    shorter = diagnosis("exc-1", "Active or recent cancer <3 years", ["dx.malignancy"], 365)
+    assert _bench_judge(row, shorter) == "wrong"
+
+
+def test_the_benchmark_reads_a_carrier_state_as_the_infection_it_is_of() -> None:
+    from tests.test_bench_criteria import crit, gold
+
+    row = gold("Carriers of hepatitis B", "serology",
+               "hepatitis B virus infection / carrier state", effect="exclude",
+               temporality="current")  # fmt: skip
+    now = crit("exc-1", "Carriers of hepatitis B", "serology", {
+        "markers": [], "infections": ["dx.hbv"], "result": "positive", "ever": False,
+        "needs_result": False})  # fmt: skip
+    assert _bench_judge(row, now) == "correct"
+
+
+def test_the_benchmark_reads_an_activity_subclass_left_to_a_person() -> None:
+    # "Purely chronic class III(C) or IV(C)": classes III/IV, the activity judged.
+    from tests.test_bench_criteria import crit, gold
+
+    row = gold("Purely chronic class III(C) or IV(C) on biopsy", "biopsy",
+               "lupus nephritis biopsy class", effect="exclude", temporality="ever",
+               classes=["III(C)", "IV(C)"])  # fmt: skip
+    params = {"classes": ["III", "IV"], "allowed_with": [], "window_days": None}
+    judged = crit("exc-1", row["source"], "biopsy",
+                  {**params, "judged": ["purely chronic (no active lesions)"]})
+    assert _bench_judge(row, judged) == "correct"
+    assert _bench_judge(row, crit("exc-1", row["source"], "biopsy", params)) == "wrong"
