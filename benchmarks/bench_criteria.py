@@ -632,6 +632,11 @@ def _window_differences(row: dict[str, Any], criterion: Criterion) -> list[tuple
         if abs(days - gold_days) > WINDOW_TOLERANCE_DAYS:
             return [("window", f"gold within {gold_days} d, engine within {days} d")]
     elif temporality == "ever" and days is not None and not gold_days:
+        if criterion.kind == "diagnosis" and criterion.params.get("temporality") == "current":
+            # A current reading decides only where "ever" agrees: a mention in the
+            # lookback holds, none fails, and an older one is left to a person
+            # (matcher.judge.evaluate `_current_diagnosis`), never read as the absence.
+            return []
         return [("window", f"gold ever, engine only within {days} d")]
     elif temporality == "current" and criterion.kind != BIOPSY:
         if days is None:

@@ -280,3 +280,66 @@ def test_the_benchmark_reads_an_activity_subclass_left_to_a_person() -> None:
                   {**params, "judged": ["purely chronic (no active lesions)"]})
     assert _bench_judge(row, judged) == "correct"
     assert _bench_judge(row, crit("exc-1", row["source"], "biopsy", params)) == "wrong"
+
+
+def test_the_benchmark_takes_a_current_reading_of_an_ever_row_as_a_partial_decision() -> None:
+    # "Chronic liver disease" read as the disease now: a mention in the lookback excludes,
+    # none includes, an older one goes to a person; it never decides against "ever".
+    from tests.test_bench_criteria import diagnosis, gold
+
+    row = gold("Chronic liver disease", "diagnosis", "liver disease", effect="exclude",
+               temporality="ever")  # fmt: skip
+    current = diagnosis("exc-1", "Chronic liver disease", ["dx.liver_disease"], 90,
+                        temporality="current")  # fmt: skip
+    assert _bench_judge(row, current) == "correct"
+    within = diagnosis("exc-1", "Chronic liver disease", ["dx.liver_disease"], 365)
+    assert _bench_judge(row, within) == "wrong"
+
+
+# --------------------------------------- a bare chronic condition: decided where now = ever
+
+@pytest.mark.parametrize(
+    ("item", "concept", "temporality"),
+    [
+        ("Presence of diabetes", "dx.diabetes", "current"),
+        ("Diabetes mellitus patients", "dx.diabetes", "current"),
+        ("Malignancy", "dx.malignancy", "current"),
+        ("History of malignancy", "dx.malignancy", "ever"),
+        ("Previous diagnosis of diabetes mellitus", "dx.diabetes", "ever"),
+        ("Malignancy within the past 5 years", "dx.malignancy", "within"),
+    ],
+)
+def test_a_bare_chronic_condition_is_read_as_the_condition_now(
+    item: str, concept: str, temporality: str
+) -> None:
+    [criterion] = parse_eligibility_text(f"Exclusion Criteria:\n* {item}\n", ["lupus"])
+    assert criterion.kind == "diagnosis" and concept in criterion.params["concepts"]
+    assert criterion.params["temporality"] == temporality
+
+
+@pytest.mark.parametrize(
+    ("mentioned", "expected"),
+    [
+        ("2026-10-01", "met"),  # in the lookback: excluded, as "ever" would
+        ("2019-05-01", "unknown"),  # older: a person checks, never read as its absence
+        (None, "not_met"),  # never documented: not excluded, as "ever" would
+    ],
+)
+def test_the_condition_now_decides_only_where_ever_would_agree(
+    mentioned: str | None, expected: str
+) -> None:
+    import datetime as dt
+
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
+    from matcher.model import Assertion, Finding, Patient
+
+    [criterion] = parse_eligibility_text("Exclusion Criteria:\n* Presence of diabetes\n",
+                                         ["lupus"])  # fmt: skip
+    findings = [] if mentioned is None else [Finding(
+        concept="dx.diabetes", category="diagnosis", note_id="n1", start=0, end=8,
+        text="diabetes", assertion=Assertion.AFFIRMED, date=dt.date.fromisoformat(mentioned))]
+    dates = {f.note_id: f.date for f in findings}
+    result = evaluate(criterion, build_timeline(Patient("P1", None), findings, dates,
+                                                dt.date(2026, 11, 20)))  # fmt: skip
+    assert result.status.value == expected
