@@ -343,3 +343,23 @@ def test_the_condition_now_decides_only_where_ever_would_agree(
     result = evaluate(criterion, build_timeline(Patient("P1", None), findings, dates,
                                                 dt.date(2026, 11, 20)))  # fmt: skip
     assert result.status.value == expected
+
+
+def test_no_status_waits_on_an_item_addressed_to_others() -> None:
+    # A patient who meets the patients' criteria is eligible whatever the controls' say.
+    import datetime as dt
+
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.ranking import patient_status
+    from matcher.judge.timeline import build_timeline
+    from matcher.model import Assertion, Finding, Patient, PatientStatus
+
+    text = ("Inclusion Criteria:\n\nPatients:\n* Diagnosis of systemic lupus erythematosus\n\n"
+            "Healthy controls:\n* No history of any autoimmune disease\n")
+    criteria = parse_eligibility_text(text, ["lupus"])
+    sle = Finding(concept="dx.sle", category="diagnosis", note_id="n1", start=0, end=3,
+                  text="SLE", assertion=Assertion.AFFIRMED, date=dt.date(2026, 10, 1))
+    timeline = build_timeline(Patient("P1", None), [sle], {"n1": sle.date},
+                              dt.date(2026, 11, 20))  # fmt: skip
+    results = [evaluate(c, timeline) for c in criteria]
+    assert patient_status(results) is PatientStatus.ELIGIBLE
