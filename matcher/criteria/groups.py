@@ -167,10 +167,15 @@ def any_of_groups(
 # ------------------------------------------------------------------------------- cohorts
 
 
+def _alternation(words: Sequence[str]) -> str:
+    """The words as one regex alternation, longest first ("healthy controls" before
+    "controls")."""
+    return "|".join(phrase_pattern(w) for w in sorted(words, key=len, reverse=True))
+
+
 @cache
 def _population_heading() -> re.Pattern[str]:
-    words = "|".join(phrase_pattern(w) for w in sorted(load_list_rules().population_words,
-                                                        key=len, reverse=True))  # fmt: skip
+    words = _alternation(load_list_rules().population_words)
     return re.compile(
         rf"^\W*(?:for\s+(?:the\s+)?)?(?P<label>(?:[\w'/-]+\s+){{0,2}}(?:{words}))"
         r"\s*(?:\([^()]{0,40}\))?\s*[:：]\W*$",
@@ -346,8 +351,7 @@ def _same_population(first: str, second: str) -> bool:
 
 @cache
 def _non_patient_end() -> re.Pattern[str]:
-    words = "|".join(phrase_pattern(w) for w in sorted(load_list_rules().non_patient_words,
-                                                        key=len, reverse=True))  # fmt: skip
+    words = _alternation(load_list_rules().non_patient_words)
     # The population is the label's last words: "healthy control group", "patients'
     # caregivers" (a note in brackets aside: "controls (n = 40)").
     return re.compile(rf"(?:^|\W)(?:{words})(?:\s+(?:group|cohort|arm|population))?$", _I)
@@ -362,8 +366,7 @@ def non_patient(label: str) -> bool:
 
 @cache
 def _section_population() -> re.Pattern[str]:
-    words = "|".join(phrase_pattern(w) for w in sorted(load_list_rules().population_words,
-                                                        key=len, reverse=True))  # fmt: skip
+    words = _alternation(load_list_rules().population_words)
     return re.compile(
         r"^\W*(?:key\s+)?(?:inclusion|exclusion|eligibility)\s+criteria\s+(?:for|in)\s+"
         rf"(?:the\s+)?(?P<label>(?:(?!all\b|both\b)[\w'/-]+\s+){{0,2}}(?:{words}))"
@@ -382,8 +385,7 @@ def section_population(heading: str) -> str | None:
 
 @cache
 def _subject_lead() -> re.Pattern[str]:
-    others = "|".join(phrase_pattern(w) for w in sorted(load_list_rules().non_patient_words,
-                                                         key=len, reverse=True))  # fmt: skip
+    others = _alternation(load_list_rules().non_patient_words)
     return re.compile(rf"^\W*(?:the\s+)?(?:(?P<patients>patients?)|(?P<others>{others}))\b", _I)
 
 
