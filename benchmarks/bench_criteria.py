@@ -175,6 +175,9 @@ _EXCEPTION_TAIL = re.compile(
 _PAREN = re.compile(r"\(([^()]*)\)")
 _OTHER = frozenset({"other", "another"})
 _SUBPART = re.compile(r"\s+(?:or|and/or)\s+|\s+/\s+|\s+\+\s+", re.I)
+_CARRIER_STATE = re.compile(
+    r"^(?:(?:chronic|asymptomatic|inactive|healthy)\s+)?carriers?(?:\s+(?:state|status))?$", re.I
+)
 _EXAMPLES = re.compile(r"^\s*(?:e\.?\s?g\.?|such\s+as|for\s+example|not\b|except)", re.I)
 
 
@@ -256,6 +259,12 @@ class ConceptMapper:
         if found:
             return [Part(phrase, frozenset({found}), "exact")]
         pieces = [p.strip() for p in _SUBPART.split(main) if _content(p)] if main else []
+        if len(pieces) > 1 and any(_CARRIER_STATE.match(p) for p in pieces):
+            # "hepatitis B virus infection / carrier state": the carrier state is that
+            # infection (HBsAg positive now), no concept of its own.
+            pieces = [p for p in pieces if not _CARRIER_STATE.match(p)]
+            if len(pieces) == 1:
+                return [self._part(phrase, pieces[0])]
         if len(pieces) > 1:
             parts = [self._part(piece, piece) for piece in pieces]
             if any(part.ids for part in parts):
@@ -507,6 +516,9 @@ def qualifier_differences(row: dict[str, Any], criterion: Criterion) -> list[tup
             if kind == "dose" and row.get("category") not in ("drug", "other-computable"):
                 continue
             if pattern.search(str(qualifier)) and not _represented(criterion, hints):
+                if kind == "duration" and _restates_window(str(qualifier), essentials,
+                                                           criterion):  # fmt: skip
+                    break
                 lost.setdefault(kind, f"'{qualifier}' not in the criterion")
                 break
     dosed = row.get("category") == "drug" and _number(essentials.get("value")) is not None
@@ -519,6 +531,21 @@ def qualifier_differences(row: dict[str, Any], criterion: Criterion) -> list[tup
         lost.setdefault("duration", f"held >= {essentials['window_days']} d not in the criterion")
     out = [(f"qualifier lost: {kind}", detail) for kind, detail in lost.items()]
     return out + group_differences(row, criterion)
+
+
+_SPAN = re.compile(r"(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\b", re.I)
+
+
+def _restates_window(qualifier: str, essentials: dict[str, Any], criterion: Criterion) -> bool:
+    """Is a "duration" qualifier the gold's own window said again ("active or < 3 years"
+    beside window_days 1095), which the criterion's window holds? REGISTRY.md's day
+    counts: weeks × 7, months round(30.44 × N), years × 365."""
+    window = essentials.get("window_days")
+    if not window or criterion.params.get("window_days") != window:
+        return False
+    per = {"d": 1.0, "w": 7.0, "m": 30.44, "y": 365.0}
+    days = {round(float(n) * per[unit[0].lower()]) for n, unit in _SPAN.findall(qualifier)}
+    return window in days
 
 
 _GOLD_COHORT = re.compile(
@@ -605,6 +632,11 @@ def _window_differences(row: dict[str, Any], criterion: Criterion) -> list[tuple
         if abs(days - gold_days) > WINDOW_TOLERANCE_DAYS:
             return [("window", f"gold within {gold_days} d, engine within {days} d")]
     elif temporality == "ever" and days is not None and not gold_days:
+        if criterion.kind == "diagnosis" and criterion.params.get("temporality") == "current":
+            # A current reading decides only where "ever" agrees: a mention in the
+            # lookback holds, none fails, and an older one is left to a person
+            # (matcher.judge.evaluate `_current_diagnosis`), never read as the absence.
+            return []
         return [("window", f"gold ever, engine only within {days} d")]
     elif temporality == "current" and criterion.kind != BIOPSY:
         if days is None:
@@ -846,10 +878,22 @@ def _gold_classes(classes: Sequence[str]) -> set[frozenset[str]]:
     return {frozenset(re.split(r"\s*\+\s*", str(c).strip().upper())) for c in classes}
 
 
+# "III(C)", "IV (A/C)": a class with its activity subclass (ISN/RPS 2003).
+_ACTIVITY = re.compile(r"\s*[(-]?\s*(?:A\s*/\s*C|A|C)\s*\)?$", re.I)
+
+
 def _class_differences(row: dict[str, Any], criterion: Criterion) -> list[tuple[str, str]]:
     classes = (row.get("essentials") or {}).get("classes")
     if not classes:
         return []
+    bare = [_ACTIVITY.sub("", str(c)) for c in classes]
+    if bare != [str(c) for c in classes] and all(b in ROMAN_CLASSES for b in bare):
+        # "Purely chronic class III(C) or IV(C)": notes name the class, not its activity;
+        # the criterion must name the classes and leave the activity to a person.
+        if criterion.kind == BIOPSY and not criterion.params.get("judged"):
+            return [("classes", f"gold {', '.join(map(str, classes))}: the activity "
+                     "subclass is in no parameter")]  # fmt: skip
+        classes = bare
     gold = _gold_classes(classes)
     universe = set(_class_universe()) | gold
     if criterion.kind != BIOPSY:

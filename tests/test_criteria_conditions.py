@@ -378,12 +378,15 @@ For healthy volunteers:
 def test_for_whom_headings_of_a_case_control_text_scope_their_items_to_that_population():
     from matcher.criteria import parse_eligibility_text
 
-    scoped = {(c.type, c.text): c.manual_reason for c in parse_eligibility_text(CASE_CONTROL)}
-    one = "guard: applies to one cohort only"
-    assert scoped[("exclusion", "Hashimoto thyroiditis")] == f"{one} (patients)"
-    assert scoped[("exclusion", "Current smoker")] == f"{one} (patients)"
-    assert scoped[("exclusion", "Any autoimmune disease")] == f"{one} (healthy volunteers)"
-    assert scoped[("inclusion", "Systemic lupus erythematosus")] == f"{one} (patients)"
+    # The patients' block is the patients' criteria; the volunteers' never applies to a
+    # patient (round 6: the engine matches patients).
+    scoped = {(c.type, c.text): c for c in parse_eligibility_text(CASE_CONTROL)}
+    for key in (("exclusion", "Hashimoto thyroiditis"),
+                ("inclusion", "Systemic lupus erythematosus")):
+        assert scoped[key].kind == "diagnosis" and scoped[key].params["cohort"] == "patients"
+    volunteers = scoped[("exclusion", "Any autoimmune disease")]
+    assert volunteers.kind == "manual" and not volunteers.unread
+    assert volunteers.params == {"cohort": "healthy volunteers", "cohort_is_patients": False}
 
 
 def test_a_single_for_whom_heading_is_no_population():

@@ -335,10 +335,17 @@ Exclusion Criteria:
 def test_items_under_two_population_headings_apply_to_their_population_only(
     first: str, second: str
 ) -> None:
+    # The engine matches patients: the patients' block is theirs (read, the population in
+    # params), the other population's block never applies to a patient (round 6).
     criteria = parse_eligibility_text(TWO_POPULATIONS.format(first=first, second=second))
     scoped = [c for c in criteria if "registry" not in c.text]
-    assert scoped and all(c.kind == "manual" for c in scoped), [(c.kind, c.text) for c in scoped]
-    assert all("applies to one cohort only" in (c.manual_reason or "") for c in scoped)
+    patients = [c for c in scoped if c.text in ("Age 18 years or older", "Current pregnancy")]
+    others = [c for c in scoped if c not in patients]
+    assert [c.kind for c in patients] == ["age", "pregnancy"], [(c.kind, c.text) for c in scoped]
+    assert all(c.params["cohort"] == first.lower().removeprefix("for ").rstrip(":")
+               for c in patients)  # fmt: skip
+    assert others and all(c.kind == "manual" and not c.unread for c in others)
+    assert all(c.params.get("cohort_is_patients") is False for c in others)
 
 
 def test_one_population_heading_over_the_whole_list_scopes_nothing() -> None:

@@ -39,8 +39,9 @@ from matcher.criteria.guard import everyone_prefix
 from matcher.criteria.lists import load_list_rules
 from matcher.model import AnyOf, CohortScope
 
-__all__ = ["DraftShape", "HeadingGroup", "any_of_groups", "cohort_scopes", "heading_groups",
-           "population_headings"]  # fmt: skip
+__all__ = ["DraftShape", "HeadingGroup", "Populations", "any_of_groups", "cohort_scopes",
+           "heading_groups", "non_patient", "population_headings", "populations",
+           "section_population"]  # fmt: skip
 
 _I = re.IGNORECASE
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "either": 1}
@@ -166,10 +167,15 @@ def any_of_groups(
 # ------------------------------------------------------------------------------- cohorts
 
 
+def _alternation(words: Sequence[str]) -> str:
+    """The words as one regex alternation, longest first ("healthy controls" before
+    "controls")."""
+    return "|".join(phrase_pattern(w) for w in sorted(words, key=len, reverse=True))
+
+
 @cache
 def _population_heading() -> re.Pattern[str]:
-    words = "|".join(phrase_pattern(w) for w in sorted(load_list_rules().population_words,
-                                                        key=len, reverse=True))  # fmt: skip
+    words = _alternation(load_list_rules().population_words)
     return re.compile(
         rf"^\W*(?:for\s+(?:the\s+)?)?(?P<label>(?:[\w'/-]+\s+){{0,2}}(?:{words}))"
         r"\s*(?:\([^()]{0,40}\))?\s*[:：]\W*$",
@@ -311,3 +317,127 @@ def cohort_scopes(shapes: Sequence[DraftShape]) -> dict[int, CohortScope] | None
     if not set(cohorts) <= included:
         return None
     return scopes
+
+
+# ----------------------------------------------------------------------------- populations
+
+
+@dataclass(frozen=True)
+class Populations:
+    """Who the blocks of a trial's list address, when the trial takes people who are not
+    patients beside them ("Patients:" / "Healthy controls:"; "Healthcare professionals
+    who ..." / "Patients with ..."). The engine matches patients: `patients` is the one
+    patient population the trial names (None when it names none or several: "LN cohort"
+    and "SLE cohort" stay one cohort's items each); `subjects` the populations items name
+    by their subject (item index → "patients", "healthcare professionals")."""
+
+    patients: str | None = None
+    subjects: dict[int, str] | None = None
+
+    def addressed(self, label: str) -> str | None:
+        """ "patients" when a block labelled `label` holds the patients' criteria, "others"
+        when it addresses people who are not patients, None when undecided (its items
+        keep the cohort guard)."""
+        if self.patients is None:
+            return None
+        if _same_population(label, self.patients):
+            return "patients"
+        return "others" if non_patient(label) else None
+
+
+def _same_population(first: str, second: str) -> bool:
+    return " ".join(first.lower().split()) == " ".join(second.lower().split())
+
+
+@cache
+def _non_patient_end() -> re.Pattern[str]:
+    words = _alternation(load_list_rules().non_patient_words)
+    # The population is the label's last words: "healthy control group", "patients'
+    # caregivers" (a note in brackets aside: "controls (n = 40)").
+    return re.compile(rf"(?:^|\W)(?:{words})(?:\s+(?:group|cohort|arm|population))?$", _I)
+
+
+def non_patient(label: str) -> bool:
+    """Does a block label name people who are not patients ("Healthy controls", "For
+    caregivers", "control subjects")?"""
+    text = re.sub(r"\([^()]*\)", " ", label).strip(" :：*#_-")
+    return bool(_non_patient_end().search(" ".join(text.split())))
+
+
+@cache
+def _section_population() -> re.Pattern[str]:
+    words = _alternation(load_list_rules().population_words)
+    return re.compile(
+        r"^\W*(?:key\s+)?(?:inclusion|exclusion|eligibility)\s+criteria\s+(?:for|in)\s+"
+        rf"(?:the\s+)?(?P<label>(?:(?!all\b|both\b)[\w'/-]+\s+){{0,2}}(?:{words}))"
+        r"\s*(?:\([^()]{0,40}\))?\s*[:：]?\W*$",
+        _I,
+    )
+
+
+def section_population(heading: str) -> str | None:
+    """The population a section heading names: "Inclusion criteria for healthy controls:"
+    → "healthy controls"; None for "Inclusion Criteria:" or "... for all participants"."""
+    text = heading.strip().strip("*#_ ").strip()
+    m = _section_population().match(text) if len(text) <= 100 else None
+    return " ".join(m["label"].lower().split()) if m else None
+
+
+@cache
+def _subject_lead() -> re.Pattern[str]:
+    others = _alternation(load_list_rules().non_patient_words)
+    return re.compile(rf"^\W*(?:the\s+)?(?:(?P<patients>patients?)|(?P<others>{others}))\b", _I)
+
+
+# Subjects that name a separate population of the study: "Donors", "Parents", "Family
+# members" gate the patient's own enrolment ("Donor age > 65"), so an item they lead is
+# still the patient's and keeps whatever reading (or guard) it has.
+_RELATIVES = re.compile(r"^(?:donors?|parents?(?:/caregivers?)?|family members?)$", _I)
+
+
+def _subjects(shapes: Sequence[DraftShape]) -> dict[int, str]:
+    """Item index → the population its subject names, in a list where some items are led
+    by "Patients ..." and others by people who are not patients ("Healthcare professionals
+    who see people with SSc"); {} otherwise (a plain list of "Patients with ...")."""
+    found: dict[int, str] = {}
+    for index, shape in enumerate(shapes):
+        m = _subject_lead().match(shape.text)
+        if m is None or (m["others"] and _RELATIVES.match(m["others"])):
+            continue
+        found[index] = "patients" if m["patients"] else " ".join(m["others"].lower().split())
+    labels = set(found.values())
+    if "patients" not in labels or len(labels) < 2:
+        return {}
+    return found
+
+
+# A label that names patients as such: "patients", "SLE patients", "cases".
+_PATIENTS_LABEL = re.compile(r"(?:^|\W)(?:patients?|cases)$", _I)
+
+
+def _the_patients(label: str, others: bool) -> bool:
+    """Can `label`, the one patient label of a trial, be taken as all its patients? A label
+    that says "patients" can; a cohort named by words ("Sicca cohort") only beside a
+    population that is not patients; a numbered one ("Part B", "Cohort 2") never: its
+    siblings may be unlabelled."""
+    text = " ".join(re.sub(r"\([^()]*\)", " ", label).split())
+    if _PATIENTS_LABEL.search(text):
+        return True
+    return others and _cohort_patterns()[1].search(text) is None
+
+
+def populations(shapes: Sequence[DraftShape]) -> Populations:
+    """The trial's populations (see `Populations`): the labels of its blocks and of the
+    subjects its items name, when exactly one of them names patients (any label that is
+    not a known non-patient population counts as one: "Children:" and "Adults:" are two).
+    "Inclusion criteria for patients:" alone names the patients, and nobody else."""
+    subjects = _subjects(shapes)
+    labels = {" ".join(s.cohort.lower().split()) for s in shapes if s.cohort}
+    labels |= set(subjects.values())
+    patient_labels = {label for label in labels if not non_patient(label)}
+    if len(patient_labels) != 1:
+        return Populations(None, subjects)
+    label = next(iter(patient_labels))
+    if not _the_patients(label, bool(labels - patient_labels)):
+        return Populations(None, subjects)
+    return Populations(label, subjects)

@@ -422,10 +422,27 @@ def guard_reason(
         return "guard:inclusion-requires", (
             f"{GUARD_PREFIX}an inclusion should not require {_labels(never, vocab)}"
         )
+    capped = _capped_dose_exclusion(kind, criterion_type, params)
+    if capped is not None:
+        return "guard:capped-dose-exclusion", capped
     implausible = _implausible(kind, params, grammar, vocab)
     if implausible is not None:
         return "guard:implausible", f"{GUARD_PREFIX}implausible value ({implausible})"
     return None
+
+
+def _capped_dose_exclusion(kind: str, criterion_type: str, params: dict[str, Any]) -> str | None:
+    """An exclusion of a dose at or below a limit ("GC dose in the last 3 months not greater
+    than 20 mg/day" among the exclusions) states the dose a trial allows, worded where the
+    exclusions are: read literally it would refuse every patient on a low dose and keep
+    those on a high one. Which side the sponsor excludes is for a person."""
+    if kind != "dose_exposure" or criterion_type != "exclusion":
+        return None
+    if params.get("dose_op") not in ("<", "<="):
+        return None
+    limit = f"{params['dose_op']} {params.get('dose_value', 0):g} {params.get('dose_unit', '')}"
+    return (f"{GUARD_PREFIX}an exclusion of a dose {limit.rstrip()} reads as the dose allowed: "
+            "which side the trial excludes is for a person")
 
 
 def _organ_group_own_unknown(

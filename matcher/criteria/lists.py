@@ -52,7 +52,7 @@ __all__ = ["LISTS_FILE", "ListRules", "Member", "category_qualifiers", "clauses"
 
 LISTS_FILE = "matcher/criteria/data/criteria_lists.json"
 _LISTS = ("list_leads", "clause_links", "organ_words", "population_words")
-_OPTIONAL_LISTS = ("member_qualifiers",)
+_OPTIONAL_LISTS = ("member_qualifiers", "non_patient_population_words")
 _I = re.IGNORECASE
 _MAX_MEMBERS = 8
 _MAX_CLAUSES = 8
@@ -66,6 +66,8 @@ class ListRules:
     organ_words: frozenset[str]
     population_words: tuple[str, ...] = ()
     member_qualifiers: frozenset[str] = frozenset()
+    # "Healthy controls", "caregivers": populations that are not patients (groups.py).
+    non_patient_words: tuple[str, ...] = ()
 
 
 def read_list_rules(text: str, source: str = LISTS_FILE) -> ListRules:
@@ -95,6 +97,7 @@ def read_list_rules(text: str, source: str = LISTS_FILE) -> ListRules:
         population_words=tuple(lists["population_words"]),
         member_qualifiers=frozenset(w.lower() for e in lists["member_qualifiers"]
                                     for w in words_of(e)),  # fmt: skip
+        non_patient_words=tuple(lists["non_patient_population_words"]),
     )
 
 

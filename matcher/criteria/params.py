@@ -231,6 +231,14 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
     },
 }
 
+# Any kind: the population a block of a trial that takes patients and others addresses
+# (matcher.criteria.groups `populations`): "cohort": "patients" on the patients' criteria;
+# "cohort_is_patients": False on a manual item addressed to others ("healthy controls"),
+# which never applies to a patient.
+for _fields in KIND_PARAMS.values():
+    _fields.setdefault("cohort", _opt("text"))
+    _fields.setdefault("cohort_is_patients", _opt("bool", True))
+
 # The fields an alternative or exception of a lab-like kind may carry.
 _ALTERNATIVE_FIELDS = {
     **_THRESHOLD_ALTERNATIVE,

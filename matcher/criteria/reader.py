@@ -650,6 +650,7 @@ def _items_of(
     shapes = [_shape(d) for d in drafts_list]
     headed = criteria_groups.heading_groups(shapes) if compound else {}
     cohorts = criteria_groups.cohort_scopes(shapes) if compound else None
+    populations = criteria_groups.populations(shapes) if compound else None
     read: list[list[tuple[str, str, _Parsed]]] = []
     for index, draft in enumerate(drafts_list):
         clean = own = _clean_text(draft.text)
@@ -689,7 +690,7 @@ def _items_of(
         for ctype, part, parsed in parts:
             item = _guarded_part(drafts_list, index, ctype, part, parsed, any_of.get(index),
                                  (cohorts or {}).get(index) if cohorts is not None else None,
-                                 cohorts is not None)  # fmt: skip
+                                 cohorts is not None, populations)  # fmt: skip
             items.append(item)
     return _guarded(_class_sets_read_together(items), about, max_age, vocabulary)
 
@@ -742,6 +743,7 @@ def _guarded_part(
     any_of: AnyOf | None = None,
     cohort_scope: CohortScope | None = None,
     cohorts_read: bool = False,
+    populations: criteria_groups.Populations | None = None,
 ) -> _Item:
     """One criterion of draft `index` (an item, or one requirement of a compound item)
     with the guards of its place in the list: an either/or branch, a cohort block. A
@@ -760,13 +762,37 @@ def _guarded_part(
         parsed = _as_manual(parsed, f"{guard.GUARD_PREFIX}{branch}", "guard:alternative")
     # The whole item's words scope each of its criteria: "(Part B) Age 18-65, ECOG 0-1".
     cohort = draft.cohort or guard.cohort_mention(_normalise(_clean_text(draft.text)))
+    if cohort is None and populations is not None and populations.subjects:
+        cohort = populations.subjects.get(index)  # "Healthcare professionals who ..."
+    addressed = populations.addressed(cohort) if populations and cohort else None
     if cohort_scope is not None:
         parsed = replace(parsed, trace=(*parsed.trace, "group:cohort"))
+    elif addressed is not None:
+        # "Patients:" beside "Healthy controls:": the engine matches patients.
+        parsed = _population_part(parsed, cohort or "", addressed == "patients")
     elif cohort is not None and not cohorts_read:
         # "Inclusion criteria for the LN cohort:" applied to every patient would
         # include or exclude patients of the other cohorts on it.
         parsed = _as_manual(parsed, guard.cohort_reason(cohort), "guard:cohort")
     return _Item(draft.section, ctype, clean, parsed, any_of, cohort_scope)
+
+
+def _population_part(parsed: _Parsed, population: str, patients: bool) -> _Parsed:
+    """A criterion of a trial that takes patients and others (matcher.criteria.groups
+    `populations`): the patients' block is read as the patients' criteria, the population
+    kept in params ("cohort": "patients"); an item addressed to others ("Healthy controls:
+    no autoimmune disease") never applies to a patient: it is left out of the match (a
+    manual criterion no ranking waits on) with the population named."""
+    population = " ".join(population.split())
+    if patients:
+        return replace(parsed, params={**parsed.params, "cohort": population},
+                       trace=(*parsed.trace, "group:patient-population"))  # fmt: skip
+    reason = f"never applied to a patient: the item is for {population}, not for the patients"
+    # Whether its words were understood no longer matters: nothing of it is the patient's
+    # to check (Criterion.unread is false, so the ranking does not wait on it).
+    trace = [r for r in parsed.trace if r != "coverage:manual" and not r.startswith("guard:")]
+    return _Parsed("manual", parsed.key, {"cohort": population, "cohort_is_patients": False},
+                   reason, (*trace, "group:not-patients"))
 
 
 # =====================================================================================
@@ -781,7 +807,10 @@ def _guarded_part(
 # females | age 16 to 65"). "with or without" is never a cut.
 # ... but never between an age group and its limits: "Children aged 5-17 with SLE".
 _CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)"
-            r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])")
+            r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
+            # ... and a bare age limit after the subject: "Adult SLE patients | >18 years".
+            r"|(?:(?<=\bpatients)|(?<=\bpatient)|(?<=\bsubjects)|(?<=\bparticipants))"
+            r"\s*(?=(?:[≥≤<>]=?|=>|=<)\s*\d{1,3}\s*(?:years?|yrs?)\b)")
 _CUTS = {
     INCLUSION: re.compile(
         rf"\s*;\s*|{_CUT_AGE}|(?P<comma>,\s+(?:and\s+)?)|\s+and\s+"
@@ -1208,7 +1237,8 @@ def _compound(
             # the subject of the next piece, not a requirement; read alone, "male" excluded
             # every man.
             return None
-        if _reaching_time(piece) and not timed and not _planned(parsed):
+        # An age ("| ≥ 18 years of age") is no time reaching the pieces before it.
+        if _reaching_time(piece) and not timed and not _planned(parsed) and parsed.kind != "age":
             # "A, B or C within 90 days": the window reaches A and B. A plan's window
             # looks forward ("or planning a pregnancy within a year of entry"): its own.
             return None

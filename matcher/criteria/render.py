@@ -335,6 +335,11 @@ def _groups(criterion: Criterion) -> str:
     """ "COHORT Populations 1 & 2: " and "ANY OF (group 2): " ("AT LEAST 2 OF (group 1):
     "): the groups the criterion is combined in (matcher.criteria.groups)."""
     out = ""
+    population = criterion.params.get("cohort")
+    if population and criterion.params.get("cohort_is_patients") is False:
+        out += f"FOR {population}, NOT PATIENTS: "
+    elif population:
+        out += f"FOR {population}: "
     if criterion.cohort is not None:
         out += f"COHORT {criterion.cohort.label}: "
     if criterion.any_of is not None:

@@ -144,7 +144,8 @@ _NOISE = re.compile(
     r"^(?:eligibility(?:\s+criteria)?|criteria|participation\s+requirements|view)\s*:?\s*$"
     r"|^(?:sex|gender|sexes\s+eligible(?:\s+for\s+study)?|genders?\s+eligible(?:\s+for\s+study)?"
     r"|minimum\s+age|maximum\s+age|ages?\s+eligible(?:\s+for\s+study)?|accepts\s+healthy\s+"
-    r"volunteers|healthy\s+volunteers|sampling\s+method|study\s+population)\s*:",
+    # "Healthy Volunteers: No" is the record's field; "Healthy volunteers:" alone heads a block.
+    r"volunteers|healthy\s+volunteers(?=\s*:\s*\S)|sampling\s+method|study\s+population)\s*:",
     _I,
 )
 
@@ -283,7 +284,8 @@ class _Builder:
         if opened is not None:
             self.section, rest = opened
             self.open, self.last, self.pending = [], None, []
-            cohort = guard.cohort_heading(_normalise(line.text), in_section_heading=True)
+            cohort = guard.cohort_heading(_normalise(line.text), in_section_heading=True) or (
+                criteria_groups.section_population(_normalise(line.text)))  # "... for controls:"
             self.cohort = (cohort, line.indent) if cohort else None
             if not rest:
                 return

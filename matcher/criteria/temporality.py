@@ -499,6 +499,8 @@ STANDING_HISTORY = re.compile(
     r"\bepisodes?\s+of\b",
     re.IGNORECASE,
 )
+# "Recurrent infections requiring hospitalisation": a course over time, not a state now.
+_COURSE = re.compile(r"\brecurr(?:ent|ing|ences?)\b|\brepeated\b", re.IGNORECASE)
 
 
 def standing_states(
@@ -511,7 +513,7 @@ def standing_states(
     person; read as ever, an old psychosis would decide."""
     return any(
         vocab[c].attrs.get("current_unless_history") for c in concepts if c in vocab
-    ) and not asks_for_past(text, headings)
+    ) and not asks_for_past(text, headings) and not _COURSE.search(text)
 
 
 def asks_for_past(text: str, headings: Sequence[str] = ()) -> bool:
