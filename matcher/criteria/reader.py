@@ -1055,6 +1055,7 @@ class _Reach:
 
     pieces: list[str]
     outside: str
+    policy: bool = True  # False: no piece is read as what a person checks
 
 
 # A clause that qualifies the words before it rather than stating a requirement of its
@@ -1143,9 +1144,7 @@ def _policy_reach(
         outside.append(head)
         if index and parsed.manual_reason != _OWN_EXCEPTIONS_REASON:
             outside.append(clause)
-    if not found_policy:
-        return None
-    return _Reach(pieces, " ".join(outside))
+    return _Reach(pieces, " ".join(outside), found_policy)
 
 
 def _compound(
@@ -1161,6 +1160,11 @@ def _compound(
     heading = _INLINE_HEADING.match(text)
     rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
     reach = _policy_reach(text, section, context, lupus_trial) if policy and not heading else None
+    if reach is not None and not reach.policy:
+        # "A history of HCQ allergy, G6PD deficiency, ...": the whole item read as a check
+        # at screening ("allergies are ...") from words no piece of it is read as; each
+        # piece is read on its own as in any item.
+        reach, policy = None, False
     if policy and reach is None:
         return None
     unreached = reach.outside if reach is not None else text
@@ -1193,7 +1197,8 @@ def _compound(
         computed = parsed.kind in COMPUTABLE_KINDS
         if any(f"rule:{k}" in parsed.trace for k in _WHOLE_ITEM_RULES):
             return None
-        if not computed and section == EXCLUSION and _loose(parsed):
+        if not computed and section == EXCLUSION and _loose(parsed) and not (
+                criteria_lists.stands_alone(pieces, len(out), _term_spans, _reaching_time)):
             return None  # "A or B requiring hospitalisation": the rest may narrow A
         if parsed.kind == "sex":
             # "Pregnant women, male or female who plan a pregnancy": a sex word in a list is
@@ -1362,7 +1367,9 @@ def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial
     apart (a sex word, a judgement rule, a window that may reach the others) or none is
     computed."""
     out: list[_Part] = []
+    measured = _measured_tail(found, draft, lupus_trial)
     for member in found:
+        member = _without_measured_tail(member, measured, draft, lupus_trial)
         read = [_classify(t, draft.section, draft.context, None, lupus_trial)
                 for t in (member.own, *member.variants)]  # fmt: skip
         ctype, parsed = read[0]
@@ -1379,6 +1386,44 @@ def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial
             parsed = _manual(reason, parsed.key)
         out.append((ctype, text, replace(parsed, trace=(*parsed.trace, member.rule))))
     return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
+
+
+# The kinds that measure something: a threshold that ends a list is theirs.
+_MEASURING_KINDS = frozenset({"lab", "vital", "score"})
+# The kinds of a finding no threshold on a measure can qualify ("Tuberculosis" is not
+# "tuberculosis < 50,000/mm3"). A drug may take a dose ("prednisone or methylprednisolone
+# > 10 mg/day"): not among them.
+_UNMEASURED_KINDS = frozenset({"diagnosis", "allergy", "pregnancy"})
+
+
+def _measured_tail(found: list[criteria_lists.Member], draft: _Draft, lupus_trial: bool
+                   ) -> str:  # fmt: skip
+    """The tail of a list that is the threshold of its last member's measure, or "":
+    "Tuberculosis, HIV infection or platelets < 50,000/mm3" ends on the platelet count's
+    limit, which reaches no diagnosis before it."""
+    tail = found[0].tail if found else ""
+    if not tail or criteria_lists.threshold_at(tail) is None:
+        return ""
+    # "History of A, B or creatinine clearance < 30": whether the history lead reaches the
+    # measure is its own member's question; the limit is the measure's either way.
+    own = found[-1].own
+    own = own[criteria_lists.history_end(own) :]
+    last = _classify(own, draft.section, draft.context, None, lupus_trial)[1]
+    return tail if last.kind in _MEASURING_KINDS else ""
+
+
+def _without_measured_tail(member: criteria_lists.Member, measured: str, draft: _Draft,
+                           lupus_trial: bool) -> criteria_lists.Member:  # fmt: skip
+    """The member without the variants that put a measure's threshold (`measured`) after
+    a finding it cannot qualify; its reach names the words that still may reach it."""
+    if not measured or member.tail != measured:
+        return member
+    own = _classify(member.own, draft.section, draft.context, None, lupus_trial)[1]
+    if own.kind not in _UNMEASURED_KINDS:
+        return member
+    variants = tuple(dict.fromkeys(v for v in member.variants if not v.endswith(f" {measured}")))
+    reach = [r for r in dict.fromkeys(member.reach.split(" … ")) if r != measured]
+    return replace(member, variants=variants, reach=" … ".join(reach), tail="")
 
 
 # "Other severe comorbidities (HIV, hepatitis B, ...)", "other medical conditions such as

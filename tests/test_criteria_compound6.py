@@ -1,0 +1,126 @@
+"""An exclusion that lists independent conditions is read member by member: one member
+the reader does not understand stays a manual criterion of its own, with its own reason,
+and costs its siblings nothing; a member is never computed when a word elsewhere in the
+list may narrow it (a lead, a tail, a time, examples of a head)."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.criteria.grammar import COMPUTABLE_KINDS
+from matcher.criteria.reader import parse_eligibility_text
+from matcher.model import Criterion
+
+
+def _read(section: str, item: str, title: str = "Systemic lupus erythematosus") -> list[Criterion]:
+    heading = "Inclusion Criteria:" if section == "inclusion" else "Exclusion Criteria:"
+    text = f"Inclusion Criteria:\n* Adults with SLE\n{heading}\n* {item}\n"
+    return [c for c in parse_eligibility_text(text, about=(title,))
+            if c.kind != "age" and c.text != "Adults with SLE" and c.text != "SLE"]  # fmt: skip
+
+
+def _named(criterion: Criterion) -> set[str]:
+    p = criterion.params
+    return (set(p.get("concepts", [])) | set(p.get("drugs", [])) | set(p.get("agents", []))
+            | set(p.get("analytes", [])) | set(p.get("infections", [])))  # fmt: skip
+
+
+def _summary(criteria: list[Criterion]) -> list[tuple[str, str, str]]:
+    return [(c.kind, c.text, c.manual_reason or str(c.params)) for c in criteria]
+
+
+# ------------------------------------------------------------------------ one unknown member
+
+UNKNOWN_MEMBER = [
+    # (item, what the computed members name, words of the member left to a person)
+    ("Epilepsy, alkaptonuria, or eGFR < 30 mL/min/1.73m2", {"dx.seizure", "lab.egfr"},
+     "alkaptonuria"),
+    ("Known G6PD deficiency, Kartagener syndrome or ALT > 3 x ULN",
+     {"dx.g6pd_deficiency", "lab.alt"}, "Kartagener"),
+    # the whole item read as "allergies are checked at screening": each piece is read (a
+    # "history of" a creatinine clearance, ever or now, is left to a person)
+    ("History of hydroxychloroquine allergy, G6PD deficiency, alkaptonuria or creatinine "
+     "clearance below 30 mL/min", {"drug.hydroxychloroquine", "dx.g6pd_deficiency"},
+     "alkaptonuria"),
+    ("Hydroxychloroquine allergy, G6PD deficiency, alkaptonuria or creatinine clearance below "
+     "30 mL/min", {"drug.hydroxychloroquine", "dx.g6pd_deficiency", "lab.egfr"}, "alkaptonuria"),
+    ("Tuberculosis, HIV infection, ferritin elevation above 2-fold the upper normal limit, "
+     "or platelets < 50,000/mm3", {"dx.tuberculosis", "lab.platelets"}, "ferritin"),
+    ("Diabetes mellitus, Kartagener syndrome, or haemoglobin < 8 g/dL",
+     {"dx.diabetes", "lab.hemoglobin"}, "Kartagener"),
+]
+
+
+@pytest.mark.parametrize(("item", "computed", "manual_words"), UNKNOWN_MEMBER)
+def test_a_member_the_reader_does_not_understand_costs_its_siblings_nothing(
+    item: str, computed: set[str], manual_words: str
+) -> None:
+    criteria = _read("exclusion", item)
+    found = set().union(*(_named(c) for c in criteria if c.kind in COMPUTABLE_KINDS))
+    assert computed <= found, _summary(criteria)
+    # The unknown member is a criterion of its own, left to a person, never dropped.
+    manual = [c for c in criteria if c.kind not in COMPUTABLE_KINDS]
+    assert any(manual_words in c.text for c in manual), _summary(criteria)
+    assert all(c.type == "exclusion" for c in criteria)
+
+
+def test_a_measure_threshold_ending_a_list_reaches_no_diagnosis_before_it() -> None:
+    # "< 50,000/mm3" is the platelet count's limit: "tuberculosis < 50,000/mm3" is no
+    # reading, so tuberculosis is computed, not left asking whether the limit applies.
+    criteria = _read("exclusion", "Tuberculosis, HIV infection, ferritin elevation above "
+                                  "2-fold the upper normal limit, or platelets < 50,000/mm3")
+    tb = [c for c in criteria if "dx.tuberculosis" in _named(c)]
+    assert tb and tb[0].kind == "diagnosis" and tb[0].text == "Tuberculosis", _summary(criteria)
+
+
+# --------------------------------------------------------- members that stay with the others
+
+NEVER_ALONE = [
+    # (item, a member a sibling's words may narrow: never computed without them)
+    # a tail that may narrow every member
+    ("Diabetes, alkaptonuria or galactose intolerance requiring treatment", "dx.diabetes"),
+    ("Rituximab or belimumab treatment for less than 12 weeks", "drug.rituximab"),
+    ("Atrial fibrillation, atrial flutter or alkaptonuria lasting longer than 30 seconds",
+     "dx.atrial_fibrillation"),
+    # examples of a head
+    ("Seizure caused by perinatal factors such as alkaptonuria, infection or haemorrhage",
+     "dx.infection"),
+    ("Eye diseases such as Kartagener syndrome or Sjogren's syndrome", "dx.sjogren"),
+    # a clause whose objects are the members after it
+    ("Asthma that needs inhaled steroids, cromolyn or systemic corticosteroids",
+     "drug.glucocorticoid"),
+    # a lead that may reach every member
+    ("Resting hypotension or hypertension", "dx.hypertension"),
+    ("Sever chronic liver, kidney, lung or heart dysfunction", "dx.heart_disease"),
+]
+
+
+@pytest.mark.parametrize(("item", "concept"), NEVER_ALONE)
+def test_no_member_is_computed_when_a_word_of_a_sibling_may_narrow_it(
+    item: str, concept: str
+) -> None:
+    criteria = _read("exclusion", item)
+    narrowed = [c for c in criteria if c.kind in COMPUTABLE_KINDS and concept in _named(c)]
+    # Either the member stays with the others (one criterion of the whole item) or it is
+    # left to a person.
+    assert all(c.text == item for c in narrowed), _summary(criteria)
+
+
+def test_a_value_sharing_the_analyte_before_it_is_no_member_of_its_own() -> None:
+    # "> 100 mmHg" is the diastolic pressure's upper limit: no criterion of its own.
+    criteria = _read("exclusion", "Diastolic blood pressure < 40 mmHg or > 100 mmHg, or "
+                                  "alkaptonuria")
+    assert not any(c.text.startswith(">") for c in criteria), _summary(criteria)
+
+
+INCLUSION_EITHER = [
+    # An inclusion "A or B" with B not understood: A alone would refuse the B-patients.
+    "SLEDAI-2K >= 6 or an alkaptonuria flare",
+    "Proteinuria > 0.5 g/day or Kartagener syndrome",
+]
+
+
+@pytest.mark.parametrize("item", INCLUSION_EITHER)
+def test_an_inclusion_either_or_with_a_branch_not_understood_stays_whole(item: str) -> None:
+    criteria = _read("inclusion", item)
+    assert [c.kind for c in criteria] == ["manual"], _summary(criteria)
