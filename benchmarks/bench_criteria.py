@@ -1140,7 +1140,10 @@ def _own_condition_exclusions(
         c = p.criterion
         if c.type != "exclusion" or not computed(c):
             continue
-        hit = own & (p.ids - {BIOPSY})
+        # "Other autoimmune disease rather than SLE": what the criterion lets through
+        # (`except_concepts`) is no exclusion of it.
+        let_through = set(c.params.get("except_concepts") or ())
+        hit = own & (p.ids - {BIOPSY} - let_through)
         if c.kind == BIOPSY and set(c.params.get("classes") or []) < set(ROMAN_CLASSES):
             hit = own & (p.ids - {BIOPSY, "dx.lupus_nephritis"})
         if hit:

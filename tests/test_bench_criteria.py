@@ -317,6 +317,16 @@ def test_an_sle_exclusion_is_not_own_condition_in_a_trial_of_another_disease():
     assert [o["criterion"] for o in score.own_condition] == ["exc-3"]
 
 
+def test_a_condition_an_exclusion_lets_through_is_no_own_condition_exclusion():
+    # "Other autoimmune disease rather than SLE, lupus nephritis" excludes RA, not lupus.
+    rows = [gold("Other autoimmune disease rather than SLE, lupus nephritis", "diagnosis",
+                 "other autoimmune disease", effect="exclude")]
+    other = diagnosis("exc-4", "Other autoimmune disease rather than SLE, lupus nephritis",
+                      ["dx.autoimmune_other"], except_concepts=["dx.sle", "dx.lupus_nephritis"])
+    score = bench.score_trial("NCT00000000", TEXT, rows, [other], title=TEXT.splitlines()[0])
+    assert score.own_condition == []
+
+
 def test_a_hard_wrapped_item_split_in_fragments_aligns_to_its_row():
     text = TEXT.replace("* Rituximab within 6 months before screening",
                         "* Rituximab within 6 months\nbefore screening")

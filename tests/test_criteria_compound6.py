@@ -1,15 +1,24 @@
 """An exclusion that lists independent conditions is read member by member: one member
 the reader does not understand stays a manual criterion of its own, with its own reason,
 and costs its siblings nothing; a member is never computed when a word elsewhere in the
-list may narrow it (a lead, a tail, a time, examples of a head)."""
+list may narrow it (a lead, a tail, a time, examples of a head).
+
+"Other autoimmune diseases" leaves the trial's own disease out, and reads its exception
+in other words ("rather than SLE", "besides Sjögren's syndrome"); it never excludes the
+trial's own population."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from matcher.criteria.grammar import COMPUTABLE_KINDS
 from matcher.criteria.reader import parse_eligibility_text
-from matcher.model import Criterion
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
+from matcher.model import Assertion, Criterion, Finding, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
 
 
 def _read(section: str, item: str, title: str = "Systemic lupus erythematosus") -> list[Criterion]:
@@ -124,3 +133,92 @@ INCLUSION_EITHER = [
 def test_an_inclusion_either_or_with_a_branch_not_understood_stays_whole(item: str) -> None:
     criteria = _read("inclusion", item)
     assert [c.kind for c in criteria] == ["manual"], _summary(criteria)
+
+
+# ----------------------------------------------------------------- "other" diseases and own
+
+def _diagnosis_on(criterion: Criterion, concept: str) -> Status:
+    found = Finding(concept=concept, category="diagnosis", note_id="n1", start=0, end=4,
+                    text="text", assertion=Assertion.AFFIRMED, value=None, unit=None,
+                    date=dt.date(2026, 10, 1), date_source="text", attrs={})
+    timeline = build_timeline(Patient("P1", None), [found], {"n1": dt.date(2026, 10, 1)},
+                              dt.date(2026, 11, 20))
+    return evaluate(criterion, timeline).status
+
+
+OTHER_THAN_OWN = [
+    # (trial title, item, a patient of the trial's own disease, a patient of another)
+    ("Nintedanib in systemic sclerosis-associated interstitial lung disease",
+     "Other autoimmune diseases", "dx.systemic_sclerosis", "dx.rheumatoid_arthritis"),
+    ("Abatacept in early rheumatoid arthritis",
+     "Patients with another systemic autoimmune disease", "dx.rheumatoid_arthritis",
+     "dx.systemic_sclerosis"),
+    ("Tocilizumab for giant cell arteritis", "History of other autoimmune disorders",
+     "dx.gca", "dx.rheumatoid_arthritis"),
+    ("Rituximab in granulomatosis with polyangiitis",
+     "Other autoimmune disease apart from granulomatosis with polyangiitis", "dx.gpa",
+     "dx.graves"),
+]
+
+
+@pytest.mark.parametrize(("title", "item", "own", "another"), OTHER_THAN_OWN)
+def test_other_autoimmune_disease_leaves_the_trial_s_own_disease_out(
+    title: str, item: str, own: str, another: str
+) -> None:
+    # Read whole, the exclusion would refuse every patient of the trial (the guard kept it
+    # manual); the words say "other": the own disease is left out and the rest decides.
+    criteria = _read("exclusion", item, title)
+    assert [c.kind for c in criteria] == ["diagnosis"], _summary(criteria)
+    criterion = criteria[0]
+    assert own in criterion.params["except_concepts"]
+    assert _diagnosis_on(criterion, own) is Status.NOT_MET
+    assert _diagnosis_on(criterion, another) is Status.MET
+
+
+EXCEPTED_IN_OTHER_WORDS = [
+    # (title, item, the condition let through)
+    ("Systemic lupus erythematosus", "Any other autoimmune disease rather than SLE", "dx.sle"),
+    ("Primary Sjögren's syndrome", "Other auto-immune disorders besides Sjögren's syndrome",
+     "dx.sjogren"),
+    ("Primary Sjögren's syndrome", "Presence of other systemic auto-immune diseases", None),
+    ("Systemic lupus erythematosus", "Other autoimmune diseases, excluding Sjogren's "
+     "syndrome", "dx.sjogren"),
+]
+
+
+@pytest.mark.parametrize(("title", "item", "let_through"), EXCEPTED_IN_OTHER_WORDS)
+def test_an_other_autoimmune_exclusion_reads_its_exception_and_spelling(
+    title: str, item: str, let_through: str | None
+) -> None:
+    criteria = _read("exclusion", item, title)
+    assert [c.kind for c in criteria] == ["diagnosis"], _summary(criteria)
+    criterion = criteria[0]
+    assert criterion.params["concepts"] == ["dx.autoimmune_other"]
+    if let_through is not None:
+        assert let_through in criterion.params["except_concepts"]
+        assert _diagnosis_on(criterion, let_through) is Status.NOT_MET
+    assert _diagnosis_on(criterion, "dx.mctd") is Status.MET
+
+
+def test_an_other_exclusion_of_a_basket_trial_stays_with_a_person() -> None:
+    # A trial of many autoimmune diseases: which are "other" to a patient is not one
+    # disease to leave out.
+    criteria = _read("exclusion", "Other autoimmune diseases",
+                     "Basket trial in systemic sclerosis, rheumatoid arthritis, mixed connective "
+                     "tissue disease, polymyalgia rheumatica, giant cell arteritis, Takayasu "
+                     "arteritis, polyarteritis nodosa, Behcet's disease and psoriatic arthritis")
+    assert [c.kind for c in criteria] == ["manual"], _summary(criteria)
+
+
+NOTE_SENTENCES = [
+    "Known SLE with a coexisting autoimmune disease (Hashimoto thyroiditis).",
+    "No other auto-immune disease reported.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOTE_SENTENCES)
+def test_the_other_autoimmune_wordings_are_found_in_clinic_notes(sentence: str) -> None:
+    parser = NoteParser(build_pipeline())
+    found = [f for f in parser.parse(sentence, "n", dt.date(2026, 11, 15))
+             if f.concept == "dx.autoimmune_other"]
+    assert found, sentence

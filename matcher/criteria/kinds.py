@@ -90,7 +90,7 @@ from matcher.criteria.lexicon import (
     _tidy,
     _window,
 )
-from matcher.criteria.other import other_spans
+from matcher.criteria.other import disjoint, other_spans
 from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
@@ -1357,7 +1357,8 @@ _RECENT = re.compile(
 # Words inside an honoured exception clause ("except adequately treated cervical carcinoma
 # in situ"): they qualify what is let through.
 _EXCEPTION_WORDS = re.compile(
-    r"\b(?:except(?:ion)?|excluding|other\s+than|apart\s+from|unless|with\s+the\s+exception\s+"
+    r"\b(?:except(?:ion)?|excluding|other\s+than|rather\s+than|besides|apart\s+from|unless|"
+    r"with\s+the\s+exception\s+"
     r"of|adequately|curatively|successfully|completely|treated|resected|excised|cured|"
     r"localized|localised|no\s+evidence\s+of\s+(?:recurrence|disease)|without\s+recurrence|"
     r"that\s+has\s+been|which\s+has\s+been|has\s+been|been|in\s+situ)\b",
@@ -1400,6 +1401,14 @@ def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
     """What the concepts' "other" already leaves out: "other autoimmune disease apart from
     SLE" restates that SLE does not count (concepts.jsonl attrs "other_than")."""
     return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
+
+
+def _left_out_already(concept_id: str, concepts: list[str], item: _Item) -> bool:
+    """ "Other autoimmune diseases besides Sjögren's syndrome", "substance abuse other than
+    nicotine dependence": a condition the reading's concepts do not hold at all
+    (matcher.criteria.other `disjoint`) is left out already."""
+    return (item.vocab[concept_id].category == "diagnosis"
+            and all(disjoint(c, concept_id, item.vocab) for c in concepts))  # fmt: skip
 
 
 def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
@@ -1460,6 +1469,7 @@ def _condition(item: _Item) -> KindReading | None:
         for t in item.vocab.find_terms(blanked)
         if set(item.vocab[t.concept_id].attrs.get("implies", ())) & set(concepts)
         or t.concept_id in _left_out_by_other(concepts, item)
+        or _left_out_already(t.concept_id, concepts, item)
     ]
     # "Sjögren's syndrome per the 2002 AECG criteria": the standard cited for it.
     citation = read_citation(item.main, concepts)

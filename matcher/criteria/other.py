@@ -6,12 +6,17 @@ subtract. The reader takes the word "other" before a condition's term only in an
 exclusion, and marks the reading (`other_than_own`); the own-condition guard then decides
 whether it may stand (matcher.criteria.guard): never when the condition is the trial's
 own or one its own condition belongs to, never when the trial's own condition is unknown.
+A concept the vocabulary defines as "other" (attrs `other_than`: "other autoimmune
+disease") is the exception: its own-disease members are left out (`except_own`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
+
+from matcher.nlp.vocab import Vocabulary
 
 # "other", "any other", "another", up to two words before the term ("other active
 # malignancy", "any other chronic liver disease"); those words are left to the rest of the
@@ -30,3 +35,52 @@ def other_spans(text: str, term_starts: Iterable[int]) -> list[tuple[int, int]]:
             offset = max(0, start - 60)
             spans.append((offset + m.start("other"), offset + m.end("other")))
     return spans
+
+
+# The trial's own diseases an "other" exclusion may leave out, with what implies them: a
+# few ("systemic sclerosis"; "lupus nephritis" with SLE). More means the trial is about a
+# group ("connective tissue diseases"), which "other" cannot subtract safely.
+_MAX_OWN_EXCEPTED = 8
+
+
+def except_own(params: dict[str, Any], own: frozenset[str], vocab: Vocabulary
+               ) -> dict[str, Any] | None:  # fmt: skip
+    """ "Other autoimmune diseases" in a systemic sclerosis trial: the vocabulary's "other"
+    concept (one with the attrs `other_than`: autoimmune disease other than lupus) is
+    implied by the trial's own disease, so read whole the exclusion would refuse every
+    patient of the trial. The words say "other": the own diseases that imply it, and what
+    implies them, are left out (`except_concepts`), as "other than systemic sclerosis"
+    would. None when the reading names no such concept of the trial's own, names an own
+    condition itself, or the trial's own diseases are too many to leave out."""
+    concepts = list(params.get("concepts", []))
+    others = {c for c in concepts if c in own and c in vocab and "other_than" in vocab[c].attrs}
+    if not others or any(c in own and c not in others for c in concepts):
+        return None
+    base = {c for c in own if c not in others and c in vocab
+            and others & set(vocab[c].attrs.get("implies", ()))}  # fmt: skip
+    if not base:
+        return None
+    implying = {c.id for c in vocab.concepts.values()
+                if base & set(c.attrs.get("implies", ()))}  # fmt: skip
+    excepted = sorted(base | implying)
+    if len(excepted) > _MAX_OWN_EXCEPTED:
+        return None
+    already = list(params.get("except_concepts", ()))
+    return {**params, "except_concepts": [*already, *(c for c in excepted if c not in already)]}
+
+
+def disjoint(concept_id: str, other_id: str, vocab: Vocabulary) -> bool:
+    """Do two conditions share nothing: neither implies the other and no concept implies
+    both? Then "substance abuse other than nicotine dependence" leaves nothing of the
+    substance abuse out, and the exception is honoured by the reading as it is (the
+    vocabulary's implications are listed whole: lupus nephritis implies SLE, a GPA implies
+    ANCA vasculitis and vasculitis)."""
+    if concept_id == other_id:
+        return False
+    first, second = vocab[concept_id], vocab[other_id]
+    if other_id in first.attrs.get("implies", ()) or concept_id in second.attrs.get("implies", ()):
+        return False
+    return not any({concept_id, other_id} <= set(c.attrs.get("implies", ()))
+                   or c.id in (concept_id, other_id)
+                   and {concept_id, other_id} & set(c.attrs.get("implies", ()))
+                   for c in vocab.concepts.values())  # fmt: skip

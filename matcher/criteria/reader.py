@@ -78,6 +78,9 @@ from matcher.criteria import (
     lists as criteria_lists,
 )
 from matcher.criteria import (
+    other as criteria_other,
+)
+from matcher.criteria import (
     params as declared_params,
 )
 from matcher.criteria.basic_kinds import (
@@ -1570,14 +1573,30 @@ def _guarded(
             reason = (guard.not_understood(["childhood-onset"])
                       + " (implied only in a trial that admits children alone)")
             parsed = _as_manual(parsed, reason, "coverage:manual")
+        guard_own = own
+        if parsed.kind == "diagnosis" and item.type == EXCLUSION:
+            parsed, guard_own = _other_than_own(parsed, own, vocab)
         if parsed.kind in COMPUTABLE_KINDS:
-            found = guard.guard_reason(parsed.kind, item.type, parsed.params, own, vocab)
+            found = guard.guard_reason(parsed.kind, item.type, parsed.params, guard_own, vocab)
             if found is None:
                 found = _narrower_named(item.text, parsed.params, vocab)
             if found is not None:
                 parsed = _as_manual(parsed, found[1], found[0])
         guarded.append(replace(item, parsed=parsed))
     return guarded
+
+
+def _other_than_own(parsed: _Parsed, own: frozenset[str], vocab: Vocabulary
+                    ) -> tuple[_Parsed, frozenset[str]]:  # fmt: skip
+    """An exclusion of the vocabulary's "other" concept the trial's own disease implies
+    ("other autoimmune diseases" in a systemic sclerosis trial) with the own disease left
+    out (matcher.criteria.other), and the own conditions the guard then weighs: the
+    "other" concept is no longer the trial's own."""
+    params = criteria_other.except_own(parsed.params, own, vocab)
+    if params is None:
+        return parsed, own
+    parsed = replace(parsed, params=params, trace=(*parsed.trace, "other:except-own"))
+    return parsed, own - set(params["concepts"])
 
 
 def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
