@@ -45,27 +45,33 @@ _MAX_OWN_EXCEPTED = 8
 
 def except_own(params: dict[str, Any], own: frozenset[str], vocab: Vocabulary
                ) -> dict[str, Any] | None:  # fmt: skip
-    """ "Other autoimmune diseases" in a systemic sclerosis trial: the vocabulary's "other"
-    concept (one with the attrs `other_than`: autoimmune disease other than lupus) is
-    implied by the trial's own disease, so read whole the exclusion would refuse every
-    patient of the trial. The words say "other": the own diseases that imply it, and what
-    implies them, are left out (`except_concepts`), as "other than systemic sclerosis"
-    would. None when the reading names no such concept of the trial's own, names an own
-    condition itself, or the trial's own diseases are too many to leave out."""
+    """An exclusion of a condition the trial's own disease implies, with the own disease
+    left out: read whole it would refuse every patient of the trial (the guard keeps it
+    manual), but its words leave the own disease out. Either they name it ("respiratory
+    disease besides asthma" in an asthma trial, "autoimmune disease other than systemic
+    sclerosis") or the condition is the vocabulary's "other" concept (attrs `other_than`:
+    "other autoimmune diseases" in a systemic sclerosis trial). The own diseases that imply
+    the condition, and what implies them, are left out (`except_concepts`). None when the
+    reading names an own condition no own disease implies (the trial's own itself), no
+    such own disease is named, or they are too many to leave out (a basket trial)."""
     concepts = list(params.get("concepts", []))
-    others = {c for c in concepts if c in own and c in vocab and "other_than" in vocab[c].attrs}
-    if not others or any(c in own and c not in others for c in concepts):
+    mine = {c for c in concepts if c in own}
+    if not mine:
         return None
-    base = {c for c in own if c not in others and c in vocab
-            and others & set(vocab[c].attrs.get("implies", ()))}  # fmt: skip
+    base = {c for c in own if c not in concepts and c in vocab
+            and mine & set(vocab[c].attrs.get("implies", ()))}  # fmt: skip
     if not base:
+        return None
+    already = list(params.get("except_concepts", ()))
+    others = all(c in vocab and "other_than" in vocab[c].attrs for c in mine)
+    named = base <= set(already)
+    if not (others or named):
         return None
     implying = {c.id for c in vocab.concepts.values()
                 if base & set(c.attrs.get("implies", ()))}  # fmt: skip
     excepted = sorted(base | implying)
     if len(excepted) > _MAX_OWN_EXCEPTED:
         return None
-    already = list(params.get("except_concepts", ()))
     return {**params, "except_concepts": [*already, *(c for c in excepted if c not in already)]}
 
 
