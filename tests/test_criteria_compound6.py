@@ -229,3 +229,14 @@ def test_the_other_autoimmune_wordings_are_found_in_clinic_notes(sentence: str) 
     found = [f for f in parser.parse(sentence, "n", dt.date(2026, 11, 15))
              if f.concept == "dx.autoimmune_other"]
     assert found, sentence
+
+
+def test_other_stays_with_a_person_when_the_title_does_not_name_the_own_disease() -> None:
+    # The population known only from an inclusion ("psoriasis or a topic dermatitis", a
+    # typo the reader does not read) may hold more than the reader found: leaving only
+    # psoriasis out would exclude the atopic dermatitis patients the trial enrols.
+    text = ("Inclusion Criteria:\n* Patients with psoriasis or a topic dermatitis\n"
+            "* Patients with psoriasis\nExclusion Criteria:\n* Another dermatological disease\n")
+    criteria = [c for c in parse_eligibility_text(text, about=("A topical cream study",))
+                if c.type == "exclusion"]
+    assert [c.kind for c in criteria] == ["manual"], _summary(criteria)

@@ -43,27 +43,36 @@ def other_spans(text: str, term_starts: Iterable[int]) -> list[tuple[int, int]]:
 _MAX_OWN_EXCEPTED = 8
 
 
-def except_own(params: dict[str, Any], own: frozenset[str], vocab: Vocabulary
-               ) -> dict[str, Any] | None:  # fmt: skip
+def except_own(params: dict[str, Any], own: frozenset[str], titled: frozenset[str],
+               vocab: Vocabulary) -> dict[str, Any] | None:  # fmt: skip
     """An exclusion of a condition the trial's own disease implies, with the own disease
     left out: read whole it would refuse every patient of the trial (the guard keeps it
     manual), but its words leave the own disease out. Either they name it ("respiratory
     disease besides asthma" in an asthma trial, "autoimmune disease other than systemic
-    sclerosis") or the condition is the vocabulary's "other" concept (attrs `other_than`:
-    "other autoimmune diseases" in a systemic sclerosis trial). The own diseases that imply
-    the condition, and what implies them, are left out (`except_concepts`). None when the
+    sclerosis"), or they say "other" ("other neurological disease" in a stroke trial,
+    `other_than_own`), or the condition is the vocabulary's "other" concept (attrs
+    `other_than`: "other autoimmune diseases" in a systemic sclerosis trial). The own
+    diseases that imply the condition, and what implies them, are left out
+    (`except_concepts`). None when the
     reading names an own condition no own disease implies (the trial's own itself), no
-    such own disease is named, or they are too many to leave out (a basket trial)."""
+    such own disease is named, one is not among those the title names (`titled`, with
+    what they imply), or they are too many to leave out (a basket trial)."""
     concepts = list(params.get("concepts", []))
     mine = {c for c in concepts if c in own}
     if not mine:
         return None
     base = {c for c in own if c not in concepts and c in vocab
             and mine & set(vocab[c].attrs.get("implies", ()))}  # fmt: skip
-    if not base:
+    if not base or not base <= titled:
+        # The own diseases the title does not name come from the inclusions, which may
+        # name more than the reader read ("psoriasis or atopic dermatitis" with a typo):
+        # the population is not known well enough to leave only part of it out.
         return None
     already = list(params.get("except_concepts", ()))
-    others = all(c in vocab and "other_than" in vocab[c].attrs for c in mine)
+    # "Other malignancy", "history of other neurological disease" (`other_than_own`, the
+    # word "other" before the term) say it as the vocabulary's "other" concepts do.
+    others = params.get("other_than_own") or all(
+        c in vocab and "other_than" in vocab[c].attrs for c in mine)
     named = base <= set(already)
     if not (others or named):
         return None

@@ -1564,6 +1564,7 @@ def _guarded(
         if c not in never
     ]
     own = guard.own_conditions(about, required, vocab)
+    titled = guard.own_conditions(about, (), vocab)
     guarded: list[_Item] = []
     for item in items:
         parsed = item.parsed
@@ -1575,7 +1576,7 @@ def _guarded(
             parsed = _as_manual(parsed, reason, "coverage:manual")
         guard_own = own
         if parsed.kind == "diagnosis" and item.type == EXCLUSION:
-            parsed, guard_own = _other_than_own(parsed, own, vocab)
+            parsed, guard_own = _other_than_own(parsed, own, titled, vocab)
         if parsed.kind in COMPUTABLE_KINDS:
             found = guard.guard_reason(parsed.kind, item.type, parsed.params, guard_own, vocab)
             if found is None:
@@ -1586,13 +1587,13 @@ def _guarded(
     return guarded
 
 
-def _other_than_own(parsed: _Parsed, own: frozenset[str], vocab: Vocabulary
-                    ) -> tuple[_Parsed, frozenset[str]]:  # fmt: skip
+def _other_than_own(parsed: _Parsed, own: frozenset[str], titled: frozenset[str],
+                    vocab: Vocabulary) -> tuple[_Parsed, frozenset[str]]:  # fmt: skip
     """An exclusion of the vocabulary's "other" concept the trial's own disease implies
     ("other autoimmune diseases" in a systemic sclerosis trial) with the own disease left
     out (matcher.criteria.other), and the own conditions the guard then weighs: the
     "other" concept is no longer the trial's own."""
-    params = criteria_other.except_own(parsed.params, own, vocab)
+    params = criteria_other.except_own(parsed.params, own, titled, vocab)
     if params is None:
         return parsed, own
     parsed = replace(parsed, params=params, trace=(*parsed.trace, "other:except-own"))
