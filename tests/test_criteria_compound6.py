@@ -240,3 +240,27 @@ def test_other_stays_with_a_person_when_the_title_does_not_name_the_own_disease(
     criteria = [c for c in parse_eligibility_text(text, about=("A topical cream study",))
                 if c.type == "exclusion"]
     assert [c.kind for c in criteria] == ["manual"], _summary(criteria)
+
+
+CURRENT_WITH_EXCEPTION = [
+    # (item, the condition, the one let through): a current state with an exception
+    ("Active malignancy except non-melanoma skin cancer", "dx.malignancy", "dx.nmsc"),
+    ("Concomitant malignancies, excluding basal cell carcinoma of the skin", "dx.malignancy",
+     "dx.nmsc"),
+    ("Coexisting autoimmune diseases, excluding Sjogren's syndrome", "dx.autoimmune_other",
+     "dx.sjogren"),
+    ("Concomitant other systemic autoimmune disease besides Sjögren's syndrome",
+     "dx.autoimmune_other", "dx.sjogren"),
+]
+
+
+@pytest.mark.parametrize(("item", "concept", "let_through"), CURRENT_WITH_EXCEPTION)
+def test_a_current_condition_keeps_its_exception(item: str, concept: str,
+                                                 let_through: str) -> None:
+    criteria = _read("exclusion", item)
+    assert [c.kind for c in criteria] == ["diagnosis"], _summary(criteria)
+    criterion = criteria[0]
+    assert criterion.params["concepts"] == [concept]
+    assert criterion.params["temporality"] == "current"
+    assert let_through in criterion.params["except_concepts"]
+    assert _diagnosis_on(criterion, let_through) is not Status.MET

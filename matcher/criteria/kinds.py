@@ -90,7 +90,7 @@ from matcher.criteria.lexicon import (
     _tidy,
     _window,
 )
-from matcher.criteria.other import disjoint, other_spans
+from matcher.criteria.other import left_out, other_spans
 from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
@@ -1397,20 +1397,6 @@ def _qualified_by_another(item: _Item, conditions: list[TermMatch]) -> str | Non
     return None
 
 
-def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
-    """What the concepts' "other" already leaves out: "other autoimmune disease apart from
-    SLE" restates that SLE does not count (concepts.jsonl attrs "other_than")."""
-    return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
-
-
-def _left_out_already(concept_id: str, concepts: list[str], item: _Item) -> bool:
-    """ "Other autoimmune diseases besides Sjögren's syndrome", "substance abuse other than
-    nicotine dependence": a condition the reading's concepts do not hold at all
-    (matcher.criteria.other `disjoint`) is left out already."""
-    return (item.vocab[concept_id].category == "diagnosis"
-            and all(disjoint(c, concept_id, item.vocab) for c in concepts))  # fmt: skip
-
-
 def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
     """Does the item qualify its condition in a way matcher.criteria.temporality reads
     and this reader does not: a judged word inside the term ("chronic liver disease":
@@ -1464,13 +1450,8 @@ def _condition(item: _Item) -> KindReading | None:
             item.vocab[concepts[0]].key, "condition:anchor",
         )
     blanked = _exception_text(item)
-    excepted = [
-        t
-        for t in item.vocab.find_terms(blanked)
-        if set(item.vocab[t.concept_id].attrs.get("implies", ())) & set(concepts)
-        or t.concept_id in _left_out_by_other(concepts, item)
-        or _left_out_already(t.concept_id, concepts, item)
-    ]
+    excepted = [t for t in item.vocab.find_terms(blanked) if left_out(concepts, t.concept_id,
+                                                                         item.vocab)]
     # "Sjögren's syndrome per the 2002 AECG criteria": the standard cited for it.
     citation = read_citation(item.main, concepts)
     params: dict[str, Any] = {

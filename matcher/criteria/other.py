@@ -13,7 +13,7 @@ disease") is the exception: its own-disease members are left out (`except_own`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from matcher.nlp.vocab import Vocabulary
@@ -99,3 +99,33 @@ def disjoint(concept_id: str, other_id: str, vocab: Vocabulary) -> bool:
                    or c.id in (concept_id, other_id)
                    and {concept_id, other_id} & set(c.attrs.get("implies", ()))
                    for c in vocab.concepts.values())  # fmt: skip
+
+
+def left_out(concepts: Sequence[str], excepted: str, vocab: Vocabulary) -> bool:
+    """May an exception clause leave `excepted` out of an exclusion of `concepts`? When it
+    implies one of them ("malignancy except basal cell carcinoma"), the vocabulary's
+    "other" concept says it does not count ("other autoimmune disease rather than SLE"),
+    or they share nothing ("besides Sjögren's syndrome": it was never in)."""
+    attrs = vocab[excepted].attrs
+    return (bool(set(attrs.get("implies", ())) & set(concepts))
+            or any(excepted in vocab[c].attrs.get("other_than", ()) for c in concepts)
+            or vocab[excepted].category == "diagnosis"
+            and all(disjoint(c, excepted, vocab) for c in concepts))  # fmt: skip
+
+
+def exception_clauses(exceptions: Sequence[str], spans: Sequence[tuple[int, int]],
+                      concepts: Sequence[str], vocab: Vocabulary
+                      ) -> list[tuple[tuple[int, int], list[tuple[int, int, str]]]]:  # fmt: skip
+    """The exception clauses of an exclusion of `concepts` whose conditions it may leave
+    out ("Active malignancy except non-melanoma skin cancer"): each clause's span with the
+    conditions it names ((start, end) in the item, concept id). A clause that names no
+    condition, or one it may not leave out, is not among them (its words stay for the
+    coverage guard)."""
+    found = []
+    for clause, (begin, _end) in zip(exceptions, spans, strict=True):
+        terms = [t for t in vocab.find_terms(clause)
+                 if vocab[t.concept_id].category in ("diagnosis", "procedure")]  # fmt: skip
+        if terms and all(left_out(concepts, t.concept_id, vocab) for t in terms):
+            found.append(((begin, _end), [(begin + t.start, begin + t.end, t.concept_id)
+                                          for t in terms]))  # fmt: skip
+    return found
