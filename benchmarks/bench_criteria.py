@@ -1184,7 +1184,14 @@ def _own_condition_exclusions(
         c = p.criterion
         if c.type != "exclusion" or not computed(c):
             continue
-        hit = own & (p.ids - {BIOPSY})
+        # "Other autoimmune disease rather than SLE": what the criterion lets through
+        # (`except_concepts`) is no exclusion of it.
+        let_through = set(c.params.get("except_concepts") or ())
+        # "Active skin disease other than CLE" in a cutaneous lupus trial: skin disease is
+        # the trial's own only as what CLE implies, and CLE is let through.
+        let_through |= {i for kept in let_through if kept in vocab
+                        for i in vocab[kept].attrs.get("implies", ())}  # fmt: skip
+        hit = own & (p.ids - {BIOPSY} - let_through)
         if c.kind == BIOPSY and set(c.params.get("classes") or []) < set(ROMAN_CLASSES):
             hit = own & (p.ids - {BIOPSY, "dx.lupus_nephritis"})
         if hit:

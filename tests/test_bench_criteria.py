@@ -317,6 +317,16 @@ def test_an_sle_exclusion_is_not_own_condition_in_a_trial_of_another_disease():
     assert [o["criterion"] for o in score.own_condition] == ["exc-3"]
 
 
+def test_a_condition_an_exclusion_lets_through_is_no_own_condition_exclusion():
+    # "Other autoimmune disease rather than SLE, lupus nephritis" excludes RA, not lupus.
+    rows = [gold("Other autoimmune disease rather than SLE, lupus nephritis", "diagnosis",
+                 "other autoimmune disease", effect="exclude")]
+    other = diagnosis("exc-4", "Other autoimmune disease rather than SLE, lupus nephritis",
+                      ["dx.autoimmune_other"], except_concepts=["dx.sle", "dx.lupus_nephritis"])
+    score = bench.score_trial("NCT00000000", TEXT, rows, [other], title=TEXT.splitlines()[0])
+    assert score.own_condition == []
+
+
 def test_a_hard_wrapped_item_split_in_fragments_aligns_to_its_row():
     text = TEXT.replace("* Rituximab within 6 months before screening",
                         "* Rituximab within 6 months\nbefore screening")
@@ -432,3 +442,20 @@ def test_a_gold_age_range_reads_strict_or_exclusive_bounds_alike(qualifiers, bou
     essentials = {"operator": "between", "value": 18, "value_high": 80, "unit": "years",
                   "qualifiers": qualifiers}
     assert bench.gold_age_bounds(essentials) == bounds
+
+
+def test_a_broader_condition_an_exclusion_leaves_the_own_one_out_of_is_no_own_condition_exclusion():
+    # "Active skin disease other than CLE" in a cutaneous lupus trial: skin disease is the
+    # trial's own condition only as what cutaneous lupus implies, and cutaneous lupus is let
+    # through; without the exception it excludes the trial's own population.
+    text = TEXT.replace("lupus nephritis\n\nConditions: Lupus Nephritis",
+                        "cutaneous lupus\n\nConditions: Cutaneous Lupus")
+    rows = [gold("Active skin disease other than CLE", "diagnosis", "skin disease",
+                 effect="exclude")]
+    kept = diagnosis("exc-1", "Active skin disease other than CLE", ["dx.skin_disease"],
+                     except_concepts=["dx.cutaneous_lupus"])
+    score = bench.score_trial("NCT00000000", text, rows, [kept], title=text.splitlines()[0])
+    assert score.own_condition == []
+    bare = diagnosis("exc-1", "Active skin disease other than CLE", ["dx.skin_disease"])
+    score = bench.score_trial("NCT00000000", text, rows, [bare], title=text.splitlines()[0])
+    assert [o["concepts"] for o in score.own_condition] == [["dx.skin_disease"]]

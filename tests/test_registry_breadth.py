@@ -320,6 +320,16 @@ def test_every_breadth_text_reads_into_criteria_without_an_error(breadth) -> Non
     assert all(r.trial is not None and r.trial.criteria for r in breadth)
 
 
+def test_no_breadth_item_needs_the_readers_safety_net(breadth) -> None:
+    # The reader turns an item whose reading raises into a manual "could not be computed
+    # (TypeError)" so that one odd item never sinks a trial; that net must catch odd text,
+    # never a programming slip (a helper called without its vocabulary argument once left
+    # 10 dev rows manual this way, silently).
+    netted = {r.name: c.id for r in breadth if r.trial is not None for c in r.trial.criteria
+              if (c.manual_reason or "").startswith("could not be computed")}  # fmt: skip
+    assert netted == {}
+
+
 def test_no_breadth_trial_that_never_names_lupus_gains_a_lupus_criterion(breadth) -> None:
     never_name_it = [r for r in breadth if not mentions_lupus((BREADTH / r.name).read_text())]
     assert len(never_name_it) > 1400  # the check is not vacuous

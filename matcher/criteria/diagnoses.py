@@ -26,6 +26,7 @@ from matcher.criteria.lexicon import (
     _normalise,
 )
 from matcher.criteria.other import (
+    exception_clauses,
     other_spans,
 )
 from matcher.criteria.sites import (
@@ -158,6 +159,8 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
         concepts += [c for c in _elliptical_concepts(ctx) if c not in concepts]
     key = ctx.key(ctx.vocab[concepts[0]].key)
     params = _diagnosis_params(concepts, ctx)
+    if ctx.exclusion:
+        _take_exceptions(ctx, concepts, params)
     if ctx.exclusion and _take_other(ctx, concepts):
         params["other_than_own"] = True
     if _confirmed_by_tissue(ctx):
@@ -278,6 +281,33 @@ def _confirmed_by_tissue(ctx: _Ctx) -> bool:
     for m in found:
         ctx.take(m.start(), m.end(), "diagnosis:tissue-confirmed")
     return bool(found)
+
+
+# Words inside an honoured exception clause that qualify what is let through ("except
+# adequately treated basal cell carcinoma", "excluding cervical carcinoma in situ").
+_LET_THROUGH_WORDS = re.compile(
+    r"\b(?:adequately|curatively|successfully|completely|treated|resected|excised|cured|"
+    r"localized|localised|in\s+situ|for|the|of|and|or)\b", _I
+)
+
+
+def _take_exceptions(ctx: _Ctx, concepts: list[str], params: dict[str, Any]) -> None:
+    """ "Active malignancy except non-melanoma skin cancer", "Concomitant other autoimmune
+    disease besides Sjögren's syndrome": the conditions an exception clause leaves out
+    (matcher.criteria.other `exception_clauses`) are `except_concepts`, and the clause is
+    honoured; its other words must still be exception grammar or the words above."""
+    found = exception_clauses(ctx.exceptions, ctx.exception_spans, concepts, ctx.vocab)
+    excepted = [c for _, terms in found for _, _, c in terms]
+    for (begin, end), terms in found:
+        ctx.honoured.append((begin, end))
+        for start, stop, _ in terms:
+            ctx.take(start, stop, "diagnosis:except")
+        for m in _LET_THROUGH_WORDS.finditer(ctx.text, begin, end):
+            ctx.take(m.start(), m.end(), "diagnosis:except")
+    if excepted:
+        already = list(params.get("except_concepts", ()))
+        params["except_concepts"] = [*already, *(c for c in dict.fromkeys(excepted)
+                                                 if c not in already)]  # fmt: skip
 
 
 def _take_other(ctx: _Ctx, concepts: list[str]) -> bool:

@@ -134,7 +134,9 @@ class _Ctx:
 
 
 # "(except elevated ALT caused by inflammatory myopathy)", ", unless due to Gilbert's".
-_EXCEPTION_CUE = r"(?:except|excluding|exception|unless|other\s+than|apart\s+from|if\s+due\s+to)"
+# "rather than SLE", "besides Sjögren's syndrome": the same exception in other words.
+_EXCEPTION_CUE = (r"(?:except|excluding|exception|unless|other\s+than|rather\s+than|besides|"
+                  r"apart\s+from|if\s+due\s+to)")
 # An opening bracket that is closed: checked first, so that an unclosed "(" is given up at
 # once instead of being rescanned for every comparison or cue after it (quadratic).
 _CLOSED_PAREN = r"\((?=[^()]*\))"

@@ -90,7 +90,7 @@ from matcher.criteria.lexicon import (
     _tidy,
     _window,
 )
-from matcher.criteria.other import other_spans
+from matcher.criteria.other import left_out, other_spans
 from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
@@ -1357,7 +1357,8 @@ _RECENT = re.compile(
 # Words inside an honoured exception clause ("except adequately treated cervical carcinoma
 # in situ"): they qualify what is let through.
 _EXCEPTION_WORDS = re.compile(
-    r"\b(?:except(?:ion)?|excluding|other\s+than|apart\s+from|unless|with\s+the\s+exception\s+"
+    r"\b(?:except(?:ion)?|excluding|other\s+than|rather\s+than|besides|apart\s+from|unless|"
+    r"with\s+the\s+exception\s+"
     r"of|adequately|curatively|successfully|completely|treated|resected|excised|cured|"
     r"localized|localised|no\s+evidence\s+of\s+(?:recurrence|disease)|without\s+recurrence|"
     r"that\s+has\s+been|which\s+has\s+been|has\s+been|been|in\s+situ)\b",
@@ -1394,12 +1395,6 @@ def _qualified_by_another(item: _Item, conditions: list[TermMatch]) -> str | Non
                 f"{item.vocab[second.concept_id].label} ('with') must be checked by a person"
             )
     return None
-
-
-def _left_out_by_other(concepts: list[str], item: _Item) -> set[str]:
-    """What the concepts' "other" already leaves out: "other autoimmune disease apart from
-    SLE" restates that SLE does not count (concepts.jsonl attrs "other_than")."""
-    return {left for c in concepts for left in item.vocab[c].attrs.get("other_than", ())}
 
 
 def _qualified_in_words(item: _Item, conditions: list[TermMatch]) -> bool:
@@ -1455,12 +1450,8 @@ def _condition(item: _Item) -> KindReading | None:
             item.vocab[concepts[0]].key, "condition:anchor",
         )
     blanked = _exception_text(item)
-    excepted = [
-        t
-        for t in item.vocab.find_terms(blanked)
-        if set(item.vocab[t.concept_id].attrs.get("implies", ())) & set(concepts)
-        or t.concept_id in _left_out_by_other(concepts, item)
-    ]
+    excepted = [t for t in item.vocab.find_terms(blanked) if left_out(concepts, t.concept_id,
+                                                                         item.vocab)]
     # "Sjögren's syndrome per the 2002 AECG criteria": the standard cited for it.
     citation = read_citation(item.main, concepts)
     params: dict[str, Any] = {

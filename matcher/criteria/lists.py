@@ -47,8 +47,9 @@ from matcher.criteria.temporality import load_temporality
 from matcher.errors import VocabularyError
 
 __all__ = ["LISTS_FILE", "ListRules", "Member", "category_qualifiers", "clauses",
-           "history_end", "load_list_rules", "members", "names_a_finding", "names_category",
-           "opens_on_time", "read_list_rules", "top_level", "with_qualifiers"]  # fmt: skip
+           "history_end", "load_list_rules", "members", "names_a_finding", "names_a_threshold",
+           "names_category", "opens_on_time", "read_list_rules", "stands_alone",
+           "threshold_at", "top_level", "with_qualifiers"]  # fmt: skip
 
 LISTS_FILE = "matcher/criteria/data/criteria_lists.json"
 _LISTS = ("list_leads", "clause_links", "organ_words", "population_words")
@@ -205,6 +206,7 @@ class Member:
     variants: tuple[str, ...] = ()
     reach: str = ""
     rule: str = "list:member"
+    tail: str = ""  # the last member's words that may reach this one too ("within 6 months")
 
     @property
     def shown(self) -> str:
@@ -451,7 +453,8 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
             variants += [f"{v} {tail}" for v in [own, *variants]]
             reach.append(tail)
         out.append(Member(f"{prefix}{own}", tuple(f"{prefix}{v}" for v in variants),
-                          " … ".join(reach), rule))  # fmt: skip
+                          " … ".join(reach), rule,
+                          tail if index < len(spans) - 1 else ""))  # fmt: skip
     return out
 
 
@@ -507,6 +510,35 @@ def names_a_finding(piece: str) -> bool:
                for p in words for w in p.split("-"))  # fmt: skip
 
 
+# A comparison with its value: "> 2-fold the upper normal limit", "below 30 mL/min".
+_COMPARISON = re.compile(
+    r"(?:[<>≤≥]=?|=<|=>|\b(?:above|below|greater\s+than|less\s+than|more\s+than|fewer\s+than|"
+    r"higher\s+than|lower\s+than|exceeding|over|under)\b)\s*\d",
+    _I,
+)
+
+
+def threshold_at(text: str) -> re.Match[str] | None:
+    """The first comparison with its value in `text` ("ALT > 3 × ULN", "platelets below
+    50"), or None."""
+    return _COMPARISON.search(text)
+
+
+def names_a_threshold(piece: str) -> bool:
+    """Is a list member the vocabulary does not know a threshold on something it names
+    ("liver enzyme elevation > 2-fold the upper normal limit", "serum ferritin above 1000
+    ng/mL")? It must open on no connective or preposition and name, before its
+    comparison, a word that is no qualifier, organ or filler word: "NYHA class > II" or
+    "> 3 episodes" qualify the member before them."""
+    rules = load_list_rules()
+    bare = _bare(piece)
+    m = _COMPARISON.search(bare)
+    if m is None or _QUALIFIER_START.match(bare) or _TIME_AMOUNT.search(bare):
+        return False  # "ceasing < 6 months ago": a time, no measure
+    words = [w for p in _WORD.findall(bare[: m.start()]) for w in p.split("-")]
+    return any(len(w) > 2 and not _qualifier_word(w, rules) for w in words)
+
+
 def _unknown_members_stand_alone(
     body: str, spans: list[tuple[int, int]], inside: list[list[tuple[int, int]]],
     timed: Callable[[str], bool], heads: dict[int, str],
@@ -524,7 +556,7 @@ def _unknown_members_stand_alone(
             continue
         if index in heads:
             piece = f"{piece} {heads[index]}"
-        if not names_a_finding(piece) or timed(piece):
+        if not (names_a_finding(piece) or names_a_threshold(piece)) or timed(piece):
             return False
         if index == len(spans) - 1 and _QUALIFYING_WORD.search(_bare(piece)):
             return False
@@ -695,3 +727,87 @@ def with_qualifiers(member: Member, qualifiers: str) -> Member:
 def history_end(text: str) -> int:
     """Where a history lead opening `text` ends ("History of | epilepsy"); 0: none."""
     return _history_end(text)
+
+
+# =====================================================================================
+# A member the reader does not understand, read as a criterion of its own
+# =====================================================================================
+
+
+# An amount of time: "12 weeks", "6-months", "3 yrs", "30 seconds".
+_TIME_AMOUNT = re.compile(r"\d\s*-?\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|"
+                          r"weeks?|wks?|months?|mos?|years?|yrs?)\b", _I)  # fmt: skip
+# Examples of a head named before them: "conditions such as A, B or C", "factors, e.g. A".
+_EXAMPLE_CUE = re.compile(
+    r"\b(?:including|incl\.|e\.\s?g\.|eg|such\s+as|for\s+(?:example|instance)|etc)\b", _I
+)
+_OPENS_ON_VALUE = re.compile(r"^\W*(?:[<>≤≥=]|\d)")
+# A member read alone as a finding of its own names it in a few words ("alkaptonuria",
+# "Kartagener syndrome"); a longer run the vocabulary does not know may hold a clause
+# that reaches its siblings ("... lasting longer than 30 seconds").
+_MAX_UNKNOWN_WORDS = 4
+
+
+def _may_be_a_tail(after: str) -> bool:
+    """May the words after the last term of a list's last member reach the members
+    before it? A clause may ("... treatment for less than 12 weeks", "... lasting longer
+    than 30 seconds"); a noun or two that make one name with the term do not ("lupus
+    crisis patients")."""
+    filler = load_grammar().filler.words
+    words = [w for w in _WORD.findall(_bare(after)) if w.lower() not in filler]
+    return (len(words) > 2 or bool(_NUMBER.search(after))
+            or any(w.lower() in _PREPOSITION or w.lower().endswith("ing") for w in words))
+
+
+def stands_alone(pieces: Sequence[str], index: int,
+                 terms_of: Callable[[str], list[tuple[int, int]]],
+                 timed: Callable[[str], bool]) -> bool:  # fmt: skip
+    """May piece `index` of an exclusion's list ("A, B or C"), which the reader does not
+    understand, stay a manual criterion of its own while its siblings are read alone?
+    "History of HCQ allergy, G6PD deficiency, alkaptonuria or creatinine clearance < 30
+    mL/min" excludes on each member; one unknown member costs the others nothing. Not
+    when its words may reach a sibling or a sibling's words may reach it:
+    - a piece names examples of a head ("conditions such as A, B or C", "Seizure caused
+      by factors such as HIE, infection");
+    - a later piece opens on a word that leans on the piece before it ("..., requiring
+      insulin", "... < 40 mmHg or > 100 mmHg");
+    - it names no finding of its own ("kidney", "poorly controlled": a head or a
+      qualifier of a neighbour);
+    - it or a later piece states a time that may reach it ("A, B or C within 6 months",
+      "A or B treatment for less than 12 weeks");
+    - it opens a clause whose objects may be the pieces after it ("asthma that requires
+      inhaled steroids, cromolyn or nedocromil"), or the last piece holds a word that
+      opens a qualifying clause ("A, B or C requiring hospitalisation");
+    - it is the last and may end on a tail that reaches every member: a clause after a
+      term it names, more than a few words, or a number that is no threshold of its own;
+    - it is the first and its words before the finding it names may lead the list
+      ("Significant liver, kidney or heart failure")."""
+    piece = pieces[index].strip()
+    bare = _bare(piece)
+    if any(_EXAMPLE_CUE.search(p) for p in pieces):
+        return False
+    if any(_QUALIFIER_START.match(_bare(p)) or _OPENS_ON_VALUE.match(p) for p in pieces[1:]):
+        return False
+    if any(timed(p) or _TIME_AMOUNT.search(p) for p in pieces[index:]):
+        return False
+    rules = load_list_rules()
+    words = [w for w in _WORD.findall(bare) for w in w.split("-")]
+    if not any(len(w) > 2 and not _qualifier_word(w, rules) for w in words):
+        return False
+    if _QUALIFYING_WORD.search(_bare(pieces[-1])):
+        return False
+    last = index == len(pieces) - 1
+    if not last and (_QUALIFYING_WORD.search(bare)
+                     or _OBJECT_OF.search(bare, _history_end(piece))):  # fmt: skip
+        return False
+    terms = terms_of(piece)
+    if last and (terms and _may_be_a_tail(piece[max(e for _, e in terms) :])
+                 or _NUMBER.search(bare) and not names_a_threshold(piece)
+                 or not terms and len(_WORD.findall(bare)) > _MAX_UNKNOWN_WORDS):  # fmt: skip
+        return False
+    if index == 0:
+        start = _introducer_end(piece)
+        start += _history_end(piece[start:])
+        first = _WORD.search(piece, start)
+        return first is not None and any(s == first.start() for s, _ in terms)
+    return True

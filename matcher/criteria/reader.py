@@ -78,6 +78,9 @@ from matcher.criteria import (
     lists as criteria_lists,
 )
 from matcher.criteria import (
+    other as criteria_other,
+)
+from matcher.criteria import (
     params as declared_params,
 )
 from matcher.criteria.basic_kinds import (
@@ -1090,6 +1093,7 @@ class _Reach:
 
     pieces: list[str]
     outside: str
+    policy: bool = True  # False: no piece is read as what a person checks
 
 
 # A clause that qualifies the words before it rather than stating a requirement of its
@@ -1179,9 +1183,7 @@ def _policy_reach(
         outside.append(head)
         if index and parsed.manual_reason != _OWN_EXCEPTIONS_REASON:
             outside.append(clause)
-    if not found_policy:
-        return None
-    return _Reach(pieces, " ".join(outside))
+    return _Reach(pieces, " ".join(outside), found_policy)
 
 
 def _compound(
@@ -1198,6 +1200,11 @@ def _compound(
     rule = "compound:all-of" if section == INCLUSION else "compound:any-of"
     reach = (_policy_reach(text, section, context, lupus_trial, vocabulary)
              if policy and not heading else None)  # fmt: skip
+    if reach is not None and not reach.policy:
+        # "A history of HCQ allergy, G6PD deficiency, ...": the whole item read as a check
+        # at screening ("allergies are ...") from words no piece of it is read as; each
+        # piece is read on its own as in any item.
+        reach, policy = None, False
     if policy and reach is None:
         return None
     unreached = reach.outside if reach is not None else text
@@ -1230,7 +1237,10 @@ def _compound(
         computed = parsed.kind in COMPUTABLE_KINDS
         if any(f"rule:{k}" in parsed.trace for k in _WHOLE_ITEM_RULES):
             return None
-        if not computed and section == EXCLUSION and _loose(parsed):
+        if not computed and section == EXCLUSION and _loose(parsed) and not (
+                criteria_lists.stands_alone(pieces, len(out),
+                                            lambda text: _term_spans(text, vocabulary),
+                                            _reaching_time)):  # fmt: skip
             return None  # "A or B requiring hospitalisation": the rest may narrow A
         if parsed.kind == "sex":
             # "Pregnant women, male or female who plan a pregnancy": a sex word in a list is
@@ -1409,7 +1419,9 @@ def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial
     apart (a sex word, a judgement rule, a window that may reach the others) or none is
     computed."""
     out: list[_Part] = []
+    measured = _measured_tail(found, draft, lupus_trial, vocabulary)
     for member in found:
+        member = _without_measured_tail(member, measured, draft, lupus_trial, vocabulary)
         read = [_classify(t, draft.section, draft.context, None, lupus_trial, vocabulary)
                 for t in (member.own, *member.variants)]  # fmt: skip
         ctype, parsed = read[0]
@@ -1426,6 +1438,45 @@ def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial
             parsed = _manual(reason, parsed.key)
         out.append((ctype, text, replace(parsed, trace=(*parsed.trace, member.rule))))
     return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
+
+
+# The kinds that measure something: a threshold that ends a list is theirs.
+_MEASURING_KINDS = frozenset({"lab", "vital", "score"})
+# The kinds of a finding no threshold on a measure can qualify ("Tuberculosis" is not
+# "tuberculosis < 50,000/mm3"). A drug may take a dose ("prednisone or methylprednisolone
+# > 10 mg/day"): not among them.
+_UNMEASURED_KINDS = frozenset({"diagnosis", "allergy", "pregnancy"})
+
+
+def _measured_tail(found: list[criteria_lists.Member], draft: _Draft, lupus_trial: bool,
+                   vocabulary: Vocabulary) -> str:  # fmt: skip
+    """The tail of a list that is the threshold of its last member's measure, or "":
+    "Tuberculosis, HIV infection or platelets < 50,000/mm3" ends on the platelet count's
+    limit, which reaches no diagnosis before it."""
+    tail = found[0].tail if found else ""
+    if not tail or criteria_lists.threshold_at(tail) is None:
+        return ""
+    # "History of A, B or creatinine clearance < 30": whether the history lead reaches the
+    # measure is its own member's question; the limit is the measure's either way.
+    own = found[-1].own
+    own = own[criteria_lists.history_end(own) :]
+    last = _classify(own, draft.section, draft.context, None, lupus_trial, vocabulary)[1]
+    return tail if last.kind in _MEASURING_KINDS else ""
+
+
+def _without_measured_tail(member: criteria_lists.Member, measured: str, draft: _Draft,
+                           lupus_trial: bool, vocabulary: Vocabulary
+                           ) -> criteria_lists.Member:  # fmt: skip
+    """The member without the variants that put a measure's threshold (`measured`) after
+    a finding it cannot qualify; its reach names the words that still may reach it."""
+    if not measured or member.tail != measured:
+        return member
+    own = _classify(member.own, draft.section, draft.context, None, lupus_trial, vocabulary)[1]
+    if own.kind not in _UNMEASURED_KINDS:
+        return member
+    variants = tuple(dict.fromkeys(v for v in member.variants if not v.endswith(f" {measured}")))
+    reach = [r for r in dict.fromkeys(member.reach.split(" … ")) if r != measured]
+    return replace(member, variants=variants, reach=" … ".join(reach), tail="")
 
 
 # "Other severe comorbidities (HIV, hepatitis B, ...)", "other medical conditions such as
@@ -1563,6 +1614,7 @@ def _guarded(
         if c not in never
     ]
     own = guard.own_conditions(about, required, vocab)
+    titled = guard.own_conditions(about, (), vocab)
     guarded: list[_Item] = []
     for item in items:
         parsed = item.parsed
@@ -1572,14 +1624,30 @@ def _guarded(
             reason = (guard.not_understood(["childhood-onset"])
                       + " (implied only in a trial that admits children alone)")
             parsed = _as_manual(parsed, reason, "coverage:manual")
+        guard_own = own
+        if parsed.kind == "diagnosis" and item.type == EXCLUSION:
+            parsed, guard_own = _other_than_own(parsed, own, titled, vocab)
         if parsed.kind in COMPUTABLE_KINDS:
-            found = guard.guard_reason(parsed.kind, item.type, parsed.params, own, vocab)
+            found = guard.guard_reason(parsed.kind, item.type, parsed.params, guard_own, vocab)
             if found is None:
                 found = _narrower_named(item.text, parsed.params, vocab)
             if found is not None:
                 parsed = _as_manual(parsed, found[1], found[0])
         guarded.append(replace(item, parsed=parsed))
     return guarded
+
+
+def _other_than_own(parsed: _Parsed, own: frozenset[str], titled: frozenset[str],
+                    vocab: Vocabulary) -> tuple[_Parsed, frozenset[str]]:  # fmt: skip
+    """An exclusion of the vocabulary's "other" concept the trial's own disease implies
+    ("other autoimmune diseases" in a systemic sclerosis trial) with the own disease left
+    out (matcher.criteria.other), and the own conditions the guard then weighs: the
+    "other" concept is no longer the trial's own."""
+    params = criteria_other.except_own(parsed.params, own, titled, vocab)
+    if params is None:
+        return parsed, own
+    parsed = replace(parsed, params=params, trace=(*parsed.trace, "other:except-own"))
+    return parsed, own - set(params["concepts"])
 
 
 def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary
