@@ -52,6 +52,7 @@ _NO_ALLERGY = re.compile(
     r"(?:\s+to\s+(?:any\s+)?(?:drugs?|medications?|medicines?))?\b(?!\s+(?:to|of)\s)",
     _I,
 )
+_NO_ALLERGY_CUES = ("nka", "nkda", "nkma", "allerg", "hypersensitivit")
 # An allergy list's entry that says there is none.
 _NONE_ENTRY = re.compile(
     r"^\W*(?:none(?:\s+known)?|nil(?:\s+known)?|no(?:ne)?\s+known|not\s+known|no|"
@@ -68,12 +69,14 @@ _FORWARD = re.compile(
     r"infusion(?:[\s-]related)?\s+reactions?|intoleran(?:t|ce|ces))\s+(?:to|of|with)\s+",
     _I,
 )
+_FORWARD_CUES = ("allerg", "hypersensitiv", "anaphyla", "infusion", "intoleran")
 # "did not tolerate MMF", "unable to tolerate azathioprine", "not tolerating HCQ".
 _NOT_TOLERATED = re.compile(
     r"\b(?:did\s+not|didn't|could\s+not|couldn't|unable\s+to|not\s+able\s+to|cannot|can't|"
     r"failed\s+to)\s+tolerate\s+|\bnot\s+tolerating\s+|\bpoorly\s+tolerated\s+",
     _I,
 )
+_NOT_TOLERATED_CUES = ("tolerat",)
 # A reaction whose kind the note does not say: "had a reaction to rituximab", "rash after
 # HCQ", "rituximab infusion reaction". Read only for a drug the vocabulary names, as an
 # "unspecified" reaction: never an allergy's proof, but never its absence either.
@@ -82,6 +85,7 @@ _REACTION_FORWARD = re.compile(
     r"following|on)\s+",
     _I,
 )
+_REACTION_FORWARD_CUES = ("reaction", "rash", "urticaria", "hives", "angio")
 _REACTION_BACKWARD = re.compile(
     r"[\s-]*(?:(?:induced|related|associated)[\s-]+)?(?:infusion(?:[\s-]related)?\s+"
     r"reactions?|rash|urticaria|hives|reactions?)\b",
@@ -130,6 +134,7 @@ _STOPPED = re.compile(
     r"discontinuation\s+of|cessation\s+of|withdrawal\s+of)\b",
     _I,
 )
+_STOPPED_CUES = ("stopp", "discontinu", "ceas", "cessation", "withdr", "came", "taken")
 _ADVERSE_REASON = re.compile(
     r"\b(?:due\s+to|because\s+of|owing\s+to|secondary\s+to|after|following)\s+"
     r"(?:(?:an?|the|her|his|their|significant|severe|persistent|intolerable|recurrent)\s+)*"
@@ -161,6 +166,31 @@ _ENTRY_SPLIT = re.compile(r"[,;\n]|\s+and\s+|\s*/\s*(?=[A-Za-z])", _I)
 _REACTION_TAIL = re.compile(r"\s*(?:[-–—:→>]|=>|\bcauses\b|\bcausing\b)\s*.*$", _I)
 
 
+# ---------------------------------------------------------------- cue words
+# The regexes that scan a whole note cost a twentieth of the parse, and most notes name no
+# allergy. Each _..._CUES lists words (lower case) one of which every match of its regex
+# holds, so a note with none of them is not scanned by it: "allergic to HCQ" holds
+# "allerg", a note about a clinic visit and its labs holds none.
+#
+# The characters re.IGNORECASE reads as an ASCII letter that str.lower() turns into
+# something else: "ſ" is an "s" to a regex, "ı" an "i", and "İ" lowers to "i" and a
+# combining dot. A note holding one of them is scanned whatever its words.
+CASE_FOLD_STRAYS = "İıſ"
+
+
+class CueWords:
+    """Which cue words a note holds, case-insensitively as its regexes read them."""
+
+    def __init__(self, text: str) -> None:
+        exact = not any(stray in text for stray in CASE_FOLD_STRAYS)
+        self._lowered = text.lower() if exact else None
+
+    def any_of(self, cues: Sequence[str]) -> bool:
+        """False only when no regex that needs one of `cues` can match in the note."""
+        lowered = self._lowered
+        return lowered is None or any(cue in lowered for cue in cues)
+
+
 @dataclass(frozen=True)
 class DrugSpan:
     """A drug or drug-class mention in the note: [start, end) and its concept id."""
@@ -186,14 +216,16 @@ def allergy_findings(
     listed = list(_list_regions(text, sections, open_section))
     for start, end, reaction in listed:
         reader.read_list(start, end, reaction)
-    for m in _NO_ALLERGY.finditer(text):
-        if not any(s <= m.start() < e for s, e, _ in listed):
-            reader.none(m.start(), m.end())
+    cues = CueWords(text)
+    if cues.any_of(_NO_ALLERGY_CUES):
+        for m in _NO_ALLERGY.finditer(text):
+            if not any(s <= m.start() < e for s, e, _ in listed):
+                reader.none(m.start(), m.end())
     # A family-history paragraph ("FH: allergic to penicillin") is no statement of the
     # patient's: it is skipped like a list already read, up to its first blank line.
     skipped = [(s, e) for s, e, _ in listed] + _family_paragraphs(text, sections)
-    reader.read_statements(skipped)
-    reader.read_withdrawals(skipped)
+    reader.read_statements(skipped, cues)
+    reader.read_withdrawals(skipped, cues)
     return reader.found
 
 
@@ -315,19 +347,22 @@ class _Reader:
                            severe, True)  # fmt: skip
 
     # ------------------------------------------------------------ statements
-    def read_statements(self, lists: list[tuple[int, int]]) -> None:
+    def read_statements(self, lists: list[tuple[int, int]], cues: CueWords) -> None:
         def outside(position: int) -> bool:
             return not any(s <= position < e for s, e in lists)
 
+        def scan(regex: re.Pattern[str], needed: Sequence[str]) -> Iterable[re.Match[str]]:
+            return regex.finditer(text) if cues.any_of(needed) else ()
+
         text = self.text
-        for m in _FORWARD.finditer(text):
+        for m in scan(_FORWARD, _FORWARD_CUES):
             if outside(m.start()):
                 kind = "intolerance" if m["cue"].lower().startswith("intoleran") else "allergy"
                 self._statement(m.start(), m.end(), kind, _SEVERE.search(m["cue"]) is not None)
-        for m in _NOT_TOLERATED.finditer(text):
+        for m in scan(_NOT_TOLERATED, _NOT_TOLERATED_CUES):
             if outside(m.start()):
                 self._statement(m.start(), m.end(), "intolerance", False)
-        for m in _REACTION_FORWARD.finditer(text):
+        for m in scan(_REACTION_FORWARD, _REACTION_FORWARD_CUES):
             if outside(m.start()):
                 self._statement(m.start(), m.end(), "unspecified", False, named_only=True)
         for drug in self.drugs:
@@ -348,10 +383,14 @@ class _Reader:
                 self.agent(drug.start, after.end(), drug.concept, kind,
                            _SEVERE.search(cue) is not None, False, assertion)  # fmt: skip
 
-    def read_withdrawals(self, lists: list[tuple[int, int]]) -> None:
+    def read_withdrawals(self, lists: list[tuple[int, int]], cues: CueWords) -> None:
         """ "MMF stopped due to GI upset": the one drug of the clause, an intolerance; with
         several drugs in the clause ("started AZA after MMF was stopped for nausea") which
         one is not read: each is a possible intolerance, a person checks."""
+        # Each reason needs a drug and a stop word in its clause: without them in the note
+        # no reason is looked for.
+        if not self.drugs or not cues.any_of(_STOPPED_CUES):
+            return
         text = self.text
         for reason in _ADVERSE_REASON.finditer(text):
             if any(s <= reason.start() < e for s, e in lists):

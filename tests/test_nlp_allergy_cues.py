@@ -1,0 +1,113 @@
+"""The allergy reader's cue words: a note is scanned by a regex only when it holds one of
+the words every match of that regex holds, so skipping a note never loses a finding.
+
+The regexes read case-insensitively ("ALLERGIC TO", "Nkda") and Unicode's case rules make
+a few other letters equal to ASCII ones ("hypersenſitivity" is "hypersensitivity" to a
+regex): the cue check must see what the regexes see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.nlp import allergy
+from matcher.nlp.allergy import CASE_FOLD_STRAYS, CueWords, DrugSpan, allergy_findings
+
+# Each regex that scans a whole note, with the cue words it is skipped without.
+SCANS = {
+    "no allergy": (allergy._NO_ALLERGY, allergy._NO_ALLERGY_CUES),
+    "allergic to": (allergy._FORWARD, allergy._FORWARD_CUES),
+    "did not tolerate": (allergy._NOT_TOLERATED, allergy._NOT_TOLERATED_CUES),
+    "reaction to": (allergy._REACTION_FORWARD, allergy._REACTION_FORWARD_CUES),
+    "stopped": (allergy._STOPPED, allergy._STOPPED_CUES),
+}
+
+# One wording of every alternative of each regex, in the cases notes write them in.
+WORDINGS = [
+    ("no allergy", "NKDA"), ("no allergy", "Nka"), ("no allergy", "nkma"),
+    ("no allergy", "No known drug allergies"), ("no allergy", "denies any hypersensitivities"),
+    ("no allergy", "NIL ALLERGIES TO MEDICATIONS"),
+    ("allergic to", "Allergic reaction to HCQ"), ("allergic to", "ALLERGIES TO sulfa"),
+    ("allergic to", "hypersensitive to MMF"), ("allergic to", "Hypersensitivity reactions of"),
+    ("allergic to", "anaphylaxis to rituximab"), ("allergic to", "Anaphylactoid reaction with"),
+    ("allergic to", "infusion-related reactions to RTX"), ("allergic to", "INTOLERANT OF AZA"),
+    ("did not tolerate", "couldn't tolerate MMF"), ("did not tolerate", "Failed to TOLERATE x"),
+    ("did not tolerate", "not tolerating HCQ"), ("did not tolerate", "poorly Tolerated aza"),
+    ("reaction to", "Reaction to rituximab"), ("reaction to", "RASH after HCQ"),
+    ("reaction to", "urticaria following MMF"), ("reaction to", "hives on AZA"),
+    ("reaction to", "angio-oedema from ACEi"), ("reaction to", "Angioedema with x"),
+    ("stopped", "MMF STOPPED"), ("stopped", "Discontinuation of AZA"),
+    ("stopped", "ceased HCQ"), ("stopped", "cessation of MMF"), ("stopped", "withdrawn"),
+    ("stopped", "came off HCQ"), ("stopped", "taken off MMF"),
+    # Letters a regex reads as ASCII ones that lower() does not turn into them.
+    ("allergic to", "hypersenſitivity to MMF"), ("allergic to", "İntolerant of AZA"),
+    ("no allergy", "no known allergıes"), ("stopped", "diſcontinued"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("scan", "wording"), WORDINGS)
+def test_a_note_with_a_wording_its_regex_reads_is_scanned_for_it(scan, wording):
+    regex, cues = SCANS[scan]
+    note = f"Seen today. {wording} in the past. Plan: review."
+    assert regex.search(note), "the table's wording must be one the regex reads"
+    assert CueWords(note).any_of(cues)
+
+
+@pytest.mark.parametrize("scan", sorted(SCANS))
+def test_a_note_naming_no_allergy_or_reaction_is_not_scanned(scan):
+    _, cues = SCANS[scan]
+    note = "Seen in clinic. Creatinine 80 umol/L, eGFR 85. On HCQ 200 mg daily. Plan: review."
+    assert not CueWords(note).any_of(cues)
+
+
+def test_every_letter_a_regex_reads_as_ascii_lowers_to_it_or_is_a_stray():
+    # Every code point past ASCII (surrogates left out) against the letters of any cue.
+    others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    strays = []
+    for m in re.finditer(r"[a-z]", others, re.IGNORECASE):
+        letter = m[0]
+        if not (letter.lower().isascii() and len(letter.lower()) == 1):
+            strays.append(letter)
+    assert sorted(strays) == sorted(CASE_FOLD_STRAYS)
+
+
+FRAGMENTS = sorted({w for _, wording in WORDINGS for w in re.split(r"(\s+|-)", wording)}
+                   | {"to", "of", "with", " ", "\n", "-", ".", "K", *CASE_FOLD_STRAYS})  # fmt: skip
+CASINGS = [str.lower, str.upper, str.title, str.swapcase, lambda s: s]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(
+        st.tuples(st.sampled_from(FRAGMENTS), st.sampled_from(CASINGS))
+        | st.tuples(st.text(max_size=3), st.just(lambda s: s)),
+        max_size=14,
+    )
+)
+def test_whatever_a_regex_finds_in_a_note_its_cue_words_let_it_look_for(words):
+    note = "".join(casing(word) for word, casing in words)
+    cue_words = CueWords(note)
+    for regex, cues in SCANS.values():
+        if regex.search(note):
+            assert cue_words.any_of(cues)
+
+
+def test_an_unscanned_note_still_has_its_list_and_its_drugs_read():
+    # No cue word outside the list: its entries are read all the same.
+    text = "ALLERGIES\nrituximab\n\nPlan: continue HCQ."
+    at = text.index("rituximab")
+    found = allergy_findings(
+        text,
+        [(0, text.index("\n\nPlan"), "allergies")],
+        [DrugSpan(at, at + len("rituximab"), "drug.rituximab")],
+        "n1",
+        dt.date(2026, 11, 10),
+    )
+    assert [(f.concept, f.attrs["agent"], f.attrs["listed"]) for f in found] == [
+        (allergy.AGENT, "drug.rituximab", True)
+    ]
