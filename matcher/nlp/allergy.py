@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from matcher.model import Assertion, Finding
+from matcher.nlp.cues import lowered_for_cues, may_contain
 
 __all__ = ["AGENT", "NONE", "allergy_findings"]
 
@@ -52,6 +53,9 @@ _NO_ALLERGY = re.compile(
     r"(?:\s+to\s+(?:any\s+)?(?:drugs?|medications?|medicines?))?\b(?!\s+(?:to|of)\s)",
     _I,
 )
+# Each _..._CUES: words one of which every match of its regex holds. The scans of a whole
+# note cost a twentieth of the parse and most notes name no allergy: a note without any of
+# them is not scanned by that regex (matcher.nlp.cues).
 _NO_ALLERGY_CUES = ("nka", "nkda", "nkma", "allerg", "hypersensitivit")
 # An allergy list's entry that says there is none.
 _NONE_ENTRY = re.compile(
@@ -166,31 +170,6 @@ _ENTRY_SPLIT = re.compile(r"[,;\n]|\s+and\s+|\s*/\s*(?=[A-Za-z])", _I)
 _REACTION_TAIL = re.compile(r"\s*(?:[-–—:→>]|=>|\bcauses\b|\bcausing\b)\s*.*$", _I)
 
 
-# ---------------------------------------------------------------- cue words
-# The regexes that scan a whole note cost a twentieth of the parse, and most notes name no
-# allergy. Each _..._CUES lists words (lower case) one of which every match of its regex
-# holds, so a note with none of them is not scanned by it: "allergic to HCQ" holds
-# "allerg", a note about a clinic visit and its labs holds none.
-#
-# The characters re.IGNORECASE reads as an ASCII letter that str.lower() turns into
-# something else: "ſ" is an "s" to a regex, "ı" an "i", and "İ" lowers to "i" and a
-# combining dot. A note holding one of them is scanned whatever its words.
-CASE_FOLD_STRAYS = "İıſ"
-
-
-class CueWords:
-    """Which cue words a note holds, case-insensitively as its regexes read them."""
-
-    def __init__(self, text: str) -> None:
-        exact = not any(stray in text for stray in CASE_FOLD_STRAYS)
-        self._lowered = text.lower() if exact else None
-
-    def any_of(self, cues: Sequence[str]) -> bool:
-        """False only when no regex that needs one of `cues` can match in the note."""
-        lowered = self._lowered
-        return lowered is None or any(cue in lowered for cue in cues)
-
-
 @dataclass(frozen=True)
 class DrugSpan:
     """A drug or drug-class mention in the note: [start, end) and its concept id."""
@@ -216,16 +195,16 @@ def allergy_findings(
     listed = list(_list_regions(text, sections, open_section))
     for start, end, reaction in listed:
         reader.read_list(start, end, reaction)
-    cues = CueWords(text)
-    if cues.any_of(_NO_ALLERGY_CUES):
+    lowered = lowered_for_cues(text)
+    if may_contain(lowered, _NO_ALLERGY_CUES):
         for m in _NO_ALLERGY.finditer(text):
             if not any(s <= m.start() < e for s, e, _ in listed):
                 reader.none(m.start(), m.end())
     # A family-history paragraph ("FH: allergic to penicillin") is no statement of the
     # patient's: it is skipped like a list already read, up to its first blank line.
     skipped = [(s, e) for s, e, _ in listed] + _family_paragraphs(text, sections)
-    reader.read_statements(skipped, cues)
-    reader.read_withdrawals(skipped, cues)
+    reader.read_statements(skipped, lowered)
+    reader.read_withdrawals(skipped, lowered)
     return reader.found
 
 
@@ -347,12 +326,12 @@ class _Reader:
                            severe, True)  # fmt: skip
 
     # ------------------------------------------------------------ statements
-    def read_statements(self, lists: list[tuple[int, int]], cues: CueWords) -> None:
+    def read_statements(self, lists: list[tuple[int, int]], lowered: str | None) -> None:
         def outside(position: int) -> bool:
             return not any(s <= position < e for s, e in lists)
 
         def scan(regex: re.Pattern[str], needed: Sequence[str]) -> Iterable[re.Match[str]]:
-            return regex.finditer(text) if cues.any_of(needed) else ()
+            return regex.finditer(text) if may_contain(lowered, needed) else ()
 
         text = self.text
         for m in scan(_FORWARD, _FORWARD_CUES):
@@ -383,13 +362,13 @@ class _Reader:
                 self.agent(drug.start, after.end(), drug.concept, kind,
                            _SEVERE.search(cue) is not None, False, assertion)  # fmt: skip
 
-    def read_withdrawals(self, lists: list[tuple[int, int]], cues: CueWords) -> None:
+    def read_withdrawals(self, lists: list[tuple[int, int]], lowered: str | None) -> None:
         """ "MMF stopped due to GI upset": the one drug of the clause, an intolerance; with
         several drugs in the clause ("started AZA after MMF was stopped for nausea") which
         one is not read: each is a possible intolerance, a person checks."""
         # Each reason needs a drug and a stop word in its clause: without them in the note
         # no reason is looked for.
-        if not self.drugs or not cues.any_of(_STOPPED_CUES):
+        if not self.drugs or not may_contain(lowered, _STOPPED_CUES):
             return
         text = self.text
         for reason in _ADVERSE_REASON.finditer(text):

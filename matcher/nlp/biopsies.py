@@ -22,6 +22,7 @@ from matcher.nlp.components import (
     SECTIONS_KEY,
     note_context,
 )
+from matcher.nlp.cues import lowered_for_cues, may_contain
 from matcher.nlp.dates import (
     resolve_partial,
 )
@@ -487,12 +488,10 @@ _NOT_ASSERTED_BEFORE = re.compile(
 def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
     """The ISN/RPS classes a sentence asserts. "No class III or IV component identified"
     names classes only to deny them, so it asserts none."""
-    if sentence.isascii():
-        # Every class pattern needs one of these words: most sentences are let go
-        # after a few substring tests instead of seven regex scans.
-        lowered = sentence.lower()
-        if not any(word in lowered for word in _CLASS_WORDS):
-            return (), 0, 0
+    # Every class pattern needs one of these words: most sentences are let go after a few
+    # substring tests instead of seven regex scans (matcher.nlp.cues).
+    if not may_contain(lowered_for_cues(sentence), _CLASS_WORDS):
+        return (), 0, 0
     match = next(
         (
             m
