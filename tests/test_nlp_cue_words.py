@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.nlp import allergy, biopsies, dates
+from matcher.nlp import ages, allergy, biopsies, dates
 from matcher.nlp.allergy import DrugSpan, allergy_findings
 from matcher.nlp.cues import CASE_FOLD_STRAYS, lowered_for_cues, may_contain
 
@@ -37,6 +37,10 @@ SCANS = {
             dates._MON_MON_YEAR, dates._IN_MONTH, dates._DAY_MON, dates._MON_DAY,
         ])
     },
+    "years old": (ages._AGE_RES[0], ages._AGE_CUES[0]),
+    "45 years old": (ages._AGE_RES[1], ages._AGE_CUES[1]),
+    "aged": (ages._AGE_RES[3], ages._AGE_CUES[3]),
+    "born": (ages._DOB_RE, ages._DOB_CUES),
     "class": (biopsies._CLASS_RE, biopsies._CLASS_WORDS),
     **{
         f"class words {i}": (regex, biopsies._CLASS_WORDS)
@@ -76,6 +80,9 @@ WORDINGS = [
     ("class", "ISN/RPS class IV-G"), ("class", "LN III+V"), ("class", "cl. IV"),
     ("class", "WHO type V"), ("class", "ıSN/RPS class IV"),
     ("class words 0", "minimal mesangial"), ("class words 4", "membranous lupus"),
+    ("years old", "Twenty YEARS OLD"), ("45 years old", "45-year-old"), ("aged", "AGED 45"),
+    ("aged", "age: 30"), ("born", "DOB: 01/02/1980"), ("born", "D.O.B."),
+    ("born", "Date of Birth"), ("born", "born on"), ("born", "Birthdate"),
 ]  # fmt: skip
 
 
