@@ -11,6 +11,7 @@ from collections.abc import (
 from matcher.model import (
     Finding,
 )
+from matcher.nlp.cues import lowered_for_cues, may_contain
 from matcher.nlp.mentions import (
     _AT_AN_EVENT,
     _Context,
@@ -56,15 +57,22 @@ _AGE_RES = (
     ),
     re.compile(r"(?=a)\b(?:aged?|age:)\s*:?\s*(?P<n>\d{1,2})\b(?!\s*(?:months?|mo|weeks?))", re.I),
 )
+# Words one of which every match of the pattern beside it holds (matcher.nlp.cues): a
+# note without them is not scanned for it ("years old", "aged", "DOB" are rare in notes).
+_AGE_CUES = (("old",), ("old",), None, ("age",))
 _DOB_RE = re.compile(
     r"(?=[db])\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
 )
+_DOB_CUES = ("dob", "d.o.b", "birth", "born")
 
 
 def _ages(ctx: _Context) -> Iterable[Finding]:
     text = ctx.text
+    lowered = lowered_for_cues(text)
     seen: set[int] = set()
-    for pattern in _AGE_RES:
+    for pattern, cues in zip(_AGE_RES, _AGE_CUES, strict=True):
+        if cues is not None and not may_contain(lowered, cues):
+            continue
         for match in pattern.finditer(text):
             if match.start() in seen:
                 continue
@@ -85,7 +93,7 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
                 date=ctx.note_date,
                 date_source="note",
             )
-    for match in _DOB_RE.finditer(text):
+    for match in _DOB_RE.finditer(text) if may_contain(lowered, _DOB_CUES) else ():
         after = [
             d
             for d in ctx.dates

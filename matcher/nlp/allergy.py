@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from matcher.model import Assertion, Finding
+from matcher.nlp.cues import lowered_for_cues, may_contain
 from matcher.nlp.vocab import Vocabulary
 
 __all__ = ["AGENT", "NONE", "allergy_findings"]
@@ -53,6 +54,10 @@ _NO_ALLERGY = re.compile(
     r"(?:\s+to\s+(?:any\s+)?(?:drugs?|medications?|medicines?))?\b(?!\s+(?:to|of)\s)",
     _I,
 )
+# Each _..._CUES: words one of which every match of its regex holds. The scans of a whole
+# note cost a twentieth of the parse and most notes name no allergy: a note without any of
+# them is not scanned by that regex (matcher.nlp.cues).
+_NO_ALLERGY_CUES = ("nka", "nkda", "nkma", "allerg", "hypersensitivit")
 # An allergy list's entry that says there is none.
 _NONE_ENTRY = re.compile(
     r"^\W*(?:none(?:\s+known)?|nil(?:\s+known)?|no(?:ne)?\s+known|not\s+known|no|"
@@ -69,12 +74,14 @@ _FORWARD = re.compile(
     r"infusion(?:[\s-]related)?\s+reactions?|intoleran(?:t|ce|ces))\s+(?:to|of|with)\s+",
     _I,
 )
+_FORWARD_CUES = ("allerg", "hypersensitiv", "anaphyla", "infusion", "intoleran")
 # "did not tolerate MMF", "unable to tolerate azathioprine", "not tolerating HCQ".
 _NOT_TOLERATED = re.compile(
     r"\b(?:did\s+not|didn't|could\s+not|couldn't|unable\s+to|not\s+able\s+to|cannot|can't|"
     r"failed\s+to)\s+tolerate\s+|\bnot\s+tolerating\s+|\bpoorly\s+tolerated\s+",
     _I,
 )
+_NOT_TOLERATED_CUES = ("tolerat",)
 # A reaction whose kind the note does not say: "had a reaction to rituximab", "rash after
 # HCQ", "rituximab infusion reaction". Read only for a drug the vocabulary names, as an
 # "unspecified" reaction: never an allergy's proof, but never its absence either.
@@ -83,6 +90,7 @@ _REACTION_FORWARD = re.compile(
     r"following|on)\s+",
     _I,
 )
+_REACTION_FORWARD_CUES = ("reaction", "rash", "urticaria", "hives", "angio")
 _REACTION_BACKWARD = re.compile(
     r"[\s-]*(?:(?:induced|related|associated)[\s-]+)?(?:infusion(?:[\s-]related)?\s+"
     r"reactions?|rash|urticaria|hives|reactions?)\b",
@@ -131,6 +139,7 @@ _STOPPED = re.compile(
     r"discontinuation\s+of|cessation\s+of|withdrawal\s+of)\b",
     _I,
 )
+_STOPPED_CUES = ("stopp", "discontinu", "ceas", "cessation", "withdr", "came", "taken")
 _ADVERSE_REASON = re.compile(
     r"\b(?:due\s+to|because\s+of|owing\s+to|secondary\s+to|after|following)\s+"
     r"(?:(?:an?|the|her|his|their|significant|severe|persistent|intolerable|recurrent)\s+)*"
@@ -189,14 +198,16 @@ def allergy_findings(
     listed = list(_list_regions(text, sections, open_section, vocabulary))
     for start, end, reaction in listed:
         reader.read_list(start, end, reaction)
-    for m in _NO_ALLERGY.finditer(text):
-        if not any(s <= m.start() < e for s, e, _ in listed):
-            reader.none(m.start(), m.end())
+    lowered = lowered_for_cues(text)
+    if may_contain(lowered, _NO_ALLERGY_CUES):
+        for m in _NO_ALLERGY.finditer(text):
+            if not any(s <= m.start() < e for s, e, _ in listed):
+                reader.none(m.start(), m.end())
     # A family-history paragraph ("FH: allergic to penicillin") is no statement of the
     # patient's: it is skipped like a list already read, up to its first blank line.
     skipped = [(s, e) for s, e, _ in listed] + _family_paragraphs(text, sections)
-    reader.read_statements(skipped)
-    reader.read_withdrawals(skipped)
+    reader.read_statements(skipped, lowered)
+    reader.read_withdrawals(skipped, lowered)
     return reader.found
 
 
@@ -318,19 +329,22 @@ class _Reader:
                            severe, True)  # fmt: skip
 
     # ------------------------------------------------------------ statements
-    def read_statements(self, lists: list[tuple[int, int]]) -> None:
+    def read_statements(self, lists: list[tuple[int, int]], lowered: str | None) -> None:
         def outside(position: int) -> bool:
             return not any(s <= position < e for s, e in lists)
 
+        def scan(regex: re.Pattern[str], needed: Sequence[str]) -> Iterable[re.Match[str]]:
+            return regex.finditer(text) if may_contain(lowered, needed) else ()
+
         text = self.text
-        for m in _FORWARD.finditer(text):
+        for m in scan(_FORWARD, _FORWARD_CUES):
             if outside(m.start()):
                 kind = "intolerance" if m["cue"].lower().startswith("intoleran") else "allergy"
                 self._statement(m.start(), m.end(), kind, _SEVERE.search(m["cue"]) is not None)
-        for m in _NOT_TOLERATED.finditer(text):
+        for m in scan(_NOT_TOLERATED, _NOT_TOLERATED_CUES):
             if outside(m.start()):
                 self._statement(m.start(), m.end(), "intolerance", False)
-        for m in _REACTION_FORWARD.finditer(text):
+        for m in scan(_REACTION_FORWARD, _REACTION_FORWARD_CUES):
             if outside(m.start()):
                 self._statement(m.start(), m.end(), "unspecified", False, named_only=True)
         for drug in self.drugs:
@@ -351,10 +365,14 @@ class _Reader:
                 self.agent(drug.start, after.end(), drug.concept, kind,
                            _SEVERE.search(cue) is not None, False, assertion)  # fmt: skip
 
-    def read_withdrawals(self, lists: list[tuple[int, int]]) -> None:
+    def read_withdrawals(self, lists: list[tuple[int, int]], lowered: str | None) -> None:
         """ "MMF stopped due to GI upset": the one drug of the clause, an intolerance; with
         several drugs in the clause ("started AZA after MMF was stopped for nausea") which
         one is not read: each is a possible intolerance, a person checks."""
+        # Each reason needs a drug and a stop word in its clause: without them in the note
+        # no reason is looked for.
+        if not self.drugs or not may_contain(lowered, _STOPPED_CUES):
+            return
         text = self.text
         for reason in _ADVERSE_REASON.finditer(text):
             if any(s <= reason.start() < e for s, e in lists):

@@ -22,6 +22,7 @@ from matcher.nlp.components import (
     SECTIONS_KEY,
     note_context,
 )
+from matcher.nlp.cues import lowered_for_cues, may_contain
 from matcher.nlp.dates import (
     resolve_partial,
 )
@@ -98,12 +99,16 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
     for span in concepts:
         spans_by_sentence.setdefault(_sentence_bounds(ctx, span), []).append(span)
     previous: tuple[int, int] | None = None
+    # _CLASS_SYSTEM is case-sensitive: a note without its three words has it in no sentence.
+    names_system = any(name in text for name in _CLASS_SYSTEM_NAMES)
     for lo, hi in ctx.sentences.bounds():
         sentence = text[lo:hi]
         mentions = spans_by_sentence.get((lo, hi), [])
         before, previous = previous, (lo, hi)
         labels = {s.label_ for s in mentions}
-        has_ln = "dx.lupus_nephritis" in labels or bool(_CLASS_SYSTEM.search(sentence))
+        has_ln = "dx.lupus_nephritis" in labels or (
+            names_system and bool(_CLASS_SYSTEM.search(sentence))
+        )
         has_biopsy = (
             "proc.kidney_biopsy" in labels
             or _in_biopsy_report(ctx, lo)
@@ -358,7 +363,8 @@ _CLASS_WORDS = (
     "class", "isn", "who", "lupus", "ln", "cl",
     "mesangial", "focal", "diffuse", "membranous", "sclerosing",
 )  # fmt: skip
-_CLASS_SYSTEM = re.compile(r"\b(?:ISN|RPS|WHO)\b")
+_CLASS_SYSTEM_NAMES = ("ISN", "RPS", "WHO")
+_CLASS_SYSTEM = re.compile(rf"\b(?:{'|'.join(_CLASS_SYSTEM_NAMES)})\b")
 _BIOPSY_YEAR = re.compile(
     r"\bbiops\w*\s*(?:in\s+|\(\s*)?(?P<y>(?:19|20)\d{2})\b(?!\s*[-/.]\s*\d)", re.I
 )
@@ -487,12 +493,10 @@ _NOT_ASSERTED_BEFORE = re.compile(
 def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
     """The ISN/RPS classes a sentence asserts. "No class III or IV component identified"
     names classes only to deny them, so it asserts none."""
-    if sentence.isascii():
-        # Every class pattern needs one of these words: most sentences are let go
-        # after a few substring tests instead of seven regex scans.
-        lowered = sentence.lower()
-        if not any(word in lowered for word in _CLASS_WORDS):
-            return (), 0, 0
+    # Every class pattern needs one of these words: most sentences are let go after a few
+    # substring tests instead of seven regex scans (matcher.nlp.cues).
+    if not may_contain(lowered_for_cues(sentence), _CLASS_WORDS):
+        return (), 0, 0
     match = next(
         (
             m

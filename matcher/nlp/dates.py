@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from matcher.errors import DateParseError
+from matcher.nlp.cues import lowered_for_cues, may_contain
 
 __all__ = [
     "DateMention",
@@ -482,19 +483,14 @@ def _days_for(amount: float, unit: str) -> int:
 # --------------------------------------------------------------------------- scanners
 
 # Words without which a family of patterns cannot match. A note with none of them (in
-# any case) skips those scans: most notes have no "ago", and many no month name. Only an
-# ASCII text is tested this way; IGNORECASE also folds a few non-ASCII letters ("ſept").
+# any case) skips those scans: most notes have no "ago", and many no month name
+# (matcher.nlp.cues: a note with a letter IGNORECASE folds apart, "ſept", is scanned).
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _FIXED_WORDS = ("yesterday", "last", "today", "tonight", "this", "earlier", "current", "admission")
 
 
-def _may_contain(lowered: str | None, words: tuple[str, ...]) -> bool:
-    """False only when an ASCII text (lowered) certainly holds none of the words."""
-    return lowered is None or any(word in lowered for word in words)
-
-
 def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> Iterator[_Candidate]:
-    months = _may_contain(text.lower() if text.isascii() else None, _MONTH_STEMS)
+    months = may_contain(lowered_for_cues(text), _MONTH_STEMS)
     for m in _ISO.finditer(text):
         found = _safe_date(int(m[1]), int(m[3]), int(m[4]))
         if found is not None:
@@ -628,9 +624,9 @@ def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
 
 
 def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
-    lowered = text.lower() if text.isascii() else None
-    months = _may_contain(lowered, _MONTH_STEMS)
-    for m in _AGO.finditer(text) if _may_contain(lowered, ("ago",)) else ():
+    lowered = lowered_for_cues(text)
+    months = may_contain(lowered, _MONTH_STEMS)
+    for m in _AGO.finditer(text) if may_contain(lowered, ("ago",)) else ():
         amount = _number(m[1])
         if amount is None:
             continue
@@ -641,7 +637,7 @@ def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
         except (OverflowError, ValueError):
             continue  # "9999 years ago" is before year 1
         yield _Candidate(m.start(), m.end(), found, precision, kind="relative")
-    for m in _FIXED_RELATIVE.finditer(text) if _may_contain(lowered, _FIXED_WORDS) else ():
+    for m in _FIXED_RELATIVE.finditer(text) if may_contain(lowered, _FIXED_WORDS) else ():
         found: dt.date
         end_date: dt.date | None = None
         if m[1]:

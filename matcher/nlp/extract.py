@@ -78,7 +78,6 @@ from matcher.nlp.states import (
     _state,
 )
 from matcher.nlp.values import (
-    _SI_UNIT,
     _lab,
     _paired_labs,
     _uses_decimal_commas,
@@ -172,7 +171,6 @@ class FindingExtractor:
             drug_starts=[s.start_char for s in drug_spans],
             sentences=Sentences(doc),
             decimal_comma=_uses_decimal_commas(text),
-            si_units=_SI_UNIT.search(text) is not None,
         )
         for span in concepts:
             if self.vocabulary[span.label_].category in _LAB_LIKE:

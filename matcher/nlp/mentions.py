@@ -62,7 +62,10 @@ class _Context:
     sentences: Sentences
     is_report: bool | None = None
     decimal_comma: bool = False  # the note prints decimals with a comma ("Hb 11,4 g/dL")
-    si_units: bool = False  # the note prints umol/L, mmol/L or mg/mmol
+    # The note prints umol/L, mmol/L or mg/mmol; None until a unitless ratio asks
+    # (matcher.nlp.values._prints_si_units): most notes have none, and the scan of the
+    # whole note for it cost a fiftieth of the parse.
+    si_units: bool | None = None
     # start offset → concept ids of the lab and score names starting there
     lab_names: dict[int, set[str]] = dataclasses.field(default_factory=dict)
 

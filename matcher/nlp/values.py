@@ -273,7 +273,7 @@ def _place_value(
     family = concept.attrs.get("family", "")
     unit = canonical_unit(unit_text) if unit_text else None
     if unit is None and family == "upcr":
-        unit = _unitless_ratio_unit(value, ctx.si_units)
+        unit = _unitless_ratio_unit(value, _prints_si_units(ctx))
         if unit is None:
             return None
     if unit is None:
@@ -301,6 +301,13 @@ def _place_value(
 # The units a UK or European note prints: in such a note a unitless protein/creatinine
 # ratio may be mg/mmol.
 _SI_UNIT = re.compile(r"(?:[uµμ]|mc|micro)?mol\s*/\s*l\b|\bmg\s*/\s*mmol\b", re.I)
+
+
+def _prints_si_units(ctx: _Context) -> bool:
+    """The note prints umol/L, mmol/L or mg/mmol: looked for once, when first asked."""
+    if ctx.si_units is None:
+        ctx.si_units = _SI_UNIT.search(ctx.text) is not None
+    return ctx.si_units
 
 
 def _unitless_ratio_unit(value: float, si_note: bool) -> str | None:
