@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from matcher.nlp import ages, allergy, biopsies, dates
 from matcher.nlp.allergy import DrugSpan, allergy_findings
 from matcher.nlp.cues import CASE_FOLD_STRAYS, lowered_for_cues, may_contain
+from matcher.nlp.vocab import load_vocabulary
 
 # Each regex skipped on a note without its cue words.
 SCANS = {
@@ -144,6 +145,7 @@ def test_an_unscanned_note_still_has_its_list_and_its_drugs_read():
         [DrugSpan(at, at + len("rituximab"), "drug.rituximab")],
         "n1",
         dt.date(2026, 11, 10),
+        load_vocabulary(),
     )
     assert [(f.concept, f.attrs["agent"], f.attrs["listed"]) for f in found] == [
         (allergy.AGENT, "drug.rituximab", True)
