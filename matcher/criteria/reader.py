@@ -112,6 +112,9 @@ from matcher.criteria.grammar import (
     COMPUTABLE_KINDS,
     load_grammar,
 )
+from matcher.criteria.heading_frame import (
+    framed,
+)
 from matcher.criteria.item_context import (
     _CLOSED_PAREN,
     _context,
@@ -653,6 +656,14 @@ def _items_of(
     read: list[list[tuple[str, str, _Parsed]]] = []
     for index, draft in enumerate(drafts_list):
         clean = own = _clean_text(draft.text)
+        if draft.head is None:
+            # "Current diagnosis of any of the following:" + "Sarcoidosis": the item
+            # reads as "Current diagnosis of Sarcoidosis" (matcher.criteria.heading_frame).
+            if draft.context:
+                own, context = framed(own, draft.context)
+                draft = replace(draft, context=context)
+            elif draft.frame:
+                own = framed(own, (draft.frame,))[0]
         if index in headed:
             # Under "At least one of the following:" the group reads the choice; the
             # rest of the heading is still the item's to account for.
