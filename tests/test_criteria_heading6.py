@@ -78,6 +78,14 @@ def test_every_item_of_the_list_gets_the_frame_not_only_the_first():
     assert [c.params.get("temporality") for c in criteria] == ["current"] * 3
 
 
+def test_a_choice_heading_with_a_frame_gives_each_branch_the_frame():
+    criteria = _items("inclusion", "Current diagnosis of at least one of the following:",
+                      ["Sarcoidosis", "Amyloidosis"])
+    assert [c.kind for c in criteria] == ["diagnosis"] * 2, [c.manual_reason for c in criteria]
+    assert [c.params.get("temporality") for c in criteria] == ["current"] * 2
+    assert all(c.any_of is not None for c in criteria)
+
+
 # A heading whose lead the reader does not understand: every item under it is manual and
 # its reason names the words, as the heading's words did before; none is dropped or read
 # without them.
@@ -86,6 +94,10 @@ UNREAD = [
      ["Sarcoidosis", "Amyloidosis"], "partner"),
     ("exclusion", "Newly diagnosed within the last year with any of the following:",
      ["Sarcoidosis", "Diabetes mellitus"], "Newly"),
+    # a negated lead is never read into its items: among exclusions "No history of
+    # hepatitis B" would be read as requiring negative markers
+    ("exclusion", "No history of any of the following:", ["Hepatitis B", "Sarcoidosis"],
+     "No"),
 ]
 
 
@@ -97,3 +109,16 @@ def test_a_heading_lead_not_understood_leaves_each_item_manual_naming_it(
     assert len(criteria) == len(items)
     assert all(c.kind == "manual" and word in (c.manual_reason or "") for c in criteria), [
         (c.kind, c.manual_reason) for c in criteria]
+
+
+@pytest.mark.parametrize("heading", [
+    "Any of the following conditions:",
+    "Subjects with any of the following medical conditions:",
+    "Any of the following diseases:",
+])
+def test_a_heading_naming_what_its_list_is_of_only_groups_its_items(heading):
+    # "conditions" / "diseases" say what the list holds, no more: before, the word was
+    # not understood and every item under such a heading was manual.
+    criteria = _items("exclusion", heading, ["Sarcoidosis", "Amyloidosis"])
+    assert [(c.kind, c.params.get("temporality")) for c in criteria] == [
+        ("diagnosis", "ever"), ("diagnosis", "ever")], [c.manual_reason for c in criteria]

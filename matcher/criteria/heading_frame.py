@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from matcher.criteria import guard
 from matcher.criteria.lexicon import _I, _normalise, _window_match
 from matcher.criteria.sections import _SENTENCE_END
 
@@ -93,6 +94,12 @@ def framed(item: str, headings: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     lead = heading[span[0] : span[1]].strip() if span else ""
     if (not lead or not _TIME_WORD.search(lead) or not _OPEN_END.search(lead)
             or _window_match(_normalise(lead)) is not None):
+        return item, headings
+    if guard.lead_negation(_normalise(lead)) is not None:
+        # "No history of any of the following:": among exclusions it says the opposite of
+        # its section, among inclusions it is none of them, not one (the any-of groups
+        # read "any of the following" as a choice). Its words stay in the heading, not
+        # understood: each item is manual and names them.
         return item, headings
     rest = f"{heading[: span[0]]}{heading[span[1] :]}".strip()  # type: ignore[index]
     # "... any of the following conditions is excluded:": the section says it already.

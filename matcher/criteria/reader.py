@@ -656,6 +656,10 @@ def _items_of(
     read: list[list[tuple[str, str, _Parsed]]] = []
     for index, draft in enumerate(drafts_list):
         clean = own = _clean_text(draft.text)
+        if index in headed:
+            # Under "At least one of the following:" the group reads the choice; the
+            # rest of the heading is still the item's to account for.
+            draft = replace(draft, context=(*draft.context[:-1], headed[index].heading))
         if draft.head is None:
             # "Current diagnosis of any of the following:" + "Sarcoidosis": the item
             # reads as "Current diagnosis of Sarcoidosis" (matcher.criteria.heading_frame).
@@ -664,10 +668,6 @@ def _items_of(
                 draft = replace(draft, context=context)
             elif draft.frame:
                 own = framed(own, (draft.frame,))[0]
-        if index in headed:
-            # Under "At least one of the following:" the group reads the choice; the
-            # rest of the heading is still the item's to account for.
-            draft = replace(draft, context=(*draft.context[:-1], headed[index].heading))
         if cohorts and draft.cohort is None and (index in cohorts
                                                  or guard.everyone_prefix(clean)):
             # "Confirmed myositis (population 2)", "All groups: age ≥ 18": the cohort
