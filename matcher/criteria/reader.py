@@ -693,6 +693,10 @@ def _items_of(
             # Nothing is dropped and nothing crashes: a person reads this one.
             reason = f"could not be computed ({type(exc).__name__}); check by hand"
             parts = [(draft.section, clean, _manual(reason))]
+        lead = own[: len(own) - len(clean)] if own != clean and own.endswith(clean) else ""
+        if lead:
+            # A part read with its heading's lead shows the item's own words.
+            parts = [(t, p[len(lead):] if p.startswith(lead) else p, r) for t, p, r in parts]
         read.append(parts)
         shapes[index] = replace(shapes[index], parts=len(parts))
     any_of = criteria_groups.any_of_groups(shapes, headed) if compound else {}
