@@ -60,11 +60,11 @@ _OPEN_END = re.compile(
     r"received|receiving|taking|using|used|undergone|underwent)\s*$",
     _I,
 )
-# What a heading ends with after its list is announced: nothing for the item to read.
-_TAIL = re.compile(r"^\W*(?:(?:is|are|will\s+be|shall\s+be)\s+(?:excluded|ineligible))?\W*$", _I)
-_EXCLUDED_TAIL = re.compile(
-    r"\s*\b(?:is|are|will\s+be|shall\s+be)\s+(?:excluded|ineligible)\s*([:：]?)\s*$", _I
-)
+# What a heading may end with after its list is announced: nothing for the item to read,
+# the section says it already.
+_EXCLUDED = r"(?:is|are|will\s+be|shall\s+be)\s+(?:excluded|ineligible)"
+_TAIL = re.compile(rf"^\W*(?:{_EXCLUDED})?\W*$", _I)
+_EXCLUDED_TAIL = re.compile(rf"\s*\b{_EXCLUDED}\s*([:：]?)\s*$", _I)
 
 
 def _lead(heading: str) -> tuple[int, int] | None:
