@@ -115,6 +115,9 @@ from matcher.criteria.grammar import (
     COMPUTABLE_KINDS,
     load_grammar,
 )
+from matcher.criteria.heading_frame import (
+    framed,
+)
 from matcher.criteria.item_context import (
     _CLOSED_PAREN,
     _context,
@@ -661,6 +664,14 @@ def _items_of(
             # Under "At least one of the following:" the group reads the choice; the
             # rest of the heading is still the item's to account for.
             draft = replace(draft, context=(*draft.context[:-1], headed[index].heading))
+        if draft.head is None:
+            # "Current diagnosis of any of the following:" + "Sarcoidosis": the item
+            # reads as "Current diagnosis of Sarcoidosis" (matcher.criteria.heading_frame).
+            if draft.context:
+                own, context = framed(own, draft.context)
+                draft = replace(draft, context=context)
+            elif draft.frame:
+                own = framed(own, (draft.frame,))[0]
         if cohorts and draft.cohort is None and (index in cohorts
                                                  or guard.everyone_prefix(clean)):
             # "Confirmed myositis (population 2)", "All groups: age ≥ 18": the cohort
@@ -686,6 +697,10 @@ def _items_of(
             # Nothing is dropped and nothing crashes: a person reads this one.
             reason = f"could not be computed ({type(exc).__name__}); check by hand"
             parts = [(draft.section, clean, _manual(reason))]
+        lead = own[: len(own) - len(clean)] if own != clean and own.endswith(clean) else ""
+        if lead:
+            # A part read with its heading's lead shows the item's own words.
+            parts = [(t, p[len(lead):] if p.startswith(lead) else p, r) for t, p, r in parts]
         read.append(parts)
         shapes[index] = replace(shapes[index], parts=len(parts))
     any_of = criteria_groups.any_of_groups(shapes, headed) if compound else {}

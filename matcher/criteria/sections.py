@@ -192,6 +192,9 @@ class _Draft:
     cohort: str | None = None  # "Part B": the item applies to one cohort only
     ordinal: int = -1  # its place among the drafts (headings included), for `heads`
     heads: tuple[int, ...] = ()  # the ordinals of the headings in `context`
+    # "Any patient with prior diagnosis of any of the following conditions is excluded:":
+    # a section heading over the item whose lead frames it (matcher.criteria.heading_frame).
+    frame: str | None = None
 
 
 def _ends_with_colon(text: str) -> bool:
@@ -271,6 +274,7 @@ class _Builder:
         self.last: _Draft | None = None  # what a continuation line joins
         self.pending: list[_Draft] = []  # headings of this section with nothing after yet
         self.cohort: tuple[str, int] | None = None  # ("Part B", indent of its heading)
+        self.frame: tuple[str, int] | None = None  # a section heading's words, its indent
 
     def feed(self, line: _Line) -> None:
         lead = _requirement_before_heading(line.text, self.vocab)
@@ -287,11 +291,15 @@ class _Builder:
             cohort = guard.cohort_heading(_normalise(line.text), in_section_heading=True) or (
                 criteria_groups.section_population(_normalise(line.text)))  # "... for controls:"
             self.cohort = (cohort, line.indent) if cohort else None
+            # Its items sit deeper than it; the next one as shallow ends its reach.
+            self.frame = (line.text, line.indent) if not rest and line.marker else None
             if not rest:
                 return
             line = _Line(line.indent, line.marker, rest)
         if _NOISE.match(_normalise(line.text).strip()):
             return
+        if self.frame is not None and line.indent <= self.frame[1]:
+            self.frame = None
         if self._cohort_line(line):
             return
         self._close_scopes(line)
@@ -346,7 +354,8 @@ class _Builder:
         draft = _Draft(self.section, line.text, line.indent, line.marker, context,
                        cohort=self.cohort[0] if self.cohort else None,
                        ordinal=len(self.drafts),
-                       heads=tuple(p.ordinal for p in self.open if p.heading))  # fmt: skip
+                       heads=tuple(p.ordinal for p in self.open if p.heading),
+                       frame=self.frame[0] if self.frame else None)  # fmt: skip
         self.drafts.append(draft)
         self.last = draft
         if not _ends_with_colon(line.text):
