@@ -212,9 +212,13 @@ def cohort_heading(line: str, *, in_section_heading: bool = False) -> str | None
     if m:
         return " ".join(m["label"].split())
     if in_section_heading:
+        words = phrase_alternation(load_grammar().cohort_words)
+        # "Inclusion criteria for the LN cohort:", and a named group in brackets:
+        # "Exclusion Criteria (ESRD group):", "Inclusion criteria (non ESRD group):".
         found = inline.search(text) or re.search(
             rf"\b(?:for|in)\s+(?:the\s+)?(?P<e>(?:[\w/-]+\s+){{0,3}}(?:"
-            rf"{phrase_alternation(load_grammar().cohort_words)})(?:\s*{_IDS})?)\b",
+            rf"{words})(?:\s*{_IDS})?)\b"
+            rf"|\(\s*(?:the\s+)?(?P<f>(?:[\w/-]+\s+){{1,3}}(?:{words}))\s*\)",
             text,
             re.IGNORECASE,
         )

@@ -108,6 +108,8 @@ _SECTION_PREFIX = (
 )
 _SECTION_SHORT = re.compile(
     rf"^{_SECTION_PREFIX}(?P<kind>non-inclusion|inclusion|exclusion)(?:\s+criteri(?:a|on))?"
+    # "Inclusion Criteria (ESRD group):": a bracketed group names whom the section is for.
+    r"(?:\s*\([^()]{1,40}\))?"
     r"(?:\s+(?:include|includes|are|is)|\s+for\s+[^:]{1,40})?\s*(?::\s*(?P<rest>.*))?$",
     _I,
 )
