@@ -99,6 +99,7 @@ from matcher.criteria.biopsy import (
     _biopsy,
     _lupus_class_lists,
 )
+from matcher.criteria.data_check import check_criteria_data
 from matcher.criteria.diagnoses import (
     _diagnosis,
 )
@@ -639,6 +640,7 @@ def _items_of(
 ) -> list[_Item]:
     """`compound`: an item not understood whole may yield one criterion per requirement
     it states (off for `parse_criterion`, which reads one criterion)."""
+    check_criteria_data(vocabulary)  # once per vocabulary: the data name its concepts
     items: list[_Item] = []
     drafts_list = list(drafts)
     # A lupus trial names lupus in what it is about (its title) or in an inclusion item;
