@@ -8,15 +8,27 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
 
 import pytest
 
+from matcher import api
 from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.criteria.citation import SYSTEMS_FILE, load_systems
 from matcher.criteria.grammar import GRAMMAR_FILE, load_grammar
 from matcher.criteria.render import reading
 from matcher.criteria.temporality import TEMPORALITY_FILE, load_temporality
 from matcher.errors import ModelError, VocabularyError
+from matcher.jobs.engine import (
+    EmbeddedEngine,
+    _init_worker,
+    _worker_parse,
+    run_parser,
+    vocabulary_fingerprint,
+)
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Finding, Patient
@@ -185,3 +197,43 @@ def test_the_criteria_data_are_checked_against_the_vocabulary_the_reader_is_give
             read()
         assert data_file in str(caught.value)
         assert missing in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pipeline saved from the packaged vocabulary, as `matcher model build` writes one."""
+    path = tmp_path_factory.mktemp("saved") / "model"
+    build_pipeline().to_disk(path)
+    return path
+
+
+def test_the_nightly_engine_parses_with_the_runs_vocabulary(saved_model):
+    """The embedded engine (in process, and the parent of its workers) reads notes with the
+    vocabulary the reader and the evaluator are given, not the saved pipeline's own equal
+    copy."""
+    engine = EmbeddedEngine(workers=1, model_path=saved_model)
+    assert engine.parser.vocabulary is api.vocabulary()
+
+
+def test_the_nightly_engine_refuses_a_parser_that_reads_another_vocabulary(custom_parser):
+    with pytest.raises(ModelError, match="vocabulary"):
+        EmbeddedEngine(workers=1, parser=custom_parser)
+
+
+def test_a_worker_process_reads_with_the_vocabulary_its_parent_names(saved_model):
+    run = vocabulary_fingerprint(api.vocabulary())
+    assert run_parser(saved_model, run).vocabulary is api.vocabulary()
+
+
+def test_a_worker_process_whose_vocabulary_is_not_its_parents_refuses_its_tasks(
+    saved_model, vocabulary
+):
+    """A worker spawned after the package's concepts changed on disk (the parent read
+    `vocabulary`, the worker reads the packaged one): each task fails naming the
+    vocabulary, and none parses a note with concepts the parent's reader does not know."""
+    pool = ProcessPoolExecutor(
+        1, mp_context=get_context("spawn"), initializer=_init_worker,
+        initargs=(str(saved_model), os.getpid(), vocabulary_fingerprint(vocabulary)),
+    )  # fmt: skip
+    with pool, pytest.raises(ModelError, match="concepts.jsonl.*vocabulary"):
+        pool.submit(_worker_parse, []).result(timeout=120)
