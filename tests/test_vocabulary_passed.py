@@ -41,8 +41,12 @@ PACKAGE = REPO / "matcher"
 
 # The functions that may load the packaged vocabulary: the API's door, which every run of
 # the CLI, the jobs and the web app goes through, and the public library functions whose
-# `vocabulary` keyword defaults to the packaged one (loaded once, at the door, then passed
-# down). Any other call reads a hidden copy of its own.
+# `vocabulary` keyword defaults to the packaged one and that read with it themselves
+# (loaded at the door, then passed down; trial_to_json and format_criteria_table pass
+# theirs on to `reading`). The loader's memo makes every door hand out the one object
+# matcher.api.vocabulary() returns. Any other call reads a hidden copy of its own; the
+# criteria data files name concepts but are checked against the reader's vocabulary
+# (matcher.criteria.data_check), not against one they load.
 DOORS = {
     ("matcher/api.py", "vocabulary"),
     ("matcher/nlp/pipeline.py", "build_pipeline"),
@@ -50,8 +54,6 @@ DOORS = {
     ("matcher/criteria/reader.py", "parse_eligibility_text"),
     ("matcher/criteria/reader.py", "parse_criteria"),
     ("matcher/criteria/reader.py", "parse_criterion"),
-    ("matcher/criteria/reader.py", "trial_to_json"),
-    ("matcher/criteria/reader.py", "format_criteria_table"),
     ("matcher/criteria/render.py", "reading"),
 }
 

@@ -1720,9 +1720,7 @@ def parse_criterion(
 
 def trial_to_json(trial: Trial, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     """`matcher trial show --format json`; readings name concepts as `vocabulary` (the
-    run's; the packaged one by default) does."""
-    if vocabulary is None:
-        vocabulary = load_vocabulary()
+    run's; the packaged one by default, which `reading` loads) does."""
     return {
         "trial_id": trial.trial_id,
         "title": trial.title,
@@ -1744,9 +1742,7 @@ def _cut(text: str, width: int) -> str:
 def format_criteria_table(trial: Trial, vocabulary: Vocabulary | None = None) -> str:
     """A readable listing for `matcher trial show`: each criterion's reading in plain
     words beside the registry's own words (concepts named as `vocabulary`, the run's; the
-    packaged one by default)."""
-    if vocabulary is None:
-        vocabulary = load_vocabulary()
+    packaged one by default, which `reading` loads)."""
     limits = f"age {format_number(trial.min_age_years)}..{format_number(trial.max_age_years)}"
     lines = [
         f"{trial.trial_id}  {trial.title}",
