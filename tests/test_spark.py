@@ -5,6 +5,7 @@ One engine for the module: the JVM and the Python workers start once (~15 s here
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -20,7 +21,7 @@ from matcher.api import load_trial  # noqa: E402
 from matcher.errors import ConfigurationError, MatcherError  # noqa: E402
 from matcher.jobs.engine import EmbeddedEngine  # noqa: E402
 from matcher.jobs.nightly import run_nightly  # noqa: E402
-from matcher.jobs.spark_engine import SparkEngine, _model_dir, _ModelRef, _Workdir  # noqa: E402
+from matcher.jobs.spark_engine import SparkEngine, _model_dir, _Workdir  # noqa: E402
 from matcher.model import Note  # noqa: E402
 from matcher.store import Store  # noqa: E402
 from matcher.store.ingest import IngestReport, Row, load_rows, read_rows  # noqa: E402
@@ -149,11 +150,31 @@ def test_an_executor_with_another_pipeline_version_fails_the_job_by_name(
     spark: SparkEngine, monkeypatch: pytest.MonkeyPatch
 ):
     # What a node with an older matcher install would load: the driver's check catches it.
-    monkeypatch.setattr(spark, "_model", _ModelRef(spark._model.path, "clinical-nlp-0.0.0+old"))
+    monkeypatch.setattr(spark, "_model",
+                        dataclasses.replace(spark._model, version="clinical-nlp-0.0.0+old"))
     with pytest.raises(
         MatcherError, match=r"parse job failed: matcher\.errors\.ModelError.*0\.0\.0"
     ):
         list(spark.parse(iter(example_notes()[:2])))
+    assert list(spark.workdir.path.iterdir()) == []
+
+
+@pytest.mark.parametrize("job", ["parse", "evaluate"])
+def test_an_executor_with_another_vocabulary_than_the_drivers_fails_the_job_by_name(
+    spark: SparkEngine, embedded: EmbeddedEngine, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, job: str,
+):  # fmt: skip
+    # What a node whose matcher install has other concepts would read with: the driver's
+    # fingerprint of its vocabulary is checked where the executor parses and evaluates.
+    db = fixture_db(tmp_path / "x.db", embedded) if job == "evaluate" else None
+    monkeypatch.setattr(spark, "_model", dataclasses.replace(spark._model, vocabulary="0" * 64))
+    with pytest.raises(
+        MatcherError, match=rf"{job} job failed: matcher\.errors\.ModelError.*vocabulary"
+    ):
+        if job == "parse":
+            list(spark.parse(iter(example_notes()[:2])))
+        else:
+            list(spark.evaluate(db, [load_trial(TRIAL)], AS_OF))
     assert list(spark.workdir.path.iterdir()) == []
 
 

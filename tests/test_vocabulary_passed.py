@@ -8,12 +8,27 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
 
 import pytest
 
-from matcher.criteria import parse_criterion
+from matcher import api
+from matcher.criteria import parse_criterion, parse_eligibility_text
+from matcher.criteria.citation import SYSTEMS_FILE, load_systems
+from matcher.criteria.grammar import GRAMMAR_FILE, load_grammar
 from matcher.criteria.render import reading
-from matcher.errors import ModelError
+from matcher.criteria.temporality import TEMPORALITY_FILE, load_temporality
+from matcher.errors import ModelError, VocabularyError
+from matcher.jobs.engine import (
+    EmbeddedEngine,
+    _init_worker,
+    _worker_parse,
+    run_parser,
+    vocabulary_fingerprint,
+)
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Finding, Patient
@@ -26,8 +41,12 @@ PACKAGE = REPO / "matcher"
 
 # The functions that may load the packaged vocabulary: the API's door, which every run of
 # the CLI, the jobs and the web app goes through, and the public library functions whose
-# `vocabulary` keyword defaults to the packaged one (loaded once, at the door, then passed
-# down). Any other call reads a hidden copy of its own.
+# `vocabulary` keyword defaults to the packaged one and that read with it themselves
+# (loaded at the door, then passed down; trial_to_json and format_criteria_table pass
+# theirs on to `reading`). The loader's memo makes every door hand out the one object
+# matcher.api.vocabulary() returns. Any other call reads a hidden copy of its own; the
+# criteria data files name concepts but are checked against the reader's vocabulary
+# (matcher.criteria.data_check), not against one they load.
 DOORS = {
     ("matcher/api.py", "vocabulary"),
     ("matcher/nlp/pipeline.py", "build_pipeline"),
@@ -35,15 +54,7 @@ DOORS = {
     ("matcher/criteria/reader.py", "parse_eligibility_text"),
     ("matcher/criteria/reader.py", "parse_criteria"),
     ("matcher/criteria/reader.py", "parse_criterion"),
-    ("matcher/criteria/reader.py", "trial_to_json"),
-    ("matcher/criteria/reader.py", "format_criteria_table"),
     ("matcher/criteria/render.py", "reading"),
-    # The packaged criteria data files, read once and checked against the packaged
-    # vocabulary (every concept id they name exists): a check of the package's own data,
-    # not a reading; their read_* functions take the vocabulary to check against.
-    ("matcher/criteria/grammar.py", "load_grammar"),
-    ("matcher/criteria/temporality.py", "load_temporality"),
-    ("matcher/criteria/citation.py", "load_systems"),
 }
 
 # A word no packaged concept names, and a one-letter misspelling of it for the fuzzy finder.
@@ -76,8 +87,11 @@ def _loader_calls() -> set[tuple[str, str]]:
 
 
 def test_only_the_doors_call_the_vocabulary_loader():
-    hidden = _loader_calls() - DOORS
+    calls = _loader_calls()
+    hidden = calls - DOORS
     assert not hidden, f"these read the vocabulary instead of being given it: {sorted(hidden)}"
+    # A door that no longer loads it is struck off, so the list stays as short as it is.
+    assert not DOORS - calls, f"no longer doors: {sorted(DOORS - calls)}"
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +169,73 @@ def test_the_plain_words_reading_names_a_drug_by_the_vocabulary_it_is_given(voca
                                 "exclusion")
     assert "tacrolimus (zorbatacrolim)" in reading(criterion, vocabulary)
     assert "zorbatacrolim" not in reading(criterion, load_vocabulary())
+
+
+def _named_only_by(data_file: str) -> list[str]:
+    """The concept ids the packaged criteria data file names and the other two do not."""
+    grammar, rules, systems = load_grammar(), load_temporality(), load_systems()
+    named = {
+        GRAMMAR_FILE: {*grammar.inclusion_never_requires, *grammar.broad_concepts,
+                       *grammar.manual_concepts, *grammar.plausible},
+        TEMPORALITY_FILE: set(rules.state_concepts),
+        SYSTEMS_FILE: {c for s in systems.sets for c in s.conditions},
+    }
+    others = set().union(*(ids for name, ids in named.items() if name != data_file))
+    return sorted(named[data_file] - others)
+
+
+@pytest.mark.parametrize("data_file", [GRAMMAR_FILE, TEMPORALITY_FILE, SYSTEMS_FILE])
+def test_the_criteria_data_are_checked_against_the_vocabulary_the_reader_is_given(data_file):
+    """A vocabulary without a concept the criteria data name (the grammar's "dx.gilbert",
+    the temporality's "proc.dialysis"): the reader given it says which data file names
+    what it lacks, instead of reading with data that were checked against the packaged
+    vocabulary only."""
+    missing = _named_only_by(data_file)[0]
+    lacking = Vocabulary(c for c in load_vocabulary().concepts.values() if c.id != missing)
+    for read in (lambda: parse_criterion("Age 18 years or older", vocabulary=lacking),
+                 lambda: parse_eligibility_text("Inclusion Criteria:\n- Age >= 18",
+                                                vocabulary=lacking)):
+        with pytest.raises(VocabularyError) as caught:
+            read()
+        assert data_file in str(caught.value)
+        assert missing in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pipeline saved from the packaged vocabulary, as `matcher model build` writes one."""
+    path = tmp_path_factory.mktemp("saved") / "model"
+    build_pipeline().to_disk(path)
+    return path
+
+
+def test_the_nightly_engine_parses_with_the_runs_vocabulary(saved_model):
+    """The embedded engine (in process, and the parent of its workers) reads notes with the
+    vocabulary the reader and the evaluator are given, not the saved pipeline's own equal
+    copy."""
+    engine = EmbeddedEngine(workers=1, model_path=saved_model)
+    assert engine.parser.vocabulary is api.vocabulary()
+
+
+def test_the_nightly_engine_refuses_a_parser_that_reads_another_vocabulary(custom_parser):
+    with pytest.raises(ModelError, match="vocabulary"):
+        EmbeddedEngine(workers=1, parser=custom_parser)
+
+
+def test_a_worker_process_reads_with_the_vocabulary_its_parent_names(saved_model):
+    run = vocabulary_fingerprint(api.vocabulary())
+    assert run_parser(saved_model, run).vocabulary is api.vocabulary()
+
+
+def test_a_worker_process_whose_vocabulary_is_not_its_parents_refuses_its_tasks(
+    saved_model, vocabulary
+):
+    """A worker spawned after the package's concepts changed on disk (the parent read
+    `vocabulary`, the worker reads the packaged one): each task fails naming the
+    vocabulary, and none parses a note with concepts the parent's reader does not know."""
+    pool = ProcessPoolExecutor(
+        1, mp_context=get_context("spawn"), initializer=_init_worker,
+        initargs=(str(saved_model), os.getpid(), vocabulary_fingerprint(vocabulary)),
+    )  # fmt: skip
+    with pool, pytest.raises(ModelError, match="concepts.jsonl.*vocabulary"):
+        pool.submit(_worker_parse, []).result(timeout=120)

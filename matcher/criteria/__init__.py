@@ -6,7 +6,9 @@ layout) into a `Trial`; `reader` cuts its eligibility text into items and reads 
 timing); `temporality` reads ever / within / current; `grammar` and `guard` account for every
 word of an item (what is not understood makes it `manual`, never a verdict); `render` says a
 reading back in plain words. The grammar, cue and filler words are data under `data/`,
-validated on load; the vocabulary is the NLP's (matcher/nlp/data/concepts.jsonl).
+validated on load, and the concept ids they name are checked against the vocabulary the
+reader is given (`data_check`); the vocabulary is the NLP's (matcher/nlp/data/concepts.jsonl),
+passed in by the caller.
 """
 
 from matcher.criteria.reader import (

@@ -13,8 +13,10 @@ phrases that say the criteria count over the disease's course. "At least 3 of th
 criteria", "a EULAR/ACR score ≥ 20" or "SLICC criteria for systemic sclerosis" are left
 unaccounted, so the coverage guard makes the item manual and names the words.
 
-The file is validated once on load (unknown key, wrong type, unknown body or concept id,
-an empty list where one is needed): VocabularyError naming the file and the key.
+The file is validated once on load (unknown key, wrong type, unknown body, an empty list
+where one is needed): VocabularyError naming the file and the key; the conditions it names
+are checked the same way against the vocabulary the reader is given, once per vocabulary
+(matcher.criteria.data_check).
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ from matcher.criteria.grammar import (
     phrase_pattern,
     read_data_object,
 )
-from matcher.nlp.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 
 __all__ = [
-    "SYSTEMS_FILE", "Citation", "Systems", "implied_conditions", "load_systems",
+    "SYSTEMS_FILE", "Citation", "Systems", "check_systems_concepts", "implied_conditions",
+    "load_systems",
     "outside_citations", "read_citation", "read_systems",
 ]
 
@@ -188,8 +191,7 @@ def _name_pattern(name: str) -> str:
     return phrase_pattern(name).replace(r"[\s\-/.]*", r"[\s\-/.&]*")
 
 
-def _set(spec: Any, source: str, key: str, bodies: Iterable[str],
-         vocab: Vocabulary) -> ClassificationSet:  # fmt: skip
+def _set(spec: Any, source: str, key: str, bodies: Iterable[str]) -> ClassificationSet:
     if not isinstance(spec, dict) or set(spec) != _SET_KEYS:
         _fail("bad set", source, key, spec, ", ".join(sorted(_SET_KEYS)))
     if not isinstance(spec["label"], str) or not spec["label"].strip():
@@ -199,10 +201,6 @@ def _set(spec: Any, source: str, key: str, bodies: Iterable[str],
         if body not in bodies:
             _fail("unknown body", source, f"{key}.bodies", body, "a key of bodies")
     conditions = _strings(spec["conditions"], source, f"{key}.conditions")
-    for concept in conditions:
-        if concept not in vocab:
-            _fail("unknown concept id", source, f"{key}.conditions", concept,
-                  "a concept id of concepts.jsonl")  # fmt: skip
     years = _numbers(spec["years"], source, f"{key}.years")
     counts = spec["counts"]
     if not isinstance(counts, list) or not all(
@@ -225,6 +223,25 @@ def _set(spec: Any, source: str, key: str, bodies: Iterable[str],
 def read_systems(text: str, vocab: Vocabulary, source: str = SYSTEMS_FILE) -> Systems:
     """Systems from the text of a classification file, validated (module docstring); the
     conditions it names must be `vocab`'s."""
+    systems = _systems_of(text, source)
+    check_systems_concepts(systems, vocab, source)
+    return systems
+
+
+def check_systems_concepts(systems: Systems, vocab: Vocabulary,
+                           source: str = SYSTEMS_FILE) -> None:  # fmt: skip
+    """Every condition a classification set names is a concept of `vocab`, else
+    VocabularyError naming the file and the set ("sets[3].conditions")."""
+    for index, spec in enumerate(systems.sets):
+        for concept in sorted(spec.conditions):
+            if concept not in vocab:
+                _fail("unknown concept id", source, f"sets[{index}].conditions", concept,
+                      "a concept id of concepts.jsonl")  # fmt: skip
+
+
+def _systems_of(text: str, source: str) -> Systems:
+    """The classification file's text read and validated, all but its conditions'
+    existence, checked against the vocabulary it is read with (check_systems_concepts)."""
     data = read_data_object(text, source, _KEYS)
     if not isinstance(data["bodies"], dict) or not data["bodies"]:
         _fail("not an object", source, "bodies", data["bodies"], "body → names")
@@ -232,7 +249,7 @@ def read_systems(text: str, vocab: Vocabulary, source: str = SYSTEMS_FILE) -> Sy
               for name, spec in data["bodies"].items()}  # fmt: skip
     if not isinstance(data["sets"], list) or not data["sets"]:
         _fail("not a list", source, "sets", data["sets"], "a non-empty list of sets")
-    sets = tuple(_set(s, source, f"sets[{i}]", bodies, vocab) for i, s in enumerate(data["sets"]))
+    sets = tuple(_set(s, source, f"sets[{i}]", bodies) for i, s in enumerate(data["sets"]))
     not_now = _strings(data["not_now"], source, "not_now")
     phrases = "|".join(_phrase(p) for p in sorted(not_now, key=len, reverse=True))
     return Systems(
@@ -251,10 +268,9 @@ def read_systems(text: str, vocab: Vocabulary, source: str = SYSTEMS_FILE) -> Sy
 
 @cache
 def load_systems() -> Systems:
-    """The packaged classification data, read and validated once against the packaged
-    vocabulary (the conditions it names must exist)."""
-    return read_systems(criteria_data_text("classification_systems.json"), load_vocabulary(),
-                        SYSTEMS_FILE)
+    """The packaged classification data, read and validated once; the conditions it names
+    are checked against each vocabulary the reader is given (matcher.criteria.data_check)."""
+    return _systems_of(criteria_data_text("classification_systems.json"), SYSTEMS_FILE)
 
 
 @dataclass(frozen=True)

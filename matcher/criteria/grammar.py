@@ -23,9 +23,10 @@ words it may pass over are data, not code, so that a reviewer can read them in o
   "above" (`dose_ceilings`, one must be there) and the words of current use around them
   (matcher.criteria.drug_headings).
 
-The file is validated once on load: an unknown key, a wrong type, a duplicate entry, a
-filler word that is also meaning-changing, or an unknown concept id raises VocabularyError
-naming the file and the key.
+The file is validated once on load: an unknown key, a wrong type, a duplicate entry or a
+filler word that is also meaning-changing raises VocabularyError naming the file and the
+key. The concept ids it names are checked against the vocabulary the reader is given, once
+per vocabulary (matcher.criteria.data_check): an unknown one raises the same way.
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ from functools import cache
 from typing import Any
 
 from matcher.errors import VocabularyError
-from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary
+from matcher.nlp.vocab import Vocabulary, data_text
 
 __all__ = [
     "COMPUTABLE_KINDS",
     "GRAMMAR_FILE",
     "Grammar",
     "Phrases",
+    "check_grammar_concepts",
     "criteria_data_text",
     "load_grammar",
     "read_grammar",
@@ -179,14 +181,13 @@ def _concept_ids(values: Iterable[str], key: str, source: str, vocab: Vocabulary
             _fail("unknown concept id", source, key, value, "a concept id of concepts.jsonl")
 
 
-def _id_list(data: dict[str, Any], key: str, source: str, vocab: Vocabulary) -> list[str]:
+def _id_list(data: dict[str, Any], key: str, source: str) -> list[str]:
     values = data[key]
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         _fail("not a list", source, key, values, "a list of concept ids")
     for index, value in enumerate(values):
         if value in values[:index]:
             _fail("duplicate entry", source, key, value, "each id once")
-    _concept_ids(values, key, source, vocab)
     return list(values)
 
 
@@ -227,6 +228,25 @@ def read_data_object(
 def read_grammar(text: str, vocab: Vocabulary, source: str = GRAMMAR_FILE) -> Grammar:
     """A Grammar from the text of a grammar file, validated (see the module docstring);
     the concept ids it names must be `vocab`'s."""
+    grammar = _grammar_of(text, source)
+    check_grammar_concepts(grammar, vocab, source)
+    return grammar
+
+
+def check_grammar_concepts(grammar: Grammar, vocab: Vocabulary,
+                           source: str = GRAMMAR_FILE) -> None:  # fmt: skip
+    """Every concept id `grammar` names is `vocab`'s, else VocabularyError naming the file
+    and the key ("plausible": "lab.hgb" in a vocabulary without haemoglobin)."""
+    for key, ids in (("inclusion_never_requires", grammar.inclusion_never_requires),
+                     ("broad_concepts", grammar.broad_concepts),
+                     ("manual_concepts", grammar.manual_concepts),
+                     ("plausible", grammar.plausible)):  # fmt: skip
+        _concept_ids(sorted(ids), key, source, vocab)
+
+
+def _grammar_of(text: str, source: str) -> Grammar:
+    """The grammar file's text read and validated, all but its concept ids' existence,
+    which depends on the vocabulary it is read with (check_grammar_concepts)."""
     data = read_data_object(text, source, _KEYS, _OPTIONAL_LISTS)
     lists = {key: _phrase_list(data, key, source) for key in _PHRASE_LISTS}
     meaning = frozenset(w for entry in lists["meaning_changing"] for w in words_of(entry))
@@ -244,16 +264,14 @@ def read_grammar(text: str, vocab: Vocabulary, source: str = GRAMMAR_FILE) -> Gr
             known = ", ".join(sorted(COMPUTABLE_KINDS))
             _fail("unknown kind", source, f"kinds.{kind}", kind, known)
         kinds[kind] = Phrases(_phrase_list(kinds_data, kind, source, f"kinds.{kind}"))
-    never = _id_list(data, "inclusion_never_requires", source, vocab)
-    broad = _id_list(data, "broad_concepts", source, vocab)
+    never = _id_list(data, "inclusion_never_requires", source)
+    broad = _id_list(data, "broad_concepts", source)
     manual = data["manual_concepts"]
     if not isinstance(manual, dict) or not all(isinstance(v, str) and v for v in manual.values()):
         _fail("not an object", source, "manual_concepts", manual, "concept id → reason")
-    _concept_ids(manual, "manual_concepts", source, vocab)
     plausible_data = data["plausible"]
     if not isinstance(plausible_data, dict):
         _fail("not an object", source, "plausible", plausible_data, "concept id → [low, high]")
-    _concept_ids(plausible_data, "plausible", source, vocab)
     plausible = {k: _range(v, f"plausible.{k}", source) for k, v in plausible_data.items()}
     window = data["max_window_days"]
     if not isinstance(window, int) or isinstance(window, bool) or window <= 0:
@@ -296,7 +314,8 @@ def criteria_data_text(name: str) -> str:
 
 @cache
 def load_grammar() -> Grammar:
-    """The packaged grammar, read and validated once against the packaged vocabulary (the
-    concept ids it names must exist)."""
-    return read_grammar(criteria_data_text("criteria_grammar.json"), load_vocabulary(),
-                        GRAMMAR_FILE)
+    """The packaged grammar, read and validated once. Its concept ids are checked against
+    each vocabulary the reader is given (matcher.criteria.data_check), not against a
+    vocabulary of its own: a run reading with another vocabulary than the packaged one
+    has the grammar checked against that one."""
+    return _grammar_of(criteria_data_text("criteria_grammar.json"), GRAMMAR_FILE)

@@ -102,6 +102,7 @@ from matcher.criteria.biopsy import (
     _biopsy,
     _lupus_class_lists,
 )
+from matcher.criteria.data_check import check_criteria_data
 from matcher.criteria.diagnoses import (
     _diagnosis,
 )
@@ -645,6 +646,7 @@ def _items_of(
 ) -> list[_Item]:
     """`compound`: an item not understood whole may yield one criterion per requirement
     it states (off for `parse_criterion`, which reads one criterion)."""
+    check_criteria_data(vocabulary)  # once per vocabulary: the data name its concepts
     items: list[_Item] = []
     drafts_list = list(drafts)
     # A lupus trial names lupus in what it is about (its title) or in an inclusion item;
@@ -1831,9 +1833,7 @@ def parse_criterion(
 
 def trial_to_json(trial: Trial, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     """`matcher trial show --format json`; readings name concepts as `vocabulary` (the
-    run's; the packaged one by default) does."""
-    if vocabulary is None:
-        vocabulary = load_vocabulary()
+    run's; the packaged one by default, which `reading` loads) does."""
     return {
         "trial_id": trial.trial_id,
         "title": trial.title,
@@ -1855,9 +1855,7 @@ def _cut(text: str, width: int) -> str:
 def format_criteria_table(trial: Trial, vocabulary: Vocabulary | None = None) -> str:
     """A readable listing for `matcher trial show`: each criterion's reading in plain
     words beside the registry's own words (concepts named as `vocabulary`, the run's; the
-    packaged one by default)."""
-    if vocabulary is None:
-        vocabulary = load_vocabulary()
+    packaged one by default, which `reading` loads)."""
     limits = f"age {format_number(trial.min_age_years)}..{format_number(trial.max_age_years)}"
     lines = [
         f"{trial.trial_id}  {trial.title}",

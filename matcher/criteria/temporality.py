@@ -40,13 +40,14 @@ from matcher.criteria.grammar import (
 )
 from matcher.errors import VocabularyError
 from matcher.model import LOOKBACK_DAYS
-from matcher.nlp.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 
 __all__ = [
     "EITHER_COURSE",
     "TEMPORALITY_FILE",
     "TemporalReading",
     "TemporalityRules",
+    "check_temporality_concepts",
     "load_temporality",
     "manual_reason",
     "narrowing_qualifiers",
@@ -125,6 +126,23 @@ def read_temporality_rules(text: str, vocab: Vocabulary) -> TemporalityRules:
     """The rules from the text of a temporality file, validated: an unknown or missing
     key, a duplicate or meaningless entry, a phrase both current and judged, or an
     unknown concept id raises VocabularyError naming the file and the key."""
+    rules = _rules_of(text)
+    check_temporality_concepts(rules, vocab)
+    return rules
+
+
+def check_temporality_concepts(rules: TemporalityRules, vocab: Vocabulary) -> None:
+    """Every state concept the rules name is a diagnosis or procedure of `vocab`, else
+    VocabularyError naming the file and "state_concepts"."""
+    for concept in rules.source["state_concepts"]:
+        if concept not in vocab or vocab[concept].category not in ("diagnosis", "procedure"):
+            _fail("unknown concept id", "state_concepts", concept,
+                  "a diagnosis or procedure id of concepts.jsonl")  # fmt: skip
+
+
+def _rules_of(text: str) -> TemporalityRules:
+    """The temporality file's text read and validated, all but its concept ids, which are
+    checked against the vocabulary it is read with (check_temporality_concepts)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -160,10 +178,6 @@ def read_temporality_rules(text: str, vocab: Vocabulary) -> TemporalityRules:
     states = data["state_concepts"]
     if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
         _fail("not a list", "state_concepts", states, "a list of concept ids")
-    for concept in states:
-        if concept not in vocab or vocab[concept].category not in ("diagnosis", "procedure"):
-            _fail("unknown concept id", "state_concepts", concept,
-                  "a diagnosis or procedure id of concepts.jsonl")  # fmt: skip
     manual = data["manual_qualifiers"]
     if not isinstance(manual, dict) or not all(
         isinstance(k, str) and words_of(k) and isinstance(v, str) and v for k, v in manual.items()
@@ -197,10 +211,9 @@ def read_temporality_rules(text: str, vocab: Vocabulary) -> TemporalityRules:
 
 @cache
 def load_temporality() -> TemporalityRules:
-    """The packaged rules, read and validated once against the packaged vocabulary (the
-    concept ids they name must exist)."""
-    return read_temporality_rules(criteria_data_text("criteria_temporality.json"),
-                                  load_vocabulary())
+    """The packaged rules, read and validated once; the concept ids they name are checked
+    against each vocabulary the reader is given (matcher.criteria.data_check)."""
+    return _rules_of(criteria_data_text("criteria_temporality.json"))
 
 
 # =====================================================================================

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import logging
 import os
 import threading
@@ -32,8 +33,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
+from matcher.errors import MatcherError, ModelError
 from matcher.judge.ranking import ResultRow, result_row
 from matcher.model import Finding, Note, Trial
+from matcher.nlp.vocab import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -108,18 +111,69 @@ def evaluate_range(
     return evaluate_records(store.patient_records(first, last), trials, as_of)
 
 
+def vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
+    """sha256 of `vocabulary` as a saved pipeline carries it (concepts.jsonl): how a job's
+    parent names its vocabulary to worker processes, which each load their own copy and
+    must find it equal (run_vocabulary). Here, not in matcher.nlp: a change to the NLP
+    code changes the pipeline version, and every note would be parsed again."""
+    from matcher.nlp.extract import vocabulary_text
+
+    return hashlib.sha256(vocabulary_text(vocabulary).encode("utf-8")).hexdigest()
+
+
+def run_vocabulary(fingerprint: str | None = None) -> Vocabulary:
+    """The run's vocabulary in this process (matcher.api.vocabulary(): what the criteria
+    reader and the evaluator read with). `fingerprint`: the vocabulary_fingerprint of the
+    one the job's parent (or Spark driver) reads with. A worker process loads its own copy,
+    and a worker started after the package's concepts changed on disk, or on a node with
+    another install, would find concepts the parent's trials do not name: it is refused
+    (ModelError) instead."""
+    from matcher import api
+
+    vocabulary = api.vocabulary()
+    if fingerprint is not None:
+        own = vocabulary_fingerprint(vocabulary)
+        if own != fingerprint:
+            raise ModelError(
+                "this worker's vocabulary is not the run's",
+                file="matcher/nlp/data/concepts.jsonl",
+                received=own[:12],
+                expected=f"{fingerprint[:12]}, the vocabulary of the job's parent process: "
+                "the same matcher package in every worker",
+            )
+    return vocabulary
+
+
+def run_parser(model_path: str | Path | None, fingerprint: str | None = None) -> Any:
+    """The note parser of a run: the pipeline saved at `model_path` (the default artifact
+    when None) reading with the run's vocabulary (`run_vocabulary(fingerprint)`), the one
+    object the evaluator reads with too; a saved pipeline built from another vocabulary is
+    refused (matcher.nlp.pipeline.load_pipeline)."""
+    from matcher.nlp.pipeline import NoteParser, load_pipeline
+
+    vocabulary = run_vocabulary(fingerprint)
+    pipeline = load_pipeline(Path(model_path) if model_path else None, vocabulary)
+    return NoteParser(pipeline, vocabulary=vocabulary)
+
+
 # Per-process state of a worker: the pipeline is loaded once, not once per task.
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model_path: str | None, parent: int) -> None:
-    from matcher.nlp.pipeline import NoteParser, load_pipeline
-
+def _init_worker(model_path: str | None, parent: int, vocabulary: str) -> None:
+    """`vocabulary`: the fingerprint of the parent's vocabulary, which this worker's must
+    equal (run_vocabulary)."""
     # The parent's pid comes from the parent: a parent killed while this worker was still
     # starting would make os.getppid() here already answer 1, and the watch never end.
     _exit_with_parent(parent)
 
-    _WORKER["parser"] = NoteParser(load_pipeline(Path(model_path) if model_path else None))
+    try:
+        _WORKER["parser"] = run_parser(model_path, vocabulary)
+    except MatcherError as exc:
+        # Raised from here it would only break the pool ("a process in the process pool
+        # was terminated abruptly") and the job would stop without saying why: every task
+        # of this worker raises it instead, and the parent reports it.
+        _WORKER["refused"] = exc
     # A worker allocates millions of short-lived findings and results; with the default
     # thresholds the cyclic collector walked the loaded pipeline over and over (25-60 us
     # per evaluated patient). The pipeline is frozen out of collection, and collections
@@ -141,7 +195,14 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+def _worker_ready() -> None:
+    """Raise what refused this worker's start (another vocabulary than the parent's)."""
+    if "refused" in _WORKER:
+        raise _WORKER["refused"]
+
+
 def _worker_parse(notes: list[tuple]) -> list[list[Finding] | None]:
+    _worker_ready()
     return parse_batch(_WORKER["parser"], notes)
 
 
@@ -169,14 +230,19 @@ class EmbeddedEngine:
         parser: Any = None,
     ) -> None:
         """`parser`: any object with `version` and `parse_many` to run in this process
-        instead of the saved pipeline (then parsing uses no workers)."""
-        from matcher.nlp.pipeline import NoteParser, load_pipeline
-
+        instead of the saved pipeline (then parsing uses no workers); one that says its
+        `vocabulary` must read with the run's."""
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self.model_path = str(model_path) if model_path else None
         # The parent loads the pipeline too: it names the version, and parses in-process
         # when there is one worker (tests, small runs, a one-core machine).
-        self.parser = parser or NoteParser(load_pipeline(Path(model_path) if model_path else None))
+        self.parser = parser or run_parser(model_path)
+        given = getattr(self.parser, "vocabulary", None)
+        if given is not None and given is not run_vocabulary():
+            raise ModelError(
+                "the parser given reads notes with another vocabulary than the run's",
+                expected="a parser of matcher.api.vocabulary() (matcher.api.parser())",
+            )
         self.version = self.parser.version
         self._parse_in_process = parser is not None or self.workers == 1
         self._pool: ProcessPoolExecutor | None = None
@@ -188,7 +254,8 @@ class EmbeddedEngine:
                 max_workers=self.workers,
                 mp_context=get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.model_path, os.getpid()),
+                initargs=(self.model_path, os.getpid(),
+                          vocabulary_fingerprint(run_vocabulary())),
             )
         return self._pool
 
@@ -230,6 +297,7 @@ class EmbeddedEngine:
 
 
 def _star_evaluate_range(args: tuple) -> list[ResultRow]:
+    _worker_ready()
     return evaluate_range(*args)
 
 

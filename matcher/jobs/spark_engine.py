@@ -53,6 +53,9 @@ from matcher.jobs.engine import (
     evaluate_records,
     note_args,
     parse_batch,
+    run_parser,
+    run_vocabulary,
+    vocabulary_fingerprint,
 )
 from matcher.model import Finding, Note, Patient, Trial
 
@@ -257,7 +260,8 @@ class SparkEngine:
             with _job_errors("evaluate"):
                 (
                     sc.textFile(self.workdir.uri_of(source), minPartitions=partitions)
-                    .mapPartitions(partial(_evaluate_partition, shared, as_of))
+                    .mapPartitions(partial(_evaluate_partition, self._model.vocabulary,
+                                           shared, as_of))
                     .saveAsTextFile(self.workdir.uri_of(output))
                 )
             log.info("spark evaluate: done in %.1fs", time.monotonic() - began)
@@ -344,29 +348,33 @@ def _require_java() -> None:
 @dataclass(frozen=True)
 class _ModelRef:
     """Which pipeline executors load: `path` (None: built from the package's rules, as
-    load_pipeline does when the saved artifact is stale) and the version they must get."""
+    load_pipeline does when the saved artifact is stale), the version they must get, and
+    the fingerprint of the driver's vocabulary, which theirs must equal (executors parse
+    and evaluate with their own copy: one run, one vocabulary)."""
 
     path: str | None
     version: str
+    vocabulary: str
 
 
 def _model_ref(model_path: str | Path | None) -> _ModelRef:
-    from matcher.nlp.pipeline import NoteParser, default_model_path, load_pipeline
+    from matcher.nlp.pipeline import default_model_path
 
+    vocabulary = vocabulary_fingerprint(run_vocabulary())
     if model_path is not None:
         path = Path(model_path).expanduser().resolve()
-        return _ModelRef(str(path), NoteParser(load_pipeline(path)).version)
+        return _ModelRef(str(path), run_parser(path).version, vocabulary)
     # As EmbeddedEngine(model_path=None): the default artifact if it is current, else the
     # pipeline built from the package data. Loading it here names the version.
-    version = NoteParser(load_pipeline(None)).version
+    version = run_parser(None).version
     default = default_model_path()
     try:
         meta = json.loads((default / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return _ModelRef(None, version)
+        return _ModelRef(None, version, vocabulary)
     if f"{meta.get('name')}-{meta.get('version')}" == version:
-        return _ModelRef(str(default.resolve()), version)
-    return _ModelRef(None, version)
+        return _ModelRef(str(default.resolve()), version, vocabulary)
+    return _ModelRef(None, version, vocabulary)
 
 
 def _partitions(count: int, per_partition: int, cores: int) -> int:
@@ -477,18 +485,16 @@ def _record_from_line(line: str) -> tuple[Patient, list[Finding], dict[str, dt.d
 # --- what executors run -----------------------------------------------------------------------
 
 # Per Python worker: the pipeline loads once and stays for every later task of the worker
-# (spark.python.worker.reuse), keyed by model path and version.
-_PARSERS: dict[tuple[str | None, str], Any] = {}
+# (spark.python.worker.reuse), keyed by model path, version and the driver's vocabulary.
+_PARSERS: dict[tuple[str | None, str, str], Any] = {}
 
 
 def _executor_parser(model: _ModelRef) -> Any:
-    key = (model.path, model.version)
+    key = (model.path, model.version, model.vocabulary)
     parser = _PARSERS.get(key)
     if parser is None:
-        from matcher.nlp.pipeline import NoteParser, load_pipeline
-
         path = _model_dir(model.path)
-        parser = NoteParser(load_pipeline(path))
+        parser = run_parser(path, model.vocabulary)
         if parser.version != model.version:
             raise ModelError(
                 "an executor loaded another pipeline version than the driver",
@@ -535,7 +541,12 @@ def _parse_partition(model: _ModelRef, lines: Iterable[str]) -> Iterator[str]:
             )
 
 
-def _evaluate_partition(shared: Any, as_of: dt.date, lines: Iterable[str]) -> Iterator[str]:
+def _evaluate_partition(
+    vocabulary: str, shared: Any, as_of: dt.date, lines: Iterable[str]
+) -> Iterator[str]:
+    """`vocabulary`: the driver's fingerprint; the evaluator here reads this executor's own
+    copy (matcher.api.vocabulary()), which must equal it."""
+    run_vocabulary(vocabulary)
     trials = shared.value
     for records in batched(map(_record_from_line, lines), EVAL_TASK):
         for row in evaluate_records(records, trials, as_of):
