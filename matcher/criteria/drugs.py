@@ -108,7 +108,7 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         or _EXPOSURE_HISTORY.search(ctx.main)
     ):
         # "Prednisone ≤ 10 mg/day with or without hydroxychloroquine": a dose limit with no
-        # word of time is the dose taken now, as a lone drug's (matcher.criteria.kinds).
+        # word of time is the dose taken now, as a lone drug's (matcher.criteria.doses).
         params["current"] = True
     if params.get("current") and window is None:
         params["window_days"] = LOOKBACK_DAYS
@@ -292,8 +292,8 @@ def _ever_beside_window(ctx: _Ctx) -> bool:
 def _optional_drugs(ctx: _Ctx) -> set[str]:
     """ "MMF with or without other immunosuppressants": the drugs after "with or
     without" are neither required nor excluded; the clause is read and they leave the
-    item's list (matcher.criteria.kinds.optional_drugs)."""
-    from matcher.criteria.kinds import optional_drugs
+    item's list (matcher.criteria.doses.optional_drugs)."""
+    from matcher.criteria.doses import optional_drugs
 
     found = optional_drugs(ctx.main, ctx.terms, ctx.vocab)
     if found is None:
@@ -446,7 +446,7 @@ def _dose_limits(ctx: _Ctx) -> dict[str, dict[str, Any]] | None:
     right after its drug): the caller leaves the item manual."""
     if not _DOSE.search(ctx.main):
         return {}
-    from matcher.criteria.kinds import dose_unit_at
+    from matcher.criteria.doses import dose_unit_at
 
     limits: dict[str, dict[str, Any]] = {}
     drugs = [t for t in ctx.terms if ctx.vocab[t.concept_id].category == "drug"]

@@ -263,7 +263,7 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
 def _age_first(ctx: _Ctx) -> _Parsed | None:
     """ "Age ≥ 18 at the time of signing informed consent" is an age limit; "able to
     give consent (assent if aged < 18)" is consent."""
-    from matcher.criteria.kinds import is_onset_age
+    from matcher.criteria.disease_timing import is_onset_age
 
     cue = _AGE_CUE.search(ctx.text) or _BARE_YEARS.search(ctx.text)
     if is_onset_age(ctx.text):
