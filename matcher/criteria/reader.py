@@ -824,7 +824,10 @@ def _population_part(parsed: _Parsed, population: str, patients: bool) -> _Parse
 # semicolon cuts both, and so does an age phrase after a subject ("Male or non-pregnant
 # females | age 16 to 65"). "with or without" is never a cut.
 # ... but never between an age group and its limits: "Children aged 5-17 with SLE".
-_CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)"
+# ... nor after a comparative, whose age it is: "or older than | age 70 years" left
+# "older than" alone and the whole item manual.
+_CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)(?<!\bthan)(?<!\bover)"
+            r"(?<!\bunder)(?<!\babove)(?<!\bbelow)(?<!\bthe)"
             r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
             # ... and a bare age limit after the subject: "Adult SLE patients | >18 years".
             r"|(?:(?<=\bpatients)|(?<=\bpatient)|(?<=\bsubjects)|(?<=\bparticipants))"

@@ -1,0 +1,48 @@
+"""One item line that holds several independent criteria: each criterion that stands
+alone is read on its own, and a piece the reader does not understand stays a manual
+criterion naming its own words, so it costs the others nothing.
+
+A comparative age ("older than age 70 years", "under age 16") is one piece: the age
+cut before "age" must not leave "older than" alone, or the whole item stays manual."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.criteria.reader import parse_eligibility_text
+from matcher.model import Criterion
+
+
+def _read(section: str, item: str) -> list[Criterion]:
+    heading = "Inclusion Criteria:" if section == "inclusion" else "Exclusion Criteria:"
+    text = f"Inclusion Criteria:\n* Diagnosis of gout\n{heading}\n* {item}\n"
+    return [c for c in parse_eligibility_text(text, about=("Gout",))
+            if c.text != "Diagnosis of gout"]  # fmt: skip
+
+
+COMPARATIVE_AGE = [
+    # (item, the age limits of the age criterion read from it, a word some other
+    # criterion of the item keeps manual or None when every piece is computed)
+    ("Patient is pregnant per self-reporting or older than age 70 years",
+     {"min_years": 71, "max_years": None}, "self-reporting"),
+    ("Breastfeeding per own report or younger than age 18 years",
+     {"min_years": None, "max_years": 17}, "report"),
+    ("Nursing mother per self-declaration or under the age of 18 years",
+     {"min_years": None, "max_years": 17}, "self-declaration"),
+    ("Pregnancy or older than age 75 years", {"min_years": 76, "max_years": None}, None),
+]
+
+
+@pytest.mark.parametrize(("item", "limits", "manual_word"), COMPARATIVE_AGE)
+def test_a_comparative_age_after_another_exclusion_is_read_as_its_own_age_limit(
+    item: str, limits: dict[str, int | None], manual_word: str | None
+) -> None:
+    criteria = _read("exclusion", item)
+    ages = [c for c in criteria if c.kind == "age"]
+    assert [{k: c.params[k] for k in limits} for c in ages] == [limits]
+    manual = [c for c in criteria if c.kind == "manual"]
+    if manual_word is None:
+        assert manual == []
+    else:
+        assert len(manual) == 1 and manual_word in (manual[0].manual_reason or "")
+        assert "age" not in manual[0].text
