@@ -46,3 +46,31 @@ def test_a_comparative_age_after_another_exclusion_is_read_as_its_own_age_limit(
     else:
         assert len(manual) == 1 and manual_word in (manual[0].manual_reason or "")
         assert "age" not in manual[0].text
+
+
+CURRENT_LEAD = [
+    # (item, the kinds of its criteria in order, the manual reason's cue)
+    ("Current pregnancy, breastfeeding, or planning a pregnancy",
+     ["pregnancy", "pregnancy", "manual"], "planned pregnancy"),
+    ("Currently pregnant, lactating or intending to conceive during the study",
+     ["pregnancy", "pregnancy", "manual"], "planned pregnancy"),
+]
+
+
+@pytest.mark.parametrize(("item", "kinds", "manual_cue"), CURRENT_LEAD)
+def test_a_current_lead_that_reads_the_same_on_every_state_leaves_only_the_plan_manual(
+    item: str, kinds: list[str], manual_cue: str
+) -> None:
+    criteria = _read("exclusion", item)
+    assert [c.kind for c in criteria] == kinds
+    (manual,) = [c for c in criteria if c.kind == "manual"]
+    assert manual_cue in (manual.manual_reason or "")
+    # every computed state is a current one, as the lead says
+    assert all(c.params.get("present") is True for c in criteria if c.kind == "pregnancy")
+
+
+def test_a_current_lead_that_may_narrow_an_unknown_piece_keeps_the_item_whole() -> None:
+    # A guard (it holds before and after): "currently active hepatitis" is not
+    # understood, and "currently" may reach "tuberculosis" too; nothing is computed alone.
+    criteria = _read("exclusion", "Currently active hepatitis, tuberculosis or planning surgery")
+    assert [c.kind for c in criteria] == ["manual"]

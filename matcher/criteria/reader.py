@@ -1054,6 +1054,38 @@ def _lead_distributed(
     return [(t, p, replace(r, trace=(*r.trace, "compound:lead-distributed"))) for t, p, r in out]
 
 
+_CURRENT_LEAD = re.compile(r"(?:current(?:ly)?|presently)\b", _I)
+
+
+def _current_lead_distributed(
+    text: str, out: list[tuple[str, str, _Parsed]], section: str,
+    context: tuple[str, ...], lupus_trial: bool, vocabulary: Vocabulary,
+) -> list[tuple[str, str, _Parsed]] | None:
+    """The pieces of an item led by "current"/"currently", or None. "Current pregnancy,
+    breastfeeding, or planning a pregnancy": "current" reaches "breastfeeding", which reads
+    as "current breastfeeding" does. Each later computed piece must read the same with the
+    lead put before it ("currently active hepatitis, tuberculosis": "currently
+    tuberculosis" may be read apart from "tuberculosis"); a piece left manual must be one
+    the reader recognised (a plan, a consent), never one it did not understand, whose
+    words might be the lead's object."""
+    at = _lead_word_at(text)
+    lead = _CURRENT_LEAD.match(text, at) if at is not None else None
+    if lead is None:
+        return None
+    prefix = text[: lead.end()]
+    for ctype, piece, parsed in out[1:]:
+        if parsed.kind not in COMPUTABLE_KINDS:
+            if _loose(parsed):
+                return None
+            continue
+        with_lead = _classify(f"{prefix} {piece}", section, context, None, lupus_trial, vocabulary)
+        if with_lead[0] != ctype or (with_lead[1].kind, with_lead[1].params) != (
+            parsed.kind, parsed.params
+        ):
+            return None
+    return [(t, p, replace(r, trace=(*r.trace, "compound:lead-distributed"))) for t, p, r in out]
+
+
 def _reaching_time(text: str) -> bool:
     return (_window(text) is not None or _duration(text) is not None) and not _FORWARD.search(
         text
@@ -1277,7 +1309,8 @@ def _compound(
     if not computed:
         return None
     if reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p) for _, _, p in out[1:]):
-        distributed = _lead_distributed(text, out, section, context, lupus_trial, vocabulary)
+        distributed = _lead_distributed(text, out, section, context, lupus_trial, vocabulary) or (
+            _current_lead_distributed(text, out, section, context, lupus_trial, vocabulary))
         if distributed is None:
             return None
         out = distributed
