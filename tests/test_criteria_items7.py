@@ -54,6 +54,9 @@ CURRENT_LEAD = [
      ["pregnancy", "pregnancy", "manual"], "planned pregnancy"),
     ("Currently pregnant, lactating or intending to conceive during the study",
      ["pregnancy", "pregnancy", "manual"], "planned pregnancy"),
+    # trying to get pregnant is a plan, read as one
+    ("Current pregnancy, breastfeeding, or actively trying to get pregnant",
+     ["pregnancy", "pregnancy", "manual"], "planned pregnancy"),
 ]
 
 
