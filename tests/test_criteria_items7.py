@@ -77,3 +77,28 @@ def test_a_current_lead_that_may_narrow_an_unknown_piece_keeps_the_item_whole() 
     # understood, and "currently" may reach "tuberculosis" too; nothing is computed alone.
     criteria = _read("exclusion", "Currently active hepatitis, tuberculosis or planning surgery")
     assert [c.kind for c in criteria] == ["manual"]
+
+
+PARALLEL_RELATIVES = [
+    # (item, the kinds of its criteria in order)
+    ("Women who are pregnant or who plan to become pregnant during the study",
+     ["pregnancy", "manual"]),
+    ("Female participants who are breastfeeding, or who intend to conceive within a year",
+     ["pregnancy", "manual"]),
+]
+
+
+@pytest.mark.parametrize(("item", "kinds"), PARALLEL_RELATIVES)
+def test_a_second_who_clause_on_a_bare_subject_is_a_criterion_of_its_own(
+    item: str, kinds: list[str]
+) -> None:
+    criteria = _read("exclusion", item)
+    assert [c.kind for c in criteria] == kinds
+
+
+def test_a_second_who_clause_on_a_subject_with_a_finding_keeps_the_item_whole() -> None:
+    # A guard (it holds before and after): "who had a transfusion" is said of the
+    # patients with anaemia; read alone it would exclude every transfusion.
+    criteria = _read("exclusion", "Patients with anaemia who are pregnant or who had a "
+                     "red cell transfusion within 8 weeks")  # fmt: skip
+    assert [c.kind for c in criteria] == ["manual"]

@@ -1054,6 +1054,26 @@ def _lead_distributed(
     return [(t, p, replace(r, trace=(*r.trace, "compound:lead-distributed"))) for t, p, r in out]
 
 
+_WHO = re.compile(r"\bwho\b", _I)
+_BARE_SUBJECT = re.compile(
+    r"^\W*(?:(?:adult|female|male)\s+)?(?:wom[ae]n|m[ae]n|females?|males?|patients?|subjects?|"
+    r"participants?|individuals?|persons?|people|those|girls?|boys?|volunteers?)\s*$",
+    _I,
+)
+
+
+def _unless_parallel_relatives(pieces: list[str]) -> list[str]:
+    """The pieces whose dangling start is checked: a later piece opening on "who" is a
+    clause of its own when the first piece's subject is bare ("Women who are pregnant |
+    who plan to become pregnant"): both are said of a woman, nothing else. Not when the
+    subject names a finding ("Patients with anaemia who are pregnant | who had a
+    transfusion": the transfusion is said of patients with anaemia)."""
+    who = _WHO.search(pieces[0])
+    if who is None or not _BARE_SUBJECT.match(pieces[0][: who.start()]):
+        return pieces
+    return [pieces[0], *(p for p in pieces[1:] if not _WHO.match(p))]
+
+
 _CURRENT_LEAD = re.compile(r"(?:current(?:ly)?|presently)\b", _I)
 
 
@@ -1272,7 +1292,8 @@ def _compound(
     # it", "currently pregnant or planning a pregnancy").
     reaching = _reaching_lead(text)
     pieces = reach.pieces if reach is not None else _pieces(text, section, vocabulary)
-    if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
+    if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(
+            _DANGLING.search(p) for p in _unless_parallel_relatives(pieces)):  # fmt: skip
         return None
     if any(a[-1:].isdigit() and _SHARED_UNIT.match(b) for a, b in itertools.pairwise(pieces)):
         return None
