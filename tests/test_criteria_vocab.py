@@ -185,12 +185,16 @@ def test_a_finding_or_a_plan_is_two_exclusions(text, concept, temporality):
     assert len(planned) == 1 and PLAN_REASON in planned[0].manual_reason
 
 
-def test_a_lead_that_reaches_a_computed_piece_still_keeps_the_item_whole():
-    # "Currently" reaches "peritoneal dialysis" too: cut, that piece would be ever.
+def test_a_lead_that_reaches_a_computed_piece_is_cut_only_when_it_reads_the_same():
+    # "Currently" reaches "peritoneal dialysis" too: cut, that piece must read as
+    # "currently peritoneal dialysis" does (a current dialysis), else the item stays whole.
     criteria = parse_eligibility_text(
         "Exclusion Criteria:\n- Currently on haemodialysis or peritoneal dialysis, or expected "
         "to need dialysis during the trial\n")
-    assert len(criteria) == 1 and criteria[0].kind == "manual"
+    computed = [c for c in criteria if c.kind != "manual"]
+    assert [(c.params["concepts"], c.params["temporality"]) for c in computed] == [
+        (["proc.dialysis"], "current")] * 2
+    assert [c.kind for c in criteria] == ["diagnosis", "diagnosis", "manual"]
 
 
 def test_an_inclusion_of_a_finding_or_a_plan_is_not_cut():

@@ -742,6 +742,15 @@ _EXAMPLE_CUE = re.compile(
     r"\b(?:including|incl\.|e\.\s?g\.|eg|such\s+as|for\s+(?:example|instance)|etc)\b", _I
 )
 _OPENS_ON_VALUE = re.compile(r"^\W*(?:[<>≤≥=]|\d)")
+# A piece that is only an age limit ("older than age 70 years", "under the age of 16"):
+# its years are the person's age, no time reaching its siblings. "onset before age 16"
+# is no such piece (an age at a time), nor "aged 18 within 3 months".
+_AGE_LIMIT = re.compile(
+    r"^\W*(?:(?:older|younger)\s+than|over|under|above|below|aged?)\s+(?:the\s+)?"
+    r"(?:age\s+(?:of\s+)?)?(?:[<>≤≥]=?\s*)?\d{1,3}\s*(?:years?|yrs?)?"
+    r"(?:\s+(?:old|of\s+age))?\W*$",
+    _I,
+)
 # A member read alone as a finding of its own names it in a few words ("alkaptonuria",
 # "Kartagener syndrome"); a longer run the vocabulary does not know may hold a clause
 # that reaches its siblings ("... lasting longer than 30 seconds").
@@ -786,9 +795,11 @@ def stands_alone(pieces: Sequence[str], index: int,
     bare = _bare(piece)
     if any(_EXAMPLE_CUE.search(p) for p in pieces):
         return False
-    if any(_QUALIFIER_START.match(_bare(p)) or _OPENS_ON_VALUE.match(p) for p in pieces[1:]):
+    if any((_QUALIFIER_START.match(_bare(p)) or _OPENS_ON_VALUE.match(p))
+           and not _AGE_LIMIT.match(p) for p in pieces[1:]):  # fmt: skip
         return False
-    if any(timed(p) or _TIME_AMOUNT.search(p) for p in pieces[index:]):
+    if any((timed(p) or _TIME_AMOUNT.search(p)) and not _AGE_LIMIT.match(p)
+           for p in pieces[index:]):  # fmt: skip
         return False
     rules = load_list_rules()
     words = [w for w in _WORD.findall(bare) for w in w.split("-")]

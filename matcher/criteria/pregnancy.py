@@ -39,7 +39,9 @@ _OWN_SUSPICION = re.compile(
 _FUTURE = re.compile(
     r"\bplan(?:s|ned|ning)?\b|\bintend|\bwish|\bdesire|\bwant|\bbecom(?:e|ing)\s+pregnant|"
     r"\bduring\s+the\s+(?:study|trial)|\bafter\s+(?:randomi|the\s+(?:last|final)|study)|"
-    r"\bconceiv|\bfather|\bpartner|\bpotential|\bcontracep|\btest\b|\bhcg\b",
+    r"\bconceiv|\bfather|\bpartner|\bpotential|\bcontracep|\btest\b|\bhcg\b|"
+    # "actively trying to get pregnant", "wishing/trying to become pregnant": a plan
+    r"\btry(?:ing)?\s+to\s+(?:get|become)\s+pregnant",
     _I,
 )
 

@@ -826,7 +826,10 @@ def _population_part(parsed: _Parsed, population: str, patients: bool) -> _Parse
 # semicolon cuts both, and so does an age phrase after a subject ("Male or non-pregnant
 # females | age 16 to 65"). "with or without" is never a cut.
 # ... but never between an age group and its limits: "Children aged 5-17 with SLE".
-_CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)"
+# ... nor after a comparative, whose age it is: "or older than | age 70 years" left
+# "older than" alone and the whole item manual.
+_CUT_AGE = (r"(?<!\bchildren)(?<!\badults)(?<!\badolescents)(?<!\bthan)(?<!\bover)"
+            r"(?<!\bunder)(?<!\babove)(?<!\bbelow)(?<!\bthe)"
             r"\s+(?=aged?\s+(?:(?:of|between|from)\s+)?[\d≥≤<>])"
             # ... and a bare age limit after the subject: "Adult SLE patients | >18 years".
             r"|(?:(?<=\bpatients)|(?<=\bpatient)|(?<=\bsubjects)|(?<=\bparticipants))"
@@ -1053,6 +1056,58 @@ def _lead_distributed(
     return [(t, p, replace(r, trace=(*r.trace, "compound:lead-distributed"))) for t, p, r in out]
 
 
+_WHO = re.compile(r"\bwho\b", _I)
+_BARE_SUBJECT = re.compile(
+    r"^\W*(?:(?:adult|female|male)\s+)?(?:wom[ae]n|m[ae]n|females?|males?|patients?|subjects?|"
+    r"participants?|individuals?|persons?|people|those|girls?|boys?|volunteers?)\s*$",
+    _I,
+)
+
+
+def _unless_parallel_relatives(pieces: list[str]) -> list[str]:
+    """The pieces whose dangling start is checked: a later piece opening on "who" is a
+    clause of its own when the first piece's subject is bare ("Women who are pregnant |
+    who plan to become pregnant"): both are said of a woman, nothing else. Not when the
+    subject names a finding ("Patients with anaemia who are pregnant | who had a
+    transfusion": the transfusion is said of patients with anaemia)."""
+    who = _WHO.search(pieces[0])
+    if who is None or not _BARE_SUBJECT.match(pieces[0][: who.start()]):
+        return pieces
+    return [pieces[0], *(p for p in pieces[1:] if not _WHO.match(p))]
+
+
+_CURRENT_LEAD = re.compile(r"(?:current(?:ly)?|presently)\b", _I)
+
+
+def _current_lead_distributed(
+    text: str, out: list[tuple[str, str, _Parsed]], section: str,
+    context: tuple[str, ...], lupus_trial: bool, vocabulary: Vocabulary,
+) -> list[tuple[str, str, _Parsed]] | None:
+    """The pieces of an item led by "current"/"currently", or None. "Current pregnancy,
+    breastfeeding, or planning a pregnancy": "current" reaches "breastfeeding", which reads
+    as "current breastfeeding" does. Each later computed piece must read the same with the
+    lead put before it ("currently active hepatitis, tuberculosis": "currently
+    tuberculosis" may be read apart from "tuberculosis"); a piece left manual must be one
+    the reader recognised (a plan, a consent), never one it did not understand, whose
+    words might be the lead's object."""
+    at = _lead_word_at(text)
+    lead = _CURRENT_LEAD.match(text, at) if at is not None else None
+    if lead is None:
+        return None
+    prefix = text[: lead.end()]
+    for ctype, piece, parsed in out[1:]:
+        if parsed.kind not in COMPUTABLE_KINDS:
+            if _loose(parsed):
+                return None
+            continue
+        with_lead = _classify(f"{prefix} {piece}", section, context, None, lupus_trial, vocabulary)
+        if with_lead[0] != ctype or (with_lead[1].kind, with_lead[1].params) != (
+            parsed.kind, parsed.params
+        ):
+            return None
+    return [(t, p, replace(r, trace=(*r.trace, "compound:lead-distributed"))) for t, p, r in out]
+
+
 def _reaching_time(text: str) -> bool:
     return (_window(text) is not None or _duration(text) is not None) and not _FORWARD.search(
         text
@@ -1239,7 +1294,8 @@ def _compound(
     # it", "currently pregnant or planning a pregnancy").
     reaching = _reaching_lead(text)
     pieces = reach.pieces if reach is not None else _pieces(text, section, vocabulary)
-    if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(_DANGLING.search(p) for p in pieces):
+    if not 2 <= len(pieces) <= _COMPOUND_MAX_PARTS or any(
+            _DANGLING.search(p) for p in _unless_parallel_relatives(pieces)):  # fmt: skip
         return None
     if any(a[-1:].isdigit() and _SHARED_UNIT.match(b) for a, b in itertools.pairwise(pieces)):
         return None
@@ -1276,7 +1332,8 @@ def _compound(
     if not computed:
         return None
     if reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p) for _, _, p in out[1:]):
-        distributed = _lead_distributed(text, out, section, context, lupus_trial, vocabulary)
+        distributed = _lead_distributed(text, out, section, context, lupus_trial, vocabulary) or (
+            _current_lead_distributed(text, out, section, context, lupus_trial, vocabulary))
         if distributed is None:
             return None
         out = distributed
