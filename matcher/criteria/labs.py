@@ -44,6 +44,7 @@ from matcher.criteria.scores import (
 )
 from matcher.nlp.units import (
     canonical_unit,
+    convert_factor,
     normalize,
 )
 from matcher.nlp.vocab import (
@@ -336,6 +337,12 @@ def _unread_threshold(ctx: _Ctx, mention: _Mention, label: str) -> str:
         unit = None if cmps[0].uln else _UNIT_LIKE.match(ctx.main, cmps[0].num_end)
         if unit is not None and canonical_unit(unit["unit"]) is None:
             return f'{reason}: its unit "{unit["unit"]}" cannot be read; checked by a person'
+        family = ctx.vocab[mention.concept].attrs.get("family", "")
+        if unit is not None and convert_factor(family, unit["unit"]) is None:
+            # "Haemoglobin ≥ 10 mg/dL": a real unit, but never haemoglobin's (10 mg/dL
+            # would be 0.1 g/L); the printed value is not trusted.
+            return f'{reason}: its unit "{unit["unit"]}" is not a unit of {label}; ' \
+                "checked by a person"
         return reason
     bare = _BARE_VALUE.match(ctx.main, mention.end, end)
     if bare is not None and _unit_at(ctx.main, bare.end("num"))[0] is not None:
