@@ -125,3 +125,27 @@ def test_the_evaluator_decides_the_new_analyte_from_a_note(
     timeline = build_timeline(Patient("P1", None), findings, {"n1": dt.date(2026, 11, 1)},
                               as_of)
     assert evaluate(criterion, timeline).status is expected
+
+
+# ------------------------------------------------------------------ ages with no "age" word
+AGES: list[tuple[str, str, dict[str, Any]]] = [
+    ("inclusion", "20-45 years", {"min_years": 20, "max_years": 45}),
+    ("inclusion", "Subjects of 30-75 years.", {"min_years": 30, "max_years": 75}),
+    ("inclusion", "They are 21 years or older;", {"min_years": 21}),
+    ("inclusion", "Adults (≥21years)", {"min_years": 21}),
+    ("inclusion", "Adult patients (≥19years)", {"min_years": 19}),
+    ("inclusion", "Participants 16 to 60 years", {"min_years": 16, "max_years": 60}),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "params"), AGES)
+def test_an_age_limit_written_as_bare_years_after_the_people_is_read(
+    ctype: str, text: str, params: dict[str, Any]
+) -> None:
+    _check(ctype, text, "age", params)
+
+
+@pytest.mark.parametrize("text", ["Female patients ≥ 18 years", "Women 20-45 years"])
+def test_a_sex_named_before_bare_years_is_not_swallowed_by_the_age(text: str) -> None:
+    # The age alone would admit men to a women-only trial.
+    assert parse_criterion(text, "inclusion").kind == "manual"
