@@ -73,6 +73,17 @@ MANUAL: list[tuple[str, str]] = [
 ]
 
 
+@pytest.mark.parametrize("text", [
+    "serum creatinine ≥1.6 and ≥1.3 mg/dL in men and women respectively",
+    "Haemoglobin below 11 g/dL in females or below 12 g/dL in males",
+    "Creatinine > 1.4 mg/dL for men",
+])
+def test_a_lab_limit_given_by_sex_is_left_to_a_person_and_says_so(text: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert "by sex" in (criterion.manual_reason or "")
+
+
 def test_a_real_unit_that_is_never_the_analytes_says_so_in_the_reason() -> None:
     criterion = parse_criterion("Haemoglobin (Hb) ≥10mg/dL", "inclusion")
     assert criterion.kind == "manual"

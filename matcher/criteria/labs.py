@@ -595,11 +595,26 @@ _REPEATED = re.compile(
 )
 
 
+# A limit stated for one sex: "< 11 g/dL in females", "for men", "in males and females
+# respectively".
+_BY_SEX = re.compile(
+    r"\b(?:in|for)\s+(?:(?:fe)?males?|wom[ae]n|m[ae]n|girls?|boys?)\b(?!\s+(?:and|or)\s+"
+    r"(?:(?:fe)?males?|wom[ae]n|m[ae]n)\b(?!\s+respectively))",
+    _I,
+)
+
+
 def _lab(ctx: _Ctx) -> _Parsed | None:
     mentions = _lab_mentions(ctx)
     if not mentions:
         return None
     concept = ctx.vocab[mentions[0].concept]
+    if _BY_SEX.search(ctx.main):
+        # "Creatinine ≥1.5 and ≥1.4 mg/dL in males and females respectively": one limit
+        # read for both sexes would misjudge one of them.
+        reason = f"{concept.label}: the limit is given by sex (men and women differ); " \
+            "checked by a person"
+        return _manual(reason, ctx.key(concept.key))
     if _RELATIVE_TO_BASELINE.search(ctx.main):
         reason = f"{concept.label}: a change from the patient's own baseline must be checked " \
             "by a person"
