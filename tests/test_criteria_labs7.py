@@ -21,6 +21,7 @@ from matcher.criteria import parse_criterion
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import Patient, Status
+from tests.test_criteria_lab_thresholds import first_note_value
 from tests.test_criteria_labs import _check  # kind, and the params named
 
 TSAT, FERRITIN, CRP, EGFR = "lab.tsat", "lab.ferritin", "lab.crp", "lab.egfr"
@@ -110,9 +111,7 @@ NOTES: list[tuple[str, str, float]] = [
 def test_a_clinic_note_gives_the_new_analyte_in_its_canonical_unit(
     note: str, concept: str, value: float
 ) -> None:
-    findings = parse_text(note, dt.date(2026, 10, 1))
-    values = [f.value for f in findings if f.concept == concept]
-    assert values and values[0] == pytest.approx(value, rel=1e-3)
+    assert first_note_value(note, concept) == pytest.approx(value, rel=1e-3)
 
 
 DECIDED: list[tuple[str, str, str, Status]] = [
