@@ -250,13 +250,18 @@ def test_a_blood_count_on_a_urine_microscopy_line_is_still_not_read() -> None:
     assert [f for f in findings if f.concept == "lab.wbc"] == []
 
 
+def first_note_value(note: str, concept: str) -> float | None:
+    """The first value a clinic-note sentence gives for the concept (None: not found)."""
+    findings = parse_text(note, dt.date(2025, 5, 6))
+    values = [f.value for f in findings if f.concept == concept]
+    return values[0] if values else None
+
+
 @pytest.mark.parametrize(("note", "concept", "value"), NOTE_VALUES)
 def test_a_note_sentence_with_a_new_analyte_gives_its_value_in_the_canonical_unit(
     note: str, concept: str, value: float
 ) -> None:
-    findings = parse_text(note, dt.date(2025, 5, 6))
-    values = [f.value for f in findings if f.concept == concept]
-    assert values and values[0] == pytest.approx(value, rel=1e-3)
+    assert first_note_value(note, concept) == pytest.approx(value, rel=1e-3)
 
 
 # ------------------------------------------------------------------ left to a person

@@ -307,9 +307,12 @@ _CHILDREN = re.compile(r"\b(?:children|child|adolescents?|paediatric|pediatric|k
 
 # "< 18 years" alone, with no time-window wording, is an age limit too.
 # So is "Male and female subjects <18 or >69 years": a subject lead, two bounds, one unit.
+# "18-40 years", "Subjects of 40-70 years", "They are 18 years or older", "Adults
+# (≥21years)", "Adult patients (>18 yrs)": people, then the years in or out of brackets.
 _BARE_YEARS = re.compile(
-    r"^\W*(?:(?:males?|females?|men|women|subjects?|patients?|participants?|and|or)\s+)*"
-    rf"(?:{_OP}\s*)?\d{{1,3}}\s*(?:or\s*{_OP}\s*\d{{1,3}}\s*)?(?:years?|yrs?)\b",
+    r"^\W*(?:(?:males?|females?|men|women|subjects?|patients?|participants?|adults?|"
+    r"individuals?|persons?|people|they\s+are|of|and|or)\s+)*\(?\s*"
+    rf"(?P<years>(?:{_OP}\s*)?\d{{1,3}}\s*(?:(?:or\s*{_OP}|-|–|to)\s*\d{{1,3}}\s*)?(?:years?|yrs?)\b)",
     _I,
 )
 
@@ -346,7 +349,10 @@ def _age(ctx: _Ctx) -> _Parsed | None:
         return _manual("age limits not recognised", ctx.key("age"))
     for start, end in spans:
         ctx.take(start, end, "age:limits")
-    ctx.take(cue.start(), cue.end(), "age:cue")
+    # The bare form's lead words are not the cue: "Female patients 18-40 years" names a
+    # sex the age does not check, so "Female" must stay to be read (or left manual).
+    cue_start = cue.start("years") if "years" in cue.re.groupindex else cue.start()
+    ctx.take(cue_start, cue.end(), "age:cue")
     if low is not None and low >= 18:
         for m in _ADULTS.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "age:group")

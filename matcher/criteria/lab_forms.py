@@ -36,7 +36,8 @@ _PER_KG_DAY = re.compile(r"\s*mg\s*/\s*kg\s*(?:/\s*(?:d|day|24\s*h)\b|per\s+day|
 
 
 def _lab_forms(item: _Item) -> KindReading | None:
-    labs = item.of("lab")
+    # "eGFR 20-60 by CKD-EPI(Cr)": the equation's creatinine is no analyte of the item.
+    labs = [t for t in item.of("lab") if _in_context(t, item)]
     # A term its context rules out is no other concept: "eGFR by CKD-EPI" names no CKD.
     others = [t for t in item.terms if t not in labs and _in_context(t, item)]
     if not labs:

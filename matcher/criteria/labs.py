@@ -44,6 +44,7 @@ from matcher.criteria.scores import (
 )
 from matcher.nlp.units import (
     canonical_unit,
+    convert_factor,
     normalize,
 )
 from matcher.nlp.vocab import (
@@ -336,6 +337,12 @@ def _unread_threshold(ctx: _Ctx, mention: _Mention, label: str) -> str:
         unit = None if cmps[0].uln else _UNIT_LIKE.match(ctx.main, cmps[0].num_end)
         if unit is not None and canonical_unit(unit["unit"]) is None:
             return f'{reason}: its unit "{unit["unit"]}" cannot be read; checked by a person'
+        family = ctx.vocab[mention.concept].attrs.get("family", "")
+        if unit is not None and convert_factor(family, unit["unit"]) is None:
+            # "Haemoglobin ≥ 10 mg/dL": a real unit, but never haemoglobin's (10 mg/dL
+            # would be 0.1 g/L); the printed value is not trusted.
+            return f'{reason}: its unit "{unit["unit"]}" is not a unit of {label}; ' \
+                "checked by a person"
         return reason
     bare = _BARE_VALUE.match(ctx.main, mention.end, end)
     if bare is not None and _unit_at(ctx.main, bare.end("num"))[0] is not None:
@@ -588,11 +595,26 @@ _REPEATED = re.compile(
 )
 
 
+# A limit stated for one sex: "< 11 g/dL in females", "for men", "in males and females
+# respectively".
+_BY_SEX = re.compile(
+    r"\b(?:in|for)\s+(?:(?:fe)?males?|wom[ae]n|m[ae]n|girls?|boys?)\b(?!\s+(?:and|or)\s+"
+    r"(?:(?:fe)?males?|wom[ae]n|m[ae]n)\b(?!\s+respectively))",
+    _I,
+)
+
+
 def _lab(ctx: _Ctx) -> _Parsed | None:
     mentions = _lab_mentions(ctx)
     if not mentions:
         return None
     concept = ctx.vocab[mentions[0].concept]
+    if _BY_SEX.search(ctx.main):
+        # "Creatinine ≥1.5 and ≥1.4 mg/dL in males and females respectively": one limit
+        # read for both sexes would misjudge one of them.
+        reason = f"{concept.label}: the limit is given by sex (men and women differ); " \
+            "checked by a person"
+        return _manual(reason, ctx.key(concept.key))
     if _RELATIVE_TO_BASELINE.search(ctx.main):
         reason = f"{concept.label}: a change from the patient's own baseline must be checked " \
             "by a person"

@@ -231,6 +231,14 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
     # HbA1c in NGSP/DCCT percent; the IFCC mmol/mol is an affine scale (% = 0.0915 x
     # mmol/mol + 2.15), not a factor, so a value in mmol/mol is not converted.
     "hba1c": {"%": _Conversion(_f(1), "%")},
+    # Transferrin saturation is a percentage only: "TSAT ≥ 20%".
+    "tsat": {"%": _Conversion(_f(1), "%")},
+    # Ferritin 100 ng/mL = 100 µg/L (the units spelling table reads "ug/L" as ng/mL).
+    "ferritin": {"ng/mL": _Conversion(_f(1), "ng/mL")},
+    "crp": {
+        "mg/L": _Conversion(_f(1), "mg/L"),
+        "mg/dL": _Conversion(_f(10), "mg/L"),  # CRP 1.4 mg/dL = 14 mg/L
+    },
     # No _PLAUSIBLE row: a count with no unit is never read as cells per field.
     "urine_cells": {"/HPF": _Conversion(_f(1), "/HPF")},
     "ratio": {"ratio": _Conversion(_f(1), "ratio")},  # INR has no unit
@@ -424,6 +432,14 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "IgG 540 is mg/dL"),
     _Plausible("hba1c", None, "%", 3, 20,
                "HbA1c 7.2 is percent (NGSP); IFCC mmol/mol values (20-200) are not guessed"),
+    _Plausible("tsat", None, "%", 1, 100,
+               "TSAT 18 is a percentage: it has no other unit"),
+    _Plausible("ferritin", None, "ng/mL", 1, 100_000,
+               "ferritin 45 is ng/mL (= ug/L): it has no other unit in use"),
+    _Plausible("crp", None, "mg/L", 0.1, 600,
+               "CRP 12 is mg/L; 0.1-60 also fits mg/dL, so a unitless CRP is not guessed"),
+    _Plausible("crp", None, "mg/dL", 0.01, 60,
+               "CRP 1.4 is mg/dL"),
     _Plausible("complement", None, "g/L", 0.01, 5,
                "C3 0.45 is g/L; 1-5 also fits mg/dL and is not guessed"),
     _Plausible("complement", None, "mg/dL", 1, 500,
