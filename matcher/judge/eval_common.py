@@ -159,7 +159,6 @@ def _has_condition(timeline: Timeline, concept_id: str) -> list[Finding]:
     return timeline.of(concept_id)
 
 
-# ----------------------------------------------------- kinds of matcher.criteria.kinds
 _WEIGHT_DAYS = 365  # a weight a year old still scales a dose or a protein amount
 
 

@@ -70,7 +70,8 @@ def evaluate_all(criteria: Iterable[Criterion], timeline: Timeline) -> tuple[Cri
     return tuple([evaluator(c.kind, _manual)(c, timeline) for c in criteria])
 
 
-# ----------------------------------------------------------------- evaluators
+# The two kinds decided here: a criterion no evaluator reads goes to a person, and allergy
+# is matcher.judge.allergy's.
 def _manual(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     reason = criterion.manual_reason or "cannot be decided from notes; a person must check"
     return _result(criterion, Status.MANUAL, reason)
