@@ -635,7 +635,7 @@ def _window_differences(row: dict[str, Any], criterion: Criterion) -> list[tuple
         if criterion.kind == "diagnosis" and criterion.params.get("temporality") == "current":
             # A current reading decides only where "ever" agrees: a mention in the
             # lookback holds, none fails, and an older one is left to a person
-            # (matcher.judge.evaluate `_current_diagnosis`), never read as the absence.
+            # (matcher.judge.eval_diagnosis `_current_diagnosis`), never read as the absence.
             return []
         return [("window", f"gold ever, engine only within {days} d")]
     elif temporality == "current" and criterion.kind != BIOPSY:

@@ -1,0 +1,307 @@
+"""Decides diagnosis and biopsy criteria: a condition documented (or implied by a narrower one:
+class IV lupus nephritis implies lupus nephritis), current or long-standing, suspected,
+screened within a window, and a biopsy's class and date. Example: "biopsy-proven class III
+or IV lupus nephritis" is met by a biopsy reading ISN/RPS class IV, and "active lupus
+nephritis" is not decided by a mention from years ago.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from matcher.criteria.params import param
+from matcher.judge.eval_common import (
+    _label,
+    _latest,
+    _prepared,
+    _result,
+    _unknown,
+    _when,
+)
+from matcher.judge.timeline import Timeline
+from matcher.model import (
+    LOOKBACK_DAYS,
+    Assertion,
+    Criterion,
+    CriterionResult,
+    Status,
+    UnknownCause,
+)
+from matcher.nlp.vocab import Vocabulary
+
+
+@cache
+def _implied_by(vocabulary: Vocabulary, concept_id: str) -> frozenset[str]:
+    """Concepts whose presence implies this one: lupus nephritis implies SLE."""
+    implied = {concept_id}
+    for concept in vocabulary.concepts.values():
+        if concept_id in concept.attrs.get("implies", ()):
+            implied.add(concept.id)
+    return frozenset(implied)
+
+
+def _diagnosis_concepts(criterion: Criterion, vocabulary: Vocabulary
+                        ) -> tuple[tuple[str, ...], str]:  # fmt: skip
+    """Every concept that affirms the diagnosis, in a fixed order, and its names."""
+    concepts: set[str] = set()
+    for concept_id in criterion.params.get("concepts", []):
+        concepts |= _implied_by(vocabulary, concept_id)
+    # "Malignancy, except non-melanoma skin cancer": a skin cancer implies malignancy but
+    # the item lets it through.
+    concepts -= set(criterion.params.get("except_concepts", ()))
+    names = ", ".join(_label(vocabulary, c) for c in criterion.params.get("concepts", []))
+    return tuple(sorted(concepts)), names
+
+
+def _absence_unknown(criterion: Criterion, vocabulary: Vocabulary) -> str | None:
+    """Why no mention of a listed condition does not show it absent, or None. Notes name
+    "pneumonia treated with IV ceftriaxone", seldom "infection requiring hospitalisation":
+    such a concept says so in its data (concepts.jsonl attrs "absence_unknown")."""
+    for concept_id in criterion.params.get("concepts", []):
+        if concept_id in vocabulary:
+            reason = vocabulary[concept_id].attrs.get("absence_unknown")
+            if reason:
+                return str(reason)
+    return None
+
+
+def _screened(criterion: Criterion, timeline: Timeline, window: int | None
+              ) -> CriterionResult | None:  # fmt: skip
+    """An exclusion whose condition the notes seldom name in its words ("infection
+    requiring hospitalisation") decided from the broader finding that screens it (params
+    `screen_concepts`: any infection, with what implies it: pneumonia, herpes zoster): one
+    affirmed in the window (`window` days, None: ever) is left to a person, with it as the
+    evidence; none decides the absence. None when the criterion names no screen."""
+    screens = criterion.params.get("screen_concepts")
+    if not screens:
+        return None
+    names = ", ".join(_label(timeline.vocabulary, c) for c in criterion.params.get("concepts", []))
+    concepts = sorted(set().union(*(_implied_by(timeline.vocabulary, c) for c in screens)))
+    found = [f for f in timeline.of(*concepts)
+             if window is None or (timeline.as_of - _when(f, timeline)).days <= window]  # fmt: skip
+    label = " or ".join(_label(timeline.vocabulary, c) for c in screens)
+    span = "ever" if window is None else f"in the {window} days before screening"
+    if found:
+        latest = _latest(found, timeline)
+        return _result(criterion, Status.MANUAL,
+                       f"{label} documented on {_when(latest, timeline)}; whether it was "
+                       f"{names} must be checked by a person", [latest], timeline)  # fmt: skip
+    return _result(criterion, Status.NOT_MET,
+                   f"no {label} documented {span}; confirm at screening")  # fmt: skip
+
+
+def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
+    affirmed = timeline.of(*concepts)
+    if "dx.lupus_nephritis" in concepts or "dx.sle" in concepts:
+        # A biopsy read as lupus nephritis class III/IV affirms the disease.
+        affirmed += [f for f in timeline.of("biopsy.kidney") if f.attrs.get("classes")]
+    ruled_out = [
+        f
+        for f in timeline.of(*criterion.params.get("concepts", []), facts_only=False)
+        if f.assertion == "negated"
+    ]
+    if "dx.sle" in concepts:
+        ruled_out += [
+            f
+            for f in timeline.of("status.sle_criteria", facts_only=False)
+            if f.assertion == "negated"
+        ]
+    window = criterion.params.get("window_days")
+    if window is not None:
+        # "Malignancy within 5 years": only mentions dated inside the window count.
+        affirmed = [f for f in affirmed if (timeline.as_of - _when(f, timeline)).days <= window]
+    if criterion.type == "exclusion":
+        if affirmed:
+            latest = _latest(affirmed, timeline)
+            return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
+        screened = _screened(criterion, timeline, window)
+        if screened is not None:
+            return screened
+        unsure = _absence_unknown(criterion, timeline.vocabulary)
+        if unsure is not None:
+            return _unknown(criterion, UnknownCause.ABSENT, f"{names} not documented: {unsure}")
+        return _result(criterion, Status.NOT_MET, f"{names} not documented; confirm at screening")
+    latest_ruled_out = _latest(ruled_out, timeline)
+    if latest_ruled_out is not None:
+        # "SLE was considered but ruled out" stands unless the diagnosis itself is affirmed
+        # again later; a later biopsy read as lupus nephritis does not overturn it by itself.
+        listed = criterion.params.get("concepts", [])
+        latest_direct = _latest([f for f in affirmed if f.concept in listed], timeline)
+        ruled_out_on = _when(latest_ruled_out, timeline)
+        if latest_direct is None or ruled_out_on >= _when(latest_direct, timeline):
+            return _result(
+                criterion,
+                Status.NOT_MET,
+                f"{names} ruled out or criteria not fulfilled",
+                [latest_ruled_out],
+                timeline,
+            )
+    latest_affirmed = _latest(affirmed, timeline)
+    if latest_affirmed is not None:
+        return _result(criterion, Status.MET, f"{names} documented", [latest_affirmed], timeline)
+    return _unknown(criterion, UnknownCause.ABSENT, f"{names} not documented")
+
+
+def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A current state ("active tuberculosis", "currently requiring dialysis"): an
+    affirmed mention in the lookback. A past history ("history of TB", "previously on
+    dialysis") does not count; an affirmed mention older than the lookback may or may not
+    still hold, so a person checks it."""
+    concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
+    window = int(criterion.params.get("window_days") or LOOKBACK_DAYS)
+    as_of = timeline.as_of
+    mentions = timeline.of(*concepts, facts_only=False)
+    if "dx.lupus_nephritis" in concepts or "dx.sle" in concepts:
+        # A biopsy read as lupus nephritis class III/IV affirms the disease, as for `_diagnosis`.
+        mentions += [f for f in timeline.of("biopsy.kidney") if f.attrs.get("classes")]
+    affirmed = [f for f in mentions if f.assertion == Assertion.AFFIRMED]
+    now = [f for f in affirmed if (as_of - _when(f, timeline)).days <= window]
+    if now:
+        latest = _latest(now, timeline)
+        return _result(criterion, Status.MET,
+                       f"{names} documented on {_when(latest, timeline)}, within the "
+                       f"{window}-day lookback", [latest], timeline)  # fmt: skip
+    if affirmed:
+        latest = _latest(affirmed, timeline)
+        return _unknown(criterion, UnknownCause.STALE,
+                        f"{names} last documented on {_when(latest, timeline)}, before the "
+                        f"{window}-day lookback: whether it is current must be checked",
+                        [latest], timeline)  # fmt: skip
+    if criterion.type == "exclusion":
+        screened = _screened(criterion, timeline, window)
+        if screened is not None and screened.status is Status.MANUAL:
+            return screened
+        older = _long_standing_before(criterion, timeline, window)
+        if older is not None:
+            return older
+        unsure = _absence_unknown(criterion, timeline.vocabulary)
+        if unsure is not None:
+            # "Active neurological disease": silence is no more telling now than ever.
+            return _unknown(criterion, UnknownCause.ABSENT,
+                            f"no current {names} documented: {unsure}")  # fmt: skip
+        return _result(criterion, Status.NOT_MET,
+                       f"no current {names} documented in the {window}-day lookback; "
+                       "confirm at screening")  # fmt: skip
+    ruled_out = [f for f in mentions if f.assertion == Assertion.NEGATED
+                 and (as_of - _when(f, timeline)).days <= window]  # fmt: skip
+    if ruled_out:
+        latest = _latest(ruled_out, timeline)
+        return _result(criterion, Status.NOT_MET, f"{names} documented as absent",
+                       [latest], timeline)  # fmt: skip
+    return _unknown(criterion, UnknownCause.ABSENT,
+                    f"no current {names} documented in the {window}-day lookback")
+
+
+def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
+                          ) -> CriterionResult | None:  # fmt: skip
+    """ "Chronic infections" read as the long-standing form now (params `long_standing`):
+    a hepatitis B documented two years ago, before the lookback, is no evidence of its
+    absence, so a person checks whether it is the chronic infection now. None when the
+    criterion is not long-standing or nothing screens it before the lookback."""
+    if not criterion.params.get("long_standing"):
+        return None
+    ever = _screened(criterion, timeline, None)
+    if ever is None or ever.status is not Status.MANUAL:
+        return None
+    names = ", ".join(_label(timeline.vocabulary, c) for c in criterion.params.get("concepts", []))
+    return CriterionResult(criterion, Status.UNKNOWN,
+                           f"{ever.reason.split(';')[0]}, before the {window}-day lookback: "
+                           f"whether it is the long-standing {names} now must be checked",
+                           ever.evidence, UnknownCause.STALE)  # fmt: skip
+
+
+def _qualified_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """A diagnosis criterion with its temporality and the qualifiers a person judges
+    (matcher.criteria.temporality): "severe active lupus nephritis" is decided only when
+    lupus nephritis is absent; when it is documented the result is manual, with the
+    mention as evidence and the qualifiers named."""
+    current = criterion.params.get("temporality") == "current"
+    result = (_current_diagnosis if current else _diagnosis)(criterion, timeline)
+    return _judged(_suspicion(result, timeline))
+
+
+def _suspicion(result: CriterionResult, timeline: Timeline) -> CriterionResult:
+    """ "Known or suspected infection in the past 3 months" (params `suspected`): a
+    suspicion the notes record in the window ("suspected UTI, culture sent": an uncertain
+    mention) is not the absence the verdict would read; a person checks it, with the
+    mention as evidence. A documented condition already decides; so does a suspicion
+    outside the window."""
+    criterion = result.criterion
+    if not criterion.params.get("suspected") or result.status not in (Status.NOT_MET,
+                                                                       Status.UNKNOWN):
+        return result
+    concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
+    window = criterion.params.get("window_days")
+    suspicions = [f for f in timeline.of(*concepts, facts_only=False)
+                  if f.assertion == Assertion.UNCERTAIN
+                  and (window is None or (timeline.as_of - _when(f, timeline)).days <= window)]
+    latest = _latest(suspicions, timeline)
+    if latest is None:
+        return result
+    return _result(criterion, Status.MANUAL,
+                   f"{names} suspected on {_when(latest, timeline)}; whether the suspicion "
+                   "counts must be checked by a person", [latest], timeline)  # fmt: skip
+
+
+def _qualified_biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Biopsy-confirmed active lupus nephritis": a biopsy showing lupus nephritis leaves
+    its activity to a person; none, or another disease, decides."""
+    return _judged(_biopsy(criterion, timeline))
+
+
+def _judged(result: CriterionResult) -> CriterionResult:
+    """A met result of a criterion with qualifiers the notes cannot decide ("severe",
+    "active") is manual, naming them, with the same evidence."""
+    judged = result.criterion.params.get("judged")
+    if judged and result.status is Status.MET:
+        reason = (f"{result.reason}; whether it is {' and '.join(judged)} must be checked "
+                  "by a person")  # fmt: skip
+        return CriterionResult(result.criterion, Status.MANUAL, reason, result.evidence)
+    return result
+
+
+def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    wanted = set(param(criterion, "classes"))
+    allowed = wanted | set(param(criterion, "allowed_with"))
+    window = criterion.params.get("window_days")
+    biopsies = [f for f in timeline.of("biopsy.kidney")]
+    if not biopsies:
+        # "Excluded: patients without renal biopsy or class I, II or VI": the notes may
+        # just not hold the biopsy, so no biopsy stays unknown; the reason says why.
+        if criterion.params.get("or_no_biopsy"):
+            return _unknown(criterion, UnknownCause.ABSENT, "no kidney biopsy result documented "
+                            "(the trial also excludes patients without one: confirm it exists)")
+        return _unknown(criterion, UnknownCause.ABSENT, "no kidney biopsy result documented")
+    dated = [f for f in biopsies if not f.attrs.get("undated")]
+    latest = _latest(dated, timeline) if dated else _latest(biopsies, timeline)
+    classes = set(latest.attrs.get("classes", []))
+    label = (
+        "class " + "+".join(latest.attrs.get("classes", []))
+        if classes
+        else (latest.attrs.get("other_disease") or "another kidney disease")
+    )
+    if not classes or not (classes & wanted) or not classes <= allowed:
+        return _result(
+            criterion,
+            Status.NOT_MET,
+            f"most recent biopsy shows {label}, not class {' or '.join(sorted(wanted))}",
+            [latest],
+            timeline,
+        )
+    if latest.attrs.get("undated"):
+        return _unknown(
+            criterion,
+            UnknownCause.UNDATED,
+            f"{label} lupus nephritis stated but the biopsy date is not documented",
+        )
+    when = _when(latest, timeline)
+    age = (timeline.as_of - when).days
+    if window is not None and age > window:
+        return _unknown(
+            criterion,
+            UnknownCause.STALE,
+            f"biopsy ({label}) dated {when} is {age} days before screening, outside "
+            f"the {window}-day window: a repeat biopsy would be needed",
+        )
+    return _result(criterion, Status.MET, f"biopsy {when}: {label}", [latest], timeline)
