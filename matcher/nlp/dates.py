@@ -489,8 +489,9 @@ _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _FIXED_WORDS = ("yesterday", "last", "today", "tonight", "this", "earlier", "current", "admission")
 
 
-def _scan_absolute(text: str, ref: dt.date | None, day_first: bool | None) -> Iterator[_Candidate]:
-    months = may_contain(lowered_for_cues(text), _MONTH_STEMS)
+def _scan_absolute(text: str, lowered: str | None, ref: dt.date | None,
+                   day_first: bool | None) -> Iterator[_Candidate]:  # fmt: skip
+    months = may_contain(lowered, _MONTH_STEMS)
     for m in _ISO.finditer(text):
         found = _safe_date(int(m[1]), int(m[3]), int(m[4]))
         if found is not None:
@@ -623,8 +624,7 @@ def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
             yield _Candidate(m.start(), m.end(), first, "day", last, "range")
 
 
-def _scan_relative(text: str, ref: dt.date) -> Iterator[_Candidate]:
-    lowered = lowered_for_cues(text)
+def _scan_relative(text: str, lowered: str | None, ref: dt.date) -> Iterator[_Candidate]:
     months = may_contain(lowered, _MONTH_STEMS)
     for m in _AGO.finditer(text) if may_contain(lowered, ("ago",)) else ():
         amount = _number(m[1])
@@ -735,12 +735,13 @@ def _merge_ranges(text: str, kept: list[_Candidate]) -> list[_Candidate]:
 
 
 def _scan(text: str, ref: dt.date | None, day_first: bool | None) -> list[_Candidate]:
-    candidates = list(_scan_absolute(text, ref, day_first))
+    lowered = lowered_for_cues(text)  # once per text, for both scans' cue words
+    candidates = list(_scan_absolute(text, lowered, ref, day_first))
     candidates.extend(_scan_history_forms(text, ref))
     # A note dated in year 1 or 9999 is a data error; relative arithmetic would leave the
     # calendar ("last year" of year 1), so such notes get absolute dates only.
     if ref is not None and 2 <= ref.year <= 9998:
-        candidates.extend(_scan_relative(text, ref))
+        candidates.extend(_scan_relative(text, lowered, ref))
     return _merge_ranges(text, _select(candidates))
 
 
