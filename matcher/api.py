@@ -224,18 +224,31 @@ def match_to_json(
     note_texts: Mapping[str, str] | None = None,
     p_eligible: Mapping[str, float] | None = None,
     model_version: str | None = None,
+    protocol: Any = None,
 ) -> dict[str, Any]:
     """The stable output contract of `matcher match --format json` (schema in
     matcher/schema/match_output.schema.json). With an eligibility model, each patient
-    has `p_eligible` and the output names the model's version."""
+    has `p_eligible` and the output names the model's version. With the `protocol` the
+    patients were judged with (matcher.review), the trial names its version (null: the
+    auto reading) and how many criteria are unreviewed, and each criterion its review
+    state."""
     out: dict[str, Any] = {
         "trial": {"id": trial.trial_id, "title": trial.title},
         "as_of": as_of.isoformat(),
     }
+    states: dict[str, str] = {}
+    if protocol is not None:
+        out["trial"]["protocol_version"] = protocol.version
+        out["trial"]["unreviewed"] = len(protocol.unreviewed)
+        states = {c.criterion.id: str(c.state) for c in protocol.criteria}
     if model_version:
         out["eligibility_model"] = model_version
     p_eligible = p_eligible or {}
     out["patients"] = [result_to_json(r, note_texts, p_eligible.get(r.patient_id)) for r in results]
+    if states:
+        for patient in out["patients"]:
+            for criterion in patient["criteria"]:
+                criterion["review_state"] = states.get(criterion["id"], "auto")
     return out
 
 
@@ -358,6 +371,14 @@ def protocol_versions(store: Any, trial_id: str) -> list[Any]:
     """Every approved version of the trial's protocol, oldest first."""
     _stored_trial(store, trial_id)
     return _version_protocols(store, trial_id)
+
+
+def auto_protocol(store: Any, trial_id: str) -> Any:
+    """The engine's reading of the trial's registry text as stored, every criterion auto
+    (what `trial diff TRIAL auto N` compares a version with)."""
+    from matcher.review.protocol import build_protocol
+
+    return build_protocol(_stored_trial(store, trial_id), {})
 
 
 def protocol_in_use(store: Any, trial_id: str) -> Any:

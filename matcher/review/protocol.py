@@ -26,6 +26,7 @@ from matcher.criteria.params import validate as validate_declared
 from matcher.criteria.render import reading
 from matcher.errors import CriterionParamsError, ReviewError
 from matcher.model import AnyOf, CohortScope, Criterion, Trial
+from matcher.nlp.units import normalize
 from matcher.nlp.vocab import Vocabulary
 
 FORMAT = "matcher-protocol/1"  # the `format` of an exported protocol file
@@ -227,12 +228,41 @@ def edited_criterion(
             raise wrong("manual_reason", manual_reason, "why a person must check it")
     elif "manual_reason" in changes and changes["manual_reason"] is not None:
         raise wrong("manual_reason", changes["manual_reason"], "only for kind manual")
+    if kind in ("lab", "vital"):
+        params = _in_canonical_unit(params, vocabulary, wrong)
     try:
         _validate(kind, params, vocabulary)
     except CriterionParamsError as exc:
         raise wrong(exc.field or "params", exc.received, exc.expected or exc.detail) from exc
     return replace(current, kind=kind, type=ctype, text=text, key=key, params=params,
                    manual_reason=manual_reason, trace=(*current.trace, "review:edited"))
+
+
+def _in_canonical_unit(params: dict[str, Any], vocabulary: Vocabulary, wrong: Any
+                       ) -> dict[str, Any]:
+    """A lab threshold as the evaluator compares it: in the analyte's canonical unit, as
+    the reader writes it. A person types "value=9 unit=g/dL" for hemoglobin; the reading
+    becomes 90 g/L (compared with 9 g/L, every anaemic patient would pass). A multiple of
+    the ULN/LLN carries the canonical unit. A unit that is not one of the analyte's is
+    refused, naming the field."""
+    analytes = params.get("analytes")
+    if not isinstance(analytes, list) or not analytes or analytes[0] not in vocabulary:
+        return params  # validation names the field
+    concept = vocabulary[analytes[0]]
+    family, canonical = concept.attrs.get("family"), concept.canonical_unit
+    if canonical is None:
+        return params
+    if params.get("uln_multiple") is not None or params.get("lln_multiple") is not None:
+        return {**params, "unit": canonical}
+    value, unit = params.get("value"), params.get("unit")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or unit == canonical:
+        return params
+    if not isinstance(unit, str) or not unit.strip():
+        return {**params, "unit": canonical}  # "value=90" alone: in the canonical unit
+    converted = normalize(family, float(value), unit) if family else None
+    if converted is None or converted[1] != canonical:
+        raise wrong("unit", unit, f"a unit of {concept.label} such as {canonical}")
+    return {**params, "value": converted[0], "unit": converted[1]}
 
 
 def _validate(kind: str, params: dict[str, Any], vocabulary: Vocabulary | None) -> None:
