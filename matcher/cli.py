@@ -376,8 +376,9 @@ def match(
     no_model: bool,
 ) -> None:
     """Rank every patient in the database for a trial."""
+    from_file = api.load_trial(trial_file)
     store = _store(db)
-    protocol = _protocol_in_use(store, trial_file)
+    protocol = _protocol_in_use(store, from_file)
     loaded = protocol.trial
     when = _today(as_of)
     model = None if no_model else api.eligibility_model()
@@ -423,11 +424,11 @@ def match(
         )
 
 
-def _protocol_in_use(store: Any, trial_file: Path) -> Any:
+def _protocol_in_use(store: Any, from_file: Any) -> Any:
     """The protocol to judge with: the database's latest approved version of the file's
     trial, else the file's auto reading; its warnings go to stderr (never silently: "7
     criteria not reviewed: verdicts may be wrong")."""
-    protocol, warnings = api.protocol_for_trial(store, api.load_trial(trial_file))
+    protocol, warnings = api.protocol_for_trial(store, from_file)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     return protocol
@@ -456,8 +457,9 @@ def _counts(result: Any) -> dict[str, int]:
 @AS_OF_OPTION
 def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | None) -> None:
     """Every criterion for one patient with status, reason and quoted evidence."""
+    from_file = api.load_trial(trial_file)
     store = _store(db)
-    protocol = _protocol_in_use(store, trial_file)
+    protocol = _protocol_in_use(store, from_file)
     loaded = protocol.trial
     unreviewed = {c.criterion.id for c in protocol.unreviewed}
     when = _today(as_of)

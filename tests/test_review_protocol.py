@@ -79,7 +79,9 @@ def test_a_draft_edit_decides_nothing_until_the_trial_is_approved(tmp_path: Path
         in_use = api.protocol_in_use(store, TRIAL_ID)
     assert version.version == in_use.version == 1
     assert in_use.trial.criteria[2].kind == "lab"
-    assert in_use.trial.criteria[2].params["unit"] == "g/dL"
+    # 9 g/dL as the evaluator compares it: in hemoglobin's canonical unit, as read.
+    assert (in_use.trial.criteria[2].params["value"],
+            in_use.trial.criteria[2].params["unit"]) == (90.0, "g/L")
     assert (in_use.approved_by, in_use.note) == ("cora", "checked the labs")
     assert _states(in_use) == [("inc-1", "approved"), ("inc-2", "auto"), ("inc-3", "edited"),
                                ("exc-1", "auto"), ("exc-2", "auto")]
