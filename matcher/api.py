@@ -413,6 +413,17 @@ def protocol_for_trial(store: Any, trial: Trial) -> tuple[Any, list[str]]:
     return protocol, warnings
 
 
+def rests_on_unreviewed(result: PatientResult, protocol: Any) -> bool:
+    """Whether an `eligible` status rests on a criterion nobody reviewed: one the protocol
+    holds as auto whose verdict was computed (met / not met). Such a patient is still shown
+    eligible, with a warning, never silently (a misread criterion may have made it)."""
+    if str(result.status) != "eligible":
+        return False
+    unreviewed = {c.criterion.id for c in protocol.unreviewed}
+    return any(item.criterion.id in unreviewed and str(item.status) in ("met", "not_met")
+               for item in result.results)
+
+
 def _review_action(store: Any, trial_id: str, criterion_id: str, user: str, action: str,
                    change: Any) -> Any:
     """Apply `change` (ReviewedCriterion before -> after, or None to drop the draft row)

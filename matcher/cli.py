@@ -384,6 +384,11 @@ def match(
     model = None if no_model else api.eligibility_model()
     results, p_eligible = api.match_with_p(loaded, store, when, model)
     shown = results[:limit] if limit else results
+    resting = [r.patient_id for r in results if api.rests_on_unreviewed(r, protocol)]
+    if resting:
+        click.echo(f"warning: {len(resting)} eligible patient(s) rest on criteria nobody "
+                   f"reviewed: {', '.join(resting[:10])}" + (" ..." if len(resting) > 10 else ""),
+                   err=True)
     if fmt == "json":
         payload = api.match_to_json(loaded, shown, when, _note_texts(store, shown), p_eligible,
                                     model.version if model else None, protocol)
@@ -468,7 +473,7 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
     fits = f" (cohort: {', '.join(result.cohorts)})" if result.cohorts else ""
     click.echo(f"{patient_id} for {loaded.trial_id} as of {when}: {result.status}{fits}")
     click.echo(f"protocol: {_protocol_label(protocol)}")
-    if str(result.status) == "eligible" and _rests_on_unreviewed(result, unreviewed):
+    if api.rests_on_unreviewed(result, protocol):
         click.echo("warning: eligible rests on criteria nobody reviewed", err=True)
     texts = _note_texts(store, [result])
     for item in result.results:
@@ -479,13 +484,6 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
         for e in item.evidence:
             quoted = texts.get(e.note_id, "")[e.start : e.end] or e.text
             click.echo(f'    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] "{quoted}"')
-
-
-def _rests_on_unreviewed(result: Any, unreviewed: set[str]) -> bool:
-    """Whether a computed verdict (met / not met) of an unreviewed criterion is part of
-    the patient's status: an eligible that a misread criterion may have made."""
-    return any(item.criterion.id in unreviewed and str(item.status) in ("met", "not_met")
-               for item in result.results)
 
 
 @cli.command("eval")

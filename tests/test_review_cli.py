@@ -296,6 +296,8 @@ def test_after_an_edit_is_approved_matching_uses_it_and_results_record_the_versi
     assert states == {"inc-1": "approved", "inc-2": "approved", "inc-3": "edited",
                       "exc-1": "auto", "exc-2": "auto"}
     assert "2 criteria not reviewed" in warnings
+    # P-1 is eligible on, among others, the ALT and rituximab exclusions nobody reviewed.
+    assert "warning: 1 eligible patient(s) rest on criteria nobody reviewed: P-1" in warnings
     csv_lines = ok(work, "match", "trial.txt", "--as-of", AS_OF, "--format", "csv",
                    "--no-model").stdout.splitlines()
     assert csv_lines[0].endswith(",protocol_version,unreviewed")
@@ -326,3 +328,12 @@ def test_a_registry_text_changed_since_approval_is_warned(work: Path) -> None:
     _payload, warnings = _match(work)
     assert f"{TRIAL_ID}: registry text changed since version 1 was approved: review it" in (
         warnings)
+
+
+def test_a_fully_reviewed_trial_matches_without_a_warning(work: Path) -> None:
+    ok(work, "trial", "import", "trial.txt")
+    ok(work, "trial", "review", TRIAL_ID, *HB_SET, "--approve", "inc-1", "--approve", "inc-2",
+       "--approve", "exc-1", "--manual", "exc-2", "--why", "asked", "--approve-trial")
+    payload, warnings = _match(work)
+    assert warnings == "" and payload["trial"]["unreviewed"] == 0
+    assert _statuses(payload)["P-1"] == ("eligible", "met")
