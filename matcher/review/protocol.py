@@ -316,7 +316,7 @@ def added_criterion(
         **({"manual_reason": spec.get("manual_reason")} if kind == "manual" else {}),
         **params,
     }
-    return edited_criterion(blank, changes, vocabulary, trial_id)
+    return replace(edited_criterion(blank, changes, vocabulary, trial_id), trace=("review:added",))
 
 
 def parse_assignments(pairs: Sequence[str]) -> dict[str, Any]:
