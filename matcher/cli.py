@@ -94,7 +94,7 @@ def ingest(files: tuple[Path, ...], patients_file: Path | None, db: str | None) 
 
 @cli.group()
 def trial() -> None:
-    """Inspect trial records."""
+    """Inspect trial records, review their criteria, share reviewed protocols."""
 
 
 @trial.command("show")
@@ -110,6 +110,226 @@ def trial_show(trial_file: Path, fmt: str) -> None:
                               ensure_ascii=False))
     else:
         click.echo(format_criteria_table(loaded, api.vocabulary()))
+
+
+USER_OPTION = click.option(
+    "--user", default=None,
+    help="Who acts, for the audit trail and the version (default: your login name).",
+)
+
+
+def _user(user: str | None) -> str:
+    import getpass
+
+    return user or getpass.getuser()
+
+
+@trial.command("review")
+@click.argument("trial_id")
+@DB_OPTION
+@USER_OPTION
+@click.option("--approve", "approve", multiple=True, metavar="ID",
+              help="Confirm the engine's reading of criterion ID (repeatable).")
+@click.option("--manual", "manual", multiple=True, metavar="ID",
+              help="Set criterion ID manual (with --why; repeatable).")
+@click.option("--why", default=None, help="The reason for --manual, or the note of --set.")
+@click.option("--set", "set_id", default=None, metavar="ID",
+              help="Edit criterion ID: key=value arguments follow (value=75 unit=10^9/L).")
+@click.option("--add", "add", multiple=True, metavar="JSON",
+              help='Add a criterion the reader missed: {"type", "kind", "text", "params"}.')
+@click.option("--reset", "reset", multiple=True, metavar="ID",
+              help="Back to the engine's reading, unreviewed (an added one is removed).")
+@click.option("--approve-trial", "approve_trial", is_flag=True,
+              help="After the actions: freeze the draft as the next protocol version.")
+@click.option("--note", default="", help="The note of --approve-trial.")
+@click.argument("assignments", nargs=-1, metavar="[KEY=VALUE]...")
+def trial_review(
+    trial_id: str, db: str | None, user: str | None, approve: tuple[str, ...],
+    manual: tuple[str, ...], why: str | None, set_id: str | None, add: tuple[str, ...],
+    reset: tuple[str, ...], approve_trial: bool, note: str, assignments: tuple[str, ...],
+) -> None:
+    """Review a trial's criteria: list them (id, type, state, kind, reading in plain words,
+    registry text) and approve, set manual, edit, add or reset them; --approve-trial makes
+    the draft the protocol that matching uses."""
+    from matcher.errors import ReviewError
+    from matcher.review import parse_assignments
+
+    if assignments and set_id is None:
+        raise click.UsageError("KEY=VALUE arguments edit a criterion: give --set ID first")
+    if set_id is not None and not assignments:
+        raise click.UsageError(f"--set {set_id}: give the edit as KEY=VALUE arguments")
+    if manual and not (why or "").strip():
+        raise click.UsageError("--manual needs --why TEXT (the reason a person checks it)")
+    store = _store(db)
+    who = _user(user)
+    # One transaction: a refused edit undoes the command's other actions too, so a typo in
+    # the last --set never leaves half of what was asked applied.
+    done: list[str] = []  # told once the whole command is committed
+    with store.transaction():
+        for criterion_id in approve:
+            api.review_approve(store, trial_id, criterion_id, who)
+            done.append(f"{criterion_id}: approved")
+        for criterion_id in manual:
+            api.review_manual(store, trial_id, criterion_id, why or "", who)
+            done.append(f"{criterion_id}: set manual")
+        if set_id is not None:
+            api.review_edit(store, trial_id, set_id, parse_assignments(assignments), who, why)
+            done.append(f"{set_id}: edited")
+        for spec in add:
+            try:
+                data = json.loads(spec)
+            except ValueError as exc:
+                raise ReviewError("--add takes a JSON object", field="--add",
+                                  expected='{"type": "exclusion", "kind": "manual", "text": ..., '
+                                           '"manual_reason": ...}') from exc
+            added = api.review_add(store, trial_id, data, who)
+            done.append(f"{added.criterion.id}: added")
+        for criterion_id in reset:
+            api.review_reset(store, trial_id, criterion_id, who)
+            done.append(f"{criterion_id}: reset to the engine's reading")
+        if approve_trial:
+            made = api.approve_protocol(store, trial_id, who, note)
+            done.append(f"{trial_id}: version {made.version} approved by {who}"
+                       f" ({len(made.changes)} change(s) since the previous one)")
+    for line in done:
+        click.echo(line)
+    _print_review(api.draft_protocol(store, trial_id), api.protocol_in_use(store, trial_id))
+
+
+def _print_review(draft: Any, in_use: Any) -> None:
+    from matcher.criteria.render import reading
+
+    vocabulary = api.vocabulary()
+    click.echo(f"{draft.trial.trial_id}  {draft.trial.title}")
+    click.echo(f"in use: {_protocol_label(in_use)}")
+    left = len(draft.unreviewed)
+    click.echo(f"draft: {len(draft.criteria)} criteria, "
+               + (f"{left} not reviewed" if left else "every criterion reviewed"))
+    rows = [("id", "type", "state", "kind", "reading", "text")]
+    for c in draft.criteria:
+        rows.append((c.criterion.id, c.criterion.type[:3], str(c.state), c.criterion.kind,
+                     _cut(reading(c.criterion, vocabulary), 90), _cut(c.criterion.text, 60)))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        click.echo("  ".join([*(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])),
+                              row[5]]).rstrip())
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@trial.command("versions")
+@click.argument("trial_id")
+@DB_OPTION
+def trial_versions(trial_id: str, db: str | None) -> None:
+    """The trial's approved protocol versions: who, when, what changed, the note."""
+    versions = api.protocol_versions(_store(db), trial_id)
+    if not versions:
+        click.echo(f"{trial_id}: no approved version; matching uses the auto reading")
+    for v in versions:
+        left = len(v.unreviewed)
+        click.echo(f"{v.version}  {v.approved_at}  {v.approved_by}  "
+                   f"{len(v.changes)} change(s)"
+                   + (f", {left} not reviewed" if left else "")
+                   + (f"  {v.note}" if v.note else ""))
+
+
+def _side(store: Any, trial_id: str, name: str) -> Any:
+    """A side of `trial diff`: `draft`, `auto` or a version number."""
+    if name == "draft":
+        return api.draft_protocol(store, trial_id)
+    if name == "auto":
+        return api.auto_protocol(store, trial_id)
+    versions = {str(v.version): v for v in api.protocol_versions(store, trial_id)}
+    if name not in versions:
+        raise click.BadParameter(
+            f"{name!r}: expected draft, auto or a version of {trial_id} "
+            f"({', '.join(versions) or 'none approved yet'})")
+    return versions[name]
+
+
+@trial.command("diff")
+@click.argument("trial_id")
+@click.argument("a")
+@click.argument("b")
+@DB_OPTION
+def trial_diff(trial_id: str, a: str, b: str, db: str | None) -> None:
+    """What changed between two protocols of a trial: A and B are version numbers,
+    `draft` (the review in progress) or `auto` (the engine's reading)."""
+    from matcher.review import compare
+
+    store = _store(db)
+    changes = compare(_side(store, trial_id, a), _side(store, trial_id, b), api.vocabulary())
+    if not changes:
+        click.echo(f"{trial_id}: {a} and {b} are the same protocol")
+    for c in changes:
+        states = f"{c.before_state or '-'} -> {c.after_state or '-'}"
+        click.echo(f"{c.criterion_id} {c.change} [{states}]: {_cut(c.text, 60)}")
+        if c.before is not None:
+            click.echo(f"    - {c.before}")
+        if c.after is not None:
+            click.echo(f"    + {c.after}")
+
+
+@trial.command("export")
+@click.argument("trial_id")
+@DB_OPTION
+@USER_OPTION
+@click.option("--version", "version", type=click.IntRange(min=1), default=None,
+              help="The version to export (default: the protocol in use).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="File to write (default: standard output).")
+def trial_export(trial_id: str, db: str | None, user: str | None, version: int | None,
+                 out: Path | None) -> None:
+    """Write a trial's reviewed protocol as a JSON file another site can import."""
+    data = api.export_protocol(_store(db), trial_id, version, user=_user(user))
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    click.echo(f"{trial_id}: wrote {out}", err=True)
+
+
+@trial.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@DB_OPTION
+@USER_OPTION
+def trial_import(file: Path, db: str | None, user: str | None) -> None:
+    """Import a registry record (plain text or CT.gov JSON, as the web import) or an
+    exported protocol (JSON with a `format` field): the protocol becomes the trial's next
+    version."""
+    from matcher.review.protocol import FORMAT
+
+    if not file.is_file():
+        raise ConfigurationError("no such file", file=str(file),
+                                 expected="a registry record or an exported protocol")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(f"not UTF-8 text (byte {exc.start})", file=str(file),
+                                 expected="UTF-8 text") from exc
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    store = _store(db, create=True)
+    if isinstance(data, dict) and "format" in data:
+        if data["format"] != FORMAT:
+            raise MatcherError("not a protocol file matcher can read", file=str(file),
+                               field="format", received=data["format"], expected=FORMAT)
+        made = api.import_protocol(store, data, _user(user), file.name)
+        click.echo(f"{made.trial.trial_id}: imported as version {made.version} "
+                   f"({len(made.changes)} change(s), {len(made.unreviewed)} not reviewed)")
+        return
+    for loaded in api.import_registry(store, text, file.name):
+        left = len(api.protocol_in_use(store, loaded.trial_id).unreviewed)
+        click.echo(f"{loaded.trial_id}: imported, {len(loaded.criteria)} criteria"
+                   + (f", {left} not reviewed (matcher trial review {loaded.trial_id})"
+                      if left else ""))
 
 
 @cli.command()
@@ -156,33 +376,46 @@ def match(
     no_model: bool,
 ) -> None:
     """Rank every patient in the database for a trial."""
-    loaded = api.load_trial(trial_file)
+    from_file = api.load_trial(trial_file)
     store = _store(db)
+    protocol = _protocol_in_use(store, from_file)
+    loaded = protocol.trial
     when = _today(as_of)
     model = None if no_model else api.eligibility_model()
     results, p_eligible = api.match_with_p(loaded, store, when, model)
     shown = results[:limit] if limit else results
+    resting = [r.patient_id for r in results if api.rests_on_unreviewed(r, protocol)]
+    if resting:
+        click.echo(f"warning: {len(resting)} eligible patient(s) rest on criteria nobody "
+                   f"reviewed: {', '.join(resting[:10])}" + (" ..." if len(resting) > 10 else ""),
+                   err=True)
     if fmt == "json":
         payload = api.match_to_json(loaded, shown, when, _note_texts(store, shown), p_eligible,
-                                    model.version if model else None)
+                                    model.version if model else None, protocol)
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
         from matcher.store.csvout import csv_text
 
+        # The protocol version (empty: the auto reading) and the criteria nobody reviewed
+        # ("age;x_rtx") on every row: a spreadsheet passed on keeps the warning.
+        unreviewed = ";".join(c.criterion.key for c in protocol.unreviewed)
         header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
             + [c.key for c in loaded.criteria] + (["p_eligible"] if model else [])
+            + ["protocol_version", "unreviewed"]
         )
         rows = (
             [r.rank, r.patient_id, r.status, r.score, *_counts(r).values()]
             + [c.status for c in r.results]
             + ([round(p_eligible[r.patient_id], 4)] if model else [])
+            + [protocol.version, unreviewed]
             for r in shown
         )
         click.echo(csv_text(header, rows), nl=False)
         return
     click.echo(f"{loaded.trial_id}: {loaded.title}")
+    click.echo(f"protocol: {_protocol_label(protocol)}")
     click.echo(f"as of {when}; {len(results)} patient(s)"
                + (f"; p = eligibility model {model.version}" if model else ""))
     click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  met/not/unk/man"
@@ -194,6 +427,23 @@ def match(
             f"{c['met']}/{c['not_met']}/{c['unknown']}/{c['manual']}"
             + (f"  {p_eligible[r.patient_id]:5.2f}" if model else "")
         )
+
+
+def _protocol_in_use(store: Any, from_file: Any) -> Any:
+    """The protocol to judge with: the database's latest approved version of the file's
+    trial, else the file's auto reading; its warnings go to stderr (never silently: "7
+    criteria not reviewed: verdicts may be wrong")."""
+    protocol, warnings = api.protocol_for_trial(store, from_file)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return protocol
+
+
+def _protocol_label(protocol: Any) -> str:
+    made = (f"version {protocol.version} (approved by {protocol.approved_by}, "
+            f"{protocol.approved_at})" if protocol.version else "auto reading, never approved")
+    left = len(protocol.unreviewed)
+    return made + (f"; {left} criteria not reviewed: verdicts may be wrong" if left else "")
 
 
 def _counts(result: Any) -> dict[str, int]:
@@ -212,17 +462,24 @@ def _counts(result: Any) -> dict[str, int]:
 @AS_OF_OPTION
 def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | None) -> None:
     """Every criterion for one patient with status, reason and quoted evidence."""
-    loaded = api.load_trial(trial_file)
+    from_file = api.load_trial(trial_file)
     store = _store(db)
+    protocol = _protocol_in_use(store, from_file)
+    loaded = protocol.trial
+    unreviewed = {c.criterion.id for c in protocol.unreviewed}
     when = _today(as_of)
     result = api.explain(loaded, store, patient_id, when)
     # In a trial with cohorts, the cohorts whose criteria give the status ("Part A").
     fits = f" (cohort: {', '.join(result.cohorts)})" if result.cohorts else ""
     click.echo(f"{patient_id} for {loaded.trial_id} as of {when}: {result.status}{fits}")
+    click.echo(f"protocol: {_protocol_label(protocol)}")
+    if api.rests_on_unreviewed(result, protocol):
+        click.echo("warning: eligible rests on criteria nobody reviewed", err=True)
     texts = _note_texts(store, [result])
     for item in result.results:
         mark = STATUS_MARKS[item.status]
-        click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}")
+        flag = " (not reviewed)" if item.criterion.id in unreviewed else ""
+        click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}{flag}")
         click.echo(f"    {item.status}: {item.reason}")
         for e in item.evidence:
             quoted = texts.get(e.note_id, "")[e.start : e.end] or e.text

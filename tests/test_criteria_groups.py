@@ -398,4 +398,4 @@ def test_explain_names_the_cohort_the_patient_fits(tmp_path) -> None:
     out = CliRunner().invoke(cli, ["explain", str(tmp_path / "trial.txt"), "P1", "--db",
                                    str(tmp_path / "m.db"), "--as-of", AS_OF.isoformat()])
     assert out.exit_code == 0, out.output
-    assert out.output.splitlines()[0].endswith(": eligible (cohort: Part A)")
+    assert out.stdout.splitlines()[0].endswith(": eligible (cohort: Part A)")

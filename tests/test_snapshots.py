@@ -29,7 +29,7 @@ def _run(*args: str) -> str:
     with contextlib.chdir(REPO):
         result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout  # the output contract; warnings (stderr) are not part of it
 
 
 def trial_show() -> str:

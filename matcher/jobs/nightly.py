@@ -74,6 +74,10 @@ class TrialReport:
     source: str | None
     counts: dict[str, int]
     compared_with_run: int | None  # None: the trial was never in a finished run before
+    # The protocol the patients were judged with (None: the auto reading, never approved)
+    # and how many of its criteria nobody reviewed (matcher.review).
+    protocol_version: int | None = None
+    unreviewed: int = 0
     new_candidates: list[dict[str, Any]] = field(default_factory=list)
     status_changes: list[dict[str, Any]] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)  # eligible + possible now
@@ -136,9 +140,17 @@ class NightlyReport:
             },
         }
 
+    @property
+    def unreviewed_trials(self) -> list[TrialReport]:
+        return [t for t in self.trials if t.unreviewed]
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["as_of"] = self.as_of.isoformat()
+        data["unreviewed_trials"] = [
+            {"trial_id": t.trial_id, "unreviewed": t.unreviewed,
+             "protocol_version": t.protocol_version} for t in self.unreviewed_trials
+        ]
         data["rejected"] = self.rejected
         data["parse_rate"] = round(self.parse_rate, 1)
         data["parse_seconds"] = round(self.parse_seconds, 3)
@@ -615,7 +627,9 @@ def _evaluate(
     100k patients); ranks are set once every patient of a trial has a result, from a
     small key per patient."""
     began = time.monotonic()
-    trials = plan.trials
+    protocols = _protocols(store, plan.trials)
+    trials = [protocols[t.trial_id].trial for t in plan.trials]
+    versions = {t.trial_id: protocols[t.trial_id].version for t in plan.trials}
     report.patients = store.count_patients()
     log.info("evaluate: %d trial(s) x %d patient(s)", len(trials), report.patients)
     keys: dict[str, list[tuple[str, str, int, float]]] = {t.trial_id: [] for t in trials}
@@ -625,16 +639,33 @@ def _evaluate(
             keys[row.trial_id].append((row.patient_id, row.status, row.relevance, row.score))
             batch.append(row)
             if len(batch) >= RESULT_BATCH:
-                store.save_result_rows(report.run_id, as_of, batch)  # one transaction
+                store.save_result_rows(report.run_id, as_of, batch, None, versions)  # one tx
                 advance(len(batch))
                 batch = []
         if batch:
-            store.save_result_rows(report.run_id, as_of, batch)
+            store.save_result_rows(report.run_id, as_of, batch, None, versions)
             advance(len(batch))
     for trial in trials:
         store.set_ranks(report.run_id, trial.trial_id, rank_order(keys.pop(trial.trial_id)))
-        report.trials.append(_compare(store, trial, report.run_id, previous))
+        compared = _compare(store, trial, report.run_id, previous)
+        compared.protocol_version = versions[trial.trial_id]
+        compared.unreviewed = len(protocols[trial.trial_id].unreviewed)
+        report.trials.append(compared)
     log.info("evaluate: done in %.1fs", time.monotonic() - began)
+
+
+def _protocols(store: Store, trials: Sequence[Trial]) -> dict[str, Any]:
+    """Each trial's protocol in use (its latest approved version, else tonight's auto
+    reading), with a warning for every trial a person has not fully reviewed."""
+    from matcher import api
+
+    protocols = {}
+    for trial in trials:
+        protocol, warnings = api.protocol_for_trial(store, trial)
+        for warning in warnings:
+            log.warning("%s", warning)
+        protocols[trial.trial_id] = protocol
+    return protocols
 
 
 def _compare(
@@ -782,8 +813,19 @@ def render_markdown(report: NightlyReport) -> str:
             "run): " + ", ".join(report.parse_failed)
         )
     out.append(f"- {report.patients} patient(s), {len(report.trials)} trial(s)")
+    if report.unreviewed_trials:
+        out += ["", f"## Trials with unreviewed criteria ({len(report.unreviewed_trials)})", "",
+                "Their verdicts may be wrong until a coordinator reviews them "
+                "(`matcher trial review TRIAL_ID`).", "",
+                "| trial | criteria not reviewed | protocol |", "|---|---:|---|"]
+        for t in report.unreviewed_trials:
+            out.append(f"| {_cell(t.trial_id)} | {t.unreviewed} | {_protocol_words(t)} |")
     for t in report.trials:
         out += ["", f"## {t.trial_id} — {t.title}", ""]
+        out.append(f"Protocol: {_protocol_words(t)}"
+                   + (f"; **{t.unreviewed} criteria not reviewed: verdicts may be wrong**"
+                      if t.unreviewed else "") + ".")
+        out.append("")
         out.append("| eligible | possible | ineligible |")
         out.append("|---:|---:|---:|")
         out.append(" | ".join(["", *(str(t.counts[s]) for s in STATUSES), ""]).strip())
@@ -826,6 +868,12 @@ def render_markdown(report: NightlyReport) -> str:
     else:
         out.append("None.")
     return "\n".join(out) + "\n"
+
+
+def _protocol_words(t: TrialReport) -> str:
+    if t.protocol_version is None:
+        return "auto reading (never approved)"
+    return f"version {t.protocol_version}"
 
 
 CSV_COLUMNS = (
