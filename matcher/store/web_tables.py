@@ -36,7 +36,7 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS web_users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('referrer', 'coordinator', 'admin')),
+    role TEXT NOT NULL CHECK (role IN ('referrer', 'admin')),
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS web_sessions (
@@ -210,34 +210,13 @@ def create_or_upgrade(db: Database) -> None:
         _key_typed_login_names(db)
     for table, column, declaration in _missing_columns(db):
         conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-    widen_role_check(db)
-
-
-def _roles_outdated(db: Database) -> bool:
-    row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'web_users'").fetchone()
-    return row is not None and "'coordinator'" not in row[0]
-
-
-def widen_role_check(db: Database) -> None:
-    """Inside the caller's transaction: a web_users table of a release before the
-    coordinator role (its CHECK allows only 'referrer' and 'admin') is rebuilt with
-    today's CHECK, every user kept. SQLite cannot alter a CHECK in place."""
-    if not _roles_outdated(db):
-        return
-    create = next(s for s in _statements(_TABLES) if "TABLE IF NOT EXISTS web_users " in s)
-    conn = db.conn
-    conn.execute("ALTER TABLE web_users RENAME TO web_users_before_roles")
-    conn.execute(create)
-    conn.execute("INSERT INTO web_users (username, password_hash, role, created_at) "
-                 "SELECT username, password_hash, role, created_at FROM web_users_before_roles")
-    conn.execute("DROP TABLE web_users_before_roles")
 
 
 def ensure_schema(db: Database) -> None:
     """Create what is missing; a no-op (no write lock taken) when everything is there. Store
     migration 3 does this when a database is opened; a database changed behind the store's
     back (an index dropped by hand, tables of an older release) is repaired here."""
-    if _wanted() <= _present(db) and not _missing_columns(db) and not _roles_outdated(db):
+    if _wanted() <= _present(db) and not _missing_columns(db):
         return
     conn = db.conn
     if conn.in_transaction:
