@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,3 +288,356 @@ def parse_note_files(paths: Sequence[str | Path], on_reject: Any = None) -> Pars
     for note, note_findings in zip(notes, parsed, strict=True):
         findings.setdefault(note.patient_id, []).extend(note_findings)
     return ParsedNotes(notes, list(patients.values()), findings, note_parser.version)
+
+
+# --- criteria review (matcher.review; issue 14) --------------------------------------------
+# Every action takes the acting user's name and writes its audit row (web_audit, the same
+# rows the web app writes) in the transaction of the change: detail = the criterion id and
+# its reading and state before and after (registry words only, never note text).
+
+
+def _stored_trial(store: Any, trial_id: str) -> Trial:
+    from matcher.errors import ReviewError
+    from matcher.review.protocol import trial_from_stored
+
+    row = store.trial(trial_id)
+    if row is None:
+        raise ReviewError(f"unknown trial {trial_id!r}", field="trial_id", received=trial_id,
+                          expected="a trial in the database (matcher trial import FILE)")
+    return trial_from_stored(row)
+
+
+def draft_protocol(store: Any, trial_id: str) -> Any:
+    """The trial's review draft: the auto reading with every review action applied
+    (version None). It decides nothing until the trial is approved."""
+    from matcher.review.protocol import (
+        ReviewedCriterion,
+        ReviewState,
+        build_protocol,
+        criterion_from_json,
+    )
+
+    auto = _stored_trial(store, trial_id)
+    by_id = {c.id: c for c in auto.criteria}
+    entries: dict[str, Any] = {}
+    added = []
+    for row in store.review_draft(trial_id):
+        state = ReviewState(row["state"])
+        engine = by_id.get(row["criterion_id"])
+        reading = engine if state is ReviewState.APPROVED else None
+        if reading is None and row["criterion_json"]:
+            reading = criterion_from_json(json.loads(row["criterion_json"]))
+        if reading is None:
+            continue
+        item = ReviewedCriterion(reading, state, engine, row["reason"], row["username"],
+                                 row["at"])
+        if state is ReviewState.ADDED:
+            added.append(item)
+        elif engine is not None:
+            entries[engine.id] = item
+    return build_protocol(auto, entries, added)
+
+
+def _version_protocols(store: Any, trial_id: str) -> list[Any]:
+    from dataclasses import replace
+
+    from matcher.review.protocol import CriterionChange, protocol_from_json
+
+    out = []
+    for row in store.protocol_versions(trial_id):
+        p = protocol_from_json(json.loads(row["protocol_json"]), None)
+        out.append(replace(
+            p, version=row["version"], approved_by=row["approved_by"],
+            approved_at=row["approved_at"], note=row["note"], source_sha256=row["source_sha256"],
+            changes=tuple(CriterionChange.from_json(c) for c in json.loads(row["changes_json"])),
+        ))
+    return out
+
+
+def protocol_versions(store: Any, trial_id: str) -> list[Any]:
+    """Every approved version of the trial's protocol, oldest first."""
+    _stored_trial(store, trial_id)
+    return _version_protocols(store, trial_id)
+
+
+def protocol_in_use(store: Any, trial_id: str) -> Any:
+    """What matching uses: the latest approved version, else the auto reading (version
+    None, every criterion auto)."""
+    from matcher.review.protocol import build_protocol
+
+    auto = _stored_trial(store, trial_id)
+    versions = _version_protocols(store, trial_id)
+    return versions[-1] if versions else build_protocol(auto, {})
+
+
+def protocol_for_trial(store: Any, trial: Trial) -> tuple[Any, list[str]]:
+    """The protocol `match`/`explain`/`nightly` use for `trial` (read from a registry file
+    just now) and the warnings to print: the database's latest approved version when there
+    is one, else the file's own (auto) reading. Warned: "N criteria not reviewed: verdicts
+    may be wrong", and "registry text changed since version N was approved: review it" when
+    the file's reading differs from the one the version was reviewed against."""
+    from matcher.review.protocol import auto_reading_sha256, build_protocol
+
+    known = store.trial(trial.trial_id) is not None
+    versions = _version_protocols(store, trial.trial_id) if known else []
+    protocol = versions[-1] if versions else build_protocol(trial, {})
+    warnings = []
+    if versions and protocol.source_sha256 != auto_reading_sha256(trial):
+        warnings.append(f"{trial.trial_id}: registry text changed since version "
+                        f"{protocol.version} was approved: review it")
+    unreviewed = len(protocol.unreviewed)
+    if unreviewed:
+        warnings.append(f"{trial.trial_id}: {unreviewed} criteria not reviewed: verdicts may "
+                        "be wrong" + ("" if versions else " (no approved protocol version)"))
+    return protocol, warnings
+
+
+def _review_action(store: Any, trial_id: str, criterion_id: str, user: str, action: str,
+                   change: Any) -> Any:
+    """Apply `change` (ReviewedCriterion before -> after, or None to drop the draft row)
+    to one criterion of the draft, with its audit row, in one transaction."""
+    from matcher.review.protocol import reviewed_to_json
+
+    with store.transaction():
+        before = draft_protocol(store, trial_id).criterion(criterion_id)
+        after = change(before)
+        if after is None or after.state == "auto":
+            store.put_review_draft(trial_id, criterion_id, None)
+        else:
+            store.put_review_draft(trial_id, criterion_id, _draft_row(after))
+        store.audit(user, action, trial_id, detail={
+            "criterion_id": criterion_id,
+            "before": reviewed_to_json(before),
+            "after": reviewed_to_json(after) if after is not None else None,
+        })
+    return after if after is not None else before
+
+
+def _draft_row(item: Any) -> dict[str, Any]:
+    auto = item.auto
+    return {
+        "state": str(item.state),
+        "criterion_json": json.dumps(item.criterion.to_json()),
+        "reason": item.reason,
+        "username": item.by,
+        "at": item.at,
+        "auto_type": auto.type if auto else None,
+        "auto_text": auto.text if auto else None,
+        "auto_json": json.dumps(auto.to_json()) if auto else None,
+        "position": 1 if auto is None else 0,
+    }
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _engine_criterion(before: Any, trial_id: str, what: str) -> Any:
+    from matcher.errors import ReviewError
+
+    if before.auto is None:
+        raise ReviewError(
+            f"trial {trial_id} criterion {before.criterion.id} was added by a person: "
+            f"{what} applies to the engine's criteria (edit it, or reset to remove it)",
+            field="criterion_id", received=before.criterion.id)
+    return before.auto
+
+
+def review_approve(store: Any, trial_id: str, criterion_id: str, user: str) -> Any:
+    """A person confirms the engine's reading of the criterion (state approved)."""
+    from matcher.review.protocol import ReviewedCriterion, ReviewState
+
+    def approve(before: Any) -> Any:
+        auto = _engine_criterion(before, trial_id, "approve")
+        return ReviewedCriterion(auto, ReviewState.APPROVED, auto, None, user, _stamp())
+
+    return _review_action(store, trial_id, criterion_id, user, "review_approve", approve)
+
+
+def review_manual(store: Any, trial_id: str, criterion_id: str, reason: str, user: str) -> Any:
+    """A person sets the criterion manual (checked at screening), saying why."""
+    from matcher.errors import ReviewError
+    from matcher.review.protocol import ReviewedCriterion, ReviewState, manual_criterion
+
+    if not isinstance(reason, str) or not reason.strip():
+        raise ReviewError(f"trial {trial_id} criterion {criterion_id}: setting a criterion "
+                          "manual needs a reason", field="reason", expected="why (--why TEXT)")
+
+    def manual(before: Any) -> Any:
+        auto = _engine_criterion(before, trial_id, "set manual")
+        return ReviewedCriterion(manual_criterion(auto, reason.strip()), ReviewState.MANUAL,
+                                 auto, reason.strip(), user, _stamp())
+
+    return _review_action(store, trial_id, criterion_id, user, "review_manual", manual)
+
+
+def review_edit(store: Any, trial_id: str, criterion_id: str, changes: Mapping[str, Any],
+                user: str, note: str | None = None) -> Any:
+    """A person's reading replaces the one in force: `changes` (param names, kind, type,
+    text) applied and validated (matcher.review.protocol.edited_criterion). An added
+    criterion stays `added`; any other becomes `edited`."""
+    from matcher.review.protocol import ReviewedCriterion, ReviewState, edited_criterion
+
+    def edit(before: Any) -> Any:
+        reading = edited_criterion(before.criterion, changes, vocabulary(), trial_id)
+        state = ReviewState.ADDED if before.auto is None else ReviewState.EDITED
+        return ReviewedCriterion(reading, state, before.auto, note, user, _stamp())
+
+    return _review_action(store, trial_id, criterion_id, user, "review_edit", edit)
+
+
+def review_add(store: Any, trial_id: str, spec: Mapping[str, Any], user: str) -> Any:
+    """A criterion the reader missed (spec: type, kind, text, params), id A1, A2, ..."""
+    from matcher.review.protocol import ReviewedCriterion, ReviewState, added_criterion
+
+    with store.transaction():
+        draft = draft_protocol(store, trial_id)
+        used = {c.criterion.id for c in draft.criteria}
+        used |= {r["criterion_id"] for r in store.review_draft(trial_id)}
+        number = 1
+        while f"A{number}" in used:
+            number += 1
+        criterion = added_criterion(spec, f"A{number}", vocabulary(), trial_id)
+        item = ReviewedCriterion(criterion, ReviewState.ADDED, None, None, user, _stamp())
+        store.put_review_draft(trial_id, criterion.id, _draft_row(item))
+        from matcher.review.protocol import reviewed_to_json
+
+        store.audit(user, "review_add", trial_id, detail={
+            "criterion_id": criterion.id, "before": None, "after": reviewed_to_json(item)})
+    return item
+
+
+def review_reset(store: Any, trial_id: str, criterion_id: str, user: str) -> Any:
+    """Back to the engine's reading, unreviewed (auto). An added criterion is removed (the
+    entry it had is returned)."""
+    from matcher.review.protocol import ReviewedCriterion, ReviewState
+
+    def reset(before: Any) -> Any:
+        if before.auto is None:
+            return None
+        return ReviewedCriterion(before.auto, ReviewState.AUTO, before.auto)
+
+    return _review_action(store, trial_id, criterion_id, user, "review_reset", reset)
+
+
+def _add_version(store: Any, trial_id: str, protocol: Any, user: str, note: str,
+                 auto: Trial) -> Any:
+    """Append `protocol` as the trial's next version (inside the caller's transaction)."""
+    from dataclasses import replace
+
+    from matcher.review.protocol import auto_reading_sha256, build_protocol, compare
+
+    versions = _version_protocols(store, trial_id)
+    previous = versions[-1] if versions else build_protocol(auto, {})
+    changes = compare(previous, protocol)
+    stamp = _stamp()
+    version = replace(protocol, version=None, approved_by=user, approved_at=stamp, note=note,
+                      source_sha256=auto_reading_sha256(auto), changes=tuple(changes))
+    from matcher.review.protocol import protocol_to_json
+
+    number = store.add_protocol_version(trial_id, {
+        "approved_by": user,
+        "approved_at": stamp,
+        "note": note,
+        "source_sha256": version.source_sha256,
+        "changes_json": json.dumps([c.to_json() for c in changes]),
+        "protocol_json": json.dumps(protocol_to_json(version)),
+    })
+    return replace(version, version=number)
+
+
+def approve_protocol(store: Any, trial_id: str, user: str, note: str = "") -> Any:
+    """Freeze the draft as the trial's next protocol version (1, 2, ...): who, when, the
+    note, what changed since the previous version, and the sha256 of the auto reading it was
+    reviewed against. Criteria still auto stay marked unreviewed in it."""
+    with store.transaction():
+        draft = draft_protocol(store, trial_id)
+        made = _add_version(store, trial_id, draft, user, note, _stored_trial(store, trial_id))
+        store.audit(user, "protocol_approve", trial_id, detail={
+            "version": made.version, "changes": [c.to_json() for c in made.changes],
+            "unreviewed": len(made.unreviewed)})
+    return made
+
+
+def export_protocol(store: Any, trial_id: str, version: int | None = None,
+                    user: str | None = None) -> dict[str, Any]:
+    """The protocol file of version `version` (default: the protocol in use), with the
+    trial's registry record when the database has it (so another site can import the trial
+    and its review in one file)."""
+    from matcher.errors import ReviewError
+    from matcher.review.protocol import protocol_to_json
+
+    if version is None:
+        protocol = protocol_in_use(store, trial_id)
+    else:
+        chosen = [p for p in protocol_versions(store, trial_id) if p.version == version]
+        if not chosen:
+            raise ReviewError(f"trial {trial_id} has no version {version}", field="--version",
+                              received=version, expected="an approved version number")
+        protocol = chosen[0]
+    record = store.trial(trial_id)["record"]
+    store.audit(user, "protocol_export", trial_id, detail={"version": protocol.version})
+    return protocol_to_json(protocol, record)
+
+
+def import_protocol(store: Any, data: dict[str, Any], user: str, source: str) -> Any:
+    """An exported protocol file as the trial's next version. A trial the database does not
+    know is created first (from the file's registry record, else from the engine readings
+    the file carries). The file's criteria are put on this database's criterion ids by
+    (type, text), and the draft becomes the imported review, so that the next approval
+    starts from it."""
+    from dataclasses import replace
+
+    from matcher.criteria.record import RegistryRecord
+    from matcher.criteria.registry import record_to_trial
+    from matcher.errors import ReviewError
+    from matcher.review.protocol import auto_trial_of, protocol_from_json
+
+    imported = protocol_from_json(data, vocabulary())
+    trial_id = imported.trial.trial_id
+    with store.transaction():
+        if store.trial(trial_id) is None:
+            record = data.get("record")
+            if isinstance(record, dict):
+                try:
+                    trial = record_to_trial(RegistryRecord(**record), vocabulary())
+                except TypeError as exc:
+                    raise ReviewError("the protocol file's registry record does not read",
+                                      field="record", received=str(exc),
+                                      expected="a record as matcher exports it") from exc
+                store.save_trial(trial, record)
+            else:
+                store.save_trial(auto_trial_of(imported))
+        auto = _stored_trial(store, trial_id)
+        free: dict[tuple[str, str], list[str]] = {}
+        for c in auto.criteria:
+            free.setdefault((c.type, c.text), []).append(c.id)
+        local_ids = {c.id for c in auto.criteria}
+        placed = []
+        for item in imported.criteria:
+            new_id = item.criterion.id
+            if item.auto is not None and free.get((item.auto.type, item.auto.text)):
+                new_id = free[(item.auto.type, item.auto.text)].pop(0)
+            elif new_id in local_ids:
+                new_id = f"{new_id}-imported"
+            placed.append(replace(
+                item, criterion=replace(item.criterion, id=new_id),
+                auto=replace(item.auto, id=new_id) if item.auto is not None else None))
+        protocol = replace(imported, criteria=tuple(placed),
+                           trial=replace(imported.trial, criteria=tuple(
+                               c.criterion for c in placed)))
+        for row in store.review_draft(trial_id):
+            store.put_review_draft(trial_id, row["criterion_id"], None)
+        for item in placed:
+            if not item.unreviewed and (item.auto is None or item.criterion.id in local_ids):
+                store.put_review_draft(trial_id, item.criterion.id, _draft_row(item))
+        origin = f"imported from {source}"
+        if imported.version is not None:
+            origin += (f" (version {imported.version}, approved by {imported.approved_by} "
+                       f"at {imported.approved_at})")
+        note = origin + (f": {imported.note}" if imported.note else "")
+        made = _add_version(store, trial_id, protocol, user, note, auto)
+        store.audit(user, "protocol_import", trial_id, detail={
+            "version": made.version, "source": source,
+            "changes": [c.to_json() for c in made.changes]})
+    return made

@@ -91,3 +91,9 @@ class LockHeldError(MatcherError):
 class CriterionParamsError(MatcherError):
     """A criterion's params break its kind's contract (matcher.criteria.kinds): the message
     names the kind, the field and what was expected."""
+
+
+class ReviewError(MatcherError):
+    """A review action or a protocol file is wrong: an unknown trial or criterion id, an
+    edit whose value breaks the kind's params ("trial T criterion E3: field 'value' ...
+    expected a number"), or an exported protocol that does not read (the JSON path named)."""

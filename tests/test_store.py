@@ -66,7 +66,7 @@ def test_schema_is_created_versioned_and_reopened(db_path: Path) -> None:
 
 def test_the_web_tables_are_a_numbered_migration_not_a_side_creation(db_path: Path) -> None:
     # Whatever command opens a file first (ingest, nightly, serve), the web app's tables are
-    # there: users, sessions, audit, referrals and the notes' index, at schema version 3.
+    # there: users, sessions, audit, referrals and the notes' index (schema version 3).
     with Store(db_path) as s:
         names = set(s.db.table_names())
         assert {"web_users", "web_sessions", "web_audit", "web_referrals",
@@ -78,7 +78,7 @@ def test_the_web_tables_are_a_numbered_migration_not_a_side_creation(db_path: Pa
             s.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with Store(db_path) as s:
         assert {"web_users", "web_referrals"} <= set(s.db.table_names())
-        assert s.schema_version() == SCHEMA_VERSION == 3
+        assert s.schema_version() == SCHEMA_VERSION == 4
 
 
 def test_newer_schema_version_is_refused(db_path: Path) -> None:

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from matcher.errors import InputRowError, StoreError
 from matcher.judge.ranking import result_row
 from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
-from matcher.store import web_tables
+from matcher.store import audit, review_tables, web_tables
 
 DEFAULT_DB = "matcher.db"
 RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row
@@ -189,10 +189,18 @@ def _migration_3_web_tables(db: Database) -> None:
     web_tables.create_or_upgrade(db)
 
 
+def _migration_4_review(db: Database) -> None:
+    """The criteria review (matcher.review): each trial's review draft, its approved
+    protocol versions (append-only), the version each result was computed with
+    (results.protocol_version, NULL for the auto reading), and the coordinator role."""
+    review_tables.create(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
     _migration_3_web_tables,
+    _migration_4_review,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -825,19 +833,46 @@ class Store:
                     for c in criteria
                 ]
             )
+            # A re-imported trial keeps its review: by (type, text) on the new ids.
+            review_tables.carry_over_draft(self.db, trial.trial_id, criteria)
+
+    def trial(self, trial_id: str) -> dict[str, Any] | None:
+        """One trial as `trials()` gives it, or None when the database does not know it."""
+        rows = list(self.db.query("SELECT * FROM trials WHERE trial_id = ?", [trial_id]))
+        return _trial_row(rows[0]) if rows else None
+
+    # --- criteria review (matcher.review) -----------------------------------------------
+
+    def review_draft(self, trial_id: str) -> list[dict[str, Any]]:
+        """The trial's draft rows (review_tables), in the order they were first written."""
+        return review_tables.draft_rows(self.db, trial_id)
+
+    def put_review_draft(
+        self, trial_id: str, criterion_id: str, row: dict[str, Any] | None
+    ) -> None:
+        review_tables.put_draft_row(self.db, trial_id, criterion_id, row)
+
+    def protocol_versions(self, trial_id: str) -> list[dict[str, Any]]:
+        return review_tables.version_rows(self.db, trial_id)
+
+    def add_protocol_version(self, trial_id: str, row: dict[str, Any]) -> int:
+        with self.transaction():
+            return review_tables.add_version(self.db, trial_id, row)
+
+    def audit(
+        self,
+        username: str | None,
+        action: str,
+        trial_id: str | None = None,
+        patient_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+        patients: Sequence[str] = (),
+    ) -> int:
+        """A row of the audit trail (matcher.store.audit), in the open transaction if any."""
+        return audit.write_audit(self.db, username, action, trial_id, patient_id, detail, patients)
 
     def trials(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "trial_id": r["trial_id"],
-                "title": r["title"],
-                "source": r["source"],
-                "loaded_at": r["loaded_at"],
-                "record": json.loads(r["record_json"]) if r["record_json"] else None,
-                "criteria": json.loads(r["criteria_json"] or "[]"),
-            }
-            for r in self.db.query("SELECT * FROM trials ORDER BY trial_id")
-        ]
+        return [_trial_row(r) for r in self.db.query("SELECT * FROM trials ORDER BY trial_id")]
 
     def start_run(self, as_of: dt.date | None, pipeline_version: str) -> int:
         table = self.db.table("runs").insert(
@@ -893,11 +928,18 @@ class Store:
         )
 
     def save_results(
-        self, run_id: int, trial_id: str, as_of: dt.date, results: Sequence[PatientResult]
+        self,
+        run_id: int,
+        trial_id: str,
+        as_of: dt.date,
+        results: Sequence[PatientResult],
+        protocol_version: int | None = None,
     ) -> None:
-        """A ranked result set for one trial, in one transaction."""
+        """A ranked result set for one trial, in one transaction; `protocol_version`: the
+        approved protocol the results were computed with (None: the auto reading)."""
         rows = [result_row(trial_id, r) for r in results]
-        self.save_result_rows(run_id, as_of, rows, ranks=[r.rank for r in results])
+        self.save_result_rows(run_id, as_of, rows, ranks=[r.rank for r in results],
+                              protocol_versions={trial_id: protocol_version})
 
     def save_result_rows(
         self,
@@ -905,14 +947,17 @@ class Store:
         as_of: dt.date,
         rows: Sequence[Any],
         ranks: Sequence[int | None] | None = None,
+        protocol_versions: Mapping[str, int | None] | None = None,
     ) -> None:
         """engine.ResultRow rows (rank NULL unless given: set_ranks fills it once every
-        patient is evaluated), in one transaction."""
+        patient is evaluated), in one transaction; `protocol_versions`: trial id -> the
+        protocol version its rows were computed with (absent or None: the auto reading)."""
         ranks = ranks or [None] * len(rows)
+        versions = protocol_versions or {}
         with self.transaction():
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO results (run_id, trial_id, patient_id, as_of, status, "
-                "score, rank, criteria_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "score, rank, criteria_json, protocol_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         run_id,
@@ -923,6 +968,7 @@ class Store:
                         r.score,
                         rank,
                         r.criteria_json,
+                        versions.get(r.trial_id),
                     )
                     for r, rank in zip(rows, ranks, strict=True)
                 ],
@@ -1054,6 +1100,17 @@ def _chosen_path(path: str | Path | None) -> str | Path:
 
 
 # --- row <-> model ----------------------------------------------------------------------
+
+
+def _trial_row(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "trial_id": r["trial_id"],
+        "title": r["title"],
+        "source": r["source"],
+        "loaded_at": r["loaded_at"],
+        "record": json.loads(r["record_json"]) if r["record_json"] else None,
+        "criteria": json.loads(r["criteria_json"] or "[]"),
+    }
 
 
 def _patient(row: dict[str, Any]) -> Patient:

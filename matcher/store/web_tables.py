@@ -36,7 +36,7 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS web_users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('referrer', 'admin')),
+    role TEXT NOT NULL CHECK (role IN ('referrer', 'coordinator', 'admin')),
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS web_sessions (

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from matcher.store.audit import write_audit
 from matcher.store.web_tables import keyed_login_name
 
 # A referrer finds and refers patients; a coordinator also reviews what the engine read from
@@ -638,24 +639,8 @@ def audit(
     """One line of the audit trail (its id); `patients`: the ids a listing, export or
     search returned (web_audit_patients, one row each). `detail` never holds note text.
     Written in the caller's transaction when one is open (a failed login's row goes with
-    its attempt), else committed at once."""
-    row = [dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), username, action,
-           trial_id, patient_id, json.dumps(detail, sort_keys=True) if detail else None]
-    if db.conn.in_transaction:
-        return _audit_row(db, row, patients)
-    with db.conn:
-        return _audit_row(db, row, patients)
-
-
-def _audit_row(db: Database, row: list[Any], patients: Iterable[str]) -> int:
-    audit_id = int(db.execute(
-        "INSERT INTO web_audit (at, username, action, trial_id, patient_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid)
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO web_audit_patients (audit_id, patient_id) VALUES (?, ?)",
-        ((audit_id, p) for p in patients),
-    )
-    return audit_id
+    its attempt), else committed at once (matcher.store.audit, which the CLI writes too)."""
+    return write_audit(db, username, action, trial_id, patient_id, detail, patients)
 
 
 def search_term_digest(db: Database, term: str) -> str:
