@@ -739,8 +739,8 @@ class WebApp:
         try:
             protocol = _protocol_file(text)
             if protocol is not None:  # an exported protocol: the library audits it
-                imported = await _run(api.import_protocol, self.engine.store(), protocol,
-                                      _user(request).username, name)
+                imported = await _run(lambda: api.import_protocol(
+                    self.engine.store(), protocol, _user(request).username, name))
                 return RedirectResponse(
                     f"/trials/{quote(imported.trial.trial_id, safe='')}/review?"
                     + urlencode({"done": f"version:{imported.version}"}), 303)

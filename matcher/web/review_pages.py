@@ -378,11 +378,11 @@ class ReviewPages:
             if "version" in request.query_params else None
         if version is not None and version not in versions:
             raise HTTPException(404, "no such version")
-        data = api.export_protocol(self.engine.store(), trial_id, version)
-        self.web.audit(request, "protocol_export", trial_id, None, {"version": version})
+        data = api.export_protocol(self.engine.store(), trial_id, version,
+                                   user=request.state.user.username)  # audited there
         filename = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_"
                            for ch in trial_id)
-        suffix = f"-v{data.get('version')}" if data.get("version") else "-draft"
+        suffix = f"-v{data.get('version')}" if data.get("version") else "-auto"
         return JSONResponse(data, headers={
             "content-disposition": f'attachment; filename="{filename}{suffix}.protocol.json"'})
 
