@@ -33,7 +33,6 @@ from matcher.web.review_form import FormProblem, changes_from_form, form_fields
 
 if TYPE_CHECKING:
     from matcher.review.protocol import Protocol, ReviewedCriterion
-    from matcher.web.app import WebApp
 
 MAX_REASON = 1000
 MAX_TEXT = 2000
@@ -84,7 +83,8 @@ def _params_view(params: dict[str, Any]) -> list[tuple[str, str]]:
 class ReviewPages:
     """The review routes of one WebApp (its engine, templates, CSRF check and audit)."""
 
-    def __init__(self, web: WebApp) -> None:
+    def __init__(self, web: Any) -> None:
+        """`web`: the matcher.web.app.WebApp (not imported: the app imports this module)."""
         self.web = web
         self.engine = web.engine
 
