@@ -95,13 +95,13 @@ def form_fields(kind: str, params: Mapping[str, Any], vocabulary: Vocabulary) ->
             chosen = tuple(value or ())
             offered = [c for cat in CONCEPT_FIELDS[name] for c in vocabulary.by_category(cat)]
             options = [(c.id, f"{c.label} ({c.id})")
-                       for c in sorted(offered, key=lambda c: c.label)]
+                       for c in sorted(offered, key=lambda c: c.label.casefold())]
             known = {c for c, _ in options}
             options += [(c, c) for c in chosen if c not in known]  # kept, never dropped
             fields.append(Field(name, "concepts", spec.required, chosen, tuple(options)))
         elif spec.type == "text" and name in CONCEPT_FIELDS:
             options = sorted(((c.id, f"{c.label} ({c.id})") for cat in CONCEPT_FIELDS[name]
-                              for c in vocabulary.by_category(cat)), key=lambda o: o[1])
+                              for c in vocabulary.by_category(cat)), key=lambda o: o[1].casefold())
             if value and value not in {o[0] for o in options}:
                 options.append((value, value))
             blank = () if spec.required else (("", "(not stated)"),)
