@@ -113,7 +113,7 @@ def _audit(db: Path, action: str) -> list[dict]:
 
 
 PARAMS = {"trial_id": TRIAL, "patient_id": "P-001", "username": REFERRER[0],
-          "session_id": "0123456789ab", "token_id": "0123456789ab"}
+          "session_id": "0123456789ab", "token_id": "0123456789ab", "criterion_id": "inc-1"}
 
 
 def _routes(app) -> list[tuple[str, str]]:
@@ -251,6 +251,9 @@ def test_every_form_that_changes_something_needs_the_csrf_token(admin: TestClien
         "/logout", "/trials/import", f"/trials/{TRIAL}/patients/P-001/referral",
         "/admin/users", f"/admin/users/{REFERRER[0]}/remove",
         "/admin/sessions/0123456789ab/end", "/admin/tokens/0123456789ab/revoke",
+        f"/trials/{TRIAL}/review/add", f"/trials/{TRIAL}/approve",
+        *(f"/trials/{TRIAL}/review/inc-1/{action}"
+          for action in ("approve", "manual", "reset", "edit")),
     }
     data = {"status": "contacted", "username": "mallory", "password": "mallory-password",
             "role": "admin"}

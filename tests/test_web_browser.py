@@ -164,7 +164,8 @@ def test_markup_in_notes_and_registry_text_stays_inert(page: Page, server):
 
 def _get_routes(app) -> list[str]:
     paths = []
-    values = {"trial_id": TRIAL, "patient_id": "P-001", "username": REFERRER[0]}
+    values = {"trial_id": TRIAL, "patient_id": "P-001", "username": REFERRER[0],
+              "criterion_id": "inc-1"}
     for route in app.routes:
         if isinstance(route, Route) and "GET" in route.methods and route.path != "/login":
             path = route.path_format
@@ -189,7 +190,7 @@ def test_a_logged_out_browser_reaches_no_page_and_no_api_route(page: Page, serve
     for route in server.app.routes:
         if isinstance(route, Route) and "POST" in route.methods and route.path != "/login":
             path = route.path_format.replace("{trial_id}", TRIAL).replace("{patient_id}", "P-001")
-            path = path.replace("{username}", ADMIN[0])
+            path = path.replace("{username}", ADMIN[0]).replace("{criterion_id}", "inc-1")
             response = page.request.post(f"{base}{path}", form={"status": "enrolled"},
                                          max_redirects=0)
             assert response.status == 303, path

@@ -242,8 +242,13 @@ GET_PARAMS: dict[str, tuple[str, ...]] = {
     "/api/trials": ("as_of",),
     "/api/trials/{trial_id}/candidates": CANDIDATE_PARAMS,
     "/api/trials/{trial_id}/patients/{patient_id}": ("as_of",),
+    "/trials/{trial_id}/review": ("as_of", "done"),
+    "/trials/{trial_id}/review/add": ("as_of", "kind"),
+    "/trials/{trial_id}/review/{criterion_id}/edit": ("as_of", "kind"),
+    "/trials/{trial_id}/versions": ("a", "b"),
+    "/trials/{trial_id}/protocol.json": ("version",),
 }
-PATH_VALUES = {"trial_id": TRIAL, "patient_id": "P-001"}
+PATH_VALUES = {"trial_id": TRIAL, "patient_id": "P-001", "criterion_id": "inc-1"}
 
 
 def _route_paths(app, method: str) -> list[str]:
@@ -253,7 +258,7 @@ def _route_paths(app, method: str) -> list[str]:
 def test_the_fuzzed_table_names_every_get_route_and_every_parameter_read(admin: TestClient):
     assert set(_route_paths(admin.app, "GET")) == set(GET_PARAMS)
     read = set()
-    for module in ("app.py", "service.py"):
+    for module in ("app.py", "service.py", "review_pages.py"):
         source = (REPO / "matcher" / "web" / module).read_text()
         # params.get("x"), params.getlist("c"), and a parser given the query and a name:
         # integer(params, "page", ...), param.text(query, "note"), collect(e, f, params, "q")
@@ -331,7 +336,14 @@ SEGMENT = st.one_of(TEXT.filter(lambda s: s not in ("", ".", "..")),
                               "POST /trials/{trial_id}/patients/{patient_id}/referral",
                               "POST /admin/users/{username}/remove",
                               "POST /admin/sessions/{session_id}/end",
-                              "POST /admin/tokens/{token_id}/revoke"]),
+                              "POST /admin/tokens/{token_id}/revoke",
+                              "/trials/{trial_id}/review", "/trials/{trial_id}/versions",
+                              "/trials/{trial_id}/protocol.json",
+                              "/trials/{trial_id}/review/add",
+                              "/trials/{trial_id}/review/{criterion_id}/edit",
+                              "POST /trials/{trial_id}/review/{criterion_id}/approve",
+                              "POST /trials/{trial_id}/review/{criterion_id}/edit",
+                              "POST /trials/{trial_id}/approve"]),
        trial_id=st.one_of(st.just(TRIAL), SEGMENT), patient_id=st.one_of(st.just("P-001"),
                                                                         SEGMENT),
        other=SEGMENT)
@@ -342,7 +354,7 @@ def test_no_path_value_makes_any_route_fail_with_a_server_error(fuzz_client, rou
     path = template.format(trial_id=quote(trial_id, safe=""),
                            patient_id=quote(patient_id, safe=""),
                            username=quote(other, safe=""), session_id=quote(other, safe=""),
-                           token_id=quote(other, safe=""))
+                           token_id=quote(other, safe=""), criterion_id=quote(other, safe=""))
     if method == "POST":
         response = client.post(path, data={"csrf_token": _csrf(client), "status": "contacted"},
                                follow_redirects=False)
@@ -360,7 +372,12 @@ def test_the_fuzzed_post_routes_are_every_route_with_a_path_parameter(admin: Tes
               "/api/trials/{trial_id}/patients/{patient_id}",
               "/trials/{trial_id}/patients/{patient_id}/referral",
               "/admin/users/{username}/remove", "/admin/sessions/{session_id}/end",
-              "/admin/tokens/{token_id}/revoke"}
+              "/admin/tokens/{token_id}/revoke",
+              "/trials/{trial_id}/review", "/trials/{trial_id}/versions",
+              "/trials/{trial_id}/protocol.json", "/trials/{trial_id}/review/add",
+              "/trials/{trial_id}/approve",
+              *(f"/trials/{{trial_id}}/review/{{criterion_id}}/{action}"
+                for action in ("approve", "manual", "reset", "edit"))}
     assert with_params == fuzzed
 
 

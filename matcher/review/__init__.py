@@ -1,7 +1,8 @@
 """Criteria review (issue 14): a coordinator checks what the engine read from the registry
 text before it decides anything. `protocol` is the pure part (review states, validated
 edits, version comparison, the exported file); matcher.api holds the actions that read and
-write the store. The store never imports this package."""
+write the store; `whatif` tells what an edit would change for the stored patients. The
+store never imports this package."""
 
 from matcher.review.protocol import (
     CriterionChange,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import math
 import secrets
@@ -43,6 +44,7 @@ from matcher.store.csvout import csv_text
 from matcher.web import params as param
 from matcher.web import security
 from matcher.web.plot import timeline_svg
+from matcher.web.review_pages import ReviewPages
 from matcher.web.security import LoginPolicy, SessionPolicy, User
 from matcher.web.service import (
     CRITERION_STATUSES,
@@ -54,6 +56,7 @@ from matcher.web.service import (
     Query,
     Ranking,
     patient_age,
+    rests_on_unreviewed,
 )
 
 log = logging.getLogger("matcher.web")
@@ -334,6 +337,11 @@ def _require_admin(request: Request) -> None:
         raise HTTPException(403, "only an admin can do this")
 
 
+def _require_reviewer(request: Request) -> None:
+    if not _user(request).can_review:
+        raise HTTPException(403, "only a coordinator or an admin can do this")
+
+
 def _as_of(request: Request) -> dt.date:
     return param.date(request.query_params, "as_of", dt.date.today())
 
@@ -405,6 +413,19 @@ def _when(value: float | str | None) -> str:
     return dt.datetime.fromtimestamp(value, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _protocol_file(text: str) -> dict[str, Any] | None:
+    """The parsed file when it is an exported protocol (its `format` names it), else None
+    (a registry record, plain text or ClinicalTrials.gov JSON)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    fmt = data.get("format") if isinstance(data, dict) else None
+    return data if isinstance(fmt, str) and fmt.startswith("matcher-protocol/") else None
+
+
 def _page_numbers(page: int, pages: int) -> list[int | None]:
     shown = {1, pages, page - 2, page - 1, page, page + 1, page + 2}
     out: list[int | None] = []
@@ -468,12 +489,17 @@ class WebApp:
             PER_PAGE_CHOICES=PER_PAGE_CHOICES,
         )
         self.templates = Jinja2Templates(env=env, context_processors=[self._context])
+        self.review = ReviewPages(self)
 
     # --- plumbing ----------------------------------------------------------------------
 
     def _context(self, request: Request) -> dict[str, Any]:
         user = request.scope.get("state", {}).get("user")
         return {"user": user, "csrf_token": user.csrf_token if user else ""}
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run fn(*args) in a worker thread (the handlers' blocking part)."""
+        return _run(fn, *args)
 
     def dbrun(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run fn(db, *args) in a worker thread, on that thread's own connection."""
@@ -696,7 +722,7 @@ class WebApp:
         }, status)
 
     async def import_trial(self, request: Request) -> Response:
-        _require_admin(request)
+        _require_reviewer(request)
         form = await self.form(request, max_files=1)
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -711,6 +737,13 @@ class WebApp:
         except UnicodeDecodeError:
             return await _run(self._trials_page, request, "The file is not UTF-8 text.", 400)
         try:
+            protocol = _protocol_file(text)
+            if protocol is not None:  # an exported protocol: the library audits it
+                imported = await _run(lambda: api.import_protocol(
+                    self.engine.store(), protocol, _user(request).username, name))
+                return RedirectResponse(
+                    f"/trials/{quote(imported.trial.trial_id, safe='')}/review?"
+                    + urlencode({"done": f"version:{imported.version}"}), 303)
             trials = await _run(self.engine.import_registry, text, name)
         except MatcherError as exc:
             return await _run(self._trials_page, request, f"Cannot import {name}: {exc}", 400)
@@ -733,8 +766,10 @@ class WebApp:
         as_of = _as_of(request)
         query = Query.parse(request.query_params, trial)
         ranking = self.ranking_within(trial, as_of, self.ranking_wait)
+        unreviewed = self.engine.unreviewed(trial.trial_id)
         base = {"trial": trial, "as_of": as_of, "query": query,
-                "params": _view_params(query, as_of)}
+                "params": _view_params(query, as_of), "banner": len(unreviewed),
+                "warned": set()}
         if ranking is None:
             return self.render(request, "candidates.html", {
                 **base, "computing": True, "ranking": None, "rows": [], "total": 0,
@@ -749,6 +784,8 @@ class WebApp:
         shown = rows[(page - 1) * query.per_page: page * query.per_page]
         self.audit_listing(request, "view_candidates", trial.trial_id, as_of, query,
                            [r.patient_id for r in shown], page=page, rows=len(shown))
+        positions = [i for i, c in enumerate(trial.criteria) if c.id in unreviewed]
+        base["warned"] = {r.patient_id for r in shown if rests_on_unreviewed(r, positions)}
         return self.render(request, "candidates.html", {
             **base, "computing": False, "ranking": ranking, "rows": shown, "total": total,
             "page": page, "pages": pages, "page_numbers": _page_numbers(page, pages),
@@ -806,9 +843,14 @@ class WebApp:
         texts = {n.note_id: n.text for n in notes}
         dates = {n.note_id: n.note_date for n in notes}
         payload = api.result_to_json(result, texts)
+        unreviewed = set(self.engine.unreviewed(trial.trial_id))
         items = []
         for item, row in zip(result.results, payload["criteria"], strict=True):
-            items.append({**row, "verdict": _verdict(item.criterion.type, row["status"])})
+            items.append({**row, "verdict": _verdict(item.criterion.type, row["status"]),
+                          "unreviewed": item.criterion.id in unreviewed})
+        # Eligible on the word of a reading nobody checked: said, never silent.
+        rests_on = [i["id"] for i in items
+                    if i["unreviewed"] and i["status"] in ("met", "not_met")]
         note_view = self._note_view(request, notes)
         findings = store.findings_for_patient(patient_id)
         svg = timeline_svg(findings, dates, as_of, api.vocabulary())
@@ -823,7 +865,8 @@ class WebApp:
         self.audit(request, "view_patient", trial.trial_id, patient_id, detail)
         return self.render(request, "patient.html", {
             "trial": trial, "as_of": as_of, "result": result, "rank": rank, "items": items,
-            "p_eligible": p_eligible,
+            "p_eligible": p_eligible, "banner": len(unreviewed),
+            "rests_on": rests_on if str(result.status) == "eligible" else [],
             "patient": patient, "age": age, "notes": [n for n in notes if n.note_date <= as_of],
             "later_notes": sum(1 for n in notes if n.note_date > as_of),
             "note_view": note_view, "svg": svg, "referral": referral, "history": history,
@@ -1090,6 +1133,7 @@ class WebApp:
                   methods=["GET"]),
             Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/referral",
                   self.set_referral, methods=["POST"]),
+            *self.review.routes(),
             Route("/admin/users", self.users, methods=["GET"]),
             Route("/admin/users", self.add_user, methods=["POST"]),
             Route("/admin/users/{username:seg}/remove", self.remove_user, methods=["POST"]),

@@ -141,8 +141,10 @@ def _password(password_stdin: bool) -> str:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["referrer", "admin"]), default="referrer",
-              show_default=True, help="Admins also import trials and manage users.")
+@click.option("--role", type=click.Choice(["referrer", "coordinator", "admin"]),
+              default="referrer", show_default=True,
+              help="Coordinators also review trials' criteria; admins also import trials "
+              "and manage users.")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input.")
 @click.option("--replace", is_flag=True, help="Set a new password and role for an existing user.")

@@ -31,7 +31,11 @@ from sqlite_utils import Database
 from matcher.store.audit import write_audit
 from matcher.store.web_tables import keyed_login_name
 
-ROLES = ("referrer", "admin")
+# A referrer finds and refers patients; a coordinator also reviews what the engine read from
+# a trial's registry text (issue 14: approve, edit, set manual, approve the trial); an admin
+# does both and manages users.
+ROLES = ("referrer", "coordinator", "admin")
+REVIEWER_ROLES = ("coordinator", "admin")
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -62,6 +66,11 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def can_review(self) -> bool:
+        """May review a trial's criteria (the review pages and their forms)."""
+        return self.role in REVIEWER_ROLES
 
 
 def _b64(data: bytes) -> str:

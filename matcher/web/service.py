@@ -38,6 +38,7 @@ from matcher.model import (
     Trial,
 )
 from matcher.nlp.dates import completed_years
+from matcher.review.protocol import Protocol
 from matcher.store import Store
 from matcher.store.web_tables import data_version
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
@@ -209,6 +210,15 @@ def trial_from_row(row: dict[str, Any]) -> Trial:
     )
 
 
+def trial_digest(trial: Trial) -> str:
+    """A digest of everything a ranking reads from a trial: the reading in use, a review
+    draft and an approved version of one trial each get their own cached ranking, and two
+    requests for the same reading share one."""
+    content = {"criteria": [c.to_json() for c in trial.criteria], "sex": trial.sex,
+               "ages": [trial.min_age_years, trial.max_age_years]}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def patient_age(
     patient: Patient, findings: Iterable[Finding], dates: dict[str, dt.date], as_of: dt.date
 ) -> int | None:
@@ -233,6 +243,13 @@ def patient_age(
         if best is None or written >= best[0]:
             best = (written, years)
     return best[1] if best else None
+
+
+def rests_on_unreviewed(row: Row, positions: Iterable[int]) -> bool:
+    """An eligible patient whose verdict an unreviewed computed criterion decides (met or
+    not met by a reading nobody checked): shown eligible, with a warning, never silently."""
+    return row.status == "eligible" and any(
+        row.statuses[i] in ("met", "not_met") for i in positions)
 
 
 def counts_of(result: PatientResult) -> dict[str, int]:
@@ -317,23 +334,34 @@ class Engine:
             )
         )
 
-    def trial(self, trial_id: str) -> Trial | None:
-        rows = list(self.db.query("SELECT * FROM trials WHERE trial_id = ?", [trial_id]))
-        if not rows:
+    def protocol(self, trial_id: str) -> Protocol | None:
+        """The protocol matching uses for the trial (issue 14): its latest approved version,
+        else the engine's reading with every criterion unreviewed; None: no such trial."""
+        known = self.db.execute("SELECT 1 FROM trials WHERE trial_id = ?", [trial_id]).fetchone()
+        if known is None:
             return None
-        row = rows[0]
-        digest = hashlib.sha256(
-            ((row["criteria_json"] or "") + (row["record_json"] or "")).encode()
-        ).hexdigest()
+        return api.protocol_in_use(self.store(), trial_id)
+
+    def trial(self, trial_id: str) -> Trial | None:
+        """The trial as matching uses it (the protocol in use's readings), one object per
+        reading so that the cached ranking is found by identity."""
+        protocol = self.protocol(trial_id)
+        if protocol is None:
+            return None
+        digest = trial_digest(protocol.trial)
         cached = self._trials.get(trial_id)
         if cached is None or cached[0] != digest:
-            record = json.loads(row["record_json"]) if row["record_json"] else None
-            trial = trial_from_row(
-                {**row, "record": record, "criteria": json.loads(row["criteria_json"] or "[]")}
-            )
-            cached = (digest, trial)
+            cached = (digest, protocol.trial)
             self._trials[trial_id] = cached
         return cached[1]
+
+    def unreviewed(self, trial_id: str) -> tuple[str, ...]:
+        """The ids of the criteria nobody reviewed in the protocol in use."""
+        protocol = self.protocol(trial_id)
+        return tuple(c.criterion.id for c in protocol.unreviewed) if protocol else ()
+
+    def unreviewed_count(self, trial_id: str) -> int:
+        return len(self.unreviewed(trial_id))
 
     def import_registry(self, text: str, filename: str) -> list[Trial]:
         """Every study in an uploaded registry file, parsed and saved (replacing older)."""
@@ -371,7 +399,7 @@ class Engine:
 
     def _ranking_key(self, trial: Trial, as_of: dt.date) -> Any:
         cached = self._trials.get(trial.trial_id)
-        digest = cached[0] if cached is not None and cached[1] is trial else f"id{id(trial)}"
+        digest = cached[0] if cached is not None and cached[1] is trial else trial_digest(trial)
         return (trial.trial_id, digest, as_of)
 
     def cached_ranking(self, trial: Trial, as_of: dt.date) -> Ranking | None:

@@ -60,7 +60,29 @@ def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
             page.goto(f"{server.url}/trials/{TRIAL}/patients/P-DEMO?as_of={AS_OF}")
             shots.append(out / "web-timeline.png")
             page.locator(".timeline-card").screenshot(path=str(shots[-1]))
+            shots += _review_shots(page, server.url, trial, out)
             browser.close()
+    return shots
+
+
+def _review_shots(page, base: str, trial, out: Path) -> list[Path]:
+    """The review page (two criteria approved, the rest still to review) and an edit of
+    the first lab threshold with its what-if, before it is saved."""
+    review = f"{base}/trials/{TRIAL}/review?as_of={AS_OF}"
+    page.goto(review)
+    for criterion in trial.criteria[:2]:
+        page.locator(f"#c-{criterion.id} button.approve").click()
+        page.wait_for_selector("#review-done")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shots = [out / "web-review.png"]
+    page.screenshot(path=str(shots[-1]))
+    lab = next(c for c in trial.criteria if c.kind == "lab" and "value" in c.params)
+    page.goto(f"{base}/trials/{TRIAL}/review/{lab.id}/edit?as_of={AS_OF}")
+    page.fill("#f-value", str(lab.params["value"] * 2))
+    page.click("#preview")
+    page.wait_for_selector("#whatif")
+    shots.append(out / "web-review-whatif.png")
+    page.screenshot(path=str(shots[-1]))
     return shots
 
 
