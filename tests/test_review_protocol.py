@@ -123,6 +123,10 @@ def test_every_review_action_and_reset(tmp_path: Path) -> None:
         ("exc-2", {"window_days": "soon"}, "window_days"),
         ("exc-2", {"drugs": ["dx.sle"]}, "drugs"),
         ("inc-3", {"kind": "lab", "analytes": ["lab.hemoglobin"], "op": ">="}, "unit"),
+        # A value typed without its unit is not taken in the canonical one (9 meant as
+        # g/dL is not 9 g/L).
+        ("inc-3", {"kind": "lab", "analytes": ["lab.hemoglobin"], "op": ">=", "value": 9},
+         "unit"),
         ("exc-1", {"kind": "manual"}, "manual_reason"),
     ],
 )

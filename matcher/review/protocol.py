@@ -243,8 +243,8 @@ def _in_canonical_unit(params: dict[str, Any], vocabulary: Vocabulary, wrong: An
     """A lab threshold as the evaluator compares it: in the analyte's canonical unit, as
     the reader writes it. A person types "value=9 unit=g/dL" for hemoglobin; the reading
     becomes 90 g/L (compared with 9 g/L, every anaemic patient would pass). A multiple of
-    the ULN/LLN carries the canonical unit. A unit that is not one of the analyte's is
-    refused, naming the field."""
+    the ULN/LLN carries the canonical unit. A missing unit, or one that is not one of the
+    analyte's, is refused, naming the field."""
     analytes = params.get("analytes")
     if not isinstance(analytes, list) or not analytes or analytes[0] not in vocabulary:
         return params  # validation names the field
@@ -258,7 +258,10 @@ def _in_canonical_unit(params: dict[str, Any], vocabulary: Vocabulary, wrong: An
     if not isinstance(value, (int, float)) or isinstance(value, bool) or unit == canonical:
         return params
     if not isinstance(unit, str) or not unit.strip():
-        return {**params, "unit": canonical}  # "value=90" alone: in the canonical unit
+        # A threshold without its unit is refused, never read in the canonical unit:
+        # "value=9" meant as g/dL would become 9 g/L and let every anaemic patient pass.
+        # (An edit of the value alone keeps the criterion's own unit: it is in params.)
+        raise wrong("unit", unit, f"a unit of {concept.label} such as {canonical}")
     converted = normalize(family, float(value), unit) if family else None
     if converted is None or converted[1] != canonical:
         raise wrong("unit", unit, f"a unit of {concept.label} such as {canonical}")
