@@ -164,7 +164,11 @@ def _lab_value(
     placed = [
         read
         for number in readings
-        if (read := _place_value(ctx, concept, number, unit_text, len(readings) > 1))
+        if (
+            read := _place_value(
+                ctx, concept, number, unit_text, len(readings) > 1, _uk_ratio_name(span)
+            )
+        )
     ]
     if not placed:
         return
@@ -265,15 +269,21 @@ def _daily_amount_unit(
 
 
 def _place_value(
-    ctx: _Context, concept: Concept, value: float, unit_text: str | None, check_fit: bool
+    ctx: _Context,
+    concept: Concept,
+    value: float,
+    unit_text: str | None,
+    check_fit: bool,
+    uk_name: bool = False,
 ) -> tuple[Concept, float, float, float] | None:
     """(concept, value, normalised value, factor) of one reading of a printed number, or
     None when its unit cannot be read or guessed. With `check_fit`, a reading is kept only
-    where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3)."""
+    where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3).
+    `uk_name`: the analyte is named as UK labs name it (_uk_ratio_name)."""
     family = concept.attrs.get("family", "")
     unit = canonical_unit(unit_text) if unit_text else None
     if unit is None and family == "upcr":
-        unit = _unitless_ratio_unit(value, _prints_si_units(ctx))
+        unit = _unitless_ratio_unit(value, _prints_si_units(ctx), uk_name)
         if unit is None:
             return None
     if unit is None:
@@ -310,18 +320,36 @@ def _prints_si_units(ctx: _Context) -> bool:
     return ctx.si_units
 
 
-def _unitless_ratio_unit(value: float, si_note: bool) -> str | None:
+# What may stand before the UK's "PCR": a urine word, or nothing of the clause ("PCR: 88",
+# ". PCR 57"); "CMV PCR 450 copies" is a viral load.
+_UK_RATIO_LEAD = re.compile(r"(?:(?:^|[.:;,(\n])\s*|\b(?:urine|urinary|spot)\s+)$", re.I)
+
+
+def _uk_ratio_name(span: Span) -> bool:
+    """Is the ratio named "PCR"? That is the UK's name (NICE's "urine PCR", reported in
+    mg/mmol); a US note writes UPCR or UPC and keeps "PCR" for polymerase chain reaction.
+    So "urine PCR 186" is 186 mg/mmol, where "UPCR 186" could as well be 186 mg/g."""
+    if span.text.casefold() != "pcr":
+        return False
+    text = span.doc.text
+    return _UK_RATIO_LEAD.search(text[max(0, span.start_char - 20) : span.start_char]) is not None
+
+
+def _unitless_ratio_unit(value: float, si_note: bool, uk_name: bool = False) -> str | None:
     """A protein/creatinine ratio printed without a unit ("uPCR 2.4") is the
     dimensionless mg/mg ratio, i.e. g/g, where that magnitude fits (0.01-25 g/g).
 
     Below 1 only g/g fits (a normal UPCR is 5-20 mg/mmol). In a note that prints SI
     units (umol/L, mmol/L, mg/mmol) a value from 1 to 25 fits mg/mmol as well ("uPCR 12":
     12 g/g or 0.11 g/g), and one over 25 only mg/mmol; outside such a note a value over
-    25 could be mg/mmol or mg/g. What fits two units is left out (None)."""
+    25 could be mg/mmol or mg/g, unless its name is the UK's ("PCR 186": mg/mmol). What
+    fits two units is left out (None)."""
     if value < 1:
         return "g/g" if fits_unit("upcr", value, "g/g") else None
     if si_note:
         return "mg/mmol" if value > 25 and fits_unit("upcr", value, "mg/mmol") else None
+    if uk_name and value > 25:
+        return "mg/mmol" if fits_unit("upcr", value, "mg/mmol") else None
     return "g/g" if fits_unit("upcr", value, "g/g") else None
 
 

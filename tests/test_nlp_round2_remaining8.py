@@ -1,0 +1,157 @@
+"""Issue 15, round 2: the mechanisms behind the last sentence-table rows still failing, and
+behind the third hold-out's last wrong patients. Every sentence here is written for these
+tests (other wordings than the tables' and the hold-out's, several styles); none is copied
+from a note or from the tables.
+
+Note date for all: 2026-11-10.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matcher.model import PATIENT_ASSERTIONS, Finding
+from matcher.nlp.dates import infer_day_first
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+
+NOTE_DATE = dt.date(2026, 11, 10)
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+def _read(parser: NoteParser, text: str, concept: str) -> list[Finding]:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    for f in found:
+        assert text[f.start : f.end] == f.text, "span does not index the note text"
+    return found
+
+
+def _describe(found: list[Finding]) -> str:
+    # Test output only: the sentences are invented.
+    return "; ".join(
+        f"{f.text!r}={f.value!r} {f.unit or ''} {f.assertion} {f.date} {f.attrs}" for f in found
+    ) or "nothing"
+
+
+def _values(found: list[Finding]) -> list[tuple[float, dt.date | None]]:
+    return sorted(
+        (round(float(f.value), 3), f.date) for f in found if f.assertion in PATIENT_ASSERTIONS
+    )
+
+
+# ------------------------------------------- "PCR": the UK's name for the ratio, in mg/mmol
+# NICE's "urine PCR" is reported in mg/mmol; a US note writes UPCR/UPC and keeps "PCR" for
+# polymerase chain reaction. So a unitless "PCR" above the g/g range (over 25) is mg/mmol
+# (÷ 113), where a unitless "UPCR 186" could as well be mg/g and stays out.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Spot urine PCR 240 this morning, BP 138/86.", [(2.124, NOTE_DATE)]),
+        ("PCR: 88 on the early-morning sample.", [(0.779, NOTE_DATE)]),
+        ("Urinary PCR 410 on 2 November 2026, albumin 24.", [(3.628, D(2026, 11, 2))]),
+        ("Renal clinic. PCR 57, was 130 in September.", [(0.504, NOTE_DATE),
+                                                          (1.15, D(2026, 9, 15))]),
+    ],
+)
+def test_a_unitless_pcr_above_the_g_per_g_range_is_mg_per_mmol(
+    parser: NoteParser, text: str, expected: list
+) -> None:
+    found = _read(parser, text, "lab.upcr")
+    assert _values(found) == expected, _describe(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("UPCR 186 today.", []),  # mg/mmol or mg/g: not guessed
+        ("uPCR 240 on the spot sample.", []),
+        ("PCR 1.8 today.", [(1.8, NOTE_DATE)]),  # the g/g range: mg/mg as before
+        ("CMV PCR 450 copies/mL last week.", []),  # polymerase chain reaction
+    ],
+)
+def test_other_unitless_ratios_keep_their_reading(
+    parser: NoteParser, text: str, expected: list
+) -> None:
+    """Guard: the name decides only between mg/mmol and mg/g above 25."""
+    found = _read(parser, text, "lab.upcr")
+    assert _values(found) == expected, _describe(found)
+
+
+# ------------------------------------------- British spelling: numeric dates are day first
+# "haematuria", "oedema", "anaemia", "paediatric": a writer who spells so writes dates
+# day first (UK, Ireland, Commonwealth, Europe). With no impossible-field date to decide,
+# such a note's "05/03/2026" is 5 March, not left undecided.
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("Anaemia improving: Hb 104 g/L on 05/03/2026.", "lab.hemoglobin",
+         [(104.0, D(2026, 3, 5))]),
+        ("Paediatric renal review. Creatinine 48 umol/L (07/08/2026).", "lab.creatinine",
+         [(48.0, D(2026, 8, 7))]),
+        ("Mild ankle oedema. ALT 31 U/L on 02/10/2026.", "lab.alt", [(31.0, D(2026, 10, 2))]),
+        ("SLEDAI-2K on admission (04/09/2026) - 12 (haematuria 4, pyuria 4, proteinuria 4).",
+         "score.sledai", [(12.0, D(2026, 9, 4))]),
+    ],
+)
+def test_a_british_spelling_makes_the_notes_numeric_dates_day_first(
+    parser: NoteParser, text: str, concept: str, expected: list
+) -> None:
+    found = _read(parser, text, concept)
+    assert _values(found) == expected, _describe(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anemia improving: Hb 10.4 g/dL on 05/03/2026.", None),  # US spelling: undecided
+        ("Haemophilus influenzae grown; WBC 12.1 on 05/03/2026.", None),  # a genus, not a dialect
+        ("Anaemia. Hb 104 g/L on 05/03/2026; ALT 20 U/L on 10/25/2026.", False),  # mm/dd shown
+        ("Haematuria since 13/03/2026.", True),
+    ],
+)
+def test_the_spelling_decides_only_where_no_date_does(text: str, expected: bool | None) -> None:
+    """Guard: an impossible-field date still decides, and a US spelling decides nothing."""
+    assert infer_day_first(text) is expected
+
+
+# ------------------------------------------------- a "Plan:" label inside a line: its line
+# "Class IV LN. Plan: pulses x3; IV cyclophosphamide monthly" plans every item of the rest
+# of the line, the ones after a semicolon too; a plan list is written with semicolons.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Reviewed with parents. Plan: HCQ 200 mg daily; rituximab 375 mg/m2 weekly x4 "
+         "after consent.", "drug.rituximab"),
+        ("BP 118/72. Plan: admit; IV CTX 0.5 g/m2 monthly.", "drug.cyclophosphamide"),
+        ("Stable. Plan: continue MMF 1 g bd; repeat labs; start belimumab.", "drug.belimumab"),
+        ("Nephrotic again. Management plan: biopsy first; then tacrolimus 0.05 mg/kg bd.",
+         "drug.tacrolimus"),
+    ],
+)
+def test_a_plan_label_inside_a_line_plans_the_rest_of_that_line(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert found and all(f.assertion == "hypothetical" for f in found), _describe(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("On MMF 1 g bd. Plan: repeat UPCR in 4 weeks.", "drug.mycophenolate"),
+        ("Stable. Plan: continue MMF 1 g bd; repeat labs.", "drug.mycophenolate"),
+        ("Plan reviewed.\nTacrolimus 2 mg bd since March.", "drug.tacrolimus"),
+    ],
+)
+def test_a_drug_before_the_plan_label_or_continued_in_it_stays_given(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    """Guard: the label plans what follows it on its line, and "continue" is taken now."""
+    found = _read(parser, text, concept)
+    assert found and all(f.assertion in PATIENT_ASSERTIONS for f in found), _describe(found)
