@@ -447,11 +447,10 @@ def _inline_plan_end(span: Span, text: str) -> int | None:
         alternation = "|".join(re.escape(h) for h in sorted(headers, key=len, reverse=True))
         _INLINE_PLAN = re.compile(rf"[.!?]\s+(?:{alternation})\s*:", re.I)
     line_start = text.rfind("\n", 0, span.start_char) + 1
-    label = None
-    for label in _INLINE_PLAN.finditer(text, line_start, span.start_char):
-        pass
-    if label is None:
+    labels = list(_INLINE_PLAN.finditer(text, line_start, span.start_char))
+    if not labels:
         return None
+    label = labels[-1]
     return max(label.end(), text.rfind(";", label.end(), span.start_char) + 1)
 
 
