@@ -155,3 +155,49 @@ def test_a_drug_before_the_plan_label_or_continued_in_it_stays_given(
     """Guard: the label plans what follows it on its line, and "continue" is taken now."""
     found = _read(parser, text, concept)
     assert found and all(f.assertion in PATIENT_ASSERTIONS for f in found), _describe(found)
+
+
+# --------------------------------------------------- a duration belongs to its own drug
+# In a drug history each drug keeps its own length of treatment: "MMF 8 months, tacrolimus
+# 3 months, now belimumab" says nothing of how long belimumab has run, and a length written
+# right after one name of a list ("CTX, MMF, steroids >6 mo") is that drug's, so the
+# others are not placed on a course running up to the note. "For 6 months" after a
+# coordinated list is still the whole list's.
+def _started(found: list[Finding]) -> list[dt.date | None]:
+    return sorted((f.attrs.get("start_date") for f in found), key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "starts"),
+    [
+        ("Previously MMF 8 months, tacrolimus 3 months, now belimumab.", "drug.belimumab",
+         [None]),
+        ("Refractory despite cyclophosphamide, MMF, tacrolimus, steroids >6 mo.",
+         "drug.cyclophosphamide", [None]),
+        ("Treated with azathioprine, prednisolone 2 years.", "drug.azathioprine", [None]),
+        ("Sirolimus 4 months; afterwards rituximab.", "drug.rituximab", [None]),
+    ],
+)
+def test_a_duration_written_for_another_drug_does_not_date_this_one(
+    parser: NoteParser, text: str, concept: str, starts: list
+) -> None:
+    found = _read(parser, text, concept)
+    assert found and _started(found) == starts, _describe(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "starts"),
+    [
+        ("On prednisolone and MMF for 6 months.", "drug.glucocorticoid", [D(2026, 5, 11)]),
+        ("On prednisolone and MMF for 6 months.", "drug.mycophenolate", [D(2026, 5, 11)]),
+        ("Treated with azathioprine, prednisolone 2 years.", "drug.glucocorticoid",
+         [D(2024, 11, 10)]),
+        ("Tacrolimus for the last 3 months.", "drug.tacrolimus", [D(2026, 8, 11)]),
+    ],
+)
+def test_a_drug_keeps_its_own_duration_and_a_listed_one_shares_it(
+    parser: NoteParser, text: str, concept: str, starts: list
+) -> None:
+    """Guard: the duration still dates the drug it is written for."""
+    found = _read(parser, text, concept)
+    assert found and _started(found) == starts, _describe(found)
