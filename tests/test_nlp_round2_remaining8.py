@@ -201,3 +201,50 @@ def test_a_drug_keeps_its_own_duration_and_a_listed_one_shares_it(
     """Guard: the duration still dates the drug it is written for."""
     found = _read(parser, text, concept)
     assert found and _started(found) == starts, _describe(found)
+
+
+# ------------------------------------ a value whose analyte the next sentence leaves out
+# "Creatinine 88 umol/L in June. Today 79.": the second sentence gives a new time and a
+# bare value of the one analyte just named; it is that analyte's, at that time. Only where
+# the sentence names nothing else, holds one number and a time of its own that is not the
+# first value's.
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("Creatinine 88 umol/L in June. Today 79.", "lab.creatinine",
+         [(79.0, NOTE_DATE), (88.0, D(2026, 6, 15))]),
+        ("Hb 92 g/L on 2 October 2026. On 6 November 2026, 104.", "lab.hemoglobin",
+         [(92.0, D(2026, 10, 2)), (104.0, D(2026, 11, 6))]),
+        ("UPCR 3.1 in August. Repeat this week: 1.2.", "lab.upcr",
+         [(1.2, NOTE_DATE), (3.1, D(2026, 8, 15))]),
+        ("ALT 85 U/L on 1 November. Now 40 U/L.", "lab.alt",
+         [(40.0, NOTE_DATE), (85.0, D(2026, 11, 1))]),
+    ],
+)
+def test_a_bare_value_in_the_next_sentence_continues_the_analyte_just_named(
+    parser: NoteParser, text: str, concept: str, expected: list
+) -> None:
+    found = _read(parser, text, concept)
+    assert _values(found) == expected, _describe(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("Creatinine 88 umol/L in June. Today 3 weeks post-partum.", "lab.creatinine",
+         [(88.0, D(2026, 6, 15))]),
+        ("UPCR 3.1 in August. Target below 0.5.", "lab.upcr", [(3.1, D(2026, 8, 15))]),
+        ("Creatinine 88 umol/L in June. WBC today 5.2.", "lab.creatinine",
+         [(88.0, D(2026, 6, 15))]),
+        ("UPCR 3.1 today. Earlier 1.2.", "lab.upcr", [(3.1, NOTE_DATE)]),
+        ("Creatinine 88 umol/L in June.\nToday 79.", "lab.creatinine", [(88.0, D(2026, 6, 15))]),
+        ("Creatinine 88 umol/L in June. Not repeated today, 2 samples haemolysed.",
+         "lab.creatinine", [(88.0, D(2026, 6, 15))]),
+    ],
+)
+def test_a_next_sentence_that_is_not_a_bare_reading_adds_nothing(
+    parser: NoteParser, text: str, concept: str, expected: list
+) -> None:
+    """Guard: a duration, a target, another analyte, no time of its own, another line."""
+    found = _read(parser, text, concept)
+    assert _values(found) == expected, _describe(found)

@@ -4,6 +4,8 @@ shared across a line or a table.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections.abc import (
     Iterable,
@@ -20,6 +22,7 @@ from matcher.nlp.mentions import (
     _EARLIER_CUE,
     _PER_FIELD,
     _Context,
+    _context_date,
     _dates_between,
     _finding,
     _in_date,
@@ -76,6 +79,82 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     yield from current
     if current:
         yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
+        yield from _next_sentence_value(ctx, span, concept, current[-1])
+
+
+# The time a sentence that continues a lab gives: "Today 79.", "Repeat this week: 1.2."
+_NOW_WORD = re.compile(
+    r"\b(?:today|now|currently|this\s+(?:week|morning|visit|admission)|latest|"
+    r"repeat(?:ed)?|recheck(?:ed)?)\b",
+    re.I,
+)
+# Words that make a bare number something other than a reading: "Target below 0.5",
+# "not repeated", "if over 2", "due in 2".
+_NOT_A_READING = re.compile(
+    r"\b(?:no|not|never|target|goal|aim|below|above|under|over|less|more|than|if|should|"
+    r"would|needs?|pending|awaited|planned|due|expected|until|within)\b|[<>≤≥]",
+    re.I,
+)
+_READING_LEAD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[\s,:=\-–—]+")
+_READING_TAIL = re.compile(r"[\s.!,;)]*")
+
+
+def _next_sentence_value(
+    ctx: _Context, span: Span, concept: Concept, current: Finding
+) -> Iterable[Finding]:
+    """A value whose analyte the next sentence leaves out: "Creatinine 88 umol/L in June.
+    Today 79." The next sentence, on the same line, names nothing, holds one number (a
+    date apart) after at most six words, and gives a time of its own that is not the first
+    value's; the one analyte of this sentence is then its analyte, read in its unit unless
+    it prints one. "Today 3 weeks post-partum" and "Target below 0.5" are not readings."""
+    _s, sent_end, lo, hi = ctx.sentences.of(span.start)
+    if sent_end >= len(ctx.doc):
+        return
+    _ns, _ne, next_lo, next_hi = ctx.sentences.of(sent_end)
+    line_end = _line_end(ctx.text, span.end_char)
+    next_hi = min(next_hi, line_end)
+    if next_lo >= next_hi or _NOT_A_READING.search(ctx.text, next_lo, next_hi):
+        return
+    for starts in (ctx.lab_starts, ctx.drug_starts):
+        if bisect.bisect_left(starts, next_hi) != bisect.bisect_left(starts, next_lo):
+            return  # the sentence names an analyte or a drug of its own
+    if bisect.bisect_left(ctx.lab_starts, hi) - bisect.bisect_left(ctx.lab_starts, lo) != 1:
+        return  # "Hb 92 and platelets 150 in June. Today 104": whose is 104?
+    position, words = next_lo, 0
+    dates: list = []
+    while position < next_hi:
+        i = bisect.bisect_right(ctx.date_starts, position) - 1
+        if i >= 0 and ctx.dates[i].start <= position < ctx.dates[i].end:
+            dates.append(ctx.dates[i])
+            position = ctx.dates[i].end
+            continue
+        lead = _READING_LEAD.match(ctx.text, position, next_hi)
+        if lead is None:
+            break
+        words += not lead.group(0)[0].isspace() and lead.group(0)[0] not in ",:=-–—"
+        position = lead.end()
+    number = _VALUE_NUMBER.match(ctx.text, position, next_hi)
+    if number is None or words > 6 or len(dates) > 1:
+        return
+    unit_text, consumed = _lab_unit_after(concept, ctx.text[number.end() : next_hi])
+    tail = _READING_TAIL.match(ctx.text, number.end() + consumed, next_hi)
+    if tail is None or tail.end() != next_hi:
+        return  # more after the value: "Today 3 weeks post-partum"
+    if dates and dates[0].date is not None:
+        date, source = dates[0].date, "text"
+    elif not dates and _NOW_WORD.search(ctx.text, next_lo, number.start()):
+        date, source = _context_date(ctx, next_lo)
+    else:
+        return
+    if date == current.date or date > ctx.note_date:
+        return
+    for finding in _lab_value(ctx, span, concept, number.group(0), None, number.end(),
+                              number.end() + consumed, next_lo,
+                              fallback_unit=current.raw_unit):  # fmt: skip
+        yield dataclasses.replace(finding, date=date, date_source=source)
+
+
+_VALUE_NUMBER = re.compile(r"\d+(?:\.\d+)?(?![\d/])")
 
 
 def _earlier_lab_value(
