@@ -15,34 +15,14 @@ import pytest
 from matcher.model import PATIENT_ASSERTIONS, Finding
 from matcher.nlp.dates import infer_day_first
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from tests.test_nlp_round2_remaining import NOTE_DATE, _assert_values, _describe, _read
 
-NOTE_DATE = dt.date(2026, 11, 10)
 D = dt.date
 
 
 @pytest.fixture(scope="module")
 def parser() -> NoteParser:
     return NoteParser(build_pipeline())
-
-
-def _read(parser: NoteParser, text: str, concept: str) -> list[Finding]:
-    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
-    for f in found:
-        assert text[f.start : f.end] == f.text, "span does not index the note text"
-    return found
-
-
-def _describe(found: list[Finding]) -> str:
-    # Test output only: the sentences are invented.
-    return "; ".join(
-        f"{f.text!r}={f.value!r} {f.unit or ''} {f.assertion} {f.date} {f.attrs}" for f in found
-    ) or "nothing"
-
-
-def _values(found: list[Finding]) -> list[tuple[float, dt.date | None]]:
-    return sorted(
-        (round(float(f.value), 3), f.date) for f in found if f.assertion in PATIENT_ASSERTIONS
-    )
 
 
 # ------------------------------------------- "PCR": the UK's name for the ratio, in mg/mmol
@@ -62,8 +42,7 @@ def _values(found: list[Finding]) -> list[tuple[float, dt.date | None]]:
 def test_a_unitless_pcr_above_the_g_per_g_range_is_mg_per_mmol(
     parser: NoteParser, text: str, expected: list
 ) -> None:
-    found = _read(parser, text, "lab.upcr")
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, "lab.upcr", expected)
 
 
 @pytest.mark.parametrize(
@@ -79,8 +58,7 @@ def test_other_unitless_ratios_keep_their_reading(
     parser: NoteParser, text: str, expected: list
 ) -> None:
     """Guard: the name decides only between mg/mmol and mg/g above 25."""
-    found = _read(parser, text, "lab.upcr")
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, "lab.upcr", expected)
 
 
 # ------------------------------------------- British spelling: numeric dates are day first
@@ -102,8 +80,7 @@ def test_other_unitless_ratios_keep_their_reading(
 def test_a_british_spelling_makes_the_notes_numeric_dates_day_first(
     parser: NoteParser, text: str, concept: str, expected: list
 ) -> None:
-    found = _read(parser, text, concept)
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, concept, expected)
 
 
 @pytest.mark.parametrize(
@@ -224,8 +201,7 @@ def test_a_drug_keeps_its_own_duration_and_a_listed_one_shares_it(
 def test_a_bare_value_in_the_next_sentence_continues_the_analyte_just_named(
     parser: NoteParser, text: str, concept: str, expected: list
 ) -> None:
-    found = _read(parser, text, concept)
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, concept, expected)
 
 
 @pytest.mark.parametrize(
@@ -246,5 +222,4 @@ def test_a_next_sentence_that_is_not_a_bare_reading_adds_nothing(
     parser: NoteParser, text: str, concept: str, expected: list
 ) -> None:
     """Guard: a duration, a target, another analyte, no time of its own, another line."""
-    found = _read(parser, text, concept)
-    assert _values(found) == expected, _describe(found)
+    _assert_values(parser, text, concept, expected)
