@@ -223,3 +223,30 @@ def test_a_next_sentence_that_is_not_a_bare_reading_adds_nothing(
 ) -> None:
     """Guard: a duration, a target, another analyte, no time of its own, another line."""
     _assert_values(parser, text, concept, expected)
+
+
+# ---------------------------------------------------- a disease or drug one reads about
+# "She read about CAR-T for lupus online": what someone read about is a topic; it
+# documents neither the patient's diagnosis nor a drug given.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Parents have been reading about CAR-T for lupus on a forum.", "dx.sle"),
+        ("Has looked up belimumab for lupus nephritis online.", "dx.lupus_nephritis"),
+        ("Has looked up belimumab for lupus nephritis online.", "drug.belimumab"),
+        ("They googled SLE after the last visit.", "dx.sle"),
+        ("Given a leaflet about lupus nephritis to read before the biopsy.",
+         "dx.lupus_nephritis"),
+    ],
+)
+def test_what_someone_reads_about_is_no_fact_of_the_patient(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert found and not any(f.assertion in PATIENT_ASSERTIONS for f in found), _describe(found)
+
+
+def test_a_diagnosis_named_before_the_reading_stays_the_patients(parser: NoteParser) -> None:
+    """Guard: the cue reaches forward only."""
+    found = _read(parser, "Known SLE since 2022; mum has read about CAR-T.", "dx.sle")
+    assert found and all(f.assertion in PATIENT_ASSERTIONS for f in found), _describe(found)
