@@ -432,6 +432,28 @@ _OTHER_LABEL = re.compile(r"^[A-Za-z][A-Za-z /&'()]{0,40}?\s*(?::|\s[-–—]\s)
 _FIRST_WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*(?:\s+[A-Za-z][A-Za-z\-]*)?")
 
 
+_INLINE_PLAN: re.Pattern[str] | None = None
+
+
+def _inline_plan_end(span: Span, text: str) -> int | None:
+    """Where the span's item of a plan label inside its line starts, if such a label stands
+    before the span after a sentence: "Class IV LN. Plan: pulses x3; IV CTX monthly" plans
+    both items, as a "Plan:" heading opening a line plans its section. Each item after a
+    semicolon is its own order: "continue MMF; start belimumab" plans belimumab. The labels
+    are sections.json's."""
+    global _INLINE_PLAN
+    if _INLINE_PLAN is None:
+        headers = json.loads(data_text("sections.json"))["sections"]["plan"]
+        alternation = "|".join(re.escape(h) for h in sorted(headers, key=len, reverse=True))
+        _INLINE_PLAN = re.compile(rf"[.!?]\s+(?:{alternation})\s*:", re.I)
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    labels = list(_INLINE_PLAN.finditer(text, line_start, span.start_char))
+    if not labels:
+        return None
+    label = labels[-1]
+    return max(label.end(), text.rfind(";", label.end(), span.start_char) + 1)
+
+
 class ClinicalContext:
     """ConText-style assertion over the concept spans of each sentence.
 
@@ -544,6 +566,8 @@ class ClinicalContext:
                 ):
                     section = None
             found |= self._section_effect(section, span, sent_char, text)
+            if section != "plan" and (label_end := _inline_plan_end(span, text)) is not None:
+                found |= self._section_effect("plan", span, label_end, text)
             if any(lo <= span.start_char < hi for lo, hi in relatives):
                 found.add("family")
             if _declined(span, sent_char, text):

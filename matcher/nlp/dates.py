@@ -753,7 +753,8 @@ def infer_day_first(text: str) -> bool | None:
 
     "13/03/2026" can only be day first; "03/13/2026" only month first. A note that
     has only one kind decides the convention for its "04/05/2026"; a note with both
-    kinds, or neither, is undecided (None).
+    kinds is undecided (None); one with neither is day first if it spells a medical word
+    the British way ("oedema", "haematuria"), else undecided.
     """
     day_first_seen = month_first_seen = False
     for m in _DMY.finditer(text):
@@ -768,7 +769,15 @@ def infer_day_first(text: str) -> bool | None:
         return True
     if month_first_seen:
         return False
-    return None
+    return True if _BRITISH_SPELLING.search(text) else None
+
+
+# A medical word spelt the British way ("haematuria", "oedema", "anaemia", "paediatric",
+# "diarrhoea"): its writer dates day first, as the UK, Ireland, the Commonwealth and Europe
+# do; a US note spells "hematuria". "Haemophilus" is a genus, spelt so everywhere.
+_BRITISH_SPELLING = re.compile(
+    r"\b(?!haemophil)[a-z]*(?:haem|aemi|oedem|paed|rrhoea|pnoea|oesophag)[a-z]*\b", re.I
+)
 
 
 def find_dates(

@@ -388,6 +388,38 @@ def _dates_earlier_drug(
     return not any(owner.end_char <= m.start and m.end <= mention.start for m in mentions)
 
 
+# What may stand between a drug's name and a length written for it alone: "steroids >6
+# mo", "prednisolone 2 years", "MMF ~8 months"; "for", "x" or "over" make it the list's.
+_BARE_DURATION_GAP = re.compile(r"\s*(?:[<>≥≤~]=?|approx\.?|about|nearly|almost)?\s*", re.I)
+
+
+_SHARED_DURATION_LEAD = re.compile(r"(?:for|over|x|since|during|in|throughout)\b", re.I)
+
+
+def _own_duration(
+    ctx: _Context, span: Span, item_lo: int, item_hi: int, lo: int, duration: DurationMention
+) -> bool:
+    """Is a length of treatment (found in the sentence starting at `lo`) this drug's? It
+    must stand in the drug's own part of the history ("MMF 8 months, tacrolimus 3 months,
+    now belimumab": neither is belimumab's), and not right after another name of its list
+    ("CTX, MMF, steroids >6 mo": the steroids' only; "MMF and steroids for 6 months":
+    both's)."""
+    start = lo + duration.start
+    if not item_lo <= start < item_hi:
+        return False
+    if _SHARED_DURATION_LEAD.match(duration.text):
+        return True
+        return False
+    first = bisect.bisect_left(ctx.drug_starts, item_lo)
+    before = [d for d in ctx.drug_spans[first:] if d.end_char <= start and d.start_char < start]
+    if not before:
+        return True
+    owner = max(before, key=lambda d: d.end_char)
+    if owner.start_char == span.start_char:
+        return True
+    return _BARE_DURATION_GAP.fullmatch(ctx.text, owner.end_char, start) is None
+
+
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     sentence = ctx.text[lo:hi]
@@ -405,6 +437,8 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         durations = []
     else:
         durations = [d for d in durations if d.start not in owned]
+    item_lo, item_hi = _drug_item(ctx, span, lo, hi)
+    durations = [d for d in durations if _own_duration(ctx, span, item_lo, item_hi, lo, d)]
     if durations:
         duration = min(durations, key=lambda d: abs(d.start - rel_end))
         attrs["duration_days"] = duration.days
@@ -415,7 +449,6 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             r"\bfor\b", sentence[duration.start - 6 : duration.start]
         ):
             stop_date = start_date + dt.timedelta(days=duration.days)
-    item_lo, item_hi = _drug_item(ctx, span, lo, hi)
     item = ctx.text[item_lo:item_hi]
     lead_lo = max(item_lo, span.start_char - 60)
     if written and start_date and stop_date is None and (

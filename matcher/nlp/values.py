@@ -4,6 +4,8 @@ shared across a line or a table.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections.abc import (
     Iterable,
@@ -20,6 +22,7 @@ from matcher.nlp.mentions import (
     _EARLIER_CUE,
     _PER_FIELD,
     _Context,
+    _context_date,
     _dates_between,
     _finding,
     _in_date,
@@ -76,6 +79,82 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     yield from current
     if current:
         yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
+        yield from _next_sentence_value(ctx, span, concept, current[-1])
+
+
+# The time a sentence that continues a lab gives: "Today 79.", "Repeat this week: 1.2."
+_NOW_WORD = re.compile(
+    r"\b(?:today|now|currently|this\s+(?:week|morning|visit|admission)|latest|"
+    r"repeat(?:ed)?|recheck(?:ed)?)\b",
+    re.I,
+)
+# Words that make a bare number something other than a reading: "Target below 0.5",
+# "not repeated", "if over 2", "due in 2".
+_NOT_A_READING = re.compile(
+    r"\b(?:no|not|never|target|goal|aim|below|above|under|over|less|more|than|if|should|"
+    r"would|needs?|pending|awaited|planned|due|expected|until|within)\b|[<>≤≥]",
+    re.I,
+)
+_READING_LEAD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[\s,:=\-–—]+")
+_READING_TAIL = re.compile(r"[\s.!,;)]*")
+
+
+def _next_sentence_value(
+    ctx: _Context, span: Span, concept: Concept, current: Finding
+) -> Iterable[Finding]:
+    """A value whose analyte the next sentence leaves out: "Creatinine 88 umol/L in June.
+    Today 79." The next sentence, on the same line, names nothing, holds one number (a
+    date apart) after at most six words, and gives a time of its own that is not the first
+    value's; the one analyte of this sentence is then its analyte, read in its unit unless
+    it prints one. "Today 3 weeks post-partum" and "Target below 0.5" are not readings."""
+    _s, sent_end, lo, hi = ctx.sentences.of(span.start)
+    if sent_end >= len(ctx.doc):
+        return
+    _ns, _ne, next_lo, next_hi = ctx.sentences.of(sent_end)
+    line_end = _line_end(ctx.text, span.end_char)
+    next_hi = min(next_hi, line_end)
+    if next_lo >= next_hi or _NOT_A_READING.search(ctx.text, next_lo, next_hi):
+        return
+    for starts in (ctx.lab_starts, ctx.drug_starts):
+        if bisect.bisect_left(starts, next_hi) != bisect.bisect_left(starts, next_lo):
+            return  # the sentence names an analyte or a drug of its own
+    if bisect.bisect_left(ctx.lab_starts, hi) - bisect.bisect_left(ctx.lab_starts, lo) != 1:
+        return  # "Hb 92 and platelets 150 in June. Today 104": whose is 104?
+    position, words = next_lo, 0
+    dates: list = []
+    while position < next_hi:
+        i = bisect.bisect_right(ctx.date_starts, position) - 1
+        if i >= 0 and ctx.dates[i].start <= position < ctx.dates[i].end:
+            dates.append(ctx.dates[i])
+            position = ctx.dates[i].end
+            continue
+        lead = _READING_LEAD.match(ctx.text, position, next_hi)
+        if lead is None:
+            break
+        words += not lead.group(0)[0].isspace() and lead.group(0)[0] not in ",:=-–—"
+        position = lead.end()
+    number = _VALUE_NUMBER.match(ctx.text, position, next_hi)
+    if number is None or words > 6 or len(dates) > 1:
+        return
+    unit_text, consumed = _lab_unit_after(concept, ctx.text[number.end() : next_hi])
+    tail = _READING_TAIL.match(ctx.text, number.end() + consumed, next_hi)
+    if tail is None or tail.end() != next_hi:
+        return  # more after the value: "Today 3 weeks post-partum"
+    if dates and dates[0].date is not None:
+        date, source = dates[0].date, "text"
+    elif not dates and _NOW_WORD.search(ctx.text, next_lo, number.start()):
+        date, source = _context_date(ctx, next_lo)
+    else:
+        return
+    if date == current.date or date > ctx.note_date:
+        return
+    for finding in _lab_value(ctx, span, concept, number.group(0), None, number.end(),
+                              number.end() + consumed, next_lo,
+                              fallback_unit=current.raw_unit):  # fmt: skip
+        yield dataclasses.replace(finding, date=date, date_source=source)
+
+
+_VALUE_NUMBER = re.compile(r"\d+(?:\.\d+)?(?![\d/])")
 
 
 def _earlier_lab_value(
@@ -164,7 +243,11 @@ def _lab_value(
     placed = [
         read
         for number in readings
-        if (read := _place_value(ctx, concept, number, unit_text, len(readings) > 1))
+        if (
+            read := _place_value(
+                ctx, concept, number, unit_text, len(readings) > 1, _uk_ratio_name(span)
+            )
+        )
     ]
     if not placed:
         return
@@ -265,15 +348,21 @@ def _daily_amount_unit(
 
 
 def _place_value(
-    ctx: _Context, concept: Concept, value: float, unit_text: str | None, check_fit: bool
+    ctx: _Context,
+    concept: Concept,
+    value: float,
+    unit_text: str | None,
+    check_fit: bool,
+    uk_name: bool = False,
 ) -> tuple[Concept, float, float, float] | None:
     """(concept, value, normalised value, factor) of one reading of a printed number, or
     None when its unit cannot be read or guessed. With `check_fit`, a reading is kept only
-    where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3)."""
+    where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3).
+    `uk_name`: the analyte is named as UK labs name it (_uk_ratio_name)."""
     family = concept.attrs.get("family", "")
     unit = canonical_unit(unit_text) if unit_text else None
     if unit is None and family == "upcr":
-        unit = _unitless_ratio_unit(value, _prints_si_units(ctx))
+        unit = _unitless_ratio_unit(value, _prints_si_units(ctx), uk_name)
         if unit is None:
             return None
     if unit is None:
@@ -310,18 +399,36 @@ def _prints_si_units(ctx: _Context) -> bool:
     return ctx.si_units
 
 
-def _unitless_ratio_unit(value: float, si_note: bool) -> str | None:
+# What may stand before the UK's "PCR": a urine word, or nothing of the clause ("PCR: 88",
+# ". PCR 57"); "CMV PCR 450 copies" is a viral load.
+_UK_RATIO_LEAD = re.compile(r"(?:(?:^|[.:;,(\n])\s*|\b(?:urine|urinary|spot)\s+)$", re.I)
+
+
+def _uk_ratio_name(span: Span) -> bool:
+    """Is the ratio named "PCR"? That is the UK's name (NICE's "urine PCR", reported in
+    mg/mmol); a US note writes UPCR or UPC and keeps "PCR" for polymerase chain reaction.
+    So "urine PCR 186" is 186 mg/mmol, where "UPCR 186" could as well be 186 mg/g."""
+    if span.text.casefold() != "pcr":
+        return False
+    text = span.doc.text
+    return _UK_RATIO_LEAD.search(text[max(0, span.start_char - 20) : span.start_char]) is not None
+
+
+def _unitless_ratio_unit(value: float, si_note: bool, uk_name: bool = False) -> str | None:
     """A protein/creatinine ratio printed without a unit ("uPCR 2.4") is the
     dimensionless mg/mg ratio, i.e. g/g, where that magnitude fits (0.01-25 g/g).
 
     Below 1 only g/g fits (a normal UPCR is 5-20 mg/mmol). In a note that prints SI
     units (umol/L, mmol/L, mg/mmol) a value from 1 to 25 fits mg/mmol as well ("uPCR 12":
     12 g/g or 0.11 g/g), and one over 25 only mg/mmol; outside such a note a value over
-    25 could be mg/mmol or mg/g. What fits two units is left out (None)."""
+    25 could be mg/mmol or mg/g, unless its name is the UK's ("PCR 186": mg/mmol). What
+    fits two units is left out (None)."""
     if value < 1:
         return "g/g" if fits_unit("upcr", value, "g/g") else None
     if si_note:
         return "mg/mmol" if value > 25 and fits_unit("upcr", value, "mg/mmol") else None
+    if uk_name and value > 25:
+        return "mg/mmol" if fits_unit("upcr", value, "mg/mmol") else None
     return "g/g" if fits_unit("upcr", value, "g/g") else None
 
 
