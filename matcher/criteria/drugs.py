@@ -64,7 +64,7 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     named = ctx.concepts("drug", "drug_class")
     optional = _optional_drugs(ctx)
     named = [c for c in named if c not in optional]
-    if not named:
+    if not named or _treatment_of_a_condition(ctx):
         return None
     first = ctx.vocab[named[0]]
     key = ctx.key(first.key)
@@ -289,6 +289,30 @@ def _ever_beside_window(ctx: _Ctx) -> bool:
     return False
 
 
+# "Infection requiring systemic antibiotics", "pneumonia that required IV antibiotics":
+# a drug the vocabulary marks `requiring_reads_condition` says how a condition was
+# treated; the condition is the criterion, read by the diagnosis reader (which leaves the
+# treatment to a person), not an antibiotic exposure. ("Lupus nephritis requiring
+# cyclophosphamide" stays the drug, for that indication.)
+_REQUIRING = re.compile(
+    r"\b(?:requiring|required|requires|require|needing|needed|need\s+for)\s+"
+    r"(?:(?:treatment|therapy)\s+with\s+)?(?:(?:systemic|oral|intravenous|iv|parenteral)"
+    r"(?:\s*(?:,|/|or|and)\s*(?:systemic|oral|intravenous|iv|parenteral))*\s+)?$",
+    _I,
+)
+
+
+def _treatment_of_a_condition(ctx: _Ctx) -> bool:
+    drugs = ctx.mentions("drug", "drug_class")
+    conditions = ctx.mentions("diagnosis")
+    return bool(drugs and conditions) and all(
+        ctx.vocab[t.concept_id].attrs.get("requiring_reads_condition")
+        and _REQUIRING.search(ctx.main[max(0, t.start - 60) : t.start])
+        and any(c.end <= t.start for c in conditions)
+        for t in drugs
+    )
+
+
 def _optional_drugs(ctx: _Ctx) -> set[str]:
     """ "MMF with or without other immunosuppressants": the drugs after "with or
     without" are neither required nor excluded; the clause is read and they leave the
@@ -375,6 +399,9 @@ def _unrecorded_route(ctx: _Ctx) -> str | None:
     parenteral = _parenteral_steroid(ctx, drugs)
     if parenteral and parenteral not in routes:
         routes.append(parenteral)
+    for written in _written_route(ctx, drugs):
+        if written not in routes:
+            routes.append(written)
     if not routes and _SYSTEMIC.search(ctx.main):
         # "Systemic corticosteroids within 8 weeks": a note's "hydrocortisone" may be a
         # cream; the evaluator decides on the steroids named only for systemic use.
@@ -415,6 +442,44 @@ def _parenteral_steroid(ctx: _Ctx, drugs: list[TermMatch]) -> str | None:
         if before is not None or _INJECTED_AFTER.match(ctx.main[term.end : term.end + 20]):
             return "intravenously or intramuscularly"
     return None
+
+
+# "intravenous antibiotics", "oral or IV antibiotics", "antibiotics given intravenously":
+# a route written beside a drug the vocabulary marks `routes_unrecorded` (an antibiotic is
+# given by mouth or by vein, and a note's "ceftriaxone" does not keep which). Read as the
+# drug alone, "oral antibiotics within 14 days" would exclude a patient given IV ones.
+_ROUTE_WORD = (r"(?:intravenous(?:ly)?|i\.v\.|iv|intramuscular(?:ly)?|i\.m\.|im|oral(?:ly)?|"
+               r"subcutaneous(?:ly)?|s\.c\.|sc|parenteral(?:ly)?|by\s+mouth|per\s+os)")
+_WRITTEN_ROUTE_BEFORE = re.compile(
+    rf"\b{_ROUTE_WORD}(?:(?:\s*[,/]\s*|\s+(?:and/or|or|and)\s+|\s+){_ROUTE_WORD})*"
+    r"(?:\s*\(\s*\w+\s*\))?(?:\s+(?:administration|use|treatment)\s+(?:of|with))?\s*$", _I)
+_WRITTEN_ROUTE_AFTER = re.compile(
+    rf"^\s*(?:\(\s*)?(?:given\s+|administered\s+)?{_ROUTE_WORD}"
+    rf"(?:(?:\s*[,/]\s*|\s+(?:and/or|or|and)\s+){_ROUTE_WORD})*(?!\w)", _I)
+_ROUTE_NAMES = {"intravenous": "intravenously", "iv": "intravenously", "i.v.": "intravenously",
+                "intramuscular": "intramuscularly", "im": "intramuscularly",
+                "i.m.": "intramuscularly", "subcutaneous": "subcutaneously",
+                "sc": "subcutaneously", "s.c.": "subcutaneously", "oral": "orally",
+                "by mouth": "orally",
+                "per os": "orally", "parenteral": "parenterally"}
+
+
+def _written_route(ctx: _Ctx, drugs: list[TermMatch]) -> list[str]:
+    routes: list[str] = []
+    for term in drugs:
+        if not ctx.vocab[term.concept_id].attrs.get("routes_unrecorded"):
+            continue
+        before = _WRITTEN_ROUTE_BEFORE.search(ctx.main[max(0, term.start - 60) : term.start])
+        after = _WRITTEN_ROUTE_AFTER.match(ctx.main[term.end : term.end + 60])
+        for found in (before, after):
+            if found is None:
+                continue
+            for word in re.finditer(_ROUTE_WORD, found.group(0), _I):
+                said = " ".join(word.group(0).lower().split())
+                name = _ROUTE_NAMES.get(said.removesuffix("ly"), said)
+                if name not in routes:
+                    routes.append(name)
+    return routes
 
 
 def _manual_exception(ctx: _Ctx) -> str | None:

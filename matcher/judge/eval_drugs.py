@@ -346,7 +346,7 @@ def _qualified_exposure(
         elif _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
             counting.append(finding)
     if counting:
-        decided = [f for f in counting if _route_decided(params, f)]
+        decided = [f for f in counting if _route_decided(params, f, timeline.vocabulary)]
         latest = _latest(decided or counting, timeline)
         assert latest is not None
         found = f"{_label(timeline.vocabulary, latest.concept)} on {_when(latest, timeline)}"
@@ -374,12 +374,15 @@ def _person_checks(params: dict[str, Any]) -> str | None:
     return None
 
 
-def _route_decided(params: dict[str, Any], finding: Finding) -> bool:
+def _route_decided(params: dict[str, Any], finding: Finding, vocabulary: Vocabulary) -> bool:
     """A "systemic" route the finding itself shows: a drug other than a glucocorticoid
     (azathioprine is taken systemically), or a steroid named only for systemic use
-    ("prednisone"; "hydrocortisone" may be a cream)."""
+    ("prednisone"; "hydrocortisone" may be a cream). A drug the vocabulary marks
+    `topical_forms` ("metronidazole", a gel too) never shows it."""
     if params.get("route") != SYSTEMIC_ROUTE or params.get("indication"):
         return False
+    if finding.concept in vocabulary and vocabulary[finding.concept].attrs.get("topical_forms"):
+        return False  # "metronidazole" may be the gel, "antibiotics" the drops
     return finding.concept != "drug.glucocorticoid" or systemic_steroid(finding.text)
 
 
@@ -464,7 +467,8 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # tacrolimus": what it is given for, or how, is not in the notes; taking it now is
         # left to a person.
         states = [("unknown", f"{why}: {unread_qualifier}", [])
-                  if state == "met" and not all(_route_decided(params, f) for f in found)
+                  if state == "met"
+                  and not all(_route_decided(params, f, timeline.vocabulary) for f in found)
                   else (state, why, found) for state, why, found in states]  # fmt: skip
     reasons = "; ".join(why for _, why, _ in states)
     evidence = [f for _, _, found in states for f in found]

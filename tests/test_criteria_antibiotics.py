@@ -1,0 +1,170 @@
+"""Antibiotics as a drug class the criteria name and the notes find (issue 12, REGISTRY.md
+#12): "Use of antibiotics within 4 weeks prior to screening" is one of the washouts real
+registry authors write most often (microbiome, vaccine, periodontal, infection and
+inflammatory-disease trials), and a clinic note records the course by its drug
+("amoxicillin 500 mg tds for 7 days") or as "a course of antibiotics".
+
+- the class is ATC J01 (antibacterials for systemic use) with its common members, each
+  with its ATC code; a note's drug or the class word counts for the criterion;
+- a route written beside an antibiotic ("intravenous antibiotics", "oral antibiotics",
+  "systemic antibiotics") is one notes do not keep (clindamycin and metronidazole are also
+  gels): a documented antibiotic goes to a person, none decides;
+- an allergy list ("Allergies: amoxicillin (rash)") and a drug level ("vancomycin trough
+  15") are no antibiotic given.
+
+The sentences are written for these tests, as other sponsors would word them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matcher.criteria import parse_criterion
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
+from matcher.model import Criterion, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.vocab import load_vocabulary
+
+AS_OF = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def note_parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+def _status(criterion: Criterion, note_parser: NoteParser, sentence: str,
+            written: dt.date) -> Status:  # fmt: skip
+    found = note_parser.parse(sentence, "n", written)
+    timeline = build_timeline(Patient("P1", None), found, {"n": written}, AS_OF)
+    return evaluate(criterion, timeline).status
+
+
+def test_the_antibiotics_are_a_class_of_coded_members():
+    vocab = load_vocabulary()
+    members = set(vocab.expand("class.antibiotic"))
+    assert vocab["class.antibiotic"].code == "ATC:J01"
+    assert {"drug.amoxicillin", "drug.doxycycline", "drug.ciprofloxacin",
+            "drug.trimethoprim_sulfamethoxazole", "drug.ceftriaxone"} <= members  # fmt: skip
+    for member in members:
+        assert (vocab[member].code or "").startswith("ATC:J01"), member
+
+
+# ------------------------------------------------- the criteria
+@pytest.mark.parametrize(("text", "window"), [
+    ("Use of antibiotics within 4 weeks prior to screening", 28),
+    ("Antibiotic treatment in the 3 months before randomisation", 91),
+    ("Receipt of antibiotics in the past 30 days", 30),
+    ("Has taken any antibacterial agents within 14 days before baseline", 14),
+    ("Patients who have used antibiotics in the last 6 months", 183),
+])
+def test_antibiotic_use_in_a_window_is_read_as_the_class(text, window):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == set(load_vocabulary().expand("class.antibiotic"))
+    assert criterion.params["window_days"] == window
+    assert not criterion.params.get("route")
+
+
+@pytest.mark.parametrize("text", [
+    "Treatment with intravenous antibiotics within 30 days of screening",
+    "Oral antibiotics within 14 days prior to the first dose",
+    "Systemic antibiotics during the 4 weeks before screening",
+    "IV antibiotics in the previous 2 weeks",
+])
+def test_an_antibiotic_route_is_kept_for_a_person(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params.get("route")
+
+
+# ------------------------------------------------- the notes
+@pytest.mark.parametrize(("sentence", "concept"), [
+    ("Completed a 7-day course of amoxicillin for sinusitis.", "drug.amoxicillin"),
+    ("Started doxycycline 100 mg bd for cellulitis.", "drug.doxycycline"),
+    ("She was treated with antibiotics for a UTI last month.", "class.antibiotic"),
+    ("Bactrim DS three times weekly for PJP prophylaxis.",
+     "drug.trimethoprim_sulfamethoxazole"),
+    ("Given co-amoxiclav 625 mg tds.", "drug.amoxicillin_clavulanate"),
+    ("Ciprofloxacin 500 mg bd for 3 days.", "drug.ciprofloxacin"),
+])
+def test_the_notes_find_the_antibiotics_the_criteria_name(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("Started doxycycline 100 mg bd for cellulitis.", Status.MET),
+    ("Finished a course of antibiotics for a chest infection.", Status.MET),
+    ("Allergies: amoxicillin (rash).", Status.NOT_MET),
+    ("Vancomycin trough 15 on the ward.", Status.NOT_MET),
+    ("No recent infections.", Status.NOT_MET),
+])
+def test_an_antibiotic_washout_is_decided_on_the_notes(note_parser, sentence, status):
+    criterion = parse_criterion("Use of antibiotics within 4 weeks prior to screening",
+                                "exclusion")
+    assert _status(criterion, note_parser, sentence, dt.date(2026, 11, 10)) is status
+
+
+def test_an_antibiotic_course_before_the_window_does_not_count(note_parser):
+    criterion = parse_criterion("Use of antibiotics within 4 weeks prior to screening",
+                                "exclusion")
+    sentence = "Completed a 7-day course of amoxicillin for sinusitis."
+    assert _status(criterion, note_parser, sentence, dt.date(2026, 6, 1)) is Status.NOT_MET
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("Started doxycycline 100 mg bd for cellulitis.", Status.UNKNOWN),
+    ("Metronidazole gel to the face.", Status.UNKNOWN),
+    ("No recent infections.", Status.NOT_MET),
+])
+def test_a_routed_antibiotic_documented_goes_to_a_person(note_parser, sentence, status):
+    criterion = parse_criterion("Intravenous antibiotics within 30 days of screening",
+                                "exclusion")
+    assert _status(criterion, note_parser, sentence, dt.date(2026, 11, 10)) is status
+
+
+# ------------------------------------------------- anchors registry authors write
+@pytest.mark.parametrize(("text", "window"), [
+    ("Received rituximab within 6 months of recruitment", 183),
+    ("Belimumab 3 months before recruitment", 91),
+    ("Use of antibiotics within 4 weeks prior to the time of screening", 28),
+    ("Cyclophosphamide within 90 days before the baseline visit", 90),
+])
+def test_recruitment_and_the_time_of_screening_anchor_a_window(text, window):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["window_days"] == window
+
+
+@pytest.mark.parametrize("text", [
+    "Currently taking antibiotics at time of enrollment",
+    "Currently receiving tacrolimus at recruitment",
+])
+def test_at_time_of_enrollment_is_taken_now(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params.get("current") is True
+
+
+def test_a_subcutaneous_antibiotic_keeps_its_route():
+    criterion = parse_criterion("Subcutaneous administration of ceftriaxone in the past week",
+                                "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["route"] == "subcutaneously"
+
+
+# ------------------------------------------------- "infection requiring antibiotics"
+@pytest.mark.parametrize("text", [
+    "Ongoing infection requiring systemic antibiotics",
+    "Active infection requiring antibiotics",
+    "Any infection requiring antibiotic treatment within 4 weeks",
+    "Pneumonia that required intravenous antibiotics within 2 months",
+])
+def test_a_condition_requiring_antibiotics_is_the_condition(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind in ("diagnosis", "manual"), criterion.params
+    assert "drugs" not in criterion.params
