@@ -168,3 +168,64 @@ def test_a_condition_requiring_antibiotics_is_the_condition(text):
     criterion = parse_criterion(text, "exclusion")
     assert criterion.kind in ("diagnosis", "manual"), criterion.params
     assert "drugs" not in criterion.params
+
+
+# ------------------------------------------------- "the dose must be stable"
+@pytest.mark.parametrize(("text", "days"), [
+    ("If taking an antimalarial, the dose must be stable for at least one month before "
+     "baseline", 30),
+    ("If receiving hydroxychloroquine, dose has remained unchanged for at least 12 weeks", 84),
+    ("If on methotrexate, the dose should be stable for at least 8 weeks prior to screening",
+     56),
+    ("If on an ACE inhibitor, the dosage must have been constant for at least 3 months", 91),
+])
+def test_a_dose_said_to_be_stable_is_a_stable_dose(text, days):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params.get("stable") is True
+    assert criterion.params.get("conditional") is True
+    assert criterion.params["min_duration_days"] == days
+
+
+# ------------------------------------------------- opioids, the same way
+OPIOID_USE = [
+    ("Used opioids in the past 6 months", 183),
+    ("Any opioid use during the previous 30 days", 30),
+    ("Patients who have taken opioid pain medications within 3 months prior to screening", 91),
+]
+
+
+def test_the_opioids_are_a_class_of_coded_members():
+    vocab = load_vocabulary()
+    members = set(vocab.expand("class.opioid"))
+    assert {"drug.morphine", "drug.oxycodone", "drug.tramadol", "drug.codeine"} <= members
+    assert all(vocab[m].code for m in members)
+
+
+@pytest.mark.parametrize(("text", "window"), OPIOID_USE)
+def test_opioid_use_in_a_window_is_read_as_the_class(text, window):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == set(load_vocabulary().expand("class.opioid"))
+    assert criterion.params["window_days"] == window
+
+
+@pytest.mark.parametrize("text", [
+    "History of opioid abuse",
+    "Opioid use disorder",
+    "Opioid-naive patients",
+])
+def test_an_opioid_word_naming_no_opioid_taken_is_not_the_drug(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind != "drug_exposure"
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("Tramadol 50 mg twice daily for knee pain.", Status.MET),
+    ("Taking oxycodone 5 mg at night since the fracture.", Status.MET),
+    ("Pain managed with non-opioid analgesics.", Status.NOT_MET),
+    ("Oral morphine equivalent dose not applicable.", Status.NOT_MET),
+])
+def test_an_opioid_washout_is_decided_on_the_notes(note_parser, sentence, status):
+    criterion = parse_criterion("Any opioid use during the previous 30 days", "exclusion")
+    assert _status(criterion, note_parser, sentence, dt.date(2026, 11, 10)) is status

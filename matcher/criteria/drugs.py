@@ -619,8 +619,9 @@ _PAST_DRUG = re.compile(
 # "Stable treatment", "a stable dose of", "on stable doses", "a fixed regimen".
 _STABLE_DRUG = re.compile(
     r"\b(?:stable|fixed|unchanged)(?:\s+(?:doses?|dosages?|dosing|regimens?|treatments?|"
-    r"therapy))?\b|\b(?:doses?|dosages?|regimens?)\s+(?:must\s+)?(?:have\s+)?(?:been\s+)?"
-    r"(?:stable|unchanged)\b",
+    r"therapy))?\b|\b(?:doses?|dosages?|regimens?)\s+(?:must\s+|should\s+|has\s+|have\s+|is\s+|"
+    r"are\s+|was\s+|were\s+)?(?:have\s+)?(?:be\s+|been\s+)?(?:remained\s+|kept\s+)?"
+    r"(?:stable|unchanged|constant)\b",
     _I,
 )
 
