@@ -229,3 +229,46 @@ def test_an_opioid_word_naming_no_opioid_taken_is_not_the_drug(text):
 def test_an_opioid_washout_is_decided_on_the_notes(note_parser, sentence, status):
     criterion = parse_criterion("Any opioid use during the previous 30 days", "exclusion")
     assert _status(criterion, note_parser, sentence, dt.date(2026, 11, 10)) is status
+
+
+# ------------------------------------------------- "currently or within 3 months"
+@pytest.mark.parametrize(("text", "window"), [
+    ("Patient is receiving immunomodulators currently or within the past three months", 91),
+    ("Prednisone use currently or within the past one month", 30),
+    ("Current or prior (within 3 months) use of immunosuppressive drugs", 91),
+    ("Rituximab currently or in the previous 6 months", 183),
+    ("Belimumab, either currently or within the 6 months before screening", 183),
+])
+def test_now_or_within_a_window_is_one_reading(text, window):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["window_days"] == window
+    assert criterion.params.get("or_current") is True
+    assert not criterion.params.get("current")
+
+
+@pytest.mark.parametrize("text", [
+    "Current or prior treatment with rituximab",
+    "Current or previous use of cyclophosphamide",
+    "Current or past use of belimumab",
+])
+def test_current_or_prior_with_no_window_is_ever(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["window_days"] is None
+    assert not criterion.params.get("current")
+
+
+@pytest.mark.parametrize(("sentence", "written", "status"), [
+    # a course mentioned 2 months ago, not stopped: taken now, though outside the month
+    ("On prednisolone 5 mg daily.", dt.date(2026, 9, 20), Status.MET),
+    # within the month
+    ("Prednisolone 5 mg daily.", dt.date(2026, 11, 10), Status.MET),
+    # stopped 2 months ago: neither now nor within the month
+    ("Prednisolone stopped 2026-09-01.", dt.date(2026, 9, 20), Status.NOT_MET),
+    ("No steroids.", dt.date(2026, 11, 10), Status.NOT_MET),
+])
+def test_now_or_within_counts_either(note_parser, sentence, written, status):
+    criterion = parse_criterion("Prednisone use currently or within the past one month",
+                                "exclusion")
+    assert _status(criterion, note_parser, sentence, written) is status

@@ -642,6 +642,18 @@ _EVER_BEFORE = re.compile(
 )
 
 
+# "currently or within the past 3 months", "current or prior (within 3 months)", "either
+# currently or in the previous 6 months": the drug taken now, or given in the window.
+# "Current or previous use of X" (no window): given ever, which taken now is part of.
+_NOW_OR_PAST = re.compile(
+    r"\b(?:(?:either\s+)?(?:current(?:ly)?|now|ongoing|at\s+present)\s+or\s+"
+    r"(?:(?P<window>(?:(?:recent(?:ly)?|prior|previous(?:ly)?|past)\s*\(\s*)?"
+    r"(?=(?:within|in|during)\s))|(?:prior|previous(?:ly)?|past)\b(?!\s*\())"
+    r")",
+    _I,
+)
+
+
 def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
     """Current, stable and conditional drug use: "currently on AZA" → current;
     "stable antimalarials for ≥ 3 months" → current, held ≥ 91 days, stability left to a
@@ -652,6 +664,14 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
         for m in _EVER_BEFORE.finditer(ctx.main):
             ctx.take(m.start(), m.end(), "drug:ever")
             ever = True
+    now_or_past = _NOW_OR_PAST.search(ctx.main)
+    if now_or_past is not None and (window is not None) == (now_or_past["window"] is not None):
+        # "currently or within the past 3 months", "current or prior (within 3 months)":
+        # either counts (`or_current`); "current or previous use of CYC" is any use ever.
+        ctx.take(now_or_past.start(), now_or_past.end(), "drug:now-or-past")
+        if window is not None:
+            params["or_current"] = True
+        return params
     if window is not None or _PAST_DRUG.search(ctx.main):
         # Use now is read only without a window and without words of a past exposure:
         # "currently or within 3 months", "previous belimumab, as documented at

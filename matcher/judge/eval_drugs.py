@@ -8,6 +8,7 @@ on 2026-07-02 when the as-of date is 2026-11-20.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from matcher.criteria.params import param
@@ -232,6 +233,8 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 
 
 def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    if criterion.params.get("or_current"):
+        return _now_or_within(criterion, timeline)
     if criterion.params.get("current"):
         return _current_drug(criterion, timeline)
     if criterion.params.get("started_within"):
@@ -270,6 +273,23 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
             criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
         )
     return _unknown(criterion, UnknownCause.ABSENT, f"no {names} exposure documented")
+
+
+def _now_or_within(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Prednisone currently or within the past month": given in the window, or taken
+    now (its latest mention in the lookback, not stopped: a course last written 2 months
+    ago is taken now, though outside the month). Either met is met; both not met is not
+    met; otherwise a person checks."""
+    within = replace(criterion, params={**criterion.params, "or_current": False})
+    now = replace(criterion, params={**criterion.params, "or_current": False, "current": True,
+                                     "window_days": LOOKBACK_DAYS})
+    results = [_drug_exposure_as_read(within, timeline), _current_drug(now, timeline)]
+    for result in results:
+        if result.status is Status.MET:
+            return result
+    if all(r.status is Status.NOT_MET for r in results):
+        return results[0]
+    return next(r for r in results if r.status is not Status.NOT_MET)
 
 
 def _started_within(criterion: Criterion, timeline: Timeline) -> CriterionResult:
