@@ -272,3 +272,25 @@ def test_now_or_within_counts_either(note_parser, sentence, written, status):
     criterion = parse_criterion("Prednisone use currently or within the past one month",
                                 "exclusion")
     assert _status(criterion, note_parser, sentence, written) is status
+
+
+# ------------------------------------------------- probiotics, often listed with antibiotics
+@pytest.mark.parametrize(("text", "window"), [
+    ("Antibiotic or probiotic use in the previous 90 days", 90),
+    ("Use of probiotics within 4 weeks before screening", 28),
+])
+def test_probiotics_are_a_drug_the_criteria_name(text, window):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert "drug.probiotic" in criterion.params["drugs"]
+    assert criterion.params["window_days"] == window
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("Taking a daily probiotic since the antibiotics.", True),
+    ("Started Florastor for diarrhoea.", True),
+    ("Urine culture grew Lactobacillus, likely contaminant.", False),
+])
+def test_the_notes_find_probiotics_not_their_organisms(note_parser, sentence, found):
+    concepts = {f.concept for f in note_parser.parse(sentence, "n", dt.date(2026, 11, 1))}
+    assert ("drug.probiotic" in concepts) is found
