@@ -294,3 +294,60 @@ def test_probiotics_are_a_drug_the_criteria_name(text, window):
 def test_the_notes_find_probiotics_not_their_organisms(note_parser, sentence, found):
     concepts = {f.concept for f in note_parser.parse(sentence, "n", dt.date(2026, 11, 1))}
     assert ("drug.probiotic" in concepts) is found
+
+
+# ------------------------------------------------- antiplatelets
+@pytest.mark.parametrize(("text", "drugs"), [
+    ("Use of antiplatelet agents within 7 days before screening", None),
+    ("Aspirin within 2 weeks prior to randomization", {"drug.aspirin"}),
+    ("Clopidogrel or ticagrelor within 14 days of screening",
+     {"drug.clopidogrel", "drug.ticagrelor"}),
+])
+def test_antiplatelet_use_in_a_window_is_read(text, drugs):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    wanted = drugs or set(load_vocabulary().expand("class.antiplatelet"))
+    assert set(criterion.params["drugs"]) == wanted
+    assert criterion.params["window_days"] == 14 if drugs else 7
+
+
+@pytest.mark.parametrize("text", [
+    "Dual antiplatelet therapy",
+    "Aspirin-exacerbated respiratory disease",
+])
+def test_dual_antiplatelet_therapy_is_not_any_antiplatelet(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind != "drug_exposure"
+
+
+@pytest.mark.parametrize(("sentence", "concept"), [
+    ("Aspirin 81 mg daily for antiphospholipid syndrome.", "drug.aspirin"),
+    ("Clopidogrel 75 mg od since the stent.", "drug.clopidogrel"),
+    ("Remains on antiplatelet therapy.", "class.antiplatelet"),
+])
+def test_the_notes_find_the_antiplatelets(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}
+
+
+# ------------------------------------------------- drug allergies with examples
+@pytest.mark.parametrize("text", [
+    "Those with a history of drug allergies (aspirin, antibiotics, etc.)",
+    "History of drug allergies such as rituximab or belimumab",
+    "Known drug allergy (e.g. to penicillin or amoxicillin)",
+    "Allergy to medications including NSAIDs and opioids",
+])
+def test_drug_allergies_named_by_examples_are_any_drug_allergy(text):
+    # the drugs named are examples: read as an allergy to them only, a documented allergy
+    # to another drug would call the patient eligible
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert "example" in (criterion.manual_reason or "")
+
+
+@pytest.mark.parametrize("text", [
+    "Known hypersensitivity to rituximab or other anti-CD20 antibodies",
+    "Drug allergy to amoxicillin",
+])
+def test_an_allergy_to_named_drugs_still_reads(text):
+    assert parse_criterion(text, "exclusion").kind == "allergy"
