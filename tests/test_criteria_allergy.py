@@ -258,7 +258,7 @@ JUDGEMENTS: list[tuple[str, tuple[str, ...], Status]] = [
     (RITUXIMAB, ("Not allergic to rituximab, not allergic to obinutuzumab, ofatumumab or "
                  "ocrelizumab.",), Status.NOT_MET),
     (RITUXIMAB, ("Seen in clinic. Creatinine 88.",), Status.MANUAL),  # no allergy record
-    (RITUXIMAB, ("Allergies: Bactrim (rash).",), Status.UNKNOWN),  # not named: may be any
+    (RITUXIMAB, ("Allergies: sulfa drugs (rash).",), Status.UNKNOWN),  # not named: may be any
     (RITUXIMAB, ("Allergic to biologics.",), Status.UNKNOWN),  # a class wider than asked
     (RITUXIMAB, ("?allergy to rituximab",), Status.UNKNOWN),
     (RITUXIMAB, ("NKDA.", "Allergies: rituximab (urticaria)"), Status.MET),

@@ -75,6 +75,25 @@ _CLASSES_OF_DRUG = ("drug", "drug_class")
 _NUMBER = re.compile(r"(?<![\w-])\d")  # a dose or a count, not "anti-CD20"
 
 
+# "drug allergies (aspirin, antibiotics, etc.)", "allergy to medications such as NSAIDs":
+# an allergy to any drug, the drugs named only examples. Read as an allergy to them, a
+# documented allergy to another drug would be no allergy; like "known drug allergy", it is
+# left to a person (an allergy list names agents the vocabulary does not know).
+_ANY_DRUG = re.compile(
+    r"\b(?:drugs?|medications?|medicines?)\s+(?:allerg|hypersensitiv|intoleran)|"
+    r"\b(?:allerg\w*|hypersensitiv\w*|intoleran\w*)\s+(?:to\s+)?(?:any\s+)?"
+    r"(?:drugs?|medications?|medicines?)\b(?!\s+(?:to|of)\b)",
+    _I,
+)
+_EXAMPLES = re.compile(
+    r"\b(?:such\s+as|including|includes?|e\.\s?g\b|eg\b|for\s+(?:example|instance)|like)|"
+    r"\betc\b",
+    _I,
+)
+EXAMPLES_REASON = (
+    "an allergy to any drug (the drugs named are examples) must be checked by a person: an "
+    "allergy list names agents the vocabulary does not know"
+)
 _OTHER_BEFORE = re.compile(r"\b(?:any\s+)?other\s+$", _I)
 
 
@@ -121,6 +140,8 @@ def read(
     drugs = [t for t in terms if vocab[t.concept_id].category in _CLASSES_OF_DRUG]
     if not drugs:
         return None
+    if _ANY_DRUG.search(main) and _EXAMPLES.search(main):
+        return AllergyReading("manual", manual_reason=EXAMPLES_REASON)
     spans = [(m.start(), m.end(), "allergy:cue") for m in cues]
     spans += [(t.start, t.end, "allergy:agent") for t in drugs]
     severe = [(m.start(), m.end(), "allergy:severity") for m in _SEVERE.finditer(main)]

@@ -64,7 +64,7 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     named = ctx.concepts("drug", "drug_class")
     optional = _optional_drugs(ctx)
     named = [c for c in named if c not in optional]
-    if not named:
+    if not named or _treatment_of_a_condition(ctx):
         return None
     first = ctx.vocab[named[0]]
     key = ctx.key(first.key)
@@ -289,6 +289,30 @@ def _ever_beside_window(ctx: _Ctx) -> bool:
     return False
 
 
+# "Infection requiring systemic antibiotics", "pneumonia that required IV antibiotics":
+# a drug the vocabulary marks `requiring_reads_condition` says how a condition was
+# treated; the condition is the criterion, read by the diagnosis reader (which leaves the
+# treatment to a person), not an antibiotic exposure. ("Lupus nephritis requiring
+# cyclophosphamide" stays the drug, for that indication.)
+_REQUIRING = re.compile(
+    r"\b(?:requiring|required|requires|require|needing|needed|need\s+for)\s+"
+    r"(?:(?:treatment|therapy)\s+with\s+)?(?:(?:systemic|oral|intravenous|iv|parenteral)"
+    r"(?:\s*(?:,|/|or|and)\s*(?:systemic|oral|intravenous|iv|parenteral))*\s+)?$",
+    _I,
+)
+
+
+def _treatment_of_a_condition(ctx: _Ctx) -> bool:
+    drugs = ctx.mentions("drug", "drug_class")
+    conditions = ctx.mentions("diagnosis")
+    return bool(drugs and conditions) and all(
+        ctx.vocab[t.concept_id].attrs.get("requiring_reads_condition")
+        and _REQUIRING.search(ctx.main[max(0, t.start - 60) : t.start])
+        and any(c.end <= t.start for c in conditions)
+        for t in drugs
+    )
+
+
 def _optional_drugs(ctx: _Ctx) -> set[str]:
     """ "MMF with or without other immunosuppressants": the drugs after "with or
     without" are neither required nor excluded; the clause is read and they leave the
@@ -375,6 +399,9 @@ def _unrecorded_route(ctx: _Ctx) -> str | None:
     parenteral = _parenteral_steroid(ctx, drugs)
     if parenteral and parenteral not in routes:
         routes.append(parenteral)
+    for written in _written_route(ctx, drugs):
+        if written not in routes:
+            routes.append(written)
     if not routes and _SYSTEMIC.search(ctx.main):
         # "Systemic corticosteroids within 8 weeks": a note's "hydrocortisone" may be a
         # cream; the evaluator decides on the steroids named only for systemic use.
@@ -415,6 +442,44 @@ def _parenteral_steroid(ctx: _Ctx, drugs: list[TermMatch]) -> str | None:
         if before is not None or _INJECTED_AFTER.match(ctx.main[term.end : term.end + 20]):
             return "intravenously or intramuscularly"
     return None
+
+
+# "intravenous antibiotics", "oral or IV antibiotics", "antibiotics given intravenously":
+# a route written beside a drug the vocabulary marks `routes_unrecorded` (an antibiotic is
+# given by mouth or by vein, and a note's "ceftriaxone" does not keep which). Read as the
+# drug alone, "oral antibiotics within 14 days" would exclude a patient given IV ones.
+_ROUTE_WORD = (r"(?:intravenous(?:ly)?|i\.v\.|iv|intramuscular(?:ly)?|i\.m\.|im|oral(?:ly)?|"
+               r"subcutaneous(?:ly)?|s\.c\.|sc|parenteral(?:ly)?|by\s+mouth|per\s+os)")
+_WRITTEN_ROUTE_BEFORE = re.compile(
+    rf"\b{_ROUTE_WORD}(?:(?:\s*[,/]\s*|\s+(?:and/or|or|and)\s+|\s+){_ROUTE_WORD})*"
+    r"(?:\s*\(\s*\w+\s*\))?(?:\s+(?:administration|use|treatment)\s+(?:of|with))?\s*$", _I)
+_WRITTEN_ROUTE_AFTER = re.compile(
+    rf"^\s*(?:\(\s*)?(?:given\s+|administered\s+)?{_ROUTE_WORD}"
+    rf"(?:(?:\s*[,/]\s*|\s+(?:and/or|or|and)\s+){_ROUTE_WORD})*(?!\w)", _I)
+_ROUTE_NAMES = {"intravenous": "intravenously", "iv": "intravenously", "i.v.": "intravenously",
+                "intramuscular": "intramuscularly", "im": "intramuscularly",
+                "i.m.": "intramuscularly", "subcutaneous": "subcutaneously",
+                "sc": "subcutaneously", "s.c.": "subcutaneously", "oral": "orally",
+                "by mouth": "orally",
+                "per os": "orally", "parenteral": "parenterally"}
+
+
+def _written_route(ctx: _Ctx, drugs: list[TermMatch]) -> list[str]:
+    routes: list[str] = []
+    for term in drugs:
+        if not ctx.vocab[term.concept_id].attrs.get("routes_unrecorded"):
+            continue
+        before = _WRITTEN_ROUTE_BEFORE.search(ctx.main[max(0, term.start - 60) : term.start])
+        after = _WRITTEN_ROUTE_AFTER.match(ctx.main[term.end : term.end + 60])
+        for found in (before, after):
+            if found is None:
+                continue
+            for word in re.finditer(_ROUTE_WORD, found.group(0), _I):
+                said = " ".join(word.group(0).lower().split())
+                name = _ROUTE_NAMES.get(said.removesuffix("ly"), said)
+                if name not in routes:
+                    routes.append(name)
+    return routes
 
 
 def _manual_exception(ctx: _Ctx) -> str | None:
@@ -554,8 +619,9 @@ _PAST_DRUG = re.compile(
 # "Stable treatment", "a stable dose of", "on stable doses", "a fixed regimen".
 _STABLE_DRUG = re.compile(
     r"\b(?:stable|fixed|unchanged)(?:\s+(?:doses?|dosages?|dosing|regimens?|treatments?|"
-    r"therapy))?\b|\b(?:doses?|dosages?|regimens?)\s+(?:must\s+)?(?:have\s+)?(?:been\s+)?"
-    r"(?:stable|unchanged)\b",
+    r"therapy))?\b|\b(?:doses?|dosages?|regimens?)\s+(?:must\s+|should\s+|has\s+|have\s+|is\s+|"
+    r"are\s+|was\s+|were\s+)?(?:have\s+)?(?:be\s+|been\s+)?(?:remained\s+|kept\s+)?"
+    r"(?:stable|unchanged|constant)\b",
     _I,
 )
 
@@ -576,6 +642,18 @@ _EVER_BEFORE = re.compile(
 )
 
 
+# "currently or within the past 3 months", "current or prior (within 3 months)", "either
+# currently or in the previous 6 months": the drug taken now, or given in the window.
+# "Current or previous use of X" (no window): given ever, which taken now is part of.
+_NOW_OR_PAST = re.compile(
+    r"\b(?:(?:either\s+)?(?:current(?:ly)?|now|ongoing|at\s+present)\s+or\s+"
+    r"(?:(?P<window>(?:(?:recent(?:ly)?|prior|previous(?:ly)?|past)\s*\(\s*)?"
+    r"(?=(?:within|in|during)\s))|(?:prior|previous(?:ly)?|past)\b(?!\s*\())"
+    r")",
+    _I,
+)
+
+
 def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
     """Current, stable and conditional drug use: "currently on AZA" → current;
     "stable antimalarials for ≥ 3 months" → current, held ≥ 91 days, stability left to a
@@ -586,6 +664,14 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
         for m in _EVER_BEFORE.finditer(ctx.main):
             ctx.take(m.start(), m.end(), "drug:ever")
             ever = True
+    now_or_past = _NOW_OR_PAST.search(ctx.main)
+    if now_or_past is not None and (window is not None) == (now_or_past["window"] is not None):
+        # "currently or within the past 3 months", "current or prior (within 3 months)":
+        # either counts (`or_current`); "current or previous use of CYC" is any use ever.
+        ctx.take(now_or_past.start(), now_or_past.end(), "drug:now-or-past")
+        if window is not None:
+            params["or_current"] = True
+        return params
     if window is not None or _PAST_DRUG.search(ctx.main):
         # Use now is read only without a window and without words of a past exposure:
         # "currently or within 3 months", "previous belimumab, as documented at

@@ -262,7 +262,7 @@ _WINDOWS = (
     re.compile(
         rf"(?<![\d.,]){_AMOUNT}\s*{_UNIT}\s*(?:\w+\s+)?(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?"
         r"(?:screening|enrol|enroll|randomi|baseline|first|day|study|signing|consent|"
-        r"infusion|lymphodepletion|cell|apheresis|leuka?pheresis|inclusion|visit|entry|"
+        r"infusion|lymphodepletion|cell|apheresis|leuka?pheresis|inclusion|recruit|visit|entry|"
         r"treatment|dosing)",
         _I,
     ),
@@ -371,8 +371,9 @@ def _duration(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[in
 
 # "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
 _CURRENT_DRUG = re.compile(
-    r"\b(?:currently|current|ongoing|still|maintenance)\b|\bat\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
-    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion)"
+    r"\b(?:currently|current|ongoing|still|maintenance)\b|"
+    r"\bat\s+(?:(?:the\s+)?time\s+of\s+)?(?:the\s+)?"
+    r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion|recruitment)"
     r"(?:\s+visit)?\b",
     _I,
 )

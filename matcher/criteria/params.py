@@ -170,6 +170,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "dose_judged": _opt("text"),
         # "HCQ started within 3 months": a course whose first day is in the window.
         "started_within": _opt("bool", False),
+        # "currently or within the past 3 months": the drug taken now (latest mention in
+        # the lookback, not stopped) or given in the window; either counts.
+        "or_current": _opt("bool", False),
     },
     "lab": _LAB,
     "vital": _LAB,

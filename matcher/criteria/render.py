@@ -170,7 +170,8 @@ def _drug_use(p: dict[str, Any], vocab: Vocabulary) -> str:
     if p.get("started_within"):
         return f"{names} started (a course whose first day is) {_window(p.get('window_days'))}"
     if not p.get("current"):
-        return f"{names}{_dose_limits(p, vocab)} given {_window(p.get('window_days'))}"
+        given = f"{names}{_dose_limits(p, vocab)} given {_window(p.get('window_days'))}"
+        return f"{given}, or taken now" if p.get("or_current") else given
     # "currently on", "stable for ≥ 3 months", "if using HCQ, ...": what is checked now.
     text = f"{names}{_dose_limits(p, vocab)} currently taken (latest mention within " \
         f"{p.get('window_days')} days, not stopped)"

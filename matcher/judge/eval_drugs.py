@@ -8,6 +8,7 @@ on 2026-07-02 when the as-of date is 2026-11-20.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from matcher.criteria.params import param
@@ -232,6 +233,8 @@ def _drug_exposure(criterion: Criterion, timeline: Timeline) -> CriterionResult:
 
 
 def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    if criterion.params.get("or_current"):
+        return _now_or_within(criterion, timeline)
     if criterion.params.get("current"):
         return _current_drug(criterion, timeline)
     if criterion.params.get("started_within"):
@@ -270,6 +273,23 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
             criterion, Status.NOT_MET, f"no {names} exposure documented; confirm at screening"
         )
     return _unknown(criterion, UnknownCause.ABSENT, f"no {names} exposure documented")
+
+
+def _now_or_within(criterion: Criterion, timeline: Timeline) -> CriterionResult:
+    """ "Prednisone currently or within the past month": given in the window, or taken
+    now (its latest mention in the lookback, not stopped: a course last written 2 months
+    ago is taken now, though outside the month). Either met is met; both not met is not
+    met; otherwise a person checks."""
+    within = replace(criterion, params={**criterion.params, "or_current": False})
+    now = replace(criterion, params={**criterion.params, "or_current": False, "current": True,
+                                     "window_days": LOOKBACK_DAYS})
+    results = [_drug_exposure_as_read(within, timeline), _current_drug(now, timeline)]
+    for result in results:
+        if result.status is Status.MET:
+            return result
+    if all(r.status is Status.NOT_MET for r in results):
+        return results[0]
+    return next(r for r in results if r.status is not Status.NOT_MET)
 
 
 def _started_within(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -346,7 +366,7 @@ def _qualified_exposure(
         elif _OPS[limit["dose_op"]](dose, float(limit["dose_value"])):
             counting.append(finding)
     if counting:
-        decided = [f for f in counting if _route_decided(params, f)]
+        decided = [f for f in counting if _route_decided(params, f, timeline.vocabulary)]
         latest = _latest(decided or counting, timeline)
         assert latest is not None
         found = f"{_label(timeline.vocabulary, latest.concept)} on {_when(latest, timeline)}"
@@ -374,12 +394,15 @@ def _person_checks(params: dict[str, Any]) -> str | None:
     return None
 
 
-def _route_decided(params: dict[str, Any], finding: Finding) -> bool:
+def _route_decided(params: dict[str, Any], finding: Finding, vocabulary: Vocabulary) -> bool:
     """A "systemic" route the finding itself shows: a drug other than a glucocorticoid
     (azathioprine is taken systemically), or a steroid named only for systemic use
-    ("prednisone"; "hydrocortisone" may be a cream)."""
+    ("prednisone"; "hydrocortisone" may be a cream). A drug the vocabulary marks
+    `topical_forms` ("metronidazole", a gel too) never shows it."""
     if params.get("route") != SYSTEMIC_ROUTE or params.get("indication"):
         return False
+    if finding.concept in vocabulary and vocabulary[finding.concept].attrs.get("topical_forms"):
+        return False  # "metronidazole" may be the gel, "antibiotics" the drops
     return finding.concept != "drug.glucocorticoid" or systemic_steroid(finding.text)
 
 
@@ -464,7 +487,8 @@ def _current_drug(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # tacrolimus": what it is given for, or how, is not in the notes; taking it now is
         # left to a person.
         states = [("unknown", f"{why}: {unread_qualifier}", [])
-                  if state == "met" and not all(_route_decided(params, f) for f in found)
+                  if state == "met"
+                  and not all(_route_decided(params, f, timeline.vocabulary) for f in found)
                   else (state, why, found) for state, why, found in states]  # fmt: skip
     reasons = "; ".join(why for _, why, _ in states)
     evidence = [f for _, _, found in states for f in found]
