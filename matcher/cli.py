@@ -402,20 +402,18 @@ def match(
         unreviewed = ";".join(c.criterion.key for c in protocol.unreviewed)
         header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
-            + [c.key for c in loaded.criteria] + (["p_eligible"] if model else [])
-            + ["protocol_version", "unreviewed"]
+            + [c.key for c in loaded.criteria] + ["protocol_version", "unreviewed"]
+            + (["p_eligible"] if model else [])
         )
         rows = (
             [r.rank, r.patient_id, r.status, r.score, *_counts(r).values()]
-            + [c.status for c in r.results]
+            + [c.status for c in r.results] + [protocol.version, unreviewed]
             + ([round(p_eligible[r.patient_id], 4)] if model else [])
-            + [protocol.version, unreviewed]
             for r in shown
         )
         click.echo(csv_text(header, rows), nl=False)
         return
     click.echo(f"{loaded.trial_id}: {loaded.title}")
-    click.echo(f"protocol: {_protocol_label(protocol)}")
     click.echo(f"as of {when}; {len(results)} patient(s)"
                + (f"; p = eligibility model {model.version}" if model else ""))
     click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  met/not/unk/man"
@@ -427,6 +425,8 @@ def match(
             f"{c['met']}/{c['not_met']}/{c['unknown']}/{c['manual']}"
             + (f"  {p_eligible[r.patient_id]:5.2f}" if model else "")
         )
+    # Under the table, so that the title, as-of and header lines keep their places.
+    click.echo(f"protocol: {_protocol_label(protocol)}")
 
 
 def _protocol_in_use(store: Any, from_file: Any) -> Any:

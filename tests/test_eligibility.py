@@ -273,19 +273,19 @@ def test_match_shows_the_probability_and_no_model_turns_it_off(example_db, fitte
 
     table = runner.invoke(cli, base)
     assert table.exit_code == 0, table.output
-    assert model.version in table.output and table.output.splitlines()[2].endswith("p")
+    assert model.version in table.stdout and table.stdout.splitlines()[2].endswith("p")
 
-    payload = json.loads(runner.invoke(cli, [*base, "--format", "json"]).output)
+    payload = json.loads(runner.invoke(cli, [*base, "--format", "json"]).stdout)
     jsonschema.validate(payload, SCHEMA)
     assert payload["eligibility_model"] == model.version
     assert all(0 <= p["p_eligible"] <= 1 for p in payload["patients"])
 
-    csv_out = runner.invoke(cli, [*base, "--format", "csv"]).output
+    csv_out = runner.invoke(cli, [*base, "--format", "csv"]).stdout
     assert csv_out.splitlines()[0].endswith(",p_eligible")
 
     off = runner.invoke(cli, [*base, "--no-model", "--format", "json"])
     assert off.exit_code == 0, off.output
-    payload_off = json.loads(off.output)
+    payload_off = json.loads(off.stdout)
     assert "eligibility_model" not in payload_off
     assert all("p_eligible" not in p for p in payload_off["patients"])
     assert "p =" not in runner.invoke(cli, [*base, "--no-model"]).output
