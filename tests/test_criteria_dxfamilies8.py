@@ -1,0 +1,171 @@
+"""Diagnosis families registry authors write again and again that the reader left manual
+(issue 12, round 8), read on both sides of the one vocabulary: the registry item and the
+clinic-note sentence.
+
+- **connective tissue disease** as a group: "other connective tissue disease",
+  "coexisting collagen vascular disease", "another CTD" in an SLE, Sjögren's or systemic
+  sclerosis trial. SLE, systemic sclerosis, Sjögren's syndrome, inflammatory myopathy and
+  mixed/undifferentiated CTD are its members (they imply it); "other" leaves the trial's
+  own disease out, and in a trial whose own condition is unknown the group waits for a
+  person (it may be the trial's own disease).
+- an **overlap syndrome** of the rheumatic diseases ("SLE/scleroderma overlap") is read as
+  the mixed connective tissue disease concept; an asthma-COPD or autoimmune-hepatitis
+  overlap is not.
+- **systemic** infections: "systemic infections" is an infection present now (as "systemic
+  infection" already was), "systemic bacterial, fungal or viral infection" is infection.
+- **IgG4-related disease**.
+- **central nervous system (CNS) disorders** with the abbreviation bracketed inside the
+  name, and **post-herpetic neuralgia** (a zoster complication).
+
+The sentences are written here in the ways sponsors and clinicians word them; none is
+copied from a registry record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from matcher.criteria import parse_eligibility_text
+from matcher.model import Assertion, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from tests.test_criteria_vocabulary import _found, _mention, _status
+
+SLE_TRIAL = ["A study of drug X in adults with systemic lupus erythematosus"]
+SSC_TRIAL = ["Drug Y for skin fibrosis in diffuse cutaneous systemic sclerosis"]
+SJOGREN_TRIAL = ["Hydroxychloroquine for dry eyes in primary Sjögren's syndrome"]
+ASTHMA_TRIAL = ["An inhaled drug Z in adults with moderate asthma"]
+ON = dt.date(2026, 9, 1)
+
+
+def _exclusions(item: str, about: list[str]) -> list[Any]:
+    return parse_eligibility_text(f"Exclusion Criteria:\n\n* {item}\n", about=about)
+
+
+# ------------------------------------------------------------------ registry items
+# (exclusion in a sponsor's words, trial, concepts, params that must hold)
+ITEMS: list[tuple[str, list[str], list[str], dict[str, Any]]] = [
+    # connective tissue disease: "other" leaves the trial's own disease out
+    ("Other connective tissue disease", SLE_TRIAL, ["dx.ctd"],
+     {"except_concepts": ["dx.lupus_nephritis", "dx.sle"]}),
+    ("Any other connective tissue disorder", SSC_TRIAL, ["dx.ctd"],
+     {"except_concepts": ["dx.systemic_sclerosis"]}),
+    ("Coexisting connective tissue disease other than Sjögren's syndrome", SJOGREN_TRIAL,
+     ["dx.ctd"], {"except_concepts": ["dx.sjogren"]}),
+    ("Connective tissue disease other than systemic sclerosis", SSC_TRIAL, ["dx.ctd"],
+     {"except_concepts": ["dx.systemic_sclerosis"]}),
+    ("Another collagen vascular disease", SJOGREN_TRIAL, ["dx.ctd"],
+     {"except_concepts": ["dx.sjogren"]}),
+    ("History of connective tissue disease", ASTHMA_TRIAL, ["dx.ctd"], {}),
+    ("Known collagen disease", ASTHMA_TRIAL, ["dx.ctd"], {}),
+    # overlap syndromes of the rheumatic diseases
+    ("Overlap syndrome", SLE_TRIAL, ["dx.mctd"], {}),
+    ("Patients with an overlap syndrome", SSC_TRIAL, ["dx.mctd"], {}),
+    # systemic infections
+    ("Systemic infections", ASTHMA_TRIAL, ["dx.active_infection"], {}),
+    ("History of systemic fungal infection", ASTHMA_TRIAL, ["dx.infection"], {}),
+    ("Active systemic bacterial infection", ASTHMA_TRIAL, ["dx.infection"],
+     {"temporality": "current"}),
+    # IgG4-related disease
+    ("IgG4-related disease", SJOGREN_TRIAL, ["dx.igg4rd"], {}),
+    ("History of IgG4-RD", SJOGREN_TRIAL, ["dx.igg4rd"], {}),
+    ("IgG4 related sclerosing disease", SJOGREN_TRIAL, ["dx.igg4rd"], {}),
+    # central nervous system disorders, abbreviation bracketed inside the name
+    ("Central nervous system (CNS) disorders", ASTHMA_TRIAL, ["dx.neurological_disease"],
+     {}),
+    ("Central nervous system (CNS) disease", ASTHMA_TRIAL, ["dx.neurological_disease"], {}),
+    # post-herpetic neuralgia, a zoster complication
+    ("Post-herpetic neuralgia", ASTHMA_TRIAL, ["dx.herpes_zoster"], {}),
+    ("History of postherpetic neuralgia within the past year", ASTHMA_TRIAL,
+     ["dx.herpes_zoster"], {"window_days": 365}),
+]
+
+
+@pytest.mark.parametrize(("text", "about", "concepts", "extra"), ITEMS,
+                         ids=[f"{r[0]}-{i}" for i, r in enumerate(ITEMS)])
+def test_an_exclusion_naming_a_family_member_is_read_as_its_concept(text, about, concepts,
+                                                                   extra):
+    (criterion,) = _exclusions(text, about)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    got = {k: sorted(v) if isinstance(v, list) else v
+           for k, v in ((k, criterion.params.get(k)) for k in extra)}
+    assert got == extra
+
+
+# A group that holds the trial's own disease: excluding it whole would refuse every
+# patient of the trial, and in a trial of unknown condition it may be the trial's own.
+@pytest.mark.parametrize(("text", "about"), [
+    ("Connective tissue disease", SLE_TRIAL),
+    ("Collagen vascular disease", SSC_TRIAL),
+    ("Connective tissue disease", []),
+])
+def test_a_connective_tissue_disease_exclusion_never_refuses_the_trial_s_own_population(
+        text, about):
+    (criterion,) = _exclusions(text, about)
+    assert criterion.kind == "manual"
+
+
+# "Overlap" of other diseases is no rheumatic overlap syndrome.
+@pytest.mark.parametrize("text", ["Asthma-COPD overlap syndrome",
+                                  "Autoimmune hepatitis overlap syndrome"])
+def test_a_non_rheumatic_overlap_syndrome_is_not_read_as_mixed_ctd(text):
+    criteria = _exclusions(text, ASTHMA_TRIAL)
+    assert all("dx.mctd" not in c.params.get("concepts", ()) for c in criteria)
+
+
+# ------------------------------------------------------------------ the evaluator
+OTHER_CTD = "Other connective tissue disease"
+EVALUATED = [
+    ([_mention("dx.sle", ON)], Status.NOT_MET),
+    ([_mention("dx.sle", ON), _mention("dx.lupus_nephritis", ON)], Status.NOT_MET),
+    ([_mention("dx.sle", ON), _mention("dx.systemic_sclerosis", ON)], Status.MET),
+    ([_mention("dx.sle", ON), _mention("dx.sjogren", ON)], Status.MET),
+    ([_mention("dx.sle", ON), _mention("dx.myositis", ON)], Status.MET),
+    ([_mention("dx.sle", ON), _mention("dx.mctd", ON)], Status.MET),
+    ([_mention("dx.sle", ON), _mention("dx.ctd", ON)], Status.MET),
+    ([_mention("dx.sle", ON), _mention("dx.ctd", ON, Assertion.NEGATED)], Status.NOT_MET),
+]
+
+
+@pytest.mark.parametrize(("findings", "status"), EVALUATED,
+                         ids=[str(i) for i in range(len(EVALUATED))])
+def test_other_connective_tissue_disease_in_an_sle_trial_is_decided_by_the_other_members(
+        findings, status):
+    (criterion,) = _exclusions(OTHER_CTD, SLE_TRIAL)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert _status(criterion, *findings) is status
+
+
+# ------------------------------------------------------------------ clinic notes
+@pytest.fixture(scope="module")
+def parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+NOTES: list[tuple[str, str, list[str]]] = [
+    ("Connective tissue disease with Raynaud's and arthralgia, ANA 1:640.",
+     "dx.ctd", ["affirmed"]),
+    ("No features of a connective tissue disease.", "dx.ctd", ["negated"]),
+    ("CTD-associated interstitial lung disease, on MMF.", "dx.ctd", ["affirmed"]),
+    ("SLE/systemic sclerosis overlap syndrome diagnosed in 2019.", "dx.mctd", ["affirmed"]),
+    ("Asthma-COPD overlap syndrome, on inhaled steroids.", "dx.mctd", []),
+    ("Admitted with a systemic fungal infection in May.", "dx.infection", ["affirmed"]),
+    ("IgG4-related disease with submandibular gland swelling.", "dx.igg4rd", ["affirmed"]),
+    ("Serum IgG4 normal; no evidence of IgG4-RD.", "dx.igg4rd", ["negated"]),
+    ("Persistent post-herpetic neuralgia on gabapentin.", "dx.herpes_zoster", ["affirmed"]),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "assertions"), NOTES,
+                         ids=[f"{r[0]}-{r[1]}" for r in NOTES])
+def test_a_note_sentence_yields_the_family_finding(parser, text, concept, assertions):
+    assert _found(parser, text, concept) == assertions
+
+
+def test_the_connective_tissue_disease_concept_carries_a_standard_code():
+    from matcher.nlp.vocab import load_vocabulary
+    vocab = load_vocabulary()
+    assert vocab["dx.ctd"].code and vocab["dx.igg4rd"].code
