@@ -13,7 +13,13 @@ clinic-note sentence.
   overlap is not.
 - **systemic** infections: "systemic infections" is an infection present now (as "systemic
   infection" already was), "systemic bacterial, fungal or viral infection" is infection.
-- **IgG4-related disease**.
+- **IgG4-related disease**, and end-stage renal disease in the European wording
+  "terminal renal failure".
+- **autoimmune disease** with no "other": the whole group, SLE included (the vocabulary's
+  "other autoimmune disease" leaves lupus out). Notes name the disease, seldom the group,
+  and the vocabulary does not know every autoimmune disease, so a patient with no member
+  documented is unknown rather than "not met"; in a trial of an autoimmune disease the
+  group holds the trial's own and waits for a person unless its words leave it out.
 - **central nervous system (CNS) disorders** with the abbreviation bracketed inside the
   name, and **post-herpetic neuralgia** (a zoster complication).
 
@@ -37,6 +43,7 @@ SLE_TRIAL = ["A study of drug X in adults with systemic lupus erythematosus"]
 SSC_TRIAL = ["Drug Y for skin fibrosis in diffuse cutaneous systemic sclerosis"]
 SJOGREN_TRIAL = ["Hydroxychloroquine for dry eyes in primary Sjögren's syndrome"]
 ASTHMA_TRIAL = ["An inhaled drug Z in adults with moderate asthma"]
+APS_TRIAL = ["Hydroxychloroquine for thrombosis prevention in antiphospholipid syndrome"]
 ON = dt.date(2026, 9, 1)
 
 
@@ -72,6 +79,26 @@ ITEMS: list[tuple[str, list[str], list[str], dict[str, Any]]] = [
     ("IgG4-related disease", SJOGREN_TRIAL, ["dx.igg4rd"], {}),
     ("History of IgG4-RD", SJOGREN_TRIAL, ["dx.igg4rd"], {}),
     ("IgG4 related sclerosing disease", SJOGREN_TRIAL, ["dx.igg4rd"], {}),
+    # end-stage renal disease as European sponsors word it
+    ("Terminal renal failure", ASTHMA_TRIAL, ["dx.esrd"], {}),
+    ("Chronic terminal renal disease", ASTHMA_TRIAL, ["dx.esrd"], {}),
+    # autoimmune disease, the whole group
+    ("History of autoimmune disease", ASTHMA_TRIAL, ["dx.autoimmune"], {}),
+    ("Known auto-immune disorders", ASTHMA_TRIAL, ["dx.autoimmune"], {}),
+    ("Systemic autoimmune disease", ASTHMA_TRIAL, ["dx.autoimmune"], {}),
+    # the trial's disease named, and the groups it belongs to, left out with it
+    ("Autoimmune disease other than systemic sclerosis", SSC_TRIAL, ["dx.autoimmune"],
+     {"except_concepts": ["dx.autoimmune_other", "dx.ctd", "dx.systemic_sclerosis"]}),
+    # ... but not the group's other members: Sjögren's syndrome still counts
+    ("Autoimmune disease other than SLE", SLE_TRIAL, ["dx.autoimmune"],
+     {"except_concepts": ["dx.ctd", "dx.lupus_nephritis", "dx.sle"]}),
+    # "other autoimmune disease" means lupus is the trial's own only in a lupus trial
+    ("Other autoimmune diseases", SLE_TRIAL, ["dx.autoimmune_other"], {}),
+    ("Other autoimmune diseases", APS_TRIAL, ["dx.autoimmune_other"], {}),
+    ("Other systemic autoimmune diseases", SJOGREN_TRIAL, ["dx.autoimmune"],
+     {"except_concepts": ["dx.ctd", "dx.sjogren"]}),
+    ("Any other autoimmune disease", SSC_TRIAL, ["dx.autoimmune"],
+     {"except_concepts": ["dx.autoimmune_other", "dx.ctd", "dx.systemic_sclerosis"]}),
     # central nervous system disorders, abbreviation bracketed inside the name
     ("Central nervous system (CNS) disorders", ASTHMA_TRIAL, ["dx.neurological_disease"],
      {}),
@@ -101,6 +128,9 @@ def test_an_exclusion_naming_a_family_member_is_read_as_its_concept(text, about,
     ("Connective tissue disease", SLE_TRIAL),
     ("Collagen vascular disease", SSC_TRIAL),
     ("Connective tissue disease", []),
+    ("Autoimmune disease", SLE_TRIAL),
+    ("History of autoimmune disorders", SJOGREN_TRIAL),
+    ("Autoimmune disease", []),
 ])
 def test_a_connective_tissue_disease_exclusion_never_refuses_the_trial_s_own_population(
         text, about):
@@ -139,6 +169,41 @@ def test_other_connective_tissue_disease_in_an_sle_trial_is_decided_by_the_other
     assert _status(criterion, *findings) is status
 
 
+AUTOIMMUNE = "History of autoimmune disease"
+AUTOIMMUNE_EVALUATED = [
+    ([], Status.UNKNOWN),
+    ([_mention("dx.sle", ON)], Status.MET),
+    ([_mention("dx.hashimoto", ON)], Status.MET),
+    ([_mention("dx.sjogren", ON)], Status.MET),
+    ([_mention("dx.autoimmune", ON)], Status.MET),
+]
+
+
+@pytest.mark.parametrize(("findings", "status"), AUTOIMMUNE_EVALUATED,
+                         ids=[str(i) for i in range(len(AUTOIMMUNE_EVALUATED))])
+def test_an_autoimmune_disease_exclusion_is_met_by_any_member_and_unknown_without_one(
+        findings, status):
+    (criterion,) = _exclusions(AUTOIMMUNE, ASTHMA_TRIAL)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert _status(criterion, *findings) is status
+
+
+# "Other autoimmune disease" in a Sjögren's trial: lupus is another autoimmune disease there.
+OTHER_IN_SJOGREN = [
+    ([_mention("dx.sjogren", ON), _mention("dx.sle", ON)], Status.MET),
+    ([_mention("dx.sjogren", ON), _mention("dx.rheumatoid_arthritis", ON)], Status.MET),
+    ([_mention("dx.sjogren", ON)], Status.UNKNOWN),
+]
+
+
+@pytest.mark.parametrize(("findings", "status"), OTHER_IN_SJOGREN,
+                         ids=[str(i) for i in range(len(OTHER_IN_SJOGREN))])
+def test_other_autoimmune_disease_outside_a_lupus_trial_counts_lupus(findings, status):
+    (criterion,) = _exclusions("Other autoimmune diseases", SJOGREN_TRIAL)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert _status(criterion, *findings) is status
+
+
 # ------------------------------------------------------------------ clinic notes
 @pytest.fixture(scope="module")
 def parser() -> NoteParser:
@@ -156,6 +221,9 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("IgG4-related disease with submandibular gland swelling.", "dx.igg4rd", ["affirmed"]),
     ("Serum IgG4 normal; no evidence of IgG4-RD.", "dx.igg4rd", ["negated"]),
     ("Persistent post-herpetic neuralgia on gabapentin.", "dx.herpes_zoster", ["affirmed"]),
+    ("No known autoimmune disease.", "dx.autoimmune", ["negated"]),
+    ("Mother has autoimmune disease.", "dx.autoimmune", ["family"]),
+    ("Terminal renal failure, on haemodialysis since 2021.", "dx.esrd", ["affirmed"]),
 ]
 
 
@@ -168,4 +236,4 @@ def test_a_note_sentence_yields_the_family_finding(parser, text, concept, assert
 def test_the_connective_tissue_disease_concept_carries_a_standard_code():
     from matcher.nlp.vocab import load_vocabulary
     vocab = load_vocabulary()
-    assert vocab["dx.ctd"].code and vocab["dx.igg4rd"].code
+    assert vocab["dx.ctd"].code and vocab["dx.igg4rd"].code and vocab["dx.autoimmune"].code
