@@ -23,6 +23,11 @@ clinic-note sentence.
 - **central nervous system (CNS) disorders** with the abbreviation bracketed inside the
   name, and **post-herpetic neuralgia** (a zoster complication).
 
+- **stability** qualifiers ("clinically stable SLE", "inactive or stable lupus",
+  "well-controlled hypertension", "quiescent disease"): the notes cannot tell a stable
+  disease from an active one, so the qualifier is judged like "severe": without the
+  disease the criterion decides, with it a person checks.
+
 The sentences are written here in the ways sponsors and clinicians word them; none is
 copied from a registry record.
 """
@@ -144,6 +149,41 @@ def test_a_connective_tissue_disease_exclusion_never_refuses_the_trial_s_own_pop
 def test_a_non_rheumatic_overlap_syndrome_is_not_read_as_mixed_ctd(text):
     criteria = _exclusions(text, ASTHMA_TRIAL)
     assert all("dx.mctd" not in c.params.get("concepts", ()) for c in criteria)
+
+
+# (inclusion in a sponsor's words, trial, concepts, judged words)
+STABLE: list[tuple[str, list[str], list[str], list[str]]] = [
+    ("Clinically stable SLE", SLE_TRIAL, ["dx.sle"], ["clinically stable"]),
+    ("Inactive or stable lupus", SLE_TRIAL, ["dx.sle"], ["inactive", "stable"]),
+    ("Quiescent systemic lupus erythematosus", SLE_TRIAL, ["dx.sle"], ["quiescent"]),
+    ("Well-controlled hypertension", ASTHMA_TRIAL, ["dx.hypertension"], ["well-controlled"]),
+    ("Medically stable heart failure", ASTHMA_TRIAL, ["dx.heart_failure"],
+     ["medically stable"]),
+]
+
+
+@pytest.mark.parametrize(("text", "about", "concepts", "judged"), STABLE,
+                         ids=[r[0] for r in STABLE])
+def test_a_stability_qualifier_is_judged_and_the_disease_still_read(text, about, concepts,
+                                                                    judged):
+    (criterion,) = parse_eligibility_text(f"Inclusion Criteria:\n\n* {text}\n", about=about)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params["judged"] == judged
+
+
+# As "moderate to severe SLE" is: SLE ruled out decides, SLE documented is for a person.
+@pytest.mark.parametrize("text", ["Clinically stable SLE", "Moderate to severe SLE"])
+@pytest.mark.parametrize(("findings", "status"), [
+    ([], Status.UNKNOWN),
+    ([_mention("dx.sle", ON, Assertion.NEGATED)], Status.NOT_MET),
+    ([_mention("dx.sle", ON)], Status.MANUAL),
+])
+def test_stable_sle_is_decided_when_sle_is_ruled_out_and_left_to_a_person_with_it(
+        text, findings, status):
+    (criterion,) = parse_eligibility_text(f"Inclusion Criteria:\n\n* {text}\n",
+                                          about=SLE_TRIAL)
+    assert _status(criterion, *findings) is status
 
 
 # ------------------------------------------------------------------ the evaluator
