@@ -23,6 +23,9 @@ clinic-note sentence.
 - **central nervous system (CNS) disorders** with the abbreviation bracketed inside the
   name, and **post-herpetic neuralgia** (a zoster complication).
 
+- **two organs sharing one head** with "and" or a slash ("severe liver and kidney disease",
+  "heart/lung disease", "neurological and psychiatric disorders"): in an exclusion each
+  organ's disease excludes on its own, as in "liver or kidney disease".
 - **stability** qualifiers ("clinically stable SLE", "inactive or stable lupus",
   "well-controlled hypertension", "quiescent disease"): the notes cannot tell a stable
   disease from an active one, so the qualifier is judged like "severe": without the
@@ -149,6 +152,35 @@ def test_a_connective_tissue_disease_exclusion_never_refuses_the_trial_s_own_pop
 def test_a_non_rheumatic_overlap_syndrome_is_not_read_as_mixed_ctd(text):
     criteria = _exclusions(text, ASTHMA_TRIAL)
     assert all("dx.mctd" not in c.params.get("concepts", ()) for c in criteria)
+
+
+# (exclusion, the concepts of its criteria)
+ORGAN_PAIRS: list[tuple[str, list[list[str]]]] = [
+    ("Severe liver and kidney disease", [["dx.liver_disease"], ["dx.kidney_disease"]]),
+    ("Liver and renal failure", [["dx.hepatic_failure"], ["dx.renal_failure"]]),
+    ("Neurological and psychiatric disorders",
+     [["dx.neurological_disease"], ["dx.psychiatric"]]),
+    ("Severe heart and pulmonary failure", [["dx.heart_failure"], ["dx.respiratory_failure"]]),
+    ("Severe heart/lung disease", [["dx.heart_disease"], ["dx.lung_disease"]]),
+    ("Significant cardiac & hepatic disease", [["dx.heart_disease"], ["dx.liver_disease"]]),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts"), ORGAN_PAIRS, ids=[r[0] for r in ORGAN_PAIRS])
+def test_two_organs_sharing_one_head_exclude_each_on_its_own(text, concepts):
+    criteria = _exclusions(text, SJOGREN_TRIAL)
+    assert all(c.kind == "diagnosis" for c in criteria), [c.manual_reason for c in criteria]
+    assert [c.params["concepts"] for c in criteria] == concepts
+    assert len({c.params.get("judged", ()) and tuple(c.params["judged"]) for c in criteria}) == 1
+
+
+# "And" between findings that are not organs before one head may join what must come
+# together: the item stays one.
+@pytest.mark.parametrize("text", ["Heart failure and diabetes requiring insulin",
+                                  "Liver cirrhosis and portal hypertension"])
+def test_and_between_other_findings_is_not_split_as_an_organ_pair(text):
+    criteria = _exclusions(text, SJOGREN_TRIAL)
+    assert all("list:organ-pair" not in c.trace for c in criteria)
 
 
 # (inclusion in a sponsor's words, trial, concepts, judged words)
