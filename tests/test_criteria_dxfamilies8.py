@@ -107,6 +107,18 @@ ITEMS: list[tuple[str, list[str], list[str], dict[str, Any]]] = [
      {"except_concepts": ["dx.ctd", "dx.sjogren"]}),
     ("Any other autoimmune disease", SSC_TRIAL, ["dx.autoimmune"],
      {"except_concepts": ["dx.autoimmune_other", "dx.ctd", "dx.systemic_sclerosis"]}),
+    # lupus of the central nervous system, as lupus trials word it
+    ("Central nervous system (CNS) involvement of SLE", SLE_TRIAL, ["dx.cns_lupus"], {}),
+    ("CNS manifestations of lupus", SLE_TRIAL, ["dx.cns_lupus"], {}),
+    ("Neuropsychiatric manifestations of SLE", SLE_TRIAL, ["dx.cns_lupus"], {}),
+    ("Lupus-related CNS disease", SLE_TRIAL, ["dx.cns_lupus"], {}),
+    ("Active neuropsychiatric involvement of lupus", SLE_TRIAL, ["dx.cns_lupus"],
+     {"temporality": "current"}),
+    # catastrophic antiphospholipid syndrome, a form of APS
+    ("History of catastrophic antiphospholipid syndrome", SLE_TRIAL, ["dx.caps"], {}),
+    ("Catastrophic APS", SLE_TRIAL, ["dx.caps"], {}),
+    # CAPS is also the cryopyrin-associated periodic syndromes: the bare abbreviation is
+    # no antiphospholipid syndrome
     # central nervous system disorders, abbreviation bracketed inside the name
     ("Central nervous system (CNS) disorders", ASTHMA_TRIAL, ["dx.neurological_disease"],
      {}),
@@ -147,6 +159,11 @@ def test_a_connective_tissue_disease_exclusion_never_refuses_the_trial_s_own_pop
 
 
 # "Overlap" of other diseases is no rheumatic overlap syndrome.
+def test_caps_alone_is_not_read_as_catastrophic_antiphospholipid_syndrome():
+    criteria = _exclusions("History of CAPS", SLE_TRIAL)
+    assert all("dx.caps" not in c.params.get("concepts", ()) for c in criteria)
+
+
 @pytest.mark.parametrize("text", ["Asthma-COPD overlap syndrome",
                                   "Autoimmune hepatitis overlap syndrome"])
 def test_a_non_rheumatic_overlap_syndrome_is_not_read_as_mixed_ctd(text):
@@ -294,6 +311,9 @@ NOTES: list[tuple[str, str, list[str]]] = [
     ("Serum IgG4 normal; no evidence of IgG4-RD.", "dx.igg4rd", ["negated"]),
     ("Persistent post-herpetic neuralgia on gabapentin.", "dx.herpes_zoster", ["affirmed"]),
     ("No known autoimmune disease.", "dx.autoimmune", ["negated"]),
+    ("Neuropsychiatric manifestations of SLE: seizures in 2019.", "dx.cns_lupus",
+     ["affirmed"]),
+    ("Admitted to ICU with catastrophic antiphospholipid syndrome.", "dx.caps", ["affirmed"]),
     ("Mother has autoimmune disease.", "dx.autoimmune", ["family"]),
     ("Terminal renal failure, on haemodialysis since 2021.", "dx.esrd", ["affirmed"]),
 ]
