@@ -200,6 +200,26 @@ def test_and_between_other_findings_is_not_split_as_an_organ_pair(text):
     assert all("list:organ-pair" not in c.trace for c in criteria)
 
 
+# "At least 18 years of age with a diagnosis of SLE" is the patient's age and the diagnosis,
+# never a disease known for 18 years.
+@pytest.mark.parametrize("text", [
+    "Patients at least 18 years of age with a confirmed diagnosis of SLE",
+    "At least 16 years of age with a diagnosis of lupus nephritis",
+    "Subjects ≥ 18 years old with a documented diagnosis of SLE",
+])
+def test_an_age_before_a_diagnosis_is_no_disease_duration(text):
+    criteria = parse_eligibility_text(f"Inclusion Criteria:\n\n* {text}\n", about=SLE_TRIAL)
+    assert all(c.kind != "diagnosis_timing" for c in criteria), [c.params for c in criteria]
+
+
+def test_a_disease_duration_is_still_read():
+    (criterion,) = parse_eligibility_text(
+        "Inclusion Criteria:\n\n* SLE diagnosed at least 6 months before screening\n",
+        about=SLE_TRIAL)
+    assert criterion.kind == "diagnosis_timing"
+    assert criterion.params["min_duration_days"] == 183
+
+
 # (inclusion in a sponsor's words, trial, concepts, judged words)
 STABLE: list[tuple[str, list[str], list[str], list[str]]] = [
     ("Clinically stable SLE", SLE_TRIAL, ["dx.sle"], ["clinically stable"]),
