@@ -55,6 +55,8 @@ _WITHIN = re.compile(
     rf"\bwithin\s+(?:the\s+(?:last|past|previous)\s+)?(?P<n>{_NUM}|{_WORD_NUM})\s*{_TIME_UNIT}",
     _I,
 )
+# "At least 18 years of age with a diagnosis of SLE": the years are the patient's age.
+_PATIENT_AGE = re.compile(r"\s*(?:of\s+age|old|of\s+life)\b", _I)
 _DURATION_CUE = re.compile(r"\b(?:diagnos\w*|disease\s+duration|duration|onset)\b", _I)
 _ANCHOR = re.compile(
     r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:signing\s+(?:of\s+)?"
@@ -180,7 +182,7 @@ def _elapsed(item: _Item) -> dict[str, Any] | None:
         return {"max_duration_days": window_to_days(amount, within["unit"])}
     for m in _ELAPSED.finditer(item.main):
         amount = _number(m["n"])
-        if amount is None:
+        if amount is None or _PATIENT_AGE.match(item.main, m.end()):
             continue
         tail = (m["tail"] or "").lower()
         op = _op_of(m["op"]) if m["op"] else (

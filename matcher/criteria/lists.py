@@ -297,6 +297,34 @@ def _shared_head(body: str, spans: list[tuple[int, int]], terms: Sequence[tuple[
             for o in organs]  # fmt: skip
 
 
+# "Severe liver and kidney disease", "heart/lung disease", "neurological & psychiatric
+# disorders": two organ words joined before one head, nothing else in the item but a lead.
+_ORGAN_PAIR = re.compile(
+    r"^(?P<lead>(?:[^\W\d_]+[\s-]+)*?)(?P<a>[^\W\d_]+)\s*(?:\s(?:and|&)\s|&|/)\s*"
+    r"(?P<b>[^\W\d_]+)(?:\s+|-)(?P<head>[^\W\d_]+(?:\s+[^\W\d_]+)?)$",
+    _I,
+)
+
+
+def _organ_pair(body: str, lead: str) -> list[Member] | None:
+    """The two members of an exclusion naming two organs that share one head with "and", "&"
+    or a slash, each read with the lead and the head: in "severe liver and kidney disease"
+    each organ's disease excludes on its own, as "liver or kidney disease" does (an "and"
+    between findings of another kind may join what must come together: not read here).
+    The head may not be an organ word itself ("liver and kidney transplant recipients" is no
+    pair here: its last words are no disease's head)."""
+    rules = load_list_rules()
+    m = _ORGAN_PAIR.match(" ".join(body.split()))
+    if m is None or not (_organ(m["a"], rules) and _organ(m["b"], rules)):
+        return None
+    head = m["head"]
+    if any(_organ(w, rules) for w in _WORD.findall(head)):
+        return None
+    shared = " ".join(f"{lead} {m['lead']}".split())
+    return [Member(" ".join(f"{shared} {organ} {head}".split()), rule="list:organ-pair")
+            for organ in (m["a"], m["b"])]  # fmt: skip
+
+
 def _expand_slash(member: Member, terms_of: Callable[[str], list[tuple[int, int]]]
                   ) -> list[Member]:  # fmt: skip
     """ "severe heart/lung-disease" → "severe heart disease", "severe lung disease"."""
@@ -346,6 +374,9 @@ def members(
     if certain and _introduces(lead):
         lead = ""  # it only introduces the list
     body = text[begin:end]
+    pair = _organ_pair(body, " ".join(lead.split()))
+    if pair is not None:
+        return pair
     top = top_level(body)
     if re.search(
         r"\sand\s", "".join(ch if keep else " " for ch, keep in zip(body, top, strict=True))

@@ -73,15 +73,52 @@ def except_own(params: dict[str, Any], own: frozenset[str], titled: frozenset[st
     # word "other" before the term) say it as the vocabulary's "other" concepts do.
     others = params.get("other_than_own") or all(
         c in vocab and "other_than" in vocab[c].attrs for c in mine)
-    named = base <= set(already)
+    named = _diseases_of(base, vocab) <= set(already)
     if not (others or named):
         return None
+    # What implies the own diseases (lupus nephritis implies SLE) is theirs too; what implies
+    # a group of them is not: "autoimmune disease other than SLE" still counts Sjögren's.
     implying = {c.id for c in vocab.concepts.values()
-                if base & set(c.attrs.get("implies", ()))}  # fmt: skip
+                if _diseases_of(base, vocab) & set(c.attrs.get("implies", ()))}  # fmt: skip
     excepted = sorted(base | implying)
     if len(excepted) > _MAX_OWN_EXCEPTED:
         return None
     return {**params, "except_concepts": [*already, *(c for c in excepted if c not in already)]}
+
+
+def whole_group(params: dict[str, Any], own: frozenset[str], vocab: Vocabulary
+                 ) -> dict[str, Any]:  # fmt: skip
+    """A vocabulary "other" concept read in a trial that is not about what it leaves out:
+    "other autoimmune disease" leaves lupus out (attrs `other_than`) because lupus trials
+    say it, but in a Sjögren's trial lupus is another autoimmune disease. There the reading
+    is the whole group (attrs `other_of`: autoimmune disease) less the trial's own, as
+    "other" says. Unchanged when the trial's own condition is unknown, is what the concept
+    leaves out, or is no member of the group (in an antiphospholipid-antibody trial "other"
+    says nothing of what it leaves out)."""
+    concepts = list(params.get("concepts", []))
+    if not own:
+        return params
+    widened = []
+    for c in concepts:
+        attrs = vocab[c].attrs if c in vocab else {}
+        whole = list(attrs.get("other_of", ()))
+        members = {o for o in own if set(whole) & set(vocab[o].attrs.get("implies", ()))}
+        if whole and members and not own & set(attrs.get("other_than", ())):
+            widened += [w for w in whole if w not in widened]
+        elif c not in widened:
+            widened.append(c)
+    if widened == concepts:
+        return params
+    return {**params, "concepts": widened, "other_than_own": True}
+
+
+def _diseases_of(base: set[str], vocab: Vocabulary) -> set[str]:
+    """The own diseases among `base` less the groups another of them implies: in a systemic
+    sclerosis trial "autoimmune disease other than systemic sclerosis" names the trial's
+    disease, and the groups it belongs to (connective tissue disease, "other autoimmune
+    disease") are left out with it without being named."""
+    return {c for c in base
+            if not any(c in vocab[other].attrs.get("implies", ()) for other in base)}
 
 
 def disjoint(concept_id: str, other_id: str, vocab: Vocabulary) -> bool:

@@ -1717,6 +1717,9 @@ def _other_than_own(parsed: _Parsed, own: frozenset[str], titled: frozenset[str]
     ("other autoimmune diseases" in a systemic sclerosis trial) with the own disease left
     out (matcher.criteria.other), and the own conditions the guard then weighs: the
     "other" concept is no longer the trial's own."""
+    whole = criteria_other.whole_group(parsed.params, own, vocab)
+    if whole is not parsed.params:
+        parsed = replace(parsed, params=whole, trace=(*parsed.trace, "other:whole-group"))
     params = criteria_other.except_own(parsed.params, own, titled, vocab)
     if params is None:
         return parsed, own

@@ -377,10 +377,12 @@ def load_vocabulary() -> Vocabulary:
 # nephritis → SLE), an infection's serology markers, the marker that confirms another
 # (HCV RNA for anti-HCV), the test a word after an infection names ("hepatitis C
 # antibody"), the two values a blood pressure is written as, what "other" already leaves
-# out ("other autoimmune disease" is not SLE), the broader finding whose absence shows a
-# condition absent ("infection requiring hospitalisation" is screened by any infection).
+# out ("other autoimmune disease" is not SLE) and the whole group it is part of (autoimmune
+# disease, read less the trial's own outside a lupus trial), the broader finding whose
+# absence shows a condition absent ("infection requiring hospitalisation" is screened by
+# any infection).
 _REFERENCE_ATTRS = ("members", "implies", "current_markers", "past_markers", "pair", "other_than",
-                    "screened_by")
+                    "screened_by", "other_of")
 
 
 def check_references(vocabulary: Vocabulary, source: str) -> None:
