@@ -18,7 +18,10 @@ import pytest
 
 from matcher.criteria import parse_criterion
 from matcher.criteria.reader import parse_eligibility_text
-from matcher.model import Finding
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
+from matcher.model import Assertion, Criterion, Finding, Patient, Status
+from matcher.nlp.dates import find_dates
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 
 NOTE_DATE = dt.date(2026, 11, 10)
@@ -222,3 +225,221 @@ def test_a_bare_modifier_takes_the_noun_of_the_member_after_it(
     assert [c.kind for c in criteria] == ["diagnosis"] * len(concepts), [
         (c.kind, c.manual_reason, c.text) for c in criteria]
     assert [c.params["concepts"] for c in criteria] == [[c] for c in concepts]
+
+
+# ------------------------------------------- a pathology report written in a local language
+# "Biópsia renal 05/05/2026: nefrite lúpica classe IV-G", "PBR: nefritis lúpica clase III":
+# the biopsy, the disease and the class word in Spanish, Portuguese or Italian. None of
+# the three was known, so a recent class IV biopsy was "no kidney biopsy documented".
+# (text, classes, biopsy date)
+LOCAL_BIOPSIES = [
+    ("Biópsia renal 05/05/2026 - nefrite lúpica classe IV-G (A/C), ISN/RPS 2018.",
+     ["IV"], dt.date(2026, 5, 5)),
+    ("Biopsia renale del 21/09/2026: glomerulonefrite lupica classe III (A) + V.",
+     ["III", "V"], dt.date(2026, 9, 21)),
+    ("PBR 22/10/2026, conclusión: nefropatía lúpica clase V pura.", ["V"],
+     dt.date(2026, 10, 22)),
+    ("Punción biopsia renal (14/07/2026): glomerulonefritis lúpica clase IV-S (A).", ["IV"],
+     dt.date(2026, 7, 14)),
+    ("Kidney biopsy 20/08/2026 shows nefritis lupica clase III (A/C)", ["III"],
+     dt.date(2026, 8, 20)),
+]
+
+
+@pytest.mark.parametrize(("text", "classes", "date"), LOCAL_BIOPSIES)
+def test_a_biopsy_class_in_a_local_language_is_read(
+    parser: NoteParser, text: str, classes: list[str], date: dt.date
+) -> None:
+    found = _found(parser, text, "biopsy.kidney")
+    assert len(found) == 1, found
+    assert found[0].attrs["classes"] == classes
+    assert found[0].date == date
+    assert found[0].assertion == "affirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nefritis lúpica diagnosticada en 2024.", "Diagnóstico: nefrite lúpica desde 2023.",
+     "Glomerulonefritis lupica, on MMF."],
+)
+def test_lupus_nephritis_in_a_local_language_documents_sle(parser: NoteParser, text: str) -> None:
+    assert _found(parser, text, "dx.lupus_nephritis")
+
+
+# ------------------------------------ a value restated without its range keeps the range
+# The lab sheet prints "ALT 98 U/L (0-30)"; two days later the letter restates "ALT 98".
+# The restatement is the latest finding and carries no range, so the default ULN (40) was
+# used: 98 passed a 2.5×ULN limit (100) that the lab's own 30 fails (75) -- a patient
+# excluded by the liver limit was called eligible. The same value printed with a range
+# within 14 days before is the same measurement, and its range is the printed one.
+AS_OF = dt.date(2026, 11, 20)
+
+
+def _lab(value: float, date: dt.date, note: str, ref_high: float | None = None) -> Finding:
+    return Finding(concept="lab.alt", category="lab", note_id=note, start=0, end=4,
+                   text="ALT", assertion=Assertion.AFFIRMED, value=value, unit="U/L",
+                   date=date, ref_high=ref_high)
+
+
+def _alt_status(*findings: Finding, multiple: float = 2.5, op: str = ">") -> Status:
+    criterion = Criterion(id="exc-1", key="x_alt", type="exclusion", text="t", kind="lab",
+                          params={"analytes": ["lab.alt"], "op": op, "uln_multiple": multiple})
+    dates = {f.note_id: f.date for f in findings}
+    timeline = build_timeline(Patient("P1", None), list(findings), dates, AS_OF)
+    return evaluate(criterion, timeline).status
+
+
+# (findings, status of "ALT > 2.5 × ULN")
+RESTATED = [
+    # restated two days later: the printed 30 decides (75 < 98)
+    ([_lab(98, dt.date(2026, 10, 25), "lab", 30), _lab(98, dt.date(2026, 10, 27), "letter")],
+     Status.MET),
+    # restated a week later, in a clinic note
+    ([_lab(90, dt.date(2026, 11, 2), "sheet", 33), _lab(90, dt.date(2026, 11, 9), "clinic")],
+     Status.MET),
+]
+# Guards (so before the fix too): another value, or the same value long after, is a
+# measurement of its own.
+NOT_RESTATED = [
+    # another value: a new measurement, with the default ULN (40 -> 100)
+    ([_lab(98, dt.date(2026, 10, 25), "lab", 30), _lab(95, dt.date(2026, 10, 27), "letter")],
+     Status.NOT_MET),
+    # the same value a month later is not a restatement
+    ([_lab(98, dt.date(2026, 9, 25), "lab", 30), _lab(98, dt.date(2026, 10, 27), "letter")],
+     Status.NOT_MET),
+]
+
+
+@pytest.mark.parametrize(("findings", "expected"), RESTATED)
+def test_a_value_restated_without_its_range_takes_the_range_it_was_printed_with(
+    findings: list[Finding], expected: Status
+) -> None:
+    assert _alt_status(*findings) is expected
+
+
+@pytest.mark.parametrize(("findings", "expected"), NOT_RESTATED)
+def test_another_value_or_an_old_printing_keeps_the_default_uln(
+    findings: list[Finding], expected: Status
+) -> None:
+    assert _alt_status(*findings) is expected
+
+
+# ------------------------------------------------- month names and month runs of the notes
+# "in maio 2026", "diagnosed in febrero 2025", "15 de setembro de 2026", "06-11/2025": a
+# month named in Spanish, Portuguese or Italian, and a course's months written as one run
+# over one year. Unread, a stale flow cytometry took its note's date (a B-cell count
+# five months old counted as current), and a cyclophosphamide course of June to November
+# 2025 became one started in November and given ever since.
+LOCAL_DATES = [
+    ("B cells were last counted in maio 2026.", dt.date(2026, 5, 15), None),
+    ("Onset in gennaio 2024 with arthritis.", dt.date(2024, 1, 15), None),
+    ("Biopsia realizada el 15 de setembro de 2026.", dt.date(2026, 9, 15), None),
+    ("Repeat planned for diciembre 2026.", dt.date(2026, 12, 15), None),
+    ("Started luglio 2025.", dt.date(2025, 7, 15), None),
+    ("Rituximab ottobre de 2025", dt.date(2025, 10, 15), None),
+    ("Euro-Lupus 02-05/2026 then MMF", dt.date(2026, 2, 15), dt.date(2026, 5, 15)),
+    ("IV CYC 3-8/2024.", dt.date(2024, 3, 15), dt.date(2024, 8, 15)),
+]
+
+
+@pytest.mark.parametrize(("text", "date", "end"), LOCAL_DATES)
+def test_a_local_month_name_or_a_month_run_is_a_date(
+    text: str, date: dt.date, end: dt.date | None
+) -> None:
+    found = [m for m in find_dates(text, NOTE_DATE) if m.date is not None]
+    assert [(m.date, m.end_date) for m in found] == [(date, end)]
+
+
+# Guards (no date here before the fix either): short forms of the local names are English
+# words ("ago", "set", "out"), and a later month first is no run.
+@pytest.mark.parametrize(
+    "text", ["Steroids reduced 3 days ago", "Target set out in the plan", "Dose 11-06/2025"]
+)
+def test_no_local_month_is_read_in_english_words_or_a_backward_run(text: str) -> None:
+    assert [m for m in find_dates(text, NOTE_DATE) if m.kind == "absolute"
+            and m.end_date is not None] == []
+    assert all(m.date is None or m.date.month != 8 for m in find_dates(text, NOTE_DATE))
+
+
+# ---------------------------------------------- the last dose of a course, a single dose
+# "last (6th) monthly Endoxan pulse given 14/11/2025", "(last pulse 09/2025)": the date
+# written is where the course ended; "rituximab 200 mg single dose for desensitisation
+# 03/2022" was one dose. Read as the course's start and every later note's exposure, they
+# put cyclophosphamide or rituximab inside a 3- or 6-month washout a year after the end.
+# (text, concept, start, stop, single dose)
+LAST_DOSES = [
+    ("Final (4th) fortnightly cyclophosphamide infusion given on 21/03/2026.",
+     "drug.cyclophosphamide", dt.date(2026, 3, 21), dt.date(2026, 3, 21), False),
+    ("The last dose of rituximab was administered 17/05/2026.",
+     "drug.rituximab", dt.date(2026, 5, 17), dt.date(2026, 5, 17), False),
+    ("Cyclophosphamide monthly in 2025 (last infusion 08/2025); now MMF.",
+     "drug.cyclophosphamide", dt.date(2025, 7, 1), dt.date(2025, 8, 15), False),
+    ("Obinutuzumab 1000 mg single infusion 04/2026 for a trial.",
+     "drug.obinutuzumab", dt.date(2026, 4, 15), None, True),
+    ("Rituximab 500 mg, one dose for TTP 06/2023.",
+     "drug.rituximab", dt.date(2023, 6, 15), None, True),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "start", "stop", "single"), LAST_DOSES)
+def test_a_last_or_single_dose_ends_the_course_at_its_date(
+    parser: NoteParser, text: str, concept: str, start: dt.date | None,
+    stop: dt.date | None, single: bool,
+) -> None:
+    found = _found(parser, text, concept)
+    assert found, found
+    attrs = found[0].attrs
+    assert (attrs.get("start_date"), attrs.get("stop_date")) == (start, stop), attrs
+    assert bool(attrs.get("single_dose")) is single, attrs
+
+
+def test_the_last_month_names_no_last_dose(parser: NoteParser) -> None:
+    """Guard: "last" that names no dose leaves a start a start."""
+    (mmf,) = _found(parser, "In the last month tacrolimus was started on 20/10/2026.",
+                    "drug.tacrolimus")
+    assert mmf.attrs.get("stop_date") is None
+
+
+# ------------------------------------------------------ the class a biopsy moved away from
+# "DIAGNOSIS: class V (membranous). Transformation from class IV to pure class V.": the
+# class after "from" is the kidney's former class. Read as this report's, a pure class V
+# biopsy became class IV and its patient was called eligible for a III/IV trial.
+FORMER_CLASSES = [
+    ("Renal biopsy 21/09/2026: progression from class III to class IV-S (A/C).", ["IV"]),
+    ("Kidney biopsy 14/10/2026 shows evolution from WHO IV into membranous class V.", ["V"]),
+    ("Renal biopsy 16/08/2026: transformed from a previous class IV-G to class V.", ["V"]),
+]
+
+
+@pytest.mark.parametrize(("text", "classes"), FORMER_CLASSES)
+def test_the_class_a_biopsy_moved_from_is_not_its_class(
+    parser: NoteParser, text: str, classes: list[str]
+) -> None:
+    found = _found(parser, text, "biopsy.kidney")
+    assert [f.attrs["classes"] for f in found] == [classes]
+
+
+# ------------------------------------------------ a relative named as the organ's donor
+# "kidney transplant (living donor, mother) in 03/2022": the mother gave the kidney; the
+# transplant is the patient's. Read as family history, a transplant recipient passed a
+# transplant exclusion.
+DONORS = [
+    "Kidney transplant 2021 (living related donor, father).",
+    "Renal transplant in 2019 - kidney donated by her aunt.",
+    "She received a kidney transplant in 2020 with her brother as donor.",
+    "Living donor renal transplantation 2018 (donor: mother).",
+]
+
+
+@pytest.mark.parametrize("text", DONORS)
+def test_a_relative_named_as_the_donor_leaves_the_transplant_the_patients(
+    parser: NoteParser, text: str
+) -> None:
+    found = _found(parser, text, "dx.transplant")
+    assert found and all(f.assertion == "affirmed" for f in found), found
+
+
+def test_a_relatives_own_transplant_stays_family_history(parser: NoteParser) -> None:
+    """Guard: a relative who had a transplant is family history, as before."""
+    (found,) = _found(parser, "Her mother had a kidney transplant in 2015.", "dx.transplant")
+    assert found.assertion == "family"
