@@ -76,6 +76,9 @@ LOCAL_NAMES = [
     ("RPC en orina 0,7 g/g", "lab.upcr", 0.7),
     ("Proteinúria de 24 horas: 1,9 g/24h", "lab.urine_protein_24h", 1.9),
     ("proteinuria delle 24 ore 850 mg/24h", "lab.urine_protein_24h", 0.85),
+    # the English shorthand of the same tables
+    ("T Bil    0.8 mg/dL (0.2-1.2)", "lab.bilirubin_total", 0.8 * 17.1),
+    ("T. Bil 14 umol/L", "lab.bilirubin_total", 14.0),
 ]
 
 
@@ -499,3 +502,23 @@ def test_not_remitted_still_negates_the_remission(parser: NoteParser) -> None:
     """Guard: "has not remitted" denies the remission itself, as before."""
     found = _found(parser, "The nephritis has not remitted.", "status.complete_remission")
     assert found and all(f.assertion == "negated" for f in found), found
+
+
+# ------------------------------------------------- the disease naming a trial is no diagnosis
+# "the mother asks about the lupus trial she read about", "a lupus study": the disease
+# names the trial, not the child's illness. Read as SLE documented, a child in whom SLE
+# had been ruled out met the SLE inclusion.
+@pytest.mark.parametrize(
+    "text",
+    ["Father asked about the lupus trial advertised online.",
+     "Information about SLE research given to the family.",
+     "Leaflet of the lupus foundation handed over."],
+)
+def test_a_disease_naming_a_trial_or_body_is_no_diagnosis(parser: NoteParser, text: str) -> None:
+    assert _found(parser, text, "dx.sle") == []
+
+
+def test_sle_with_a_study_later_in_the_sentence_is_still_sle(parser: NoteParser) -> None:
+    """Guard: the patient's SLE before a study named later stays the patient's."""
+    (sle,) = _found(parser, "SLE since 2019, enrolled in a lupus study in 2024.", "dx.sle")
+    assert sle.assertion == "affirmed"
