@@ -468,7 +468,8 @@ def test_a_decided_criterion_has_no_unknown_cause(criterion, findings):
     ("folder", "trials"),
     [("holdout", ["registry_dumps/NCT06904729.txt", "tests/data/holdout/trial_HO-LN-3.txt"]),
      ("holdout2", ["tests/data/holdout2/HO-LN-4.json"]),
-     ("holdout3", ["tests/data/holdout3/trial_HO-LN-5.txt"])],
+     ("holdout3", ["tests/data/holdout3/trial_HO-LN-5.txt"]),
+     ("holdout4", ["registry_dumps/NCT06904729.txt", "tests/data/holdout4/trial_HO-LN-6.txt"])],
 )
 def test_every_unknown_in_a_held_out_cohort_names_its_cause(folder, trials):
     """The eligibility model reads the cause; an evaluator path that forgets to give one

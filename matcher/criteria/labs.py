@@ -316,7 +316,39 @@ def _lab_reading(
         restated = _restatement_end(ctx.main, unit_end, family, concept.key, converted[0])
         if restated is not None:
             spans.append((unit_end, restated))
+        named = _equation_bracket(ctx.main, restated or unit_end)
+        if named is not None and concept.id == "lab.egfr":
+            spans.append(named)
     return {"op": cmp.op, "value": _tidy(converted[0]), "unit": converted[1]}
+
+
+# A bracket after an eGFR threshold that names the equation(s) to estimate it with, by age
+# group: "(bedside Schwartz for those under 18; CKD-EPI from 18 years)". Its numbers may
+# only be ages.
+_EQUATION_NAME = re.compile(
+    r"\b(?:schwartz|ckd[-\s]?epi|mdrd|cockcroft|equation|formula)\b", _I
+)
+_EQUATION_BRACKET = re.compile(r"\s*[(\[](?P<inner>[^()\[\]]{1,200})[)\]]")
+_AGE_NUMBER = re.compile(
+    rf"(?:[<>≤≥]=?\s*)?(?:{_NUM})\s*(?:years?|yrs?|y)\b(?:\s+(?:of\s+age|old|or\s+older))?", _I
+)
+
+
+def _equation_bracket(text: str, end: int) -> tuple[int, int] | None:
+    """Where a bracket naming only how the eGFR is estimated sits after its threshold
+    ("eGFR >= 45 mL/min/1.73 m2 (bedside Schwartz formula for participants younger than
+    18 years; CKD-EPI for participants 18 years or older)"). The notes' eGFR is judged as
+    written, whichever equation it names, so the bracket changes no reading. A bracket
+    with a comparison sign or a number that is not an age ("(CKD-EPI; >= 30 if over 65
+    years)") states another threshold and is not taken."""
+    m = _EQUATION_BRACKET.match(text, end)
+    if m is None or _EQUATION_NAME.search(m["inner"]) is None:
+        return None
+    rest = re.sub(r"ckd[-\s]?epi(?:[-\s]?\(?20(?:09|12|21)\)?)?", " ", m["inner"], flags=_I)
+    rest = _EQUATION_NAME.sub(" ", _AGE_NUMBER.sub(" ", rest))
+    if re.search(r"[<>≤≥=]|\d", rest):
+        return None
+    return m.start(), m.end()
 
 
 # A written unit, read or not: a word with a slash right after the number ("mmol/dL",
@@ -496,7 +528,12 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
     group_of: dict[tuple[Any, ...], int] = {}  # threshold → its group, one lookup each
     mentions = _lab_mentions(ctx)
     stops = _reading_stops(ctx.main, mentions)
+    read_spans: list[tuple[int, int]] = []
     for index, mention in enumerate(mentions):
+        if any(start <= mention.start < end for start, end in read_spans):
+            # "eGFR >= 45 (bedside Schwartz under 18 years)": the equation's name inside
+            # the threshold just read is no analyte with a threshold of its own.
+            continue
         spans: list[tuple[int, int]] = []
         reading = _lab_reading(ctx, mention, stops[index], spans)
         if reading is None:
@@ -515,6 +552,7 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
             ctx.take(mention.end, clearance.end(), "lab:clearance")
         for start, end in spans:
             ctx.take(start, end, "lab:threshold")
+        read_spans += spans
         key = _threshold_key(reading)
         if key in group_of:
             analytes = groups[group_of[key]][0]

@@ -389,7 +389,7 @@ def members(
     shared = _shared_head(body, spans, terms, " ".join(lead.split()))
     if shared is not None:
         return shared
-    found = _members_with_reach(body, spans, terms, " ".join(lead.split()), timed)
+    found = _members_with_reach(body, spans, terms, " ".join(lead.split()), timed, terms_of)
     if found is None:
         return None
     out = [m for member in found for m in _expand_slash(member, terms_of)]
@@ -399,6 +399,7 @@ def members(
 def _members_with_reach(body: str, spans: list[tuple[int, int]],
                         terms: Sequence[tuple[int, int]], lead: str,
                         timed: Callable[[str], bool] | None = None,
+                        terms_of: Callable[[str], list[tuple[int, int]]] | None = None,
                         ) -> list[Member] | None:  # fmt: skip
     """Members of a plain list. Each names a vocabulary term. The words of the first
     member before its first term may be a lead of the whole list, and the words of the
@@ -410,6 +411,8 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
              if _organ(m["a"], rules) and _organ(m["b"], rules)]  # fmt: skip
     inside = [sorted(t for t in [*terms, *pairs] if b <= t[0] and t[1] <= e) for b, e in spans]
     heads = _elided_heads(body, spans, inside, rules) if timed is not None else {}
+    if terms_of is not None:
+        heads = {**heads, **_term_heads(body, spans, inside, terms_of)}
     if not all(inside) and (timed is None or not _unknown_members_stand_alone(
             body, spans, inside, timed, heads)):  # fmt: skip
         return None  # a member naming nothing: a qualifier of its neighbour, perhaps
@@ -639,6 +642,32 @@ def _elided_heads(body: str, spans: list[tuple[int, int]], inside: list[list[tup
             if organs and head and not any(_organ(w, rules) for w in head):
                 for i in run:
                     heads[i] = " ".join(head)
+        run = []
+    return heads
+
+
+def _term_heads(body: str, spans: list[tuple[int, int]], inside: list[list[tuple[int, int]]],
+                terms_of: Callable[[str], list[tuple[int, int]]]) -> dict[int, str]:  # fmt: skip
+    """Members naming no term that share the head noun of the member after them, where
+    the two make a vocabulary term: in "History of solid organ or hematopoietic stem cell
+    transplantation", "solid organ" takes "transplantation" ("solid organ transplantation"
+    is a term; "solid organ stem cell transplantation" would not be). The head is the
+    fewest last words of the later member that do; none, and the member keeps no head."""
+    heads: dict[int, str] = {}
+    run: list[int] = []
+    for index, (begin, end) in enumerate(spans):
+        if not inside[index]:
+            run.append(index)
+            continue
+        words = body[begin:end].split()
+        for i in run:
+            own = body[spans[i][0] : spans[i][1]].strip()
+            for size in range(1, min(3, len(words) - 1) + 1):
+                head = " ".join(words[-size:])
+                candidate = f"{own} {head}"
+                if any(e == len(candidate) and s < len(own) for s, e in terms_of(candidate)):
+                    heads[i] = head
+                    break
         run = []
     return heads
 

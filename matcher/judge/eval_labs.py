@@ -44,6 +44,28 @@ def _uln(finding: Finding, concept_id: str, vocabulary: Vocabulary) -> tuple[flo
     return _default_uln(vocabulary, concept_id), "default ULN"
 
 
+# How far back a value restated without its range may find the printing it restates.
+_RESTATED_DAYS = 14
+
+
+def _printed_before_restated(latest: Finding, analyte: str, timeline: Timeline) -> Finding | None:
+    """The earlier printing, with its reference range, of the value `latest` restates
+    without one: the lab sheet of the 25th prints "GPT/ALT 98 U/L 0-30", the letter of the
+    27th says "ALT 98, more than 3 times our upper limit". It is one measurement, and its
+    range is the printed one: the default ULN (ALT 40) would let 98 pass a 2.5×ULN limit
+    the lab's 30 fails. Only the same value, printed within _RESTATED_DAYS before."""
+    if latest.ref_high is not None or latest.value is None:
+        return None
+    when = _when(latest, timeline)
+    for finding in reversed(timeline.of(analyte)):
+        if finding is latest or finding.ref_high is None or finding.value is None:
+            continue
+        gap = (when - _when(finding, timeline)).days
+        if 0 <= gap <= _RESTATED_DAYS and float(finding.value) == float(latest.value):
+            return finding
+    return None
+
+
 def _default_uln(vocabulary: Vocabulary, concept_id: str) -> float | None:
     return _default_limit(vocabulary, concept_id, "default_uln")
 
@@ -302,6 +324,12 @@ def _lab_latest(
     if "uln_multiple" in params:
         multiple = _uln_multiple(params, timeline)
         uln, source = _uln(latest, analyte, timeline.vocabulary)
+        evidence: tuple[Finding, ...] = (latest,)
+        printed = _printed_before_restated(latest, analyte, timeline)
+        if printed is not None:
+            uln = printed.ref_high
+            source = f"reference range printed with the same value on {_when(printed, timeline)}"
+            evidence = (latest, printed)
         if uln is None:
             return None, f"{label} {_fmt(value)} has no reference range and no default ULN", ()
         limit = multiple * uln
@@ -310,7 +338,7 @@ def _lab_latest(
             f"{label} {_fmt(value)} {latest.unit or ''} on {when}; limit "
             f"{_fmt(multiple)}×ULN = {_fmt(round(limit, 3))} ({source} {_fmt(uln)})"
         )
-        return ok, reason, (latest,)
+        return ok, reason, evidence
     ok = _OPS[params["op"]](value, float(params["value"]))
     needs = _needs(params["op"], params["value"])
     reason = f"{label} {_fmt(value)} {latest.unit or ''} on {when} {needs}"

@@ -56,10 +56,17 @@ _AGE_RES = (
         re.I,
     ),
     re.compile(r"(?=a)\b(?:aged?|age:)\s*:?\s*(?P<n>\d{1,2})\b(?!\s*(?:months?|mo|weeks?))", re.I),
+    # "Male, 15 years.", "Girl: 9 years": the person, then the age as an apposition (a
+    # duration follows a verb or "for", never a comma after the person).
+    re.compile(
+        r"(?=[mfbgwp])\b(?:male|female|boy|girl|man|woman|patient)\s*[,:]\s*(?P<n>\d{1,2})\s*"
+        r"(?:years?|yrs?)\b(?!\s*(?:ago|of|since|duration|history|with|after|before|later))",
+        re.I,
+    ),
 )
 # Words one of which every match of the pattern beside it holds (matcher.nlp.cues): a
 # note without them is not scanned for it ("years old", "aged", "DOB" are rare in notes).
-_AGE_CUES = (("old",), ("old",), None, ("age",))
+_AGE_CUES = (("old",), ("old",), None, ("age",), ("male", "boy", "girl", "man", "patient"))
 _DOB_RE = re.compile(
     r"(?=[db])\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
 )

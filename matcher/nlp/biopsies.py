@@ -58,16 +58,17 @@ _CLASS_TOKEN = r"(?:VI|IV|V|III|II|I|[1-6])(?![\w])"
 _CLASS_RE = re.compile(
     # "cl IV-G", "clas IV", "cl. III": typed short forms, with a roman numeral only ("Cl 104"
     # is chloride)
-    r"(?:\bclass(?:es)?\s*|\bcl(?:as)?\.?\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))|"
+    # "clase IV-G" (Spanish), "classe III" (Italian, Portuguese): the same word.
+    r"(?:\b(?:class(?:es)?|clases?|classe)\s*|\bcl(?:as)?\.?\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))|"
     rf"(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
     rf"(?:,\s*)?(?:type\s*)?))(?P<c1>{_CLASS_TOKEN})"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b|\s*\((?:[SG])\)))*"
-    rf"(?P<more>(?:\s*(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:class\s*)?{_CLASS_TOKEN}"
+    rf"(?P<more>(?:\s*(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:(?:class|clase|classe)\s*)?{_CLASS_TOKEN}"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b))*)*)",
     re.I,
 )
 _CLASS_IN_MORE = re.compile(
-    rf"(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:class\s*)?({_CLASS_TOKEN})", re.I
+    rf"(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:(?:class|clase|classe)\s*)?({_CLASS_TOKEN})", re.I
 )
 _DESCRIPTIVE_CLASSES = (
     (re.compile(r"\bminimal\s+mesangial\b", re.I), ("I",)),
@@ -488,6 +489,9 @@ _NOT_ASSERTED_BEFORE = re.compile(
     r"(?:\w+\s+){0,2}$",
     re.I,
 )
+# "Transformation from class IV to pure class V", "evolved from WHO IV into class V": the
+# class after "from" is the one the kidney had, not the one this biopsy shows.
+_FORMER_CLASS_BEFORE = re.compile(r"\bfrom\s+(?:(?:a|the|previous|prior|former)\s+)*$", re.I)
 
 
 def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
@@ -503,6 +507,7 @@ def _classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
             for m in _CLASS_RE.finditer(sentence)
             if not _NEGATED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
             and not _NOT_ASSERTED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and not _FORMER_CLASS_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()])
             and not _DENIED_AFTER.match(sentence, m.end())
         ),
         None,

@@ -127,10 +127,29 @@ _NUMBER_WORDS = {
     "eighteen": 18, "nineteen": 19, "twenty": 20,
 }  # fmt: skip
 
+# Month names of Spanish, Portuguese and Italian notes written in English ("febrero 2025",
+# "maio 2026", "15 de setembro de 2026"): whole words only, never their short forms, which
+# are English words ("ago", "set", "out").
+_LOCAL_MONTHS = {
+    "enero": 1, "janeiro": 1, "gennaio": 1,
+    "febrero": 2, "fevereiro": 2, "febbraio": 2,
+    "marzo": 3, "março": 3,
+    "abril": 4, "aprile": 4,
+    "mayo": 5, "maio": 5, "maggio": 5,
+    "junio": 6, "junho": 6, "giugno": 6,
+    "julio": 7, "julho": 7, "luglio": 7,
+    "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "setembro": 9, "settembre": 9,
+    "octubre": 10, "outubro": 10, "ottobre": 10,
+    "noviembre": 11, "novembro": 11, "novembre": 11,
+    "diciembre": 12, "dezembro": 12, "dicembre": 12,
+}  # fmt: skip
 # "Sept." and "September" both; \b stops "Mar" inside "Marked" and "dec" inside "decreased".
 _MON = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    + "|".join(sorted(_LOCAL_MONTHS, key=len, reverse=True))
+    + r")\b\.?"
 )
 # Longest spellings first so that "twelve" is not read as "two"-something.
 _NUM_WORD = (
@@ -153,7 +172,7 @@ _I = re.IGNORECASE
 # Every pattern opens with a one-character look-ahead ((?=[0-9]), (?=[jfmasond]) ...):
 # the regex engine then skips through the text on that character set instead of trying
 # the whole pattern at every position, which halves the cost of scanning a long note.
-_MONTH_START = r"(?=[jfmasond])\b"
+_MONTH_START = r"(?=[jfmasondeglJFMASONDEGL])\b"
 
 # 2026-03-14, 2026/03/14, 2026.03.14 (same separator twice)
 _ISO = re.compile(
@@ -172,8 +191,8 @@ _MY = re.compile(
 _YM = re.compile(rf"{_NOT_AFTER_NUMBER}([0-9]{{4}})[-/]([0-9]{{2}})(?![0-9]|[-/.][0-9])")
 # 14 Mar 2026, 14 March 2026, 14th March 2026, 14th of March, 2026, 15-Nov-2026, 15-Nov-26
 _DAY_MON_YEAR = re.compile(
-    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}(?:\s{{1,2}}of)?(?:\s{{1,2}}|[-./])({_MON})"
-    rf"(?:,?\s{{1,2}}([0-9]{{4}})|[-./]([0-9]{{4}}|[0-9]{{2}})|\s{{0,2}}'([0-9]{{2}}))"
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}(?:\s{{1,2}}(?:of|de))?(?:\s{{1,2}}|[-./])({_MON})"
+    rf"(?:,?\s{{1,2}}(?:de\s{{1,2}})?([0-9]{{4}})|[-./]([0-9]{{4}}|[0-9]{{2}})|\s{{0,2}}'([0-9]{{2}}))"
     rf"{_NOT_BEFORE_NUMBER}",
     _I,
 )
@@ -185,7 +204,7 @@ _MON_DAY_YEAR = re.compile(
 )
 # March 2026, Mar 2026, Mar-2026, March, 2026, March of 2026, Mar '26
 _MON_YEAR = re.compile(
-    rf"{_MONTH_START}(?:({_MON})(?:,?\s{{1,2}}(?:of\s{{1,2}})?|[-/])([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
+    rf"{_MONTH_START}(?:({_MON})(?:,?\s{{1,2}}(?:(?:of|de)\s{{1,2}})?|[-/])([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
     rf"|({_MON})\s{{0,2}}'([0-9]{{2}})(?![0-9]))",
     _I,
 )
@@ -236,6 +255,12 @@ _REFERENCE_BEFORE = re.compile(
 _MON_MON_YEAR = re.compile(
     rf"{_MONTH_START}({_MON}){_RANGE_SEP}({_MON}),?\s{{1,2}}([0-9]{{4}}){_NOT_BEFORE_NUMBER}",
     _I,
+)
+
+# "06-11/2025": June to November 2025, the months of a course written as one range over
+# one year (the first month before the second; "27-29/01" without a year is a day run).
+_MM_MM_YEAR = re.compile(
+    rf"{_NOT_AFTER_NUMBER}(0?[1-9]|1[0-2])\s?[-–]\s?(0?[1-9]|1[0-2])/([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
 )
 
 # Relative expressions, resolved against the note date.
@@ -326,7 +351,8 @@ class _Candidate:
 
 def _month_number(word: str) -> int | None:
     # casefold, not lower: IGNORECASE also matches "ſept" (long s); it must map, not crash.
-    return _MONTH_NUMBERS.get(word.casefold().rstrip(".")[:3])
+    folded = word.casefold().rstrip(".")
+    return _LOCAL_MONTHS.get(folded) or _MONTH_NUMBERS.get(folded[:3])
 
 
 def _capitalised(word: str) -> bool:
@@ -485,7 +511,9 @@ def _days_for(amount: float, unit: str) -> int:
 # Words without which a family of patterns cannot match. A note with none of them (in
 # any case) skips those scans: most notes have no "ago", and many no month name
 # (matcher.nlp.cues: a note with a letter IGNORECASE folds apart, "ſept", is scanned).
-_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+                *sorted({name[:3] for name in _LOCAL_MONTHS} - {"jan", "feb", "mar", "apr",
+                        "may", "jun", "jul", "sep", "oct", "nov"}))  # fmt: skip
 _FIXED_WORDS = ("yesterday", "last", "today", "tonight", "this", "earlier", "current", "admission")
 
 
@@ -571,6 +599,11 @@ def _scan_absolute(text: str, lowered: str | None, ref: dt.date | None,
             yield _Candidate(
                 m.start(), m.end(), resolve_partial(first), "year", resolve_partial(last), "range"
             )
+    for m in _MM_MM_YEAR.finditer(text):
+        first, last, year = int(m[1]), int(m[2]), int(m[3])
+        if first < last and 1900 <= year <= 2100:
+            yield _Candidate(m.start(), m.end(), resolve_partial(year, first), "month",
+                             resolve_partial(year, last), "range")
     for m in _MON_MON_YEAR.finditer(text) if months else ():
         first, last, year = _month_number(m[1]), _month_number(m[2]), int(m[3])
         if first is None or last is None or not 1900 <= year <= 2100:

@@ -63,8 +63,23 @@ _ITEM_BREAK = re.compile(r"[;\n]|,\s+(?=[A-Za-z])")
 
 _STOP_LEAD = re.compile(
     r"\b(stopped|discontinued|ceased|held|until|till|completed|withdrawn|"
-    r"finished|off\s+since|tapered\s+off|d/c)\b[\s:]*(?:on|in|at)?\s*$",
+    r"finished|off\s+since|tapered\s+off|d/c|"
+    # "(last pulse 09/2025)", "last dose given 14/11/2025": the course's end
+    r"(?:last|final)\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)"
+    r"(?:\s+(?:given|administered|received))?)\b[\s:]*(?:on|in|at)?\s*$",
     re.I,
+)
+# "last (6th) monthly Endoxan pulse ... given 14/11/2025", "the final dose of rituximab on
+# 02/03/2026": the one date written is the course's last dose.
+_LAST_DOSE_BEFORE = re.compile(
+    r"\b(?:last|final)\s+(?:\(\s*\w+\s*\)\s+)?(?:\w+\s+)?"
+    r"(?:(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\s+of\s+(?:(?:IV|oral)\s+)?)?$",
+    re.I,
+)
+_DOSE_WORD_AFTER = re.compile(r"\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\b", re.I)
+# "rituximab 200 mg single dose for desensitisation": one dose, whatever follows.
+_EXPLICIT_SINGLE_DOSE = re.compile(
+    r"\b(?:single|one|one-off|unique)[\s-]+(?:dose|infusion|injection|pulse|shot)\b", re.I
 )
 # "Stopped tacrolimus 2026-06-01": the verb before the drug makes its date a stop.
 _STOP_BEFORE = re.compile(
@@ -409,7 +424,6 @@ def _own_duration(
         return False
     if _SHARED_DURATION_LEAD.match(duration.text):
         return True
-        return False
     first = bisect.bisect_left(ctx.drug_starts, item_lo)
     before = [d for d in ctx.drug_spans[first:] if d.end_char <= start and d.start_char < start]
     if not before:
@@ -418,6 +432,18 @@ def _own_duration(
     if owner.start_char == span.start_char:
         return True
     return _BARE_DURATION_GAP.fullmatch(ctx.text, owner.end_char, start) is None
+
+
+def _last_dose_named(ctx: _Context, span: Span, lead_lo: int, item_hi: int) -> bool:
+    """Is this the course's last dose: "last (6th) monthly Endoxan pulse", "final dose of
+    rituximab"? A dose word must name it, before the drug or right after it ("in the last
+    month MMF was started" names no dose)."""
+    lead = _LAST_DOSE_BEFORE.search(ctx.text, lead_lo, span.start_char)
+    if lead is None:
+        return False
+    if re.search(r"\b(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\b", lead[0], re.I):
+        return True
+    return _DOSE_WORD_AFTER.match(ctx.text, span.end_char, item_hi) is not None
 
 
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -454,6 +480,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if written and start_date and stop_date is None and (
         _COURSE_DONE_BEFORE.search(ctx.text, lead_lo, span.start_char)
         or _EVENT_OBJECT_BEFORE.search(ctx.text, lead_lo, span.start_char)
+        or _last_dose_named(ctx, span, lead_lo, item_hi)
     ):
         stop_date = start_date  # a course that is over, by one date: it ran then
     regimen = _REGIMEN.search(ctx.text, span.end_char, item_hi) or _REGIMEN.search(
@@ -469,7 +496,9 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         re.I,
     ):
         attrs["stopped"] = True
-    if start_date and stop_date is None and _SINGLE_DOSE.search(item) and not _ONGOING.search(item):
+    if start_date and stop_date is None and (
+            _EXPLICIT_SINGLE_DOSE.search(item)
+            or _SINGLE_DOSE.search(item) and not _ONGOING.search(item)):  # fmt: skip
         # "Rituximab given 20/08/2026": the exposure is that day, not every later note's.
         attrs["single_dose"] = True
     attrs["start_date"] = start_date

@@ -95,7 +95,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     ),
     "U/L": ("u/l", "iu/l", "units/l", "unit/l", "ui/l", "u/litre", "iu/litre"),
     "ukat/L": ("ukat/l",),
-    "s": ("s", "sec", "secs", "second", "seconds", "sec."),
+    # "seg"/"segundos" (Spanish, Portuguese), "secondi" (Italian): the same second.
+    "s": ("s", "sec", "secs", "second", "seconds", "sec.", "seg", "seg.", "segs", "segundos",
+          "secondi"),
     "mL/min/1.73m2": (
         "ml/min/1.73m2", "ml/min/1.73m^2", "ml/(min.1.73m2)", "ml/(min.1.73m^2)",
         "ml/min.1.73m2", "ml/(minx1.73m2)", "ml/(min*1.73m2)", "ml/min/1.73sqm",

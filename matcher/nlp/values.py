@@ -218,6 +218,7 @@ def _lab_value(
         flags.append(flag.group("flag") or "*")
         cursor += flag.end()
     ref_low = ref_high = None
+    ref_text: str | None = None
     ref = _REF_RE.match(ctx.text[cursor:limit]) or _BARE_RANGE.match(ctx.text[cursor:limit])
     if ref:
         comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
@@ -228,6 +229,7 @@ def _lab_value(
         )
         if parsed:
             ref_low, ref_high = parsed
+            ref_text = ref.group(0)
             cursor += ref.end()
     if unit_text is None:
         column = _unit_column(concept, ctx.text[cursor:limit], ref_high is not None)
@@ -237,9 +239,14 @@ def _lab_value(
             if bound is not None:
                 ref_low, ref_high = bound
     printed_unit = unit_text is not None
+    if not printed_unit and span.text in concept.attrs.get("abbreviations_needing_unit", ()):
+        # "TP 12,9 s" is the prothrombin time of a Spanish or Portuguese lab, but a bare
+        # "TP 7.2" may be total protein: such an abbreviation counts only with its unit.
+        return
     if unit_text is None:
         unit_text = _shared_unit(ctx, span) or fallback_unit
     readings = _comma_readings(raw_number, printed_unit, ctx.decimal_comma)
+    readings += _dot_thousands_reading(raw_number, printed_unit)
     placed = [
         read
         for number in readings
@@ -255,6 +262,9 @@ def _lab_value(
         # "ALT 1,200 U/L": 1.2 or 1200, both plausible and not the same value: left out.
         return
     concept, value, normalised, factor = placed[0]
+    if ref_text is not None and "." in raw_number and value == float(raw_number.replace(".", "")):
+        # "1.900 /mm3 (1.500 - 8.000)": the range is grouped as the value is.
+        ref_low, ref_high = _dot_thousands_range(ref_text)
     if ref_low is not None:
         ref_low = round(ref_low * factor, 6)
     if ref_high is not None:
@@ -471,6 +481,33 @@ def _comma_readings(raw: str, unit_printed: bool, note_uses_commas: bool) -> lis
     if _ONE_THOUSANDS_GROUP.match(raw):
         return [thousands, float(raw.replace(",", "."))]
     return [thousands]
+
+
+# "4.100", "198.000", "1.250.000": dot thousands, as Brazilian, Spanish and Italian labs
+# print a count per mm³, or a decimal point with three decimals.
+_DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+
+def _dot_thousands_reading(raw: str, unit_printed: bool) -> list[float]:
+    """The thousands reading of a number grouped with dots, beside its decimal one.
+
+    "Leucocitos 4.100 /mm3" is 4100 cells/mm³ (4.1 cells/mm³ is no blood count), and
+    "Hb 12.500 g/dL" can only be 12.5: with a unit printed, the caller keeps the reading
+    whose magnitude fits that unit, and leaves the value out when both fit and differ.
+    Without a unit neither reading is added (the decimal one stays, as before)."""
+    if not unit_printed or not _DOT_THOUSANDS.match(raw):
+        return []
+    return [float(raw.replace(".", ""))]
+
+
+def _dot_thousands_range(text: str) -> tuple[float | None, float | None]:
+    """A printed range whose numbers are grouped with dots ("(150.000 - 450.000)") read as
+    thousands; (None, None) when any of its numbers is not so grouped ("(1.5 - 8.000)")."""
+    numbers = re.findall(r"\d[\d.]*", text)
+    if not numbers or not all(_DOT_THOUSANDS.match(n) for n in numbers):
+        return None, None
+    parsed = parse_reference_range(text.replace(".", ""))
+    return parsed if parsed else (None, None)
 
 
 def _paired_labs(ctx: _Context, concepts: list[Span]) -> tuple[list[Finding], set[int]]:
