@@ -15,13 +15,14 @@ import pytest
 from tests.conftest import REPO
 
 CORPUS = REPO / "tests" / "data" / "registry_corpus"
-# Sets written blind later, each a fresh held-out set until it is measured once (c to h
+# Sets written blind later, each a fresh held-out set until it is measured once (c to i
 # have been; each then joins development). Their form is checked here, never the engine's
 # reading of them.
-LATER_SETS = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "cdefgh")
-# Set h took most of its texts from the breadth set on purpose (gold written for texts the
-# reader had only ever been run over without gold); no other set may share a trial with it.
-FROM_BREADTH = REPO / "tests" / "data" / "registry_corpus_h"
+LATER_SETS = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "cdefghi")
+# Sets h and i took most of their texts from the breadth set on purpose (gold written for
+# texts the reader had only ever been run over without gold); no other set may share a trial
+# with them.
+FROM_BREADTH = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "hi")
 GOLD_FILES = sorted(CORPUS.glob("*.gold.jsonl"))
 GOLD_FILES_LATER = sorted(p for folder in LATER_SETS for p in folder.glob("*.gold.jsonl"))
 
@@ -159,7 +160,8 @@ def test_no_corpus_trial_is_in_the_breadth_set(shared: Path):
     if not breadth.exists():
         pytest.skip("../shared/registry_breadth is not beside the repository")
     theirs = {p.name[:11] for p in breadth.glob("NCT*")}
-    ours = {p.name[:11] for p in GOLD_FILES + GOLD_FILES_LATER if p.parent != FROM_BREADTH}
+    ours = {p.name[:11] for p in GOLD_FILES + GOLD_FILES_LATER if p.parent not in FROM_BREADTH}
     assert not theirs & ours
-    taken = {p.name[:11] for p in FROM_BREADTH.glob("*.gold.jsonl")}
-    assert len(taken & theirs) >= 10  # the exemption names the set that needs it
+    for folder in FROM_BREADTH:  # the exemption names only sets that need it
+        taken = {p.name[:11] for p in folder.glob("*.gold.jsonl")}
+        assert len(taken & theirs) >= 10, folder.name
