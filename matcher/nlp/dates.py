@@ -511,9 +511,11 @@ def _days_for(amount: float, unit: str) -> int:
 # Words without which a family of patterns cannot match. A note with none of them (in
 # any case) skips those scans: most notes have no "ago", and many no month name
 # (matcher.nlp.cues: a note with a letter IGNORECASE folds apart, "ſept", is scanned).
+# The local month names gate by their whole word: their first three letters are English
+# words or inside them ("ago", "set", "gen" in "gentamicin", "dic" in "medication"), which
+# sent almost every note through the month scans. ("março" is gated by "mar".)
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-                *sorted({name[:3] for name in _LOCAL_MONTHS} - {"jan", "feb", "mar", "apr",
-                        "may", "jun", "jul", "sep", "oct", "nov"}))  # fmt: skip
+                *sorted(name for name in _LOCAL_MONTHS if name.isascii()))  # fmt: skip
 _FIXED_WORDS = ("yesterday", "last", "today", "tonight", "this", "earlier", "current", "admission")
 
 

@@ -118,8 +118,9 @@ def _coordinated(ctx: _Context, span: Span, lo: int, hi: int) -> set[int]:
     ',', '&', '+', '/', 'plus' or 'or': "prednisolone and mycophenolate since 02/2026"."""
     first = bisect.bisect_left(ctx.drug_starts, lo)
     drugs = ctx.drug_spans[first : bisect.bisect_left(ctx.drug_starts, hi)]
-    position = next((i for i, s in enumerate(drugs) if s.start_char == span.start_char), None)
-    if position is None:
+    # Found by bisection, not by a walk: a long medication list holds many drugs per line.
+    position = bisect.bisect_left(ctx.drug_starts, span.start_char) - first
+    if not 0 <= position < len(drugs) or drugs[position].start_char != span.start_char:
         return set()
     chain = {span.start_char}
     for step in (1, -1):
