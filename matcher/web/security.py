@@ -21,7 +21,7 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -627,20 +627,9 @@ def csrf_ok(expected: str, given: str | None) -> bool:
 # --- audit -------------------------------------------------------------------------------
 
 
-def audit(
-    db: Database,
-    username: str | None,
-    action: str,
-    trial_id: str | None = None,
-    patient_id: str | None = None,
-    detail: dict[str, Any] | None = None,
-    patients: Iterable[str] = (),
-) -> int:
-    """One line of the audit trail (its id); `patients`: the ids a listing, export or
-    search returned (web_audit_patients, one row each). `detail` never holds note text.
-    Written in the caller's transaction when one is open (a failed login's row goes with
-    its attempt), else committed at once (matcher.store.audit, which the CLI writes too)."""
-    return write_audit(db, username, action, trial_id, patient_id, detail, patients)
+# One line of the audit trail: the store's one writer (matcher.store.audit), which the
+# CLI's review commands call too; a failed login's row goes with its attempt's transaction.
+audit = write_audit
 
 
 def search_term_digest(db: Database, term: str) -> str:
