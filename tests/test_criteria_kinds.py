@@ -458,3 +458,61 @@ def test_a_reading_has_a_readable_rule(text, ctype, rule):
 
     criterion = parse_criterion(text, ctype)
     assert describe(criterion.kind, criterion.params, load_vocabulary()) == rule
+
+
+# A lab threshold may have a condition as its alternative: "creatinine > 2.5 mg/dL or on
+# dialysis", "ALT > 2 x ULN or liver disease". The reader writes {"concepts": [...]} for it
+# and the evaluator reads it; the contract check must accept it (the review's edit form
+# validates through it) and still refuse an alternative naming no known condition.
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("Dialysis or creatinine > 2.5 mg/dL", "proc.dialysis"),
+        ("Liver disease (serum ALT, AST >2x normal) or total serum bilirubin >1.5x normal",
+         "dx.liver_disease"),
+    ],
+)
+def test_a_lab_reading_with_a_condition_alternative_passes_its_contract(text, condition):
+    lab = parse_criterion(text, "exclusion", vocabulary=load_vocabulary())
+    assert lab.kind == "lab"
+    assert {"concepts": [condition]} in lab.params["alternatives"]
+    validate_params("lab", dict(lab.params), load_vocabulary())
+
+
+def test_a_condition_alternative_with_an_unknown_concept_is_refused():
+    params = {"analytes": ["lab.creatinine"], "op": ">", "value": 221.0, "unit": "umol/L",
+              "alternatives": [{"concepts": ["dx.nowhere"]}], "combine": "or"}
+    with pytest.raises(CriterionParamsError) as raised:
+        validate_params("lab", params, load_vocabulary())
+    assert raised.value.field == "concepts"
+
+
+# The kinds validate_params checks (the others, age/sex/drug_exposure/..., are checked by the
+# declared params table alone, matcher.criteria.params).
+CONTRACT_KINDS = ("vital", "lab", "serology", "pregnancy", "dose_exposure", "diagnosis_timing",
+                  "diagnosis")
+
+
+def test_every_reading_of_the_registry_corpora_passes_its_contract():
+    """What the reader computes from real registry texts is what the review form and the
+    protocol file validate against: a reading the contract refuses could not be approved or
+    re-imported. (The corpora's unreadable records are the reader tests' business.)"""
+    from matcher.criteria.registry import load_trial
+    from matcher.errors import RegistryError
+    from tests.conftest import REPO
+
+    vocabulary = load_vocabulary()
+    broken = []
+    for path in sorted((REPO / "tests" / "data").glob("registry_corpus*/*.txt")):
+        try:
+            trial = load_trial(path)
+        except RegistryError:
+            continue
+        for criterion in trial.criteria:
+            if criterion.kind not in CONTRACT_KINDS:
+                continue
+            try:
+                validate_params(criterion.kind, dict(criterion.params), vocabulary)
+            except CriterionParamsError as refused:
+                broken.append(f"{path.name} {criterion.id}: {refused}")
+    assert broken == []

@@ -300,7 +300,12 @@ def _validate_groups(vocab: Vocabulary, kind: str, params: dict[str, Any],
     if not isinstance(alternatives, list):
         raise _fail(kind, "alternatives", alternatives, "a list of threshold groups")
     for group in alternatives:
-        _threshold_group(vocab, kind, group, test, expected)
+        if isinstance(group, dict) and "concepts" in group:
+            # "creatinine > 2.5 mg/dL or dialysis": the other branch is a condition.
+            _ids(vocab, kind, group, "concepts", _category(vocab, "diagnosis", "procedure"),
+                 "diagnosis or procedure concept ids")
+        else:
+            _threshold_group(vocab, kind, group, test, expected)
     if alternatives:
         _choice(kind, params, "combine", ("and", "or"))
 
