@@ -775,6 +775,10 @@ def _range_differences(
     essentials: dict[str, Any], group: dict[str, Any], ids: frozenset[str], vocab: Vocabulary
 ) -> list[tuple[str, str]]:
     low, high = _number(essentials.get("value")), _number(essentials.get("value_high"))
+    if essentials.get("operator") in ("=", "==") and high is None and low is not None and (
+            "low" in group and _number(group.get("low")) == _number(group.get("high"))):
+        # "NYHA class IV" read as the one-grade range "4 to 4": the same as "= 4".
+        high, essentials = low, dict(essentials, operator="between", value_high=low)
     if essentials.get("operator") != "between":
         return [("operator", f"gold {essentials.get('operator')}, engine a range")]
     if "low" not in group:
