@@ -165,3 +165,65 @@ def test_the_scorer_takes_a_one_grade_range_as_that_grade(gold, group, differs):
 
     found = bench._range_differences(gold, group, frozenset({"score.nyha"}), load_vocabulary())
     assert bool(found) is differs, found
+
+
+def _age_row(row: int, section: str, source: str, op: str, value: int,
+             high: int | None = None, cohort: str | None = None) -> dict:  # fmt: skip
+    essentials = {"concept": "age", "effect": "require", "temporality": None,
+                  "window_days": None, "anchor": None, "operator": op, "value": value,
+                  "value_high": high, "unit": "years", "uln_multiple": None, "classes": None,
+                  "qualifiers": [], "alternatives": None, "cohort": cohort}  # fmt: skip
+    return {"nct": "NCT00000001", "row": row, "section": section, "source": source,
+            "computable": True, "category": "age", "meaning": source,
+            "essentials": essentials, "notes": ""}  # fmt: skip
+
+
+def test_the_scorer_takes_the_records_age_limit_from_rows_for_everyone_only(tmp_path):
+    # A younger cohort's "5 to < 12" made the record's "Maximum Age: 17" expect 11, and
+    # the engine's right limit of 17 was scored wrong.
+    from benchmarks import bench_criteria as bench
+    from matcher.criteria.registry import load_trial
+
+    text = ("Study of a drug in young people\n\nMinimum Age: 5 Years\nMaximum Age: 17 Years\n\n"
+            "Inclusion Criteria:\n\n* Participants aged 12 to 17 years\n"
+            "* Participants aged 5 to 11 years (younger cohort)\n")
+    path = tmp_path / "NCT00000001.txt"
+    path.write_text(text, encoding="utf-8")
+    gold = [_age_row(1, "structured", "Maximum Age: 17 Years", "<=", 17),
+            _age_row(2, "inclusion", "Participants aged 5 to 11 years (younger cohort)",
+                     "between", 5, 11, cohort="younger cohort")]  # fmt: skip
+    scored = bench.score_trial("NCT00000001", text, gold, load_trial(path).criteria)
+    structured = next(r for r in scored.rows if r.row == 1)
+    assert structured.outcome == "correct", structured.reason
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "treatment with immunosuppressive medications",
+        "Treatment with rituximab",
+        "Therapy with methotrexate",
+    ],
+)
+def test_an_untimed_treatment_noun_in_an_exclusion_is_left_to_a_person(item):
+    # Gold and 1,500 real texts read "Treatment with X" as the treatment now about as often
+    # as any course ever; read as ever, a course finished years ago excluded a patient.
+    criterion = parse_criterion(item, "exclusion", about=LUPUS)
+    assert criterion.kind == "manual"
+    assert "taken now or was given at any time" in criterion.manual_reason
+
+
+@pytest.mark.parametrize(
+    ("item", "current"),
+    [
+        ("Current treatment with prednisone", True),
+        ("Previous treatment with cyclophosphamide", False),
+        ("Treatment with rituximab at any time", False),
+        ("Patients treated with rituximab", False),
+        ("Receiving treatment with tacrolimus", True),
+    ],
+)
+def test_a_treatment_noun_with_a_word_of_time_is_read(item, current):
+    criterion = parse_criterion(item, "exclusion", about=LUPUS)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert bool(criterion.params.get("current")) is current
