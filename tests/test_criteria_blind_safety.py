@@ -50,47 +50,31 @@ def test_a_list_whose_class_member_is_read_is_still_split(item):
 
 
 @pytest.mark.parametrize(
-    "item",
+    ("item", "temporality", "judged"),
     [
-        "Hemolytic anemia",
-        "Patients with haemolytic anaemia",
-        "Patients with cognitive impairment",
-        "Cognitive impairment",
-        "Subjects with cognitive dysfunction",
+        # Read as any past mention, an anaemia treated and gone years ago excluded a patient.
+        ("Hemolytic anemia", "current", []),
+        ("Patients with haemolytic anaemia", "current", []),
+        ("Patients with cognitive impairment", "current", []),
+        ("Cognitive impairment", "current", []),
+        ("Subjects with cognitive dysfunction", "current", []),
+        ("History of hemolytic anemia", "ever", []),
+        ("Prior cognitive impairment", "ever", []),
+        # "Chronic" was read as a time word and lost: one dialysis for an acute kidney
+        # injury excluded the patient.
+        ("Previously received chronic dialysis", "ever", ["chronic"]),
+        ("Prior chronic hemodialysis", "ever", ["chronic"]),
+        ("History of chronic peritoneal dialysis", "ever", ["chronic"]),
     ],
 )
-def test_a_bare_standing_state_in_an_exclusion_is_the_state_now(item):
-    # Read as any past mention, an anaemia treated and gone years ago excluded a patient.
+def test_a_standing_state_is_the_state_now_unless_its_history_is_asked(item, temporality,
+                                                                       judged):  # fmt: skip
     criterion = parse_criterion(item, "exclusion", about=LUPUS)
     assert criterion.kind == "diagnosis", criterion.manual_reason
-    assert criterion.params["temporality"] == "current"
-
-
-@pytest.mark.parametrize(
-    "item", ["History of hemolytic anemia", "Prior cognitive impairment"]
-)
-def test_a_standing_state_asked_for_its_history_stays_ever(item):
-    criterion = parse_criterion(item, "exclusion", about=LUPUS)
-    assert criterion.kind == "diagnosis", criterion.manual_reason
-    assert criterion.params["temporality"] == "ever"
-
-
-@pytest.mark.parametrize(
-    "item",
-    [
-        "Previously received chronic dialysis",
-        "Prior chronic hemodialysis",
-        "History of chronic peritoneal dialysis",
-    ],
-)
-def test_chronic_under_a_history_word_is_judged_not_dropped(item):
-    # "Chronic" was read as a time word and lost: one dialysis for an acute kidney injury
-    # excluded the patient.
-    criterion = parse_criterion(item, "exclusion", about=LUPUS)
-    assert criterion.kind == "diagnosis", criterion.manual_reason
-    assert criterion.params["temporality"] == "ever"
-    assert "chronic" in criterion.params.get("judged", [])
-    assert "a person judges whether it is chronic" in reading(criterion)
+    assert criterion.params["temporality"] == temporality
+    assert criterion.params.get("judged", []) == judged
+    if judged:
+        assert "a person judges whether it is chronic" in reading(criterion)
 
 
 def test_a_repeated_block_labelled_for_healthy_volunteers_is_never_applied_to_a_patient():
