@@ -211,3 +211,24 @@ def test_a_treatment_noun_with_a_word_of_time_is_read(item, current):
     criterion = parse_criterion(item, "exclusion", about=LUPUS)
     assert criterion.kind == "drug_exposure", criterion.manual_reason
     assert bool(criterion.params.get("current")) is current
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Inclusion Criteria:\nEach of the following must be fulfilled to be eligible:\n"
+         "1. Age >= 18 years\nExclusion Criteria:\n"
+         "None of the following criteria must be fulfilled for a subject to be eligible:\n"
+         "1. HIV infection\n"),
+        ("Inclusion Criteria:\n- Age >= 18 years\nExclusion Criteria:\n"
+         "- No history of any of the following conditions eligible for inclusion: HIV\n"
+         "- Hepatitis B infection\n"),
+    ],
+)
+def test_a_sentence_that_opens_a_list_is_no_second_block(text):
+    # "None of the following criteria must be fulfilled ... to be eligible:" under the
+    # exclusions is the exclusions' own lead, not a second inclusion block.
+    criteria = parse_eligibility_text(text, LUPUS)
+    assert all("cohort" not in (c.manual_reason or "") for c in criteria), [
+        reading(c) for c in criteria]
+    assert any(c.kind == "age" for c in criteria)

@@ -432,8 +432,11 @@ def _repeated_blocks(lines: list[_Line], vocab: Vocabulary
     first heading → the block's cohort (the label line just above it, else "criteria block
     N"; None for a block "For all participants:"), and the label lines, which are no
     criteria. Empty when no section opens again."""
+    # Only headings as such ("Inclusion Criteria:"), not a sentence that opens a list
+    # ("None of the following criteria must be fulfilled for a subject to be eligible:").
     opens = [(i, found[0]) for i, line in enumerate(lines)
-             if (found := _section_heading(line.text)) is not None]  # fmt: skip
+             if not line.marker and (found := _section_heading(line.text)) is not None
+             and _SECTION_SHORT.match(_normalise(line.text).strip().strip("*#_ ").strip())]
     starts: dict[int, str | None] = {}
     seen_exclusion = False
     for index, kind in opens:
