@@ -605,6 +605,8 @@ class Context:
 
     mapper: ConceptMapper
     age_bounds: dict[str, set[int]] = field(default_factory=dict)  # gold "min"/"max" bounds
+    # The same from rows for everyone: one cohort's "5 to < 12" is no limit on the record.
+    everyone_age_bounds: dict[str, set[int]] = field(default_factory=dict)
     # Per criterion id: the expanded gold ids of every computable row aligned to it, and
     # the words of those rows' parts that do not map exactly (a drug the engine "adds" may
     # be what such a part names: "other potent immunosuppressants").
@@ -775,6 +777,10 @@ def _range_differences(
     essentials: dict[str, Any], group: dict[str, Any], ids: frozenset[str], vocab: Vocabulary
 ) -> list[tuple[str, str]]:
     low, high = _number(essentials.get("value")), _number(essentials.get("value_high"))
+    if essentials.get("operator") in ("=", "==") and high is None and low is not None and (
+            "low" in group and _number(group.get("low")) == _number(group.get("high"))):
+        # "NYHA class IV" read as the one-grade range "4 to 4": the same as "= 4".
+        high, essentials = low, dict(essentials, operator="between", value_high=low)
     if essentials.get("operator") != "between":
         return [("operator", f"gold {essentials.get('operator')}, engine a range")]
     if "low" not in group:
@@ -1223,7 +1229,8 @@ def score_trial(
     tokens = _tokens(text)
     placed = _locate_criteria(criteria or (), tokens, vocab)
     row_spans = _locate_rows(text, gold, tokens)
-    context = Context(mapper, _stated_age_bounds(gold))
+    context = Context(mapper, _stated_age_bounds(gold), _stated_age_bounds(
+        [row for row in gold if not (row.get("essentials") or {}).get("cohort")]))
 
     aligned: list[list[Placed]] = []
     for row, span in zip(gold, row_spans, strict=True):
@@ -1524,7 +1531,7 @@ def _judge_structured(
     limits = [_engine_age(p.criterion) for p in doing]
     values = [b[1] if name == "min" else b[2] for b in limits if b[0] == "require"]
     values = [v for v in values if v is not None]
-    tightest = context.age_bounds[name] | {gold}
+    tightest = context.everyone_age_bounds.get(name, set()) | {gold}
     expected = max(tightest) if name == "min" else min(tightest)
     if not values:
         return done(DROPPED, f"the record's {name} age {gold} is applied by no criterion",

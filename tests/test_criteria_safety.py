@@ -75,7 +75,7 @@ def test_a_drug_named_with_no_word_of_time_in_an_exclusion_is_the_drug_taken_now
 @pytest.mark.parametrize(
     "item",
     [
-        "Treatment with rituximab",
+        "Treated with rituximab",
         "Patients previously treated with cyclophosphamide",
         "Exposure to belimumab",
         "Prior use of rituximab",

@@ -103,6 +103,9 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     if window is not None and _during_study(ctx):
         params["also_during_study"] = True
     params.update(_drug_temporality(ctx, window))
+    if _untimed_treatment(ctx, window, params):
+        return _manual("whether the treatment is taken now or was given at any time is not "
+                       "stated, so a person checks it", key)
     if limits and window is None and not params.get("current") and not (
         _PAST_DRUG.search(ctx.main) or _EVER_BEFORE.search(ctx.main)
         or _EXPOSURE_HISTORY.search(ctx.main)
@@ -652,6 +655,26 @@ _NOW_OR_PAST = re.compile(
     r")",
     _I,
 )
+
+
+# "Treatment with immunosuppressive medications", "therapy with beta blockers": the noun
+# of a treatment, no verb and no time.
+_TREATMENT_NOUN = re.compile(r"\b(?:treatments?|therapy|therapies)\s+(?:with|by)\b", _I)
+_EXPOSURE_VERB = re.compile(
+    r"\b(?:treated|exposed|given|administered|received|receiving|had|taken|used|undergone|"
+    r"undergoing|on|using|taking)\b", _I)
+
+
+def _untimed_treatment(ctx: _Ctx, window: int | None, params: dict[str, Any]) -> bool:
+    """Is the exclusion "treatment with X" with no verb and no word of time? Registry
+    authors mean the treatment now ("Treatment with psychoactive drugs", "treatment with
+    immunosuppressive medications") as often as any course ever ("Treatment with any B
+    cell targeted therapy"): read either way, one of them decides a patient wrongly."""
+    return (ctx.exclusion and window is None
+            and not {"current", "or_current", "conditional"} & set(params)
+            and _TREATMENT_NOUN.search(ctx.main) is not None
+            and not _EXPOSURE_VERB.search(ctx.main) and not _PAST_DRUG.search(ctx.main)
+            and not _EVER_BEFORE.search(ctx.main))  # fmt: skip
 
 
 def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:

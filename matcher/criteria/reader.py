@@ -1329,7 +1329,7 @@ def _compound(
         parsed = replace(parsed, trace=(*parsed.trace, rule))
         out.append((ctype, piece, parsed))
     computed = [p for _, _, p in out if p.kind in COMPUTABLE_KINDS]
-    if not computed:
+    if not computed or _an_unread_class(pieces, out):
         return None
     if reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p) for _, _, p in out[1:]):
         distributed = _lead_distributed(text, out, section, context, lupus_trial, vocabulary) or (
@@ -1511,7 +1511,32 @@ def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial
             reason = f'whether "{member.reach}" also applies to it is not stated'
             parsed = _manual(reason, parsed.key)
         out.append((ctype, text, replace(parsed, trace=(*parsed.trace, member.rule))))
+    if _an_unread_class([m.own for m in found], out):
+        return None
     return out if any(p.kind in COMPUTABLE_KINDS for _, _, p in out) else None
+
+
+# "Crohn's disease or other forms of IBD", "coronary heart disease or other major
+# atherosclerotic cardiovascular disease": the last member names the class the members
+# before it belong to.
+_OTHER_CLASS = re.compile(r"^\W*(?:or\s+|and/or\s+)?(?:any\s+)?other\b", _I)
+
+
+def _an_unread_class(texts: Sequence[str], out: Sequence[_Part]) -> bool:
+    """Is a piece after the first an unread class of the pieces before it ("A or other
+    forms of B")? The item then names B with A as its example, one criterion: computing A
+    alone left the rest of B to a separate line that reads as a criterion of its own, so
+    the item is read whole (and stays manual naming the words of B nobody read)."""
+    return any(_OTHER_CLASS.match(text) and _unread(parsed)
+               for text, (_, _, parsed) in zip(texts[1:], out[1:], strict=True))
+
+
+def _unread(parsed: _Parsed) -> bool:
+    """Left manual for words nobody read, not for a reason of its own ("any other
+    condition that in the opinion of the investigator ..." is a judgement, its own item)."""
+    reason = parsed.manual_reason or ""
+    return parsed.kind == "manual" and reason.startswith(
+        ("not understood", "no computable concept recognised"))
 
 
 # The kinds that measure something: a threshold that ends a list is theirs.

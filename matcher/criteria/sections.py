@@ -277,6 +277,9 @@ class _Builder:
         self.pending: list[_Draft] = []  # headings of this section with nothing after yet
         self.cohort: tuple[str, int] | None = None  # ("Part B", indent of its heading)
         self.frame: tuple[str, int] | None = None  # a section heading's words, its indent
+        # The cohort of the block the lines are in, in a text that opens its inclusion
+        # criteria again after its exclusions (`_repeated_blocks`); None elsewhere.
+        self.block: str | None = None
 
     def feed(self, line: _Line) -> None:
         lead = _requirement_before_heading(line.text, self.vocab)
@@ -291,7 +294,8 @@ class _Builder:
             self.section, rest = opened
             self.open, self.last, self.pending = [], None, []
             cohort = guard.cohort_heading(_normalise(line.text), in_section_heading=True) or (
-                criteria_groups.section_population(_normalise(line.text)))  # "... for controls:"
+                criteria_groups.section_population(_normalise(line.text))  # "... for controls:"
+            ) or self.block  # a block of a text that opens its sections again
             self.cohort = (cohort, line.indent) if cohort else None
             # Its items sit deeper than it; the next one as shallow ends its reach.
             self.frame = (line.text, line.indent) if not rest and line.marker else None
@@ -401,9 +405,75 @@ def _requirement_before_heading(text: str, vocab: Vocabulary) -> str | None:
 def _drafts(text: str, vocab: Vocabulary) -> list[_Draft]:
     lines = list(_lines(text))
     builder = _Builder(vocab, criteria_groups.population_headings([line.text for line in lines]))
-    for line in lines:
+    starts, labels = _repeated_blocks(lines, vocab)
+    for index, line in enumerate(lines):
+        if index in labels:
+            continue  # "Healthy subjects" over a block: its name, no criterion
+        if index in starts:
+            builder.block = starts[index]
         builder.feed(line)
     return builder.result()
+
+
+# The words a block label may open with or end on: "For hospitalised patients :".
+_LABEL_EDGES = re.compile(r"^\W*(?:for|in)\s+(?:the\s+)?|[\s:：*#_-]+$", _I)
+_LABEL_MAX_WORDS = 8
+# "For all phases:", "Both arms:": a block for everyone.
+_EVERYONE = re.compile(r"^\W*(?:for\s+)?(?:all|both|every|each)\b", _I)
+
+
+def _repeated_blocks(lines: list[_Line], vocab: Vocabulary
+                     ) -> tuple[dict[int, str | None], set[int]]:  # fmt: skip
+    """A text that opens its inclusion criteria again after exclusion criteria holds one
+    block of criteria per cohort ("Sjogren's syndrome" / "Inclusion Criteria: ... Exclusion
+    Criteria: ..." / "Healthy subjects" / "Inclusion Criteria: ..."): the items of a block
+    apply to its cohort only, so "(2) pregnancy or breastfeeding" under the healthy
+    subjects' exclusions is no exclusion of the patients. Returns the line of each block's
+    first heading → the block's cohort (the label line just above it, else "criteria block
+    N"; None for a block "For all participants:"), and the label lines, which are no
+    criteria. Empty when no section opens again."""
+    # Only headings as such ("Inclusion Criteria:"), not a sentence that opens a list
+    # ("None of the following criteria must be fulfilled for a subject to be eligible:").
+    opens = [(i, found[0]) for i, line in enumerate(lines)
+             if not line.marker and (found := _section_heading(line.text)) is not None
+             and _SECTION_SHORT.match(_normalise(line.text).strip().strip("*#_ ").strip())]
+    starts: dict[int, str | None] = {}
+    seen_exclusion = False
+    for index, kind in opens:
+        if kind == EXCLUSION:
+            seen_exclusion = True
+        elif not starts or seen_exclusion:
+            starts[index], seen_exclusion = "", False
+    if len(starts) < 2:
+        return {}, set()
+    labels: set[int] = set()
+    for number, index in enumerate(list(starts), start=1):
+        label = _block_label(lines, index, vocab)
+        if label is not None:
+            labels.add(index - 1)
+        if label is not None and (guard.cohort_reset(label) or _EVERYONE.match(label)):
+            starts[index] = None  # "For all phases:": the block applies to everyone
+            continue
+        words = _LABEL_EDGES.sub("", label or "").strip()
+        starts[index] = words or f"criteria block {number}"
+    return starts, labels
+
+
+def _block_label(lines: list[_Line], index: int, vocab: Vocabulary) -> str | None:
+    """The plain line just above a block's first heading when it names the block ("For
+    hospitalised patients :", "Healthy subjects"): short, no bullet, no heading itself,
+    and either closed by a colon or naming nothing a criterion could compute (so the
+    last exclusion of the block above, written without a bullet, is never taken)."""
+    if index == 0:
+        return None
+    line = lines[index - 1]
+    text = line.text.strip()
+    if (line.marker or _section_heading(text) is not None
+            or len(text.split()) > _LABEL_MAX_WORDS or text.endswith((".", ";"))):  # fmt: skip
+        return None
+    if _ends_with_colon(text) or not _has_content(text, vocab):
+        return text
+    return None
 
 
 def _groups_only(heading: str) -> bool:

@@ -413,6 +413,11 @@ def read_temporality(
         temporality = CURRENT
     else:
         temporality = EVER
+    if temporality == EVER and history:
+        # "Previously received chronic dialysis": under a history word "chronic" is the
+        # kind of the procedure, not its time; read as either time, one dialysis for an
+        # acute kidney injury excluded. Only its absence is decided.
+        judged += [(at, w) for at, w in current if tuple(words_of(w)) in rules.long_standing]
     if current and (window_days is not None or temporality == CURRENT) and not set(
         concepts
     ) <= rules.state_concepts:
