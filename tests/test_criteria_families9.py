@@ -22,6 +22,11 @@ the one vocabulary: the registry item and the clinic-note sentence.
 - a list member whose only term is what its own unknown finding needs ("A or other
   inherited lipid disorders requiring statin therapy") names no known finding: the item
   is no list to split, and stays whole for a person.
+- **organ-system groups** in every head word sponsors use ("hepatic disorders", "cardiac
+  conditions", "mental disease", "endocrinologic disorders"), and the list lead "History
+  or presence of" (its "or" joins no members): "History or presence of cardiovascular,
+  respiratory, hepatic or neurological disorders" excludes on each organ's group.
+- **diabetes** named type last ("diabetes mellitus type 2", "type 1 DM").
 
 The sentences are written here in the ways sponsors and clinicians word them; none is
 copied from a registry record.
@@ -276,9 +281,67 @@ def test_a_drug_class_exclusion_is_decided_on_the_notes(parser, item, sentence, 
 @pytest.mark.parametrize("text", [
     "Known familial hypercholesterolaemia or other inherited lipid disorders requiring "
     "statin therapy",
-    "Asthma or other chronic lung conditions requiring inhaled corticosteroids",
+    "Asthma or other airway disorders requiring inhaled corticosteroids",
 ])
 def test_a_member_naming_only_what_its_unknown_finding_needs_keeps_the_item_whole(text):
-    criteria = _exclusions(text)
+    criteria = _exclusions(text, ["Exercise therapy in adults with knee osteoarthritis"])
     assert len(criteria) == 1
     assert criteria[0].kind == "manual"
+
+
+# ------------------------------------------------------------------ organ groups
+KNEE_OA = ["Exercise therapy in adults with knee osteoarthritis"]
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("Hepatic disorders", "dx.liver_disease"),
+    ("Known liver conditions", "dx.liver_disease"),
+    ("Cardiac conditions", "dx.heart_disease"),
+    ("Mental disease", "dx.psychiatric"),
+    ("Endocrinologic disorders", "dx.endocrine_disease"),
+    ("Hematologic conditions", "dx.blood_disorder"),
+    ("Neurologic illness", "dx.neurological_disease"),
+])
+def test_an_organ_group_in_another_head_word_is_the_group(text, concept):
+    (criterion,) = _exclusions(text, KNEE_OA)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
+
+
+@pytest.mark.parametrize(("text", "concepts"), [
+    ("History or presence of cardiovascular, respiratory, hepatic or neurological disorders",
+     ["dx.cardiovascular_disease", "dx.liver_disease", "dx.lung_disease",
+      "dx.neurological_disease"]),
+    ("History and/or presence of heart disease or stroke", ["dx.heart_disease", "dx.stroke"]),
+    ("Past or present malignancy or HIV", ["dx.hiv", "dx.malignancy"]),
+])
+def test_a_history_lead_with_or_does_not_split_the_list(text, concepts):
+    criteria = _exclusions(text, KNEE_OA)
+    assert all(c.kind == "diagnosis" for c in criteria), [c.manual_reason for c in criteria]
+    assert sorted(x for c in criteria for x in c.params["concepts"]) == concepts
+    assert {c.params["temporality"] for c in criteria} == {"ever"}
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("Diabetes mellitus type 2", "dx.diabetes_t2"),
+    ("Diabetes type II", "dx.diabetes_t2"),
+    ("Patients with type 1 DM", "dx.diabetes_t1"),
+    ("Diabetes mellitus type I", "dx.diabetes_t1"),
+])
+def test_diabetes_named_type_last_is_its_type(text, concept):
+    (criterion,) = _exclusions(text)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
+
+
+GROUP_NOTES: list[tuple[str, str, list[str]]] = [
+    ("Known heart condition, followed by cardiology.", "dx.heart_disease", ["affirmed"]),
+    ("No history of mental illness.", "dx.psychiatric", ["negated"]),
+    ("Diabetes mellitus type 2, on metformin.", "dx.diabetes_t2", ["affirmed"]),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "assertions"), GROUP_NOTES,
+                         ids=[f"{r[0]}-{r[1]}" for r in GROUP_NOTES])
+def test_a_note_sentence_yields_the_group_finding(parser, text, concept, assertions):
+    assert _found(parser, text, concept) == assertions

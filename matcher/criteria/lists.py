@@ -378,6 +378,9 @@ def members(
     if pair is not None:
         return pair
     top = top_level(body)
+    # "History or presence of A, B or C": the "or" of the history lead joins no members.
+    lead_end = _history_end(body)
+    top = [keep and at >= lead_end for at, keep in enumerate(top)]
     if re.search(
         r"\sand\s", "".join(ch if keep else " " for ch, keep in zip(body, top, strict=True))
     ):
