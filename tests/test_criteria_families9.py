@@ -26,6 +26,10 @@ the one vocabulary: the registry item and the clinic-note sentence.
   conditions", "mental disease", "endocrinologic disorders"), and the list lead "History
   or presence of" (its "or" joins no members): "History or presence of cardiovascular,
   respiratory, hepatic or neurological disorders" excludes on each organ's group.
+- **analgesics** ("pain medications", "painkillers", "analgesic drugs"): opioids, NSAIDs
+  and paracetamol (acetaminophen, ATC N02BE01); "other than acetaminophen" lets it out,
+  and the bench does not call that reading narrower than a gold that says the same. "Used
+  of X" is the noun "use of X" misspelt, no past exposure.
 - **diabetes** named type last ("diabetes mellitus type 2", "type 1 DM").
 
 The sentences are written here in the ways sponsors and clinicians word them; none is
@@ -345,3 +349,62 @@ GROUP_NOTES: list[tuple[str, str, list[str]]] = [
                          ids=[f"{r[0]}-{r[1]}" for r in GROUP_NOTES])
 def test_a_note_sentence_yields_the_group_finding(parser, text, concept, assertions):
     assert _found(parser, text, concept) == assertions
+
+
+# ------------------------------------------------------------------ analgesics
+@pytest.mark.parametrize(("text", "window", "paracetamol"), [
+    ("Use of pain medications within 2 weeks of screening", 14, True),
+    ("Current use of painkillers other than paracetamol", 90, False),
+    ("Use of analgesic drugs in the past 7 days", 7, True),
+    ("Used of pain-killers other than acetaminophen", 90, False),
+])
+def test_analgesics_are_opioids_nsaids_and_paracetamol(text, window, paracetamol):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    drugs = set(criterion.params["drugs"])
+    assert {"drug.morphine", "drug.ibuprofen"} <= drugs
+    assert ("drug.paracetamol" in drugs) is paracetamol
+    assert criterion.params["window_days"] == window
+
+
+@pytest.mark.parametrize("text", [
+    "Planned regional analgesic technique with a perineural catheter",
+    "Allergy to opioid pain medication",
+])
+def test_an_analgesic_word_naming_no_analgesic_taken_is_not_the_class(text):
+    criterion = parse_criterion(text, "exclusion")
+    assert "drug.paracetamol" not in criterion.params.get("drugs", [])
+
+
+ANALGESIC_NOTES = [
+    ("Paracetamol 1 g qds for knee pain.", Status.MET),
+    ("Takes painkillers most days for back pain.", Status.MET),
+    ("Naproxen 500 mg twice daily for hip pain.", Status.MET),
+    ("Denies taking any pain medication.", Status.NOT_MET),
+]
+
+
+@pytest.mark.parametrize(("sentence", "status"), ANALGESIC_NOTES,
+                         ids=[n[0] for n in ANALGESIC_NOTES])
+def test_an_analgesic_exclusion_is_decided_on_the_notes(parser, sentence, status):
+    criterion = parse_criterion("Current use of pain medications", "exclusion")
+    found = parser.parse(sentence, "n", WRITTEN)
+    timeline = build_timeline(Patient("P1", None), found, {"n": WRITTEN}, AS_OF)
+    assert evaluate(criterion, timeline).status is status
+
+
+def test_the_bench_does_not_call_a_reading_narrower_for_drugs_the_gold_lets_out():
+    from benchmarks import bench_criteria as bench
+    from tests.test_bench_criteria import exposure, gold
+
+    source = "Use of pain-killers other than acetaminophen"
+    text = ("A trial of drug X in gout flares\n\nConditions: Gout\n\n"
+            f"Inclusion Criteria:\n\n* Gout flare\n\nExclusion Criteria:\n\n* {source}\n")
+    row = gold(source, "drug", "analgesics other than acetaminophen (NSAIDs, opioids, ...)",
+               effect="exclude", temporality="current")
+    vocab = load_vocabulary()
+    drugs = sorted(set(vocab.expand("class.analgesic")) - {"drug.paracetamol"})
+    criterion = exposure("exc-1", source, drugs, 90)
+    criterion.params["current"] = True
+    result = bench.score_trial("NCT00000000", text, [row], [criterion]).rows[0]
+    assert result.outcome == bench.CORRECT, result.reason
