@@ -631,8 +631,9 @@ _STABLE_DRUG = re.compile(
 
 # "anytime before randomisation", "at any time prior to screening": ever, up to the anchor.
 # Words that tell of an exposure in the patient's history rather than the drug now.
+# "Used of X" is the noun "use of X" misspelt, no past exposure ("has used X").
 _EXPOSURE_HISTORY = re.compile(
-    r"\b(?:treated|exposed|given|administered|received|had|taken|used|undergone)\b"
+    r"\b(?:treated|exposed|given|administered|received|had|taken|used(?!\s+of\b)|undergone)\b"
     r"|\b(?:treatment|therapy|exposure|courses?)\s+(?:with|to|of)\b",
     _I,
 )

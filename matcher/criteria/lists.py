@@ -378,6 +378,9 @@ def members(
     if pair is not None:
         return pair
     top = top_level(body)
+    # "History or presence of A, B or C": the "or" of the history lead joins no members.
+    lead_end = _history_end(body)
+    top = [keep and at >= lead_end for at, keep in enumerate(top)]
     if re.search(
         r"\sand\s", "".join(ch if keep else " " for ch, keep in zip(body, top, strict=True))
     ):
@@ -416,6 +419,9 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
     if not all(inside) and (timed is None or not _unknown_members_stand_alone(
             body, spans, inside, timed, heads)):  # fmt: skip
         return None  # a member naming nothing: a qualifier of its neighbour, perhaps
+    if any(found and _term_is_an_object(body, b, found[0][0], rules)
+           for (b, _), found in zip(spans, inside, strict=True)):
+        return None  # "... or other lipid disorders requiring statins": no finding named
     first_b, first_e = spans[0]
     intro = first_b + _introducer_end(body[first_b:first_e])
     if inside[0]:
@@ -490,6 +496,24 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
                           " … ".join(reach), rule,
                           tail if index < len(spans) - 1 else ""))  # fmt: skip
     return out
+
+
+# "Requiring", "treated with": the term after it is what the finding before it needs.
+_NEEDS = re.compile(r"\b(?:requir(?:ing|es?|ed)|needing|needs?|treated|receiving|managed)\b", _I)
+
+
+def _term_is_an_object(body: str, begin: int, term_start: int, rules: ListRules) -> bool:
+    """Is a member's first term the object of a need its own unknown finding states ("other
+    serious inherited lipid disorders requiring statin therapy")? Then the member names a
+    finding the vocabulary does not know, qualified by the term, and its siblings' reading
+    would stand for what the member excludes: the list is no list of known findings."""
+    before = body[begin:term_start]
+    needs = list(_NEEDS.finditer(before))
+    if not needs:
+        return False
+    need = needs[-1]
+    words = [w for p in _WORD.findall(_bare(before[: need.start()])) for w in p.split("-")]
+    return any(len(w) > 2 and not _qualifier_word(w, rules) for w in words)
 
 
 # A piece that leans on the member before it: "..., requiring insulin", "..., not

@@ -112,6 +112,7 @@ from matcher.criteria.drug_headings import (
 from matcher.criteria.drugs import (
     _drug_exposure,
 )
+from matcher.criteria.grades import ungraded_degree_reason
 from matcher.criteria.grammar import (
     COMPUTABLE_KINDS,
     load_grammar,
@@ -543,6 +544,11 @@ def _checked(
     if parsed.kind == "diagnosis" and current:
         reason = load_grammar().manual_concepts[current[0]]
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:current"))
+    ungraded = (ungraded_degree_reason(parsed.params, ctx.vocab)
+                if parsed.kind == "diagnosis" else None)
+    if ungraded is not None:
+        return _Parsed("manual", parsed.key, {}, ungraded,
+                       (*rules, "coverage:ok", "manual:ungraded"))
     if paediatric:
         rules.append(_PAEDIATRIC_ONSET)
     if (parsed.kind == "diagnosis" and not ctx.exclusion and parsed.params.get("window_days")
