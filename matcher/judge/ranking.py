@@ -251,6 +251,12 @@ def judge_patient(
 # saves what this builds, so the two engines compare byte for byte.
 
 
+# One letter per criterion, in the trial's order, so that a stored row can be filtered by
+# one criterion's status in SQL (substr(statuses, 3, 1) = 'U') without decoding JSON.
+STATUS_CODES = {"met": "M", "not_met": "N", "unknown": "U", "manual": "X"}
+OUTCOME_CODES = {"pass": "P", "fail": "F", "unknown": "U", "manual": "C"}
+
+
 @dataclass(frozen=True)
 class ResultRow:
     """One patient's result for one trial, as stored in `results` (rank set after all)."""
@@ -261,9 +267,27 @@ class ResultRow:
     score: float
     relevance: int  # ranking tier (ranking.relevance): possible-with-disease-met first
     criteria_json: str
+    p_eligible: float | None = None  # the eligibility model's probability, when there is one
+    age: int | None = None  # completed years at as-of (demographics.patient_age)
+    sex: str | None = None
+    statuses: str = ""  # STATUS_CODES, one per criterion: "MMNUX"
+    outcomes: str = ""  # OUTCOME_CODES, one per criterion: "PPPUC"
+    why_json: str = "[]"  # [WhyChip.to_json(), ...] (judge.outcome.why_chips)
+    cohorts_json: str = "[]"  # PatientResult.cohorts
 
 
-def result_row(trial_id: str, result: PatientResult) -> ResultRow:
+def result_row(
+    trial_id: str,
+    result: PatientResult,
+    as_of: dt.date | None = None,
+    p_eligible: float | None = None,
+    age: int | None = None,
+    sex: str | None = None,
+) -> ResultRow:
+    """The stored row of `result`; with `as_of`, its why chips (they date stale evidence)."""
+    # Imported here: judge.outcome reads this module's cohort rules (in_cohort).
+    from matcher.judge.outcome import outcome_of, why_chips
+
     criteria = [
         {
             "id": c.criterion.id,
@@ -272,9 +296,11 @@ def result_row(trial_id: str, result: PatientResult) -> ResultRow:
             "status": str(c.status),
             "reason": c.reason,
             "evidence": [e.to_json() for e in c.evidence],
+            "unknown_cause": str(c.unknown_cause) if c.unknown_cause is not None else None,
         }
         for c in result.results
     ]
+    chips = why_chips(result, as_of) if as_of is not None else ()
     return ResultRow(
         trial_id=trial_id,
         patient_id=result.patient_id,
@@ -282,13 +308,22 @@ def result_row(trial_id: str, result: PatientResult) -> ResultRow:
         score=result.score,
         relevance=relevance(result.status, result.results, result.cohorts),
         criteria_json=json.dumps(criteria, sort_keys=True),
+        p_eligible=p_eligible,
+        age=age,
+        sex=sex,
+        statuses="".join(STATUS_CODES[str(c.status)] for c in result.results),
+        outcomes="".join(OUTCOME_CODES[outcome_of(c.criterion.type, str(c.status)).code]
+                         for c in result.results),
+        why_json=json.dumps([c.to_json() for c in chips], sort_keys=True, ensure_ascii=False),
+        cohorts_json=json.dumps(list(result.cohorts)),
     )
 
 
-def rank_order(rows: Iterable[tuple[str, str, int, float]]) -> list[str]:
-    """Patient ids in rank order from (patient_id, status, relevance, score): the order of
-    ranking.rank without an eligibility model."""
-    ordered = sorted(rows, key=lambda r: rank_key(PatientStatus(r[1]), r[2], 0.0, r[3], r[0]))
+def rank_order(rows: Iterable[tuple[str, str, int, float, float | None]]) -> list[str]:
+    """Patient ids in rank order from (patient_id, status, relevance, score, p_eligible):
+    the order of ranking.rank (with the eligibility model's probabilities when given)."""
+    ordered = sorted(rows, key=lambda r: rank_key(PatientStatus(r[1]), r[2], r[4] or 0.0, r[3],
+                                                  r[0]))
     return [r[0] for r in ordered]
 
 
