@@ -345,7 +345,7 @@ def result_rows(
     """The stored rows of results computed in this process (what the engines' workers
     build with engine.evaluate_records, for the same patients the same rows)."""
     from matcher.judge.demographics import patient_age
-    from matcher.judge.ranking import result_row
+    from matcher.judge.stored_row import result_row
 
     p_eligible = p_eligible or {}
     out = []

@@ -16,7 +16,7 @@ from matcher import api
 from matcher.cli import cli
 from matcher.jobs.nightly import run_nightly
 from matcher.judge.outcome import outcome_of, why_chips
-from matcher.judge.ranking import OUTCOME_CODES, STATUS_CODES
+from matcher.judge.stored_row import OUTCOME_CODES, STATUS_CODES
 from matcher.store import Store, result_tables
 from tests.conftest import AS_OF, REPO
 

@@ -35,7 +35,8 @@ from typing import Any, Protocol
 
 from matcher.errors import MatcherError, ModelError
 from matcher.judge.demographics import patient_age
-from matcher.judge.ranking import ResultRow, result_row
+from matcher.judge.ranking import ResultRow
+from matcher.judge.stored_row import result_row
 from matcher.model import Finding, Note, Trial
 from matcher.nlp.vocab import Vocabulary
 

@@ -25,7 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from matcher.errors import InputRowError, StoreError
-from matcher.judge.ranking import result_row
+from matcher.judge.stored_row import result_row
 from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
 from matcher.store import audit, result_tables, review_tables, web_tables
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from matcher import api
 from matcher.judge.demographics import patient_age
-from matcher.judge.outcome import Outcome, WhyChip
 from matcher.judge.ranking import rank
 from matcher.model import (
     AnyOf,
@@ -41,6 +40,8 @@ from matcher.review.protocol import Protocol
 from matcher.store import Store
 from matcher.store.web_tables import data_version
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
+from matcher.web.rows import Row
+from matcher.web.stored import AsOfQueue, StoredResults
 
 STATUSES = ("eligible", "possible", "ineligible")
 CRITERION_STATUSES = ("met", "not_met", "unknown", "manual")
@@ -68,25 +69,6 @@ class Dataset:
     findings: dict[str, list[Finding]]
     note_dates: dict[str, dict[str, dt.date]]  # patient -> note -> date
     all_note_dates: dict[str, dt.date]  # note -> date
-
-
-@dataclass(frozen=True)
-class Row:
-    rank: int
-    patient_id: str
-    status: str
-    score: float
-    met: int
-    not_met: int
-    unknown: int
-    manual: int
-    statuses: tuple[str, ...]  # one per trial criterion, in the trial's order
-    age: int | None
-    sex: str | None
-    p: float | None = None  # the eligibility model's probability, when there is a model
-    # Read from the stored row (matcher.web.stored): one Outcome per criterion, the chips.
-    outcomes: tuple[Outcome, ...] = ()
-    why: tuple[WhyChip, ...] = ()
 
 
 @dataclass
@@ -273,8 +255,6 @@ class Engine:
         self.max_rankings = max_rankings
         # Opening migrates: the web tables are the store's migration 3.
         Store.open_default(self.db_path).close()
-        from matcher.web.stored import AsOfQueue, StoredResults
-
         self.stored = StoredResults(self)  # what the candidates page, CSV and API read
         self.queue = AsOfQueue(self)  # computes and stores another as-of date
 

@@ -20,16 +20,14 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matcher import api
 from matcher.judge.outcome import CHIP_KINDS, WhyChip, outcome_from_code
-from matcher.judge.ranking import OUTCOME_CODES, STATUS_CODES
+from matcher.judge.stored_row import OUTCOME_CODES, STATUS_CODES
 from matcher.model import PatientResult, Trial
 from matcher.store import result_tables
-
-if TYPE_CHECKING:  # the Engine owns a StoredResults and an AsOfQueue
-    from matcher.web.service import Engine, Query, Row
+from matcher.web.rows import Row
 
 log = logging.getLogger("matcher.web")
 
@@ -59,7 +57,7 @@ class StoredSet:
 
 
 class StoredResults:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Any) -> None:
         self.engine = engine
 
     def current(self, trial: Trial, as_of: dt.date) -> StoredSet | None:
@@ -78,7 +76,7 @@ class StoredResults:
 
     # --- the candidates list -----------------------------------------------------------
 
-    def _where(self, stored: StoredSet, trial: Trial, query: Query) -> tuple[str, list[Any]]:
+    def _where(self, stored: StoredSet, trial: Trial, query: Any) -> tuple[str, list[Any]]:
         where = ["r.run_id = ?", "r.trial_id = ?"]
         params: list[Any] = [stored.run_id, stored.trial_id]
         if query.status:
@@ -120,7 +118,7 @@ class StoredResults:
                 params += [match, stored.as_of.isoformat()]
         return " AND ".join(where), params
 
-    def select(self, stored: StoredSet, trial: Trial, query: Query,
+    def select(self, stored: StoredSet, trial: Trial, query: Any,
                limit: int | None = None, offset: int = 0) -> tuple[list[Row], int]:
         """The rows of one page (all rows: limit None) in the query's order, and how many
         rows match the filters."""
@@ -161,8 +159,6 @@ class StoredResults:
 
 
 def row_of(values: tuple) -> Row:
-    from matcher.web.service import Row
-
     (rank, patient_id, status, score, met, not_met, unknown, manual, statuses, outcomes,
      why_json, age, sex, p) = values
     return Row(
@@ -219,7 +215,7 @@ class AsOfQueue:
     """One background thread computing and storing rankings, one job at a time, from a
     queue of at most `max_waiting` jobs (the same trial, reading and date only once)."""
 
-    def __init__(self, engine: Engine, max_waiting: int = 4) -> None:
+    def __init__(self, engine: Any, max_waiting: int = 4) -> None:
         self.engine = engine
         self.max_waiting = max_waiting
         self._lock = threading.Lock()
@@ -227,6 +223,10 @@ class AsOfQueue:
         self._jobs: dict[tuple[str, str, dt.date], Job] = {}  # queued, running or ended
         self._wake = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
+
+    @property
+    def thread_name(self) -> str:
+        return f"as-of-queue-{id(self):x}"
 
     @staticmethod
     def in_range(as_of: dt.date, today: dt.date | None = None) -> bool:
@@ -259,11 +259,15 @@ class AsOfQueue:
             if len(self._waiting) >= self.max_waiting:
                 raise QueueFull()
             job = Job(*key)
+            if len(self._jobs) >= 256:  # forget ended jobs: the stored sets remain
+                for old_key in [k for k, j in self._jobs.items()
+                                if j.state in ("done", "failed")]:
+                    del self._jobs[old_key]
             self._jobs[key] = job
             self._waiting.append(job)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, daemon=True,
-                                                name="as-of-queue")
+                                                name=self.thread_name)
                 self._thread.start()
             self._wake.notify()
             return job

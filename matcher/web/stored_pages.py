@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.judge.ranking import STATUS_CODES
+from matcher.judge.stored_row import STATUS_CODES
 from matcher.model import PatientResult, Trial
 from matcher.store import result_tables
 from matcher.web.stored import FUTURE_DAYS, PAST_DAYS, AsOfQueue, Job, QueueFull, StoredSet
