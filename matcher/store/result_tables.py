@@ -46,6 +46,12 @@ _RESULT_COLUMNS = (
     ("record_digest", "TEXT"),
 )
 
+# The candidates list's columns, in the covering index's order (run and trial first, then
+# rank: the default order is the index's own).
+LIST_COLUMNS = ("run_id", "trial_id", "rank", "patient_id", "status", "score", "p_eligible",
+                "met", "not_met", "unknown", "manual", "statuses", "outcomes", "why_kinds",
+                "age", "sex")
+
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS result_sets (
         run_id INTEGER NOT NULL REFERENCES runs (run_id),
@@ -64,9 +70,11 @@ _SCHEMA = (
     )""",
     "CREATE INDEX IF NOT EXISTS result_sets_lookup "
     "ON result_sets (trial_id, as_of, trial_digest, finished_at)",
-    # The candidates page's default order and its status filter, both without a sort step.
-    "CREATE INDEX IF NOT EXISTS results_by_rank ON results (run_id, trial_id, rank)",
-    "CREATE INDEX IF NOT EXISTS results_by_status ON results (run_id, trial_id, status, rank)",
+    # Every column the list filters, sorts and shows but the JSON, in rank order: the list
+    # as ranked is the index's own order, and a filter or a sort over 100,000 rows reads
+    # this index (~100 bytes a row), never the rows themselves, whose criteria JSON is
+    # kilobytes (a scan of them took seconds at 100k patients).
+    f"CREATE INDEX IF NOT EXISTS results_list ON results ({', '.join(LIST_COLUMNS)})",
 )
 
 

@@ -33,8 +33,10 @@ log = logging.getLogger("matcher.web")
 
 _STATUS_OF_CODE = {code: status for status, code in STATUS_CODES.items()}
 _OUTCOME_OF_CODE = {code: outcome_from_code(word) for word, code in OUTCOME_CODES.items()}
-_LIST_COLUMNS = ("rank, patient_id, status, score, met, not_met, unknown, manual, statuses, "
-                 "outcomes, why_json, age, sex, p_eligible")
+# What a list row reads, all in the covering index result_tables.LIST_COLUMNS (the chips,
+# JSON, are read for the shown page only).
+_ROW_COLUMNS = ("rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual",
+                "statuses", "outcomes", "age", "sex", "p_eligible")
 # The queue computes dates this close to today only (its "sane range"): screening looks
 # back a few years at most, and forward only to plan a visit.
 PAST_DAYS = 20 * 365
@@ -131,22 +133,35 @@ class StoredResults:
             join = "LEFT JOIN web_referrals w ON w.trial_id = r.trial_id " \
                    "AND w.patient_id = r.patient_id"
         page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        columns = ", ".join("r." + c.strip() for c in _LIST_COLUMNS.split(","))
-        if query.q:
-            # The total rides on every row (a window over the filtered rows): the note
-            # search runs once, not once for the count and again for the page.
+        columns = ", ".join(f"r.{c}" for c in _ROW_COLUMNS)
+        if limit is not None and query.filters():
+            # The total rides on every row (a window over the filtered rows): one pass over
+            # the covering index, a note search's included, for the count and the page.
             found = db.execute(
                 f"SELECT {columns}, count(*) OVER () FROM results r {join} WHERE {where} "
                 f"ORDER BY {order}{page}", params).fetchall()
-            if found:
-                return [row_of(values[:-1]) for values in found], found[0][-1]
-        # Without a search, a count on the index and the page alone are cheaper than a
-        # window, which would read every row's chips to page fifty.
-        total = db.execute(f"SELECT count(*) FROM results r WHERE {where}", params).fetchone()[0]
-        cursor = db.execute(
-            f"SELECT {columns} FROM results r {join} WHERE {where} ORDER BY {order}{page}",
-            params)
-        return [row_of(values) for values in cursor], total
+            total = found[0][-1] if found else None
+            found = [values[:-1] for values in found]
+        else:  # the list as ranked: the index's own order, the page read alone
+            found = db.execute(f"SELECT {columns} FROM results r {join} WHERE {where} "
+                               f"ORDER BY {order}{page}", params).fetchall()
+            total = None
+        if total is None:
+            total = db.execute(f"SELECT count(*) FROM results r WHERE {where}",
+                               params).fetchone()[0]
+        chips = self._chips(stored, [values[1] for values in found])
+        return [row_of(values, chips.get(values[1])) for values in found], total
+
+    def _chips(self, stored: StoredSet, patient_ids: list[str]) -> dict[str, str]:
+        """The why chips (JSON) of these patients, by the primary key."""
+        out: dict[str, str] = {}
+        for i in range(0, len(patient_ids), 900):
+            chunk = patient_ids[i: i + 900]
+            marks = ", ".join("?" * len(chunk))
+            out.update(self.engine.db.execute(
+                "SELECT patient_id, why_json FROM results WHERE run_id = ? AND trial_id = ? "
+                f"AND patient_id IN ({marks})", [stored.run_id, stored.trial_id, *chunk]))
+        return out
 
     def row(self, stored: StoredSet, patient_id: str) -> dict[str, Any] | None:
         rows = list(self.engine.db.query(
@@ -169,9 +184,9 @@ class StoredResults:
         return [api.stored_result(trial, r) for r in rows], p
 
 
-def row_of(values: tuple) -> Row:
+def row_of(values: tuple, why_json: str | None) -> Row:
     (rank, patient_id, status, score, met, not_met, unknown, manual, statuses, outcomes,
-     why_json, age, sex, p) = values
+     age, sex, p) = values
     return Row(
         rank=rank, patient_id=patient_id, status=status, score=score, met=met,
         not_met=not_met, unknown=unknown, manual=manual,
