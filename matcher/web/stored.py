@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,9 @@ class StoredSet:
 class StoredResults:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
+        self._lock = threading.Lock()
+        self._counts: OrderedDict[tuple, int] = OrderedDict()  # _count's memory
+        self._local = threading.local()  # per connection (thread): the searches held
 
     def current(self, trial: Trial, as_of: dt.date) -> StoredSet | None:
         db = self.engine.db
@@ -112,12 +115,9 @@ class StoredResults:
             if match is None:
                 where.append("0")
             else:
-                self.engine.sync_search_index()
-                where.append(
-                    "r.patient_id IN (SELECT s.patient_id FROM web_notes_fts f "
-                    "JOIN web_notes_fts_rows s ON s.fts_rowid = f.rowid "
-                    "WHERE web_notes_fts MATCH ? AND s.note_date <= ?)")
-                params += [match, stored.as_of.isoformat()]
+                where.append("r.patient_id IN (SELECT patient_id FROM temp.web_hits "
+                             "WHERE key = ?)")
+                params.append(self._hits(match, stored.as_of))
         return " AND ".join(where), params
 
     def select(self, stored: StoredSet, trial: Trial, query: Any,
@@ -134,23 +134,65 @@ class StoredResults:
                    "AND w.patient_id = r.patient_id"
         page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
         columns = ", ".join(f"r.{c}" for c in _ROW_COLUMNS)
-        if limit is not None and query.filters():
-            # The total rides on every row (a window over the filtered rows): one pass over
-            # the covering index, a note search's included, for the count and the page.
-            found = db.execute(
-                f"SELECT {columns}, count(*) OVER () FROM results r {join} WHERE {where} "
-                f"ORDER BY {order}{page}", params).fetchall()
-            total = found[0][-1] if found else None
-            found = [values[:-1] for values in found]
-        else:  # the list as ranked: the index's own order, the page read alone
-            found = db.execute(f"SELECT {columns} FROM results r {join} WHERE {where} "
-                               f"ORDER BY {order}{page}", params).fetchall()
-            total = None
-        if total is None:
-            total = db.execute(f"SELECT count(*) FROM results r WHERE {where}",
-                               params).fetchone()[0]
+        # The page alone (SQLite keeps only the top offset + limit rows of a sort), then the
+        # count on the covering index: far cheaper than a window over every filtered row.
+        found = db.execute(f"SELECT {columns} FROM results r {join} WHERE {where} "
+                           f"ORDER BY {order}{page}", params).fetchall()
+        total = self._count(stored, where, params)
         chips = self._chips(stored, [values[1] for values in found])
         return [row_of(values, chips.get(values[1])) for values in found], total
+
+    def _hits(self, match: str, as_of: dt.date) -> str:
+        """The patients with a note written by `as_of` matching the FTS5 query `match`, put
+        once in this connection's temporary table `web_hits` under the key returned: the
+        page's query and its count then read them instead of searching a million notes
+        twice, and a search repeated (the next page, another sort) reads them again. The
+        key holds the data version: new notes are searched anew."""
+        self.engine.sync_search_index()
+        key = f"{self.engine.version()}\x1f{as_of.isoformat()}\x1f{match}"
+        held: OrderedDict[str, None] | None = getattr(self._local, "hits", None)
+        db = self.engine.db
+        if held is None:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS web_hits (key TEXT NOT NULL, "
+                       "patient_id TEXT NOT NULL, PRIMARY KEY (key, patient_id)) WITHOUT ROWID")
+            held = self._local.hits = OrderedDict()
+        if key in held:
+            held.move_to_end(key)
+            return key
+        try:
+            db.execute(
+                "INSERT OR IGNORE INTO temp.web_hits (key, patient_id) "
+                "SELECT ?, s.patient_id FROM web_notes_fts f "
+                "JOIN web_notes_fts_rows s ON s.fts_rowid = f.rowid "
+                "WHERE web_notes_fts MATCH ? AND s.note_date <= ?",
+                [key, match, as_of.isoformat()])
+            held[key] = None
+            while len(held) > 16:  # the searches of the last few minutes
+                old, _ = held.popitem(last=False)
+                db.execute("DELETE FROM temp.web_hits WHERE key = ?", [old])
+        finally:
+            # Only the temporary table was written; the read snapshot of the notes must
+            # not stay open (a reader holding one would not see the next nightly run).
+            db.conn.commit()
+        return key
+
+    def _count(self, stored: StoredSet, where: str, params: list[Any]) -> int:
+        """How many stored rows the filters keep, remembered per stored set, data version
+        and referral change (the list's pages of one filter share one count)."""
+        db = self.engine.db
+        marks = db.execute("SELECT count(*), max(id) FROM web_referral_history").fetchone()
+        key = (stored.run_id, stored.trial_id, where, tuple(params), self.engine.version(),
+               tuple(marks))
+        with self._lock:
+            if key in self._counts:
+                self._counts.move_to_end(key)
+                return self._counts[key]
+        total = db.execute(f"SELECT count(*) FROM results r WHERE {where}", params).fetchone()[0]
+        with self._lock:
+            self._counts[key] = total
+            while len(self._counts) > 512:
+                self._counts.popitem(last=False)
+        return total
 
     def _chips(self, stored: StoredSet, patient_ids: list[str]) -> dict[str, str]:
         """The why chips (JSON) of these patients, by the primary key."""
