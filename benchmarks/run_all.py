@@ -135,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             [
                 py,
                 str(HERE / "bench_web.py"),
-                "--db",
-                dbs[-1],
+                # Every size: the server's memory must be flat in the number of patients.
+                *[arg for db in dbs for arg in ("--db", db)],
+                "--prepare",
                 "--trial",
                 trial_id,
                 "--requests",

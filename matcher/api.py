@@ -252,6 +252,166 @@ def match_to_json(
     return out
 
 
+# --- stored rankings (issue 16): what the pages read -------------------------------------
+STORE_BATCH = 2000  # result rows per transaction: memory stays flat at 100k patients
+
+
+def trial_digest(trial: Trial) -> str:
+    """A digest of everything a ranking reads from a trial: the reading in use, a review
+    draft and an approved version of one trial each get their own stored (and cached)
+    ranking, and two rankings of the same reading share one."""
+    import hashlib
+
+    content = {"criteria": [c.to_json() for c in trial.criteria], "sex": trial.sex,
+               "ages": [trial.min_age_years, trial.max_age_years]}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def store_ranking(
+    store: Any,
+    run_id: int,
+    trials: Sequence[Trial],
+    as_of: dt.date,
+    rows: Any,
+    protocol_versions: Mapping[str, int | None] | None = None,
+    *,
+    model_version: str | None = None,
+    pipeline_version: str | None = None,
+    on_rows: Any = None,
+) -> dict[str, dict[str, int]]:
+    """Store the rankings of `trials` at `as_of` from `rows` (judge.ranking.ResultRow, any
+    order, one per trial and patient, streamed): the one path by which `matcher match`,
+    `matcher nightly` and the web app's as-of queue store what the pages read.
+
+    Rows go in batches of STORE_BATCH (each its own transaction, with each patient's notes
+    digest); once every row is in, each trial's rows are ranked (ranking.rank_order: the
+    order of ranking.rank, P(eligible) included) and its result set is marked finished,
+    which is when a page starts reading it. A crash before that leaves an unfinished set
+    no page reads. `on_rows(n)` is told of each batch stored (progress). Returns each
+    trial's counts by patient status."""
+    from matcher.judge.ranking import rank_order
+    from matcher.store import result_tables
+    from matcher.store.web_tables import data_version
+
+    versions = dict(protocol_versions or {})
+    day = as_of.isoformat()
+    db = store.db
+    with store.transaction():
+        # The data version before reading: a write during the run makes the set stale.
+        seen = data_version(db)
+        for trial in trials:
+            result_tables.begin_set(db, run_id, trial.trial_id, trial_digest(trial),
+                                    versions.get(trial.trial_id), day, seen,
+                                    pipeline_version, model_version, _stamp())
+    keys: dict[str, list[tuple[str, str, int, float, float | None]]] = {
+        t.trial_id: [] for t in trials}
+    batch: list[Any] = []
+
+    def flush() -> None:
+        digests = result_tables.record_digests(db, sorted({r.patient_id for r in batch}))
+        with store.transaction():
+            result_tables.insert_rows(db, run_id, day, batch, versions, digests)
+        if on_rows is not None:
+            on_rows(len(batch))
+        batch.clear()
+
+    for row in rows:
+        keys[row.trial_id].append(
+            (row.patient_id, row.status, row.relevance, row.score, row.p_eligible))
+        batch.append(row)
+        if len(batch) >= STORE_BATCH:
+            flush()
+    if batch:
+        flush()
+    counts = {}
+    for trial in trials:
+        with store.transaction():
+            counts[trial.trial_id] = result_tables.finish_set(
+                db, run_id, trial.trial_id, rank_order(keys.pop(trial.trial_id)), _stamp(),
+                ("eligible", "possible", "ineligible"))
+            result_tables.drop_superseded(db, run_id, trial.trial_id, day)
+    return counts
+
+
+def result_rows(
+    trial: Trial,
+    results: Sequence[PatientResult],
+    as_of: dt.date,
+    patients: Mapping[str, Patient],
+    findings_by_patient: Mapping[str, Sequence[Finding]],
+    note_dates: Mapping[str, dt.date],
+    p_eligible: Mapping[str, float] | None = None,
+) -> list[Any]:
+    """The stored rows of results computed in this process (what the engines' workers
+    build with engine.evaluate_records, for the same patients the same rows)."""
+    from matcher.judge.demographics import patient_age
+    from matcher.judge.stored_row import result_row
+
+    p_eligible = p_eligible or {}
+    out = []
+    for r in results:
+        patient = patients[r.patient_id]
+        age = patient_age(patient, findings_by_patient.get(r.patient_id, ()), note_dates, as_of)
+        out.append(result_row(trial.trial_id, r, as_of, p_eligible.get(r.patient_id), age,
+                              patient.sex))
+    return out
+
+
+def match_and_store(
+    trial: Trial, store: Any, as_of: dt.date, model: EligibilityModel | None = None,
+    protocol_version: int | None = None, kind: str = "match",
+) -> tuple[list[PatientResult], dict[str, float], int]:
+    """`match_with_p`, and the ranking stored (store_ranking) as a run of `kind`, so that
+    a site without a nightly job gets the same pages. Returns (ranking, p, run id)."""
+    patients = store.patients()
+    findings = store.all_findings_by_patient()
+    dates = store.note_dates()
+    results, p_eligible = match_findings_with_p(trial, patients, findings, dates, as_of, model)
+    pipeline = ",".join(store.parsed_versions()) or None
+    with store.transaction():
+        run_id = store.start_run(as_of, pipeline or "", kind)
+    rows = result_rows(trial, results, as_of, {p.patient_id: p for p in patients}, findings,
+                       dates, p_eligible)
+    counts = store_ranking(store, run_id, [trial], as_of, rows,
+                           {trial.trial_id: protocol_version},
+                           model_version=model.version if model else None,
+                           pipeline_version=pipeline)
+    with store.transaction():
+        store.finish_run(run_id, "completed", {"trials": counts})
+    return results, p_eligible, run_id
+
+
+def stored_result(trial: Trial, row: Mapping[str, Any]) -> PatientResult:
+    """The PatientResult a stored `results` row holds, rebuilt against `trial` (the reading
+    it was computed with: its result set's trial digest): what the JSON API and the
+    patient page's comparison read without evaluating anyone."""
+    from matcher.model import CriterionResult, Evidence, PatientStatus, Status, UnknownCause
+
+    by_id = {c.id: c for c in trial.criteria}
+    items = []
+    for c in json.loads(row["criteria_json"]):
+        cause = c.get("unknown_cause")
+        items.append(CriterionResult(
+            criterion=by_id[c["id"]],
+            status=Status(c["status"]),
+            reason=c["reason"],
+            evidence=tuple(
+                Evidence(e["note_id"],
+                         dt.date.fromisoformat(e["note_date"]) if e["note_date"] else None,
+                         e["start"], e["end"], e["text"])
+                for e in c["evidence"]),
+            unknown_cause=UnknownCause(cause) if cause else None,
+        ))
+    return PatientResult(
+        patient_id=row["patient_id"],
+        status=PatientStatus(row["status"]),
+        score=row["score"],
+        results=tuple(items),
+        rank=row["rank"] or 0,
+        cohorts=tuple(json.loads(row.get("cohorts_json") or "[]")),
+    )
+
+
 @dataclass
 class ParsedNotes:
     """Notes read from export files and parsed in memory (no database): what `eval` and

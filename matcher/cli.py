@@ -375,14 +375,16 @@ def match(
     trial_file: Path, db: str | None, as_of: dt.date | None, fmt: str, limit: int | None,
     no_model: bool,
 ) -> None:
-    """Rank every patient in the database for a trial."""
+    """Rank every patient in the database for a trial (and store the ranking for the web
+    app's pages)."""
     from_file = api.load_trial(trial_file)
     store = _store(db)
     protocol = _protocol_in_use(store, from_file)
     loaded = protocol.trial
     when = _today(as_of)
     model = None if no_model else api.eligibility_model()
-    results, p_eligible = api.match_with_p(loaded, store, when, model)
+    # Stored as well (the web app's pages read stored rankings): one path with the nightly.
+    results, p_eligible, _run = api.match_and_store(loaded, store, when, model, protocol.version)
     shown = results[:limit] if limit else results
     resting = [r.patient_id for r in results if api.rests_on_unreviewed(r, protocol)]
     if resting:

@@ -92,6 +92,15 @@ def test_evaluate_gives_the_embedded_engines_rows(
     theirs = list(embedded.evaluate(db, [trial], AS_OF))
     assert len(theirs) >= 3
     assert ours == theirs  # every field, criteria_json byte for byte
+    # With the eligibility model each row carries P(eligible), the same on both engines
+    # (the web app's pages read the stored rows: issue 16).
+    from matcher.api import eligibility_model
+
+    model = eligibility_model()
+    ours = list(spark.evaluate(db, [trial], AS_OF, model))
+    theirs = list(embedded.evaluate(db, [trial], AS_OF, model))
+    assert ours == theirs and all(r.p_eligible is not None for r in ours)
+    assert any(r.why_json != "[]" for r in ours) and all(r.statuses for r in ours)
 
 
 def table(db: Path, sql: str) -> list[tuple]:

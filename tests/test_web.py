@@ -642,10 +642,11 @@ def test_a_ranking_not_ready_yet_is_computed_in_the_background(make_client):
     login(client, *REFERRER)
     first = client.get(f"/trials/{TRIAL}?as_of=2026-06-01")
     assert first.status_code == 200
-    if "Ranking" in first.text:  # the usual case: not ready within 0 s
+    if "Not computed yet" in first.text:  # the usual case: not ready within 0 s
         assert '<meta http-equiv="refresh" content="2">' in first.text
+        assert 'id="queue-progress"' in first.text
     deadline = time.monotonic() + 60
-    while "Ranking" in client.get(f"/trials/{TRIAL}?as_of=2026-06-01").text:
+    while "Not computed yet" in client.get(f"/trials/{TRIAL}?as_of=2026-06-01").text:
         assert time.monotonic() < deadline
         time.sleep(0.1)
     ready = client.get(f"/trials/{TRIAL}?as_of=2026-06-01").text

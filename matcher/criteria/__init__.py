@@ -11,13 +11,7 @@ reader is given (`data_check`); the vocabulary is the NLP's (matcher/nlp/data/co
 passed in by the caller.
 """
 
-from matcher.criteria.reader import (
-    format_criteria_table,
-    parse_criteria,
-    parse_criterion,
-    parse_eligibility_text,
-    trial_to_json,
-)
+from typing import Any
 
 __all__ = [
     "format_criteria_table",
@@ -26,3 +20,14 @@ __all__ = [
     "parse_eligibility_text",
     "trial_to_json",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The reader's functions, imported on first use (PEP 562): the evaluator imports
+    `matcher.criteria.params` alone, and a web server that reads stored rankings starts
+    without compiling the reader's grammar (over a second of its start)."""
+    if name in __all__:
+        from matcher.criteria import reader
+
+        return getattr(reader, name)
+    raise AttributeError(f"module 'matcher.criteria' has no attribute {name!r}")

@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from matcher.errors import MatcherError, ModelError
-from matcher.judge.ranking import ResultRow, result_row
+from matcher.judge.demographics import patient_age
+from matcher.judge.ranking import ResultRow
+from matcher.judge.stored_row import result_row
 from matcher.model import Finding, Note, Trial
 from matcher.nlp.vocab import Vocabulary
 
@@ -55,9 +57,10 @@ class Engine(Protocol):
         ...
 
     def evaluate(
-        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
     ) -> Iterator[ResultRow]:
-        """A row per (trial, patient) for every patient in the database."""
+        """A row per (trial, patient) for every patient in the database (`model`: the
+        eligibility model whose probability each row carries, None for none)."""
         ...
 
     def close(self) -> None: ...
@@ -92,23 +95,44 @@ def evaluate_records(
     records: Iterable[tuple[Any, list[Finding], dict[str, dt.date]]],
     trials: Sequence[Trial],
     as_of: dt.date,
+    model: Any = None,
 ) -> list[ResultRow]:
+    """Each patient's stored row for each trial: statuses, why chips, age, and with an
+    eligibility `model` its probability (what orders patients inside a status group, as
+    `matcher match` and the web app order them)."""
     from matcher import api
 
     rows = []
     for patient, findings, note_dates in records:
+        age = patient_age(patient, findings, note_dates, as_of)
         for trial in trials:
             result = api.evaluate_patient(trial, patient, findings, note_dates, as_of)
-            rows.append(result_row(trial.trial_id, result))
+            p = (model.predict_result(result, findings, note_dates, as_of)
+                 if model is not None else None)
+            rows.append(result_row(trial.trial_id, result, as_of, p, age, patient.sex))
     return rows
 
 
+def evaluate_in_process(
+    db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
+) -> Iterator[ResultRow]:
+    """Every patient's rows, evaluated in this process EVAL_TASK patients at a time (memory
+    stays flat), on one connection closed at the end: the one-worker engine, and the web
+    app's as-of queue (which must not load the note pipeline to evaluate)."""
+    from matcher.store import Store
+
+    with Store(db_path) as store:
+        for batch in batched(store.iter_patient_records(EVAL_TASK), EVAL_TASK):
+            yield from evaluate_records(batch, trials, as_of, model)
+
+
 def evaluate_range(
-    db_path: Path, first: str, last: str, trials: Sequence[Trial], as_of: dt.date
+    db_path: Path, first: str, last: str, trials: Sequence[Trial], as_of: dt.date,
+    model: Any = None,
 ) -> list[ResultRow]:
 
     store = _worker_store(db_path)
-    return evaluate_records(store.patient_records(first, last), trials, as_of)
+    return evaluate_records(store.patient_records(first, last), trials, as_of, model)
 
 
 def vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
@@ -273,20 +297,18 @@ class EmbeddedEngine:
             yield from zip(batch, parsed, strict=True)
 
     def evaluate(
-        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
     ) -> Iterator[ResultRow]:
         from matcher.store import Store
 
         trials = list(trials)
-        if self.workers == 1:  # one connection, closed at the end (no per-process cache)
-            with Store(db_path) as store:
-                for batch in batched(store.iter_patient_records(EVAL_TASK), EVAL_TASK):
-                    yield from evaluate_records(batch, trials, as_of)
+        if self.workers == 1:
+            yield from evaluate_in_process(db_path, trials, as_of, model)
             return
         with Store(db_path) as store:
             ranges = list(store.patient_id_ranges(EVAL_TASK))
         pool = self._executor()
-        tasks = ((None, (db_path, first, last, trials, as_of)) for first, last in ranges)
+        tasks = ((None, (db_path, first, last, trials, as_of, model)) for first, last in ranges)
         for _, rows in _bounded_map(pool, _star_evaluate_range, tasks, self.workers):
             yield from rows
 

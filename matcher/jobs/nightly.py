@@ -38,7 +38,6 @@ from typing import Any, Literal
 
 from matcher.errors import ConfigurationError, LockHeldError
 from matcher.jobs.engine import EmbeddedEngine, Engine
-from matcher.judge.ranking import ResultRow, rank_order
 from matcher.model import Finding, Note, Trial
 from matcher.store import DEFAULT_DB, Store
 from matcher.store.csvout import csv_text
@@ -48,7 +47,6 @@ log = logging.getLogger(__name__)
 
 LOAD_BATCH = 500  # note rows per transaction while loading
 PARSE_BATCH = 256  # notes per transaction while storing findings
-RESULT_BATCH = 2000  # result rows per transaction while storing results
 TRIAL_SUFFIXES = frozenset({".txt", ".json"})
 CANDIDATE_STATUSES = ("eligible", "possible")
 STATUSES = ("eligible", "possible", "ineligible")
@@ -632,21 +630,17 @@ def _evaluate(
     versions = {t.trial_id: protocols[t.trial_id].version for t in plan.trials}
     report.patients = store.count_patients()
     log.info("evaluate: %d trial(s) x %d patient(s)", len(trials), report.patients)
-    keys: dict[str, list[tuple[str, str, int, float]]] = {t.trial_id: [] for t in trials}
-    batch: list[ResultRow] = []
+    from matcher import api
+
+    # The eligibility model orders patients inside a status group, as `matcher match` and
+    # the web app order them (the pages read what this run stores).
+    model = api.eligibility_model()
     with shown.bar(report.patients * len(trials), "result", "evaluate") as advance:
-        for row in engine.evaluate(plan.db, trials, as_of):
-            keys[row.trial_id].append((row.patient_id, row.status, row.relevance, row.score))
-            batch.append(row)
-            if len(batch) >= RESULT_BATCH:
-                store.save_result_rows(report.run_id, as_of, batch, None, versions)  # one tx
-                advance(len(batch))
-                batch = []
-        if batch:
-            store.save_result_rows(report.run_id, as_of, batch, None, versions)
-            advance(len(batch))
+        api.store_ranking(store, report.run_id, trials, as_of,
+                          engine.evaluate(plan.db, trials, as_of, model), versions,
+                          model_version=model.version if model else None,
+                          pipeline_version=engine.version, on_rows=advance)
     for trial in trials:
-        store.set_ranks(report.run_id, trial.trial_id, rank_order(keys.pop(trial.trial_id)))
         compared = _compare(store, trial, report.run_id, previous)
         compared.protocol_version = versions[trial.trial_id]
         compared.unreviewed = len(protocols[trial.trial_id].unreviewed)

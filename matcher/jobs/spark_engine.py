@@ -236,7 +236,7 @@ class SparkEngine:
     # --- evaluate ---------------------------------------------------------------------------
 
     def evaluate(
-        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
     ) -> Iterator[ResultRow]:
         job = self._job("evaluate")
         source = f"{job}-patients.jsonl"
@@ -256,7 +256,8 @@ class SparkEngine:
             if count == 0 or not trials:
                 return
             partitions = _partitions(count, PATIENTS_PER_PARTITION, sc.defaultParallelism)
-            shared = sc.broadcast(trials)  # once per executor, not once per task
+            # Once per executor, not once per task: the trials and the eligibility model.
+            shared = sc.broadcast((trials, model))
             with _job_errors("evaluate"):
                 (
                     sc.textFile(self.workdir.uri_of(source), minPartitions=partitions)
@@ -547,9 +548,9 @@ def _evaluate_partition(
     """`vocabulary`: the driver's fingerprint; the evaluator here reads this executor's own
     copy (matcher.api.vocabulary()), which must equal it."""
     run_vocabulary(vocabulary)
-    trials = shared.value
+    trials, model = shared.value
     for records in batched(map(_record_from_line, lines), EVAL_TASK):
-        for row in evaluate_records(records, trials, as_of):
+        for row in evaluate_records(records, trials, as_of, model):
             yield json.dumps(asdict(row), ensure_ascii=True)
 
 

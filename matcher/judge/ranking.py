@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -261,34 +260,20 @@ class ResultRow:
     score: float
     relevance: int  # ranking tier (ranking.relevance): possible-with-disease-met first
     criteria_json: str
+    p_eligible: float | None = None  # the eligibility model's probability, when there is one
+    age: int | None = None  # completed years at as-of (demographics.patient_age)
+    sex: str | None = None
+    statuses: str = ""  # STATUS_CODES, one per criterion: "MMNUX"
+    outcomes: str = ""  # OUTCOME_CODES, one per criterion: "PPPUC"
+    why_json: str = "[]"  # [WhyChip.to_json(), ...] (judge.outcome.why_chips)
+    cohorts_json: str = "[]"  # PatientResult.cohorts
 
 
-def result_row(trial_id: str, result: PatientResult) -> ResultRow:
-    criteria = [
-        {
-            "id": c.criterion.id,
-            "key": c.criterion.key,
-            "type": c.criterion.type,
-            "status": str(c.status),
-            "reason": c.reason,
-            "evidence": [e.to_json() for e in c.evidence],
-        }
-        for c in result.results
-    ]
-    return ResultRow(
-        trial_id=trial_id,
-        patient_id=result.patient_id,
-        status=str(result.status),
-        score=result.score,
-        relevance=relevance(result.status, result.results, result.cohorts),
-        criteria_json=json.dumps(criteria, sort_keys=True),
-    )
-
-
-def rank_order(rows: Iterable[tuple[str, str, int, float]]) -> list[str]:
-    """Patient ids in rank order from (patient_id, status, relevance, score): the order of
-    ranking.rank without an eligibility model."""
-    ordered = sorted(rows, key=lambda r: rank_key(PatientStatus(r[1]), r[2], 0.0, r[3], r[0]))
+def rank_order(rows: Iterable[tuple[str, str, int, float, float | None]]) -> list[str]:
+    """Patient ids in rank order from (patient_id, status, relevance, score, p_eligible):
+    the order of ranking.rank (with the eligibility model's probabilities when given)."""
+    ordered = sorted(rows, key=lambda r: rank_key(PatientStatus(r[1]), r[2], r[4] or 0.0, r[3],
+                                                  r[0]))
     return [r[0] for r in ordered]
 
 

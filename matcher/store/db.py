@@ -25,9 +25,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from matcher.errors import InputRowError, StoreError
-from matcher.judge.ranking import result_row
+from matcher.judge.stored_row import result_row
 from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
-from matcher.store import audit, review_tables, web_tables
+from matcher.store import audit, result_tables, review_tables, web_tables
 
 DEFAULT_DB = "matcher.db"
 RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row
@@ -196,13 +196,23 @@ def _migration_4_review(db: Database) -> None:
     review_tables.create(db)
 
 
+def _migration_5_stored_results(db: Database) -> None:
+    """Stored results the pages read (matcher.store.result_tables): result sets, the
+    results' filter and sort columns, and each run's kind (nightly, match, web)."""
+    result_tables.create(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
     _migration_3_web_tables,
     _migration_4_review,
+    _migration_5_stored_results,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Runs of the nightly job: kind NULL is a run written before runs had a kind (migration 5).
+_NIGHTLY = "(kind IS NULL OR kind = 'nightly')"
 
 _FINDING_COLUMNS = (
     "note_id",
@@ -874,13 +884,19 @@ class Store:
     def trials(self) -> list[dict[str, Any]]:
         return [_trial_row(r) for r in self.db.query("SELECT * FROM trials ORDER BY trial_id")]
 
-    def start_run(self, as_of: dt.date | None, pipeline_version: str) -> int:
+    def start_run(self, as_of: dt.date | None, pipeline_version: str,
+                  kind: str = "nightly") -> int:
+        """A new run (`kind`: nightly, match or web, result_tables.RUN_KINDS)."""
+        if kind not in result_tables.RUN_KINDS:
+            raise StoreError("unknown run kind", field="kind", received=kind,
+                             expected=" or ".join(result_tables.RUN_KINDS))
         table = self.db.table("runs").insert(
             {
                 "started": _now(),
                 "as_of": as_of.isoformat() if as_of else None,
                 "status": "running",
                 "pipeline_version": pipeline_version,
+                "kind": kind,
             }
         )
         return int(table.last_pk)
@@ -1053,30 +1069,38 @@ class Store:
         return True
 
     def abandon_unfinished_runs(self, status: str = "interrupted") -> list[int]:
-        """Runs that never finished (the process was killed): give them `status`, keep
-        `finished` empty, and drop their partial results so that no reader mistakes
-        them for a finished run's. Call it only while holding the nightly lock."""
+        """Nightly runs that never finished (the process was killed): give them `status`,
+        keep `finished` empty, and drop their partial results so that no reader mistakes
+        them for a finished run's. Call it only while holding the nightly lock (a `match`
+        or web run going on meanwhile is not the lock holder's to end)."""
         with self.transaction():
             ids = [
                 int(r["run_id"])
                 for r in self.db.query(
-                    "SELECT run_id FROM runs WHERE finished IS NULL ORDER BY run_id"
+                    "SELECT run_id FROM runs WHERE finished IS NULL "
+                    f"AND {_NIGHTLY} ORDER BY run_id"
                 )
             ]
             for run_id in ids:
-                self.db.execute("DELETE FROM results WHERE run_id = ?", [run_id])
+                self._drop_run_results(run_id)
                 self.db.execute("UPDATE runs SET status = ? WHERE run_id = ?", [status, run_id])
         return ids
 
     def drop_results(self, run_id: int) -> None:
         with self.transaction():
-            self.db.execute("DELETE FROM results WHERE run_id = ?", [run_id])
+            self._drop_run_results(run_id)
+
+    def _drop_run_results(self, run_id: int) -> None:
+        self.db.execute("DELETE FROM results WHERE run_id = ?", [run_id])
+        self.db.execute("DELETE FROM result_sets WHERE run_id = ?", [run_id])
 
     def last_finished_run(
         self, before: int | None = None, status: str = "completed"
     ) -> dict[str, Any] | None:
-        """The latest run with `status` (and a finish time), optionally before run `before`."""
-        where, params = "status = ? AND finished IS NOT NULL", [status]
+        """The latest nightly run with `status` (and a finish time), optionally before run
+        `before` (a `matcher match` or web run in between is not what the night compares
+        with)."""
+        where, params = f"status = ? AND finished IS NOT NULL AND {_NIGHTLY}", [status]
         if before is not None:
             where, params = where + " AND run_id < ?", [*params, before]
         rows = list(

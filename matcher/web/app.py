@@ -54,10 +54,10 @@ from matcher.web.service import (
     STATUSES,
     Engine,
     Query,
-    Ranking,
     patient_age,
     rests_on_unreviewed,
 )
+from matcher.web.stored_pages import StoredView, stored_check, stored_view, wait_all
 
 log = logging.getLogger("matcher.web")
 
@@ -426,6 +426,16 @@ def _protocol_file(text: str) -> dict[str, Any] | None:
     return data if isinstance(fmt, str) and fmt.startswith("matcher-protocol/") else None
 
 
+def _not_computed_hint(view: StoredView) -> str:
+    if view.problem == "range":
+        return "the date is outside the range the server computes; run `matcher match`"
+    if view.problem == "full":
+        return "the server's queue is full; try again in a few minutes"
+    if view.problem == "failed":
+        return "computing it failed; try again, or run `matcher match`"
+    return "it is being computed; try again in a moment"
+
+
 def _page_numbers(page: int, pages: int) -> list[int | None]:
     shown = {1, pages, page - 2, page - 1, page, page + 1, page + 2}
     out: list[int | None] = []
@@ -563,14 +573,6 @@ class WebApp:
             self.audit(request, "note_search", trial_id, None,
                        {"as_of": as_of.isoformat(), "via": action, "term": term}, patients)
 
-    def ranking_within(self, trial, as_of: dt.date, wait: float) -> Ranking | None:
-        deadline = time.monotonic() + wait
-        while True:
-            ranking = self.engine.ranking_in_background(trial, as_of)
-            if ranking is not None or time.monotonic() >= deadline:
-                return ranking
-            time.sleep(0.05)
-
     # --- login -------------------------------------------------------------------------
 
     async def login_page(self, request: Request) -> Response:
@@ -682,34 +684,29 @@ class WebApp:
         return await _run(self._trials_page, request, None, 200)
 
     def _trial_summaries(self, as_of: dt.date, wait: bool) -> list[dict[str, Any]]:
-        """Every trial with its counts; `wait` blocks for the rankings (the API), else they
-        are computed in the background (at most `ranking_wait` seconds spent waiting)."""
+        """Every trial with its stored counts (None: not computed yet for the date; the queue
+        computes it, waited for at most `ranking_wait` seconds in all)."""
         rows = self.engine.trial_rows()
         trials = [self.engine.trial(row["trial_id"]) for row in rows]
-        if not wait:
-            for trial in trials:
-                self.engine.ranking_in_background(trial, as_of)
-        deadline = time.monotonic() + self.ranking_wait
+        views = wait_all(self.engine, trials, as_of, self.ranking_wait)
         out = []
-        for row, trial in zip(rows, trials, strict=True):
-            if wait:
-                ranking = self.engine.ranking(trial, as_of)
-            else:
-                ranking = self.ranking_within(trial, as_of, max(0.0, deadline - time.monotonic()))
+        for row, trial, view in zip(rows, trials, views, strict=True):
+            stored = view.stored
             out.append({
                 "trial": trial,
                 "loaded_at": row["loaded_at"],
                 "source": row["source"],
-                "counts": ranking.counts if ranking else None,
-                "patients": len(ranking.rows) if ranking else None,
+                "counts": stored.counts if stored else None,
+                "patients": stored.patients if stored else None,
                 "referrals": len(self.engine.referrals(trial.trial_id)),
+                "computing": view.computing,
             })
         return out
 
     def _trials_page(self, request: Request, message: str | None, status: int) -> Response:
         as_of = _as_of(request)
         summaries = self._trial_summaries(as_of, wait=False)
-        computing = any(s["counts"] is None for s in summaries)
+        computing = any(s["computing"] for s in summaries)
         imported = param.text(request.query_params, "imported", 2000).split(",")
         known = [s["trial"].trial_id for s in summaries if s["trial"].trial_id in imported]
         if known and not message:
@@ -750,10 +747,10 @@ class WebApp:
         ids = [t.trial_id for t in trials]
         await _run(self.audit, request, "import_trial", ",".join(ids)[:500], None,
                    {"file": name, "trials": ids})
-        if self.warm:
+        if self.warm:  # today's ranking, stored by the as-of queue
             for trial in trials:
-                self.engine.ranking_in_background(self.engine.trial(trial.trial_id),
-                                                  dt.date.today())
+                await _run(stored_view, self.engine, self.engine.trial(trial.trial_id),
+                           dt.date.today(), 0.0)
         return RedirectResponse("/trials?" + urlencode({"imported": ",".join(ids)}), 303)
 
     # --- candidates --------------------------------------------------------------------
@@ -765,32 +762,45 @@ class WebApp:
         trial = self.trial_or_404(request.path_params["trial_id"])
         as_of = _as_of(request)
         query = Query.parse(request.query_params, trial)
-        ranking = self.ranking_within(trial, as_of, self.ranking_wait)
+        view = stored_view(self.engine, trial, as_of, self.ranking_wait)
+        stored = view.stored
         unreviewed = self.engine.unreviewed(trial.trial_id)
         base = {"trial": trial, "as_of": as_of, "query": query,
                 "params": _view_params(query, as_of), "banner": len(unreviewed),
-                "warned": set()}
-        if ranking is None:
+                "warned": set(), **view.template()}
+        if stored is None:
             return self.render(request, "candidates.html", {
-                **base, "computing": True, "ranking": None, "rows": [], "total": 0,
+                **base, "computing": view.computing, "ranking": None, "rows": [], "total": 0,
                 "pages": 0, "page_numbers": [], "referrals": {},
                 "patients": self.engine.db.execute("SELECT count(*) FROM patients").fetchone()[0],
             }, 400 if query.errors else 200)
         referrals = self.engine.referrals(trial.trial_id)
-        rows = self.engine.select(ranking, query, referrals)
-        total = len(rows)
+        offset = (query.page - 1) * query.per_page
+        shown, total = self.engine.stored.select(stored, trial, query, query.per_page, offset)
         pages = max(1, math.ceil(total / query.per_page))
         page = min(query.page, pages)
-        shown = rows[(page - 1) * query.per_page: page * query.per_page]
+        if page != query.page:  # past the last page: the last page
+            shown, total = self.engine.stored.select(stored, trial, query, query.per_page,
+                                                     (page - 1) * query.per_page)
         self.audit_listing(request, "view_candidates", trial.trial_id, as_of, query,
                            [r.patient_id for r in shown], page=page, rows=len(shown))
         positions = [i for i, c in enumerate(trial.criteria) if c.id in unreviewed]
         base["warned"] = {r.patient_id for r in shown if rests_on_unreviewed(r, positions)}
         return self.render(request, "candidates.html", {
-            **base, "computing": False, "ranking": ranking, "rows": shown, "total": total,
-            "page": page, "pages": pages, "page_numbers": _page_numbers(page, pages),
-            "referrals": referrals, "patients": len(ranking.rows),
+            **base, "computing": view.computing, "ranking": stored, "rows": shown,
+            "total": total, "page": page, "pages": pages,
+            "page_numbers": _page_numbers(page, pages), "referrals": referrals,
+            "patients": stored.patients,
         }, 400 if query.errors else 200)
+
+    def _stored_or_409(self, trial: Any, as_of: dt.date) -> StoredView:
+        """The stored set an export or an API call reads; none yet is a 409 that says how
+        to get one (the queue is computing it, or `matcher match`)."""
+        view = stored_view(self.engine, trial, as_of, self.ranking_wait)
+        if view.stored is None:
+            raise HTTPException(409, f"not computed yet for as-of {as_of.isoformat()}: "
+                                + _not_computed_hint(view))
+        return view
 
     async def export_csv(self, request: Request) -> Response:
         return await _run(self._export_csv, request)
@@ -799,11 +809,11 @@ class WebApp:
         trial = self.trial_or_404(request.path_params["trial_id"])
         as_of = _as_of(request)
         query = _checked_query(request, trial)
-        ranking = self.engine.ranking(trial, as_of)
+        stored = self._stored_or_409(trial, as_of).stored
         referrals = self.engine.referrals(trial.trial_id)
-        rows = self.engine.select(ranking, query, referrals)
+        rows, _total = self.engine.stored.select(stored, trial, query)
         # The columns of `matcher match --format csv`, then the web app's own.
-        model = ranking.model_version is not None
+        model = stored.model_version is not None
         header = (
             ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
             + [c.key for c in trial.criteria] + (["p_eligible"] if model else [])
@@ -837,6 +847,11 @@ class WebApp:
 
     def _patient(self, request: Request) -> Response:
         trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
+        # Evaluated live (one patient is cheap); the stored row gives the rank, and the page
+        # says when the two differ (the notes changed since the list was computed).
+        stored = stored_check(self.engine, trial, patient_id, as_of, result)
+        if stored is not None and stored["rank"] is not None and rank is None:
+            rank = stored["rank"]
         store = self.engine.store()
         patient = store.patient(patient_id)
         notes = store.notes_for_patient(patient_id)
@@ -871,6 +886,7 @@ class WebApp:
             "later_notes": sum(1 for n in notes if n.note_date > as_of),
             "note_view": note_view, "svg": svg, "referral": referral, "history": history,
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
+            "stored": stored,
             "error": param.choice(request.query_params, "error", ("reason",), None),
         })
 
@@ -1044,22 +1060,25 @@ class WebApp:
         as_of = _as_of(request)
         query = _checked_query(request, trial, per_page_max=API_MAX_PER_PAGE)
         per_page = query.per_page
-        ranking = self.engine.ranking(trial, as_of)
-        referrals = self.engine.referrals(trial.trial_id)
-        rows = self.engine.select(ranking, query, referrals)
-        pages = max(1, math.ceil(len(rows) / per_page))
+        stored = self._stored_or_409(trial, as_of).stored
+        shown, total = self.engine.stored.select(stored, trial, query, per_page,
+                                                 (query.page - 1) * per_page)
+        pages = max(1, math.ceil(total / per_page))
         page = min(query.page, pages)
-        shown = rows[(page - 1) * per_page: page * per_page]
-        results = [ranking.results[ranking.index[r.patient_id]] for r in shown]
+        if page != query.page:
+            shown, total = self.engine.stored.select(stored, trial, query, per_page,
+                                                     (page - 1) * per_page)
+        results, p_eligible = self.engine.stored.results(stored, trial,
+                                                         [r.patient_id for r in shown])
         texts = self._note_texts(results)
-        if ranking.model_version is not None:
-            payload = api.match_to_json(trial, results, as_of, texts, ranking.p_eligible,
-                                        ranking.model_version)
+        if stored.model_version is not None:
+            payload = api.match_to_json(trial, results, as_of, texts, p_eligible,
+                                        stored.model_version)
         else:
             payload = api.match_to_json(trial, results, as_of, texts)
         self.audit_listing(request, "api_candidates", trial.trial_id, as_of, query,
                            [r.patient_id for r in shown], page=page, rows=len(shown))
-        headers = {"x-total-count": str(len(rows)), "x-page": str(page),
+        headers = {"x-total-count": str(total), "x-page": str(page),
                    "x-per-page": str(per_page)}
         if page < pages:
             params = {**query.filters(), "as_of": as_of.isoformat(), "page": page + 1,
@@ -1086,6 +1105,9 @@ class WebApp:
 
     def _api_patient(self, request: Request) -> Response:
         trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
+        stored = stored_check(self.engine, trial, patient_id, as_of, result)
+        if stored is not None and rank is None:
+            rank = stored["rank"]
         if p_eligible is not None:
             payload = api.result_to_json(result, self._note_texts([result]), p_eligible)
         else:
@@ -1098,6 +1120,10 @@ class WebApp:
             "trial": {"id": trial.trial_id, "title": trial.title},
             "as_of": as_of.isoformat(),
             "patient": payload,
+            # The candidates list's stored row: when computed, whether it agrees with this
+            # live evaluation, whether the notes changed since (null: none for the date).
+            "stored": None if stored is None else {
+                k: stored[k] for k in ("computed_at", "status", "agrees", "notes_changed")},
             "referral": {k: referral[k] for k in ("status", "reason", "username", "at")}
             if referral else None,
         })
@@ -1157,10 +1183,9 @@ class WebApp:
         async def lifespan(app: Starlette):
             if warm:
                 def warm_up() -> None:
-                    for row in engine.trial_rows():
-                        trial = engine.trial(row["trial_id"])
-                        if trial is not None:
-                            engine.ranking_in_background(trial, dt.date.today())
+                    # The notes' search index only: rankings are read from the stored sets
+                    # (a page asks the as-of queue for a missing one), never all computed
+                    # at start.
                     engine.sync_search_index()
 
                 threading.Thread(target=warm_up, daemon=True, name="warm-up").start()

@@ -14,8 +14,6 @@ data version and shared by every trial and as-of date.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 import threading
 import time
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
+from matcher.judge.demographics import patient_age
 from matcher.judge.ranking import rank
 from matcher.model import (
     AnyOf,
@@ -37,11 +36,12 @@ from matcher.model import (
     Status,
     Trial,
 )
-from matcher.nlp.dates import completed_years
 from matcher.review.protocol import Protocol
 from matcher.store import Store
 from matcher.store.web_tables import data_version
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
+from matcher.web.rows import Row
+from matcher.web.stored import AsOfQueue, StoredResults
 
 STATUSES = ("eligible", "possible", "ineligible")
 CRITERION_STATUSES = ("met", "not_met", "unknown", "manual")
@@ -69,22 +69,6 @@ class Dataset:
     findings: dict[str, list[Finding]]
     note_dates: dict[str, dict[str, dt.date]]  # patient -> note -> date
     all_note_dates: dict[str, dt.date]  # note -> date
-
-
-@dataclass(frozen=True)
-class Row:
-    rank: int
-    patient_id: str
-    status: str
-    score: float
-    met: int
-    not_met: int
-    unknown: int
-    manual: int
-    statuses: tuple[str, ...]  # one per trial criterion, in the trial's order
-    age: int | None
-    sex: str | None
-    p: float | None = None  # the eligibility model's probability, when there is a model
 
 
 @dataclass
@@ -210,39 +194,7 @@ def trial_from_row(row: dict[str, Any]) -> Trial:
     )
 
 
-def trial_digest(trial: Trial) -> str:
-    """A digest of everything a ranking reads from a trial: the reading in use, a review
-    draft and an approved version of one trial each get their own cached ranking, and two
-    requests for the same reading share one."""
-    content = {"criteria": [c.to_json() for c in trial.criteria], "sex": trial.sex,
-               "ages": [trial.min_age_years, trial.max_age_years]}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def patient_age(
-    patient: Patient, findings: Iterable[Finding], dates: dict[str, dt.date], as_of: dt.date
-) -> int | None:
-    """Age in completed years at as-of: structured birth date, else a birth date or an age
-    stated in a note written by then (the youngest the patient can be)."""
-    if patient.birth_date is not None:
-        return completed_years(patient.birth_date, as_of)
-    best: tuple[dt.date, int] | None = None
-    for f in findings:
-        if f.concept not in ("demographic.birth_date", "demographic.age") or not f.is_patient_fact:
-            continue
-        written = dates.get(f.note_id)
-        if written is None or written > as_of:
-            continue
-        try:
-            if f.concept == "demographic.birth_date":
-                years = completed_years(dt.date.fromisoformat(str(f.value)), as_of)
-            else:
-                years = int(float(str(f.value))) + completed_years(written, as_of)
-        except ValueError:
-            continue
-        if best is None or written >= best[0]:
-            best = (written, years)
-    return best[1] if best else None
+trial_digest = api.trial_digest  # the web app's cache key and the stored sets' (one digest)
 
 
 def rests_on_unreviewed(row: Row, positions: Iterable[int]) -> bool:
@@ -303,6 +255,8 @@ class Engine:
         self.max_rankings = max_rankings
         # Opening migrates: the web tables are the store's migration 3.
         Store.open_default(self.db_path).close()
+        self.stored = StoredResults(self)  # what the candidates page, CSV and API read
+        self.queue = AsOfQueue(self)  # computes and stores another as-of date
 
     # --- connections ---------------------------------------------------------------------
 
@@ -355,6 +309,11 @@ class Engine:
             self._trials[trial_id] = cached
         return cached[1]
 
+    def digest(self, trial: Trial) -> str:
+        """trial_digest of `trial`, from the per-trial cache when it is the cached object."""
+        cached = self._trials.get(trial.trial_id)
+        return cached[0] if cached is not None and cached[1] is trial else trial_digest(trial)
+
     def unreviewed(self, trial_id: str) -> tuple[str, ...]:
         """The ids of the criteria nobody reviewed in the protocol in use."""
         protocol = self.protocol(trial_id)
@@ -398,9 +357,7 @@ class Engine:
     # --- rankings ------------------------------------------------------------------------
 
     def _ranking_key(self, trial: Trial, as_of: dt.date) -> Any:
-        cached = self._trials.get(trial.trial_id)
-        digest = cached[0] if cached is not None and cached[1] is trial else trial_digest(trial)
-        return (trial.trial_id, digest, as_of)
+        return (trial.trial_id, self.digest(trial), as_of)
 
     def cached_ranking(self, trial: Trial, as_of: dt.date) -> Ranking | None:
         ranking = self._rankings.get(self._ranking_key(trial, as_of))
@@ -644,6 +601,11 @@ class Engine:
                     [str(version)],
                 )
             return len(fresh)
+
+    @staticmethod
+    def search_match(text: str) -> str | None:
+        """The FTS5 query for what a referrer typed (fts_query), None when it has no word."""
+        return fts_query(text)
 
     def search(self, text: str, as_of: dt.date) -> set[str]:
         """Patients with a note written by as-of that has every word of `text`."""

@@ -1,0 +1,39 @@
+"""A patient's age at an as-of date, as the candidates list shows and filters it.
+
+Here (the judging layer) rather than in the web app: the stored result rows carry the age,
+so the engines compute it where they evaluate the patient (workers, Spark executors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from matcher.model import Finding, Patient
+from matcher.nlp.dates import completed_years
+
+
+def patient_age(
+    patient: Patient, findings: Iterable[Finding], dates: Mapping[str, dt.date], as_of: dt.date
+) -> int | None:
+    """Age in completed years at as-of: structured birth date, else a birth date or an age
+    stated in a note written by then (the youngest the patient can be)."""
+    if patient.birth_date is not None:
+        return completed_years(patient.birth_date, as_of)
+    best: tuple[dt.date, int] | None = None
+    for f in findings:
+        if f.concept not in ("demographic.birth_date", "demographic.age") or not f.is_patient_fact:
+            continue
+        written = dates.get(f.note_id)
+        if written is None or written > as_of:
+            continue
+        try:
+            if f.concept == "demographic.birth_date":
+                years = completed_years(dt.date.fromisoformat(str(f.value)), as_of)
+            else:
+                years = int(float(str(f.value))) + completed_years(written, as_of)
+        except ValueError:
+            continue
+        if best is None or written >= best[0]:
+            best = (written, years)
+    return best[1] if best else None
