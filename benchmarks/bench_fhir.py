@@ -63,6 +63,8 @@ def run_stage(stage: str, path: Path, db: Path) -> dict[str, Any]:
     vocabulary = load_vocabulary()
     reader = FhirReader(vocabulary)
     lines = sum(1 for _ in path.open("rb"))
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
     counts: dict[str, Any] = {}
     if stage == "read":
@@ -79,10 +81,14 @@ def run_stage(stage: str, path: Path, db: Path) -> dict[str, Any]:
                   "facts": report.facts, "fact_outcomes": report.fact_outcomes,
                   "fact_loads": report.fact_loads}  # fmt: skip
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    # CPU seconds as well as wall: on a shared machine the wall clock measures the neighbours.
     return {"stage": stage, "resources": lines, "seconds": round(seconds, 2),
             "resources_per_s": round(lines / seconds, 1) if seconds else None,
-            "peak_rss_mb": round(peak_kb / 1024, 1), **counts}  # fmt: skip
+            "cpu_seconds": round(cpu, 2),
+            "resources_per_cpu_s": round(lines / cpu, 1) if cpu else None,
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), **counts}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         result = json.loads(done.stdout.strip().splitlines()[-1])
         results.append(result)
         print(f"{stage}: {result['resources']:,} resources in {result['seconds']:.1f} s, "
-              f"{result['resources_per_s']:,.0f} resources/s, peak RSS "
+              f"{result['resources_per_s']:,.0f} resources/s ({result['cpu_seconds']:.0f} CPU s, "
+              f"{result['resources_per_cpu_s']:,.0f} resources per CPU second), peak RSS "
               f"{result['peak_rss_mb']:.0f} MB")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps({"resources": args.resources, "stages": results},
