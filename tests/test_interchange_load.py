@@ -183,3 +183,30 @@ def test_the_same_record_giving_another_finding_replaces_the_stored_one(
         assert store.put_coded(placed.record, placed.note, (moved,)) == "changed"
         [finding] = store.findings_for_patient("P-001")
     assert finding.value == 86.0
+
+
+@pytest.mark.parametrize(
+    ("answer", "result"),
+    [("Negative", "negative"), ("positive", "positive"), ("Not detected", "negative"),
+     ("Reactive", "positive"), ("Non-reactive", "negative"), ("Equivocal", "equivocal"),
+     ("Indeterminate", "equivocal")],
+)  # fmt: skip
+def test_a_coded_qualitative_answer_is_the_result_a_serology_criterion_reads(
+    db_path: Path, answer: str, result: str
+) -> None:
+    # Notes give "HBsAg negative" as attrs["result"] with no value; eval_serology reads that.
+    fact = alt(code="5196-1", concept="lab.hbsag", value=answer, unit=None, ref_low=None,
+               ref_high=None)  # fmt: skip
+    load(db_path, [fact])
+    with Store(db_path) as store:
+        [finding] = store.findings_for_patient("P-001")
+    assert (finding.value, finding.attrs["result"]) == (None, result)
+    assert finding.raw_value == answer
+    assert finding.text.startswith(f"{finding.text.split()[0]} {answer}, 2026-11-02")
+
+
+def test_a_free_text_answer_stays_a_value_and_is_no_result(db_path: Path) -> None:
+    load(db_path, [alt(code="5196-1", concept="lab.hbsag", value="see comment", unit=None)])
+    with Store(db_path) as store:
+        [finding] = store.findings_for_patient("P-001")
+    assert finding.value == "see comment" and "result" not in finding.attrs

@@ -44,6 +44,15 @@ _SYSTEM_NAMES = {
 _UCUM_BSA = re.compile(r"\{1\.73_?m2\}", re.IGNORECASE)
 _UCUM_ANNOTATION = re.compile(r"\{[^}]*\}")
 _UCUM_BRACKETS = {"[iU]": "IU", "[IU]": "IU", "[arb'U]": "U"}
+# A qualitative answer (FHIR valueCodeableConcept / valueString, OMOP value_as_concept) as the
+# result a serology criterion reads: notes give "HBsAg negative" as attrs["result"], no value.
+_RESULTS = {
+    "positive": "positive", "pos": "positive", "detected": "positive", "reactive": "positive",
+    "present": "positive", "negative": "negative", "neg": "negative",
+    "not detected": "negative", "non-reactive": "negative", "nonreactive": "negative",
+    "non reactive": "negative", "absent": "negative", "equivocal": "equivocal",
+    "indeterminate": "equivocal", "borderline": "equivocal",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,10 @@ def on_timeline(fact: CodedFact, vocabulary: Vocabulary) -> Placed:
     value, unit, ref_low, ref_high, reason = _value(fact, concept)
     line = evidence_line(fact, concept, value, unit)
     attrs = _finding_attrs(fact)
+    result = _RESULTS.get(value.strip().lower()) if isinstance(value, str) else None
+    if result is not None:
+        value = None
+        attrs["result"] = result
     finding = Finding(
         concept=concept.id,
         category=concept.category,

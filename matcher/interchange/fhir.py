@@ -45,8 +45,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from matcher.errors import ConfigurationError
 from matcher.interchange.records import CodedFact, InterchangeItem
 from matcher.model import Patient
@@ -191,6 +189,10 @@ class FhirReader:
             self.ignored[kind] += 1
             return
         label = _label(kind, data.get("id"))
+        # Here, not at the top: `matcher nightly` imports this module, and pydantic's import
+        # would delay even a run that exits at once (another run holds the lock).
+        from pydantic import ValidationError
+
         try:
             res = _model(kind).model_validate(data)
         except ValidationError as exc:
@@ -442,7 +444,7 @@ def _label(kind: str, resource_id: Any) -> str:
     return kind
 
 
-def _validation_reason(exc: ValidationError) -> str:
+def _validation_reason(exc: Any) -> str:  # pydantic.ValidationError
     """The fields that failed, by path and error type: "field 'valueQuantity.value' is not
     valid (value_error)". Never the input (it may be PHI)."""
     parts = []
