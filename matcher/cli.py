@@ -74,22 +74,51 @@ def cli() -> None:
     default=None,
     help="Separate demographics file (patient_id, birth_date, sex).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.INPUT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format: auto tells each file by its content; notes (JSONL/CSV), fhir (R4 "
+    "Bundles or NDJSON).",
+)
 @DB_OPTION
-def ingest(files: tuple[Path, ...], patients_file: Path | None, db: str | None) -> None:
-    """Load note exports (JSONL or CSV) and parse them into findings."""
+def ingest(
+    files: tuple[Path, ...], patients_file: Path | None, fmt: str, db: str | None
+) -> None:
+    """Load note exports (JSONL or CSV) or FHIR R4 files and parse them into findings."""
     store = _store(db, create=True)
-    report = api.ingest(list(files), store, patients_file=patients_file)
+    report = api.ingest(list(files), store, patients_file=patients_file, fmt=fmt)
     click.echo(
         f"ingested {report.rows} rows from {len(report.files)} file(s): {report.new} new, "
         f"{report.changed} changed, {report.unchanged} unchanged; parsed {report.parsed} "
         f"note(s); rejected {report.rejected} row(s)"
         + (f"; parser failed on {len(report.parse_failed)} note(s)" if report.parse_failed else "")
     )
+    if report.facts or report.skipped:
+        click.echo(_coded_summary(report))
     for reject in report.rejects:
         click.echo(f"  rejected {reject.file}:{reject.line}: {reject.reason}", err=True)
     for note_id in report.parse_failed:
         # Loaded without findings, and tried again by the next ingest or nightly run.
         click.echo(f"  parser failed on note {note_id}: no findings until it parses", err=True)
+
+
+def _coded_summary(report: Any) -> str:
+    """One line on coded facts: "coded facts 14: 11 on the timeline (9 new, 2 unchanged),
+    2 unmapped, 1 undated; values left out 1; skipped: entered-in-error 1" (counts only:
+    codes and reasons are in the database's coded_facts table)."""
+    outcomes = report.fact_outcomes
+    loads = ", ".join(f"{n} {k}" for k, n in sorted(report.fact_loads.items()))
+    parts = [f"{outcomes.get('timeline', 0)} on the timeline" + (f" ({loads})" if loads else "")]
+    parts += [f"{n} {k}" for k, n in sorted(outcomes.items()) if k != "timeline"]
+    line = f"coded facts {report.facts}: " + ", ".join(parts)
+    if report.values_left_out:
+        line += f"; values left out {sum(report.values_left_out.values())}"
+    if report.skipped:
+        line += "; skipped: " + ", ".join(f"{k} {n}" for k, n in sorted(report.skipped.items()))
+    return line
 
 
 @cli.group()
@@ -710,13 +739,27 @@ def nightly(
     help="JSONL file to write (replaced whole at the end of the run).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same file.")
-def synth(patients: int, out: Path, seed: int) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "fhir"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: note rows; fhir: the same patients as FHIR R4 NDJSON (notes, labs as "
+    "Observations, diagnoses, biopsies, drugs).",
+)
+def synth(patients: int, out: Path, seed: int, fmt: str) -> None:
     """Write synthetic clinic notes for benchmarks and load tests (never accuracy evidence)."""
     import time
 
     from matcher.tools.synth import SynthStats, write_notes
 
-    stats = SynthStats()
+    stats: Any = SynthStats()
+    writer: Any = write_notes
+    if fmt == "fhir":
+        from matcher.tools.synth.fhir import FhirStats, write_fhir
+
+        stats, writer = FhirStats(), write_fhir  # the same patients, as FHIR resources
     started = time.perf_counter()
     if sys.stderr.isatty():
         import os
@@ -732,12 +775,13 @@ def synth(patients: int, out: Path, seed: int) -> None:
         if columns <= 0:
             size = {"ncols": 100, "nrows": 24}
         with tqdm(total=patients, unit="patient", file=sys.stderr, **size) as bar:
-            write_notes(out, patients, seed, stats=stats, on_patient=lambda: bar.update(1))
+            writer(out, patients, seed, stats=stats, on_patient=lambda: bar.update(1))
     else:
-        write_notes(out, patients, seed, stats=stats)
+        writer(out, patients, seed, stats=stats)
+    resources = f" as {stats.resources} FHIR resources" if fmt == "fhir" else ""
     click.echo(
         f"synth: wrote {stats.notes} notes for {stats.patients} patients "
-        f"({stats.words} words) to {out} in {time.perf_counter() - started:.1f} s"
+        f"({stats.words} words){resources} to {out} in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -92,6 +92,11 @@ class PatientStatus(StrEnum):
     INELIGIBLE = "ineligible"
 
 
+# A coded record's provenance (matcher.interchange): its finding's date_source, its notes
+# row's provenance and note_type.
+STRUCTURED = "structured"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One dated, coded fact read from one note.
@@ -114,7 +119,9 @@ class Finding:
     value: float | str | None = None
     unit: str | None = None
     date: dt.date | None = None
-    date_source: str = "note"  # "note" (took the note's date), "text", "heading", "relative"
+    # "note" (took the note's date), "text", "heading", "relative"; STRUCTURED for a coded
+    # record's finding (FHIR, OMOP), whose note_id is the record's source ("Observation/123")
+    date_source: str = "note"
     raw_value: str | None = None
     raw_unit: str | None = None
     ref_low: float | None = None
@@ -338,11 +345,17 @@ class Trial:
 
 @dataclass(frozen=True)
 class Evidence:
+    """What a person reads to check a verdict. A note fact: the note's id and date and the
+    highlighted span note_text[start:end]. A coded fact (provenance STRUCTURED): its source
+    as note_id ("Observation/123") and the evidence line as text, "ALT 85 U/L (ref 7-40),
+    2026-11-02, Observation/123" (start 0, end its length)."""
+
     note_id: str
     note_date: dt.date | None
     start: int
     end: int
     text: str
+    provenance: str = "note"  # or STRUCTURED
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -351,6 +364,7 @@ class Evidence:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "provenance": self.provenance,
         }
 
 

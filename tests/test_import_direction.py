@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "matcher.criteria": 2,
     "matcher.judge": 3,  # timeline, evaluation, ranking, the eligibility model
     "matcher.store": 4,  # the database, ingest, CSV output
+    "matcher.interchange": 4,  # FHIR / OMOP readers and their loader: model, nlp and store only
     "matcher.review": 5,  # criteria review and protocol versions, under the API
     "matcher.api": 5,
     "matcher.jobs": 6,  # nightly, the embedded and Spark engines

@@ -64,6 +64,11 @@ csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 _T = TypeVar("_T")
 Format = Literal["jsonl", "csv"]
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total or None)
+# A loader for a format the store does not read itself (FHIR, OMOP: matcher.interchange,
+# which imports the store): given a path it loads it into the report and returns True, or
+# returns False to leave it to the JSONL/CSV reader. A folder is offered whole first (an
+# OMOP folder of tables), then each of its files.
+OtherFormat = Callable[["Store", Path, "IngestReport"], bool]
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,16 @@ class IngestReport:
     rejects: list[Reject] = field(default_factory=list)
     patients: int = 0  # rows loaded from the --patients file
     parse_failed: list[str] = field(default_factory=list)  # note ids the parser raised on
+    # Coded facts (FHIR, OMOP; matcher.interchange.load): read, and by outcome ("timeline",
+    # "unmapped", "undated"), by store outcome ("new", "changed", "unchanged"), unmapped
+    # codes ("http://loinc.org|9999-9": n), values left out by reason (an unknown unit),
+    # records skipped by status ("entered-in-error": n).
+    facts: int = 0
+    fact_outcomes: dict[str, int] = field(default_factory=dict)
+    fact_loads: dict[str, int] = field(default_factory=dict)
+    unmapped_codes: dict[str, int] = field(default_factory=dict)
+    values_left_out: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 class _BadRow(Exception):
@@ -606,20 +621,23 @@ def ingest_files(
     pipeline_version: str = "none",
     on_progress: Progress | None = None,
     today: dt.date | None = None,
+    other_format: OtherFormat | None = None,
 ) -> IngestReport:
     """Load note files (then a demographics file), then parse every note that needs it.
+    `other_format` loads the files of another format (FHIR, OMOP) instead (OtherFormat).
 
     Loading and parsing commit in batches: a crash loses at most the open batch, and a
     rerun skips what is stored (content hash) and parses what is not yet parsed.
     `today` (default: the machine's date) is the run date no note or birth may be after.
     """
     run_date = today or dt.date.today()
+    paths = list(paths)
     files = expand_paths(paths)  # fail on a mistyped name before anything is written
     if patients_file is not None and not Path(patients_file).is_file():
         raise ConfigurationError("no such file", file=str(patients_file))
     report = IngestReport(files=[str(f) for f in files])
     progress = on_progress or (lambda stage, done, total: None)
-    for path in files:
+    for path in files if other_format is None else _unclaimed(store, paths, report, other_format):
         _load_notes(store, read_rows(path, today=run_date), report, progress)
     if patients_file is not None:
         # After the notes: a dedicated demographics file outranks values on note rows.
@@ -637,6 +655,18 @@ def ingest_files(
         report.rejected,
     )
     return report
+
+
+def _unclaimed(
+    store: Store, paths: Iterable[str | Path], report: IngestReport, other_format: OtherFormat
+) -> Iterator[Path]:
+    """The note files among `paths` that `other_format` did not load itself."""
+    for given in map(Path, paths):
+        if other_format(store, given, report):
+            continue
+        for path in expand_paths([given]) if given.is_dir() else [given]:
+            if path == given or not other_format(store, path, report):
+                yield path
 
 
 def _reject(store: Store, report: IngestReport, reject: Reject) -> None:
@@ -669,31 +699,55 @@ def load_rows(
     a value the checks missed, a bug) undoes that row only and makes it a reject, and the
     batch's other rows commit. A failing database is raised instead (see _store_row).
     """
+    load_in_batches(
+        store, rows, lambda item: load_row(store, item, counts, reject), reject, source,
+        "a note export",
+    )  # fmt: skip
+
+
+def load_row(
+    store: Store, item: RowOrReject, counts: Any, reject: Callable[[Reject], None]
+) -> None:
+    """Store one note row in its own savepoint (or take its reject); count it in `counts`
+    (rows, and new/changed/unchanged)."""
+    counts.rows += 1
+    if isinstance(item, Reject):
+        reject(item)
+        return
+    try:
+        outcome = _store_row(store, item.file, item.line, _put_row, item)
+    except _BadRow as exc:
+        reject(Reject(item.file, item.line, str(exc), item.raw))
+        return
+    setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+
+def load_in_batches(
+    store: Store,
+    items: Iterator[_T],
+    handle: Callable[[_T], None],
+    reject: Callable[[Reject], None],
+    source: Path | None,
+    what: str,
+) -> None:
+    """`handle` every item, LOAD_BATCH per transaction (handle stores each in its own
+    savepoint). A ConfigurationError from the reader mid-way (the file turns out not to be
+    `what`) is a reject of `source`, or raised when there is none."""
     done = False
     while not done:
         with store.transaction():
             for _ in range(LOAD_BATCH):
                 try:
-                    item = next(rows, None)
+                    item = next(items, None)
                 except ConfigurationError as exc:
                     if source is None:
                         raise
-                    reason = f"not a note export: {exc.detail}"
-                    reject(Reject(str(source), exc.line or 0, reason))
+                    reject(Reject(str(source), exc.line or 0, f"not {what}: {exc.detail}"))
                     item = None
                 if item is None:
                     done = True
                     break
-                counts.rows += 1
-                if isinstance(item, Reject):
-                    reject(item)
-                    continue
-                try:
-                    outcome = _store_row(store, item.file, item.line, _put_row, item)
-                except _BadRow as exc:
-                    reject(Reject(item.file, item.line, str(exc), item.raw))
-                    continue
-                setattr(counts, outcome, getattr(counts, outcome) + 1)
+                handle(item)
 
 
 def _put_row(store: Store, row: Row) -> str:
