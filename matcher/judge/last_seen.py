@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from matcher.judge.eval_common import _latest, _value_text, _when
 from matcher.judge.timeline import Timeline
-from matcher.model import Criterion, CriterionResult, Finding, LastSeen, Status, UnknownCause
+from matcher.model import Criterion, CriterionResult, LastSeen, Status, UnknownCause
 
 _PERFORMANCE = ("score.ecog", "score.lansky", "score.karnofsky")
 _CD19 = ("lab.cd19", "status.b_cell_depleted")
