@@ -11,6 +11,7 @@ from typing import Any
 
 from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
 from matcher.judge.ranking import judge_patient, rank
+from matcher.judge.outcome import result_outcome
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
@@ -199,6 +200,9 @@ def result_to_json(
                 "type": item.criterion.type,
                 "text": item.criterion.text,
                 "status": str(item.status),
+                # What the status means for the patient: an exclusion whose condition is
+                # absent passes (issue 16). `pass` | `fail` | `unknown` | `manual`.
+                "outcome": result_outcome(item).code,
                 "reason": item.reason,
                 "evidence": evidence,
             }

@@ -59,7 +59,7 @@ def _r(criterion: Criterion, status: Status, reason: str, evidence: str | None =
 
 
 def _patient(status: PatientStatus, *results: CriterionResult) -> PatientResult:
-    return PatientResult("P-1", status, 50.0, results)
+    return PatientResult("P-1", status, 50.0, results, rank=1)
 
 
 def test_an_ineligible_patient_has_a_fails_chip_per_failing_criterion_in_the_notes_words():
@@ -136,3 +136,29 @@ def test_a_chip_round_trips_through_json(chip):
 def test_a_chip_of_an_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         WhyChip("bad", "inc-1", "x")
+
+
+def test_the_json_keeps_status_and_gains_each_criterions_outcome_in_the_schema():
+    import json
+
+    import jsonschema
+
+    from matcher import api
+    from matcher.model import Trial
+    from tests.conftest import REPO
+
+    result = _patient(
+        PatientStatus.ELIGIBLE,
+        _r(_c("inc-1"), Status.MET, "ALC 1.2", "ALC 1.2"),
+        _r(_c("exc-1", "exclusion", "drug_exposure"), Status.NOT_MET, "no rituximab documented"),
+        _r(_c("inc-2", kind="consent"), Status.MANUAL, "checked at screening"),
+    )
+    payload = api.match_to_json(Trial("T1", "t", ()), [result], AS_OF)
+    criteria = payload["patients"][0]["criteria"]
+    assert [(c["status"], c["outcome"]) for c in criteria] == [
+        ("met", "pass"), ("not_met", "pass"), ("manual", "manual")]
+    schema = json.loads((REPO / "matcher/schema/match_output.schema.json").read_text())
+    jsonschema.validate(payload, schema)
+    del criteria[0]["outcome"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(payload, schema)
