@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
-from matcher.judge.ranking import judge_patient, rank
 from matcher.judge.outcome import result_outcome
+from matcher.judge.ranking import judge_patient, rank
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 

@@ -278,3 +278,22 @@ def _missing_text(result: CriterionResult) -> str:
     if result.unknown_cause is UnknownCause.ABSENT:
         return f"no {subject(result)}"
     return shorten(result.reason.split(";")[0].split(": ")[0])
+
+
+# ------------------------------------------------------------------ tables and spreadsheets
+# The count columns of `matcher match --format csv|table` and the web export, in outcome
+# words: a referrer reading "not_met 3" on an eligible patient took it for three failures.
+OUTCOME_COLUMNS = ("passes", "fails", "unknown", "to_check")
+
+
+def outcomes_of(types: Sequence[str], statuses: Sequence[str]) -> list[Outcome]:
+    """Each criterion's outcome from its type and status, in the trial's order."""
+    return [outcome_of(t, s) for t, s in zip(types, statuses, strict=True)]
+
+
+def outcome_counts(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    """{"passes": n, "fails": n, "unknown": n, "to_check": n}."""
+    counts = dict.fromkeys(OUTCOME_COLUMNS, 0)
+    for outcome in outcomes:
+        counts[str(outcome).replace(" ", "_")] += 1
+    return counts
