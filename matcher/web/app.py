@@ -39,10 +39,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
 from matcher.errors import MatcherError
+from matcher.judge.outcome import OUTCOME_COLUMNS, outcome_counts, outcomes_of
 from matcher.model import STATUS_MARKS, STATUS_WORDS
 from matcher.store.csvout import csv_text
 from matcher.web import params as param
-from matcher.web import security
+from matcher.web import security, why_pages
 from matcher.web.plot import timeline_svg
 from matcher.web.review_pages import ReviewPages
 from matcher.web.security import LoginPolicy, SessionPolicy, User
@@ -487,6 +488,7 @@ class WebApp:
             STATUSES=STATUSES,
             CRITERION_STATUSES=CRITERION_STATUSES,
             PER_PAGE_CHOICES=PER_PAGE_CHOICES,
+            **why_pages.template_globals(),
         )
         self.templates = Jinja2Templates(env=env, context_processors=[self._context])
         self.review = ReviewPages(self)
@@ -790,6 +792,7 @@ class WebApp:
             **base, "computing": False, "ranking": ranking, "rows": shown, "total": total,
             "page": page, "pages": pages, "page_numbers": _page_numbers(page, pages),
             "referrals": referrals, "patients": len(ranking.rows),
+            **why_pages.candidates_context(ranking, shown),
         }, 400 if query.errors else 200)
 
     async def export_csv(self, request: Request) -> Response:
@@ -805,18 +808,21 @@ class WebApp:
         # The columns of `matcher match --format csv`, then the web app's own.
         model = ranking.model_version is not None
         header = (
-            ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
+            ["rank", "patient_id", "status", "score", *OUTCOME_COLUMNS]
             + [c.key for c in trial.criteria] + (["p_eligible"] if model else [])
-            + ["age_years", "referral_status", "referral_by", "referral_at"]
+            + ["age_years", "referral_status", "referral_by", "referral_at", "why"]
         )
+        types = [c.type for c in trial.criteria]
         table = []
         for r in rows:
             ref = referrals.get(r.patient_id, {})
+            outcomes = outcomes_of(types, r.statuses)
             table.append([
-                r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
-                r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
+                r.rank, r.patient_id, r.status, r.score, *outcome_counts(outcomes).values(),
+                *map(str, outcomes), *([round(r.p or 0.0, 4)] if model else []),
                 "" if r.age is None else r.age,
-                ref.get("status", ""), ref.get("username", ""), ref.get("at", "")
+                ref.get("status", ""), ref.get("username", ""), ref.get("at", ""),
+                why_pages.why_cell(ranking, r.patient_id),
             ])
         self.audit_listing(request, "export_csv", trial.trial_id, as_of, query,
                            [r.patient_id for r in rows], rows=len(rows))

@@ -1,0 +1,172 @@
+"""What the pages say a result means (issue 16, part 2): outcomes instead of statuses, the
+"why" chips of the candidates list and their filter, the patient page's pinned summary,
+screening to-do list, outcomes in every loaded trial and previous/next patient, and the
+printable referral summary.
+
+Kept apart from app.py so the web layer's other changes (the stored results) merge
+cleanly. Chips and to-do texts carry clinical values: authenticated pages only, never logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from matcher.judge.outcome import (
+    CHIP_KINDS,
+    OUTCOME_COLUMNS,
+    OUTCOME_MARKS,
+    Outcome,
+    WhyChip,
+    needs_checking,
+    outcome_counts,
+    outcomes_of,
+    result_outcome,
+    why_chips,
+)
+from matcher.judge.screening import TodoAction, todo_actions
+from matcher.model import PatientResult, Trial
+
+# How an outcome reads on a page, and its CSS class (the colours of pass/fail/unknown/manual).
+OUTCOME_WORDS = {o: str(o) for o in Outcome}
+OUTCOME_CLASS = {Outcome.PASSES: "pass", Outcome.FAILS: "fail", Outcome.UNKNOWN: "unknown",
+                 Outcome.TO_CHECK: "manual"}  # fmt: skip
+CHIP_LABELS = {"fails": "fails", "missing": "missing", "stale": "stale",
+               "to check": "to check"}  # fmt: skip
+MAX_OTHER_TRIALS = 30  # the patient page evaluates the patient live in each (cheap: one patient)
+
+_CACHE_SIZE = 8
+_cache: OrderedDict[int, tuple[Any, dict[str, tuple[WhyChip, ...]]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def template_globals() -> dict[str, Any]:
+    return {"OUTCOME_MARKS": {str(k): v for k, v in OUTCOME_MARKS.items()},
+            "OUTCOME_CLASS": {str(k): v for k, v in OUTCOME_CLASS.items()},
+            "CHIP_KINDS": CHIP_KINDS, "OUTCOME_COLUMNS": OUTCOME_COLUMNS}
+
+
+def chips_by_patient(ranking: Any) -> dict[str, tuple[WhyChip, ...]]:
+    """Every ranked patient's chips, worked out once per ranking (a few milliseconds per
+    thousand patients) and kept beside it. Until the stored rows carry them (r9-stored),
+    the candidates page and its filter read these."""
+    key = id(ranking)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is ranking:
+            _cache.move_to_end(key)
+            return hit[1]
+    chips = {r.patient_id: why_chips(r, ranking.as_of) for r in ranking.results}
+    with _cache_lock:
+        _cache[key] = (ranking, chips)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return chips
+
+
+def with_why(rows: Sequence[Any], kind: str, chips: dict[str, tuple[WhyChip, ...]]) -> list[Any]:
+    """The rows with at least one chip of `kind` ("" keeps every row)."""
+    if not kind:
+        return list(rows)
+    return [r for r in rows if any(c.kind == kind for c in chips.get(r.patient_id, ()))]
+
+
+def row_outcomes(trial: Trial, statuses: Sequence[str]) -> dict[str, int]:
+    """A candidates row's counts by outcome, from its per-criterion statuses."""
+    return outcome_counts(outcomes_of([c.type for c in trial.criteria], statuses))
+
+
+# ------------------------------------------------------------------------- patient page
+
+
+def pinned_summary(result: PatientResult, as_of: dt.date) -> dict[str, list[dict[str, str]]]:
+    """"Ineligible because: ..." (every failing criterion, in its chip's short words),
+    "To confirm before referral: ..." (every unknown, and the manual items the reader could
+    not read) and the checks every patient has at screening (consent, venous access), each
+    anchored to its criterion."""
+    chips = {c.criterion_id: c for c in why_chips(result, as_of) if c.kind == "fails"}
+    failing, confirm, screening = [], [], []
+    for r in result.results:
+        outcome = result_outcome(r)
+        entry = {"id": r.criterion.id, "text": r.criterion.text, "reason": r.reason}
+        if outcome is Outcome.FAILS and r.criterion.id in chips:
+            failing.append({**entry, "text": chips[r.criterion.id].text})
+        elif outcome is Outcome.UNKNOWN or (outcome is Outcome.TO_CHECK and needs_checking(r)):
+            confirm.append(entry)
+        elif outcome is Outcome.TO_CHECK:
+            screening.append(entry)
+    return {"failing": failing, "confirm": confirm, "screening": screening}
+
+
+def todo(result: PatientResult, as_of: dt.date) -> tuple[TodoAction, ...]:
+    return todo_actions(result, as_of)
+
+
+def neighbours(rows: Sequence[Any], patient_id: str) -> tuple[str | None, str | None, int, int]:
+    """(previous, next, position from 1, total) of a patient in the current list."""
+    ids = [r.patient_id for r in rows]
+    try:
+        i = ids.index(patient_id)
+    except ValueError:
+        return None, None, 0, len(ids)
+    before = ids[i - 1] if i > 0 else None
+    after = ids[i + 1] if i + 1 < len(ids) else None
+    return before, after, i + 1, len(ids)
+
+
+def other_trials(engine: Any, patient_id: str, as_of: dt.date,
+                 current: str) -> list[dict[str, Any]]:
+    """The patient's status in every loaded trial (the current one included, marked), each
+    evaluated live for this one patient, or read from a cached ranking."""
+    out = []
+    for row in engine.trial_rows()[:MAX_OTHER_TRIALS]:
+        trial = engine.trial(row["trial_id"])
+        if trial is None:
+            continue
+        found = engine.patient_result(trial, patient_id, as_of)
+        if found is None:
+            continue
+        result = found[0]
+        counts = outcome_counts([result_outcome(r) for r in result.results])
+        out.append({"trial": trial, "status": str(result.status), "counts": counts,
+                    "current": trial.trial_id == current,
+                    "fails": [c.text for c in why_chips(result, as_of) if c.kind == "fails"]})
+    return out
+
+
+def criterion_items(result: PatientResult, payload_criteria: Iterable[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+    """The checklist rows: the JSON criteria with their outcome word, mark and class, and
+    the stale value last seen."""
+    items = []
+    for item, row in zip(result.results, payload_criteria, strict=True):
+        outcome = result_outcome(item)
+        seen = item.last_seen
+        items.append({**row, "outcome_word": str(outcome), "mark": OUTCOME_MARKS[outcome],
+                      "verdict": OUTCOME_CLASS[outcome],
+                      "last_seen": seen.to_json() if seen is not None else None})
+    return items
+
+
+# ------------------------------------------------------------------------ candidates page
+
+
+def _chips_of(ranking: Any, patient_id: str) -> tuple[WhyChip, ...]:
+    i = ranking.index.get(patient_id)
+    return why_chips(ranking.results[i], ranking.as_of) if i is not None else ()
+
+
+def candidates_context(ranking: Any, shown: Sequence[Any]) -> dict[str, Any]:
+    """The shown rows' chips and outcome counts (only the page's rows are worked out)."""
+    return {
+        "why": {r.patient_id: _chips_of(ranking, r.patient_id) for r in shown},
+        "outcomes": {r.patient_id: row_outcomes(ranking.trial, r.statuses) for r in shown},
+    }
+
+
+def why_cell(ranking: Any, patient_id: str) -> str:
+    """The chips of a CSV row: "fails: ALC 0.9 x10^9/L; missing: no eGFR"."""
+    return "; ".join(f"{c.kind}: {c.text}" for c in _chips_of(ranking, patient_id))
