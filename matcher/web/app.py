@@ -378,14 +378,6 @@ def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
 
-def _verdict(criterion_type: str, status: str) -> str:
-    """Whether a criterion's status speaks for (pass) or against (fail) the patient."""
-    if status in ("unknown", "manual"):
-        return status
-    good = "met" if criterion_type == "inclusion" else "not_met"
-    return "pass" if status == good else "fail"
-
-
 def _merge(params: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """`params` with some keys replaced (None removes a key): for sort and page links."""
     out = dict(params)
@@ -850,10 +842,8 @@ class WebApp:
         dates = {n.note_id: n.note_date for n in notes}
         payload = api.result_to_json(result, texts)
         unreviewed = set(self.engine.unreviewed(trial.trial_id))
-        items = []
-        for item, row in zip(result.results, payload["criteria"], strict=True):
-            items.append({**row, "verdict": _verdict(item.criterion.type, row["status"]),
-                          "unreviewed": item.criterion.id in unreviewed})
+        items = [{**row, "unreviewed": row["id"] in unreviewed}
+                 for row in why_pages.criterion_items(result, payload["criteria"])]
         # Eligible on the word of a reading nobody checked: said, never silent.
         rests_on = [i["id"] for i in items
                     if i["unreviewed"] and i["status"] in ("met", "not_met")]
@@ -878,6 +868,28 @@ class WebApp:
             "note_view": note_view, "svg": svg, "referral": referral, "history": history,
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
             "error": param.choice(request.query_params, "error", ("reason",), None),
+            **why_pages.patient_context(self.engine, trial, result, as_of,
+                                        request.query_params),
+        })
+
+    async def print_summary(self, request: Request) -> Response:
+        return await _run(self._print_summary, request)
+
+    def _print_summary(self, request: Request) -> Response:
+        """The printable referral summary: audited as a print, since paper leaves the
+        system (who printed which patient for which trial, and when)."""
+        trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
+        texts = self._note_texts([result])
+        payload = api.result_to_json(result, texts)
+        printed_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        self.audit(request, "print_summary", trial.trial_id, patient_id,
+                   {"as_of": as_of.isoformat()})
+        return self.render(request, "patient_print.html", {
+            "trial": trial, "as_of": as_of, "result": result, "rank": rank,
+            "p_eligible": p_eligible, "printed_at": printed_at,
+            "items": why_pages.criterion_items(result, payload["criteria"]),
+            "pinned": why_pages.pinned_summary(result, as_of),
+            "todo": why_pages.todo(result, as_of),
         })
 
     def _note_view(self, request: Request, notes: list) -> dict[str, Any] | None:
@@ -1136,6 +1148,8 @@ class WebApp:
             Route("/trials/{trial_id:seg}", self.candidates, methods=["GET"]),
             Route("/trials/{trial_id:seg}/export.csv", self.export_csv, methods=["GET"]),
             Route("/trials/{trial_id:seg}/patients/{patient_id:seg}", self.patient,
+                  methods=["GET"]),
+            Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/print", self.print_summary,
                   methods=["GET"]),
             Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/referral",
                   self.set_referral, methods=["POST"]),

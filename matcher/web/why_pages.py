@@ -170,3 +170,38 @@ def candidates_context(ranking: Any, shown: Sequence[Any]) -> dict[str, Any]:
 def why_cell(ranking: Any, patient_id: str) -> str:
     """The chips of a CSV row: "fails: ALC 0.9 x10^9/L; missing: no eGFR"."""
     return "; ".join(f"{c.kind}: {c.text}" for c in _chips_of(ranking, patient_id))
+
+
+def list_params(query: Any, as_of: dt.date) -> dict[str, Any]:
+    """The candidates list's filters and sort as query parameters (no page): what the
+    patient page carries to find its neighbours and to link back."""
+    params = {"as_of": as_of.isoformat(), **query.filters()}
+    if query.per_page != 50:
+        params["per_page"] = query.per_page
+    return params
+
+
+def patient_context(engine: Any, trial: Trial, result: PatientResult, as_of: dt.date,
+                    query_params: Any) -> dict[str, Any]:
+    """The patient page's meaning: the pinned summary, the to-do list, the outcome counts,
+    the patient's status in every loaded trial, and previous/next in the list the referrer
+    came from (its filters are in the URL; read from the cached ranking only, never
+    computed for this)."""
+    from matcher.web.service import Query
+
+    query = Query.parse(query_params, trial)
+    previous = following = None
+    position = total = 0
+    ranking = engine.cached_ranking(trial, as_of)
+    if ranking is not None and not query.errors:
+        rows = engine.select(ranking, query, engine.referrals(trial.trial_id))
+        previous, following, position, total = neighbours(rows, result.patient_id)
+    outcomes = [result_outcome(r) for r in result.results]
+    return {
+        "pinned": pinned_summary(result, as_of),
+        "todo": todo_actions(result, as_of),
+        "outcome_counts": outcome_counts(outcomes),
+        "other_trials": other_trials(engine, result.patient_id, as_of, trial.trial_id),
+        "nav": {"previous": previous, "next": following, "position": position,
+                "total": total, "params": list_params(query, as_of)},
+    }
