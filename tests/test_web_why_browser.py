@@ -6,22 +6,20 @@ header, navigation and footer are gone, the summary is all there)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from matcher.store import Store  # noqa: E402
 from matcher.tools.web.bench import Server  # noqa: E402
 from matcher.web.app import create_app  # noqa: E402
 from tests.conftest import SHARED  # noqa: E402
+from tests.test_web_browser import browser  # noqa: E402, F401  (the fixture: one Chromium)
 from tests.test_web_support import AS_OF, REFERRER, TRIAL  # noqa: E402
 from tests.test_web_why import DEV, build_why_template  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +31,8 @@ def server(tmp_path_factory):
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("the browser tests need Debian's chromium: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def page(browser: Browser, server):
+def page(browser: Browser, server):  # noqa: F811  (browser: the imported fixture)
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(15_000)
     opened = context.new_page()
