@@ -45,3 +45,12 @@ def test_a_current_or_absent_value_has_no_last_seen():
     c = crit("lab", analytes=["lab.lymphocytes"], op=">=", value=1.0)
     assert evaluate(c, timeline(finding("lab.lymphocytes", 2.1))).last_seen is None
     assert evaluate(c, timeline()).last_seen is None
+
+
+def test_a_threshold_with_two_sides_of_one_analyte_says_it_is_missing_once():
+    # "BMI < 18 or BMI > 35": both sides read the one missing value.
+    c = crit("vital", analytes=["lab.bmi"], op="<", value=18,
+             alternatives=[{"analytes": ["lab.bmi"], "op": ">", "value": 35}])
+    result = evaluate(c, timeline())
+    assert result.status is Status.UNKNOWN
+    assert result.reason == "no body mass index documented"
