@@ -173,3 +173,14 @@ def test_admin_sees_the_same_pages(why_db: Path):
         assert login(client, *ADMIN).status_code == 303
         assert "Ineligible because:" in client.get(
             f"/trials/{TRIAL}/patients/P-002?as_of={AS_OF}").text
+
+
+def test_the_patient_api_gives_the_why_chips_and_the_to_do_list(referrer: TestClient):
+    body = referrer.get(f"/api/trials/{TRIAL}/patients/P-004?as_of={AS_OF}").json()
+    assert {"kind": "stale", "criterion_id": "inc-9", "text": "6 labs stale since 1 Mar"} \
+        in body["why"]
+    first = body["todo"][0]
+    assert first["action"] == "repeat FBC"
+    assert first["criterion_ids"] == ["inc-9", "inc-10", "inc-11", "inc-12"]
+    assert first["last_seen"].startswith("last ALC 1.5 x10^9/L")
+    assert [c["outcome"] for c in body["patient"]["criteria"]][:1] == ["pass"]

@@ -1116,6 +1116,7 @@ class WebApp:
             "trial": {"id": trial.trial_id, "title": trial.title},
             "as_of": as_of.isoformat(),
             "patient": payload,
+            **why_pages.patient_json(result, as_of),
             "referral": {k: referral[k] for k in ("status", "reason", "username", "at")}
             if referral else None,
         })

@@ -205,3 +205,9 @@ def patient_context(engine: Any, trial: Trial, result: PatientResult, as_of: dt.
         "nav": {"previous": previous, "next": following, "position": position,
                 "total": total, "params": list_params(query, as_of)},
     }
+
+
+def patient_json(result: PatientResult, as_of: dt.date) -> dict[str, Any]:
+    """The patient API's "why" chips and screening to-do list."""
+    return {"why": [c.to_json() for c in why_chips(result, as_of)],
+            "todo": [a.to_json() for a in todo_actions(result, as_of)]}
