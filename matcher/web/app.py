@@ -814,7 +814,7 @@ class WebApp:
                 *map(str, outcomes), *([round(r.p or 0.0, 4)] if model else []),
                 "" if r.age is None else r.age,
                 ref.get("status", ""), ref.get("username", ""), ref.get("at", ""),
-                why_pages.why_cell(ranking, r.patient_id),
+                why_pages.why_cell(ranking, r),
             ])
         self.audit_listing(request, "export_csv", trial.trial_id, as_of, query,
                            [r.patient_id for r in rows], rows=len(rows))

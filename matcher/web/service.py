@@ -579,7 +579,7 @@ class Engine:
             matching = self.search(query.q, ranking.as_of)
             rows = [r for r in rows if r.patient_id in matching]
         if query.why:
-            rows = why_pages.with_why(list(rows), query.why, why_pages.chips_by_patient(ranking))
+            rows = why_pages.with_why(list(rows), query.why, ranking)
         rows = list(rows)
         key = _sort_key(query.sort, referrals)
         if query.sort in OUTCOME_SORTS:

@@ -67,10 +67,15 @@ def chips_by_patient(ranking: Any) -> dict[str, tuple[WhyChip, ...]]:
     return chips
 
 
-def with_why(rows: Sequence[Any], kind: str, chips: dict[str, tuple[WhyChip, ...]]) -> list[Any]:
-    """The rows with at least one chip of `kind` ("" keeps every row)."""
+def with_why(rows: Sequence[Any], kind: str, ranking: Any) -> list[Any]:
+    """The rows with at least one chip of `kind` ("" keeps every row): the stored chips
+    when the rows carry them, else every ranked patient's, worked out once per ranking."""
     if not kind:
         return list(rows)
+    rows = list(rows)
+    if rows and hasattr(rows[0], "why"):
+        return [r for r in rows if any(c.kind == kind for c in r.why)]
+    chips = chips_by_patient(ranking)
     return [r for r in rows if any(c.kind == kind for c in chips.get(r.patient_id, ()))]
 
 
@@ -159,17 +164,28 @@ def _chips_of(ranking: Any, patient_id: str) -> tuple[WhyChip, ...]:
     return why_chips(ranking.results[i], ranking.as_of) if i is not None else ()
 
 
+def row_chips(ranking: Any, row: Any) -> tuple[WhyChip, ...]:
+    """A row's chips: the stored ones when the row carries them (`Row.why`, filled from the
+    stored results), else worked out from the ranking's result."""
+    if hasattr(row, "why"):
+        return tuple(row.why)
+    return _chips_of(ranking, row.patient_id)
+
+
 def candidates_context(ranking: Any, shown: Sequence[Any]) -> dict[str, Any]:
     """The shown rows' chips and outcome counts (only the page's rows are worked out)."""
-    return {
-        "why": {r.patient_id: _chips_of(ranking, r.patient_id) for r in shown},
-        "outcomes": {r.patient_id: row_outcomes(ranking.trial, r.statuses) for r in shown},
-    }
+    trial = ranking.trial
+    counts = {}
+    for r in shown:
+        stored = getattr(r, "outcomes", ())
+        counts[r.patient_id] = outcome_counts(stored) if len(stored) == len(trial.criteria) \
+            and stored else row_outcomes(trial, r.statuses)
+    return {"why": {r.patient_id: row_chips(ranking, r) for r in shown}, "outcomes": counts}
 
 
-def why_cell(ranking: Any, patient_id: str) -> str:
+def why_cell(ranking: Any, row: Any) -> str:
     """The chips of a CSV row: "fails: ALC 0.9 x10^9/L; missing: no eGFR"."""
-    return "; ".join(f"{c.kind}: {c.text}" for c in _chips_of(ranking, patient_id))
+    return "; ".join(f"{c.kind}: {c.text}" for c in row_chips(ranking, row))
 
 
 def list_params(query: Any, as_of: dt.date) -> dict[str, Any]:
