@@ -124,17 +124,23 @@ def neighbours(rows: Sequence[Any], patient_id: str) -> tuple[str | None, str | 
 
 def other_trials(engine: Any, patient_id: str, as_of: dt.date,
                  current: str) -> list[dict[str, Any]]:
-    """The patient's status in every loaded trial (the current one included, marked), each
-    evaluated live for this one patient, or read from a cached ranking."""
+    """The patient's status in every loaded trial (the current one marked), evaluated live
+    for this one patient: its findings are read once and judged against each trial's
+    protocol in use (a few milliseconds a trial; MAX_OTHER_TRIALS at most)."""
+    from matcher import api
+
+    store = engine.store()
+    patient = store.patient(patient_id)
+    if patient is None:
+        return []
+    findings = store.findings_for_patient(patient_id)
+    dates = {n.note_id: n.note_date for n in store.notes_for_patient(patient_id)}
     out = []
     for row in engine.trial_rows()[:MAX_OTHER_TRIALS]:
         trial = engine.trial(row["trial_id"])
         if trial is None:
             continue
-        found = engine.patient_result(trial, patient_id, as_of)
-        if found is None:
-            continue
-        result = found[0]
+        result = api.evaluate_patient(trial, patient, findings, dates, as_of)
         counts = outcome_counts([result_outcome(r) for r in result.results])
         out.append({"trial": trial, "status": str(result.status), "counts": counts,
                     "current": trial.trial_id == current,
