@@ -123,10 +123,12 @@ def neighbours(rows: Sequence[Any], patient_id: str) -> tuple[str | None, str | 
 
 
 def other_trials(engine: Any, patient_id: str, as_of: dt.date,
-                 current: str) -> list[dict[str, Any]]:
+                 current: PatientResult | None = None, current_trial: str = ""
+                 ) -> list[dict[str, Any]]:
     """The patient's status in every loaded trial (the current one marked), evaluated live
     for this one patient: its findings are read once and judged against each trial's
-    protocol in use (a few milliseconds a trial; MAX_OTHER_TRIALS at most)."""
+    protocol in use (a few milliseconds a trial; MAX_OTHER_TRIALS at most). The page's own
+    trial keeps the result the page shows (`current`)."""
     from matcher import api
 
     store = engine.store()
@@ -140,10 +142,12 @@ def other_trials(engine: Any, patient_id: str, as_of: dt.date,
         trial = engine.trial(row["trial_id"])
         if trial is None:
             continue
-        result = api.evaluate_patient(trial, patient, findings, dates, as_of)
+        here = trial.trial_id == current_trial
+        result = current if here and current is not None else \
+            api.evaluate_patient(trial, patient, findings, dates, as_of)
         counts = outcome_counts([result_outcome(r) for r in result.results])
         out.append({"trial": trial, "status": str(result.status), "counts": counts,
-                    "current": trial.trial_id == current,
+                    "current": here,
                     "fails": [c.text for c in why_chips(result, as_of) if c.kind == "fails"]})
     return out
 
@@ -223,7 +227,7 @@ def patient_context(engine: Any, trial: Trial, result: PatientResult, as_of: dt.
         "pinned": pinned_summary(result, as_of),
         "todo": todo_actions(result, as_of),
         "outcome_counts": outcome_counts(outcomes),
-        "other_trials": other_trials(engine, result.patient_id, as_of, trial.trial_id),
+        "other_trials": other_trials(engine, result.patient_id, as_of, result, trial.trial_id),
         "nav": {"previous": previous, "next": following, "position": position,
                 "total": total, "params": list_params(query, as_of)},
     }
