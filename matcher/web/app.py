@@ -869,7 +869,7 @@ class WebApp:
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
             "error": param.choice(request.query_params, "error", ("reason",), None),
             **why_pages.patient_context(self.engine, trial, result, as_of,
-                                        request.query_params),
+                                        Query.parse(request.query_params, trial)),
         })
 
     async def print_summary(self, request: Request) -> Response:

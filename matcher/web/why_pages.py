@@ -208,14 +208,11 @@ def list_params(query: Any, as_of: dt.date) -> dict[str, Any]:
 
 
 def patient_context(engine: Any, trial: Trial, result: PatientResult, as_of: dt.date,
-                    query_params: Any) -> dict[str, Any]:
+                    query: Any) -> dict[str, Any]:
     """The patient page's meaning: the pinned summary, the to-do list, the outcome counts,
     the patient's status in every loaded trial, and previous/next in the list the referrer
     came from (its filters are in the URL; read from the cached ranking only, never
-    computed for this)."""
-    from matcher.web.service import Query
-
-    query = Query.parse(query_params, trial)
+    computed for this). `query`: the list's service.Query, parsed from the page's URL."""
     previous = following = None
     position = total = 0
     ranking = engine.cached_ranking(trial, as_of)
