@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
+from matcher.judge.outcome import result_outcome
 from matcher.judge.ranking import judge_patient, rank
 from matcher.model import Finding, Note, Patient, PatientResult, Trial
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
@@ -237,6 +238,9 @@ def result_to_json(
                 "type": item.criterion.type,
                 "text": item.criterion.text,
                 "status": str(item.status),
+                # What the status means for the patient: an exclusion whose condition is
+                # absent passes (issue 16). `pass` | `fail` | `unknown` | `manual`.
+                "outcome": result_outcome(item).code,
                 "reason": item.reason,
                 "evidence": evidence,
             }
@@ -423,7 +427,14 @@ def stored_result(trial: Trial, row: Mapping[str, Any]) -> PatientResult:
     """The PatientResult a stored `results` row holds, rebuilt against `trial` (the reading
     it was computed with: its result set's trial digest): what the JSON API and the
     patient page's comparison read without evaluating anyone."""
-    from matcher.model import CriterionResult, Evidence, PatientStatus, Status, UnknownCause
+    from matcher.model import (
+        CriterionResult,
+        Evidence,
+        LastSeen,
+        PatientStatus,
+        Status,
+        UnknownCause,
+    )
 
     by_id = {c.id: c for c in trial.criteria}
     items = []
@@ -436,9 +447,10 @@ def stored_result(trial: Trial, row: Mapping[str, Any]) -> PatientResult:
             evidence=tuple(
                 Evidence(e["note_id"],
                          dt.date.fromisoformat(e["note_date"]) if e["note_date"] else None,
-                         e["start"], e["end"], e["text"])
+                         e["start"], e["end"], e["text"], e.get("provenance", "note"))
                 for e in c["evidence"]),
             unknown_cause=UnknownCause(cause) if cause else None,
+            last_seen=LastSeen.from_json(c["last_seen"]) if c.get("last_seen") else None,
         ))
     return PatientResult(
         patient_id=row["patient_id"],

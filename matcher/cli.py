@@ -15,7 +15,12 @@ import click
 
 from matcher import api
 from matcher.errors import ConfigurationError, MatcherError
-from matcher.model import STATUS_MARKS
+from matcher.judge.outcome import (
+    OUTCOME_COLUMNS,
+    OUTCOME_MARKS,
+    outcome_counts,
+    result_outcome,
+)
 
 
 class _Date(click.ParamType):
@@ -431,14 +436,16 @@ def match(
         # The protocol version (empty: the auto reading) and the criteria nobody reviewed
         # ("age;x_rtx") on every row: a spreadsheet passed on keeps the warning.
         unreviewed = ";".join(c.criterion.key for c in protocol.unreviewed)
+        # Outcomes, not statuses: a person reads this in a spreadsheet, and an exclusion
+        # whose condition is absent passes ("not_met" read as a failure).
         header = (
-            ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
+            ["rank", "patient_id", "status", "score", *OUTCOME_COLUMNS]
             + [c.key for c in loaded.criteria] + ["protocol_version", "unreviewed"]
             + (["p_eligible"] if model else [])
         )
         rows = (
             [r.rank, r.patient_id, r.status, r.score, *_counts(r).values()]
-            + [c.status for c in r.results] + [protocol.version, unreviewed]
+            + [str(result_outcome(c)) for c in r.results] + [protocol.version, unreviewed]
             + ([round(p_eligible[r.patient_id], 4)] if model else [])
             for r in shown
         )
@@ -447,13 +454,14 @@ def match(
     click.echo(f"{loaded.trial_id}: {loaded.title}")
     click.echo(f"as of {when}; {len(results)} patient(s)"
                + (f"; p = eligibility model {model.version}" if model else ""))
-    click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  met/not/unk/man"
-               + ("      p" if model else ""))
+    click.echo(f"{'rank':>4}  {'patient':<12} {'status':<10} {'score':>7}  pass/fail/unk/chk"
+               + ("        p" if model else ""))
     for r in shown:
         c = _counts(r)
+        counts = f"{c['passes']}/{c['fails']}/{c['unknown']}/{c['to_check']}"
         click.echo(
             f"{r.rank:>4}  {r.patient_id:<12} {r.status:<10} {r.score:>7.2f}  "
-            f"{c['met']}/{c['not_met']}/{c['unknown']}/{c['manual']}"
+            f"{counts:<17}"
             + (f"  {p_eligible[r.patient_id]:5.2f}" if model else "")
         )
     # Under the table, so that the title, as-of and header lines keep their places.
@@ -478,10 +486,8 @@ def _protocol_label(protocol: Any) -> str:
 
 
 def _counts(result: Any) -> dict[str, int]:
-    counts = {"met": 0, "not_met": 0, "unknown": 0, "manual": 0}
-    for item in result.results:
-        counts[str(item.status)] += 1
-    return counts
+    """{"passes": n, "fails": n, "unknown": n, "to_check": n} of a patient's criteria."""
+    return outcome_counts([result_outcome(item) for item in result.results])
 
 
 
@@ -508,10 +514,13 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
         click.echo("warning: eligible rests on criteria nobody reviewed", err=True)
     texts = _note_texts(store, [result])
     for item in result.results:
-        mark = STATUS_MARKS[item.status]
+        outcome = result_outcome(item)
         flag = " (not reviewed)" if item.criterion.id in unreviewed else ""
-        click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}{flag}")
-        click.echo(f"    {item.status}: {item.reason}")
+        click.echo(f"{OUTCOME_MARKS[outcome]} [{item.criterion.type[:3]}] "
+                   f"{item.criterion.text}{flag}")
+        # The outcome first ("passes": an exclusion whose condition is absent), the status
+        # after it for whoever reads the JSON beside it.
+        click.echo(f"    {outcome} ({item.status}): {item.reason}")
         for e in item.evidence:
             quoted = texts.get(e.note_id, "")[e.start : e.end] or e.text
             click.echo(f'    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] "{quoted}"')

@@ -369,6 +369,28 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class LastSeen:
+    """The value a stale criterion last found, too old to count: "2.1 x10^9/L" of the
+    absolute lymphocyte count on 2026-07-14 in note N-7. What a referrer needs to say "last
+    ALC 2.1 on 14 Jul, 129 days ago: repeat FBC" (matcher.judge.outcome). Not evidence:
+    evidence counts towards the verdict and the score, a stale value does not."""
+
+    concept: str
+    value: str  # as the engine reads it, unit included: "2.1 x10^9/L", "class IV", "ECOG 3"
+    date: dt.date
+    note_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"concept": self.concept, "value": self.value, "date": self.date.isoformat(),
+                "note_id": self.note_id}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LastSeen:
+        return cls(data["concept"], data["value"], dt.date.fromisoformat(data["date"]),
+                   data["note_id"])
+
+
+@dataclass(frozen=True)
 class CriterionResult:
     criterion: Criterion
     status: Status
@@ -376,6 +398,8 @@ class CriterionResult:
     evidence: tuple[Evidence, ...] = ()
     # Set exactly when status is UNKNOWN (matcher.judge.evaluate gives every unknown its cause).
     unknown_cause: UnknownCause | None = None
+    # Set when the cause is STALE and the stale value is a dated finding (judge.last_seen).
+    last_seen: LastSeen | None = None
 
 
 @dataclass(frozen=True)

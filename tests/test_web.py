@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from matcher import api
 from matcher.cli import cli
+from matcher.judge.outcome import outcome_of
 from matcher.model import Note
 from matcher.store import Store
 from matcher.tools.web import synth
@@ -723,9 +724,13 @@ def test_csv_export_is_the_current_view(admin: TestClient):
     wanted = sorted((r for r in rows if r.status == "ineligible"), key=lambda r: -r.score)
     assert [t["patient_id"] for t in table] == [r.patient_id for r in wanted]
     trial = engine.trial(TRIAL)
-    assert list(table[0])[:8] == ["rank", "patient_id", "status", "score", "met", "not_met",
-                                  "unknown", "manual"]
-    assert [table[0][c.key] for c in trial.criteria[:3]] == list(wanted[0].statuses[:3])
+    # Outcomes, the words a person reads: an exclusion whose condition is absent passes.
+    assert list(table[0])[:8] == ["rank", "patient_id", "status", "score", "passes", "fails",
+                                  "unknown", "to_check"]
+    first = zip(trial.criteria[:3], wanted[0].statuses[:3], strict=True)
+    assert [table[0][c.key] for c in trial.criteria[:3]] == [
+        str(outcome_of(c.type, s)) for c, s in first]
+    assert table[0]["why"].startswith("fails: ")  # an ineligible row says why
 
 
 # --- JSON API ---------------------------------------------------------------------------

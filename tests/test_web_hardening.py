@@ -228,14 +228,17 @@ def test_the_edges_of_every_range_are_accepted(admin: TestClient, path: str, que
 # Every query parameter each GET route reads (a route or parameter added later must be
 # added here: the two checks below fail until it is).
 CANDIDATE_PARAMS = ("as_of", "status", "age_min", "age_max", "c", "crit", "crit_status", "q",
-                    "referral", "sort", "dir", "page", "per_page")
+                    "referral", "why", "sort", "dir", "page", "per_page")
 GET_PARAMS: dict[str, tuple[str, ...]] = {
     "/login": ("next",),
     "/": (),
     "/trials": ("as_of", "imported"),
     "/trials/{trial_id}": CANDIDATE_PARAMS,
     "/trials/{trial_id}/export.csv": CANDIDATE_PARAMS,
-    "/trials/{trial_id}/patients/{patient_id}": ("as_of", "note", "start", "end", "error"),
+    # The patient page also reads the list it came from (previous/next patient).
+    "/trials/{trial_id}/patients/{patient_id}": ("note", "start", "end", "error",
+                                                 *CANDIDATE_PARAMS),
+    "/trials/{trial_id}/patients/{patient_id}/print": ("as_of",),
     "/admin/users": ("added", "removed"),
     "/admin/audit": ("username", "action", "trial_id", "patient_id", "page"),
     "/admin/sessions": (),
@@ -258,7 +261,7 @@ def _route_paths(app, method: str) -> list[str]:
 def test_the_fuzzed_table_names_every_get_route_and_every_parameter_read(admin: TestClient):
     assert set(_route_paths(admin.app, "GET")) == set(GET_PARAMS)
     read = set()
-    for module in ("app.py", "service.py", "review_pages.py"):
+    for module in ("app.py", "service.py", "review_pages.py", "why_pages.py"):
         source = (REPO / "matcher" / "web" / module).read_text()
         # params.get("x"), params.getlist("c"), and a parser given the query and a name:
         # integer(params, "page", ...), param.text(query, "note"), collect(e, f, params, "q")
@@ -331,6 +334,7 @@ SEGMENT = st.one_of(TEXT.filter(lambda s: s not in ("", ".", "..")),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(route=st.sampled_from(["/trials/{trial_id}", "/trials/{trial_id}/export.csv",
                               "/trials/{trial_id}/patients/{patient_id}",
+                              "/trials/{trial_id}/patients/{patient_id}/print",
                               "/api/trials/{trial_id}/candidates",
                               "/api/trials/{trial_id}/patients/{patient_id}",
                               "POST /trials/{trial_id}/patients/{patient_id}/referral",
@@ -371,6 +375,7 @@ def test_the_fuzzed_post_routes_are_every_route_with_a_path_parameter(admin: Tes
               "/trials/{trial_id}/patients/{patient_id}", "/api/trials/{trial_id}/candidates",
               "/api/trials/{trial_id}/patients/{patient_id}",
               "/trials/{trial_id}/patients/{patient_id}/referral",
+              "/trials/{trial_id}/patients/{patient_id}/print",
               "/admin/users/{username}/remove", "/admin/sessions/{session_id}/end",
               "/admin/tokens/{token_id}/revoke",
               "/trials/{trial_id}/review", "/trials/{trial_id}/versions",

@@ -174,10 +174,30 @@ def _current(
     if recent:
         return _latest(recent, timeline), None
     older = _latest(findings, timeline)
+    # The value and its date, not only the date: "last ALT 30 U/L on 2026-03-01" tells a
+    # referrer whether repeating it is worth a visit.
     return None, (
-        f"most recent {label} is from {_when(older, timeline)}, older than the "
+        f"last {label} {_value_text(older)} on {_when(older, timeline)}, older than the "
         f"{LOOKBACK_DAYS}-day lookback (stale)"
     )
+
+
+_UNITLESS = frozenset({"ratio", "score"})  # "INR 1.1", never "INR 1.1 ratio"
+
+
+def _value_text(finding: Finding) -> str:
+    """A finding's value as a person reads it: "2.1 x10^9/L", "class IV", "CD19+ B cells
+    present"; else the note's own words."""
+    value = finding.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        unit = finding.unit if finding.unit not in _UNITLESS else None
+        return f"{_fmt(float(value))} {unit}" if unit else _fmt(float(value))
+    classes = finding.attrs.get("classes")
+    if classes:
+        return "class " + "/".join(str(c) for c in classes)
+    if finding.concept == "lab.cd19" and "present" in finding.attrs:
+        return "CD19+ B cells " + ("present" if finding.attrs["present"] else "absent")
+    return " ".join(finding.text.split())[:60]
 
 
 @cache

@@ -120,7 +120,9 @@ def _lab(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         # A documented condition beside the thresholds ("or on dialysis") excludes by
         # itself; its absence decides nothing about the unmeasured value.
         truth = True
-    reasons = "; ".join(o[1] for o in outcomes)
+    # Each clause once: "BMI < 18 or BMI > 35" reads one missing BMI, not "no body mass
+    # index documented; no body mass index documented".
+    reasons = "; ".join(dict.fromkeys(part for o in outcomes for part in o[1].split("; ")))
     evidence = [f for o in outcomes for f in o[2]]
     if truth is None:
         listed = [a for group in groups for a in group.get("analytes", [])]

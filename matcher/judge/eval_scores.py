@@ -66,7 +66,10 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     if latest is None:
         return _unknown(criterion, _stale_or_absent(scores), why or "")
     value = float(latest.value)
-    shown = _fmt(value)
+    # The label, then the value; a value read on another scale names its own scale and the
+    # criterion's ("Lansky play-performance scale 80 (≈ ECOG 1)"), so it takes no label:
+    # "ECOG performance status Lansky play-performance scale 80" read twice.
+    shown = f"{label} {_fmt(value)}"
     if latest.concept != concept and concept == "score.ecog":
         value = float(_ecog_from_scale(value))
         shown = (f"{_label(timeline.vocabulary, latest.concept)} {_fmt(float(latest.value))} "
@@ -92,7 +95,7 @@ def _score(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     return _result(
         criterion,
         status,
-        f"{label} {shown} on {_when(latest, timeline)} "
+        f"{shown} on {_when(latest, timeline)} "
         f"(needs {_prepared(criterion, _criterion_threshold)})",
         [latest],
         timeline,

@@ -47,6 +47,7 @@ from matcher.judge.eval_person import (
 from matcher.judge.eval_pregnancy import _pregnancy
 from matcher.judge.eval_scores import _score
 from matcher.judge.eval_serology import _serology
+from matcher.judge.last_seen import with_last_seen
 from matcher.judge.timeline import Timeline
 from matcher.model import (
     Criterion,
@@ -62,12 +63,14 @@ Evaluator = Callable[[Criterion, Timeline], CriterionResult]
 
 def evaluate(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     evaluator = _EVALUATORS.get(criterion.kind, _manual)
-    return evaluator(criterion, timeline)
+    return with_last_seen((evaluator(criterion, timeline),), timeline)[0]
 
 
 def evaluate_all(criteria: Iterable[Criterion], timeline: Timeline) -> tuple[CriterionResult, ...]:
     evaluator = _EVALUATORS.get
-    return tuple([evaluator(c.kind, _manual)(c, timeline) for c in criteria])
+    results = tuple([evaluator(c.kind, _manual)(c, timeline) for c in criteria])
+    # A stale unknown keeps the value it found and its date, for the screening to-do list.
+    return with_last_seen(results, timeline)
 
 
 # The two kinds decided here: a criterion no evaluator reads goes to a person, and allergy

@@ -56,21 +56,28 @@ def outcome_from_code(code: str) -> Outcome:
 
 def outcome_of(criterion_type: str, status: str) -> Outcome:
     """The outcome of a criterion of `criterion_type` ("inclusion"/"exclusion") whose
-    condition has `status`.
+    condition has `status`; ValueError for any other type or status.
 
     >>> outcome_of("exclusion", "not_met")
     <Outcome.PASSES: 'passes'>
     """
-    status = Status(status)
-    if status is Status.UNKNOWN:
-        return Outcome.UNKNOWN
-    if status is Status.MANUAL:
-        return Outcome.TO_CHECK
-    if criterion_type == "inclusion":
-        return Outcome.PASSES if status is Status.MET else Outcome.FAILS
-    if criterion_type == "exclusion":
-        return Outcome.FAILS if status is Status.MET else Outcome.PASSES
-    raise ValueError(f"criterion type {criterion_type!r} is not 'inclusion' or 'exclusion'")
+    # A dict lookup: the chips of 100,000 stored rows call this 20 times each, and the
+    # Status(...) call costs more than the rest of a chip. A Status hashes as its str.
+    found = _OUTCOMES.get((criterion_type, status))
+    if found is None:
+        raise ValueError(f"criterion type {criterion_type!r} with status {status!r}: expected "
+                         f"'inclusion' or 'exclusion' and one of {[str(s) for s in Status]}")
+    return found
+
+
+_OUTCOMES: dict[tuple[str, str], Outcome] = {
+    **{(t, str(Status.UNKNOWN)): Outcome.UNKNOWN for t in ("inclusion", "exclusion")},
+    **{(t, str(Status.MANUAL)): Outcome.TO_CHECK for t in ("inclusion", "exclusion")},
+    ("inclusion", str(Status.MET)): Outcome.PASSES,
+    ("inclusion", str(Status.NOT_MET)): Outcome.FAILS,
+    ("exclusion", str(Status.MET)): Outcome.FAILS,
+    ("exclusion", str(Status.NOT_MET)): Outcome.PASSES,
+}
 
 
 def result_outcome(result: CriterionResult) -> Outcome:
@@ -106,6 +113,34 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _CHIP_MAX = 48  # characters: a chip is a glance, the patient page holds the whole reason
 
+# What a clinician writes for the common screening tests: a chip reads "ALC 0.9", not
+# "absolute lymphocyte count 0.9". Concepts not here keep the vocabulary's label (from
+# the reason).
+SHORT_NAMES: dict[str, str] = {
+    "lab.lymphocytes": "ALC", "lab.wbc": "WBC", "lab.neutrophils": "ANC",
+    "lab.hemoglobin": "Hb", "lab.platelets": "platelets", "lab.alt": "ALT", "lab.ast": "AST",
+    "lab.bilirubin_total": "bilirubin", "lab.bilirubin_direct": "direct bilirubin",
+    "lab.albumin": "albumin", "lab.creatinine": "creatinine", "lab.egfr": "eGFR",
+    "lab.inr": "INR", "lab.pt": "PT", "lab.aptt": "APTT", "lab.upcr": "UPCR",
+    "lab.urine_protein_24h": "24-h urine protein", "lab.cd19": "CD19 flow",
+    "status.b_cell_depleted": "CD19 flow", "lab.c3": "C3", "lab.c4": "C4",
+    "lab.anti_dsdna": "anti-dsDNA", "lab.ana": "ANA", "lab.igg": "IgG",
+    "score.sledai": "SLEDAI-2K", "score.ecog": "ECOG", "score.lansky": "Lansky",
+    "score.karnofsky": "Karnofsky", "biopsy.kidney": "kidney biopsy",
+}  # fmt: skip
+# The long labels the reasons use, to their short names ("absolute lymphocyte count 0.9").
+_LONG_LABELS = (
+    ("absolute lymphocyte count", "ALC"), ("white blood cell count", "WBC"),
+    ("absolute neutrophil count", "ANC"), ("hemoglobin", "Hb"), ("platelet count", "platelets"),
+    ("alanine aminotransferase", "ALT"), ("aspartate aminotransferase", "AST"),
+    ("total bilirubin", "bilirubin"), ("international normalized ratio", "INR"),
+    ("prothrombin time", "PT"), ("estimated GFR", "eGFR"), ("serum creatinine", "creatinine"),
+    ("CD19 flow cytometry result", "CD19 flow"), ("ECOG performance status", "ECOG"),
+    ("Lansky play-performance scale", "Lansky"), ("Karnofsky performance status", "Karnofsky"),
+    ("urine protein/creatinine ratio", "UPCR"), ("kidney biopsy result", "kidney biopsy"),
+    ("systemic lupus erythematosus", "SLE"),
+)  # fmt: skip
+
 
 def short_date(day: dt.date, as_of: dt.date) -> str:
     """'14 Jul' within the as-of year, '14 Jul 2025' otherwise."""
@@ -114,7 +149,7 @@ def short_date(day: dt.date, as_of: dt.date) -> str:
 
 
 def first_date(text: str) -> dt.date | None:
-    """The first ISO date a reason names ("... is from 2026-03-01, older than ...")."""
+    """The first ISO date a reason names ("... on 2026-03-01, older than ...")."""
     found = _ISO_DATE.search(text)
     if found is None:
         return None
@@ -124,43 +159,49 @@ def first_date(text: str) -> dt.date | None:
         return None
 
 
+def shorten(text: str) -> str:
+    """A reason's long test names in their short clinical form."""
+    for long, short in _LONG_LABELS:
+        text = text.replace(long, short)
+    return text
+
+
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _CHIP_MAX else text[: _CHIP_MAX - 1].rstrip() + "…"
 
 
-# "no CD19 flow cytometry result documented", "no current rituximab documented: ...".
-_ABSENT = re.compile(r"^no (?P<what>.+?) (?:status )?documented\b", re.IGNORECASE)
-_NOT_DOCUMENTED = re.compile(r"^(?P<what>.+?) not documented\b", re.IGNORECASE)
-# "most recent white blood cell count is from 2026-03-01, ..." (eval_common._current)
-_STALE_LABEL = re.compile(r"^most recent (?P<what>.+?) (?:score )?is from ", re.IGNORECASE)
-
-
-def _missing_text(result: CriterionResult) -> str:
-    reason = result.reason
-    for pattern in (_ABSENT, _NOT_DOCUMENTED):
-        found = pattern.match(reason)
-        if found:
-            return _clip(f"no {found['what']}")
-    return _clip(reason.split(";")[0].split(":")[0])
-
-
-def _subject(result: CriterionResult) -> str:
-    """What a stale criterion is about, in the reason's own words ("white blood cell
-    count", "biopsy"), else the criterion's key."""
-    found = _STALE_LABEL.match(result.reason)
+def subject(result: CriterionResult) -> str:
+    """What a criterion is about in a clinician's short words: the stale value's test
+    ("ALC"), a one-analyte lab item's, a score's, else the criterion's key."""
+    criterion = result.criterion
+    if result.last_seen is not None and result.last_seen.concept in SHORT_NAMES:
+        return SHORT_NAMES[result.last_seen.concept]
+    params = criterion.params
+    analytes = params.get("analytes") or []
+    if criterion.kind in ("lab", "vital") and len(analytes) == 1 and analytes[0] in SHORT_NAMES:
+        return SHORT_NAMES[analytes[0]]
+    if criterion.kind == "score" and params.get("concept") in SHORT_NAMES:
+        return SHORT_NAMES[params["concept"]]
+    if criterion.kind in ("cd19", "biopsy"):
+        return SHORT_NAMES["lab.cd19" if criterion.kind == "cd19" else "biopsy.kidney"]
+    found = _ABSENT.match(result.reason) or _NOT_DOCUMENTED.match(result.reason)
     if found:
-        return found["what"]
-    head = result.reason.split(" (")[0].split(" dated ")[0].split(" on ")[0]
-    return head if len(head.split()) <= 4 else result.criterion.key
+        return shorten(found["what"])
+    return criterion.key
+
+
+# "no CD19 flow cytometry result documented", "no SLEDAI-2K score documented: ...".
+_ABSENT = re.compile(r"^no (?P<what>.+?) (?:score |status )?documented\b", re.IGNORECASE)
+_NOT_DOCUMENTED = re.compile(r"^(?P<what>.+?) not documented\b", re.IGNORECASE)
+_HEAD_END = re.compile(r" \(| on \d{4}-| at \d{4}-|; |, not | is \d+ days")
 
 
 def _fails_text(result: CriterionResult) -> str:
-    """The note's own words for the failing finding ("ALC 0.9 x10^9/L", "ECOG 3"), else the
-    reason's head ("age 19 at 2026-11-20")."""
-    if result.evidence:
-        return _clip(result.evidence[0].text)
-    return _clip(result.reason.split(" (")[0].split(";")[0])
+    """The reason's head in short words: "ALC 0.9 x10^9/L", "CD19+ B cells absent",
+    "age 19", "ANA negative", "most recent biopsy shows class II"."""
+    head = _HEAD_END.split(result.reason, maxsplit=1)[0]
+    return _clip(shorten(head))
 
 
 def _decisive(result: PatientResult) -> list[CriterionResult]:
@@ -185,31 +226,81 @@ def _group_holds(members: Sequence[CriterionResult]) -> bool:
     return sum(result_outcome(m) is Outcome.PASSES for m in members) >= needed
 
 
+def stale_since(result: CriterionResult) -> dt.date | None:
+    """The date of the value a stale criterion last found."""
+    if result.last_seen is not None:
+        return result.last_seen.date
+    return first_date(result.reason)
+
+
+def needs_checking(result: CriterionResult) -> bool:
+    """A manual criterion that keeps a patient "possible": the reader could not read it
+    whole (criterion.unread) or it decides a cohort. Consent and other screening-day
+    checks are every patient's, and no reason on a row."""
+    return result.status is Status.MANUAL and (
+        result.criterion.unread or result.criterion.cohort is not None)
+
+
 def why_chips(result: PatientResult, as_of: dt.date) -> tuple[WhyChip, ...]:
-    """The short reasons for a patient's row: every failing criterion ("fails"), and when
-    the patient is not ineligible, what the notes lack ("missing"), what they hold too old
-    to count ("stale", grouped by date: "6 labs stale since 1 Mar") and the items the reader
-    could not read that a person must check ("to check"). An eligible patient has none but
-    its unread items; consent and other screening-day checks are never chips."""
+    """The short reasons for a patient's row: every failing criterion ("fails": "ALC 0.9
+    x10^9/L"), and when the patient is not ineligible, what the notes lack ("missing":
+    "no eGFR, INR", lab items grouped), what they hold too old to count ("stale", grouped
+    by date: "6 labs stale since 1 Mar") and the items a person must check ("to check").
+    An eligible patient has none but its unread items."""
     decisive = _decisive(result)
     chips = [WhyChip("fails", r.criterion.id, _fails_text(r))
              for r in decisive if result_outcome(r) is Outcome.FAILS]
     if result.status is PatientStatus.INELIGIBLE:
         return tuple(chips)
-    stale: dict[tuple[str, dt.date | None], list[CriterionResult]] = {}
+    missing_labs: list[CriterionResult] = []
+    stale: dict[tuple[bool, dt.date | None], list[CriterionResult]] = {}
     for r in decisive:
         outcome = result_outcome(r)
+        is_lab = r.criterion.kind in ("lab", "vital")
         if outcome is Outcome.UNKNOWN and r.unknown_cause is UnknownCause.STALE:
-            kind = "labs" if r.criterion.kind == "lab" else _subject(r)
-            stale.setdefault((kind, first_date(r.reason)), []).append(r)
+            stale.setdefault((is_lab, stale_since(r)), []).append(r)
+        elif outcome is Outcome.UNKNOWN and is_lab and r.unknown_cause is UnknownCause.ABSENT:
+            missing_labs.append(r)
         elif outcome is Outcome.UNKNOWN:
-            chips.append(WhyChip("missing", r.criterion.id, _missing_text(r)))
-        elif outcome is Outcome.TO_CHECK and r.criterion.unread:
+            chips.append(WhyChip("missing", r.criterion.id, _clip(_missing_text(r))))
+        elif outcome is Outcome.TO_CHECK and needs_checking(r):
             chips.append(WhyChip("to check", r.criterion.id, _clip(r.criterion.text)))
-    for (subject, since), members in stale.items():
-        if subject == "labs":
-            subject = _subject(members[0]) if len(members) == 1 else f"{len(members)} labs"
+    if missing_labs:
+        names = ", ".join(dict.fromkeys(subject(r) for r in missing_labs))
+        chips.append(WhyChip("missing", missing_labs[0].criterion.id, _clip(f"no {names}")))
+    for (is_lab, since), members in stale.items():
+        if is_lab and len(members) > 1:
+            what = f"{len(members)} labs"
+        else:
+            what = ", ".join(dict.fromkeys(subject(r) for r in members))
         when = f" since {short_date(since, as_of)}" if since else ""
-        chips.append(WhyChip("stale", members[0].criterion.id, _clip(f"{subject} stale{when}")))
+        chips.append(WhyChip("stale", members[0].criterion.id, _clip(f"{what} stale{when}")))
     order = {kind: i for i, kind in enumerate(CHIP_KINDS)}
     return tuple(sorted(chips, key=lambda c: order[c.kind]))
+
+
+def _missing_text(result: CriterionResult) -> str:
+    """"no CD19 flow", "no SLEDAI-2K"; an unknown that is documented but does not decide
+    keeps its reason's head ("ANA positive but no titre documented")."""
+    if result.unknown_cause is UnknownCause.ABSENT:
+        return f"no {subject(result)}"
+    return shorten(result.reason.split(";")[0].split(": ")[0])
+
+
+# ------------------------------------------------------------------ tables and spreadsheets
+# The count columns of `matcher match --format csv|table` and the web export, in outcome
+# words: a referrer reading "not_met 3" on an eligible patient took it for three failures.
+OUTCOME_COLUMNS = ("passes", "fails", "unknown", "to_check")
+
+
+def outcomes_of(types: Sequence[str], statuses: Sequence[str]) -> list[Outcome]:
+    """Each criterion's outcome from its type and status, in the trial's order."""
+    return [outcome_of(t, s) for t, s in zip(types, statuses, strict=True)]
+
+
+def outcome_counts(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    """{"passes": n, "fails": n, "unknown": n, "to_check": n}."""
+    counts = dict.fromkeys(OUTCOME_COLUMNS, 0)
+    for outcome in outcomes:
+        counts[str(outcome).replace(" ", "_")] += 1
+    return counts

@@ -36,6 +36,7 @@ def result_row(
             "reason": c.reason,
             "evidence": [e.to_json() for e in c.evidence],
             "unknown_cause": str(c.unknown_cause) if c.unknown_cause is not None else None,
+            "last_seen": c.last_seen.to_json() if c.last_seen is not None else None,
         }
         for c in result.results
     ]

@@ -39,10 +39,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import api
 from matcher.errors import MatcherError
+from matcher.judge.outcome import OUTCOME_COLUMNS, outcome_counts, outcomes_of
 from matcher.model import STATUS_MARKS, STATUS_WORDS
 from matcher.store.csvout import csv_text
 from matcher.web import params as param
-from matcher.web import security
+from matcher.web import security, why_pages
 from matcher.web.plot import timeline_svg
 from matcher.web.review_pages import ReviewPages
 from matcher.web.security import LoginPolicy, SessionPolicy, User
@@ -377,14 +378,6 @@ def _run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
 
-def _verdict(criterion_type: str, status: str) -> str:
-    """Whether a criterion's status speaks for (pass) or against (fail) the patient."""
-    if status in ("unknown", "manual"):
-        return status
-    good = "met" if criterion_type == "inclusion" else "not_met"
-    return "pass" if status == good else "fail"
-
-
 def _merge(params: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """`params` with some keys replaced (None removes a key): for sort and page links."""
     out = dict(params)
@@ -497,6 +490,7 @@ class WebApp:
             STATUSES=STATUSES,
             CRITERION_STATUSES=CRITERION_STATUSES,
             PER_PAGE_CHOICES=PER_PAGE_CHOICES,
+            **why_pages.template_globals(),
         )
         self.templates = Jinja2Templates(env=env, context_processors=[self._context])
         self.review = ReviewPages(self)
@@ -791,6 +785,7 @@ class WebApp:
             "total": total, "page": page, "pages": pages,
             "page_numbers": _page_numbers(page, pages), "referrals": referrals,
             "patients": stored.patients,
+            **why_pages.candidates_context(trial, shown),
         }, 400 if query.errors else 200)
 
     def _stored_or_409(self, trial: Any, as_of: dt.date) -> StoredView:
@@ -815,18 +810,21 @@ class WebApp:
         # The columns of `matcher match --format csv`, then the web app's own.
         model = stored.model_version is not None
         header = (
-            ["rank", "patient_id", "status", "score", "met", "not_met", "unknown", "manual"]
+            ["rank", "patient_id", "status", "score", *OUTCOME_COLUMNS]
             + [c.key for c in trial.criteria] + (["p_eligible"] if model else [])
-            + ["age_years", "referral_status", "referral_by", "referral_at"]
+            + ["age_years", "referral_status", "referral_by", "referral_at", "why"]
         )
+        types = [c.type for c in trial.criteria]
         table = []
         for r in rows:
             ref = referrals.get(r.patient_id, {})
+            outcomes = outcomes_of(types, r.statuses)
             table.append([
-                r.rank, r.patient_id, r.status, r.score, r.met, r.not_met, r.unknown,
-                r.manual, *r.statuses, *([round(r.p or 0.0, 4)] if model else []),
+                r.rank, r.patient_id, r.status, r.score, *outcome_counts(outcomes).values(),
+                *map(str, outcomes), *([round(r.p or 0.0, 4)] if model else []),
                 "" if r.age is None else r.age,
-                ref.get("status", ""), ref.get("username", ""), ref.get("at", "")
+                ref.get("status", ""), ref.get("username", ""), ref.get("at", ""),
+                why_pages.why_cell(r),
             ])
         self.audit_listing(request, "export_csv", trial.trial_id, as_of, query,
                            [r.patient_id for r in rows], rows=len(rows))
@@ -859,10 +857,8 @@ class WebApp:
         dates = {n.note_id: n.note_date for n in notes}
         payload = api.result_to_json(result, texts)
         unreviewed = set(self.engine.unreviewed(trial.trial_id))
-        items = []
-        for item, row in zip(result.results, payload["criteria"], strict=True):
-            items.append({**row, "verdict": _verdict(item.criterion.type, row["status"]),
-                          "unreviewed": item.criterion.id in unreviewed})
+        items = [{**row, "unreviewed": row["id"] in unreviewed}
+                 for row in why_pages.criterion_items(result, payload["criteria"])]
         # Eligible on the word of a reading nobody checked: said, never silent.
         rests_on = [i["id"] for i in items
                     if i["unreviewed"] and i["status"] in ("met", "not_met")]
@@ -888,6 +884,28 @@ class WebApp:
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
             "stored": stored,
             "error": param.choice(request.query_params, "error", ("reason",), None),
+            **why_pages.patient_context(self.engine, trial, result, as_of,
+                                        Query.parse(request.query_params, trial)),
+        })
+
+    async def print_summary(self, request: Request) -> Response:
+        return await _run(self._print_summary, request)
+
+    def _print_summary(self, request: Request) -> Response:
+        """The printable referral summary: audited as a print, since paper leaves the
+        system (who printed which patient for which trial, and when)."""
+        trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
+        texts = self._note_texts([result])
+        payload = api.result_to_json(result, texts)
+        printed_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        self.audit(request, "print_summary", trial.trial_id, patient_id,
+                   {"as_of": as_of.isoformat()})
+        return self.render(request, "patient_print.html", {
+            "trial": trial, "as_of": as_of, "result": result, "rank": rank,
+            "p_eligible": p_eligible, "printed_at": printed_at,
+            "items": why_pages.criterion_items(result, payload["criteria"]),
+            "pinned": why_pages.pinned_summary(result, as_of),
+            "todo": why_pages.todo(result, as_of),
         })
 
     def _note_view(self, request: Request, notes: list) -> dict[str, Any] | None:
@@ -1124,6 +1142,7 @@ class WebApp:
             # live evaluation, whether the notes changed since (null: none for the date).
             "stored": None if stored is None else {
                 k: stored[k] for k in ("computed_at", "status", "agrees", "notes_changed")},
+            **why_pages.patient_json(result, as_of),
             "referral": {k: referral[k] for k in ("status", "reason", "username", "at")}
             if referral else None,
         })
@@ -1156,6 +1175,8 @@ class WebApp:
             Route("/trials/{trial_id:seg}", self.candidates, methods=["GET"]),
             Route("/trials/{trial_id:seg}/export.csv", self.export_csv, methods=["GET"]),
             Route("/trials/{trial_id:seg}/patients/{patient_id:seg}", self.patient,
+                  methods=["GET"]),
+            Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/print", self.print_summary,
                   methods=["GET"]),
             Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/referral",
                   self.set_referral, methods=["POST"]),

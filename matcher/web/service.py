@@ -25,6 +25,7 @@ from typing import Any
 
 from matcher import api
 from matcher.judge.demographics import patient_age
+from matcher.judge.outcome import CHIP_KINDS, outcome_counts, outcomes_of
 from matcher.judge.ranking import rank
 from matcher.model import (
     AnyOf,
@@ -39,6 +40,7 @@ from matcher.model import (
 from matcher.review.protocol import Protocol
 from matcher.store import Store
 from matcher.store.web_tables import data_version
+from matcher.web import why_pages
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
 from matcher.web.rows import Row
 from matcher.web.stored import AsOfQueue, StoredResults
@@ -54,7 +56,9 @@ REFERRAL_LABELS = {
     "not_suitable": "Not suitable",
 }
 SORT_KEYS = ("rank", "patient", "status", "score", "p", "met", "not_met", "unknown", "manual",
-             "age", "referral")
+             "age", "referral", "passes", "fails", "to_check")
+# Sorts by a count of outcomes (the page's columns; "unknown" is the same count either way).
+OUTCOME_SORTS = ("passes", "fails", "to_check")
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 _STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
 _REFERRAL_ORDER = {s: i for i, s in enumerate(REFERRAL_STATUSES)}
@@ -95,6 +99,7 @@ class Query:
     criteria: list[tuple[str, str]] = field(default_factory=list)  # (criterion id, status)
     q: str = ""
     referral: str = ""
+    why: str = ""  # a "why" chip kind (matcher.judge.outcome.CHIP_KINDS): rows with one
     sort: str = "rank"
     desc: bool = False
     page: int = 1
@@ -133,6 +138,7 @@ class Query:
         query.q = collect(errors, text, params, "q") or ""
         query.referral = collect(errors, choice, params, "referral",
                                  (*REFERRAL_STATUSES, "none")) or ""
+        query.why = collect(errors, choice, params, "why", CHIP_KINDS) or ""
         query.sort = collect(errors, choice, params, "sort", SORT_KEYS, "rank") or "rank"
         query.desc = collect(errors, choice, params, "dir", ("asc", "desc")) == "desc"
         query.page = collect(errors, integer, params, "page", 1, MAX_PAGE, 1) or 1
@@ -158,6 +164,8 @@ class Query:
             out["q"] = self.q
         if self.referral:
             out["referral"] = self.referral
+        if self.why:
+            out["why"] = self.why
         if self.sort != "rank":
             out["sort"] = self.sort
         if self.desc:
@@ -527,8 +535,16 @@ class Engine:
         if query.q:
             matching = self.search(query.q, ranking.as_of)
             rows = [r for r in rows if r.patient_id in matching]
+        if query.why:
+            rows = why_pages.with_why(list(rows), query.why, ranking)
         rows = list(rows)
         key = _sort_key(query.sort, referrals)
+        if query.sort in OUTCOME_SORTS:
+            types = [c.type for c in ranking.trial.criteria]
+            column = query.sort
+
+            def key(r: Row) -> Any:
+                return (outcome_counts(outcomes_of(types, r.statuses))[column], -r.rank)
         if key is not None:
             rows.sort(key=key, reverse=query.desc)
         elif query.desc:

@@ -126,12 +126,7 @@ class StoredResults:
         rows match the filters."""
         where, params = self._where(stored, trial, query)
         db = self.engine.db
-        order = ", ".join(f"{term} {'DESC' if query.desc != flip else 'ASC'}"
-                          for term, flip in _ORDER[query.sort])
-        join = ""
-        if query.sort == "referral":
-            join = "LEFT JOIN web_referrals w ON w.trial_id = r.trial_id " \
-                   "AND w.patient_id = r.patient_id"
+        join, order = _join_and_order(query)
         page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
         columns = ", ".join(f"r.{c}" for c in _ROW_COLUMNS)
         # The page alone (SQLite keeps only the top offset + limit rows of a sort), then the
@@ -141,6 +136,14 @@ class StoredResults:
         total = self._count(stored, where, params)
         chips = self._chips(stored, [values[1] for values in found])
         return [row_of(values, chips.get(values[1])) for values in found], total
+
+    def patient_ids(self, stored: StoredSet, trial: Trial, query: Any) -> list[str]:
+        """Every patient id of the list `query` gives, in its order: what the patient page's
+        previous/next reads (ids only, from the covering index: no criteria JSON)."""
+        where, params = self._where(stored, trial, query)
+        join, order = _join_and_order(query)
+        return [row[0] for row in self.engine.db.execute(
+            f"SELECT r.patient_id FROM results r {join} WHERE {where} ORDER BY {order}", params)]
 
     def _hits(self, match: str, as_of: dt.date) -> str:
         """The patients with a note written by `as_of` matching the FTS5 query `match`, put
@@ -397,3 +400,15 @@ class AsOfQueue:
         while job.state in ("queued", "running") and time.monotonic() < deadline:
             time.sleep(0.05)
         return job.state not in ("queued", "running")
+
+
+def _join_and_order(query: Any) -> tuple[str, str]:
+    """The join a sort needs (referral status lives in web_referrals) and the ORDER BY terms
+    of the query's sort and direction."""
+    order = ", ".join(f"{term} {'DESC' if query.desc != flip else 'ASC'}"
+                      for term, flip in _ORDER[query.sort])
+    join = ""
+    if query.sort == "referral":
+        join = "LEFT JOIN web_referrals w ON w.trial_id = r.trial_id " \
+               "AND w.patient_id = r.patient_id"
+    return join, order
