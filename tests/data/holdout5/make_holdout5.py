@@ -67,11 +67,11 @@ def si(L, comma=False):
     if "anc" in L: out.append(f"ANC {c(L['anc'])} x10^9/L (1.5-8.0)")
     if "alc" in L: out.append(f"ALC {c(L['alc'])} x10^9/L (1.5-6.5)")
     if "plt" in L: out.append(f"Plt {c(L['plt'])} x10^9/L (150-450)")
-    if "creat" in L: out.append(f"Creatinine {c(int(round(L['creat']*88.4)))} umol/L (27-62)")
+    if "creat" in L: out.append(f"Creatinine {c(int(round(L['creat']*88.4)))} {'umol/L' if comma else 'µmol/L'} (27-62)")
     if "egfr" in L: out.append(f"eGFR (Schwartz) {c(L['egfr'])} mL/min/1.73m2")
     if "alt" in L: out.append(f"ALT {c(L['alt'][0])} U/L (0-{L['alt'][1]})")
     if "ast" in L: out.append(f"AST {c(L['ast'][0])} U/L (0-{L['ast'][1]})")
-    if "tbil" in L: out.append(f"T. bilirubin {c(int(round(L['tbil'][0]*17.1)))} umol/L (3-{int(round(L['tbil'][1]*17.1))})")
+    if "tbil" in L: out.append(f"T. bilirubin {c(int(round(L['tbil'][0]*17.1)))} {'umol/L' if comma else 'µmol/L'} (3-{int(round(L['tbil'][1]*17.1))})")
     if "inr" in L: out.append(f"INR {c(L['inr'])} ({c(0.8)}-{c(1.2)})")
     if "pt" in L: out.append(f"PT {c(L['pt'])} s ({c(10.5)}-{c(13.5)})")
     if "upcr" in L: out.append(f"UPCR {c(int(round(L['upcr']*113)))} mg/mmol (<20)")
@@ -98,7 +98,7 @@ def flow(date_txt, lymph_abs, cd19_pct, cd19_abs, cd3=None, extra=""):
     cd3 = cd3 or (round(lymph_abs * 0.7))
     return (f"LYMPHOCYTE SUBSET ANALYSIS (TBNK) - FLOW CYTOMETRY (BD FACSLyric)\n"
             f"Sample collected: {date_txt}   Specimen: EDTA whole blood\n"
-            f"Parameter                 %Lymph    Abs (cells/uL)   Ref (%) / Ref (abs)\n"
+            f"Parameter                 %Lymph    Abs (cells/µL)   Ref (%) / Ref (abs)\n"
             f"Total lymphocytes           -        {lymph_abs}             - / 1500-6500\n"
             f"CD3+ T cells               {round(cd3/lymph_abs*100)}        {cd3}             55-78 / 1000-4000\n"
             f"CD19+ B cells              {cd19_pct}        {cd19_abs}             6-23 / 110-570\n"
@@ -128,7 +128,8 @@ Diagnosis: Childhood-onset SLE with lupus nephritis, ISN/RPS class IV-G (A) (ren
 k/c/o: nil significant past history. Immunisation up to date.
 Family h/o: maternal aunt k/c/o SLE, ESRD - s/p renal transplant 2019. Mother k/c/o hypothyroidism. No h/o TB contact.
 Investigations: ANA (IIF, HEp-2) 1:640 homogeneous; anti-dsDNA 312 IU/mL; C3 38 mg/dL (L), C4 4 mg/dL (L).
- Hb% 8.9 g/dL, TLC 3900/cumm, Plt 1.1 lakh/cumm, S. creat 0.9 mg/dL, UPCR 4.1 mg/mg (on 19/12/24).
+ Hb% 8.9 g/dL, TLC 3900/cumm, DLC N78 L18 M3 E1, Plt 1.1 lakh/cumm, S. creat 0.9 mg/dL, UPCR 4.1 mg/mg (on 19/12/24);
+ 24-h urine protein 62 mg/m2/h (nephrotic range), 20/12/24.
 Treatment given: Inj. MP pulse 30 mg/kg x 3 days (21/12/24 - 23/12/24) followed by T. Wysolone 40 mg OD.
  Inj. cyclophosphamide 500 mg IV (Euro-Lupus) started 26/12/24, to be given 2-weekly x 6 doses.
  Tab. HCQS 200 mg OD, Tab. Enalapril 2.5 mg BD, calcium/vit D.
@@ -287,7 +288,7 @@ Allergies: NKDA. Pertinent negatives: no seizures, no psychosis, no serositis.
 note(P, "N3", "2026-06-14", "tele-consultation note", """
 TELE-CONSULTATION (video)   14.06.2026
 Father connected. Child 14 yr, LN IV+V on MMF 750 mg BD + Wysolone 10 mg.
-UPCR (12/06/26, local lab) 0.9 mg/mg - partial response. No oedema per father.
+UPCR (12/06/26, local lab) 0.9 mg/mg; 24-h urine protein 0.85 g/day (24 mg/m²/h) - partial response. No oedema per father.
 Advice: continue; next visit Oct'26 with full labs.
 """, D)
 L4 = dict(wbc=8.2, anc=5.5, alc=1.9, hb=12.2, plt=301, creat=0.7, egfr=92, alt=(29, 40), ast=(26, 40),
@@ -357,7 +358,7 @@ mycophenolate mofetil 400 mg BD started 28/08/2025. Please assess for renal biop
 """)
 note(P, "N2", "2026-07-05", "renal biopsy report", """
 KIDNEY BIOPSY REPORT   Biopsy date: 01/07/2026
-History: SLE with persistent nephritis despite MMF and steroids.
+History: SLE with nephritis on MMF and steroids; biopsy for activity assessment.
 Light microscopy: 19 glomeruli, 15 with global endocapillary hypercellularity, wire loops, hyaline thrombi.
 Diagnosis: Diffuse proliferative lupus nephritis, ISN/RPS class IV-G (A). AI 13/24, CI 2/12.
 """)
