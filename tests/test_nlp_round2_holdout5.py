@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.model import Criterion
 from matcher.nlp.pipeline import NoteParser
+from matcher.tools.evalgold import align_keys
 from tests import test_nlp_round2_holdout3 as _round2
 
 NOTE_DATE, _close, _found = _round2.NOTE_DATE, _round2._close, _round2._found
@@ -153,3 +155,42 @@ def test_a_compared_number_of_years_is_not_an_age(parser: NoteParser, text: str)
                                   "seen 14/11/M clinic", "CYC 6/6 doses"])
 def test_a_fraction_or_a_date_is_not_an_age_and_sex(parser: NoteParser, text: str) -> None:
     assert not _found(parser, text, "demographic.age")
+
+
+# ------------------------------------------------------------ gold keys and split items
+# Gold keys name a trial's registry items in order; the reader may split one item into
+# two criteria ("solid organ or stem cell transplantation") and names keys its own way
+# ("x_pregnancy" where a label writer wrote "x_preg"). A plain queue then gave each later
+# gold key the criterion of the item before its own.
+
+
+def _c(cid: str, key: str, ctype: str = "exclusion") -> Criterion:
+    return Criterion(id=cid, key=key, type=ctype, text=key, kind="manual")
+
+
+SPLIT = [_c("inc-1", "age", "inclusion"), _c("exc-1", "x_rtx"), _c("exc-2", "x_tx"),
+         _c("exc-3", "x_hsct"), _c("exc-4", "x_infection"), _c("exc-5", "x_tb"),
+         _c("exc-6", "x_pregnancy"), _c("exc-7", "x_altast")]  # fmt: skip
+ALIGNMENTS = [
+    (["age", "x_rtx", "x_tx", "x_inf", "x_preg", "x_liver"],
+     {"age": "inc-1", "x_rtx": "exc-1", "x_tx": "exc-2", "x_inf": "exc-4",
+      "x_preg": "exc-6", "x_liver": "exc-7"}),
+    # a shared start under three letters names nothing: "x_t" goes by order
+    (["age", "x_rtx", "x_t", "x_preg"],
+     {"age": "inc-1", "x_rtx": "exc-1", "x_t": "exc-2", "x_preg": "exc-6"}),
+    # a key with no name of its own takes the criterion after its neighbour's
+    (["x_tx", "x_hsc", "x_liver"], {"x_tx": "exc-2", "x_hsc": "exc-3", "x_liver": "exc-4"}),
+    (["x_rtx", "x_tx", "x_preg", "x_liver"],
+     {"x_rtx": "exc-1", "x_tx": "exc-2", "x_preg": "exc-6", "x_liver": "exc-7"}),
+    (["x_rtx", "x_tx", "x_tbc", "x_alt"],
+     {"x_rtx": "exc-1", "x_tx": "exc-2", "x_tbc": "exc-3", "x_alt": "exc-7"}),
+    (["x_inf", "x_other"], {"x_inf": "exc-4", "x_other": "exc-5"}),
+]
+
+
+@pytest.mark.parametrize(("gold_keys", "expected"), ALIGNMENTS)
+def test_gold_keys_meet_their_own_items_criteria(
+    gold_keys: list[str], expected: dict[str, str]
+) -> None:
+    mapping = align_keys(SPLIT, gold_keys)
+    assert {key: criterion.id for key, criterion in mapping.items()} == expected
