@@ -13,6 +13,8 @@ Note date for all notes: 2026-11-10.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from matcher.model import Criterion
@@ -155,6 +157,167 @@ def test_a_compared_number_of_years_is_not_an_age(parser: NoteParser, text: str)
                                   "seen 14/11/M clinic", "CYC 6/6 doses"])
 def test_a_fraction_or_a_date_is_not_an_age_and_sex(parser: NoteParser, text: str) -> None:
     assert not _found(parser, text, "demographic.age")
+
+
+# ------------------------------------------------------------ the Indian names of the UPCR
+# "Urine P/C ratio 2.8 mg/mg": the protein/creatinine ratio as Indian reports print it.
+# The name was unknown, so proteinuria went unknown for the patients whose notes used it.
+PC_RATIO = [
+    ("Urine P/C ratio 3.4 mg/mg", 3.4),
+    ("urine P:C ratio - 0.8 mg/mg", 0.8),
+    ("P/C ratio: 2.1 (N <0.2)", 2.1),
+    ("Spot urine P/C 1.6 mg/mg", 1.6),
+    ("Urinary P/C ratio 150 mg/mmol", 150 / 113),
+    ("Urine P/C - 0.45 mg/mg", 0.45),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), PC_RATIO)
+def test_the_p_c_ratio_is_the_urine_protein_creatinine_ratio(
+    parser: NoteParser, text: str, value: float
+) -> None:
+    assert _close(_one_value(parser, text, "lab.upcr")[0], value)
+
+
+# ------------------------------------------------------------ a family heading written h/o
+# "Family h/o: aunt k/c/o SLE, ESRD - s/p renal transplant 2019." The heading was not
+# known, so the relative's cue ended at the dash and the transplant became the patient's.
+FAMILY_HO = [
+    "Family h/o: maternal uncle k/c/o CKD, HTN - s/p kidney transplant 2017.",
+    "Family H/O: grandmother k/c/o lupus and hypertension, on dialysis for years, then "
+    "renal transplant in 2010",
+    "F/H/O: paternal aunt k/c/o diabetes, CKD 5 - later renal transplant",
+    "Fam hx: elder cousin k/c/o IgA nephropathy, ESRD - s/p kidney transplant 2021",
+    "Family hist: father k/c/o T2DM, HTN, CAD - s/p renal transplant 2016",
+    "family h/o - aunt k/c/o SLE, ESRD, HTN - s/p kidney transplant",
+]
+
+
+@pytest.mark.parametrize("text", FAMILY_HO)
+def test_a_family_h_o_heading_makes_its_line_family_history(
+    parser: NoteParser, text: str
+) -> None:
+    found = _found(parser, text, "dx.transplant")
+    assert found and {f.assertion for f in found} == {"family"}
+
+
+def test_the_line_after_a_family_h_o_line_is_the_patients_again(parser: NoteParser) -> None:
+    text = ("Family h/o: aunt k/c/o SLE, ESRD - s/p renal transplant 2019.\n"
+            "PMH: renal transplant 2022.")
+    found = _found(parser, text, "dx.transplant")
+    assert [f.assertion for f in found] == ["family", "affirmed"]
+
+
+# ------------------------------------------------------------ planned, deferred, declined
+# A board or clinic note that weighs a drug and does not give it: "Rituximab discussed -
+# deferred", "IV cyclophosphamide considered but not recommended". Both read as given on
+# the note's date, so the patient failed a washout.
+NOT_GIVEN = [
+    ("rituximab discussed - deferred to next review", "drug.rituximab"),
+    ("Rituximab deferred in view of low IgG.", "drug.rituximab"),
+    ("IV cyclophosphamide considered but not recommended (fertility)", "drug.cyclophosphamide"),
+    ("Cyclophosphamide considered but declined by parents.", "drug.cyclophosphamide"),
+    ("Tacrolimus postponed until the infection settles.", "drug.tacrolimus"),
+    ("MMF deferred till after the repeat biopsy.", "drug.mycophenolate"),
+    ("Obinutuzumab discussed with family.", "drug.obinutuzumab"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), NOT_GIVEN)
+def test_a_drug_weighed_and_not_given_is_hypothetical(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _found(parser, text, concept)
+    assert found and {f.assertion for f in found} == {"hypothetical"}
+
+
+# ------------------------------------------------------------ a course that is over
+AS_OF = dt.date(2026, 11, 20)
+CYC_WITHIN_3_MONTHS = "Intravenous cyclophosphamide within 3 months before screening"
+RTX_WITHIN_6_MONTHS = "Rituximab within 6 months prior to screening"
+
+
+def _exposure_status(parser: NoteParser, notes: list[tuple[dt.date, str]], item: str) -> str:
+    return _round2._exposure_status(parser, notes, item)
+
+
+# "post Euro-Lupus, on MMF" names a finished course, not a dose on the note's date; and
+# "Inj. Rituximab 500 mg x 2 doses on 01/03/26 and 15/03/26" gives each dose its day (the
+# course ended on the last one), where the first date only was read and the course ran on
+# to the note. (earlier note or None, later note, item, status)
+COURSES = [
+    ((dt.date(2026, 7, 30), "IV cyclophosphamide 500 mg, dose 6 of 6 given today; course over."),
+     (dt.date(2026, 11, 2), "16/F, post Euro-Lupus, on MMF 1 g BD and prednisolone."),
+     CYC_WITHIN_3_MONTHS, "not_met"),
+    ((dt.date(2026, 7, 10), "Inj. Endoxan 500 mg given today (dose 6/6). Course completed."),
+     (dt.date(2026, 11, 5), "s/p IV cyclophosphamide, now on mycophenolate 1 g twice daily."),
+     CYC_WITHIN_3_MONTHS, "not_met"),
+    ((dt.date(2026, 4, 1), "Rituximab 750 mg/m2 infusion given today."),
+     (dt.date(2026, 10, 30), "Status post rituximab, continuing MMF and HCQ."),
+     RTX_WITHIN_6_MONTHS, "not_met"),
+    (None,
+     (dt.date(2026, 10, 15), "Inj. Rituximab 500 mg x 2 doses on 02/03/26 and 16/03/26."),
+     RTX_WITHIN_6_MONTHS, "not_met"),
+    (None,
+     (dt.date(2026, 11, 1), "Inj. Rituximab (biosimilar) 375 mg/m2 on 04/04/26 and 18/04/26."),
+     RTX_WITHIN_6_MONTHS, "not_met"),
+    # and a dose inside the window still counts (a guard: it held before as well)
+    (None,
+     (dt.date(2026, 11, 1), "Tab. MMF 1 g BD. Inj. Rituximab 500 mg on 04/06/26 and 18/06/26."),
+     RTX_WITHIN_6_MONTHS, "met"),
+]
+
+
+@pytest.mark.parametrize(("earlier", "later", "item", "status"), COURSES)
+def test_a_finished_course_or_dated_doses_end_where_the_notes_say(
+    parser: NoteParser, earlier: tuple[dt.date, str] | None, later: tuple[dt.date, str],
+    item: str, status: str
+) -> None:
+    notes = [earlier, later] if earlier else [later]
+    assert _exposure_status(parser, notes, item) == status
+
+
+# ------------------------------------------------------------ a biopsy's bare year
+# "(bx 2025 outside - class IV as per referral)": "bx" was no biopsy word and a year after
+# a procedure was no date, so a class read from a 2025 biopsy took the note's date and
+# counted as a current biopsy. (text, class, date)
+BIOPSY_YEAR = [
+    ("SLE + LN (bx 2024 elsewhere - class IV per report).", "IV", dt.date(2024, 7, 1)),
+    ("LN class III (bx 2025).", "III", dt.date(2025, 7, 1)),
+    ("Lupus nephritis class IV-G, bx 2023 (outside report).", "IV", dt.date(2023, 7, 1)),
+    ("LN III+V (rebiopsy 2025, outside lab)", "III+V", dt.date(2025, 7, 1)),
+    ("Kidney Bx 2024 (private): class IV-S (A).", "IV", dt.date(2024, 7, 1)),
+    ("LN IV (rebx 2025)", "IV", dt.date(2025, 7, 1)),
+]
+
+
+@pytest.mark.parametrize(("text", "cls", "day"), BIOPSY_YEAR)
+def test_a_biopsy_year_dates_its_class(
+    parser: NoteParser, text: str, cls: str, day: dt.date
+) -> None:
+    found = _found(parser, text, "biopsy.kidney")
+    assert [(f.value, f.date) for f in found] == [(cls, day)]
+
+
+# ------------------------------------------------------------ "no other" is no naivety
+# "No other immunosuppressant given" spares the one already named; "No immunosuppression
+# at present" says nothing of the past. Both were read as treatment-naive, which decides
+# a refractory criterion as not met.
+NOT_NAIVE = [
+    "Prednisolone since March. No other immunosuppressant given.",
+    "Steroids only; no other immunosuppressive drug so far.",
+    "No immunosuppression at present (stopped MMF in May).",
+    "Currently no immunosuppressive therapy.",
+    "Tacrolimus from 2024; no additional immunosuppressant added.",
+    "No immunosuppressant at the moment.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAIVE)
+def test_no_other_or_none_at_present_is_not_treatment_naive(
+    parser: NoteParser, text: str
+) -> None:
+    assert not _found(parser, text, "status.treatment_naive")
 
 
 # ------------------------------------------------------------ gold keys and split items
