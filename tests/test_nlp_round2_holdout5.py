@@ -320,6 +320,31 @@ def test_no_other_or_none_at_present_is_not_treatment_naive(
     assert not _found(parser, text, "status.treatment_naive")
 
 
+# ------------------------------------------------------------ template checkboxes
+# An EHR template lists history and review-of-systems items behind boxes: "[x]" ticked,
+# "[ ]" not. Every item was read as affirmed, so an unticked "[ ] TB" made active
+# tuberculosis current and excluded the patient. The ticked rows are guards (they held
+# before): the unticked box's negation stops at a ticked one. (text, concept, assertion)
+CHECKBOXES = [
+    ("PMH: [x] Asthma  [ ] Tuberculosis  [ ] Epilepsy", "dx.tuberculosis", "negated"),
+    ("PMH: [ ] TB  [x] Hypertension", "dx.hypertension", "affirmed"),
+    ("PMH: [ ] TB  [x] Hypertension", "dx.tuberculosis", "negated"),
+    ("ROS: [ ] fever [ ] seizures [ ] psychosis", "dx.seizure", "negated"),
+    ("Past history: [] Diabetes [x] Lupus nephritis", "dx.diabetes", "negated"),
+    ("☐ Thrombosis ☒ Lupus nephritis", "dx.thrombosis", "negated"),
+    ("☐ Thrombosis ☒ Lupus nephritis", "dx.lupus_nephritis", "affirmed"),
+    ("Comorbidities ( ) HIV ( ) Hepatitis B", "dx.hiv", "negated"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "assertion"), CHECKBOXES)
+def test_an_unticked_box_negates_its_item_and_a_ticked_one_affirms_it(
+    parser: NoteParser, text: str, concept: str, assertion: str
+) -> None:
+    found = _found(parser, text, concept)
+    assert found and {f.assertion for f in found} == {assertion}
+
+
 # ------------------------------------------------------------ gold keys and split items
 # Gold keys name a trial's registry items in order; the reader may split one item into
 # two criteria ("solid organ or stem cell transplantation") and names keys its own way
@@ -334,6 +359,7 @@ def _c(cid: str, key: str, ctype: str = "exclusion") -> Criterion:
 SPLIT = [_c("inc-1", "age", "inclusion"), _c("exc-1", "x_rtx"), _c("exc-2", "x_tx"),
          _c("exc-3", "x_hsct"), _c("exc-4", "x_infection"), _c("exc-5", "x_tb"),
          _c("exc-6", "x_pregnancy"), _c("exc-7", "x_altast")]  # fmt: skip
+
 ALIGNMENTS = [
     (["age", "x_rtx", "x_tx", "x_inf", "x_preg", "x_liver"],
      {"age": "inc-1", "x_rtx": "exc-1", "x_tx": "exc-2", "x_inf": "exc-4",
@@ -357,3 +383,13 @@ def test_gold_keys_meet_their_own_items_criteria(
 ) -> None:
     mapping = align_keys(SPLIT, gold_keys)
     assert {key: criterion.id for key, criterion in mapping.items()} == expected
+
+
+def test_a_gold_key_may_be_one_word_of_a_longer_key() -> None:
+    # the reader named the infection item "x_hosp_inf"; the split transplant item before it
+    # must not take "x_inf" by order
+    criteria = [_c("exc-1", "x_tx"), _c("exc-2", "x_hsct"), _c("exc-3", "x_hosp_inf"),
+                _c("exc-4", "x_pregnancy"), _c("exc-5", "x_altast")]
+    mapping = align_keys(criteria, ["x_tx", "x_inf", "x_preg", "x_liver"])
+    assert {key: criterion.id for key, criterion in mapping.items()} == {
+        "x_tx": "exc-1", "x_inf": "exc-3", "x_preg": "exc-4", "x_liver": "exc-5"}

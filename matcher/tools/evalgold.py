@@ -120,8 +120,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[str, Criterion]:
     """Gold key -> criterion: equal semantic keys first; then a gold key that is the
-    start of exactly one criterion's key or the other way round ("x_preg" and
-    "x_pregnancy", "x_inf" and "x_infection"); then registry order.
+    start of exactly one criterion's key or of one of its words, or the other way round
+    ("x_preg" and "x_pregnancy", "x_inf" and "x_hosp_inf"); then registry order.
 
     Registry order is kept as order, not as a queue: a gold key left over takes the first
     free criterion of its type after the criterion of the gold key before it. The reader
@@ -167,10 +167,17 @@ def _same_type(criterion: Criterion, gold_key: str) -> bool:
 
 
 def _one_starts_the_other(criterion_key: str, gold_key: str) -> bool:
-    """ "x_preg" starts "x_pregnancy": the same name cut short. At least three letters
-    after "x_" must be shared, so "x_a" names nothing."""
-    short, long = sorted((criterion_key, gold_key), key=len)
-    return len(short.removeprefix("x_")) >= 3 and short != long and long.startswith(short)
+    """ "x_preg" starts "x_pregnancy", "x_inf" is a word of "x_hosp_inf": the same name cut
+    short, or one word of a longer name. At least three letters must be shared, so "x_a"
+    names nothing."""
+    ours, theirs = criterion_key.removeprefix("x_"), gold_key.removeprefix("x_")
+    if ours == theirs or min(len(ours), len(theirs)) < 3:
+        return False
+    if ours.startswith(theirs) or theirs.startswith(ours):
+        return True
+    return any(word.startswith(theirs) for word in ours.split("_")[1:]) or any(
+        word.startswith(ours) for word in theirs.split("_")[1:]
+    )
 
 
 def evaluate_gold(
