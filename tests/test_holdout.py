@@ -61,16 +61,44 @@ HOLDOUT4 = REPO / "tests" / "data" / "holdout4"
 def test_the_fourth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                        criteria_right: int,
                                                        statuses_right: int):
+    _assert_figures_held(HOLDOUT4, 29, trial, trial_id, criteria_right, statuses_right)
+
+
+def _assert_figures_held(folder: Path, patients: int, trial: Path, trial_id: str,
+                         criteria_right: int, statuses_right: int) -> None:
+    """The hold-out in `folder` still reaches the criterion and status counts it was held
+    at, calls no gold-ineligible patient eligible and keeps every evidence span exact."""
     result = subprocess.run(
-        [MATCHER, "eval", "--gold", str(HOLDOUT4 / "gold.jsonl"), "--notes",
-         str(HOLDOUT4 / "notes.jsonl"), "--trial", str(trial), "--trial-id", trial_id,
+        [MATCHER, "eval", "--gold", str(folder / "gold.jsonl"), "--notes",
+         str(folder / "notes.jsonl"), "--trial", str(trial), "--trial-id", trial_id,
          "--as-of", "2026-11-20", "--format", "json", "--no-model"],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["patients"] == 29
+    assert report["patients"] == patients
     assert round(report["criterion_accuracy"] * report["criterion_total"]) >= criteria_right
-    assert round(report["status_accuracy"] * 29) >= statuses_right
+    assert round(report["status_accuracy"] * patients) >= statuses_right
     assert report["gold_ineligible_called_eligible"] == []
     assert report["evidence_exact"] == report["evidence_spans"]
+
+
+HOLDOUT5 = REPO / "tests" / "data" / "holdout5"
+
+
+# The fifth hold-out (an Indian and Gulf paediatric service with templated EHR text: HL7 OBX
+# segments, lakh/cumm and Hb%, "12 yr/F" ages, checkbox histories; tests/data/holdout5/
+# README.md). Its first, blind measurement before any fix was 0.7747 / 0.5385 (NCT06904729)
+# and 0.7363 / 0.5385 (HO-LN-7). The floors are the figures reached after the issue-15
+# round-2 fixes. HO-LN-7's infection item ("Active infection requiring intravenous
+# anti-infective treatment ...") is left unread, which keeps 8 patients at "possible":
+# status is held at 18 of 26 there, and nobody is called eligible wrongly.
+@pytest.mark.parametrize(
+    ("trial", "trial_id", "criteria_right", "statuses_right"),
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 546, 26),
+     (HOLDOUT5 / "trial_HO-LN-7.txt", "HO-LN-7", 338, 18)],
+)
+def test_the_fifth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
+                                                      criteria_right: int,
+                                                      statuses_right: int):
+    _assert_figures_held(HOLDOUT5, 26, trial, trial_id, criteria_right, statuses_right)

@@ -50,8 +50,11 @@ _AGE_RES = (
         rf"(?=[zotfsen])\b(?P<w>{'|'.join(_AGE_WORDS)})[\s-]+(?:years?|yrs?)[\s-]+old\b", re.I
     ),
     re.compile(r"(?=\d)\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I),
+    # "(> 4 yrs)", "for < 2 yrs": a compared number of years is a duration, not an age.
+    # "12 yr/F", "15 yrs / M": the age, then the sex after a slash.
     re.compile(
-        r"(?=\d)\b(?P<n>\d{1,2})\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)(?=[\s,.;:)]|$)"
+        r"(?=\d)(?<![<>≤≥])(?<![<>≤≥]\s)\b(?P<n>\d{1,2})\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)"
+        r"(?=[\s,.;:)]|\s*/\s*[MF]\b|$)"
         r"(?!\s*(?:ago|of|on|since|duration|history))",
         re.I,
     ),
@@ -63,10 +66,15 @@ _AGE_RES = (
         r"(?:years?|yrs?)\b(?!\s*(?:ago|of|since|duration|history|with|after|before|later))",
         re.I,
     ),
+    # "16/M", "9/F": age and sex as Indian and Gulf notes head them. The sex is a capital
+    # M or F standing alone, and no digit, slash, point or colon touches the number, so
+    # dates ("12/03"), times and fractions are not read.
+    re.compile(r"(?=\d)(?<![\d/.:-])\b(?P<n>\d{1,2})\s?/\s?(?-i:[MF])(?![\w/])"),
 )
 # Words one of which every match of the pattern beside it holds (matcher.nlp.cues): a
 # note without them is not scanned for it ("years old", "aged", "DOB" are rare in notes).
-_AGE_CUES = (("old",), ("old",), None, ("age",), ("male", "boy", "girl", "man", "patient"))
+_AGE_CUES = (("old",), ("old",), None, ("age",), ("male", "boy", "girl", "man", "patient"),
+             None)
 _DOB_RE = re.compile(
     r"(?=[db])\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
 )

@@ -151,6 +151,13 @@ _ABBREVIATIONS_WITH_DOT = frozenset(
         "b.i.d",
         "t.i.d",
         "q.d",
+        # Indian prescription prefixes: "Inj. Rituximab 500 mg", "Tab. MMF 500 mg BD" and
+        # the honorific "Kum." open a drug or a name, never end a sentence.
+        "inj",
+        "tab",
+        "cap",
+        "syp",
+        "kum",
     }
 )
 

@@ -234,6 +234,8 @@ _BARE_YEAR_IN_TEXT = re.compile(
 _YEAR_LEAD = re.compile(
     r"(?:\b(?:in|since|from|until|till|by|during|circa|around|before|after|diagnosed|dx)"
     r"\s{1,3}(?:(?:early|mid|late)[\s-]{1,2})?"
+    # a procedure then its year: "bx 2025 outside", "renal transplant 2019", "rebiopsy 2024"
+    r"|\b(?:re-?)?(?:biops(?:y|ies)|bx)\s{1,3}|\btransplant(?:ation|ed)?\s{1,3}"
     r"|\b(?:early|mid|late)[\s-]{1,2}"
     r"|\b(?:summer|spring|fall|autumn|winter|end|beginning|start|middle)\s{1,2}of\s{1,2})$",
     _I,

@@ -51,7 +51,13 @@ _REGIMEN = re.compile(
     r"bid|tds|tid|od|induction|maintenance|pulses?)\b",
     re.I,
 )
-_SINGLE_DOSE = re.compile(r"\b(given|received|administered|infusion|injection|dose)\b", re.I)
+# "Inj." is how Indian charts write an injection: "Inj. Rituximab 500 mg on 01/03 and 15/03";
+# "x 2 doses on 01/03/26 and 15/03/26" gives each dose its day.
+_SINGLE_DOSE = re.compile(
+    r"\b(given|received|administered|infusion|injection|inj|dose|"
+    r"doses(?=\s+(?:given\s+)?on\s+\d{1,2}[/.-]\d{1,2}))\b",
+    re.I,
+)
 _ONGOING = re.compile(
     r"\b(since|for\s+(?:the\s+)?(?:past|last)?|currently|continue[sd]?|"
     r"ongoing|maintenance|daily|weekly|monthly)\b",
@@ -559,7 +565,18 @@ def _recap(ctx: _Context, span: Span, attrs: dict, item_lo: int, item_hi: int) -
         return False
     if attrs.get("dose") or attrs.get("since_onset"):
         return False
+    if _PAST_COURSE_BEFORE.search(ctx.text, max(item_lo, span.start_char - 20), span.start_char):
+        return True  # "post Euro-Lupus, on MMF": the course is over, MMF is the one given
     return not _GIVEN_NOW.search(ctx.text, item_lo, item_hi)
+
+
+# A course named as over, right before the drug: "post Euro-Lupus", "s/p IV CYC",
+# "status post rituximab", "after completing cyclophosphamide".
+_PAST_COURSE_BEFORE = re.compile(
+    r"(?:\bpost|\bs/p|\bstatus\s+post|\bafter\s+(?:completing|completion\s+of)|"
+    r"\bcompleted)\s+(?:(?:the|a|her|his)\s+)?(?:(?:IV|i\.v\.|intravenous|oral)\s+)?$",
+    re.I,
+)
 
 
 # A medication chart's status cell: "| Lenograstim 263 mcg SC | held |".
@@ -601,7 +618,17 @@ def _listed_doses(ctx: _Context, finding: Finding, hi: int) -> Iterable[Finding]
 
 # "Not on any immunosuppressant" says nothing of the past unless the words reach back:
 # "not on any immunosuppressants till date" is treatment-naive, "not on any now" is not.
-_CURRENT_ONLY = re.compile(r"\bnot\s+(?:currently\s+)?(?:on|taking|receiving)\b", re.I)
+# "not on", and "no immunosuppression at present": a state of now, not a history of never.
+_CURRENT_ONLY = re.compile(
+    r"\bnot\s+(?:currently\s+)?(?:on|taking|receiving)\b|"
+    r"\b(?:at\s+present|presently|currently|at\s+the\s+moment|right\s+now)\b",
+    re.I,
+)
+# "No other immunosuppressant given": the negation spares one already named. "Steroids or
+# other immunosuppressants" (both negated) is no such exception.
+_OTHER_BEFORE = re.compile(
+    r"\b(?:no|nor|without|not\s+(?:\w+\s+)?any)\s+(?:other|further|additional|more)\s+$", re.I
+)
 _EVER = re.compile(
     r"\b(?:to|till|until)\s+date\b|\bso\s+far\b|\byet\b|\bever\b|\buntil\s+now\b|"
     r"\bprior\b|\bprevious(?:ly)?\b|\bbefore\b",
@@ -620,6 +647,8 @@ def _naive_by_negated_class(ctx: _Context, span: Span, lo: int, hi: int) -> bool
     negated sub-class, "no calcineurin inhibitor", is not naivety), and no exception may
     name one ("no immunosuppression other than oral prednisolone")."""
     if span._.assertion != "negated":
+        return False
+    if _OTHER_BEFORE.search(ctx.text, max(lo, span.start_char - 30), span.start_char):
         return False
     global_classes = [
         c

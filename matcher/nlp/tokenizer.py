@@ -39,7 +39,18 @@ _EXTRA_SUFFIXES = (r"(?<=[A-Z+\]\)])\.$", r"(?<=\d:\d\d)\.$", r"(?<=[A-Za-z0-9][
 
 
 # "ECOG=2", "ALC:1800", "Hb=98": a name glued to its value by = or :.
-_EXTRA_INFIXES = (r"(?<=[A-Za-z#])[=:](?=[<>]?\d)",)
+_EXTRA_INFIXES = (
+    r"(?<=[A-Za-z#])[=:](?=[<>]?\d)",
+    # HL7 v2 result segments: "OBX|4|NM|HGB^Haemoglobin||10.9|g/dL|11.5-15.5|L": the field
+    # bar and the component caret between a code and its text are separators, so the
+    # analyte's name, its value and its unit are tokens of their own.
+    # A trailing coding-system component ("718-7^Hemoglobin^LN|": LN is LOINC) stays one
+    # token with its caret, so it is never read as a word of the note (LN: lupus nephritis).
+    r"\^[A-Z0-9]{1,8}(?=\|)",
+    r"\|",
+    r"(?<=[A-Za-z0-9#])\^(?=[A-Za-z])",
+    r"(?<=[A-Za-z0-9])[)\]](?=\|)",  # "ALT^ALT (SGPT)||24": the bracket closes the name
+)
 
 
 def clinical_tokenizer(nlp: Language) -> Tokenizer:

@@ -63,7 +63,14 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "cells/cmm", "cells/cumm", "cell/ul", "per/ul", "perul", "/cu.mm", "cells/cu.mm",
         "cell/mm3", "cell/mm^3", "cell/cmm",
     ),
-    "g/dL": ("g/dl", "gm/dl", "g/100ml", "gm/100ml", "gr/dl"),
+    # "Hb 9.8 gm%": grams per 100 mL, the g/dL of Indian and older British reports
+    "g/dL": ("g/dl", "gm/dl", "g/100ml", "gm/100ml", "gr/dl", "g%", "gm%", "gms%", "g/%"),
+    # A lakh is 100,000 (South Asian numbering): "Plt 1.8 lakh/cumm" is 180,000/uL, i.e.
+    # 180 x10^9/L; "2.5 lakhs" alone is written of platelets per cumm.
+    "lakh/uL": ("lakh/cumm", "lakhs/cumm", "lakh/cmm", "lakhs/cmm", "lakh/mm3", "lakhs/mm3",
+                "lakh/mm^3", "lakh/ul", "lakhs/ul", "lakh/cu.mm", "lakhs/cu.mm", "lac/cumm",
+                "lacs/cumm", "lac/cmm", "lacs/cmm", "lac/mm3", "lakh", "lakhs", "lac", "lacs",
+                "lakhcells/cumm", "lakhcells/ul"),
     "g/L": ("g/l", "gm/l", "gr/l"),
     "mg/dL": ("mg/dl", "mg/100ml", "mgs/dl"),
     "mg/L": ("mg/l",),
@@ -182,6 +189,7 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
     "count": {
         "x10^9/L": _Conversion(_f(1), "x10^9/L"),
         "/uL": _Conversion(_f(1, 1000), "x10^9/L"),  # ALC 1200/mm³ = 1.2 x10^9/L
+        "lakh/uL": _Conversion(_f(100), "x10^9/L"),  # Plt 1.8 lakh/cumm = 180 x10^9/L
     },
     "hemoglobin": {
         "g/L": _Conversion(_f(1), "g/L"),

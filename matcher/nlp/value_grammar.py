@@ -30,7 +30,11 @@ _LEAD = (
     r"climbed|come\s+down|gone\s+up|gone\s+down|crept\s+up)\s+to\b|"
     r"\b(?:remains?|remained|stays?|stayed)\s+[a-z]+\s+at\b|"
     # an EHR table's cell border: "| Lymphocytes | 0.74 | 10*9/L |"
-    r"\|)\s*)*"
+    r"\||"
+    # an HL7 result's coding-system component after the name: "718-7^Hemoglobin^LN||112"
+    r"\^[A-Z0-9]{1,8}(?=\|)|"
+    # "CREA^Creatinine serum||0.62": the specimen after the name, without a comma
+    r"\bserum\b)\s*)*"
 ).replace("{eq}", r"ckd[-\s]?epi(?:[-\s]?20(?:09|21))?|mdrd|cockcroft[-\s]+(?:and\s+|&\s*)?gault|"
           r"(?:bedside\s+)?schwartz")
 _VALUE_RE = re.compile(

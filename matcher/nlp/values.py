@@ -219,18 +219,28 @@ def _lab_value(
         cursor += flag.end()
     ref_low = ref_high = None
     ref_text: str | None = None
-    ref = _REF_RE.match(ctx.text[cursor:limit]) or _BARE_RANGE.match(ctx.text[cursor:limit])
+    # In a bar-delimited row (an HL7 OBX segment: value|unit|range|flag) the range is
+    # the next field: "...|10.9|g/dL|11.5-15.5|L", one bound alone included ("|<21|").
+    bar = _FIELD_BAR.match(ctx.text, cursor, limit)
+    ref_at = bar.end() if bar else cursor
+    rest = ctx.text[ref_at:limit]
+    ref = _REF_RE.match(rest) or _BARE_RANGE.match(rest) or (bar and _BOUND_CELL.match(rest))
     if ref:
         comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
-        parsed = (
-            parse_reference_range(_comma_to_point(ref.group(0)) if comma else ref.group(0))
-            if "lo" not in ref.groupdict()
-            else (float(ref.group("lo")), float(ref.group("hi")))
-        )
+        groups = ref.groupdict()
+        if "cmp" in groups:
+            bound = float(ref.group("num"))
+            parsed = (None, bound) if ref.group("cmp") in "<≤" else (bound, None)
+        elif "lo" in groups:
+            parsed = (float(ref.group("lo")), float(ref.group("hi")))
+        else:
+            parsed = parse_reference_range(
+                _comma_to_point(ref.group(0)) if comma else ref.group(0)
+            )
         if parsed:
             ref_low, ref_high = parsed
             ref_text = ref.group(0)
-            cursor += ref.end()
+            cursor = ref_at + ref.end()
     if unit_text is None:
         column = _unit_column(concept, ctx.text[cursor:limit], ref_high is not None)
         if column is not None:
@@ -294,6 +304,8 @@ def _lab_value(
     )
 
 
+# The field bar of a bar-delimited row, with the empty fields after it ("||").
+_FIELD_BAR = re.compile(r"[ \t]*\|[ \t|]*")
 # A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".
 _BOUND_CELL = re.compile(r"^\s*(?P<cmp>[<≤>≥])=?\s*(?P<num>\d+(?:\.\d+)?)(?!\d|\.\d|,\d)")
 

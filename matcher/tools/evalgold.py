@@ -119,7 +119,15 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[str, Criterion]:
-    """Gold key -> criterion: equal semantic keys first, then the rest in registry order."""
+    """Gold key -> criterion: equal semantic keys first; then a gold key that is the
+    start of exactly one criterion's key or of one of its words, or the other way round
+    ("x_preg" and "x_pregnancy", "x_inf" and "x_hosp_inf"); then registry order.
+
+    Registry order is kept as order, not as a queue: a gold key left over takes the first
+    free criterion of its type after the criterion of the gold key before it. The reader
+    may split one registry item into two criteria ("solid organ or haematopoietic stem
+    cell transplantation" gives x_tx and x_hsct); a plain queue then handed every later
+    gold key the criterion of the item before its own (x_liver met x_hsct)."""
     mapping: dict[str, Criterion] = {}
     used: set[str] = set()
     by_key = {}
@@ -129,17 +137,47 @@ def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[
         if key in by_key and by_key[key].id not in used:
             mapping[key] = by_key[key]
             used.add(by_key[key].id)
-    remaining = [c for c in criteria if c.id not in used]
     for key in gold_keys:
         if key in mapping:
             continue
-        want_exclusion = key.startswith("x_")
-        for criterion in remaining:
-            if (criterion.type == "exclusion") == want_exclusion and criterion.id not in used:
-                mapping[key] = criterion
-                used.add(criterion.id)
-                break
+        starts = [c for c in criteria if c.id not in used and _same_type(c, key)
+                  and _one_starts_the_other(c.key, key)]  # fmt: skip
+        if len(starts) == 1:
+            mapping[key] = starts[0]
+            used.add(starts[0].id)
+    position = {criterion.id: index for index, criterion in enumerate(criteria)}
+    after = -1
+    for key in gold_keys:
+        if key in mapping:
+            after = position[mapping[key].id]
+            continue
+        free = [c for c in criteria if c.id not in used and _same_type(c, key)]
+        later = [c for c in free if position[c.id] > after]
+        chosen = (later or free or [None])[0]
+        if chosen is not None:
+            mapping[key] = chosen
+            used.add(chosen.id)
+            after = position[chosen.id]
     return mapping
+
+
+def _same_type(criterion: Criterion, gold_key: str) -> bool:
+    """Gold keys of exclusions start with "x_"; every other key is an inclusion's."""
+    return (criterion.type == "exclusion") == gold_key.startswith("x_")
+
+
+def _one_starts_the_other(criterion_key: str, gold_key: str) -> bool:
+    """ "x_preg" starts "x_pregnancy", "x_inf" is a word of "x_hosp_inf": the same name cut
+    short, or one word of a longer name. At least three letters must be shared, so "x_a"
+    names nothing."""
+    ours, theirs = criterion_key.removeprefix("x_"), gold_key.removeprefix("x_")
+    if ours == theirs or min(len(ours), len(theirs)) < 3:
+        return False
+    if ours.startswith(theirs) or theirs.startswith(ours):
+        return True
+    return any(word.startswith(theirs) for word in ours.split("_")[1:]) or any(
+        word.startswith(ours) for word in theirs.split("_")[1:]
+    )
 
 
 def evaluate_gold(
