@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "matcher.criteria": 2,
     "matcher.judge": 3,  # timeline, evaluation, ranking, the eligibility model
     "matcher.store": 4,  # the database, ingest, CSV output
+    "matcher.interchange": 4,  # FHIR and OMOP readers: items for the store's loader
     "matcher.review": 5,  # criteria review and protocol versions, under the API
     "matcher.api": 5,
     "matcher.jobs": 6,  # nightly, the embedded and Spark engines
@@ -128,6 +129,21 @@ def test_no_module_imports_a_higher_layer_beyond_the_known_debts():
     assert not new, f"upward imports (lower layers never import higher ones): {new}"
     paid = sorted(KNOWN_UPWARD - upward)
     assert not paid, f"no longer imported: remove from KNOWN_UPWARD: {paid}"
+
+
+def test_interchange_imports_only_the_model_and_the_store():
+    """The FHIR and OMOP readers turn exports into the store's inputs: they take the
+    vocabulary's codes as an argument rather than load the NLP (issue 18)."""
+    allowed = ("matcher.model", "matcher.errors", "matcher.store", "matcher.interchange")
+    graph = import_graph()
+    stray = sorted(
+        (a, b)
+        for a, targets in graph.items()
+        if a.startswith("matcher.interchange")
+        for b in targets
+        if not any(b == p or b.startswith(p + ".") for p in allowed)
+    )
+    assert not stray, f"interchange imports beyond the model and the store: {stray}"
 
 
 def test_no_import_circle_beyond_the_known_debts():

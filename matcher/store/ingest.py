@@ -317,7 +317,9 @@ def _jsonl_records(path: Path, fh: BinaryIO) -> Iterator[_Record | Reject]:
         yield _Record(number, obj, raw)
 
 
-def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
+def _csv_records(
+    path: Path, fh: BinaryIO, required: tuple[str, ...], delimiter: str = ","
+) -> Iterator[_Record | Reject]:
     name = file_label(path)
     pending: list[bytes] = []  # the physical lines of the record being read
 
@@ -329,7 +331,7 @@ def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]) -> Iterato
             text = raw.decode("utf-8", "surrogateescape")
             yield text.removeprefix("\ufeff") if number == 1 else text
 
-    reader = csv.reader(lines())
+    reader = csv.reader(lines(), delimiter=delimiter)
     header: list[str] | None = None
     consumed = 0  # physical lines read so far: the next record starts on consumed + 1
     while True:
@@ -418,6 +420,38 @@ def _json_type(obj: Any) -> str:
     if isinstance(obj, bool):
         return "boolean"
     return "number"
+
+
+def read_table(
+    path: str | Path, required: tuple[str, ...], *, delimiter: str = ","
+) -> Iterator[tuple[int, dict[str, str], bytes] | Reject]:
+    """The data rows of a delimited table with a header (an OMOP CDM table export) by the
+    rules of a note CSV: the header must name `required` (else ConfigurationError), its
+    names are lower-cased, a row that is not UTF-8 or has the wrong number of fields is a
+    Reject, and each other row comes as (first physical line, fields, raw bytes)."""
+    path = Path(path)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot read the file: {exc.strerror or exc}", file=str(path)
+        ) from exc
+    with fh:
+        for item in _csv_records(path, fh, required, delimiter):
+            yield item if isinstance(item, Reject) else (item.line, item.fields, item.raw)
+
+
+def note_row(
+    file: str, line: int, fields: dict[str, Any], run_date: dt.date, raw: bytes = b""
+) -> Row:
+    """A note row from `fields` (patient_id, note_id, note_date, text, and optionally
+    note_type, birth_date, sex) by exactly the checks a JSONL or CSV note row gets, for
+    readers of other exports (an OMOP note table). A bad row raises InputRowError whose
+    detail is the reject reason (it never quotes a value)."""
+    try:
+        return _note_row(file, _Record(line, fields, raw), run_date)
+    except _BadRow as exc:
+        raise InputRowError(str(exc)) from None
 
 
 # --- validating ---------------------------------------------------------------------------
