@@ -196,11 +196,61 @@ def _migration_4_review(db: Database) -> None:
     review_tables.create(db)
 
 
+# The provenance of a notes row that is not a note but a coded record (FHIR Observation,
+# OMOP measurement) put on the timeline: its text is the evidence line, never parsed.
+STRUCTURED = "structured"
+
+
+def _migration_coded_facts(db: Database) -> None:
+    """Coded facts (issue 18; numbered 6 in the round's plan, after issue 16's step 5): each
+    FHIR resource or OMOP row as exported, in `coded_facts`, whether or not it reached the
+    timeline (`outcome`: "timeline", "unmapped", "unit", "undated"), so an unknown code is
+    kept and counted, never guessed. One that reached it is also a `notes` row with
+    provenance "structured" (note_id = its source, "Observation/123"; text = the evidence
+    line "ALT 85 U/L (ref 7-40), 2026-11-02, Observation/123"), so its finding sits on the
+    timeline, in explanations and on the web pages exactly as a note's does. Needs only the
+    tables of step 1."""
+    # Idempotent, like step 3: a file whose version was rewound runs the step again.
+    if "provenance" not in db.table("notes").columns_dict:
+        db.execute("ALTER TABLE notes ADD COLUMN provenance TEXT")  # NULL: a note
+    if db.table("coded_facts").exists():
+        return
+    db.table("coded_facts").create(
+        {
+            "source": str,  # "Observation/123", "measurement 4567"
+            "patient_id": str,
+            "file": str,
+            "line": int,
+            "code_system": str,
+            "code": str,
+            "concept": str,
+            "date": str,
+            "value": str,  # JSON text, as findings.value
+            "unit": str,
+            "ref_low": float,
+            "ref_high": float,
+            "display": str,
+            "status": str,
+            "attrs": str,  # JSON
+            "outcome": str,
+            "reason": str,
+            "content_hash": str,
+            "loaded_at": str,
+        },
+        pk="source",
+        not_null=["patient_id", "code_system", "code", "outcome", "content_hash"],
+        foreign_keys=[("patient_id", "patients", "patient_id")],
+    )
+    db.table("coded_facts").create_index(["patient_id"])
+    db.table("coded_facts").create_index(["outcome"])
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
     _migration_3_web_tables,
     _migration_4_review,
+    _migration_coded_facts,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -556,6 +606,92 @@ class Store:
             )
             return "changed"
 
+    def put_coded(
+        self, fact: Mapping[str, Any], note: Note | None, findings: Sequence[Finding]
+    ) -> str:
+        """Store one coded record (a `coded_facts` row, keyed by its source) and, when it
+        reached the timeline, its structured notes row and findings; "new", "unchanged" or
+        "changed". The same resource loaded twice is one fact; a changed one replaces its
+        old record, notes row and findings. A source already stored for another patient
+        raises InputRowError, as a note id does."""
+        source, patient_id = fact["source"], fact["patient_id"]
+        digest = hashlib.sha256(
+            json.dumps([fact, note.text if note else None], sort_keys=True, default=str).encode(
+                "utf-8", "surrogatepass"
+            )
+        ).hexdigest()
+        with self.transaction():
+            old = self.db.execute(
+                "SELECT patient_id, content_hash FROM coded_facts WHERE source = ?", [source]
+            ).fetchone()
+            clash = old[0] if old and old[0] != patient_id else None
+            if clash is None and note is not None:
+                row = self.db.execute(
+                    "SELECT patient_id FROM notes WHERE note_id = ?", [note.note_id]
+                ).fetchone()
+                clash = row[0] if row and row[0] != patient_id else None
+            if clash is not None:
+                raise InputRowError(
+                    f"source is already stored for patient {clash!r}",
+                    field="id",
+                    received=source,
+                    expected=f"a resource id not used by another patient than {patient_id!r}",
+                )
+            if old and old[1] == digest:
+                return "unchanged"
+            self._drop_coded(source)
+            self.db.execute(
+                "INSERT INTO patients (patient_id) VALUES (?) ON CONFLICT DO NOTHING", [patient_id]
+            )
+            row = {**fact, "content_hash": digest, "loaded_at": _now()}
+            row["value"] = json.dumps(row.get("value"))
+            row["attrs"] = json.dumps(row.get("attrs") or {}, sort_keys=True, default=str)
+            self.db.table("coded_facts").insert(row)
+            if note is not None:
+                self.db.execute(
+                    "INSERT INTO notes (note_id, patient_id, note_date, note_type, text, "
+                    "content_hash, parsed_version, ingested_at, provenance) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [note.note_id, patient_id, note.note_date.isoformat(), note.note_type,
+                     note.text, digest, STRUCTURED, _now(), STRUCTURED],
+                )  # fmt: skip
+                self.db.conn.executemany(
+                    _FINDING_INSERT,
+                    [[r[c] for c in _FINDING_COLUMNS] for r in
+                     (_finding_row(f, patient_id) for f in findings)],
+                )  # fmt: skip
+            return "changed" if old else "new"
+
+    def drop_coded(self, source: str, patient_id: str) -> bool:
+        """Remove a coded record, its notes row and findings (a resource now marked
+        entered-in-error); True when there was one. Another patient's is left alone."""
+        with self.transaction():
+            old = self.db.execute(
+                "SELECT patient_id FROM coded_facts WHERE source = ?", [source]
+            ).fetchone()
+            if old is None or old[0] != patient_id:
+                return False
+            self._drop_coded(source)
+            return True
+
+    def _drop_coded(self, source: str) -> None:
+        structured = self.db.execute(
+            "SELECT 1 FROM notes WHERE note_id = ? AND provenance = ?", [source, STRUCTURED]
+        ).fetchone()
+        if structured:
+            self.db.execute("DELETE FROM findings WHERE note_id = ?", [source])
+            self.db.execute("DELETE FROM notes WHERE note_id = ?", [source])
+        self.db.execute("DELETE FROM coded_facts WHERE source = ?", [source])
+
+    def coded_facts(self, patient_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored coded records (value and attrs decoded), by source."""
+        where, params = ("WHERE patient_id = ?", [patient_id]) if patient_id else ("", [])
+        rows = list(self.db.query(f"SELECT * FROM coded_facts {where} ORDER BY source", params))
+        for r in rows:
+            r["value"] = json.loads(r["value"]) if r["value"] else None
+            r["attrs"] = json.loads(r["attrs"]) if r["attrs"] else {}
+        return rows
+
     def notes_to_parse(self, pipeline_version: str) -> Iterator[Note]:
         """Notes never parsed, or parsed by another pipeline version, in note id order.
 
@@ -565,7 +701,8 @@ class Store:
         after = ""
         while True:
             page = self._notes(
-                "note_id > ? AND (parsed_version IS NULL OR parsed_version != ?)",
+                "note_id > ? AND (parsed_version IS NULL OR parsed_version != ?) "
+                "AND provenance IS NULL",
                 [after, pipeline_version],
                 order="note_id",
                 limit=_NOTE_CHUNK,
@@ -577,7 +714,8 @@ class Store:
 
     def count_notes_to_parse(self, pipeline_version: str) -> int:
         rows = self.db.execute(
-            "SELECT count(*) FROM notes WHERE parsed_version IS NULL OR parsed_version != ?",
+            "SELECT count(*) FROM notes "
+            "WHERE (parsed_version IS NULL OR parsed_version != ?) AND provenance IS NULL",
             [pipeline_version],
         ).fetchone()
         return int(rows[0])

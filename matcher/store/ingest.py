@@ -102,6 +102,16 @@ class IngestReport:
     rejects: list[Reject] = field(default_factory=list)
     patients: int = 0  # rows loaded from the --patients file
     parse_failed: list[str] = field(default_factory=list)  # note ids the parser raised on
+    # Coded facts (FHIR, OMOP; matcher.interchange.load): read, and by outcome ("timeline",
+    # "unmapped", "undated"), by store outcome ("new", "changed", "unchanged"), unmapped
+    # codes ("http://loinc.org|9999-9": n), values left out by reason (an unknown unit),
+    # records skipped by status ("entered-in-error": n).
+    facts: int = 0
+    fact_outcomes: dict[str, int] = field(default_factory=dict)
+    fact_loads: dict[str, int] = field(default_factory=dict)
+    unmapped_codes: dict[str, int] = field(default_factory=dict)
+    values_left_out: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 class _BadRow(Exception):
