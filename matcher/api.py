@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,12 +155,19 @@ def explain(trial: Trial, store: Any, patient_id: str, as_of: dt.date) -> Patien
     return evaluate_patient(trial, patient, findings, store.note_dates(), as_of)
 
 
+# Input formats of `ingest` and `nightly --source`: "auto" tells each file by its content.
+INPUT_FORMATS = ("auto", "notes", "fhir")
+
+
 def ingest(
     paths: Sequence[str | Path],
     store: Any,
     patients_file: str | Path | None = None,
     on_progress: Any = None,
+    fmt: str = "auto",
 ) -> Any:
+    """Load note exports (JSONL/CSV) and FHIR R4 files (Bundles, NDJSON) into `store`, then
+    parse the notes. `fmt`: "auto" (by content), "notes" or "fhir" (every file)."""
     from matcher.store.ingest import ingest_files
 
     note_parser = parser()
@@ -174,7 +182,37 @@ def ingest(
         parse=parse,
         pipeline_version=note_parser.version,
         on_progress=on_progress,
+        other_format=interchange_loader(fmt),
     )
+
+
+def interchange_loader(fmt: str = "auto", today: dt.date | None = None) -> Any:
+    """The store's OtherFormat hook for `fmt`: loads a FHIR file through the FHIR reader and
+    the interchange loader and returns True; returns False for a note export (or None
+    when `fmt` is "notes": every file is a note export)."""
+    from matcher.errors import ConfigurationError
+
+    if fmt not in INPUT_FORMATS:
+        raise ConfigurationError(f"unknown input format {fmt!r}", field="--format",
+                                 expected=" or ".join(INPUT_FORMATS))  # fmt: skip
+    if fmt == "notes":
+        return None
+    from matcher.interchange.fhir import FhirReader, looks_like_fhir
+    from matcher.interchange.load import load_items
+
+    reader = FhirReader(vocabulary(), today=today)
+
+    def load(store: Any, path: Path, report: Any) -> bool:
+        if path.is_dir() or not (fmt == "fhir" or looks_like_fhir(path)):
+            return False
+        before = Counter(reader.ignored)
+        load_items(store, reader.read(path), report, vocabulary=vocabulary())
+        for kind, n in (reader.ignored - before).items():
+            key = f"resourceType {kind}"  # read and counted, not loaded: Encounter, ...
+            report.skipped[key] = report.skipped.get(key, 0) + n
+        return True
+
+    return load
 
 
 def result_to_json(

@@ -74,22 +74,51 @@ def cli() -> None:
     default=None,
     help="Separate demographics file (patient_id, birth_date, sex).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(api.INPUT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format: auto tells each file by its content; notes (JSONL/CSV), fhir (R4 "
+    "Bundles or NDJSON).",
+)
 @DB_OPTION
-def ingest(files: tuple[Path, ...], patients_file: Path | None, db: str | None) -> None:
-    """Load note exports (JSONL or CSV) and parse them into findings."""
+def ingest(
+    files: tuple[Path, ...], patients_file: Path | None, fmt: str, db: str | None
+) -> None:
+    """Load note exports (JSONL or CSV) or FHIR R4 files and parse them into findings."""
     store = _store(db, create=True)
-    report = api.ingest(list(files), store, patients_file=patients_file)
+    report = api.ingest(list(files), store, patients_file=patients_file, fmt=fmt)
     click.echo(
         f"ingested {report.rows} rows from {len(report.files)} file(s): {report.new} new, "
         f"{report.changed} changed, {report.unchanged} unchanged; parsed {report.parsed} "
         f"note(s); rejected {report.rejected} row(s)"
         + (f"; parser failed on {len(report.parse_failed)} note(s)" if report.parse_failed else "")
     )
+    if report.facts or report.skipped:
+        click.echo(_coded_summary(report))
     for reject in report.rejects:
         click.echo(f"  rejected {reject.file}:{reject.line}: {reject.reason}", err=True)
     for note_id in report.parse_failed:
         # Loaded without findings, and tried again by the next ingest or nightly run.
         click.echo(f"  parser failed on note {note_id}: no findings until it parses", err=True)
+
+
+def _coded_summary(report: Any) -> str:
+    """One line on coded facts: "coded facts 14: 11 on the timeline (9 new, 2 unchanged),
+    2 unmapped, 1 undated; values left out 1; skipped: entered-in-error 1" (counts only:
+    codes and reasons are in the database's coded_facts table)."""
+    outcomes = report.fact_outcomes
+    loads = ", ".join(f"{n} {k}" for k, n in sorted(report.fact_loads.items()))
+    parts = [f"{outcomes.get('timeline', 0)} on the timeline" + (f" ({loads})" if loads else "")]
+    parts += [f"{n} {k}" for k, n in sorted(outcomes.items()) if k != "timeline"]
+    line = f"coded facts {report.facts}: " + ", ".join(parts)
+    if report.values_left_out:
+        line += f"; values left out {sum(report.values_left_out.values())}"
+    if report.skipped:
+        line += "; skipped: " + ", ".join(f"{k} {n}" for k, n in sorted(report.skipped.items()))
+    return line
 
 
 @cli.group()

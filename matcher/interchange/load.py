@@ -16,7 +16,7 @@ completes the load, everything already stored being unchanged).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from matcher.errors import ConfigurationError
@@ -45,6 +45,7 @@ def load_items(
     items: Iterable[InterchangeItem],
     report: IngestReport,
     *,
+    reject: Callable[[Reject], None] | None = None,
     vocabulary: Vocabulary | None = None,
     source: Path | None = None,
 ) -> None:
@@ -53,10 +54,13 @@ def load_items(
     values_left_out, skipped for coded facts). Notes are parsed afterwards by the caller
     (`ingest_files`' parse step), as for JSONL.
 
-    With `source`, a file that turns out mid-way not to be an export is a reject of that
-    file (the nightly job goes on); without it, it is raised.
+    `reject` takes every bad item (default: kept in the store's rejects and the report, as
+    `matcher ingest` does; the nightly job passes its own). With `source`, a file that
+    turns out mid-way not to be an export is a reject of that file (the nightly job goes
+    on); without it, it is raised.
     """
     vocab = vocabulary if vocabulary is not None else load_vocabulary()
+    on_reject = reject or (lambda bad: _reject(store, report, bad))
     stream = iter(items)
     done = False
     while not done:
@@ -68,24 +72,30 @@ def load_items(
                     if source is None:
                         raise
                     reason = f"not an interchange export: {exc.detail}"
-                    _reject(store, report, Reject(str(source), exc.line or 0, reason))
+                    on_reject(Reject(str(source), exc.line or 0, reason))
                     item = None
                 if item is None:
                     done = True
                     break
-                _load_one(store, item, report, vocab)
+                _load_one(store, item, report, vocab, on_reject)
 
 
-def _load_one(store: Store, item: InterchangeItem, report: IngestReport, vocab: Vocabulary) -> None:
+def _load_one(
+    store: Store,
+    item: InterchangeItem,
+    report: IngestReport,
+    vocab: Vocabulary,
+    reject: Callable[[Reject], None],
+) -> None:
     if isinstance(item, Reject):
         report.rows += 1
-        _reject(store, report, item)
+        reject(item)
     elif isinstance(item, Row):
         report.rows += 1
         try:
             outcome = _store_row(store, item.file, item.line, _put_row, item)
         except _BadRow as exc:
-            _reject(store, report, Reject(item.file, item.line, str(exc), item.raw))
+            reject(Reject(item.file, item.line, str(exc), item.raw))
             return
         setattr(report, outcome, getattr(report, outcome) + 1)
     elif isinstance(item, Patient):
@@ -95,11 +105,11 @@ def _load_one(store: Store, item: InterchangeItem, report: IngestReport, vocab: 
             # A Patient item carries no line: the reader rejects what it can see itself;
             # what only the store sees (a birth date after a stored note) is named by id.
             reason = f"patient {item.patient_id!r}: {exc}"
-            _reject(store, report, Reject(source_label(item), 0, reason))
+            reject(Reject(source_label(item), 0, reason))
             return
         report.patients += 1
     elif isinstance(item, CodedFact):
-        _load_fact(store, item, report, vocab)
+        _load_fact(store, item, report, vocab, reject)
     else:  # a reader bug: never silently dropped
         raise TypeError(f"not an interchange item: {type(item).__name__}")
 
@@ -108,24 +118,30 @@ def source_label(patient: Patient) -> str:
     return f"Patient/{patient.patient_id}"
 
 
-def _load_fact(store: Store, fact: CodedFact, report: IngestReport, vocab: Vocabulary) -> None:
+def _load_fact(
+    store: Store,
+    fact: CodedFact,
+    report: IngestReport,
+    vocab: Vocabulary,
+    reject: Callable[[Reject], None],
+) -> None:
     report.facts += 1
     if fact.status in NOT_FACT_STATUSES:
         _count(report.skipped, fact.status or "")
         try:
             _store_row(store, fact.file, fact.line, _drop_fact, fact)
         except _BadRow as exc:
-            _reject(store, report, Reject(fact.file, fact.line, f"{fact.source}: {exc}"))
+            reject(Reject(fact.file, fact.line, f"{fact.source}: {exc}"))
         return
     try:
         placed = on_timeline(fact, vocab)
         outcome = _store_row(store, fact.file, fact.line, _put_fact, placed)
     except _BadRow as exc:
-        _reject(store, report, Reject(fact.file, fact.line, f"{fact.source}: {exc}"))
+        reject(Reject(fact.file, fact.line, f"{fact.source}: {exc}"))
         return
     except (ValueError, TypeError) as exc:  # a value the reader let through: this fact only
         reason = f"{fact.source}: the fact could not be placed ({type(exc).__name__})"
-        _reject(store, report, Reject(fact.file, fact.line, reason))
+        reject(Reject(fact.file, fact.line, reason))
         return
     _count(report.fact_outcomes, placed.outcome)
     _count(report.fact_loads, outcome)

@@ -64,6 +64,11 @@ csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 _T = TypeVar("_T")
 Format = Literal["jsonl", "csv"]
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total or None)
+# A loader for a format the store does not read itself (FHIR, OMOP: matcher.interchange,
+# which imports the store): given a path it loads it into the report and returns True, or
+# returns False to leave it to the JSONL/CSV reader. A folder is offered whole first (an
+# OMOP folder of tables), then each of its files.
+OtherFormat = Callable[["Store", Path, "IngestReport"], bool]
 
 
 @dataclass(frozen=True)
@@ -650,20 +655,23 @@ def ingest_files(
     pipeline_version: str = "none",
     on_progress: Progress | None = None,
     today: dt.date | None = None,
+    other_format: OtherFormat | None = None,
 ) -> IngestReport:
     """Load note files (then a demographics file), then parse every note that needs it.
+    `other_format` loads the files of another format (FHIR, OMOP) instead (OtherFormat).
 
     Loading and parsing commit in batches: a crash loses at most the open batch, and a
     rerun skips what is stored (content hash) and parses what is not yet parsed.
     `today` (default: the machine's date) is the run date no note or birth may be after.
     """
     run_date = today or dt.date.today()
+    paths = list(paths)
     files = expand_paths(paths)  # fail on a mistyped name before anything is written
     if patients_file is not None and not Path(patients_file).is_file():
         raise ConfigurationError("no such file", file=str(patients_file))
     report = IngestReport(files=[str(f) for f in files])
     progress = on_progress or (lambda stage, done, total: None)
-    for path in files:
+    for path in files if other_format is None else _unclaimed(store, paths, report, other_format):
         _load_notes(store, read_rows(path, today=run_date), report, progress)
     if patients_file is not None:
         # After the notes: a dedicated demographics file outranks values on note rows.
@@ -681,6 +689,18 @@ def ingest_files(
         report.rejected,
     )
     return report
+
+
+def _unclaimed(
+    store: Store, paths: Iterable[str | Path], report: IngestReport, other_format: OtherFormat
+) -> Iterator[Path]:
+    """The note files among `paths` that `other_format` did not load itself."""
+    for given in map(Path, paths):
+        if other_format(store, given, report):
+            continue
+        for path in expand_paths([given]) if given.is_dir() else [given]:
+            if path == given or not other_format(store, path, report):
+                yield path
 
 
 def _reject(store: Store, report: IngestReport, reject: Reject) -> None:
