@@ -81,13 +81,14 @@ def cli() -> None:
     default="auto",
     show_default=True,
     help="Input format: auto tells each file by its content; notes (JSONL/CSV), fhir (R4 "
-    "Bundles or NDJSON).",
+    "Bundles or NDJSON), omop (CDM v5.4: a folder of table CSVs or a SQLite file).",
 )
 @DB_OPTION
 def ingest(
     files: tuple[Path, ...], patients_file: Path | None, fmt: str, db: str | None
 ) -> None:
-    """Load note exports (JSONL or CSV) or FHIR R4 files and parse them into findings."""
+    """Load note exports (JSONL or CSV), FHIR R4 files or OMOP CDM exports and parse them
+    into findings."""
     store = _store(db, create=True)
     report = api.ingest(list(files), store, patients_file=patients_file, fmt=fmt)
     click.echo(

@@ -435,8 +435,6 @@ class _Reader:
             # OMOP table, never the patient's data; cut to the length of a code.
             code_system = SOURCE_SYSTEM
             code = (fields.get(spec.source_field) or "").strip()[:MAX_SOURCE_VALUE]
-        if concept is None:
-            self.counts[f"unmapped {table}"] += 1
         value: float | str | None = None
         unit = ref_low = ref_high = None
         if table == "measurement":
