@@ -92,6 +92,11 @@ class PatientStatus(StrEnum):
     INELIGIBLE = "ineligible"
 
 
+# A coded record's provenance (matcher.interchange): its finding's date_source, its notes
+# row's provenance and note_type.
+STRUCTURED = "structured"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One dated, coded fact read from one note.
@@ -114,7 +119,9 @@ class Finding:
     value: float | str | None = None
     unit: str | None = None
     date: dt.date | None = None
-    date_source: str = "note"  # "note" (took the note's date), "text", "heading", "relative"
+    # "note" (took the note's date), "text", "heading", "relative"; STRUCTURED for a coded
+    # record's finding (FHIR, OMOP), whose note_id is the record's source ("Observation/123")
+    date_source: str = "note"
     raw_value: str | None = None
     raw_unit: str | None = None
     ref_low: float | None = None

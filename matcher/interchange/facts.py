@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from matcher.interchange.records import CodedFact
-from matcher.model import Assertion, Finding, Note
+from matcher.model import STRUCTURED, Assertion, Finding, Note
 from matcher.nlp.units import normalize
 from matcher.nlp.vocab import Concept, Vocabulary
 
-PROVENANCE = "structured"
-DATE_SOURCE = "structured"  # Finding.date_source: the record's own date
-NOTE_TYPE = "structured"
+PROVENANCE = DATE_SOURCE = NOTE_TYPE = STRUCTURED
 # Statuses under which a record is no fact at all (FHIR Observation/Procedure/Medication*):
 # the loader skips and counts it, and removes a fact stored from an earlier version.
 NOT_FACT_STATUSES = frozenset({"entered-in-error", "cancelled", "not-done"})

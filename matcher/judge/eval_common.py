@@ -73,10 +73,36 @@ def _result(
     # written, and a materialised __dict__ per object doubles what the garbage collector
     # walks (measured: slower with GC on, as in a worker).
     note_dates = timeline.note_dates if timeline is not None else {}
+    findings = tuple(findings)
     evidence = tuple(
         Evidence(f.note_id, note_dates.get(f.note_id), f.start, f.end, f.text) for f in findings
     )
+    if any("also" in f.attrs for f in findings):
+        evidence, reason = _with_second_sources(findings, evidence, reason, note_dates)
     return CriterionResult(criterion, status, reason, evidence, cause)
+
+
+def _with_second_sources(
+    findings: tuple[Finding, ...],
+    evidence: tuple[Evidence, ...],
+    reason: str,
+    note_dates: dict[str, dt.date],
+) -> tuple[tuple[Evidence, ...], str]:
+    """A fact a note and a coded record both gave (matcher.judge.timeline.one_fact_per_day)
+    shows both sources as evidence, and a disagreement's rule in the reason: "...; ALT:
+    coded value used; the note DocumentReference/7 said 90 U/L (the coded value wins for
+    labs)"."""
+    more: list[Evidence] = []
+    rules: list[str] = []
+    for f in findings:
+        for other in f.attrs.get("also", ()):
+            note_id = other["note_id"]
+            more.append(Evidence(note_id, note_dates.get(note_id), other["start"], other["end"],
+                                 other["text"]))  # fmt: skip
+        if f.attrs.get("rule") and f.attrs["rule"] not in rules:
+            rules.append(f.attrs["rule"])
+    shown = [e for e in more if e not in evidence]
+    return evidence + tuple(dict.fromkeys(shown)), "; ".join([reason, *rules])
 
 
 def _unknown(

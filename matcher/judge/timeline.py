@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from matcher.model import PATIENT_ASSERTIONS, Assertion, Finding, Patient
+from matcher.model import PATIENT_ASSERTIONS, STRUCTURED, Assertion, Finding, Patient
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
-__all__ = ["Timeline", "build_timeline"]
+__all__ = ["Timeline", "build_timeline", "one_fact_per_day"]
+
+# Two lab values this close (relative) are one measurement written twice: 1.2 mg/dL in a
+# note is 106.08 umol/L, the coded record says 106.
+_SAME_VALUE = 0.005
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,9 @@ def build_timeline(
     `vocabulary`: the run's (the packaged one by default), which the evaluator reads."""
     if vocabulary is None:
         vocabulary = load_vocabulary()
+    findings = list(findings)
+    if any(f.date_source == STRUCTURED for f in findings):
+        findings = one_fact_per_day(findings, note_dates)
     keyed = []
     for position, finding in enumerate(findings):
         written = note_dates.get(finding.note_id)
@@ -121,3 +130,83 @@ def build_timeline(
     kept = tuple(k[4] for k in keyed)
     return Timeline(patient, as_of, kept, dict(note_dates), dict(note_types or {}),
                     vocabulary=vocabulary)
+
+
+def one_fact_per_day(findings: list[Finding], note_dates: dict[str, dt.date]) -> list[Finding]:
+    """A note fact and a coded fact of one concept on one day, as one finding.
+
+    The same value (a lab within _SAME_VALUE; anything else equal, or the coded record
+    giving none) is one fact with two sources: the finding kept names the other in
+    attrs["also"] (its note id, span and text), so the evidence shows both. When they
+    disagree, the rule decides and attrs["rule"] says which was dropped and why: the coded
+    value wins for labs (a lab system's number, unit and range are exact; a note's is
+    copied), the note wins for narrative facts (a biopsy class, a diagnosis: the note is
+    where the clinician wrote them). Example: note "ALT 90" and Observation ALT 85 on
+    2026-11-02 keep the Observation's 85 with the rule "coded value used; the note
+    DocumentReference/7 said 90 U/L (the coded value wins for labs)".
+    """
+    coded: dict[tuple[str, dt.date], list[int]] = {}
+    for i, f in enumerate(findings):
+        if f.date_source == STRUCTURED and f.date is not None:
+            coded.setdefault((f.concept, f.date), []).append(i)
+    replaced: dict[int, Finding] = {}
+    dropped: set[int] = set()
+    for i, note_fact in enumerate(findings):
+        if note_fact.date_source == STRUCTURED:
+            continue
+        day = note_fact.date or note_dates.get(note_fact.note_id)
+        for j in coded.get((note_fact.concept, day), ()):  # type: ignore[arg-type]
+            if j in dropped:
+                continue
+            code_fact = replaced.get(j, findings[j])
+            lab = code_fact.category == "lab"
+            if _same(note_fact, code_fact, lab):
+                keep, drop, rule = (j, i, None) if lab else (i, j, None)
+            elif lab:
+                keep, drop = j, i
+                rule = (f"coded value used; the note {note_fact.note_id} said "
+                        f"{_shown(note_fact)} (the coded value wins for labs)")
+            else:
+                keep, drop = i, j
+                rule = (f"the note's reading used; {code_fact.note_id} said "
+                        f"{_shown(code_fact)} (the note wins for narrative facts)")
+            kept = replaced.get(keep, findings[keep])
+            replaced[keep] = _with_source(kept, replaced.get(drop, findings[drop]), rule)
+            replaced.pop(drop, None)
+            dropped.add(drop)
+            break
+    if not replaced:
+        return findings
+    return [replaced.get(i, f) for i, f in enumerate(findings) if i not in dropped]
+
+
+def _same(note_fact: Finding, code_fact: Finding, lab: bool) -> bool:
+    if note_fact.assertion != code_fact.assertion:
+        return False
+    a, b = note_fact.value, code_fact.value
+    if lab:
+        if not isinstance(a, int | float) or not isinstance(b, int | float):
+            return a == b
+        return abs(a - b) <= _SAME_VALUE * max(abs(a), abs(b))
+    return b is None or a == b
+
+
+def _shown(finding: Finding) -> str:
+    if finding.assertion is Assertion.NEGATED:
+        return "not present"
+    if finding.value is None:
+        return "no value"
+    number = finding.value
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return f"{number} {finding.unit}" if finding.unit else str(number)
+
+
+def _with_source(kept: Finding, other: Finding, rule: str | None) -> Finding:
+    attrs: dict[str, Any] = dict(kept.attrs)
+    attrs["also"] = [*attrs.get("also", ()),
+                     {"note_id": other.note_id, "start": other.start, "end": other.end,
+                      "text": other.text}]  # fmt: skip
+    if rule is not None:
+        attrs["rule"] = rule
+    return dataclasses.replace(kept, attrs=attrs)

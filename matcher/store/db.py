@@ -26,7 +26,15 @@ from sqlite_utils import Database
 
 from matcher.errors import InputRowError, StoreError
 from matcher.judge.ranking import result_row
-from matcher.model import Finding, Note, Patient, PatientResult, Trial, as_assertion
+from matcher.model import (
+    STRUCTURED,
+    Finding,
+    Note,
+    Patient,
+    PatientResult,
+    Trial,
+    as_assertion,
+)
 from matcher.store import audit, review_tables, web_tables
 
 DEFAULT_DB = "matcher.db"
@@ -194,11 +202,6 @@ def _migration_4_review(db: Database) -> None:
     protocol versions (append-only), the version each result was computed with
     (results.protocol_version, NULL for the auto reading), and the coordinator role."""
     review_tables.create(db)
-
-
-# The provenance of a notes row that is not a note but a coded record (FHIR Observation,
-# OMOP measurement) put on the timeline: its text is the evidence line, never parsed.
-STRUCTURED = "structured"
 
 
 def _migration_coded_facts(db: Database) -> None:
