@@ -136,3 +136,18 @@ def test_a_patient_as_omop_tables_and_as_notes_gets_the_same_verdicts_on_the_see
     with Store(from_omop) as store:
         coded = [f for f in store.findings_for_patient("E2E-001") if f.attrs.get("provenance")]
     assert {f.concept for f in coded} >= {"lab.wbc", "lab.egfr", "drug.tacrolimus", "dx.sle"}
+
+
+def test_a_value_in_a_note_and_in_a_measurement_of_the_same_day_is_one_fact_with_two_sources(
+    db_path,
+):
+    from matcher.judge.timeline import one_fact_per_day
+
+    _ingest(db_path, str(FIXTURE))
+    with Store(db_path) as store:
+        findings = store.findings_for_patient("OMOP-001")
+        dates = store.note_dates()
+    # Note 10 says "ALT 85 U/L today" on 2026-11-02; measurement 100 is ALT 85 U/L that day.
+    alt = [f for f in one_fact_per_day(findings, dates) if f.concept == "lab.alt"]
+    assert [(f.note_id, f.value) for f in alt] == [("measurement 100", 85.0)]
+    assert [a["note_id"] for a in alt[0].attrs["also"]] == ["10"]
