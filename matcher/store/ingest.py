@@ -215,14 +215,17 @@ def _patient_rows(path: Path, run_date: dt.date) -> Iterator[tuple[int, bytes, P
         yield item.line, item.raw, patient
 
 
-def _records(path: Path, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
+def _open_export(path: Path) -> BinaryIO:
     try:
-        fh = path.open("rb")
+        return path.open("rb")
     except OSError as exc:
         raise ConfigurationError(
             f"cannot read the file: {exc.strerror or exc}", file=str(path)
         ) from exc
-    with fh:
+
+
+def _records(path: Path, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
+    with _open_export(path) as fh:
         try:
             head = fh.read(_SNIFF_BYTES)
             fmt = _detect_format(path, head, required)
@@ -445,13 +448,7 @@ def read_table(
     names are lower-cased, a row that is not UTF-8 or has the wrong number of fields is a
     Reject, and each other row comes as (first physical line, fields, raw bytes)."""
     path = Path(path)
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise ConfigurationError(
-            f"cannot read the file: {exc.strerror or exc}", file=str(path)
-        ) from exc
-    with fh:
+    with _open_export(path) as fh:
         for item in _csv_records(path, fh, required, delimiter):
             yield item if isinstance(item, Reject) else (item.line, item.fields, item.raw)
 
