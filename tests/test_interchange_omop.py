@@ -428,3 +428,94 @@ def test_an_id_listed_twice_in_the_map_is_an_error_naming_both_lines():
 
 def test_every_table_the_reader_knows_is_in_the_fixture():
     assert {p.stem for p in FIXTURE.glob("*.csv")} == set(TABLES)
+
+
+# --- the export's own vocabulary tables ------------------------------------------------------
+
+
+def _with_vocabulary(tmp_path: Path, concepts: str, ancestors: str | None) -> Path:
+    """Four drug exposures and two measurements whose concept ids the bundled map does not
+    list, beside the export's concept (and concept_ancestor) table. The ids above 2e9 are
+    in OMOP's local range: this test's own, no real vocabulary's."""
+    folder = tmp_path / "cdm"
+    folder.mkdir()
+    (folder / "person.csv").write_text("person_id\n1\n", encoding="utf-8")
+    (folder / "drug_exposure.csv").write_text(
+        "drug_exposure_id,person_id,drug_concept_id,drug_exposure_start_date\n"
+        "1,1,2000000001,2026-01-05\n2,1,2000000002,2026-01-05\n"
+        "3,1,2000000003,2026-01-05\n4,1,2000000004,2026-01-05\n",
+        encoding="utf-8",
+    )
+    (folder / "measurement.csv").write_text(
+        "measurement_id,person_id,measurement_concept_id,measurement_date\n"
+        "1,1,2000000011,2026-01-05\n2,1,2000000012,2026-01-05\n",
+        encoding="utf-8",
+    )
+    (folder / "concept.csv").write_text(concepts, encoding="utf-8")
+    if ancestors is not None:
+        (folder / "concept_ancestor.csv").write_text(ancestors, encoding="utf-8")
+    return folder
+
+
+CONCEPTS = (
+    "concept_id\tconcept_name\tdomain_id\tvocabulary_id\tconcept_class_id\tstandard_concept"
+    "\tconcept_code\n"
+    "2000000001\tprednisone 5 MG Oral Tablet\tDrug\tRxNorm\tClinical Drug\tS\t312617\n"
+    "2000000002\ttacrolimus 1 MG Oral Capsule\tDrug\tRxNorm\tClinical Drug\tS\t198378\n"
+    "2000000003\tsome combination\tDrug\tRxNorm\tClinical Drug\tS\t999999\n"
+    "2000000004\ttacrolimus\tDrug\tRxNorm\tIngredient\tS\t42316\n"
+    "2000000011\tUPCR\tMeasurement\tLOINC\tLab Test\tS\t2890-2\n"
+    "2000000012\tTotal protein\tMeasurement\tLOINC\tLab Test\tS\t2885-2\n"
+    "not-a-number\tbroken row\tDrug\tRxNorm\tIngredient\tS\t1\n"
+)
+ANCESTORS = (
+    "ancestor_concept_id,descendant_concept_id,min_levels_of_separation,max_levels_of_separation\n"
+    # prednisone (1551099, in the bundled map) is the clinical drug's ingredient
+    "1551099,2000000001,1,1\n"
+    # tacrolimus' ingredient concept maps by its RxNorm code (42316, the vocabulary's)
+    "2000000004,2000000002,1,1\n"
+    # two ingredients at one distance, mapping to different concepts: decides nothing
+    "1551099,2000000003,1,1\n950637,2000000003,1,1\n"
+)
+
+
+def test_the_exports_concept_table_maps_an_unlisted_id_by_its_code(tmp_path, codes):
+    folder = _with_vocabulary(tmp_path, CONCEPTS, None)
+    counts: Counter[str] = Counter()
+    facts = _facts(_read(folder, codes, counts))
+    assert facts["measurement 1"].concept == "lab.upcr"
+    assert facts["measurement 1"].attrs["mapped_by"] == "concept table"
+    assert facts["measurement 2"].concept is None  # a LOINC code our vocabulary lacks
+    assert facts["drug_exposure 4"].concept == "drug.tacrolimus"
+    assert facts["drug_exposure 1"].concept is None  # its ingredient needs the ancestor table
+    assert counts["vocabulary: row skipped (unreadable)"] == 1
+
+
+def test_the_exports_concept_ancestor_table_maps_a_clinical_drug_to_its_ingredient(tmp_path, codes):
+    folder = _with_vocabulary(tmp_path, CONCEPTS, ANCESTORS)
+    facts = _facts(_read(folder, codes))
+    assert (facts["drug_exposure 1"].concept, facts["drug_exposure 1"].display) == (
+        "drug.glucocorticoid",
+        "prednisone",
+    )
+    assert facts["drug_exposure 1"].attrs["mapped_by"] == "concept_ancestor"
+    assert facts["drug_exposure 2"].concept == "drug.tacrolimus"
+    assert facts["drug_exposure 3"].concept is None  # two ingredients, two concepts: no guess
+
+
+def test_vocabulary_tables_in_a_sqlite_file_are_read_as_in_a_folder(tmp_path, codes):
+    folder = _with_vocabulary(tmp_path, CONCEPTS.replace("not-a-number", "7"), ANCESTORS)
+    database = tmp_path / "cdm.sqlite"
+    conn = sqlite3.connect(database)
+    for path in sorted(folder.glob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        delimiter = "\t" if "\t" in text.splitlines()[0] else ","
+        rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+        conn.execute(f'CREATE TABLE "{path.stem}" ({", ".join(rows[0])})')
+        marks = ", ".join("?" * len(rows[0]))
+        conn.executemany(f'INSERT INTO "{path.stem}" VALUES ({marks})', rows[1:])
+    conn.commit()
+    conn.close()
+    from_sqlite = {s: f.concept for s, f in _facts(_read(database, codes)).items()}
+    assert from_sqlite == {s: f.concept for s, f in _facts(_read(folder, codes)).items()}
+    assert from_sqlite["drug_exposure 1"] == "drug.glucocorticoid"

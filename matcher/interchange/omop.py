@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.errors import ConfigurationError, InputRowError
-from matcher.interchange.omop_map import ConceptMap, load_concept_map
+from matcher.interchange.omop_map import ConceptMap, MappedConcept, load_concept_map
 from matcher.interchange.records import CodedFact, InterchangeItem
 from matcher.model import Patient
 from matcher.store.ingest import (
@@ -49,6 +49,11 @@ TABLES = (
     "person", "note", "measurement", "drug_exposure", "condition_occurrence",
     "procedure_occurrence",
 )  # fmt: skip
+# The export's own vocabulary tables, when it carries them (a CDM database usually holds them
+# beside the clinical tables): a concept id the bundled map does not list is looked up by its
+# code (CONCEPT: LOINC 1742-6) and by its nearest mapped ancestor (CONCEPT_ANCESTOR: the
+# clinical drug "prednisone 5 MG Oral Tablet" is a kind of the ingredient prednisone).
+VOCABULARY_TABLES = ("concept", "concept_ancestor")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # How a coded fact names its source, as a person looks the row up: "measurement 4567".
@@ -91,6 +96,12 @@ EVENTS: dict[str, _Event] = {
     ),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
+    "concept": ("concept_id", "concept_name", "vocabulary_id", "concept_code"),
+    "concept_ancestor": (
+        "ancestor_concept_id",
+        "descendant_concept_id",
+        "min_levels_of_separation",
+    ),
     "person": ("person_id",),
     "note": ("note_id", "person_id", "note_date", "note_text"),
     **{t: (e.id_field, "person_id", e.concept_field, e.date_field) for t, e in EVENTS.items()},
@@ -105,6 +116,11 @@ _CODE_SHAPES = {
     "RxNorm": re.compile(r"\d{1,7}"),
     "ATC": re.compile(r"[A-Z](?:\d{2}(?:[A-Z](?:[A-Z](?:\d{2})?)?)?)?"),
 }
+# OMOP vocabulary_id -> the code system our vocabulary writes (ICD-10-CM extends ICD-10).
+_OMOP_VOCABULARIES = {
+    "LOINC": "LOINC", "SNOMED": "SNOMED", "RxNorm": "RxNorm", "ICD10": "ICD10",
+    "ICD10CM": "ICD10", "ATC": "ATC",
+}  # fmt: skip
 _SYSTEM_NAMES = {
     "loinc": "LOINC", "snomed": "SNOMED", "snomedct": "SNOMED", "sct": "SNOMED",
     "icd10": "ICD10", "icd10cm": "ICD10", "icd-10": "ICD10", "icd-10-cm": "ICD10",
@@ -126,7 +142,7 @@ def find_tables(source: str | Path) -> dict[str, Path]:
         if not child.is_file() or child.suffix.lower() not in TABLE_SUFFIXES:
             continue
         table = child.stem.lower()
-        if table not in TABLES:
+        if table not in TABLES and table not in VOCABULARY_TABLES:
             continue
         if table in found:
             raise ConfigurationError(
@@ -195,6 +211,13 @@ def read_omop(
                 file=str(path),
                 expected="person.csv beside the other tables (note, measurement, ...)",
             )
+        if "concept" in tables:
+            reader.learn(
+                _csv_rows(tables["concept"], "concept"),
+                _csv_rows(tables["concept_ancestor"], "concept_ancestor")
+                if "concept_ancestor" in tables
+                else None,
+            )
         for table in TABLES:
             if table in tables:
                 yield from reader.table(table, _csv_rows(tables[table], table))
@@ -205,6 +228,13 @@ def read_omop(
                 "the SQLite file holds no OMOP person table", file=str(path),
                 expected="an OMOP CDM database with a person table",
             )  # fmt: skip
+        if "concept" in present:
+            reader.learn(
+                _sqlite_rows(path, present["concept"], "concept"),
+                _sqlite_rows(path, present["concept_ancestor"], "concept_ancestor")
+                if "concept_ancestor" in present
+                else None,
+            )
         for table in TABLES:
             if table in present:
                 yield from reader.table(table, _sqlite_rows(path, present[table], table))
@@ -259,7 +289,8 @@ def _sqlite_tables(path: Path) -> dict[str, str]:
     """Table names of a SQLite file, lower-cased -> as written."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-        return {name.lower(): name for (name,) in rows if name.lower() in TABLES}
+        known = (*TABLES, *VOCABULARY_TABLES)
+        return {name.lower(): name for (name,) in rows if name.lower() in known}
 
 
 def _sqlite_rows(path: Path, name: str, table: str) -> Iterator[_Row | Reject]:
@@ -310,6 +341,8 @@ class _Reader:
         self.codes = {**codes, **concept_map.source_codes}
         self.today = today
         self.counts = counts
+        self.by_code: dict[int, MappedConcept] = {}  # from the export's concept table
+        self.by_ancestor: dict[int, MappedConcept] = {}  # from its concept_ancestor table
         self.people: dict[int, Patient] = {}
         self.patient_ids: dict[str, int] = {}  # patient id -> the person_id that took it
 
@@ -421,8 +454,8 @@ class _Reader:
         when = self._fact_date(fields, spec.date_field)
         concept_id = _concept_id(fields, spec.concept_field)
         source_code = _source_code(fields.get(spec.source_field), spec.bare_systems)
-        concept, display = self._concept(concept_id, source_code)
-        attrs: dict[str, Any] = {}
+        concept, display, mapped_by = self._concept(concept_id, source_code)
+        attrs: dict[str, Any] = {"mapped_by": mapped_by} if mapped_by else {}
         if source_code is not None:
             attrs["source_code"] = source_code
         if concept_id:
@@ -462,16 +495,77 @@ class _Reader:
             attrs=attrs,
         )
 
-    def _concept(self, concept_id: int, source_code: str | None) -> tuple[str | None, str | None]:
-        mapped = self.map.concepts.get(concept_id)
-        if mapped is not None:
-            return mapped.concept, mapped.name
+    def _concept(
+        self, concept_id: int, source_code: str | None
+    ) -> tuple[str | None, str | None, str | None]:
+        """(our concept, the name shown, how it was found), or Nones. In order: the bundled
+        map; the export's own concept table (the id's code is one of our vocabulary's); the
+        id's nearest mapped ancestor in its concept_ancestor table; the row's source code."""
+        for mapped, how in (
+            (self.map.concepts.get(concept_id), "map"),
+            (self.by_code.get(concept_id), "concept table"),
+            (self.by_ancestor.get(concept_id), "concept_ancestor"),
+        ):
+            if mapped is not None:
+                return mapped.concept, mapped.name, how
         if source_code is None:
-            return None, None
+            return None, None, None
         found = self.codes.get(source_code)
         if found is None and source_code.startswith("ICD10:"):
             found = self._icd10_parent(source_code)
-        return found, source_code.replace(":", " ", 1) if found else None
+        if found is None:
+            return None, None, None
+        return found, source_code.replace(":", " ", 1), "source value"
+
+    def learn(
+        self, concepts: Iterator[_Row | Reject], ancestors: Iterator[_Row | Reject] | None
+    ) -> None:
+        """Read the export's vocabulary tables. A concept whose code is one of our
+        vocabulary's maps to it ("LOINC 1742-6" -> lab.alt); a concept then maps to its
+        nearest mapped ancestor (fewest levels of separation), unless two ancestors at that
+        distance map to different concepts, which decides nothing. Only what maps is kept:
+        a full vocabulary's millions of rows stream past. A vocabulary row that does not
+        read is skipped and counted, never a patient's reject."""
+        for fields in self._vocabulary_rows(concepts):
+            system = _OMOP_VOCABULARIES.get((fields.get("vocabulary_id") or "").strip())
+            code = (fields.get("concept_code") or "").strip().upper()
+            concept = self.codes.get(f"{system}:{code}") if system and code else None
+            if concept is None:
+                continue
+            name = (fields.get("concept_name") or "").strip()[:MAX_SOURCE_VALUE]
+            self.by_code[_int(fields, "concept_id")] = MappedConcept(concept, name or code)
+        if ancestors is None:
+            return
+        nearest: dict[int, tuple[int, MappedConcept | None]] = {}
+        for fields in self._vocabulary_rows(ancestors):
+            ancestor = _int(fields, "ancestor_concept_id")
+            mapped = self.map.concepts.get(ancestor) or self.by_code.get(ancestor)
+            descendant = _int(fields, "descendant_concept_id")
+            if mapped is None or descendant == ancestor:
+                continue
+            level = _int(fields, "min_levels_of_separation")
+            known = nearest.get(descendant)
+            if known is None or level < known[0]:
+                nearest[descendant] = (level, mapped)
+            elif level == known[0] and known[1] is not None and known[1].concept != mapped.concept:
+                nearest[descendant] = (level, None)
+        self.by_ancestor = {d: m for d, (_, m) in nearest.items() if m is not None}
+
+    def _vocabulary_rows(self, rows: Iterator[_Row | Reject]) -> Iterator[dict[str, str | None]]:
+        for item in rows:
+            if isinstance(item, Reject):
+                self.counts["vocabulary: row skipped (unreadable)"] += 1
+                continue
+            fields = item[2]
+            try:
+                for key in ("concept_id", "ancestor_concept_id", "descendant_concept_id",
+                            "min_levels_of_separation"):  # fmt: skip
+                    if key in fields:
+                        _int(fields, key)
+            except _BadRow:
+                self.counts["vocabulary: row skipped (unreadable)"] += 1
+                continue
+            yield fields
 
     def _icd10_parent(self, code: str) -> str | None:
         """ICD-10 is a hierarchy written into its codes: M32.14 is a kind of M32.1, which is
