@@ -189,3 +189,33 @@ def test_format_fhir_reads_a_file_whatever_its_name(db_path: Path, tmp_path: Pat
 def test_format_notes_reads_every_file_as_a_note_export(db_path: Path) -> None:
     with Store(db_path) as store, pytest.raises(ConfigurationError, match="one JSON document"):
         api.ingest([BUNDLE], store, fmt="notes")
+
+
+def test_nightly_reads_a_folder_of_fhir_and_note_exports_by_content(tmp_path: Path) -> None:
+    from matcher.jobs.nightly import run_nightly
+
+    sources = tmp_path / "exports"
+    sources.mkdir()
+    for fixture in (EXPORT, BUNDLE, REPO / "examples" / "notes.jsonl"):
+        (sources / fixture.name).write_bytes(fixture.read_bytes())
+    trials = tmp_path / "trials"
+    trials.mkdir()
+    (trials / "NCT06904729.txt").write_bytes((REPO / "registry_dumps" / "NCT06904729.txt")
+                                             .read_bytes())  # fmt: skip
+    db, reports = tmp_path / "m.db", tmp_path / "reports"
+
+    def run() -> object:
+        return run_nightly([sources], trials, db, TODAY, reports, progress="quiet", workers=1)
+
+    first = run()
+    assert first.rejected == 5
+    assert first.coded == {"facts": 14, "timeline": 12, "unmapped": 1, "values_left_out": 1,
+                           "skipped": 2}  # fmt: skip
+    [trial] = first.trials
+    with Store(db) as store:
+        assert {"F-1", "F-2", "B-1", "P-001"} <= {p.patient_id for p in store.patients()}
+        assert store.count_notes_to_parse(first.pipeline_version) == 0
+    assert "14 coded fact(s) read: 12 on the timeline" in (
+        reports / f"{TODAY.isoformat()}.md").read_text()
+    again = run()  # byte-identical files are skipped by digest
+    assert again.new == 0 and again.coded == {}

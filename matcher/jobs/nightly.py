@@ -37,12 +37,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from matcher.errors import ConfigurationError, LockHeldError
+from matcher.interchange.fhir import FhirReader, looks_like_fhir
+from matcher.interchange.load import load_items
 from matcher.jobs.engine import EmbeddedEngine, Engine
 from matcher.judge.ranking import ResultRow, rank_order
 from matcher.model import Finding, Note, Trial
+from matcher.nlp.vocab import load_vocabulary
 from matcher.store import DEFAULT_DB, Store
 from matcher.store.csvout import csv_text
-from matcher.store.ingest import Reject, file_label, load_rows, read_rows
+from matcher.store.ingest import IngestReport, Reject, file_label, load_rows, read_rows
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +111,10 @@ class NightlyReport:
     interrupted_runs: list[int] = field(default_factory=list)
     report_files: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)  # loaded in full by an earlier run
+    # Coded facts of FHIR sources (matcher.interchange): "facts" read, then by outcome
+    # ("timeline", "unmapped", "undated"), "values_left_out", "skipped" (entered-in-error,
+    # resource types not read).
+    coded: dict[str, int] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -130,6 +137,7 @@ class NightlyReport:
             "rejected": self.rejected,
             "new_rejects": self.new_rejects,
             "patients": self.patients,
+            **({"coded": dict(self.coded)} if self.coded else {}),
             "trials": {
                 t.trial_id: {
                     **t.counts,
@@ -261,7 +269,11 @@ def _source_files(sources: Sequence[str | Path], skip: set[Path]) -> list[Path]:
 
 
 def _format_problem(path: Path) -> RejectEntry | None:
-    """Why a readable file cannot be read as a note export at all, or None."""
+    """Why a readable file cannot be read as a note export at all, or None. A FHIR file
+    (told by its content) is an export: its resources are read one by one, each bad one a
+    reject."""
+    if looks_like_fhir(path):
+        return None
     try:
         next(read_rows(path), None)
     except ConfigurationError as exc:
@@ -538,13 +550,16 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
             report.skipped_files.append(file_label(path))
             continue
         rows_before = report.rows
-        load_rows(
-            store,
-            read_rows(path),
-            report,
-            lambda reject: _reject(store, report, reject),
-            source=path,
-        )
+        if looks_like_fhir(path):
+            _load_fhir(store, path, report)
+        else:
+            load_rows(
+                store,
+                read_rows(path),
+                report,
+                lambda reject: _reject(store, report, reject),
+                source=path,
+            )
         # After every batch is committed: a run killed mid-file reads the file again.
         rows = report.rows - rows_before
         store.mark_file_loaded(digest, file_label(path), path.stat().st_size, rows)
@@ -561,6 +576,28 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
         report.rejected,
         report.new_rejects,
     )
+
+
+def _load_fhir(store: Store, path: Path, report: NightlyReport) -> None:
+    """A FHIR file (Bundle or NDJSON) through the interchange loader, as `matcher ingest`
+    loads it; its counts join the run's."""
+    counts = IngestReport()
+    reader = FhirReader(load_vocabulary())
+    load_items(store, reader.read(path), counts,
+               reject=lambda reject: _reject(store, report, reject), source=path)  # fmt: skip
+    report.rows += counts.rows
+    report.new += counts.new
+    report.changed += counts.changed
+    report.unchanged += counts.unchanged
+    coded = report.coded
+    coded["facts"] = coded.get("facts", 0) + counts.facts
+    for outcome, n in counts.fact_outcomes.items():
+        coded[outcome] = coded.get(outcome, 0) + n
+    left_out = sum(counts.values_left_out.values())
+    skipped = sum(counts.skipped.values()) + sum(reader.ignored.values())
+    for key, n in (("values_left_out", left_out), ("skipped", skipped)):
+        if n:
+            coded[key] = coded.get(key, 0) + n
 
 
 def file_digest(path: Path) -> str:
@@ -807,6 +844,14 @@ def render_markdown(report: NightlyReport) -> str:
         + (f" ({report.parse_rate:.0f} notes/s)" if report.parsed else "")
     )
     out.append(f"- {report.rejected} row(s) rejected ({report.new_rejects} not seen before)")
+    if report.coded:
+        c = report.coded
+        out.append(
+            f"- {c.get('facts', 0)} coded fact(s) read: {c.get('timeline', 0)} on the timeline, "
+            f"{c.get('unmapped', 0)} unmapped code(s), {c.get('undated', 0)} undated, "
+            f"{c.get('values_left_out', 0)} value(s) left out (unit), {c.get('skipped', 0)} "
+            "skipped (entered in error, or a resource type not read)"
+        )
     if report.parse_failed:
         out.append(
             f"- {len(report.parse_failed)} note(s) the parser could not read (tried again next "
