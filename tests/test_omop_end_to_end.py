@@ -151,3 +151,49 @@ def test_a_value_in_a_note_and_in_a_measurement_of_the_same_day_is_one_fact_with
     alt = [f for f in one_fact_per_day(findings, dates) if f.concept == "lab.alt"]
     assert [(f.note_id, f.value) for f in alt] == [("measurement 100", 85.0)]
     assert [a["note_id"] for a in alt[0].attrs["also"]] == ["10"]
+
+
+def test_nightly_reads_an_omop_folder_as_one_source_and_skips_it_when_unchanged(tmp_path):
+    from matcher.jobs.nightly import run_nightly
+
+    folder = tmp_path / "cdm"
+    shutil.copytree(FIXTURE, folder)
+    trials = tmp_path / "trials"
+    trials.mkdir()
+    shutil.copy(TRIAL, trials)
+    db, reports = tmp_path / "m.db", tmp_path / "reports"
+
+    def run():
+        return run_nightly([folder], trials, db, AS_OF, reports, progress="quiet", workers=1)
+
+    first = run()
+    assert first.source_files == [str(folder)]
+    assert first.coded["facts"] == 16
+    assert (first.coded["timeline"], first.coded["unmapped"]) == (14, 2)
+    assert first.coded["values_left_out"] == 3
+    assert (first.new, len(first.rejects)) == (2, 10)
+    assert _coded(db)["measurement 100"] == ("lab.alt", 85.0, "U/L", "timeline")
+    again = run()  # byte-identical tables: not read again, their rejects listed again
+    assert again.skipped_files == [str(folder)]
+    assert len(again.rejects) == 10
+    (folder / "measurement.csv").write_text(
+        (folder / "measurement.csv").read_text(encoding="utf-8").replace(",85,", ",95,", 1),
+        encoding="utf-8",
+    )
+    changed = run()
+    assert changed.skipped_files == []
+    assert _coded(db)["measurement 100"][1] == 95.0
+
+
+def test_nightly_reads_an_omop_sqlite_file(tmp_path):
+    from matcher.jobs.nightly import run_nightly
+
+    trials = tmp_path / "trials"
+    trials.mkdir()
+    shutil.copy(TRIAL, trials)
+    database = _sqlite(FIXTURE, tmp_path / "cdm.sqlite")
+    report = run_nightly(
+        [database], trials, tmp_path / "m.db", AS_OF, tmp_path / "r", progress="quiet", workers=1
+    )
+    assert report.coded["facts"] == 16
+    assert {r.file for r in report.rejects} >= {f"{database}:measurement"}
