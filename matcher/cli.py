@@ -738,13 +738,27 @@ def nightly(
     help="JSONL file to write (replaced whole at the end of the run).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same file.")
-def synth(patients: int, out: Path, seed: int) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "fhir"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: note rows; fhir: the same patients as FHIR R4 NDJSON (notes, labs as "
+    "Observations, diagnoses, biopsies, drugs).",
+)
+def synth(patients: int, out: Path, seed: int, fmt: str) -> None:
     """Write synthetic clinic notes for benchmarks and load tests (never accuracy evidence)."""
     import time
 
     from matcher.tools.synth import SynthStats, write_notes
 
-    stats = SynthStats()
+    stats: Any = SynthStats()
+    writer: Any = write_notes
+    if fmt == "fhir":
+        from matcher.tools.synth.fhir import FhirStats, write_fhir
+
+        stats, writer = FhirStats(), write_fhir  # the same patients, as FHIR resources
     started = time.perf_counter()
     if sys.stderr.isatty():
         import os
@@ -760,12 +774,13 @@ def synth(patients: int, out: Path, seed: int) -> None:
         if columns <= 0:
             size = {"ncols": 100, "nrows": 24}
         with tqdm(total=patients, unit="patient", file=sys.stderr, **size) as bar:
-            write_notes(out, patients, seed, stats=stats, on_patient=lambda: bar.update(1))
+            writer(out, patients, seed, stats=stats, on_patient=lambda: bar.update(1))
     else:
-        write_notes(out, patients, seed, stats=stats)
+        writer(out, patients, seed, stats=stats)
+    resources = f" as {stats.resources} FHIR resources" if fmt == "fhir" else ""
     click.echo(
         f"synth: wrote {stats.notes} notes for {stats.patients} patients "
-        f"({stats.words} words) to {out} in {time.perf_counter() - started:.1f} s"
+        f"({stats.words} words){resources} to {out} in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -345,11 +345,17 @@ class Trial:
 
 @dataclass(frozen=True)
 class Evidence:
+    """What a person reads to check a verdict. A note fact: the note's id and date and the
+    highlighted span note_text[start:end]. A coded fact (provenance STRUCTURED): its source
+    as note_id ("Observation/123") and the evidence line as text, "ALT 85 U/L (ref 7-40),
+    2026-11-02, Observation/123" (start 0, end its length)."""
+
     note_id: str
     note_date: dt.date | None
     start: int
     end: int
     text: str
+    provenance: str = "note"  # or STRUCTURED
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -358,6 +364,7 @@ class Evidence:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "provenance": self.provenance,
         }
 
 

@@ -197,3 +197,17 @@ def test_breadth_benchmark_times_every_file_and_reports_failures_and_lupus_gains
     assert "no eligibility criteria found" in result["failures"]["NCT00000003.txt"]
     assert result["lupus_gains"] == {"NCT00000005.txt": [["inc-1", ["biopsy"]]]}
     assert "failures: 1" in printed and "gained a lupus criterion: 1" in printed
+
+
+def test_fhir_benchmark_reads_loads_and_reloads_a_synthetic_export(tmp_path: Path):
+    out = tmp_path / "fhir.json"
+    run("bench_fhir.py", "--workdir", str(tmp_path / "w"), "--resources", "300", "--json",
+        str(out))  # fmt: skip
+    stages = {s["stage"]: s for s in json.loads(out.read_text())["stages"]}
+    assert set(stages) == {"read", "load", "reload"}
+    assert all(s["resources"] == 300 and s["resources_per_s"] > 0 and s["peak_rss_mb"] > 0
+               for s in stages.values())  # fmt: skip
+    assert stages["load"]["rejected"] == 0 and stages["load"]["facts"] > 0
+    # The second load of the same file finds every resource unchanged.
+    assert stages["reload"]["fact_loads"] == {"unchanged": stages["load"]["facts"]}
+    assert stages["reload"]["notes"]["new"] == 0

@@ -35,7 +35,7 @@ def test_the_same_lab_value_on_the_same_day_is_one_fact_with_two_sources() -> No
     [kept] = one_fact_per_day([note_alt(), coded_alt()], NOTE_DATES)
     assert kept.note_id == "Observation/1"  # the coded one stands, with its range
     assert kept.attrs["also"] == [{"note_id": "N-1", "start": 10, "end": 20,
-                                   "text": "ALT 85 U/L"}]  # fmt: skip
+                                   "text": "ALT 85 U/L", "provenance": "note"}]  # fmt: skip
     assert "rule" not in kept.attrs
 
 
@@ -95,7 +95,8 @@ def test_the_evidence_shows_both_sources_and_the_reason_the_rule() -> None:
     result = api.evaluate_patient(trial, patient, findings, NOTE_DATES, dt.date(2026, 11, 20))
     [item] = result.results
     assert item.status is Status.MET
-    assert [e.note_id for e in item.evidence] == ["Observation/1", "N-1"]
+    assert [(e.note_id, e.provenance) for e in item.evidence] == [
+        ("Observation/1", "structured"), ("N-1", "note")]
     assert item.reason.endswith(
         "; coded value used; the note N-1 said 130 U/L (the coded value wins for labs)"
     )

@@ -219,3 +219,12 @@ def test_nightly_reads_a_folder_of_fhir_and_note_exports_by_content(tmp_path: Pa
         reports / f"{TODAY.isoformat()}.md").read_text()
     again = run()  # byte-identical files are skipped by digest
     assert again.new == 0 and again.coded == {}
+
+
+def test_the_readme_fhir_example_loads_without_a_reject(db_path: Path) -> None:
+    example = str(REPO / "examples" / "fhir.ndjson")
+    result = CliRunner().invoke(cli, ["ingest", example, "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "rejected 0 row(s)" in result.output
+    assert "coded facts 11: 11 on the timeline (11 new)" in result.output
+    assert "matcher ingest examples/fhir.ndjson" in (REPO / "README.md").read_text()

@@ -101,3 +101,26 @@ def test_a_patient_given_as_fhir_gets_the_verdicts_it_gets_as_notes(
     with Store(tmp_path / "fhir.db") as store:
         assert all(f.date_source == STRUCTURED for f in store.findings_for_patient("P-001")
                    if f.category == "lab" and f.note_id.startswith("Observation/"))
+
+
+def test_the_output_contract_documents_both_evidence_forms(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((REPO / "matcher" / "schema" / "match_output.schema.json").read_text())
+    fhir = as_fhir(notes_of("P-001"), tmp_path / "export.ndjson")
+    with Store(tmp_path / "fhir.db") as store:
+        api.ingest([fhir], store)
+        trial = api.load_trial(TRIAL)
+        results = api.match(trial, store, AS_OF)
+        texts = {n.note_id: n.text for n in store.notes_for_patient("P-001")}
+    patient = api.result_to_json(results[0], texts)
+    evidence = [e for c in patient["criteria"] for e in c["evidence"]]
+    assert {e["provenance"] for e in evidence} == {"note", "structured"}
+    [alt] = [e for e in evidence if e["note_id"] == "Observation/lab-5"]
+    assert alt["text"] == "ALT 32 U/L (ref 5-35), 2026-11-05, Observation/lab-5"
+    item_schema = schema["properties"]["patients"]["items"]["properties"]["criteria"]["items"][
+        "properties"]["evidence"]["items"]
+    for e in evidence:
+        jsonschema.validate(e, item_schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**alt, "provenance": "guessed"}, item_schema)

@@ -261,3 +261,43 @@ def test_the_pipeline_finds_lupus_nephritis_facts_in_synthetic_notes():
         assert "score.sledai" in concepts or "lab.cd19" in concepts, pid
     others = [pid for pid in patients if pid not in lupus_nephritis]
     assert any("lab.hemoglobin" in affirmed[pid] for pid in others)
+
+
+def test_synth_format_fhir_writes_the_same_patients_as_fhir_that_load_without_a_reject(
+    tmp_path: Path,
+):
+    from matcher import api
+    from matcher.store import Store
+
+    out = tmp_path / "synth.ndjson"
+    result = CliRunner().invoke(
+        cli, ["synth", "--patients", "6", "--out", str(out), "--seed", "4", "--format", "fhir"]
+    )
+    assert result.exit_code == 0, result.output
+    resources = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    notes = [json.loads(line) for line in _bytes(tmp_path / "n.jsonl", 6, 4).splitlines()]
+    kinds = {r["resourceType"] for r in resources}
+    assert {"Patient", "DocumentReference", "DiagnosticReport", "Observation"} <= kinds
+    # The notes are the JSONL output's, text for text.
+    texts = [r for r in resources if r["resourceType"] in ("DocumentReference",
+                                                          "DiagnosticReport")]  # fmt: skip
+    assert [t["id"] for t in texts] == [n["note_id"] for n in notes]
+    assert f"as {len(resources)} FHIR resources" in result.output
+    with Store(tmp_path / "m.db") as store:
+        report = api.ingest([out], store)
+        by_note = {n.note_id.partition("/")[2]: n.text for p in store.patients()
+                   for n in store.notes_for_patient(p.patient_id)
+                   if n.note_type != "structured"}  # fmt: skip
+    assert report.rejected == 0
+    assert all(by_note[n["note_id"]] == n["text"] for n in notes)
+    # Labs with a LOINC code in our vocabulary go on the timeline; a local code is kept.
+    assert report.fact_outcomes["timeline"] > 0
+    assert any(key.startswith("urn:matcher:synth:lab|") for key in report.unmapped_codes)
+
+
+def test_synth_fhir_is_the_same_bytes_for_the_same_seed(tmp_path: Path):
+    from matcher.tools.synth.fhir import write_fhir
+
+    write_fhir(tmp_path / "a.ndjson", 5, 9)
+    write_fhir(tmp_path / "b.ndjson", 5, 9)
+    assert (tmp_path / "a.ndjson").read_bytes() == (tmp_path / "b.ndjson").read_bytes()

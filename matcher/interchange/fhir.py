@@ -40,6 +40,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,7 @@ _SNIFF_BYTES = 4096
 _RESOURCE_TYPE = re.compile(rb'"resourceType"\s*:\s*"([A-Za-z]+)"')
 
 
+@cache
 def _model(resource_type: str) -> Any:
     """The R4B model class of a resource type (imported on first use: the package is large)."""
     module = __import__(f"fhir.resources.R4B.{resource_type.lower()}", fromlist=[resource_type])

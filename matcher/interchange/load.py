@@ -19,14 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from matcher.errors import ConfigurationError
 from matcher.interchange.facts import NOT_FACT_STATUSES, Placed, on_timeline
 from matcher.interchange.records import CodedFact, InterchangeItem
 from matcher.model import Patient
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 from matcher.store import Store
 from matcher.store.ingest import (
-    LOAD_BATCH,
     IngestReport,
     Reject,
     Row,
@@ -35,6 +33,7 @@ from matcher.store.ingest import (
     _put_row,
     _reject,
     _store_row,
+    load_in_batches,
 )
 
 __all__ = ["load_items"]
@@ -61,23 +60,14 @@ def load_items(
     """
     vocab = vocabulary if vocabulary is not None else load_vocabulary()
     on_reject = reject or (lambda bad: _reject(store, report, bad))
-    stream = iter(items)
-    done = False
-    while not done:
-        with store.transaction():
-            for _ in range(LOAD_BATCH):
-                try:
-                    item = next(stream, None)
-                except ConfigurationError as exc:
-                    if source is None:
-                        raise
-                    reason = f"not an interchange export: {exc.detail}"
-                    on_reject(Reject(str(source), exc.line or 0, reason))
-                    item = None
-                if item is None:
-                    done = True
-                    break
-                _load_one(store, item, report, vocab, on_reject)
+    load_in_batches(
+        store,
+        iter(items),
+        lambda item: _load_one(store, item, report, vocab, on_reject),
+        on_reject,
+        source,
+        "an interchange export",
+    )
 
 
 def _load_one(

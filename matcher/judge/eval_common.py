@@ -19,6 +19,7 @@ from typing import Any
 from matcher.judge.timeline import Timeline
 from matcher.model import (
     LOOKBACK_DAYS,
+    STRUCTURED,
     Criterion,
     CriterionResult,
     Evidence,
@@ -75,7 +76,10 @@ def _result(
     note_dates = timeline.note_dates if timeline is not None else {}
     findings = tuple(findings)
     evidence = tuple(
-        Evidence(f.note_id, note_dates.get(f.note_id), f.start, f.end, f.text) for f in findings
+        Evidence(f.note_id, note_dates.get(f.note_id), f.start, f.end, f.text)
+        if f.date_source != STRUCTURED
+        else Evidence(f.note_id, note_dates.get(f.note_id), f.start, f.end, f.text, STRUCTURED)
+        for f in findings
     )
     if any("also" in f.attrs for f in findings):
         evidence, reason = _with_second_sources(findings, evidence, reason, note_dates)
@@ -98,7 +102,7 @@ def _with_second_sources(
         for other in f.attrs.get("also", ()):
             note_id = other["note_id"]
             more.append(Evidence(note_id, note_dates.get(note_id), other["start"], other["end"],
-                                 other["text"]))  # fmt: skip
+                                 other["text"], other.get("provenance", "note")))  # fmt: skip
         if f.attrs.get("rule") and f.attrs["rule"] not in rules:
             rules.append(f.attrs["rule"])
     shown = [e for e in more if e not in evidence]

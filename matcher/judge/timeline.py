@@ -206,7 +206,8 @@ def _with_source(kept: Finding, other: Finding, rule: str | None) -> Finding:
     attrs: dict[str, Any] = dict(kept.attrs)
     attrs["also"] = [*attrs.get("also", ()),
                      {"note_id": other.note_id, "start": other.start, "end": other.end,
-                      "text": other.text}]  # fmt: skip
+                      "text": other.text,
+                      "provenance": STRUCTURED if other.date_source == STRUCTURED else "note"}]
     if rule is not None:
         attrs["rule"] = rule
     return dataclasses.replace(kept, attrs=attrs)

@@ -248,6 +248,15 @@ def _migration_coded_facts(db: Database) -> None:
     db.table("coded_facts").create_index(["outcome"])
 
 
+_CODED_COLUMNS = (
+    "source", "patient_id", "file", "line", "code_system", "code", "concept", "date", "value",
+    "unit", "ref_low", "ref_high", "display", "status", "attrs", "outcome", "reason",
+    "content_hash", "loaded_at",
+)  # fmt: skip
+_CODED_INSERT = "INSERT INTO coded_facts ({}) VALUES ({})".format(
+    ", ".join(f'"{c}"' for c in _CODED_COLUMNS), ", ".join("?" * len(_CODED_COLUMNS))
+)
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
@@ -642,14 +651,18 @@ class Store:
                 )
             if old and old[1] == digest:
                 return "unchanged"
-            self._drop_coded(source)
-            self.db.execute(
+            if old:
+                self._drop_coded(source)
+            conn = self.db.conn
+            conn.execute(
                 "INSERT INTO patients (patient_id) VALUES (?) ON CONFLICT DO NOTHING", [patient_id]
             )
             row = {**fact, "content_hash": digest, "loaded_at": _now()}
             row["value"] = json.dumps(row.get("value"))
             row["attrs"] = json.dumps(row.get("attrs") or {}, sort_keys=True, default=str)
-            self.db.table("coded_facts").insert(row)
+            # One fixed statement: sqlite-utils' insert rebuilt its SQL for every fact and
+            # was a fifth of a FHIR load.
+            conn.execute(_CODED_INSERT, [row.get(c) for c in _CODED_COLUMNS])
             if note is not None:
                 self.db.execute(
                     "INSERT INTO notes (note_id, patient_id, note_date, note_type, text, "

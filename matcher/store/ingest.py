@@ -730,31 +730,48 @@ def load_rows(
     a value the checks missed, a bug) undoes that row only and makes it a reject, and the
     batch's other rows commit. A failing database is raised instead (see _store_row).
     """
+
+    def handle(item: RowOrReject) -> None:
+        counts.rows += 1
+        if isinstance(item, Reject):
+            reject(item)
+            return
+        try:
+            outcome = _store_row(store, item.file, item.line, _put_row, item)
+        except _BadRow as exc:
+            reject(Reject(item.file, item.line, str(exc), item.raw))
+            return
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+    load_in_batches(store, rows, handle, reject, source, "a note export")
+
+
+def load_in_batches(
+    store: Store,
+    items: Iterator[_T],
+    handle: Callable[[_T], None],
+    reject: Callable[[Reject], None],
+    source: Path | None,
+    what: str,
+) -> None:
+    """`handle` every item, LOAD_BATCH per transaction (handle stores each in its own
+    savepoint). A ConfigurationError from the reader mid-way (the file turns out not to be
+    `what`) is a reject of `source`, or raised when there is none."""
     done = False
     while not done:
         with store.transaction():
             for _ in range(LOAD_BATCH):
                 try:
-                    item = next(rows, None)
+                    item = next(items, None)
                 except ConfigurationError as exc:
                     if source is None:
                         raise
-                    reason = f"not a note export: {exc.detail}"
-                    reject(Reject(str(source), exc.line or 0, reason))
+                    reject(Reject(str(source), exc.line or 0, f"not {what}: {exc.detail}"))
                     item = None
                 if item is None:
                     done = True
                     break
-                counts.rows += 1
-                if isinstance(item, Reject):
-                    reject(item)
-                    continue
-                try:
-                    outcome = _store_row(store, item.file, item.line, _put_row, item)
-                except _BadRow as exc:
-                    reject(Reject(item.file, item.line, str(exc), item.raw))
-                    continue
-                setattr(counts, outcome, getattr(counts, outcome) + 1)
+                handle(item)
 
 
 def _put_row(store: Store, row: Row) -> str:

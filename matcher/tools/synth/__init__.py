@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
+from matcher.tools.synth.labs import _Lab
 from matcher.tools.synth.notes import (
     _context,
     _lupus_clinic,
@@ -70,7 +71,11 @@ def _target(rng: Random, note_type: str) -> int:
     return 0
 
 
-def _text(rng: Random, p: _Patient, on: dt.date, note_type: str) -> tuple[str, int]:
+def _text(
+    rng: Random, p: _Patient, on: dt.date, note_type: str, labs: list[_Lab] | None = None
+) -> tuple[str, int]:
+    """The note's text and word count; `labs` receives a lab report's values (the same
+    draws: the text is the same with or without it)."""
     c = _context(rng, p, on)
     lupus = p.condition is None
     if note_type == "clinic":
@@ -80,7 +85,7 @@ def _text(rng: Random, p: _Patient, on: dt.date, note_type: str) -> tuple[str, i
     if note_type == "discharge":
         return _discharge(c, _target(rng, note_type))
     if note_type == "lab":
-        text = _lupus_lab(c) if lupus else _other_lab(c)
+        text = _lupus_lab(c, labs) if lupus else _other_lab(c, labs)
     elif note_type == "flow":
         text = _flow(c)
     elif p.kind == "ln":
@@ -109,14 +114,26 @@ def cohort(patient_no: int, seed: int = 0) -> str:
 
 def _rows(patients: int, seed: int, start_id: int) -> Iterator[tuple[dict, int]]:
     """(row, word count) for every note; the count comes free from building the text."""
+    for _p, notes in synthetic_patients(patients, seed, start_id):
+        for row, words, _labs in notes:
+            yield row, words
+
+
+def synthetic_patients(
+    patients: int, seed: int, start_id: int = 0, *, labs: bool = False
+) -> Iterator[tuple[_Patient, list[tuple[dict, int, list[_Lab]]]]]:
+    """Each patient with its notes as (row, word count, lab values), one patient at a
+    time; the lab values (of lab reports) only when `labs` is asked for."""
     if patients < 0:
         raise ValueError("patients must be 0 or more")
     rng = Random()
     for no in range(start_id + 1, start_id + patients + 1):
         p, notes = _patient(rng, seed, no)
         demographics = {"birth_date": p.birth.isoformat(), "sex": p.sex} if p.structured else {}
+        rows = []
         for k, (on, note_type) in enumerate(notes, start=1):
-            text, words = _text(rng, p, on, note_type)
+            found: list[_Lab] | None = [] if labs else None
+            text, words = _text(rng, p, on, note_type, found)
             row = {
                 "patient_id": p.pid,
                 "note_id": f"S{no:07d}-{k:02d}",
@@ -125,7 +142,8 @@ def _rows(patients: int, seed: int, start_id: int) -> Iterator[tuple[dict, int]]
                 "text": text,
                 **demographics,
             }
-            yield row, words
+            rows.append((row, words, found or []))
+        yield p, rows
 
 
 def generate_notes(patients: int, seed: int = 0, start_id: int = 0) -> Iterator[dict]:
@@ -167,32 +185,43 @@ def write_notes(
     interrupted run never leaves a partial export where `matcher ingest` would read it
     (ingest and the nightly job skip the ".partial" suffix and hidden files).
     """
-    target = Path(path)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     stats = stats if stats is not None else SynthStats()
     by_type, words_by_type = stats.notes_by_type, stats.words_by_type
     # ASCII escapes (json's default) encode twice as fast as raw UTF-8 here, and readers
     # decode both to the same text.
     encode = json.JSONEncoder().encode
-    current = ""
+
+    def lines() -> Iterator[str]:
+        current = ""
+        for row, words in _rows(patients, seed, start_id):
+            yield encode(row) + "\n"
+            note_type = row["note_type"]
+            by_type[note_type] = by_type.get(note_type, 0) + 1
+            words_by_type[note_type] = words_by_type.get(note_type, 0) + words
+            if row["patient_id"] != current:
+                current = row["patient_id"]
+                stats.patients += 1
+                if on_patient is not None:
+                    on_patient()
+
+    write_atomically(path, lines())
+    stats.notes = sum(by_type.values())
+    stats.words = sum(words_by_type.values())
+    return stats.notes
+
+
+def write_atomically(path: str | Path, lines: Iterable[str]) -> None:
+    """Write `lines` to a hidden sibling file renamed into place at the end, so an
+    interrupted run never leaves a partial export where `matcher ingest` would read it
+    (ingest and the nightly job skip the ".partial" suffix and hidden files)."""
+    target = Path(path)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         with temp.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
-            for row, words in _rows(patients, seed, start_id):
-                fh.write(encode(row) + "\n")
-                note_type = row["note_type"]
-                by_type[note_type] = by_type.get(note_type, 0) + 1
-                words_by_type[note_type] = words_by_type.get(note_type, 0) + words
-                if row["patient_id"] != current:
-                    current = row["patient_id"]
-                    stats.patients += 1
-                    if on_patient is not None:
-                        on_patient()
+            fh.writelines(lines)
             fh.flush()
             os.fsync(fh.fileno())  # the rename must never publish unwritten data
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    stats.notes = sum(by_type.values())
-    stats.words = sum(words_by_type.values())
-    return stats.notes

@@ -201,9 +201,12 @@ def _skin_pathology(c: _Ctx) -> str:
     )
 
 
-def _lupus_lab(c: _Ctx) -> str:
+def _lupus_lab(c: _Ctx, out: list[_Lab] | None = None) -> str:
+    """A lab report; `out` receives its values (`matcher synth --format fhir` codes them)."""
     rng = c.rng
     labs = _lupus_labs(c, full=rng.random() < 0.4)
+    if out is not None:
+        out.extend(labs)
     head = _pick(rng, ("LAB RESULTS", "Laboratory report", "Blood results", "Pathology results"))
     return f"{head}\n" + _render_labs(labs, rng, _date(c.on, rng))
 
@@ -444,9 +447,12 @@ def _other_clinic(c: _Ctx, target: int) -> tuple[str, int]:
     return note.text(), note.words
 
 
-def _other_lab(c: _Ctx) -> str:
+def _other_lab(c: _Ctx, out: list[_Lab] | None = None) -> str:
     head = _pick(c.rng, ("LAB RESULTS", "Laboratory report", "Blood results"))
-    return f"{head}\n" + _render_labs(_other_labs(c), c.rng, _date(c.on, c.rng))
+    labs = _other_labs(c)
+    if out is not None:
+        out.extend(labs)
+    return f"{head}\n" + _render_labs(labs, c.rng, _date(c.on, c.rng))
 
 
 def _other_pathology(c: _Ctx) -> str:
