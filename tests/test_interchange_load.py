@@ -165,3 +165,21 @@ def test_a_resource_id_of_another_patient_is_a_reject_and_the_rest_loads(db_path
     assert report.rejects[0].line == 9
     assert "already stored for patient 'P-001'" in report.rejects[0].reason
     assert report.new == 1
+
+
+def test_the_same_record_giving_another_finding_replaces_the_stored_one(
+    db_path: Path,
+) -> None:
+    # The export did not change; what the engine makes of it did (the loader's content
+    # hash covers the finding, not only the record as exported).
+    from matcher.interchange.facts import on_timeline
+    from matcher.nlp.vocab import load_vocabulary
+
+    fact = alt()
+    placed = on_timeline(fact, load_vocabulary())
+    with Store(db_path) as store:
+        assert store.put_coded(placed.record, placed.note, placed.findings) == "new"
+        moved = dataclasses.replace(placed.findings[0], value=86.0)
+        assert store.put_coded(placed.record, placed.note, (moved,)) == "changed"
+        [finding] = store.findings_for_patient("P-001")
+    assert finding.value == 86.0

@@ -192,46 +192,35 @@ class FhirReader:
             return
         label = _label(kind, data.get("id"))
         try:
-            resource = _model(kind).model_validate(data)
+            res = _model(kind).model_validate(data)
         except ValidationError as exc:
             yield Reject(name, line, f"{label}: {_validation_reason(exc)}", raw)
             return
-        if resource.id is None:
+        if res.id is None:
             yield Reject(name, line, f"{kind}: missing field 'id'", raw)
             return
         if kind == "Medication":
-            medications[f"Medication/{resource.id}"] = data
+            medications[f"Medication/{res.id}"] = data
             return
         try:
-            yield from self._read(kind, resource, name, line, raw, medications, full_urls)
+            if kind == "Patient":
+                yield Patient(_id(res.id), _full_date(res.birthDate), _GENDER.get(res.gender or ""))
+                return
+            patient_id = _subject(res, full_urls)
+            source = f"{kind}/{res.id}"
+            if kind in _NOTE_TYPES:
+                yield self._note(kind, res, patient_id, source, name, line, raw)
+            elif kind == "Observation":
+                yield self._observation(res, patient_id, source, name, line)
+            elif kind in _MEDICATION_TYPES:
+                yield self._medication(kind, res, patient_id, source, name, line, medications)
+            elif kind in ("Condition", "Procedure"):
+                system, code, concept, display = self._coded(res.code, kind)
+                when, status, attrs = (_condition if kind == "Condition" else _procedure)(res)
+                yield CodedFact(patient_id, source, name, line, system, code, concept, when,
+                                display=display, status=status, attrs=attrs)  # fmt: skip
         except _BadRow as exc:
             yield Reject(name, line, f"{label}: {exc}", raw)
-
-    def _read(
-        self,
-        kind: str,
-        res: Any,
-        name: str,
-        line: int,
-        raw: bytes,
-        medications: dict[str, dict[str, Any]],
-        full_urls: dict[str, str],
-    ) -> Iterator[InterchangeItem]:
-        if kind == "Patient":
-            yield Patient(_id(res.id), _full_date(res.birthDate), _GENDER.get(res.gender or ""))
-            return
-        patient_id = _subject(res, full_urls)
-        source = f"{kind}/{res.id}"
-        if kind in _NOTE_TYPES:
-            yield self._note(kind, res, patient_id, source, name, line, raw)
-        elif kind == "Observation":
-            yield self._observation(res, patient_id, source, name, line)
-        elif kind in _MEDICATION_TYPES:
-            yield self._medication(kind, res, patient_id, source, name, line, medications)
-        elif kind == "Condition":
-            yield self._condition(res, patient_id, source, name, line)
-        elif kind == "Procedure":
-            yield self._procedure(res, patient_id, source, name, line)
 
     def _note(
         self, kind: str, res: Any, patient_id: str, source: str, name: str, line: int, raw: bytes
@@ -342,32 +331,6 @@ class FhirReader:
         return CodedFact(patient_id, source, name, line, system, code, concept, start,
                          display=display, status=status, attrs=attrs)  # fmt: skip
 
-    def _condition(
-        self, res: Any, patient_id: str, source: str, name: str, line: int
-    ) -> CodedFact:
-        system, code, concept, display = self._coded(res.code, "Condition")
-        start, _ = _period(res.onsetDateTime, res.onsetPeriod)
-        when = start or (_day(res.recordedDate) if res.recordedDate else None)
-        verification = _code_of(res.verificationStatus) if res.verificationStatus else None
-        clinical = _code_of(res.clinicalStatus) if res.clinicalStatus else None
-        attrs: dict[str, Any] = {}
-        if verification in ("refuted", "entered-in-error"):
-            attrs["assertion"] = "negated"
-        elif clinical in ("inactive", "resolved", "remission"):
-            attrs["assertion"] = "historical"
-        if res.abatementDateTime:
-            attrs["abatement"] = _day(res.abatementDateTime).isoformat()
-        return CodedFact(patient_id, source, name, line, system, code, concept, when,
-                         display=display, status=clinical, attrs=attrs)  # fmt: skip
-
-    def _procedure(
-        self, res: Any, patient_id: str, source: str, name: str, line: int
-    ) -> CodedFact:
-        system, code, concept, display = self._coded(res.code, "Procedure")
-        when, _ = _period(res.performedDateTime, res.performedPeriod)
-        return CodedFact(patient_id, source, name, line, system, code, concept, when,
-                         display=display, status=res.status)  # fmt: skip
-
     def _coded(self, concept: Any, kind: str) -> tuple[str, str, str | None, str | None]:
         """(system, code, our concept or None, display) of a CodeableConcept: the first
         coding that maps, else the first coding (kept unmapped)."""
@@ -400,6 +363,28 @@ class FhirReader:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _condition(res: Any) -> tuple[dt.date | None, str | None, dict[str, Any]]:
+    """(date, status, attrs) of a Condition: onset, else the recorded date; refuted or
+    entered in error is negated, inactive / resolved / in remission historical."""
+    start, _ = _period(res.onsetDateTime, res.onsetPeriod)
+    when = start or (_day(res.recordedDate) if res.recordedDate else None)
+    verification = _code_of(res.verificationStatus) if res.verificationStatus else None
+    clinical = _code_of(res.clinicalStatus) if res.clinicalStatus else None
+    attrs: dict[str, Any] = {}
+    if verification in ("refuted", "entered-in-error"):
+        attrs["assertion"] = "negated"
+    elif clinical in ("inactive", "resolved", "remission"):
+        attrs["assertion"] = "historical"
+    if res.abatementDateTime:
+        attrs["abatement"] = _day(res.abatementDateTime).isoformat()
+    return when, clinical, attrs
+
+
+def _procedure(res: Any) -> tuple[dt.date | None, str | None, dict[str, Any]]:
+    when, _ = _period(res.performedDateTime, res.performedPeriod)
+    return when, res.status, {}
 
 
 def _code_index(vocabulary: Vocabulary) -> dict[str, dict[str, str]]:

@@ -30,10 +30,10 @@ from matcher.store.ingest import (
     Row,
     _BadRow,
     _put_patient,
-    _put_row,
     _reject,
     _store_row,
     load_in_batches,
+    load_row,
 )
 
 __all__ = ["load_items"]
@@ -77,17 +77,8 @@ def _load_one(
     vocab: Vocabulary,
     reject: Callable[[Reject], None],
 ) -> None:
-    if isinstance(item, Reject):
-        report.rows += 1
-        reject(item)
-    elif isinstance(item, Row):
-        report.rows += 1
-        try:
-            outcome = _store_row(store, item.file, item.line, _put_row, item)
-        except _BadRow as exc:
-            reject(Reject(item.file, item.line, str(exc), item.raw))
-            return
-        setattr(report, outcome, getattr(report, outcome) + 1)
+    if isinstance(item, Reject | Row):
+        load_row(store, item, report, reject)
     elif isinstance(item, Patient):
         try:
             _store_row(store, "", 0, _put_patient, item)

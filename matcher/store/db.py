@@ -627,10 +627,11 @@ class Store:
         old record, notes row and findings. A source already stored for another patient
         raises InputRowError, as a note id does."""
         source, patient_id = fact["source"], fact["patient_id"]
+        # The findings are part of the content: the same resource read by a newer vocabulary
+        # or unit table (a code now mapped, a unit now converted) replaces its old finding.
+        content = [fact, note.text if note else None, [f.to_json() for f in findings]]
         digest = hashlib.sha256(
-            json.dumps([fact, note.text if note else None], sort_keys=True, default=str).encode(
-                "utf-8", "surrogatepass"
-            )
+            json.dumps(content, sort_keys=True, default=str).encode("utf-8", "surrogatepass")
         ).hexdigest()
         with self.transaction():
             old = self.db.execute(

@@ -730,20 +730,27 @@ def load_rows(
     a value the checks missed, a bug) undoes that row only and makes it a reject, and the
     batch's other rows commit. A failing database is raised instead (see _store_row).
     """
+    load_in_batches(
+        store, rows, lambda item: load_row(store, item, counts, reject), reject, source,
+        "a note export",
+    )  # fmt: skip
 
-    def handle(item: RowOrReject) -> None:
-        counts.rows += 1
-        if isinstance(item, Reject):
-            reject(item)
-            return
-        try:
-            outcome = _store_row(store, item.file, item.line, _put_row, item)
-        except _BadRow as exc:
-            reject(Reject(item.file, item.line, str(exc), item.raw))
-            return
-        setattr(counts, outcome, getattr(counts, outcome) + 1)
 
-    load_in_batches(store, rows, handle, reject, source, "a note export")
+def load_row(
+    store: Store, item: RowOrReject, counts: Any, reject: Callable[[Reject], None]
+) -> None:
+    """Store one note row in its own savepoint (or take its reject); count it in `counts`
+    (rows, and new/changed/unchanged)."""
+    counts.rows += 1
+    if isinstance(item, Reject):
+        reject(item)
+        return
+    try:
+        outcome = _store_row(store, item.file, item.line, _put_row, item)
+    except _BadRow as exc:
+        reject(Reject(item.file, item.line, str(exc), item.raw))
+        return
+    setattr(counts, outcome, getattr(counts, outcome) + 1)
 
 
 def load_in_batches(
