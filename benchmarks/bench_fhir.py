@@ -37,11 +37,12 @@ def make_input(workdir: Path, resources: int, seed: int) -> Path:
     path = workdir / f"synth-fhir-{resources}.ndjson"
     if path.exists():
         return path
+    from matcher import api
     from matcher.tools.synth.fhir import write_fhir
 
     full = workdir / f"synth-fhir-{resources}-full.ndjson"
     patients = resources // RESOURCES_PER_PATIENT + 10
-    while write_fhir(full, patients, seed) < resources:
+    while write_fhir(full, patients, seed, vocabulary=api.vocabulary()) < resources:
         patients = int(patients * 1.2) + 1
     with full.open("rb") as source, path.open("wb") as out:
         for n, line in enumerate(source):

@@ -157,7 +157,7 @@ def explain(trial: Trial, store: Any, patient_id: str, as_of: dt.date) -> Patien
 
 
 # Input formats of `ingest` and `nightly --source`: "auto" tells each file by its content.
-INPUT_FORMATS = ("auto", "notes", "fhir")
+INPUT_FORMATS = ("auto", "notes", "fhir", "omop")
 
 
 def ingest(
@@ -167,8 +167,9 @@ def ingest(
     on_progress: Any = None,
     fmt: str = "auto",
 ) -> Any:
-    """Load note exports (JSONL/CSV) and FHIR R4 files (Bundles, NDJSON) into `store`, then
-    parse the notes. `fmt`: "auto" (by content), "notes" or "fhir" (every file)."""
+    """Load note exports (JSONL/CSV), FHIR R4 files (Bundles, NDJSON) and OMOP CDM exports (a
+    folder of table CSVs, a SQLite file) into `store`, then parse the notes. `fmt`: "auto"
+    (by content), "notes", "fhir" or "omop" (every path)."""
     from matcher.store.ingest import ingest_files
 
     note_parser = parser()
@@ -188,9 +189,10 @@ def ingest(
 
 
 def interchange_loader(fmt: str = "auto", today: dt.date | None = None) -> Any:
-    """The store's OtherFormat hook for `fmt`: loads a FHIR file through the FHIR reader and
-    the interchange loader and returns True; returns False for a note export (or None
-    when `fmt` is "notes": every file is a note export)."""
+    """The store's OtherFormat hook for `fmt`: loads a FHIR file or an OMOP CDM export (a
+    folder holding a person table, a SQLite file) through its reader and the interchange
+    loader and returns True; returns False for a note export (or None when `fmt` is
+    "notes": every file is a note export)."""
     from matcher.errors import ConfigurationError
 
     if fmt not in INPUT_FORMATS:
@@ -202,8 +204,12 @@ def interchange_loader(fmt: str = "auto", today: dt.date | None = None) -> Any:
     from matcher.interchange.load import load_items
 
     reader = FhirReader(vocabulary(), today=today)
+    load_omop = omop_loader(today)
 
     def load(store: Any, path: Path, report: Any) -> bool:
+        if fmt == "omop" or (fmt == "auto" and _is_omop(path)):
+            load_omop(store, path, report)
+            return True
         if path.is_dir() or not (fmt == "fhir" or looks_like_fhir(path)):
             return False
         before = Counter(reader.ignored)
@@ -212,6 +218,36 @@ def interchange_loader(fmt: str = "auto", today: dt.date | None = None) -> Any:
             key = f"resourceType {kind}"  # read and counted, not loaded: Encounter, ...
             report.skipped[key] = report.skipped.get(key, 0) + n
         return True
+
+    return load
+
+
+def _is_omop(path: Path) -> bool:
+    from matcher.interchange.omop import is_omop
+
+    return is_omop(path)
+
+
+def omop_loader(today: dt.date | None = None) -> Any:
+    """Loads one OMOP CDM export (a folder of table CSVs or a SQLite file) into a store with
+    the bundled concept map, checked against the vocabulary, and the vocabulary's own codes
+    for source values. What the reader leaves out (a censored value, a unit concept it
+    does not know, a birth year without month and day) is counted in the report's
+    values_left_out; unmapped codes by the loader in unmapped_codes."""
+    from matcher.interchange.load import load_items
+    from matcher.interchange.omop import codes_from_vocabulary, read_omop
+    from matcher.interchange.omop_map import load_concept_map
+
+    concepts = vocabulary().concepts
+    concept_map = load_concept_map(known_concepts=concepts)
+    codes = codes_from_vocabulary(concepts)
+
+    def load(store: Any, path: Path, report: Any) -> None:
+        counts: Counter[str] = Counter()
+        items = read_omop(path, codes=codes, concept_map=concept_map, today=today, counts=counts)
+        load_items(store, items, report, vocabulary=vocabulary())
+        for reason, n in counts.items():
+            report.values_left_out[reason] = report.values_left_out.get(reason, 0) + n
 
     return load
 

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the input was wrong (the message says where), 2 usage.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 from pathlib import Path
@@ -86,13 +87,14 @@ def cli() -> None:
     default="auto",
     show_default=True,
     help="Input format: auto tells each file by its content; notes (JSONL/CSV), fhir (R4 "
-    "Bundles or NDJSON).",
+    "Bundles or NDJSON), omop (CDM v5.4: a folder of table CSVs or a SQLite file).",
 )
 @DB_OPTION
 def ingest(
     files: tuple[Path, ...], patients_file: Path | None, fmt: str, db: str | None
 ) -> None:
-    """Load note exports (JSONL or CSV) or FHIR R4 files and parse them into findings."""
+    """Load note exports (JSONL or CSV), FHIR R4 files or OMOP CDM exports and parse them
+    into findings."""
     store = _store(db, create=True)
     report = api.ingest(list(files), store, patients_file=patients_file, fmt=fmt)
     click.echo(
@@ -766,9 +768,12 @@ def synth(patients: int, out: Path, seed: int, fmt: str) -> None:
     stats: Any = SynthStats()
     writer: Any = write_notes
     if fmt == "fhir":
+        from matcher import api
         from matcher.tools.synth.fhir import FhirStats, write_fhir
 
-        stats, writer = FhirStats(), write_fhir  # the same patients, as FHIR resources
+        # The same patients, as FHIR resources coded with the run's vocabulary.
+        stats = FhirStats()
+        writer = functools.partial(write_fhir, vocabulary=api.vocabulary())
     started = time.perf_counter()
     if sys.stderr.isatty():
         import os

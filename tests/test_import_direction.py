@@ -131,6 +131,22 @@ def test_no_module_imports_a_higher_layer_beyond_the_known_debts():
     assert not paid, f"no longer imported: remove from KNOWN_UPWARD: {paid}"
 
 
+def test_interchange_imports_only_the_model_the_nlp_data_and_the_store():
+    """The FHIR and OMOP readers and their loader turn exports into the store's inputs
+    (issue 18): never the criteria, the judging layer, the API or the web."""
+    allowed = ("matcher.model", "matcher.errors", "matcher.nlp", "matcher.store",
+               "matcher.interchange")  # fmt: skip
+    graph = import_graph()
+    stray = sorted(
+        (a, b)
+        for a, targets in graph.items()
+        if a.startswith("matcher.interchange")
+        for b in targets
+        if not any(b == p or b.startswith(p + ".") for p in allowed)
+    )
+    assert not stray, f"interchange imports beyond the model, the NLP and the store: {stray}"
+
+
 def test_no_import_circle_beyond_the_known_debts():
     found = circles(import_graph())
     new = sorted(found - KNOWN_CIRCLES)

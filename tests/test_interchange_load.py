@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from matcher import api
 from matcher.interchange.load import load_items
 from matcher.interchange.records import CodedFact
 from matcher.model import Assertion, Note, Patient
@@ -46,7 +47,7 @@ def note_row(text: str = "Seen today. ALT 85 U/L.") -> Row:
 def load(db_path: Path, items: list) -> IngestReport:
     report = IngestReport()
     with Store(db_path) as store:
-        load_items(store, items, report)
+        load_items(store, items, report, vocabulary=api.vocabulary())
     return report
 
 

@@ -298,6 +298,6 @@ def test_synth_format_fhir_writes_the_same_patients_as_fhir_that_load_without_a_
 def test_synth_fhir_is_the_same_bytes_for_the_same_seed(tmp_path: Path):
     from matcher.tools.synth.fhir import write_fhir
 
-    write_fhir(tmp_path / "a.ndjson", 5, 9)
-    write_fhir(tmp_path / "b.ndjson", 5, 9)
+    write_fhir(tmp_path / "a.ndjson", 5, 9, vocabulary=api.vocabulary())
+    write_fhir(tmp_path / "b.ndjson", 5, 9, vocabulary=api.vocabulary())
     assert (tmp_path / "a.ndjson").read_bytes() == (tmp_path / "b.ndjson").read_bytes()

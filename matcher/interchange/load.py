@@ -1,7 +1,7 @@
 """Store what an interchange reader yields (FHIR, OMOP), exactly as a JSONL note export is
 stored, plus coded facts on the timeline.
 
-`load_items(store, items, report)` takes any mix of the contract's items
+`load_items(store, items, report, vocabulary=...)` takes any mix of the contract's items
 (`matcher.interchange.records`): a `Patient` is merged into the patients table (a later
 known value replaces an earlier one, never by None), a `Row` is a note stored as JSONL
 ingest stores it (content hash: the same note twice is one note, a changed one is re-parsed
@@ -22,7 +22,7 @@ from pathlib import Path
 from matcher.interchange.facts import NOT_FACT_STATUSES, Placed, on_timeline
 from matcher.interchange.records import CodedFact, InterchangeItem
 from matcher.model import Patient
-from matcher.nlp.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 from matcher.store import Store
 from matcher.store.ingest import (
     IngestReport,
@@ -44,8 +44,8 @@ def load_items(
     items: Iterable[InterchangeItem],
     report: IngestReport,
     *,
+    vocabulary: Vocabulary,
     reject: Callable[[Reject], None] | None = None,
-    vocabulary: Vocabulary | None = None,
     source: Path | None = None,
 ) -> None:
     """Store every item of one reader's output; counts go to `report` (rows, new, changed,
@@ -58,7 +58,7 @@ def load_items(
     turns out mid-way not to be an export is a reject of that file (the nightly job goes
     on); without it, it is raised.
     """
-    vocab = vocabulary if vocabulary is not None else load_vocabulary()
+    vocab = vocabulary
     on_reject = reject or (lambda bad: _reject(store, report, bad))
     load_in_batches(
         store,

@@ -30,6 +30,7 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -39,9 +40,10 @@ from typing import Any, Literal
 from matcher.errors import ConfigurationError, LockHeldError
 from matcher.interchange.fhir import FhirReader, looks_like_fhir
 from matcher.interchange.load import load_items
+from matcher.interchange.omop import codes_from_vocabulary, find_tables, is_omop, read_omop
+from matcher.interchange.omop_map import load_concept_map
 from matcher.jobs.engine import EmbeddedEngine, Engine
 from matcher.model import Finding, Note, Trial
-from matcher.nlp.vocab import load_vocabulary
 from matcher.store import DEFAULT_DB, Store
 from matcher.store.csvout import csv_text
 from matcher.store.ingest import IngestReport, Reject, file_label, load_rows, read_rows
@@ -226,7 +228,8 @@ def plan_run(
 def _source_files(sources: Sequence[str | Path], skip: set[Path]) -> list[Path]:
     """Files as given; a folder stands for every regular, non-hidden file directly in it,
     in name order (the format is told by content: a file that is not a note export
-    becomes a reject, not silence). The same file named twice is read once."""
+    becomes a reject, not silence), except an OMOP CDM folder (one holding a person
+    table), which is one source. The same file named twice is read once."""
     found: list[Path] = []
     seen: set[Path] = set()
 
@@ -244,7 +247,12 @@ def _source_files(sources: Sequence[str | Path], skip: set[Path]) -> list[Path]:
             found.append(path)
 
     for source in map(Path, sources):
-        if source.is_dir():
+        if source.is_dir() and is_omop(source):
+            # An OMOP CDM folder is one export (its tables refer to each other's rows).
+            if source.resolve() not in seen:
+                seen.add(source.resolve())
+                found.append(source)
+        elif source.is_dir():
             try:
                 children = sorted(source.iterdir(), key=lambda p: p.name)
             except OSError as exc:
@@ -270,7 +278,7 @@ def _format_problem(path: Path) -> RejectEntry | None:
     """Why a readable file cannot be read as a note export at all, or None. A FHIR file
     (told by its content) is an export: its resources are read one by one, each bad one a
     reject."""
-    if looks_like_fhir(path):
+    if looks_like_fhir(path) or is_omop(path):
         return None
     try:
         next(read_rows(path), None)
@@ -539,7 +547,7 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
         if known is not None:
             # Loaded in full before, byte for byte: every row would be "unchanged".
             # Its rejects are listed again (they are still there), not stored again.
-            rejects = store.rejects(file_label(path))
+            rejects = _stored_rejects(store, path)
             report.rows += known["rows"]
             report.unchanged += known["rows"] - len(rejects)  # a reject is not a note
             report.rejects += [
@@ -548,7 +556,9 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
             report.skipped_files.append(file_label(path))
             continue
         rows_before = report.rows
-        if looks_like_fhir(path):
+        if is_omop(path):
+            _load_omop(store, path, report)
+        elif looks_like_fhir(path):
             _load_fhir(store, path, report)
         else:
             load_rows(
@@ -560,7 +570,7 @@ def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
             )
         # After every batch is committed: a run killed mid-file reads the file again.
         rows = report.rows - rows_before
-        store.mark_file_loaded(digest, file_label(path), path.stat().st_size, rows)
+        store.mark_file_loaded(digest, file_label(path), _source_size(path), rows)
     log.info(
         "load: %d file(s) (%d already loaded, skipped), %d row(s) in %.1fs: %d new, %d changed, "
         "%d unchanged, %d rejected (%d not seen before)",
@@ -580,9 +590,40 @@ def _load_fhir(store: Store, path: Path, report: NightlyReport) -> None:
     """A FHIR file (Bundle or NDJSON) through the interchange loader, as `matcher ingest`
     loads it; its counts join the run's."""
     counts = IngestReport()
-    reader = FhirReader(load_vocabulary())
-    load_items(store, reader.read(path), counts,
+    from matcher import api
+
+    vocabulary = api.vocabulary()
+    reader = FhirReader(vocabulary)
+    load_items(store, reader.read(path), counts, vocabulary=vocabulary,
                reject=lambda reject: _reject(store, report, reject), source=path)  # fmt: skip
+    _join_coded(report, counts, skipped=sum(reader.ignored.values()))
+
+
+def _load_omop(store: Store, path: Path, report: NightlyReport) -> None:
+    """An OMOP CDM export (folder of table files, or SQLite file) through the interchange
+    loader with the bundled concept map, as `matcher ingest` loads it; what the reader
+    leaves out (censored values, unknown unit concepts, a birth year alone) is counted
+    with the values left out."""
+    from matcher import api
+
+    vocabulary = api.vocabulary()
+    counts = IngestReport()
+    left_out: Counter[str] = Counter()
+    items = read_omop(
+        path,
+        codes=codes_from_vocabulary(vocabulary.concepts),
+        concept_map=load_concept_map(known_concepts=vocabulary.concepts),
+        counts=left_out,
+    )
+    load_items(store, items, counts, vocabulary=vocabulary,
+               reject=lambda reject: _reject(store, report, reject), source=path)  # fmt: skip
+    _join_coded(report, counts, left_out=sum(left_out.values()))
+
+
+def _join_coded(
+    report: NightlyReport, counts: IngestReport, *, skipped: int = 0, left_out: int = 0
+) -> None:
+    """An interchange load's counts (notes, coded facts) added to the run's."""
     report.rows += counts.rows
     report.new += counts.new
     report.changed += counts.changed
@@ -591,18 +632,45 @@ def _load_fhir(store: Store, path: Path, report: NightlyReport) -> None:
     coded["facts"] = coded.get("facts", 0) + counts.facts
     for outcome, n in counts.fact_outcomes.items():
         coded[outcome] = coded.get(outcome, 0) + n
-    left_out = sum(counts.values_left_out.values())
-    skipped = sum(counts.skipped.values()) + sum(reader.ignored.values())
+    left_out += sum(counts.values_left_out.values())
+    skipped += sum(counts.skipped.values())
     for key, n in (("values_left_out", left_out), ("skipped", skipped)):
         if n:
             coded[key] = coded.get(key, 0) + n
 
 
+def _omop_files(path: Path) -> list[Path]:
+    """The table files an OMOP folder source is read from (none for a SQLite file)."""
+    return sorted(find_tables(path).values()) if path.is_dir() else []
+
+
+def _source_size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in _omop_files(path))
+    return path.stat().st_size
+
+
+def _stored_rejects(store: Store, path: Path) -> list[dict[str, Any]]:
+    """The stored rejects of a source: its file's, or every table's of an OMOP folder
+    ("cdm/measurement.csv") or SQLite file ("cdm.sqlite:measurement")."""
+    if path.is_dir():
+        return [r for table in _omop_files(path) for r in store.rejects(file_label(table))]
+    if is_omop(path):
+        prefix = f"{file_label(path)}:"
+        return [r for r in store.rejects() if r["source_file"].startswith(prefix)]
+    return store.rejects(file_label(path))
+
+
 def file_digest(path: Path) -> str:
+    """sha256 of a source's bytes; of an OMOP folder, of its table files' names and bytes
+    (a changed table is a changed source, a file beside them that is no table is not)."""
     sha = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            sha.update(chunk)
+    for file in _omop_files(path) if path.is_dir() else [path]:
+        if path.is_dir():
+            sha.update(file.name.lower().encode() + b"\0")
+        with file.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                sha.update(chunk)
     return sha.hexdigest()
 
 

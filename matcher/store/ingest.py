@@ -215,14 +215,17 @@ def _patient_rows(path: Path, run_date: dt.date) -> Iterator[tuple[int, bytes, P
         yield item.line, item.raw, patient
 
 
-def _records(path: Path, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
+def _open_export(path: Path) -> BinaryIO:
     try:
-        fh = path.open("rb")
+        return path.open("rb")
     except OSError as exc:
         raise ConfigurationError(
             f"cannot read the file: {exc.strerror or exc}", file=str(path)
         ) from exc
-    with fh:
+
+
+def _records(path: Path, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
+    with _open_export(path) as fh:
         try:
             head = fh.read(_SNIFF_BYTES)
             fmt = _detect_format(path, head, required)
@@ -332,7 +335,9 @@ def _jsonl_records(path: Path, fh: BinaryIO) -> Iterator[_Record | Reject]:
         yield _Record(number, obj, raw)
 
 
-def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]) -> Iterator[_Record | Reject]:
+def _csv_records(
+    path: Path, fh: BinaryIO, required: tuple[str, ...], delimiter: str = ","
+) -> Iterator[_Record | Reject]:
     name = file_label(path)
     pending: list[bytes] = []  # the physical lines of the record being read
 
@@ -344,7 +349,7 @@ def _csv_records(path: Path, fh: BinaryIO, required: tuple[str, ...]) -> Iterato
             text = raw.decode("utf-8", "surrogateescape")
             yield text.removeprefix("\ufeff") if number == 1 else text
 
-    reader = csv.reader(lines())
+    reader = csv.reader(lines(), delimiter=delimiter)
     header: list[str] | None = None
     consumed = 0  # physical lines read so far: the next record starts on consumed + 1
     while True:
@@ -433,6 +438,32 @@ def _json_type(obj: Any) -> str:
     if isinstance(obj, bool):
         return "boolean"
     return "number"
+
+
+def read_table(
+    path: str | Path, required: tuple[str, ...], *, delimiter: str = ","
+) -> Iterator[tuple[int, dict[str, str], bytes] | Reject]:
+    """The data rows of a delimited table with a header (an OMOP CDM table export) by the
+    rules of a note CSV: the header must name `required` (else ConfigurationError), its
+    names are lower-cased, a row that is not UTF-8 or has the wrong number of fields is a
+    Reject, and each other row comes as (first physical line, fields, raw bytes)."""
+    path = Path(path)
+    with _open_export(path) as fh:
+        for item in _csv_records(path, fh, required, delimiter):
+            yield item if isinstance(item, Reject) else (item.line, item.fields, item.raw)
+
+
+def note_row(
+    file: str, line: int, fields: dict[str, Any], run_date: dt.date, raw: bytes = b""
+) -> Row:
+    """A note row from `fields` (patient_id, note_id, note_date, text, and optionally
+    note_type, birth_date, sex) by exactly the checks a JSONL or CSV note row gets, for
+    readers of other exports (an OMOP note table). A bad row raises InputRowError whose
+    detail is the reject reason (it never quotes a value)."""
+    try:
+        return _note_row(file, _Record(line, fields, raw), run_date)
+    except _BadRow as exc:
+        raise InputRowError(str(exc)) from None
 
 
 # --- validating ---------------------------------------------------------------------------

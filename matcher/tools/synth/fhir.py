@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.nlp.units import parse_reference_range
-from matcher.nlp.vocab import Vocabulary, load_vocabulary
+from matcher.nlp.vocab import Vocabulary
 from matcher.tools.synth import SynthStats, synthetic_patients, write_atomically
 from matcher.tools.synth.drugs import _DRUGS
 from matcher.tools.synth.labs import _Lab
@@ -57,6 +57,7 @@ def write_fhir(
     start_id: int = 0,
     stats: FhirStats | None = None,
     on_patient: Callable[[], None] | None = None,
+    vocabulary: Vocabulary,
 ) -> int:
     """Write `patients` synthetic patients to `path` as FHIR NDJSON; return the resources
     written. Written whole to a hidden file renamed at the end, as the JSONL output is."""
@@ -64,7 +65,6 @@ def write_fhir(
     by_type: dict[str, int] = {}
     stats.resources_by_type = by_type
     encode = json.JSONEncoder().encode
-    vocabulary = load_vocabulary()
 
     def lines() -> Iterator[str]:
         for p, notes in synthetic_patients(patients, seed, start_id, labs=True):
