@@ -46,17 +46,157 @@ def import_registry_file(store: Any, path: str | Path) -> list[Trial]:
 
 
 def _save_records(store: Any, records: Sequence[Any]) -> list[Trial]:
+    return [imported.trial for imported in import_records(store, records)]
+
+
+@dataclass(frozen=True)
+class ImportedTrial:
+    """One study of an import: its trial (the auto reading), what the import did ("new",
+    "changed": a new record version to review, "unchanged": nothing written) and the
+    record version the database now holds."""
+
+    trial: Trial
+    outcome: str
+    record_version: int
+    source: str
+
+
+@dataclass
+class TrialImport:
+    """What `import_trials` did: every study read, and every file that could not be read
+    (file, the RegistryError's message) — the other files are loaded all the same."""
+
+    trials: list[ImportedTrial]
+    failed: list[tuple[str, str]]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for t in self.trials if t.outcome == outcome)
+
+
+def import_records(store: Any, records: Sequence[Any]) -> list[ImportedTrial]:
+    """Registry records parsed and saved with their record in one transaction. A record
+    equal to the trial's latest record version, read the same way, changes nothing; any
+    other becomes the trial's next record version (its auto reading, to review: the draft
+    carries over by (type, text), and the approved version stays in use, flagged "registry
+    changed since vN")."""
     from dataclasses import asdict
 
     from matcher.criteria.registry import record_to_trial
 
-    trials = []
+    done = []
     with store.transaction():
         for record in records:
             trial = record_to_trial(record, vocabulary())
-            store.save_trial(trial, asdict(record))
-            trials.append(trial)
-    return trials
+            outcome = store.save_trial(trial, asdict(record))
+            version = store.trial_records(trial.trial_id)[-1]["record_version"]
+            done.append(ImportedTrial(trial, outcome, version, record.source))
+    return done
+
+
+TRIAL_SUFFIXES = frozenset({".txt", ".json"})
+
+
+def trial_files(path: str | Path) -> list[Path]:
+    """A registry file as given, or a folder's registry files (*.txt, *.json, not hidden),
+    in name order. A path that is neither is a RegistryError naming it."""
+    from matcher.errors import RegistryError
+
+    path = Path(path)
+    if path.is_dir():
+        return sorted((p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                       and p.suffix.lower() in TRIAL_SUFFIXES), key=lambda p: p.name)
+    if not path.is_file():
+        raise RegistryError("no such file or folder", file=str(path),
+                            expected="a registry file or a folder of them (*.txt, *.json)")
+    return [path]
+
+
+def import_trials(store: Any, paths: Sequence[str | Path]) -> TrialImport:
+    """Every study of registry files and folders (CT.gov `studies` lists, single studies,
+    plain text), each file in its own transaction: a file that does not read is named in
+    `failed` and the others load. A trial id met twice in one import keeps its first record
+    (the later file is named in `failed`): which of two records is current cannot be
+    known."""
+    from matcher.criteria.registry import read_registry_all
+    from matcher.errors import RegistryError
+
+    done = TrialImport([], [])
+    seen: dict[str, str] = {}
+    for path in paths:
+        for file in trial_files(path):
+            try:
+                records = read_registry_all(file)
+            except RegistryError as exc:
+                done.failed.append((str(file), str(exc)))
+                continue
+            fresh = []
+            for record in records:
+                if record.trial_id in seen:
+                    done.failed.append((str(file), f"{record.trial_id} is also in "
+                                        f"{seen[record.trial_id]}: kept that record"))
+                    continue
+                seen[record.trial_id] = str(file)
+                fresh.append(record)
+            done.trials += import_records(store, fresh)
+    return done
+
+
+def trial_portfolio(store: Any) -> list[dict[str, Any]]:
+    """Every stored trial, as `matcher trial list` and the web show them: its latest record
+    version's status, phase, conditions, sites and last update, and its review state
+    (`review`: state "not reviewed" / "in review" / "approved", the protocol version in use,
+    how many of its criteria nobody reviewed, whether the registry text changed since that
+    version was approved, how many criteria the draft has reviewed)."""
+    from matcher.review.protocol import auto_reading_sha256, build_protocol, trial_from_stored
+
+    records = store.latest_trial_records()
+    out = []
+    for row in store.trials():
+        auto = trial_from_stored(row)
+        versions = _version_protocols(store, auto.trial_id)
+        in_use = versions[-1] if versions else build_protocol(auto, {})
+        draft = draft_protocol(store, auto.trial_id)
+        reviewed = len(draft.criteria) - len(draft.unreviewed)
+        state = "approved" if versions else ("in review" if reviewed else "not reviewed")
+        record = records.get(auto.trial_id, {})
+        out.append({
+            "trial_id": auto.trial_id,
+            "title": auto.title,
+            "status": record.get("status"),
+            "phase": record.get("phase"),
+            "conditions": record.get("conditions", []),
+            "sites": record.get("sites", []),
+            "last_update": record.get("last_update"),
+            "record_version": record.get("record_version"),
+            "imported_at": record.get("imported_at") or row["loaded_at"],
+            "criteria": len(auto.criteria),
+            "review": {
+                "state": state,
+                "protocol_version": in_use.version,
+                "unreviewed": len(in_use.unreviewed),
+                "registry_changed": bool(versions)
+                and in_use.source_sha256 != auto_reading_sha256(auto),
+                "draft_reviewed": reviewed,
+            },
+        })
+    return out
+
+
+def review_words(review: Mapping[str, Any], criteria: int) -> str:
+    """A trial's review state in words: "not reviewed (4 criteria)", "in review (1 of 4
+    reviewed, never approved)", "approved v2 (3 not reviewed); registry changed since v2:
+    review"."""
+    if review["state"] == "not reviewed":
+        return f"not reviewed ({criteria} criteria)"
+    if review["state"] == "in review":
+        return f"in review ({review['draft_reviewed']} of {criteria} reviewed, never approved)"
+    version = review["protocol_version"]
+    words = f"approved v{version}"
+    if review["unreviewed"]:
+        words += f" ({review['unreviewed']} not reviewed)"
+    if review["registry_changed"]:
+        words += f"; registry changed since v{version}: review"
+    return words
 
 
 def parser():

@@ -299,11 +299,15 @@ def trial_export(trial_id: str, db: str | None, user: str | None, version: int |
 @DB_OPTION
 @USER_OPTION
 def trial_import(file: Path, db: str | None, user: str | None) -> None:
-    """Import a registry record (plain text or CT.gov JSON, as the web import) or an
-    exported protocol (JSON with a `format` field): the protocol becomes the trial's next
-    version."""
+    """Import registry records (plain text or CT.gov JSON: a single study or a `studies`
+    list; a folder of them) or an exported protocol (JSON with a `format` field): the
+    protocol becomes the trial's next version. A changed record becomes a new record
+    version to review; an unchanged one changes nothing."""
     from matcher.review.protocol import FORMAT
 
+    if file.is_dir():
+        _import_registry_files(_store(db, create=True), file)
+        return
     if not file.is_file():
         raise ConfigurationError("no such file", file=str(file),
                                  expected="a registry record or an exported protocol")
@@ -325,11 +329,57 @@ def trial_import(file: Path, db: str | None, user: str | None) -> None:
         click.echo(f"{made.trial.trial_id}: imported as version {made.version} "
                    f"({len(made.changes)} change(s), {len(made.unreviewed)} not reviewed)")
         return
-    for loaded in api.import_registry(store, text, file.name):
-        left = len(api.protocol_in_use(store, loaded.trial_id).unreviewed)
-        click.echo(f"{loaded.trial_id}: imported, {len(loaded.criteria)} criteria"
-                   + (f", {left} not reviewed (matcher trial review {loaded.trial_id})"
-                      if left else ""))
+    _import_registry_files(store, file)
+
+
+def _import_registry_files(store: Any, path: Path) -> None:
+    """`trial import` of registry records: one line per study saying what was done, a
+    summary, and every file that did not read on stderr (exit 1, the others loaded)."""
+    done = api.import_trials(store, [path])
+    for item in done.trials:
+        trial_id = item.trial.trial_id
+        if item.outcome == "unchanged":
+            click.echo(f"{trial_id}: unchanged, nothing done (record version "
+                       f"{item.record_version})")
+            continue
+        what = ("new (record version 1)" if item.outcome == "new"
+                else f"changed: record version {item.record_version} to review")
+        left = len(api.protocol_in_use(store, trial_id).unreviewed)
+        click.echo(f"{trial_id}: imported, {what}, {len(item.trial.criteria)} criteria"
+                   + (f", {left} not reviewed (matcher trial review {trial_id})" if left else ""))
+    click.echo(f"{len(done.trials)} trial(s): {done.count('new')} new, "
+               f"{done.count('changed')} changed, {done.count('unchanged')} unchanged"
+               + (f"; {len(done.failed)} file problem(s)" if done.failed else ""))
+    for file, message in done.failed:
+        click.echo(f"error: {message}" if file in message else f"error: {file}: {message}",
+                   err=True)
+    if done.failed:
+        sys.exit(1)
+
+
+@trial.command("list")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def trial_list(db: str | None, fmt: str) -> None:
+    """Every trial in the database: recruitment status, phase, last update, record
+    version, review state, conditions and title."""
+    rows = api.trial_portfolio(_store(db))
+    if fmt == "json":
+        click.echo(json.dumps({"trials": rows}, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no trials in the database (matcher trial import FILE|FOLDER)")
+        return
+    table = [("trial", "status", "phase", "updated", "rec", "review", "conditions", "title")]
+    for r in rows:
+        table.append((r["trial_id"], r["status"] or "-", (r["phase"] or "-").replace(" ", ""),
+                      r["last_update"] or "-", f"v{r['record_version'] or '-'}",
+                      api.review_words(r["review"], r["criteria"]),
+                      _cut("; ".join(r["conditions"]) or "-", 40), _cut(r["title"], 60)))
+    widths = [max(len(row[i]) for row in table) for i in range(7)]
+    for row in table:
+        click.echo("  ".join([*(cell.ljust(widths[i]) for i, cell in enumerate(row[:7])),
+                              row[7]]).rstrip())
 
 
 @cli.command()

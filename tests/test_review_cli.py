@@ -85,7 +85,8 @@ def draft_rows(folder: Path) -> list[tuple]:
 
 def test_review_lists_the_criteria_and_takes_each_action(work: Path) -> None:
     imported = ok(work, "trial", "import", "trial.txt")
-    assert f"{TRIAL_ID}: imported, 5 criteria, 5 not reviewed" in imported.stdout
+    assert f"{TRIAL_ID}: imported, new (record version 1), 5 criteria, 5 not reviewed" in (
+        imported.stdout)
     listed = ok(work, "trial", "review", TRIAL_ID)
     assert rows(listed.stdout) == {
         "inc-1": ["inc", "auto", "age"], "inc-2": ["inc", "auto", "diagnosis"],
