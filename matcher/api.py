@@ -813,3 +813,111 @@ def import_protocol(store: Any, data: dict[str, Any], user: str, source: str) ->
             "version": made.version, "source": source,
             "changes": [c.to_json() for c in made.changes]})
     return made
+
+
+# --- one patient, every trial (issue 17) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrialForPatient:
+    """One stored trial judged for one patient: the trial's portfolio row (status, phase,
+    ...; see trial_portfolio), the protocol it was judged with, the patient's result, its
+    P(eligible) (None without a model), the criteria that keep the patient out (blockers:
+    an inclusion not met, an exclusion met) and those the record does not answer (missing:
+    unknown)."""
+
+    trial: dict[str, Any]
+    protocol: Any
+    result: PatientResult
+    p_eligible: float | None
+    blockers: tuple[Any, ...]
+    missing: tuple[Any, ...]
+
+    @property
+    def rank(self) -> int:
+        return self.result.rank
+
+
+def trials_for(store: Any, patient_id: str, as_of: dt.date,
+               model: EligibilityModel | None = None) -> list[TrialForPatient]:
+    """Every stored trial for one patient, evaluated live with the trial's protocol in use
+    (its latest approved version, else the auto reading), ranked as `match` ranks patients:
+    eligible, possible, ineligible; within a group the relevance tier, P(eligible) when a
+    model is given, the score, then the trial id. An unknown patient is a MatcherError."""
+    from dataclasses import replace
+
+    from matcher.errors import MatcherError
+    from matcher.judge.ranking import rank_key, relevance
+    from matcher.model import Status
+
+    records = list(store.patient_records(patient_id, patient_id))
+    if not records or records[0][0].patient_id != patient_id:
+        raise MatcherError("unknown patient", field="patient_id", received=patient_id,
+                           expected="a patient id in the database")
+    patient, findings, dates = records[0]
+    judged = []
+    for row in trial_portfolio(store):
+        protocol = protocol_in_use(store, row["trial_id"])
+        result = evaluate_patient(protocol.trial, patient, findings, dates, as_of)
+        p = None
+        if model is not None:
+            p = probabilities(model, [result], {patient_id: findings}, dates, as_of)[patient_id]
+        inclusion = {"inclusion": Status.NOT_MET, "exclusion": Status.MET}
+        blockers = tuple(i for i in result.results if i.status is inclusion[i.criterion.type])
+        missing = tuple(i for i in result.results if i.status is Status.UNKNOWN)
+        judged.append(TrialForPatient(row, protocol, result, p, blockers, missing))
+
+    def key(t: TrialForPatient) -> tuple:
+        tier = relevance(t.result.status, t.result.results, t.result.cohorts)
+        return rank_key(t.result.status, tier, t.p_eligible or 0.0, t.result.score,
+                        t.trial["trial_id"])
+
+    ordered = sorted(judged, key=key)
+    return [replace(t, result=replace(t.result, rank=i + 1)) for i, t in enumerate(ordered)]
+
+
+def _criterion_brief(item: Any) -> dict[str, Any]:
+    return {"id": item.criterion.id, "key": item.criterion.key, "type": item.criterion.type,
+            "text": item.criterion.text, "reason": item.reason}
+
+
+def trials_for_to_json(patient_id: str, as_of: dt.date, judged: Sequence[TrialForPatient],
+                       note_texts: Mapping[str, str] | None = None,
+                       model_version: str | None = None) -> dict[str, Any]:
+    """The output contract of `matcher trials-for --format json` and of the JSON API's
+    /api/patients/{id}/trials (matcher/schema/trials_for.schema.json): each trial with its
+    recruitment status, the protocol it was judged with, the patient's status, blockers,
+    missing items, and every criterion with its review state and evidence (as `match`)."""
+    out: dict[str, Any] = {"patient_id": patient_id, "as_of": as_of.isoformat()}
+    if model_version:
+        out["eligibility_model"] = model_version
+    trials = []
+    for t in judged:
+        states = {c.criterion.id: str(c.state) for c in t.protocol.criteria}
+        patient = result_to_json(t.result, note_texts, t.p_eligible)
+        for criterion in patient["criteria"]:
+            criterion["review_state"] = states.get(criterion["id"], "auto")
+        entry: dict[str, Any] = {
+            "rank": t.rank,
+            "trial": {
+                "id": t.trial["trial_id"],
+                "title": t.trial["title"],
+                "recruitment_status": t.trial["status"],
+                "phase": t.trial["phase"],
+                "last_update": t.trial["last_update"],
+                "protocol_version": t.protocol.version,
+                "unreviewed": len(t.protocol.unreviewed),
+            },
+            "status": patient["status"],
+            "score": patient["score"],
+        }
+        if "p_eligible" in patient:
+            entry["p_eligible"] = patient["p_eligible"]
+        if "cohorts" in patient:
+            entry["cohorts"] = patient["cohorts"]
+        entry["blockers"] = [_criterion_brief(i) for i in t.blockers]
+        entry["missing"] = [_criterion_brief(i) for i in t.missing]
+        entry["criteria"] = patient["criteria"]
+        trials.append(entry)
+    out["trials"] = trials
+    return out

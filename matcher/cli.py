@@ -525,15 +525,76 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
     click.echo(f"protocol: {_protocol_label(protocol)}")
     if api.rests_on_unreviewed(result, protocol):
         click.echo("warning: eligible rests on criteria nobody reviewed", err=True)
-    texts = _note_texts(store, [result])
+    _print_criteria(result, _note_texts(store, [result]), unreviewed)
+
+
+def _print_criteria(result: Any, texts: dict[str, str], unreviewed: set[str],
+                    indent: str = "") -> None:
+    """Each criterion with its status, reason and the evidence quoted from the notes (what
+    `explain` prints, and `trials-for` under each trial)."""
     for item in result.results:
         mark = STATUS_MARKS[item.status]
         flag = " (not reviewed)" if item.criterion.id in unreviewed else ""
-        click.echo(f"{mark} [{item.criterion.type[:3]}] {item.criterion.text}{flag}")
-        click.echo(f"    {item.status}: {item.reason}")
+        click.echo(f"{indent}{mark} [{item.criterion.type[:3]}] {item.criterion.text}{flag}")
+        click.echo(f"{indent}    {item.status}: {item.reason}")
         for e in item.evidence:
             quoted = texts.get(e.note_id, "")[e.start : e.end] or e.text
-            click.echo(f'    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] "{quoted}"')
+            click.echo(f'{indent}    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] '
+                       f'"{quoted}"')
+
+
+@cli.command("trials-for")
+@click.argument("patient_id")
+@DB_OPTION
+@AS_OF_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@NO_MODEL_OPTION
+def trials_for(patient_id: str, db: str | None, as_of: dt.date | None, fmt: str,
+               no_model: bool) -> None:
+    """Every trial in the database ranked for one patient: eligible, possible, ineligible,
+    each with its blockers, missing items and the evidence for each criterion."""
+    store = _store(db)
+    when = _today(as_of)
+    model = None if no_model else api.eligibility_model()
+    judged = api.trials_for(store, patient_id, when, model)
+    texts = _note_texts(store, [t.result for t in judged])
+    if fmt == "json":
+        click.echo(json.dumps(api.trials_for_to_json(
+            patient_id, when, judged, texts, model.version if model else None),
+            indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        from matcher.store.csvout import csv_text
+
+        header = ["rank", "trial_id", "status", "recruitment_status", "phase",
+                  "protocol_version", "unreviewed", "score", "blockers", "missing"]
+        rows = ([t.rank, t.trial["trial_id"], t.result.status, t.trial["status"] or "",
+                 t.trial["phase"] or "", t.protocol.version, len(t.protocol.unreviewed),
+                 t.result.score, ";".join(i.criterion.key for i in t.blockers),
+                 ";".join(i.criterion.key for i in t.missing)]
+                + ([round(t.p_eligible, 4)] if model else []) for t in judged)
+        click.echo(csv_text(header + (["p_eligible"] if model else []), rows), nl=False)
+        return
+    click.echo(f"{patient_id} as of {when}: {len(judged)} trial(s)"
+               + (f"; p = eligibility model {model.version}" if model else ""))
+    if not judged:
+        click.echo("no trials in the database (matcher trial import FILE|FOLDER)")
+    for t in judged:
+        p = f"  p {t.p_eligible:.2f}" if model else ""
+        fits = f" (cohort: {', '.join(t.result.cohorts)})" if t.result.cohorts else ""
+        click.echo("")
+        click.echo(f"{t.rank:>3}. {t.trial['trial_id']}: {t.result.status}{fits}  score "
+                   f"{t.result.score:.2f}{p}  [{t.trial['status'] or 'status not stated'}]"
+                   f"  {t.trial['title']}")
+        click.echo(f"     protocol: {_protocol_label(t.protocol)}")
+        if t.blockers:
+            click.echo("     blockers: " + "; ".join(
+                f"{i.criterion.key} ({i.reason})" for i in t.blockers))
+        if t.missing:
+            click.echo("     missing: " + "; ".join(
+                f"{i.criterion.key} ({i.reason})" for i in t.missing))
+        _print_criteria(t.result, texts, {c.criterion.id for c in t.protocol.unreviewed},
+                        indent="     ")
 
 
 @cli.command("eval")
@@ -640,9 +701,16 @@ def model_build(out: Path | None) -> None:
 @click.option(
     "--trials",
     "trials_path",
-    required=True,
+    default=None,
     type=click.Path(path_type=Path),
-    help="Registry dump, or a folder of them (every .txt/.json).",
+    help="Registry dump, or a folder of them (every .txt/.json): stored before evaluating "
+    "(default: the trials the database holds).",
+)
+@click.option(
+    "--all-trials",
+    "all_trials",
+    is_flag=True,
+    help="Evaluate every stored trial, not only those approved and recruiting.",
 )
 @DB_OPTION
 @AS_OF_OPTION
@@ -681,7 +749,8 @@ def model_build(out: Path | None) -> None:
 )
 def nightly(
     sources: tuple[Path, ...],
-    trials_path: Path,
+    trials_path: Path | None,
+    all_trials: bool,
     db: str | None,
     as_of: dt.date | None,
     report_dir: Path,
@@ -732,6 +801,7 @@ def nightly(
             progress="quiet" if quiet else "auto",
             engine=spark,
             workers=workers,
+            all_trials=all_trials,
         )
     except KeyboardInterrupt as exc:
         click.echo("nightly: interrupted; the next run redoes this one", err=True)

@@ -176,3 +176,143 @@ def test_a_database_from_before_record_versions_gets_its_trials_as_version_1(tmp
         assert store.latest_trial_records()["NCT90000001"]["status"] == "RECRUITING"
         again = api.import_trials(store, [STUDIES])
     assert [i.outcome for i in again.trials] == ["unchanged"] * 3
+
+
+# --- nightly -----------------------------------------------------------------------------
+
+EXAMPLE_NOTES = REPO / "examples" / "notes.jsonl"
+
+
+def approve(store: Store, trial_id: str) -> None:
+    api.approve_protocol(store, trial_id, "cora", "portfolio test")
+
+
+def test_the_nightly_job_evaluates_the_approved_recruiting_trials_and_a_flag_adds_the_rest(
+        tmp_path: Path):
+    from matcher.jobs.nightly import render_markdown, run_nightly
+
+    db = tmp_path / "matcher.db"
+    with Store(db) as store:
+        api.import_trials(store, [STUDIES])
+        approve(store, "NCT90000001")  # recruiting
+        approve(store, "NCT90000002")  # completed
+    as_of = api.dt.date(2026, 11, 20)
+    report = run_nightly([EXAMPLE_NOTES], None, db, as_of, tmp_path / "r1", progress="quiet",
+                         workers=1)
+    assert [t.trial_id for t in report.trials] == ["NCT90000001"]
+    assert report.skipped_trials == [
+        {"trial_id": "NCT90000002", "reason": "not recruiting (COMPLETED)"},
+        {"trial_id": "NCT90000003",
+         "reason": "no approved protocol version; not recruiting (NOT_YET_RECRUITING)"},
+    ]
+    markdown = render_markdown(report)
+    assert "## Trials not evaluated (2)" in markdown
+    assert "| NCT90000002 | not recruiting (COMPLETED) |" in markdown
+    everything = run_nightly([EXAMPLE_NOTES], None, db, as_of, tmp_path / "r2",
+                             progress="quiet", workers=1, all_trials=True)
+    assert [t.trial_id for t in everything.trials] == IDS
+    assert everything.skipped_trials == []
+
+
+def test_the_nightly_job_keeps_each_trials_registry_record_so_export_carries_it(
+        tmp_path: Path):
+    from matcher.jobs.nightly import run_nightly
+
+    db = tmp_path / "matcher.db"
+    trials = tmp_path / "trials"
+    trials.mkdir()
+    shutil.copy(STUDIES, trials / "studies.json")
+    run_nightly([EXAMPLE_NOTES], trials, db, api.dt.date(2026, 11, 20), tmp_path / "r",
+                progress="quiet", workers=1, all_trials=True)
+    with Store(db) as store:
+        exported = api.export_protocol(store, "NCT90000001")
+        listed = {r["trial_id"]: r for r in api.trial_portfolio(store)}
+    assert exported["record"]["trial_id"] == "NCT90000001"
+    assert exported["record"]["status"] == "RECRUITING"
+    assert listed["NCT90000001"]["record_version"] == 1
+    # A second night with the same download writes no new record version.
+    run_nightly([EXAMPLE_NOTES], trials, db, api.dt.date(2026, 11, 21), tmp_path / "r",
+                progress="quiet", workers=1, all_trials=True)
+    with Store(db) as store:
+        assert [r["record_version"] for r in store.trial_records("NCT90000001")] == [1]
+
+
+# --- one patient, every trial ------------------------------------------------------------
+
+AS_OF = "2026-11-20"
+TRIALS_FOR_SCHEMA = json.loads(
+    (REPO / "matcher" / "schema" / "trials_for.schema.json").read_text(encoding="utf-8"))
+GROUP = {"eligible": 0, "possible": 1, "ineligible": 2}
+
+
+@pytest.fixture(scope="module")
+def dev_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dev cohort ingested as the README says (`matcher ingest
+    ../shared/dev_cohort/notes.jsonl`), with both dev trials imported: built once."""
+    shared = REPO.parent / "shared"
+    if not (shared / "dev_cohort").exists():
+        pytest.skip("../shared is not beside the repository")
+    folder = tmp_path_factory.mktemp("dev-portfolio")
+    with Store(folder / "matcher.db") as store:
+        api.ingest([shared / "dev_cohort" / "notes.jsonl"], store)
+        api.import_trials(store, [DEV_TRIAL_TXT, shared / "registry" / "DEV-LN-2.txt"])
+    return folder
+
+
+@pytest.fixture
+def dev(dev_template: Path, tmp_path: Path) -> Path:
+    shutil.copy(dev_template / "matcher.db", tmp_path / "matcher.db")
+    return tmp_path
+
+
+def test_trials_for_gives_every_dev_patient_the_gold_status_for_both_dev_trials(dev: Path):
+    gold = {(r["trial"], r["patient_id"]): r["status"] for r in map(
+        json.loads, (REPO.parent / "shared" / "dev_cohort" / "gold.jsonl").open())}
+    got = {}
+    with Store(dev / "matcher.db") as store:
+        for patient in store.patients():
+            judged = api.trials_for(store, patient.patient_id, api.dt.date(2026, 11, 20))
+            assert [t.rank for t in judged] == [1, 2]
+            groups = [GROUP[str(t.result.status)] for t in judged]
+            assert groups == sorted(groups), patient.patient_id
+            for t in judged:
+                got[(t.trial["trial_id"], patient.patient_id)] = str(t.result.status)
+                blocked = {i.criterion.id for i in t.blockers}
+                assert bool(blocked) == (str(t.result.status) == "ineligible") or any(
+                    i.criterion.any_of for i in t.result.results), (patient.patient_id, t)
+    assert got == gold
+
+
+def test_trials_for_json_follows_its_schema_with_blockers_missing_and_evidence(dev: Path):
+    import jsonschema
+
+    out = json.loads(ok(dev, "trials-for", "D01000", "--as-of", AS_OF, "--format", "json",
+                        "--no-model").stdout)
+    jsonschema.validate(out, TRIALS_FOR_SCHEMA)
+    by_trial = {t["trial"]["id"]: t for t in out["trials"]}
+    assert set(by_trial) == {"NCT06904729", "DEV-LN-2"}
+    dev_ln_2 = by_trial["DEV-LN-2"]
+    assert dev_ln_2["status"] == "possible" and dev_ln_2["trial"]["recruitment_status"] is None
+    assert [m["key"] for m in dev_ln_2["missing"]] == ["sledai"]
+    assert by_trial["NCT06904729"]["trial"]["recruitment_status"] == "RECRUITING"
+    quoted = [e["text"] for c in dev_ln_2["criteria"] for e in c["evidence"]]
+    assert "Lupus nephritis, class IV-G (A)" in quoted
+    assert {c["review_state"] for c in dev_ln_2["criteria"]} == {"auto"}
+
+
+def test_trials_for_table_and_csv_rank_the_trials_and_an_unknown_patient_is_exit_1(dev: Path):
+    table = ok(dev, "trials-for", "D01000", "--as-of", AS_OF, "--no-model").stdout
+    assert table.startswith("D01000 as of 2026-11-20: 2 trial(s)")
+    # Both possible, neither blocked: without the model, the higher score first.
+    assert "  1. NCT06904729: possible  score 70.00  [RECRUITING]" in table
+    assert "  2. DEV-LN-2: possible  score 68.17  [status not stated]" in table
+    assert "missing: sledai (no SLEDAI-2K score documented)" in table
+    assert '↳ D01000-02 (2026-10-24) [31:62] "Lupus nephritis, class IV-G (A)"' in table
+    csv_lines = ok(dev, "trials-for", "D01000", "--as-of", AS_OF, "--format", "csv",
+                   "--no-model").stdout.splitlines()
+    assert csv_lines[0] == ("rank,trial_id,status,recruitment_status,phase,protocol_version,"
+                            "unreviewed,score,blockers,missing")
+    assert csv_lines[1:] == ["1,NCT06904729,possible,RECRUITING,Phase 3,,21,70.0,,sledai",
+                             "2,DEV-LN-2,possible,,,,11,68.1734,,sledai"]
+    unknown = matcher(dev, "trials-for", "NOBODY", "--as-of", AS_OF)
+    assert unknown.returncode == 1 and "unknown patient" in unknown.stderr

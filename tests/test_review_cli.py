@@ -309,7 +309,7 @@ def test_after_an_edit_is_approved_matching_uses_it_and_results_record_the_versi
 
     report = run_nightly([work / "notes.jsonl"], work / "trial.txt", work / "matcher.db",
                          api.dt.date.fromisoformat(AS_OF), work / "reports", progress="quiet",
-                         workers=1)
+                         workers=1, all_trials=True)
     assert [(t.protocol_version, t.unreviewed) for t in report.trials] == [(1, 2)]
     with sqlite3.connect(work / "matcher.db") as conn:
         recorded = conn.execute("SELECT patient_id, status, protocol_version FROM results "
