@@ -44,6 +44,7 @@ from matcher.store.csvout import csv_text
 from matcher.web import params as param
 from matcher.web import security
 from matcher.web.plot import timeline_svg
+from matcher.web.portfolio_pages import PortfolioPages
 from matcher.web.review_pages import ReviewPages
 from matcher.web.security import LoginPolicy, SessionPolicy, User
 from matcher.web.service import (
@@ -490,6 +491,7 @@ class WebApp:
         )
         self.templates = Jinja2Templates(env=env, context_processors=[self._context])
         self.review = ReviewPages(self)
+        self.portfolio = PortfolioPages(self)
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -872,6 +874,8 @@ class WebApp:
             "note_view": note_view, "svg": svg, "referral": referral, "history": history,
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
             "error": param.choice(request.query_params, "error", ("reason",), None),
+            "patient_id": patient_id, "this_trial": trial.trial_id,
+            "other_trials": self.portfolio.other_trials(request, patient_id, as_of),
         })
 
     def _note_view(self, request: Request, notes: list) -> dict[str, Any] | None:
@@ -1134,6 +1138,7 @@ class WebApp:
             Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/referral",
                   self.set_referral, methods=["POST"]),
             *self.review.routes(),
+            *self.portfolio.routes(),
             Route("/admin/users", self.users, methods=["GET"]),
             Route("/admin/users", self.add_user, methods=["POST"]),
             Route("/admin/users/{username:seg}/remove", self.remove_user, methods=["POST"]),
