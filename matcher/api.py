@@ -79,14 +79,19 @@ def import_records(store: Any, records: Sequence[Any]) -> list[ImportedTrial]:
     other becomes the trial's next record version (its auto reading, to review: the draft
     carries over by (type, text), and the approved version stays in use, flagged "registry
     changed since vN")."""
-    from dataclasses import asdict
-
     from matcher.criteria.registry import record_to_trial
+
+    return _save_read(store, [(record, record_to_trial(record, vocabulary()))
+                              for record in records])
+
+
+def _save_read(store: Any, read: Sequence[tuple[Any, Trial]]) -> list[ImportedTrial]:
+    """import_records of records already read into trials, in one transaction."""
+    from dataclasses import asdict
 
     done = []
     with store.transaction():
-        for record in records:
-            trial = record_to_trial(record, vocabulary())
+        for record, trial in read:
             outcome = store.save_trial(trial, asdict(record))
             version = store.trial_records(trial.trial_id)[-1]["record_version"]
             done.append(ImportedTrial(trial, outcome, version, record.source))
@@ -114,14 +119,15 @@ def trial_files(path: str | Path) -> list[Path]:
 def import_trials(store: Any, paths: Sequence[str | Path]) -> TrialImport:
     """Every study of registry files and folders (CT.gov `studies` lists, single studies,
     plain text), each file in its own transaction: a file that does not read is named in
-    `failed` and the others load. A trial id met twice in one import keeps its first record
-    (the later file is named in `failed`): which of two records is current cannot be
-    known."""
-    from matcher.criteria.registry import read_registry_all
+    `failed` and the others load. A trial met again in the same import is read once when
+    the engine reads it the same way (registry_dumps/ holds NCT06904729 as .json and .txt);
+    read otherwise, its first record is kept and the later file is named in `failed`: which
+    of two records is current cannot be known."""
+    from matcher.criteria.registry import read_registry_all, record_to_trial
     from matcher.errors import RegistryError
 
     done = TrialImport([], [])
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}  # trial id -> (file, its reading)
     for path in paths:
         for file in trial_files(path):
             try:
@@ -131,13 +137,16 @@ def import_trials(store: Any, paths: Sequence[str | Path]) -> TrialImport:
                 continue
             fresh = []
             for record in records:
-                if record.trial_id in seen:
-                    done.failed.append((str(file), f"{record.trial_id} is also in "
-                                        f"{seen[record.trial_id]}: kept that record"))
-                    continue
-                seen[record.trial_id] = str(file)
-                fresh.append(record)
-            done.trials += import_records(store, fresh)
+                trial = record_to_trial(record, vocabulary())
+                reading = json.dumps([c.to_json() for c in trial.criteria], sort_keys=True)
+                first = seen.get(trial.trial_id)
+                if first is None:
+                    seen[trial.trial_id] = (str(file), reading)
+                    fresh.append((record, trial))
+                elif first[1] != reading:
+                    done.failed.append((str(file), f"{trial.trial_id} is also in {first[0]}, "
+                                        "read otherwise: kept that record"))
+            done.trials += _save_read(store, fresh)
     return done
 
 

@@ -7,11 +7,8 @@ their review state; the nightly job evaluates the approved, recruiting ones."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import pytest
 from matcher import api
 from matcher.store import Store
 from tests.conftest import REPO
+from tests.test_review_cli import matcher, ok
 
 STUDIES = REPO / "tests" / "data" / "portfolio" / "studies.json"
 DEV_TRIAL_TXT = REPO / "registry_dumps" / "NCT06904729.txt"
@@ -34,18 +32,6 @@ def changed_studies(target: Path) -> Path:
     study["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-11-02"
     target.write_text(json.dumps(data, indent=1), encoding="utf-8")
     return target
-
-
-def matcher(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "MATCHER_DB": str(folder / "matcher.db")}
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
-def ok(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    result = matcher(folder, *args)
-    assert result.returncode == 0, (args, result.stdout, result.stderr)
-    return result
 
 
 def lines_by_trial(output: str) -> dict[str, str]:
@@ -130,6 +116,16 @@ def test_a_folder_of_trials_loads_every_readable_file_and_names_the_one_that_is_
     assert set(lines_by_trial(result.stdout)) == {*IDS, "NCT06904729"}
     with Store(tmp_path / "matcher.db") as store:
         assert sorted(t["trial_id"] for t in store.trials()) == sorted([*IDS, "NCT06904729"])
+
+
+def test_the_same_trial_in_two_formats_in_one_folder_is_read_once(tmp_path: Path):
+    """registry_dumps/ holds NCT06904729 as .json and .txt, read the same way: one trial,
+    one record version (the first file's), and nothing to complain about."""
+    result = ok(tmp_path, "trial", "import", str(REPO / "registry_dumps"))
+    assert list(lines_by_trial(result.stdout)) == ["NCT06904729"]
+    with Store(tmp_path / "matcher.db") as store:
+        assert [r["source"] for r in store.trial_records("NCT06904729")] == [
+            str(REPO / "registry_dumps" / "NCT06904729.json")]
 
 
 # --- trial list --------------------------------------------------------------------------

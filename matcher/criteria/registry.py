@@ -257,10 +257,12 @@ _FURNITURE = re.compile(
 )
 
 
-def _fields(lines: list[str]) -> dict[str, str]:
+def _fields(lines: list[str], patterns: dict[str, re.Pattern[str]] | None = None
+            ) -> dict[str, str]:
+    """The first value of each field (`patterns`, default the structured limits) in `lines`."""
     found: dict[str, str] = {}
     for line in lines:
-        for name, pattern in _FIELD.items():
+        for name, pattern in (patterns or _FIELD).items():
             m = pattern.match(line)
             if m and name not in found:
                 found[name] = m["v"]
@@ -480,12 +482,7 @@ def _iso_date(value: Any) -> str | None:
 
 
 def _plain_portfolio_fields(lines: list[str]) -> dict[str, Any]:
-    found: dict[str, str] = {}
-    for line in lines:
-        for name, pattern in _PLAIN_PORTFOLIO.items():
-            m = pattern.match(line)
-            if m and name not in found:
-                found[name] = m["v"]
+    found = _fields(lines, _PLAIN_PORTFOLIO)
     conditions = found.get("conditions")
     return {
         "status": _status_code(found.get("status")),

@@ -868,20 +868,16 @@ def render_markdown(report: NightlyReport) -> str:
             "run): " + ", ".join(report.parse_failed)
         )
     out.append(f"- {report.patients} patient(s), {len(report.trials)} trial(s)")
-    if report.skipped_trials:
-        out += ["", f"## Trials not evaluated ({len(report.skipped_trials)})", "",
-                "Stored trials that are not approved or not recruiting "
-                "(`matcher nightly --all-trials` includes them).", "",
-                "| trial | why |", "|---|---|"]
-        for t in report.skipped_trials:
-            out.append(f"| {_cell(t['trial_id'])} | {_cell(t['reason'])} |")
-    if report.unreviewed_trials:
-        out += ["", f"## Trials with unreviewed criteria ({len(report.unreviewed_trials)})", "",
-                "Their verdicts may be wrong until a coordinator reviews them "
-                "(`matcher trial review TRIAL_ID`).", "",
-                "| trial | criteria not reviewed | protocol |", "|---|---:|---|"]
-        for t in report.unreviewed_trials:
-            out.append(f"| {_cell(t.trial_id)} | {t.unreviewed} | {_protocol_words(t)} |")
+    out += _trial_table(
+        "Trials not evaluated", "Stored trials that are not approved or not recruiting "
+        "(`matcher nightly --all-trials` includes them).", "| trial | why |\n|---|---|",
+        [f"| {_cell(t['trial_id'])} | {_cell(t['reason'])} |" for t in report.skipped_trials])
+    out += _trial_table(
+        "Trials with unreviewed criteria", "Their verdicts may be wrong until a coordinator "
+        "reviews them (`matcher trial review TRIAL_ID`).",
+        "| trial | criteria not reviewed | protocol |\n|---|---:|---|",
+        [f"| {_cell(t.trial_id)} | {t.unreviewed} | {_protocol_words(t)} |"
+         for t in report.unreviewed_trials])
     for t in report.trials:
         out += ["", f"## {t.trial_id} — {t.title}", ""]
         out.append(f"Protocol: {_protocol_words(t)}"
@@ -930,6 +926,14 @@ def render_markdown(report: NightlyReport) -> str:
     else:
         out.append("None.")
     return "\n".join(out) + "\n"
+
+
+def _trial_table(heading: str, intro: str, header: str, rows: list[str]) -> list[str]:
+    """A report section listing trials ("## Trials not evaluated (2)", a sentence, a
+    table), or nothing when there are no rows."""
+    if not rows:
+        return []
+    return ["", f"## {heading} ({len(rows)})", "", intro, "", *header.split("\n"), *rows]
 
 
 def _protocol_words(t: TrialReport) -> str:
