@@ -57,13 +57,10 @@ class PortfolioPages:
             "missing": [(i.criterion.key, i.reason) for i in t.missing],
         } for t in judged]
 
-    def other_trials(self, request: Request, patient_id: str, as_of: dt.date) -> list[dict]:
-        """The rows of the patient page's "Other trials" section, audited as a view of the
-        patient's status for each trial listed."""
-        rows = self.rows(self.judged(patient_id, as_of))
-        self.web.audit(request, "view_patient_trials", None, patient_id,
-                       {"as_of": as_of.isoformat(), "trials": [r["trial_id"] for r in rows]})
-        return rows
+    def other_trials(self, patient_id: str, as_of: dt.date) -> list[dict]:
+        """The rows of the patient page's "Other trials" section (the page's own audit row
+        names the trials listed: `other_trials`)."""
+        return self.rows(self.judged(patient_id, as_of))
 
     # --- routes ----------------------------------------------------------------------------
 
@@ -88,7 +85,9 @@ class PortfolioPages:
     def _page(self, request: Request) -> Response:
         patient_id = request.path_params["patient_id"]
         as_of = _as_of(request)
-        rows = self.other_trials(request, patient_id, as_of)
+        rows = self.other_trials(patient_id, as_of)
+        self.web.audit(request, "patient_trials", None, patient_id,
+                       {"as_of": as_of.isoformat(), "trials": [r["trial_id"] for r in rows]})
         return self.web.render(request, "patient_trials.html", {
             "patient_id": patient_id, "as_of": as_of, "other_trials": rows,
             "this_trial": None,
