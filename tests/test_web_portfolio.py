@@ -90,9 +90,9 @@ def test_the_patient_page_lists_other_trials_ranked_as_the_library_ranks_them(
     assert "<h2>Other trials</h2>" in page.text and "(this trial)" in page.text
     # A trial title is the registry's text: escaped like everything else.
     assert XSS_TITLE not in page.text and "&lt;script&gt;" in page.text
-    audited = audit_rows(web_db, "view_patient")
-    assert [(a["patient_id"], json.loads(a["detail"])["other_trials"]) for a in audited] == [
-        ("P-001", [trial_id for _, trial_id, _ in rows])]
+    audited = audit_rows(web_db, "other_trials")
+    assert [(a["patient_id"], json.loads(a["detail"])) for a in audited] == [
+        ("P-001", {"as_of": AS_OF, "trials": [trial_id for _, trial_id, _ in rows]})]
 
 
 def test_the_search_box_on_any_page_finds_a_patient_by_id(referrer: TestClient, web_db: Path):
@@ -106,7 +106,7 @@ def test_the_search_box_on_any_page_finds_a_patient_by_id(referrer: TestClient, 
     page = referrer.get(found.headers["location"])
     assert page.status_code == 200
     assert section_rows(page.text) == expected(web_db, "P-001")
-    assert audit_rows(web_db, "patient_trials")[0]["patient_id"] == "P-001"
+    assert audit_rows(web_db, "other_trials")[-1]["patient_id"] == "P-001"
     missing = referrer.get("/patients", params={"id": "<b>NOBODY</b>"})
     assert missing.status_code == 404
     assert "no patient with id" in missing.text and "<b>NOBODY</b>" not in missing.text

@@ -864,8 +864,6 @@ class WebApp:
             detail["note_id"] = note_view["note"].note_id
         if svg:  # the timeline: the patient's lab values and drugs over time
             detail["timeline"] = True
-        other_trials = self.portfolio.other_trials(patient_id, as_of)
-        detail["other_trials"] = [t["trial_id"] for t in other_trials]  # their statuses shown
         self.audit(request, "view_patient", trial.trial_id, patient_id, detail)
         return self.render(request, "patient.html", {
             "trial": trial, "as_of": as_of, "result": result, "rank": rank, "items": items,
@@ -877,7 +875,7 @@ class WebApp:
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in CRITERION_STATUSES},
             "error": param.choice(request.query_params, "error", ("reason",), None),
             "patient_id": patient_id, "this_trial": trial.trial_id,
-            "other_trials": other_trials,
+            "other_trials": self.portfolio.other_trials(request, patient_id, as_of),
         })
 
     def _note_view(self, request: Request, notes: list) -> dict[str, Any] | None:

@@ -57,10 +57,13 @@ class PortfolioPages:
             "missing": [(i.criterion.key, i.reason) for i in t.missing],
         } for t in judged]
 
-    def other_trials(self, patient_id: str, as_of: dt.date) -> list[dict]:
-        """The rows of the patient page's "Other trials" section (the page's own audit row
-        names the trials listed: `other_trials`)."""
-        return self.rows(self.judged(patient_id, as_of))
+    def other_trials(self, request: Request, patient_id: str, as_of: dt.date) -> list[dict]:
+        """The rows of the patient page's "Other trials" section, audited as a row of its
+        own (`other_trials`: the patient's status for each trial listed was shown)."""
+        rows = self.rows(self.judged(patient_id, as_of))
+        self.web.audit(request, "other_trials", None, patient_id,
+                       {"as_of": as_of.isoformat(), "trials": [r["trial_id"] for r in rows]})
+        return rows
 
     # --- routes ----------------------------------------------------------------------------
 
@@ -74,8 +77,8 @@ class PortfolioPages:
         if not wanted or self.engine.store().patient(wanted) is None:
             raise HTTPException(404, f"no patient with id {wanted!r}" if wanted
                                 else "type a patient id to find the patient")
-        query = {"as_of": request.query_params["as_of"]} if "as_of" in request.query_params \
-            else {}
+        query = {"as_of": _as_of(request).isoformat()} if "as_of" in request.query_params \
+            else {}  # checked here: a bad date is a 400 naming it, not a redirect to one
         target = patient_path(wanted) + (f"?{urlencode(query)}" if query else "")
         return RedirectResponse(target, status_code=303)
 
@@ -85,9 +88,7 @@ class PortfolioPages:
     def _page(self, request: Request) -> Response:
         patient_id = request.path_params["patient_id"]
         as_of = _as_of(request)
-        rows = self.other_trials(patient_id, as_of)
-        self.web.audit(request, "patient_trials", None, patient_id,
-                       {"as_of": as_of.isoformat(), "trials": [r["trial_id"] for r in rows]})
+        rows = self.other_trials(request, patient_id, as_of)
         return self.web.render(request, "patient_trials.html", {
             "patient_id": patient_id, "as_of": as_of, "other_trials": rows,
             "this_trial": None,
