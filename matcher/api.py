@@ -81,12 +81,13 @@ def import_records(store: Any, records: Sequence[Any]) -> list[ImportedTrial]:
     changed since vN")."""
     from matcher.criteria.registry import record_to_trial
 
-    return _save_read(store, [(record, record_to_trial(record, vocabulary()))
-                              for record in records])
+    return import_read(store, [(record, record_to_trial(record, vocabulary()))
+                               for record in records])
 
 
-def _save_read(store: Any, read: Sequence[tuple[Any, Trial]]) -> list[ImportedTrial]:
-    """import_records of records already read into trials, in one transaction."""
+def import_read(store: Any, read: Sequence[tuple[Any, Trial]]) -> list[ImportedTrial]:
+    """import_records of records already read into trials (the nightly job's --trials),
+    in one transaction."""
     from dataclasses import asdict
 
     done = []
@@ -108,8 +109,12 @@ def trial_files(path: str | Path) -> list[Path]:
 
     path = Path(path)
     if path.is_dir():
-        return sorted((p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-                       and p.suffix.lower() in TRIAL_SUFFIXES), key=lambda p: p.name)
+        found = sorted((p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                        and p.suffix.lower() in TRIAL_SUFFIXES), key=lambda p: p.name)
+        if not found:  # a mistyped folder must not look like a portfolio with nothing new
+            raise RegistryError("no registry files in the folder", file=str(path),
+                                expected="registry records named *.txt or *.json")
+        return found
     if not path.is_file():
         raise RegistryError("no such file or folder", file=str(path),
                             expected="a registry file or a folder of them (*.txt, *.json)")
@@ -146,7 +151,7 @@ def import_trials(store: Any, paths: Sequence[str | Path]) -> TrialImport:
                 elif first[1] != reading:
                     done.failed.append((str(file), f"{trial.trial_id} is also in {first[0]}, "
                                         "read otherwise: kept that record"))
-            done.trials += _save_read(store, fresh)
+            done.trials += import_read(store, fresh)
     return done
 
 

@@ -118,6 +118,14 @@ def test_a_folder_of_trials_loads_every_readable_file_and_names_the_one_that_is_
         assert sorted(t["trial_id"] for t in store.trials()) == sorted([*IDS, "NCT06904729"])
 
 
+def test_a_folder_without_registry_files_is_exit_1_naming_it(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.csv").write_text("not a trial", encoding="utf-8")
+    result = matcher(tmp_path, "trial", "import", "empty")
+    assert result.returncode == 1
+    assert "empty: no registry files in the folder" in result.stderr
+
+
 def test_the_same_trial_in_two_formats_in_one_folder_is_read_once(tmp_path: Path):
     """registry_dumps/ holds NCT06904729 as .json and .txt, read the same way: one trial,
     one record version (the first file's), and nothing to complain about."""

@@ -533,7 +533,8 @@ def _store_trials(store: Store, plan: Plan) -> None:
     and as a new record version only when it changed (matcher.api.import_records)."""
     from matcher import api
 
-    outcomes = [t.outcome for t in api.import_records(store, plan.records)]
+    read = list(zip(plan.records, plan.trials, strict=True))
+    outcomes = [t.outcome for t in api.import_read(store, read)]
     if outcomes:
         log.info("trials: %d stored: %d new, %d changed, %d unchanged", len(outcomes),
                  outcomes.count("new"), outcomes.count("changed"), outcomes.count("unchanged"))
