@@ -48,17 +48,171 @@ def import_registry_file(store: Any, path: str | Path) -> list[Trial]:
 
 
 def _save_records(store: Any, records: Sequence[Any]) -> list[Trial]:
-    from dataclasses import asdict
+    return [imported.trial for imported in import_records(store, records)]
 
+
+@dataclass(frozen=True)
+class ImportedTrial:
+    """One study of an import: its trial (the auto reading), what the import did ("new",
+    "changed": a new record version to review, "unchanged": nothing written) and the
+    record version the database now holds."""
+
+    trial: Trial
+    outcome: str
+    record_version: int
+    source: str
+
+
+@dataclass
+class TrialImport:
+    """What `import_trials` did: every study read, and every file that could not be read
+    (file, the RegistryError's message) — the other files are loaded all the same."""
+
+    trials: list[ImportedTrial]
+    failed: list[tuple[str, str]]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for t in self.trials if t.outcome == outcome)
+
+
+def import_records(store: Any, records: Sequence[Any]) -> list[ImportedTrial]:
+    """Registry records parsed and saved with their record in one transaction. A record
+    equal to the trial's latest record version, read the same way, changes nothing; any
+    other becomes the trial's next record version (its auto reading, to review: the draft
+    carries over by (type, text), and the approved version stays in use, flagged "registry
+    changed since vN")."""
     from matcher.criteria.registry import record_to_trial
 
-    trials = []
+    return import_read(store, [(record, record_to_trial(record, vocabulary()))
+                               for record in records])
+
+
+def import_read(store: Any, read: Sequence[tuple[Any, Trial]]) -> list[ImportedTrial]:
+    """import_records of records already read into trials (the nightly job's --trials),
+    in one transaction."""
+    from dataclasses import asdict
+
+    done = []
     with store.transaction():
-        for record in records:
-            trial = record_to_trial(record, vocabulary())
-            store.save_trial(trial, asdict(record))
-            trials.append(trial)
-    return trials
+        for record, trial in read:
+            outcome = store.save_trial(trial, asdict(record))
+            version = store.trial_records(trial.trial_id)[-1]["record_version"]
+            done.append(ImportedTrial(trial, outcome, version, record.source))
+    return done
+
+
+TRIAL_SUFFIXES = frozenset({".txt", ".json"})
+
+
+def trial_files(path: str | Path) -> list[Path]:
+    """A registry file as given, or a folder's registry files (*.txt, *.json, not hidden),
+    in name order. A path that is neither is a RegistryError naming it."""
+    from matcher.errors import RegistryError
+
+    path = Path(path)
+    if path.is_dir():
+        found = sorted((p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                        and p.suffix.lower() in TRIAL_SUFFIXES), key=lambda p: p.name)
+        if not found:  # a mistyped folder must not look like a portfolio with nothing new
+            raise RegistryError("no registry files in the folder", file=str(path),
+                                expected="registry records named *.txt or *.json")
+        return found
+    if not path.is_file():
+        raise RegistryError("no such file or folder", file=str(path),
+                            expected="a registry file or a folder of them (*.txt, *.json)")
+    return [path]
+
+
+def import_trials(store: Any, paths: Sequence[str | Path]) -> TrialImport:
+    """Every study of registry files and folders (CT.gov `studies` lists, single studies,
+    plain text), each file in its own transaction: a file that does not read is named in
+    `failed` and the others load. A trial met again in the same import is read once when
+    the engine reads it the same way (registry_dumps/ holds NCT06904729 as .json and .txt);
+    read otherwise, its first record is kept and the later file is named in `failed`: which
+    of two records is current cannot be known."""
+    from matcher.criteria.registry import read_registry_all, record_to_trial
+    from matcher.errors import RegistryError
+
+    done = TrialImport([], [])
+    seen: dict[str, tuple[str, str]] = {}  # trial id -> (file, its reading)
+    for path in paths:
+        for file in trial_files(path):
+            try:
+                records = read_registry_all(file)
+            except RegistryError as exc:
+                done.failed.append((str(file), str(exc)))
+                continue
+            fresh = []
+            for record in records:
+                trial = record_to_trial(record, vocabulary())
+                reading = json.dumps([c.to_json() for c in trial.criteria], sort_keys=True)
+                first = seen.get(trial.trial_id)
+                if first is None:
+                    seen[trial.trial_id] = (str(file), reading)
+                    fresh.append((record, trial))
+                elif first[1] != reading:
+                    done.failed.append((str(file), f"{trial.trial_id} is also in {first[0]}, "
+                                        "read otherwise: kept that record"))
+            done.trials += import_read(store, fresh)
+    return done
+
+
+def trial_portfolio(store: Any) -> list[dict[str, Any]]:
+    """Every stored trial, as `matcher trial list` and the web show them: its latest record
+    version's status, phase, conditions, sites and last update, and its review state
+    (`review`: state "not reviewed" / "in review" / "approved", the protocol version in use,
+    how many of its criteria nobody reviewed, whether the registry text changed since that
+    version was approved, how many criteria the draft has reviewed)."""
+    from matcher.review.protocol import auto_reading_sha256, build_protocol, trial_from_stored
+
+    records = store.latest_trial_records()
+    out = []
+    for row in store.trials():
+        auto = trial_from_stored(row)
+        versions = _version_protocols(store, auto.trial_id)
+        in_use = versions[-1] if versions else build_protocol(auto, {})
+        draft = draft_protocol(store, auto.trial_id)
+        reviewed = len(draft.criteria) - len(draft.unreviewed)
+        state = "approved" if versions else ("in review" if reviewed else "not reviewed")
+        record = records.get(auto.trial_id, {})
+        out.append({
+            "trial_id": auto.trial_id,
+            "title": auto.title,
+            "status": record.get("status"),
+            "phase": record.get("phase"),
+            "conditions": record.get("conditions", []),
+            "sites": record.get("sites", []),
+            "last_update": record.get("last_update"),
+            "record_version": record.get("record_version"),
+            "imported_at": record.get("imported_at") or row["loaded_at"],
+            "criteria": len(auto.criteria),
+            "review": {
+                "state": state,
+                "protocol_version": in_use.version,
+                "unreviewed": len(in_use.unreviewed),
+                "registry_changed": bool(versions)
+                and in_use.source_sha256 != auto_reading_sha256(auto),
+                "draft_reviewed": reviewed,
+            },
+        })
+    return out
+
+
+def review_words(review: Mapping[str, Any], criteria: int) -> str:
+    """A trial's review state in words: "not reviewed (4 criteria)", "in review (1 of 4
+    reviewed, never approved)", "approved v2 (3 not reviewed); registry changed since v2:
+    review"."""
+    if review["state"] == "not reviewed":
+        return f"not reviewed ({criteria} criteria)"
+    if review["state"] == "in review":
+        return f"in review ({review['draft_reviewed']} of {criteria} reviewed, never approved)"
+    version = review["protocol_version"]
+    words = f"approved v{version}"
+    if review["unreviewed"]:
+        words += f" ({review['unreviewed']} not reviewed)"
+    if review["registry_changed"]:
+        words += f"; registry changed since v{version}: review"
+    return words
 
 
 def parser():
@@ -919,3 +1073,111 @@ def import_protocol(store: Any, data: dict[str, Any], user: str, source: str) ->
             "version": made.version, "source": source,
             "changes": [c.to_json() for c in made.changes]})
     return made
+
+
+# --- one patient, every trial (issue 17) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrialForPatient:
+    """One stored trial judged for one patient: the trial's portfolio row (status, phase,
+    ...; see trial_portfolio), the protocol it was judged with, the patient's result, its
+    P(eligible) (None without a model), the criteria that keep the patient out (blockers:
+    an inclusion not met, an exclusion met) and those the record does not answer (missing:
+    unknown)."""
+
+    trial: dict[str, Any]
+    protocol: Any
+    result: PatientResult
+    p_eligible: float | None
+    blockers: tuple[Any, ...]
+    missing: tuple[Any, ...]
+
+    @property
+    def rank(self) -> int:
+        return self.result.rank
+
+
+def trials_for(store: Any, patient_id: str, as_of: dt.date,
+               model: EligibilityModel | None = None) -> list[TrialForPatient]:
+    """Every stored trial for one patient, evaluated live with the trial's protocol in use
+    (its latest approved version, else the auto reading), ranked as `match` ranks patients:
+    eligible, possible, ineligible; within a group the relevance tier, P(eligible) when a
+    model is given, the score, then the trial id. An unknown patient is a MatcherError."""
+    from dataclasses import replace
+
+    from matcher.errors import MatcherError
+    from matcher.judge.ranking import rank_key, relevance
+    from matcher.model import Status
+
+    records = list(store.patient_records(patient_id, patient_id))
+    if not records or records[0][0].patient_id != patient_id:
+        raise MatcherError("unknown patient", field="patient_id", received=patient_id,
+                           expected="a patient id in the database")
+    patient, findings, dates = records[0]
+    judged = []
+    for row in trial_portfolio(store):
+        protocol = protocol_in_use(store, row["trial_id"])
+        result = evaluate_patient(protocol.trial, patient, findings, dates, as_of)
+        p = None
+        if model is not None:
+            p = probabilities(model, [result], {patient_id: findings}, dates, as_of)[patient_id]
+        inclusion = {"inclusion": Status.NOT_MET, "exclusion": Status.MET}
+        blockers = tuple(i for i in result.results if i.status is inclusion[i.criterion.type])
+        missing = tuple(i for i in result.results if i.status is Status.UNKNOWN)
+        judged.append(TrialForPatient(row, protocol, result, p, blockers, missing))
+
+    def key(t: TrialForPatient) -> tuple:
+        tier = relevance(t.result.status, t.result.results, t.result.cohorts)
+        return rank_key(t.result.status, tier, t.p_eligible or 0.0, t.result.score,
+                        t.trial["trial_id"])
+
+    ordered = sorted(judged, key=key)
+    return [replace(t, result=replace(t.result, rank=i + 1)) for i, t in enumerate(ordered)]
+
+
+def _criterion_brief(item: Any) -> dict[str, Any]:
+    return {"id": item.criterion.id, "key": item.criterion.key, "type": item.criterion.type,
+            "text": item.criterion.text, "reason": item.reason}
+
+
+def trials_for_to_json(patient_id: str, as_of: dt.date, judged: Sequence[TrialForPatient],
+                       note_texts: Mapping[str, str] | None = None,
+                       model_version: str | None = None) -> dict[str, Any]:
+    """The output contract of `matcher trials-for --format json` and of the JSON API's
+    /api/patients/{id}/trials (matcher/schema/trials_for.schema.json): each trial with its
+    recruitment status, the protocol it was judged with, the patient's status, blockers,
+    missing items, and every criterion with its review state and evidence (as `match`)."""
+    out: dict[str, Any] = {"patient_id": patient_id, "as_of": as_of.isoformat()}
+    if model_version:
+        out["eligibility_model"] = model_version
+    trials = []
+    for t in judged:
+        states = {c.criterion.id: str(c.state) for c in t.protocol.criteria}
+        patient = result_to_json(t.result, note_texts, t.p_eligible)
+        for criterion in patient["criteria"]:
+            criterion["review_state"] = states.get(criterion["id"], "auto")
+        entry: dict[str, Any] = {
+            "rank": t.rank,
+            "trial": {
+                "id": t.trial["trial_id"],
+                "title": t.trial["title"],
+                "recruitment_status": t.trial["status"],
+                "phase": t.trial["phase"],
+                "last_update": t.trial["last_update"],
+                "protocol_version": t.protocol.version,
+                "unreviewed": len(t.protocol.unreviewed),
+            },
+            "status": patient["status"],
+            "score": patient["score"],
+        }
+        if "p_eligible" in patient:
+            entry["p_eligible"] = patient["p_eligible"]
+        if "cohorts" in patient:
+            entry["cohorts"] = patient["cohorts"]
+        entry["blockers"] = [_criterion_brief(i) for i in t.blockers]
+        entry["missing"] = [_criterion_brief(i) for i in t.missing]
+        entry["criteria"] = patient["criteria"]
+        trials.append(entry)
+    out["trials"] = trials
+    return out

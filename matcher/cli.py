@@ -335,11 +335,15 @@ def trial_export(trial_id: str, db: str | None, user: str | None, version: int |
 @DB_OPTION
 @USER_OPTION
 def trial_import(file: Path, db: str | None, user: str | None) -> None:
-    """Import a registry record (plain text or CT.gov JSON, as the web import) or an
-    exported protocol (JSON with a `format` field): the protocol becomes the trial's next
-    version."""
+    """Import registry records (plain text or CT.gov JSON: a single study or a `studies`
+    list; a folder of them) or an exported protocol (JSON with a `format` field): the
+    protocol becomes the trial's next version. A changed record becomes a new record
+    version to review; an unchanged one changes nothing."""
     from matcher.review.protocol import FORMAT
 
+    if file.is_dir():
+        _import_registry_files(_store(db, create=True), file)
+        return
     if not file.is_file():
         raise ConfigurationError("no such file", file=str(file),
                                  expected="a registry record or an exported protocol")
@@ -361,11 +365,57 @@ def trial_import(file: Path, db: str | None, user: str | None) -> None:
         click.echo(f"{made.trial.trial_id}: imported as version {made.version} "
                    f"({len(made.changes)} change(s), {len(made.unreviewed)} not reviewed)")
         return
-    for loaded in api.import_registry(store, text, file.name):
-        left = len(api.protocol_in_use(store, loaded.trial_id).unreviewed)
-        click.echo(f"{loaded.trial_id}: imported, {len(loaded.criteria)} criteria"
-                   + (f", {left} not reviewed (matcher trial review {loaded.trial_id})"
-                      if left else ""))
+    _import_registry_files(store, file)
+
+
+def _import_registry_files(store: Any, path: Path) -> None:
+    """`trial import` of registry records: one line per study saying what was done, a
+    summary, and every file that did not read on stderr (exit 1, the others loaded)."""
+    done = api.import_trials(store, [path])
+    for item in done.trials:
+        trial_id = item.trial.trial_id
+        if item.outcome == "unchanged":
+            click.echo(f"{trial_id}: unchanged, nothing done (record version "
+                       f"{item.record_version})")
+            continue
+        what = ("new (record version 1)" if item.outcome == "new"
+                else f"changed: record version {item.record_version} to review")
+        left = len(api.protocol_in_use(store, trial_id).unreviewed)
+        click.echo(f"{trial_id}: imported, {what}, {len(item.trial.criteria)} criteria"
+                   + (f", {left} not reviewed (matcher trial review {trial_id})" if left else ""))
+    click.echo(f"{len(done.trials)} trial(s): {done.count('new')} new, "
+               f"{done.count('changed')} changed, {done.count('unchanged')} unchanged"
+               + (f"; {len(done.failed)} file problem(s)" if done.failed else ""))
+    for file, message in done.failed:
+        click.echo(f"error: {message}" if file in message else f"error: {file}: {message}",
+                   err=True)
+    if done.failed:
+        sys.exit(1)
+
+
+@trial.command("list")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def trial_list(db: str | None, fmt: str) -> None:
+    """Every trial in the database: recruitment status, phase, last update, record
+    version, review state, conditions and title."""
+    rows = api.trial_portfolio(_store(db))
+    if fmt == "json":
+        click.echo(json.dumps({"trials": rows}, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no trials in the database (matcher trial import FILE|FOLDER)")
+        return
+    table = [("trial", "status", "phase", "updated", "rec", "review", "conditions", "title")]
+    for r in rows:
+        table.append((r["trial_id"], r["status"] or "-", (r["phase"] or "-").replace(" ", ""),
+                      r["last_update"] or "-", f"v{r['record_version'] or '-'}",
+                      api.review_words(r["review"], r["criteria"]),
+                      _cut("; ".join(r["conditions"]) or "-", 40), _cut(r["title"], 60)))
+    widths = [max(len(row[i]) for row in table) for i in range(7)]
+    for row in table:
+        click.echo("  ".join([*(cell.ljust(widths[i]) for i, cell in enumerate(row[:7])),
+                              row[7]]).rstrip())
 
 
 @cli.command()
@@ -514,18 +564,79 @@ def explain(trial_file: Path, patient_id: str, db: str | None, as_of: dt.date | 
     click.echo(f"protocol: {_protocol_label(protocol)}")
     if api.rests_on_unreviewed(result, protocol):
         click.echo("warning: eligible rests on criteria nobody reviewed", err=True)
-    texts = _note_texts(store, [result])
+    _print_criteria(result, _note_texts(store, [result]), unreviewed)
+
+
+def _print_criteria(result: Any, texts: dict[str, str], unreviewed: set[str],
+                    indent: str = "") -> None:
+    """Each criterion with its status, reason and the evidence quoted from the notes (what
+    `explain` prints, and `trials-for` under each trial)."""
     for item in result.results:
         outcome = result_outcome(item)
         flag = " (not reviewed)" if item.criterion.id in unreviewed else ""
-        click.echo(f"{OUTCOME_MARKS[outcome]} [{item.criterion.type[:3]}] "
+        click.echo(f"{indent}{OUTCOME_MARKS[outcome]} [{item.criterion.type[:3]}] "
                    f"{item.criterion.text}{flag}")
         # The outcome first ("passes": an exclusion whose condition is absent), the status
         # after it for whoever reads the JSON beside it.
-        click.echo(f"    {outcome} ({item.status}): {item.reason}")
+        click.echo(f"{indent}    {outcome} ({item.status}): {item.reason}")
         for e in item.evidence:
             quoted = texts.get(e.note_id, "")[e.start : e.end] or e.text
-            click.echo(f'    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] "{quoted}"')
+            click.echo(f'{indent}    ↳ {e.note_id} ({e.note_date}) [{e.start}:{e.end}] '
+                       f'"{quoted}"')
+
+
+@cli.command("trials-for")
+@click.argument("patient_id")
+@DB_OPTION
+@AS_OF_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@NO_MODEL_OPTION
+def trials_for(patient_id: str, db: str | None, as_of: dt.date | None, fmt: str,
+               no_model: bool) -> None:
+    """Every trial in the database ranked for one patient: eligible, possible, ineligible,
+    each with its blockers, missing items and the evidence for each criterion."""
+    store = _store(db)
+    when = _today(as_of)
+    model = None if no_model else api.eligibility_model()
+    judged = api.trials_for(store, patient_id, when, model)
+    texts = _note_texts(store, [t.result for t in judged])
+    if fmt == "json":
+        click.echo(json.dumps(api.trials_for_to_json(
+            patient_id, when, judged, texts, model.version if model else None),
+            indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        from matcher.store.csvout import csv_text
+
+        header = ["rank", "trial_id", "status", "recruitment_status", "phase",
+                  "protocol_version", "unreviewed", "score", "blockers", "missing"]
+        rows = ([t.rank, t.trial["trial_id"], t.result.status, t.trial["status"] or "",
+                 t.trial["phase"] or "", t.protocol.version, len(t.protocol.unreviewed),
+                 t.result.score, ";".join(i.criterion.key for i in t.blockers),
+                 ";".join(i.criterion.key for i in t.missing)]
+                + ([round(t.p_eligible, 4)] if model else []) for t in judged)
+        click.echo(csv_text(header + (["p_eligible"] if model else []), rows), nl=False)
+        return
+    click.echo(f"{patient_id} as of {when}: {len(judged)} trial(s)"
+               + (f"; p = eligibility model {model.version}" if model else ""))
+    if not judged:
+        click.echo("no trials in the database (matcher trial import FILE|FOLDER)")
+    for t in judged:
+        p = f"  p {t.p_eligible:.2f}" if model else ""
+        fits = f" (cohort: {', '.join(t.result.cohorts)})" if t.result.cohorts else ""
+        click.echo("")
+        click.echo(f"{t.rank:>3}. {t.trial['trial_id']}: {t.result.status}{fits}  score "
+                   f"{t.result.score:.2f}{p}  [{t.trial['status'] or 'status not stated'}]"
+                   f"  {t.trial['title']}")
+        click.echo(f"     protocol: {_protocol_label(t.protocol)}")
+        if t.blockers:
+            click.echo("     blockers: " + "; ".join(
+                f"{i.criterion.key} ({i.reason})" for i in t.blockers))
+        if t.missing:
+            click.echo("     missing: " + "; ".join(
+                f"{i.criterion.key} ({i.reason})" for i in t.missing))
+        _print_criteria(t.result, texts, {c.criterion.id for c in t.protocol.unreviewed},
+                        indent="     ")
 
 
 @cli.command("eval")
@@ -632,9 +743,16 @@ def model_build(out: Path | None) -> None:
 @click.option(
     "--trials",
     "trials_path",
-    required=True,
+    default=None,
     type=click.Path(path_type=Path),
-    help="Registry dump, or a folder of them (every .txt/.json).",
+    help="Registry dump, or a folder of them (every .txt/.json): stored before evaluating "
+    "(default: the trials the database holds).",
+)
+@click.option(
+    "--all-trials",
+    "all_trials",
+    is_flag=True,
+    help="Evaluate every stored trial, not only those approved and recruiting.",
 )
 @DB_OPTION
 @AS_OF_OPTION
@@ -673,7 +791,8 @@ def model_build(out: Path | None) -> None:
 )
 def nightly(
     sources: tuple[Path, ...],
-    trials_path: Path,
+    trials_path: Path | None,
+    all_trials: bool,
     db: str | None,
     as_of: dt.date | None,
     report_dir: Path,
@@ -724,6 +843,7 @@ def nightly(
             progress="quiet" if quiet else "auto",
             engine=spark,
             workers=workers,
+            all_trials=all_trials,
         )
     except KeyboardInterrupt as exc:
         click.echo("nightly: interrupted; the next run redoes this one", err=True)

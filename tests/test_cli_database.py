@@ -227,7 +227,7 @@ WRITERS = {
     "ingest": (lambda db, tmp: ["ingest", notes_file(tmp), "--db", db], None),
     "nightly": (lambda db, tmp: ["nightly", "--source", notes_file(tmp), "--trials", TRIAL,
                                  "--db", db, "--as-of", AS_OF, "--report", tmp / "reports",
-                                 "--workers", "1", "--quiet"], None),
+                                 "--workers", "1", "--quiet", "--all-trials"], None),
     "user add": (lambda db, tmp: ["user", "add", "dr.lee", "--password-stdin", "--db", db],
                  PASSWORD),
 }

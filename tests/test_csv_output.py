@@ -104,7 +104,7 @@ def test_the_nightly_report_csv_neutralises_formula_cells(tmp_path: Path):
     result = subprocess.run(
         [*MATCHER, "nightly", "--source", str(export), "--trials", str(trials), "--db",
          str(tmp_path / "matcher.db"), "--as-of", AS_OF, "--report", str(report),
-         "--workers", "1", "--quiet"], capture_output=True, text=True, timeout=120,
+         "--workers", "1", "--quiet", "--all-trials"], capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
     written = (report / f"{AS_OF}.csv").read_bytes()

@@ -205,7 +205,8 @@ def test_nightly_reads_a_folder_of_fhir_and_note_exports_by_content(tmp_path: Pa
     db, reports = tmp_path / "m.db", tmp_path / "reports"
 
     def run() -> object:
-        return run_nightly([sources], trials, db, TODAY, reports, progress="quiet", workers=1)
+        return run_nightly([sources], trials, db, TODAY, reports, progress="quiet", workers=1,
+                           all_trials=True)
 
     first = run()
     assert first.rejected == 5

@@ -341,7 +341,8 @@ def test_nightly_cli_keeps_the_good_rows_of_a_hostile_file_and_echoes_no_value(
     shutil.copy(REPO / "registry_dumps" / "NCT06904729.txt", trials)
     db, reports = tmp_path / "m.db", tmp_path / "reports"
     args = ("nightly", "--source", str(exports), "--trials", str(trials), "--db", str(db),
-            "--as-of", "2026-03-10", "--report", str(reports), "--workers", "1")
+            "--as-of", "2026-03-10", "--report", str(reports), "--workers", "1",
+            "--all-trials")
     run = matcher(*args)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
@@ -440,7 +441,7 @@ def test_a_file_named_in_another_encoding_loads_and_is_reported_by_a_readable_na
         shutil.copy(REPO / "registry_dumps" / "NCT06904729.txt", trials)
         run = matcher("nightly", "--source", str(exports), "--trials", str(trials), "--db",
                       str(db), "--as-of", "2026-03-10", "--report", str(reports),
-                      "--workers", "1")
+                      "--workers", "1", "--all-trials")
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     notes, kept = stored(db)

@@ -317,7 +317,7 @@ def test_a_note_over_the_hard_limit_is_a_reject_of_the_nightly_report(over_limit
                                                                       tmp_path: Path):
     reports = tmp_path / "reports"
     report = run_nightly([over_limit], TRIAL, tmp_path / "m.db", AS_OF, reports,
-                         progress="quiet", note_parser=api.parser())
+                         progress="quiet", note_parser=api.parser(), all_trials=True)
     assert [(r.line, r.reason) for r in report.rejects] == [(2, too_long_reason())]
     markdown = (reports / f"{AS_OF}.md").read_text()
     assert f"| 2 | {too_long_reason()} |" in markdown
@@ -360,7 +360,7 @@ def test_the_nightly_report_lists_the_notes_the_parser_failed_on(
     db, good = unparseable
     reports = tmp_path / "reports"
     report = run_nightly([good], TRIAL, db, AS_OF, reports, progress="quiet",
-                         note_parser=api.parser())
+                         note_parser=api.parser(), all_trials=True)
     assert (report.parsed, report.parse_failed) == (1, ["OLD-1"])
     assert "could not read (tried again next run): OLD-1" in (reports / f"{AS_OF}.md").read_text()
     assert json.loads((reports / f"{AS_OF}.json").read_text())["parse_failed"] == ["OLD-1"]

@@ -87,7 +87,7 @@ def nightly_args(sources: list[Path], trials: Path, db: Path, report: Path) -> l
     for source in sources:
         args += ["--source", str(source)]
     return args + ["--trials", str(trials), "--db", str(db), "--as-of", AS_OF,
-                   "--report", str(report)]
+                   "--report", str(report), "--all-trials"]
 
 
 def nightly(sources: list[Path], trials: Path, db: Path, report: Path,
@@ -561,7 +561,7 @@ def test_new_pipeline_version_reparses_everything_once_and_a_changed_note_replac
 
     def run(version: str, fail_on: str | None = None):
         return run_nightly([source], trials, db, when, report, progress="quiet",
-                           note_parser=Versioned(parser, version, fail_on))
+                           note_parser=Versioned(parser, version, fail_on), all_trials=True)
 
     assert run("v1").parsed == 40
     findings = query(db, "SELECT count(*) FROM findings")[0][0]
@@ -639,7 +639,8 @@ def test_an_export_loaded_in_full_is_skipped_by_digest_and_a_changed_one_is_read
     when = dt.date(2026, 11, 20)
 
     def run():
-        return run_nightly([source], trials, db, when, report, progress="quiet", workers=1)
+        return run_nightly([source], trials, db, when, report, progress="quiet", workers=1,
+                           all_trials=True)
 
     first = run()
     assert (first.rows, first.new, first.skipped_files) == (30, 30, [])

@@ -164,7 +164,8 @@ def test_nightly_reads_an_omop_folder_as_one_source_and_skips_it_when_unchanged(
     db, reports = tmp_path / "m.db", tmp_path / "reports"
 
     def run():
-        return run_nightly([folder], trials, db, AS_OF, reports, progress="quiet", workers=1)
+        return run_nightly([folder], trials, db, AS_OF, reports, progress="quiet", workers=1,
+                           all_trials=True)
 
     first = run()
     assert first.source_files == [str(folder)]
@@ -193,7 +194,8 @@ def test_nightly_reads_an_omop_sqlite_file(tmp_path):
     shutil.copy(TRIAL, trials)
     database = _sqlite(FIXTURE, tmp_path / "cdm.sqlite")
     report = run_nightly(
-        [database], trials, tmp_path / "m.db", AS_OF, tmp_path / "r", progress="quiet", workers=1
+        [database], trials, tmp_path / "m.db", AS_OF, tmp_path / "r", progress="quiet", workers=1,
+        all_trials=True,
     )
     assert report.coded["facts"] == 16
     assert {r.file for r in report.rejects} >= {f"{database}:measurement"}

@@ -85,7 +85,8 @@ def draft_rows(folder: Path) -> list[tuple]:
 
 def test_review_lists_the_criteria_and_takes_each_action(work: Path) -> None:
     imported = ok(work, "trial", "import", "trial.txt")
-    assert f"{TRIAL_ID}: imported, 5 criteria, 5 not reviewed" in imported.stdout
+    assert f"{TRIAL_ID}: imported, new (record version 1), 5 criteria, 5 not reviewed" in (
+        imported.stdout)
     listed = ok(work, "trial", "review", TRIAL_ID)
     assert rows(listed.stdout) == {
         "inc-1": ["inc", "auto", "age"], "inc-2": ["inc", "auto", "diagnosis"],
@@ -308,7 +309,7 @@ def test_after_an_edit_is_approved_matching_uses_it_and_results_record_the_versi
 
     report = run_nightly([work / "notes.jsonl"], work / "trial.txt", work / "matcher.db",
                          api.dt.date.fromisoformat(AS_OF), work / "reports", progress="quiet",
-                         workers=1)
+                         workers=1, all_trials=True)
     assert [(t.protocol_version, t.unreviewed) for t in report.trials] == [(1, 2)]
     with sqlite3.connect(work / "matcher.db") as conn:
         recorded = conn.execute("SELECT patient_id, status, protocol_version FROM results "

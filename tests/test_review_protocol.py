@@ -224,6 +224,9 @@ def test_an_approval_of_a_reading_the_engine_no_longer_gives_is_dropped(
         api.review_approve(store, TRIAL_ID, "exc-1", "cora")
         store.db.execute("UPDATE review_draft SET auto_json = json_set(auto_json, "
                          "'$.params.uln_multiple', 5.0)")  # approved when it read 5 x ULN
+        # ... by an older reader: the stored reading is not tonight's, so the re-import of
+        # the same text is a new auto reading (an unchanged one would change nothing).
+        store.db.execute("UPDATE trial_records SET reading_sha256 = 'an older reader'")
         api.import_registry_file(store, tmp_path / "matcher.db.trial.txt")
         assert store.review_draft(TRIAL_ID) == []
 

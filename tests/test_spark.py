@@ -129,6 +129,7 @@ def test_nightly_run_on_spark_equals_the_embedded_run(
             report_dir=tmp_path / f"report-{name}",
             progress="quiet",
             engine=engine,
+            all_trials=True,
         )
     cols = [r[1] for r in table(tmp_path / "spark.db", "PRAGMA table_info(findings)")]
     findings_sql = (

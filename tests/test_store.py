@@ -78,7 +78,7 @@ def test_the_web_tables_are_a_numbered_migration_not_a_side_creation(db_path: Pa
             s.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with Store(db_path) as s:
         assert {"web_users", "web_referrals"} <= set(s.db.table_names())
-        assert s.schema_version() == SCHEMA_VERSION == 6
+        assert s.schema_version() == SCHEMA_VERSION == 7
 
 
 def test_newer_schema_version_is_refused(db_path: Path) -> None:
@@ -287,6 +287,6 @@ def test_trials_runs_and_results(store: Store) -> None:
         "P1", "eligible", 96.5, 1)
     assert row["criteria"] == [{"id": "I1", "key": "age", "type": "inclusion", "status": "met",
                                 "reason": "age 12", "evidence": [evidence.to_json()],
-                                "unknown_cause": None}]
+                                "unknown_cause": None, "last_seen": None}]
     [run] = store.runs()
     assert run["status"] == "ok" and run["counts"] == {"patients": 1} and run["finished"]

@@ -83,7 +83,7 @@ def test_nightly_stores_the_same_rows_as_match(db: Path, tmp_path: Path):
     trials.mkdir()
     shutil.copy(TRIAL_FILE, trials)
     report = run_nightly([NOTES], trials, db, AS_OF, tmp_path / "reports", progress="quiet",
-                         workers=1)
+                         workers=1, all_trials=True)
     assert CliRunner().invoke(cli, ["match", str(TRIAL_FILE), "--db", str(db), "--as-of",
                                     AS_OF.isoformat()]).exit_code == 0
     with Store(db) as store:

@@ -250,6 +250,9 @@ GET_PARAMS: dict[str, tuple[str, ...]] = {
     "/trials/{trial_id}/review/{criterion_id}/edit": ("as_of", "kind"),
     "/trials/{trial_id}/versions": ("a", "b"),
     "/trials/{trial_id}/protocol.json": ("version",),
+    "/patients": ("id", "as_of"),
+    "/patients/{patient_id}": ("as_of",),
+    "/api/patients/{patient_id}/trials": ("as_of",),
 }
 PATH_VALUES = {"trial_id": TRIAL, "patient_id": "P-001", "criterion_id": "inc-1"}
 
@@ -261,7 +264,8 @@ def _route_paths(app, method: str) -> list[str]:
 def test_the_fuzzed_table_names_every_get_route_and_every_parameter_read(admin: TestClient):
     assert set(_route_paths(admin.app, "GET")) == set(GET_PARAMS)
     read = set()
-    for module in ("app.py", "service.py", "review_pages.py", "why_pages.py"):
+    for module in ("app.py", "service.py", "review_pages.py", "why_pages.py",
+                   "portfolio_pages.py"):
         source = (REPO / "matcher" / "web" / module).read_text()
         # params.get("x"), params.getlist("c"), and a parser given the query and a name:
         # integer(params, "page", ...), param.text(query, "note"), collect(e, f, params, "q")
@@ -347,7 +351,8 @@ SEGMENT = st.one_of(TEXT.filter(lambda s: s not in ("", ".", "..")),
                               "/trials/{trial_id}/review/{criterion_id}/edit",
                               "POST /trials/{trial_id}/review/{criterion_id}/approve",
                               "POST /trials/{trial_id}/review/{criterion_id}/edit",
-                              "POST /trials/{trial_id}/approve"]),
+                              "POST /trials/{trial_id}/approve",
+                              "/patients/{patient_id}", "/api/patients/{patient_id}/trials"]),
        trial_id=st.one_of(st.just(TRIAL), SEGMENT), patient_id=st.one_of(st.just("P-001"),
                                                                         SEGMENT),
        other=SEGMENT)
@@ -381,6 +386,7 @@ def test_the_fuzzed_post_routes_are_every_route_with_a_path_parameter(admin: Tes
               "/trials/{trial_id}/review", "/trials/{trial_id}/versions",
               "/trials/{trial_id}/protocol.json", "/trials/{trial_id}/review/add",
               "/trials/{trial_id}/approve",
+              "/patients/{patient_id}", "/api/patients/{patient_id}/trials",
               *(f"/trials/{{trial_id}}/review/{{criterion_id}}/{action}"
                 for action in ("approve", "manual", "reset", "edit"))}
     assert with_params == fuzzed

@@ -141,7 +141,7 @@ def test_the_patient_page_lists_every_loaded_trial_and_its_neighbours(referrer: 
     assert f"/patients/{ids[2]}?" in following
     assert f"2 of {len(ids)} in the list" in html
     others = html[html.index('id="other-trials"'):]
-    assert f"<b>{TRIAL}</b>" in others
+    assert f'id="other-{TRIAL}" class="this-trial"' in others
     assert re.search(r'href="/trials/NCT00000042/patients/[^"]+"', others)
 
 

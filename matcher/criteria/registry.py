@@ -257,10 +257,12 @@ _FURNITURE = re.compile(
 )
 
 
-def _fields(lines: list[str]) -> dict[str, str]:
+def _fields(lines: list[str], patterns: dict[str, re.Pattern[str]] | None = None
+            ) -> dict[str, str]:
+    """The first value of each field (`patterns`, default the structured limits) in `lines`."""
     found: dict[str, str] = {}
     for line in lines:
-        for name, pattern in _FIELD.items():
+        for name, pattern in (patterns or _FIELD).items():
             m = pattern.match(line)
             if m and name not in found:
                 found[name] = m["v"]
@@ -348,6 +350,7 @@ def _read_plain(text: str, source: str) -> RegistryRecord:
         max_age_years=high,
         sex=_sex(fields.get("sex")),
         source=source,
+        **_plain_portfolio_fields(lines),
     )
 
 
@@ -431,4 +434,85 @@ def _read_study(study: Any, source: str, where: str, index: int) -> RegistryReco
         max_age_years=parse_age(eligibility.get("maximumAge")),
         sex=_sex(eligibility.get("sex")),
         source=source,
+        **_json_portfolio_fields(section),
     )
+
+
+# ------------------------------------------------------------------------ portfolio fields
+# What a site's list of trials shows (issue 17): recruitment status, phase, conditions,
+# sites, last update. A record that does not say leaves them empty; none of them is needed
+# to read the criteria, so a field of an unexpected shape is left empty, never an error.
+
+_PLAIN_PORTFOLIO = {
+    "status": re.compile(
+        r"^\s*(?:overall\s+|recruitment\s+|study\s+)?status\s*:\s*(?P<v>.+?)\s*$", re.I),
+    "phase": re.compile(r"^\s*(?:study\s+)?phases?\s*:\s*(?P<v>.+?)\s*$", re.I),
+    "conditions": re.compile(r"^\s*conditions?\s*:\s*(?P<v>.+?)\s*$", re.I),
+    "last_update": re.compile(
+        r"^\s*last\s+(?:update\s+posted|updated?|update\s+submitted)\s*(?:date)?\s*:\s*"
+        r"(?P<v>.+?)\s*$", re.I),
+}
+
+
+def _status_code(value: Any) -> str | None:
+    """CT.gov's spelling of a recruitment status: "Active, not recruiting" and
+    "ACTIVE_NOT_RECRUITING" are both "ACTIVE_NOT_RECRUITING"."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return re.sub(r"[^A-Z0-9]+", "_", value.strip().upper()).strip("_") or None
+
+
+def _iso_date(value: Any) -> str | None:
+    """An ISO date ("2025-03-14", or "2025-03" as CT.gov writes a month) from the forms
+    registries use ("March 14, 2025", "2025-03-14"); None when it does not read."""
+    import datetime as dt
+
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", text):
+        return text
+    for form in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%B %Y"):
+        try:
+            parsed = dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+        return parsed.isoformat() if "%d" in form else parsed.isoformat()[:7]  # a month
+    return None
+
+
+def _plain_portfolio_fields(lines: list[str]) -> dict[str, Any]:
+    found = _fields(lines, _PLAIN_PORTFOLIO)
+    conditions = found.get("conditions")
+    return {
+        "status": _status_code(found.get("status")),
+        "phase": found.get("phase"),
+        "conditions": tuple(c.strip() for c in conditions.split(";") if c.strip())
+        if conditions else (),
+        "last_update": _iso_date(found.get("last_update")),
+    }
+
+
+def _json_portfolio_fields(section: dict[str, Any]) -> dict[str, Any]:
+    status = _module(section, "statusModule")
+    phases = _module(section, "designModule").get("phases")
+    conditions = _module(section, "conditionsModule").get("conditions")
+    locations = _module(section, "contactsLocationsModule").get("locations")
+    updated = _module(status, "lastUpdatePostDateStruct").get("date") or status.get(
+        "lastUpdateSubmitDate")
+    sites = []
+    for place in locations if isinstance(locations, list) else []:
+        if isinstance(place, dict):
+            words = [str(place[k]) for k in ("facility", "city", "country")
+                     if isinstance(place.get(k), str) and place[k].strip()]
+            if words:
+                sites.append(", ".join(words))
+    return {
+        "status": _status_code(status.get("overallStatus")),
+        "phase": (", ".join(p for p in phases if isinstance(p, str)) or None)
+        if isinstance(phases, list) else None,
+        "conditions": tuple(c for c in conditions if isinstance(c, str))
+        if isinstance(conditions, list) else (),
+        "sites": tuple(sites),
+        "last_update": _iso_date(updated),
+    }

@@ -109,6 +109,9 @@ class NightlyReport:
     patients: int = 0
     trials: list[TrialReport] = field(default_factory=list)
     interrupted_runs: list[int] = field(default_factory=list)
+    # Stored trials not evaluated tonight and why ("not recruiting (COMPLETED)", "no
+    # approved protocol version"): never silently left out (--all-trials includes them).
+    skipped_trials: list[dict[str, str]] = field(default_factory=list)
     report_files: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)  # loaded in full by an earlier run
     # Coded facts of FHIR sources (matcher.interchange): "facts" read, then by outcome
@@ -174,18 +177,21 @@ class Plan:
 
     files: tuple[Path, ...]
     not_exports: dict[Path, RejectEntry]  # readable files that are not JSONL/CSV at all
-    trials: tuple[Trial, ...]
+    trials: tuple[Trial, ...]  # of --trials: stored (with their records) before evaluating
     trial_files: tuple[Path, ...]
     db: Path
     lock: Path
     report_dir: Path
+    records: tuple[Any, ...] = ()  # the registry records of `trials`, in the same order
+    all_trials: bool = False  # evaluate every stored trial, not only approved recruiting ones
 
 
 def plan_run(
     sources: Sequence[str | Path],
-    trials: str | Path,
+    trials: str | Path | None,
     db_path: str | Path | None = None,
     report_dir: str | Path = "reports",
+    all_trials: bool = False,
 ) -> Plan:
     """Check the configuration without writing anything; ConfigurationError if unusable."""
     if not sources:
@@ -211,17 +217,19 @@ def plan_run(
         problem = _format_problem(path)
         if problem is not None:
             not_exports[path] = problem
-    loaded, trial_files = _load_trials(Path(trials))
+    loaded, trial_files = _load_trials(Path(trials)) if trials is not None else ([], [])
     report = Path(report_dir).expanduser()
     _check_writable_dir(report, "--report")
     return Plan(
         files=tuple(files),
         not_exports=not_exports,
-        trials=tuple(loaded),
+        trials=tuple(t for t, _ in loaded),
         trial_files=tuple(trial_files),
         db=db,
         lock=lock,
         report_dir=report,
+        records=tuple(r for _, r in loaded),
+        all_trials=all_trials,
     )
 
 
@@ -290,7 +298,7 @@ def _format_problem(path: Path) -> RejectEntry | None:
     return None
 
 
-def _load_trials(path: Path) -> tuple[list[Trial], list[Path]]:
+def _load_trials(path: Path) -> tuple[list[tuple[Trial, Any]], list[Path]]:
     from matcher import api
     from matcher.criteria.registry import read_registry_all, record_to_trial
 
@@ -315,13 +323,13 @@ def _load_trials(path: Path) -> tuple[list[Trial], list[Path]]:
         raise ConfigurationError(
             "no such file or folder", file=str(path), expected="a registry dump or a folder of them"
         )
-    trials: dict[str, tuple[Trial, Path]] = {}
+    trials: dict[str, tuple[Trial, Path, Any]] = {}
     for file in files:
         for record in read_registry_all(file):  # RegistryError (exit 1) names the file
             trial = record_to_trial(record, api.vocabulary())
             known = trials.get(trial.trial_id)
             if known is None:
-                trials[trial.trial_id] = (trial, file)
+                trials[trial.trial_id] = (trial, file, record)
             elif _trial_key(known[0]) != _trial_key(trial):
                 raise ConfigurationError(
                     f"trial {trial.trial_id} is also in {known[1]} with other criteria; "
@@ -330,7 +338,7 @@ def _load_trials(path: Path) -> tuple[list[Trial], list[Path]]:
                     expected="one registry record per trial id",
                 )
             # else: the same trial in two formats (registry_dumps/ has .json and .txt)
-    return [t for t, _ in trials.values()], files
+    return [(t, record) for t, _, record in trials.values()], files
 
 
 def _trial_key(trial: Trial) -> str:
@@ -446,14 +454,18 @@ def run_nightly(
     note_parser: Any = None,
     engine: Engine | None = None,
     workers: int | None = None,
+    all_trials: bool = False,
 ) -> NightlyReport:
     """One nightly run; see the module docstring. Raises ConfigurationError (nothing
     written) or LockHeldError (another run holds the database).
 
-    `engine` does the parsing and evaluation (default: an EmbeddedEngine with `workers`
-    processes, one per core); `note_parser` runs in this process instead (tests)."""
+    `trials` (a registry file or folder, or None) are stored first, with their records; the
+    run then evaluates every stored trial that has an approved protocol version and is
+    recruiting (`all_trials`: every stored trial). `engine` does the parsing and evaluation
+    (default: an EmbeddedEngine with `workers` processes, one per core); `note_parser` runs
+    in this process instead (tests)."""
     clock = time.monotonic()
-    plan = plan_run(sources, trials, db_path, report_dir)
+    plan = plan_run(sources, trials, db_path, report_dir, all_trials)
     as_of = as_of or dt.date.today()
     shown = _Progress(progress)
     with exclusive_lock(plan.lock):
@@ -505,12 +517,11 @@ def _run(
         engine.name,
     )
     try:
-        with store.transaction():
-            for trial in plan.trials:
-                store.save_trial(trial)
+        _store_trials(store, plan)
+        tonight = _trials_to_evaluate(store, plan.all_trials, report)
         _load(store, plan, report)
         _parse(store, engine, report, shown)
-        _evaluate(store, engine, plan, as_of, report, previous, shown)
+        _evaluate(store, engine, plan, tonight, as_of, report, previous, shown)
         report.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         # The files first, the run's "completed" last: a run killed in between is redone
         # and rewrites the same report; a completed run always has its report.
@@ -533,6 +544,50 @@ def _run(
         raise
     log.info("run %d completed in %.1fs", run_id, time.monotonic() - clock)
     return report
+
+
+def _store_trials(store: Store, plan: Plan) -> None:
+    """The --trials records, each with its registry record (so `trial export` carries it)
+    and as a new record version only when it changed (matcher.api.import_records)."""
+    from matcher import api
+
+    read = list(zip(plan.records, plan.trials, strict=True))
+    outcomes = [t.outcome for t in api.import_read(store, read)]
+    if outcomes:
+        log.info("trials: %d stored: %d new, %d changed, %d unchanged", len(outcomes),
+                 outcomes.count("new"), outcomes.count("changed"), outcomes.count("unchanged"))
+
+
+# CT.gov statuses under which a trial takes patients: a nightly run evaluates these.
+OPEN_STATUSES = ("RECRUITING", "ENROLLING_BY_INVITATION")
+
+
+def _trials_to_evaluate(store: Store, all_trials: bool, report: NightlyReport) -> list[Trial]:
+    """Every stored trial (its auto reading; _evaluate judges with the protocol in use)
+    that has an approved protocol version and an open recruitment status, or every one with
+    `all_trials`. The others go to report.skipped_trials with their reasons."""
+    from matcher.review.protocol import trial_from_stored
+
+    records = store.latest_trial_records()
+    chosen = []
+    for row in store.trials():
+        trial = trial_from_stored(row)
+        status = records.get(trial.trial_id, {}).get("status")
+        reasons = []
+        if not store.protocol_versions(trial.trial_id):
+            reasons.append("no approved protocol version")
+        if status not in OPEN_STATUSES:
+            reasons.append(f"not recruiting ({status})" if status
+                           else "recruitment status not stated")
+        if reasons and not all_trials:
+            report.skipped_trials.append({"trial_id": trial.trial_id, "reason": "; ".join(reasons)})
+        else:
+            chosen.append(trial)
+    if report.skipped_trials:
+        log.warning("%d stored trial(s) not evaluated (not approved or not recruiting; "
+                    "--all-trials includes them): %s", len(report.skipped_trials),
+                    ", ".join(t["trial_id"] for t in report.skipped_trials))
+    return chosen
 
 
 def _load(store: Store, plan: Plan, report: NightlyReport) -> None:
@@ -721,6 +776,7 @@ def _evaluate(
     store: Store,
     engine: Engine,
     plan: Plan,
+    tonight: Sequence[Trial],
     as_of: dt.date,
     report: NightlyReport,
     previous: dict[str, Any] | None,
@@ -730,9 +786,9 @@ def _evaluate(
     100k patients); ranks are set once every patient of a trial has a result, from a
     small key per patient."""
     began = time.monotonic()
-    protocols = _protocols(store, plan.trials)
-    trials = [protocols[t.trial_id].trial for t in plan.trials]
-    versions = {t.trial_id: protocols[t.trial_id].version for t in plan.trials}
+    protocols = _protocols(store, tonight)
+    trials = [protocols[t.trial_id].trial for t in tonight]
+    versions = {t.trial_id: protocols[t.trial_id].version for t in tonight}
     report.patients = store.count_patients()
     log.info("evaluate: %d trial(s) x %d patient(s)", len(trials), report.patients)
     from matcher import api
@@ -920,13 +976,16 @@ def render_markdown(report: NightlyReport) -> str:
             "run): " + ", ".join(report.parse_failed)
         )
     out.append(f"- {report.patients} patient(s), {len(report.trials)} trial(s)")
-    if report.unreviewed_trials:
-        out += ["", f"## Trials with unreviewed criteria ({len(report.unreviewed_trials)})", "",
-                "Their verdicts may be wrong until a coordinator reviews them "
-                "(`matcher trial review TRIAL_ID`).", "",
-                "| trial | criteria not reviewed | protocol |", "|---|---:|---|"]
-        for t in report.unreviewed_trials:
-            out.append(f"| {_cell(t.trial_id)} | {t.unreviewed} | {_protocol_words(t)} |")
+    out += _trial_table(
+        "Trials not evaluated", "Stored trials that are not approved or not recruiting "
+        "(`matcher nightly --all-trials` includes them).", "| trial | why |\n|---|---|",
+        [f"| {_cell(t['trial_id'])} | {_cell(t['reason'])} |" for t in report.skipped_trials])
+    out += _trial_table(
+        "Trials with unreviewed criteria", "Their verdicts may be wrong until a coordinator "
+        "reviews them (`matcher trial review TRIAL_ID`).",
+        "| trial | criteria not reviewed | protocol |\n|---|---:|---|",
+        [f"| {_cell(t.trial_id)} | {t.unreviewed} | {_protocol_words(t)} |"
+         for t in report.unreviewed_trials])
     for t in report.trials:
         out += ["", f"## {t.trial_id} — {t.title}", ""]
         out.append(f"Protocol: {_protocol_words(t)}"
@@ -975,6 +1034,14 @@ def render_markdown(report: NightlyReport) -> str:
     else:
         out.append("None.")
     return "\n".join(out) + "\n"
+
+
+def _trial_table(heading: str, intro: str, header: str, rows: list[str]) -> list[str]:
+    """A report section listing trials ("## Trials not evaluated (2)", a sentence, a
+    table), or nothing when there are no rows."""
+    if not rows:
+        return []
+    return ["", f"## {heading} ({len(rows)})", "", intro, "", *header.split("\n"), *rows]
 
 
 def _protocol_words(t: TrialReport) -> str:
@@ -1040,6 +1107,10 @@ def summary_lines(report: NightlyReport) -> list[str]:
             + f"; {len(t.new_candidates)} new candidate(s), "
             f"{len(t.status_changes)} status change(s)"
         )
+    if report.skipped_trials:
+        lines.append(f"{len(report.skipped_trials)} trial(s) not evaluated (not approved or not "
+                     "recruiting; --all-trials includes them): "
+                     + ", ".join(t["trial_id"] for t in report.skipped_trials))
     if report.report_files:
         lines.append("report: " + ", ".join(report.report_files))
     return lines

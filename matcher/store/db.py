@@ -35,7 +35,7 @@ from matcher.model import (
     Trial,
     as_assertion,
 )
-from matcher.store import audit, result_tables, review_tables, web_tables
+from matcher.store import audit, portfolio_tables, result_tables, review_tables, web_tables
 
 DEFAULT_DB = "matcher.db"
 RAW_LIMIT_BYTES = 10 * 1024  # a reject keeps at most this much of its raw row
@@ -263,6 +263,14 @@ _CODED_INSERT = "INSERT INTO coded_facts ({}) VALUES ({})".format(
     ", ".join(f'"{c}"' for c in _CODED_COLUMNS), ", ".join("?" * len(_CODED_COLUMNS))
 )
 
+def _migration_7_trial_records(db: Database) -> None:
+    """A site's portfolio (issue 17; needs only the tables of step 1): every registry
+    record a trial was imported with, as record versions, with its recruitment status,
+    phase, conditions, sites and last update (matcher.store.portfolio_tables). Idempotent:
+    a file whose version was rewound runs it again."""
+    portfolio_tables.create(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
@@ -270,6 +278,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_4_review,
     _migration_5_stored_results,
     _migration_6_coded_facts,
+    _migration_7_trial_records,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -968,9 +977,19 @@ class Store:
 
     # --- trials, runs, results ----------------------------------------------------------
 
-    def save_trial(self, trial: Trial, record_json: dict[str, Any] | None = None) -> None:
+    def save_trial(self, trial: Trial, record_json: dict[str, Any] | None = None) -> str:
+        """Store a trial's record and auto reading: "new", "changed" (a new record version
+        to review, matcher.store.portfolio_tables) or "unchanged" (the same record read the
+        same way as the latest version: nothing is written, not even the load time)."""
         criteria = [c.to_json() for c in trial.criteria]
         with self.transaction():
+            latest = portfolio_tables.latest(self.db, trial.trial_id)
+            known = self.trial(trial.trial_id) is not None
+            if known and latest is not None and (
+                latest["record_sha256"], latest["reading_sha256"]
+            ) == portfolio_tables.digests(record_json, criteria):
+                return "unchanged"
+            portfolio_tables.add_row(self.db, trial.trial_id, record_json, criteria, _now())
             self.db.table("trials").upsert(
                 {
                     "trial_id": trial.trial_id,
@@ -1000,6 +1019,15 @@ class Store:
             )
             # A re-imported trial keeps its review: by (type, text) on the new ids.
             review_tables.carry_over_draft(self.db, trial.trial_id, criteria)
+        return "changed" if known else "new"
+
+    def trial_records(self, trial_id: str) -> list[dict[str, Any]]:
+        """Every record version the trial was imported with, oldest first."""
+        return portfolio_tables.record_rows(self.db, trial_id)
+
+    def latest_trial_records(self) -> dict[str, dict[str, Any]]:
+        """Each trial's latest record version (status, phase, ...), by trial id."""
+        return portfolio_tables.latest_rows(self.db)
 
     def trial(self, trial_id: str) -> dict[str, Any] | None:
         """One trial as `trials()` gives it, or None when the database does not know it."""

@@ -45,6 +45,7 @@ from matcher.store.csvout import csv_text
 from matcher.web import params as param
 from matcher.web import security, why_pages
 from matcher.web.plot import timeline_svg
+from matcher.web.portfolio_pages import PortfolioPages
 from matcher.web.review_pages import ReviewPages
 from matcher.web.security import LoginPolicy, SessionPolicy, User
 from matcher.web.service import (
@@ -494,6 +495,7 @@ class WebApp:
         )
         self.templates = Jinja2Templates(env=env, context_processors=[self._context])
         self.review = ReviewPages(self)
+        self.portfolio = PortfolioPages(self)
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -886,6 +888,8 @@ class WebApp:
             "error": param.choice(request.query_params, "error", ("reason",), None),
             **why_pages.patient_context(self.engine, trial, result, as_of,
                                         Query.parse(request.query_params, trial)),
+            "patient_id": patient_id, "this_trial": trial.trial_id,
+            "other_trials": self.portfolio.other_trials(request, patient_id, as_of),
         })
 
     async def print_summary(self, request: Request) -> Response:
@@ -1181,6 +1185,7 @@ class WebApp:
             Route("/trials/{trial_id:seg}/patients/{patient_id:seg}/referral",
                   self.set_referral, methods=["POST"]),
             *self.review.routes(),
+            *self.portfolio.routes(),
             Route("/admin/users", self.users, methods=["GET"]),
             Route("/admin/users", self.add_user, methods=["POST"]),
             Route("/admin/users/{username:seg}/remove", self.remove_user, methods=["POST"]),

@@ -36,7 +36,6 @@ OUTCOME_CLASS = {Outcome.PASSES: "pass", Outcome.FAILS: "fail", Outcome.UNKNOWN:
                  Outcome.TO_CHECK: "manual"}  # fmt: skip
 CHIP_LABELS = {"fails": "fails", "missing": "missing", "stale": "stale",
                "to check": "to check"}  # fmt: skip
-MAX_OTHER_TRIALS = 30  # the patient page evaluates the patient live in each (cheap: one patient)
 
 _CACHE_SIZE = 8
 _cache: OrderedDict[int, tuple[Any, dict[str, tuple[WhyChip, ...]]]] = OrderedDict()
@@ -122,36 +121,6 @@ def neighbours(ids: Sequence[str], patient_id: str) -> tuple[str | None, str | N
     return before, after, i + 1, len(ids)
 
 
-def other_trials(engine: Any, patient_id: str, as_of: dt.date,
-                 current: PatientResult | None = None, current_trial: str = ""
-                 ) -> list[dict[str, Any]]:
-    """The patient's status in every loaded trial (the current one marked), evaluated live
-    for this one patient: its findings are read once and judged against each trial's
-    protocol in use (a few milliseconds a trial; MAX_OTHER_TRIALS at most). The page's own
-    trial keeps the result the page shows (`current`)."""
-    from matcher import api
-
-    store = engine.store()
-    patient = store.patient(patient_id)
-    if patient is None:
-        return []
-    findings = store.findings_for_patient(patient_id)
-    dates = {n.note_id: n.note_date for n in store.notes_for_patient(patient_id)}
-    out = []
-    for row in engine.trial_rows()[:MAX_OTHER_TRIALS]:
-        trial = engine.trial(row["trial_id"])
-        if trial is None:
-            continue
-        here = trial.trial_id == current_trial
-        result = current if here and current is not None else \
-            api.evaluate_patient(trial, patient, findings, dates, as_of)
-        counts = outcome_counts([result_outcome(r) for r in result.results])
-        out.append({"trial": trial, "status": str(result.status), "counts": counts,
-                    "current": here,
-                    "fails": [c.text for c in why_chips(result, as_of) if c.kind == "fails"]})
-    return out
-
-
 def criterion_items(result: PatientResult, payload_criteria: Iterable[dict[str, Any]]
                     ) -> list[dict[str, Any]]:
     """The checklist rows: the JSON criteria with their outcome word, mark and class, and
@@ -211,7 +180,6 @@ def patient_context(engine: Any, trial: Trial, result: PatientResult, as_of: dt.
         "pinned": pinned_summary(result, as_of),
         "todo": todo_actions(result, as_of),
         "outcome_counts": outcome_counts(outcomes),
-        "other_trials": other_trials(engine, result.patient_id, as_of, result, trial.trial_id),
         "nav": {"previous": previous, "next": following, "position": position,
                 "total": total, "params": list_params(query, as_of)},
     }
