@@ -50,7 +50,7 @@ def bench(db: Path, trial: Any, as_of: dt.date, workers: int) -> dict[str, Any]:
             list(engine._executor().map(abs, range(workers)))
         began = time.perf_counter()
         keys = [
-            (r.patient_id, r.status, r.relevance, r.score)
+            (r.patient_id, r.status, r.relevance, r.score, r.p_eligible)
             for r in engine.evaluate(db, [trial], as_of)
         ]
         evaluated = time.perf_counter()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matcher.errors import ReadOnlyStoreError
 from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
 from matcher.judge.outcome import result_outcome
 from matcher.judge.ranking import judge_patient, rank
@@ -592,16 +593,21 @@ def result_rows(
 def match_and_store(
     trial: Trial, store: Any, as_of: dt.date, model: EligibilityModel | None = None,
     protocol_version: int | None = None, kind: str = "match",
-) -> tuple[list[PatientResult], dict[str, float], int]:
+) -> tuple[list[PatientResult], dict[str, float], int | None]:
     """`match_with_p`, and the ranking stored (store_ranking) as a run of `kind`, so that
-    a site without a nightly job gets the same pages. Returns (ranking, p, run id)."""
+    a site without a nightly job gets the same pages. Returns (ranking, p, run id); the run
+    id is None when the database is read-only (nothing was written: the ranking is still
+    the answer, the caller says it was not stored)."""
     patients = store.patients()
     findings = store.all_findings_by_patient()
     dates = store.note_dates()
     results, p_eligible = match_findings_with_p(trial, patients, findings, dates, as_of, model)
     pipeline = ",".join(store.parsed_versions()) or None
-    with store.transaction():
-        run_id = store.start_run(as_of, pipeline or "", kind)
+    try:
+        with store.transaction():
+            run_id = store.start_run(as_of, pipeline or "", kind)
+    except ReadOnlyStoreError:
+        return results, p_eligible, None
     rows = result_rows(trial, results, as_of, {p.patient_id: p for p in patients}, findings,
                        dates, p_eligible)
     counts = store_ranking(store, run_id, [trial], as_of, rows,

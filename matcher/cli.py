@@ -470,7 +470,10 @@ def match(
     when = _today(as_of)
     model = None if no_model else api.eligibility_model()
     # Stored as well (the web app's pages read stored rankings): one path with the nightly.
-    results, p_eligible, _run = api.match_and_store(loaded, store, when, model, protocol.version)
+    results, p_eligible, run = api.match_and_store(loaded, store, when, model, protocol.version)
+    if run is None:
+        click.echo(f"warning: ranking not stored: {store.path}: the database is read-only "
+                   "(the web pages show it once a writable run stores it)", err=True)
     shown = results[:limit] if limit else results
     resting = [r.patient_id for r in results if api.rests_on_unreviewed(r, protocol)]
     if resting:

@@ -78,6 +78,11 @@ class StoreError(MatcherError):
     from an unknown schema version (matcher.store words each with what to do)."""
 
 
+class ReadOnlyStoreError(StoreError):
+    """The database file cannot be written (permissions, an immutable file, a read-only
+    mount): a command that only reads still answers, and says what it could not store."""
+
+
 class ModelError(MatcherError):
     """A saved pipeline or model under models/ is missing or inconsistent."""
 

@@ -120,13 +120,14 @@ def test_eval_and_web_benchmarks_run_on_a_nightly_database(corpus: Path, tmp_pat
     assert patients > 0 and [r["patients"] for r in result["runs"]] == [patients, patients]
     out = tmp_path / "web.json"
     run("bench_web.py", "--db", db, "--trial", "NCT06904729", "--requests", "9", "--json", str(out))
-    web = json.loads(out.read_text())
-    assert {k: web[k]["n"] for k in ("candidates", "search", "patient")} == {
+    web = json.loads(out.read_text())  # one entry per --db (bench_web takes several)
+    [one] = web
+    assert {k: one[k]["n"] for k in ("candidates", "search", "patient")} == {
         "candidates": 3,
         "search": 3,
         "patient": 3,
     }
-    assert web["patient"]["p95_ms"] <= web["patient"]["max_ms"]
+    assert one["patient"]["p95_ms"] <= one["patient"]["max_ms"]
 
     plot = tmp_path / "plot.png"
     merged = tmp_path / "all.json"
@@ -145,7 +146,7 @@ def test_eval_and_web_benchmarks_run_on_a_nightly_database(corpus: Path, tmp_pat
     run("plot.py", str(merged), "--out", str(plot))
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = run("report.py", str(merged))
-    assert "| nightly, 60 notes" in table and "| referrer query: patient page" in table
+    assert "| nightly, 60 notes" in table and "| web: patient page" in table
     assert "matcher nightly ..." in table
 
 

@@ -251,6 +251,9 @@ def test_a_command_that_reads_works_on_a_read_only_database(read_only_db: Path,
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "1 patient(s)" in result.stdout
+    # The ranking is printed; storing it for the web pages is what a read-only file refuses,
+    # and the referrer is told so rather than losing the answer to it.
+    assert f"not stored: {read_only_db}: the database is read-only" in result.stderr
 
 
 # --- a full disk --------------------------------------------------------------------------
@@ -258,13 +261,14 @@ def test_a_command_that_reads_works_on_a_read_only_database(read_only_db: Path,
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 500 kB tmpfs: room for an empty database (240 kB with the web app's tables and the
-    notes' full-text index) and the test's notes, not for their findings as well."""
+    """A 600 kB tmpfs: room for an empty database (300 kB with the web app's, review, result,
+    coded-fact and portfolio tables and the notes' full-text index) and the test's notes,
+    not for their findings as well."""
     disk = tmp_path / "disk"
     disk.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a small file system needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=500k", "tmpfs", str(disk)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk)],
                              capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from matcher.errors import InputRowError, StoreError
+from matcher.errors import InputRowError, ReadOnlyStoreError, StoreError
 from matcher.judge.stored_row import result_row
 from matcher.model import (
     STRUCTURED,
@@ -339,8 +339,13 @@ def _file_problem(exc: sqlite3.Error, path: str) -> StoreError | None:
     codes included) becomes "x.db: the database is read-only; check the permissions ...".
     """
     code = getattr(exc, "sqlite_errorcode", None)
-    message = _FILE_PROBLEMS.get(code & 0xFF) if isinstance(code, int) else None
-    return StoreError(message, file=path) if message else None
+    primary = code & 0xFF if isinstance(code, int) else None
+    message = _FILE_PROBLEMS.get(primary) if primary is not None else None
+    if message is None:
+        return None
+    if primary == sqlite3.SQLITE_READONLY:
+        return ReadOnlyStoreError(message, file=path)
+    return StoreError(message, file=path)
 
 
 def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
