@@ -97,11 +97,9 @@ class StoredResults:
         for cid, wanted in query.criteria:
             where.append("substr(r.statuses, ?, 1) = ?")
             params += [position[cid], STATUS_CODES[wanted]]
-        why = getattr(query, "why", "")  # r9-why's chip-kind filter, when the Query has it
-        for kind in ([why] if isinstance(why, str) else list(why)):
-            if kind in CHIP_KINDS:
-                where.append("r.why_kinds LIKE ?")
-                params.append(f"%,{kind},%")
+        if query.why in CHIP_KINDS:  # rows with a chip of that kind ("missing", "stale")
+            where.append("r.why_kinds LIKE ?")
+            params.append(f"%,{query.why},%")
         if query.referral == "none":
             where.append("NOT EXISTS (SELECT 1 FROM web_referrals w WHERE w.trial_id = ? "
                          "AND w.patient_id = r.patient_id)")

@@ -50,8 +50,8 @@ def template_globals() -> dict[str, Any]:
 
 def chips_by_patient(ranking: Any) -> dict[str, tuple[WhyChip, ...]]:
     """Every ranked patient's chips, worked out once per ranking (a few milliseconds per
-    thousand patients) and kept beside it. Until the stored rows carry them (r9-stored),
-    the candidates page and its filter read these."""
+    thousand patients) and kept beside it: the why filter of an in-memory ranking
+    (service.Engine.select); the pages filter the stored rows' chips in SQL instead."""
     key = id(ranking)
     with _cache_lock:
         hit = _cache.get(key)
