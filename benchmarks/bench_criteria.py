@@ -157,7 +157,8 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
 # =====================================================================================
 
 # Words that say nothing about which concept is meant: "HIV antibody" is HIV, "anti-HCV
-# positive test" is hepatitis C, "active SLE" is SLE (activity is judged as temporality).
+# positive test" is hepatitis C, "active SLE" is SLE (activity is judged as temporality),
+# "SLEDAI score" is the SLEDAI.
 _FILLER = _wordset(
     "a an the of to in on for with by and or any all its their from at as be is are "
     "antibody antibodies positive positivity negative test tests testing serology "
@@ -165,7 +166,7 @@ _FILLER = _wordset(
     "currently active ongoing presence evidence diagnosis diagnosed patients patient "
     "subjects subject agent agents therapy therapies treatment treatments drug drugs "
     "medication medications use level levels count value values serum plasma blood total "
-    "result results status e g eg i ie etc including include such"
+    "result results status score scores index e g eg i ie etc including include such"
 )
 _EXCEPTION_TAIL = re.compile(
     r"\b(?:other\s+than|except|excluding|apart\s+from|unrelated\s+to|not\s+due\s+to|"

@@ -459,3 +459,16 @@ def test_a_broader_condition_an_exclusion_leaves_the_own_one_out_of_is_no_own_co
     bare = diagnosis("exc-1", "Active skin disease other than CLE", ["dx.skin_disease"])
     score = bench.score_trial("NCT00000000", text, rows, [bare], title=text.splitlines()[0])
     assert [o["concepts"] for o in score.own_condition] == [["dx.skin_disease"]]
+
+
+@pytest.mark.parametrize("concept", ["SLEDAI score", "SLEDAI-2K score", "SLEDAI index"])
+def test_a_score_named_with_the_word_score_or_index_is_that_score_not_a_narrower_one(concept):
+    # "SLEDAI score ≥ 6" names the SLEDAI: "score" says what kind of thing it is, like
+    # "count" in "platelet count", and leaves no word of the concept unread.
+    text = "Synthetic trial\n\nInclusion Criteria:\n\n* SLEDAI score of 6 or more\n"
+    row = gold("SLEDAI score of 6 or more", "score", concept, operator=">=", value=6,
+               temporality="current")
+    criterion = crit("inc-1", "SLEDAI score of 6 or more", "score",
+                     {"concept": "score.sledai", "op": ">=", "value": 6.0})
+    result = bench.score_trial("NCT00000000", text, [row], [criterion]).rows[0]
+    assert result.outcome == bench.CORRECT, result.reason
