@@ -60,7 +60,7 @@ def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
             page.goto(f"{server.url}/trials/{TRIAL}?as_of={AS_OF}&per_page=25&q=tacrolimus")
             shots.append(out / "web-search.png")
             page.screenshot(path=str(shots[-1]))
-            shots.append(_phone_shot(page, server.url, out))
+            shots.append(_phone_shot(browser, page, server.url, out))
             page.goto(f"{server.url}/trials/{TRIAL}/patients/P-001?as_of={AS_OF}")
             page.locator("a.evidence-link[href*='note=P-001-b']").first.click()
             page.wait_for_selector("mark#hl")
@@ -84,16 +84,20 @@ def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
     return shots
 
 
-def _phone_shot(page, base: str, out: Path) -> Path:
-    """The candidates list on a 390 × 844 phone (same session, a second tab)."""
-    phone = page.context.new_page()
-    phone.set_viewport_size({"width": 390, "height": 844})
+def _phone_shot(browser, page, base: str, out: Path) -> Path:
+    """The candidates list on a 390 × 844 phone (the same login's cookies)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  storage_state=page.context.storage_state())
+    phone = context.new_page()
     phone.goto(f"{base}/trials/{TRIAL}?as_of={AS_OF}&per_page=25&status=possible")
-    phone.locator("#candidates").scroll_into_view_if_needed()
-    phone.evaluate("() => window.scrollTo(0, 0)")
+    phone.wait_for_selector("#candidates")
     path = out / "web-mobile.png"
-    phone.screenshot(path=str(path))
-    phone.close()
+    # From the header down to the first rows: the filters wrap, the table scrolls in its box.
+    bottom = phone.evaluate("() => document.querySelector('#candidates tbody tr:nth-child(4)')"
+                            ".getBoundingClientRect().bottom + window.scrollY")
+    phone.screenshot(path=str(path), full_page=True,
+                     clip={"x": 0, "y": 0, "width": 390, "height": int(bottom) + 8})
+    context.close()
     return path
 
 
