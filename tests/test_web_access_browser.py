@@ -336,6 +336,7 @@ def test_a_jump_from_unmarked_to_enrolled_is_refused_and_the_form_keeps_the_choi
     expect(page.locator("#referral-select")).to_have_value("enrolled")
     expect(page.locator("#referral-form textarea[name=reason]")).to_have_value(
         "consented at clinic")
+    assert page.evaluate(CONTRAST) == []  # the error box is read too
     expect(page.locator("#referral-status")).to_have_text("Not marked yet.")
     with Store(server.db) as store:
         assert store.db.execute("SELECT count(*) FROM web_referrals WHERE patient_id = 'P-003'"
@@ -350,3 +351,7 @@ def test_a_jump_from_unmarked_to_enrolled_is_refused_and_the_form_keeps_the_choi
     expect(page.locator("#referral .error")).to_contain_text("Say why")
     expect(page.locator("#referral-select")).to_have_value("not_suitable")
     expect(page.locator("#referral-status")).to_have_text("Enrolled")
+    # The marks as the list shows them (chips of every status marked in this module).
+    _visit(page, server, f"/trials/{TRIAL}?as_of={AS_OF}&referral=enrolled")
+    expect(page.locator("#candidates .ref.enrolled")).to_have_count(1)
+    assert page.evaluate(CONTRAST) == []
