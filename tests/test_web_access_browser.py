@@ -44,6 +44,7 @@ REFERRER_PAGES = [
     ("patient-note", f"/trials/{TRIAL}/patients/P-XSS?as_of={AS_OF}&note=P-XSS-a&start=0&end=6"),
     ("patient-trials", f"/patients/P-004?as_of={AS_OF}"),
     ("print", f"/trials/{TRIAL}/patients/P-004/print?as_of={AS_OF}"),
+    ("no-such-patient", "/patients?id=NOPE-1"),  # the header's search, finding nobody
 ]
 ADMIN_PAGES = [
     ("review", f"/trials/{TRIAL}/review?as_of={AS_OF}"),
@@ -246,6 +247,21 @@ def test_text_contrast_is_at_least_4_5_to_1(pages, server, who, name, path):
     if links.count():
         links.first.hover()  # a hovered row or link is read too
     assert page.evaluate(CONTRAST) == [], name
+
+
+def test_the_login_page_fits_a_phone_and_reads_for_everyone(browser: Browser, server):  # noqa: F811
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{server.url}/login")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth + 1")
+    # The username field has autofocus; the skip link is still the first stop of the page.
+    first = page.evaluate("""[...document.querySelectorAll(
+        'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]')]
+        .filter(e => e.tabIndex >= 0)[0].textContent.trim()""")
+    assert first == "Skip to content"
+    assert page.evaluate(UNLABELLED) == []
+    assert page.evaluate(CONTRAST) == []
+    context.close()
 
 
 # --- 3. the note search shows the matching words ----------------------------------------------
