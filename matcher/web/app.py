@@ -44,6 +44,7 @@ from matcher.model import STATUS_MARKS, STATUS_WORDS
 from matcher.store.csvout import csv_text
 from matcher.web import params as param
 from matcher.web import security, why_pages
+from matcher.web.local_time import LocalTimes, site_zone
 from matcher.web.plot import timeline_svg
 from matcher.web.portfolio_pages import PortfolioPages
 from matcher.web.review_pages import ReviewPages
@@ -52,11 +53,13 @@ from matcher.web.service import (
     CRITERION_STATUSES,
     PER_PAGE_CHOICES,
     REFERRAL_LABELS,
+    REFERRAL_NEXT,
     REFERRAL_STATUSES,
     STATUSES,
     Engine,
     Query,
     patient_age,
+    referral_refusal,
     rests_on_unreviewed,
 )
 from matcher.web.stored_pages import StoredView, stored_check, stored_view, wait_all
@@ -397,15 +400,6 @@ def _view_params(query: Query, as_of: dt.date) -> dict[str, Any]:
     return params
 
 
-def _when(value: float | str | None) -> str:
-    """A time for a page, UTC to the second: seconds since the epoch (sessions) or an ISO
-    string (tokens' creation)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value).timestamp()
-    return dt.datetime.fromtimestamp(value, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-
 
 def _protocol_file(text: str) -> dict[str, Any] | None:
     """The parsed file when it is an exported protocol (its `format` names it), else None
@@ -459,9 +453,12 @@ class WebApp:
         login_policy: LoginPolicy | None = None,
         allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
         hsts: bool = False,
+        time_zone: str | None = None,
     ) -> None:
         """`allowed_hosts`: the host names served (see AllowedHosts); `hsts`: send
-        Strict-Transport-Security on HTTPS responses (`matcher serve --ssl-certfile`)."""
+        Strict-Transport-Security on HTTPS responses (`matcher serve --ssl-certfile`);
+        `time_zone`: the IANA zone times are shown in (else $MATCHER_TZ, else the
+        server's; local_time says why)."""
         self.engine = Engine(db_path)
         self.allowed_hosts = list(allowed_hosts)
         self.hsts = hsts
@@ -472,6 +469,7 @@ class WebApp:
         self.clock = clock
         self.warm = warm
         self.ranking_wait = ranking_wait
+        self.times = LocalTimes(site_zone(time_zone))
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -481,7 +479,8 @@ class WebApp:
         )
         env.filters["seg"] = lambda value: quote(str(value), safe="")
         env.filters["qs"] = lambda params: urlencode(params, doseq=True)
-        env.filters["when"] = _when
+        env.filters["when"] = self.times.time
+        env.filters["day"] = self.times.day
         env.globals["merge"] = _merge
         env.globals.update(
             MARKS=STATUS_MARKS,
@@ -491,6 +490,7 @@ class WebApp:
             STATUSES=STATUSES,
             CRITERION_STATUSES=CRITERION_STATUSES,
             PER_PAGE_CHOICES=PER_PAGE_CHOICES,
+            ZONE_NAME=self.times.name,
             **why_pages.template_globals(),
         )
         self.templates = Jinja2Templates(env=env, context_processors=[self._context])
@@ -533,11 +533,13 @@ class WebApp:
             raise HTTPException(404, "no such trial")
         return trial
 
-    def patient_or_404(self, request: Request) -> tuple[Any, str, Any, Any, int, Any]:
-        """(trial, patient id, as-of, result, rank, p_eligible) named by the URL."""
+    def patient_or_404(self, request: Request, as_of: dt.date | None = None
+                       ) -> tuple[Any, str, Any, Any, int, Any]:
+        """(trial, patient id, as-of, result, rank, p_eligible) named by the URL (as-of:
+        the query's, unless given)."""
         trial = self.trial_or_404(request.path_params["trial_id"])
         patient_id = request.path_params["patient_id"]
-        as_of = _as_of(request)
+        as_of = as_of or _as_of(request)
         found = self.engine.patient_result(trial, patient_id, as_of)
         if found is None:
             raise HTTPException(404, "no such patient")
@@ -767,7 +769,7 @@ class WebApp:
         if stored is None:
             return self.render(request, "candidates.html", {
                 **base, "computing": view.computing, "ranking": None, "rows": [], "total": 0,
-                "pages": 0, "page_numbers": [], "referrals": {},
+                "pages": 0, "page_numbers": [], "referrals": {}, "snippets": {},
                 "patients": self.engine.db.execute("SELECT count(*) FROM patients").fetchone()[0],
             }, 400 if query.errors else 200)
         referrals = self.engine.referrals(trial.trial_id)
@@ -787,6 +789,10 @@ class WebApp:
             "total": total, "page": page, "pages": pages,
             "page_numbers": _page_numbers(page, pages), "referrals": referrals,
             "patients": stored.patients,
+            # The note search's matching words beside each patient shown (PHI: this page
+            # needs a login, and the search is audited above).
+            "snippets": self.engine.snippets(query.q, as_of, [r.patient_id for r in shown])
+            if query.q else {},
             **why_pages.candidates_context(trial, shown),
         }, 400 if query.errors else 200)
 
@@ -845,8 +851,11 @@ class WebApp:
     async def patient(self, request: Request) -> Response:
         return await _run(self._patient, request)
 
-    def _patient(self, request: Request) -> Response:
-        trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
+    def _patient(self, request: Request, as_of: dt.date | None = None,
+                 referral_form: dict[str, str] | None = None, status: int = 200) -> Response:
+        """The patient page; `referral_form`: a referral change refused (its status, reason
+        and why), shown in the form as the user left it."""
+        trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request, as_of)
         # Evaluated live (one patient is cheap); the stored row gives the rank, and the page
         # says when the two differ (the notes changed since the list was computed).
         stored = stored_check(self.engine, trial, patient_id, as_of, result)
@@ -890,7 +899,9 @@ class WebApp:
                                         Query.parse(request.query_params, trial)),
             "patient_id": patient_id, "this_trial": trial.trial_id,
             "other_trials": self.portfolio.other_trials(request, patient_id, as_of),
-        })
+            "referral_form": referral_form or {},
+            "referral_next": REFERRAL_NEXT[referral["status"] if referral else None],
+        }, status)
 
     async def print_summary(self, request: Request) -> Response:
         return await _run(self._print_summary, request)
@@ -901,7 +912,7 @@ class WebApp:
         trial, patient_id, as_of, result, rank, p_eligible = self.patient_or_404(request)
         texts = self._note_texts([result])
         payload = api.result_to_json(result, texts)
-        printed_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        printed_at = self.times.now()
         self.audit(request, "print_summary", trial.trial_id, patient_id,
                    {"as_of": as_of.isoformat()})
         return self.render(request, "patient_print.html", {
@@ -944,10 +955,13 @@ class WebApp:
         params = {"as_of": as_of} if as_of else {}
         if status not in REFERRAL_STATUSES:
             raise HTTPException(400, "unknown referral status")
-        if status == "not_suitable" and not reason:
-            params["error"] = "reason"
-            return RedirectResponse(back + "?" + urlencode(params) + "#referral", 303)
         previous = self.engine.referrals(trial.trial_id).get(patient_id)
+        problem = referral_refusal(previous["status"] if previous else None, status)
+        if problem is None and status == "not_suitable" and not reason:
+            problem = "Say why the patient is not suitable."
+        if problem is not None:  # the page again, the form as the user left it
+            return self._patient(request, param.date(form, "as_of", dt.date.today()),
+                                 {"status": status, "reason": reason, "error": problem}, 400)
         self.engine.set_referral(trial.trial_id, patient_id, status, reason,
                                  _user(request).username)
         self.audit(request, "referral_status", trial.trial_id, patient_id,

@@ -79,16 +79,26 @@ def allowed_hosts(bound: str, given: tuple[str, ...] | list[str]) -> list[str]:
 @click.option("--allowed-host", "allowed_host", multiple=True, metavar="NAME",
               help="A host name clients use (repeatable; *.domain for its subdomains). "
                    "Requests naming another host get 400. Default: the --host address.")
+@click.option("--time-zone", "time_zone", envvar="MATCHER_TZ", default=None, metavar="ZONE",
+              help="IANA zone the pages show times in, named on the page (env MATCHER_TZ; "
+                   "default the server's zone). Stored times stay UTC.")
 def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
-          ssl_keyfile: str | None, proxies: str, allowed_host: tuple[str, ...]) -> None:
+          ssl_keyfile: str | None, proxies: str, allowed_host: tuple[str, ...],
+          time_zone: str | None) -> None:
     """Serve the referrer web app (every page needs a login: see `matcher user add`)."""
     import uvicorn
 
+    from matcher.errors import ConfigurationError
     from matcher.web.app import create_app
+    from matcher.web.local_time import site_zone
     from matcher.web.security import list_users
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+    try:
+        site_zone(time_zone)
+    except ConfigurationError as exc:
+        raise click.BadParameter(str(exc), param_hint="--time-zone") from exc
     trusted = _proxy_addresses(proxies)
     hosts = allowed_hosts(host, allowed_host)
     path = _path(db)
@@ -101,7 +111,7 @@ def serve(db: str | None, host: str, port: int, ssl_certfile: str | None,
                    err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
                         stream=sys.stderr)
-    app = create_app(path, allowed_hosts=hosts, hsts=bool(ssl_certfile))
+    app = create_app(path, allowed_hosts=hosts, hsts=bool(ssl_certfile), time_zone=time_zone)
     scheme = "https" if ssl_certfile else "http"
     click.echo(f"matcher web app on {scheme}://{host}:{port}/ (database {path}; host names "
                f"served: {', '.join(hosts)})", err=True)

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,33 @@ REFERRAL_LABELS = {
     "enrolled": "Enrolled",
     "not_suitable": "Not suitable",
 }
+# The referral steps a patient may take next, from each status (None: not marked yet).
+# A patient is enrolled only after screening (a trial's consent and eligibility checks
+# happen there); "not suitable" can end any step, with a reason; a patient found not
+# suitable can be looked at again (to review), e.g. when a washout has passed.
+REFERRAL_NEXT: dict[str | None, tuple[str, ...]] = {
+    None: ("to_review", "contacted", "screening", "not_suitable"),
+    "to_review": ("contacted", "screening", "not_suitable"),
+    "contacted": ("to_review", "screening", "not_suitable"),
+    "screening": ("contacted", "enrolled", "not_suitable"),
+    "enrolled": ("not_suitable",),  # withdrawn after enrolment
+    "not_suitable": ("to_review",),
+}
+
+
+def referral_refusal(current: str | None, wanted: str) -> str | None:
+    """Why `wanted` cannot follow `current` (None when it can): "Enrolled cannot follow
+    not marked yet: next can be To review, Contacted, Screening or Not suitable." The same
+    status again is taken (a reason corrected)."""
+    allowed = REFERRAL_NEXT.get(current, ())
+    if wanted == current or wanted in allowed:
+        return None
+    now = REFERRAL_LABELS[current] if current else "not marked yet"
+    labels = [REFERRAL_LABELS[s] for s in allowed]
+    choices = ", ".join(labels[:-1]) + (" or " if len(labels) > 1 else "") + labels[-1]
+    return f"{REFERRAL_LABELS[wanted]} cannot follow {now}: next can be {choices}."
+
+
 SORT_KEYS = ("rank", "patient", "status", "score", "p", "met", "not_met", "unknown", "manual",
              "age", "referral", "passes", "fails", "to_check")
 # Sorts by a count of outcomes (the page's columns; "unknown" is the same count either way).
@@ -221,6 +248,31 @@ def counts_of(result: PatientResult) -> dict[str, int]:
 
 _PHRASE = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+# FTS5 snippet(): the hit between two private-use characters (a note does not hold them;
+# one that did would only mark more words), then split into (text, is_hit) parts the page
+# escapes one by one: the note's own markup never reaches the page as markup.
+HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
+SNIPPET_TOKENS = 14
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """The words around a search hit in one note: `parts` are (text, is_hit) in order."""
+
+    note_id: str
+    note_date: str
+    parts: tuple[tuple[str, bool], ...]
+
+
+def snippet_parts(words: str) -> tuple[tuple[str, bool], ...]:
+    """"a \ue000hit\ue001 b" -> (("a ", False), ("hit", True), (" b", False))."""
+    parts: list[tuple[str, bool]] = []
+    for i, piece in enumerate(re.split(f"[{HIT_OPEN}{HIT_CLOSE}]", words or "")):
+        if piece:  # a note's line breaks read as spaces in one line of a list
+            parts.append((re.sub(r"\s+", " ", piece), i % 2 == 1))
+    return tuple(parts)
 
 
 def fts_query(text: str) -> str | None:
@@ -638,6 +690,32 @@ class Engine:
                 [match, as_of.isoformat()],
             )
         }
+
+    def snippets(self, text: str, as_of: dt.date,
+                 patient_ids: Sequence[str]) -> dict[str, Snippet]:
+        """For each of `patient_ids` (one page of the list) with a note written by as-of
+        that matches `text`: the words around the hit in its latest such note, from FTS5's
+        snippet(). Read from each patient's own notes (the notes index, then the FTS rowid),
+        so a page costs its patients' notes, not every note the search word matches."""
+        match = fts_query(text)
+        if match is None or not patient_ids:
+            return {}
+        self.sync_search_index()
+        marks = ", ".join("?" for _ in patient_ids)
+        found: dict[str, Snippet] = {}
+        rows = self.db.execute(
+            f"SELECT n.patient_id, n.note_id, n.note_date, snippet(web_notes_fts, 0, ?, ?, "
+            f"'…', {SNIPPET_TOKENS}) FROM notes n "
+            "CROSS JOIN web_notes_fts_map m ON m.note_id = n.note_id "
+            "CROSS JOIN web_notes_fts f ON f.rowid = m.fts_rowid "
+            f"WHERE n.patient_id IN ({marks}) AND n.note_date <= ? AND web_notes_fts MATCH ? "
+            "ORDER BY n.patient_id, n.note_date DESC, n.note_id",
+            [HIT_OPEN, HIT_CLOSE, *patient_ids, as_of.isoformat(), match])
+        for patient_id, note_id, note_date, words in rows:
+            if patient_id not in found:  # the latest matching note
+                found[patient_id] = Snippet(note_id, note_date, snippet_parts(words))
+        self.db.conn.commit()  # no read snapshot left open (see StoredResults._hits)
+        return found
 
     # --- what the loads did not take (admins) ---------------------------------------------
 

@@ -21,6 +21,7 @@ from matcher.web.service import Engine
 AS_OF = "2026-11-20"
 TRIAL = "NCT06904729"
 USER = ("dr.lee", "screenshot-password")
+ZONE = "Europe/London"  # the times on the pages are shown in a named zone
 
 
 def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
@@ -38,9 +39,12 @@ def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
         marks = ["enrolled", "screening", "contacted", "contacted", "to_review", "not_suitable"]
         for row, status in zip(ranking.rows[1:], marks, strict=False):
             reason = "declined apheresis" if status == "not_suitable" else ""
+            if status == "enrolled":  # enrolled only after screening, as the page allows
+                engine.set_referral(TRIAL, row.patient_id, "screening", "", "dr.kim")
             engine.set_referral(TRIAL, row.patient_id, status, reason, "dr.kim")
         shots = []
-        with Server(create_app(db, ranking_wait=120)) as server, sync_playwright() as p:
+        app = create_app(db, ranking_wait=120, time_zone=ZONE)
+        with Server(app) as server, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 980})
             page.goto(f"{server.url}/login")
@@ -52,6 +56,11 @@ def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
             page.goto(f"{server.url}/trials/{TRIAL}?as_of={AS_OF}&per_page=25&status=possible")
             shots.append(out / "web-candidates.png")
             page.screenshot(path=str(shots[-1]))
+            # A note search: each patient found with the matching words of its notes.
+            page.goto(f"{server.url}/trials/{TRIAL}?as_of={AS_OF}&per_page=25&q=tacrolimus")
+            shots.append(out / "web-search.png")
+            page.screenshot(path=str(shots[-1]))
+            shots.append(_phone_shot(browser, page, server.url, out))
             page.goto(f"{server.url}/trials/{TRIAL}/patients/P-001?as_of={AS_OF}")
             page.locator("a.evidence-link[href*='note=P-001-b']").first.click()
             page.wait_for_selector("mark#hl")
@@ -73,6 +82,23 @@ def take(out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
             shots += _review_shots(page, server.url, trial, out)
             browser.close()
     return shots
+
+
+def _phone_shot(browser, page, base: str, out: Path) -> Path:
+    """The candidates list on a 390 × 844 phone (the same login's cookies)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  storage_state=page.context.storage_state())
+    phone = context.new_page()
+    phone.goto(f"{base}/trials/{TRIAL}?as_of={AS_OF}&per_page=25&status=possible")
+    phone.wait_for_selector("#candidates")
+    path = out / "web-mobile.png"
+    # From the header down to the first rows: the filters wrap, the table scrolls in its box.
+    bottom = phone.evaluate("() => document.querySelector('#candidates tbody tr:nth-child(4)')"
+                            ".getBoundingClientRect().bottom + window.scrollY")
+    phone.screenshot(path=str(path), full_page=True,
+                     clip={"x": 0, "y": 0, "width": 390, "height": int(bottom) + 8})
+    context.close()
+    return path
 
 
 def _review_shots(page, base: str, trial, out: Path) -> list[Path]:
