@@ -130,6 +130,16 @@ ROUTE_SENTENCES = [
      "intravenous"),
     ("Inj. amikacin 15 mg/kg IM once daily from 04/11/2026.", "drug.amikacin",
      "intramuscular"),
+    # A class named with its route: "IV antibiotics" is a course given by vein.
+    ("Pneumonia treated with IV antibiotics from 05/11/2026.", "class.antibiotic",
+     "intravenous"),
+    ("Completed 7 days of intravenous antivirals on 12/11/2026.", "class.antiviral",
+     "intravenous"),
+    ("UTI 10/11/2026 treated with oral antibiotics.", "class.antibiotic", "oral"),
+    ("Started on IV pip-tazo 12/11/2026.", "drug.piperacillin_tazobactam", "intravenous"),
+    # "Inj." alone is by vein or by muscle: it stays an injection, which a person checks.
+    ("Febrile neutropenia: inj. meropenem 20 mg/kg 8 hourly from 03/11/2026.",
+     "drug.meropenem", "injection"),
 ]
 
 
