@@ -281,3 +281,14 @@ def test_the_reasons_name_what_was_found_and_what_a_person_checks() -> None:
     assert got is Status.MANUAL and "intravenous" in reason and str(IN_WINDOW) in reason
     got, reason = _status(notes={"n1": dt.date(2026, 6, 1)})
     assert got is Status.UNKNOWN and "lookback" in reason
+
+
+def test_a_vocabulary_without_the_classes_leaves_the_item_unread_not_a_crash() -> None:
+    from matcher.nlp.vocab import Vocabulary, load_vocabulary
+
+    lacking = Vocabulary(c for c in load_vocabulary().concepts.values()
+                         if c.id != "class.antiviral")
+    criterion = parse_criterion(IV_TREATED_ITEMS[0][0], "exclusion", vocabulary=lacking)
+    assert "course_classes" not in criterion.params
+    criterion = parse_criterion(IV_TREATED_ITEMS[1][0], "exclusion", vocabulary=lacking)
+    assert criterion.params["course_classes"] == ["class.antibiotic"]

@@ -110,10 +110,10 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
     classes: list[str] = []
     for word in re.finditer(phrase_alternation(grammar.classes_of), found["agents"], re.I):
         classes += [c for c in grammar.classes_of[_fold(word[0])] if c not in classes]
-    if any(c not in ctx.vocab for c in classes):
-        raise VocabularyError("unknown concept id", file=_SOURCE, field="agents",
-                              received=[c for c in classes if c not in ctx.vocab],
-                              expected="drug class ids of the vocabulary")
+    if not classes or any(c not in ctx.vocab for c in classes):
+        # A run's own vocabulary without these classes cannot decide the course: the
+        # item is left to the other readers (and, unread, to a person).
+        return None
     window = ctx.window()
     if window is None:
         ctx.taken.clear()
