@@ -205,8 +205,10 @@ CRITERION = parse_criterion(IV_TREATED_ITEMS[0][0], "exclusion")
 
 def _drug(concept: str, start: dt.date, stop: dt.date | None = None, *,
           route: str | None = "intravenous", note: str = "n1",
-          assertion: Assertion = Assertion.AFFIRMED) -> Finding:  # fmt: skip
-    attrs: dict[str, Any] = {"start_date": start, "stop_date": stop, "documented_by": start}
+          assertion: Assertion = Assertion.AFFIRMED,
+          documented_by: dt.date | None = None) -> Finding:  # fmt: skip
+    attrs: dict[str, Any] = {"start_date": start, "stop_date": stop,
+                             "documented_by": documented_by or start}
     if route:
         attrs["route"] = route
     return Finding(concept=concept, category="drug", note_id=note, start=0, end=4,
@@ -243,6 +245,14 @@ BEFORE_WINDOW = dt.date(2026, 10, 1)
         # A course that began before the window and ran into it counts.
         ([_drug("drug.meropenem", dt.date(2026, 10, 15), dt.date(2026, 10, 28))], None,
          Status.MET),
+        # A course started long before the window with no end written ("pneumonia in
+        # 03/2024 treated with IV ceftriaxone", in a note of this month): an antibiotic
+        # course is short, but nothing says when it ended. A person checks.
+        ([_drug("drug.ceftriaxone", dt.date(2024, 3, 15), documented_by=IN_WINDOW)],
+         {"n1": IN_WINDOW}, Status.MANUAL),
+        # Oral prophylaxis taken for years ("co-trimoxazole since 2024") is no IV course.
+        ([_drug("drug.trimethoprim_sulfamethoxazole", dt.date(2024, 3, 15), route="oral",
+                documented_by=IN_WINDOW)], {"n1": IN_WINDOW}, Status.NOT_MET),
         # A course that ended before the window does not; the note is in the lookback.
         ([_drug("drug.meropenem", BEFORE_WINDOW, dt.date(2026, 10, 10))], None,
          Status.NOT_MET),

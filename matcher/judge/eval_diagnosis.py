@@ -131,6 +131,13 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     span = "ever" if window is None else f"in the {window} days before screening"
     courses = [f for f in timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
                if _exposure_span(f, timeline)[1] >= first]  # fmt: skip
+    # "Pneumonia in 03/2024 treated with IV ceftriaxone", read in this month's note: a
+    # course that began before the window with no end written may or may not have run
+    # into it (an anti-infective course is short); a person checks, it proves nothing.
+    open_ended = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES
+                  and _exposure_span(f, timeline)[0] < first
+                  and not _exposure_span(f, timeline)[2]]  # fmt: skip
+    courses = [f for f in courses if f not in open_ended]
     given = [f for f in courses if f.attrs.get("route") in _PROVING_ROUTES[route]]
     if given:
         latest = _latest(given, timeline)
@@ -139,6 +146,13 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
                        f"({latest.attrs['route']}) given from "
                        f"{_exposure_span(latest, timeline)[0]}, {span}", [latest],
                        timeline)  # fmt: skip
+    if open_ended:
+        latest = _latest(open_ended, timeline)
+        return _result(criterion, Status.MANUAL,
+                       f"{_label(timeline.vocabulary, latest.concept)} started "
+                       f"{_exposure_span(latest, timeline)[0]} with no end written; whether "
+                       f"it was given {route}ly {span} must be checked by a person",
+                       [latest], timeline)  # fmt: skip
     unclear = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES]
     if unclear:
         latest = _latest(unclear, timeline)
