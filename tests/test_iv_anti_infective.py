@@ -302,3 +302,28 @@ def test_a_vocabulary_without_the_classes_leaves_the_item_unread_not_a_crash() -
     assert "course_classes" not in criterion.params
     criterion = parse_criterion(IV_TREATED_ITEMS[1][0], "exclusion", vocabulary=lacking)
     assert criterion.params["course_classes"] == ["class.antibiotic"]
+
+
+# ---------------------------------------------- a drug item with a route ("IV antibiotics")
+IV_ANTIBIOTICS = parse_criterion("Treatment with intravenous antibiotics within 30 days of "
+                                 "screening", "exclusion")
+
+
+def _exposure_status(*findings: Finding) -> Status:
+    dates = {f.note_id: f.attrs["documented_by"] for f in findings}
+    timeline = build_timeline(Patient("P1", None), list(findings), dates, AS_OF)
+    return evaluate(IV_ANTIBIOTICS, timeline).status
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        # The note wrote the route the item asks for: decided.
+        ("intravenous", Status.MET),
+        # No route written: whether it was IV is still for a person (not decided).
+        (None, Status.UNKNOWN),
+    ],
+)
+def test_a_drug_items_route_is_decided_by_the_route_the_note_wrote(route, expected):
+    assert IV_ANTIBIOTICS.params.get("route") == "intravenously"
+    assert _exposure_status(_drug("drug.ceftriaxone", IN_WINDOW, route=route)) is expected
