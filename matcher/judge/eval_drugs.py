@@ -389,8 +389,8 @@ def _person_checks(params: dict[str, Any]) -> str | None:
     if params.get("indication"):
         return f"whether it was for {params['indication']} must be checked by a person"
     if params.get("route"):
-        return (f"whether it was given {params['route']} must be checked by a person (notes "
-                "do not record the route)")
+        return (f"whether it was given {params['route']} must be checked by a person (no "
+                "such route written beside it)")
     return None
 
 
