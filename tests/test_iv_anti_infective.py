@@ -327,3 +327,48 @@ def _exposure_status(*findings: Finding) -> Status:
 def test_a_drug_items_route_is_decided_by_the_route_the_note_wrote(route, expected):
     assert IV_ANTIBIOTICS.params.get("route") == "intravenously"
     assert _exposure_status(_drug("drug.ceftriaxone", IN_WINDOW, route=route)) is expected
+
+
+# ------------------------------------------------------------- the data files, validated
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"version": 1, "description": "", "routes": {}, "forms": {"oral": ["Tab"]}}',
+         "routes"),
+        ('{"version": 1, "description": "", "routes": {"intravenous": ["IV", "iv"]}, '
+         '"forms": {"oral": ["Tab"]}}', "routes.intravenous"),
+        ('{"version": 2, "description": "", "routes": {"oral": ["PO"]}, "forms": {}}',
+         "version"),
+        ('{"version": 1, "routes": {"oral": ["PO"]}}', "(top level)"),
+        ("{not json", None),
+    ],
+)
+def test_a_bad_route_file_is_refused_naming_the_file_and_field(monkeypatch, text, field):
+    from matcher.errors import VocabularyError
+    from matcher.nlp import routes
+
+    monkeypatch.setattr(routes, "data_text", lambda name: text)
+    routes.route_words.cache_clear()
+    try:
+        with pytest.raises(VocabularyError) as raised:
+            routes.route_words()
+    finally:
+        routes.route_words.cache_clear()
+    assert "drug_routes.json" in str(raised.value)
+    if field:
+        assert field in str(raised.value)
+
+
+def test_a_bad_treated_infection_file_is_refused_naming_the_file(monkeypatch):
+    from matcher.criteria import treated_infection
+    from matcher.errors import VocabularyError
+
+    monkeypatch.setattr(treated_infection, "criteria_data_text",
+                        lambda name: '{"version": 1, "concept": "dx.x", "routes": {}}')
+    treated_infection.treated_infection_grammar.cache_clear()
+    try:
+        with pytest.raises(VocabularyError) as raised:
+            treated_infection.treated_infection_grammar()
+    finally:
+        treated_infection.treated_infection_grammar.cache_clear()
+    assert "treated_infection.json" in str(raised.value)
