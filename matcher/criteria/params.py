@@ -120,6 +120,11 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # "Known or suspected infection": a suspicion the notes record (an uncertain
         # mention in the window) is left to a person, never read as the absence.
         "suspected": _opt("bool", False),
+        # "Infection requiring intravenous anti-infective treatment": the drug classes
+        # whose course proves the infection, and the route it must have been given by
+        # ("intravenous"; "parenteral" admits an intramuscular course too).
+        "course_classes": _opt("texts", ()),
+        "course_route": _opt("choice", None, choices=("intravenous", "parenteral")),
     },
     "biopsy": {
         "classes": _req("texts"),

@@ -238,6 +238,14 @@ def _allergy(ctx: _Ctx) -> _Parsed | None:
 
 _Classifier = Callable[[_Ctx], "_Parsed | None"]
 
+def _treated_infection(ctx: _Ctx) -> _Parsed | None:
+    """ "Active infection requiring intravenous anti-infective treatment within 4 weeks":
+    the infection with the courses that prove it (matcher.criteria.treated_infection)."""
+    from matcher.criteria.treated_infection import read_treated_infection
+
+    return read_treated_infection(ctx)
+
+
 # Most specific first: the refractory item names drugs and proteinuria, the biopsy item
 # names lupus nephritis, the neutrophil item names G-CSF; each must win over the
 # generic drug / diagnosis / lab readings.
@@ -247,6 +255,7 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
     _allergy,
     _manual_cues,
     _consent,
+    _treated_infection,
     _kinds,
     _age,
     _cd19,

@@ -88,7 +88,13 @@ def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
         text += f" (not counting {_names(p['except_concepts'], vocab)})"
     if p.get("other_than_own"):
         text += " (other than the trial's own condition, which is not one of them)"
-    if p.get("screen_concepts"):
+    if p.get("course_classes"):
+        # "Infection requiring IV anti-infective treatment": notes write the course.
+        route = p.get("course_route") or "intravenous"
+        text += (f", or a course of {_names(p['course_classes'], vocab)} given {route}ly "
+                 "then (one of unknown route, or an infection, is checked by a person; with "
+                 "no note in the lookback it is unknown)")  # fmt: skip
+    elif p.get("screen_concepts"):
         # "Infection requiring hospitalisation": notes name the infection, not its course.
         text += (f"; decided only when no {_names(p['screen_concepts'], vocab)} is documented "
                  "then: a documented one is checked by a person")  # fmt: skip

@@ -7,6 +7,8 @@ nephritis" is not decided by a mention from years ago.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from functools import cache
 
 from matcher.criteria.params import param
@@ -18,6 +20,7 @@ from matcher.judge.eval_common import (
     _unknown,
     _when,
 )
+from matcher.judge.eval_drugs import _exposure_span
 from matcher.judge.timeline import Timeline
 from matcher.model import (
     LOOKBACK_DAYS,
@@ -90,6 +93,91 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
                    f"no {label} documented {span}; confirm at screening")  # fmt: skip
 
 
+# The routes a course must show for the item's route: "intravenous anti-infective
+# treatment" needs a course given by vein; "parenteral" admits one given into a muscle.
+_PROVING_ROUTES = {"intravenous": frozenset({"intravenous"}),
+                   "parenteral": frozenset({"intravenous", "intramuscular", "subcutaneous",
+                                            "injection"})}
+# Routes that show a course was not given so: an oral cefuroxime course is no IV course.
+# Any other ("injection": by vein or by muscle, or none written) is left to a person.
+_OTHER_ROUTES = frozenset({"oral", "topical", "intramuscular", "subcutaneous"})
+
+
+def _course_drugs(criterion: Criterion, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The item's drug classes and their member drugs: "antibiotics IV" in a note is a
+    class finding, "ceftriaxone" a member's."""
+    classes = [c for c in criterion.params.get("course_classes", ()) if c in vocabulary]
+    drugs = list(classes)
+    for c in classes:
+        drugs += [m for m in vocabulary[c].members if m not in drugs]
+    return tuple(drugs)
+
+
+def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
+                    ) -> CriterionResult | None:  # fmt: skip
+    """ "Active infection requiring intravenous anti-infective treatment within 4 weeks"
+    (params `course_classes`, `course_route`), decided from the courses in the window: a
+    course of a listed class given by the route (IV ceftriaxone 08/11 to 14/11) is met; a
+    course of unknown route, or an infection, in the window is left to a person with it
+    as the evidence; with none and a note in the lookback the exclusion does not apply
+    (confirm at screening); with no note in the lookback nothing is known. None when the
+    criterion names no course."""
+    classes = criterion.params.get("course_classes")
+    if not classes:
+        return None
+    route = criterion.params.get("course_route") or "intravenous"
+    as_of = timeline.as_of
+    first = as_of - dt.timedelta(days=window) if window is not None else dt.date.min
+    span = "ever" if window is None else f"in the {window} days before screening"
+    courses = [f for f in timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+               if _exposure_span(f, timeline)[1] >= first]  # fmt: skip
+    # "Pneumonia in 03/2024 treated with IV ceftriaxone", read in this month's note: a
+    # course that began before the window with no end written may or may not have run
+    # into it (an anti-infective course is short); a person checks, it proves nothing.
+    open_ended = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES
+                  and _exposure_span(f, timeline)[0] < first
+                  and not _exposure_span(f, timeline)[2]]  # fmt: skip
+    courses = [f for f in courses if f not in open_ended]
+    given = [f for f in courses if f.attrs.get("route") in _PROVING_ROUTES[route]]
+    if given:
+        latest = _latest(given, timeline)
+        return _result(criterion, Status.MET,
+                       f"{_label(timeline.vocabulary, latest.concept)} "
+                       f"({latest.attrs['route']}) given from "
+                       f"{_exposure_span(latest, timeline)[0]}, {span}", [latest],
+                       timeline)  # fmt: skip
+    if open_ended:
+        latest = _latest(open_ended, timeline)
+        return _result(criterion, Status.MANUAL,
+                       f"{_label(timeline.vocabulary, latest.concept)} started "
+                       f"{_exposure_span(latest, timeline)[0]} with no end written; whether "
+                       f"it was given {route}ly {span} must be checked by a person",
+                       [latest], timeline)  # fmt: skip
+    unclear = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES]
+    if unclear:
+        latest = _latest(unclear, timeline)
+        return _result(criterion, Status.MANUAL,
+                       f"{_label(timeline.vocabulary, latest.concept)} documented on "
+                       f"{_when(latest, timeline)} with no "
+                       f"{route} route written; whether it was given {route}ly for an "
+                       "infection must be checked by a person", [latest],
+                       timeline)  # fmt: skip
+    screened = _screened(criterion, timeline, window)
+    if screened is not None and screened.status is Status.MANUAL:
+        return replace(screened, reason=screened.reason.replace(
+            "must be checked by a person",
+            f"(treated with {route} anti-infectives) must be checked by a person"))
+    recent = [d for d in timeline.note_dates.values()
+              if d <= as_of and (as_of - d).days <= LOOKBACK_DAYS]
+    if not recent:
+        return _unknown(criterion, UnknownCause.ABSENT,
+                        f"no note in the {LOOKBACK_DAYS}-day lookback: whether an infection "
+                        f"was treated with {route} anti-infectives {span} is not known")
+    return _result(criterion, Status.NOT_MET,
+                   f"no infection and no {route} anti-infective course documented {span} "
+                   f"(last note {max(recent)}); confirm at screening")  # fmt: skip
+
+
 def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
     affirmed = timeline.of(*concepts)
@@ -115,6 +203,9 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         if affirmed:
             latest = _latest(affirmed, timeline)
             return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
+        treated = _treated_course(criterion, timeline, window)
+        if treated is not None:
+            return treated
         screened = _screened(criterion, timeline, window)
         if screened is not None:
             return screened

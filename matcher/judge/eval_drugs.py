@@ -389,17 +389,25 @@ def _person_checks(params: dict[str, Any]) -> str | None:
     if params.get("indication"):
         return f"whether it was for {params['indication']} must be checked by a person"
     if params.get("route"):
-        return (f"whether it was given {params['route']} must be checked by a person (notes "
-                "do not record the route)")
+        return (f"whether it was given {params['route']} must be checked by a person (no "
+                "such route written beside it)")
     return None
 
 
 def _route_decided(params: dict[str, Any], finding: Finding, vocabulary: Vocabulary) -> bool:
-    """A "systemic" route the finding itself shows: a drug other than a glucocorticoid
+    """The route the item names written beside the drug in the note (matcher.nlp.routes),
+    or a "systemic" route the finding itself shows: a drug other than a glucocorticoid
     (azathioprine is taken systemically), or a steroid named only for systemic use
     ("prednisone"; "hydrocortisone" may be a cream). A drug the vocabulary marks
     `topical_forms` ("metronidazole", a gel too) never shows it."""
-    if params.get("route") != SYSTEMIC_ROUTE or params.get("indication"):
+    if params.get("indication"):
+        return False
+    written = finding.attrs.get("route")
+    if written and params.get("route") and f"{written}ly" in params["route"].split(" or "):
+        # "Intravenous antibiotics within 30 days": the note wrote the route beside the
+        # drug ("Inj. ceftriaxone 1 g IV"), so the exposure is the one the item names.
+        return True
+    if params.get("route") != SYSTEMIC_ROUTE:
         return False
     if finding.concept in vocabulary and vocabulary[finding.concept].attrs.get("topical_forms"):
         return False  # "metronidazole" may be the gel, "antibiotics" the drops

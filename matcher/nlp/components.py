@@ -578,6 +578,9 @@ class ClinicalContext:
             if any(lo <= span.start_char < hi for lo, hi in relatives):
                 found.add("family")
             if _declined(span, sent_char, text):
+                # "Mother is hesitant about rituximab": a parent deciding about the
+                # child's drug; it was not given to the patient, and it is no relative's.
+                found.discard("family")
                 found.add("negated")
             if "hypothetical" in found and (
                 self._acts_on_current_drug(span, sent_char, text)
@@ -770,11 +773,15 @@ _PATIENT_AGAIN = re.compile(
 _RELATIVE_REACH = 160  # characters: a relative clause longer than this is not read as one
 
 
-# "Parents declined cyclophosphamide", "refused IV methylprednisolone": never given.
+# "Parents declined cyclophosphamide", "refused IV methylprednisolone": never given. So
+# is a drug the family is reluctant about or unwilling to take: "family still reluctant
+# about steroids" is no steroid course on the note's date.
 _DECLINED_BEFORE = re.compile(
-    r"\b(?:declined|refused|declining|refusing|declines|refuses)\s+(?:to\s+(?:start|take|"
-    r"have|try|receive)\s+)?(?:the\s+|any\s+|further\s+|oral\s+|iv\s+|"
-    r"(?:treatment|therapy)\s+with\s+)*$",
+    r"\b(?:(?:declined|refused|declining|refusing|declines|refuses)|"
+    r"(?:reluctant|hesitant|unwilling|averse)(?:\s+(?:about|regarding|towards?|over|for))?|"
+    r"opted\s+against)\s+"
+    r"(?:to\s+(?:start|take|have|try|receive|use|begin|consent\s+to)\s+)?"
+    r"(?:the\s+|any\s+|further\s+|oral\s+|iv\s+|(?:treatment|therapy)\s+with\s+)*$",
     re.I,
 )
 

@@ -183,6 +183,8 @@ _DMY = re.compile(
     rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})([/.\-])([0-9]{{1,2}})\2([0-9]{{4}}|[0-9]{{2}})"
     rf"{_NOT_BEFORE_NUMBER}"
 )
+# 16/09, 09/16: a day and month with no year (infer_day_first reads the padded ones).
+_DM_PADDED = re.compile(rf"{_NOT_AFTER_NUMBER}([0-9]{{2}})/([0-9]{{2}}){_NOT_BEFORE_NUMBER}")
 # 03/2026, 3/2026, 03.2026 (a dot only with two month digits: "1.2024" is a decimal)
 _MY = re.compile(
     rf"{_NOT_AFTER_NUMBER}(?:([0-9]{{1,2}})/|([0-9]{{2}})\.)([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
@@ -799,6 +801,16 @@ def infer_day_first(text: str) -> bool | None:
         if 12 < first <= 31 and 1 <= second <= 12:
             day_first_seen = True
         elif 12 < second <= 31 and 1 <= first <= 12:
+            month_first_seen = True
+        if day_first_seen and month_first_seen:
+            return None
+    # "new biopsy 16/09 still active": a day and month without a year, its month written
+    # with a leading zero (a ratio, "crescents 3/15", "activity index 13/24", never is).
+    for m in _DM_PADDED.finditer(text):
+        first, second = m[1], m[2]
+        if 12 < int(first) <= 31 and second.startswith("0") and second != "00":
+            day_first_seen = True
+        elif 12 < int(second) <= 31 and first.startswith("0") and first != "00":
             month_first_seen = True
         if day_first_seen and month_first_seen:
             return None

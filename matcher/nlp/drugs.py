@@ -35,6 +35,7 @@ from matcher.nlp.mentions import (
     _line_end,
     _sentence_bounds,
 )
+from matcher.nlp.routes import drug_route
 from matcher.nlp.vocab import (
     Concept,
     Vocabulary,
@@ -512,6 +513,14 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs["stop_date"] = stop_date
     attrs["documented_by"] = ctx.note_date
     attrs.update(_dose(ctx, span, lo, hi))
+    if concept.attrs.get("routes_unrecorded"):
+        # "Inj. ceftriaxone 75 mg/kg/day IV": an antibiotic's name does not say how it was
+        # given; the route written beside it does.
+        following = bisect.bisect_right(ctx.drug_starts, span.start_char)
+        next_drug = ctx.drug_starts[following] if following < len(ctx.drug_starts) else None
+        route = drug_route(ctx.text, span.start_char, span.end_char, item_hi, next_drug)
+        if route is not None:
+            attrs["route"] = route
     if _recap(ctx, span, attrs, item_lo, item_hi):
         attrs["recap"] = True
     date, source = (start_date, "text") if start_date else _context_date(ctx, span.start_char)

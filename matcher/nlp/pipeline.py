@@ -40,7 +40,7 @@ def _rules_fingerprint(concepts: str | None = None) -> str:
     `concepts`: the vocabulary's concepts.jsonl text (the packaged one by default)."""
     digest = hashlib.sha256()
     digest.update((data_text("concepts.jsonl") if concepts is None else concepts).encode())
-    for name in ("context_rules.json", "sections.json"):
+    for name in ("context_rules.json", "sections.json", "drug_routes.json"):
         digest.update(data_text(name).encode())
     # Every module of the NLP folder: tokenizer, components, extraction, dates, units,
     # doses and the vocabulary code (a changed date rule changes what a note yields).

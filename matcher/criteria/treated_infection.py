@@ -1,0 +1,125 @@
+"""An infection exclusion defined by its treatment: "Active infection requiring intravenous
+anti-infective treatment within 4 weeks before screening".
+
+Notes rarely say "infection requiring IV anti-infectives"; they write the course ("Inj.
+ceftriaxone 75 mg/kg/day IV 08/11 to 14/11") and the infection ("right lower lobe
+pneumonia"). So the item is read as the diagnosis of the treated infection with the
+drug classes whose course proves it and the route (params `course_classes`,
+`course_route`), and the evaluator (matcher.judge.eval_diagnosis) decides it from those
+courses. The words are data (matcher/criteria/data/treated_infection.json), validated
+when first read; the concept ids they name are checked against the reader's vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from matcher.criteria.grammar import (
+    criteria_data_text,
+    phrase_alternation,
+    read_data_object,
+)
+from matcher.criteria.item_context import _Ctx, _Parsed
+from matcher.errors import VocabularyError
+
+__all__ = ["read_treated_infection", "treated_infection_grammar"]
+
+_SOURCE = "matcher/criteria/data/treated_infection.json"
+_LISTS = ("qualifiers", "conditions", "requiring", "heads")
+_KEYS = frozenset({"version", "description", "concept", "routes", "agents", *_LISTS})
+RULE = "treated-infection"
+
+
+@dataclass(frozen=True)
+class TreatedInfection:
+    concept: str
+    pattern: re.Pattern[str]
+    route_of: dict[str, str]  # a route word (folded) → the route
+    classes_of: dict[str, tuple[str, ...]]  # an agent word (folded) → its classes
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def _words(data: dict, key: str) -> list[str]:
+    values = data[key]
+    if not isinstance(values, list) or not values or not all(
+            isinstance(v, str) and _fold(v) for v in values):  # fmt: skip
+        raise VocabularyError("bad word list", file=_SOURCE, field=key, received=values,
+                              expected="a non-empty list of words or phrases")
+    return values
+
+
+@cache
+def treated_infection_grammar() -> TreatedInfection:
+    data = read_data_object(criteria_data_text("treated_infection.json"), _SOURCE, _KEYS)
+    if not isinstance(data["concept"], str) or not data["concept"]:
+        raise VocabularyError("no concept", file=_SOURCE, field="concept",
+                              received=data["concept"], expected="a concept id")
+    lists = {key: _words(data, key) for key in _LISTS}
+    routes = data["routes"]
+    if not isinstance(routes, dict) or not routes:
+        raise VocabularyError("not an object", file=_SOURCE, field="routes",
+                              received=routes, expected="route → words")
+    route_of = {_fold(w): route for route in routes
+                for w in _words(routes, route)}  # fmt: skip
+    classes_of: dict[str, tuple[str, ...]] = {}
+    agents = data["agents"]
+    if not isinstance(agents, list) or not agents:
+        raise VocabularyError("not a list", file=_SOURCE, field="agents", received=agents,
+                              expected="a list of {words, classes}")
+    for index, entry in enumerate(agents):
+        field = f"agents[{index}]"
+        if not isinstance(entry, dict) or set(entry) != {"words", "classes"}:
+            raise VocabularyError("bad agent entry", file=_SOURCE, field=field,
+                                  received=entry, expected="an object with words and classes")
+        classes = tuple(_words(entry, "classes"))
+        for word in _words(entry, "words"):
+            if _fold(word) in classes_of:
+                raise VocabularyError("duplicate agent word", file=_SOURCE, field=field,
+                                      received=word, expected="each word once")
+            classes_of[_fold(word)] = classes
+    agent = phrase_alternation(w for e in agents for w in e["words"])
+    joiner = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and/or|or|and)\s+|\s*/\s*)"
+    pattern = re.compile(
+        rf"(?:(?:{phrase_alternation(lists['qualifiers'])})\s+)*"
+        rf"(?:{phrase_alternation(lists['conditions'])})\s*,?\s+"
+        rf"(?:{phrase_alternation(lists['requiring'])})\s+"
+        rf"(?P<route>{phrase_alternation(route_of_words(routes))})\.?\s+"
+        rf"(?P<agents>(?:{agent})(?:{joiner}(?:{agent}))*)"
+        rf"(?:\s+(?:{phrase_alternation(lists['heads'])}))?",
+        re.IGNORECASE,
+    )
+    return TreatedInfection(data["concept"], pattern, route_of, classes_of)
+
+
+def route_of_words(routes: dict[str, list[str]]) -> list[str]:
+    return [w for words in routes.values() for w in words]
+
+
+def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
+    """The item read as the treated infection, or None when it is not worded so or names
+    no window (an infection needing IV antibiotics "ever" is left to the other readers)."""
+    grammar = treated_infection_grammar()
+    found = grammar.pattern.search(ctx.main)
+    if found is None or grammar.concept not in ctx.vocab:
+        return None
+    classes: list[str] = []
+    for word in re.finditer(phrase_alternation(grammar.classes_of), found["agents"], re.I):
+        classes += [c for c in grammar.classes_of[_fold(word[0])] if c not in classes]
+    if not classes or any(c not in ctx.vocab for c in classes):
+        # A run's own vocabulary without these classes cannot decide the course: the
+        # item is left to the other readers (and, unread, to a person).
+        return None
+    window = ctx.window()
+    if window is None:
+        ctx.taken.clear()
+        return None
+    ctx.take(found.start(), found.end(), RULE)
+    params = {"concepts": [grammar.concept], "system": None, "ruled_out_not_met": False,
+              "temporality": "within", "window_days": window, "course_classes": classes,
+              "course_route": grammar.route_of[_fold(found["route"])]}
+    return _Parsed("diagnosis", ctx.key("infection"), params)
