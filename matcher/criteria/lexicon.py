@@ -252,9 +252,12 @@ _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|half\s+an?|half|a|an)"
 _WINDOWS = (
     # "within 3 months", "in the past 6 months", "during the last year"
+    # "in the recent 3 months", "in the most recent 6 months": "recent" is the window's
+    # own word; "in <= 30 days" bounds the same window.
     re.compile(
-        rf"\b(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding|prior)?"
-        rf"\s*(?:{_AMOUNT}\s*)?{_UNIT}",
+        rf"\b(?:within|in|during|over)\s+(?:the\s+)?"
+        rf"(?:last|past|previous|preceding|prior|(?:most\s+)?recent)?"
+        rf"\s*(?:(?:≤|<=|<)\s*(?=\d))?(?:{_AMOUNT}\s*)?{_UNIT}",
         _I,
     ),
     # "6 months before screening", "≤ 12 weeks prior to randomisation". The amount does
@@ -288,9 +291,15 @@ def _window(text: str) -> int | None:
 # "up to 12 weeks before the signing of the informed consent form (Visit 1)".
 _WINDOW_LEAD = re.compile(
     r"(?:\b(?:no|not)\s+(?:more|longer)\s+than|\bup\s+to|\bat\s+most|\bless\s+than|"
-    r"\bwithin(?:\s+the)?)\s*$",
+    r"\bwithin(?:\s+the)?|"
+    # "Recent (within 4 weeks) use of ...", "recently, in the past 6 months,": the window
+    # says how recent.
+    r"\brecent(?:ly)?\s*[(,]?)\s*$",
     _I,
 )
+# "Recent stroke (within the past 3 months)": "recent" before a term, its window in
+# brackets right after it (no comma, no other clause between).
+_RECENT_BEFORE = re.compile(r"\brecent(?:ly)?\b(?=[^(),;.:]{1,60}\(\s*$)", _I)
 
 
 @cache
@@ -308,6 +317,13 @@ def _anchor_tail() -> re.Pattern[str]:
         r"|\w*",
         _I,
     )
+
+
+def _recent_before(text: str, window_start: int) -> tuple[int, int] | None:
+    """The span of a "recent" that a bracketed window starting at `window_start` makes
+    exact ("Recent stroke (within the past 3 months)"), else None."""
+    m = _RECENT_BEFORE.search(text[:window_start])
+    return (m.start(), m.end()) if m else None
 
 
 def _window_match(text: str) -> tuple[int, int, int] | None:
