@@ -5,6 +5,11 @@ h, i and j exposed, read as a sponsor would word them:
   diuretic for at least one month"): the drug taken now, held that long;
 - "recent" said beside a stated window ("recent (within 4 weeks)", "in the recent 3
   months"): the window is the time "recent" means; with no window it stays manual;
+- a comparison sign said again in brackets ("greater than or equal to (>=) 6") and a unit
+  spelled out before its symbol in brackets ("9 grams per deciliter (g/dL)"), the house
+  style of many ClinicalTrials.gov records; "mls/min", "ml/mn" spellings of mL/min;
+- a hard-wrapped bullet whose next line starts in lower case with no marker of its own:
+  one item, so a dose read on the second line keeps the first line's window;
 
 The sentences are written for these tests from clinical practice, not copied from a corpus.
 """
@@ -16,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from matcher.criteria import parse_criterion
+from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import Criterion, Finding, Patient, Status
@@ -117,3 +122,58 @@ def test_recent_with_no_window_of_its_own_stays_manual(text):
     criterion = _read("exclusion", text)
     assert criterion.kind == "manual"
     assert "recent" in (criterion.manual_reason or "")
+
+
+# ------------------------------------------------- signs and units said twice
+@pytest.mark.parametrize(("text", "kind", "concept", "op", "value", "unit"), [
+    ("SLEDAI-2K score greater than or equal to (>=) 6 at screening", "score", "score.sledai",
+     ">=", 6.0, None),
+    ("Platelet count greater than or equal to (>=) 100 x 10^9/L", "lab", "lab.platelets", ">=",
+     100.0, "x10^9/L"),
+    ("Hemoglobin greater than or equal to (>=) 9 grams per deciliter (g/dL)", "lab",
+     "lab.hemoglobin", ">=", 90.0, "g/L"),
+    ("eGFR greater than (>) 30 milliliters per minute per 1.73 square meter "
+     "(mL/min/1.73 m^2)", "lab", "lab.egfr", ">", 30.0, "mL/min/1.73m2"),
+    ("Body mass index (BMI) less than (<) 35 kilograms per square meter (kg/m^2)", "vital",
+     "lab.bmi", "<", 35.0, "kg/m2"),
+    ("Estimated GFR of at least 45 mls/min", "lab", "lab.egfr", ">=", 45.0, "mL/min/1.73m2"),
+    ("eGFR >= 30 ml/mn/1.73m2", "lab", "lab.egfr", ">=", 30.0, "mL/min/1.73m2"),
+])
+def test_a_sign_or_a_unit_said_twice_is_read_once(text, kind, concept, op, value, unit):
+    criterion = _read("inclusion", text)
+    assert criterion.kind == kind, criterion.manual_reason
+    params = criterion.params
+    assert concept in (params.get("analytes") or [params.get("concept")])
+    assert (params["op"], params["value"]) == (op, value)
+    assert params.get("unit") == unit
+
+
+@pytest.mark.parametrize("text", [
+    # the sign in brackets contradicts the words: no reading
+    "Platelet count greater than (<) 100 x 10^9/L",
+    # words between the number and the bracket that are no unit
+    "Hemoglobin greater than or equal to 9 in women (g/dL)",
+])
+def test_a_sign_or_unit_said_twice_that_does_not_agree_stays_manual(text):
+    assert _read("inclusion", text).kind == "manual"
+
+
+# ------------------------------------------------- a bullet wrapped onto a lower-case line
+@pytest.mark.parametrize("wrapped", [
+    "* Within 4 weeks before screening, use of oral\nprednisone greater than (>) 20 mg/day\n",
+    "* In the 14 days prior to randomisation: intravenous\nmethylprednisolone pulses\n",
+    "* Prior to baseline (within 2 weeks), regular\nibuprofen use\n",
+])
+def test_a_bullet_wrapped_onto_an_unmarked_lower_case_line_is_one_item(wrapped):
+    criteria = parse_eligibility_text(
+        f"Exclusion Criteria:\n\n* Active tuberculosis\n{wrapped}* Pregnancy\n")
+    assert len(criteria) == 3, [c.text for c in criteria]
+    assert "\n" not in criteria[1].text
+    assert criteria[1].text.split()[0] in ("Within", "In", "Prior")
+
+
+def test_an_unmarked_lower_case_line_in_an_unmarked_list_is_still_its_own_item():
+    criteria = parse_eligibility_text(
+        "Inclusion Criteria:\n\nAdequate organ function\nplatelets >= 100 x 10^9/L\n"
+        "neutrophils >= 1.5 x 10^9/L\n")
+    assert any(c.kind == "lab" and c.params["analytes"] == ["lab.platelets"] for c in criteria)

@@ -128,7 +128,13 @@ _OP = "(?:" + "|".join(_phrase_pattern(p) for p in sorted(_OP_PHRASES, key=len, 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A number that is not part of a unit or a name: "10^9", "mm3", "1.73m2", "CD19", "2K".
 _FREE_NUM = rf"(?<![A-Za-zμµ^×*/.,\d])(?<!x )(?<!X )(?<!× )(?<!\* ){_NUM}(?![\d])"
-_PREFIX_CMP = re.compile(rf"(?P<op>{_OP})\s*(?:of\s+|a\s+|:\s*|=\s*)?(?P<num>{_NUM})(?![\d])", _I)
+# "greater than or equal to (>=) 6": the sign said again in brackets (a house style of
+# ClinicalTrials.gov records); a sign that disagrees with the words is no comparison.
+_PREFIX_CMP = re.compile(
+    rf"(?P<op>{_OP})\s*(?:\(\s*(?P<sign>[<>≤≥]=?|=)\s*\)\s*)?(?:of\s+|a\s+|:\s*|=\s*)?"
+    rf"(?P<num>{_NUM})(?![\d])",
+    _I,
+)
 _ULN_WORDS = (
     r"(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal"
     r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b)"
@@ -212,7 +218,7 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
     taken: list[tuple[int, int]] = []
     for m in _PREFIX_CMP.finditer(text, start):
         value = _number(m["num"])
-        if value is None:
+        if value is None or (m["sign"] and _OP_PHRASES.get(m["sign"]) != _op_of(m["op"])):
             continue
         uln = _ULN_TAIL.match(text, m.end("num"))
         stop = uln.end() if uln else m.end("num")
