@@ -8,6 +8,10 @@ h, i and j exposed, read as a sponsor would word them:
 - a comparison sign said again in brackets ("greater than or equal to (>=) 6") and a unit
   spelled out before its symbol in brackets ("9 grams per deciliter (g/dL)"), the house
   style of many ClinicalTrials.gov records; "mls/min", "ml/mn" spellings of mL/min;
+- a window's or a disease duration's length said again in another unit ("6 months (180
+  days)"), and anchors named as a date or a later visit ("prior to the date of the
+  screening visit", "prior to Visit 2", "the first study visit"); a restatement that
+  disagrees stays manual;
 - a hard-wrapped bullet whose next line starts in lower case with no marker of its own:
   one item, so a dose read on the second line keeps the first line's window;
 
@@ -177,3 +181,34 @@ def test_an_unmarked_lower_case_line_in_an_unmarked_list_is_still_its_own_item()
         "Inclusion Criteria:\n\nAdequate organ function\nplatelets >= 100 x 10^9/L\n"
         "neutrophils >= 1.5 x 10^9/L\n")
     assert any(c.kind == "lab" and c.params["analytes"] == ["lab.platelets"] for c in criteria)
+
+
+# ------------------------------------------------- lengths said twice, anchors as dates or visits
+@pytest.mark.parametrize(("text", "window"), [
+    ("Live vaccine within the 30 days prior to Visit 2", 30),
+    ("Cyclophosphamide within 180 days prior to the date of the screening visit", 180),
+    ("Rituximab within 6 months prior to the first study visit", 183),
+    ("Rituximab within 6 months (180 days) prior to screening", 183),
+    ("Belimumab in the past 12 weeks (84 days) before randomization", 84),
+])
+def test_a_window_said_twice_or_anchored_to_a_date_or_visit_is_read(text, window):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["window_days"] == window
+
+
+def test_a_window_said_twice_with_two_lengths_stays_manual():
+    # 6 months is not 90 days: which one the sponsor meant is for a person
+    assert _read("exclusion", "Rituximab within 6 months (90 days) prior to screening").kind == (
+        "manual")
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("Diagnosed with SLE at least 6 months (180 days) prior to the date of the screening visit",
+     183),
+    ("Rheumatoid arthritis diagnosed at least 1 year prior to the date of screening", 365),
+])
+def test_a_disease_duration_said_twice_or_anchored_to_a_date_is_read(text, days):
+    criterion = _read("inclusion", text)
+    assert criterion.kind == "diagnosis_timing", criterion.manual_reason
+    assert criterion.params["min_duration_days"] == days

@@ -19,7 +19,16 @@ from matcher.criteria.kind_item import (
     _Item,
     _take_common,
 )
-from matcher.criteria.lexicon import _NUM, _OP, _WORD_NUM, _comparisons, _number, _op_of
+from matcher.criteria.lexicon import (
+    _AGAIN,
+    _NUM,
+    _OP,
+    _WORD_NUM,
+    _comparisons,
+    _number,
+    _op_of,
+    same_length,
+)
 from matcher.nlp.dates import window_to_days
 
 __all__ = ["is_onset_age"]
@@ -47,7 +56,7 @@ _ONSET_WORDS = {"before": "<", "prior to": "<", "under": "<", "after": ">", "by"
                 "at or before": "<="}  # fmt: skip
 _TIME_UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
 _ELAPSED = re.compile(
-    rf"(?:(?P<op>{_OP})\s*(?:of\s+)?)?(?P<n>{_NUM}|{_WORD_NUM})\s*{_TIME_UNIT}"
+    rf"(?:(?P<op>{_OP})\s*(?:of\s+)?)?(?P<n>{_NUM}|{_WORD_NUM})\s*{_TIME_UNIT}{_AGAIN}"
     r"(?P<tail>\s+(?:or|and)\s+(?:more|longer|less|shorter))?",
     _I,
 )
@@ -59,7 +68,8 @@ _WITHIN = re.compile(
 _PATIENT_AGE = re.compile(r"\s*(?:of\s+age|old|of\s+life)\b", _I)
 _DURATION_CUE = re.compile(r"\b(?:diagnos\w*|disease\s+duration|duration|onset)\b", _I)
 _ANCHOR = re.compile(
-    r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:signing\s+(?:of\s+)?"
+    r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?"
+    r"(?:signing\s+(?:of\s+)?"
     r"(?:the\s+)?(?:informed\s+)?consent(?:\s+form)?|screening(?:\s+visit)?|enrol\w*|"
     r"randomi[sz]ation|baseline|study\s+entry|day\s+[01]|first\s+dose|visit\s+1|"
     r"(?:study\s+)?inclusion(?:\s+in(?:to)?\s+the\s+(?:study|trial))?)\b",
@@ -184,6 +194,8 @@ def _elapsed(item: _Item) -> dict[str, Any] | None:
         amount = _number(m["n"])
         if amount is None or _PATIENT_AGE.match(item.main, m.end()):
             continue
+        if not same_length(amount, m["unit"], m["again"], m["again_unit"]):
+            return None  # "6 months (90 days)": which one is meant is for a person
         tail = (m["tail"] or "").lower()
         op = _op_of(m["op"]) if m["op"] else (
             ">=" if "more" in tail or "longer" in tail else "<=" if tail else None

@@ -256,6 +256,8 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|half\s+an?|half|a|an)"
+# "6 months (180 days)": the same length said again in another unit.
+_AGAIN = r"(?:\s*\(\s*(?P<again>\d{1,4})\s*(?P<again_unit>days?|weeks?|months?|years?)\s*\))?"
 _WINDOWS = (
     # "within 3 months", "in the past 6 months", "during the last year"
     # "in the recent 3 months", "in the most recent 6 months": "recent" is the window's
@@ -263,13 +265,14 @@ _WINDOWS = (
     re.compile(
         rf"\b(?:within|in|during|over)\s+(?:the\s+)?"
         rf"(?:last|past|previous|preceding|prior|(?:most\s+)?recent)?"
-        rf"\s*(?:(?:≤|<=|<)\s*(?=\d))?(?:{_AMOUNT}\s*)?{_UNIT}",
+        rf"\s*(?:(?:≤|<=|<)\s*(?=\d))?(?:{_AMOUNT}\s*)?{_UNIT}{_AGAIN}",
         _I,
     ),
     # "6 months before screening", "≤ 12 weeks prior to randomisation". The amount does
     # not start inside a longer number (a run of digits would be rescanned from each one).
     re.compile(
-        rf"(?<![\d.,]){_AMOUNT}\s*{_UNIT}\s*(?:\w+\s+)?(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?"
+        rf"(?<![\d.,]){_AMOUNT}\s*{_UNIT}{_AGAIN}\s*(?:\w+\s+)?(?:before|prior\s+to|preceding|of|from)"
+        r"\s+(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?"
         r"(?:screening|enrol|enroll|randomi|baseline|first|day|study|signing|consent|"
         r"infusion|lymphodepletion|cell|apheresis|leuka?pheresis|inclusion|recruit|visit|entry|"
         r"treatment|dosing)",
@@ -316,7 +319,7 @@ def _anchor_tail() -> re.Pattern[str]:
         # "in the 12 months prior to or during screening": the window runs into screening.
         rf"\s*(?:,\s*)?(?:(?:before|prior\s+to|preceding|of|from|until|at)"
         r"(?:\s+or\s+(?:during|at))?\s+)?"
-        rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})(?:\s+(?:period|phase))?"
+        rf"(?:(?:the|signing|signing\s+of|date\s+of)\s+)*(?:{alternation})(?:\s+(?:period|phase))?"
         r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?"
         # "... prior to signing ICF or during the screening period"
         r"(?:\s*(?:,\s*)?or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
@@ -342,6 +345,9 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
             if minimum and not re.search(r"\b(?:no|not)\s+$", lead[: minimum.start()]):
                 continue
             amount = _number(m["n"]) if m["n"] else 1.0
+            if amount is not None and not same_length(amount, m["unit"], m["again"],
+                                                      m["again_unit"]):
+                return None  # "6 months (90 days)": which one is meant is for a person
             if amount is not None:
                 own_lead = _WINDOW_LEAD.search(lead)
                 start = m.start() - (len(lead) - own_lead.start()) if own_lead else m.start()
@@ -354,6 +360,15 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 end = max(tail.end() if tail else m.end(), m.end())
                 return _days(amount, m["unit"]), start, end
     return None
+
+
+def same_length(amount: float, unit: str, again: str | None, again_unit: str | None) -> bool:
+    """Does a length said again in brackets ("6 months (180 days)") agree with the first,
+    within the rounding of a month (30 or 31 days, 4 weeks for a month)? True with none."""
+    if again is None or again_unit is None:
+        return True
+    first, second = window_to_days(amount, unit), window_to_days(float(again), again_unit)
+    return abs(first - second) <= 0.1 * max(first, second)
 
 
 def _days(amount: float, unit: str) -> int:
