@@ -12,6 +12,9 @@ h, i and j exposed, read as a sponsor would word them:
   days)"), and anchors named as a date or a later visit ("prior to the date of the
   screening visit", "prior to Visit 2", "the first study visit"); a restatement that
   disagrees stays manual;
+- an exclusion of a disease diagnosed less than a time ago ("type 2 diabetes diagnosed less
+  than 6 months before screening"): a maximum time since the diagnosis, not any mention in
+  that time, which excluded a patient diabetic for ten years seen last month;
 - a hard-wrapped bullet whose next line starts in lower case with no marker of its own:
   one item, so a dose read on the second line keeps the first line's window;
 
@@ -212,3 +215,44 @@ def test_a_disease_duration_said_twice_or_anchored_to_a_date_is_read(text, days)
     criterion = _read("inclusion", text)
     assert criterion.kind == "diagnosis_timing", criterion.manual_reason
     assert criterion.params["min_duration_days"] == days
+
+
+# ------------------------------------------------- "diagnosed less than N ago" as an exclusion
+@pytest.mark.parametrize(("text", "concept", "days"), [
+    ("Type 2 diabetes diagnosed less than 6 months before screening", "dx.diabetes_t2", 183),
+    ("Diabetes mellitus diagnosed less than 6 months ago", "dx.diabetes", 183),
+    ("Rheumatoid arthritis with a disease duration of less than 1 year",
+     "dx.rheumatoid_arthritis", 365),
+])
+def test_an_exclusion_of_a_recent_diagnosis_is_a_maximum_time_since_it(text, concept, days):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "diagnosis_timing", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
+    assert criterion.params["max_duration_days"] == days
+    assert criterion.params["min_duration_days"] is None
+
+
+def _dx(concept: str, seen: dt.date, **attrs: Any) -> Finding:
+    return Finding(concept=concept, category="diagnosis", note_id=f"n{seen}", start=0, end=4,
+                   text=concept.split(".")[-1], value=None, unit=None, date=seen,
+                   date_source="note", attrs={"documented_by": seen, **attrs})
+
+
+@pytest.mark.parametrize(("seen", "expected"), [
+    # diabetic since 2019, seen again last month: not a recent diagnosis, not excluded
+    ([dt.date(2019, 5, 2), dt.date(2026, 10, 20)], Status.NOT_MET),
+    # first documented last month, the diagnosis date not written: a person checks it
+    ([dt.date(2026, 10, 20)], Status.UNKNOWN),
+])
+def test_a_long_standing_disease_seen_recently_is_no_recent_diagnosis(seen, expected):
+    criterion = _read("exclusion", "Type 2 diabetes diagnosed less than 6 months before "
+                                   "screening")
+    assert _status(criterion, *[_dx("dx.diabetes_t2", d) for d in seen]) == expected
+
+
+def test_a_diagnosis_within_a_window_keeps_its_window():
+    # "within the last 3 months" stays a window over the mentions, as registry readers
+    # (and the gold of the corpora) read a recent event
+    criterion = _read("exclusion", "Hypertension diagnosed within the last 3 months")
+    assert criterion.kind == "diagnosis"
+    assert criterion.params["window_days"] == 91

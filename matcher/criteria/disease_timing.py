@@ -110,7 +110,7 @@ def _timing(item: _Item) -> KindReading | None:
     cue = _DURATION_CUE.search(item.main) or any(
         _FOR_ELAPSED.match(item.main, t.end) for t in diagnoses
     )
-    if (not onset and not cue) or item.exclusion:
+    if (not onset and not cue) or (item.exclusion and not _recent_diagnosis(item)):
         return None
     # "according to the EULAR/ACR criteria" names how the diagnosis was made.
     systems = [t for t in item.terms if t.concept_id == "status.sle_criteria"]
@@ -151,6 +151,24 @@ def _timing(item: _Item) -> KindReading | None:
     _take_common(item)
     key = f"{item.vocab[concepts[0]].key}_{suffix}"
     return item.reading("diagnosis_timing", key, params, rule)
+
+
+# "Diagnosed less than 6 months before screening", "a disease duration of < 1 year": as an
+# exclusion, a maximum time since the diagnosis. Read as any mention in that time (the
+# diagnosis reader's window), a patient diabetic for ten years and seen last month was
+# excluded. ("Diagnosed within the last 3 months" stays that window over the mentions.)
+_SHORTER_THAN = re.compile(
+    rf"\b(?:diagnos\w*|(?:disease\s+)?duration)\b[^,;()]{{0,30}}?"
+    rf"(?:less\s+than|shorter\s+than|fewer\s+than|under|<|≤|<=)\s*(?:{_NUM}|{_WORD_NUM})\s*"
+    r"(?:days?|weeks?|months?|years?)\b",
+    _I,
+)
+
+
+def _recent_diagnosis(item: _Item) -> bool:
+    """Is the exclusion a disease diagnosed less than a stated time ago?"""
+    return (not is_onset_age(item.main) and _WITHIN.search(item.main) is None
+            and _SHORTER_THAN.search(item.main) is not None)  # fmt: skip
 
 
 def _timing_params(concepts: list[str], **given: Any) -> dict[str, Any]:
