@@ -15,6 +15,10 @@ h, i and j exposed, read as a sponsor would word them:
 - an exclusion of a disease diagnosed less than a time ago ("type 2 diabetes diagnosed less
   than 6 months before screening"): a maximum time since the diagnosis, not any mention in
   that time, which excluded a patient diabetic for ten years seen last month;
+- drug classes and drugs the blind corpora named and the vocabulary lacked: interleukin-1
+  inhibitors, complement inhibitors (ATC L04AJ), memantine, donepezil, modafinil (with their
+  brand names), found in criteria and in notes alike; "ingested" is a verb of use;
+- "being treated with X", "under treatment with X": the present progressive is use now;
 - a hard-wrapped bullet whose next line starts in lower case with no marker of its own:
   one item, so a dose read on the second line keeps the first line's window;
 
@@ -32,6 +36,8 @@ from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import Criterion, Finding, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.vocab import load_vocabulary
 
 AS_OF = dt.date(2026, 11, 20)
 
@@ -256,3 +262,59 @@ def test_a_diagnosis_within_a_window_keeps_its_window():
     criterion = _read("exclusion", "Hypertension diagnosed within the last 3 months")
     assert criterion.kind == "diagnosis"
     assert criterion.params["window_days"] == 91
+
+
+# ------------------------------------------------- drug classes the blind corpora named
+IL1 = {"drug.anakinra", "drug.canakinumab", "drug.rilonacept"}
+COMPLEMENT = {"drug.eculizumab", "drug.ravulizumab", "drug.pegcetacoplan", "drug.iptacopan",
+              "drug.avacopan"}
+
+
+@pytest.mark.parametrize(("text", "drugs", "window"), [
+    ("Treatment with an interleukin-1 inhibitor within 3 months", IL1, 91),
+    ("Any IL-1 blocker in the past 12 weeks", IL1, 84),
+    ("Prior treatment with complement inhibitors at any time", COMPLEMENT, None),
+    ("C5 inhibitor therapy within 6 months before screening", COMPLEMENT, 183),
+    ("Use of Aricept or Namenda within 4 weeks", {"drug.donepezil", "drug.memantine"}, 28),
+    ("Ingested modafinil within 14 days before screening", {"drug.modafinil"}, 14),
+])
+def test_the_new_drug_classes_and_drugs_are_read(text, drugs, window):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == drugs
+    assert criterion.params.get("window_days") == window
+
+
+def test_the_new_drugs_carry_atc_codes():
+    vocab = load_vocabulary()
+    assert set(vocab.expand("class.il1_inhibitor")) == IL1
+    assert set(vocab.expand("class.complement_inhibitor")) == COMPLEMENT
+    assert vocab["class.complement_inhibitor"].code == "ATC:L04AJ"
+    for drug in IL1 | COMPLEMENT | {"drug.donepezil", "drug.memantine", "drug.modafinil"}:
+        assert (vocab[drug].code or "").startswith("ATC:"), drug
+
+
+@pytest.fixture(scope="module")
+def note_parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+@pytest.mark.parametrize(("sentence", "concept"), [
+    ("Continues Aricept 10 mg at night for memory.", "drug.donepezil"),
+    ("Started ravulizumab infusions for PNH in March.", "drug.ravulizumab"),
+    ("On rilonacept weekly for recurrent pericarditis.", "drug.rilonacept"),
+])
+def test_the_notes_find_the_new_drugs(note_parser, sentence, concept):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert concept in {f.concept for f in found}
+
+
+@pytest.mark.parametrize("text", [
+    "Being treated with an IL-1 inhibitor",
+    "Patients currently being treated with methotrexate",
+    "Under treatment with azathioprine",
+])
+def test_being_treated_with_a_drug_is_the_drug_now(text):
+    criterion = _read("exclusion", text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params.get("current") is True

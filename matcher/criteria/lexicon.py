@@ -409,6 +409,9 @@ def _duration(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[in
 # "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
 _CURRENT_DRUG = re.compile(
     r"\b(?:currently|current|ongoing|still|maintenance)\b|"
+    # "Being treated with an IL-1 inhibitor", "under treatment with AZA": the present
+    # progressive, a course running now (read as "treated with", any course ever).
+    r"\bbeing\s+(?:treated|given|administered|prescribed)\b|\bunder\s+treatment\b|"
     r"\bat\s+(?:(?:the\s+)?time\s+of\s+)?(?:the\s+)?"
     r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion|recruitment)"
     r"(?:\s+visit)?\b",
