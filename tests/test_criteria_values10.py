@@ -19,6 +19,8 @@ h, i and j exposed, read as a sponsor would word them:
   inhibitors, complement inhibitors (ATC L04AJ), memantine, donepezil, modafinil (with their
   brand names), found in criteria and in notes alike; "ingested" is a verb of use;
 - "being treated with X", "under treatment with X": the present progressive is use now;
+- scores of other specialties the blind corpora used (UAS7, HSS7, MG-ADL, DAS28, PHQ-8,
+  PHQ-9), read in criteria and in notes;
 - a hard-wrapped bullet whose next line starts in lower case with no marker of its own:
   one item, so a dose read on the second line keeps the first line's window;
 
@@ -318,3 +320,37 @@ def test_being_treated_with_a_drug_is_the_drug_now(text):
     criterion = _read("exclusion", text)
     assert criterion.kind == "drug_exposure", criterion.manual_reason
     assert criterion.params.get("current") is True
+
+
+# ------------------------------------------------- scores of other specialties
+@pytest.mark.parametrize(("text", "concept", "op", "value"), [
+    ("UAS7 of at least 16 at baseline", "score.uas7", ">=", 16.0),
+    ("Weekly hives severity score (HSS7) >= 8", "score.hss7", ">=", 8.0),
+    ("MG-ADL total score ≥ 6 at screening", "score.mg_adl", ">=", 6.0),
+    ("DAS28-CRP > 3.2", "score.das28", ">", 3.2),
+    ("PHQ-8 score of 20 or more", "score.phq8", ">=", 20.0),
+    ("Patient Health Questionnaire-9 score < 10", "score.phq9", "<", 10.0),
+    # the scale's own range in brackets is no threshold
+    ("UAS7 score (possible range 0 to 42) of 16 or more", "score.uas7", ">=", 16.0),
+    ("HSS7 (scale 0-21) > 8", "score.hss7", ">", 8.0),
+])
+def test_scores_of_other_specialties_are_read(text, concept, op, value):
+    criterion = _read("inclusion", text)
+    assert criterion.kind == "score", criterion.manual_reason
+    assert (criterion.params["concept"], criterion.params["op"], criterion.params["value"]) == (
+        concept, op, value)
+
+
+@pytest.mark.parametrize(("sentence", "concept", "value"), [
+    ("UAS7 at review 24.", "score.uas7", 24.0),
+    ("MG-ADL today 7.", "score.mg_adl", 7.0),
+    ("DAS28-CRP 4.1 at review.", "score.das28", 4.1),
+])
+def test_the_notes_give_the_new_scores(note_parser, sentence, concept, value):
+    found = note_parser.parse(sentence, "n", dt.date(2026, 11, 1))
+    assert (concept, value) in {(f.concept, f.value) for f in found}
+
+
+def test_a_bracketed_range_that_is_not_the_scale_is_still_a_range():
+    criterion = _read("inclusion", "UAS7 (16-28)")
+    assert (criterion.params.get("low"), criterion.params.get("high")) == (16.0, 28.0)
