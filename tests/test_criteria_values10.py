@@ -21,6 +21,8 @@ h, i and j exposed, read as a sponsor would word them:
 - "being treated with X", "under treatment with X": the present progressive is use now;
 - scores of other specialties the blind corpora used (UAS7, HSS7, MG-ADL, DAS28, PHQ-8,
   PHQ-9), read in criteria and in notes;
+- an age with its unit glued to the number ("≥21years", "< 65yrs"): the unit is the
+  comparison's;
 - a hard-wrapped bullet whose next line starts in lower case with no marker of its own:
   one item, so a dose read on the second line keeps the first line's window;
 
@@ -354,3 +356,15 @@ def test_the_notes_give_the_new_scores(note_parser, sentence, concept, value):
 def test_a_bracketed_range_that_is_not_the_scale_is_still_a_range():
     criterion = _read("inclusion", "UAS7 (16-28)")
     assert (criterion.params.get("low"), criterion.params.get("high")) == (16.0, 28.0)
+
+
+# ------------------------------------------------- an age glued to its unit
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("Age ≥21years", 21, None),
+    ("Aged < 65yrs", None, 64),
+    ("Patients aged ≤75years", None, 75),
+])
+def test_an_age_glued_to_its_unit_is_read(text, low, high):
+    criterion = _read("inclusion", text)
+    assert criterion.kind == "age", criterion.manual_reason
+    assert (criterion.params["min_years"], criterion.params["max_years"]) == (low, high)
