@@ -282,10 +282,12 @@ def _age_bounds(
     # number are blanked (same length), and read with the comparison.
     rest = _OP_THE_AGE_OF.sub(lambda m: m["op"] + " " * (m.end() - m.end("op")), rest)
     for cmp in _comparisons(rest):
-        years = _years(cmp.value, _age_unit_after(rest, cmp.num_end))
+        unit = re.match(rf"\s*({_AGE_UNIT})\b", rest[cmp.num_end :], _I)
+        years = _years(cmp.value, unit[1] if unit else None)
         if years > 120:
             continue
-        read.append((cmp.start, cmp.stop))
+        # "≥21years": the unit glued to the number is part of the comparison's word.
+        read.append((cmp.start, max(cmp.stop, cmp.num_end + unit.end()) if unit else cmp.stop))
         if cmp.op == ">=":
             low = math.ceil(years - 1e-9)
         elif cmp.op == ">":

@@ -19,7 +19,16 @@ from matcher.criteria.kind_item import (
     _Item,
     _take_common,
 )
-from matcher.criteria.lexicon import _NUM, _OP, _WORD_NUM, _comparisons, _number, _op_of
+from matcher.criteria.lexicon import (
+    _AGAIN,
+    _NUM,
+    _OP,
+    _WORD_NUM,
+    _comparisons,
+    _number,
+    _op_of,
+    same_length,
+)
 from matcher.nlp.dates import window_to_days
 
 __all__ = ["is_onset_age"]
@@ -47,7 +56,7 @@ _ONSET_WORDS = {"before": "<", "prior to": "<", "under": "<", "after": ">", "by"
                 "at or before": "<="}  # fmt: skip
 _TIME_UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
 _ELAPSED = re.compile(
-    rf"(?:(?P<op>{_OP})\s*(?:of\s+)?)?(?P<n>{_NUM}|{_WORD_NUM})\s*{_TIME_UNIT}"
+    rf"(?:(?P<op>{_OP})\s*(?:of\s+)?)?(?P<n>{_NUM}|{_WORD_NUM})\s*{_TIME_UNIT}{_AGAIN}"
     r"(?P<tail>\s+(?:or|and)\s+(?:more|longer|less|shorter))?",
     _I,
 )
@@ -59,7 +68,8 @@ _WITHIN = re.compile(
 _PATIENT_AGE = re.compile(r"\s*(?:of\s+age|old|of\s+life)\b", _I)
 _DURATION_CUE = re.compile(r"\b(?:diagnos\w*|disease\s+duration|duration|onset)\b", _I)
 _ANCHOR = re.compile(
-    r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:signing\s+(?:of\s+)?"
+    r"\b(?:before|prior\s+to|preceding|from|of|until)\s+(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?"
+    r"(?:signing\s+(?:of\s+)?"
     r"(?:the\s+)?(?:informed\s+)?consent(?:\s+form)?|screening(?:\s+visit)?|enrol\w*|"
     r"randomi[sz]ation|baseline|study\s+entry|day\s+[01]|first\s+dose|visit\s+1|"
     r"(?:study\s+)?inclusion(?:\s+in(?:to)?\s+the\s+(?:study|trial))?)\b",
@@ -100,7 +110,7 @@ def _timing(item: _Item) -> KindReading | None:
     cue = _DURATION_CUE.search(item.main) or any(
         _FOR_ELAPSED.match(item.main, t.end) for t in diagnoses
     )
-    if (not onset and not cue) or item.exclusion:
+    if (not onset and not cue) or (item.exclusion and not _recent_diagnosis(item)):
         return None
     # "according to the EULAR/ACR criteria" names how the diagnosis was made.
     systems = [t for t in item.terms if t.concept_id == "status.sle_criteria"]
@@ -141,6 +151,24 @@ def _timing(item: _Item) -> KindReading | None:
     _take_common(item)
     key = f"{item.vocab[concepts[0]].key}_{suffix}"
     return item.reading("diagnosis_timing", key, params, rule)
+
+
+# "Diagnosed less than 6 months before screening", "a disease duration of < 1 year": as an
+# exclusion, a maximum time since the diagnosis. Read as any mention in that time (the
+# diagnosis reader's window), a patient diabetic for ten years and seen last month was
+# excluded. ("Diagnosed within the last 3 months" stays that window over the mentions.)
+_SHORTER_THAN = re.compile(
+    rf"\b(?:diagnos\w*|(?:disease\s+)?duration)\b[^,;()]{{0,30}}?"
+    rf"(?:less\s+than|shorter\s+than|fewer\s+than|under|<|≤|<=)\s*(?:{_NUM}|{_WORD_NUM})\s*"
+    r"(?:days?|weeks?|months?|years?)\b",
+    _I,
+)
+
+
+def _recent_diagnosis(item: _Item) -> bool:
+    """Is the exclusion a disease diagnosed less than a stated time ago?"""
+    return (not is_onset_age(item.main) and _WITHIN.search(item.main) is None
+            and _SHORTER_THAN.search(item.main) is not None)  # fmt: skip
 
 
 def _timing_params(concepts: list[str], **given: Any) -> dict[str, Any]:
@@ -184,6 +212,8 @@ def _elapsed(item: _Item) -> dict[str, Any] | None:
         amount = _number(m["n"])
         if amount is None or _PATIENT_AGE.match(item.main, m.end()):
             continue
+        if not same_length(amount, m["unit"], m["again"], m["again_unit"]):
+            return None  # "6 months (90 days)": which one is meant is for a person
         tail = (m["tail"] or "").lower()
         op = _op_of(m["op"]) if m["op"] else (
             ">=" if "more" in tail or "longer" in tail else "<=" if tail else None

@@ -610,11 +610,27 @@ def _treatment_procedures(ctx: _Ctx) -> list[str]:
     return found
 # "Subjects receiving tacrolimus", "On MMF", "Patients who are taking methotrexate": a
 # present participle at the lead is use now ("Patients who received" is ever).
+# "Patient takes an opioid": the present simple is use now too. ("Patients who have been
+# taking HCQ" is not: a retrospective cohort's "have been using" is any past course.)
 _CURRENT_LEAD = re.compile(
     r"^\W*(?:(?:patients?|subjects?|participants?|those|individuals?)\s+(?:who\s+are\s+)?)?"
-    r"(?:currently\s+)?(?:on|using|taking|receiving)\b",
+    r"(?:currently\s+)?(?:on|using|taking|receiving|takes|uses|receives)\b",
     _I,
 )
+# "has been using", "have received", "had taken": a perfect tense, which tells of a course
+# that may have ended.
+_PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:been\s+)?\w+", _I)
+# "Daily use of opioids", "regular NSAID use", "chronic use of PPIs": a habit of use, which
+# is use now (a course that ended is no habit).
+_HABITUAL_USE = re.compile(
+    r"\b(?:daily|regular(?:ly)?|habitual(?:ly)?)\b|\bchronic(?:ally)?(?=\s+(?:use|usage|intake|"
+    r"treatment|therapy)\b)",
+    _I,
+)
+# "for at least one month", "for > 2 years", "for 6 months or longer": how long the drug
+# has been taken. Only a "for" phrase is read as that: "after 6 months", "over the past
+# year" tell of something else.
+_FOR_DURATION = re.compile(r"\bfor\s*$", _I)
 # Words of a past exposure ("history of", "previous", "prior" that is not "prior to").
 _PAST_DRUG = re.compile(
     r"\b(?:history|previous(?:ly)?|ever|formerly|past)\b|\bprior\b(?!\s+to\b)", _I
@@ -704,10 +720,15 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
         return params
     conditional = _IF_ON.search(ctx.main)
     stable = list(_STABLE_DRUG.finditer(ctx.main))
-    current = list(_CURRENT_DRUG.finditer(ctx.main))
+    current = list(_CURRENT_DRUG.finditer(ctx.main)) + list(_HABITUAL_USE.finditer(ctx.main))
     if conditional is None:
         current += list(_CURRENT_LEAD.finditer(ctx.main))
-    if not (stable or current or conditional):
+    # "Use of a loop diuretic for at least one month", "statin therapy for > 2 years": how
+    # long the drug has been taken is said of a course still running (a past course,
+    # "treated with belimumab for 24 weeks", tells its verb and stays as it was: the notes
+    # date a course's mentions, not each of its days).
+    held_now = not ever and _held_for(ctx.main)
+    if not (stable or current or conditional or held_now):
         if ctx.exclusion and not ever and not _EXPOSURE_HISTORY.search(ctx.main):
             # "Immunosuppressive drugs", "Anticoagulant drugs", "Use of methotrexate" as an
             # exclusion: a drug named with no word of time is the drug taken now. Read as
@@ -719,6 +740,8 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
         return params
     for m in [*stable, *current, *([conditional] if conditional else [])]:
         ctx.take(m.start(), m.end(), "drug:current")
+    if held_now and not (stable or current or conditional):
+        ctx.taken.append((0, 0, "drug:held-now"))
     params["current"] = True
     if conditional is not None:
         params["conditional"] = True
@@ -726,12 +749,23 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
         params["stable"] = True
     spans: list[tuple[int, int]] = []
     held = _duration(ctx.main, spans)
-    if held is not None and not held[1]:
-        params["min_duration_days"] = held[0]
+    if held is not None:
+        # "for more than 2 years": held 731 days or more (days are whole).
+        params["min_duration_days"] = held[0] + 1 if held[1] else held[0]
         start, end = spans[0]
         tail = _HELD_ANCHOR.match(ctx.main, end)
         ctx.take(start, tail.end() if tail else end, "drug:held")
     return params
+
+
+def _held_for(text: str) -> bool:
+    """Does the item say how long a drug has been taken ("for at least 3 months") with no
+    verb of a past course ("treated with", "received", "has been using")?"""
+    spans: list[tuple[int, int]] = []
+    if _duration(text, spans) is None or _EXPOSURE_HISTORY.search(text) or _PERFECT.search(text):
+        return False
+    start = spans[0][0]
+    return text[start:].lower().startswith("for") or _FOR_DURATION.search(text[:start]) is not None
 
 
 def _excepted_drugs(ctx: _Ctx) -> set[str]:

@@ -27,6 +27,7 @@ from matcher.criteria.lexicon import (
     _Cmp,
     _comparisons,
     _normalise,
+    _recent_before,
     _window_match,
 )
 from matcher.nlp.vocab import (
@@ -103,6 +104,9 @@ class _Ctx:
         own = _window_match(self.text)
         if own is not None:
             self.take(own[1], own[2], "window")
+            recent = _recent_before(self.text, own[1])
+            if recent is not None:
+                self.take(*recent, "window:recent")
             return own[0]
         for index, heading in enumerate(self.context):
             found = _window_match(_normalise(heading))

@@ -231,9 +231,27 @@ def _analyte_at(text: str, concept: str, end: int) -> str:
     return concept
 
 
+# "9 grams per deciliter (g/dL)", "30 milliliters per minute per 1.73 square meter (mL/min/
+# 1.73 m^2)": a unit spelled out, then its symbol in brackets, which is read. Only unit
+# words may stand before the bracket, so no other word is passed over.
+_UNIT_WORDS = (
+    r"(?:kilo|milli|micro|deci|nano|pico)?(?:grams?|liters?|litres?|meters?|metres?|moles?)|"
+    r"minutes?|hours?|days?|square|sq|cubic|international|units?|cells?|per|body|surface|"
+    r"area|of|mercury|1\.73|m2"
+)
+_SPELLED_UNIT = re.compile(
+    rf"\s{{0,2}}(?:(?:{_UNIT_WORDS})(?![\w.])\s*){{1,12}}\(\s*(?P<unit>[^()]{{1,24}}?)\s*\)",
+    _I,
+)
+
+
+_UNIT_AGAIN = re.compile(r"\s*\(\s*(?P<unit>[^()]{1,24}?)\s*\)")
+
+
 def _unit_at(text: str, end: int) -> tuple[str | None, int]:
     """The unit written right after a number ("×109/L", "g/dL", "mL/min/1.73 m2"), read
-    by matcher.nlp.units; returns (unit, end of unit)."""
+    by matcher.nlp.units, or spelled out before its symbol in brackets; returns (unit, end
+    of unit)."""
     m = re.match(r"\s{0,2}", text[end:])
     begin = end + (m.end() if m else 0)
     window = text[begin : begin + 28]  # "kilograms per square metre" is 26 characters
@@ -244,7 +262,13 @@ def _unit_at(text: str, end: int) -> tuple[str | None, int]:
             continue
         unit = canonical_unit(candidate)
         if unit is not None:
-            return candidate.strip(), begin + size
+            # "35 kilograms per square metre (kg/m²)": the same unit again, as a symbol.
+            again = _UNIT_AGAIN.match(text, begin + size)
+            same = again is not None and canonical_unit(again["unit"]) == unit
+            return candidate.strip(), again.end() if same and again else begin + size
+    spelled = _SPELLED_UNIT.match(text, end)
+    if spelled is not None and canonical_unit(spelled["unit"]) is not None:
+        return spelled["unit"], spelled.end()
     return None, end
 
 

@@ -128,7 +128,13 @@ _OP = "(?:" + "|".join(_phrase_pattern(p) for p in sorted(_OP_PHRASES, key=len, 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A number that is not part of a unit or a name: "10^9", "mm3", "1.73m2", "CD19", "2K".
 _FREE_NUM = rf"(?<![A-Za-zμµ^×*/.,\d])(?<!x )(?<!X )(?<!× )(?<!\* ){_NUM}(?![\d])"
-_PREFIX_CMP = re.compile(rf"(?P<op>{_OP})\s*(?:of\s+|a\s+|:\s*|=\s*)?(?P<num>{_NUM})(?![\d])", _I)
+# "greater than or equal to (>=) 6": the sign said again in brackets (a house style of
+# ClinicalTrials.gov records); a sign that disagrees with the words is no comparison.
+_PREFIX_CMP = re.compile(
+    rf"(?P<op>{_OP})\s*(?:\(\s*(?P<sign>[<>≤≥]=?|=)\s*\)\s*)?(?:of\s+|a\s+|:\s*|=\s*)?"
+    rf"(?P<num>{_NUM})(?![\d])",
+    _I,
+)
 _ULN_WORDS = (
     r"(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal"
     r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b)"
@@ -212,7 +218,7 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
     taken: list[tuple[int, int]] = []
     for m in _PREFIX_CMP.finditer(text, start):
         value = _number(m["num"])
-        if value is None:
+        if value is None or (m["sign"] and _OP_PHRASES.get(m["sign"]) != _op_of(m["op"])):
             continue
         uln = _ULN_TAIL.match(text, m.end("num"))
         stop = uln.end() if uln else m.end("num")
@@ -250,17 +256,23 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _AMOUNT = rf"(?P<n>{_NUM}|{_WORD_NUM}|half\s+an?|half|a|an)"
+# "6 months (180 days)": the same length said again in another unit.
+_AGAIN = r"(?:\s*\(\s*(?P<again>\d{1,4})\s*(?P<again_unit>days?|weeks?|months?|years?)\s*\))?"
 _WINDOWS = (
     # "within 3 months", "in the past 6 months", "during the last year"
+    # "in the recent 3 months", "in the most recent 6 months": "recent" is the window's
+    # own word; "in <= 30 days" bounds the same window.
     re.compile(
-        rf"\b(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding|prior)?"
-        rf"\s*(?:{_AMOUNT}\s*)?{_UNIT}",
+        rf"\b(?:within|in|during|over)\s+(?:the\s+)?"
+        rf"(?:last|past|previous|preceding|prior|(?:most\s+)?recent)?"
+        rf"\s*(?:(?:≤|<=|<)\s*(?=\d))?(?:{_AMOUNT}\s*)?{_UNIT}{_AGAIN}",
         _I,
     ),
     # "6 months before screening", "≤ 12 weeks prior to randomisation". The amount does
     # not start inside a longer number (a run of digits would be rescanned from each one).
     re.compile(
-        rf"(?<![\d.,]){_AMOUNT}\s*{_UNIT}\s*(?:\w+\s+)?(?:before|prior\s+to|preceding|of|from)\s+(?:the\s+)?"
+        rf"(?<![\d.,]){_AMOUNT}\s*{_UNIT}{_AGAIN}\s*(?:\w+\s+)?(?:before|prior\s+to|preceding|of|from)"
+        r"\s+(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?"
         r"(?:screening|enrol|enroll|randomi|baseline|first|day|study|signing|consent|"
         r"infusion|lymphodepletion|cell|apheresis|leuka?pheresis|inclusion|recruit|visit|entry|"
         r"treatment|dosing)",
@@ -288,9 +300,15 @@ def _window(text: str) -> int | None:
 # "up to 12 weeks before the signing of the informed consent form (Visit 1)".
 _WINDOW_LEAD = re.compile(
     r"(?:\b(?:no|not)\s+(?:more|longer)\s+than|\bup\s+to|\bat\s+most|\bless\s+than|"
-    r"\bwithin(?:\s+the)?)\s*$",
+    r"\bwithin(?:\s+the)?|"
+    # "Recent (within 4 weeks) use of ...", "recently, in the past 6 months,": the window
+    # says how recent.
+    r"\brecent(?:ly)?\s*[(,]?)\s*$",
     _I,
 )
+# "Recent stroke (within the past 3 months)": "recent" before a term, its window in
+# brackets right after it (no comma, no other clause between).
+_RECENT_BEFORE = re.compile(r"\brecent(?:ly)?\b(?=[^(),;.:]{1,60}\(\s*$)", _I)
 
 
 @cache
@@ -301,13 +319,20 @@ def _anchor_tail() -> re.Pattern[str]:
         # "in the 12 months prior to or during screening": the window runs into screening.
         rf"\s*(?:,\s*)?(?:(?:before|prior\s+to|preceding|of|from|until|at)"
         r"(?:\s+or\s+(?:during|at))?\s+)?"
-        rf"(?:(?:the|signing|signing\s+of)\s+)*(?:{alternation})(?:\s+(?:period|phase))?"
+        rf"(?:(?:the|signing|signing\s+of|date\s+of)\s+)*(?:{alternation})(?:\s+(?:period|phase))?"
         r"(?:\s*\(\s*(?:visit|day|week|v)\s*[\w.-]{1,4}\s*\))?"
         # "... prior to signing ICF or during the screening period"
         r"(?:\s*(?:,\s*)?or\s+(?:during|at|within)\s+(?:the\s+)?screening(?:\s+(?:period|phase|visit))?)?"
         r"|\w*",
         _I,
     )
+
+
+def _recent_before(text: str, window_start: int) -> tuple[int, int] | None:
+    """The span of a "recent" that a bracketed window starting at `window_start` makes
+    exact ("Recent stroke (within the past 3 months)"), else None."""
+    m = _RECENT_BEFORE.search(text[:window_start])
+    return (m.start(), m.end()) if m else None
 
 
 def _window_match(text: str) -> tuple[int, int, int] | None:
@@ -320,6 +345,9 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
             if minimum and not re.search(r"\b(?:no|not)\s+$", lead[: minimum.start()]):
                 continue
             amount = _number(m["n"]) if m["n"] else 1.0
+            if amount is not None and not same_length(amount, m["unit"], m["again"],
+                                                      m["again_unit"]):
+                return None  # "6 months (90 days)": which one is meant is for a person
             if amount is not None:
                 own_lead = _WINDOW_LEAD.search(lead)
                 start = m.start() - (len(lead) - own_lead.start()) if own_lead else m.start()
@@ -332,6 +360,15 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 end = max(tail.end() if tail else m.end(), m.end())
                 return _days(amount, m["unit"]), start, end
     return None
+
+
+def same_length(amount: float, unit: str, again: str | None, again_unit: str | None) -> bool:
+    """Does a length said again in brackets ("6 months (180 days)") agree with the first,
+    within the rounding of a month (30 or 31 days, 4 weeks for a month)? True with none."""
+    if again is None or again_unit is None:
+        return True
+    first, second = window_to_days(amount, unit), window_to_days(float(again), again_unit)
+    return abs(first - second) <= 0.1 * max(first, second)
 
 
 def _days(amount: float, unit: str) -> int:
@@ -372,6 +409,9 @@ def _duration(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[in
 # "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
 _CURRENT_DRUG = re.compile(
     r"\b(?:currently|current|ongoing|still|maintenance)\b|"
+    # "Being treated with an IL-1 inhibitor", "under treatment with AZA": the present
+    # progressive, a course running now (read as "treated with", any course ever).
+    r"\bbeing\s+(?:treated|given|administered|prescribed)\b|\bunder\s+treatment\b|"
     r"\bat\s+(?:(?:the\s+)?time\s+of\s+)?(?:the\s+)?"
     r"(?:screening|baseline|enrol\w*|randomi[sz]ation|study\s+entry|inclusion|recruitment)"
     r"(?:\s+visit)?\b",

@@ -41,13 +41,28 @@ _SCORE_LIST = re.compile(
 _AGE_ASIDE = re.compile(rf"{_CLOSED_PAREN}[^()]*\bage[sd]?\b[^()]*\)", _I)
 
 
+# "UAS7 score (range 0-42) ≥ 16", "HSS7 (0–21) ≥ 8": the scale's own range, said in
+# brackets, is no threshold when its bounds are the scale's (concepts.jsonl low/high).
+_SCALE_ASIDE = re.compile(
+    r"\(\s*(?:(?:possible\s+|score\s+)?range|scale|scored|scores?)?\s*:?\s*(?P<a>\d{1,3})\s*"
+    r"(?:-|to)\s*(?P<b>\d{1,3})\s*(?:points?)?\s*\)",
+    _I,
+)
+
+
 def _score_threshold(
-    text: str, start: int, stop: int, spans: list[tuple[int, int]] | None = None
+    text: str, start: int, stop: int, spans: list[tuple[int, int]] | None = None,
+    scale: tuple[Any, Any] = (None, None),
 ) -> dict[str, Any] | None:
-    """The threshold written after a score's name; `spans` collects where (in `text`)."""
+    """The threshold written after a score's name; `spans` collects where (in `text`).
+    `scale`: the score's (low, high), whose range said in brackets is passed over."""
     # "Karnofsky (age ≥16) or Lansky (age <16) ≥ 60": an age aside is no threshold.
     tail = _AGE_ASIDE.sub(lambda m: " " * len(m.group()), text[start:stop])
     found: list[tuple[int, int]] = []
+    for aside in _SCALE_ASIDE.finditer(tail):
+        if (float(aside["a"]), float(aside["b"])) == scale:
+            tail = tail[: aside.start()] + " " * len(aside[0]) + tail[aside.end() :]
+            found.append((aside.start(), aside.end()))
     threshold: dict[str, Any] | None = None
     cmps = [c for c in _comparisons(tail) if c.start <= 60]
     first_number = re.search(r"\d", tail)
@@ -335,7 +350,9 @@ def _score(ctx: _Ctx) -> _Parsed | None:
         spans: list[tuple[int, int]] = []
         roman = ctx.vocab[mention.concept_id].attrs.get("roman")
         text = _romanised(ctx.main, mention.end, stop) if roman else ctx.main
-        threshold = _score_threshold(text, mention.end, stop, spans)
+        attrs = ctx.vocab[mention.concept_id].attrs
+        scale = (float(attrs["low"]), float(attrs["high"])) if "low" in attrs else (None, None)
+        threshold = _score_threshold(text, mention.end, stop, spans, scale)
         if roman:
             if threshold is None:
                 threshold = _one_grade(text, mention.end, stop, spans)

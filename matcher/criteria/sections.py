@@ -238,6 +238,11 @@ def _continues(line: _Line, last: _Draft, vocab: Vocabulary) -> bool:
         return False
     if _WEAK_QUALIFIER.match(line.text):
         return True  # "• Hemoglobin ≥ 80 g/L," + "• and no transfusion in the past month"
+    if line.marker == "" and last.marker and line.text[:1].islower():
+        # A marked bullet wrapped onto a line of its own: "* Or within two weeks prior to
+        # screening: use of oral" + "corticosteroids > 30 mg daily". A list with markers
+        # starts each item with one; read alone, the dose lost the window above it.
+        return True
     if line.marker == "" and _DANGLING_END.search(last.text):
         # A hard-wrapped paragraph: "... any clinically significant or unstable medical or"
         # + "psychiatric disorder." is one item; read alone, the second line excluded any

@@ -113,10 +113,13 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         # "mL/minute/1.73 m2", "mL/minute per 1.73 m²": the minute written out.
         "ml/minute/1.73m2", "ml/minute/1.73m^2", "ml/minuteper1.73m2", "ml/minuteper1.73m^2",
         "ml/minute/1.73",
+        # "mls/min/1.73m2" (British plural), "ml/mn/1.73m2" (French "mn" for the minute)
+        "mls/min/1.73m2", "mls/min/1.73m^2", "mls/min/1.73", "ml/mn/1.73m2", "ml/mn/1.73m^2",
+        "ml/mn/1.73",
     ),
     # eGFR written without the body-surface part ("eGFR 85 mL/min"): paediatric Schwartz
     # results are always per 1.73 m², the suffix is simply dropped in dictation.
-    "mL/min": ("ml/min", "cc/min", "ml/minute"),
+    "mL/min": ("ml/min", "cc/min", "ml/minute", "mls/min", "mls/minute", "ml/mn"),
     "%": ("%", "percent", "pct", "%oflymphocytes", "%lymphs", "%oflymphs"),
     "cm": ("cm", "cms", "centimetres", "centimeters", "centimetre", "centimeter"),
     "m": ("m", "metre", "meter", "metres", "meters"),
