@@ -227,6 +227,16 @@ def cohort_heading(line: str, *, in_section_heading: bool = False) -> str | None
     return None
 
 
+# The name matcher.criteria.sections gives a block of criteria that opens the sections
+# again with no label line above it: "criteria block 2".
+UNNAMED_BLOCK = "criteria block"
+
+
+def unnamed_block(label: str) -> bool:
+    """Is `label` a block the text did not name ("criteria block 2")?"""
+    return re.fullmatch(rf"{UNNAMED_BLOCK} \d+", label) is not None
+
+
 def cohort_mention(text: str) -> str | None:
     """A cohort an item names as its own scope: "(population 2)", "for the LN cohort only",
     "Cohort 1: ..."."""

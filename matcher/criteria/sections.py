@@ -455,7 +455,7 @@ def _repeated_blocks(lines: list[_Line], vocab: Vocabulary
             starts[index] = None  # "For all phases:": the block applies to everyone
             continue
         words = _LABEL_EDGES.sub("", label or "").strip()
-        starts[index] = words or f"criteria block {number}"
+        starts[index] = words or f"{guard.UNNAMED_BLOCK} {number}"
     return starts, labels
 
 
