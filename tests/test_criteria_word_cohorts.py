@@ -89,3 +89,29 @@ def test_named_blocks_whose_reach_is_unsure_keep_the_cohort_guard(text: str) -> 
     scoped = [c for c in criteria if c.cohort is not None]
     assert not scoped, [reading(c) for c in scoped]
     assert any(COHORT_ONLY in (c.manual_reason or "") for c in criteria)
+
+
+FIRST_BLOCK_NAMED_BY_ITS_DISEASE = [
+    pytest.param("Sjögren's syndrome", "Health Subjects", id="disease-then-health-subjects"),
+    pytest.param("Rheumatoid arthritis", "Healthy volunteers", id="disease-then-volunteers"),
+    pytest.param("Systemic lupus erythematosus", "Normal controls", id="disease-then-controls"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), FIRST_BLOCK_NAMED_BY_ITS_DISEASE)
+def test_the_first_block_keeps_a_label_that_names_its_disease(first: str, second: str) -> None:
+    """The line over the first block has no block above it whose last exclusion it could
+    be, so a label naming the disease is the block's name ("Sjögren's syndrome"), and the
+    second block's people ("Health Subjects", a common non-native wording) are no
+    patients: their exclusions never apply to a patient."""
+    text = (f"{first}\n\nInclusion Criteria:\n\n* (1) aged between 20 and 75 years\n\n"
+            "Exclusion Criteria:\n\n* (1) diabetes mellitus\n\n"
+            f"{second}\n\nInclusion Criteria:\n\n* (1) aged 20 to 75 years\n\n"
+            "Exclusion Criteria:\n\n* (1) pregnancy or breastfeeding\n")
+    criteria = parse_eligibility_text(text)
+    by_text = {c.text: c for c in criteria}
+    assert by_text["(1) aged between 20 and 75 years"].kind == "age"
+    assert by_text["(1) diabetes mellitus"].kind == "diagnosis"
+    volunteers = [by_text["(1) aged 20 to 75 years"], by_text["(1) pregnancy or breastfeeding"]]
+    assert all("never applied to a patient" in (c.manual_reason or "") for c in volunteers)
+    assert first not in by_text and second not in by_text  # labels are no criteria

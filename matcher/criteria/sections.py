@@ -448,7 +448,8 @@ def _repeated_blocks(lines: list[_Line], vocab: Vocabulary
         return {}, set()
     labels: set[int] = set()
     for number, index in enumerate(list(starts), start=1):
-        label = _block_label(lines, index, vocab)
+        label = _block_label(lines, index, vocab, first=number == 1 and not any(
+            line.marker or _section_heading(line.text) for line in lines[: index - 1]))
         if label is not None:
             labels.add(index - 1)
         if label is not None and (guard.cohort_reset(label) or _EVERYONE.match(label)):
@@ -459,11 +460,15 @@ def _repeated_blocks(lines: list[_Line], vocab: Vocabulary
     return starts, labels
 
 
-def _block_label(lines: list[_Line], index: int, vocab: Vocabulary) -> str | None:
+def _block_label(lines: list[_Line], index: int, vocab: Vocabulary, first: bool = False
+                 ) -> str | None:  # fmt: skip
     """The plain line just above a block's first heading when it names the block ("For
     hospitalised patients :", "Healthy subjects"): short, no bullet, no heading itself,
     and either closed by a colon or naming nothing a criterion could compute (so the
-    last exclusion of the block above, written without a bullet, is never taken)."""
+    last exclusion of the block above, written without a bullet, is never taken). Over
+    the `first` block no criterion comes before it, so a label naming the disease
+    ("Sjögren's syndrome" over the patients' block, "Healthy subjects" over the next) is
+    the block's name."""
     if index == 0:
         return None
     line = lines[index - 1]
@@ -471,7 +476,7 @@ def _block_label(lines: list[_Line], index: int, vocab: Vocabulary) -> str | Non
     if (line.marker or _section_heading(text) is not None
             or len(text.split()) > _LABEL_MAX_WORDS or text.endswith((".", ";"))):  # fmt: skip
         return None
-    if _ends_with_colon(text) or not _has_content(text, vocab):
+    if _ends_with_colon(text) or first or not _has_content(text, vocab):
         return text
     return None
 
