@@ -118,6 +118,16 @@ _EXCLUSION_CUE = re.compile(
     r"randomi[sz]ed)\b|\bnot\s+qualify\b",
     _I,
 )
+# "None of the following criteria must be fulfilled for a subject to be eligible:",
+# "Subjects must not meet any of the following": what follows must not hold, although the
+# sentence names eligibility. Only a line of its own opens the exclusions: a bullet "None
+# of the following within 3 months:" among the inclusions heads a list inside them.
+_NONE_OF_CUE = re.compile(
+    r"^\W*none\s+of\s+the\s+following\b|"
+    r"\b(?:must|may|should|shall)\s+(?:not|never)\s+(?:meet|fulfil|fulfill|satisfy|have|present)"
+    r"\s+any\b|\b(?:must|may|should)\s+(?:have|meet|present)\s+none\s+of\b",
+    _I,
+)
 _INCLUSION_CUE = re.compile(
     r"\binclu|\beligible\b|\bmust\s+(?:meet|fulfil|fulfill|satisfy|have)\s+all\b|"
     r"\bqualify\b|\bto\s+be\s+enrolled\b",
@@ -125,8 +135,9 @@ _INCLUSION_CUE = re.compile(
 )
 
 
-def _section_heading(text: str) -> tuple[str, str] | None:
-    """("inclusion"|"exclusion", rest of the line) when this line opens a section."""
+def _section_heading(text: str, bulleted: bool = False) -> tuple[str, str] | None:
+    """("inclusion"|"exclusion", rest of the line) when this line opens a section
+    (`bulleted`: the line is an item of a list)."""
     clean = _normalise(text).strip().strip("*#_ ").strip()
     m = _SECTION_SHORT.match(clean)
     if m:
@@ -135,7 +146,7 @@ def _section_heading(text: str) -> tuple[str, str] | None:
     # Sentence form: "Subjects meeting any of the following will be excluded".
     if len(clean) > 200 or not ("following" in clean.lower() or clean.endswith(":")):
         return None
-    if _EXCLUSION_CUE.search(clean):
+    if _EXCLUSION_CUE.search(clean) or (not bulleted and _NONE_OF_CUE.search(clean)):
         return EXCLUSION, ""
     if _INCLUSION_CUE.search(clean) and "following" in clean.lower():
         return INCLUSION, ""
@@ -289,7 +300,7 @@ class _Builder:
             # the last one the heading over the list (or over the section).
             self.feed(_Line(line.indent, line.marker, lead))
             line = _Line(line.indent, line.marker, line.text[len(lead):].strip())
-        opened = _section_heading(line.text)
+        opened = _section_heading(line.text, bool(line.marker))
         if opened is not None:
             self.section, rest = opened
             self.open, self.last, self.pending = [], None, []
