@@ -396,9 +396,13 @@ def non_patient(label: str) -> bool:
 def _section_population() -> re.Pattern[str]:
     words = _alternation(load_list_rules().population_words)
     return re.compile(
-        r"^\W*(?:key\s+)?(?:inclusion|exclusion|eligibility)\s+criteria\s+(?:for|in)\s+"
-        rf"(?:the\s+)?(?P<label>(?:(?!all\b|both\b)[\w'/-]+\s+){{0,2}}(?:{words}))"
-        r"\s*(?:\([^()]{0,40}\))?\s*[:：]?\W*$",
+        r"^\W*(?:key\s+)?(?:(?:inclusion|exclusion|eligibility)\s+)?criteria\s+(?:for|in)\s+"
+        # "Immune Thrombocytopenic Purpura (ITP) Patients"
+        rf"(?:the\s+)?(?P<label>(?:(?!all\b|both\b)[\w'/-]+\s+(?:\([^()]{{1,20}}\)\s+)?){{0,4}}"
+        rf"(?:{words}))"
+        # "Key Criteria for Healthy Volunteers: Subject must be ...": the heading's own
+        # line may go on with the first requirement.
+        r"\s*(?:\([^()]{0,40}\))?\s*(?:[:：].*|\W*)$",
         _I,
     )
 

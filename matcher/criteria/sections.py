@@ -113,6 +113,14 @@ _SECTION_SHORT = re.compile(
     r"(?:\s+(?:include|includes|are|is)|\s+for\s+[^:]{1,40})?\s*(?::\s*(?P<rest>.*))?$",
     _I,
 )
+# "Key Criteria for Healthy Volunteers: Subject must be ...": a population's criteria,
+# the first requirement on the heading's line (matcher.criteria.groups names the
+# population from it).
+_CRITERIA_FOR = re.compile(
+    rf"^{_SECTION_PREFIX}(?:eligibility\s+)?criteria\s+for\s+(?P<who>[^:：]{{1,80}})[:：]"
+    r"\s*(?P<rest>.*)$",
+    _I,
+)
 _EXCLUSION_CUE = re.compile(
     r"\bexclu|\bineligible\b|\bnot\s+(?:be\s+)?eligible\b|\bnot\s+be\s+(?:enrolled|included|"
     r"randomi[sz]ed)\b|\bnot\s+qualify\b",
@@ -142,6 +150,10 @@ def _section_heading(text: str, bulleted: bool = False) -> tuple[str, str] | Non
     m = _SECTION_SHORT.match(clean)
     if m:
         kind = EXCLUSION if m["kind"].lower() != "inclusion" else INCLUSION
+        return kind, (m["rest"] or "").strip()
+    m = _CRITERIA_FOR.match(clean)
+    if m:
+        kind = EXCLUSION if _EXCLUSION_CUE.search(m["who"]) else INCLUSION
         return kind, (m["rest"] or "").strip()
     # Sentence form: "Subjects meeting any of the following will be excluded".
     if len(clean) > 200 or not ("following" in clean.lower() or clean.endswith(":")):
