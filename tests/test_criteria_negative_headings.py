@@ -96,3 +96,15 @@ def test_a_description_line_naming_criteria_for_something_opens_nothing_early() 
             "* Age >= 18 years\n")
     record = read_registry_text(text, "t.txt")
     assert record.eligibility_text.startswith("Inclusion Criteria:")
+
+
+@pytest.mark.parametrize(("item", "kind"), [
+    ("(1)a history of diabetes mellitus", "diagnosis"),
+    ("(2)pregnancy or breastfeeding", "diagnosis"),
+    ("(3) active tuberculosis", "diagnosis"),
+])  # fmt: skip
+def test_a_bracketed_item_number_glued_to_its_first_word_is_no_word_of_the_item(
+    item: str, kind: str
+) -> None:
+    criteria = parse_eligibility_text(f"Exclusion Criteria:\n* {item}\n", ["lupus"])
+    assert [c.kind for c in criteria] == [kind], [c.manual_reason for c in criteria]
