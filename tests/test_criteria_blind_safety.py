@@ -92,11 +92,9 @@ def test_a_repeated_block_labelled_for_healthy_volunteers_is_never_applied_to_a_
     assert "Healthy Volunteers" not in {c.text for c in criteria}
 
 
+# Labels with a colon over both blocks ("For outpatients:" / "For inpatients:") are read
+# into cohort scopes: tests/test_criteria_word_cohorts.py.
 REPEATED_BLOCKS = [
-    # Labels with a colon over both blocks.
-    ("For outpatients:\nInclusion Criteria:\n- Age >= 18 years\nExclusion Criteria:\n"
-     "- Active tuberculosis\nFor inpatients:\nInclusion Criteria:\n- Age >= 40 years\n"
-     "Exclusion Criteria:\n- HIV infection\n"),
     # No label at all: the second block is known only by its headings opening again.
     ("Inclusion Criteria:\n- Women aged 18-50\nExclusion Criteria:\n- Current smoker\n"
      "Inclusion Criteria:\n- Men aged 18-50\nExclusion Criteria:\n- Hepatitis B infection\n"),

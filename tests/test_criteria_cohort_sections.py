@@ -36,10 +36,11 @@ def test_a_bracketed_group_in_a_section_heading_scopes_its_items_to_that_cohort(
 ) -> None:
     criteria = parse_eligibility_text(text)
     # Every item belongs to one group: none may decide for a patient of the other group.
-    assert all(c.kind == "manual" and "one cohort only" in (c.manual_reason or "")
+    # The list is cut whole into the two named blocks, so each item is read with its
+    # cohort's scope (matcher.criteria.groups), never for everyone.
+    assert all(c.cohort is not None and c.cohort.cohorts == (c.cohort.label,)
                for c in criteria), [(c.id, c.kind, c.manual_reason) for c in criteria]  # fmt: skip
-    named = {c.manual_reason.split("(", 1)[1].rstrip(")") for c in criteria}
-    assert named == cohorts
+    assert {c.cohort.label for c in criteria} == cohorts
 
 
 @pytest.mark.parametrize(("text", "item"), [

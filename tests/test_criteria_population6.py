@@ -138,10 +138,12 @@ def test_an_item_led_by_another_population_never_applies_to_a_patient(
         ),
     ],
 )
-def test_several_patient_populations_stay_manual_with_the_cohort_named(text: str) -> None:
+def test_several_patient_populations_are_each_a_cohort_of_their_own(text: str) -> None:
+    # Every item sits in one named block and each block has its own inclusion items: a
+    # patient is judged on one cohort's items (matcher.criteria.groups), never on both.
     criteria = parse_eligibility_text(text, ["lupus"])
-    assert all(c.kind == "manual" and c.unread for c in criteria if c.type == "inclusion")
-    assert all("applies to one cohort only" in (c.manual_reason or "") for c in criteria)
+    assert all(c.kind != "manual" for c in criteria), [c.manual_reason for c in criteria]
+    assert len({c.cohort.label for c in criteria if c.cohort}) == len(criteria) == 2
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,9 @@ _COUNT = re.compile(
     rf"(?:(?P<m>{_NUMBER})(?![^\W_]))?"
     # "(at least 4 criteria, including ...)", "by meeting 4 criteria of the ACR": the
     # count with no total
-    rf"|{_AT_LEAST}(?P<alone>{_NUMBER})\s+(?:or\s+more\s+)?criteria\b"
+    # ("at least 4 diagnostic criteria for SLE defined by the ACR": a word on the kind)
+    rf"|{_AT_LEAST}(?P<alone>{_NUMBER})\s+(?:or\s+more\s+)?"
+    r"(?:(?:diagnostic|classification|clinical)\s+)?criteria\b"
     # "ACR classification criteria > 4/11", "(≥4/11)": the count over its total
     rf"|(?:>=\s*|[≥>]\s*|\b)(?P<sn>\d{{1,2}})\s*/\s*(?P<sm>\d{{1,2}})(?![\d/])",
     re.IGNORECASE,

@@ -22,6 +22,10 @@ words it may pass over are data, not code, so that a reviewer can read them in o
   agents exceeding the following:" over "azathioprine (> 100 mg/day)"): the words saying
   "above" (`dose_ceilings`, one must be there) and the words of current use around them
   (matcher.criteria.drug_headings).
+- `subtype_qualifiers` (optional): words naming a subtype of a disease by its cause or
+  origin ("secondary hypertension", "primary hypothyroidism"): an exclusion of such a
+  subtype excludes part of the disease, which may be the trial's own; with the trial's own
+  condition unknown it is manual (matcher.criteria.guard).
 
 The file is validated once on load: an unknown key, a wrong type, a duplicate entry or a
 filler word that is also meaning-changing raises VocabularyError naming the file and the
@@ -76,7 +80,8 @@ _KEYS = frozenset(
      "max_window_days"}
 )  # fmt: skip
 # a grammar file may leave these out
-_OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words")
+_OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words",
+                   "subtype_qualifiers")
 
 
 def words_of(text: str) -> list[str]:
@@ -145,6 +150,7 @@ class Grammar:
     unrecorded_routes: tuple[str, ...] = ()
     dose_ceilings: Phrases = Phrases(())
     ceiling_heading_words: Phrases = Phrases(())
+    subtype_qualifiers: frozenset[str] = frozenset()
 
     def cues(self, kind: str) -> Phrases:
         return self.kinds.get(kind) or _NO_PHRASES
@@ -300,6 +306,9 @@ def _grammar_of(text: str, source: str) -> Grammar:
         max_window_days=window,
         unrecorded_routes=_phrase_list(data, "unrecorded_routes", source)
         if "unrecorded_routes" in data else (),
+        subtype_qualifiers=frozenset(
+            w for e in _phrase_list(data, "subtype_qualifiers", source) for w in words_of(e)
+        ) if "subtype_qualifiers" in data else frozenset(),
         dose_ceilings=Phrases(_phrase_list(data, "dose_ceilings", source)
                               if "dose_ceilings" in data else ()),
         ceiling_heading_words=Phrases(_phrase_list(data, "ceiling_heading_words", source)

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from matcher.criteria import guard
 from matcher.criteria.grammar import load_grammar, phrase_pattern
 from matcher.criteria.guard import everyone_prefix
 from matcher.criteria.lists import load_list_rules
@@ -293,6 +294,8 @@ def cohort_scopes(shapes: Sequence[DraftShape]) -> dict[int, CohortScope] | None
     labelled = {i: s.cohort for i, s in enumerate(shapes) if s.cohort}
     if not labelled:
         return {}
+    if any(_scope(label) is None for label in labelled.values()):
+        return _named_scopes(shapes, labelled)
     scopes: dict[int, CohortScope] = {}
     families: set[str] = set()
     for index, label in labelled.items():
@@ -317,6 +320,31 @@ def cohort_scopes(shapes: Sequence[DraftShape]) -> dict[int, CohortScope] | None
     if not set(cohorts) <= included:
         return None
     return scopes
+
+
+def _named_scopes(shapes: Sequence[DraftShape], labelled: dict[int, str]
+                  ) -> dict[int, CohortScope] | None:  # fmt: skip
+    """Cohorts named by words ("Inclusion Criteria (ESRD group):", "Inclusion criteria for
+    the LN cohort:", "For outpatients:"), which no numbering can check for a gap: read only
+    when the list is cut whole into such blocks, so no block heading the parse missed can
+    hide among shared items. Each cohort needs inclusion items of its own (who belongs to
+    it), no item may name a cohort in its own words ("does not meet the criteria for the LN
+    cohort"), and a block the parse only numbered ("criteria block 2": a heading opened
+    again with no name, which may just continue the list) or one for people who are not
+    patients (matcher.criteria.groups `populations` reads those) is none."""
+    labels = {i: " ".join(label.split()) for i, label in labelled.items()}
+    names = set(labels.values())
+    if len(labels) != len(shapes) or len(names) < 2:
+        return None
+    if any(guard.unnamed_block(n) or non_patient(n) for n in names):
+        return None
+    included = {labels[i] for i, s in enumerate(shapes) if s.section == "inclusion"}
+    if included != names:
+        return None
+    word = _cohort_patterns()[2]
+    if any(word.search(s.text) or any(word.search(h) for h in s.context) for s in shapes):
+        return None
+    return {i: CohortScope(label, (label,)) for i, label in labels.items()}
 
 
 # ----------------------------------------------------------------------------- populations
@@ -368,9 +396,13 @@ def non_patient(label: str) -> bool:
 def _section_population() -> re.Pattern[str]:
     words = _alternation(load_list_rules().population_words)
     return re.compile(
-        r"^\W*(?:key\s+)?(?:inclusion|exclusion|eligibility)\s+criteria\s+(?:for|in)\s+"
-        rf"(?:the\s+)?(?P<label>(?:(?!all\b|both\b)[\w'/-]+\s+){{0,2}}(?:{words}))"
-        r"\s*(?:\([^()]{0,40}\))?\s*[:：]?\W*$",
+        r"^\W*(?:key\s+)?(?:(?:inclusion|exclusion|eligibility)\s+)?criteria\s+(?:for|in)\s+"
+        # "Immune Thrombocytopenic Purpura (ITP) Patients"
+        rf"(?:the\s+)?(?P<label>(?:(?!all\b|both\b)[\w'/-]+\s+(?:\([^()]{{1,20}}\)\s+)?){{0,4}}"
+        rf"(?:{words}))"
+        # "Key Criteria for Healthy Volunteers: Subject must be ...": the heading's own
+        # line may go on with the first requirement.
+        r"\s*(?:\([^()]{0,40}\))?\s*(?:[:：].*|\W*)$",
         _I,
     )
 

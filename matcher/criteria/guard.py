@@ -29,6 +29,7 @@ from matcher.criteria.grammar import (
     Phrases,
     load_grammar,
     phrase_alternation,
+    words_of,
 )
 from matcher.nlp.vocab import Vocabulary, in_context
 
@@ -227,6 +228,16 @@ def cohort_heading(line: str, *, in_section_heading: bool = False) -> str | None
     return None
 
 
+# The name matcher.criteria.sections gives a block of criteria that opens the sections
+# again with no label line above it: "criteria block 2".
+UNNAMED_BLOCK = "criteria block"
+
+
+def unnamed_block(label: str) -> bool:
+    """Is `label` a block the text did not name ("criteria block 2")?"""
+    return re.fullmatch(rf"{UNNAMED_BLOCK} \d+", label) is not None
+
+
 def cohort_mention(text: str) -> str | None:
     """A cohort an item names as its own scope: "(population 2)", "for the LN cohort only",
     "Cohort 1: ..."."""
@@ -412,6 +423,9 @@ def guard_reason(
             f"{GUARD_PREFIX}\"other\" {_labels(concepts, vocab)} leaves out the trial's own "
             "condition, which the text does not name"
         )
+    subtype = _subtype_own_unknown(criterion_type, params, concepts, own, vocab, grammar)
+    if subtype is not None:
+        return "guard:subtype-own-unknown", subtype
     group = _organ_group_own_unknown(criterion_type, concepts, own, vocab)
     if group is not None:
         return "guard:group-own-unknown", group
@@ -447,6 +461,25 @@ def _capped_dose_exclusion(kind: str, criterion_type: str, params: dict[str, Any
     limit = f"{params['dose_op']} {params.get('dose_value', 0):g} {params.get('dose_unit', '')}"
     return (f"{GUARD_PREFIX}an exclusion of a dose {limit.rstrip()} reads as the dose allowed: "
             "which side the trial excludes is for a person")
+
+
+def _subtype_own_unknown(
+    criterion_type: str, params: dict[str, Any], concepts: list[str], own: frozenset[str],
+    vocab: Vocabulary, grammar: Grammar,
+) -> str | None:
+    """An exclusion of a subtype the vocabulary does not name ("secondary hypertension"
+    read as hypertension, the subtype left for a person) in a trial whose own condition
+    the reader does not know: the disease may be the trial's own (a hypertension trial
+    whose inclusions were not read), and every patient of the trial would be sent to a
+    person on it. With the own condition known, the own-condition guard weighs it."""
+    if criterion_type != "exclusion" or own or not concepts:
+        return None
+    subtypes = [w for w in params.get("judged", ()) or ()
+                if words_of(str(w)) and set(words_of(str(w))) <= grammar.subtype_qualifiers]
+    if not subtypes:
+        return None
+    return (f"{GUARD_PREFIX}excludes a subtype ('{subtypes[0]}') of {_labels(concepts, vocab)}, "
+            "which may be the trial's own condition: that is not known")
 
 
 def _organ_group_own_unknown(

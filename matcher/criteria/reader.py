@@ -382,7 +382,11 @@ _CITATION = re.compile(
 
 # "3.1 Persistently active ...", "1. diagnosed as ...": an outline number left in the text.
 # Never a bare leading number ("2 or more prior therapies" is a count).
-_OUTLINE_NUMBER = re.compile(r"^\W*(?:\d{1,2}[.)](?=\s)|\d{1,2}\.\d{1,2}(?=\s+[A-Z]))")
+# "1. Age ...", "2.1 Patients ...", and "(1)a history of ..." (a bracketed number glued to
+# the item's first word).
+_OUTLINE_NUMBER = re.compile(
+    r"^\W*(?:\d{1,2}[.)](?=\s)|\d{1,2}\.\d{1,2}(?=\s+[A-Z]))|^\s*\(\d{1,2}\)(?=[^\W\d_])"
+)
 
 
 # "the ACR revised classification criteria (57)", "(reference 23)": a reference number

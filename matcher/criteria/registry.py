@@ -207,6 +207,12 @@ _CRITERIA_HEADING = re.compile(
     r"(?:\s+criteri(?:a|on)(?:\s*\([^()]{0,60}\))?\s*[:：]?|(?:\s*\([^()]{0,60}\))?\s*[:：])\s*$",
     re.I,
 )
+_CRITERIA_FOR_HEADING = re.compile(
+    r"^(?:(?:key|main|major|principal|general)\s+)?criteria\s+for\s+[^:：]{1,80}"
+    r"\b(?:patients?|participants?|subjects?|volunteers|controls|children|adults|cohort|group|"
+    r"arm|part)\b[^:：]{0,20}[:：]",
+    re.I,
+)
 # Sections of a registry page that end the eligibility text.
 _STOP_HEADINGS = (
     "locations", "other locations", "study locations", "contact information", "contacts",
@@ -293,6 +299,12 @@ def _eligibility_lines(lines: list[str]) -> list[str] | None:
     start = next((i + 1 for i, s in enumerate(stripped) if _ELIGIBILITY_HEADING.match(s)), None)
     if start is None:
         start = next((i for i, s in enumerate(stripped) if _CRITERIA_HEADING.match(s)), None)
+    if start is None:
+        # "Key Criteria for Healthy Volunteers: Subject must be ...": only when nothing
+        # names inclusion or exclusion, so that "Criteria for evaluation:" in a
+        # description never opens the section before the real heading.
+        start = next((i for i, s in enumerate(stripped) if _CRITERIA_FOR_HEADING.match(s)),
+                     None)  # fmt: skip
     if start is None:
         # ClinicalTrials.gov's eligibility field exported on its own, with no page around
         # it, may open with a heading not known here ("Subjects will be included if:"), a

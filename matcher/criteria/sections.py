@@ -113,9 +113,27 @@ _SECTION_SHORT = re.compile(
     r"(?:\s+(?:include|includes|are|is)|\s+for\s+[^:]{1,40})?\s*(?::\s*(?P<rest>.*))?$",
     _I,
 )
+# "Key Criteria for Healthy Volunteers: Subject must be ...": a population's criteria,
+# the first requirement on the heading's line (matcher.criteria.groups names the
+# population from it).
+_CRITERIA_FOR = re.compile(
+    rf"^{_SECTION_PREFIX}(?:eligibility\s+)?criteria\s+for\s+(?P<who>[^:：]{{1,80}})[:：]"
+    r"\s*(?P<rest>.*)$",
+    _I,
+)
 _EXCLUSION_CUE = re.compile(
     r"\bexclu|\bineligible\b|\bnot\s+(?:be\s+)?eligible\b|\bnot\s+be\s+(?:enrolled|included|"
     r"randomi[sz]ed)\b|\bnot\s+qualify\b",
+    _I,
+)
+# "None of the following criteria must be fulfilled for a subject to be eligible:",
+# "Subjects must not meet any of the following": what follows must not hold, although the
+# sentence names eligibility. Only a line of its own opens the exclusions: a bullet "None
+# of the following within 3 months:" among the inclusions heads a list inside them.
+_NONE_OF_CUE = re.compile(
+    r"^\W*none\s+of\s+the\s+following\b|"
+    r"\b(?:must|may|should|shall)\s+(?:not|never)\s+(?:meet|fulfil|fulfill|satisfy|have|present)"
+    r"\s+any\b|\b(?:must|may|should)\s+(?:have|meet|present)\s+none\s+of\b",
     _I,
 )
 _INCLUSION_CUE = re.compile(
@@ -125,17 +143,22 @@ _INCLUSION_CUE = re.compile(
 )
 
 
-def _section_heading(text: str) -> tuple[str, str] | None:
-    """("inclusion"|"exclusion", rest of the line) when this line opens a section."""
+def _section_heading(text: str, bulleted: bool = False) -> tuple[str, str] | None:
+    """("inclusion"|"exclusion", rest of the line) when this line opens a section
+    (`bulleted`: the line is an item of a list)."""
     clean = _normalise(text).strip().strip("*#_ ").strip()
     m = _SECTION_SHORT.match(clean)
     if m:
         kind = EXCLUSION if m["kind"].lower() != "inclusion" else INCLUSION
         return kind, (m["rest"] or "").strip()
+    m = _CRITERIA_FOR.match(clean)
+    if m:
+        kind = EXCLUSION if _EXCLUSION_CUE.search(m["who"]) else INCLUSION
+        return kind, (m["rest"] or "").strip()
     # Sentence form: "Subjects meeting any of the following will be excluded".
     if len(clean) > 200 or not ("following" in clean.lower() or clean.endswith(":")):
         return None
-    if _EXCLUSION_CUE.search(clean):
+    if _EXCLUSION_CUE.search(clean) or (not bulleted and _NONE_OF_CUE.search(clean)):
         return EXCLUSION, ""
     if _INCLUSION_CUE.search(clean) and "following" in clean.lower():
         return INCLUSION, ""
@@ -294,7 +317,7 @@ class _Builder:
             # the last one the heading over the list (or over the section).
             self.feed(_Line(line.indent, line.marker, lead))
             line = _Line(line.indent, line.marker, line.text[len(lead):].strip())
-        opened = _section_heading(line.text)
+        opened = _section_heading(line.text, bool(line.marker))
         if opened is not None:
             self.section, rest = opened
             self.open, self.last, self.pending = [], None, []
@@ -453,22 +476,27 @@ def _repeated_blocks(lines: list[_Line], vocab: Vocabulary
         return {}, set()
     labels: set[int] = set()
     for number, index in enumerate(list(starts), start=1):
-        label = _block_label(lines, index, vocab)
+        label = _block_label(lines, index, vocab, first=number == 1 and not any(
+            line.marker or _section_heading(line.text) for line in lines[: index - 1]))
         if label is not None:
             labels.add(index - 1)
         if label is not None and (guard.cohort_reset(label) or _EVERYONE.match(label)):
             starts[index] = None  # "For all phases:": the block applies to everyone
             continue
         words = _LABEL_EDGES.sub("", label or "").strip()
-        starts[index] = words or f"criteria block {number}"
+        starts[index] = words or f"{guard.UNNAMED_BLOCK} {number}"
     return starts, labels
 
 
-def _block_label(lines: list[_Line], index: int, vocab: Vocabulary) -> str | None:
+def _block_label(lines: list[_Line], index: int, vocab: Vocabulary, first: bool = False
+                 ) -> str | None:  # fmt: skip
     """The plain line just above a block's first heading when it names the block ("For
     hospitalised patients :", "Healthy subjects"): short, no bullet, no heading itself,
     and either closed by a colon or naming nothing a criterion could compute (so the
-    last exclusion of the block above, written without a bullet, is never taken)."""
+    last exclusion of the block above, written without a bullet, is never taken). Over
+    the `first` block no criterion comes before it, so a label naming the disease
+    ("Sjögren's syndrome" over the patients' block, "Healthy subjects" over the next) is
+    the block's name."""
     if index == 0:
         return None
     line = lines[index - 1]
@@ -476,7 +504,7 @@ def _block_label(lines: list[_Line], index: int, vocab: Vocabulary) -> str | Non
     if (line.marker or _section_heading(text) is not None
             or len(text.split()) > _LABEL_MAX_WORDS or text.endswith((".", ";"))):  # fmt: skip
         return None
-    if _ends_with_colon(text) or not _has_content(text, vocab):
+    if _ends_with_colon(text) or first or not _has_content(text, vocab):
         return text
     return None
 
