@@ -55,7 +55,7 @@ def _flag(value: float, ref: str) -> str:
 
 
 def _fmt(value) -> str:
-    return "----" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+    return "----" if value is None else str(value)
 
 
 def lis(lab: str, mrn: str, loc: str, stamps: list[str], cols: list[dict],
@@ -649,8 +649,19 @@ patient("W019", "cd19_stale", nct={"cd19": "unknown"}, ho={"age": "unknown"},
         ho_archetype="age_9_or_10", notes=[
     ("2026-06-16", "lab_report", """KATH IMMUNOLOGY - flow cytometry collected 15/06/2026
 CD19+ B cells 16% (240 cells/uL). CD3 71%, CD4 40%, CD8 27%."""),
+    ("2026-05-20", "referral", """BAWKU DISTRICT HOSPITAL, UPPER EAST REGION - REFERRAL 20/05/2026
+To: Paediatric Unit, Komfo Anokye Teaching Hospital, Kumasi
+This girl was diagnosed with SLE here in January 2026 (rash, arthritis, proteinuria 3+, ANA positive).
+Oral prednisolone was started on 10/01/2026 and mycophenolate mofetil in 02/2026.
+Sickle cell trait (HbAS). HIV negative. No TB contact. Please review for kidney biopsy."""),
     ("2026-07-30", "pathology", """KATH PATHOLOGY - renal biopsy 28/07/2026
 Diffuse proliferative lupus nephritis, ISN/RPS class IV."""),
+    ("2026-11-12", "ward_round", """PAEDS RENAL CLINIC - SOAP, Thursday 12/11/2026
+S: Well. School attendance good.
+O: Weight 28.5 kg. Bloods from last Tuesday (10/11/2026): Hb 103 g/L, WBC 6.8, neutrophils 4.3,
+   lymphocytes 1.9 (x10^9/L), platelets 295, ALT 15 U/L, creatinine 41 umol/L, UPCR 160 mg/mmol.
+A: Class IV LN, persistent proteinuria. Flow cytometry still not repeated (kit stock-out).
+P: Review in 4 weeks."""),
     ("2026-10-12", "ward_round", """PAEDS WARD ROUND 12/10/2026
 S: 9-year-old girl with SLE and class IV LN, sickle cell trait (HbAS). Mother well; maternal aunt has lupus.
 O: Weight 28 kg. BP 112/70. Lansky 80.
@@ -994,7 +1005,7 @@ absolute lymphocyte count is low at nought point six full stop no history of T B
 # W033: Kenya; isoniazid preventive therapy (allowed) causing ALT 4 x ULN, no myositis.
 patient("W033", "alt_over_3x_no_myositis", birth_date="2012-06-06", sex="M", nct={"alt": "not_met"},
         ho={"alt": "not_met"}, notes=[
-    ("2026-08-21", "pathology", """KNH RENAL PATHOLOGY - biopsy 19/08/2026
+    ("2026-08-21", "pathology", """KNH RENAL PATHOLOGY - biopsy date 2026/08/19
 Lupus nephritis ISN/RPS class IV-G (A/C)."""),
     ("2026-09-10", "ward_round", """PAEDS NEPHROLOGY SOAP 10/09/2026
 S: Grandmother diagnosed smear-positive pulmonary TB last month (household contact).
@@ -1048,8 +1059,8 @@ ANA 1:1280. Lansky 90. Weight 53 kg. Flow cytometry today: CD19 B cells 11%.""")
 # W035: Tamale; SLE by anti-dsDNA/anti-Sm with ANA only ever 1:40.
 patient("W035", "ana_below_1_80", birth_date="2010-11-25", sex="F", nct={"ana": "not_met"},
         ho_archetype="eligible", notes=[
-    ("2026-09-25", "pathology", """TAMALE TEACHING HOSPITAL - PATHOLOGY: renal biopsy 23/09/2026
-Lupus nephritis ISN/RPS class III (A/C)."""),
+    ("2026-09-25", "pathology", """TAMALE TEACHING HOSPITAL - PATHOLOGY (reported 25/09/2026)
+Biopsy taken 23 Sep 2026. Lupus nephritis ISN/RPS class III (A/C)."""),
     ("2026-10-30", "ward_round", """TTH PAEDS WARD ROUND 30/10/2026
 S: Well, mild oedema.
 O: Wt 49 kg. BP 120/80. Lansky 80.
