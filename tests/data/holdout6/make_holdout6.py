@@ -1004,7 +1004,7 @@ absolute lymphocyte count is low at nought point six full stop no history of T B
 
 # W033: Kenya; isoniazid preventive therapy (allowed) causing ALT 4 x ULN, no myositis.
 patient("W033", "alt_over_3x_no_myositis", birth_date="2012-06-06", sex="M", nct={"alt": "not_met"},
-        ho={"alt": "not_met"}, notes=[
+        ho={"alt": "not_met"}, ho_archetype="alt_over_2x_ipt_allowed", notes=[
     ("2026-08-21", "pathology", """KNH RENAL PATHOLOGY - biopsy date 2026/08/19
 Lupus nephritis ISN/RPS class IV-G (A/C)."""),
     ("2026-09-10", "ward_round", """PAEDS NEPHROLOGY SOAP 10/09/2026
