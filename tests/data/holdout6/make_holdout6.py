@@ -771,7 +771,7 @@ Lupus nephritis ISN/RPS class IV (A), AI 10/24, CI 1/12."""),
     ("2026-11-05", "letter", """RONDEBOSCH CHILDREN'S SERVICE, CAPE TOWN - paediatric nephrology, 05/11/2026
 Patient: Z.D.   DOB: 03/03/2013   Female
 SLE with class IV LN (biopsy 10/06/2026). Prednisone since 08/2025 (tapering), MMF since 09/2025,
-Euro-Lupus IV cyclophosphamide x6 from 03/06/2026, last dose 26/08/2026.
+Euro-Lupus IV cyclophosphamide x6 from 17/06/2026 (every 2 weeks), last dose 26/08/2026.
 Now in complete renal response: UPCR 22 mg/mmol, creatinine stable.
 Extra-renal activity persists (arthritis, rash, low C3, raised dsDNA): SLEDAI-2K 10.
 ANA 1:1280. Lansky 90. Weight 37 kg. HIV negative."""),
