@@ -123,3 +123,22 @@ def test_commas_outside_a_headed_csv_block_are_not_cell_borders(
     parser: NoteParser, text: str, concept: str
 ) -> None:
     assert _found(parser, text, concept) == []
+
+
+# ------------------------------------------------------------ an event's age is not now
+# "18 yrs old man with SLE (diagnosed age 14)": the age at diagnosis, without "at", was
+# read as a second stated age, and the younger one let an adult into a paediatric trial.
+EVENT_AGES = [
+    ("16 year old girl with SLE (diagnosed age 11) and class IV LN.", 16.0),
+    ("Boy aged 13; lupus diagnosed age 9, nephritis since.", 13.0),
+    ("17-year-old, presented age 12 with arthritis and rash.", 17.0),
+    ("15 yrs old, SLE presenting age 10 with cytopenias.", 15.0),
+    ("A 14 year old with lupus, diagnosis age 8.", 14.0),
+]
+
+
+@pytest.mark.parametrize(("text", "age"), EVENT_AGES)
+def test_the_age_at_diagnosis_or_presentation_is_not_the_age_now(
+    parser: NoteParser, text: str, age: float
+) -> None:
+    assert [f.value for f in _found(parser, text, "demographic.age")] == [age]
