@@ -142,3 +142,114 @@ def test_the_age_at_diagnosis_or_presentation_is_not_the_age_now(
     parser: NoteParser, text: str, age: float
 ) -> None:
     assert [f.value for f in _found(parser, text, "demographic.age")] == [age]
+
+
+# ------------------------------------------------ drug names split by speech recognition
+# "my co phenolate six hundred milligrams": a dictation system splits a long drug name
+# into words; joined, they are exactly the name. A piece that is itself a name ("pred",
+# "chloroquine") gives way to the whole.
+SPLIT_DRUG_NAMES = [
+    ("she continues my co phenolate twice daily", "drug.mycophenolate", "my co phenolate"),
+    ("started cyclo phosphamide pulses in March", "drug.cyclophosphamide", "cyclo phosphamide"),
+    ("hydroxy chloroquine two hundred milligrams daily", "drug.hydroxychloroquine",
+     "hydroxy chloroquine"),
+    ("remains on tac rolimus with a level of six", "drug.tacrolimus", "tac rolimus"),
+    ("two doses of ritu ximab were given in July", "drug.rituximab", "ritu ximab"),
+    ("weaning pred nisolone to five milligrams", "drug.glucocorticoid", "pred nisolone"),
+    ("aza thioprine was stopped for cytopenias", "drug.azathioprine", "aza thioprine"),
+    ("belim umab monthly infusions", "drug.belimumab", "belim umab"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "name"), SPLIT_DRUG_NAMES)
+def test_a_drug_name_split_into_words_is_the_drug(
+    parser: NoteParser, text: str, concept: str, name: str
+) -> None:
+    assert [f.text for f in _found(parser, text, concept)] == [name]
+
+
+# Words that are not a split name: a misspelt split, words across a line or a comma.
+NOT_SPLIT_NAMES = [
+    ("my co phenlate twice daily", "drug.mycophenolate"),
+    ("cyclo\\nphosphamide", "drug.cyclophosphamide"),
+    ("ritu, ximab", "drug.rituximab"),
+    ("my cousin is well", "drug.mycophenolate"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), NOT_SPLIT_NAMES)
+def test_words_that_do_not_join_exactly_are_no_drug(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert _found(parser, text.replace("\\n", "\n"), concept) == []
+
+
+# "URINE PROT:CREAT   176  H  mg/mmol  0-20": the ratio's name with a colon, as a lab
+# system prints it.
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [(" URINE PROT:CREAT       176  H    mg/mmol        0-20", 176 / 113.0),
+     ("Urine prot:creat 0.9 g/g", 0.9),
+     ("PROT:CREAT ratio 2.4 mg/mg", 2.4)],
+)
+def test_a_protein_creatinine_ratio_named_with_a_colon_is_read(
+    parser: NoteParser, text: str, value: float
+) -> None:
+    found = _found(parser, text, "lab.upcr")
+    assert len(found) == 1 and abs(found[0].value - value) < 0.01, found
+
+
+# ------------------------------------------- cumulative report: dated earlier columns
+# A lab system's cumulative report prints the current result, flag, unit and range, then
+# earlier results under a header that dates each column. Only the current value was read;
+# each earlier one is its column's date's value, in the row's unit.
+CUMULATIVE = """\
+CITY HOSPITAL BIOCHEMISTRY - CUMULATIVE
+Analyte            Result Flag Units        Range       21/10/2026  30/09/2026  02/09/2026
+---------------------------------------------------------------------------------------
+Sodium                139      mmol/L       133-146          140         138         ---
+Albumin                29 L    g/L          35-50             27          31          33
+Creatinine            0.74     mg/dL        0.5-1.0         0.81        ----        0.69
+ALT                     61 H   U/L          0-40              44          38          --
+Platelets              142 L   x10^9/L      150-400          151         166         171
+
+Comment: results reviewed.
+"""
+
+
+@pytest.mark.parametrize(
+    ("concept", "expected"),
+    [
+        ("lab.albumin", [(29.0, "2026-11-10"), (27.0, "2026-10-21"), (31.0, "2026-09-30"),
+                         (33.0, "2026-09-02")]),
+        ("lab.creatinine", [(0.74 * 88.4, "2026-11-10"), (0.81 * 88.4, "2026-10-21"),
+                            (0.69 * 88.4, "2026-09-02")]),
+        ("lab.alt", [(61.0, "2026-11-10"), (44.0, "2026-10-21"), (38.0, "2026-09-30")]),
+        ("lab.platelets", [(142.0, "2026-11-10"), (151.0, "2026-10-21"), (166.0, "2026-09-30"),
+                           (171.0, "2026-09-02")]),
+    ],
+)
+def test_a_cumulative_report_dates_each_earlier_column(
+    parser: NoteParser, concept: str, expected: list[tuple[float, str]]
+) -> None:
+    found = _found(parser, CUMULATIVE, concept)
+    got = [(f.value, f.date.isoformat()) for f in found]
+    assert len(got) == len(expected), got
+    for (value, on), (want, want_on) in zip(got, expected, strict=True):
+        assert _close(value, want) and on == want_on
+    assert all(f.ref_high == found[0].ref_high for f in found)  # the row's one range
+
+
+# Dates that are not a column header of earlier results: a trend table whose dates stand
+# over the first value, a header after a blank line, a month-only heading.
+NOT_A_CUMULATIVE_HEADER = [
+    "Test        01/09/2026  01/10/2026\nALT            40          52",
+    "Results     21/10/2026  30/09/2026\n\nALT 61 U/L (0-40)      44     38",
+    "Analyte  Result  Units   Range     Oct 2026   Sep 2026\nALT  61  U/L  0-40   44   38",
+]
+
+
+@pytest.mark.parametrize("text", NOT_A_CUMULATIVE_HEADER)
+def test_dates_that_head_no_earlier_columns_date_nothing(parser: NoteParser, text: str) -> None:
+    found = _found(parser, text, "lab.alt")
+    assert len(found) <= 1, found
