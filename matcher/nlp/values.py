@@ -86,6 +86,8 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 # A cell of a cumulative report's earlier column: a number, or dashes for no result.
 _COLUMN_CELL = re.compile(r"\S+")
 _COLUMN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# What a cumulative row holds after the current result: cells apart by two spaces or more
+_ONLY_CELLS = re.compile(r"(?:\s{2,}(?:\d+(?:\.\d+)?|-+|\*+))+\s*")
 # How far up a cumulative report's column header may stand above a row (its rows and rules)
 _HEADER_REACH = 40
 
@@ -105,6 +107,8 @@ def _dated_column_values(
     row_end = _line_end(text, span.end_char)
     if current.end >= row_end:
         return
+    if not _ONLY_CELLS.fullmatch(text, current.end, row_end):
+        return  # "Hb 98 g/L; Lymphocytes 2.2": the row goes on in prose, not in columns
     header = _column_header(ctx, row_start, current.end - row_start)
     if not header:
         return
