@@ -17,6 +17,10 @@ from matcher.criteria.citation import (
     outside_citations,
     read_citation,
 )
+from matcher.criteria.current_state import (
+    carve_out_spans,
+    definition_spans,
+)
 from matcher.criteria.item_context import (
     _Ctx,
     _Parsed,
@@ -33,10 +37,11 @@ from matcher.criteria.sites import (
     sites_of,
 )
 from matcher.criteria.temporality import (
-    RULE as TEMPORAL_RULE,
+    CURRENT,
+    read_temporality,
 )
 from matcher.criteria.temporality import (
-    read_temporality,
+    RULE as TEMPORAL_RULE,
 )
 from matcher.nlp.vocab import (
     Vocabulary,
@@ -121,11 +126,21 @@ def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str
     """ "Active tuberculosis" is current, "history of" ever, "severe" a qualifier a person
     judges (matcher.criteria.temporality); the words it read count as understood."""
     named = ctx.mentions("diagnosis", "procedure", "status")  # "hemodynamically unstable"
-    terms = [(t.start, t.end, t.concept_id) for t in named]
-    found = read_temporality(ctx.main, terms, window, concepts, vocab=ctx.vocab,
+    # "(completed treatment for past tuberculosis is permitted)" lets a past state through:
+    # its "past" is not the item's time (matcher.criteria.current_state).
+    carve_outs = carve_out_spans(ctx.main, concepts, ctx.vocab)
+    main = ctx.main
+    for start, end in carve_outs:
+        main = main[:start] + " " * (end - start) + main[end:]
+    terms = [(t.start, t.end, t.concept_id) for t in named
+             if not any(a <= t.start < b for a, b in carve_outs)]  # fmt: skip
+    found = read_temporality(main, terms, window, concepts, vocab=ctx.vocab,
                              headings=[_normalise(h) for h in ctx.context])  # fmt: skip
     for start, end in found.spans:
         ctx.take(start, end, TEMPORAL_RULE)
+    if found.params.get("temporality") == CURRENT:
+        for start, end in [*carve_outs, *definition_spans(ctx.main, concepts, ctx.vocab)]:
+            ctx.take(start, end, "diagnosis:current-state-clause")
     return found.params
 
 

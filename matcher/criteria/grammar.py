@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -77,7 +77,7 @@ _PHRASE_LISTS = ("filler", "meaning_changing", "negators", "lead_subjects", "lea
 _KEYS = frozenset(
     {"version", "description", *_PHRASE_LISTS, "kinds", "inclusion_never_requires",
      "broad_concepts", "manual_concepts", "plausible", "plausible_uln_multiple",
-     "max_window_days"}
+     "max_window_days", "measure_defined_conditions", "current_state_clauses"}
 )  # fmt: skip
 # a grammar file may leave these out
 _OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words",
@@ -151,6 +151,11 @@ class Grammar:
     dose_ceilings: Phrases = Phrases(())
     ceiling_heading_words: Phrases = Phrases(())
     subtype_qualifiers: frozenset[str] = frozenset()
+    # "Active renal disease with UPCR ≥ 1 g/g": the lead a measure defines (see the data)
+    measure_defined_lead: re.Pattern[str] | None = None
+    measure_defined_families: frozenset[str] = frozenset()
+    # "Active TB, i.e. currently receiving anti-TB treatment (... are permitted)"
+    current_state_clauses: dict[str, Phrases] = field(default_factory=dict)
 
     def cues(self, kind: str) -> Phrases:
         return self.kinds.get(kind) or _NO_PHRASES
@@ -313,7 +318,45 @@ def _grammar_of(text: str, source: str) -> Grammar:
                               if "dose_ceilings" in data else ()),
         ceiling_heading_words=Phrases(_phrase_list(data, "ceiling_heading_words", source)
                                       if "ceiling_heading_words" in data else ()),
+        **_measure_defined(data, source),
+        current_state_clauses=_current_state_clauses(data, source),
     )
+
+
+_CURRENT_STATE_LISTS = ("definers", "current_words", "permitting", "past_or_preventive",
+                        "carve_out_words")
+
+
+def _current_state_clauses(data: dict[str, Any], source: str) -> dict[str, Phrases]:
+    key = "current_state_clauses"
+    if key not in data:
+        return {}
+    entry = data[key]
+    if not isinstance(entry, dict) or not all(name in entry for name in _CURRENT_STATE_LISTS):
+        _fail("not an object with its lists", source, key, entry, ", ".join(_CURRENT_STATE_LISTS))
+    return {name: Phrases(_phrase_list(entry, name, source, f"{key}.{name}"))
+            for name in _CURRENT_STATE_LISTS}
+
+
+def _measure_defined(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """The lead pattern and lab families of `measure_defined_conditions`, if given: the
+    item starts with [qualifier] condition [,] definer ("Active renal disease with")."""
+    key = "measure_defined_conditions"
+    if key not in data:
+        return {}
+    entry = data[key]
+    if not isinstance(entry, dict) or not all(
+        name in entry for name in ("families", "qualifiers", "conditions", "definers")
+    ):
+        _fail("not an object with its lists", source, key, entry,
+              "families, qualifiers, conditions, definers")
+    lists = {name: _phrase_list(entry, name, source, f"{key}.{name}")
+             for name in ("families", "qualifiers", "conditions", "definers")}
+    lead = (rf"^\W*(?:(?:{phrase_alternation(lists['qualifiers'])})\s+)*"
+            rf"(?:{phrase_alternation(lists['conditions'])})\s*,?\s*"
+            rf"(?:{phrase_alternation(lists['definers'])})")
+    return {"measure_defined_lead": re.compile(lead, re.IGNORECASE),
+            "measure_defined_families": frozenset(lists["families"])}
 
 
 def criteria_data_text(name: str) -> str:

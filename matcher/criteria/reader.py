@@ -501,6 +501,26 @@ def _own_disease_heading(heading: str, ctx: _Ctx) -> list[tuple[int, int]]:
     return [(0, len(heading))] if any(t.concept_id in _LUPUS_CONCEPTS for t in whole) else []
 
 
+def _measure_defined_lead(text: str, parsed: _Parsed, vocab: Vocabulary) -> tuple[int, int] | None:
+    """The span of "Active renal disease with" at the start of a lab item whose measure
+    defines that disease ("... with UPCR ≥ 1.0 g/g"): the threshold is the requirement,
+    the disease words and "active" are what it measures (grammar
+    `measure_defined_conditions`). Only when every analyte read is of a listed family."""
+    if parsed.kind != "lab":
+        return None
+    grammar = load_grammar()
+    if grammar.measure_defined_lead is None:
+        return None
+    analytes = list(parsed.params.get("analytes") or [])
+    for alternative in parsed.params.get("alternatives") or []:
+        analytes += alternative.get("analytes") or []
+    families = {vocab[a].attrs.get("family") for a in analytes if a in vocab}
+    if not analytes or not families <= grammar.measure_defined_families:
+        return None
+    lead = grammar.measure_defined_lead.match(text)
+    return None if lead is None else (lead.start(), lead.end())
+
+
 def _checked(
     parsed: _Parsed, ctx: _Ctx, rule: str, lead: tuple[int, int] | None
 ) -> _Parsed:
@@ -515,6 +535,10 @@ def _checked(
     generic = _generic_spans(ctx.text, ctx.vocab)
     taken += [(s, e) for s, e, _ in generic]
     rules += list(dict.fromkeys(r for _, _, r in generic))
+    defined = _measure_defined_lead(ctx.text, parsed, ctx.vocab)
+    if defined is not None:
+        taken.append(defined)
+        rules.append("lab:measure-defines-condition")
     # A reading built by a special rule ("contraindication to leukapheresis" → the
     # venous rule's documented-condition check) is judged on that rule's words too.
     kinds = (parsed.kind, rule) if rule in COMPUTABLE_KINDS else (parsed.kind,)

@@ -937,6 +937,14 @@ class FuzzyConcepts:
                 if len(lowered) >= self.min_length and lowered.isalpha():
                     terms.setdefault(lowered[0], {})[lowered] = concept.id
         self._terms = terms
+        # "my co phenolate", "pred nisolone": speech recognition splits a long drug name
+        # into words; the words joined are exactly a drug's name.
+        self._split_drugs = {
+            term.lower(): concept.id
+            for concept in vocabulary.concepts.values() if concept.category == "drug"
+            for term in concept.terms
+            if len(term) >= _SPLIT_NAME_MIN and term.isalpha()
+        }  # fmt: skip
         self._cache = {}
 
     def lookup(self, word: str) -> str | None:
@@ -988,10 +996,40 @@ class FuzzyConcepts:
                 concept_id = self.lookup(text[start : start + length])
                 if concept_id is not None:
                     added.append(Span(doc, i, i + 1, label=concept_id))
+        split = self._split_names(doc)
+        if split:
+            # The joined name wins over a match on one of its pieces ("pred" of "pred
+            # nisolone", "chloroquine" of "hydroxy chloroquine").
+            inside = [(s.start, s.end) for s in split]
+            existing = [e for e in existing + added
+                        if not any(a <= e.start and e.end <= b for a, b in inside)]
+            added = split
         if added:
             doc.spans[CONCEPTS_KEY] = SpanGroup(doc, name=CONCEPTS_KEY, spans=existing + added)
         return doc
 
+    def _split_names(self, doc: Doc) -> list[Span]:
+        """Two or three alphabetic words, one space apart, that joined are exactly a drug's
+        name of nine letters or more ("my co phenolate", "cyclo phosphamide"). Exact
+        only: a misspelt split name is not guessed."""
+        found: list[Span] = []
+        i = 0
+        while i < len(doc) - 1:
+            for size in (3, 2):
+                words = doc[i : i + size]
+                if (len(words) < size or any(not t.is_alpha for t in words)
+                        or any(t.whitespace_ != " " for t in words[:-1])):  # fmt: skip
+                    continue
+                concept_id = self._split_drugs.get("".join(t.lower_ for t in words))
+                if concept_id is not None:
+                    found.append(Span(doc, i, i + size, label=concept_id))
+                    i += size - 1
+                    break
+            i += 1
+        return found
+
+
+_SPLIT_NAME_MIN = 9  # letters of a drug name that speech recognition split into words
 
 # Frequent clinical-English words that sit near a vocabulary term but are not it.
 _COMMON_WORDS = frozenset(

@@ -555,8 +555,10 @@ _ONSET_AGE = re.compile(
     re.I,
 )
 # The age an event happened at, not the age now: "diagnosed at age 12", "onset age 9".
+# "diagnosed at age 12", "onset age 9", "SLE (diagnosed age 14)": an event's age, not now.
 _AT_AN_EVENT = re.compile(
-    r"\b(?:at|since|from|by|before|after|onset|diagnosis)\s+(?:the\s+)?$", re.I
+    r"\b(?:at|since|from|by|before|after|onset|diagnosis|diagnosed|presented|presenting)\s+"
+    r"(?:the\s+)?$", re.I
 )
 
 

@@ -28,6 +28,7 @@ from matcher.model import Finding, note_too_long
 from matcher.nlp.biopsies import is_report_heading
 from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
+from matcher.nlp.delimited import as_table_rows
 from matcher.nlp.extract import vocabulary_text
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
 from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary
@@ -212,7 +213,12 @@ class NoteParser:
                 too_long = note_too_long(note_id, len(text))
                 if too_long is not None:
                     raise InputRowError(too_long)
-                for piece, offset, context, last in self._pieces(_clean(text)):
+                plain = _clean(text)
+                # CSV result rows read as table rows (matcher.nlp.delimited): the offsets
+                # are equal, and a finding's text is quoted as the note wrote it.
+                cleaned = as_table_rows(plain)
+                written = text if cleaned is not plain else None
+                for piece, offset, context, last in self._pieces(cleaned):
                     doc = self.nlp.make_doc(piece)
                     remember_text(doc, piece)
                     doc._.note_id = note_id
@@ -221,6 +227,8 @@ class NoteParser:
                     if context is not None:
                         carry_context(doc, context)
                     doc.user_data[_PIECE_KEY] = (offset, last)
+                    if written is not None:
+                        doc.user_data[_WRITTEN_KEY] = written[offset : offset + len(piece)]
                     yield doc
 
         # nlp.pipe gives the docs back in order, so a note's pieces come one after the
@@ -229,6 +237,9 @@ class NoteParser:
         for doc in self.nlp.pipe(docs(), batch_size=batch_size):
             offset, last = doc.user_data[_PIECE_KEY]
             findings = doc._.findings or []
+            written = doc.user_data.get(_WRITTEN_KEY)
+            if written is not None:
+                findings = [dataclasses.replace(f, text=written[f.start : f.end]) for f in findings]
             if offset:
                 findings = [
                     dataclasses.replace(f, start=f.start + offset, end=f.end + offset)
@@ -258,6 +269,7 @@ class NoteParser:
 
 
 _PIECE_KEY = "matcher.piece"  # (offset of the doc in its note, last piece of the note?)
+_WRITTEN_KEY = "matcher.written"  # the piece as written, where _clean rewrote table rows
 
 
 # Every C0 control character but tab and line feed ("\r" included).

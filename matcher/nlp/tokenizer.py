@@ -50,6 +50,10 @@ _EXTRA_INFIXES = (
     r"\|",
     r"(?<=[A-Za-z0-9#])\^(?=[A-Za-z])",
     r"(?<=[A-Za-z0-9])[)\]](?=\|)",  # "ALT^ALT (SGPT)||24": the bracket closes the name
+    # "eGFR(SCHWARTZ)", "Hb(venous)": a lab system glues a method or specimen to the
+    # analyte's name; the bracket is its own token so the name is a word of its own. Two
+    # letters at least after it, so a class label's "III(A/C)" or "IV(S)" stays whole.
+    r"(?<=[A-Za-z0-9])[(\[](?=[A-Za-z]{2})",
 )
 
 

@@ -16,7 +16,13 @@ _LEAD = (
     r"(?:\s*,\s*(?:absolute|abs|total|urine|urinary|serum|plasma|blood|random|spot|direct|"
     r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
-    r"calc(?:ulated)?|direct|s|{eq})\)|count|level|levels|value|result|total|abs(?:olute)?|"
+    r"calc(?:ulated)?|direct|s|{eq}|"
+    # A specimen or method that names the same measurement: "Hb (venous) 98 g/L",
+    # "creatinine (enzymatic) 61", "glucose (fasting) 5.2". A qualifier that names another
+    # measurement ("(urine)", "(CSF)", "(B cells)") is not here, so its value is not read.
+    r"venous|capillary|whole\s+blood|fasting|random|auto(?:mated)?|manual|enzymatic|jaffe|"
+    r"idms|poct?|point[-\s]of[-\s]care|lab(?:oratory)?|analy[sz]er|creatinine[-\s]based)\)|"
+    r"count|level|levels|value|result|total|abs(?:olute)?|"
     # The equation an eGFR was estimated with: "eGFR (CKD-EPI) 45", "eGFR by CKD EPI 62",
     # "eGFR MDRD 58", "eGFR using the bedside Schwartz formula: 71"
     r"\b(?:(?:by|per|using)\s+(?:the\s+)?)?(?:{eq})(?:\s+(?:equation|formula))?(?![\w-])|"

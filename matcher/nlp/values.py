@@ -80,6 +80,73 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if current:
         yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
         yield from _next_sentence_value(ctx, span, concept, current[-1])
+        yield from _dated_column_values(ctx, span, concept, current[-1])
+
+
+# A cell of a cumulative report's earlier column: a number, or dashes for no result.
+_COLUMN_CELL = re.compile(r"\S+")
+_COLUMN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# What a cumulative row holds after the current result: cells apart by two spaces or more
+_ONLY_CELLS = re.compile(r"(?:\s{2,}(?:\d+(?:\.\d+)?|-+|\*+))+\s*")
+# How far up a cumulative report's column header may stand above a row (its rows and rules)
+_HEADER_REACH = 40
+
+
+def _dated_column_values(
+    ctx: _Context, span: Span, concept: Concept, current: Finding
+) -> Iterable[Finding]:
+    """Earlier results in a cumulative report's dated columns, each with its column's
+    date: under " TEST  RESULT FLAG UNITS  REF RANGE   13/10/2026   15/09/2026", the row
+    " CREATININE   61   umol/L   35-70     63     66" holds 63 of 13 October and 66 of 15
+    September. The header is the nearest line above, in the same block of lines (no blank
+    line between), that holds whole-day dates right of the current value; a cell counts
+    when it stands under a date's columns, in the current value's unit (the row prints
+    one unit and one range, both the current result's)."""
+    text = ctx.text
+    row_start = text.rfind("\n", 0, span.start_char) + 1
+    row_end = _line_end(text, span.end_char)
+    if current.end >= row_end:
+        return
+    if not _ONLY_CELLS.fullmatch(text, current.end, row_end):
+        return  # "Hb 98 g/L; Lymphocytes 2.2": the row goes on in prose, not in columns
+    header = _column_header(ctx, row_start, current.end - row_start)
+    if not header:
+        return
+    for cell in _COLUMN_CELL.finditer(text, current.end, row_end):
+        at, to = cell.start() - row_start, cell.end() - row_start
+        dates = [d for offset, end, d in header if at < end + 2 and offset - 2 < to]
+        number = _COLUMN_NUMBER.fullmatch(cell[0])
+        if len(dates) != 1 or number is None:
+            continue  # "----": no result that day; a cell under no date column is no result
+        for finding in _lab_value(ctx, span, concept, cell[0], None, cell.end(), cell.end(),
+                                  cell.start(), fallback_unit=current.raw_unit):  # fmt: skip
+            yield dataclasses.replace(finding, date=dates[0], date_source="text",
+                                      ref_low=current.ref_low, ref_high=current.ref_high)
+
+
+def _column_header(ctx: _Context, row_start: int, value_column: int) -> list:
+    """(start column, end column, date) of each date of the cumulative header above the
+    row that starts at `row_start`; [] without one."""
+    text = ctx.text
+    end = row_start - 1
+    for _ in range(_HEADER_REACH):
+        if end <= 0:
+            return []
+        start = text.rfind("\n", 0, end) + 1
+        if not text[start:end].strip():
+            return []  # a blank line ends the table
+        i = bisect.bisect_left(ctx.date_starts, start)
+        dates = []
+        while i < len(ctx.dates) and ctx.dates[i].start < end:
+            dates.append(ctx.dates[i])
+            i += 1
+        if dates:
+            if any(d.start - start <= value_column or d.date is None or d.precision != "day"
+                   for d in dates):  # fmt: skip
+                return []
+            return [(d.start - start, d.end - start, d.date) for d in dates]
+        end = start - 1
+    return []
 
 
 # The time a sentence that continues a lab gives: "Today 79.", "Repeat this week: 1.2."
