@@ -103,9 +103,6 @@ class NightlyReport:
     unchanged: int = 0
     parsed: int = 0
     parse_seconds: float = 0.0
-    # The evaluate phase's wall time (evaluation, storing and ranking the results, the
-    # comparison with the previous run): what an incremental night saves (benchmarks/).
-    evaluate_seconds: float = 0.0
     parse_failed: list[str] = field(default_factory=list)
     rejects: list[RejectEntry] = field(default_factory=list)
     new_rejects: int = 0
@@ -169,7 +166,6 @@ class NightlyReport:
         data["rejected"] = self.rejected
         data["parse_rate"] = round(self.parse_rate, 1)
         data["parse_seconds"] = round(self.parse_seconds, 3)
-        data["evaluate_seconds"] = round(self.evaluate_seconds, 3)
         return data
 
 
@@ -534,9 +530,7 @@ def _run(
         tonight = _trials_to_evaluate(store, plan.all_trials, report)
         _load(store, plan, report)
         _parse(store, engine, report, shown)
-        evaluate_began = time.monotonic()
         _evaluate(store, engine, plan, tonight, as_of, report, previous, shown)
-        report.evaluate_seconds = time.monotonic() - evaluate_began
         report.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         if plan.digest_dir is not None:  # before the report, which names it
             _write_digest(store, plan.digest_dir, run_id, previous, report)
