@@ -1318,7 +1318,13 @@ def changes_between(store: Any, run: Mapping[str, Any], previous: Mapping[str, A
     """run_changes of two given `runs` rows (`previous` None: nothing to compare with);
     the nightly job calls it for its digest before it marks its own run completed."""
     from matcher.criteria.render import reading
-    from matcher.store.changes import trial_changes, trials_of_run, vanished_candidates
+    from matcher.store.changes import (
+        STATUSES,
+        changed_rows,
+        compare_rows,
+        trials_of_run,
+        vanished_candidates,
+    )
 
     vocab = vocabulary()
     trials = []
@@ -1327,9 +1333,14 @@ def changes_between(store: Any, run: Mapping[str, Any], previous: Mapping[str, A
             continue
         trial = _run_trial(store, row["trial_id"], row["protocol_version"])
         criteria = {c.id: c for c in trial.criteria} if trial is not None else {}
-        found = trial_changes(store, row["trial_id"], run["run_id"],
-                              previous["run_id"] if previous else None,
-                              {cid: c.text for cid, c in criteria.items()})
+        before = previous["run_id"] if previous else None
+        compared = before is not None and store.has_results(before, row["trial_id"])
+        # Only the rows whose status changed (matcher.store.changes.changed_rows): their
+        # comparison is the nightly report's (compare_rows); the counts are the set's own.
+        found = compare_rows(
+            changed_rows(store.db, run["run_id"], before, row["trial_id"]) if compared else (),
+            before if compared else None, {cid: c.text for cid, c in criteria.items()})
+        counts = {status: row["counts"].get(status, 0) for status in STATUSES}
         patients: list[PatientChange] = []
         if found.compared_with_run is not None:
             for change in found.status_changes + [
@@ -1355,7 +1366,7 @@ def changes_between(store: Any, run: Mapping[str, Any], previous: Mapping[str, A
         patients.sort(key=lambda p: (p.rank is None, p.rank or 0, p.patient_id))
         trials.append(TrialChangeList(
             row["trial_id"], trial.title if trial is not None else row["trial_id"],
-            row["protocol_version"], found.compared_with_run, found.counts, tuple(patients)))
+            row["protocol_version"], found.compared_with_run, counts, tuple(patients)))
     return RunChanges(run["run_id"], run["as_of"], previous["run_id"] if previous else None,
                       previous["as_of"] if previous else None, tuple(trials))
 

@@ -94,11 +94,27 @@ def changed_criteria(previous_json: str, current_json: str,
     return changed
 
 
+def changed_rows(db: Any, run_id: int, previous_run_id: int,
+                 trial_id: str) -> list[dict[str, Any]]:
+    """`Store.status_changes` rows of the patients whose status differs from the earlier
+    run's (or who have no row there), in rank order: the join and the filter run in SQLite,
+    so a page over 100,000 unchanged patients builds no Python row for them."""
+    names = ("patient_id", "rank", "status", "score", "previous_status", "criteria_json",
+             "previous_criteria_json")
+    return [dict(zip(names, values, strict=True)) for values in db.execute(
+        "SELECT c.patient_id, c.rank, c.status, c.score, p.status, c.criteria_json, "
+        "p.criteria_json FROM results c LEFT JOIN results p ON p.run_id = ? "
+        "AND p.trial_id = c.trial_id AND p.patient_id = c.patient_id "
+        "WHERE c.run_id = ? AND c.trial_id = ? AND (p.status IS NULL OR p.status != c.status) "
+        "ORDER BY c.rank, c.patient_id", [previous_run_id, run_id, trial_id])]
+
+
 def trials_of_run(db: Any, run_id: int) -> list[dict[str, Any]]:
-    """The finished result sets of a run (trial id, protocol version, as-of), by trial id."""
-    return list(db.query(
-        "SELECT trial_id, protocol_version, as_of FROM result_sets "
-        "WHERE run_id = ? AND finished_at IS NOT NULL ORDER BY trial_id", [run_id]))
+    """The finished result sets of a run (trial id, protocol version, as-of, counts by
+    status), by trial id."""
+    return [{**row, "counts": json.loads(row.pop("counts_json") or "{}")} for row in db.query(
+        "SELECT trial_id, protocol_version, as_of, counts_json FROM result_sets "
+        "WHERE run_id = ? AND finished_at IS NOT NULL ORDER BY trial_id", [run_id])]
 
 
 def vanished_candidates(db: Any, run_id: int, previous_run_id: int,
