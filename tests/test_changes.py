@@ -298,3 +298,18 @@ def escape(text: str) -> str:
     from markupsafe import escape as markup_escape
 
     return str(markup_escape(text))
+
+
+def test_a_digest_folder_that_is_a_file_is_a_configuration_error_before_anything_is_written(
+        tmp_path: Path):
+    from matcher.errors import ConfigurationError
+
+    notes = _write(tmp_path / "notes.jsonl", [])
+    taken = tmp_path / "digests"
+    taken.write_text("a file, not a folder\n")
+    with pytest.raises(ConfigurationError, match="not a folder") as raised:
+        run_nightly([notes], REPO / "registry_dumps" / f"{NCT}.txt", tmp_path / "m.db", AS_OF,
+                    tmp_path / "reports", progress="quiet", note_parser=api.parser(),
+                    digest_dir=taken)
+    assert raised.value.field == "--digest"
+    assert not (tmp_path / "m.db").exists() and not (tmp_path / "reports").exists()
