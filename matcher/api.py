@@ -1187,3 +1187,201 @@ def trials_for_to_json(patient_id: str, as_of: dt.date, judged: Sequence[TrialFo
         trials.append(entry)
     out["trials"] = trials
     return out
+
+
+# --- what changed between two nightly runs -------------------------------------------------
+
+# Which way a patient moved: into the candidates (eligible or possible), out of them, or
+# between eligible and possible.
+BECAME, STOPPED, MOVED = "became", "stopped", "moved"
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    """One criterion whose outcome changed for a patient: its plain-words reading (as
+    `trial show --format table` prints it), the registry text, and both runs' status and
+    outcome (`pass` | `fail` | `unknown` | `manual`; None: not in the earlier run's
+    protocol). `reason` is the engine's reason now (it quotes values: PHI)."""
+
+    id: str
+    key: str
+    type: str
+    reading: str
+    text: str
+    previous_status: str | None
+    status: str
+    previous_outcome: str | None
+    outcome: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PatientChange:
+    patient_id: str
+    direction: str  # BECAME | STOPPED | MOVED
+    previous_status: str | None  # None: no result in the earlier run (a new patient)
+    status: str | None  # None: no result in this run (the patient left the data)
+    rank: int | None
+    criteria: tuple[CriterionChange, ...]
+
+
+@dataclass(frozen=True)
+class TrialChangeList:
+    """One trial's changes between run `run_id` and `compared_with_run` (None: the earlier
+    run did not evaluate the trial, so nothing is compared and nothing is listed)."""
+
+    trial_id: str
+    title: str
+    protocol_version: int | None
+    compared_with_run: int | None
+    counts: dict[str, int]
+    patients: tuple[PatientChange, ...]
+
+    def of(self, direction: str) -> list[PatientChange]:
+        return [p for p in self.patients if p.direction == direction]
+
+
+@dataclass(frozen=True)
+class RunChanges:
+    run_id: int
+    as_of: str
+    previous_run: int | None
+    previous_as_of: str | None
+    trials: tuple[TrialChangeList, ...]
+
+    @property
+    def patient_ids(self) -> list[str]:
+        return sorted({p.patient_id for t in self.trials for p in t.patients})
+
+
+def _direction(previous: str | None, now: str | None) -> str | None:
+    from matcher.store.changes import CANDIDATE_STATUSES
+
+    was, is_ = previous in CANDIDATE_STATUSES, now in CANDIDATE_STATUSES
+    if is_ and not was:
+        return BECAME
+    if was and not is_:
+        return STOPPED
+    if was and is_ and previous != now:
+        return MOVED
+    return None
+
+
+def _run_trial(store: Any, trial_id: str, version: int | None) -> Trial | None:
+    """The trial as run with protocol `version` (None: the auto reading), or None when the
+    database no longer holds the trial."""
+    from matcher.errors import ReviewError
+
+    try:
+        for protocol in _version_protocols(store, trial_id) if version is not None else ():
+            if protocol.version == version:
+                return protocol.trial
+        return _stored_trial(store, trial_id)
+    except ReviewError:
+        return None
+
+
+def _outcome_code(criterion_type: str, status: str | None) -> str | None:
+    from matcher.judge.outcome import outcome_of
+
+    return None if status is None else outcome_of(criterion_type, status).code
+
+
+def run_changes(store: Any, run_id: int | None = None,
+                trial_ids: Sequence[str] | None = None) -> RunChanges | None:
+    """What changed between a completed nightly run (default: the latest) and the completed
+    nightly run before it, per trial the run evaluated (`trial_ids`: only those): the
+    patients who became eligible or possible, those who stopped being so, and those who
+    moved between eligible and possible, each with the criteria whose outcome changed.
+
+    Read from the stored results only, with the comparison the nightly report makes
+    (matcher.store.changes): nothing is evaluated. None when there is no completed nightly
+    run; a run id that is not one is a StoreError naming it."""
+    from matcher.errors import StoreError
+
+    if run_id is None:
+        run = store.last_finished_run()
+        if run is None:
+            return None
+    else:
+        run = store.run(run_id)
+        if run is None or run["status"] != "completed" or run.get("kind") not in (
+                None, "nightly"):
+            raise StoreError(f"run {run_id} is not a completed nightly run", field="run",
+                             received=str(run_id), expected="a completed nightly run's id")
+    return changes_between(store, run, store.last_finished_run(before=run["run_id"]),
+                           trial_ids)
+
+
+def changes_between(store: Any, run: Mapping[str, Any], previous: Mapping[str, Any] | None,
+                    trial_ids: Sequence[str] | None = None) -> RunChanges:
+    """run_changes of two given `runs` rows (`previous` None: nothing to compare with);
+    the nightly job calls it for its digest before it marks its own run completed."""
+    from matcher.criteria.render import reading
+    from matcher.store.changes import (
+        STATUSES,
+        changed_rows,
+        compare_rows,
+        trials_of_run,
+        vanished_candidates,
+    )
+
+    vocab = vocabulary()
+    trials = []
+    for row in trials_of_run(store.db, run["run_id"]):
+        if trial_ids is not None and row["trial_id"] not in trial_ids:
+            continue
+        trial = _run_trial(store, row["trial_id"], row["protocol_version"])
+        criteria = {c.id: c for c in trial.criteria} if trial is not None else {}
+        before = previous["run_id"] if previous else None
+        compared = before is not None and store.has_results(before, row["trial_id"])
+        # Only the rows whose status changed (matcher.store.changes.changed_rows): their
+        # comparison is the nightly report's (compare_rows); the counts are the set's own.
+        found = compare_rows(
+            changed_rows(store.db, run["run_id"], before, row["trial_id"]) if compared else (),
+            before if compared else None, {cid: c.text for cid, c in criteria.items()})
+        counts = {status: row["counts"].get(status, 0) for status in STATUSES}
+        patients: list[PatientChange] = []
+        if found.compared_with_run is not None:
+            for change in found.status_changes + [
+                    {**c, "criteria": []} for c in found.new_candidates
+                    if c["previous_status"] is None]:  # a patient new to the data
+                direction = _direction(change["previous_status"], change["status"])
+                if direction is None:
+                    continue
+                patients.append(PatientChange(
+                    change["patient_id"], direction, change["previous_status"],
+                    change["status"], change["rank"], tuple(
+                        CriterionChange(
+                            c["id"], c["key"], c["type"],
+                            reading(criteria[c["id"]], vocab) if c["id"] in criteria
+                            else c["key"], c["text"], c["previous_status"], c["status"],
+                            _outcome_code(c["type"], c["previous_status"]),
+                            _outcome_code(c["type"], c["status"]), c["reason"])
+                        for c in change["criteria"])))
+            patients += [PatientChange(v["patient_id"], STOPPED, v["previous_status"], None,
+                                       None, ())
+                         for v in vanished_candidates(store.db, run["run_id"],
+                                                      found.compared_with_run, row["trial_id"])]
+        patients.sort(key=lambda p: (p.rank is None, p.rank or 0, p.patient_id))
+        trials.append(TrialChangeList(
+            row["trial_id"], trial.title if trial is not None else row["trial_id"],
+            row["protocol_version"], found.compared_with_run, counts, tuple(patients)))
+    return RunChanges(run["run_id"], run["as_of"], previous["run_id"] if previous else None,
+                      previous["as_of"] if previous else None, tuple(trials))
+
+
+def run_changes_to_json(changes: RunChanges | None) -> dict[str, Any]:
+    """The JSON API's /api/changes: the run, the run compared with, and per trial the
+    patients by direction with the criteria that changed (reasons included: PHI)."""
+    from dataclasses import asdict
+
+    if changes is None:
+        return {"run_id": None, "as_of": None, "previous_run": None, "previous_as_of": None,
+                "trials": []}
+    out = asdict(changes)
+    for trial in out["trials"]:
+        patients = trial.pop("patients")
+        for direction in (BECAME, STOPPED, MOVED):
+            trial[direction] = [p for p in patients if p["direction"] == direction]
+    return out

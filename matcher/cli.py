@@ -767,6 +767,14 @@ def model_build(out: Path | None) -> None:
     show_default=True,
     help="Folder for YYYY-MM-DD.md, .json and .csv.",
 )
+@click.option(
+    "--digest",
+    "digest_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the changes digest (changes-YYYY-MM-DD.run-N.txt: patient ids and "
+    "criterion names only), for a mail or messaging system to pick up.",
+)
 @click.option("--quiet", is_flag=True, help="No progress, no summary: errors and warnings only.")
 @click.option(
     "--engine",
@@ -799,6 +807,7 @@ def nightly(
     db: str | None,
     as_of: dt.date | None,
     report_dir: Path,
+    digest_dir: Path | None,
     quiet: bool,
     engine: str,
     workers: int | None,
@@ -847,6 +856,7 @@ def nightly(
             engine=spark,
             workers=workers,
             all_trials=all_trials,
+            digest_dir=digest_dir,
         )
     except KeyboardInterrupt as exc:
         click.echo("nightly: interrupted; the next run redoes this one", err=True)

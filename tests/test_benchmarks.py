@@ -212,3 +212,27 @@ def test_fhir_benchmark_reads_loads_and_reloads_a_synthetic_export(tmp_path: Pat
     # The second load of the same file finds every resource unchanged.
     assert stages["reload"]["fact_loads"] == {"unchanged": stages["load"]["facts"]}
     assert stages["reload"]["notes"]["new"] == 0
+
+
+def test_portfolio_benchmark_runs_three_nights_and_reports_the_evaluate_ratios(tmp_path: Path):
+    """bench_portfolio.py on 30 patients x 3 trials: night 1 parses every note, night 2 only
+    the 1 % new ones, night 3 nothing; every night evaluates every patient x trial, and the
+    evaluate phase's ratios are printed."""
+    out = tmp_path / "portfolio.json"
+    printed = run("bench_portfolio.py", "--patients", "30", "--trials", "3", "--workers", "1",
+                  "--workdir", str(tmp_path / "work"), "--json", str(out))
+    result = json.loads(out.read_text())
+    assert len(result["trials"]) == 3 and result["trials"][0] == "NCT06904729"
+    first, second, third = result["nights"]
+    assert result["new_notes_night2"] == 1  # 1 % of 30 patients, at least one
+    assert (first["notes_parsed"], second["notes_parsed"], third["notes_parsed"]) == (
+        result["notes"], 1, 0)
+    assert [n["as_of"] for n in result["nights"]] == ["2026-11-20", "2026-11-21", "2026-11-22"]
+    for n in result["nights"]:
+        assert (n["patients"], n["trials"]) == (30, 3)
+        assert 0 <= n["evaluate_seconds"] <= n["wall_seconds"]  # the log's 0.1 s resolution
+    ratios = result["evaluate_ratio"]
+    assert ratios["night2_over_night1"] == (round(
+        second["evaluate_seconds"] / first["evaluate_seconds"], 4)
+        if first["evaluate_seconds"] else None)
+    assert "evaluate night2/night1: " in printed and "evaluate night3/night1: " in printed

@@ -253,6 +253,8 @@ GET_PARAMS: dict[str, tuple[str, ...]] = {
     "/patients": ("id", "as_of"),
     "/patients/{patient_id}": ("as_of",),
     "/api/patients/{patient_id}/trials": ("as_of",),
+    "/changes": ("run", "trial"),
+    "/api/changes": ("run", "trial"),
 }
 PATH_VALUES = {"trial_id": TRIAL, "patient_id": "P-001", "criterion_id": "inc-1"}
 
@@ -265,7 +267,7 @@ def test_the_fuzzed_table_names_every_get_route_and_every_parameter_read(admin: 
     assert set(_route_paths(admin.app, "GET")) == set(GET_PARAMS)
     read = set()
     for module in ("app.py", "service.py", "review_pages.py", "why_pages.py",
-                   "portfolio_pages.py"):
+                   "portfolio_pages.py", "changes_pages.py"):
         source = (REPO / "matcher" / "web" / module).read_text()
         # params.get("x"), params.getlist("c"), and a parser given the query and a name:
         # integer(params, "page", ...), param.text(query, "note"), collect(e, f, params, "q")

@@ -42,9 +42,11 @@ from matcher.interchange.fhir import FhirReader, looks_like_fhir
 from matcher.interchange.load import load_items
 from matcher.interchange.omop import codes_from_vocabulary, find_tables, is_omop, read_omop
 from matcher.interchange.omop_map import load_concept_map
+from matcher.jobs.digest import write_atomic, write_digest
 from matcher.jobs.engine import EmbeddedEngine, Engine
 from matcher.model import Finding, Note, Trial
 from matcher.store import DEFAULT_DB, Store
+from matcher.store.changes import STATUSES, trial_changes
 from matcher.store.csvout import csv_text
 from matcher.store.ingest import IngestReport, Reject, file_label, load_rows, read_rows
 
@@ -53,8 +55,6 @@ log = logging.getLogger(__name__)
 LOAD_BATCH = 500  # note rows per transaction while loading
 PARSE_BATCH = 256  # notes per transaction while storing findings
 TRIAL_SUFFIXES = frozenset({".txt", ".json"})
-CANDIDATE_STATUSES = ("eligible", "possible")
-STATUSES = ("eligible", "possible", "ineligible")
 FILE_LINE = 0  # the `line` of a reject that concerns a whole file
 
 ProgressMode = Literal["auto", "bar", "log", "quiet"]
@@ -113,6 +113,7 @@ class NightlyReport:
     # approved protocol version"): never silently left out (--all-trials includes them).
     skipped_trials: list[dict[str, str]] = field(default_factory=list)
     report_files: list[str] = field(default_factory=list)
+    digest_file: str | None = None  # --digest: the changes digest of this run
     skipped_files: list[str] = field(default_factory=list)  # loaded in full by an earlier run
     # Coded facts of FHIR sources (matcher.interchange): "facts" read, then by outcome
     # ("timeline", "unmapped", "undated"), "values_left_out", "skipped" (entered-in-error,
@@ -184,6 +185,7 @@ class Plan:
     report_dir: Path
     records: tuple[Any, ...] = ()  # the registry records of `trials`, in the same order
     all_trials: bool = False  # evaluate every stored trial, not only approved recruiting ones
+    digest_dir: Path | None = None  # --digest: where the changes digest goes
 
 
 def plan_run(
@@ -192,6 +194,7 @@ def plan_run(
     db_path: str | Path | None = None,
     report_dir: str | Path = "reports",
     all_trials: bool = False,
+    digest_dir: str | Path | None = None,
 ) -> Plan:
     """Check the configuration without writing anything; ConfigurationError if unusable."""
     if not sources:
@@ -220,6 +223,9 @@ def plan_run(
     loaded, trial_files = _load_trials(Path(trials)) if trials is not None else ([], [])
     report = Path(report_dir).expanduser()
     _check_writable_dir(report, "--report")
+    digest = Path(digest_dir).expanduser() if digest_dir is not None else None
+    if digest is not None:
+        _check_writable_dir(digest, "--digest")
     return Plan(
         files=tuple(files),
         not_exports=not_exports,
@@ -230,6 +236,7 @@ def plan_run(
         report_dir=report,
         records=tuple(r for _, r in loaded),
         all_trials=all_trials,
+        digest_dir=digest,
     )
 
 
@@ -455,6 +462,7 @@ def run_nightly(
     engine: Engine | None = None,
     workers: int | None = None,
     all_trials: bool = False,
+    digest_dir: str | Path | None = None,
 ) -> NightlyReport:
     """One nightly run; see the module docstring. Raises ConfigurationError (nothing
     written) or LockHeldError (another run holds the database).
@@ -463,9 +471,10 @@ def run_nightly(
     run then evaluates every stored trial that has an approved protocol version and is
     recruiting (`all_trials`: every stored trial). `engine` does the parsing and evaluation
     (default: an EmbeddedEngine with `workers` processes, one per core); `note_parser` runs
-    in this process instead (tests)."""
+    in this process instead (tests). `digest_dir`: write the changes digest there too
+    (matcher.jobs.digest)."""
     clock = time.monotonic()
-    plan = plan_run(sources, trials, db_path, report_dir, all_trials)
+    plan = plan_run(sources, trials, db_path, report_dir, all_trials, digest_dir)
     as_of = as_of or dt.date.today()
     shown = _Progress(progress)
     with exclusive_lock(plan.lock):
@@ -523,6 +532,8 @@ def _run(
         _parse(store, engine, report, shown)
         _evaluate(store, engine, plan, tonight, as_of, report, previous, shown)
         report.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        if plan.digest_dir is not None:  # before the report, which names it
+            _write_digest(store, plan.digest_dir, run_id, previous, report)
         # The files first, the run's "completed" last: a run killed in between is redone
         # and rewrites the same report; a completed run always has its report.
         report.report_files = write_report(report, plan.report_dir, store)
@@ -544,6 +555,18 @@ def _run(
         raise
     log.info("run %d completed in %.1fs", run_id, time.monotonic() - clock)
     return report
+
+
+def _write_digest(store: Store, folder: Path, run_id: int, previous: dict[str, Any] | None,
+                  report: NightlyReport) -> None:
+    """The changes digest (matcher.jobs.digest) of tonight's trials, from the stored
+    results as the web page's "What changed" reads them."""
+    from matcher import api
+
+    changes = api.changes_between(store, store.run(run_id), previous,
+                                  [t.trial_id for t in report.trials])
+    report.digest_file = str(write_digest(changes, folder))
+    log.info("digest: %s", report.digest_file)
 
 
 def _store_trials(store: Store, plan: Plan) -> None:
@@ -827,52 +850,20 @@ def _compare(
     store: Store, trial: Trial, run_id: int, previous: dict[str, Any] | None
 ) -> TrialReport:
     """This run's statuses for one trial against the last finished run's, from the stored
-    results (criteria JSON is decoded only for patients whose status changed)."""
-    texts = {c.id: c.text for c in trial.criteria}
-    counts = dict.fromkeys(STATUSES, 0)
-    before_run = previous["run_id"] if previous else None
-    compared = before_run is not None and store.has_results(before_run, trial.trial_id)
-    out = TrialReport(
+    results (matcher.store.changes, which the web page's "What changed" reads too)."""
+    found = trial_changes(store, trial.trial_id, run_id,
+                          previous["run_id"] if previous else None,
+                          {c.id: c.text for c in trial.criteria})
+    return TrialReport(
         trial_id=trial.trial_id,
         title=trial.title,
         source=trial.source,
-        counts=counts,
-        compared_with_run=before_run if compared else None,
+        counts=found.counts,
+        compared_with_run=found.compared_with_run,
+        new_candidates=found.new_candidates,
+        status_changes=found.status_changes,
+        candidates=found.candidates,
     )
-    for r in store.status_changes(run_id, before_run if compared else None, trial.trial_id):
-        status, old_status = r["status"], r["previous_status"]
-        counts[status] += 1
-        row = {
-            "patient_id": r["patient_id"],
-            "rank": r["rank"],
-            "status": status,
-            "score": r["score"],
-            "previous_status": old_status,
-        }
-        if status in CANDIDATE_STATUSES:
-            out.candidates.append(row)
-            if old_status is None or old_status not in CANDIDATE_STATUSES:
-                out.new_candidates.append(row)
-        if old_status is not None and old_status != status:
-            was = {c["id"]: c for c in json.loads(r["previous_criteria_json"])}
-            changed = []
-            for c in json.loads(r["criteria_json"]):
-                prior = was.get(c["id"])
-                prior_status = prior["status"] if prior else None
-                if prior_status != c["status"]:
-                    changed.append(
-                        {
-                            "id": c["id"],
-                            "key": c["key"],
-                            "type": c["type"],
-                            "text": texts.get(c["id"], ""),
-                            "previous_status": prior_status,
-                            "status": c["status"],
-                            "reason": c["reason"],
-                        }
-                    )
-            out.status_changes.append({**row, "criteria": changed})
-    return out
 
 
 # --- report files -------------------------------------------------------------------------
@@ -898,12 +889,7 @@ def write_report(report: NightlyReport, report_dir: Path, store: Store | None = 
     written = []
     for suffix, text in payload.items():
         target = report_dir / f"{stem}{suffix}"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        write_atomic(target, text)
         written.append(str(target))
     return written
 
@@ -1113,4 +1099,6 @@ def summary_lines(report: NightlyReport) -> list[str]:
                      + ", ".join(t["trial_id"] for t in report.skipped_trials))
     if report.report_files:
         lines.append("report: " + ", ".join(report.report_files))
+    if report.digest_file:
+        lines.append(f"digest: {report.digest_file}")
     return lines

@@ -44,6 +44,7 @@ from matcher.model import STATUS_MARKS, STATUS_WORDS
 from matcher.store.csvout import csv_text
 from matcher.web import params as param
 from matcher.web import security, why_pages
+from matcher.web.changes_pages import ChangesPages
 from matcher.web.local_time import LocalTimes, site_zone
 from matcher.web.plot import timeline_svg
 from matcher.web.portfolio_pages import PortfolioPages
@@ -496,6 +497,7 @@ class WebApp:
         self.templates = Jinja2Templates(env=env, context_processors=[self._context])
         self.review = ReviewPages(self)
         self.portfolio = PortfolioPages(self)
+        self.changes = ChangesPages(self)
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -1200,6 +1202,7 @@ class WebApp:
                   self.set_referral, methods=["POST"]),
             *self.review.routes(),
             *self.portfolio.routes(),
+            *self.changes.routes(),
             Route("/admin/users", self.users, methods=["GET"]),
             Route("/admin/users", self.add_user, methods=["POST"]),
             Route("/admin/users/{username:seg}/remove", self.remove_user, methods=["POST"]),
