@@ -372,7 +372,14 @@ def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         if classes
         else (latest.attrs.get("other_disease") or "another kidney disease")
     )
-    if not classes or not (classes & wanted) or not classes <= allowed:
+    # "Proliferative LN (class III or IV)" is silent on a membranous component: whether a
+    # III+V biopsy qualifies is the sponsor's to say, so a person decides (refusing it would
+    # hide the child on a reading the text does not make). "With or without V" takes it.
+    mixed_v = (
+        criterion.type == "inclusion" and bool(classes & wanted) and wanted <= {"III", "IV"}
+        and classes - allowed == {"V"}
+    )  # fmt: skip
+    if not classes or not (classes & wanted) or not (classes <= allowed or mixed_v):
         return _result(
             criterion,
             Status.NOT_MET,
@@ -394,5 +401,14 @@ def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             UnknownCause.STALE,
             f"biopsy ({label}) dated {when} is {age} days before screening, outside "
             f"the {window}-day window: a repeat biopsy would be needed",
+        )
+    if mixed_v:
+        return _result(
+            criterion,
+            Status.MANUAL,
+            f"biopsy {when}: {label}; the trial names class {' or '.join(sorted(wanted))} and "
+            "does not say whether class V alongside is allowed: a person checks",
+            [latest],
+            timeline,
         )
     return _result(criterion, Status.MET, f"biopsy {when}: {label}", [latest], timeline)
