@@ -167,8 +167,10 @@ def test_a_duration_written_for_another_drug_does_not_date_this_one(
     [
         ("On prednisolone and MMF for 6 months.", "drug.glucocorticoid", [D(2026, 5, 11)]),
         ("On prednisolone and MMF for 6 months.", "drug.mycophenolate", [D(2026, 5, 11)]),
-        ("Treated with azathioprine, prednisolone 2 years.", "drug.glucocorticoid",
+        ("On azathioprine, prednisolone 2 years.", "drug.glucocorticoid",
          [D(2024, 11, 10)]),
+        # a course that is over, with no date: its length is its own, its start unknown
+        ("Treated with azathioprine, prednisolone 2 years.", "drug.glucocorticoid", [None]),
         ("Tacrolimus for the last 3 months.", "drug.tacrolimus", [D(2026, 8, 11)]),
     ],
 )

@@ -137,7 +137,12 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     open_ended = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES
                   and _exposure_span(f, timeline)[0] < first
                   and not _exposure_span(f, timeline)[2]]  # fmt: skip
-    courses = [f for f in courses if f not in open_ended]
+    # "Received IV ceftriaxone for 14 days", no date: a course that is over, of a known
+    # length, whose time is not written. It may be last week's or one of 2023; a person
+    # checks, the note's date does not place it in the window.
+    undated = [f for f in courses if f.attrs.get("start_unknown")
+               and f.attrs.get("route") not in _OTHER_ROUTES]  # fmt: skip
+    courses = [f for f in courses if f not in open_ended and not f.attrs.get("start_unknown")]
     given = [f for f in courses if f.attrs.get("route") in _PROVING_ROUTES[route]]
     if given:
         latest = _latest(given, timeline)
@@ -146,13 +151,18 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
                        f"({latest.attrs['route']}) given from "
                        f"{_exposure_span(latest, timeline)[0]}, {span}", [latest],
                        timeline)  # fmt: skip
-    if open_ended:
-        latest = _latest(open_ended, timeline)
-        return _result(criterion, Status.MANUAL,
-                       f"{_label(timeline.vocabulary, latest.concept)} started "
-                       f"{_exposure_span(latest, timeline)[0]} with no end written; whether "
-                       f"it was given {route}ly {span} must be checked by a person",
-                       [latest], timeline)  # fmt: skip
+    # Courses of unknown time in the window, each with what is known of it.
+    for group, known in (
+        (undated, lambda f: f"course of {f.attrs.get('duration_days')} days documented on "
+                            f"{_when(f, timeline)} with no date of its own"),
+        (open_ended, lambda f: f"started {_exposure_span(f, timeline)[0]} with no end written"),
+    ):  # fmt: skip
+        if group:
+            latest = _latest(group, timeline)
+            return _result(criterion, Status.MANUAL,
+                           f"{_label(timeline.vocabulary, latest.concept)} {known(latest)}; "
+                           f"whether it was given {route}ly {span} must be checked by a "
+                           "person", [latest], timeline)  # fmt: skip
     unclear = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES]
     if unclear:
         latest = _latest(unclear, timeline)

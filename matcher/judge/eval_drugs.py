@@ -49,7 +49,14 @@ def _drug_start(finding: Finding, timeline: Timeline) -> dt.date:
     start = finding.attrs.get("start_date")
     if isinstance(start, str):
         start = dt.date.fromisoformat(start)
-    return start or timeline.note_dates.get(finding.note_id) or timeline.as_of
+    seen = timeline.note_dates.get(finding.note_id) or timeline.as_of
+    if start is None and finding.attrs.get("start_unknown") and finding.attrs.get("duration_days"):
+        # "Treated with MMF for 2 years", no date: the course is over and when it ran is
+        # not written, but it began at least its length before the note. That latest start
+        # is what "treated for at least 6 months" may count on; a window ("IV antibiotics
+        # within 4 weeks") must not, and its evaluator leaves such a course to a person.
+        return seen - dt.timedelta(days=int(finding.attrs["duration_days"]))
+    return start or seen
 
 
 def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:

@@ -304,6 +304,15 @@ _EVENT_WORD_BEFORE = re.compile(
     r"till|administered|done|performed|taken|collected|received)\s{1,3}$",
     _I,
 )
+# "03/11-10/11", "3/11 to 10/11": two yearless days joined as one run.
+_YEARLESS_DAY_RANGE = re.compile(
+    r"(?=[0-9])(?<![0-9./\-–])([0-9]{1,2})/([0-9]{1,2})\s{0,2}(?:[-–]|to|till|until)\s{0,2}"
+    r"([0-9]{1,2})/([0-9]{1,2})(?![0-9]|[./][0-9])",
+    _I,
+)
+_NOT_A_DAY_BEFORE = re.compile(
+    r"\b(?:VA|acuity|vision|visual|BP|ratio|score)\b[\s:=]{0,3}(?:[A-Z]{1,3}\s{0,2})?$", _I
+)
 # "on CsA 2021-22", "2018/19": a year range whose second year keeps its last two digits. Only
 # where those cannot be a month ("2009-12" is December 2009).
 _YEAR_RANGE_SHORT = re.compile(
@@ -448,6 +457,25 @@ def _days_after_event_words(
             yield _Candidate(m.start(), m.end(), first, "day", kind="relative")
 
 
+def _yearless_day_ranges(
+    text: str, ref: dt.date, day_first: bool | None
+) -> Iterator[_Candidate]:
+    """ "meropenem 03/11-10/11", "IV ceftriaxone 3/11 to 10/11": a course written as two
+    days with no year, joined as a range. Each end is read in the note's day order (else
+    left, never guessed) as the most recent such day on or before the note; the first must
+    not come after the last and the run is at most a year. Not a visual acuity ("VA
+    6/6-6/9") nor a pressure ("BP 120/80-130/90": no such day)."""
+    for m in _YEARLESS_DAY_RANGE.finditer(text):
+        if _NOT_A_DAY_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        first = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
+        last = _recent_numeric_day(int(m[3]), int(m[4]), ref, day_first)
+        if first is None or last is None:
+            continue
+        if first < last and (last - first).days <= 366:
+            yield _Candidate(m.start(), m.end(), first, "day", last, "range")
+
+
 def _short_year_ranges(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
     """ "2021-22" → 2021 to 2022; "2009-12" is left to the year-month pattern."""
     for m in _YEAR_RANGE_SHORT.finditer(text):
@@ -545,6 +573,7 @@ def _scan_absolute(text: str, lowered: str | None, ref: dt.date | None,
             yield _Candidate(m.start(1), m.end(2), found_day, "day", kind="relative")
     if ref is not None and "/" in text:
         yield from _days_after_event_words(text, ref, day_first)
+        yield from _yearless_day_ranges(text, ref, day_first)
     yield from _short_year_ranges(text, ref)
     for m in _MY.finditer(text):
         month = int(m[1] or m[2])

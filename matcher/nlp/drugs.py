@@ -97,9 +97,13 @@ _STOP_BEFORE = re.compile(
 )
 # "completed 6 doses of IV CTX in 2025", "finished a course of rituximab in March": the
 # verb before the drug says its course is over; a single date then places the whole course.
+# "completed 7 days of IV meropenem on 12/11", "finished a 5-day course of amoxicillin":
+# the course's length may stand before the drug.
 _COURSE_DONE_BEFORE = re.compile(
-    r"\b(?:completed|finished)\s+(?:(?:a|the|her|his|all)\s+)?(?:\w+\s+)?"
-    r"(?:(?:doses?|pulses?|cycles?|infusions?|courses?|treatment|therapy)\s+(?:of|with)\s+)?"
+    r"\b(?:completed|finished)\s+(?:(?:a|the|her|his|all)\s+)?"
+    r"(?:(?:\w+[\s-]?(?:days?|weeks?|wks?|months?)|\w+)\s+)?"
+    r"(?:(?:doses?|pulses?|cycles?|infusions?|courses?|treatment|therapy)\s+(?:of|with)\s+"
+    r"|of\s+)?"
     r"(?:(?:IV|i\.v\.|intravenous|oral|po)\s+)?$",
     re.I,
 )
@@ -454,6 +458,22 @@ def _last_dose_named(ctx: _Context, span: Span, lead_lo: int, item_hi: int) -> b
     return _DOSE_WORD_AFTER.match(ctx.text, span.end_char, item_hi) is not None
 
 
+# Words that say a course with a length is still running at the sentence's time: "on MMF
+# since 2024 for the past 2 years", "currently on prednisolone x 6 months".
+_COURSE_RUNNING = re.compile(
+    r"\b(?:since|currently|current|ongoing|continu\w*|still|now|to\s+date|till\s+date|"
+    r"so\s+far|past|last|previous|preceding|remains?)\b",
+    re.I,
+)
+# Words that say a course was given and is over: "received IV ceftriaxone for 14 days",
+# "treated with IV vancomycin for 3 weeks", "had a 10-day course of cefuroxime".
+_FINISHED_COURSE = re.compile(
+    r"\b(?:received|completed|finished|given|treated\s+with|took|had\s+(?:a|an|the)\s+"
+    r"(?:\S+\s+)?course|course\s+of)\b",
+    re.I,
+)
+
+
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     sentence = ctx.text[lo:hi]
@@ -473,24 +493,36 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         durations = [d for d in durations if d.start not in owned]
     item_lo, item_hi = _drug_item(ctx, span, lo, hi)
     durations = [d for d in durations if _own_duration(ctx, span, item_lo, item_hi, lo, d)]
-    if durations:
-        duration = min(durations, key=lambda d: abs(d.start - rel_end))
-        attrs["duration_days"] = duration.days
-        reference = stop_date or ctx.note_date
-        if start_date is None:
-            start_date = reference - dt.timedelta(days=duration.days)
-        elif stop_date is None and re.search(
-            r"\bfor\b", sentence[duration.start - 6 : duration.start]
-        ):
-            stop_date = start_date + dt.timedelta(days=duration.days)
     item = ctx.text[item_lo:item_hi]
     lead_lo = max(item_lo, span.start_char - 60)
-    if written and start_date and stop_date is None and (
+    # A course that is over, by one date: "completed 6 doses of IV CTX in 2025",
+    # "completed 7 days of meropenem on 12/11": the date is its end (or when it ran).
+    ended_on_date = bool(written and start_date and stop_date is None and (
         _COURSE_DONE_BEFORE.search(ctx.text, lead_lo, span.start_char)
         or _EVENT_OBJECT_BEFORE.search(ctx.text, lead_lo, span.start_char)
         or _last_dose_named(ctx, span, lead_lo, item_hi)
-    ):
-        stop_date = start_date  # a course that is over, by one date: it ran then
+    ))  # fmt: skip
+    if durations:
+        duration = min(durations, key=lambda d: abs(d.start - rel_end))
+        attrs["duration_days"] = duration.days
+        length = dt.timedelta(days=duration.days)
+        running = _COURSE_RUNNING.search(item) or _COURSE_RUNNING.search(duration.text)
+        if start_date is None and stop_date is not None:
+            start_date = stop_date - length  # "for 6 weeks, completed on 30/10"
+        elif start_date is None and not running and _FINISHED_COURSE.search(item):
+            # "received IV ceftriaxone for 14 days", no date: a length is not a date. The
+            # course is over and when it ran is not written; counting it back from the
+            # note would place a 2023 course in this month's window.
+            attrs["start_unknown"] = True
+        elif start_date is None:
+            start_date = ctx.note_date - length  # "on MMF for the past 6 months"
+        elif ended_on_date:
+            start_date, stop_date = start_date - length, start_date
+        elif stop_date is None and not running:
+            # "IV ceftriaxone x14d (Mar 2023)": the date is the course's, the length ends it.
+            stop_date = start_date + length
+    elif ended_on_date:
+        stop_date = start_date
     regimen = _REGIMEN.search(ctx.text, span.end_char, item_hi) or _REGIMEN.search(
         ctx.text, item_lo, span.start_char
     )
