@@ -32,15 +32,19 @@ _RESULT_COLUMNS = (
     ("refresh_json", "TEXT"),
 )
 
-_BUMP = ("INSERT INTO patient_versions (patient_id, version) VALUES ({who}.patient_id, 1) "
-         "ON CONFLICT (patient_id) DO UPDATE SET version = version + 1;")
+_BUMP = ("INSERT INTO patient_versions (patient_id, version) SELECT {who}.patient_id, 1 "
+         "WHERE {when} ON CONFLICT (patient_id) DO UPDATE SET version = version + 1;")
 
-# (table, event, whose version): an UPDATE bumps the old and the new patient (a note moved
-# from one patient to another changes both records).
+# (table, event, [(whose version, when)]): an UPDATE bumps the new patient, and the old one
+# too when they differ (a note moved from one patient to another changes both records).
 _TRIGGERS = tuple(
-    (table, event, whose)
+    (table, event, bumps)
     for table in ("patients", "notes", "findings")
-    for event, whose in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+    for event, bumps in (
+        ("INSERT", (("NEW", "1"),)),
+        ("UPDATE", (("NEW", "1"), ("OLD", "OLD.patient_id IS NOT NEW.patient_id"))),
+        ("DELETE", (("OLD", "1"),)),
+    )
 )
 
 
@@ -48,8 +52,8 @@ def create(db: Database) -> None:
     """Migration 8: the table, the triggers and the columns above (idempotent)."""
     db.execute("CREATE TABLE IF NOT EXISTS patient_versions ("
                "patient_id TEXT PRIMARY KEY, version INTEGER NOT NULL)")
-    for table, event, whose in _TRIGGERS:
-        body = " ".join(_BUMP.format(who=who) for who in whose)
+    for table, event, bumps in _TRIGGERS:
+        body = " ".join(_BUMP.format(who=who, when=when) for who, when in bumps)
         db.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_version "
                    f"AFTER {event} ON {table} BEGIN {body} END")
     have = {r[1] for r in db.execute("PRAGMA table_info(results)").fetchall()}
