@@ -206,18 +206,32 @@ def vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
     return hashlib.sha256(vocabulary_text(vocabulary).encode("utf-8")).hexdigest()
 
 
-def evaluator_version() -> str:
-    """A digest of what judges a patient besides the trial and the findings: the judging
-    code (matcher/judge, matcher/model.py) and the run's vocabulary. A stored result is
-    carried forward only into a night of the same evaluator (a new matcher release, or a
-    concept added to the vocabulary, re-evaluates everyone). 16 hex digits."""
+def _judge_code_digest() -> str:
+    """sha256 of the judging code's files (matcher/judge, matcher/model.py)."""
     import matcher.judge
     import matcher.model
 
-    sha = hashlib.sha256(vocabulary_fingerprint(run_vocabulary()).encode())
+    sha = hashlib.sha256()
     judge = Path(matcher.judge.__file__).parent
     for path in [*sorted(judge.glob("*.py")), Path(matcher.model.__file__)]:
         sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+# Read when this module is imported, right after the judging code it imports: the digest
+# of the code this process runs. Read at evaluation time instead, a release installed
+# during a run would give results of the old code the new code's version, and the next
+# night would carry them forward as if the new code had computed them.
+JUDGE_CODE = _judge_code_digest()
+
+
+def evaluator_version() -> str:
+    """A digest of what judges a patient besides the trial and the findings: the judging
+    code this process runs (JUDGE_CODE) and the run's vocabulary. A stored result is
+    carried forward only into a night of the same evaluator (a new matcher release, or a
+    concept added to the vocabulary, re-evaluates everyone). 16 hex digits."""
+    sha = hashlib.sha256(vocabulary_fingerprint(run_vocabulary()).encode())
+    sha.update(JUDGE_CODE.encode())
     return sha.hexdigest()[:16]
 
 
@@ -260,14 +274,21 @@ def run_parser(model_path: str | Path | None, fingerprint: str | None = None) ->
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model_path: str | None, parent: int, vocabulary: str) -> None:
+def _init_worker(model_path: str | None, parent: int, vocabulary: str,
+                 judge_code: str | None = None) -> None:
     """`vocabulary`: the fingerprint of the parent's vocabulary, which this worker's must
-    equal (run_vocabulary)."""
+    equal (run_vocabulary); `judge_code`: the parent's JUDGE_CODE, which this worker's
+    must equal (a worker started after a release was installed runs other code)."""
     # The parent's pid comes from the parent: a parent killed while this worker was still
     # starting would make os.getppid() here already answer 1, and the watch never end.
     _exit_with_parent(parent)
 
     try:
+        if judge_code is not None and judge_code != JUDGE_CODE:
+            raise ModelError("this worker's judging code is not the run's",
+                             file="matcher/judge", received=JUDGE_CODE[:12],
+                             expected=f"{judge_code[:12]}, the code of the job's parent "
+                             "process: the same matcher package in every worker")
         _WORKER["parser"] = run_parser(model_path, vocabulary)
     except MatcherError as exc:
         # Raised from here it would only break the pool ("a process in the process pool
@@ -355,7 +376,7 @@ class EmbeddedEngine:
                 mp_context=get_context("spawn"),
                 initializer=_init_worker,
                 initargs=(self.model_path, os.getpid(),
-                          vocabulary_fingerprint(run_vocabulary())),
+                          vocabulary_fingerprint(run_vocabulary()), JUDGE_CODE),
             )
         return self._pool
 
