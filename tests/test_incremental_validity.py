@@ -92,6 +92,21 @@ def test_holds_until_is_the_first_as_of_on_which_the_result_can_differ(
         assert judged(criterion, findings, birth, holds_until) != now, case
 
 
+def test_the_judges_age_in_years_counts_as_the_nlp_layers_does():
+    import random
+
+    from matcher.judge.demographics import completed_years
+    from matcher.nlp.dates import completed_years as nlp_completed_years
+
+    rng = random.Random(17)
+    days = [D(2000, 2, 29), D(2001, 2, 28), D(2001, 3, 1), D(2004, 2, 29)] + [
+        D(1920, 1, 1) + dt.timedelta(days=rng.randrange(40_000)) for _ in range(3_000)]
+    for birth in days[:60]:
+        for on in days:
+            if on >= birth:
+                assert completed_years(birth, on) == nlp_completed_years(birth, on), (birth, on)
+
+
 def test_a_read_the_tracker_cannot_follow_holds_for_that_as_of_only():
     # The as-of printed, divided, hashed: each could change any day.
     for use in (str, lambda d: (d - D(2026, 1, 1)).days / 7, hash, lambda d: d.toordinal()):

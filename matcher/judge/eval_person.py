@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from matcher.judge.demographics import completed_years
 from matcher.judge.eval_common import (
     _latest,
     _result,
@@ -20,7 +21,6 @@ from matcher.model import (
     Status,
     UnknownCause,
 )
-from matcher.nlp.dates import completed_years
 
 
 def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:

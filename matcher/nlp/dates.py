@@ -83,14 +83,7 @@ class DurationMention:
 def completed_years(birth: dt.date, on: dt.date) -> int:
     """Age in completed years: born 2012-09-02, on 2026-09-01 is 13, on 2026-09-02 is 14
     (a child turns a year older on the birthday, not in the birth month)."""
-    year = on.year
-    try:
-        birthday = dt.date(year, birth.month, birth.day)
-    except ValueError:  # born 29 February, a common year: older from 1 March
-        birthday = dt.date(year, 3, 1)
-    # A comparison of dates, not of (month, day) pairs, so that an as-of that notes what
-    # it is compared with (matcher.judge.validity) knows the age holds until the birthday.
-    return year - birth.year - (on < birthday)
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def resolve_partial(year: int, month: int | None = None, day: int | None = None) -> dt.date:
