@@ -511,6 +511,8 @@ def store_ranking(
     model_version: str | None = None,
     pipeline_version: str | None = None,
     on_rows: Any = None,
+    evaluator_version: str | None = None,
+    findings_versions: Mapping[str, int] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Store the rankings of `trials` at `as_of` from `rows` (judge.ranking.ResultRow, any
     order, one per trial and patient, streamed): the one path by which `matcher match`,
@@ -521,9 +523,13 @@ def store_ranking(
     order of ranking.rank, P(eligible) included) and its result set is marked finished,
     which is when a page starts reading it. A crash before that leaves an unfinished set
     no page reads. `on_rows(n)` is told of each batch stored (progress). Returns each
-    trial's counts by patient status."""
+    trial's counts by patient status.
+
+    Each row records its patient's findings version (`findings_versions`, else read here
+    before any row is: a write during the run leaves the row older, so the next nightly
+    run evaluates it again) and the set its `evaluator_version` (issue 17)."""
     from matcher.judge.ranking import rank_order
-    from matcher.store import result_tables
+    from matcher.store import incremental_tables, result_tables
     from matcher.store.web_tables import data_version
 
     versions = dict(protocol_versions or {})
@@ -532,10 +538,13 @@ def store_ranking(
     with store.transaction():
         # The data version before reading: a write during the run makes the set stale.
         seen = data_version(db)
+        if findings_versions is None:
+            findings_versions = incremental_tables.patient_versions(db)
         for trial in trials:
             result_tables.begin_set(db, run_id, trial.trial_id, trial_digest(trial),
                                     versions.get(trial.trial_id), day, seen,
-                                    pipeline_version, model_version, _stamp())
+                                    pipeline_version, model_version, _stamp(),
+                                    evaluator_version)
     keys: dict[str, list[tuple[str, str, int, float, float | None]]] = {
         t.trial_id: [] for t in trials}
     batch: list[Any] = []
@@ -543,7 +552,8 @@ def store_ranking(
     def flush() -> None:
         digests = result_tables.record_digests(db, sorted({r.patient_id for r in batch}))
         with store.transaction():
-            result_tables.insert_rows(db, run_id, day, batch, versions, digests)
+            result_tables.insert_rows(db, run_id, day, batch, versions, digests,
+                                      findings_versions)
         if on_rows is not None:
             on_rows(len(batch))
         batch.clear()

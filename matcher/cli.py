@@ -757,6 +757,11 @@ def model_build(out: Path | None) -> None:
     is_flag=True,
     help="Evaluate every stored trial, not only those approved and recruiting.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Evaluate every patient for every trial, carrying no earlier result forward.",
+)
 @DB_OPTION
 @AS_OF_OPTION
 @click.option(
@@ -804,6 +809,7 @@ def nightly(
     sources: tuple[Path, ...],
     trials_path: Path | None,
     all_trials: bool,
+    full: bool,
     db: str | None,
     as_of: dt.date | None,
     report_dir: Path,
@@ -857,6 +863,7 @@ def nightly(
             workers=workers,
             all_trials=all_trials,
             digest_dir=digest_dir,
+            full=full,
         )
     except KeyboardInterrupt as exc:
         click.echo("nightly: interrupted; the next run redoes this one", err=True)

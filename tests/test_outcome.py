@@ -72,7 +72,7 @@ def test_an_ineligible_patient_has_a_fails_chip_per_failing_criterion_in_the_not
         _r(_c("inc-3", kind="score", concept="score.ecog"), Status.NOT_MET,
            "ECOG performance status 3 on 2026-11-02 (needs 0 to 2)", "ECOG 3"),
         _r(_c("inc-4", kind="age"), Status.NOT_MET,
-           "age 19 at 2026-11-20 (structured birth date 2007-07-22)"),
+           "age 19 at the as-of date (structured birth date 2007-07-22)"),
         _r(_c("exc-2", "exclusion", "drug_exposure"), Status.NOT_MET, "no rituximab documented"),
         _r(_c("inc-2"), Status.UNKNOWN, "no CD19 flow cytometry result documented",
            cause=UnknownCause.ABSENT),

@@ -22,21 +22,25 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import json
 import logging
 import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
 from matcher.errors import MatcherError, ModelError
 from matcher.judge.demographics import patient_age
-from matcher.judge.ranking import ResultRow
+from matcher.judge.eligibility import aged_features, feature_names, steady_features
+from matcher.judge.ranking import ResultRow, score_at, score_parts
 from matcher.judge.stored_row import result_row
+from matcher.judge.validity import Validity
 from matcher.model import Finding, Note, Trial
 from matcher.nlp.vocab import Vocabulary
 
@@ -57,10 +61,12 @@ class Engine(Protocol):
         ...
 
     def evaluate(
-        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None,
+        wanted: Mapping[str, Collection[str]] | None = None,
     ) -> Iterator[ResultRow]:
         """A row per (trial, patient) for every patient in the database (`model`: the
-        eligibility model whose probability each row carries, None for none)."""
+        eligibility model whose probability each row carries, None for none); with
+        `wanted`, only for the patients it names per trial id (an incremental night)."""
         ...
 
     def close(self) -> None: ...
@@ -96,25 +102,61 @@ def evaluate_records(
     trials: Sequence[Trial],
     as_of: dt.date,
     model: Any = None,
+    wanted: Mapping[str, Collection[str]] | None = None,
 ) -> list[ResultRow]:
     """Each patient's stored row for each trial: statuses, why chips, age, and with an
     eligibility `model` its probability (what orders patients inside a status group, as
-    `matcher match` and the web app order them)."""
+    `matcher match` and the web app order them). `wanted`: per trial id, the patients to
+    evaluate (an incremental night); None: every patient for every trial.
+
+    The evaluator reads a tracked as-of (matcher.judge.validity), so each row says until
+    when it holds, and carries what recomputes its score and probability later
+    (refresh_json): an incremental night carries it forward instead of evaluating again."""
     from matcher import api
 
     rows = []
     for patient, findings, note_dates in records:
-        age = patient_age(patient, findings, note_dates, as_of)
+        age_read = Validity(as_of)
+        age = patient_age(patient, findings, note_dates, age_read.date())
         for trial in trials:
-            result = api.evaluate_patient(trial, patient, findings, note_dates, as_of)
-            p = (model.predict_result(result, findings, note_dates, as_of)
-                 if model is not None else None)
-            rows.append(result_row(trial.trial_id, result, as_of, p, age, patient.sex))
+            if wanted is not None and patient.patient_id not in wanted.get(trial.trial_id, ()):
+                continue
+            read = Validity(as_of)
+            read.join(age_read)
+            result = api.evaluate_patient(trial, patient, findings, note_dates, read.date())
+            steady, anchors = steady_features(result, findings, note_dates, read.date())
+            p = model.predict(aged_features(steady, anchors, as_of)) if model is not None else None
+            row = result_row(trial.trial_id, result, read.date(), p, age, patient.sex)
+            base, newest = score_parts(result.status, result.results)
+            refresh = {
+                "score": [base, newest.isoformat() if newest else None],
+                "features": {k: v for k, v in steady.items() if v},
+                "anchors": [a.isoformat() if a else None for a in anchors],
+            }
+            until = read.holds_until
+            rows.append(replace(row, holds_until=until.isoformat() if until else None,
+                                refresh_json=json.dumps(refresh, sort_keys=True)))
     return rows
 
 
+def refreshed_score_and_p(refresh_json: str, as_of: dt.date, model: Any) -> tuple[float, Any]:
+    """A carried-forward row's score and P(eligible) at `as_of`, from its refresh_json:
+    the same numbers evaluate_records would compute tonight (recency and ages of evidence
+    are the only parts of them that read the as-of once the verdict holds)."""
+    refresh = json.loads(refresh_json)
+    base, newest = refresh["score"]
+    score = score_at(base, dt.date.fromisoformat(newest) if newest else None, as_of)
+    if model is None:
+        return score, None
+    values = dict.fromkeys(feature_names(), 0.0)
+    values.update(refresh["features"])
+    anchors = [dt.date.fromisoformat(a) if a else None for a in refresh["anchors"]]
+    return score, model.predict(aged_features(values, anchors, as_of))
+
+
 def evaluate_in_process(
-    db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
+    db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None,
+    wanted: Mapping[str, Collection[str]] | None = None,
 ) -> Iterator[ResultRow]:
     """Every patient's rows, evaluated in this process EVAL_TASK patients at a time (memory
     stays flat), on one connection closed at the end: the one-worker engine, and the web
@@ -122,8 +164,18 @@ def evaluate_in_process(
     from matcher.store import Store
 
     with Store(db_path) as store:
-        for batch in batched(store.iter_patient_records(EVAL_TASK), EVAL_TASK):
-            yield from evaluate_records(batch, trials, as_of, model)
+        if wanted is None:
+            records = store.iter_patient_records(EVAL_TASK)
+        else:
+            records = (record for ids in batched(wanted_patients(wanted), EVAL_TASK)
+                       for record in store.patient_records_of(ids))
+        for batch in batched(records, EVAL_TASK):
+            yield from evaluate_records(batch, trials, as_of, model, wanted)
+
+
+def wanted_patients(wanted: Mapping[str, Collection[str]]) -> list[str]:
+    """Every patient some trial wants evaluated, in id order."""
+    return sorted(set().union(*wanted.values())) if wanted else []
 
 
 def evaluate_range(
@@ -135,6 +187,15 @@ def evaluate_range(
     return evaluate_records(store.patient_records(first, last), trials, as_of, model)
 
 
+def evaluate_wanted(
+    db_path: Path, ids: list[str], trials: Sequence[Trial], as_of: dt.date, model: Any,
+    wanted: Mapping[str, Collection[str]],
+) -> list[ResultRow]:
+    """The rows an incremental night wants of the patients `ids` (a worker's task)."""
+    store = _worker_store(db_path)
+    return evaluate_records(store.patient_records_of(ids), trials, as_of, model, wanted)
+
+
 def vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
     """sha256 of `vocabulary` as a saved pipeline carries it (concepts.jsonl): how a job's
     parent names its vocabulary to worker processes, which each load their own copy and
@@ -143,6 +204,35 @@ def vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
     from matcher.nlp.extract import vocabulary_text
 
     return hashlib.sha256(vocabulary_text(vocabulary).encode("utf-8")).hexdigest()
+
+
+def _judge_code_digest() -> str:
+    """sha256 of the judging code's files (matcher/judge, matcher/model.py)."""
+    import matcher.judge
+    import matcher.model
+
+    sha = hashlib.sha256()
+    judge = Path(matcher.judge.__file__).parent
+    for path in [*sorted(judge.glob("*.py")), Path(matcher.model.__file__)]:
+        sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+# Read when this module is imported, right after the judging code it imports: the digest
+# of the code this process runs. Read at evaluation time instead, a release installed
+# during a run would give results of the old code the new code's version, and the next
+# night would carry them forward as if the new code had computed them.
+JUDGE_CODE = _judge_code_digest()
+
+
+def evaluator_version() -> str:
+    """A digest of what judges a patient besides the trial and the findings: the judging
+    code this process runs (JUDGE_CODE) and the run's vocabulary. A stored result is
+    carried forward only into a night of the same evaluator (a new matcher release, or a
+    concept added to the vocabulary, re-evaluates everyone). 16 hex digits."""
+    sha = hashlib.sha256(vocabulary_fingerprint(run_vocabulary()).encode())
+    sha.update(JUDGE_CODE.encode())
+    return sha.hexdigest()[:16]
 
 
 def run_vocabulary(fingerprint: str | None = None) -> Vocabulary:
@@ -184,14 +274,21 @@ def run_parser(model_path: str | Path | None, fingerprint: str | None = None) ->
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model_path: str | None, parent: int, vocabulary: str) -> None:
+def _init_worker(model_path: str | None, parent: int, vocabulary: str,
+                 judge_code: str | None = None) -> None:
     """`vocabulary`: the fingerprint of the parent's vocabulary, which this worker's must
-    equal (run_vocabulary)."""
+    equal (run_vocabulary); `judge_code`: the parent's JUDGE_CODE, which this worker's
+    must equal (a worker started after a release was installed runs other code)."""
     # The parent's pid comes from the parent: a parent killed while this worker was still
     # starting would make os.getppid() here already answer 1, and the watch never end.
     _exit_with_parent(parent)
 
     try:
+        if judge_code is not None and judge_code != JUDGE_CODE:
+            raise ModelError("this worker's judging code is not the run's",
+                             file="matcher/judge", received=JUDGE_CODE[:12],
+                             expected=f"{judge_code[:12]}, the code of the job's parent "
+                             "process: the same matcher package in every worker")
         _WORKER["parser"] = run_parser(model_path, vocabulary)
     except MatcherError as exc:
         # Raised from here it would only break the pool ("a process in the process pool
@@ -279,7 +376,7 @@ class EmbeddedEngine:
                 mp_context=get_context("spawn"),
                 initializer=_init_worker,
                 initargs=(self.model_path, os.getpid(),
-                          vocabulary_fingerprint(run_vocabulary())),
+                          vocabulary_fingerprint(run_vocabulary()), JUDGE_CODE),
             )
         return self._pool
 
@@ -297,17 +394,28 @@ class EmbeddedEngine:
             yield from zip(batch, parsed, strict=True)
 
     def evaluate(
-        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None,
+        wanted: Mapping[str, Collection[str]] | None = None,
     ) -> Iterator[ResultRow]:
         from matcher.store import Store
 
         trials = list(trials)
         if self.workers == 1:
-            yield from evaluate_in_process(db_path, trials, as_of, model)
+            yield from evaluate_in_process(db_path, trials, as_of, model, wanted)
+            return
+        pool = self._executor()
+        if wanted is not None:
+            # Only the trials' wanted sets travel to the workers, each task's own share.
+            wanted_tasks = (
+                (None, (db_path, ids, trials, as_of, model,
+                        {t: frozenset(ids).intersection(p) for t, p in wanted.items()}))
+                for ids in batched(wanted_patients(wanted), EVAL_TASK))
+            for _, rows in _bounded_map(pool, _star_evaluate_wanted, wanted_tasks,
+                                        self.workers):
+                yield from rows
             return
         with Store(db_path) as store:
             ranges = list(store.patient_id_ranges(EVAL_TASK))
-        pool = self._executor()
         tasks = ((None, (db_path, first, last, trials, as_of, model)) for first, last in ranges)
         for _, rows in _bounded_map(pool, _star_evaluate_range, tasks, self.workers):
             yield from rows
@@ -321,6 +429,11 @@ class EmbeddedEngine:
 def _star_evaluate_range(args: tuple) -> list[ResultRow]:
     _worker_ready()
     return evaluate_range(*args)
+
+
+def _star_evaluate_wanted(args: tuple) -> list[ResultRow]:
+    _worker_ready()
+    return evaluate_wanted(*args)
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -43,7 +44,8 @@ from matcher.interchange.load import load_items
 from matcher.interchange.omop import codes_from_vocabulary, find_tables, is_omop, read_omop
 from matcher.interchange.omop_map import load_concept_map
 from matcher.jobs.digest import write_atomic, write_digest
-from matcher.jobs.engine import EmbeddedEngine, Engine
+from matcher.jobs.engine import EmbeddedEngine, Engine, evaluator_version, refreshed_score_and_p
+from matcher.judge.ranking import ResultRow
 from matcher.model import Finding, Note, Trial
 from matcher.store import DEFAULT_DB, Store
 from matcher.store.changes import STATUSES, trial_changes
@@ -84,6 +86,8 @@ class TrialReport:
     new_candidates: list[dict[str, Any]] = field(default_factory=list)
     status_changes: list[dict[str, Any]] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)  # eligible + possible now
+    # Results evaluated tonight by reason (REEVALUATION_REASONS) and "carried" forward.
+    evaluation: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,6 +123,9 @@ class NightlyReport:
     # ("timeline", "unmapped", "undated"), "values_left_out", "skipped" (entered-in-error,
     # resource types not read).
     coded: dict[str, int] = field(default_factory=dict)
+    # Per trial id: results evaluated tonight by reason, and carried forward (issue 17).
+    evaluation: dict[str, dict[str, int]] = field(default_factory=dict)
+    full: bool = False  # --full: nothing carried forward
 
     @property
     def rejected(self) -> int:
@@ -141,6 +148,7 @@ class NightlyReport:
             "rejected": self.rejected,
             "new_rejects": self.new_rejects,
             "patients": self.patients,
+            "evaluation": self.evaluation_totals(),
             **({"coded": dict(self.coded)} if self.coded else {}),
             "trials": {
                 t.trial_id: {
@@ -151,6 +159,13 @@ class NightlyReport:
                 for t in self.trials
             },
         }
+
+    def evaluation_totals(self) -> dict[str, int]:
+        """Results evaluated tonight by reason, and carried forward, over every trial."""
+        totals: Counter[str] = Counter()
+        for counts in self.evaluation.values():
+            totals.update(counts)
+        return {k: totals[k] for k in (*REEVALUATION_REASONS, "carried")}
 
     @property
     def unreviewed_trials(self) -> list[TrialReport]:
@@ -164,6 +179,7 @@ class NightlyReport:
              "protocol_version": t.protocol_version} for t in self.unreviewed_trials
         ]
         data["rejected"] = self.rejected
+        data["evaluation_totals"] = self.evaluation_totals()
         data["parse_rate"] = round(self.parse_rate, 1)
         data["parse_seconds"] = round(self.parse_seconds, 3)
         return data
@@ -463,6 +479,7 @@ def run_nightly(
     workers: int | None = None,
     all_trials: bool = False,
     digest_dir: str | Path | None = None,
+    full: bool = False,
 ) -> NightlyReport:
     """One nightly run; see the module docstring. Raises ConfigurationError (nothing
     written) or LockHeldError (another run holds the database).
@@ -472,7 +489,8 @@ def run_nightly(
     recruiting (`all_trials`: every stored trial). `engine` does the parsing and evaluation
     (default: an EmbeddedEngine with `workers` processes, one per core); `note_parser` runs
     in this process instead (tests). `digest_dir`: write the changes digest there too
-    (matcher.jobs.digest)."""
+    (matcher.jobs.digest). `full`: every patient is evaluated for every trial, no earlier
+    result carried forward (see _evaluate)."""
     clock = time.monotonic()
     plan = plan_run(sources, trials, db_path, report_dir, all_trials, digest_dir)
     as_of = as_of or dt.date.today()
@@ -483,7 +501,7 @@ def run_nightly(
             engine = EmbeddedEngine(workers=workers, parser=note_parser)
         store = Store(plan.db)
         try:
-            report = _run(store, plan, as_of, engine, shown, clock)
+            report = _run(store, plan, as_of, engine, shown, clock, full)
         finally:
             store.close()
             if owned:
@@ -492,7 +510,8 @@ def run_nightly(
 
 
 def _run(
-    store: Store, plan: Plan, as_of: dt.date, engine: Engine, shown: _Progress, clock: float
+    store: Store, plan: Plan, as_of: dt.date, engine: Engine, shown: _Progress, clock: float,
+    full: bool = False,
 ) -> NightlyReport:
     interrupted = store.abandon_unfinished_runs()
     if interrupted:
@@ -515,6 +534,7 @@ def _run(
         source_files=[file_label(p) for p in plan.files],
         trial_files=[file_label(p) for p in plan.trial_files],
         interrupted_runs=interrupted,
+        full=full,
     )
     log.info(
         "nightly run %d as of %s: %d source file(s), %d trial(s), pipeline %s, engine %s",
@@ -530,7 +550,7 @@ def _run(
         tonight = _trials_to_evaluate(store, plan.all_trials, report)
         _load(store, plan, report)
         _parse(store, engine, report, shown)
-        _evaluate(store, engine, plan, tonight, as_of, report, previous, shown)
+        _evaluate(store, engine, plan, tonight, as_of, report, previous, shown, full)
         report.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         if plan.digest_dir is not None:  # before the report, which names it
             _write_digest(store, plan.digest_dir, run_id, previous, report)
@@ -804,32 +824,125 @@ def _evaluate(
     report: NightlyReport,
     previous: dict[str, Any] | None,
     shown: _Progress,
+    full: bool = False,
 ) -> None:
     """Results are written in batches as the engine yields them (memory stays flat at
     100k patients); ranks are set once every patient of a trial has a result, from a
-    small key per patient."""
+    small key per patient.
+
+    Incremental (issue 17): a patient is evaluated again for a trial only when the trial's
+    last nightly set cannot be built on (another protocol version or reading, pipeline,
+    eligibility model or evaluator, or a later as-of), when the patient's findings version
+    changed (or the patient is new), or when the stored result's validity ended
+    (holds_until <= tonight's as-of); every other result is carried forward, its score
+    and P(eligible) recomputed for tonight from refresh_json (no criteria decoded, nobody
+    evaluated). `full`: everyone is evaluated."""
+    from matcher import api
+    from matcher.store import incremental_tables
+
     began = time.monotonic()
     protocols = _protocols(store, tonight)
     trials = [protocols[t.trial_id].trial for t in tonight]
     versions = {t.trial_id: protocols[t.trial_id].version for t in tonight}
-    report.patients = store.count_patients()
-    log.info("evaluate: %d trial(s) x %d patient(s)", len(trials), report.patients)
-    from matcher import api
-
     # The eligibility model orders patients inside a status group, as `matcher match` and
     # the web app order them (the pages read what this run stores).
     model = api.eligibility_model()
+    model_version = model.version if model else None
+    evaluator = evaluator_version()
+    # Read before anything is evaluated: a write from now on leaves rows older.
+    with store.transaction():
+        findings_versions = incremental_tables.patient_versions(store.db)
+    report.patients = len(findings_versions)
+    wanted: dict[str, list[str]] = {}
+    carried: dict[str, tuple[int, list[str]]] = {}  # trial id -> (earlier run, patients)
+    reasons: dict[str, dict[str, str]] = {}  # trial id -> patient id -> why evaluated
+    for trial in trials:
+        kept = None if full else _earlier_set(store, trial, versions, as_of, engine.version,
+                                              model_version, evaluator)
+        counts = dict.fromkeys(REEVALUATION_REASONS, 0)
+        if kept is None:
+            wanted[trial.trial_id] = sorted(findings_versions)
+            reason = "full" if full else "trial"
+            counts[reason] = len(findings_versions)
+            counts["carried"] = 0
+            reasons[trial.trial_id] = dict.fromkeys(findings_versions, reason)
+        else:
+            split = incremental_tables.classify(store.db, kept, trial.trial_id,
+                                                as_of.isoformat(), findings_versions)
+            wanted[trial.trial_id] = sorted(split[incremental_tables.FINDINGS]
+                                            + split[incremental_tables.EXPIRED])
+            carried[trial.trial_id] = (kept, split[incremental_tables.CARRY])
+            counts["findings"] = len(split[incremental_tables.FINDINGS])
+            counts["expired"] = len(split[incremental_tables.EXPIRED])
+            counts["carried"] = len(split[incremental_tables.CARRY])
+            reasons[trial.trial_id] = {
+                **dict.fromkeys(split[incremental_tables.FINDINGS], "findings"),
+                **dict.fromkeys(split[incremental_tables.EXPIRED], "expired")}
+        report.evaluation[trial.trial_id] = counts
+    evaluated = sum(len(p) for p in wanted.values())
+    log.info("evaluate: %d trial(s) x %d patient(s): %d result(s) to evaluate, %d carried "
+             "forward", len(trials), report.patients, evaluated,
+             sum(len(p) for _, p in carried.values()))
+    everyone = all(len(p) == report.patients for p in wanted.values())
+    rows = itertools.chain(
+        engine.evaluate(plan.db, trials, as_of, model,
+                        None if everyone else {t: frozenset(p) for t, p in wanted.items()}),
+        _carried_rows(store, carried, as_of, model))
     with shown.bar(report.patients * len(trials), "result", "evaluate") as advance:
-        api.store_ranking(store, report.run_id, trials, as_of,
-                          engine.evaluate(plan.db, trials, as_of, model), versions,
-                          model_version=model.version if model else None,
-                          pipeline_version=engine.version, on_rows=advance)
+        api.store_ranking(store, report.run_id, trials, as_of, rows, versions,
+                          model_version=model_version, pipeline_version=engine.version,
+                          on_rows=advance, evaluator_version=evaluator,
+                          findings_versions=findings_versions)
     for trial in trials:
         compared = _compare(store, trial, report.run_id, previous)
         compared.protocol_version = versions[trial.trial_id]
         compared.unreviewed = len(protocols[trial.trial_id].unreviewed)
+        compared.evaluation = report.evaluation[trial.trial_id]
+        why = reasons[trial.trial_id]
+        for row in compared.candidates:
+            row["evaluated"] = why.get(row["patient_id"], "carried")
         report.trials.append(compared)
     log.info("evaluate: done in %.1fs", time.monotonic() - began)
+
+
+# Why a result was evaluated tonight (the report counts each, and those carried forward):
+# "trial": the trial's last nightly set cannot be built on (none yet, another protocol
+# version or reading, NLP pipeline, eligibility model or evaluator, an earlier as-of);
+# "findings": the patient's findings version changed, or the patient is new; "expired":
+# the stored result's validity ended (a finding left a window, a birthday); "full": --full.
+REEVALUATION_REASONS = ("trial", "findings", "expired", "full")
+
+
+def _earlier_set(store: Store, trial: Trial, versions: dict[str, int | None], as_of: dt.date,
+                 pipeline: str, model_version: str | None, evaluator: str) -> int | None:
+    """The run id of the trial's last nightly set that tonight can build on, or None."""
+    from matcher import api
+    from matcher.store import incremental_tables
+
+    kept = incremental_tables.last_nightly_set(store.db, trial.trial_id)
+    if kept is None:
+        return None
+    same = (kept["trial_digest"] == api.trial_digest(trial)
+            and kept["protocol_version"] == versions[trial.trial_id]
+            and kept["pipeline_version"] == pipeline
+            and kept["model_version"] == model_version
+            and kept["evaluator_version"] == evaluator
+            and kept["as_of"] <= as_of.isoformat())
+    return kept["run_id"] if same else None
+
+
+def _carried_rows(store: Store, carried: dict[str, tuple[int, list[str]]], as_of: dt.date,
+                  model: Any) -> Iterator[ResultRow]:
+    """The rows carried forward into tonight: an earlier set's, with tonight's score and
+    P(eligible) (engine.refreshed_score_and_p); read 900 patients at a time."""
+    from matcher.store import incremental_tables
+
+    for trial_id, (run_id, patient_ids) in carried.items():
+        for i in range(0, len(patient_ids), 900):
+            for row in incremental_tables.carried_rows(store.db, run_id, trial_id,
+                                                       patient_ids[i: i + 900]):
+                score, p = refreshed_score_and_p(row["refresh_json"], as_of, model)
+                yield ResultRow(trial_id=trial_id, score=score, p_eligible=p, **row)
 
 
 def _protocols(store: Store, trials: Sequence[Trial]) -> dict[str, Any]:
@@ -962,6 +1075,8 @@ def render_markdown(report: NightlyReport) -> str:
             "run): " + ", ".join(report.parse_failed)
         )
     out.append(f"- {report.patients} patient(s), {len(report.trials)} trial(s)")
+    out += ["", "## Evaluation", "", evaluation_sentence(report.evaluation_totals(),
+                                                         report.full)]
     out += _trial_table(
         "Trials not evaluated", "Stored trials that are not approved or not recruiting "
         "(`matcher nightly --all-trials` includes them).", "| trial | why |\n|---|---|",
@@ -981,6 +1096,8 @@ def render_markdown(report: NightlyReport) -> str:
         out.append("| eligible | possible | ineligible |")
         out.append("|---:|---:|---:|")
         out.append(" | ".join(["", *(str(t.counts[s]) for s in STATUSES), ""]).strip())
+        if t.evaluation:
+            out += ["", evaluation_sentence(t.evaluation, report.full)]
         if t.compared_with_run is None and report.previous_run is not None:
             out += ["", "First run with this trial: every candidate is new."]
         out += ["", f"### New candidates ({len(t.new_candidates)})", ""]
@@ -1022,6 +1139,22 @@ def render_markdown(report: NightlyReport) -> str:
     return "\n".join(out) + "\n"
 
 
+def evaluation_sentence(counts: dict[str, int], full: bool = False) -> str:
+    """"12 result(s) evaluated (2 of a trial with a new protocol ..., 7 of patients with
+    new or changed findings, 3 whose validity ended); 9,988 carried forward." """
+    parts = [f"{counts.get(reason, 0)} {words}" for reason, words in (
+        ("trial", "of a trial with no earlier nightly result to build on, or a new protocol "
+         "version, reading, NLP pipeline, eligibility model or evaluator"),
+        ("findings", "of patients with new or changed findings"),
+        ("expired", "whose validity ended (a finding left a window, a birthday)"),
+        ("full", "because of --full"),
+    ) if counts.get(reason, 0) or (reason == "full" and full)]
+    evaluated = sum(counts.get(reason, 0) for reason in REEVALUATION_REASONS)
+    return (f"{evaluated} result(s) evaluated" + (f" ({'; '.join(parts)})" if parts else "")
+            + f"; {counts.get('carried', 0)} carried forward unchanged (score and "
+            "P(eligible) recomputed for the as-of).")
+
+
 def _trial_table(heading: str, intro: str, header: str, rows: list[str]) -> list[str]:
     """A report section listing trials ("## Trials not evaluated (2)", a sentence, a
     table), or nothing when there are no rows."""
@@ -1043,6 +1176,7 @@ CSV_COLUMNS = (
     "status",
     "score",
     "previous_status",
+    "evaluated",  # why evaluated tonight (REEVALUATION_REASONS), or "carried" forward
     "change",
 )
 
@@ -1066,6 +1200,7 @@ def render_csv(report: NightlyReport) -> str:
                     c["status"],
                     c["score"],
                     c["previous_status"] or "",
+                    c.get("evaluated", ""),
                     change,
                 ]
             )
@@ -1086,6 +1221,12 @@ def summary_lines(report: NightlyReport) -> list[str]:
         f"parsed {report.parsed}; rejected {report.rejected} ({report.new_rejects} new)"
         + (f"; parser failed on {len(report.parse_failed)}" if report.parse_failed else ""),
     ]
+    totals = report.evaluation_totals()
+    lines.append("evaluation: " + ", ".join(
+        f"{totals[k]} {words}" for k, words in (
+            ("trial", "evaluated (trial version)"), ("findings", "evaluated (findings changed)"),
+            ("expired", "evaluated (validity ended)"), ("full", "evaluated (--full)"),
+            ("carried", "carried forward"))))
     for t in report.trials:
         lines.append(
             f"{t.trial_id}: "

@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -236,8 +236,11 @@ class SparkEngine:
     # --- evaluate ---------------------------------------------------------------------------
 
     def evaluate(
-        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None
+        self, db_path: Path, trials: Sequence[Trial], as_of: dt.date, model: Any = None,
+        wanted: Mapping[str, Collection[str]] | None = None,
     ) -> Iterator[ResultRow]:
+        """`wanted` (an incremental night's patients per trial): the cluster still
+        evaluates every exported patient; only the rows wanted come back."""
         job = self._job("evaluate")
         source = f"{job}-patients.jsonl"
         output = f"{job}-results"
@@ -267,7 +270,8 @@ class SparkEngine:
                 )
             log.info("spark evaluate: done in %.1fs", time.monotonic() - began)
             for row in self.workdir.read_parts(output):
-                yield ResultRow(**row)
+                if wanted is None or row["patient_id"] in wanted.get(row["trial_id"], ()):
+                    yield ResultRow(**row)
         finally:
             if shared is not None:
                 shared.destroy()

@@ -10,7 +10,22 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from matcher.model import Finding, Patient
-from matcher.nlp.dates import completed_years
+
+
+def completed_years(birth: dt.date, on: dt.date) -> int:
+    """Age in completed years, as matcher.nlp.dates.completed_years counts it (born
+    2012-09-02: 13 on 2026-09-01, 14 on 2026-09-02; born 29 February: a year older on
+    1 March of a common year), by comparing `on` with the birthday as a date rather than
+    (month, day) pairs: an as-of that notes what it is compared with (matcher.judge.
+    validity) then knows the age holds until the birthday, not just until tomorrow. Here,
+    not in matcher.nlp: a change there is a new pipeline version, and every note would be
+    parsed again."""
+    year = on.year
+    try:
+        birthday = dt.date(year, birth.month, birth.day)
+    except ValueError:  # born 29 February, a common year
+        birthday = dt.date(year, 3, 1)
+    return year - birth.year - (on < birthday)
 
 
 def patient_age(

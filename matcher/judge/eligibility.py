@@ -37,6 +37,7 @@ from typing import Any
 
 from matcher.errors import ModelError
 from matcher.judge.ranking import is_disease_criterion, judge_patient, relevance
+from matcher.judge.validity import plain
 from matcher.model import (
     Finding,
     Patient,
@@ -114,6 +115,37 @@ def features(
     as_of: dt.date,
 ) -> dict[str, float]:
     """The model's inputs for one evaluated patient (every name in feature_names())."""
+    values, anchors = steady_features(result, findings, note_dates, as_of)
+    return aged_features(values, anchors, as_of)
+
+
+# The inputs that grow a little every day: how old the newest and oldest evidence and the
+# newest note are at the as-of (evidence of 2026-11-01 is 0.1 year old on 2026-12-07).
+AGED_FEATURES = ("evidence_newest_years", "evidence_oldest_years", "note_newest_years")
+
+
+def aged_features(values: Mapping[str, float], anchors: Sequence[dt.date | None],
+                  as_of: dt.date) -> dict[str, float]:
+    """`values` (steady_features) with the AGED_FEATURES at `as_of` from their `anchors`
+    (newest evidence, oldest evidence, newest note; None: none, the value stays as set):
+    what an incremental night recomputes for a carried-forward result."""
+    out = dict(values)
+    as_of = plain(as_of)
+    for name, anchor in zip(AGED_FEATURES, anchors, strict=True):
+        if anchor is not None:
+            out[name] = _years((as_of - anchor).days)
+    return out
+
+
+def steady_features(
+    result: PatientResult,
+    findings: Iterable[Finding],
+    note_dates: Mapping[str, dt.date],
+    as_of: dt.date,
+) -> tuple[dict[str, float], tuple[dt.date | None, dt.date | None, dt.date | None]]:
+    """The model's inputs but the AGED_FEATURES, and the dates those are ages of. `as_of`
+    only decides which evidence and notes count (those written by then): a change the
+    as-of's Validity notes (matcher.judge.validity)."""
     values = dict.fromkeys(feature_names(), 0.0)
     status = result.status
     values["status_eligible"] = float(status is PatientStatus.ELIGIBLE)
@@ -148,9 +180,9 @@ def features(
 
     evidence_dates = [e.note_date for r in result.results for e in r.evidence if e.note_date]
     evidence_dates = [d for d in evidence_dates if d <= as_of]
+    anchors: list[dt.date | None] = [None, None, None]
     if evidence_dates:
-        values["evidence_newest_years"] = _years((as_of - max(evidence_dates)).days)
-        values["evidence_oldest_years"] = _years((as_of - min(evidence_dates)).days)
+        anchors[0], anchors[1] = max(evidence_dates), min(evidence_dates)
     else:
         values["no_evidence"] = 1.0
         values["evidence_newest_years"] = values["evidence_oldest_years"] = _MAX_YEARS
@@ -162,10 +194,10 @@ def features(
     values["notes_log"] = math.log1p(len(dates))
     if dates:
         values["note_span_years"] = _years((max(dates.values()) - min(dates.values())).days)
-        values["note_newest_years"] = _years((as_of - max(dates.values())).days)
+        anchors[2] = max(dates.values())
     else:
         values["note_newest_years"] = _MAX_YEARS
-    return values
+    return values, (anchors[0], anchors[1], anchors[2])
 
 
 # --------------------------------------------------------------------- model

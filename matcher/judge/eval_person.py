@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from matcher.judge.demographics import completed_years
 from matcher.judge.eval_common import (
     _latest,
     _result,
@@ -20,7 +21,6 @@ from matcher.model import (
     Status,
     UnknownCause,
 )
-from matcher.nlp.dates import completed_years
 
 
 def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
@@ -49,7 +49,10 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _result(
             criterion,
             status,
-            f"age {years} at {timeline.as_of} ({source} {birth})",
+            # "at the as-of date", not the date itself: the result carries its as-of, and
+            # a reason naming the day would change every day (issue 17: a result whose
+            # words change daily can never be carried forward to the next night).
+            f"age {years} at the as-of date ({source} {birth})",
             evidence,
             timeline,
         )
@@ -68,7 +71,7 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     else:
         status = Status.UNKNOWN
     reason = (
-        f"stated age {int(latest.value)} on {written}; at {timeline.as_of} the age is "
+        f"stated age {int(latest.value)} on {written}; at the as-of date the age is "
         f"{youngest} or {oldest}"
     )
     if status is Status.UNKNOWN:

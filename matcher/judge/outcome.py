@@ -194,7 +194,7 @@ def subject(result: CriterionResult) -> str:
 # "no CD19 flow cytometry result documented", "no SLEDAI-2K score documented: ...".
 _ABSENT = re.compile(r"^no (?P<what>.+?) (?:score |status )?documented\b", re.IGNORECASE)
 _NOT_DOCUMENTED = re.compile(r"^(?P<what>.+?) not documented\b", re.IGNORECASE)
-_HEAD_END = re.compile(r" \(| on \d{4}-| at \d{4}-|; |, not | is \d+ days")
+_HEAD_END = re.compile(r" \(| on \d{4}-| at \d{4}-| at the as-of date|; |, not | is \d+ days")
 
 
 def _fails_text(result: CriterionResult) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from matcher.judge.evaluate import evaluate_all
 from matcher.judge.timeline import build_timeline
+from matcher.judge.validity import plain
 from matcher.model import (
     CriterionResult,
     Finding,
@@ -158,6 +159,23 @@ def relevance(
 def score(status: PatientStatus, results: tuple[CriterionResult, ...], as_of: dt.date) -> float:
     """Orders patients within a status group: more met (disease criteria weigh most),
     fewer unknown, more recent evidence. Range 0-100 per group band."""
+    return score_at(*score_parts(status, results), as_of)
+
+
+def score_at(base: float, newest: dt.date | None, as_of: dt.date) -> float:
+    """The score from its as-of-free part and the newest evidence date: the recency term
+    changes every day (evidence of 2026-11-01 weighs less on 12-08 than on 12-07), so an
+    incremental night recomputes it for a carried-forward result from these two alone."""
+    recency = 0.0
+    if newest is not None:
+        newest_age = max(0, (plain(as_of) - newest).days)
+        recency = 1.0 / (1.0 + newest_age / 30.0)
+    return round(base + recency, 4)
+
+
+def score_parts(status: PatientStatus,
+                results: tuple[CriterionResult, ...]) -> tuple[float, dt.date | None]:
+    """(band and strength, newest evidence date): everything of the score but recency."""
     # One pass over the results (this runs for every patient of every trial nightly).
     met = disease_met = unknown = countable = 0
     newest: dt.date | None = None
@@ -181,10 +199,6 @@ def score(status: PatientStatus, results: tuple[CriterionResult, ...], as_of: dt
             if note_date and (newest is None or note_date > newest):
                 newest = note_date
     countable = max(1, countable)
-    recency = 0.0
-    if newest is not None:
-        newest_age = max(0, (as_of - newest).days)
-        recency = 1.0 / (1.0 + newest_age / 30.0)
     strength = (met + 2 * disease_met - unknown) / (countable + 2 * len(DISEASE_KINDS))
     if status is PatientStatus.ELIGIBLE:
         band = 3
@@ -195,7 +209,7 @@ def score(status: PatientStatus, results: tuple[CriterionResult, ...], as_of: dt
     else:
         raise KeyError(status)
     # strength lies in [-1, 1]; shifted so that every score is positive.
-    return round(band * 25 + 10 * (max(strength, -1.0) + 1) + recency, 4)
+    return band * 25 + 10 * (max(strength, -1.0) + 1), newest
 
 
 def rank_key(
@@ -267,6 +281,11 @@ class ResultRow:
     outcomes: str = ""  # OUTCOME_CODES, one per criterion: "PPPUC"
     why_json: str = "[]"  # [WhyChip.to_json(), ...] (judge.outcome.why_chips)
     cohorts_json: str = "[]"  # PatientResult.cohorts
+    # Issue 17 (incremental nights): the first as-of on which the row may differ (ISO date;
+    # None: never, as far as the as-of goes), and what recomputes its score and P(eligible)
+    # at a later as-of without evaluating (None: a row that cannot be carried forward).
+    holds_until: str | None = None
+    refresh_json: str | None = None
 
 
 def rank_order(rows: Iterable[tuple[str, str, int, float, float | None]]) -> list[str]:

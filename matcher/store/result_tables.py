@@ -111,32 +111,37 @@ def record_digests(db: Database, patient_ids: Sequence[str]) -> dict[str, str]:
 
 def begin_set(db: Database, run_id: int, trial_id: str, trial_digest: str,
               protocol_version: int | None, as_of: str, data_version: int,
-              pipeline_version: str | None, model_version: str | None, at: str) -> None:
+              pipeline_version: str | None, model_version: str | None, at: str,
+              evaluator_version: str | None = None) -> None:
     db.execute(
         "INSERT OR REPLACE INTO result_sets (run_id, trial_id, trial_digest, protocol_version, "
-        "as_of, data_version, pipeline_version, model_version, started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "as_of, data_version, pipeline_version, model_version, started_at, evaluator_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, trial_id, trial_digest, protocol_version, as_of, data_version,
-         pipeline_version, model_version, at],
+         pipeline_version, model_version, at, evaluator_version],
     )
 
 
 def insert_rows(db: Database, run_id: int, as_of: str, rows: Sequence[Any],
                 protocol_versions: Mapping[str, int | None],
-                digests: Mapping[str, str]) -> None:
-    """judge.ranking.ResultRow rows (rank NULL: `finish_set` ranks them)."""
+                digests: Mapping[str, str],
+                findings_versions: Mapping[str, int] | None = None) -> None:
+    """judge.ranking.ResultRow rows (rank NULL: `finish_set` ranks them); with
+    `findings_versions` (migration 8), each row's patient findings version."""
+    versions = findings_versions or {}
     db.conn.executemany(
         "INSERT OR REPLACE INTO results (run_id, trial_id, patient_id, as_of, status, score, "
         "rank, criteria_json, protocol_version, p_eligible, relevance, met, not_met, unknown, "
         "manual, statuses, outcomes, why_json, why_kinds, cohorts_json, age, sex, "
-        "record_digest) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?)",
+        "record_digest, findings_version, holds_until, refresh_json) VALUES (?, ?, ?, ?, ?, "
+        "?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (run_id, r.trial_id, r.patient_id, as_of, r.status, r.score, r.criteria_json,
              protocol_versions.get(r.trial_id), r.p_eligible, r.relevance,
              r.statuses.count("M"), r.statuses.count("N"), r.statuses.count("U"),
              r.statuses.count("X"), r.statuses, r.outcomes, r.why_json, _kinds(r.why_json),
-             r.cohorts_json, r.age, r.sex, digests.get(r.patient_id))
+             r.cohorts_json, r.age, r.sex, digests.get(r.patient_id),
+             versions.get(r.patient_id), r.holds_until, r.refresh_json)
             for r in rows
         ],
     )

@@ -1,0 +1,123 @@
+"""What a stored result depends on (store migration 8, issue 17: incremental nights).
+
+- `patient_versions`: a counter per patient that SQLite triggers raise on every write to the
+  patient's row, notes or findings (a note added, changed, re-parsed or deleted; a coded fact
+  loaded or dropped, which is a note row; a birth date corrected). Triggers, not the writers:
+  every path that writes (ingest, FHIR and OMOP loads, the parser, the web app, a site's own
+  SQL) bumps it, and a writer added later cannot forget to. A patient without a row is at
+  version 0.
+- `results.findings_version`: the patient's version when the row was computed (read before
+  the evaluation read the findings, so a write during the run makes it older, never newer:
+  the next night re-evaluates).
+- `results.holds_until`: the first as-of date on which the row may differ (NULL: it does
+  not depend on the as-of), from matcher.judge.validity.
+- `results.refresh_json`: the as-of-free parts of the score and of P(eligible), which the
+  nightly job recomputes for a row it carries forward (NULL: never carried).
+- `result_sets.evaluator_version`: a digest of the evaluator's code and vocabulary (a new
+  matcher release re-evaluates everyone).
+
+Plain rows in and out, as the other table modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+_RESULT_COLUMNS = (
+    ("findings_version", "INTEGER"),
+    ("holds_until", "TEXT"),
+    ("refresh_json", "TEXT"),
+)
+
+_BUMP = ("INSERT INTO patient_versions (patient_id, version) SELECT {who}.patient_id, 1 "
+         "WHERE {when} ON CONFLICT (patient_id) DO UPDATE SET version = version + 1;")
+
+# (table, event, [(whose version, when)]): an UPDATE bumps the new patient, and the old one
+# too when they differ (a note moved from one patient to another changes both records).
+_TRIGGERS = tuple(
+    (table, event, bumps)
+    for table in ("patients", "notes", "findings")
+    for event, bumps in (
+        ("INSERT", (("NEW", "1"),)),
+        ("UPDATE", (("NEW", "1"), ("OLD", "OLD.patient_id IS NOT NEW.patient_id"))),
+        ("DELETE", (("OLD", "1"),)),
+    )
+)
+
+
+def create(db: Database) -> None:
+    """Migration 8: the table, the triggers and the columns above (idempotent)."""
+    db.execute("CREATE TABLE IF NOT EXISTS patient_versions ("
+               "patient_id TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    for table, event, bumps in _TRIGGERS:
+        body = " ".join(_BUMP.format(who=who, when=when) for who, when in bumps)
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_version "
+                   f"AFTER {event} ON {table} BEGIN {body} END")
+    have = {r[1] for r in db.execute("PRAGMA table_info(results)").fetchall()}
+    for name, kind in _RESULT_COLUMNS:
+        if name not in have:
+            db.execute(f"ALTER TABLE results ADD COLUMN {name} {kind}")
+    if "evaluator_version" not in {
+            r[1] for r in db.execute("PRAGMA table_info(result_sets)").fetchall()}:
+        db.execute("ALTER TABLE result_sets ADD COLUMN evaluator_version TEXT")
+
+
+def patient_versions(db: Database) -> dict[str, int]:
+    """Every patient's findings version (0: never written since migration 8)."""
+    return dict(db.execute(
+        "SELECT p.patient_id, COALESCE(v.version, 0) FROM patients p "
+        "LEFT JOIN patient_versions v ON v.patient_id = p.patient_id").fetchall())
+
+
+def last_nightly_set(db: Database, trial_id: str) -> dict[str, Any] | None:
+    """The newest result set of `trial_id` written by a completed nightly run, or None."""
+    rows = list(db.query(
+        "SELECT s.* FROM result_sets s JOIN runs r ON r.run_id = s.run_id "
+        "WHERE s.trial_id = ? AND s.finished_at IS NOT NULL AND r.status = 'completed' "
+        "AND (r.kind IS NULL OR r.kind = 'nightly') ORDER BY s.run_id DESC LIMIT 1",
+        [trial_id]))
+    return rows[0] if rows else None
+
+
+# What tonight does with each patient of a trial whose earlier set can be built on.
+FINDINGS, EXPIRED, CARRY = "findings", "expired", "carry"
+
+
+def classify(db: Database, run_id: int, trial_id: str, as_of: str,
+             versions: dict[str, int]) -> dict[str, list[str]]:
+    """Each current patient of `trial_id` against the rows of set (`run_id`, `trial_id`):
+    FINDINGS (no row that can be carried: a new patient, a row from before migration 8, or
+    a findings version other than `versions`' now), EXPIRED (holds_until <= `as_of`), or
+    CARRY. Patient ids in id order per outcome."""
+    stored = {pid: (version, until, refresh) for pid, version, until, refresh in db.execute(
+        "SELECT patient_id, findings_version, holds_until, refresh_json IS NOT NULL "
+        "FROM results WHERE run_id = ? AND trial_id = ?", [run_id, trial_id])}
+    out: dict[str, list[str]] = {FINDINGS: [], EXPIRED: [], CARRY: []}
+    for pid in sorted(versions):
+        row = stored.get(pid)
+        if row is None or row[0] is None or not row[2] or row[0] != versions[pid]:
+            out[FINDINGS].append(pid)
+        elif row[1] is not None and row[1] <= as_of:
+            out[EXPIRED].append(pid)
+        else:
+            out[CARRY].append(pid)
+    return out
+
+
+CARRIED_COLUMNS = ("patient_id", "status", "relevance", "criteria_json", "age", "sex",
+                   "statuses", "outcomes", "why_json", "cohorts_json", "holds_until",
+                   "refresh_json")
+
+
+def carried_rows(db: Database, run_id: int, trial_id: str,
+                 patient_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The stored rows of set (`run_id`, `trial_id`) of `patient_ids` (at most 900), with
+    the columns a carried-forward row keeps (CARRIED_COLUMNS)."""
+    marks = ", ".join("?" * len(patient_ids))
+    cursor = db.execute(
+        f"SELECT {', '.join(CARRIED_COLUMNS)} FROM results WHERE run_id = ? AND trial_id = ? "
+        f"AND patient_id IN ({marks}) ORDER BY patient_id", [run_id, trial_id, *patient_ids])
+    return [dict(zip(CARRIED_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
