@@ -43,6 +43,9 @@ BIOPSY = crit("biopsy", classes=["III", "IV"], allowed_with=["V"], window_days=1
 NO_RITUXIMAB = crit("drug_exposure", "exclusion", drugs=["drug.rituximab"], window_days=91)
 SPO2 = crit("vital", analytes=["lab.spo2"], op=">=", value=92.0, unit="%")
 FEMALE = crit("sex", sex="female")
+MMF_SIX_MONTHS = crit("refractory", agents=["drug.mycophenolate"], min_agents=1,
+                      min_duration_days=183, duration_strict=False,
+                      requires_active_proteinuria=False)
 
 
 def biopsy(day: dt.date) -> Finding:
@@ -74,6 +77,13 @@ def rituximab(day: dt.date) -> Finding:
          D(2026, 12, 1), True),
         # Sex does not depend on the date at all.
         ("no date read", FEMALE, [], None, None, False),
+        # A biopsy of 2026-01-01 is outside the 183-day window for good: the reason names its
+        # date, not a day count, so the result holds until the findings change.
+        ("a stale biopsy stays stale", BIOPSY, [biopsy(D(2026, 1, 1))], None, None, False),
+        # Mycophenolate since 2026-09-01 is not yet 183 days: not met until 2027-03-04.
+        ("a drug course not yet long enough", MMF_SIX_MONTHS,
+         [finding("drug.mycophenolate", category="drug", date=D(2026, 9, 1), note="m",
+                  start_date=D(2026, 9, 1))], None, D(2027, 3, 3), True),
     ],
 )
 def test_holds_until_is_the_first_as_of_on_which_the_result_can_differ(

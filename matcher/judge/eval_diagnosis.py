@@ -409,8 +409,11 @@ def _biopsy(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         return _unknown(
             criterion,
             UnknownCause.STALE,
-            f"biopsy ({label}) dated {when} is {age} days before screening, outside "
-            f"the {window}-day window: a repeat biopsy would be needed",
+            # The date, not a day count: a count would change the stored reason every
+            # night, and the nightly would re-evaluate a result whose verdict cannot move
+            # until a new biopsy is documented (matcher.judge.validity).
+            f"biopsy ({label}) dated {when}, more than {window} days before screening "
+            "(outside the window): a repeat biopsy would be needed",
         )
     if mixed_v:
         return _result(

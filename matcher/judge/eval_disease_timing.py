@@ -65,10 +65,13 @@ def _diagnosis_timing(criterion: Criterion, timeline: Timeline) -> CriterionResu
         # Beyond the bound: a minimum is met, a maximum broken, by any dated mention.
         beyond = seen_days > bound or (seen_days == bound and strict != at_least)
         if beyond:
-            parts.append((at_least, f"{names} documented on {first_seen}, {seen_days} days ago"))
+            # Bounds, not day counts: a count would change the reason every night.
+            than = "more than" if seen_days > bound else "exactly"
+            parts.append((at_least, f"{names} documented on {first_seen}, {than} {bound} "
+                                    "days before screening"))  # fmt: skip
         elif diagnosed_on is not None:
-            days = (as_of - diagnosed_on).days
-            parts.append((not at_least, f"{names} diagnosed on {diagnosed_on}, {days} days ago"))
+            parts.append((not at_least, f"{names} diagnosed on {diagnosed_on}, within "
+                                        f"{bound} days before screening"))  # fmt: skip
         else:
             parts.append((None, f"{names} first documented on {first_seen}; the diagnosis "
                                 "date is not documented"))  # fmt: skip

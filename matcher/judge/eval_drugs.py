@@ -131,10 +131,11 @@ def _refractory(criterion: Criterion, timeline: Timeline) -> CriterionResult:
             return _result(
                 criterion,
                 Status.NOT_MET,
+                # A bound, not the day count, which would change the reason every night.
                 f"earliest documented start of a listed agent "
                 f"({_label(timeline.vocabulary, earliest.concept)}, {started[earliest.concept]}) "
-                "is "
-                f"{days} days before screening, not more than {min_days}",
+                f"is {'not more than' if strict else 'fewer than'} {min_days} days before "
+                "screening",
                 [earliest],
                 timeline,
             )
