@@ -263,6 +263,10 @@ def test_activity_words_that_say_more_than_the_score_stay_manual(text):
         ("Heart failure NYHA (New York Heart Association) class IV", {"low": 4.0, "high": 4.0}),
         ("NYHA (New York Heart Association) functional class 3", {"low": 3.0, "high": 3.0}),
         ("NYHA functional class ≥ 3", {"op": ">=", "value": 3.0}),
+        # the class before the condition it grades
+        ("NYHA class III or IV heart failure", {"low": 3.0, "high": 4.0}),
+        ("New York Heart Association class III and IV congestive heart failure",
+         {"low": 3.0, "high": 4.0}),
     ],
 )
 def test_an_nyha_class_is_read_from_roman_or_arabic_numerals(text, threshold):

@@ -228,13 +228,14 @@ _DEFINED_BY_SCALE = re.compile(
 )
 
 
-def _take_scale_subject(ctx: _Ctx, mention: TermMatch) -> None:
+def _take_scale_subject(ctx: _Ctx, mention: TermMatch, threshold: list[tuple[int, int]]) -> None:
     """The graded condition beside the scale, joined to no other: "NYHA class I or
-    decompensated heart failure" names two conditions, and keeps both words unread."""
+    decompensated heart failure" names two conditions, and keeps both words unread. The
+    threshold's own words are no join ("NYHA class III or IV heart failure")."""
     graded = ctx.vocab[mention.concept_id].attrs.get("grades")
     if not graded:
         return
-    taken = [(a, b) for a, b, rule in ctx.taken if rule == "score:threshold"]
+    taken = [(a, b) for a, b, rule in ctx.taken if rule == "score:threshold"] + threshold
     subjects = []
     for term in ctx.terms:
         if term.concept_id not in graded:
@@ -375,10 +376,10 @@ def _score(ctx: _Ctx) -> _Parsed | None:
     if chosen is None:
         chosen = _score_named_after(ctx, mentions)
     if chosen is not None:
-        mention, threshold, _ = chosen
+        mention, threshold, threshold_spans = chosen
         assert threshold is not None
         _take_activity_lead(ctx, mention)
-        _take_scale_subject(ctx, mention)
+        _take_scale_subject(ctx, mention, threshold_spans)
         for other, other_threshold, spans in readings:
             # The same score named twice ("SLEDAI-2K (SLEDAI) ≥ 6"), or the same
             # requirement on another performance scale, is part of this reading.
