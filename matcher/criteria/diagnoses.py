@@ -44,6 +44,7 @@ from matcher.criteria.temporality import (
     RULE as TEMPORAL_RULE,
 )
 from matcher.nlp.vocab import (
+    TermMatch,
     Vocabulary,
 )
 
@@ -342,6 +343,36 @@ _SHARED_NOUN_WORD = re.compile(
 )
 
 
+# "Type 1 or type 2 diabetes", "type I and/or type II diabetes mellitus": a numbered type
+# (stage, grade, class) shares the noun of the term after it. Only the numbered form: a
+# bare numeral ("type 1 or 2 diabetes") names no term and stays unread.
+_NUMBERED = r"(?:type|stage|grade|class)\s+(?:[1-4]|IV|I{1,3})"
+_SHARED_NUMBERED = re.compile(
+    rf"(?P<word>{_NUMBERED})\s*(?:,\s*(?:or\s+|and/or\s+)?|\s(?:or|and/or|and)\s+|/\s*)$", _I
+)
+_NUMBERED_HEAD = re.compile(rf"^{_NUMBERED}\s+(?P<noun>\S.*)$", _I)
+
+
+def _shared_numbered(ctx: _Ctx, term: TermMatch) -> list[str]:
+    """Concepts of the numbered types written before `term` with its noun left out; the
+    numbered words and their conjunction are taken."""
+    head = _NUMBERED_HEAD.match(term.text)
+    if head is None:
+        return []
+    found: list[str] = []
+    end = term.start
+    while (shared := _SHARED_NUMBERED.search(ctx.main, max(0, end - 40), end)) is not None:
+        candidate = f"{shared['word']} {head['noun']}"
+        whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
+                 if t.start == 0 and t.end == len(candidate)]  # fmt: skip
+        if not whole:
+            break
+        found += [c for c in whole if c != term.concept_id and c not in found]
+        ctx.take(shared.start(), shared.end(), "diagnosis:shared-noun")
+        end = shared.start()
+    return found
+
+
 def _elliptical_concepts(ctx: _Ctx) -> list[str]:
     """Concepts an exclusion names by sharing a term's noun: in "active or latent TB",
     "active [TB]" is a term of active tuberculosis, so a documented active TB excludes as
@@ -349,6 +380,7 @@ def _elliptical_concepts(ctx: _Ctx) -> list[str]:
     another concept counts ("acute or chronic X" adds nothing unless "acute X" is one)."""
     found: list[str] = []
     for term in ctx.mentions("diagnosis"):
+        found += _shared_numbered(ctx, term)
         head = term.text.split(maxsplit=1)
         if len(head) < 2:
             continue
