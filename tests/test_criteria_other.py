@@ -150,3 +150,41 @@ def test_the_notes_find_the_groups_too(sentence, concept):
     parser = NoteParser(build_pipeline())
     found = [f for f in parser.parse(sentence, "n", AS_OF) if f.concept == concept]
     assert found and found[0].assertion is Assertion.AFFIRMED
+
+
+# ------------------------------------------------------------------ "A or other B" (drugs)
+
+# "Prednisone or other corticosteroids": "other" is bound by the conjunction to the drug
+# named just before it, so the item means A or B (A and the rest of B): nothing is left out
+# that a person would have to subtract. The same holds when A is not a member of B
+# ("azathioprine or other biologics": the sponsor's "other" is loose, the union is not).
+OR_OTHER_DRUGS = [
+    ("Prednisone or other corticosteroids within 4 weeks before screening",
+     {"drug.glucocorticoid"}),
+    ("Dexamethasone or any other corticosteroid within the past month",
+     {"drug.glucocorticoid"}),
+    ("Methylprednisolone and other steroids in the last 30 days", {"drug.glucocorticoid"}),
+    ("Use of an immunosuppressant or other biologic therapy within 3 months",
+     {"drug.azathioprine", "drug.rituximab"}),
+    ("Azathioprine or other biologics within 3 months", {"drug.azathioprine", "drug.rituximab"}),
+    ("Atorvastatin, or other statins, within 8 weeks", {"drug.atorvastatin"}),
+]
+
+
+@pytest.mark.parametrize(("text", "some_drugs"), OR_OTHER_DRUGS)
+def test_a_drug_or_other_drugs_reads_both(text, some_drugs):
+    criterion = _exclusion(text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert some_drugs <= set(criterion.params["drugs"])
+
+
+# With nothing named before it, "other" means other than something the item does not name
+# (the study drug, the trial's background therapy): a person decides.
+@pytest.mark.parametrize("text", [
+    "History of other immunosuppressive agents in the last 3 months",
+    "Use of other corticosteroids within 4 weeks",
+])
+def test_other_drugs_with_nothing_named_before_stay_manual(text):
+    criterion = _exclusion(text)
+    assert criterion.kind == "manual"
+    assert '"other"' in criterion.manual_reason

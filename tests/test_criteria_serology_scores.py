@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from benchmarks import bench_criteria as bench
-from matcher.criteria import parse_criterion
+from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
 from matcher.model import Assertion, Criterion, Finding, Patient, Status
@@ -260,7 +260,13 @@ def test_activity_words_that_say_more_than_the_score_stay_manual(text):
         ("Congestive heart failure (New York Heart Association (NYHA) class > 2)",
          {"op": ">", "value": 2.0}),
         ("Heart failure (NYHA class IV)", {"low": 4.0, "high": 4.0}),
+        ("Heart failure NYHA (New York Heart Association) class IV", {"low": 4.0, "high": 4.0}),
+        ("NYHA (New York Heart Association) functional class 3", {"low": 3.0, "high": 3.0}),
         ("NYHA functional class ≥ 3", {"op": ">=", "value": 3.0}),
+        # the class before the condition it grades
+        ("NYHA class III or IV heart failure", {"low": 3.0, "high": 4.0}),
+        ("New York Heart Association class III and IV congestive heart failure",
+         {"low": 3.0, "high": 4.0}),
     ],
 )
 def test_an_nyha_class_is_read_from_roman_or_arabic_numerals(text, threshold):
@@ -268,6 +274,27 @@ def test_an_nyha_class_is_read_from_roman_or_arabic_numerals(text, threshold):
     assert criterion.kind == "score", criterion.manual_reason
     assert criterion.params["concept"] == "score.nyha"
     assert {k: criterion.params.get(k) for k in threshold} == threshold
+
+
+# "Severe heart failure, defined as NYHA class IV": the class defines which heart failure
+# excludes. Read as a bare heart failure (the words before the comma alone), the item would
+# exclude every patient with NYHA class I or II heart failure.
+@pytest.mark.parametrize(
+    ("text", "threshold"),
+    [
+        ("Severe heart failure, defined as NYHA class IV", {"low": 4.0, "high": 4.0}),
+        ("Subjects with severe heart failure, defined as NYHA (New York Heart Association) "
+         "class IV", {"low": 4.0, "high": 4.0}),
+        ("Congestive heart failure defined as NYHA class III or IV", {"low": 3.0, "high": 4.0}),
+        ("Symptomatic heart failure, i.e. NYHA class III-IV", {"low": 3.0, "high": 4.0}),
+        ("Heart failure as defined by NYHA functional class ≥ 3", {"op": ">=", "value": 3.0}),
+    ],
+)
+def test_heart_failure_defined_by_its_nyha_class_is_the_class(text, threshold):
+    criteria = parse_eligibility_text(f"Exclusion Criteria:\n- {text}\n")
+    assert [c.kind for c in criteria] == ["score"], [c.manual_reason for c in criteria]
+    assert criteria[0].params["concept"] == "score.nyha"
+    assert {k: criteria[0].params.get(k) for k in threshold} == threshold
 
 
 @pytest.mark.parametrize(

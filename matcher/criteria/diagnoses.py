@@ -44,6 +44,7 @@ from matcher.criteria.temporality import (
     RULE as TEMPORAL_RULE,
 )
 from matcher.nlp.vocab import (
+    TermMatch,
     Vocabulary,
 )
 
@@ -171,6 +172,7 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     if not ctx.exclusion:
         concepts = _most_specific(concepts, ctx.vocab)
     else:
+        concepts = _distributed_types(ctx, concepts)
         concepts += [c for c in _elliptical_concepts(ctx) if c not in concepts]
     key = ctx.key(ctx.vocab[concepts[0]].key)
     params = _diagnosis_params(concepts, ctx)
@@ -342,6 +344,76 @@ _SHARED_NOUN_WORD = re.compile(
 )
 
 
+# "Type 1 or type 2 diabetes", "type I and/or type II diabetes mellitus": a numbered type
+# (stage, grade, class) shares the noun of the term after it (a bare numeral, "type 1 or
+# 2 diabetes", is `_distributed_types`).
+_NUMBERED = r"(?:type|stage|grade|class)\s+(?:[1-4]|IV|I{1,3})"
+_SHARED_NUMBERED = re.compile(
+    rf"(?P<word>{_NUMBERED})\s*(?:,\s*(?:or\s+|and/or\s+)?|\s(?:or|and/or|and)\s+|/\s*)$", _I
+)
+_NUMBERED_HEAD = re.compile(rf"^{_NUMBERED}\s+(?P<noun>\S.*)$", _I)
+
+
+def _shared_numbered(ctx: _Ctx, term: TermMatch) -> list[str]:
+    """Concepts of the numbered types written before `term` with its noun left out; the
+    numbered words and their conjunction are taken."""
+    head = _NUMBERED_HEAD.match(term.text)
+    if head is None:
+        return []
+    found: list[str] = []
+    end = term.start
+    while (shared := _SHARED_NUMBERED.search(ctx.main, max(0, end - 40), end)) is not None:
+        candidate = f"{shared['word']} {head['noun']}"
+        whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
+                 if t.start == 0 and t.end == len(candidate)]  # fmt: skip
+        if not whole:
+            break
+        found += [c for c in whole if c != term.concept_id and c not in found]
+        ctx.take(shared.start(), shared.end(), "diagnosis:shared-noun")
+        end = shared.start()
+    return found
+
+
+# "Type 1 or 2 diabetes", "diabetes mellitus (type 1 or 2)": one type word over two
+# numerals, before the disease or in brackets after it.
+_NUMERALS = r"(?:[1-4]|IV|I{1,3})"
+_TYPES_BEFORE = re.compile(
+    rf"(?P<word>type|stage|grade|class)\s+(?P<a>{_NUMERALS})\s*(?:,|/|or|and|and/or)\s*"
+    rf"(?P<b>{_NUMERALS})\s+$", _I
+)
+_TYPES_AFTER = re.compile(
+    rf"^\s*\(\s*(?P<word>type|stage|grade|class)\s+(?P<a>{_NUMERALS})\s*(?:,|/|or|and|and/or)"
+    rf"\s*(?:(?P=word)\s+)?(?P<b>{_NUMERALS})\s*\)", _I
+)
+
+
+def _distributed_types(ctx: _Ctx, concepts: list[str]) -> list[str]:
+    """A disease written once with two numbered types: the two types' concepts replace
+    the disease's, when both are whole vocabulary terms ("type 1 diabetes", "type 2
+    diabetes") and the disease is named nowhere else in the item."""
+    for term in ctx.mentions("diagnosis"):
+        before = _TYPES_BEFORE.search(ctx.main, max(0, term.start - 40), term.start)
+        after = _TYPES_AFTER.match(ctx.main[term.end :])
+        found = before or after
+        if found is None or sum(t.concept_id == term.concept_id for t in ctx.terms) != 1:
+            continue
+        types = []
+        for numeral in (found["a"], found["b"]):
+            candidate = f"{found['word']} {numeral} {term.text}"
+            types.append([t.concept_id for t in ctx.vocab.find_terms(candidate)
+                          if t.start == 0 and t.end == len(candidate)])  # fmt: skip
+        if not all(types):
+            continue
+        if before is not None:
+            ctx.take(before.start(), before.end(), "diagnosis:shared-noun")
+        else:
+            ctx.take(term.end + after.start(), term.end + after.end(), "diagnosis:shared-noun")
+        named = [c for group in types for c in group]
+        concepts = [c for c in concepts if c != term.concept_id]
+        concepts += [c for c in named if c not in concepts]
+    return concepts
+
+
 def _elliptical_concepts(ctx: _Ctx) -> list[str]:
     """Concepts an exclusion names by sharing a term's noun: in "active or latent TB",
     "active [TB]" is a term of active tuberculosis, so a documented active TB excludes as
@@ -349,6 +421,7 @@ def _elliptical_concepts(ctx: _Ctx) -> list[str]:
     another concept counts ("acute or chronic X" adds nothing unless "acute X" is one)."""
     found: list[str] = []
     for term in ctx.mentions("diagnosis"):
+        found += _shared_numbered(ctx, term)
         head = term.text.split(maxsplit=1)
         if len(head) < 2:
             continue

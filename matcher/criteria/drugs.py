@@ -786,18 +786,28 @@ def _excepted_drugs(ctx: _Ctx) -> set[str]:
 
 
 _OTHER_BEFORE = re.compile(r"\b(?:any\s+)?(?:an)?others?\s+$", _I)
+# "Prednisone or other corticosteroids", "azathioprine, or other biologics": "other" right
+# after a conjunction that follows a named drug is bound to that drug.
+_OR_OTHER = re.compile(r"^\s*,?\s*(?:and/or|or|and)\s+(?:any\s+)?(?:an)?others?\s+$", _I)
 
 
 def _take_other_members(ctx: _Ctx, named: list[str]) -> None:
     """ "Rituximab or another anti-CD20 antibody": "another" is read when a drug named
-    before it belongs to the class; "other immunosuppressants" with no such drug says
+    before it belongs to the class, or when a conjunction binds it to the drug named just
+    before ("prednisone or other corticosteroids" is prednisone or any corticosteroid: the
+    union leaves nothing to subtract). "Other immunosuppressants" with no such drug says
     "other than something not named here" and stays for the coverage guard."""
     seen: set[str] = set()
+    previous_end: int | None = None
     for term in ctx.terms:
         concept = ctx.vocab[term.concept_id]
         if concept.category not in ("drug", "drug_class"):
             continue
         lead = _OTHER_BEFORE.search(ctx.text[max(0, term.start - 16) : term.start])
-        if lead is not None and concept.category == "drug_class" and seen & set(concept.members):
+        member = concept.category == "drug_class" and seen & set(concept.members)
+        bound = previous_end is not None and _OR_OTHER.search(
+            ctx.text[previous_end : term.start]) is not None
+        if lead is not None and (member or bound):
             ctx.take(term.start - (min(16, term.start) - lead.start()), term.start, "drug:other")
         seen.update(concept.members)
+        previous_end = term.end

@@ -186,7 +186,10 @@ def _whole_numerals(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 # "NYHA class IV": one grade named, no comparison.
-_ONE_GRADE = re.compile(r"\s*(?:\(\s*NYHA\s*\)\s*)?(?:functional\s+)?(?:class|grade|stage)?\s*"
+# The scale's name may be followed by its expansion in brackets ("NYHA (New York Heart
+# Association) class IV") or the reverse.
+_ONE_GRADE = re.compile(r"\s*(?:\(\s*(?:NYHA|New\s+York\s+Heart\s+Association)\s*\)\s*)?"
+                        r"(?:functional\s+)?(?:class|grade|stage)?\s*"
                         r"(?P<n>[1-4])\s*(?=$|[).,;]|\s+(?!or\b|and\b|to\b|-)\w)", _I)
 
 
@@ -216,15 +219,23 @@ _SCALE_SUBJECT_DEGREE = re.compile(
 
 
 _JOINED = re.compile(r"\bor\b|\band\b|[,;]|\bnot\b|\bwithout\b|\bother\b", _I)
+# "Severe heart failure, defined as NYHA class IV", "heart failure, i.e. NYHA III-IV": a
+# definition between the condition and its scale says the class is which heart failure.
+_DEFINED_BY_SCALE = re.compile(
+    r"\s*,?\s*(?:(?:as\s+)?defined\s+(?:as|by)|i\.\s*e\.,?|as\s+(?:evidenced|indicated)\s+by)"
+    r"\s*:?\s*(?:(?:an?|the)\s+)?",
+    _I,
+)
 
 
-def _take_scale_subject(ctx: _Ctx, mention: TermMatch) -> None:
+def _take_scale_subject(ctx: _Ctx, mention: TermMatch, threshold: list[tuple[int, int]]) -> None:
     """The graded condition beside the scale, joined to no other: "NYHA class I or
-    decompensated heart failure" names two conditions, and keeps both words unread."""
+    decompensated heart failure" names two conditions, and keeps both words unread. The
+    threshold's own words are no join ("NYHA class III or IV heart failure")."""
     graded = ctx.vocab[mention.concept_id].attrs.get("grades")
     if not graded:
         return
-    taken = [(a, b) for a, b, rule in ctx.taken if rule == "score:threshold"]
+    taken = [(a, b) for a, b, rule in ctx.taken if rule == "score:threshold"] + threshold
     subjects = []
     for term in ctx.terms:
         if term.concept_id not in graded:
@@ -237,8 +248,11 @@ def _take_scale_subject(ctx: _Ctx, mention: TermMatch) -> None:
                 gap[i - a] = " "
         # "Heart failure, NYHA class III or IV": a comma right before the scale's name.
         before = term.end <= mention.start and re.fullmatch(r"\s*,\s*", "".join(gap))
-        if before or not _JOINED.search("".join(gap)):
+        defined = term.end <= mention.start and _DEFINED_BY_SCALE.fullmatch("".join(gap))
+        if before or defined or not _JOINED.search("".join(gap)):
             subjects.append(term)
+        if defined:
+            ctx.take(a, b, "score:subject")
     for term in subjects:
         ctx.take(term.start, term.end, "score:subject")
     if subjects:
@@ -362,10 +376,10 @@ def _score(ctx: _Ctx) -> _Parsed | None:
     if chosen is None:
         chosen = _score_named_after(ctx, mentions)
     if chosen is not None:
-        mention, threshold, _ = chosen
+        mention, threshold, threshold_spans = chosen
         assert threshold is not None
         _take_activity_lead(ctx, mention)
-        _take_scale_subject(ctx, mention)
+        _take_scale_subject(ctx, mention, threshold_spans)
         for other, other_threshold, spans in readings:
             # The same score named twice ("SLEDAI-2K (SLEDAI) ≥ 6"), or the same
             # requirement on another performance scale, is part of this reading.
