@@ -495,7 +495,8 @@ def test_logs_and_links_carry_no_note_text(admin: TestClient, caplog):
     for secret in ("P-001", TRIAL, "tacrolimus", "prednisolone", "lupus", "13-year-old"):
         assert secret not in logged, secret
     allowed = {"as_of", "status", "age_min", "age_max", "c", "q", "referral", "sort", "dir",
-               "page", "per_page", "note", "start", "end"}
+               "page", "per_page", "note", "start", "end",
+               "trial", "run"}  # the What changed page's: a trial id and a run number
     for html in pages:
         for href in _hrefs(html):
             query = parse_qs(urlsplit(href).query)
