@@ -72,3 +72,18 @@ def test_an_item_that_allows_class_v_takes_the_mixed_biopsy(item, classes):
 @pytest.mark.parametrize("classes", [("V",), ("II",), ("II", "V")])
 def test_a_biopsy_without_a_listed_class_still_fails(item, classes):
     assert _status(item, *classes)[0] is Status.NOT_MET
+
+
+@pytest.mark.parametrize("item", [
+    "Biopsy-proven lupus nephritis class III or IV; mixed classes III+V or IV+V are excluded",
+    "Lupus nephritis ISN/RPS class III or IV on biopsy (class III+V and IV+V not eligible)",
+])
+def test_an_item_that_refuses_the_mixed_classes_still_wants_its_pure_classes(item):
+    # The refused list names mixes, not whole classes: it must not turn the item into
+    # "any class but III, IV and V" (it read as classes I, II or VI: a wrong ineligible).
+    criterion = parse_criterion(item, "inclusion")
+    assert criterion.params["classes"] == ["III", "IV"], criterion.params
+    assert "V" not in criterion.params["allowed_with"]
+    assert _status(item, "IV")[0] is Status.MET
+    assert _status(item, "IV", "V")[0] is not Status.MET
+    assert _status(item, "II")[0] is Status.NOT_MET

@@ -157,8 +157,11 @@ def _classes(
                                                      _I)]  # fmt: skip
         if out_after or out_before:
             # "isolated class V is excluded": never wanted (it may still be allowed
-            # alongside, as "with or without V" says elsewhere).
-            excluded += names
+            # alongside, as "with or without V" says elsewhere). "Mixed III+V or IV+V are
+            # excluded" refuses the mixes, not classes III, IV and V: nothing is allowed
+            # alongside (allowed_with stays empty), the pure classes are still wanted.
+            if not _MIX.search(m["list"]):
+                excluded += names
             alone_before = _CLASS_ALONE_BEFORE.search(before)
             lead = _CLASS_EXCLUDED_LEAD.search(before) if out_after else None
             if out_before:
