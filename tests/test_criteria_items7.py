@@ -23,8 +23,9 @@ def _read(section: str, item: str) -> list[Criterion]:
 COMPARATIVE_AGE = [
     # (item, the age limits of the age criterion read from it, a word some other
     # criterion of the item keeps manual or None when every piece is computed)
+    # "per self-reporting" is a lead the reader knows (a self-reported pregnancy is one)
     ("Patient is pregnant per self-reporting or older than age 70 years",
-     {"min_years": 71, "max_years": None}, "self-reporting"),
+     {"min_years": 71, "max_years": None}, None),
     ("Breastfeeding per own report or younger than age 18 years",
      {"min_years": None, "max_years": 17}, "report"),
     ("Nursing mother per self-declaration or under the age of 18 years",
