@@ -945,6 +945,11 @@ class FuzzyConcepts:
             for term in concept.terms
             if len(term) >= _SPLIT_NAME_MIN and term.isalpha()
         }  # fmt: skip
+        # The first piece of a split name is a proper prefix of the name: a word that is no
+        # such prefix starts no split name, which spares looking at almost every word.
+        self._split_prefixes = frozenset(
+            name[:k] for name in self._split_drugs for k in range(1, len(name))
+        )
         self._cache = {}
 
     def lookup(self, word: str) -> str | None:
@@ -1011,20 +1016,33 @@ class FuzzyConcepts:
     def _split_names(self, doc: Doc) -> list[Span]:
         """Two or three alphabetic words, one space apart, that joined are exactly a drug's
         name of nine letters or more ("my co phenolate", "cyclo phosphamide"). Exact
-        only: a misspelt split name is not guessed."""
+        only: a misspelt split name is not guessed. Read from arrays and the note's text
+        (a Token object per word made this the slowest step of the parse)."""
         found: list[Span] = []
-        i = 0
-        while i < len(doc) - 1:
-            for size in (3, 2):
-                words = doc[i : i + size]
-                if (len(words) < size or any(not t.is_alpha for t in words)
-                        or any(t.whitespace_ != " " for t in words[:-1])):  # fmt: skip
-                    continue
-                concept_id = self._split_drugs.get("".join(t.lower_ for t in words))
-                if concept_id is not None:
-                    found.append(Span(doc, i, i + size, label=concept_id))
-                    i += size - 1
-                    break
+        if not self._split_drugs or len(doc) < 2:
+            return found
+        table = doc.to_array([IS_ALPHA, LENGTH, IDX]).tolist()
+        lowered = doc_text(doc).lower()
+        prefixes = self._split_prefixes
+        n, i = len(table), 0
+        while i < n - 1:
+            alpha, length, start = table[i]
+            if alpha and lowered[start : start + length] in prefixes:
+                for size in (3, 2):
+                    if i + size > n:
+                        continue
+                    window = table[i : i + size]
+                    if not all(a for a, _, _ in window) or any(
+                        lowered[s + ln : s + ln + 1] != " " or nxt[2] != s + ln + 1
+                        for (_, ln, s), nxt in zip(window[:-1], window[1:], strict=True)
+                    ):
+                        continue
+                    joined = "".join(lowered[s : s + ln] for _, ln, s in window)
+                    concept_id = self._split_drugs.get(joined)
+                    if concept_id is not None:
+                        found.append(Span(doc, i, i + size, label=concept_id))
+                        i += size - 1
+                        break
             i += 1
         return found
 
