@@ -140,7 +140,39 @@ def _flip_whole(x: int, c: int, op: str, validity: Validity) -> bool:
     return False
 
 
-class TrackedDate(dt.date):
+class _ComparedThroughCompare:
+    """The six comparisons of a tracked value, each through its class's `_compare(other,
+    op)`, which notes in the Validity what the answer implies. First among the bases, so
+    that it wins over date's, timedelta's and int's own comparisons."""
+
+    __slots__ = ()
+
+    def _compare(self, other: Any, op: str) -> Any:
+        raise NotImplementedError
+
+    def __lt__(self, other: Any) -> Any:
+        return self._compare(other, "lt")
+
+    def __le__(self, other: Any) -> Any:
+        return self._compare(other, "le")
+
+    def __gt__(self, other: Any) -> Any:
+        return self._compare(other, "gt")
+
+    def __ge__(self, other: Any) -> Any:
+        return self._compare(other, "ge")
+
+    def __eq__(self, other: Any) -> Any:
+        return self._compare(other, "eq")
+
+    def __ne__(self, other: Any) -> Any:
+        return self._compare(other, "ne")
+
+    # Defining __eq__ unsets __hash__: each tracked class sets its own.
+    __hash__ = None  # type: ignore[assignment]
+
+
+class TrackedDate(_ComparedThroughCompare, dt.date):
     """The as-of date, or the as-of shifted by a fixed number of days (`as_of - 28 days`),
     noting in its Validity what every comparison made with it implies."""
 
@@ -164,24 +196,6 @@ class TrackedDate(dt.date):
         if isinstance(other, dt.datetime) or not isinstance(other, dt.date):
             return NotImplemented
         return _flip(self._ordinal(), 1, dt.date.toordinal(other), op, self._validity)
-
-    def __lt__(self, other: Any) -> Any:
-        return self._compare(other, "lt")
-
-    def __le__(self, other: Any) -> Any:
-        return self._compare(other, "le")
-
-    def __gt__(self, other: Any) -> Any:
-        return self._compare(other, "gt")
-
-    def __ge__(self, other: Any) -> Any:
-        return self._compare(other, "ge")
-
-    def __eq__(self, other: Any) -> Any:
-        return self._compare(other, "eq")
-
-    def __ne__(self, other: Any) -> Any:
-        return self._compare(other, "ne")
 
     # -- arithmetic
     def __add__(self, other: Any) -> Any:
@@ -286,7 +300,7 @@ def plain_delta(delta: dt.timedelta) -> dt.timedelta:
     return dt.timedelta(days=_DELTA_DAYS.__get__(delta))
 
 
-class TrackedDelta(dt.timedelta):
+class TrackedDelta(_ComparedThroughCompare, dt.timedelta):
     """as_of - a date (moves +1 day a day) or a date - as_of (moves -1): its `.days` is a
     TrackedDays; comparing it with a whole number of days is followed."""
 
@@ -316,24 +330,6 @@ class TrackedDelta(dt.timedelta):
             return _OPS[op](plain_delta(self), plain_delta(other))
         whole = other.days + other.seconds / 86400 + other.microseconds / 86_400_000_000
         return _flip(self._days(), self._step, whole, op, self._validity)
-
-    def __lt__(self, other: Any) -> Any:
-        return self._compare(other, "lt")
-
-    def __le__(self, other: Any) -> Any:
-        return self._compare(other, "le")
-
-    def __gt__(self, other: Any) -> Any:
-        return self._compare(other, "gt")
-
-    def __ge__(self, other: Any) -> Any:
-        return self._compare(other, "ge")
-
-    def __eq__(self, other: Any) -> Any:
-        return self._compare(other, "eq")
-
-    def __ne__(self, other: Any) -> Any:
-        return self._compare(other, "ne")
 
     def _exact(self) -> dt.timedelta:
         self._validity.this_day_only()
@@ -388,7 +384,7 @@ for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__
     setattr(TrackedDelta, _name, _arith(_name))
 
 
-class TrackedDays(int):
+class TrackedDays(_ComparedThroughCompare, int):
     """A number of days that moves by `step` (+1 or -1) a day: `(as_of - lab_day).days`.
     Comparisons with a number, and adding or subtracting a fixed number, are followed;
     anything else (a division, a product, printing it) holds for this as-of only."""
@@ -418,24 +414,6 @@ class TrackedDays(int):
         if isinstance(other, float) and not math.isfinite(other):
             return _OPS[op](self._value(), other)
         return _flip(self._value(), self._step, other, op, self._validity)
-
-    def __lt__(self, other: Any) -> Any:
-        return self._compare(other, "lt")
-
-    def __le__(self, other: Any) -> Any:
-        return self._compare(other, "le")
-
-    def __gt__(self, other: Any) -> Any:
-        return self._compare(other, "gt")
-
-    def __ge__(self, other: Any) -> Any:
-        return self._compare(other, "ge")
-
-    def __eq__(self, other: Any) -> Any:
-        return self._compare(other, "eq")
-
-    def __ne__(self, other: Any) -> Any:
-        return self._compare(other, "ne")
 
     def __add__(self, other: Any) -> Any:
         if isinstance(other, int) and not isinstance(other, bool | TrackedDays):
