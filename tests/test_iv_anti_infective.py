@@ -140,6 +140,11 @@ ROUTE_SENTENCES = [
     # "Inj." alone is by vein or by muscle: it stays an injection, which a person checks.
     ("Febrile neutropenia: inj. meropenem 20 mg/kg 8 hourly from 03/11/2026.",
      "drug.meropenem", "injection"),
+    # A route written without its stops ("sc" for "s.c.") is the same route; it once
+    # raised KeyError and lost the whole note.
+    ("Ceftriaxone 1 g sc once daily from 03/11/2026.", "drug.ceftriaxone", "subcutaneous"),
+    ("Methotrexate 15 mg/m2 weekly; sc ceftriaxone 50 mg/kg from 03/11/2026.",
+     "drug.ceftriaxone", "subcutaneous"),
 ]
 
 
@@ -161,6 +166,12 @@ NO_ROUTE_SENTENCES = [
 def test_a_drug_with_no_route_written_has_none(parser, sentence, concept) -> None:
     found = [f for f in parser.parse(sentence, "n", NOTE_DATE) if f.concept == concept]
     assert found and "route" not in found[0].attrs
+
+
+def test_a_route_at_the_end_of_a_line_is_not_the_next_lines_drugs(parser) -> None:
+    text = "- methotrexate 15 mg/m2 weekly sc\n- co-trimoxazole 480 mg three times a week"
+    routes = {f.concept: f.attrs.get("route") for f in parser.parse(text, "n", NOTE_DATE)}
+    assert routes.get("drug.trimethoprim_sulfamethoxazole", "not read") is None
 
 
 def test_a_route_belongs_to_its_own_drug_in_a_list(parser) -> None:

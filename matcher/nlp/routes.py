@@ -80,7 +80,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
     for table in (routes, forms):
         for route, words in table.items():
             for word in words:
-                names.setdefault(" ".join(_WORD.findall(word.casefold())), route)
+                names.setdefault(_key(word), route)
     route_alt = "|".join(_phrase(w) for w in sorted(
         (w for ws in routes.values() for w in ws), key=len, reverse=True))
     form_alt = "|".join(_phrase(w) for w in sorted(
@@ -91,8 +91,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
     return before, after, re.compile(form_alt, re.I), names
 
 
+def _key(words: str) -> str:
+    """The lookup key of a route as written: its letters without the stops and spaces
+    between them, since the pattern lets those go ("s.c.", "s c" and "sc" are one route)."""
+    return "".join(_WORD.findall(words.casefold()))
+
+
 def _name(names: dict[str, str], found: str) -> str:
-    return names[" ".join(_WORD.findall(found.casefold()))]
+    return names[_key(found)]
 
 
 def drug_route(text: str, start: int, end: int, item_end: int, next_drug: int | None
@@ -104,6 +110,9 @@ def drug_route(text: str, start: int, end: int, item_end: int, next_drug: int | 
     changed to IV ceftriaxone" the "IV" is ceftriaxone's."""
     before, after, _, names = _patterns()
     lead = text[max(0, start - 24):start]
+    # A route ends its own line: in "methotrexate 15 mg/m2 weekly sc\n- co-trimoxazole" the
+    # "sc" is methotrexate's, not the next line's drug's.
+    lead = lead[lead.rfind("\n") + 1:]
     found = before.search(lead)
     if found is not None and found["route"]:
         return _name(names, found["route"])
