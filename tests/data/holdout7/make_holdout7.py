@@ -659,7 +659,7 @@ Issues:
     ("2026-10-06", "hl7_result_export", hl7("Z026", d("2026-10-06"), d("2026-10-06"), FULL,
                                            {"upcr": "30"}, facility="PCH-PATH")),
     ("2026-10-20", "nurse_clinic", """Nurse-led clinic 20/10/2026
-14y F. Complete renal remission since 09/2026 (UPCR 30 mg/mmol).
+14y F. Complete renal remission since Sept 2026 (UPCR 30 mg/mmol).
 Arthritis and rash active. SLEDAI-2K 8. Lansky 90. Ht 159 cm.
 CellCept 1 g BD, prednisolone 5 mg."""),
 ])
