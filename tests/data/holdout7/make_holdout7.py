@@ -108,12 +108,17 @@ def _flag(value: str, ref: str) -> str:
     return ""
 
 
+# Every rendered lab block, for the cross-check of the hand-written lab labels.
+LAB_VISITS: dict[str, list[tuple[date, dict]]] = {}
+
+
 def hl7(pid: str, sent: date, collected: date, keys: list[str], values: dict | None = None,
         facility: str = "SCHN-PATH", french: bool = False) -> str:
     """An HL7 v2 ORU^R01 export. values[key] is a value, or a dict overriding
     value/unit/ref/flag for a deliberately odd line (a lab's own range, a flag with
     no range, an unreadable unit)."""
     merged = {**BASE_LABS, **(values or {})}
+    LAB_VISITS.setdefault(pid, []).append((collected, {k: merged[k] for k in keys}))
     lines = [
         f"MSH|^~\\&|LIS|{facility}|EMR|PAEDS|{sent:%Y%m%d}1415||ORU^R01|{pid}{sent:%y%m%d}|P|2.5.1",
         f"PID|1||{pid}^^^{facility}^MR",
@@ -856,6 +861,72 @@ def age_label_from_range(low: int, high: int, bounds: tuple[int, int]) -> str:
     return "unknown"
 
 
+# Where a hand-written lab label differs on purpose from what the HL7 blocks alone
+# give: the reason is elsewhere in the notes. The cross-check fails on any other
+# difference, and on a listed one that does not occur.
+EXPECTED_LAB_DIFFERENCES = {
+    ("Z004", NCT, "alt"): "myositis: manual",
+    ("Z004", NCT, "ast"): "myositis: manual",
+    ("Z005", NCT, "tbil"): "Gilbert syndrome: 3xULN",
+    ("Z012", HO, "upcr"): "UPCR 180 mg/mmol in the nurse note of 10/10",
+    ("Z021", HO, "upcr"): "24-h protein 0.80 g/day",
+    ("Z028", NCT, "anc"): "pegfilgrastim 7 days before the count",
+    ("Z033", NCT, "hb"): "Hb 84 g/L after transfusion, in the discharge summary",
+}
+LOOKBACK_START = date(2026, 8, 22)
+DEFAULT_ULN = {"alt": 40.0, "ast": 40.0, "tbil": 21.0, "inr": 1.2, "pt": 13.5}
+
+
+def _latest(visits: list[tuple[date, dict]], key: str) -> tuple[float, float] | None:
+    """(value, ULN) of the most recent readable value of key in the lookback."""
+    for collected, values in sorted(visits, key=lambda v: v[0], reverse=True):
+        if not LOOKBACK_START <= collected <= AS_OF or key not in values:
+            continue
+        spec = values[key]
+        unit, ref = ANALYTES[key][4], ANALYTES[key][5]
+        if isinstance(spec, dict):
+            unit, ref, spec = spec.get("unit", unit), spec.get("ref", ref), spec["v"]
+        if unit != ANALYTES[key][4]:
+            return None  # unreadable unit: left out
+        bound = re.search(r"([\d.]+)$", ref)
+        return float(spec), float(bound[1]) if bound else DEFAULT_ULN.get(key, 0.0)
+    return None
+
+
+def cross_check_lab_labels(patients: list[dict]) -> list[str]:
+    rules = {  # (trial, label key): (analyte, test on (value, ULN))
+        (NCT, "lymph"): ("lymph", lambda v, u: v >= 1.0),
+        (NCT, "wbc"): ("wbc", lambda v, u: v >= 3.0),
+        (NCT, "anc"): ("neut", lambda v, u: v >= 1.0),
+        (NCT, "hb"): ("hb", lambda v, u: v >= 60),
+        (NCT, "alt"): ("alt", lambda v, u: v <= 3 * u),
+        (NCT, "ast"): ("ast", lambda v, u: v <= 3 * u),
+        (NCT, "tbil"): ("tbil", lambda v, u: v <= 1.5 * u),
+        (NCT, "inr"): ("inr", lambda v, u: v <= 1.5 * u),
+        (NCT, "pt"): ("pt", lambda v, u: v <= 1.5 * u),
+        (NCT, "cd19"): ("cd19pct", lambda v, u: v > 0),
+        (HO, "hb"): ("hb", lambda v, u: v >= 90),
+        (HO, "alt"): ("alt", lambda v, u: v <= 2.5 * u),
+        (HO, "upcr"): ("upcr", lambda v, u: v / 113 >= 1.0),
+        (HO, "x_plt"): ("plt", lambda v, u: v < 50),
+    }
+    problems, seen = [], set()
+    for p in patients:
+        visits = LAB_VISITS.get(p["pid"], [])
+        for (trial, label), (analyte, test) in rules.items():
+            latest = _latest(visits, analyte)
+            want = "unknown" if latest is None else "met" if test(*latest) else "not_met"
+            got = p[trial][label]
+            if got != want:
+                if (p["pid"], trial, label) in EXPECTED_LAB_DIFFERENCES:
+                    seen.add((p["pid"], trial, label))
+                else:
+                    problems.append(f"{p['pid']} {trial} {label}: label {got}, lab blocks give {want}")
+    for unused in set(EXPECTED_LAB_DIFFERENCES) - seen:
+        problems.append(f"expected lab difference {unused} does not occur")
+    return problems
+
+
 def check(patients: list[dict]) -> None:
     problems = []
     ids = [p["pid"] for p in patients]
@@ -925,6 +996,7 @@ def check(patients: list[dict]) -> None:
             problems.append(f"{pid}: no age anywhere")
     if not 0.35 <= structured / len(patients) <= 0.65:
         problems.append(f"structured demographics on {structured} of {len(patients)} patients")
+    problems += cross_check_lab_labels(patients)
     if problems:
         sys.exit("make_holdout7: self-check failed:\n  " + "\n  ".join(problems))
 
