@@ -363,7 +363,7 @@ def default_model_path() -> Path:
     configured = os.environ.get(ENV_MODEL)
     if configured:
         return Path(configured)
-    from matcher.nlp.pipeline import models_dir
+    from matcher.nlp.locations import models_dir
 
     return models_dir() / DEFAULT_MODEL_NAME
 

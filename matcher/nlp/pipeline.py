@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -30,6 +29,7 @@ from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
 from matcher.nlp.delimited import as_table_rows
 from matcher.nlp.extract import vocabulary_text
+from matcher.nlp.locations import models_dir
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
 from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary
 
@@ -110,14 +110,6 @@ def pipeline_vocabulary(nlp: Language) -> Vocabulary:
 
 def pipeline_version(nlp: Language) -> str:
     return f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
-
-
-def models_dir() -> Path:
-    """models/ at the repository root, or MATCHER_MODELS."""
-    configured = os.environ.get("MATCHER_MODELS")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "models"
 
 
 def default_model_path() -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -122,9 +123,12 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-# A hash to verify against when the user does not exist, so that a wrong username
-# takes as long as a wrong password.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so that a wrong username
+    takes as long as a wrong password; made at the first such login, not at import (a
+    scrypt hash is ~0.1 s of CPU that the server's start would otherwise wait for)."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def check_password(password: str) -> None:
@@ -184,7 +188,7 @@ def list_users(db: Database) -> list[dict[str, Any]]:
 def authenticate(db: Database, username: str, password: str) -> User | None:
     row = get_user(db, username)
     if row is None:
-        verify_password(password, _DUMMY_HASH)
+        verify_password(password, _dummy_hash())
         return None
     if not verify_password(password, row["password_hash"]):
         return None
