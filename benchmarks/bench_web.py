@@ -18,6 +18,8 @@ For each database (several: memory must be flat in the number of patients):
    random patients. p50 / p95 / max per kind.
 4. The server's resident memory (psutil, the server process alone), sampled through the
    run: its peak and its value at the end.
+5. The server's CPU seconds to its first page and its mean CPU per page of each kind: on a
+   shared, loaded machine wall-clock figures measure the neighbours too; CPU time much less.
 """
 
 from __future__ import annotations
@@ -153,9 +155,14 @@ def run(db: str, trial: str, as_of: str, requests: int, seed: int = 1) -> dict[s
             path = f"/trials/{quote(trial, safe='')}"
             first = client.get(path, params={"as_of": as_of})
             first_page = time.perf_counter()
+            start_cpu = _cpu_seconds(sampler.process)
             if first.status_code != 200 or 'id="candidates"' not in first.text:
                 raise RuntimeError(f"first candidates page: {first.status_code}, no list")
             timings: dict[str, list[float]] = {"candidates": [], "search": [], "patient": []}
+            # The server's CPU per kind of page: on a loaded machine the wall-clock figures
+            # grow with every other process, the CPU a page costs does not (much).
+            cpu: dict[str, float] = dict.fromkeys(timings, 0.0)
+            load_before = os.getloadavg()[0]
             lists = [v for v in VIEWS if "q" not in v]
             for i in range(requests):
                 kind = ("candidates", "search", "patient")[i % 3]
@@ -167,11 +174,14 @@ def run(db: str, trial: str, as_of: str, requests: int, seed: int = 1) -> dict[s
                     # Half with parsed notes (a full checklist and timeline), half any patient.
                     pool = with_findings if (i // 3) % 2 == 0 and with_findings else patient_ids
                     url = f"{path}/patients/{quote(rng.choice(pool), safe='')}?as_of={as_of}"
+                c0 = _cpu_seconds(sampler.process)
                 t0 = time.perf_counter()
                 response = client.get(url)
                 timings[kind].append((time.perf_counter() - t0) * 1000)
+                cpu[kind] += _cpu_seconds(sampler.process) - c0
                 if response.status_code != 200:
                     raise RuntimeError(f"{kind} answered {response.status_code}")
+            load_after = os.getloadavg()[0]
         peak, last = sampler.stop()
     finally:
         server.terminate()
@@ -189,9 +199,19 @@ def run(db: str, trial: str, as_of: str, requests: int, seed: int = 1) -> dict[s
         "patients_with_findings": len(with_findings),
         "spawn_to_first_page_s": round(first_page - spawned, 2),
         "listening_to_first_page_s": round(first_page - listening, 3),
+        "server_cpu_to_first_page_s": round(start_cpu, 2),
+        "load_average_1min": [round(load_before, 2), round(load_after, 2)],
         "rss_peak_mb": peak, "rss_end_mb": last,
-        **{kind: percentiles(ms) for kind, ms in timings.items()},
+        **{kind: {**percentiles(ms),
+                  "server_cpu_ms_mean": round(1000 * cpu[kind] / max(1, len(ms)), 1)}
+           for kind, ms in timings.items()},
     }
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    """User + system CPU seconds the server process has used so far (clock-tick grain)."""
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,13 +233,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"web, {out['patients']:,} patients, {out['notes']:,} notes "
               f"({out['patients_with_findings']:,} patients with parsed findings): "
               f"spawn to first candidates page {out['spawn_to_first_page_s']} s "
-              f"(listening to first page {out['listening_to_first_page_s']} s); "
+              f"(listening to first page {out['listening_to_first_page_s']} s; server CPU "
+              f"to it {out['server_cpu_to_first_page_s']} s); load average "
+              f"{out['load_average_1min'][0]} -> {out['load_average_1min'][1]}; "
               f"server RSS peak {out['rss_peak_mb']} MB, end {out['rss_end_mb']} MB"
               + (f"; prepare {prepared}" if prepared else ""))
         for kind in ("candidates", "search", "patient"):
             p = out[kind]
             print(f"  {kind:10s} {p['n']:4d} requests: p50 {p['p50_ms']} ms, "
-                  f"p95 {p['p95_ms']} ms, max {p['max_ms']} ms")
+                  f"p95 {p['p95_ms']} ms, max {p['max_ms']} ms; server CPU "
+                  f"{p['server_cpu_ms_mean']} ms per request (mean)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0
