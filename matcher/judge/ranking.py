@@ -7,8 +7,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from matcher.judge.evaluate import evaluate_all
-from matcher.judge.timeline import build_timeline
 from matcher.judge.validity import plain
 from matcher.model import (
     CriterionResult,
@@ -251,6 +249,11 @@ def judge_patient(
     findings = list(findings)
     # Only this patient's notes: copying every note's date per patient is quadratic.
     own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
+    # Imported here: the web server reads stored rankings (rank, relevance) at start and
+    # must not wait for the evaluator's criteria grammar to compile until it judges someone.
+    from matcher.judge.evaluate import evaluate_all
+    from matcher.judge.timeline import build_timeline
+
     timeline = build_timeline(patient, findings, own_dates, as_of, vocabulary=vocabulary)
     results = evaluate_all(trial.criteria, timeline)
     found = verdict(results)

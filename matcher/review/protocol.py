@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from matcher.criteria.kinds import validate_params
 from matcher.criteria.params import KIND_PARAMS
 from matcher.criteria.params import validate as validate_declared
 from matcher.criteria.render import reading
@@ -276,7 +275,10 @@ def _validate(kind: str, params: dict[str, Any], vocabulary: Vocabulary | None) 
     # kinds.validate_params covers the kinds whose concept ids it checks; the others (age,
     # consent, manual, ...) by their declared fields, and the drug lists of the drug kinds
     # here: a person typing "drug.rituximb" must hear it, not get a criterion that never
-    # matches anyone.
+    # matches anyone. (Imported here: kinds brings the whole criteria grammar, which the web
+    # server's start, reading stored protocols, does not need.)
+    from matcher.criteria.kinds import validate_params
+
     try:
         validate_params(kind, params, vocabulary)
     except CriterionParamsError as exc:
