@@ -17,6 +17,7 @@ import pytest
 
 from matcher.store import Store
 from matcher.tools.web import demo
+from matcher.web import stored as stored_module
 from tests.conftest import SHARED
 from tests.test_web_support import (
     ADMIN,
@@ -143,6 +144,64 @@ def test_the_patient_page_lists_every_loaded_trial_and_its_neighbours(referrer: 
     others = html[html.index('id="other-trials"'):]
     assert f'id="other-{TRIAL}" class="this-trial"' in others
     assert re.search(r'href="/trials/NCT00000042/patients/[^"]+"', others)
+
+
+@pytest.mark.parametrize("sort", ["rank", "patient", "status", "score", "p", "unknown", "age",
+                                  "referral"])
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_previous_and_next_follow_the_list_in_every_sort(referrer: TestClient, sort: str,
+                                                         direction: str):
+    """The patient page's neighbours are read from the patient's own sort key (counted and
+    looked up in SQLite, not by listing every id): they must be the list's, whatever the
+    sort, its direction and the ties the sort breaks on rank."""
+    query = f"as_of={AS_OF}&sort={sort}&dir={direction}"
+    ids = _rows(referrer.get(f"/trials/{TRIAL}?{query}&per_page=200").text)
+    assert len(ids) > 3
+    for i in sorted({0, 1, len(ids) // 2, len(ids) - 1}):
+        html = unescape(referrer.get(f"/trials/{TRIAL}/patients/{ids[i]}?{query}").text)
+        previous = re.search(r'id="prev-patient" href="/trials/[^/]+/patients/([^?"]+)', html)
+        following = re.search(r'id="next-patient" href="/trials/[^/]+/patients/([^?"]+)', html)
+        assert (previous[1] if previous else None) == (ids[i - 1] if i > 0 else None)
+        assert (following[1] if following else None) == (ids[i + 1] if i + 1 < len(ids)
+                                                          else None)
+        assert f"{i + 1} of {len(ids)} in the list" in html
+
+
+@pytest.mark.parametrize("sort", sorted(stored_module._ORDER))
+@pytest.mark.parametrize("desc", [False, True])
+def test_the_rows_before_a_patient_are_those_its_sort_puts_before_it(sort: str, desc: bool):
+    """stored._precedes against SQLite's own ORDER BY, on rows with ties in every term but
+    the last and with missing ages (the age sort's "r.age IS NULL" term must be bracketed
+    in a comparison, or it reads as "r.age IS (NULL = ?)")."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE results (patient_id TEXT, rank INTEGER, status TEXT, score REAL, "
+               "p_eligible REAL, met INT, not_met INT, unknown INT, manual INT, age REAL)")
+    db.execute("CREATE TABLE web_referrals (trial_id TEXT, patient_id TEXT, status TEXT)")
+    rows = [(f"P{i:02d}", i, ("eligible", "possible", "ineligible")[i % 3], float(i % 4),
+             None if i % 5 == 0 else (i % 3) / 4, i % 2, i % 3, i % 4, 0,
+             None if i % 4 == 0 else float(8 + i % 3)) for i in range(1, 25)]
+    db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    terms = [(term, desc != flip) for term, flip in stored_module._ORDER[sort]]
+    order = ", ".join(f"{t} {'DESC' if d else 'ASC'}" for t, d in terms)
+    join = ("LEFT JOIN web_referrals w ON w.trial_id = 'T' AND w.patient_id = r.patient_id"
+            if sort == "referral" else "")
+    listed = [r[0] for r in db.execute(f"SELECT r.patient_id FROM results r {join} "
+                                       f"ORDER BY {order}")]
+    for position, patient in enumerate(listed):
+        key = db.execute(f"SELECT {', '.join(t for t, _ in terms)} FROM results r {join} "
+                         "WHERE r.patient_id = ?", [patient]).fetchone()
+        if any(v is None for v in key):
+            continue  # the page lists such a patient's neighbours (_neighbours_by_listing)
+        before, params = stored_module._precedes(terms, key, earlier=True)
+        after, after_params = stored_module._precedes(terms, key, earlier=False)
+        assert [r[0] for r in db.execute(f"SELECT r.patient_id FROM results r {join} "
+                                         f"WHERE {before} ORDER BY {order}", params)] \
+            == listed[:position]
+        assert [r[0] for r in db.execute(f"SELECT r.patient_id FROM results r {join} "
+                                         f"WHERE {after} ORDER BY {order}", after_params)] \
+            == listed[position + 1:]
 
 
 def test_the_printed_summary_has_everything_and_is_audited(referrer: TestClient, why_db: Path):

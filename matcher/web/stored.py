@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,13 +136,53 @@ class StoredResults:
         chips = self._chips(stored, [values[1] for values in found])
         return [row_of(values, chips.get(values[1])) for values in found], total
 
-    def patient_ids(self, stored: StoredSet, trial: Trial, query: Any) -> list[str]:
-        """Every patient id of the list `query` gives, in its order: what the patient page's
-        previous/next reads (ids only, from the covering index: no criteria JSON)."""
+    def neighbours(self, stored: StoredSet, trial: Trial, query: Any, patient_id: str
+                   ) -> tuple[str | None, str | None, int, int]:
+        """(previous, next, position from 1, total) of `patient_id` in the list `query`
+        gives: what the patient page's previous/next reads. From the patient's own sort key:
+        the rows before it are counted and the nearest one each side read with LIMIT 1, all
+        in SQLite on the covering index (handing every id of a 100,000-patient list to Python
+        for each patient page cost more than the rest of the page; a window function over
+        the list, more still)."""
         where, params = self._where(stored, trial, query)
+        join, _ = _join_and_order(query)
+        terms = [(term, query.desc != flip) for term, flip in _ORDER[query.sort]]
+        total = self._count(stored, where, params)
+        db = self.engine.db
+        key = db.execute(
+            f"SELECT {', '.join(t for t, _ in terms)} FROM results r {join} "
+            f"WHERE {where} AND r.patient_id = ?", [*params, patient_id]).fetchone()
+        if key is None:
+            return None, None, 0, total
+        if any(value is None for value in key):  # NULL sorts apart: no comparison holds
+            return self._neighbours_by_listing(where, params, query, patient_id, total)
+        before, before_params = _precedes(terms, key, earlier=True)
+        after, after_params = _precedes(terms, key, earlier=False)
+        ahead = db.execute(f"SELECT count(*) FROM results r {join} WHERE {where} AND {before}",
+                           [*params, *before_params]).fetchone()[0]
+        reverse = ", ".join(f"{t} {'ASC' if desc else 'DESC'}" for t, desc in terms)
+        forward = ", ".join(f"{t} {'DESC' if desc else 'ASC'}" for t, desc in terms)
+        previous = db.execute(
+            f"SELECT r.patient_id FROM results r {join} WHERE {where} AND {before} "
+            f"ORDER BY {reverse} LIMIT 1", [*params, *before_params]).fetchone()
+        following = db.execute(
+            f"SELECT r.patient_id FROM results r {join} WHERE {where} AND {after} "
+            f"ORDER BY {forward} LIMIT 1", [*params, *after_params]).fetchone()
+        return (previous[0] if previous else None, following[0] if following else None,
+                ahead + 1, total)
+
+    def _neighbours_by_listing(self, where: str, params: list[Any], query: Any,
+                               patient_id: str, total: int
+                               ) -> tuple[str | None, str | None, int, int]:
         join, order = _join_and_order(query)
-        return [row[0] for row in self.engine.db.execute(
-            f"SELECT r.patient_id FROM results r {join} WHERE {where} ORDER BY {order}", params)]
+        ids = [row[0] for row in self.engine.db.execute(
+            f"SELECT r.patient_id FROM results r {join} WHERE {where} ORDER BY {order}",
+            params)]
+        if patient_id not in ids:
+            return None, None, 0, total
+        i = ids.index(patient_id)
+        return (ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None,
+                i + 1, total)
 
     def _hits(self, match: str, as_of: dt.date) -> str:
         """The patients with a note written by `as_of` matching the FTS5 query `match`, put
@@ -398,6 +439,22 @@ class AsOfQueue:
         while job.state in ("queued", "running") and time.monotonic() < deadline:
             time.sleep(0.05)
         return job.state not in ("queued", "running")
+
+
+def _precedes(terms: list[tuple[str, bool]], key: Sequence[Any], earlier: bool
+              ) -> tuple[str, list[Any]]:
+    """SQL that holds for the rows sorted before (`earlier`) or after a row whose sort key
+    is `key`, for ORDER BY `terms` (each term and whether it sorts descending): the
+    lexicographic comparison, one term at a time. Every order ends on a unique term (the
+    rank or the patient id), so no row ties with the patient's."""
+    clauses, params = [], []
+    for i, (term, desc) in enumerate(terms):
+        sign = ">" if desc == earlier else "<"
+        # Each term in brackets: "r.age IS NULL = ?" would read as "r.age IS (NULL = ?)".
+        equal = [f"({t}) = ?" for t, _ in terms[:i]]
+        clauses.append("(" + " AND ".join([*equal, f"({term}) {sign} ?"]) + ")")
+        params += [*key[:i], key[i]]
+    return "(" + " OR ".join(clauses) + ")", params
 
 
 def _join_and_order(query: Any) -> tuple[str, str]:

@@ -109,18 +109,6 @@ def todo(result: PatientResult, as_of: dt.date) -> tuple[TodoAction, ...]:
     return todo_actions(result, as_of)
 
 
-def neighbours(ids: Sequence[str], patient_id: str) -> tuple[str | None, str | None, int, int]:
-    """(previous, next, position from 1, total) of a patient in the current list's ids."""
-    ids = list(ids)
-    try:
-        i = ids.index(patient_id)
-    except ValueError:
-        return None, None, 0, len(ids)
-    before = ids[i - 1] if i > 0 else None
-    after = ids[i + 1] if i + 1 < len(ids) else None
-    return before, after, i + 1, len(ids)
-
-
 def criterion_items(result: PatientResult, payload_criteria: Iterable[dict[str, Any]]
                     ) -> list[dict[str, Any]]:
     """The checklist rows: the JSON criteria with their outcome word, mark and class, and
@@ -173,8 +161,8 @@ def patient_context(engine: Any, trial: Trial, result: PatientResult, as_of: dt.
     position = total = 0
     stored = engine.stored.current(trial, as_of)
     if stored is not None and not query.errors:
-        ids = engine.stored.patient_ids(stored, trial, query)
-        previous, following, position, total = neighbours(ids, result.patient_id)
+        previous, following, position, total = engine.stored.neighbours(
+            stored, trial, query, result.patient_id)
     outcomes = [result_outcome(r) for r in result.results]
     return {
         "pinned": pinned_summary(result, as_of),
