@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -487,6 +487,7 @@ def match_to_json(
 
 # --- stored rankings (issue 16): what the pages read -------------------------------------
 STORE_BATCH = 2000  # result rows per transaction: memory stays flat at 100k patients
+CARRY_BATCH = 5000  # carried-forward rows per transaction (copied inside SQLite)
 
 
 def trial_digest(trial: Trial) -> str:
@@ -513,6 +514,8 @@ def store_ranking(
     on_rows: Any = None,
     evaluator_version: str | None = None,
     findings_versions: Mapping[str, int] | None = None,
+    carried: Mapping[str, tuple[int, Sequence[str]]] | None = None,
+    refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Store the rankings of `trials` at `as_of` from `rows` (judge.ranking.ResultRow, any
     order, one per trial and patient, streamed): the one path by which `matcher match`,
@@ -527,7 +530,12 @@ def store_ranking(
 
     Each row records its patient's findings version (`findings_versions`, else read here
     before any row is: a write during the run leaves the row older, so the next nightly
-    run evaluates it again) and the set its `evaluator_version` (issue 17)."""
+    run evaluates it again) and the set its `evaluator_version` (issue 17).
+
+    `carried` (an incremental night): per trial id, (an earlier run, patient ids) whose
+    rows are copied from that run's set inside SQLite, CARRY_BATCH at a time, with
+    tonight's score and P(eligible) from `refresh` (their refresh_json, in order, to
+    (score, P)): `rows` then holds only the results evaluated tonight."""
     from matcher.judge.ranking import rank_order
     from matcher.store import incremental_tables, result_tables
     from matcher.store.web_tables import data_version
@@ -566,6 +574,17 @@ def store_ranking(
             flush()
     if batch:
         flush()
+    for trial_id, (kept_run, patient_ids) in (carried or {}).items():
+        if refresh is None:
+            raise TypeError("store_ranking: `carried` rows need `refresh`")
+        for i in range(0, len(patient_ids), CARRY_BATCH):
+            chunk = patient_ids[i: i + CARRY_BATCH]
+            with store.transaction():
+                keys[trial_id] += incremental_tables.carry_forward(
+                    db, run_id, kept_run, trial_id, day, versions.get(trial_id), chunk,
+                    refresh)
+            if on_rows is not None:
+                on_rows(len(chunk))
     counts = {}
     for trial in trials:
         with store.transaction():

@@ -139,19 +139,29 @@ def evaluate_records(
     return rows
 
 
-def refreshed_score_and_p(refresh_json: str, as_of: dt.date, model: Any) -> tuple[float, Any]:
-    """A carried-forward row's score and P(eligible) at `as_of`, from its refresh_json:
+def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
+                            model: Any) -> list[tuple[float, float | None]]:
+    """Carried-forward rows' scores and P(eligible) at `as_of`, from their refresh_json:
     the same numbers evaluate_records would compute tonight (recency and ages of evidence
-    are the only parts of them that read the as-of once the verdict holds)."""
-    refresh = json.loads(refresh_json)
-    base, newest = refresh["score"]
-    score = score_at(base, dt.date.fromisoformat(newest) if newest else None, as_of)
+    are the only parts of them that read the as-of once the verdict holds). In one batch:
+    each distinct refresh_json decoded once (patients with the same verdict and evidence
+    dates share it), the model's probabilities in one vectorised call (predict_many, bit
+    for bit predict's)."""
+    distinct = list(dict.fromkeys(refresh_jsons))
+    decoded = [json.loads(text) for text in distinct]
+    scores = [score_at(base, dt.date.fromisoformat(newest) if newest else None, as_of)
+              for base, newest in (refresh["score"] for refresh in decoded)]
     if model is None:
-        return score, None
-    values = dict.fromkeys(feature_names(), 0.0)
-    values.update(refresh["features"])
-    anchors = [dt.date.fromisoformat(a) if a else None for a in refresh["anchors"]]
-    return score, model.predict(aged_features(values, anchors, as_of))
+        probabilities: list[float | None] = [None] * len(distinct)
+    else:
+        blank = dict.fromkeys(feature_names(), 0.0)
+        probabilities = list(model.predict_many([
+            aged_features({**blank, **refresh["features"]},
+                          [dt.date.fromisoformat(a) if a else None for a in refresh["anchors"]],
+                          as_of)
+            for refresh in decoded]))
+    refreshed = dict(zip(distinct, zip(scores, probabilities, strict=True), strict=True))
+    return [refreshed[text] for text in refresh_jsons]
 
 
 def evaluate_in_process(

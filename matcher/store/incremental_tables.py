@@ -21,10 +21,12 @@ Plain rows in and out, as the other table modules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
+
+from matcher.errors import StoreError
 
 _RESULT_COLUMNS = (
     ("findings_version", "INTEGER"),
@@ -107,17 +109,67 @@ def classify(db: Database, run_id: int, trial_id: str, as_of: str,
     return out
 
 
-CARRIED_COLUMNS = ("patient_id", "status", "relevance", "criteria_json", "age", "sex",
-                   "statuses", "outcomes", "why_json", "cohorts_json", "holds_until",
-                   "refresh_json")
+# The columns of a carried-forward row: (column, what it takes): the earlier row's own
+# ("r.<column>") or tonight's (a parameter, or the score and P computed for tonight). The
+# same columns result_tables.insert_rows writes for an evaluated row, so a carried row is
+# the row a full evaluation would store.
+_CARRY = (
+    ("run_id", ":run_id"), ("trial_id", "r.trial_id"), ("patient_id", "r.patient_id"),
+    ("as_of", ":as_of"), ("status", "r.status"), ("score", "c.score"), ("rank", "NULL"),
+    ("criteria_json", "r.criteria_json"), ("protocol_version", ":protocol_version"),
+    ("p_eligible", "c.p_eligible"), ("relevance", "r.relevance"), ("met", "r.met"),
+    ("not_met", "r.not_met"), ("unknown", "r.unknown"), ("manual", "r.manual"),
+    ("statuses", "r.statuses"), ("outcomes", "r.outcomes"), ("why_json", "r.why_json"),
+    ("why_kinds", "r.why_kinds"), ("cohorts_json", "r.cohorts_json"), ("age", "r.age"),
+    ("sex", "r.sex"),
+    # Same findings version (classify's CARRY), so the same notes: the digest of them and
+    # the version are the earlier row's.
+    ("record_digest", "r.record_digest"), ("findings_version", "r.findings_version"),
+    ("holds_until", "r.holds_until"), ("refresh_json", "r.refresh_json"),
+)
+
+# One (patient, score, P) per carried patient of the batch: a temp table (this connection
+# only, never in the database file), so the rows are copied by one INSERT ... SELECT and
+# their criteria JSON never leaves SQLite.
+_CARRIED = "temp.carried_results"
 
 
-def carried_rows(db: Database, run_id: int, trial_id: str,
-                 patient_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The stored rows of set (`run_id`, `trial_id`) of `patient_ids` (at most 900), with
-    the columns a carried-forward row keeps (CARRIED_COLUMNS)."""
-    marks = ", ".join("?" * len(patient_ids))
-    cursor = db.execute(
-        f"SELECT {', '.join(CARRIED_COLUMNS)} FROM results WHERE run_id = ? AND trial_id = ? "
-        f"AND patient_id IN ({marks}) ORDER BY patient_id", [run_id, trial_id, *patient_ids])
-    return [dict(zip(CARRIED_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+def carry_forward(db: Database, run_id: int, kept_run_id: int, trial_id: str, as_of: str,
+                  protocol_version: int | None, patient_ids: Sequence[str],
+                  refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]],
+                  ) -> list[tuple[str, str, int, float, float | None]]:
+    """Copy the rows of `patient_ids` (classify's CARRY) from set (`kept_run_id`,
+    `trial_id`) into set (`run_id`, `trial_id`) at `as_of`, with tonight's score and
+    P(eligible): `refresh` maps their refresh_json, in order, to (score, P). Inside the
+    caller's transaction. Returns each row's ranking key (patient_id, status, relevance,
+    score, p_eligible), as result rows give them to ranking.rank_order."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_CARRIED.split('.')[1]} ("
+               "patient_id TEXT PRIMARY KEY, score REAL, p_eligible REAL)")
+    db.execute(f"DELETE FROM {_CARRIED}")
+    db.conn.executemany(f"INSERT INTO {_CARRIED} (patient_id) VALUES (?)",
+                        [(pid,) for pid in patient_ids])
+    kept = db.execute(
+        f"SELECT r.patient_id, r.status, r.relevance, r.refresh_json FROM {_CARRIED} c "
+        "JOIN results r ON r.run_id = ? AND r.trial_id = ? AND r.patient_id = c.patient_id",
+        [kept_run_id, trial_id]).fetchall()
+    if len(kept) != len(patient_ids):
+        # Deleted since classify read them (a site's own SQL): the run stops unfinished,
+        # and the next one, not finding them, evaluates those patients.
+        raise StoreError(f"{len(patient_ids) - len(kept)} result(s) to carry forward are no "
+                         f"longer stored", field="results", received=f"run {kept_run_id}, "
+                         f"trial {trial_id}", expected="the rows of the earlier nightly set")
+    refreshed = refresh([row[3] for row in kept])
+    db.execute(f"DELETE FROM {_CARRIED}")
+    db.conn.executemany(f"INSERT INTO {_CARRIED} (patient_id, score, p_eligible) "
+                        "VALUES (?, ?, ?)",
+                        [(row[0], score, p) for row, (score, p) in zip(kept, refreshed,
+                                                                       strict=True)])
+    db.conn.execute(
+        f"INSERT OR REPLACE INTO results ({', '.join(c for c, _ in _CARRY)}) "
+        f"SELECT {', '.join(v for _, v in _CARRY)} FROM {_CARRIED} c JOIN results r "
+        "ON r.run_id = :kept AND r.trial_id = :trial_id AND r.patient_id = c.patient_id",
+        {"run_id": run_id, "as_of": as_of, "protocol_version": protocol_version,
+         "kept": kept_run_id, "trial_id": trial_id})
+    db.execute(f"DELETE FROM {_CARRIED}")
+    return [(row[0], row[1], row[2], score, p)
+            for row, (score, p) in zip(kept, refreshed, strict=True)]
