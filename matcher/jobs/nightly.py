@@ -833,9 +833,10 @@ def _evaluate(
     last nightly set cannot be built on (another protocol version or reading, pipeline,
     eligibility model or evaluator, or a later as-of), when the patient's findings version
     changed (or the patient is new), or when the stored result's validity ended
-    (holds_until <= tonight's as-of); every other result is carried forward, its score
-    and P(eligible) recomputed for tonight from refresh_json (no criteria decoded, nobody
-    evaluated). `full`: everyone is evaluated."""
+    (holds_until <= tonight's as-of); every other result is carried forward: its row
+    copied inside SQLite (api.store_ranking's `carried`), its score and P(eligible)
+    recomputed for tonight from refresh_json in batches (engine.refreshed_scores_and_ps;
+    no criteria decoded, nobody evaluated). `full`: everyone is evaluated."""
     from matcher import api
     from matcher.store import incremental_tables
 
