@@ -21,7 +21,7 @@ Plain rows in and out, as the other table modules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -115,7 +115,7 @@ def classify(db: Database, run_id: int, trial_id: str, as_of: str,
 # the row a full evaluation would store.
 _CARRY = (
     ("run_id", ":run_id"), ("trial_id", "r.trial_id"), ("patient_id", "r.patient_id"),
-    ("as_of", ":as_of"), ("status", "r.status"), ("score", "c.score"), ("rank", "NULL"),
+    ("as_of", ":as_of"), ("status", "r.status"), ("score", "c.score"), ("rank", "c.rank"),
     ("criteria_json", "r.criteria_json"), ("protocol_version", ":protocol_version"),
     ("p_eligible", "c.p_eligible"), ("relevance", "r.relevance"), ("met", "r.met"),
     ("not_met", "r.not_met"), ("unknown", "r.unknown"), ("manual", "r.manual"),
@@ -128,48 +128,62 @@ _CARRY = (
     ("holds_until", "r.holds_until"), ("refresh_json", "r.refresh_json"),
 )
 
-# One (patient, score, P) per carried patient of the batch: a temp table (this connection
-# only, never in the database file), so the rows are copied by one INSERT ... SELECT and
-# their criteria JSON never leaves SQLite.
-_CARRIED = "temp.carried_results"
+# Per carried patient of a batch: tonight's score, P(eligible) and rank. A temp table (this
+# connection only, never in the database file), so the rows are copied by one INSERT ...
+# SELECT and their criteria JSON never leaves SQLite.
+_CARRIED = "carried_results"
 
 
-def carry_forward(db: Database, run_id: int, kept_run_id: int, trial_id: str, as_of: str,
-                  protocol_version: int | None, patient_ids: Sequence[str],
-                  refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]],
-                  ) -> list[tuple[str, str, int, float, float | None]]:
-    """Copy the rows of `patient_ids` (classify's CARRY) from set (`kept_run_id`,
-    `trial_id`) into set (`run_id`, `trial_id`) at `as_of`, with tonight's score and
-    P(eligible): `refresh` maps their refresh_json, in order, to (score, P). Inside the
-    caller's transaction. Returns each row's ranking key (patient_id, status, relevance,
-    score, p_eligible), as result rows give them to ranking.rank_order."""
-    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_CARRIED.split('.')[1]} ("
-               "patient_id TEXT PRIMARY KEY, score REAL, p_eligible REAL)")
-    db.execute(f"DELETE FROM {_CARRIED}")
-    db.conn.executemany(f"INSERT INTO {_CARRIED} (patient_id) VALUES (?)",
-                        [(pid,) for pid in patient_ids])
-    kept = db.execute(
-        f"SELECT r.patient_id, r.status, r.relevance, r.refresh_json FROM {_CARRIED} c "
-        "JOIN results r ON r.run_id = ? AND r.trial_id = ? AND r.patient_id = c.patient_id",
-        [kept_run_id, trial_id]).fetchall()
-    if len(kept) != len(patient_ids):
-        # Deleted since classify read them (a site's own SQL): the run stops unfinished,
-        # and the next one, not finding them, evaluates those patients.
-        raise StoreError(f"{len(patient_ids) - len(kept)} result(s) to carry forward are no "
-                         f"longer stored", field="results", received=f"run {kept_run_id}, "
-                         f"trial {trial_id}", expected="the rows of the earlier nightly set")
-    refreshed = refresh([row[3] for row in kept])
-    db.execute(f"DELETE FROM {_CARRIED}")
-    db.conn.executemany(f"INSERT INTO {_CARRIED} (patient_id, score, p_eligible) "
-                        "VALUES (?, ?, ?)",
-                        [(row[0], score, p) for row, (score, p) in zip(kept, refreshed,
-                                                                       strict=True)])
-    db.conn.execute(
+def carried_keys(db: Database, kept_run_id: int, trial_id: str, patient_ids: Sequence[str],
+                 refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]],
+                 batch: int) -> Iterator[tuple[str, str, int, float, float | None]]:
+    """The ranking key (patient id, status, relevance, score, P(eligible)) of each row of
+    `patient_ids` (classify's CARRY) in set (`kept_run_id`, `trial_id`), with tonight's
+    score and P: `refresh` maps the rows' refresh_json, `batch` at a time and in order, to
+    (score, P). Reads only: the ranking needs every row's key before a carried row is
+    written with its rank (copy_carried)."""
+    wanted = set(patient_ids)
+    cursor = db.execute(
+        "SELECT patient_id, status, relevance, refresh_json FROM results "
+        "WHERE run_id = ? AND trial_id = ? ORDER BY patient_id", [kept_run_id, trial_id])
+    found = 0
+    while chunk := cursor.fetchmany(batch):
+        kept = [row for row in chunk if row[0] in wanted]
+        found += len(kept)
+        numbers = refresh([row[3] for row in kept])
+        yield from ((pid, status, relevance, score, p) for (pid, status, relevance, _), (
+            score, p) in zip(kept, numbers, strict=True))
+    if found != len(wanted):
+        raise _not_stored(len(wanted) - found, kept_run_id, trial_id)
+
+
+def _not_stored(missing: int, kept_run_id: int, trial_id: str) -> StoreError:
+    # Deleted since classify read them (a site's own SQL): the run stops unfinished, and
+    # the next one, not finding them, evaluates those patients.
+    return StoreError(f"{missing} result(s) to carry forward are no longer stored",
+                      field="results", received=f"run {kept_run_id}, trial {trial_id}",
+                      expected="the rows of the earlier nightly set")
+
+
+def copy_carried(db: Database, run_id: int, kept_run_id: int, trial_id: str, as_of: str,
+                 protocol_version: int | None,
+                 ranked: Sequence[tuple[str, float, float | None, int]]) -> None:
+    """Copy the rows of set (`kept_run_id`, `trial_id`) of `ranked`'s patients into set
+    (`run_id`, `trial_id`) at `as_of`, each with its (patient id, score, P(eligible), rank)
+    of tonight: the row a full evaluation would store, ranked (written once: a rank set
+    afterwards would rewrite every row with its criteria JSON). Inside the caller's
+    transaction."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_CARRIED} ("
+               "patient_id TEXT PRIMARY KEY, score REAL, p_eligible REAL, rank INTEGER)")
+    db.execute(f"DELETE FROM temp.{_CARRIED}")
+    db.conn.executemany(f"INSERT INTO temp.{_CARRIED} (patient_id, score, p_eligible, rank) "
+                        "VALUES (?, ?, ?, ?)", ranked)
+    copied = db.conn.execute(
         f"INSERT OR REPLACE INTO results ({', '.join(c for c, _ in _CARRY)}) "
-        f"SELECT {', '.join(v for _, v in _CARRY)} FROM {_CARRIED} c JOIN results r "
+        f"SELECT {', '.join(v for _, v in _CARRY)} FROM temp.{_CARRIED} c JOIN results r "
         "ON r.run_id = :kept AND r.trial_id = :trial_id AND r.patient_id = c.patient_id",
         {"run_id": run_id, "as_of": as_of, "protocol_version": protocol_version,
-         "kept": kept_run_id, "trial_id": trial_id})
-    db.execute(f"DELETE FROM {_CARRIED}")
-    return [(row[0], row[1], row[2], score, p)
-            for row, (score, p) in zip(kept, refreshed, strict=True)]
+         "kept": kept_run_id, "trial_id": trial_id}).rowcount
+    db.execute(f"DELETE FROM temp.{_CARRIED}")
+    if copied != len(ranked):
+        raise _not_stored(len(ranked) - copied, kept_run_id, trial_id)
