@@ -113,7 +113,12 @@ def night(workdir: Path, as_of: dt.date, workers: int | None) -> dict[str, Any]:
         "trials": len(report.get("trials", [])),
         "status_changes": sum(len(t["status_changes"]) for t in report.get("trials", [])),
     }
-    # The incremental nightly's counts, whatever it names them (additive to the report).
+    # The incremental nightly's counts: results evaluated tonight (any reason) and carried
+    # forward, from the report's totals (issue 17), and any other key naming them.
+    totals = report.get("evaluation_totals")
+    if isinstance(totals, dict):
+        figures["results_evaluated"] = sum(v for k, v in totals.items() if k != "carried")
+        figures["results_carried"] = totals.get("carried", 0)
     for key, value in report.items():
         if re.search(r"evaluated|carried", key) and key != "evaluate_seconds":
             figures[key] = value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -487,6 +487,7 @@ def match_to_json(
 
 # --- stored rankings (issue 16): what the pages read -------------------------------------
 STORE_BATCH = 2000  # result rows per transaction: memory stays flat at 100k patients
+CARRY_BATCH = 5000  # carried-forward rows per transaction (copied inside SQLite)
 
 
 def trial_digest(trial: Trial) -> str:
@@ -513,6 +514,8 @@ def store_ranking(
     on_rows: Any = None,
     evaluator_version: str | None = None,
     findings_versions: Mapping[str, int] | None = None,
+    carried: Mapping[str, tuple[int, Sequence[str]]] | None = None,
+    refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Store the rankings of `trials` at `as_of` from `rows` (judge.ranking.ResultRow, any
     order, one per trial and patient, streamed): the one path by which `matcher match`,
@@ -527,7 +530,12 @@ def store_ranking(
 
     Each row records its patient's findings version (`findings_versions`, else read here
     before any row is: a write during the run leaves the row older, so the next nightly
-    run evaluates it again) and the set its `evaluator_version` (issue 17)."""
+    run evaluates it again) and the set its `evaluator_version` (issue 17).
+
+    `carried` (an incremental night): per trial id, (an earlier run, patient ids) whose
+    rows are copied from that run's set inside SQLite, CARRY_BATCH at a time, with
+    tonight's score and P(eligible) from `refresh` (their refresh_json, in order, to
+    (score, P)) and their rank: `rows` then holds only the results evaluated tonight."""
     from matcher.judge.ranking import rank_order
     from matcher.store import incremental_tables, result_tables
     from matcher.store.web_tables import data_version
@@ -566,12 +574,33 @@ def store_ranking(
             flush()
     if batch:
         flush()
+    carried = carried or {}
+    if carried and refresh is None:
+        raise TypeError("store_ranking: `carried` rows need `refresh`")
+    for trial_id, (kept_run, patient_ids) in carried.items():
+        keys[trial_id] += incremental_tables.carried_keys(db, kept_run, trial_id, patient_ids,
+                                                          refresh, CARRY_BATCH)
     counts = {}
     for trial in trials:
+        trial_keys = keys.pop(trial.trial_id)
+        ordered = rank_order(trial_keys)
+        kept_run, patient_ids = carried.get(trial.trial_id, (None, ()))
+        if kept_run is not None:
+            # Written with their rank: a rank set afterwards rewrites the whole row.
+            rank = {pid: i for i, pid in enumerate(ordered, start=1)}
+            numbers = {key[0]: key[3:] for key in trial_keys}
+            for i in range(0, len(patient_ids), CARRY_BATCH):
+                chunk = patient_ids[i: i + CARRY_BATCH]
+                with store.transaction():
+                    incremental_tables.copy_carried(
+                        db, run_id, kept_run, trial.trial_id, day, versions.get(trial.trial_id),
+                        [(pid, *numbers[pid], rank[pid]) for pid in chunk])
+                if on_rows is not None:
+                    on_rows(len(chunk))
         with store.transaction():
             counts[trial.trial_id] = result_tables.finish_set(
-                db, run_id, trial.trial_id, rank_order(keys.pop(trial.trial_id)), _stamp(),
-                ("eligible", "possible", "ineligible"))
+                db, run_id, trial.trial_id, ordered, _stamp(),
+                ("eligible", "possible", "ineligible"), ranked=frozenset(patient_ids))
             result_tables.drop_superseded(db, run_id, trial.trial_id, day)
     return counts
 

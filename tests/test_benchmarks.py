@@ -231,6 +231,11 @@ def test_portfolio_benchmark_runs_three_nights_and_reports_the_evaluate_ratios(t
     for n in result["nights"]:
         assert (n["patients"], n["trials"]) == (30, 3)
         assert 0 <= n["evaluate_seconds"] <= n["wall_seconds"]  # the log's 0.1 s resolution
+    # Night 1 evaluates every result; the later ones evaluate some and carry the rest.
+    assert (first["results_evaluated"], first["results_carried"]) == (90, 0)
+    for n in (second, third):
+        assert n["results_evaluated"] + n["results_carried"] == 90 and n["results_carried"] > 0
+    assert "results_carried" in printed
     ratios = result["evaluate_ratio"]
     assert ratios["night2_over_night1"] == (round(
         second["evaluate_seconds"] / first["evaluate_seconds"], 4)

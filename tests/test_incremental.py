@@ -210,3 +210,22 @@ def test_a_night_after_a_change_of_findings_version_by_any_writer(cohort: dict):
     report = night(cohort, as_of)
     assert all(report.evaluation[t]["findings"] == 1 for t in TRIALS)
     assert_incremental_equals_full(cohort, report, "birth")
+
+
+def test_a_carried_result_is_scored_for_tonight_not_for_the_night_it_was_evaluated(
+        cohort: dict):
+    # Nothing new a day later: every result whose validity holds is carried forward, and
+    # its score (recency of the newest evidence) and P(eligible) (ages of the evidence) are
+    # tonight's. Evidence of 2026-11-01 is 19 days old on 11-20 and 20 on 11-21: a carried
+    # row that kept 11-20's numbers would differ from a full evaluation of 11-21.
+    first = night(cohort, dt.date(2026, 11, 20))
+    before = stored_rows(cohort["db"], first.run_id)
+    second = night(cohort, dt.date(2026, 11, 21))
+    assert sum(second.evaluation[t]["carried"] for t in TRIALS) > 0
+    after = assert_incremental_equals_full(cohort, second, "next-day")
+    carried = [key for key, row in before.items() if row["holds_until"] is None
+               or row["holds_until"] > "2026-11-21"]
+    assert carried
+    # Not vacuous: the day moved the numbers of carried rows, both of them.
+    assert any(after[key]["score"] != before[key]["score"] for key in carried)
+    assert any(after[key]["p_eligible"] != before[key]["p_eligible"] for key in carried)

@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from matcher.errors import MatcherError, ModelError
 from matcher.judge.demographics import patient_age
-from matcher.judge.eligibility import aged_features, feature_names, steady_features
+from matcher.judge.eligibility import aged_features, steady_features
 from matcher.judge.ranking import ResultRow, score_at, score_parts
 from matcher.judge.stored_row import result_row
 from matcher.judge.validity import Validity
@@ -139,19 +139,40 @@ def evaluate_records(
     return rows
 
 
-def refreshed_score_and_p(refresh_json: str, as_of: dt.date, model: Any) -> tuple[float, Any]:
-    """A carried-forward row's score and P(eligible) at `as_of`, from its refresh_json:
+def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
+                            model: Any) -> list[tuple[float, float | None]]:
+    """Carried-forward rows' scores and P(eligible) at `as_of`, from their refresh_json:
     the same numbers evaluate_records would compute tonight (recency and ages of evidence
-    are the only parts of them that read the as-of once the verdict holds)."""
-    refresh = json.loads(refresh_json)
-    base, newest = refresh["score"]
-    score = score_at(base, dt.date.fromisoformat(newest) if newest else None, as_of)
+    are the only parts of them that read the as-of once the verdict holds). In one batch:
+    each distinct refresh_json decoded once (patients with the same verdict and evidence
+    dates share it), the model's inputs put straight into a matrix from the few non-zero
+    values refresh_json keeps, and the probabilities computed in one vectorised call
+    (predict_matrix, bit for bit predict's)."""
+    import numpy as np
+
+    distinct = list(dict.fromkeys(refresh_jsons))
+    decoded = [json.loads(text) for text in distinct]
+    scores = [score_at(base, dt.date.fromisoformat(newest) if newest else None, as_of)
+              for base, newest in (refresh["score"] for refresh in decoded)]
     if model is None:
-        return score, None
-    values = dict.fromkeys(feature_names(), 0.0)
-    values.update(refresh["features"])
-    anchors = [dt.date.fromisoformat(a) if a else None for a in refresh["anchors"]]
-    return score, model.predict(aged_features(values, anchors, as_of))
+        probabilities: list[float | None] = [None] * len(distinct)
+    else:
+        # Every input absent from refresh_json is 0.0, as in evaluate_records' own dict.
+        column = {name: j for j, name in enumerate(model.feature_names)}
+        rows, columns, values = [], [], []
+        for i, refresh in enumerate(decoded):
+            inputs = aged_features(refresh["features"], [
+                dt.date.fromisoformat(a) if a else None for a in refresh["anchors"]], as_of)
+            for name, value in inputs.items():
+                if name in column:
+                    rows.append(i)
+                    columns.append(column[name])
+                    values.append(float(value))
+        matrix = np.zeros((len(decoded), len(column)), dtype=np.float64)
+        matrix[rows, columns] = values
+        probabilities = list(model.predict_matrix(matrix))
+    refreshed = dict(zip(distinct, zip(scores, probabilities, strict=True), strict=True))
+    return [refreshed[text] for text in refresh_jsons]
 
 
 def evaluate_in_process(

@@ -24,8 +24,8 @@ Logs name files, lines, note and patient ids and counts; never note text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import itertools
 import json
 import logging
 import os
@@ -44,8 +44,7 @@ from matcher.interchange.load import load_items
 from matcher.interchange.omop import codes_from_vocabulary, find_tables, is_omop, read_omop
 from matcher.interchange.omop_map import load_concept_map
 from matcher.jobs.digest import write_atomic, write_digest
-from matcher.jobs.engine import EmbeddedEngine, Engine, evaluator_version, refreshed_score_and_p
-from matcher.judge.ranking import ResultRow
+from matcher.jobs.engine import EmbeddedEngine, Engine, evaluator_version, refreshed_scores_and_ps
 from matcher.model import Finding, Note, Trial
 from matcher.store import DEFAULT_DB, Store
 from matcher.store.changes import STATUSES, trial_changes
@@ -834,9 +833,10 @@ def _evaluate(
     last nightly set cannot be built on (another protocol version or reading, pipeline,
     eligibility model or evaluator, or a later as-of), when the patient's findings version
     changed (or the patient is new), or when the stored result's validity ended
-    (holds_until <= tonight's as-of); every other result is carried forward, its score
-    and P(eligible) recomputed for tonight from refresh_json (no criteria decoded, nobody
-    evaluated). `full`: everyone is evaluated."""
+    (holds_until <= tonight's as-of); every other result is carried forward: its row
+    copied inside SQLite (api.store_ranking's `carried`), its score and P(eligible)
+    recomputed for tonight from refresh_json in batches (engine.refreshed_scores_and_ps;
+    no criteria decoded, nobody evaluated). `full`: everyone is evaluated."""
     from matcher import api
     from matcher.store import incremental_tables
 
@@ -884,15 +884,15 @@ def _evaluate(
              "forward", len(trials), report.patients, evaluated,
              sum(len(p) for _, p in carried.values()))
     everyone = all(len(p) == report.patients for p in wanted.values())
-    rows = itertools.chain(
-        engine.evaluate(plan.db, trials, as_of, model,
-                        None if everyone else {t: frozenset(p) for t, p in wanted.items()}),
-        _carried_rows(store, carried, as_of, model))
+    rows = engine.evaluate(plan.db, trials, as_of, model,
+                           None if everyone else {t: frozenset(p) for t, p in wanted.items()})
     with shown.bar(report.patients * len(trials), "result", "evaluate") as advance:
         api.store_ranking(store, report.run_id, trials, as_of, rows, versions,
                           model_version=model_version, pipeline_version=engine.version,
                           on_rows=advance, evaluator_version=evaluator,
-                          findings_versions=findings_versions)
+                          findings_versions=findings_versions, carried=carried,
+                          refresh=functools.partial(refreshed_scores_and_ps, as_of=as_of,
+                                                    model=model))
     for trial in trials:
         compared = _compare(store, trial, report.run_id, previous)
         compared.protocol_version = versions[trial.trial_id]
@@ -929,20 +929,6 @@ def _earlier_set(store: Store, trial: Trial, versions: dict[str, int | None], as
             and kept["evaluator_version"] == evaluator
             and kept["as_of"] <= as_of.isoformat())
     return kept["run_id"] if same else None
-
-
-def _carried_rows(store: Store, carried: dict[str, tuple[int, list[str]]], as_of: dt.date,
-                  model: Any) -> Iterator[ResultRow]:
-    """The rows carried forward into tonight: an earlier set's, with tonight's score and
-    P(eligible) (engine.refreshed_score_and_p); read 900 patients at a time."""
-    from matcher.store import incremental_tables
-
-    for trial_id, (run_id, patient_ids) in carried.items():
-        for i in range(0, len(patient_ids), 900):
-            for row in incremental_tables.carried_rows(store.db, run_id, trial_id,
-                                                       patient_ids[i: i + 900]):
-                score, p = refreshed_score_and_p(row["refresh_json"], as_of, model)
-                yield ResultRow(trial_id=trial_id, score=score, p_eligible=p, **row)
 
 
 def _protocols(store: Store, trials: Sequence[Trial]) -> dict[str, Any]:

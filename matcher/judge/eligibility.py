@@ -240,6 +240,28 @@ class EligibilityModel:
     def predict(self, values: Mapping[str, float]) -> float:
         return self.calibrate(self.decision(values))
 
+    def predict_many(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        """`predict` of each row, bit for bit, at numpy's speed (predict_matrix)."""
+        import numpy as np
+
+        return self.predict_matrix(np.array(
+            [[float(row[name]) for name in self.feature_names] for row in rows],
+            dtype=np.float64).reshape(len(rows), len(self.feature_names)))
+
+    def predict_matrix(self, matrix: Any) -> list[float]:
+        """`predict` of each row of `matrix` (a float64 numpy array, a column per name of
+        feature_names, in order), bit for bit: an incremental night recomputes P(eligible)
+        for 200,000 carried results at once. The sum is taken feature by feature in
+        `decision`'s order, each step the same IEEE operations as there, so no
+        reassociation can move the last bit; the calibration stays math.exp's."""
+        import numpy as np
+
+        total = np.full(matrix.shape[0], self.intercept, dtype=np.float64)
+        for column, (mean, scale, coef) in enumerate(
+                zip(self.mean, self.scale, self.coef, strict=True)):
+            total = total + coef * (matrix[:, column] - mean) / scale
+        return [self.calibrate(float(decision)) for decision in total]
+
     def predict_result(
         self,
         result: PatientResult,

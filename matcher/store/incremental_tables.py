@@ -21,10 +21,12 @@ Plain rows in and out, as the other table modules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlite_utils import Database
+
+from matcher.errors import StoreError
 
 _RESULT_COLUMNS = (
     ("findings_version", "INTEGER"),
@@ -107,17 +109,81 @@ def classify(db: Database, run_id: int, trial_id: str, as_of: str,
     return out
 
 
-CARRIED_COLUMNS = ("patient_id", "status", "relevance", "criteria_json", "age", "sex",
-                   "statuses", "outcomes", "why_json", "cohorts_json", "holds_until",
-                   "refresh_json")
+# The columns of a carried-forward row: (column, what it takes): the earlier row's own
+# ("r.<column>") or tonight's (a parameter, or the score and P computed for tonight). The
+# same columns result_tables.insert_rows writes for an evaluated row, so a carried row is
+# the row a full evaluation would store.
+_CARRY = (
+    ("run_id", ":run_id"), ("trial_id", "r.trial_id"), ("patient_id", "r.patient_id"),
+    ("as_of", ":as_of"), ("status", "r.status"), ("score", "c.score"), ("rank", "c.rank"),
+    ("criteria_json", "r.criteria_json"), ("protocol_version", ":protocol_version"),
+    ("p_eligible", "c.p_eligible"), ("relevance", "r.relevance"), ("met", "r.met"),
+    ("not_met", "r.not_met"), ("unknown", "r.unknown"), ("manual", "r.manual"),
+    ("statuses", "r.statuses"), ("outcomes", "r.outcomes"), ("why_json", "r.why_json"),
+    ("why_kinds", "r.why_kinds"), ("cohorts_json", "r.cohorts_json"), ("age", "r.age"),
+    ("sex", "r.sex"),
+    # Same findings version (classify's CARRY), so the same notes: the digest of them and
+    # the version are the earlier row's.
+    ("record_digest", "r.record_digest"), ("findings_version", "r.findings_version"),
+    ("holds_until", "r.holds_until"), ("refresh_json", "r.refresh_json"),
+)
+
+# Per carried patient of a batch: tonight's score, P(eligible) and rank. A temp table (this
+# connection only, never in the database file), so the rows are copied by one INSERT ...
+# SELECT and their criteria JSON never leaves SQLite.
+_CARRIED = "carried_results"
 
 
-def carried_rows(db: Database, run_id: int, trial_id: str,
-                 patient_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The stored rows of set (`run_id`, `trial_id`) of `patient_ids` (at most 900), with
-    the columns a carried-forward row keeps (CARRIED_COLUMNS)."""
-    marks = ", ".join("?" * len(patient_ids))
+def carried_keys(db: Database, kept_run_id: int, trial_id: str, patient_ids: Sequence[str],
+                 refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]],
+                 batch: int) -> Iterator[tuple[str, str, int, float, float | None]]:
+    """The ranking key (patient id, status, relevance, score, P(eligible)) of each row of
+    `patient_ids` (classify's CARRY) in set (`kept_run_id`, `trial_id`), with tonight's
+    score and P: `refresh` maps the rows' refresh_json, `batch` at a time and in order, to
+    (score, P). Reads only: the ranking needs every row's key before a carried row is
+    written with its rank (copy_carried)."""
+    wanted = set(patient_ids)
     cursor = db.execute(
-        f"SELECT {', '.join(CARRIED_COLUMNS)} FROM results WHERE run_id = ? AND trial_id = ? "
-        f"AND patient_id IN ({marks}) ORDER BY patient_id", [run_id, trial_id, *patient_ids])
-    return [dict(zip(CARRIED_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+        "SELECT patient_id, status, relevance, refresh_json FROM results "
+        "WHERE run_id = ? AND trial_id = ? ORDER BY patient_id", [kept_run_id, trial_id])
+    found = 0
+    while chunk := cursor.fetchmany(batch):
+        kept = [row for row in chunk if row[0] in wanted]
+        found += len(kept)
+        numbers = refresh([row[3] for row in kept])
+        yield from ((pid, status, relevance, score, p) for (pid, status, relevance, _), (
+            score, p) in zip(kept, numbers, strict=True))
+    if found != len(wanted):
+        raise _not_stored(len(wanted) - found, kept_run_id, trial_id)
+
+
+def _not_stored(missing: int, kept_run_id: int, trial_id: str) -> StoreError:
+    # Deleted since classify read them (a site's own SQL): the run stops unfinished, and
+    # the next one, not finding them, evaluates those patients.
+    return StoreError(f"{missing} result(s) to carry forward are no longer stored",
+                      field="results", received=f"run {kept_run_id}, trial {trial_id}",
+                      expected="the rows of the earlier nightly set")
+
+
+def copy_carried(db: Database, run_id: int, kept_run_id: int, trial_id: str, as_of: str,
+                 protocol_version: int | None,
+                 ranked: Sequence[tuple[str, float, float | None, int]]) -> None:
+    """Copy the rows of set (`kept_run_id`, `trial_id`) of `ranked`'s patients into set
+    (`run_id`, `trial_id`) at `as_of`, each with its (patient id, score, P(eligible), rank)
+    of tonight: the row a full evaluation would store, ranked (written once: a rank set
+    afterwards would rewrite every row with its criteria JSON). Inside the caller's
+    transaction."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_CARRIED} ("
+               "patient_id TEXT PRIMARY KEY, score REAL, p_eligible REAL, rank INTEGER)")
+    db.execute(f"DELETE FROM temp.{_CARRIED}")
+    db.conn.executemany(f"INSERT INTO temp.{_CARRIED} (patient_id, score, p_eligible, rank) "
+                        "VALUES (?, ?, ?, ?)", ranked)
+    copied = db.conn.execute(
+        f"INSERT OR REPLACE INTO results ({', '.join(c for c, _ in _CARRY)}) "
+        f"SELECT {', '.join(v for _, v in _CARRY)} FROM temp.{_CARRIED} c JOIN results r "
+        "ON r.run_id = :kept AND r.trial_id = :trial_id AND r.patient_id = c.patient_id",
+        {"run_id": run_id, "as_of": as_of, "protocol_version": protocol_version,
+         "kept": kept_run_id, "trial_id": trial_id}).rowcount
+    db.execute(f"DELETE FROM temp.{_CARRIED}")
+    if copied != len(ranked):
+        raise _not_stored(len(ranked) - copied, kept_run_id, trial_id)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -153,12 +153,13 @@ def _kinds(why_json: str) -> str:
 
 
 def finish_set(db: Database, run_id: int, trial_id: str, ordered: Iterable[str], at: str,
-               statuses: Sequence[str]) -> dict[str, int]:
-    """Rank the set's rows (`ordered`: patient ids in rank order), record its counts and
-    mark it finished; return the counts by patient status."""
+               statuses: Sequence[str], ranked: Container[str] = frozenset()) -> dict[str, int]:
+    """Rank the set's rows (`ordered`: patient ids in rank order; `ranked`: patients whose
+    rows were written with their rank already), record its counts and mark it finished;
+    return the counts by patient status."""
     db.conn.executemany(
         "UPDATE results SET rank = ? WHERE run_id = ? AND trial_id = ? AND patient_id = ?",
-        [(i + 1, run_id, trial_id, pid) for i, pid in enumerate(ordered)],
+        [(i + 1, run_id, trial_id, pid) for i, pid in enumerate(ordered) if pid not in ranked],
     )
     counts = dict.fromkeys(statuses, 0)
     for status, n in db.execute(
