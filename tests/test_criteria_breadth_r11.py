@@ -10,19 +10,31 @@ Sentences are invented, in the shapes registry sponsors use.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from matcher.criteria import parse_eligibility_text
+from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.criteria.grammar import GRAMMAR_FILE, _grammar_of, criteria_data_text
 from matcher.errors import MatcherError
-from matcher.model import Criterion
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
+from matcher.model import Criterion, Patient, Status
 
+AS_OF = dt.date(2026, 11, 20)
+RECENT = dt.date(2026, 11, 1)
 DIABETES_TRIAL = "Inclusion Criteria:\n- Type 2 diabetes mellitus\nExclusion Criteria:\n"
 
 
 def _exclusion(text: str, trial: str = DIABETES_TRIAL) -> Criterion:
     criteria = parse_eligibility_text(f"{trial}- {text}\n", ())
     return [c for c in criteria if c.type == "exclusion"][-1]
+
+
+def _status(criterion: Criterion, findings: list) -> Status:
+    dates = {f.note_id: f.date or AS_OF for f in findings}
+    timeline = build_timeline(Patient("P1", None), findings, dates, AS_OF)
+    return evaluate(criterion, timeline).status
 
 
 # ------------------------------------------------ "including, but not limited to"
@@ -77,3 +89,68 @@ def test_an_idiom_without_a_meaning_word_belongs_to_filler_and_is_refused():
     assert broken != grammar
     with pytest.raises(MatcherError, match="example_idioms"):
         _grammar_of(broken, GRAMMAR_FILE)
+
+
+# ------------------------------------------------------------ ASA physical status
+# The American Society of Anesthesiologists' physical status class (I healthy, II mild
+# systemic disease, III severe systemic disease, IV a constant threat to life, V moribund)
+# gates most anaesthesia and surgery trials; pre-operative notes record it.
+
+ASA_ITEMS = [
+    ("ASA physical status I or II", {"low": 1.0, "high": 2.0}),
+    ("ASA class I-III", {"low": 1.0, "high": 3.0}),
+    ("American Society of Anesthesiologists physical status 1 or 2", {"low": 1.0, "high": 2.0}),
+    ("American Society of Anaesthesiologists (ASA) class I to II", {"low": 1.0, "high": 2.0}),
+    ("ASA score ≤ 2", {"op": "<=", "value": 2.0}),
+    ("ASA grade ≥ 3", {"op": ">=", "value": 3.0}),
+    ("ASA physical status III-V", {"low": 3.0, "high": 5.0}),
+    ("ASA physical status > III", {"op": ">", "value": 3.0}),
+]
+
+
+@pytest.mark.parametrize(("text", "threshold"), ASA_ITEMS)
+def test_an_asa_physical_status_is_read_as_its_score(text, threshold):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "score", criterion.manual_reason
+    assert criterion.params == {"concept": "score.asa", **threshold}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "ASA" alone is also acetylsalicylic acid ("ASA 81 mg"): without its scale word the
+        # numeral is not read as a class.
+        "ASA I-II",
+        "ASA 3 or 4",
+        "Current use of ASA or NSAIDs",
+    ],
+)
+def test_a_bare_asa_is_not_read_as_the_physical_status(text):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind != "score"
+
+
+@pytest.mark.parametrize(
+    ("note", "value"),
+    [
+        ("Pre-anaesthetic assessment: ASA physical status II.", 2.0),
+        ("ASA class III, scheduled for elective hernia repair.", 3.0),
+        ("American Society of Anesthesiologists physical status I.", 1.0),
+        ("ASA II-III.", None),  # a range is not one class
+        ("ASA 81 mg daily.", None),  # aspirin
+    ],
+)
+def test_the_notes_give_the_asa_physical_status(note, value):
+    from matcher.api import parse_text
+
+    found = [f.value for f in parse_text(note, RECENT) if f.concept == "score.asa"]
+    assert found == ([] if value is None else [value])
+
+
+def test_an_asa_inclusion_decides_from_a_note():
+    from matcher.api import parse_text
+
+    criterion = parse_criterion("ASA physical status I or II", "inclusion")
+    assert _status(criterion, parse_text("ASA physical status II.", RECENT)) is Status.MET
+    assert _status(criterion, parse_text("ASA class III.", RECENT)) is Status.NOT_MET
+    assert _status(criterion, parse_text("Fit and well.", RECENT)) is Status.UNKNOWN
