@@ -154,3 +154,69 @@ def test_an_asa_inclusion_decides_from_a_note():
     assert _status(criterion, parse_text("ASA physical status II.", RECENT)) is Status.MET
     assert _status(criterion, parse_text("ASA class III.", RECENT)) is Status.NOT_MET
     assert _status(criterion, parse_text("Fit and well.", RECENT)) is Status.UNKNOWN
+
+
+# ------------------------------------------- general-medicine vocabulary (breadth)
+# Conditions, procedures and drug classes that trials of every area exclude and notes
+# record: a coronary revascularisation, a bariatric operation, diabetic
+# ketoacidosis, claustrophobia (MRI trials), blood-pressure medication.
+
+VOCABULARY_ITEMS = [
+    ("Coronary artery bypass grafting (CABG) within 6 months", ["proc.cabg"], 183),
+    ("History of CABG", ["proc.cabg"], None),
+    ("Prior coronary artery bypass surgery", ["proc.cabg"], None),
+    ("Percutaneous coronary intervention within the past 3 months", ["proc.pci"], 91),
+    ("Previous PTCA or coronary stenting", ["proc.pci"], None),
+    ("Coronary angiography within 30 days before screening", ["proc.coronary_angiography"], 30),
+    ("History of bariatric surgery", ["proc.bariatric_surgery"], None),
+    ("Prior gastric bypass or sleeve gastrectomy", ["proc.bariatric_surgery"], None),
+    ("Diabetic ketoacidosis within the past 6 months", ["dx.dka"], 183),
+    ("History of DKA", ["dx.dka"], None),
+    ("Claustrophobia", ["dx.claustrophobia"], None),
+    ("Known claustrophobia", ["dx.claustrophobia"], None),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts", "window"), VOCABULARY_ITEMS)
+def test_general_medicine_conditions_and_procedures_are_read(text, concepts, window):
+    criterion = _exclusion(text)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params.get("window_days") == window
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("Use of antihypertensive medication within 4 weeks before screening", 28),
+        ("Prior treatment with antihypertensive drugs", None),
+        ("Currently taking anti-hypertensive agents", 90),  # the reader's current lookback
+        ("Blood pressure lowering medication within the last 3 months", 91),
+    ],
+)
+def test_antihypertensive_medication_is_every_blood_pressure_drug(text, window):
+    criterion = _exclusion(text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    drugs = set(criterion.params["drugs"])
+    # the five main classes and the older agents a patient may take alone
+    assert {"drug.lisinopril", "drug.losartan", "drug.amlodipine", "drug.metoprolol",
+            "drug.hydrochlorothiazide", "drug.clonidine", "drug.hydralazine",
+            "drug.doxazosin"} <= drugs  # fmt: skip
+    assert criterion.params.get("window_days") == window
+
+
+@pytest.mark.parametrize(
+    ("note", "concept"),
+    [
+        ("s/p CABG x3 in 2019, stable since.", "proc.cabg"),
+        ("Underwent percutaneous coronary intervention to the LAD last year.", "proc.pci"),
+        ("Previous Roux-en-Y gastric bypass.", "proc.bariatric_surgery"),
+        ("Admitted with diabetic ketoacidosis in March.", "dx.dka"),
+        ("Clonidine 0.1 mg twice daily.", "drug.clonidine"),
+    ],
+)
+def test_the_notes_name_the_new_concepts(note, concept):
+    from matcher.api import parse_text
+
+    assert concept in {f.concept for f in parse_text(note, RECENT)}
+
