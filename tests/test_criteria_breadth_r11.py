@@ -220,3 +220,114 @@ def test_the_notes_name_the_new_concepts(note, concept):
 
     assert concept in {f.concept for f in parse_text(note, RECENT)}
 
+
+# ------------------------------------------------------------ CKD stages as eGFR
+# A CKD stage from 3 on is an eGFR category (KDIGO 2012: G3a 45-59, G3b 30-44, G4 15-29,
+# G5 < 15 mL/min/1.73 m²); notes give the eGFR far more often than the stage. Stages 1
+# and 2 also need a marker of kidney damage, which the eGFR alone does not show.
+
+EGFR = {"analytes": ["lab.egfr"], "unit": "mL/min/1.73m2"}
+
+CKD_STAGE_BELOW = [
+    ("Chronic kidney disease stage 4 or 5", 30.0),
+    ("CKD stage 4-5", 30.0),
+    ("CKD stages 3b to 5", 45.0),
+    ("Stage IV or V chronic kidney disease", 30.0),
+    ("CKD G4-G5", 30.0),
+    ("CKD stage ≥ 4", 30.0),
+    ("Chronic kidney disease (CKD) stage 4 or higher", 30.0),
+    ("Known CKD stage 3 or above", 60.0),
+]
+
+
+@pytest.mark.parametrize(("text", "below"), CKD_STAGE_BELOW)
+def test_a_ckd_stage_exclusion_is_its_egfr_category(text, below):
+    criterion = _exclusion(text)
+    assert criterion.kind == "lab", criterion.manual_reason
+    params = criterion.params
+    assert {k: params[k] for k in ("analytes", "unit", "op", "value")} == {
+        **EGFR, "op": "<", "value": below}
+    assert "alternatives" not in params
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "below"),
+    [
+        ("CKD stage 3 or 4", 15.0, 60.0),
+        ("CKD stage 3", 30.0, 60.0),  # its category, never any chronic kidney disease
+        ("Chronic kidney disease stage 3b-4", 15.0, 45.0),
+        ("Patients with CKD stage 3a", 45.0, 60.0),
+        ("Stage 3 to 4 chronic kidney disease", 15.0, 60.0),
+    ],
+)
+def test_a_ckd_stage_inclusion_is_its_egfr_range(text, low, below):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "lab", criterion.manual_reason
+    params = criterion.params
+    assert (params["op"], params["value"]) == (">=", low)
+    assert params["alternatives"] == [{**EGFR, "op": "<", "value": below}]
+    assert params["combine"] == "and"
+
+
+def test_a_ckd_stage_restated_as_its_egfr_reads_the_egfr():
+    criterion = _exclusion("Chronic kidney disease stage 4 or 5 (eGFR < 30 mL/min/1.73 m2)")
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert (criterion.params["op"], criterion.params["value"]) == ("<", 30.0)
+    # the disease the stage names is that eGFR, not any chronic kidney disease beside it
+    assert "alternatives" not in criterion.params
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CKD stage 1 or 2",  # needs a marker of kidney damage beside the eGFR
+        "CKD stage 3 (eGFR < 15 mL/min/1.73 m2)",  # the stage and the eGFR disagree
+        "CKD stage 2 or higher",
+    ],
+)
+def test_a_ckd_stage_the_egfr_cannot_stand_for_stays_manual(text):
+    assert _exclusion(text).kind == "manual"
+
+
+def test_ckd_stage_5_alone_stays_end_stage_renal_disease():
+    criterion = _exclusion("CKD stage 5")
+    assert criterion.kind == "diagnosis"
+    assert criterion.params["concepts"] == ["dx.esrd"]
+
+
+def test_a_ckd_stage_exclusion_decides_from_the_notes_egfr():
+    from matcher.api import parse_text
+
+    criterion = parse_criterion("CKD stage 4 or 5", "exclusion")
+    assert _status(criterion, parse_text("eGFR 24 mL/min/1.73m2.", RECENT)) is Status.MET
+    assert _status(criterion, parse_text("eGFR 52 mL/min/1.73m2.", RECENT)) is Status.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        # stage 4 does not end where stage 3b begins
+        ('{"version": 1, "description": "x", "analyte": "lab.egfr", "unit": "u", '
+         '"stages": [{"stage": "3b", "egfr": [30, 45]}, {"stage": "4", "egfr": [10, 25]}], '
+         '"from_egfr_alone": "3b", "names": ["CKD"], "stage_words": ["stage"], '
+         '"higher": ["or higher"]}', "stages[1]"),
+        ('{"version": 1, "description": "x", "analyte": "lab.egfr", "unit": "u", '
+         '"stages": [{"stage": "4", "egfr": [15, 30]}], "from_egfr_alone": "3a", '
+         '"names": ["CKD"], "stage_words": ["stage"], "higher": ["or higher"]}',
+         "from_egfr_alone"),
+    ],
+)
+def test_a_bad_ckd_stage_file_is_refused_naming_the_file_and_field(monkeypatch, text, field):
+    from matcher.criteria import ckd_stage
+    from matcher.errors import VocabularyError
+
+    monkeypatch.setattr(ckd_stage, "criteria_data_text", lambda name: text)
+    ckd_stage._grammar.cache_clear()
+    try:
+        with pytest.raises(VocabularyError) as raised:
+            ckd_stage.ckd_stage("CKD stage 4")
+    finally:
+        ckd_stage._grammar.cache_clear()
+    assert "ckd_stages.json" in str(raised.value)
+    assert field in str(raised.value)
+

@@ -128,6 +128,7 @@ from matcher.criteria.item_context import (
     _Parsed,
 )
 from matcher.criteria.labs import (
+    _kidney_stage,
     _lab,
 )
 from matcher.criteria.lexicon import (
@@ -256,6 +257,7 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
     _manual_cues,
     _consent,
     _treated_infection,
+    _kidney_stage,
     _kinds,
     _age,
     _cd19,
