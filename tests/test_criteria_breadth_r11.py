@@ -331,3 +331,41 @@ def test_a_bad_ckd_stage_file_is_refused_naming_the_file_and_field(monkeypatch, 
     assert "ckd_stages.json" in str(raised.value)
     assert field in str(raised.value)
 
+
+# ------------------------------------------------------------- "Adult <condition>"
+# "Adult type 2 diabetes patients": "adult" is an age of 18 or more (as in "Adult patients
+# with SLE"), and the rest of the item is read on its own.
+
+
+def _inclusions(text: str) -> list[Criterion]:
+    criteria = parse_eligibility_text(f"Inclusion Criteria:\n- {text}\n", ())
+    return [c for c in criteria if c.type == "inclusion"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "concepts"),
+    [
+        ("Adult psoriatic arthritis patients", "diagnosis", ["dx.psoriatic_arthritis"]),
+        ("Adult type 2 diabetes patients", "diagnosis", ["dx.diabetes_t2"]),
+        ("Adult asthma patients", "diagnosis", ["dx.asthma"]),
+    ],
+)
+def test_adult_before_a_condition_is_an_age_of_18_and_the_condition(text, kind, concepts):
+    age, condition = _inclusions(text)
+    assert (age.kind, age.params) == ("age", {"min_years": 18, "max_years": None})
+    assert condition.kind == kind, condition.manual_reason
+    assert condition.params["concepts"] == concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Adult onset Still's disease",  # a disease's own name
+        "Adult healthy volunteers",
+        "Adult patients able to swallow tablets",
+    ],
+)
+def test_adult_before_words_that_are_not_a_condition_is_not_split(text):
+    criteria = _inclusions(text)
+    assert not any(c.kind == "age" and len(criteria) == 2
+                   and criteria[1].kind in ("diagnosis", "drug_exposure") for c in criteria)
