@@ -369,3 +369,17 @@ def test_adult_before_words_that_are_not_a_condition_is_not_split(text):
     criteria = _inclusions(text)
     assert not any(c.kind == "age" and len(criteria) == 2
                    and criteria[1].kind in ("diagnosis", "drug_exposure") for c in criteria)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Medical diagnosis of type 2 diabetes", "dx.diabetes_t2"),
+        ("Patients with a medical diagnosis of hypertension", "dx.hypertension"),
+        ("Established medical diagnosis of asthma", "dx.asthma"),
+    ],
+)
+def test_a_medical_diagnosis_is_the_diagnosis(text, concept):
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
