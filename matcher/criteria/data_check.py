@@ -1,13 +1,14 @@
 """The criteria data checked against the vocabulary the reader reads with.
 
 The packaged data files (criteria_grammar.json, criteria_temporality.json,
-classification_systems.json) are read and validated once, with no vocabulary of their own;
-the concept ids they name ("dx.gilbert" among the grammar's manual concepts,
-"proc.dialysis" among the temporality's states, "dx.aps" in a classification set) must be
-concepts of the run's vocabulary. The reader checks that for each vocabulary it is given,
-once: a run reading with another vocabulary than the packaged one has the data checked
-against its own, and one that lacks a named concept stops with a VocabularyError naming the
-data file and the key, instead of reading "dx.gilbert" as nothing.
+classification_systems.json, ckd_stages.json) are read and validated once, with no
+vocabulary of their own; the concept ids they name ("dx.gilbert" among the grammar's manual
+concepts, "proc.dialysis" among the temporality's states, "dx.aps" in a classification set,
+"lab.egfr" for the CKD stages) must be concepts of the run's vocabulary. The reader checks
+that for each vocabulary it is given, once: a run reading with another vocabulary than the
+packaged one has the data checked against its own, and one that lacks a named concept stops
+with a VocabularyError naming the data file and the key, instead of reading "dx.gilbert" as
+nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from weakref import WeakSet
 
 from matcher.criteria.citation import check_systems_concepts, load_systems
+from matcher.criteria.ckd_stage import check_ckd_stage_concepts
 from matcher.criteria.grammar import check_grammar_concepts, load_grammar
 from matcher.criteria.temporality import check_temporality_concepts, load_temporality
 from matcher.nlp.vocab import Vocabulary
@@ -35,4 +37,5 @@ def check_criteria_data(vocabulary: Vocabulary) -> None:
     check_grammar_concepts(load_grammar(), vocabulary)
     check_temporality_concepts(load_temporality(), vocabulary)
     check_systems_concepts(load_systems(), vocabulary)
+    check_ckd_stage_concepts(vocabulary)
     _CHECKED.add(vocabulary)

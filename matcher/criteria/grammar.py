@@ -22,6 +22,11 @@ words it may pass over are data, not code, so that a reviewer can read them in o
   agents exceeding the following:" over "azathioprine (> 100 mg/day)"): the words saying
   "above" (`dose_ceilings`, one must be there) and the words of current use around them
   (matcher.criteria.drug_headings).
+- `example_idioms` (optional): fixed phrases that only say a list is illustrative
+  ("including, but not limited to", "including without limitation"). A word of theirs is
+  meaning-changing elsewhere ("not", "without"), here it negates nothing, so an idiom is
+  accounted for whole, commas and brackets between its words allowed; an entry with no
+  meaning-changing word belongs to `filler` and is refused.
 - `subtype_qualifiers` (optional): words naming a subtype of a disease by its cause or
   origin ("secondary hypertension", "primary hypothyroidism"): an exclusion of such a
   subtype excludes part of the disease, which may be the trial's own; with the trial's own
@@ -81,7 +86,7 @@ _KEYS = frozenset(
 )  # fmt: skip
 # a grammar file may leave these out
 _OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words",
-                   "subtype_qualifiers")
+                   "subtype_qualifiers", "example_idioms")
 
 
 def words_of(text: str) -> list[str]:
@@ -89,11 +94,17 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def phrase_pattern(entry: str) -> str:
+# Between words: space, hyphen, slash or a dot ("e.g.", "co-exist", "and/or"); never a
+# bracket, which would let "screening visit" swallow "Screening (Visit".
+_BETWEEN_WORDS = r"[\s\-/.]*"
+# A fixed idiom is written with commas and brackets inside it: "including, but not limited
+# to,", "including (but not limited to)".
+_BETWEEN_IDIOM_WORDS = r"[\s\-/.,()]*"
+
+
+def phrase_pattern(entry: str, between: str = _BETWEEN_WORDS) -> str:
     """A phrase as a regex: its words in order ("and/or", "e.g.", "co-exist", "ISN/RPS")."""
-    # Between words: space, hyphen, slash or a dot ("e.g.", "co-exist", "and/or"); never a
-    # bracket, which would let "screening visit" swallow "Screening (Visit".
-    return r"(?<![^\W_])" + r"[\s\-/.]*".join(re.escape(w) for w in words_of(entry)) + r"(?![^\W_])"
+    return r"(?<![^\W_])" + between.join(re.escape(w) for w in words_of(entry)) + r"(?![^\W_])"
 
 
 def phrase_alternation(entries: Iterable[str]) -> str:
@@ -106,13 +117,13 @@ class Phrases:
     """A list of words and phrases: one-word entries are looked up per token, longer ones
     are found by one regex."""
 
-    def __init__(self, entries: Iterable[str]) -> None:
+    def __init__(self, entries: Iterable[str], between: str = _BETWEEN_WORDS) -> None:
         self.entries = tuple(entries)
         split = [words_of(x) for x in self.entries]
         self.words = frozenset(words[0] for words in split if len(words) == 1)
         longer = sorted((x for x in self.entries if len(words_of(x)) > 1), key=len, reverse=True)
         self._regex = (
-            re.compile("|".join(phrase_pattern(x) for x in longer), re.IGNORECASE)
+            re.compile("|".join(phrase_pattern(x, between) for x in longer), re.IGNORECASE)
             if longer
             else None
         )
@@ -151,6 +162,7 @@ class Grammar:
     dose_ceilings: Phrases = Phrases(())
     ceiling_heading_words: Phrases = Phrases(())
     subtype_qualifiers: frozenset[str] = frozenset()
+    example_idioms: Phrases = Phrases(())
     # "Active renal disease with UPCR ≥ 1 g/g": the lead a measure defines (see the data)
     measure_defined_lead: re.Pattern[str] | None = None
     measure_defined_families: frozenset[str] = frozenset()
@@ -266,6 +278,11 @@ def _grammar_of(text: str, source: str) -> Grammar:
         if clash:
             _fail("filler entry changes meaning", source, "filler", entry,
                   f"no word of meaning_changing ({clash[0]!r}) in filler")
+    idioms = _phrase_list(data, "example_idioms", source) if "example_idioms" in data else ()
+    for entry in idioms:
+        if len(words_of(entry)) < 2 or not meaning & set(words_of(entry)):
+            _fail("idiom without a meaning-changing word", source, "example_idioms", entry,
+                  "a phrase of two or more words with a meaning-changing one (else: filler)")
     kinds_data = data["kinds"]
     if not isinstance(kinds_data, dict):
         _fail("not an object", source, "kinds", type(kinds_data).__name__, "kind → cue words")
@@ -318,6 +335,7 @@ def _grammar_of(text: str, source: str) -> Grammar:
                               if "dose_ceilings" in data else ()),
         ceiling_heading_words=Phrases(_phrase_list(data, "ceiling_heading_words", source)
                                       if "ceiling_heading_words" in data else ()),
+        example_idioms=Phrases(idioms, _BETWEEN_IDIOM_WORDS),
         **_measure_defined(data, source),
         current_state_clauses=_current_state_clauses(data, source),
     )

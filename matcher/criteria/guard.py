@@ -106,7 +106,7 @@ def unaccounted(
     clause the kind honours (`honoured`), exception grammar ("caused by") counts too."""
     grammar = grammar or load_grammar()
     cues = _cues(grammar, kinds)
-    spans = list(taken) + grammar.filler.spans(text)
+    spans = list(taken) + grammar.filler.spans(text) + grammar.example_idioms.spans(text)
     for cue in cues:
         spans += cue.spans(text)
     honoured = list(honoured)
@@ -129,7 +129,8 @@ def heading_unaccounted(
     cue words, or read by a rule (its window)."""
     grammar = grammar or load_grammar()
     cues = _cues(grammar, kinds)
-    spans = list(taken) + grammar.filler.spans(heading) + grammar.heading_words.spans(heading)
+    spans = [*taken, *grammar.filler.spans(heading), *grammar.heading_words.spans(heading),
+             *grammar.example_idioms.spans(heading)]
     for cue in cues:
         spans += cue.spans(heading)
     allowed = (grammar.filler, grammar.heading_words, *cues)

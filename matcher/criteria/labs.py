@@ -19,6 +19,7 @@ from typing import (
     Any,
 )
 
+from matcher.criteria import ckd_stage
 from matcher.criteria.grammar import (
     load_grammar,
 )
@@ -668,6 +669,7 @@ _BY_SEX = re.compile(
 
 def _lab(ctx: _Ctx) -> _Parsed | None:
     mentions = _lab_mentions(ctx)
+    staged = ckd_stage.ckd_stage(ctx.main)
     if not mentions:
         return None
     concept = ctx.vocab[mentions[0].concept]
@@ -686,6 +688,13 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         ctx.taken.append((0, 0, _UNREAD_THRESHOLD_RULE))  # named in the trace: see `_policy`
         return _manual(_unread_threshold(ctx, mentions[0], concept.label), ctx.key(concept.key))
     analytes, reading = groups[0]
+    stage_span = None
+    if staged is not None and len(groups) == 1 and "value" in reading and ckd_stage.agrees(
+            staged, analytes, reading["op"], reading["value"]):  # fmt: skip
+        # "CKD stage 4 or 5 (eGFR < 30)": the eGFR given is the stage's own, and the
+        # disease named in it is that eGFR, not an alternative to it.
+        ctx.take(staged.start, staged.end, ckd_stage.RULE)
+        stage_span = (staged.start, staged.end)
     named = _defined_condition(ctx, mentions, [a for group, _ in groups for a in group])
     params: dict[str, Any] = {"analytes": analytes, "op": reading["op"]}
     for name in ("value", "uln_multiple", "lln_multiple"):
@@ -711,7 +720,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         params["combine"] = "or" if either or re.search(r"\bor\b", ctx.main, _I) else "and"
     conditions = [
         t.concept_id for t in ctx.mentions("diagnosis", "procedure")
-        if named is None or not named[0] <= t.start < named[1]
+        if not any(span[0] <= t.start < span[1] for span in (named, stage_span) if span)
     ]
     # A condition a person checks (grammar "manual_concepts") is not an alternative the
     # notes decide: left over, it makes the item be read piece by piece.
@@ -724,6 +733,22 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         ctx.take_terms(conditions)
     keys = sorted(ctx.vocab[a].key for a in analytes)
     return _Parsed("lab", ctx.key("".join(keys)), params)
+
+
+def _kidney_stage(ctx: _Ctx) -> _Parsed | None:
+    """ "CKD stage 4 or 5" with no eGFR written: the eGFR the stage stands for. Tried before
+    the condition readers, which would read "CKD stage 4" as chronic kidney disease and
+    leave it to a person as narrower than the disease (matcher.criteria.ckd_stage)."""
+    if _lab_mentions(ctx):
+        return None
+    staged = ckd_stage.ckd_stage(ctx.main)
+    if staged is None:
+        return None
+    ctx.take(staged.start, staged.end, ckd_stage.RULE)
+    params = ckd_stage.egfr_params(staged)
+    params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, params["analytes"])
+    params["csf_free_days"] = _csf_free_days(ctx)
+    return _Parsed("lab", ctx.key(ctx.vocab[ckd_stage.analyte()].key), params)
 
 
 # "Thrombocytopenia (platelets < 50 x10^9/L)", "Renal impairment defined as eGFR < 30",

@@ -128,6 +128,7 @@ from matcher.criteria.item_context import (
     _Parsed,
 )
 from matcher.criteria.labs import (
+    _kidney_stage,
     _lab,
 )
 from matcher.criteria.lexicon import (
@@ -256,6 +257,7 @@ _CLASSIFIERS: tuple[_Classifier, ...] = (
     _manual_cues,
     _consent,
     _treated_infection,
+    _kidney_stage,
     _kinds,
     _age,
     _cd19,
@@ -1459,7 +1461,7 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary
                          ("age", None))
     m = _SUBJECT_LEAD.match(clean)
     if m is None or m.end("tail") == m.start("tail") and m.end() < len(clean):
-        return None
+        return _adult_noun_parts(draft, clean, lupus_trial, vocabulary)
     lead = clean[: m.start("tail")]
     adult = bool(m["adult"] or m["adult2"])
     if not adult and not re.search(_BOTH_SEXES, lead, _I):
@@ -1476,6 +1478,27 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary
             return None
         parts += read
     return parts or None
+
+
+# "Adult kidney transplant recipients", "Adult type 2 diabetes patients": "adult" before the
+# condition itself, no "with" between.
+_ADULT_BEFORE = re.compile(r"^\W*(?P<adult>adults?)\s+(?=[^\W\d_])", _I)
+
+
+def _adult_noun_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary
+                      ) -> list[_Part] | None:  # fmt: skip
+    """ "Adult kidney transplant recipients" is age ≥ 18 and the rest read on its own, when
+    the rest is wholly understood. Not when "adult" is a word of a vocabulary term ("adult
+    onset Still's disease" is a disease, at any age it is diagnosed)."""
+    m = _ADULT_BEFORE.match(clean)
+    if m is None or any(t.start <= m.start("adult") < t.end for t in vocabulary.find_terms(clean)):
+        return None
+    read = _read_all(draft, [clean[m.end():]], lupus_trial, vocabulary, (None,))
+    if read is None:
+        return None
+    age = _Parsed("age", "age", {"min_years": 18, "max_years": None},
+                  trace=("kind:age", "rule:subject-lead:adult"))
+    return [(INCLUSION, m["adult"], age), *read]
 
 
 def _list_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary

@@ -167,9 +167,11 @@ _SCORE_BEFORE = re.compile(
 # Scales graded in Roman numerals (concepts.jsonl attr "roman": NYHA class I-IV): "class
 # III or IV" is read as "3 or 4", each numeral replaced in place by a digit of the same
 # width so that every offset still points into the item's text.
-_ROMAN = re.compile(r"(?<![A-Za-z])(?:IV|III|II|I|Ⅳ|Ⅲ|Ⅱ|Ⅰ)(?![A-Za-z])")
-_ROMAN_VALUE = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3",
-                "Ⅳ": "4"}  # fmt: skip
+# ASA physical status runs to V ("ASA III-V"); a V on a four-class scale (NYHA) is read as 5
+# and refused by the scale's range.
+_ROMAN = re.compile(r"(?<![A-Za-z])(?:IV|V|III|II|I|Ⅳ|Ⅴ|Ⅲ|Ⅱ|Ⅰ)(?![A-Za-z])")
+_ROMAN_VALUE = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "Ⅰ": "1", "Ⅱ": "2",
+                "Ⅲ": "3", "Ⅳ": "4", "Ⅴ": "5"}  # fmt: skip
 # "≥ grade III NYHA": a grade word between the comparison and the numeral.
 _GRADE_WORD = re.compile(r"(?<=[<>≤≥=])\s*(?:grade|class|stage)\b", _I)
 
