@@ -1,0 +1,206 @@
+"""Issue 15 (and issue 12 where a trial item was misread): the mechanisms behind the seventh
+hold-out's misses.
+
+The seventh hold-out is paediatric notes from Australia, New Zealand and Canada (HL7 v2
+OBX exports, handovers, MAR tables, Québec French) with a trial of its own. Each block
+names a mechanism found by reading the engine's misses there and tests it with sentences
+written for these tests, in several phrasings. No hold-out sentence is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matcher.criteria import parse_criterion
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
+from matcher.model import Assertion, Patient, Status
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+
+NOTE_DATE = dt.date(2026, 11, 10)
+AS_OF = dt.date(2026, 11, 20)
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+def _status(parser: NoteParser, item: str, ctype: str, notes: list[tuple[dt.date, str]]
+            ) -> Status:  # fmt: skip
+    findings, note_dates = [], {}
+    for i, (day, text) in enumerate(notes):
+        note_dates[f"n{i}"] = day
+        findings += parser.parse(text, f"n{i}", day)
+    timeline = build_timeline(Patient("p"), findings, note_dates, AS_OF)
+    return evaluate(parse_criterion(item, ctype), timeline).status
+
+
+# ----------------------------------------- a current drug started at least N weeks ago
+# "Receiving mycophenolate at screening, started at least 8 weeks before screening": the
+# start word made the whole item manual ("when the drug was started must be checked"),
+# though a start at least N weeks ago is the current drug held N weeks, which the notes
+# decide. A start *within* a window, or beside a dose limit, stays a person's.
+# (type, item, drug, minimum days held)
+STARTED_LONG_AGO = [
+    ("inclusion", "Receiving mycophenolic acid at screening, started at least 12 weeks before "
+     "screening", "drug.mycophenolate", 84),
+    ("inclusion", "On azathioprine at the screening visit, initiated ≥ 3 months prior to "
+     "randomisation", "drug.azathioprine", 91),
+    ("inclusion", "Currently taking hydroxychloroquine, commenced more than 6 months before "
+     "baseline", "drug.hydroxychloroquine", 184),
+    ("inclusion", "Patients currently treated with tacrolimus that was started no less than "
+     "30 days before baseline", "drug.tacrolimus", 30),
+    ("exclusion", "Currently on methotrexate, started at least 4 weeks before screening",
+     "drug.methotrexate", 28),
+    ("inclusion", "Ongoing mycophenolate mofetil, introduced a minimum of 8 weeks prior to "
+     "screening", "drug.mycophenolate", 56),
+]
+
+
+@pytest.mark.parametrize(("ctype", "text", "drug", "days"), STARTED_LONG_AGO)
+def test_a_current_drug_started_at_least_n_weeks_ago_is_held_that_long(
+    ctype: str, text: str, drug: str, days: int
+) -> None:
+    criterion = parse_criterion(text, ctype)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert drug in criterion.params["drugs"]
+    assert criterion.params["current"] is True
+    assert criterion.params["min_duration_days"] == days
+    assert not criterion.params.get("started_within")
+
+
+STARTED_STAYS_MANUAL = [
+    "Currently on azathioprine started within the last 8 weeks",
+    "Currently receiving hydroxychloroquine, started at least 12 weeks before screening at "
+    "a dose ≤ 400 mg/day",
+]
+
+
+@pytest.mark.parametrize("text", STARTED_STAYS_MANUAL)
+def test_a_recent_start_or_a_start_beside_a_dose_stays_with_a_person(text: str) -> None:
+    assert parse_criterion(text, "inclusion").kind == "manual"
+
+
+MMF_ITEM = ("Receiving mycophenolate (mycophenolate mofetil or mycophenolic acid) at "
+            "screening, started at least 8 weeks before screening")
+# (notes, expected) with as-of 2026-11-20: 8 weeks before is 2026-09-25
+MMF_COURSES = [
+    ([(D(2026, 5, 2), "Started CellCept 500 mg bd on 02/05/2026."),
+      (D(2026, 11, 3), "Continues mycophenolate mofetil 600 mg/m2 bd, tolerating well.")],
+     Status.MET),
+    ([(D(2026, 11, 3), "Mycophenolate commenced 20/10/2026 at 250 mg bd, to titrate.")],
+     Status.NOT_MET),
+    ([(D(2026, 11, 3), "Mycophenolate ceased last week because of diarrhoea."),
+      (D(2026, 6, 1), "On MMF 750 mg bd since March 2026.")],
+     Status.NOT_MET),
+]
+
+
+@pytest.mark.parametrize(("notes", "expected"), MMF_COURSES)
+def test_the_mycophenolate_course_decides_the_started_long_ago_item(
+    parser: NoteParser, notes: list[tuple[dt.date, str]], expected: Status
+) -> None:
+    assert _status(parser, MMF_ITEM, "inclusion", notes) is expected
+
+
+# --------------------------------------------------- invasive meningococcal disease
+# Complement-inhibitor trials exclude a history of meningococcal infection. No concept
+# named it, and the sponsor's "Neisseria meningitidis (meningococcal) infection" puts a
+# bracketed gloss inside the term: the item was manual for every patient.
+MENINGOCOCCAL_ITEMS = [
+    "History of invasive Neisseria meningitidis (meningococcal) infection",
+    "Prior meningococcal disease",
+    "Previous invasive meningococcal disease at any time",
+    "Any history of Neisseria meningitidis infection",
+    "History of invasive meningococcal infection (IMD)",
+    "History of N. meningitidis (meningococcal) infection at any time",
+]
+
+
+@pytest.mark.parametrize("text", MENINGOCOCCAL_ITEMS)
+def test_a_history_of_meningococcal_infection_is_read_as_a_diagnosis_ever(text: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == ["dx.meningococcal_disease"]
+    assert criterion.params["temporality"] == "ever"
+
+
+def test_a_bracketed_word_that_does_not_restate_the_term_is_not_absorbed() -> None:
+    # "(bacterial)" + "infection" is not a meningococcal term: no gloss, the guard sees it
+    criterion = parse_criterion("History of Neisseria meningitidis (bacterial) infection",
+                                "exclusion")
+    assert criterion.params.get("concepts") != ["dx.meningococcal_disease"]
+
+
+# (sentence, expected assertion or None when not a mention of the disease)
+MENINGOCOCCAL_NOTES = [
+    ("PMH: meningococcal septicaemia aged 4, ICU admission, full recovery.",
+     Assertion.AFFIRMED),
+    ("Past history of invasive meningococcal disease (serogroup W) in 2019.",
+     Assertion.HISTORICAL),
+    ("Had meningococcal meningitis as a toddler.", Assertion.AFFIRMED),
+    ("No history of meningococcal disease; MenB and MenACWY vaccines up to date.",
+     Assertion.NEGATED),
+    ("Never had meningococcal infection.", Assertion.NEGATED),
+    ("Sister had meningococcal B meningitis in 2020.", Assertion.FAMILY),
+    ("Family history: cousin with meningococcaemia.", Assertion.FAMILY),
+    ("Vaccinated against meningococcal disease before eculizumab.", None),
+    ("Counselled about meningococcal infection risk on complement inhibitors.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "assertion"), MENINGOCOCCAL_NOTES)
+def test_meningococcal_disease_in_notes_keeps_its_assertion(
+    parser: NoteParser, text: str, assertion: Assertion | None
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE)
+             if f.concept == "dx.meningococcal_disease"]  # fmt: skip
+    if assertion is None:
+        assert found == []
+    else:
+        assert [f.assertion for f in found] == [assertion]
+
+
+# ------------------------------------------------------- French analyte names
+# Québec (and France) reports name the analytes in French, in HL7 OBX lines and in text:
+# "Plaquettes", "Bilirubine totale", "RNI", "Temps de prothrombine", "Rapport
+# protéine/créatinine urinaire", "Taille". Spanish, Portuguese and Italian names were
+# data; French ones were not, so whole patients had no platelets, INR or proteinuria.
+# (text, concept, value in the canonical unit)
+FRENCH_NAMES = [
+    ("OBX|3|NM|777-3^Plaquettes^LN||142|x10^9/L|150-400|L|||F|||20261103",
+     "lab.platelets", 142.0),
+    ("Numération plaquettaire 310 x10^9/L ce matin.", "lab.platelets", 310.0),
+    ("OBX|8|NM|1975-2^Bilirubine totale^LN||15|umol/L|<21|N|||F|||20261103",
+     "lab.bilirubin_total", 15.0),
+    ("Bilirubine 11 µmol/L, ALAT 30 U/L.", "lab.bilirubin_total", 11.0),
+    ("OBX|9|NM|6301-6^RNI^LN||1.3||0.9-1.2|H|||F|||20261103", "lab.inr", 1.3),
+    ("Rapport normalisé international 1.1 avant la biopsie.", "lab.inr", 1.1),
+    ("OBX|10|NM|5902-2^Temps de prothrombine^LN||13.9|s|11.0-14.0|N|||F|||20261103",
+     "lab.pt", 13.9),
+    ("Temps de Quick 12.1 s", "lab.pt", 12.1),
+    ("OBX|11|NM|2890-2^Rapport protéine/créatinine urinaire^LN||226|mg/mmol|<20|H|||F|||"
+     "20261103", "lab.upcr", 2.0),
+    ("Rapport protéines/créatinine 1.4 g/g sur échantillon.", "lab.upcr", 1.4),
+    ("Poids 38 kg, taille 149 cm.", "lab.height", 149.0),
+    ("Débit de filtration glomérulaire estimé 82 mL/min/1.73m2.", "lab.egfr", 82.0),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "value"), FRENCH_NAMES)
+def test_french_analyte_names_are_read(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert len(found) == 1, found
+    assert found[0].value is not None
+    assert abs(found[0].value - value) <= 0.01 * value
+
+
+def test_the_size_of_an_organ_is_not_a_height(parser: NoteParser) -> None:
+    found = parser.parse("Taille des reins 10 cm à l'échographie.", "n", NOTE_DATE)
+    assert [f for f in found if f.concept == "lab.height"] == []
