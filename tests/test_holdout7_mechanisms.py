@@ -39,6 +39,13 @@ def _status(parser: NoteParser, item: str, ctype: str, notes: list[tuple[dt.date
     return evaluate(parse_criterion(item, ctype), timeline).status
 
 
+def _only_value(parser: NoteParser, text: str, concept: str) -> float:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert len(found) == 1, found
+    assert found[0].value is not None
+    return found[0].value
+
+
 # ----------------------------------------- a current drug started at least N weeks ago
 # "Receiving mycophenolate at screening, started at least 8 weeks before screening": the
 # start word made the whole item manual ("when the drug was started must be checked"),
@@ -195,12 +202,93 @@ FRENCH_NAMES = [
 def test_french_analyte_names_are_read(
     parser: NoteParser, text: str, concept: str, value: float
 ) -> None:
-    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
-    assert len(found) == 1, found
-    assert found[0].value is not None
-    assert abs(found[0].value - value) <= 0.01 * value
+    assert abs(_only_value(parser, text, concept) - value) <= 0.01 * value
 
 
 def test_the_size_of_an_organ_is_not_a_height(parser: NoteParser) -> None:
     found = parser.parse("Taille des reins 10 cm à l'échographie.", "n", NOTE_DATE)
     assert [f for f in found if f.concept == "lab.height"] == []
+
+
+# ------------------------------------------------ HL7 v2: the observation's own date
+# An ORU export filed today can carry specimens collected weeks ago: each OBX segment's
+# OBX-14 (else its order's OBR-7) is when the value was observed. The values took the
+# date of the note the export was filed in, so stale labs counted as current.
+_MSH = "MSH|^~\\&|LIS|LAB|EMR|WARD|202611091500||ORU^R01|M1|P|2.5.1\nPID|1||P1^^^LAB^MR\n"
+# (message, concept, expected date); note date 2026-11-10
+HL7_DATES = [
+    (_MSH + "OBR|1|||CBC^Blood count^L|||202608150900\n"
+     "OBX|1|NM|718-7^Hemoglobin^LN||104|g/L|120-160|L|||F|||20260815\n",
+     "lab.hemoglobin", D(2026, 8, 15)),
+    # OBX-14 with a time and a zone
+    (_MSH + "OBR|1|||LFT^Liver^L|||202607011030\n"
+     "OBX|1|NM|1742-6^ALT^LN||31|U/L|<35|N|||F|||202607011030+1000\n",
+     "lab.alt", D(2026, 7, 1)),
+    # no OBX-14: the order's OBR-7
+    (_MSH + "OBR|1|||COAG^Coagulation^L|||20260920\n"
+     "OBX|1|NM|5902-2^Prothrombin time^LN||12.9|s|11.0-13.5|N|||F\n"
+     "OBX|2|NM|6301-6^INR^LN||1.1||0.9-1.2|N|||F\n", "lab.inr", D(2026, 9, 20)),
+    # the second order of the message has its own date
+    (_MSH + "OBR|1|||CBC^Blood count^L|||20260601\n"
+     "OBX|1|NM|777-3^Platelets^LN||250|x10^9/L|150-400|N|||F|||20260601\n"
+     "OBR|2|||UPCR^Urine^L|||20261105\n"
+     "OBX|2|NM|2890-2^Urine protein/creatinine ratio^LN||1.6|g/g|<0.2|H|||F\n",
+     "lab.upcr", D(2026, 11, 5)),
+    # segments separated by carriage returns, as HL7 itself does
+    (_MSH.replace("\n", "\r") + "OBR|1|||CHEM^Chemistry^L|||20260502\r"
+     "OBX|1|NM|2160-0^Creatinine^LN||0.7|mg/dL|0.5-1.0|N|||F|||20260502\r",
+     "lab.creatinine", D(2026, 5, 2)),
+    # a date after the note's is no observation date: the order's, else the note's
+    (_MSH + "OBR|1|||CBC^Blood count^L|||20261020\n"
+     "OBX|1|NM|6690-2^WBC^LN||6.1|x10^9/L|4.0-11.0|N|||F|||20261220\n",
+     "lab.wbc", D(2026, 10, 20)),
+    # an OBX line alone in a letter, with no order segment: the note's date
+    ("Bloods today:\nOBX|1|NM|6690-2^WBC^LN||6.1|x10^9/L|4.0-11.0|N|||F\n",
+     "lab.wbc", NOTE_DATE),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "date"), HL7_DATES)
+def test_an_hl7_result_is_dated_by_its_observation_date(
+    parser: NoteParser, text: str, concept: str, date: dt.date
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert len(found) == 1, found
+    assert found[0].date == date
+
+
+# ------------------------------------------------ HL7 v2: an unreadable unit field
+# "OBX|..||150|mg/??|": the unit field is filled but cannot be read. The value was read
+# as if it had no unit at all and given the unit its magnitude fits (mg/mmol in a note
+# that prints SI units), so 150 became 1.33 g/g where mg/g gives 0.15. Left out.
+_SI_LINE = "OBX|1|NM|14682-9^Creatinine^LN||58|umol/L|30-70|N|||F|||20261103\n"
+UNREADABLE_UNIT_FIELDS = [
+    (_SI_LINE + "OBX|2|NM|2890-2^Urine protein/creatinine ratio^LN||150|mg/??|<20|H|||F\n",
+     "lab.upcr"),
+    (_SI_LINE + "OBX|2|NM|2890-2^UPCR^LN||96|m?/mmol|||||F|||20261103\n", "lab.upcr"),
+    (_SI_LINE + "OBX|2|NM|718-7^Haemoglobin^LN||118|###|115-155|N|||F|||20261103\n",
+     "lab.hemoglobin"),
+    ("OBX|1|NM|1742-6^ALT^LN||64|U/?|<40|H|||F|||20261103\n", "lab.alt"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), UNREADABLE_UNIT_FIELDS)
+def test_an_hl7_value_whose_unit_field_cannot_be_read_is_left_out(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept] == []
+
+
+# An empty unit field is no unit (INR is a ratio) and a readable one is read.
+READABLE_UNIT_FIELDS = [
+    ("OBX|1|NM|6301-6^INR^LN||1.4||0.9-1.2|H|||F|||20261103\n", "lab.inr", 1.4),
+    (_SI_LINE + "OBX|2|NM|2890-2^UPCR^LN||150|mg/mmol|<20|H|||F|||20261103\n",
+     "lab.upcr", 150 / 113.12),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "value"), READABLE_UNIT_FIELDS)
+def test_an_hl7_value_with_an_empty_or_readable_unit_field_is_kept(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    assert abs(_only_value(parser, text, concept) - value) <= 0.01 * value
