@@ -292,3 +292,92 @@ def test_an_hl7_value_with_an_empty_or_readable_unit_field_is_kept(
     parser: NoteParser, text: str, concept: str, value: float
 ) -> None:
     assert abs(_only_value(parser, text, concept) - value) <= 0.01 * value
+
+
+# ------------------------------------- a course named for how it answered is a past one
+# "Non-responder to Euro-Lupus induction; now CellCept": the regimen named for its
+# failure was read as cyclophosphamide given on the note's date, so a patient whose last
+# pulse was 10 months earlier was excluded by a 3-month washout. Such a mention is a
+# recap: the evaluator places it on the course the notes date.
+# (sentence, concept)
+FAILED_COURSES = [
+    ("Non-responder to Euro-Lupus induction; now on CellCept 1 g BD.",
+     "drug.cyclophosphamide"),
+    ("Failed IV cyclophosphamide, now on rituximab 375 mg/m2 weekly.",
+     "drug.cyclophosphamide"),
+    ("Refractory to mycophenolate 3 g/day; switched to tacrolimus.", "drug.mycophenolate"),
+    ("Inadequate response to the NIH cyclophosphamide regimen, proteinuria persists.",
+     "drug.cyclophosphamide"),
+    ("Poor response to rituximab induction.", "drug.rituximab"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), FAILED_COURSES)
+def test_a_drug_named_for_its_failed_response_is_a_recap_of_a_past_course(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert found and all(f.attrs.get("recap") for f in found), found
+
+
+CYC_WASHOUT = "Cyclophosphamide (intravenous or oral) within 3 months before screening"
+
+
+def test_a_failed_course_does_not_restart_the_washout(parser: NoteParser) -> None:
+    notes = [(D(2026, 2, 20), "IV cyclophosphamide 500 mg x6, last dose 9 Feb 2026."),
+             (D(2026, 10, 30), "Non-responder to Euro-Lupus induction; now CellCept 1 g BD.")]
+    assert _status(parser, CYC_WASHOUT, "exclusion", notes) is Status.NOT_MET
+
+
+# ------------------------------------------- "since the rituximab in January": a dose
+# A drug named as the point another state is counted from ("B cells depleted since the
+# rituximab in January") is a dose on that date; read as a course from January to the
+# note, it fell inside a 6-month anti-CD20 washout.
+# (sentence, concept, the dose's date)
+DRUG_AS_AN_EVENT = [
+    ("B cells depleted since the rituximab in January.", "drug.rituximab", D(2026, 1, 15)),
+    ("CD19 count recovering following the last obinutuzumab in 03/2026.",
+     "drug.obinutuzumab", D(2026, 3, 15)),
+    ("IgG has been low since her rituximab on 12/02/2026.", "drug.rituximab", D(2026, 2, 12)),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "date"), DRUG_AS_AN_EVENT)
+def test_a_drug_named_as_the_start_of_another_state_is_a_dose_on_its_date(
+    parser: NoteParser, text: str, concept: str, date: dt.date
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert len(found) == 1, found
+    attrs = found[0].attrs
+    assert attrs["start_date"] == date
+    assert attrs.get("single_dose") or attrs.get("stop_date") == date
+
+
+def test_a_drug_taken_since_a_date_is_still_a_running_course(parser: NoteParser) -> None:
+    found = [f for f in parser.parse("On MMF since January 2026.", "n", NOTE_DATE)
+             if f.concept == "drug.mycophenolate"]  # fmt: skip
+    assert len(found) == 1 and not found[0].attrs.get("single_dose")
+
+
+# ------------------------------------------------- a pregnancy test named alone
+# "urine bHCG POSITIVE today" documents a pregnancy without the word; the hCG names were
+# not vocabulary, so a pregnant patient was not excluded. Without a result ("bHCG
+# pending", a serum level) the test says nothing of her state.
+# (sentence, expected assertion or None)
+PREGNANCY_TESTS = [
+    ("S: urine bHCG POSITIVE this morning, ~7/40 by dates.", Assertion.AFFIRMED),
+    ("β-hCG: positive.", Assertion.AFFIRMED),
+    ("Beta-hCG was positive; obstetrics informed.", Assertion.AFFIRMED),
+    ("UPT neg prior to the CT.", Assertion.NEGATED),
+    ("Serum hCG negative before cyclophosphamide.", Assertion.NEGATED),
+    ("bHCG pending.", None),
+    ("Serum hCG 5400 IU/L.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "assertion"), PREGNANCY_TESTS)
+def test_a_pregnancy_test_named_alone_is_read_through_its_result(
+    parser: NoteParser, text: str, assertion: Assertion | None
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == "dx.pregnancy"]
+    assert [f.assertion for f in found] == ([assertion] if assertion else [])

@@ -88,6 +88,14 @@ _DOSE_WORD_AFTER = re.compile(r"\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:
 _EXPLICIT_SINGLE_DOSE = re.compile(
     r"\b(?:single|one|one-off|unique)[\s-]+(?:dose|infusion|injection|pulse|shot)\b", re.I
 )
+# "B cells depleted since the rituximab in January", "flare after the CYC pulse in May":
+# the drug named as the point another state is counted from is a dose on that date, not a
+# course running from it to the note ("since" after the drug, "MMF since 2024", is one).
+_AS_AN_EVENT = re.compile(
+    r"\b(?:since|after|following)\s+(?:the|her|his|their)\s+(?:(?:last|first|previous|"
+    r"final|second)\s+)?(?:(?:IV|i\.v\.|intravenous)\s+)?$",
+    re.I,
+)
 # "Stopped tacrolimus 2026-06-01": the verb before the drug makes its date a stop.
 _STOP_BEFORE = re.compile(
     r"\b(stopped|discontinued|ceased|held|withdrew|withdrawn|"
@@ -538,6 +546,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         attrs["stopped"] = True
     if start_date and stop_date is None and (
             _EXPLICIT_SINGLE_DOSE.search(item)
+            or _AS_AN_EVENT.search(ctx.text, max(item_lo, span.start_char - 30), span.start_char)
             or _SINGLE_DOSE.search(item) and not _ONGOING.search(item)):  # fmt: skip
         # "Rituximab given 20/08/2026": the exposure is that day, not every later note's.
         attrs["single_dose"] = True
@@ -602,20 +611,27 @@ def _recap(ctx: _Context, span: Span, attrs: dict, item_lo: int, item_hi: int) -
     giving of its own: "refractory despite steroids, CTX and MMF", "(Pred, CTX, RTX)". It
     says the drug was given some time up to the note, not on the note's date; the
     evaluator places it on a course of that drug documented with its end, if any."""
-    if attrs.get("start_date") or attrs.get("stop_date") or attrs.get("regimen"):
+    if attrs.get("start_date") or attrs.get("stop_date") or attrs.get("since_onset"):
         return False
-    if attrs.get("dose") or attrs.get("since_onset"):
+    if _PAST_COURSE_BEFORE.search(ctx.text, max(item_lo, span.start_char - 30), span.start_char):
+        # "post Euro-Lupus, on MMF": the course is over, MMF is the one given. A regimen
+        # named ("non-responder to Euro-Lupus induction") is still that past course.
+        return True
+    if attrs.get("regimen") or attrs.get("dose"):
         return False
-    if _PAST_COURSE_BEFORE.search(ctx.text, max(item_lo, span.start_char - 20), span.start_char):
-        return True  # "post Euro-Lupus, on MMF": the course is over, MMF is the one given
     return not _GIVEN_NOW.search(ctx.text, item_lo, item_hi)
 
 
 # A course named as over, right before the drug: "post Euro-Lupus", "s/p IV CYC",
 # "status post rituximab", "after completing cyclophosphamide".
+# A course named for how it answered is over too: "non-responder to Euro-Lupus", "failed
+# MMF", "refractory to CYC", "inadequate response to rituximab".
 _PAST_COURSE_BEFORE = re.compile(
     r"(?:\bpost|\bs/p|\bstatus\s+post|\bafter\s+(?:completing|completion\s+of)|"
-    r"\bcompleted)\s+(?:(?:the|a|her|his)\s+)?(?:(?:IV|i\.v\.|intravenous|oral)\s+)?$",
+    r"\bcompleted|\bnon-?\s?respon(?:der|se|ding)\s+to|\bno\s+response\s+to|"
+    r"\b(?:inadequate|poor|partial|incomplete|suboptimal|insufficient)\s+response\s+to|"
+    r"\bfailed|\bfailure\s+of|\brefractory\s+to|\bresistant\s+to|\bunresponsive\s+to)"
+    r"\s+(?:(?:the|a|an|her|his)\s+)?(?:(?:IV|i\.v\.|intravenous|oral)\s+)?$",
     re.I,
 )
 
