@@ -381,3 +381,39 @@ def test_a_pregnancy_test_named_alone_is_read_through_its_result(
 ) -> None:
     found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == "dx.pregnancy"]
     assert [f.assertion for f in found] == ([assertion] if assertion else [])
+
+
+# --------------------------------------------- a chart that names its drug in its heading
+# "INFUSION CHART — cyclophosphamide" over rows of "dd/mm/yyyy given" cells: the course
+# runs from the first given dose to the last. Read as a mention on the chart's date, the
+# course had no end, and a later recap of it was placed on its own note's date.
+# (chart, concept, first dose, last dose)
+CHARTS = [
+    ("INFUSION CHART - rituximab 750 mg IV\n"
+     "03/02/2026 given | 17/02/2026 given\n"
+     "Next review in clinic.\n", "drug.rituximab", D(2026, 2, 3), D(2026, 2, 17)),
+    ("Medication administration record: belimumab 10 mg/kg IV\n"
+     "given 05/05/2026 | given 19/05/2026 |\n"
+     "given 02/06/2026 | 30/06/2026 held (infection)\n", "drug.belimumab",
+     D(2026, 5, 5), D(2026, 6, 2)),
+    ("MAR - IV cyclophosphamide 500 mg\n"
+     "14/07/2026 administered | 28/07/2026 administered | 11/08/2026 administered\n",
+     "drug.cyclophosphamide", D(2026, 7, 14), D(2026, 8, 11)),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "first", "last"), CHARTS)
+def test_a_chart_heading_drug_runs_from_its_first_to_its_last_given_dose(
+    parser: NoteParser, text: str, concept: str, first: dt.date, last: dt.date
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert len(found) == 1, found
+    assert (found[0].attrs["start_date"], found[0].attrs["stop_date"]) == (first, last)
+
+
+def test_a_drug_on_a_line_that_is_no_chart_heading_keeps_its_own_reading(
+    parser: NoteParser,
+) -> None:
+    text = "Plan: rituximab 750 mg IV\n03/02/2026 given | 17/02/2026 given\n"
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == "drug.rituximab"]
+    assert found and found[0].attrs.get("stop_date") is None

@@ -482,6 +482,47 @@ _FINISHED_COURSE = re.compile(
 )
 
 
+# A chart named by its heading line: "INFUSION CHART — cyclophosphamide 500 mg IV",
+# "MAR: rituximab", "Medication administration record - belimumab".
+_CHART_HEADING = re.compile(
+    r"\b(?:infusion|administration|medication|drug|dosing)\s+(?:chart|record|log)\b|"
+    r"\bMAR\b",
+    re.I,
+)
+# A chart cell that says the dose of its date was given: "12/01/2026 given", "given
+# 17/03/2026", "03/02 administered".
+_GIVEN_AFTER_DATE = re.compile(r"\s*[:-]?\s*(?:given|administered|infused|done)\b", re.I)
+_GIVEN_BEFORE_DATE = re.compile(r"\b(?:given|administered|infused)\s*(?:on\s+)?$", re.I)
+
+
+def _charted_doses(ctx: _Context, span: Span) -> tuple[dt.date, dt.date] | None:
+    """(first, last) dose of a drug named in a chart's heading line, from the dated
+    "given" cells of the lines under it (up to the first line without one). "INFUSION
+    CHART — cyclophosphamide" over "01/12/2025 given | 15/12/2025 given | ..." documents
+    the course from its first to its last given dose; read as a mention on the chart's
+    date, the course seemed to run up to every later note."""
+    line_start = ctx.text.rfind("\n", 0, span.start_char) + 1
+    line_end = _line_end(ctx.text, span.end_char)
+    if not _CHART_HEADING.search(ctx.text, line_start, line_end):
+        return None
+    given: list[dt.date] = []
+    start = line_end + 1
+    while start < len(ctx.text):
+        end = _line_end(ctx.text, start)
+        first = bisect.bisect_left(ctx.date_starts, start)
+        last = bisect.bisect_left(ctx.date_starts, end)
+        cells = [m.date for m in ctx.dates[first:last]
+                 if m.date is not None and m.end <= end
+                 and (_GIVEN_AFTER_DATE.match(ctx.text, m.end, end)
+                      or _GIVEN_BEFORE_DATE.search(ctx.text, max(start, m.start - 20),
+                                                   m.start))]  # fmt: skip
+        if not cells:
+            break
+        given += cells
+        start = end + 1
+    return (min(given), max(given)) if given else None
+
+
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     sentence = ctx.text[lo:hi]
@@ -490,6 +531,11 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     before_text = sentence[:rel_start]
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
+    if stop_date is None:
+        # the chart's first cell may have been read as the drug's own (start) date
+        charted = _charted_doses(ctx, span)
+        if charted is not None:
+            start_date, stop_date = charted
     written = start_date is not None and stop_date is None  # one date written for it
     durations = find_durations(sentence)
     event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
