@@ -125,6 +125,11 @@ MENINGOCOCCAL_ITEMS = [
     "Any history of Neisseria meningitidis infection",
     "History of invasive meningococcal infection (IMD)",
     "History of N. meningitidis (meningococcal) infection at any time",
+    # the modifier shared by two nouns: "meningococcal septicaemia", not any septicaemia
+    # (the bare noun read alone would exclude every past sepsis)
+    "History of meningococcal meningitis or septicaemia",
+    "Prior meningococcal septicaemia or meningitis",
+    "History of meningococcal meningitis or sepsis at any time",
 ]
 
 
@@ -417,3 +422,4 @@ def test_a_drug_on_a_line_that_is_no_chart_heading_keeps_its_own_reading(
     text = "Plan: rituximab 750 mg IV\n03/02/2026 given | 17/02/2026 given\n"
     found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == "drug.rituximab"]
     assert found and found[0].attrs.get("stop_date") is None
+

@@ -219,7 +219,7 @@ def _context(
         if vocab[t.concept_id].category == "procedure"
         or in_context(main, t.start, t.end, vocab[t.concept_id])
     )
-    terms = _with_bracketed_glosses(main, terms, vocab)
+    terms = with_shared_modifiers(main, _with_bracketed_glosses(main, terms, vocab), vocab)
     return _Ctx(
         text, main, exceptions, ctype, tuple(context), vocab, terms, spans,
         lupus_trial=lupus_trial,
@@ -263,6 +263,31 @@ def _with_bracketed_glosses(main: str, terms: tuple[TermMatch, ...], vocab: Voca
             terms = tuple(sorted((*kept, mention), key=lambda t: t.start))
             break
     return terms
+
+
+# "meningococcal meningitis or septicaemia": the modifier is shared, the second noun is
+# "meningococcal septicaemia" (a term of the same concept), not any septicaemia. Read alone,
+# the bare noun was a generic infection, and the item would exclude every past sepsis.
+_COORDINATED_NOUN = re.compile(r"\s*(?:,|/|\band/or\b|\bor\b|\band\b)\s*(?P<noun>[A-Za-z]+)\b")
+
+
+def with_shared_modifiers(main: str, terms: Sequence[TermMatch], vocab: Vocabulary
+                          ) -> tuple[TermMatch, ...]:  # fmt: skip
+    """A term "A B" followed by "or C" where "A C" is a term of the same concept is one
+    mention up to C."""
+    result = tuple(terms)
+    for term in terms:
+        words = term.text.split()
+        m = _COORDINATED_NOUN.match(main, term.end)
+        if len(words) < 2 or m is None:
+            continue
+        if _whole_term(" ".join([*words[:-1], m["noun"]]), vocab) != term.concept_id:
+            continue
+        start, end = term.start, m.end()
+        kept = tuple(t for t in result if t.end <= start or t.start >= end)
+        mention = TermMatch(term.concept_id, start, end, main[start:end])
+        result = tuple(sorted((*kept, mention), key=lambda t: t.start))
+    return result
 
 
 def _manual(reason: str, key: str = "manual") -> _Parsed:
