@@ -122,7 +122,13 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
         limited = ctx.vocab[next(iter(limits))].label
         return _manual(f"a dose limit on current {limited} use within a list of drugs "
                        "must be checked by a person", key)  # fmt: skip
-    if _started(ctx):
+    # "Receiving MMF at screening, started at least 8 weeks before screening": a start at
+    # least that long ago is the current drug held that long, as "on MMF for at least 8
+    # weeks" (the duration was read as min_duration_days); the start words are read.
+    started_long_ago = (window is None and bool(params.get("current"))
+                        and bool(params.get("min_duration_days")) and not limits
+                        and half_lives is None and _STARTED_LONG_AGO.search(ctx.main) is not None)
+    if _started(ctx) and not started_long_ago:
         if window is None or params.get("current") or limits or params.get("half_lives"):
             # "Patients who have started HCQ", "currently on AZA started within 8 weeks at
             # > 2 mg/kg": a start with no window of its own, or beside another reading.
@@ -173,6 +179,14 @@ _STARTED_WORDS = re.compile(
     _I,
 )
 _NEW = re.compile(r"\bnew(?:ly)?\b", _I)
+# "started at least 8 weeks before screening", "initiated ≥ 3 months prior to day 1",
+# "commenced more than 6 months before randomisation": a start at least so long ago.
+_STARTED_LONG_AGO = re.compile(
+    r"\b(?:started|initiated|introduced|commenced|begun)\s+(?:at\s+least|more\s+than|"
+    r"over|≥|>=|>|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of)\s*\d+\s*"
+    r"(?:days?|weeks?|months?|years?)\s+(?:before|prior\s+to|preceding)\b",
+    _I,
+)
 
 
 # "prior to the commencement of our study", "cannot be initiated during the trial": a

@@ -219,10 +219,75 @@ def _context(
         if vocab[t.concept_id].category == "procedure"
         or in_context(main, t.start, t.end, vocab[t.concept_id])
     )
+    terms = with_shared_modifiers(main, _with_bracketed_glosses(main, terms, vocab), vocab)
     return _Ctx(
         text, main, exceptions, ctype, tuple(context), vocab, terms, spans,
         lupus_trial=lupus_trial,
     )
+
+
+# "Neisseria meningitidis (meningococcal) infection", "Pneumocystis jirovecii (PJP)
+# pneumonia": a bracketed word restating the words before it, inside a term. Neither half
+# is a term alone ("Neisseria meningitidis" is not an infection) and the bracket's word was
+# left for the coverage guard, so the whole item went manual.
+_GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z' -]{1,40})\)[ \t]+(?P<head>[A-Za-z]+)")
+_GLOSSED_WORDS = 4  # words before the bracket that the term may start at
+
+
+def _whole_term(text: str, vocab: Vocabulary) -> str | None:
+    """The concept of which `text` is exactly one term, else None."""
+    found = vocab.find_terms(text)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
+        return found[0].concept_id
+    return None
+
+
+def _with_bracketed_glosses(main: str, terms: tuple[TermMatch, ...], vocab: Vocabulary
+                            ) -> tuple[TermMatch, ...]:  # fmt: skip
+    """Terms with a bracketed gloss inside one read as one mention: "A B (C) D" is one
+    mention when "A B D" and "C D" are terms of one concept (the bracket restates A B)."""
+    for m in _GLOSS.finditer(main):
+        restated = _whole_term(f"{m['gloss'].strip()} {m['head']}", vocab)
+        if restated is None:
+            continue
+        words = list(re.finditer(r"[^\s()]+", main[: m.start()]))[-_GLOSSED_WORDS:]
+        for first in words:
+            candidate = " ".join([*(w[0] for w in words[words.index(first):]), m["head"]])
+            if _whole_term(candidate, vocab) != restated:
+                continue
+            start, end = first.start(), m.end()
+            if not in_context(main, start, end, vocab[restated]):
+                break
+            kept = tuple(t for t in terms if t.end <= start or t.start >= end)
+            mention = TermMatch(restated, start, end, main[start:end])
+            terms = tuple(sorted((*kept, mention), key=lambda t: t.start))
+            break
+    return terms
+
+
+# "meningococcal meningitis or septicaemia": the modifier is shared, the second noun is
+# "meningococcal septicaemia" (a term of the same concept), not any septicaemia. Read alone,
+# the bare noun was a generic infection, and the item would exclude every past sepsis.
+_COORDINATED_NOUN = re.compile(r"\s*(?:,|/|\band/or\b|\bor\b|\band\b)\s*(?P<noun>[A-Za-z]+)\b")
+
+
+def with_shared_modifiers(main: str, terms: Sequence[TermMatch], vocab: Vocabulary
+                          ) -> tuple[TermMatch, ...]:  # fmt: skip
+    """A term "A B" followed by "or C" where "A C" is a term of the same concept is one
+    mention up to C."""
+    result = tuple(terms)
+    for term in terms:
+        words = term.text.split()
+        m = _COORDINATED_NOUN.match(main, term.end)
+        if len(words) < 2 or m is None:
+            continue
+        if _whole_term(" ".join([*words[:-1], m["noun"]]), vocab) != term.concept_id:
+            continue
+        start, end = term.start, m.end()
+        kept = tuple(t for t in result if t.end <= start or t.start >= end)
+        mention = TermMatch(term.concept_id, start, end, main[start:end])
+        result = tuple(sorted((*kept, mention), key=lambda t: t.start))
+    return result
 
 
 def _manual(reason: str, key: str = "manual") -> _Parsed:

@@ -78,6 +78,7 @@ from matcher.criteria import params as declared_params
 from matcher.criteria.conditions import _condition
 from matcher.criteria.disease_timing import _timing
 from matcher.criteria.doses import _dose
+from matcher.criteria.item_context import with_shared_modifiers
 from matcher.criteria.kind_item import KindReading, _Item
 from matcher.criteria.lab_forms import _lab_forms
 from matcher.criteria.pregnancy import _pregnancy
@@ -124,7 +125,7 @@ def read(
     and the caller's guard judges its spans. `vocab`: the run's vocabulary."""
     # The mentions once per item, not once per reader: this runs for every item of every
     # trial, and the term scan is the costliest step of reading (1,500 breadth texts).
-    terms = vocab.find_terms(main)
+    terms = with_shared_modifiers(main, vocab.find_terms(main), vocab)
     for reader in _READERS:
         item = _Item(text, main, ctype, tuple(context), vocab, list(terms))
         found = reader(item)

@@ -88,6 +88,14 @@ _DOSE_WORD_AFTER = re.compile(r"\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:
 _EXPLICIT_SINGLE_DOSE = re.compile(
     r"\b(?:single|one|one-off|unique)[\s-]+(?:dose|infusion|injection|pulse|shot)\b", re.I
 )
+# "B cells depleted since the rituximab in January", "flare after the CYC pulse in May":
+# the drug named as the point another state is counted from is a dose on that date, not a
+# course running from it to the note ("since" after the drug, "MMF since 2024", is one).
+_AS_AN_EVENT = re.compile(
+    r"\b(?:since|after|following)\s+(?:the|her|his|their)\s+(?:(?:last|first|previous|"
+    r"final|second)\s+)?(?:(?:IV|i\.v\.|intravenous)\s+)?$",
+    re.I,
+)
 # "Stopped tacrolimus 2026-06-01": the verb before the drug makes its date a stop.
 _STOP_BEFORE = re.compile(
     r"\b(stopped|discontinued|ceased|held|withdrew|withdrawn|"
@@ -474,6 +482,47 @@ _FINISHED_COURSE = re.compile(
 )
 
 
+# A chart named by its heading line: "INFUSION CHART — cyclophosphamide 500 mg IV",
+# "MAR: rituximab", "Medication administration record - belimumab".
+_CHART_HEADING = re.compile(
+    r"\b(?:infusion|administration|medication|drug|dosing)\s+(?:chart|record|log)\b|"
+    r"\bMAR\b",
+    re.I,
+)
+# A chart cell that says the dose of its date was given: "12/01/2026 given", "given
+# 17/03/2026", "03/02 administered".
+_GIVEN_AFTER_DATE = re.compile(r"\s*[:-]?\s*(?:given|administered|infused|done)\b", re.I)
+_GIVEN_BEFORE_DATE = re.compile(r"\b(?:given|administered|infused)\s*(?:on\s+)?$", re.I)
+
+
+def _charted_doses(ctx: _Context, span: Span) -> tuple[dt.date, dt.date] | None:
+    """(first, last) dose of a drug named in a chart's heading line, from the dated
+    "given" cells of the lines under it (up to the first line without one). "INFUSION
+    CHART — cyclophosphamide" over "01/12/2025 given | 15/12/2025 given | ..." documents
+    the course from its first to its last given dose; read as a mention on the chart's
+    date, the course seemed to run up to every later note."""
+    line_start = ctx.text.rfind("\n", 0, span.start_char) + 1
+    line_end = _line_end(ctx.text, span.end_char)
+    if not _CHART_HEADING.search(ctx.text, line_start, line_end):
+        return None
+    given: list[dt.date] = []
+    start = line_end + 1
+    while start < len(ctx.text):
+        end = _line_end(ctx.text, start)
+        first = bisect.bisect_left(ctx.date_starts, start)
+        last = bisect.bisect_left(ctx.date_starts, end)
+        cells = [m.date for m in ctx.dates[first:last]
+                 if m.date is not None and m.end <= end
+                 and (_GIVEN_AFTER_DATE.match(ctx.text, m.end, end)
+                      or _GIVEN_BEFORE_DATE.search(ctx.text, max(start, m.start - 20),
+                                                   m.start))]  # fmt: skip
+        if not cells:
+            break
+        given += cells
+        start = end + 1
+    return (min(given), max(given)) if given else None
+
+
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
     sentence = ctx.text[lo:hi]
@@ -482,6 +531,11 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     before_text = sentence[:rel_start]
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
+    if stop_date is None:
+        # the chart's first cell may have been read as the drug's own (start) date
+        charted = _charted_doses(ctx, span)
+        if charted is not None:
+            start_date, stop_date = charted
     written = start_date is not None and stop_date is None  # one date written for it
     durations = find_durations(sentence)
     event, owned = _after_event(ctx, span, lo, hi, durations + _article_intervals(sentence))
@@ -538,6 +592,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         attrs["stopped"] = True
     if start_date and stop_date is None and (
             _EXPLICIT_SINGLE_DOSE.search(item)
+            or _AS_AN_EVENT.search(ctx.text, max(item_lo, span.start_char - 30), span.start_char)
             or _SINGLE_DOSE.search(item) and not _ONGOING.search(item)):  # fmt: skip
         # "Rituximab given 20/08/2026": the exposure is that day, not every later note's.
         attrs["single_dose"] = True
@@ -602,20 +657,27 @@ def _recap(ctx: _Context, span: Span, attrs: dict, item_lo: int, item_hi: int) -
     giving of its own: "refractory despite steroids, CTX and MMF", "(Pred, CTX, RTX)". It
     says the drug was given some time up to the note, not on the note's date; the
     evaluator places it on a course of that drug documented with its end, if any."""
-    if attrs.get("start_date") or attrs.get("stop_date") or attrs.get("regimen"):
+    if attrs.get("start_date") or attrs.get("stop_date") or attrs.get("since_onset"):
         return False
-    if attrs.get("dose") or attrs.get("since_onset"):
+    if _PAST_COURSE_BEFORE.search(ctx.text, max(item_lo, span.start_char - 30), span.start_char):
+        # "post Euro-Lupus, on MMF": the course is over, MMF is the one given. A regimen
+        # named ("non-responder to Euro-Lupus induction") is still that past course.
+        return True
+    if attrs.get("regimen") or attrs.get("dose"):
         return False
-    if _PAST_COURSE_BEFORE.search(ctx.text, max(item_lo, span.start_char - 20), span.start_char):
-        return True  # "post Euro-Lupus, on MMF": the course is over, MMF is the one given
     return not _GIVEN_NOW.search(ctx.text, item_lo, item_hi)
 
 
 # A course named as over, right before the drug: "post Euro-Lupus", "s/p IV CYC",
 # "status post rituximab", "after completing cyclophosphamide".
+# A course named for how it answered is over too: "non-responder to Euro-Lupus", "failed
+# MMF", "refractory to CYC", "inadequate response to rituximab".
 _PAST_COURSE_BEFORE = re.compile(
     r"(?:\bpost|\bs/p|\bstatus\s+post|\bafter\s+(?:completing|completion\s+of)|"
-    r"\bcompleted)\s+(?:(?:the|a|her|his)\s+)?(?:(?:IV|i\.v\.|intravenous|oral)\s+)?$",
+    r"\bcompleted|\bnon-?\s?respon(?:der|se|ding)\s+to|\bno\s+response\s+to|"
+    r"\b(?:inadequate|poor|partial|incomplete|suboptimal|insufficient)\s+response\s+to|"
+    r"\bfailed|\bfailure\s+of|\brefractory\s+to|\bresistant\s+to|\bunresponsive\s+to)"
+    r"\s+(?:(?:the|a|an|her|his)\s+)?(?:(?:IV|i\.v\.|intravenous|oral)\s+)?$",
     re.I,
 )
 

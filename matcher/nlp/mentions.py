@@ -458,6 +458,9 @@ def _read_value(ctx: _Context, span: Span) -> tuple[re.Match[str], int] | None:
 def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str]:
     """A lab value's date: a date in its own item ("Hb 98 on 12/03/2026"), else the
     block heading's date, else the note's date."""
+    observed = _hl7_observation_date(ctx.text, span.start_char, ctx.note_date)
+    if observed is not None:
+        return observed, "text"
     lo, hi = _sentence_bounds(ctx, span)
     item_end = _item_end(ctx, span.end_char, hi)
     # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
@@ -476,6 +479,61 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     if mention is not None and mention.date is not None:
         return mention.date, "text"
     return _context_date(ctx, span.start_char)
+
+
+# An HL7 v2 timestamp: YYYYMMDD, then optionally the time and a zone ("202607300830+1000").
+_HL7_TIMESTAMP = re.compile(
+    r"\s*(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:\d{2,6})?(?:\.\d+)?(?:[+-]\d{4})?\s*"
+)
+_HL7_OBSERVED_FIELD = {"OBX": 14, "OBR": 7}  # OBX-14 / OBR-7: date/time of the observation
+
+
+def _hl7_timestamp(field: str) -> dt.date | None:
+    m = _HL7_TIMESTAMP.fullmatch(field)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+def _hl7_observation_date(text: str, position: int, note_date: dt.date) -> dt.date | None:
+    """The date an HL7 v2 result was observed: its OBX segment's OBX-14, else OBR-7 of the
+    order segment above it. An export printed in September of specimens collected in July
+    ("OBX|4|NM|718-7^Hb^LN||118|g/L|...|F|||20260730") dates the values in July, not on the
+    day the export was filed; a date after the note's is no observation date, so ignored."""
+    lo = max(0, position - _HL7_REACH)
+    starts = [m.start() for m in _SEGMENT_START.finditer(text, lo, position + 1)]
+    if not starts or not text.startswith("OBX|", starts[-1]):
+        return None
+    line = _SEGMENT_END.search(text, position)
+    ends = [*starts[1:], line.start() if line else len(text)]
+    segments = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+    observed = _observed(segments[-1], note_date)
+    for segment in reversed(segments[:-1]):
+        if observed is not None:
+            break
+        # Up the message to the order segment (OBR) this result belongs to.
+        if segment.startswith("OBR|"):
+            return _observed(segment, note_date)
+        if not segment.startswith(("OBX|", "NTE|")):
+            return None
+    return observed
+
+
+# Segments start a line, or follow a space where the carriage returns HL7 puts between
+# them were read as spaces; the message is read back a few thousand characters at most.
+_SEGMENT_START = re.compile(r"(?:^|(?<=\s))(?:MSH|PID|PV1|ORC|OBR|OBX|NTE|SPM)\|", re.M)
+_SEGMENT_END = re.compile(r"\n|\s(?=(?:MSH|PID|PV1|ORC|OBR|OBX|NTE|SPM)\|)")
+_HL7_REACH = 4000
+
+
+def _observed(segment: str, note_date: dt.date) -> dt.date | None:
+    fields = segment.split("|")
+    index = _HL7_OBSERVED_FIELD.get(fields[0], len(fields))
+    observed = _hl7_timestamp(fields[index]) if len(fields) > index else None
+    return observed if observed is not None and observed <= note_date else None
 
 
 _VALUE_AFTER_DATE = re.compile(r"[\s:=\-–]*(?:(?:is|was|of|at)\s+)?[<>≤≥]?=?\s*\d", re.I)

@@ -164,6 +164,15 @@ _STATE_TEST = re.compile(
 )
 
 
+# The result right after a pregnancy test's name: "bHCG POSITIVE", "β-hCG (urine): neg".
+_TEST_RESULT = re.compile(
+    r"^\s*(?:\((?:urine|urinary|serum|qualitative|point[- ]of[- ]care)\)\s*)?"
+    r"(?:(?:test|result|qualitative)\s+)?(?:is\s+|was\s+|[:=-]\s*)?"
+    r"(?P<r>negative|positive|neg|pos)\b",
+    re.I,
+)
+
+
 # Pregnancy as a topic, not a state: counselling, plans, prevention, a test not resulted.
 _TOPIC_BEFORE = re.compile(
     r"\b(?:avoid\w*|against|prevent\w*|risk\s+of|plan\w*|desir\w*|wish\w*|want\w*|"
@@ -200,6 +209,12 @@ def _state(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         attrs = dict(finding.attrs)
         assertion = finding.assertion
         test = _STATE_TEST.match(after)
+        if span.text.lower() in concept.attrs.get("test_names", ()):
+            # "urine bHCG POSITIVE today", "β-hCG: negative": the test named alone is her
+            # state only through its result; "bHCG pending", "hCG 5400 IU/L" are left out.
+            test = _TEST_RESULT.match(after)
+            if test is None:
+                continue
         if test is not None:
             result = "negative" if test["r"].lower().startswith("neg") else "positive"
             attrs["test"] = result

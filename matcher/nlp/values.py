@@ -274,6 +274,11 @@ def _lab_value(
         unit_text, consumed = _daily_amount_unit(ctx, concept, span, cursor, limit)
     if unit_text is None and _PER_DAY_UNIT.match(ctx.text, cursor, limit):
         return  # "creatinine 6.2 mmol/24 h": a urine excretion, not the serum level
+    if unit_text is None and _unreadable_hl7_unit(ctx.text, cursor):
+        # "OBX|12|NM|2890-2^UPCR^LN||150|mg/??|": the unit field holds a unit that
+        # cannot be read. Guessed from the magnitude (mg/mmol in an SI note), 150 became
+        # 1.33 g/g where mg/g gives 0.15: left out, as GUIDELINE asks, never guessed.
+        return
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -416,6 +421,21 @@ _NAMES_A_DAY = re.compile(r"\b24\s*-?\s*h(?:rs?|ours?)?\b|\bdaily\b", re.I)
 _PER_DAY_UNIT = re.compile(
     r"\s*[a-zµμ]{1,6}\s*(?:/|per)\s*(?:24\s*-?\s*h(?:rs?|ours?)?|days?|d)\b", re.I
 )
+
+
+# OBX-6, the unit field after the value (OBX-5), up to the next bar.
+_HL7_UNIT_FIELD = re.compile(r"\|(?P<unit>[^|\r\n]*)\|")
+
+
+def _unreadable_hl7_unit(text: str, cursor: int) -> bool:
+    """Does the value stand in an HL7 OBX segment whose unit field is filled but is no unit
+    ("||150|mg/??|", "||7.1|###|")? An empty field is no unit at all (INR, a ratio)."""
+    field = _HL7_UNIT_FIELD.match(text, cursor)
+    if field is None or not field["unit"].strip():
+        return False
+    line_start = max(text.rfind("\n", 0, cursor), text.rfind("\r", 0, cursor)) + 1
+    segment = text.rfind("OBX|", line_start, cursor)
+    return segment != -1 and (segment == line_start or text[segment - 1].isspace())
 
 
 def _daily_amount_unit(
