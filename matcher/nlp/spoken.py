@@ -124,7 +124,11 @@ def _words() -> _Words:
     starts = _alternation([*data["units"], *data["tens"], *data["ordinals"]])
     goes_on = _alternation([*data["units"], *data["tens"], *data["ordinals"], *data["scales"],
                             *data["decimal_points"], *data["decimal_digits"], "and"])  # fmt: skip
-    run = re.compile(rf"(?<![\w-])(?:{starts})(?:{_GAP}(?:{goes_on}))*(?![\w-])", re.I)
+    # The first letters up front: the regex engine then skips to them instead of trying
+    # every word at every position (a tenth of the cost on clinic notes).
+    first = "".join(sorted({w[0] for key in ("units", "tens", "ordinals") for w in data[key]}))
+    run = re.compile(rf"(?=[{first}{first.upper()}])(?<![\w-])(?:{starts})"
+                     rf"(?:{_GAP}(?:{goes_on}))*(?![\w-])", re.I)  # fmt: skip
     return _Words(
         units=data["units"],
         tens=data["tens"],
@@ -141,7 +145,8 @@ def _words() -> _Words:
         name_prefix=re.compile(rf"(?<![\w-])(?P<p>{_alternation(data['name_prefixes'])})[ \t]+$"),
         marks=data["spoken_marks"],
         mark=re.compile(
-            r"(?<=\w)[ \t]+(?P<m>"
+            "(?=[" + "".join(sorted({k[0] + k[0].upper() for k in data["spoken_marks"]}))
+            + r"])(?<![\w-])(?P<m>"
             + "|".join(r"[ \t]+".join(map(re.escape, k.split())) for k in data["spoken_marks"])
             + r")(?![\w-])", re.I,
         ),
@@ -262,7 +267,7 @@ _MONTH_BEFORE = re.compile(rf"(?<![\w-])(?P<m>{_MON})[ \t]+(?:of[ \t]+)?$", re.I
 _YEAR_AFTER_MONTH = re.compile(r",?[ \t]+")
 _WORD_BEFORE = re.compile(r"(\w+)[ \t,]*$")
 _WORD_AFTER = re.compile(r"[ \t]*(\w+)")
-_SPOKEN_LETTERS = re.compile(r"(?<![\w.])[A-Z](?: [A-Z])+(?![\w])")
+_SPOKEN_LETTERS = re.compile(r"(?=[A-Z] [A-Z])(?<![\w.])[A-Z](?: [A-Z])+(?![\w])")
 
 
 def spelled_abbreviations(abbreviations: Iterable[str]) -> frozenset[str]:
@@ -303,8 +308,14 @@ def spoken_edits(text: str, abbreviations: frozenset[str] = frozenset()
             if joined in abbreviations:
                 edits.append((match.start(), match.end(), joined))
     for match in w.mark.finditer(text):
-        mark = w.marks[" ".join(match.group("m").lower().split())]
-        edits.append((match.start(), match.end(), mark))  # "remission full stop" -> "remission."
+        # from the end of the word before: "remission full stop" -> "remission."
+        start = match.start()
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        if start < match.start() and start > 0 and (text[start - 1].isalnum()
+                                                     or text[start - 1] == "_"):
+            mark = w.marks[" ".join(match.group("m").lower().split())]
+            edits.append((start, match.end(), mark))
     runs = list(w.run.finditer(text))
     taken_until = -1  # a date reads the year of the run after its month
     for index, run in enumerate(runs):
