@@ -242,13 +242,22 @@ def _closed_aside_before(ctx: _Context, mention: DateMention, position: int, lo:
     opened = text.rfind("(", lo, mention.start)
     if opened == -1 or text.find(")", opened, mention.start) != -1:
         return False
-    if text.find(")", mention.end, position) == -1:
+    closed = text.find(")", mention.end, position)
+    if closed == -1:
+        return False
+    if (not text[opened + 1 : mention.start].strip() and not text[mention.end : closed].strip()
+            and _LABEL_AFTER.match(text, closed + 1)):  # fmt: skip
+        # "Endocarditis (2022): IV vancomycin x 6 weeks": a date alone in brackets before a
+        # colon labels what follows; the course is of that year.
         return False
     at = bisect.bisect_left(ctx.drug_starts, lo)
     return not any(
         lo <= drug.end_char <= opened and not text[drug.end_char : opened].strip()
         for drug in ctx.drug_spans[at : bisect.bisect_left(ctx.drug_starts, opened)]
     )
+
+
+_LABEL_AFTER = re.compile(r"\s*(?::|[-–—]\s)")
 
 
 # "8 months after rituximab", "3 months post-CYC", "a year after stopping MMF": an
