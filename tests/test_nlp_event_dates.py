@@ -112,3 +112,25 @@ def test_an_aside_date_does_not_start_the_drug_after_it(parser: NoteParser, text
     (course,) = [f for f in parser.parse(text, "n", NOTE_DATE)
                  if f.concept == "drug.mycophenolate"]  # fmt: skip
     assert course.attrs.get("start_date") != D(2026, 3, 15)
+
+
+# ------------------------------------------------ the method in brackets after the name
+# "CD19 B cells (flow cytometry) 12 %": flow cytometry is how the count was measured, as
+# "(venous)" or "(enzymatic)" are; the value after the bracket is the name's.
+# (text, concept, value)
+FLOW_QUALIFIED = [
+    ("CD19 B cells (flow cytometry) 12 %", "lab.cd19", 12.0),
+    ("CD19+ B cells (FACS): 3 %", "lab.cd19", 3.0),
+    ("B lymphocytes (flow) 8% of lymphocytes", "lab.cd19", 8.0),
+    ("Lymphocytes (flow cytometry) 1.4 x10^9/L", "lab.lymphocytes", 1.4),
+    ("date,test,value,unit,ref\n02/11/2026,CD19 B cells (flow cytometry),25%,,\n",
+     "lab.cd19", 25.0),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "value"), FLOW_QUALIFIED)
+def test_flow_cytometry_in_brackets_keeps_the_value(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    found = [f.value for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert found == [value]
