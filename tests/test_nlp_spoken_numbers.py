@@ -188,3 +188,29 @@ def test_malformed_spoken_number_data_is_refused_naming_the_field(change, field)
         spoken._validated(data)
     assert "spoken_numbers.json" in str(refused.value)
     assert field in str(refused.value)
+
+
+# ------------------------------------------------------- a class said as a homophone
+# Speech recognition writes "class four" as "class for": read as four only where a class
+# of lupus nephritis goes on ("class for lupus nephritis", "class for plus five", "class
+# for with active lesions"); "a class for teenagers" is a class of pupils.
+@pytest.mark.parametrize(
+    "text",
+    ["renal biopsy colon class for lupus nephritis with active lesions",
+     "Biopsy in September showed ISN/RPS class for LN.",
+     "kidney biopsy class for plus five full stop"],
+)
+def test_class_for_is_class_four_where_a_class_of_nephritis_goes_on(
+    parser: NoteParser, text: str
+) -> None:
+    found = [f for f in _found(parser, text, "biopsy.kidney") if f.attrs.get("classes")]
+    assert found and "IV" in found[0].attrs["classes"], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["She attends a class for teenagers with lupus; biopsy pending.",
+     "Biopsy booked; class for the parents on lupus nephritis next week."],
+)
+def test_class_for_before_other_words_is_no_class(parser: NoteParser, text: str) -> None:
+    assert not [f for f in _found(parser, text, "biopsy.kidney") if f.attrs.get("classes")]

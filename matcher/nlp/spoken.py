@@ -20,8 +20,9 @@ Offsets are unchanged, and a finding's text is quoted from the note as written
 an article or before "of" is a pronoun ("one of the drugs", "no one"); a number before a
 name letter is part of the name ("SLEDAI two K"); a number after "CD" is the marker's
 ("CD nineteen" is CD19); a day of a month is read only beside a month name ("the second
-biopsy" stays); digit words such as "oh" only after "point". The words are data:
-matcher/nlp/data/spoken_numbers.json, validated when first read.
+biopsy" stays); digit words such as "oh" only after "point"; a homophone ("class for
+lupus nephritis") only after its name and before a word of the class it names. The words
+are data: matcher/nlp/data/spoken_numbers.json, validated when first read.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ from matcher.nlp.vocab import data_text
 __all__ = ["rewritten", "spelled_abbreviations", "spoken_as_written", "spoken_edits", "widened"]
 
 _SOURCE = "matcher/nlp/data/spoken_numbers.json"
-_MAPPINGS = ("units", "tens", "scales", "decimal_digits", "ordinals")
+_MAPPINGS = ("units", "tens", "scales", "decimal_digits", "ordinals", "homophones")
 _LISTS = ("decimal_points", "years_from", "not_before", "not_after", "name_suffixes",
-          "name_prefixes")  # fmt: skip
+          "name_prefixes", "homophone_names", "homophone_followers")  # fmt: skip
 _KEYS = frozenset({"version", "description", "spoken_marks", *_MAPPINGS, *_LISTS})
 _GAP = r"(?:[ \t]+|[ \t]*-[ \t]*)"  # between the words of one number: "thirty four", "thirty-four"
 
@@ -62,6 +63,9 @@ class _Words:
     name_prefix: re.Pattern[str]
     marks: dict[str, str]
     mark: re.Pattern[str]
+    homophones: dict[str, int]
+    homophone: re.Pattern[str]
+    homophone_followers: frozenset[str]
 
 
 def _refuse(message: str, field: str, received: object, expected: str) -> VocabularyError:
@@ -143,6 +147,14 @@ def _words() -> _Words:
         # case-sensitive: "SLEDAI two K" is a name, "two k" is not written so
         name_suffix=re.compile(rf"[ \t]+(?:{_alternation(data['name_suffixes'])})(?![\w-])"),
         name_prefix=re.compile(rf"(?<![\w-])(?P<p>{_alternation(data['name_prefixes'])})[ \t]+$"),
+        homophones=data["homophones"],
+        homophone=re.compile(
+            rf"(?<![\w-])(?:{_alternation(data['homophone_names'])})[ \t]+"
+            rf"(?P<h>{_alternation(data['homophones'])})"
+            r"(?:[ \t]+(?P<next>\w+)|[ \t]*(?=[.,;\n]|$))",
+            re.I,
+        ),
+        homophone_followers=frozenset(data["homophone_followers"]),
         marks=data["spoken_marks"],
         mark=re.compile(
             "(?=[" + "".join(sorted({k[0] + k[0].upper() for k in data["spoken_marks"]}))
@@ -307,6 +319,12 @@ def spoken_edits(text: str, abbreviations: frozenset[str] = frozenset()
             joined = match.group(0).replace(" ", "")
             if joined in abbreviations:
                 edits.append((match.start(), match.end(), joined))
+    for match in w.homophone.finditer(text):
+        # "class for lupus nephritis": class four; "a class for teenagers" stays
+        follower = match.group("next")
+        if follower is None or follower.lower() in w.homophone_followers:
+            number = str(w.homophones[match.group("h").lower()])
+            edits.append((match.start("h"), match.end("h"), number))
     for match in w.mark.finditer(text):
         # from the end of the word before: "remission full stop" -> "remission."
         start = match.start()
