@@ -147,12 +147,23 @@ def test_a_spoken_full_stop_ends_the_sentence(
 @pytest.mark.parametrize(
     ("text", "concept"),
     [("H I V screening non reactive", "dx.hiv"), ("S L E with nephritis", "dx.sle"),
-     ("no history of T B full stop", "dx.tuberculosis")],
+     ("A N A positive at one in three hundred and twenty", "lab.ana")],
 )  # fmt: skip
 def test_letters_said_one_by_one_spell_the_abbreviation(
     parser: NoteParser, text: str, concept: str
 ) -> None:
     assert _found(parser, text, concept)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [("Re: T B, male, 14, referred by Dr M I Okafor", "dx.tuberculosis"),
+     ("Re: T B, male, 14, referred by Dr M I Okafor", "dx.mi")],
+)
+def test_two_letters_are_initials_not_an_abbreviation(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert not _found(parser, text, concept)
 
 
 def test_letters_that_spell_no_abbreviation_stay() -> None:

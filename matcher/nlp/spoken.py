@@ -283,9 +283,10 @@ _SPOKEN_LETTERS = re.compile(r"(?=[A-Z] [A-Z])(?<![\w.])[A-Z](?: [A-Z])+(?![\w])
 
 
 def spelled_abbreviations(abbreviations: Iterable[str]) -> frozenset[str]:
-    """The vocabulary's abbreviations that letters spoken one by one can spell: two or
-    more capital letters ("UPCR", "ANA", "HIV", "TB")."""
-    return frozenset(a for a in abbreviations if re.fullmatch(r"[A-Z]{2,}", a))
+    """The vocabulary's abbreviations that letters spoken one by one can spell: three or
+    more capital letters ("UPCR", "ANA", "HIV"). Two letters are a person's initials as
+    often ("Re: T B, 14 M", "Dr M I Okafor"), so they are left as written."""
+    return frozenset(a for a in abbreviations if re.fullmatch(r"[A-Z]{3,}", a))
 
 
 def _lone_one_is_no_number(w: _Words, text: str, start: int, end: int) -> bool:
