@@ -64,7 +64,7 @@ COLLECTION_DATES = [
     (DAY_FIRST + "PATHOLOGY LIS\nCOLLECTED: 03/11/2026 09:41   RECEIVED: 04/11/2026\n"
      "HB                     108  L    g/L            115-155\n", "lab.hemoglobin",
      D(2026, 11, 3)),
-    (DAY_FIRST + "Specimen collected 02/11/2026\nCreatinine 58 umol/L (35-70)\n",
+    (DAY_FIRST + "\nSpecimen collected 02/11/2026\nCreatinine 58 umol/L (35-70)\n",
      "lab.creatinine", D(2026, 11, 2)),
     ("Chemistry\nDate of collection: 2026-11-01\nWBC 6.1 x10^9/L\nPlt 250 x10^9/L\n",
      "lab.platelets", D(2026, 11, 1)),
@@ -72,6 +72,11 @@ COLLECTION_DATES = [
     (DAY_FIRST + "Received: 05/11/2026\nHb 99 g/L\n", "lab.hemoglobin", NOTE_DATE),
     (DAY_FIRST + "Sample collected 02/11/2026 for CMV PCR.\n\nClinic review: Hb 101 g/L.",
      "lab.hemoglobin", NOTE_DATE),
+    # a collection date inside one result's line dates that result, not the lines after it
+    (DAY_FIRST + "24-h urine protein 1.2 g/day (collected 30/10/2026).\nHb 104 g/L today.",
+     "lab.hemoglobin", NOTE_DATE),
+    (DAY_FIRST + "Urine sent, collected 30/10/2026.\nLansky 90. Hb 104 g/L.", "lab.hemoglobin",
+     NOTE_DATE),
 ]
 
 

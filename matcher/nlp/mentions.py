@@ -480,10 +480,36 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     if source == "note":
         # "COLLECTED: 03/11/2026 09:41" over a lab report's rows: the sample's date, not
         # the day the report was filed as a note.
-        collected = _report_event_date(ctx, span.start_char)
+        collected = _collection_date(ctx, span.start_char)
         if collected is not None:
             return collected, "heading"
     return date, source
+
+
+# A line that a lab report's collection date opens: "COLLECTED: 03/11/2026 09:41",
+# "Specimen collected 02/11/2026", "Date of collection: 2026-11-01".
+_COLLECTION_LABEL = re.compile(
+    r"[ \t]*(?:(?:specimen|sample)[ \t]+)?(?:collected|collection(?:[ \t]+date)?|"
+    r"date[ \t]+(?:of[ \t]+)?collection|date[ \t]+collected|sampled|sample[ \t]+date|"
+    r"specimen[ \t]+date)[ \t]*[:=\-]?[ \t]*",
+    re.I,
+)
+
+
+def _collection_date(ctx: _Context, position: int) -> dt.date | None:
+    """The collection date a report's header line gives the rows under it, in the same
+    block of lines (no blank line between). Only a line the label opens: "(collected
+    10/30/2026)" after one result dates that result, not the lines after it."""
+    block_start = max(ctx.text.rfind("\n\n", 0, position), 0)
+    line_start = ctx.text.rfind("\n", 0, position) + 1
+    first = bisect.bisect_left(ctx.date_starts, block_start)
+    last = bisect.bisect_left(ctx.date_starts, line_start)
+    for mention in reversed(ctx.dates[first:last]):
+        head = ctx.text.rfind("\n", 0, mention.start) + 1
+        if mention.date is not None and _COLLECTION_LABEL.fullmatch(ctx.text, head,
+                                                                     mention.start):
+            return mention.date
+    return None
 
 
 # A pause between two parts of a sentence: "tacrolimus added 06/2026 - UPCR 176".
