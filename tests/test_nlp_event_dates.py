@@ -73,7 +73,7 @@ COLLECTION_DATES = [
     (DAY_FIRST + "Sample collected 02/11/2026 for CMV PCR.\n\nClinic review: Hb 101 g/L.",
      "lab.hemoglobin", NOTE_DATE),
     # a collection date inside one result's line dates that result, not the lines after it
-    (DAY_FIRST + "24-h urine protein 1.2 g/day (collected 30/10/2026).\nHb 104 g/L today.",
+    (DAY_FIRST + "24-h urine protein 1.2 g/day (collected 30/10/2026).\nLansky 90. Hb 104 g/L.",
      "lab.hemoglobin", NOTE_DATE),
     (DAY_FIRST + "Urine sent, collected 30/10/2026.\nLansky 90. Hb 104 g/L.", "lab.hemoglobin",
      NOTE_DATE),
