@@ -139,3 +139,25 @@ def test_flow_cytometry_in_brackets_keeps_the_value(
 ) -> None:
     found = [f.value for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
     assert found == [value]
+
+
+# A disease state after a drug's dated clause is of the note's day too: "MMF since May
+# 2025, still nephrotic" is nephrotic now, not in May 2025.
+# (text, status concept, its date)
+STATE_AFTER_DRUG_DATE = [
+    ("MMF since May 2025, still nephrotic.", "status.persistent_proteinuria", NOTE_DATE),
+    ("Tacrolimus added 06/2026 - no remission.", "status.nonresponse", NOTE_DATE),
+    ("Rituximab in March 2026, persistent proteinuria despite it.",
+     "status.persistent_proteinuria", NOTE_DATE),
+    # the state's own date still dates it
+    ("Persistent proteinuria in September 2026, on MMF since 2024.",
+     "status.persistent_proteinuria", D(2026, 9, 15)),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "date"), STATE_AFTER_DRUG_DATE)
+def test_a_drugs_date_does_not_date_a_state_after_a_pause(
+    parser: NoteParser, text: str, concept: str, date: dt.date
+) -> None:
+    found = [f.date for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+    assert found == [date]

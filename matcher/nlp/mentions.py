@@ -421,7 +421,10 @@ def _untested_screen(ctx: _Context, span: Span) -> bool:
 
 def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
-    mention = _date_near(ctx, span.start_char, span.end_char, lo, hi)
+    # A state of the disease after a drug's dated clause is now, as a lab value is: "MMF
+    # since May 2025, still nephrotic".
+    near_lo = _past_drug_dates(ctx, lo, span.start_char) if concept.category == "status" else lo
+    mention = _date_near(ctx, span.start_char, span.end_char, near_lo, hi)
     if mention is not None and mention.date is not None:
         date, source = mention.date, "text"
     else:
