@@ -225,3 +225,16 @@ def test_class_for_is_class_four_where_a_class_of_nephritis_goes_on(
 )
 def test_class_for_before_other_words_is_no_class(parser: NoteParser, text: str) -> None:
     assert not [f for f in _found(parser, text, "biopsy.kidney") if f.attrs.get("classes")]
+
+
+# "one dose" read as "1 dose" is still a single dose: the single-dose words take the digit
+# too ("Rituximab 1 dose 03/2024" is written so as well).
+@pytest.mark.parametrize(
+    "text",
+    ["Rituximab 500 mg, 1 dose for ITP 03/2024.",
+     "rituximab one dose in March twenty twenty four for ITP full stop",
+     "Obinutuzumab one infusion 04/2026 in a trial."],
+)
+def test_one_dose_said_or_written_is_a_single_dose(parser: NoteParser, text: str) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.category == "drug"]
+    assert found and found[0].attrs.get("single_dose"), found

@@ -84,9 +84,12 @@ _LAST_DOSE_BEFORE = re.compile(
     re.I,
 )
 _DOSE_WORD_AFTER = re.compile(r"\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\b", re.I)
-# "rituximab 200 mg single dose for desensitisation": one dose, whatever follows.
+# "rituximab 200 mg single dose for desensitisation": one dose, whatever follows; "1 dose"
+# too (so written, or "one dose" of a dictation read as a number: matcher.nlp.spoken).
 _EXPLICIT_SINGLE_DOSE = re.compile(
-    r"\b(?:single|one|one-off|unique)[\s-]+(?:dose|infusion|injection|pulse|shot)\b", re.I
+    r"(?:\b(?:single|one|one-off|unique)|(?<![\w.,])1)[\s-]+"
+    r"(?:dose|infusion|injection|pulse|shot)\b",
+    re.I,
 )
 # "Stopped tacrolimus 2026-06-01": the verb before the drug makes its date a stop.
 _STOP_BEFORE = re.compile(

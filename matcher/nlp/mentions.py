@@ -535,7 +535,8 @@ def _past_drug_dates(ctx: _Context, item_start: int, position: int) -> int:
         if mention.date is None or pause is None:
             continue
         first = bisect.bisect_left(ctx.drug_starts, start)
-        owners = [d for d in ctx.drug_spans[first:] if d.end_char <= mention.start]
+        last = bisect.bisect_left(ctx.drug_starts, mention.start)
+        owners = [d for d in ctx.drug_spans[first:last] if d.end_char <= mention.start]
         if not owners:
             continue
         owner = max(owners, key=lambda d: d.end_char)
