@@ -214,8 +214,16 @@ def test_a_short_note_is_parsed_as_one_doc_exactly_as_before(parser: NoteParser)
     """Below the piece size nothing changes: the findings are those of the pipeline run on
     the whole text (what NoteParser did before long notes were cut)."""
     from matcher.nlp.components import remember_text
+    from matcher.nlp.delimited import as_table_rows
+    from matcher.nlp.spoken import spoken_as_written
 
     rows = [json.loads(line) for line in (REPO / "examples" / "notes.jsonl").open()]
+    # A note NoteParser reads from a rewritten text (CSV rows as table rows, numbers said
+    # as words: "two doses" as "2 doses") is not the pipeline run on the text as written;
+    # those readings have tests of their own (test_nlp_spoken_numbers, the hold-outs).
+    rows = [r for r in rows
+            if spoken_as_written(as_table_rows(r["text"]), parser._spelled) == r["text"]]
+    assert len(rows) >= 10
     for r in rows:
         date = dt.date.fromisoformat(r["note_date"])
         doc = parser.nlp.make_doc(r["text"])

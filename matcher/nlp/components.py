@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -498,6 +499,7 @@ class ClinicalContext:
                     received=rule.get("direction"),
                     expected="forward, backward or bidirectional",
                 )
+        self._declined = _declined_cues(rules)
         self.priority = {cat: i for i, cat in enumerate(rules["priority"])}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._rules_by_key: dict[str, list[dict]] = {}
@@ -577,11 +579,11 @@ class ClinicalContext:
                 found |= self._section_effect("plan", span, label_end, text)
             if any(lo <= span.start_char < hi for lo, hi in relatives):
                 found.add("family")
-            if _declined(span, sent_char, text):
+            if self.declined_before(text, sent_char, span.start_char, span.label_):
                 # "Mother is hesitant about rituximab": a parent deciding about the
                 # child's drug; it was not given to the patient, and it is no relative's.
-                found.discard("family")
-                found.add("negated")
+                found -= self._declined.overrides
+                found.add(self._declined.category)
             if "hypothetical" in found and (
                 self._acts_on_current_drug(span, sent_char, text)
                 or _started_in_the_past(span, text, doc._.note_date)
@@ -592,6 +594,15 @@ class ClinicalContext:
         # Span extension values live in doc.user_data keyed by span offsets, so
         # they survive the SpanGroup being rebuilt above.
         return doc
+
+    def declined_before(self, text: str, sentence_start: int, start: int, concept: str) -> bool:
+        """A refusal or reluctance cue of the rules' `declined` block ends right before the
+        concept starting at `start` ("Parents declined cyclophosphamide")."""
+        cues = self._declined
+        if cues is None or not concept.startswith(cues.applies_to):
+            return False
+        before = text[max(sentence_start, start - cues.max_chars) : start]
+        return cues.pattern.search(before) is not None
 
     def _cues(self, doc: Doc) -> list[tuple[str, str, int, int, int]]:
         # The furthest end of a pseudo-cue covering each token: a cue inside one is void.
@@ -773,19 +784,6 @@ _PATIENT_AGAIN = re.compile(
 _RELATIVE_REACH = 160  # characters: a relative clause longer than this is not read as one
 
 
-# "Parents declined cyclophosphamide", "refused IV methylprednisolone": never given. So
-# is a drug the family is reluctant about or unwilling to take: "family still reluctant
-# about steroids" is no steroid course on the note's date.
-_DECLINED_BEFORE = re.compile(
-    r"\b(?:(?:declined|refused|declining|refusing|declines|refuses)|"
-    r"(?:reluctant|hesitant|unwilling|averse)(?:\s+(?:about|regarding|towards?|over|for))?|"
-    r"opted\s+against)\s+"
-    r"(?:to\s+(?:start|take|have|try|receive|use|begin|consent\s+to)\s+)?"
-    r"(?:the\s+|any\s+|further\s+|oral\s+|iv\s+|(?:treatment|therapy)\s+with\s+)*$",
-    re.I,
-)
-
-
 # A drug's own start, right after its name: "prednisolone from 10/2026", "MMF started
 # 02/2026", "HCQ 200 mg since 2019" (a dose may stand between).
 _OWN_START_AFTER = re.compile(
@@ -813,6 +811,73 @@ def _started_in_the_past(span: Span, text: str, note_date: dt.date | None) -> bo
     return bool(mentions) and mentions[0].start == offset and mentions[0].date <= note_date
 
 
+@dataclass(frozen=True)
+class _DeclinedCues:
+    """The `declined` block of context_rules.json, compiled."""
+
+    category: str
+    overrides: frozenset[str]
+    applies_to: tuple[str, ...]
+    max_chars: int
+    pattern: re.Pattern[str]
+
+
+_DECLINED_KEYS = frozenset({"category", "direction", "max_chars", "applies_to", "overrides",
+                            "cues", "particles", "verbs", "fillers"})  # fmt: skip
+
+
+def _declined_cues(rules: dict) -> _DeclinedCues | None:
+    """Refusal and reluctance cues ("declined", "reluctant about", "opted against"), then
+    "to" and a verb ("unwilling to start"), then filler words ("the", "further", "IV"),
+    ending right before the drug: the words are data, checked here. None when the rules
+    have no such block (a hand-made rule set)."""
+    block = rules.get("declined")
+    if block is None:
+        return None
+
+    def refuse(field: str, received: object, expected: str) -> VocabularyError:
+        return VocabularyError("bad refusal cues", file="context_rules.json",
+                               field=f"declined.{field}", received=repr(received)[:60],
+                               expected=expected)  # fmt: skip
+
+    if not isinstance(block, dict) or set(block) != _DECLINED_KEYS:
+        keys = sorted(set(block) ^ _DECLINED_KEYS) if isinstance(block, dict) else block
+        raise refuse("(keys)", keys, ", ".join(sorted(_DECLINED_KEYS)))
+    categories = rules.get("categories", [])
+    if block["category"] not in categories:
+        raise refuse("category", block["category"], ", ".join(categories))
+    if block["direction"] != "forward":
+        raise refuse("direction", block["direction"], "forward (a refusal is written before "
+                     "what it refuses)")
+    max_chars = block["max_chars"]
+    if type(max_chars) is not int or not 0 < max_chars <= 200:
+        raise refuse("max_chars", max_chars, "a whole number of characters, 1 to 200")
+    applies_to = block["applies_to"]
+    if not isinstance(applies_to, list) or not applies_to or not all(
+        isinstance(p, str) and re.fullmatch(r"[a-z_]+\.", p) for p in applies_to
+    ):
+        raise refuse("applies_to", applies_to, 'concept id prefixes such as "drug."')
+    overrides = block["overrides"]
+    if not isinstance(overrides, list) or not all(o in categories for o in overrides):
+        raise refuse("overrides", overrides, "categories of the rules")
+    words: dict[str, str] = {}
+    for field in ("cues", "particles", "verbs", "fillers"):
+        phrases = block[field]
+        if not isinstance(phrases, list) or not phrases or not all(
+            isinstance(p, str) and re.fullmatch(r"[a-z]+(?: [a-z]+)*", p) for p in phrases
+        ):
+            raise refuse(field, phrases, "a list of lower-case words or phrases")
+        words[field] = "|".join(r"\s+".join(map(re.escape, p.split()))
+                                for p in sorted(phrases, key=len, reverse=True))  # fmt: skip
+    pattern = re.compile(
+        rf"\b(?:{words['cues']})(?:\s+(?:{words['particles']}))?\s+"
+        rf"(?:to\s+(?:{words['verbs']})\s+)?(?:(?:{words['fillers']})\s+)*$",
+        re.I,
+    )
+    return _DeclinedCues(block["category"], frozenset(overrides), tuple(applies_to), max_chars,
+                         pattern)  # fmt: skip
+
+
 def _answer_goes_on(doc: Doc, start: int, end: int) -> bool:
     """ "Kidney biopsy: no crescents": a ": no" answer cue with a word right after it is
     the "no" of what follows, not an answer about the label ("Kidney biopsy: no.")."""
@@ -820,13 +885,6 @@ def _answer_goes_on(doc: Doc, start: int, end: int) -> bool:
         return False
     following = doc[end]
     return following.is_alpha and not following.is_sent_start
-
-
-def _declined(span: Span, sentence_start: int, text: str) -> bool:
-    if not span.label_.startswith(("drug.", "class.", "proc.")):
-        return False
-    before = text[max(sentence_start, span.start_char - 60) : span.start_char]
-    return _DECLINED_BEFORE.search(before) is not None
 
 
 def _is_informant(doc: Doc, text: str, cue: tuple[str, str, int, int, int]) -> bool:

@@ -84,9 +84,12 @@ _LAST_DOSE_BEFORE = re.compile(
     re.I,
 )
 _DOSE_WORD_AFTER = re.compile(r"\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\b", re.I)
-# "rituximab 200 mg single dose for desensitisation": one dose, whatever follows.
+# "rituximab 200 mg single dose for desensitisation": one dose, whatever follows; "1 dose"
+# too (so written, or "one dose" of a dictation read as a number: matcher.nlp.spoken).
 _EXPLICIT_SINGLE_DOSE = re.compile(
-    r"\b(?:single|one|one-off|unique)[\s-]+(?:dose|infusion|injection|pulse|shot)\b", re.I
+    r"(?:\b(?:single|one|one-off|unique)|(?<![\w.,])1)[\s-]+"
+    r"(?:dose|infusion|injection|pulse|shot)\b",
+    re.I,
 )
 # "B cells depleted since the rituximab in January", "flare after the CYC pulse in May":
 # the drug named as the point another state is counted from is a dose on that date, not a
@@ -250,13 +253,22 @@ def _closed_aside_before(ctx: _Context, mention: DateMention, position: int, lo:
     opened = text.rfind("(", lo, mention.start)
     if opened == -1 or text.find(")", opened, mention.start) != -1:
         return False
-    if text.find(")", mention.end, position) == -1:
+    closed = text.find(")", mention.end, position)
+    if closed == -1:
+        return False
+    if (not text[opened + 1 : mention.start].strip() and not text[mention.end : closed].strip()
+            and _LABEL_AFTER.match(text, closed + 1)):  # fmt: skip
+        # "Endocarditis (2022): IV vancomycin x 6 weeks": a date alone in brackets before a
+        # colon labels what follows; the course is of that year.
         return False
     at = bisect.bisect_left(ctx.drug_starts, lo)
     return not any(
         lo <= drug.end_char <= opened and not text[drug.end_char : opened].strip()
         for drug in ctx.drug_spans[at : bisect.bisect_left(ctx.drug_starts, opened)]
     )
+
+
+_LABEL_AFTER = re.compile(r"\s*(?::|[-–—]\s)")
 
 
 # "8 months after rituximab", "3 months post-CYC", "a year after stopping MMF": an

@@ -421,7 +421,10 @@ def _untested_screen(ctx: _Context, span: Span) -> bool:
 
 def _mention(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     lo, hi = _sentence_bounds(ctx, span)
-    mention = _date_near(ctx, span.start_char, span.end_char, lo, hi)
+    # A state of the disease after a drug's dated clause is now, as a lab value is: "MMF
+    # since May 2025, still nephrotic".
+    near_lo = _past_drug_dates(ctx, lo, span.start_char) if concept.category == "status" else lo
+    mention = _date_near(ctx, span.start_char, span.end_char, near_lo, hi)
     if mention is not None and mention.date is not None:
         date, source = mention.date, "text"
     else:
@@ -465,7 +468,8 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     item_end = _item_end(ctx, span.end_char, hi)
     # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
     breaks = [ctx.text.rfind(ch, lo, span.start_char) for ch in ";\n"]
-    item_start = max([lo] + [b + 1 for b in breaks if b != -1])
+    item_start = _past_drug_dates(ctx, max([lo] + [b + 1 for b in breaks if b != -1]),
+                                  span.start_char)  # fmt: skip
     earlier = _EARLIER_CUE.search(ctx.text, value_end, item_end)
     if earlier is not None:
         # "UPCR 0.6 mg/mg, down from 2.1 in March": March dates the 2.1, not the 0.6.
@@ -478,7 +482,71 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     mention = _date_near(ctx, span.start_char, value_end, item_start, item_end)
     if mention is not None and mention.date is not None:
         return mention.date, "text"
-    return _context_date(ctx, span.start_char)
+    date, source = _context_date(ctx, span.start_char)
+    if source == "note":
+        # "COLLECTED: 03/11/2026 09:41" over a lab report's rows: the sample's date, not
+        # the day the report was filed as a note.
+        collected = _collection_date(ctx, span.start_char)
+        if collected is not None:
+            return collected, "heading"
+    return date, source
+
+
+# A line that a lab report's collection date opens: "COLLECTED: 03/11/2026 09:41",
+# "Specimen collected 02/11/2026", "Date of collection: 2026-11-01".
+_COLLECTION_LABEL = re.compile(
+    r"[ \t]*(?:(?:specimen|sample)[ \t]+)?(?:collected|collection(?:[ \t]+date)?|"
+    r"date[ \t]+(?:of[ \t]+)?collection|date[ \t]+collected|sampled|sample[ \t]+date|"
+    r"specimen[ \t]+date)[ \t]*[:=\-]?[ \t]*",
+    re.I,
+)
+
+
+def _collection_date(ctx: _Context, position: int) -> dt.date | None:
+    """The collection date a report's header line gives the rows under it, in the same
+    block of lines (no blank line between). Only a line the label opens: "(collected
+    10/30/2026)" after one result dates that result, not the lines after it."""
+    block_start = max(ctx.text.rfind("\n\n", 0, position), 0)
+    line_start = ctx.text.rfind("\n", 0, position) + 1
+    first = bisect.bisect_left(ctx.date_starts, block_start)
+    last = bisect.bisect_left(ctx.date_starts, line_start)
+    for mention in reversed(ctx.dates[first:last]):
+        head = ctx.text.rfind("\n", 0, mention.start) + 1
+        if mention.date is not None and _COLLECTION_LABEL.fullmatch(ctx.text, head,
+                                                                     mention.start):
+            return mention.date
+    return None
+
+
+# A pause between two parts of a sentence: "tacrolimus added 06/2026 - UPCR 176".
+_PAUSE = re.compile(r",|\s[-–—]\s")
+_DRUG_TO_ITS_DATE = 40  # characters: "MMF 1 g bd since", "switched to MMF in"
+
+
+def _past_drug_dates(ctx: _Context, item_start: int, position: int) -> int:
+    """Where a lab value's own part of a sentence starts, past the drugs' dated clauses
+    before it: in "Prednisolone since 03/2025, tacrolimus added 06/2026 - UPCR still 176
+    mg/mmol" the dates are the drugs' (when each began), and the UPCR is of the note's
+    day. A date is a drug's when a drug is named just before it in its clause and a pause
+    stands between the date and the value."""
+    start = item_start
+    at = bisect.bisect_left(ctx.date_starts, item_start)
+    while at < len(ctx.dates) and ctx.dates[at].end <= position:
+        mention = ctx.dates[at]
+        at += 1
+        pause = _PAUSE.search(ctx.text, mention.end, position)
+        if mention.date is None or pause is None:
+            continue
+        first = bisect.bisect_left(ctx.drug_starts, start)
+        last = bisect.bisect_left(ctx.drug_starts, mention.start)
+        owners = [d for d in ctx.drug_spans[first:last] if d.end_char <= mention.start]
+        if not owners:
+            continue
+        owner = max(owners, key=lambda d: d.end_char)
+        gap = ctx.text[owner.end_char : mention.start]
+        if len(gap) <= _DRUG_TO_ITS_DATE and _PAUSE.search(gap) is None and ";" not in gap:
+            start = pause.end()
+    return start
 
 
 # An HL7 v2 timestamp: YYYYMMDD, then optionally the time and a zone ("202607300830+1000").

@@ -30,6 +30,7 @@ from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
 from matcher.nlp.delimited import as_table_rows
 from matcher.nlp.extract import vocabulary_text
 from matcher.nlp.locations import models_dir
+from matcher.nlp.spoken import rewritten, spelled_abbreviations, spoken_edits, widened
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
 from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary
 
@@ -41,7 +42,8 @@ def _rules_fingerprint(concepts: str | None = None) -> str:
     `concepts`: the vocabulary's concepts.jsonl text (the packaged one by default)."""
     digest = hashlib.sha256()
     digest.update((data_text("concepts.jsonl") if concepts is None else concepts).encode())
-    for name in ("context_rules.json", "sections.json", "drug_routes.json"):
+    for name in ("context_rules.json", "sections.json", "drug_routes.json",
+                 "spoken_numbers.json"):
         digest.update(data_text(name).encode())
     # Every module of the NLP folder: tokenizer, components, extraction, dates, units,
     # doses and the vocabulary code (a changed date rule changes what a note yields).
@@ -191,6 +193,10 @@ class NoteParser:
                              expected="load_pipeline(path, vocabulary) with the run's vocabulary")
         self.version = pipeline_version(self.nlp)
         self.chunk_chars = chunk_chars
+        # "U P C R" in a dictation spells UPCR: the abbreviations letters can spell.
+        self._spelled = spelled_abbreviations(
+            a for c in self.vocabulary.concepts.values() for a in c.abbreviations
+        )
 
     def parse(
         self, text: str, note_id: str, note_date: dt.date, note_type: str | None = None
@@ -206,9 +212,12 @@ class NoteParser:
                 if too_long is not None:
                     raise InputRowError(too_long)
                 plain = _clean(text)
-                # CSV result rows read as table rows (matcher.nlp.delimited): the offsets
-                # are equal, and a finding's text is quoted as the note wrote it.
-                cleaned = as_table_rows(plain)
+                # CSV result rows read as table rows (matcher.nlp.delimited), numbers and
+                # letters spoken in a dictation as written (matcher.nlp.spoken): the
+                # offsets are equal, and a finding's text is quoted as the note wrote it.
+                table = as_table_rows(plain)
+                spoken = spoken_edits(table, self._spelled)
+                cleaned = rewritten(table, spoken)
                 written = text if cleaned is not plain else None
                 for piece, offset, context, last in self._pieces(cleaned):
                     doc = self.nlp.make_doc(piece)
@@ -221,6 +230,11 @@ class NoteParser:
                     doc.user_data[_PIECE_KEY] = (offset, last)
                     if written is not None:
                         doc.user_data[_WRITTEN_KEY] = written[offset : offset + len(piece)]
+                    if spoken:
+                        end = offset + len(piece)
+                        doc.user_data[_SPOKEN_KEY] = [(s - offset, e - offset, r)
+                                                      for s, e, r in spoken
+                                                      if s >= offset and e <= end]  # fmt: skip
                     yield doc
 
         # nlp.pipe gives the docs back in order, so a note's pieces come one after the
@@ -230,6 +244,11 @@ class NoteParser:
             offset, last = doc.user_data[_PIECE_KEY]
             findings = doc._.findings or []
             written = doc.user_data.get(_WRITTEN_KEY)
+            spoken = doc.user_data.get(_SPOKEN_KEY)
+            if spoken:
+                findings = [dataclasses.replace(f, start=w[0], end=w[1])
+                            if (w := widened(f.start, f.end, spoken)) != (f.start, f.end) else f
+                            for f in findings]  # fmt: skip
             if written is not None:
                 findings = [dataclasses.replace(f, text=written[f.start : f.end]) for f in findings]
             if offset:
@@ -261,7 +280,8 @@ class NoteParser:
 
 
 _PIECE_KEY = "matcher.piece"  # (offset of the doc in its note, last piece of the note?)
-_WRITTEN_KEY = "matcher.written"  # the piece as written, where _clean rewrote table rows
+_WRITTEN_KEY = "matcher.written"  # the piece as written, where table rows or speech were rewritten
+_SPOKEN_KEY = "matcher.spoken"  # the piece's spoken phrases rewritten (matcher.nlp.spoken)
 
 
 # Every C0 control character but tab and line feed ("\r" included).

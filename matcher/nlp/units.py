@@ -143,8 +143,30 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "lb": ("lb", "lbs", "pound", "pounds"),
 }  # fmt: skip
 
+# Units said in full, as a dictation writes them ("one point nine grams per gram", "one
+# hundred and sixty milligrams per millimole", "forty two micromoles per litre"): the
+# spelling after the spaces are dropped and "micro" became "u".
+_SAID: dict[str, tuple[str, ...]] = {
+    "g/g": ("gramspergram", "grampergram", "gpergram", "gperg", "milligramspermilligram",
+            "mgpermg"),
+    "mg/mmol": ("milligramspermillimole", "milligrampermillimole", "milligramspermillimol",
+                "mgpermmol", "mgspermmol", "milligrams/millimole"),
+    "mg/g": ("milligramspergram", "milligrampergram", "mgpergram", "mgperg"),
+    "umol/L": ("umolesperlitre", "umolesperliter", "umolperlitre", "umolperliter",
+               "umolsperlitre", "umolsperliter", "umoleperlitre", "umoles/litre", "umoles/l",
+               "umolperl"),
+    "mmol/L": ("millimolesperlitre", "millimolesperliter", "millimolperlitre", "mmolperl",
+               "mmolperlitre"),
+    "g/L": ("gramsperlitre", "gramsperliter", "gperlitre", "gperliter", "gperl"),
+    "g/dL": ("gramsperdecilitre", "gramsperdeciliter", "gperdl", "gramsperdl"),
+    "mg/dL": ("milligramsperdecilitre", "milligramsperdeciliter", "mgperdl", "milligramsperdl"),
+    "U/L": ("unitsperlitre", "unitsperliter", "iuperlitre", "iuperliter", "uperl"),
+}
 _LOOKUP: dict[str, str] = {
-    spelling: canonical for canonical, spellings in _SPELLINGS.items() for spelling in spellings
+    spelling: canonical
+    for table in (_SPELLINGS, _SAID)
+    for canonical, spellings in table.items()
+    for spelling in spellings
 }
 # "mc" and "micro" both mean micro (mcmol/L, cells/mcL, micromol/L); rewrite to "u".
 _MICRO = re.compile(r"micro|mc(?=[a-z])")

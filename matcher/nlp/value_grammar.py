@@ -21,7 +21,9 @@ _LEAD = (
     # "creatinine (enzymatic) 61", "glucose (fasting) 5.2". A qualifier that names another
     # measurement ("(urine)", "(CSF)", "(B cells)") is not here, so its value is not read.
     r"venous|capillary|whole\s+blood|fasting|random|auto(?:mated)?|manual|enzymatic|jaffe|"
-    r"idms|poct?|point[-\s]of[-\s]care|lab(?:oratory)?|analy[sz]er|creatinine[-\s]based)\)|"
+    r"idms|poct?|point[-\s]of[-\s]care|lab(?:oratory)?|analy[sz]er|creatinine[-\s]based|"
+    # how a count was made: "CD19 B cells (flow cytometry) 12 %", "(FACS)"
+    r"flow(?:[-\s]cytometr(?:y|ic))?|facs|immunophenotyping)\)|"
     r"count|level|levels|value|result|total|abs(?:olute)?|"
     # The equation an eGFR was estimated with: "eGFR (CKD-EPI) 45", "eGFR by CKD EPI 62",
     # "eGFR MDRD 58", "eGFR using the bedside Schwartz formula: 71"

@@ -634,6 +634,9 @@ def _paired_labs(ctx: _Context, concepts: list[Span]) -> tuple[list[Finding], se
     return findings, handled
 
 
+_CHUNK_WORD = re.compile(r"\S+")
+
+
 def _unit_after(rest: str) -> tuple[str | None, int]:
     """The longest 1-3 word chunk right after a value that reads as a unit."""
     chunk = _UNIT_CHUNK.match(rest)
@@ -645,7 +648,9 @@ def _unit_after(rest: str) -> tuple[str | None, int]:
         candidate = " ".join(words[:n])
         trimmed = candidate.rstrip(".,:")
         if canonical_unit(trimmed):
-            pos = rest.find(words[n - 1], lead) + len(words[n - 1])
+            # the end of the chunk's n-th word: "gram" is found inside "grams" of "grams
+            # per gram", so the words are counted, not searched for
+            pos = lead + [m.end() for m in _CHUNK_WORD.finditer(chunk.group("u"))][n - 1]
             pos -= len(candidate) - len(trimmed)
             return trimmed, pos
     return None, 0
