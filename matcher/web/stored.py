@@ -145,8 +145,8 @@ class StoredResults:
         for each patient page cost more than the rest of the page; a window function over
         the list, more still)."""
         where, params = self._where(stored, trial, query)
-        join, _ = _join_and_order(query)
-        terms = [(term, query.desc != flip) for term, flip in _ORDER[query.sort]]
+        join, forward = _join_and_order(query)
+        terms = _order_terms(query)
         total = self._count(stored, where, params)
         db = self.engine.db
         key = db.execute(
@@ -161,7 +161,6 @@ class StoredResults:
         ahead = db.execute(f"SELECT count(*) FROM results r {join} WHERE {where} AND {before}",
                            [*params, *before_params]).fetchone()[0]
         reverse = ", ".join(f"{t} {'ASC' if desc else 'DESC'}" for t, desc in terms)
-        forward = ", ".join(f"{t} {'DESC' if desc else 'ASC'}" for t, desc in terms)
         previous = db.execute(
             f"SELECT r.patient_id FROM results r {join} WHERE {where} AND {before} "
             f"ORDER BY {reverse} LIMIT 1", [*params, *before_params]).fetchone()
@@ -457,11 +456,15 @@ def _precedes(terms: list[tuple[str, bool]], key: Sequence[Any], earlier: bool
     return "(" + " OR ".join(clauses) + ")", params
 
 
+def _order_terms(query: Any) -> list[tuple[str, bool]]:
+    """The ORDER BY terms of the query's sort, each with whether it sorts descending."""
+    return [(term, query.desc != flip) for term, flip in _ORDER[query.sort]]
+
+
 def _join_and_order(query: Any) -> tuple[str, str]:
     """The join a sort needs (referral status lives in web_referrals) and the ORDER BY terms
     of the query's sort and direction."""
-    order = ", ".join(f"{term} {'DESC' if query.desc != flip else 'ASC'}"
-                      for term, flip in _ORDER[query.sort])
+    order = ", ".join(f"{term} {'DESC' if desc else 'ASC'}" for term, desc in _order_terms(query))
     join = ""
     if query.sort == "referral":
         join = "LEFT JOIN web_referrals w ON w.trial_id = r.trial_id " \
