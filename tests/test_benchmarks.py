@@ -128,6 +128,8 @@ def test_eval_and_web_benchmarks_run_on_a_nightly_database(corpus: Path, tmp_pat
         "patient": 3,
     }
     assert one["patient"]["p95_ms"] <= one["patient"]["max_ms"]
+    assert one["first_start"]["spawn_to_first_page_s"] > 0
+    assert one["spawn_to_first_page_s"] > 0
 
     plot = tmp_path / "plot.png"
     merged = tmp_path / "all.json"
