@@ -158,7 +158,7 @@ def test_migration_8_upgrades_a_version_7_file_and_its_rows_are_evaluated_again(
     path = tmp_path / "v7.db"
     _database_at_version_7(path)
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 8
+        assert store.schema_version() == SCHEMA_VERSION == 9
         [row] = store.results(1)
         # A row from before knows nothing of what it depends on: never carried forward.
         assert (row["findings_version"], row["holds_until"], row["refresh_json"]) == (

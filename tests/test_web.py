@@ -627,6 +627,62 @@ def test_a_search_index_built_before_the_rows_table_existed_is_backfilled(
     assert engine.search("tacrolimus", AS_OF_DATE) == found
 
 
+def test_each_search_hit_names_its_patient_by_its_rowid_and_a_bulk_build_is_one_segment(
+        admin: TestClient, web_db: Path):
+    from matcher.store.web_tables import FTS_NOTE_BITS
+
+    engine = admin.app.state.web.engine
+    assert engine.search("tacrolimus", AS_OF_DATE)
+    db = engine.db
+    pairs = db.execute(
+        "SELECT p.patient_id, n.patient_id FROM web_notes_fts_map m "
+        "JOIN notes n ON n.note_id = m.note_id "
+        f"JOIN web_notes_fts_patients p ON p.pid = m.fts_rowid >> {FTS_NOTE_BITS}").fetchall()
+    assert len(pairs) == db.execute("SELECT count(*) FROM notes").fetchone()[0]
+    assert all(by_rowid == by_note for by_rowid, by_note in pairs)
+    # the first build indexed every note: merged into one segment ('optimize')
+    assert db.execute("SELECT count(DISTINCT segid) FROM web_notes_fts_idx").fetchone()[0] == 1
+
+
+def test_a_search_index_of_the_earlier_layout_is_built_again_by_migration_9(web_db: Path):
+    engine = Engine(web_db)
+    found = engine.search("tacrolimus", AS_OF_DATE)
+    assert found
+    with Store(web_db) as store:
+        # A version-8 file: its notes numbered in the order indexed, no patients table.
+        store.db.execute("DROP TABLE web_notes_fts_patients")
+        store.db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+        store.db.conn.commit()
+    with Store(web_db) as store:  # opening migrates
+        assert store.schema_version() == 9
+        assert store.db.execute("SELECT count(*) FROM web_notes_fts").fetchone()[0] == 0
+        assert store.db.execute(
+            "SELECT count(*) FROM web_meta WHERE key = 'fts_version'").fetchone()[0] == 0
+    assert Engine(web_db).search("tacrolimus", AS_OF_DATE) == found
+
+
+def test_a_patient_out_of_note_places_reuses_a_freed_one_then_says_so(tmp_path, monkeypatch):
+    from matcher.errors import StoreError
+    from matcher.web import service
+
+    monkeypatch.setattr(service, "FTS_NOTE_BITS", 2)  # four places per patient
+    with Store(tmp_path / "m.db") as store:
+        db = store.db
+        rowids = service._NoteRowids(db)
+        placed = [rowids.next("P-1") for _ in range(4)]
+        assert placed == [4, 5, 6, 7]  # patient number 1, places 0-3
+        for rowid in placed:
+            db.execute("INSERT INTO web_notes_fts_rows (fts_rowid, patient_id, note_date) "
+                       "VALUES (?, 'P-1', '2026-01-01')", [rowid])
+        assert rowids.next("P-2") == 8
+        db.execute("DELETE FROM web_notes_fts_rows WHERE fts_rowid = 5")  # a changed note
+        assert rowids.next("P-1") == 5
+        db.execute("INSERT INTO web_notes_fts_rows (fts_rowid, patient_id, note_date) "
+                   "VALUES (5, 'P-1', '2026-01-02')")
+        with pytest.raises(StoreError, match="P-1"):
+            rowids.next("P-1")
+
+
 def test_new_data_invalidates_the_cached_ranking(admin: TestClient, web_db: Path):
     before = _rows(admin.get(f"/trials/{TRIAL}?as_of={AS_OF}&per_page=200").text)
     assert "P-LATE" not in before

@@ -286,6 +286,13 @@ def _migration_8_incremental(db: Database) -> None:
     incremental_tables.create(db)
 
 
+def _migration_9_search_index_layout(db: Database) -> None:
+    """The notes' full-text index numbered by patient (web_tables.FTS_NOTE_BITS: a search
+    reads its patients from the hits' rowids): an index of the earlier layout is dropped,
+    and the next search builds it again (derived data)."""
+    web_tables.create_or_upgrade(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
@@ -295,6 +302,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_6_coded_facts,
     _migration_7_trial_records,
     _migration_8_incremental,
+    _migration_9_search_index_layout,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

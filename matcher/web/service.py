@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher import api
+from matcher.errors import StoreError
 from matcher.judge.demographics import patient_age
 from matcher.judge.outcome import CHIP_KINDS, outcome_counts, outcomes_of
 from matcher.judge.ranking import rank
@@ -39,7 +40,7 @@ from matcher.model import (
 )
 from matcher.review.protocol import Protocol
 from matcher.store import Store
-from matcher.store.web_tables import data_version
+from matcher.store.web_tables import FTS_NOTE_BITS, HITS_SQL, data_version
 from matcher.web import why_pages
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
 from matcher.web.rows import Row
@@ -291,6 +292,45 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+class _NoteRowids:
+    """The FTS rowid of each note a sync indexes: its patient's number (a new patient gets
+    the next) and the next place among that patient's notes."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.next_place: dict[str, int] = {}
+        self.pids: dict[str, int] = {}
+
+    def next(self, patient_id: str) -> int:
+        pid = self.pids.get(patient_id)
+        if pid is None:
+            self.db.execute("INSERT OR IGNORE INTO web_notes_fts_patients (patient_id) "
+                            "VALUES (?)", [patient_id])
+            pid = self.pids[patient_id] = self.db.execute(
+                "SELECT pid FROM web_notes_fts_patients WHERE patient_id = ?",
+                [patient_id]).fetchone()[0]
+        low = pid << FTS_NOTE_BITS
+        high = low + (1 << FTS_NOTE_BITS) - 1
+        place = self.next_place.get(patient_id)
+        if place is None:
+            last = self.db.execute("SELECT max(fts_rowid) FROM web_notes_fts_rows "
+                                   "WHERE fts_rowid BETWEEN ? AND ?", [low, high]).fetchone()[0]
+            place = 0 if last is None else last - low + 1
+        if place > high - low:
+            # A patient whose notes were changed over a million times: the places freed by
+            # the old versions are used again.
+            used = {r[0] - low for r in self.db.execute(
+                "SELECT fts_rowid FROM web_notes_fts_rows WHERE fts_rowid BETWEEN ? AND ?",
+                [low, high])}
+            place = next((i for i in range(high - low + 1) if i not in used), None)
+            if place is None:
+                raise StoreError(f"patient {patient_id!r}: more than {high - low + 1:,} "
+                                 "notes to index for the note search")
+            return low + place  # the next note of this patient looks for a free place too
+        self.next_place[patient_id] = place + 1
+        return low + place
+
+
 class Engine:
     """The web app's view of one database file (thread-safe; one Store per thread)."""
 
@@ -324,6 +364,9 @@ class Engine:
         store = getattr(self._local, "store", None)
         if store is None:
             store = Store.open_default(self.db_path)
+            # The search's hits (StoredResults._hits) and the sorts of a page in memory, not
+            # in a temporary file: written and read again within one request.
+            store.db.execute("PRAGMA temp_store = MEMORY")
             self._local.store = store
         return store
 
@@ -640,6 +683,7 @@ class Engine:
                         "WHERE m.note_id IS NULL"
                     )
                 ]
+                rowids = _NoteRowids(db)
                 for i in range(0, len(fresh), 1000):
                     page = fresh[i : i + 1000]
                     marks = ", ".join("?" * len(page))
@@ -648,21 +692,29 @@ class Engine:
                         f"WHERE note_id IN ({marks})",
                         page,
                     ).fetchall():
-                        cursor = db.execute(
-                            "INSERT INTO web_notes_fts (text, patient_id, note_date) "
-                            "VALUES (?, ?, ?)",
-                            [text, patient_id, note_date],
+                        rowid = rowids.next(patient_id)
+                        db.execute(
+                            "INSERT INTO web_notes_fts (rowid, text, patient_id, note_date) "
+                            "VALUES (?, ?, ?, ?)",
+                            [rowid, text, patient_id, note_date],
                         )
                         db.execute(
                             "INSERT INTO web_notes_fts_rows (fts_rowid, patient_id, note_date) "
                             "VALUES (?, ?, ?)",
-                            [cursor.lastrowid, patient_id, note_date],
+                            [rowid, patient_id, note_date],
                         )
                         db.execute(
                             "INSERT INTO web_notes_fts_map (note_id, fts_rowid, content_hash) "
                             "VALUES (?, ?, ?)",
-                            [note_id, cursor.lastrowid, digest],
+                            [note_id, rowid, digest],
                         )
+                indexed = db.execute("SELECT count(*) FROM web_notes_fts_map").fetchone()[0]
+                if fresh and len(fresh) + len(stale) >= indexed / 4:
+                    # A bulk load (the first build, a large reload) leaves the index in many
+                    # segments, and every search then seeks in each: at a million notes 15
+                    # segments made a page's snippets 5-10 times slower. Merged into one here;
+                    # a night's few new notes are merged by FTS5's own automerge.
+                    db.execute("INSERT INTO web_notes_fts (web_notes_fts) VALUES ('optimize')")
                 db.execute(
                     "INSERT INTO web_meta (key, value) VALUES ('fts_version', ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -681,15 +733,8 @@ class Engine:
         if match is None:
             return set()
         self.sync_search_index()
-        return {
-            r[0]
-            for r in self.db.execute(
-                "SELECT r.patient_id FROM web_notes_fts f "
-                "JOIN web_notes_fts_rows r ON r.fts_rowid = f.rowid "
-                "WHERE web_notes_fts MATCH ? AND r.note_date <= ?",
-                [match, as_of.isoformat()],
-            )
-        }
+        return {r[0] for r in self.db.execute(f"SELECT patient_id FROM ({HITS_SQL})",
+                                              [match, as_of.isoformat()])}
 
     def snippets(self, text: str, as_of: dt.date,
                  patient_ids: Sequence[str]) -> dict[str, Snippet]:

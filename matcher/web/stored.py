@@ -28,6 +28,7 @@ from matcher.judge.outcome import CHIP_KINDS, WhyChip, outcome_from_code
 from matcher.judge.stored_row import OUTCOME_CODES, STATUS_CODES
 from matcher.model import PatientResult, Trial
 from matcher.store import result_tables
+from matcher.store.web_tables import HITS_SQL
 from matcher.web.rows import Row
 
 log = logging.getLogger("matcher.web")
@@ -183,7 +184,7 @@ class StoredResults:
         return (ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None,
                 i + 1, total)
 
-    def _hits(self, match: str, as_of: dt.date) -> str:
+    def _hits(self, match: str, as_of: dt.date) -> int:
         """The patients with a note written by `as_of` matching the FTS5 query `match`, put
         once in this connection's temporary table `web_hits` under the key returned: the
         page's query and its count then read them instead of searching a million notes
@@ -191,31 +192,32 @@ class StoredResults:
         key holds the data version: new notes are searched anew."""
         self.engine.sync_search_index()
         key = f"{self.engine.version()}\x1f{as_of.isoformat()}\x1f{match}"
-        held: OrderedDict[str, None] | None = getattr(self._local, "hits", None)
+        held: OrderedDict[str, int] | None = getattr(self._local, "hits", None)
         db = self.engine.db
         if held is None:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS web_hits (key TEXT NOT NULL, "
+            # Keyed by a small number, not the search's text: the key is stored with every
+            # one of the tens of thousands of patients a common word matches.
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS web_hits (key INTEGER NOT NULL, "
                        "patient_id TEXT NOT NULL, PRIMARY KEY (key, patient_id)) WITHOUT ROWID")
             held = self._local.hits = OrderedDict()
+            self._local.next_key = 0
         if key in held:
             held.move_to_end(key)
-            return key
+            return held[key]
+        number = self._local.next_key = self._local.next_key + 1
         try:
-            db.execute(
-                "INSERT OR IGNORE INTO temp.web_hits (key, patient_id) "
-                "SELECT ?, s.patient_id FROM web_notes_fts f "
-                "JOIN web_notes_fts_rows s ON s.fts_rowid = f.rowid "
-                "WHERE web_notes_fts MATCH ? AND s.note_date <= ?",
-                [key, match, as_of.isoformat()])
-            held[key] = None
+            db.execute(f"INSERT OR IGNORE INTO temp.web_hits (key, patient_id) "
+                       f"SELECT ?, patient_id FROM ({HITS_SQL})",
+                       [number, match, as_of.isoformat()])
+            held[key] = number
             while len(held) > 16:  # the searches of the last few minutes
-                old, _ = held.popitem(last=False)
+                _, old = held.popitem(last=False)
                 db.execute("DELETE FROM temp.web_hits WHERE key = ?", [old])
         finally:
             # Only the temporary table was written; the read snapshot of the notes must
             # not stay open (a reader holding one would not see the next nightly run).
             db.conn.commit()
-        return key
+        return number
 
     def _count(self, stored: StoredSet, where: str, params: list[Any]) -> int:
         """How many stored rows the filters keep, remembered per stored set, data version
