@@ -10,6 +10,8 @@ structured birth dates / stated ages agree with the age labels.
 
 Run:  python3 tests/data/holdout8/make_holdout8.py
 """
+# The note texts are data: their lines keep the width the letters were written in.
+# ruff: noqa: E501
 
 from __future__ import annotations
 
@@ -218,7 +220,7 @@ Anamnese: 15-jährige Patientin, persistierende Proteinurie trotz Therapie. Kein
 Mutter: Hashimoto-Thyreoiditis.
 
 Befunde: Größe 161 cm, Gewicht 52 kg, RR 118/74. Lansky 90 %. Gute Venenverhältnisse.
-SLEDAI-2K heute 14 Punkte. ANA 1:640. 
+SLEDAI-2K heute 14 Punkte. ANA 1:640.
 {facs_de(11, 196)}
 
 {de_table("2026-11-03", _v)}
