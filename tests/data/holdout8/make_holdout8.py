@@ -79,7 +79,8 @@ def _flag(x, lo, hi):
     return ""
 
 
-def de_table(day: str, v: dict, alt_uln: int = 35, ast_uln: int = 40) -> str:
+def de_table(day: str, v: dict, alt_uln: int = 35, ast_uln: int = 40,
+             shown_day: str | None = None) -> str:
     """German lab table with Referenzbereich and flags; mg/dl, G/l, mg/g Krea.
     A value None prints 'n.b.' (nicht bestimmt); a key in v['omit'] prints no row."""
     omit = v.get("omit", ())
@@ -90,10 +91,10 @@ def de_table(day: str, v: dict, alt_uln: int = 35, ast_uln: int = 40) -> str:
             return
         x = v.get(key)
         if x is None:
-            rows.append(f"{name:<34}{'n.b.':>9}  {unit:<10}{ref}")
+            rows.append(f"{name:<34}{'n.b.':>9}  {unit:<10}{ref}".rstrip())
             return
         shown, cmp = fmt(x)
-        rows.append(f"{name:<34}{shown:>9}  {unit:<10}{ref:<17}{_flag(cmp, lo, hi)}")
+        rows.append(f"{name:<34}{shown:>9}  {unit:<10}{ref:<17}{_flag(cmp, lo, hi)}".rstrip())
 
     row("hb", "Hämoglobin", lambda x: (comma(x / 10), x / 10), "g/dl", "11,5-15,5", 11.5, 15.5)
     row("wbc", "Leukozyten", lambda x: (comma(x), x), "G/l", "4,5-13,5", 4.5, 13.5)
@@ -113,7 +114,7 @@ def de_table(day: str, v: dict, alt_uln: int = 35, ast_uln: int = 40) -> str:
     row("upcr", "Eiweiß/Kreatinin-Quotient (Urin)",
         lambda x: (thousands_point(round(x * 1000)), x * 1000), "mg/g Krea", "<200", None, 200)
     head = f"{'Parameter':<34}{'Wert':>9}  {'Einheit':<10}{'Referenzbereich':<17}Flag"
-    return f"Labor vom {dde(day)}:\n{head}\n" + "\n".join(rows)
+    return f"Labor vom {shown_day or dde(day)}:\n{head}\n" + "\n".join(rows)
 
 
 def nordic_print(day: str, v: dict, lab: str) -> str:
@@ -125,9 +126,9 @@ def nordic_print(day: str, v: dict, lab: str) -> str:
         if key in omit:
             return
         if v.get(key) is None:
-            out.append(f"{code:<18}{'n.b.':>8}  {unit:<10}{ref}")
+            out.append(f"{code:<18}{'n.b.':>8}  {unit:<10}{ref}".rstrip())
         else:
-            out.append(f"{code:<18}{shown(v[key]):>8}  {unit:<10}{ref}")
+            out.append(f"{code:<18}{shown(v[key]):>8}  {unit:<10}{ref}".rstrip())
 
     row("hb", "B-Hb", lambda x: str(x), "g/L", "(117-153)")
     row("wbc", "B-LPK", lambda x: comma(x), "x10^9/L", "(3,5-8,8)")
@@ -205,7 +206,7 @@ Quensyl 200 mg 1-0-0
 
 Procedere: Wiedervorstellung in 4 Wochen mit Urinstatus."""),
     ("2026-07-08", "Pathologiebefund", """Institut für Pathologie – Nephropathologie
-Einsendung: Nierenbiopsie li., entnommen am 06.07.2026
+Einsendung: Nierenbiopsie li., entnommen am 6.7.26
 Lichtmikroskopie: 28 Glomeruli, davon 19 mit endokapillärer Proliferation, 3 Halbmonde.
 Immunfluoreszenz: "full house" (IgG, IgA, IgM, C3, C1q).
 Beurteilung: Lupusnephritis ISN/RPS Klasse IV-G (A), Aktivitätsindex 10/24,
@@ -312,7 +313,7 @@ Umstellung auf CellCept 2x 750 mg seit 03.03.2025, Prednison 10 mg.
 Keine weiteren Endoxan-Gaben vorgesehen."""),
     ("2026-09-02", "Pathologiebefund", """Nierenbiopsie vom 01.09.2026 (Bern): Lupusnephritis Klasse IV-G (A) + V, ISN/RPS.
 Aktivität 11/24, Chronizität 3/12."""),
-    ("2026-11-12", "e-Konsil", f"""e-Konsil an Kindernephrologie Universitätsspital (Studienzentrum)
+    ("2026-11-12", "e-Konsil", f"""e-Konsil vom 12. Nov. 2026 an Kindernephrologie Universitätsspital (Studienzentrum)
 Frage: Einschluss CAR-T-Studie? 15-jährige Patientin, SLE mit LN IV+V (Biopsie 01.09.2026),
 refraktär unter Prednison + CellCept (seit 03/2025) und Endoxan 2024/25: Proteinurie persistiert.
 SLEDAI 2K = 16. Lansky 90. ANA 1:2560. Größe 166 cm.
@@ -391,7 +392,7 @@ patient("Y009", "eligible_age17_stated", [
 Diagnosen: SLE mit Lupusnephritis (ED 01/2025).
 Therapie: Prednisolon seit 01/2025, Sandimmun optoral (Ciclosporin) 2x 75 mg seit 02/2025.
 Procedere: Re-Biopsie bei weiterer Proteinurie."""),
-    ("2026-10-21", "Pathologiebefund", """Nierenbiopsie (20.10.2026): diffus proliferative Lupusnephritis, ISN/RPS Klasse IV-S (A),
+    ("2026-10-21", "Pathologiebefund", """Nierenbiopsie (20. Okt. 2026): diffus proliferative Lupusnephritis, ISN/RPS Klasse IV-S (A),
 AI 9/24, CI 1/12."""),
     ("2026-11-16", "Arztbrief", f"""Anamnese: 17-jährige Patientin, SLE mit LN IV-S (A) (Biopsie 20.10.2026), keine Remission
 unter Prednisolon und Sandimmun seit Anfang 2025.
@@ -620,7 +621,7 @@ patient("Y020", "no_ecog", [
     ("2025-07-08", "Ambulanzbrief", """Kepler Universitätsklinikum Linz – Kinder- und Jugendheilkunde
 Diagnosen: SLE mit Lupusnephritis (ED 06/2025).
 Therapie: Prednisolon seit 06/2025, CellCept seit 06/2025."""),
-    ("2026-09-17", "Pathologiebefund", """Nierenbiopsie 16.09.2026: Lupusnephritis Klasse IV-G (A) nach ISN/RPS."""),
+    ("2026-09-17", "Pathologiebefund", """Nierenbiopsie 16.9.26: Lupusnephritis Klasse IV-G (A) nach ISN/RPS."""),
     ("2026-11-09", "Arztbrief", f"""16-jähriger Patient, SLE/LN IV-G, keine Remission unter Prednisolon + CellCept.
 Bei fehlendem Ansprechen Umstellung auf Prograf erwogen.
 Befunde: Größe 176 cm. SLEDAI-2K 14. ANA 1:320.
@@ -636,7 +637,7 @@ _v = labs(upcr=1.7, krea=70, hb=122)
 patient("Y022", "too_old", [
     ("2025-05-14", "Ambulant notat", """Aarhus Universitetshospital, Børn og Unge
 SLE med lupus nefritis, diagnosticeret 2024. Prednisolon og mycophenolat mofetil siden 2024."""),
-    ("2026-09-03", "Patologisvar", """Nyrebiopsi 2026-09-02: Lupus nefritis klasse IV-G (A), ISN/RPS."""),
+    ("2026-09-03", "Patologisvar", """Nyrebiopsi uge 36 (2026-09-02): Lupus nefritis klasse IV-G (A), ISN/RPS."""),
     ("2026-11-05", "Ambulant notat", f"""19-årig kvinde med SLE/LN IV (biopsi 2026-09-02), ingen remission på prednisolon + CellCept.
 Højde 168 cm. Karnofsky 90. SLEDAI-2K 12. ANA 1:640. Flowcytometri: CD19+ 10 % (170/µL).
 
@@ -716,7 +717,7 @@ Therapie: Prednisolon seit 02/2025, CellCept 2x 500 mg seit 03/2025."""),
     ("2026-08-13", "Pathologiebefund", """Nierenbiopsie 12.08.2026: Lupusnephritis Klasse IV-G (A/C), ISN/RPS."""),
     ("2026-10-30", "Entlassbrief", """Stationär 26.-30.10.2026: febrile Neutropenie (Neutrophile 0,3 G/l) unter CellCept.
 Therapie: Ceftriaxon i.v. 26.-29.10.2026, dann Amoxicillin p.o. bis 02.11.2026;
-Neupogen (Filgrastim) 5 µg/kg s.c. am 27.10. und 28.10.2026. CellCept pausiert, Prednisolon weiter.
+Neupogen (Filgrastim) 5 µg/kg s.c. am 27.10.26 und 28.10.26. CellCept pausiert, Prednisolon weiter.
 Bei Entlassung afebril."""),
     ("2026-11-04", "Arztbrief", f"""12-jähriges Mädchen (12 J.), SLE/LN IV, keine Remission; Infekt abgeheilt, Antibiose beendet.
 Befunde: Größe 147 cm. Lansky 90. SLEDAI-2K 12. ANA 1:320.
@@ -789,6 +790,52 @@ Noradrenalin 0,15 µg/kg/min laufend, Meropenem i.v. seit 10.11.2026 (geplant 14
 
 {de_table("2026-11-12", _v)}"""),
 ], stated=(15, "2026-10-20"), nct={"hemo": "not_met"}, ho={"x_infect": "met"})
+
+
+# Y033 — Lansky 40 (bedridden after bilateral femoral head necrosis): ECOG >= 3.
+_v = labs(upcr=1.3, krea=58, hb=117)
+patient("Y033", "lansky_low", [
+    ("2025-07-14", "Poliklinische brief", """Kindernefrologie, Amsterdam UMC (Emma Kinderziekenhuis)
+Diagnose: SLE met lupus nefritis, ED mei 2025.
+Medicatie: prednisolon sinds mei 2025, mycofenolaat (Myfortic) sinds juni 2025."""),
+    ("2026-08-21", "Pathologieverslag", """Nierbiopt 20-08-2026: diffuus proliferatieve lupus nefritis (WHO klasse IV), actieve laesies,
+activiteitsindex 11/24, chroniciteitsindex 2/12."""),
+    ("2026-11-10", "Poliklinische brief", f"""15-jarige jongen, SLE/LN klasse IV, geen remissie op prednisolon + Myfortic sinds 2025.
+Avasculaire necrose beide femurkoppen, sinds heupoperatie bedlegerig: Lansky 40.
+Lengte 160 cm. SLEDAI-2K 10. ANA 1:320. Flowcytometrie: CD19+ 8 % (120/µl).
+Lab 09-11-2026: {nl_line(_v)}.
+eGFR (Schwartz) {schwartz(160, 58)} ml/min/1,73m²."""),
+], birth="2011-01-05", sex="M", nct={"ecog": "not_met"})
+
+# Y034 — Hb 5,6 g/dl = 56 g/L (< 60) in autoimmune haemolysis; transfusion only planned.
+_v = labs(upcr=2.3, krea=49, hb=56, plt=190)
+patient("Y034", "hb_low", [
+    ("2025-05-26", "Ambulanzbrief", """Universitätsklinikum Carl Gustav Carus Dresden – Kinderrheumatologie
+Diagnosen: SLE mit LN (ED 03/2025). Therapie: Prednisolon seit 03/2025, CellCept seit 04/2025,
+Quensyl."""),
+    ("2026-07-29", "Pathologiebefund", """Nierenbiopsie 28.07.2026: Lupusnephritis Klasse IV-S (A/C) + V, ISN/RPS."""),
+    ("2026-11-04", "Arztbrief", f"""13-jährige Patientin, SLE/LN IV+V, refraktär (Prednisolon + CellCept), persistierende Proteinurie.
+Neu: autoimmunhämolytische Anämie (DAT positiv). Transfusion von 1 EK für morgen geplant.
+Befunde: Größe 151 cm. Lansky 70. SLEDAI-2K 14. ANA 1:1280.
+{facs_de(11, 150)}
+
+{de_table("2026-11-03", _v, shown_day="3. Nov. 2026")}
+eGFR (Schwartz) {schwartz(151, 49)} ml/min/1,73m²."""),
+], stated=(13, "2026-11-04"), nct={"hb": "not_met"})
+
+# Y035 — bilirubin 45 µmol/L against the lab's own 5-25: 1.8×ULN, no Gilbert.
+_v = labs(upcr=1.7, krea=43, hb=119, bili=45)
+patient("Y035", "bilirubin_high", [
+    ("2025-10-02", "Mottagningsanteckning", """Barnkliniken, Universitetssjukhuset i Linköping
+SLE med lupusnefrit, ED augusti 2025. Prednisolon sedan 2025-08-12, takrolimus sedan 2025-09-01."""),
+    ("2026-09-30", "PAD njurbiopsi", """Njurbiopsi 2026-09-29: lupusnefrit klass IV-G (A), ISN/RPS."""),
+    ("2026-11-06", "Mottagningsanteckning", f"""11-årig pojke (11 y), SLE/LN IV, kvarstående proteinuri på prednisolon + takrolimus.
+Förhöjt bilirubin, utredning pågår; UGT1A1-analys normal (ej Gilbert).
+Längd 143 cm. Lansky 90. SLEDAI-2K 12. ANA 1:640. Flödescytometri: CD19+ 10 % (150/µL).
+
+{nordic_print("2026-11-05", _v, "Laboratoriemedicin, Region Östergötland")}
+"""),
+], stated=(11, "2026-11-06"), nct={"tbil": "not_met"})
 
 
 # ----------------------------------------------------------------------------- derivation
