@@ -171,7 +171,9 @@ def nl_line(v: dict) -> str:
     return ", ".join(parts)
 
 
-def facs_de(pct: float, per_ul: int) -> str:
+def facs_de(pct: float, v: dict) -> str:
+    """Lymphocyte subsets; the CD19 count is pct of the visit's lymphocytes (per µl)."""
+    per_ul = round(pct / 100 * v["lymph"] * 1000)
     return (f"Lymphozytentypisierung (Durchflusszytometrie): CD3+ 71 %, CD4+ 39 %, CD8+ 27 %, "
             f"CD19+ B-Zellen {comma(pct)} % ({per_ul}/µl), CD16+56+ NK 12 %.")
 
@@ -222,7 +224,7 @@ Mutter: Hashimoto-Thyreoiditis.
 
 Befunde: Größe 161 cm, Gewicht 52 kg, RR 118/74. Lansky 90 %. Gute Venenverhältnisse.
 SLEDAI-2K heute 14 Punkte. ANA 1:640.
-{facs_de(11, 196)}
+{facs_de(11, _v)}
 
 {de_table("2026-11-03", _v)}
 eGFR (Schwartz, bedside) {schwartz(161, 55)} ml/min/1,73m².
@@ -294,7 +296,7 @@ Diagnose: Lupusnephritis Klasse III (A) nach ISN/RPS 2018."""),
 Anamnese: 12-jähriger Bub (12 J.), unter Decortin H und CellCept seit 07/2025 weiter
 große Proteinurie, kein Ansprechen.
 Befunde: Größe 148 cm. Lansky 80. SLEDAI-2K 8. ANA 1:160.
-{facs_de(3, 57)} Beginnende B-Zell-Repopulation.
+{facs_de(3, _v)} Beginnende B-Zell-Repopulation.
 
 {de_table("2026-10-14", _v)}
 
@@ -317,7 +319,7 @@ Aktivität 11/24, Chronizität 3/12."""),
 Frage: Einschluss CAR-T-Studie? 15-jährige Patientin, SLE mit LN IV+V (Biopsie 01.09.2026),
 refraktär unter Prednison + CellCept (seit 03/2025) und Endoxan 2024/25: Proteinurie persistiert.
 SLEDAI 2K = 16. Lansky 90. ANA 1:2560. Größe 166 cm.
-{facs_de(14, 250)}
+{facs_de(14, _v)}
 
 {de_table("2026-11-11", _v)}
 
@@ -337,7 +339,7 @@ Aktivitätsindex 12/24, Chronizitätsindex 3/12."""),
     ("2026-11-09", "Arztbrief", f"""Anamnese: 16-jährige Patientin mit SLE/LN IV, keine Remission unter Multitarget-Therapie
 (Prednisolon, Myfortic, Prograf). Bekannter M. Meulengracht.
 Befunde: Größe 163 cm. Karnofsky 80 %. SELENA-SLEDAI 12. ANA 1:320 (gesprenkelt).
-{facs_de(8, 131)}
+{facs_de(8, _v)}
 
 {de_table("2026-11-08", _v)}
 Isolierte indirekte Hyperbilirubinämie bei bekanntem Gilbert-Syndrom.
@@ -397,7 +399,7 @@ AI 9/24, CI 1/12."""),
     ("2026-11-16", "Arztbrief", f"""Anamnese: 17-jährige Patientin, SLE mit LN IV-S (A) (Biopsie 20.10.2026), keine Remission
 unter Prednisolon und Sandimmun seit Anfang 2025.
 Befunde: Größe 169 cm, Karnofsky 70 %. SLEDAI-2K 13. ANA 1:160.
-{facs_de(5, 88)}
+{facs_de(5, _v)}
 
 {de_table("2026-11-15", _v)}
 
@@ -434,7 +436,7 @@ fibrozelluläre Halbmonde, AI 14/24, CI 5/12."""),
     ("2026-11-11", "Arztbrief", f"""Anamnese: 14-jähriger Junge, SLE/LN IV-G (A/C), refraktär unter Prednisolon + CellCept,
 nephrotische Proteinurie persistierend.
 Befunde: Größe 149 cm. Lansky 80. SLEDAI-2K 18. ANA 1:1280.
-{facs_de(10, 110)}
+{facs_de(10, _v)}
 
 {de_table("2026-11-10", _v)}
 eGFR (Schwartz) 26 ml/min/1,73m². Weiterhin kein Dialysebedarf.
@@ -472,7 +474,7 @@ Therapie: Prednisolon seit 15.01.2025, CellCept 2x 750 mg seit 10.02.2025, Quens
     ("2026-06-25", "Pathologiebefund", """Nierenbiopsie vom 24.06.2026: Lupusnephritis ISN/RPS Klasse IV-G (A), AI 8/24, CI 2/12."""),
     ("2026-07-30", "Arztbrief", f"""Anamnese: 14-jähriger Junge mit SLE und LN IV-G (A) (Biopsie 24.06.2026).
 Befunde: Größe 157 cm, Lansky 90. SLEDAI-2K 12. ANA 1:640.
-{facs_de(7, 120)}
+{facs_de(7, _v)}
 
 {de_table("2026-07-30", _v)}
 
@@ -512,7 +514,7 @@ Zyklus 1/6), Mesna, Hydrierung. Keine Komplikationen."""),
     ("2026-11-03", "Arztbrief", f"""Anamnese: 11 J. alte Patientin (11-year-old girl), SLE/LN IV (Biopsie 03/2026, KW 10),
 keine Remission unter Prednisolon + CellCept, daher seit 01.10.2026 Endoxan.
 Befunde: Größe 146 cm. Lansky 90. SLEDAI-2K 12. ANA 1:320.
-{facs_de(10, 150)}
+{facs_de(10, _v)}
 
 {de_table("2026-11-02", _v)}
 
@@ -528,7 +530,7 @@ Datum der Biopsie und Originalbefund liegen nicht vor.
 Therapie laut Vorbefunden: Prednisolon und Mycophenolat-Mofetil seit 2025."""),
     ("2026-11-01", "Arztbrief", f"""11-jährige Patientin, SLE/LN, weiter Proteinurie unter Prednisolon + MMF.
 Befunde: Größe 140 cm. Lansky 90. SLEDAI-2K 10. ANA 1:320.
-{facs_de(9, 160)}
+{facs_de(9, _v)}
 
 {de_table("2026-10-31", _v)}
 
@@ -559,7 +561,7 @@ Therapie: Prednisolon seit 02/2025, Prograf (Tacrolimus) seit 03/2025."""),
     ("2026-08-20", "Pathologiebefund", """Nierenbiopsie 19.08.2026: Lupusnephritis Klasse IV-G (A), ISN/RPS 2018, AI 10, CI 1."""),
     ("2026-11-10", "Arztbrief", f"""15-jährige Patientin, SLE/LN IV-G (A) (Biopsie 19.08.2026), Therapie Prednisolon + Prograf.
 Befunde: Größe 160 cm. Lansky 90. SLEDAI-2K 10. ANA 1:640.
-{facs_de(8, 140)}
+{facs_de(8, _v)}
 
 {de_table("2026-11-09", _v)}
 Urin (Fremdlabor, Faxkopie): Protein/Kreatinin-Quotient 96 ▯▯/▯▯▯ (Einheit auf dem Fax unleserlich).
@@ -594,7 +596,7 @@ Therapie: Prednisolon und CellCept seit 04/2025."""),
     ("2026-09-24", "Pathologiebefund", """Nierenbiopsie 23.09.2026: diffus proliferative Lupusnephritis (Klasse IV-G (A))."""),
     ("2026-11-02", "Arztbrief", f"""9-jähriger Junge (aged 9), SLE/LN IV, therapierefraktär (Prednisolon + CellCept seit 04/2025),
 persistierende Proteinurie. Größe 133 cm. Lansky 80. SLEDAI-2K 11.
-{facs_de(7, 130)}
+{facs_de(7, _v)}
 
 {de_table("2026-11-01", _v)}
 eGFR (Schwartz) {schwartz(133, 38)} ml/min/1,73m²."""),
@@ -625,7 +627,7 @@ Therapie: Prednisolon seit 06/2025, CellCept seit 06/2025."""),
     ("2026-11-09", "Arztbrief", f"""16-jähriger Patient, SLE/LN IV-G, keine Remission unter Prednisolon + CellCept.
 Bei fehlendem Ansprechen Umstellung auf Prograf erwogen.
 Befunde: Größe 176 cm. SLEDAI-2K 14. ANA 1:320.
-{facs_de(6, 100)}
+{facs_de(6, _v)}
 
 {de_table("2026-11-08", _v)}
 eGFR (Schwartz) {schwartz(176, 72)} ml/min/1,73m²."""),
@@ -657,7 +659,7 @@ endokapilläre Proliferation, kein Anhalt für Klasse III oder IV. AI 1/24, CI 3
     ("2026-11-06", "Arztbrief", f"""13-jährige Patientin, Z.n. LN IV (2024), aktuell reine Klasse V (Re-Biopsie 15.09.2026).
 Persistierende Proteinurie unter Prednisolon + CellCept.
 Befunde: Größe 154 cm. Lansky 90. SLEDAI-2K 10. ANA 1:320.
-{facs_de(9, 150)}
+{facs_de(9, _v)}
 
 {de_table("2026-11-05", _v)}
 eGFR (Schwartz) {schwartz(154, 50)} ml/min/1,73m²."""),
@@ -672,7 +674,7 @@ Therapie: Prograf (Tacrolimus) seit 2013, Prednisolon seit 03/2025, CellCept sei
     ("2026-08-11", "Pathologiebefund", """Nierenbiopsie 10.08.2026: Lupusnephritis Klasse III (A), ISN/RPS."""),
     ("2026-11-02", "Arztbrief", f"""14-jährige Patientin, SLE/LN III, Z.n. LTx. Proteinurie persistierend.
 Befunde: Größe 155 cm. Lansky 90. SLEDAI-2K 6 (Proteinurie 4, Komplement 2). ANA 1:320.
-{facs_de(9, 150)}
+{facs_de(9, _v)}
 
 {de_table("2026-11-01", _v)}
 eGFR (Schwartz) {schwartz(155, 54)} ml/min/1,73m²."""),
@@ -721,7 +723,7 @@ Neupogen (Filgrastim) 5 µg/kg s.c. am 27.10.26 und 28.10.26. CellCept pausiert,
 Bei Entlassung afebril."""),
     ("2026-11-04", "Arztbrief", f"""12-jähriges Mädchen (12 J.), SLE/LN IV, keine Remission; Infekt abgeheilt, Antibiose beendet.
 Befunde: Größe 147 cm. Lansky 90. SLEDAI-2K 12. ANA 1:320.
-{facs_de(9, 108)}
+{facs_de(9, _v)}
 
 {de_table("2026-11-03", _v)}
 eGFR (Schwartz) {schwartz(147, 48)} ml/min/1,73m².
@@ -784,7 +786,7 @@ Diagnosen: SLE mit LN (ED 04/2025). Therapie: Prednisolon seit 04/2025, Myfortic
     ("2026-08-27", "Pathologiebefund", """Nierenbiopsie 26.08.2026: Lupusnephritis Klasse IV-G (A), ISN/RPS."""),
     ("2026-10-20", "Arztbrief", f"""15 y, weiblich. SLE/LN IV, refraktär unter Prednisolon + Myfortic, persistierende Proteinurie.
 Größe 160 cm. Lansky 90. SLEDAI-2K 16. ANA 1:640.
-{facs_de(7, 120)}"""),
+{facs_de(7, _v)}"""),
     ("2026-11-12", "PICU-Verlegungsbericht", f"""PICU: Aufnahme 10.11.2026 mit septischem Schock (Pneumokokken-Bakteriämie).
 Noradrenalin 0,15 µg/kg/min laufend, Meropenem i.v. seit 10.11.2026 (geplant 14 Tage).
 
@@ -817,7 +819,7 @@ Quensyl."""),
     ("2026-11-04", "Arztbrief", f"""13-jährige Patientin, SLE/LN IV+V, refraktär (Prednisolon + CellCept), persistierende Proteinurie.
 Neu: autoimmunhämolytische Anämie (DAT positiv). Transfusion von 1 EK für morgen geplant.
 Befunde: Größe 151 cm. Lansky 70. SLEDAI-2K 14. ANA 1:1280.
-{facs_de(11, 150)}
+{facs_de(11, _v)}
 
 {de_table("2026-11-03", _v, shown_day="3. Nov. 2026")}
 eGFR (Schwartz) {schwartz(151, 49)} ml/min/1,73m²."""),
