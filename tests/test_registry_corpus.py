@@ -15,14 +15,14 @@ import pytest
 from tests.conftest import REPO
 
 CORPUS = REPO / "tests" / "data" / "registry_corpus"
-# Sets written blind later, each a fresh held-out set until it is measured once (c to i
+# Sets written blind later, each a fresh held-out set until it is measured once (c to l
 # have been; each then joins development). Their form is checked here, never the engine's
 # reading of them.
-LATER_SETS = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "cdefghij")
+LATER_SETS = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "cdefghijklm")
 # Sets h and i took most of their texts from the breadth set on purpose (gold written for
 # texts the reader had only ever been run over without gold); no other set may share a trial
 # with them.
-FROM_BREADTH = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "hij")
+FROM_BREADTH = tuple(REPO / "tests" / "data" / f"registry_corpus_{s}" for s in "hijklm")
 GOLD_FILES = sorted(CORPUS.glob("*.gold.jsonl"))
 GOLD_FILES_LATER = sorted(p for folder in LATER_SETS for p in folder.glob("*.gold.jsonl"))
 
@@ -91,7 +91,9 @@ def _essential_problems(where: str, row: dict[str, Any]) -> list[str]:
     checks = (
         ("effect", essentials.get("effect") in EFFECTS),
         ("temporality", essentials.get("temporality") in TEMPORALITIES),
-        ("anchor", anchor in ANCHORS or str(anchor).startswith("other:")),
+        # Later sets name the text's own event ("cardiac catheterisation", "surgery"):
+        # any named event is an anchor; an empty one is not.
+        ("anchor", anchor in ANCHORS or (isinstance(anchor, str) and bool(anchor.strip()))),
         ("operator", essentials.get("operator") in OPERATORS),
         ("value_high", essentials.get("operator") != "between"
          or essentials.get("value_high") is not None),
