@@ -747,18 +747,28 @@ class Engine:
             return {}
         self.sync_search_index()
         marks = ", ".join("?" for _ in patient_ids)
-        found: dict[str, Snippet] = {}
-        rows = self.db.execute(
-            f"SELECT n.patient_id, n.note_id, n.note_date, snippet(web_notes_fts, 0, ?, ?, "
-            f"'…', {SNIPPET_TOKENS}) FROM notes n "
+        # First which note is each patient's latest match, then the words of those notes
+        # alone: snippet() re-reads and tokenizes a note, and a common word matches several
+        # notes of most patients (at a million notes: 40 ms in one step, 12 in two).
+        latest: dict[str, tuple[str, str, int]] = {}
+        for patient_id, note_id, note_date, rowid in self.db.execute(
+            "SELECT n.patient_id, n.note_id, n.note_date, m.fts_rowid FROM notes n "
             "CROSS JOIN web_notes_fts_map m ON m.note_id = n.note_id "
             "CROSS JOIN web_notes_fts f ON f.rowid = m.fts_rowid "
             f"WHERE n.patient_id IN ({marks}) AND n.note_date <= ? AND web_notes_fts MATCH ? "
             "ORDER BY n.patient_id, n.note_date DESC, n.note_id",
-            [HIT_OPEN, HIT_CLOSE, *patient_ids, as_of.isoformat(), match])
-        for patient_id, note_id, note_date, words in rows:
-            if patient_id not in found:  # the latest matching note
-                found[patient_id] = Snippet(note_id, note_date, snippet_parts(words))
+            [*patient_ids, as_of.isoformat(), match]):
+            latest.setdefault(patient_id, (note_id, note_date, rowid))
+        found: dict[str, Snippet] = {}
+        if latest:
+            rowids = [rowid for _, _, rowid in latest.values()]
+            words = dict(self.db.execute(
+                f"SELECT rowid, snippet(web_notes_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) "
+                f"FROM web_notes_fts WHERE web_notes_fts MATCH ? "
+                f"AND rowid IN ({', '.join('?' for _ in rowids)})",
+                [HIT_OPEN, HIT_CLOSE, match, *rowids]).fetchall())
+            for patient_id, (note_id, note_date, rowid) in latest.items():
+                found[patient_id] = Snippet(note_id, note_date, snippet_parts(words.get(rowid)))
         self.db.conn.commit()  # no read snapshot left open (see StoredResults._hits)
         return found
 
