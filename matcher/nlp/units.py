@@ -81,9 +81,12 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "umol/L": ("umol/l", "micromol/l", "umoll", "umol/litre", "umol/liter"),
     # "g/g-Cr", "mg/mgCr": grams of protein per gram of creatinine, the creatinine named
     "g/g": ("g/g", "mg/mg", "gm/gm", "g/gcr", "g/g-cr", "g/gcreat", "g/gcreatinine", "mg/mgcr",
-            "mg/mg-cr"),
-    "mg/mmol": ("mg/mmol", "mg/mmolcr", "mg/mmolcreat", "mg/mmolcreatinine", "mg/mmol-cr"),
-    "mg/g": ("mg/g", "mg/gcr", "mg/gcreat", "mg/gcreatinine", "mg/g-cr"),
+            "mg/mg-cr", "g/gkrea", "g/gkreatinin", "g/gkreatinine"),
+    # "mg/g Krea", "mg/mmol Kreatinin": the creatinine named in German and Nordic reports
+    "mg/mmol": ("mg/mmol", "mg/mmolcr", "mg/mmolcreat", "mg/mmolcreatinine", "mg/mmol-cr",
+                "mg/mmolkrea", "mg/mmolkreatinin", "mg/mmolkreatinine"),
+    "mg/g": ("mg/g", "mg/gcr", "mg/gcreat", "mg/gcreatinine", "mg/g-cr", "mg/gkrea",
+             "mg/gkreatinin", "mg/gkreatinine", "mg/g-krea"),
     "g/mmol": ("g/mmol",),
     "g/day": (
         "g/24h", "g/24hr", "g/24hrs", "g/24hour", "g/24hours", "g/day", "g/d", "gm/24h",
@@ -189,6 +192,8 @@ def canonical_unit(raw: str | None) -> str | None:
     if wrapped:
         text = wrapped[1]
     text = _SPACES.sub("", text.translate(_CHAR_MAP))
+    # "ml/min/1,73m²": the body surface written with a decimal comma (German, Nordic)
+    text = text.replace("1,73", "1.73")
     # Case matters once: "G/L" is giga-cells per litre (a count, common in French and
     # German CBCs); "g/L" is grams per litre (haemoglobin).
     if text in ("G/L", "G/l"):

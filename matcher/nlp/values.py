@@ -279,6 +279,11 @@ def _lab_value(
         # cannot be read. Guessed from the magnitude (mg/mmol in an SI note), 150 became
         # 1.33 g/g where mg/g gives 0.15: left out, as GUIDELINE asks, never guessed.
         return
+    if unit_text is None and _GARBLED_UNIT.match(ctx.text, cursor, limit):
+        # "Protein/Kreatinin-Quotient 96 ▯▯/▯▯▯" (a fax, a lost code page): a unit was
+        # printed and cannot be read. Guessed from the magnitude, 96 could be mg/mmol or
+        # mg/g: left out, never guessed.
+        return
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -295,10 +300,19 @@ def _lab_value(
     # the next field: "...|10.9|g/dL|11.5-15.5|L", one bound alone included ("|<21|").
     bar = _FIELD_BAR.match(ctx.text, cursor, limit)
     ref_at = bar.end() if bar else cursor
+    comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
     rest = ctx.text[ref_at:limit]
-    ref = _REF_RE.match(rest) or _BARE_RANGE.match(rest) or (bar and _BOUND_CELL.match(rest))
+    if comma:
+        # "12,4  s  10,5-13,5", "0,41  mg/dl  <1,20": the range in the value's convention
+        # (the same length, so positions hold)
+        rest = _comma_to_point(rest)
+    ref = (
+        _REF_RE.match(rest)
+        or _BARE_RANGE.match(rest)
+        or (bar and _BOUND_CELL.match(rest))
+        or (unit_text is not None and _COLUMN_BOUND.match(rest))
+    )
     if ref:
-        comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
         groups = ref.groupdict()
         if "cmp" in groups:
             bound = float(ref.group("num"))
@@ -376,6 +390,13 @@ def _lab_value(
     )
 
 
+# A printout's range column holding one bound, after the unit column and apart from it by
+# a column gap, ending the row or followed by a flag: "Bilirubin  0.41  mg/dl  <1.20  H".
+_COLUMN_BOUND = re.compile(
+    r"[ \t]{2,}(?P<cmp>[<≤>≥])=?[ \t]*(?P<num>\d+(?:\.\d+)?)(?=[ \t]*(?:$|\n|[ \t]{2,}\S))"
+)
+# A unit whose characters were lost: "▯▯/▯▯▯", "mg/??", "�mol/l", "###".
+_GARBLED_UNIT = re.compile(r"[ \t]*[^\s,;()\[\]]*(?:[▯□■�]|\?{2,}|#{2,})")
 # The field bar of a bar-delimited row, with the empty fields after it ("||").
 _FIELD_BAR = re.compile(r"[ \t]*\|[ \t|]*")
 # A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".
@@ -544,7 +565,8 @@ def _unitless_ratio_unit(value: float, si_note: bool, uk_name: bool = False) -> 
 # ------------------------------------------------------------------ decimal commas
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 _ONE_THOUSANDS_GROUP = re.compile(r"^\d,\d{3}$")
-_COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?![\d,])")
+# "0,82, PT 12,4 s": a comma after the number may close its item of a list
+_COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?!\d|,\d)")
 
 
 def _uses_decimal_commas(text: str) -> bool:
