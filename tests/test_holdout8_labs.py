@@ -14,10 +14,14 @@ import datetime as dt
 
 import pytest
 
-from matcher.model import Finding
+from matcher.criteria import parse_criterion
+from matcher.judge.evaluate import evaluate
+from matcher.judge.timeline import build_timeline
+from matcher.model import Assertion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 
 NOTE_DATE = dt.date(2026, 11, 10)
+AS_OF = dt.date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +251,47 @@ def test_a_print_outs_sampling_line_dates_its_rows(
 def test_a_sampling_line_does_not_date_rows_after_a_blank_line(parser: NoteParser) -> None:
     text = "Provtagning 2026-09-01\nB-Hb 120 g/L\n\nP-Kreatinin 50 µmol/L"
     assert _only(parser, text, "lab.creatinine").date == NOTE_DATE
+
+
+# ------------------------------------------------ a Gilbert syndrome the letter rules out
+# The bilirubin limit rises to 3 x ULN with Gilbert syndrome. Scandinavian letters rule it
+# out with "ej", "inte", "ikke" before the word ("UGT1A1 normal (ej Gilbert)"): no cue of
+# those languages, so the mention was affirmed and a bilirubin of 1.8 x ULN was let
+# through. German and Dutch put "nicht" / "niet" after what they deny ("CellCept nicht
+# vertragen, dann Myfortic"), so those two are no forward cue: the next drug stays taken.
+BILIRUBIN_ITEM = "TBIL ≤ 1.5 × ULN (except Gilbert syndrome, total bilirubin ≤ 3.0 × ULN)"
+GILBERT_RULED_OUT = [
+    "P-Bilirubin   45   µmol/L   (5-25)\nUGT1A1-genotyp normal, ej Gilbert.",
+    "P-Bilirubin   45   µmol/L   (5-25)\nHar inte Gilberts syndrom (genetik normal).",
+    "P-Bilirubin   45   µmol/L   (5-25)\nGenetisk udredning: ikke Gilbert syndrom.",
+    "P-Bilirubin   45   µmol/L   (5-25)\nUtredet: ikkje Gilbert.",
+]
+
+
+@pytest.mark.parametrize("note", GILBERT_RULED_OUT)
+def test_a_gilbert_syndrome_ruled_out_in_a_nordic_letter_keeps_the_lower_limit(
+    parser: NoteParser, note: str
+) -> None:
+    assert _bilirubin_status(parser, note) is Status.NOT_MET
+
+
+def test_a_known_gilbert_syndrome_still_raises_the_limit(parser: NoteParser) -> None:
+    note = "P-Bilirubin   45   µmol/L   (5-25)\nKänt Gilberts syndrom sedan 2024."
+    assert _bilirubin_status(parser, note) is Status.MET
+
+
+@pytest.mark.parametrize("text", [
+    "CellCept nicht vertragen, dann Myfortic 360 mg 2x täglich.",
+    "CellCept werd niet verdragen, nu Myfortic 360 mg 2dd.",
+])
+def test_a_german_or_dutch_nicht_does_not_negate_the_drug_after_it(
+    parser: NoteParser, text: str
+) -> None:
+    found = [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == "drug.mycophenolate"]
+    assert found and found[-1].assertion is Assertion.AFFIRMED
+
+
+def _bilirubin_status(parser: NoteParser, note: str) -> Status:
+    findings = parser.parse(note, "n", NOTE_DATE)
+    timeline = build_timeline(Patient("p"), findings, {"n": NOTE_DATE}, AS_OF)
+    return evaluate(parse_criterion(BILIRUBIN_ITEM, "inclusion"), timeline).status
