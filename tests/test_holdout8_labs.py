@@ -295,3 +295,44 @@ def _bilirubin_status(parser: NoteParser, note: str) -> Status:
     findings = parser.parse(note, "n", NOTE_DATE)
     timeline = build_timeline(Patient("p"), findings, {"n": NOTE_DATE}, AS_OF)
     return evaluate(parse_criterion(BILIRUBIN_ITEM, "inclusion"), timeline).status
+
+
+# ------------------------------------------------ thousands with a space, local count units
+# German, Austrian and Nordic reports group thousands with a space ("Lymphozyten 1 300/µl",
+# "Thrombozyten 238 000/µl") and write counts per µl in thousands ("5,8 Tsd/µl"), per
+# litre in milliards ("Mrd/l") or with an exponent ("E9/l"). "1 300/µl" was read as
+# lymphocytes 1.0 x10^9/L (the "1", its unit guessed): a misread. A grouping that no unit
+# confirms ("Hb 12 130 g/L") is left out. The eGFR's equation may be named "nach
+# Schwartz", "volgens Schwartz", "enligt Schwartz".
+COUNT_SHAPES = [
+    ("Lymphozyten 1 300/µl", "lab.lymphocytes", 1.3),
+    ("Leukozyten 12 500 /µl, CRP 4 mg/l", "lab.wbc", 12.5),
+    ("Thrombozyten 238 000/µl", "lab.platelets", 238.0),
+    ("Thrombozyten 95 000", "lab.platelets", 95.0),
+    ("Neutrophile 2 100 /µl", "lab.neutrophils", 2.1),
+    ("Leukozyten 5,8 Tsd/µl", "lab.wbc", 5.8),
+    ("Thrombozyten 310 Tsd./µl", "lab.platelets", 310.0),
+    ("Leukozyten 7,4 Mrd/l", "lab.wbc", 7.4),
+    ("Lymfosytter 1,9 E9/l", "lab.lymphocytes", 1.9),
+    ("eGFR nach Schwartz 96 ml/min/1,73m²", "lab.egfr", 96.0),
+    ("eGFR volgens Schwartz 101 ml/min/1,73m2", "lab.egfr", 101.0),
+    ("eGFR enligt Schwartz 88 ml/min/1,73 m²", "lab.egfr", 88.0),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "value"), COUNT_SHAPES)
+def test_space_thousands_local_count_units_and_equation_words_are_read(
+    parser: NoteParser, text: str, concept: str, value: float
+) -> None:
+    assert _only(parser, text, concept).value == pytest.approx(value, rel=0.01)
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("Hb 12 130 g/L", "lab.hemoglobin"),
+    ("Hb 12 130", "lab.hemoglobin"),
+    ("Kreatinin 58 100 µmol/l", "lab.creatinine"),
+])
+def test_a_space_grouping_no_unit_confirms_is_left_out(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert _found(parser, text, concept) == []

@@ -57,6 +57,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "k/ul", "k/mm^3", "k/mm3", "k/cumm", "thou/ul", "thous/ul", "thousand/ul", "10^3/ul",
         "x10^3/ul", "10^3/mm^3", "x10^3/mm^3", "10^3/mm3", "x10^3/mm3", "x103/ul", "103/ul",
         "10*3/ul", "x10*3/ul", "x10e3/ul", "10e3/ul", "/nl", "gpt/l", "giga/l",
+        # German "Tsd/µl" (thousand per µl), "Mrd/l" (milliard per litre); Finnish "E9/l"
+        "tsd/ul", "tsd./ul", "tsd/mm3", "x1000/ul", "*1000/ul", "mrd/l", "mrd./l", "e9/l",
+        "xe9/l",
     ),
     "/uL": (
         "/ul", "/mm^3", "/mm3", "/cmm", "/cumm", "cells/ul", "cells/mm^3", "cells/mm3",

@@ -31,7 +31,9 @@ _LEAD = (
     r"count|level|levels|value|result|total|abs(?:olute?)?\b\.?|"
     # The equation an eGFR was estimated with: "eGFR (CKD-EPI) 45", "eGFR by CKD EPI 62",
     # "eGFR MDRD 58", "eGFR using the bedside Schwartz formula: 71"
-    r"\b(?:(?:by|per|using)\s+(?:the\s+)?)?(?:{eq})(?:\s+(?:equation|formula))?(?![\w-])|"
+    # "eGFR nach Schwartz 96", "eGFR volgens Schwartz", "enligt Schwartz", "ifølge Schwartz"
+    r"\b(?:(?:by|per|using|nach|volgens|enligt|ifølge|iflg\.|etter)\s+(?:the\s+)?)?(?:{eq})"
+    r"(?:\s+(?:equation|formula|formel))?(?![\w-])|"
     r"#|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"

@@ -64,14 +64,21 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 
     if _part_of_a_count(ctx, span, concept):
         return
+    number, value_end = match.group("num"), span.end_char + match.end()
+    group = _SPACE_GROUP.match(ctx.text, value_end, limit)
+    if group and number.isdigit() and len(number) <= 3:
+        number = _space_grouped(concept, number, group[1], ctx.text[group.end() : limit])
+        if number is None:
+            return
+        value_end = group.end()
     current = list(
         _lab_value(
             ctx,
             span,
             concept,
-            match.group("num"),
+            number,
             match.group("cmp"),
-            span.end_char + match.end(),
+            value_end,
             limit,
             span.start_char,
         )
@@ -81,6 +88,29 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
         yield from _next_sentence_value(ctx, span, concept, current[-1])
         yield from _dated_column_values(ctx, span, concept, current[-1])
+
+
+# A group of three digits after a value, apart by one space (or a no-break or thin space):
+# "Lymphozyten 1 300/µl", "Thrombozyten 238 000/µl" (thousands grouped with a space, as
+# German, French and Nordic reports print them).
+_SPACE_GROUP = re.compile(r"[ \u00a0\u202f](\d{3})(?!\d)(?![.,]\d)")
+
+
+def _space_grouped(concept: Concept, head: str, group: str, rest: str) -> str | None:
+    """The number "1 300" stands for, where its printed unit confirms the thousands
+    grouping (1300 cells/µl is a count; "1" with the unit "300/µl" is nothing); None when
+    the grouped number fits no unit, printed or alone ("Hb 12 130 g/L": two numbers
+    or a typo, left out rather than read as 12)."""
+    unit_text, _consumed = _lab_unit_after(concept, rest)
+    grouped = head + group
+    family = concept.attrs.get("family", "")
+    if unit_text is None:
+        # "Thrombozyten 238 000": the grouped number where only one unit fits it
+        return grouped if guess_unit(family, float(grouped), concept.id) else None
+    unit = canonical_unit(unit_text)
+    if unit is None or convert_factor(family, unit) is None:
+        return None
+    return grouped if fits_unit(family, float(grouped), unit, concept.id) else None
 
 
 # A cell of a cumulative report's earlier column: a number, or dashes for no result.
