@@ -115,6 +115,7 @@ NOT_THE_ANALYTE = [
     ("Quick 45", "lab.pt"),
     ("U-Albumin/Krea 30 mg/mmol", "lab.upcr"),
     ("Bilirubin direkt 0,2 mg/dl", "lab.bilirubin_total"),
+    ("Bilirubin (direkt) 0,2 mg/dl", "lab.bilirubin_total"),
     ("Größe der Niere 9 cm", "lab.height"),
 ]
 
@@ -134,6 +135,11 @@ ROW_SHAPES = [
     ("Kreatinin (enzym.) 0,55 mg/dl", "lab.creatinine", 48.62),
     ("Kreatinin (enzymatisch) 49 µmol/l", "lab.creatinine", 49.0),
     ("Creatinine (Jaffé) 60 µmol/l", "lab.creatinine", 60.0),
+    ("Kreatinin (enz.) 51 µmol/l", "lab.creatinine", 51.0),
+    ("Kreatinin (i.S.) 0,7 mg/dl", "lab.creatinine", 61.88),
+    ("Kreatinin (im Serum) 57 µmol/l", "lab.creatinine", 57.0),
+    ("Bilirubin (gesamt) 0,6 mg/dl", "lab.bilirubin_total", 10.26),
+    ("bilirubine (totaal) 11 µmol/l", "lab.bilirubin_total", 11.0),
     ("eGFR (Schwartz, bedside) 96 ml/min/1,73m².", "lab.egfr", 96.0),
     ("eGFR 88 ml/min/1,73 m²", "lab.egfr", 88.0),
     ("Lymphocytes abs. 1.6 x10^9/L", "lab.lymphocytes", 1.6),

@@ -19,7 +19,9 @@ _LEAD = (
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
     # "eGFR (Schwartz, bedside) 107", "Kreatinin (enzym.) 0,62", "(Jaffé)": German lab
     # systems' method brackets
-    r"schwartz,?\s+bedside|enzym\.?|enzymatisch|jaff[eé]|"
+    r"schwartz,?\s+bedside|enzym\.?|enzymatisch|enz\.?|jaff[eé]|"
+    # "Bilirubin (gesamt)", "bilirubine (totaal)", "Kreatinin (i.S.)", "(im Serum)", "(P)"
+    r"gesamt|ges\.|totaal|totalt|i\.\s?s\.?|im\s+serum|plasma|p|"
     r"calc(?:ulated)?|direct|s|{eq}|"
     # A specimen or method that names the same measurement: "Hb (venous) 98 g/L",
     # "creatinine (enzymatic) 61", "glucose (fasting) 5.2". A qualifier that names another
