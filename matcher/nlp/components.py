@@ -159,6 +159,11 @@ _ABBREVIATIONS_WITH_DOT = frozenset(
         "cap",
         "syp",
         "kum",
+        # lab-table shorthand: "Lymphozyten abs. 1,30", "Bilirubin ges. 0,4", "ca. 5 mg"
+        "abs",
+        "ges",
+        "ca",
+        "enzym",
     }
 )
 
@@ -240,6 +245,8 @@ class ClinicalSentences:
             # rituximab given"): any word starts a sentence unless "." ended an
             # abbreviation or a single letter ("Dr.", "e.g.", "A.").
             first = text[start : start + 1]
+            if first in ")]":
+                return False  # "Kreatinin (enzym.) 0,62": the dot of a bracketed abbreviation
             return len(before) > 1 or first.isupper() or first.isdigit()
         if k >= 1 and _unit_dot_ends(text, idx, length, k, idx[k] + 1):
             return text[start : start + 1].isupper()

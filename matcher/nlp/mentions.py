@@ -497,7 +497,13 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
 _COLLECTION_LABEL = re.compile(
     r"[ \t]*(?:(?:specimen|sample)[ \t]+)?(?:collected|collection(?:[ \t]+date)?|"
     r"date[ \t]+(?:of[ \t]+)?collection|date[ \t]+collected|sampled|sample[ \t]+date|"
-    r"specimen[ \t]+date)[ \t]*[:=\-]?[ \t]*",
+    r"specimen[ \t]+date|"
+    # The same label in German, Dutch and Nordic reports: "Provtagning 2026-11-02",
+    # "Prøvetaking 03.11.2026", "Blutentnahme vom 03.11.2026", "Afname 28-10-2026"
+    r"provtag(?:ning|en)(?:sdatum)?|prøve(?:taking|tagning|tatt)(?:sdato)?|prøvedato|"
+    r"blodprov(?:stagning|tagning)?|blodprøve(?:r|taking|tagning)?|"
+    r"(?:blut|material)?entnahme(?:datum)?|abnahme(?:datum)?|(?:bloed|monster)?afname(?:datum)?)"
+    r"(?:[ \t]+(?:vom|am|den|d\.|op|van))?[ \t]*[:=\-]?[ \t]*",
     re.I,
 )
 

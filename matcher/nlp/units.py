@@ -57,6 +57,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "k/ul", "k/mm^3", "k/mm3", "k/cumm", "thou/ul", "thous/ul", "thousand/ul", "10^3/ul",
         "x10^3/ul", "10^3/mm^3", "x10^3/mm^3", "10^3/mm3", "x10^3/mm3", "x103/ul", "103/ul",
         "10*3/ul", "x10*3/ul", "x10e3/ul", "10e3/ul", "/nl", "gpt/l", "giga/l",
+        # German "Tsd/µl" (thousand per µl), "Mrd/l" (milliard per litre); Finnish "E9/l"
+        "tsd/ul", "tsd./ul", "tsd/mm3", "x1000/ul", "*1000/ul", "mrd/l", "mrd./l", "e9/l",
+        "xe9/l",
     ),
     "/uL": (
         "/ul", "/mm^3", "/mm3", "/cmm", "/cumm", "cells/ul", "cells/mm^3", "cells/mm3",
@@ -81,9 +84,12 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "umol/L": ("umol/l", "micromol/l", "umoll", "umol/litre", "umol/liter"),
     # "g/g-Cr", "mg/mgCr": grams of protein per gram of creatinine, the creatinine named
     "g/g": ("g/g", "mg/mg", "gm/gm", "g/gcr", "g/g-cr", "g/gcreat", "g/gcreatinine", "mg/mgcr",
-            "mg/mg-cr"),
-    "mg/mmol": ("mg/mmol", "mg/mmolcr", "mg/mmolcreat", "mg/mmolcreatinine", "mg/mmol-cr"),
-    "mg/g": ("mg/g", "mg/gcr", "mg/gcreat", "mg/gcreatinine", "mg/g-cr"),
+            "mg/mg-cr", "g/gkrea", "g/gkreatinin", "g/gkreatinine"),
+    # "mg/g Krea", "mg/mmol Kreatinin": the creatinine named in German and Nordic reports
+    "mg/mmol": ("mg/mmol", "mg/mmolcr", "mg/mmolcreat", "mg/mmolcreatinine", "mg/mmol-cr",
+                "mg/mmolkrea", "mg/mmolkreatinin", "mg/mmolkreatinine"),
+    "mg/g": ("mg/g", "mg/gcr", "mg/gcreat", "mg/gcreatinine", "mg/g-cr", "mg/gkrea",
+             "mg/gkreatinin", "mg/gkreatinine", "mg/g-krea"),
     "g/mmol": ("g/mmol",),
     "g/day": (
         "g/24h", "g/24hr", "g/24hrs", "g/24hour", "g/24hours", "g/day", "g/d", "gm/24h",
@@ -189,6 +195,8 @@ def canonical_unit(raw: str | None) -> str | None:
     if wrapped:
         text = wrapped[1]
     text = _SPACES.sub("", text.translate(_CHAR_MAP))
+    # "ml/min/1,73m²": the body surface written with a decimal comma (German, Nordic)
+    text = text.replace("1,73", "1.73")
     # Case matters once: "G/L" is giga-cells per litre (a count, common in French and
     # German CBCs); "g/L" is grams per litre (haemoglobin).
     if text in ("G/L", "G/l"):

@@ -8,7 +8,8 @@ import re
 
 # ------------------------------------------------------------------ value grammar
 # "4,500" (thousands grouping), "11,4" (a decimal comma: see _comma_readings), "3.1".
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+# A decimal comma may close an item of a list that commas separate: "INR 1,0, PT 12,4 s".
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d|\.\d)|\d+,\d{1,2}(?!\d|,\d)|\d+(?:\.\d+)?|\.\d+"
 # Between a lab name and its value: "Hb: 98", "ALT = 85", "ALC was 0.8", "Hb of 9.8",
 # "neutrophils (abs) 3.1", "ANC now 0.9", "WBC count 4.6", "B cells are still 0 %"
 _LEAD = (
@@ -16,6 +17,11 @@ _LEAD = (
     r"(?:\s*,\s*(?:absolute|abs|total|urine|urinary|serum|plasma|blood|random|spot|direct|"
     r"automated|auto|manual|calculated|count)\b)?"
     r"(?:\s*(?:\((?:abs\.?|absolute|total|#|serum|blood|bedside\s+schwartz|schwartz|"
+    # "eGFR (Schwartz, bedside) 107", "Kreatinin (enzym.) 0,62", "(Jaffé)": German lab
+    # systems' method brackets
+    r"schwartz,?\s+bedside|enzym\.?|enzymatisch|enz\.?|jaff[eé]|"
+    # "Bilirubin (gesamt)", "bilirubine (totaal)", "Kreatinin (i.S.)", "(im Serum)", "(P)"
+    r"gesamt|ges\.|totaal|totalt|i\.\s?s\.?|im\s+serum|plasma|p|"
     r"calc(?:ulated)?|direct|s|{eq}|"
     # A specimen or method that names the same measurement: "Hb (venous) 98 g/L",
     # "creatinine (enzymatic) 61", "glucose (fasting) 5.2". A qualifier that names another
@@ -24,10 +30,12 @@ _LEAD = (
     r"idms|poct?|point[-\s]of[-\s]care|lab(?:oratory)?|analy[sz]er|creatinine[-\s]based|"
     # how a count was made: "CD19 B cells (flow cytometry) 12 %", "(FACS)"
     r"flow(?:[-\s]cytometr(?:y|ic))?|facs|immunophenotyping)\)|"
-    r"count|level|levels|value|result|total|abs(?:olute)?|"
+    r"count|level|levels|value|result|total|abs(?:olute?)?\b\.?|"
     # The equation an eGFR was estimated with: "eGFR (CKD-EPI) 45", "eGFR by CKD EPI 62",
     # "eGFR MDRD 58", "eGFR using the bedside Schwartz formula: 71"
-    r"\b(?:(?:by|per|using)\s+(?:the\s+)?)?(?:{eq})(?:\s+(?:equation|formula))?(?![\w-])|"
+    # "eGFR nach Schwartz 96", "eGFR volgens Schwartz", "enligt Schwartz", "ifølge Schwartz"
+    r"\b(?:(?:by|per|using|nach|volgens|enligt|ifølge|iflg\.|etter)\s+(?:the\s+)?)?(?:{eq})"
+    r"(?:\s+(?:equation|formula|formel))?(?![\w-])|"
     r"#|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
@@ -54,8 +62,10 @@ _REF_RE = re.compile(
     r"|normal|N|RR|range)\s*[:=]?\s*[<≤>≥]?\s*\d[\d.,\s\-–]*))",
     re.I,
 )
-# Up to four words: "mg per 24 h", "grams per day".
-_UNIT_CHUNK = re.compile(r"^[\s|]*(?P<u>[^\s;,()\[\]|]+(?:\s+[^\s;,()\[\]|]+){0,3})")
+# Up to four words: "mg per 24 h", "grams per day". A comma between digits stays in the
+# word: "ml/min/1,73m²" (the body surface with a decimal comma).
+_UNIT_WORD = r"(?:[^\s;,()\[\]|]|(?<=\d),(?=\d))+"
+_UNIT_CHUNK = re.compile(rf"^[\s|]*(?P<u>{_UNIT_WORD}(?:\s+{_UNIT_WORD}){{0,3}})")
 _SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
 
 # "1:640", "1/640", "1 in 320"

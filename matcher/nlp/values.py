@@ -64,14 +64,21 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 
     if _part_of_a_count(ctx, span, concept):
         return
+    number, value_end = match.group("num"), span.end_char + match.end()
+    group = _SPACE_GROUP.match(ctx.text, value_end, limit)
+    if group and number.isdigit() and len(number) <= 3:
+        number = _space_grouped(concept, number, group[1], ctx.text[group.end() : limit])
+        if number is None:
+            return
+        value_end = group.end()
     current = list(
         _lab_value(
             ctx,
             span,
             concept,
-            match.group("num"),
+            number,
             match.group("cmp"),
-            span.end_char + match.end(),
+            value_end,
             limit,
             span.start_char,
         )
@@ -81,6 +88,29 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
         yield from _next_sentence_value(ctx, span, concept, current[-1])
         yield from _dated_column_values(ctx, span, concept, current[-1])
+
+
+# A group of three digits after a value, apart by one space (or a no-break or thin space):
+# "Lymphozyten 1 300/µl", "Thrombozyten 238 000/µl" (thousands grouped with a space, as
+# German, French and Nordic reports print them).
+_SPACE_GROUP = re.compile(r"[ \u00a0\u202f](\d{3})(?!\d)(?![.,]\d)")
+
+
+def _space_grouped(concept: Concept, head: str, group: str, rest: str) -> str | None:
+    """The number "1 300" stands for, where its printed unit confirms the thousands
+    grouping (1300 cells/µl is a count; "1" with the unit "300/µl" is nothing); None when
+    the grouped number fits no unit, printed or alone ("Hb 12 130 g/L": two numbers
+    or a typo, left out rather than read as 12)."""
+    unit_text, _consumed = _lab_unit_after(concept, rest)
+    grouped = head + group
+    family = concept.attrs.get("family", "")
+    if unit_text is None:
+        # "Thrombozyten 238 000": the grouped number where only one unit fits it
+        return grouped if guess_unit(family, float(grouped), concept.id) else None
+    unit = canonical_unit(unit_text)
+    if unit is None or convert_factor(family, unit) is None:
+        return None
+    return grouped if fits_unit(family, float(grouped), unit, concept.id) else None
 
 
 # A cell of a cumulative report's earlier column: a number, or dashes for no result.
@@ -279,6 +309,11 @@ def _lab_value(
         # cannot be read. Guessed from the magnitude (mg/mmol in an SI note), 150 became
         # 1.33 g/g where mg/g gives 0.15: left out, as GUIDELINE asks, never guessed.
         return
+    if unit_text is None and _GARBLED_UNIT.match(ctx.text, cursor, limit):
+        # "Protein/Kreatinin-Quotient 96 ▯▯/▯▯▯" (a fax, a lost code page): a unit was
+        # printed and cannot be read. Guessed from the magnitude, 96 could be mg/mmol or
+        # mg/g: left out, never guessed.
+        return
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -295,10 +330,19 @@ def _lab_value(
     # the next field: "...|10.9|g/dL|11.5-15.5|L", one bound alone included ("|<21|").
     bar = _FIELD_BAR.match(ctx.text, cursor, limit)
     ref_at = bar.end() if bar else cursor
+    comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
     rest = ctx.text[ref_at:limit]
-    ref = _REF_RE.match(rest) or _BARE_RANGE.match(rest) or (bar and _BOUND_CELL.match(rest))
+    if comma:
+        # "12,4  s  10,5-13,5", "0,41  mg/dl  <1,20": the range in the value's convention
+        # (the same length, so positions hold)
+        rest = _comma_to_point(rest)
+    ref = (
+        _REF_RE.match(rest)
+        or _BARE_RANGE.match(rest)
+        or (bar and _BOUND_CELL.match(rest))
+        or (unit_text is not None and _COLUMN_BOUND.match(rest))
+    )
     if ref:
-        comma = ctx.decimal_comma or bool(_DECIMAL_COMMA.match(raw_number))
         groups = ref.groupdict()
         if "cmp" in groups:
             bound = float(ref.group("num"))
@@ -376,6 +420,13 @@ def _lab_value(
     )
 
 
+# A printout's range column holding one bound, after the unit column and apart from it by
+# a column gap, ending the row or followed by a flag: "Bilirubin  0.41  mg/dl  <1.20  H".
+_COLUMN_BOUND = re.compile(
+    r"[ \t]{2,}(?P<cmp>[<≤>≥])=?[ \t]*(?P<num>\d+(?:\.\d+)?)(?=[ \t]*(?:$|\n|[ \t]{2,}\S))"
+)
+# A unit whose characters were lost: "▯▯/▯▯▯", "mg/??", "�mol/l", "###".
+_GARBLED_UNIT = re.compile(r"[ \t]*[^\s,;()\[\]]*(?:[▯□■�]|\?{2,}|#{2,})")
 # The field bar of a bar-delimited row, with the empty fields after it ("||").
 _FIELD_BAR = re.compile(r"[ \t]*\|[ \t|]*")
 # A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".
@@ -544,7 +595,8 @@ def _unitless_ratio_unit(value: float, si_note: bool, uk_name: bool = False) -> 
 # ------------------------------------------------------------------ decimal commas
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 _ONE_THOUSANDS_GROUP = re.compile(r"^\d,\d{3}$")
-_COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?![\d,])")
+# "0,82, PT 12,4 s": a comma after the number may close its item of a list
+_COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?!\d|,\d)")
 
 
 def _uses_decimal_commas(text: str) -> bool:
