@@ -1,0 +1,72 @@
+"""Breadth grammar of round 12: phrasings common across disease areas (the newest blind
+corpora and the 1,500 breadth texts) that left an item `manual` although every word of it
+has a reading.
+
+Sentences are invented, in the shapes registry sponsors use.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.criteria import parse_eligibility_text
+from matcher.model import Criterion
+
+
+def _inclusions(*items: str) -> list[Criterion]:
+    text = "Inclusion Criteria:\n" + "".join(f"- {item}\n" for item in items)
+    return [c for c in parse_eligibility_text(text, ()) if c.type == "inclusion"]
+
+
+def _readings(criteria: list[Criterion]) -> list[tuple[str, dict]]:
+    return [(c.kind, c.params) for c in criteria]
+
+
+# ------------------------------------------------ one sex and an age, one item
+
+# A trial for one sex gives its age in the same line ("Women aged 40 to 75 years"): two
+# requirements, the sex and the age, each checked on its own (the registry record's sex
+# field may say "All" when only the text restricts it).
+@pytest.mark.parametrize(("text", "sex", "low", "high"), [
+    ("Women aged 40 to 75 years", "female", 40, 75),
+    ("Female patients 18 years of age or older", "female", 18, None),
+    ("Woman over 21 years old", "female", 22, None),
+    ("18-50-year-old women", "female", 18, 50),
+    ("Girls aged 8 to 17 years", "female", 8, 17),
+    ("Age 45-80 years, female", "female", 45, 80),
+    ("Male, aged 30 years or older", "male", 30, None),
+    ("Men between 50 and 80 years of age", "male", 50, 80),
+    ("Male participants aged 18 to 55 years (inclusive)", "male", 18, 55),
+    ("Aged 65 years or more, male", "male", 65, None),
+])
+def test_one_sex_with_an_age_is_the_sex_and_the_age(text, sex, low, high):
+    criteria = _inclusions(text)
+    assert sorted(_readings(criteria), key=lambda r: r[0], reverse=True) == [
+        ("sex", {"sex": sex}),
+        ("age", {"min_years": low, "max_years": high}),
+    ], [c.manual_reason for c in criteria]
+
+
+@pytest.mark.parametrize("text", [
+    # a state of the women, not their sex alone: "pregnant" must be read, never dropped
+    "Pregnant women aged 18 to 40 years",
+    # a group of people who are not the patients
+    "Healthy women aged 18 to 45 years",
+    # the age of someone else
+    "Women whose child is aged 2 to 5 years",
+])
+def test_a_sex_and_age_item_with_another_word_is_not_cut_to_sex_and_age(text):
+    readings = _readings(_inclusions(text))
+    assert [kind for kind, _ in readings] != ["sex", "age"]
+
+
+def test_both_sexes_with_an_age_restrict_no_sex():
+    assert _readings(_inclusions("Male or female, aged 18 to 65 years")) == [
+        ("age", {"min_years": 18, "max_years": 65}),
+    ]
+
+
+def test_an_exclusion_of_one_sex_under_an_age_is_not_a_sex_requirement():
+    text = "Inclusion Criteria:\n- Type 2 diabetes\nExclusion Criteria:\n- Women under 18 years\n"
+    exclusions = [c for c in parse_eligibility_text(text, ()) if c.type == "exclusion"]
+    assert "sex" not in [c.kind for c in exclusions]
