@@ -70,3 +70,29 @@ def test_an_exclusion_of_one_sex_under_an_age_is_not_a_sex_requirement():
     text = "Inclusion Criteria:\n- Type 2 diabetes\nExclusion Criteria:\n- Women under 18 years\n"
     exclusions = [c for c in parse_eligibility_text(text, ()) if c.type == "exclusion"]
     assert "sex" not in [c.kind for c in exclusions]
+
+
+# ------------------------------------------------ "equal or above", "at least ... or older"
+
+# "Equal or above 18", "equal to or older than 18": "equal" and the comparative joined by
+# "or" are one operator, ≥ (as "greater than or equal to" is); "at least 18 years or older"
+# says the same bound twice.
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("Age equal or above 18 years", 18, None),
+    ("Aged equal to or above 40 years", 40, None),
+    ("The participant is equal to or older than 18 years old", 18, None),
+    ("Age equal or over 12 years", 12, None),
+    ("Age equal or below 65 years", None, 65),
+    ("Equal to or younger than 17 years of age", None, 17),
+    ("At least 18 years or older", 18, None),
+    ("At least 50 years of age or older", 50, None),
+    ("Minimum 16 years old or above", 16, None),
+])
+def test_an_operator_said_with_equal_or_twice_is_one_age_bound(text, low, high):
+    assert _readings(_inclusions(text)) == [("age", {"min_years": low, "max_years": high})]
+
+
+def test_a_bound_said_twice_in_opposite_directions_is_not_read():
+    # "at least 18 years or younger" contradicts itself: a person reads it
+    (criterion,) = _inclusions("At least 18 years or younger")
+    assert criterion.kind == "manual"

@@ -90,6 +90,11 @@ _OP_PHRASES: dict[str, str] = {
     "greater or equal to": ">=", "greater or equal": ">=", "more or equal to": ">=",
     "higher or equal to": ">=", "superior or equal to": ">=", "> or = to": ">=",
     "more or equal": ">=", "higher or equal": ">=", "superior or equal": ">=",
+    # "equal" first and a comparative of place or age: "equal or above 18", "equal to or
+    # older than 18 years"
+    "equal or above": ">=", "equal to or above": ">=", "equal or over": ">=",
+    "equal to or over": ">=", "equal or older than": ">=", "equal to or older than": ">=",
+    "equal or more than": ">=",
     # ≤
     "≤": "<=", "<=": "<=", "=<": "<=", "< or =": "<=", "</=": "<=", "no more than": "<=",
     "not more than": "<=", "no greater than": "<=", "not greater than": "<=",
@@ -102,6 +107,9 @@ _OP_PHRASES: dict[str, str] = {
     "less or equal to": "<=", "less or equal": "<=", "lower or equal to": "<=",
     "inferior or equal to": "<=", "< or = to": "<=", "lower or equal": "<=",
     "inferior or equal": "<=",
+    "equal or below": "<=", "equal to or below": "<=", "equal or under": "<=",
+    "equal to or under": "<=", "equal or younger than": "<=", "equal to or younger than": "<=",
+    "equal or lower than": "<=",
     # >
     ">": ">", "greater than": ">", "more than": ">", "higher than": ">", "above": ">",
     "over": ">", "exceeding": ">", "exceeds": ">", "in excess of": ">",
