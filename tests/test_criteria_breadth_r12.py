@@ -96,3 +96,38 @@ def test_a_bound_said_twice_in_opposite_directions_is_not_read():
     # "at least 18 years or younger" contradicts itself: a person reads it
     (criterion,) = _inclusions("At least 18 years or younger")
     assert criterion.kind == "manual"
+
+
+# ------------------------------------------------ "including" is no inclusion heading
+
+# A bullet that lists conditions "including" something is an item, not a sentence that
+# opens the inclusion criteria: read as one, the item vanished and every exclusion after
+# it became an inclusion ("Use of NSAIDs within 30 days" required NSAIDs).
+@pytest.mark.parametrize("item", [
+    "No history of any of the following conditions: Crohn disease, kidney disease, including"
+    "\n     kidney stones, or bleeding disorders",
+    "Any of the following, including but not limited to: cirrhosis, hepatitis",
+    "Known history of the following diseases including tuberculosis:",
+])
+def test_an_item_saying_including_does_not_open_the_inclusion_criteria(item):
+    text = ("Inclusion Criteria:\n\n* Ulcerative colitis\n\nExclusion Criteria:\n\n"
+            f"* {item}\n* Use of NSAIDs within 30 days\n")
+    criteria = parse_eligibility_text(text, ())
+    nsaids = [c for c in criteria if "NSAIDs" in c.text]
+    assert [c.type for c in nsaids] == ["exclusion"]
+    assert [c.type for c in criteria].count("inclusion") == 1
+
+
+# A sentence that opens a section and goes on after its colon: the words after the colon
+# are the section's first item, never dropped. A note before the sentence is no item.
+@pytest.mark.parametrize(("sentence", "first"), [
+    ("Patients with any of the following will be excluded: pregnancy", ["pregnancy"]),
+    ("Note: patients with any of the following will be excluded", []),
+])
+def test_a_sentence_heading_keeps_the_item_after_its_colon(sentence, first):
+    text = ("Inclusion Criteria:\n\n* Age 18 years or older\n\n"
+            f"{sentence}\n* Use of NSAIDs within 30 days\n")
+    criteria = parse_eligibility_text(text, ())
+    assert [c.text for c in criteria if c.type == "exclusion"] == [
+        *first, "Use of NSAIDs within 30 days",
+    ]
