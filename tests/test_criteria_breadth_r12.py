@@ -131,3 +131,42 @@ def test_a_sentence_heading_keeps_the_item_after_its_colon(sentence, first):
     assert [c.text for c in criteria if c.type == "exclusion"] == [
         *first, "Use of NSAIDs within 30 days",
     ]
+
+
+# ------------------------------------------------ procedures "performed" / "use of"; mAbs
+
+# A procedure named with the verb of its doing: "Thymectomy performed < 12 months before
+# screening", "Use of plasma exchange within 4 weeks" are the procedure within the window.
+@pytest.mark.parametrize(("text", "concept", "window"), [
+    ("Thymectomy performed within 12 months prior to screening", "proc.thymectomy", 365),
+    ("Plasmapheresis performed in the last 3 months", "proc.plasma_exchange", 91),
+    ("Use of plasma exchange within 4 weeks of randomization", "proc.plasma_exchange", 28),
+    ("Use of dialysis within the past 6 months", "proc.dialysis", 183),
+])
+def test_a_procedure_performed_or_used_is_the_procedure(text, concept, window):
+    criterion = _exclusion(text)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
+    assert criterion.params["window_days"] == window
+
+
+# "Any monoclonal antibody for immunomodulation" is a biologic: the purpose restates the
+# class. The first dosing is the first dose (the window's anchor).
+@pytest.mark.parametrize(("text", "window"), [
+    ("Use of any monoclonal antibody for immunomodulation within 6 months", 183),
+    ("Immunomodulatory monoclonal antibodies within 9 months prior to baseline", 274),
+    ("Treatment with an immunomodulating monoclonal antibody within 3 months before the "
+     "first dosing", 91),
+])
+def test_an_immunomodulatory_monoclonal_antibody_is_a_biologic(text, window):
+    criterion = _exclusion(text)
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert {"drug.rituximab", "drug.tocilizumab", "drug.belimumab"} <= set(
+        criterion.params["drugs"])
+    assert criterion.params["window_days"] == window
+
+
+def _exclusion(text: str) -> Criterion:
+    trial = "Inclusion Criteria:\n- Myasthenia gravis\nExclusion Criteria:\n"
+    criteria = parse_eligibility_text(f"{trial}- {text}\n", ())
+    return [c for c in criteria if c.type == "exclusion"][-1]
