@@ -170,3 +170,21 @@ def _exclusion(text: str) -> Criterion:
     trial = "Inclusion Criteria:\n- Myasthenia gravis\nExclusion Criteria:\n"
     criteria = parse_eligibility_text(f"{trial}- {text}\n", ())
     return [c for c in criteria if c.type == "exclusion"][-1]
+
+
+# ------------------------------------------------ "the normal upper limit"
+
+# "Normal upper limit" is the upper limit of normal in the other word order (common in
+# texts translated from Chinese, Korean and Japanese).
+@pytest.mark.parametrize(("text", "analytes", "op", "multiple"), [
+    ("ALT > 2 times the normal upper limit", ["lab.alt"], ">", 2.0),
+    ("AST or ALT more than 3 x normal upper limit", ["lab.ast", "lab.alt"], ">", 3.0),
+    ("Total bilirubin > 1.5 times the normal upper limits", ["lab.bilirubin_total"], ">", 1.5),
+    ("ALT above the normal upper limit", ["lab.alt"], ">", 1.0),
+    ("Serum creatinine more than twice the normal upper limit", ["lab.creatinine"], ">", 2.0),
+])
+def test_the_normal_upper_limit_is_the_upper_limit_of_normal(text, analytes, op, multiple):
+    criterion = _exclusion(text)
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert (criterion.params["analytes"], criterion.params["op"]) == (analytes, op)
+    assert criterion.params["uln_multiple"] == multiple

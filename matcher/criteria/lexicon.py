@@ -145,7 +145,10 @@ _PREFIX_CMP = re.compile(
 )
 _ULN_WORDS = (
     r"(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal"
-    r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b)"
+    r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b"
+    # "the normal upper limit": the other word order (texts translated from Chinese,
+    # Korean, Japanese)
+    r"|normal\s+upper\s+(?:limits?|levels?|values?))"
 )
 # "3 × ULN", "2 times the ULN", "2 fold of upper normal level"; after a multiplier, "the
 # normal value" is the upper limit too ("ALT higher than 3 times the normal value", "2 X
