@@ -272,7 +272,9 @@ _FIELD_LABEL = (
     r"(?:accepts\s+)?healthy\s+volunteers|sampling\s+method)\s*:"
 )
 _FIELD_LINE = re.compile(rf"^\s*{_FIELD_LABEL}", re.I)
-_NEXT_FIELD = re.compile(rf"\s+(?={_FIELD_LABEL})", re.I)
+# Only from the start of a run of blanks: from inside one, each start would rescan the run
+# ("Sex:" and 50,000 spaces is quadratic).
+_NEXT_FIELD = re.compile(rf"(?<!\s)\s+(?={_FIELD_LABEL})", re.I)
 
 
 def _field_segments(line: str) -> list[str]:
