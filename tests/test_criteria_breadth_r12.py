@@ -188,3 +188,32 @@ def test_the_normal_upper_limit_is_the_upper_limit_of_normal(text, analytes, op,
     assert criterion.kind == "lab", criterion.manual_reason
     assert (criterion.params["analytes"], criterion.params["op"]) == (analytes, op)
     assert criterion.params["uln_multiple"] == multiple
+
+
+# ------------------------------------------------ "other" before a drug class
+
+# "Other immunosuppressants": other than the study drug, or than a background drug the
+# trial requires; read as the whole class it would refuse a patient on the required one.
+# It stays manual, and the reason says why rather than only that "other" was not read.
+@pytest.mark.parametrize("text", [
+    "Other immunosuppressants within 3 months",
+    "Treatment with other immunosuppressive agents within 3 months",
+    "Use of any other biologic agent in the past 6 months",
+    "Receiving another monoclonal antibody",
+])
+def test_other_before_a_drug_class_is_manual_with_its_reason(text):
+    criterion = _exclusion(text)
+    assert criterion.kind == "manual"
+    assert criterion.manual_reason.startswith('not understood: ')
+    assert '; "other" drugs: other than which is not stated' in criterion.manual_reason
+
+
+def test_other_before_a_condition_treated_by_a_drug_is_no_other_drug():
+    criterion = _exclusion("Acute illness or other infection requiring antibiotics in the "
+                           "past 4 weeks")
+    assert '"other" drugs' not in (criterion.manual_reason or "")
+
+
+def test_a_drug_and_other_drugs_of_its_class_stay_read():
+    criterion = _exclusion("Corticosteroids or other immunosuppressive drugs within 4 weeks")
+    assert criterion.kind == "drug_exposure"

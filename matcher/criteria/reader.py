@@ -578,6 +578,15 @@ def _checked(
         # "Newly diagnosed", "persistent": a time word with no computable meaning says so.
         why = temporal_manual_reason(ctx.text, words)
         reason = f"{why}; {reason}" if why else reason
+        if parsed.kind in ("drug_exposure", "dose_exposure"):
+            # after the words: a reason that opens "not understood" is one of unread words
+            # (_unread), which "A or other B" relies on
+            drugs = {"drug", "drug_class"}
+            drug_starts = [t.start for t in ctx.terms if ctx.vocab[t.concept_id].category in drugs]
+            others = [(t.start, t.end) for t in ctx.terms
+                      if ctx.vocab[t.concept_id].category not in drugs]
+            other = criteria_other.unstated_other_drugs(ctx.text, drug_starts, words, others)
+            reason = f"{reason}; {other}" if other else reason
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:manual"))
     current = [c for c in parsed.params.get("concepts", []) if c in load_grammar().manual_concepts]
     if parsed.kind == "diagnosis" and current:
