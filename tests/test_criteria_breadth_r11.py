@@ -172,8 +172,10 @@ VOCABULARY_ITEMS = [
     ("Prior gastric bypass or sleeve gastrectomy", ["proc.bariatric_surgery"], None),
     ("Diabetic ketoacidosis within the past 6 months", ["dx.dka"], 183),
     ("History of DKA", ["dx.dka"], None),
-    ("Claustrophobia", ["dx.claustrophobia"], None),
-    ("Known claustrophobia", ["dx.claustrophobia"], None),
+    # a phobia is a state the patient is in: named bare, it is the state now (the reader's
+    # 90-day lookback); "history of claustrophobia" would be ever
+    ("Claustrophobia", ["dx.claustrophobia"], 90),
+    ("Known claustrophobia", ["dx.claustrophobia"], 90),
 ]
 
 

@@ -136,7 +136,8 @@ def test_a_past_rapidly_progressive_glomerulonephritis_stays_ever():
          {"temporality": "within", "window_days": 91}),
         ("Documented or suspected liver disease", ["dx.liver_disease"], EVER),
         ("Suspected or confirmed tuberculosis", ["dx.tuberculosis"], EVER),
-        ("Known or suspected drug or alcohol abuse", ["dx.substance_abuse"], EVER),
+        # a dependence is a state: named bare, known or suspected, it is the state now
+        ("Known or suspected drug or alcohol abuse", ["dx.substance_abuse"], CURRENT),
         ("Clinical suspicion of an active infection", ["dx.active_infection"], CURRENT),
     ],
 )

@@ -450,6 +450,17 @@ def test_bad_temporality_data_is_refused_naming_the_key(change, field):
     # "unstable" is part of the state's own name, not a degree a person judges
     ("Hemodynamically unstable patients", "current"),
     ("History of dialysis", "ever"),
+    # a phobia, a dependence, a sleep disorder: conditions a patient is in, named bare in an
+    # exclusion, are the state now; "history of" asks for the past
+    ("Claustrophobia", "current"),
+    ("Patients who are claustrophobic", "current"),
+    ("History of claustrophobia", "ever"),
+    ("Substance abuse or dependence", "current"),
+    ("Alcohol or drug abuse", "current"),
+    ("Patients with drug or alcohol abuse", "current"),
+    ("History of drug or alcohol abuse", "ever"),
+    ("Insomnia", "current"),
+    ("History of insomnia", "ever"),
 ])
 def test_a_state_named_without_a_history_word_is_the_state_now(text: str, temporality: str
                                                                ) -> None:  # fmt: skip

@@ -254,6 +254,13 @@ def _age_unit_after(text: str, end: int) -> str | None:
     return m[1] if m else None
 
 
+# A lower bound said again after its number: "at least 18 years (of age) or older",
+# "minimum 16 years old or above". Only with a lower bound: "at least 18 or younger"
+# contradicts itself and stays unread.
+_SAID_AGAIN_GE = re.compile(
+    rf"\s*(?:{_AGE_UNIT})?\s*(?:of\s+age|old)?\s*(?:or|and)\s+(?:older|above|over|more)\b", _I)
+
+
 def _age_bounds(
     text: str, spans: list[tuple[int, int]] | None = None
 ) -> tuple[int | None, int | None]:
@@ -287,7 +294,11 @@ def _age_bounds(
         if years > 120:
             continue
         # "≥21years": the unit glued to the number is part of the comparison's word.
-        read.append((cmp.start, max(cmp.stop, cmp.num_end + unit.end()) if unit else cmp.stop))
+        stop = max(cmp.stop, cmp.num_end + unit.end()) if unit else cmp.stop
+        again = _SAID_AGAIN_GE.match(rest, cmp.num_end) if cmp.op == ">=" else None
+        if again is not None:
+            stop = max(stop, again.end())  # "at least 18 years or older": one bound
+        read.append((cmp.start, stop))
         if cmp.op == ">=":
             low = math.ceil(years - 1e-9)
         elif cmp.op == ">":

@@ -90,6 +90,11 @@ _OP_PHRASES: dict[str, str] = {
     "greater or equal to": ">=", "greater or equal": ">=", "more or equal to": ">=",
     "higher or equal to": ">=", "superior or equal to": ">=", "> or = to": ">=",
     "more or equal": ">=", "higher or equal": ">=", "superior or equal": ">=",
+    # "equal" first and a comparative of place or age: "equal or above 18", "equal to or
+    # older than 18 years"
+    "equal or above": ">=", "equal to or above": ">=", "equal or over": ">=",
+    "equal to or over": ">=", "equal or older than": ">=", "equal to or older than": ">=",
+    "equal or more than": ">=",
     # ≤
     "≤": "<=", "<=": "<=", "=<": "<=", "< or =": "<=", "</=": "<=", "no more than": "<=",
     "not more than": "<=", "no greater than": "<=", "not greater than": "<=",
@@ -102,6 +107,9 @@ _OP_PHRASES: dict[str, str] = {
     "less or equal to": "<=", "less or equal": "<=", "lower or equal to": "<=",
     "inferior or equal to": "<=", "< or = to": "<=", "lower or equal": "<=",
     "inferior or equal": "<=",
+    "equal or below": "<=", "equal to or below": "<=", "equal or under": "<=",
+    "equal to or under": "<=", "equal or younger than": "<=", "equal to or younger than": "<=",
+    "equal or lower than": "<=",
     # >
     ">": ">", "greater than": ">", "more than": ">", "higher than": ">", "above": ">",
     "over": ">", "exceeding": ">", "exceeds": ">", "in excess of": ">",
@@ -137,7 +145,10 @@ _PREFIX_CMP = re.compile(
 )
 _ULN_WORDS = (
     r"(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal"
-    r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b)"
+    r"(?:\s+range)?|upper\s+normal\s+(?:limits?|levels?|values?|range)|\(?ULN\)?|\bUNL\b"
+    # "the normal upper limit": the other word order (texts translated from Chinese,
+    # Korean, Japanese)
+    r"|normal\s+upper\s+(?:limits?|levels?|values?))"
 )
 # "3 × ULN", "2 times the ULN", "2 fold of upper normal level"; after a multiplier, "the
 # normal value" is the upper limit too ("ALT higher than 3 times the normal value", "2 X

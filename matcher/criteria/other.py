@@ -37,6 +37,29 @@ def other_spans(text: str, term_starts: Iterable[int]) -> list[tuple[int, int]]:
     return spans
 
 
+# Why an item with "other" before a drug or drug class stays manual ("Other
+# immunosuppressants within 3 months"): other than the study drug, or than a background
+# drug the trial requires (read as the whole class, a patient on the required one would
+# be refused). The reader cannot tell which, so a person checks it.
+UNSTATED_OTHER_DRUGS = ('"other" drugs: other than which is not stated (the study drug, a '
+                        "background drug the trial requires?), so a person checks it")
+
+
+def unstated_other_drugs(text: str, drug_starts: Iterable[int], words: Sequence[str],
+                         other_terms: Sequence[tuple[int, int]] = ()) -> str | None:
+    """The reason an item stays manual when "other" before a drug term is among its
+    words not understood (`words`), else None. `other_terms`: where the item names
+    something else (a condition): "other infection requiring antibiotics" is no "other"
+    drug."""
+    if not any(w.lower() in ("other", "another") for w in words):
+        return None
+    for start in drug_starts:
+        for _, other_end in other_spans(text, [start]):
+            if not any(other_end <= s < start for s, _ in other_terms):
+                return UNSTATED_OTHER_DRUGS
+    return None
+
+
 # The trial's own diseases an "other" exclusion may leave out, with what implies them: a
 # few ("systemic sclerosis"; "lupus nephritis" with SLE). More means the trial is about a
 # group ("connective tissue diseases"), which "other" cannot subtract safely.

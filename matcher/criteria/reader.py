@@ -578,6 +578,15 @@ def _checked(
         # "Newly diagnosed", "persistent": a time word with no computable meaning says so.
         why = temporal_manual_reason(ctx.text, words)
         reason = f"{why}; {reason}" if why else reason
+        if parsed.kind in ("drug_exposure", "dose_exposure"):
+            # after the words: a reason that opens "not understood" is one of unread words
+            # (_unread), which "A or other B" relies on
+            drugs = {"drug", "drug_class"}
+            drug_starts = [t.start for t in ctx.terms if ctx.vocab[t.concept_id].category in drugs]
+            others = [(t.start, t.end) for t in ctx.terms
+                      if ctx.vocab[t.concept_id].category not in drugs]
+            other = criteria_other.unstated_other_drugs(ctx.text, drug_starts, words, others)
+            reason = f"{reason}; {other}" if other else reason
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:manual"))
     current = [c for c in parsed.params.get("concepts", []) if c in load_grammar().manual_concepts]
     if parsed.kind == "diagnosis" and current:
@@ -1453,6 +1462,9 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary
     names no age and no sex (a plain "Patients with"), or the rest is not understood."""
     if draft.section != INCLUSION:
         return None
+    sexed = _sex_age_parts(draft, clean, lupus_trial, vocabulary)
+    if sexed is not None:
+        return sexed
     aged = _AGED_SUBJECT_LEAD.match(clean)
     if aged is not None:
         # "Patients older than 18 years (of both sexes) diagnosed with RA per ...": the
@@ -1478,6 +1490,40 @@ def _subject_lead_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary
             return None
         parts += read
     return parts or None
+
+
+# One sex named as the subject of an age, before it or after it: "Women aged 40 to 75
+# years", "Male participants 18-55 years", "18-50-year-old women", "Age 45-80, female".
+# Only the sex word and a subject noun: "Pregnant women aged 18-40" or "Healthy women ..."
+# open with another word and are not cut (the state or the population must be read).
+_ONE_SEX_SUBJECT = (r"(?:only\s+)?(?:females?|women|woman|girls?|males?|men|man|boys?)"
+                    r"(?:\s+(?:patients?|subjects?|participants?|individuals?|persons?|"
+                    r"people|volunteers?))?(?:\s+only)?")
+# The age opens with an age word or a number: "Women whose child is aged 2-5" is not one.
+_AGE_OPENING = (r"(?:aged?\b|ages\b|between\b|over\b|above\b|under\b|below\b|"
+                r"at\s+least\b|older\b|younger\b|from\b|up\s+to\b|[\d\u2265\u2264<>=])")
+_SEX_BEFORE_AGE = re.compile(
+    rf"^\W*(?P<sex>{_ONE_SEX_SUBJECT})\s*[,:;]?\s+(?P<age>{_AGE_OPENING}.*?)[\s.;]*$", _I)
+_SEX_AFTER_AGE = re.compile(
+    rf"^\W*(?P<age>{_AGE_OPENING}.*?)\s*[,;]?\s+(?P<sex>{_ONE_SEX_SUBJECT})[\s.;]*$", _I)
+
+
+def _sex_age_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Vocabulary
+                   ) -> list[_Part] | None:  # fmt: skip
+    """ "Women aged 40 to 75 years" is two requirements of an inclusion, the sex and the
+    age, when the sex words read as a sex and the rest, read alone, as an age (every word
+    of it accounted for by the age reader); else None."""
+    for pattern in (_SEX_BEFORE_AGE, _SEX_AFTER_AGE):
+        m = pattern.match(clean)
+        if m is not None:
+            # in the item's own order, as every item's criteria are listed
+            first, second = sorted(("sex", "age"), key=m.start)
+            read = _read_all(draft, [m[first], m[second]], lupus_trial, vocabulary,
+                             (first, second))
+            if read is not None:
+                return [(t, p, replace(r, trace=(*r.trace, "rule:sex-and-age")))
+                        for t, p, r in read]
+    return None
 
 
 # "Adult kidney transplant recipients", "Adult type 2 diabetes patients": "adult" before the

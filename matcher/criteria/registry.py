@@ -263,16 +263,48 @@ _FURNITURE = re.compile(
 )
 
 
+# The labels of the structured limits. The classic registry page, copied as flat text,
+# puts them on one line: "Minimum Age: 18 Years Maximum Age: 99 Years Sex: All Gender
+# Based: No"; read as one field, the maximum age and the sex were lost.
+_FIELD_LABEL = (
+    r"(?:minimum\s+age|maximum\s+age|sex|gender(?:\s+based)?|sexes\s+eligible(?:\s+for\s+study)?|"
+    r"genders?\s+eligible(?:\s+for\s+study)?|ages?\s+eligible(?:\s+for\s+study)?|"
+    r"(?:accepts\s+)?healthy\s+volunteers|sampling\s+method)\s*:"
+)
+_FIELD_LINE = re.compile(rf"^\s*{_FIELD_LABEL}", re.I)
+# Only from the start of a run of blanks: from inside one, each start would rescan the run
+# ("Sex:" and 50,000 spaces is quadratic).
+_NEXT_FIELD = re.compile(rf"(?<!\s)\s+(?={_FIELD_LABEL})", re.I)
+
+
+def _field_segments(line: str) -> list[str]:
+    """A line of structured fields cut before each label; any other line whole."""
+    return _NEXT_FIELD.split(line) if _FIELD_LINE.match(line) else [line]
+
+
 def _fields(lines: list[str], patterns: dict[str, re.Pattern[str]] | None = None
             ) -> dict[str, str]:
     """The first value of each field (`patterns`, default the structured limits) in `lines`."""
     found: dict[str, str] = {}
     for line in lines:
-        for name, pattern in (patterns or _FIELD).items():
-            m = pattern.match(line)
-            if m and name not in found:
-                found[name] = m["v"]
+        for segment in _field_segments(line) if patterns is None else [line]:
+            for name, pattern in (patterns or _FIELD).items():
+                m = pattern.match(segment)
+                if m and name not in found:
+                    found[name] = m["v"]
     return found
+
+
+# "Criteria: Inclusion Criteria:": the page's label of the eligibility field before the
+# section's heading, on one line. Unlabelled, the heading is the line's start again.
+_CRITERIA_LABEL = re.compile(r"^\s*(?:eligibility\s+)?criteria\s*:\s*(?=\S)", re.I)
+
+
+def _without_criteria_label(line: str) -> str:
+    m = _CRITERIA_LABEL.match(line)
+    if m is not None and _CRITERIA_HEADING.match(line[m.end():].strip()):
+        return line[m.end():]
+    return line
 
 
 def _age_limits(fields: dict[str, str]) -> tuple[float | None, float | None]:
@@ -343,7 +375,7 @@ def _trial_id(text: str, source: str) -> str:
 
 
 def _read_plain(text: str, source: str) -> RegistryRecord:
-    lines = text.lstrip("\ufeff").splitlines()
+    lines = [_without_criteria_label(line) for line in text.lstrip("\ufeff").splitlines()]
     title = next((line.strip() for line in lines if line.strip()), "")
     block = _eligibility_lines(lines)
     if block is None or not "\n".join(block).strip():

@@ -136,8 +136,9 @@ _NONE_OF_CUE = re.compile(
     r"\s+any\b|\b(?:must|may|should)\s+(?:have|meet|present)\s+none\s+of\b",
     _I,
 )
+# "Including" lists examples ("kidney disease, including stones"): it opens no section.
 _INCLUSION_CUE = re.compile(
-    r"\binclu|\beligible\b|\bmust\s+(?:meet|fulfil|fulfill|satisfy|have)\s+all\b|"
+    r"\binclu(?!ding\b)|\beligible\b|\bmust\s+(?:meet|fulfil|fulfill|satisfy|have)\s+all\b|"
     r"\bqualify\b|\bto\s+be\s+enrolled\b",
     _I,
 )
@@ -158,10 +159,15 @@ def _section_heading(text: str, bulleted: bool = False) -> tuple[str, str] | Non
     # Sentence form: "Subjects meeting any of the following will be excluded".
     if len(clean) > 200 or not ("following" in clean.lower() or clean.endswith(":")):
         return None
+    # "... will be excluded: pregnancy": the words after the colon are the first item
+    # (when the cue is before it; "Note: ... will be excluded" keeps the old reading).
+    head, colon, after = clean.partition(":")
     if _EXCLUSION_CUE.search(clean) or (not bulleted and _NONE_OF_CUE.search(clean)):
-        return EXCLUSION, ""
+        cued = _EXCLUSION_CUE.search(head) or (not bulleted and _NONE_OF_CUE.search(head))
+        return EXCLUSION, after.strip() if colon and cued else ""
     if _INCLUSION_CUE.search(clean) and "following" in clean.lower():
-        return INCLUSION, ""
+        cued = _INCLUSION_CUE.search(head) and "following" in head.lower()
+        return INCLUSION, after.strip() if colon and cued else ""
     return None
 
 
