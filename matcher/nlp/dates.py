@@ -673,7 +673,48 @@ _DAY_DAY_MON_YEAR = re.compile(
 )
 
 
+# A calendar week, as German and Nordic services date things: "KW 10/2026"
+# (Kalenderwoche), "Kalenderwoche 44", "v. 44/2026" (vecka), "uge 36 2026", "week 44/2026".
+# It is the ISO week, Monday to Sunday: read as that run of days. "10/2026" alone would
+# be October. A week number with no year is read as a calendar week only after a word that
+# means nothing else ("KW", "Kalenderwoche", "calendar week"): "graviditet v. 9", "uge 36"
+# and "week 12" alone are as often a week of pregnancy or of treatment.
+_CALENDAR_WEEK = re.compile(
+    r"\b(?:(?P<only>KW|Kalenderwoche|calendar\s+week|CW)|"
+    r"(?:week|wk|Woche|vecka|v\.|uge|uke))\s{0,2}(?P<week>[0-9]{1,2})(?![0-9]|[.,][0-9])"
+    r"(?:\s{0,2}(?:/|,|\s)\s{0,2}(?P<year>(?:19|20)[0-9]{2})(?![0-9]))?",
+    _I,
+)
+
+
+def _calendar_weeks(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    for m in _CALENDAR_WEEK.finditer(text):
+        week = int(m["week"])
+        if m["year"] is not None:
+            year = int(m["year"])
+        elif m["only"] is not None and ref is not None:
+            # "KW 44" in a note of 3 November: this year's week 44, or last year's when
+            # this year's has not begun by the note's date.
+            year = ref.year
+            if _week_monday(year, week) is not None and _week_monday(year, week) > ref:
+                year -= 1
+        else:
+            continue
+        monday = _week_monday(year, week)
+        if monday is not None and _plausible_bare_year(year, ref):
+            yield _Candidate(m.start(), m.end(), monday, "day",
+                             monday + dt.timedelta(days=6), "range")  # fmt: skip
+
+
+def _week_monday(year: int, week: int) -> dt.date | None:
+    try:
+        return dt.date.fromisocalendar(year, week, 1)
+    except ValueError:  # week 0, week 54, week 53 of a 52-week year
+        return None
+
+
 def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    yield from _calendar_weeks(text, ref)
     for m in _YEAR_DOT_MONTH.finditer(text):
         year = int(m[1])
         if _plausible_bare_year(year, ref):
