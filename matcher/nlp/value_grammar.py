@@ -78,7 +78,9 @@ _COMPARED = re.compile(
     re.I,
 )
 _CD19_COUNT = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b", re.I
+    # "cells/µL"; "celler/µL", "cellen/µl", "Zellen/µl" in Nordic, Dutch, German reports
+    r"(\d+(?:\.\d+)?)\s*(?:(?:cells|celler|cellen|zellen)\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b",
+    re.I,
 )
 _CD19_GIGA_COUNT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:[x×*]\s*10\s*(?:\^|\*)?\s*9|G)\s*/\s*L\b", re.I
