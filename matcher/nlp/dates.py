@@ -143,6 +143,16 @@ _LOCAL_MONTHS = {
     "octubre": 10, "outubro": 10, "ottobre": 10,
     "noviembre": 11, "novembro": 11, "novembre": 11,
     "diciembre": 12, "dezembro": 12, "dicembre": 12,
+    # German, Dutch and Nordic letters ("februar–juli 2025", "maart 2024", "20. Okt. 2026");
+    # their short forms here are no English words
+    "januar": 1, "januari": 1, "jänner": 1,
+    "februar": 2, "februari": 2,
+    "märz": 3, "maart": 3, "mars": 3, "marts": 3,
+    "mai": 5, "mei": 5, "maj": 5,
+    "juni": 6, "juli": 7,
+    "augustus": 8, "augusti": 8,
+    "oktober": 10, "okt": 10,
+    "dezember": 12, "dez": 12, "desember": 12,
 }  # fmt: skip
 # "Sept." and "September" both; \b stops "Mar" inside "Marked" and "dec" inside "decreased".
 _MON = (
@@ -192,8 +202,9 @@ _MY = re.compile(
 # 2026-03, 2026/03 (never followed by a day: "2026-03-14" is the ISO pattern's)
 _YM = re.compile(rf"{_NOT_AFTER_NUMBER}([0-9]{{4}})[-/]([0-9]{{2}})(?![0-9]|[-/.][0-9])")
 # 14 Mar 2026, 14 March 2026, 14th March 2026, 14th of March, 2026, 15-Nov-2026, 15-Nov-26
+# "20. Okt. 2026", "3. Nov. 2026": the German ordinal's dot after the day.
 _DAY_MON_YEAR = re.compile(
-    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}(?:\s{{1,2}}(?:of|de))?(?:\s{{1,2}}|[-./])({_MON})"
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}(?:\.(?=\s))?(?:\s{{1,2}}(?:of|de))?(?:\s{{1,2}}|[-./])({_MON})"
     rf"(?:,?\s{{1,2}}(?:de\s{{1,2}})?([0-9]{{4}})|[-./]([0-9]{{4}}|[0-9]{{2}})|\s{{0,2}}'([0-9]{{2}}))"
     rf"{_NOT_BEFORE_NUMBER}",
     _I,
