@@ -6,8 +6,10 @@
   else ("KW"): "graviditet v. 9" is the ninth week of a pregnancy.
 - "kein", "keine", "geen", "ingen" negate what follows as "no" does ("keine Remission",
   "ingen remission", "kein Anhalt für eine Lupusnephritis"); "nicht bestätigt",
-  "niet bevestigd" after a diagnosis deny it; "V.a." (Verdacht auf) makes it uncertain;
-  "Mutter", "moeder", "søster" make it a relative's.
+  "niet bevestigd" after a diagnosis deny it; "ej", "ikke", "nicht" deny the one word
+  after them ("(ej Gilbert)"); "V.a." (Verdacht auf) makes it uncertain; "Mutter",
+  "moeder", "søster" make it a relative's.
+- "septischer Schock", "Noradrenalin ... laufend" are haemodynamic instability.
 
 Sentences written here, in several services' styles; none is copied from a note.
 """
@@ -64,7 +66,8 @@ def test_a_week_of_pregnancy_or_treatment_is_no_date(text: str) -> None:
 
 # (sentence, concept, assertion)
 ASSERTIONS = [
-    ("Keine Remission unter Prednisolon.", "status.complete_remission", "negated"),
+    ("Keine Remission unter Prednisolon.", "status.nonresponse", "affirmed"),
+    ("Keine komplette Remission erreicht.", "status.complete_remission", "negated"),
     ("Kein Anhalt für eine Lupusnephritis.", "dx.lupus_nephritis", "negated"),
     ("Geen aanwijzingen voor lupus nefritis.", "dx.lupus_nephritis", "negated"),
     ("Ingen tegn på lupusnefritt.", "dx.lupus_nephritis", "negated"),
@@ -75,6 +78,16 @@ ASSERTIONS = [
     ("Mutter mit SLE seit 2010.", "dx.sle", "family"),
     ("Familieanamnese: moeder heeft SLE.", "dx.sle", "family"),
     ("Søster har SLE.", "dx.sle", "family"),
+    # "not" right before the noun: "ej", "ikke", "nicht", "niet", "inte"
+    ("Förhöjt bilirubin, UGT1A1 normal (ej Gilbert).", "dx.gilbert", "negated"),
+    ("Pasienten har ikke SLE.", "dx.sle", "negated"),
+    # ... and only that noun: the drug after a verb and a comma is given
+    ("Prednisolon nicht reduziert, CellCept 1 g täglich.", "drug.mycophenolate", "affirmed"),
+    ("Prograf niet gestopt, MMF 600 mg.", "drug.mycophenolate", "affirmed"),
+    # shock and vasopressors in German and Nordic words
+    ("Aufnahme mit septischem Schock.", "status.hemodynamic_instability", "affirmed"),
+    ("Noradrenalin 0,1 µg/kg/min laufend.", "status.hemodynamic_instability", "affirmed"),
+    ("Inlagd med septisk chock.", "status.hemodynamic_instability", "affirmed"),
 ]
 
 
