@@ -78,6 +78,11 @@ ASSERTIONS = [
     ("Mutter mit SLE seit 2010.", "dx.sle", "family"),
     ("Familieanamnese: moeder heeft SLE.", "dx.sle", "family"),
     ("Søster har SLE.", "dx.sle", "family"),
+    ("Inga tecken på lupusnefrit.", "dx.lupus_nephritis", "negated"),
+    # an English word that is a Nordic relative's name is no family cue; a first name no
+    # negation
+    ("Proteinuria fell faster on MMF than on azathioprine.", "drug.mycophenolate", "affirmed"),
+    ("Nurse Inga gave the MMF dose today.", "drug.mycophenolate", "affirmed"),
     # "not" right before the noun: "ej", "ikke", "nicht", "niet", "inte"
     ("Förhöjt bilirubin, UGT1A1 normal (ej Gilbert).", "dx.gilbert", "negated"),
     ("Pasienten har ikke SLE.", "dx.sle", "negated"),
