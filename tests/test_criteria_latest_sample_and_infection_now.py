@@ -103,10 +103,12 @@ def test_an_infection_needing_iv_treatment_now_is_one_current_course_item(
 def _course(drug: str, start: dt.date, note: str, **attrs: Any) -> Finding:
     return Finding(concept=drug, category="drug", note_id=note, start=0, end=5, text=drug,
                    assertion=Assertion.AFFIRMED, date=start, date_source="text",
-                   attrs={"route": "intravenous", "start": start.isoformat(), **attrs})  # fmt: skip
+                   attrs={"route": "intravenous", "start_date": start.isoformat(),
+                          **attrs})  # fmt: skip
 
 
-NOTES = {"n1": dt.date(2026, 9, 20), "n2": dt.date(2026, 11, 12)}
+NOTES = {"n1": dt.date(2026, 9, 20), "n2": dt.date(2026, 11, 12),
+         "n3": dt.date(2026, 11, 3)}
 ITEM = INFECTION_NOW_ITEMS[0][0]
 
 
@@ -120,6 +122,9 @@ ITEM = INFECTION_NOW_ITEMS[0][0]
                   stop_date="2026-09-19")], Status.NOT_MET),
         # nothing of the kind, notes in the lookback
         ([], Status.NOT_MET),
+        # IV meropenem begun before the latest note, no end written, the latest note silent
+        # on it: it may still be running, a person checks
+        ([_course("drug.meropenem", dt.date(2026, 11, 2), "n3")], Status.MANUAL),
     ],
 )
 def test_an_infection_now_is_decided_by_a_course_running_at_the_latest_note(

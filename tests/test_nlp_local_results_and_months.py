@@ -11,7 +11,8 @@ letters.
   "U-hCG positiv", "graviditet" are one; "Beratung zur Schwangerschaft" is counselling.
 - Month names "februar–juli 2025", "maart 2024", "januari 2026", "Okt." and the German
   ordinal dot "20. Okt. 2026" date drug courses and biopsies (an Endoxan course
-  "februar–juli 2025" had no dates and counted as given at the note).
+  "februar–juli 2025" had no dates and counted as given at the note); so does a run of
+  days "26.-29.10.2026" (an IV course that ended read as begun on its last day, no end).
 
 Sentences written here; none is copied from a note.
 """
@@ -102,6 +103,10 @@ MONTHS = [
     ("Nierenbiopsie (20. Okt. 2026).", dt.date(2026, 10, 20), None),
     ("Aufnahme am 3. Nov. 2026.", dt.date(2026, 11, 3), None),
     ("Siden augusti 2026 takrolimus.", dt.date(2026, 8, 15), None),
+    # a run of days as German letters write a course
+    ("Ceftriaxon i.v. 26.-29.10.2026, dann oral.", dt.date(2026, 10, 26), dt.date(2026, 10, 29)),
+    ("MP-Stoß 14.–16.10.2026.", dt.date(2026, 10, 14), dt.date(2026, 10, 16)),
+    ("Methylprednisolon (3.-5.7.25).", dt.date(2025, 7, 3), dt.date(2025, 7, 5)),
 ]
 
 

@@ -151,8 +151,14 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # still be taken as given in it: none for a window; for "now", an anti-infective
     # course's usual length (4 weeks).
     open_slack = dt.timedelta(days=_CURRENT_COURSE_DAYS if current else 0)
-    courses = [f for f in timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
-               if _exposure_span(f, timeline)[1] >= first]  # fmt: skip
+    every = timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+    courses = [f for f in every if _exposure_span(f, timeline)[1] >= first]
+    # "Now": a course begun in the weeks before the latest note, no end written, that the
+    # latest note does not mention (a clinic letter after a ward stay) may still be running.
+    unmentioned = [f for f in every if current and f not in courses
+                   and f.attrs.get("route") not in _OTHER_ROUTES
+                   and not _exposure_span(f, timeline)[2]
+                   and _exposure_span(f, timeline)[0] >= first - open_slack]  # fmt: skip
     # "Pneumonia in 03/2024 treated with IV ceftriaxone", read in this month's note: a
     # course that began before the window with no end written may or may not have run
     # into it (an anti-infective course is short); a person checks, it proves nothing.
@@ -178,6 +184,8 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
         (undated, lambda f: f"course of {f.attrs.get('duration_days')} days documented on "
                             f"{_when(f, timeline)} with no date of its own"),
         (open_ended, lambda f: f"started {_exposure_span(f, timeline)[0]} with no end written"),
+        (unmentioned, lambda f: f"started {_exposure_span(f, timeline)[0]} with no end written "
+                                "and not mentioned in the latest note"),
     ):  # fmt: skip
         if group:
             latest = _latest(group, timeline)

@@ -724,8 +724,26 @@ def _week_monday(year: int, week: int) -> dt.date | None:
         return None
 
 
+# "26.-29.10.2026", "14.–16.10.2026": a run of days as German letters write a course
+# (the first day's month and year are the second's).
+_DOTTED_DAY_RANGE = re.compile(
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})\.\s?[-–]\s?([0-9]{{1,2}})\.([0-9]{{1,2}})\."
+    rf"((?:19|20)?[0-9]{{2}}){_NOT_BEFORE_NUMBER}"
+)
+
+
+def _dotted_day_ranges(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    for m in _DOTTED_DAY_RANGE.finditer(text) if "." in text else ():
+        year = _expand_year(m[4], ref)
+        first = _safe_date(year, int(m[3]), int(m[1]))
+        last = _safe_date(year, int(m[3]), int(m[2]))
+        if first is not None and last is not None and first < last:
+            yield _Candidate(m.start(), m.end(), first, "day", last, "range")
+
+
 def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
     yield from _calendar_weeks(text, ref)
+    yield from _dotted_day_ranges(text, ref)
     for m in _YEAR_DOT_MONTH.finditer(text):
         year = int(m[1])
         if _plausible_bare_year(year, ref):
