@@ -77,7 +77,10 @@ def _age(p: dict[str, Any], vocab: Vocabulary) -> str:
 
 def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
     system = f" ({p['system']})" if p.get("system") else ""
-    if p.get("temporality") == "current":
+    if p.get("temporality") == "current" and p.get("course_classes") and not p.get("window_days"):
+        # "Active infection requiring IV antibiotics at screening": a course running now.
+        when = "now (at the latest note before screening)"
+    elif p.get("temporality") == "current":
         # "Active tuberculosis": the lookback, and never a past history.
         when = (f"as current (in the {p.get('window_days')} days before screening; a past "
                 "history does not count)")  # fmt: skip

@@ -27,7 +27,7 @@ from matcher.errors import VocabularyError
 __all__ = ["read_treated_infection", "treated_infection_grammar"]
 
 _SOURCE = "matcher/criteria/data/treated_infection.json"
-_LISTS = ("qualifiers", "conditions", "requiring", "heads")
+_LISTS = ("qualifiers", "conditions", "requiring", "heads", "now", "current_qualifiers")
 _KEYS = frozenset({"version", "description", "concept", "routes", "agents", *_LISTS})
 RULE = "treated-infection"
 
@@ -38,6 +38,8 @@ class TreatedInfection:
     pattern: re.Pattern[str]
     route_of: dict[str, str]  # a route word (folded) → the route
     classes_of: dict[str, tuple[str, ...]]  # an agent word (folded) → its classes
+    now: re.Pattern[str]  # "at screening" right after the item
+    current: re.Pattern[str]  # "current", "currently", "ongoing" within the item
 
 
 def _fold(text: str) -> str:
@@ -93,7 +95,10 @@ def treated_infection_grammar() -> TreatedInfection:
         rf"(?:\s+(?:{phrase_alternation(lists['heads'])}))?",
         re.IGNORECASE,
     )
-    return TreatedInfection(data["concept"], pattern, route_of, classes_of)
+    now = re.compile(rf"\s*,?\s*(?:{phrase_alternation(lists['now'])})\b", re.IGNORECASE)
+    current = re.compile(rf"\b(?:{phrase_alternation(lists['current_qualifiers'])})\b",
+                         re.IGNORECASE)
+    return TreatedInfection(data["concept"], pattern, route_of, classes_of, now, current)
 
 
 def route_of_words(routes: dict[str, list[str]]) -> list[str]:
@@ -115,11 +120,19 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
         # item is left to the other readers (and, unread, to a person).
         return None
     window = ctx.window()
+    temporality = "within"
     if window is None:
-        ctx.taken.clear()
-        return None
+        # "Active infection requiring IV antibiotics at screening", "Current infection
+        # requiring IV antimicrobials": the infection needing that treatment now.
+        now = grammar.now.match(ctx.main, found.end())
+        if now is None and grammar.current.search(found[0]) is None:
+            ctx.taken.clear()
+            return None
+        if now is not None:
+            ctx.take(now.start(), now.end(), f"{RULE}:now")
+        temporality = "current"
     ctx.take(found.start(), found.end(), RULE)
     params = {"concepts": [grammar.concept], "system": None, "ruled_out_not_met": False,
-              "temporality": "within", "window_days": window, "course_classes": classes,
+              "temporality": temporality, "window_days": window, "course_classes": classes,
               "course_route": grammar.route_of[_fold(found["route"])]}
     return _Parsed("diagnosis", ctx.key("infection"), params)

@@ -113,6 +113,9 @@ def _course_drugs(criterion: Criterion, vocabulary: Vocabulary) -> tuple[str, ..
     return tuple(drugs)
 
 
+_CURRENT_COURSE_DAYS = 28
+
+
 def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
                     ) -> CriterionResult | None:  # fmt: skip
     """ "Active infection requiring intravenous anti-infective treatment within 4 weeks"
@@ -127,15 +130,40 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
         return None
     route = criterion.params.get("course_route") or "intravenous"
     as_of = timeline.as_of
+    recent = [d for d in timeline.note_dates.values()
+              if d <= as_of and (as_of - d).days <= LOOKBACK_DAYS]  # fmt: skip
+    # "Infection requiring IV antibiotics at screening": a course running at the latest
+    # note. A course begun weeks before it with no end written ("pneumonia 03/2024 treated
+    # with IV ceftriaxone", repeated in this month's letter) may be long over: a person
+    # checks it, as one of unknown time in a window.
+    current = criterion.params.get("temporality") == "current"
+    if current:
+        if not recent:
+            return _unknown(criterion, UnknownCause.ABSENT,
+                            f"no note in the {LOOKBACK_DAYS}-day lookback: whether an "
+                            f"infection needs {route} anti-infectives now is not known")
+        window = (as_of - max(recent)).days
     first = as_of - dt.timedelta(days=window) if window is not None else dt.date.min
     span = "ever" if window is None else f"in the {window} days before screening"
-    courses = [f for f in timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
-               if _exposure_span(f, timeline)[1] >= first]  # fmt: skip
+    if current:
+        span = f"at the latest note ({first})"
+    # How long before the window's first day a course may have begun, no end written, and
+    # still be taken as given in it: none for a window; for "now", an anti-infective
+    # course's usual length (4 weeks).
+    open_slack = dt.timedelta(days=_CURRENT_COURSE_DAYS if current else 0)
+    every = timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+    courses = [f for f in every if _exposure_span(f, timeline)[1] >= first]
+    # "Now": a course begun in the weeks before the latest note, no end written, that the
+    # latest note does not mention (a clinic letter after a ward stay) may still be running.
+    unmentioned = [f for f in every if current and f not in courses
+                   and f.attrs.get("route") not in _OTHER_ROUTES
+                   and not _exposure_span(f, timeline)[2]
+                   and _exposure_span(f, timeline)[0] >= first - open_slack]  # fmt: skip
     # "Pneumonia in 03/2024 treated with IV ceftriaxone", read in this month's note: a
     # course that began before the window with no end written may or may not have run
     # into it (an anti-infective course is short); a person checks, it proves nothing.
     open_ended = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES
-                  and _exposure_span(f, timeline)[0] < first
+                  and _exposure_span(f, timeline)[0] < first - open_slack
                   and not _exposure_span(f, timeline)[2]]  # fmt: skip
     # "Received IV ceftriaxone for 14 days", no date: a course that is over, of a known
     # length, whose time is not written. It may be last week's or one of 2023; a person
@@ -156,6 +184,8 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
         (undated, lambda f: f"course of {f.attrs.get('duration_days')} days documented on "
                             f"{_when(f, timeline)} with no date of its own"),
         (open_ended, lambda f: f"started {_exposure_span(f, timeline)[0]} with no end written"),
+        (unmentioned, lambda f: f"started {_exposure_span(f, timeline)[0]} with no end written "
+                                "and not mentioned in the latest note"),
     ):  # fmt: skip
         if group:
             latest = _latest(group, timeline)
@@ -177,8 +207,6 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
         return replace(screened, reason=screened.reason.replace(
             "must be checked by a person",
             f"(treated with {route} anti-infectives) must be checked by a person"))
-    recent = [d for d in timeline.note_dates.values()
-              if d <= as_of and (as_of - d).days <= LOOKBACK_DAYS]
     if not recent:
         return _unknown(criterion, UnknownCause.ABSENT,
                         f"no note in the {LOOKBACK_DAYS}-day lookback: whether an infection "
@@ -249,6 +277,12 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
     affirmed mention in the lookback. A past history ("history of TB", "previously on
     dialysis") does not count; an affirmed mention older than the lookback may or may not
     still hold, so a person checks it."""
+    if criterion.type == "exclusion" and criterion.params.get("course_classes"):
+        # "Active infection requiring IV antibiotics at screening": the course running at
+        # the latest note decides, not any infection of the lookback.
+        treated = _treated_course(criterion, timeline, None)
+        if treated is not None:
+            return treated
     concepts, names = _prepared(criterion, _diagnosis_concepts, timeline.vocabulary)
     window = int(criterion.params.get("window_days") or LOOKBACK_DAYS)
     as_of = timeline.as_of

@@ -70,11 +70,21 @@ _AGE_RES = (
     # M or F standing alone, and no digit, slash, point or colon touches the number, so
     # dates ("12/03"), times and fractions are not read.
     re.compile(r"(?=\d)(?<![\d/.:-])\b(?P<n>\d{1,2})\s?/\s?(?-i:[MF])(?![\w/])"),
+    # German, Dutch and Nordic letters: "12-jähriger Bub", "16-jarig meisje", "11-årig
+    # pojke" (an adjective: always an age); "9 J. alten", "(8 J.)", "16 Jahre alt",
+    # "11 jaar oud", "13 år gammel/gammal" (an age only with "old" or as a bare "J." not
+    # after a word of duration: "seit 2 J." is how long).
+    re.compile(
+        r"(?=\d)(?<![\d.,])\b(?P<n>\d{1,2})\s?-\s?(?:jährig|jaehrig|jarig|årig|aarig)\w*"
+        r"|(?<!seit\s)(?<!für\s)(?<!vor\s)(?<!nach\s)(?<!über\s)(?<![\d.,])\b(?P<m>\d{1,2})\s?"
+        r"(?:J\.(?=[\s,;)])(?:\s+alte?\w*)?|Jahre\s+alte?\w*|jaar\s+oud|år\s+gam(?:mel|mal)\w*)",
+        re.I,
+    ),
 )
 # Words one of which every match of the pattern beside it holds (matcher.nlp.cues): a
 # note without them is not scanned for it ("years old", "aged", "DOB" are rare in notes).
 _AGE_CUES = (("old",), ("old",), None, ("age",), ("male", "boy", "girl", "man", "patient"),
-             None)
+             None, ("jähr", "jaehr", "jarig", "årig", "aarig", "j.", "jahre", "jaar", "år"))
 _DOB_RE = re.compile(
     r"(?=[db])\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
 )
@@ -92,7 +102,8 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
             if match.start() in seen:
                 continue
             word = match.groupdict().get("w")
-            years = _AGE_WORDS[word.lower()] if word else int(match.group("n"))
+            number = match.groupdict().get("n") or match.groupdict().get("m")
+            years = _AGE_WORDS[word.lower()] if word else int(number)
             seen.add(match.start())
             if _AT_AN_EVENT.search(text, max(0, match.start() - 40), match.start()):
                 continue  # "diagnosed at age 12": the onset age (_diagnosis_timing)

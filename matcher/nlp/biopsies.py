@@ -59,31 +59,47 @@ _CLASS_RE = re.compile(
     # "cl IV-G", "clas IV", "cl. III": typed short forms, with a roman numeral only ("Cl 104"
     # is chloride)
     # "clase IV-G" (Spanish), "classe III" (Italian, Portuguese): the same word.
-    r"(?:\b(?:class(?:es)?|clases?|classe)\s*|\bcl(?:as)?\.?\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))|"
+    # "Klasse IV-G (A)" (German, Dutch, Danish, Norwegian), "klass III" (Swedish).
+    r"(?:\b(?:class(?:es)?|clases?|classe|klassen?|klass)\s*|"
+    r"\bcl(?:as)?\.?\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))|"
     rf"(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
     rf"(?:,\s*)?(?:type\s*)?))(?P<c1>{_CLASS_TOKEN})"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b|\s*\((?:[SG])\)))*"
-    rf"(?P<more>(?:\s*(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:(?:class|clase|classe)\s*)?{_CLASS_TOKEN}"
+    rf"(?P<more>(?:\s*(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:(?:class|clase|classe|klasse|klass)\s*)?"
+    # After a comma only a roman numeral is a class: in "class IV-G (A/C), 2 cellular
+    # crescents" the 2 counts crescents.
+    rf"(?:{_CLASS_TOKEN}(?<!,\s[1-6])(?<!,[1-6]))"
     r"(?:\s*-?\s*(?:[SG]\b|\((?:[AC]|A/C)\)|[AC]\b))*)*)",
     re.I,
 )
 _CLASS_IN_MORE = re.compile(
-    rf"(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:(?:class|clase|classe)\s*)?({_CLASS_TOKEN})", re.I
+    rf"(?:\+|/|&|,|and|with|plus|\bor\b)\s*(?:(?:class|clase|classe|klasse|klass)\s*)?({_CLASS_TOKEN})",
+    re.I,
 )
+# The disease's name after a descriptive word, in English and as German, Dutch and Nordic
+# letters write it: "Lupusnephritis", "lupus nefritis", "lupusnefrit(t)".
+_LN_WORDS = r"(?:lupus\s*-?\s*ne(?:ph|f)rit\w*|LN\b)"
+# "proliferative", "proliferativ" (Nordic), "proliferatieve" (Dutch).
+_PROLIFERATIVE = r"proliferati(?:ve|eve|v)\b"
 _DESCRIPTIVE_CLASSES = (
     (re.compile(r"\bminimal\s+mesangial\b", re.I), ("I",)),
     (re.compile(r"\bmesangial\s+(?:proliferative|lupus\s+nephritis|LN)\b", re.I), ("II",)),
     (
-        re.compile(r"\bfocal\s+(?:segmental\s+)?(?:proliferative|lupus\s+nephritis|LN\b)", re.I),
+        re.compile(
+            rf"\bfo(?:cal|caal|kal)\s+(?:segmental\s+)?(?:{_PROLIFERATIVE}|{_LN_WORDS})", re.I
+        ),
         ("III",),
     ),
     (
+        # "diffuse", "diffus" (German, Nordic), "diffuus" (Dutch)
         re.compile(
-            r"\bdiffuse\s+(?:segmental\s+|global\s+)?(?:proliferative|lupus\s+nephritis|LN\b)", re.I
+            rf"\bdiffu(?:se|us|s)\s+(?:segmental\s+|global\s+)?(?:{_PROLIFERATIVE}|{_LN_WORDS})",
+            re.I,
         ),
         ("IV",),
     ),
-    (re.compile(r"\bmembranous\s+(?:lupus\s+nephritis|LN\b|lupus)", re.I), ("V",)),
+    # "membranous", "membranöse" (German), "membraneuze" (Dutch), "membranøs" / "membranös"
+    (re.compile(rf"\bmembran(?:ous|öse?|euze|øse?)\s+(?:{_LN_WORDS}|lupus)", re.I), ("V",)),
     (re.compile(r"\badvanced\s+sclerosing\b", re.I), ("VI",)),
 )
 
@@ -223,7 +239,10 @@ def _denials_beside_a_class(biopsies: list[Finding]) -> list[Finding]:
 _DIAGNOSIS_LABEL = re.compile(
     r"[\W\d]{0,4}(?:(?:final|revised|amended|pathologic(?:al)?|histologic(?:al)?|"
     r"histopathologic(?:al)?|renal|kidney|biopsy|microscopic|overall)\s+)*"
-    r"(?:diagnos[ie]s|dx|impression|conclusions?|interpretation|opinion)\b[^:\n]{0,30}?"
+    r"(?:diagnos[ie]s|dx|impression|conclusions?|interpretation|opinion|"
+    # the same line in German, Dutch and Nordic reports: "Beurteilung:", "Diagnose:",
+    # "Conclusie:", "Utlåtande:", "Konklusion:"
+    r"diagnose|beurteilung|conclusie|utlåtande|konklusj?on)\b[^:\n]{0,30}?"
     r"\s*[:\-–—]",
     re.I,
 )
@@ -361,8 +380,8 @@ def _class_biopsy(
 
 # What _CLASS_RE and _DESCRIPTIVE_CLASSES cannot match without (lower case).
 _CLASS_WORDS = (
-    "class", "isn", "who", "lupus", "ln", "cl",
-    "mesangial", "focal", "diffuse", "membranous", "sclerosing",
+    "class", "klass", "isn", "who", "lupus", "ln", "cl",
+    "mesangial", "focal", "focaal", "fokal", "diffus", "membran", "sclerosing",
 )  # fmt: skip
 _CLASS_SYSTEM_NAMES = ("ISN", "RPS", "WHO")
 _CLASS_SYSTEM = re.compile(rf"\b(?:{'|'.join(_CLASS_SYSTEM_NAMES)})\b")
@@ -409,7 +428,8 @@ def _biopsy_date(
 _YEAR_BEFORE_CLASS = re.compile(
     r"(?<![\d/.\-])(?P<y>(?:19|20)\d{2})\s*[:\-–]\s*(?:ISN\s*/\s*RPS\s*)?class\b", re.I
 )
-_REPORT_HEADING = re.compile(r"biops|patholog|histolog|microscop", re.I)
+# "Pathologiebefund", "Patologisvar" (Swedish), "Nierbiopt" (Dutch) name a report too.
+_REPORT_HEADING = re.compile(r"biops|biopt|patholog|patolog|histolog|microscop", re.I)
 
 
 def is_report_heading(line: str) -> bool:
@@ -425,7 +445,7 @@ def _in_biopsy_report(ctx: _Context, position: int) -> bool:
         note_type = (ctx.doc._.note_type or "").lower()
         carried = note_context(ctx.doc)
         ctx.is_report = (
-            any(w in note_type for w in ("path", "biops", "histo"))
+            any(w in note_type for w in ("path", "patolog", "biops", "biopt", "histo"))
             or any(
                 is_report_heading(ctx.text[s.start_char : _line_end(ctx.text, s.start_char)])
                 for s in ctx.doc.spans.get(SECTIONS_KEY, [])
@@ -467,7 +487,9 @@ def _biopsy_assertion(mentions: list[Span]) -> str:
 
 
 _NEGATED_BEFORE = re.compile(
-    r"\b(?:no|not|without|nor|absence\s+of|negative\s+for)\s+"
+    # ... and in German, Dutch and Nordic letters: "kein Anhalt für Klasse III oder IV",
+    # "geen klasse IV", "ingen klass III"
+    r"\b(?:no|not|without|nor|absence\s+of|negative\s+for|kein\w*|ohne|geen|ingen|inga|ikke)\s+"
     r"(?:\w+\s+){0,3}$",
     re.I,
 )

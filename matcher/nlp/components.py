@@ -145,6 +145,11 @@ _ABBREVIATIONS_WITH_DOT = frozenset(
         "t",
         "inc",
         # routes: "filgrastim 300 mcg s.c. on 2 Nov" is one sentence
+        # German and Dutch letters: "V.a. SLE" (Verdacht auf), "Z.n. LTx" (Zustand
+        # nach), "nierbiopt d.d. 09-09-2026" (de dato) go on after their dot
+        "v.a",
+        "z.n",
+        "d.d",
         "s.c",
         "i.v",
         "i.m",

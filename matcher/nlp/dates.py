@@ -143,6 +143,16 @@ _LOCAL_MONTHS = {
     "octubre": 10, "outubro": 10, "ottobre": 10,
     "noviembre": 11, "novembro": 11, "novembre": 11,
     "diciembre": 12, "dezembro": 12, "dicembre": 12,
+    # German, Dutch and Nordic letters ("februar–juli 2025", "maart 2024", "20. Okt. 2026");
+    # their short forms here are no English words
+    "januar": 1, "januari": 1, "jänner": 1,
+    "februar": 2, "februari": 2,
+    "märz": 3, "maart": 3, "mars": 3, "marts": 3,
+    "mai": 5, "mei": 5, "maj": 5,
+    "juni": 6, "juli": 7,
+    "augustus": 8, "augusti": 8,
+    "oktober": 10, "okt": 10,
+    "dezember": 12, "dez": 12, "desember": 12,
 }  # fmt: skip
 # "Sept." and "September" both; \b stops "Mar" inside "Marked" and "dec" inside "decreased".
 _MON = (
@@ -192,8 +202,9 @@ _MY = re.compile(
 # 2026-03, 2026/03 (never followed by a day: "2026-03-14" is the ISO pattern's)
 _YM = re.compile(rf"{_NOT_AFTER_NUMBER}([0-9]{{4}})[-/]([0-9]{{2}})(?![0-9]|[-/.][0-9])")
 # 14 Mar 2026, 14 March 2026, 14th March 2026, 14th of March, 2026, 15-Nov-2026, 15-Nov-26
+# "20. Okt. 2026", "3. Nov. 2026": the German ordinal's dot after the day.
 _DAY_MON_YEAR = re.compile(
-    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}(?:\s{{1,2}}(?:of|de))?(?:\s{{1,2}}|[-./])({_MON})"
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}}){_ORD}(?:\.(?=\s))?(?:\s{{1,2}}(?:of|de))?(?:\s{{1,2}}|[-./])({_MON})"
     rf"(?:,?\s{{1,2}}(?:de\s{{1,2}})?([0-9]{{4}})|[-./]([0-9]{{4}}|[0-9]{{2}})|\s{{0,2}}'([0-9]{{2}}))"
     rf"{_NOT_BEFORE_NUMBER}",
     _I,
@@ -673,7 +684,66 @@ _DAY_DAY_MON_YEAR = re.compile(
 )
 
 
+# A calendar week, as German and Nordic services date things: "KW 10/2026"
+# (Kalenderwoche), "Kalenderwoche 44", "v. 44/2026" (vecka), "uge 36 2026", "week 44/2026".
+# It is the ISO week, Monday to Sunday: read as that run of days. "10/2026" alone would
+# be October. A week number with no year is read as a calendar week only after a word that
+# means nothing else ("KW", "Kalenderwoche", "calendar week"): "graviditet v. 9", "uge 36"
+# and "week 12" alone are as often a week of pregnancy or of treatment.
+_CALENDAR_WEEK = re.compile(
+    r"\b(?:(?P<only>KW|Kalenderwoche|calendar\s+week|CW)|"
+    r"(?:week|wk|Woche|vecka|v\.|uge|uke))\s{0,2}(?P<week>[0-9]{1,2})(?![0-9]|[.,][0-9])"
+    r"(?:\s{0,2}(?:/|,|\s)\s{0,2}(?P<year>(?:19|20)[0-9]{2})(?![0-9]))?",
+    _I,
+)
+
+
+def _calendar_weeks(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    for m in _CALENDAR_WEEK.finditer(text):
+        week = int(m["week"])
+        if m["year"] is not None:
+            year = int(m["year"])
+        elif m["only"] is not None and ref is not None:
+            # "KW 44" in a note of 3 November: this year's week 44, or last year's when
+            # this year's has not begun by the note's date.
+            year = ref.year
+            if _week_monday(year, week) is not None and _week_monday(year, week) > ref:
+                year -= 1
+        else:
+            continue
+        monday = _week_monday(year, week)
+        if monday is not None and _plausible_bare_year(year, ref):
+            yield _Candidate(m.start(), m.end(), monday, "day",
+                             monday + dt.timedelta(days=6), "range")  # fmt: skip
+
+
+def _week_monday(year: int, week: int) -> dt.date | None:
+    try:
+        return dt.date.fromisocalendar(year, week, 1)
+    except ValueError:  # week 0, week 54, week 53 of a 52-week year
+        return None
+
+
+# "26.-29.10.2026", "14.–16.10.2026": a run of days as German letters write a course
+# (the first day's month and year are the second's).
+_DOTTED_DAY_RANGE = re.compile(
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})\.\s?[-–]\s?([0-9]{{1,2}})\.([0-9]{{1,2}})\."
+    rf"((?:19|20)?[0-9]{{2}}){_NOT_BEFORE_NUMBER}"
+)
+
+
+def _dotted_day_ranges(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    for m in _DOTTED_DAY_RANGE.finditer(text) if "." in text else ():
+        year = _expand_year(m[4], ref)
+        first = _safe_date(year, int(m[3]), int(m[1]))
+        last = _safe_date(year, int(m[3]), int(m[2]))
+        if first is not None and last is not None and first < last:
+            yield _Candidate(m.start(), m.end(), first, "day", last, "range")
+
+
 def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    yield from _calendar_weeks(text, ref)
+    yield from _dotted_day_ranges(text, ref)
     for m in _YEAR_DOT_MONTH.finditer(text):
         year = int(m[1])
         if _plausible_bare_year(year, ref):

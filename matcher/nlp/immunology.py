@@ -45,6 +45,12 @@ from matcher.nlp.vocab import (
 )
 
 
+def _result_owner(span: Span) -> str:
+    """A test result is affirmed whatever its polarity (the test was done), unless it is a
+    relative's: "Family history: mother ANA 1:160" is no titre of the patient's."""
+    return "family" if span._.assertion == "family" else "affirmed"
+
+
 def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     """ "ANA 1:640 (homogeneous)", "ANA positive", "ANA negative", "ANA 1:40 (negative)".
 
@@ -68,14 +74,19 @@ def _ana(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     # "1:1,280": in a dilution the comma can only group thousands.
     value = float(titre.group("t").replace(",", "")) if titre else None
     is_negative = negative is not None or (titre is None and span._.assertion == "negated")
-    attrs = {"result": "negative" if is_negative else "positive"}
+    attrs: dict[str, object] = {"result": "negative" if is_negative else "positive"}
+    if titre is not None and window[: titre.start()].rstrip().endswith(("<", "≤")):
+        # "ANA negative (<1:80)", "ANA negativ (<1:80)": below the screening dilution, no
+        # titre of 1:80 (which would meet a "≥ 1:80" item).
+        attrs["below_titre"] = value
+        value = None
     date, source = _value_date(ctx, span, end)
     yield _finding(
         ctx,
         concept,
         span.start_char,
         _trim(ctx.text, span.start_char, end),
-        "affirmed",
+        _result_owner(span),
         value=value,
         unit="titre",
         date=date,
@@ -124,7 +135,7 @@ def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Findi
         concept,
         span.start_char,
         _trim(ctx.text, span.start_char, end),
-        "affirmed",
+        _result_owner(span),
         date=date,
         date_source=source,
         attrs={"result": result},

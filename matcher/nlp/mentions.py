@@ -355,7 +355,12 @@ _EVENT_DATE_BEFORE = re.compile(
     r"\b(?:date\s+of\s+(?:procedure|biopsy|collection|sampling|specimen|sample)|"
     r"(?:procedure|biopsy|collection|specimen|sample|sampling)\s+date|"
     r"(?:specimen\s+|sample\s+|date\s+)?(?:collected|obtained|taken|sampled)|"
-    r"date\s+performed|performed)\b[^\d\n]{0,6}$",
+    r"date\s+performed|performed|"
+    # In a pathology report, a date right after the biopsy's own name is the procedure's:
+    # "Renal biopsy (03/06/2026):", "Nierenbiopsie vom", "Nierbiopt d.d.", "Njurbiopsi
+    # tagen"; and the local labels "entnommen am", "Entnahme", "afname", "tagen", "taget".
+    r"\w*biops\w*|\w*biopt\w*|entnommen(?:\s+am)?|entnahme\w*|afname\w*|tagen|taget)"
+    r"\b[^\d\n]{0,6}$",
     re.I,
 )
 

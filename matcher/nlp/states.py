@@ -159,7 +159,9 @@ _PAST_BEFORE = re.compile(
     re.I,
 )
 _STATE_TEST = re.compile(
-    r"^\s*(?:test|screen|hcg|β-?hcg|beta-?hcg)\b[^.;\n]{0,20}?\b(?P<r>negative|positive|neg|pos)\b",
+    r"^\s*(?:test|screen|hcg|β-?hcg|beta-?hcg)\b[^.;\n]{0,20}?\b(?P<r>negative|positive|neg|pos|"
+    # German, Dutch and Nordic results: "Schwangerschaftstest negativ", "positief"
+    r"negativ|negatief|negativt|positiv|positief|positivt)\b",
     re.I,
 )
 
@@ -168,7 +170,7 @@ _STATE_TEST = re.compile(
 _TEST_RESULT = re.compile(
     r"^\s*(?:\((?:urine|urinary|serum|qualitative|point[- ]of[- ]care)\)\s*)?"
     r"(?:(?:test|result|qualitative)\s+)?(?:is\s+|was\s+|[:=-]\s*)?"
-    r"(?P<r>negative|positive|neg|pos)\b",
+    r"(?P<r>negative|positive|neg|pos|negativ|negatief|negativt|positiv|positief|positivt)\b",
     re.I,
 )
 
@@ -194,6 +196,12 @@ _STATE_CLUE = re.compile(
     r"\bEDD\b|\bdue\s+date\b|\bpositive\b",
     re.I,
 )
+
+
+# The noun alone, in English and as German, Dutch and Nordic letters write it: a state
+# only with a clue ("Beratung zur Schwangerschaft unter MMF" is counselling).
+_BARE_STATE_NOUNS = frozenset({"pregnancy", "schwangerschaft", "zwangerschap", "graviditet",
+                               "graviditeten", "svangerskap", "svangerskapet"})  # fmt: skip
 
 
 def _state(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -224,7 +232,8 @@ def _state(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         elif assertion is Assertion.AFFIRMED and (
             _TOPIC_BEFORE.search(ctx.text[lo : span.start_char])
             or _TOPIC_AFTER.match(after)
-            or (span.text.lower() == "pregnancy" and not _STATE_CLUE.search(ctx.text[lo:hi]))
+            or (span.text.lower() in _BARE_STATE_NOUNS
+                and not _STATE_CLUE.search(ctx.text[lo:hi]))
         ):
             attrs["topic"] = True
         yield dataclasses.replace(finding, assertion=assertion, attrs=attrs)

@@ -88,14 +88,21 @@ _COMPARED = re.compile(
     re.I,
 )
 _CD19_COUNT = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:cells\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b", re.I
+    # "cells/µL"; "celler/µL", "cellen/µl", "Zellen/µl" in Nordic, Dutch, German reports
+    r"(\d+(?:\.\d+)?)\s*(?:(?:cells|celler|cellen|zellen)\s*)?/\s*(?:uL|µL|μL|mcL|mm3|mm³|cmm)\b",
+    re.I,
 )
 _CD19_GIGA_COUNT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:[x×*]\s*10\s*(?:\^|\*)?\s*9|G)\s*/\s*L\b", re.I
 )
-_POSITIVE_RE = re.compile(r"\b(positive|pos|detected|present|reactive)\b|\+(?!\w)", re.I)
+# ... and as German, Dutch and Nordic reports write them: "positiv", "positief",
+# "negativ", "negatief", "negativt", "nicht nachweisbar", "niet aantoonbaar"
+_POSITIVE_RE = re.compile(
+    r"\b(positive|pos|detected|present|reactive|positiv|positief|positivt)\b|\+(?!\w)", re.I
+)
 _NEGATIVE_RE = re.compile(
-    r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none)\b",
+    r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none|"
+    r"negativ|negatief|negativt|nicht nachweisbar|niet aantoonbaar|ikke påvist|ej påvisad)\b",
     re.I,
 )
 _AT_DIAGNOSIS = re.compile(
