@@ -29,7 +29,7 @@ HO_KEYS = HO_INCL + HO_EXCL
 # cre mg/dL, egfr mL/min/1.73m2, inr, pt sec, upcr g/gCr.  A key mapped to a string is printed
 # verbatim (used for odd units and printed reference ranges); a missing key is not printed.
 DEFAULT_LABS = {"wbc": 5200, "neut": 3100, "lym": 1400, "hb": 11.2, "plt": 24.5, "ast": 24,
-                "alt": 19, "tbil": 0.5, "cre": 0.62, "egfr": 96, "inr": 1.02, "pt": 11.8,
+                "alt": 19, "tbil": 0.5, "bun": 13, "ua": 5.2, "cre": 0.62, "egfr": 96, "inr": 1.02, "pt": 11.8,
                 "upcr": 2.4}
 
 
@@ -41,8 +41,8 @@ def jp_block(v: dict) -> str:
     """Japanese style, one line per analyte, Japanese abbreviations and units."""
     rows = [("wbc", "WBC", "/uL"), ("neut", "Neut", "/uL"), ("lym", "Lym", "/uL"),
             ("hb", "Hb", "g/dL"), ("plt", "Plt", "x10^4/uL"), ("ast", "AST", "IU/L"),
-            ("alt", "ALT", "IU/L"), ("tbil", "T-Bil", "mg/dL"), ("cre", "Cre", "mg/dL"),
-            ("egfr", "eGFR", "mL/min/1.73m2"), ("pt", "PT", "sec"), ("inr", "PT-INR", ""),
+            ("alt", "ALT", "IU/L"), ("tbil", "T-Bil", "mg/dL"), ("bun", "BUN", "mg/dL"),
+            ("ua", "UA", "mg/dL"), ("cre", "Cre", "mg/dL"), ("egfr", "eGFR", "mL/min/1.73m2"), ("pt", "PT", "sec"), ("inr", "PT-INR", ""),
             ("upcr", "U-P/C", "g/gCr")]
     out = []
     for key, name, unit in rows:
@@ -191,14 +191,14 @@ add("X003", "eligible_family_tx", [
 
 # ---- X004 Taiwan, eligible NCT; 10 y -> too young for HO-LN-11
 add("X004", "eligible_nct_too_young_ho", [
-    ("2025-09-10", "clinic", "115年 ROC calendar used below.\n114/09/10 門診 OPD note\n9-year-old boy, SLE "
+    ("2025-09-10", "clinic", "(dates in ROC calendar, 民國)\n114/09/10 門診 OPD note\n9-year-old boy, SLE "
      "(ANA 1:640, dsDNA +, hypocomplement). PSL started 114/09/10; IVCY monthly x6 from 114/10/01 (completed 115/03)."),
     ("2026-08-20", "pathology", "115/08/19 Renal biopsy: diffuse proliferative lupus nephritis, WHO class IV. "
      "No membranous component."),
     ("2026-11-12", "clinic", "115/11/12 OPD\nDx: SLE with LN class IV, relapse after IVCY, on PSL + MMF (since 115/03/20).\n"
-     "Ht 138 cm.\n" + jp_block(labs(upcr=1.6, cre=0.45, egfr=127)) + "\nSLEDAI-2K 16. Lansky 90. "
+     "Ht 138 cm.\n" + jp_block(labs(upcr=1.6, cre=0.45, egfr=127)) + "\n  U-TP 2.1 g/day (24h)\nSLEDAI-2K 16. Lansky 90. "
      "Flow cytometry: CD19 14%.\nRenal relapse. Plan: screening for CAR-T study."),
-])
+], ho={"age": "not_met"})
 
 # ---- X005 Japan (Reiwa dates), 17 y stated -> NCT met, HO unknown
 add("X005", "eligible_nct_age_edge_ho", [
@@ -214,14 +214,14 @@ add("X005", "eligible_nct_age_edge_ho", [
 
 # ---- X006 Philippines, eligible NCT; Plt 8.5 x10^4/uL = 85 x10^9/L -> HO plt not_met
 add("X006", "eligible_nct_low_plt_ho", [
-    ("2025-02-14", "referral", "Referral from Manila to Singapore, February 2025\nDear Dr. Tan, 13 y/o Filipina "
+    ("2025-02-14", "referral", "Referral letter from Manila to Tokyo, February 2025\nDear Dr. Sato, 13 y/o Filipina "
      "with SLE diagnosed January 2025 (ANA 1:640 homogeneous, anti-dsDNA +). Given prednisone since Feb 2025 and "
      "cyclophosphamide (Euro-Lupus) completed May 2025, then MMF."),
     ("2026-09-30", "pathology", "Kidney biopsy 30-Sep-26: lupus nephritis ISN/RPS class IV-G (A)."),
     ("2026-11-05", "clinic", "Clinic 5-Nov-26\n14-year-old female, LN class IV, persistent proteinuria on "
      "prednisone + MMF.\n" + jp_block(labs(plt=8.5, upcr=2.2)) + "\nSLEDAI-2K 18 (incl. thrombocytopenia). "
      "Lansky 70. B cells (CD19+) 10.4%.\nNo active infection."),
-])
+], ho={"plt": "not_met"})
 
 # ---- X007 Malaysia, eligible NCT; UPCR 0.8 -> HO upcr (>=1.0) not_met
 add("X007", "eligible_nct_upcr_below_ho", [
@@ -231,7 +231,7 @@ add("X007", "eligible_nct_upcr_below_ho", [
     ("2026-10-28", "discharge", "Discharge summary 28-Oct-26\n13 year old boy with LN class III, partial response only.\n"
      + sg_block(labs(upcr=0.8)) + "\nSLEDAI-2K 10. Lansky 80. CD19+ 12%.\n"
      "Mother has SLE and received rituximab; patient himself never received rituximab."),
-])
+], ho={"upcr": "not_met"})
 
 # ---- X008 Vietnam, eligible NCT; RTX July 2026 -> HO x_rtx met
 add("X008", "eligible_nct_recent_rtx_ho", [
@@ -242,7 +242,7 @@ add("X008", "eligible_nct_recent_rtx_ho", [
     ("2026-08-12", "pathology", "Renal biopsy 2026/08/11: ISN/RPS class IV-G (A/C) + V."),
     ("2026-11-14", "clinic", "2026/11/14 OPD\n15 yo F, LN IV+V, refractory, no remission after RTX.\n"
      + jp_block(labs(upcr=2.7)) + "\nSLEDAI-2K 10. Lansky 80. CD19 B cells repopulating: 2.4% (31/uL)."),
-])
+], ho={"x_rtx": "met"})
 
 # ---- X009 Japan, eligible NCT; ALT 110 with lab ULN 42: <=3x (126) but >2.5x (105)
 add("X009", "eligible_nct_alt_ref_range_ho", [
@@ -251,7 +251,7 @@ add("X009", "eligible_nct_alt_ref_range_ho", [
     ("2026-11-16", "progress", "2026/11/16\n#1 LN IV-G\n#2 drug-induced liver injury? (TAC)\nO)\n"
      + jp_block(labs(alt="110 IU/L (ref 7-42)", ast="64 IU/L (ref 13-30)", upcr=1.8)) + "\n"
      "SLEDAI-2K 9. Lansky 90. CD19+ 8%.\nNo myositis (CK 88)."),
-])
+], ho={"alt": "not_met"})
 
 # ---- X010 Japan, eligible NCT; childhood Hodgkin lymphoma -> HO x_malig met
 add("X010", "eligible_nct_past_malignancy_ho", [
@@ -291,7 +291,7 @@ add("X013", "no_flow_low_egfr", [
     ("2025-03-03", "clinic", "2025/03/03 15-year-old girl, SLE (ANA 1:160), LN. PSL + IVCY x6 (2025/03-2025/08), then TAC."),
     ("2026-08-30", "pathology", "2026/08/29 腎生検: ISN/RPS class IV-G (A/C), AI 14 CI 5."),
     ("2026-11-11", "progress", "2026/11/11\n#1 LN IV, refractory, CKD G4\nO)\n"
-     + jp_block(labs(cre=1.95, egfr=28, upcr=4.2)) + "\nSLEDAI-2K 16. Karnofsky 70.\n"
+     + jp_block(labs(cre=1.95, bun=41, egfr=28, upcr=4.2)) + "\nSLEDAI-2K 16. Karnofsky 70.\n"
      "Lymphocyte subset not done (FCM not available)."),
     ("2026-11-14", "discharge", "Discharge summary 2026/11/14\nAdmitted for mPSL pulse x3 (2026/11/11-13). "
      "No dialysis required. No infection. If no response, will add RTX; belimumab discussed with parents."),
