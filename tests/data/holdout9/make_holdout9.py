@@ -146,7 +146,7 @@ def add(pid, archetype, notes, nct=None, ho=None, birth_date=None, sex=None):
 # ---- X001 Japan, eligible, structured DOB (14 y)
 add("X001", "eligible", [
     ("2025-04-16", "referral", "紹介状 / Referral letter  2025/04/16\nTo: Dept. of Pediatric Nephrology\n"
-     "13-year-old girl. Malar rash, arthralgia, proteinuria since 2025/02. ANA 1:640 (homogeneous), "
+     "12-year-old girl. Malar rash, arthralgia, proteinuria since 2025/02. ANA 1:640 (homogeneous), "
      "anti-dsDNA 88 IU/mL, C3 42 mg/dL, C4 4 mg/dL. Diagnosed as SLE (2019 EULAR/ACR 26 points).\n"
      "Started PSL 40 mg/day on 2025/04/10. Kindly admit for renal biopsy."),
     ("2026-08-05", "pathology", "病理診断報告書 Pathology report\nSpecimen: kidney, needle biopsy (R8.8.4)\n"
@@ -177,7 +177,7 @@ add("X002", "eligible_text_age", [
 
 # ---- X003 Singapore, eligible, family history of transplant (father)
 add("X003", "eligible_family_tx", [
-    ("2024-11-18", "clinic", "KK Women's and Children's style clinic note, 18-Nov-24\n12 yo Chinese girl, "
+    ("2024-11-18", "clinic", "Paediatric Renal Clinic, Singapore  18-Nov-24\n12 yo Chinese girl, "
      "new SLE (ANA 1:320, anti-Sm +). Started prednisolone 18-Nov-24, MMF 500 mg bd from 2-Dec-24.\n"
      "FHx: father s/p renal transplant 2015 for IgA nephropathy; maternal aunt with lymphoma."),
     ("2026-07-15", "pathology", "Histopathology report 15-Jul-26\nRenal biopsy: focal proliferative lupus "
@@ -225,7 +225,7 @@ add("X006", "eligible_nct_low_plt_ho", [
 
 # ---- X007 Malaysia, eligible NCT; UPCR 0.8 -> HO upcr (>=1.0) not_met
 add("X007", "eligible_nct_upcr_below_ho", [
-    ("2025-03-01", "clinic", "Hospital Tunku Azizah-style clinic, 1-Mar-25\n12 yo Malay boy, SLE + LN (ANA 1:320). "
+    ("2025-03-01", "clinic", "Paediatric Nephrology Clinic, Kuala Lumpur  1-Mar-25\n12 yo Malay boy, SLE + LN (ANA 1:320). "
      "Prednisolone from 1-Mar-25; tacrolimus from April 2025."),
     ("2026-06-25", "pathology", "HPE 25-Jun-26: LN class III (A/C)."),
     ("2026-10-28", "discharge", "Discharge summary 28-Oct-26\n13 year old boy with LN class III, partial response only.\n"
@@ -251,7 +251,7 @@ add("X009", "eligible_nct_alt_ref_range_ho", [
     ("2026-11-16", "progress", "2026/11/16\n#1 LN IV-G\n#2 drug-induced liver injury? (TAC)\nO)\n"
      + jp_block(labs(alt="110 IU/L (ref 7-42)", ast="64 IU/L (ref 13-30)", upcr=1.8)) + "\n"
      "SLEDAI-2K 9. Lansky 90. CD19+ 8%.\nNo myositis (CK 88)."),
-], ho={"alt": "not_met"})
+], birth_date="2011-10-20", sex="M", ho={"alt": "not_met"})
 
 # ---- X010 Japan, eligible NCT; childhood Hodgkin lymphoma -> HO x_malig met
 add("X010", "eligible_nct_past_malignancy_ho", [
@@ -284,7 +284,7 @@ add("X012", "old_biopsy", [
      + jp_block(labs(upcr=2.9)) + "\nSLEDAI-2K 14. Lansky 80. CD19+ 6%.\nNo repeat biopsy yet."),
     ("2026-11-02", "phone", "2-Nov-26 telephone review with mother. Rituximab offered again, family declined. "
      "Plan to start belimumab if proteinuria persists. No fever, no cough."),
-], nct={"biopsy": "unknown"})
+], birth_date="2011-11-25", sex="F", nct={"biopsy": "unknown"})
 
 # ---- X013 Japan, flow never done + stated eGFR 28 (NCT manual, HO not_met)
 add("X013", "no_flow_low_egfr", [
@@ -311,7 +311,7 @@ add("X015", "ana_no_titre", [
      "PSL 2025.04.04~, MMF 2025.05.01~."),
     ("2026-09-15", "pathology", "2026.09.14 Kidney Bx: class IV-G (A) + V lupus nephritis."),
     ("2026-11-06", "clinic", "2026.11.06 OPD\n13-year-old girl, LN IV+V, persistent proteinuria.\nLab) "
-     + kr_line(labs()) + "\nSLEDAI-2K 14, Lansky 80, CD19 B 10%."),
+     + kr_line(labs()) + "\nSLEDAI-2K 14, Lansky 80, CD19 B 10%.\nFever 2 days, r/o UTI: cefixime PO started. No IV antibiotics."),
 ], nct={"ana": "unknown"})
 
 # ---- X016 Japan, unreadable lymph unit + ambiguous Plt unit
@@ -350,7 +350,8 @@ add("X019", "no_ecog_schwartz", [
 # ---- X020 Philippines, 18 y stated in June 2026 -> NCT age unknown, HO age not_met
 add("X020", "age_edge_18", [
     ("2025-02-01", "referral", "Cebu, February 2025. 17-year-old female, SLE with LN (ANA 1:640). Prednisone since Feb 2025, MMF since March 2025."),
-    ("2026-06-10", "clinic", "10-Jun-26 18-year-old female, LN follow-up."),
+    ("2026-06-10", "clinic", "10-Jun-26 18-year-old female, LN follow-up. Left cervical lymphadenopathy, r/o lymphoma; "
+     "excisional biopsy: reactive hyperplasia, no malignancy."),
     ("2026-08-30", "pathology", "Renal biopsy 30-Aug-26: LN class IV-G (A) + V."),
     ("2026-11-08", "clinic", "8-Nov-26 Persistent proteinuria on prednisone + MMF.\n" + jp_block(labs(upcr=2.0))
      + "\nSLEDAI-2K 12. Karnofsky 80. CD19 10%."),
@@ -375,7 +376,7 @@ add("X022", "treatment_recent", [
      "mPSL pulse then PSL 2026.07.15~, MMF 2026.07.29~."),
     ("2026-07-20", "pathology", "2026.07.18 Kidney Bx: ISN/RPS class IV-G (A)."),
     ("2026-11-02", "clinic", "2026.11.02 OPD\nLab) " + kr_line(labs(upcr=1.4)) + "\nSLEDAI-2K 12. Lansky 90. CD19 11%."),
-], nct={"refractory": "not_met"})
+], birth_date="2013-03-03", sex="F", nct={"refractory": "not_met"})
 
 # ---- X023 Singapore, complete renal remission
 add("X023", "remission", [
@@ -420,7 +421,7 @@ add("X027", "hb_low", [
      + "\nSLEDAI-2K 16. Lansky 60. CD19 15%."),
     ("2026-11-10", "nursing", "2026.11.10 간호기록 Nursing record\npRBC transfusion 200 mL over 3 h for AIHA, "
      "pre-Tx Hb 5.8 g/dL. No transfusion reaction. V/S stable."),
-], nct={"hb": "not_met"}, ho={"x_hb": "met"})
+], birth_date="2010-11-30", sex="F", nct={"hb": "not_met"}, ho={"x_hb": "met"})
 
 # ---- X028 Taiwan, SLEDAI 4
 add("X028", "sledai_low", [
