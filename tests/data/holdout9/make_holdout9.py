@@ -123,8 +123,30 @@ def sg_block(v: dict) -> str:
     return "\n".join(lines)
 
 
+_CURRENT = {"pid": "X000"}
+
+
+def patient(pid: str) -> None:
+    """Name the patient whose notes follow, so that their routine labs differ from the others'."""
+    _CURRENT["pid"] = pid
+
+
+def routine_labs() -> dict:
+    """The patient's unremarkable values: varied per patient, all well clear of every threshold
+    of both trials (WBC >= 4.2, neutrophils >= 2.5, lymphocytes >= 1.26 x10^9/L, Hb >= 9.8 g/dL,
+    Plt >= 16.0 x10^4/uL, ALT <= 31, AST <= 33 IU/L, T-Bil <= 0.8 mg/dL, PT <= 12.5 s, INR <= 1.09)."""
+    k = int(_CURRENT["pid"][1:])
+    wbc = 4200 + (k * 370) % 3600
+    d = dict(DEFAULT_LABS)
+    d.update(wbc=wbc, neut=round(wbc * 0.6 / 10) * 10, lym=round(wbc * 0.3 / 10) * 10,
+             hb=round(9.8 + ((k * 7) % 30) / 10, 1), plt=round(16.0 + ((k * 13) % 190) / 10, 1),
+             ast=16 + (k * 5) % 18, alt=10 + (k * 7) % 22, tbil=round(0.3 + ((k * 3) % 6) / 10, 1),
+             pt=round(10.8 + ((k * 3) % 18) / 10, 1), inr=round(0.92 + ((k * 7) % 18) / 100, 2))
+    return d
+
+
 def labs(v: dict | None = None, drop: tuple = (), **over) -> dict:
-    d = dict(DEFAULT_LABS if v is None else v)
+    d = routine_labs() if v is None else dict(v)
     d.update(over)
     for k in drop:
         d.pop(k, None)
@@ -144,6 +166,7 @@ def add(pid, archetype, notes, nct=None, ho=None, birth_date=None, sex=None):
 
 
 # ---- X001 Japan, eligible, structured DOB (14 y)
+patient("X001")
 add("X001", "eligible", [
     ("2025-04-16", "referral", "紹介状 / Referral letter  2025/04/16\nTo: Dept. of Pediatric Nephrology\n"
      "12-year-old girl. Malar rash, arthralgia, proteinuria since 2025/02. ANA 1:640 (homogeneous), "
@@ -163,6 +186,7 @@ add("X001", "eligible", [
 ], birth_date="2012-06-30", sex="F")
 
 # ---- X002 Korea, eligible, age in text only
+patient("X002")
 add("X002", "eligible_text_age", [
     ("2025.03.02".replace(".", "-"), "clinic", "2025.03.02 소아청소년과 초진\nC.C.) facial rash, gross hematuria\n"
      "P.I.) 14세 여아 (14-year-old F). ANA 1:1280 speckled, anti-dsDNA (+), low C3. SLE diagnosed.\n"
@@ -176,6 +200,7 @@ add("X002", "eligible_text_age", [
 ])
 
 # ---- X003 Singapore, eligible, family history of transplant (father)
+patient("X003")
 add("X003", "eligible_family_tx", [
     ("2024-11-18", "clinic", "Paediatric Renal Clinic, Singapore  18-Nov-24\n12 yo Chinese girl, "
      "new SLE (ANA 1:320, anti-Sm +). Started prednisolone 18-Nov-24, MMF 500 mg bd from 2-Dec-24.\n"
@@ -190,6 +215,7 @@ add("X003", "eligible_family_tx", [
 ], birth_date="2012-03-02", sex="F")
 
 # ---- X004 Taiwan, eligible NCT; 10 y -> too young for HO-LN-11
+patient("X004")
 add("X004", "eligible_nct_too_young_ho", [
     ("2025-09-10", "clinic", "(dates in ROC calendar, 民國)\n114/09/10 門診 OPD note\n9-year-old boy, SLE "
      "(ANA 1:640, dsDNA +, hypocomplement). PSL started 114/09/10; IVCY monthly x6 from 114/10/01 (completed 115/03)."),
@@ -201,6 +227,7 @@ add("X004", "eligible_nct_too_young_ho", [
 ], ho={"age": "not_met"})
 
 # ---- X005 Japan (Reiwa dates), 17 y stated -> NCT met, HO unknown
+patient("X005")
 add("X005", "eligible_nct_age_edge_ho", [
     ("2025-01-20", "clinic", "R7.1.20 初診\n16歳女性 (16 y/o F). SLE dx R6.12 (ANA 1:160). Started PSL R7.1.20, "
      "MZR 150 mg added R7.3.1, changed to MMF R7.9.1 (MZR ineffective)."),
@@ -213,6 +240,7 @@ add("X005", "eligible_nct_age_edge_ho", [
 ], nct={}, ho={"age": "unknown"})
 
 # ---- X006 Philippines, eligible NCT; Plt 8.5 x10^4/uL = 85 x10^9/L -> HO plt not_met
+patient("X006")
 add("X006", "eligible_nct_low_plt_ho", [
     ("2025-02-14", "referral", "Referral letter from Manila to Tokyo, February 2025\nDear Dr. Sato, 13 y/o Filipina "
      "with SLE diagnosed January 2025 (ANA 1:640 homogeneous, anti-dsDNA +). Given prednisone since Feb 2025 and "
@@ -224,6 +252,7 @@ add("X006", "eligible_nct_low_plt_ho", [
 ], ho={"plt": "not_met"})
 
 # ---- X007 Malaysia, eligible NCT; UPCR 0.8 -> HO upcr (>=1.0) not_met
+patient("X007")
 add("X007", "eligible_nct_upcr_below_ho", [
     ("2025-03-01", "clinic", "Paediatric Nephrology Clinic, Kuala Lumpur  1-Mar-25\n12 yo Malay boy, SLE + LN (ANA 1:320). "
      "Prednisolone from 1-Mar-25; tacrolimus from April 2025."),
@@ -234,6 +263,7 @@ add("X007", "eligible_nct_upcr_below_ho", [
 ], ho={"upcr": "not_met"})
 
 # ---- X008 Vietnam, eligible NCT; RTX July 2026 -> HO x_rtx met
+patient("X008")
 add("X008", "eligible_nct_recent_rtx_ho", [
     ("2025-05-10", "referral", "Referral letter, Ho Chi Minh City, 10/05/2025\n14-year-old girl, SLE with LN. "
      "Treated with methylprednisolone pulse then PSL since May 2025 and MMF since June 2025."),
@@ -245,6 +275,7 @@ add("X008", "eligible_nct_recent_rtx_ho", [
 ], ho={"x_rtx": "met"})
 
 # ---- X009 Japan, eligible NCT; ALT 110 with lab ULN 42: <=3x (126) but >2.5x (105)
+patient("X009")
 add("X009", "eligible_nct_alt_ref_range_ho", [
     ("2025-06-01", "clinic", "2025/06/01 初診\n13歳男児 13-year-old boy. SLE (ANA 1:2560). PSL + TAC since 2025/06."),
     ("2026-10-02", "pathology", "Renal biopsy 2026/10/01: lupus nephritis class IV-G (A)."),
@@ -254,6 +285,7 @@ add("X009", "eligible_nct_alt_ref_range_ho", [
 ], birth_date="2011-10-20", sex="M", ho={"alt": "not_met"})
 
 # ---- X010 Japan, eligible NCT; childhood Hodgkin lymphoma -> HO x_malig met
+patient("X010")
 add("X010", "eligible_nct_past_malignancy_ho", [
     ("2025-04-01", "referral", "Referral R7.4.1\n13-year-old girl. PMH: Hodgkin lymphoma age 8, ABVD, in remission "
      "since 2020. SLE dx 2025/03 (ANA 1:640). PSL started 2025/03/25, MMF 2025/05."),
@@ -264,6 +296,7 @@ add("X010", "eligible_nct_past_malignancy_ho", [
 
 # ============ possible for NCT
 # ---- X011 Korea, stale labs (last labs 2026-07-30)
+patient("X011")
 add("X011", "stale_labs", [
     ("2025-02-10", "clinic", "2025.02.10 C.C.) arthritis\nP.I.) 13-year-old boy, SLE. ANA 1:320. PSL + MMF 시작 2025.02.10."),
     ("2026-07-01", "pathology", "2026.06.30 Kidney Bx: LN class IV-G (A) ISN/RPS."),
@@ -276,6 +309,7 @@ add("X011", "stale_labs", [
     ho={"upcr": "unknown", "egfr": "unknown", "plt": "unknown", "alt": "unknown", "x_hb": "unknown"})
 
 # ---- X012 Thailand, biopsy 2026-02 (283 d): NCT unknown, HO met; RTX in 2025 ended
+patient("X012")
 add("X012", "old_biopsy", [
     ("2025-01-15", "clinic", "Bangkok, 15 Jan 2025\n13 y/o Thai girl with SLE (ANA 1:640). Pred + CYC (NIH) started Jan 2025. "
      "Rituximab x2 given March 2025 (course completed)."),
@@ -287,6 +321,7 @@ add("X012", "old_biopsy", [
 ], birth_date="2011-11-25", sex="F", nct={"biopsy": "unknown"})
 
 # ---- X013 Japan, flow never done + stated eGFR 28 (NCT manual, HO not_met)
+patient("X013")
 add("X013", "no_flow_low_egfr", [
     ("2025-03-03", "clinic", "2025/03/03 15-year-old girl, SLE (ANA 1:160), LN. PSL + IVCY x6 (2025/03-2025/08), then TAC."),
     ("2026-08-30", "pathology", "2026/08/29 腎生検: ISN/RPS class IV-G (A/C), AI 14 CI 5."),
@@ -298,6 +333,7 @@ add("X013", "no_flow_low_egfr", [
 ], nct={"cd19": "unknown", "egfr": "manual"}, ho={"egfr": "not_met"})
 
 # ---- X014 Singapore, no SLEDAI
+patient("X014")
 add("X014", "no_sledai", [
     ("2025-05-05", "clinic", "5-May-25 new case: 13 y/o Indian girl, SLE (ANA 1:1280). Prednisolone + MMF started 5-May-25."),
     ("2026-08-25", "pathology", "Histopathology 25-Aug-26: lupus nephritis, ISN/RPS class III (A/C)."),
@@ -306,6 +342,7 @@ add("X014", "no_sledai", [
 ], birth_date="2011-07-19", sex="F", nct={"sledai": "unknown"})
 
 # ---- X015 Korea, ANA positive without titre
+patient("X015")
 add("X015", "ana_no_titre", [
     ("2025-04-04", "clinic", "2025.04.04 P.I.) 12-year-old girl, SLE: ANA (+), anti-dsDNA 450 IU/mL, C3 low. "
      "PSL 2025.04.04~, MMF 2025.05.01~."),
@@ -315,6 +352,7 @@ add("X015", "ana_no_titre", [
 ], nct={"ana": "unknown"})
 
 # ---- X016 Japan, unreadable lymph unit + ambiguous Plt unit
+patient("X016")
 add("X016", "unreadable_units", [
     ("2025-02-20", "referral", "2025/02/20 紹介 14-year-old boy, SLE (ANA 1:640), LN. PSL + MMF since 2025/02."),
     ("2026-08-26", "pathology", "2026/08/25 Renal biopsy: LN ISN/RPS class IV-G (A/C)."),
@@ -324,6 +362,7 @@ add("X016", "unreadable_units", [
 ], nct={"lymph": "unknown"}, ho={"plt": "unknown"})
 
 # ---- X017 Korea, DOB in text, only one listed agent (MMF only planned)
+patient("X017")
 add("X017", "one_agent_only", [
     ("2025-11-10", "clinic", "2025.11.10 C.C.) edema\nP.I.) DOB 2009.12.25, girl. SLE, ANA 1:640. PSL 시작 2025.11.10. HCQ 200 mg."),
     ("2026-08-28", "pathology", "2026.08.27 Renal Bx: LN class III (A) + V."),
@@ -332,6 +371,7 @@ add("X017", "one_agent_only", [
 ], nct={"refractory": "unknown"})
 
 # ---- X018 Malaysia, coagulation never done
+patient("X018")
 add("X018", "no_coag", [
     ("2025-01-08", "clinic", "8-Jan-25 12 yo Chinese boy, SLE (ANA 1:320), LN. Prednisolone + tacrolimus since January 2025."),
     ("2026-07-20", "pathology", "HPE 20-Jul-26: LN ISN/RPS class IV-G (A)."),
@@ -340,6 +380,7 @@ add("X018", "no_coag", [
 ], birth_date="2012-01-15", sex="M", nct={"inr": "unknown", "pt": "unknown"})
 
 # ---- X019 Taiwan, no ECOG/Lansky; eGFR computed from Ht + Cre (Schwartz)
+patient("X019")
 add("X019", "no_ecog_schwartz", [
     ("2025-03-12", "clinic", "114/03/12 OPD 12-year-old girl, SLE (ANA 1:1280). PSL + MMF 114/03/12 起."),
     ("2026-09-05", "pathology", "115/09/04 Renal biopsy: lupus nephritis ISN/RPS class III (A/C) + V."),
@@ -348,6 +389,7 @@ add("X019", "no_ecog_schwartz", [
 ], nct={"ecog": "unknown"})
 
 # ---- X020 Philippines, 18 y stated in June 2026 -> NCT age unknown, HO age not_met
+patient("X020")
 add("X020", "age_edge_18", [
     ("2025-02-01", "referral", "Cebu, February 2025. 17-year-old female, SLE with LN (ANA 1:640). Prednisone since Feb 2025, MMF since March 2025."),
     ("2026-06-10", "clinic", "10-Jun-26 18-year-old female, LN follow-up. Left cervical lymphadenopathy, r/o lymphoma; "
@@ -359,6 +401,7 @@ add("X020", "age_edge_18", [
 
 # ============ ineligible for NCT
 # ---- X021 Japan, repeat biopsy pure class V after old class IV
+patient("X021")
 add("X021", "biopsy_pure_v", [
     ("2024-06-01", "pathology", "2024/06/01 腎生検: LN class IV-G (A)."),
     ("2024-06-10", "clinic", "2024/06/10 13歳女児, SLE (ANA 1:640). PSL + MMF started 2024/06/10."),
@@ -371,6 +414,7 @@ add("X021", "biopsy_pure_v", [
 ], birth_date="2011-02-11", sex="F", nct={"biopsy": "not_met"}, ho={"biopsy": "not_met"})
 
 # ---- X022 Korea, new onset (treatment < 6 months)
+patient("X022")
 add("X022", "treatment_recent", [
     ("2026-07-15", "clinic", "2026.07.15 초진 C.C.) edema\nP.I.) 13-year-old girl, new SLE (ANA 1:640). Treatment-naive until today. "
      "mPSL pulse then PSL 2026.07.15~, MMF 2026.07.29~."),
@@ -379,6 +423,7 @@ add("X022", "treatment_recent", [
 ], birth_date="2013-03-03", sex="F", nct={"refractory": "not_met"})
 
 # ---- X023 Singapore, complete renal remission
+patient("X023")
 add("X023", "remission", [
     ("2024-10-01", "clinic", "1-Oct-24 11 y/o Malay girl, SLE with LN (ANA 1:320). Prednisolone + MMF from 1-Oct-24."),
     ("2026-06-01", "pathology", "Histopathology 1-Jun-26: LN class III (A)."),
@@ -387,6 +432,7 @@ add("X023", "remission", [
 ], birth_date="2013-05-05", sex="F", nct={"refractory": "not_met"}, ho={"upcr": "not_met"})
 
 # ---- X024 Vietnam, CD19 depleted after RTX in June 2026
+patient("X024")
 add("X024", "cd19_depleted", [
     ("2025-01-20", "referral", "Ha Noi, 20/01/2025: 13 y/o boy, SLE (ANA 1:640), LN. PSL + CYC started January 2025, MMF from 07/2025."),
     ("2026-06-10", "infusion", "Infusion record 10/06/2026: rituximab 500 mg IV given, tolerated."),
@@ -396,16 +442,18 @@ add("X024", "cd19_depleted", [
 ], nct={"cd19": "not_met"}, ho={"x_rtx": "met"})
 
 # ---- X025 Thailand, ANC with G-CSF 6 days before; resolved IV-treated infection
+patient("X025")
 add("X025", "anc_gcsf", [
     ("2025-02-02", "clinic", "2 Feb 2025 13 y/o Thai girl, SLE (ANA 1:640), LN. Prednisolone + IVCY Feb 2025, then MMF."),
     ("2026-08-15", "pathology", "Renal biopsy 15 Aug 2026: LN class III (A/C) + V."),
     ("2026-09-20", "discharge", "Discharge 20-Sep-26: pneumonia treated with IV ceftriaxone 7 days, completed, resolved."),
     ("2026-10-30", "infusion", "Nursing record 30-Oct-26: filgrastim (G-CSF) 150 mcg SC given for neutropenia."),
-    ("2026-11-05", "clinic", "5-Nov-26\n" + jp_block(labs(neut=1450, wbc=3300, upcr=1.8))
+    ("2026-11-05", "clinic", "5-Nov-26\n" + jp_block(labs(neut=1450, wbc=3300, lym=1310, upcr=1.8))
      + "\nSLEDAI-2K 10. Lansky 80. CD19 6%. Afebrile, no current infection."),
 ], birth_date="2011-09-09", sex="F", nct={"anc": "not_met"})
 
 # ---- X026 Japan, age 5
+patient("X026")
 add("X026", "too_young", [
     ("2026-02-01", "clinic", "2026/02/01 SLE (ANA 1:1280) in a 4-year-old girl. PSL + MMF started 2026/02/01; "
      "MMF stopped for diarrhoea, TAC from 2026/03."),
@@ -414,6 +462,7 @@ add("X026", "too_young", [
 ], birth_date="2021-04-01", sex="F", nct={"age": "not_met"}, ho={"age": "not_met"})
 
 # ---- X027 Korea, Hb 5.8 g/dL
+patient("X027")
 add("X027", "hb_low", [
     ("2025-03-10", "clinic", "2025.03.10 P.I.) 14-year-old girl, SLE (ANA 1:640), LN. PSL + TAC 2025.03.10~."),
     ("2026-09-02", "pathology", "2026.09.01 Renal Bx: LN class IV-G (A) + V."),
@@ -424,6 +473,7 @@ add("X027", "hb_low", [
 ], birth_date="2010-11-30", sex="F", nct={"hb": "not_met"}, ho={"x_hb": "met"})
 
 # ---- X028 Taiwan, SLEDAI 4
+patient("X028")
 add("X028", "sledai_low", [
     ("2025-04-01", "clinic", "114/04/01 OPD 12 y/o M, SLE (ANA 1:320), LN. PSL + MMF since 114/04."),
     ("2026-08-31", "pathology", "115/08/30 Renal biopsy: LN class III (A)."),
@@ -431,6 +481,7 @@ add("X028", "sledai_low", [
 ], birth_date="2012-08-08", sex="M", nct={"sledai": "not_met"})
 
 # ---- X029 Malaysia, PICU: shock on noradrenaline, sepsis on IV meropenem, CRRT
+patient("X029")
 add("X029", "haemodynamic_instability", [
     ("2025-01-05", "clinic", "5-Jan-25 12 y/o girl, SLE (ANA 1:640), LN. Prednisolone + MMF from January 2025."),
     ("2026-07-10", "pathology", "HPE 10-Jul-26: LN class IV-G (A/C)."),
@@ -440,6 +491,7 @@ add("X029", "haemodynamic_instability", [
     ho={"x_inf": "met", "x_dial": "met", "egfr": "unknown"})
 
 # ---- X030 Japan, ANA 1:40 only; allogeneic HSCT history
+patient("X030")
 add("X030", "ana_low_hsct", [
     ("2025-02-02", "referral", "2025/02/02 Referral: 13-year-old boy, s/p allogeneic HSCT 2018 for aplastic anaemia. "
      "SLE diagnosed 2025/01 (ANA 1:40, anti-dsDNA +, anti-Sm +). PSL + MMF since 2025/02."),
