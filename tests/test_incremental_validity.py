@@ -158,7 +158,7 @@ def test_migration_8_upgrades_a_version_7_file_and_its_rows_are_evaluated_again(
     path = tmp_path / "v7.db"
     _database_at_version_7(path)
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 8
+        assert store.schema_version() == SCHEMA_VERSION == 9
         [row] = store.results(1)
         # A row from before knows nothing of what it depends on: never carried forward.
         assert (row["findings_version"], row["holds_until"], row["refresh_json"]) == (
@@ -175,3 +175,60 @@ def test_migration_8_upgrades_a_version_7_file_and_its_rows_are_evaluated_again(
             store.db.execute("DELETE FROM notes WHERE note_id = 'N-1'")
             store.db.execute("UPDATE patients SET sex = 'M' WHERE patient_id = 'P-1'")
         assert incremental_tables.patient_versions(store.db) == {"P-1": 3}
+
+
+# --- migration 9 ----------------------------------------------------------------------------
+
+
+def _database_at_version_8(path) -> None:
+    """A file as matcher wrote it before migration 9: each result row with its own copy of
+    its criteria JSON (two nights of one patient with the same verdict, and another
+    patient)."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from matcher.store.db import MIGRATIONS
+
+    db = Database(sqlite3.connect(path))
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    for migration in MIGRATIONS[:8]:
+        migration(db)
+    db.execute("INSERT INTO meta VALUES ('schema_version', '8')")
+    db.execute("INSERT INTO runs (run_id, status, kind) VALUES (1, 'completed', 'nightly'), "
+               "(2, 'completed', 'nightly')")
+    for run, patient, criteria in ((1, "P-1", SAME), (2, "P-1", SAME), (2, "P-2", OTHER)):
+        db.execute("INSERT INTO results (run_id, trial_id, patient_id, status, criteria_json) "
+                   "VALUES (?, 'T-1', ?, 'eligible', ?)", [run, patient, criteria])
+    db.conn.commit()
+    db.conn.close()
+
+
+SAME = '[{"id": "I1", "status": "met", "reason": "SLE on 2026-01-01"}]'
+OTHER = '[{"id": "I1", "status": "unknown", "reason": "no lupus diagnosis found"}]'
+
+
+def test_migration_9_keeps_each_criteria_text_once_and_every_row_reads_its_own(tmp_path):
+    from matcher.store import SCHEMA_VERSION, Store, criteria_payloads
+
+    path = tmp_path / "v8.db"
+    _database_at_version_8(path)
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 9
+        assert [(r["patient_id"], r["criteria_json"]) for r in store.results(1)] == [
+            ("P-1", SAME)]
+        assert [(r["patient_id"], r["criteria_json"]) for r in store.results(2)] == [
+            ("P-1", SAME), ("P-2", OTHER)]
+        assert sorted(store.db.execute(
+            "SELECT digest, criteria_json FROM result_criteria").fetchall()) == sorted(
+            [(criteria_payloads.digest(SAME), SAME), (criteria_payloads.digest(OTHER), OTHER)])
+        # The copy per row is gone: a reader that forgot the join fails, never reads NULL.
+        columns = {r[1] for r in store.db.execute("PRAGMA table_info(results)")}
+        assert "criteria_json" not in columns and "criteria_digest" in columns
+        # A text goes when the last row that reads it goes, not before.
+        store.drop_results(2)
+        assert store.db.execute("SELECT criteria_json FROM result_criteria").fetchall() == [
+            (SAME,)]
+        store.drop_results(1)
+        assert store.db.execute("SELECT count(*) FROM result_criteria").fetchone() == (0,)
+

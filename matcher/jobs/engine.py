@@ -12,7 +12,7 @@ to an engine, and commits what comes back in batches. Two engines give identical
 - `matcher.jobs.spark_engine.SparkEngine` (`--engine spark`): Apache Spark through PySpark,
   for more notes than one machine can parse overnight.
 
-Result rows carry the criteria as the JSON that `results.criteria_json` stores, built by
+Result rows carry the criteria as the JSON that `result_criteria` stores, built by
 one function (`matcher.judge.ranking.result_row`) whatever the engine, so a Spark run and an
 embedded run can be compared byte for byte.
 """
