@@ -232,3 +232,44 @@ def test_migration_9_keeps_each_criteria_text_once_and_every_row_reads_its_own(t
         store.drop_results(1)
         assert store.db.execute("SELECT count(*) FROM result_criteria").fetchone() == (0,)
 
+
+# --- refreshing a carried result ------------------------------------------------------------
+
+
+def test_the_aged_inputs_of_many_rows_equal_aged_features_bit_for_bit():
+    import random
+    import struct
+
+    import numpy as np
+
+    from matcher.judge.eligibility import AGED_FEATURES, aged_columns, aged_features, feature_names
+
+    names = feature_names()
+    rng = random.Random(17)
+    # Anchors from 15 years before the as-of (clipped at 10) to after it (0 years), some
+    # unknown (the value stays as steady_features set it).
+    days = [-5479, -3653, -3652, -3651, -366, -365, -364, -1, 0, 1, 30]
+    rows = []
+    for _ in range(400):
+        values = {name: rng.choice([0.0, 1.0, rng.random() * 3]) for name in names}
+        anchors = [rng.choice([None, AS_OF + dt.timedelta(days=rng.choice(days))])
+                   for _ in AGED_FEATURES]
+        rows.append((values, anchors))
+    matrix = np.array([[values[n] for n in names] for values, _ in rows], dtype=np.float64)
+    anchor_days = np.array([[a.toordinal() if a else 0 for a in anchors] for _, anchors in rows],
+                           dtype=np.float64)
+    aged_columns(matrix, anchor_days, AS_OF)
+    for got, (values, anchors) in zip(matrix.tolist(), rows, strict=True):
+        want = aged_features(values, anchors, AS_OF)
+        assert [struct.pack("<d", v) for v in got] == [
+            struct.pack("<d", float(want[n])) for n in names]
+
+
+def test_a_refresh_json_of_another_layout_is_refused_not_misread():
+    from matcher.errors import StoreError
+    from matcher.jobs.engine import refreshed_scores_and_ps
+
+    earlier_layout = ('{"anchors": [null, null, null], "features": {"fail": 1.0}, '
+                      '"score": [12.5, null]}')
+    with pytest.raises(StoreError, match="refresh_json"):
+        refreshed_scores_and_ps([earlier_layout], AS_OF, None)
