@@ -345,7 +345,12 @@ def _init_worker(model_path: str | None, parent: int, vocabulary: str,
                              file="matcher/judge", received=JUDGE_CODE[:12],
                              expected=f"{judge_code[:12]}, the code of the job's parent "
                              "process: the same matcher package in every worker")
-        _WORKER["parser"] = run_parser(model_path, vocabulary)
+        # The vocabulary now (every task reads with it), the note pipeline on the first
+        # parse task (_worker_parser): a night with nothing to parse, whose pool only
+        # evaluates the results that expired, does not load it in every worker (~120 MB
+        # and seconds each, most of such a pool's start).
+        run_vocabulary(vocabulary)
+        _WORKER["pipeline"] = (model_path, vocabulary)
     except MatcherError as exc:
         # Raised from here it would only break the pool ("a process in the process pool
         # was terminated abruptly") and the job would stop without saying why: every task
@@ -378,9 +383,21 @@ def _worker_ready() -> None:
         raise _WORKER["refused"]
 
 
+def _worker_parser() -> Any:
+    """This worker's note parser, loaded on its first parse task (_init_worker)."""
+    if "parser" not in _WORKER:
+        try:
+            _WORKER["parser"] = run_parser(*_WORKER["pipeline"])
+        except MatcherError as exc:
+            _WORKER["refused"] = exc  # every later task says so too
+            raise
+        gc.freeze()  # the pipeline out of the cyclic collector's walks, as at start
+    return _WORKER["parser"]
+
+
 def _worker_parse(notes: list[tuple]) -> list[list[Finding] | None]:
     _worker_ready()
-    return parse_batch(_WORKER["parser"], notes)
+    return parse_batch(_worker_parser(), notes)
 
 
 def _worker_store(db_path: Path) -> Any:
