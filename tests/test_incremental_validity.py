@@ -273,3 +273,35 @@ def test_a_refresh_json_of_another_layout_is_refused_not_misread():
                       '"score": [12.5, null]}')
     with pytest.raises(StoreError, match="refresh_json"):
         refreshed_scores_and_ps([earlier_layout], AS_OF, None)
+
+
+# --- one timeline per patient ---------------------------------------------------------------
+
+
+def test_a_patients_trials_share_one_timeline_but_each_row_holds_as_if_judged_alone():
+    """evaluate_records builds a patient's timeline once for all of its trials: each
+    trial's row (verdict, evidence, until when it holds) is the row of that trial judged
+    alone, so a window closing soon in one trial (rituximab leaving a 91-day exclusion
+    window) does not shorten how long another trial's result holds (a biopsy's 183 days),
+    and a note dated after the as-of still dates every row's validity."""
+    from matcher.jobs.engine import evaluate_records
+    from matcher.model import Trial
+
+    # Boundaries before the 14th birthday on 10 December (the age read dates every row):
+    # rituximab leaves its window on 2 December, the biopsy its window on 4 December, and
+    # the note of 5 December enters the timeline that day (every row: the age and sex
+    # trials read nothing else of the as-of before the birthday).
+    later = AS_OF + dt.timedelta(days=15)
+    findings = [biopsy(AS_OF - dt.timedelta(days=170)),
+                rituximab(AS_OF - dt.timedelta(days=80)),
+                finding("lab.alt", 30.0, date=later, note="later")]
+    dates = {f.note_id: f.date for f in findings}
+    patient = Patient("P1", D(2012, 12, 10), "F")
+    trials = [Trial(f"T-{i}", "t", (criterion,)) for i, criterion in
+              enumerate((BIOPSY, NO_RITUXIMAB, AGE_6_TO_18, FEMALE))]
+    together = evaluate_records([(patient, findings, dates)], trials, AS_OF)
+    alone = [row for trial in trials
+             for row in evaluate_records([(patient, findings, dates)], [trial], AS_OF)]
+    assert together == alone
+    assert [row.holds_until for row in together] == [
+        "2026-12-04", "2026-12-02", later.isoformat(), later.isoformat()]
