@@ -105,7 +105,8 @@ def _stored(db: Path, run_id: int) -> dict[tuple[str, str], tuple[str, str]]:
     conn = sqlite3.connect(db)
     try:
         return {(t, p): (s, c) for t, p, s, c in conn.execute(
-            "SELECT trial_id, patient_id, status, criteria_json FROM results WHERE run_id = ?",
+            "SELECT trial_id, patient_id, status, rc.criteria_json FROM results r LEFT JOIN "
+            "result_criteria rc ON rc.digest = r.criteria_digest WHERE run_id = ?",
             [run_id])}
     finally:
         conn.close()

@@ -63,7 +63,9 @@ def stored_rows(db: Path, run_id: int) -> dict[tuple[str, str], dict]:
     # sqlite3.Row iterates over its values: its column names are keys().
     rows = {(r["trial_id"], r["patient_id"]): {k: r[k] for k in r.keys()  # noqa: SIM118
                                                if k not in RUN_COLUMNS}
-            for r in conn.execute("SELECT * FROM results WHERE run_id = ?", [run_id])}
+            for r in conn.execute(
+                "SELECT r.*, rc.criteria_json FROM results r LEFT JOIN result_criteria rc "
+                "ON rc.digest = r.criteria_digest WHERE run_id = ?", [run_id])}
     conn.close()
     return rows
 

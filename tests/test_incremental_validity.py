@@ -158,7 +158,7 @@ def test_migration_8_upgrades_a_version_7_file_and_its_rows_are_evaluated_again(
     path = tmp_path / "v7.db"
     _database_at_version_7(path)
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 9
+        assert store.schema_version() == SCHEMA_VERSION == 10
         [row] = store.results(1)
         # A row from before knows nothing of what it depends on: never carried forward.
         assert (row["findings_version"], row["holds_until"], row["refresh_json"]) == (
@@ -175,3 +175,133 @@ def test_migration_8_upgrades_a_version_7_file_and_its_rows_are_evaluated_again(
             store.db.execute("DELETE FROM notes WHERE note_id = 'N-1'")
             store.db.execute("UPDATE patients SET sex = 'M' WHERE patient_id = 'P-1'")
         assert incremental_tables.patient_versions(store.db) == {"P-1": 3}
+
+
+# --- migration 10 ----------------------------------------------------------------------------
+
+
+def _database_at_version_8(path) -> None:
+    """A file as matcher wrote it before migration 10: each result row with its own copy of
+    its criteria JSON (two nights of one patient with the same verdict, and another
+    patient)."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from matcher.store.db import MIGRATIONS
+
+    db = Database(sqlite3.connect(path))
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    for migration in MIGRATIONS[:8]:
+        migration(db)
+    db.execute("INSERT INTO meta VALUES ('schema_version', '8')")
+    db.execute("INSERT INTO runs (run_id, status, kind) VALUES (1, 'completed', 'nightly'), "
+               "(2, 'completed', 'nightly')")
+    for run, patient, criteria in ((1, "P-1", SAME), (2, "P-1", SAME), (2, "P-2", OTHER)):
+        db.execute("INSERT INTO results (run_id, trial_id, patient_id, status, criteria_json) "
+                   "VALUES (?, 'T-1', ?, 'eligible', ?)", [run, patient, criteria])
+    db.conn.commit()
+    db.conn.close()
+
+
+SAME = '[{"id": "I1", "status": "met", "reason": "SLE on 2026-01-01"}]'
+OTHER = '[{"id": "I1", "status": "unknown", "reason": "no lupus diagnosis found"}]'
+
+
+def test_migration_10_keeps_each_criteria_text_once_and_every_row_reads_its_own(tmp_path):
+    from matcher.store import SCHEMA_VERSION, Store, criteria_payloads
+
+    path = tmp_path / "v8.db"
+    _database_at_version_8(path)
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 10
+        assert [(r["patient_id"], r["criteria_json"]) for r in store.results(1)] == [
+            ("P-1", SAME)]
+        assert [(r["patient_id"], r["criteria_json"]) for r in store.results(2)] == [
+            ("P-1", SAME), ("P-2", OTHER)]
+        assert sorted(store.db.execute(
+            "SELECT digest, criteria_json FROM result_criteria").fetchall()) == sorted(
+            [(criteria_payloads.digest(SAME), SAME), (criteria_payloads.digest(OTHER), OTHER)])
+        # The copy per row is gone: a reader that forgot the join fails, never reads NULL.
+        columns = {r[1] for r in store.db.execute("PRAGMA table_info(results)")}
+        assert "criteria_json" not in columns and "criteria_digest" in columns
+        # A text goes when the last row that reads it goes, not before.
+        store.drop_results(2)
+        assert store.db.execute("SELECT criteria_json FROM result_criteria").fetchall() == [
+            (SAME,)]
+        store.drop_results(1)
+        assert store.db.execute("SELECT count(*) FROM result_criteria").fetchone() == (0,)
+
+
+# --- refreshing a carried result ------------------------------------------------------------
+
+
+def test_the_aged_inputs_of_many_rows_equal_aged_features_bit_for_bit():
+    import random
+    import struct
+
+    import numpy as np
+
+    from matcher.judge.eligibility import AGED_FEATURES, aged_columns, aged_features, feature_names
+
+    names = feature_names()
+    rng = random.Random(17)
+    # Anchors from 15 years before the as-of (clipped at 10) to after it (0 years), some
+    # unknown (the value stays as steady_features set it).
+    days = [-5479, -3653, -3652, -3651, -366, -365, -364, -1, 0, 1, 30]
+    rows = []
+    for _ in range(400):
+        values = {name: rng.choice([0.0, 1.0, rng.random() * 3]) for name in names}
+        anchors = [rng.choice([None, AS_OF + dt.timedelta(days=rng.choice(days))])
+                   for _ in AGED_FEATURES]
+        rows.append((values, anchors))
+    matrix = np.array([[values[n] for n in names] for values, _ in rows], dtype=np.float64)
+    anchor_days = np.array([[a.toordinal() if a else 0 for a in anchors] for _, anchors in rows],
+                           dtype=np.float64)
+    aged_columns(matrix, anchor_days, AS_OF)
+    for got, (values, anchors) in zip(matrix.tolist(), rows, strict=True):
+        want = aged_features(values, anchors, AS_OF)
+        assert [struct.pack("<d", v) for v in got] == [
+            struct.pack("<d", float(want[n])) for n in names]
+
+
+def test_a_refresh_json_of_another_layout_is_refused_not_misread():
+    from matcher.errors import StoreError
+    from matcher.jobs.engine import refreshed_scores_and_ps
+
+    earlier_layout = ('{"anchors": [null, null, null], "features": {"fail": 1.0}, '
+                      '"score": [12.5, null]}')
+    with pytest.raises(StoreError, match="refresh_json"):
+        refreshed_scores_and_ps([earlier_layout], AS_OF, None)
+
+
+# --- one timeline per patient ---------------------------------------------------------------
+
+
+def test_a_patients_trials_share_one_timeline_but_each_row_holds_as_if_judged_alone():
+    """evaluate_records builds a patient's timeline once for all of its trials: each
+    trial's row (verdict, evidence, until when it holds) is the row of that trial judged
+    alone, so a window closing soon in one trial (rituximab leaving a 91-day exclusion
+    window) does not shorten how long another trial's result holds (a biopsy's 183 days),
+    and a note dated after the as-of still dates every row's validity."""
+    from matcher.jobs.engine import evaluate_records
+    from matcher.model import Trial
+
+    # Boundaries before the 14th birthday on 10 December (the age read dates every row):
+    # rituximab leaves its window on 2 December, the biopsy its window on 4 December, and
+    # the note of 5 December enters the timeline that day (every row: the age and sex
+    # trials read nothing else of the as-of before the birthday).
+    later = AS_OF + dt.timedelta(days=15)
+    findings = [biopsy(AS_OF - dt.timedelta(days=170)),
+                rituximab(AS_OF - dt.timedelta(days=80)),
+                finding("lab.alt", 30.0, date=later, note="later")]
+    dates = {f.note_id: f.date for f in findings}
+    patient = Patient("P1", D(2012, 12, 10), "F")
+    trials = [Trial(f"T-{i}", "t", (criterion,)) for i, criterion in
+              enumerate((BIOPSY, NO_RITUXIMAB, AGE_6_TO_18, FEMALE))]
+    together = evaluate_records([(patient, findings, dates)], trials, AS_OF)
+    alone = [row for trial in trials
+             for row in evaluate_records([(patient, findings, dates)], [trial], AS_OF)]
+    assert together == alone
+    assert [row.holds_until for row in together] == [
+        "2026-12-04", "2026-12-02", later.isoformat(), later.isoformat()]

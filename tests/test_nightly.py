@@ -137,7 +137,8 @@ def snapshot(db: Path) -> dict:
                            "FROM trials"),
             "criteria": rows("SELECT * FROM criteria"),
             "results": rows("SELECT trial_id, patient_id, as_of, status, score, rank, "
-                            f"criteria_json FROM results WHERE run_id = {int(last)}"),
+                            "rc.criteria_json FROM results r LEFT JOIN result_criteria rc "
+                            f"ON rc.digest = r.criteria_digest WHERE run_id = {int(last)}"),
             "results_of_unfinished_runs": conn.execute(
                 "SELECT count(*) FROM results WHERE run_id NOT IN "
                 "(SELECT run_id FROM runs WHERE status = 'completed')").fetchone()[0],
@@ -347,7 +348,8 @@ def test_second_run_on_the_same_input_parses_nothing_and_reports_no_change(
     runs = query(db, "SELECT run_id, status, as_of, pipeline_version, counts_json FROM runs")
     assert [(r[1], r[2]) for r in runs] == [("completed", AS_OF)] * 2
     assert json.loads(runs[1][4])["parsed"] == 0
-    same = "SELECT trial_id, patient_id, status, score, rank, criteria_json FROM results " \
+    same = "SELECT trial_id, patient_id, status, score, rank, rc.criteria_json FROM " \
+           "results r LEFT JOIN result_criteria rc ON rc.digest = r.criteria_digest " \
            "WHERE run_id = ? ORDER BY 1, 2"
     assert query(db, same, (1,)) == query(db, same, (2,))
 

@@ -137,7 +137,8 @@ def test_nightly_run_on_spark_equals_the_embedded_run(
         "ORDER BY note_id, id"
     )
     results_sql = (
-        "SELECT trial_id, patient_id, as_of, status, score, rank, criteria_json FROM results "
+        "SELECT trial_id, patient_id, as_of, status, score, rank, rc.criteria_json FROM "
+        "results r LEFT JOIN result_criteria rc ON rc.digest = r.criteria_digest "
         "ORDER BY trial_id, patient_id"
     )
     for sql in (findings_sql, results_sql):

@@ -17,7 +17,7 @@ from matcher.cli import cli
 from matcher.jobs.nightly import run_nightly
 from matcher.judge.outcome import outcome_of, why_chips
 from matcher.judge.stored_row import OUTCOME_CODES, STATUS_CODES
-from matcher.store import Store, result_tables
+from matcher.store import Store, criteria_payloads, result_tables
 from tests.conftest import AS_OF, REPO
 
 TRIAL_FILE = REPO / "registry_dumps" / "NCT06904729.txt"
@@ -41,9 +41,10 @@ def db(ingested: Path, tmp_path: Path) -> Path:
 
 def _stored(db: Path, run_id: int | None = None) -> list[dict]:
     with Store(db) as store:
-        where = "WHERE run_id = ?" if run_id is not None else ""
-        return list(store.db.query(f"SELECT * FROM results {where} ORDER BY rank",
-                                   [run_id] if run_id is not None else []))
+        where = "WHERE r.run_id = ?" if run_id is not None else ""
+        return list(store.db.query(
+            f"SELECT r.*, {criteria_payloads.TEXT} FROM {criteria_payloads.JOINED} {where} "
+            "ORDER BY r.rank", [run_id] if run_id is not None else []))
 
 
 @pytest.mark.parametrize("with_model", [True, False], ids=["eligibility-model", "no-model"])

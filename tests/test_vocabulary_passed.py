@@ -239,3 +239,22 @@ def test_a_worker_process_whose_vocabulary_is_not_its_parents_refuses_its_tasks(
     )  # fmt: skip
     with pool, pytest.raises(ModelError, match="concepts.jsonl.*vocabulary"):
         pool.submit(_worker_parse, []).result(timeout=120)
+
+
+def _worker_has_a_parser() -> bool:
+    from matcher.jobs.engine import _WORKER
+
+    return "parser" in _WORKER
+
+
+def test_a_worker_loads_the_note_pipeline_on_its_first_parse_task_not_at_start(saved_model):
+    """A night with nothing to parse starts its pool only to evaluate the results that
+    expired: its workers read with the run's vocabulary but never load the pipeline."""
+    pool = ProcessPoolExecutor(
+        1, mp_context=get_context("spawn"), initializer=_init_worker,
+        initargs=(str(saved_model), os.getpid(), vocabulary_fingerprint(api.vocabulary())),
+    )  # fmt: skip
+    with pool:
+        assert pool.submit(_worker_has_a_parser).result(timeout=120) is False
+        assert pool.submit(_worker_parse, []).result(timeout=120) == []
+        assert pool.submit(_worker_has_a_parser).result(timeout=120) is True

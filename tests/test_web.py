@@ -28,7 +28,7 @@ from matcher import api
 from matcher.cli import cli
 from matcher.judge.outcome import outcome_of
 from matcher.model import Note
-from matcher.store import Store
+from matcher.store import SCHEMA_VERSION, Store
 from matcher.tools.web import synth
 from matcher.web import security
 from matcher.web.app import CSP, create_app
@@ -654,7 +654,7 @@ def test_a_search_index_of_the_earlier_layout_is_built_again_by_migration_9(web_
         store.db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
         store.db.conn.commit()
     with Store(web_db) as store:  # opening migrates
-        assert store.schema_version() == 9
+        assert store.schema_version() == SCHEMA_VERSION
         assert store.db.execute("SELECT count(*) FROM web_notes_fts").fetchone()[0] == 0
         assert store.db.execute(
             "SELECT count(*) FROM web_meta WHERE key = 'fts_version'").fetchone()[0] == 0

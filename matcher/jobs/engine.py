@@ -12,7 +12,7 @@ to an engine, and commits what comes back in batches. Two engines give identical
 - `matcher.jobs.spark_engine.SparkEngine` (`--engine spark`): Apache Spark through PySpark,
   for more notes than one machine can parse overnight.
 
-Result rows carry the criteria as the JSON that `results.criteria_json` stores, built by
+Result rows carry the criteria as the JSON that `result_criteria` stores, built by
 one function (`matcher.judge.ranking.result_row`) whatever the engine, so a Spark run and an
 embedded run can be compared byte for byte.
 """
@@ -35,12 +35,24 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
-from matcher.errors import MatcherError, ModelError
+from matcher.errors import MatcherError, ModelError, StoreError
 from matcher.judge.demographics import patient_age
-from matcher.judge.eligibility import aged_features, steady_features
-from matcher.judge.ranking import ResultRow, score_at, score_parts
+from matcher.judge.eligibility import (
+    AGED_FEATURES,
+    aged_columns,
+    aged_features,
+    feature_names,
+    steady_features,
+)
+from matcher.judge.ranking import (
+    ResultRow,
+    judge_timeline,
+    patient_timeline,
+    score_at,
+    score_parts,
+)
 from matcher.judge.stored_row import result_row
-from matcher.judge.validity import Validity
+from matcher.judge.validity import Validity, plain
 from matcher.model import Finding, Note, Trial
 from matcher.nlp.vocab import Vocabulary
 
@@ -114,29 +126,58 @@ def evaluate_records(
     (refresh_json): an incremental night carries it forward instead of evaluating again."""
     from matcher import api
 
+    vocabulary = api.vocabulary()
     rows = []
     for patient, findings, note_dates in records:
         age_read = Validity(as_of)
         age = patient_age(patient, findings, note_dates, age_read.date())
+        # The patient's timeline, built once for all of its trials (building it per trial
+        # was 6.1 s of 10.0 s of judging in an incremental night's profile: ~7 expired
+        # results a patient). What building it read of the as-of (a note dated after it)
+        # joins each trial's Validity, as when each trial built its own.
+        timeline_read = Validity(as_of)
+        timeline = None
         for trial in trials:
             if wanted is not None and patient.patient_id not in wanted.get(trial.trial_id, ()):
                 continue
+            if timeline is None:
+                timeline = patient_timeline(patient, findings, note_dates,
+                                            timeline_read.date(), vocabulary)
             read = Validity(as_of)
             read.join(age_read)
-            result = api.evaluate_patient(trial, patient, findings, note_dates, read.date())
+            read.join(timeline_read)
+            result = judge_timeline(trial, timeline.at(read.date()))
             steady, anchors = steady_features(result, findings, note_dates, read.date())
             p = model.predict(aged_features(steady, anchors, as_of)) if model is not None else None
             row = result_row(trial.trial_id, result, read.date(), p, age, patient.sex)
             base, newest = score_parts(result.status, result.results)
-            refresh = {
-                "score": [base, newest.isoformat() if newest else None],
-                "features": {k: v for k, v in steady.items() if v},
-                "anchors": [a.isoformat() if a else None for a in anchors],
-            }
             until = read.holds_until
             rows.append(replace(row, holds_until=until.isoformat() if until else None,
-                                refresh_json=json.dumps(refresh, sort_keys=True)))
+                                refresh_json=refresh_text(base, newest, anchors, steady)))
     return rows
+
+
+# refresh_json's layout (REFRESH_FORMAT, part of evaluator_version: a night never carries
+# a row of another layout): one JSON array of numbers, [score base, newest evidence day,
+# the AGED_FEATURES' anchor days, then every model input in feature_names() order], days
+# as proleptic ordinals (date.toordinal(); 0: none). Numbers in fixed places, so a night
+# decodes 200,000 of them in one json.loads and puts them in a numpy matrix as they come:
+# no name looked up, no dict built per row (a dict of names per row was most of the cost
+# of carrying a result forward).
+REFRESH_FORMAT = "2: [base, newest, anchors..., features...]"
+_FIXED = 2 + len(AGED_FEATURES)  # the numbers before the model inputs
+
+
+def refresh_text(base: float, newest: dt.date | None, anchors: Sequence[dt.date | None],
+                 steady: Mapping[str, float]) -> str:
+    """The refresh_json of an evaluated result (layout above): what recomputes its score
+    (score_at) and its model inputs (aged_features) at a later as-of."""
+    return json.dumps([base, _day(newest), *(_day(a) for a in anchors),
+                       *(steady[name] for name in feature_names())])
+
+
+def _day(day: dt.date | None) -> int:
+    return plain(day).toordinal() if day is not None else 0
 
 
 def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
@@ -144,32 +185,41 @@ def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
     """Carried-forward rows' scores and P(eligible) at `as_of`, from their refresh_json:
     the same numbers evaluate_records would compute tonight (recency and ages of evidence
     are the only parts of them that read the as-of once the verdict holds). In one batch:
-    each distinct refresh_json decoded once (patients with the same verdict and evidence
-    dates share it), the model's inputs put straight into a matrix from the few non-zero
-    values refresh_json keeps, and the probabilities computed in one vectorised call
-    (predict_matrix, bit for bit predict's)."""
+    each distinct refresh_json once (patients with the same verdict and evidence dates
+    share it), all of them decoded by one json.loads into one numpy matrix, the aged inputs
+    set for the as-of column by column (eligibility.aged_columns), and the probabilities
+    computed in one vectorised call (predict_matrix, bit for bit predict's)."""
     import numpy as np
 
     distinct = list(dict.fromkeys(refresh_jsons))
-    decoded = [json.loads(text) for text in distinct]
-    scores = [score_at(base, dt.date.fromisoformat(newest) if newest else None, as_of)
-              for base, newest in (refresh["score"] for refresh in decoded)]
+    if not distinct:
+        return []
+    names = feature_names()
+    width = _FIXED + len(names)
+    try:
+        table = np.array(json.loads("[" + ",".join(distinct) + "]"), dtype=np.float64)
+    except (TypeError, ValueError):  # not numbers, or rows of unequal lengths
+        table = None
+    if table is None or table.shape != (len(distinct), width):
+        # Never misread: the evaluator version keeps other layouts from being carried.
+        raise StoreError("a stored refresh_json is not of this release's layout",
+                         field="results.refresh_json",
+                         expected=f"{width} numbers a row ({REFRESH_FORMAT})")
+    # score_at itself, per row: Python's round(), which numpy's does not equal bit for bit.
+    scores = [score_at(base, dt.date.fromordinal(int(newest)) if newest else None, as_of)
+              for base, newest in table[:, :2].tolist()]
     if model is None:
         probabilities: list[float | None] = [None] * len(distinct)
     else:
-        # Every input absent from refresh_json is 0.0, as in evaluate_records' own dict.
-        column = {name: j for j, name in enumerate(model.feature_names)}
-        rows, columns, values = [], [], []
-        for i, refresh in enumerate(decoded):
-            inputs = aged_features(refresh["features"], [
-                dt.date.fromisoformat(a) if a else None for a in refresh["anchors"]], as_of)
-            for name, value in inputs.items():
-                if name in column:
-                    rows.append(i)
-                    columns.append(column[name])
-                    values.append(float(value))
-        matrix = np.zeros((len(decoded), len(column)), dtype=np.float64)
-        matrix[rows, columns] = values
+        inputs = table[:, _FIXED:]
+        aged_columns(inputs, table[:, 2:_FIXED], as_of)
+        # The model's inputs in its own order; one it names that evaluation does not
+        # compute is 0.0, as the dict evaluate_records builds would give it.
+        where = {name: j for j, name in enumerate(names)}
+        matrix = np.zeros((len(distinct), len(model.feature_names)), dtype=np.float64)
+        for k, name in enumerate(model.feature_names):
+            if name in where:
+                matrix[:, k] = inputs[:, where[name]]
         probabilities = list(model.predict_matrix(matrix))
     refreshed = dict(zip(distinct, zip(scores, probabilities, strict=True), strict=True))
     return [refreshed[text] for text in refresh_jsons]
@@ -250,9 +300,11 @@ def evaluator_version() -> str:
     """A digest of what judges a patient besides the trial and the findings: the judging
     code this process runs (JUDGE_CODE) and the run's vocabulary. A stored result is
     carried forward only into a night of the same evaluator (a new matcher release, or a
-    concept added to the vocabulary, re-evaluates everyone). 16 hex digits."""
+    concept added to the vocabulary, re-evaluates everyone), and of the same
+    REFRESH_FORMAT (a row of another layout cannot be refreshed). 16 hex digits."""
     sha = hashlib.sha256(vocabulary_fingerprint(run_vocabulary()).encode())
     sha.update(JUDGE_CODE.encode())
+    sha.update(REFRESH_FORMAT.encode())
     return sha.hexdigest()[:16]
 
 
@@ -310,7 +362,12 @@ def _init_worker(model_path: str | None, parent: int, vocabulary: str,
                              file="matcher/judge", received=JUDGE_CODE[:12],
                              expected=f"{judge_code[:12]}, the code of the job's parent "
                              "process: the same matcher package in every worker")
-        _WORKER["parser"] = run_parser(model_path, vocabulary)
+        # The vocabulary now (every task reads with it), the note pipeline on the first
+        # parse task (_worker_parser): a night with nothing to parse, whose pool only
+        # evaluates the results that expired, does not load it in every worker (~120 MB
+        # and seconds each, most of such a pool's start).
+        run_vocabulary(vocabulary)
+        _WORKER["pipeline"] = (model_path, vocabulary)
     except MatcherError as exc:
         # Raised from here it would only break the pool ("a process in the process pool
         # was terminated abruptly") and the job would stop without saying why: every task
@@ -343,9 +400,21 @@ def _worker_ready() -> None:
         raise _WORKER["refused"]
 
 
+def _worker_parser() -> Any:
+    """This worker's note parser, loaded on its first parse task (_init_worker)."""
+    if "parser" not in _WORKER:
+        try:
+            _WORKER["parser"] = run_parser(*_WORKER["pipeline"])
+        except MatcherError as exc:
+            _WORKER["refused"] = exc  # every later task says so too
+            raise
+        gc.freeze()  # the pipeline out of the cyclic collector's walks, as at start
+    return _WORKER["parser"]
+
+
 def _worker_parse(notes: list[tuple]) -> list[list[Finding] | None]:
     _worker_ready()
-    return parse_batch(_WORKER["parser"], notes)
+    return parse_batch(_worker_parser(), notes)
 
 
 def _worker_store(db_path: Path) -> Any:

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from matcher.judge.validity import plain
 from matcher.model import (
@@ -246,19 +247,36 @@ def judge_patient(
     """Timeline, every criterion, the verdict and the score: one patient, one trial, as of
     a date. Pure: the API, the engines and the eligibility model's training all call it.
     `vocabulary`: the run's (matcher.api.vocabulary; the packaged one by default)."""
+    return judge_timeline(trial, patient_timeline(patient, findings, note_dates, as_of,
+                                                  vocabulary))
+
+
+def patient_timeline(patient: Patient, findings: Iterable[Finding],
+                     note_dates: Mapping[str, dt.date], as_of: dt.date,
+                     vocabulary: Vocabulary | None = None) -> Any:
+    """The timeline judge_patient judges against (matcher.judge.timeline.Timeline): the same
+    for every trial at one as-of, so a caller judging one patient against many trials
+    builds it once and gives each trial `timeline.at(its own as-of)` (judge_timeline)."""
     findings = list(findings)
     # Only this patient's notes: copying every note's date per patient is quadratic.
     own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
     # Imported here: the web server reads stored rankings (rank, relevance) at start and
     # must not wait for the evaluator's criteria grammar to compile until it judges someone.
-    from matcher.judge.evaluate import evaluate_all
     from matcher.judge.timeline import build_timeline
 
-    timeline = build_timeline(patient, findings, own_dates, as_of, vocabulary=vocabulary)
+    return build_timeline(patient, findings, own_dates, as_of, vocabulary=vocabulary)
+
+
+def judge_timeline(trial: Trial, timeline: Any) -> PatientResult:
+    """Every criterion, the verdict and the score of the timeline's patient at the
+    timeline's as-of: judge_patient once the timeline is built."""
+    from matcher.judge.evaluate import evaluate_all
+
     results = evaluate_all(trial.criteria, timeline)
     found = verdict(results)
     status = found.status
-    return PatientResult(patient.patient_id, status, score(status, results, as_of), results,
+    return PatientResult(timeline.patient.patient_id, status,
+                         score(status, results, timeline.as_of), results,
                          cohorts=found.cohorts)  # fmt: skip
 
 

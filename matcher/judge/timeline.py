@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
@@ -97,6 +98,19 @@ class Timeline:
 
     def note_date(self, finding: Finding) -> dt.date | None:
         return self.note_dates.get(finding.note_id)
+
+    def at(self, as_of: dt.date) -> Timeline:
+        """This timeline with `as_of` in place of its own: the same day, read through
+        another tracker (matcher.judge.validity), sharing the findings and their indexes.
+        One patient's timeline is built once for every trial at an as-of, and each trial
+        is judged against `timeline.at(its own tracked as-of)`, so its reads of the as-of
+        go to its own Validity ("HbA1c within 90 days" of one trial does not shorten how
+        long another trial's result holds)."""
+        if dt.date.toordinal(as_of) != dt.date.toordinal(self.as_of):  # untracked reads
+            raise ValueError("Timeline.at: another day than the timeline was built for")
+        twin = copy.copy(self)
+        object.__setattr__(twin, "as_of", as_of)
+        return twin
 
 
 def build_timeline(

@@ -102,9 +102,11 @@ def changed_rows(db: Any, run_id: int, previous_run_id: int,
     names = ("patient_id", "rank", "status", "score", "previous_status", "criteria_json",
              "previous_criteria_json")
     return [dict(zip(names, values, strict=True)) for values in db.execute(
-        "SELECT c.patient_id, c.rank, c.status, c.score, p.status, c.criteria_json, "
-        "p.criteria_json FROM results c LEFT JOIN results p ON p.run_id = ? "
+        "SELECT c.patient_id, c.rank, c.status, c.score, p.status, cc.criteria_json, "
+        "pc.criteria_json FROM results c LEFT JOIN results p ON p.run_id = ? "
         "AND p.trial_id = c.trial_id AND p.patient_id = c.patient_id "
+        "LEFT JOIN result_criteria cc ON cc.digest = c.criteria_digest "
+        "LEFT JOIN result_criteria pc ON pc.digest = p.criteria_digest "
         "WHERE c.run_id = ? AND c.trial_id = ? AND (p.status IS NULL OR p.status != c.status) "
         "ORDER BY c.rank, c.patient_id", [previous_run_id, run_id, trial_id])]
 

@@ -37,6 +37,7 @@ from matcher.model import (
 )
 from matcher.store import (
     audit,
+    criteria_payloads,
     incremental_tables,
     portfolio_tables,
     result_tables,
@@ -293,6 +294,13 @@ def _migration_9_search_index_layout(db: Database) -> None:
     web_tables.create_or_upgrade(db)
 
 
+def _migration_10_criteria_payloads(db: Database) -> None:
+    """A result's criteria JSON kept once per distinct text (issue 17, incremental nights;
+    matcher.store.criteria_payloads): results.criteria_digest references it, the existing
+    rows' texts are moved there and results.criteria_json is dropped."""
+    criteria_payloads.create(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
@@ -303,6 +311,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_7_trial_records,
     _migration_8_incremental,
     _migration_9_search_index_layout,
+    _migration_10_criteria_payloads,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1196,9 +1205,11 @@ class Store:
         ranks = ranks or [None] * len(rows)
         versions = protocol_versions or {}
         with self.transaction():
+            digests = criteria_payloads.store_texts(self.db, [r.criteria_json for r in rows])
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO results (run_id, trial_id, patient_id, as_of, status, "
-                "score, rank, criteria_json, protocol_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "score, rank, criteria_digest, protocol_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         run_id,
@@ -1208,10 +1219,10 @@ class Store:
                         r.status,
                         r.score,
                         rank,
-                        r.criteria_json,
+                        text_digest,
                         versions.get(r.trial_id),
                     )
-                    for r, rank in zip(rows, ranks, strict=True)
+                    for r, rank, text_digest in zip(rows, ranks, digests, strict=True)
                 ],
             )
 
@@ -1231,8 +1242,10 @@ class Store:
         cursor = self.db.execute(
             """
             SELECT c.patient_id, c.rank, c.status, c.score, p.status,
-                   CASE WHEN p.status != c.status THEN c.criteria_json END,
-                   CASE WHEN p.status != c.status THEN p.criteria_json END
+                   CASE WHEN p.status != c.status THEN (SELECT criteria_json FROM
+                       result_criteria WHERE digest = c.criteria_digest) END,
+                   CASE WHEN p.status != c.status THEN (SELECT criteria_json FROM
+                       result_criteria WHERE digest = p.criteria_digest) END
             FROM results c
             LEFT JOIN results p
               ON p.run_id = ? AND p.trial_id = c.trial_id AND p.patient_id = c.patient_id
@@ -1261,13 +1274,14 @@ class Store:
             )
 
     def results(self, run_id: int, trial_id: str | None = None) -> list[dict[str, Any]]:
-        where, params = "run_id = ?", [run_id]
+        where, params = "r.run_id = ?", [run_id]
         if trial_id is not None:
-            where, params = where + " AND trial_id = ?", [run_id, trial_id]
+            where, params = where + " AND r.trial_id = ?", [run_id, trial_id]
         return [
             {**r, "criteria": json.loads(r["criteria_json"])}
             for r in self.db.query(
-                f"SELECT * FROM results WHERE {where} ORDER BY trial_id, rank, patient_id",
+                f"SELECT r.*, {criteria_payloads.TEXT} FROM {criteria_payloads.JOINED} "
+                f"WHERE {where} ORDER BY r.trial_id, r.rank, r.patient_id",
                 params,
             )
         ]

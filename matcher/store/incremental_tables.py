@@ -116,7 +116,7 @@ def classify(db: Database, run_id: int, trial_id: str, as_of: str,
 _CARRY = (
     ("run_id", ":run_id"), ("trial_id", "r.trial_id"), ("patient_id", "r.patient_id"),
     ("as_of", ":as_of"), ("status", "r.status"), ("score", "c.score"), ("rank", "c.rank"),
-    ("criteria_json", "r.criteria_json"), ("protocol_version", ":protocol_version"),
+    ("criteria_digest", "r.criteria_digest"), ("protocol_version", ":protocol_version"),
     ("p_eligible", "c.p_eligible"), ("relevance", "r.relevance"), ("met", "r.met"),
     ("not_met", "r.not_met"), ("unknown", "r.unknown"), ("manual", "r.manual"),
     ("statuses", "r.statuses"), ("outcomes", "r.outcomes"), ("why_json", "r.why_json"),
@@ -130,7 +130,8 @@ _CARRY = (
 
 # Per carried patient of a batch: tonight's score, P(eligible) and rank. A temp table (this
 # connection only, never in the database file), so the rows are copied by one INSERT ...
-# SELECT and their criteria JSON never leaves SQLite.
+# SELECT. A copied row references the earlier row's criteria text (criteria_payloads): the
+# ~4.5 KB of JSON is neither read nor written again.
 _CARRIED = "carried_results"
 
 
@@ -171,8 +172,7 @@ def copy_carried(db: Database, run_id: int, kept_run_id: int, trial_id: str, as_
     """Copy the rows of set (`kept_run_id`, `trial_id`) of `ranked`'s patients into set
     (`run_id`, `trial_id`) at `as_of`, each with its (patient id, score, P(eligible), rank)
     of tonight: the row a full evaluation would store, ranked (written once: a rank set
-    afterwards would rewrite every row with its criteria JSON). Inside the caller's
-    transaction."""
+    afterwards would rewrite every row). Inside the caller's transaction."""
     db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_CARRIED} ("
                "patient_id TEXT PRIMARY KEY, score REAL, p_eligible REAL, rank INTEGER)")
     db.execute(f"DELETE FROM temp.{_CARRIED}")

@@ -27,6 +27,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from matcher.store import criteria_payloads
+
 RUN_KINDS = ("nightly", "match", "web")
 
 _RESULT_COLUMNS = (
@@ -129,20 +131,23 @@ def insert_rows(db: Database, run_id: int, as_of: str, rows: Sequence[Any],
     """judge.ranking.ResultRow rows (rank NULL: `finish_set` ranks them); with
     `findings_versions` (migration 8), each row's patient findings version."""
     versions = findings_versions or {}
+    # The criteria texts go to their own table once each (migration 10); the row keeps the
+    # digest.
+    criteria = criteria_payloads.store_texts(db, [r.criteria_json for r in rows])
     db.conn.executemany(
         "INSERT OR REPLACE INTO results (run_id, trial_id, patient_id, as_of, status, score, "
-        "rank, criteria_json, protocol_version, p_eligible, relevance, met, not_met, unknown, "
-        "manual, statuses, outcomes, why_json, why_kinds, cohorts_json, age, sex, "
+        "rank, criteria_digest, protocol_version, p_eligible, relevance, met, not_met, "
+        "unknown, manual, statuses, outcomes, why_json, why_kinds, cohorts_json, age, sex, "
         "record_digest, findings_version, holds_until, refresh_json) VALUES (?, ?, ?, ?, ?, "
         "?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (run_id, r.trial_id, r.patient_id, as_of, r.status, r.score, r.criteria_json,
+            (run_id, r.trial_id, r.patient_id, as_of, r.status, r.score, text_digest,
              protocol_versions.get(r.trial_id), r.p_eligible, r.relevance,
              r.statuses.count("M"), r.statuses.count("N"), r.statuses.count("U"),
              r.statuses.count("X"), r.statuses, r.outcomes, r.why_json, _kinds(r.why_json),
              r.cohorts_json, r.age, r.sex, digests.get(r.patient_id),
              versions.get(r.patient_id), r.holds_until, r.refresh_json)
-            for r in rows
+            for r, text_digest in zip(rows, criteria, strict=True)
         ],
     )
 

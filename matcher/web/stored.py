@@ -27,7 +27,7 @@ from matcher import api
 from matcher.judge.outcome import CHIP_KINDS, WhyChip, outcome_from_code
 from matcher.judge.stored_row import OUTCOME_CODES, STATUS_CODES
 from matcher.model import PatientResult, Trial
-from matcher.store import result_tables
+from matcher.store import criteria_payloads, result_tables
 from matcher.store.web_tables import HITS_SQL
 from matcher.web.rows import Row
 
@@ -250,7 +250,8 @@ class StoredResults:
 
     def row(self, stored: StoredSet, patient_id: str) -> dict[str, Any] | None:
         rows = list(self.engine.db.query(
-            "SELECT * FROM results WHERE run_id = ? AND trial_id = ? AND patient_id = ?",
+            f"SELECT r.*, {criteria_payloads.TEXT} FROM {criteria_payloads.JOINED} "
+            "WHERE r.run_id = ? AND r.trial_id = ? AND r.patient_id = ?",
             [stored.run_id, stored.trial_id, patient_id]))
         return rows[0] if rows else None
 
@@ -262,7 +263,8 @@ class StoredResults:
             return [], {}
         marks = ", ".join("?" * len(patient_ids))
         found = {r["patient_id"]: r for r in self.engine.db.query(
-            f"SELECT * FROM results WHERE run_id = ? AND trial_id = ? AND patient_id IN ({marks})",
+            f"SELECT r.*, {criteria_payloads.TEXT} FROM {criteria_payloads.JOINED} "
+            f"WHERE r.run_id = ? AND r.trial_id = ? AND r.patient_id IN ({marks})",
             [stored.run_id, stored.trial_id, *patient_ids])}
         rows = [found[p] for p in patient_ids]
         p = {r["patient_id"]: r["p_eligible"] for r in rows if r["p_eligible"] is not None}
