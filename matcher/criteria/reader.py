@@ -1824,7 +1824,8 @@ def _guarded(
         for c in item.parsed.params.get("concepts", ["dx.lupus_nephritis"])
         if c not in never
     ]
-    own = guard.own_conditions(about, required, vocab)
+    inclusions = [item.text for item in items if item.type == INCLUSION]
+    own = guard.own_conditions(about, required, vocab, inclusions)
     titled = guard.own_conditions(about, (), vocab)
     guarded: list[_Item] = []
     for item in items:
