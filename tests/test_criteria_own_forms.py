@@ -128,3 +128,50 @@ def test_own_condition_abbreviations_are_validated_on_load(bad):
            "attrs": {"own_condition_abbreviations": bad}}
     with pytest.raises(VocabularyError, match="own-condition abbreviations"):
         read_concepts(json.dumps(row) + "\n", "concepts.jsonl")
+
+
+# A disease graded only by a word no note decides, with no measure, grade or example, is the
+# investigator's call: "Exclusion: severe liver disease" computed as liver disease (severity
+# judged) would settle every patient without liver disease and still mean nothing defined.
+UNDEFINED_SEVERITY = [
+    "Severe hepatic impairment",
+    "Clinically significant cardiac disease",
+    "Significant heart disease",
+    "Severe mental illness",
+    "Clinically significant hypertension",
+    "Severe coexisting kidney disease",
+    "Serious concomitant liver disease",
+    "Severe renal impairment",  # these three were read with "severe" judged until round 12
+    "Severe depression",
+]
+
+
+@pytest.mark.parametrize("item", UNDEFINED_SEVERITY)
+def test_an_exclusion_of_a_disease_of_undefined_severity_is_left_to_a_person(item):
+    criterion = parse_criterion(item, "exclusion", about=GOUT_TRIAL)
+    assert criterion.kind == "manual", criterion.params
+    assert criterion.manual_reason.startswith("guard: how '")
+    assert "a person judges it" in criterion.manual_reason
+
+
+def test_each_organ_of_a_shared_undefined_severity_is_left_to_a_person():
+    text = "Exclusion Criteria:\n* Severe liver or kidney impairment\n"
+    criteria = parse_eligibility_text(text, about=GOUT_TRIAL)
+    assert len(criteria) == 2
+    assert all(c.manual_reason.startswith("guard: how 'severe'") for c in criteria)
+
+
+DEFINED_OR_DECIDABLE = [
+    ("Severe infection requiring hospitalisation", "diagnosis"),  # an infection
+    ("Serious bacterial infections", "diagnosis"),
+    ("Severe psychiatric illness such as schizophrenia or bipolar disorder", "diagnosis"),
+    ("Uncontrolled hypertension", "diagnosis"),  # "uncontrolled" is read, not judged away
+    ("Coexisting liver disease", "diagnosis"),  # no severity word at all
+]
+
+
+@pytest.mark.parametrize(("item", "kind"), DEFINED_OR_DECIDABLE,
+                         ids=[r[0] for r in DEFINED_OR_DECIDABLE])
+def test_a_severity_the_text_defines_or_an_infection_still_computes(item, kind):
+    criterion = parse_criterion(item, "exclusion", about=GOUT_TRIAL)
+    assert criterion.kind == kind, criterion.manual_reason
