@@ -143,6 +143,12 @@ UNDEFINED_SEVERITY = [
     "Serious concomitant liver disease",
     "Severe renal impairment",  # these three were read with "severe" judged until round 12
     "Severe depression",
+    "Clinically significant cardiovascular disease",  # and these, until round 12
+    "Major psychiatric illness",
+    "Severe liver disease",
+    "History of severe psychiatric illness",
+    "Serious psychiatric disorder within the past year",
+    "Significant cardiac disease",
 ]
 
 
@@ -175,3 +181,23 @@ DEFINED_OR_DECIDABLE = [
 def test_a_severity_the_text_defines_or_an_infection_still_computes(item, kind):
     criterion = parse_criterion(item, "exclusion", about=GOUT_TRIAL)
     assert criterion.kind == kind, criterion.manual_reason
+
+
+# Breadth vocabulary: conditions unseen registry texts name (paediatric, neurological,
+# vasculitis), and an organ adjective's other spelling ("cardiologic").
+BREADTH = [
+    ("Cerebral palsy", ["dx.cerebral_palsy"]),
+    ("Children with spastic cerebral palsy", ["dx.cerebral_palsy"]),
+    ("Down's syndrome", ["dx.down_syndrome"]),
+    ("Trisomy 21", ["dx.down_syndrome"]),
+    ("History of Kawasaki disease", ["dx.kawasaki"]),
+    ("History of cardiologic disease", ["dx.heart_disease"]),
+    ("Attention deficit", ["dx.adhd"]),
+]
+
+
+@pytest.mark.parametrize(("item", "concepts"), BREADTH, ids=[r[0] for r in BREADTH])
+def test_a_breadth_condition_is_read(item, concepts):
+    criterion = parse_criterion(item, "exclusion", about=GOUT_TRIAL)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
