@@ -685,15 +685,22 @@ def _threshold_groups(criterion: Criterion) -> list[dict[str, Any]]:
 
 def _ranges_folded(groups: list[dict[str, Any]], combine: str) -> list[dict[str, Any]]:
     """A lab range is read as a lower bound with the upper bound as an "and" alternative
-    ("platelets within 30-80" → ≥ 30 and ≤ 80): judged as the one range it states."""
-    if combine != "and" or len(groups) != 2:
+    ("platelets within 30-80" → ≥ 30 and ≤ 80): judged as the one range it states. A line
+    of several ranges ("SBP 90-150 mmHg, DBP 60-95 mmHg") folds each analyte's pair."""
+    if combine != "and":
         return groups
-    first, second = groups
-    if first.get("analytes") != second.get("analytes") or "value" not in first:
-        return groups
-    if first.get("op") in (">=", ">") and second.get("op") in ("<=", "<"):
-        return [dict(first, low=first["value"], high=second.get("value"))]
-    return groups
+    folded: list[dict[str, Any]] = []
+    rest = list(groups)
+    while rest:
+        first = rest.pop(0)
+        upper = next((g for g in rest if g.get("analytes") == first.get("analytes")
+                      and g.get("op") in ("<=", "<")), None)  # fmt: skip
+        if upper is None or "value" not in first or first.get("op") not in (">=", ">"):
+            folded.append(first)
+            continue
+        rest.remove(upper)
+        folded.append(dict(first, low=first["value"], high=upper.get("value")))
+    return folded
 
 
 def _threshold_differences(

@@ -472,3 +472,30 @@ def test_a_score_named_with_the_word_score_or_index_is_that_score_not_a_narrower
                      {"concept": "score.sledai", "op": ">=", "value": 6.0})
     result = bench.score_trial("NCT00000000", text, [row], [criterion]).rows[0]
     assert result.outcome == bench.CORRECT, result.reason
+
+
+def _two_ranges(first: str, second: str) -> Criterion:
+    """ "SBP 90-150 mmHg, DBP 60-95 mmHg": each range read as a lower bound and an upper
+    bound, all four joined by "and" (the reader's shape for a range)."""
+    bounds = [(first, ">=", 90.0), (first, "<=", 150.0), (second, ">=", 60.0),
+              (second, "<=", 95.0)]
+    groups = [{"analytes": [a], "op": op, "value": v, "unit": "mmHg"} for a, op, v in bounds]
+    return crit("inc-1", "SBP 90-150 mmHg, DBP 60-95 mmHg", "vital",
+                dict(groups[0], alternatives=groups[1:], combine="and"))
+
+
+@pytest.mark.parametrize(("analyte", "low", "high"),
+                         [("lab.sbp", 90, 150), ("lab.dbp", 60, 95)])
+def test_each_of_two_ranges_on_one_line_is_judged_as_its_range(analyte, low, high):
+    concept = "systolic" if analyte == "lab.sbp" else "diastolic"
+    row = gold("SBP 90-150 mmHg, DBP 60-95 mmHg", "lab", f"{concept} blood pressure",
+               operator="between", value=low, value_high=high, unit="mmHg",
+               temporality="current")
+    text = "A drug for hypertension\n\nInclusion Criteria:\n\n* SBP 90-150 mmHg, DBP 60-95 mmHg\n"
+    criteria = [_two_ranges("lab.sbp", "lab.dbp")]
+    result = bench.score_trial("NCT00000000", text, [row], criteria).rows[0]
+    assert result.outcome == bench.CORRECT, result.reason
+    # A range that differs from the gold's is still told apart.
+    other = dict(row, essentials=dict(row["essentials"], value_high=high + 20))
+    wrong = bench.score_trial("NCT00000000", text, [other], criteria).rows[0]
+    assert wrong.outcome == bench.WRONG, wrong.reason

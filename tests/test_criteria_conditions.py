@@ -102,7 +102,6 @@ ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
     ("exclusion", "Patients who need dialysis", ["proc.dialysis"], {"temporality": "current"}),
     # depression, neurological disease and its members, bleeding disorders
     ("exclusion", "History of depression", ["dx.depression"], {"temporality": "ever"}),
-    ("exclusion", "Severe depression", ["dx.depression"], {"judged": ["severe"]}),
     ("exclusion", "Any neurological disorder", ["dx.neurological_disease"], {}),
     ("exclusion", "Multiple sclerosis or Parkinson's disease",
      ["dx.multiple_sclerosis", "dx.parkinson"], {}),

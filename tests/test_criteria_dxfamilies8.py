@@ -173,13 +173,13 @@ def test_a_non_rheumatic_overlap_syndrome_is_not_read_as_mixed_ctd(text):
 
 # (exclusion, the concepts of its criteria)
 ORGAN_PAIRS: list[tuple[str, list[list[str]]]] = [
-    ("Severe liver and kidney disease", [["dx.liver_disease"], ["dx.kidney_disease"]]),
+    ("Unstable liver and kidney disease", [["dx.liver_disease"], ["dx.kidney_disease"]]),
     ("Liver and renal failure", [["dx.hepatic_failure"], ["dx.renal_failure"]]),
     ("Neurological and psychiatric disorders",
      [["dx.neurological_disease"], ["dx.psychiatric"]]),
-    ("Severe heart and pulmonary failure", [["dx.heart_failure"], ["dx.respiratory_failure"]]),
-    ("Severe heart/lung disease", [["dx.heart_disease"], ["dx.lung_disease"]]),
-    ("Significant cardiac & hepatic disease", [["dx.heart_disease"], ["dx.liver_disease"]]),
+    ("Unstable heart and pulmonary failure", [["dx.heart_failure"], ["dx.respiratory_failure"]]),
+    ("Unstable heart/lung disease", [["dx.heart_disease"], ["dx.lung_disease"]]),
+    ("Uncontrolled cardiac & hepatic disease", [["dx.heart_disease"], ["dx.liver_disease"]]),
 ]
 
 

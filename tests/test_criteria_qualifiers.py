@@ -51,10 +51,10 @@ NOW_AND_JUDGED: list[tuple[str, list[str], list[str], dict[str, Any]]] = [
     ("Clinically significant infection", ["dx.infection"], ["clinically significant"],
      CURRENT),
     ("Unstable diabetes", ["dx.diabetes"], ["unstable"], CURRENT),
-    ("Major psychiatric illness", ["dx.psychiatric"], ["major"], CURRENT),
+    ("Uncontrolled psychiatric illness", ["dx.psychiatric"], ["uncontrolled"], CURRENT),
     ("Serious infections", ["dx.infection"], ["serious"], CURRENT),
     ("Any serious infection, e.g. sepsis", ["dx.active_infection"], ["serious"], CURRENT),
-    ("Severe liver disease", ["dx.liver_disease"], ["severe"], CURRENT),
+    ("Unstable liver disease", ["dx.liver_disease"], ["unstable"], CURRENT),
     ("Progressive liver disease", ["dx.liver_disease"], ["progressive"], CURRENT),
     # the long-standing form of the condition now
     ("Chronic liver disease", ["dx.liver_disease"], ["chronic"],

@@ -84,9 +84,9 @@ JUDGED: list[tuple[str, str, list[str], list[str], dict[str, Any]]] = [
      {"temporality": "within", "window_days": 56}),
     # severity on a condition judged ever or in a window
     # a degree or control word is the state now (test_criteria_qualifiers)
-    ("exclusion", "Clinically significant substance abuse", ["dx.substance_abuse"],
-     ["clinically significant"], {"temporality": "current", "window_days": LOOKBACK_DAYS}),
-    ("exclusion", "History of severe psychiatric illness", ["dx.psychiatric"], ["severe"],
+    ("exclusion", "Uncontrolled substance abuse", ["dx.substance_abuse"],
+     ["uncontrolled"], {"temporality": "current", "window_days": LOOKBACK_DAYS}),
+    ("exclusion", "History of unstable psychiatric illness", ["dx.psychiatric"], ["unstable"],
      {"temporality": "ever"}),
     ("exclusion", "Uncontrolled diabetes mellitus", ["dx.diabetes"], ["uncontrolled"],
      {"temporality": "current"}),
@@ -94,8 +94,8 @@ JUDGED: list[tuple[str, str, list[str], list[str], dict[str, Any]]] = [
      {"temporality": "ever"}),
     ("exclusion", "Progressive liver disease", ["dx.liver_disease"], ["progressive"],
      {"temporality": "current"}),
-    ("exclusion", "Serious psychiatric disorder within the past year", ["dx.psychiatric"],
-     ["serious"], {"temporality": "within", "window_days": 365}),
+    ("exclusion", "Uncontrolled psychiatric disorder within the past year", ["dx.psychiatric"],
+     ["uncontrolled"], {"temporality": "within", "window_days": 365}),
 ]
 
 
@@ -137,11 +137,11 @@ def test_history_of_reads_as_ever(section, text, concepts):
 def test_a_current_item_under_a_history_heading_is_ever():
     # "Current or medical history of:" + "Active tuberculosis": now or in the past.
     body = ("Exclusion Criteria:\n* Current or past medical history of:\n"
-            "  * Active tuberculosis\n  * Severe psychiatric illness\n")
+            "  * Active tuberculosis\n  * Unstable psychiatric illness\n")
     tb, psych = parse_eligibility_text(body)
     assert (tb.kind, tb.params["temporality"], tb.params.get("judged")) == (
         "diagnosis", "ever", None)
-    assert (psych.params["temporality"], psych.params["judged"]) == ("ever", ["severe"])
+    assert (psych.params["temporality"], psych.params["judged"]) == ("ever", ["unstable"])
 
 
 # (section, text, words the reason must name)

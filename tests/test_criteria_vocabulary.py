@@ -329,11 +329,13 @@ JUDGED_STATES = [
     ("Uncontrolled cardiac arrhythmia", ["dx.arrhythmia"], "current"),
     ("Severe psychiatric illness such as schizophrenia or psychosis",
      ["dx.psychiatric", "dx.psychosis"], "current"),
-    ("Clinically significant substance abuse prior to screening", ["dx.substance_abuse"], "ever"),
+    # (A degree no measure defines, "severe" or "clinically significant" alone, is left to a
+    # person since round 12: tests/test_criteria_own_forms.py.)
+    ("Uncontrolled substance abuse prior to screening", ["dx.substance_abuse"], "ever"),
     # A standing state in the list makes it current: an older mention of either is for a
     # person, never a decision.
-    ("Severe psychiatric illness or substance abuse", ["dx.psychiatric", "dx.substance_abuse"],
-     "current"),
+    ("Uncontrolled psychiatric illness or substance abuse",
+     ["dx.psychiatric", "dx.substance_abuse"], "current"),
 ]
 
 

@@ -31,6 +31,12 @@ words it may pass over are data, not code, so that a reviewer can read them in o
   origin ("secondary hypertension", "primary hypothyroidism"): an exclusion of such a
   subtype excludes part of the disease, which may be the trial's own; with the trial's own
   condition unknown it is manual (matcher.criteria.guard).
+- `undefined_severity_words` (optional): the words that grade a disease without a measure
+  ("severe", "clinically significant"): an exclusion of a non-infectious disease qualified
+  only by them, with no examples or definition, is a person's judgement
+  (matcher.criteria.reader). `comorbidity_words` ("coexisting", "concomitant") say only
+  that the disease is another one the patient has: beside a severity word they define
+  nothing.
 
 The file is validated once on load: an unknown key, a wrong type, a duplicate entry or a
 filler word that is also meaning-changing raises VocabularyError naming the file and the
@@ -86,7 +92,8 @@ _KEYS = frozenset(
 )  # fmt: skip
 # a grammar file may leave these out
 _OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words",
-                   "subtype_qualifiers", "example_idioms")
+                   "subtype_qualifiers", "example_idioms", "undefined_severity_words",
+                   "comorbidity_words")
 
 
 def words_of(text: str) -> list[str]:
@@ -162,6 +169,8 @@ class Grammar:
     dose_ceilings: Phrases = Phrases(())
     ceiling_heading_words: Phrases = Phrases(())
     subtype_qualifiers: frozenset[str] = frozenset()
+    undefined_severity_words: frozenset[str] = frozenset()
+    comorbidity_words: frozenset[str] = frozenset()
     example_idioms: Phrases = Phrases(())
     # "Active renal disease with UPCR ≥ 1 g/g": the lead a measure defines (see the data)
     measure_defined_lead: re.Pattern[str] | None = None
@@ -331,6 +340,12 @@ def _grammar_of(text: str, source: str) -> Grammar:
         subtype_qualifiers=frozenset(
             w for e in _phrase_list(data, "subtype_qualifiers", source) for w in words_of(e)
         ) if "subtype_qualifiers" in data else frozenset(),
+        undefined_severity_words=frozenset(
+            w for e in _phrase_list(data, "undefined_severity_words", source) for w in words_of(e)
+        ) if "undefined_severity_words" in data else frozenset(),
+        comorbidity_words=frozenset(
+            w for e in _phrase_list(data, "comorbidity_words", source) for w in words_of(e)
+        ) if "comorbidity_words" in data else frozenset(),
         dose_ceilings=Phrases(_phrase_list(data, "dose_ceilings", source)
                               if "dose_ceilings" in data else ()),
         ceiling_heading_words=Phrases(_phrase_list(data, "ceiling_heading_words", source)

@@ -284,13 +284,21 @@ def cohort_reset(line: str) -> bool:
 
 
 def own_conditions(
-    texts: Iterable[str], concepts: Iterable[str], vocab: Vocabulary
+    texts: Iterable[str], concepts: Iterable[str], vocab: Vocabulary,
+    inclusions: Iterable[str] = (),
 ) -> frozenset[str]:
     """What the trial is about: diagnoses named in its title (and conditions), and the
-    diagnoses its inclusions require, with what they imply (lupus nephritis → SLE)."""
+    diagnoses its inclusions require, with what they imply (lupus nephritis → SLE). The
+    short names only a trial about the condition uses (concepts.jsonl
+    `own_condition_abbreviations`: "UC", "CD") count in the title and in any inclusion,
+    read or not: "Diagnosis of UC confirmed by biopsy" left to a person still says the
+    trial is about ulcerative colitis, and "Ulcerative colitis" among its exclusions
+    would refuse its whole population."""
     found = set(concepts)
+    texts = list(texts)
     for text in texts:
         found.update(_diagnoses_named(text, vocab))
+    found.update(_abbreviated_own(texts + list(inclusions), vocab))
     closed = set(found)
     for concept in found:
         if concept in vocab:
@@ -334,6 +342,16 @@ def _diagnoses_named(text: str, vocab: Vocabulary) -> set[str]:
             for m in pattern.finditer(text)
         )
     }
+
+
+def _abbreviated_own(texts: Sequence[str], vocab: Vocabulary) -> set[str]:
+    found = set()
+    for concept in vocab.by_category("diagnosis"):
+        for abbreviation in concept.attrs.get("own_condition_abbreviations", ()):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])")
+            if any(pattern.search(text) for text in texts):
+                found.add(concept.id)
+    return found
 
 
 def _labels(concepts: Iterable[str], vocab: Vocabulary) -> str:

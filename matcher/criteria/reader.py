@@ -116,6 +116,7 @@ from matcher.criteria.grades import ungraded_degree_reason
 from matcher.criteria.grammar import (
     COMPUTABLE_KINDS,
     load_grammar,
+    words_of,
 )
 from matcher.criteria.heading_frame import (
     framed,
@@ -1824,7 +1825,8 @@ def _guarded(
         for c in item.parsed.params.get("concepts", ["dx.lupus_nephritis"])
         if c not in never
     ]
-    own = guard.own_conditions(about, required, vocab)
+    inclusions = [item.text for item in items if item.type == INCLUSION]
+    own = guard.own_conditions(about, required, vocab, inclusions)
     titled = guard.own_conditions(about, (), vocab)
     guarded: list[_Item] = []
     for item in items:
@@ -1842,6 +1844,8 @@ def _guarded(
             found = guard.guard_reason(parsed.kind, item.type, parsed.params, guard_own, vocab)
             if found is None:
                 found = _narrower_named(item.text, parsed.params, vocab)
+            if found is None and item.type == EXCLUSION:
+                found = _undefined_severity(item.text, parsed, vocab)
             if found is not None:
                 parsed = _as_manual(parsed, found[1], found[0])
         guarded.append(replace(item, parsed=parsed))
@@ -1862,6 +1866,49 @@ def _other_than_own(parsed: _Parsed, own: frozenset[str], titled: frozenset[str]
         return parsed, own
     parsed = replace(parsed, params=params, trace=(*parsed.trace, "other:except-own"))
     return parsed, own - set(params["concepts"])
+
+
+# "Severe psychiatric illness including schizophrenia ...": examples define the severity.
+_DEFINED_BY_EXAMPLES = re.compile(
+    r"\b(?:including|includes|such\s+as|e\.?\s?g\.?|for\s+example|i\.?\s?e\.?|defined\s+as|"
+    r"defined\s+by|as\s+defined|as\s+per)(?![^\W_])", re.IGNORECASE)
+
+
+def _undefined_severity(text: str, parsed: _Parsed, vocab: Vocabulary
+                        ) -> tuple[str, str] | None:  # fmt: skip
+    """An exclusion of a disease graded only by a word no note can decide ("Severe hepatic
+    impairment", "Clinically significant cardiac disease", "Severe coexisting liver
+    disease") with no measure, grade or example: read as the disease with its severity
+    judged, it would compute an exclusion whose meaning is the investigator's call. An
+    infection is left computed: its severity is judged on what treated it (hospital, IV
+    antibiotics), and "active", "uncontrolled" or a window say what the notes can decide."""
+    if parsed.kind != "diagnosis":
+        return None
+    grammar = load_grammar()
+    words = grammar.undefined_severity_words
+    judged = [str(w) for w in parsed.params.get("judged") or ()]
+    severity = [w for w in judged if words_of(w) and set(words_of(w)) <= words]
+    if not severity or any(
+        not set(words_of(w)) <= words | grammar.comorbidity_words for w in judged
+    ):
+        return None
+    concepts = list(parsed.params.get("concepts") or [])
+    if not concepts or any(
+        c == "dx.infection" or "dx.infection" in vocab[c].attrs.get("implies", ())
+        for c in concepts if c in vocab
+    ):
+        return None
+    if _DEFINED_BY_EXAMPLES.search(text):
+        return None
+    shown = severity[0]
+    return "guard:undefined-severity", (
+        f"{guard.GUARD_PREFIX}how '{shown}' {_labels_of(concepts, vocab)} must be is not "
+        "defined: a person judges it"
+    )
+
+
+def _labels_of(concepts: Sequence[str], vocab: Vocabulary) -> str:
+    return ", ".join(vocab[c].label if c in vocab else c for c in concepts)
 
 
 def _narrower_named(text: str, params: dict[str, Any], vocab: Vocabulary

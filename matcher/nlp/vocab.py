@@ -271,6 +271,22 @@ def _validate(record: Any, source: str, line: int) -> Concept:
             received=narrower,
             expected="a list of the concept's own terms",
         )
+    # "own_condition_abbreviations": what a trial about the condition calls it in its
+    # title and inclusions ("Diagnosis of UC confirmed by biopsy"), too ambiguous to read as
+    # a diagnosis ("UC" is also urothelial carcinoma, usual care) but safe for knowing what
+    # the trial is about: a wrong guess only leaves an exclusion to a person.
+    own_abbreviations = attrs.get("own_condition_abbreviations", [])
+    if not isinstance(own_abbreviations, list) or any(
+        not isinstance(a, str) or not a.strip() or a in abbreviations for a in own_abbreviations
+    ):
+        raise VocabularyError(
+            "bad own-condition abbreviations",
+            file=source,
+            line=line,
+            field="attrs.own_condition_abbreviations",
+            received=own_abbreviations,
+            expected="a list of non-empty strings that are not already the concept's abbreviations",
+        )
     return Concept(
         id=record["id"],
         category=record["category"],
