@@ -314,6 +314,11 @@ def _lab_value(
         # printed and cannot be read. Guessed from the magnitude, 96 could be mg/mmol or
         # mg/g: left out, never guessed.
         return
+    if unit_text is None and _UNREADABLE_MULTIPLIER.match(ctx.text, cursor, limit):
+        # "Plt 23.1 x10/uL" (the exponent lost on a fax), "Lym 12.4 %/uL": a count unit was
+        # printed and cannot be read. Guessed from the magnitude, 23.1 would be x10^9/L
+        # where the lab may have meant x10^4/uL (231 x10^9/L): left out, never guessed.
+        return
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -427,6 +432,15 @@ _COLUMN_BOUND = re.compile(
 )
 # A unit whose characters were lost: "▯▯/▯▯▯", "mg/??", "�mol/l", "###".
 _GARBLED_UNIT = re.compile(r"[ \t]*[^\s,;()\[\]]*(?:[▯□■�]|\?{2,}|#{2,})")
+# A count's unit that cannot be read: a power of ten whose exponent is lost or unknown
+# ("x10/uL", "x10^?/uL", "x10 /uL", "10^/L") or a per-volume unit with an unknown
+# numerator ("%/uL"). The readable ones ("x10^9/L", "x10^4/uL") are read before this.
+_UNREADABLE_MULTIPLIER = re.compile(
+    r"[ \t]*(?:[x×*][ \t]?10(?![\d.,]*[ \t]*(?:days?|times|weeks?|months?|years?|mg|g)\b)"
+    r"|10[ \t]?[\^*])[^\s,;()\[\]]*(?:[ \t]?/[ \t]?[^\s,;()\[\]]+)?"
+    r"|[ \t]*[^\s,;()\[\]/\d]{1,8}/(?:u|µ|μ|mc)?l\b|[ \t]*[^\s,;()\[\]/\d]{1,8}/mm3\b",
+    re.IGNORECASE,
+)
 # The field bar of a bar-delimited row, with the empty fields after it ("||").
 _FIELD_BAR = re.compile(r"[ \t]*\|[ \t|]*")
 # A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".

@@ -1,0 +1,94 @@
+"""Issue 15: the lab-value mechanisms behind the ninth hold-out's misses.
+
+The ninth hold-out is paediatric notes from Japan, Korea, Taiwan and South-East Asia:
+Japanese SOAP notes and cumulative lab tables (platelets in x10^4/uL, "Cre", "T-Bil",
+"Lym", "U-P/C g/gCr"), Korean inline "Lab)" lines. Each block names a mechanism found by
+reading the engine's misses there and tests it with sentences written for these tests,
+in several phrasings and layouts. No hold-out sentence is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matcher.model import Finding
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.units import canonical_unit, convert_factor
+
+NOTE_DATE = dt.date(2026, 11, 10)
+
+
+@pytest.fixture(scope="module")
+def parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+def _found(parser: NoteParser, text: str, concept: str) -> list[Finding]:
+    return [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
+
+
+def _only(parser: NoteParser, text: str, concept: str) -> Finding:
+    found = _found(parser, text, concept)
+    assert len(found) == 1, found
+    assert found[0].value is not None
+    return found[0]
+
+
+# ------------------------------------------------ counts printed per 10^4 or 10^2 per uL
+# Japanese (and some Korean and Taiwanese) labs print platelets in ten-thousands per
+# microlitre ("Plt 8.5 x10^4/uL" is 85,000/uL = 85 x10^9/L) and some print white counts in
+# hundreds per microlitre ("WBC 56 x10^2/uL" = 5.6 x10^9/L). The unit was unreadable, so the
+# platelet value fell back to a unitless guess and 8.5 x10^4/uL became 8.5 x10^9/L: ten
+# times too low, a platelet criterion failed on a normal count. (text, concept, x10^9/L)
+COUNTS_PER_POWER_OF_TEN = [
+    ("Plt 8.5 x10^4/uL", "lab.platelets", 85.0),
+    ("PLT 21.4 ×10⁴/μL (15.8-34.8)", "lab.platelets", 214.0),
+    ("Plt 12.0 万/μL", "lab.platelets", 120.0),
+    ("platelets 30.2 x 10^4/µL, Hb 11.9 g/dL", "lab.platelets", 302.0),
+    ("Plt    4.6    x10^4/uL    L", "lab.platelets", 46.0),
+    ("Platelet count 19.7 10^4/mm3", "lab.platelets", 197.0),
+    ("WBC 56 x10^2/uL", "lab.wbc", 5.6),
+    ("WBC 38 ×10²/μL, Plt 22.1 ×10⁴/μL", "lab.wbc", 3.8),
+    ("WBC 38 ×10²/μL, Plt 22.1 ×10⁴/μL", "lab.platelets", 221.0),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "expected"), COUNTS_PER_POWER_OF_TEN)
+def test_a_count_printed_per_ten_thousand_or_hundred_per_microlitre_is_converted(
+    parser: NoteParser, text: str, concept: str, expected: float
+) -> None:
+    finding = _only(parser, text, concept)
+    assert finding.unit == "x10^9/L"
+    assert finding.value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "factor"),
+    [("x10^4/uL", 10.0), ("×10⁴/µL", 10.0), ("x10*4/ul", 10.0), ("万/uL", 10.0),
+     ("x10^2/uL", 0.1), ("×10²/μL", 0.1)],
+)
+def test_per_power_of_ten_spellings_convert_counts(spelling: str, factor: float) -> None:
+    unit = canonical_unit(spelling)
+    assert unit is not None
+    assert convert_factor("count", unit) == pytest.approx(factor)
+
+
+# A count whose printed multiplier cannot be read ("x10/uL" with the exponent lost on a
+# fax, "x10^5?/uL", "%/uL") is left out: read as a unitless count it would be a guess,
+# and a guessed 23.1 x10^9/L platelets is a wrong number, worse than none.
+UNREADABLE_COUNT_UNITS = [
+    ("Plt 23.1 x10/uL", "lab.platelets"),
+    ("PLT 15.2 x10^?/uL", "lab.platelets"),
+    ("Lym 12.4 %/uL", "lab.lymphocytes"),
+    ("platelets 9.9 x10 /uL", "lab.platelets"),
+    ("WBC 4.4 x10^/L", "lab.wbc"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), UNREADABLE_COUNT_UNITS)
+def test_a_count_with_an_unreadable_multiplier_is_left_out(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert [f for f in _found(parser, text, concept) if f.value is not None] == []
