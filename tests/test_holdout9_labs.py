@@ -92,3 +92,52 @@ def test_a_count_with_an_unreadable_multiplier_is_left_out(
     parser: NoteParser, text: str, concept: str
 ) -> None:
     assert [f for f in _found(parser, text, concept) if f.value is not None] == []
+
+
+# ------------------------------------------------ analyte names of Japanese, Korean, SE-Asian labs
+# "Lym" (Japanese and Korean CBC rows), "Cre" (Japanese chemistry), "T.bil" (Korean inline
+# lab lines), "U-P/C" (Japanese urine protein/creatinine ratio, "g/gCr") and "TW" (total
+# white count, Singapore and Malaysia) were not names of their analyte: whole patients had
+# no lymphocyte count, creatinine, bilirubin, UPCR or white count. (text, concept, value in
+# the canonical unit)
+EAST_ASIAN_NAMES = [
+    ("  Lym   1,420 /uL", "lab.lymphocytes", 1.42),
+    ("WBC 5,300 /uL (Neut 3,100, Lym 1,650 /uL)", "lab.lymphocytes", 1.65),
+    ("Lym 0.9 x10^3/uL", "lab.lymphocytes", 0.9),
+    ("  Cre      0.54 mg/dL", "lab.creatinine", 47.736),
+    ("BUN 11 mg/dL, Cre 0.48 mg/dL, UA 4.9 mg/dL", "lab.creatinine", 42.432),
+    ("Lab) Hb 11.0 g/dL, T.bil 0.4 mg/dL, ALT 19 IU/L", "lab.bilirubin_total", 6.84),
+    ("T.Bil 1.1 mg/dL", "lab.bilirubin_total", 18.81),
+    ("  U-P/C   1.7 g/gCr", "lab.upcr", 1.7),
+    ("U-P/C 0.35 g/g・Cr (<0.15)", "lab.upcr", 0.35),
+    ("U-P/Cr 2.6 g/gCr", "lab.upcr", 2.6),
+    ("FBC: Hb 121 g/L, TW 6.1 x10^9/L, Plt 240 x10^9/L", "lab.wbc", 6.1),
+    ("TWC 4.2 x10^9/L", "lab.wbc", 4.2),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "expected"), EAST_ASIAN_NAMES)
+def test_an_east_asian_lab_name_reads_its_analyte(
+    parser: NoteParser, text: str, concept: str, expected: float
+) -> None:
+    assert _only(parser, text, concept).value == pytest.approx(expected)
+
+
+# What those names must not take: a lymphocyte percentage is not a count, direct bilirubin
+# is not total, urine creatinine is not serum creatinine, and "TW" without a count unit is
+# not read (it is also "this week", a tooth, a ward).
+NOT_THOSE_ANALYTES = [
+    ("Lym 31.5 %", "lab.lymphocytes"),
+    ("D-Bil 0.2 mg/dL", "lab.bilirubin_total"),
+    ("D.bil 0.1 mg/dL", "lab.bilirubin_total"),
+    ("U-Cre 88 mg/dL", "lab.creatinine"),
+    ("seen TW 2, review next week", "lab.wbc"),
+    ("TW 5.6", "lab.wbc"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), NOT_THOSE_ANALYTES)
+def test_a_neighbouring_measurement_is_not_read_as_the_analyte(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    assert [f for f in _found(parser, text, concept) if f.value is not None] == []
