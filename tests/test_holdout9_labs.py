@@ -141,3 +141,56 @@ def test_a_neighbouring_measurement_is_not_read_as_the_analyte(
     parser: NoteParser, text: str, concept: str
 ) -> None:
     assert [f for f in _found(parser, text, concept) if f.value is not None] == []
+
+
+# ------------------------------------------------ cumulative tables: every column dated
+# A Japanese EMR's cumulative print-out puts the unit in the name cell ("WBC(/uL)") and a
+# date over every column, the current result included ("項目/Item  2026/05/20  2026/11/12").
+# The rows were not read at all (the unit stood between name and value), and a row without
+# a unit ("eGFR  96  88") gave its first column's value the note's date, though the first
+# column is the oldest. Each value now carries its own column's date.
+CUMULATIVE = (
+    "検査結果 cumulative\n"
+    "項目/Item          2026/03/02   2026/10/27\n"
+    "WBC(/uL)              3,900        5,200\n"
+    "Plt(x10^4/uL)          18.4         24.1\n"
+    "Cre (mg/dL)            0.71         0.58\n"
+    "eGFR                     81          104\n"
+)
+CUMULATIVE_ROWS = [
+    ("lab.wbc", [(dt.date(2026, 3, 2), 3.9), (dt.date(2026, 10, 27), 5.2)]),
+    ("lab.platelets", [(dt.date(2026, 3, 2), 184.0), (dt.date(2026, 10, 27), 241.0)]),
+    ("lab.creatinine", [(dt.date(2026, 3, 2), 62.764), (dt.date(2026, 10, 27), 51.272)]),
+    ("lab.egfr", [(dt.date(2026, 3, 2), 81.0), (dt.date(2026, 10, 27), 104.0)]),
+]
+
+
+@pytest.mark.parametrize(("concept", "expected"), CUMULATIVE_ROWS)
+def test_each_column_of_a_fully_dated_cumulative_table_keeps_its_own_date(
+    parser: NoteParser, concept: str, expected: list[tuple[dt.date, float]]
+) -> None:
+    found = sorted((f.date, f.value) for f in _found(parser, CUMULATIVE, concept))
+    assert [d for d, _v in found] == [d for d, _v in expected]
+    assert [v for _d, v in found] == pytest.approx([v for _d, v in expected])
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("Cre(mg/dL) 0.66", "lab.creatinine", 58.344),
+        ("Lym (/uL)   1,210", "lab.lymphocytes", 1.21),
+        ("U-P/C(g/gCr)   1.4", "lab.upcr", 1.4),
+    ],
+)
+def test_a_unit_in_the_name_cell_is_the_value_unit(
+    parser: NoteParser, text: str, concept: str, expected: float
+) -> None:
+    assert _only(parser, text, concept).value == pytest.approx(expected)
+
+
+def test_a_name_cell_in_brackets_that_is_no_unit_is_not_taken_for_one(
+    parser: NoteParser,
+) -> None:
+    # "(venous)" is a specimen, read as before; "(repeat)" is no unit: 4.1 is read unitless
+    assert _only(parser, "Hb (venous) 98 g/L", "lab.hemoglobin").value == 98.0
+    assert _found(parser, "Plt (mg/dL) 180", "lab.platelets") == []
