@@ -194,3 +194,22 @@ def test_a_name_cell_in_brackets_that_is_no_unit_is_not_taken_for_one(
     # "(venous)" is a specimen, read as before; "(repeat)" is no unit: 4.1 is read unitless
     assert _only(parser, "Hb (venous) 98 g/L", "lab.hemoglobin").value == 98.0
     assert _found(parser, "Plt (mg/dL) 180", "lab.platelets") == []
+
+
+# ------------------------------------------------ a unitless platelet count with a decimal
+# A platelet count in x10^9/L is printed whole ("Plt 85"); one printed with a decimal
+# below 100 ("Plt 17.3") is the x10^4/uL of a Japanese lab (173 x10^9/L) as often as not.
+# Without its unit it is left out, not guessed ten times too low; a whole number is read
+# as before.
+@pytest.mark.parametrize("text", ["Plt 17.3", "platelets 8.5, Hb 10.9 g/dL", "PLT: 24.6"])
+def test_a_unitless_platelet_count_with_a_decimal_is_not_guessed(
+    parser: NoteParser, text: str
+) -> None:
+    assert [f for f in _found(parser, text, "lab.platelets") if f.value is not None] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Plt 85", 85.0), ("platelets 240", 240.0)])
+def test_a_unitless_whole_platelet_count_is_still_read(
+    parser: NoteParser, text: str, expected: float
+) -> None:
+    assert _only(parser, text, "lab.platelets").value == expected

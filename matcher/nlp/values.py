@@ -618,6 +618,10 @@ def _place_value(
             # GUIDELINE: a unit that cannot be read and a magnitude that fits two
             # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
             return None
+        if concept.id == "lab.platelets" and value < 100 and not float(value).is_integer():
+            # "Plt 17.3": x10^9/L platelets are printed whole; a decimal below 100 is the
+            # x10^4/uL of a Japanese lab (173 x10^9/L) as often as not: left out.
+            return None
     factor = convert_factor(family, unit)
     if factor is None and concept.attrs.get("unit_alternative"):
         # The unit names the analyte: "proteinuria 150 mg/mmol" is a ratio.
