@@ -54,6 +54,10 @@ _EXTRA_INFIXES = (
     # analyte's name; the bracket is its own token so the name is a word of its own. Two
     # letters at least after it, so a class label's "III(A/C)" or "IV(S)" stays whole.
     r"(?<=[A-Za-z0-9])[(\[](?=[A-Za-z]{2})",
+    # "WBC(/uL)", "Plt(x10^4/uL)", "Cre(mg/dL)", "AST(IU/L)": a cumulative table's name cell
+    # carries the row's unit in a bracket glued to the name. A class label's "IV(A/C)"
+    # stays whole (an upper-case letter before its slash is no unit).
+    r"(?<=[A-Za-z])\((?=[/%]|[x×*]?10\^?\d|[a-zµμ][A-Za-zµμ]{0,3}/|I?U/[lL])",
 )
 
 

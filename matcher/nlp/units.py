@@ -61,6 +61,18 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "tsd/ul", "tsd./ul", "tsd/mm3", "x1000/ul", "*1000/ul", "mrd/l", "mrd./l", "e9/l",
         "xe9/l",
     ),
+    # Japanese, Korean and Taiwanese labs print platelets in ten-thousands per uL ("Plt 8.5
+    # x10^4/uL" = 85,000/uL = 85 x10^9/L; "万/uL", man = 10,000) and some print white
+    # counts in hundreds per uL ("WBC 56 x10^2/uL" = 5,600/uL = 5.6 x10^9/L).
+    "x10^4/uL": (
+        "x10^4/ul", "10^4/ul", "x10e4/ul", "10e4/ul", "x10*4/ul", "10*4/ul", "x10(4)/ul",
+        "x104/ul", "x10^4/mm3", "x10^4/mm^3", "10^4/mm3", "10^4/mm^3", "x10^4/cumm",
+        "x10000/ul", "x10,000/ul", "万/ul", "万/mm3", "x万/ul",
+    ),
+    "x10^2/uL": (
+        "x10^2/ul", "10^2/ul", "x10e2/ul", "10e2/ul", "x10*2/ul", "10*2/ul", "x10(2)/ul",
+        "x102/ul", "x10^2/mm3", "x10^2/mm^3", "10^2/mm3", "10^2/mm^3", "x100/ul",
+    ),
     "/uL": (
         "/ul", "/mm^3", "/mm3", "/cmm", "/cumm", "cells/ul", "cells/mm^3", "cells/mm3",
         "cells/cmm", "cells/cumm", "cell/ul", "per/ul", "perul", "/cu.mm", "cells/cu.mm",
@@ -223,6 +235,8 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
         "x10^9/L": _Conversion(_f(1), "x10^9/L"),
         "/uL": _Conversion(_f(1, 1000), "x10^9/L"),  # ALC 1200/mm³ = 1.2 x10^9/L
         "lakh/uL": _Conversion(_f(100), "x10^9/L"),  # Plt 1.8 lakh/cumm = 180 x10^9/L
+        "x10^4/uL": _Conversion(_f(10), "x10^9/L"),  # Plt 8.5 x10^4/uL = 85 x10^9/L
+        "x10^2/uL": _Conversion(_f(1, 10), "x10^9/L"),  # WBC 56 x10^2/uL = 5.6 x10^9/L
     },
     "hemoglobin": {
         "g/L": _Conversion(_f(1), "g/L"),

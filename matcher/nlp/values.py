@@ -26,6 +26,7 @@ from matcher.nlp.mentions import (
     _dates_between,
     _finding,
     _in_date,
+    _item_end,
     _line_end,
     _part_of_a_count,
     _read_value,
@@ -47,6 +48,7 @@ from matcher.nlp.value_grammar import (
     _REF_RE,
     _SHARED_UNIT_RE,
     _UNIT_CHUNK,
+    _VALUE_RE,
 )
 from matcher.nlp.vocab import (
     Concept,
@@ -55,16 +57,19 @@ from matcher.nlp.vocab import (
 
 def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     read = _read_value(ctx, span)
+    base, name_unit = span.end_char, None
+    if read is None:
+        read, base, name_unit = _value_after_name_unit(ctx, span, concept)
     if read is None:
         return
     match, limit = read
-    per_field = _PER_FIELD.match(ctx.text, span.end_char + match.end(), limit)
+    per_field = _PER_FIELD.match(ctx.text, base + match.end(), limit)
     if per_field and concept.attrs.get("family") != "urine_cells":
         return  # a blood count's name on a urine microscopy line; urine RBC is its own
 
     if _part_of_a_count(ctx, span, concept):
         return
-    number, value_end = match.group("num"), span.end_char + match.end()
+    number, value_end = match.group("num"), base + match.end()
     group = _SPACE_GROUP.match(ctx.text, value_end, limit)
     if group and number.isdigit() and len(number) <= 3:
         number = _space_grouped(concept, number, group[1], ctx.text[group.end() : limit])
@@ -81,13 +86,54 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             value_end,
             limit,
             span.start_char,
+            fallback_unit=name_unit,
         )
     )
+    column_date = _own_column_date(ctx, span, value_end - len(number), value_end)
+    if column_date is not None:
+        current = [dataclasses.replace(f, date=column_date, date_source="text") for f in current]
     yield from current
     if current:
         yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
         yield from _next_sentence_value(ctx, span, concept, current[-1])
         yield from _dated_column_values(ctx, span, concept, current[-1])
+
+
+# A unit in brackets after the name, in a cumulative table's name cell: "WBC(/uL)",
+# "Cre (mg/dL)", "U-P/C(g/gCr)".
+_NAME_UNIT = re.compile(r"[ \t]?\((?P<u>[^()\s]{1,16})\)")
+
+
+def _value_after_name_unit(
+    ctx: _Context, span: Span, concept: Concept
+) -> tuple[tuple[re.Match[str], int] | None, int, str | None]:
+    """((value match, item limit), where the match starts, the unit) for a value after a
+    name cell that carries the row's unit: "WBC(/uL)   4,770   5,010" reads 4,770 /uL.
+    A bracket that is not a unit of the analyte's family ("Plt (mg/dL) 180") reads
+    nothing: (None, 0, None)."""
+    cell = _NAME_UNIT.match(ctx.text, span.end_char)
+    if cell is None:
+        return None, 0, None
+    unit = canonical_unit(cell["u"])
+    if unit is None or convert_factor(concept.attrs.get("family", ""), unit) is None:
+        return None, 0, None
+    _lo, hi = _sentence_bounds(ctx, span)
+    limit = _item_end(ctx, cell.end(), hi)
+    match = _VALUE_RE.match(ctx.text[cell.end() : limit])
+    if match is None:
+        return None, 0, None
+    return (match, limit), cell.end(), cell["u"]
+
+
+def _own_column_date(ctx: _Context, span: Span, value_start: int, value_end: int):
+    """The date over the current value's own column in a cumulative table that dates every
+    column ("項目  2026/05/20  2026/11/12" over "Cre(mg/dL)  0.70  0.62": 0.70 is of 20
+    May, not the note's day); None when the value stands under no date of such a header."""
+    row_start = ctx.text.rfind("\n", 0, span.start_char) + 1
+    header = _column_header(ctx, row_start, None)
+    at, to = value_start - row_start, value_end - row_start
+    dates = [d for offset, end, d in header if at < end + 2 and offset - 2 < to]
+    return dates[0] if len(dates) == 1 else None
 
 
 # A group of three digits after a value, apart by one space (or a no-break or thin space):
@@ -115,9 +161,11 @@ def _space_grouped(concept: Concept, head: str, group: str, rest: str) -> str | 
 
 # A cell of a cumulative report's earlier column: a number, or dashes for no result.
 _COLUMN_CELL = re.compile(r"\S+")
-_COLUMN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# "5,200" (thousands grouped, a white count per uL) is read as the current value is: a
+# grouping that fits no unit, or two readings that both fit, leave the cell out.
+_COLUMN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
 # What a cumulative row holds after the current result: cells apart by two spaces or more
-_ONLY_CELLS = re.compile(r"(?:\s{2,}(?:\d+(?:\.\d+)?|-+|\*+))+\s*")
+_ONLY_CELLS = re.compile(r"(?:\s{2,}(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|-+|\*+))+\s*")
 # How far up a cumulative report's column header may stand above a row (its rows and rules)
 _HEADER_REACH = 40
 
@@ -140,6 +188,10 @@ def _dated_column_values(
     if not _ONLY_CELLS.fullmatch(text, current.end, row_end):
         return  # "Hb 98 g/L; Lymphocytes 2.2": the row goes on in prose, not in columns
     header = _column_header(ctx, row_start, current.end - row_start)
+    if not header and current.date_source == "text":
+        # every column dated, the current value's too ("2026/05/20  2026/11/12"): the
+        # cells after it are matched to the dates over them
+        header = _column_header(ctx, row_start, None)
     if not header:
         return
     for cell in _COLUMN_CELL.finditer(text, current.end, row_end):
@@ -154,9 +206,10 @@ def _dated_column_values(
                                       ref_low=current.ref_low, ref_high=current.ref_high)
 
 
-def _column_header(ctx: _Context, row_start: int, value_column: int) -> list:
+def _column_header(ctx: _Context, row_start: int, value_column: int | None) -> list:
     """(start column, end column, date) of each date of the cumulative header above the
-    row that starts at `row_start`; [] without one."""
+    row that starts at `row_start`; [] without one. With `value_column`, the header counts
+    only when all its dates stand right of it (the current result before dated columns)."""
     text = ctx.text
     end = row_start - 1
     for _ in range(_HEADER_REACH):
@@ -171,12 +224,29 @@ def _column_header(ctx: _Context, row_start: int, value_column: int) -> list:
             dates.append(ctx.dates[i])
             i += 1
         if dates:
-            if any(d.start - start <= value_column or d.date is None or d.precision != "day"
-                   for d in dates):  # fmt: skip
+            if any((value_column is not None and d.start - start <= value_column)
+                   or d.date is None or d.precision != "day" for d in dates):  # fmt: skip
                 return []
+            if value_column is None and not _only_dates(text, dates, end):
+                return []  # "LN IV (rebx 10/8/26)": a date in prose is no column header
             return [(d.start - start, d.end - start, d.date) for d in dates]
         end = start - 1
     return []
+
+
+def _only_dates(text: str, dates: list, line_end: int) -> bool:
+    """Does the line hold, from its first date on, two dates or more apart by column gaps
+    and nothing else ("Item      2026/05/20   2026/11/12")?"""
+    if len(dates) < 2:
+        return False
+    cursor = dates[0].start
+    for mention in dates:
+        if text[cursor : mention.start].strip() or (
+            mention is not dates[0] and mention.start - cursor < 2
+        ):
+            return False
+        cursor = mention.end
+    return not text[cursor:line_end].strip()
 
 
 # The time a sentence that continues a lab gives: "Today 79.", "Repeat this week: 1.2."
@@ -314,6 +384,11 @@ def _lab_value(
         # printed and cannot be read. Guessed from the magnitude, 96 could be mg/mmol or
         # mg/g: left out, never guessed.
         return
+    if unit_text is None and _UNREADABLE_MULTIPLIER.match(ctx.text, cursor, limit):
+        # "Plt 23.1 x10/uL" (the exponent lost on a fax), "Lym 12.4 %/uL": a count unit was
+        # printed and cannot be read. Guessed from the magnitude, 23.1 would be x10^9/L
+        # where the lab may have meant x10^4/uL (231 x10^9/L): left out, never guessed.
+        return
     if unit_text is None and flag:
         # The flag stands between value and unit in printouts: "98  L  g/L".
         flags.append(flag.group("flag") or "*")
@@ -427,6 +502,15 @@ _COLUMN_BOUND = re.compile(
 )
 # A unit whose characters were lost: "▯▯/▯▯▯", "mg/??", "�mol/l", "###".
 _GARBLED_UNIT = re.compile(r"[ \t]*[^\s,;()\[\]]*(?:[▯□■�]|\?{2,}|#{2,})")
+# A count's unit that cannot be read: a power of ten whose exponent is lost or unknown
+# ("x10/uL", "x10^?/uL", "x10 /uL", "10^/L") or a per-volume unit with an unknown
+# numerator ("%/uL"). The readable ones ("x10^9/L", "x10^4/uL") are read before this.
+_UNREADABLE_MULTIPLIER = re.compile(
+    r"[ \t]*(?:[x×*][ \t]?10(?![\d.,]*[ \t]*(?:days?|times|weeks?|months?|years?|mg|g)\b)"
+    r"|10[ \t]?[\^*])[^\s,;()\[\]]*(?:[ \t]?/[ \t]?[^\s,;()\[\]]+)?"
+    r"|[ \t]*[^\s,;()\[\]/\d]{1,8}/(?:u|µ|μ|mc)?l\b|[ \t]*[^\s,;()\[\]/\d]{1,8}/mm3\b",
+    re.IGNORECASE,
+)
 # The field bar of a bar-delimited row, with the empty fields after it ("||").
 _FIELD_BAR = re.compile(r"[ \t]*\|[ \t|]*")
 # A range column holding one bound: "UPCR  2.10  H  <0.20  g/g", "eGFR  82  L  >90  mL/min".
@@ -533,6 +617,10 @@ def _place_value(
         if unit is None:
             # GUIDELINE: a unit that cannot be read and a magnitude that fits two
             # units is left out, never guessed ("UPCR 2.3" could be g/g or mg/mmol).
+            return None
+        if concept.id == "lab.platelets" and value < 100 and not float(value).is_integer():
+            # "Plt 17.3": x10^9/L platelets are printed whole; a decimal below 100 is the
+            # x10^4/uL of a Japanese lab (173 x10^9/L) as often as not: left out.
             return None
     factor = convert_factor(family, unit)
     if factor is None and concept.attrs.get("unit_alternative"):
