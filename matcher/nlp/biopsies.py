@@ -495,11 +495,13 @@ _NEGATED_BEFORE = re.compile(
 )
 # A class named only to be denied or doubted after it: "features of class III or IV are
 # absent", "class VI is excluded", "class IV cannot be ruled out", "class III is not
-# supported". The words run to the end of the clause (";" or ".").
+# supported", and on a repeat biopsy "class IV no longer seen" (it now shows class V).
+# The words run to the end of the clause (";" or ".").
 _DENIED_AFTER = re.compile(
     r"[^.;:,]{0,40}?\b(?:(?:is|are|was|were|has\s+been|have\s+been|be)\s+)?(?:absent|"
     r"excluded|ruled\s+out|not\s+(?:seen|identified|present|found|met|fulfilled|supported|"
-    r"excluded|evident|demonstrated)|unlikely|cannot\s+be\s+(?:excluded|ruled\s+out)|"
+    r"excluded|evident|demonstrated)|no\s+longer\s+(?:seen|identified|present|found|evident|"
+    r"visible|detected|demonstrated)|unlikely|cannot\s+be\s+(?:excluded|ruled\s+out)|"
     r"can\s*not\s+be\s+(?:excluded|ruled\s+out))\b",
     re.I,
 )

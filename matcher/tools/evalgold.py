@@ -121,7 +121,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[str, Criterion]:
     """Gold key -> criterion: equal semantic keys first; then a gold key that is the
     start of exactly one criterion's key or of one of its words, or the other way round
-    ("x_preg" and "x_pregnancy", "x_inf" and "x_hosp_inf"); then registry order.
+    ("x_preg" and "x_pregnancy", "x_inf" and "x_hosp_inf"), or of a word of its concept
+    ("x_malig" and dx.malignancy read as "x_cancer"); then registry order.
 
     Registry order is kept as order, not as a queue: a gold key left over takes the first
     free criterion of its type after the criterion of the gold key before it. The reader
@@ -140,8 +141,10 @@ def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[
     for key in gold_keys:
         if key in mapping:
             continue
-        starts = [c for c in criteria if c.id not in used and _same_type(c, key)
-                  and _one_starts_the_other(c.key, key)]  # fmt: skip
+        free = [c for c in criteria if c.id not in used and _same_type(c, key)]
+        # A key's own name first: a concept's name only where no key answers to it.
+        starts = ([c for c in free if _one_starts_the_other(c.key, key)]
+                  or [c for c in free if _names_its_concept(c, key)])  # fmt: skip
         if len(starts) == 1:
             mapping[key] = starts[0]
             used.add(starts[0].id)
@@ -178,6 +181,18 @@ def _one_starts_the_other(criterion_key: str, gold_key: str) -> bool:
     return any(word.startswith(theirs) for word in ours.split("_")[1:]) or any(
         word.startswith(ours) for word in theirs.split("_")[1:]
     )
+
+
+def _names_its_concept(criterion: Criterion, gold_key: str) -> bool:
+    """ "x_malig" names the criterion read as dx.malignancy whatever key the reader gave it
+    ("x_cancer"): the gold key starts a word of one of its concepts' names. At least three
+    letters, as for keys."""
+    theirs = gold_key.removeprefix("x_")
+    if len(theirs) < 3:
+        return False
+    concepts = criterion.params.get("concepts") or []
+    words = [w for c in concepts if isinstance(c, str) for w in c.split(".")[-1].split("_")]
+    return any(word.startswith(theirs) for word in words)
 
 
 def evaluate_gold(

@@ -1,0 +1,38 @@
+"""A gold key may name the criterion's concept rather than its key (issue 15, hold-out 9):
+the reader split "History of solid organ or haematopoietic stem cell transplantation" into
+x_tx and x_hsct and named the malignancy item x_cancer; gold's "x_malig" then took x_hsct
+by registry order, so a patient with a past lymphoma scored "not_met" and one with a
+transplant "met" on malignancy, though the trial's reading was right for both."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.model import Criterion
+from matcher.tools.evalgold import align_keys
+
+
+def _dx(cid: str, key: str, concept: str | None) -> Criterion:
+    params = {"concepts": [concept]} if concept else {}
+    return Criterion(id=cid, key=key, type="exclusion", text=key,
+                     kind="diagnosis" if concept else "manual", params=params)
+
+
+SPLIT = [_dx("exc-1", "x_rtx", None), _dx("exc-2", "x_tx", "dx.transplant"),
+         _dx("exc-3", "x_hsct", "dx.hsct"), _dx("exc-4", "x_cancer", "dx.malignancy"),
+         _dx("exc-5", "x_hep", "dx.hepatitis_b"), _dx("exc-6", "x_hep_2", "dx.hepatitis_c")]
+
+
+@pytest.mark.parametrize(("gold_keys", "expected"), [
+    (["x_rtx", "x_tx", "x_malig"], {"x_rtx": "exc-1", "x_tx": "exc-2", "x_malig": "exc-4"}),
+    (["x_tx", "x_malignancy"], {"x_tx": "exc-2", "x_malignancy": "exc-4"}),
+    (["x_transplant", "x_cancer"], {"x_transplant": "exc-2", "x_cancer": "exc-4"}),
+    # two concepts start with "hepat": neither is chosen by name, order decides
+    (["x_tx", "x_hsct", "x_malig", "x_hepat"],
+     {"x_tx": "exc-2", "x_hsct": "exc-3", "x_malig": "exc-4", "x_hepat": "exc-5"}),
+])
+def test_a_gold_key_may_name_the_criterions_concept(
+    gold_keys: list[str], expected: dict[str, str]
+) -> None:
+    mapping = align_keys(SPLIT, gold_keys)
+    assert {key: criterion.id for key, criterion in mapping.items()} == expected
