@@ -58,6 +58,10 @@ from matcher.nlp.vocab import (
 _GENERIC_PROTEIN = re.compile(
     r"\b(?:proteinuria|urine\s+protein|urinary\s+protein|protein\s+excretion)\b", _I
 )
+# "Creatinine clearance >= 60 mL/min" is a GFR requirement. The vocabulary no longer reads
+# "creatinine" before "clearance" as a creatinine (in a note a measured clearance is not
+# a serum creatinine, and not an eGFR either), so the criterion names it here.
+_CREATININE_CLEARANCE = re.compile(r"\bcreatinine[\s-]*clearance(?:\s+rate)?\b", _I)
 _SLE_CAUSE = re.compile(r"\bSLE\b|lupus|disease\s+activity|nephritis", _I)
 _NOT_THRESHOLD_LABS = frozenset({"lab.cd19", "lab.ana", "lab.height"})
 
@@ -92,6 +96,14 @@ def _lab_mentions(ctx: _Ctx) -> list[_Mention]:
         if (at > 0 and m.start() < found[at - 1].end) or (at < named and starts[at] < m.end()):
             continue
         found.append(_Mention(_analyte_at(ctx.main, "lab.upcr", m.end()), m.start(), m.end()))
+    starts = [f.start for f in found]
+    named = len(found)
+    for m in _CREATININE_CLEARANCE.finditer(ctx.main):
+        at = bisect.bisect_right(starts, m.start())
+        if (at > 0 and m.start() < found[at - 1].end) or (at < named and starts[at] < m.end()):
+            continue
+        found.append(_Mention("lab.egfr", m.start(), m.end()))
+    found.sort(key=lambda f: f.start)
     starts = [f.start for f in found]
     named = len(found)
     for m in _RED_CELLS.finditer(ctx.main):
