@@ -17,10 +17,12 @@ import pytest
 from matcher.criteria import parse_criterion
 from matcher.judge.evaluate import evaluate
 from matcher.judge.timeline import build_timeline
-from matcher.model import Assertion, Finding, Patient, Status
+from matcher.model import Assertion, Patient, Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from tests.parse_support import NOTE_DATE
+from tests.parse_support import found as _found
+from tests.parse_support import only as _only
 
-NOTE_DATE = dt.date(2026, 11, 10)
 AS_OF = dt.date(2026, 11, 20)
 
 
@@ -29,15 +31,6 @@ def parser() -> NoteParser:
     return NoteParser(build_pipeline())
 
 
-def _found(parser: NoteParser, text: str, concept: str) -> list[Finding]:
-    return [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
-
-
-def _only(parser: NoteParser, text: str, concept: str) -> Finding:
-    found = _found(parser, text, concept)
-    assert len(found) == 1, found
-    assert found[0].value is not None
-    return found[0]
 
 
 # ------------------------------------------------ analyte names of German, Dutch, Nordic labs

@@ -13,11 +13,10 @@ import datetime as dt
 
 import pytest
 
-from matcher.model import Finding
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.nlp.units import canonical_unit, convert_factor
-
-NOTE_DATE = dt.date(2026, 11, 10)
+from tests.parse_support import found as _found
+from tests.parse_support import only as _only
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +24,6 @@ def parser() -> NoteParser:
     return NoteParser(build_pipeline())
 
 
-def _found(parser: NoteParser, text: str, concept: str) -> list[Finding]:
-    return [f for f in parser.parse(text, "n", NOTE_DATE) if f.concept == concept]
-
-
-def _only(parser: NoteParser, text: str, concept: str) -> Finding:
-    found = _found(parser, text, concept)
-    assert len(found) == 1, found
-    assert found[0].value is not None
-    return found[0]
 
 
 # ------------------------------------------------ counts printed per 10^4 or 10^2 per uL
