@@ -158,6 +158,14 @@ def labs(style: str, v: dict) -> str:
 
 # ---------------------------------------------------------------- cohort
 
+VISITS: list[tuple[str, str, str, dict]] = []
+
+
+def visit(pid: str, date: str, style: str, v: dict) -> str:
+    """A visit's lab block; the values are kept so that check() can re-derive the lab labels."""
+    VISITS.append((pid, date, style, v))
+    return labs(style, v)
+
 PATIENTS: list[dict] = []
 NOTES: list[dict] = []
 
@@ -191,7 +199,7 @@ note("V001", "2026-06-20", "discharge epicrisis",
      "Family history: mother with Hashimoto thyroiditis. Discharged in good general condition.")
 note("V001", "2026-10-28", "outpatient visit",
      "Control visit 28.10.2026. Patient without fever, oedemas of shanks small. Continues "
-     "Encorton 10 mg and CellCept 2 x 750 mg. " + labs("pl", L(wbc=6.1, anc=3.9, lym=1.4, hb=114,
+     "Encorton 10 mg and CellCept 2 x 750 mg. " + visit("V001", "2026-10-28", "pl", L(wbc=6.1, anc=3.9, lym=1.4, hb=114,
                                                              plt=245, egfr=118))
      + " UPCR 1.6 g/g. Lymphocyte subpopulations (flow cytometry): CD3+ 71%, CD19+ 11.2% "
      "(0.16 G/L), NK 9%. SLEDAI-2K 12 points. Lansky scale 80. Rituximab not given so far - to "
@@ -211,7 +219,7 @@ note("V002", "2026-06-18", "consultation",
      "given on 10/06/2026 and 17/06/2026. Hydroxychloroquine 200 mg continues.")
 note("V002", "2026-09-05", "outpatient visit",
      "13-year-old girl, SLE with LN class III+V. Complaints: fatigue. " +
-     labs("tr", L(wbc=4.9, anc=3.1, lym=1.1, hb=104, plt=188, egfr=97)) +
+     visit("V002", "2026-09-05", "tr", L(wbc=4.9, anc=3.1, lym=1.1, hb=104, plt=188, egfr=97)) +
      " Spot urine protein/creatinine 1.9 mg/mg. Flow cytometry: CD19+ B cells 0% (depleted "
      "after rituximab). SLEDAI-2K 10. ECOG 1.")
 
@@ -227,7 +235,7 @@ note("V003", "2026-07-02", "discharge epicrisis",
      "ANF (ANA) on HEp-2 1:1280, homogeneous.")
 note("V003", "2026-10-20", "outpatient visit",
      "Examination 20-X-2026. Condition of moderate severity due to nephrotic syndrome. " +
-     labs("ru", L(wbc=7.4, anc=5.0, lym=1.6, hb=118, plt=301, alt=35, alt_ref="0-41", ast=31,
+     visit("V003", "2026-10-20", "ru", L(wbc=7.4, anc=5.0, lym=1.6, hb=118, plt=301, alt=35, alt_ref="0-41", ast=31,
                   ast_ref="0-37", tbil=9.8, cr=64, egfr=101)) +
      " Daily proteinuria 2.1 g/24h. Immunophenotyping: B-lymphocytes (CD19+) 9% (0.14×10⁹/L). "
      "SLEDAI-2K = 16. Karnofsky 70%.")
@@ -247,7 +255,7 @@ note("V004", "2026-06-16", "pathology report",
      "IV, active lesions, no chronicity of significance.")
 note("V004", "2026-07-30", "lab report",
      "Laboratory 30/07/2026 (Maccabi lab). " +
-     labs("tr", L(wbc=6.3, anc=4.0, lym=1.5, hb=121, plt=260, egfr=124)))
+     visit("V004", "2026-07-30", "tr", L(wbc=6.3, anc=4.0, lym=1.5, hb=121, plt=260, egfr=124)))
 note("V004", "2026-10-01", "clinic note",
      "Ped Rheum clinic 01/10/2026. 17 y/o female with SLE/LN class IV dx 09/2025. Meds: "
      "prednisone since 09/2025, tacrolimus (Prograf) since 10/2025, Plaquenil. ANA 1:160 at "
@@ -269,7 +277,7 @@ note("V005", "2026-09-14", "dictation",
      "June comma she came today for follow up full stop she is on prednisolone since December "
      "2025 and mycophenolate mofetil since January 2026 full stop mom asked about Endoxan we "
      "discussed cyclophosphamide but no decision new paragraph " +
-     labs("dict", L(wbc=4.8, anc=2.9, lym=1.1, hb=98, plt=162, alt=31, ast=29, tbil=6,
+     visit("V005", "2026-09-14", "dict", L(wbc=4.8, anc=2.9, lym=1.1, hb=98, plt=162, alt=31, ast=29, tbil=6,
                     cr=58, height=144, egfr=None, inr=1.1, pt=13.1)) +
      " urine protein creatinine ratio one point four grams per gram full stop ANA one to three "
      "hundred twenty from diagnosis full stop flow cytometry CD19 eight percent full stop "
@@ -289,7 +297,7 @@ note("V006", "2026-10-15", "consultation",
      "Consultation of paediatric nephrology 15/10/2026. Young man followed since age 15 for SLE "
      "(ANA 1/640, anti-DNA positive). Treatments: prednisone since 04/2025, mycophenolate "
      "(CellCept) since 05/2025, tacrolimus added 01/2026. Persistent proteinuria. " +
-     labs("mena", L(wbc=6.6, anc=4.4, lym=1.2, hb=126, plt=233, cr=80, egfr=88)) +
+     visit("V006", "2026-10-15", "mena", L(wbc=6.6, anc=4.4, lym=1.2, hb=126, plt=233, cr=80, egfr=88)) +
      " UPCR 2.8 g/g. CD19+ B lymphocytes 12%. SLEDAI-2K 11. ECOG 1. Transition to adult "
      "nephrology is discussed.")
 
@@ -297,11 +305,11 @@ note("V006", "2026-10-15", "consultation",
 patient("V007", "old_biopsy", stated_age=(11, "2026-10-10"), nct={"biopsy": "unknown"})
 note("V007", "2026-02-12", "pathology report",
      "Pathology report, Tehran. Kidney biopsy 10/02/2026: lupus nephritis class IV + V "
-     "(ISN/RPS). 21 glomeruli, 40% cellular crescents? no - 2 cellular crescents only.")
+     "(ISN/RPS). 21 glomeruli, 2 cellular crescents.")
 note("V007", "2026-10-10", "outpatient visit",
      "11-year-old boy, SLE diagnosed 10/2025. Drugs: prednisolone since 10/2025, MMF since "
      "11/2025, HCQ. No re-biopsy done since February. " +
-     labs("mena", L(wbc=5.2, anc=3.0, lym=1.0, hb=102, plt=190, egfr=96)) +
+     visit("V007", "2026-10-10", "mena", L(wbc=5.2, anc=3.0, lym=1.0, hb=102, plt=190, egfr=96)) +
      " 24-hour urine protein 1.45 g/day. ANA 1:320. CD19 B cells 15%. SLEDAI-2K 12. ECOG 1.")
 note("V007", "2026-11-02", "portal message",
      "E-mail from father (02/11/2026), quoted: 'Dear professor, my son's cousin also has lupus "
@@ -317,7 +325,7 @@ note("V008", "2026-07-23", "pathology report",
 note("V008", "2026-09-30", "discharge epicrisis",
      "Epicrisis. Girl with SLE (ANA 1:640), lupus nephritis class III. Therapy: Medrol since "
      "12.2025, Prograf (tacrolimus) since 01.2026. Thrombocytopenia persists. " +
-     labs("ru", L(wbc=4.1, anc=2.4, lym=1.1, hb=97, plt=85, cr=41, egfr=None, height=131)) +
+     visit("V008", "2026-09-30", "ru", L(wbc=4.1, anc=2.4, lym=1.1, hb=97, plt=85, cr=41, egfr=None, height=131)) +
      " Daily proteinuria 1.3 g/24h. B-lymphocytes CD19+ 7%. SLEDAI-2K 14. ECOG 1.")
 note("V008", "2026-10-06", "referral letter",
      "Referral letter abroad (Poland) for CAR-T therapy consideration. Refractory LN, see "
@@ -333,7 +341,7 @@ note("V009", "2026-08-04", "pathology report",
      "ISN/RPS class V. No endocapillary proliferation, no crescents. Activity index 0/24.")
 note("V009", "2026-11-03", "consultation",
      "A 16-year-old girl, SLE since 2024 (ANA 1:320). Prednisone since 04.2024, MMF since "
-     "05.2024. " + labs("pl", L(wbc=5.5, anc=3.3, lym=1.2, hb=120, plt=222, egfr=104)) +
+     "05.2024. " + visit("V009", "2026-11-03", "pl", L(wbc=5.5, anc=3.3, lym=1.2, hb=120, plt=222, egfr=104)) +
      " UPCR 2.2 g/g. CD19+ 10%. SLEDAI-2K 8. ECOG 0.")
 
 # V010 — Turkey, complete renal remission (latest UPCR 0.3): refractory and HO proteinuria fail.
@@ -346,8 +354,8 @@ note("V010", "2026-09-01", "outpatient visit",
      "finished 03/2026. UPCR 1.1 mg/mg today. ANA 1:160.")
 note("V010", "2026-11-02", "outpatient visit",
      "Control 02/11/2026. Good response. " +
-     labs("tr", L(wbc=6.9, anc=4.5, lym=1.7, hb=131, plt=276, egfr=121)) +
-     " UPCR 0.3 mg/mg. CD19 B cells 13%. SLEDAI-2K = 8 (low complement, anti-dsDNA, rash). "
+     visit("V010", "2026-11-02", "tr", L(wbc=6.9, anc=4.5, lym=1.7, hb=131, plt=276, egfr=121)) +
+     " UPCR 0.3 mg/mg. CD19 B cells 13%. SLEDAI-2K = 8 (rash, alopecia, low complement, anti-dsDNA). "
      "ECOG 0.")
 
 # V011 — Israel, DOB only in the text; ALT 95 against the lab's own range 0-35:
@@ -361,7 +369,7 @@ note("V011", "2026-10-19", "clinic note",
      "homogeneous, dsDNA high). Prednisone since 08/2025; mycophenolic acid (Myfortic) since "
      "10/2025. Persistent nephrotic-range proteinuria, non-responder. Transaminases up since "
      "starting atorvastatin, statin stopped. " +
-     labs("tr", L(wbc=8.2, anc=5.9, lym=1.3, hb=109, plt=340, alt=95, alt_ref="0-35", ast=60,
+     visit("V011", "2026-10-19", "tr", L(wbc=8.2, anc=5.9, lym=1.3, hb=109, plt=340, alt=95, alt_ref="0-35", ast=60,
                   ast_ref="0-35", egfr=107)) +
      " UPCR 3.4 g/g. CD19 positive B cells 6.5%. SLEDAI-2K 18. ECOG 1. No myositis, CK normal.")
 
@@ -379,7 +387,7 @@ note("V012", "2026-10-30", "inpatient note",
      "(Neupogen) 5 mcg/kg SC given 30/10/2026 once. Blood culture negative. IV cefepime 3 days.")
 note("V012", "2026-11-05", "outpatient visit",
      "Follow up after discharge 05/11/2026, afebrile, antibiotics completed. " +
-     labs("mena", L(wbc=5.1, anc=1.8, lym=1.1, hb=99, plt=205, egfr=115)) +
+     visit("V012", "2026-11-05", "mena", L(wbc=5.1, anc=1.8, lym=1.1, hb=99, plt=205, egfr=115)) +
      " UPCR 1.7 g/g. Lymphocyte subsets: CD19+ 10%. Lansky 70.")
 
 # V013 — Poland, turns 18 five days after the as-of; no SLEDAI documented (only BILAG).
@@ -390,7 +398,7 @@ note("V013", "2026-08-10", "pathology report",
 note("V013", "2026-11-04", "outpatient visit",
      "Patient 17 years, cSLE from 2024 (ANA 1:320 speckled). Medrol since 03.2024, Endoxan "
      "6 x 500 mg (Euro-Lupus) 2024, CellCept since 09.2024. " +
-     labs("pl", L(wbc=4.4, anc=2.6, lym=1.0, hb=101, plt=178, alt=19, alt_ref="0-33", egfr=92)) +
+     visit("V013", "2026-11-04", "pl", L(wbc=4.4, anc=2.6, lym=1.0, hb=101, plt=178, alt=19, alt_ref="0-33", egfr=92)) +
      " UPCR 2.6 g/g. Flow: CD19+ 8.1%. Disease activity: BILAG renal A, general B. "
      "ECOG 1. SLEDAI not calculated this visit.")
 
@@ -403,7 +411,7 @@ note("V014", "2026-10-12", "consultation",
      "15-year-old girl, LES (SLE) diagnosed 2025, ANA 1:1280. Medication: prednisone since "
      "05.2025, mycophenolate mofetil since 06.2025, Plaquenil. Family history: paternal uncle "
      "underwent renal transplantation for polycystic kidneys; no transplant in the patient. " +
-     labs("pl", L(wbc=7.0, anc=4.8, lym=1.5, hb=117, plt=256, egfr=110)) +
+     visit("V014", "2026-10-12", "pl", L(wbc=7.0, anc=4.8, lym=1.5, hb=117, plt=256, egfr=110)) +
      " 24h urine protein 1.8 g/24h. CD19+ B cells 12%. SLEDAI-2K 10. ECOG 0.")
 
 # V015 — Russia, total bilirubin printed with an unreadable unit (12 could be umol/L or mg/dL).
@@ -429,7 +437,7 @@ note("V016", "2026-06-20", "pathology report",
 note("V016", "2026-09-01", "outpatient visit",
      "6-year-old boy with SLE (ANA positive, anti-dsDNA positive, titre not available from "
      "outside lab). Prednisolone since 10/2025, MMF since 11/2025. " +
-     labs("mena", L(wbc=6.0, anc=3.2, lym=2.1, hb=105, plt=260, cr=30, egfr=None, height=115,
+     visit("V016", "2026-09-01", "mena", L(wbc=6.0, anc=3.2, lym=2.1, hb=105, plt=260, cr=30, egfr=None, height=115,
                     pt=12.1)) +
      " UPCR 2.0 g/g. Flow: CD19 20%. SLEDAI-2K 12. Lansky 80.")
 
@@ -443,7 +451,7 @@ note("V017", "2026-11-10", "board minutes",
      "Multidisciplinary board (RCP) 10/11/2026. Girl 12 years, SLE (ANA 1/1280). Treatments "
      "received: prednisone since 09/2025, cyclophosphamide IV 6 pulses 10/2025-03/2026, MMF "
      "since 04/2026. Persistent proteinuria (UPCR 2.3 g/g 09/11/2026). " +
-     labs("mena", L(wbc=6.2, anc=4.1, lym=1.2, hb=110, plt=199, egfr=99)) +
+     visit("V017", "2026-11-10", "mena", L(wbc=6.2, anc=4.1, lym=1.2, hb=110, plt=199, egfr=99)) +
      " CD19+ 14%. SLEDAI-2K 13. ECOG 1. Decision: refer for CD19 CAR-T.")
 note("V017", "2026-11-17", "inpatient note",
      "Hospitalised since 15/11/2026 for right lower lobe pneumonia. On ceftriaxone IV 75 mg/kg/d "
@@ -457,7 +465,7 @@ note("V018", "2026-10-22", "outpatient visit",
      "14 yaşında kız hasta (14-year-old girl). SLE since 08/2025, ANA 1:1000 granular. Drugs: "
      "steroid (methylprednisolone pulse then oral) since 08/2025, azathioprine (Imuran) since "
      "10/2025, Plaquenil. MMF planned if no improvement. " +
-     labs("tr", L(wbc=5.9, anc=3.8, lym=1.2, hb=115, plt=240, egfr=117)) +
+     visit("V018", "2026-10-22", "tr", L(wbc=5.9, anc=3.8, lym=1.2, hb=115, plt=240, egfr=117)) +
      " Spot urine protein/creatinine 1.5 mg/mg. CD19 17%. SLEDAI-2K 11. ECOG 1.")
 
 # V019 — Ukraine, SLEDAI-2K 6 (CAR-T not met); HO has no activity-score item.
@@ -467,7 +475,7 @@ note("V019", "2026-09-02", "pathology report",
 note("V019", "2026-10-25", "outpatient visit",
      "Girl 17 years. SLE since 2024, ANA 1:320. Medrol from 10.2024, CellCept from 11.2024, "
      "Advagraf added 06.2026. " +
-     labs("ru", L(wbc=5.0, anc=3.0, lym=1.1, hb=119, plt=215, egfr=98)) +
+     visit("V019", "2026-10-25", "ru", L(wbc=5.0, anc=3.0, lym=1.1, hb=119, plt=215, egfr=98)) +
      " Daily proteinuria 1.1 g/24h. CD19+ 9%. SLEDAI-2K 6. ECOG 1.")
 
 # V020 — Czechia, dictation; eGFR 38 (>= 30 for CAR-T, < 45 for HO).
@@ -479,7 +487,7 @@ note("V020", "2026-10-14", "dictation",
      "twelve years old boy with lupus nephritis class for full stop treated with prednisone "
      "since November twenty twenty five and cyclophosphamide Endoxan pulses six doses finished "
      "in April comma now on CellCept since May fifth twenty twenty six full stop " +
-     labs("dict", L(wbc=6.4, anc=4.2, lym=1.2, hb=92, plt=170, cr=121, egfr=38, alt_ref="0-40")) +
+     visit("V020", "2026-10-14", "dict", L(wbc=6.4, anc=4.2, lym=1.2, hb=92, plt=170, cr=121, egfr=38, alt_ref="0-40")) +
      " UPCR two point one grams per gram full stop ANA one to six hundred forty full stop CD "
      "nineteen positive B cells six percent full stop SLEDAI two K fourteen full stop ECOG one "
      "full stop")
@@ -494,7 +502,7 @@ note("V021", "2026-11-08", "inpatient note",
      "Boy 15 y, SLE (ANA 1:640), rapidly progressive LN. Methylprednisolone pulses then "
      "prednisolone since 01/2026, cyclophosphamide IV since 02/2026 (NIH), tacrolimus since "
      "05/2026. Not on dialysis. Haemodynamically stable, BP 135/85. " +
-     labs("mena", L(wbc=4.2, anc=3.0, lym=1.0, hb=76, plt=150, cr=220, egfr=24, ast=38)) +
+     visit("V021", "2026-11-08", "mena", L(wbc=4.2, anc=3.0, lym=1.0, hb=76, plt=150, cr=220, egfr=24, ast=38)) +
      " UPCR 4.1 g/g. CD19+ 5%. SLEDAI-2K 20. ECOG 2.")
 
 # V022 — Israel, '18-year-old' in October: 18 or 19 at the as-of (CAR-T unknown, HO not met).
@@ -505,7 +513,7 @@ note("V022", "2026-07-28", "pathology report",
 note("V022", "2026-10-05", "clinic note",
      "18-year-old female, SLE since age 15, LN class IV. ANA 1:640. Prednisone since 01/2025, "
      "MMF since 02/2025, tacrolimus since 08/2025. " +
-     labs("tr", L(wbc=5.4, anc=3.5, lym=1.1, hb=113, plt=205, egfr=96)) +
+     visit("V022", "2026-10-05", "tr", L(wbc=5.4, anc=3.5, lym=1.1, hb=113, plt=205, egfr=96)) +
      " UPCR 1.9 g/g. CD19 B cells 11%. SLEDAI-2K 12. ECOG 1. Still followed in pediatric clinic "
      "until transition.")
 
@@ -521,7 +529,7 @@ note("V023", "2026-10-25", "PICU note",
 note("V023", "2026-11-12", "outpatient visit",
      "After PICU stay. Meropenem finished 05.11.2026, afebrile, no vasopressors since 28.10. "
      "cSLE since 2025, ANA 1:320; Encorton since 06.2025, CellCept since 07.2025. " +
-     labs("pl", L(wbc=9.1, anc=6.3, lym=1.3, hb=103, plt=312, egfr=99)) +
+     visit("V023", "2026-11-12", "pl", L(wbc=9.1, anc=6.3, lym=1.3, hb=103, plt=312, egfr=99)) +
      " UPCR 1.3 g/g. CD19+ 8%. SLEDAI-2K 10. Lansky 60.")
 
 # V024 — Romania, ALT 110 vs the lab's own range 0-45 (within 2.5x and 3x ULN); rituximab course
@@ -534,7 +542,7 @@ note("V024", "2026-10-08", "consultation",
      "Girl 11 years, SLE since 2025 (ANA 1:640). Mother also has SLE. Prednisone since 04.2025, "
      "cyclophosphamide Euro-Lupus 05-07.2025, MMF since 08.2025. Rituximab (MabThera) 2 doses, "
      "last dose 24.02.2026. " +
-     labs("ru", L(wbc=6.7, anc=4.0, lym=1.9, hb=112, plt=244, alt=110, alt_ref="0-45", ast=70,
+     visit("V024", "2026-10-08", "ru", L(wbc=6.7, anc=4.0, lym=1.9, hb=112, plt=244, alt=110, alt_ref="0-45", ast=70,
                   ast_ref="0-45", egfr=105)) +
      " Daily proteinuria 1.2 g/24h. CD19+ B cells 4% (recovered). SLEDAI-2K 12. ECOG 1.")
 
@@ -545,7 +553,7 @@ note("V025", "2026-07-06", "pathology report",
 note("V025", "2026-09-10", "outpatient visit",
      "13 y girl, new diagnosis of SLE 06/2026 (ANA 1:640). Prednisolone started 05/07/2026, MMF "
      "started 20/07/2026. No history of malignancy, never received belimumab or rituximab. " +
-     labs("mena", L(wbc=5.5, anc=3.4, lym=1.1, hb=104, plt=222, egfr=111)) +
+     visit("V025", "2026-09-10", "mena", L(wbc=5.5, anc=3.4, lym=1.1, hb=104, plt=222, egfr=111)) +
      " UPCR 2.9 g/g. CD19 16%. SLEDAI-2K 16. Lansky 80.")
 
 # V026 — Morocco, Lansky 40 (ECOG >= 3): CAR-T not met.
@@ -555,7 +563,7 @@ note("V026", "2026-07-20", "pathology report",
 note("V026", "2026-10-29", "consultation",
      "Girl 13 years, SLE since 2025 (ANA 1/320), severe neuropsychiatric lupus and nephritis. "
      "Prednisone since 06/2025, cyclophosphamide IV 07/2025-12/2025, mycophenolate since 01/2026. "
-     + labs("mena", L(wbc=6.1, anc=4.2, lym=1.1, hb=96, plt=198, egfr=87)) +
+     + visit("V026", "2026-10-29", "mena", L(wbc=6.1, anc=4.2, lym=1.1, hb=96, plt=198, egfr=87)) +
      " UPCR 2.4 g/g. CD19 12%. SLEDAI-2K 22. Lansky 40 (bedridden most of day).")
 
 # V027 — Russia, leukaemia in early childhood (HO x_malig met); eligible for CAR-T.
@@ -566,7 +574,7 @@ note("V027", "2026-10-03", "discharge epicrisis",
      "Epicrisis. A 9-year-old boy. Anamnesis: acute lymphoblastic leukaemia diagnosed 2019, "
      "chemotherapy by ALL-MB protocol, in remission since 2021. SLE since 2025 (ANA 1:640). "
      "Prednisolone since 08.2025, mycophenolate since 09.2025. " +
-     labs("ru", L(wbc=4.6, anc=2.8, lym=1.2, hb=106, plt=190, cr=38, egfr=None, height=133)) +
+     visit("V027", "2026-10-03", "ru", L(wbc=4.6, anc=2.8, lym=1.2, hb=106, plt=190, cr=38, egfr=None, height=133)) +
      " Daily proteinuria 1.1 g/24h. B-lymphocytes CD19+ 10%. SLEDAI-2K 12. Lansky 70.")
 
 # V028 — Turkey, poor venous access, apheresis not feasible (venous not met); rituximab only
@@ -577,7 +585,7 @@ note("V028", "2026-07-08", "pathology report",
 note("V028", "2026-10-16", "outpatient visit",
      "SLE-LN since 2024, ANA 1:320. Prednisolone since 2024-06, MMF since 2024-07, tacrolimus "
      "since 2025-09. Rituximab was discussed, parents declined. " +
-     labs("tr", L(wbc=6.0, anc=4.0, lym=1.3, hb=120, plt=260, egfr=103)) +
+     visit("V028", "2026-10-16", "tr", L(wbc=6.0, anc=4.0, lym=1.3, hb=120, plt=260, egfr=103)) +
      " UPCR 1.4 mg/mg. CD19 13%. SLEDAI-2K 10. ECOG 1.")
 note("V028", "2026-11-06", "consultation",
      "Apheresis unit consultation 06/11/2026: very difficult venous access (multiple failed "
@@ -595,7 +603,7 @@ note("V029", "2026-10-18", "outpatient visit",
      "Aged 10, boy, SLE 2025 (ANA 1:160). Prednisolone since 09/2025, MMF since 10/2025. Renal "
      "relapse with persistent proteinuria (dipstick 3+), UPCR not sent. Lymphocyte subsets "
      "never done - not available in our lab. " +
-     labs("mena", L(wbc=5.9, anc=3.9, lym=1.4, hb=110, plt=230, egfr=108)) +
+     visit("V029", "2026-10-18", "mena", L(wbc=5.9, anc=3.9, lym=1.4, hb=110, plt=230, egfr=108)) +
      " SLEDAI-2K 12. ECOG 1.")
 
 # V030 — Israel, class III stated with no biopsy date (report not available): biopsy unknown.
@@ -605,7 +613,7 @@ note("V030", "2026-10-21", "referral letter",
      "Referral to pediatric nephrology (from Nazareth). 12 y girl, SLE diagnosed 2024, ANA 1:640, "
      "known biopsy-proven class III lupus nephritis (biopsy in another hospital, report not "
      "available). Prednisone since 2024, MMF since 2024. " +
-     labs("tr", L(wbc=5.2, anc=3.1, lym=1.2, hb=111, plt=215, egfr=113)) +
+     visit("V030", "2026-10-21", "tr", L(wbc=5.2, anc=3.1, lym=1.2, hb=111, plt=215, egfr=113)) +
      " UPCR 1.5 g/g. CD19 10%. SLEDAI-2K 10. ECOG 1. Please consider repeat biopsy.")
 
 # V031 — Russia, autologous HSCT for SLE in 2023 (HO x_tx met); eligible for CAR-T.
@@ -617,7 +625,7 @@ note("V031", "2026-09-25", "discharge epicrisis",
      "Epicrisis. Girl 14 years. SLE since 2021, ANA 1:1280. Autologous haematopoietic stem cell "
      "transplantation performed 2023 (refractory SLE), relapse 2025. Prednisolone since 2025-02, "
      "mycophenolate since 2025-03. " +
-     labs("ru", L(wbc=5.3, anc=3.3, lym=1.1, hb=109, plt=201, egfr=102)) +
+     visit("V031", "2026-09-25", "ru", L(wbc=5.3, anc=3.3, lym=1.1, hb=109, plt=201, egfr=102)) +
      " Daily proteinuria 2.0 g/24h. CD19+ 7%. SLEDAI-2K 14. ECOG 1.")
 
 # V032 — Poland, coagulation never checked (INR and PT unknown).
@@ -785,6 +793,51 @@ def age_label(lo_age: int, hi_age: int, lo: int, hi: int) -> str:
     return "unknown"
 
 
+# Lab-derived labels that the notes' text (not the values) decides; check_labs() skips them.
+TEXT_DECIDES = {("V012", "anc"): "filgrastim 6 days before the count"}
+# ULN of total bilirubin in umol/L as each house style prints it (mg/dL 1.2 = 20.5 umol/L).
+TBIL_ULN = {"pl": 21.0, "ru": 20.5, "tr": 20.5, "mena": 20.5, "dict": 21.0}
+
+
+def check_labs(errors: list[str]) -> None:
+    """Re-derive the lab criteria from the latest visit in the lookback and compare with the
+    hand-written labels (a second look, not the source of the labels)."""
+    latest: dict[str, tuple[str, str, dict]] = {}
+    for pid, date, style, v in VISITS:
+        if LOOKBACK_START <= d(date) < AS_OF and (pid not in latest or date > latest[pid][0]):
+            latest[pid] = (date, style, v)
+    visited = {pid for pid, *_ in VISITS}
+    for p in PATIENTS:
+        pid = p["pid"]
+        if pid not in visited:
+            continue
+        nct, ho = nct_labels(p), ho_labels(p)
+        if pid not in latest:
+            want_n = {k: "unknown" for k in ("lymph", "wbc", "anc", "hb", "alt", "ast", "tbil",
+                                             "egfr", "inr", "pt")}
+            want_h = {"egfr": "unknown", "plt": "unknown", "alt": "unknown", "x_hb": "unknown"}
+        else:
+            _, style, v = latest[pid]
+            uln = lambda ref: float(ref.split("-")[1])  # noqa: E731
+            egfr = v["egfr"] if v["egfr"] is not None else 36.5 * v["height"] / v["cr"]
+            ok = lambda b: "met" if b else "not_met"  # noqa: E731
+            want_n = {"lymph": ok(v["lym"] >= 1.0), "wbc": ok(v["wbc"] >= 3.0),
+                      "anc": ok(v["anc"] >= 1.0), "hb": ok(v["hb"] >= 60),
+                      "alt": ok(v["alt"] <= 3 * uln(v["alt_ref"])),
+                      "ast": ok(v["ast"] <= 3 * uln(v["ast_ref" if style != "dict" else "alt_ref"])),
+                      "tbil": ok(v["tbil"] <= 1.5 * TBIL_ULN[style]),
+                      "egfr": "met" if egfr >= 30 else "manual",
+                      "inr": ok(v["inr"] <= 1.5 * 1.2),
+                      "pt": ok(v["pt"] <= 1.5 * (uln(v["pt_ref"]) if style != "dict" else 13.5))}
+            want_h = {"egfr": ok(egfr >= 45), "plt": ok(v["plt"] >= 100),
+                      "alt": ok(v["alt"] <= 2.5 * uln(v["alt_ref"])),
+                      "x_hb": "met" if v["hb"] < 80 else "not_met"}
+        for labels, want in ((nct, want_n), (ho, want_h)):
+            for key, status in want.items():
+                if (pid, key) not in TEXT_DECIDES and labels[key] != status:
+                    errors.append(f"{pid} {key}: label {labels[key]}, values give {status}")
+
+
 def check(notes: list[dict]) -> None:
     errors = []
     ids = [p["pid"] for p in PATIENTS]
@@ -833,6 +886,7 @@ def check(notes: list[dict]) -> None:
             continue
         if (nct["age"], ho["age"]) != want:
             errors.append(f"{pid}: age labels {(nct['age'], ho['age'])} but the age gives {want}")
+    check_labs(errors)
     if not 0.35 <= structured / len(PATIENTS) <= 0.65:
         errors.append(f"structured demographics on {structured} of {len(PATIENTS)} patients")
     if errors:
