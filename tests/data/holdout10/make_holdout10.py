@@ -746,6 +746,19 @@ note("V032", "2026-11-16", "portal message",
      "Message from mother (16.11.2026): 'We will do the coagulation test next week as you "
      "asked.' Answer: 'Thank you.'")
 
+note("V012", "2026-10-31", "dictation",
+     "inpatient dictation day three full stop eight year old boy with febrile neutropenia full "
+     "stop he received new Poggen Neupogen yesterday comma tolerated well full stop cefepime IV "
+     "continues today comma stop tomorrow if culture stays negative full stop")
+note("V019", "2026-11-16", "dictation",
+     "seventeen year old girl came for review comma joint pains better full stop SLEDAI two K "
+     "today six comma unchanged full stop continue Medrol CellCept and Advagraf full stop")
+note("V027", "2026-11-15", "dictation",
+     "dictation start nine year old boy seen for follow up full stop past history of acute "
+     "lymphoblastic leukemia in two thousand nineteen comma in remission full stop lupus "
+     "nefritis class for on biopsy in June full stop plaque Neil not given full stop no change "
+     "in treatment full stop end of dictation")
+
 
 # ---------------------------------------------------------------- labels and output
 
