@@ -685,6 +685,12 @@ CD19 = [
     ("CD19 negative", False),
     ("LYMPHOCYTE SUBSETS\nCD3   1650 /uL\nCD4    820 /uL\nCD19     0 /uL", False),
     ("LYMPHOCYTE SUBSETS\nCD3   1650 /uL\nCD19   310 /uL\nNK     150 /uL", True),
+    # a state word between the marker and its value: the value still decides
+    ("CD19 B cells repopulating: 3.1% (44/uL)", True),
+    ("CD19+ cells recovering, 1.8 %", True),
+    ("B cells (CD19) reconstituted: 6 %", True),
+    ("CD19 B-cells returning 0.9% of lymphocytes", True),
+    ("CD19 repopulated 0 cells/uL", False),
 ]
 
 

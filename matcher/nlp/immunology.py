@@ -28,6 +28,7 @@ from matcher.nlp.units import (
 from matcher.nlp.value_grammar import (
     _CD19_COUNT,
     _CD19_GIGA_COUNT,
+    _CD19_STATE,
     _COMPARED,
     _LEAD,
     _NEGATIVE_RE,
@@ -145,7 +146,8 @@ def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Findi
 def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     window = _window_after(ctx, span)
     value_match = re.match(
-        rf"^{_LEAD}(?:B?[\s-]*cells?|B?[\s-]*lymphocytes)?\s*[:=]?\s*(?P<cmp>[<>≤≥]=?)?\s*"
+        rf"^{_LEAD}(?:B?[\s-]*cells?|B?[\s-]*lymphocytes)?{_CD19_STATE}\s*[:=,]?\s*"
+        rf"(?P<cmp>[<>≤≥]=?)?\s*"
         rf"(?P<num>{_NUMBER})\s*(?P<unit>%|cells\s*/\s*(?:uL|µL|μL|mcL|mm3|cmm)|/\s*(?:uL|µL|μL|mm3))?",
         window,
         re.I,

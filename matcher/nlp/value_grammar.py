@@ -97,6 +97,13 @@ _CD19_GIGA_COUNT = re.compile(
 )
 # ... and as German, Dutch and Nordic reports write them: "positiv", "positief",
 # "negativ", "negatief", "negativt", "nicht nachweisbar", "niet aantoonbaar"
+# Words of B-cell recovery between the marker and its value after depletion therapy
+# ("CD19 B cells repopulating: 2.4%", "CD19+ cells recovering, 1.8 %"): the value still
+# decides presence ("CD19 repopulated 0 cells/uL" is absent). "depleted" is not among them:
+# "B cells depleted (CD19 0.1%)" keeps its own reading as absent.
+_CD19_STATE = (
+    r"(?:\s*[,)]?\s*(?:repopulat|reconstitut|recover|return|reappear|re-?emerg)[a-z]*)?"
+)
 _POSITIVE_RE = re.compile(
     r"\b(positive|pos|detected|present|reactive|positiv|positief|positivt)\b|\+(?!\w)", re.I
 )
