@@ -180,10 +180,10 @@ HOLDOUT9 = REPO / "tests" / "data" / "holdout9"
 # 0.8214 / 0.5333 (HO-LN-11), 0 false eligible. The floors are the figures reached after the
 # round-12 fixes (x10^4/uL and x10^2/uL counts, unreadable count units left out, Japanese lab
 # names, dated cumulative columns, kidney replacement therapy, absence stated after the thing,
-# CD19 B-cell names).
+# CD19 B-cell names, a recovery word between CD19 and its value).
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 628, 29),
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 629, 29),
      (HOLDOUT9 / "trial_HO-LN-11.txt", "HO-LN-11", 419, 30)],
 )
 def test_the_ninth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
