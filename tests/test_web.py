@@ -597,6 +597,28 @@ def test_text_search_over_notes_uses_fts5(admin: TestClient, web_db: Path):
     assert "P-001" not in early
 
 
+def test_a_search_counts_only_the_patients_of_the_stored_set(admin: TestClient, web_db: Path):
+    # A patient whose notes match but whose row the stored set lacks (here removed by SQL)
+    # is no candidate: the search's count (taken from its hits when no other filter
+    # applies) and a filtered count agree with the rows listed.
+    engine = admin.app.state.web.engine
+    holders = sorted(engine.search("rituximab", AS_OF_DATE))
+    assert len(holders) >= 2
+    _rows(admin.get(f"/trials/{TRIAL}?as_of={AS_OF}&per_page=200").text)  # the set stored
+    with Store(web_db) as store:
+        store.db.execute("DELETE FROM results WHERE trial_id = ? AND patient_id = ?",
+                         [TRIAL, holders[0]])
+        store.db.conn.commit()
+    page = admin.get(f"/trials/{TRIAL}?as_of={AS_OF}&q=rituximab&per_page=200").text
+    found = _rows(page)
+    assert sorted(found) == holders[1:]
+    assert f"{len(found)} of " in page
+    for status in ("eligible", "possible", "ineligible"):
+        narrowed = admin.get(f"/trials/{TRIAL}?as_of={AS_OF}&q=rituximab&status={status}"
+                             "&per_page=200").text
+        assert f"{len(_rows(narrowed))} of " in narrowed
+
+
 def test_the_search_index_follows_changed_and_new_notes(admin: TestClient, web_db: Path):
     engine = admin.app.state.web.engine
     assert engine.search("zebrafish", AS_OF_DATE) == set()
