@@ -167,6 +167,25 @@ def test_previous_and_next_follow_the_list_in_every_sort(referrer: TestClient, s
         assert f"{i + 1} of {len(ids)} in the list" in html
 
 
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_a_position_read_from_the_rank_holds_only_while_the_ranks_have_no_gap(
+        referrer: TestClient, direction: str):
+    """In rank order with no filter the patient's place is read from its rank; once a row
+    is gone (a site's own SQL), ranks skip a number and the place is counted again."""
+    query = f"as_of={AS_OF}&sort=rank&dir={direction}"
+    referrer.get(f"/trials/{TRIAL}?{query}")  # the ranking stored
+    engine = referrer.app.state.web.engine
+    assert engine.db.execute("DELETE FROM results WHERE trial_id = ? AND rank = 2",
+                             [TRIAL]).rowcount
+    engine.db.conn.commit()
+    engine.stored._counts.clear()  # the list's count remembered before the row went
+    ids = _rows(referrer.get(f"/trials/{TRIAL}?{query}&per_page=200").text)
+    assert len(ids) > 4
+    for i in (0, 1, len(ids) - 1):
+        html = unescape(referrer.get(f"/trials/{TRIAL}/patients/{ids[i]}?{query}").text)
+        assert f"{i + 1} of {len(ids)} in the list" in html
+
+
 @pytest.mark.parametrize("sort", sorted(stored_module._ORDER))
 @pytest.mark.parametrize("desc", [False, True])
 def test_the_rows_before_a_patient_are_those_its_sort_puts_before_it(sort: str, desc: bool):

@@ -60,6 +60,10 @@ class StoredSet:
     stale: bool  # the notes changed after it was computed (the data version moved)
 
 
+# The rows of one stored set, before any filter.
+_BASE_WHERE = "r.run_id = ? AND r.trial_id = ?"
+
+
 class StoredResults:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
@@ -84,7 +88,7 @@ class StoredResults:
     # --- the candidates list -----------------------------------------------------------
 
     def _where(self, stored: StoredSet, trial: Trial, query: Any) -> tuple[str, list[Any]]:
-        where = ["r.run_id = ?", "r.trial_id = ?"]
+        where = [_BASE_WHERE]
         params: list[Any] = [stored.run_id, stored.trial_id]
         if query.status:
             where.append("r.status = ?")
@@ -159,8 +163,11 @@ class StoredResults:
             return self._neighbours_by_listing(where, params, query, patient_id, total)
         before, before_params = _precedes(terms, key, earlier=True)
         after, after_params = _precedes(terms, key, earlier=False)
-        ahead = db.execute(f"SELECT count(*) FROM results r {join} WHERE {where} AND {before}",
-                           [*params, *before_params]).fetchone()[0]
+        ahead = self._ahead_by_rank(stored, query, where, key[0], total)
+        if ahead is None:
+            ahead = db.execute(
+                f"SELECT count(*) FROM results r {join} WHERE {where} AND {before}",
+                [*params, *before_params]).fetchone()[0]
         reverse = ", ".join(f"{t} {'ASC' if desc else 'DESC'}" for t, desc in terms)
         previous = db.execute(
             f"SELECT r.patient_id FROM results r {join} WHERE {where} AND {before} "
@@ -170,6 +177,22 @@ class StoredResults:
             f"ORDER BY {forward} LIMIT 1", [*params, *after_params]).fetchone()
         return (previous[0] if previous else None, following[0] if following else None,
                 ahead + 1, total)
+
+    def _ahead_by_rank(self, stored: StoredSet, query: Any, where: str, rank: int,
+                       total: int) -> int | None:
+        """How many rows precede the one ranked `rank` in the unfiltered list in rank order,
+        read from the rank itself when the set's ranks are 1..total (finish_set numbers them
+        so; distinct ranks whose largest is their count are exactly 1..total), else None.
+        Counting them on the index read up to every row of the set: a patient ranked
+        90,000th cost 10-20 ms of each patient page at 100,000 patients."""
+        if query.sort != "rank" or where != _BASE_WHERE:
+            return None
+        highest = self.engine.db.execute(
+            "SELECT max(rank) FROM results WHERE run_id = ? AND trial_id = ?",
+            [stored.run_id, stored.trial_id]).fetchone()[0]
+        if highest != total:
+            return None
+        return total - rank if query.desc else rank - 1
 
     def _neighbours_by_listing(self, where: str, params: list[Any], query: Any,
                                patient_id: str, total: int
