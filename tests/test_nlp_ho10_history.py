@@ -1,0 +1,115 @@
+"""Issue 15, hold-out 10: history, drugs and assertions in notes from many countries.
+
+Mechanisms, each with a table of sentences written here (several styles and layouts):
+- a parent's or a patient's question whether a drug may be started ("Can we start the
+  azathioprine now?") names a drug not yet given: hypothetical, never a start (the rules'
+  `requests` block in context_rules.json).
+
+The fragments are invented for these tests; none is copied from a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import spacy
+
+from matcher.errors import VocabularyError
+from matcher.model import Finding
+from matcher.nlp.components import ClinicalContext
+from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.vocab import data_text
+
+NOTE_DATE = dt.date(2026, 10, 1)
+
+
+@pytest.fixture(scope="module")
+def parser() -> NoteParser:
+    return NoteParser(build_pipeline())
+
+
+def _read(parser: NoteParser, text: str, concept: str) -> list[Finding]:
+    return [f for f in parser.parse(text, "n1", NOTE_DATE) if f.concept == concept]
+
+
+def _describe(found: list[Finding]) -> str:
+    # Test output only: the fragments are invented.
+    return "; ".join(f"{f.text!r} {f.assertion} {f.date}" for f in found) or "none"
+
+
+# ------------------------------------------------------------ a question to start a drug
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Father asks: 'can we start the tacrolimus this week, she still has swelling?'",
+         "drug.tacrolimus"),
+        ("Message from mum - Could we start cyclophosphamide before the holidays, or is it "
+         "too early?", "drug.cyclophosphamide"),
+        ("Portal: could they give him the rituximab before school starts?", "drug.rituximab"),
+        ("Patient writes: can I begin the mycophenolate already, my legs are puffy?",
+         "drug.mycophenolate"),
+        ("Parent: 'May we try rituximab instead, the other drugs did not help?'",
+         "drug.rituximab"),
+        ("Can he start the CellCept tablets now or wait for the results?", "drug.mycophenolate"),
+        ("Question from grandmother: could she get the tacrolimus capsules soon?",
+         "drug.tacrolimus"),
+    ],
+)
+def test_a_question_whether_to_start_a_drug_is_not_a_start(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert found, "drug not read"
+    assert all(f.assertion == "hypothetical" for f in found), _describe(found)
+
+
+# The same verbs in a statement, or a question about a drug already given, stay affirmed.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("We started tacrolimus 2 mg twice daily on 12/09/2026.", "drug.tacrolimus"),
+        ("Mycophenolate was begun in August; can we lower the dose?", "drug.mycophenolate"),
+        ("She has been on cyclophosphamide since July.", "drug.cyclophosphamide"),
+    ],
+)
+def test_a_drug_stated_as_given_stays_affirmed(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert found and all(f.assertion == "affirmed" for f in found), _describe(found)
+
+
+def _rules() -> dict:
+    return json.loads(data_text("context_rules.json"))
+
+
+def test_the_request_cues_are_read_from_the_rules() -> None:
+    """A verb added to the data is a request: nothing of the list stays in the code."""
+    rules = _rules()
+    text = "Can we trial the tacrolimus now?"
+    start = text.index("tacrolimus")
+    assert not ClinicalContext(spacy.blank("en"), rules).requested_before(text, 0, start, "drug.x")
+    rules["requests"]["verbs"].append("trial")
+    assert ClinicalContext(spacy.blank("en"), rules).requested_before(text, 0, start, "drug.x")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.pop("modals"), "requests"),
+        (lambda d: d.update(category="asked"), "category"),
+        (lambda d: d.update(max_chars=500), "max_chars"),
+        (lambda d: d.update(applies_to=["drug"]), "applies_to"),
+        (lambda d: d["subjects"].append("We"), "subjects"),
+    ],
+)
+def test_malformed_request_cues_are_refused_naming_the_field(change, field) -> None:
+    rules = _rules()
+    change(rules["requests"])
+    with pytest.raises(VocabularyError) as refused:
+        ClinicalContext(spacy.blank("en"), rules)
+    assert "context_rules.json" in str(refused.value)
+    assert field in str(refused.value)
+
