@@ -4,6 +4,10 @@ Mechanisms, each with a table of sentences written here (several styles and layo
 - a parent's or a patient's question whether a drug may be started ("Can we start the
   azathioprine now?") names a drug not yet given: hypothetical, never a start (the rules'
   `requests` block in context_rules.json).
+- brand names of Poland, Czechia, Russia, Ukraine, Turkey, Egypt and the Maghreb: Encorton,
+  Encortolon, Metypred/Metipred, Prednol, Deltacortril, Cortancyl, Solupred
+  (glucocorticoids), Arechin and Delagil (chloroquine), Immard (hydroxychloroquine). A brand
+  missed leaves the refractory item one agent short.
 
 The fragments are invented for these tests; none is copied from a note.
 """
@@ -112,4 +116,27 @@ def test_malformed_request_cues_are_refused_naming_the_field(change, field) -> N
         ClinicalContext(spacy.blank("en"), rules)
     assert "context_rules.json" in str(refused.value)
     assert field in str(refused.value)
+
+
+# ------------------------------------------------------------ brand names
+GC, CQ, HCQ = "drug.glucocorticoid", "drug.chloroquine", "drug.hydroxychloroquine"
+BRANDS = [
+    ("Leki: Encorton 20 mg/d od 02.2025, stopniowo redukowany.", GC),
+    ("Encortolon 5 mg daily since the spring.", GC),
+    ("Pulses of Metypred 500 mg x3 in March 2025, then oral.", GC),
+    ("Metipred 16 mg/day, tapering.", GC),
+    ("Prednol 40 mg po since 01/2025.", GC),
+    ("Deltacortril 5 mg tablets, 30 mg per day.", GC),
+    ("Traitement: Cortancyl 30 mg/j depuis janvier 2025.", GC),
+    ("Solupred 20 mg once daily.", GC),
+    ("Arechin 250 mg every other day since 2024.", CQ),
+    ("Delagil 125 mg daily for the skin rash.", CQ),
+    ("Immard 200 mg once daily.", HCQ),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), BRANDS)
+def test_a_brand_name_is_read_as_its_drug(parser: NoteParser, text: str, concept: str) -> None:
+    found = _read(parser, text, concept)
+    assert any(f.assertion == "affirmed" for f in found), _describe(found)
 
