@@ -8,6 +8,9 @@ Mechanisms, each with a table of sentences written here (several styles and layo
   Encortolon, Metypred/Metipred, Prednol, Deltacortril, Cortancyl, Solupred
   (glucocorticoids), Arechin and Delagil (chloroquine), Immard (hydroxychloroquine). A brand
   missed leaves the refractory item one agent short.
+- ANA as dictated ("ANA one to three hundred twenty", read "1 to 320": after "to" only a
+  dilution of the laboratory series) and as Eastern European letters name it ("ANF 1:640",
+  antinuclear factor).
 
 The fragments are invented for these tests; none is copied from a note.
 """
@@ -139,4 +142,42 @@ BRANDS = [
 def test_a_brand_name_is_read_as_its_drug(parser: NoteParser, text: str, concept: str) -> None:
     found = _read(parser, text, concept)
     assert any(f.assertion == "affirmed" for f in found), _describe(found)
+
+
+# ------------------------------------------------------------ ANA as written and dictated
+ANA = "lab.ana"
+ANA_TITRES = [
+    ("ANA one to three hundred twenty at diagnosis full stop", 320.0),
+    ("antinuclear antibodies one to six hundred forty speckled comma", 640.0),
+    ("A N A one to one thousand two hundred eighty homogeneous full stop", 1280.0),
+    ("Immunology: ANF 1:640, anti-dsDNA positive.", 640.0),
+    ("ANF (IIF on HEp-2) 1/320, homogeneous pattern.", 320.0),
+    ("Antinuclear factor positive 1:160.", 160.0),
+    ("ANA-Hep2 1:320 speckled.", 320.0),
+    ("ANA (IIF) 1:1000 fine speckled.", 1000.0),
+]
+
+
+@pytest.mark.parametrize(("text", "titre"), ANA_TITRES)
+def test_an_ana_titre_written_or_dictated_is_read(
+    parser: NoteParser, text: str, titre: float
+) -> None:
+    found = _read(parser, text, ANA)
+    assert [f.value for f in found] == [titre], _describe(found)
+
+
+# Not a titre: a count, a frequency, a hormone that shares the letters.
+NO_TITRE = [
+    "ANA was checked 1 to 2 times a year, last one positive.",
+    "ANA positive; steroids tapered from 1 to 40 mg over the weeks.",
+    "ANF 45 pg/mL in the cardiology work-up.",
+]
+
+
+@pytest.mark.parametrize("text", NO_TITRE)
+def test_a_number_near_ana_that_is_no_titre_is_not_read_as_one(
+    parser: NoteParser, text: str
+) -> None:
+    assert all(f.value is None for f in _read(parser, text, ANA)), _describe(
+        _read(parser, text, ANA))
 
