@@ -11,6 +11,8 @@ Mechanisms, each with a table of sentences written here (several styles and layo
 - ANA as dictated ("ANA one to three hundred twenty", read "1 to 320": after "to" only a
   dilution of the laboratory series) and as Eastern European letters name it ("ANF 1:640",
   antinuclear factor).
+- an infection service is no infection ("Infectious diseases consultation", "infection
+  specialist"), nor is an infection feared ("afraid of infection with the central line").
 
 The fragments are invented for these tests; none is copied from a note.
 """
@@ -180,4 +182,38 @@ def test_a_number_near_ana_that_is_no_titre_is_not_read_as_one(
 ) -> None:
     assert all(f.value is None for f in _read(parser, text, ANA)), _describe(
         _read(parser, text, ANA))
+
+
+# ------------------------------------------------------------ infection: a service, a fear
+INFECTION = "dx.infection"
+NOT_AN_INFECTION = [
+    "Infectious diseases consultation 02.11.2026: no focus found, QuantiFERON negative.",
+    "Seen by the infectious disease team today; they advise no prophylaxis.",
+    "Referred to the Infectious Diseases department for vaccination advice.",
+    "Infection specialist opinion: no contraindication to rituximab.",
+    "Mother: 'we are afraid of infection with the central line.'",
+    "The family is scared of infections after the last admission.",
+    "Fear of infection was the main reason to decline the line.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AN_INFECTION)
+def test_an_infection_service_or_a_feared_infection_is_no_infection(
+    parser: NoteParser, text: str
+) -> None:
+    found = _read(parser, text, INFECTION)
+    assert not [f for f in found if f.assertion == "affirmed"], _describe(found)
+
+
+STILL_AN_INFECTION = [
+    "Admitted with a urinary tract infection, on IV ceftriaxone.",
+    "Infection of the central line, blood cultures positive.",
+    "Chest infection last week, treated by the GP.",
+]
+
+
+@pytest.mark.parametrize("text", STILL_AN_INFECTION)
+def test_an_infection_stated_stays_affirmed(parser: NoteParser, text: str) -> None:
+    found = _read(parser, text, INFECTION)
+    assert any(f.assertion == "affirmed" for f in found), _describe(found)
 
