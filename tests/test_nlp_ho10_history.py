@@ -11,8 +11,6 @@ Mechanisms, each with a table of sentences written here (several styles and layo
 - ANA as dictated ("ANA one to three hundred twenty", read "1 to 320": after "to" only a
   dilution of the laboratory series) and as Eastern European letters name it ("ANF 1:640",
   antinuclear factor).
-- an infection service is no infection ("Infectious diseases consultation", "infection
-  specialist"), nor is an infection feared ("afraid of infection with the central line").
 
 The fragments are invented for these tests; none is copied from a note.
 """
@@ -28,6 +26,7 @@ import spacy
 from matcher.errors import VocabularyError
 from matcher.model import Finding
 from matcher.nlp.components import ClinicalContext
+from matcher.nlp.dates import find_dates
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.nlp.vocab import data_text
 
@@ -216,4 +215,41 @@ STILL_AN_INFECTION = [
 def test_an_infection_stated_stays_affirmed(parser: NoteParser, text: str) -> None:
     found = _read(parser, text, INFECTION)
     assert any(f.assertion == "affirmed" for f in found), _describe(found)
+
+
+# ------------------------------------------------------------ Roman-numeral months
+ROMAN_DATES = [
+    ("Nephrobiopsy 25-VI-2026: class IV-G (A).", dt.date(2026, 6, 25)),
+    ("Admitted 28-X-2026 with fever.", dt.date(2026, 10, 28)),
+    ("Kidney biopsy on 3.IX.2026, Kraków.", dt.date(2026, 9, 3)),
+    ("Biopsja nerki 14 XII 2025 - klasa IV.", dt.date(2025, 12, 14)),
+    ("Rituximab 1-IV-2026 and 15-IV-2026.", dt.date(2026, 4, 1)),
+]
+
+
+@pytest.mark.parametrize(("text", "date"), ROMAN_DATES)
+def test_a_day_with_a_roman_numeral_month_is_a_date(text: str, date: dt.date) -> None:
+    found = [m.date for m in find_dates(text, NOTE_DATE)]
+    assert found and found[0] == date, found
+
+
+# Not a date: a class range, a lower-case word, a month that does not exist.
+NO_ROMAN_DATE = [
+    "Biopsy: class III-IV 2026 revision of ISN/RPS.",
+    "Mixed class IV-V 2026 biopsy series.",
+    "Grade 3-XIII-2026 means nothing.",
+    "Lupus 12-vi-2026 lower case stays unread.",
+]
+
+
+@pytest.mark.parametrize("text", NO_ROMAN_DATE)
+def test_roman_numerals_that_are_no_month_give_no_date(text: str) -> None:
+    assert not [m for m in find_dates(text, NOTE_DATE) if m.date and m.date.year == 2026
+                and m.precision == "day"], text
+
+
+def test_a_biopsy_dated_with_a_roman_month_is_dated(parser: NoteParser) -> None:
+    found = _read(parser, "Epicrisis. Nephrobiopsy 25-VI-2026: diffuse proliferative lupus "
+                  "nephritis, class IV-S.", "biopsy.kidney")
+    assert [f.date for f in found] == [dt.date(2026, 6, 25)], _describe(found)
 
