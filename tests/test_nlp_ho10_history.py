@@ -253,3 +253,32 @@ def test_a_biopsy_dated_with_a_roman_month_is_dated(parser: NoteParser) -> None:
                   "nephritis, class IV-S.", "biopsy.kidney")
     assert [f.date for f in found] == [dt.date(2026, 6, 25)], _describe(found)
 
+
+# ------------------------------------------------------------ a course said to be over
+COURSE_OVER = [
+    ("Afebrile, antibiotics completed.", "class.antibiotic"),
+    ("Seen after discharge: IV cefepime course finished, no fever.", "drug.cefepime"),
+    ("Meropenem has been completed and the line removed.", "drug.meropenem"),
+    ("Antibiotic therapy was finished before discharge.", "class.antibiotic"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), COURSE_OVER)
+def test_a_course_said_completed_is_stopped(parser: NoteParser, text: str, concept: str) -> None:
+    found = _read(parser, text, concept)
+    assert found and all(f.attrs.get("stopped") or f.attrs.get("stop_date") for f in found), (
+        _describe(found))
+
+
+COURSE_GOING_ON = [
+    ("IV ceftriaxone day 3; blood cultures completed and negative.", "drug.ceftriaxone"),
+    ("Mycophenolate continues; the steroid taper was completed in May.", "drug.mycophenolate"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), COURSE_GOING_ON)
+def test_something_else_completed_leaves_the_course_running(
+    parser: NoteParser, text: str, concept: str
+) -> None:
+    found = _read(parser, text, concept)
+    assert found and not any(f.attrs.get("stopped") for f in found), _describe(found)
