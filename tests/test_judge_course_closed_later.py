@@ -70,3 +70,12 @@ def test_a_class_stopped_in_the_latest_note_is_no_course_of_unknown_route() -> N
     timeline = build_timeline(Patient("P1", None), findings, NOTES, AS_OF)
     result = evaluate(parse_criterion(ITEM, "exclusion"), timeline)
     assert result.status is Status.NOT_MET, result.reason
+
+
+def test_a_mention_in_the_latest_note_of_an_end_before_it_is_no_course_running() -> None:
+    """ "Meropenem finished 05/11" written on 12/11, the latest note: over before it."""
+    findings = [IV_MEROPENEM, _mention("drug.meropenem", "portal", stop_date="2026-11-05",
+                                       stopped=True)]  # fmt: skip
+    timeline = build_timeline(Patient("P1", None), findings, NOTES, AS_OF)
+    result = evaluate(parse_criterion(ITEM, "exclusion"), timeline)
+    assert result.status is Status.NOT_MET, result.reason

@@ -117,6 +117,16 @@ def _course_drugs(criterion: Criterion, vocabulary: Vocabulary) -> tuple[str, ..
 _CURRENT_COURSE_DAYS = 28
 
 
+def _over_before(mention: Finding, day: dt.date) -> bool:
+    """A mention that says its course is over before `day`: "antibiotics completed" (no
+    date: over by its note), "meropenem finished 05/11" (its end written; the note's own
+    date, later, is no day it ran)."""
+    stop = mention.attrs.get("stop_date")
+    if stop:
+        return (dt.date.fromisoformat(stop) if isinstance(stop, str) else stop) < day
+    return bool(mention.attrs.get("stopped"))
+
+
 def _closed_later(course: Finding, mentions: list[Finding], timeline: Timeline,
                   before: dt.date) -> bool:  # fmt: skip
     """Whether a later mention of the course's drug, or of a class it belongs to, says a
@@ -187,7 +197,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # In a window such a course may still have been given inside it.
     closed = [f for f in every if current and _closed_later(f, every, timeline, first)]
     if current:
-        every = [f for f in every if not (f.attrs.get("stopped") and not f.attrs.get("stop_date"))]
+        every = [f for f in every if not _over_before(f, first)]
     courses = [f for f in every if _exposure_span(f, timeline)[1] >= first]
     # "Now": a course begun in the weeks before the latest note, no end written, that the
     # latest note does not mention (a clinic letter after a ward stay) may still be running.
