@@ -51,12 +51,48 @@ def test_a_renal_disease_defined_by_its_measure_is_read_as_the_measure(
     assert abs(criterion.params["value"] - value) < 1e-9
 
 
+# A colon defines too, after the condition and a screening time ("Active proteinuria at
+# screening: ..."); a unit given twice in brackets and an "or 24-hour" alternative are the
+# measure's own. (item, analytes, op, value, analytes of the alternative or None)
+COLON_DEFINED = [
+    ("Active proteinuria at screening: urine protein/creatinine ratio ≥ 0.5 g/g (≥ 57 mg/mmol) "
+     "or 24-hour urine protein ≥ 0.5 g/day", ["lab.upcr"], ">=", 0.5, ["lab.urine_protein_24h"]),
+    ("Active proteinuria: UPCR ≥ 1 g/g", ["lab.upcr"], ">=", 1.0, None),
+    ("Active renal disease: spot urine protein-to-creatinine ratio > 1.5 mg/mg", ["lab.upcr"],
+     ">", 1.5, None),
+    ("Active lupus nephritis at baseline: 24-hour urine protein ≥ 1 g/24 h",
+     ["lab.urine_protein_24h"], ">=", 1.0, None),
+    ("Persistent proteinuria, defined as UPCR ≥ 2 g/g", ["lab.upcr"], ">=", 2.0, None),
+    ("Current proteinuria with 24-hour urine protein > 500 mg", ["lab.urine_protein_24h"], ">",
+     0.5, None),
+    ("Active nephritis at the screening visit: UPCR ≥ 1.0 g/g or proteinuria ≥ 1.0 g/24h",
+     ["lab.upcr"], ">=", 1.0, ["lab.urine_protein_24h"]),
+]
+
+
+@pytest.mark.parametrize(("text", "analytes", "op", "value", "alternative"), COLON_DEFINED)
+def test_a_condition_defined_after_a_colon_is_read_as_its_measure(
+    text: str, analytes: list[str], op: str, value: float, alternative: list[str] | None
+) -> None:
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert criterion.params["analytes"] == analytes
+    assert (criterion.params["op"], criterion.params["value"]) == (op, value)
+    alternatives = [a["analytes"] for a in criterion.params.get("alternatives") or []]
+    assert alternatives == ([alternative] if alternative else [])
+
+
 # Not defined by the measure: another organ, or words after the measure it does not read.
 STILL_MANUAL = [
     "Active liver disease with ALT > 3 x ULN",
     "Active renal disease with UPCR >= 1.0 g/g despite induction treatment",
     "Active renal disease requiring dialysis with eGFR < 15 mL/min/1.73 m2",
     "Severe renal disease with UPCR >= 3 g/g",
+    "Active proteinuria: UPCR ≥ 1 g/g despite full-dose induction",
+    "Severe proteinuria: UPCR ≥ 3 g/g",
+    "Active hepatitis: ALT > 3 x ULN",
+    "Active proteinuria at week 12: UPCR ≥ 1 g/g",
+    "Active proteinuria and haematuria: UPCR ≥ 1 g/g",
 ]
 
 

@@ -385,9 +385,13 @@ def _measure_defined(data: dict[str, Any], source: str) -> dict[str, Any]:
               "families, qualifiers, conditions, definers")
     lists = {name: _phrase_list(entry, name, source, f"{key}.{name}")
              for name in ("families", "qualifiers", "conditions", "definers")}
+    # A colon defines as a definer word does, after a screening time that may stand
+    # between: "Active proteinuria at screening: UPCR >= 1.0 g/g".
+    times = _phrase_list(entry, "times", source, f"{key}.times") if "times" in entry else ()
+    before_colon = rf"(?:\s+(?:{phrase_alternation(times)}))?" if times else ""
     lead = (rf"^\W*(?:(?:{phrase_alternation(lists['qualifiers'])})\s+)*"
-            rf"(?:{phrase_alternation(lists['conditions'])})\s*,?\s*"
-            rf"(?:{phrase_alternation(lists['definers'])})")
+            rf"(?:{phrase_alternation(lists['conditions'])})"
+            rf"(?:\s*,?\s*(?:{phrase_alternation(lists['definers'])})|{before_colon}\s*:)")
     return {"measure_defined_lead": re.compile(lead, re.IGNORECASE),
             "measure_defined_families": frozenset(lists["families"])}
 

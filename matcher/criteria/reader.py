@@ -1111,6 +1111,34 @@ def _lead_distributed(
     return [(t, p, replace(r, trace=(*r.trace, "compound:lead-distributed"))) for t, p, r in out]
 
 
+def _history_lead_to_bare_drugs(
+    text: str, out: list[tuple[str, str, _Parsed]], section: str,
+    context: tuple[str, ...], lupus_trial: bool, vocabulary: Vocabulary,
+) -> list[tuple[str, str, _Parsed]] | None:
+    """The pieces with a history lead given to each later bare drug, or None (the item
+    whole to a person). In "Any previous exposure to belimumab, telitacicept, atacicept or
+    ..." the piece "telitacicept" alone reads as taken now; it is the lead's object,
+    exposure at any time: read as "Any previous telitacicept". A piece the lead does not
+    turn into a drug exposure leaves the item unread."""
+    bare = [i for i, (_, _, p) in enumerate(out) if i and "drug:bare-current" in p.trace]
+    at = _lead_word_at(text)
+    lead = load_temporality().history.match(text, at) if bare and at is not None else None
+    if lead is None:
+        return out
+    prefix = text[: lead.end()]
+    given = list(out)
+    for i in bare:
+        ctype, piece, parsed = out[i]
+        with_lead = _classify(f"{prefix} {piece}", section, context, None, lupus_trial, vocabulary)
+        if with_lead[0] != ctype or with_lead[1].kind != "drug_exposure" or (
+                with_lead[1].params.get("current")):  # fmt: skip
+            return None
+        # the compound rule that cut the item is the piece's last
+        rules = (*with_lead[1].trace, parsed.trace[-1], "compound:history-lead")
+        given[i] = (ctype, piece, replace(with_lead[1], trace=rules))
+    return given
+
+
 _WHO = re.compile(r"\bwho\b", _I)
 _BARE_SUBJECT = re.compile(
     r"^\W*(?:(?:adult|female|male)\s+)?(?:wom[ae]n|m[ae]n|females?|males?|patients?|subjects?|"
@@ -1385,6 +1413,9 @@ def _compound(
         out.append((ctype, piece, parsed))
     computed = [p for _, _, p in out if p.kind in COMPUTABLE_KINDS]
     if not computed or _an_unread_class(pieces, out):
+        return None
+    out = _history_lead_to_bare_drugs(text, out, section, context, lupus_trial, vocabulary)
+    if out is None:
         return None
     if reaching and any(p.kind in COMPUTABLE_KINDS or _loose(p) for _, _, p in out[1:]):
         distributed = _lead_distributed(text, out, section, context, lupus_trial, vocabulary) or (

@@ -27,6 +27,7 @@ from matcher.model import (
     Assertion,
     Criterion,
     CriterionResult,
+    Finding,
     Status,
     UnknownCause,
 )
@@ -116,6 +117,44 @@ def _course_drugs(criterion: Criterion, vocabulary: Vocabulary) -> tuple[str, ..
 _CURRENT_COURSE_DAYS = 28
 
 
+def _over_before(mention: Finding, day: dt.date) -> bool:
+    """A mention that says its course is over before `day`: "antibiotics completed" (no
+    date: over by its note), "meropenem finished 05/11" (its end written; the note's own
+    date, later, is no day it ran)."""
+    stop = mention.attrs.get("stop_date")
+    if stop:
+        return (dt.date.fromisoformat(stop) if isinstance(stop, str) else stop) < day
+    return bool(mention.attrs.get("stopped"))
+
+
+def _closed_later(course: Finding, mentions: list[Finding], timeline: Timeline,
+                  before: dt.date) -> bool:  # fmt: skip
+    """Whether a later mention of the course's drug, or of a class it belongs to, says a
+    course is over that ended on or after this one began and before `before` (the latest
+    note): "IV meropenem" on 25/10, then "meropenem finished 05/11" or "antibiotics
+    completed" on 05/11. An end before the course began is an older course's."""
+    begun, last_seen, ended = _exposure_span(course, timeline)
+    # An end before the course's own latest mention ("continues" on 03/11) is not its end.
+    if ended or course.attrs.get("stopped"):
+        return False
+    vocabulary = timeline.vocabulary
+    for later in mentions:
+        if later is course or not (later.concept == course.concept or (
+                later.concept in vocabulary
+                and course.concept in vocabulary[later.concept].members)):
+            continue
+        stop = later.attrs.get("stop_date")
+        if stop:
+            end = dt.date.fromisoformat(stop) if isinstance(stop, str) else stop
+        elif later.attrs.get("stopped"):
+            end = _exposure_span(later, timeline)[1]  # stopped by the note that says so
+        else:
+            continue
+        if begun <= end < before and end >= last_seen:
+            return True
+    return False
+
+
 def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
                     ) -> CriterionResult | None:  # fmt: skip
     """ "Active infection requiring intravenous anti-infective treatment within 4 weeks"
@@ -152,10 +191,17 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # course's usual length (4 weeks).
     open_slack = dt.timedelta(days=_CURRENT_COURSE_DAYS if current else 0)
     every = timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+    # "Now" only: "antibiotics completed", "ceftriaxone stopped", no date, says no course
+    # runs; a later mention closes the drug's (or its class's) earlier open course before
+    # the latest note ("meropenem IV" on the ward, "meropenem finished 05/11" in clinic).
+    # In a window such a course may still have been given inside it.
+    closed = [f for f in every if current and _closed_later(f, every, timeline, first)]
+    if current:
+        every = [f for f in every if not _over_before(f, first)]
     courses = [f for f in every if _exposure_span(f, timeline)[1] >= first]
     # "Now": a course begun in the weeks before the latest note, no end written, that the
     # latest note does not mention (a clinic letter after a ward stay) may still be running.
-    unmentioned = [f for f in every if current and f not in courses
+    unmentioned = [f for f in every if current and f not in courses and f not in closed
                    and f.attrs.get("route") not in _OTHER_ROUTES
                    and not _exposure_span(f, timeline)[2]
                    and _exposure_span(f, timeline)[0] >= first - open_slack]  # fmt: skip
@@ -163,6 +209,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # course that began before the window with no end written may or may not have run
     # into it (an anti-infective course is short); a person checks, it proves nothing.
     open_ended = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES
+                  and f not in closed
                   and _exposure_span(f, timeline)[0] < first - open_slack
                   and not _exposure_span(f, timeline)[2]]  # fmt: skip
     # "Received IV ceftriaxone for 14 days", no date: a course that is over, of a known

@@ -512,6 +512,7 @@ class ClinicalContext:
                     expected="forward, backward or bidirectional",
                 )
         self._declined = _declined_cues(rules)
+        self._requests = _request_cues(rules)
         self.priority = {cat: i for i, cat in enumerate(rules["priority"])}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._rules_by_key: dict[str, list[dict]] = {}
@@ -596,6 +597,13 @@ class ClinicalContext:
                 # child's drug; it was not given to the patient, and it is no relative's.
                 found -= self._declined.overrides
                 found.add(self._declined.category)
+            elif self._requests and self.requested_before(
+                text, sent_char, span.start_char, span.label_
+            ):
+                # "Mum asks: can we start the tacrolimus now?": a drug asked for is not
+                # given yet, and the parent asking gives it no relative's history.
+                found -= self._requests.overrides
+                found.add(self._requests.category)
             if "hypothetical" in found and (
                 self._acts_on_current_drug(span, sent_char, text)
                 or _started_in_the_past(span, text, doc._.note_date)
@@ -611,10 +619,13 @@ class ClinicalContext:
         """A refusal or reluctance cue of the rules' `declined` block ends right before the
         concept starting at `start` ("Parents declined cyclophosphamide")."""
         cues = self._declined
-        if cues is None or not concept.startswith(cues.applies_to):
-            return False
-        before = text[max(sentence_start, start - cues.max_chars) : start]
-        return cues.pattern.search(before) is not None
+        return cues is not None and _cue_block_before(cues, text, sentence_start, start, concept)
+
+    def requested_before(self, text: str, sentence_start: int, start: int, concept: str) -> bool:
+        """A question of the rules' `requests` block ends right before the concept starting
+        at `start` ("can we start the tacrolimus")."""
+        cues = self._requests
+        return cues is not None and _cue_block_before(cues, text, sentence_start, start, concept)
 
     def _cues(self, doc: Doc) -> list[tuple[str, str, int, int, int]]:
         # The furthest end of a pseudo-cue covering each token: a cue inside one is void.
@@ -825,7 +836,7 @@ def _started_in_the_past(span: Span, text: str, note_date: dt.date | None) -> bo
 
 @dataclass(frozen=True)
 class _DeclinedCues:
-    """The `declined` block of context_rules.json, compiled."""
+    """A cue block of context_rules.json (`declined`, `requests`), compiled."""
 
     category: str
     overrides: frozenset[str]
@@ -838,6 +849,53 @@ _DECLINED_KEYS = frozenset({"category", "direction", "max_chars", "applies_to", 
                             "cues", "particles", "verbs", "fillers"})  # fmt: skip
 
 
+def _bad_cue_block(block: str, field: str, received: object, expected: str) -> VocabularyError:
+    kind = "refusal" if block == "declined" else "request"
+    return VocabularyError(f"bad {kind} cues", file="context_rules.json",
+                           field=f"{block}.{field}", received=repr(received)[:60],
+                           expected=expected)  # fmt: skip
+
+
+def _cue_block_frame(
+    block: object, rules: dict, name: str, keys: frozenset[str]
+) -> tuple[str, frozenset[str], tuple[str, ...], int]:
+    """The category, overridden categories, concept prefixes and reach of a cue block,
+    checked, with its keys."""
+    if not isinstance(block, dict) or set(block) != keys:
+        odd = sorted(set(block) ^ keys) if isinstance(block, dict) else block
+        raise _bad_cue_block(name, "(keys)", odd, ", ".join(sorted(keys)))
+    categories = rules.get("categories", [])
+    if block["category"] not in categories:
+        raise _bad_cue_block(name, "category", block["category"], ", ".join(categories))
+    max_chars = block["max_chars"]
+    if type(max_chars) is not int or not 0 < max_chars <= 200:
+        raise _bad_cue_block(name, "max_chars", max_chars,
+                             "a whole number of characters, 1 to 200")  # fmt: skip
+    applies_to = block["applies_to"]
+    if not isinstance(applies_to, list) or not applies_to or not all(
+        isinstance(p, str) and re.fullmatch(r"[a-z_]+\.", p) for p in applies_to
+    ):
+        raise _bad_cue_block(name, "applies_to", applies_to, 'concept id prefixes such as "drug."')
+    overrides = block["overrides"]
+    if not isinstance(overrides, list) or not all(o in categories for o in overrides):
+        raise _bad_cue_block(name, "overrides", overrides, "categories of the rules")
+    return block["category"], frozenset(overrides), tuple(applies_to), max_chars
+
+
+def _cue_block_words(block: dict, fields: tuple[str, ...], name: str) -> dict[str, str]:
+    """The word lists of a cue block, each as a regex alternation, longest first."""
+    words: dict[str, str] = {}
+    for field in fields:
+        phrases = block[field]
+        if not isinstance(phrases, list) or not phrases or not all(
+            isinstance(p, str) and re.fullmatch(r"[a-z]+(?: [a-z]+)*", p) for p in phrases
+        ):
+            raise _bad_cue_block(name, field, phrases, "a list of lower-case words or phrases")
+        words[field] = "|".join(r"\s+".join(map(re.escape, p.split()))
+                                for p in sorted(phrases, key=len, reverse=True))  # fmt: skip
+    return words
+
+
 def _declined_cues(rules: dict) -> _DeclinedCues | None:
     """Refusal and reluctance cues ("declined", "reluctant about", "opted against"), then
     "to" and a verb ("unwilling to start"), then filler words ("the", "further", "IV"),
@@ -846,48 +904,50 @@ def _declined_cues(rules: dict) -> _DeclinedCues | None:
     block = rules.get("declined")
     if block is None:
         return None
-
-    def refuse(field: str, received: object, expected: str) -> VocabularyError:
-        return VocabularyError("bad refusal cues", file="context_rules.json",
-                               field=f"declined.{field}", received=repr(received)[:60],
-                               expected=expected)  # fmt: skip
-
-    if not isinstance(block, dict) or set(block) != _DECLINED_KEYS:
-        keys = sorted(set(block) ^ _DECLINED_KEYS) if isinstance(block, dict) else block
-        raise refuse("(keys)", keys, ", ".join(sorted(_DECLINED_KEYS)))
-    categories = rules.get("categories", [])
-    if block["category"] not in categories:
-        raise refuse("category", block["category"], ", ".join(categories))
+    frame = _cue_block_frame(block, rules, "declined", _DECLINED_KEYS)
     if block["direction"] != "forward":
-        raise refuse("direction", block["direction"], "forward (a refusal is written before "
-                     "what it refuses)")
-    max_chars = block["max_chars"]
-    if type(max_chars) is not int or not 0 < max_chars <= 200:
-        raise refuse("max_chars", max_chars, "a whole number of characters, 1 to 200")
-    applies_to = block["applies_to"]
-    if not isinstance(applies_to, list) or not applies_to or not all(
-        isinstance(p, str) and re.fullmatch(r"[a-z_]+\.", p) for p in applies_to
-    ):
-        raise refuse("applies_to", applies_to, 'concept id prefixes such as "drug."')
-    overrides = block["overrides"]
-    if not isinstance(overrides, list) or not all(o in categories for o in overrides):
-        raise refuse("overrides", overrides, "categories of the rules")
-    words: dict[str, str] = {}
-    for field in ("cues", "particles", "verbs", "fillers"):
-        phrases = block[field]
-        if not isinstance(phrases, list) or not phrases or not all(
-            isinstance(p, str) and re.fullmatch(r"[a-z]+(?: [a-z]+)*", p) for p in phrases
-        ):
-            raise refuse(field, phrases, "a list of lower-case words or phrases")
-        words[field] = "|".join(r"\s+".join(map(re.escape, p.split()))
-                                for p in sorted(phrases, key=len, reverse=True))  # fmt: skip
+        raise _bad_cue_block("declined", "direction", block["direction"],
+                             "forward (a refusal is written before what it refuses)")
+    words = _cue_block_words(block, ("cues", "particles", "verbs", "fillers"), "declined")
     pattern = re.compile(
         rf"\b(?:{words['cues']})(?:\s+(?:{words['particles']}))?\s+"
         rf"(?:to\s+(?:{words['verbs']})\s+)?(?:(?:{words['fillers']})\s+)*$",
         re.I,
     )
-    return _DeclinedCues(block["category"], frozenset(overrides), tuple(applies_to), max_chars,
-                         pattern)  # fmt: skip
+    return _DeclinedCues(*frame, pattern)
+
+
+def _cue_block_before(
+    cues: _DeclinedCues, text: str, sentence_start: int, start: int, concept: str
+) -> bool:
+    """A cue of the block ends right before the concept starting at `start`, in its
+    sentence and within the block's reach."""
+    if not concept.startswith(cues.applies_to):
+        return False
+    before = text[max(sentence_start, start - cues.max_chars) : start]
+    return cues.pattern.search(before) is not None
+
+
+_REQUEST_KEYS = frozenset({"category", "max_chars", "applies_to", "overrides", "modals",
+                           "subjects", "verbs", "fillers"})  # fmt: skip
+
+
+def _request_cues(rules: dict) -> _DeclinedCues | None:
+    """Questions whether a drug may be started ("can we start the tacrolimus", "could she
+    begin mycophenolate"): a modal, a subject, a verb, then filler words, ending right
+    before the drug; the words are data, checked here. None when the rules have no such
+    block."""
+    block = rules.get("requests")
+    if block is None:
+        return None
+    frame = _cue_block_frame(block, rules, "requests", _REQUEST_KEYS)
+    words = _cue_block_words(block, ("modals", "subjects", "verbs", "fillers"), "requests")
+    pattern = re.compile(
+        rf"\b(?:{words['modals']})\s+(?:{words['subjects']})\s+(?:{words['verbs']})\s+"
+        rf"(?:(?:{words['fillers']})\s+)*$",
+        re.I,
+    )
+    return _DeclinedCues(*frame, pattern)
 
 
 def _answer_goes_on(doc: Doc, start: int, end: int) -> bool:

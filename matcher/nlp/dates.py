@@ -741,9 +741,27 @@ def _dotted_day_ranges(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
             yield _Candidate(m.start(), m.end(), first, "day", last, "range")
 
 
+# "25-VI-2026", "3.IX.2026", "14 XII 2025": the month in capital Roman numerals, as Polish,
+# Czech, Romanian and Russian letters write it; the same separator twice.
+_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_ROMAN_MONTH_DATE = re.compile(
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})([-./ ])({'|'.join(reversed(_ROMAN_MONTHS))})\2"
+    rf"([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
+)
+
+
+def _roman_month_dates(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
+    for m in _ROMAN_MONTH_DATE.finditer(text):
+        year = int(m[4])
+        found = _safe_date(year, _ROMAN_MONTHS.index(m[3]) + 1, int(m[1]))
+        if found is not None and _plausible_bare_year(year, ref):
+            yield _Candidate(m.start(), m.end(), found, "day")
+
+
 def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
     yield from _calendar_weeks(text, ref)
     yield from _dotted_day_ranges(text, ref)
+    yield from _roman_month_dates(text, ref)
     for m in _YEAR_DOT_MONTH.finditer(text):
         year = int(m[1])
         if _plausible_bare_year(year, ref):

@@ -106,6 +106,13 @@ _STOP_BEFORE = re.compile(
     r"his\s+)?$",
     re.I,
 )
+# "Antibiotics completed", "IV cefepime course finished", "meropenem has been completed":
+# right after the drug, the course is over (its date, if any, is read as its end).
+_COURSE_OVER_AFTER = re.compile(
+    r"^\s*(?:(?:course|therapy|treatment)\s+)?"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?(?:completed|finished)\b",
+    re.I,
+)
 # "completed 6 doses of IV CTX in 2025", "finished a course of rituximab in March": the
 # verb before the drug says its course is over; a single date then places the whole course.
 # "completed 7 days of IV meropenem on 12/11", "finished a 5-day course of amoxicillin":
@@ -601,6 +608,8 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         after_text[:40] + before_text[-30:],
         re.I,
     ):
+        attrs["stopped"] = True
+    if _COURSE_OVER_AFTER.match(after_text):
         attrs["stopped"] = True
     if start_date and stop_date is None and (
             _EXPLICIT_SINGLE_DOSE.search(item)

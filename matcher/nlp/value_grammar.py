@@ -68,8 +68,15 @@ _UNIT_WORD = r"(?:[^\s;,()\[\]|]|(?<=\d),(?=\d))+"
 _UNIT_CHUNK = re.compile(rf"^[\s|]*(?P<u>{_UNIT_WORD}(?:\s+{_UNIT_WORD}){{0,3}})")
 _SHARED_UNIT_RE = re.compile(r"\((?:all|both|each)\s+(?:in\s+)?(?P<u>[^)]+)\)", re.I)
 
-# "1:640", "1/640", "1 in 320"
-_TITRE_RE = re.compile(r"\b1\s*(?::|/|\bin\b)\s*(?P<t>\d{1,2},\d{3}|\d{2,5})\b")
+# "1:640", "1/640", "1 in 320", and "1 to 320" as a dictation reads "one to three hundred
+# twenty" (matcher.nlp.spoken): after "to" only a dilution of the laboratory series, so that
+# "1 to 2 times a year" or "from 1 to 40 mg" is no titre.
+_DILUTION = (r"(?:10|20|40|80|160|320|640|1280|2560|5120|10240"
+             r"|25|50|100|200|400|800|1000|1600|3200|6400|10000)")
+_TITRE_RE = re.compile(
+    r"\b1\s*(?::|/|\bin\b|(?<=\s)to(?=\s+" + _DILUTION + r"\b))\s*"
+    r"(?P<t>\d{1,2},\d{3}|\d{2,5})\b"
+)
 # "SLEDAI-2K 18/105", "ECOG=2": a score may be written over its maximum.
 _SCORE_RE = re.compile(
     rf"^{_LEAD}(?P<cmp>[<>≤≥]=?)?\s*(?P<num>\d{{1,3}}(?:\.\d)?)(?!\d|\.\d)"
