@@ -22,6 +22,13 @@ def parser() -> NoteParser:
     return NoteParser(build_pipeline())
 
 
+def _count(parser: NoteParser, text: str, concept: str) -> float | None:
+    """The one count the sentence gives for the concept, in x10^9/L."""
+    finding = _only(parser, text, concept)
+    assert finding.unit == "x10^9/L"
+    return finding.value
+
+
 # ------------------------------------------------ neutrophils as analysers and epicrises name them
 # Turkish and Middle-Eastern hemograms print the analyser's row names: "NEU" for the
 # neutrophil count beside "LYM" and "HGB". It was no name of the neutrophil count, so a
@@ -48,9 +55,7 @@ NEUTROPHIL_NAMES = [
 def test_an_analyser_or_differential_name_reads_the_neutrophil_count(
     parser: NoteParser, text: str, expected: float
 ) -> None:
-    finding = _only(parser, text, "lab.neutrophils")
-    assert finding.unit == "x10^9/L"
-    assert finding.value == pytest.approx(expected)
+    assert _count(parser, text, "lab.neutrophils") == pytest.approx(expected)
 
 
 # "NEU" is also shorthand for neurology ("NEU: no focal deficit"): without a count unit it
@@ -69,3 +74,49 @@ def test_a_bare_neu_or_a_band_count_is_not_the_neutrophil_count(
     parser: NoteParser, text: str
 ) -> None:
     assert [f for f in _found(parser, text, "lab.neutrophils") if f.value is not None] == []
+
+
+# ------------------------------------------------ "G per liter" said aloud in a dictation
+# A dictating physician reads "G/L" as it is printed, letter by letter: "white cells four
+# point eight G per liter". Said in full, "G per liter" canonicalised to grams per litre,
+# which no count can be in, so the white count was dropped (2 NCT wbc met->unknown). The
+# letter G is giga in a count row and grams in a haemoglobin row: the analyte decides,
+# since no count is in grams and no haemoglobin is a count. (text, concept, x10^9/L)
+COUNTS_SAID_IN_GIGA_PER_LITRE = [
+    ("white cells four point eight G per liter", "lab.wbc", 4.8),
+    ("labs white blood cells six point one G per litre comma platelets", "lab.wbc", 6.1),
+    ("WBC 5.2 G per liter, Hb 121 g/L", "lab.wbc", 5.2),
+    ("leukocytes seven point two giga per liter", "lab.wbc", 7.2),
+    ("platelets two hundred and ten G per liter full stop", "lab.platelets", 210.0),
+    ("neutrophils one point five G per L", "lab.neutrophils", 1.5),
+    ("lymphocytes zero point nine G per liter new paragraph", "lab.lymphocytes", 0.9),
+    ("white count 3.9 G/liter", "lab.wbc", 3.9),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "expected"), COUNTS_SAID_IN_GIGA_PER_LITRE)
+def test_a_count_said_in_g_per_liter_is_giga_per_litre(
+    parser: NoteParser, text: str, concept: str, expected: float
+) -> None:
+    assert _count(parser, text, concept) == pytest.approx(expected)
+
+
+# The same letters after a haemoglobin are grams; and a count said in grams stays unread.
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        ("hemoglobin ninety eight G per liter", "lab.hemoglobin", 98.0),
+        ("haemoglobin one hundred and twelve grams per litre", "lab.hemoglobin", 112.0),
+        ("WBC 4.8 grams per liter", "lab.wbc", None),
+        ("white cells five point one g per liter", "lab.wbc", None),
+    ],
+)
+def test_g_per_liter_after_haemoglobin_is_grams_and_a_count_in_grams_is_unread(
+    parser: NoteParser, text: str, concept: str, expected: float | None
+) -> None:
+    valued = [f for f in _found(parser, text, concept) if f.value is not None]
+    if expected is None:
+        assert valued == []
+    else:
+        assert [(f.value, f.unit) for f in valued] == [(pytest.approx(expected), "g/L")]
+
