@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.spoken import spoken_as_written
 from tests.parse_support import found as _found
 from tests.parse_support import only as _only
 
@@ -120,3 +121,44 @@ def test_g_per_liter_after_haemoglobin_is_grams_and_a_count_in_grams_is_unread(
     else:
         assert [(f.value, f.unit) for f in valued] == [(pytest.approx(expected), "g/L")]
 
+
+# ------------------------------------------------ "new paragraph" said in a dictation
+# Speech recognition writes the command as words: "... but no decision new paragraph labs
+# today white cells four point eight G per liter". "full stop" and "comma" were read as
+# their marks, "new paragraph" was not, so the negation, family or plan of the last
+# sentence ran on into the lab paragraph after it and its values were negated (1 NCT wbc
+# met->unknown). The paragraph ends where it was said to: a paragraph break, since a single
+# line break after a long line is read as the line wrapping. (text, concept, value)
+AFTER_A_SPOKEN_PARAGRAPH_BREAK = [
+    ("we discussed cyclophosphamide but no decision new paragraph labs today white cells "
+     "five point two G per liter", "lab.wbc", 5.2),
+    ("no fever no rash new paragraph hemoglobin one hundred and five grams per liter",
+     "lab.hemoglobin", 105.0),
+    ("her aunt has lupus new paragraph platelets two hundred and twelve G per liter",
+     "lab.platelets", 212.0),
+    ("denies joint pain next paragraph creatinine fifty micro moles per liter",
+     "lab.creatinine", 50.0),
+    ("if no improvement consider rituximab new paragraph neutrophils three point one G per "
+     "liter", "lab.neutrophils", 3.1),
+    ("not on belimumab New Paragraph ALT twenty units per liter", "lab.alt", 20.0),
+    # a long line before the break: a single line break after it reads as a wrapped line
+    ("father asked about Benlysta we went over the risks of cyclophosphamide but no decision "
+     "yet new paragraph results today white cells six point one G per liter", "lab.wbc", 6.1),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "expected"), AFTER_A_SPOKEN_PARAGRAPH_BREAK)
+def test_a_spoken_paragraph_break_ends_the_sentence_before_it(
+    parser: NoteParser, text: str, concept: str, expected: float
+) -> None:
+    finding = _only(parser, text, concept)
+    assert finding.value == pytest.approx(expected)
+    assert finding.assertion.value == "affirmed"
+
+
+def test_new_paragraph_is_written_as_a_line_break_of_the_same_length() -> None:
+    said = "no decision new paragraph labs today"
+    written = spoken_as_written(said)
+    assert len(written) == len(said)
+    assert written.startswith("no decision\n\n")
+    assert written.split() == ["no", "decision", "labs", "today"]
