@@ -162,3 +162,44 @@ def test_new_paragraph_is_written_as_a_line_break_of_the_same_length() -> None:
     assert len(written) == len(said)
     assert written.startswith("no decision\n\n")
     assert written.split() == ["no", "decision", "labs", "today"]
+
+
+# ------------------------------------------------ the age after the person, without a comma
+# Russian, Ukrainian and Polish epicrises head the patient as "Girl 14 years." (a word-for-
+# word "Девочка 14 лет"): the person, then the age, with no comma between. Only "Girl, 14
+# years" was read, so a patient with no birth date had no age (1 age met->unknown on both
+# trials). (text, age in years)
+AGE_AFTER_THE_PERSON = [
+    ("Epicrisis. Boy 11 years. Diagnosis: SLE.", 11),
+    ("Girl 14 years, weight 41 kg, height 152 cm", 14),
+    ("Female 16 years; admitted for nephritis flare", 16),
+    ("Consultation sheet. Patient 13 years. Complaints: oedema.", 13),
+    ("Girl fourteen years. SLE since 2021.", 14),
+    ("boy 9 years 4 months, lupus nephritis class IV", 9),
+    ("Girl 12 years of age, referred for CAR-T assessment", 12),
+    ("Male, 17 years of age.", 17),
+]
+
+
+@pytest.mark.parametrize(("text", "years"), AGE_AFTER_THE_PERSON)
+def test_the_age_after_the_person_is_read_without_a_comma(
+    parser: NoteParser, text: str, years: int
+) -> None:
+    assert _only(parser, text, "demographic.age").value == years
+
+
+# A number of years after the person that is a duration, not an age.
+NOT_AN_AGE = [
+    "Patient 5 years after transplant, stable graft",
+    "girl 2 years ago had arthritis",
+    "Boy 10 years since diagnosis of SLE",
+    "patient 3 years on MMF without flare",
+    "female 4 years of disease, no remission",
+    "Girl 6 years post-transplant",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AN_AGE)
+def test_a_duration_after_the_person_is_no_age(parser: NoteParser, text: str) -> None:
+    assert _found(parser, text, "demographic.age") == []
+
