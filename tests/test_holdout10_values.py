@@ -10,10 +10,14 @@ for these tests, in several phrasings and layouts. No hold-out sentence is used.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from matcher.nlp.dates import find_dates
 from matcher.nlp.pipeline import NoteParser, build_pipeline
 from matcher.nlp.spoken import spoken_as_written
+from tests.parse_support import NOTE_DATE
 from tests.parse_support import found as _found
 from tests.parse_support import only as _only
 
@@ -203,3 +207,59 @@ NOT_AN_AGE = [
 def test_a_duration_after_the_person_is_no_age(parser: NoteParser, text: str) -> None:
     assert _found(parser, text, "demographic.age") == []
 
+
+# ------------------------------------------------ Roman-numeral months
+# Polish, Russian, Ukrainian and Romanian letters write the month in Roman numerals:
+# "Nephrobiopsy 25-VI-2026", "20.X.2026", "MMF since IX.2025". No date was read, so a
+# biopsy dated only so had no date (1 biopsy met->unknown) and an examination or a start
+# took the note's date. A capital Roman month between a day and a four-digit year, or
+# before the year alone, is that month; what is no month ("XIII", "31-II") and the classes
+# of a biopsy ("class IV-G", "class IV 2026") are not dates. (text, date, precision)
+ROMAN_MONTH_DATES = [
+    ("Nephrobiopsy 14-IX-2026: class IV", dt.date(2026, 9, 14), "day"),
+    ("examined on 3.XI.2025 in the outpatient clinic", dt.date(2025, 11, 3), "day"),
+    ("biopsy 07/III/2026, report follows", dt.date(2026, 3, 7), "day"),
+    ("Control visit 1-VII-2026.", dt.date(2026, 7, 1), "day"),
+    ("Admission 30-XII-2025 to 04-I-2026", dt.date(2025, 12, 30), "day"),
+    ("mycophenolate since IX.2025", dt.date(2025, 9, 15), "month"),
+    ("prednisolone from XII-2024, tapering", dt.date(2024, 12, 15), "month"),
+    ("Discharged 19.VIII.2026", dt.date(2026, 8, 19), "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "date", "precision"), ROMAN_MONTH_DATES)
+def test_a_roman_numeral_month_is_read_as_that_month(
+    text: str, date: dt.date, precision: str
+) -> None:
+    mentions = find_dates(text, NOTE_DATE)
+    assert [(m.date, m.precision) for m in mentions][:1] == [(date, precision)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lupus nephritis class IV-G (A), 2026 biopsy pending",
+        "ISN/RPS class III/IV 2026",
+        "class IV.2026 report",
+        "pulses 31-II-2026",
+        "visit 12-XIII-2025",
+        "stage IV-2025 tumour",
+    ],
+)
+def test_a_biopsy_class_or_an_impossible_roman_month_is_no_date(text: str) -> None:
+    assert [m for m in find_dates(text, NOTE_DATE) if m.precision in ("day", "month")] == []
+
+
+# The same months date what is written with them: a birth date, a biopsy, a drug's start.
+@pytest.mark.parametrize(
+    ("text", "concept", "date"),
+    [
+        ("Date of birth 20-X-2012.", "demographic.birth_date", dt.date(2012, 10, 20)),
+        ("DOB: 05.IV.2013", "demographic.birth_date", dt.date(2013, 4, 5)),
+        ("Azathioprine since 15-III-2025.", "drug.azathioprine", dt.date(2025, 3, 15)),
+    ],
+)
+def test_a_roman_numeral_date_dates_its_finding(
+    parser: NoteParser, text: str, concept: str, date: dt.date
+) -> None:
+    assert [f.date for f in _found(parser, text, concept)] == [date]

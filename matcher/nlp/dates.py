@@ -193,6 +193,24 @@ _DMY = re.compile(
     rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})([/.\-])([0-9]{{1,2}})\2([0-9]{{4}}|[0-9]{{2}})"
     rf"{_NOT_BEFORE_NUMBER}"
 )
+# Polish, Russian, Ukrainian and Romanian letters write the month in capital Roman
+# numerals: "25-VI-2026", "20.X.2026", "07/III/2026" (the same separator twice), and
+# "IX.2025", "XII-2024" for a month alone. Capitals only and a four-digit year only, and
+# the month alone not after a word that Roman numerals count ("class IV-2026" is no month).
+_ROMAN_MONTH_NUMBERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7,
+                        "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12}  # fmt: skip
+_ROMAN_MONTH = r"(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_DAY_ROMAN_MONTH_YEAR = re.compile(
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})([/.\-]){_ROMAN_MONTH}\2([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
+)
+_ROMAN_MONTH_YEAR = re.compile(
+    rf"(?=[IVX])(?<![\w./\-]){_ROMAN_MONTH}[.\-]((?:19|20)[0-9]{{2}}){_NOT_BEFORE_NUMBER}"
+)
+_COUNTED_BY_ROMAN_NUMERALS = re.compile(
+    r"\b(?:class|classe|klasa|klasse|stage|stadium|grade|type|phase|cycle|course|pulse|"
+    r"line|part|no|nr|level|degree|factor|cranial\s+nerve)\W{0,3}$",
+    re.I,
+)
 # 16/09, 09/16: a day and month with no year (infer_day_first reads the padded ones).
 _DM_PADDED = re.compile(rf"{_NOT_AFTER_NUMBER}([0-9]{{2}})/([0-9]{{2}}){_NOT_BEFORE_NUMBER}")
 # 03/2026, 3/2026, 03.2026 (a dot only with two month digits: "1.2024" is a decimal)
@@ -578,6 +596,17 @@ def _scan_absolute(text: str, lowered: str | None, ref: dt.date | None,
         if decided is not None:
             found, ambiguous = decided
             yield _Candidate(m.start(), m.end(), found, "day", ambiguous=ambiguous)
+    for m in _DAY_ROMAN_MONTH_YEAR.finditer(text):
+        found = _safe_date(int(m[4]), _ROMAN_MONTH_NUMBERS[m[3]], int(m[1]))
+        if found is not None:
+            yield _Candidate(m.start(), m.end(), found, "day")
+    for m in _ROMAN_MONTH_YEAR.finditer(text):
+        if _COUNTED_BY_ROMAN_NUMERALS.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        year = int(m[2])
+        if _plausible_bare_year(year, ref):
+            found = resolve_partial(year, _ROMAN_MONTH_NUMBERS[m[1]])
+            yield _Candidate(m.start(), m.end(), found, "month")
     for m in _DAY_MONTH_LABEL.finditer(text) if ref is not None and ":" in text else ():
         found_day = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
         if found_day is not None:
