@@ -60,10 +60,15 @@ _AGE_RES = (
     ),
     re.compile(r"(?=a)\b(?:aged?|age:)\s*:?\s*(?P<n>\d{1,2})\b(?!\s*(?:months?|mo|weeks?))", re.I),
     # "Male, 15 years.", "Girl: 9 years": the person, then the age as an apposition (a
-    # duration follows a verb or "for", never a comma after the person).
+    # duration follows a verb or "for", never a comma after the person). Russian, Ukrainian
+    # and Polish epicrises leave the comma out ("Girl 14 years.", word for word "Девочка
+    # 14 лет"); the words after it that make the years a duration ("patient 5 years after
+    # transplant", "3 years on MMF", "4 years of disease", but "years of age") are not ages.
     re.compile(
-        r"(?=[mfbgwp])\b(?:male|female|boy|girl|man|woman|patient)\s*[,:]\s*(?P<n>\d{1,2})\s*"
-        r"(?:years?|yrs?)\b(?!\s*(?:ago|of|since|duration|history|with|after|before|later))",
+        r"(?=[mfbgwp])\b(?:male|female|boy|girl|man|woman|patient)(?:\s*[,:]\s*|\s+)"
+        r"(?P<n>\d{1,2})\s*(?:years?|yrs?)\b"
+        r"(?!\s*(?:ago|of(?!\s+age\b)|since|duration|history|with|after|before|later|on|in|"
+        r"into|post|from|follow\w*|treated|remission)\b)",
         re.I,
     ),
     # "16/M", "9/F": age and sex as Indian and Gulf notes head them. The sex is a capital

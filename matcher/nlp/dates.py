@@ -193,6 +193,25 @@ _DMY = re.compile(
     rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})([/.\-])([0-9]{{1,2}})\2([0-9]{{4}}|[0-9]{{2}})"
     rf"{_NOT_BEFORE_NUMBER}"
 )
+# Polish, Czech, Russian, Ukrainian and Romanian letters write the month in capital Roman
+# numerals: "25-VI-2026", "20.X.2026", "07/III/2026", "14 XII 2025" (the same separator
+# twice), and
+# "IX.2025", "XII-2024" for a month alone. Capitals only and a four-digit year only, and
+# the month alone not after a word that Roman numerals count ("class IV-2026" is no month).
+_ROMAN_MONTH_NUMBERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7,
+                        "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12}  # fmt: skip
+_ROMAN_MONTH = r"(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_DAY_ROMAN_MONTH_YEAR = re.compile(
+    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})([/.\- ]){_ROMAN_MONTH}\2([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
+)
+_ROMAN_MONTH_YEAR = re.compile(
+    rf"(?=[IVX])(?<![\w./\-]){_ROMAN_MONTH}[.\-]((?:19|20)[0-9]{{2}}){_NOT_BEFORE_NUMBER}"
+)
+_COUNTED_BY_ROMAN_NUMERALS = re.compile(
+    r"\b(?:class|classe|klasa|klasse|stage|stadium|grade|type|phase|cycle|course|pulse|"
+    r"line|part|no|nr|level|degree|factor|cranial\s+nerve)\W{0,3}$",
+    re.I,
+)
 # 16/09, 09/16: a day and month with no year (infer_day_first reads the padded ones).
 _DM_PADDED = re.compile(rf"{_NOT_AFTER_NUMBER}([0-9]{{2}})/([0-9]{{2}}){_NOT_BEFORE_NUMBER}")
 # 03/2026, 3/2026, 03.2026 (a dot only with two month digits: "1.2024" is a decimal)
@@ -578,6 +597,17 @@ def _scan_absolute(text: str, lowered: str | None, ref: dt.date | None,
         if decided is not None:
             found, ambiguous = decided
             yield _Candidate(m.start(), m.end(), found, "day", ambiguous=ambiguous)
+    for m in _DAY_ROMAN_MONTH_YEAR.finditer(text):
+        found = _safe_date(int(m[4]), _ROMAN_MONTH_NUMBERS[m[3]], int(m[1]))
+        if found is not None and _plausible_bare_year(int(m[4]), ref):
+            yield _Candidate(m.start(), m.end(), found, "day")
+    for m in _ROMAN_MONTH_YEAR.finditer(text):
+        if _COUNTED_BY_ROMAN_NUMERALS.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        year = int(m[2])
+        if _plausible_bare_year(year, ref):
+            found = resolve_partial(year, _ROMAN_MONTH_NUMBERS[m[1]])
+            yield _Candidate(m.start(), m.end(), found, "month")
     for m in _DAY_MONTH_LABEL.finditer(text) if ref is not None and ":" in text else ():
         found_day = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
         if found_day is not None:
@@ -741,27 +771,9 @@ def _dotted_day_ranges(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
             yield _Candidate(m.start(), m.end(), first, "day", last, "range")
 
 
-# "25-VI-2026", "3.IX.2026", "14 XII 2025": the month in capital Roman numerals, as Polish,
-# Czech, Romanian and Russian letters write it; the same separator twice.
-_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-_ROMAN_MONTH_DATE = re.compile(
-    rf"{_NOT_AFTER_NUMBER}([0-9]{{1,2}})([-./ ])({'|'.join(reversed(_ROMAN_MONTHS))})\2"
-    rf"([0-9]{{4}}){_NOT_BEFORE_NUMBER}"
-)
-
-
-def _roman_month_dates(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
-    for m in _ROMAN_MONTH_DATE.finditer(text):
-        year = int(m[4])
-        found = _safe_date(year, _ROMAN_MONTHS.index(m[3]) + 1, int(m[1]))
-        if found is not None and _plausible_bare_year(year, ref):
-            yield _Candidate(m.start(), m.end(), found, "day")
-
-
 def _scan_history_forms(text: str, ref: dt.date | None) -> Iterator[_Candidate]:
     yield from _calendar_weeks(text, ref)
     yield from _dotted_day_ranges(text, ref)
-    yield from _roman_month_dates(text, ref)
     for m in _YEAR_DOT_MONTH.finditer(text):
         year = int(m[1])
         if _plausible_bare_year(year, ref):

@@ -98,10 +98,12 @@ def _validated(data: object) -> dict:
     marks = data["spoken_marks"]
     if not isinstance(marks, dict) or not all(
         isinstance(k, str) and re.fullmatch(r"[a-z]+(?: [a-z]+)*", k)
-        and isinstance(v, str) and len(v) == 1 and not v.isalnum() for k, v in marks.items()
+        # one or two marks: "full stop" is ".", "new paragraph" a paragraph break "\n\n"
+        and isinstance(v, str) and 1 <= len(v) <= 2 and not any(c.isalnum() for c in v)
+        for k, v in marks.items()
     ):
-        raise _refuse("not an object of spoken words -> one punctuation mark", "spoken_marks",
-                      marks, '"full stop": "."')  # fmt: skip
+        raise _refuse("not an object of spoken words -> one or two punctuation marks",
+                      "spoken_marks", marks, '"full stop": "."')  # fmt: skip
     spoken = [w for key in _MAPPINGS for w in data[key]] + data["decimal_points"]
     if len(spoken) != len(set(spoken)):
         duplicate = sorted({w for w in spoken if spoken.count(w) > 1})

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 __all__ = [
     "canonical_unit",
+    "canonical_unit_in_family",
     "convert_factor",
     "fits_unit",
     "guess_unit",
@@ -214,6 +215,22 @@ def canonical_unit(raw: str | None) -> str | None:
     if text in ("G/L", "G/l"):
         return "x10^9/L"
     return _LOOKUP.get(_MICRO.sub("u", text.casefold()))
+
+
+# A dictation reads "G/L" out letter by letter: "white cells four point eight G per liter".
+# The letter G said before "per litre" is giga in a count row and grams in a haemoglobin
+# row ("hemoglobin ninety eight G per liter"); canonical_unit, which knows no analyte,
+# reads grams. Only the capital letter: "g per liter" is written for grams.
+_LETTER_G_PER_LITRE = re.compile(r"G\s{1,2}per\s{1,2}(?:lit(?:er|re)s?|L|l)|G\s?/\s?lit(?:er|re)")
+
+
+def canonical_unit_in_family(raw: str | None, family: str) -> str | None:
+    """canonical_unit, where the analyte's family settles what the unit alone leaves open:
+    "G per liter" is x10^9/L for a count ("WBC four point eight G per liter") and g/L for
+    haemoglobin, since no count is in grams and no haemoglobin is a count."""
+    if family == "count" and raw and _LETTER_G_PER_LITRE.fullmatch(raw.strip().rstrip(".,;:")):
+        return "x10^9/L"
+    return canonical_unit(raw)
 
 
 # --------------------------------------------------------------------------- conversion

@@ -29,7 +29,10 @@ _LEAD = (
     r"venous|capillary|whole\s+blood|fasting|random|auto(?:mated)?|manual|enzymatic|jaffe|"
     r"idms|poct?|point[-\s]of[-\s]care|lab(?:oratory)?|analy[sz]er|creatinine[-\s]based|"
     # how a count was made: "CD19 B cells (flow cytometry) 12 %", "(FACS)"
-    r"flow(?:[-\s]cytometr(?:y|ic))?|facs|immunophenotyping)\)|"
+    r"flow(?:[-\s]cytometr(?:y|ic))?|facs|immunophenotyping|"
+    # the forms a manual differential added up: "Neutrophils (segmented + band) 3.4 G/L",
+    # "(seg.)", "(segs+bands)" are the absolute neutrophil count ("(band)" alone is not)
+    r"seg(?:mented|s|\.)?(?:\s*(?:\+|and|&)\s*bands?)?)\)|"
     r"count|level|levels|value|result|total|abs(?:olute?)?\b\.?|"
     # The equation an eGFR was estimated with: "eGFR (CKD-EPI) 45", "eGFR by CKD EPI 62",
     # "eGFR MDRD 58", "eGFR using the bedside Schwartz formula: 71"

@@ -36,6 +36,7 @@ from matcher.nlp.mentions import (
 )
 from matcher.nlp.units import (
     canonical_unit,
+    canonical_unit_in_family,
     convert_factor,
     fits_unit,
     guess_unit,
@@ -604,7 +605,7 @@ def _place_value(
     where its magnitude is plausible in that unit ("4,500/mm3" is not 4.5 cells/mm3).
     `uk_name`: the analyte is named as UK labs name it (_uk_ratio_name)."""
     family = concept.attrs.get("family", "")
-    unit = canonical_unit(unit_text) if unit_text else None
+    unit = canonical_unit_in_family(unit_text, family) if unit_text else None
     if unit is None and family == "upcr":
         unit = _unitless_ratio_unit(value, _prints_si_units(ctx), uk_name)
         if unit is None:
