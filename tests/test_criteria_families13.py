@@ -219,3 +219,33 @@ def test_other_than_a_member_leaves_the_member_out(text, concept, left_out):
     criterion = _one(text)
     assert criterion.params["concepts"] == [concept]
     assert left_out in criterion.params.get("except_concepts", [])
+
+
+# ------------------------------------------------------------------ exacerbations, morbid obesity
+# An exacerbation is an event of its own in a window ("COPD exacerbation in the last 3
+# weeks"), never the standing disease: a patient with stable COPD is not excluded; morbid
+# obesity is the obesity of its own grade (BMI ≥ 40), not any obesity.
+@pytest.mark.parametrize(("text", "concept", "days"), [
+    ("COPD exacerbation in the last 3 weeks", "dx.copd_exacerbation", 21),
+    ("Acute exacerbation of COPD within 4 weeks before screening", "dx.copd_exacerbation", 28),
+    ("Asthma exacerbation within 4 weeks", "dx.asthma_exacerbation", 28),
+    ("Asthma attack within the past 3 months", "dx.asthma_exacerbation", 91),
+    ("Morbid obesity", "dx.morbid_obesity", 90),  # current: the 90-day lookback
+])
+def test_an_exacerbation_or_a_grade_is_read_as_its_own_concept(text, concept, days):
+    (criterion,) = _exclusions(text)
+    assert criterion.params["concepts"] == [concept], criterion.manual_reason
+    assert criterion.params.get("window_days") == days
+
+
+@pytest.mark.parametrize(("item", "sentence", "status"), [
+    ("COPD exacerbation in the last 3 weeks", "Admitted with an exacerbation of COPD, on "
+     "prednisolone.", Status.MET),
+    ("COPD exacerbation in the last 3 weeks", "Stable COPD on tiotropium.", Status.NOT_MET),
+    ("COPD", "Admitted with an exacerbation of COPD.", Status.MET),
+    ("Morbid obesity", "Morbid obesity, BMI 43.", Status.MET),
+    ("Obesity", "Morbid obesity, BMI 43.", Status.MET),
+])
+def test_an_exacerbation_is_judged_as_the_event_and_counts_for_its_disease(parser, item,
+                                                                           sentence, status):
+    assert judged_exclusion(parser, item, [sentence], WRITTEN, AS_OF) is status
