@@ -249,3 +249,22 @@ def test_an_exacerbation_or_a_grade_is_read_as_its_own_concept(text, concept, da
 def test_an_exacerbation_is_judged_as_the_event_and_counts_for_its_disease(parser, item,
                                                                            sentence, status):
     assert judged_exclusion(parser, item, [sentence], WRITTEN, AS_OF) is status
+
+
+# ------------------------------------------------------------------ "never"
+# "Never had cancer" asks about all time: a cancer five years ago makes the patient
+# ineligible. Read as a current state (the standing-state default of cancer, heart failure,
+# diabetes), a past cancer would have let the patient through.
+@pytest.mark.parametrize("text", [
+    "Never diagnosed with depression",
+    "Never had cancer",
+    "Has never been diagnosed with heart failure",
+    "Patients who have never had a malignancy",
+])
+def test_never_asks_about_all_time(text):
+    body = f"Inclusion Criteria:\n- {text}\n"
+    (criterion,) = parse_eligibility_text(body, about=["Knee osteoarthritis"])
+    # a negated inclusion excludes what it names
+    assert (criterion.type, criterion.kind) == ("exclusion", "diagnosis"), criterion.manual_reason
+    assert criterion.params["temporality"] == "ever"
+    assert criterion.params.get("window_days") is None
