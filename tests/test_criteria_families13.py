@@ -175,6 +175,10 @@ JUDGED: list[tuple[str, str, Status]] = [
     ("Breast cancer", "Breast cancer diagnosed last month, starting chemotherapy.", Status.MET),
     ("Breast cancer", "Prostate cancer on androgen deprivation.", Status.NOT_MET),
     ("Malignancy", "Metastatic pancreatic cancer, on gemcitabine.", Status.MET),
+    # a screening for a cancer is no cancer
+    ("Malignancy", "Colorectal cancer screening up to date, FIT negative.", Status.NOT_MET),
+    ("Lung cancer", "Lung cancer screening CT in March was normal.", Status.NOT_MET),
+    ("Breast cancer", "Breast cancer screening mammogram due next year.", Status.NOT_MET),
     ("Malignancy", "Known brain metastases, treated with radiosurgery.", Status.MET),
     ("Heart disease", "Hypertrophic cardiomyopathy on echo, on bisoprolol.", Status.MET),
     ("Eating disorder", "Anorexia nervosa, BMI 15.", Status.MET),
