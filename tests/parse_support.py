@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matcher.model import Finding
+from matcher.model import Criterion, Finding, Patient, Status
 from matcher.nlp.pipeline import NoteParser
 
 NOTE_DATE = dt.date(2026, 11, 10)
@@ -20,3 +20,27 @@ def only(parser: NoteParser, text: str, concept: str) -> Finding:
     assert len(hits) == 1, hits
     assert hits[0].value is not None
     return hits[0]
+
+
+def exclusions_of(item: str, inclusion: str, about: list[str]) -> list[Criterion]:
+    """The exclusion criteria one exclusion `item` is read as, in a trial `about` its
+    condition whose one inclusion is `inclusion`."""
+    from matcher.criteria import parse_eligibility_text
+
+    text = f"Inclusion Criteria:\n\n* {inclusion}\n\nExclusion Criteria:\n\n* {item}\n"
+    return [c for c in parse_eligibility_text(text, about=about) if c.type == "exclusion"]
+
+
+def judged_exclusion(parser: NoteParser, item: str, sentences: list[str], written: dt.date,
+                     as_of: dt.date) -> Status:
+    """The exclusion `item` judged as of `as_of` on clinic-note sentences written on
+    `written`, one note each."""
+    from matcher.criteria import parse_criterion
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
+
+    criterion = parse_criterion(item, "exclusion")
+    found = [f for i, s in enumerate(sentences) for f in parser.parse(s, f"n{i}", written)]
+    dates = {f"n{i}": written for i in range(len(sentences))}
+    timeline = build_timeline(Patient("P1", None), found, dates, as_of)
+    return evaluate(criterion, timeline).status

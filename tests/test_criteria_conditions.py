@@ -403,7 +403,7 @@ def test_a_single_for_whom_heading_is_no_population():
 # is its example.
 @pytest.mark.parametrize(("text", "kind"), [
     ("Major depressive disorder", "manual"),
-    ("Haemophilia A", "manual"),
+    ("Haemophilia A", "manual"),  # one haemophilia (tests/test_criteria_families13.py)
     ("Psychiatric disorders such as major depressive disorder", "diagnosis"),
     ("Severe psychiatric disease including schizophrenia, psychosis, suicidal depression, or "
      "substance abuse disorder", "diagnosis"),

@@ -279,12 +279,13 @@ def _shared_head(body: str, spans: list[tuple[int, int]], terms: Sequence[tuple[
     organs = [first_words[-1]]
     for begin, end in spans[1:-1]:
         words = list(_WORD.finditer(body, begin, end))
-        if len(words) != 1 or body[begin:end].strip() != words[0][0]:
+        if len(words) != 1 or body[begin:end].strip().removesuffix("-") != words[0][0]:
             return None
         organs.append(words[0])
     organs.append(last_words[0])
-    if body[first_words[-1].end() : spans[0][1]].strip():
+    if body[first_words[-1].end() : spans[0][1]].strip() not in ("", "-"):
         return None  # "liver (ALT > 3 × ULN), kidney or heart disease": no bare organ
+    # "Liver- or renal disease": a hyphen that hangs the organ on the head to come.
     if not all(_organ(o[0], rules) for o in organs):
         return None
     if any(s < organs[0].start() < e for s, e in terms):
@@ -711,15 +712,44 @@ def _qualifiers_end(body: str, begin: int, end: int, rules: ListRules) -> int:
     return at if at < end else begin
 
 
+# "Current or | history of", "past or | present", "history or | current": two times joined
+# by "or" (now or in the past: ever) are one lead; the "or" joins no members.
+_OR_TIME = re.compile(r"\s*(?:and/or|or|/)\s*", _I)
+# "present" is a time only so joined ("past or present"); alone it may be a finding's state.
+_PRESENT = re.compile(r"present\b", _I)
+
+
+def _now_then_past(text: str, at: int) -> int | None:
+    """The end of "current or history of" (a current word, "or", a history lead) opening
+    text[at:], or of "history or current" (a history lead, "or", a current word); None."""
+    rules = load_temporality()
+    now = re.compile(rf"{_PRESENT.pattern}|{rules.current.pattern}", _I)
+    for first, second in ((now, rules.history), (rules.history, now)):
+        m = first.match(text, at)
+        if m is None or not re.match(r"\W|$", text[m.end() : m.end() + 1]):
+            continue
+        joined = _OR_TIME.match(text, m.end())
+        if joined is None:
+            continue
+        then = second.match(text, joined.end())
+        if then is not None and re.match(r"\W|$", text[then.end() : then.end() + 1]):
+            return then.end()
+    return None
+
+
 def _history_end(text: str) -> int:
     """Where a history lead opening `text` ends: "History of", "Any past history of",
-    "Previous"; 0 when there is none."""
+    "Previous", "Current or past history of"; 0 when there is none."""
     history = load_temporality().history
     grammar = load_grammar()
     at, end = 0, 0
     while True:
         gap = re.match(r"\s*", text[at:])
         at += gap.end() if gap else 0
+        both = _now_then_past(text, at)
+        if both is not None:
+            at = end = both
+            continue
         m = history.match(text, at)
         if m is not None and re.match(r"\W|$", text[m.end() : m.end() + 1]):
             at = end = m.end()

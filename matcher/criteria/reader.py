@@ -427,8 +427,9 @@ def _elided_members(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """Examples that name members of the group just named by their modifier alone, the
     head noun left out: "organ transplantation (including kidney)" names "kidney
     transplantation". Each example must, with the term's last word, be a vocabulary term
-    of the same concept (data, not a list of organs here): then it adds nothing to the
-    group's reading and is accounted for. "(including cornea)" is no term: not read."""
+    of the same concept or of one of its members (data, not a list of organs here): then
+    it adds nothing to the group's reading and is accounted for. "(including cornea)" is no
+    term: not read."""
     if not _ANY_EXAMPLE_CUE.search(text):
         return []  # most items give no examples: no second scan for terms
     found: list[tuple[int, int, str]] = []
@@ -463,10 +464,17 @@ def _member_at(text: str, position: int, head: str, concept_id: str, vocab: Voca
             continue
         candidate = f"{text[position : words[count - 1].end()]} {head}"
         matches = vocab.find_terms(candidate)
-        if len(matches) == 1 and matches[0].concept_id == concept_id and (
+        if len(matches) == 1 and _of_group(matches[0].concept_id, concept_id, vocab) and (
             matches[0].start, matches[0].end) == (0, len(candidate)):  # fmt: skip
             return words[count - 1].end()
     return None
+
+
+def _of_group(member_id: str, group_id: str, vocab: Vocabulary) -> bool:
+    """Is `member_id` the group itself or one of its members (attrs `implies`): "liver"
+    in "organ transplantation (e.g. liver or heart)" names "liver transplantation", a
+    member of its own under the transplant group."""
+    return member_id == group_id or group_id in vocab[member_id].attrs.get("implies", ())
 
 
 def _generic_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:

@@ -512,8 +512,9 @@ def _procedure_needs(text: str, terms: Sequence[tuple[int, int, str]], vocab: Vo
 
 # Words that ask for the past of a standing state rather than the state now: "history of
 # heart failure", "drug abuse prior to screening".
+# "Never had cancer" asks about all time, as "ever" does: a cancer years ago counts.
 STANDING_HISTORY = re.compile(
-    r"\bhistory\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\bever\b|\bat\s+any\s+time\b|"
+    r"\bhistory\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\b(?:n)?ever\b|\bat\s+any\s+time\b|"
     r"\bepisodes?\s+of\b",
     re.IGNORECASE,
 )

@@ -75,7 +75,9 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
     requiring hospitalisation") decided from the broader finding that screens it (params
     `screen_concepts`: any infection, with what implies it: pneumonia, herpes zoster): one
     affirmed in the window (`window` days, None: ever) is left to a person, with it as the
-    evidence; none decides the absence. None when the criterion names no screen."""
+    evidence; none decides the absence, unless the condition says the notes seldom name it
+    at all (attrs `absence_unknown`). None when the criterion names no screen, or none is
+    found and absence is not known."""
     screens = criterion.params.get("screen_concepts")
     if not screens:
         return None
@@ -90,6 +92,10 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
         return _result(criterion, Status.MANUAL,
                        f"{label} documented on {_when(latest, timeline)}; whether it was "
                        f"{names} must be checked by a person", [latest], timeline)  # fmt: skip
+    if _absence_unknown(criterion, timeline.vocabulary) is not None:
+        # "Major surgery within 4 weeks": notes name the operation ("hemicolectomy") more
+        # often than the word surgery, so no surgery named decides nothing either.
+        return None
     return _result(criterion, Status.NOT_MET,
                    f"no {label} documented {span}; confirm at screening")  # fmt: skip
 
