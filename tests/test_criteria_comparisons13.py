@@ -116,3 +116,35 @@ def test_a_preoperative_or_base_line_sample_is_the_screening_value(
     ctype: str, text: str, params: dict[str, Any]
 ) -> None:
     _check(ctype, text, "lab", params)
+
+
+# ------------------------------------------------------------------ a screening score's window
+SCORE_WINDOW: list[tuple[str, dict[str, Any]]] = [
+    ("ECOG performance status 0-1 within 14 days prior to registration",
+     {"concept": "score.ecog", "low": 0.0, "high": 1.0}),
+    ("Karnofsky performance status ≥ 70% within 28 days before enrollment",
+     {"concept": "score.karnofsky", "op": ">=", "value": 70.0}),
+    ("SLEDAI-2K ≥ 6 within 30 days prior to randomization",
+     {"concept": "score.sledai", "op": ">=", "value": 6.0}),
+]
+
+
+@pytest.mark.parametrize(("text", "params"), SCORE_WINDOW)
+def test_a_score_limit_with_its_screening_window_is_read(text: str, params: dict[str, Any]) -> None:
+    _check("inclusion", text, "score", params)
+
+
+def test_a_score_window_of_the_past_stays_manual() -> None:
+    assert parse_criterion("ECOG 0-1 at any time in the past 6 months", "inclusion").kind == \
+        "manual"
+
+
+# ------------------------------------------------------------------ "for a period of"
+@pytest.mark.parametrize(("text", "params"), [
+    ("Diagnosis of type 1 diabetes for a period less than four months",
+     {"concepts": ["dx.diabetes_t1"], "max_duration_days": 122}),
+    ("Diagnosis of rheumatoid arthritis for a period of at least 6 months",
+     {"concepts": ["dx.rheumatoid_arthritis"], "min_duration_days": 183}),
+])
+def test_a_disease_duration_for_a_period_is_read(text: str, params: dict[str, Any]) -> None:
+    _check("inclusion", text, "diagnosis_timing", params)

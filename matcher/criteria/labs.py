@@ -32,7 +32,6 @@ from matcher.criteria.lexicon import (
     _I,
     _NUM,
     _OP,
-    _anchor_tail,
     _comparisons,
     _number,
     _op_of,
@@ -716,7 +715,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     params["unit"] = reading["unit"]
     params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, analytes)
     params["csf_free_days"] = _csf_free_days(ctx)
-    _take_screening_window(ctx)
+    ctx.take_study_start_window("lab:screening-window")
     for m in _VISIT_LABEL.finditer(ctx.main):
         ctx.take(m.start("label"), m.end(), "lab:visit-label")
     repeated = [m for m in _REPEATED.finditer(ctx.main)]
@@ -909,28 +908,6 @@ _CSF_GAP = re.compile(
     r"been|the|in|for|with)\b)*\s*$",
     _I,
 )
-
-
-_ANCHOR_LEAD = re.compile(r"\b(?:before|prior\s+to|preceding|of|from|until|at)\b", _I)
-
-
-def _take_screening_window(ctx: _Ctx) -> None:
-    """ "ANC ≥ 1.5 x 10⁹/L within 14 days prior to randomisation": the window says when the
-    screening sample is drawn, as "at screening" does; before screening the latest value is
-    the reading. Only a window ending at the study's start (its anchor) is one: "within 30
-    days before the index surgery" or "in the past 6 months" stays not understood."""
-    found = _window_match(ctx.main)
-    if found is None:
-        return
-    _, start, end = found
-    if any(a < end and start < b for a, b, _ in ctx.taken):
-        return  # the colony-stimulating factor's washout, read already
-    span = ctx.main[start:end]
-    lead = _ANCHOR_LEAD.search(span)
-    tail = None if lead is None else _anchor_tail().match(span, lead.start())
-    if tail is None or tail.end() < len(span.rstrip()):
-        return
-    ctx.take(start, end, "lab:screening-window")
 
 
 def _csf_free_days(ctx: _Ctx) -> int | None:

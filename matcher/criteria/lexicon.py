@@ -402,6 +402,26 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
     return None
 
 
+_ANCHOR_LEAD = re.compile(r"\b(?:before|prior\s+to|preceding|of|from|until|at)\b", _I)
+
+
+def study_start_window(text: str) -> tuple[int, int] | None:
+    """The span of the first window when it ends at the study's start ("within 14 days prior
+    to randomisation", "within 7 days before the first dose of study drug"), else None: a
+    window from another event ("before the index surgery") or of the past ("in the past 6
+    months") is none. For a lab or a score it says when the screening sample is taken."""
+    found = _window_match(text)
+    if found is None:
+        return None
+    _, start, end = found
+    span = text[start:end]
+    lead = _ANCHOR_LEAD.search(span)
+    tail = None if lead is None else _anchor_tail().match(span, lead.start())
+    if tail is None or tail.end() < len(span.rstrip()):
+        return None
+    return start, end
+
+
 def same_length(amount: float, unit: str, again: str | None, again_unit: str | None) -> bool:
     """Does a length said again in brackets ("6 months (180 days)") agree with the first,
     within the rounding of a month (30 or 31 days, 4 weeks for a month)? True with none."""
