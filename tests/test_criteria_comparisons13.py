@@ -148,3 +148,17 @@ def test_a_score_window_of_the_past_stays_manual() -> None:
 ])
 def test_a_disease_duration_for_a_period_is_read(text: str, params: dict[str, Any]) -> None:
     _check("inclusion", text, "diagnosis_timing", params)
+
+
+# ------------------------------------------------------------------ when the age is taken
+@pytest.mark.parametrize(("text", "params"), [
+    ("Aged 18 to 65 years on the day of signing informed consent",
+     {"min_years": 18, "max_years": 65}),
+    ("At least 18 years of age on the date of consent", {"min_years": 18}),
+    ("Participants must be at least 18 years of age to participate", {"min_years": 18}),
+    ("Age ≥ 18 years; there is no upper-bound age limit", {"min_years": 18}),
+])
+def test_an_age_limit_said_with_the_day_it_is_taken_is_read(
+    text: str, params: dict[str, Any]
+) -> None:
+    _check("inclusion", text, "age", params)
