@@ -132,3 +132,14 @@ def test_the_evaluator_decides_the_new_analyte_from_a_note(
     ctype: str, text: str, note: str, expected: Status
 ) -> None:
     assert decided(ctype, text, note) is expected
+
+
+@pytest.mark.parametrize(("note", "concept"), [
+    ("Urinalysis: protein 2+, glucose 1+, blood negative.", GLU),
+    ("UA: glucose 3+ ketones neg", GLU),
+    ("Dipstick: glucose 2+, protein trace.", GLU),
+])
+def test_a_dipstick_grade_is_no_concentration(note: str, concept: str) -> None:
+    # "glucose 1+" on a urine dipstick is a grade: read as 1 mmol/L it would be a
+    # dangerous hypoglycaemia in the blood.
+    assert first_note_value(note, concept) is None
