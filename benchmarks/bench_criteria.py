@@ -963,6 +963,7 @@ def essential_differences(
         for w in part.unread
         if not (criterion.kind == "refractory" and w in _REFRACTORY)
         and not (criterion.kind == "dose_exposure" and w in _DOSE_WORDS)
+        and not _reads_timing(criterion, w.lower())
         and not (criterion.kind == "serology" and not criterion.params.get("ever")
                  and w.lower() in _CURRENT_INFECTION_WORDS)  # fmt: skip
         and _stem(w.lower()) not in judged
@@ -1028,6 +1029,19 @@ def _allergy_reaction_part(part: Part, doing: Sequence[Placed]) -> bool:
 # Words a dose criterion reads itself: "prednisone or equivalent" is its prednisone-equivalent
 # limit, "high-dose", "cumulative dose" its threshold.
 _DOSE_WORDS = _wordset("equivalent equivalents dose doses dosage daily cumulative high")
+# A disease-timing criterion reads the timing its gold concept names: "type 1 diabetes
+# duration" is the disease with its max_duration_days, "Graves' orbitopathy onset" with its
+# onset bound; a plain diagnosis criterion leaves these words unread (narrower).
+_TIMING_PARAMS = {"duration": ("min_duration_days", "max_duration_days"), "onset": ("onset_op",)}
+
+
+def _reads_timing(criterion: Criterion, word: str) -> bool:
+    keys = _TIMING_PARAMS.get(word, ())
+    return criterion.kind == "diagnosis_timing" and any(
+        criterion.params.get(k) is not None for k in keys
+    )
+
+
 # A serology criterion read as the current infection (not "ever") is the chronic one: its
 # current markers (HBsAg, HBV DNA, HCV RNA) are what "chronic hepatitis B/C" means.
 _CURRENT_INFECTION_WORDS = _wordset("chronic current active")

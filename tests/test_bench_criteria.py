@@ -499,3 +499,36 @@ def test_each_of_two_ranges_on_one_line_is_judged_as_its_range(analyte, low, hig
     other = dict(row, essentials=dict(row["essentials"], value_high=high + 20))
     wrong = bench.score_trial("NCT00000000", text, [other], criteria).rows[0]
     assert wrong.outcome == bench.WRONG, wrong.reason
+
+
+@pytest.mark.parametrize("concept", ["type 1 diabetes duration",
+                                     "type 1 diabetes (date of diagnosis)"])
+def test_a_disease_timing_reading_reads_the_duration_its_gold_concept_names(concept):
+    # "Type 1 diabetes for a period less than four months": the gold names the disease and
+    # its duration; the timing criterion's max_duration_days is that duration, no narrower
+    # concept. A plain diagnosis criterion leaves "duration" unread.
+    source = "Diagnosis of type 1 diabetes for less than four months"
+    text = f"Synthetic trial\n\nInclusion Criteria:\n\n* {source}\n"
+    row = gold(source, "disease-duration", concept, operator="<", value=122, unit="days",
+               temporality="before-anchor", anchor="screening")
+    timing = crit("inc-1", source, "diagnosis_timing",
+                  {"concepts": ["dx.diabetes_t1"], "min_duration_days": None,
+                   "max_duration_days": 122, "duration_strict": True, "onset_op": None,
+                   "onset_age_years": None})
+    result = bench.score_trial("NCT00000000", text, [row], [timing]).rows[0]
+    assert "concept narrower" not in result.reason, result.reason
+    plain = diagnosis("inc-1", source, ["dx.diabetes_t1"])
+    result = bench.score_trial("NCT00000000", text, [row], [plain]).rows[0]
+    assert result.outcome == bench.WRONG
+
+
+def test_a_duration_reading_does_not_read_an_onset_its_gold_names():
+    source = "Type 1 diabetes with onset before age 16"
+    text = f"Synthetic trial\n\nInclusion Criteria:\n\n* {source}\n"
+    row = gold(source, "disease-duration", "type 1 diabetes onset", operator="<", value=16,
+               unit="years")
+    duration = crit("inc-1", source, "diagnosis_timing",
+                    {"concepts": ["dx.diabetes_t1"], "max_duration_days": 122,
+                     "onset_op": None})
+    result = bench.score_trial("NCT00000000", text, [row], [duration]).rows[0]
+    assert "concept narrower" in result.reason, result.reason

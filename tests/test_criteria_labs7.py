@@ -11,16 +11,13 @@ Every sentence is written for this file.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 
-from matcher.api import parse_text
 from matcher.criteria import parse_criterion
-from matcher.judge.evaluate import evaluate
-from matcher.judge.timeline import build_timeline
-from matcher.model import Patient, Status
+from matcher.model import Status
+from tests.parse_support import decided
 from tests.test_criteria_lab_thresholds import first_note_value
 from tests.test_criteria_labs import _check  # kind, and the params named
 
@@ -128,13 +125,7 @@ DECIDED: list[tuple[str, str, str, Status]] = [
 def test_the_evaluator_decides_the_new_analyte_from_a_note(
     ctype: str, text: str, note: str, expected: Status
 ) -> None:
-    criterion = parse_criterion(text, ctype)
-    as_of = dt.date(2026, 11, 20)
-    findings = parse_text(note, dt.date(2026, 11, 1), note_id="n1")
-    assert findings
-    timeline = build_timeline(Patient("P1", None), findings, {"n1": dt.date(2026, 11, 1)},
-                              as_of)
-    assert evaluate(criterion, timeline).status is expected
+    assert decided(ctype, text, note) is expected
 
 
 # ------------------------------------------------------------------ ages with no "age" word

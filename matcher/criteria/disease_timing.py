@@ -91,7 +91,9 @@ _TIMING_WORDS = re.compile(
     r"aris(?:ing|en)|arose|began|beginning|started|starting|manifest(?:ed|ing)|"
     r"develop(?:ed|ing)|presenting|occurr(?:ed|ing)|"
     r"newly|recently|new|"
-    r"criteria|classification|fulfill?(?:ing|s)?|meeting|for)\b",
+    r"criteria|classification|fulfill?(?:ing|s)?|meeting|for|"
+    # "Diagnosis of type 1 diabetes for a period of less than 4 months"
+    r"(?:a\s+)?(?:time\s+)?period(?:\s+of)?)\b",
     _I,
 )
 

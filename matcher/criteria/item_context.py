@@ -29,6 +29,7 @@ from matcher.criteria.lexicon import (
     _normalise,
     _recent_before,
     _window_match,
+    study_start_window,
 )
 from matcher.nlp.vocab import (
     TermMatch,
@@ -75,6 +76,15 @@ class _Ctx:
     def take(self, start: int, end: int, rule: str) -> None:
         if end > start:
             self.taken.append((start, end, rule))
+
+    def take_study_start_window(self, rule: str) -> None:
+        """ "ANC ≥ 1.5 within 14 days prior to randomisation", "ECOG 0-1 within 28 days of
+        registration": the window says when the screening value is taken, as "at screening"
+        does; before screening the latest value is the reading. A window some other rule
+        read already (a growth factor's washout) is not taken again."""
+        span = study_start_window(self.main)
+        if span is not None and not any(a < span[1] and span[0] < b for a, b, _ in self.taken):
+            self.take(span[0], span[1], rule)
 
     def take_terms(self, concepts: Iterable[str], rule: str = "term") -> None:
         """The mentions of these concepts are part of the reading."""

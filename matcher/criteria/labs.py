@@ -715,6 +715,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     params["unit"] = reading["unit"]
     params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, analytes)
     params["csf_free_days"] = _csf_free_days(ctx)
+    ctx.take_study_start_window("lab:screening-window")
     for m in _VISIT_LABEL.finditer(ctx.main):
         ctx.take(m.start("label"), m.end(), "lab:visit-label")
     repeated = [m for m in _REPEATED.finditer(ctx.main)]

@@ -95,6 +95,10 @@ _OP_PHRASES: dict[str, str] = {
     "equal or above": ">=", "equal to or above": ">=", "equal or over": ">=",
     "equal to or over": ">=", "equal or older than": ">=", "equal to or older than": ">=",
     "equal or more than": ">=",
+    # "at or above 40 kg": "at" makes it inclusive; read as "above" alone, a weight of
+    # exactly 40 kg failed the limit.
+    "at or above": ">=", "at or over": ">=", "at or higher than": ">=",
+    "at or greater than": ">=", "at or more than": ">=",
     # ≤
     "≤": "<=", "<=": "<=", "=<": "<=", "< or =": "<=", "</=": "<=", "no more than": "<=",
     "not more than": "<=", "no greater than": "<=", "not greater than": "<=",
@@ -110,6 +114,7 @@ _OP_PHRASES: dict[str, str] = {
     "equal or below": "<=", "equal to or below": "<=", "equal or under": "<=",
     "equal to or under": "<=", "equal or younger than": "<=", "equal to or younger than": "<=",
     "equal or lower than": "<=",
+    "at or below": "<=", "at or under": "<=", "at or lower than": "<=", "at or less than": "<=",
     # >
     ">": ">", "greater than": ">", "more than": ">", "higher than": ">", "above": ">",
     "over": ">", "exceeding": ">", "exceeds": ">", "in excess of": ">",
@@ -176,6 +181,14 @@ _OP_WORD_ULN = re.compile(
     rf"(?P<op>{_OP})\s*(?P<mult>twice|thrice|{_WORD_NUM}(?=\s*(?:times|-?\s*fold)))",
     _I,
 )
+# The multiple before its comparative: "twice more than the normal upper limit", "3 times
+# higher than ULN", "2.5-fold greater than the ULN" (texts translated from Chinese, Korean,
+# Japanese): the same "> 2 × ULN". A limit must follow, so "twice longer than" is none.
+_MULTIPLE_OP_ULN = re.compile(
+    rf"(?<![\w.])(?P<mult>twice|thrice|(?:{_NUM}|{_WORD_NUM})\s*(?:[x×]|times|-?\s*fold))"
+    r"\s+(?P<op>more|greater|higher|above)(?:\s+than)?(?=\s)",
+    _I,
+)
 # After "twice"/"thrice" (the multiplier and its "times" in one word) the limit follows.
 _AFTER_TWICE = re.compile(rf"\s*(?:{_ULN_WORDS}|{_UPPER_REFERENCE}|{_NORMAL_AS_ULN})", _I)
 # "Weight of 25 kg (55 lbs) or more": the same value in another unit may stand between the
@@ -235,7 +248,23 @@ def _comparisons(text: str, start: int = 0) -> list[_Cmp]:
         stop = uln.end() if uln else m.end("num")
         found.append(_Cmp(_op_of(m["op"]), value, m.start(), m.end("num"), bool(uln), stop))
         taken.append((m.start("num"), m.end("num")))
+    # "twice more than the ULN": the comparative inside is not "> 1 × ULN" as well.
+    multiples: list[tuple[int, int]] = []
+    for m in _MULTIPLE_OP_ULN.finditer(text, start):
+        uln = _AFTER_TWICE.match(text, m.end())
+        if uln is None:
+            continue
+        mult = m["mult"].lower()
+        count = re.match(rf"{_NUM}|{_WORD_NUM}", mult, _I)
+        value = _WORD_MULTIPLE.get(mult) or (
+            None if count is None else _number(count[0]) or _NUMBER_WORDS.get(count[0])
+        )
+        if value is not None:
+            found.append(_Cmp(">", float(value), m.start(), m.end(), True, uln.end()))
+            multiples.append((m.start(), uln.end()))
     for m in _OP_ULN.finditer(text, start):
+        if any(a <= m.start() < b for a, b in multiples):
+            continue
         found.append(_Cmp(_op_of(m["op"]), 1.0, m.start(), m.end(), True, m.end()))
     for m in _OP_WORD_ULN.finditer(text, start):
         word = m["mult"].lower()
@@ -371,6 +400,26 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 end = max(tail.end() if tail else m.end(), m.end())
                 return _days(amount, m["unit"]), start, end
     return None
+
+
+_ANCHOR_LEAD = re.compile(r"\b(?:before|prior\s+to|preceding|of|from|until|at)\b", _I)
+
+
+def study_start_window(text: str) -> tuple[int, int] | None:
+    """The span of the first window when it ends at the study's start ("within 14 days prior
+    to randomisation", "within 7 days before the first dose of study drug"), else None: a
+    window from another event ("before the index surgery") or of the past ("in the past 6
+    months") is none. For a lab or a score it says when the screening sample is taken."""
+    found = _window_match(text)
+    if found is None:
+        return None
+    _, start, end = found
+    span = text[start:end]
+    lead = _ANCHOR_LEAD.search(span)
+    tail = None if lead is None else _anchor_tail().match(span, lead.start())
+    if tail is None or tail.end() < len(span.rstrip()):
+        return None
+    return start, end
 
 
 def same_length(amount: float, unit: str, again: str | None, again_unit: str | None) -> bool:

@@ -395,6 +395,7 @@ def _score(ctx: _Ctx) -> _Parsed | None:
         if any(r[0].concept_id in _PERFORMANCE_SCALES for r in readings):
             for m in _AGE_ASIDE.finditer(ctx.text):
                 ctx.take(m.start(), m.end(), "score:age-picks-scale")
+        ctx.take_study_start_window("score:screening-window")
         concept = ctx.vocab[mention.concept_id]
         params = {"concept": concept.id, **threshold}
         return _Parsed("score", ctx.key(concept.key), params)

@@ -140,6 +140,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     # results are always per 1.73 m², the suffix is simply dropped in dictation.
     "mL/min": ("ml/min", "cc/min", "ml/minute", "mls/min", "mls/minute", "ml/mn"),
     "%": ("%", "percent", "pct", "%oflymphocytes", "%lymphs", "%oflymphs"),
+    # ECG intervals: "QTcF > 470 msec", "QTc 452 ms"
+    "ms": ("ms", "msec", "msecs", "millisecond", "milliseconds", "millisec"),
     "cm": ("cm", "cms", "centimetres", "centimeters", "centimetre", "centimeter"),
     "m": ("m", "metre", "meter", "metres", "meters"),
     "mm": ("mm",),
@@ -312,6 +314,44 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
     "crp": {
         "mg/L": _Conversion(_f(1), "mg/L"),
         "mg/dL": _Conversion(_f(10), "mg/L"),  # CRP 1.4 mg/dL = 14 mg/L
+    },
+    # Potassium and sodium are monovalent: 1 mEq/L is 1 mmol/L ("K+ 5.5 mEq/L").
+    "electrolyte": {
+        "mmol/L": _Conversion(_f(1), "mmol/L"),
+        "mEq/L": _Conversion(_f(1), "mmol/L"),
+    },
+    # Phosphate is reported as elemental phosphorus in mg/dL (P 30.97 g/mol):
+    # phosphorus 4.5 mg/dL = 1.453 mmol/L.
+    "phosphate": {
+        "mmol/L": _Conversion(_f(1), "mmol/L"),
+        "mg/dL": _Conversion(_f(10, "30.97"), "mmol/L"),
+    },
+    # Magnesium is divalent (Mg 24.305 g/mol): Mg 2.0 mg/dL = 0.823 mmol/L = 1.65 mEq/L.
+    "magnesium": {
+        "mmol/L": _Conversion(_f(1), "mmol/L"),
+        "mg/dL": _Conversion(_f(10, "24.305"), "mmol/L"),
+        "mEq/L": _Conversion(_f(1, 2), "mmol/L"),
+    },
+    # Glucose 180.16 g/mol: fasting glucose 126 mg/dL = 6.99 mmol/L.
+    "glucose": {
+        "mmol/L": _Conversion(_f(1), "mmol/L"),
+        "mg/dL": _Conversion(_f(10, "180.16"), "mmol/L"),
+    },
+    # Uric acid 168.11 g/mol: urate 6.0 mg/dL = 356.9 umol/L (x 59.48).
+    "urate": {
+        "umol/L": _Conversion(_f(1), "umol/L"),
+        "mg/dL": _Conversion(_f("59.48"), "umol/L"),
+        "mmol/L": _Conversion(_f(1000), "umol/L"),
+    },
+    # Triglycerides (as triolein, 885.7 g/mol): TG 150 mg/dL = 1.69 mmol/L.
+    "triglycerides": {
+        "mmol/L": _Conversion(_f(1), "mmol/L"),
+        "mg/dL": _Conversion(_f(1, "88.57"), "mmol/L"),
+    },
+    # The QT interval corrected for heart rate: "QTc 452 ms"; "QTc 0.45 s" = 450 ms.
+    "interval_ms": {
+        "ms": _Conversion(_f(1), "ms"),
+        "s": _Conversion(_f(1000), "ms"),
     },
     # No _PLAUSIBLE row: a count with no unit is never read as cells per field.
     "urine_cells": {"/HPF": _Conversion(_f(1), "/HPF")},
@@ -532,6 +572,30 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "weight 45 could be kg or lb: a unitless weight is not guessed"),
     _Plausible("weight", None, "lb", 2, 660,
                "weight in pounds overlaps kg from 2 to 300"),
+    _Plausible("electrolyte", None, "mmol/L", 1, 200,
+               "K 4.1 and Na 138 are mmol/L (= mEq/L for these monovalent ions)"),
+    _Plausible("phosphate", None, "mmol/L", 0.1, 6,
+               "phosphate 1.1 is mmol/L; 0.6-6 also fits mg/dL and is not guessed"),
+    _Plausible("phosphate", None, "mg/dL", 0.6, 20,
+               "phosphorus 4.5 could be mg/dL or mmol/L"),
+    _Plausible("magnesium", None, "mmol/L", 0.1, 5,
+               "magnesium 0.8 is mmol/L; 0.5-5 also fits mg/dL and is not guessed"),
+    _Plausible("magnesium", None, "mg/dL", 0.5, 12,
+               "magnesium 2.0 could be mg/dL or mmol/L"),
+    _Plausible("glucose", None, "mmol/L", 1, 60,
+               "glucose 5.4 is mmol/L; 20-60 also fits mg/dL and is not guessed"),
+    _Plausible("glucose", None, "mg/dL", 20, 1100,
+               "glucose 96 is mg/dL"),
+    _Plausible("urate", None, "umol/L", 50, 1500,
+               "urate 420 is umol/L"),
+    _Plausible("urate", None, "mg/dL", 0.5, 25,
+               "uric acid 7.1 is mg/dL"),
+    _Plausible("triglycerides", None, "mmol/L", 0.1, 120,
+               "TG 1.8 is mmol/L; 10-120 also fits mg/dL and is not guessed"),
+    _Plausible("triglycerides", None, "mg/dL", 10, 10_000,
+               "TG 160 is mg/dL"),
+    _Plausible("interval_ms", None, "ms", 200, 800,
+               "QTc 452 is ms; a QTc is never written in seconds without its unit"),
     _Plausible("flow", None, "%", 0, 100,
                "CD19 12 could be 12% or 12 cells/uL, so not guessed"),
     _Plausible("flow", None, "/uL", 0, 5000,

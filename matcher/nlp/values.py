@@ -351,6 +351,9 @@ def _earlier_lab_value(
     )
 
 
+_DIPSTICK_GRADE = re.compile(r"\+(?![\d(])")
+
+
 def _lab_value(
     ctx: _Context,
     span: Span,
@@ -368,6 +371,10 @@ def _lab_value(
     printouts ("HGB   98   L   g/L   115-155") alike.
     """
     value_end = cursor
+    if _DIPSTICK_GRADE.match(ctx.text, cursor, limit):
+        # "Urinalysis: protein 2+, glucose 1+": a dipstick grade, no concentration (read as
+        # 1 mmol/L, a urine glucose of 1+ would be a blood hypoglycaemia).
+        return
     flags: list[str] = []
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
     unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
