@@ -190,3 +190,27 @@ def test_the_ninth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                       criteria_right: int,
                                                       statuses_right: int):
     _assert_figures_held(HOLDOUT9, 30, trial, trial_id, criteria_right, statuses_right)
+
+
+HOLDOUT10 = REPO / "tests" / "data" / "holdout10"
+
+
+# The tenth hold-out (paediatric services in Eastern Europe, Turkey, Israel, Iran, Egypt and the
+# Maghreb writing clinical English; voice-recognition dictations with spelled-out numbers and
+# homophones; parents' e-mails quoted in notes; Roman-numeral months; G/L and /mm3 counts;
+# tests/data/holdout10/README.md). Its first, blind measurement (after every hold-out 9 fix) was
+# 0.9747 / 0.8438 (NCT06904729) and 0.9129 / 0.5000 (HO-LN-12), 0 false eligible. The floors are
+# the figures reached after the round-13 fixes (NEU and segmented + band neutrophils, dictated
+# "G per liter" and "new paragraph", ages without a comma, Roman-numeral months, local steroid
+# and antimalarial brands, dictated ANA titres, parents' questions, IV courses closed by a later
+# note, a proteinuria condition defined after a colon). The one HO-LN-12 criterion left is the
+# eval's: the gold's x_tx covers both transplant kinds, the reading splits them (x_tx, x_hsct).
+@pytest.mark.parametrize(
+    ("trial", "trial_id", "criteria_right", "statuses_right"),
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 672, 32),
+     (HOLDOUT10 / "trial_HO-LN-12.txt", "HO-LN-12", 447, 32)],
+)
+def test_the_tenth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
+                                                      criteria_right: int,
+                                                      statuses_right: int):
+    _assert_figures_held(HOLDOUT10, 32, trial, trial_id, criteria_right, statuses_right)
