@@ -123,13 +123,21 @@ def _course_drugs(criterion: Criterion, vocabulary: Vocabulary) -> tuple[str, ..
 _CURRENT_COURSE_DAYS = 28
 
 
+def _written_stop(mention: Finding) -> dt.date | None:
+    """The end date a mention writes for its course ("meropenem finished 05/11"), if any."""
+    stop = mention.attrs.get("stop_date")
+    if not stop:
+        return None
+    return dt.date.fromisoformat(stop) if isinstance(stop, str) else stop
+
+
 def _over_before(mention: Finding, day: dt.date) -> bool:
     """A mention that says its course is over before `day`: "antibiotics completed" (no
     date: over by its note), "meropenem finished 05/11" (its end written; the note's own
     date, later, is no day it ran)."""
-    stop = mention.attrs.get("stop_date")
-    if stop:
-        return (dt.date.fromisoformat(stop) if isinstance(stop, str) else stop) < day
+    stop = _written_stop(mention)
+    if stop is not None:
+        return stop < day
     return bool(mention.attrs.get("stopped"))
 
 
@@ -149,12 +157,10 @@ def _closed_later(course: Finding, mentions: list[Finding], timeline: Timeline,
                 later.concept in vocabulary
                 and course.concept in vocabulary[later.concept].members)):
             continue
-        stop = later.attrs.get("stop_date")
-        if stop:
-            end = dt.date.fromisoformat(stop) if isinstance(stop, str) else stop
-        elif later.attrs.get("stopped"):
+        end = _written_stop(later)
+        if end is None and later.attrs.get("stopped"):
             end = _exposure_span(later, timeline)[1]  # stopped by the note that says so
-        else:
+        if end is None:
             continue
         if begun <= end < before and end >= last_seen:
             return True
