@@ -68,6 +68,9 @@ class _Context:
     si_units: bool | None = None
     # start offset → concept ids of the lab and score names starting there
     lab_names: dict[int, set[str]] = dataclasses.field(default_factory=dict)
+    # Birth dates as written ("DOB 03/06/2007"): in `dates` they keep their place (no value
+    # is read from their digits) but carry no date, so that they date nothing else.
+    birth_dates: list[DateMention] = dataclasses.field(default_factory=list)
 
 
 # The disease whose onset "all along" points to: lupus and its kidney involvement.
