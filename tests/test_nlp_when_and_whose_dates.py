@@ -164,3 +164,63 @@ def test_ages_in_other_languages_and_ocr(parser: NoteParser, text: str, age: int
 def test_on_admission_is_the_stated_admission_day(text: str, expected: dt.date) -> None:
     mentions = [m for m in find_dates(text, D(2026, 10, 1)) if "admission" in m.text]
     assert [m.date for m in mentions if m.text.startswith("on")] == [expected]
+
+
+# ----------------------------------------------------------------- copied panels, drug dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A recalled panel: its header line and the rows under it are of the panel's day.
+        ("Visite du 15/10/2026.\nRappel du bilan du 02/08/2026 (rien de neuf depuis): "
+         "CD19 9 %.\nHb 11,9 g/dL ; créatininémie 48 µmol/L", D(2026, 8, 2)),
+        ("Seen today.\nRecall of the bloods of 14/08/2026 (none since): CRP 3.\n"
+         "Hb 119 g/L, creatinine 48 umol/L", D(2026, 8, 14)),
+        # ... until a line that speaks of now again, or a blank line.
+        ("Rappel du bilan du 02/08/2026: CD19 9 %.\n\nHb 11,9 g/dL", D(2026, 10, 15)),
+        ("Recall of the bloods of 14/08/2026: CRP 3.\nToday: Hb 119 g/L", D(2026, 10, 15)),
+        # No recall cue: a dated label dates its sentence only.
+        ("Bloods 14/08/2026: CRP 3.\nHb 119 g/L", D(2026, 10, 15)),
+    ],
+)
+def test_a_recalled_panel_dates_the_rows_under_its_header(
+    parser: NoteParser, text: str, expected: dt.date
+) -> None:
+    found = [f for f in parser.parse(text, "n", D(2026, 10, 15)) if f.concept == "lab.hemoglobin"]
+    assert [f.date for f in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On prednisone (since 05/2025) and MMF (since 06/2025) with proteinuria (UPCR 1.9).",
+         D(2026, 10, 15)),
+        ("Tacrolimus (from 03/2026), UPCR 1.9 mg/mg.", D(2026, 10, 15)),
+        # The date written with the value is the value's.
+        ("UPCR 1.9 mg/mg (06/2025).", D(2025, 6, 15)),
+        ("Proteinuria (UPCR 1.9 on 06/2025), MMF since 2024.", D(2025, 6, 15)),
+    ],
+)
+def test_a_drugs_bracketed_start_date_is_not_the_values(
+    parser: NoteParser, text: str, expected: dt.date
+) -> None:
+    found = [f for f in parser.parse(text, "n", D(2026, 10, 15)) if f.concept == "lab.upcr"]
+    assert [f.date for f in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Partial response only; proteinuria persistent.", True),
+        ("Contrôle: protéinurie persistante.", True),
+        ("Proteinúria persistente apesar do MMF.", True),
+        ("Proteinuria resolved.", False),
+    ],
+)
+def test_proteinuria_said_persistent_after_its_name(
+    parser: NoteParser, text: str, found: bool
+) -> None:
+    got = [f for f in parser.parse(text, "n", D(2026, 10, 15))
+           if f.concept == "status.persistent_proteinuria"]  # fmt: skip
+    assert bool(got) is found

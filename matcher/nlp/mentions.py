@@ -176,6 +176,12 @@ def _heading_dates(
             if not _SAMPLE_DATE_BEFORE.search(text, max(body_start, first.start - 30), first.start):
                 end = min(end, _label_sentence_end(text, first.end))
             lines.append((first.start, end, first.date))
+            if _COPY_CUE.search(text, body_start, first.start) and end <= line_end:
+                # "Rappel du bilan du 09/08/2026 (nothing new since): CD19 7 %" and the
+                # panel's rows under it: the label dates its own sentence, and the rows
+                # below are the copied panel's, until a blank line or a line of now.
+                open_date = (line_end, first.date)
+                copying, prefix = True, None
         offset = line_end
     if open_date is not None:
         blocks.append((open_date[0], len(text), open_date[1]))
@@ -190,7 +196,11 @@ _COPY_CUE = re.compile(
     r"\b(?:cop(?:ied|y)(?:[-\s]forward(?:ed)?)?|carried\s+(?:forward|over)|carry[-\s]forward|"
     r"reproduc\w*|auto-?populated|pasted|appended|imported|pulled\s+(?:in|forward)|"
     r"for\s+reference|previous\s+(?:note|letter|discharge|summary|admission|results?|"
-    r"opd|clinic|visit|labs?)|last\s+(?:admission|visit|clinic|letter))\b",
+    r"opd|clinic|visit|labs?)|last\s+(?:admission|visit|clinic|letter)|"
+    # A panel recalled from an earlier day: "Rappel du bilan du 09/08/2026", "recall of
+    # the bloods of 9 Aug", "résultats recopiés du 09/08".
+    r"rappel\s+(?:du|des|de\s+la)\s+(?:bilan|biologie|résultats?|NFS)|recopi\w*|"
+    r"(?:recall|reminder)\s+of\s+the\s+(?:labs?|bloods?|results?|panel))\b",
     re.I,
 )
 # What may follow the header's date: words and decoration, no value ("=== ", ") appended
@@ -534,6 +544,9 @@ def _collection_date(ctx: _Context, position: int) -> dt.date | None:
 
 # A pause between two parts of a sentence: "tacrolimus added 06/2026 - UPCR 176".
 _PAUSE = re.compile(r",|\s[-–—]\s")
+# After a drug's date its closing bracket is a pause too: "mycophenolate (since 07/2025)
+# with persistent proteinuria (UPCR 2.4)" - the UPCR is of the note's day, not July 2025.
+_PAUSE_AFTER_DATE = re.compile(r",|\s[-–—]\s|\)")
 _DRUG_TO_ITS_DATE = 40  # characters: "MMF 1 g bd since", "switched to MMF in"
 
 
@@ -548,7 +561,7 @@ def _past_drug_dates(ctx: _Context, item_start: int, position: int) -> int:
     while at < len(ctx.dates) and ctx.dates[at].end <= position:
         mention = ctx.dates[at]
         at += 1
-        pause = _PAUSE.search(ctx.text, mention.end, position)
+        pause = _PAUSE_AFTER_DATE.search(ctx.text, mention.end, position)
         if mention.date is None or pause is None:
             continue
         first = bisect.bisect_left(ctx.drug_starts, start)
