@@ -224,3 +224,26 @@ def test_proteinuria_said_persistent_after_its_name(
     got = [f for f in parser.parse(text, "n", D(2026, 10, 15))
            if f.concept == "status.persistent_proteinuria"]  # fmt: skip
     assert bool(got) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        # A key=value export: a date field dates only itself.
+        ("registry export | sledai=14 | mtx_start=2024-03-01 | ecog=1", "score.sledai",
+         D(2026, 10, 15)),
+        ("registry export | bx_date=2026-09-30 | sledai=14 | ecog=1", "score.sledai",
+         D(2026, 10, 15)),
+        ("registry export | sledai=14 | ecog=1 | mmf_start=2024-03-01", "score.ecog",
+         D(2026, 10, 15)),
+        # A prose sentence keeps the date written with the score.
+        ("SLEDAI-2K 14 on 2026-09-30, stable since.", "score.sledai", D(2026, 9, 30)),
+        # A stray bar of an OCR'd row separates no field.
+        ("Haemoglobin |   118   g/L   (collected 2026-09-30)", "lab.hemoglobin", D(2026, 9, 30)),
+    ],
+)
+def test_a_date_field_of_an_export_dates_only_itself(
+    parser: NoteParser, text: str, concept: str, expected: dt.date
+) -> None:
+    found = [f for f in parser.parse(text, "n", D(2026, 10, 15)) if f.concept == concept]
+    assert [f.date for f in found] == [expected]

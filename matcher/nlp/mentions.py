@@ -408,7 +408,11 @@ def _context_date(ctx: _Context, position: int) -> tuple[dt.date, str]:
     return ctx.note_date, "note"
 
 
-_VALUE_STOP = re.compile(r"[;\n]")
+_VALUE_STOP = re.compile(r"[;\n]|\s\|\s{1,3}(?=[A-Za-z_]\w{0,40}\s?=)")
+# A field separator of a key=value export ("sledai2k=12 | gc_start=2025-09-15 | ecog=1"):
+# each field is an item of its own, and a date field dates only itself. A stray bar in an
+# OCR'd table row ("Lymphocytes (abs) |  1.6") has no key after it and separates nothing.
+_FIELD_SEPARATOR = re.compile(r"\s\|\s{1,3}(?=[A-Za-z_]\w{0,40}\s?=)")
 
 
 def _item_end(ctx: _Context, span_end: int, sentence_end: int) -> int:
@@ -486,7 +490,10 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     item_end = _item_end(ctx, span.end_char, hi)
     # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
     breaks = [ctx.text.rfind(ch, lo, span.start_char) for ch in ";\n"]
-    item_start = _past_drug_dates(ctx, max([lo] + [b + 1 for b in breaks if b != -1]),
+    # (The look-ahead for the key reads past the name: the search ends beyond it.)
+    fields = [m.end() for m in _FIELD_SEPARATOR.finditer(ctx.text, lo, span.end_char + 2)
+              if m.end() <= span.start_char]  # fmt: skip
+    item_start = _past_drug_dates(ctx, max([lo] + [b + 1 for b in breaks if b != -1] + fields),
                                   span.start_char)  # fmt: skip
     earlier = _EARLIER_CUE.search(ctx.text, value_end, item_end)
     if earlier is not None:
