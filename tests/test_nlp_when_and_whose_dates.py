@@ -9,11 +9,15 @@ expectation is what GUIDELINE.md says is right: an undecidable date stays undeci
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
+from matcher.errors import VocabularyError
+from matcher.nlp import dates
 from matcher.nlp.dates import birth_label_start, find_dates, infer_day_first
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.vocab import data_text
 
 D = dt.date
 
@@ -247,3 +251,26 @@ def test_a_date_field_of_an_export_dates_only_itself(
 ) -> None:
     found = [f for f in parser.parse(text, "n", D(2026, 10, 15)) if f.concept == concept]
     assert [f.date for f in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.update(version=2), "version"),
+        (lambda d: d.pop("transmission_words"), "transmission_words"),
+        (lambda d: d.update(birth_date_labels=[]), "birth_date_labels"),
+        (lambda d: d["day_first_language_words"].update(fr=["du", ""]), "day_first_language_words"),
+        (lambda d: d["day_first_language_words"].update(de="mit"), "day_first_language_words"),
+    ],
+)
+def test_malformed_date_convention_data_is_refused_naming_the_field(change, field) -> None:
+    data = json.loads(data_text("date_conventions.json"))
+    change(data)
+    with pytest.raises(VocabularyError) as refused:
+        dates._compiled(data)
+    assert "date_conventions.json" in str(refused.value)
+    assert field in str(refused.value)
+
+
+def test_the_packaged_date_convention_data_is_valid() -> None:
+    dates._compiled(json.loads(data_text("date_conventions.json")))

@@ -1090,9 +1090,17 @@ def _conventions() -> _Conventions:
     except json.JSONDecodeError as exc:
         raise VocabularyError("not valid JSON", file=_CONVENTIONS_FILE, field=f"line {exc.lineno}",
                               expected="JSON") from exc  # fmt: skip
+    return _compiled(data)
+
+
+def _compiled(data: object) -> _Conventions:
+    """The cue lists of date_conventions.json, checked and compiled."""
     if not isinstance(data, dict):
         raise VocabularyError("not a JSON object", file=_CONVENTIONS_FILE, field="top level",
                               expected="an object")  # fmt: skip
+    if data.get("version") != 1:
+        raise VocabularyError("unknown version", file=_CONVENTIONS_FILE, field="version",
+                              expected="1")  # fmt: skip
 
     def alternation(words: list[str]) -> str:
         escaped = (r"\s+".join(re.escape(part) for part in w.split()) for w in words)
