@@ -12,6 +12,7 @@ from matcher.model import (
     Finding,
 )
 from matcher.nlp.cues import lowered_for_cues, may_contain
+from matcher.nlp.dates import birth_label_start
 from matcher.nlp.mentions import (
     _AT_AN_EVENT,
     _Context,
@@ -85,17 +86,29 @@ _AGE_RES = (
         r"(?:J\.(?=[\s,;)])(?:\s+alte?\w*)?|Jahre\s+alte?\w*|jaar\s+oud|år\s+gam(?:mel|mal)\w*)",
         re.I,
     ),
+    # French, Portuguese and Spanish letters: "Fillette de 9 ans", "Garçon de 13 ans",
+    # "Paciente de 19 anos", "niña de 12 años", "âgée de 15 ans". The person or "âgé(e)"
+    # comes first: "depuis 2 ans" (for two years), "il y a 3 ans" (ago), "depuis l'âge de
+    # 14 ans", "desde os 14 anos" (the onset) name none and are no age.
+    re.compile(
+        r"(?:\b(?:fillette|fille|garçon|garcon|enfant|adolescente?|patiente?|homme|femme"
+        r"|paciente|menina|menino|criança|crianca|moça|rapaz|niña|niño|nina|nino|chica|chico"
+        r"|mujer|hombre)\s+(?:de\s+|com\s+|con\s+)?|\b(?:âgée?|agée?|idade\s+de|edad\s+de)\s+"
+        r"(?:de\s+)?)(?P<n>\d{1,2})\s*(?:ans|anos|años)\b",
+        re.I,
+    ),
+    # An OCR'd fax prints the digit one as a letter l or I ("l7 yo F", "I4-year-old"): the
+    # letter, then a digit, then a word of age and nothing else, is a teen's age.
+    re.compile(
+        r"(?<![\w./-])(?P<o>[lI][0-9])\s?-?\s?(?:yo|y/o|y\.o\.?|yrs?|years?)"
+        r"(?:[\s-]{1,2}o[l1]d)?(?=[\s,.;:)]|\s*/\s*[MF]\b|$)(?!\s*(?:ago|of|on|since|duration|history))",
+    ),
 )
 # Words one of which every match of the pattern beside it holds (matcher.nlp.cues): a
 # note without them is not scanned for it ("years old", "aged", "DOB" are rare in notes).
 _AGE_CUES = (("old",), ("old",), None, ("age",), ("male", "boy", "girl", "man", "patient"),
-             None, ("jähr", "jaehr", "jarig", "årig", "aarig", "j.", "jahre", "jaar", "år"))
-_DOB_RE = re.compile(
-    r"(?=[db])\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|birth\s*date)\s*[:\-]?\s*", re.I
-)
-_DOB_CUES = ("dob", "d.o.b", "birth", "born")
-
-
+             None, ("jähr", "jaehr", "jarig", "årig", "aarig", "j.", "jahre", "jaar", "år"),
+             ("ans", "anos", "años"), None)
 def _ages(ctx: _Context) -> Iterable[Finding]:
     text = ctx.text
     lowered = lowered_for_cues(text)
@@ -108,6 +121,8 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
                 continue
             word = match.groupdict().get("w")
             number = match.groupdict().get("n") or match.groupdict().get("m")
+            if ocr := match.groupdict().get("o"):
+                number = "1" + ocr[1]  # "l7" is 17
             years = _AGE_WORDS[word.lower()] if word else int(number)
             seen.add(match.start())
             if _AT_AN_EVENT.search(text, max(0, match.start() - 40), match.start()):
@@ -124,22 +139,20 @@ def _ages(ctx: _Context) -> Iterable[Finding]:
                 date=ctx.note_date,
                 date_source="note",
             )
-    for match in _DOB_RE.finditer(text) if may_contain(lowered, _DOB_CUES) else ():
-        after = [
-            d
-            for d in ctx.dates
-            if match.end() <= d.start <= match.end() + 3 and d.date and d.precision == "day"
-        ]
-        if after:
-            mention = after[0]
-            yield Finding(
-                concept="demographic.birth_date",
-                category="demographic",
-                note_id=ctx.note_id,
-                start=match.start(),
-                end=mention.end,
-                text=text[match.start() : mention.end],
-                value=mention.date.isoformat(),
-                date=mention.date,
-                date_source="text",
-            )
+    # "DOB 03/06/2007", "née le 11/11/2009", "born the 03/09/2011" (the labels are data:
+    # matcher/nlp/data/date_conventions.json); the extractor set these dates apart.
+    for mention in ctx.birth_dates:
+        start = birth_label_start(text, mention)
+        if mention.date is None or mention.precision != "day" or start is None:
+            continue
+        yield Finding(
+            concept="demographic.birth_date",
+            category="demographic",
+            note_id=ctx.note_id,
+            start=start,
+            end=mention.end,
+            text=text[start : mention.end],
+            value=mention.date.isoformat(),
+            date=mention.date,
+            date_source="text",
+        )

@@ -30,6 +30,7 @@ heading.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ def split_note(
     limit: int,
     classify_line: Callable[[str], str | None] | None,
     is_report_heading: Callable[[str], bool],
+    note_date: dt.date | None = None,
 ) -> list[Piece]:
     """Pieces of at most `limit` characters covering `text` end to end, in order.
 
@@ -85,7 +87,7 @@ def split_note(
             categories.append(category)
             report = report or is_report_heading(line)
         offset += len(line)
-    day_first = infer_day_first(text)
+    day_first = infer_day_first(text, note_date)
     pieces = []
     start = 0
     while start < len(text):

@@ -13,12 +13,15 @@ of work and a whole note is scanned in linear time; a 2 MB pasted lab table or
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from matcher.errors import DateParseError
+from matcher.errors import DateParseError, VocabularyError
 from matcher.nlp.cues import lowered_for_cues, may_contain
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "find_dates",
     "find_durations",
     "infer_day_first",
+    "birth_label_start",
     "parse_date",
     "resolve_partial",
     "window_to_days",
@@ -910,32 +914,100 @@ def _scan(text: str, ref: dt.date | None, day_first: bool | None) -> list[_Candi
     # calendar ("last year" of year 1), so such notes get absolute dates only.
     if ref is not None and 2 <= ref.year <= 9998:
         candidates.extend(_scan_relative(text, lowered, ref))
-    return _merge_ranges(text, _select(candidates))
+    return _on_the_admission_day(text, _merge_ranges(text, _select(candidates)))
+
+
+# "Admitted 28/04/2026", "Date of admission: 28 Apr 2026", "hospitalised on 28/04/2026".
+_ADMITTED_BEFORE = re.compile(
+    r"\b(?:admitted|admission\s{1,2}date|date\s{1,2}of\s{1,2}admission|hospitali[sz]ed)"
+    r"\s{0,3}(?:on\s{1,2})?:?\s{0,3}$",
+    _I,
+)
+_ON_ADMISSION = re.compile(r"(?:on|at)\s{1,2}admission", _I)
+
+
+def _on_the_admission_day(text: str, kept: list[_Candidate]) -> list[_Candidate]:
+    """"on admission" in a discharge summary that states one admission date is that day:
+    "Admitted 28/04/2026 ... SLEDAI-2K on admission 20" scored 20 on 28 April, not on the
+    day the summary was written or faxed. With no such date, or two, it stays the note's."""
+    if "dmi" not in text and "DMI" not in text:
+        return kept
+    admitted = {
+        c.date
+        for c in kept
+        if c.kind == "absolute" and c.precision == "day" and c.date is not None
+        and _ADMITTED_BEFORE.search(text, max(0, c.start - 40), c.start)
+    }
+    if len(admitted) != 1:
+        return kept
+    day = admitted.pop()
+    return [
+        dataclasses.replace(c, date=day) if c.kind == "relative" and day <= (c.date or day)
+        and _ON_ADMISSION.fullmatch(text, c.start, c.end) else c
+        for c in kept
+    ]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def infer_day_first(text: str) -> bool | None:
+def infer_day_first(text: str, note_date: dt.date | None = None) -> bool | None:
     """The note's numeric date convention, from dates with an impossible field.
 
     "13/03/2026" can only be day first; "03/13/2026" only month first. A note that
     has only one kind decides the convention for its "04/05/2026"; a note with both
     kinds is undecided (None); one with neither is day first if it spells a medical word
-    the British way ("oedema", "haematuria"), else undecided.
+    the British way ("oedema", "haematuria") or writes a word of a day-first language
+    ("PBR du 01/07/2026", data/date_conventions.json), else undecided.
+
+    With the note's date given, a date the note prints that is that very day in one
+    reading only ("Clinic 05/06/2026:" in a note of 5 June 2026) is the note heading
+    itself and tells the convention as an impossible field does. A fax or transmission
+    banner ("11/16/2026 14:02 FROM: ... P. 001/002") was printed by the sending or
+    receiving machine, whose convention need not be the writer's: its dates tell only
+    where nothing else in the note does.
     """
+    banners = _transmission_lines(text)
+    told = _convention_told(text, note_date, banners, inside=False)
+    if told is not _UNTOLD:
+        return told
+    if _BRITISH_SPELLING.search(text) or _conventions().day_first_words.search(text):
+        return True
+    # Only where nothing the writer wrote tells: the machine most likely stood in the
+    # writer's country ("FAX RECEIVED 09/14/2026 16:55" over a note with no other sign).
+    told = _convention_told(text, note_date, banners, inside=True)
+    return None if told is _UNTOLD else told
+
+
+_UNTOLD = object()
+
+
+def _convention_told(text: str, note_date: dt.date | None, banners: list[tuple[int, int]],
+                     *, inside: bool) -> bool | None | object:  # fmt: skip
+    """True (day first), False (month first), None (both seen) or _UNTOLD (neither), from
+    the dates inside the banner lines (inside=True) or outside them."""
     day_first_seen = month_first_seen = False
     for m in _DMY.finditer(text):
+        if _inside(banners, m.start()) is not inside:
+            continue
         first, second = int(m[1]), int(m[3])
         if 12 < first <= 31 and 1 <= second <= 12:
             day_first_seen = True
         elif 12 < second <= 31 and 1 <= first <= 12:
             month_first_seen = True
+        elif note_date is not None and first != second and first <= 12 and second <= 12:
+            year = _expand_year(m[4], note_date)
+            if _safe_date(year, second, first) == note_date:
+                day_first_seen = True
+            elif _safe_date(year, first, second) == note_date:
+                month_first_seen = True
         if day_first_seen and month_first_seen:
             return None
     # "new biopsy 16/09 still active": a day and month without a year, its month written
     # with a leading zero (a ratio, "crescents 3/15", "activity index 13/24", never is).
     for m in _DM_PADDED.finditer(text):
+        if _inside(banners, m.start()) is not inside:
+            continue
         first, second = m[1], m[2]
         if 12 < int(first) <= 31 and second.startswith("0") and second != "00":
             day_first_seen = True
@@ -947,7 +1019,102 @@ def infer_day_first(text: str) -> bool | None:
         return True
     if month_first_seen:
         return False
-    return True if _BRITISH_SPELLING.search(text) else None
+    return _UNTOLD
+
+
+def birth_label_start(text: str, mention: DateMention) -> int | None:
+    """Where the birth-date label before the date starts ("DOB 03/06/2007", "née le
+    11/11/2009", "born the 03/09/2011"), or None when the date follows no such label. The
+    date is then the patient's birth, never the date of what the note tells after it (a
+    SLEDAI or a height written on the next line is not from 2007)."""
+    found = _conventions().birth_label.search(text, max(0, mention.start - 40), mention.start)
+    return found.start() if found else None
+
+
+# A clock time ("14:02", "09:12"); a page of pages ("P. 001/002", "P1/1", "Page 2 of 3").
+_CLOCK = re.compile(r"(?<![0-9:])(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![0-9])")
+_PAGE_OF = re.compile(
+    r"\bP(?:\.\s?|g\.?\s?)?[0-9]{1,3}\s?/\s?[0-9]{1,3}\b|\bpage\s+[0-9]{1,3}\s+of\s+[0-9]", re.I
+)
+
+
+def _transmission_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line that is a fax or transmission banner: a clock time and a
+    transmission word or a page-of-pages mark ("FAX RX 09/10/2026 11:42 FROM ... P.1/3")."""
+    if ":" not in text:
+        return []
+    words = _conventions().transmission
+    found = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if _CLOCK.search(line) and (words.search(line) or _PAGE_OF.search(line)):
+            found.append((offset, offset + len(line)))
+        offset += len(line)
+    return found
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(start <= at < end for start, end in spans)
+
+
+@dataclass(frozen=True)
+class _Conventions:
+    day_first_words: re.Pattern[str]
+    transmission: re.Pattern[str]
+    birth_label: re.Pattern[str]
+
+
+_CONVENTIONS_FILE = "matcher/nlp/data/date_conventions.json"
+
+
+def _word_list(data: dict, key: str) -> list[str]:
+    value = data.get(key)
+    if isinstance(value, dict):
+        value = [w for words in value.values()
+                 for w in (words if isinstance(words, list) else [None])]  # fmt: skip
+    words_ok = isinstance(value, list) and all(isinstance(w, str) and w.strip() for w in value)
+    if not value or not words_ok:
+        raise VocabularyError("invalid cue list", file=_CONVENTIONS_FILE, field=key,
+                              expected="a non-empty list of non-empty strings (or a mapping "
+                              "of language to such lists)")  # fmt: skip
+    return value
+
+
+@cache
+def _conventions() -> _Conventions:
+    # Imported here: matcher.nlp.vocab is a higher layer than this pure date module.
+    from matcher.nlp.vocab import data_text
+
+    try:
+        data = json.loads(data_text("date_conventions.json"))
+    except json.JSONDecodeError as exc:
+        raise VocabularyError("not valid JSON", file=_CONVENTIONS_FILE, field=f"line {exc.lineno}",
+                              expected="JSON") from exc  # fmt: skip
+    return _compiled(data)
+
+
+def _compiled(data: object) -> _Conventions:
+    """The cue lists of date_conventions.json, checked and compiled."""
+    if not isinstance(data, dict):
+        raise VocabularyError("not a JSON object", file=_CONVENTIONS_FILE, field="top level",
+                              expected="an object")  # fmt: skip
+    if data.get("version") != 1:
+        raise VocabularyError("unknown version", file=_CONVENTIONS_FILE, field="version",
+                              expected="1")  # fmt: skip
+
+    def alternation(words: list[str]) -> str:
+        escaped = (r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+        return "|".join(sorted(escaped, key=len, reverse=True))
+
+    # Case kept for the language words (lowercase "du", "con": a capital "Du", "CON" is a
+    # name or an abbreviation); no letter, dot or slash may touch them ("www.x.com").
+    languages = alternation(_word_list(data, "day_first_language_words"))
+    day_first = re.compile(rf"(?<![\w./@-])(?:{languages})(?![\w-])")
+    machines = alternation(_word_list(data, "transmission_words"))
+    transmission = re.compile(rf"\b(?:{machines})\b", re.I)
+    labels = alternation(_word_list(data, "birth_date_labels"))
+    birth = re.compile(rf"(?<!\w)(?:{labels})\s{{0,3}}[:\-]?\s{{0,3}}$", re.I)
+    return _Conventions(day_first, transmission, birth)
 
 
 # A medical word spelt the British way ("haematuria", "oedema", "anaemia", "paediatric",
@@ -970,7 +1137,7 @@ def find_dates(
     note with both "13/03/2026" and "03/13/2026" stays undecided in every piece of it.
     """
     if day_first is None and infer:
-        day_first = infer_day_first(text)
+        day_first = infer_day_first(text, note_date)
     return [
         DateMention(
             c.start,

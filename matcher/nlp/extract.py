@@ -47,6 +47,7 @@ from matcher.nlp.components import (
     note_context,
 )
 from matcher.nlp.dates import (
+    birth_label_start,
     find_dates,
     infer_day_first,
 )
@@ -138,10 +139,17 @@ class FindingExtractor:
         text = doc_text(doc)
         carried = note_context(doc)
         if carried is None:
-            day_first = infer_day_first(text)
+            day_first = infer_day_first(text, note_date)
             dates = [d for d in find_dates(text, note_date, day_first=day_first)]
         else:  # a piece of a long note: the whole note's convention, never the piece's own
             dates = find_dates(text, note_date, day_first=carried.day_first, infer=False)
+        # A birth date dates no finding: "DOB 03/06/2007" on the line above "SLEDAI-2K 14"
+        # is no heading of the score (matcher.nlp.ages reads it as the birth date).
+        births = [d for d in dates if (d.date is not None or d.ambiguous)
+                  and birth_label_start(text, d) is not None]  # fmt: skip
+        if births:
+            dates = [dataclasses.replace(d, date=None, end_date=None, ambiguous=False)
+                     if d in births else d for d in dates]  # fmt: skip
         concepts = list(doc.spans.get(CONCEPTS_KEY, []))
         # A mention its context filters rule out ("% of lymphocytes", "CSF WBC") names no
         # lab here, so it does not end the item of the lab before it either.
@@ -171,6 +179,7 @@ class FindingExtractor:
             drug_starts=[s.start_char for s in drug_spans],
             sentences=Sentences(doc),
             decimal_comma=_uses_decimal_commas(text),
+            birth_dates=births,
         )
         for span in concepts:
             if self.vocabulary[span.label_].category in _LAB_LIKE:

@@ -68,6 +68,9 @@ class _Context:
     si_units: bool | None = None
     # start offset → concept ids of the lab and score names starting there
     lab_names: dict[int, set[str]] = dataclasses.field(default_factory=dict)
+    # Birth dates as written ("DOB 03/06/2007"): in `dates` they keep their place (no value
+    # is read from their digits) but carry no date, so that they date nothing else.
+    birth_dates: list[DateMention] = dataclasses.field(default_factory=list)
 
 
 # The disease whose onset "all along" points to: lupus and its kidney involvement.
@@ -173,6 +176,12 @@ def _heading_dates(
             if not _SAMPLE_DATE_BEFORE.search(text, max(body_start, first.start - 30), first.start):
                 end = min(end, _label_sentence_end(text, first.end))
             lines.append((first.start, end, first.date))
+            if _COPY_CUE.search(text, body_start, first.start) and end <= line_end:
+                # "Rappel du bilan du 09/08/2026 (nothing new since): CD19 7 %" and the
+                # panel's rows under it: the label dates its own sentence, and the rows
+                # below are the copied panel's, until a blank line or a line of now.
+                open_date = (line_end, first.date)
+                copying, prefix = True, None
         offset = line_end
     if open_date is not None:
         blocks.append((open_date[0], len(text), open_date[1]))
@@ -187,7 +196,11 @@ _COPY_CUE = re.compile(
     r"\b(?:cop(?:ied|y)(?:[-\s]forward(?:ed)?)?|carried\s+(?:forward|over)|carry[-\s]forward|"
     r"reproduc\w*|auto-?populated|pasted|appended|imported|pulled\s+(?:in|forward)|"
     r"for\s+reference|previous\s+(?:note|letter|discharge|summary|admission|results?|"
-    r"opd|clinic|visit|labs?)|last\s+(?:admission|visit|clinic|letter))\b",
+    r"opd|clinic|visit|labs?)|last\s+(?:admission|visit|clinic|letter)|"
+    # A panel recalled from an earlier day: "Rappel du bilan du 09/08/2026", "recall of
+    # the bloods of 9 Aug", "résultats recopiés du 09/08".
+    r"rappel\s+(?:du|des|de\s+la)\s+(?:bilan|biologie|résultats?|NFS)|recopi\w*|"
+    r"(?:recall|reminder)\s+of\s+the\s+(?:labs?|bloods?|results?|panel))\b",
     re.I,
 )
 # What may follow the header's date: words and decoration, no value ("=== ", ") appended
@@ -395,7 +408,11 @@ def _context_date(ctx: _Context, position: int) -> tuple[dt.date, str]:
     return ctx.note_date, "note"
 
 
-_VALUE_STOP = re.compile(r"[;\n]")
+_VALUE_STOP = re.compile(r"[;\n]|\s\|\s{1,3}(?=[A-Za-z_]\w{0,40}\s?=)")
+# A field separator of a key=value export ("sledai2k=12 | gc_start=2025-09-15 | ecog=1"):
+# each field is an item of its own, and a date field dates only itself. A stray bar in an
+# OCR'd table row ("Lymphocytes (abs) |  1.6") has no key after it and separates nothing.
+_FIELD_SEPARATOR = re.compile(r"\s\|\s{1,3}(?=[A-Za-z_]\w{0,40}\s?=)")
 
 
 def _item_end(ctx: _Context, span_end: int, sentence_end: int) -> int:
@@ -473,7 +490,10 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     item_end = _item_end(ctx, span.end_char, hi)
     # The item runs from the previous ';' or line break: "2 weeks ago ALT was 60 U/L".
     breaks = [ctx.text.rfind(ch, lo, span.start_char) for ch in ";\n"]
-    item_start = _past_drug_dates(ctx, max([lo] + [b + 1 for b in breaks if b != -1]),
+    # (The look-ahead for the key reads past the name: the search ends beyond it.)
+    fields = [m.end() for m in _FIELD_SEPARATOR.finditer(ctx.text, lo, span.end_char + 2)
+              if m.end() <= span.start_char]  # fmt: skip
+    item_start = _past_drug_dates(ctx, max([lo] + [b + 1 for b in breaks if b != -1] + fields),
                                   span.start_char)  # fmt: skip
     earlier = _EARLIER_CUE.search(ctx.text, value_end, item_end)
     if earlier is not None:
@@ -531,6 +551,9 @@ def _collection_date(ctx: _Context, position: int) -> dt.date | None:
 
 # A pause between two parts of a sentence: "tacrolimus added 06/2026 - UPCR 176".
 _PAUSE = re.compile(r",|\s[-–—]\s")
+# After a drug's date its closing bracket is a pause too: "mycophenolate (since 07/2025)
+# with persistent proteinuria (UPCR 2.4)" - the UPCR is of the note's day, not July 2025.
+_PAUSE_AFTER_DATE = re.compile(r",|\s[-–—]\s|\)")
 _DRUG_TO_ITS_DATE = 40  # characters: "MMF 1 g bd since", "switched to MMF in"
 
 
@@ -545,7 +568,7 @@ def _past_drug_dates(ctx: _Context, item_start: int, position: int) -> int:
     while at < len(ctx.dates) and ctx.dates[at].end <= position:
         mention = ctx.dates[at]
         at += 1
-        pause = _PAUSE.search(ctx.text, mention.end, position)
+        pause = _PAUSE_AFTER_DATE.search(ctx.text, mention.end, position)
         if mention.date is None or pause is None:
             continue
         first = bisect.bisect_left(ctx.drug_starts, start)

@@ -43,7 +43,7 @@ def _rules_fingerprint(concepts: str | None = None) -> str:
     digest = hashlib.sha256()
     digest.update((data_text("concepts.jsonl") if concepts is None else concepts).encode())
     for name in ("context_rules.json", "sections.json", "drug_routes.json",
-                 "spoken_numbers.json"):
+                 "spoken_numbers.json", "date_conventions.json"):
         digest.update(data_text(name).encode())
     # Every module of the NLP folder: tokenizer, components, extraction, dates, units,
     # doses and the vocabulary code (a changed date rule changes what a note yields).
@@ -219,7 +219,7 @@ class NoteParser:
                 spoken = spoken_edits(table, self._spelled)
                 cleaned = rewritten(table, spoken)
                 written = text if cleaned is not plain else None
-                for piece, offset, context, last in self._pieces(cleaned):
+                for piece, offset, context, last in self._pieces(cleaned, note_date):
                     doc = self.nlp.make_doc(piece)
                     remember_text(doc, piece)
                     doc._.note_id = note_id
@@ -261,7 +261,8 @@ class NoteParser:
                 yield found
                 found = []
 
-    def _pieces(self, text: str) -> Iterator[tuple[str, int, NoteContext | None, bool]]:
+    def _pieces(self, text: str, note_date: dt.date | None = None
+                ) -> Iterator[tuple[str, int, NoteContext | None, bool]]:  # fmt: skip
         """(text, offset in the note, carried context, last?) of each piece of a note; a
         note that fits is its own single piece, with no context to carry."""
         limit = min(self.chunk_chars, self.nlp.max_length)
@@ -273,7 +274,7 @@ class NoteParser:
             if "clinical_sections" in self.nlp.pipe_names
             else None
         )
-        pieces = split_note(text, limit, sections, is_report_heading)
+        pieces = split_note(text, limit, sections, is_report_heading, note_date)
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
             yield text[piece.start : piece.end], piece.start, piece.context, last
