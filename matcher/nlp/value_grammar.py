@@ -114,12 +114,19 @@ _CD19_GIGA_COUNT = re.compile(
 _CD19_STATE = (
     r"(?:\s*[,)]?\s*(?:repopulat|reconstitut|recover|return|reappear|re-?emerg)[a-z]*)?"
 )
+# French and Portuguese results agree with their noun: "AAN positifs", "FAN positivo",
+# "FAN reagente" (Brazilian labs: reactive); "não reagente" is the negative below.
 _POSITIVE_RE = re.compile(
-    r"\b(positive|pos|detected|present|reactive|positiv|positief|positivt)\b|\+(?!\w)", re.I
+    r"\b(positive|pos|detected|present|reactive|positiv|positief|positivt|"
+    r"positifs?|positives|positivos?|positivas?|(?<!não )(?<!nao )(?<!non )reagentes?)\b"
+    r"|\+(?!\w)",
+    re.I,
 )
 _NEGATIVE_RE = re.compile(
     r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none|"
-    r"negativ|negatief|negativt|nicht nachweisbar|niet aantoonbaar|ikke påvist|ej påvisad)\b",
+    r"negativ|negatief|negativt|nicht nachweisbar|niet aantoonbaar|ikke påvist|ej påvisad|"
+    r"négatifs?|négatives?|negatifs?|negativos?|negativas?|n[ãa]o reagentes?|non réactifs?|"
+    r"n[ãa]o reativos?)\b",
     re.I,
 )
 _AT_DIAGNOSIS = re.compile(
