@@ -27,7 +27,7 @@ from matcher.model import Finding, note_too_long
 from matcher.nlp.biopsies import is_report_heading
 from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
-from matcher.nlp.delimited import as_table_rows
+from matcher.nlp.delimited import as_field_rows, as_table_rows
 from matcher.nlp.extract import vocabulary_text
 from matcher.nlp.locations import models_dir
 from matcher.nlp.spoken import rewritten, spelled_abbreviations, spoken_edits, widened
@@ -215,7 +215,7 @@ class NoteParser:
                 # CSV result rows read as table rows (matcher.nlp.delimited), numbers and
                 # letters spoken in a dictation as written (matcher.nlp.spoken): the
                 # offsets are equal, and a finding's text is quoted as the note wrote it.
-                table = as_table_rows(plain)
+                table = as_field_rows(as_table_rows(plain))
                 spoken = spoken_edits(table, self._spelled)
                 cleaned = rewritten(table, spoken)
                 written = text if cleaned is not plain else None

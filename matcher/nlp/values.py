@@ -19,6 +19,7 @@ from matcher.model import (
     ULN_MULTIPLE_UNIT,
     Finding,
 )
+from matcher.nlp.delimited import field_unit
 from matcher.nlp.mentions import (
     _EARLIER_CUE,
     _PER_FIELD,
@@ -458,7 +459,7 @@ def _lab_value(
         # "TP 7.2" may be total protein: such an abbreviation counts only with its unit.
         return
     if unit_text is None:
-        unit_text = _shared_unit(ctx, span) or fallback_unit
+        unit_text = _shared_unit(ctx, span) or fallback_unit or field_unit(ctx.text, span.start_char)
     readings = _comma_readings(raw_number, printed_unit, ctx.decimal_comma)
     readings += _dot_thousands_reading(raw_number, printed_unit)
     placed = [
@@ -749,6 +750,7 @@ def _unitless_ratio_unit(value: float, si_note: bool, uk_name: bool = False) -> 
 # ------------------------------------------------------------------ decimal commas
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 _ONE_THOUSANDS_GROUP = re.compile(r"^\d,\d{3}$")
+_LEADING_ZERO_COMMA = re.compile(r"^0,\d{3}$")
 # "0,82, PT 12,4 s": a comma after the number may close its item of a list
 _COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?!\d|,\d)")
 
@@ -778,6 +780,9 @@ def _comma_readings(raw: str, unit_printed: bool, note_uses_commas: bool) -> lis
     """
     if "," not in raw:
         return [float(raw)]
+    if _LEADING_ZERO_COMMA.match(raw):
+        # "RPC 0,085 g/mmol": no thousands group starts with 0, so three decimals too.
+        return [float(raw.replace(",", "."))]
     if _DECIMAL_COMMA.match(raw):
         if unit_printed or raw.startswith("0,") or note_uses_commas:
             return [float(raw.replace(",", "."))]
