@@ -28,9 +28,9 @@ from matcher.nlp.biopsies import is_report_heading
 from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
 from matcher.nlp.delimited import as_field_rows, as_table_rows
-from matcher.nlp.ocr import ocr_repaired, term_words
 from matcher.nlp.extract import vocabulary_text
 from matcher.nlp.locations import models_dir
+from matcher.nlp.ocr import ocr_repaired, term_words
 from matcher.nlp.spoken import rewritten, spelled_abbreviations, spoken_edits, widened
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
 from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary

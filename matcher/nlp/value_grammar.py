@@ -40,7 +40,7 @@ _LEAD = (
     r"\b(?:(?:by|per|using|nach|volgens|enligt|ifølge|iflg\.|etter)\s+(?:the\s+)?)?(?:{eq})"
     r"(?:\s+(?:equation|formula|formel))?(?![\w-])|"
     # a printout's footnote mark after the name: "ALT *   84   H   U/L" (see the footnote)
-    r"#|(?<=\s)\*(?=\s)|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
+    r"#|(?<=\s)\*(?=\s)|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bà\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
     # "Proteinuria on 24-h collection: 620 mg/day"

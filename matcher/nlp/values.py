@@ -453,13 +453,16 @@ def _lab_value(
             cursor += consumed
             if bound is not None:
                 ref_low, ref_high = bound
+    if unit_text is None:
+        # "lab_anc=4.6" under "# data dictionary (units): lab_anc 10^9/L": printed too
+        unit_text = field_unit(ctx.text, span.start_char)
     printed_unit = unit_text is not None
     if not printed_unit and span.text in concept.attrs.get("abbreviations_needing_unit", ()):
         # "TP 12,9 s" is the prothrombin time of a Spanish or Portuguese lab, but a bare
         # "TP 7.2" may be total protein: such an abbreviation counts only with its unit.
         return
     if unit_text is None:
-        unit_text = _shared_unit(ctx, span) or fallback_unit or field_unit(ctx.text, span.start_char)
+        unit_text = _shared_unit(ctx, span) or fallback_unit
     readings = _comma_readings(raw_number, printed_unit, ctx.decimal_comma)
     readings += _dot_thousands_reading(raw_number, printed_unit)
     placed = [
