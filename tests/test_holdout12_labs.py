@@ -11,11 +11,15 @@ hold-out sentence is used.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from matcher.api import vocabulary
 from matcher.model import ULN_MULTIPLE_UNIT, Status
 from matcher.nlp.ocr import ocr_repaired, term_words
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.web.plot import timeline_svg
 from tests.parse_support import decided
 from tests.parse_support import found as _found
 from tests.parse_support import only as _only
@@ -261,3 +265,15 @@ def test_a_printout_name_with_a_mark_or_per_hundred_cells_reads_its_value(
 
 def test_a_footnote_mark_without_a_value_reads_nothing(parser: NoteParser) -> None:
     assert _found(parser, "ALT * see comment below", "lab.alt") == []
+
+
+# The referrers' plot draws each lab on its own axis in its unit: a multiple of normal has
+# no place on the ALT axis in U/L (0.6 would be drawn as a very low ALT).
+def test_the_timeline_plot_leaves_out_a_multiple_of_normal(parser: NoteParser) -> None:
+    written = dt.date(2026, 11, 1)
+    multiple = parser.parse("Bilan : ALAT 0,6 x N.", "n1", written)
+    absolute = parser.parse("Bilan : ALAT 31 U/L (N < 40).", "n2", written)
+    dates = {"n1": written, "n2": written}
+    as_of = dt.date(2026, 11, 20)
+    assert str(timeline_svg(multiple, dates, as_of, vocabulary())) == ""
+    assert "alanine aminotransferase" in str(timeline_svg(absolute, dates, as_of, vocabulary()))

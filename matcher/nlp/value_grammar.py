@@ -119,7 +119,7 @@ _CD19_STATE = (
 # "FAN reagente" (Brazilian labs: reactive); "não reagente" is the negative below.
 _POSITIVE_RE = re.compile(
     r"\b(positive|pos|detected|present|reactive|positiv|positief|positivt|"
-    r"positifs?|positives|positivos?|positivas?|(?<!não )(?<!nao )(?<!non )reagentes?)\b"
+    r"positifs?|positivos?|positivas?|(?<!não )(?<!nao )(?<!non )reagentes?)\b"
     r"|\+(?!\w)",
     re.I,
 )
