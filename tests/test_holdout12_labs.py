@@ -39,6 +39,9 @@ LOCAL_NAMES = [
     ("NFS : GB 5,2 G/L ; PNN 2,4 G/L ; lymphocytes 1,9 G/L", "lab.neutrophils", 2.4, None),
     ("PNN 1 200/mm³", "lab.neutrophils", 1.2, None),
     ("polynucléaires neutrophiles 3,1 G/L", "lab.neutrophils", 3.1, None),
+    ("Hemograma: neutrófilos segmentados 3.100/mm³; bastonetes 200/mm³", "lab.neutrophils",
+     3.1, None),
+    ("Segmentados 2.450/mm³", "lab.neutrophils", 2.45, None),
     ("Bioquímica: TGP 48 U/L (VR até 41)", "lab.alt", 48.0, 41.0),
     ("TGO 35 U/L (VR até 38); TGP 20 U/L", "lab.ast", 35.0, 38.0),
     ("Rein : créatininémie 61 µmol/L", "lab.creatinine", 61.0, None),
@@ -277,3 +280,31 @@ def test_the_timeline_plot_leaves_out_a_multiple_of_normal(parser: NoteParser) -
     as_of = dt.date(2026, 11, 20)
     assert str(timeline_svg(multiple, dates, as_of, vocabulary())) == ""
     assert "alanine aminotransferase" in str(timeline_svg(absolute, dates, as_of, vocabulary()))
+
+
+# ------------------------------------------------ poor venous access, as French writers say it
+# "Capital veineux" (venous capital) is the French idiom for the veins available for
+# sampling; a poor one is poor venous access, which the cell-collection criterion excludes.
+# (Reading the labs of a French note made such a patient's other criteria met, so the
+# access the notes document must be read too.)
+POOR_ACCESS = [
+    ("Veins are very poor; five attempts were needed today.", "affirmed"),
+    ("Mauvais capital veineux, PICC line discussed.", "affirmed"),
+    ("Le capital veineux est pauvre.", "affirmed"),
+    ("Venous capital is limited after years of admissions.", "affirmed"),
+    ("Central venous access impossible per anaesthesia.", "affirmed"),
+    ("No difficult venous access reported.", "negated"),
+]
+
+
+@pytest.mark.parametrize(("text", "assertion"), POOR_ACCESS)
+def test_a_poor_venous_capital_is_poor_venous_access(
+    parser: NoteParser, text: str, assertion: str
+) -> None:
+    (finding,) = _found(parser, text, "status.poor_venous_access")
+    assert finding.assertion.value == assertion
+
+
+def test_good_venous_access_is_no_poor_access(parser: NoteParser) -> None:
+    assert _found(parser, "Venous access is good, veins fine for apheresis.",
+                  "status.poor_venous_access") == []
