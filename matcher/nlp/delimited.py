@@ -14,6 +14,7 @@ it is (a quoted "1,8" may be a decimal comma).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from matcher.nlp.units import canonical_unit
 
@@ -137,8 +138,14 @@ def field_unit(text: str, position: int) -> str | None:
     line_end = text.find("\n", position)
     if equals < 0 or (0 <= line_end < equals) or "|" in text[position:equals]:
         return None
-    units = {_field_name(k): u for k, u in field_units(text).items()}
-    return units.get(_field_name(text[start:equals]))
+    return _units_by_name(text).get(_field_name(text[start:equals]))
+
+
+@lru_cache(maxsize=8)
+def _units_by_name(text: str) -> dict[str, str]:
+    """field_units by the name as rewritten, once per note (a str caches its hash, so a
+    long note with many "ANC = 0.8" is scanned once, not once per value)."""
+    return {_field_name(k): u for k, u in field_units(text).items()}
 
 
 def _unit_word_last(words: list[str]) -> bool:
