@@ -34,6 +34,10 @@ LOOKBACK_DAYS = 90
 # layer decides on the steroids notes name only for systemic use (prednisone, not a
 # hydrocortisone that may be a cream). A contract like LOOKBACK_DAYS.
 SYSTEMIC_ROUTE = "systemically"
+# "ALAT 0,6 x N": a lab value written as a multiple of the laboratory's upper limit of
+# normal. The note layer keeps it in this unit (its range's upper bound is 1); the judging
+# layer compares it only with a limit that is itself a multiple of the ULN. A contract.
+ULN_MULTIPLE_UNIT = "x ULN"
 _ASSERTION_BY_VALUE = {a.value: a for a in Assertion}
 
 

@@ -29,6 +29,7 @@ from matcher.judge.eval_drugs import _drug_start
 from matcher.judge.timeline import Timeline
 from matcher.model import (
     LOOKBACK_DAYS,
+    ULN_MULTIPLE_UNIT,
     Criterion,
     CriterionResult,
     Finding,
@@ -245,6 +246,8 @@ def _lab_repeated(
     if not earlier:
         return None, f"{reason}; persistent: no earlier value within {LOOKBACK_DAYS} days", ()
     previous = _latest(earlier, timeline)
+    if previous.unit == ULN_MULTIPLE_UNIT and "uln_multiple" not in params:
+        return None, f"{reason}; the earlier value is written as a multiple of the ULN", ()
     limit = _limit(params, analyte, previous, timeline)
     if limit is None:
         return None, f"{reason}; the earlier value has no reference range", ()
@@ -295,6 +298,13 @@ def _lab_latest(
         return None, why or f"no {label}", ()
     value = float(latest.value)
     when = _when(latest, timeline)
+    if latest.unit == ULN_MULTIPLE_UNIT and "uln_multiple" not in params:
+        # "ALAT 2 x N" against "ALT < 100 U/L": the lab's ULN is not printed, so the value
+        # in U/L is not known (2 × 40 would guess it).
+        return None, (
+            f"{label} written as {_fmt(value)} × the upper limit of normal on {when}, "
+            "without the laboratory's limit: cannot be compared with an absolute limit"
+        ), ()
     if params.get("per_weight"):
         # "Proteinuria ≥ 25 mg/kg/day": the day's amount (canonical g/day) per kg of the
         # most recent weight.
@@ -334,6 +344,13 @@ def _lab_latest(
             evidence = (latest, printed)
         if uln is None:
             return None, f"{label} {_fmt(value)} has no reference range and no default ULN", ()
+        if latest.unit == ULN_MULTIPLE_UNIT:
+            # "ASAT 3,5 x N" against "≤ 3 × ULN": multiple with multiple.
+            ok = _OPS[params["op"]](value, multiple)
+            return ok, (
+                f"{label} {_fmt(value)} × ULN on {when} (written as a multiple of the upper "
+                f"limit of normal); limit {_fmt(multiple)}×ULN"
+            ), evidence
         limit = multiple * uln
         ok = _OPS[params["op"]](value, limit)
         reason = (

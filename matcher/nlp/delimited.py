@@ -14,6 +14,9 @@ it is (a quoted "1,8" may be a decimal comma).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from matcher.nlp.units import canonical_unit
 
 # A header cell: a column name of words ("test", "result", "ref range", "unit(s)").
 _HEADER_CELL = re.compile(r"\s*[A-Za-z][A-Za-z _/#().-]{0,30}")
@@ -54,3 +57,99 @@ def as_table_rows(text: str) -> str:
             lines[index] = line.replace(",", "|").replace("_", " ")
             changed = True
     return "\n".join(lines) if changed else text
+
+
+# A registry export's row of fields: "lab_date=2026-10-12 | lab_wbc=7.1 | lab_anc=4.6". A
+# field is a code of lower-case words joined by underscores, "=", and its value.
+_FIELD = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)=(?P<value>[^|=\n]*)")
+_MIN_FIELDS = 3
+# The export's data dictionary, on a comment line, gives the fields' units: "# data
+# dictionary (units): lab_wbc/lab_anc 10^9/L; lab_hgb g/dL; lab_alt U/L (site ULN 40)".
+_DICTIONARY = re.compile(r"^\s*#.*\bunits?\b[^:\n]*:(?P<body>[^\n]*)$", re.I | re.M)
+_DICTIONARY_ENTRY = re.compile(
+    r"^\s*(?P<keys>[A-Za-z][\w]*(?:\s*/\s*[A-Za-z][\w]*)*)\s+(?P<unit>[^\s(;]+)"
+)
+
+
+def field_units(text: str) -> dict[str, str]:
+    """{field code: unit} from the data dictionary lines of an export pasted into a note;
+    empty where there is none. "lab_wbc/lab_anc 10^9/L" gives both fields that unit."""
+    units: dict[str, str] = {}
+    for line in _DICTIONARY.finditer(text):
+        for entry in line["body"].split(";"):
+            match = _DICTIONARY_ENTRY.match(entry)
+            if match is None:
+                continue
+            for key in re.split(r"\s*/\s*", match["keys"]):
+                units[key.lower()] = match["unit"]
+    return units
+
+
+def as_field_rows(text: str) -> str:
+    """The text with the measured fields of an export's rows readable as lab names (same
+    length): in a note whose data dictionary gives a field its unit, the field's code
+    "lab_anc" is read as "LAB ANC" (a space for each underscore, in the capitals the
+    codes' abbreviations are written in), so "lab_anc=4.6" reads as the ANC with the
+    dictionary's unit (matcher.nlp.values). A field without a unit in the dictionary (a
+    coded answer, "dx_sle=0", a date) is left as it is: "=0" is a code, not a negation."""
+    if "=" not in text or "#" not in text:
+        return text
+    units = field_units(text)
+    if not units:
+        return text
+    lines = text.split("\n")
+    changed = False
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("#"):
+            continue
+        fields = list(_FIELD.finditer(line))
+        if len(fields) < _MIN_FIELDS or line.count("|") < _MIN_FIELDS - 1:
+            continue
+        chars = list(line)
+        for field in fields:
+            if field["key"].lower() not in units:
+                continue
+            start, end = field.span("key")
+            words = field["key"].split("_")
+            if _unit_word_last(words):
+                # "lab_pt_sec=12.1": the unit's word in the code is no word of the name
+                words[-1] = " " * len(words[-1])
+            chars[start:end] = " ".join(words).upper()
+            changed = True
+        lines[index] = "".join(chars)
+    return "\n".join(lines) if changed else text
+
+
+def _field_name(key: str) -> str:
+    """A field code as the rewritten row reads it: "lab_pt_sec" and "LAB PT    " are both
+    "lab_pt" (the unit's word dropped)."""
+    words = [w for w in re.split(r"[_\s]+", key.strip().lower()) if w]
+    if _unit_word_last(words):
+        words = words[:-1]
+    return "_".join(words)
+
+
+def field_unit(text: str, position: int) -> str | None:
+    """The data dictionary's unit of the export field whose code holds `position` ("LAB
+    ANC=4.6" read by as_field_rows: 10^9/L), else None."""
+    line_start = text.rfind("\n", 0, position) + 1
+    start = max(line_start, text.rfind("|", 0, position) + 1)
+    equals = text.find("=", position)
+    line_end = text.find("\n", position)
+    if equals < 0 or (0 <= line_end < equals) or "|" in text[position:equals]:
+        return None
+    return _units_by_name(text).get(_field_name(text[start:equals]))
+
+
+@lru_cache(maxsize=8)
+def _units_by_name(text: str) -> dict[str, str]:
+    """field_units by the name as rewritten, once per note (a str caches its hash, so a
+    long note with many "ANC = 0.8" is scanned once, not once per value)."""
+    return {_field_name(k): u for k, u in field_units(text).items()}
+
+
+def _unit_word_last(words: list[str]) -> bool:
+    """Whether a code ends in its unit's word after two words of name: "lab_pt_sec",
+    "lab_hgb_gdl". After one word it may be the name itself ("lab_inr": INR is also a
+    unit's name), so it stays."""
+    return len(words) > 2 and canonical_unit(words[-1]) is not None

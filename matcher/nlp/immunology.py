@@ -146,7 +146,9 @@ def _autoantibody(ctx: _Context, span: Span, concept: Concept) -> Iterable[Findi
 def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     window = _window_after(ctx, span)
     value_match = re.match(
-        rf"^{_LEAD}(?:B?[\s-]*cells?|B?[\s-]*lymphocytes)?{_CD19_STATE}\s*[:=,]?\s*"
+        # "CD19 cells/100 cells^LN||12.0|%": LOINC's name of the percent, "per 100 cells"
+        rf"^{_LEAD}(?:B?[\s-]*cells?|B?[\s-]*lymphocytes)?(?P<per100>\s*/\s*100\s*"
+        rf"(?:cells|lymphocytes|lymphs|leukocytes)\b{_LEAD})?{_CD19_STATE}\s*[:=,]?\s*"
         rf"(?P<cmp>[<>≤≥]=?)?\s*"
         rf"(?P<num>{_NUMBER})\s*(?P<unit>%|cells\s*/\s*(?:uL|µL|μL|mcL|mm3|cmm)|/\s*(?:uL|µL|μL|mm3))?",
         window,
@@ -174,6 +176,8 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         unit = value_match_unit or (
             "%" if (value_match.group("unit") or "%").startswith("%") else "/uL"
         )
+        if value_match.group("per100"):
+            unit = "%"
         comparator = value_match.group("cmp") or ""
         present = value > 0 and not (comparator.startswith("<") and value <= 1)
         attrs["present"] = present

@@ -27,9 +27,10 @@ from matcher.model import Finding, note_too_long
 from matcher.nlp.biopsies import is_report_heading
 from matcher.nlp.chunks import CHUNK_CHARS, NoteContext, split_note
 from matcher.nlp.components import CONCEPTS_KEY, carry_context, remember_text
-from matcher.nlp.delimited import as_table_rows
+from matcher.nlp.delimited import as_field_rows, as_table_rows
 from matcher.nlp.extract import vocabulary_text
 from matcher.nlp.locations import models_dir
+from matcher.nlp.ocr import ocr_repaired, term_words
 from matcher.nlp.spoken import rewritten, spelled_abbreviations, spoken_edits, widened
 from matcher.nlp.tokenizer import clinical_tokenizer, remember_affixes
 from matcher.nlp.vocab import Vocabulary, data_text, load_vocabulary
@@ -197,6 +198,10 @@ class NoteParser:
         self._spelled = spelled_abbreviations(
             a for c in self.vocabulary.concepts.values() for a in c.abbreviations
         )
+        # "Neutrophi1s" on an OCR'd fax is "neutrophils": the words a repair may make.
+        self._term_words = term_words(
+            t for c in self.vocabulary.concepts.values() for t in c.terms
+        )
 
     def parse(
         self, text: str, note_id: str, note_date: dt.date, note_type: str | None = None
@@ -212,10 +217,12 @@ class NoteParser:
                 if too_long is not None:
                     raise InputRowError(too_long)
                 plain = _clean(text)
-                # CSV result rows read as table rows (matcher.nlp.delimited), numbers and
+                # CSV result rows read as table rows and export fields as lab names
+                # (matcher.nlp.delimited), an OCR'd fax's "Bi1irubin  lO8" as written
+                # before the scan (matcher.nlp.ocr), numbers and
                 # letters spoken in a dictation as written (matcher.nlp.spoken): the
                 # offsets are equal, and a finding's text is quoted as the note wrote it.
-                table = as_table_rows(plain)
+                table = ocr_repaired(as_field_rows(as_table_rows(plain)), self._term_words)
                 spoken = spoken_edits(table, self._spelled)
                 cleaned = rewritten(table, spoken)
                 written = text if cleaned is not plain else None

@@ -670,10 +670,15 @@ def fits_unit(family: str, value: float, unit: str, analyte: str | None = None) 
 
 _NUMBER = r"([0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,7}(?:\.[0-9]{1,4})?|\.[0-9]{1,4})"
 _DASH = r"\s{0,2}(?:-|–|—|to)\s{0,2}"
-_BELOW = r"(?:<=|=<|≤|<|up\s{1,2}to\s{1,2}|under\s{1,2}|below\s{1,2}|less\s{1,2}than\s{1,2})"
+# "(VR até 40)", "(N jusqu'à 40)", "(VN hasta 40)": up to, in Portuguese, French, Spanish
+_BELOW = (
+    r"(?:<=|=<|≤|<|up\s{1,2}to\s{1,2}|under\s{1,2}|below\s{1,2}|less\s{1,2}than\s{1,2}"
+    r"|até\s{1,2}|jusqu'?à\s{1,2}|hasta\s{1,2})"
+)
 _ABOVE = r"(?:>=|=>|≥|>|over\s{1,2}|above\s{1,2}|greater\s{1,2}than\s{1,2})"
 _LABEL = (
-    r"(?:ref(?:erence)?\.?(?:\s{1,2}(?:range|interval|values?))?|rr|n|nl|normal"
+    # "VR" valor de referência (Portuguese), "VN" valor normal / valeur normale
+    r"(?:ref(?:erence)?\.?(?:\s{1,2}(?:range|interval|values?))?|rr|n|nl|vr|vn|normal"
     r"(?:\s{1,2}(?:range|values?))?|range)"
 )
 _BODY = rf"(?:{_NUMBER}{_DASH}{_NUMBER}|{_BELOW}\s{{0,2}}{_NUMBER}|{_ABOVE}\s{{0,2}}{_NUMBER})"

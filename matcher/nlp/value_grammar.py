@@ -39,7 +39,8 @@ _LEAD = (
     # "eGFR nach Schwartz 96", "eGFR volgens Schwartz", "enligt Schwartz", "ifølge Schwartz"
     r"\b(?:(?:by|per|using|nach|volgens|enligt|ifølge|iflg\.|etter)\s+(?:the\s+)?)?(?:{eq})"
     r"(?:\s+(?:equation|formula|formel))?(?![\w-])|"
-    r"#|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
+    # a printout's footnote mark after the name: "ALT *   84   H   U/L" (see the footnote)
+    r"#|(?<=\s)\*(?=\s)|\bis\b|\bwas\b|\bare\b|\bwere\b|\bstill\b|\bof\b|\bnow\b|\btoday\b|\bat\b|\bà\b|\bremains\b|\bremained\b|\bdown\s+to\b|"
     r"\bup\s+to\b|\bdropped\s+to\b|\bfell\s+to\b|\brose\s+to\b|\bincreased\s+to\b|"
     r"\bdecreased\s+to\b|\bmeasured\b|\bscore\b|[:=~)]|(?<=\s)[-–](?=\s)|\bratio\b|"
     # "Proteinuria on 24-h collection: 620 mg/day"
@@ -114,12 +115,19 @@ _CD19_GIGA_COUNT = re.compile(
 _CD19_STATE = (
     r"(?:\s*[,)]?\s*(?:repopulat|reconstitut|recover|return|reappear|re-?emerg)[a-z]*)?"
 )
+# French and Portuguese results agree with their noun: "AAN positifs", "FAN positivo",
+# "FAN reagente" (Brazilian labs: reactive); "não reagente" is the negative below.
 _POSITIVE_RE = re.compile(
-    r"\b(positive|pos|detected|present|reactive|positiv|positief|positivt)\b|\+(?!\w)", re.I
+    r"\b(positive|pos|detected|present|reactive|positiv|positief|positivt|"
+    r"positifs?|positivos?|positivas?|(?<!não )(?<!nao )(?<!non )reagentes?)\b"
+    r"|\+(?!\w)",
+    re.I,
 )
 _NEGATIVE_RE = re.compile(
     r"\b(negative|neg|not detected|undetectable|non-?detectable|absent|depleted|nil|none|"
-    r"negativ|negatief|negativt|nicht nachweisbar|niet aantoonbaar|ikke påvist|ej påvisad)\b",
+    r"negativ|negatief|negativt|nicht nachweisbar|niet aantoonbaar|ikke påvist|ej påvisad|"
+    r"négatifs?|négatives?|negatifs?|negativos?|negativas?|n[ãa]o reagentes?|non réactifs?|"
+    r"n[ãa]o reativos?)\b",
     re.I,
 )
 _AT_DIAGNOSIS = re.compile(

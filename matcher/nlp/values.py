@@ -16,8 +16,10 @@ from spacy.tokens import (
 )
 
 from matcher.model import (
+    ULN_MULTIPLE_UNIT,
     Finding,
 )
+from matcher.nlp.delimited import field_unit
 from matcher.nlp.mentions import (
     _EARLIER_CUE,
     _PER_FIELD,
@@ -375,6 +377,10 @@ def _lab_value(
         # "Urinalysis: protein 2+, glucose 1+": a dipstick grade, no concentration (read as
         # 1 mmol/L, a urine glucose of 1+ would be a blood hypoglycaemia).
         return
+    multiple = _ULN_MULTIPLE.match(ctx.text, cursor, limit)
+    if multiple is not None:
+        yield from _uln_multiple_value(ctx, span, concept, raw_number, comparator, multiple, start)
+        return
     flags: list[str] = []
     flag = _FLAG_RE.match(ctx.text[cursor:limit])
     unit_text, consumed = _lab_unit_after(concept, ctx.text[cursor:limit])
@@ -447,6 +453,9 @@ def _lab_value(
             cursor += consumed
             if bound is not None:
                 ref_low, ref_high = bound
+    if unit_text is None:
+        # "lab_anc=4.6" under "# data dictionary (units): lab_anc 10^9/L": printed too
+        unit_text = field_unit(ctx.text, span.start_char)
     printed_unit = unit_text is not None
     if not printed_unit and span.text in concept.attrs.get("abbreviations_needing_unit", ()):
         # "TP 12,9 s" is the prothrombin time of a Spanish or Portuguese lab, but a bare
@@ -497,6 +506,59 @@ def _lab_value(
         raw_unit=unit_text,
         ref_low=ref_low,
         ref_high=ref_high,
+        date=date,
+        date_source=source,
+        attrs=attrs,
+    )
+
+
+# A value written as a multiple of the upper limit of normal: "ALAT 2 x N", "ASAT 3,5 × N",
+# "ALT 1.5 x ULN", "TGP 2 vezes o normal", "bilirubine 1,2 fois la normale", "ALT 3xLSN".
+_ULN_MULTIPLE = re.compile(
+    r"[ \t]*(?:[x×*][ \t]*(?:N|LSN|ULN|LNS|LSR|VN|LSVN|VRS|normale?|la\s+normale|"
+    r"o\s+normal|the\s+normal|upper\s+limit(?:\s+of\s+normal)?)(?![\w/])"
+    r"|(?:fois|times|vezes|veces|volte)[ \t]+(?:la\s+|o\s+|the\s+|el\s+|il\s+)?"
+    r"(?:N|LSN|ULN|LNS|VN|normale?|normal|upper\s+limit(?:\s+of\s+normal)?)(?![\w/]))",
+    re.IGNORECASE,
+)
+
+
+def _uln_multiple_value(
+    ctx: _Context,
+    span: Span,
+    concept: Concept,
+    raw_number: str,
+    comparator: str | None,
+    multiple: re.Match[str],
+    start: int,
+) -> Iterable[Finding]:
+    """ "ALAT 0,6 x N": 0.6 times the laboratory's upper limit of normal, which the note
+    does not print. Kept in multiples (unit "x ULN", the range's upper bound 1), so that a
+    "≤ 2.5 × ULN" criterion compares multiple with multiple; an absolute limit ("ALT < 100
+    U/L") cannot be judged from it (matcher.judge.eval_labs says unknown). Only for an
+    analyte the vocabulary gives a ULN: "créatinine 1,5 x N" stays unread, never 1.5 µmol/L
+    in a Schwartz eGFR."""
+    if concept.attrs.get("default_uln") is None:
+        return
+    readings = _comma_readings(raw_number, True, ctx.decimal_comma)
+    if len(readings) != 1:
+        return
+    end = multiple.end()
+    date, source = _value_date(ctx, span, end)
+    attrs: dict = {"uln_multiple": True}
+    if comparator:
+        attrs["comparator"] = comparator
+    yield _finding(
+        ctx,
+        concept,
+        start,
+        _trim(ctx.text, start, end),
+        span._.assertion,
+        value=readings[0],
+        unit=ULN_MULTIPLE_UNIT,
+        raw_value=raw_number,
+        raw_unit=multiple.group(0).strip(),
+        ref_high=1.0,
         date=date,
         date_source=source,
         attrs=attrs,
@@ -691,6 +753,7 @@ def _unitless_ratio_unit(value: float, si_note: bool, uk_name: bool = False) -> 
 # ------------------------------------------------------------------ decimal commas
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
 _ONE_THOUSANDS_GROUP = re.compile(r"^\d,\d{3}$")
+_LEADING_ZERO_COMMA = re.compile(r"^0,\d{3}$")
 # "0,82, PT 12,4 s": a comma after the number may close its item of a list
 _COMMA_NUMBER = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?!\d|,\d)")
 
@@ -720,6 +783,9 @@ def _comma_readings(raw: str, unit_printed: bool, note_uses_commas: bool) -> lis
     """
     if "," not in raw:
         return [float(raw)]
+    if _LEADING_ZERO_COMMA.match(raw):
+        # "RPC 0,085 g/mmol": no thousands group starts with 0, so three decimals too.
+        return [float(raw.replace(",", "."))]
     if _DECIMAL_COMMA.match(raw):
         if unit_printed or raw.startswith("0,") or note_uses_commas:
             return [float(raw.replace(",", "."))]

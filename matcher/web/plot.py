@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from matcher.model import Finding
+from matcher.model import ULN_MULTIPLE_UNIT, Finding
 from matcher.nlp.vocab import Vocabulary
 
 KEY_LABS = (
@@ -99,7 +99,8 @@ def timeline_svg(
             continue
         if f.concept in KEY_LABS:
             value = _num(f.value)
-            if value is None:
+            if value is None or f.unit == ULN_MULTIPLE_UNIT:
+                # "ALAT 2 x N" has no place on an axis in U/L
                 continue
             labs.setdefault(f.concept, []).append(
                 Point(
