@@ -71,6 +71,11 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     judged = _drug_judgement(ctx, first.label, key)
     if judged is not None:
         return judged
+    outside = _example_outside_class(ctx)
+    if outside is not None:
+        return _manual(f"{outside[1]} is given as an example of {outside[0]}, which the "
+                       "vocabulary's class does not hold: what the trial means by the class "
+                       "must be checked by a person", key)
     limits = _dose_limits(ctx)
     if limits is None:
         # "Prednisone > 0.5 mg/kg/day within 4 weeks": the dose cannot be checked from a
@@ -797,6 +802,39 @@ def _excepted_drugs(ctx: _Ctx) -> set[str]:
             excepted.update(ctx.vocab.expand(term.concept_id))
             ctx.take(begin + term.start, begin + term.end, "exception:drug")
     return excepted
+
+
+# "immunomodulators (tacrolimus or pimecrolimus)", "immunosuppressants such as MMF": the
+# words that open a class's examples, in brackets or after it.
+_EXAMPLES_OPEN = re.compile(
+    r"^\s*(?:\(|,?\s*(?:such\s+as|e\.\s?g\.?|for\s+example|for\s+instance|including|"
+    r"like)\b)", _I)
+_EXAMPLES_CLOSE = re.compile(r"[);.]")
+
+
+def _example_outside_class(ctx: _Ctx) -> tuple[str, str] | None:
+    """ "Topical immunomodulators (tacrolimus or pimecrolimus)": a class whose examples name
+    a drug the vocabulary's class does not hold is the trial's own class, narrower or
+    other than ours (read as ours plus the examples, it would exclude patients on drugs
+    the trial does not mean). (class label, drug label), else None."""
+    terms = [t for t in ctx.terms if ctx.vocab[t.concept_id].category in ("drug", "drug_class")]
+    for index, term in enumerate(terms):
+        concept = ctx.vocab[term.concept_id]
+        if concept.category != "drug_class":
+            continue
+        after = ctx.text[term.end:]
+        opened = _EXAMPLES_OPEN.match(after)
+        if opened is None:
+            continue
+        closed = _EXAMPLES_CLOSE.search(after, opened.end())
+        limit = term.end + (closed.start() if closed else len(after))
+        members = set(ctx.vocab.expand(concept.id))
+        for other in terms[index + 1:]:
+            if other.start >= limit or ctx.vocab[other.concept_id].category == "drug_class":
+                break
+            if not set(ctx.vocab.expand(other.concept_id)) <= members:
+                return concept.label, ctx.vocab[other.concept_id].label
+    return None
 
 
 _OTHER_BEFORE = re.compile(r"\b(?:any\s+)?(?:an)?others?\s+$", _I)
