@@ -469,6 +469,8 @@ def _duration(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[in
 # "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
 _CURRENT_DRUG = re.compile(
     r"\b(?:currently|current|ongoing|still|maintenance)\b|"
+    # "Already on lipid-lowering therapy", "already receiving MMF": on it now.
+    r"\balready\s+(?=(?:on|receiving|taking|using)\b)|"
     # "Being treated with an IL-1 inhibitor", "under treatment with AZA": the present
     # progressive, a course running now (read as "treated with", any course ever).
     r"\bbeing\s+(?:treated|given|administered|prescribed)\b|\bunder\s+treatment\b|"

@@ -1,0 +1,145 @@
+"""Drug items real registries write that the reader left manual (issue 12, round 14): a
+drug's abbreviation defined in brackets, registry spellings of drug classes, and the classes
+and drugs of non-lupus trials (antioxidants, anti-osteoporotic and psychotropic medication,
+TTR silencers), each with its ATC code; and the item whose class examples name a drug the
+vocabulary's class does not hold, which stays manual. Every sentence is written for this
+file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.criteria import parse_criterion
+from matcher.model import Status
+from matcher.nlp.vocab import load_vocabulary
+from tests.parse_support import decided
+
+# An abbreviation in brackets right after the term it spells names that term again; the
+# letters of a route or a schedule ("(PO)", "(BID)") and letters that spell nothing before
+# them stay for the coverage guard.
+ABBREVIATED: list[tuple[str, list[str]]] = [
+    ("Use of acetylsalicylic acid (ASA) within 4 weeks", ["drug.aspirin"]),
+    ("Treatment with thioguanin (TG) in the past 3 months", ["drug.thioguanine"]),
+    ("6-mercaptopurin (6-MP) within 3 months before screening", ["drug.mercaptopurine"]),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts"), ABBREVIATED, ids=[a[0] for a in ABBREVIATED])
+def test_an_abbreviation_in_brackets_that_spells_the_drug_names_it_again(
+    text: str, concepts: list[str]
+) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    vocab = load_vocabulary()
+    expected = {d for c in concepts for d in vocab.expand(c)}
+    assert set(criterion.params["drugs"]) == expected
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Prednisone (PO) within 4 weeks before screening", "PO"),
+    ("Methotrexate (BID) within 4 weeks before screening", "BID"),
+    ("Use of acetylsalicylic acid (XYZ) within 4 weeks", "XYZ"),
+    # "TG" spells thioguanine, not azathioprine: it follows the wrong term
+    ("Thioguanine or azathioprine (TG) in the past 3 months", "TG"),
+])
+def test_bracketed_letters_that_are_no_abbreviation_of_the_term_stay_not_understood(
+    text: str, word: str
+) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert word in (criterion.manual_reason or "")
+
+
+CLASS_ITEMS: list[tuple[str, str, int]] = [
+    ("Current medication with serotonin-selective re-uptake inhibitors", "class.ssri", 90),
+    ("Current serotonin-noradrenaline re-uptake inhibitor", "class.snri", 90),
+    ("Anti-TNF-alpha biologicals within 12 weeks", "class.anti_tnf", 84),
+    ("Use of anti-mycotic drugs during 4 weeks before study entry", "class.antifungal", 28),
+    ("Calcineurin antagonists in the previous 4 weeks", "class.cni", 28),
+    ("Antioxidant supplements within 7 days before screening", "class.antioxidant", 7),
+    ("Patients receiving an anti-osteoporotic treatment", "class.anti_osteoporotic", 90),
+    ("Intake of psychotropic medication in the last four weeks", "class.psychotropic", 28),
+    ("Already on lipid lowering therapy", "class.lipid_lowering", 90),
+    ("Has previously received inotersen within 6 months", "drug.inotersen", 183),
+    ("Patisiran in the last 3 months", "drug.patisiran", 91),
+    ("Topical pimecrolimus within the past 4 weeks", "drug.pimecrolimus", 28),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "window"), CLASS_ITEMS,
+                         ids=[c[0] for c in CLASS_ITEMS])
+def test_a_drug_or_class_item_is_read_as_its_drugs(text: str, concept: str,
+                                                   window: int) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    vocab = load_vocabulary()
+    assert set(criterion.params["drugs"]) == set(vocab.expand(concept))
+    assert criterion.params["window_days"] == window
+
+
+@pytest.mark.parametrize(("cls", "code", "some"), [
+    ("class.antioxidant", None, ["drug.vitamin_e", "drug.vitamin_c", "drug.selenium",
+                                 "drug.beta_carotene", "drug.acetylcysteine"]),
+    ("class.anti_osteoporotic", "ATC:M05B", ["drug.alendronate", "drug.denosumab",
+                                             "drug.teriparatide", "drug.raloxifene"]),
+    ("class.psychotropic", "ATC:N05", ["drug.sertraline", "drug.quetiapine", "drug.diazepam",
+                                       "drug.zolpidem", "drug.venlafaxine"]),
+])
+def test_a_new_class_is_coded_and_its_members_too(cls: str, code: str | None,
+                                                  some: list[str]) -> None:
+    vocab = load_vocabulary()
+    assert vocab[cls].code == code
+    members = set(vocab.expand(cls))
+    assert set(some) <= members
+    for member in members:
+        assert vocab[member].code, member
+
+
+def test_already_treated_is_a_past_course_not_the_present() -> None:
+    # "already treated with rituximab" says it was given, not that it is taken now
+    criterion = parse_criterion("Patients already treated with rituximab", "exclusion")
+    assert not criterion.params.get("current")
+
+
+@pytest.mark.parametrize("text", [
+    "Treatments with topical immunomodulators (tacrolimus or pimecrolimus) within 3 months",
+    "Immunosuppressants such as pimecrolimus within 3 months",
+])
+def test_a_class_whose_examples_name_a_drug_outside_it_is_manual(text: str) -> None:
+    # read as the vocabulary's immunomodulators plus the examples, it would exclude a
+    # patient on oral prednisolone the trial does not mean
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert "example" in (criterion.manual_reason or "")
+
+
+def test_examples_inside_the_class_keep_the_class_reading() -> None:
+    criterion = parse_criterion(
+        "Calcineurin inhibitors (tacrolimus or cyclosporine) within 3 months", "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == set(load_vocabulary().expand("class.cni"))
+
+
+@pytest.mark.parametrize("text", [
+    "Vitamin C level 40 umol/L.",
+    "Selenium levels were low.",
+    "Vitamin E deficiency screen sent.",
+])
+def test_a_vitamin_level_in_a_note_is_no_supplement_taken(text: str) -> None:
+    from matcher.api import parse_text
+    from tests.parse_support import NOTE_DATE
+
+    concepts = {f.concept for f in parse_text(text, NOTE_DATE, note_id="n1")}
+    assert not concepts & {"drug.vitamin_c", "drug.selenium", "drug.vitamin_e"}
+
+
+@pytest.mark.parametrize(("item", "sentence", "status"), [
+    ("Current use of anti-osteoporotic treatment", "Denosumab 60 mg every 6 months.",
+     Status.MET),
+    ("Antioxidant supplements within 4 weeks before screening",
+     "Takes vitamin E 400 IU daily.", Status.MET),
+])
+def test_a_note_with_a_member_drug_decides_the_class_item(item: str, sentence: str,
+                                                          status: Status) -> None:
+    assert decided("exclusion", item, sentence) is status
