@@ -143,3 +143,42 @@ def test_a_vitamin_level_in_a_note_is_no_supplement_taken(text: str) -> None:
 def test_a_note_with_a_member_drug_decides_the_class_item(item: str, sentence: str,
                                                           status: Status) -> None:
     assert decided("exclusion", item, sentence) is status
+
+
+# ---------------------------------------------------------------- labs named by their organ
+
+
+@pytest.mark.parametrize(("text", "analytes", "op", "value"), [
+    ("Severe liver disease (AST or ALT >= 100 U/L)", {"lab.ast", "lab.alt"}, ">=", 100.0),
+    ("Elevated liver enzymes (ALT > 150 U/L)", {"lab.alt"}, ">", 150.0),
+])
+def test_a_liver_condition_defined_by_its_enzymes_is_the_enzyme_limit(
+    text: str, analytes: set[str], op: str, value: float
+) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert set(criterion.params["analytes"]) == analytes
+    assert (criterion.params["op"], criterion.params["value"]) == (op, value)
+
+
+def test_a_liver_disease_without_its_definition_stays_a_diagnosis() -> None:
+    criterion = parse_criterion("History of liver disease", "exclusion")
+    assert criterion.kind == "diagnosis"
+
+
+@pytest.mark.parametrize("text", [
+    "Impaired renal function (eGFR < 45 ml/min/1.73 m2) will be excluded.",
+    "Impaired renal function (eGFR < 45 ml/min/1.73 m2) are excluded from the study",
+])
+def test_an_exclusion_that_says_excluded_again_is_read(text: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert criterion.params["analytes"] == ["lab.egfr"]
+
+
+def test_an_inclusion_that_says_excluded_stays_not_understood() -> None:
+    # among inclusions the words turn the item round; a person reads it
+    criterion = parse_criterion(
+        "Impaired renal function (eGFR < 45 ml/min/1.73 m2) will be excluded.", "inclusion")
+    assert criterion.kind == "manual"
+    assert "excluded" in (criterion.manual_reason or "")
