@@ -182,3 +182,26 @@ def test_an_inclusion_that_says_excluded_stays_not_understood() -> None:
         "Impaired renal function (eGFR < 45 ml/min/1.73 m2) will be excluded.", "inclusion")
     assert criterion.kind == "manual"
     assert "excluded" in (criterion.manual_reason or "")
+
+
+# ---------------------------------------------------------------- scores of other specialties
+
+
+@pytest.mark.parametrize(("text", "concept", "op", "value"), [
+    ("QMG score >= 12 at screening", "score.qmg", ">=", 12.0),
+    ("Full Mayo score < 3", "score.mayo", "<", 3.0),
+    ("MMSE score below 24", "score.mmse", "<", 24.0),
+])
+def test_a_named_score_with_its_threshold_is_read(text: str, concept: str, op: str,
+                                                  value: float) -> None:
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "score", criterion.manual_reason
+    assert (criterion.params["concept"], criterion.params["op"],
+            criterion.params["value"]) == (concept, op, value)
+
+
+def test_the_modified_mayo_score_is_not_the_full_one() -> None:
+    # the modified Mayo score (0-9) leaves out the physician's global assessment: a
+    # threshold on it is no threshold on the full score (0-12)
+    criterion = parse_criterion("Modified Mayo score >= 5", "inclusion")
+    assert criterion.params.get("concept") != "score.mayo"
