@@ -205,3 +205,30 @@ def test_the_modified_mayo_score_is_not_the_full_one() -> None:
     # threshold on it is no threshold on the full score (0-12)
     criterion = parse_criterion("Modified Mayo score >= 5", "inclusion")
     assert criterion.params.get("concept") != "score.mayo"
+
+
+@pytest.mark.parametrize(("text", "analyte", "op"), [
+    ("Elevated serum creatinine (>= 140 umol/L)", "lab.creatinine", ">="),
+    ("Persistent elevation of serum creatinine (>= 140 umol/L)", "lab.creatinine", ">="),
+    ("Raised CRP (> 10 mg/L)", "lab.crp", ">"),
+    ("Low platelets (< 50,000/uL)", "lab.platelets", "<"),
+])
+def test_a_word_that_says_the_side_of_the_limit_is_read_with_it(text: str, analyte: str,
+                                                                 op: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert criterion.params["analytes"] == [analyte]
+    assert criterion.params["op"] == op
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    # the word says the other side than the limit: which one is meant is not known
+    ("Elevated creatinine < 1.5 mg/dL", "Elevated"),
+    # a rise is a change from the patient's own value, never a level
+    ("Increase in creatinine >= 0.3 mg/dL", "Increase"),
+])
+def test_a_side_word_against_its_limit_or_a_change_stays_not_understood(text: str,
+                                                                         word: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "manual"
+    assert word in (criterion.manual_reason or "")
