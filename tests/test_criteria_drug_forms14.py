@@ -232,3 +232,41 @@ def test_a_side_word_against_its_limit_or_a_change_stays_not_understood(text: st
     criterion = parse_criterion(text, "exclusion")
     assert criterion.kind == "manual"
     assert word in (criterion.manual_reason or "")
+
+
+# ---------------------------------------------------------------- a value between two limits
+
+
+@pytest.mark.parametrize(("text", "kind", "analyte", "low", "high"), [
+    ("40kg≤ Weight ≤100kg", "vital", "lab.weight", 40.0, 100.0),
+    ("18 ≤ BMI ≤ 30 kg/m2", "vital", "lab.bmi", 18.0, 30.0),
+    ("0.5 g/24h ≤ proteinuria ≤ 3 g/24h", "lab", "lab.urine_protein_24h", 0.5, 3.0),
+])
+def test_a_double_inequality_is_read_as_two_limits(text: str, kind: str, analyte: str,
+                                                   low: float, high: float) -> None:
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == kind, criterion.manual_reason
+    params = criterion.params
+    assert params["analytes"] == [analyte]
+    assert (params["op"], params["value"]) == (">=", low)
+    assert [(a["op"], a["value"]) for a in params["alternatives"]] == [("<=", high)]
+    assert params["combine"] == "and"
+
+
+def test_a_double_inequality_of_age_is_the_age_range() -> None:
+    criterion = parse_criterion("18 ≤ age ≤ 65", "inclusion")
+    assert criterion.kind == "age", criterion.manual_reason
+    assert (criterion.params["min_years"], criterion.params["max_years"]) == (18, 65)
+
+
+@pytest.mark.parametrize("text", [
+    "65 ≤ age ≤ 18",  # limits that do not rise the way the signs point
+    "40 < weight > 100 kg",  # signs that face each other
+])
+def test_a_double_inequality_that_does_not_hold_together_is_not_read(text: str) -> None:
+    assert parse_criterion(text, "inclusion").kind == "manual"
+
+
+def test_the_criterion_keeps_the_double_inequality_as_written() -> None:
+    criterion = parse_criterion("40kg≤ Weight ≤100kg", "inclusion")
+    assert criterion.text == "40kg≤ Weight ≤100kg"

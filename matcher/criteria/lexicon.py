@@ -46,8 +46,39 @@ _MARKS = str.maketrans({"™": " ", "®": " ", "©": " "})
 
 def _normalise(text: str) -> str:
     """Matching form of registry text: NFKC (full-width "＞" → ">", "⁹" → "9", NBSP →
-    space), unified dashes and comparison glyphs. The criterion keeps its original text."""
-    return unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_GLYPHS)
+    space), unified dashes and comparison glyphs, and a value between two limits written
+    as a double inequality turned round (`_between_limits`). The criterion keeps its
+    original text."""
+    text = unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_GLYPHS)
+    return _DOUBLE_INEQUALITY.sub(_between_limits, text) if _SANDWICH_HINT.search(text) else text
+
+
+# "40kg ≤ Weight ≤ 100kg", "18 < BMI < 30 kg/m2", "0.5 g/24h ≤ proteinuria ≤ 3 g/24h": a
+# measure between two limits written the mathematical way, both limits on the same side.
+_SANDWICH_HINT = re.compile(r"[<≤>≥]")
+_LIMIT = r"\d{1,6}(?:\.\d+)?(?:\s*[A-Za-zµμ%][\w/.^²µμ%-]*)?"
+_DOUBLE_INEQUALITY = re.compile(
+    rf"(?<![\w.])(?P<a>{_LIMIT})(?P<w1>\s*)(?P<op1><=|≤|<|>=|≥|>)(?P<w2>\s*)"
+    r"(?P<name>[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,3})"
+    rf"(?P<w3>\s*)(?P<op2><=|≤|<|>=|≥|>)(?P<w4>\s*)(?P<b>{_LIMIT})",
+)
+_FLIPPED = {"<=": ">=", "≤": "≥", "<": ">", ">=": "<=", "≥": "≤", ">": "<"}
+
+
+def _between_limits(m: re.Match[str]) -> str:
+    """The double inequality as the name and its two limits, "Weight ≥40kg, ≤100kg", in
+    as many characters (positions after it survive). Limits that face each other ("40 <
+    x > 100") or do not rise the way the signs point are left as written."""
+    lower_first = m["op1"] in ("<=", "≤", "<")
+    if lower_first != (m["op2"] in ("<=", "≤", "<")):
+        return m[0]
+    a, b = (float(re.match(r"[\d.]+", m[x])[0]) for x in ("a", "b"))  # type: ignore[index]
+    if (a >= b) if lower_first else (a <= b):
+        return m[0]
+    spaces = len(m["w1"]) + len(m["w2"]) + len(m["w3"])
+    gap = " " if spaces >= 1 else ""
+    joint = "," + " " * (spaces - 2) if spaces >= 2 else ""
+    return f"{m['name']}{gap}{_FLIPPED[m['op1']]}{m['a']}{joint}{m['op2']}{m['w4']}{m['b']}"
 
 
 _NUMBER_WORDS = {
