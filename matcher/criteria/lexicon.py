@@ -429,7 +429,7 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 anchor_at = m.end("unit") + inner.end() if inner else m.end()
                 tail = _anchor_tail().match(text, anchor_at)
                 end = max(tail.end() if tail else m.end(), m.end())
-                return _days(amount, m["unit"]), start, end
+                return said_days(amount, m["unit"], m["again"], m["again_unit"]), start, end
     return None
 
 
@@ -460,6 +460,15 @@ def same_length(amount: float, unit: str, again: str | None, again_unit: str | N
         return True
     first, second = window_to_days(amount, unit), window_to_days(float(again), again_unit)
     return abs(first - second) <= 0.1 * max(first, second)
+
+
+def said_days(amount: float, unit: str, again: str | None, again_unit: str | None) -> int:
+    """Days of a length, taking the trial's own count where it says it again in days: "at
+    least 6 months (180 days)" is 180 days, not six months of 30.44 (183); the lengths
+    must agree first (`same_length`)."""
+    if again is not None and again_unit is not None and again_unit.lower().startswith("day"):
+        return int(again)
+    return _days(amount, unit)
 
 
 def _days(amount: float, unit: str) -> int:
