@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.criteria import parse_criterion
+from matcher.criteria import parse_criterion, parse_eligibility_text
 from matcher.model import Status
 from matcher.nlp.vocab import load_vocabulary
 from tests.parse_support import decided
@@ -270,3 +270,48 @@ def test_a_double_inequality_that_does_not_hold_together_is_not_read(text: str) 
 def test_the_criterion_keeps_the_double_inequality_as_written() -> None:
     criterion = parse_criterion("40kg≤ Weight ≤100kg", "inclusion")
     assert criterion.text == "40kg≤ Weight ≤100kg"
+
+
+# ---------------------------------------------------------------- a length without the drug
+
+
+@pytest.mark.parametrize(("text", "window"), [
+    ("No rituximab for at least 6 months", 183),
+    ("Not taking antibiotics for at least three months", 91),
+    ("Have not received rituximab for at least 6 months before screening", 183),
+])
+def test_a_length_under_a_denying_lead_is_how_long_without_the_drug(text: str,
+                                                                    window: int) -> None:
+    # read as how long a course has run, "no rituximab for at least 6 months" excluded only
+    # a patient on rituximab for 6 months and let one given it last week in
+    [criterion] = [c for c in parse_eligibility_text(
+        f"Inclusion Criteria:\n\n* {text}\n", vocabulary=load_vocabulary()) if c.text == text]
+    assert criterion.type == "exclusion"
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert criterion.params["window_days"] == window
+    assert not criterion.params.get("current")
+    assert not criterion.params.get("min_duration_days")
+
+
+def test_a_length_of_a_running_course_is_still_its_duration() -> None:
+    criterion = parse_criterion("Receiving rituximab for at least 6 months", "inclusion")
+    assert criterion.params["current"] is True
+    assert criterion.params["min_duration_days"] == 183
+
+
+def test_a_recent_course_breaks_the_length_without_the_drug() -> None:
+    import datetime as dt
+
+    from matcher.api import parse_text
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
+    from matcher.model import Patient
+
+    text = "No rituximab for at least 6 months"
+    [criterion] = [c for c in parse_eligibility_text(
+        f"Inclusion Criteria:\n\n* {text}\n", vocabulary=load_vocabulary()) if c.text == text]
+    # given three weeks before the as-of date: inside the six months without it
+    findings = parse_text("Rituximab 1 g IV given today.", dt.date(2026, 10, 30), note_id="n1")
+    timeline = build_timeline(Patient("P1", None), findings, {"n1": dt.date(2026, 10, 30)},
+                              dt.date(2026, 11, 20))
+    assert evaluate(criterion, timeline).status is Status.MET  # the exclusion applies

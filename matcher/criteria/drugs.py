@@ -19,6 +19,9 @@ from matcher.criteria.grammar import (
     load_grammar,
     phrase_pattern,
 )
+from matcher.criteria.guard import (
+    lead_negation,
+)
 from matcher.criteria.item_context import (
     _blanked,
     _Ctx,
@@ -90,6 +93,8 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     for m in _ANY_SETTING.finditer(ctx.main):
         ctx.take(m.start(), m.end(), "drug:any-setting")
     window = ctx.window()
+    if window is None:
+        window = _absence_length(ctx)
     half_lives = _half_lives(ctx)
     if half_lives is not None:
         window, longer = half_lives
@@ -775,6 +780,25 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
         tail = _HELD_ANCHOR.match(ctx.main, end)
         ctx.take(start, tail.end() if tail else end, "drug:held")
     return params
+
+
+def _absence_length(ctx: _Ctx) -> int | None:
+    """ "No rituximab for at least 6 months", "Not taking antibiotics for at least three
+    months": under a lead that denies the drug, the length is how long the patient has
+    been without it, a window (183 days, read as the exclusion of rituximab within them);
+    read as how long a course has run, it excluded only a patient on rituximab for 6
+    months and let one given it last week in. None without such a lead and length."""
+    lead = lead_negation(ctx.main)
+    if lead is None:
+        return None
+    spans: list[tuple[int, int]] = []
+    length = _duration(ctx.main, spans)
+    if length is None or not ctx.main[spans[0][0]:].lower().startswith("for"):
+        return None
+    start, end = spans[0]
+    tail = _HELD_ANCHOR.match(ctx.main, end)
+    ctx.take(start, tail.end() if tail else end, "drug:absence-length")
+    return length[0] + 1 if length[1] else length[0]
 
 
 def _held_for(text: str) -> bool:
