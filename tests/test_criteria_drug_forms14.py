@@ -315,3 +315,47 @@ def test_a_recent_course_breaks_the_length_without_the_drug() -> None:
     timeline = build_timeline(Patient("P1", None), findings, {"n1": dt.date(2026, 10, 30)},
                               dt.date(2026, 11, 20))
     assert evaluate(criterion, timeline).status is Status.MET  # the exclusion applies
+
+
+# ---------------------------------------------------------------- glucose-lowering drugs
+
+
+@pytest.mark.parametrize(("cls", "code", "some"), [
+    ("class.sglt2_inhibitor", "ATC:A10BK", ["drug.dapagliflozin", "drug.empagliflozin"]),
+    ("class.dpp4_inhibitor", "ATC:A10BH", ["drug.sitagliptin", "drug.linagliptin"]),
+    ("class.glp1_agonist", "ATC:A10BJ", ["drug.liraglutide", "drug.semaglutide"]),
+    ("class.sulfonylurea", "ATC:A10BB", ["drug.gliclazide", "drug.glimepiride"]),
+    ("class.antidiabetic", "ATC:A10", ["drug.metformin", "drug.insulin", "drug.semaglutide"]),
+])
+def test_a_glucose_lowering_class_is_coded_and_its_members_too(cls: str, code: str,
+                                                               some: list[str]) -> None:
+    vocab = load_vocabulary()
+    assert vocab[cls].code == code
+    members = set(vocab.expand(cls))
+    assert set(some) <= members
+    for member in members:
+        assert vocab[member].code, member
+
+
+def test_oral_glucose_lowering_drugs_leave_out_insulin_and_the_injected_agonists() -> None:
+    criterion = parse_criterion("Patients on oral hypoglycemic agents", "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    drugs = set(criterion.params["drugs"])
+    assert "drug.metformin" in drugs
+    assert not drugs & {"drug.insulin", "drug.liraglutide", "drug.dulaglutide"}
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("Current use of SGLT2 inhibitors", "class.sglt2_inhibitor"),
+    ("Use of DPP-4 inhibitors within 3 months", "class.dpp4_inhibitor"),
+    ("Current sulfonylurea therapy", "class.sulfonylurea"),
+])
+def test_a_glucose_lowering_class_item_is_read_as_its_drugs(text: str, concept: str) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert set(criterion.params["drugs"]) == set(load_vocabulary().expand(concept))
+
+
+def test_a_note_with_empagliflozin_decides_the_sglt2_item() -> None:
+    assert decided("exclusion", "Current use of SGLT2 inhibitors",
+                   "Empagliflozin 10 mg daily for CKD.") is Status.MET
