@@ -359,3 +359,17 @@ def test_a_glucose_lowering_class_item_is_read_as_its_drugs(text: str, concept: 
 def test_a_note_with_empagliflozin_decides_the_sglt2_item() -> None:
     assert decided("exclusion", "Current use of SGLT2 inhibitors",
                    "Empagliflozin 10 mg daily for CKD.") is Status.MET
+
+
+# ---------------------------------------------------------------- age wording
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("Eligible male and female participants, aged 18 to 75 years", 18, 75),
+    ("18-44 years old at the time of recruitment", 18, 44),
+])
+def test_an_age_range_with_words_of_eligibility_or_recruitment_is_read(text: str, low: int,
+                                                                        high: int) -> None:
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "age", criterion.manual_reason
+    assert (criterion.params["min_years"], criterion.params["max_years"]) == (low, high)
