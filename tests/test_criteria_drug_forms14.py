@@ -373,3 +373,14 @@ def test_an_age_range_with_words_of_eligibility_or_recruitment_is_read(text: str
     criterion = parse_criterion(text, "inclusion")
     assert criterion.kind == "age", criterion.manual_reason
     assert (criterion.params["min_years"], criterion.params["max_years"]) == (low, high)
+
+
+def test_a_liver_disease_defined_in_brackets_is_its_enzymes_not_also_the_diagnosis() -> None:
+    # "liver disease is defined by the lab values" (corpus d's gold): a fatty liver with
+    # normal enzymes does not exclude
+    criterion = parse_criterion(
+        "Liver disease (serum ALT, AST >2x normal) or total serum bilirubin >1.5x normal",
+        "exclusion")
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert set(criterion.params["analytes"]) == {"lab.alt", "lab.ast"}
+    assert {"concepts": ["dx.liver_disease"]} not in criterion.params["alternatives"]
