@@ -27,6 +27,7 @@ from matcher.criteria.lexicon import (
     _comparisons,
     _number,
     _op_of,
+    said_days,
     same_length,
 )
 from matcher.nlp.dates import window_to_days
@@ -223,7 +224,7 @@ def _elapsed(item: _Item) -> dict[str, Any] | None:
         if op is None:
             continue
         item.take(m.start(), m.end())
-        days = window_to_days(amount, m["unit"])
+        days = said_days(amount, m["unit"], m["again"], m["again_unit"])
         if op in (">=", ">"):
             return {"min_duration_days": days, "duration_strict": op == ">"}
         return {"max_duration_days": days, "duration_strict": op == "<"}

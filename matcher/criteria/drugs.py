@@ -19,6 +19,9 @@ from matcher.criteria.grammar import (
     load_grammar,
     phrase_pattern,
 )
+from matcher.criteria.guard import (
+    lead_negation,
+)
 from matcher.criteria.item_context import (
     _blanked,
     _Ctx,
@@ -71,6 +74,11 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     judged = _drug_judgement(ctx, first.label, key)
     if judged is not None:
         return judged
+    outside = _example_outside_class(ctx)
+    if outside is not None:
+        return _manual(f"{outside[1]} is given as an example of {outside[0]}, which the "
+                       "vocabulary's class does not hold: what the trial means by the class "
+                       "must be checked by a person", key)
     limits = _dose_limits(ctx)
     if limits is None:
         # "Prednisone > 0.5 mg/kg/day within 4 weeks": the dose cannot be checked from a
@@ -85,6 +93,8 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     for m in _ANY_SETTING.finditer(ctx.main):
         ctx.take(m.start(), m.end(), "drug:any-setting")
     window = ctx.window()
+    if window is None:
+        window = _absence_length(ctx)
     half_lives = _half_lives(ctx)
     if half_lives is not None:
         window, longer = half_lives
@@ -772,6 +782,25 @@ def _drug_temporality(ctx: _Ctx, window: int | None) -> dict[str, Any]:
     return params
 
 
+def _absence_length(ctx: _Ctx) -> int | None:
+    """ "No rituximab for at least 6 months", "Not taking antibiotics for at least three
+    months": under a lead that denies the drug, the length is how long the patient has
+    been without it, a window (183 days, read as the exclusion of rituximab within them);
+    read as how long a course has run, it excluded only a patient on rituximab for 6
+    months and let one given it last week in. None without such a lead and length."""
+    lead = lead_negation(ctx.main)
+    if lead is None:
+        return None
+    spans: list[tuple[int, int]] = []
+    length = _duration(ctx.main, spans)
+    if length is None or not ctx.main[spans[0][0]:].lower().startswith("for"):
+        return None
+    start, end = spans[0]
+    tail = _HELD_ANCHOR.match(ctx.main, end)
+    ctx.take(start, tail.end() if tail else end, "drug:absence-length")
+    return length[0] + 1 if length[1] else length[0]
+
+
 def _held_for(text: str) -> bool:
     """Does the item say how long a drug has been taken ("for at least 3 months") with no
     verb of a past course ("treated with", "received", "has been using")?"""
@@ -797,6 +826,39 @@ def _excepted_drugs(ctx: _Ctx) -> set[str]:
             excepted.update(ctx.vocab.expand(term.concept_id))
             ctx.take(begin + term.start, begin + term.end, "exception:drug")
     return excepted
+
+
+# "immunomodulators (tacrolimus or pimecrolimus)", "immunosuppressants such as MMF": the
+# words that open a class's examples, in brackets or after it.
+_EXAMPLES_OPEN = re.compile(
+    r"^\s*(?:\(|,?\s*(?:such\s+as|e\.\s?g\.?|for\s+example|for\s+instance|including|"
+    r"like)\b)", _I)
+_EXAMPLES_CLOSE = re.compile(r"[);.]")
+
+
+def _example_outside_class(ctx: _Ctx) -> tuple[str, str] | None:
+    """ "Topical immunomodulators (tacrolimus or pimecrolimus)": a class whose examples name
+    a drug the vocabulary's class does not hold is the trial's own class, narrower or
+    other than ours (read as ours plus the examples, it would exclude patients on drugs
+    the trial does not mean). (class label, drug label), else None."""
+    terms = [t for t in ctx.terms if ctx.vocab[t.concept_id].category in ("drug", "drug_class")]
+    for index, term in enumerate(terms):
+        concept = ctx.vocab[term.concept_id]
+        if concept.category != "drug_class":
+            continue
+        after = ctx.text[term.end:]
+        opened = _EXAMPLES_OPEN.match(after)
+        if opened is None:
+            continue
+        closed = _EXAMPLES_CLOSE.search(after, opened.end())
+        limit = term.end + (closed.start() if closed else len(after))
+        members = set(ctx.vocab.expand(concept.id))
+        for other in terms[index + 1:]:
+            if other.start >= limit or ctx.vocab[other.concept_id].category == "drug_class":
+                break
+            if not set(ctx.vocab.expand(other.concept_id)) <= members:
+                return concept.label, ctx.vocab[other.concept_id].label
+    return None
 
 
 _OTHER_BEFORE = re.compile(r"\b(?:any\s+)?(?:an)?others?\s+$", _I)

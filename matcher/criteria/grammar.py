@@ -93,7 +93,7 @@ _KEYS = frozenset(
 # a grammar file may leave these out
 _OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words",
                    "subtype_qualifiers", "example_idioms", "undefined_severity_words",
-                   "comorbidity_words")
+                   "comorbidity_words", "not_abbreviations")
 
 
 def words_of(text: str) -> list[str]:
@@ -172,6 +172,8 @@ class Grammar:
     undefined_severity_words: frozenset[str] = frozenset()
     comorbidity_words: frozenset[str] = frozenset()
     example_idioms: Phrases = Phrases(())
+    # "prednisone (PO)": a route or schedule in brackets is no abbreviation of the drug
+    not_abbreviations: frozenset[str] = frozenset()
     # "Active renal disease with UPCR ≥ 1 g/g": the lead a measure defines (see the data)
     measure_defined_lead: re.Pattern[str] | None = None
     measure_defined_families: frozenset[str] = frozenset()
@@ -351,6 +353,9 @@ def _grammar_of(text: str, source: str) -> Grammar:
         ceiling_heading_words=Phrases(_phrase_list(data, "ceiling_heading_words", source)
                                       if "ceiling_heading_words" in data else ()),
         example_idioms=Phrases(idioms, _BETWEEN_IDIOM_WORDS),
+        not_abbreviations=frozenset(
+            e.casefold() for e in _phrase_list(data, "not_abbreviations", source)
+        ) if "not_abbreviations" in data else frozenset(),
         **_measure_defined(data, source),
         current_state_clauses=_current_state_clauses(data, source),
     )

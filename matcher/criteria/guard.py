@@ -94,6 +94,50 @@ def _cues(grammar: Grammar, kinds: str | Sequence[str]) -> list[Phrases]:
     return [grammar.cues(k) for k in ((kinds,) if isinstance(kinds, str) else kinds)]
 
 
+# "(ASA)", "(6-MP)": letters and digits in brackets, a hyphen allowed inside, one capital at least.
+_BRACKETED = re.compile(r"\(\s*([A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)\s*\)")
+
+
+def _spells(abbreviation: str, term: str) -> bool:
+    """Whether `abbreviation` spells `term`'s letters in order, from its first letter
+    (Schwartz & Hearst's test of a defined abbreviation): "ASA" spells "acetylsalicylic
+    acid", "TG" "thioguanin", "6-MP" "6-mercaptopurin"; "PO" would spell "prednisone",
+    which is why the route words are listed apart (`not_abbreviations`)."""
+    letters = [c for c in abbreviation.casefold() if c.isalnum()]
+    word = "".join(c for c in term.casefold() if c.isalnum())
+    if len(letters) < 2 or not word or letters[0] != word[0]:
+        return False
+    at = 1
+    for c in letters[1:]:
+        found = word.find(c, at)
+        if found < 0:
+            return False
+        at = found + 1
+    return True
+
+
+def _defined_abbreviations(
+    text: str, taken: Sequence[tuple[int, int]], grammar: Grammar
+) -> list[tuple[int, int]]:
+    """Spans of an abbreviation in brackets right after a term a rule read, that only names
+    the term again ("acetylsalicylic acid (ASA)", "thioguanin (TG)"): it adds no meaning.
+    Letters that would mean something of their own ("prednisone (PO)", a route) are not
+    taken (`not_abbreviations`), and neither is a bracket after words no rule read."""
+    spans: list[tuple[int, int]] = []
+    ends = {end: start for start, end in taken}
+    for m in _BRACKETED.finditer(text):
+        abbreviation = m.group(1)
+        if not any(c.isupper() for c in abbreviation):
+            continue
+        if abbreviation.casefold() in grammar.not_abbreviations:
+            continue
+        before = len(text[: m.start()].rstrip())
+        start = ends.get(before)
+        if start is not None and _spells(abbreviation, text[start:before]):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def unaccounted(
     text: str,
     kinds: str | Sequence[str],
@@ -106,7 +150,9 @@ def unaccounted(
     clause the kind honours (`honoured`), exception grammar ("caused by") counts too."""
     grammar = grammar or load_grammar()
     cues = _cues(grammar, kinds)
-    spans = list(taken) + grammar.filler.spans(text) + grammar.example_idioms.spans(text)
+    taken = list(taken)
+    spans = taken + grammar.filler.spans(text) + grammar.example_idioms.spans(text)
+    spans += _defined_abbreviations(text, taken, grammar)
     for cue in cues:
         spans += cue.spans(text)
     honoured = list(honoured)

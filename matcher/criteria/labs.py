@@ -581,6 +581,9 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
                 ctx.take(mention.start, mention.end, "term")
             continue
         ctx.take(mention.start, mention.end, "term")
+        side = _side_word(ctx.main, mention.start, reading)
+        if side is not None:
+            ctx.take(side[0], side[1], "lab:side-word")
         day_lead = _DAY_LEAD.search(ctx.main, max(0, mention.start - 16), mention.start)
         if day_lead and mention.concept == "lab.urine_protein_24h":
             ctx.take(day_lead.start(), day_lead.end(), "lab:24-hour")  # "24 hours Proteinuria"
@@ -599,6 +602,30 @@ def _group_readings(ctx: _Ctx) -> list[tuple[list[str], dict[str, Any]]]:
             group_of[key] = len(groups)
             groups.append(([mention.concept], reading))
     return groups
+
+
+# "Elevated serum creatinine (≥ 140 µmol/L)", "elevation of ALT > 2 x ULN", "low
+# platelets (< 50,000/µL)": a word right before the analyte that says the side its limit
+# states adds nothing to the limit. Only the level's words: "increase in creatinine ≥ 0.3"
+# or "a fall in eGFR > 25 %" is a change (never read as a level), and a word on the other
+# side than its limit ("elevated creatinine < 1.5") stays not understood.
+_HIGH_WORD = re.compile(
+    r"\b(?:elevated|raised|high|abnormally\s+high|elevation\s+(?:of|in))\s+"
+    r"(?:(?:the|serum|plasma|blood|baseline)\s+)*$", _I)
+_LOW_WORD = re.compile(
+    r"\b(?:low|reduced|decreased|abnormally\s+low)\s+(?:(?:the|serum|plasma|blood|baseline)\s+)*$",
+    _I)
+
+
+def _side_word(text: str, start: int, reading: dict[str, Any]) -> tuple[int, int] | None:
+    """The span of the side word before the analyte at `start` that agrees with the
+    reading's operator, else None."""
+    op = reading.get("op") or ""
+    pattern = _HIGH_WORD if op.startswith(">") else _LOW_WORD if op.startswith("<") else None
+    if pattern is None:
+        return None
+    m = pattern.search(text, max(0, start - 40), start)
+    return (m.start(), m.end()) if m is not None and m.end() == start else None
 
 
 def _threshold_key(reading: dict[str, Any]) -> tuple[Any, ...]:

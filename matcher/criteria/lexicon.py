@@ -46,8 +46,39 @@ _MARKS = str.maketrans({"™": " ", "®": " ", "©": " "})
 
 def _normalise(text: str) -> str:
     """Matching form of registry text: NFKC (full-width "＞" → ">", "⁹" → "9", NBSP →
-    space), unified dashes and comparison glyphs. The criterion keeps its original text."""
-    return unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_GLYPHS)
+    space), unified dashes and comparison glyphs, and a value between two limits written
+    as a double inequality turned round (`_between_limits`). The criterion keeps its
+    original text."""
+    text = unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_GLYPHS)
+    return _DOUBLE_INEQUALITY.sub(_between_limits, text) if _SANDWICH_HINT.search(text) else text
+
+
+# "40kg ≤ Weight ≤ 100kg", "18 < BMI < 30 kg/m2", "0.5 g/24h ≤ proteinuria ≤ 3 g/24h": a
+# measure between two limits written the mathematical way, both limits on the same side.
+_SANDWICH_HINT = re.compile(r"[<≤>≥]")
+_LIMIT = r"\d{1,6}(?:\.\d+)?(?:\s*[A-Za-zµμ%][\w/.^²µμ%-]*)?"
+_DOUBLE_INEQUALITY = re.compile(
+    rf"(?<![\w.])(?P<a>{_LIMIT})(?P<w1>\s*)(?P<op1><=|≤|<|>=|≥|>)(?P<w2>\s*)"
+    r"(?P<name>[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,3})"
+    rf"(?P<w3>\s*)(?P<op2><=|≤|<|>=|≥|>)(?P<w4>\s*)(?P<b>{_LIMIT})",
+)
+_FLIPPED = {"<=": ">=", "≤": "≥", "<": ">", ">=": "<=", "≥": "≤", ">": "<"}
+
+
+def _between_limits(m: re.Match[str]) -> str:
+    """The double inequality as the name and its two limits, "Weight ≥40kg, ≤100kg", in
+    as many characters (positions after it survive). Limits that face each other ("40 <
+    x > 100") or do not rise the way the signs point are left as written."""
+    lower_first = m["op1"] in ("<=", "≤", "<")
+    if lower_first != (m["op2"] in ("<=", "≤", "<")):
+        return m[0]
+    a, b = (float(re.match(r"[\d.]+", m[x])[0]) for x in ("a", "b"))  # type: ignore[index]
+    if (a >= b) if lower_first else (a <= b):
+        return m[0]
+    spaces = len(m["w1"]) + len(m["w2"]) + len(m["w3"])
+    gap = " " if spaces >= 1 else ""
+    joint = "," + " " * (spaces - 2) if spaces >= 2 else ""
+    return f"{m['name']}{gap}{_FLIPPED[m['op1']]}{m['a']}{joint}{m['op2']}{m['w4']}{m['b']}"
 
 
 _NUMBER_WORDS = {
@@ -398,7 +429,7 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
                 anchor_at = m.end("unit") + inner.end() if inner else m.end()
                 tail = _anchor_tail().match(text, anchor_at)
                 end = max(tail.end() if tail else m.end(), m.end())
-                return _days(amount, m["unit"]), start, end
+                return said_days(amount, m["unit"], m["again"], m["again_unit"]), start, end
     return None
 
 
@@ -429,6 +460,15 @@ def same_length(amount: float, unit: str, again: str | None, again_unit: str | N
         return True
     first, second = window_to_days(amount, unit), window_to_days(float(again), again_unit)
     return abs(first - second) <= 0.1 * max(first, second)
+
+
+def said_days(amount: float, unit: str, again: str | None, again_unit: str | None) -> int:
+    """Days of a length, taking the trial's own count where it says it again in days: "at
+    least 6 months (180 days)" is 180 days, not six months of 30.44 (183); the lengths
+    must agree first (`same_length`)."""
+    if again is not None and again_unit is not None and again_unit.lower().startswith("day"):
+        return int(again)
+    return _days(amount, unit)
 
 
 def _days(amount: float, unit: str) -> int:
@@ -469,6 +509,8 @@ def _duration(text: str, spans: list[tuple[int, int]] | None = None) -> tuple[in
 # "Currently receiving", "ongoing", "at (the time of) screening": the drug is taken now.
 _CURRENT_DRUG = re.compile(
     r"\b(?:currently|current|ongoing|still|maintenance)\b|"
+    # "Already on lipid-lowering therapy", "already receiving MMF": on it now.
+    r"\balready\s+(?=(?:on|receiving|taking|using)\b)|"
     # "Being treated with an IL-1 inhibitor", "under treatment with AZA": the present
     # progressive, a course running now (read as "treated with", any course ever).
     r"\bbeing\s+(?:treated|given|administered|prescribed)\b|\bunder\s+treatment\b|"

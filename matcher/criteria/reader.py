@@ -477,8 +477,23 @@ def _of_group(member_id: str, group_id: str, vocab: Vocabulary) -> bool:
     return member_id == group_id or group_id in vocab[member_id].attrs.get("implies", ())
 
 
-def _generic_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
+# "Impaired renal function (eGFR < 45) will be excluded.", "... are excluded": in an
+# exclusion item the closing words only say again what the section says. Only at the end
+# of the item and only in an exclusion: in an inclusion the same words turn it round
+# ("Patients with X will be excluded" among inclusions stays not understood).
+_RESTATED_EXCLUSION = re.compile(
+    r"[\s,;]*(?:(?:will|shall|should|must|would|are|is)\s+(?:also\s+)?(?:be\s+)?)?"
+    r"excluded(?:\s+from\s+(?:the|this)\s+(?:study|trial))?\s*[.;]?\s*$",
+    _I,
+)
+
+
+def _generic_spans(text: str, vocab: Vocabulary, exclusion: bool = False
+                   ) -> list[tuple[int, int, str]]:  # fmt: skip
     found = [(m.start(), m.end(), "optional-object") for m in _OPTIONAL_OBJECT.finditer(text)]
+    if exclusion:
+        found += [(m.start(), m.end(), "restated-exclusion")
+                  for m in _RESTATED_EXCLUSION.finditer(text)]
     found += _elided_members(text, vocab)
     found += [(m.start(), m.end(), "announces-items") for m in _ANNOUNCES_ITEMS.finditer(text)]
     found += [(m.start(), m.end(), "citation") for m in _CRITERIA_REFERENCE.finditer(text)]
@@ -543,7 +558,7 @@ def _checked(
     if parsed.kind not in COMPUTABLE_KINDS:
         return replace(parsed, trace=(*rules,))
     taken = [(s, e) for s, e, _ in ctx.taken] + ([lead] if lead else [])
-    generic = _generic_spans(ctx.text, ctx.vocab)
+    generic = _generic_spans(ctx.text, ctx.vocab, ctx.exclusion)
     taken += [(s, e) for s, e, _ in generic]
     rules += list(dict.fromkeys(r for _, _, r in generic))
     defined = _measure_defined_lead(ctx.text, parsed, ctx.vocab)
