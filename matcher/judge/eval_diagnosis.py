@@ -102,12 +102,22 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
 
 # The routes a course must show for the item's route: "intravenous anti-infective
 # treatment" needs a course given by vein; "parenteral" admits one given into a muscle.
+# "systemic (oral or intravenous) antimicrobial treatment": any course not put on the skin.
 _PROVING_ROUTES = {"intravenous": frozenset({"intravenous"}),
                    "parenteral": frozenset({"intravenous", "intramuscular", "subcutaneous",
-                                            "injection"})}
+                                            "injection"}),
+                   "systemic": frozenset({"intravenous", "intramuscular", "subcutaneous",
+                                          "injection", "oral"})}
 # Routes that show a course was not given so: an oral cefuroxime course is no IV course.
 # Any other ("injection": by vein or by muscle, or none written) is left to a person.
 _OTHER_ROUTES = frozenset({"oral", "topical", "intramuscular", "subcutaneous"})
+# For a systemic course only a cream or drops show it was not one (fusidic acid cream).
+_NOT_SYSTEMIC = frozenset({"topical"})
+
+
+def _other_routes(route: str) -> frozenset[str]:
+    """The routes that show a course was not given by `route` (the item's)."""
+    return _NOT_SYSTEMIC if route == "systemic" else _OTHER_ROUTES
 
 
 def _course_drugs(criterion: Criterion, vocabulary: Vocabulary) -> tuple[str, ...]:
@@ -180,6 +190,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     if not classes:
         return None
     route = criterion.params.get("course_route") or "intravenous"
+    other_routes = _other_routes(route)
     as_of = timeline.as_of
     recent = [d for d in timeline.note_dates.values()
               if d <= as_of and (as_of - d).days <= LOOKBACK_DAYS]  # fmt: skip
@@ -214,13 +225,13 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # "Now": a course begun in the weeks before the latest note, no end written, that the
     # latest note does not mention (a clinic letter after a ward stay) may still be running.
     unmentioned = [f for f in every if current and f not in courses and f not in closed
-                   and f.attrs.get("route") not in _OTHER_ROUTES
+                   and f.attrs.get("route") not in other_routes
                    and not _exposure_span(f, timeline)[2]
                    and _exposure_span(f, timeline)[0] >= first - open_slack]  # fmt: skip
     # "Pneumonia in 03/2024 treated with IV ceftriaxone", read in this month's note: a
     # course that began before the window with no end written may or may not have run
     # into it (an anti-infective course is short); a person checks, it proves nothing.
-    open_ended = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES
+    open_ended = [f for f in courses if f.attrs.get("route") not in other_routes
                   and f not in closed
                   and _exposure_span(f, timeline)[0] < first - open_slack
                   and not _exposure_span(f, timeline)[2]]  # fmt: skip
@@ -228,7 +239,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # length, whose time is not written. It may be last week's or one of 2023; a person
     # checks, the note's date does not place it in the window.
     undated = [f for f in courses if f.attrs.get("start_unknown")
-               and f.attrs.get("route") not in _OTHER_ROUTES]  # fmt: skip
+               and f.attrs.get("route") not in other_routes]  # fmt: skip
     courses = [f for f in courses if f not in open_ended and not f.attrs.get("start_unknown")]
     given = [f for f in courses if f.attrs.get("route") in _PROVING_ROUTES[route]]
     if given:
@@ -252,7 +263,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
                            f"{_label(timeline.vocabulary, latest.concept)} {known(latest)}; "
                            f"whether it was given {route}ly {span} must be checked by a "
                            "person", [latest], timeline)  # fmt: skip
-    unclear = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES]
+    unclear = [f for f in courses if f.attrs.get("route") not in other_routes]
     if unclear:
         latest = _latest(unclear, timeline)
         return _result(criterion, Status.MANUAL,
