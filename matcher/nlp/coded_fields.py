@@ -143,7 +143,8 @@ def coded_drug_fields(ctx: _Context) -> Iterable[Finding]:
             continue
         line = ctx.text.rfind("\n", 0, cell.start()) + 1
         concept, kind = found
-        lines.setdefault((line, concept), {})[kind] = (cell.start(), cell.end("value"), cell["value"])
+        cells = lines.setdefault((line, concept), {})
+        cells[kind] = (cell.start(), cell.end("value"), cell["value"])
         lines[(line, concept)].setdefault("field:" + kind, (0, 0, cell["field"]))
     for (_, concept_id), cells in lines.items():
         concept = ctx.vocabulary[concept_id]
