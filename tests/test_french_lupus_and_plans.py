@@ -51,6 +51,8 @@ def test_french_names_of_lupus_and_their_ruling_out(parser, text, concept, expec
     ("The planned course of rituximab was not carried out.", "negated"),
     ("Cure de rituximab non réalisée (refus parental).", "negated"),
     ("Rituximab 375 mg/m2 given on 02/10/2026.", "affirmed"),
+    # The plan after a given course is the plan's, not the course's.
+    ("Rituximab 375 mg/m2 given on 02/10/2026, to discuss the second dose.", "affirmed"),
 ])
 def test_a_proposed_or_not_performed_course_is_no_exposure(parser, text, expected):
     assert _assertions(parser, text, "drug.rituximab") == [expected]
