@@ -56,3 +56,18 @@ def test_french_names_of_lupus_and_their_ruling_out(parser, text, concept, expec
 ])
 def test_a_proposed_or_not_performed_course_is_no_exposure(parser, text, expected):
     assert _assertions(parser, text, "drug.rituximab") == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # No medicine of any kind so far: treatment-naive.
+    ("Referred with proteinuria. No meds yet.", True),
+    ("Enfant naïf de tout traitement immunosuppresseur.", True),
+    ("Paciente sin tratamiento previo.", True),
+    # Only now, or only for one complaint: no history of never.
+    ("No meds today because of vomiting.", False),
+    ("On MMF since 2024; no other medications.", False),
+])
+def test_a_statement_of_no_treatment_so_far_is_treatment_naive(parser, text, expected):
+    found = [f for f in parser.parse(text, "n1", NOTE)
+             if f.concept == "status.treatment_naive" and str(f.assertion) == "affirmed"]
+    assert bool(found) is expected

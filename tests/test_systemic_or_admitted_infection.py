@@ -84,6 +84,15 @@ def test_other_worded_infection_items_are_not_read_as_a_treated_form(text: str) 
     assert criterion.params.get("concepts") != ["dx.systemic_treated_infection"]
 
 
+def test_an_ongoing_infection_requiring_systemic_antibiotics_is_the_course_running_now():
+    criterion = parse_criterion("Ongoing infection requiring systemic antibiotics",
+                                "exclusion")
+    assert criterion.params["concepts"] == ["dx.systemic_treated_infection"]
+    assert criterion.params["temporality"] == "current"
+    assert criterion.params["course_route"] == "systemic"
+    assert criterion.params["window_days"] is None
+
+
 def _trial_criteria(item: str) -> list[Any]:
     from matcher.criteria.registry import read_registry_text, record_to_trial
 
