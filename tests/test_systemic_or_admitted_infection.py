@@ -207,3 +207,31 @@ def test_everyday_words_near_a_diagnosis_are_not_read_as_it(parser, sentence, co
                                                             expected):
     found = {f.concept for f in parser.parse(sentence, "n", dt.date(2026, 11, 1))}
     assert (concept in found) is expected
+
+
+# ------------------------------------------------------------------ prophylaxis
+@pytest.mark.parametrize(("sentence", "concept", "expected"), [
+    ("- co-trimoxazole (Septrin) 480 mg Mon/Wed/Fri (PCP prophylaxis)",
+     "drug.trimethoprim_sulfamethoxazole", True),
+    ("Prophylactic aciclovir 200 mg bd during induction.", "drug.aciclovir", True),
+    ("Cotrimoxazole en prévention pendant le traitement.",
+     "drug.trimethoprim_sulfamethoxazole", True),
+    # A treatment course, and one beside a prophylaxis of another drug.
+    ("Oral amoxicillin 500 mg tds for otitis from 10/11/2026.", "drug.amoxicillin", False),
+    ("Valaciclovir prophylaxis continued; cefalexin for impetigo from 09/11/2026.",
+     "drug.cefalexin", False),
+])
+def test_an_anti_infective_given_to_prevent_infection_is_marked_prophylaxis(
+    parser, sentence, concept, expected
+):
+    found = [f for f in parser.parse(sentence, "n1", dt.date(2026, 11, 12))
+             if f.concept == concept]
+    assert found
+    assert all(bool(f.attrs.get("prophylaxis")) is expected for f in found)
+
+
+def test_a_prophylactic_course_in_the_window_is_no_treated_infection() -> None:
+    course = _drug("drug.trimethoprim_sulfamethoxazole", IN_WINDOW, route="oral")
+    prophylaxis = Finding(**{**course.__dict__, "attrs": {**course.attrs, "prophylaxis": True}})
+    assert _status(SYSTEMIC, course) is Status.MET
+    assert _status(SYSTEMIC, prophylaxis) is Status.NOT_MET

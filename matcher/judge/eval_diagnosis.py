@@ -213,7 +213,9 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # still be taken as given in it: none for a window; for "now", an anti-infective
     # course's usual length (4 weeks).
     open_slack = dt.timedelta(days=_CURRENT_COURSE_DAYS if current else 0)
-    every = timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+    # "Co-trimoxazole (PJP prophylaxis)": given to prevent an infection, it treats none.
+    every = [f for f in timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+             if not f.attrs.get("prophylaxis")]
     # "Now" only: "antibiotics completed", "ceftriaxone stopped", no date, says no course
     # runs; a later mention closes the drug's (or its class's) earlier open course before
     # the latest note ("meropenem IV" on the ward, "meropenem finished 05/11" in clinic).

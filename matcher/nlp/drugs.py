@@ -488,6 +488,12 @@ _RUNS_ON = re.compile(
     r"ongoing|current(?:ly)?|still|now|remains?|maintenance|maintained)\b",
     re.I,
 )
+# An anti-infective given to prevent an infection: "PJP prophylaxis", "prophylactic
+# valaciclovir", "en prévention", "profilaxia".
+_PROPHYLAXIS = re.compile(
+    r"\b(?:prophyla\w*|profila\w*|pr[ée]vention|preventive|preventative|chemoprophyla\w*)",
+    re.I,
+)
 # What ends the drug before this one's part of a list: its bracket, a comma, "and", "then".
 _JOINT = re.compile(r"[,;)+]|\band\b|\bthen\b", re.I)
 # How many years before the note a bare year may be: older "years" are doses ("MMF 2000").
@@ -678,6 +684,11 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs["stop_date"] = stop_date
     attrs["documented_by"] = ctx.note_date
     attrs.update(_dose(ctx, span, lo, hi))
+    if concept.attrs.get("routes_unrecorded") and _prophylaxis(ctx, span, item_lo, item_hi, lo,
+                                                               hi):
+        # "co-trimoxazole 480 mg MWF (PJP prophylaxis)": given to prevent an infection, no
+        # treatment of one (an infection exclusion defined by its treatment ignores it).
+        attrs["prophylaxis"] = True
     if concept.attrs.get("routes_unrecorded"):
         # "Inj. ceftriaxone 75 mg/kg/day IV": an antibiotic's name does not say how it was
         # given; the route written beside it does.
@@ -784,18 +795,41 @@ def _one_mention_assertion(ctx: _Context, span: Span) -> str:
     own = str(span._.assertion)
     if own != "affirmed":
         return own
+    for other in _same_drug_beside(ctx, span):
+        if str(other._.assertion) != "affirmed":
+            return str(other._.assertion)
+    return own
+
+
+def _same_drug_beside(ctx: _Context, span: Span) -> list[Span]:
+    """Another name of the same drug written right before or after this one, as one
+    mention ("Endoxan Euro-Lupus", "co-trimoxazole (Bactrim)")."""
+    beside = []
     at = bisect.bisect_left(ctx.drug_starts, span.start_char)
     for index in (at - 1, at + 1):
         if not 0 <= index < len(ctx.drug_spans):
             continue
         other = ctx.drug_spans[index]
-        if other.label_ != span.label_ or str(other._.assertion) == "affirmed":
+        if other.label_ != span.label_:
             continue
         left, right = (other, span) if other.start_char < span.start_char else (span, other)
         if left.end_char <= right.start_char and _SAME_DRUG_GAP.fullmatch(
                 ctx.text, left.end_char, right.start_char):  # fmt: skip
-            return str(other._.assertion)
-    return own
+            beside.append(other)
+    return beside
+
+
+def _prophylaxis(ctx: _Context, span: Span, item_lo: int, item_hi: int, lo: int,
+                 hi: int) -> bool:  # fmt: skip
+    """Is the drug named as prophylaxis in its part of the history, or in that of its
+    other name beside it ("trimethoprim-sulfamethoxazole (Bactrim) ... (PJP prophylaxis)")?"""
+    if _PROPHYLAXIS.search(ctx.text, item_lo, item_hi):
+        return True
+    for other in _same_drug_beside(ctx, span):
+        other_lo, other_hi = _drug_item(ctx, other, lo, hi)
+        if _PROPHYLAXIS.search(ctx.text, other_lo, other_hi):
+            return True
+    return False
 
 
 def _charted_not_given(ctx: _Context, span: Span) -> str | None:
