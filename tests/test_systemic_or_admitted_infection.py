@@ -235,3 +235,11 @@ def test_a_prophylactic_course_in_the_window_is_no_treated_infection() -> None:
     prophylaxis = Finding(**{**course.__dict__, "attrs": {**course.attrs, "prophylaxis": True}})
     assert _status(SYSTEMIC, course) is Status.MET
     assert _status(SYSTEMIC, prophylaxis) is Status.NOT_MET
+
+
+def test_the_plain_words_name_the_route_and_the_hospital_branch() -> None:
+    from matcher.criteria.render import reading
+
+    assert "given systemically" in reading(SYSTEMIC)
+    assert "hospitalisation" in reading(ADMISSION) and "given intravenously" in reading(
+        ADMISSION)

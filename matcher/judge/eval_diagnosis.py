@@ -191,6 +191,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
         return None
     route = criterion.params.get("course_route") or "intravenous"
     other_routes = _other_routes(route)
+    how = "systemically" if route == "systemic" else f"{route}ly"
     as_of = timeline.as_of
     recent = [d for d in timeline.note_dates.values()
               if d <= as_of and (as_of - d).days <= LOOKBACK_DAYS]  # fmt: skip
@@ -263,7 +264,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
             latest = _latest(group, timeline)
             return _result(criterion, Status.MANUAL,
                            f"{_label(timeline.vocabulary, latest.concept)} {known(latest)}; "
-                           f"whether it was given {route}ly {span} must be checked by a "
+                           f"whether it was given {how} {span} must be checked by a "
                            "person", [latest], timeline)  # fmt: skip
     unclear = [f for f in courses if f.attrs.get("route") not in other_routes]
     if unclear:
@@ -271,7 +272,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
         return _result(criterion, Status.MANUAL,
                        f"{_label(timeline.vocabulary, latest.concept)} documented on "
                        f"{_when(latest, timeline)} with no "
-                       f"{route} route written; whether it was given {route}ly for an "
+                       f"{route} route written; whether it was given {how} for an "
                        "infection must be checked by a person", [latest],
                        timeline)  # fmt: skip
     screened = _screened(criterion, timeline, window)
