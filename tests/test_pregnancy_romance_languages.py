@@ -71,3 +71,12 @@ def test_a_romance_negation_reaches_only_the_words_after_it(parser) -> None:
              for f in parser.parse("LES sans atteinte rénale, sous MMF.", "n1", NOTE)
              if f.category == "drug"}
     assert found == {"drug.mycophenolate": "affirmed"}
+
+
+@pytest.mark.parametrize("text", [
+    "Urine hCG tests give false positives on this assay.",
+    "Beta-hCG screen had false negatives last year.",
+])
+def test_english_plural_results_are_no_test_result(parser, text):
+    assert not [f for f in parser.parse(text, "n1", NOTE)
+                if f.concept == "dx.pregnancy" and f.attrs.get("test")]

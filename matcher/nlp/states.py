@@ -163,7 +163,7 @@ _STATE_TEST = re.compile(
     # German, Dutch and Nordic results: "Schwangerschaftstest negativ", "positief"
     r"negativ|negatief|negativt|positiv|positief|positivt|"
     # French, Portuguese, Spanish and Italian: "bêta-HCG positifs", "teste negativo"
-    r"n[ée]gatif|n[ée]gatifs|n[ée]gatives?|positifs?|positives|negativ[oa]s?|positiv[oa]s?)\b",
+    r"n[ée]gatifs?|négatives?|positifs?|negativ[oa]s?|positiv[oa]s?)\b",
     re.I,
 )
 
@@ -173,7 +173,7 @@ _TEST_RESULT = re.compile(
     r"^\s*(?:\((?:urine|urinary|serum|qualitative|point[- ]of[- ]care)\)\s*)?"
     r"(?:(?:test|result|qualitative)\s+)?(?:is\s+|was\s+|[:=-]\s*)?"
     r"(?P<r>negative|positive|neg|pos|negativ|negatief|negativt|positiv|positief|positivt|"
-    r"n[ée]gatif|n[ée]gatifs|n[ée]gatives?|positifs?|positives|negativ[oa]s?|positiv[oa]s?)\b",
+    r"n[ée]gatifs?|négatives?|positifs?|negativ[oa]s?|positiv[oa]s?)\b",
     re.I,
 )
 
