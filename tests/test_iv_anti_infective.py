@@ -88,8 +88,8 @@ def test_an_infection_requiring_iv_anti_infectives_is_read_as_a_treated_infectio
 @pytest.mark.parametrize("text", [
     # No window: "active infection requiring IV antibiotics" is read by the other rules.
     "Any infection requiring intravenous antibiotics",
-    # Hospitalisation is another branch: the serious-infection reading keeps it.
-    "Infection requiring hospitalisation or intravenous antibiotics within 8 weeks",
+    # (Hospitalisation as the other branch is read too, as the serious infection with its
+    # courses: tests/test_systemic_or_admitted_infection.py.)
     # Words the form does not account for stay unread (manual), never dropped.
     "Infection requiring intravenous antibiotics for more than 7 days within 4 weeks",
 ])

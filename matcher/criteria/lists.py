@@ -622,8 +622,11 @@ def _unknown_members_stand_alone(
     return True
 
 
-# A preposition whose object a list may continue: "intolerance to A, B or C".
-_OBJECT_OF = re.compile(r"\b(?:to|of|with|for|on|against|towards?|from|by|using)\b", _I)
+# A preposition whose object a list may continue: "intolerance to A, B or C". The "to" of
+# a window's anchor ("within 4 weeks prior to screening, or active tuberculosis") has its
+# object already: the member after it is no object of it.
+_OBJECT_OF = re.compile(
+    r"\b(?:(?<!\bprior )to|of|with|for|on|against|towards?|from|by|using)\b", _I)
 
 
 def _governor(member: str) -> str:

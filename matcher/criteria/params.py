@@ -122,9 +122,10 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "suspected": _opt("bool", False),
         # "Infection requiring intravenous anti-infective treatment": the drug classes
         # whose course proves the infection, and the route it must have been given by
-        # ("intravenous"; "parenteral" admits an intramuscular course too).
+        # ("intravenous"; "parenteral" admits an intramuscular course too; "systemic" any
+        # course but one on the skin: "systemic (oral or intravenous) antimicrobials").
         "course_classes": _opt("texts", ()),
-        "course_route": _opt("choice", None, choices=("intravenous", "parenteral")),
+        "course_route": _opt("choice", None, choices=("intravenous", "parenteral", "systemic")),
     },
     "biopsy": {
         "classes": _req("texts"),

@@ -1645,11 +1645,21 @@ def _member_parts(draft: _Draft, clean: str, lupus_trial: bool, vocabulary: Voca
             or _ANY_EXAMPLE_CUE.search(clean) or _DEFINES.search(clean)
             or guard.lead_negation(_normalise(clean))):  # fmt: skip
         return None
-    found = criteria_lists.members(clean, _term_spans(clean, vocabulary),
-                                   lambda text: _term_spans(text, vocabulary), _reaching_time)
+    found = criteria_lists.members(clean, _finding_spans(clean, vocabulary),
+                                   lambda text: _finding_spans(text, vocabulary),
+                                   _reaching_time)
     if found is None or not _members_apart(found, vocabulary):
         return None
     return _read_members(found, draft, lupus_trial, vocabulary)
+
+
+def _finding_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Vocabulary terms, and the treated-infection phrases, which name one finding as a
+    term does: the "or" of "infection requiring hospitalisation or IV anti-infective
+    treatment within 4 weeks, or active tuberculosis" cuts no member before "IV"."""
+    from matcher.criteria.treated_infection import treated_infection_spans
+
+    return _term_spans(text, vocab) + treated_infection_spans(text)
 
 
 def _read_members(found: list[criteria_lists.Member], draft: _Draft, lupus_trial: bool,

@@ -94,7 +94,8 @@ def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
     if p.get("course_classes"):
         # "Infection requiring IV anti-infective treatment": notes write the course.
         route = p.get("course_route") or "intravenous"
-        text += (f", or a course of {_names(p['course_classes'], vocab)} given {route}ly "
+        how = "systemically" if route == "systemic" else f"{route}ly"
+        text += (f", or a course of {_names(p['course_classes'], vocab)} given {how} "
                  "then (one of unknown route, or an infection, is checked by a person; with "
                  "no note in the lookback it is unknown)")  # fmt: skip
     elif p.get("screen_concepts"):

@@ -24,11 +24,13 @@ from matcher.criteria.grammar import (
 from matcher.criteria.item_context import _Ctx, _Parsed
 from matcher.errors import VocabularyError
 
-__all__ = ["read_treated_infection", "treated_infection_grammar"]
+__all__ = ["read_treated_infection", "treated_infection_grammar", "treated_infection_spans"]
 
 _SOURCE = "matcher/criteria/data/treated_infection.json"
 _LISTS = ("qualifiers", "conditions", "requiring", "heads", "now", "current_qualifiers")
-_KEYS = frozenset({"version", "description", "concept", "routes", "agents", *_LISTS})
+_KEYS = frozenset({"version", "description", "concept", "routes", "route_glosses",
+                   "route_concepts", "admission", "agents", *_LISTS})
+_ADMISSION_KEYS = frozenset({"concept", "before", "after"})
 RULE = "treated-infection"
 
 
@@ -40,6 +42,12 @@ class TreatedInfection:
     classes_of: dict[str, tuple[str, ...]]  # an agent word (folded) → its classes
     now: re.Pattern[str]  # "at screening" right after the item
     current: re.Pattern[str]  # "current", "currently", "ongoing" within the item
+    # The routes a bracket after the route word may name: "systemic (oral or intravenous)"
+    glosses: dict[str, frozenset[str]]
+    concept_of_route: dict[str, str]  # "systemic" → the concept such an item is read as
+    # "requiring hospitalisation or IV anti-infectives": the item's other branch, and the
+    # concept an item with it is read as
+    admission_concept: str
 
 
 def _fold(text: str) -> str:
@@ -84,25 +92,59 @@ def treated_infection_grammar() -> TreatedInfection:
                 raise VocabularyError("duplicate agent word", file=_SOURCE, field=field,
                                       received=word, expected="each word once")
             classes_of[_fold(word)] = classes
+    glosses = _route_table(data, "route_glosses", set(routes), list)
+    concept_of_route = _route_table(data, "route_concepts", set(routes), str)
+    admission = data["admission"]
+    if not isinstance(admission, dict) or set(admission) != _ADMISSION_KEYS or not (
+            isinstance(admission["concept"], str) and admission["concept"]):  # fmt: skip
+        raise VocabularyError("bad admission branch", file=_SOURCE, field="admission",
+                              received=admission,
+                              expected="an object with concept, before and after")
     agent = phrase_alternation(w for e in agents for w in e["words"])
     joiner = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and/or|or|and)\s+|\s*/\s*)"
+    route = phrase_alternation(route_of_words(routes))
     pattern = re.compile(
         rf"(?:(?:{phrase_alternation(lists['qualifiers'])})\s+)*"
         rf"(?:{phrase_alternation(lists['conditions'])})\s*,?\s+"
         rf"(?:{phrase_alternation(lists['requiring'])})\s+"
-        rf"(?P<route>{phrase_alternation(route_of_words(routes))})\.?\s+"
+        rf"(?P<admit>(?:{phrase_alternation(_words(admission, 'before'))})\s+)?"
+        rf"(?P<route>{route})\.?"
+        rf"(?:\s*\(\s*(?P<gloss>{route})\.?\s*\))?\s+"
         rf"(?P<agents>(?:{agent})(?:{joiner}(?:{agent}))*)"
-        rf"(?:\s+(?:{phrase_alternation(lists['heads'])}))?",
+        rf"(?:\s+(?:{phrase_alternation(lists['heads'])}))?"
+        rf"(?P<admit_after>\s+(?:{phrase_alternation(_words(admission, 'after'))}))?",
         re.IGNORECASE,
     )
     now = re.compile(rf"\s*,?\s*(?:{phrase_alternation(lists['now'])})\b", re.IGNORECASE)
     current = re.compile(rf"\b(?:{phrase_alternation(lists['current_qualifiers'])})\b",
                          re.IGNORECASE)
-    return TreatedInfection(data["concept"], pattern, route_of, classes_of, now, current)
+    return TreatedInfection(
+        data["concept"], pattern, route_of, classes_of, now, current,
+        {r: frozenset(v) for r, v in glosses.items()}, concept_of_route, admission["concept"])
+
+
+def _route_table(data: dict, key: str, routes: set[str], kind: type) -> dict:
+    """`route_glosses` (route → the routes its bracket may name) or `route_concepts`
+    (route → concept id), keyed by routes of `routes`, checked."""
+    table = data[key]
+    good = isinstance(table, dict) and set(table) <= routes and all(
+        (isinstance(v, str) and v) if kind is str
+        else (isinstance(v, list) and v and set(v) <= routes)
+        for v in table.values())  # fmt: skip
+    if not good:
+        raise VocabularyError("bad route table", file=_SOURCE, field=key, received=table,
+                              expected=f"an object keyed by the routes {sorted(routes)}")
+    return dict(table)
 
 
 def route_of_words(routes: dict[str, list[str]]) -> list[str]:
     return [w for words in routes.values() for w in words]
+
+
+def treated_infection_spans(text: str) -> list[tuple[int, int]]:
+    """Where the item's treated-infection phrases sit ("infection requiring hospitalisation
+    or IV antibiotics"): one finding each, whose "or" joins no members of a list."""
+    return [m.span() for m in treated_infection_grammar().pattern.finditer(text)]
 
 
 def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
@@ -110,7 +152,21 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
     no window (an infection needing IV antibiotics "ever" is left to the other readers)."""
     grammar = treated_infection_grammar()
     found = grammar.pattern.search(ctx.main)
-    if found is None or grammar.concept not in ctx.vocab:
+    if found is None:
+        return None
+    route = grammar.route_of[_fold(found["route"])]
+    if found["gloss"] is not None and (
+            grammar.route_of[_fold(found["gloss"])] not in grammar.glosses.get(route, ())):
+        # "intravenous (oral)": a bracket naming a route the item's own does not contain
+        # is a word this reading cannot account for.
+        return None
+    concept = grammar.concept_of_route.get(route, grammar.concept)
+    if found["admit"] or found["admit_after"]:
+        # "requiring hospitalisation or IV anti-infectives": notes name the infection, seldom
+        # the admission's reason, so the concept of both branches is read; an infection
+        # documented in the window is then left to a person (its screen), a course decides.
+        concept = grammar.admission_concept
+    if concept not in ctx.vocab:
         return None
     classes: list[str] = []
     for word in re.finditer(phrase_alternation(grammar.classes_of), found["agents"], re.I):
@@ -132,7 +188,7 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
             ctx.take(now.start(), now.end(), f"{RULE}:now")
         temporality = "current"
     ctx.take(found.start(), found.end(), RULE)
-    params = {"concepts": [grammar.concept], "system": None, "ruled_out_not_met": False,
+    params = {"concepts": [concept], "system": None, "ruled_out_not_met": False,
               "temporality": temporality, "window_days": window, "course_classes": classes,
-              "course_route": grammar.route_of[_fold(found["route"])]}
+              "course_route": route}
     return _Parsed("diagnosis", ctx.key("infection"), params)

@@ -102,12 +102,22 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
 
 # The routes a course must show for the item's route: "intravenous anti-infective
 # treatment" needs a course given by vein; "parenteral" admits one given into a muscle.
+# "systemic (oral or intravenous) antimicrobial treatment": any course not put on the skin.
 _PROVING_ROUTES = {"intravenous": frozenset({"intravenous"}),
                    "parenteral": frozenset({"intravenous", "intramuscular", "subcutaneous",
-                                            "injection"})}
+                                            "injection"}),
+                   "systemic": frozenset({"intravenous", "intramuscular", "subcutaneous",
+                                          "injection", "oral"})}
 # Routes that show a course was not given so: an oral cefuroxime course is no IV course.
 # Any other ("injection": by vein or by muscle, or none written) is left to a person.
 _OTHER_ROUTES = frozenset({"oral", "topical", "intramuscular", "subcutaneous"})
+# For a systemic course only a cream or drops show it was not one (fusidic acid cream).
+_NOT_SYSTEMIC = frozenset({"topical"})
+
+
+def _other_routes(route: str) -> frozenset[str]:
+    """The routes that show a course was not given by `route` (the item's)."""
+    return _NOT_SYSTEMIC if route == "systemic" else _OTHER_ROUTES
 
 
 def _course_drugs(criterion: Criterion, vocabulary: Vocabulary) -> tuple[str, ...]:
@@ -180,6 +190,8 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     if not classes:
         return None
     route = criterion.params.get("course_route") or "intravenous"
+    other_routes = _other_routes(route)
+    how = "systemically" if route == "systemic" else f"{route}ly"
     as_of = timeline.as_of
     recent = [d for d in timeline.note_dates.values()
               if d <= as_of and (as_of - d).days <= LOOKBACK_DAYS]  # fmt: skip
@@ -202,7 +214,9 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # still be taken as given in it: none for a window; for "now", an anti-infective
     # course's usual length (4 weeks).
     open_slack = dt.timedelta(days=_CURRENT_COURSE_DAYS if current else 0)
-    every = timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+    # "Co-trimoxazole (PJP prophylaxis)": given to prevent an infection, it treats none.
+    every = [f for f in timeline.of(*_prepared(criterion, _course_drugs, timeline.vocabulary))
+             if not f.attrs.get("prophylaxis")]
     # "Now" only: "antibiotics completed", "ceftriaxone stopped", no date, says no course
     # runs; a later mention closes the drug's (or its class's) earlier open course before
     # the latest note ("meropenem IV" on the ward, "meropenem finished 05/11" in clinic).
@@ -214,13 +228,13 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # "Now": a course begun in the weeks before the latest note, no end written, that the
     # latest note does not mention (a clinic letter after a ward stay) may still be running.
     unmentioned = [f for f in every if current and f not in courses and f not in closed
-                   and f.attrs.get("route") not in _OTHER_ROUTES
+                   and f.attrs.get("route") not in other_routes
                    and not _exposure_span(f, timeline)[2]
                    and _exposure_span(f, timeline)[0] >= first - open_slack]  # fmt: skip
     # "Pneumonia in 03/2024 treated with IV ceftriaxone", read in this month's note: a
     # course that began before the window with no end written may or may not have run
     # into it (an anti-infective course is short); a person checks, it proves nothing.
-    open_ended = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES
+    open_ended = [f for f in courses if f.attrs.get("route") not in other_routes
                   and f not in closed
                   and _exposure_span(f, timeline)[0] < first - open_slack
                   and not _exposure_span(f, timeline)[2]]  # fmt: skip
@@ -228,7 +242,7 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
     # length, whose time is not written. It may be last week's or one of 2023; a person
     # checks, the note's date does not place it in the window.
     undated = [f for f in courses if f.attrs.get("start_unknown")
-               and f.attrs.get("route") not in _OTHER_ROUTES]  # fmt: skip
+               and f.attrs.get("route") not in other_routes]  # fmt: skip
     courses = [f for f in courses if f not in open_ended and not f.attrs.get("start_unknown")]
     given = [f for f in courses if f.attrs.get("route") in _PROVING_ROUTES[route]]
     if given:
@@ -250,15 +264,15 @@ def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
             latest = _latest(group, timeline)
             return _result(criterion, Status.MANUAL,
                            f"{_label(timeline.vocabulary, latest.concept)} {known(latest)}; "
-                           f"whether it was given {route}ly {span} must be checked by a "
+                           f"whether it was given {how} {span} must be checked by a "
                            "person", [latest], timeline)  # fmt: skip
-    unclear = [f for f in courses if f.attrs.get("route") not in _OTHER_ROUTES]
+    unclear = [f for f in courses if f.attrs.get("route") not in other_routes]
     if unclear:
         latest = _latest(unclear, timeline)
         return _result(criterion, Status.MANUAL,
                        f"{_label(timeline.vocabulary, latest.concept)} documented on "
                        f"{_when(latest, timeline)} with no "
-                       f"{route} route written; whether it was given {route}ly for an "
+                       f"{route} route written; whether it was given {how} for an "
                        "infection must be checked by a person", [latest],
                        timeline)  # fmt: skip
     screened = _screened(criterion, timeline, window)

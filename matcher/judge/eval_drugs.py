@@ -182,9 +182,18 @@ def _last_exposure(finding: Finding, timeline: Timeline) -> dt.date:
     if stop:
         return stop if isinstance(stop, dt.date) else dt.date.fromisoformat(stop)
     start = finding.attrs.get("start_date")
-    if start and finding.attrs.get("single_dose"):
+    if start and (finding.attrs.get("single_dose") or finding.attrs.get("given_in_year")):
+        # "CYC 2024": given some time that year, placed on 1 July (GUIDELINE: a year-only
+        # date); a window the year reaches is left to a person (`_year_reaches`).
         return start if isinstance(start, dt.date) else dt.date.fromisoformat(start)
     return timeline.note_date(finding) or timeline.as_of
+
+
+def _year_reaches(finding: Finding, first: dt.date) -> bool:
+    """A course dated only by its year ("cyclophosphamide 2026") whose year runs into a
+    window that begins on `first`: it may have been given in the window or before it."""
+    year = finding.attrs.get("given_in_year")
+    return bool(year) and dt.date(int(year), 12, 31) >= first
 
 
 def _recap_last_exposure(
@@ -268,6 +277,15 @@ def _drug_exposure_as_read(criterion: Criterion, timeline: Timeline) -> Criterio
                        f"{window} days: is it within 5 half-lives? A person checks")  # fmt: skip
     if any(criterion.params.get(k) for k in ("dose_limits", "indication", "route")):
         return _qualified_exposure(criterion, timeline, exposures, names)
+    reaching = [f for f in ever if window is not None and f not in exposures
+                and _year_reaches(f, timeline.as_of - dt.timedelta(days=window))]  # fmt: skip
+    if reaching and not exposures:
+        latest = _latest(reaching, timeline)
+        return _unknown(criterion, UnknownCause.AMBIGUOUS,
+                        f"{_label(timeline.vocabulary, latest.concept)} given in "
+                        f"{latest.attrs['given_in_year']}, no month written: whether within "
+                        f"{window} days must be checked by a person", [latest],
+                        timeline)  # fmt: skip
     if exposures:
         latest = _latest(exposures, timeline)
         span = f"within {window} days" if window is not None else "documented"

@@ -1244,5 +1244,11 @@ _COMMON_WORDS = frozenset(
         "stopped",
         "stable",
         "status",
+        # "1 injection sous-cutanée" (G-CSF), "Conclusion:" of a pathology report: an
+        # everyday word one letter from "infection", near "contusion", is no diagnosis.
+        "injection",
+        "injections",
+        "conclusion",
+        "conclusions",
     }
 )

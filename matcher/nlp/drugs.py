@@ -473,6 +473,63 @@ def _own_duration(
     return _BARE_DURATION_GAP.fullmatch(ctx.text, owner.end_char, start) is None
 
 
+# A year written right after a drug's name, bare or in brackets, that ends the drug's part
+# of the history: "CYC 2024.", "cyclophosphamide 2023, MMF since 2024", "cyclophosphamide
+# (2024) then MMF". Not "MMF 2000 mg" (a unit follows) nor "from 2022" (a word between).
+_YEAR_RIGHT_AFTER = re.compile(
+    r"\s{1,3}(?:\(\s{0,2})?((?:19|20)[0-9]{2})(?:\s{0,2}\))?"
+    r"(?=\s*(?:[,;.:+|]|\bthen\b|\band\b|\bfollowed\b|$))",
+    re.I,
+)
+# Words of the drug's own part that say its course runs on from that year, or began then:
+# "on CYC 2024", "started MMF (2025)", "MMF (2025) ongoing".
+_RUNS_ON = re.compile(
+    r"\b(?:since|from|on|started|starting|commenced|began|begun|initiated|continu\w*|"
+    r"ongoing|current(?:ly)?|still|now|remains?|maintenance|maintained)\b",
+    re.I,
+)
+# An anti-infective given to prevent an infection: "PJP prophylaxis", "prophylactic
+# valaciclovir", "en prévention", "profilaxia".
+_PROPHYLAXIS = re.compile(
+    r"\b(?:prophyla\w*|profila\w*|pr[ée]vention|preventive|preventative|chemoprophyla\w*)",
+    re.I,
+)
+# What ends the drug before this one's part of a list: its bracket, a comma, "and", "then".
+_JOINT = re.compile(r"[,;)+]|\band\b|\bthen\b", re.I)
+# How many years before the note a bare year may be: older "years" are doses ("MMF 2000").
+_YEARS_BACK = 25
+
+
+def _year_given(ctx: _Context, span: Span, item_lo: int, item_hi: int,
+                start: dt.date | None, stop: dt.date | None) -> int | None:  # fmt: skip
+    """The year a drug was given, where the only date written for it is a year right after
+    its name and no word of its part says it ran on ("Prior CYC 2025", "cyclophosphamide
+    (2024) then MMF (2025)"); None otherwise. A course dated only so was given some time
+    that year: the evaluator places it on 1 July and leaves a window that the year reaches
+    to a person."""
+    if stop is not None or (start is not None and (start.month, start.day) != (7, 1)):
+        return None
+    found = _YEAR_RIGHT_AFTER.match(ctx.text, span.end_char, item_hi)
+    if found is None:
+        return None
+    year = int(found[1])
+    if not ctx.note_date.year - _YEARS_BACK <= year <= ctx.note_date.year:
+        return None
+    if start is not None and start.year != year:
+        return None
+    # Its own words only: in "prednisone (since 2024) and cyclophosphamide (2024)" the
+    # "since" is prednisone's.
+    at = bisect.bisect_left(ctx.drug_starts, span.start_char)
+    own_lo = max([item_lo] + [d.end_char for d in ctx.drug_spans[:at]
+                              if d.end_char <= span.start_char])
+    for joint in _JOINT.finditer(ctx.text, own_lo, span.start_char):
+        own_lo = joint.end()
+    if _RUNS_ON.search(ctx.text, own_lo, span.start_char) or _RUNS_ON.search(
+            ctx.text, found.end(), item_hi):  # fmt: skip
+        return None
+    return year
+
+
 def _last_dose_named(ctx: _Context, span: Span, lead_lo: int, item_hi: int) -> bool:
     """Is this the course's last dose: "last (6th) monthly Endoxan pulse", "final dose of
     rituximab"? A dose word must name it, before the drug or right after it ("in the last
@@ -568,6 +625,12 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     durations = [d for d in durations if _own_duration(ctx, span, item_lo, item_hi, lo, d)]
     item = ctx.text[item_lo:item_hi]
     lead_lo = max(item_lo, span.start_char - 60)
+    given_in = _year_given(ctx, span, item_lo, item_hi, start_date, stop_date)
+    if given_in is not None:
+        # "Pred since 2023, CYC 2023, MMF since 2024": the year is when cyclophosphamide
+        # was given (1 July by the guideline), not the note's date; nothing says it ran on.
+        attrs["given_in_year"] = given_in
+        start_date = start_date or dt.date(given_in, 7, 1)
     # A course that is over, by one date: "completed 6 doses of IV CTX in 2025",
     # "completed 7 days of meropenem on 12/11": the date is its end (or when it ran).
     ended_on_date = bool(written and start_date and stop_date is None and (
@@ -621,6 +684,11 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     attrs["stop_date"] = stop_date
     attrs["documented_by"] = ctx.note_date
     attrs.update(_dose(ctx, span, lo, hi))
+    if concept.attrs.get("routes_unrecorded") and _prophylaxis(ctx, span, item_lo, item_hi, lo,
+                                                               hi):
+        # "co-trimoxazole 480 mg MWF (PJP prophylaxis)": given to prevent an infection, no
+        # treatment of one (an infection exclusion defined by its treatment ignores it).
+        attrs["prophylaxis"] = True
     if concept.attrs.get("routes_unrecorded"):
         # "Inj. ceftriaxone 75 mg/kg/day IV": an antibiotic's name does not say how it was
         # given; the route written beside it does.
@@ -641,7 +709,7 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         start=span.start_char,
         end=span.end_char,
         text=span.text,
-        assertion=Assertion(_charted_not_given(ctx, span) or span._.assertion),
+        assertion=Assertion(_charted_not_given(ctx, span) or _one_mention_assertion(ctx, span)),
         code=concept.code,
         date=date,
         date_source=source,
@@ -711,6 +779,57 @@ _NOT_GIVEN_CELL = re.compile(
 )
 # Dates listed one after another: "given on 12/6/26 and 13/6/26", "28/10, 29/10 and 30/10".
 _DATE_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|\+\s*)(?:on\s+)?$", re.I)
+
+
+# Between two names of one drug written as one mention: "Endoxan Euro-Lupus", "MMF
+# (CellCept)", "cyclophosphamide/Endoxan".
+_SAME_DRUG_GAP = re.compile(r"\s{0,2}\)?\s{0,2}[(/]?\s{0,2}")
+
+
+def _one_mention_assertion(ctx: _Context, span: Span) -> str:
+    """The assertion of a drug's name, shared with another name of the same drug written
+    right beside it as one mention: in "Endoxan Euro-Lupus discussed" the cue after the
+    regimen reaches only "Euro-Lupus", yet the cyclophosphamide discussed is the Endoxan
+    too. A cue on either name (planned, negated) is the mention's; an affirmed name takes
+    its neighbour's."""
+    own = str(span._.assertion)
+    if own != "affirmed":
+        return own
+    for other in _same_drug_beside(ctx, span):
+        if str(other._.assertion) != "affirmed":
+            return str(other._.assertion)
+    return own
+
+
+def _same_drug_beside(ctx: _Context, span: Span) -> list[Span]:
+    """Another name of the same drug written right before or after this one, as one
+    mention ("Endoxan Euro-Lupus", "co-trimoxazole (Bactrim)")."""
+    beside = []
+    at = bisect.bisect_left(ctx.drug_starts, span.start_char)
+    for index in (at - 1, at + 1):
+        if not 0 <= index < len(ctx.drug_spans):
+            continue
+        other = ctx.drug_spans[index]
+        if other.label_ != span.label_:
+            continue
+        left, right = (other, span) if other.start_char < span.start_char else (span, other)
+        if left.end_char <= right.start_char and _SAME_DRUG_GAP.fullmatch(
+                ctx.text, left.end_char, right.start_char):  # fmt: skip
+            beside.append(other)
+    return beside
+
+
+def _prophylaxis(ctx: _Context, span: Span, item_lo: int, item_hi: int, lo: int,
+                 hi: int) -> bool:  # fmt: skip
+    """Is the drug named as prophylaxis in its part of the history, or in that of its
+    other name beside it ("trimethoprim-sulfamethoxazole (Bactrim) ... (PJP prophylaxis)")?"""
+    if _PROPHYLAXIS.search(ctx.text, item_lo, item_hi):
+        return True
+    for other in _same_drug_beside(ctx, span):
+        other_lo, other_hi = _drug_item(ctx, other, lo, hi)
+        if _PROPHYLAXIS.search(ctx.text, other_lo, other_hi):
+            return True
+    return False
 
 
 def _charted_not_given(ctx: _Context, span: Span) -> str | None:

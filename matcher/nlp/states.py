@@ -161,7 +161,9 @@ _PAST_BEFORE = re.compile(
 _STATE_TEST = re.compile(
     r"^\s*(?:test|screen|hcg|β-?hcg|beta-?hcg)\b[^.;\n]{0,20}?\b(?P<r>negative|positive|neg|pos|"
     # German, Dutch and Nordic results: "Schwangerschaftstest negativ", "positief"
-    r"negativ|negatief|negativt|positiv|positief|positivt)\b",
+    r"negativ|negatief|negativt|positiv|positief|positivt|"
+    # French, Portuguese, Spanish and Italian: "bêta-HCG positifs", "teste negativo"
+    r"n[ée]gatifs?|négatives?|positifs?|negativ[oa]s?|positiv[oa]s?)\b",
     re.I,
 )
 
@@ -170,7 +172,8 @@ _STATE_TEST = re.compile(
 _TEST_RESULT = re.compile(
     r"^\s*(?:\((?:urine|urinary|serum|qualitative|point[- ]of[- ]care)\)\s*)?"
     r"(?:(?:test|result|qualitative)\s+)?(?:is\s+|was\s+|[:=-]\s*)?"
-    r"(?P<r>negative|positive|neg|pos|negativ|negatief|negativt|positiv|positief|positivt)\b",
+    r"(?P<r>negative|positive|neg|pos|negativ|negatief|negativt|positiv|positief|positivt|"
+    r"n[ée]gatifs?|négatives?|positifs?|negativ[oa]s?|positiv[oa]s?)\b",
     re.I,
 )
 
@@ -191,7 +194,9 @@ _TOPIC_AFTER = re.compile(
 )
 # What makes a noun "pregnancy" a stated state: its age, a confirmation, a positive test.
 _STATE_CLUE = re.compile(
-    r"\b\d+\s*(?:\+\s*\d\s*)?(?:weeks?|wks?|/40)\b|\btrimester\b|\bgestation\b|"
+    # "grossesse de 7 SA" (semaines d'aménorrhée), "gravidez de 12 semanas"
+    r"\b\d+\s*(?:\+\s*\d\s*)?(?:weeks?|wks?|/40|SA|semaines?|semanas?|settimane)\b|"
+    r"\btrimester\b|\bgestation\b|"
     r"\bconfirm\w*|\bongoing\b|\bcurrent(?:ly)?\b|\bintrauterine\b|\bviable\b|"
     r"\bEDD\b|\bdue\s+date\b|\bpositive\b",
     re.I,
@@ -201,7 +206,8 @@ _STATE_CLUE = re.compile(
 # The noun alone, in English and as German, Dutch and Nordic letters write it: a state
 # only with a clue ("Beratung zur Schwangerschaft unter MMF" is counselling).
 _BARE_STATE_NOUNS = frozenset({"pregnancy", "schwangerschaft", "zwangerschap", "graviditet",
-                               "graviditeten", "svangerskap", "svangerskapet"})  # fmt: skip
+                               "graviditeten", "svangerskap", "svangerskapet", "grossesse",
+                               "gravidez", "embarazo", "gravidanza"})  # fmt: skip
 
 
 def _state(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -224,7 +230,7 @@ def _state(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             if test is None:
                 continue
         if test is not None:
-            result = "negative" if test["r"].lower().startswith("neg") else "positive"
+            result = "positive" if test["r"].lower().startswith("pos") else "negative"
             attrs["test"] = result
             assertion = Assertion.NEGATED if result == "negative" else Assertion.AFFIRMED
         elif _PAST_BEFORE.search(before) or span.text.lower().endswith("ies"):
