@@ -223,12 +223,14 @@ HOLDOUT11 = REPO / "tests" / "data" / "holdout11"
 # OCR'd faxes, laboratory-system printouts, HL7 v2 fragments, pharmacy refill logs, coded problem
 # lists; Ireland, UK general practice, US community practices, the Caribbean; month-first and
 # day-first dates; tests/data/holdout11/README.md). Its first, blind measurement was
-# 0.9536 / 0.7750 (NCT06904729) and 0.8458 / 0.5500 (HO-LN-13), 0 false eligible; the floors
-# are that first measurement until fixes raise them.
+# 0.9536 / 0.7750 (NCT06904729) and 0.8458 / 0.5500 (HO-LN-13), 0 false eligible. The floors are
+# the figures reached after the round-14 fixes (a note's date convention, birth dates that date
+# nothing else, UPCR and CD19 names of laboratory printouts, OCR'd ones-for-ells, infection
+# exclusions defined by a systemic course, a year after a drug dating its course).
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 801, 31),
-     (HOLDOUT11 / "trial_HO-LN-13.txt", "HO-LN-13", 406, 22)],
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 839, 39),
+     (HOLDOUT11 / "trial_HO-LN-13.txt", "HO-LN-13", 480, 40)],
 )
 def test_the_eleventh_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                         criteria_right: int,
@@ -243,12 +245,14 @@ HOLDOUT12 = REPO / "tests" / "data" / "holdout12"
 # the clinicians or machine-translated from French/Portuguese; NFS/PNN/DFG, TP as a percent,
 # ALAT "x N", g/mmol, thousands dots, protocol day numbers, REDCap exports;
 # tests/data/holdout12/README.md). Its first, blind measurement was 0.8283 / 0.5263
-# (NCT06904729) and 0.8246 / 0.3947 (HO-LN-14), 0 false eligible; the floors are that first
-# measurement until fixes raise them.
+# (NCT06904729) and 0.8246 / 0.3947 (HO-LN-14), 0 false eligible. The floors are the figures
+# reached after the round-14 fixes (French/Portuguese lab names, values as multiples of normal,
+# export fields through their dictionary, French ages and date conventions, pregnancy, lupus
+# and its ruling out in French, planned courses not given).
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 661, 20),
-     (HOLDOUT12 / "trial_HO-LN-14.txt", "HO-LN-14", 376, 15)],
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 792, 34),
+     (HOLDOUT12 / "trial_HO-LN-14.txt", "HO-LN-14", 453, 37)],
 )
 def test_the_twelfth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                        criteria_right: int,
