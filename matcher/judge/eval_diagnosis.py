@@ -356,6 +356,9 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         return _result(criterion, Status.MET,
                        f"{names} documented on {_when(latest, timeline)}, within the "
                        f"{window}-day lookback", [latest], timeline)  # fmt: skip
+    lasting = _lifelong_before(criterion, affirmed, mentions, timeline)
+    if lasting is not None:
+        return lasting
     if affirmed:
         latest = _latest(affirmed, timeline)
         return _unknown(criterion, UnknownCause.STALE,
@@ -385,6 +388,35 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
                        [latest], timeline)  # fmt: skip
     return _unknown(criterion, UnknownCause.ABSENT,
                     f"no current {names} documented in the {window}-day lookback")
+
+
+def _lifelong_before(criterion: Criterion, affirmed: list[Finding], mentions: list[Finding],
+                     timeline: Timeline) -> CriterionResult | None:  # fmt: skip
+    """ "Diabetes mellitus" read as current: a disease that does not resolve (params
+    `lifelong`: type 2 diabetes documented two years ago is diabetes now) holds from its
+    latest affirmed mention before the lookback, unless a later note says it is absent
+    ("no diabetes" after a mistaken entry). None when no such mention decides."""
+    lifelong = set(criterion.params.get("lifelong") or ())
+    if not lifelong:
+        return None
+    vocab = timeline.vocabulary
+
+    def lasting(finding: Finding) -> bool:
+        concept = finding.concept
+        return concept in lifelong or (concept in vocab and bool(
+            lifelong & set(vocab[concept].attrs.get("implies", ()))))
+
+    latest = _latest([f for f in affirmed if lasting(f)], timeline)
+    if latest is None:
+        return None
+    on = _when(latest, timeline)
+    if any(f.assertion == Assertion.NEGATED and lasting(f) and _when(f, timeline) > on
+           for f in mentions):  # fmt: skip
+        return None
+    names = _label(vocab, latest.concept)
+    return _result(criterion, Status.MET,
+                   f"{names} documented on {on}; it does not resolve, so it holds now",
+                   [latest], timeline)  # fmt: skip
 
 
 def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
