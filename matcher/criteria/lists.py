@@ -742,8 +742,10 @@ def _now_then_past(text: str, at: int) -> int | None:
 
 def _history_end(text: str) -> int:
     """Where a history lead opening `text` ends: "History of", "Any past history of",
-    "Previous", "Current or past history of"; 0 when there is none."""
-    history = load_temporality().history
+    "Previous", "Current or past history of", "Pre-existing" (there at the trial's start,
+    said of each member); 0 when there is none."""
+    rules = load_temporality()
+    history = re.compile(f"{rules.history.pattern}|{rules.existing.pattern}", _I)
     grammar = load_grammar()
     at, end = 0, 0
     while True:
