@@ -101,6 +101,10 @@ def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
         # "Infection requiring hospitalisation": notes name the infection, not its course.
         text += (f"; decided only when no {_names(p['screen_concepts'], vocab)} is documented "
                  "then: a documented one is checked by a person")  # fmt: skip
+    if p.get("bare_current"):
+        # "Heart valve disease": named with no time word, read as the disease now.
+        text += ("; named with no time word: one documented only before then is checked by "
+                 "a person")  # fmt: skip
     if p.get("lifelong"):
         # "Diabetes mellitus": a disease that does not resolve holds from an older mention.
         text += (f"; {_names(p['lifelong'], vocab)} does not resolve: one documented before "

@@ -448,6 +448,7 @@ def read_temporality(
         temporality = CURRENT
     elif exclusion and not history and bare_current(concepts, vocab, text, headings, rules):
         temporality = CURRENT
+        found.params["bare_current"] = True
     else:
         temporality = EVER
     if temporality == EVER and history:
@@ -463,7 +464,7 @@ def read_temporality(
     found.params["temporality"] = temporality
     if temporality == CURRENT:
         found.params["window_days"] = LOOKBACK_DAYS
-        found.params.update(lifelong_params(concepts, rules))
+        found.params.update(lifelong_params(concepts, vocab, rules))
     if judged:
         found.params["judged"] = list(dict.fromkeys(w for _, w in sorted(judged)))
     if temporality != CURRENT:
@@ -599,12 +600,18 @@ def bare_current(
     )
 
 
-def lifelong_params(concepts: Sequence[str], rules: TemporalityRules | None = None
-                    ) -> dict[str, Any]:  # fmt: skip
-    """The diagnosis params of a current reading for the concepts that do not resolve
-    ("Diabetes mellitus": one documented two years ago is diabetes now): `lifelong`."""
+def lifelong_params(concepts: Sequence[str], vocab: Vocabulary,
+                    rules: TemporalityRules | None = None) -> dict[str, Any]:  # fmt: skip
+    """The diagnosis params of a current reading: `lifelong`, the diseases that do not
+    resolve among the concepts, their members ("Other autoimmune disease": Hashimoto
+    thyroiditis) and what a member implies ("Neurological disease": a stroke is
+    cerebrovascular disease). One of them documented two years ago holds now."""
     rules = rules or load_temporality()
-    lifelong = [c for c in concepts if c in rules.lifelong_concepts]
+    wanted = set(concepts)
+    members = {c.id for c in vocab.concepts.values()
+               if c.id in wanted or wanted & set(c.attrs.get("implies", ()))}  # fmt: skip
+    implied = {i for m in members for i in vocab[m].attrs.get("implies", ())}
+    lifelong = sorted(rules.lifelong_concepts & (members | implied))
     return {"lifelong": lifelong} if lifelong else {}
 
 

@@ -425,15 +425,19 @@ def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
     a hepatitis B documented two years ago, before the lookback, is no evidence of its
     absence, so a person checks whether it is the chronic infection now. None when the
     criterion is not long-standing or nothing screens it before the lookback."""
-    if not criterion.params.get("long_standing"):
+    # "Solid tumour" read as the disease now (params `bare_current`): a malignancy
+    # documented in 2023, of no named kind, may be a solid tumour still present.
+    long_standing = criterion.params.get("long_standing")
+    if not (long_standing or criterion.params.get("bare_current")):
         return None
     ever = _screened(criterion, timeline, None)
     if ever is None or ever.status is not Status.MANUAL:
         return None
     names = ", ".join(_label(timeline.vocabulary, c) for c in criterion.params.get("concepts", []))
+    form = "the long-standing " if long_standing else ""
     return CriterionResult(criterion, Status.UNKNOWN,
                            f"{ever.reason.split(';')[0]}, before the {window}-day lookback: "
-                           f"whether it is the long-standing {names} now must be checked",
+                           f"whether it is {form}{names} now must be checked",
                            ever.evidence, UnknownCause.STALE)  # fmt: skip
 
 
