@@ -307,7 +307,10 @@ EVALUATED = [
     ("Drug-induced lupus", [_mention("dx.sle", OLD)], Status.NOT_MET),
     # notes name the stroke or the epilepsy, seldom "neurological disease", and the
     # vocabulary does not know every one: a member decides, silence does not
-    ("Neurological disease", [_mention("dx.stroke", OLD)], Status.MET),
+    ("Neurological disease", [_mention("dx.stroke", RECENT)], Status.MET),
+    # named bare, the disease now: a stroke years ago is for a person; multiple sclerosis
+    # does not resolve
+    ("Neurological disease", [_mention("dx.stroke", OLD)], Status.UNKNOWN),
     ("Neurological disease", [_mention("dx.multiple_sclerosis", OLD)], Status.MET),
     ("Neurological disease", [], Status.UNKNOWN),
     ("Active neurological disease", [], Status.UNKNOWN),

@@ -120,7 +120,7 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # "Diabetes mellitus" read as current: the concepts that do not resolve, of which
         # one documented before the lookback still holds (criteria_temporality.json
         # `lifelong_concepts`) unless a later note rules it out.
-        "lifelong": _opt("texts", ()),
+        "lifelong": _opt("bool", False),
         # "Hypertension" in an exclusion, read as the disease now for want of a time word
         # (matcher.criteria.temporality `bare_current`): an older mention, or a broader
         # one that screens it, is left to a person, never read as the absence.

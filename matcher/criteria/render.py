@@ -107,8 +107,8 @@ def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
                  "a person")  # fmt: skip
     if p.get("lifelong"):
         # "Diabetes mellitus": a disease that does not resolve holds from an older mention.
-        text += (f"; {_names(p['lifelong'], vocab)} does not resolve: one documented before "
-                 "then still counts, unless a later note rules it out")  # fmt: skip
+        text += ("; a disease that does not resolve (criteria_temporality.json) documented "
+                 "before then still counts, unless a later note rules it out")
     if p.get("long_standing"):
         # "Chronic liver disease": one documented before the lookback may still hold.
         text += "; a long-standing condition: one documented before then is checked by a person"

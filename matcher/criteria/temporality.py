@@ -602,17 +602,15 @@ def bare_current(
 
 def lifelong_params(concepts: Sequence[str], vocab: Vocabulary,
                     rules: TemporalityRules | None = None) -> dict[str, Any]:  # fmt: skip
-    """The diagnosis params of a current reading: `lifelong`, the diseases that do not
-    resolve among the concepts, their members ("Other autoimmune disease": Hashimoto
-    thyroiditis) and what a member implies ("Neurological disease": a stroke is
-    cerebrovascular disease). One of them documented two years ago holds now."""
+    """The diagnosis params of a current reading: `lifelong` when a disease that does not
+    resolve is among the concepts or their members ("Other autoimmune disease": Hashimoto
+    thyroiditis). The evaluator (matcher.judge.eval_diagnosis) then counts one documented
+    before the lookback as present now."""
     rules = rules or load_temporality()
     wanted = set(concepts)
     members = {c.id for c in vocab.concepts.values()
                if c.id in wanted or wanted & set(c.attrs.get("implies", ()))}  # fmt: skip
-    implied = {i for m in members for i in vocab[m].attrs.get("implies", ())}
-    lifelong = sorted(rules.lifelong_concepts & (members | implied))
-    return {"lifelong": lifelong} if lifelong else {}
+    return {"lifelong": True} if rules.lifelong_concepts & members else {}
 
 
 def asks_for_past(text: str, headings: Sequence[str] = ()) -> bool:

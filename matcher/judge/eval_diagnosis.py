@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import cache
 
 from matcher.criteria.params import param
+from matcher.criteria.temporality import load_temporality
 from matcher.judge.eval_common import (
     _label,
     _latest,
@@ -356,7 +357,7 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         return _result(criterion, Status.MET,
                        f"{names} documented on {_when(latest, timeline)}, within the "
                        f"{window}-day lookback", [latest], timeline)  # fmt: skip
-    lasting = _lifelong_before(criterion, affirmed, mentions, timeline)
+    lasting = _lifelong_before(criterion, affirmed, mentions, set(concepts), timeline)
     if lasting is not None:
         return lasting
     if affirmed:
@@ -391,15 +392,19 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
 
 
 def _lifelong_before(criterion: Criterion, affirmed: list[Finding], mentions: list[Finding],
-                     timeline: Timeline) -> CriterionResult | None:  # fmt: skip
-    """ "Diabetes mellitus" read as current: a disease that does not resolve (params
-    `lifelong`: type 2 diabetes documented two years ago is diabetes now) holds from its
-    latest affirmed mention before the lookback, unless a later note says it is absent
-    ("no diabetes" after a mistaken entry). None when no such mention decides."""
-    lifelong = set(criterion.params.get("lifelong") or ())
-    if not lifelong:
+                     covered: set[str], timeline: Timeline) -> CriterionResult | None:  # fmt: skip
+    """ "Diabetes mellitus" read as current (params `lifelong`): a disease that does not
+    resolve (criteria_temporality.json `lifelong_concepts`: type 2 diabetes documented
+    two years ago is diabetes now) holds from its latest affirmed mention before the
+    lookback, unless a later note says it is absent ("no diabetes" after a mistaken
+    entry). A mention counts when its own disease does not resolve, or when it shows one
+    the criterion covers (`covered`): a myocardial infarction is coronary artery disease,
+    which "heart disease" covers; lupus nephritis shows SLE, which "lupus nephritis" does
+    not cover, and may remit. None when no such mention decides."""
+    if not criterion.params.get("lifelong"):
         return None
     vocab = timeline.vocabulary
+    lifelong = load_temporality().lifelong_concepts & covered
 
     def lasting(finding: Finding) -> bool:
         concept = finding.concept
