@@ -295,7 +295,10 @@ EVALUATED = [
     ("History of haematological malignancy", [_mention("dx.malignancy", OLD)], Status.MANUAL),
     ("History of haematological malignancy", [], Status.NOT_MET),
     ("History of haematological malignancy", [_mention("dx.haem_malignancy", OLD)], Status.MET),
-    ("Solid tumour", [_mention("dx.malignancy", OLD)], Status.MANUAL),
+    # "Solid tumour" named bare is the tumour now: a malignancy of no named kind
+    # documented before the lookback may be one still present, for a person
+    ("Solid tumour", [_mention("dx.malignancy", OLD)], Status.UNKNOWN),
+    ("Solid tumour", [_mention("dx.malignancy", RECENT)], Status.MANUAL),
     ("Solid tumour", [], Status.NOT_MET),
     # a judged degree: decided only when the condition is absent
     ("Uncontrolled hypertension", [], Status.NOT_MET),
@@ -304,7 +307,10 @@ EVALUATED = [
     ("Drug-induced lupus", [_mention("dx.sle", OLD)], Status.NOT_MET),
     # notes name the stroke or the epilepsy, seldom "neurological disease", and the
     # vocabulary does not know every one: a member decides, silence does not
-    ("Neurological disease", [_mention("dx.stroke", OLD)], Status.MET),
+    ("Neurological disease", [_mention("dx.stroke", RECENT)], Status.MET),
+    # named bare, the disease now: a stroke years ago is for a person; multiple sclerosis
+    # does not resolve
+    ("Neurological disease", [_mention("dx.stroke", OLD)], Status.UNKNOWN),
     ("Neurological disease", [_mention("dx.multiple_sclerosis", OLD)], Status.MET),
     ("Neurological disease", [], Status.UNKNOWN),
     ("Active neurological disease", [], Status.UNKNOWN),
@@ -312,7 +318,12 @@ EVALUATED = [
      Status.UNKNOWN),
     ("History of depression", [_mention("dx.depression", OLD)], Status.MET),
     ("Psychiatric illness", [_mention("dx.depression", RECENT)], Status.MET),
-    ("Bleeding disorder", [_mention("dx.bleeding_disorder", OLD)], Status.MET),
+    # a bare disease of an exclusion is the disease now: one that may resolve (an
+    # acquired coagulopathy), documented long ago, is for a person; one in the lookback
+    # decides, and so does an old one of a disease that does not resolve (haemophilia)
+    ("Bleeding disorder", [_mention("dx.bleeding_disorder", OLD)], Status.UNKNOWN),
+    ("Bleeding disorder", [_mention("dx.bleeding_disorder", RECENT)], Status.MET),
+    ("Bleeding disorder", [_mention("dx.haemophilia", OLD)], Status.MET),
     ("History of opportunistic infection", [_mention("dx.infection", OLD)], Status.MANUAL),
     ("History of opportunistic infection", [], Status.NOT_MET),
     ("Hyperlipidaemia", [_mention("dx.familial_hypercholesterolemia", OLD)], Status.MET),

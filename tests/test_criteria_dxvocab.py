@@ -44,7 +44,8 @@ IGAN_TRIAL = ["A study of drug Y in primary IgA nephropathy"]
 # Sjögren's trial (its own condition is known and is none of these).
 ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     # skin
-    ("Psoriasis", ["dx.psoriasis"], {"window_days": None}),
+    # named with no time word in an exclusion: the disease now (the lookback)
+    ("Psoriasis", ["dx.psoriasis"], {"window_days": 90}),
     ("History of psoriasis", ["dx.psoriasis"], {}),
     ("Known psoriatic arthritis", ["dx.psoriatic_arthritis"], {}),
     ("Active skin disease", ["dx.skin_disease"], {"temporality": "current"}),
@@ -53,7 +54,7 @@ ITEMS: list[tuple[str, list[str], dict[str, Any]]] = [
     ("Narrow-angle glaucoma", ["dx.angle_closure_glaucoma"], {}),
     ("History of glaucoma", ["dx.glaucoma"], {}),
     ("Retinopathy", ["dx.retinal_disease"], {}),
-    ("Pre-existing retinal disease", ["dx.retinal_disease"], {"window_days": None}),
+    ("Pre-existing retinal disease", ["dx.retinal_disease"], {"window_days": 90}),
     ("Macular disease", ["dx.macular_disease"], {}),
     ("Disease of the macula", ["dx.macular_disease"], {}),
     ("Age-related macular degeneration", ["dx.amd"], {}),
@@ -160,13 +161,15 @@ def test_a_different_disease_is_not_read_as_its_neighbour(text, concept):
     assert concept not in criterion.params.get("concepts", [])
 
 
-# "Pre-existing" is before the trial, whenever it began: a history ("ever").
+# "Pre-existing" is there when the trial starts: the disease now, as the registries' gold
+# reads "Pre-existing hypertension"; a history word would count one cured years ago.
 @pytest.mark.parametrize("text", ["Pre-existing diabetes mellitus", "preexisting coeliac disease",
                                   "Pre existing psoriasis"])
-def test_pre_existing_is_read_as_a_history(text):
+def test_pre_existing_is_read_as_the_disease_at_the_trial_s_start(text):
     criterion = parse_criterion(text, "exclusion", about=SJOGREN_TRIAL)
     assert criterion.kind == "diagnosis", criterion.manual_reason
-    assert criterion.params.get("window_days") is None
+    assert (criterion.params["temporality"], criterion.params["window_days"]) == ("current", 90)
+    assert criterion.params["lifelong"] is True  # none of the three resolves
 
 
 def test_malignant_hypertension_is_not_any_hypertension():
@@ -215,17 +218,22 @@ RENAL_DISEASE = "Renal disease"
 GI = "Gastrointestinal disease (except GERD)"
 THROMBOSIS = "History of thrombosis"
 ON = dt.date(2024, 5, 1)
+NOW = dt.date(2026, 10, 1)  # inside the 90-day lookback
 EVALUATED = [
-    # a member of the group documented at any time excludes
-    (RENAL_DISEASE, [_mention("dx.lupus_nephritis", ON)], Status.MET),
-    (RENAL_DISEASE, [_mention("dx.iga_nephropathy", ON)], Status.MET),
-    (RENAL_DISEASE, [_mention("dx.esrd", ON)], Status.MET),
-    (RENAL_DISEASE, [_mention("dx.kidney_disease", ON)], Status.MET),
+    # a member of the group documented now excludes ("Renal disease" named bare is the
+    # disease now); one documented long ago is for a person, unless it does not resolve
+    (RENAL_DISEASE, [_mention("dx.lupus_nephritis", NOW)], Status.MET),
+    (RENAL_DISEASE, [_mention("dx.iga_nephropathy", NOW)], Status.MET),
+    (RENAL_DISEASE, [_mention("dx.esrd", NOW)], Status.MET),
+    (RENAL_DISEASE, [_mention("dx.kidney_disease", NOW)], Status.MET),
+    (RENAL_DISEASE, [_mention("dx.lupus_nephritis", ON)], Status.UNKNOWN),
+    (RENAL_DISEASE, [_mention("dx.pkd", ON)], Status.MET),
     # notes name the disease, not its organ: silence is unknown, a denial rules nothing out
     (RENAL_DISEASE, [], Status.UNKNOWN),
     (RENAL_DISEASE, [_mention("dx.psoriasis", ON)], Status.UNKNOWN),
     (GI, [_mention("dx.crohn", ON)], Status.MET),
-    (GI, [_mention("dx.peptic_ulcer", ON)], Status.MET),
+    (GI, [_mention("dx.peptic_ulcer", NOW)], Status.MET),
+    (GI, [_mention("dx.peptic_ulcer", ON)], Status.UNKNOWN),
     (GI, [_mention("dx.gerd", ON)], Status.UNKNOWN),
     (THROMBOSIS, [_mention("dx.dvt", ON)], Status.MET),
     (THROMBOSIS, [_mention("dx.pe", ON)], Status.MET),

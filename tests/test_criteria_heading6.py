@@ -120,5 +120,6 @@ def test_a_heading_naming_what_its_list_is_of_only_groups_its_items(heading):
     # "conditions" / "diseases" say what the list holds, no more: before, the word was
     # not understood and every item under such a heading was manual.
     criteria = _items("exclusion", heading, ["Sarcoidosis", "Amyloidosis"])
+    # named with no time word in an exclusion, each is the disease now
     assert [(c.kind, c.params.get("temporality")) for c in criteria] == [
-        ("diagnosis", "ever"), ("diagnosis", "ever")], [c.manual_reason for c in criteria]
+        ("diagnosis", "current"), ("diagnosis", "current")], [c.manual_reason for c in criteria]

@@ -327,8 +327,10 @@ def test_a_bare_chronic_condition_is_read_as_the_condition_now(
         (None, "not_met"),  # never documented: not excluded, as "ever" would
     ],
 )
+@pytest.mark.parametrize(("item", "concept"), [("Presence of heart failure", "dx.heart_failure"),
+                                               ("Presence of malignancy", "dx.malignancy")])
 def test_the_condition_now_decides_only_where_ever_would_agree(
-    mentioned: str | None, expected: str
+    mentioned: str | None, expected: str, item: str, concept: str
 ) -> None:
     import datetime as dt
 
@@ -336,11 +338,11 @@ def test_the_condition_now_decides_only_where_ever_would_agree(
     from matcher.judge.timeline import build_timeline
     from matcher.model import Assertion, Finding, Patient
 
-    [criterion] = parse_eligibility_text("Exclusion Criteria:\n* Presence of diabetes\n",
+    [criterion] = parse_eligibility_text(f"Exclusion Criteria:\n* {item}\n",
                                          ["lupus"])  # fmt: skip
     findings = [] if mentioned is None else [Finding(
-        concept="dx.diabetes", category="diagnosis", note_id="n1", start=0, end=8,
-        text="diabetes", assertion=Assertion.AFFIRMED, date=dt.date.fromisoformat(mentioned))]
+        concept=concept, category="diagnosis", note_id="n1", start=0, end=8,
+        text="disease", assertion=Assertion.AFFIRMED, date=dt.date.fromisoformat(mentioned))]
     dates = {f.note_id: f.date for f in findings}
     result = evaluate(criterion, build_timeline(Patient("P1", None), findings, dates,
                                                 dt.date(2026, 11, 20)))  # fmt: skip
@@ -365,3 +367,23 @@ def test_no_status_waits_on_an_item_addressed_to_others() -> None:
                               dt.date(2026, 11, 20))  # fmt: skip
     results = [evaluate(c, timeline) for c in criteria]
     assert patient_status(results) is PatientStatus.ELIGIBLE
+
+
+def test_a_bare_disease_that_does_not_resolve_holds_from_an_older_mention() -> None:
+    # "Presence of diabetes": diabetes documented in 2019 is diabetes now, as "ever" reads it.
+    import datetime as dt
+
+    from matcher.judge.evaluate import evaluate
+    from matcher.judge.timeline import build_timeline
+    from matcher.model import Assertion, Finding, Patient
+
+    [criterion] = parse_eligibility_text("Exclusion Criteria:\n* Presence of diabetes\n",
+                                         ["lupus"])  # fmt: skip
+    findings = [Finding(concept="dx.diabetes", category="diagnosis", note_id="n1", start=0,
+                        end=8, text="diabetes", assertion=Assertion.AFFIRMED,
+                        date=dt.date(2019, 5, 1))]
+    result = evaluate(criterion, build_timeline(Patient("P1", None), findings,
+                                                {"n1": dt.date(2019, 5, 1)},
+                                                dt.date(2026, 11, 20)))  # fmt: skip
+    assert result.status.value == "met"
+    assert "does not resolve" in result.reason

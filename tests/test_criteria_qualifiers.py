@@ -134,8 +134,9 @@ def test_a_past_rapidly_progressive_glomerulonephritis_stays_ever():
     [
         ("Known or suspected infection in the past 3 months", ["dx.infection"],
          {"temporality": "within", "window_days": 91}),
-        ("Documented or suspected liver disease", ["dx.liver_disease"], EVER),
-        ("Suspected or confirmed tuberculosis", ["dx.tuberculosis"], EVER),
+        # named with no time word in an exclusion: the disease now
+        ("Documented or suspected liver disease", ["dx.liver_disease"], CURRENT),
+        ("Suspected or confirmed tuberculosis", ["dx.tuberculosis"], CURRENT),
         # a dependence is a state: named bare, known or suspected, it is the state now
         ("Known or suspected drug or alcohol abuse", ["dx.substance_abuse"], CURRENT),
         ("Clinical suspicion of an active infection", ["dx.active_infection"], CURRENT),

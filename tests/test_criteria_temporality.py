@@ -468,3 +468,105 @@ def test_a_state_named_without_a_history_word_is_the_state_now(text: str, tempor
     assert criterion.manual_reason is None
     assert criterion.params.get("temporality", "ever") == temporality
     assert not criterion.params.get("judged")
+
+
+# ===================================================== a bare condition of an exclusion
+
+# (text, concepts, temporality, lifelong): a disease an exclusion names with no time word
+# is the disease now (a mention in the lookback decides, an older one is for a person,
+# or still holds for a disease that does not resolve); "pre-existing" is there at the
+# trial's start, not any time ever; an event ("myocardial infarction") named bare is ever,
+# and "history of" asks for the past.
+BARE_EXCLUSIONS: list[tuple[str, list[str], str, list[str]]] = [
+    ("Pre-existing hypertension", ["dx.hypertension"], "current", ["dx.hypertension"]),
+    ("Patients with diabetes mellitus", ["dx.diabetes"], "current", ["dx.diabetes"]),
+    ("Hypertension", ["dx.hypertension"], "current", ["dx.hypertension"]),
+    ("celiac disease,", ["dx.celiac"], "current", ["dx.celiac"]),
+    ("cystic fibrosis,", ["dx.cystic_fibrosis"], "current", ["dx.cystic_fibrosis"]),
+    ("Heart valve disease", ["dx.valvular_heart_disease"], "current", []),
+    ("immunodeficiency,", ["dx.immunodeficiency"], "current", []),
+    ("Known aortic stenosis", ["dx.aortic_stenosis"], "current", []),
+    ("Myocardial infarction", ["dx.mi"], "ever", []),
+    ("Solid organ transplant recipients", ["dx.transplant"], "ever", []),
+    ("History of diabetes mellitus", ["dx.diabetes"], "ever", []),
+    ("Previous liver disease", ["dx.liver_disease"], "ever", []),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts", "temporality", "lifelong"), BARE_EXCLUSIONS)
+def test_a_bare_disease_of_an_exclusion_is_the_disease_now_unless_an_event_or_asked_for_past(
+    text: str, concepts: list[str], temporality: str, lifelong: list[str]
+) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
+    assert criterion.params.get("temporality", "ever") == temporality
+    # a disease that does not resolve among the concepts or their members
+    assert bool(lifelong) == bool(criterion.params.get("lifelong"))
+    assert not criterion.params.get("judged")
+
+
+def test_a_bare_disease_of_an_inclusion_stays_ever():
+    # "Patients with type 2 diabetes": the diagnosis documented at any time qualifies.
+    criterion = parse_criterion("Patients with inflammatory bowel disease", "inclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params.get("temporality", "ever") == "ever"
+
+
+BARE_INFECTION = crit("exclusion", ["dx.immunodeficiency"], temporality="current",
+                      window_days=LOOKBACK_DAYS)
+BARE_DIABETES = crit("exclusion", ["dx.diabetes"], temporality="current",
+                     window_days=LOOKBACK_DAYS, lifelong=True)
+BARE_LN = crit("exclusion", ["dx.lupus_nephritis"], temporality="current",
+               window_days=LOOKBACK_DAYS, lifelong=True)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "findings", "expected"),
+    [
+        # a condition that may resolve, documented long ago: a person checks it
+        (BARE_INFECTION, [finding("dx.immunodeficiency", OLD)], Status.UNKNOWN),
+        (BARE_INFECTION, [finding("dx.immunodeficiency", RECENT)], Status.MET),
+        (BARE_INFECTION, [], Status.NOT_MET),
+        # a disease that does not resolve holds from an older mention, of a member too
+        (BARE_DIABETES, [finding("dx.diabetes", OLD)], Status.MET),
+        (BARE_DIABETES, [finding("dx.diabetes_t2", OLD)], Status.MET),
+        (BARE_DIABETES, [], Status.NOT_MET),
+        # ... unless a later note rules it out
+        (BARE_DIABETES, [finding("dx.diabetes", OLD),
+                         finding("dx.diabetes", dt.date(2025, 6, 1), Assertion.NEGATED, "n2")],
+         Status.UNKNOWN),
+        # lupus nephritis shows SLE, which does not resolve, but may itself remit
+        (BARE_LN, [finding("dx.lupus_nephritis", OLD)], Status.UNKNOWN),
+        # a past-history mention is no current disease, lifelong or not
+        (BARE_DIABETES, [finding("dx.diabetes", OLD, Assertion.HISTORICAL)], Status.NOT_MET),
+    ],
+)
+def test_a_bare_disease_read_as_current_never_hides_a_patient(criterion, findings, expected):
+    assert evaluated(criterion, *findings).status is expected
+
+
+def test_a_lifelong_disease_says_why_an_older_mention_still_counts():
+    result = evaluated(BARE_DIABETES, finding("dx.diabetes", OLD))
+    assert "does not resolve" in result.reason
+    assert result.evidence
+    assert "does not resolve" in reading(parse_criterion("Diabetes mellitus", "exclusion"))
+    assert "no time word" in reading(parse_criterion("Heart valve disease", "exclusion"))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["event_concepts"].append("dx.no_such_thing"), "event_concepts"),
+        (lambda d: d["lifelong_concepts"].append("lab.hemoglobin"), "lifelong_concepts"),
+        (lambda d: d["lifelong_concepts"].append("dx.mi"), "lifelong_concepts"),
+        (lambda d: d["event_concepts"].append("dx.heart_failure"), "event_concepts"),
+        (lambda d: d["existing"].append("history"), "existing"),
+    ],
+)
+def test_bad_bare_condition_data_is_refused_naming_the_key(change, field):
+    data = json.loads(json.dumps(load_temporality().source))
+    change(data)
+    with pytest.raises(VocabularyError) as caught:
+        read_temporality_rules(json.dumps(data), load_vocabulary())
+    assert field in str(caught.value)

@@ -74,7 +74,8 @@ ITEMS: list[tuple[str, str, list[str], dict[str, Any]]] = [
      {"window_days": 91}),
     ("exclusion", "Subjects who underwent splenectomy", ["proc.splenectomy"], {}),
     # graft-versus-host disease
-    ("exclusion", "Graft-versus-host disease", ["dx.gvhd"], {"temporality": "ever"}),
+    # named bare in an exclusion: the disease now (an older mention is for a person)
+    ("exclusion", "Graft-versus-host disease", ["dx.gvhd"], {"temporality": "current"}),
     ("exclusion", "Known GVHD", ["dx.gvhd"], {}),
     ("exclusion", "History of graft vs host disease", ["dx.gvhd"], {"temporality": "ever"}),
     # cutaneous lupus is not SLE
@@ -206,12 +207,15 @@ EVALUATED = [
     (TRANSFUSED, [], Status.NOT_MET),
     ("Previous intraocular surgery", [_mention("proc.intraocular_surgery", OLD)], Status.MET),
     ("Previous intraocular surgery", [], Status.NOT_MET),
-    ("Graft-versus-host disease", [_mention("dx.gvhd", OLD)], Status.MET),
+    # named bare, the disease now: one documented long ago may have resolved
+    ("Graft-versus-host disease", [_mention("dx.gvhd", OLD)], Status.UNKNOWN),
+    ("Graft-versus-host disease", [_mention("dx.gvhd", RECENT)], Status.MET),
     ("Graft-versus-host disease", [_mention("dx.gvhd", OLD, Assertion.NEGATED)],
      Status.NOT_MET),
     # discoid lupus alone is no SLE, and SLE alone no discoid lupus
     ("Discoid lupus erythematosus", [_mention("dx.sle", OLD)], Status.NOT_MET),
-    ("Discoid lupus erythematosus", [_mention("dx.cutaneous_lupus", OLD)], Status.MET),
+    ("Discoid lupus erythematosus", [_mention("dx.cutaneous_lupus", OLD)], Status.UNKNOWN),
+    ("Discoid lupus erythematosus", [_mention("dx.cutaneous_lupus", RECENT)], Status.MET),
 ]
 
 

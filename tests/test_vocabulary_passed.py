@@ -177,7 +177,8 @@ def _named_only_by(data_file: str) -> list[str]:
     named = {
         GRAMMAR_FILE: {*grammar.inclusion_never_requires, *grammar.broad_concepts,
                        *grammar.manual_concepts, *grammar.plausible},
-        TEMPORALITY_FILE: set(rules.state_concepts),
+        TEMPORALITY_FILE: {*rules.state_concepts, *rules.event_concepts,
+                           *rules.lifelong_concepts},
         SYSTEMS_FILE: {c for s in systems.sets for c in s.conditions},
     }
     others = set().union(*(ids for name, ids in named.items() if name != data_file))

@@ -25,7 +25,13 @@ from matcher.criteria.kind_item import (
 )
 from matcher.criteria.lexicon import _NUM, _WORD_NUM, _number, _window
 from matcher.criteria.other import left_out, other_spans
-from matcher.criteria.temporality import load_temporality, narrowing_qualifiers, standing_states
+from matcher.criteria.temporality import (
+    bare_current,
+    lifelong_params,
+    load_temporality,
+    narrowing_qualifiers,
+    standing_states,
+)
 from matcher.model import LOOKBACK_DAYS
 from matcher.nlp.dates import window_to_days
 from matcher.nlp.vocab import TermMatch
@@ -183,12 +189,18 @@ def _condition(item: _Item) -> KindReading | None:
         # disease" name a current state: not this reader's; the general diagnosis reader
         # reads it with matcher.criteria.temporality (the lookback, never a past history).
         return None
-    if window is None and standing_states(concepts, item.vocab, item.main, item.context):
+    standing = standing_states(concepts, item.vocab, item.main, item.context)
+    if window is None and not standing and item.exclusion and bare_current(
+            concepts, item.vocab, item.main, item.context):  # fmt: skip
+        params["bare_current"] = True
+    if window is None and (standing or params.get("bare_current")):
         # "Hepatic failure patients", "end-stage renal failure": the state now, as "active
         # tuberculosis" is (a mention in the lookback; an older one is for a person).
-        # "History of heart failure" stays ever.
+        # "History of heart failure" stays ever. An exclusion's bare "Diabetes mellitus"
+        # is the disease now too, and one that does not resolve holds from any mention.
         window = LOOKBACK_DAYS
         params["temporality"] = "current"
+        params.update(lifelong_params(concepts, item.vocab))
     if window is not None:
         params["window_days"] = window
         # "Active or recent cancer < 3 years": the active one falls in the window too.

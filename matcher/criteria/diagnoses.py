@@ -136,7 +136,8 @@ def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str
     terms = [(t.start, t.end, t.concept_id) for t in named
              if not any(a <= t.start < b for a, b in carve_outs)]  # fmt: skip
     found = read_temporality(main, terms, window, concepts, vocab=ctx.vocab,
-                             headings=[_normalise(h) for h in ctx.context])  # fmt: skip
+                             headings=[_normalise(h) for h in ctx.context],
+                             exclusion=ctx.exclusion)  # fmt: skip
     for start, end in found.spans:
         ctx.take(start, end, TEMPORAL_RULE)
     if found.params.get("temporality") == CURRENT:

@@ -175,6 +175,7 @@ _LOW_NAME = re.compile(r"penia|paenia|an(?:a)?emia|^hypo|^low\b|deficien", _I)
 _HIGH_NAME = re.compile(r"^hyper|^elevated\b|^high\b", _I)
 _CYTOPENIA = re.compile(r"penia|paenia|an(?:a)?emia|^low\b.*\bcount", _I)
 _NAMED_LIMIT_HINT = re.compile(r"penia|paenia|aemia|emia|\blow\b|deficien", _I)
+_COUNT_NAME = re.compile(r"\blow\b.*\b(?:count|level|value)s?\b", _I)
 _BARE_NAME = re.compile(r"\W*(?P<name>\w[\w\s-]*?)[\s.,;:]*", _I)
 
 
@@ -712,6 +713,17 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     if not mentions:
         return None
     concept = ctx.vocab[mentions[0].concept]
+    first = mentions[0]
+    if first.bare and not _COUNT_NAME.search(ctx.main, first.start, first.end):
+        # "Anaemia", "Leucopenia" alone name a condition, not a threshold: registries'
+        # coordinators read them as a documented diagnosis as often as a value below the
+        # normal range, and the two exclude different patients. "Low platelet count"
+        # names the count itself and stays its lower limit of normal.
+        name = " ".join(ctx.main[first.start:first.end].split()).lower()
+        reason = (f"{name} names a condition with no threshold: whether a documented {name} "
+                  f"or a {concept.label} below the normal range is meant is checked by a "
+                  "person")  # fmt: skip
+        return _manual(reason, ctx.key(concept.key))
     if _BY_SEX.search(ctx.main):
         # "Creatinine ≥1.5 and ≥1.4 mg/dL in males and females respectively": one limit
         # read for both sexes would misjudge one of them.

@@ -438,13 +438,6 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
     # ("History of stroke, or current pregnancy") may not take it.
     history = _history_end(may_lead)
     certain, may_lead = may_lead[:history].strip(), may_lead[history:].strip()
-    if may_lead and all(w.lower() in rules.organ_words for w in _WORD.findall(may_lead)) and any(
-            len(_WORD.findall(body[b:e])) > 1 for b, e in spans[1:]):  # fmt: skip
-        # "Renal thrombotic microangiopathy, chronic kidney failure, pregnancy": an organ
-        # word names where its own finding sits. It reaches the members after it only
-        # when they are bare heads left to share it ("Cardiac arrhythmia, ischaemia or
-        # failure").
-        may_lead = ""
     last_b, last_e = spans[-1]
     tail_start = max((e for _, e in inside[-1]), default=last_e)
     after = body[tail_start:last_e]
@@ -455,6 +448,16 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
     tail = body[tail_start:last_e].strip()
     if tail and not words_of(tail) or tail and _introduces(tail):
         tail = ""
+    # The later members' own words: the last one's tail may reach every member ("nasal
+    # fracture or surgery in the past year": "surgery" is a bare head).
+    owns = [(b, e) for b, e in spans[1:-1]] + [(last_b, tail_start if tail else last_e)]
+    if may_lead and all(w.lower() in rules.organ_words for w in _WORD.findall(may_lead)) and any(
+            len(_WORD.findall(body[b:e])) > 1 for b, e in owns):  # fmt: skip
+        # "Renal thrombotic microangiopathy, chronic kidney failure, pregnancy": an organ
+        # word names where its own finding sits. It reaches the members after it only
+        # when they are bare heads left to share it ("Cardiac arrhythmia, ischaemia or
+        # failure", "nasal fracture or surgery": the surgery may be the nose's).
+        may_lead = ""
     prefix = f"{lead} " if lead else ""
     out: list[Member] = []
     governors: list[str] = []
@@ -742,8 +745,10 @@ def _now_then_past(text: str, at: int) -> int | None:
 
 def _history_end(text: str) -> int:
     """Where a history lead opening `text` ends: "History of", "Any past history of",
-    "Previous", "Current or past history of"; 0 when there is none."""
-    history = load_temporality().history
+    "Previous", "Current or past history of", "Pre-existing" (there at the trial's start,
+    said of each member); 0 when there is none."""
+    rules = load_temporality()
+    history = re.compile(f"{rules.history.pattern}|{rules.existing.pattern}", _I)
     grammar = load_grammar()
     at, end = 0, 0
     while True:

@@ -117,6 +117,14 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         # condition now (matcher.criteria.temporality `long_standing`): one documented
         # before the lookback may still hold, so it is never read as the absence.
         "long_standing": _opt("bool", False),
+        # "Diabetes mellitus" read as current: the concepts that do not resolve, of which
+        # one documented before the lookback still holds (criteria_temporality.json
+        # `lifelong_concepts`) unless a later note rules it out.
+        "lifelong": _opt("bool", False),
+        # "Hypertension" in an exclusion, read as the disease now for want of a time word
+        # (matcher.criteria.temporality `bare_current`): an older mention, or a broader
+        # one that screens it, is left to a person, never read as the absence.
+        "bare_current": _opt("bool", False),
         # "Known or suspected infection": a suspicion the notes record (an uncertain
         # mention in the window) is left to a person, never read as the absence.
         "suspected": _opt("bool", False),

@@ -102,6 +102,14 @@ def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
         # "Infection requiring hospitalisation": notes name the infection, not its course.
         text += (f"; decided only when no {_names(p['screen_concepts'], vocab)} is documented "
                  "then: a documented one is checked by a person")  # fmt: skip
+    if p.get("bare_current"):
+        # "Heart valve disease": named with no time word, read as the disease now.
+        text += ("; named with no time word: one documented only before then is checked by "
+                 "a person")  # fmt: skip
+    if p.get("lifelong"):
+        # "Diabetes mellitus": a disease that does not resolve holds from an older mention.
+        text += ("; a disease that does not resolve (criteria_temporality.json) documented "
+                 "before then still counts, unless a later note rules it out")
     if p.get("long_standing"):
         # "Chronic liver disease": one documented before the lookback may still hold.
         text += "; a long-standing condition: one documented before then is checked by a person"

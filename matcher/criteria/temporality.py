@@ -53,6 +53,8 @@ __all__ = [
     "narrowing_qualifiers",
     "read_temporality",
     "read_temporality_rules",
+    "bare_current",
+    "lifelong_params",
 ]
 
 TEMPORALITY_FILE = "matcher/criteria/data/criteria_temporality.json"
@@ -61,8 +63,10 @@ RULE = "temporal"  # the rule id of every span read here (Criterion.trace: "temp
 _NEED_REACH = 60  # characters before a procedure's term where "currently requiring" sits
 
 _PHRASE_LISTS = ("current", "at_time", "need_before", "need_after", "history", "judged",
-                 "judged_current", "long_standing", "suspected", "head_nouns")  # fmt: skip
-_KEYS = frozenset({"version", "description", *_PHRASE_LISTS, "state_concepts",
+                 "judged_current", "long_standing", "suspected", "head_nouns",
+                 "existing")  # fmt: skip
+_CONCEPT_LISTS = ("state_concepts", "event_concepts", "lifelong_concepts")
+_KEYS = frozenset({"version", "description", *_PHRASE_LISTS, *_CONCEPT_LISTS,
                    "manual_qualifiers"})  # fmt: skip
 
 
@@ -80,6 +84,9 @@ class TemporalityRules:
     source: dict[str, Any]
     current_words: frozenset[str]
     state_concepts: frozenset[str]
+    # A bare one is ever ("myocardial infarction"); one that does not resolve ("diabetes").
+    event_concepts: frozenset[str]
+    lifelong_concepts: frozenset[str]
     current: re.Pattern[str]
     at_time: re.Pattern[str]
     need_before: re.Pattern[str]  # anchored at the end of the text before a term
@@ -92,6 +99,7 @@ class TemporalityRules:
     long_standing: frozenset[tuple[str, ...]]
     suspected: re.Pattern[str]
     head_nouns: re.Pattern[str]  # anchored at the end of a term
+    existing: re.Pattern[str]  # "pre-existing": there at the trial's start, no history
     manual_qualifiers: tuple[tuple[re.Pattern[str], frozenset[str], str], ...]
 
 
@@ -132,12 +140,18 @@ def read_temporality_rules(text: str, vocab: Vocabulary) -> TemporalityRules:
 
 
 def check_temporality_concepts(rules: TemporalityRules, vocab: Vocabulary) -> None:
-    """Every state concept the rules name is a diagnosis or procedure of `vocab`, else
-    VocabularyError naming the file and "state_concepts"."""
-    for concept in rules.source["state_concepts"]:
-        if concept not in vocab or vocab[concept].category not in ("diagnosis", "procedure"):
-            _fail("unknown concept id", "state_concepts", concept,
-                  "a diagnosis or procedure id of concepts.jsonl")  # fmt: skip
+    """Every concept the rules name is a diagnosis or procedure of `vocab` (an event or
+    a lifelong disease a diagnosis), else VocabularyError naming the file and the key."""
+    for key in _CONCEPT_LISTS:
+        allowed = ("diagnosis", "procedure") if key == "state_concepts" else ("diagnosis",)
+        for concept in rules.source[key]:
+            if concept not in vocab or vocab[concept].category not in allowed:
+                _fail("unknown concept id", key, concept,
+                      f"a {' or '.join(allowed)} id of concepts.jsonl")  # fmt: skip
+            if key == "event_concepts" and vocab[concept].attrs.get("current_unless_history"):
+                # A standing state is the state now: it cannot also be ever when bare.
+                _fail("a standing state listed as an event", key, concept,
+                      "a concept without current_unless_history")  # fmt: skip
 
 
 def _rules_of(text: str) -> TemporalityRules:
@@ -175,9 +189,22 @@ def _rules_of(text: str) -> TemporalityRules:
         if tuple(words_of(phrase)) in times:
             _fail("entry also a time or a judgement", "suspected", phrase,
                   "a word that only makes a suspicion count")  # fmt: skip
+    for key in _CONCEPT_LISTS:
+        ids = data[key]
+        if not isinstance(ids, list) or not all(isinstance(s, str) for s in ids):
+            _fail("not a list", key, ids, "a list of concept ids")
+        if len(set(ids)) != len(ids):
+            _fail("duplicate entry", key, ids, "each concept id once")
     states = data["state_concepts"]
-    if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
-        _fail("not a list", "state_concepts", states, "a list of concept ids")
+    if set(data["event_concepts"]) & set(data["lifelong_concepts"]):
+        _fail("entry both an event and lifelong", "lifelong_concepts",
+              sorted(set(data["event_concepts"]) & set(data["lifelong_concepts"]))[0],
+              "a concept in one of the two lists")  # fmt: skip
+    history_words = {tuple(words_of(p)) for p in lists["history"]}
+    for phrase in lists["existing"]:
+        if tuple(words_of(phrase)) in history_words:
+            _fail("entry also a history word", "existing", phrase,
+                  "a word that says the condition is there now, not ever")  # fmt: skip
     manual = data["manual_qualifiers"]
     if not isinstance(manual, dict) or not all(
         isinstance(k, str) and words_of(k) and isinstance(v, str) and v for k, v in manual.items()
@@ -188,6 +215,8 @@ def _rules_of(text: str) -> TemporalityRules:
         source=data,
         current_words=frozenset(w for p in lists["current"] for w in words_of(p)),
         state_concepts=frozenset(states),
+        event_concepts=frozenset(data["event_concepts"]),
+        lifelong_concepts=frozenset(data["lifelong_concepts"]),
         current=re.compile(phrase_alternation(lists["current"]), re.IGNORECASE),
         at_time=re.compile(phrase_alternation(lists["at_time"]), re.IGNORECASE),
         need_before=re.compile(rf"(?:(?:{phrase_alternation(lists['need_before'])})[\s-]+)+$",
@@ -202,6 +231,7 @@ def _rules_of(text: str) -> TemporalityRules:
         long_standing=frozenset(tuple(words_of(p)) for p in lists["long_standing"]),
         suspected=re.compile(phrase_alternation(lists["suspected"]), re.IGNORECASE),
         head_nouns=re.compile(rf"\s+(?:{phrase_alternation(lists['head_nouns'])})", re.IGNORECASE),
+        existing=re.compile(phrase_alternation(lists["existing"]), re.IGNORECASE),
         manual_qualifiers=tuple(
             (re.compile(phrase_pattern(k), re.IGNORECASE), frozenset(words_of(k)), v)
             for k, v in ordered
@@ -281,13 +311,15 @@ def read_temporality(
     vocab: Vocabulary,
     rules: TemporalityRules | None = None,
     headings: Sequence[str] = (),
+    exclusion: bool = False,
 ) -> TemporalReading:
     """Temporality and judged qualifiers of an item naming conditions. `text` is the item
     with exception clauses blanked (positions kept), `terms` the (start, end, concept) of
     every condition it names, `window_days` the window the item states, if any,
     `concepts` the ones the criterion checks (default: those of `terms`), `headings` the
     headings that group it: under "Current or medical history of:" an "Active
-    tuberculosis" is current or past, which is ever."""
+    tuberculosis" is current or past, which is ever. `exclusion`: a bare disease an
+    exclusion names ("Hypertension") is the disease now (`bare_current`)."""
     rules = rules or load_temporality()
     term_spans = [(s, e) for s, e, _ in terms]
     found = TemporalReading()
@@ -328,6 +360,9 @@ def read_temporality(
             if not _overlaps(m.start(), m.end(), found.spans)]  # fmt: skip
     # "History of", "previous": ever, or inside a window the item states.
     history = [(m.start(), m.end()) for m in rules.history.finditer(text)]
+    # "Pre-existing hypertension": there when the trial starts, read as a bare condition.
+    found.spans += [(m.start(), m.end()) for m in rules.existing.finditer(text)
+                    if _attached(text, m.start(), m.end(), term_spans, term_spans)]
     glue = found.spans + term_spans + history + [(m.start(), m.end()) for m in cues]
     # A status ("ACR criteria", "in remission") is not a condition a time word qualifies.
     conditions = [(s, e) for s, e, c in terms
@@ -411,6 +446,9 @@ def read_temporality(
         # degree or form of the condition now. Read as ever, an infection cured years ago
         # was an uncontrolled one for the exclusion (the dev gold reads it so too).
         temporality = CURRENT
+    elif exclusion and not history and bare_current(concepts, vocab, text, headings, rules):
+        temporality = CURRENT
+        found.params["bare_current"] = True
     else:
         temporality = EVER
     if temporality == EVER and history:
@@ -426,6 +464,7 @@ def read_temporality(
     found.params["temporality"] = temporality
     if temporality == CURRENT:
         found.params["window_days"] = LOOKBACK_DAYS
+        found.params.update(lifelong_params(concepts, vocab, rules))
     if judged:
         found.params["judged"] = list(dict.fromkeys(w for _, w in sorted(judged)))
     if temporality != CURRENT:
@@ -533,6 +572,45 @@ def standing_states(
     return any(
         vocab[c].attrs.get("current_unless_history") for c in concepts if c in vocab
     ) and not asks_for_past(text, headings) and not _COURSE.search(text)
+
+
+def bare_current(
+    concepts: Sequence[str],
+    vocab: Vocabulary,
+    text: str,
+    headings: Sequence[str] = (),
+    rules: TemporalityRules | None = None,
+) -> bool:
+    """Is a bare disease of an exclusion the disease now? "Hypertension", "Patients with
+    diabetes mellitus", "Known coeliac disease": no time word, no window, no word or
+    heading asking for the past. The registries' gold reads such items current about as
+    often as ever; read as ever, an infection or an anaemia cured years ago would exclude,
+    while read as current a mention in the lookback decides and an older one is left to
+    a person (matcher.judge.eval_diagnosis), or holds for a disease that does not resolve
+    (`lifelong_concepts`). Diagnoses only, and not when every one names an event
+    ("myocardial infarction", "solid organ transplant": `event_concepts`, ever)."""
+    rules = rules or load_temporality()
+    named = [c for c in concepts if c in vocab]
+    return (
+        bool(named)
+        and all(vocab[c].category == "diagnosis" for c in named)
+        and not all(c in rules.event_concepts for c in named)
+        and not asks_for_past(text, headings)
+        and not _COURSE.search(text)
+    )
+
+
+def lifelong_params(concepts: Sequence[str], vocab: Vocabulary,
+                    rules: TemporalityRules | None = None) -> dict[str, Any]:  # fmt: skip
+    """The diagnosis params of a current reading: `lifelong` when a disease that does not
+    resolve is among the concepts or their members ("Other autoimmune disease": Hashimoto
+    thyroiditis). The evaluator (matcher.judge.eval_diagnosis) then counts one documented
+    before the lookback as present now."""
+    rules = rules or load_temporality()
+    wanted = set(concepts)
+    members = {c.id for c in vocab.concepts.values()
+               if c.id in wanted or wanted & set(c.attrs.get("implies", ()))}  # fmt: skip
+    return {"lifelong": True} if rules.lifelong_concepts & members else {}
 
 
 def asks_for_past(text: str, headings: Sequence[str] = ()) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import cache
 
 from matcher.criteria.params import param
+from matcher.criteria.temporality import load_temporality
 from matcher.judge.eval_common import (
     _label,
     _latest,
@@ -370,6 +371,9 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
         return _result(criterion, Status.MET,
                        f"{names} documented on {_when(latest, timeline)}, within the "
                        f"{window}-day lookback", [latest], timeline)  # fmt: skip
+    lasting = _lifelong_before(criterion, affirmed, mentions, set(concepts), timeline)
+    if lasting is not None:
+        return lasting
     if affirmed:
         latest = _latest(affirmed, timeline)
         return _unknown(criterion, UnknownCause.STALE,
@@ -401,21 +405,58 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
                     f"no current {names} documented in the {window}-day lookback")
 
 
+def _lifelong_before(criterion: Criterion, affirmed: list[Finding], mentions: list[Finding],
+                     covered: set[str], timeline: Timeline) -> CriterionResult | None:  # fmt: skip
+    """ "Diabetes mellitus" read as current (params `lifelong`): a disease that does not
+    resolve (criteria_temporality.json `lifelong_concepts`: type 2 diabetes documented
+    two years ago is diabetes now) holds from its latest affirmed mention before the
+    lookback, unless a later note says it is absent ("no diabetes" after a mistaken
+    entry). A mention counts when its own disease does not resolve, or when it shows one
+    the criterion covers (`covered`): a myocardial infarction is coronary artery disease,
+    which "heart disease" covers; lupus nephritis shows SLE, which "lupus nephritis" does
+    not cover, and may remit. None when no such mention decides."""
+    if not criterion.params.get("lifelong"):
+        return None
+    vocab = timeline.vocabulary
+    lifelong = load_temporality().lifelong_concepts & covered
+
+    def lasting(finding: Finding) -> bool:
+        concept = finding.concept
+        return concept in lifelong or (concept in vocab and bool(
+            lifelong & set(vocab[concept].attrs.get("implies", ()))))
+
+    latest = _latest([f for f in affirmed if lasting(f)], timeline)
+    if latest is None:
+        return None
+    on = _when(latest, timeline)
+    if any(f.assertion == Assertion.NEGATED and lasting(f) and _when(f, timeline) > on
+           for f in mentions):  # fmt: skip
+        return None
+    names = _label(vocab, latest.concept)
+    return _result(criterion, Status.MET,
+                   f"{names} documented on {on}; it does not resolve, so it holds now",
+                   [latest], timeline)  # fmt: skip
+
+
 def _long_standing_before(criterion: Criterion, timeline: Timeline, window: int
                           ) -> CriterionResult | None:  # fmt: skip
     """ "Chronic infections" read as the long-standing form now (params `long_standing`):
     a hepatitis B documented two years ago, before the lookback, is no evidence of its
     absence, so a person checks whether it is the chronic infection now. None when the
     criterion is not long-standing or nothing screens it before the lookback."""
-    if not criterion.params.get("long_standing"):
+    # "Solid tumour" read as the disease now (params `bare_current`): a malignancy
+    # documented in 2023, of no named kind, may be a solid tumour still present.
+    long_standing = criterion.params.get("long_standing")
+    if not (long_standing or criterion.params.get("bare_current")):
         return None
     ever = _screened(criterion, timeline, None)
     if ever is None or ever.status is not Status.MANUAL:
         return None
     names = ", ".join(_label(timeline.vocabulary, c) for c in criterion.params.get("concepts", []))
+    form = "the long-standing " if long_standing else ""
     return CriterionResult(criterion, Status.UNKNOWN,
                            f"{ever.reason.split(';')[0]}, before the {window}-day lookback: "
-                           f"whether it is the long-standing {names} now must be checked",
+                           f"whether it is {form}{names} now must be checked",
                            ever.evidence, UnknownCause.STALE)  # fmt: skip
 
 
