@@ -343,6 +343,26 @@ def run_parser(model_path: str | Path | None, fingerprint: str | None = None) ->
     return NoteParser(pipeline, vocabulary=vocabulary)
 
 
+def saved_version() -> str | None:
+    """The version `run_parser(None)` would load, read without loading it: the default
+    saved pipeline's (models/clinical-nlp/meta.json) when load_pipeline would load that
+    artifact (it exists, is of this package's rules, and was built from the run's
+    vocabulary); None when it would build the pipeline from the package data instead (ask
+    the loaded pipeline then). The same tests as load_pipeline's, in the same order."""
+    from matcher.nlp import pipeline
+
+    path = pipeline.default_model_path()
+    meta_file = path / "meta.json"
+    if not meta_file.exists():
+        return None
+    meta = json.loads(meta_file.read_text())
+    if meta.get("version") != f"1.0.0+{pipeline._rules_fingerprint()}":  # noqa: SLF001
+        return None
+    if not pipeline._same_vocabulary(path, run_vocabulary()):  # noqa: SLF001
+        return None
+    return f"{meta.get('name')}-{meta.get('version')}"
+
+
 # Per-process state of a worker: the pipeline is loaded once, not once per task.
 _WORKER: dict[str, Any] = {}
 
@@ -445,18 +465,41 @@ class EmbeddedEngine:
         `vocabulary` must read with the run's."""
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self.model_path = str(model_path) if model_path else None
-        # The parent loads the pipeline too: it names the version, and parses in-process
-        # when there is one worker (tests, small runs, a one-core machine).
-        self.parser = parser or run_parser(model_path)
-        given = getattr(self.parser, "vocabulary", None)
+        # The parent parses in-process when there is one worker (tests, small runs, a
+        # one-core machine), and names the version either way. The version of the default
+        # saved pipeline is read from its meta.json without loading it (saved_version): a
+        # night with nothing to parse never loads spaCy's pipeline in the parent (~10 % of
+        # such a night's wall time at 10,000 patients). The pipeline itself is loaded on
+        # first use (`parser`).
+        self._parser = parser
+        version = None if parser is not None or model_path else saved_version()
+        if parser is None and version is None:
+            self._parser = run_parser(model_path)
+        given = getattr(self._parser, "vocabulary", None)
         if given is not None and given is not run_vocabulary():
             raise ModelError(
                 "the parser given reads notes with another vocabulary than the run's",
                 expected="a parser of matcher.api.vocabulary() (matcher.api.parser())",
             )
-        self.version = self.parser.version
+        self.version = version or self._parser.version
         self._parse_in_process = parser is not None or self.workers == 1
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def parser(self) -> Any:
+        """The note parser in this process, loaded on first use: it must be of the version
+        this engine named (the package's rules or models/ changed on disk mid-run: refused,
+        never a run whose notes carry two versions)."""
+        if self._parser is None:
+            from matcher.nlp.pipeline import default_model_path
+
+            loaded = run_parser(self.model_path)
+            if loaded.version != self.version:
+                raise ModelError("the note pipeline changed on disk during the run",
+                                 file=str(default_model_path()), received=loaded.version,
+                                 expected=f"{self.version}, the version the run started with")
+            self._parser = loaded
+        return self._parser
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:

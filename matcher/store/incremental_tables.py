@@ -125,6 +125,8 @@ _CARRY = (
     # Same findings version (classify's CARRY), so the same notes: the digest of them and
     # the version are the earlier row's.
     ("record_digest", "r.record_digest"), ("findings_version", "r.findings_version"),
+    # The criteria text and the refresh inputs are the earlier row's, by their digests
+    # (criteria_payloads, migrations 10 and 11): never read nor written again.
     ("holds_until", "r.holds_until"), ("refresh_json", "r.refresh_json"),
 )
 
@@ -144,9 +146,12 @@ def carried_keys(db: Database, kept_run_id: int, trial_id: str, patient_ids: Seq
     (score, P). Reads only: the ranking needs every row's key before a carried row is
     written with its rank (copy_carried)."""
     wanted = set(patient_ids)
+    # The refresh text by its key (migration 11: kept once per payload, not in the row).
     cursor = db.execute(
-        "SELECT patient_id, status, relevance, refresh_json FROM results "
-        "WHERE run_id = ? AND trial_id = ? ORDER BY patient_id", [kept_run_id, trial_id])
+        "SELECT r.patient_id, r.status, r.relevance, rf.refresh_json FROM results r "
+        "LEFT JOIN result_refresh rf ON rf.criteria_digest = r.criteria_digest "
+        "AND rf.digest = r.refresh_json "
+        "WHERE r.run_id = ? AND r.trial_id = ? ORDER BY r.patient_id", [kept_run_id, trial_id])
     found = 0
     while chunk := cursor.fetchmany(batch):
         kept = [row for row in chunk if row[0] in wanted]
