@@ -515,7 +515,8 @@ def store_ranking(
     evaluator_version: str | None = None,
     findings_versions: Mapping[str, int] | None = None,
     carried: Mapping[str, tuple[int, Sequence[str]]] | None = None,
-    refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]] | None = None,
+    refresh: Callable[[Sequence[str | bytes]],
+                      Sequence[tuple[float, float | None]]] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Store the rankings of `trials` at `as_of` from `rows` (judge.ranking.ResultRow, any
     order, one per trial and patient, streamed): the one path by which `matcher match`,
@@ -534,8 +535,9 @@ def store_ranking(
 
     `carried` (an incremental night): per trial id, (an earlier run, patient ids) whose
     rows are copied from that run's set inside SQLite, CARRY_BATCH at a time, with
-    tonight's score and P(eligible) from `refresh` (their refresh_json, in order, to
-    (score, P)) and their rank: `rows` then holds only the results evaluated tonight."""
+    tonight's score and P(eligible) from `refresh` (their refresh inputs, in order, to
+    (score, P): incremental_tables.carried_keys) and their rank: `rows` then holds only
+    the results evaluated tonight."""
     from matcher.judge.ranking import rank_order
     from matcher.store import incremental_tables, result_tables
     from matcher.store.web_tables import data_version

@@ -67,8 +67,8 @@ def test_migration_11_keeps_every_row_readable_as_before_with_its_refresh_inputs
                           "P-2@2": criteria_payloads.refresh_digest(REFRESH_B),
                           "P-3@3": None}
         assert sorted(store.db.execute(
-            "SELECT refresh_json FROM result_refresh").fetchall()) == sorted(
-            [(REFRESH_A,), (REFRESH_B,)])
+            "SELECT refresh_json, numbers FROM result_refresh").fetchall()) == sorted(
+            [(t, criteria_payloads.refresh_numbers(t)) for t in (REFRESH_A, REFRESH_B)])
         table = store.db.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'results'").fetchone()[0]
         assert "WITHOUT ROWID" in table
@@ -105,3 +105,38 @@ def test_the_engine_names_the_pipeline_version_without_loading_the_pipeline():
         assert engine._parser is None  # noqa: SLF001
     assert engine.version == run_parser(None).version
     assert engine.parser.version == engine.version  # loaded on first use
+
+
+def test_a_carried_rows_stored_numbers_give_the_score_and_p_its_text_gives_bit_for_bit():
+    import datetime as dt
+    import json
+    import random
+
+    from matcher import api
+    from matcher.jobs.engine import _FIXED, refreshed_scores_and_ps
+    from matcher.judge.eligibility import feature_names
+
+    rng = random.Random(11)
+    day = dt.date(2026, 11, 20).toordinal()
+    texts = []
+    for _ in range(40):
+        numbers = [rng.choice([0.0, 35.0, 95.0]), rng.choice([0, day - rng.randrange(400)])]
+        numbers += [rng.choice([0, day - rng.randrange(900)]) for _ in range(_FIXED - 2)]
+        numbers += [rng.choice([0.0, 1.0, rng.random(), float(rng.randrange(30))])
+                    for _ in feature_names()]
+        texts.append(json.dumps(numbers))
+    stored = [criteria_payloads.refresh_numbers(t) for t in texts]
+    assert all(isinstance(b, bytes) for b in stored)
+    model = api.eligibility_model()
+    for as_of in (dt.date(2026, 11, 21), dt.date(2027, 3, 1)):
+        from_text = refreshed_scores_and_ps(texts, as_of, model)
+        assert refreshed_scores_and_ps(stored, as_of, model) == from_text
+        mixed = [b if i % 2 else t for i, (t, b) in enumerate(zip(texts, stored, strict=True))]
+        assert refreshed_scores_and_ps(mixed, as_of, model) == from_text
+
+
+def test_refresh_numbers_of_a_text_that_is_not_a_flat_array_of_numbers_are_none():
+    assert criteria_payloads.refresh_numbers('{"base": 95}') is None
+    assert criteria_payloads.refresh_numbers("[1, [2]]") is None
+    assert criteria_payloads.refresh_numbers("[1, true]") is None
+    assert criteria_payloads.refresh_numbers("not json") is None

@@ -180,13 +180,14 @@ def _day(day: dt.date | None) -> int:
     return plain(day).toordinal() if day is not None else 0
 
 
-def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
+def refreshed_scores_and_ps(refresh_jsons: Sequence[str | bytes], as_of: dt.date,
                             model: Any) -> list[tuple[float, float | None]]:
-    """Carried-forward rows' scores and P(eligible) at `as_of`, from their refresh_json:
-    the same numbers evaluate_records would compute tonight (recency and ages of evidence
-    are the only parts of them that read the as-of once the verdict holds). In one batch:
-    each distinct refresh_json once (patients with the same verdict and evidence dates
-    share it), all of them decoded by one json.loads into one numpy matrix, the aged inputs
+    """Carried-forward rows' scores and P(eligible) at `as_of`, from their refresh inputs
+    (the refresh_json text, or its numbers as stored since migration 11): the same numbers
+    evaluate_records would compute tonight (recency and ages of evidence are the only
+    parts of them that read the as-of once the verdict holds). In one batch: each distinct
+    input once (patients with the same verdict and evidence dates share it), all of them
+    decoded at once into one numpy matrix (_refresh_table), the aged inputs
     set for the as-of column by column (eligibility.aged_columns), and the probabilities
     computed in one vectorised call (predict_matrix, bit for bit predict's)."""
     import numpy as np
@@ -196,10 +197,7 @@ def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
         return []
     names = feature_names()
     width = _FIXED + len(names)
-    try:
-        table = np.array(json.loads("[" + ",".join(distinct) + "]"), dtype=np.float64)
-    except (TypeError, ValueError):  # not numbers, or rows of unequal lengths
-        table = None
+    table = _refresh_table(distinct, width)
     if table is None or table.shape != (len(distinct), width):
         # Never misread: the evaluator version keeps other layouts from being carried.
         raise StoreError("a stored refresh_json is not of this release's layout",
@@ -223,6 +221,33 @@ def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
         probabilities = list(model.predict_matrix(matrix))
     refreshed = dict(zip(distinct, zip(scores, probabilities, strict=True), strict=True))
     return [refreshed[text] for text in refresh_jsons]
+
+
+def _refresh_table(distinct: Sequence[str | bytes], width: int) -> Any:
+    """The rows' numbers as one float64 matrix, or None when one is not `width` numbers:
+    stored numbers (bytes: float64s, criteria_payloads.refresh_numbers) by one frombuffer,
+    texts by one json.loads (a row stored before its numbers were). The same values either
+    way: JSON's numbers are doubles."""
+    import numpy as np
+
+    blobs = [i for i, item in enumerate(distinct) if isinstance(item, bytes)]
+    texts = [i for i, item in enumerate(distinct) if not isinstance(item, bytes)]
+    table = np.empty((len(distinct), width), dtype=np.float64)
+    if blobs:
+        joined = b"".join(distinct[i] for i in blobs)
+        if any(len(distinct[i]) != 8 * width for i in blobs):
+            return None
+        table[blobs] = np.frombuffer(joined, dtype="<f8").reshape(len(blobs), width)
+    if texts:
+        try:
+            decoded = np.array(json.loads("[" + ",".join(distinct[i] for i in texts) + "]"),
+                               dtype=np.float64)
+        except (TypeError, ValueError):  # not numbers, or rows of unequal lengths
+            return None
+        if decoded.shape != (len(texts), width):
+            return None
+        table[texts] = decoded
+    return table
 
 
 def evaluate_in_process(

@@ -27,9 +27,10 @@ Store migration 11 (issue 17: a night with few changes must cost little) takes o
 carried row what it copied for nothing, so a night that carries 200,000 results writes
 about half of what it did per row:
 
-- `result_refresh (criteria_digest, digest, refresh_json)`: a nightly row's refresh inputs
-  (matcher.jobs.engine.refresh_text, ~340 bytes, a third of a row), kept once per criteria
-  text and refresh text. The column `results.refresh_json` holds the text's `digest` (NULL:
+- `result_refresh (criteria_digest, digest, refresh_json, numbers)`: a nightly row's
+  refresh inputs (matcher.jobs.engine.refresh_text, ~340 bytes, a third of a row), kept
+  once per criteria text and refresh text, with their numbers as float64s (what a night
+  decodes). The column `results.refresh_json` holds the text's `digest` (NULL:
   none, as before), so an incremental night's row and a full night's are still equal
   column for column, and a carried row copies 32 characters.
 - `results` is a WITHOUT ROWID table (its primary key is the row: one b-tree fewer to
@@ -46,6 +47,8 @@ name, refresh_json).
 from __future__ import annotations
 
 import hashlib
+import json
+import struct
 from collections.abc import Sequence
 
 from sqlite_utils import Database
@@ -114,15 +117,35 @@ def store_texts(db: Database, texts: Sequence[str]) -> list[str]:
 
 def store_refresh(db: Database, texts: Sequence[tuple[str, str | None]]) -> list[str | None]:
     """Each (criteria digest, refresh_json)'s results.refresh_json (None for None), every
-    text stored once beside its criteria text. Inside the caller's transaction, with the
-    rows that reference them."""
+    text stored once beside its criteria text, with its numbers. Inside the caller's
+    transaction, with the rows that reference them."""
     keys = [None if text is None else refresh_digest(text) for _, text in texts]
     kept = {(payload, key): text for (payload, text), key in zip(texts, keys, strict=True)
             if key is not None}
     db.conn.executemany(
-        "INSERT OR IGNORE INTO result_refresh (criteria_digest, digest, refresh_json) "
-        "VALUES (?, ?, ?)", [(payload, key, text) for (payload, key), text in kept.items()])
+        "INSERT OR IGNORE INTO result_refresh (criteria_digest, digest, refresh_json, numbers) "
+        "VALUES (?, ?, ?, ?)", [(payload, key, text, refresh_numbers(text))
+                                for (payload, key), text in kept.items()])
     return keys
+
+
+def refresh_numbers(refresh_json: str) -> bytes | None:
+    """A refresh text's numbers as little-endian float64s, the values json.loads reads (a
+    number of JSON is a double: the same bits either way), so a night decodes 200,000 of
+    them with one numpy.frombuffer instead of parsing their text (9 % of a 10,000-patient
+    incremental night). None when the text is not a flat array of numbers (another
+    layout: the text is then read, and refused, as before)."""
+    try:
+        values = json.loads(refresh_json)
+    except ValueError:
+        return None
+    if not isinstance(values, list) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return None
+    try:
+        return struct.pack(f"<{len(values)}d", *values)
+    except (OverflowError, struct.error):  # an integer beyond a double
+        return None
 
 
 # results as migration 11 leaves it: the columns in their earlier order.
@@ -153,7 +176,7 @@ def share(db: Database) -> None:
     from matcher.store.result_tables import LIST_COLUMNS
 
     db.execute("CREATE TABLE IF NOT EXISTS result_refresh (criteria_digest TEXT NOT NULL, "
-               "digest TEXT NOT NULL, refresh_json TEXT NOT NULL, "
+               "digest TEXT NOT NULL, refresh_json TEXT NOT NULL, numbers BLOB, "
                "PRIMARY KEY (criteria_digest, digest)) WITHOUT ROWID")
     table = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' "
                        "AND name = 'results'").fetchone()[0]
@@ -163,13 +186,15 @@ def share(db: Database) -> None:
         db.execute(_RELEASE)
         return
     db.conn.create_function("matcher_refresh_digest", 1, _sql_refresh, deterministic=True)
+    db.conn.create_function("matcher_refresh_numbers", 1, _sql_numbers, deterministic=True)
     names = [name for name, _ in _COLUMNS]
     db.execute("DROP TABLE IF EXISTS results_v11")
     db.execute(f"CREATE TABLE results_v11 ({', '.join(f'{n} {t}' for n, t in _COLUMNS)}, "
                "PRIMARY KEY (run_id, trial_id, patient_id)) WITHOUT ROWID")
-    db.execute("INSERT OR IGNORE INTO result_refresh (criteria_digest, digest, refresh_json) "
-               "SELECT criteria_digest, matcher_refresh_digest(refresh_json), refresh_json "
-               "FROM results WHERE refresh_json IS NOT NULL AND criteria_digest IS NOT NULL")
+    db.execute("INSERT OR IGNORE INTO result_refresh (criteria_digest, digest, refresh_json, "
+               "numbers) SELECT criteria_digest, matcher_refresh_digest(refresh_json), "
+               "refresh_json, matcher_refresh_numbers(refresh_json) FROM results "
+               "WHERE refresh_json IS NOT NULL AND criteria_digest IS NOT NULL")
     taken = {"refresh_json": "matcher_refresh_digest(refresh_json)"}
     db.execute(f"INSERT INTO results_v11 ({', '.join(names)}) "
                f"SELECT {', '.join(taken.get(n, n) for n in names)} FROM results")
@@ -184,3 +209,6 @@ def share(db: Database) -> None:
 def _sql_refresh(text: str | None) -> str | None:
     return None if text is None else refresh_digest(text)
 
+
+def _sql_numbers(text: str | None) -> bytes | None:
+    return None if text is None else refresh_numbers(text)

@@ -138,17 +138,20 @@ _CARRIED = "carried_results"
 
 
 def carried_keys(db: Database, kept_run_id: int, trial_id: str, patient_ids: Sequence[str],
-                 refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]],
+                 refresh: Callable[[Sequence[str | bytes]],
+                                   Sequence[tuple[float, float | None]]],
                  batch: int) -> Iterator[tuple[str, str, int, float, float | None]]:
     """The ranking key (patient id, status, relevance, score, P(eligible)) of each row of
     `patient_ids` (classify's CARRY) in set (`kept_run_id`, `trial_id`), with tonight's
-    score and P: `refresh` maps the rows' refresh_json, `batch` at a time and in order, to
-    (score, P). Reads only: the ranking needs every row's key before a carried row is
-    written with its rank (copy_carried)."""
+    score and P: `refresh` maps the rows' refresh inputs (their numbers as float64 bytes,
+    criteria_payloads.refresh_numbers, else their refresh_json text), `batch` at a time
+    and in order, to (score, P). Reads only: the ranking needs every row's key before a
+    carried row is written with its rank (copy_carried)."""
     wanted = set(patient_ids)
     # The refresh text by its key (migration 11: kept once per payload, not in the row).
     cursor = db.execute(
-        "SELECT r.patient_id, r.status, r.relevance, rf.refresh_json FROM results r "
+        "SELECT r.patient_id, r.status, r.relevance, coalesce(rf.numbers, rf.refresh_json) "
+        "FROM results r "
         "LEFT JOIN result_refresh rf ON rf.criteria_digest = r.criteria_digest "
         "AND rf.digest = r.refresh_json "
         "WHERE r.run_id = ? AND r.trial_id = ? ORDER BY r.patient_id", [kept_run_id, trial_id])
