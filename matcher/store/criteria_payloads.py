@@ -175,9 +175,13 @@ def share(db: Database) -> None:
     rewound runs it again (a table already rebuilt is left as it is)."""
     from matcher.store.result_tables import LIST_COLUMNS
 
+    # A rowid table: a night's new texts are appended in the order they come, and only
+    # their small key entries go to random places (WITHOUT ROWID, keyed by a digest, every
+    # ~700-byte row went to a random page: a full night wrote most pages of the table
+    # again at every commit).
     db.execute("CREATE TABLE IF NOT EXISTS result_refresh (criteria_digest TEXT NOT NULL, "
                "digest TEXT NOT NULL, refresh_json TEXT NOT NULL, numbers BLOB, "
-               "PRIMARY KEY (criteria_digest, digest)) WITHOUT ROWID")
+               "PRIMARY KEY (criteria_digest, digest))")
     table = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' "
                        "AND name = 'results'").fetchone()[0]
     rebuilt = "WITHOUT ROWID" in table.upper()
