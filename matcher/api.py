@@ -487,7 +487,7 @@ def match_to_json(
 
 # --- stored rankings (issue 16): what the pages read -------------------------------------
 STORE_BATCH = 2000  # result rows per transaction: memory stays flat at 100k patients
-CARRY_BATCH = 5000  # carried-forward rows per transaction (copied inside SQLite)
+CARRY_BATCH = 5000  # carried-forward rows per statement (copied inside SQLite)
 
 
 def trial_digest(trial: Trial) -> str:
@@ -515,7 +515,8 @@ def store_ranking(
     evaluator_version: str | None = None,
     findings_versions: Mapping[str, int] | None = None,
     carried: Mapping[str, tuple[int, Sequence[str]]] | None = None,
-    refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]] | None = None,
+    refresh: Callable[[Sequence[str | bytes]],
+                      Sequence[tuple[float, float | None]]] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Store the rankings of `trials` at `as_of` from `rows` (judge.ranking.ResultRow, any
     order, one per trial and patient, streamed): the one path by which `matcher match`,
@@ -534,8 +535,9 @@ def store_ranking(
 
     `carried` (an incremental night): per trial id, (an earlier run, patient ids) whose
     rows are copied from that run's set inside SQLite, CARRY_BATCH at a time, with
-    tonight's score and P(eligible) from `refresh` (their refresh_json, in order, to
-    (score, P)) and their rank: `rows` then holds only the results evaluated tonight."""
+    tonight's score and P(eligible) from `refresh` (their refresh inputs, in order, to
+    (score, P): incremental_tables.carried_keys) and their rank: `rows` then holds only
+    the results evaluated tonight."""
     from matcher.judge.ranking import rank_order
     from matcher.store import incremental_tables, result_tables
     from matcher.store.web_tables import data_version
@@ -585,19 +587,24 @@ def store_ranking(
         trial_keys = keys.pop(trial.trial_id)
         ordered = rank_order(trial_keys)
         kept_run, patient_ids = carried.get(trial.trial_id, (None, ()))
-        if kept_run is not None:
-            # Written with their rank: a rank set afterwards rewrites the whole row.
-            rank = {pid: i for i, pid in enumerate(ordered, start=1)}
-            numbers = {key[0]: key[3:] for key in trial_keys}
-            for i in range(0, len(patient_ids), CARRY_BATCH):
-                chunk = patient_ids[i: i + CARRY_BATCH]
-                with store.transaction():
+        # A trial's carried rows, its ranks and its set's end in one transaction: one commit
+        # a trial, not one per CARRY_BATCH rows. Each carried row adds an entry to the
+        # criteria-digest index, at a random place; every commit wrote again every index
+        # page its rows had touched (most of them, at 5,000 rows), which was most of a
+        # carried row's cost. A trial's transaction holds the write lock for seconds (at
+        # 100,000 patients), well inside a waiting writer's busy timeout.
+        with store.transaction():
+            if kept_run is not None:
+                # Written with their rank: a rank set afterwards rewrites the whole row.
+                rank = {pid: i for i, pid in enumerate(ordered, start=1)}
+                numbers = {key[0]: key[3:] for key in trial_keys}
+                for i in range(0, len(patient_ids), CARRY_BATCH):
+                    chunk = patient_ids[i: i + CARRY_BATCH]
                     incremental_tables.copy_carried(
                         db, run_id, kept_run, trial.trial_id, day, versions.get(trial.trial_id),
                         [(pid, *numbers[pid], rank[pid]) for pid in chunk])
-                if on_rows is not None:
-                    on_rows(len(chunk))
-        with store.transaction():
+                    if on_rows is not None:
+                        on_rows(len(chunk))
             counts[trial.trial_id] = result_tables.finish_set(
                 db, run_id, trial.trial_id, ordered, _stamp(),
                 ("eligible", "possible", "ineligible"), ranked=frozenset(patient_ids))

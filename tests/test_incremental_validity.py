@@ -158,7 +158,7 @@ def test_migration_8_upgrades_a_version_7_file_and_its_rows_are_evaluated_again(
     path = tmp_path / "v7.db"
     _database_at_version_7(path)
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 10
+        assert store.schema_version() == SCHEMA_VERSION == 11
         [row] = store.results(1)
         # A row from before knows nothing of what it depends on: never carried forward.
         assert (row["findings_version"], row["holds_until"], row["refresh_json"]) == (
@@ -214,7 +214,7 @@ def test_migration_10_keeps_each_criteria_text_once_and_every_row_reads_its_own(
     path = tmp_path / "v8.db"
     _database_at_version_8(path)
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 10
+        assert store.schema_version() == SCHEMA_VERSION == 11
         assert [(r["patient_id"], r["criteria_json"]) for r in store.results(1)] == [
             ("P-1", SAME)]
         assert [(r["patient_id"], r["criteria_json"]) for r in store.results(2)] == [

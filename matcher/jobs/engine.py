@@ -180,13 +180,14 @@ def _day(day: dt.date | None) -> int:
     return plain(day).toordinal() if day is not None else 0
 
 
-def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
+def refreshed_scores_and_ps(refresh_jsons: Sequence[str | bytes], as_of: dt.date,
                             model: Any) -> list[tuple[float, float | None]]:
-    """Carried-forward rows' scores and P(eligible) at `as_of`, from their refresh_json:
-    the same numbers evaluate_records would compute tonight (recency and ages of evidence
-    are the only parts of them that read the as-of once the verdict holds). In one batch:
-    each distinct refresh_json once (patients with the same verdict and evidence dates
-    share it), all of them decoded by one json.loads into one numpy matrix, the aged inputs
+    """Carried-forward rows' scores and P(eligible) at `as_of`, from their refresh inputs
+    (the refresh_json text, or its numbers as stored since migration 11): the same numbers
+    evaluate_records would compute tonight (recency and ages of evidence are the only
+    parts of them that read the as-of once the verdict holds). In one batch: each distinct
+    input once (patients with the same verdict and evidence dates share it), all of them
+    decoded at once into one numpy matrix (_refresh_table), the aged inputs
     set for the as-of column by column (eligibility.aged_columns), and the probabilities
     computed in one vectorised call (predict_matrix, bit for bit predict's)."""
     import numpy as np
@@ -196,10 +197,7 @@ def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
         return []
     names = feature_names()
     width = _FIXED + len(names)
-    try:
-        table = np.array(json.loads("[" + ",".join(distinct) + "]"), dtype=np.float64)
-    except (TypeError, ValueError):  # not numbers, or rows of unequal lengths
-        table = None
+    table = _refresh_table(distinct, width)
     if table is None or table.shape != (len(distinct), width):
         # Never misread: the evaluator version keeps other layouts from being carried.
         raise StoreError("a stored refresh_json is not of this release's layout",
@@ -223,6 +221,33 @@ def refreshed_scores_and_ps(refresh_jsons: Sequence[str], as_of: dt.date,
         probabilities = list(model.predict_matrix(matrix))
     refreshed = dict(zip(distinct, zip(scores, probabilities, strict=True), strict=True))
     return [refreshed[text] for text in refresh_jsons]
+
+
+def _refresh_table(distinct: Sequence[str | bytes], width: int) -> Any:
+    """The rows' numbers as one float64 matrix, or None when one is not `width` numbers:
+    stored numbers (bytes: float64s, criteria_payloads.refresh_numbers) by one frombuffer,
+    texts by one json.loads (a row stored before its numbers were). The same values either
+    way: JSON's numbers are doubles."""
+    import numpy as np
+
+    blobs = [i for i, item in enumerate(distinct) if isinstance(item, bytes)]
+    texts = [i for i, item in enumerate(distinct) if not isinstance(item, bytes)]
+    table = np.empty((len(distinct), width), dtype=np.float64)
+    if blobs:
+        joined = b"".join(distinct[i] for i in blobs)
+        if any(len(distinct[i]) != 8 * width for i in blobs):
+            return None
+        table[blobs] = np.frombuffer(joined, dtype="<f8").reshape(len(blobs), width)
+    if texts:
+        try:
+            decoded = np.array(json.loads("[" + ",".join(distinct[i] for i in texts) + "]"),
+                               dtype=np.float64)
+        except (TypeError, ValueError):  # not numbers, or rows of unequal lengths
+            return None
+        if decoded.shape != (len(texts), width):
+            return None
+        table[texts] = decoded
+    return table
 
 
 def evaluate_in_process(
@@ -343,6 +368,26 @@ def run_parser(model_path: str | Path | None, fingerprint: str | None = None) ->
     return NoteParser(pipeline, vocabulary=vocabulary)
 
 
+def saved_version() -> str | None:
+    """The version `run_parser(None)` would load, read without loading it: the default
+    saved pipeline's (models/clinical-nlp/meta.json) when load_pipeline would load that
+    artifact (it exists, is of this package's rules, and was built from the run's
+    vocabulary); None when it would build the pipeline from the package data instead (ask
+    the loaded pipeline then). The same tests as load_pipeline's, in the same order."""
+    from matcher.nlp import pipeline
+
+    path = pipeline.default_model_path()
+    meta_file = path / "meta.json"
+    if not meta_file.exists():
+        return None
+    meta = json.loads(meta_file.read_text())
+    if meta.get("version") != f"1.0.0+{pipeline._rules_fingerprint()}":  # noqa: SLF001
+        return None
+    if not pipeline._same_vocabulary(path, run_vocabulary()):  # noqa: SLF001
+        return None
+    return f"{meta.get('name')}-{meta.get('version')}"
+
+
 # Per-process state of a worker: the pipeline is loaded once, not once per task.
 _WORKER: dict[str, Any] = {}
 
@@ -445,18 +490,41 @@ class EmbeddedEngine:
         `vocabulary` must read with the run's."""
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self.model_path = str(model_path) if model_path else None
-        # The parent loads the pipeline too: it names the version, and parses in-process
-        # when there is one worker (tests, small runs, a one-core machine).
-        self.parser = parser or run_parser(model_path)
-        given = getattr(self.parser, "vocabulary", None)
+        # The parent parses in-process when there is one worker (tests, small runs, a
+        # one-core machine), and names the version either way. The version of the default
+        # saved pipeline is read from its meta.json without loading it (saved_version): a
+        # night with nothing to parse never loads spaCy's pipeline in the parent (~10 % of
+        # such a night's wall time at 10,000 patients). The pipeline itself is loaded on
+        # first use (`parser`).
+        self._parser = parser
+        version = None if parser is not None or model_path else saved_version()
+        if parser is None and version is None:
+            self._parser = run_parser(model_path)
+        given = getattr(self._parser, "vocabulary", None)
         if given is not None and given is not run_vocabulary():
             raise ModelError(
                 "the parser given reads notes with another vocabulary than the run's",
                 expected="a parser of matcher.api.vocabulary() (matcher.api.parser())",
             )
-        self.version = self.parser.version
+        self.version = version or self._parser.version
         self._parse_in_process = parser is not None or self.workers == 1
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def parser(self) -> Any:
+        """The note parser in this process, loaded on first use: it must be of the version
+        this engine named (the package's rules or models/ changed on disk mid-run: refused,
+        never a run whose notes carry two versions)."""
+        if self._parser is None:
+            from matcher.nlp.pipeline import default_model_path
+
+            loaded = run_parser(self.model_path)
+            if loaded.version != self.version:
+                raise ModelError("the note pipeline changed on disk during the run",
+                                 file=str(default_model_path()), received=loaded.version,
+                                 expected=f"{self.version}, the version the run started with")
+            self._parser = loaded
+        return self._parser
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:

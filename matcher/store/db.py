@@ -301,6 +301,14 @@ def _migration_10_criteria_payloads(db: Database) -> None:
     criteria_payloads.create(db)
 
 
+def _migration_11_shared_payloads(db: Database) -> None:
+    """A carried row shares what does not change while it holds (issue 17, an incremental
+    night that costs little; matcher.store.criteria_payloads): the why chips and cohorts
+    join the criteria text in the row's payload, the refresh inputs go to result_refresh,
+    and results is rebuilt without them (WITHOUT ROWID, no unused index)."""
+    criteria_payloads.share(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
@@ -312,6 +320,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_8_incremental,
     _migration_9_search_index_layout,
     _migration_10_criteria_payloads,
+    _migration_11_shared_payloads,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1277,10 +1286,14 @@ class Store:
         where, params = "r.run_id = ?", [run_id]
         if trial_id is not None:
             where, params = where + " AND r.trial_id = ?", [run_id, trial_id]
+        # The refresh text under its old name (the row's refresh_json is its key since
+        # migration 11).
         return [
-            {**r, "criteria": json.loads(r["criteria_json"])}
+            {**{k: v for k, v in r.items() if k != "refresh_text"},
+             "refresh_json": r["refresh_text"], "criteria": json.loads(r["criteria_json"])}
             for r in self.db.query(
-                f"SELECT r.*, {criteria_payloads.TEXT} FROM {criteria_payloads.JOINED} "
+                f"SELECT r.*, {criteria_payloads.TEXT}, {criteria_payloads.REFRESH_TEXT} "
+                f"FROM {criteria_payloads.JOINED} "
                 f"WHERE {where} ORDER BY r.trial_id, r.rank, r.patient_id",
                 params,
             )

@@ -125,6 +125,8 @@ _CARRY = (
     # Same findings version (classify's CARRY), so the same notes: the digest of them and
     # the version are the earlier row's.
     ("record_digest", "r.record_digest"), ("findings_version", "r.findings_version"),
+    # The criteria text and the refresh inputs are the earlier row's, by their digests
+    # (criteria_payloads, migrations 10 and 11): never read nor written again.
     ("holds_until", "r.holds_until"), ("refresh_json", "r.refresh_json"),
 )
 
@@ -136,17 +138,28 @@ _CARRIED = "carried_results"
 
 
 def carried_keys(db: Database, kept_run_id: int, trial_id: str, patient_ids: Sequence[str],
-                 refresh: Callable[[Sequence[str]], Sequence[tuple[float, float | None]]],
+                 refresh: Callable[[Sequence[str | bytes]],
+                                   Sequence[tuple[float, float | None]]],
                  batch: int) -> Iterator[tuple[str, str, int, float, float | None]]:
     """The ranking key (patient id, status, relevance, score, P(eligible)) of each row of
     `patient_ids` (classify's CARRY) in set (`kept_run_id`, `trial_id`), with tonight's
-    score and P: `refresh` maps the rows' refresh_json, `batch` at a time and in order, to
-    (score, P). Reads only: the ranking needs every row's key before a carried row is
-    written with its rank (copy_carried)."""
+    score and P: `refresh` maps the rows' refresh inputs (their numbers as float64 bytes,
+    criteria_payloads.refresh_numbers, else their refresh_json text), `batch` at a time
+    and in order, to (score, P). Reads only: the ranking needs every row's key before a
+    carried row is written with its rank (copy_carried)."""
     wanted = set(patient_ids)
+    # The refresh inputs by their key (migration 11: kept beside the criteria text, not in
+    # the row), looked up in key order: neighbouring lookups read neighbouring pages of
+    # result_refresh (in patient order each read a page of its own, ~60 us a row).
+    # (MATERIALIZED: the set's rows put in key order first, then looked up in that order;
+    # an ORDER BY on the join would sort after the lookups.)
     cursor = db.execute(
-        "SELECT patient_id, status, relevance, refresh_json FROM results "
-        "WHERE run_id = ? AND trial_id = ? ORDER BY patient_id", [kept_run_id, trial_id])
+        "WITH r AS MATERIALIZED (SELECT patient_id, status, relevance, criteria_digest, "
+        "refresh_json FROM results WHERE run_id = ? AND trial_id = ? "
+        "ORDER BY criteria_digest, refresh_json) "
+        "SELECT r.patient_id, r.status, r.relevance, coalesce(rf.numbers, rf.refresh_json) "
+        "FROM r LEFT JOIN result_refresh rf ON rf.criteria_digest = r.criteria_digest "
+        "AND rf.digest = r.refresh_json", [kept_run_id, trial_id])
     found = 0
     while chunk := cursor.fetchmany(batch):
         kept = [row for row in chunk if row[0] in wanted]

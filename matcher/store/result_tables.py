@@ -131,9 +131,12 @@ def insert_rows(db: Database, run_id: int, as_of: str, rows: Sequence[Any],
     """judge.ranking.ResultRow rows (rank NULL: `finish_set` ranks them); with
     `findings_versions` (migration 8), each row's patient findings version."""
     versions = findings_versions or {}
-    # The criteria texts go to their own table once each (migration 10); the row keeps the
-    # digest.
+    # The criteria texts go to their own table once each (migration 10), the refresh
+    # inputs once beside them (migration 11): the row keeps their digests.
     criteria = criteria_payloads.store_texts(db, [r.criteria_json for r in rows])
+    refresh = criteria_payloads.store_refresh(
+        db, [(text_digest, r.refresh_json) for text_digest, r in zip(criteria, rows,
+                                                                      strict=True)])
     db.conn.executemany(
         "INSERT OR REPLACE INTO results (run_id, trial_id, patient_id, as_of, status, score, "
         "rank, criteria_digest, protocol_version, p_eligible, relevance, met, not_met, "
@@ -146,8 +149,8 @@ def insert_rows(db: Database, run_id: int, as_of: str, rows: Sequence[Any],
              r.statuses.count("M"), r.statuses.count("N"), r.statuses.count("U"),
              r.statuses.count("X"), r.statuses, r.outcomes, r.why_json, _kinds(r.why_json),
              r.cohorts_json, r.age, r.sex, digests.get(r.patient_id),
-             versions.get(r.patient_id), r.holds_until, r.refresh_json)
-            for r, text_digest in zip(rows, criteria, strict=True)
+             versions.get(r.patient_id), r.holds_until, refresh_key)
+            for r, text_digest, refresh_key in zip(rows, criteria, refresh, strict=True)
         ],
     )
 
