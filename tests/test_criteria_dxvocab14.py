@@ -15,13 +15,17 @@ pregnancy's diagnosis (an event), not only one in the lookback.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 
 from matcher.criteria import parse_criterion
+from matcher.criteria.grammar import GRAMMAR_FILE, criteria_data_text, read_grammar
+from matcher.errors import VocabularyError
 from matcher.model import Status
 from matcher.nlp.pipeline import NoteParser, build_pipeline
+from matcher.nlp.vocab import load_vocabulary
 from tests.test_criteria_vocabulary import _found, _mention, _status
 
 TRIAL = ["A trial of drug X in adults with active lupus nephritis"]
@@ -107,3 +111,23 @@ NOTES: list[tuple[str, str, list[str]]] = [
 @pytest.mark.parametrize(("text", "concept", "expected"), NOTES, ids=[n[0] for n in NOTES])
 def test_a_note_sentence_yields_the_finding(parser, text, concept, expected):
     assert _found(parser, text, concept) == expected
+
+
+def _grammar_with(change) -> str:
+    data = json.loads(criteria_data_text("criteria_grammar.json"))
+    change(data["inclusion_manual_concepts"])
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [(lambda d: d.update({"dx.unicorn": "a person checks"}), "unknown concept id"),
+     (lambda d: d.update({"dx.infertility": ""}), "not an object")],
+    ids=["unknown-concept", "empty-reason"],
+)
+def test_a_bad_inclusion_manual_entry_names_the_file_and_key(change, message):
+    with pytest.raises(VocabularyError) as caught:
+        read_grammar(_grammar_with(change), load_vocabulary())
+    assert GRAMMAR_FILE in str(caught.value)
+    assert caught.value.field == "inclusion_manual_concepts"
+    assert message in str(caught.value)
