@@ -176,7 +176,8 @@ def _named_only_by(data_file: str) -> list[str]:
     grammar, rules, systems = load_grammar(), load_temporality(), load_systems()
     named = {
         GRAMMAR_FILE: {*grammar.inclusion_never_requires, *grammar.broad_concepts,
-                       *grammar.manual_concepts, *grammar.plausible},
+                       *grammar.manual_concepts, *grammar.inclusion_manual_concepts,
+                       *grammar.plausible},
         TEMPORALITY_FILE: {*rules.state_concepts, *rules.event_concepts,
                            *rules.lifelong_concepts},
         SYSTEMS_FILE: {c for s in systems.sets for c in s.conditions},

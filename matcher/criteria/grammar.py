@@ -88,7 +88,8 @@ _PHRASE_LISTS = ("filler", "meaning_changing", "negators", "lead_subjects", "lea
 _KEYS = frozenset(
     {"version", "description", *_PHRASE_LISTS, "kinds", "inclusion_never_requires",
      "broad_concepts", "manual_concepts", "plausible", "plausible_uln_multiple",
-     "max_window_days", "measure_defined_conditions", "current_state_clauses"}
+     "max_window_days", "measure_defined_conditions", "current_state_clauses",
+     "inclusion_manual_concepts"}
 )  # fmt: skip
 # a grammar file may leave these out
 _OPTIONAL_LISTS = ("unrecorded_routes", "dose_ceilings", "ceiling_heading_words",
@@ -172,6 +173,10 @@ class Grammar:
     undefined_severity_words: frozenset[str] = frozenset()
     comorbidity_words: frozenset[str] = frozenset()
     example_idioms: Phrases = Phrases(())
+    # A concept an inclusion names in more than one sense, each with the reason a person
+    # checks it: "Infertility" heading a healthy volunteer's contraception options means
+    # unable to conceive (surgically sterile), in a fertility trial the diagnosis.
+    inclusion_manual_concepts: dict[str, str] = field(default_factory=dict)
     # "prednisone (PO)": a route or schedule in brackets is no abbreviation of the drug
     not_abbreviations: frozenset[str] = frozenset()
     # "Active renal disease with UPCR ≥ 1 g/g": the lead a measure defines (see the data)
@@ -274,6 +279,7 @@ def check_grammar_concepts(grammar: Grammar, vocab: Vocabulary,
     for key, ids in (("inclusion_never_requires", grammar.inclusion_never_requires),
                      ("broad_concepts", grammar.broad_concepts),
                      ("manual_concepts", grammar.manual_concepts),
+                     ("inclusion_manual_concepts", grammar.inclusion_manual_concepts),
                      ("plausible", grammar.plausible)):  # fmt: skip
         _concept_ids(sorted(ids), key, source, vocab)
 
@@ -308,6 +314,12 @@ def _grammar_of(text: str, source: str) -> Grammar:
     manual = data["manual_concepts"]
     if not isinstance(manual, dict) or not all(isinstance(v, str) and v for v in manual.values()):
         _fail("not an object", source, "manual_concepts", manual, "concept id → reason")
+    inclusion_manual = data.get("inclusion_manual_concepts", {})
+    if not isinstance(inclusion_manual, dict) or not all(
+        isinstance(v, str) and v for v in inclusion_manual.values()
+    ):
+        _fail("not an object", source, "inclusion_manual_concepts", inclusion_manual,
+              "concept id → reason")
     plausible_data = data["plausible"]
     if not isinstance(plausible_data, dict):
         _fail("not an object", source, "plausible", plausible_data, "concept id → [low, high]")
@@ -333,6 +345,7 @@ def _grammar_of(text: str, source: str) -> Grammar:
         inclusion_never_requires=frozenset(never),
         broad_concepts=frozenset(broad),
         manual_concepts=dict(manual),
+        inclusion_manual_concepts=dict(inclusion_manual),
         plausible=plausible,
         plausible_uln_multiple=_range(data["plausible_uln_multiple"], "plausible_uln_multiple",
                                       source),

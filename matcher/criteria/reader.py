@@ -616,6 +616,12 @@ def _checked(
     if parsed.kind == "diagnosis" and current:
         reason = load_grammar().manual_concepts[current[0]]
         return _Parsed("manual", parsed.key, {}, reason, (*rules, "coverage:ok", "manual:current"))
+    ambiguous = [c for c in parsed.params.get("concepts", [])
+                 if c in load_grammar().inclusion_manual_concepts]
+    if parsed.kind == "diagnosis" and not ctx.exclusion and ambiguous:
+        reason = load_grammar().inclusion_manual_concepts[ambiguous[0]]
+        return _Parsed("manual", parsed.key, {}, reason,
+                       (*rules, "coverage:ok", "manual:inclusion-sense"))
     ungraded = (ungraded_degree_reason(parsed.params, ctx.vocab)
                 if parsed.kind == "diagnosis" else None)
     if ungraded is not None:
