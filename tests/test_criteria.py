@@ -178,6 +178,17 @@ SENTENCES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
     ("inclusion", "SLE with lupus nephritis", "inclusion", "ln", "diagnosis",
      {"concepts": ["dx.lupus_nephritis"]}),
     ("inclusion", "Childhood-onset SLE with lupus nephritis", "inclusion", "ln", "manual", {}),
+    # "or" offers either disease: lupus nephritis is one way of having SLE, so the reading is
+    # SLE; requiring lupus nephritis would hide every SLE patient without it
+    ("inclusion", "SLE or lupus nephritis", "inclusion", "sle", "diagnosis",
+     {"concepts": ["dx.sle"]}),
+    ("inclusion", "Lupus nephritis or systemic lupus erythematosus", "inclusion", "sle",
+     "diagnosis", {"concepts": ["dx.sle"]}),
+    ("inclusion", "Systemic lupus erythematosus, with or without lupus nephritis", "inclusion",
+     "sle", "diagnosis", {"concepts": ["dx.sle"]}),
+    ("inclusion", "SLE and/or LN", "inclusion", "sle", "diagnosis", {"concepts": ["dx.sle"]}),
+    ("inclusion", "Diagnosis of SLE and lupus nephritis", "inclusion", "ln", "diagnosis",
+     {"concepts": ["dx.lupus_nephritis"]}),
     ("exclusion", "History of kidney transplant", "exclusion", "x_tx", "diagnosis",
      {"concepts": ["dx.transplant"], "ruled_out_not_met": False}),
     ("exclusion", "Pregnant or breastfeeding", "exclusion", "x_pregnancy", "pregnancy",

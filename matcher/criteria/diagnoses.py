@@ -45,7 +45,6 @@ from matcher.criteria.temporality import (
 )
 from matcher.nlp.vocab import (
     TermMatch,
-    Vocabulary,
 )
 
 # ---------------------------------------------------------------- diagnoses
@@ -146,11 +145,37 @@ def _temporality(concepts: list[str], window: int | None, ctx: _Ctx) -> dict[str
     return found.params
 
 
-def _most_specific(concepts: list[str], vocab: Vocabulary) -> list[str]:
+# Words between two mentions that offer either one: "SLE or lupus nephritis", "SLE and/or
+# LN", "SLE, with or without lupus nephritis" (the narrower disease is then one way of having
+# the broader one, never a requirement).
+_EITHER_BETWEEN = re.compile(r"\bor\b|/|\beither\b")
+
+
+def _most_specific(concepts: list[str], ctx: _Ctx) -> list[str]:
     """An inclusion needs the patient to have all of it: "SLE with lupus nephritis" is
-    lupus nephritis, which implies SLE; listing both would accept SLE alone."""
-    implied = {i for c in concepts for i in vocab[c].attrs.get("implies", ())}
-    return [c for c in concepts if c not in implied]
+    lupus nephritis, which implies SLE; listing both would accept SLE alone. But "SLE or
+    lupus nephritis" offers either: lupus nephritis is a way of having SLE, so the reading
+    is SLE, and requiring lupus nephritis would hide every SLE patient without it."""
+    vocab = ctx.vocab
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for term in ctx.terms:
+        spans.setdefault(term.concept_id, []).append((term.start, term.end))
+
+    def offered_as_either(narrow: str, broad: str) -> bool:
+        for a_start, a_end in spans.get(narrow, ()):
+            for b_start, b_end in spans.get(broad, ()):
+                between = ctx.text[min(a_end, b_end):max(a_start, b_start)]
+                if _EITHER_BETWEEN.search(between):
+                    return True
+        return False
+
+    dropped: set[str] = set()
+    for narrow in concepts:
+        for broad in vocab[narrow].attrs.get("implies", ()):
+            if broad not in concepts:
+                continue
+            dropped.add(narrow if offered_as_either(narrow, broad) else broad)
+    return [c for c in concepts if c not in dropped]
 
 
 def _diagnosis(ctx: _Ctx) -> _Parsed | None:
@@ -171,7 +196,7 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
     ctx.take_terms(concepts)
     _take_restated_abbreviations(ctx, concepts)
     if not ctx.exclusion:
-        concepts = _most_specific(concepts, ctx.vocab)
+        concepts = _most_specific(concepts, ctx)
     else:
         concepts = _distributed_types(ctx, concepts)
         concepts += [c for c in _elliptical_concepts(ctx) if c not in concepts]
