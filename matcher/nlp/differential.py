@@ -125,6 +125,8 @@ def differential_counts(text: str, findings: list[Finding], date_starts: list[in
                 match.end(), total.start)
             if any(a <= d < b for d in date_starts):
                 continue  # a date between them: perhaps another sample
+            if _unread_number(text, a, b, findings):
+                continue  # "TC 5,000 (was 9,000), DC: N 50%": which total is not said
             concept = vocabulary[cid]
             out.append(dataclasses.replace(
                 total, concept=cid, code=concept.code, start=match.start("name"),
@@ -142,3 +144,18 @@ def _not_this_cell(text: str, lo: int, match: re.Match[str], attrs: dict) -> boo
     before = text[lo:match.start("name")].lower().rstrip()
     return any(before.endswith(" " + w) or before == w
                for w in attrs.get("not_preceded_by", ()))  # fmt: skip
+
+
+_PERCENT_CELL = re.compile(r"\d+(?:\.\d+)?\s*%")
+
+
+def _unread_number(text: str, a: int, b: int, findings: list[Finding]) -> bool:
+    """Is there a number between the total and the percent that no finding read and that is
+    no other percent of the differential? An earlier total the row prints beside this one
+    ("was 9,000") leaves it unsaid which sample the percent is of."""
+    gap = list(text[a:b])
+    for f in findings:
+        for i in range(max(f.start, a), min(f.end, b)):
+            gap[i - a] = " "
+    rest = _PERCENT_CELL.sub(" ", "".join(gap))
+    return any(ch.isdigit() for ch in rest)
