@@ -52,6 +52,7 @@ from matcher.nlp.dates import (
     find_dates,
     infer_day_first,
 )
+from matcher.nlp.differential import differential_counts
 from matcher.nlp.drugs import (
     _LAB_LIKE,
     _drug,
@@ -191,6 +192,8 @@ class FindingExtractor:
                 continue
             concept = self.vocabulary[span.label_]
             findings.extend(_extract(ctx, span, concept))
+        # "TC 6,200 /cumm | DC: N 60% L 31%": the absolute counts of the differential.
+        findings.extend(differential_counts(text, findings, ctx.date_starts, self.vocabulary))
         # "rtx_given=1 | rtx_last_dose=2026-03-10": a registry export's coded drug cells.
         findings.extend(coded_drug_fields(ctx))
         biopsies = _denials_beside_a_class(list(_biopsies(ctx, concepts)))

@@ -90,6 +90,10 @@ def _score(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         readings = [first, *_later_scores(ctx, span, first)]
     else:
         readings = _scores_after_gap(ctx, span, gap_limit) or _score_before_name(ctx, span)
+    answer = _checklist_answer(ctx, span)
+    if answer and all(r.start < answer[0].start for r in readings):
+        # "SLEDAI-2K of 8 or more: Y (11)": the number in the question is its threshold.
+        readings = answer
     low, high = concept.attrs.get("low", 0), concept.attrs.get("high", 1000)
     for reading in readings:
         value = float(reading.number)
@@ -315,3 +319,34 @@ def _score_before_name(ctx: _Context, span: Span) -> list[_ScoreReading]:
     if match is None:
         return []
     return [_ScoreReading(match.group("num"), match.start("num"), match.end("num"))]
+
+
+# A pre-screening checklist row asks a question about the score and answers it, the value
+# after the answer: "SLEDAI-2K of 8 or more .... Yes (11)", "SLEDAI-2K in the last 90 days:
+# Y - score 9 (02/10/2026)". The question's own number ("8 or more", "90 days") is no value;
+# only a yes answer carries one ("N" in a coordinator's log is "not done", "NA" not asked).
+_CHECKLIST_ANSWER = re.compile(
+    r"[^\n;|]{0,80}?(?::|\.{2,}|…|\?)[ \t.…]*(?:Y|YES|Yes|yes)(?![\w/])[ \t]*"
+    r"(?:[-–:,][ \t]*(?:score[ \t]*(?:of[ \t]*)?)?(?P<a>\d{1,3})(?![\d.,/%])"
+    r"|\([ \t]*(?:score[ \t]*(?:of[ \t]*)?)?(?P<b>\d{1,3})(?![\d.,/%])"
+    r"(?=[ \t]*(?:\)|on\b|[,;]|at\b)))",
+)
+
+
+def _checklist_answer(ctx: _Context, span: Span) -> list[_ScoreReading]:
+    """The value a checklist row's yes answer gives the score its question names."""
+    end = _line_end(ctx.text, span.end_char)
+    match = _CHECKLIST_ANSWER.match(ctx.text, span.end_char, end)
+    if match is None:
+        return []
+    group = "a" if match["a"] is not None else "b"
+    if _in_date(ctx, match.start(group)) or _NOT_A_SCORE_AFTER.match(
+        ctx.text, match.end(group), end
+    ):
+        return []
+    reading = _ScoreReading(match[group], match.start(group), match.end(group))
+    # "Y (10 on 11/11/2026)", "Y - score 14 (28/10/2026)": the date after the value is its own.
+    after = _dates_between(ctx, match.end(group), min(end, match.end(group) + 24))
+    if after and after[0].date is not None:
+        reading.date = after[0].date
+    return [reading]
