@@ -142,6 +142,7 @@ from matcher.criteria.lexicon import (
     _normalise,
     _window,
 )
+from matcher.criteria.pregnancy import pregnancy_sibling
 from matcher.criteria.record import (
     RegistryRecord,
 )
@@ -1421,6 +1422,14 @@ def _compound(
         if rule == "compound:heading" and sub and _groups_only(sub["head"]):
             own_context, piece = (*context, sub["head"]), piece[sub.end() :]
         ctype, parsed = _classify(piece, section, own_context, None, lupus_trial, vocabulary)
+        sibling = (pregnancy_sibling(piece) if section == EXCLUSION and out
+                   and out[-1][2].kind == "pregnancy" and out[-1][2].params.get("present")
+                   else None)  # fmt: skip
+        if sibling is not None:
+            # "pregnant or nursing or who intend to be": the piece is said of the pregnancy.
+            ctype, parsed = _classify(sibling, section, own_context, None, lupus_trial,
+                                      vocabulary)  # fmt: skip
+            parsed = replace(parsed, trace=(*parsed.trace, "compound:pregnancy-sibling"))
         computed = parsed.kind in COMPUTABLE_KINDS
         if any(f"rule:{k}" in parsed.trace for k in _WHOLE_ITEM_RULES):
             return None
