@@ -849,14 +849,43 @@ def required_age(
     return effect, low, high
 
 
+def _in_months(low: int | None, high: int | None) -> tuple[int | None, int | None]:
+    """Completed-year limits as completed months: (6, 17) → (72, 215)."""
+    return (None if low is None else low * 12, None if high is None else high * 12 + 11)
+
+
+def gold_age_month_bounds(essentials: dict[str, Any]) -> tuple[int | None, int | None]:
+    """Completed-month limits of a gold age row: "< 6 months" → (None, 5); "6-36 months"
+    → (6, 36); a row in years as `gold_age_bounds`, in months (">= 18" → (216, None))."""
+    if not str(essentials.get("unit") or "").lower().startswith("month"):
+        return _in_months(*gold_age_bounds(essentials))
+    op = essentials.get("operator")
+    value, high = _number(essentials.get("value")), _number(essentials.get("value_high"))
+    if value is None:
+        return None, None
+    if op == "between" and high is not None:
+        qualifiers = " ".join(essentials.get("qualifiers") or []).lower()
+        lower_strict = any(f"lower bound {w}" in qualifiers for w in ("strict", "exclusive"))
+        upper_strict = any(f"upper bound {w}" in qualifiers for w in ("strict", "exclusive"))
+        return (math.floor(value) + 1 if lower_strict else math.ceil(value),
+                math.ceil(high) - 1 if upper_strict else math.floor(high + 1e-9))  # fmt: skip
+    limit = {">=": (math.ceil(value - 1e-9), None), ">": (math.floor(value) + 1, None),
+             "<=": (None, math.floor(value + 1e-9)), "<": (None, math.ceil(value) - 1)}  # fmt: skip
+    return limit.get(str(op), (None, None))
+
+
 def _engine_age(criterion: Criterion) -> tuple[str, int | None, int | None]:
-    return required_age(
-        _effect(criterion), criterion.params.get("min_years"), criterion.params.get("max_years")
-    )
+    """The engine's age limits in completed months (a limit in years as its months)."""
+    p = criterion.params
+    low, high = _in_months(p.get("min_years"), p.get("max_years"))
+    low = p["min_months"] if p.get("min_months") is not None else low
+    high = p["max_months"] if p.get("max_months") is not None else high
+    return required_age(_effect(criterion), low, high)
 
 
 def _gold_age(essentials: dict[str, Any]) -> tuple[str, int | None, int | None]:
-    return required_age(essentials.get("effect") or "require", *gold_age_bounds(essentials))
+    return required_age(essentials.get("effect") or "require",
+                        *gold_age_month_bounds(essentials))  # fmt: skip
 
 
 def _age_differences(
@@ -869,9 +898,9 @@ def _age_differences(
         diffs.append(("effect", f"gold {effect} age, engine {engine_effect}"))
     for name, gold, engine in (("min", low, engine_low), ("max", high, engine_high)):
         if gold is not None and engine != gold:
-            diffs.append(("age bound", f"gold {name} {gold} y, engine {engine}"))
+            diffs.append(("age bound", f"gold {name} {gold} mo, engine {engine} mo"))
         elif gold is None and engine is not None and engine not in context.age_bounds[name]:
-            diffs.append(("age bound", f"engine adds {name} {engine} y, stated nowhere"))
+            diffs.append(("age bound", f"engine adds {name} {engine} mo, stated nowhere"))
     return diffs
 
 
@@ -1564,8 +1593,9 @@ def _judge_structured(
                     ["structured limit not applied"])
     engine = max(values) if name == "min" else min(values)
     if engine != expected:
-        return done(WRONG, f"age bound: gold {name} {expected} y, engine {engine}", ["age bound"])
-    return done(CORRECT, f"{name} age {engine} applied")
+        return done(WRONG, f"age bound: gold {name} {expected} mo, engine {engine} mo",
+                    ["age bound"])
+    return done(CORRECT, f"{name} age {engine} mo applied")
 
 
 # =====================================================================================

@@ -611,8 +611,11 @@ def test_keys_are_unique() -> None:
         ("* SLEDAI-2K ≥ 6", None, None, "male", [("sex", {"sex": "male"}), ("sledai", None)]),
         ("* Female\n* SLEDAI-2K ≥ 6", None, None, "female",
          [("sex", {"sex": "female"}), ("sledai", None)]),
+        # 18 months to 17.5 years: completed months, not rounded inwards to 2-17 years (which
+        # refused a 20-month-old the trial admits)
         ("* SLEDAI-2K ≥ 6", 1.5, 17.5, None,
-         [("age", {"min_years": 2, "max_years": 17}), ("sledai", None)]),
+         [("age", {"min_years": None, "max_years": None, "min_months": 18, "max_months": 210}),
+          ("sledai", None)]),
     ],
 )
 def test_structured_age_and_sex(text: str, min_age: float | None, max_age: float | None,

@@ -261,27 +261,74 @@ _SAID_AGAIN_GE = re.compile(
     rf"\s*(?:{_AGE_UNIT})?\s*(?:of\s+age|old)?\s*(?:or|and)\s+(?:older|above|over|more)\b", _I)
 
 
+def _is_months(unit: str | None) -> bool:
+    return bool(unit) and unit.lower().startswith("m")  # type: ignore[union-attr]
+
+
+# An age limit is kept in completed months ("6-36 months", "8 months to 7 years", "Age
+# < 6 months") unless both limits fall on birthdays: "< 6 months" read as "under 1 year"
+# would exclude a 9-month-old the trial admits, and "≥ 6 months" read as "≥ 1 year" would
+# refuse one. A limit in years stays a completed-year limit ("6-18 years": through 18);
+# a range from months to years ("8 months to 7 years") is left to a person.
+def _month_limit(value: float, unit: str | None, op: str) -> int:
+    """The inclusive completed-month limit of `op value unit` (op one of >=, >, <=, <)."""
+    if not _is_months(unit):  # "< 2 years" in a month reading: up to 23 months
+        years = {">=": math.ceil(value - 1e-9), ">": math.floor(value) + 1,
+                 "<=": math.floor(value + 1e-9), "<": math.ceil(value) - 1}[op]  # fmt: skip
+        return years * 12 if op in (">=", ">") else years * 12 + 11
+    return {">=": math.ceil(value - 1e-9), ">": math.floor(value) + 1,
+            "<=": math.floor(value + 1e-9), "<": math.ceil(value) - 1}[op]  # fmt: skip
+
+
+def age_limits(
+    text: str, spans: list[tuple[int, int]] | None = None
+) -> dict[str, int | None]:
+    """The age criterion's limits: completed years ({"min_years", "max_years"}) when no
+    limit is in months or every month limit falls on a birthday ("< 36 months": max 2
+    years), else completed months ({"min_months", "max_months"}, years None)."""
+    low, high, in_months = _age_bounds(text, spans)
+    if not in_months:
+        return {"min_years": low, "max_years": high}
+    if (low is None or low % 12 == 0) and (high is None or high % 12 == 11):
+        return {"min_years": None if low is None else low // 12,
+                "max_years": None if high is None else high // 12}  # fmt: skip
+    return {"min_years": None, "max_years": None, "min_months": low, "max_months": high}
+
+
 def _age_bounds(
     text: str, spans: list[tuple[int, int]] | None = None
-) -> tuple[int | None, int | None]:
+) -> tuple[int | None, int | None, bool]:
     """Inclusive completed-year limits: "6-18 years" → (6, 18); "< 18" → (None, 17);
-    "> 5" → (6, None); "≥ 2 and < 18" → (2, 17). `spans` collects where they were read."""
+    "> 5" → (6, None); "≥ 2 and < 18" → (2, 17). When a limit is in months, all limits are
+    completed months and the flag is set: "6-36 months" → (6, 36, True). `spans` collects
+    where they were read."""
+    units = [m for m in _AGE_RANGE.finditer(text)
+             if not (m["sep"].lower() == "and" and not m["between"])]  # fmt: skip
+    rest = _OP_THE_AGE_OF.sub(lambda m: m["op"] + " " * (m.end() - m.end("op")), text)
+    in_months = any(_is_months(m["ua"]) or _is_months(m["ub"]) for m in units[:1]) or any(
+        _is_months(_age_unit_after(rest, cmp.num_end)) for cmp in _comparisons(rest))
     low: int | None = None
     high: int | None = None
     rest = text
     read: list[tuple[int, int]] = []
-    for m in _AGE_RANGE.finditer(text):
-        if m["sep"].lower() == "and" and not m["between"]:
-            continue
+    for m in units:
         a, b = _years(float(m["a"]), m["ua"] or m["ub"]), _years(float(m["b"]), m["ub"])
         if a > b or b > 120:
             continue
-        if abs(a - round(a)) > 1e-6:
-            # "Between the age of 6 months and 5 years": limits are whole completed years,
-            # and a lower limit of 1 year would refuse a 9-month-old the trial admits.
+        if (in_months and _is_months(m["ua"]) and m["ub"] and not _is_months(m["ub"])
+                and float(m["a"]) % 12):
+            # "8 months to 7 years": whether it ends at the 7th birthday (84 months) or
+            # admits 7-year-olds (through 95 months) is for a person. ("12 months to 17
+            # years" is 1 to 17 years.)
             continue
-        low = math.ceil(a - 1e-9)
-        high = math.ceil(b) - 1 if m["op"] == "<" else math.floor(b + 1e-9)
+        if in_months:
+            low = _month_limit(float(m["a"]), m["ua"] or m["ub"], ">=")
+            high = _month_limit(float(m["b"]), m["ub"], "<" if m["op"] == "<" else "<=")
+        else:
+            if abs(a - round(a)) > 1e-6:
+                continue
+            low = math.ceil(a - 1e-9)
+            high = math.ceil(b) - 1 if m["op"] == "<" else math.floor(b + 1e-9)
         rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
         read.append((m.start(), m.end()))
         break
@@ -299,7 +346,13 @@ def _age_bounds(
         if again is not None:
             stop = max(stop, again.end())  # "at least 18 years or older": one bound
         read.append((cmp.start, stop))
-        if cmp.op == ">=":
+        if in_months:
+            limit = _month_limit(cmp.value, unit[1] if unit else None, cmp.op)
+            if cmp.op in (">=", ">"):
+                low = limit
+            else:
+                high = limit
+        elif cmp.op == ">=":
             low = math.ceil(years - 1e-9)
         elif cmp.op == ">":
             low = math.floor(years) + 1
@@ -309,13 +362,14 @@ def _age_bounds(
             high = math.ceil(years) - 1
     if spans is not None:
         spans.extend(read)
-    return low, high
+    return low, high, in_months
 
 
 # "Adults aged 18-65", "children 6 to 17": the group agrees with the limits read. In
 # "children 14-17 and adults" it does not, and the word stays unaccounted.
 _ADULTS = re.compile(r"\badults?\b", _I)
-_CHILDREN = re.compile(r"\b(?:children|child|adolescents?|paediatric|pediatric|kids)\b", _I)
+_CHILDREN = re.compile(
+    r"\b(?:children|child|adolescents?|paediatric|pediatric|kids|infants?|toddlers?)\b", _I)
 
 
 # "< 18 years" alone, with no time-window wording, is an age limit too.
@@ -357,8 +411,9 @@ def _age(ctx: _Ctx) -> _Parsed | None:
             ctx.key("age"),
         )
     spans: list[tuple[int, int]] = []
-    low, high = _age_bounds(ctx.text, spans)
-    if low is None and high is None:
+    limits = age_limits(ctx.text, spans)
+    low, high = limits["min_years"], limits["max_years"]
+    if all(v is None for v in limits.values()):
         return _manual("age limits not recognised", ctx.key("age"))
     for start, end in spans:
         ctx.take(start, end, "age:limits")
@@ -369,10 +424,11 @@ def _age(ctx: _Ctx) -> _Parsed | None:
     if low is not None and low >= 18:
         for m in _ADULTS.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "age:group")
-    if high is not None and high <= 18 and (low is None or low < 18):
+    young = high is not None and high <= 18 and (low is None or low < 18)
+    if young or "max_months" in limits and (limits["max_months"] or 0) < 18 * 12:
         for m in _CHILDREN.finditer(ctx.text):
             ctx.take(m.start(), m.end(), "age:group")
-    return _Parsed("age", ctx.key("age"), {"min_years": low, "max_years": high})
+    return _Parsed("age", ctx.key("age"), limits)
 
 
 # "Adults", "Adult patients", "Minors", "Underage", "The patient is a minor": an age group

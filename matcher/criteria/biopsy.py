@@ -208,6 +208,10 @@ def _classes(
         read.append((m.start(), m.end()))
         if "V" not in optional:
             optional.append("V")
+    if not wanted and _PROLIFERATIVE_OR_MEMBRANOUS.search(text) and "V" not in excluded:
+        # "proliferative or membranous lupus nephritis": class III, IV or V, alone or mixed
+        # (III+V, IV+V are both at once: nothing outside the classes named).
+        wanted = ["III", "IV", "V"]
     if not wanted:
         if re.search(r"proliferative", text, _I):
             # "Biopsy-proven proliferative lupus nephritis": class III or IV, and the
@@ -222,6 +226,13 @@ def _classes(
     if spans is not None:
         spans.extend(read)
     return wanted, optional, excluded
+
+
+_PROLIFERATIVE_OR_MEMBRANOUS = re.compile(
+    r"\bproliferative\s*(?:,|/|\bor\b|\band/or\b)\s*membranous\b|"
+    r"\bmembranous\s*(?:,|/|\bor\b|\band/or\b)\s*proliferative\b",
+    _I,
+)
 
 
 def _strip_subclasses(classes: str) -> str:

@@ -440,6 +440,11 @@ def _implausible(kind: str, params: dict[str, Any], grammar: Grammar,
             low is not None and high is not None and low > high
         ):
             return f"age {low} to {high} years"
+        low, high = params.get("min_months"), params.get("max_months")
+        if _out_of(low, (0, 1440)) or _out_of(high, (0, 1440)) or (
+            low is not None and high is not None and low > high
+        ):
+            return f"age {low} to {high} months"
     if kind == "lab":
         return _implausible_lab(params, grammar, vocab)
     if kind == "score":

@@ -97,7 +97,9 @@ _LAB: dict[str, Param] = {
 }
 
 KIND_PARAMS: dict[str, dict[str, Param]] = {
-    "age": {"min_years": _opt("int"), "max_years": _opt("int")},
+    # "6-36 months": completed months where a limit does not fall on a birthday.
+    "age": {"min_years": _opt("int"), "max_years": _opt("int"), "min_months": _opt("int"),
+            "max_months": _opt("int")},
     "sex": {"sex": _req("choice", choices=("female", "male"))},
     "diagnosis": {
         "concepts": _req("texts"),

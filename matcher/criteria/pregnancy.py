@@ -113,3 +113,28 @@ def _pregnancy(item: _Item) -> KindReading | None:
         for m in suspicions:
             item.take(m.start(), m.end())
     return item.reading("pregnancy", "pregnancy", params, "pregnancy:state")
+
+
+# "Women who are pregnant or nursing or who intend to be during the study period": cut at
+# its connectives, "nursing" and "who intend to be during the study period" name nothing
+# alone. After a piece read as a pregnancy they are its siblings: breastfeeding, and a plan
+# to be pregnant (asked at screening). Every word of the piece is one of these.
+_BARE_NURSING = re.compile(r"\W*nursing\W*", _I)
+_ELLIPTIC_PLAN = re.compile(
+    r"\W*(?:who\s+)?(?:(?:intends?|plans?|wish(?:es)?|wants?|expects?)|(?:are|is)\s+"
+    r"(?:planning|intending|expecting))\s+to\s+(?:be(?:come)?|get)(?:\s+so)?"
+    r"(?:\s+(?:during|in|within|over)\s+(?:the\s+)?(?:course\s+of\s+(?:the\s+)?)?"
+    r"(?:study|trial)(?:\s+period)?)?\W*",
+    _I,
+)
+
+
+def pregnancy_sibling(piece: str) -> str | None:
+    """What a piece after a pregnancy piece stands for, in words the pregnancy reader
+    reads ("nursing" → "breastfeeding"; "who intend to be during the study period" → a
+    plan to become pregnant), or None when it is no elliptic sibling."""
+    if _BARE_NURSING.fullmatch(piece):
+        return "breastfeeding"
+    if _ELLIPTIC_PLAN.fullmatch(piece):
+        return "planning to become pregnant during the study"
+    return None

@@ -17,7 +17,8 @@ lupus-nephritis trials nobody here has read. Three steps:
 types and the defaults of optional ones are declared once in matcher.criteria.params and every
 criterion is checked against them before it leaves the reader):
 
-- age: {"min_years": int|None, "max_years": int|None}, inclusive completed years.
+- age: {"min_years": int|None, "max_years": int|None}, inclusive completed years; or
+  {"min_months", "max_months"}, completed months, where a limit in months is no birthday.
 - sex: {"sex": "female"|"male"}.
 - diagnosis: {"concepts": [ids], "system": str|None, "ruled_out_not_met": bool,
   "temporality": "ever"|"within"|"current"} (+ "window_days" when the text sets one:
@@ -141,6 +142,7 @@ from matcher.criteria.lexicon import (
     _normalise,
     _window,
 )
+from matcher.criteria.pregnancy import pregnancy_sibling
 from matcher.criteria.record import (
     RegistryRecord,
 )
@@ -310,6 +312,13 @@ def _classify(
         # "Age < 18 or > 60 years" as an exclusion: the two limits are alternatives,
         # which is an inclusion of 18 to 60.
         params = {"min_years": high + 1, "max_years": low - 1}
+        trace = (*parsed.trace, "polarity:outside-age-range")
+        return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
+    low, high = parsed.params.get("min_months"), parsed.params.get("max_months")
+    if ctype == EXCLUSION and parsed.kind == "age" and None not in (low, high) and low > high + 1:
+        # "Age < 6 months or > 36 months" as an exclusion: 6 to 36 months required.
+        params = {"min_years": None, "max_years": None, "min_months": high + 1,
+                  "max_months": low - 1}  # fmt: skip
         trace = (*parsed.trace, "polarity:outside-age-range")
         return INCLUSION, replace(parsed, key="age", params=params, trace=trace)
     return ctype, parsed
@@ -1419,6 +1428,14 @@ def _compound(
         if rule == "compound:heading" and sub and _groups_only(sub["head"]):
             own_context, piece = (*context, sub["head"]), piece[sub.end() :]
         ctype, parsed = _classify(piece, section, own_context, None, lupus_trial, vocabulary)
+        sibling = (pregnancy_sibling(piece) if section == EXCLUSION and out
+                   and out[-1][2].kind == "pregnancy" and out[-1][2].params.get("present")
+                   else None)  # fmt: skip
+        if sibling is not None:
+            # "pregnant or nursing or who intend to be": the piece is said of the pregnancy.
+            ctype, parsed = _classify(sibling, section, own_context, None, lupus_trial,
+                                      vocabulary)  # fmt: skip
+            parsed = replace(parsed, trace=(*parsed.trace, "compound:pregnancy-sibling"))
         computed = parsed.kind in COMPUTABLE_KINDS
         if any(f"rule:{k}" in parsed.trace for k in _WHOLE_ITEM_RULES):
             return None
@@ -1875,6 +1892,9 @@ def _children_only(items: list[_Item], max_age: float | None) -> bool:
     """Does the trial admit only children (record or text maximum age ≤ 18)?"""
     highs = [i.parsed.params.get("max_years") for i in items
              if i.parsed.kind == "age" and i.type == INCLUSION]  # fmt: skip
+    highs += [i.parsed.params["max_months"] / 12 for i in items
+              if i.parsed.kind == "age" and i.type == INCLUSION
+              and i.parsed.params.get("max_months") is not None]  # fmt: skip
     highs = [h for h in [*highs, max_age] if h is not None]
     return bool(highs) and min(highs) < 18
 
@@ -2020,20 +2040,35 @@ def _structured(
     items: list[_Item], min_age: float | None, max_age: float | None, sex: str | None
 ) -> list[_Item]:
     """The record's age limits and sex, where the text does not state them. Structured
-    ages are whole years in practice; a "18 Months" limit is rounded inwards."""
+    ages are whole years in practice; a "18 Months" limit is kept in completed months."""
     added: list[_Item] = []
     ages = [i.parsed.params for i in items if i.parsed.kind == "age" and i.type == INCLUSION]
     # A text that states only a minimum age ("Age ≥ 18") leaves the record's maximum in
     # force: the record's limit is added for the side no text age item states.
-    if ages and min_age is not None and any(a.get("min_years") is not None for a in ages):
+    if ages and min_age is not None and any(
+        a.get("min_years") is not None or a.get("min_months") is not None for a in ages
+    ):
         min_age = None
-    if ages and max_age is not None and any(a.get("max_years") is not None for a in ages):
+    if ages and max_age is not None and any(
+        a.get("max_years") is not None or a.get("max_months") is not None for a in ages
+    ):
         max_age = None
     if min_age is not None or max_age is not None:
         low = math.ceil(min_age - 1e-9) if min_age is not None else None
         high = math.floor(max_age + 1e-9) if max_age is not None else None
         text = f"Age {_age_text(low, high)} (registry age limits)"
-        params = {"min_years": low, "max_years": high}
+        params: dict[str, Any] = {"min_years": low, "max_years": high}
+        if (min_age is not None and abs(min_age - low) > 1e-6) or (
+            max_age is not None and abs(max_age - high) > 1e-6  # type: ignore[operator]
+        ):
+            # "Minimum Age: 6 Months": rounded up to 1 year it would refuse a 9-month-old
+            # the trial admits; the limit is kept in completed months.
+            params = {"min_years": None, "max_years": None,
+                      "min_months": None if min_age is None else math.ceil(min_age * 12 - 1e-6),
+                      "max_months": None if max_age is None
+                      else math.floor(max_age * 12 + 1e-6) + (0 if max_age * 12 % 12 else 11)}
+            text = "Age " + _age_months_text(params["min_months"], params["max_months"]) + (
+                " (registry age limits)")
         trace = ("section:structured", "kind:age", "rule:registry-age-limits")
         added.append(_Item(INCLUSION, INCLUSION, text, _Parsed("age", "age", params, None, trace)))
     wanted = (sex or "").strip().lower()
@@ -2049,6 +2084,12 @@ def _age_text(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f"{low}-{high} years"
     return f"≥ {low} years" if low is not None else f"≤ {high} years"
+
+
+def _age_months_text(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}-{high} months"
+    return f"≥ {low} months" if low is not None else f"≤ {high} months"
 
 
 def _criteria(items: list[_Item]) -> list[Criterion]:

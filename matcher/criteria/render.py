@@ -70,6 +70,11 @@ def _threshold(params: dict[str, Any]) -> str:
 
 def _age(p: dict[str, Any], vocab: Vocabulary) -> str:
     low, high = p.get("min_years"), p.get("max_years")
+    if p.get("min_months") is not None or p.get("max_months") is not None:
+        low, high = p.get("min_months"), p.get("max_months")
+        if low is not None and high is not None:
+            return f"age {low} to {high} months (completed)"
+        return f"age ≥ {low} months" if low is not None else f"age ≤ {high} months (completed)"
     if low is not None and high is not None:
         return f"age {low} to {high} years"
     return f"age ≥ {low} years" if low is not None else f"age ≤ {high} years"

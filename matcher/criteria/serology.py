@@ -298,7 +298,11 @@ def _autoantibody(item: _Item) -> KindReading | None:
         return None  # a level or a titre
     positive, negative = _POSITIVE.search(item.main), _NEGATIVE.search(item.main)
     lead = _LEAD_NEGATION.match(item.main)
-    if not positive and not negative and not lead:
+    if not positive and not negative and not lead and not (
+        item.exclusion and not _ANTIBODY_WORDS.sub(" ", bare).strip(" .,;:")
+    ):
+        # An exclusion that only names the antibody ("Anti-Ro antibodies") excludes its
+        # presence: a positive result. An inclusion naming it bare may ask for a level.
         return None
     equivocal = _EQUIVOCAL.search(item.main)
     if equivocal and (not positive or negative):

@@ -28,6 +28,19 @@ def completed_years(birth: dt.date, on: dt.date) -> int:
     return year - birth.year - (on < birthday)
 
 
+def completed_months(birth: dt.date, on: dt.date) -> int:
+    """Age in completed months (born 2026-01-31: 0 on 2026-02-28, 1 on 2026-03-01; born
+    2026-01-15: 5 on 2026-07-14, 6 on 2026-07-15), comparing `on` with the month's
+    birthday as a date like `completed_years` (a day past the month's end is its 1st
+    day after)."""
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    try:
+        day = dt.date(on.year, on.month, birth.day)
+    except ValueError:  # born the 31st, a shorter month: the month is complete the day after
+        day = dt.date(on.year + on.month // 12, on.month % 12 + 1, 1)
+    return months - (on < day)
+
+
 def patient_age(
     patient: Patient, findings: Iterable[Finding], dates: Mapping[str, dt.date], as_of: dt.date
 ) -> int | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matcher.judge.demographics import completed_years
+from matcher.judge.demographics import completed_months, completed_years
 from matcher.judge.eval_common import (
     _latest,
     _result,
@@ -41,6 +41,27 @@ def _age(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     elif stated := timeline.of("demographic.birth_date", "demographic.age"):
         # A structured birth date decides; the note's own mention is shown beside it.
         evidence = [_latest(stated, timeline)]
+    in_months = (criterion.params.get("min_months") is not None
+                 or criterion.params.get("max_months") is not None)  # fmt: skip
+    if birth is not None and in_months:
+        # "6-36 months": the age in completed months decides.
+        low_m, high_m = criterion.params.get("min_months"), criterion.params.get("max_months")
+        months = completed_months(birth, timeline.as_of)
+        inside_m = (low_m is None or months >= low_m) and (high_m is None or months <= high_m)
+        structured = timeline.patient.birth_date is not None
+        source = "structured birth date" if structured else "date of birth in the note"
+        return _result(
+            criterion,
+            Status.MET if inside_m else Status.NOT_MET,
+            f"age {months} months at the as-of date ({source} {birth})",
+            evidence,
+            timeline,
+        )
+    if in_months:
+        # A stated age in years cannot place a child within a limit in months.
+        return _unknown(criterion, UnknownCause.AMBIGUOUS if timeline.of("demographic.age")
+                        else UnknownCause.ABSENT,
+                        "an age limit in months needs a birth date")  # fmt: skip
     if birth is not None:
         years = completed_years(birth, timeline.as_of)
         status = Status.MET if inside(years) else Status.NOT_MET
