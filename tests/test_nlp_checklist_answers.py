@@ -22,7 +22,7 @@ def parser() -> NoteParser:
 @pytest.mark.parametrize(("line", "concept", "expected"), [
     ("SLE diagnosis confirmed: TBC", "dx.sle", "uncertain"),
     ("Lupus nephritis (renal biopsy): ?", "dx.lupus_nephritis", "uncertain"),
-    ("SLE criteria met: N", "status.sle_criteria", "uncertain"),
+    ("Lupus nephritis confirmed: N", "dx.lupus_nephritis", "uncertain"),
     ("- SLE established = unknown", "dx.sle", "uncertain"),
     ("Active tuberculosis: No", "dx.tuberculosis", "negated"),
     ("2. Hepatitis B: N", "dx.hbv", "negated"),

@@ -74,14 +74,14 @@ _LINE_LEAD = re.compile(r"[^\w\n]*(?:#?\d+[.)]?[ \t]+)?[^\w\n]*$")
 
 
 def checklist_answers(text: str, findings: list[Finding]) -> list[Finding]:
-    """`findings` with each diagnosis or status ("SLE criteria met: N") answered in a log
-    line re-asserted by its answer."""
+    """`findings` with each diagnosis answered in a log line re-asserted by its answer."""
     grammar = _grammar()
     out = []
     for finding in findings:
         out.append(finding)
-        if finding.category not in ("diagnosis", "status") or (
-                finding.assertion != Assertion.AFFIRMED):  # fmt: skip
+        # Diagnoses only: a status is often derived from another mention ("Immunosuppression:
+        # nil" is treatment-naive, affirmed) and its answer is that mention's.
+        if finding.category != "diagnosis" or finding.assertion != Assertion.AFFIRMED:
             continue
         line_start = text.rfind("\n", 0, finding.start) + 1
         if not _LINE_LEAD.fullmatch(text, line_start, finding.start):
