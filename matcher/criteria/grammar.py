@@ -406,10 +406,12 @@ def _measure_defined(data: dict[str, Any], source: str) -> dict[str, Any]:
     # A colon defines as a definer word does, after a screening time that may stand
     # between: "Active proteinuria at screening: UPCR >= 1.0 g/g".
     times = _phrase_list(entry, "times", source, f"{key}.times") if "times" in entry else ()
-    before_colon = rf"(?:\s+(?:{phrase_alternation(times)}))?" if times else ""
+    # The same time may stand before a definer: "Proteinuria at screening, defined as UPCR
+    # >= 1.0 mg/mg" (the definition is the requirement, the time is the lab's own).
+    at_time = rf"(?:\s+(?:{phrase_alternation(times)}))?" if times else ""
     lead = (rf"^\W*(?:(?:{phrase_alternation(lists['qualifiers'])})\s+)*"
-            rf"(?:{phrase_alternation(lists['conditions'])})"
-            rf"(?:\s*,?\s*(?:{phrase_alternation(lists['definers'])})|{before_colon}\s*:)")
+            rf"(?:{phrase_alternation(lists['conditions'])}){at_time}"
+            rf"(?:\s*,?\s*(?:{phrase_alternation(lists['definers'])})|\s*:)")
     return {"measure_defined_lead": re.compile(lead, re.IGNORECASE),
             "measure_defined_families": frozenset(lists["families"])}
 

@@ -29,7 +29,8 @@ __all__ = ["read_treated_infection", "treated_infection_grammar", "treated_infec
 _SOURCE = "matcher/criteria/data/treated_infection.json"
 _LISTS = ("qualifiers", "conditions", "requiring", "heads", "now", "current_qualifiers")
 _KEYS = frozenset({"version", "description", "concept", "routes", "route_glosses",
-                   "route_concepts", "admission", "agents", *_LISTS})
+                   "route_concepts", "admission", "agents", "either", *_LISTS})
+_EITHER_KEYS = frozenset({"concept", "qualifiers", "joiners"})
 _ADMISSION_KEYS = frozenset({"concept", "before", "after"})
 RULE = "treated-infection"
 
@@ -48,6 +49,10 @@ class TreatedInfection:
     # "requiring hospitalisation or IV anti-infectives": the item's other branch, and the
     # concept an item with it is read as
     admission_concept: str
+    # "Active infection, or any infection requiring IV antibiotics ...": the current
+    # infection named as the first branch, at the item's start, and its concept
+    either: re.Pattern[str]
+    either_concept: str
 
 
 def _fold(text: str) -> str:
@@ -100,6 +105,19 @@ def treated_infection_grammar() -> TreatedInfection:
         raise VocabularyError("bad admission branch", file=_SOURCE, field="admission",
                               received=admission,
                               expected="an object with concept, before and after")
+    either = data["either"]
+    if not isinstance(either, dict) or set(either) != _EITHER_KEYS or not (
+            isinstance(either["concept"], str) and either["concept"]):  # fmt: skip
+        raise VocabularyError("bad either branch", file=_SOURCE, field="either",
+                              received=either,
+                              expected="an object with concept, qualifiers and joiners")
+    # The whole text before the treated phrase: "Active infection, or " (then "any ...").
+    either_lead = re.compile(
+        rf"^\W*(?:(?:{phrase_alternation(_words(either, 'qualifiers'))})\s+)+"
+        rf"(?:{phrase_alternation(lists['conditions'])})\s*,?\s*"
+        rf"(?:{phrase_alternation(_words(either, 'joiners'))})\s+$",
+        re.IGNORECASE,
+    )
     agent = phrase_alternation(w for e in agents for w in e["words"])
     joiner = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and/or|or|and)\s+|\s*/\s*)"
     route = phrase_alternation(route_of_words(routes))
@@ -120,7 +138,8 @@ def treated_infection_grammar() -> TreatedInfection:
                          re.IGNORECASE)
     return TreatedInfection(
         data["concept"], pattern, route_of, classes_of, now, current,
-        {r: frozenset(v) for r, v in glosses.items()}, concept_of_route, admission["concept"])
+        {r: frozenset(v) for r, v in glosses.items()}, concept_of_route, admission["concept"],
+        either_lead, either["concept"])
 
 
 def _route_table(data: dict, key: str, routes: set[str], kind: type) -> dict:
@@ -166,7 +185,14 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
         # the admission's reason, so the concept of both branches is read; an infection
         # documented in the window is then left to a person (its screen), a course decides.
         concept = grammar.admission_concept
-    if concept not in ctx.vocab:
+    concepts = [concept]
+    either = grammar.either.match(ctx.main[: found.start()])
+    if either is not None:
+        # "Active infection, or any infection requiring IV antibiotics within 4 weeks": a
+        # current infection documented in the window is met as well as an IV course;
+        # any other infection there is left to a person (the screen).
+        concepts = [grammar.either_concept, concept]
+    if any(c not in ctx.vocab for c in concepts):
         return None
     classes: list[str] = []
     for word in re.finditer(phrase_alternation(grammar.classes_of), found["agents"], re.I):
@@ -188,7 +214,9 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
             ctx.take(now.start(), now.end(), f"{RULE}:now")
         temporality = "current"
     ctx.take(found.start(), found.end(), RULE)
-    params = {"concepts": [concept], "system": None, "ruled_out_not_met": False,
+    if either is not None:
+        ctx.take(either.start(), either.end(), f"{RULE}:either")
+    params = {"concepts": concepts, "system": None, "ruled_out_not_met": False,
               "temporality": temporality, "window_days": window, "course_classes": classes,
               "course_route": route}
     return _Parsed("diagnosis", ctx.key("infection"), params)

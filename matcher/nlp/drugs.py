@@ -832,10 +832,43 @@ def _prophylaxis(ctx: _Context, span: Span, item_lo: int, item_hi: int, lo: int,
     return False
 
 
+# An administration record's status written after the drug on its line, alone after a
+# dash or colon and closing its clause (or naming who): "IV methylprednisolone 500 mg, 08:00
+# - REFUSED by the parents.",
+# "Inj. ceftriaxone 1 g due 14:00: omitted (NPO)". A dose held is a dose not given; "MMF
+# held since the infection" (no dash: a course paused) is not this form.
+_NOT_GIVEN_STATUS = re.compile(
+    r"(?:\s[-\u2013\u2014]|:)\s*(?:dose\s+)?(?:held|omitted|not\s+given|not\s+administered|"
+    r"refused|declined|missed|withheld|skipped)\s*(?:[.;,(]|by\b|$)",
+    re.I,
+)
+# An order is not a dose: "Rituximab 500 mg IV order received, verification pending",
+# "cyclophosphamide order discontinued by the prescriber" (pharmacy and ward workflow). The
+# mention is what was ordered, a plan, unless a dose given is written elsewhere.
+_ORDER_ONLY = re.compile(
+    r"[^.;\n]{0,40}?\border\s+(?:was\s+|is\s+|has\s+been\s+)?(?:received|placed|pending|"
+    r"written|raised|sent|discontinued|cancel+ed|withdrawn|on\s+hold|held|not\s+dispensed|"
+    r"awaiting|rejected|declined)\b",
+    re.I,
+)
+
+
 def _charted_not_given(ctx: _Context, span: Span) -> str | None:
-    """ "negated" for a dose a chart row marks as held, omitted or not given."""
+    """ "negated" for a dose a chart row marks as held, omitted or not given (a table's
+    cell, or a status after a dash on the drug's line); "hypothetical" for a drug named
+    only as an order ("order received", "order discontinued")."""
     line_end = _line_end(ctx.text, span.end_char)
-    return "negated" if _NOT_GIVEN_CELL.search(ctx.text, span.end_char, line_end) else None
+    if _NOT_GIVEN_CELL.search(ctx.text, span.end_char, line_end):
+        return "negated"
+    following = bisect.bisect_right(ctx.drug_starts, span.start_char)
+    if following < len(ctx.drug_starts):
+        # Another drug on the line has its own status: "Pred 10 mg given; MMF - held".
+        line_end = min(line_end, max(ctx.drug_starts[following], span.end_char))
+    if _NOT_GIVEN_STATUS.search(ctx.text[span.end_char:line_end]):
+        return "negated"
+    if _ORDER_ONLY.match(ctx.text, span.end_char, line_end):
+        return "hypothetical"
+    return None
 
 
 def _listed_doses(ctx: _Context, finding: Finding, hi: int) -> Iterable[Finding]:

@@ -39,6 +39,7 @@ from matcher.nlp.biopsies import (
     _denials_beside_a_class,
     _report_diagnosis_decides,
 )
+from matcher.nlp.checklists import checklist_answers
 from matcher.nlp.coded_fields import coded_drug_fields
 from matcher.nlp.components import (
     CONCEPTS_KEY,
@@ -194,6 +195,8 @@ class FindingExtractor:
             findings.extend(_extract(ctx, span, concept))
         # "TC 6,200 /cumm | DC: N 60% L 31%": the absolute counts of the differential.
         findings.extend(differential_counts(text, findings, ctx.date_starts, self.vocabulary))
+        # "SLE confirmed: to confirm": a pre-screening log's answer decides the mention.
+        findings = checklist_answers(text, findings)
         # "rtx_given=1 | rtx_last_dose=2026-03-10": a registry export's coded drug cells.
         findings.extend(coded_drug_fields(ctx))
         biopsies = _denials_beside_a_class(list(_biopsies(ctx, concepts)))

@@ -44,7 +44,7 @@ def _rules_fingerprint(concepts: str | None = None) -> str:
     digest = hashlib.sha256()
     digest.update((data_text("concepts.jsonl") if concepts is None else concepts).encode())
     for name in ("context_rules.json", "sections.json", "drug_routes.json",
-                 "spoken_numbers.json", "date_conventions.json"):
+                 "spoken_numbers.json", "date_conventions.json", "checklist_answers.json"):
         digest.update(data_text(name).encode())
     # Every module of the NLP folder: tokenizer, components, extraction, dates, units,
     # doses and the vocabulary code (a changed date rule changes what a note yields).

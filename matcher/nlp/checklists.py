@@ -1,0 +1,98 @@
+"""A diagnosis answered in a coordinator's pre-screening log: "SLE confirmed: to confirm",
+"Active TB: N", "Lupus nephritis (biopsy-proven): ?".
+
+The log writes the item, then its answer at the end of the line; prose cue rules read
+"SLE confirmed" as affirmed whatever the answer says. Here the answer decides: yes leaves
+the mention; an open answer ("to confirm", "NA", "?") makes it uncertain; "N" negates it,
+except after a confirming label ("confirmed: N": not yet confirmed, not ruled out), where
+it is uncertain. The words are data (matcher/nlp/data/checklist_answers.json), validated
+when first read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from functools import cache
+
+from matcher.errors import VocabularyError
+from matcher.model import Assertion, Finding
+from matcher.nlp.vocab import data_text
+
+__all__ = ["checklist_answers"]
+
+_SOURCE = "matcher/nlp/data/checklist_answers.json"
+_LISTS = ("labels", "confirming", "yes", "no", "unknown")
+_KEYS = frozenset({"version", "description", *_LISTS})
+
+
+@dataclasses.dataclass(frozen=True)
+class _Grammar:
+    answer: re.Pattern[str]  # from the mention's end to the end of its line
+    confirming: frozenset[str]
+    no: frozenset[str]
+    unknown: frozenset[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _grammar() -> _Grammar:
+    try:
+        data = json.loads(data_text("checklist_answers.json"))
+    except json.JSONDecodeError as exc:
+        raise VocabularyError(f"invalid JSON ({exc.msg})", file=_SOURCE, line=exc.lineno) from exc
+    if not isinstance(data, dict) or set(data) != _KEYS:
+        raise VocabularyError("wrong keys", file=_SOURCE, field="(top level)",
+                              received=sorted(data) if isinstance(data, dict) else data,
+                              expected=", ".join(sorted(_KEYS)))
+    if data["version"] != 1:
+        raise VocabularyError("unsupported version", file=_SOURCE, field="version",
+                              received=data["version"], expected="1")
+    for key in _LISTS:
+        words = data[key]
+        if not isinstance(words, list) or not words or not all(
+                isinstance(w, str) and w.strip() for w in words):  # fmt: skip
+            raise VocabularyError("bad word list", file=_SOURCE, field=key, received=words,
+                                  expected="a non-empty list of words or phrases")
+    answers = data["yes"] + data["no"] + data["unknown"]
+    answer = re.compile(
+        rf"[ \t]*(?:\([^()\n]{{0,30}}\)[ \t]*)?"
+        rf"(?P<labels>(?:(?:{_alternation(data['labels'])})[ \t]*){{0,2}})"
+        rf"[:=\-\u2013][ \t]*(?P<answer>{_alternation(answers)})[ \t]*\.?[ \t]*(?:\n|$)",
+        re.I,
+    )
+    fold = lambda key: frozenset(w.casefold() for w in data[key])  # noqa: E731
+    return _Grammar(answer, fold("confirming"), fold("no"), fold("unknown"))
+
+
+# Only a bullet, a number or a "#1" may stand before the item on its line.
+_LINE_LEAD = re.compile(r"[^\w\n]*(?:#?\d+[.)]?[ \t]+)?[^\w\n]*$")
+
+
+def checklist_answers(text: str, findings: list[Finding]) -> list[Finding]:
+    """`findings` with each diagnosis answered in a log line re-asserted by its answer."""
+    grammar = _grammar()
+    out = []
+    for finding in findings:
+        out.append(finding)
+        # Diagnoses only: a status is often derived from another mention ("Immunosuppression:
+        # nil" is treatment-naive, affirmed) and its answer is that mention's.
+        if finding.category != "diagnosis" or finding.assertion != Assertion.AFFIRMED:
+            continue
+        line_start = text.rfind("\n", 0, finding.start) + 1
+        if not _LINE_LEAD.fullmatch(text, line_start, finding.start):
+            continue
+        found = grammar.answer.match(text, finding.end)
+        if found is None:
+            continue
+        answer = found["answer"].casefold()
+        labels = {w.casefold() for w in found["labels"].split()}
+        if answer in grammar.unknown or (answer in grammar.no and labels & grammar.confirming):
+            out[-1] = dataclasses.replace(finding, assertion=Assertion.UNCERTAIN)
+        elif answer in grammar.no:
+            out[-1] = dataclasses.replace(finding, assertion=Assertion.NEGATED)
+    return out
