@@ -43,8 +43,12 @@ def _rules_fingerprint(concepts: str | None = None) -> str:
     `concepts`: the vocabulary's concepts.jsonl text (the packaged one by default)."""
     digest = hashlib.sha256()
     digest.update((data_text("concepts.jsonl") if concepts is None else concepts).encode())
-    for name in ("context_rules.json", "sections.json", "drug_routes.json",
-                 "spoken_numbers.json", "date_conventions.json", "checklist_answers.json"):
+    # Every other rule file of the NLP's data folder, found rather than listed: a new file
+    # (the differential's words, a registry export's codes) that a list forgot would let a
+    # changed rule keep yesterday's findings.
+    data_folder = Path(__file__).parent / "data"
+    for name in sorted(p.name for p in data_folder.iterdir()
+                       if p.suffix in (".json", ".jsonl") and p.name != "concepts.jsonl"):
         digest.update(data_text(name).encode())
     # Every module of the NLP folder: tokenizer, components, extraction, dates, units,
     # doses and the vocabulary code (a changed date rule changes what a note yields).
