@@ -65,9 +65,9 @@ def test_the_evidence_is_the_deciding_cell(parser) -> None:
 def test_a_bad_coded_fields_file_is_refused_naming_the_file_and_field(monkeypatch, text,
                                                                       field):
     from matcher.errors import VocabularyError
-    from matcher.nlp import coded_fields
+    from matcher.nlp import coded_fields, vocab
 
-    monkeypatch.setattr(coded_fields, "data_text", lambda name: text)
+    monkeypatch.setattr(vocab, "data_text", lambda name: text)
     coded_fields._words.cache_clear()
     try:
         with pytest.raises(VocabularyError) as raised:

@@ -268,11 +268,14 @@ HOLDOUT13 = REPO / "tests" / "data" / "holdout13"
 # administration records with doses held or refused, pharmacist notes, coordinators' pre-screening
 # logs, TC/DC counts and lakh platelets; tests/data/holdout13/README.md). Its first, blind
 # measurement was 0.8684 / 0.6316 (NCT06904729) and 0.8202 / 0.4474 (HO-LN-15), 0 false
-# eligible; the floors are that first measurement until fixes raise them.
+# eligible. The floors are the figures reached after the round-14 fixes (absolute counts from a
+# differential in percent, TC as the white-cell count, a checklist's answer carrying its score
+# or deciding its diagnosis, doses held or refused as not given, a screening time before a
+# definer, "active infection, or any infection requiring IV").
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 693, 24),
-     (HOLDOUT13 / "trial_HO-LN-15.txt", "HO-LN-15", 374, 17)],
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 794, 36),
+     (HOLDOUT13 / "trial_HO-LN-15.txt", "HO-LN-15", 453, 36)],
 )
 def test_the_thirteenth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                           criteria_right: int,

@@ -356,9 +356,9 @@ def test_a_drug_items_route_is_decided_by_the_route_the_note_wrote(route, expect
 )
 def test_a_bad_route_file_is_refused_naming_the_file_and_field(monkeypatch, text, field):
     from matcher.errors import VocabularyError
-    from matcher.nlp import routes
+    from matcher.nlp import routes, vocab
 
-    monkeypatch.setattr(routes, "data_text", lambda name: text)
+    monkeypatch.setattr(vocab, "data_text", lambda name: text)
     routes.route_words.cache_clear()
     try:
         with pytest.raises(VocabularyError) as raised:

@@ -12,17 +12,14 @@ when first read.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from functools import cache
 
-from matcher.errors import VocabularyError
 from matcher.model import Assertion, Finding
-from matcher.nlp.vocab import data_text
+from matcher.nlp.vocab import versioned_rule_file
 
 __all__ = ["checklist_answers"]
 
-_SOURCE = "matcher/nlp/data/checklist_answers.json"
 _LISTS = ("labels", "confirming", "yes", "no", "unknown")
 _KEYS = frozenset({"version", "description", *_LISTS})
 
@@ -41,23 +38,7 @@ def _alternation(words: list[str]) -> str:
 
 @cache
 def _grammar() -> _Grammar:
-    try:
-        data = json.loads(data_text("checklist_answers.json"))
-    except json.JSONDecodeError as exc:
-        raise VocabularyError(f"invalid JSON ({exc.msg})", file=_SOURCE, line=exc.lineno) from exc
-    if not isinstance(data, dict) or set(data) != _KEYS:
-        raise VocabularyError("wrong keys", file=_SOURCE, field="(top level)",
-                              received=sorted(data) if isinstance(data, dict) else data,
-                              expected=", ".join(sorted(_KEYS)))
-    if data["version"] != 1:
-        raise VocabularyError("unsupported version", file=_SOURCE, field="version",
-                              received=data["version"], expected="1")
-    for key in _LISTS:
-        words = data[key]
-        if not isinstance(words, list) or not words or not all(
-                isinstance(w, str) and w.strip() for w in words):  # fmt: skip
-            raise VocabularyError("bad word list", file=_SOURCE, field=key, received=words,
-                                  expected="a non-empty list of words or phrases")
+    data = versioned_rule_file("checklist_answers.json", _KEYS, _LISTS)
     answers = data["yes"] + data["no"] + data["unknown"]
     answer = re.compile(
         rf"[ \t]*(?:\([^()\n]{{0,30}}\)[ \t]*)?"

@@ -13,19 +13,16 @@ exposure), its dates as the course's start or last dose. The words are data
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from functools import cache
 
-from matcher.errors import VocabularyError
 from matcher.model import Finding
 from matcher.nlp.mentions import _Context, _finding
-from matcher.nlp.vocab import Vocabulary, data_text
+from matcher.nlp.vocab import Vocabulary, versioned_rule_file
 
 __all__ = ["coded_drug_fields"]
 
-_SOURCE = "matcher/nlp/data/coded_fields.json"
 _LISTS = ("given", "start", "last", "yes", "no", "planned")
 _KEYS = frozenset({"version", "description", *_LISTS})
 
@@ -42,26 +39,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 @cache
 def _words() -> dict[str, tuple[str, ...]]:
-    try:
-        data = json.loads(data_text("coded_fields.json"))
-    except json.JSONDecodeError as exc:
-        raise VocabularyError(f"invalid JSON ({exc.msg})", file=_SOURCE, line=exc.lineno) from exc
-    if not isinstance(data, dict) or set(data) != _KEYS:
-        raise VocabularyError("wrong keys", file=_SOURCE, field="(top level)",
-                              received=sorted(data) if isinstance(data, dict) else data,
-                              expected=", ".join(sorted(_KEYS)))
-    if data["version"] != 1:
-        raise VocabularyError("unsupported version", file=_SOURCE, field="version",
-                              received=data["version"], expected="1")
-    out: dict[str, tuple[str, ...]] = {}
-    for key in _LISTS:
-        words = data[key]
-        if not isinstance(words, list) or not words or not all(
-                isinstance(w, str) and w.strip() for w in words):  # fmt: skip
-            raise VocabularyError("bad word list", file=_SOURCE, field=key, received=words,
-                                  expected="a non-empty list of words")
-        out[key] = tuple(w.casefold() for w in words)
-    return out
+    data = versioned_rule_file("coded_fields.json", _KEYS, _LISTS)
+    return {key: tuple(w.casefold() for w in data[key]) for key in _LISTS}
 
 
 def _dictionary(text: str) -> dict[str, dict[str, str]]:

@@ -10,12 +10,11 @@ beside it has none; nothing is guessed.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 
 from matcher.errors import VocabularyError
-from matcher.nlp.vocab import data_text
+from matcher.nlp.vocab import versioned_rule_file
 
 __all__ = ["drug_route", "route_words"]
 
@@ -58,18 +57,7 @@ def _table(data: object, key: str) -> dict[str, tuple[str, ...]]:
 def route_words() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """(routes, forms) of the data file, checked: exactly its keys, version 1, and for
     each route a non-empty list of words, each word once."""
-    try:
-        data = json.loads(data_text("drug_routes.json"))
-    except json.JSONDecodeError as exc:
-        raise VocabularyError(f"invalid JSON ({exc.msg})", file=_SOURCE,
-                              line=exc.lineno) from exc
-    if not isinstance(data, dict) or set(data) != _KEYS:
-        raise VocabularyError("wrong keys", file=_SOURCE, field="(top level)",
-                              received=sorted(data) if isinstance(data, dict) else data,
-                              expected=", ".join(sorted(_KEYS)))
-    if data["version"] != 1:
-        raise VocabularyError("unsupported version", file=_SOURCE, field="version",
-                              received=data["version"], expected="1")
+    data = versioned_rule_file("drug_routes.json", _KEYS)
     return _table(data["routes"], "routes"), _table(data["forms"], "forms")
 
 

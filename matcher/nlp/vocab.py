@@ -380,6 +380,32 @@ def data_text(name: str, package: str = "matcher.nlp") -> str:
         raise VocabularyError("packaged data file missing", file=f"{folder}/{name}") from exc
 
 
+def versioned_rule_file(name: str, keys: frozenset[str] | set[str],
+                        word_lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A version-1 JSON rule file of matcher/nlp/data, checked once for every reader: valid
+    JSON, exactly `keys` at the top, "version" 1, and each of `word_lists` a non-empty list of
+    non-blank strings. Errors name the file, the field and what was expected."""
+    source = f"matcher/nlp/data/{name}"
+    try:
+        data = json.loads(data_text(name))
+    except json.JSONDecodeError as exc:
+        raise VocabularyError(f"invalid JSON ({exc.msg})", file=source, line=exc.lineno) from exc
+    if not isinstance(data, dict) or set(data) != set(keys):
+        raise VocabularyError("wrong keys", file=source, field="(top level)",
+                              received=sorted(data) if isinstance(data, dict) else data,
+                              expected=", ".join(sorted(keys)))
+    if data["version"] != 1:
+        raise VocabularyError("unsupported version", file=source, field="version",
+                              received=data["version"], expected="1")
+    for key in word_lists:
+        words = data[key]
+        if not isinstance(words, list) or not words or not all(
+                isinstance(w, str) and w.strip() for w in words):  # fmt: skip
+            raise VocabularyError("bad word list", file=source, field=key, received=words,
+                                  expected="a non-empty list of words or phrases")
+    return data
+
+
 @cache
 def load_vocabulary() -> Vocabulary:
     vocabulary = Vocabulary(
