@@ -41,7 +41,6 @@ SCANS = {
     "years old": (ages._AGE_RES[0], ages._AGE_CUES[0]),
     "45 years old": (ages._AGE_RES[1], ages._AGE_CUES[1]),
     "aged": (ages._AGE_RES[3], ages._AGE_CUES[3]),
-    "born": (ages._DOB_RE, ages._DOB_CUES),
     "class": (biopsies._CLASS_RE, biopsies._CLASS_WORDS),
     **{
         f"class words {i}": (regex, biopsies._CLASS_WORDS)
@@ -82,8 +81,7 @@ WORDINGS = [
     ("class", "WHO type V"), ("class", "ıSN/RPS class IV"),
     ("class words 0", "minimal mesangial"), ("class words 4", "membranous lupus"),
     ("years old", "Twenty YEARS OLD"), ("45 years old", "45-year-old"), ("aged", "AGED 45"),
-    ("aged", "age: 30"), ("born", "DOB: 01/02/1980"), ("born", "D.O.B."),
-    ("born", "Date of Birth"), ("born", "born on"), ("born", "Birthdate"),
+    ("aged", "age: 30"),
 ]  # fmt: skip
 
 
