@@ -169,12 +169,17 @@ _RELEASE = (
     "DELETE FROM result_refresh WHERE criteria_digest = OLD.criteria_digest; END")
 
 
+# The covering index of a candidates list row (result_tables re-exports it): kept here, below
+# result_tables, because migration 11 rebuilds the table and must create the index again.
+LIST_COLUMNS = ("run_id", "trial_id", "rank", "patient_id", "status", "score", "p_eligible",
+                "met", "not_met", "unknown", "manual", "statuses", "outcomes", "why_kinds",
+                "age", "sex")
+
+
 def share(db: Database) -> None:
     """Migration 11 (see the module docstring): result_refresh, and results rebuilt (WITHOUT
     ROWID) with each row's refresh text moved there. Idempotent: a file whose version was
     rewound runs it again (a table already rebuilt is left as it is)."""
-    from matcher.store.result_tables import LIST_COLUMNS
-
     # A rowid table: a night's new texts are appended in the order they come, and only
     # their small key entries go to random places (WITHOUT ROWID, keyed by a digest, every
     # ~700-byte row went to a random page: a full night wrote most pages of the table

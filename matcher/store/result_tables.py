@@ -50,9 +50,7 @@ _RESULT_COLUMNS = (
 
 # The candidates list's columns, in the covering index's order (run and trial first, then
 # rank: the default order is the index's own).
-LIST_COLUMNS = ("run_id", "trial_id", "rank", "patient_id", "status", "score", "p_eligible",
-                "met", "not_met", "unknown", "manual", "statuses", "outcomes", "why_kinds",
-                "age", "sex")
+LIST_COLUMNS = criteria_payloads.LIST_COLUMNS
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS result_sets (
