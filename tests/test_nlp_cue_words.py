@@ -41,6 +41,7 @@ SCANS = {
     "years old": (ages._AGE_RES[0], ages._AGE_CUES[0]),
     "45 years old": (ages._AGE_RES[1], ages._AGE_CUES[1]),
     "aged": (ages._AGE_RES[3], ages._AGE_CUES[3]),
+    "OCR'd age": (ages._AGE_RES[8], ages._AGE_CUES[8]),
     "class": (biopsies._CLASS_RE, biopsies._CLASS_WORDS),
     **{
         f"class words {i}": (regex, biopsies._CLASS_WORDS)
@@ -81,7 +82,8 @@ WORDINGS = [
     ("class", "WHO type V"), ("class", "ıSN/RPS class IV"),
     ("class words 0", "minimal mesangial"), ("class words 4", "membranous lupus"),
     ("years old", "Twenty YEARS OLD"), ("45 years old", "45-year-old"), ("aged", "AGED 45"),
-    ("aged", "age: 30"),
+    ("aged", "age: 30"), ("OCR'd age", "l7 yo F"), ("OCR'd age", "I4-year-old"),
+    ("OCR'd age", "l5 y/o"), ("OCR'd age", "l6 y.o. M"), ("OCR'd age", "l3 yrs"),
 ]  # fmt: skip
 
 

@@ -108,7 +108,9 @@ _AGE_RES = (
 # note without them is not scanned for it ("years old", "aged", "DOB" are rare in notes).
 _AGE_CUES = (("old",), ("old",), None, ("age",), ("male", "boy", "girl", "man", "patient"),
              None, ("jähr", "jaehr", "jarig", "årig", "aarig", "j.", "jahre", "jaar", "år"),
-             ("ans", "anos", "años"), None)
+             ("ans", "anos", "años"), ("yo", "y/o", "y.o", "yr", "year"))
+
+
 def _ages(ctx: _Context) -> Iterable[Finding]:
     text = ctx.text
     lowered = lowered_for_cues(text)
