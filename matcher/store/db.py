@@ -309,6 +309,13 @@ def _migration_11_shared_payloads(db: Database) -> None:
     criteria_payloads.share(db)
 
 
+def _migration_12_scoped_payloads(db: Database) -> None:
+    """A criteria text is released through its trial's result sets, not an index of every
+    row by its text (issue 17: a carried row wrote an entry at a random place of it;
+    matcher.store.criteria_payloads.RELEASE). Texts stored before are kept."""
+    criteria_payloads.scope(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
@@ -321,6 +328,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_9_search_index_layout,
     _migration_10_criteria_payloads,
     _migration_11_shared_payloads,
+    _migration_12_scoped_payloads,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
