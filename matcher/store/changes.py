@@ -42,7 +42,23 @@ def trial_changes(store: Any, trial_id: str, run_id: int, previous_run_id: int |
     earlier run). `texts`: each criterion id's text, shown beside the criterion."""
     compared = previous_run_id is not None and store.has_results(previous_run_id, trial_id)
     before = previous_run_id if compared else None
-    return compare_rows(store.status_changes(run_id, before, trial_id), before, texts)
+    # Only the rows the comparison reports (candidates, and patients whose status changed)
+    # come to Python; the counts are SQLite's. At 10,000 patients x 20 trials a night
+    # reports ~20 % of its rows: building a row for each of the others was a tenth of an
+    # incremental night's evaluate phase.
+    found = compare_rows(store.status_changes(run_id, before, trial_id, reported_only=True),
+                         before, texts)
+    found.counts = status_counts(store.db, run_id, trial_id)
+    return found
+
+
+def status_counts(db: Any, run_id: int, trial_id: str) -> dict[str, int]:
+    """A run's results for one trial by patient status (every status, 0 when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, n in db.execute("SELECT status, count(*) FROM results WHERE run_id = ? "
+                                "AND trial_id = ? GROUP BY status", [run_id, trial_id]):
+        counts[status] = n
+    return counts
 
 
 def compare_rows(rows: Iterable[Mapping[str, Any]], compared_with_run: int | None,

@@ -1252,12 +1252,20 @@ class Store:
         )
 
     def status_changes(
-        self, run_id: int, previous_run_id: int | None, trial_id: str
+        self, run_id: int, previous_run_id: int | None, trial_id: str,
+        reported_only: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """A run's results for one trial in rank order, each with the previous run's status
-        and, where the status changed, both runs' criteria JSON (streamed: 100k rows)."""
+        and, where the status changed, both runs' criteria JSON (streamed: 100k rows).
+        `reported_only`: only candidates (eligible, possible) and rows whose status changed
+        (what matcher.store.changes reports; the others only count)."""
+        from matcher.store.changes import CANDIDATE_STATUSES
+
+        candidates = ", ".join(f"'{status}'" for status in CANDIDATE_STATUSES)
+        reported = (f"AND (c.status IN ({candidates}) OR p.status != c.status)"
+                    if reported_only else "")
         cursor = self.db.execute(
-            """
+            f"""
             SELECT c.patient_id, c.rank, c.status, c.score, p.status,
                    CASE WHEN p.status != c.status THEN (SELECT criteria_json FROM
                        result_criteria WHERE digest = c.criteria_digest) END,
@@ -1266,7 +1274,7 @@ class Store:
             FROM results c
             LEFT JOIN results p
               ON p.run_id = ? AND p.trial_id = c.trial_id AND p.patient_id = c.patient_id
-            WHERE c.run_id = ? AND c.trial_id = ?
+            WHERE c.run_id = ? AND c.trial_id = ? {reported}
             ORDER BY c.rank, c.patient_id
             """,
             [previous_run_id, run_id, trial_id],
