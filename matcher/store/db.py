@@ -1251,46 +1251,6 @@ class Store:
             ).fetchone()
         )
 
-    def status_changes(
-        self, run_id: int, previous_run_id: int | None, trial_id: str,
-        reported_only: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        """A run's results for one trial in rank order, each with the previous run's status
-        and, where the status changed, both runs' criteria JSON (streamed: 100k rows).
-        `reported_only`: only candidates (eligible, possible) and rows whose status changed
-        (what matcher.store.changes reports; the others only count)."""
-        from matcher.store.changes import CANDIDATE_STATUSES
-
-        candidates = ", ".join(f"'{status}'" for status in CANDIDATE_STATUSES)
-        reported = (f"AND (c.status IN ({candidates}) OR p.status != c.status)"
-                    if reported_only else "")
-        cursor = self.db.execute(
-            f"""
-            SELECT c.patient_id, c.rank, c.status, c.score, p.status,
-                   CASE WHEN p.status != c.status THEN (SELECT criteria_json FROM
-                       result_criteria WHERE digest = c.criteria_digest) END,
-                   CASE WHEN p.status != c.status THEN (SELECT criteria_json FROM
-                       result_criteria WHERE digest = p.criteria_digest) END
-            FROM results c
-            LEFT JOIN results p
-              ON p.run_id = ? AND p.trial_id = c.trial_id AND p.patient_id = c.patient_id
-            WHERE c.run_id = ? AND c.trial_id = ? {reported}
-            ORDER BY c.rank, c.patient_id
-            """,
-            [previous_run_id, run_id, trial_id],
-        )
-        names = (
-            "patient_id",
-            "rank",
-            "status",
-            "score",
-            "previous_status",
-            "criteria_json",
-            "previous_criteria_json",
-        )
-        for values in cursor:
-            yield dict(zip(names, values, strict=True))
-
     def set_ranks(self, run_id: int, trial_id: str, ordered_patient_ids: Sequence[str]) -> None:
         with self.transaction():
             self.db.conn.executemany(
