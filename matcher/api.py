@@ -557,6 +557,15 @@ def store_ranking(
                                     evaluator_version)
     keys: dict[str, list[tuple[str, str, int, float, float | None]]] = {
         t.trial_id: [] for t in trials}
+    carried = carried or {}
+    if carried and refresh is None:
+        raise TypeError("store_ranking: `carried` rows need `refresh`")
+    # The carried rows' keys first: an engine with workers is judging tonight's results
+    # meanwhile (EmbeddedEngine.evaluate submits its first tasks before it returns), so
+    # the parent's reads overlap the workers' judging instead of following it.
+    for trial_id, (kept_run, patient_ids) in carried.items():
+        keys[trial_id] += incremental_tables.carried_keys(db, kept_run, trial_id, patient_ids,
+                                                          refresh, CARRY_BATCH)
     batch: list[Any] = []
 
     def flush() -> None:
@@ -576,12 +585,6 @@ def store_ranking(
             flush()
     if batch:
         flush()
-    carried = carried or {}
-    if carried and refresh is None:
-        raise TypeError("store_ranking: `carried` rows need `refresh`")
-    for trial_id, (kept_run, patient_ids) in carried.items():
-        keys[trial_id] += incremental_tables.carried_keys(db, kept_run, trial_id, patient_ids,
-                                                          refresh, CARRY_BATCH)
     counts = {}
     for trial in trials:
         trial_keys = keys.pop(trial.trial_id)

@@ -50,10 +50,11 @@ def cohort(shared: Path, tmp_path: Path) -> dict:
             "db": tmp_path / "matcher.db", "tmp": tmp_path, "parser": api.parser()}
 
 
-def night(cohort: dict, as_of: dt.date, db: Path | None = None, *, full: bool = False):
+def night(cohort: dict, as_of: dt.date, db: Path | None = None, *, full: bool = False,
+          workers: int = 1):
     return run_nightly([cohort["sources"]], cohort["trials"], db or cohort["db"], as_of,
                        cohort["tmp"] / ("full-reports" if full else "reports"),
-                       progress="quiet", note_parser=cohort["parser"], workers=1,
+                       progress="quiet", note_parser=cohort["parser"], workers=workers,
                        all_trials=True, full=full)
 
 
@@ -231,3 +232,39 @@ def test_a_carried_result_is_scored_for_tonight_not_for_the_night_it_was_evaluat
     # Not vacuous: the day moved the numbers of carried rows, both of them.
     assert any(after[key]["score"] != before[key]["score"] for key in carried)
     assert any(after[key]["p_eligible"] != before[key]["p_eligible"] for key in carried)
+
+
+def test_an_incremental_night_judged_by_two_worker_processes_stores_what_a_full_night_stores(
+        cohort: dict):
+    # The workers judge tonight's few results (in tasks split between them) while the parent
+    # reads the carried rows' ranking keys; the rows stored are a full night's all the same.
+    rows = assert_incremental_equals_full(cohort, night(cohort, dt.date(2026, 11, 20)),
+                                          "night1")
+    added = cohort["patients"][:2]
+    with (cohort["sources"] / "night2.jsonl").open("w", encoding="utf-8") as out:
+        for i, pid in enumerate(added):
+            template = cohort["notes"][pid][0]
+            out.write(json.dumps({**template, "note_id": f"{pid}-new-{i}",
+                                  "note_date": "2026-11-21", "note_type": "lab",
+                                  "text": "LAB RESULTS\nUPCR 2.9 g/g\neGFR 64"}) + "\n")
+    as_of = dt.date(2026, 12, 31)  # past window boundaries: expired results too
+    second = night(cohort, as_of, workers=2)
+    assert counts(second) == expected_split(rows, set(added), as_of)
+    assert sum(second.evaluation[t]["carried"] for t in TRIALS) > 0
+    assert sum(second.evaluation[t]["expired"] for t in TRIALS) > 0
+    assert_incremental_equals_full(cohort, second, "night2")
+
+
+@pytest.mark.parametrize(("patients", "workers", "size"), [
+    (471, 2, 118),      # a night with few results: every worker gets two tasks
+    (10_000, 2, 500),   # a full night: tasks of EVAL_TASK
+    (1, 2, 1),
+    (3, 4, 1),
+    (0, 2, 1),
+])
+def test_a_few_wanted_patients_are_split_between_the_workers(patients: int, workers: int,
+                                                             size: int):
+    from matcher.jobs.engine import EVAL_TASK, task_size
+
+    assert EVAL_TASK == 500
+    assert task_size(patients, workers) == size

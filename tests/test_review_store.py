@@ -79,7 +79,7 @@ def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(
         old.execute("INSERT INTO web_users VALUES ('cy', 'h', 'coordinator', 'x')")
     old.close()
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 11
+        assert store.schema_version() == SCHEMA_VERSION == 12
         assert [p.patient_id for p in store.patients()] == ["P-1"]
         assert store.note("N-1") is not None
         assert [t["trial_id"] for t in store.trials()] == ["T-1"]

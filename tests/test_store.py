@@ -78,7 +78,7 @@ def test_the_web_tables_are_a_numbered_migration_not_a_side_creation(db_path: Pa
             s.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with Store(db_path) as s:
         assert {"web_users", "web_referrals"} <= set(s.db.table_names())
-        assert s.schema_version() == SCHEMA_VERSION == 11
+        assert s.schema_version() == SCHEMA_VERSION == 12
 
 
 def test_newer_schema_version_is_refused(db_path: Path) -> None:

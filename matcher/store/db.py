@@ -309,6 +309,13 @@ def _migration_11_shared_payloads(db: Database) -> None:
     criteria_payloads.share(db)
 
 
+def _migration_12_scoped_payloads(db: Database) -> None:
+    """A criteria text is released through its trial's result sets, not an index of every
+    row by its text (issue 17: a carried row wrote an entry at a random place of it;
+    matcher.store.criteria_payloads.RELEASE). Texts stored before are kept."""
+    criteria_payloads.scope(db)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1_initial,
     _migration_2_source_files,
@@ -321,6 +328,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_9_search_index_layout,
     _migration_10_criteria_payloads,
     _migration_11_shared_payloads,
+    _migration_12_scoped_payloads,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1242,38 +1250,6 @@ class Store:
                 [run_id, trial_id],
             ).fetchone()
         )
-
-    def status_changes(
-        self, run_id: int, previous_run_id: int | None, trial_id: str
-    ) -> Iterator[dict[str, Any]]:
-        """A run's results for one trial in rank order, each with the previous run's status
-        and, where the status changed, both runs' criteria JSON (streamed: 100k rows)."""
-        cursor = self.db.execute(
-            """
-            SELECT c.patient_id, c.rank, c.status, c.score, p.status,
-                   CASE WHEN p.status != c.status THEN (SELECT criteria_json FROM
-                       result_criteria WHERE digest = c.criteria_digest) END,
-                   CASE WHEN p.status != c.status THEN (SELECT criteria_json FROM
-                       result_criteria WHERE digest = p.criteria_digest) END
-            FROM results c
-            LEFT JOIN results p
-              ON p.run_id = ? AND p.trial_id = c.trial_id AND p.patient_id = c.patient_id
-            WHERE c.run_id = ? AND c.trial_id = ?
-            ORDER BY c.rank, c.patient_id
-            """,
-            [previous_run_id, run_id, trial_id],
-        )
-        names = (
-            "patient_id",
-            "rank",
-            "status",
-            "score",
-            "previous_status",
-            "criteria_json",
-            "previous_criteria_json",
-        )
-        for values in cursor:
-            yield dict(zip(names, values, strict=True))
 
     def set_ranks(self, run_id: int, trial_id: str, ordered_patient_ids: Sequence[str]) -> None:
         with self.transaction():

@@ -129,9 +129,11 @@ def insert_rows(db: Database, run_id: int, as_of: str, rows: Sequence[Any],
     """judge.ranking.ResultRow rows (rank NULL: `finish_set` ranks them); with
     `findings_versions` (migration 8), each row's patient findings version."""
     versions = findings_versions or {}
-    # The criteria texts go to their own table once each (migration 10), the refresh
-    # inputs once beside them (migration 11): the row keeps their digests.
-    criteria = criteria_payloads.store_texts(db, [r.criteria_json for r in rows])
+    # The criteria texts go to their own table once each (migration 10; keyed by trial and
+    # patient, migration 12), the refresh inputs once beside them (migration 11): the row
+    # keeps their digests.
+    criteria = criteria_payloads.store_set_texts(
+        db, [(r.trial_id, r.patient_id, r.criteria_json) for r in rows])
     refresh = criteria_payloads.store_refresh(
         db, [(text_digest, r.refresh_json) for text_digest, r in zip(criteria, rows,
                                                                       strict=True)])
