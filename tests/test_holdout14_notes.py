@@ -39,7 +39,7 @@ LEADERS = [
     ("Serum creatinine .. 57 umol/L", "lab.creatinine", 57.0),
     ("Height ..... 151 cm", "lab.height", 151.0),
     ("ALT …… 33 U/L", "lab.alt", 33.0),
-    ("Lymphocytes (abs) ---- 0.9 x10^9/L", "lab.lymphocytes", 0.9),
+    ("Lymphocytes (abs) .... 0.9 x10^9/L", "lab.lymphocytes", 0.9),
     ("INR .... 1.1", "lab.inr", 1.1),
 ]
 
@@ -54,7 +54,10 @@ def test_a_dot_leader_between_a_test_and_its_result_is_read_across(
 @pytest.mark.parametrize(
     ("text", "concept"),
     [("Haemoglobin ...... not done (sample clotted)", "lab.hemoglobin"),
-     ("ALT ---- awaited", "lab.alt"),
+     ("ALT .... awaited", "lab.alt"),
+     # a laboratory system's "no result" cell, then the reference range
+     ("INR        ----        0.8-1.2", "lab.inr"),
+     ("HB         ----   g/L  115-155       113", "lab.hemoglobin"),
      ("Creatinine .... see attached sheet", "lab.creatinine")],
 )  # fmt: skip
 def test_a_dot_leader_to_no_number_gives_no_value(
@@ -230,10 +233,24 @@ def test_a_drug_line_over_dated_given_rows_is_dated_by_them(parser: NoteParser) 
         assert mention.attrs["stop_date"] == dt.date(2026, 8, 20)
 
 
-def test_a_row_naming_another_drug_is_no_row_of_the_chart(parser: NoteParser) -> None:
-    note = "Mycophenolate 600 mg/m2 bd\nRituximab 375 mg/m2 23/07/2026 given\n"
-    (mmf,) = _found(parser, note, "drug.mycophenolate")
-    assert mmf.attrs.get("stop_date") is None
+@pytest.mark.parametrize(
+    ("note", "drug"),
+    [  # the row below names another drug: its dose is that drug's
+        ("Mycophenolate 600 mg/m2 bd\nRituximab 375 mg/m2 23/07/2026 given\n",
+         "drug.mycophenolate"),
+        # a plan's line is no heading
+        ("Plan: cyclophosphamide 500 mg IV\nDose 1   23/07/2026  given\n",
+         "drug.cyclophosphamide"),
+        # the drug's line has a date of its own
+        ("Cyclophosphamide 500 mg 09/07/2026\nDose 2   23/07/2026  given\n",
+         "drug.cyclophosphamide"),
+    ],
+)
+def test_a_drug_line_that_heads_no_chart_keeps_its_own_reading(
+    parser: NoteParser, note: str, drug: str
+) -> None:
+    (mention,) = _found(parser, note, drug)
+    assert mention.attrs.get("stop_date") is None
 
 
 # ----------------------------------------------- two names of one drug share its dates

@@ -580,11 +580,16 @@ def _charted_doses(ctx: _Context, span: Span) -> tuple[dt.date, dt.date] | None:
     line_start = ctx.text.rfind("\n", 0, span.start_char) + 1
     line_end = _line_end(ctx.text, span.end_char)
     # A heading names the chart ("INFUSION CHART - cyclophosphamide"), or is a line that
-    # names the drug with no date of its own over rows that name no other drug
-    # ("EURO-LUPUS IV CYCLOPHOSPHAMIDE 500 mg" over "Pulse 1  11/06/2026  given").
+    # begins with the drug and has no date of its own, over rows that name no other drug
+    # ("EURO-LUPUS IV CYCLOPHOSPHAMIDE 500 mg" over "Pulse 1  11/06/2026  given");
+    # "Plan: rituximab 750 mg IV" is a plan's line, not a chart's heading.
     named = _CHART_HEADING.search(ctx.text, line_start, line_end) is not None
-    if not named and _dates_between(ctx, line_start, line_end):
-        return None
+    if not named:
+        first = min([span.start_char] + [o.start_char for o in _same_drug_beside(ctx, span)])
+        if (_HEADING_LEAD.fullmatch(ctx.text, line_start, first) is None
+                or ":" in ctx.text[first:line_end]
+                or _dates_between(ctx, line_start, line_end)):  # fmt: skip
+            return None
     given: list[dt.date] = []
     start = line_end + 1
     while start < len(ctx.text):
@@ -608,6 +613,8 @@ def _charted_doses(ctx: _Context, span: Span) -> tuple[dt.date, dt.date] | None:
     return (min(given), max(given)) if given else None
 
 
+# What may stand before the drug on a chart's heading line: a bullet, a route.
+_HEADING_LEAD = re.compile(r"[\s\-–•*#]*(?:(?:IV|i\.v\.|intravenous|oral|PO|inj\.?)\s+)*", re.I)
 # A chart row's ticked box: "given  Y [ ] N [x]", "Yes [] No [X]", "N (✓)".
 _TICKED = re.compile(r"(?<![\w])(?P<answer>Y|Yes|N|No)\s*[\[(]\s*[xX✓✔]\s*[\])]")
 
