@@ -89,6 +89,14 @@ def test_ht_with_a_percent_is_no_height(parser: NoteParser) -> None:
         ("Review. Creatinine ..... 52 umol/L\nHeight ..... 141 cm", Status.MET),
         # 36.5 x 120 / 150 = 29
         ("Review. creat 150 umol/L, ht 120 cm.", Status.NOT_MET),
+        # a messaging referral without units: 52 is umol/L, 141 is cm
+        ("Pls review: creat 52, ht 141. Thx", Status.MET),
+        # dictated: the numbers and the units said as words
+        ("creatinine forty six micromoles per litre and height one point four two metres "
+         "full stop", Status.MET),
+        ("creatinine one point nine milligrams per decilitre comma height one hundred and "
+         "twenty centimetres full stop", Status.NOT_MET),
+        ("creat 52 umol per litre, ht 141 cm", Status.MET),
         # no height: nothing to estimate with
         ("Review. creat 52 umol/L.", Status.UNKNOWN),
     ],
