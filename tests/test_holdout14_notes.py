@@ -278,3 +278,30 @@ def test_two_names_of_one_drug_share_the_dates_written_for_it(
     mentions = _found(parser, text, "drug.cyclophosphamide")
     assert mentions
     assert all(f.attrs.get("start_date") == start for f in mentions), mentions
+
+
+# ------------------------------------------------ an HIV test named by its method
+# "HIV rapid test non-reactive", "HIV ELISA negative": a test result, not a statement that
+# the patient has no HIV (a serology criterion asks for the test).
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [("Screening bloods: HIV rapid test non-reactive, malaria RDT negative.", "negative"),
+     ("HIV ELISA negative on 02/10/2026.", "negative"),
+     ("HIV RDT reactive - confirmatory assay sent.", "positive"),
+     ("HIV rapid diagnostic test: non-reactive", "negative")],
+)  # fmt: skip
+def test_an_hiv_test_named_by_its_method_is_a_test_result(
+    parser: NoteParser, text: str, result: str
+) -> None:
+    (test,) = _found(parser, text, "lab.hiv")
+    assert test.assertion is Assertion.AFFIRMED and test.attrs["result"] == result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HIV rapid test to be done at the next visit.", "Mother's HIV rapid test was negative."],
+)
+def test_an_hiv_test_planned_or_a_relatives_is_no_result_of_the_patient(
+    parser: NoteParser, text: str
+) -> None:
+    assert not [f for f in _found(parser, text, "lab.hiv") if f.is_patient_fact]
