@@ -579,12 +579,23 @@ def _charted_doses(ctx: _Context, span: Span) -> tuple[dt.date, dt.date] | None:
     date, the course seemed to run up to every later note."""
     line_start = ctx.text.rfind("\n", 0, span.start_char) + 1
     line_end = _line_end(ctx.text, span.end_char)
-    if not _CHART_HEADING.search(ctx.text, line_start, line_end):
-        return None
+    # A heading names the chart ("INFUSION CHART - cyclophosphamide"), or is a line that
+    # begins with the drug and has no date of its own, over rows that name no other drug
+    # ("EURO-LUPUS IV CYCLOPHOSPHAMIDE 500 mg" over "Pulse 1  11/06/2026  given");
+    # "Plan: rituximab 750 mg IV" is a plan's line, not a chart's heading.
+    named = _CHART_HEADING.search(ctx.text, line_start, line_end) is not None
+    if not named:
+        first = min([span.start_char] + [o.start_char for o in _same_drug_beside(ctx, span)])
+        if (_HEADING_LEAD.fullmatch(ctx.text, line_start, first) is None
+                or ":" in ctx.text[first:line_end]
+                or _dates_between(ctx, line_start, line_end)):  # fmt: skip
+            return None
     given: list[dt.date] = []
     start = line_end + 1
     while start < len(ctx.text):
         end = _line_end(ctx.text, start)
+        if not named and _drugs_between(ctx, start, end, span.label_):
+            break
         first = bisect.bisect_left(ctx.date_starts, start)
         last = bisect.bisect_left(ctx.date_starts, end)
         cells = [m.date for m in ctx.dates[first:last]
@@ -594,9 +605,37 @@ def _charted_doses(ctx: _Context, span: Span) -> tuple[dt.date, dt.date] | None:
                                                    m.start))]  # fmt: skip
         if not cells:
             break
-        given += cells
+        # "Pulse 6  20/08/2026  given  Y [ ] N [x]": the row's answer is no, its dose
+        # was not given; the chart goes on under it
+        if not _ticked_no(ctx.text[start:end]):
+            given += cells
         start = end + 1
     return (min(given), max(given)) if given else None
+
+
+# What may stand before the drug on a chart's heading line: a bullet, a route.
+_HEADING_LEAD = re.compile(r"[\s\-–•*#]*(?:(?:IV|i\.v\.|intravenous|oral|PO|inj\.?)\s+)*", re.I)
+# A chart row's ticked box: "given  Y [ ] N [x]", "Yes [] No [X]", "N (✓)".
+_TICKED = re.compile(r"(?<![\w])(?P<answer>Y|Yes|N|No)\s*[\[(]\s*[xX✓✔]\s*[\])]")
+
+
+def _ticked_no(text: str) -> bool:
+    """Is the row's ticked answer no, and no yes ticked beside it?"""
+    answers = {m.group("answer").lower()[0] for m in _TICKED.finditer(text)}
+    return answers == {"n"}
+
+
+def _dates_between(ctx: _Context, start: int, end: int) -> bool:
+    first = bisect.bisect_left(ctx.date_starts, start)
+    return any(m.end <= end and (m.date is not None or m.ambiguous)
+               for m in ctx.dates[first:bisect.bisect_left(ctx.date_starts, end)])  # fmt: skip
+
+
+def _drugs_between(ctx: _Context, start: int, end: int, concept_id: str) -> bool:
+    """Does a drug other than `concept_id` stand between the offsets?"""
+    first = bisect.bisect_left(ctx.drug_starts, start)
+    last = bisect.bisect_left(ctx.drug_starts, end)
+    return any(s.label_ != concept_id for s in ctx.drug_spans[first:last])
 
 
 def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
@@ -607,6 +646,13 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     before_text = sentence[:rel_start]
     after_text = sentence[rel_end:]
     start_date, stop_date = _drug_dates(ctx, span, lo, hi)
+    if start_date is None and stop_date is None:
+        # "Euro-Lupus cyclophosphamide ... since 2025": two names of one drug are one
+        # mention, and the dates written for it are read from the name nearer to them
+        for other in _same_drug_beside(ctx, span):
+            start_date, stop_date = _drug_dates(ctx, other, lo, hi)
+            if start_date is not None or stop_date is not None:
+                break
     if stop_date is None:
         # the chart's first cell may have been read as the drug's own (start) date
         charted = _charted_doses(ctx, span)

@@ -54,6 +54,7 @@ from matcher.nlp.dates import (
     infer_day_first,
 )
 from matcher.nlp.differential import differential_counts
+from matcher.nlp.dispensing import undispensed_prescriptions
 from matcher.nlp.drugs import (
     _LAB_LIKE,
     _drug,
@@ -204,6 +205,8 @@ class FindingExtractor:
         findings.extend(_ages(ctx))
         allergies = _allergies(ctx)
         findings = _allergens_are_no_exposures(findings, allergies) + allergies
+        # "MMF prescribed today. Pharmacy: MMF out of stock": no exposure (nlp.dispensing)
+        findings = undispensed_prescriptions(text, findings, ctx.sentences.bounds(), note_date)
         doc._.findings = _date_from_onset(findings)
         return doc
 

@@ -147,7 +147,10 @@ def _cd19(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     window = _window_after(ctx, span)
     value_match = re.match(
         # "CD19 cells/100 cells^LN||12.0|%": LOINC's name of the percent, "per 100 cells"
-        rf"^{_LEAD}(?:B?[\s-]*cells?|B?[\s-]*lymphocytes)?(?P<per100>\s*/\s*100\s*"
+        # "CD19 positive 7 %", "CD19 positive B cells 7 %": the cells the marker
+        # is found on, then their share
+        rf"^{_LEAD}(?:\s*(?:positive|pos)(?![\w]))?"
+        rf"(?:\s*B?[\s-]*cells?|\s*B?[\s-]*lymphocytes)?(?P<per100>\s*/\s*100\s*"
         rf"(?:cells|lymphocytes|lymphs|leukocytes)\b{_LEAD})?{_CD19_STATE}\s*[:=,]?\s*"
         rf"(?P<cmp>[<>≤≥]=?)?\s*"
         rf"(?P<num>{_NUMBER})\s*(?P<unit>%|cells\s*/\s*(?:uL|µL|μL|mcL|mm3|cmm)|/\s*(?:uL|µL|μL|mm3))?",

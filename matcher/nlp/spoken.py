@@ -13,7 +13,10 @@ the same length (as matcher.nlp.delimited does for CSV rows):
   twenty twenty six" -> "30 June 2026", "since June twenty twenty five" -> "since June
   2025"), a year alone its four digits;
 - letters spoken one by one become the abbreviation they spell when the vocabulary has it
-  ("U P C R" -> "UPCR", "A N A" -> "ANA"); other letters (initials "F A") stay.
+  ("U P C R" -> "UPCR", "A N A" -> "ANA"); other letters (initials "F A") stay; a letter
+  written as the word that sounds like it before the rest ("see D19" -> "   CD19", "you
+  PCR" -> " UPCR") and a marker's number said apart ("CD 19" -> " CD19") likewise, only
+  where the joined word is the vocabulary's abbreviation ("you see", "see ENT" stay).
 
 Offsets are unchanged, and a finding's text is quoted from the note as written
 (NoteParser). Guards, so that only a value, a year or a day is read: a lone "one" beside
@@ -43,7 +46,8 @@ _SOURCE = "matcher/nlp/data/spoken_numbers.json"
 _MAPPINGS = ("units", "tens", "scales", "decimal_digits", "ordinals", "homophones")
 _LISTS = ("decimal_points", "years_from", "not_before", "not_after", "name_suffixes",
           "name_prefixes", "homophone_names", "homophone_followers")  # fmt: skip
-_KEYS = frozenset({"version", "description", "spoken_marks", *_MAPPINGS, *_LISTS})
+_KEYS = frozenset({"version", "description", "spoken_marks", "letter_homophones", *_MAPPINGS,
+                   *_LISTS})
 _GAP = r"(?:[ \t]+|[ \t]*-[ \t]*)"  # between the words of one number: "thirty four", "thirty-four"
 
 
@@ -66,6 +70,9 @@ class _Words:
     homophones: dict[str, int]
     homophone: re.Pattern[str]
     homophone_followers: frozenset[str]
+    letters: dict[str, str]
+    letter: re.Pattern[str]
+    split_marker: re.Pattern[str]
 
 
 def _refuse(message: str, field: str, received: object, expected: str) -> VocabularyError:
@@ -104,6 +111,14 @@ def _validated(data: object) -> dict:
     ):
         raise _refuse("not an object of spoken words -> one or two punctuation marks",
                       "spoken_marks", marks, '"full stop": "."')  # fmt: skip
+    letters = data["letter_homophones"]
+    if not isinstance(letters, dict) or not letters or not all(
+        isinstance(k, str) and re.fullmatch(r"[a-z]{2,}", k)
+        and isinstance(v, str) and re.fullmatch(r"[A-Z]", v)
+        for k, v in letters.items()
+    ):
+        raise _refuse("not an object of lower-case word -> one capital letter",
+                      "letter_homophones", letters, '"see": "C"')  # fmt: skip
     spoken = [w for key in _MAPPINGS for w in data[key]] + data["decimal_points"]
     if len(spoken) != len(set(spoken)):
         duplicate = sorted({w for w in spoken if spoken.count(w) > 1})
@@ -157,6 +172,19 @@ def _words() -> _Words:
             re.I,
         ),
         homophone_followers=frozenset(data["homophone_followers"]),
+        letters=data["letter_homophones"],
+        # "see D19", "See D19+", "you PCR": the letter's word (any case: it may start a
+        # sentence), then the rest of the abbreviation as written, in capitals
+        letter=re.compile(
+            rf"(?<![\w-])(?P<h>(?i:{_alternation(data['letter_homophones'])}))[ \t]+"
+            r"(?P<rest>[A-Z][A-Z0-9]*\+?)(?![\w+])"
+        ),
+        # "CD 19", "IL 6": a marker's letters and its number said apart; a one-letter
+        # prefix is left ("hepatitis C 3 years ago" is no C3)
+        split_marker=re.compile(
+            rf"(?<![\w-])(?P<p>{_alternation(p for p in data['name_prefixes'] if len(p) > 1)})"
+            r"[ \t]+(?P<n>\d{1,3}\+?)(?![\w+]|[.,]\d)"
+        ),
         marks=data["spoken_marks"],
         mark=re.compile(
             "(?=[" + "".join(sorted({k[0] + k[0].upper() for k in data["spoken_marks"]}))
@@ -287,8 +315,12 @@ _SPOKEN_LETTERS = re.compile(r"(?=[A-Z] [A-Z])(?<![\w.])[A-Z](?: [A-Z])+(?![\w])
 def spelled_abbreviations(abbreviations: Iterable[str]) -> frozenset[str]:
     """The vocabulary's abbreviations that letters spoken one by one can spell: three or
     more capital letters ("UPCR", "ANA", "HIV"). Two letters are a person's initials as
-    often ("Re: T B, 14 M", "Dr M I Okafor"), so they are left as written."""
-    return frozenset(a for a in abbreviations if re.fullmatch(r"[A-Z]{3,}", a))
+    often ("Re: T B, 14 M", "Dr M I Okafor"), so they are left as written. Markers
+    with their number ("CD19", "CD19+", "CD4") are kept too: a letter said as a word
+    before the rest ("see D19") or a number said apart ("CD 19") writes them; letters
+    spoken one by one never make one (they join letters only)."""
+    return frozenset(a for a in abbreviations
+                     if re.fullmatch(r"[A-Z]{3,}|[A-Z]{2,}\d{1,3}\+?", a))  # fmt: skip
 
 
 def _lone_one_is_no_number(w: _Words, text: str, start: int, end: int) -> bool:
@@ -317,9 +349,19 @@ def spoken_edits(text: str, abbreviations: frozenset[str] = frozenset()
     spelled abbreviation of `text`, in order, none overlapping."""
     w = _words()
     edits: list[tuple[int, int, str]] = []
-    if abbreviations and " " in text:
+    if abbreviations and (" " in text or "\t" in text):
         for match in _SPOKEN_LETTERS.finditer(text):
             joined = match.group(0).replace(" ", "")
+            if joined in abbreviations:
+                edits.append((match.start(), match.end(), joined))
+        # "see D19 positive" is CD19, "you PCR" the UPCR: only where the letter and the
+        # rest joined are an abbreviation ("you see", "see ENT" stay as written)
+        for match in w.letter.finditer(text):
+            joined = w.letters[match.group("h").lower()] + match.group("rest")
+            if joined in abbreviations:
+                edits.append((match.start(), match.end(), joined))
+        for match in w.split_marker.finditer(text):
+            joined = match.group("p") + match.group("n")
             if joined in abbreviations:
                 edits.append((match.start(), match.end(), joined))
     for match in w.homophone.finditer(text):

@@ -51,6 +51,10 @@ _LEAD = (
     r"\b(?:remains?|remained|stays?|stayed)\s+[a-z]+\s+at\b|"
     # an EHR table's cell border: "| Lymphocytes | 0.74 | 10*9/L |"
     r"\||"
+    # a leader of dots that a typed or transcribed lab slip runs from the name to its
+    # value: "Platelets ...... 245 x10^9/L", "Creatinine …… 61". Not dashes: a laboratory
+    # system prints "----" for no result ("INR  ----  0.8-1.2": the range is no value).
+    r"\.{2,}|…+|"
     # an HL7 result's coding-system component after the name: "718-7^Hemoglobin^LN||112"
     r"\^[A-Z0-9]{1,8}(?=\|)|"
     # "CREA^Creatinine serum||0.62": the specimen after the name, without a comma

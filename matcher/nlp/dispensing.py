@@ -1,0 +1,90 @@
+"""A prescription the same note says the patient never got is no exposure.
+
+"MMF 600 mg/m2 bd prescribed today. Pharmacy note: MMF out of stock - not dispensed." The
+second mention is negated by its cue (context_rules.json); the first writes a prescription,
+which tells what the doctor wanted, and the note itself says the patient did not get it.
+Read as an exposure from the note's date, it would count as an agent given (refractory
+disease: "two agents for more than six months") or a recent dose (an exclusion "IV
+cyclophosphamide within 3 months"). So an affirmed mention of a drug is negated where
+  - a sentence of the same note says that drug was not supplied (a word of `not_supplied`
+    in a sentence with a negated mention of the drug), and
+  - the mention stands in such a sentence itself (the cue did not reach it: "tacrolimus
+    prescribed, but not dispensed"), or in a sentence that writes a prescription (a word of
+    `prescribed`) and no administration (no word of `given`: "prescribed and started
+    today" keeps it), with no date of its own before the note's day ("MMF prescribed in
+    2024" is an older course the note's stock-out does not undo).
+The words are data: matcher/nlp/data/dispensing.json.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import re
+from functools import cache
+
+from matcher.model import Assertion, Finding
+from matcher.nlp.vocab import versioned_rule_file
+
+__all__ = ["undispensed_prescriptions"]
+
+_LISTS = ("not_supplied", "prescribed", "given")
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    data = versioned_rule_file("dispensing.json", {"version", "description", *_LISTS}, _LISTS)
+    return {
+        key: re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(r"[ \t]+".join(map(re.escape, w.split()))
+                       for w in sorted(data[key], key=len, reverse=True))
+            + r")(?![\w-])",
+            re.I,
+        )
+        for key in _LISTS
+    }
+
+
+def undispensed_prescriptions(
+    text: str, findings: list[Finding], sentences: list[tuple[int, int]], note_date: dt.date
+) -> list[Finding]:
+    """`findings` with the prescriptions of a drug the note says was not supplied negated
+    (see the module's doc); `sentences` are the (start, end) characters of the note's
+    sentences, in order."""
+    drugs = [f for f in findings if f.category == "drug"]
+    if not drugs or not sentences:
+        return findings
+    patterns = _patterns()
+    if patterns["not_supplied"].search(text) is None:
+        return findings
+    starts = [s for s, _ in sentences]
+
+    def sentence(f: Finding) -> str:
+        at = max(bisect.bisect_right(starts, f.start) - 1, 0)
+        return text[sentences[at][0] : sentences[at][1]]
+
+    unsupplied = {
+        f.concept
+        for f in drugs
+        if f.assertion == Assertion.NEGATED and patterns["not_supplied"].search(sentence(f))
+    }
+    if not unsupplied:
+        return findings
+
+    def undone(f: Finding) -> bool:
+        if f.category != "drug" or f.concept not in unsupplied or not f.is_patient_fact:
+            return False
+        own = sentence(f)
+        if patterns["not_supplied"].search(own):
+            return True
+        if patterns["prescribed"].search(own) is None or patterns["given"].search(own):
+            return False
+        start = f.attrs.get("start_date")
+        if isinstance(start, str):
+            start = dt.date.fromisoformat(start)
+        return start is None or start >= note_date
+
+    return [dataclasses.replace(f, assertion=Assertion.NEGATED) if undone(f) else f
+            for f in findings]  # fmt: skip
