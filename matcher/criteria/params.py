@@ -208,6 +208,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "window_days": _WINDOW,
         # "anti-dsDNA positive or equivocal": an equivocal result counts as positive.
         "equivocal": _opt("bool", False),
+        # "Known HIV infection or positive HBsAg": the latest result of any date decides,
+        # and none documented is "not documented" (a history exclusion).
+        "known": _opt("bool", False),
     },
     "pregnancy": {
         "states": _req("texts"),

@@ -258,6 +258,9 @@ def _serology(p: dict[str, Any], vocab: Vocabulary) -> str:
     # resolved infection; "at any time": past markers (anti-HBc) count too.
     if p.get("window_days") and not p.get("ever"):
         return f"{text} {_window(p['window_days'])} (the latest result)"
+    if p.get("known"):
+        return (f"{text} as known from the records (the latest result of any date; none "
+                "documented: not documented, confirm at screening)")
     text += " at any time" if p.get("ever") else " now"
     autoantibodies = all(_is_autoantibody(m, vocab) for m in p.get("markers", []))
     if not p.get("ever") and not p.get("infections") and autoantibodies:
