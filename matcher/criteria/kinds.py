@@ -381,6 +381,9 @@ def validate_params(kind: str, params: dict[str, Any], vocab: Vocabulary) -> Non
         if "except_concepts" in params:
             _ids(vocab, kind, params, "except_concepts", _category(vocab, "diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
+        if "included" in params:
+            _ids(vocab, kind, params, "included", _category(vocab, "diagnosis"),
+                 "diagnosis concept ids")  # fmt: skip
         if "screen_concepts" in params:
             # A diagnosis screens a narrower one ("infection requiring hospitalisation"); a
             # drug screens a procedure given with it (cyclophosphamide for chemotherapy).
