@@ -158,13 +158,7 @@ _EXCEPTION_PAREN = re.compile(rf"{_CLOSED_PAREN}[^()]*\b{_EXCEPTION_CUE}\b[^()]*
 _EXCEPTION_TAIL = re.compile(rf"(?<=\S)[,;]?\s*\b{_EXCEPTION_CUE}\b[^;()]*", _I)
 # "Other than SLE, any autoimmune disease": a leading exception runs to the comma.
 _EXCEPTION_LEAD = re.compile(rf"^\s*{_EXCEPTION_CUE}\b[^,;()]*,", _I)
-# "(latent tuberculosis on preventive therapy is permitted)", "(stable vitiligo allowed)":
-# a bracket that lets something through is an exception with no cue word before it; a
-# kind that cannot honour it leaves its words to the coverage guard, as for any exception.
-_PERMITTED_PAREN = re.compile(
-    rf"{_CLOSED_PAREN}[^()]*?\b(?<!\bnot\s)(?<!\bnever\s)(?:(?:is|are)\s+)?"
-    r"(?<!\bnot\s)(?:permitted|allowed|acceptable|eligible)\s*\.?\s*\)", _I
-)
+
 
 
 def _split_exceptions(text: str, vocab: Vocabulary
@@ -174,8 +168,7 @@ def _split_exceptions(text: str, vocab: Vocabulary
     main = text
     found: list[str] = []
     spans: list[tuple[int, int]] = []
-    for pattern in (_EXCEPTION_PAREN, _EXCEPTION_LEAD, _EXCEPTION_TAIL, _CONDITIONAL_LIMIT,
-                    _PERMITTED_PAREN):
+    for pattern in (_EXCEPTION_PAREN, _EXCEPTION_LEAD, _EXCEPTION_TAIL, _CONDITIONAL_LIMIT):
         blank: list[tuple[int, int]] = []  # this pattern's clauses, blanked in one pass
         for m in pattern.finditer(main):
             clause = m[0]

@@ -236,6 +236,8 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
         # lookback (or the item's window) is met, whatever its course's drugs.
         params["included"] = included
     excepted = _honour_exceptions(ctx, concepts)
+    excepted += [c for c in _permitted_carve_outs(ctx, concepts, found.end())
+                 if c not in excepted]
     if excepted:
         params["except_concepts"] = excepted
     return _Parsed("diagnosis", ctx.key("infection"), params)
@@ -278,6 +280,44 @@ def _included_infections(ctx: _Ctx, end: int) -> list[str]:
         return []
     ctx.take(lead.start(), stop, f"{RULE}:including")
     return list(dict.fromkeys(t.concept_id for t in terms))
+
+
+# "(latent tuberculosis on preventive therapy is permitted)": a bracket after the treated
+# phrase that lets a condition through, with no cue word ("except") before it.
+_PERMITTED_BRACKET = re.compile(
+    r"\((?P<inner>[^()]*?)\s*\b(?:(?:is|are)\s+)?(?<!\bnot\s)(?<!\bnever\s)"
+    r"(?:permitted|allowed|acceptable|eligible)\s*\.?\s*\)", re.I
+)
+_CARVE_OUT_GLUE = re.compile(r"(?:\s|,|\bor\b|\band\b|\band/or\b)*", re.I)
+
+
+def _permitted_carve_outs(ctx: _Ctx, concepts: list[str], after: int) -> list[str]:
+    """ "Active infection requiring systemic antimicrobials at screening (latent
+    tuberculosis on preventive therapy is permitted)": the bracket's conditions, when each
+    is one the item may leave out (matcher.criteria.other `left_out`: a latent infection is
+    no active one) and every other word of it says the condition is under preventive
+    treatment (data `carve_out_qualifiers`). The bracket is then read whole and its
+    conditions are excepted; otherwise its words stay for the coverage guard."""
+    from matcher.criteria.other import left_out
+
+    carve_out = treated_infection_grammar().carve_out
+    found: list[str] = []
+    for bracket in _PERMITTED_BRACKET.finditer(ctx.main, after):
+        begin, end = bracket.span("inner")
+        terms = [t for t in ctx.terms if begin <= t.start and t.end <= end]
+        if not terms or any(
+                ctx.vocab[t.concept_id].category != "diagnosis" or t.concept_id in concepts
+                or not left_out(concepts, t.concept_id, ctx.vocab) for t in terms):  # fmt: skip
+            continue
+        rest = list(ctx.main[begin:end])
+        for t in terms:
+            rest[t.start - begin : t.end - begin] = " " * (t.end - t.start)
+        rest_text = carve_out.sub(" ", "".join(rest))
+        if not _CARVE_OUT_GLUE.fullmatch(rest_text):
+            continue
+        ctx.take(bracket.start(), bracket.end(), f"{RULE}:permitted")
+        found += [t.concept_id for t in terms]
+    return list(dict.fromkeys(found))
 
 
 def _honour_exceptions(ctx: _Ctx, concepts: list[str]) -> list[str]:
