@@ -886,7 +886,6 @@ def _elliptical_classes(ctx: _Ctx) -> list[str]:
     its route words stay for the route reader). "Other" before the modifier is read when a
     drug named earlier belongs to that class, as `_take_other_members` reads it."""
     found: list[str] = []
-    taken_members: set[str] = set()
     for term in ctx.mentions("drug_class"):
         words = term.text.split()
         if len(words) < 2:
@@ -916,7 +915,6 @@ def _elliptical_classes(ctx: _Ctx) -> list[str]:
                         m for c in whole for m in ctx.vocab[c].members}:
                     ctx.take(begin - (min(16, begin) - other.start()), begin, "drug:other")
                 found += [c for c in whole if c not in found]
-                taken_members.update(whole)
                 break
             else:
                 continue
