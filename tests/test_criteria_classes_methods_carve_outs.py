@@ -218,3 +218,27 @@ CARVED = parse_criterion(INFECTION_TB, "exclusion")
 def test_a_carved_out_condition_neither_excludes_nor_needs_a_person(findings, expected):
     status, reason = _judged(CARVED, *findings)
     assert status is expected, reason
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ('{"version": 1, "refusals": ["not acceptable"], "analytes": {"lab.upcr": {"is": []}}}',
+     "analytes.lab.upcr"),
+    ('{"version": 1, "refusals": ["not acceptable"], "analytes": {"lab.upcr": '
+     '{"is": ["spot urine"], "other_measures": ["dipstick", "Dipstick"]}}}',
+     "analytes.lab.upcr.other_measures"),
+    ('{"version": 1, "refusals": [], "analytes": {}}', "refusals"),
+    ('{"version": 1, "analytes": {}}', "refusals"),
+])
+def test_a_bad_lab_methods_file_is_refused_naming_the_file_and_field(monkeypatch, text, field):
+    from matcher.criteria import lab_methods
+    from matcher.errors import VocabularyError
+
+    monkeypatch.setattr(lab_methods, "criteria_data_text", lambda name: text)
+    lab_methods.lab_method_grammar.cache_clear()
+    try:
+        with pytest.raises(VocabularyError) as raised:
+            lab_methods.lab_method_grammar()
+    finally:
+        lab_methods.lab_method_grammar.cache_clear()
+    assert "lab_methods.json" in str(raised.value)
+    assert raised.value.field == field
