@@ -92,6 +92,10 @@ def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
     else:
         when = _window(p.get("window_days"))
     text = f"{_names(p.get('concepts', []), vocab)}{system} documented {when}"
+    if p.get("included"):
+        # "..., including active tuberculosis": the named infection in the lookback.
+        text += (f" ({_names(p['included'], vocab)} documented in the "
+                 f"{p.get('window_days') or LOOKBACK_DAYS} days before screening counts)")
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'], vocab)})"
     if p.get("other_than_own"):
