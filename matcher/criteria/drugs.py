@@ -69,6 +69,7 @@ def _drug_exposure(ctx: _Ctx) -> _Parsed | None:
     named = [c for c in named if c not in optional]
     if not named or _treatment_of_a_condition(ctx):
         return None
+    named += [c for c in _elliptical_classes(ctx) if c not in named]
     first = ctx.vocab[named[0]]
     key = ctx.key(first.key)
     judged = _drug_judgement(ctx, first.label, key)
@@ -865,6 +866,60 @@ _OTHER_BEFORE = re.compile(r"\b(?:any\s+)?(?:an)?others?\s+$", _I)
 # "Prednisone or other corticosteroids", "azathioprine, or other biologics": "other" right
 # after a conjunction that follows a named drug is bound to that drug.
 _OR_OTHER = re.compile(r"^\s*,?\s*(?:and/or|or|and)\s+(?:any\s+)?(?:an)?others?\s+$", _I)
+
+
+# "B-cell depleting or CD19/CD20-directed therapy", "anti-CD19 or anti-CD20 antibodies": two
+# modifiers over one class noun written once; the first one, up to three words, with the
+# noun of the class term after it.
+_SHARED_CLASS_NOUN = re.compile(
+    r"(?P<words>(?:[^\W_][\w/-]*\s+){0,2}[^\W_][\w/-]*)\s*"
+    r"(?:,\s*(?:or\s+|and/or\s+)?|\s(?:or|and/or)\s+)$", _I
+)
+_CLASS_CATEGORIES = ("drug", "drug_class")
+
+
+def _elliptical_classes(ctx: _Ctx) -> list[str]:
+    """Classes an item names by sharing a class term's noun: in "any other B-cell depleting
+    or CD19/CD20-directed therapy", "B-cell depleting therapy" is a vocabulary term of its
+    own, so its members are listed too. Only a modifier that with the noun makes a whole
+    term of another drug or class counts ("oral or IV antibiotics" names one class, and
+    its route words stay for the route reader). "Other" before the modifier is read when a
+    drug named earlier belongs to that class, as `_take_other_members` reads it."""
+    found: list[str] = []
+    for term in ctx.mentions("drug_class"):
+        words = term.text.split()
+        if len(words) < 2:
+            continue
+        start = max(0, term.start - 80)
+        shared = _SHARED_CLASS_NOUN.search(ctx.main[start : term.start])
+        if shared is None:
+            continue
+        first = start + shared.start("words")
+        starts = [first + m.start() for m in re.finditer(r"\S+", shared["words"])]
+        for size in (2, 1):
+            noun = " ".join(words[-size:])
+            for begin in starts:  # the longest modifier first
+                candidate = f"{ctx.main[begin : start + shared.end('words')]} {noun}"
+                whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
+                         if t.start == 0 and t.end == len(candidate)
+                         and ctx.vocab[t.concept_id].category in _CLASS_CATEGORIES]  # fmt: skip
+                whole = [c for c in whole if c != term.concept_id]
+                if not whole:
+                    continue
+                ctx.take(begin, term.start, "drug:shared-noun")
+                other = _OTHER_BEFORE.search(ctx.main[max(0, begin - 16) : begin])
+                earlier = {m for t in ctx.terms if t.end <= begin
+                           and ctx.vocab[t.concept_id].category in _CLASS_CATEGORIES
+                           for m in ctx.vocab[t.concept_id].members}  # fmt: skip
+                if other is not None and earlier & {
+                        m for c in whole for m in ctx.vocab[c].members}:
+                    ctx.take(begin - (min(16, begin) - other.start()), begin, "drug:other")
+                found += [c for c in whole if c not in found]
+                break
+            else:
+                continue
+            break
+    return found
 
 
 def _take_other_members(ctx: _Ctx, named: list[str]) -> None:

@@ -160,6 +160,7 @@ _EXCEPTION_TAIL = re.compile(rf"(?<=\S)[,;]?\s*\b{_EXCEPTION_CUE}\b[^;()]*", _I)
 _EXCEPTION_LEAD = re.compile(rf"^\s*{_EXCEPTION_CUE}\b[^,;()]*,", _I)
 
 
+
 def _split_exceptions(text: str, vocab: Vocabulary
                       ) -> tuple[str, tuple[str, ...], tuple[tuple[int, int], ...]]:  # fmt: skip
     """The text with exception clauses blanked (positions kept), the clauses, and where

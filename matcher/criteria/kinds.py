@@ -36,7 +36,9 @@ the item and common words of `kind_item`.
   or historical positive ANA", "anti-PLA2R negative"; a latest result within the lookback,
   or any result ever with `ever` (no autoantibody "stays positive" for this purpose);
   + "window_days": int, the latest result within that many days instead of the lookback
-  ("within 3 months prior to screening").
+  ("within 3 months prior to screening"); + "known": bool, "Known HIV infection or positive
+  HBsAg": what the records know, a history exclusion: the latest result of any date
+  decides, and with none documented the exclusion is not met ("not documented").
 - pregnancy: {"states": [dx.pregnancy and/or dx.lactation], "present": bool,
   "window_days": 90}. A current state: documented within the window before as-of;
   `present` False for "not pregnant" as a requirement.
@@ -64,7 +66,10 @@ the item and common words of `kind_item`.
   tuberculosis"), + "except_concepts": [ids] the item excepts ("malignancy except
   non-melanoma skin cancer"): mentions of those do not count although they imply the
   concept; a standing state ("hepatic failure patients", concepts.jsonl
-  `current_unless_history`) is "temporality": "current" with the lookback as window_days.
+  `current_unless_history`) is "temporality": "current" with the lookback as window_days;
+  + "included": [ids] infections an infection-by-treatment item names as part of it
+  ("..., including active tuberculosis"): one affirmed in the lookback (or the item's
+  window) is met before any course is looked at.
 """
 
 from __future__ import annotations
@@ -381,6 +386,9 @@ def validate_params(kind: str, params: dict[str, Any], vocab: Vocabulary) -> Non
         if "except_concepts" in params:
             _ids(vocab, kind, params, "except_concepts", _category(vocab, "diagnosis", "procedure"),
                  "condition concept ids")  # fmt: skip
+        if "included" in params:
+            _ids(vocab, kind, params, "included", _category(vocab, "diagnosis"),
+                 "diagnosis concept ids")  # fmt: skip
         if "screen_concepts" in params:
             # A diagnosis screens a narrower one ("infection requiring hospitalisation"); a
             # drug screens a procedure given with it (cyclophosphamide for chemotherapy).

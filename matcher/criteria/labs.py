@@ -28,6 +28,7 @@ from matcher.criteria.item_context import (
     _manual,
     _Parsed,
 )
+from matcher.criteria.lab_methods import take_method_clauses
 from matcher.criteria.lexicon import (
     _I,
     _NUM,
@@ -754,6 +755,10 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
     params["unit"] = reading["unit"]
     params["exceptions"], params["below_manual"] = _lab_exceptions(ctx, analytes)
     params["csf_free_days"] = _csf_free_days(ctx)
+    if not params["exceptions"] and len(groups) == 1:
+        # "UPCR ≥ 100 mg/mmol (quantified laboratory measurement; dipstick or 24-hour
+        # collection not acceptable)": the ratio the notes record is that measurement.
+        take_method_clauses(ctx, analytes, mentions[0].start)
     ctx.take_study_start_window("lab:screening-window")
     for m in _VISIT_LABEL.finditer(ctx.main):
         ctx.take(m.start("label"), m.end(), "lab:visit-label")

@@ -109,6 +109,10 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "window_days": _WINDOW,
         "judged": _opt("texts", ()),
         "except_concepts": _opt("texts", ()),
+        # "Active infection requiring systemic antimicrobials at screening, including active
+        # tuberculosis": infections the item names as part of it (also in `concepts`); one
+        # affirmed within the lookback is met before any course is looked at.
+        "included": _opt("texts", ()),
         # "Other malignancy": the condition less the trial's own, which the guard checks
         # is not among them (matcher.criteria.other).
         "other_than_own": _opt("bool", False),
@@ -208,6 +212,9 @@ KIND_PARAMS: dict[str, dict[str, Param]] = {
         "window_days": _WINDOW,
         # "anti-dsDNA positive or equivocal": an equivocal result counts as positive.
         "equivocal": _opt("bool", False),
+        # "Known HIV infection or positive HBsAg": the latest result of any date decides,
+        # and none documented is "not documented" (a history exclusion).
+        "known": _opt("bool", False),
     },
     "pregnancy": {
         "states": _req("texts"),

@@ -92,6 +92,10 @@ def _diagnosis(p: dict[str, Any], vocab: Vocabulary) -> str:
     else:
         when = _window(p.get("window_days"))
     text = f"{_names(p.get('concepts', []), vocab)}{system} documented {when}"
+    if p.get("included"):
+        # "..., including active tuberculosis": the named infection in the lookback.
+        text += (f" ({_names(p['included'], vocab)} documented in the "
+                 f"{p.get('window_days') or LOOKBACK_DAYS} days before screening counts)")
     if p.get("except_concepts"):
         text += f" (not counting {_names(p['except_concepts'], vocab)})"
     if p.get("other_than_own"):
@@ -258,6 +262,9 @@ def _serology(p: dict[str, Any], vocab: Vocabulary) -> str:
     # resolved infection; "at any time": past markers (anti-HBc) count too.
     if p.get("window_days") and not p.get("ever"):
         return f"{text} {_window(p['window_days'])} (the latest result)"
+    if p.get("known"):
+        return (f"{text} as known from the records (the latest result of any date; none "
+                "documented: not documented, confirm at screening)")
     text += " at any time" if p.get("ever") else " now"
     autoantibodies = all(_is_autoantibody(m, vocab) for m in p.get("markers", []))
     if not p.get("ever") and not p.get("infections") and autoantibodies:

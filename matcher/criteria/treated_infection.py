@@ -27,7 +27,8 @@ from matcher.errors import VocabularyError
 __all__ = ["read_treated_infection", "treated_infection_grammar", "treated_infection_spans"]
 
 _SOURCE = "matcher/criteria/data/treated_infection.json"
-_LISTS = ("qualifiers", "conditions", "requiring", "heads", "now", "current_qualifiers")
+_LISTS = ("qualifiers", "conditions", "requiring", "heads", "now", "current_qualifiers",
+          "carve_out_qualifiers", "unnamed_infections")
 _KEYS = frozenset({"version", "description", "concept", "routes", "route_glosses",
                    "route_concepts", "admission", "agents", "either", *_LISTS})
 _EITHER_KEYS = frozenset({"concept", "qualifiers", "joiners"})
@@ -53,6 +54,12 @@ class TreatedInfection:
     # infection named as the first branch, at the item's start, and its concept
     either: re.Pattern[str]
     either_concept: str
+    # "latent tuberculosis on preventive therapy is permitted": the words an honoured
+    # exception clause may say of the condition it lets through
+    carve_out: re.Pattern[str]
+    # concepts naming no particular infection ("pneumonia" is any infection to the
+    # vocabulary): an "including ..." list naming one is not read
+    unnamed: frozenset[str]
 
 
 def _fold(text: str) -> str:
@@ -139,7 +146,9 @@ def treated_infection_grammar() -> TreatedInfection:
     return TreatedInfection(
         data["concept"], pattern, route_of, classes_of, now, current,
         {r: frozenset(v) for r, v in glosses.items()}, concept_of_route, admission["concept"],
-        either_lead, either["concept"])
+        either_lead, either["concept"],
+        re.compile(phrase_alternation(lists["carve_out_qualifiers"]), re.IGNORECASE),
+        frozenset(lists["unnamed_infections"]))
 
 
 def _route_table(data: dict, key: str, routes: set[str], kind: type) -> dict:
@@ -216,7 +225,121 @@ def read_treated_infection(ctx: _Ctx) -> _Parsed | None:
     ctx.take(found.start(), found.end(), RULE)
     if either is not None:
         ctx.take(either.start(), either.end(), f"{RULE}:either")
+    included = _included_infections(ctx, now.end() if window is None and now is not None
+                                    else found.end())
+    concepts += [c for c in included if c not in concepts]
     params = {"concepts": concepts, "system": None, "ruled_out_not_met": False,
               "temporality": temporality, "window_days": window, "course_classes": classes,
               "course_route": route}
+    if included:
+        # "..., including active tuberculosis": the named infection affirmed in the
+        # lookback (or the item's window) is met, whatever its course's drugs.
+        params["included"] = included
+    excepted = _honour_exceptions(ctx, concepts)
+    excepted += [c for c in _permitted_carve_outs(ctx, concepts, found.end())
+                 if c not in excepted]
+    if excepted:
+        params["except_concepts"] = excepted
     return _Parsed("diagnosis", ctx.key("infection"), params)
+
+
+# ", including active tuberculosis", "such as sepsis or pneumonia": infections the item
+# names as part of the treated infection; its list holds nothing else.
+_INCLUDING = re.compile(
+    r"\s*,?\s*(?:including|includes|incl\.|such\s+as|e\.\s?g\.,?|for\s+example)\s+", re.I
+)
+_INCLUDED_END = re.compile(r"[;(]|$")
+_LIST_GAP = re.compile(r"(?:\s|,|/|\bor\b|\band\b|\band/or\b|\bany\b)*\s*\.?\s*", re.I)
+
+
+def _included_infections(ctx: _Ctx, end: int) -> list[str]:
+    """The infections of an "including ..." list right after the treated phrase (read:
+    their spans are taken), or none when there is no such list or it names anything but
+    infections (its words then stay for the coverage guard)."""
+    lead = _INCLUDING.match(ctx.main, end)
+    if lead is None:
+        return []
+    stop = _INCLUDED_END.search(ctx.main, lead.end()).start()
+    terms = [t for t in ctx.terms if lead.end() <= t.start and t.end <= stop]
+    if not terms:
+        return []
+    infection = "dx.infection"
+    unnamed = treated_infection_grammar().unnamed
+    position = lead.end()
+    for term in terms:
+        concept = ctx.vocab[term.concept_id]
+        if (concept.category != "diagnosis" or term.concept_id in unnamed
+                or infection not in concept.attrs.get("implies", ())):
+            # "such as pneumonia": any infection to the vocabulary, of which only some
+            # need the treatment; "or any malignancy": no infection at all.
+            return []
+        if not _LIST_GAP.fullmatch(ctx.main, position, term.start):
+            return []
+        position = term.end
+    if not _LIST_GAP.fullmatch(ctx.main, position, stop):
+        return []
+    ctx.take(lead.start(), stop, f"{RULE}:including")
+    return list(dict.fromkeys(t.concept_id for t in terms))
+
+
+# "(latent tuberculosis on preventive therapy is permitted)": a bracket after the treated
+# phrase that lets a condition through, with no cue word ("except") before it.
+_PERMITTED_BRACKET = re.compile(
+    r"\((?P<inner>[^()]*?)\s*\b(?:(?:is|are)\s+)?(?<!\bnot\s)(?<!\bnever\s)"
+    r"(?:permitted|allowed|acceptable|eligible)\s*\.?\s*\)", re.I
+)
+_CARVE_OUT_GLUE = re.compile(r"(?:\s|,|\bor\b|\band\b|\band/or\b)*", re.I)
+
+
+def _permitted_carve_outs(ctx: _Ctx, concepts: list[str], after: int) -> list[str]:
+    """ "Active infection requiring systemic antimicrobials at screening (latent
+    tuberculosis on preventive therapy is permitted)": the bracket's conditions, when each
+    is one the item may leave out (matcher.criteria.other `left_out`: a latent infection is
+    no active one) and every other word of it says the condition is under preventive
+    treatment (data `carve_out_qualifiers`). The bracket is then read whole and its
+    conditions are excepted; otherwise its words stay for the coverage guard."""
+    from matcher.criteria.other import left_out
+
+    carve_out = treated_infection_grammar().carve_out
+    found: list[str] = []
+    for bracket in _PERMITTED_BRACKET.finditer(ctx.main, after):
+        begin, end = bracket.span("inner")
+        terms = [t for t in ctx.terms if begin <= t.start and t.end <= end]
+        if not terms or any(
+                ctx.vocab[t.concept_id].category != "diagnosis" or t.concept_id in concepts
+                or not left_out(concepts, t.concept_id, ctx.vocab) for t in terms):  # fmt: skip
+            continue
+        rest = list(ctx.main[begin:end])
+        for t in terms:
+            rest[t.start - begin : t.end - begin] = " " * (t.end - t.start)
+        rest_text = carve_out.sub(" ", "".join(rest))
+        if not _CARVE_OUT_GLUE.fullmatch(rest_text):
+            continue
+        ctx.take(bracket.start(), bracket.end(), f"{RULE}:permitted")
+        found += [t.concept_id for t in terms]
+    return list(dict.fromkeys(found))
+
+
+def _honour_exceptions(ctx: _Ctx, concepts: list[str]) -> list[str]:
+    """ "(latent tuberculosis on preventive therapy is permitted)": an exception clause
+    that leaves out a condition the treated infection does not hold (matcher.criteria.other
+    `exception_clauses`) is honoured, its condition listed as excepted, so that a documented
+    latent infection, or the preventive course given for it, is not read as the excluding
+    infection. The clause's other words must be exception grammar or, from the data,
+    words saying the condition is under preventive treatment."""
+    from matcher.criteria.other import exception_clauses
+
+    grammar = treated_infection_grammar()
+    excepted: list[str] = []
+    for (begin, end), terms in exception_clauses(ctx.exceptions, ctx.exception_spans,
+                                                 concepts, ctx.vocab):  # fmt: skip
+        if any(c in concepts for _, _, c in terms):
+            continue  # "except tuberculosis" of an item naming tuberculosis: not this one
+        ctx.honoured.append((begin, end))
+        for start, stop, concept in terms:
+            ctx.take(start, stop, f"{RULE}:except")
+            if concept not in excepted:
+                excepted.append(concept)
+        for m in grammar.carve_out.finditer(ctx.text, begin, end):
+            ctx.take(m.start(), m.end(), f"{RULE}:except")
+    return excepted

@@ -83,7 +83,11 @@ def _screened(criterion: Criterion, timeline: Timeline, window: int | None
     if not screens:
         return None
     names = ", ".join(_label(timeline.vocabulary, c) for c in criterion.params.get("concepts", []))
-    concepts = sorted(set().union(*(_implied_by(timeline.vocabulary, c) for c in screens)))
+    # "(latent tuberculosis on preventive therapy is permitted)": a condition the item lets
+    # through implies the screen (any infection) but is no sign of the excluded one.
+    excepted = set(criterion.params.get("except_concepts", ()))
+    concepts = sorted(set().union(*(_implied_by(timeline.vocabulary, c) for c in screens))
+                      - excepted)
     found = [f for f in timeline.of(*concepts)
              if window is None or (timeline.as_of - _when(f, timeline)).days <= window]  # fmt: skip
     label = " or ".join(_label(timeline.vocabulary, c) for c in screens)
@@ -176,6 +180,30 @@ def _closed_later(course: Finding, mentions: list[Finding], timeline: Timeline,
         if begun <= end < before and end >= last_seen:
             return True
     return False
+
+
+def _included_now(criterion: Criterion, timeline: Timeline, window: int | None
+                  ) -> CriterionResult | None:  # fmt: skip
+    """ "Active infection requiring systemic antimicrobials at screening, including active
+    tuberculosis" (params `included`): the named infection affirmed within the item's
+    window (the lookback for one "at screening") is met, its course's drugs unread (an
+    anti-tuberculous regimen is no listed antibiotic). None otherwise: the course decides."""
+    included = criterion.params.get("included")
+    if not included:
+        return None
+    vocabulary = timeline.vocabulary
+    excepted = set(criterion.params.get("except_concepts", ()))
+    concepts = sorted(set().union(*(_implied_by(vocabulary, c) for c in included)) - excepted)
+    days = LOOKBACK_DAYS if window is None else window
+    found = [f for f in timeline.of(*concepts)
+             if 0 <= (timeline.as_of - _when(f, timeline)).days <= days]  # fmt: skip
+    if not found:
+        return None
+    latest = _latest(found, timeline)
+    return _result(criterion, Status.MET,
+                   f"{_label(vocabulary, latest.concept)} documented on "
+                   f"{_when(latest, timeline)}, within {days} days", [latest],
+                   timeline)  # fmt: skip
 
 
 def _treated_course(criterion: Criterion, timeline: Timeline, window: int | None
@@ -315,6 +343,9 @@ def _diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionResult:
         if affirmed:
             latest = _latest(affirmed, timeline)
             return _result(criterion, Status.MET, f"{names} documented", [latest], timeline)
+        included = _included_now(criterion, timeline, window)
+        if included is not None:
+            return included
         treated = _treated_course(criterion, timeline, window)
         if treated is not None:
             return treated
@@ -352,6 +383,9 @@ def _current_diagnosis(criterion: Criterion, timeline: Timeline) -> CriterionRes
     dialysis") does not count; an affirmed mention older than the lookback may or may not
     still hold, so a person checks it."""
     if criterion.type == "exclusion" and criterion.params.get("course_classes"):
+        included = _included_now(criterion, timeline, None)
+        if included is not None:
+            return included
         # "Active infection requiring IV antibiotics at screening": the course running at
         # the latest note decides, not any infection of the lookback.
         treated = _treated_course(criterion, timeline, None)

@@ -61,6 +61,7 @@ def _marker_check(
     ever: bool,
     window: int | None = None,
     equivocal: bool = False,
+    known: bool = False,
 ) -> _Check:
     """The marker's state: any positive ever (`ever`); else the latest result within the
     lookback (or the criterion's own `window` of days: "anti-Ro positive within 3 months"),
@@ -86,6 +87,10 @@ def _marker_check(
         return _Check(found, latest, f"{label} {result} on {_when(latest, timeline)}")
     days = LOOKBACK_DAYS if window is None else window
     recent = [f for f in results if 0 <= (timeline.as_of - _when(f, timeline)).days <= days]
+    if known:
+        # "Known ... positive HBsAg": what the records know, the latest result of any
+        # date (a positive of 2025 not followed by a negative is still known).
+        recent = [f for f in results if _when(f, timeline) <= timeline.as_of]
     if recent:
         latest = _latest(recent, timeline)
         result = latest.attrs["result"]
@@ -105,13 +110,14 @@ def _marker_check(
     )
 
 
-def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
+def _infection_check(timeline: Timeline, infection: str, ever: bool,
+                     known: bool = False) -> _Check:
     """An infection (dx.hbv, dx.hcv, dx.hiv) from its markers (concepts.jsonl: current or
     past ones) and from diagnosis mentions. A positive anti-HCV with a later negative HCV
     RNA is a cleared infection, not a current one."""
     attrs = timeline.vocabulary[infection].attrs
     markers = attrs.get("past_markers" if ever else "current_markers", [])
-    checks = [_marker_check(timeline, m, ever) for m in markers]
+    checks = [_marker_check(timeline, m, ever, known=known) for m in markers]
     if not ever:
         for index, (marker, check) in enumerate(zip(markers, checks, strict=True)):
             confirm = _serology_attrs(timeline.vocabulary, marker).get("confirmed_by")
@@ -131,7 +137,7 @@ def _infection_check(timeline: Timeline, infection: str, ever: bool) -> _Check:
         f
         for f in mentions
         if (f.assertion is Assertion.AFFIRMED or (ever and f.assertion is Assertion.HISTORICAL))
-        and (ever or persistent or _in_lookback(f, timeline))
+        and (ever or persistent or known or _in_lookback(f, timeline))
     ]
     negated = [
         f
@@ -198,9 +204,10 @@ def _serology(criterion: Criterion, timeline: Timeline) -> CriterionResult:
     ever = bool(params.get("ever"))
     window = params.get("window_days")
     equivocal = bool(params.get("equivocal"))
-    checks = [_marker_check(timeline, m, ever, window, equivocal)
+    known = bool(params.get("known"))
+    checks = [_marker_check(timeline, m, ever, window, equivocal, known)
               for m in params.get("markers", [])]  # fmt: skip
-    checks += [_infection_check(timeline, i, ever) for i in params.get("infections", [])]
+    checks += [_infection_check(timeline, i, ever, known) for i in params.get("infections", [])]
     checks += _group_checks(timeline, params.get("infections", []), ever)
     reasons = "; ".join(c.reason for c in checks)
     states = [c.state for c in checks]
