@@ -290,11 +290,14 @@ HOLDOUT14 = REPO / "tests" / "data" / "holdout14"
 # homophones, messaging-style referrals, district charts with illegible gaps, MDT minutes, drugs
 # out of stock, TB/HIV/HBV screening; tests/data/holdout14/README.md). Its first, blind
 # measurement (main f3a14be) was 0.9714 / 0.8857 (NCT06904729) and 0.6476 / 0.4286 (HO-LN-16), 0
-# false eligible: the floors until a fix raises them.
+# false eligible. The floors are the figures reached after the round-15 fixes (lower-case "ht",
+# dot leaders, letter homophones, undispensed prescriptions, dosing charts under a drug line; B-cell
+# depleting and anti-CD19 classes, "known" serology as history, a lab's method restriction, an
+# infection exclusion's "including" list and "(... is permitted)" carve-out).
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 714, 31),
-     (HOLDOUT14 / "trial_HO-LN-16.txt", "HO-LN-16", 272, 15)],
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 735, 35),
+     (HOLDOUT14 / "trial_HO-LN-16.txt", "HO-LN-16", 418, 34)],
 )
 def test_the_fourteenth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                           criteria_right: int,
