@@ -96,6 +96,19 @@ def assert_incremental_equals_full(cohort: dict, report, name: str) -> dict:
     return incremental
 
 
+def add_lab_notes(cohort: dict, patients: int, text: str) -> list[str]:
+    """A night-2 export: one lab note dated 2026-11-21 for each of the first `patients`
+    patients; returns their ids."""
+    added = cohort["patients"][:patients]
+    with (cohort["sources"] / "night2.jsonl").open("w", encoding="utf-8") as out:
+        for i, pid in enumerate(added):
+            template = cohort["notes"][pid][0]
+            out.write(json.dumps({**template, "note_id": f"{pid}-new-{i}",
+                                  "note_date": "2026-11-21", "note_type": "lab",
+                                  "text": text}) + "\n")
+    return added
+
+
 def expected_split(before: dict, changed: set[str], as_of: dt.date) -> dict[str, dict]:
     """From the earlier night's stored rows: per trial, how many results the changes imply
     evaluating (findings changed, validity ended) and carrying."""
@@ -125,13 +138,7 @@ def test_incremental_nights_store_what_a_full_evaluation_stores(cohort: dict):
     rows = assert_incremental_equals_full(cohort, first, "night1")
 
     # Night 2, a day later: notes added for three patients.
-    added = cohort["patients"][:3]
-    with (cohort["sources"] / "night2.jsonl").open("w", encoding="utf-8") as out:
-        for i, pid in enumerate(added):
-            template = cohort["notes"][pid][0]
-            out.write(json.dumps({**template, "note_id": f"{pid}-new-{i}",
-                                  "note_date": "2026-11-21", "note_type": "lab",
-                                  "text": "LAB RESULTS\nUPCR 3.4 g/g\neGFR 72"}) + "\n")
+    added = add_lab_notes(cohort, 3, "LAB RESULTS\nUPCR 3.4 g/g\neGFR 72")
     as_of = dt.date(2026, 11, 21)
     second = night(cohort, as_of)
     expected = expected_split(rows, set(added), as_of)
@@ -240,13 +247,7 @@ def test_an_incremental_night_judged_by_two_worker_processes_stores_what_a_full_
     # reads the carried rows' ranking keys; the rows stored are a full night's all the same.
     rows = assert_incremental_equals_full(cohort, night(cohort, dt.date(2026, 11, 20)),
                                           "night1")
-    added = cohort["patients"][:2]
-    with (cohort["sources"] / "night2.jsonl").open("w", encoding="utf-8") as out:
-        for i, pid in enumerate(added):
-            template = cohort["notes"][pid][0]
-            out.write(json.dumps({**template, "note_id": f"{pid}-new-{i}",
-                                  "note_date": "2026-11-21", "note_type": "lab",
-                                  "text": "LAB RESULTS\nUPCR 2.9 g/g\neGFR 64"}) + "\n")
+    added = add_lab_notes(cohort, 2, "LAB RESULTS\nUPCR 2.9 g/g\neGFR 64")
     as_of = dt.date(2026, 12, 31)  # past window boundaries: expired results too
     second = night(cohort, as_of, workers=2)
     assert counts(second) == expected_split(rows, set(added), as_of)
