@@ -102,10 +102,11 @@ def _vital(item: _Item) -> KindReading | None:
 
 
 def _threshold(
-    item: _Item, concept_id: str, start: int, stop: int, outside: list[bool]
+    item: _Item, concept_id: str, start: int, stop: int, outside: list[bool] | None = None
 ) -> list[dict[str, Any]]:
     """ "≥ 92%" → [≥ 92 %]; "between 18 and 35 kg/m2", "15–60" → [≥ 18, ≤ 35]; "<20 or
-    >35 kg/m2" → [< 20, > 35] with True appended to `outside` (the two are an either-or)."""
+    >35 kg/m2" → [< 20, > 35] with True appended to `outside` (the two are an either-or),
+    read only for a caller that passes `outside` (a lab's forms combine their own pairs)."""
     concept = item.vocab[concept_id]
     family, canonical = concept.attrs.get("family", ""), concept.canonical_unit
     tail = item.main[start:stop]
@@ -127,8 +128,8 @@ def _threshold(
     bounded = _two_sided(item, concept_id, cmps, stop)
     if bounded:
         return bounded
-    beyond = _outside(item, concept_id, cmps, stop)
-    if beyond:
+    beyond = _outside(item, concept_id, cmps, stop) if outside is not None else []
+    if beyond and outside is not None:
         outside.append(True)
         return beyond
     cmp = cmps[0]
