@@ -30,6 +30,11 @@ READ: list[tuple[str, set[str], bool]] = [
     ("History of intolerance to metformin", {"drug.metformin"}, True),
     ("Allergy to paracetamol or metformin", {"drug.paracetamol", "drug.metformin"}, False),
     ("Prior anaphylaxis to metformin", {"drug.metformin"}, False),
+    # local anaesthetics and colchicine: named in the vocabulary with their ATC codes
+    ("Allergic to bupivacaine or paracetamol", {"drug.bupivacaine", "drug.paracetamol"}, False),
+    ("Allergy to lignocaine", {"drug.lidocaine"}, False),
+    ("Known hypersensitivity to local anaesthetics", {"class.local_anaesthetic"}, False),
+    ("Hypersensitivity to colchicine", {"drug.colchicine"}, False),
 ]
 
 
@@ -45,7 +50,7 @@ def test_a_drug_filtered_after_an_allergy_phrase_is_the_allergys_agent(
 
 STAYS_MANUAL = [
     "Not allergic to metformin",  # a negation the reader does not account for
-    "Known hypersensitivity to metformin or lidocaine",  # lidocaine: not in the vocabulary
+    "Known hypersensitivity to metformin or murine proteins",  # a part not named
     "Known intolerance to metformin at 2 g/day",  # a dose the allergy record does not hold
     "Hypersensitivity to the study drug or paracetamol",  # the study drug is not named
 ]
@@ -78,6 +83,9 @@ JUDGED: list[tuple[str, str, Status]] = [
      Status.NOT_MET),
     ("Allergy to paracetamol", "Allergies: paracetamol (urticaria)", Status.MET),
     ("Allergy to paracetamol", "Takes paracetamol 1 g as needed. NKDA.", Status.NOT_MET),
+    ("Known hypersensitivity to local anaesthetics", "Allergies: lidocaine (urticaria)",
+     Status.MET),
+    ("Known hypersensitivity to local anaesthetics", "Allergies: NKDA.", Status.NOT_MET),
 ]
 
 

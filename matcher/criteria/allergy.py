@@ -10,8 +10,8 @@ What stays with a person, with the reason:
   component of the formulation": the registry record names no ingredient the notes could
   match (it carries the intervention's type, "Biological", not its name);
 - an agent the vocabulary does not name ("contrast agents", "murine proteins", "macrolide
-  antibiotics", "monoclonal antibodies", "local anaesthetics"): the item's words are then
-  not understood and the coverage guard keeps it manual;
+  antibiotics", "monoclonal antibodies", "amide-type local anaesthetics"): the item's words
+  are then not understood and the coverage guard keeps it manual;
 - an inclusion ("intolerant of, or refractory to, MMF") is a treatment history, not this;
 - "known drug allergy" (any drug at all): an allergy list names many agents the vocabulary
   does not know (penicillin, sulfa), so it is left to a person.
