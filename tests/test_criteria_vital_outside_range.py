@@ -44,6 +44,7 @@ NOT_OUTSIDE = [
     "BMI <35 or >20 kg/m2",  # every value: no limit
     "BMI <20 or <35 kg/m2",  # two limits on one side
     "BMI <20 or >35 mmHg",  # a unit that is not the vital's
+    "BMI <18 or >35 kg/m2 and SBP ≥ 160 mmHg",  # (A or B) and C: not one list of alternatives
 ]
 
 

@@ -85,6 +85,11 @@ def _vital(item: _Item) -> KindReading | None:
     if not groups:
         return item.manual("the vital sign's threshold is not recognised",
                            vocab[vitals[0].concept_id].key, "vital:unread")  # fmt: skip
+    if outside and len(read_concepts) > 1:
+        # "BMI <18 or >35 and SBP ≥ 160": one vital's either-or beside another's limit is
+        # (A or B) and C, which one list of alternatives cannot say
+        return item.manual("a vital sign outside a range beside another vital sign is not read",
+                           vocab[vitals[0].concept_id].key, "vital:unread")  # fmt: skip
     item.take_terms(read_concepts)  # "Left ventricular ejection fraction (LVEF) ≥55%"
     item.take_all(_VITAL_WORDS)
     _take_common(item)
