@@ -10,8 +10,8 @@ What stays with a person, with the reason:
   component of the formulation": the registry record names no ingredient the notes could
   match (it carries the intervention's type, "Biological", not its name);
 - an agent the vocabulary does not name ("contrast agents", "murine proteins", "macrolide
-  antibiotics", "monoclonal antibodies", "local anaesthetics"): the item's words are then
-  not understood and the coverage guard keeps it manual;
+  antibiotics", "monoclonal antibodies", "amide-type local anaesthetics"): the item's words
+  are then not understood and the coverage guard keeps it manual;
 - an inclusion ("intolerant of, or refractory to, MMF") is a treatment history, not this;
 - "known drug allergy" (any drug at all): an allergy list names many agents the vocabulary
   does not know (penicillin, sulfa), so it is left to a person.
@@ -23,12 +23,13 @@ allergy to the agent is left to a person, and the absence still decides.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matcher.nlp.vocab import TermMatch, Vocabulary
+from matcher.nlp.vocab import TermMatch, Vocabulary, in_context
 
 __all__ = ["AllergyReading", "STUDY_DRUG_REASON", "read"]
 
@@ -113,6 +114,42 @@ def _other_members(
     return found
 
 
+# The allergy phrase right before a drug: "hypersensitivity to metformin", "allergic to
+# paracetamol". Notes write "allergic to metformin" in a medication list, so a drug's context
+# filters (attrs "not_preceded_by") drop the mention there: it is not a drug taken. Here the
+# phrase is what makes the drug the agent of the allergy.
+_CUE_BEFORE = re.compile(
+    r"\b(?:allerg(?:y|ies|ic)|hypersensitiv(?:e|ity|ities)|intoleran(?:t|ce|ces)|"
+    r"anaphyla(?:xis|ctic(?:\s+reactions?)?))\s+(?:to|of|towards?|with)\s+(?:known\s+)?$",
+    _I,
+)
+
+
+def _agents_after_cue(
+    main: str, terms: Sequence[TermMatch], vocab: Vocabulary
+) -> list[TermMatch]:
+    """Drug mentions the item's context filters dropped only because an allergy phrase
+    stands right before them ("Known hypersensitivity to metformin"): the agents of the
+    allergy. A mention the other filters drop ("non-", "avoid", a phrase after it) or one
+    overlapping a kept term stays out."""
+    kept: list[TermMatch] = []
+    for term in vocab.find_terms(main):
+        concept = vocab[term.concept_id]
+        if concept.category not in _CLASSES_OF_DRUG:
+            continue
+        if any(t.start < term.end and term.start < t.end for t in terms):
+            continue
+        if not _CUE_BEFORE.search(main, 0, term.start):
+            continue
+        # the drug's other filters still apply: only the allergy phrase is set aside
+        unfiltered = dataclasses.replace(concept, attrs={
+            k: v for k, v in concept.attrs.items() if k != "not_preceded_by"
+        })
+        if in_context(main, term.start, term.end, unfiltered):
+            kept.append(term)
+    return kept
+
+
 @dataclass(frozen=True)
 class AllergyReading:
     """An item read as an allergy exclusion (`kind` "allergy") or left manual with its
@@ -138,6 +175,7 @@ def read(
         return None  # "intolerance of azathioprine at 2 mg/kg/day": a dose, a window
 
     drugs = [t for t in terms if vocab[t.concept_id].category in _CLASSES_OF_DRUG]
+    drugs = sorted(drugs + _agents_after_cue(main, terms, vocab), key=lambda t: t.start)
     if not drugs:
         return None
     if _ANY_DRUG.search(main) and _EXAMPLES.search(main):

@@ -47,6 +47,7 @@ _DEFINED_BY_VITALS = frozenset({"dx.hypertension"})
 
 def _vital(item: _Item) -> KindReading | None:
     vocab = item.vocab
+    outside: list[bool] = []  # a vital's pair read as "outside the range" ("<20 or >35")
     vitals = [t for t in item.of("lab") if vocab[t.concept_id].attrs.get("vital")]
     if not vitals:
         return None
@@ -77,12 +78,17 @@ def _vital(item: _Item) -> KindReading | None:
             read_concepts.add(term.concept_id)
             item.take(pair.start(), pair.end())
             continue
-        found = _threshold(item, term.concept_id, term.end, stop)
+        found = _threshold(item, term.concept_id, term.end, stop, outside)
         if found:
             groups += found
             read_concepts.add(term.concept_id)
     if not groups:
         return item.manual("the vital sign's threshold is not recognised",
+                           vocab[vitals[0].concept_id].key, "vital:unread")  # fmt: skip
+    if outside and len(read_concepts) > 1:
+        # "BMI <18 or >35 and SBP ≥ 160": one vital's either-or beside another's limit is
+        # (A or B) and C, which one list of alternatives cannot say
+        return item.manual("a vital sign outside a range beside another vital sign is not read",
                            vocab[vitals[0].concept_id].key, "vital:unread")  # fmt: skip
     item.take_terms(read_concepts)  # "Left ventricular ejection fraction (LVEF) ≥55%"
     item.take_all(_VITAL_WORDS)
@@ -92,15 +98,20 @@ def _vital(item: _Item) -> KindReading | None:
         params["alternatives"] = groups[1:]
         ranged = len({tuple(g["analytes"]) for g in groups}) == 1
         either = bool(re.search(r"\bor\b", item.main, _I)) or item.exclusion
-        params["combine"] = "and" if ranged or not either else "or"
+        # "BMI <20 or >35 kg/m2": one vital outside its range is an either-or, never a range
+        params["combine"] = "or" if outside or (either and not ranged) else "and"
         item.take_all(re.compile(r"\bor\b|\band\b", _I))
     keys = sorted({vocab[a].key for g in groups for a in g["analytes"]})
     key = "bp" if set(keys) == {"sbp", "dbp"} else "".join(keys)
     return item.reading("vital", key, params, "vital:threshold")
 
 
-def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict[str, Any]]:
-    """ "≥ 92%" → [≥ 92 %]; "between 18 and 35 kg/m2", "15–60" → [≥ 18, ≤ 35]."""
+def _threshold(
+    item: _Item, concept_id: str, start: int, stop: int, outside: list[bool] | None = None
+) -> list[dict[str, Any]]:
+    """ "≥ 92%" → [≥ 92 %]; "between 18 and 35 kg/m2", "15–60" → [≥ 18, ≤ 35]; "<20 or
+    >35 kg/m2" → [< 20, > 35] with True appended to `outside` (the two are an either-or),
+    read only for a caller that passes `outside` (a lab's forms combine their own pairs)."""
     concept = item.vocab[concept_id]
     family, canonical = concept.attrs.get("family", ""), concept.canonical_unit
     tail = item.main[start:stop]
@@ -122,6 +133,10 @@ def _threshold(item: _Item, concept_id: str, start: int, stop: int) -> list[dict
     bounded = _two_sided(item, concept_id, cmps, stop)
     if bounded:
         return bounded
+    beyond = _outside(item, concept_id, cmps, stop) if outside is not None else []
+    if beyond and outside is not None:
+        outside.append(True)
+        return beyond
     cmp = cmps[0]
     written, unit_end = _unit_at(item.main, cmp.num_end)
     converted = normalize(family, cmp.value, written, analyte=concept.key)
@@ -158,6 +173,38 @@ def _two_sided(item: _Item, concept_id: str, cmps: list[Any], stop: int) -> list
     low, high = (a, b) if first.op in _LOWER_OPS else (b, a)
     if low[0] >= high[0]:
         return []
+    item.take(first.start, max(end_b, second.stop))
+    return [
+        {"analytes": [concept_id], "op": c.op, "value": _tidy(v[0]), "unit": v[1]}
+        for c, v in ((first, a), (second, b))
+    ]
+
+
+# "BMI <20 or >35 kg/m2", "systolic ≥140 or <100 mmHg": two limits on opposite sides joined
+# by "or", the value outside the range between them. Only this shape: "<35 or >20" would be
+# every value (no limit at all) and stays unread, as does a unit that differs between them.
+_EITHER_JOIN = re.compile(r"\s*,?\s*or\s*$", _I)
+
+
+def _outside(item: _Item, concept_id: str, cmps: list[Any], stop: int) -> list[dict[str, Any]]:
+    if len(cmps) < 2 or cmps[1].uln or cmps[1].start >= stop:
+        return []
+    first, second = cmps[0], cmps[1]
+    if {first.op in _LOWER_OPS, second.op in _LOWER_OPS} != {True, False}:
+        return []
+    concept = item.vocab[concept_id]
+    family = concept.attrs.get("family", "")
+    written_b, end_b = _unit_at(item.main, second.num_end)
+    written_a, end_a = _unit_at(item.main, first.num_end)
+    if not _EITHER_JOIN.match(item.main[max(end_a, first.stop):second.start]):
+        return []
+    a = normalize(family, first.value, written_a or written_b, analyte=concept.key)
+    b = normalize(family, second.value, written_b or written_a, analyte=concept.key)
+    if a is None or b is None or a[1] != concept.canonical_unit or b[1] != a[1]:
+        return []
+    above, below = (a, b) if first.op in _LOWER_OPS else (b, a)
+    if above[0] <= below[0]:
+        return []  # "<35 or >20": every value, not a limit
     item.take(first.start, max(end_b, second.stop))
     return [
         {"analytes": [concept_id], "op": c.op, "value": _tidy(v[0]), "unit": v[1]}
