@@ -78,6 +78,27 @@ def test_a_modifier_that_names_no_class_leaves_the_item_to_a_person(text):
     assert parse_criterion(text, "exclusion").kind == "manual"
 
 
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Rituximab or any other anti-CD20 or anti-CD19 B-cell depleting therapy in the last "
+     "6 months", ANTI_CD20 | ANTI_CD19),
+    ("Prior anti-CD20, or anti-CD19 B-cell depleting agents within 24 weeks",
+     ANTI_CD20 | ANTI_CD19),
+])
+def test_a_second_coordinated_modifier_before_a_class_term_names_its_own_class(text, wanted):
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "drug_exposure", criterion.manual_reason
+    assert wanted <= set(criterion.params["drugs"])
+
+
+@pytest.mark.parametrize("text", [
+    "Anti-CD19 B-cell depleting therapy within 6 months",  # no coordination: may restrict
+    "Experimental or anti-CD19 B-cell depleting therapy within 6 months",  # first not a class
+    "Anti-CD20 or investigational B-cell depleting therapy within 6 months",
+])
+def test_an_uncoordinated_or_classless_modifier_before_a_class_stays_manual(text):
+    assert parse_criterion(text, "exclusion").kind == "manual"
+
+
 def test_route_words_before_one_class_are_not_read_as_a_shared_noun():
     criterion = parse_criterion("Oral or intravenous antibiotics within 14 days", "exclusion")
     assert criterion.kind == "drug_exposure", criterion.manual_reason

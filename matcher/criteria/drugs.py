@@ -876,6 +876,11 @@ _SHARED_CLASS_NOUN = re.compile(
     r"(?:,\s*(?:or\s+|and/or\s+)?|\s(?:or|and/or)\s+)$", _I
 )
 _CLASS_CATEGORIES = ("drug", "drug_class")
+# "anti-CD20 or anti-CD19 B-cell depleting therapy": the second of two coordinated modifiers
+# written straight before the class term, the first a class term of its own.
+_COORDINATED_MODIFIER = re.compile(
+    r"(?:,\s*(?:or\s+|and/or\s+)?|\s(?:or|and/or)\s+)(?P<word>[^\W_][\w/-]*)\s+$", _I
+)
 
 
 def _elliptical_classes(ctx: _Ctx) -> list[str]:
@@ -919,6 +924,38 @@ def _elliptical_classes(ctx: _Ctx) -> list[str]:
             else:
                 continue
             break
+    return found + [c for c in _coordinated_modifier_classes(ctx) if c not in found]
+
+
+def _coordinated_modifier_classes(ctx: _Ctx) -> list[str]:
+    """ "Any other anti-CD20 or anti-CD19 B-cell depleting therapy": two modifiers joined by
+    "or" over one class term, the first a class term already read ("anti-CD20"), the second
+    ("anti-CD19") a class of its own with the term's noun ("anti-CD19 therapy"), so its
+    members are listed too. A lone word before a class term ("experimental anti-CD20
+    therapy", "anti-CD19 B-cell depleting therapy") is not read here: without the coordination
+    it may restrict the class, and it stays for a person."""
+    classes = ctx.mentions("drug_class")
+    found: list[str] = []
+    for term in classes:
+        words = term.text.split()
+        start = max(0, term.start - 40)
+        coordinated = _COORDINATED_MODIFIER.search(ctx.main[start : term.start])
+        if coordinated is None:
+            continue
+        before = start + coordinated.start()
+        if not any(t.end == before and t is not term for t in classes):
+            continue
+        for size in (2, 1) if len(words) >= 2 else (1,):
+            candidate = f"{coordinated['word']} {' '.join(words[-size:])}"
+            whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
+                     if t.start == 0 and t.end == len(candidate)
+                     and ctx.vocab[t.concept_id].category in _CLASS_CATEGORIES
+                     and t.concept_id != term.concept_id]  # fmt: skip
+            if whole:
+                ctx.take(start + coordinated.start("word"), start + coordinated.end("word"),
+                         "drug:coordinated-modifier")  # fmt: skip
+                found += [c for c in whole if c not in found]
+                break
     return found
 
 

@@ -140,7 +140,8 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
             yield from _clause_biopsies(ctx, lo, clauses, mentions, before, spans_by_sentence)
             continue
         classes, cls_start, cls_end = _classes(sentence)
-        if not classes and has_biopsy and _in_biopsy_report(ctx, lo):
+        if not classes and has_biopsy and _in_biopsy_report(ctx, lo) and not _list_number(
+                text, lo, hi):  # fmt: skip
             classes, cls_start, cls_end = _labelled_classes(sentence)
         if classes:
             anchor = next(
@@ -265,6 +266,17 @@ def _on_diagnosis_line(text: str, position: int) -> bool:
 # comma, a bracket or the disease's name ("Conclusion: III (A/C) with V.", "Impression:
 # IV-S, lupus nephritis"); "Conclusion: I agree with ..." names no class.
 _BARE_CLASS_END = re.compile(r"\s*(?:$|[.;,(]|lupus\b|LN\b|ISN\b)", re.I)
+
+
+# A list number after a diagnosis label: "Diagnoses: 1. Systemic lupus erythematosus 2. Lupus
+# nephritis class III", "Dx: 1) SLE": the number starts the list's first item, it is no class
+# (the sentence splitter may end the sentence at "1.", so the item's word is read after it).
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}\s?[.)]\s+[^\W\d_]{2}")
+
+
+def _list_number(text: str, lo: int, hi: int) -> bool:
+    label = _DIAGNOSIS_LABEL.match(text, lo, hi)
+    return label is not None and _LIST_NUMBER.match(text, label.end()) is not None
 
 
 def _labelled_classes(sentence: str) -> tuple[tuple[str, ...], int, int]:

@@ -20,13 +20,14 @@ from matcher.nlp.vocab import versioned_rule_file
 
 __all__ = ["checklist_answers"]
 
-_LISTS = ("labels", "confirming", "yes", "no", "unknown")
+_LISTS = ("labels", "confirming", "yes", "no", "unknown", "blanks")
 _KEYS = frozenset({"version", "description", *_LISTS})
 
 
 @dataclasses.dataclass(frozen=True)
 class _Grammar:
     answer: re.Pattern[str]  # from the mention's end to the end of its line
+    blank: re.Pattern[str]  # from the mention's end: a label, a colon and a placeholder
     confirming: frozenset[str]
     no: frozenset[str]
     unknown: frozenset[str]
@@ -46,8 +47,16 @@ def _grammar() -> _Grammar:
         rf"[:=\-\u2013][ \t]*(?P<answer>{_alternation(answers)})[ \t]*\.?[ \t]*(?:\n|$)",
         re.I,
     )
+    blanks = "|".join(rf"{re.escape(w)}{re.escape(w[-1])}*"
+                      for w in sorted(data["blanks"], key=len, reverse=True))
+    blank = re.compile(
+        rf"[ \t]*(?:\([^()\n]{{0,30}}\)[ \t]*)?"
+        rf"(?:(?:{_alternation(data['labels'])})[ \t]*){{0,2}}"
+        rf"[:=][ \t]*(?:{blanks})(?![\w*_])",
+        re.I,
+    )
     fold = lambda key: frozenset(w.casefold() for w in data[key])  # noqa: E731
-    return _Grammar(answer, fold("confirming"), fold("no"), fold("unknown"))
+    return _Grammar(answer, blank, fold("confirming"), fold("no"), fold("unknown"))
 
 
 # Only a bullet, a number or a "#1" may stand before the item on its line.
@@ -59,6 +68,10 @@ def checklist_answers(text: str, findings: list[Finding]) -> list[Finding]:
     grammar = _grammar()
     out = []
     for finding in findings:
+        # "Breastfeeding: ***" in a templated note: the field was left unfilled, so the
+        # label says nothing of her (nor of any other mention written as a field label).
+        if grammar.blank.match(text, finding.end):
+            continue
         out.append(finding)
         # Diagnoses only: a status is often derived from another mention ("Immunosuppression:
         # nil" is treatment-naive, affirmed) and its answer is that mention's.

@@ -35,7 +35,7 @@ from matcher.nlp.mentions import (
     _line_end,
     _sentence_bounds,
 )
-from matcher.nlp.routes import drug_route
+from matcher.nlp.routes import drug_route, route_word_after
 from matcher.nlp.vocab import (
     Concept,
     Vocabulary,
@@ -59,6 +59,20 @@ _SINGLE_DOSE = re.compile(
     r"doses(?=\s+(?:given\s+)?on\s+\d{1,2}[/.-]\d{1,2}))\b",
     re.I,
 )
+# "On norepinephrine infusion and IV ceftriaxone": a dose noun before the drug with a
+# conjunction after it is the dose of the thing listed before (the vasopressor), not of this
+# drug; a verb ("given X and ceftriaxone") still governs the whole list.
+_OTHERS_DOSE_NOUN = re.compile(
+    r"\b(?:infusion|injection|inj|dose)s?\s*(?:,\s*)?(?:and|&|plus|with|\+)\s", re.I
+)
+
+
+def _others_doses_blanked(item: str, drug_at: int) -> str:
+    """The item with the dose nouns of things listed before the drug blanked out."""
+    head = _OTHERS_DOSE_NOUN.sub(lambda m: " " * len(m.group()), item[:drug_at])
+    return head + item[drug_at:]
+
+
 _ONGOING = re.compile(
     r"\b(since|for\s+(?:the\s+)?(?:past|last)?|currently|continue[sd]?|"
     r"ongoing|maintenance|daily|weekly|monthly)\b",
@@ -478,7 +492,7 @@ def _own_duration(
 # (2024) then MMF". Not "MMF 2000 mg" (a unit follows) nor "from 2022" (a word between).
 _YEAR_RIGHT_AFTER = re.compile(
     r"\s{1,3}(?:\(\s{0,2})?((?:19|20)[0-9]{2})(?:\s{0,2}\))?"
-    r"(?=\s*(?:[,;.:+|]|\bthen\b|\band\b|\bfollowed\b|$))",
+    r"(?=\s*(?:[,;.:+|]|\bthen\b|\band\b|\bfollowed\b|$)|\s+[-\u2013\u2014]\s)",
     re.I,
 )
 # Words of the drug's own part that say its course runs on from that year, or began then:
@@ -509,7 +523,9 @@ def _year_given(ctx: _Context, span: Span, item_lo: int, item_hi: int,
     to a person."""
     if stop is not None or (start is not None and (start.month, start.day) != (7, 1)):
         return None
-    found = _YEAR_RIGHT_AFTER.match(ctx.text, span.end_char, item_hi)
+    # "Cyclophosphamide IV 2023 - completed": the route may stand between name and year.
+    routed = route_word_after(ctx.text, span.end_char, item_hi)
+    found = _YEAR_RIGHT_AFTER.match(ctx.text, routed or span.end_char, item_hi)
     if found is None:
         return None
     year = int(found[1])
@@ -723,7 +739,8 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if start_date and stop_date is None and (
             _EXPLICIT_SINGLE_DOSE.search(item)
             or _AS_AN_EVENT.search(ctx.text, max(item_lo, span.start_char - 30), span.start_char)
-            or _SINGLE_DOSE.search(item) and not _ONGOING.search(item)):  # fmt: skip
+            or _SINGLE_DOSE.search(_others_doses_blanked(item, span.start_char - item_lo))
+            and not _ONGOING.search(item)):  # fmt: skip
         # "Rituximab given 20/08/2026": the exposure is that day, not every later note's.
         attrs["single_dose"] = True
     attrs["start_date"] = start_date

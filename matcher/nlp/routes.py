@@ -79,6 +79,17 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
     return before, after, re.compile(form_alt, re.I), names
 
 
+def route_word_after(text: str, pos: int, end: int) -> int | None:
+    """Where a route word written right after `pos` ends ("cyclophosphamide IV 2023"), or
+    None when the text there is not a route word."""
+    _, after, _, _ = _patterns()
+    lead = re.compile(r"[ \t]+").match(text, pos, end)
+    if lead is None:
+        return None
+    found = after.match(text, lead.end(), end)
+    return None if found is None else found.end()
+
+
 def _key(words: str) -> str:
     """The lookup key of a route as written: its letters without the stops and spaces
     between them, since the pattern lets those go ("s.c.", "s c" and "sc" are one route)."""
