@@ -312,12 +312,15 @@ HOLDOUT15 = REPO / "tests" / "data" / "holdout15"
 # USA, Canada, the UK and Ireland: transition summaries, medication reconciliation tables, prior-
 # authorization and appeal letters, portal messages, telephone notes, after-visit summaries,
 # templated consult notes; tests/data/holdout15/README.md). Its first, blind measurement (main
-# 05cebf0) was 0.9971 / 0.9697 (NCT06904729) and 0.8232 / 0.4545 (HO-LN-17), 0 false eligible:
-# the floors until a fix raises them.
+# 05cebf0) was 0.9971 / 0.9697 (NCT06904729) and 0.8232 / 0.4545 (HO-LN-17), 0 false eligible.
+# The floors are the figures after the round-15 fixes (a second class modifier before its noun,
+# insurer requests as no exposure, an unfilled template field, an infusion noun of another drug,
+# a route word before a course's year, a list number after a diagnosis label). HO-LN-17's eGFR
+# stays manual: its formula-by-age qualifier is not what the evaluator computes.
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 691, 32),
-     (HOLDOUT15 / "trial_HO-LN-17.txt", "HO-LN-17", 326, 15)],
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 692, 33),
+     (HOLDOUT15 / "trial_HO-LN-17.txt", "HO-LN-17", 362, 16)],
 )
 def test_the_fifteenth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                          criteria_right: int,
