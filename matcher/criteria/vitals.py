@@ -155,25 +155,46 @@ _LOWER_OPS, _UPPER_OPS = frozenset({">", ">="}), frozenset({"<", "<="})
 
 
 def _two_sided(item: _Item, concept_id: str, cmps: list[Any], stop: int) -> list[dict[str, Any]]:
-    if len(cmps) < 2 or cmps[1].uln or cmps[1].start >= stop:
+    pair = _opposite_limits(item, concept_id, cmps, stop, _BOUND_JOIN, unit_last=True)
+    if pair is None:
         return []
+    first, a, second, b, end = pair
+    low, high = (a, b) if first.op in _LOWER_OPS else (b, a)
+    if low[0] >= high[0]:
+        return []
+    return _take_limits(item, concept_id, (first, a), (second, b), end)
+
+
+def _opposite_limits(item: _Item, concept_id: str, cmps: list[Any], stop: int,
+                     join: re.Pattern[str], unit_last: bool) -> tuple[Any, ...] | None:
+    """The item's first two comparisons when they are limits on opposite sides joined by
+    `join`, each with its value in the concept's unit (a unit written once serves both;
+    `unit_last`: it must be written after the second): (first, its value, second, its
+    value, where the second's unit ends), else None."""
+    if len(cmps) < 2 or cmps[1].uln or cmps[1].start >= stop:
+        return None
     first, second = cmps[0], cmps[1]
     if {first.op in _LOWER_OPS, second.op in _LOWER_OPS} != {True, False}:
-        return []
+        return None
     concept = item.vocab[concept_id]
     family = concept.attrs.get("family", "")
     written_b, end_b = _unit_at(item.main, second.num_end)
     written_a, end_a = _unit_at(item.main, first.num_end)
-    if written_b is None or not _BOUND_JOIN.match(item.main[max(end_a, first.stop):second.start]):
-        return []
+    if (unit_last and written_b is None) or not join.match(
+            item.main[max(end_a, first.stop):second.start]):  # fmt: skip
+        return None
     a = normalize(family, first.value, written_a or written_b, analyte=concept.key)
-    b = normalize(family, second.value, written_b, analyte=concept.key)
+    b = normalize(family, second.value, written_b or written_a, analyte=concept.key)
     if a is None or b is None or a[1] != concept.canonical_unit or b[1] != a[1]:
-        return []
-    low, high = (a, b) if first.op in _LOWER_OPS else (b, a)
-    if low[0] >= high[0]:
-        return []
-    item.take(first.start, max(end_b, second.stop))
+        return None
+    return first, a, second, b, end_b
+
+
+def _take_limits(item: _Item, concept_id: str, *limits: Any) -> list[dict[str, Any]]:
+    """Account for two limits' words and read them: (comparison, value) each, then where
+    the last unit ends."""
+    (first, a), (second, b), end = limits
+    item.take(first.start, max(end, second.stop))
     return [
         {"analytes": [concept_id], "op": c.op, "value": _tidy(v[0]), "unit": v[1]}
         for c, v in ((first, a), (second, b))
@@ -187,26 +208,11 @@ _EITHER_JOIN = re.compile(r"\s*,?\s*or\s*$", _I)
 
 
 def _outside(item: _Item, concept_id: str, cmps: list[Any], stop: int) -> list[dict[str, Any]]:
-    if len(cmps) < 2 or cmps[1].uln or cmps[1].start >= stop:
+    pair = _opposite_limits(item, concept_id, cmps, stop, _EITHER_JOIN, unit_last=False)
+    if pair is None:
         return []
-    first, second = cmps[0], cmps[1]
-    if {first.op in _LOWER_OPS, second.op in _LOWER_OPS} != {True, False}:
-        return []
-    concept = item.vocab[concept_id]
-    family = concept.attrs.get("family", "")
-    written_b, end_b = _unit_at(item.main, second.num_end)
-    written_a, end_a = _unit_at(item.main, first.num_end)
-    if not _EITHER_JOIN.match(item.main[max(end_a, first.stop):second.start]):
-        return []
-    a = normalize(family, first.value, written_a or written_b, analyte=concept.key)
-    b = normalize(family, second.value, written_b or written_a, analyte=concept.key)
-    if a is None or b is None or a[1] != concept.canonical_unit or b[1] != a[1]:
-        return []
+    first, a, second, b, end = pair
     above, below = (a, b) if first.op in _LOWER_OPS else (b, a)
     if above[0] <= below[0]:
         return []  # "<35 or >20": every value, not a limit
-    item.take(first.start, max(end_b, second.stop))
-    return [
-        {"analytes": [concept_id], "op": c.op, "value": _tidy(v[0]), "unit": v[1]}
-        for c, v in ((first, a), (second, b))
-    ]
+    return _take_limits(item, concept_id, (first, a), (second, b), end)
