@@ -905,10 +905,7 @@ def _elliptical_classes(ctx: _Ctx) -> list[str]:
             noun = " ".join(words[-size:])
             for begin in starts:  # the longest modifier first
                 candidate = f"{ctx.main[begin : start + shared.end('words')]} {noun}"
-                whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
-                         if t.start == 0 and t.end == len(candidate)
-                         and ctx.vocab[t.concept_id].category in _CLASS_CATEGORIES]  # fmt: skip
-                whole = [c for c in whole if c != term.concept_id]
+                whole = _whole_class_terms(ctx, candidate, term.concept_id)
                 if not whole:
                     continue
                 ctx.take(begin, term.start, "drug:shared-noun")
@@ -925,6 +922,13 @@ def _elliptical_classes(ctx: _Ctx) -> list[str]:
                 continue
             break
     return found + [c for c in _coordinated_modifier_classes(ctx) if c not in found]
+
+
+def _whole_class_terms(ctx: _Ctx, candidate: str, other_than: str) -> list[str]:
+    """The drugs and classes other than `other_than` that `candidate` is a whole term of."""
+    return [t.concept_id for t in ctx.vocab.find_terms(candidate)
+            if t.start == 0 and t.end == len(candidate) and t.concept_id != other_than
+            and ctx.vocab[t.concept_id].category in _CLASS_CATEGORIES]  # fmt: skip
 
 
 def _coordinated_modifier_classes(ctx: _Ctx) -> list[str]:
@@ -947,10 +951,7 @@ def _coordinated_modifier_classes(ctx: _Ctx) -> list[str]:
             continue
         for size in (2, 1) if len(words) >= 2 else (1,):
             candidate = f"{coordinated['word']} {' '.join(words[-size:])}"
-            whole = [t.concept_id for t in ctx.vocab.find_terms(candidate)
-                     if t.start == 0 and t.end == len(candidate)
-                     and ctx.vocab[t.concept_id].category in _CLASS_CATEGORIES
-                     and t.concept_id != term.concept_id]  # fmt: skip
+            whole = _whole_class_terms(ctx, candidate, term.concept_id)
             if whole:
                 ctx.take(start + coordinated.start("word"), start + coordinated.end("word"),
                          "drug:coordinated-modifier")  # fmt: skip
