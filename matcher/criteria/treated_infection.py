@@ -75,6 +75,16 @@ def _words(data: dict, key: str) -> list[str]:
     return values
 
 
+def _branch(data: dict, field: str, keys: frozenset[str], names: str) -> dict:
+    """One branch object of the data file: exactly `keys`, with a non-empty concept id."""
+    branch = data[field]
+    if not isinstance(branch, dict) or set(branch) != keys or not (
+            isinstance(branch["concept"], str) and branch["concept"]):  # fmt: skip
+        raise VocabularyError(f"bad {field} branch", file=_SOURCE, field=field,
+                              received=branch, expected=f"an object with {names}")
+    return branch
+
+
 @cache
 def treated_infection_grammar() -> TreatedInfection:
     data = read_data_object(criteria_data_text("treated_infection.json"), _SOURCE, _KEYS)
@@ -106,18 +116,8 @@ def treated_infection_grammar() -> TreatedInfection:
             classes_of[_fold(word)] = classes
     glosses = _route_table(data, "route_glosses", set(routes), list)
     concept_of_route = _route_table(data, "route_concepts", set(routes), str)
-    admission = data["admission"]
-    if not isinstance(admission, dict) or set(admission) != _ADMISSION_KEYS or not (
-            isinstance(admission["concept"], str) and admission["concept"]):  # fmt: skip
-        raise VocabularyError("bad admission branch", file=_SOURCE, field="admission",
-                              received=admission,
-                              expected="an object with concept, before and after")
-    either = data["either"]
-    if not isinstance(either, dict) or set(either) != _EITHER_KEYS or not (
-            isinstance(either["concept"], str) and either["concept"]):  # fmt: skip
-        raise VocabularyError("bad either branch", file=_SOURCE, field="either",
-                              received=either,
-                              expected="an object with concept, qualifiers and joiners")
+    admission = _branch(data, "admission", _ADMISSION_KEYS, "concept, before and after")
+    either = _branch(data, "either", _EITHER_KEYS, "concept, qualifiers and joiners")
     # The whole text before the treated phrase: "Active infection, or " (then "any ...").
     either_lead = re.compile(
         rf"^\W*(?:(?:{phrase_alternation(_words(either, 'qualifiers'))})\s+)+"
