@@ -79,11 +79,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
     return before, after, re.compile(form_alt, re.I), names
 
 
+_BLANKS = re.compile(r"[ \t]+")
+
+
 def route_word_after(text: str, pos: int, end: int) -> int | None:
     """Where a route word written right after `pos` ends ("cyclophosphamide IV 2023"), or
     None when the text there is not a route word."""
     _, after, _, _ = _patterns()
-    lead = re.compile(r"[ \t]+").match(text, pos, end)
+    lead = _BLANKS.match(text, pos, end)
     if lead is None:
         return None
     found = after.match(text, lead.end(), end)
