@@ -207,10 +207,10 @@ class FindingExtractor:
         allergies = _allergies(ctx)
         findings = _allergens_are_no_exposures(findings, allergies) + allergies
         # "MMF prescribed today. Pharmacy: MMF out of stock": no exposure (nlp.dispensing)
-        findings = undispensed_prescriptions(text, findings, ctx.sentences.bounds(), note_date)
         # "Mycophenolate | ... | Never started", "Rituximab | 2024-06-03 | 2024-06-24 |
         # Completed course": a medication list's Status and Stop columns (nlp.role_tables)
         findings = medication_table_rows(text, findings, ctx.dates, ctx.date_starts)
+        findings = undispensed_prescriptions(text, findings, ctx.sentences.bounds(), note_date)
         doc._.findings = _date_from_onset(findings)
         return doc
 

@@ -254,7 +254,11 @@ def _medication_row(text: str, at: int, dates: list, date_starts: list[int],
 def _read_row(f: Finding, row: dict) -> Finding:
     status, stop = row["status"], row["stop"]
     if status in ("not-taken", "entered-in-error"):
-        return dataclasses.replace(f, assertion=Assertion.NEGATED)
+        # the list's status kept (a FHIR MedicationStatement.status code): a prescription
+        # of the same drug the note's prose writes as not supplied is undone with it
+        # (matcher.nlp.dispensing)
+        return dataclasses.replace(f, assertion=Assertion.NEGATED,
+                                   attrs={**f.attrs, "list_status": status})
     start = _iso(f.attrs.get("start_date"))
     if status == "intended" or (status == "on-hold" and start is None and row["start"] is None):
         return dataclasses.replace(f, assertion=Assertion.HYPOTHETICAL)
