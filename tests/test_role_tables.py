@@ -216,3 +216,56 @@ def test_a_recent_cyclophosphamide_exclusion_reads_the_lists_stop_date_and_statu
 )
 def test_a_status_cell_is_read_from_its_start(cell: str, code: str | None) -> None:
     assert status_code(cell) == code
+
+
+# ------------------------------------------------------------- more header shapes
+UNTITLED_AND_TIMED = [
+    # the names' column has no title; each date carries the time of collection
+    ("                     2026-10-31 07:45   2026-08-19 10:05\n"
+     "Lymphocytes abs      0.6 L              1.9\n"),
+    ("       | 31/10/2026 0745h | 19/08/2026 1005h\n"
+     "ALC    | 0.6 L            | 1.9\n"),
+]
+
+
+@pytest.mark.parametrize("text", UNTITLED_AND_TIMED)
+def test_an_untitled_names_column_and_timed_date_columns_still_date_each_value(
+    parser: NoteParser, text: str
+) -> None:
+    found = _labs(parser, text, "lab.lymphocytes")
+    assert [(f.date, f.value) for f in found] == [(dt.date(2026, 8, 19), 1.9),
+                                                  (dt.date(2026, 10, 31), 0.6)]
+
+
+# ------------------------------------------------------------- dispensing and holds
+def _drug(parser: NoteParser, text: str, concept: str) -> list[Finding]:
+    return [f for f in parser.parse(text, "n", WRITTEN) if f.concept == concept]
+
+
+def test_a_fill_with_its_days_of_supply_covers_those_days(parser: NoteParser) -> None:
+    text = ("Drug                   | Fill date  | Qty | Days supply\n"
+            "Tacrolimus 1 mg cap    | 2026-07-02 | 60  | 30\n"
+            "Tacrolimus 1 mg cap    | 2026-11-01 | 60  | 30\n")  # fmt: skip
+    fills = sorted(_drug(parser, text, "drug.tacrolimus"), key=lambda f: f.date)
+    stops = [f.attrs.get("stop_date") for f in fills]
+    stops = [dt.date.fromisoformat(s) if isinstance(s, str) else s for s in stops]
+    # the July fill ran out on 31 July; November's runs past the note: left open
+    assert stops == [dt.date(2026, 7, 31), None]
+
+
+@pytest.mark.parametrize("status", ["On hold", "Discontinued", "Completed"])
+def test_a_course_on_hold_or_ended_without_a_stop_date_is_not_taken_now(
+    parser: NoteParser, status: str
+) -> None:
+    text = ("Medication      | Start      | Stop | Status\n"
+            f"Tacrolimus      | 2025-04-01 |      | {status}\n")
+    (drug,) = _drug(parser, text, "drug.tacrolimus")
+    assert drug.assertion == Assertion.AFFIRMED
+    assert drug.attrs.get("stopped") is True
+
+
+def test_an_active_course_is_not_marked_stopped(parser: NoteParser) -> None:
+    text = ("Medication      | Start      | Stop | Status\n"
+            "Tacrolimus      | 2025-04-01 |      | Active\n")
+    (drug,) = _drug(parser, text, "drug.tacrolimus")
+    assert not drug.attrs.get("stopped")

@@ -30,7 +30,7 @@ from matcher.nlp.vocab import versioned_rule_file
 
 __all__ = ["Column", "medication_table_rows", "table_columns", "table_cells"]
 
-_ROLES = ("name", "unit", "range", "flag", "start", "stop", "status")
+_ROLES = ("name", "unit", "range", "flag", "start", "stop", "status", "supply")
 _LISTS = (*_ROLES, "drug_names")
 _KEYS = frozenset({"version", "description", "statuses", *_LISTS})
 _STATUS_CODES = ("not-taken", "entered-in-error", "intended", "on-hold", "completed",
@@ -39,7 +39,11 @@ _STATUS_CODES = ("not-taken", "entered-in-error", "intended", "on-hold", "comple
 _HEADER_REACH = 60
 # A rule line under a header: dashes, equals signs, "+" at the column borders.
 _RULE = re.compile(r"[\s\-=_+|:]*")
-_GAP = re.compile(r"\S+(?: \S+)*")
+# A time after a column's date: "2026-11-03 08:15", "03/11/2026 0815h", "11/03/2026 7:40 AM"
+_TIME_AFTER = re.compile(r"\s*(?:\d{1,2}:\d{2}(?::\d{2})?|\d{4}\s*h(?:rs)?)?(?:\s*[ap]\.?m\.?)?\s*",
+                         re.I)
+# A whole number of days in a dispensing history's supply cell: "30", "14 d", "28 days"
+_DAYS = re.compile(r"(?P<n>\d{1,3})\s*(?:d|days?)?", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,9 +93,11 @@ def table_cells(text: str, start: int, end: int, bars: bool) -> list[tuple[int, 
             lead = len(piece) - len(piece.lstrip())
             cells.append((at + lead, at + len(piece.rstrip()) if piece.strip() else at + lead))
             at = edge + 1
-        line = line.strip()
         if line.startswith("|"):
-            cells = cells[1:]  # "| WBC | 5.0 |": a bar opens the row and one closes it
+            # "| WBC | 5.0 |": a bar opens the row and one closes it. Blanks before the
+            # first bar are an untitled first column ("      | 2026-10-31 | 2026-08-19").
+            cells = cells[1:]
+        line = line.strip()
         if line.endswith("|") and len(line) > 1:
             cells = cells[:-1]  # (an empty last column ends in blanks, not in a bar)
         return cells
@@ -115,19 +121,30 @@ def _header(text: str, start: int, end: int, dates: list, date_starts: list[int]
     if len(cells) < 2:
         return None
     columns = []
-    for a, b in cells:
+    untitled = False
+    if not bars and cells[0][0] > start:
+        # a fixed-width header whose first column, the tests' names, has no title:
+        # "                 2026-11-03   2026-09-21" over "Haemoglobin      97 L  118 L"
+        columns.append(Column(0, cells[0][0] - start - 2, "name"))
+        untitled = True
+    for index, (a, b) in enumerate(cells):
         cell = _normal(text[a:b])
         i = bisect.bisect_left(date_starts, a)
-        if i < len(dates) and dates[i].start == a and dates[i].end == b and cell:
+        if (i < len(dates) and dates[i].start == a and cell
+                and _TIME_AFTER.fullmatch(text, dates[i].end, b)):  # fmt: skip
             mention = dates[i]
             if mention.date is None or mention.precision != "day":
                 return None  # "04/05/2026" with no day-month convention: columns unknown
             columns.append(Column(a - start, b - start, "date", mention.date))
             continue
         role = next((r for r in _ROLES if cell in roles[r]), "other" if cell else "")
+        if index == 0 and bars and not cell:
+            role, untitled = "name", True  # "      | 2026-11-03 | 2026-09-21"
         columns.append(Column(a - start, b - start, role))
-    if columns[0].role != "name":
+    if columns[0].role != "name" or len(columns) < 2:
         return None
+    if untitled and not any(c.role == "date" for c in columns):
+        return None  # an untitled first column only where the other columns are dates
     return columns, bars
 
 
@@ -197,13 +214,16 @@ def _iso(value: Any) -> dt.date | None:
 
 
 def medication_table_rows(text: str, findings: list[Finding], dates: list,
-                          date_starts: list[int]) -> list[Finding]:  # fmt: skip
+                          date_starts: list[int], note_date: dt.date) -> list[Finding]:  # fmt: skip
     """`findings` with each drug named in the name cell of a medication list's row read
     with its row's Status and Stop cells: "Never started", "Declined", "Entered in error"
     are no exposure (negated); a planned drug ("Planned", or "On hold" with no start date:
     "Prednisone | | | | On hold - planned after biopsy") is a plan (hypothetical); a date
     in the Stop cell ends the course ("Rituximab | 2024-06-03 | 2024-06-24 | Completed
-    course" was last given in June 2024, not on the day the list was printed)."""
+    course" was last given in June 2024, not on the day the list was printed); a course
+    "Completed", "Discontinued" or "On hold" with no stop date is not taken now; a fill of
+    a dispensing history ("Drug | Fill date | Qty | Days supply") covers its days of
+    supply, when they ended by the note's day."""
     roles, _words = _data()
     if not any(f.category == "drug" for f in findings):
         return findings
@@ -220,7 +240,7 @@ def medication_table_rows(text: str, findings: list[Finding], dates: list,
         if row is None or not (row["name"][0] <= f.start < row["name"][1] + 1):
             out.append(f)
             continue
-        out.append(_read_row(f, row))
+        out.append(_read_row(f, row, note_date))
     return out
 
 
@@ -232,17 +252,21 @@ def _medication_row(text: str, at: int, dates: list, date_starts: list[int],
     columns, bars, header_start = found
     name_cell = _normal(text[header_start + columns[0].start : header_start + columns[0].end])
     if name_cell not in roles["drug_names"] or not any(
-            c.role in ("status", "stop") for c in columns):  # fmt: skip
+            c.role in ("status", "stop", "supply") for c in columns):  # fmt: skip
         return None
     cells = row_cells(text, at, columns, bars)
     if cells is None:
         return None
-    row: dict[str, Any] = {"name": None, "status": None, "stop": None, "start": None}
+    row: dict[str, Any] = {"name": None, "status": None, "stop": None, "start": None,
+                           "supply": None}
     for column, a, b in cells:
         if column.role == "name":
             row["name"] = (a, b)
         elif column.role == "status":
             row["status"] = status_code(text[a:b]) if b > a else None
+        elif column.role == "supply":
+            days = _DAYS.fullmatch(text, a, b)
+            row["supply"] = int(days["n"]) if days and int(days["n"]) > 0 else None
         elif column.role in ("stop", "start"):
             i = bisect.bisect_left(date_starts, a)
             inside = [d for d in dates[i:] if d.start < b and d.end <= b]
@@ -251,7 +275,7 @@ def _medication_row(text: str, at: int, dates: list, date_starts: list[int],
     return row if row["name"] is not None else None
 
 
-def _read_row(f: Finding, row: dict) -> Finding:
+def _read_row(f: Finding, row: dict, note_date: dt.date) -> Finding:
     status, stop = row["status"], row["stop"]
     if status in ("not-taken", "entered-in-error"):
         # the list's status kept (a FHIR MedicationStatement.status code): a prescription
@@ -262,8 +286,17 @@ def _read_row(f: Finding, row: dict) -> Finding:
     start = _iso(f.attrs.get("start_date"))
     if status == "intended" or (status == "on-hold" and start is None and row["start"] is None):
         return dataclasses.replace(f, assertion=Assertion.HYPOTHETICAL)
+    attrs = dict(f.attrs)
     if stop is not None and f.attrs.get("stop_date") is None and (start is None or stop >= start):
-        attrs = dict(f.attrs)
         attrs["stop_date"] = stop
-        return dataclasses.replace(f, attrs=attrs)
-    return f
+    elif row["supply"] is not None and start is not None and f.attrs.get("stop_date") is None:
+        # "Mycophenolate 500 mg | 2026-08-28 | 120 | 30": taken from the fill through
+        # 26 September, not that one day; a supply that runs past the note's day leaves
+        # the course open (it may still be taken).
+        last = start + dt.timedelta(days=row["supply"] - 1)
+        if last <= note_date:
+            attrs["stop_date"] = last
+            attrs.pop("single_dose", None)
+    if status in ("on-hold", "completed", "stopped") and attrs.get("stop_date") is None:
+        attrs["stopped"] = True  # "On hold", "Discontinued" with no date: not taken now
+    return f if attrs == f.attrs else dataclasses.replace(f, attrs=attrs)
