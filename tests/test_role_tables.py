@@ -269,3 +269,23 @@ def test_an_active_course_is_not_marked_stopped(parser: NoteParser) -> None:
             "Tacrolimus      | 2025-04-01 |      | Active\n")
     (drug,) = _drug(parser, text, "drug.tacrolimus")
     assert not drug.attrs.get("stopped")
+
+
+def test_the_start_cell_starts_the_course_whatever_the_column_order(parser: NoteParser) -> None:
+    text = ("Medication      | Stop       | Start      | Status\n"
+            "Belimumab       | 2026-03-30 | 2025-09-14 | Discontinued\n"
+            "Azathioprine    | 2026-02-01 |            | Discontinued\n")
+    (bel,) = _drug(parser, text, "drug.belimumab")
+    as_date = {k: dt.date.fromisoformat(v) if isinstance(v, str) else v
+               for k, v in bel.attrs.items() if k in ("start_date", "stop_date")}
+    assert as_date == {"start_date": dt.date(2025, 9, 14), "stop_date": dt.date(2026, 3, 30)}
+    (aza,) = _drug(parser, text, "drug.azathioprine")
+    assert aza.attrs.get("start_date") is None  # its Stop date is not its start
+
+
+def test_date_columns_of_no_known_day_month_order_read_no_value(parser: NoteParser) -> None:
+    # 04/05 and 06/07: day or month first? Nothing in the note says; no value is dated
+    # (and the range cell is still no value)
+    text = ("Test   | Units | Ref range | 04/05/2026 | 06/07/2026\n"
+            "INR    |       | 0.9-1.2   | 1.1        | 1.0\n")
+    assert _labs(parser, text, "lab.inr") == []

@@ -133,8 +133,9 @@ def _header(text: str, start: int, end: int, dates: list, date_starts: list[int]
         if (i < len(dates) and dates[i].start == a and cell
                 and _TIME_AFTER.fullmatch(text, dates[i].end, b)):  # fmt: skip
             mention = dates[i]
-            if mention.date is None or mention.precision != "day":
-                return None  # "04/05/2026" with no day-month convention: columns unknown
+            if mention.precision != "day":
+                return None  # "Oct 2026" over a column: not a collection day
+            # (None: "04/05/2026" in a note that gives no day-month convention)
             columns.append(Column(a - start, b - start, "date", mention.date))
             continue
         role = next((r for r in _ROLES if cell in roles[r]), "other" if cell else "")
@@ -258,7 +259,8 @@ def _medication_row(text: str, at: int, dates: list, date_starts: list[int],
     if cells is None:
         return None
     row: dict[str, Any] = {"name": None, "status": None, "stop": None, "start": None,
-                           "supply": None}
+                           "supply": None,
+                           "has_start": any(c.role == "start" for c in columns)}
     for column, a, b in cells:
         if column.role == "name":
             row["name"] = (a, b)
@@ -287,6 +289,15 @@ def _read_row(f: Finding, row: dict, note_date: dt.date) -> Finding:
     if status == "intended" or (status == "on-hold" and start is None and row["start"] is None):
         return dataclasses.replace(f, assertion=Assertion.HYPOTHETICAL)
     attrs = dict(f.attrs)
+    date, source = f.date, f.date_source
+    if row["start"] is not None and row["start"] != start:
+        # "Medication | Stop | Start": the Start cell's date, not the first date after the
+        # drug's name, starts the course
+        attrs["start_date"] = start = date = row["start"]
+        source = "text"
+    elif row["has_start"] and row["start"] is None and start is not None and start == stop:
+        attrs["start_date"] = start = None  # the Stop cell's date read as its start
+        date, source = note_date, "note"
     if stop is not None and f.attrs.get("stop_date") is None and (start is None or stop >= start):
         attrs["stop_date"] = stop
     elif row["supply"] is not None and start is not None and f.attrs.get("stop_date") is None:
@@ -299,4 +310,6 @@ def _read_row(f: Finding, row: dict, note_date: dt.date) -> Finding:
             attrs.pop("single_dose", None)
     if status in ("on-hold", "completed", "stopped") and attrs.get("stop_date") is None:
         attrs["stopped"] = True  # "On hold", "Discontinued" with no date: not taken now
-    return f if attrs == f.attrs else dataclasses.replace(f, attrs=attrs)
+    if attrs == f.attrs and date == f.date:
+        return f
+    return dataclasses.replace(f, attrs=attrs, date=date, date_source=source)

@@ -135,6 +135,8 @@ def _role_table_values(ctx: _Context, span: Span, concept: Concept) -> list[Find
     if not any(c.role == "date" for c in columns) or any(
             c.role not in _LAB_TABLE_ROLES for c in columns):  # fmt: skip
         return None
+    if any(c.role == "date" and c.date is None for c in columns):
+        return []  # "04/05/2026" over a column in a note of no day-month convention
     cells = row_cells(ctx.text, span.start_char, columns, bars)
     if cells is None:
         return []  # a row that does not fit its header's columns: which cell is whose?
