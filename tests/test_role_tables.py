@@ -147,8 +147,15 @@ MEDICATION_LISTS = [
      "Rituximab         2025-02-02   2025-02-16   Completed\n", "drug.rituximab",
      Assertion.AFFIRMED, dt.date(2025, 2, 16)),
     ("Medication      | Dose   | Start      | Stop | Status\n"
-     "Prednisolone    | 40 mg  |            |      | On hold (awaiting biopsy)\n",
+     "Prednisolone    | 40 mg  |            |      | On hold, to start after biopsy\n",
      "drug.glucocorticoid", Assertion.HYPOTHETICAL, None),
+    # held with no start written and no plan: a drug taken before, not now
+    ("Medication      | Dose   | Start      | Stop | Status\n"
+     "Lansoprazole    | 15 mg  |            |      | Held (reflux settled)\n",
+     "drug.lansoprazole", Assertion.AFFIRMED, None),
+    ("Medication      | Dose   | Start      | Stop | Status\n"
+     "Lansoprazole    | 15 mg  |            |      | Held - never given\n",
+     "drug.lansoprazole", Assertion.NEGATED, None),
     ("Medication      | Dose   | Start      | Stop | Status\n"
      "Hydroxychloroquine | 200 mg | 2025-03-01 |   | Active\n", "drug.hydroxychloroquine",
      Assertion.AFFIRMED, None),
@@ -253,7 +260,7 @@ def test_a_fill_with_its_days_of_supply_covers_those_days(parser: NoteParser) ->
     assert stops == [dt.date(2026, 7, 31), None]
 
 
-@pytest.mark.parametrize("status", ["On hold", "Discontinued", "Completed"])
+@pytest.mark.parametrize("status", ["On hold", "Discontinued", "Completed", "Held"])
 def test_a_course_on_hold_or_ended_without_a_stop_date_is_not_taken_now(
     parser: NoteParser, status: str
 ) -> None:
@@ -289,3 +296,15 @@ def test_date_columns_of_no_known_day_month_order_read_no_value(parser: NotePars
     text = ("Test   | Units | Ref range | 04/05/2026 | 06/07/2026\n"
             "INR    |       | 0.9-1.2   | 1.1        | 1.0\n")
     assert _labs(parser, text, "lab.inr") == []
+
+
+def test_the_stop_cell_ends_the_course_where_the_prose_reading_took_another_date(
+    parser: NoteParser,
+) -> None:
+    # fixed width, day-first dates, a remark after the stop date
+    text = ("DRUG                 STATUS         START        STOP\n"
+            "Belimumab            STOPPED        03/02/2025   17/06/2025 (no response)\n")
+    (bel,) = _drug(parser, text, "drug.belimumab")
+    got = {k: dt.date.fromisoformat(v) if isinstance(v, str) else v
+           for k, v in bel.attrs.items() if k in ("start_date", "stop_date")}
+    assert got == {"start_date": dt.date(2025, 2, 3), "stop_date": dt.date(2025, 6, 17)}

@@ -206,6 +206,14 @@ def status_code(cell: str) -> str | None:
     return None if best is None else best[1]
 
 
+def _says(cell: str, code: str) -> bool:
+    """Does the status cell say, anywhere, a word of the status `code` ("On hold - planned
+    after biopsy" is also planned: not yet given; "Held - never given" never taken)?"""
+    _roles, words = _data()
+    cell = _normal(cell)
+    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", cell) for w in words[code])
+
+
 def _iso(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -231,7 +239,7 @@ def medication_table_rows(text: str, findings: list[Finding], dates: list,
     out = []
     cache: dict[int, Any] = {}
     for f in findings:
-        if f.category != "drug" or not f.is_patient_fact:
+        if f.category != "drug" or not (f.is_patient_fact or f.assertion == Assertion.NEGATED):
             out.append(f)
             continue
         row_start, _end = _line_bounds(text, f.start)
@@ -241,8 +249,19 @@ def medication_table_rows(text: str, findings: list[Finding], dates: list,
         if row is None or not (row["name"][0] <= f.start < row["name"][1] + 1):
             out.append(f)
             continue
+        if f.assertion == Assertion.NEGATED:
+            if row["status"] not in _TAKEN_BEFORE or row["not_taken"]:
+                out.append(f)
+                continue
+            # "Tacrolimus | 2025-04-01 | | Held": the status column says the drug was taken
+            # and is held now, which the word "held" read as a negation cue lost
+            f = dataclasses.replace(f, assertion=Assertion.AFFIRMED)
         out.append(_read_row(f, row, note_date))
     return out
+
+
+# Statuses of a drug the patient took, whatever its course is now
+_TAKEN_BEFORE = frozenset({"on-hold", "completed", "stopped"})
 
 
 def _medication_row(text: str, at: int, dates: list, date_starts: list[int],
@@ -259,20 +278,23 @@ def _medication_row(text: str, at: int, dates: list, date_starts: list[int],
     if cells is None:
         return None
     row: dict[str, Any] = {"name": None, "status": None, "stop": None, "start": None,
-                           "supply": None,
+                           "supply": None, "planned": False, "not_taken": False,
                            "has_start": any(c.role == "start" for c in columns)}
     for column, a, b in cells:
         if column.role == "name":
             row["name"] = (a, b)
         elif column.role == "status":
             row["status"] = status_code(text[a:b]) if b > a else None
+            row["planned"] = b > a and _says(text[a:b], "intended")
+            row["not_taken"] = b > a and _says(text[a:b], "not-taken")
         elif column.role == "supply":
             days = _DAYS.fullmatch(text, a, b)
             row["supply"] = int(days["n"]) if days and int(days["n"]) > 0 else None
         elif column.role in ("stop", "start"):
             i = bisect.bisect_left(date_starts, a)
             inside = [d for d in dates[i:] if d.start < b and d.end <= b]
-            if b > a and len(inside) == 1 and inside[0].date is not None:
+            if (b > a and len(inside) == 1 and inside[0].date is not None
+                    and inside[0].precision == "day"):  # fmt: skip
                 row[column.role] = inside[0].date
     return row if row["name"] is not None else None
 
@@ -286,7 +308,9 @@ def _read_row(f: Finding, row: dict, note_date: dt.date) -> Finding:
         return dataclasses.replace(f, assertion=Assertion.NEGATED,
                                    attrs={**f.attrs, "list_status": status})
     start = _iso(f.attrs.get("start_date"))
-    if status == "intended" or (status == "on-hold" and start is None and row["start"] is None):
+    if status == "intended" or (status == "on-hold" and row["planned"] and start is None
+                                and row["start"] is None):  # fmt: skip
+        # "Planned", "On hold - planned after biopsy" with no start: not yet given
         return dataclasses.replace(f, assertion=Assertion.HYPOTHETICAL)
     attrs = dict(f.attrs)
     date, source = f.date, f.date_source
@@ -298,16 +322,17 @@ def _read_row(f: Finding, row: dict, note_date: dt.date) -> Finding:
     elif row["has_start"] and row["start"] is None and start is not None and start == stop:
         attrs["start_date"] = start = None  # the Stop cell's date read as its start
         date, source = note_date, "note"
-    if stop is not None and f.attrs.get("stop_date") is None and (start is None or stop >= start):
-        attrs["stop_date"] = stop
+    if stop is not None and (start is None or stop >= start):
+        attrs["stop_date"] = stop  # the Stop cell's date, whatever the prose reading took
     elif row["supply"] is not None and start is not None and f.attrs.get("stop_date") is None:
-        # "Mycophenolate 500 mg | 2026-08-28 | 120 | 30": taken from the fill through
-        # 26 September, not that one day; a supply that runs past the note's day leaves
-        # the course open (it may still be taken).
+        # "Mycophenolate 500 mg | 2026-08-28 | 120 | 30": supplied from the fill through
+        # 26 September, not that one day. The fill stays an event (single_dose): whether
+        # it was refilled after is not for the list to say, so it does not tell that the
+        # drug is not taken now. A supply that runs past the note's day is left open.
         last = start + dt.timedelta(days=row["supply"] - 1)
         if last <= note_date:
             attrs["stop_date"] = last
-            attrs.pop("single_dose", None)
+            attrs["single_dose"] = True
     if status in ("on-hold", "completed", "stopped") and attrs.get("stop_date") is None:
         attrs["stopped"] = True  # "On hold", "Discontinued" with no date: not taken now
     if attrs == f.attrs and date == f.date:
