@@ -308,3 +308,12 @@ def test_the_stop_cell_ends_the_course_where_the_prose_reading_took_another_date
     got = {k: dt.date.fromisoformat(v) if isinstance(v, str) else v
            for k, v in bel.attrs.items() if k in ("start_date", "stop_date")}
     assert got == {"start_date": dt.date(2025, 2, 3), "stop_date": dt.date(2025, 6, 17)}
+
+
+def test_a_prose_line_under_fixed_width_columns_is_read_as_prose(parser: NoteParser) -> None:
+    text = ("Test        2026-11-02   2026-09-15\n"
+            "ALT         30           28\n"
+            "Repeat ALT 64 U/L (ref 0-40) on 2026-11-05, patient unwell\n")
+    found = _labs(parser, text, "lab.alt")
+    assert 64.0 in [f.value for f in found]  # not dropped as a row that does not fit
+    assert (dt.date(2026, 9, 15), 28.0) in [(f.date, f.value) for f in found]

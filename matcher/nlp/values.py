@@ -139,7 +139,10 @@ def _role_table_values(ctx: _Context, span: Span, concept: Concept) -> list[Find
         return []  # "04/05/2026" over a column in a note of no day-month convention
     cells = row_cells(ctx.text, span.start_char, columns, bars)
     if cells is None:
-        return []  # a row that does not fit its header's columns: which cell is whose?
+        # a bar row with another number of cells: which cell is whose? A line that does
+        # not fit fixed-width columns is prose under the table ("Hb 98 g/L, repeat
+        # Friday"), read as prose.
+        return [] if bars else None
     name = [(a, b) for column, a, b in cells if column.role == "name"]
     if len(name) != 1 or not name[0][0] <= span.start_char < name[0][1]:
         return []
