@@ -317,3 +317,12 @@ def test_a_prose_line_under_fixed_width_columns_is_read_as_prose(parser: NotePar
     found = _labs(parser, text, "lab.alt")
     assert 64.0 in [f.value for f in found]  # not dropped as a row that does not fit
     assert (dt.date(2026, 9, 15), 28.0) in [(f.date, f.value) for f in found]
+
+
+def test_a_comment_line_under_a_bar_table_is_read_as_prose(parser: NoteParser) -> None:
+    text = ("Test | Units | Ref range | 2026-11-02\n"
+            "ALT  | U/L   | 0-40      | 30\n"
+            "Comment: repeat ALT 64 U/L on 2026-11-05.\n")
+    found = _labs(parser, text, "lab.alt")
+    assert [(f.date, f.value) for f in found] == [(dt.date(2026, 11, 2), 30.0),
+                                                  (dt.date(2026, 11, 5), 64.0)]

@@ -25,6 +25,7 @@ import re
 from functools import cache
 from typing import Any
 
+from matcher.errors import VocabularyError
 from matcher.model import Assertion, Finding
 from matcher.nlp.vocab import versioned_rule_file
 
@@ -35,6 +36,9 @@ _LISTS = (*_ROLES, "drug_names")
 _KEYS = frozenset({"version", "description", "statuses", *_LISTS})
 _STATUS_CODES = ("not-taken", "entered-in-error", "intended", "on-hold", "completed",
                  "stopped", "active")  # fmt: skip
+# The blanks a fixed-width header opens with where its names' column has no title (a
+# narrower indent is the header's own margin)
+_UNTITLED_WIDTH = 4
 # How far up a header may stand above a row (rows and rules between).
 _HEADER_REACH = 60
 # A rule line under a header: dashes, equals signs, "+" at the column borders.
@@ -49,7 +53,8 @@ _DAYS = re.compile(r"(?P<n>\d{1,3})\s*(?:d|days?)?", re.I)
 @dataclasses.dataclass(frozen=True)
 class Column:
     """One header cell: its characters within the line, its role ("name", "unit", "range",
-    "flag", "start", "stop", "status", "date" or "other") and, for "date", the date."""
+    "flag", "start", "stop", "status", "supply", "date", "other", or "" for an empty cell)
+    and, for "date", the date (None where the note gives no day-month order)."""
 
     start: int
     end: int
@@ -68,8 +73,6 @@ def _data() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
     if not isinstance(statuses, dict) or set(statuses) != set(_STATUS_CODES) or not all(
             isinstance(v, list) and v and all(isinstance(w, str) and w.strip() for w in v)
             for v in statuses.values()):  # fmt: skip
-        from matcher.errors import VocabularyError
-
         raise VocabularyError("bad status lists", file="matcher/nlp/data/table_columns.json",
                               field="statuses", received=statuses,
                               expected=f"lists of words for {', '.join(_STATUS_CODES)}")
@@ -122,7 +125,7 @@ def _header(text: str, start: int, end: int, dates: list, date_starts: list[int]
         return None
     columns = []
     untitled = False
-    if not bars and cells[0][0] > start:
+    if not bars and cells[0][0] - start >= _UNTITLED_WIDTH:
         # a fixed-width header whose first column, the tests' names, has no title:
         # "                 2026-11-03   2026-09-21" over "Haemoglobin      97 L  118 L"
         columns.append(Column(0, cells[0][0] - start - 2, "name"))

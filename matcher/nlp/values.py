@@ -137,6 +137,9 @@ def _role_table_values(ctx: _Context, span: Span, concept: Concept) -> list[Find
         return None
     if any(c.role == "date" and c.date is None for c in columns):
         return []  # "04/05/2026" over a column in a note of no day-month convention
+    if bars and "|" not in ctx.text[ctx.text.rfind("\n", 0, span.start_char) + 1 :
+                                     _line_end(ctx.text, span.start_char)]:
+        return None  # "Comment: ALT repeated on 05/11: 64 U/L" under the table: prose
     cells = row_cells(ctx.text, span.start_char, columns, bars)
     if cells is None:
         # a bar row with another number of cells: which cell is whose? A line that does
