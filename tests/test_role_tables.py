@@ -326,3 +326,16 @@ def test_a_comment_line_under_a_bar_table_is_read_as_prose(parser: NoteParser) -
     found = _labs(parser, text, "lab.alt")
     assert [(f.date, f.value) for f in found] == [(dt.date(2026, 11, 2), 30.0),
                                                   (dt.date(2026, 11, 5), 64.0)]
+
+
+@pytest.mark.parametrize(("name", "cell", "bounds"),
+                         [("Hb (g/dL)", "9.6 L", "11.5-15.5"), ("Hb (g/L)", "96 L", "115-155"),
+                          ("Hb (mmol/L)", "5.96 L", "7.1-9.6")])
+def test_a_unit_in_the_name_cell_is_the_rows_unit_without_a_unit_column(
+    parser: NoteParser, name: str, cell: str, bounds: str
+) -> None:
+    text = ("Test        | Ref range | 2026-10-30\n"
+            f"{name:<11} | {bounds:<9} | {cell}\n")
+    (hb,) = _labs(parser, text, "lab.hemoglobin")
+    assert hb.value == pytest.approx(96.0, rel=1e-2)
+    assert hb.ref_high == pytest.approx(155.0, rel=1e-2)

@@ -153,6 +153,9 @@ def _role_table_values(ctx: _Context, span: Span, concept: Concept) -> list[Find
         return []  # "ALT (SGPT)": the first name reads the row
     text = ctx.text
     unit = next((text[a:b] for c, a, b in cells if c.role == "unit" and b > a), None)
+    in_name = _NAME_UNIT.match(text, span.end_char, name[0][1])
+    if unit is None and in_name is not None:
+        unit = in_name["u"]  # "Hb (g/dL) | 11.5-15.5 | 9.6 L": the unit in the name cell
     ranges = [text[a:b] for c, a, b in cells if c.role == "range" and b > a]
     bounds = _range_cell(ranges[0]) if len(ranges) == 1 else None
     out: list[Finding] = []
