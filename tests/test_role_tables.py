@@ -339,3 +339,12 @@ def test_a_unit_in_the_name_cell_is_the_rows_unit_without_a_unit_column(
     (hb,) = _labs(parser, text, "lab.hemoglobin")
     assert hb.value == pytest.approx(96.0, rel=1e-2)
     assert hb.ref_high == pytest.approx(155.0, rel=1e-2)
+
+
+@pytest.mark.parametrize("cell", ["128 (haemolysed)", "128 hemolyzed", "128 see note", "~128"])
+def test_a_number_with_a_remark_in_its_cell_is_no_result(parser: NoteParser, cell: str) -> None:
+    # a haemolysed sample's AST is no value; a remark after a number is not a flag
+    text = ("Test   | Units | Ref range | 2026-11-02        | 2026-09-15\n"
+            f"AST    | U/L   | 10-40     | {cell:<17} | 22\n")
+    found = _labs(parser, text, "lab.ast")
+    assert [(f.date, f.value) for f in found] == [(dt.date(2026, 9, 15), 22.0)]
