@@ -619,6 +619,42 @@ def test_a_search_counts_only_the_patients_of_the_stored_set(admin: TestClient, 
         assert f"{len(_rows(narrowed))} of " in narrowed
 
 
+def test_two_connections_counting_different_searches_each_get_their_own_count(
+        admin: TestClient, web_db: Path):
+    # Each thread's connection numbers its searches from 1 in its own temporary table, so a
+    # count remembered for one connection's search 1 must not answer another's search 1.
+    import threading
+
+    from matcher.web.service import Query
+
+    engine = admin.app.state.web.engine
+    _rows(admin.get(f"/trials/{TRIAL}?as_of={AS_OF}&per_page=200").text)  # the set stored
+    trial = engine.trial(TRIAL)
+    stored = engine.stored.current(trial, AS_OF_DATE)
+    words = ("rituximab", "tacrolimus")
+    expected = {w: len(engine.search(w, AS_OF_DATE)) for w in words}
+    assert expected["rituximab"] != expected["tacrolimus"]
+    counted: dict[str, int] = {}
+
+    def count(word: str, status: str | None) -> None:
+        params = {"q": word, **({"status": status} if status else {})}
+        rows, total = engine.stored.select(stored, trial, Query.parse(params, trial))
+        assert total == len(rows)
+        counted[f"{word}/{status}"] = total
+
+    for status in (None, "possible"):
+        for word in words:  # one thread per search: each is its connection's search 1
+            thread = threading.Thread(target=count, args=(word, status))
+            thread.start()
+            thread.join()
+    assert counted["rituximab/None"] == expected["rituximab"]
+    assert counted["tacrolimus/None"] == expected["tacrolimus"]
+    for word in words:
+        possible = [r for r in engine.stored.select(stored, trial, Query.parse({}, trial))[0]
+                    if r.status == "possible" and r.patient_id in engine.search(word, AS_OF_DATE)]
+        assert counted[f"{word}/possible"] == len(possible)
+
+
 def test_the_search_index_follows_changed_and_new_notes(admin: TestClient, web_db: Path):
     engine = admin.app.state.web.engine
     assert engine.search("zebrafish", AS_OF_DATE) == set()

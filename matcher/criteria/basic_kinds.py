@@ -130,9 +130,15 @@ def _hemodynamic(ctx: _Ctx) -> _Parsed | None:
 # notes record what was done, not what is planned or expected (a plan is not the
 # procedure). Beside a finding ("currently on dialysis, or expected to need it") an
 # exclusion is cut in two (`_compound`): the finding computed, the plan for a person.
+# "Subjects who will undergo thyroid surgery", "patients who are going to receive
+# rituximab": the future tense of having a procedure or a treatment is a plan too (read as
+# done, any surgery the patient ever had would count). "Will be excluded" is no plan, nor
+# "will have had" (a past the item requires by entry).
 _PLAN = re.compile(
     r"\b(?:expected|anticipated|likely|planned|planning|scheduled|intend(?:s|ed|ing)?)\s+to\s+"
     r"(?:require|need|undergo|receive|start|begin)\b|"
+    r"\b(?:will|(?:is|are)\s+going\s+to)\s+(?:(?:be\s+)?(?:undergo(?:ing)?|receiv(?:e|ing)|"
+    r"treated\s+(?:with|by)|given)|have(?!\s+(?:had|been)\b)|require|need|start|begin|get)\b|"
     r"\b(?:planned|scheduled|anticipated|expected)\s+(?:[\w-]+\s+){0,3}?(?:during|within|in)\s+"
     r"(?:the\s+)?(?:course\s+of\s+(?:the\s+)?)?(?:study|trial)\b",
     _I,

@@ -1,7 +1,7 @@
 """The criteria data checked against the vocabulary the reader reads with.
 
 The packaged data files (criteria_grammar.json, criteria_temporality.json,
-classification_systems.json, ckd_stages.json) are read and validated once, with no
+classification_systems.json, ckd_stages.json, body_sites.json) are read and validated once, with no
 vocabulary of their own; the concept ids they name ("dx.gilbert" among the grammar's manual
 concepts, "proc.dialysis" among the temporality's states, "dx.aps" in a classification set,
 "lab.egfr" for the CKD stages) must be concepts of the run's vocabulary. The reader checks
@@ -18,6 +18,7 @@ from weakref import WeakSet
 from matcher.criteria.citation import check_systems_concepts, load_systems
 from matcher.criteria.ckd_stage import check_ckd_stage_concepts
 from matcher.criteria.grammar import check_grammar_concepts, load_grammar
+from matcher.criteria.sites import check_sites_concepts
 from matcher.criteria.temporality import check_temporality_concepts, load_temporality
 from matcher.nlp.vocab import Vocabulary
 
@@ -38,4 +39,5 @@ def check_criteria_data(vocabulary: Vocabulary) -> None:
     check_temporality_concepts(load_temporality(), vocabulary)
     check_systems_concepts(load_systems(), vocabulary)
     check_ckd_stage_concepts(vocabulary)
+    check_sites_concepts(vocabulary)
     _CHECKED.add(vocabulary)

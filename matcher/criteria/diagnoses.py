@@ -221,8 +221,9 @@ def _body_sites(ctx: _Ctx, concepts: list[str]) -> list[str]:
     found = sites_of(ctx.main, ctx.terms, concepts, ctx.vocab)
     for site in found:
         ctx.take(site.start, site.end, "diagnosis:body-site")
-    # "Thoracic irradiation" → "given to the thoracic region"; "CNS" stays as written.
-    return [f"given to the {s.site if s.site.isupper() else s.site.lower()} region"
+    # "Thoracic irradiation" → "given to the thoracic region", "knee surgery" → "done on
+    # the knee"; "CNS" stays as written.
+    return [s.reading.format(site=s.site if s.site.isupper() else s.site.lower())
             for s in found]
 
 

@@ -415,10 +415,12 @@ def _members_with_reach(body: str, spans: list[tuple[int, int]],
              if _organ(m["a"], rules) and _organ(m["b"], rules)]  # fmt: skip
     inside = [sorted(t for t in [*terms, *pairs] if b <= t[0] and t[1] <= e) for b, e in spans]
     heads = _elided_heads(body, spans, inside, rules) if timed is not None else {}
+    term_made: dict[int, str] = {}
     if terms_of is not None:
-        heads = {**heads, **_term_heads(body, spans, inside, terms_of)}
+        term_made = _term_heads(body, spans, inside, terms_of)
+        heads = {**heads, **term_made}
     if not all(inside) and (timed is None or not _unknown_members_stand_alone(
-            body, spans, inside, timed, heads)):  # fmt: skip
+            body, spans, inside, timed, heads, frozenset(term_made))):  # fmt: skip
         return None  # a member naming nothing: a qualifier of its neighbour, perhaps
     if any(found and _term_is_an_object(body, b, found[0][0], rules)
            for (b, _), found in zip(spans, inside, strict=True)):
@@ -603,12 +605,16 @@ def names_a_threshold(piece: str) -> bool:
 
 def _unknown_members_stand_alone(
     body: str, spans: list[tuple[int, int]], inside: list[list[tuple[int, int]]],
-    timed: Callable[[str], bool], heads: dict[int, str],
+    timed: Callable[[str], bool], heads: dict[int, str], term_made: frozenset[int] = frozenset(),
 ) -> bool:
     """May the members naming no vocabulary term be read as findings of their own? Each
     must name one (`names_a_finding`) and carry no time ("A, B or alkaptonuria within 6
     months": the window may reach every member), and the last none of the words that open
-    a qualifying clause, which may reach the members before it."""
+    a qualifying clause, which may reach the members before it. A member that makes a
+    whole vocabulary term with the head of the member after it (`term_made`, see
+    `_term_heads`) names that term's finding even with a number or a letter in it: in
+    "Vitamin B12 or folic acid deficiency", "Vitamin B12" is no qualifier of the folate
+    deficiency but "Vitamin B12 deficiency"."""
     for index, (begin, end) in enumerate(spans):
         piece = body[begin:end].strip()
         if index == 0:
@@ -618,7 +624,8 @@ def _unknown_members_stand_alone(
             continue
         if index in heads:
             piece = f"{piece} {heads[index]}"
-        if not (names_a_finding(piece) or names_a_threshold(piece)) or timed(piece):
+        known = index in term_made
+        if not (known or names_a_finding(piece) or names_a_threshold(piece)) or timed(piece):
             return False
         if index == len(spans) - 1 and _QUALIFYING_WORD.search(_bare(piece)):
             return False

@@ -7,7 +7,8 @@ Read as an exposure from the note's date, it would count as an agent given (refr
 disease: "two agents for more than six months") or a recent dose (an exclusion "IV
 cyclophosphamide within 3 months"). So an affirmed mention of a drug is negated where
   - a sentence of the same note says that drug was not supplied (a word of `not_supplied`
-    in a sentence with a negated mention of the drug), and
+    in a sentence with a negated mention of the drug), or its medication list's row says
+    it was never taken ("Mycophenolate | | | Never started": matcher.nlp.role_tables), and
   - the mention stands in such a sentence itself (the cue did not reach it: "tacrolimus
     prescribed, but not dispensed"), or in a sentence that writes a prescription (a word of
     `prescribed`) and no administration (no word of `given`: "prescribed and started
@@ -68,7 +69,10 @@ def undispensed_prescriptions(
     unsupplied = {
         f.concept
         for f in drugs
-        if f.assertion == Assertion.NEGATED and patterns["not_supplied"].search(sentence(f))
+        if f.assertion == Assertion.NEGATED
+        and (patterns["not_supplied"].search(sentence(f))
+             # a medication list's "Never started" row (matcher.nlp.role_tables)
+             or f.attrs.get("list_status") == "not-taken")
     }
     if not unsupplied:
         return findings

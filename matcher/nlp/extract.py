@@ -74,6 +74,7 @@ from matcher.nlp.mentions import (
     _untested_screen,
 )
 from matcher.nlp.problem_lists import problem_list_statuses
+from matcher.nlp.role_tables import medication_table_rows
 from matcher.nlp.scores import (
     _score,
 )
@@ -209,6 +210,9 @@ class FindingExtractor:
         allergies = _allergies(ctx)
         findings = _allergens_are_no_exposures(findings, allergies) + allergies
         # "MMF prescribed today. Pharmacy: MMF out of stock": no exposure (nlp.dispensing)
+        # "Mycophenolate | ... | Never started", "Rituximab | 2024-06-03 | 2024-06-24 |
+        # Completed course": a medication list's Status and Stop columns (nlp.role_tables)
+        findings = medication_table_rows(text, findings, ctx.dates, ctx.date_starts, note_date)
         findings = undispensed_prescriptions(text, findings, ctx.sentences.bounds(), note_date)
         doc._.findings = _date_from_onset(findings)
         return doc

@@ -36,6 +36,7 @@ from matcher.nlp.mentions import (
     _trim,
     _value_date,
 )
+from matcher.nlp.role_tables import row_cells, table_columns
 from matcher.nlp.units import (
     canonical_unit,
     canonical_unit_in_family,
@@ -59,6 +60,12 @@ from matcher.nlp.vocab import (
 
 
 def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
+    table = _role_table_values(ctx, span, concept)
+    if table is not None:
+        # "ALT | U/L | 5-40 | cancelled | 26": a cumulative report's row, read by its
+        # columns (its range cell is no value, its "cancelled" cell no result)
+        yield from table
+        return
     read = _read_value(ctx, span)
     base, name_unit = span.end_char, None
     if read is None:
@@ -66,7 +73,7 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if read is None:
         return
     match, limit = read
-    if _range_cell(ctx.text, base + match.start("num"), base + match.end("num")):
+    if _bar_range_cell(ctx.text, base + match.start("num"), base + match.end("num")):
         # The result is the next cell: "| 0.9-1.2 | 1.90 H" reads 1.90.
         cell_end = _RANGE_CELL_REST.match(ctx.text, base + match.end("num")).end()
         result = _VALUE_RE.match(ctx.text[cell_end:limit]) if cell_end < limit else None
@@ -113,13 +120,114 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
 _RANGE_CELL_REST = re.compile(r"[ \t]*[-\u2013][ \t]*\d+(?:[.,]\d+)?[ \t]*(?:\||$)", re.M)
 
 
-def _range_cell(text: str, num_start: int, num_end: int) -> bool:
+def _bar_range_cell(text: str, num_start: int, num_end: int) -> bool:
     """Is the number the low end of a bar-delimited cell that holds a range? In
     "INR  |        | 0.9-1.2 | 1.90 H" the blank units cell leaves the reference range
     as the first number after the name; read as the result, the INR was 0.9 (normal) where
     the row prints 1.90 (high). A range cell is never the row's result."""
     before = text[:num_start].rstrip(" \t")
     return before.endswith("|") and _RANGE_CELL_REST.match(text, num_end) is not None
+
+
+# A cell of a cumulative report's dated column: a number, a comparator, a flag after it
+# ("1.1 L", "226 HH", "<0.2", "5,0" with a decimal comma). Anything else ("cancelled",
+# "pending", "haemolysed", "see comment", "----") is no result that day.
+_TABLE_CELL = re.compile(
+    r"(?P<cmp>[<>≤≥]=?)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?)"
+    r"(?:\s*\(?(?P<flag>HH|LL|H|L|A|high|low|critical|\*{1,2})\)?)?",
+    re.I,
+)
+# Columns a cumulative report's rows may hold besides the test's name and its dates
+_LAB_TABLE_ROLES = frozenset({"name", "unit", "range", "flag", "date", ""})
+
+
+def _role_table_values(ctx: _Context, span: Span, concept: Concept) -> list[Finding] | None:
+    """The results of a cumulative report's row whose header names its columns ("Test |
+    Units | Ref range | 04/11/2026 | 10/09/2026", either order of dates, bars or fixed
+    width: matcher.nlp.role_tables): each number is of its column's date, in the row's
+    unit, with the row's range (its upper bound the ULN). None when the row stands under
+    no such header, so that the other readings apply; [] when it does but this name is
+    not the row's test (the second name of "ALT (SGPT)", a name in another cell)."""
+    found = table_columns(ctx.text, span.start_char, ctx.dates, ctx.date_starts)
+    if found is None:
+        return None
+    columns, bars, _header_start = found
+    if not any(c.role == "date" for c in columns) or any(
+            c.role not in _LAB_TABLE_ROLES for c in columns):  # fmt: skip
+        return None
+    if any(c.role == "date" and c.date is None for c in columns):
+        return []  # "04/05/2026" over a column in a note of no day-month convention
+    if bars and "|" not in ctx.text[ctx.text.rfind("\n", 0, span.start_char) + 1 :
+                                     _line_end(ctx.text, span.start_char)]:
+        return None  # "Comment: ALT repeated on 05/11: 64 U/L" under the table: prose
+    cells = row_cells(ctx.text, span.start_char, columns, bars)
+    if cells is None:
+        # a bar row with another number of cells: which cell is whose? A line that does
+        # not fit fixed-width columns is prose under the table ("Hb 98 g/L, repeat
+        # Friday"), read as prose.
+        return [] if bars else None
+    name = [(a, b) for column, a, b in cells if column.role == "name"]
+    if len(name) != 1 or not name[0][0] <= span.start_char < name[0][1]:
+        return []
+    if any(name[0][0] <= start < span.start_char for start in ctx.lab_names):
+        return []  # "ALT (SGPT)": the first name reads the row
+    text = ctx.text
+    unit = next((text[a:b] for c, a, b in cells if c.role == "unit" and b > a), None)
+    in_name = _NAME_UNIT.match(text, span.end_char, name[0][1])
+    if unit is None and in_name is not None:
+        unit = in_name["u"]  # "Hb (g/dL) | 11.5-15.5 | 9.6 L": the unit in the name cell
+    ranges = [text[a:b] for c, a, b in cells if c.role == "range" and b > a]
+    bounds = _range_cell(ranges[0]) if len(ranges) == 1 else None
+    out: list[Finding] = []
+    for column, a, b in cells:
+        if column.role != "date" or b <= a:
+            continue
+        cell = _TABLE_CELL.fullmatch(text, a, b)
+        if cell is None:
+            continue  # "cancelled", "haemolysed", "pending": no result that day
+        for finding in _lab_value(ctx, span, concept, cell["num"], cell["cmp"], cell.end("num"),
+                                  cell.end("num"), a, fallback_unit=unit):  # fmt: skip
+            attrs = dict(finding.attrs)
+            if cell["flag"] and cell["flag"][0] != "*":
+                attrs["flag"] = cell["flag"].upper()[:1]
+            low = high = None
+            factor = _range_factor(concept, finding)
+            if bounds is not None and factor is not None:
+                low = None if bounds[0] is None else round(bounds[0] * factor, 6)
+                high = None if bounds[1] is None else round(bounds[1] * factor, 6)
+            out.append(dataclasses.replace(finding, date=column.date, date_source="text",
+                                           ref_low=low, ref_high=high, attrs=attrs))
+    return out
+
+
+# A range cell holding one bound: "<20", ">90", "≤ 0.2"
+_ONE_BOUND_CELL = re.compile(r"(?P<cmp>[<>≤≥])=?\s*(?P<num>\d+(?:\.\d+)?)")
+
+
+def _range_cell(cell: str) -> tuple[float | None, float | None] | None:
+    """The bounds a range column's cell prints: "4.0-11.0", "<20" (ULN 20), ">90"."""
+    one = _ONE_BOUND_CELL.fullmatch(cell.strip())
+    if one is not None:
+        bound = float(one["num"])
+        return (None, bound) if one["cmp"] in "<≤" else (bound, None)
+    return parse_reference_range(cell)
+
+
+def _range_factor(concept: Concept, finding: Finding) -> float | None:
+    """The factor that took the value to its canonical unit, for its row's range."""
+    if finding.raw_unit:
+        unit = canonical_unit(finding.raw_unit)
+        if unit is not None:
+            factor = convert_factor(concept.attrs.get("family", ""), unit)
+            if factor is not None:
+                return factor
+    try:
+        raw = float(str(finding.raw_value).replace(",", "."))
+    except ValueError:
+        return None
+    if not raw or not isinstance(finding.value, float | int):
+        return None
+    return float(finding.value) / raw
 
 
 # A unit in brackets after the name, in a cumulative table's name cell: "WBC(/uL)",

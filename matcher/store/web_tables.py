@@ -46,6 +46,24 @@ HITS_SQL = (
     "FROM web_notes_fts_rows WHERE note_date > ?)) h "
     "JOIN web_notes_fts_patients p ON p.pid = h.pid"
 )
+# The same when no indexed note is written after the date (a search as of today): the test
+# of each hit against the notes after the date cost ~15 ms for a common word at a million
+# notes even when there were none.
+_HITS_ANY_DATE_SQL = (
+    f"SELECT p.patient_id FROM (SELECT DISTINCT rowid >> {FTS_NOTE_BITS} AS pid "
+    "FROM web_notes_fts WHERE web_notes_fts MATCH ?) h "
+    "JOIN web_notes_fts_patients p ON p.pid = h.pid"
+)
+
+
+def hits_query(db: Database, match: str, as_of: str) -> tuple[str, list[str]]:
+    """HITS_SQL and its parameters for FTS5 query `match` as of the ISO date `as_of`,
+    without the date test when the index holds no note written after that date."""
+    latest = db.execute("SELECT max(note_date) FROM web_notes_fts_rows").fetchone()[0]
+    if latest is None or latest <= as_of:
+        return _HITS_ANY_DATE_SQL, [match]
+    return HITS_SQL, [match, as_of]
+
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS web_users (

@@ -40,7 +40,7 @@ from matcher.model import (
 )
 from matcher.review.protocol import Protocol
 from matcher.store import Store
-from matcher.store.web_tables import FTS_NOTE_BITS, HITS_SQL, data_version
+from matcher.store.web_tables import FTS_NOTE_BITS, data_version, hits_query
 from matcher.web import why_pages
 from matcher.web.params import MAX_PAGE, ParameterError, choice, collect, integer, text
 from matcher.web.rows import Row
@@ -733,8 +733,8 @@ class Engine:
         if match is None:
             return set()
         self.sync_search_index()
-        return {r[0] for r in self.db.execute(f"SELECT patient_id FROM ({HITS_SQL})",
-                                              [match, as_of.isoformat()])}
+        sql, params = hits_query(self.db, match, as_of.isoformat())
+        return {r[0] for r in self.db.execute(f"SELECT patient_id FROM ({sql})", params)}
 
     def snippets(self, text: str, as_of: dt.date,
                  patient_ids: Sequence[str]) -> dict[str, Snippet]:
