@@ -323,26 +323,32 @@ def test_no_other_or_none_at_present_is_not_treatment_naive(
 # ------------------------------------------------------------ template checkboxes
 # An EHR template lists history and review-of-systems items behind boxes: "[x]" ticked,
 # "[ ]" not. Every item was read as affirmed, so an unticked "[ ] TB" made active
-# tuberculosis current and excluded the patient. The ticked rows are guards (they held
-# before): the unticked box's negation stops at a ticked one. (text, concept, assertion)
+# tuberculosis current and excluded the patient. An unticked item is one the writer did
+# not pick, no finding at all (hold-out 16: read as a denial, "[ ] Systemic lupus
+# erythematosus" on a referral ruled lupus out); the ticked rows are guards (they held
+# before): the unticked box's reach stops at a ticked one. (text, concept, assertion;
+# None: no finding)
 CHECKBOXES = [
-    ("PMH: [x] Asthma  [ ] Tuberculosis  [ ] Epilepsy", "dx.tuberculosis", "negated"),
+    ("PMH: [x] Asthma  [ ] Tuberculosis  [ ] Epilepsy", "dx.tuberculosis", None),
     ("PMH: [ ] TB  [x] Hypertension", "dx.hypertension", "affirmed"),
-    ("PMH: [ ] TB  [x] Hypertension", "dx.tuberculosis", "negated"),
-    ("ROS: [ ] fever [ ] seizures [ ] psychosis", "dx.seizure", "negated"),
-    ("Past history: [] Diabetes [x] Lupus nephritis", "dx.diabetes", "negated"),
-    ("☐ Thrombosis ☒ Lupus nephritis", "dx.thrombosis", "negated"),
+    ("PMH: [ ] TB  [x] Hypertension", "dx.tuberculosis", None),
+    ("ROS: [ ] fever [ ] seizures [ ] psychosis", "dx.seizure", None),
+    ("Past history: [] Diabetes [x] Lupus nephritis", "dx.diabetes", None),
+    ("☐ Thrombosis ☒ Lupus nephritis", "dx.thrombosis", None),
     ("☐ Thrombosis ☒ Lupus nephritis", "dx.lupus_nephritis", "affirmed"),
-    ("Comorbidities ( ) HIV ( ) Hepatitis B", "dx.hiv", "negated"),
+    ("Comorbidities ( ) HIV ( ) Hepatitis B", "dx.hiv", None),
 ]
 
 
 @pytest.mark.parametrize(("text", "concept", "assertion"), CHECKBOXES)
-def test_an_unticked_box_negates_its_item_and_a_ticked_one_affirms_it(
-    parser: NoteParser, text: str, concept: str, assertion: str
+def test_an_unticked_box_is_no_finding_and_a_ticked_one_affirms_its_item(
+    parser: NoteParser, text: str, concept: str, assertion: str | None
 ) -> None:
     found = _found(parser, text, concept)
-    assert found and {f.assertion for f in found} == {assertion}
+    if assertion is None:
+        assert found == []
+    else:
+        assert found and {f.assertion for f in found} == {assertion}
 
 
 # ------------------------------------------------------------ gold keys and split items

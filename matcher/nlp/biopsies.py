@@ -60,7 +60,8 @@ _CLASS_RE = re.compile(
     # is chloride)
     # "clase IV-G" (Spanish), "classe III" (Italian, Portuguese): the same word.
     # "Klasse IV-G (A)" (German, Dutch, Danish, Norwegian), "klass III" (Swedish).
-    r"(?:\b(?:class(?:es)?|clases?|classe|klassen?|klass)\s*|"
+    # "ISN/RPS class: IV-G (A)": a synoptic report's field line, its colon before the class.
+    r"(?:\b(?:class(?:es)?|clases?|classe|klassen?|klass)\s*(?::\s*)?|"
     r"\bcl(?:as)?\.?\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))|"
     rf"(?:\b(?:ISN\s*/\s*RPS|ISN-RPS|WHO|lupus\s+nephritis|LN)\s*"
     rf"(?:,\s*)?(?:type\s*)?))(?P<c1>{_CLASS_TOKEN})"
@@ -243,7 +244,9 @@ _DIAGNOSIS_LABEL = re.compile(
     r"(?:diagnos[ie]s|dx|impression|conclusions?|interpretation|opinion|"
     # the same line in German, Dutch and Nordic reports: "Beurteilung:", "Diagnose:",
     # "Conclusie:", "Utlåtande:", "Konklusion:"
-    r"diagnose|beurteilung|conclusie|utlåtande|konklusj?on)\b[^:\n]{0,30}?"
+    r"diagnose|beurteilung|conclusie|utlåtande|konklusj?on|"
+    # a synoptic report's class field: "ISN/RPS class: IV-G (A)", "WHO classification: III"
+    r"(?:ISN\s*/\s*RPS|ISN-RPS|WHO)\s+class(?:ification)?)\b[^:\n]{0,30}?"
     r"\s*[:\-–—]",
     re.I,
 )

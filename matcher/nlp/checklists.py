@@ -20,7 +20,7 @@ from matcher.nlp.vocab import versioned_rule_file
 
 __all__ = ["checklist_answers"]
 
-_LISTS = ("labels", "confirming", "yes", "no", "unknown", "blanks")
+_LISTS = ("labels", "confirming", "yes", "no", "unknown", "blanks", "ticked", "unticked")
 _KEYS = frozenset({"version", "description", *_LISTS})
 
 
@@ -31,6 +31,12 @@ class _Grammar:
     confirming: frozenset[str]
     no: frozenset[str]
     unknown: frozenset[str]
+    yes: frozenset[str]
+    boxes: re.Pattern[str]  # any tick box, ticked or not
+    ticked: frozenset[str]
+    box_answer: re.Pattern[str]  # "Label: Yes [ ] No [x]": the colon and the boxed answers
+    option: re.Pattern[str]  # one answer of box_answer
+    answer_before: re.Pattern[str]  # "No [ ]": a box that belongs to the answer word before it
 
 
 def _alternation(words: list[str]) -> str:
@@ -56,21 +62,82 @@ def _grammar() -> _Grammar:
         re.I,
     )
     fold = lambda key: frozenset(w.casefold() for w in data[key])  # noqa: E731
-    return _Grammar(answer, blank, fold("confirming"), fold("no"), fold("unknown"))
+    word = rf"(?:{_alternation(data['yes'] + data['no'])})(?![\w])"
+    box = _alternation(data["ticked"] + data["unticked"])
+    # One answer of a boxed field: "[x] Yes", "No [ ]", "No \u2612", "(N)" (circled), "Y" (not).
+    option = (rf"(?:(?P<lead>{box})[ \t]*(?P<w1>{word})|(?P<w2>{word})[ \t]*(?P<trail>{box})"
+              rf"|\((?P<w3>{word})\)|(?P<w4>{word}))")
+    plain = rf"(?:(?:{box})[ \t]*{word}|{word}[ \t]*(?:{box})|\({word}\)|{word})"
+    box_answer = re.compile(
+        rf"[:=\-\u2013][ \t]*(?P<options>{plain}(?:[ \t]*/?[ \t]*{plain}){{1,2}})(?![\w])",
+        re.I,
+    )
+    return _Grammar(answer, blank, fold("confirming"), fold("no"), fold("unknown"), fold("yes"),
+                    re.compile(box, re.I), fold("ticked"), box_answer, re.compile(option, re.I),
+                    re.compile(rf"(?<![\w])(?:{_alternation(data['yes'] + data['no'])})[ \t]*$",
+                               re.I))
 
 
 # Only a bullet, a number or a "#1" may stand before the item on its line.
 _LINE_LEAD = re.compile(r"[^\w\n]*(?:#?\d+[.)]?[ \t]+)?[^\w\n]*$")
 
 
+_DROP = "drop"
+
+
+def _boxes_decide(text: str, finding: Finding, grammar: _Grammar) -> Assertion | str | None:
+    """What a form's tick boxes say of a mention on their line: `_DROP` (not a finding),
+    an assertion, or None (no boxes, or a ticked yes: the mention stays as read)."""
+    line_start = text.rfind("\n", 0, finding.start) + 1
+    line_end = text.find("\n", finding.end)
+    line_end = len(text) if line_end < 0 else line_end
+    # "Reason for referral (tick all that apply): [ ] Lupus nephritis": an unticked item
+    # is one the writer did not pick, not one they deny. The box that leads the item is
+    # the last before the mention; "N [ ]   Lupus nephritis: ..." is the answer of the
+    # item before, not this one's box.
+    leading = max(grammar.boxes.finditer(text, line_start, finding.start),
+                  key=lambda m: m.start(), default=None)
+    if (leading is not None and leading.group().casefold() not in grammar.ticked
+            and not grammar.answer_before.search(text, line_start, leading.start())):
+        return _DROP
+    # "Active infection requiring IV antibiotics: Yes [ ] No [x]", "IgA nephropathy:
+    # Y / (N)": the item's label holds the mention, the boxes after its colon answer it.
+    found = grammar.box_answer.search(text, finding.end, line_end)
+    if found is None or any(c in text[finding.end : found.start()] for c in ":;"):
+        return None
+    kinds, chosen = set(), set()
+    for option in grammar.option.finditer(found["options"]):
+        word = next(option[g] for g in ("w1", "w2", "w3", "w4") if option[g] is not None)
+        kind = "yes" if word.casefold() in grammar.yes else "no"
+        kinds.add(kind)
+        box = option["lead"] or option["trail"]
+        if option["w3"] is not None or (box is not None and box.casefold() in grammar.ticked):
+            chosen.add(kind)
+    if kinds != {"yes", "no"}:
+        return None  # "Y / Y": no yes-or-no field
+    if not chosen:
+        return _DROP  # "Yes [ ] No [ ]": never answered
+    if chosen == {"no"}:
+        return Assertion.NEGATED
+    return Assertion.UNCERTAIN if chosen == {"yes", "no"} else None
+
+
 def checklist_answers(text: str, findings: list[Finding]) -> list[Finding]:
-    """`findings` with each diagnosis answered in a log line re-asserted by its answer."""
+    """`findings` with each diagnosis answered in a log line re-asserted by its answer, and
+    each mention of a form's tick-box item re-asserted (or dropped) by its boxes."""
     grammar = _grammar()
     out = []
     for finding in findings:
         # "Breastfeeding: ***" in a templated note: the field was left unfilled, so the
         # label says nothing of her (nor of any other mention written as a field label).
         if grammar.blank.match(text, finding.end):
+            continue
+        # A measured value is no answer a box gives ("[ ] repeat Hb 9.1" still measured it).
+        boxed = _boxes_decide(text, finding, grammar) if finding.value is None else None
+        if boxed == _DROP:
+            continue
+        if isinstance(boxed, Assertion):
+            out.append(dataclasses.replace(finding, assertion=boxed))
             continue
         out.append(finding)
         # Diagnoses only: a status is often derived from another mention ("Immunosuppression:

@@ -242,6 +242,8 @@ class ClinicalSentences:
             k -= 1
         if length[k] == 1 and text[idx[k]] == "?" and idx[k] + 1 == start:
             return False  # "?Gilbert", "?early LN": a query prefix, not a question's end
+        if length[k] == 1 and text[idx[k]] == "?" and _after_a_label(text, idx[k]):
+            return False  # "Comments: ? SLE": a form's field opened with a query, no question
         if length[k] == 1 and text[idx[k]] in ".!?" and k >= 1:
             before = text[idx[k - 1] : idx[k - 1] + length[k - 1]].lower().rstrip(".")
             if before in _ABBREVIATIONS_WITH_DOT:
@@ -266,6 +268,15 @@ def _unit_dot_ends(text: str, idx: list[int], length: list[int], k: int, dot: in
     if length[k] != 2 or not token[0].islower() or idx[k] + 1 != dot:
         return False
     return text[idx[k - 1] : idx[k - 1] + length[k - 1]].replace(".", "", 1).isdigit()
+
+
+def _after_a_label(text: str, position: int) -> bool:
+    """Does `position` open a field's answer: only a label and its colon before it on the
+    line ("Comments: ? lupus", "Dx: ?")? A "?" there queries what follows; a "?" after
+    words ("Is she pregnant? SLE known") ends a question."""
+    line_start = text.rfind("\n", 0, position) + 1
+    before = text[line_start:position].rstrip()
+    return before.endswith(":") and ":" not in before[:-1] and len(before) <= 40
 
 
 _NEWLINE = re.compile("\n")

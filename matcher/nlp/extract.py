@@ -73,6 +73,7 @@ from matcher.nlp.mentions import (
     _mention,
     _untested_screen,
 )
+from matcher.nlp.problem_lists import problem_list_statuses
 from matcher.nlp.role_tables import medication_table_rows
 from matcher.nlp.scores import (
     _score,
@@ -203,6 +204,8 @@ class FindingExtractor:
         findings.extend(coded_drug_fields(ctx))
         biopsies = _denials_beside_a_class(list(_biopsies(ctx, concepts)))
         findings.extend(_report_diagnosis_decides(ctx, biopsies))
+        # "Lupus nephritis class IV | Entered in error": a problem list's status decides.
+        findings = problem_list_statuses(text, findings)
         findings.extend(_ages(ctx))
         allergies = _allergies(ctx)
         findings = _allergens_are_no_exposures(findings, allergies) + allergies

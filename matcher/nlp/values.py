@@ -73,6 +73,13 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     if read is None:
         return
     match, limit = read
+    if _bar_range_cell(ctx.text, base + match.start("num"), base + match.end("num")):
+        # The result is the next cell: "| 0.9-1.2 | 1.90 H" reads 1.90.
+        cell_end = _RANGE_CELL_REST.match(ctx.text, base + match.end("num")).end()
+        result = _VALUE_RE.match(ctx.text[cell_end:limit]) if cell_end < limit else None
+        if result is None or ctx.text[cell_end - 1] != "|":
+            return
+        match, base = result, cell_end
     per_field = _PER_FIELD.match(ctx.text, base + match.end(), limit)
     if per_field and concept.attrs.get("family") != "urine_cells":
         return  # a blood count's name on a urine microscopy line; urine RBC is its own
@@ -107,6 +114,19 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         yield from _earlier_lab_value(ctx, span, concept, current[0], limit)
         yield from _next_sentence_value(ctx, span, concept, current[-1])
         yield from _dated_column_values(ctx, span, concept, current[-1])
+
+
+# The rest of a table cell that holds a range: "0.9-1.2 |", "0.9 - 1.2" ending its line.
+_RANGE_CELL_REST = re.compile(r"[ \t]*[-\u2013][ \t]*\d+(?:[.,]\d+)?[ \t]*(?:\||$)", re.M)
+
+
+def _bar_range_cell(text: str, num_start: int, num_end: int) -> bool:
+    """Is the number the low end of a bar-delimited cell that holds a range? In
+    "INR  |        | 0.9-1.2 | 1.90 H" the blank units cell leaves the reference range
+    as the first number after the name; read as the result, the INR was 0.9 (normal) where
+    the row prints 1.90 (high). A range cell is never the row's result."""
+    before = text[:num_start].rstrip(" \t")
+    return before.endswith("|") and _RANGE_CELL_REST.match(text, num_end) is not None
 
 
 # A cell of a cumulative report's dated column: a number, a comparator, a flag after it
