@@ -55,7 +55,6 @@ from matcher.nlp.dates import (
 )
 from matcher.nlp.differential import differential_counts
 from matcher.nlp.dispensing import undispensed_prescriptions
-from matcher.nlp.past_values import past_told_values
 from matcher.nlp.drugs import (
     _LAB_LIKE,
     _drug,
@@ -74,6 +73,7 @@ from matcher.nlp.mentions import (
     _mention,
     _untested_screen,
 )
+from matcher.nlp.past_values import past_told_values
 from matcher.nlp.problem_lists import problem_list_statuses
 from matcher.nlp.role_tables import medication_table_rows
 from matcher.nlp.scores import (

@@ -7,9 +7,11 @@ item reads not met - a wrong verdict that hides the child. "SLEDAI-2K 10 and ECO
 visit" in a note that reviews a visit two weeks before is no score of the note's day either.
 In a sentence, the cue nearest a lab or score value decides (words in
 matcher/nlp/data/past_values.json): after a past cue ("then showed", "at that visit",
-"previously") a value that took the note's date is left out - unknown when is safer than
-wrongly today; after a present cue ("Today:", "now") it stays. A value with a date of its own
-in the text ("CD19 0% in March") keeps it: the cue only takes away the note's date. A
+"previously") a value that took the note's date is marked `told_as_past` and the judge's
+timeline leaves it out (matcher.judge.timeline) - unknown when is safer than wrongly today;
+the note still counts as a note written that day ("No new labs today": the patient was
+seen, no infection told). After a present cue ("Today:", "now") the value stays. A value
+with a date of its own in the text ("CD19 0% in March") keeps it: the cue only takes away the note's date. A
 serology result ("ANA positive at that time") is a lifetime fact whose day decides nothing,
 so it stays.
 """
@@ -17,13 +19,17 @@ so it stays.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from functools import cache
 
 from matcher.model import Finding
 from matcher.nlp.vocab import versioned_rule_file
 
-__all__ = ["past_told_values"]
+__all__ = ["TOLD_AS_PAST", "past_told_values"]
+
+# The attribute that marks a value of an earlier, unnamed day (read by matcher.judge.timeline)
+TOLD_AS_PAST = "told_as_past"
 
 _LISTS = ("past", "present")
 _VALUE_CATEGORIES = ("lab", "score")
@@ -52,7 +58,8 @@ def _told_as_past(text: str, finding: Finding, lo: int, hi: int) -> bool:
         for m in patterns[key].finditer(text, lo, hi):
             if m.start() < finding.end and m.end() > finding.start:
                 continue  # a cue inside the evidence span is part of the value's words
-            distance = finding.start - m.end() if m.end() <= finding.start else m.start() - finding.end
+            distance = (finding.start - m.end() if m.end() <= finding.start
+                        else m.start() - finding.end)  # fmt: skip
             if best is None or distance < best[0]:
                 best = (distance, key)
     return best is not None and best[1] == "past"
@@ -60,9 +67,9 @@ def _told_as_past(text: str, finding: Finding, lo: int, hi: int) -> bool:
 
 def past_told_values(text: str, findings: list[Finding],
                      sentences: list[tuple[int, int]]) -> list[Finding]:
-    """`findings` without the lab and score values that took the note's date in a sentence
-    that tells them as of an earlier time (see the module's doc); `sentences` are the
-    (start, end) characters of the note's sentences, in order."""
+    """`findings` with the lab and score values that took the note's date in a sentence
+    that tells them as of an earlier time marked `told_as_past` (see the module's doc);
+    `sentences` are the (start, end) characters of the note's sentences, in order."""
     if not sentences or not findings:
         return findings
     lowered = text.lower()
@@ -70,7 +77,7 @@ def past_told_values(text: str, findings: list[Finding],
                                       "appointment")):  # fmt: skip
         return findings
     starts = [s for s, _ in sentences]
-    kept = []
+    marked = []
     for f in findings:
         if (f.category in _VALUE_CATEGORIES and f.date_source == "note"
                 and "result" not in f.attrs):  # fmt: skip
@@ -78,6 +85,6 @@ def past_told_values(text: str, findings: list[Finding],
             if i >= 0:
                 lo, hi = sentences[i]
                 if _told_as_past(text, f, lo, max(hi, f.end)):
-                    continue
-        kept.append(f)
-    return kept
+                    f = dataclasses.replace(f, attrs={**f.attrs, TOLD_AS_PAST: True})
+        marked.append(f)
+    return marked
