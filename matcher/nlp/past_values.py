@@ -11,9 +11,9 @@ matcher/nlp/data/past_values.json): after a past cue ("then showed", "at that vi
 timeline leaves it out (matcher.judge.timeline) - unknown when is safer than wrongly today;
 the note still counts as a note written that day ("No new labs today": the patient was
 seen, no infection told). After a present cue ("Today:", "now") the value stays. A value
-with a date of its own in the text ("CD19 0% in March") keeps it: the cue only takes away the note's date. A
-serology result ("ANA positive at that time") is a lifetime fact whose day decides nothing,
-so it stays.
+with a date of its own in the text ("CD19 0% in March") keeps it: the cue only takes away
+the note's date. A serology result ("ANA positive at that time") is a lifetime fact whose
+day decides nothing, so it stays.
 """
 
 from __future__ import annotations
