@@ -91,11 +91,11 @@ _STOP_LEAD = re.compile(
     re.I,
 )
 # "Belimumab weaned off over the summer, no infusion since July": nothing given since that
-# date, so it is the last dose's (the course's end), not a start. Only before "since" (the
-# date mention holds it): "no infusion in July" says the opposite.
+# date, so it is the last dose's (the course's end), not a start. Only before "since" (in
+# the lead or held by the date mention): "no infusion in July" says the opposite.
 _NO_DOSE_BEFORE_SINCE = re.compile(
     r"\bno\s+(?:further\s+|more\s+|new\s+)?(?:doses?|pulses?|infusions?|injections?|cycles?)"
-    r"(?:\s+(?:given|administered|received))?\s*$",
+    r"(?:\s+(?:given|administered|received))?\s*(?P<since>since\s*)?$",
     re.I,
 )
 _SINCE_WORD = re.compile(r"since\b", re.I)
@@ -272,9 +272,9 @@ def _drug_dates(
                 return mention.date, mention.end_date
             continue
         lead = ctx.text[max(lo, mention.start - 24) : mention.start]
-        if stopped or _STOP_LEAD.search(lead) or (
-                _NO_DOSE_BEFORE_SINCE.search(lead)
-                and _SINCE_WORD.match(ctx.text, mention.start)):  # fmt: skip
+        no_dose = _NO_DOSE_BEFORE_SINCE.search(lead)
+        if stopped or _STOP_LEAD.search(lead) or (no_dose is not None and (
+                no_dose.group("since") or _SINCE_WORD.match(ctx.text, mention.start))):  # fmt: skip
             stop = stop or mention.date
         elif start is None:
             start = mention.date
