@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.model import PATIENT_ASSERTIONS, STRUCTURED, Assertion, Finding, Patient
+from matcher.nlp.past_values import TOLD_AS_PAST
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["Timeline", "build_timeline", "one_fact_per_day"]
@@ -132,6 +133,11 @@ def build_timeline(
     for position, finding in enumerate(findings):
         written = note_dates.get(finding.note_id)
         if written is None or written > as_of:
+            continue
+        if finding.attrs.get(TOLD_AS_PAST):
+            # "Lymphocyte subsets then showed CD19 0%": a value of an earlier, unnamed day
+            # (matcher.nlp.past_values) is no value of the note's day; its note still counts
+            # as written (note_dates), the value is left out.
             continue
         date = finding.date
         if date is not None and date > as_of:

@@ -144,6 +144,9 @@ def _biopsies(ctx: _Context, concepts: list[Span]) -> Iterable[Finding]:
         if not classes and has_biopsy and _in_biopsy_report(ctx, lo) and not _list_number(
                 text, lo, hi):  # fmt: skip
             classes, cls_start, cls_end = _labelled_classes(sentence)
+        if not classes and "proc.kidney_biopsy" in labels:
+            # "Repeat biopsy 2026-08-18: IV-S (A/C) + V": the biopsy labels its class
+            classes, cls_start, cls_end = _labelled_classes(sentence, _BIOPSY_LABEL)
         if classes:
             anchor = next(
                 (s for s in mentions if s.label_ in ("dx.lupus_nephritis", "proc.kidney_biopsy")),
@@ -282,11 +285,23 @@ def _list_number(text: str, lo: int, hi: int) -> bool:
     return label is not None and _LIST_NUMBER.match(text, label.end()) is not None
 
 
-def _labelled_classes(sentence: str) -> tuple[tuple[str, ...], int, int]:
+# A biopsy named as the label of its result, its date between: "Repeat biopsy 2026-08-18:
+# IV-S (A/C) + V", "Renal bx (03/2026): III (A)". Only a roman numeral is read as the class
+# after it ("Biopsy 2026-08-18: 2 of 20 glomeruli sclerosed" counts glomeruli).
+_BIOPSY_LABEL = re.compile(
+    r"\s*(?:(?:repeat|renal|kidney|native|second|third|follow-up|new|latest|re-?)\s*)*"
+    r"(?:biops(?:y|ies)|bx)\b[^:\n]{0,30}?:\s*(?=(?:VI|IV|V|III|II|I)(?![\w]))",
+    re.I,
+)
+
+
+def _labelled_classes(sentence: str, label_re: re.Pattern[str] = _DIAGNOSIS_LABEL
+                      ) -> tuple[tuple[str, ...], int, int]:  # fmt: skip
     """A report's diagnosis line that names the class without the word "class":
     "CONCLUSION: III (A/C) with V", "Final diagnosis - IV-G (A) + V". Read as if the
-    word were there, on the diagnosis line only."""
-    label = _DIAGNOSIS_LABEL.match(sentence)
+    word were there, on the diagnosis line only (or after `label_re`: a biopsy's own
+    label, `_BIOPSY_LABEL`)."""
+    label = label_re.match(sentence)
     if label is None:
         return (), 0, 0
     rest = sentence[label.end() :]

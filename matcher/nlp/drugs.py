@@ -90,14 +90,28 @@ _STOP_LEAD = re.compile(
     r"(?:\s+(?:given|administered|received))?)\b[\s:]*(?:on|in|at)?\s*$",
     re.I,
 )
+# "Belimumab weaned off over the summer, no infusion since July": nothing given since that
+# date, so it is the last dose's (the course's end), not a start. Only before "since" (in
+# the lead or held by the date mention): "no infusion in July" says the opposite.
+_NO_DOSE_BEFORE_SINCE = re.compile(
+    r"\bno\s+(?:further\s+|more\s+|new\s+)?(?:doses?|pulses?|infusions?|injections?|cycles?)"
+    r"(?:\s+(?:given|administered|received))?\s*(?P<since>since\s*)?$",
+    re.I,
+)
+_SINCE_WORD = re.compile(r"since\b", re.I)
 # "last (6th) monthly Endoxan pulse ... given 14/11/2025", "the final dose of rituximab on
 # 02/03/2026": the one date written is the course's last dose.
 _LAST_DOSE_BEFORE = re.compile(
-    r"\b(?:last|final)\s+(?:\(\s*\w+\s*\)\s+)?(?:\w+\s+)?"
+    # "final Euro-Lupus cyclophosphamide pulse": a hyphenated regimen name between
+    r"\b(?:last|final)\s+(?:\(\s*\w+\s*\)\s+)?(?:[\w-]+\s+)?"
     r"(?:(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\s+of\s+(?:(?:IV|oral)\s+)?)?$",
     re.I,
 )
-_DOSE_WORD_AFTER = re.compile(r"\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\b", re.I)
+# "final Euro-Lupus cyclophosphamide pulse": the regimen's name, then the drug's, then the
+# dose word (one word may stand between)
+_DOSE_WORD_AFTER = re.compile(
+    r"(?:\s+[\w-]+)?\s+(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\b", re.I
+)
 # "rituximab 200 mg single dose for desensitisation": one dose, whatever follows; "1 dose"
 # too (so written, or "one dose" of a dictation read as a number: matcher.nlp.spoken).
 _EXPLICIT_SINGLE_DOSE = re.compile(
@@ -257,7 +271,10 @@ def _drug_dates(
             if start is None:
                 return mention.date, mention.end_date
             continue
-        if stopped or _STOP_LEAD.search(ctx.text[max(lo, mention.start - 24) : mention.start]):
+        lead = ctx.text[max(lo, mention.start - 24) : mention.start]
+        no_dose = _NO_DOSE_BEFORE_SINCE.search(lead)
+        if stopped or _STOP_LEAD.search(lead) or (no_dose is not None and (
+                no_dose.group("since") or _SINCE_WORD.match(ctx.text, mention.start))):  # fmt: skip
             stop = stop or mention.date
         elif start is None:
             start = mention.date
@@ -410,15 +427,19 @@ def _drug_item(ctx: _Context, span: Span, lo: int, hi: int) -> tuple[int, int]:
     (2023), rituximab x2 (Oct 2024), belimumab since 2025" each "xN" is its own drug's,
     and "since" makes belimumab ongoing without making rituximab so."""
     chain = _coordinated(ctx, span, lo, hi)
+    # "final Euro-Lupus cyclophosphamide pulse": two names of one drug side by side are one
+    # mention, so the item of either runs over both ("final" and "pulse" are its words)
+    same = {d.start_char for d in _same_drug_beside(ctx, span)}
     first = bisect.bisect_left(ctx.drug_starts, lo)
     last = bisect.bisect_left(ctx.drug_starts, hi)
     drugs = [
         d
         for d in ctx.drug_spans[first:last]
-        if d.start_char not in chain
+        if d.start_char not in chain and d.start_char not in same
         and not (d.start_char < span.end_char and d.end_char > span.start_char)
     ]
-    members = [d for d in ctx.drug_spans[first:last] if d.start_char in chain] or [span]
+    members = [d for d in ctx.drug_spans[first:last]
+               if d.start_char in chain or d.start_char in same] or [span]
     head = min(d.start_char for d in members)
     tail = max(d.end_char for d in members)
     start = max([lo] + [d.end_char for d in drugs if d.end_char <= head])

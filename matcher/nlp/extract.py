@@ -73,6 +73,7 @@ from matcher.nlp.mentions import (
     _mention,
     _untested_screen,
 )
+from matcher.nlp.past_values import past_told_values
 from matcher.nlp.problem_lists import problem_list_statuses
 from matcher.nlp.role_tables import medication_table_rows
 from matcher.nlp.scores import (
@@ -214,6 +215,9 @@ class FindingExtractor:
         # Completed course": a medication list's Status and Stop columns (nlp.role_tables)
         findings = medication_table_rows(text, findings, ctx.dates, ctx.date_starts, note_date)
         findings = undispensed_prescriptions(text, findings, ctx.sentences.bounds(), note_date)
+        # "Lymphocyte subsets then showed CD19 0%": a value of an earlier, unnamed day is
+        # not the note's day's (nlp.past_values)
+        findings = past_told_values(text, findings, ctx.sentences.bounds())
         doc._.findings = _date_from_onset(findings)
         return doc
 

@@ -117,7 +117,9 @@ _CD19_GIGA_COUNT = re.compile(
 # decides presence ("CD19 repopulated 0 cells/uL" is absent). "depleted" is not among them:
 # "B cells depleted (CD19 0.1%)" keeps its own reading as absent.
 _CD19_STATE = (
-    r"(?:\s*[,)]?\s*(?:repopulat|reconstitut|recover|return|reappear|re-?emerg)[a-z]*)?"
+    # "CD19+ B cells have recovered, 6%": the plural verb's auxiliary before the state word
+    r"(?:\s*[,)]?\s*(?:(?:have|has|had)\s+)?"
+    r"(?:repopulat|reconstitut|recover|return|reappear|re-?emerg)[a-z]*)?"
 )
 # French and Portuguese results agree with their noun: "AAN positifs", "FAN positivo",
 # "FAN reagente" (Brazilian labs: reactive); "não reagente" is the negative below.
