@@ -14,7 +14,7 @@ from matcher.errors import ReadOnlyStoreError
 from matcher.judge.eligibility import EligibilityModel, load_default, probabilities
 from matcher.judge.outcome import result_outcome
 from matcher.judge.ranking import judge_patient, rank
-from matcher.model import Finding, Note, Patient, PatientResult, Trial
+from matcher.model import Finding, Note, NoteDates, Patient, PatientResult, Trial
 from matcher.nlp.vocab import Vocabulary, load_vocabulary
 
 
@@ -718,8 +718,8 @@ class ParsedNotes:
     pipeline_version: str
 
     @property
-    def note_dates(self) -> dict[str, dt.date]:
-        return {n.note_id: n.note_date for n in self.notes}
+    def note_dates(self) -> NoteDates:
+        return NoteDates.of_notes((n.patient_id, n.note_id, n.note_date) for n in self.notes)
 
     @property
     def note_texts(self) -> dict[str, str]:
@@ -1169,7 +1169,8 @@ def trials_for(store: Any, patient_id: str, as_of: dt.date,
     if not records or records[0][0].patient_id != patient_id:
         raise MatcherError("unknown patient", field="patient_id", received=patient_id,
                            expected="a patient id in the database")
-    patient, findings, dates = records[0]
+    patient, findings, own = records[0]
+    dates = NoteDates.of_patient_notes(patient_id, own)
     judged = []
     for row in trial_portfolio(store):
         protocol = protocol_in_use(store, row["trial_id"])

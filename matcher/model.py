@@ -7,6 +7,7 @@ evaluation, store, CLI, web) sees only these frozen dataclasses.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -234,6 +235,37 @@ class Note:
     note_date: dt.date
     text: str
     note_type: str | None = None
+
+
+class NoteDates(dict[str, dt.date]):
+    """Each note's date by note id, knowing whose note each is. A timeline counts every note
+    of its patient as a note written, not only the notes its findings came from: "Phone call:
+    mother says she is well, no fevers" holds no finding, yet it is the note in the lookback
+    that lets "no infection needing IV antibiotics now" apply. A plain dict of dates gives
+    the notes of the findings only (what a caller that knows no patient's notes can give)."""
+
+    def __init__(self, dates: Mapping[str, dt.date] | None = None,
+                 notes_of: Mapping[str, Sequence[str]] | None = None) -> None:
+        super().__init__(dates or {})
+        self._notes_of: dict[str, list[str]] = {p: list(ids) for p, ids in (notes_of or {}).items()}
+
+    @classmethod
+    def of_notes(cls, notes: Iterable[tuple[str, str, dt.date]]) -> NoteDates:
+        """From (patient id, note id, note date) triples."""
+        out = cls()
+        for patient_id, note_id, note_date in notes:
+            out[note_id] = note_date
+            out._notes_of.setdefault(patient_id, []).append(note_id)
+        return out
+
+    @classmethod
+    def of_patient_notes(cls, patient_id: str, dates: Mapping[str, dt.date]) -> NoteDates:
+        """Every note of one patient: `dates` holds that patient's notes and no other's."""
+        return cls(dates, {patient_id: list(dates)})
+
+    def of_patient(self, patient_id: str) -> dict[str, dt.date]:
+        """The dates of every note of the patient (none known: {})."""
+        return {n: self[n] for n in self._notes_of.get(patient_id, ()) if n in self}
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ from matcher.judge.ranking import (
 )
 from matcher.judge.stored_row import result_row
 from matcher.judge.validity import Validity, plain
-from matcher.model import Finding, Note, Trial
+from matcher.model import Finding, Note, NoteDates, Trial
 from matcher.nlp.vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,9 @@ def evaluate_records(
             if wanted is not None and patient.patient_id not in wanted.get(trial.trial_id, ()):
                 continue
             if timeline is None:
-                timeline = patient_timeline(patient, findings, note_dates,
+                timeline = patient_timeline(patient, findings,
+                                            NoteDates.of_patient_notes(patient.patient_id,
+                                                                       note_dates),
                                             timeline_read.date(), vocabulary)
             read = Validity(as_of)
             read.join(age_read)

@@ -40,6 +40,7 @@ from matcher.judge.ranking import is_disease_criterion, judge_patient, relevance
 from matcher.judge.validity import plain
 from matcher.model import (
     Finding,
+    NoteDates,
     Patient,
     PatientResult,
     PatientStatus,
@@ -527,7 +528,11 @@ def build_training_set(
     names = feature_names()
     out = TrainingSet(examples=[], full=[])
     for case in cases:
-        full = _view_result(case, case.findings, note_dates, vocabulary)
+        # Each view's notes are the notes it keeps, every one of them (NoteDates): a note
+        # dropped from a view is not a note written in its lookback either.
+        own = {n: note_dates[n] for n in case.note_ids if n in note_dates}
+        full = _view_result(case, case.findings,
+                            NoteDates.of_patient_notes(case.patient.patient_id, own), vocabulary)
         full_values = features(full, case.findings, note_dates, case.as_of)
         full_vector = tuple(full_values[n] for n in names)
         out.full.append((case, full, full_vector))
@@ -556,7 +561,8 @@ def build_training_set(
                 continue
             seen.add(kept)
             masked = [f for f in case.findings if f.note_id in kept]
-            result = _view_result(case, masked, note_dates, vocabulary)
+            result = _view_result(case, masked, NoteDates.of_patient_notes(
+                case.patient.patient_id, {n: own[n] for n in kept if n in own}), vocabulary)
             values = features(result, masked, note_dates, case.as_of)
             out.examples.append(
                 Example(case.trial_id, case.patient.patient_id, view, len(kept), len(pool),

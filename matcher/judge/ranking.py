@@ -12,6 +12,7 @@ from matcher.judge.validity import plain
 from matcher.model import (
     CriterionResult,
     Finding,
+    NoteDates,
     Patient,
     PatientResult,
     PatientStatus,
@@ -258,8 +259,12 @@ def patient_timeline(patient: Patient, findings: Iterable[Finding],
     for every trial at one as-of, so a caller judging one patient against many trials
     builds it once and gives each trial `timeline.at(its own as-of)` (judge_timeline)."""
     findings = list(findings)
-    # Only this patient's notes: copying every note's date per patient is quadratic.
+    # Only this patient's notes: copying every note's date per patient is quadratic. With
+    # NoteDates, every note the patient has (a note with no finding is still a note written
+    # in the lookback); with a plain dict, the notes of the findings.
     own_dates = {f.note_id: note_dates[f.note_id] for f in findings if f.note_id in note_dates}
+    if isinstance(note_dates, NoteDates):
+        own_dates.update(note_dates.of_patient(patient.patient_id))
     # Imported here: the web server reads stored rankings (rank, relevance) at start and
     # must not wait for the evaluator's criteria grammar to compile until it judges someone.
     from matcher.judge.timeline import build_timeline

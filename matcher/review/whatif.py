@@ -14,7 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.judge.ranking import judge_patient
-from matcher.model import Finding, Patient, PatientResult, PatientStatus, Status, Trial
+from matcher.model import (
+    Finding,
+    NoteDates,
+    Patient,
+    PatientResult,
+    PatientStatus,
+    Status,
+    Trial,
+)
 from matcher.nlp.vocab import Vocabulary
 
 __all__ = ["Move", "WhatIf", "criterion_counts", "evaluate_patients", "what_if"]
@@ -72,7 +80,9 @@ def evaluate_patients(
     notes' dates only: passing every note's date to every patient would be quadratic."""
     return [
         judge_patient(trial, p, findings_by_patient.get(p.patient_id, ()),
-                      note_dates_by_patient.get(p.patient_id, {}), as_of, vocabulary)
+                      NoteDates.of_patient_notes(p.patient_id,
+                                                 note_dates_by_patient.get(p.patient_id, {})),
+                      as_of, vocabulary)
         for p in patients
     ]
 

@@ -30,6 +30,7 @@ from matcher.model import (
     STRUCTURED,
     Finding,
     Note,
+    NoteDates,
     Patient,
     PatientResult,
     Trial,
@@ -1000,11 +1001,12 @@ class Store:
                     findings += items
             yield p, findings, dates.get(p.patient_id, {})
 
-    def note_dates(self) -> dict[str, dt.date]:
-        return {
-            r["note_id"]: dt.date.fromisoformat(r["note_date"])
-            for r in self.db.query("SELECT note_id, note_date FROM notes")
-        }
+    def note_dates(self) -> NoteDates:
+        """Every note's date, knowing whose note each is (matcher.model.NoteDates)."""
+        return NoteDates.of_notes(
+            (patient_id, note_id, dt.date.fromisoformat(note_date))
+            for patient_id, note_id, note_date in self.db.conn.execute(
+                "SELECT patient_id, note_id, note_date FROM notes"))
 
     # --- rejects ------------------------------------------------------------------------
 

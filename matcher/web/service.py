@@ -33,6 +33,7 @@ from matcher.model import (
     CohortScope,
     Criterion,
     Finding,
+    NoteDates,
     Patient,
     PatientResult,
     Status,
@@ -526,7 +527,8 @@ class Engine:
         ages: dict[str, int | None] = {}
         for patient in data.patients:
             findings = data.findings.get(patient.patient_id, [])
-            dates = data.note_dates.get(patient.patient_id, {})
+            dates = NoteDates.of_patient_notes(patient.patient_id,
+                                               data.note_dates.get(patient.patient_id, {}))
             # api.match_findings would pass every note's date to every patient; each
             # patient's own notes are all its timeline can use, and are far cheaper.
             results.append(api.evaluate_patient(trial, patient, findings, dates, as_of))
@@ -593,7 +595,8 @@ class Engine:
         if patient is None:
             return None
         findings = store.findings_for_patient(patient_id)
-        dates = {n.note_id: n.note_date for n in store.notes_for_patient(patient_id)}
+        dates = NoteDates.of_patient_notes(
+            patient_id, {n.note_id: n.note_date for n in store.notes_for_patient(patient_id)})
         result = api.evaluate_patient(trial, patient, findings, dates, as_of)
         p = None
         if self.model is not None:
