@@ -436,6 +436,13 @@ def _window_match(text: str) -> tuple[int, int, int] | None:
 _ANCHOR_LEAD = re.compile(r"\b(?:before|prior\s+to|preceding|of|from|until|at)\b", _I)
 
 
+# A length said as how long something lasts, just before a window ("for 3 months before
+# screening", "for at least 6 weeks prior to randomisation", "persisting over the 3 months").
+_DURATION_LEAD = re.compile(r"\b(?:for|over|throughout|persist(?:ing|ent|s)?(?:\s+for)?)"
+                            r"(?:\s+(?:at\s+least|a\s+minimum\s+of|the|a|an))*\s*$", re.I)
+_DURATION_OPEN = re.compile(r"(?:for|over|throughout)\b", re.I)  # a window that opens so
+
+
 def study_start_window(text: str) -> tuple[int, int] | None:
     """The span of the first window when it ends at the study's start ("within 14 days prior
     to randomisation", "within 7 days before the first dose of study drug"), else None: a
@@ -445,6 +452,11 @@ def study_start_window(text: str) -> tuple[int, int] | None:
     if found is None:
         return None
     _, start, end = found
+    if _DURATION_LEAD.search(text[:start]) or _DURATION_OPEN.match(text, start):
+        # "UPCR ≥ 100 mg/mmol for 3 months before screening": a value held through the whole
+        # period (persistence), not the latest value in it; left to the item's other rules
+        # (or to a person, the words unread).
+        return None
     span = text[start:end]
     lead = _ANCHOR_LEAD.search(span)
     tail = None if lead is None else _anchor_tail().match(span, lead.start())
