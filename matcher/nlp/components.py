@@ -87,6 +87,12 @@ def note_context(doc: Doc) -> NoteContext | None:
     return NoteContext(*carried) if carried is not None else None
 
 
+
+# "SLE - ruled out", "lupus nephritis – possible": a dash right before a status said after its
+# term joins the two (a label, a dash, its status), though a dash elsewhere ends a cue's reach
+# ("No rash - SLE well controlled": the SLE is not negated).
+_DASHES = frozenset({"-", "–", "—"})
+
 class Sentences:
     """Sentence bounds of a doc, read once as arrays: Span.sent walks token by token
     and builds a Span each time, and the components ask for it once per concept.
@@ -689,7 +695,9 @@ class ClinicalContext:
         first = bisect.bisect_left(terminator_starts, gap[0])
         last = bisect.bisect_right(terminator_starts, gap[1])
         return not any(
-            te <= gap[1] and word not in allowed for _ts, te, word in terminators[first:last]
+            te <= gap[1] and word not in allowed
+            and not (gap[1] == cs and te == cs and word in _DASHES)
+            for _ts, te, word in terminators[first:last]
         )
 
     def _section_reach(self, text: str, start: int, end: int) -> int:
