@@ -26,6 +26,9 @@ def _assertions(text: str, concept: str) -> list[str]:
      "drug.belimumab"),
     ("Rituximab 1 g prescribed for today. Rituximab not administered: cannula could not be "
      "sited.", "drug.rituximab"),
+    ("Afebrile now. Rituximab not yet given; to be reconsidered at the next clinic.",
+     "drug.rituximab"),
+    ("Belimumab not yet started - awaiting funding.", "drug.belimumab"),
 ])
 def test_a_dose_the_note_says_was_not_administered_is_no_exposure(text, concept):
     found = _assertions(text, concept)
