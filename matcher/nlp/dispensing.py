@@ -26,7 +26,7 @@ import re
 from functools import cache
 
 from matcher.model import Assertion, Finding
-from matcher.nlp.vocab import versioned_rule_file
+from matcher.nlp.vocab import phrase_pattern, versioned_rule_file
 
 __all__ = ["undispensed_prescriptions"]
 
@@ -36,16 +36,7 @@ _LISTS = ("not_supplied", "prescribed", "given")
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     data = versioned_rule_file("dispensing.json", {"version", "description", *_LISTS}, _LISTS)
-    return {
-        key: re.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(r"[ \t]+".join(map(re.escape, w.split()))
-                       for w in sorted(data[key], key=len, reverse=True))
-            + r")(?![\w-])",
-            re.I,
-        )
-        for key in _LISTS
-    }
+    return {key: phrase_pattern(data[key], r"[ \t]+") for key in _LISTS}
 
 
 def undispensed_prescriptions(

@@ -24,7 +24,7 @@ import re
 from functools import cache
 
 from matcher.model import Finding
-from matcher.nlp.vocab import versioned_rule_file
+from matcher.nlp.vocab import phrase_pattern, versioned_rule_file
 
 __all__ = ["TOLD_AS_PAST", "past_told_values"]
 
@@ -38,16 +38,7 @@ _VALUE_CATEGORIES = ("lab", "score")
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     data = versioned_rule_file("past_values.json", {"version", "description", *_LISTS}, _LISTS)
-    return {
-        key: re.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(r"\s+".join(map(re.escape, w.split()))
-                       for w in sorted(data[key], key=len, reverse=True))
-            + r")(?![\w-])",
-            re.I,
-        )
-        for key in _LISTS
-    }
+    return {key: phrase_pattern(data[key]) for key in _LISTS}
 
 
 def _told_as_past(text: str, finding: Finding, lo: int, hi: int) -> bool:

@@ -380,6 +380,19 @@ def data_text(name: str, package: str = "matcher.nlp") -> str:
         raise VocabularyError("packaged data file missing", file=f"{folder}/{name}") from exc
 
 
+def phrase_pattern(phrases: list[str], gap: str = r"\s+") -> re.Pattern[str]:
+    """One case-insensitive pattern for whole-word phrases of a rule file's word list, the
+    longest first; the words of a phrase apart by `gap` ("not  dispensed" over a line's
+    spaces). A hyphen joins words: "stock" inside "stock-out" is no match."""
+    return re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(gap.join(map(re.escape, p.split())) for p in sorted(phrases, key=len,
+                                                                        reverse=True))
+        + r")(?![\w-])",
+        re.I,
+    )
+
+
 def versioned_rule_file(name: str, keys: frozenset[str] | set[str],
                         word_lists: tuple[str, ...] = ()) -> dict[str, Any]:
     """A version-1 JSON rule file of matcher/nlp/data, checked once for every reader: valid
