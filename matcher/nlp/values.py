@@ -125,8 +125,10 @@ def _bar_range_cell(text: str, num_start: int, num_end: int) -> bool:
     "INR  |        | 0.9-1.2 | 1.90 H" the blank units cell leaves the reference range
     as the first number after the name; read as the result, the INR was 0.9 (normal) where
     the row prints 1.90 (high). A range cell is never the row's result."""
-    before = text[:num_start].rstrip(" \t")
-    return before.endswith("|") and _RANGE_CELL_REST.match(text, num_end) is not None
+    i = num_start - 1
+    while i >= 0 and text[i] in " \t":  # no copy of the note before every value
+        i -= 1
+    return i >= 0 and text[i] == "|" and _RANGE_CELL_REST.match(text, num_end) is not None
 
 
 # A cell of a cumulative report's dated column: a number, a comparator, a flag after it
