@@ -23,6 +23,7 @@ import re
 from functools import cache
 
 from matcher.model import Assertion, Finding
+from matcher.nlp.role_tables import is_rule_line, table_cells
 from matcher.nlp.vocab import versioned_rule_file
 
 __all__ = ["problem_list_statuses"]
@@ -33,7 +34,6 @@ _KEYS = frozenset({"version", "description", *_LISTS})
 # rituximab | Historical") is a course the medication readers date, not this cell's.
 _DECIDED = frozenset({"diagnosis", "status", "biopsy"})
 _DROP = "drop"
-_RULE = re.compile(r"^[\s\-=+|_:]*$")  # "-----+------": a rule line between header and rows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,11 +58,9 @@ def _fold(cell: str) -> str:
     return " ".join(cell.casefold().split())
 
 
-def _cells(line: str, offset: int, piped: bool) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank cell of `line` (absolute offsets)."""
-    splitter = r"[^|]+" if piped else r"\S+(?: \S+)*"
-    return [(offset + m.start(), offset + m.end()) for m in re.finditer(splitter, line)
-            if m.group().strip()]  # fmt: skip
+def _cells(text: str, start: int, line: str, piped: bool) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank cell of the line `line` that starts at `start`."""
+    return [(a, b) for a, b in table_cells(text, start, start + len(line), piped) if b > a]
 
 
 def _status_cells(text: str) -> list[tuple[int, int, str]]:
@@ -76,7 +74,7 @@ def _status_cells(text: str) -> list[tuple[int, int, str]]:
         start, line = lines[k]
         k += 1
         piped = "|" in line
-        cells = _cells(line, start, piped)
+        cells = _cells(text, start, line, piped)
         names = [_fold(text[a:b]) for a, b in cells]
         column = next((i for i, name in enumerate(names) if name in statuses.headers), None)
         if column is None or len(cells) < 2:
@@ -86,14 +84,14 @@ def _status_cells(text: str) -> list[tuple[int, int, str]]:
             row_start, row = lines[k]
             if not row.strip():
                 break
-            if _RULE.match(row):
+            if is_rule_line(row):
                 k += 1
                 continue
             if ("|" in row) != piped:
                 break
             k += 1
             if piped:
-                row_cells = [text[a:b] for a, b in _cells(row, row_start, True)]
+                row_cells = [text[a:b] for a, b in _cells(text, row_start, row, True)]
                 if len(row_cells) != len(cells):
                     continue  # a row of another shape: its columns cannot be told
                 cell = row_cells[column]

@@ -108,6 +108,11 @@ def table_cells(text: str, start: int, end: int, bars: bool) -> list[tuple[int, 
             for m in re.finditer(r"\S+(?: \S+)*", text[start:end])]  # fmt: skip
 
 
+def is_rule_line(line: str) -> bool:
+    """A line that only draws the table ("-----+------", "====", "|---|---|")."""
+    return _RULE.fullmatch(line) is not None
+
+
 def _line_bounds(text: str, at: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
