@@ -48,7 +48,29 @@ UNITS_AND_EQUATIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("exclusion", "Creatinine clearance calculated with the Cockcroft-Gault formula "
      "below 40 mL/minute",
      {"analytes": [EGFR], "op": "<", "value": 40.0}),
+    # The equations by age group, after the visit the value is taken at.
+    ("inclusion", "Estimated GFR ≥ 30 mL/min/1.73 m² at screening (bedside Schwartz "
+     "equation for participants under 18 years, CKD-EPI for participants 18 years or older)",
+     {"analytes": [EGFR], "op": ">=", "value": 30.0}),
+    ("exclusion", "eGFR < 60 mL/min/1.73m2 at the screening visit [Schwartz formula if "
+     "younger than 18 years; CKD-EPI 2021 otherwise]",
+     {"analytes": [EGFR], "op": "<", "value": 60.0}),
+    ("inclusion", "eGFR of at least 45 mL/min/1.73 m2, during screening (calculated by the "
+     "CKD-EPI equation)",
+     {"analytes": [EGFR], "op": ">=", "value": 45.0}),
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A bracket with a second threshold after the visit is no equation's name.
+        "eGFR ≥ 45 mL/min/1.73 m2 at screening (CKD-EPI; >= 30 if over 65 years)",
+        "eGFR ≥ 45 mL/min/1.73 m2 at baseline (Schwartz; 60 for those on dialysis)",
+    ],
+)
+def test_an_equation_bracket_with_another_threshold_stays_manual(text: str) -> None:
+    assert parse_criterion(text, "inclusion").kind == "manual"
 
 
 @pytest.mark.parametrize(("ctype", "text", "params"), UNITS_AND_EQUATIONS)

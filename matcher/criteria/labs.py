@@ -367,7 +367,14 @@ def _lab_reading(
 _EQUATION_NAME = re.compile(
     r"\b(?:schwartz|ckd[-\s]?epi|mdrd|cockcroft|equation|formula)\b", _I
 )
-_EQUATION_BRACKET = re.compile(r"\s*[(\[](?P<inner>[^()\[\]]{1,200})[)\]]")
+# "eGFR ≥ 30 mL/min/1.73 m² at screening (bedside Schwartz ...)": the visit the value is
+# taken at may sit between the threshold and the bracket; it is read by its own rule.
+_EQUATION_BRACKET = re.compile(
+    r"(?:\s*,?\s*(?:at|during|on)\s+(?:the\s+)?(?:screening|baseline|randomi[sz]ation|"
+    r"enrol?ment|study\s+entry|entry)(?:\s+visit)?)?"
+    r"\s*(?P<bracket>[(\[](?P<inner>[^()\[\]]{1,200})[)\]])",
+    _I,
+)
 _AGE_NUMBER = re.compile(
     rf"(?:[<>≤≥]=?\s*)?(?:{_NUM})\s*(?:years?|yrs?|y)\b(?:\s+(?:of\s+age|old|or\s+older))?", _I
 )
@@ -387,7 +394,7 @@ def _equation_bracket(text: str, end: int) -> tuple[int, int] | None:
     rest = _EQUATION_NAME.sub(" ", _AGE_NUMBER.sub(" ", rest))
     if re.search(r"[<>≤≥=]|\d", rest):
         return None
-    return m.start(), m.end()
+    return m.start("bracket"), m.end("bracket")
 
 
 # A written unit, read or not: a word with a slash right after the number ("mmol/dL",
