@@ -624,6 +624,7 @@ class ClinicalContext:
             if "hypothetical" in found and (
                 self._acts_on_current_drug(span, sent_char, text)
                 or _started_in_the_past(span, text, doc._.note_date)
+                or _given_with_its_time(span, text, doc._.note_date)
             ):
                 found.discard("hypothetical")
             span._.assertion = min(found, key=self.priority.__getitem__) if found else "affirmed"
@@ -851,6 +852,42 @@ def _started_in_the_past(span: Span, text: str, note_date: dt.date | None) -> bo
     offset = lead.end() - lead.start("cue")
     mentions = [m for m in find_dates(item, note_date) if m.date is not None]
     return bool(mentions) and mentions[0].start == offset and mentions[0].date <= note_date
+
+
+# A plan item that says it was given, with when: "plan: filgrastim 5 mcg/kg SC given 11:55 PM",
+# "MP 500 mg IV administered at 0600h", "IV CYC infused today", "G-CSF given 03/11". An
+# order still to be carried out says no time of giving ("to be given at 10:00 tomorrow" is
+# a plan cue of its own; "rituximab given if CD19 recovers" names no time).
+_GIVEN_WHEN = re.compile(
+    r"(?<![\w-])(?<!to be )(?<!will be )(?<!not )(?<!never )(?<!be )"
+    r"(?:given|administered|infused)\s+(?:at\s+|on\s+)?"
+    r"(?:(?P<time>\d{1,2}:\d{2}(?:\s*(?:[ap]\.?m\b\.?|hrs?\b|h\b))?|\d{1,2}h\d{2}\b|"
+    r"\d{1,2}\.\d{2}\s*(?:[ap]\.?m\b\.?|hrs?\b|h\b)|\d{3,4}\s*(?:hrs?|h)\b|"
+    r"\d{1,2}\s*[ap]\.?m\b\.?|today\b|tonight\b|this\s+(?:morning|afternoon|evening)\b|"
+    r"in\s+(?:the\s+)?(?:ED|ER|A&E|emergency(?:\s+department)?)\b)|(?P<date>\d))",
+    re.I,
+)
+_PLAN_ITEM_END = re.compile(r";|\n|\.(?:\s|$)|\bif\b|\bunless\b|\bwhen\b", re.I)
+
+
+def _given_with_its_time(span: Span, text: str, note_date: dt.date | None) -> bool:
+    """A drug's own plan item says it was given and when ("plan: filgrastim SC given 11:55
+    PM; recheck CBC in 1 week"): the dose is an exposure, not an order. A date after the
+    verb must be on or before the note's ("given 03/11" in a note of 8 November)."""
+    if not span.label_.startswith(("drug.", "class.")):
+        return False
+    end = _PLAN_ITEM_END.search(text, span.end_char)
+    item_end = end.start() if end else len(text)
+    given = _GIVEN_WHEN.search(text, span.end_char, item_end)
+    if given is None:
+        return False
+    if given["time"] is not None or given["date"] is None:
+        return True
+    if note_date is None:
+        return False
+    at = given.start("date")
+    mentions = [m for m in find_dates(text[at:item_end], note_date) if m.date is not None]
+    return bool(mentions) and mentions[0].start == 0 and mentions[0].date <= note_date
 
 
 @dataclass(frozen=True)
