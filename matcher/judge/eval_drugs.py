@@ -201,7 +201,8 @@ def _recap_last_exposure(
 ) -> dt.date:
     """The last exposure of a drug named only in a summary of past treatment ("refractory
     despite steroids, CTX and MMF": the note NLP's `recap`): the end of the course of that
-    drug the notes document with its end (a stop date or dated doses) up to that note.
+    drug the notes document with its end (a stop date, dated doses or the year it was
+    given) up to that note.
     With no such course it stays the note's date, as any undated mention: nothing then
     says the drug was not given just before."""
     last = _last_exposure(finding, timeline)
@@ -212,7 +213,10 @@ def _recap_last_exposure(
         for f in exposures
         if f.concept == finding.concept
         and not f.attrs.get("recap")
-        and (f.attrs.get("stop_date") or f.attrs.get("single_dose"))
+        # "cyclophosphamide completed 2024" ends its course in that year (`given_in_year`);
+        # a window the year reaches is left to a person by `_year_reaches`.
+        and (f.attrs.get("stop_date") or f.attrs.get("single_dose")
+             or f.attrs.get("given_in_year"))
     ]
     documented = [end for end in ends if end <= last]
     return max(documented) if documented else last

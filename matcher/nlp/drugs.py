@@ -107,6 +107,13 @@ _LAST_DOSE_BEFORE = re.compile(
     r"(?:(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\s+of\s+(?:(?:IV|oral)\s+)?)?$",
     re.I,
 )
+# "Last rituximab 01-12-2025": "last" alone right before the drug, and a date right after it
+# (a colon, "given" or "on" may stand between).
+_LAST_LABEL = re.compile(r"(?:last|final)\s+", re.I)
+_DATE_RIGHT_AFTER = re.compile(
+    r"\s*(?:[:\-\u2013]\s*|(?:was\s+)?(?:given\s+)?(?:on\s+)?)"
+    r"(?=\d{1,4}[/.\-]\d{1,2}|\d{1,2}\s+[A-Za-z]{3}|[A-Za-z]{3,9}\.?\s+\d)",
+)
 # "final Euro-Lupus cyclophosphamide pulse": the regimen's name, then the drug's, then the
 # dose word (one word may stand between)
 _DOSE_WORD_AFTER = re.compile(
@@ -512,7 +519,9 @@ def _own_duration(
 # of the history: "CYC 2024.", "cyclophosphamide 2023, MMF since 2024", "cyclophosphamide
 # (2024) then MMF". Not "MMF 2000 mg" (a unit follows) nor "from 2022" (a word between).
 _YEAR_RIGHT_AFTER = re.compile(
-    r"\s{1,3}(?:\(\s{0,2})?((?:19|20)[0-9]{2})(?:\s{0,2}\))?"
+    # "cyclophosphamide completed 2024", "IV CYC finished 2023": the course ended that year.
+    r"\s{1,3}(?:(?:completed|finished|stopped|discontinued|ceased|ended)\s{1,3})?"
+    r"(?:\(\s{0,2})?((?:19|20)[0-9]{2})(?:\s{0,2}\))?"
     r"(?=\s*(?:[,;.:+|]|\bthen\b|\band\b|\bfollowed\b|$)|\s+[-\u2013\u2014]\s)",
     re.I,
 )
@@ -576,6 +585,11 @@ def _last_dose_named(ctx: _Context, span: Span, lead_lo: int, item_hi: int) -> b
         return False
     if re.search(r"\b(?:doses?|pulses?|infusions?|cycles?|bolus(?:es)?)\b", lead[0], re.I):
         return True
+    if _LAST_LABEL.fullmatch(lead[0]) and _DATE_RIGHT_AFTER.match(ctx.text, span.end_char,
+                                                                   item_hi):
+        # "Last rituximab 01-12-2025", "last CYC: 03/2026": a history line's label, the
+        # date its last dose (a running drug is "since", not "last").
+        return True
     return _DOSE_WORD_AFTER.match(ctx.text, span.end_char, item_hi) is not None
 
 
@@ -586,6 +600,22 @@ _COURSE_RUNNING = re.compile(
     r"so\s+far|past|last|previous|preceding|remains?)\b",
     re.I,
 )
+# A summary of treatment that did not work, before the drugs it lists: "despite CYC, MMF and
+# steroids over >2 years", "refractory to MMF and tacrolimus for 3 years".
+_DESPITE_BEFORE = re.compile(
+    r"\b(?:despite|in\s+spite\s+of|refractory\s+to|resistant\s+to|unresponsive\s+to|"
+    r"failed|failure\s+of)\b",
+    re.I,
+)
+
+
+def _despite_summary(ctx: _Context, lo: int, span: Span) -> bool:
+    """The drug is listed in a summary of treatment that failed, with no word of giving
+    between ("despite CYC, MMF and steroids"; not "despite the rash, on MMF")."""
+    cues = list(_DESPITE_BEFORE.finditer(ctx.text, lo, span.start_char))
+    return bool(cues) and not _GIVEN_NOW.search(ctx.text, cues[-1].end(), span.start_char)
+
+
 # Words that say a course was given and is over: "received IV ceftriaxone for 14 days",
 # "treated with IV vancomycin for 3 weeks", "had a 10-day course of cefuroxime".
 _FINISHED_COURSE = re.compile(
@@ -732,6 +762,10 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             # "received IV ceftriaxone for 14 days", no date: a length is not a date. The
             # course is over and when it ran is not written; counting it back from the
             # note would place a 2023 course in this month's window.
+            attrs["start_unknown"] = True
+        elif start_date is None and not running and _despite_summary(ctx, lo, span):
+            # "nephrotic proteinuria despite CYC, MMF and steroids over >2 years": the
+            # length is the treatment history's, not a course of each drug up to the note.
             attrs["start_unknown"] = True
         elif start_date is None:
             start_date = ctx.note_date - length  # "on MMF for the past 6 months"
