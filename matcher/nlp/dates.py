@@ -458,7 +458,7 @@ def _recent_day(month: int, day: int, ref: dt.date) -> dt.date | None:
     return None  # 29 February with no leap year close enough
 
 
-def _recent_numeric_day(
+def recent_numeric_day(
     first: int, second: int, ref: dt.date, day_first: bool | None
 ) -> dt.date | None:
     """ "18/09:" with no year, in a note of 2026-10-05 → 2026-09-18: the most recent such
@@ -481,10 +481,10 @@ def _days_after_event_words(
     for m in _DAY_MONTH_AFTER_EVENT.finditer(text):
         if _EVENT_WORD_BEFORE.search(text, max(0, m.start() - 16), m.start()) is None:
             continue
-        first = _recent_numeric_day(int(m[1]), int(m[3]), ref, day_first)
+        first = recent_numeric_day(int(m[1]), int(m[3]), ref, day_first)
         if first is None:
             continue
-        last = _recent_numeric_day(int(m[2]), int(m[3]), ref, day_first) if m[2] else None
+        last = recent_numeric_day(int(m[2]), int(m[3]), ref, day_first) if m[2] else None
         if last is not None and last > first:
             yield _Candidate(m.start(), m.end(), first, "day", last, "range")
         elif m[2] is None:
@@ -502,8 +502,8 @@ def _yearless_day_ranges(
     for m in _YEARLESS_DAY_RANGE.finditer(text):
         if _NOT_A_DAY_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             continue
-        first = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
-        last = _recent_numeric_day(int(m[3]), int(m[4]), ref, day_first)
+        first = recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
+        last = recent_numeric_day(int(m[3]), int(m[4]), ref, day_first)
         if first is None or last is None:
             continue
         if first < last and (last - first).days <= 366:
@@ -613,7 +613,7 @@ def _scan_absolute(text: str, lowered: str | None, ref: dt.date | None,
             found = resolve_partial(year, _ROMAN_MONTH_NUMBERS[m[1]])
             yield _Candidate(m.start(), m.end(), found, "month")
     for m in _DAY_MONTH_LABEL.finditer(text) if ref is not None and ":" in text else ():
-        found_day = _recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
+        found_day = recent_numeric_day(int(m[1]), int(m[2]), ref, day_first)
         if found_day is not None:
             yield _Candidate(m.start(1), m.end(2), found_day, "day", kind="relative")
     if ref is not None and "/" in text:

@@ -638,7 +638,8 @@ def _observed(segment: str, note_date: dt.date) -> dt.date | None:
     return observed if observed is not None and observed <= note_date else None
 
 
-_VALUE_AFTER_DATE = re.compile(r"[\s:=\-–]*(?:(?:is|was|of|at)\s+)?[<>≤≥]?=?\s*\d", re.I)
+# "UPC ratio (11/16) 2.9": a date's closing bracket before the value.
+_VALUE_AFTER_DATE = re.compile(r"[\s:=\-–)\]]*(?:(?:is|was|of|at)\s+)?[<>≤≥]?=?\s*\d", re.I)
 
 
 # An earlier value printed after the current one: "(previously 3.1 g/g in April)",

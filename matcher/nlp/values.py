@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import (
     Iterable,
@@ -19,6 +20,7 @@ from matcher.model import (
     ULN_MULTIPLE_UNIT,
     Finding,
 )
+from matcher.nlp.dates import infer_day_first, recent_numeric_day
 from matcher.nlp.delimited import field_unit
 from matcher.nlp.mentions import (
     _EARLIER_CUE,
@@ -70,6 +72,9 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     base, name_unit = span.end_char, None
     if read is None:
         read, base, name_unit = _value_after_name_unit(ctx, span, concept)
+    own_date = None
+    if read is None:
+        read, base, own_date = _value_after_own_date(ctx, span)
     if read is None:
         return
     match, limit = read
@@ -106,7 +111,7 @@ def _lab(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
             fallback_unit=name_unit,
         )
     )
-    column_date = _own_column_date(ctx, span, value_end - len(number), value_end)
+    column_date = own_date or _own_column_date(ctx, span, value_end - len(number), value_end)
     if column_date is not None:
         current = [dataclasses.replace(f, date=column_date, date_source="text") for f in current]
     yield from current
@@ -256,6 +261,56 @@ def _value_after_name_unit(
     if match is None:
         return None, 0, None
     return (match, limit), cell.end(), cell["u"]
+
+
+# A date of its own between a lab's name and its value: "UPC ratio (11/16) 2.9 mg/mg",
+# "Hb [14/11/2026] 10.4 g/dL", "Hb on 14 Nov 2026: 10.4". The value is that day's.
+_OWN_DATE_OPEN = re.compile(r"[ \t]*(?P<bracket>[(\[])?[ \t]*(?:(?<=[(\[ \t])on[ \t]+)?", re.I)
+_OWN_DATE_CLOSE = re.compile(r"[ \t]*[)\]]")
+# A day and month with no year in the bracket: "(11/16)", "(16/11)".
+_YEARLESS_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})(?=[ \t]*[)\]])")
+
+
+def _value_after_own_date(
+    ctx: _Context, span: Span
+) -> tuple[tuple[re.Match[str], int] | None, int, dt.date | None]:
+    """((value match, item limit), where the match starts, the value's date) for a value
+    after a date that stands between the name and it, in brackets or after "on";
+    (None, 0, None) otherwise. A yearless day is read in the note's own day order, as the
+    latest such day on or before the note; one that stays ambiguous ("(04/05)" in a note
+    with no day order) reads nothing."""
+    nothing = None, 0, None
+    opening = _OWN_DATE_OPEN.match(ctx.text, span.end_char)
+    if opening is None or opening.end() == span.end_char:
+        return nothing
+    bracketed = opening["bracket"] is not None
+    if not bracketed and not opening.group(0).strip().lower().startswith("on"):
+        return nothing
+    at = bisect.bisect_left(ctx.date_starts, opening.end())
+    if at < len(ctx.dates) and ctx.dates[at].start == opening.end():
+        mention = ctx.dates[at]
+        if mention.date is None or mention.end_date is not None:
+            return nothing
+        date, end = mention.date, mention.end
+    elif bracketed and (day := _YEARLESS_DAY.match(ctx.text, opening.end())) is not None:
+        date = recent_numeric_day(int(day[1]), int(day[2]), ctx.note_date,
+                                  infer_day_first(ctx.text, ctx.note_date))  # fmt: skip
+        if date is None:
+            return nothing
+        end = day.end()
+    else:
+        return nothing
+    if bracketed:
+        close = _OWN_DATE_CLOSE.match(ctx.text, end)
+        if close is None:
+            return nothing
+        end = close.end()
+    _lo, hi = _sentence_bounds(ctx, span)
+    limit = _item_end(ctx, end, hi)
+    match = _VALUE_RE.match(ctx.text[end:limit]) if end < limit else None
+    if match is None:
+        return nothing
+    return (match, limit), end, date
 
 
 def _own_column_date(ctx: _Context, span: Span, value_start: int, value_end: int):
