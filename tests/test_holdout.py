@@ -274,7 +274,7 @@ HOLDOUT13 = REPO / "tests" / "data" / "holdout13"
 # definer, "active infection, or any infection requiring IV").
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 794, 36),
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 795, 37),
      (HOLDOUT13 / "trial_HO-LN-15.txt", "HO-LN-15", 453, 36)],
 )
 def test_the_thirteenth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
@@ -381,11 +381,12 @@ HOLDOUT18 = REPO / "tests" / "data" / "holdout18"
 # dietitian, physiotherapy, social-work and psychology notes; tests/data/holdout18/README.md).
 # Its first, blind measurement (main 931fe2d) was 0.9988 / 0.9750 (NCT06904729) and 0.9917 /
 # 0.9500 (HO-LN-20), 0 false eligible. The floors are the figures after the round-16 fix it
-# prompted (a dose not administered, returned unused or not yet given is no exposure).
+# prompted (a dose not administered, returned unused or not yet given is no exposure), and
+# round 17's (a later sentence that names no drug says the dose before it was not given).
 @pytest.mark.parametrize(
     ("trial", "trial_id", "criteria_right", "statuses_right"),
-    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 839, 39),
-     (HOLDOUT18 / "trial_HO-LN-20.txt", "HO-LN-20", 477, 39)],
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 840, 40),
+     (HOLDOUT18 / "trial_HO-LN-20.txt", "HO-LN-20", 478, 40)],
 )
 def test_the_eighteenth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
                                                           criteria_right: int,

@@ -44,3 +44,33 @@ def test_a_dose_the_note_says_was_not_administered_is_no_exposure(text, concept)
 def test_a_dose_given_or_a_course_dated_before_stays(text, concept):
     found = _assertions(text, concept)
     assert "affirmed" in found, found
+
+
+# A sentence that says the dose was not supplied without naming the drug speaks of the one
+# drug of the sentence before it (hold-out 18: a filgrastim dose dispensed to the ward, "Dose
+# NOT given", returned unused; read as given, it voided the next week's neutrophil count).
+@pytest.mark.parametrize(("text", "concept"), [
+    ("PHARMACY\nFilgrastim 150 mcg dispensed to ward 14 Sep 2026. Dose NOT given (ANC 1.2 on "
+     "repeat). Returned to pharmacy unused 15 Sep 2026.", "drug.gcsf"),
+    ("Rituximab 500 mg dispensed to day unit. Patient febrile on arrival. Returned to pharmacy "
+     "unused.", "drug.rituximab"),
+    ("INFUSION PHARMACY WORKSHEET - CYCLOPHOSPHAMIDE IV\nDose calculated 650 mg. HELD pending "
+     "labs.\nNot compounded; order cancelled. No CYC given this cycle.", "drug.cyclophosphamide"),
+])
+def test_a_later_sentence_naming_no_drug_undoes_the_dose_before_it(text, concept):
+    found = _assertions(text, concept)
+    assert found and set(found) == {"negated"}, found
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    # the dose before was given; only a second one was not
+    ("Filgrastim given 14 Sep 2026. Second dose not given (ANC recovered).", "drug.gcsf"),
+    # the sentence before names another drug, booked: the refusal is not about MMF
+    ("MMF 500 mg bd dispensed. Rituximab infusion booked. Dose not given.",
+     "drug.mycophenolate"),
+    # a blank line ends the paragraph the later sentence could refer back to
+    ("Filgrastim dispensed 14 Sep 2026.\n\nDose not given.", "drug.gcsf"),
+])
+def test_a_drugless_refusal_does_not_reach_a_dose_given_or_another_paragraph(text, concept):
+    found = _assertions(text, concept)
+    assert "affirmed" in found, found
