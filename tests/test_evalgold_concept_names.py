@@ -36,3 +36,34 @@ def test_a_gold_key_may_name_the_criterions_concept(
 ) -> None:
     mapping = align_keys(SPLIT, gold_keys)
     assert {key: criterion.id for key, criterion in mapping.items()} == expected
+
+
+# Hold-out 20's trial: "known active tuberculosis, HIV, hepatitis B or C" split off the
+# infection item, "Pregnant or breastfeeding, or planning to become pregnant" read as three
+# criteria, and the investigator's-judgement item read as x_manual. By registry order alone,
+# gold's x_preg took x_tb and x_investigator took x_hiv.
+def _item(cid: str, key: str, text: str) -> Criterion:
+    return Criterion(id=cid, key=key, type="exclusion", text=text, kind="manual", params={})
+
+
+SPLIT_ITEMS = [
+    _item("exc-4", "x_infection", "Active infection requiring IV antimicrobials"),
+    _item("exc-5", "x_tb", "known active tuberculosis"), _item("exc-6", "x_hiv", "HIV"),
+    _item("exc-9", "x_pregnancy", "Pregnant"), _item("exc-10", "x_pregnancy_2", "breastfeeding"),
+    _item("exc-11", "x_pregnancy_3", "planning to become pregnant during the study"),
+    _item("exc-12", "x_manual", "Any other condition that, in the opinion of the investigator, "
+          "would place the participant at risk"),
+]
+
+
+@pytest.mark.parametrize(("gold_keys", "expected"), [
+    (["x_infection", "x_preg", "x_investigator"],
+     {"x_infection": "exc-4", "x_preg": "exc-9", "x_investigator": "exc-12"}),
+    # a key no text or name answers keeps registry order
+    (["x_infection", "x_other"], {"x_infection": "exc-4", "x_other": "exc-5"}),
+])
+def test_a_gold_key_takes_the_first_of_its_items_split_criteria_or_the_item_naming_it(
+    gold_keys: list[str], expected: dict[str, str]
+) -> None:
+    mapping = align_keys(SPLIT_ITEMS, gold_keys)
+    assert {key: criterion.id for key, criterion in mapping.items()} == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -142,10 +143,15 @@ def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[
         if key in mapping:
             continue
         free = [c for c in criteria if c.id not in used and _same_type(c, key)]
-        # A key's own name first: a concept's name only where no key answers to it.
+        # A key's own name first: a concept's name only where no key answers to it, and
+        # the words of the item's text only where neither does ("x_investigator" and "in
+        # the opinion of the investigator").
         starts = ([c for c in free if _one_starts_the_other(c.key, key)]
-                  or [c for c in free if _names_its_concept(c, key)])  # fmt: skip
-        if len(starts) == 1:
+                  or [c for c in free if _names_its_concept(c, key)]
+                  or [c for c in free if _in_its_text(c, key)])  # fmt: skip
+        if len({_NUMBERED.sub("", c.key) for c in starts}) == 1:
+            # "Pregnant or breastfeeding" read as x_pregnancy and x_pregnancy_2: the gold
+            # key of the item is its first criterion's.
             mapping[key] = starts[0]
             used.add(starts[0].id)
     position = {criterion.id: index for index, criterion in enumerate(criteria)}
@@ -181,6 +187,20 @@ def _one_starts_the_other(criterion_key: str, gold_key: str) -> bool:
     return any(word.startswith(theirs) for word in ours.split("_")[1:]) or any(
         word.startswith(ours) for word in theirs.split("_")[1:]
     )
+
+
+# The number the reader adds to a key it has already given in the trial: "x_pregnancy_2".
+_NUMBERED = re.compile(r"_\d+$")
+
+
+def _in_its_text(criterion: Criterion, gold_key: str) -> bool:
+    """Every word of the gold key (of six letters or more) starts a word of the item's
+    text: "x_investigator" and "in the opinion of the investigator"."""
+    words = [w for w in gold_key.removeprefix("x_").split("_") if len(w) >= 6]
+    if not words:
+        return False
+    text = re.findall(r"[a-z]+", criterion.text.lower())
+    return all(any(t.startswith(w) for t in text) for w in words)
 
 
 def _names_its_concept(criterion: Criterion, gold_key: str) -> bool:
