@@ -61,6 +61,27 @@ UNITS_AND_EQUATIONS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
+# A gloss of the threshold in another unit said to be near it is a rounding of it.
+@pytest.mark.parametrize(("text", "analyte", "value"), [
+    ("UPCR ≥ 100 mg/mmol (approximately 0.9 g/g) on a spot urine sample at screening",
+     "lab.upcr", 0.8849557522),
+    ("Serum creatinine ≤ 1.5 mg/dL (about 133 µmol/L)", "lab.creatinine", 132.6),
+    ("Haemoglobin ≥ 9 g/dL (≈ 90 g/L)", "lab.hemoglobin", 90.0),
+])
+def test_an_approximate_restatement_in_another_unit_is_part_of_the_threshold(
+    text: str, analyte: str, value: float
+) -> None:
+    _check("inclusion", text, "lab", {"analytes": [analyte], "value": value})
+
+
+@pytest.mark.parametrize("text", [
+    "UPCR ≥ 100 mg/mmol (approximately 1.5 g/g)",
+    "Serum creatinine ≤ 1.5 mg/dL (about 150 µmol/L)",
+])
+def test_an_approximate_restatement_that_is_another_number_stays_manual(text: str) -> None:
+    assert parse_criterion(text, "inclusion").kind == "manual"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -471,13 +471,17 @@ _METHOD = re.compile(
     _I,
 )
 
-_RESTATEMENT = re.compile(rf"\s*[,;]?\s*[(\[]\s*(?:(?:{_OP})\s*)?(?P<num>{_NUM})", _I)
+_RESTATEMENT = re.compile(
+    rf"\s*[,;]?\s*[(\[]\s*(?P<approx>(?:approximately|approx\.?|about|around|roughly|circa|"
+    rf"ca\.|~|≈|equivalent\s+to|corresponding\s+to)\s*)?(?:(?:{_OP})\s*)?(?P<num>{_NUM})",
+    _I,
+)
 
 
 def _restatement_end(text: str, end: int, family: str, analyte: str, value: float) -> int | None:
     """ "Total bilirubin ≤ 34 µmol/L (≤ 2.0 mg/dL)", "UPCR > 1 g/g (113 mg/mmol)": the same
-    threshold in another unit (within 1 %) is part of the reading; a different number is
-    not, and stays for the coverage guard to see."""
+    threshold in another unit (within 1 %, or 5 % after "approximately") is part of the
+    reading; a different number is not, and stays for the coverage guard to see."""
     m = _RESTATEMENT.match(text, end)
     if m is None:
         return None
@@ -491,7 +495,10 @@ def _restatement_end(text: str, end: int, family: str, analyte: str, value: floa
         return None
     rounded = _CONVENTIONAL_FACTORS.get((family, canonical_unit(written)))
     candidates = [converted[0]] + ([number * rounded] if rounded is not None else [])
-    if all(abs(c - value) > 0.01 * abs(value) for c in candidates):
+    # "≥ 100 mg/mmol (approximately 0.9 g/g)": a gloss said to be near is a rounding of it
+    # (0.88 g/g), so within 5 %; a plain restatement is the same threshold, within 1 %.
+    tolerance = 0.05 if m["approx"] else 0.01
+    if all(abs(c - value) > tolerance * abs(value) for c in candidates):
         return None
     return unit_end + close.end()
 
