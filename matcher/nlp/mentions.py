@@ -200,12 +200,16 @@ _COPY_CUE = re.compile(
     # A panel recalled from an earlier day: "Rappel du bilan du 09/08/2026", "recall of
     # the bloods of 9 Aug", "résultats recopiés du 09/08".
     r"rappel\s+(?:du|des|de\s+la)\s+(?:bilan|biologie|résultats?|NFS)|recopi\w*|"
-    r"(?:recall|reminder)\s+of\s+the\s+(?:labs?|bloods?|results?|panel))\b",
+    r"(?:recall|reminder)\s+of\s+the\s+(?:labs?|bloods?|results?|panel))\b|"
+    # An email's quote header over the earlier message: "On 2026-08-31, Dr. Okafor wrote:",
+    # "Am 12.10.2026 schrieb Dr. Weber:", "Le 12/10/2026, Dr Diallo a écrit :".
+    r"\b(?:wrote|schrieb|a\s+écrit|escribió|escreveu)\b[^\n:]{0,40}:[ \t]*(?:\r?\n|$)",
     re.I,
 )
 # What may follow the header's date: words and decoration, no value ("=== ", ") appended
 # ***", ") reproduced below:"); "copied labs 08/2026: Hb 98" is a label line instead.
-_COPY_HEADER_TAIL = re.compile(r"[^\d\n]{0,60}$")
+# A clock time may stand in it: "On 12 Oct 2026, at 09:14, Dr Mehta wrote:".
+_COPY_HEADER_TAIL = re.compile(r"(?:[^\d\n]|(?<!\d)\d{1,2}[:.]\d{2}(?!\d)){0,60}$")
 # The end of a block: "=== End of copied text ===", "[/Previous note]", "---- end ----",
 # "*** end of appended summary ***", or a bare rule ("----", "~~~~~~").
 _BLOCK_END = re.compile(
@@ -291,10 +295,14 @@ _NOTHING_AFTER = re.compile(
 _COLON_AFTER = re.compile(r"^[^\d:;.]{0,30}?\)?\s*:")
 
 
+_QUOTE_MARKS = re.compile(r"^(?:[ \t]*>)+[ \t]*")
+
+
 def _date_role(text: str, body_start: int, line_end: int, mention: DateMention) -> str | None:
     """'heading' when the line is only a label and this date, 'label' when the label and
     date end in a colon and content follows on the line, else None."""
-    before = text[body_start : mention.start]
+    # "> Bloods 2026-06-10: WBC 5.4": a label inside an email's quoted message
+    before = _QUOTE_MARKS.sub("", text[body_start : mention.start])
     if not _LABEL_BEFORE_DATE.match(before) and not (
         _LONG_LABEL_BEFORE_DATE.match(before) and _SAMPLE_DATE_BEFORE.search(before)
     ):

@@ -31,21 +31,28 @@ __all__ = ["TOLD_AS_PAST", "past_told_values"]
 # The attribute that marks a value of an earlier, unnamed day (read by matcher.judge.timeline)
 TOLD_AS_PAST = "told_as_past"
 
-_LISTS = ("past", "present")
+_LISTS = ("past", "present", "question_openers")
 _VALUE_CATEGORIES = ("lab", "score")
 
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     data = versioned_rule_file("past_values.json", {"version", "description", *_LISTS}, _LISTS)
-    return {key: phrase_pattern(data[key]) for key in _LISTS}
+    patterns = {key: phrase_pattern(data[key]) for key in ("past", "present")}
+    openers = "|".join(re.escape(w) for w in sorted(data["question_openers"], key=len,
+                                                     reverse=True))
+    # A chat line's time stamp and speaker may come first: "2026-11-04 09:00 coord: is ..."
+    patterns["question"] = re.compile(
+        rf"[\s\d:./\-]*(?:[A-Za-z][\w .'-]{{0,30}}:\s*)?(?:{openers})\b[^?]*\?\s*$", re.I
+    )
+    return patterns
 
 
 def _told_as_past(text: str, finding: Finding, lo: int, hi: int) -> bool:
     """Whether the cue nearest `finding` in its sentence text[lo:hi] is a past one."""
     patterns = _patterns()
     best: tuple[int, str] | None = None
-    for key in _LISTS:
+    for key in ("past", "present"):
         for m in patterns[key].finditer(text, lo, hi):
             if m.start() < finding.end and m.end() > finding.start:
                 continue  # a cue inside the evidence span is part of the value's words
@@ -63,6 +70,8 @@ def past_told_values(text: str, findings: list[Finding],
     `sentences` are the (start, end) characters of the note's sentences, in order."""
     if not sentences or not findings:
         return findings
+    if "?" in text:
+        findings = _asked_values(text, findings, sentences)
     lowered = text.lower()
     if not any(w in lowered for w in ("then", "time", "visit", "day", "previous", "point",
                                       "appointment")):  # fmt: skip
@@ -76,6 +85,27 @@ def past_told_values(text: str, findings: list[Finding],
             if i >= 0:
                 lo, hi = sentences[i]
                 if _told_as_past(text, f, lo, max(hi, f.end)):
+                    f = dataclasses.replace(f, attrs={**f.attrs, TOLD_AS_PAST: True})
+        marked.append(f)
+    return marked
+
+
+def _asked_values(text: str, findings: list[Finding],
+                  sentences: list[tuple[int, int]]) -> list[Finding]:
+    """A value inside a question is asked about, not told: "coord: is the SLEDAI of 14 still
+    current?" (answered "no - 6 now, the 14 was August"). Dated by the chat line it would be
+    this week's SLEDAI; it is marked as of an unknown day, whatever date it took."""
+    question = _patterns()["question"]
+    starts = [s for s, _ in sentences]
+    marked = []
+    for f in findings:
+        if f.category in _VALUE_CATEGORIES and f.value is not None and "result" not in f.attrs:
+            i = bisect.bisect_right(starts, f.start) - 1
+            if i >= 0:
+                lo, hi = sentences[i]
+                line_start = text.rfind("\n", 0, f.start) + 1
+                lo = max(lo, line_start)
+                if question.fullmatch(text, lo, max(hi, f.end)):
                     f = dataclasses.replace(f, attrs={**f.attrs, TOLD_AS_PAST: True})
         marked.append(f)
     return marked
