@@ -818,14 +818,15 @@ def _kidney_stage(ctx: _Ctx) -> _Parsed | None:
 # "Thrombocytopenia (platelets < 50 x10^9/L)", "Renal impairment defined as eGFR < 30",
 # "anaemia with haemoglobin below 9 g/dL": a condition named at the start of the item and
 # defined by the threshold that follows. Between the name and the analyte only definition
-# words may stand; "e.g." gives an example, not the definition, and is not among them.
+# words may stand ("Renal failure as evidenced by GFR < 60" as "defined by"); "e.g." gives
+# an example, not the definition, and is not among them.
 _DEFINITION_LEAD = (
     r"^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+)?(?:known\s+)?"
     r"(?:(?:clinically\s+)?significant\s+|severe\s+|moderate\s+(?:or|to)\s+severe\s+)?"
 )
 _DEFINITION_GAP = re.compile(
-    r"\s*(?:[(\[]\s*|,\s*|:\s*|\s)\s*(?:(?:defined|characteri[sz]ed|evidenced|manifested|"
-    r"confirmed|indicated)\s+(?:as|by)\s*:?\s*|i\.\s*e\.?\s*,?\s*|with\s+)?"
+    r"\s*(?:[(\[]\s*|,\s*|:\s*|\s)\s*(?:(?:as\s+)?(?:defined|characteri[sz]ed|evidenced|"
+    r"manifested|confirmed|indicated|shown)\s+(?:as|by)\s*:?\s*|i\.\s*e\.?\s*,?\s*|with\s+)?"
     r"(?:(?:an?|the)\s+)?",
     _I,
 )
