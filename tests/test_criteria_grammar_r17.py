@@ -5,6 +5,12 @@ stay `manual`:
   "CKD (serum creatinine > 1.5 mg/dL)", "Renal failure as evidenced by a GFR below 60":
   the threshold is the requirement (grammar `measure_defined_conditions`, and the
   definition words of matcher.criteria.labs).
+- a procedure named with the word for it as a treatment: "receiving dialysis treatment",
+  "plasma exchange sessions" is the procedure (temporality `procedure_head_nouns`);
+  after a disease the word names its treatment ("cancer treatment"), and stays unread.
+- fail safe: an inclusion joining a disease to the procedure it needs ("ESRD patients
+  receiving haemodialysis") asks for both at once, which a reading of either does not
+  say: left to a person with the reason.
 
 The sentences are written here, in several sponsors' styles.
 """
@@ -56,3 +62,73 @@ KIDNEY_DISEASE_STILL_MANUAL = [
 def test_a_kidney_disease_its_measure_does_not_fully_define_stays_manual(text: str) -> None:
     criterion = parse_criterion(text, "exclusion")
     assert criterion.kind == "manual", criterion.params
+
+
+# (item, section, the procedure read, temporality)
+PROCEDURE_AS_TREATMENT = [
+    ("Receiving dialysis treatment", "exclusion", "proc.dialysis", "current"),
+    ("Not requiring dialysis treatment", "inclusion", "proc.dialysis", "current"),
+    ("Currently on haemodialysis therapy", "exclusion", "proc.dialysis", "current"),
+    ("Plasma exchange sessions within the last 3 months", "exclusion", "proc.plasma_exchange",
+     "within"),
+    ("Previous radiotherapy treatment", "exclusion", "proc.radiotherapy", "ever"),
+    ("Patients requiring dialysis therapy at screening", "exclusion", "proc.dialysis",
+     "current"),
+]
+
+
+@pytest.mark.parametrize(("text", "section", "concept", "temporality"), PROCEDURE_AS_TREATMENT)
+def test_a_procedure_named_as_a_treatment_is_read_as_the_procedure(
+    text: str, section: str, concept: str, temporality: str
+) -> None:
+    criterion = parse_criterion(text, section)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
+    assert criterion.params["temporality"] == temporality
+
+
+# "Treatment" after a disease, or a procedure's treatment of something the item names.
+TREATMENT_STILL_MANUAL = [
+    ("Cancer treatment within 5 years", "exclusion"),
+    ("Dialysis treatment for acute kidney injury", "exclusion"),
+    ("Patients who have received non-emergency dialysis treatment", "exclusion"),
+    ("No diagnosis or treatment for cancer in the past year", "inclusion"),
+]
+
+
+@pytest.mark.parametrize(("text", "section"), TREATMENT_STILL_MANUAL)
+def test_treatment_of_a_disease_or_for_a_stated_cause_stays_manual(text: str, section: str
+                                                                   ) -> None:  # fmt: skip
+    assert parse_criterion(text, section).kind == "manual"
+
+
+NEED_JOINED = [
+    "ESRD patients receiving long-term haemodialysis or peritoneal dialysis",
+    "End-stage renal disease patients on maintenance haemodialysis",
+    "End-stage kidney disease requiring dialysis treatment",
+    "Lupus nephritis patients undergoing plasma exchange",
+]
+
+
+@pytest.mark.parametrize("text", NEED_JOINED)
+def test_an_inclusion_asking_for_a_disease_with_the_procedure_it_needs_stays_manual(
+    text: str,
+) -> None:
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "manual"
+    assert "both at once" in (criterion.manual_reason or "")
+
+
+# Either one offered, or a need with no disease before it: read as before.
+NOT_NEED_JOINED = [
+    ("End-stage renal disease or dialysis", ["dx.esrd", "proc.dialysis"]),
+    ("Receiving maintenance haemodialysis", ["proc.dialysis"]),
+]
+
+
+@pytest.mark.parametrize(("text", "concepts"), NOT_NEED_JOINED)
+def test_a_disease_or_a_procedure_offered_as_either_is_still_read(text: str,
+                                                                 concepts: list[str]) -> None:
+    criterion = parse_criterion(text, "inclusion")
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == concepts
