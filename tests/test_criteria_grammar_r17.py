@@ -11,6 +11,9 @@ stay `manual`:
 - fail safe: an inclusion joining a disease to the procedure it needs ("ESRD patients
   receiving haemodialysis") asks for both at once, which a reading of either does not
   say: left to a person with the reason.
+- fail safe: an exclusion listing thresholds whose last one ends on how the value was
+  measured ("SBP ≥ 160 or DBP ≥ 100 mmHg measured in the office") is not cut into its
+  members: the method may reach every one of them.
 
 The sentences are written here, in several sponsors' styles.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.criteria import parse_criterion
+from matcher.criteria import parse_criterion, parse_eligibility_text
 
 # (exclusion item, analyte of the reading, op, value in the canonical unit)
 KIDNEY_DISEASE_BY_MEASURE = [
@@ -132,3 +135,34 @@ def test_a_disease_or_a_procedure_offered_as_either_is_still_read(text: str,
     criterion = parse_criterion(text, "inclusion")
     assert criterion.kind == "diagnosis", criterion.manual_reason
     assert criterion.params["concepts"] == concepts
+
+
+MEASURED_AFTER_THE_LAST_THRESHOLD = [
+    "Systolic blood pressure ≥ 160 mmHg or diastolic blood pressure ≥ 100 mmHg measured by "
+    "office blood pressure",
+    "SBP > 180 mmHg or DBP > 110 mmHg measured with seated blood pressure",
+    "Serum albumin < 25 g/L or eGFR < 30 mL/min/1.73 m2 calculated from serum creatinine",
+]
+
+
+@pytest.mark.parametrize("text", MEASURED_AFTER_THE_LAST_THRESHOLD)
+def test_a_list_whose_last_threshold_says_how_it_was_measured_is_not_cut(text: str) -> None:
+    criteria = parse_eligibility_text(f"Exclusion Criteria:\n- {text}\n")
+    assert [c.kind for c in criteria] == ["manual"], [(c.kind, c.text) for c in criteria]
+
+
+# (exclusion item, kinds read): no method after the last threshold, or a time that the
+# lab reads as its own: cut or read as before.
+NO_METHOD_TAIL = [
+    ("Systolic blood pressure ≥ 160 mmHg or diastolic blood pressure ≥ 100 mmHg", ["vital"]),
+    ("Tuberculosis, HIV infection or platelets < 50,000/mm3", ["lab"]),
+    ("HIV, hepatitis C or ALT > 3 x ULN", ["lab"]),
+]
+
+
+@pytest.mark.parametrize(("text", "kinds"), NO_METHOD_TAIL)
+def test_a_list_with_no_method_after_its_last_threshold_is_read_as_before(
+    text: str, kinds: list[str]
+) -> None:
+    criteria = parse_eligibility_text(f"Exclusion Criteria:\n- {text}\n")
+    assert [c.kind for c in criteria] == kinds
