@@ -14,6 +14,9 @@ stay `manual`:
 - fail safe: an exclusion listing thresholds whose last one ends on how the value was
   measured ("SBP ≥ 160 or DBP ≥ 100 mmHg measured in the office") is not cut into its
   members: the method may reach every one of them.
+- fail safe: two inclusion ages no one can meet at once ("Age 12 to <18 years" and "Age
+  5 to <12 years (younger cohort)") name cohorts, not one requirement each: the ages are
+  left to a person (the registry's own age limits then apply).
 
 The sentences are written here, in several sponsors' styles.
 """
@@ -166,3 +169,54 @@ def test_a_list_with_no_method_after_its_last_threshold_is_read_as_before(
 ) -> None:
     criteria = parse_eligibility_text(f"Exclusion Criteria:\n- {text}\n")
     assert [c.kind for c in criteria] == kinds
+
+
+def _inclusion(*items: str) -> list:
+    return parse_eligibility_text("Inclusion Criteria:\n" + "".join(f"- {i}\n" for i in items))
+
+
+# Two inclusion items whose ages do not overlap: (first, second)
+AGES_APART = [
+    ("Participants aged 12 to <18 years at randomisation",
+     "Participants aged 5 to <12 years (younger participant cohort) once that cohort opens"),
+    ("Age 18 years or older", "Age 3-5 years"),
+    ("Adults aged 18-55", "Age less than 5 years"),
+    ("Age 12-18", "Age > 18"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), AGES_APART)
+def test_inclusion_ages_no_one_can_meet_at_once_are_left_to_a_person(first: str,
+                                                                    second: str) -> None:
+    criteria = _inclusion(first, "Biopsy-proven lupus nephritis", second)
+    ages = [c for c in criteria if "kind:age" in c.trace]
+    assert len(ages) == 2
+    assert all(c.kind == "manual" for c in ages), [(c.kind, c.params) for c in ages]
+    assert any("do not overlap" in (c.manual_reason or "") for c in ages)
+
+
+# Ages that overlap, or one that is another person's (a parent's): read as before.
+AGES_TOGETHER = [
+    (("Age 18 years or older", "Age under 65 years"), [(18, None), (None, 64)]),
+    (("Adult", "Patients 16 years old and older"), [(18, None), (16, None)]),
+    (("Patients 0-6 years of age", "Parents/caregivers ≥18 years old"), [(0, 6)]),
+]
+
+
+@pytest.mark.parametrize(("items", "limits"), AGES_TOGETHER)
+def test_overlapping_ages_or_another_persons_age_are_still_read(
+    items: tuple[str, ...], limits: list[tuple[int | None, int | None]]
+) -> None:
+    ages = [c for c in _inclusion(*items) if c.kind == "age"]
+    assert [(c.params["min_years"], c.params["max_years"]) for c in ages] == limits
+
+
+def test_a_trial_with_ages_apart_keeps_the_registrys_own_age_limits(tmp_path) -> None:
+    from matcher.criteria.registry import load_trial
+
+    path = tmp_path / "NCT00000001.txt"
+    path.write_text("Minimum Age: 5 Years\nMaximum Age: 17 Years\nInclusion Criteria:\n"
+                    "- Participants aged 12 to <18 years\n"
+                    "- Participants aged 5 to <12 years (younger cohort)\n", encoding="utf-8")
+    ages = [c for c in load_trial(path).criteria if c.kind == "age"]
+    assert [(c.params["min_years"], c.params["max_years"]) for c in ages] == [(5, 17)]
