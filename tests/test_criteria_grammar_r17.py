@@ -4,7 +4,8 @@ stay `manual`:
 - a kidney disease defined by its measure: "Chronic kidney disease with eGFR < 50",
   "CKD (serum creatinine > 1.5 mg/dL)", "Renal failure as evidenced by a GFR below 60":
   the threshold is the requirement (grammar `measure_defined_conditions`, and the
-  definition words of matcher.criteria.labs).
+  definition words of matcher.criteria.labs, which now take "as evidenced by" and a
+  lead "Diagnosed with").
 - a procedure named with the word for it as a treatment: "receiving dialysis treatment",
   "plasma exchange sessions" is the procedure (temporality `procedure_head_nouns`);
   after a disease the word names its treatment ("cancer treatment"), and stays unread.
@@ -38,6 +39,11 @@ KIDNEY_DISEASE_BY_MEASURE = [
      15.0),
     ("Renal impairment as defined by estimated GFR < 35 mL/min/1.73 m2", "lab.egfr", "<", 35.0),
     ("Chronic kidney disease, defined as eGFR < 25 mL/min/1.73 m2", "lab.egfr", "<", 25.0),
+    ("Diagnosed with severe kidney dysfunction (defined by creatinine clearance < 30 mL/min)",
+     "lab.egfr", "<", 30.0),
+    ("Diagnosis of renal impairment defined as eGFR below 40 mL/min/1.73 m2", "lab.egfr", "<",
+     40.0),
+    ("Diagnosed with anaemia (haemoglobin < 9 g/dL)", "lab.hemoglobin", "<", 90.0),
 ]
 
 
@@ -61,6 +67,8 @@ KIDNEY_DISEASE_STILL_MANUAL = [
     "Chronic kidney disease due to diabetes with eGFR < 45 mL/min/1.73 m2",
     "Chronic kidney disease (eGFR < 30 mL/min/1.73 m2) despite treatment",
     "Chronic kidney disease (eGFR < 60 mL/min/1.73 m2) for at least 3 months",
+    "Diagnosed with heart failure (LVEF < 40%) and kidney dysfunction",
+    "History of renal impairment defined as eGFR < 30 mL/min/1.73 m2",
 ]
 
 

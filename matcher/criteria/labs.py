@@ -822,6 +822,9 @@ def _kidney_stage(ctx: _Ctx) -> _Parsed | None:
 # an example, not the definition, and is not among them.
 _DEFINITION_LEAD = (
     r"^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+)?(?:known\s+)?"
+    # "Diagnosed with severe kidney dysfunction (defined by creatinine clearance < 30)":
+    # the diagnosis is the one the threshold defines.
+    r"(?:(?:diagnosed\s+with|(?:a\s+)?diagnosis\s+of)\s+)?"
     r"(?:(?:clinically\s+)?significant\s+|severe\s+|moderate\s+(?:or|to)\s+severe\s+)?"
 )
 _DEFINITION_GAP = re.compile(
