@@ -6,6 +6,10 @@ stay `manual`:
   the threshold is the requirement (grammar `measure_defined_conditions`, and the
   definition words of matcher.criteria.labs, which now take "as evidenced by" and a
   lead "Diagnosed with").
+- a name the vocabulary does not know, defined by a threshold ("Metabolic derangement
+  defined as ALT > 3 x ULN"), and each alternative of a list opening on the name of what
+  its threshold defines ("..., or severe renal disease defined as creatinine clearance <
+  30 mL/min"): the thresholds are the requirement (matcher.criteria.labs).
 - a procedure named with the word for it as a treatment: "receiving dialysis treatment",
   "plasma exchange sessions" is the procedure (temporality `procedure_head_nouns`);
   after a disease the word names its treatment ("cancer treatment"), and stays unread.
@@ -228,3 +232,43 @@ def test_a_trial_with_ages_apart_keeps_the_registrys_own_age_limits(tmp_path) ->
                     "- Participants aged 5 to <12 years (younger cohort)\n", encoding="utf-8")
     ages = [c for c in load_trial(path).criteria if c.kind == "age"]
     assert [(c.params["min_years"], c.params["max_years"]) for c in ages] == [(5, 17)]
+
+
+# (exclusion item, analytes of the first reading, alternatives' analytes)
+NAME_DEFINED_BY_THRESHOLD = [
+    ("Organ dysfunction defined as ALT > 3 x ULN", ["lab.alt"], []),
+    ("Metabolic derangement defined as liver function tests > 3x upper limit of normal",
+     ["lab.alt", "lab.ast"], []),
+    ("Marrow suppression defined as platelets < 50 x10^9/L", ["lab.platelets"], []),
+    ("Renal impairment defined as eGFR < 30 mL/min/1.73 m2, or hepatic impairment defined as "
+     "ALT > 3 x ULN", ["lab.egfr"], [["lab.alt"]]),
+    ("Organ dysfunction defined as ALT > 3 x ULN or severe renal disease defined as "
+     "creatinine clearance < 30 mL/min", ["lab.alt"], [["lab.egfr"]]),
+]
+
+
+@pytest.mark.parametrize(("text", "analytes", "alternatives"), NAME_DEFINED_BY_THRESHOLD)
+def test_a_name_defined_by_a_threshold_is_read_as_the_threshold(
+    text: str, analytes: list[str], alternatives: list[list[str]]
+) -> None:
+    criterion = parse_criterion(text, "exclusion")
+    assert criterion.kind == "lab", criterion.manual_reason
+    assert criterion.params["analytes"] == analytes
+    assert [a.get("analytes") for a in criterion.params.get("alternatives") or []] == (
+        alternatives)
+
+
+# A name that says when, why or whether (a time, a cause, a negation), or one the
+# vocabulary knows as another disease, is not a label for the threshold.
+NAME_NOT_A_LABEL = [
+    "History of organ dysfunction defined as ALT > 3 x ULN",
+    "Recent organ dysfunction defined as ALT > 3 x ULN",
+    "Drug-induced liver injury defined as ALT > 3 x ULN",
+    "Heart failure defined as BNP > 400 pg/mL",
+    "Organ dysfunction not defined as ALT > 3 x ULN",
+]
+
+
+@pytest.mark.parametrize("text", NAME_NOT_A_LABEL)
+def test_a_name_that_changes_what_the_threshold_means_stays_manual(text: str) -> None:
+    assert parse_criterion(text, "exclusion").kind == "manual"
