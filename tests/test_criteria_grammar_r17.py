@@ -212,6 +212,10 @@ AGES_TOGETHER = [
     (("Age 18 years or older", "Age under 65 years"), [(18, None), (None, 64)]),
     (("Adult", "Patients 16 years old and older"), [(18, None), (16, None)]),
     (("Patients 0-6 years of age", "Parents/caregivers ≥18 years old"), [(0, 6)]),
+    (("Be aged 18 or older", "Having one or more school-aged children at home (aged 7-17)"),
+     [(18, None)]),
+    (("Aged 10 to 17 years", "BMI-for-age percentile ≥ 85"), [(10, 17)]),
+    (("Aged 2 to 6 years", "Born at a gestational age of 26-34 weeks"), [(2, 6)]),
 ]
 
 

@@ -743,6 +743,14 @@ def _month_range(params: dict[str, Any]) -> tuple[int, int] | None:
     return (0 if low is None else low, 10**6 if high is None else high)
 
 
+# "age 5 to <12 years", "aged 18 years or over": a number with its unit of age.
+_AGE_IN_YEARS = re.compile(r"\d\s*(?:years?|yrs?|months?)\b", re.IGNORECASE)
+# An age that may not be the participant's: "having school-aged children (7-17 years)",
+# "BMI-for-age percentile >= 85", "gestational age 26-34 weeks", "parents >= 18 years".
+_ANOTHER_AGE = re.compile(
+    r"\b(?:child(?:ren)?|kids?|infants?|bab(?:y|ies)|sons?|daughters?|parents?|mothers?|"
+    r"fathers?|partners?|spouses?|caregivers?|siblings?|gestation(?:al)?|percentiles?|"
+    r"bmi)\b", re.IGNORECASE)
 _APART_AGES_REASON = ("age ranges that do not overlap ({ranges}) are alternatives, one per "
                       "cohort or population, not each required: checked by a person")
 
@@ -762,7 +770,10 @@ def _apart_ages(items: list[_Item]) -> list[_Item]:
             continue  # "Parents/caregivers aged 18 or over": their age, not the patient's
         if item.parsed.kind == "age":
             found = _month_range(item.parsed.params)
-        elif "kind:age" in item.parsed.trace:
+        elif ("kind:age" in item.parsed.trace and _AGE_IN_YEARS.search(item.text)
+              and not _ANOTHER_AGE.search(item.text)):
+            # Left manual for other words, an item still shows the participant's age
+            # range; not one whose number may be a percentile, a gestation or a child's.
             found = _month_range(dict(age_limits(item.text)))
         else:
             continue
