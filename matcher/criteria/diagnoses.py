@@ -23,6 +23,7 @@ from matcher.criteria.current_state import (
 )
 from matcher.criteria.item_context import (
     _Ctx,
+    _manual,
     _Parsed,
 )
 from matcher.criteria.lexicon import (
@@ -38,6 +39,7 @@ from matcher.criteria.sites import (
 )
 from matcher.criteria.temporality import (
     CURRENT,
+    need_joined,
     read_temporality,
 )
 from matcher.criteria.temporality import (
@@ -48,6 +50,9 @@ from matcher.nlp.vocab import (
 )
 
 # ---------------------------------------------------------------- diagnoses
+
+_NEED_JOINED = ("a disease and the procedure it needs are asked for together (both at once): "
+                "checked by a person")
 
 def _system(text: str, concepts: Sequence[str],
             spans: list[tuple[int, int]] | None = None) -> str | None:  # fmt: skip
@@ -201,6 +206,11 @@ def _diagnosis(ctx: _Ctx) -> _Parsed | None:
         concepts = _distributed_types(ctx, concepts)
         concepts += [c for c in _elliptical_concepts(ctx) if c not in concepts]
     key = ctx.key(ctx.vocab[concepts[0]].key)
+    if not ctx.exclusion and len(concepts) > 1 and need_joined(
+            ctx.main, [(t.start, t.end, t.concept_id) for t in ctx.terms], ctx.vocab):
+        # "ESRD patients receiving haemodialysis" asks for both: ESRD with no dialysis
+        # does not meet it, and the reading would accept either.
+        return _manual(_NEED_JOINED, key)
     params = _diagnosis_params(concepts, ctx)
     if ctx.exclusion:
         _take_exceptions(ctx, concepts, params)

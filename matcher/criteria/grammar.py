@@ -406,12 +406,16 @@ def _measure_defined(data: dict[str, Any], source: str) -> dict[str, Any]:
     # A colon defines as a definer word does, after a screening time that may stand
     # between: "Active proteinuria at screening: UPCR >= 1.0 g/g".
     times = _phrase_list(entry, "times", source, f"{key}.times") if "times" in entry else ()
+    # A bracket right after the condition holds its definition as a definer word does:
+    # "Chronic kidney disease (serum creatinine > 1.5 mg/dL)" excludes on the creatinine.
+    # Only a closed bracket: the measure and nothing else must stand in it, which the lab
+    # reader and the coverage guard decide.
     # The same time may stand before a definer: "Proteinuria at screening, defined as UPCR
     # >= 1.0 mg/mg" (the definition is the requirement, the time is the lab's own).
     at_time = rf"(?:\s+(?:{phrase_alternation(times)}))?" if times else ""
     lead = (rf"^\W*(?:(?:{phrase_alternation(lists['qualifiers'])})\s+)*"
             rf"(?:{phrase_alternation(lists['conditions'])}){at_time}"
-            rf"(?:\s*,?\s*(?:{phrase_alternation(lists['definers'])})|\s*:)")
+            rf"(?:\s*,?\s*(?:{phrase_alternation(lists['definers'])})|\s*:|\s*\((?=[^()]*\)))")
     return {"measure_defined_lead": re.compile(lead, re.IGNORECASE),
             "measure_defined_families": frozenset(lists["families"])}
 

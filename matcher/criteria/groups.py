@@ -41,8 +41,8 @@ from matcher.criteria.lists import load_list_rules
 from matcher.model import AnyOf, CohortScope
 
 __all__ = ["DraftShape", "HeadingGroup", "Populations", "any_of_groups", "cohort_scopes",
-           "heading_groups", "non_patient", "population_headings", "populations",
-           "section_population"]  # fmt: skip
+           "heading_groups", "led_by_others", "non_patient", "population_headings",
+           "populations", "section_population"]  # fmt: skip
 
 _I = re.IGNORECASE
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "either": 1}
@@ -419,6 +419,13 @@ def section_population(heading: str) -> str | None:
 def _subject_lead() -> re.Pattern[str]:
     others = _alternation(load_list_rules().non_patient_words)
     return re.compile(rf"^\W*(?:the\s+)?(?:(?P<patients>patients?)|(?P<others>{others}))\b", _I)
+
+
+def led_by_others(text: str) -> bool:
+    """Does an item open on people who are not the patients ("Parents/caregivers aged
+    18 or over", "Healthy controls aged 20-40")? What it says (an age) is theirs."""
+    m = _subject_lead().match(text)
+    return m is not None and bool(m["others"])
 
 
 # Subjects that name a separate population of the study: "Donors", "Parents", "Family

@@ -16,7 +16,7 @@ from matcher.criteria.kind_item import (
     _Item,
     _take_common,
 )
-from matcher.criteria.labs import named_condition
+from matcher.criteria.labs import defined_label, named_condition
 from matcher.criteria.lexicon import _comparisons
 from matcher.criteria.vitals import _threshold
 from matcher.nlp.vocab import TermMatch
@@ -75,7 +75,10 @@ def _liver_condition(item: _Item, liver: re.Match) -> tuple[int, int] | None:
     limit defines, named right before it (the lab reader's definition grammar)."""
     named = named_condition(item.main, ("lab.alt", "lab.ast"), item.vocab)
     if named is None or named[2] != liver.start():
-        return None
+        # "Metabolic derangement defined as liver function tests > 3x ULN": a name the
+        # vocabulary does not know, defined by the limit.
+        label = defined_label(item.main, item.vocab)
+        return label if label is not None and label[1] == liver.start() else None
     return named[0], named[2]
 
 

@@ -762,6 +762,7 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         ctx.take(staged.start, staged.end, ckd_stage.RULE)
         stage_span = (staged.start, staged.end)
     named = _defined_condition(ctx, mentions, [a for group, _ in groups for a in group])
+    labelled = _labelled_definitions(ctx, [a for group, _ in groups for a in group], named)
     params: dict[str, Any] = {"analytes": analytes, "op": reading["op"]}
     for name in ("value", "uln_multiple", "lln_multiple"):
         if name in reading:
@@ -791,7 +792,8 @@ def _lab(ctx: _Ctx) -> _Parsed | None:
         params["combine"] = "or" if either or re.search(r"\bor\b", ctx.main, _I) else "and"
     conditions = [
         t.concept_id for t in ctx.mentions("diagnosis", "procedure")
-        if not any(span[0] <= t.start < span[1] for span in (named, stage_span) if span)
+        if not any(span[0] <= t.start < span[1]
+                   for span in (named, stage_span, *labelled) if span)
     ]
     # A condition a person checks (grammar "manual_concepts") is not an alternative the
     # notes decide: left over, it makes the item be read piece by piece.
@@ -825,14 +827,18 @@ def _kidney_stage(ctx: _Ctx) -> _Parsed | None:
 # "Thrombocytopenia (platelets < 50 x10^9/L)", "Renal impairment defined as eGFR < 30",
 # "anaemia with haemoglobin below 9 g/dL": a condition named at the start of the item and
 # defined by the threshold that follows. Between the name and the analyte only definition
-# words may stand; "e.g." gives an example, not the definition, and is not among them.
+# words may stand ("Renal failure as evidenced by GFR < 60" as "defined by"); "e.g." gives
+# an example, not the definition, and is not among them.
 _DEFINITION_LEAD = (
     r"^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+)?(?:known\s+)?"
+    # "Diagnosed with severe kidney dysfunction (defined by creatinine clearance < 30)":
+    # the diagnosis is the one the threshold defines.
+    r"(?:(?:diagnosed\s+with|(?:a\s+)?diagnosis\s+of)\s+)?"
     r"(?:(?:clinically\s+)?significant\s+|severe\s+|moderate\s+(?:or|to)\s+severe\s+)?"
 )
 _DEFINITION_GAP = re.compile(
-    r"\s*(?:[(\[]\s*|,\s*|:\s*|\s)\s*(?:(?:defined|characteri[sz]ed|evidenced|manifested|"
-    r"confirmed|indicated)\s+(?:as|by)\s*:?\s*|i\.\s*e\.?\s*,?\s*|with\s+)?"
+    r"\s*(?:[(\[]\s*|,\s*|:\s*|\s)\s*(?:(?:as\s+)?(?:defined|characteri[sz]ed|evidenced|"
+    r"manifested|confirmed|indicated|shown)\s+(?:as|by)\s*:?\s*|i\.\s*e\.?\s*,?\s*|with\s+)?"
     r"(?:(?:an?|the)\s+)?",
     _I,
 )
@@ -887,6 +893,70 @@ def _defined_condition(
         return None
     ctx.take(start, gap_end, "lab:defined-condition")
     return start, gap_end
+
+
+# "Metabolic derangement defined as ALT > 3 x ULN, or severe renal disease defined as
+# creatinine clearance < 30 mL/min": each alternative of a list opens with the name of what
+# its threshold defines. Where an alternative opens: the item's start, or after "or" / ";".
+_ALTERNATIVE_START = re.compile(r"(?:^|[;,]?\s+or\s+|;\s*)", _I)
+_EXPLICIT_DEFINER = re.compile(
+    r"\s*,?\s*\(?\s*(?:as\s+)?(?:defined|characteri[sz]ed|evidenced|manifested|indicated)"
+    r"\s+(?:as|by)\s*:?\s*(?:(?:an?|the)\s+)?", _I)
+# A name no vocabulary concept holds ("metabolic derangement", "organ dysfunction"): at most
+# four words, letters only; its grade words are what the threshold defines.
+_LABEL = re.compile(
+    r"\W*(?P<label>[^\W\d_]+(?:[\s-]+[^\W\d_]+){0,3}?)(?=\s*,?\s*\(?\s*(?:as\s+)?"
+    r"(?:defined|characteri[sz]ed|evidenced|manifested|indicated)\s+(?:as|by)\b)", _I)
+_LABEL_GRADES = frozenset({"severe", "significant", "clinically", "marked", "moderate"})
+_CAUSE_WORD = re.compile(r"\w-(?:induced|related|associated|mediated)\b|\b(?:induced|caused)\b",
+                         _I)
+
+
+def _labelled_definitions(ctx: _Ctx, analytes: list[str], named: tuple[int, int] | None
+                          ) -> list[tuple[int, int]]:  # fmt: skip
+    """The spans of the names that open the alternatives of a lab item, each followed by
+    "defined as" and the threshold that defines it ("Metabolic derangement defined as
+    ...", "... or severe renal disease defined as creatinine clearance < 30"): the
+    threshold is the requirement. A name is taken when a condition the item's analytes
+    define (`named_condition`), or when the vocabulary knows nothing in it and it holds no
+    word that changes a meaning (a time, a negation, a cause) but a grade the threshold
+    defines. Its words are taken; the item's first name, if `named`, is already."""
+    spans: list[tuple[int, int]] = []
+    for m in _ALTERNATIVE_START.finditer(ctx.main):
+        start = m.end()
+        if named is not None and named[0] <= start < named[1]:
+            continue
+        rest = ctx.main[start:]
+        found = named_condition(rest, analytes, ctx.vocab)
+        if found is not None and _EXPLICIT_DEFINER.match(rest, found[1]) is not None:
+            spans.append((start, start + found[2]))
+            continue
+        label = defined_label(rest, ctx.vocab)
+        if label is not None:
+            spans.append((start + label[0], start + label[1]))
+    for begin, end in spans:
+        ctx.take(begin, end, "lab:defined-condition")
+    return spans
+
+
+def defined_label(text: str, vocab: Vocabulary) -> tuple[int, int] | None:
+    """(start, end) of a name no vocabulary concept holds and its definer at the start of
+    `text` ("Metabolic derangement defined as "), when the name holds no word that
+    changes a meaning but a grade the threshold after it defines; else None."""
+    label = _LABEL.match(text)
+    if label is None:
+        return None
+    grammar = load_grammar()
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", label["label"])]
+    if any(w in grammar.meaning_changing and w not in _LABEL_GRADES for w in words):
+        return None
+    if _CAUSE_WORD.search(label["label"]) or any(
+            w in grammar.subtype_qualifiers for w in words):  # fmt: skip
+        return None  # "drug-induced liver injury": a cause the threshold does not show
+    if vocab.find_terms(label["label"]):
+        return None
+    definer = _EXPLICIT_DEFINER.match(text, label.end())
+    return None if definer is None else (label.start("label"), definer.end())
 
 
 def _alternative(analytes: list[str], reading: dict[str, Any]) -> dict[str, Any]:

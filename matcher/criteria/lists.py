@@ -390,6 +390,8 @@ def members(
     spans = _split(body, top, terms)
     if not 2 <= len(spans) <= _MAX_MEMBERS:
         return None
+    if _threshold_tail(_bare(body[spans[-1][0]:spans[-1][1]])):
+        return None  # "SBP ≥ 160 or DBP ≥ 100 mmHg measured in the office": both so measured
     shared = _shared_head(body, spans, terms, " ".join(lead.split()))
     if shared is not None:
         return shared
@@ -586,6 +588,26 @@ def threshold_at(text: str) -> re.Match[str] | None:
     """The first comparison with its value in `text` ("ALT > 3 × ULN", "platelets below
     50"), or None."""
     return _COMPARISON.search(text)
+
+
+# A threshold's value and its unit: "≥100 mmHg", "> 1.5 mg/dL", "< 30 mL/min/1.73 m2".
+_VALUE_AND_UNIT = re.compile(r"[\d.,]+\s*(?:[^\W\d_][^\s,;]*(?:\s+m\^?2\b)?|%)?", _I)
+# How a value was measured, said after it: "measured through office blood pressure",
+# "as assessed by the central laboratory", "confirmed on repeat testing".
+_METHOD_TAIL = re.compile(
+    r"\W*(?:(?:as|when|if|and)\s+)?(?:measured|assessed|determined|confirmed|obtained|"
+    r"taken|recorded|calculated|estimated|documented|tested|evaluated)\b", _I)
+
+
+def _threshold_tail(bare: str) -> bool:
+    """Does a list's last member end, after its threshold, on how the value was measured,
+    which may reach the members before it? "Systolic BP ≥ 160 mmHg or diastolic BP ≥ 100
+    mmHg measured in the office": how both were measured, not the diastolic's alone."""
+    m = _COMPARISON.search(bare)
+    if m is None or not names_a_threshold(bare):
+        return False
+    value = _VALUE_AND_UNIT.match(bare, m.end() - 1)
+    return value is not None and _METHOD_TAIL.match(bare, value.end()) is not None
 
 
 def names_a_threshold(piece: str) -> bool:
@@ -943,6 +965,7 @@ def stands_alone(pieces: Sequence[str], index: int,
     terms = terms_of(piece)
     if last and (terms and _may_be_a_tail(piece[max(e for _, e in terms) :])
                  or _NUMBER.search(bare) and not names_a_threshold(piece)
+                 or _threshold_tail(bare)
                  or not terms and len(_WORD.findall(bare)) > _MAX_UNKNOWN_WORDS):  # fmt: skip
         return False
     if index == 0:

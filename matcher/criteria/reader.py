@@ -98,6 +98,7 @@ from matcher.criteria.basic_kinds import (
     _refractory,
     _sex,
     _venous,
+    age_limits,
 )
 from matcher.criteria.biopsy import (
     _biopsy,
@@ -726,7 +727,80 @@ def _items(text: str, about: Sequence[str], max_age: float | None, vocabulary: V
     """The items of an eligibility text, classified and guarded. `about` names what the
     trial is about (its title, conditions): an exclusion of that is never computed;
     `max_age` is the record's maximum age; `vocabulary` the run's."""
-    return _items_of(_drafts(text or "", vocabulary), about, max_age, vocabulary=vocabulary)
+    items = _items_of(_drafts(text or "", vocabulary), about, max_age, vocabulary=vocabulary)
+    return _apart_ages(items)
+
+
+def _month_range(params: dict[str, Any]) -> tuple[int, int] | None:
+    """An age reading's limits as completed months, inclusive (open ends wide)."""
+    if params.get("min_months") is not None or params.get("max_months") is not None:
+        low, high = params.get("min_months"), params.get("max_months")
+    elif params.get("min_years") is not None or params.get("max_years") is not None:
+        low = None if params.get("min_years") is None else params["min_years"] * 12
+        high = None if params.get("max_years") is None else params["max_years"] * 12 + 11
+    else:
+        return None
+    return (0 if low is None else low, 10**6 if high is None else high)
+
+
+# "age 5 to <12 years", "aged 18 years or over": a number with its unit of age.
+_AGE_IN_YEARS = re.compile(r"\d\s*(?:years?|yrs?|months?)\b", re.IGNORECASE)
+# An age that may not be the participant's: "having school-aged children (7-17 years)",
+# "BMI-for-age percentile >= 85", "gestational age 26-34 weeks", "parents >= 18 years".
+_ANOTHER_AGE = re.compile(
+    r"\b(?:child(?:ren)?|kids?|infants?|bab(?:y|ies)|sons?|daughters?|parents?|mothers?|"
+    r"fathers?|partners?|spouses?|caregivers?|siblings?|gestation(?:al)?|percentiles?|"
+    r"bmi)\b", re.IGNORECASE)
+_APART_AGES_REASON = ("age ranges that do not overlap ({ranges}) are alternatives, one per "
+                      "cohort or population, not each required: checked by a person")
+
+
+def _apart_ages(items: list[_Item]) -> list[_Item]:
+    """ "Participants aged 12 to <18 years" and "Participants aged 5 to <12 years (younger
+    cohort)", or "Age >= 18" and "Age 3-5 years": two inclusion ages no one can meet at
+    once name the cohorts of a trial, not one requirement each; read as each required,
+    the first hid every child of the second. Each is left to a person (an age item left
+    manual for other words still shows its range). Items in a cohort block or an either/or
+    group are already read per cohort or branch."""
+    ranges: list[tuple[int, tuple[int, int]]] = []
+    for index, item in enumerate(items):
+        if item.section != INCLUSION or item.type != INCLUSION or item.cohort or item.any_of:
+            continue
+        if criteria_groups.led_by_others(item.text):
+            continue  # "Parents/caregivers aged 18 or over": their age, not the patient's
+        if item.parsed.kind == "age":
+            found = _month_range(item.parsed.params)
+        elif ("kind:age" in item.parsed.trace and _AGE_IN_YEARS.search(item.text)
+              and not _ANOTHER_AGE.search(item.text)):
+            # Left manual for other words, an item still shows the participant's age
+            # range; not one whose number may be a percentile, a gestation or a child's.
+            found = _month_range(dict(age_limits(item.text)))
+        else:
+            continue
+        if found is not None:
+            ranges.append((index, found))
+    apart = {i for i, (a, b) in ranges for j, (c, d) in ranges if i != j and (b < c or d < a)}
+    if not apart:
+        return items
+    shown = ", ".join(_age_range_text(ranges, i) for i, _ in ranges if i in apart)
+    reason = _APART_AGES_REASON.format(ranges=shown)
+    out = []
+    for index, item in enumerate(items):
+        if index in apart and item.parsed.kind == "age":
+            parsed = replace(item.parsed, kind="manual", params={}, manual_reason=reason,
+                             trace=(*item.parsed.trace, "age:apart"))
+            item = replace(item, parsed=parsed)
+        out.append(item)
+    return out
+
+
+def _age_range_text(ranges: list[tuple[int, tuple[int, int]]], index: int) -> str:
+    low, high = dict(ranges)[index]
+    if high >= 10**6:
+        return f"{low // 12} years or more" if low % 12 == 0 else f"{low} months or more"
+    if low % 12 == 0 and high % 12 == 11:
+        return f"{low // 12}-{high // 12} years"
+    return f"{low}-{high} months"
 
 
 def _items_of(

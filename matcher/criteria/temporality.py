@@ -51,6 +51,7 @@ __all__ = [
     "load_temporality",
     "manual_reason",
     "narrowing_qualifiers",
+    "need_joined",
     "read_temporality",
     "read_temporality_rules",
     "bare_current",
@@ -64,7 +65,7 @@ _NEED_REACH = 60  # characters before a procedure's term where "currently requir
 
 _PHRASE_LISTS = ("current", "at_time", "need_before", "need_after", "history", "judged",
                  "judged_current", "long_standing", "suspected", "head_nouns",
-                 "existing")  # fmt: skip
+                 "procedure_head_nouns", "existing")  # fmt: skip
 _CONCEPT_LISTS = ("state_concepts", "event_concepts", "lifelong_concepts")
 _KEYS = frozenset({"version", "description", *_PHRASE_LISTS, *_CONCEPT_LISTS,
                    "manual_qualifiers"})  # fmt: skip
@@ -99,6 +100,8 @@ class TemporalityRules:
     long_standing: frozenset[tuple[str, ...]]
     suspected: re.Pattern[str]
     head_nouns: re.Pattern[str]  # anchored at the end of a term
+    # Anchored at the end of a procedure's term: "dialysis treatment" is dialysis.
+    procedure_head_nouns: re.Pattern[str]
     existing: re.Pattern[str]  # "pre-existing": there at the trial's start, no history
     manual_qualifiers: tuple[tuple[re.Pattern[str], frozenset[str], str], ...]
 
@@ -231,6 +234,8 @@ def _rules_of(text: str) -> TemporalityRules:
         long_standing=frozenset(tuple(words_of(p)) for p in lists["long_standing"]),
         suspected=re.compile(phrase_alternation(lists["suspected"]), re.IGNORECASE),
         head_nouns=re.compile(rf"\s+(?:{phrase_alternation(lists['head_nouns'])})", re.IGNORECASE),
+        procedure_head_nouns=re.compile(
+            rf"\s+(?:{phrase_alternation(lists['procedure_head_nouns'])})", re.IGNORECASE),
         existing=re.compile(phrase_alternation(lists["existing"]), re.IGNORECASE),
         manual_qualifiers=tuple(
             (re.compile(phrase_pattern(k), re.IGNORECASE), frozenset(words_of(k)), v)
@@ -404,8 +409,13 @@ def read_temporality(
         if after is not None and after.end() > end:
             current.append((end, _as_written(after[0].strip(" -"))))
             found.spans.append((end, after.end()))
-    for _start, end, _concept in terms:
+    for _start, end, concept in terms:
         head = rules.head_nouns.match(text, end)
+        if head is None and vocab[concept].category == "procedure":
+            # "Receiving dialysis treatment", "plasma exchange sessions": the procedure
+            # is the treatment. After a disease the same word names something else
+            # ("cancer treatment" is not cancer), so only after a procedure.
+            head = rules.procedure_head_nouns.match(text, end)
         if head is not None:
             found.spans.append((end, head.end()))
     if current:
@@ -547,6 +557,32 @@ def _procedure_needs(text: str, terms: Sequence[tuple[int, int, str]], vocab: Vo
             if before is not None:
                 spans.append((offset + before.start(), offset + before.end()))
     return spans
+
+
+def need_joined(text: str, terms: Sequence[tuple[int, int, str]], vocab: Vocabulary,
+                rules: TemporalityRules | None = None) -> bool:
+    """Does a need word join a disease to a procedure it needs ("ESRD patients receiving
+    haemodialysis", "lupus nephritis requiring dialysis")? Then the item asks for both at
+    once; a reading of its concepts where either one counts does not say that. Only
+    filler or the item's subject ("patients") may stand between the disease's term and
+    the need word."""
+    rules = rules or load_temporality()
+    grammar = load_grammar()
+    subjects = frozenset(w for p in grammar.lead_subjects for w in words_of(p))
+    joiners = grammar.filler.words | subjects
+    diseases = [(s, e) for s, e, c in terms if vocab[c].category == "diagnosis"]
+    for start, _end, concept in terms:
+        if vocab[concept].category != "procedure":
+            continue
+        offset = max(0, start - _NEED_REACH)
+        before = rules.need_before.search(text[offset:start])
+        if before is None:
+            continue
+        need_start = offset + before.start()
+        if any(e <= need_start and _only_glue(text, e, need_start, (), joiners)
+               for _s, e in diseases):
+            return True
+    return False
 
 
 # Words that ask for the past of a standing state rather than the state now: "history of
