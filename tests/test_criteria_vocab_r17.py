@@ -158,3 +158,13 @@ def test_a_listed_diagnosis_without_members_still_counts_only_itself():
 )
 def test_the_new_concepts_carry_their_standard_codes(concept, code):
     assert load_vocabulary()[concept].code == code
+
+
+def test_a_drug_class_in_a_diagnosis_item_is_not_met_by_its_drugs():
+    # Only a diagnosis group's members count: a drug class's members are drugs, and a
+    # lidocaine order is no diagnosis.
+    criterion = Criterion(id="exc-1", key="x", type="exclusion", text="local anaesthetics",
+                          kind="diagnosis",
+                          params={"concepts": ["class.local_anaesthetic"], "temporality": "ever"})
+    assert _status(criterion, _note("Lidocaine 1% 5 mL infiltrated before the biopsy.")) \
+        is Status.NOT_MET

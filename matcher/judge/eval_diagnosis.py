@@ -47,8 +47,9 @@ def _implied_by(vocabulary: Vocabulary, concept_id: str) -> frozenset[str]:
 
 def _group_members(vocabulary: Vocabulary, concept_id: str) -> tuple[str, ...]:
     """A diagnosis group with its members ("viral hepatitis": itself, hepatitis B, hepatitis
-    C); any other concept alone."""
-    if concept_id not in vocabulary:
+    C); any other concept alone. A drug class's members are drugs, never a diagnosis: an
+    item naming one is no group of conditions."""
+    if concept_id not in vocabulary or vocabulary[concept_id].category != "diagnosis":
         return (concept_id,)
     return (concept_id, *(m for m in vocabulary[concept_id].members if m != concept_id))
 
