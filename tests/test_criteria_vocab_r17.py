@@ -1,11 +1,15 @@
-"""Round-17 vocabulary gaps (issue 12): heart rate as a vital sign, and a diagnosis group
-listed among other diagnoses.
+"""Round-17 vocabulary gaps (issue 12): heart rate as a vital sign, back pain, and a
+diagnosis group listed among other diagnoses.
 
 - Heart rate (LOINC 8867-4) is read like the other vital signs: "resting heart rate > 100
   bpm" is the latest heart rate within the lookback against 100 beats per minute. Its unit
   family is beats per minute in the spellings registries and notes use (bpm, beats/min,
   /min, beats per minute). A fetal heart rate, heart rate variability, a limit that is not
   a number, and "HR" meaning a hormone receptor or "24 HR" meaning hours are not it.
+- Back pain (SNOMED 161891005) and low back pain (SNOMED 279039007, which implies back
+  pain) are conditions a patient has now: "Patient has low back pain" is a mention in the
+  lookback. "Chronic", "non-specific", "secondary" low back pain, or one that must have
+  lasted a stated time ("persistent ... of at least 1 month"), is left to a person.
 - "HIV, viral hepatitis or tuberculosis": the diagnosis evaluator counts the members of a
   group it is given (concepts.jsonl "members"), so a note's "chronic hepatitis B" meets an
   exclusion of viral hepatitis; before, no note named the group and the exclusion was not
@@ -128,6 +132,62 @@ def test_a_heart_rate_exclusion_is_decided_by_the_heart_rate_a_note_records(note
     assert _status(criterion, _note(note)) is expected
 
 
+# ------------------------------------------------------------------------------- back pain
+@pytest.mark.parametrize(
+    ("text", "effect", "concept"),
+    [
+        ("Patient has low back pain", "inclusion", "dx.low_back_pain"),
+        ("Subjects with lower back pain", "inclusion", "dx.low_back_pain"),
+        ("Lumbago", "exclusion", "dx.low_back_pain"),
+        ("Patients with preexisting back pain.", "exclusion", "dx.back_pain"),
+        ("Backache", "exclusion", "dx.back_pain"),
+    ],
+)
+def test_back_pain_in_its_spellings_is_a_condition_now(text, effect, concept):
+    criterion = parse_criterion(text, effect)
+    assert criterion.kind == "diagnosis", criterion.manual_reason
+    assert criterion.params["concepts"] == [concept]
+    assert criterion.params["temporality"] == "current"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chronic low back pain",  # how long is chronic: a person judges
+        "Non-specific low back pain",
+        "secondary low back pain",
+        "Patients must have persistent low back pain of at least 1 month's duration.",
+        "Low back pain associated with menstruation",
+        "Currently seeking active treatment for low back pain",
+        "Current neck/back pain or history of chronic neck/back pain",
+    ],
+)
+def test_a_qualified_back_pain_is_left_to_a_person(text):
+    # Read manual, or with the qualifier kept for a person ("judged": secondary): a note's
+    # plain "low back pain" decides neither way.
+    note = _note("Complains of low back pain for 2 weeks.")
+    for effect in ("inclusion", "exclusion"):
+        assert _status(parse_criterion(text, effect), note) is Status.MANUAL
+
+
+@pytest.mark.parametrize(
+    ("note", "low_back", "any_back"),
+    [
+        ("Complains of low back pain for 2 weeks.", Status.MET, Status.MET),
+        ("Lumbago since lifting boxes last week.", Status.MET, Status.MET),
+        # thoracic back pain is back pain, not low back pain
+        ("Thoracic back pain after a fall.", Status.UNKNOWN, Status.MET),
+        ("Denies back pain.", Status.UNKNOWN, Status.NOT_MET),
+        ("No complaints today.", Status.UNKNOWN, Status.NOT_MET),
+    ],
+)
+def test_a_back_pain_item_is_decided_by_the_pain_a_note_names(note, low_back, any_back):
+    required = parse_criterion("Patient has low back pain", "inclusion")
+    excluded = parse_criterion("Patients with preexisting back pain.", "exclusion")
+    assert _status(required, _note(note)) is low_back
+    assert _status(excluded, _note(note)) is any_back
+
+
 # ---------------------------------------------------------------- a group in a diagnosis list
 @pytest.mark.parametrize(
     ("note", "expected"),
@@ -154,7 +214,9 @@ def test_a_listed_diagnosis_without_members_still_counts_only_itself():
 
 
 @pytest.mark.parametrize(
-    ("concept", "code"), [("lab.heart_rate", "LOINC:8867-4")]
+    ("concept", "code"),
+    [("lab.heart_rate", "LOINC:8867-4"), ("dx.back_pain", "SNOMED:161891005"),
+     ("dx.low_back_pain", "SNOMED:279039007")],
 )
 def test_the_new_concepts_carry_their_standard_codes(concept, code):
     assert load_vocabulary()[concept].code == code
