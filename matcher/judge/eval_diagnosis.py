@@ -45,12 +45,25 @@ def _implied_by(vocabulary: Vocabulary, concept_id: str) -> frozenset[str]:
     return frozenset(implied)
 
 
+def _group_members(vocabulary: Vocabulary, concept_id: str) -> tuple[str, ...]:
+    """A diagnosis group with its members ("viral hepatitis": itself, hepatitis B, hepatitis
+    C); any other concept alone. A drug class's members are drugs, never a diagnosis: an
+    item naming one is no group of conditions."""
+    if concept_id not in vocabulary or vocabulary[concept_id].category != "diagnosis":
+        return (concept_id,)
+    return (concept_id, *(m for m in vocabulary[concept_id].members if m != concept_id))
+
+
 def _diagnosis_concepts(criterion: Criterion, vocabulary: Vocabulary
                         ) -> tuple[tuple[str, ...], str]:  # fmt: skip
     """Every concept that affirms the diagnosis, in a fixed order, and its names."""
     concepts: set[str] = set()
     for concept_id in criterion.params.get("concepts", []):
-        concepts |= _implied_by(vocabulary, concept_id)
+        # "HIV, viral hepatitis or tuberculosis": a group listed with other diagnoses counts
+        # each of its members (concepts.jsonl attrs "members"): a note's "chronic hepatitis
+        # B" is viral hepatitis, though no note names the group itself.
+        for member in _group_members(vocabulary, concept_id):
+            concepts |= _implied_by(vocabulary, member)
     # "Malignancy, except non-melanoma skin cancer": a skin cancer implies malignancy but
     # the item lets it through.
     concepts -= set(criterion.params.get("except_concepts", ()))

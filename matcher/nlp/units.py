@@ -162,6 +162,10 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "kPa": ("kpa",),
     "kg": ("kg", "kgs", "kilogram", "kilograms", "kilo", "kilos"),
     "lb": ("lb", "lbs", "pound", "pounds"),
+    # Heart rate: "HR > 100 beats/min", "resting heart rate 50-100 bpm", "pulse 72/min".
+    "/min": ("/min", "bpm", "b/min", "beats/min", "beats/minute", "beatsperminute",
+             "beatspermin", "beat/min", "beat/minute", "beatperminute", "/minute",
+             "perminute", "batt/min", "latidos/min", "latidos/minuto"),
 }  # fmt: skip
 
 # Units said in full, as a dictation writes them ("one point nine grams per gram", "one
@@ -384,6 +388,7 @@ _CONVERSIONS: dict[str, dict[str, _Conversion]] = {
         "kPa": _Conversion(_f("7.50062"), "mmHg"),  # BP 16/10 kPa = 120/75 mmHg
     },
     "percent": {"%": _Conversion(_f(1), "%")},  # SpO2 97 %, LVEF 55 %
+    "heart_rate": {"/min": _Conversion(_f(1), "/min")},  # HR 88 bpm, 88 beats/min
     "weight": {
         "kg": _Conversion(_f(1), "kg"),
         "lb": _Conversion(_f("0.45359237"), "kg"),  # 99 lb = 44.9 kg
@@ -568,6 +573,9 @@ _PLAUSIBLE: tuple[_Plausible, ...] = (
                "BP 128/76 is mmHg; kPa (4-40) would be written out"),
     _Plausible("percent", None, "%", 1, 100,
                "SpO2 97 and LVEF 55 are percentages"),
+    _Plausible("heart_rate", None, "/min", 20, 250,
+               "HR 88 is beats per minute: 20-250 spans profound bradycardia to a "
+               "neonate's tachycardia"),
     _Plausible("weight", None, "kg", 1, 300,
                "weight 45 could be kg or lb: a unitless weight is not guessed"),
     _Plausible("weight", None, "lb", 2, 660,
