@@ -530,6 +530,7 @@ class ClinicalContext:
                 )
         self._declined = _declined_cues(rules)
         self._requests = _request_cues(rules)
+        self._organisations = _organisation_cues(rules)
         self.priority = {cat: i for i, cat in enumerate(rules["priority"])}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._rules_by_key: dict[str, list[dict]] = {}
@@ -621,6 +622,18 @@ class ClinicalContext:
                 # given yet, and the parent asking gives it no relative's history.
                 found -= self._requests.overrides
                 found.add(self._requests.category)
+            if ("family" in found and span.label_ in _GRAFTS and section != "family_history"
+                    and _DONOR_AFTER.match(text, span.end_char)
+                    and not _FAMILY_WORD_RE.search(text, sent_char, span.start_char)):
+                # "living-donor kidney transplant (mother) 05/2022": the mother gave the
+                # kidney; the transplant is the patient's.
+                found.discard("family")
+            if self._organisations is not None and self._organisations.applies(
+                    text, span.end_char, span.label_):
+                # "Lupus & Autoimmune Research Unit" under a registrar's name: the unit's
+                # name, not the patient's lupus.
+                found -= self._organisations.overrides
+                found.add(self._organisations.category)
             if "hypothetical" in found and (
                 self._acts_on_current_drug(span, sent_char, text)
                 or _started_in_the_past(span, text, doc._.note_date)
@@ -986,6 +999,50 @@ def _cue_block_before(
 
 _REQUEST_KEYS = frozenset({"category", "max_chars", "applies_to", "overrides", "modals",
                            "subjects", "verbs", "fillers"})  # fmt: skip
+# A transplant whose donor the note names right after it: "kidney transplant (mother)",
+# "renal transplant (living-related donor: father)", "HSCT from her brother".
+_GRAFTS = frozenset({"dx.transplant", "dx.hsct"})
+_FAMILY_WORD_RE = re.compile(rf"\b{_FAMILY_WORD}\b", re.I)
+_DONOR_AFTER = re.compile(
+    rf"[ \t]*(?:\(\s*(?:(?:living[- ](?:related[ -])?)?donor\s*[:=-]?\s*)?(?:her|his|the)?\s*"
+    rf"{_FAMILY_WORD}\s*(?:donor)?\s*\)|(?:from|donated\s+by)\s+(?:her|his|the)\s+"
+    rf"{_FAMILY_WORD}\b)",
+    re.I,
+)
+_ORGANISATION_KEYS = frozenset({"category", "max_chars", "applies_to", "overrides", "nouns"})
+
+
+@dataclass(frozen=True)
+class _OrganisationCues:
+    """A concept named inside an organisation's name, compiled (context_rules.json)."""
+
+    category: str
+    overrides: frozenset[str]
+    applies_to: tuple[str, ...]
+    max_chars: int
+    pattern: re.Pattern[str]
+
+    def applies(self, text: str, end: int, concept: str) -> bool:
+        """The concept ending at `end` is followed by an organisation noun: "Lupus Clinic",
+        "Myositis & Vasculitis Clinic", "Lupus & Autoimmune Research Unit"."""
+        if not concept.startswith(self.applies_to):
+            return False
+        return self.pattern.match(text[end : end + self.max_chars]) is not None
+
+
+def _organisation_cues(rules: dict) -> _OrganisationCues | None:
+    """The organisation block of the rules; None when the rules have none."""
+    block = rules.get("organisations")
+    if block is None:
+        return None
+    frame = _cue_block_frame(block, rules, "organisations", _ORGANISATION_KEYS)
+    words = _cue_block_words(block, ("nouns",), "organisations")
+    # An optional second field of the name joined by "&" or "and", in capitals: "Myositis &
+    # Vasculitis Clinic" (a lower-case "and" joins clauses: "lupus and clinic visits" is not).
+    pattern = re.compile(
+        rf"[ \t]*(?:(?:&|and)[ \t]+(?-i:[A-Z])[\w-]*[ \t]+)?(?:{words['nouns']})\b", re.I
+    )
+    return _OrganisationCues(*frame, pattern)
 
 
 def _request_cues(rules: dict) -> _DeclinedCues | None:

@@ -23,7 +23,7 @@ import dataclasses
 import re
 from functools import cache
 
-from matcher.model import Finding
+from matcher.model import Assertion, Finding
 from matcher.nlp.vocab import phrase_pattern, versioned_rule_file
 
 __all__ = ["TOLD_AS_PAST", "past_told_values"]
@@ -94,18 +94,27 @@ def _asked_values(text: str, findings: list[Finding],
                   sentences: list[tuple[int, int]]) -> list[Finding]:
     """A value inside a question is asked about, not told: "coord: is the SLEDAI of 14 still
     current?" (answered "no - 6 now, the 14 was August"). Dated by the chat line it would be
-    this week's SLEDAI; it is marked as of an unknown day, whatever date it took."""
+    this week's SLEDAI; it is marked as of an unknown day, whatever date it took. A drug
+    asked about ("any RTX since 03/2025?", "has she had rituximab?") is no exposure: it is
+    uncertain."""
     question = _patterns()["question"]
     starts = [s for s, _ in sentences]
     marked = []
     for f in findings:
-        if f.category in _VALUE_CATEGORIES and f.value is not None and "result" not in f.attrs:
+        value = f.category in _VALUE_CATEGORIES and f.value is not None and "result" not in f.attrs
+        drug = f.category in ("drug", "drug_class") and f.assertion == Assertion.AFFIRMED
+        if value or drug:
             i = bisect.bisect_right(starts, f.start) - 1
             if i >= 0:
                 lo, hi = sentences[i]
                 line_start = text.rfind("\n", 0, f.start) + 1
                 lo = max(lo, line_start)
-                if question.fullmatch(text, lo, max(hi, f.end)):
+                if not question.fullmatch(text, lo, max(hi, f.end)):
+                    pass
+                elif value:
                     f = dataclasses.replace(f, attrs={**f.attrs, TOLD_AS_PAST: True})
+                else:
+                    # "trials: any RTX since 03/2025?" asks; "nope" answers. No exposure.
+                    f = dataclasses.replace(f, assertion=Assertion.UNCERTAIN)
         marked.append(f)
     return marked
