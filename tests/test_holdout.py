@@ -414,3 +414,25 @@ def test_the_nineteenth_holdout_keeps_the_figures_reached(trial: Path, trial_id:
                                                           criteria_right: int,
                                                           statuses_right: int):
     _assert_figures_held(HOLDOUT19, 37, trial, trial_id, criteria_right, statuses_right)
+
+
+HOLDOUT20 = REPO / "tests" / "data" / "holdout20"
+
+
+# The twentieth hold-out (clinician email and messaging threads from Australia, India, Canada,
+# Nigeria and Germany: replies above quoted messages, forwards, secure chats, voice-note
+# transcripts, signatures; tests/data/holdout20/README.md). Its first, blind measurement (main
+# 176b06c) was 0.9897 / 0.9189 (NCT06904729, 1 false eligible: a quoted August SLEDAI read as
+# this week's) and 0.8221 / 0.4324 (HO-LN-22: "approximately 0.9 g/g" not read, split items
+# misaligned by the eval). The floors are the figures after the round-17 fixes it prompted
+# (quoted messages keep their date, values and drugs asked about, clinics' names, another
+# patient, a short counted course, the eval's alignment of split items).
+@pytest.mark.parametrize(
+    ("trial", "trial_id", "criteria_right", "statuses_right"),
+    [(REPO / "registry_dumps" / "NCT06904729.txt", "NCT06904729", 774, 36),
+     (HOLDOUT20 / "trial_HO-LN-22.txt", "HO-LN-22", 444, 37)],
+)
+def test_the_twentieth_holdout_keeps_the_figures_reached(trial: Path, trial_id: str,
+                                                         criteria_right: int,
+                                                         statuses_right: int):
+    _assert_figures_held(HOLDOUT20, 37, trial, trial_id, criteria_right, statuses_right)

@@ -87,3 +87,24 @@ def test_a_length_in_a_summary_of_failed_treatment_is_no_course_up_to_the_note(
 def test_a_drug_given_now_after_a_despite_clause_keeps_its_course() -> None:
     attrs = _drug("Despite the rash, on MMF for 6 months.", "drug.mycophenolate")
     assert attrs["start_date"] == NOTE_DATE - dt.timedelta(days=183)
+
+
+@pytest.mark.parametrize(("text", "start", "stop"), [
+    ("Rituximab 03/2025 (2 doses).", dt.date(2025, 3, 15), dt.date(2025, 4, 15)),
+    ("Rituximab x2 in 03/2025.", dt.date(2025, 3, 15), dt.date(2025, 4, 15)),
+    ("rituximab 1 g x 2 (March 2025)", dt.date(2025, 3, 15), dt.date(2025, 4, 15)),
+])
+def test_a_short_counted_course_at_a_date_is_over_within_the_month(text, start, stop) -> None:
+    # "Rituximab 03/2025 (2 doses)" in a note of 2026 is no drug taken ever since (hold-out 20)
+    attrs = _drug(text, "drug.rituximab")
+    assert (attrs["start_date"], attrs["stop_date"]) == (start, stop)
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("CYC monthly x6 from 01/2025", "drug.cyclophosphamide"),
+    ("IV CYC 500 mg x6 doses from 01/2025", "drug.cyclophosphamide"),
+    ("MMF 1 g bd x2 since 03/2025", "drug.mycophenolate"),
+    ("Rituximab 375 mg/m2 weekly x4 from 02/2026", "drug.rituximab"),
+])
+def test_a_long_or_repeating_course_keeps_no_end(text, concept) -> None:
+    assert _drug(text, concept)["stop_date"] is None

@@ -79,6 +79,15 @@ _ONGOING = re.compile(
     re.I,
 )
 _LAB_LIKE = frozenset({"lab", "score"})
+# How long after its date a short counted course may run: two rituximab doses 14 days apart
+# written with the month only ("03/2025", read as the 15th) end by mid-April at the latest.
+_SHORT_COURSE_DAYS = 31
+_COURSE_FREQUENCY = re.compile(
+    r"\b(?:q\s?\d+\s?(?:w|wk|wks|weeks?|d|days?|h|m|mo|months?)|every\s+\d*\s*(?:days?|weeks?|"
+    r"months?)|monthly|weekly|fortnightly|daily|bd|bid|tds|tid|od|qd|twice|per\s+(?:day|week|"
+    r"month))\b",
+    re.I,
+)
 _ITEM_BREAK = re.compile(r"[;\n]|,\s+(?=[A-Za-z])")
 
 
@@ -781,6 +790,14 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
     )
     if regimen:
         attrs["regimen"] = regimen.group(0)
+        count = regimen["n"] or regimen["n2"]
+        own = ctx.text[span.start_char : item_hi]  # "SLE since 2022 ... Rituximab": SLE's
+        if (count and int(count) <= 4 and start_date and stop_date is None
+                and not _ONGOING.search(own) and not _COURSE_FREQUENCY.search(own)):
+            # "Rituximab 03/2025 (2 doses)": a short counted course at its date, over within
+            # the month after it; not a drug taken from then on. A longer count ("6 pulses")
+            # or a frequency ("monthly x6") runs on and keeps no end.
+            stop_date = start_date + dt.timedelta(days=_SHORT_COURSE_DAYS)
     if start_date is None and _SINCE_ONSET.search(item):
         attrs["since_onset"] = True  # dated by _date_from_onset once the note is read
     if re.search(
