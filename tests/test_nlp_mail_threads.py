@@ -63,3 +63,20 @@ def test_a_value_asked_about_in_a_question_is_of_no_known_day(text, concept) -> 
 def test_a_value_beside_a_question_is_told(text, concept) -> None:
     found = _values(text, concept)
     assert found and not any(told for _, _, told in found)
+
+
+@pytest.mark.parametrize(("text", "concept", "date"), [
+    ("Forwarding the July summary.\n\nOn 14/07/2026, Dr Eze wrote:\n> SLEDAI-2K 14 today.",
+     "score.sledai", dt.date(2026, 7, 14)),
+    ("Forwarding the July summary.\n\nOn 14/07/2026, Dr Eze wrote:\n> Hb 98 g/L 2 weeks ago.",
+     "lab.hemoglobin", dt.date(2026, 6, 30)),
+])
+def test_a_relative_date_in_a_quoted_message_counts_from_that_messages_day(text, concept,
+                                                                             date) -> None:
+    assert [d for _, d, _ in _values(text, concept)] == [date]
+
+
+def test_a_relative_date_in_the_reply_counts_from_the_note() -> None:
+    text = "SLEDAI-2K 10 today.\n\nOn 14/07/2026, Dr Eze wrote:\n> SLEDAI-2K 14 today."
+    assert sorted(d for _, d, _ in _values(text, "score.sledai")) == [dt.date(2026, 7, 14),
+                                                                     REPLY]

@@ -55,6 +55,9 @@ def undispensed_prescriptions(
     if not drugs or not sentences:
         return findings
     patterns = _patterns()
+    if patterns["not_supplied"].search(text) is None and not any(
+            f.assertion == Assertion.NEGATED for f in drugs):  # fmt: skip
+        return findings  # most notes: nothing says a drug was not supplied
     starts = [s for s, _ in sentences]
 
     def index(f: Finding) -> int:

@@ -488,6 +488,19 @@ def _read_value(ctx: _Context, span: Span) -> tuple[re.Match[str], int] | None:
     return match, limit
 
 
+def _in_its_block(ctx: _Context, position: int, mention: DateMention) -> dt.date:
+    """A relative date ("today", "2 weeks ago") inside a dated block counts from the block's
+    date, not the note's: in a forward of 2 November, "On 04/07/2026, Dr Eze wrote: > SLEDAI-2K
+    14 today" is July's SLEDAI."""
+    assert mention.date is not None
+    if mention.kind != "relative":
+        return mention.date
+    block, source = _context_date(ctx, position)
+    if source != "heading" or block == ctx.note_date:
+        return mention.date
+    return mention.date + (block - ctx.note_date)
+
+
 def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str]:
     """A lab value's date: a date in its own item ("Hb 98 on 12/03/2026"), else the
     block heading's date, else the note's date."""
@@ -511,10 +524,10 @@ def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str
     if lead and _VALUE_AFTER_DATE.match(ctx.text, lead[-1].end, value_end):
         # "ANC today 2.4", "SLEDAI-2K on 4 March: 10": a date between the name and the
         # value is the value's own.
-        return lead[-1].date, "text"
+        return _in_its_block(ctx, span.start_char, lead[-1]), "text"
     mention = _date_near(ctx, span.start_char, value_end, item_start, item_end)
     if mention is not None and mention.date is not None:
-        return mention.date, "text"
+        return _in_its_block(ctx, span.start_char, mention), "text"
     date, source = _context_date(ctx, span.start_char)
     if source == "note":
         # "COLLECTED: 03/11/2026 09:41" over a lab report's rows: the sample's date, not
