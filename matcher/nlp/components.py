@@ -628,8 +628,8 @@ class ClinicalContext:
                 # "living-donor kidney transplant (mother) 05/2022": the mother gave the
                 # kidney; the transplant is the patient's.
                 found.discard("family")
-            if self._organisations is not None and self._organisations.applies(
-                    text, span.end_char, span.label_):
+            if self._organisations is not None and _in_an_organisations_name(
+                    self._organisations, text, span.end_char, span.label_):
                 # "Lupus & Autoimmune Research Unit" under a registrar's name: the unit's
                 # name, not the patient's lupus.
                 found -= self._organisations.overrides
@@ -905,7 +905,8 @@ def _given_with_its_time(span: Span, text: str, note_date: dt.date | None) -> bo
 
 @dataclass(frozen=True)
 class _DeclinedCues:
-    """A cue block of context_rules.json (`declined`, `requests`), compiled."""
+    """A cue block of context_rules.json (`declined`, `requests`, `organisations`),
+    compiled."""
 
     category: str
     overrides: frozenset[str]
@@ -1012,25 +1013,7 @@ _DONOR_AFTER = re.compile(
 _ORGANISATION_KEYS = frozenset({"category", "max_chars", "applies_to", "overrides", "nouns"})
 
 
-@dataclass(frozen=True)
-class _OrganisationCues:
-    """A concept named inside an organisation's name, compiled (context_rules.json)."""
-
-    category: str
-    overrides: frozenset[str]
-    applies_to: tuple[str, ...]
-    max_chars: int
-    pattern: re.Pattern[str]
-
-    def applies(self, text: str, end: int, concept: str) -> bool:
-        """The concept ending at `end` is followed by an organisation noun: "Lupus Clinic",
-        "Myositis & Vasculitis Clinic", "Lupus & Autoimmune Research Unit"."""
-        if not concept.startswith(self.applies_to):
-            return False
-        return self.pattern.match(text[end : end + self.max_chars]) is not None
-
-
-def _organisation_cues(rules: dict) -> _OrganisationCues | None:
+def _organisation_cues(rules: dict) -> _DeclinedCues | None:
     """The organisation block of the rules; None when the rules have none."""
     block = rules.get("organisations")
     if block is None:
@@ -1042,7 +1025,14 @@ def _organisation_cues(rules: dict) -> _OrganisationCues | None:
     pattern = re.compile(
         rf"[ \t]*(?:(?:&|and)[ \t]+(?-i:[A-Z])[\w-]*[ \t]+)?(?:{words['nouns']})\b", re.I
     )
-    return _OrganisationCues(*frame, pattern)
+    return _DeclinedCues(*frame, pattern)
+
+
+def _in_an_organisations_name(cues: _DeclinedCues, text: str, end: int, concept: str) -> bool:
+    """The concept ending at `end` is followed by an organisation noun: "Lupus Clinic",
+    "Myositis & Vasculitis Clinic", "Lupus & Autoimmune Research Unit"."""
+    return concept.startswith(cues.applies_to) and cues.pattern.match(
+        text[end : end + cues.max_chars]) is not None
 
 
 def _request_cues(rules: dict) -> _DeclinedCues | None:
