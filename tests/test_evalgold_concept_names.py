@@ -67,3 +67,21 @@ def test_a_gold_key_takes_the_first_of_its_items_split_criteria_or_the_item_nami
 ) -> None:
     mapping = align_keys(SPLIT_ITEMS, gold_keys)
     assert {key: criterion.id for key, criterion in mapping.items()} == expected
+
+
+def _part(cid: str, key: str, trace: tuple[str, ...]) -> Criterion:
+    return Criterion(id=cid, key=key, type="exclusion", text=key, kind="pregnancy",
+                     params={}, trace=trace)
+
+
+def test_an_items_split_alternatives_are_found_for_the_first_part_only() -> None:
+    from matcher.tools.evalgold import _split_alternatives
+
+    any_of = ("section:exclusion", "compound:any-of")
+    criteria = [_part("exc-1", "x_tb", ("section:exclusion",)),
+                _part("exc-2", "x_pregnancy", any_of), _part("exc-3", "x_pregnancy_2", any_of),
+                _part("exc-4", "x_pregnancy_3", any_of),
+                # a later item of the same name, read on its own, is not a part
+                _part("exc-5", "x_pregnancy_4", ("section:exclusion",))]
+    found = _split_alternatives(criteria)
+    assert {k: [c.id for c in v] for k, v in found.items()} == {"exc-2": ["exc-3", "exc-4"]}

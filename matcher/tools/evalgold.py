@@ -170,6 +170,28 @@ def align_keys(criteria: Sequence[Criterion], gold_keys: Sequence[str]) -> dict[
     return mapping
 
 
+def _split_alternatives(criteria: Sequence[Criterion]) -> dict[str, list[Criterion]]:
+    """Exclusion id -> the criteria the reader split off the same item after it, as
+    alternatives ("Pregnant or breastfeeding": x_pregnancy, then x_pregnancy_2, both traced
+    "compound:any-of"). A gold key labels the item, which is met when any part is."""
+    found: dict[str, list[Criterion]] = {}
+    for index, first in enumerate(criteria):
+        if first.type != "exclusion" or "compound:any-of" not in first.trace:
+            continue
+        if _NUMBERED.search(first.key):
+            continue
+        parts = []
+        for later in criteria[index + 1 :]:
+            if ("compound:any-of" not in later.trace or later.type != "exclusion"
+                    or _NUMBERED.sub("", later.key) != first.key
+                    or not _NUMBERED.search(later.key)):  # fmt: skip
+                break
+            parts.append(later)
+        if parts:
+            found[first.id] = parts
+    return found
+
+
 def _same_type(criterion: Criterion, gold_key: str) -> bool:
     """Gold keys of exclusions start with "x_"; every other key is an inclusion's."""
     return (criterion.type == "exclusion") == gold_key.startswith("x_")
@@ -246,6 +268,7 @@ def evaluate_gold(
             if key not in gold_keys:
                 gold_keys.append(key)
     mapping = align_keys(trial.criteria, gold_keys)
+    alternatives = _split_alternatives(trial.criteria)
     report.unmatched_gold_keys = [k for k in gold_keys if k not in mapping]
     for key in gold_keys:
         report.per_criterion[key] = Counter()
@@ -256,6 +279,12 @@ def evaluate_gold(
         by_id = {r.criterion.id: r for r in result.results}
         for key, expected in row.get("criteria", {}).items():
             criterion = mapping.get(key)
+            if criterion is not None:
+                # "Pregnant or breastfeeding" read as x_pregnancy and x_pregnancy_2: the
+                # item's exclusion is met when any of its parts is.
+                met = [c for c in (criterion, *alternatives.get(criterion.id, ()))
+                       if str(by_id[c.id].status) == "met"]
+                criterion = met[0] if met else criterion
             got = str(by_id[criterion.id].status) if criterion else "missing"
             report.criterion_total += 1
             report.per_criterion[key]["total"] += 1
