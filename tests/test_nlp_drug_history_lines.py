@@ -105,6 +105,8 @@ def test_a_short_counted_course_at_a_date_is_over_within_the_month(text, start, 
     ("IV CYC 500 mg x6 doses from 01/2025", "drug.cyclophosphamide"),
     ("MMF 1 g bd x2 since 03/2025", "drug.mycophenolate"),
     ("Rituximab 375 mg/m2 weekly x4 from 02/2026", "drug.rituximab"),
+    # dated to the day: the reading of that day stands (the README example's P-002)
+    ("Rituximab 750 mg/m2 two doses given 20/08/2026.", "drug.rituximab"),
 ])
-def test_a_long_or_repeating_course_keeps_no_end(text, concept) -> None:
+def test_a_long_or_repeating_course_or_one_dated_to_the_day_keeps_no_end(text, concept) -> None:
     assert _drug(text, concept)["stop_date"] is None

@@ -56,6 +56,8 @@ def test_a_dose_given_or_a_course_dated_before_stays(text, concept):
      "unused.", "drug.rituximab"),
     ("INFUSION PHARMACY WORKSHEET - CYCLOPHOSPHAMIDE IV\nDose calculated 650 mg. HELD pending "
      "labs.\nNot compounded; order cancelled. No CYC given this cycle.", "drug.cyclophosphamide"),
+    ("MAR\nFilgrastim 5 mcg/kg SC\n 14/09/2026 09:00 - NOT GIVEN: refused by parent.",
+     "drug.gcsf"),
 ])
 def test_a_later_sentence_naming_no_drug_undoes_the_dose_before_it(text, concept):
     found = _assertions(text, concept)
@@ -70,6 +72,9 @@ def test_a_later_sentence_naming_no_drug_undoes_the_dose_before_it(text, concept
      "drug.mycophenolate"),
     # a blank line ends the paragraph the later sentence could refer back to
     ("Filgrastim dispensed 14 Sep 2026.\n\nDose not given.", "drug.gcsf"),
+    # a code legend's "not given" says nothing of a dose
+    ("rtx_given=1 | rtx_last_dose=2026-09-02\n# dictionary: rtx_given 0=no 1=yes "
+     "2=planned/not given", "drug.rituximab"),
 ])
 def test_a_drugless_refusal_does_not_reach_a_dose_given_or_another_paragraph(text, concept):
     found = _assertions(text, concept)

@@ -99,6 +99,17 @@ def undispensed_prescriptions(
             for f in findings]  # fmt: skip
 
 
+# What may open a sentence before its not-supplied words: "Dose NOT given", "The infusion
+# was not given", "- Returned to pharmacy unused", a chart row's time " 06/11/2026 09:00 -
+# NOT GIVEN: refused by parent".
+_DOSE_SUBJECT = re.compile(
+    r"[\W_\d]*(?:h\b[\W_]*)?(?:(?:the|this|that|her|his|today's|second|next)\s+)?"
+    r"(?:(?:dose|doses|infusion|bag|vial|drug|medication|it)\s+)?"
+    r"(?:(?:was|were|is|has\s+been|had\s+been)\s+)?",
+    re.I,
+)
+
+
 def _no_earlier_start(f: Finding, note_date: dt.date) -> bool:
     """No date of its own before the note's day: "MMF prescribed in 2024" is an older
     course that the note's stock-out does not undo."""
@@ -124,7 +135,12 @@ def _referred_back(
         with_drugs.setdefault(index(f), set()).add(f.concept)
     referred: dict[int, str] = {}
     for at, (start, end) in enumerate(sentences):
-        if at in with_drugs or not_supplied.search(text, start, end) is None:
+        if at in with_drugs:
+            continue
+        # The sentence must open with it ("Dose NOT given", "Returned to pharmacy unused"):
+        # a code legend's "2=planned/not given" says nothing of a dose.
+        lead = _DOSE_SUBJECT.match(text, start, end)
+        if lead is None or not_supplied.match(text, lead.end(), end) is None:
             continue
         back = at - 1
         while back >= 0 and back not in with_drugs:

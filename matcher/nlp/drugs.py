@@ -585,6 +585,13 @@ def _year_given(ctx: _Context, span: Span, item_lo: int, item_hi: int,
     return year
 
 
+def _day_written(ctx: _Context, lo: int, hi: int, day: dt.date) -> bool:
+    """A date of the item text[lo:hi] names `day` to the day, not only its month."""
+    first = bisect.bisect_left(ctx.date_starts, lo)
+    last = bisect.bisect_left(ctx.date_starts, hi)
+    return any(m.date == day and m.precision == "day" for m in ctx.dates[first:last])
+
+
 def _last_dose_named(ctx: _Context, span: Span, lead_lo: int, item_hi: int) -> bool:
     """Is this the course's last dose: "last (6th) monthly Endoxan pulse", "final dose of
     rituximab"? A dose word must name it, before the drug or right after it ("in the last
@@ -793,10 +800,12 @@ def _drug(ctx: _Context, span: Span, concept: Concept) -> Iterable[Finding]:
         count = regimen["n"] or regimen["n2"]
         own = ctx.text[span.start_char : item_hi]  # "SLE since 2022 ... Rituximab": SLE's
         if (count and int(count) <= 4 and start_date and stop_date is None
-                and not _ONGOING.search(own) and not _COURSE_FREQUENCY.search(own)):
-            # "Rituximab 03/2025 (2 doses)": a short counted course at its date, over within
+                and not _ONGOING.search(own) and not _COURSE_FREQUENCY.search(own)
+                and not _day_written(ctx, item_lo, item_hi, start_date)):
+            # "Rituximab 03/2025 (2 doses)": a short counted course in its month, over within
             # the month after it; not a drug taken from then on. A longer count ("6 pulses")
-            # or a frequency ("monthly x6") runs on and keeps no end.
+            # or a frequency ("monthly x6") runs on and keeps no end; a course dated to the
+            # day ("two doses given 20/08/2026") keeps the reading of that day.
             stop_date = start_date + dt.timedelta(days=_SHORT_COURSE_DAYS)
     if start_date is None and _SINCE_ONSET.search(item):
         attrs["since_onset"] = True  # dated by _date_from_onset once the note is read
