@@ -495,10 +495,17 @@ def _in_its_block(ctx: _Context, position: int, mention: DateMention) -> dt.date
     assert mention.date is not None
     if mention.kind != "relative":
         return mention.date
-    block, source = _context_date(ctx, position)
-    if source != "heading" or block == ctx.note_date:
-        return mention.date
-    return mention.date + (block - ctx.note_date)
+    lines, blocks = ctx.heading_dates
+    for intervals in (lines, blocks):
+        at = bisect.bisect_right(intervals, (position, float("inf"))) - 1
+        if at >= 0 and intervals[at][0] <= position < intervals[at][1]:
+            block = intervals[at][2]
+            if intervals is lines or block in (ctx.note_date, mention.date):
+                # "Yesterday: Hb 95 g/L": a line's label governs its line, and a relative
+                # date that is the label's own is counted already
+                return mention.date
+            return mention.date + (block - ctx.note_date)
+    return mention.date
 
 
 def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str]:
