@@ -408,12 +408,19 @@ def _report_event_date(ctx: _Context, position: int) -> dt.date | None:
 
 def _context_date(ctx: _Context, position: int) -> tuple[dt.date, str]:
     """The date governing a position: its line's label, else its heading block, else the
-    note's own date. Intervals are sorted, so each lookup is a bisection."""
+    note's own date."""
+    governing = _governing_date(ctx, position)
+    return (governing[0], "heading") if governing else (ctx.note_date, "note")
+
+
+def _governing_date(ctx: _Context, position: int) -> tuple[dt.date, bool] | None:
+    """(date, whether a line's label gives it) of the label or heading block over a
+    position, None under neither. Intervals are sorted, so each lookup is a bisection."""
     for intervals in ctx.heading_dates:
         at = bisect.bisect_right(intervals, (position, float("inf"))) - 1
         if at >= 0 and intervals[at][0] <= position < intervals[at][1]:
-            return intervals[at][2], "heading"
-    return ctx.note_date, "note"
+            return intervals[at][2], intervals is ctx.heading_dates[0]
+    return None
 
 
 _VALUE_STOP = re.compile(r"[;\n]|\s\|\s{1,3}(?=[A-Za-z_]\w{0,40}\s?=)")
@@ -495,17 +502,15 @@ def _in_its_block(ctx: _Context, position: int, mention: DateMention) -> dt.date
     assert mention.date is not None
     if mention.kind != "relative":
         return mention.date
-    lines, blocks = ctx.heading_dates
-    for intervals in (lines, blocks):
-        at = bisect.bisect_right(intervals, (position, float("inf"))) - 1
-        if at >= 0 and intervals[at][0] <= position < intervals[at][1]:
-            block = intervals[at][2]
-            if intervals is lines or block in (ctx.note_date, mention.date):
-                # "Yesterday: Hb 95 g/L": a line's label governs its line, and a relative
-                # date that is the label's own is counted already
-                return mention.date
-            return mention.date + (block - ctx.note_date)
-    return mention.date
+    governing = _governing_date(ctx, position)
+    if governing is None:
+        return mention.date
+    block, by_label = governing
+    if by_label or block in (ctx.note_date, mention.date):
+        # "Yesterday: Hb 95 g/L": a line's label governs its line, and a relative date
+        # that is the label's own is counted already
+        return mention.date
+    return mention.date + (block - ctx.note_date)
 
 
 def _value_date(ctx: _Context, span: Span, value_end: int) -> tuple[dt.date, str]:

@@ -103,18 +103,13 @@ def _asked_values(text: str, findings: list[Finding],
     for f in findings:
         value = f.category in _VALUE_CATEGORIES and f.value is not None and "result" not in f.attrs
         drug = f.category in ("drug", "drug_class") and f.assertion == Assertion.AFFIRMED
-        if value or drug:
-            i = bisect.bisect_right(starts, f.start) - 1
-            if i >= 0:
-                lo, hi = sentences[i]
-                line_start = text.rfind("\n", 0, f.start) + 1
-                lo = max(lo, line_start)
-                if not question.fullmatch(text, lo, max(hi, f.end)):
-                    pass
-                elif value:
-                    f = dataclasses.replace(f, attrs={**f.attrs, TOLD_AS_PAST: True})
-                else:
-                    # "trials: any RTX since 03/2025?" asks; "nope" answers. No exposure.
-                    f = dataclasses.replace(f, assertion=Assertion.UNCERTAIN)
+        i = bisect.bisect_right(starts, f.start) - 1
+        if (value or drug) and i >= 0:
+            lo, hi = sentences[i]
+            lo = max(lo, text.rfind("\n", 0, f.start) + 1)  # a chat line is its own turn
+            if question.fullmatch(text, lo, max(hi, f.end)):
+                # "trials: any RTX since 03/2025?" asks; "nope" answers: no exposure.
+                f = (dataclasses.replace(f, attrs={**f.attrs, TOLD_AS_PAST: True}) if value
+                     else dataclasses.replace(f, assertion=Assertion.UNCERTAIN))
         marked.append(f)
     return marked
